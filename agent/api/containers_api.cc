@@ -1,0 +1,76 @@
+#include "api/containers_api.h"
+
+#include "api/grpc_status.h"
+
+namespace boxcar {
+
+namespace {
+
+template <typename T>
+grpc::Status Reply(StatusOr<T> result, T* response) {
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status ContainersApi::Create(grpc::ServerContext*, const v1::CreateContainerRequest* request,
+                                   v1::Container* response) {
+  return Reply(containers_->Create(request->spec()), response);
+}
+
+grpc::Status ContainersApi::Start(grpc::ServerContext*, const v1::StartContainerRequest* request,
+                                  v1::Container* response) {
+  return Reply(containers_->Start(request->container()), response);
+}
+
+grpc::Status ContainersApi::Stop(grpc::ServerContext*, const v1::StopContainerRequest* request,
+                                 v1::Container* response) {
+  uint32_t timeout = request->has_timeout_seconds() ? request->timeout_seconds() : 10;
+  return Reply(containers_->Stop(request->container(), timeout), response);
+}
+
+grpc::Status ContainersApi::Kill(grpc::ServerContext*, const v1::KillContainerRequest* request,
+                                 v1::KillContainerResponse*) {
+  return ToGrpcStatus(containers_->Kill(request->container(), request->signal()));
+}
+
+grpc::Status ContainersApi::Wait(grpc::ServerContext* context, const v1::WaitContainerRequest* request,
+                                 v1::WaitContainerResponse* response) {
+  return Reply(containers_->Wait(request->container(), [context] { return context->IsCancelled(); }),
+               response);
+}
+
+grpc::Status ContainersApi::Remove(grpc::ServerContext*, const v1::RemoveContainerRequest* request,
+                                   v1::RemoveContainerResponse* response) {
+  auto removed = containers_->Remove(request->container(), request->force());
+  if (!removed.ok()) return ToGrpcStatus(removed.status());
+  response->set_id(*removed);
+  return grpc::Status::OK;
+}
+
+grpc::Status ContainersApi::List(grpc::ServerContext*, const v1::ListContainersRequest* request,
+                                 v1::ListContainersResponse* response) {
+  for (auto& container : containers_->List(request->all())) *response->add_containers() = std::move(container);
+  return grpc::Status::OK;
+}
+
+grpc::Status ContainersApi::Inspect(grpc::ServerContext*, const v1::InspectContainerRequest* request,
+                                    v1::Container* response) {
+  return Reply(containers_->Inspect(request->container()), response);
+}
+
+grpc::Status ContainersApi::Logs(grpc::ServerContext* context, const v1::LogsRequest* request,
+                                 grpc::ServerWriter<v1::LogChunk>* writer) {
+  auto sink = [writer](v1::LogStream stream, const std::string& bytes) {
+    v1::LogChunk chunk;
+    chunk.set_stream(stream);
+    chunk.set_data(bytes);
+    return writer->Write(chunk);
+  };
+  return ToGrpcStatus(containers_->StreamLogs(request->container(), request->follow(), sink,
+                                              [context] { return context->IsCancelled(); }));
+}
+
+}  // namespace boxcar

@@ -1,0 +1,61 @@
+#include "api/images_api.h"
+
+#include <spdlog/spdlog.h>
+
+#include "api/grpc_status.h"
+
+namespace boxcar {
+
+grpc::Status ImagesApi::Import(grpc::ServerContext* context, grpc::ServerReader<v1::ImportRequest>* reader,
+                               v1::ImportResponse* response) {
+  v1::ImportRequest request;
+  if (!reader->Read(&request) || !request.has_header()) {
+    return ToGrpcStatus(InvalidArgument("header: the first message of an import must carry the header"));
+  }
+  const std::string reference = request.header().reference();
+  auto import = images_->BeginRootfsImport(request.header());
+  if (!import.ok()) return ToGrpcStatus(import.status());
+  while (reader->Read(&request)) {
+    if (request.has_header()) return ToGrpcStatus(InvalidArgument("header: sent twice in one import"));
+    const std::string& chunk = request.chunk();
+    if (Status written = (*import)->Write(chunk.data(), chunk.size()); !written.ok()) {
+      return ToGrpcStatus(written);
+    }
+  }
+  if (context->IsCancelled()) {
+    return ToGrpcStatus(Status(StatusCode::kCancelled, "import cancelled by the client; nothing was stored"));
+  }
+  auto image = (*import)->Finish();
+  if (!image.ok()) {
+    spdlog::warn("import of {} failed: {}", reference, image.status().message());
+    return ToGrpcStatus(image.status());
+  }
+  spdlog::info("imported image {}", image->id());
+  *response->mutable_image() = std::move(*image);
+  return grpc::Status::OK;
+}
+
+grpc::Status ImagesApi::List(grpc::ServerContext*, const v1::ListImagesRequest*,
+                             v1::ListImagesResponse* response) {
+  auto images = images_->List();
+  if (!images.ok()) return ToGrpcStatus(images.status());
+  for (auto& image : *images) *response->add_images() = std::move(image);
+  return grpc::Status::OK;
+}
+
+grpc::Status ImagesApi::Inspect(grpc::ServerContext*, const v1::InspectImageRequest* request, v1::Image* response) {
+  auto image = images_->Resolve(request->image(), "image");
+  if (!image.ok()) return ToGrpcStatus(image.status());
+  *response = std::move(*image);
+  return grpc::Status::OK;
+}
+
+grpc::Status ImagesApi::Remove(grpc::ServerContext*, const v1::RemoveImageRequest* request,
+                               v1::RemoveImageResponse* response) {
+  auto removed = images_->Remove(request->image(), request->force());
+  if (!removed.ok()) return ToGrpcStatus(removed.status());
+  *response = std::move(*removed);
+  return grpc::Status::OK;
+}
+
+}  // namespace boxcar

@@ -1,0 +1,26 @@
+// gRPC adapter of the Images service over the ImageStore.
+#pragma once
+
+#include "boxcar/v1/images.grpc.pb.h"
+#include "store/image_store.h"
+
+namespace boxcar {
+
+class ImagesApi final : public v1::Images::Service {
+ public:
+  explicit ImagesApi(ImageStore* images) : images_(images) {}
+
+  grpc::Status Import(grpc::ServerContext* context, grpc::ServerReader<v1::ImportRequest>* reader,
+                      v1::ImportResponse* response) override;
+  grpc::Status List(grpc::ServerContext* context, const v1::ListImagesRequest* request,
+                    v1::ListImagesResponse* response) override;
+  grpc::Status Inspect(grpc::ServerContext* context, const v1::InspectImageRequest* request,
+                       v1::Image* response) override;
+  grpc::Status Remove(grpc::ServerContext* context, const v1::RemoveImageRequest* request,
+                      v1::RemoveImageResponse* response) override;
+
+ private:
+  ImageStore* images_;
+};
+
+}  // namespace boxcar

@@ -1,0 +1,34 @@
+#include "api/system_api.h"
+
+#include "api/grpc_status.h"
+
+namespace boxcar {
+
+grpc::Status SystemApi::Info(grpc::ServerContext*, const v1::InfoRequest*, v1::InfoResponse* response) {
+  response->set_version(identity_.version);
+  response->set_root_dir(identity_.root_dir);
+  response->set_socket_path(identity_.socket_path);
+  response->set_cgroup_mode(cgroups_->ModeName());
+  response->set_cgroup_parent(cgroups_->parent());
+  response->set_default_backend(containers_->default_backend());
+  for (const auto& [name, backend] : containers_->backends()) {
+    auto* info = response->add_backends();
+    info->set_name(name);
+    Status available = backend->CheckAvailable();
+    info->set_available(available.ok());
+    info->set_unavailable_reason(available.message());
+    for (const auto& capability : backend->capabilities().Names()) info->add_capabilities(capability);
+    info->set_is_default(name == containers_->default_backend());
+  }
+  auto images = images_->List();
+  if (!images.ok()) return ToGrpcStatus(images.status());
+  response->set_images(static_cast<uint32_t>(images->size()));
+  auto all = containers_->List(true);
+  response->set_containers(static_cast<uint32_t>(all.size()));
+  uint32_t running = 0;
+  for (const auto& container : all) running += container.state() == v1::CONTAINER_STATE_RUNNING;
+  response->set_containers_running(running);
+  return grpc::Status::OK;
+}
+
+}  // namespace boxcar

@@ -1,0 +1,31 @@
+// gRPC adapter of the System service: what this agent is and which backends it has.
+#pragma once
+
+#include "boxcar/v1/system.grpc.pb.h"
+#include "core/container_cgroups.h"
+#include "core/container_service.h"
+#include "store/image_store.h"
+
+namespace boxcar {
+
+struct AgentIdentity {
+  std::string version;
+  std::string root_dir;
+  std::string socket_path;
+};
+
+class SystemApi final : public v1::System::Service {
+ public:
+  SystemApi(AgentIdentity identity, ContainerService* containers, ImageStore* images, ContainerCgroups* cgroups)
+      : identity_(std::move(identity)), containers_(containers), images_(images), cgroups_(cgroups) {}
+
+  grpc::Status Info(grpc::ServerContext*, const v1::InfoRequest*, v1::InfoResponse*) override;
+
+ private:
+  AgentIdentity identity_;
+  ContainerService* containers_;
+  ImageStore* images_;
+  ContainerCgroups* cgroups_;
+};
+
+}  // namespace boxcar

@@ -1,0 +1,62 @@
+// The interface every container backend (chroot, lxc, libvirt) implements, in the manner of
+// libvirt's driver tables: one entry point per operation, capabilities declared up front.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "launch/launch_spec.h"
+
+namespace boxcar {
+
+// What a backend can do. The agent refuses (UNIMPLEMENTED, naming the backend) any call whose
+// flag is false instead of guessing.
+struct BackendCapabilities {
+  bool limits = false;        // memory / cpu / pids cgroup limits
+  bool pause = false;         // freezer
+  bool exec = false;          // extra processes inside a running container
+  bool networking = false;    // interfaces plugged into the container's netns
+  bool checkpoint = false;    // CRIU
+  bool survives_agent_restart = false;  // payloads outlive boxcard
+
+  std::vector<std::string> Names() const;
+};
+
+// The running processes of one container, as recorded by the agent.
+struct RunningContainer {
+  std::string container_id;
+  pid_t shim_pid = 0;
+  pid_t init_pid = 0;
+  int init_pidfd = -1;  // owned by the caller; signals go through it to avoid pid reuse
+};
+
+// Agent-wide settings every backend may need.
+struct BackendConfig {
+  std::string root_dir;   // the agent's --root
+  std::string shim_path;  // boxcar-shim executable
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  virtual const std::string& name() const = 0;
+  virtual BackendCapabilities capabilities() const = 0;
+  // OK when containers can run on this host, else why not (kUnavailable).
+  virtual Status CheckAvailable() const = 0;
+
+  // Starts the payload described by `spec` and returns once it runs. `state_dir` is the
+  // container's private directory for backend files. `exit_code_hint` receives 125/126/127
+  // when the payload could not start.
+  virtual StatusOr<RunningContainer> Launch(const LaunchSpec& spec, const std::string& state_dir,
+                                            int* exit_code_hint) = 0;
+
+  // Delivers `signal` to the payload's PID 1.
+  virtual Status Signal(const RunningContainer& container, int signal) = 0;
+};
+
+}  // namespace boxcar

@@ -1,0 +1,16 @@
+#include "backends/backend.h"
+
+namespace boxcar {
+
+std::vector<std::string> BackendCapabilities::Names() const {
+  std::vector<std::string> names;
+  if (limits) names.push_back("limits");
+  if (pause) names.push_back("pause");
+  if (exec) names.push_back("exec");
+  if (networking) names.push_back("networking");
+  if (checkpoint) names.push_back("checkpoint");
+  if (survives_agent_restart) names.push_back("survives-agent-restart");
+  return names;
+}
+
+}  // namespace boxcar

@@ -1,0 +1,29 @@
+// The chroot backend: boxcar-shim clones the payload into new pid, mount, uts, ipc and net
+// namespaces and pivot_roots into the snapshot. No daemon, no library: the fastest path.
+#pragma once
+
+#include "backends/backend.h"
+#include "launch/shim_launcher.h"
+
+namespace boxcar {
+
+class ChrootBackend : public Backend {
+ public:
+  static constexpr const char* kName = "chroot";
+  static StatusOr<std::unique_ptr<Backend>> Create(const BackendConfig& config);
+
+  explicit ChrootBackend(const BackendConfig& config);
+
+  const std::string& name() const override { return name_; }
+  BackendCapabilities capabilities() const override;
+  Status CheckAvailable() const override;
+  StatusOr<RunningContainer> Launch(const LaunchSpec& spec, const std::string& state_dir,
+                                    int* exit_code_hint) override;
+  Status Signal(const RunningContainer& container, int signal) override;
+
+ private:
+  std::string name_ = kName;
+  ShimLauncher launcher_;
+};
+
+}  // namespace boxcar

@@ -1,0 +1,36 @@
+// The CLI's connection to boxcard: one channel on the unix socket, stubs per service, and
+// errors turned into a message that says what to do next.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+
+#include "boxcar/v1/containers.grpc.pb.h"
+#include "boxcar/v1/images.grpc.pb.h"
+#include "boxcar/v1/system.grpc.pb.h"
+
+namespace boxcar::cli {
+
+class AgentConnection {
+ public:
+  explicit AgentConnection(const std::string& socket_path);
+
+  v1::Images::Stub& images() { return *images_; }
+  v1::Containers::Stub& containers() { return *containers_; }
+  v1::System::Stub& system() { return *system_; }
+  const std::string& socket_path() const { return socket_path_; }
+
+  // Prints "boxcar: <message>" with a hint for connection failures; returns the exit code (1).
+  int Report(const grpc::Status& status) const;
+
+ private:
+  std::string socket_path_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::Images::Stub> images_;
+  std::unique_ptr<v1::Containers::Stub> containers_;
+  std::unique_ptr<v1::System::Stub> system_;
+};
+
+}  // namespace boxcar::cli

@@ -1,0 +1,21 @@
+// Sizes, durations and tables for people; byte sizes parsed from "64m", "1.5g", "4096".
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace boxcar::cli {
+
+std::string HumanBytes(uint64_t bytes);
+// "3 seconds", "2 minutes", "5 hours", "4 days".
+std::string HumanDuration(int64_t seconds);
+// Accepts b, k, m, g (case-insensitive, optional trailing "b"/"ib"); nullopt when malformed.
+std::optional<uint64_t> ParseByteSize(const std::string& text);
+// Prints rows as left-aligned columns separated by three spaces.
+void PrintTable(const std::vector<std::vector<std::string>>& rows);
+// Seconds since the epoch, now.
+int64_t NowUnixSeconds();
+
+}  // namespace boxcar::cli

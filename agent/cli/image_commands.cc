@@ -1,0 +1,211 @@
+#include "cli/image_commands.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include "cli/human_format.h"
+#include "cli/json_output.h"
+
+namespace boxcar::cli {
+
+namespace {
+
+struct ImportOptions {
+  std::string file;
+  std::string reference;
+  std::vector<std::string> cmd;
+  std::vector<std::string> entrypoint;
+  std::vector<std::string> env;
+  std::string working_dir;
+  std::string user;
+  bool quiet = false;
+};
+
+// Shows "importing busybox:latest  12.0 MiB / 24.0 MiB (50%)" on a terminal, rewritten in place.
+class ImportProgress {
+ public:
+  ImportProgress(std::string label, uint64_t total, bool enabled)
+      : label_(std::move(label)), total_(total), enabled_(enabled && ::isatty(2)) {}
+  void Update(uint64_t sent, bool final) {
+    if (!enabled_) return;
+    auto now = std::chrono::steady_clock::now();
+    if (!final && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    if (total_ > 0) {
+      std::fprintf(stderr, "\rimporting %s  %s / %s (%d%%)   ", label_.c_str(), HumanBytes(sent).c_str(),
+                   HumanBytes(total_).c_str(), static_cast<int>(sent * 100 / total_));
+    } else {
+      std::fprintf(stderr, "\rimporting %s  %s   ", label_.c_str(), HumanBytes(sent).c_str());
+    }
+    if (final) std::fputs("\n", stderr);
+  }
+
+ private:
+  std::string label_;
+  uint64_t total_;
+  bool enabled_;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+int Import(AgentConnection& agent, const ImportOptions& options) {
+  int fd = options.file == "-" ? 0 : ::open(options.file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    std::fprintf(stderr, "boxcar: cannot open '%s': %s\n", options.file.c_str(), std::strerror(errno));
+    return 1;
+  }
+  struct stat st {};
+  uint64_t total = (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) ? static_cast<uint64_t>(st.st_size) : 0;
+
+  grpc::ClientContext context;
+  v1::ImportResponse response;
+  auto writer = agent.images().Import(&context, &response);
+  v1::ImportRequest request;
+  auto* header = request.mutable_header();
+  header->set_reference(options.reference);
+  header->set_total_bytes(total);
+  auto* config = header->mutable_config();
+  for (const auto& arg : options.cmd) config->add_cmd(arg);
+  for (const auto& arg : options.entrypoint) config->add_entrypoint(arg);
+  for (const auto& entry : options.env) config->add_env(entry);
+  config->set_working_dir(options.working_dir);
+  config->set_user(options.user);
+  ImportProgress progress(options.reference, total, !options.quiet);
+  bool open = writer->Write(request);
+  std::string buffer(1 << 20, '\0');
+  uint64_t sent = 0;
+  while (open) {
+    ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      std::fprintf(stderr, "boxcar: read '%s': %s\n", options.file.c_str(), std::strerror(errno));
+      context.TryCancel();
+      return 1;
+    }
+    if (n == 0) break;
+    request.Clear();
+    request.set_chunk(buffer.data(), static_cast<size_t>(n));
+    open = writer->Write(request);
+    sent += static_cast<uint64_t>(n);
+    progress.Update(sent, false);
+  }
+  if (fd != 0) ::close(fd);
+  writer->WritesDone();
+  grpc::Status status = writer->Finish();
+  progress.Update(sent, true);
+  if (!status.ok()) return agent.Report(status);
+  std::printf("%s\n", response.image().id().c_str());
+  return 0;
+}
+
+int List(AgentConnection& agent, bool json, bool quiet) {
+  grpc::ClientContext context;
+  v1::ListImagesResponse response;
+  grpc::Status status = agent.images().List(&context, {}, &response);
+  if (!status.ok()) return agent.Report(status);
+  if (json) {
+    PrintJsonArray(response.images());
+    return 0;
+  }
+  if (quiet) {
+    for (const auto& image : response.images()) std::printf("%s\n", image.id().c_str());
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows = {{"REFERENCE", "IMAGE ID", "CREATED", "SIZE"}};
+  for (const auto& image : response.images()) {
+    std::string age = HumanDuration(NowUnixSeconds() - image.created_unix_seconds()) + " ago";
+    std::string short_id = image.id().substr(7, 12);
+    if (image.references().empty()) rows.push_back({"<none>", short_id, age, HumanBytes(image.size_bytes())});
+    for (const auto& reference : image.references()) {
+      rows.push_back({reference, short_id, age, HumanBytes(image.size_bytes())});
+    }
+  }
+  PrintTable(rows);
+  return 0;
+}
+
+int Inspect(AgentConnection& agent, const std::vector<std::string>& images) {
+  int exit_code = 0;
+  for (const auto& name : images) {
+    grpc::ClientContext context;
+    v1::InspectImageRequest request;
+    request.set_image(name);
+    v1::Image image;
+    grpc::Status status = agent.images().Inspect(&context, request, &image);
+    if (!status.ok()) {
+      exit_code = agent.Report(status);
+      continue;
+    }
+    std::printf("%s\n", MessageToJson(image, true).c_str());
+  }
+  return exit_code;
+}
+
+int Remove(AgentConnection& agent, const std::vector<std::string>& images, bool force) {
+  int exit_code = 0;
+  for (const auto& name : images) {
+    grpc::ClientContext context;
+    v1::RemoveImageRequest request;
+    request.set_image(name);
+    request.set_force(force);
+    v1::RemoveImageResponse response;
+    grpc::Status status = agent.images().Remove(&context, request, &response);
+    if (!status.ok()) {
+      exit_code = agent.Report(status);
+      continue;
+    }
+    for (const auto& tag : response.untagged()) std::printf("Untagged: %s\n", tag.c_str());
+    if (!response.deleted_id().empty()) std::printf("Deleted: %s\n", response.deleted_id().c_str());
+  }
+  return exit_code;
+}
+
+}  // namespace
+
+void AddImageCommands(CLI::App& app, std::function<AgentConnection&()> connect, std::function<int()>& action) {
+  CLI::App* image = app.add_subcommand("image", "Manage images")->require_subcommand(1);
+
+  auto import_options = std::make_shared<ImportOptions>();
+  CLI::App* import = image->add_subcommand("import", "Import a rootfs tarball (plain, gzip or zstd) as an image");
+  import->add_option("file", import_options->file, "Tarball, or - for stdin")->required();
+  import->add_option("reference", import_options->reference, "name[:tag] to give the image")->required();
+  import->add_option("--cmd", import_options->cmd, "Default command (repeat for each argument)");
+  import->add_option("--entrypoint", import_options->entrypoint, "Entrypoint (repeat for each argument)");
+  import->add_option("--env", import_options->env, "Default environment KEY=value");
+  import->add_option("--workdir", import_options->working_dir, "Default working directory");
+  import->add_option("--user", import_options->user, "Default user");
+  import->add_flag("-q,--quiet", import_options->quiet, "No progress output");
+  import->callback([&, connect, import_options] { action = [=] { return Import(connect(), *import_options); }; });
+
+  auto list_json = std::make_shared<bool>(false);
+  auto list_quiet = std::make_shared<bool>(false);
+  CLI::App* list = image->add_subcommand("ls", "List images");
+  list->alias("list");
+  list->add_flag("--json", *list_json, "Print JSON");
+  list->add_flag("-q,--quiet", *list_quiet, "Print only ids");
+  list->callback([&, connect, list_json, list_quiet] { action = [=] { return List(connect(), *list_json, *list_quiet); }; });
+
+  auto inspect_names = std::make_shared<std::vector<std::string>>();
+  CLI::App* inspect = image->add_subcommand("inspect", "Show images as JSON");
+  inspect->add_option("image", *inspect_names, "Reference, id or id prefix")->required();
+  static bool json_always = true;
+  inspect->add_flag("--json", json_always, "Print JSON (the default and only format)");
+  inspect->callback([&, connect, inspect_names] { action = [=] { return Inspect(connect(), *inspect_names); }; });
+
+  auto remove_names = std::make_shared<std::vector<std::string>>();
+  auto remove_force = std::make_shared<bool>(false);
+  CLI::App* remove = image->add_subcommand("rm", "Remove images or references");
+  remove->alias("remove");
+  remove->add_option("image", *remove_names, "Reference, id or id prefix")->required();
+  remove->add_flag("-f,--force", *remove_force, "Untag even if containers use the image");
+  remove->callback([&, connect, remove_names, remove_force] {
+    action = [=] { return Remove(connect(), *remove_names, *remove_force); };
+  });
+}
+
+}  // namespace boxcar::cli

@@ -1,0 +1,28 @@
+// boxcar: the command-line client of boxcard.
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <memory>
+
+#include "cli/agent_connection.h"
+#include "cli/container_commands.h"
+#include "cli/image_commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"boxcar: run containers through the Boxcar agent"};
+  app.require_subcommand(1);
+  const char* socket_env = std::getenv("BOXCAR_SOCKET");
+  std::string socket_path = socket_env ? socket_env : "/run/boxcar/boxcard.sock";
+  app.add_option("--socket", socket_path, "boxcard socket (env BOXCAR_SOCKET)")->capture_default_str();
+
+  std::unique_ptr<boxcar::cli::AgentConnection> connection;
+  auto connect = [&]() -> boxcar::cli::AgentConnection& {
+    if (!connection) connection = std::make_unique<boxcar::cli::AgentConnection>(socket_path);
+    return *connection;
+  };
+  std::function<int()> action;
+  boxcar::cli::AddImageCommands(app, connect, action);
+  boxcar::cli::AddContainerCommands(app, connect, action);
+  CLI11_PARSE(app, argc, argv);
+  return action ? action() : 0;
+}

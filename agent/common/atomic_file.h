@@ -1,0 +1,21 @@
+// Whole-file reads and crash-safe writes (temp file + fsync + rename + fsync of the dir).
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "common/status.h"
+
+namespace boxcar {
+
+// Replaces `path` with `content` so that a crash leaves either the old or the new file.
+Status WriteFileAtomically(const std::string& path, const std::string& content,
+                           mode_t mode = 0644);
+
+// fsyncs the directory that holds `path`, making a rename or create in it durable.
+Status SyncParentDirectory(const std::string& path);
+
+StatusOr<std::string> ReadFileToString(const std::string& path);
+
+}  // namespace boxcar

@@ -1,0 +1,99 @@
+// The container state machine behind the Containers API. Every entry point reads the same,
+// after libvirt: validate -> look up and lock the container -> act -> persist -> reply.
+// Records live in SQLite so that containers, their exit codes and their names survive a
+// restart (or kill -9) of the agent; Recover() reconciles them with what really runs.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "backends/backend.h"
+#include "boxcar/v1/containers.pb.h"
+#include "common/unique_fd.h"
+#include "core/container_cgroups.h"
+#include "core/exit_monitor.h"
+#include "snapshot/snapshotter.h"
+#include "store/image_store.h"
+#include "store/sqlite_database.h"
+
+namespace boxcar {
+
+struct ContainerServiceConfig {
+  std::string root_dir;         // containers/<id>/ holds logs, the exit record and shim log
+  std::string default_backend;  // used when a spec names none
+};
+
+class ContainerService {
+ public:
+  using BackendMap = std::map<std::string, std::unique_ptr<Backend>>;
+  // Receives log output; returns false to stop streaming (client gone).
+  using LogSink = std::function<bool(v1::LogStream stream, const std::string& bytes)>;
+  // Polled while blocking; true ends the wait (e.g. the RPC was cancelled).
+  using CancelCheck = std::function<bool()>;
+
+  ContainerService(ContainerServiceConfig config, SqliteDatabase* db, ImageStore* images,
+                   Snapshotter* snapshotter, ContainerCgroups* cgroups, BackendMap backends);
+  ~ContainerService();
+
+  // Loads records, reconciles them with running shims, removes leftovers of a crash, and
+  // starts watching running containers. Call once before serving.
+  Status Recover();
+
+  StatusOr<v1::Container> Create(const v1::ContainerSpec& spec);
+  StatusOr<v1::Container> Start(const std::string& container);
+  StatusOr<v1::Container> Stop(const std::string& container, uint32_t timeout_seconds);
+  Status Kill(const std::string& container, int signal);
+  StatusOr<v1::WaitContainerResponse> Wait(const std::string& container, const CancelCheck& cancelled);
+  StatusOr<std::string> Remove(const std::string& container, bool force);
+  std::vector<v1::Container> List(bool all);
+  StatusOr<v1::Container> Inspect(const std::string& container);
+  Status StreamLogs(const std::string& container, bool follow, const LogSink& sink,
+                    const CancelCheck& cancelled);
+
+  const BackendMap& backends() const { return backends_; }
+  const std::string& default_backend() const { return config_.default_backend; }
+
+ private:
+  struct Entry {
+    std::mutex mutex;  // the job lock: one operation at a time per container
+    std::condition_variable changed;
+    v1::Container record;
+    pid_t shim_pid = 0;
+    uint64_t shim_start_ticks = 0;
+    UniqueFd init_pidfd;
+    bool removed = false;
+  };
+  using EntryPtr = std::shared_ptr<Entry>;
+
+  StatusOr<EntryPtr> Lookup(const std::string& container);
+  Status ValidateSpec(const v1::ContainerSpec& spec);
+  Status Persist(const Entry& entry);
+  std::string StateDir(const std::string& id) const { return config_.root_dir + "/containers/" + id; }
+  Backend* BackendFor(const v1::Container& record);
+  RunningContainer RunningOf(const Entry& entry) const;
+  // Moves a container whose payload is gone to EXITED: reads the exit record, collects the
+  // cgroups, unmounts the rootfs. Called with entry.mutex held.
+  void FinishExit(Entry& entry);
+  void OnProcessExited(const std::string& id);
+  // Waits on entry.changed until the container is not running or `deadline` passes.
+  bool WaitUntilNotRunning(Entry& entry, std::unique_lock<std::mutex>& lock,
+                           std::chrono::steady_clock::time_point deadline);
+
+  ContainerServiceConfig config_;
+  SqliteDatabase* db_;
+  ImageStore* images_;
+  Snapshotter* snapshotter_;
+  ContainerCgroups* cgroups_;
+  BackendMap backends_;
+  ExitMonitor monitor_;
+
+  std::mutex entries_mutex_;
+  std::map<std::string, EntryPtr> entries_;  // by id
+};
+
+}  // namespace boxcar

@@ -1,0 +1,31 @@
+// ContainerCgroups on the host's real cgroup hierarchies, under one parent per agent.
+#pragma once
+
+#include <memory>
+
+#include "cgroups/cgroup_layout.h"
+#include "core/container_cgroups.h"
+
+namespace boxcar {
+
+class HostContainerCgroups : public ContainerCgroups {
+ public:
+  static StatusOr<std::unique_ptr<HostContainerCgroups>> Create(const std::string& parent);
+
+  StatusOr<std::vector<std::string>> Create(const std::string& container_id,
+                                            const ContainerLimits& limits) override;
+  bool OomKilled(const std::string& container_id) override;
+  Status Destroy(const std::string& container_id) override;
+  std::string ModeName() const override { return layout_.ModeName(); }
+  const std::string& parent() const override { return parent_; }
+  // Removes the agent's parent cgroups when no container is left (agent shutdown).
+  Status RemoveParentIfEmpty();
+
+ private:
+  HostContainerCgroups(CgroupLayout layout, std::string parent)
+      : layout_(std::move(layout)), parent_(std::move(parent)) {}
+  CgroupLayout layout_;
+  std::string parent_;
+};
+
+}  // namespace boxcar

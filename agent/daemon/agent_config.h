@@ -1,0 +1,26 @@
+// boxcard's typed configuration: flags, optionally a config file, validated once at start-up.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/status.h"
+
+namespace boxcar {
+
+struct AgentConfig {
+  std::string root_dir = "/var/lib/boxcar";
+  std::string socket_path = "/run/boxcar/boxcard.sock";
+  std::string default_backend = "chroot";
+  std::string cgroup_parent = "boxcar";
+  std::string shim_path;  // empty: boxcar-shim next to boxcard
+  std::string log_level = "info";
+  uint64_t max_layer_bytes = 0;  // 0: unlimited
+
+  // Parses argv (and the file named by --config, INI/TOML "key = value"). On --help or a
+  // bad flag returns a non-OK status whose message is the text to print; `exit_code` is set.
+  static StatusOr<AgentConfig> FromCommandLine(int argc, char** argv, int* exit_code);
+  Status Validate() const;
+};
+
+}  // namespace boxcar

@@ -1,0 +1,135 @@
+// boxcard: the per-host Boxcar agent. Serves the boxcar.v1 API on a unix socket.
+#include <fcntl.h>
+#include <grpcpp/grpcpp.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <thread>
+
+#include "api/containers_api.h"
+#include "api/images_api.h"
+#include "api/system_api.h"
+#include "backends/backend_registry.h"
+#include "common/directory_tree.h"
+#include "common/unique_fd.h"
+#include "core/container_service.h"
+#include "core/host_container_cgroups.h"
+#include "daemon/agent_config.h"
+#include "snapshot/overlay_snapshotter.h"
+#include "store/blob_store.h"
+#include "store/image_store.h"
+#include "store/sqlite_database.h"
+#include "store/state_schema.h"
+
+namespace boxcar {
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+int Fail(const Status& status) {
+  spdlog::critical("{}", status.message());
+  return 1;
+}
+
+int RunAgent(const AgentConfig& config) {
+  if (Status valid = config.Validate(); !valid.ok()) return Fail(valid);
+  if (Status made = MakeDirectories(config.root_dir, 0700); !made.ok()) return Fail(made);
+  std::string socket_dir = config.socket_path.substr(0, config.socket_path.rfind('/'));
+  if (Status made = MakeDirectories(socket_dir, 0755); !made.ok()) return Fail(made);
+
+  // One agent per root: a second one would corrupt the other's records.
+  UniqueFd lock(::open((config.root_dir + "/boxcard.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  if (!lock || ::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) {
+    return Fail(FailedPrecondition("another boxcard already uses --root " + config.root_dir +
+                                   "; stop it or choose another --root"));
+  }
+
+  // Signals are taken by a dedicated thread; block them before any other thread exists.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  auto db = SqliteDatabase::Open(config.root_dir + "/state.db", kStateSchema);
+  if (!db.ok()) return Fail(db.status());
+  auto blobs = BlobStore::Open(config.root_dir);
+  if (!blobs.ok()) return Fail(blobs.status());
+  UnpackLimits limits;
+  limits.max_unpacked_bytes = config.max_layer_bytes;
+  auto images = ImageStore::Open(config.root_dir, db->get(), blobs->get(), limits);
+  if (!images.ok()) return Fail(images.status());
+  if (Status cleaned = (*images)->RemoveOrphans(); !cleaned.ok()) return Fail(cleaned);
+  auto snapshotter = OverlaySnapshotter::Create(config.root_dir + "/snapshots");
+  if (!snapshotter.ok()) return Fail(snapshotter.status());
+  auto cgroups = HostContainerCgroups::Create(config.cgroup_parent);
+  if (!cgroups.ok()) return Fail(cgroups.status());
+
+  BackendRegistry registry;
+  RegisterBuiltinBackends(registry);
+  BackendConfig backend_config{config.root_dir, config.shim_path};
+  ContainerService::BackendMap backends;
+  for (const auto& name : registry.Names()) {
+    auto backend = registry.Create(name, backend_config);
+    if (!backend.ok()) return Fail(backend.status());
+    Status available = (*backend)->CheckAvailable();
+    spdlog::info("backend {}: {}", name, available.ok() ? "available" : available.message());
+    backends.emplace(name, std::move(*backend));
+  }
+  if (!backends.count(config.default_backend)) {
+    return Fail(InvalidArgument("--default-backend: unknown backend '" + config.default_backend + "'"));
+  }
+
+  ContainerService containers({config.root_dir, config.default_backend}, db->get(), images->get(),
+                              snapshotter->get(), cgroups->get(), std::move(backends));
+  if (Status recovered = containers.Recover(); !recovered.ok()) return Fail(recovered.Annotate("recovery"));
+
+  ImagesApi images_api(images->get());
+  ContainersApi containers_api(&containers);
+  SystemApi system_api({kVersion, config.root_dir, config.socket_path}, &containers, images->get(),
+                       cgroups->get());
+  ::unlink(config.socket_path.c_str());
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("unix:" + config.socket_path, grpc::InsecureServerCredentials());
+  builder.SetMaxReceiveMessageSize(16 << 20);
+  builder.RegisterService(&images_api);
+  builder.RegisterService(&containers_api);
+  builder.RegisterService(&system_api);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server) return Fail(Unavailable("cannot listen on " + config.socket_path));
+  ::chmod(config.socket_path.c_str(), 0660);
+  spdlog::info("boxcard {} listening on {} (root {}, default backend {}, cgroups {})", kVersion,
+               config.socket_path, config.root_dir, config.default_backend, (*cgroups)->ModeName());
+
+  std::thread signal_thread([&] {
+    int received = 0;
+    sigwait(&stop_signals, &received);
+    spdlog::info("signal {}: shutting down; running containers keep running", received);
+    server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  });
+  server->Wait();
+  signal_thread.join();
+  ::unlink(config.socket_path.c_str());
+  (void)(*cgroups)->RemoveParentIfEmpty();
+  return 0;
+}
+
+}  // namespace
+}  // namespace boxcar
+
+int main(int argc, char** argv) {
+  int exit_code = 0;
+  auto config = boxcar::AgentConfig::FromCommandLine(argc, argv, &exit_code);
+  if (!config.ok()) {
+    std::fputs(config.status().message().c_str(), exit_code == 0 ? stdout : stderr);
+    return exit_code;
+  }
+  spdlog::set_level(spdlog::level::from_str(config->log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  return boxcar::RunAgent(*config);
+}

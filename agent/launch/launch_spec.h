@@ -1,0 +1,50 @@
+// What the agent hands to boxcar-shim to start one container, and what the shim leaves
+// behind when the payload exits. Both travel as JSON so the shim needs no gRPC/protobuf.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace boxcar {
+
+struct RlimitSetting {
+  std::string name;  // "nofile", "nproc", ... (lower case, no RLIMIT_ prefix)
+  uint64_t soft = 0;
+  uint64_t hard = 0;
+};
+
+struct LaunchSpec {
+  std::string container_id;
+  std::string rootfs_dir;  // mounted snapshot; becomes "/" inside
+  std::vector<std::string> argv;
+  std::vector<std::string> env;  // "KEY=value"
+  std::string working_dir;       // absolute, inside the rootfs
+  std::string hostname;
+  std::string user;  // "name", "uid", "uid:gid", "name:group"; resolved inside the rootfs
+  std::vector<std::string> cgroup_procs_files;  // the payload joins each before exec
+  std::vector<RlimitSetting> rlimits;
+  std::string stdout_path;  // payload stdout, appended
+  std::string stderr_path;  // payload stderr, appended
+  std::string exit_file;    // the shim writes an ExitRecord here when the payload ends
+};
+
+// How a payload ended, as written by the shim into LaunchSpec::exit_file.
+struct ExitRecord {
+  int exit_code = 0;    // exit status, or 128 + signal
+  int exit_signal = 0;  // signal that killed the payload, 0 if it exited
+  int64_t finished_unix_ns = 0;
+};
+
+std::string LaunchSpecToJson(const LaunchSpec& spec);
+StatusOr<LaunchSpec> LaunchSpecFromJson(const std::string& json);
+
+std::string ExitRecordToJson(const ExitRecord& record);
+StatusOr<ExitRecord> ExitRecordFromJson(const std::string& json);
+
+// Maps "nofile" to RLIMIT_NOFILE etc.; -1 when unknown.
+int RlimitResourceByName(const std::string& name);
+
+}  // namespace boxcar

@@ -1,0 +1,103 @@
+#include "launch/shim_launcher.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <sstream>
+
+#include "common/unique_fd.h"
+
+extern char** environ;
+
+namespace boxcar {
+
+StatusOr<LaunchedProcesses> ShimLauncher::Launch(const LaunchSpec& spec,
+                                                 const std::string& shim_log_path,
+                                                 int* exit_code_hint) const {
+  *exit_code_hint = 125;
+  int sockets[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) != 0) {
+    return ErrnoStatus("socketpair for boxcar-shim");
+  }
+  UniqueFd agent_end(sockets[0]);
+  UniqueFd shim_end(sockets[1]);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, shim_log_path.c_str(),
+                                   O_WRONLY | O_APPEND | O_CREAT, 0640);
+  posix_spawn_file_actions_adddup2(&actions, shim_end.get(), 3);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t no_signals;
+  sigemptyset(&no_signals);
+  posix_spawnattr_setsigmask(&attributes, &no_signals);
+  sigset_t default_signals;
+  sigfillset(&default_signals);
+  posix_spawnattr_setsigdefault(&attributes, &default_signals);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+  char* argv[] = {const_cast<char*>("boxcar-shim"), nullptr};
+  pid_t shim_pid = 0;
+  int spawn_error = ::posix_spawn(&shim_pid, shim_path_.c_str(), &actions, &attributes, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  shim_end.reset();
+  if (spawn_error != 0) {
+    return ErrnoStatus("spawn '" + shim_path_ + "' (set --shim-path)", spawn_error);
+  }
+
+  std::string json = LaunchSpecToJson(spec);
+  const char* cursor = json.data();
+  size_t remaining = json.size();
+  while (remaining > 0) {
+    ssize_t n = ::write(agent_end.get(), cursor, remaining);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    cursor += n;
+    remaining -= static_cast<size_t>(n);
+  }
+  ::shutdown(agent_end.get(), SHUT_WR);
+
+  std::string reply;
+  char buffer[1024];
+  for (;;) {
+    ssize_t n = ::read(agent_end.get(), buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    reply.append(buffer, static_cast<size_t>(n));
+    if (reply.find('\n') != std::string::npos) break;
+  }
+
+  std::istringstream words(reply);
+  std::string verdict;
+  words >> verdict;
+  if (verdict == "ok") {
+    LaunchedProcesses launched;
+    words >> launched.shim_pid >> launched.init_pid;
+    if (launched.shim_pid == shim_pid && launched.init_pid > 0) return launched;
+  }
+  // The shim failed: reap it so no zombie is left behind.
+  int status = 0;
+  while (::waitpid(shim_pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (verdict == "error") {
+    int code = 125;
+    words >> code;
+    std::string message;
+    std::getline(words, message);
+    if (!message.empty() && message.front() == ' ') message.erase(0, 1);
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    *exit_code_hint = code;
+    if (code == 126 || code == 127) return InvalidArgument("command: " + message);
+    return Internal("starting the payload: " + message);
+  }
+  return Internal("boxcar-shim exited without a reply (see " + shim_log_path + ")");
+}
+
+}  // namespace boxcar

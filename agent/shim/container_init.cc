@@ -1,0 +1,211 @@
+#include "shim/container_init.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/close_range.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "shim/user_lookup.h"
+
+extern char** environ;
+
+namespace boxcar {
+
+namespace {
+
+constexpr int kExitSetupFailed = 125;
+constexpr int kExitNotExecutable = 126;
+constexpr int kExitNotFound = 127;
+
+const InitFds* g_fds = nullptr;
+
+[[noreturn]] void FailWith(int exit_code, const std::string& message) {
+  std::string line = std::to_string(exit_code) + " " + message;
+  ssize_t ignored = ::write(g_fds->error_pipe, line.data(), line.size());
+  (void)ignored;
+  ::_exit(exit_code);
+}
+
+[[noreturn]] void FailErrno(const std::string& what) {
+  FailWith(kExitSetupFailed, what + ": " + std::strerror(errno));
+}
+
+// Refuses symlinks at mount targets inside the image: a hostile "/proc -> /host/path" would
+// otherwise redirect our mounts outside the rootfs.
+void EnsureDirectory(const std::string& path, mode_t mode) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode)) FailWith(kExitSetupFailed, "'" + path + "' in the image is not a directory");
+    return;
+  }
+  if (::mkdir(path.c_str(), mode) != 0 && errno != EEXIST) FailErrno("mkdir '" + path + "'");
+}
+
+void Mount(const char* source, const std::string& target, const char* type, unsigned long flags,
+           const char* options) {
+  if (::mount(source, target.c_str(), type, flags, options) != 0) {
+    FailErrno(std::string("mount ") + (type ? type : source) + " on '" + target + "'");
+  }
+}
+
+void JoinCgroups(const LaunchSpec& spec) {
+  for (const auto& procs_file : spec.cgroup_procs_files) {
+    int fd = ::open(procs_file.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) FailErrno("open '" + procs_file + "'");
+    if (::write(fd, "0", 1) != 1) FailErrno("join cgroup '" + procs_file + "'");
+    ::close(fd);
+  }
+}
+
+void SetUpDev(const std::string& rootfs) {
+  std::string dev = rootfs + "/dev";
+  EnsureDirectory(dev, 0755);
+  Mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
+  for (const char* node : {"null", "zero", "full", "random", "urandom", "tty"}) {
+    std::string target = dev + "/" + node;
+    int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0) FailErrno("create '" + target + "'");
+    ::close(fd);
+    Mount((std::string("/dev/") + node).c_str(), target, nullptr, MS_BIND, nullptr);
+  }
+  EnsureDirectory(dev + "/pts", 0755);
+  Mount("devpts", dev + "/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+        "newinstance,ptmxmode=0666,mode=0620");
+  EnsureDirectory(dev + "/shm", 01777);
+  Mount("shm", dev + "/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
+  const std::pair<const char*, const char*> links[] = {{"pts/ptmx", "ptmx"},
+                                                        {"/proc/self/fd", "fd"},
+                                                        {"/proc/self/fd/0", "stdin"},
+                                                        {"/proc/self/fd/1", "stdout"},
+                                                        {"/proc/self/fd/2", "stderr"}};
+  for (const auto& [target, name] : links) {
+    if (::symlink(target, (dev + "/" + name).c_str()) != 0) FailErrno(std::string("symlink /dev/") + name);
+  }
+}
+
+void SetUpRootfs(const LaunchSpec& spec) {
+  const std::string& rootfs = spec.rootfs_dir;
+  // Nothing we mount from here on may propagate back to the host.
+  Mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr);
+  Mount(rootfs.c_str(), rootfs, nullptr, MS_BIND | MS_REC, nullptr);
+  EnsureDirectory(rootfs + "/proc", 0555);
+  Mount("proc", rootfs + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
+  EnsureDirectory(rootfs + "/sys", 0555);
+  Mount("sysfs", rootfs + "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
+  SetUpDev(rootfs);
+
+  if (::chdir(rootfs.c_str()) != 0) FailErrno("chdir '" + rootfs + "'");
+  // pivot_root(".", ".") stacks the old root on top of the new one; detaching it leaves only
+  // the container's tree visible, with no host mount reachable.
+  if (::syscall(SYS_pivot_root, ".", ".") != 0) FailErrno("pivot_root '" + rootfs + "'");
+  if (::umount2(".", MNT_DETACH) != 0) FailErrno("detach the host root");
+  if (::chdir("/") != 0) FailErrno("chdir /");
+}
+
+void BringUpLoopback() {
+  int sock = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (sock < 0) FailErrno("socket for loopback");
+  struct ifreq request {};
+  std::strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
+  request.ifr_flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING;
+  if (::ioctl(sock, SIOCSIFFLAGS, &request) != 0) FailErrno("bring up lo");
+  ::close(sock);
+}
+
+void ApplyRlimits(const LaunchSpec& spec) {
+  for (const auto& setting : spec.rlimits) {
+    int resource = RlimitResourceByName(setting.name);
+    if (resource < 0) FailWith(kExitSetupFailed, "unknown rlimit '" + setting.name + "'");
+    struct rlimit limit {setting.soft, setting.hard};
+    if (::setrlimit(resource, &limit) != 0) FailErrno("setrlimit " + setting.name);
+  }
+}
+
+ResolvedUser SwitchUser(const std::string& user_spec) {
+  ResolvedUser user;
+  std::string error;
+  if (!ResolveUser(user_spec, "/etc/passwd", "/etc/group", &user, &error)) {
+    FailWith(kExitSetupFailed, error);
+  }
+  if (::setgroups(user.supplementary_gids.size(), user.supplementary_gids.data()) != 0) {
+    FailErrno("setgroups");
+  }
+  if (::setresgid(user.gid, user.gid, user.gid) != 0) FailErrno("setgid " + std::to_string(user.gid));
+  if (::setresuid(user.uid, user.uid, user.uid) != 0) FailErrno("setuid " + std::to_string(user.uid));
+  return user;
+}
+
+void MakeWorkingDirectory(const std::string& working_dir) {
+  for (size_t end = 1; end <= working_dir.size(); ++end) {
+    if (end != working_dir.size() && working_dir[end] != '/') continue;
+    std::string prefix = working_dir.substr(0, end);
+    if (::mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST) {
+      FailErrno("mkdir working dir '" + prefix + "'");
+    }
+  }
+}
+
+bool HasVariable(const std::vector<std::string>& env, const char* name) {
+  size_t length = std::strlen(name);
+  for (const auto& entry : env) {
+    if (entry.size() > length && entry.compare(0, length, name) == 0 && entry[length] == '=') return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void RunContainerInit(const LaunchSpec& spec, const InitFds& fds) {
+  g_fds = &fds;
+  JoinCgroups(spec);
+  SetUpRootfs(spec);
+  if (!spec.hostname.empty() && ::sethostname(spec.hostname.data(), spec.hostname.size()) != 0) {
+    FailErrno("sethostname '" + spec.hostname + "'");
+  }
+  BringUpLoopback();
+  ApplyRlimits(spec);
+
+  std::string working_dir = spec.working_dir.empty() ? "/" : spec.working_dir;
+  MakeWorkingDirectory(working_dir);
+  ResolvedUser user = SwitchUser(spec.user);
+  if (::chdir(working_dir.c_str()) != 0) FailErrno("chdir working dir '" + working_dir + "'");
+
+  if (::dup2(fds.stdin_fd, 0) < 0 || ::dup2(fds.stdout_fd, 1) < 0 || ::dup2(fds.stderr_fd, 2) < 0) {
+    FailErrno("dup2 stdio");
+  }
+  // Every descriptor beyond stdio (the error pipe included) closes at exec.
+  ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+
+  std::vector<std::string> env = spec.env;
+  if (!HasVariable(env, "PATH")) env.push_back("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  if (!HasVariable(env, "HOME")) env.push_back("HOME=" + user.home);
+  if (!HasVariable(env, "HOSTNAME") && !spec.hostname.empty()) env.push_back("HOSTNAME=" + spec.hostname);
+  std::vector<char*> envp;
+  for (auto& entry : env) envp.push_back(entry.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> argv_storage = spec.argv;
+  std::vector<char*> argv;
+  for (auto& arg : argv_storage) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+
+  // execvp searches the PATH of `environ`, so the container's environment must be in place.
+  environ = envp.data();
+  ::execvp(argv[0], argv.data());
+  int exec_errno = errno;
+  FailWith(exec_errno == ENOENT ? kExitNotFound : kExitNotExecutable,
+           "exec '" + spec.argv[0] + "': " + std::strerror(exec_errno));
+}
+
+}  // namespace boxcar

@@ -1,0 +1,20 @@
+// The first code that runs in a new container: cgroups, mounts, /dev, pivot_root, hostname,
+// loopback, rlimits, user, working directory, then exec of the payload. Runs in the child of
+// a clone() with new pid, mount, uts, ipc and network namespaces.
+#pragma once
+
+#include "launch/launch_spec.h"
+
+namespace boxcar {
+
+struct InitFds {
+  int stdin_fd;     // /dev/null of the host
+  int stdout_fd;    // payload stdout log
+  int stderr_fd;    // payload stderr log
+  int error_pipe;   // close-on-exec; a failure message is written here before _exit
+};
+
+// Never returns: execs the payload or writes "<exit code> <message>" to error_pipe and exits.
+[[noreturn]] void RunContainerInit(const LaunchSpec& spec, const InitFds& fds);
+
+}  // namespace boxcar

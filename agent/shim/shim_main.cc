@@ -1,0 +1,131 @@
+// boxcar-shim: one per container. boxcard starts it with a socket on fd 3, sends the
+// LaunchSpec as JSON and half-closes. The shim starts the payload in new namespaces, replies
+// "ok <shim pid> <payload pid>\n" (or "error <code> <message>\n"), closes fd 3, then waits for
+// the payload and writes its ExitRecord atomically. It outlives boxcard restarts, so
+// containers keep running and keep their exit codes when the agent is killed.
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "common/atomic_file.h"
+#include "launch/launch_spec.h"
+#include "shim/container_init.h"
+
+namespace {
+
+constexpr int kControlFd = 3;
+
+void Reply(const std::string& line) {
+  std::string message = line + "\n";
+  ssize_t ignored = ::write(kControlFd, message.data(), message.size());
+  (void)ignored;
+}
+
+std::string ReadAll(int fd) {
+  std::string content;
+  char buffer[4096];
+  for (;;) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    content.append(buffer, static_cast<size_t>(n));
+  }
+  return content;
+}
+
+int OpenLog(const std::string& path) {
+  return ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+}
+
+int64_t NowUnixNs() {
+  struct timespec now;
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  return static_cast<int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
+}
+
+}  // namespace
+
+int main() {
+  // The shim must survive whatever happens to the agent's session and terminal.
+  ::setsid();
+  for (int sig : {SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGQUIT}) ::signal(sig, SIG_IGN);
+
+  auto spec_or = boxcar::LaunchSpecFromJson(ReadAll(kControlFd));
+  if (!spec_or.ok()) {
+    Reply("error 125 " + spec_or.status().message());
+    return 1;
+  }
+  const boxcar::LaunchSpec& spec = *spec_or;
+
+  int stdin_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  int stdout_fd = OpenLog(spec.stdout_path);
+  int stderr_fd = OpenLog(spec.stderr_path);
+  int error_pipe[2];
+  if (stdin_fd < 0 || stdout_fd < 0 || stderr_fd < 0 || ::pipe2(error_pipe, O_CLOEXEC) != 0) {
+    Reply(std::string("error 125 open payload stdio: ") + std::strerror(errno));
+    return 1;
+  }
+
+  struct clone_args args {};
+  args.flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET;
+  args.exit_signal = SIGCHLD;
+  long child = ::syscall(SYS_clone3, &args, sizeof args);
+  if (child < 0) {
+    Reply(std::string("error 125 clone3 with new namespaces: ") + std::strerror(errno));
+    return 1;
+  }
+  if (child == 0) {
+    ::close(error_pipe[0]);
+    ::close(kControlFd);
+    for (int sig : {SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGQUIT}) ::signal(sig, SIG_DFL);
+    boxcar::RunContainerInit(spec, {stdin_fd, stdout_fd, stderr_fd, error_pipe[1]});
+  }
+  ::close(error_pipe[1]);
+  ::close(stdin_fd);
+  ::close(stdout_fd);
+  ::close(stderr_fd);
+
+  // EOF without a message means the payload's exec succeeded (the pipe is close-on-exec).
+  std::string failure = ReadAll(error_pipe[0]);
+  ::close(error_pipe[0]);
+  pid_t payload_pid = static_cast<pid_t>(child);
+  if (!failure.empty()) {
+    int status = 0;
+    while (::waitpid(payload_pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    Reply("error " + failure);
+    return 1;
+  }
+  Reply("ok " + std::to_string(::getpid()) + " " + std::to_string(payload_pid));
+  ::close(kControlFd);
+
+  int status = 0;
+  while (::waitpid(payload_pid, &status, 0) < 0) {
+    if (errno != EINTR) break;
+  }
+  boxcar::ExitRecord record;
+  if (WIFSIGNALED(status)) {
+    record.exit_signal = WTERMSIG(status);
+    record.exit_code = 128 + record.exit_signal;
+  } else {
+    record.exit_code = WEXITSTATUS(status);
+  }
+  record.finished_unix_ns = NowUnixNs();
+  auto written = boxcar::WriteFileAtomically(spec.exit_file, boxcar::ExitRecordToJson(record));
+  if (!written.ok()) {
+    std::fprintf(stderr, "boxcar-shim: %s\n", written.message().c_str());
+    return 1;
+  }
+  return 0;
+}

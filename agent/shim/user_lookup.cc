@@ -1,0 +1,95 @@
+#include "shim/user_lookup.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace boxcar {
+
+namespace {
+
+std::vector<std::string> SplitFields(const std::string& line) {
+  std::vector<std::string> fields;
+  std::stringstream stream(line);
+  std::string field;
+  while (std::getline(stream, field, ':')) fields.push_back(field);
+  if (!line.empty() && line.back() == ':') fields.emplace_back();
+  return fields;
+}
+
+bool ParseId(const std::string& text, unsigned long* id) {
+  if (text.empty() || text.size() > 10) return false;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+  }
+  *id = std::strtoul(text.c_str(), nullptr, 10);
+  return true;
+}
+
+}  // namespace
+
+bool ResolveUser(const std::string& user_spec, const std::string& passwd_path,
+                 const std::string& group_path, ResolvedUser* resolved, std::string* error) {
+  std::string user_part = user_spec.empty() ? "0" : user_spec;
+  std::string group_part;
+  if (auto colon = user_part.find(':'); colon != std::string::npos) {
+    group_part = user_part.substr(colon + 1);
+    user_part = user_part.substr(0, colon);
+  }
+
+  unsigned long numeric = 0;
+  bool user_is_numeric = ParseId(user_part, &numeric);
+  bool found_user = false;
+  std::string user_name;
+  std::ifstream passwd(passwd_path);
+  for (std::string line; std::getline(passwd, line);) {
+    auto fields = SplitFields(line);
+    if (fields.size() < 7) continue;
+    unsigned long uid = 0, gid = 0;
+    if (!ParseId(fields[2], &uid) || !ParseId(fields[3], &gid)) continue;
+    if ((user_is_numeric && uid == numeric) || (!user_is_numeric && fields[0] == user_part)) {
+      resolved->uid = static_cast<uid_t>(uid);
+      resolved->gid = static_cast<gid_t>(gid);
+      resolved->home = fields[5].empty() ? "/" : fields[5];
+      user_name = fields[0];
+      found_user = true;
+      break;
+    }
+  }
+  if (!found_user) {
+    if (!user_is_numeric) {
+      *error = "user '" + user_part + "' not found in the image's /etc/passwd";
+      return false;
+    }
+    resolved->uid = static_cast<uid_t>(numeric);
+    resolved->gid = 0;
+  }
+
+  bool group_is_numeric = ParseId(group_part, &numeric);
+  if (!group_part.empty() && group_is_numeric) resolved->gid = static_cast<gid_t>(numeric);
+  bool found_group = group_part.empty() || group_is_numeric;
+  std::ifstream groups(group_path);
+  for (std::string line; std::getline(groups, line);) {
+    auto fields = SplitFields(line);
+    if (fields.size() < 3) continue;
+    unsigned long gid = 0;
+    if (!ParseId(fields[2], &gid)) continue;
+    if (!group_part.empty() && !group_is_numeric && fields[0] == group_part) {
+      resolved->gid = static_cast<gid_t>(gid);
+      found_group = true;
+    }
+    if (!user_name.empty() && fields.size() >= 4) {
+      std::stringstream members(fields[3]);
+      for (std::string member; std::getline(members, member, ',');) {
+        if (member == user_name) resolved->supplementary_gids.push_back(static_cast<gid_t>(gid));
+      }
+    }
+  }
+  if (!found_group) {
+    *error = "group '" + group_part + "' not found in the image's /etc/group";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace boxcar

@@ -1,0 +1,23 @@
+// Resolves a container's "user[:group]" against the image's /etc/passwd and /etc/group,
+// read after pivot_root so the lookup sees the container's files, never the host's.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace boxcar {
+
+struct ResolvedUser {
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::vector<gid_t> supplementary_gids;
+  std::string home = "/";
+};
+
+// Returns false and fills `error` when a named user or group does not exist.
+bool ResolveUser(const std::string& user_spec, const std::string& passwd_path,
+                 const std::string& group_path, ResolvedUser* resolved, std::string* error);
+
+}  // namespace boxcar

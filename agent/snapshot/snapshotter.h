@@ -1,0 +1,33 @@
+// A container's writable root filesystem over read-only image layers. Overlayfs first;
+// btrfs or others later behind the same interface (as liblxc's storage ops).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace boxcar {
+
+class Snapshotter {
+ public:
+  virtual ~Snapshotter() = default;
+
+  virtual const std::string& name() const = 0;
+  // Creates the writable layer for `key` (a container id). Nothing is mounted yet.
+  virtual Status Prepare(const std::string& key) = 0;
+  // Mounts the snapshot over `lower_dirs` (lowest layer first); returns the rootfs directory.
+  virtual StatusOr<std::string> Mount(const std::string& key,
+                                      const std::vector<std::string>& lower_dirs) = 0;
+  // Where Mount() puts the rootfs of `key`.
+  virtual std::string RootfsDir(const std::string& key) const = 0;
+  virtual bool IsMounted(const std::string& key) const = 0;
+  // Unmounting something not mounted is fine.
+  virtual Status Unmount(const std::string& key) = 0;
+  // Unmounts if needed and deletes everything of `key`; a missing key is fine.
+  virtual Status Remove(const std::string& key) = 0;
+  // Keys that have a snapshot on disk (for recovery after a restart).
+  virtual std::vector<std::string> ListKeys() const = 0;
+};
+
+}  // namespace boxcar

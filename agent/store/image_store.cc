@@ -1,0 +1,403 @@
+#include "store/image_store.h"
+
+#include <dirent.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <set>
+
+#include "common/directory_tree.h"
+#include "common/sha256.h"
+
+namespace boxcar {
+
+namespace {
+
+constexpr const char* kImageHint = " (see `boxcar image ls`, or import one with `boxcar image import`)";
+
+std::vector<std::string> ListDirectory(const std::string& path) {
+  std::vector<std::string> names;
+  std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(path.c_str()), ::closedir);
+  if (!dir) return names;
+  while (struct dirent* entry = ::readdir(dir.get())) {
+    std::string name = entry->d_name;
+    if (name != "." && name != "..") names.push_back(name);
+  }
+  return names;
+}
+
+void WriteStringArray(rapidjson::Writer<rapidjson::StringBuffer>& writer, const char* key,
+                      const google::protobuf::RepeatedPtrField<std::string>& values) {
+  if (values.empty()) return;
+  writer.Key(key);
+  writer.StartArray();
+  for (const auto& value : values) writer.String(value.c_str());
+  writer.EndArray();
+}
+
+}  // namespace
+
+std::string BuildOciConfigJson(const v1::ImageConfig& config, const std::vector<std::string>& diff_ids) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.StartObject();
+  writer.Key("architecture");
+  writer.String("amd64");
+  writer.Key("os");
+  writer.String("linux");
+  writer.Key("config");
+  writer.StartObject();
+  WriteStringArray(writer, "Entrypoint", config.entrypoint());
+  WriteStringArray(writer, "Cmd", config.cmd());
+  WriteStringArray(writer, "Env", config.env());
+  if (!config.working_dir().empty()) {
+    writer.Key("WorkingDir");
+    writer.String(config.working_dir().c_str());
+  }
+  if (!config.user().empty()) {
+    writer.Key("User");
+    writer.String(config.user().c_str());
+  }
+  if (!config.stop_signal().empty()) {
+    writer.Key("StopSignal");
+    writer.String(config.stop_signal().c_str());
+  }
+  if (!config.labels().empty()) {
+    // Sorted, so the config (and the image id) does not depend on map order.
+    std::map<std::string, std::string> labels(config.labels().begin(), config.labels().end());
+    writer.Key("Labels");
+    writer.StartObject();
+    for (const auto& [key, value] : labels) {
+      writer.Key(key.c_str());
+      writer.String(value.c_str());
+    }
+    writer.EndObject();
+  }
+  writer.EndObject();
+  writer.Key("rootfs");
+  writer.StartObject();
+  writer.Key("type");
+  writer.String("layers");
+  writer.Key("diff_ids");
+  writer.StartArray();
+  for (const auto& diff_id : diff_ids) writer.String(diff_id.c_str());
+  writer.EndArray();
+  writer.EndObject();
+  writer.Key("history");
+  writer.StartArray();
+  writer.StartObject();
+  writer.Key("created_by");
+  writer.String("boxcar image import (rootfs tarball)");
+  writer.EndObject();
+  writer.EndArray();
+  writer.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+StatusOr<std::unique_ptr<ImageStore>> ImageStore::Open(const std::string& root_dir, SqliteDatabase* db,
+                                                      BlobStore* blobs, UnpackLimits limits) {
+  RETURN_IF_ERROR(MakeDirectories(root_dir + "/layers", 0700));
+  RETURN_IF_ERROR(MakeDirectories(root_dir + "/tmp", 0700));
+  return std::unique_ptr<ImageStore>(new ImageStore(root_dir, db, blobs, limits));
+}
+
+std::string ImageStore::LayerDirectory(int64_t number) const {
+  return root_dir_ + "/layers/" + std::to_string(number);
+}
+
+StatusOr<std::unique_ptr<ImageStore::RootfsImport>> ImageStore::BeginRootfsImport(
+    const v1::ImportHeader& header) {
+  ASSIGN_OR_RETURN(ImageReference reference, ParseImageReference(header.reference(), "header.reference"));
+  if (!header.expected_digest().empty() && !IsSha256Digest(header.expected_digest())) {
+    return InvalidArgument("header.expected_digest: '" + header.expected_digest() +
+                           "' is not sha256:<64 lower-case hex>");
+  }
+  if (!header.config().working_dir().empty() && header.config().working_dir()[0] != '/') {
+    return InvalidArgument("header.config.working_dir: must be absolute");
+  }
+  ASSIGN_OR_RETURN(auto writer, blobs_->NewWriter());
+  return std::unique_ptr<RootfsImport>(
+      new RootfsImport(this, reference, header.expected_digest(), header.config(), std::move(writer)));
+}
+
+StatusOr<v1::Image> ImageStore::RootfsImport::Finish() {
+  if (writer_->bytes_written() == 0) return InvalidArgument("chunk: the import stream carried no data");
+  auto digest = writer_->Commit(expected_digest_);
+  if (!digest.ok()) {
+    if (digest.status().code() == StatusCode::kInvalidArgument) {
+      return digest.status().Annotate("header.expected_digest");
+    }
+    return digest.status();
+  }
+  return store_->FinishImport(reference_, *digest, config_);
+}
+
+StatusOr<v1::Image> ImageStore::FinishImport(const ImageReference& reference, const std::string& blob_digest,
+                                             const v1::ImageConfig& config) {
+  // Unpack outside the lock: it is the slow part and touches only a private directory.
+  std::string unpack_dir = root_dir_ + "/tmp/unpack-XXXXXX";
+  if (::mkdtemp(unpack_dir.data()) == nullptr) return ErrnoStatus("create '" + unpack_dir + "'");
+  auto unpacked = UnpackLayer(blobs_->BlobPath(blob_digest), unpack_dir, limits_);
+  auto discard = [&](Status failure) {
+    (void)RemoveTree(unpack_dir);
+    std::lock_guard<std::mutex> lock(db_->mutex());
+    auto used = db_->Prepare("SELECT COUNT(*) FROM layers WHERE blob_digest = ?");
+    if (used.ok()) {
+      used->Bind(1, blob_digest);
+      if (auto row = used->Step(); row.ok() && *row && used->ColumnInt(0) == 0) (void)blobs_->Delete(blob_digest);
+    }
+    return failure;
+  };
+  if (!unpacked.ok()) return discard(unpacked.status().Annotate("rootfs tarball"));
+  ASSIGN_OR_RETURN(uint64_t blob_size, blobs_->BlobSize(blob_digest));
+
+  std::string config_json = BuildOciConfigJson(config, {unpacked->diff_id});
+  auto config_digest = blobs_->WriteBlob(config_json);
+  if (!config_digest.ok()) return discard(config_digest.status());
+  const std::string& image_id = *config_digest;
+
+  v1::Image image;
+  image.set_id(image_id);
+  *image.mutable_config() = config;
+  auto* layer = image.add_layers();
+  layer->set_digest(blob_digest);
+  layer->set_diff_id(unpacked->diff_id);
+  layer->set_size_bytes(blob_size);
+  image.set_size_bytes(blob_size);
+  image.set_created_unix_seconds(::time(nullptr));
+
+  std::lock_guard<std::mutex> lock(db_->mutex());
+  SqliteTransaction transaction(*db_);
+  RETURN_IF_ERROR(transaction.begun());
+  bool layer_is_new = false;
+  {
+    ASSIGN_OR_RETURN(auto existing, db_->Prepare("SELECT number FROM layers WHERE diff_id = ?"));
+    existing.Bind(1, unpacked->diff_id);
+    ASSIGN_OR_RETURN(bool found, existing.Step());
+    if (!found) {
+      ASSIGN_OR_RETURN(auto insert, db_->Prepare(
+          "INSERT INTO layers(diff_id, blob_digest, size_bytes, unpacked_bytes) VALUES(?, ?, ?, ?)"));
+      insert.Bind(1, unpacked->diff_id).Bind(2, blob_digest).Bind(3, static_cast<int64_t>(blob_size));
+      insert.Bind(4, static_cast<int64_t>(unpacked->unpacked_bytes));
+      RETURN_IF_ERROR(insert.Run());
+      std::string layer_dir = LayerDirectory(db_->LastInsertRowId());
+      // A directory under this number can only be an orphan of a crash: its row never committed.
+      RETURN_IF_ERROR(RemoveTree(layer_dir));
+      if (::rename(unpack_dir.c_str(), layer_dir.c_str()) != 0) {
+        Status failed = ErrnoStatus("rename '" + unpack_dir + "' to '" + layer_dir + "'");
+        (void)RemoveTree(unpack_dir);  // the blob, now unreferenced, goes at the next start-up
+        return failed;
+      }
+      layer_is_new = true;
+    }
+  }
+  {
+    ASSIGN_OR_RETURN(auto insert, db_->Prepare("INSERT OR IGNORE INTO images(id, record) VALUES(?, ?)"));
+    insert.Bind(1, image_id).BindBlob(2, image.SerializeAsString());
+    RETURN_IF_ERROR(insert.Run());
+    ASSIGN_OR_RETURN(auto link, db_->Prepare(
+        "INSERT OR IGNORE INTO image_layers(image_id, position, diff_id) VALUES(?, 0, ?)"));
+    link.Bind(1, image_id).Bind(2, unpacked->diff_id);
+    RETURN_IF_ERROR(link.Run());
+    ASSIGN_OR_RETURN(auto tag, db_->Prepare("INSERT OR REPLACE INTO image_refs(reference, image_id) VALUES(?, ?)"));
+    tag.Bind(1, reference.ToString()).Bind(2, image_id);
+    RETURN_IF_ERROR(tag.Run());
+  }
+  RETURN_IF_ERROR(transaction.Commit());
+  if (!layer_is_new) (void)RemoveTree(unpack_dir);
+  return LoadImage(image_id);
+}
+
+StatusOr<v1::Image> ImageStore::LoadImage(const std::string& id) {
+  ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT record FROM images WHERE id = ?"));
+  select.Bind(1, id);
+  ASSIGN_OR_RETURN(bool found, select.Step());
+  if (!found) return NotFound("image: no image with id '" + id + "'" + kImageHint);
+  v1::Image image;
+  if (!image.ParseFromString(select.ColumnBlob(0))) return DataLoss("image record '" + id + "' is corrupt");
+  ASSIGN_OR_RETURN(auto refs, db_->Prepare("SELECT reference FROM image_refs WHERE image_id = ? ORDER BY reference"));
+  refs.Bind(1, id);
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, refs.Step());
+    if (!row) break;
+    image.add_references(refs.ColumnText(0));
+  }
+  return image;
+}
+
+StatusOr<v1::Image> ImageStore::Resolve(const std::string& image, const std::string& field) {
+  if (image.empty()) return InvalidArgument(field + ": an image reference or id is required");
+  std::lock_guard<std::mutex> lock(db_->mutex());
+  if (IsSha256Digest(image)) {
+    auto loaded = LoadImage(image);
+    if (!loaded.ok() && loaded.status().code() == StatusCode::kNotFound) {
+      return NotFound(field + ": no image '" + image + "'" + kImageHint);
+    }
+    return loaded;
+  }
+  auto reference = ParseImageReference(image, field);
+  if (reference.ok()) {
+    ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT image_id FROM image_refs WHERE reference = ?"));
+    select.Bind(1, reference->ToString());
+    ASSIGN_OR_RETURN(bool found, select.Step());
+    if (found) return LoadImage(select.ColumnText(0));
+  }
+  std::string prefix = image.rfind("sha256:", 0) == 0 ? image.substr(7) : image;
+  if (IsHexPrefix(prefix)) {
+    ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT id FROM images WHERE substr(id, 8, ?) = ?"));
+    select.Bind(1, static_cast<int64_t>(prefix.size())).Bind(2, prefix);
+    std::vector<std::string> matches;
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, select.Step());
+      if (!row) break;
+      matches.push_back(select.ColumnText(0));
+    }
+    if (matches.size() == 1) return LoadImage(matches[0]);
+    if (matches.size() > 1) {
+      return InvalidArgument(field + ": image id prefix '" + prefix + "' is ambiguous; give more characters");
+    }
+  }
+  if (!reference.ok() && !IsHexPrefix(prefix)) return reference.status();
+  return NotFound(field + ": no image '" + image + "'" + kImageHint);
+}
+
+StatusOr<std::vector<v1::Image>> ImageStore::List() {
+  std::lock_guard<std::mutex> lock(db_->mutex());
+  ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT id FROM images ORDER BY rowid"));
+  std::vector<std::string> ids;
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    ids.push_back(select.ColumnText(0));
+  }
+  std::vector<v1::Image> images;
+  for (const auto& id : ids) {
+    ASSIGN_OR_RETURN(v1::Image image, LoadImage(id));
+    images.push_back(std::move(image));
+  }
+  return images;
+}
+
+StatusOr<v1::RemoveImageResponse> ImageStore::Remove(const std::string& image_text, bool force) {
+  ASSIGN_OR_RETURN(v1::Image image, Resolve(image_text, "image"));
+  std::lock_guard<std::mutex> lock(db_->mutex());
+  ASSIGN_OR_RETURN(auto users, db_->Prepare("SELECT COUNT(*) FROM containers WHERE image_id = ?"));
+  users.Bind(1, image.id());
+  ASSIGN_OR_RETURN(bool counted, users.Step());
+  int64_t container_count = counted ? users.ColumnInt(0) : 0;
+  if (container_count > 0 && !force) {
+    return FailedPrecondition("image: '" + image_text + "' is used by " + std::to_string(container_count) +
+                              " container(s); remove them first (boxcar rm) or untag with --force");
+  }
+
+  // A reference removes just that tag; an id removes every tag.
+  std::vector<std::string> untag;
+  auto reference = ParseImageReference(image_text, "image");
+  for (const auto& existing : image.references()) {
+    if (!reference.ok() || existing == reference->ToString()) untag.push_back(existing);
+  }
+  if (reference.ok() && untag.empty()) untag.assign(image.references().begin(), image.references().end());
+
+  v1::RemoveImageResponse response;
+  SqliteTransaction transaction(*db_);
+  RETURN_IF_ERROR(transaction.begun());
+  for (const auto& tag : untag) {
+    ASSIGN_OR_RETURN(auto remove, db_->Prepare("DELETE FROM image_refs WHERE reference = ?"));
+    remove.Bind(1, tag);
+    RETURN_IF_ERROR(remove.Run());
+    response.add_untagged(tag);
+  }
+  bool delete_image = container_count == 0 && untag.size() == static_cast<size_t>(image.references_size());
+  if (delete_image) {
+    ASSIGN_OR_RETURN(auto remove, db_->Prepare("DELETE FROM images WHERE id = ?"));
+    remove.Bind(1, image.id());
+    RETURN_IF_ERROR(remove.Run());
+    response.set_deleted_id(image.id());
+  }
+  RETURN_IF_ERROR(transaction.Commit());
+  if (delete_image) {
+    (void)blobs_->Delete(image.id());
+    RETURN_IF_ERROR(DeleteUnusedLayers());
+  }
+  return response;
+}
+
+Status ImageStore::DeleteUnusedLayers() {
+  // Called with the database lock held.
+  struct Unused {
+    int64_t number;
+    std::string blob_digest;
+  };
+  std::vector<Unused> unused;
+  {
+    ASSIGN_OR_RETURN(auto select, db_->Prepare(
+        "SELECT number, blob_digest FROM layers WHERE diff_id NOT IN (SELECT diff_id FROM image_layers)"));
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, select.Step());
+      if (!row) break;
+      unused.push_back({select.ColumnInt(0), select.ColumnText(1)});
+    }
+  }
+  for (const auto& layer : unused) {
+    ASSIGN_OR_RETURN(auto remove, db_->Prepare("DELETE FROM layers WHERE number = ?"));
+    remove.Bind(1, layer.number);
+    RETURN_IF_ERROR(remove.Run());
+    // The row goes first: a crash now leaves an orphan directory, which RemoveOrphans clears.
+    RETURN_IF_ERROR(RemoveTree(LayerDirectory(layer.number)));
+    RETURN_IF_ERROR(blobs_->Delete(layer.blob_digest));
+  }
+  return OkStatus();
+}
+
+StatusOr<std::vector<std::string>> ImageStore::LayerDirectories(const std::string& image_id) {
+  std::lock_guard<std::mutex> lock(db_->mutex());
+  ASSIGN_OR_RETURN(auto select, db_->Prepare(
+      "SELECT l.number FROM image_layers il JOIN layers l ON il.diff_id = l.diff_id "
+      "WHERE il.image_id = ? ORDER BY il.position"));
+  select.Bind(1, image_id);
+  std::vector<std::string> dirs;
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    dirs.push_back(LayerDirectory(select.ColumnInt(0)));
+  }
+  if (dirs.empty()) return NotFound("image '" + image_id + "' has no layers on disk");
+  return dirs;
+}
+
+Status ImageStore::RemoveOrphans() {
+  std::lock_guard<std::mutex> lock(db_->mutex());
+  for (const auto& name : ListDirectory(root_dir_ + "/tmp")) {
+    RETURN_IF_ERROR(RemoveTree(root_dir_ + "/tmp/" + name));
+  }
+  std::set<std::string> known_layers;
+  std::set<std::string> known_blobs;
+  {
+    ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT number, blob_digest FROM layers"));
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, select.Step());
+      if (!row) break;
+      known_layers.insert(std::to_string(select.ColumnInt(0)));
+      known_blobs.insert(select.ColumnText(1));
+    }
+    ASSIGN_OR_RETURN(auto images, db_->Prepare("SELECT id FROM images"));
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, images.Step());
+      if (!row) break;
+      known_blobs.insert(images.ColumnText(0));
+    }
+  }
+  for (const auto& name : ListDirectory(root_dir_ + "/layers")) {
+    if (!known_layers.count(name)) RETURN_IF_ERROR(RemoveTree(root_dir_ + "/layers/" + name));
+  }
+  for (const auto& digest : blobs_->ListDigests()) {
+    if (!known_blobs.count(digest)) RETURN_IF_ERROR(blobs_->Delete(digest));
+  }
+  return blobs_->RemoveTempFiles();
+}
+
+}  // namespace boxcar

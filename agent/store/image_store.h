@@ -1,0 +1,81 @@
+// Images on disk: blobs in the BlobStore, one unpacked directory per layer
+// (<root>/layers/<number>, short so that many layers fit in one overlay mount), and records
+// in SQLite. Everything an import creates becomes visible in one transaction at the end.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "boxcar/v1/images.pb.h"
+#include "common/identifiers.h"
+#include "store/blob_store.h"
+#include "store/layer_unpacker.h"
+#include "store/sqlite_database.h"
+
+namespace boxcar {
+
+class ImageStore {
+ public:
+  // `root_dir` holds layers/ and tmp/; `db` and `blobs` outlive the store.
+  static StatusOr<std::unique_ptr<ImageStore>> Open(const std::string& root_dir, SqliteDatabase* db,
+                                                    BlobStore* blobs, UnpackLimits limits);
+
+  // A rootfs tarball arriving in chunks; nothing is visible until Finish() succeeds, and an
+  // import dropped before that leaves nothing behind.
+  class RootfsImport {
+   public:
+    Status Write(const void* bytes, size_t size) { return writer_->Write(bytes, size); }
+    uint64_t bytes_received() const { return writer_->bytes_written(); }
+    StatusOr<v1::Image> Finish();
+
+   private:
+    friend class ImageStore;
+    RootfsImport(ImageStore* store, ImageReference reference, std::string expected_digest,
+                 v1::ImageConfig config, std::unique_ptr<BlobStore::Writer> writer)
+        : store_(store), reference_(std::move(reference)), expected_digest_(std::move(expected_digest)),
+          config_(std::move(config)), writer_(std::move(writer)) {}
+    ImageStore* store_;
+    ImageReference reference_;
+    std::string expected_digest_;
+    v1::ImageConfig config_;
+    std::unique_ptr<BlobStore::Writer> writer_;
+  };
+
+  // Validates the header (errors name header.reference / header.expected_digest).
+  StatusOr<std::unique_ptr<RootfsImport>> BeginRootfsImport(const v1::ImportHeader& header);
+
+  // Finds an image by reference, full id or unique hex prefix of the id. `field` names the
+  // request field in errors.
+  StatusOr<v1::Image> Resolve(const std::string& image, const std::string& field);
+  StatusOr<std::vector<v1::Image>> List();
+  // Untags (a reference) or deletes (an id); refuses images used by containers unless
+  // `force`, which then only untags.
+  StatusOr<v1::RemoveImageResponse> Remove(const std::string& image, bool force);
+  // Unpacked layer directories of an image, lowest first.
+  StatusOr<std::vector<std::string>> LayerDirectories(const std::string& image_id);
+
+  // Start-up repair after a crash: clears tmp/, removes layer directories and blobs that no
+  // record refers to.
+  Status RemoveOrphans();
+
+ private:
+  ImageStore(std::string root_dir, SqliteDatabase* db, BlobStore* blobs, UnpackLimits limits)
+      : root_dir_(std::move(root_dir)), db_(db), blobs_(blobs), limits_(limits) {}
+  std::string LayerDirectory(int64_t number) const;
+  StatusOr<v1::Image> LoadImage(const std::string& id);
+  StatusOr<v1::Image> FinishImport(const ImageReference& reference, const std::string& blob_digest,
+                                   const v1::ImageConfig& config);
+  Status DeleteUnusedLayers();
+
+  std::string root_dir_;
+  SqliteDatabase* db_;
+  BlobStore* blobs_;
+  UnpackLimits limits_;
+};
+
+// The OCI image config JSON for a single-layer rootfs image (no timestamp: importing the
+// same tarball with the same config yields the same image id).
+std::string BuildOciConfigJson(const v1::ImageConfig& config, const std::vector<std::string>& diff_ids);
+
+}  // namespace boxcar

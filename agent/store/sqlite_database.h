@@ -1,0 +1,80 @@
+// One SQLite connection (WAL, foreign keys on) shared by the image and container records.
+// Callers serialise access with mutex(); statements are RAII wrappers that return statuses.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "common/status.h"
+
+namespace boxcar {
+
+class SqliteStatement {
+ public:
+  SqliteStatement(sqlite3* db, sqlite3_stmt* statement) : db_(db), statement_(statement) {}
+  SqliteStatement(SqliteStatement&& other) noexcept
+      : db_(other.db_), statement_(std::exchange(other.statement_, nullptr)) {}
+  SqliteStatement(const SqliteStatement&) = delete;
+  ~SqliteStatement() { sqlite3_finalize(statement_); }
+
+  SqliteStatement& Bind(int index, const std::string& text);
+  SqliteStatement& BindBlob(int index, const std::string& bytes);
+  SqliteStatement& Bind(int index, int64_t number);
+  // Next row: true if a row is available, false when done; errors as status.
+  StatusOr<bool> Step();
+  // Runs to completion (for statements without rows).
+  Status Run();
+
+  std::string ColumnText(int index) const;
+  std::string ColumnBlob(int index) const;
+  int64_t ColumnInt(int index) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* statement_;
+};
+
+class SqliteDatabase {
+ public:
+  // Opens (creating) the database at `path` and applies `schema_sql` (idempotent DDL).
+  static StatusOr<std::unique_ptr<SqliteDatabase>> Open(const std::string& path,
+                                                         const std::string& schema_sql);
+  ~SqliteDatabase();
+
+  std::mutex& mutex() { return mutex_; }
+  StatusOr<SqliteStatement> Prepare(const std::string& sql);
+  Status Exec(const std::string& sql);
+  int64_t LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
+
+ private:
+  explicit SqliteDatabase(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::mutex mutex_;
+};
+
+// BEGIN IMMEDIATE ... COMMIT, rolled back when it goes out of scope uncommitted.
+class SqliteTransaction {
+ public:
+  explicit SqliteTransaction(SqliteDatabase& db) : db_(db) { begun_ = db_.Exec("BEGIN IMMEDIATE"); }
+  ~SqliteTransaction() {
+    if (begun_.ok() && !committed_) (void)db_.Exec("ROLLBACK");
+  }
+  const Status& begun() const { return begun_; }
+  Status Commit() {
+    RETURN_IF_ERROR(begun_);
+    RETURN_IF_ERROR(db_.Exec("COMMIT"));
+    committed_ = true;
+    return OkStatus();
+  }
+
+ private:
+  SqliteDatabase& db_;
+  Status begun_;
+  bool committed_ = false;
+};
+
+}  // namespace boxcar

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package that Boxcar's build, tests, benchmarks and demo need.
+# Idempotent: packages already present are skipped by apt.
+set -euo pipefail
+[ "$(id -u)" = 0 ] || { echo "install-deps.sh: run as root (sudo $0)" >&2; exit 1; }
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config clang-format git
+  # libraries the code links against
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  rapidjson-dev libarchive-dev libssl-dev libcurl4-openssl-dev libsqlite3-dev
+  libspdlog-dev libfmt-dev libcli11-dev libboost-dev libseccomp-dev
+  lxc-dev liblxc1 lxc libvirt-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev googletest libbenchmark-dev
+  busybox-static util-linux iproute2 procps psmisc hyperfine sqlite3
+  # image interop tools
+  skopeo umoci runc
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+echo "install-deps.sh: all ${#packages[@]} packages present"
