@@ -38,7 +38,7 @@ struct CreateOptions {
 
 void AddCreateOptions(CLI::App* command, CreateOptions& options) {
   command->add_option("--name", options.name, "Container name");
-  command->add_option("-e,--env", options.env, "Environment KEY=value");
+  command->add_option("-e,--env", options.env, "Environment KEY=value (repeat the flag)")->allow_extra_args(false);
   command->add_option("-w,--workdir", options.working_dir, "Working directory inside the container");
   command->add_option("-u,--user", options.user, "user, uid, uid:gid or user:group");
   command->add_option("--hostname", options.hostname, "Hostname inside the container");
@@ -47,7 +47,7 @@ void AddCreateOptions(CLI::App* command, CreateOptions& options) {
   command->add_option("--pids-limit", options.pids_limit, "Maximum number of processes");
   command->add_option("--backend", options.backend, "Backend: chroot, lxc, ... (see boxcar info)");
   command->add_option("--entrypoint", options.entrypoint, "Replace the image's entrypoint");
-  command->add_option("--ulimit", options.ulimits, "rlimit name=soft[:hard], e.g. nofile=1024:2048");
+  command->add_option("--ulimit", options.ulimits, "rlimit name=soft[:hard], e.g. nofile=1024:2048")->allow_extra_args(false);
   // Everything from the image on (IMAGE [COMMAND [ARG...]]) belongs to the payload, options
   // included: parsing stops at the first positional and the rest lands in remaining().
   command->prefix_command();

@@ -174,9 +174,9 @@ void AddImageCommands(CLI::App& app, std::function<AgentConnection&()> connect, 
   CLI::App* import = image->add_subcommand("import", "Import a rootfs tarball (plain, gzip or zstd) as an image");
   import->add_option("file", import_options->file, "Tarball, or - for stdin")->required();
   import->add_option("reference", import_options->reference, "name[:tag] to give the image")->required();
-  import->add_option("--cmd", import_options->cmd, "Default command (repeat for each argument)");
-  import->add_option("--entrypoint", import_options->entrypoint, "Entrypoint (repeat for each argument)");
-  import->add_option("--env", import_options->env, "Default environment KEY=value");
+  import->add_option("--cmd", import_options->cmd, "Default command (repeat for each argument)")->allow_extra_args(false);
+  import->add_option("--entrypoint", import_options->entrypoint, "Entrypoint (repeat for each argument)")->allow_extra_args(false);
+  import->add_option("--env", import_options->env, "Default environment KEY=value")->allow_extra_args(false);
   import->add_option("--workdir", import_options->working_dir, "Default working directory");
   import->add_option("--user", import_options->user, "Default user");
   import->add_flag("-q,--quiet", import_options->quiet, "No progress output");

@@ -1,0 +1,86 @@
+// Runs a real boxcard for one test: its own temporary --root, socket and cgroup parent, so
+// tests never touch /var/lib/boxcar or a running agent and can run twice in a row.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "boxcar/v1/containers.grpc.pb.h"
+#include "boxcar/v1/images.grpc.pb.h"
+#include "boxcar/v1/system.grpc.pb.h"
+
+namespace boxcar::testing {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// One member of a tarball written by WriteTarball.
+struct TarMember {
+  enum Type { kFile, kDirectory, kSymlink, kHardlink, kBlockDevice } type = kFile;
+  std::string name;
+  std::string content_or_target;
+};
+
+class AgentHarness {
+ public:
+  AgentHarness();
+  ~AgentHarness();
+
+  // Starts boxcard and waits until it answers.
+  void Start();
+  // Stops it with SIGTERM (or SIGKILL); containers keep running either way.
+  void Stop(bool kill9 = false);
+
+  v1::Images::Stub& images() { return *images_; }
+  v1::Containers::Stub& containers() { return *containers_; }
+  v1::System::Stub& system() { return *system_; }
+
+  // Imports the bundled busybox rootfs as busybox:latest with cmd ["sh"]; returns the id.
+  std::string ImportBusybox();
+  // Imports `tarball_path` over gRPC; returns the status.
+  grpc::Status ImportTarball(const std::string& tarball_path, const std::string& reference,
+                             v1::ImportResponse* response = nullptr);
+  // Runs the boxcar CLI against this agent.
+  CommandResult Cli(const std::vector<std::string>& args);
+  // Force-removes every container the agent knows.
+  void RemoveAllContainers();
+
+  // Each returns a description of what is left ("" when clean).
+  std::string LeftoverMounts() const;
+  std::string LeftoverCgroups() const;
+  std::string LeftoverShims() const;
+
+  const std::string& root_dir() const { return root_dir_; }
+  const std::string& socket_path() const { return socket_path_; }
+  const std::string& cgroup_parent() const { return cgroup_parent_; }
+  const std::string& work_dir() const { return work_dir_; }
+  pid_t agent_pid() const { return agent_pid_; }
+  // Path of a cgroup file of `container_id` in the v1 `controller` hierarchy or on cgroup2.
+  std::string CgroupFile(const std::string& container_id, const std::string& controller,
+                         const std::string& v1_file, const std::string& v2_file) const;
+
+ private:
+  void Connect();
+
+  std::string work_dir_;
+  std::string root_dir_;
+  std::string socket_path_;
+  std::string cgroup_parent_;
+  pid_t agent_pid_ = 0;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::Images::Stub> images_;
+  std::unique_ptr<v1::Containers::Stub> containers_;
+  std::unique_ptr<v1::System::Stub> system_;
+};
+
+// Writes an uncompressed tarball with libarchive.
+void WriteTarball(const std::string& path, const std::vector<TarMember>& members);
+
+}  // namespace boxcar::testing

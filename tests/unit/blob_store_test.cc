@@ -1,0 +1,263 @@
+// BlobStore: content-addressed blobs under <root>/blobs/sha256, written through <root>/tmp.
+#include "store/blob_store.h"
+
+#include <dirent.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/atomic_file.h"
+#include "common/directory_tree.h"
+#include "common/sha256.h"
+
+namespace boxcar {
+namespace {
+
+constexpr const char* kHelloWorldDigest =
+    "sha256:b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9";
+constexpr const char* kEmptyDigest =
+    "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+std::vector<std::string> ListNames(const std::string& path) {
+  std::vector<std::string> names;
+  std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(path.c_str()), ::closedir);
+  if (!dir) return {"<cannot open " + path + ">"};
+  while (struct dirent* entry = ::readdir(dir.get())) {
+    std::string name = entry->d_name;
+    if (name != "." && name != "..") names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+bool IsDirectory(const std::string& path) {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool Exists(const std::string& path) {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+class BlobStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir_template[] = "/tmp/boxcar-blob-test-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir_template), nullptr);
+    dir_ = dir_template;
+    root_ = dir_ + "/store";
+    auto store = BlobStore::Open(root_);
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    store_ = std::move(*store);
+  }
+  void TearDown() override {
+    store_.reset();
+    if (!dir_.empty()) {
+      EXPECT_TRUE(RemoveTree(dir_).ok());
+    }
+  }
+
+  std::vector<std::string> TempNames() const { return ListNames(root_ + "/tmp"); }
+
+  std::string dir_;
+  std::string root_;
+  std::unique_ptr<BlobStore> store_;
+};
+
+TEST_F(BlobStoreTest, OpenCreatesTheDirectories) {
+  std::string nested = dir_ + "/a/b/c";
+  ASSERT_FALSE(Exists(nested));
+  auto store = BlobStore::Open(nested);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  EXPECT_TRUE(IsDirectory(nested + "/blobs/sha256"));
+  EXPECT_TRUE(IsDirectory(nested + "/tmp"));
+  EXPECT_TRUE((*store)->ListDigests().empty());
+  // Opening again over the existing layout is fine.
+  EXPECT_TRUE(BlobStore::Open(nested).ok());
+}
+
+TEST_F(BlobStoreTest, OpenFailsWhenTheRootIsAFile) {
+  std::string file = dir_ + "/plain-file";
+  ASSERT_TRUE(WriteFileAtomically(file, "x").ok());
+  EXPECT_FALSE(BlobStore::Open(file).ok());
+}
+
+TEST_F(BlobStoreTest, WriterCommitReturnsTheDigestAndStoresTheContent) {
+  auto writer = store_->NewWriter();
+  ASSERT_TRUE(writer.ok()) << writer.status().message();
+  ASSERT_TRUE((*writer)->Write("hello ", 6).ok());
+  ASSERT_TRUE((*writer)->Write("world", 5).ok());
+  EXPECT_EQ((*writer)->bytes_written(), 11u);
+  auto digest = (*writer)->Commit();
+  ASSERT_TRUE(digest.ok()) << digest.status().message();
+  EXPECT_EQ(*digest, kHelloWorldDigest);
+  EXPECT_EQ(*digest, Sha256Digest("hello world"));
+
+  EXPECT_TRUE(store_->Contains(*digest));
+  EXPECT_EQ(store_->BlobPath(*digest),
+            root_ + "/blobs/sha256/" + std::string(*digest).substr(7));
+  auto on_disk = ReadFileToString(store_->BlobPath(*digest));
+  ASSERT_TRUE(on_disk.ok());
+  EXPECT_EQ(*on_disk, "hello world");
+  auto content = store_->ReadBlob(*digest);
+  ASSERT_TRUE(content.ok()) << content.status().message();
+  EXPECT_EQ(*content, "hello world");
+  auto size = store_->BlobSize(*digest);
+  ASSERT_TRUE(size.ok());
+  EXPECT_EQ(*size, 11u);
+
+  writer->reset();
+  EXPECT_TRUE(TempNames().empty());
+  // The committed blob outlives its writer.
+  EXPECT_TRUE(store_->Contains(*digest));
+}
+
+TEST_F(BlobStoreTest, CommitWithTheRightExpectedDigestSucceeds) {
+  auto writer = store_->NewWriter();
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Write("hello world", 11).ok());
+  auto digest = (*writer)->Commit(kHelloWorldDigest);
+  ASSERT_TRUE(digest.ok()) << digest.status().message();
+  EXPECT_EQ(*digest, kHelloWorldDigest);
+  EXPECT_TRUE(store_->Contains(kHelloWorldDigest));
+}
+
+TEST_F(BlobStoreTest, CommitWithAWrongExpectedDigestLeavesNothing) {
+  auto writer = store_->NewWriter();
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Write("hello world", 11).ok());
+  auto digest = (*writer)->Commit(kEmptyDigest);
+  ASSERT_FALSE(digest.ok());
+  EXPECT_EQ(digest.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(digest.status().message().find(kEmptyDigest), std::string::npos)
+      << digest.status().message();
+  EXPECT_NE(digest.status().message().find(kHelloWorldDigest), std::string::npos)
+      << digest.status().message();
+  EXPECT_FALSE(store_->Contains(kHelloWorldDigest));
+  EXPECT_FALSE(store_->Contains(kEmptyDigest));
+  writer->reset();
+  EXPECT_TRUE(TempNames().empty());
+  EXPECT_TRUE(store_->ListDigests().empty());
+}
+
+TEST_F(BlobStoreTest, CommitTwiceAndWriteAfterCommitAreRefused) {
+  auto writer = store_->NewWriter();
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Write("x", 1).ok());
+  ASSERT_TRUE((*writer)->Commit().ok());
+  EXPECT_EQ((*writer)->Commit().status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ((*writer)->Write("y", 1).code(), StatusCode::kFailedPrecondition);
+  auto content = store_->ReadBlob(Sha256Digest("x"));
+  ASSERT_TRUE(content.ok());
+  EXPECT_EQ(*content, "x");
+}
+
+TEST_F(BlobStoreTest, DroppedWriterLeavesTmpEmpty) {
+  {
+    auto writer = store_->NewWriter();
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE((*writer)->Write("abandoned", 9).ok());
+    std::vector<std::string> temp = TempNames();
+    ASSERT_EQ(temp.size(), 1u);
+    EXPECT_EQ(temp[0].rfind("blob-", 0), 0u) << temp[0];
+  }
+  EXPECT_TRUE(TempNames().empty());
+  EXPECT_TRUE(store_->ListDigests().empty());
+  EXPECT_FALSE(store_->Contains(Sha256Digest("abandoned")));
+}
+
+TEST_F(BlobStoreTest, ReadBlobOfAnUnknownDigestIsNotFound) {
+  auto content = store_->ReadBlob(kHelloWorldDigest);
+  ASSERT_FALSE(content.ok());
+  EXPECT_EQ(content.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(content.status().message().find(kHelloWorldDigest), std::string::npos);
+  EXPECT_EQ(store_->BlobSize(kHelloWorldDigest).status().code(), StatusCode::kNotFound);
+  EXPECT_FALSE(store_->Contains(kHelloWorldDigest));
+}
+
+TEST_F(BlobStoreTest, MalformedDigestsAreInvalidArguments) {
+  const std::string upper = "sha256:B94D27B9934D3E08A52E52D7DA7DABFAC484EFE37A5380EE9088F7ACE2EFCDE9";
+  for (const std::string& bad :
+       {std::string("sha256:xyz"), std::string("xyz"), std::string(""), upper,
+        std::string("sha256:../../../../etc/passwd"),
+        std::string(kHelloWorldDigest).substr(7)}) {
+    auto content = store_->ReadBlob(bad);
+    ASSERT_FALSE(content.ok()) << bad;
+    EXPECT_EQ(content.status().code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(store_->Delete(bad).code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(store_->BlobSize(bad).status().code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_FALSE(store_->Contains(bad)) << bad;
+  }
+}
+
+TEST_F(BlobStoreTest, DeleteRemovesTheBlobAndIsIdempotent) {
+  auto keep = store_->WriteBlob("keep");
+  auto gone = store_->WriteBlob("gone");
+  ASSERT_TRUE(keep.ok() && gone.ok());
+  ASSERT_TRUE(store_->Contains(*gone));
+  ASSERT_TRUE(store_->Delete(*gone).ok());
+  EXPECT_FALSE(store_->Contains(*gone));
+  EXPECT_FALSE(Exists(store_->BlobPath(*gone)));
+  EXPECT_EQ(store_->ReadBlob(*gone).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(store_->Delete(*gone).ok());
+  EXPECT_TRUE(store_->Contains(*keep));
+}
+
+TEST_F(BlobStoreTest, WriteBlobIsContentAddressed) {
+  auto first = store_->WriteBlob("same");
+  auto second = store_->WriteBlob("same");
+  auto empty = store_->WriteBlob("");
+  ASSERT_TRUE(first.ok() && second.ok() && empty.ok());
+  EXPECT_EQ(*first, *second);
+  EXPECT_EQ(*first, Sha256Digest("same"));
+  EXPECT_EQ(*empty, kEmptyDigest);
+  EXPECT_EQ(store_->ListDigests().size(), 2u);
+  auto content = store_->ReadBlob(*empty);
+  ASSERT_TRUE(content.ok());
+  EXPECT_EQ(*content, "");
+  EXPECT_TRUE(TempNames().empty());
+}
+
+TEST_F(BlobStoreTest, ListDigestsReturnsOnlyBlobs) {
+  std::vector<std::string> written;
+  for (const char* content : {"one", "two", "three"}) {
+    auto digest = store_->WriteBlob(content);
+    ASSERT_TRUE(digest.ok());
+    written.push_back(*digest);
+  }
+  // Files in the blob directory that are not lower-case sha256 hex are not blobs.
+  std::string blob_dir = root_ + "/blobs/sha256/";
+  ASSERT_TRUE(WriteFileAtomically(blob_dir + "not-a-digest", "x").ok());
+  std::string upper = std::string(kHelloWorldDigest).substr(7);
+  std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+  ASSERT_TRUE(WriteFileAtomically(blob_dir + upper, "x").ok());
+
+  std::vector<std::string> listed = store_->ListDigests();
+  std::sort(listed.begin(), listed.end());
+  std::sort(written.begin(), written.end());
+  EXPECT_EQ(listed, written);
+}
+
+TEST_F(BlobStoreTest, RemoveTempFilesRemovesOnlyBlobLeftovers) {
+  std::string tmp = root_ + "/tmp/";
+  ASSERT_TRUE(WriteFileAtomically(tmp + "blob-AAAAAA", "crash leftover").ok());
+  ASSERT_TRUE(WriteFileAtomically(tmp + "blob-BBBBBB", "").ok());
+  ASSERT_TRUE(WriteFileAtomically(tmp + "other-file", "keep").ok());
+  ASSERT_EQ(::mkdir((tmp + "unpack-keep").c_str(), 0700), 0);
+  auto blob = store_->WriteBlob("committed");
+  ASSERT_TRUE(blob.ok());
+
+  ASSERT_TRUE(store_->RemoveTempFiles().ok());
+  EXPECT_EQ(TempNames(), (std::vector<std::string>{"other-file", "unpack-keep"}));
+  EXPECT_TRUE(store_->Contains(*blob));
+}
+
+}  // namespace
+}  // namespace boxcar

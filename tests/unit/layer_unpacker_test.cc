@@ -1,0 +1,651 @@
+// UnpackLayer: tarballs are built here with libarchive's writer, unpacked into a fresh
+// directory under /tmp and checked with lstat/readlink/getxattr.
+#include "store/layer_unpacker.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <linux/fs.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <memory>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/atomic_file.h"
+#include "common/directory_tree.h"
+#include "common/sha256.h"
+
+namespace boxcar {
+namespace {
+
+// One tar member. `hardlink` non-empty makes it a hard link (type and content ignored).
+struct Member {
+  std::string name;
+  mode_t type = AE_IFREG;
+  mode_t perm = 0644;
+  std::string content;
+  std::string symlink;
+  std::string hardlink;
+  int64_t uid = 0;
+  int64_t gid = 0;
+  unsigned rdev_major = 0;
+  unsigned rdev_minor = 0;
+  std::vector<std::pair<std::string, std::string>> xattrs;
+};
+
+Member File(std::string name, std::string content, mode_t perm = 0644) {
+  Member member;
+  member.name = std::move(name);
+  member.content = std::move(content);
+  member.perm = perm;
+  return member;
+}
+
+Member Dir(std::string name, mode_t perm = 0755) {
+  Member member;
+  member.name = std::move(name);
+  member.type = AE_IFDIR;
+  member.perm = perm;
+  return member;
+}
+
+Member Symlink(std::string name, std::string target) {
+  Member member;
+  member.name = std::move(name);
+  member.type = AE_IFLNK;
+  member.perm = 0777;
+  member.symlink = std::move(target);
+  return member;
+}
+
+Member HardLink(std::string name, std::string target) {
+  Member member;
+  member.name = std::move(name);
+  member.hardlink = std::move(target);
+  return member;
+}
+
+Member Device(std::string name, mode_t type, unsigned major, unsigned minor) {
+  Member member;
+  member.name = std::move(name);
+  member.type = type;
+  member.perm = 0600;
+  member.rdev_major = major;
+  member.rdev_minor = minor;
+  return member;
+}
+
+enum class Filter { kNone, kGzip, kZstd };
+
+constexpr time_t kMtime = 1600000000;
+
+struct ArchiveWriteFree {
+  void operator()(archive* a) const { archive_write_free(a); }
+};
+struct EntryFree {
+  void operator()(archive_entry* e) const { archive_entry_free(e); }
+};
+
+void AddFilter(archive* a, Filter filter) {
+  if (filter == Filter::kGzip) {
+    ASSERT_EQ(archive_write_add_filter_gzip(a), ARCHIVE_OK);
+  } else if (filter == Filter::kZstd) {
+    // ARCHIVE_WARN: libarchive falls back to the external zstd program.
+    ASSERT_GE(archive_write_add_filter_zstd(a), ARCHIVE_WARN);
+  }
+}
+
+// Writes a pax tar of `members` to `path`, optionally compressed.
+void WriteTar(const std::string& path, const std::vector<Member>& members,
+              Filter filter = Filter::kNone) {
+  std::unique_ptr<archive, ArchiveWriteFree> writer(archive_write_new());
+  ASSERT_TRUE(writer);
+  ASSERT_EQ(archive_write_set_format_pax_restricted(writer.get()), ARCHIVE_OK);
+  ASSERT_NO_FATAL_FAILURE(AddFilter(writer.get(), filter));
+  ASSERT_EQ(archive_write_open_filename(writer.get(), path.c_str()), ARCHIVE_OK)
+      << archive_error_string(writer.get());
+  for (const Member& member : members) {
+    std::unique_ptr<archive_entry, EntryFree> entry(archive_entry_new());
+    archive_entry_set_pathname(entry.get(), member.name.c_str());
+    archive_entry_set_uid(entry.get(), member.uid);
+    archive_entry_set_gid(entry.get(), member.gid);
+    archive_entry_set_mtime(entry.get(), kMtime, 0);
+    bool has_data = false;
+    if (!member.hardlink.empty()) {
+      archive_entry_set_filetype(entry.get(), AE_IFREG);
+      archive_entry_set_perm(entry.get(), member.perm);
+      archive_entry_set_hardlink(entry.get(), member.hardlink.c_str());
+      archive_entry_set_size(entry.get(), 0);
+    } else {
+      archive_entry_set_filetype(entry.get(), member.type);
+      archive_entry_set_perm(entry.get(), member.perm);
+      if (member.type == AE_IFLNK) archive_entry_set_symlink(entry.get(), member.symlink.c_str());
+      if (member.type == AE_IFBLK || member.type == AE_IFCHR) {
+        archive_entry_set_rdevmajor(entry.get(), member.rdev_major);
+        archive_entry_set_rdevminor(entry.get(), member.rdev_minor);
+      }
+      has_data = member.type == AE_IFREG;
+      archive_entry_set_size(entry.get(), has_data ? static_cast<la_int64_t>(member.content.size()) : 0);
+    }
+    for (const auto& [name, value] : member.xattrs) {
+      archive_entry_xattr_add_entry(entry.get(), name.c_str(), value.data(), value.size());
+    }
+    ASSERT_EQ(archive_write_header(writer.get(), entry.get()), ARCHIVE_OK)
+        << member.name << ": " << archive_error_string(writer.get());
+    if (has_data && !member.content.empty()) {
+      ASSERT_EQ(archive_write_data(writer.get(), member.content.data(), member.content.size()),
+                static_cast<la_ssize_t>(member.content.size()));
+    }
+  }
+  ASSERT_EQ(archive_write_close(writer.get()), ARCHIVE_OK) << archive_error_string(writer.get());
+}
+
+// Compresses the bytes of `source` into `target` (libarchive's raw format: no tar framing).
+void CompressFile(const std::string& source, const std::string& target, Filter filter) {
+  auto bytes = ReadFileToString(source);
+  ASSERT_TRUE(bytes.ok()) << bytes.status().message();
+  std::unique_ptr<archive, ArchiveWriteFree> writer(archive_write_new());
+  ASSERT_EQ(archive_write_set_format_raw(writer.get()), ARCHIVE_OK);
+  ASSERT_NO_FATAL_FAILURE(AddFilter(writer.get(), filter));
+  ASSERT_EQ(archive_write_open_filename(writer.get(), target.c_str()), ARCHIVE_OK);
+  std::unique_ptr<archive_entry, EntryFree> entry(archive_entry_new());
+  archive_entry_set_pathname(entry.get(), "data");
+  archive_entry_set_filetype(entry.get(), AE_IFREG);
+  archive_entry_set_size(entry.get(), static_cast<la_int64_t>(bytes->size()));
+  ASSERT_EQ(archive_write_header(writer.get(), entry.get()), ARCHIVE_OK);
+  ASSERT_EQ(archive_write_data(writer.get(), bytes->data(), bytes->size()),
+            static_cast<la_ssize_t>(bytes->size()));
+  ASSERT_EQ(archive_write_close(writer.get()), ARCHIVE_OK) << archive_error_string(writer.get());
+}
+
+std::string RandomBytes(size_t size, uint32_t seed) {
+  std::mt19937 generator(seed);
+  std::string bytes(size, '\0');
+  for (char& byte : bytes) byte = static_cast<char>(generator() & 0xff);
+  return bytes;
+}
+
+// Sorted entry names of a directory, without "." and "..".
+std::vector<std::string> ListNames(const std::string& path) {
+  std::vector<std::string> names;
+  std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(path.c_str()), ::closedir);
+  if (!dir) return {"<cannot open " + path + ">"};
+  while (struct dirent* entry = ::readdir(dir.get())) {
+    std::string name = entry->d_name;
+    if (name != "." && name != "..") names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+bool Exists(const std::string& path) {
+  struct stat st;
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+std::string GetXattr(const std::string& path, const char* name) {
+  char value[256];
+  ssize_t n = ::lgetxattr(path.c_str(), name, value, sizeof value);
+  if (n < 0) return "<errno " + std::to_string(errno) + ">";
+  return std::string(value, static_cast<size_t>(n));
+}
+
+class LayerUnpackerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir_template[] = "/tmp/boxcar-unpack-test-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir_template), nullptr);
+    dir_ = dir_template;
+    root_ = dir_ + "/root";
+    tar_ = dir_ + "/layer.tar";
+    ASSERT_EQ(::mkdir(root_.c_str(), 0755), 0);
+  }
+  void TearDown() override {
+    if (!dir_.empty()) {
+      EXPECT_TRUE(RemoveTree(dir_).ok());
+    }
+  }
+
+  StatusOr<UnpackedLayer> Unpack(const std::string& tar, UnpackLimits limits = {}) {
+    return UnpackLayer(tar, root_, limits);
+  }
+  StatusOr<UnpackedLayer> UnpackMembers(const std::vector<Member>& members,
+                                        UnpackLimits limits = {}) {
+    WriteTar(tar_, members);
+    if (::testing::Test::HasFatalFailure()) return Internal("writing the test tarball failed");
+    return Unpack(tar_, limits);
+  }
+  std::string At(const std::string& relative) const { return root_ + "/" + relative; }
+
+  std::string dir_;
+  std::string root_;
+  std::string tar_;
+};
+
+TEST_F(LayerUnpackerTest, GoodTreeKeepsContentLinksModesOwnersAndXattrs) {
+  Member owned = File("home/user/notes.txt", "owned by 1000\n", 0640);
+  owned.uid = 1000;
+  owned.gid = 1000;
+  Member tagged = File("etc/tagged", "x");
+  tagged.xattrs = {{"user.test", "1"}};
+  std::vector<Member> members = {
+      Dir("bin"),
+      File("bin/tool", "#!/bin/sh\necho tool\n", 04755),
+      Symlink("bin/sh", "tool"),
+      HardLink("bin/tool-link", "bin/tool"),
+      Dir("etc", 0750),
+      File("etc/hostname", "box\n"),
+      tagged,
+      Dir("home"),
+      Dir("home/user", 0700),
+      owned,
+  };
+  auto unpacked = UnpackMembers(members);
+  ASSERT_TRUE(unpacked.ok()) << unpacked.status().message();
+  EXPECT_EQ(unpacked->entry_count, members.size());
+  EXPECT_EQ(unpacked->unpacked_bytes, 20u + 4u + 1u + 14u);
+
+  struct stat st;
+  ASSERT_EQ(::lstat(At("etc").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISDIR(st.st_mode));
+  EXPECT_EQ(st.st_mode & 07777, 0750u);
+
+  auto hostname = ReadFileToString(At("etc/hostname"));
+  ASSERT_TRUE(hostname.ok());
+  EXPECT_EQ(*hostname, "box\n");
+
+  ASSERT_EQ(::lstat(At("bin/tool").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISREG(st.st_mode));
+  EXPECT_EQ(st.st_mode & 07777, 04755u) << std::oct << (st.st_mode & 07777);
+  EXPECT_EQ(st.st_mtime, kMtime);
+  struct stat link_st;
+  ASSERT_EQ(::lstat(At("bin/tool-link").c_str(), &link_st), 0);
+  EXPECT_EQ(link_st.st_ino, st.st_ino);
+  EXPECT_EQ(link_st.st_nlink, 2u);
+
+  ASSERT_EQ(::lstat(At("bin/sh").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+  char target[64] = {};
+  ASSERT_GT(::readlink(At("bin/sh").c_str(), target, sizeof target - 1), 0);
+  EXPECT_STREQ(target, "tool");
+
+  ASSERT_EQ(::lstat(At("home/user/notes.txt").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 1000u);
+  EXPECT_EQ(st.st_gid, 1000u);
+  EXPECT_EQ(st.st_mode & 07777, 0640u);
+  ASSERT_EQ(::lstat(At("home/user").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0700u);
+
+  EXPECT_EQ(GetXattr(At("etc/tagged"), "user.test"), "1");
+}
+
+TEST_F(LayerUnpackerTest, DotSlashPrefixesAndTheRootMemberAreAccepted) {
+  std::vector<Member> members = {
+      Dir("./"), Dir("/"), Dir("./usr"), File("./usr/file", "dot-slash"),
+      File(".//usr/./other", "dots"),
+  };
+  auto unpacked = UnpackMembers(members);
+  ASSERT_TRUE(unpacked.ok()) << unpacked.status().message();
+  EXPECT_EQ(unpacked->entry_count, members.size());
+  auto file = ReadFileToString(At("usr/file"));
+  ASSERT_TRUE(file.ok()) << file.status().message();
+  EXPECT_EQ(*file, "dot-slash");
+  auto other = ReadFileToString(At("usr/other"));
+  ASSERT_TRUE(other.ok()) << other.status().message();
+  EXPECT_EQ(*other, "dots");
+  // Only usr/ and its two files were created, and nothing beside the target directory.
+  EXPECT_EQ(ListNames(root_), std::vector<std::string>{"usr"});
+  EXPECT_EQ(ListNames(At("usr")), (std::vector<std::string>{"file", "other"}));
+  EXPECT_EQ(ListNames(dir_), (std::vector<std::string>{"layer.tar", "root"}));
+}
+
+TEST_F(LayerUnpackerTest, MissingParentDirectoriesAreCreated) {
+  auto unpacked = UnpackMembers({File("a/b/c/deep.txt", "deep")});
+  ASSERT_TRUE(unpacked.ok()) << unpacked.status().message();
+  for (const char* dir : {"a", "a/b", "a/b/c"}) {
+    struct stat st;
+    ASSERT_EQ(::lstat(At(dir).c_str(), &st), 0) << dir;
+    EXPECT_TRUE(S_ISDIR(st.st_mode)) << dir;
+    EXPECT_EQ(st.st_mode & 07777, 0755u) << dir;
+  }
+  auto content = ReadFileToString(At("a/b/c/deep.txt"));
+  ASSERT_TRUE(content.ok());
+  EXPECT_EQ(*content, "deep");
+}
+
+void ExpectWhiteoutDevice(const std::string& path) {
+  struct stat st;
+  ASSERT_EQ(::lstat(path.c_str(), &st), 0) << path;
+  EXPECT_TRUE(S_ISCHR(st.st_mode)) << path;
+  EXPECT_EQ(major(st.st_rdev), 0u) << path;
+  EXPECT_EQ(minor(st.st_rdev), 0u) << path;
+}
+
+TEST_F(LayerUnpackerTest, WhiteoutBecomesACharacterDevice) {
+  auto unpacked = UnpackMembers({Dir("dir"), File("dir/keep", "k"), File("dir/replaced", "r"),
+                                 File("dir/.wh.gone", ""), File("dir/.wh.replaced", "")});
+  ASSERT_TRUE(unpacked.ok()) << unpacked.status().message();
+  ExpectWhiteoutDevice(At("dir/gone"));
+  ExpectWhiteoutDevice(At("dir/replaced"));
+  EXPECT_FALSE(Exists(At("dir/.wh.gone")));
+  EXPECT_FALSE(Exists(At("dir/.wh.replaced")));
+  EXPECT_TRUE(Exists(At("dir/keep")));
+}
+
+TEST_F(LayerUnpackerTest, WhiteoutListedBeforeItsDirectory) {
+  auto unpacked = UnpackMembers({File("dir/.wh.gone", ""), Dir("dir", 0750)});
+  ASSERT_TRUE(unpacked.ok()) << unpacked.status().message();
+  ExpectWhiteoutDevice(At("dir/gone"));
+  struct stat st;
+  ASSERT_EQ(::lstat(At("dir").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISDIR(st.st_mode));
+  EXPECT_EQ(st.st_mode & 07777, 0750u);
+}
+
+TEST_F(LayerUnpackerTest, OpaqueMarkerSetsTheOverlayXattr) {
+  auto unpacked =
+      UnpackMembers({Dir("dir"), File("dir/.wh..wh..opq", ""), File("dir/new", "n"), Dir("plain")});
+  ASSERT_TRUE(unpacked.ok()) << unpacked.status().message();
+  EXPECT_EQ(GetXattr(At("dir"), "trusted.overlay.opaque"), "y");
+  EXPECT_FALSE(Exists(At("dir/.wh..wh..opq")));
+  EXPECT_TRUE(Exists(At("dir/new")));
+  char value[8];
+  EXPECT_LT(::lgetxattr(At("plain").c_str(), "trusted.overlay.opaque", value, sizeof value), 0);
+}
+
+TEST_F(LayerUnpackerTest, DiffIdOfAnUncompressedTarIsTheFileDigest) {
+  ASSERT_NO_FATAL_FAILURE(WriteTar(tar_, {Dir("d"), File("d/f", RandomBytes(3000, 1))}));
+  // Tar writers pad to whole records after the end-of-archive blocks: the digest covers that.
+  {
+    std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(tar_.c_str(), "ab"), std::fclose);
+    ASSERT_TRUE(file);
+    std::string padding(20480, '\0');
+    ASSERT_EQ(std::fwrite(padding.data(), 1, padding.size(), file.get()), padding.size());
+  }
+  auto bytes = ReadFileToString(tar_);
+  ASSERT_TRUE(bytes.ok());
+  auto unpacked = Unpack(tar_);
+  ASSERT_TRUE(unpacked.ok()) << unpacked.status().message();
+  EXPECT_EQ(unpacked->diff_id, Sha256Digest(*bytes));
+}
+
+TEST_F(LayerUnpackerTest, DiffIdOfAnUncompressedTarMatchesSha256sum) {
+  ASSERT_NO_FATAL_FAILURE(WriteTar(tar_, {File("f", "sha256sum agrees")}));
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(("sha256sum " + tar_).c_str(), "r"),
+                                              ::pclose);
+  ASSERT_TRUE(pipe);
+  char hex[65] = {};
+  ASSERT_EQ(std::fread(hex, 1, 64, pipe.get()), 64u);
+  auto unpacked = Unpack(tar_);
+  ASSERT_TRUE(unpacked.ok()) << unpacked.status().message();
+  EXPECT_EQ(unpacked->diff_id, std::string("sha256:") + hex);
+}
+
+class CompressedDiffIdTest : public LayerUnpackerTest,
+                             public ::testing::WithParamInterface<Filter> {};
+
+TEST_P(CompressedDiffIdTest, DiffIdIsTheDigestOfTheUncompressedTar) {
+  ASSERT_NO_FATAL_FAILURE(
+      WriteTar(tar_, {Dir("d"), File("d/f", RandomBytes(50000, 2)), File("d/g", "gg")}));
+  std::string compressed = dir_ + "/layer.tar.z";
+  ASSERT_NO_FATAL_FAILURE(CompressFile(tar_, compressed, GetParam()));
+  auto plain = ReadFileToString(tar_);
+  auto packed = ReadFileToString(compressed);
+  ASSERT_TRUE(plain.ok() && packed.ok());
+  ASSERT_NE(*plain, *packed);
+
+  auto unpacked = Unpack(compressed);
+  ASSERT_TRUE(unpacked.ok()) << unpacked.status().message();
+  EXPECT_EQ(unpacked->diff_id, Sha256Digest(*plain));
+  EXPECT_NE(unpacked->diff_id, Sha256Digest(*packed));
+  auto g = ReadFileToString(At("d/g"));
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(*g, "gg");
+}
+
+TEST_P(CompressedDiffIdTest, TarWrittenThroughTheFilterUnpacks) {
+  ASSERT_NO_FATAL_FAILURE(WriteTar(tar_, {File("a/b", "compressed")}, GetParam()));
+  auto unpacked = Unpack(tar_);
+  ASSERT_TRUE(unpacked.ok()) << unpacked.status().message();
+  auto content = ReadFileToString(At("a/b"));
+  ASSERT_TRUE(content.ok());
+  EXPECT_EQ(*content, "compressed");
+}
+
+INSTANTIATE_TEST_SUITE_P(Filters, CompressedDiffIdTest,
+                         ::testing::Values(Filter::kGzip, Filter::kZstd),
+                         [](const auto& info) {
+                           return info.param == Filter::kGzip ? std::string("Gzip")
+                                                              : std::string("Zstd");
+                         });
+
+struct HostileCase {
+  const char* label;
+  std::vector<Member> members;
+  std::string member;   // the name the error must carry
+  std::string escaped;  // relative to the test dir: must not exist afterwards ("" = none)
+};
+
+class HostileMemberTest : public LayerUnpackerTest,
+                          public ::testing::WithParamInterface<HostileCase> {};
+
+TEST_P(HostileMemberTest, IsRefusedNamingTheMember) {
+  const HostileCase& hostile = GetParam();
+  auto unpacked = UnpackMembers(hostile.members);
+  ASSERT_FALSE(unpacked.ok());
+  EXPECT_EQ(unpacked.status().code(), StatusCode::kInvalidArgument) << unpacked.status().message();
+  EXPECT_NE(unpacked.status().message().find(hostile.member), std::string::npos)
+      << unpacked.status().message();
+  if (!hostile.escaped.empty()) {
+    EXPECT_FALSE(Exists(dir_ + "/" + hostile.escaped));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Refusals, HostileMemberTest,
+    ::testing::Values(
+        HostileCase{"DotDot", {File("../evil", "x")}, "../evil", "evil"},
+        HostileCase{"DotDotInside", {File("a/../../evil", "x")}, "a/../../evil", "evil"},
+        HostileCase{"Absolute", {File("/etc/passwd", "root::0:0::/:/bin/sh\n")}, "/etc/passwd", ""},
+        HostileCase{"ClimbingSymlink", {Symlink("up", "../../..")}, "up", ""},
+        HostileCase{"DeepClimbingSymlink",
+                    {Dir("a"), Dir("a/b"), Symlink("a/b/up", "../x/../../..")},
+                    "a/b/up",
+                    ""},
+        HostileCase{"HardLinkDotDot",
+                    {File("x", "x"), HardLink("hl", "../x")},
+                    "hl",
+                    "root/hl"},
+        HostileCase{"HardLinkAbsolute", {HardLink("hl", "/etc/passwd")}, "hl", "root/hl"},
+        HostileCase{"HardLinkMissingTarget", {HardLink("hl", "nothing")}, "hl", "root/hl"},
+        HostileCase{"HardLinkToDirectory", {Dir("d"), HardLink("hl", "d")}, "hl", "root/hl"},
+        HostileCase{"WhiteoutOfDot", {File(".wh..", "")}, ".wh..", ""},
+        HostileCase{"WhiteoutOfDotDot", {Dir("d"), File("d/.wh...", "")}, "d/.wh...", ""},
+        HostileCase{"WhiteoutOfNothing", {File("d/.wh.", "")}, "d/.wh.", ""}),
+    [](const auto& info) { return std::string(info.param.label); });
+
+TEST_F(LayerUnpackerTest, MemberBelowASymlinkToTheHostIsRefused) {
+  const std::string pwned = "/tmp/pwned";
+  ASSERT_FALSE(Exists(pwned)) << pwned << " exists before the test; remove it";
+  auto unpacked = UnpackMembers({Symlink("a", "/tmp"), File("a/pwned", "owned")});
+  bool escaped = Exists(pwned);
+  if (escaped) ::unlink(pwned.c_str());
+  EXPECT_FALSE(escaped) << "the layer wrote " << pwned;
+  ASSERT_FALSE(unpacked.ok());
+  EXPECT_EQ(unpacked.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(unpacked.status().message().find("a/pwned"), std::string::npos)
+      << unpacked.status().message();
+}
+
+TEST_F(LayerUnpackerTest, WhiteoutBelowASymlinkToTheHostIsRefused) {
+  // A victim outside the layer root, reached through an absolute symlink.
+  ASSERT_TRUE(WriteFileAtomically(dir_ + "/victim", "keep me").ok());
+  auto unpacked = UnpackMembers({Symlink("a", dir_), File("a/.wh.victim", "")});
+  ASSERT_FALSE(unpacked.ok());
+  EXPECT_EQ(unpacked.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(unpacked.status().message().find("a/.wh.victim"), std::string::npos)
+      << unpacked.status().message();
+  auto victim = ReadFileToString(dir_ + "/victim");
+  ASSERT_TRUE(victim.ok()) << victim.status().message();
+  EXPECT_EQ(*victim, "keep me");
+}
+
+TEST_F(LayerUnpackerTest, HardLinkThroughASymlinkToTheHostIsRefused) {
+  ASSERT_TRUE(WriteFileAtomically(dir_ + "/victim", "keep me").ok());
+  auto unpacked = UnpackMembers({Symlink("a", dir_), HardLink("hl", "a/victim")});
+  EXPECT_FALSE(unpacked.ok());
+  struct stat victim_st;
+  ASSERT_EQ(::lstat((dir_ + "/victim").c_str(), &victim_st), 0);
+  EXPECT_EQ(victim_st.st_nlink, 1u) << "the layer hard-linked a file outside its root";
+  auto victim = ReadFileToString(dir_ + "/victim");
+  ASSERT_TRUE(victim.ok());
+  EXPECT_EQ(*victim, "keep me");
+}
+
+TEST_F(LayerUnpackerTest, DevicesFifosAndSocketsAreDropped) {
+  auto unpacked = UnpackMembers({Dir("dev"), Device("dev/sda", AE_IFBLK, 8, 0),
+                                 Device("dev/null", AE_IFCHR, 1, 3),
+                                 Device("dev/whiteout", AE_IFCHR, 0, 0),
+                                 Device("dev/fifo", AE_IFIFO, 0, 0), File("dev/keep", "k")});
+  ASSERT_TRUE(unpacked.ok()) << unpacked.status().message();
+  EXPECT_FALSE(Exists(At("dev/sda")));
+  EXPECT_FALSE(Exists(At("dev/null")));
+  EXPECT_FALSE(Exists(At("dev/whiteout")));
+  EXPECT_FALSE(Exists(At("dev/fifo")));
+  EXPECT_TRUE(Exists(At("dev/keep")));
+}
+
+TEST_F(LayerUnpackerTest, OverlayXattrsAreDroppedOthersKept) {
+  Member file = File("f", "content");
+  file.xattrs = {{"trusted.overlay.redirect", "/elsewhere"}, {"user.keep", "k"}};
+  Member dir = Dir("d");
+  dir.xattrs = {{"trusted.overlay.opaque", "y"}};
+  auto unpacked = UnpackMembers({file, dir});
+  ASSERT_TRUE(unpacked.ok()) << unpacked.status().message();
+  char value[64];
+  EXPECT_LT(::lgetxattr(At("f").c_str(), "trusted.overlay.redirect", value, sizeof value), 0);
+  EXPECT_EQ(errno, ENODATA);
+  EXPECT_EQ(GetXattr(At("f"), "user.keep"), "k");
+  EXPECT_LT(::lgetxattr(At("d").c_str(), "trusted.overlay.opaque", value, sizeof value), 0);
+  auto content = ReadFileToString(At("f"));
+  ASSERT_TRUE(content.ok());
+  EXPECT_EQ(*content, "content");
+}
+
+TEST_F(LayerUnpackerTest, SizeLimitIsEnforced) {
+  auto unpacked = UnpackMembers({File("small", "tiny"), File("big", std::string(4096, 'b'))},
+                                UnpackLimits{1000});
+  ASSERT_FALSE(unpacked.ok());
+  EXPECT_EQ(unpacked.status().code(), StatusCode::kResourceExhausted)
+      << unpacked.status().message();
+  EXPECT_NE(unpacked.status().message().find("big"), std::string::npos);
+  EXPECT_FALSE(Exists(At("big")));
+}
+
+TEST_F(LayerUnpackerTest, SizeLimitIsInclusive) {
+  auto unpacked = UnpackMembers({File("exact", std::string(4096, 'e'))}, UnpackLimits{4096});
+  ASSERT_TRUE(unpacked.ok()) << unpacked.status().message();
+  EXPECT_EQ(unpacked->unpacked_bytes, 4096u);
+}
+
+TEST_F(LayerUnpackerTest, TruncatedGzipIsAnError) {
+  ASSERT_NO_FATAL_FAILURE(
+      WriteTar(tar_, {File("random.bin", RandomBytes(256 * 1024, 3))}, Filter::kGzip));
+  struct stat st;
+  ASSERT_EQ(::stat(tar_.c_str(), &st), 0);
+  ASSERT_GT(st.st_size, 200 * 1024);
+  ASSERT_EQ(::truncate(tar_.c_str(), st.st_size / 2), 0);
+  auto unpacked = Unpack(tar_);
+  EXPECT_FALSE(unpacked.ok());
+}
+
+TEST_F(LayerUnpackerTest, TruncatedPlainTarIsAnError) {
+  ASSERT_NO_FATAL_FAILURE(WriteTar(tar_, {File("random.bin", RandomBytes(64 * 1024, 4))}));
+  ASSERT_EQ(::truncate(tar_.c_str(), 20 * 1024), 0);
+  auto unpacked = Unpack(tar_);
+  EXPECT_FALSE(unpacked.ok());
+}
+
+TEST_F(LayerUnpackerTest, NotATarIsAnError) {
+  ASSERT_TRUE(WriteFileAtomically(tar_, std::string(4096, 'z')).ok());
+  auto unpacked = Unpack(tar_);
+  ASSERT_FALSE(unpacked.ok());
+  EXPECT_EQ(unpacked.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(LayerUnpackerTest, MissingBlobIsNotFound) {
+  auto unpacked = Unpack(dir_ + "/no-such-layer.tar");
+  ASSERT_FALSE(unpacked.ok());
+  EXPECT_EQ(unpacked.status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(LayerUnpackerTest, FileReplacingASymlinkDoesNotWriteThroughIt) {
+  ASSERT_TRUE(WriteFileAtomically(dir_ + "/victim", "keep me").ok());
+  auto unpacked = UnpackMembers({Symlink("s", dir_ + "/victim"), File("s", "overwritten")});
+  ASSERT_TRUE(unpacked.ok()) << unpacked.status().message();
+  auto victim = ReadFileToString(dir_ + "/victim");
+  ASSERT_TRUE(victim.ok());
+  EXPECT_EQ(*victim, "keep me");
+  struct stat st;
+  ASSERT_EQ(::lstat(At("s").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISREG(st.st_mode));
+  auto replaced = ReadFileToString(At("s"));
+  ASSERT_TRUE(replaced.ok());
+  EXPECT_EQ(*replaced, "overwritten");
+}
+
+// Clears the immutable/append-only flags a layer may have set, so that TearDown can remove it.
+void ClearFileFlags(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return;
+  int flags = 0;
+  if (::ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0) {
+    flags &= ~(FS_IMMUTABLE_FL | FS_APPEND_FL);
+    (void)::ioctl(fd, FS_IOC_SETFLAGS, &flags);
+  }
+  ::close(fd);
+}
+
+// BUG (disabled until fixed): ARCHIVE_EXTRACT_FFLAGS lets a layer make its files immutable,
+// after which neither the layer directory nor a failed import's unpack directory can be
+// removed (and RemoveOrphans fails at every start-up). Enable once fflags are no longer applied.
+TEST_F(LayerUnpackerTest, DISABLED_FileFlagsFromTheLayerAreNotApplied) {
+  std::unique_ptr<archive, ArchiveWriteFree> writer(archive_write_new());
+  ASSERT_EQ(archive_write_set_format_pax_restricted(writer.get()), ARCHIVE_OK);
+  ASSERT_EQ(archive_write_open_filename(writer.get(), tar_.c_str()), ARCHIVE_OK);
+  std::unique_ptr<archive_entry, EntryFree> entry(archive_entry_new());
+  archive_entry_set_pathname(entry.get(), "immutable");
+  archive_entry_set_filetype(entry.get(), AE_IFREG);
+  archive_entry_set_perm(entry.get(), 0644);
+  archive_entry_set_size(entry.get(), 1);
+  archive_entry_set_fflags(entry.get(), FS_IMMUTABLE_FL | FS_APPEND_FL, 0);
+  ASSERT_EQ(archive_write_header(writer.get(), entry.get()), ARCHIVE_OK);
+  ASSERT_EQ(archive_write_data(writer.get(), "x", 1), 1);
+  ASSERT_EQ(archive_write_close(writer.get()), ARCHIVE_OK);
+
+  auto unpacked = Unpack(tar_);
+  int fd = ::open(At("immutable").c_str(), O_RDONLY | O_CLOEXEC);
+  int flags = 0;
+  bool got_flags = fd >= 0 && ::ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0;
+  if (fd >= 0) ::close(fd);
+  ClearFileFlags(At("immutable"));
+  ASSERT_TRUE(unpacked.ok()) << unpacked.status().message();
+  ASSERT_TRUE(got_flags);
+  EXPECT_EQ(flags & (FS_IMMUTABLE_FL | FS_APPEND_FL), 0) << "flags 0x" << std::hex << flags;
+}
+
+}  // namespace
+}  // namespace boxcar
