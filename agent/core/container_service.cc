@@ -331,7 +331,7 @@ void ContainerService::FinishExit(Entry& entry) {
   if (exit_record.ok()) {
     record.set_exit_code(exit_record->exit_code);
     record.set_exit_signal(exit_record->exit_signal);
-    record.set_finished_unix_ns(exit_record->finished_unix_ns);
+    record.set_finished_unix_ns(exit_record->finished_unix_ns ? exit_record->finished_unix_ns : NowUnixNs());
   } else {
     // The shim died before recording the exit (killed itself): the code is unknown.
     spdlog::warn("container {}: no exit record ({}); reporting exit code 255", ShortId(id),

@@ -1,0 +1,363 @@
+// The container state machine with the backend, the snapshotter and the cgroups mocked; the
+// image store and the SQLite records are real, in a temporary directory.
+#include "core/container_service.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/atomic_file.h"
+#include "common/directory_tree.h"
+#include "store/state_schema.h"
+
+extern char** environ;
+
+namespace boxcar {
+namespace {
+
+using ::testing::_;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Invoke;
+using ::testing::NiceMock;
+using ::testing::Return;
+
+class MockBackend : public Backend {
+ public:
+  MockBackend() {
+    ON_CALL(*this, CheckAvailable()).WillByDefault(Return(OkStatus()));
+    ON_CALL(*this, capabilities()).WillByDefault(Invoke([this] { return capabilities_; }));
+    capabilities_.limits = true;
+  }
+  const std::string& name() const override { return name_; }
+  MOCK_METHOD(BackendCapabilities, capabilities, (), (const, override));
+  MOCK_METHOD(Status, CheckAvailable, (), (const, override));
+  MOCK_METHOD(StatusOr<RunningContainer>, Launch, (const LaunchSpec&, const std::string&, int*), (override));
+  MOCK_METHOD(Status, Signal, (const RunningContainer&, int), (override));
+
+  BackendCapabilities capabilities_;
+  std::string name_ = "mock";
+};
+
+class MockSnapshotter : public Snapshotter {
+ public:
+  MockSnapshotter() {
+    ON_CALL(*this, Prepare(_)).WillByDefault(Return(OkStatus()));
+    ON_CALL(*this, Mount(_, _)).WillByDefault(Return(StatusOr<std::string>(std::string("/rootfs"))));
+    ON_CALL(*this, Unmount(_)).WillByDefault(Return(OkStatus()));
+    ON_CALL(*this, Remove(_)).WillByDefault(Return(OkStatus()));
+  }
+  const std::string& name() const override { return name_; }
+  MOCK_METHOD(Status, Prepare, (const std::string&), (override));
+  MOCK_METHOD(StatusOr<std::string>, Mount, (const std::string&, const std::vector<std::string>&), (override));
+  MOCK_METHOD(std::string, RootfsDir, (const std::string&), (const, override));
+  MOCK_METHOD(bool, IsMounted, (const std::string&), (const, override));
+  MOCK_METHOD(Status, Unmount, (const std::string&), (override));
+  MOCK_METHOD(Status, Remove, (const std::string&), (override));
+  MOCK_METHOD(std::vector<std::string>, ListKeys, (), (const, override));
+  std::string name_ = "mock";
+};
+
+class MockCgroups : public ContainerCgroups {
+ public:
+  MockCgroups() {
+    ON_CALL(*this, Create(_, _)).WillByDefault(Return(StatusOr<std::vector<std::string>>(std::vector<std::string>{"/cg/procs"})));
+    ON_CALL(*this, Destroy(_)).WillByDefault(Return(OkStatus()));
+  }
+  MOCK_METHOD(StatusOr<std::vector<std::string>>, Create, (const std::string&, const ContainerLimits&), (override));
+  MOCK_METHOD(bool, OomKilled, (const std::string&), (override));
+  MOCK_METHOD(Status, Destroy, (const std::string&), (override));
+  std::string ModeName() const override { return "mock"; }
+  const std::string& parent() const override { return parent_; }
+  std::string parent_ = "mock";
+};
+
+// A real child process stands in for the shim: the exit monitor watches its pidfd.
+pid_t SpawnSleeper(const char* seconds) {
+  pid_t pid = 0;
+  char* argv[] = {const_cast<char*>("/bin/sleep"), const_cast<char*>(seconds), nullptr};
+  EXPECT_EQ(::posix_spawn(&pid, "/bin/sleep", nullptr, nullptr, argv, environ), 0);
+  return pid;
+}
+
+class ContainerServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir_template[] = "/tmp/boxcar-unit-XXXXXX";
+    root_ = ::mkdtemp(dir_template);
+    auto db = SqliteDatabase::Open(root_ + "/state.db", kStateSchema);
+    ASSERT_TRUE(db.ok()) << db.status().message();
+    db_ = std::move(*db);
+    auto blobs = BlobStore::Open(root_);
+    ASSERT_TRUE(blobs.ok());
+    blobs_ = std::move(*blobs);
+    auto images = ImageStore::Open(root_, db_.get(), blobs_.get(), {});
+    ASSERT_TRUE(images.ok());
+    images_ = std::move(*images);
+    ImportImage();
+    NewService();
+  }
+
+  void TearDown() override {
+    service_.reset();
+    (void)RemoveTree(root_);
+  }
+
+  void NewService() {
+    service_.reset();
+    auto backend = std::make_unique<NiceMock<MockBackend>>();
+    backend_ = backend.get();
+    ContainerService::BackendMap backends;
+    backends.emplace("mock", std::move(backend));
+    ON_CALL(snapshotter_, RootfsDir(_)).WillByDefault(Invoke([](const std::string& key) { return "/snap/" + key; }));
+    service_ = std::make_unique<ContainerService>(ContainerServiceConfig{root_, "mock"}, db_.get(), images_.get(),
+                                                  &snapshotter_, &cgroups_, std::move(backends));
+    ASSERT_TRUE(service_->Recover().ok());
+  }
+
+  void ImportImage() {
+    std::string tar_path = root_ + "/image.tar";
+    archive* writer = archive_write_new();
+    archive_write_set_format_pax_restricted(writer);
+    archive_write_open_filename(writer, tar_path.c_str());
+    archive_entry* entry = archive_entry_new();
+    archive_entry_set_pathname(entry, "bin/sh");
+    archive_entry_set_filetype(entry, AE_IFREG);
+    archive_entry_set_perm(entry, 0755);
+    archive_entry_set_size(entry, 2);
+    archive_write_header(writer, entry);
+    archive_write_data(writer, "#!", 2);
+    archive_entry_free(entry);
+    archive_write_close(writer);
+    archive_write_free(writer);
+    v1::ImportHeader header;
+    header.set_reference("test:1");
+    header.mutable_config()->add_entrypoint("/bin/sh");
+    header.mutable_config()->add_cmd("-c");
+    header.mutable_config()->add_cmd("true");
+    header.mutable_config()->add_env("PATH=/bin");
+    header.mutable_config()->add_env("MODE=image");
+    auto import = images_->BeginRootfsImport(header);
+    ASSERT_TRUE(import.ok());
+    auto content = ReadFileToString(tar_path);
+    ASSERT_TRUE((*import)->Write(content->data(), content->size()).ok());
+    auto image = (*import)->Finish();
+    ASSERT_TRUE(image.ok()) << image.status().message();
+  }
+
+  v1::ContainerSpec Spec(const std::string& name = "") {
+    v1::ContainerSpec spec;
+    spec.set_image("test:1");
+    spec.set_name(name);
+    return spec;
+  }
+
+  // Makes the next Launch start a sleeper that "exits" with `exit_code` as recorded by a shim.
+  void ExpectLaunchThatExits(int exit_code, const char* seconds = "0.05") {
+    EXPECT_CALL(*backend_, Launch(_, _, _)).WillOnce(Invoke([=](const LaunchSpec& spec, const std::string&, int*) {
+      ExitRecord record;
+      record.exit_code = exit_code;
+      EXPECT_TRUE(WriteFileAtomically(spec.exit_file, ExitRecordToJson(record)).ok());
+      RunningContainer running;
+      running.container_id = spec.container_id;
+      running.shim_pid = running.init_pid = SpawnSleeper(seconds);
+      return StatusOr<RunningContainer>(running);
+    }));
+  }
+
+  std::string root_;
+  std::unique_ptr<SqliteDatabase> db_;
+  std::unique_ptr<BlobStore> blobs_;
+  std::unique_ptr<ImageStore> images_;
+  NiceMock<MockSnapshotter> snapshotter_;
+  NiceMock<MockCgroups> cgroups_;
+  NiceMock<MockBackend>* backend_ = nullptr;
+  std::unique_ptr<ContainerService> service_;
+};
+
+TEST_F(ContainerServiceTest, CreateFillsDefaultsFromTheImage) {
+  EXPECT_CALL(snapshotter_, Prepare(_)).Times(1);
+  v1::ContainerSpec spec = Spec("web");
+  spec.add_env("MODE=container");
+  auto created = service_->Create(spec);
+  ASSERT_TRUE(created.ok()) << created.status().message();
+  EXPECT_EQ(created->state(), v1::CONTAINER_STATE_CREATED);
+  EXPECT_EQ(created->name(), "web");
+  EXPECT_EQ(created->backend(), "mock");
+  EXPECT_THAT(created->argv(), ElementsAre("/bin/sh", "-c", "true"));
+  EXPECT_THAT(created->spec().env(), ElementsAre("PATH=/bin", "MODE=container"));
+  EXPECT_EQ(created->spec().hostname(), created->id().substr(0, 12));
+  EXPECT_EQ(created->spec().working_dir(), "/");
+}
+
+TEST_F(ContainerServiceTest, DuplicateNameIsRefusedBeforeAnythingIsPrepared) {
+  EXPECT_CALL(snapshotter_, Prepare(_)).Times(1);
+  ASSERT_TRUE(service_->Create(Spec("same")).ok());
+  auto again = service_->Create(Spec("same"));
+  EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_THAT(again.status().message(), HasSubstr("spec.name"));
+  EXPECT_EQ(service_->List(true).size(), 1u);
+}
+
+TEST_F(ContainerServiceTest, LimitsOnABackendWithoutThemAreUnimplemented) {
+  backend_->capabilities_.limits = false;
+  v1::ContainerSpec spec = Spec();
+  spec.mutable_limits()->set_memory_bytes(64 << 20);
+  auto created = service_->Create(spec);
+  EXPECT_EQ(created.status().code(), StatusCode::kUnimplemented);
+  EXPECT_THAT(created.status().message(), HasSubstr("mock"));
+}
+
+TEST_F(ContainerServiceTest, StartMountsCreatesCgroupsAndLaunches) {
+  v1::ContainerSpec spec = Spec("job");
+  spec.mutable_limits()->set_memory_bytes(32 << 20);
+  spec.mutable_limits()->set_pids_max(10);
+  spec.add_command("echo");
+  spec.add_command("hi");
+  auto created = service_->Create(spec);
+  ASSERT_TRUE(created.ok());
+  EXPECT_CALL(snapshotter_, Mount(created->id(), ElementsAre(HasSubstr("/layers/"))));
+  EXPECT_CALL(cgroups_, Create(created->id(), _)).WillOnce(Invoke([](const std::string&, const ContainerLimits& limits) {
+    EXPECT_EQ(limits.memory_bytes, 32u << 20);
+    EXPECT_EQ(limits.pids_max, 10u);
+    return StatusOr<std::vector<std::string>>(std::vector<std::string>{"/cg/a/cgroup.procs"});
+  }));
+  EXPECT_CALL(*backend_, Launch(_, _, _)).WillOnce(Invoke([&](const LaunchSpec& launch, const std::string& state_dir, int*) {
+    EXPECT_THAT(launch.argv, ElementsAre("/bin/sh", "echo", "hi"));
+    EXPECT_EQ(launch.rootfs_dir, "/rootfs");
+    EXPECT_THAT(launch.cgroup_procs_files, ElementsAre("/cg/a/cgroup.procs"));
+    EXPECT_EQ(state_dir, root_ + "/containers/" + created->id());
+    RunningContainer running;
+    running.shim_pid = running.init_pid = SpawnSleeper("30");
+    return StatusOr<RunningContainer>(running);
+  }));
+  auto started = service_->Start("job");
+  ASSERT_TRUE(started.ok()) << started.status().message();
+  EXPECT_EQ(started->state(), v1::CONTAINER_STATE_RUNNING);
+  EXPECT_GT(started->pid(), 0);
+  auto again = service_->Start("job");
+  EXPECT_EQ(again.status().code(), StatusCode::kFailedPrecondition);
+  ::kill(started->pid(), SIGKILL);
+  auto waited = service_->Wait("job", nullptr);
+  ASSERT_TRUE(waited.ok());
+}
+
+TEST_F(ContainerServiceTest, FailedLaunchUndoesMountAndCgroups) {
+  auto created = service_->Create(Spec("broken"));
+  ASSERT_TRUE(created.ok());
+  EXPECT_CALL(*backend_, Launch(_, _, _)).WillOnce(Return(StatusOr<RunningContainer>(InvalidArgument("command: exec 'x': No such file"))));
+  EXPECT_CALL(cgroups_, Destroy(created->id())).Times(1);
+  EXPECT_CALL(snapshotter_, Unmount(created->id())).Times(1);
+  auto started = service_->Start("broken");
+  EXPECT_EQ(started.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(service_->Inspect("broken")->state(), v1::CONTAINER_STATE_CREATED);
+}
+
+TEST_F(ContainerServiceTest, ExitIsRecordedWithCodeAndOomAndCleansUp) {
+  auto created = service_->Create(Spec("short"));
+  ASSERT_TRUE(created.ok());
+  ExpectLaunchThatExits(3);
+  EXPECT_CALL(cgroups_, OomKilled(created->id())).WillOnce(Return(true));
+  EXPECT_CALL(cgroups_, Destroy(created->id())).Times(1);
+  EXPECT_CALL(snapshotter_, Unmount(created->id())).Times(1);
+  ASSERT_TRUE(service_->Start("short").ok());
+  auto waited = service_->Wait("short", nullptr);
+  ASSERT_TRUE(waited.ok());
+  EXPECT_EQ(waited->exit_code(), 3);
+  EXPECT_TRUE(waited->oom_killed());
+  auto inspected = service_->Inspect(created->id());
+  EXPECT_EQ(inspected->state(), v1::CONTAINER_STATE_EXITED);
+  EXPECT_EQ(inspected->pid(), 0);
+  EXPECT_GT(inspected->finished_unix_ns(), 0);
+}
+
+TEST_F(ContainerServiceTest, RemoveRefusesRunningUnlessForced) {
+  auto created = service_->Create(Spec("busy"));
+  ASSERT_TRUE(created.ok());
+  pid_t sleeper = 0;
+  EXPECT_CALL(*backend_, Launch(_, _, _)).WillOnce(Invoke([&](const LaunchSpec&, const std::string&, int*) {
+    RunningContainer running;
+    running.shim_pid = running.init_pid = sleeper = SpawnSleeper("30");
+    return StatusOr<RunningContainer>(running);
+  }));
+  ASSERT_TRUE(service_->Start("busy").ok());
+  auto refused = service_->Remove("busy", false);
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_CALL(*backend_, Signal(_, SIGKILL)).WillOnce(Invoke([&](const RunningContainer& running, int signal) {
+    EXPECT_EQ(running.init_pid, sleeper);
+    ::kill(sleeper, signal);
+    return OkStatus();
+  }));
+  EXPECT_CALL(snapshotter_, Remove(created->id())).Times(1);
+  auto removed = service_->Remove("busy", true);
+  ASSERT_TRUE(removed.ok()) << removed.status().message();
+  EXPECT_EQ(service_->Inspect("busy").status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(service_->List(true).empty());
+}
+
+TEST_F(ContainerServiceTest, KillValidatesSignalAndState) {
+  ASSERT_TRUE(service_->Create(Spec("idle")).ok());
+  EXPECT_EQ(service_->Kill("idle", 9).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(service_->Kill("idle", 999).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(service_->Kill("nosuch", 9).code(), StatusCode::kNotFound);
+}
+
+TEST_F(ContainerServiceTest, StopEscalatesToKillAfterTheTimeout) {
+  ASSERT_TRUE(service_->Create(Spec("stubborn")).ok());
+  pid_t sleeper = 0;
+  EXPECT_CALL(*backend_, Launch(_, _, _)).WillOnce(Invoke([&](const LaunchSpec&, const std::string&, int*) {
+    RunningContainer running;
+    running.shim_pid = running.init_pid = sleeper = SpawnSleeper("30");
+    return StatusOr<RunningContainer>(running);
+  }));
+  ASSERT_TRUE(service_->Start("stubborn").ok());
+  ::testing::InSequence order;
+  EXPECT_CALL(*backend_, Signal(_, SIGTERM)).WillOnce(Return(OkStatus()));  // ignored
+  EXPECT_CALL(*backend_, Signal(_, SIGKILL)).WillOnce(Invoke([&](const RunningContainer&, int signal) {
+    ::kill(sleeper, signal);
+    return OkStatus();
+  }));
+  auto stopped = service_->Stop("stubborn", 0);
+  ASSERT_TRUE(stopped.ok()) << stopped.status().message();
+  EXPECT_EQ(stopped->state(), v1::CONTAINER_STATE_EXITED);
+}
+
+TEST_F(ContainerServiceTest, RecoverReloadsRecordsAndFinishesContainersThatExitedMeanwhile) {
+  auto created = service_->Create(Spec("survivor"));
+  ASSERT_TRUE(created.ok());
+  ExpectLaunchThatExits(7, "0.05");
+  ASSERT_TRUE(service_->Start("survivor").ok());
+  ASSERT_TRUE(service_->Wait("survivor", nullptr).ok());
+  // Mark it running again in the database, as if the agent died before seeing the exit.
+  v1::Container record = *service_->Inspect("survivor");
+  record.set_state(v1::CONTAINER_STATE_RUNNING);
+  record.set_exit_code(0);
+  {
+    auto update = db_->Prepare("UPDATE containers SET record = ?, shim_pid = 1, shim_start_ticks = 1 WHERE id = ?");
+    update->BindBlob(1, record.SerializeAsString()).Bind(2, record.id());
+    ASSERT_TRUE(update->Run().ok());
+  }
+  NewService();
+  auto recovered = service_->Inspect("survivor");
+  ASSERT_TRUE(recovered.ok());
+  EXPECT_EQ(recovered->state(), v1::CONTAINER_STATE_EXITED);
+  EXPECT_EQ(recovered->exit_code(), 7);
+}
+
+TEST_F(ContainerServiceTest, LookupByPrefixNameAndId) {
+  auto created = service_->Create(Spec("named"));
+  ASSERT_TRUE(created.ok());
+  EXPECT_TRUE(service_->Inspect(created->id()).ok());
+  EXPECT_TRUE(service_->Inspect(created->id().substr(0, 6)).ok());
+  EXPECT_TRUE(service_->Inspect("named").ok());
+  EXPECT_EQ(service_->Inspect("").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(service_->Inspect("zzz").status().message(), HasSubstr("no container"));
+}
+
+}  // namespace
+}  // namespace boxcar

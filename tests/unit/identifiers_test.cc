@@ -1,0 +1,52 @@
+#include "common/identifiers.h"
+
+#include <gtest/gtest.h>
+
+#include "common/signal_names.h"
+
+namespace boxcar {
+namespace {
+
+TEST(IdentifiersTest, ContainerIdsAreRandomHex) {
+  std::string a = NewContainerId(), b = NewContainerId();
+  EXPECT_EQ(a.size(), 64u);
+  EXPECT_TRUE(IsHexPrefix(a));
+  EXPECT_NE(a, b);
+  EXPECT_EQ(ShortId(a), a.substr(0, 12));
+  EXPECT_EQ(ShortId("sha256:" + a), a.substr(0, 12));
+}
+
+TEST(IdentifiersTest, ContainerNames) {
+  EXPECT_TRUE(ValidateContainerName("web-1.a_b", "spec.name").ok());
+  for (const char* bad : {"", "-lead", "has space", "slash/no", std::string(64, 'a').c_str()}) {
+    Status status = ValidateContainerName(bad, "spec.name");
+    EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(status.message().find("spec.name"), std::string::npos);
+  }
+}
+
+TEST(IdentifiersTest, ImageReferences) {
+  auto plain = ParseImageReference("busybox", "image");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->ToString(), "busybox:latest");
+  auto registry = ParseImageReference("localhost:5000/library/busy-box:1.36", "image");
+  ASSERT_TRUE(registry.ok());
+  EXPECT_EQ(registry->name, "localhost:5000/library/busy-box");
+  EXPECT_EQ(registry->tag, "1.36");
+  for (const char* bad : {"", "Upper", "a:b:c", "bad tag:x", "-x", "a//b"}) {
+    EXPECT_FALSE(ParseImageReference(bad, "header.reference").ok()) << bad;
+  }
+}
+
+TEST(SignalNamesTest, NamesAndNumbers) {
+  EXPECT_EQ(ParseSignal("TERM"), 15);
+  EXPECT_EQ(ParseSignal("SIGKILL"), 9);
+  EXPECT_EQ(ParseSignal("hup"), 1);
+  EXPECT_EQ(ParseSignal("10"), 10);
+  EXPECT_EQ(ParseSignal("NOPE"), 0);
+  EXPECT_EQ(ParseSignal("0"), 0);
+  EXPECT_EQ(ParseSignal("999"), 0);
+}
+
+}  // namespace
+}  // namespace boxcar

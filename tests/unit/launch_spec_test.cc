@@ -1,0 +1,56 @@
+#include "launch/launch_spec.h"
+
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+
+namespace boxcar {
+namespace {
+
+TEST(LaunchSpecTest, RoundTripsThroughJson) {
+  LaunchSpec spec;
+  spec.container_id = "abc";
+  spec.rootfs_dir = "/r";
+  spec.argv = {"sh", "-c", "echo \"quoted\" \\ and ünïcode"};
+  spec.env = {"A=1", "B=two words"};
+  spec.working_dir = "/w";
+  spec.hostname = "h";
+  spec.user = "1:2";
+  spec.cgroup_procs_files = {"/a/cgroup.procs", "/b/cgroup.procs"};
+  spec.rlimits = {{"nofile", 1024, 4096}};
+  spec.stdout_path = "/o";
+  spec.stderr_path = "/e";
+  spec.exit_file = "/x";
+  auto parsed = LaunchSpecFromJson(LaunchSpecToJson(spec));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(parsed->argv, spec.argv);
+  EXPECT_EQ(parsed->env, spec.env);
+  EXPECT_EQ(parsed->cgroup_procs_files, spec.cgroup_procs_files);
+  ASSERT_EQ(parsed->rlimits.size(), 1u);
+  EXPECT_EQ(parsed->rlimits[0].hard, 4096u);
+  EXPECT_EQ(parsed->exit_file, "/x");
+}
+
+TEST(LaunchSpecTest, RejectsMalformedInput) {
+  EXPECT_FALSE(LaunchSpecFromJson("{").ok());
+  EXPECT_FALSE(LaunchSpecFromJson("{\"rootfs_dir\":\"/r\"}").ok()) << "argv and exit_file are required";
+  EXPECT_FALSE(LaunchSpecFromJson("{\"rootfs_dir\":\"/r\",\"argv\":[1],\"exit_file\":\"/x\"}").ok());
+}
+
+TEST(ExitRecordTest, RoundTripsAndRejectsGarbage) {
+  ExitRecord record{137, 9, 123456789};
+  auto parsed = ExitRecordFromJson(ExitRecordToJson(record));
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->exit_code, 137);
+  EXPECT_EQ(parsed->exit_signal, 9);
+  EXPECT_EQ(parsed->finished_unix_ns, 123456789);
+  EXPECT_EQ(ExitRecordFromJson("{\"exit_code\":\"x\"}").status().code(), StatusCode::kDataLoss);
+}
+
+TEST(RlimitNamesTest, KnownAndUnknown) {
+  EXPECT_EQ(RlimitResourceByName("nofile"), RLIMIT_NOFILE);
+  EXPECT_EQ(RlimitResourceByName("nproc"), RLIMIT_NPROC);
+  EXPECT_EQ(RlimitResourceByName("bogus"), -1);
+}
+
+}  // namespace
+}  // namespace boxcar

@@ -1,0 +1,67 @@
+#include "shim/user_lookup.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <fstream>
+
+namespace boxcar {
+namespace {
+
+class UserLookupTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir_template[] = "/tmp/boxcar-users-XXXXXX";
+    dir_ = ::mkdtemp(dir_template);
+    std::ofstream(dir_ + "/passwd") << "root:x:0:0:root:/root:/bin/sh\n"
+                                       "app:x:1000:1000:App:/home/app:/bin/sh\n"
+                                       "broken line\n";
+    std::ofstream(dir_ + "/group") << "root:x:0:\napp:x:1000:\nwheel:x:10:app,other\nstaff:x:50:\n";
+  }
+  void TearDown() override {
+    ::unlink((dir_ + "/passwd").c_str());
+    ::unlink((dir_ + "/group").c_str());
+    ::rmdir(dir_.c_str());
+  }
+  bool Resolve(const std::string& spec, ResolvedUser* user, std::string* error) {
+    return ResolveUser(spec, dir_ + "/passwd", dir_ + "/group", user, error);
+  }
+  std::string dir_;
+};
+
+TEST_F(UserLookupTest, NameGivesUidGidHomeAndGroups) {
+  ResolvedUser user;
+  std::string error;
+  ASSERT_TRUE(Resolve("app", &user, &error)) << error;
+  EXPECT_EQ(user.uid, 1000u);
+  EXPECT_EQ(user.gid, 1000u);
+  EXPECT_EQ(user.home, "/home/app");
+  EXPECT_EQ(user.supplementary_gids, std::vector<gid_t>{10});
+}
+
+TEST_F(UserLookupTest, NumericAndGroupOverrides) {
+  ResolvedUser user;
+  std::string error;
+  ASSERT_TRUE(Resolve("4242", &user, &error));
+  EXPECT_EQ(user.uid, 4242u);
+  EXPECT_EQ(user.gid, 0u);
+  ResolvedUser with_group;
+  ASSERT_TRUE(Resolve("app:staff", &with_group, &error));
+  EXPECT_EQ(with_group.gid, 50u);
+  ResolvedUser numeric_group;
+  ASSERT_TRUE(Resolve("0:77", &numeric_group, &error));
+  EXPECT_EQ(numeric_group.gid, 77u);
+}
+
+TEST_F(UserLookupTest, UnknownNamesAreErrors) {
+  ResolvedUser user;
+  std::string error;
+  EXPECT_FALSE(Resolve("ghost", &user, &error));
+  EXPECT_NE(error.find("ghost"), std::string::npos);
+  EXPECT_FALSE(Resolve("app:nogroup", &user, &error));
+  EXPECT_NE(error.find("nogroup"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace boxcar
