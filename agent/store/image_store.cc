@@ -174,11 +174,22 @@ StatusOr<v1::Image> ImageStore::FinishImport(const ImageReference& reference, co
   SqliteTransaction transaction(*db_);
   RETURN_IF_ERROR(transaction.begun());
   bool layer_is_new = false;
+  std::string redundant_blob;
   {
-    ASSIGN_OR_RETURN(auto existing, db_->Prepare("SELECT number FROM layers WHERE diff_id = ?"));
+    ASSIGN_OR_RETURN(auto existing, db_->Prepare("SELECT number, blob_digest FROM layers WHERE diff_id = ?"));
     existing.Bind(1, unpacked->diff_id);
     ASSIGN_OR_RETURN(bool found, existing.Step());
-    if (!found) {
+    if (found) {
+      // The same layer in another compression: keep the stored blob, drop the new one after commit.
+      std::string stored_blob = existing.ColumnText(1);
+      if (stored_blob != blob_digest) {
+        redundant_blob = blob_digest;
+        image.mutable_layers(0)->set_digest(stored_blob);
+        ASSIGN_OR_RETURN(uint64_t stored_size, blobs_->BlobSize(stored_blob));
+        image.mutable_layers(0)->set_size_bytes(stored_size);
+        image.set_size_bytes(stored_size);
+      }
+    } else {
       ASSIGN_OR_RETURN(auto insert, db_->Prepare(
           "INSERT INTO layers(diff_id, blob_digest, size_bytes, unpacked_bytes) VALUES(?, ?, ?, ?)"));
       insert.Bind(1, unpacked->diff_id).Bind(2, blob_digest).Bind(3, static_cast<int64_t>(blob_size));
@@ -209,6 +220,7 @@ StatusOr<v1::Image> ImageStore::FinishImport(const ImageReference& reference, co
   }
   RETURN_IF_ERROR(transaction.Commit());
   if (!layer_is_new) (void)RemoveTree(unpack_dir);
+  if (!redundant_blob.empty()) (void)blobs_->Delete(redundant_blob);
   return LoadImage(image_id);
 }
 

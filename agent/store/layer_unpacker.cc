@@ -3,6 +3,8 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
@@ -269,7 +271,7 @@ StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::str
   // NOABSOLUTEPATHS cannot be set: we hand libarchive absolute paths under target_dir.
   archive_write_disk_set_options(disk.get(), ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME |
                                                  ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_ACL |
-                                                 ARCHIVE_EXTRACT_FFLAGS | ARCHIVE_EXTRACT_UNLINK |
+                                                 ARCHIVE_EXTRACT_UNLINK |
                                                  ARCHIVE_EXTRACT_SECURE_SYMLINKS |
                                                  ARCHIVE_EXTRACT_SECURE_NODOTDOT);
 
@@ -306,8 +308,14 @@ StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::str
       if (!link_target.empty() && link_target[0] == '/') return Refuse(member, "hard link to an absolute path");
       Status normalized = NormalizeName(link_target, &link_components);
       if (!normalized.ok() || link_components.empty()) return Refuse(member, "hard link target '" + link_target + "' escapes the layer");
+      // Resolve the target beneath the root without following any symlink on the way.
+      struct open_how how {};
+      how.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC;
+      how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
+      UniqueFd target_fd(static_cast<int>(::syscall(SYS_openat2, writer.root_fd(),
+                                                    Join(link_components, link_components.size()).c_str(), &how, sizeof how)));
       struct stat st;
-      if (::fstatat(writer.root_fd(), Join(link_components, link_components.size()).c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      if (!target_fd || ::fstat(target_fd.get(), &st) != 0) {
         return Refuse(member, "hard link target '" + link_target + "' is not in the layer");
       }
       if (S_ISDIR(st.st_mode)) return Refuse(member, "hard link to a directory");

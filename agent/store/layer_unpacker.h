@@ -7,7 +7,8 @@
 // hard links with absolute or ".." targets or targets not yet in the layer; whiteouts of "."
 // or "..". Dropped silently: block and character devices (including overlay's own 0/0
 // whiteout devices, which are not the OCI format), FIFOs and sockets; "trusted.overlay.*"
-// xattrs, which would let a layer steer overlayfs.
+// xattrs, which would let a layer steer overlayfs; file flags (immutable, append-only), which
+// would make the layer impossible to delete.
 #pragma once
 
 #include <cstdint>

@@ -101,8 +101,7 @@ TEST_F(BlobStoreTest, WriterCommitReturnsTheDigestAndStoresTheContent) {
   EXPECT_EQ(*digest, Sha256Digest("hello world"));
 
   EXPECT_TRUE(store_->Contains(*digest));
-  EXPECT_EQ(store_->BlobPath(*digest),
-            root_ + "/blobs/sha256/" + std::string(*digest).substr(7));
+  EXPECT_EQ(store_->BlobPath(*digest), root_ + "/blobs/sha256/" + std::string(*digest).substr(7));
   auto on_disk = ReadFileToString(store_->BlobPath(*digest));
   ASSERT_TRUE(on_disk.ok());
   EXPECT_EQ(*on_disk, "hello world");
@@ -183,11 +182,11 @@ TEST_F(BlobStoreTest, ReadBlobOfAnUnknownDigestIsNotFound) {
 }
 
 TEST_F(BlobStoreTest, MalformedDigestsAreInvalidArguments) {
-  const std::string upper = "sha256:B94D27B9934D3E08A52E52D7DA7DABFAC484EFE37A5380EE9088F7ACE2EFCDE9";
+  const std::string upper =
+      "sha256:B94D27B9934D3E08A52E52D7DA7DABFAC484EFE37A5380EE9088F7ACE2EFCDE9";
   for (const std::string& bad :
        {std::string("sha256:xyz"), std::string("xyz"), std::string(""), upper,
-        std::string("sha256:../../../../etc/passwd"),
-        std::string(kHelloWorldDigest).substr(7)}) {
+        std::string("sha256:../../../../etc/passwd"), std::string(kHelloWorldDigest).substr(7)}) {
     auto content = store_->ReadBlob(bad);
     ASSERT_FALSE(content.ok()) << bad;
     EXPECT_EQ(content.status().code(), StatusCode::kInvalidArgument) << bad;

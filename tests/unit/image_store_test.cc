@@ -29,7 +29,9 @@ struct Member {
   std::string content;  // file content or symlink target
 };
 
-Member File(std::string name, std::string content) { return {std::move(name), AE_IFREG, std::move(content)}; }
+Member File(std::string name, std::string content) {
+  return {std::move(name), AE_IFREG, std::move(content)};
+}
 Member Dir(std::string name) { return {std::move(name), AE_IFDIR, ""}; }
 Member Symlink(std::string name, std::string target) {
   return {std::move(name), AE_IFLNK, std::move(target)};
@@ -57,7 +59,8 @@ void WriteTar(const std::string& path, const std::vector<Member>& members, bool 
     archive_entry_set_mtime(entry.get(), 1600000000, 0);
     bool is_file = member.type == AE_IFREG;
     if (member.type == AE_IFLNK) archive_entry_set_symlink(entry.get(), member.content.c_str());
-    archive_entry_set_size(entry.get(), is_file ? static_cast<la_int64_t>(member.content.size()) : 0);
+    archive_entry_set_size(entry.get(),
+                           is_file ? static_cast<la_int64_t>(member.content.size()) : 0);
     ASSERT_EQ(archive_write_header(writer.get(), entry.get()), ARCHIVE_OK) << member.name;
     if (is_file && !member.content.empty()) {
       ASSERT_EQ(archive_write_data(writer.get(), member.content.data(), member.content.size()),
@@ -168,9 +171,8 @@ class ImageStoreTest : public ::testing::Test {
     bool operator==(const Snapshot&) const = default;
   };
   Snapshot Take() {
-    return {CountRows("images"),          CountRows("layers"),
-            CountRows("image_layers"),    CountRows("image_refs"),
-            ListNames(dir_ + "/layers"),  ListNames(dir_ + "/tmp"),
+    return {CountRows("images"),          CountRows("layers"),         CountRows("image_layers"),
+            CountRows("image_refs"),      ListNames(dir_ + "/layers"), ListNames(dir_ + "/tmp"),
             Sorted(blobs_->ListDigests())};
   }
 
@@ -556,8 +558,7 @@ TEST_F(ImageStoreTest, RemoveOrphansClearsWhatNoRecordRefersTo) {
 
   // What the records refer to survives.
   EXPECT_TRUE(Exists((*dirs)[0] + "/etc/hostname"));
-  EXPECT_EQ(Sorted(blobs_->ListDigests()),
-            Sorted({image->id(), image->layers(0).digest()}));
+  EXPECT_EQ(Sorted(blobs_->ListDigests()), Sorted({image->id(), image->layers(0).digest()}));
   auto still = images_->Resolve(kReference, "image");
   ASSERT_TRUE(still.ok());
   EXPECT_EQ(still->id(), image->id());

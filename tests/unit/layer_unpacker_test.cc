@@ -138,7 +138,8 @@ void WriteTar(const std::string& path, const std::vector<Member>& members,
         archive_entry_set_rdevminor(entry.get(), member.rdev_minor);
       }
       has_data = member.type == AE_IFREG;
-      archive_entry_set_size(entry.get(), has_data ? static_cast<la_int64_t>(member.content.size()) : 0);
+      archive_entry_set_size(entry.get(),
+                             has_data ? static_cast<la_int64_t>(member.content.size()) : 0);
     }
     for (const auto& [name, value] : member.xattrs) {
       archive_entry_xattr_add_entry(entry.get(), name.c_str(), value.data(), value.size());
@@ -294,7 +295,10 @@ TEST_F(LayerUnpackerTest, GoodTreeKeepsContentLinksModesOwnersAndXattrs) {
 
 TEST_F(LayerUnpackerTest, DotSlashPrefixesAndTheRootMemberAreAccepted) {
   std::vector<Member> members = {
-      Dir("./"), Dir("/"), Dir("./usr"), File("./usr/file", "dot-slash"),
+      Dir("./"),
+      Dir("/"),
+      Dir("./usr"),
+      File("./usr/file", "dot-slash"),
       File(".//usr/./other", "dots"),
   };
   auto unpacked = UnpackMembers(members);
@@ -368,11 +372,12 @@ TEST_F(LayerUnpackerTest, OpaqueMarkerSetsTheOverlayXattr) {
 
 TEST_F(LayerUnpackerTest, DiffIdOfAnUncompressedTarIsTheFileDigest) {
   ASSERT_NO_FATAL_FAILURE(WriteTar(tar_, {Dir("d"), File("d/f", RandomBytes(3000, 1))}));
-  // Tar writers pad to whole records after the end-of-archive blocks: the digest covers that.
+  // Tar writers pad to whole records after the end-of-archive blocks, which the tar reader
+  // never asks for: the digest covers them too (more than one 1 MiB read's worth here).
   {
     std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(tar_.c_str(), "ab"), std::fclose);
     ASSERT_TRUE(file);
-    std::string padding(20480, '\0');
+    std::string padding(3 << 20, '\0');
     ASSERT_EQ(std::fwrite(padding.data(), 1, padding.size(), file.get()), padding.size());
   }
   auto bytes = ReadFileToString(tar_);
@@ -384,8 +389,7 @@ TEST_F(LayerUnpackerTest, DiffIdOfAnUncompressedTarIsTheFileDigest) {
 
 TEST_F(LayerUnpackerTest, DiffIdOfAnUncompressedTarMatchesSha256sum) {
   ASSERT_NO_FATAL_FAILURE(WriteTar(tar_, {File("f", "sha256sum agrees")}));
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(("sha256sum " + tar_).c_str(), "r"),
-                                              ::pclose);
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(("sha256sum " + tar_).c_str(), "r"), ::pclose);
   ASSERT_TRUE(pipe);
   char hex[65] = {};
   ASSERT_EQ(std::fread(hex, 1, 64, pipe.get()), 64u);
@@ -426,8 +430,7 @@ TEST_P(CompressedDiffIdTest, TarWrittenThroughTheFilterUnpacks) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Filters, CompressedDiffIdTest,
-                         ::testing::Values(Filter::kGzip, Filter::kZstd),
-                         [](const auto& info) {
+                         ::testing::Values(Filter::kGzip, Filter::kZstd), [](const auto& info) {
                            return info.param == Filter::kGzip ? std::string("Gzip")
                                                               : std::string("Zstd");
                          });
@@ -465,10 +468,7 @@ INSTANTIATE_TEST_SUITE_P(
                     {Dir("a"), Dir("a/b"), Symlink("a/b/up", "../x/../../..")},
                     "a/b/up",
                     ""},
-        HostileCase{"HardLinkDotDot",
-                    {File("x", "x"), HardLink("hl", "../x")},
-                    "hl",
-                    "root/hl"},
+        HostileCase{"HardLinkDotDot", {File("x", "x"), HardLink("hl", "../x")}, "hl", "root/hl"},
         HostileCase{"HardLinkAbsolute", {HardLink("hl", "/etc/passwd")}, "hl", "root/hl"},
         HostileCase{"HardLinkMissingTarget", {HardLink("hl", "nothing")}, "hl", "root/hl"},
         HostileCase{"HardLinkToDirectory", {Dir("d"), HardLink("hl", "d")}, "hl", "root/hl"},
@@ -516,10 +516,10 @@ TEST_F(LayerUnpackerTest, HardLinkThroughASymlinkToTheHostIsRefused) {
 }
 
 TEST_F(LayerUnpackerTest, DevicesFifosAndSocketsAreDropped) {
-  auto unpacked = UnpackMembers({Dir("dev"), Device("dev/sda", AE_IFBLK, 8, 0),
-                                 Device("dev/null", AE_IFCHR, 1, 3),
-                                 Device("dev/whiteout", AE_IFCHR, 0, 0),
-                                 Device("dev/fifo", AE_IFIFO, 0, 0), File("dev/keep", "k")});
+  auto unpacked =
+      UnpackMembers({Dir("dev"), Device("dev/sda", AE_IFBLK, 8, 0),
+                     Device("dev/null", AE_IFCHR, 1, 3), Device("dev/whiteout", AE_IFCHR, 0, 0),
+                     Device("dev/fifo", AE_IFIFO, 0, 0), File("dev/keep", "k")});
   ASSERT_TRUE(unpacked.ok()) << unpacked.status().message();
   EXPECT_FALSE(Exists(At("dev/sda")));
   EXPECT_FALSE(Exists(At("dev/null")));
@@ -622,7 +622,7 @@ void ClearFileFlags(const std::string& path) {
 // BUG (disabled until fixed): ARCHIVE_EXTRACT_FFLAGS lets a layer make its files immutable,
 // after which neither the layer directory nor a failed import's unpack directory can be
 // removed (and RemoveOrphans fails at every start-up). Enable once fflags are no longer applied.
-TEST_F(LayerUnpackerTest, DISABLED_FileFlagsFromTheLayerAreNotApplied) {
+TEST_F(LayerUnpackerTest, FileFlagsFromTheLayerAreNotApplied) {
   std::unique_ptr<archive, ArchiveWriteFree> writer(archive_write_new());
   ASSERT_EQ(archive_write_set_format_pax_restricted(writer.get()), ARCHIVE_OK);
   ASSERT_EQ(archive_write_open_filename(writer.get(), tar_.c_str()), ARCHIVE_OK);
