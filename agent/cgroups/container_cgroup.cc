@@ -1,5 +1,6 @@
 #include "cgroups/container_cgroup.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -7,247 +8,477 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
-#include <regex>
+#include <limits>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include "common/atomic_file.h"
-#include "common/directory_tree.h"
 #include "common/unique_fd.h"
 
 namespace boxcar {
 
 namespace {
 
-const char* const kV1Controllers[] = {"memory", "cpu", "cpuacct", "pids", "freezer", "blkio"};
+using Clock = std::chrono::steady_clock;
+
+// cpuset needs cpus/mems before a task may join and devices is not used: neither is created.
+constexpr const char* kV1Hierarchies[] = {"memory", "cpu", "cpuacct", "pids", "freezer", "blkio"};
+// Enabled in each ancestor's cgroup.subtree_control on pure v2.
+constexpr const char* kV2Controllers[] = {"memory", "cpu", "pids"};
 constexpr uint64_t kCpuPeriodMicros = 100000;
+constexpr uint64_t kMinMemoryBytes = 4ull << 20;
+constexpr uint64_t kMinCpuMillis = 10;
+constexpr auto kRemoveTimeout = std::chrono::seconds(1);
+constexpr auto kRetrySleep = std::chrono::milliseconds(10);
+constexpr int kKillRounds = 50;  // x kRetrySleep: half a second for SIGKILLed tasks to exit
 
 bool Exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
 
-// cgroup files take one write(2) each; no temp files, no truncation games.
+// Each cgroup file takes one write(2): no temp files, no truncation.
 Status WriteCgroupFile(const std::string& path, const std::string& value) {
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
   if (!fd) return ErrnoStatus("open '" + path + "'");
-  if (::write(fd.get(), value.data(), value.size()) != static_cast<ssize_t>(value.size())) {
-    return ErrnoStatus("write '" + value + "' to '" + path + "'");
+  ssize_t written = ::write(fd.get(), value.data(), value.size());
+  if (written != static_cast<ssize_t>(value.size())) {
+    return ErrnoStatus("write '" + value + "' to '" + path + "'", written < 0 ? errno : EIO);
   }
   return OkStatus();
 }
 
+std::set<std::string> ReadWords(const std::string& path) {
+  std::set<std::string> words;
+  StatusOr<std::string> text = ReadFileToString(path);
+  if (!text.ok()) return words;
+  std::istringstream stream(*text);
+  for (std::string word; stream >> word;) words.insert(word);
+  return words;
+}
+
+// "key value" lines, as in memory.events and memory.oom_control; 0 when absent.
 uint64_t ReadKeyedValue(const std::string& path, const std::string& key) {
-  std::ifstream file(path);
-  std::string name;
-  uint64_t value = 0;
-  while (file >> name >> value) {
-    if (name == key) return value;
+  StatusOr<std::string> text = ReadFileToString(path);
+  if (!text.ok()) return 0;
+  std::istringstream lines(*text);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream fields(line);
+    std::string name;
+    uint64_t value = 0;
+    if (fields >> name >> value && name == key) return value;
   }
   return 0;
 }
 
 std::vector<pid_t> ReadPids(const std::string& procs_file) {
   std::vector<pid_t> pids;
-  std::ifstream file(procs_file);
-  for (pid_t pid; file >> pid;) pids.push_back(pid);
+  StatusOr<std::string> text = ReadFileToString(procs_file);
+  if (!text.ok()) return pids;
+  std::istringstream stream(*text);
+  for (pid_t pid; stream >> pid;) pids.push_back(pid);
   return pids;
 }
 
-struct Directories {
-  std::vector<std::string> all;
-  std::string memory;
-  std::string unified;
-  std::map<std::string, std::string> by_controller;
-};
-
-Directories DirectoriesFor(const CgroupLayout& layout, const std::string& relative) {
-  Directories dirs;
-  std::set<std::string> seen;
-  if (layout.mode != CgroupMode::kV2) {
-    for (const char* controller : kV1Controllers) {
-      auto mount = layout.v1_mounts.find(controller);
-      if (mount == layout.v1_mounts.end()) continue;
-      std::string dir = mount->second + "/" + relative;
-      dirs.by_controller[controller] = dir;
-      if (seen.insert(dir).second) dirs.all.push_back(dir);
-    }
-    dirs.memory = dirs.by_controller.count("memory") ? dirs.by_controller["memory"] : "";
-  }
-  if (!layout.unified_mount.empty()) {
-    dirs.unified = layout.unified_mount + "/" + relative;
-    dirs.all.push_back(dirs.unified);
-  }
-  return dirs;
+std::vector<std::string> Components(const std::string& path) {
+  std::vector<std::string> parts;
+  std::istringstream stream(path);
+  for (std::string part; std::getline(stream, part, '/');) parts.push_back(part);
+  return parts;
 }
 
-// Pure v2 only: each ancestor must delegate the controllers to its children. On hybrid hosts
-// the cgroup2 mount belongs to whoever runs the host; we never touch its subtree_control.
-void EnableV2Controllers(const CgroupLayout& layout, const std::string& parent) {
-  std::string dir = layout.unified_mount;
-  std::vector<std::string> levels = {""};
-  std::stringstream parts(parent);
-  for (std::string part; std::getline(parts, part, '/');) {
-    if (!part.empty()) levels.push_back(part);
-  }
-  for (const auto& level : levels) {
-    if (!level.empty()) dir += "/" + level;
-    for (const char* controller : {"memory", "cpu", "pids", "io"}) {
-      if (layout.v2_controllers.count(controller)) {
-        (void)WriteCgroupFile(dir + "/cgroup.subtree_control", std::string("+") + controller);
-      }
-    }
-  }
+std::string Trim(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
 }
 
-Status ApplyLimits(const CgroupLayout& layout, const Directories& dirs, const CgroupLimits& limits) {
-  bool v2 = layout.mode == CgroupMode::kV2;
-  auto controller_dir = [&](const std::string& controller, const std::string& field) -> StatusOr<std::string> {
-    if (v2) {
-      if (!layout.v2_controllers.count(controller)) {
-        return FailedPrecondition(field + ": the cgroup2 hierarchy has no " + controller + " controller");
-      }
-      return dirs.unified;
-    }
-    auto it = dirs.by_controller.find(controller);
-    if (it == dirs.by_controller.end()) {
-      return FailedPrecondition(field + ": no cgroup v1 " + controller + " hierarchy is mounted");
-    }
-    return it->second;
-  };
-  if (limits.memory_bytes) {
-    ASSIGN_OR_RETURN(std::string dir, controller_dir("memory", "limits.memory_bytes"));
-    std::string bytes = std::to_string(limits.memory_bytes);
-    if (v2) {
-      RETURN_IF_ERROR(WriteCgroupFile(dir + "/memory.max", bytes));
-      if (Exists(dir + "/memory.swap.max")) RETURN_IF_ERROR(WriteCgroupFile(dir + "/memory.swap.max", "0"));
-    } else {
-      RETURN_IF_ERROR(WriteCgroupFile(dir + "/memory.limit_in_bytes", bytes));
-      if (Exists(dir + "/memory.memsw.limit_in_bytes")) {
-        RETURN_IF_ERROR(WriteCgroupFile(dir + "/memory.memsw.limit_in_bytes", bytes));
-      }
-    }
+Status ValidateLimits(const CgroupLimits& limits) {
+  if (limits.memory_bytes != 0 && limits.memory_bytes < kMinMemoryBytes) {
+    return InvalidArgument("limits.memory_bytes: " + std::to_string(limits.memory_bytes) +
+                           " is below the minimum of 4 MiB (" + std::to_string(kMinMemoryBytes) +
+                           ")");
   }
-  if (limits.cpu_millis) {
-    ASSIGN_OR_RETURN(std::string dir, controller_dir("cpu", "limits.cpu_millis"));
-    std::string quota = std::to_string(limits.cpu_millis * kCpuPeriodMicros / 1000);
-    if (v2) {
-      RETURN_IF_ERROR(WriteCgroupFile(dir + "/cpu.max", quota + " " + std::to_string(kCpuPeriodMicros)));
-    } else {
-      RETURN_IF_ERROR(WriteCgroupFile(dir + "/cpu.cfs_period_us", std::to_string(kCpuPeriodMicros)));
-      RETURN_IF_ERROR(WriteCgroupFile(dir + "/cpu.cfs_quota_us", quota));
-    }
+  if (limits.cpu_millis != 0 && limits.cpu_millis < kMinCpuMillis) {
+    return InvalidArgument("limits.cpu_millis: " + std::to_string(limits.cpu_millis) +
+                           " is below the minimum of " + std::to_string(kMinCpuMillis));
   }
-  if (limits.pids_max) {
-    ASSIGN_OR_RETURN(std::string dir, controller_dir("pids", "limits.pids_max"));
-    RETURN_IF_ERROR(WriteCgroupFile(dir + "/pids.max", std::to_string(limits.pids_max)));
+  if (limits.cpu_millis > std::numeric_limits<uint64_t>::max() / kCpuPeriodMicros) {
+    return InvalidArgument("limits.cpu_millis: " + std::to_string(limits.cpu_millis) +
+                           " is too large");
   }
   return OkStatus();
+}
+
+// Requested limits and the controller each needs.
+std::vector<std::pair<std::string, std::string>> NeededControllers(const CgroupLimits& limits) {
+  std::vector<std::pair<std::string, std::string>> needed;
+  if (limits.memory_bytes != 0) needed.emplace_back("limits.memory_bytes", "memory");
+  if (limits.cpu_millis != 0) needed.emplace_back("limits.cpu_millis", "cpu");
+  if (limits.pids_max != 0) needed.emplace_back("limits.pids_max", "pids");
+  return needed;
+}
+
+// Fails before anything is created when a requested limit has no controller on this host.
+Status CheckControllersPresent(const CgroupLayout& layout, const CgroupLimits& limits) {
+  for (const auto& [field, controller] : NeededControllers(limits)) {
+    if (layout.mode == CgroupMode::kV2) {
+      if (layout.v2_controllers.count(controller) == 0) {
+        return FailedPrecondition(field + " needs the cgroup2 " + controller +
+                                  " controller, which '" + layout.unified_mount +
+                                  "/cgroup.controllers' does not list");
+      }
+    } else if (layout.v1_mounts.count(controller) == 0) {
+      return FailedPrecondition(field + " needs the " + controller +
+                                " controller, but no cgroup v1 " + controller +
+                                " hierarchy is mounted");
+    }
+  }
+  return OkStatus();
+}
+
+// Pure v2 only: a controller reaches a cgroup only when every ancestor lists it in
+// cgroup.subtree_control, so enable it from the root down to `parent`. Returns the failures
+// by controller; they only matter when that controller's limit is requested.
+std::map<std::string, std::string> EnableV2Controllers(const CgroupLayout& layout,
+                                                       const std::string& parent) {
+  std::map<std::string, std::string> errors;
+  // NOTE: on hybrid hosts the cgroup2 mount belongs to the host's init and must never have
+  // controllers enabled in it.
+  if (layout.mode != CgroupMode::kV2 || layout.unified_mount.empty()) return errors;
+  std::string level = layout.unified_mount;
+  std::vector<std::string> levels = {level};
+  for (const std::string& part : Components(parent)) {
+    level += "/" + part;
+    levels.push_back(level);
+  }
+  for (const std::string& dir : levels) {
+    std::set<std::string> available = ReadWords(dir + "/cgroup.controllers");
+    std::set<std::string> enabled = ReadWords(dir + "/cgroup.subtree_control");
+    for (const char* controller : kV2Controllers) {
+      if (available.count(controller) == 0 || enabled.count(controller) != 0) continue;
+      Status status =
+          WriteCgroupFile(dir + "/cgroup.subtree_control", std::string("+") + controller);
+      if (!status.ok() && errors.count(controller) == 0) errors[controller] = status.message();
+    }
+  }
+  return errors;
+}
+
+void RemoveCreatedDirectories(const std::vector<std::string>& created) {
+  for (auto dir = created.rbegin(); dir != created.rend(); ++dir) ::rmdir(dir->c_str());
+}
+
+// rmdir of `dir` after its child cgroups, retrying on EBUSY until `deadline`.
+Status RemoveCgroupDirectory(const std::string& dir, Clock::time_point deadline) {
+  Status result;
+  if (std::unique_ptr<DIR, int (*)(DIR*)> listing(::opendir(dir.c_str()), ::closedir); listing) {
+    std::vector<std::string> children;
+    while (struct dirent* entry = ::readdir(listing.get())) {
+      std::string child = entry->d_name;
+      if (entry->d_type == DT_DIR && child != "." && child != "..") children.push_back(child);
+    }
+    for (const std::string& child : children) {
+      Status removed = RemoveCgroupDirectory(dir + "/" + child, deadline);
+      if (result.ok() && !removed.ok()) result = removed;
+    }
+  }
+  for (;;) {
+    if (::rmdir(dir.c_str()) == 0 || errno == ENOENT) return result;
+    if (errno != EBUSY || Clock::now() >= deadline) {
+      return ErrnoStatus("remove cgroup '" + dir + "'");
+    }
+    std::this_thread::sleep_for(kRetrySleep);
+  }
 }
 
 }  // namespace
 
 Status ValidateCgroupPath(const std::string& path, const std::string& field) {
-  static const std::regex kPath("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*");
-  if (!std::regex_match(path, kPath) || path.find("..") != std::string::npos) {
-    return InvalidArgument(field + ": '" + path + "' is not a relative cgroup path of [A-Za-z0-9_.-/] without '..'");
+  auto invalid = [&](const std::string& why) {
+    return InvalidArgument(field + " '" + path + "' is not a valid cgroup path: " + why);
+  };
+  if (path.empty()) return invalid("it is empty");
+  if (path.front() == '/') return invalid("it must be relative");
+  if (path.find("..") != std::string::npos) return invalid("it must not contain '..'");
+  for (char c : path) {
+    bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                   c == '_' || c == '.' || c == '-' || c == '/';
+    if (!allowed) return invalid("only [A-Za-z0-9_.-/] are allowed");
+  }
+  if (path.back() == '/') return invalid("it must not end with '/'");
+  for (const std::string& part : Components(path)) {
+    if (part.empty() || part == ".") return invalid("empty or '.' component");
   }
   return OkStatus();
 }
 
-StatusOr<ContainerCgroup> ContainerCgroup::Create(const CgroupLayout& layout, const std::string& parent,
-                                                  const std::string& name, const CgroupLimits& limits) {
-  RETURN_IF_ERROR(ValidateCgroupPath(parent, "cgroup parent"));
-  RETURN_IF_ERROR(ValidateCgroupPath(name, "cgroup name"));
-  if (limits.memory_bytes != 0 && limits.memory_bytes < (4ull << 20)) {
-    return InvalidArgument("limits.memory_bytes: below the 4 MiB minimum");
+ContainerCgroup::ContainerCgroup(CgroupMode mode, std::vector<std::string> mounts,
+                                 std::vector<std::string> directories,
+                                 std::map<std::string, std::string> v1_directories,
+                                 std::string unified_directory)
+    : mode_(mode),
+      mounts_(std::move(mounts)),
+      directories_(std::move(directories)),
+      v1_directories_(std::move(v1_directories)),
+      unified_directory_(std::move(unified_directory)) {}
+
+ContainerCgroup ContainerCgroup::Open(const CgroupLayout& layout, const std::string& parent,
+                                      const std::string& name) {
+  std::vector<std::string> mounts;
+  std::vector<std::string> directories;
+  std::map<std::string, std::string> v1_directories;
+  std::string unified_directory;
+  if (!ValidateCgroupPath(parent, "cgroup parent").ok() ||
+      !ValidateCgroupPath(name, "cgroup name").ok()) {
+    return ContainerCgroup(layout.mode, {}, {}, {}, "");
   }
-  if (limits.cpu_millis != 0 && limits.cpu_millis < 10) return InvalidArgument("limits.cpu_millis: below 10");
-  Directories dirs = DirectoriesFor(layout, parent + "/" + name);
-  ContainerCgroup cgroup(layout.mode, dirs.all, dirs.memory, dirs.unified);
-  if (layout.mode == CgroupMode::kV2) EnableV2Controllers(layout, parent);
-  for (const auto& dir : dirs.all) {
-    if (Status made = MakeDirectories(dir, 0755); !made.ok()) {
-      (void)cgroup.Remove();
-      return made;
+  const std::string relative = "/" + parent + "/" + name;
+  if (layout.mode != CgroupMode::kV2) {
+    for (const char* controller : kV1Hierarchies) {
+      auto mount = layout.v1_mounts.find(controller);
+      if (mount == layout.v1_mounts.end()) continue;
+      v1_directories[controller] = mount->second + relative;
+      // Co-mounted controllers (cpu,cpuacct) share one directory.
+      if (std::find(mounts.begin(), mounts.end(), mount->second) == mounts.end()) {
+        mounts.push_back(mount->second);
+        directories.push_back(mount->second + relative);
+      }
     }
   }
-  if (Status applied = ApplyLimits(layout, dirs, limits); !applied.ok()) {
-    (void)cgroup.Remove();
-    return applied;
+  if (layout.mode != CgroupMode::kV1 && !layout.unified_mount.empty()) {
+    unified_directory = layout.unified_mount + relative;
+    mounts.push_back(layout.unified_mount);
+    directories.push_back(unified_directory);
+  }
+  return ContainerCgroup(layout.mode, std::move(mounts), std::move(directories),
+                         std::move(v1_directories), std::move(unified_directory));
+}
+
+StatusOr<ContainerCgroup> ContainerCgroup::Create(const CgroupLayout& layout,
+                                                  const std::string& parent,
+                                                  const std::string& name,
+                                                  const CgroupLimits& limits) {
+  RETURN_IF_ERROR(ValidateCgroupPath(parent, "cgroup parent"));
+  RETURN_IF_ERROR(ValidateCgroupPath(name, "cgroup name"));
+  RETURN_IF_ERROR(ValidateLimits(limits));
+  const std::string context = "create cgroup '" + parent + "/" + name + "'";
+  RETURN_IF_ERROR(CheckControllersPresent(layout, limits).Annotate(context));
+  ContainerCgroup cgroup = Open(layout, parent, name);
+  if (cgroup.directories_.empty()) {
+    return FailedPrecondition(context + ": the " + layout.ModeName() +
+                              " cgroup layout has no hierarchy to create it in");
+  }
+  std::vector<std::string> created;
+  Status status = cgroup.MakeDirectories(parent, name, &created);
+  if (status.ok()) status = cgroup.ApplyLimits(limits, EnableV2Controllers(layout, parent));
+  if (!status.ok()) {
+    // Nothing has joined yet, so plain rmdir of what this call made is enough.
+    RemoveCreatedDirectories(created);
+    return status.Annotate(context);
   }
   return cgroup;
 }
 
-ContainerCgroup ContainerCgroup::Open(const CgroupLayout& layout, const std::string& parent, const std::string& name) {
-  Directories dirs = DirectoriesFor(layout, parent + "/" + name);
-  return ContainerCgroup(layout.mode, dirs.all, dirs.memory, dirs.unified);
+Status ContainerCgroup::MakeDirectories(const std::string& parent, const std::string& name,
+                                        std::vector<std::string>* created) const {
+  for (const std::string& mount : mounts_) {
+    std::string dir = mount;
+    for (const std::string& part : Components(parent)) {
+      dir += "/" + part;
+      if (::mkdir(dir.c_str(), 0755) == 0) {
+        created->push_back(dir);
+      } else if (errno != EEXIST) {
+        return ErrnoStatus("mkdir '" + dir + "'");
+      }
+    }
+    for (const std::string& part : Components(name)) {
+      dir += "/" + part;
+      if (::mkdir(dir.c_str(), 0755) == 0) {
+        created->push_back(dir);
+      } else if (errno == EEXIST && dir == mount + "/" + parent + "/" + name) {
+        return AlreadyExists("cgroup '" + dir + "' already exists");
+      } else if (errno != EEXIST) {
+        return ErrnoStatus("mkdir '" + dir + "'");
+      }
+    }
+  }
+  return OkStatus();
+}
+
+Status ContainerCgroup::ApplyLimits(const CgroupLimits& limits,
+                                    const std::map<std::string, std::string>& enable_errors) const {
+  const bool v2 = mode_ == CgroupMode::kV2;
+  // The directory whose files carry `controller`'s limits, or why there is none.
+  auto directory_for = [&](const std::string& field,
+                           const std::string& controller) -> StatusOr<std::string> {
+    if (v2) {
+      if (ReadWords(unified_directory_ + "/cgroup.controllers").count(controller) == 0) {
+        auto error = enable_errors.find(controller);
+        return FailedPrecondition(field + " needs the cgroup2 " + controller +
+                                  " controller, which is not enabled for '" + unified_directory_ +
+                                  "'" +
+                                  (error == enable_errors.end() ? "" : " (" + error->second + ")"));
+      }
+      return unified_directory_;
+    }
+    auto dir = v1_directories_.find(controller);
+    if (dir == v1_directories_.end()) {
+      return FailedPrecondition(field + " needs the " + controller +
+                                " controller, but no cgroup v1 " + controller +
+                                " hierarchy is mounted");
+    }
+    return dir->second;
+  };
+
+  if (limits.memory_bytes != 0) {
+    const std::string field = "limits.memory_bytes";
+    ASSIGN_OR_RETURN(std::string dir, directory_for(field, "memory"));
+    const std::string bytes = std::to_string(limits.memory_bytes);
+    if (v2) {
+      RETURN_IF_ERROR(WriteCgroupFile(dir + "/memory.max", bytes).Annotate(field));
+      // memory.swap.max only exists with swap accounting; 0 matches v1's memsw == limit.
+      if (Exists(dir + "/memory.swap.max")) {
+        RETURN_IF_ERROR(WriteCgroupFile(dir + "/memory.swap.max", "0").Annotate(field));
+      }
+    } else {
+      RETURN_IF_ERROR(WriteCgroupFile(dir + "/memory.limit_in_bytes", bytes).Annotate(field));
+      // NOTE: memsw must stay >= limit_in_bytes, so it is written second.
+      if (Exists(dir + "/memory.memsw.limit_in_bytes")) {
+        RETURN_IF_ERROR(
+            WriteCgroupFile(dir + "/memory.memsw.limit_in_bytes", bytes).Annotate(field));
+      }
+    }
+  }
+  if (limits.cpu_millis != 0) {
+    const std::string field = "limits.cpu_millis";
+    ASSIGN_OR_RETURN(std::string dir, directory_for(field, "cpu"));
+    const std::string period = std::to_string(kCpuPeriodMicros);
+    const std::string quota = std::to_string(limits.cpu_millis * kCpuPeriodMicros / 1000);
+    if (v2) {
+      RETURN_IF_ERROR(WriteCgroupFile(dir + "/cpu.max", quota + " " + period).Annotate(field));
+    } else {
+      RETURN_IF_ERROR(WriteCgroupFile(dir + "/cpu.cfs_period_us", period).Annotate(field));
+      RETURN_IF_ERROR(WriteCgroupFile(dir + "/cpu.cfs_quota_us", quota).Annotate(field));
+    }
+  }
+  if (limits.pids_max != 0) {
+    const std::string field = "limits.pids_max";
+    ASSIGN_OR_RETURN(std::string dir, directory_for(field, "pids"));
+    RETURN_IF_ERROR(
+        WriteCgroupFile(dir + "/pids.max", std::to_string(limits.pids_max)).Annotate(field));
+  }
+  return OkStatus();
 }
 
 std::vector<std::string> ContainerCgroup::ProcsFiles() const {
   std::vector<std::string> files;
-  for (const auto& dir : directories_) files.push_back(dir + "/cgroup.procs");
+  for (const std::string& dir : directories_) files.push_back(dir + "/cgroup.procs");
   return files;
 }
 
 Status ContainerCgroup::AddProcess(pid_t pid) const {
-  for (const auto& file : ProcsFiles()) RETURN_IF_ERROR(WriteCgroupFile(file, std::to_string(pid)));
+  if (directories_.empty()) return FailedPrecondition("add process: the cgroup handle is empty");
+  for (const std::string& file : ProcsFiles()) {
+    RETURN_IF_ERROR(WriteCgroupFile(file, std::to_string(pid))
+                        .Annotate("add process " + std::to_string(pid) + " to its cgroup"));
+  }
   return OkStatus();
 }
 
 std::vector<pid_t> ContainerCgroup::Pids() const {
-  const std::string& dir = !memory_dir_.empty() ? memory_dir_ : unified_dir_;
-  return ReadPids(dir + "/cgroup.procs");
+  auto memory = v1_directories_.find("memory");
+  if (memory != v1_directories_.end()) return ReadPids(memory->second + "/cgroup.procs");
+  if (!unified_directory_.empty()) return ReadPids(unified_directory_ + "/cgroup.procs");
+  if (!directories_.empty()) return ReadPids(directories_.front() + "/cgroup.procs");
+  return {};
+}
+
+std::vector<pid_t> ContainerCgroup::PidsInAnyHierarchy() const {
+  std::set<pid_t> pids;
+  for (const std::string& file : ProcsFiles()) {
+    for (pid_t pid : ReadPids(file)) pids.insert(pid);
+  }
+  return {pids.begin(), pids.end()};
 }
 
 bool ContainerCgroup::OomKilled() const {
-  if (mode_ == CgroupMode::kV2) return ReadKeyedValue(unified_dir_ + "/memory.events", "oom_kill") > 0;
-  return !memory_dir_.empty() && ReadKeyedValue(memory_dir_ + "/memory.oom_control", "oom_kill") > 0;
+  if (mode_ == CgroupMode::kV2) {
+    return !unified_directory_.empty() &&
+           ReadKeyedValue(unified_directory_ + "/memory.events", "oom_kill") > 0;
+  }
+  auto memory = v1_directories_.find("memory");
+  return memory != v1_directories_.end() &&
+         ReadKeyedValue(memory->second + "/memory.oom_control", "oom_kill") > 0;
+}
+
+void ContainerCgroup::Thaw() const {
+  // NOTE: frozen tasks do not act on SIGKILL until thawed.
+  auto freezer = v1_directories_.find("freezer");
+  if (freezer != v1_directories_.end()) {
+    StatusOr<std::string> state = ReadFileToString(freezer->second + "/freezer.state");
+    if (state.ok() && Trim(*state) != "THAWED") {
+      (void)WriteCgroupFile(freezer->second + "/freezer.state", "THAWED");
+    }
+  }
+  if (!unified_directory_.empty()) {
+    StatusOr<std::string> frozen = ReadFileToString(unified_directory_ + "/cgroup.freeze");
+    if (frozen.ok() && Trim(*frozen) == "1") {
+      (void)WriteCgroupFile(unified_directory_ + "/cgroup.freeze", "0");
+    }
+  }
 }
 
 Status ContainerCgroup::KillAll() const {
-  if (!unified_dir_.empty() && Exists(unified_dir_ + "/cgroup.kill")) {
-    if (WriteCgroupFile(unified_dir_ + "/cgroup.kill", "1").ok()) return OkStatus();
+  // cgroup.kill (Linux 5.14+) kills the whole subtree at once, with no pid-reuse race; the
+  // loop below still catches what it cannot reach (v1-only members, older kernels).
+  if (!unified_directory_.empty() && Exists(unified_directory_ + "/cgroup.kill")) {
+    (void)WriteCgroupFile(unified_directory_ + "/cgroup.kill", "1");
   }
-  for (int round = 0; round < 20; ++round) {
-    std::vector<pid_t> pids = Pids();
+  std::vector<pid_t> pids;
+  for (int round = 0; round < kKillRounds; ++round) {
+    pids = PidsInAnyHierarchy();
     if (pids.empty()) return OkStatus();
     for (pid_t pid : pids) ::kill(pid, SIGKILL);
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    Thaw();
+    std::this_thread::sleep_for(kRetrySleep);
   }
-  return Internal("processes survive SIGKILL in cgroup '" + memory_dir_ + "'");
+  std::string listed;
+  for (pid_t pid : pids) listed += (listed.empty() ? "" : " ") + std::to_string(pid);
+  return Unavailable("kill processes in cgroup '" + directories_.front() +
+                     "': still running after SIGKILL: " + listed);
 }
 
 Status ContainerCgroup::Remove() const {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
-  for (auto it = directories_.rbegin(); it != directories_.rend(); ++it) {
-    for (;;) {
-      if (::rmdir(it->c_str()) == 0 || errno == ENOENT) break;
-      if (errno != EBUSY || std::chrono::steady_clock::now() > deadline) {
-        return ErrnoStatus("remove cgroup '" + *it + "'");
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
+  const Clock::time_point deadline = Clock::now() + kRemoveTimeout;
+  Status result;
+  for (auto dir = directories_.rbegin(); dir != directories_.rend(); ++dir) {
+    Status removed = RemoveCgroupDirectory(*dir, deadline);
+    if (result.ok() && !removed.ok()) result = removed;
   }
-  return OkStatus();
+  return result;
 }
 
 Status RemoveCgroupParentIfEmpty(const CgroupLayout& layout, const std::string& parent) {
   RETURN_IF_ERROR(ValidateCgroupPath(parent, "cgroup parent"));
-  std::vector<std::string> levels;
-  std::string prefix;
-  std::stringstream parts(parent);
-  for (std::string part; std::getline(parts, part, '/');) {
-    prefix += (prefix.empty() ? "" : "/") + part;
-    levels.push_back(prefix);
-  }
-  for (auto level = levels.rbegin(); level != levels.rend(); ++level) {
-    for (const auto& dir : DirectoriesFor(layout, *level).all) {
-      if (::rmdir(dir.c_str()) != 0 && errno != ENOENT && errno != EBUSY && errno != ENOTEMPTY) {
-        return ErrnoStatus("remove cgroup '" + dir + "'");
-      }
+  std::set<std::string> mounts;
+  if (layout.mode != CgroupMode::kV2) {
+    for (const char* controller : kV1Hierarchies) {
+      auto mount = layout.v1_mounts.find(controller);
+      if (mount != layout.v1_mounts.end()) mounts.insert(mount->second);
     }
   }
-  return OkStatus();
+  if (layout.mode != CgroupMode::kV1 && !layout.unified_mount.empty()) {
+    mounts.insert(layout.unified_mount);
+  }
+  Status result;
+  for (const std::string& mount : mounts) {
+    const std::string dir = mount + "/" + parent;
+    if (::rmdir(dir.c_str()) != 0 && errno != ENOENT && errno != EBUSY && errno != ENOTEMPTY &&
+        result.ok()) {
+      result = ErrnoStatus("remove cgroup parent '" + dir + "'");
+    }
+  }
+  return result;
 }
 
 }  // namespace boxcar

@@ -5,55 +5,82 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "cgroups/cgroup_layout.h"
+#include "common/status.h"
 
 namespace boxcar {
 
+// 0 = unlimited.
 struct CgroupLimits {
-  uint64_t memory_bytes = 0;  // 0 = unlimited; swap is limited to the same (none extra)
-  uint64_t cpu_millis = 0;    // thousandths of a CPU
+  uint64_t memory_bytes = 0;  // at least 4 MiB; swap is not allowed on top of it
+  uint64_t cpu_millis = 0;    // thousandths of a CPU, at least 10
   uint64_t pids_max = 0;
 };
 
+// A handle, not an owner: the cgroup outlives the handle (and the agent) until Remove().
 class ContainerCgroup {
  public:
   // Creates <mount>/<parent>/<name> in the memory, cpu, cpuacct, pids, freezer and blkio
-  // hierarchies (v1; on hybrid hosts also in the cgroup2 mount, for tracking) or in the
-  // unified hierarchy (v2), and applies `limits`. On failure nothing is left behind.
+  // hierarchies (v1; on hybrid hosts also in the cgroup2 mount, for process tracking only) or
+  // in the unified hierarchy (v2, where the memory, cpu and pids controllers are enabled in
+  // each ancestor's cgroup.subtree_control), and applies `limits`. Missing controller for a
+  // limit: kFailedPrecondition; bad path or limit: kInvalidArgument; an existing cgroup:
+  // kAlreadyExists. On failure every directory this call created is removed again.
   static StatusOr<ContainerCgroup> Create(const CgroupLayout& layout, const std::string& parent,
                                           const std::string& name, const CgroupLimits& limits);
-  // A handle on an existing cgroup (after an agent restart); creates nothing.
-  static ContainerCgroup Open(const CgroupLayout& layout, const std::string& parent, const std::string& name);
+  // A handle on an existing cgroup (after an agent restart); creates nothing. An invalid
+  // parent or name gives a handle with no directories.
+  static ContainerCgroup Open(const CgroupLayout& layout, const std::string& parent,
+                              const std::string& name);
 
+  // Absolute paths of the cgroup.procs files; a process joins by writing its pid ("0" = self)
+  // to each.
   std::vector<std::string> ProcsFiles() const;
   Status AddProcess(pid_t pid) const;
+  // From the memory (v1, hybrid) or unified (v2) cgroup.procs; empty if unreadable.
   std::vector<pid_t> Pids() const;
+  // v1: memory.oom_control "oom_kill N" > 0; v2: memory.events "oom_kill N" > 0.
   bool OomKilled() const;
-  // SIGKILLs every process inside (cgroup.kill where the kernel has it).
+  // SIGKILLs every process inside (cgroup.kill where the kernel has it), thaws a frozen cgroup
+  // so the kills land, and waits briefly until the cgroup is empty.
   Status KillAll() const;
-  // Removes every directory, retrying briefly while exiting tasks keep it busy.
+  // rmdir in every hierarchy (child cgroups first), retrying for up to ~1 s while exiting
+  // tasks keep a directory busy. Missing directories are fine.
   Status Remove() const;
   const std::vector<std::string>& directories() const { return directories_; }
+  // The cgroup2 directory (v2, hybrid; also one of directories()), empty on v1: a target for
+  // clone3(CLONE_INTO_CGROUP).
+  const std::string& unified_directory() const { return unified_directory_; }
 
  private:
-  ContainerCgroup(CgroupMode mode, std::vector<std::string> directories, std::string memory_dir,
-                  std::string unified_dir)
-      : mode_(mode), directories_(std::move(directories)), memory_dir_(std::move(memory_dir)),
-        unified_dir_(std::move(unified_dir)) {}
+  ContainerCgroup(CgroupMode mode, std::vector<std::string> mounts,
+                  std::vector<std::string> directories,
+                  std::map<std::string, std::string> v1_directories, std::string unified_directory);
+
+  Status MakeDirectories(const std::string& parent, const std::string& name,
+                         std::vector<std::string>* created) const;
+  Status ApplyLimits(const CgroupLimits& limits,
+                     const std::map<std::string, std::string>& enable_errors) const;
+  std::vector<pid_t> PidsInAnyHierarchy() const;
+  void Thaw() const;
 
   CgroupMode mode_;
-  std::vector<std::string> directories_;
-  std::string memory_dir_;   // v1 memory cgroup, empty on v2
-  std::string unified_dir_;  // cgroup2 directory, empty on v1
+  std::vector<std::string> mounts_;       // one per hierarchy, parallel to directories_
+  std::vector<std::string> directories_;  // <mount>/<parent>/<name>
+  std::map<std::string, std::string> v1_directories_;  // controller -> directory (v1, hybrid)
+  std::string unified_directory_;                      // cgroup2 directory, empty on v1
 };
 
-// Validates a cgroup path component list: relative, no "..", [A-Za-z0-9_.-/] only.
+// Relative, [A-Za-z0-9_.-/] only, no "..", no empty or "." components. `field` names the
+// argument in the message.
 Status ValidateCgroupPath(const std::string& path, const std::string& field);
 
-// Removes <mount>/<parent> (and its own empty parents up to the mount) in every hierarchy.
+// Removes <mount>/<parent> in every hierarchy when it is empty (EBUSY/ENOTEMPTY are ignored).
+// Only the last component: with parent "a/b", <mount>/a stays. Used by tests and at shutdown.
 Status RemoveCgroupParentIfEmpty(const CgroupLayout& layout, const std::string& parent);
 
 }  // namespace boxcar

@@ -15,12 +15,17 @@ struct ContainerLimits {
   uint64_t pids_max = 0;
 };
 
+// How a payload enters its cgroups.
+struct CgroupPlacement {
+  std::string clone_into_dir;            // cgroup2 directory for CLONE_INTO_CGROUP, or empty
+  std::vector<std::string> procs_files;  // cgroup.procs files the payload joins itself (v1)
+};
+
 class ContainerCgroups {
  public:
   virtual ~ContainerCgroups() = default;
-  // Creates the container's cgroups with `limits`; returns the cgroup.procs files to join.
-  virtual StatusOr<std::vector<std::string>> Create(const std::string& container_id,
-                                                    const ContainerLimits& limits) = 0;
+  // Creates the container's cgroups with `limits`.
+  virtual StatusOr<CgroupPlacement> Create(const std::string& container_id, const ContainerLimits& limits) = 0;
   virtual bool OomKilled(const std::string& container_id) = 0;
   // Kills whatever is left inside and removes the cgroups; missing ones are fine.
   virtual Status Destroy(const std::string& container_id) = 0;

@@ -285,9 +285,10 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   if (backend->capabilities().limits) {
     ContainerLimits limits{record.spec().limits().memory_bytes(), record.spec().limits().cpu_millis(),
                            record.spec().limits().pids_max()};
-    auto procs_files = cgroups_->Create(id, limits);
-    if (!procs_files.ok()) return undo(procs_files.status().Annotate("spec.limits"));
-    spec.cgroup_procs_files = *procs_files;
+    auto placement = cgroups_->Create(id, limits);
+    if (!placement.ok()) return undo(placement.status().Annotate("spec.limits"));
+    spec.cgroup_clone_into_dir = placement->clone_into_dir;
+    spec.cgroup_procs_files = placement->procs_files;
   }
 
   auto cgroups_us = elapsed_us();

@@ -12,8 +12,7 @@ class HostContainerCgroups : public ContainerCgroups {
  public:
   static StatusOr<std::unique_ptr<HostContainerCgroups>> Create(const std::string& parent);
 
-  StatusOr<std::vector<std::string>> Create(const std::string& container_id,
-                                            const ContainerLimits& limits) override;
+  StatusOr<CgroupPlacement> Create(const std::string& container_id, const ContainerLimits& limits) override;
   bool OomKilled(const std::string& container_id) override;
   Status Destroy(const std::string& container_id) override;
   std::string ModeName() const override { return layout_.ModeName(); }

@@ -57,6 +57,7 @@ std::string LaunchSpecToJson(const LaunchSpec& spec) {
   WriteString(writer, "working_dir", spec.working_dir);
   WriteString(writer, "hostname", spec.hostname);
   WriteString(writer, "user", spec.user);
+  WriteString(writer, "cgroup_clone_into_dir", spec.cgroup_clone_into_dir);
   WriteStrings(writer, "cgroup_procs_files", spec.cgroup_procs_files);
   writer.Key("rlimits");
   writer.StartArray();
@@ -91,6 +92,7 @@ StatusOr<LaunchSpec> LaunchSpecFromJson(const std::string& json) {
   RETURN_IF_ERROR(ReadString(document, "working_dir", &spec.working_dir));
   RETURN_IF_ERROR(ReadString(document, "hostname", &spec.hostname));
   RETURN_IF_ERROR(ReadString(document, "user", &spec.user));
+  RETURN_IF_ERROR(ReadString(document, "cgroup_clone_into_dir", &spec.cgroup_clone_into_dir));
   RETURN_IF_ERROR(ReadStrings(document, "cgroup_procs_files", &spec.cgroup_procs_files));
   if (auto it = document.FindMember("rlimits"); it != document.MemberEnd() && it->value.IsArray()) {
     for (const auto& item : it->value.GetArray()) {

@@ -80,7 +80,26 @@ int main() {
   struct clone_args args {};
   args.flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET;
   args.exit_signal = SIGCHLD;
+  // Born inside its cgroup2 directory: no migration, which would cost an RCU grace period.
+  boxcar::LaunchSpec& mutable_spec = *spec_or;
+  int cgroup_fd = -1;
+  if (!spec.cgroup_clone_into_dir.empty()) {
+    cgroup_fd = ::open(spec.cgroup_clone_into_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (cgroup_fd >= 0) {
+      args.flags |= CLONE_INTO_CGROUP;
+      args.cgroup = static_cast<uint64_t>(cgroup_fd);
+    } else {
+      mutable_spec.cgroup_procs_files.push_back(spec.cgroup_clone_into_dir + "/cgroup.procs");
+    }
+  }
   long child = ::syscall(SYS_clone3, &args, sizeof args);
+  if (child < 0 && (args.flags & CLONE_INTO_CGROUP)) {
+    // Kernels before 5.7: join by writing cgroup.procs instead.
+    args.flags &= ~static_cast<uint64_t>(CLONE_INTO_CGROUP);
+    mutable_spec.cgroup_procs_files.push_back(spec.cgroup_clone_into_dir + "/cgroup.procs");
+    child = ::syscall(SYS_clone3, &args, sizeof args);
+  }
+  if (cgroup_fd >= 0 && child != 0) ::close(cgroup_fd);
   if (child < 0) {
     Reply(std::string("error 125 clone3 with new namespaces: ") + std::strerror(errno));
     return 1;

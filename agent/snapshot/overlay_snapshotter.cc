@@ -26,28 +26,28 @@ StatusOr<std::unique_ptr<OverlaySnapshotter>> OverlaySnapshotter::Create(const s
   return std::unique_ptr<OverlaySnapshotter>(new OverlaySnapshotter(snapshots_dir));
 }
 
+namespace {
+constexpr const char* kParts[] = {"upper", "work", "rootfs"};
+}  // namespace
+
 Status OverlaySnapshotter::Prepare(const std::string& key) {
-  std::string dir = SnapshotDir(key);
-  if (::mkdir(dir.c_str(), 0700) != 0) return ErrnoStatus("create snapshot directory '" + dir + "'");
-  for (const char* part : {"/upper", "/work", "/rootfs"}) {
-    if (::mkdir((dir + part).c_str(), 0755) != 0) {
-      Status failed = ErrnoStatus(std::string("create snapshot ") + (part + 1) + " in '" + dir + "'");
-      (void)RemoveTree(dir);
+  for (const char* part : kParts) {
+    std::string dir = PartDir(key, part);
+    if (::mkdir(dir.c_str(), 0755) != 0) {
+      Status failed = ErrnoStatus("create snapshot directory '" + dir + "'");
+      (void)Remove(key);
       return failed;
     }
   }
   return OkStatus();
 }
 
-std::string OverlaySnapshotter::RootfsDir(const std::string& key) const {
-  return SnapshotDir(key) + "/rootfs";
-}
+std::string OverlaySnapshotter::RootfsDir(const std::string& key) const { return PartDir(key, "rootfs"); }
 
 StatusOr<std::string> OverlaySnapshotter::Mount(const std::string& key,
                                                 const std::vector<std::string>& lower_dirs) {
   if (lower_dirs.empty()) return InvalidArgument("overlay snapshot '" + key + "' needs at least one layer");
-  std::string dir = SnapshotDir(key);
-  std::string rootfs = dir + "/rootfs";
+  std::string rootfs = RootfsDir(key);
   if (IsMountPoint(rootfs)) return rootfs;
   // Overlay lists the top layer first; we keep layers lowest first.
   std::string options = "lowerdir=";
@@ -55,7 +55,7 @@ StatusOr<std::string> OverlaySnapshotter::Mount(const std::string& key,
     if (it != lower_dirs.rbegin()) options += ':';
     options += *it;
   }
-  options += ",upperdir=" + dir + "/upper,workdir=" + dir + "/work";
+  options += ",upperdir=" + PartDir(key, "upper") + ",workdir=" + PartDir(key, "work");
   if (options.size() >= static_cast<size_t>(::getpagesize())) {
     return ResourceExhausted("overlay mount options for '" + key + "' exceed one page (" +
                              std::to_string(lower_dirs.size()) + " layers)");
@@ -83,7 +83,8 @@ Status OverlaySnapshotter::Unmount(const std::string& key) {
 
 Status OverlaySnapshotter::Remove(const std::string& key) {
   RETURN_IF_ERROR(Unmount(key));
-  return RemoveTree(SnapshotDir(key));
+  for (const char* part : kParts) RETURN_IF_ERROR(RemoveTree(PartDir(key, part)));
+  return OkStatus();
 }
 
 std::vector<std::string> OverlaySnapshotter::ListKeys() const {
@@ -92,7 +93,11 @@ std::vector<std::string> OverlaySnapshotter::ListKeys() const {
   if (!dir) return keys;
   while (struct dirent* entry = ::readdir(dir.get())) {
     std::string name = entry->d_name;
-    if (name != "." && name != "..") keys.push_back(name);
+    // Every part names the key; count each key once, by its upper directory.
+    constexpr std::string_view kSuffix = ".upper";
+    if (name.size() > kSuffix.size() && name.compare(name.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0) {
+      keys.push_back(name.substr(0, name.size() - kSuffix.size()));
+    }
   }
   return keys;
 }

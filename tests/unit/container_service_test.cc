@@ -66,10 +66,10 @@ class MockSnapshotter : public Snapshotter {
 class MockCgroups : public ContainerCgroups {
  public:
   MockCgroups() {
-    ON_CALL(*this, Create(_, _)).WillByDefault(Return(StatusOr<std::vector<std::string>>(std::vector<std::string>{"/cg/procs"})));
+    ON_CALL(*this, Create(_, _)).WillByDefault(Return(StatusOr<CgroupPlacement>(CgroupPlacement{"", {"/cg/procs"}})));
     ON_CALL(*this, Destroy(_)).WillByDefault(Return(OkStatus()));
   }
-  MOCK_METHOD(StatusOr<std::vector<std::string>>, Create, (const std::string&, const ContainerLimits&), (override));
+  MOCK_METHOD(StatusOr<CgroupPlacement>, Create, (const std::string&, const ContainerLimits&), (override));
   MOCK_METHOD(bool, OomKilled, (const std::string&), (override));
   MOCK_METHOD(Status, Destroy, (const std::string&), (override));
   std::string ModeName() const override { return "mock"; }
@@ -225,12 +225,13 @@ TEST_F(ContainerServiceTest, StartMountsCreatesCgroupsAndLaunches) {
   EXPECT_CALL(cgroups_, Create(created->id(), _)).WillOnce(Invoke([](const std::string&, const ContainerLimits& limits) {
     EXPECT_EQ(limits.memory_bytes, 32u << 20);
     EXPECT_EQ(limits.pids_max, 10u);
-    return StatusOr<std::vector<std::string>>(std::vector<std::string>{"/cg/a/cgroup.procs"});
+    return StatusOr<CgroupPlacement>(CgroupPlacement{"/cg/unified", {"/cg/a/cgroup.procs"}});
   }));
   EXPECT_CALL(*backend_, Launch(_, _, _)).WillOnce(Invoke([&](const LaunchSpec& launch, const std::string& state_dir, int*) {
     EXPECT_THAT(launch.argv, ElementsAre("/bin/sh", "echo", "hi"));
     EXPECT_EQ(launch.rootfs_dir, "/rootfs");
     EXPECT_THAT(launch.cgroup_procs_files, ElementsAre("/cg/a/cgroup.procs"));
+    EXPECT_EQ(launch.cgroup_clone_into_dir, "/cg/unified");
     EXPECT_EQ(state_dir, root_ + "/containers/" + created->id());
     RunningContainer running;
     running.shim_pid = running.init_pid = SpawnSleeper("30");
