@@ -22,6 +22,7 @@ struct BackendCapabilities {
   bool networking = false;    // interfaces plugged into the container's netns
   bool checkpoint = false;    // CRIU
   bool survives_agent_restart = false;  // payloads outlive boxcard
+  bool prewarm = false;       // helpers can be started before their container is known
 
   std::vector<std::string> Names() const;
 };
@@ -40,6 +41,14 @@ struct BackendConfig {
   std::string shim_path;  // boxcar-shim executable
 };
 
+// A backend helper process started ahead of time, before its container is known (for
+// example so it can join cgroups off the critical path). Destroying an unused one stops it.
+class PrewarmedLauncher {
+ public:
+  virtual ~PrewarmedLauncher() = default;
+  virtual pid_t pid() const = 0;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -54,6 +63,17 @@ class Backend {
   // when the payload could not start.
   virtual StatusOr<RunningContainer> Launch(const LaunchSpec& spec, const std::string& state_dir,
                                             int* exit_code_hint) = 0;
+
+  // Capability "prewarm": starts a helper for a future Launch.
+  virtual StatusOr<std::unique_ptr<PrewarmedLauncher>> Prewarm() {
+    return Unimplemented("backend '" + name() + "' cannot prewarm");
+  }
+  // Launch() through a helper from Prewarm(); the payload inherits the helper's cgroups.
+  virtual StatusOr<RunningContainer> LaunchPrewarmed(std::unique_ptr<PrewarmedLauncher> launcher,
+                                                     const LaunchSpec& spec, const std::string& state_dir,
+                                                     int* exit_code_hint) {
+    return Unimplemented("backend '" + name() + "' cannot prewarm");
+  }
 
   // Delivers `signal` to the payload's PID 1.
   virtual Status Signal(const RunningContainer& container, int signal) = 0;

@@ -10,6 +10,7 @@ std::vector<std::string> BackendCapabilities::Names() const {
   if (networking) names.push_back("networking");
   if (checkpoint) names.push_back("checkpoint");
   if (survives_agent_restart) names.push_back("survives-agent-restart");
+  if (prewarm) names.push_back("prewarm");
   return names;
 }
 

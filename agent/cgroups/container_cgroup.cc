@@ -1,4 +1,5 @@
 #include "cgroups/container_cgroup.h"
+#include "common/directory_tree.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -277,6 +278,51 @@ StatusOr<ContainerCgroup> ContainerCgroup::Create(const CgroupLayout& layout,
     return status.Annotate(context);
   }
   return cgroup;
+}
+
+StatusOr<ContainerCgroup> ContainerCgroup::CreateV1Slot(const CgroupLayout& layout,
+                                                        const std::string& parent,
+                                                        const std::string& slot) {
+  RETURN_IF_ERROR(ValidateCgroupPath(parent, "cgroup parent"));
+  RETURN_IF_ERROR(ValidateCgroupPath(slot, "cgroup slot"));
+  if (layout.mode == CgroupMode::kV2) return FailedPrecondition("cgroup slots exist only on v1 hierarchies");
+  ContainerCgroup all = Open(layout, parent, slot);
+  ContainerCgroup v1_only(layout.mode, {}, {}, all.v1_directories_, "");
+  for (size_t i = 0; i < all.mounts_.size(); ++i) {
+    if (all.directories_[i] == all.unified_directory_) continue;
+    v1_only.mounts_.push_back(all.mounts_[i]);
+    v1_only.directories_.push_back(all.directories_[i]);
+  }
+  std::vector<std::string> created;
+  Status status = v1_only.MakeDirectories(parent, slot, &created);
+  if (!status.ok()) {
+    RemoveCreatedDirectories(created);
+    return status.Annotate("create cgroup slot '" + parent + "/" + slot + "'");
+  }
+  return v1_only;
+}
+
+StatusOr<ContainerCgroup> ContainerCgroup::AdoptV1Slot(const CgroupLayout& layout,
+                                                       const std::string& parent,
+                                                       const std::string& slot,
+                                                       const std::string& name,
+                                                       const CgroupLimits& limits) {
+  RETURN_IF_ERROR(ValidateCgroupPath(name, "cgroup name"));
+  RETURN_IF_ERROR(ValidateLimits(limits));
+  RETURN_IF_ERROR(CheckControllersPresent(layout, limits));
+  ContainerCgroup from = Open(layout, parent, slot);
+  ContainerCgroup to = Open(layout, parent, name);
+  Status status;
+  for (size_t i = 0; i < from.directories_.size() && status.ok(); ++i) {
+    if (from.directories_[i] == from.unified_directory_) {
+      status = boxcar::MakeDirectories(to.directories_[i], 0755);
+    } else if (::rename(from.directories_[i].c_str(), to.directories_[i].c_str()) != 0) {
+      status = ErrnoStatus("rename cgroup '" + from.directories_[i] + "' to '" + to.directories_[i] + "'");
+    }
+  }
+  if (status.ok()) status = to.ApplyLimits(limits, {});
+  if (!status.ok()) return status.Annotate("adopt cgroup slot '" + parent + "/" + slot + "'");
+  return to;
 }
 
 Status ContainerCgroup::MakeDirectories(const std::string& parent, const std::string& name,

@@ -32,6 +32,17 @@ class ContainerCgroup {
   // kAlreadyExists. On failure every directory this call created is removed again.
   static StatusOr<ContainerCgroup> Create(const CgroupLayout& layout, const std::string& parent,
                                           const std::string& name, const CgroupLimits& limits);
+  // Slots: v1 cgroups made before their container is known. A helper process joins a slot
+  // ahead of time, so the migration (which waits for an RCU grace period on v1) happens off
+  // the critical path; AdoptV1Slot then renames the slot to the container's name (v1 allows
+  // rename, cgroup2 does not), creates the cgroup2 directory on hybrid hosts and applies
+  // `limits`. Neither exists on pure v2 hosts, where CLONE_INTO_CGROUP needs no migration.
+  static StatusOr<ContainerCgroup> CreateV1Slot(const CgroupLayout& layout, const std::string& parent,
+                                                const std::string& slot);
+  static StatusOr<ContainerCgroup> AdoptV1Slot(const CgroupLayout& layout, const std::string& parent,
+                                               const std::string& slot, const std::string& name,
+                                               const CgroupLimits& limits);
+
   // A handle on an existing cgroup (after an agent restart); creates nothing. An invalid
   // parent or name gives a handle with no directories.
   static ContainerCgroup Open(const CgroupLayout& layout, const std::string& parent,

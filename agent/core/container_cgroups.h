@@ -2,12 +2,17 @@
 // (the real one is HostContainerCgroups over agent/cgroups).
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 #include <vector>
 
 #include "common/status.h"
 
 namespace boxcar {
+
+// Slot cgroups are named "<kSlotPrefix><random>" under the agent's parent.
+inline constexpr const char* kSlotPrefix = "slot-";
 
 struct ContainerLimits {
   uint64_t memory_bytes = 0;
@@ -29,6 +34,24 @@ class ContainerCgroups {
   virtual bool OomKilled(const std::string& container_id) = 0;
   // Kills whatever is left inside and removes the cgroups; missing ones are fine.
   virtual Status Destroy(const std::string& container_id) = 0;
+  // Slots (v1 and hybrid hosts): cgroups made, and joined by a helper process, before their
+  // container is known, so the slow v1 migration is paid ahead of time. See
+  // ContainerCgroup::CreateV1Slot.
+  virtual bool SupportsSlots() const { return false; }
+  // Creates slot `slot` and moves `pid` into it.
+  virtual Status CreateSlot(const std::string& slot, pid_t pid) {
+    return Unimplemented("cgroup slots are not supported here");
+  }
+  // Turns the slot into the cgroups of `container_id` with `limits`. The slot's helper stays
+  // inside, so pids_max is raised by one for it.
+  virtual StatusOr<CgroupPlacement> AdoptSlot(const std::string& slot, const std::string& container_id,
+                                              const ContainerLimits& limits) {
+    return Unimplemented("cgroup slots are not supported here");
+  }
+  // Removes a slot (killing anything inside); missing is fine.
+  virtual Status RemoveSlot(const std::string& slot) { return OkStatus(); }
+  // Removes every slot a previous agent left behind.
+  virtual Status RemoveStaleSlots() { return OkStatus(); }
   // "v1", "v2" or "hybrid".
   virtual std::string ModeName() const = 0;
   virtual const std::string& parent() const = 0;

@@ -68,7 +68,76 @@ ContainerService::ContainerService(ContainerServiceConfig config, SqliteDatabase
       backends_(std::move(backends)),
       monitor_([this](const std::string& id) { OnProcessExited(id); }) {}
 
-ContainerService::~ContainerService() { monitor_.Stop(); }
+ContainerService::~ContainerService() {
+  StopPrewarming();
+  monitor_.Stop();
+}
+
+void ContainerService::StartPrewarming() {
+  auto backend = backends_.find(config_.default_backend);
+  if (config_.prewarm_count == 0 || backend == backends_.end() || !backend->second->capabilities().prewarm ||
+      !cgroups_->SupportsSlots()) {
+    return;
+  }
+  prewarm_backend_ = backend->second.get();
+  pool_thread_ = std::thread([this] { PrewarmLoop(); });
+}
+
+void ContainerService::PrewarmLoop() {
+  auto backoff = std::chrono::milliseconds(0);
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(pool_mutex_);
+      pool_changed_.wait_for(lock, backoff, [&] { return pool_stopping_; });
+      pool_changed_.wait(lock, [&] { return pool_stopping_ || pool_.size() < config_.prewarm_count; });
+      if (pool_stopping_) return;
+    }
+    auto launcher = prewarm_backend_->Prewarm();
+    std::string slot = std::string(kSlotPrefix) + ShortId(NewContainerId());
+    // The slow part (a v1 cgroup migration) happens here, before any container asks for it.
+    Status joined = launcher.ok() ? cgroups_->CreateSlot(slot, (*launcher)->pid()) : launcher.status();
+    if (!joined.ok()) {
+      spdlog::warn("prewarming a {} helper failed: {}; retrying in 1 s", prewarm_backend_->name(), joined.message());
+      launcher = StatusOr<std::unique_ptr<PrewarmedLauncher>>(Internal("discarded"));
+      backoff = std::chrono::seconds(1);
+      continue;
+    }
+    backoff = std::chrono::milliseconds(0);
+    std::lock_guard<std::mutex> lock(pool_mutex_);
+    pool_.push_back({std::move(*launcher), slot});
+  }
+}
+
+void ContainerService::StopPrewarming() {
+  {
+    std::lock_guard<std::mutex> lock(pool_mutex_);
+    pool_stopping_ = true;
+  }
+  pool_changed_.notify_all();
+  if (pool_thread_.joinable()) pool_thread_.join();
+  std::deque<PrewarmedSlot> pool;
+  {
+    std::lock_guard<std::mutex> lock(pool_mutex_);
+    pool.swap(pool_);
+  }
+  for (auto& prewarmed : pool) {
+    prewarmed.launcher.reset();  // the helper exits and is reaped
+    (void)cgroups_->RemoveSlot(prewarmed.slot);
+  }
+}
+
+std::optional<ContainerService::PrewarmedSlot> ContainerService::TakePrewarmed(Backend* backend) {
+  if (backend != prewarm_backend_ || backend == nullptr) return std::nullopt;
+  std::optional<PrewarmedSlot> taken;
+  {
+    std::lock_guard<std::mutex> lock(pool_mutex_);
+    if (pool_.empty()) return std::nullopt;
+    taken = std::move(pool_.front());
+    pool_.pop_front();
+  }
+  pool_changed_.notify_all();
+  return taken;
+}
 
 Status ContainerService::Persist(const Entry& entry) {
   std::lock_guard<std::mutex> lock(db_->mutex());
@@ -274,6 +343,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   spec.stdout_path = state_dir + "/stdout.log";
   spec.stderr_path = state_dir + "/stderr.log";
   spec.exit_file = state_dir + "/exit.json";
+  spec.shim_log_path = state_dir + "/shim.log";
   ::unlink(spec.exit_file.c_str());
 
   auto undo = [&](Status failure) {
@@ -282,18 +352,26 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
     spdlog::warn("container {}: start failed: {}", ShortId(id), failure.message());
     return failure;
   };
+  std::optional<PrewarmedSlot> prewarmed = TakePrewarmed(backend);
   if (backend->capabilities().limits) {
     ContainerLimits limits{record.spec().limits().memory_bytes(), record.spec().limits().cpu_millis(),
                            record.spec().limits().pids_max()};
-    auto placement = cgroups_->Create(id, limits);
-    if (!placement.ok()) return undo(placement.status().Annotate("spec.limits"));
+    auto placement = prewarmed ? cgroups_->AdoptSlot(prewarmed->slot, id, limits) : cgroups_->Create(id, limits);
+    if (!placement.ok()) {
+      if (prewarmed) {
+        prewarmed->launcher.reset();
+        (void)cgroups_->RemoveSlot(prewarmed->slot);
+      }
+      return undo(placement.status().Annotate("spec.limits"));
+    }
     spec.cgroup_clone_into_dir = placement->clone_into_dir;
     spec.cgroup_procs_files = placement->procs_files;
   }
 
   auto cgroups_us = elapsed_us();
   int exit_code_hint = 0;
-  auto launched = backend->Launch(spec, state_dir, &exit_code_hint);
+  auto launched = prewarmed ? backend->LaunchPrewarmed(std::move(prewarmed->launcher), spec, state_dir, &exit_code_hint)
+                            : backend->Launch(spec, state_dir, &exit_code_hint);
   if (!launched.ok()) return undo(launched.status());
 
   entry->shim_pid = launched->shim_pid;
@@ -536,6 +614,7 @@ Status ContainerService::StreamLogs(const std::string& container, bool follow, c
 
 Status ContainerService::Recover() {
   RETURN_IF_ERROR(MakeDirectories(config_.root_dir + "/containers", 0700));
+  RETURN_IF_ERROR(cgroups_->RemoveStaleSlots().Annotate("remove prewarmed cgroup slots of a previous agent"));
   RETURN_IF_ERROR(monitor_.Start());
   struct Row {
     v1::Container record;
@@ -601,6 +680,7 @@ Status ContainerService::Recover() {
     (void)cgroups_->Destroy(name);
     RETURN_IF_ERROR(RemoveTree(StateDir(name)));
   }
+  StartPrewarming();
   return OkStatus();
 }
 

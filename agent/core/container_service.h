@@ -5,6 +5,9 @@
 #pragma once
 
 #include <condition_variable>
+#include <deque>
+#include <optional>
+#include <thread>
 #include <functional>
 #include <map>
 #include <memory>
@@ -26,6 +29,9 @@ namespace boxcar {
 struct ContainerServiceConfig {
   std::string root_dir;         // containers/<id>/ holds logs, the exit record and shim log
   std::string default_backend;  // used when a spec names none
+  // Helpers of the default backend kept started, each already inside a cgroup slot, so a
+  // Start on a v1/hybrid host skips the slow cgroup migration. 0 disables prewarming.
+  uint32_t prewarm_count = 0;
 };
 
 class ContainerService {
@@ -54,6 +60,10 @@ class ContainerService {
   StatusOr<v1::Container> Inspect(const std::string& container);
   Status StreamLogs(const std::string& container, bool follow, const LogSink& sink,
                     const CancelCheck& cancelled);
+
+  // Stops prewarming and releases the prewarmed helpers and their cgroup slots. Running
+  // containers are left alone: they survive the agent.
+  void Shutdown() { StopPrewarming(); }
 
   const BackendMap& backends() const { return backends_; }
   const std::string& default_backend() const { return config_.default_backend; }
@@ -84,6 +94,15 @@ class ContainerService {
   bool WaitUntilNotRunning(Entry& entry, std::unique_lock<std::mutex>& lock,
                            std::chrono::steady_clock::time_point deadline);
 
+  struct PrewarmedSlot {
+    std::unique_ptr<PrewarmedLauncher> launcher;
+    std::string slot;
+  };
+  void StartPrewarming();
+  void PrewarmLoop();
+  void StopPrewarming();
+  std::optional<PrewarmedSlot> TakePrewarmed(Backend* backend);
+
   ContainerServiceConfig config_;
   SqliteDatabase* db_;
   ImageStore* images_;
@@ -91,6 +110,13 @@ class ContainerService {
   ContainerCgroups* cgroups_;
   BackendMap backends_;
   ExitMonitor monitor_;
+
+  Backend* prewarm_backend_ = nullptr;
+  std::mutex pool_mutex_;
+  std::condition_variable pool_changed_;
+  std::deque<PrewarmedSlot> pool_;
+  bool pool_stopping_ = false;
+  std::thread pool_thread_;
 
   std::mutex entries_mutex_;
   std::map<std::string, EntryPtr> entries_;  // by id

@@ -1,8 +1,27 @@
 #include "core/host_container_cgroups.h"
 
+#include <dirent.h>
+
+#include <memory>
+#include <set>
+
 #include "cgroups/container_cgroup.h"
 
 namespace boxcar {
+
+namespace {
+
+CgroupPlacement PlacementOf(const ContainerCgroup& cgroup, bool payload_joins_v1) {
+  CgroupPlacement placement;
+  placement.clone_into_dir = cgroup.unified_directory();
+  if (!payload_joins_v1) return placement;
+  for (const auto& directory : cgroup.directories()) {
+    if (directory != placement.clone_into_dir) placement.procs_files.push_back(directory + "/cgroup.procs");
+  }
+  return placement;
+}
+
+}  // namespace
 
 StatusOr<std::unique_ptr<HostContainerCgroups>> HostContainerCgroups::Create(const std::string& parent) {
   ASSIGN_OR_RETURN(CgroupLayout layout, CgroupLayout::Detect());
@@ -17,12 +36,7 @@ StatusOr<CgroupPlacement> HostContainerCgroups::Create(const std::string& contai
   cgroup_limits.pids_max = limits.pids_max;
   ASSIGN_OR_RETURN(ContainerCgroup cgroup,
                    ContainerCgroup::Create(layout_, parent_, container_id, cgroup_limits));
-  CgroupPlacement placement;
-  placement.clone_into_dir = cgroup.unified_directory();
-  for (const auto& directory : cgroup.directories()) {
-    if (directory != placement.clone_into_dir) placement.procs_files.push_back(directory + "/cgroup.procs");
-  }
-  return placement;
+  return PlacementOf(cgroup, /*payload_joins_v1=*/true);
 }
 
 bool HostContainerCgroups::OomKilled(const std::string& container_id) {
@@ -33,6 +47,43 @@ Status HostContainerCgroups::Destroy(const std::string& container_id) {
   ContainerCgroup cgroup = ContainerCgroup::Open(layout_, parent_, container_id);
   (void)cgroup.KillAll();
   return cgroup.Remove();
+}
+
+
+Status HostContainerCgroups::CreateSlot(const std::string& slot, pid_t pid) {
+  ASSIGN_OR_RETURN(ContainerCgroup cgroup, ContainerCgroup::CreateV1Slot(layout_, parent_, slot));
+  Status joined = cgroup.AddProcess(pid);
+  if (!joined.ok()) (void)cgroup.Remove();
+  return joined;
+}
+
+StatusOr<CgroupPlacement> HostContainerCgroups::AdoptSlot(const std::string& slot, const std::string& container_id,
+                                                          const ContainerLimits& limits) {
+  CgroupLimits cgroup_limits{limits.memory_bytes, limits.cpu_millis, limits.pids_max ? limits.pids_max + 1 : 0};
+  ASSIGN_OR_RETURN(ContainerCgroup cgroup,
+                   ContainerCgroup::AdoptV1Slot(layout_, parent_, slot, container_id, cgroup_limits));
+  // The payload is born inside the v1 cgroups (its parent is there) and cloned into cgroup2.
+  return PlacementOf(cgroup, /*payload_joins_v1=*/false);
+}
+
+Status HostContainerCgroups::RemoveSlot(const std::string& slot) {
+  ContainerCgroup cgroup = ContainerCgroup::Open(layout_, parent_, slot);
+  (void)cgroup.KillAll();
+  return cgroup.Remove();
+}
+
+Status HostContainerCgroups::RemoveStaleSlots() {
+  if (!SupportsSlots()) return OkStatus();
+  std::set<std::string> slots;
+  for (const auto& [controller, mount] : layout_.v1_mounts) {
+    std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir((mount + "/" + parent_).c_str()), ::closedir);
+    while (dirent* entry = dir ? ::readdir(dir.get()) : nullptr) {
+      std::string name = entry->d_name;
+      if (name.rfind(kSlotPrefix, 0) == 0) slots.insert(name);
+    }
+  }
+  for (const auto& slot : slots) RETURN_IF_ERROR(RemoveSlot(slot));
+  return OkStatus();
 }
 
 Status HostContainerCgroups::RemoveParentIfEmpty() {

@@ -15,6 +15,12 @@ class HostContainerCgroups : public ContainerCgroups {
   StatusOr<CgroupPlacement> Create(const std::string& container_id, const ContainerLimits& limits) override;
   bool OomKilled(const std::string& container_id) override;
   Status Destroy(const std::string& container_id) override;
+  bool SupportsSlots() const override { return layout_.mode != CgroupMode::kV2; }
+  Status CreateSlot(const std::string& slot, pid_t pid) override;
+  StatusOr<CgroupPlacement> AdoptSlot(const std::string& slot, const std::string& container_id,
+                                      const ContainerLimits& limits) override;
+  Status RemoveSlot(const std::string& slot) override;
+  Status RemoveStaleSlots() override;
   std::string ModeName() const override { return layout_.ModeName(); }
   const std::string& parent() const override { return parent_; }
   // Removes the agent's parent cgroups when no container is left (agent shutdown).

@@ -32,6 +32,10 @@ StatusOr<AgentConfig> AgentConfig::FromCommandLine(int argc, char** argv, int* e
       ->capture_default_str();
   app.add_option("--shim-path", config.shim_path, "boxcar-shim executable (default: next to boxcard)");
   app.add_option("--log-level", config.log_level, "trace, debug, info, warn, error")->capture_default_str();
+  app.add_option("--prewarm", config.prewarm,
+                 "Helpers of the default backend kept started inside cgroup slots (v1/hybrid hosts), "
+                 "so a start skips the slow cgroup migration; 0 disables")
+      ->capture_default_str();
   app.add_option("--max-layer-bytes", config.max_layer_bytes,
                  "Refuse layers that unpack to more than this many bytes (0: no limit)");
   try {

@@ -85,7 +85,7 @@ int RunAgent(const AgentConfig& config) {
     return Fail(InvalidArgument("--default-backend: unknown backend '" + config.default_backend + "'"));
   }
 
-  ContainerService containers({config.root_dir, config.default_backend}, db->get(), images->get(),
+  ContainerService containers({config.root_dir, config.default_backend, config.prewarm}, db->get(), images->get(),
                               snapshotter->get(), cgroups->get(), std::move(backends));
   if (Status recovered = containers.Recover(); !recovered.ok()) return Fail(recovered.Annotate("recovery"));
 
@@ -115,6 +115,7 @@ int RunAgent(const AgentConfig& config) {
   server->Wait();
   signal_thread.join();
   ::unlink(config.socket_path.c_str());
+  containers.Shutdown();
   (void)(*cgroups)->RemoveParentIfEmpty();
   return 0;
 }

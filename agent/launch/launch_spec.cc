@@ -74,6 +74,7 @@ std::string LaunchSpecToJson(const LaunchSpec& spec) {
   WriteString(writer, "stdout_path", spec.stdout_path);
   WriteString(writer, "stderr_path", spec.stderr_path);
   WriteString(writer, "exit_file", spec.exit_file);
+  WriteString(writer, "shim_log_path", spec.shim_log_path);
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -107,6 +108,7 @@ StatusOr<LaunchSpec> LaunchSpecFromJson(const std::string& json) {
   RETURN_IF_ERROR(ReadString(document, "stdout_path", &spec.stdout_path));
   RETURN_IF_ERROR(ReadString(document, "stderr_path", &spec.stderr_path));
   RETURN_IF_ERROR(ReadString(document, "exit_file", &spec.exit_file));
+  RETURN_IF_ERROR(ReadString(document, "shim_log_path", &spec.shim_log_path));
   if (spec.rootfs_dir.empty() || spec.argv.empty() || spec.exit_file.empty()) {
     return InvalidArgument("launch spec: rootfs_dir, argv and exit_file are required");
   }

@@ -30,6 +30,7 @@ struct LaunchSpec {
   std::string stdout_path;  // payload stdout, appended
   std::string stderr_path;  // payload stderr, appended
   std::string exit_file;    // the shim writes an ExitRecord here when the payload ends
+  std::string shim_log_path;  // the shim's own stderr, appended
 };
 
 // How a payload ended, as written by the shim into LaunchSpec::exit_file.

@@ -14,10 +14,15 @@ extern char** environ;
 
 namespace boxcar {
 
-StatusOr<LaunchedProcesses> ShimLauncher::Launch(const LaunchSpec& spec,
-                                                 const std::string& shim_log_path,
-                                                 int* exit_code_hint) const {
-  *exit_code_hint = 125;
+PendingShim::~PendingShim() {
+  if (pid_ <= 0) return;
+  socket_.reset();  // EOF: the shim gives up and exits
+  int status = 0;
+  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+}
+
+StatusOr<PendingShim> ShimLauncher::Spawn(const std::string& shim_log_path) const {
   int sockets[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) != 0) {
     return ErrnoStatus("socketpair for boxcar-shim");
@@ -29,8 +34,7 @@ StatusOr<LaunchedProcesses> ShimLauncher::Launch(const LaunchSpec& spec,
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, shim_log_path.c_str(),
-                                   O_WRONLY | O_APPEND | O_CREAT, 0640);
+  posix_spawn_file_actions_addopen(&actions, 2, shim_log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT, 0640);
   posix_spawn_file_actions_adddup2(&actions, shim_end.get(), 3);
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
@@ -47,27 +51,32 @@ StatusOr<LaunchedProcesses> ShimLauncher::Launch(const LaunchSpec& spec,
   int spawn_error = ::posix_spawn(&shim_pid, shim_path_.c_str(), &actions, &attributes, argv, environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
-  shim_end.reset();
   if (spawn_error != 0) {
     return ErrnoStatus("spawn '" + shim_path_ + "' (set --shim-path)", spawn_error);
   }
+  return PendingShim(shim_pid, std::move(agent_end));
+}
 
+StatusOr<LaunchedProcesses> ShimLauncher::Deliver(PendingShim shim, const LaunchSpec& spec,
+                                                  int* exit_code_hint) const {
+  *exit_code_hint = 125;
+  int socket = shim.socket_.get();
   std::string json = LaunchSpecToJson(spec);
   const char* cursor = json.data();
   size_t remaining = json.size();
   while (remaining > 0) {
-    ssize_t n = ::write(agent_end.get(), cursor, remaining);
+    ssize_t n = ::write(socket, cursor, remaining);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) break;
     cursor += n;
     remaining -= static_cast<size_t>(n);
   }
-  ::shutdown(agent_end.get(), SHUT_WR);
+  ::shutdown(socket, SHUT_WR);
 
   std::string reply;
   char buffer[1024];
   for (;;) {
-    ssize_t n = ::read(agent_end.get(), buffer, sizeof buffer);
+    ssize_t n = ::read(socket, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     reply.append(buffer, static_cast<size_t>(n));
@@ -80,12 +89,13 @@ StatusOr<LaunchedProcesses> ShimLauncher::Launch(const LaunchSpec& spec,
   if (verdict == "ok") {
     LaunchedProcesses launched;
     words >> launched.shim_pid >> launched.init_pid;
-    if (launched.shim_pid == shim_pid && launched.init_pid > 0) return launched;
+    if (launched.shim_pid == shim.pid() && launched.init_pid > 0) {
+      shim.pid_ = 0;  // running: the exit monitor reaps it from now on
+      return launched;
+    }
   }
-  // The shim failed: reap it so no zombie is left behind.
-  int status = 0;
-  while (::waitpid(shim_pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  // The shim failed; ~PendingShim reaps it so no zombie is left behind.
+  std::string log_hint = spec.shim_log_path.empty() ? "" : " (see " + spec.shim_log_path + ")";
   if (verdict == "error") {
     int code = 125;
     words >> code;
@@ -97,7 +107,14 @@ StatusOr<LaunchedProcesses> ShimLauncher::Launch(const LaunchSpec& spec,
     if (code == 126 || code == 127) return InvalidArgument("command: " + message);
     return Internal("starting the payload: " + message);
   }
-  return Internal("boxcar-shim exited without a reply (see " + shim_log_path + ")");
+  return Internal("boxcar-shim exited without a reply" + log_hint);
+}
+
+StatusOr<LaunchedProcesses> ShimLauncher::Launch(const LaunchSpec& spec, const std::string& shim_log_path,
+                                                 int* exit_code_hint) const {
+  *exit_code_hint = 125;
+  ASSIGN_OR_RETURN(PendingShim shim, Spawn(shim_log_path));
+  return Deliver(std::move(shim), spec, exit_code_hint);
 }
 
 }  // namespace boxcar

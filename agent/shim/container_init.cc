@@ -169,6 +169,12 @@ bool HasVariable(const std::vector<std::string>& env, const char* name) {
 
 void RunContainerInit(const LaunchSpec& spec, const InitFds& fds) {
   g_fds = &fds;
+  std::string oom_score_adj = std::to_string(fds.oom_score_adj);
+  int oom_fd = ::open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  if (oom_fd >= 0) {
+    (void)!::write(oom_fd, oom_score_adj.data(), oom_score_adj.size());
+    ::close(oom_fd);
+  }
   JoinCgroups(spec);
   SetUpRootfs(spec);
   if (!spec.hostname.empty() && ::sethostname(spec.hostname.data(), spec.hostname.size()) != 0) {

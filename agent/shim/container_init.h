@@ -12,6 +12,7 @@ struct InitFds {
   int stdout_fd;    // payload stdout log
   int stderr_fd;    // payload stderr log
   int error_pipe;   // close-on-exec; a failure message is written here before _exit
+  int oom_score_adj;  // the payload's; the shim protects itself with a lower one
 };
 
 // Never returns: execs the payload or writes "<exit code> <message>" to error_pipe and exits.

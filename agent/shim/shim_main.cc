@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -48,6 +49,23 @@ int OpenLog(const std::string& path) {
   return ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 }
 
+int ReadOomScoreAdj() {
+  char text[16] = {};
+  int fd = ::open("/proc/self/oom_score_adj", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t n = ::read(fd, text, sizeof text - 1);
+  ::close(fd);
+  return n > 0 ? std::atoi(text) : 0;
+}
+
+void WriteOomScoreAdj(int value) {
+  std::string text = std::to_string(value);
+  int fd = ::open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  (void)!::write(fd, text.data(), text.size());
+  ::close(fd);
+}
+
 int64_t NowUnixNs() {
   struct timespec now;
   ::clock_gettime(CLOCK_REALTIME, &now);
@@ -60,6 +78,10 @@ int main() {
   // The shim must survive whatever happens to the agent's session and terminal.
   ::setsid();
   for (int sig : {SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGQUIT}) ::signal(sig, SIG_IGN);
+  // A prewarmed shim sits in its container's cgroups: the OOM killer must pick the payload,
+  // never the process that records its exit. (Best effort: needs CAP_SYS_RESOURCE.)
+  int payload_oom_score_adj = ReadOomScoreAdj();
+  WriteOomScoreAdj(-1000);
 
   auto spec_or = boxcar::LaunchSpecFromJson(ReadAll(kControlFd));
   if (!spec_or.ok()) {
@@ -67,6 +89,13 @@ int main() {
     return 1;
   }
   const boxcar::LaunchSpec& spec = *spec_or;
+  if (!spec.shim_log_path.empty()) {
+    int log_fd = ::open(spec.shim_log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    if (log_fd >= 0) {
+      ::dup2(log_fd, 2);
+      ::close(log_fd);
+    }
+  }
 
   int stdin_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   int stdout_fd = OpenLog(spec.stdout_path);
@@ -108,7 +137,7 @@ int main() {
     ::close(error_pipe[0]);
     ::close(kControlFd);
     for (int sig : {SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGQUIT}) ::signal(sig, SIG_DFL);
-    boxcar::RunContainerInit(spec, {stdin_fd, stdout_fd, stderr_fd, error_pipe[1]});
+    boxcar::RunContainerInit(spec, {stdin_fd, stdout_fd, stderr_fd, error_pipe[1], payload_oom_score_adj});
   }
   ::close(error_pipe[1]);
   ::close(stdin_fd);

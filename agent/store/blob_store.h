@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/sha256.h"
@@ -18,38 +19,53 @@ class BlobStore {
  public:
   static StatusOr<std::unique_ptr<BlobStore>> Open(const std::string& root_dir);
 
-  // A blob being written; dropped without Commit() it leaves nothing behind.
+  // A blob being written, hashed as it goes; dropped without a successful Commit() it leaves
+  // nothing behind. The store must outlive its writers. After a failed Write() or Commit()
+  // the writer is spent: further calls return kFailedPrecondition.
   class Writer {
    public:
     ~Writer();
+    Writer(const Writer&) = delete;
+    Writer& operator=(const Writer&) = delete;
+
     Status Write(const void* bytes, size_t size);
     uint64_t bytes_written() const { return bytes_written_; }
-    // Verifies `expected_digest` when given (kInvalidArgument on mismatch), makes the blob
-    // durable and visible, and returns its digest.
+    // Verifies `expected_digest` when non-empty (kInvalidArgument "digest mismatch: expected X,
+    // got Y"), fsyncs, renames into place (an existing identical blob is fine), fsyncs the
+    // directory and returns "sha256:<hex>".
     StatusOr<std::string> Commit(std::string_view expected_digest = "");
 
    private:
     friend class BlobStore;
     Writer(const BlobStore* store, std::string temp_path, UniqueFd fd)
         : store_(store), temp_path_(std::move(temp_path)), fd_(std::move(fd)) {}
+    // Closes and unlinks the temp file, once.
+    void Discard();
+
     const BlobStore* store_;
-    std::string temp_path_;
+    std::string temp_path_;  // empty once committed or discarded
     UniqueFd fd_;
     Sha256 hasher_;
     uint64_t bytes_written_ = 0;
-    bool committed_ = false;
+    bool spent_ = false;  // a Write or Commit failed, or Commit succeeded
   };
 
   StatusOr<std::unique_ptr<Writer>> NewWriter();
+  // Small blobs (configs, manifests) in one call.
   StatusOr<std::string> WriteBlob(std::string_view content);
+  // kInvalidArgument for a malformed digest, kNotFound when absent.
   StatusOr<std::string> ReadBlob(std::string_view digest) const;
   // Path of a blob; `digest` must satisfy IsSha256Digest.
   std::string BlobPath(std::string_view digest) const;
+  // False for a malformed digest.
   bool Contains(std::string_view digest) const;
   StatusOr<uint64_t> BlobSize(std::string_view digest) const;
+  // A missing blob is not an error.
   Status Delete(std::string_view digest);
+  // Sorted.
   std::vector<std::string> ListDigests() const;
-  // Clears temp files a crash left in <root>/tmp (blob-* only).
+  // Called at start-up: clears the temp files a crash left in <root>/tmp. Only "blob-*": the
+  // image store keeps its unpack directories in the same tmp dir.
   Status RemoveTempFiles();
 
  private:

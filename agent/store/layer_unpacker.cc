@@ -3,14 +3,19 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
-#include <sys/syscall.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstring>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "common/directory_tree.h"
@@ -22,8 +27,9 @@ namespace boxcar {
 namespace {
 
 constexpr size_t kBlockSize = 1 << 20;
-constexpr const char* kWhiteoutPrefix = ".wh.";
-constexpr const char* kOpaqueMarker = ".wh..wh..opq";
+constexpr std::string_view kWhiteoutPrefix = ".wh.";
+constexpr std::string_view kWhiteoutMetaPrefix = ".wh..wh.";
+constexpr std::string_view kOpaqueMarker = ".wh..wh..opq";
 
 struct ArchiveReadDeleter {
   void operator()(archive* a) const { archive_read_free(a); }
@@ -34,32 +40,65 @@ struct ArchiveWriteDeleter {
 using ArchiveReader = std::unique_ptr<archive, ArchiveReadDeleter>;
 using ArchiveWriter = std::unique_ptr<archive, ArchiveWriteDeleter>;
 
-// Feeds libarchive from a file descriptor, hashing every byte it hands over.
-struct HashingSource {
-  int fd;
-  Sha256 hasher;
-  std::vector<char> buffer = std::vector<char>(kBlockSize);
-  bool hash = true;
+std::string ArchiveError(archive* a) {
+  const char* message = archive_error_string(a);
+  return message ? message : "unknown libarchive error";
+}
 
-  static la_ssize_t Read(archive*, void* self, const void** block) {
-    auto* source = static_cast<HashingSource*>(self);
-    for (;;) {
-      ssize_t n = ::read(source->fd, source->buffer.data(), source->buffer.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n > 0 && source->hash) source->hasher.Update(source->buffer.data(), static_cast<size_t>(n));
-      *block = source->buffer.data();
-      return n;
+// The decompressed layer: an outer archive (any filter, "raw" format) whose data blocks are the
+// tar stream. The tar reader pulls its input from here, so every byte it sees is hashed once
+// and the layer is decompressed once: that hash is the diff_id.
+class DecompressedStream {
+ public:
+  explicit DecompressedStream(archive* outer) : outer_(outer) {}
+
+  // archive_read_open callback for the tar reader.
+  static la_ssize_t Read(archive* tar_reader, void* self, const void** block) {
+    auto* stream = static_cast<DecompressedStream*>(self);
+    size_t size = 0;
+    if (!stream->Next(block, &size)) {
+      archive_set_error(tar_reader, EIO, "decompressing the layer: %s",
+                        ArchiveError(stream->outer_).c_str());
+      return -1;
     }
+    return static_cast<la_ssize_t>(size);
   }
-  // Hashes what libarchive did not read (tar padding after the end-of-archive blocks).
-  void Drain() {
-    for (;;) {
-      ssize_t n = ::read(fd, buffer.data(), buffer.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return;
-      hasher.Update(buffer.data(), static_cast<size_t>(n));
+
+  // Hashes what the tar reader did not ask for (records of padding after the end marker).
+  Status Drain() {
+    const void* block;
+    size_t size = 0;
+    do {
+      if (!Next(&block, &size)) {
+        return InvalidArgument("layer: truncated or corrupt compressed stream: " +
+                               ArchiveError(outer_));
+      }
+    } while (size > 0);
+    return OkStatus();
+  }
+
+  std::string FinishDigest() { return hasher_.FinishDigest(); }
+
+ private:
+  // One more block (size 0 at the end); false on a decompression error.
+  bool Next(const void** block, size_t* size) {
+    *size = 0;
+    if (at_end_) return true;
+    la_int64_t offset;
+    int rc = archive_read_data_block(outer_, block, size, &offset);
+    if (rc == ARCHIVE_EOF) {
+      at_end_ = true;
+      *size = 0;
+      return true;
     }
+    if (rc != ARCHIVE_OK) return false;
+    hasher_.Update(*block, *size);
+    return true;
   }
+
+  archive* outer_;
+  Sha256 hasher_;
+  bool at_end_ = false;
 };
 
 Status Refuse(const std::string& member, const std::string& reason) {
@@ -70,17 +109,16 @@ Status Refuse(const std::string& member, const std::string& reason) {
 // may be absolute), drops "." components, refuses "..".
 Status NormalizeName(const std::string& raw, std::vector<std::string>* components) {
   components->clear();
-  std::string name = raw;
-  if (!name.empty() && name[0] == '/' && name.find_first_not_of('/') != std::string::npos) {
+  if (!raw.empty() && raw[0] == '/' && raw.find_first_not_of('/') != std::string::npos) {
     return Refuse(raw, "absolute paths are not allowed in a layer");
   }
   size_t start = 0;
-  while (start <= name.size()) {
-    size_t end = name.find('/', start);
-    if (end == std::string::npos) end = name.size();
-    std::string part = name.substr(start, end - start);
+  while (start <= raw.size()) {
+    size_t end = raw.find('/', start);
+    if (end == std::string::npos) end = raw.size();
+    std::string part = raw.substr(start, end - start);
     if (part == "..") return Refuse(raw, "'..' components are not allowed");
-    if (!part.empty() && part != ".") components->push_back(part);
+    if (!part.empty() && part != ".") components->push_back(std::move(part));
     start = end + 1;
   }
   return OkStatus();
@@ -88,7 +126,10 @@ Status NormalizeName(const std::string& raw, std::vector<std::string>* component
 
 std::string Join(const std::vector<std::string>& components, size_t count) {
   std::string path;
-  for (size_t i = 0; i < count; ++i) path += (i ? "/" : "") + components[i];
+  for (size_t i = 0; i < count; ++i) {
+    if (i) path += '/';
+    path += components[i];
+  }
   return path;
 }
 
@@ -100,7 +141,7 @@ bool SymlinkEscapes(const std::vector<std::string>& components, const std::strin
   while (start <= target.size()) {
     size_t end = target.find('/', start);
     if (end == std::string::npos) end = target.size();
-    std::string part = target.substr(start, end - start);
+    std::string_view part(target.data() + start, end - start);
     if (part == "..") {
       if (--depth < 0) return true;
     } else if (!part.empty() && part != ".") {
@@ -111,46 +152,54 @@ bool SymlinkEscapes(const std::vector<std::string>& components, const std::strin
   return false;
 }
 
-class LayerWriter {
+// Opens the directories that hold members, creating missing ones and refusing symlinks on the
+// way. libarchive writes by path; these checks make sure the path means what it says.
+class ParentDirectories {
  public:
-  LayerWriter(std::string target_dir, UniqueFd root_fd) : target_dir_(std::move(target_dir)), root_fd_(std::move(root_fd)) {}
+  ParentDirectories(std::string target_dir, UniqueFd root_fd)
+      : target_dir_(std::move(target_dir)), root_fd_(std::move(root_fd)) {}
 
-  // Opens (creating 0755 when missing) the parent directories of `components`, refusing
-  // symlinks on the way. Returns an fd of the parent directory.
-  StatusOr<int> OpenParent(const std::vector<std::string>& components, const std::string& member) {
+  // An fd of the parent directory of `components` (owned by this object, valid until the next
+  // call). Missing parents are created 0755, whatever the umask.
+  // NOTE: the last parent opened is cached. A later member can only replace children of that
+  // directory, never the directory or its ancestors (those members have another parent), so
+  // the cache stays valid.
+  StatusOr<int> Open(const std::vector<std::string>& components, const std::string& member) {
     std::string parent = Join(components, components.size() - 1);
     if (parent_fd_ && parent == parent_path_) return parent_fd_.get();
+    parent_fd_.reset();
     UniqueFd current(::dup(root_fd_.get()));
+    if (!current) return ErrnoStatus("member '" + member + "': dup '" + target_dir_ + "'");
     for (size_t i = 0; i + 1 < components.size(); ++i) {
       const char* part = components[i].c_str();
-      int fd = ::openat(current.get(), part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      constexpr int kFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+      int fd = ::openat(current.get(), part, kFlags);
       if (fd < 0 && errno == ENOENT) {
         if (::mkdirat(current.get(), part, 0755) != 0 && errno != EEXIST) {
-          return Status(StatusCode::kInternal, "member '" + member + "': mkdir '" + Join(components, i + 1) + "': " + std::strerror(errno));
+          return ErrnoStatus("member '" + member + "': mkdir '" + Join(components, i + 1) + "'");
         }
-        fd = ::openat(current.get(), part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        fd = ::openat(current.get(), part, kFlags);
+        if (fd >= 0) (void)::fchmod(fd, 0755);
       }
       if (fd < 0) {
         if (errno == ELOOP || errno == ENOTDIR) {
-          return Refuse(member, "its parent '" + Join(components, i + 1) + "' is not a directory (a symlink?)");
+          return Refuse(member, "its parent '" + Join(components, i + 1) +
+                                    "' is not a directory (a symlink?)");
         }
-        return Status(StatusCode::kInternal, "member '" + member + "': open '" + Join(components, i + 1) + "': " + std::strerror(errno));
+        return ErrnoStatus("member '" + member + "': open '" + Join(components, i + 1) + "'");
       }
       current.reset(fd);
     }
     parent_fd_ = std::move(current);
-    parent_path_ = parent;
+    parent_path_ = std::move(parent);
     return parent_fd_.get();
-  }
-
-  // Anything created or replaced may change what a cached parent path means.
-  void ForgetParent() {
-    parent_fd_.reset();
-    parent_path_.clear();
   }
 
   int root_fd() const { return root_fd_.get(); }
   const std::string& target_dir() const { return target_dir_; }
+  std::string AbsolutePath(const std::string& relative) const {
+    return target_dir_ + "/" + relative;
+  }
 
  private:
   std::string target_dir_;
@@ -159,43 +208,49 @@ class LayerWriter {
   std::string parent_path_;
 };
 
-// Removes whatever is at name inside dir_fd (file, link or directory tree).
-Status RemoveAt(int dir_fd, const std::string& name, const std::string& display) {
+// Removes whatever is at `name` in `parent_fd` (file, link, device or directory tree).
+// `path` is the same object by absolute path; its parents were checked to be directories.
+Status RemoveExisting(int parent_fd, const std::string& name, const std::string& path,
+                      const std::string& member) {
   struct stat st;
-  if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return OkStatus();
-  if (S_ISDIR(st.st_mode)) {
-    char proc_path[64];
-    std::snprintf(proc_path, sizeof proc_path, "/proc/self/fd/%d", dir_fd);
-    char resolved[PATH_MAX];
-    ssize_t n = ::readlink(proc_path, resolved, sizeof resolved - 1);
-    if (n <= 0) return ErrnoStatus("resolve '" + display + "'");
-    return RemoveTree(std::string(resolved, static_cast<size_t>(n)) + "/" + name);
+  if (::fstatat(parent_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return OkStatus();
+  if (S_ISDIR(st.st_mode)) return RemoveTree(path).Annotate("member '" + member + "'");
+  if (::unlinkat(parent_fd, name.c_str(), 0) != 0 && errno != ENOENT) {
+    return ErrnoStatus("member '" + member + "': remove '" + path + "'");
   }
-  if (::unlinkat(dir_fd, name.c_str(), 0) != 0) return ErrnoStatus("remove '" + display + "'");
   return OkStatus();
 }
 
-Status ApplyWhiteout(LayerWriter& writer, const std::vector<std::string>& components, const std::string& member) {
+// ".wh.NAME" becomes an overlayfs whiteout (char 0:0) at NAME; ".wh..wh..opq" marks its
+// directory opaque. Other ".wh..wh." names are aufs bookkeeping and are skipped, as Docker and
+// containerd do.
+Status ApplyWhiteout(ParentDirectories& parents, const std::vector<std::string>& components,
+                     const std::string& member) {
   const std::string& base = components.back();
-  ASSIGN_OR_RETURN(int parent_fd, writer.OpenParent(components, member));
+  if (base.rfind(kWhiteoutMetaPrefix, 0) == 0 && base != kOpaqueMarker) return OkStatus();
+  ASSIGN_OR_RETURN(int parent_fd, parents.Open(components, member));
   if (base == kOpaqueMarker) {
     if (::fsetxattr(parent_fd, "trusted.overlay.opaque", "y", 1, 0) != 0) {
       return ErrnoStatus("member '" + member + "': mark directory opaque");
     }
     return OkStatus();
   }
-  std::string hidden = base.substr(std::strlen(kWhiteoutPrefix));
-  if (hidden.empty() || hidden == "." || hidden == ".." || hidden.find('/') != std::string::npos) {
+  std::string hidden = base.substr(kWhiteoutPrefix.size());
+  if (hidden.empty() || hidden == "." || hidden == "..") {
     return Refuse(member, "whiteout of '" + hidden + "' is not allowed");
   }
-  RETURN_IF_ERROR(RemoveAt(parent_fd, hidden, member));
+  std::string hidden_relative = Join(components, components.size() - 1);
+  hidden_relative += (hidden_relative.empty() ? "" : "/") + hidden;
+  RETURN_IF_ERROR(
+      RemoveExisting(parent_fd, hidden, parents.AbsolutePath(hidden_relative), member));
   if (::mknodat(parent_fd, hidden.c_str(), S_IFCHR | 0000, makedev(0, 0)) != 0) {
-    return ErrnoStatus("member '" + member + "': create whiteout");
+    return ErrnoStatus("member '" + member + "': create whiteout '" + hidden_relative + "'");
   }
-  writer.ForgetParent();
   return OkStatus();
 }
 
+// A layer must not steer overlayfs (redirects, fake opaque markers): only our whiteout
+// translation writes trusted.overlay.* attributes.
 void DropOverlayXattrs(archive_entry* entry) {
   if (archive_entry_xattr_reset(entry) == 0) return;
   struct Xattr {
@@ -208,7 +263,7 @@ void DropOverlayXattrs(archive_entry* entry) {
   size_t size;
   bool dropped = false;
   while (archive_entry_xattr_next(entry, &name, &value, &size) == ARCHIVE_OK) {
-    if (std::string(name).rfind("trusted.overlay.", 0) == 0) {
+    if (std::string_view(name).rfind("trusted.overlay.", 0) == 0) {
       dropped = true;
       continue;
     }
@@ -217,35 +272,58 @@ void DropOverlayXattrs(archive_entry* entry) {
   if (!dropped) return;
   archive_entry_xattr_clear(entry);
   for (const auto& xattr : kept) {
-    archive_entry_xattr_add_entry(entry, xattr.name.c_str(), xattr.value.data(), xattr.value.size());
+    archive_entry_xattr_add_entry(entry, xattr.name.c_str(), xattr.value.data(),
+                                  xattr.value.size());
   }
 }
 
-StatusOr<std::string> HashDecompressed(const std::string& blob_path) {
-  ArchiveReader reader(archive_read_new());
-  archive_read_support_filter_all(reader.get());
-  archive_read_support_format_raw(reader.get());
-  if (archive_read_open_filename(reader.get(), blob_path.c_str(), kBlockSize) != ARCHIVE_OK) {
-    return InvalidArgument(std::string("layer: ") + archive_error_string(reader.get()));
+// Checks a hard link's target (relative, inside the layer, already unpacked, not a directory)
+// and points the entry at it by absolute path.
+Status RedirectHardLink(ParentDirectories& parents, archive_entry* entry,
+                        const std::string& member) {
+  std::string link_target = archive_entry_hardlink(entry);
+  if (!link_target.empty() && link_target[0] == '/') {
+    return Refuse(member, "hard link to an absolute path '" + link_target + "'");
   }
-  archive_entry* entry;
-  if (archive_read_next_header(reader.get(), &entry) != ARCHIVE_OK) {
-    return InvalidArgument(std::string("layer: ") + archive_error_string(reader.get()));
+  std::vector<std::string> link_components;
+  Status normalized = NormalizeName(link_target, &link_components);
+  if (!normalized.ok() || link_components.empty()) {
+    return Refuse(member, "hard link target '" + link_target + "' escapes the layer");
   }
-  Sha256 hasher;
+  std::string relative = Join(link_components, link_components.size());
+  // Resolve the target beneath the root without following any symlink on the way.
+  struct open_how how {};
+  how.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
+  UniqueFd target_fd(static_cast<int>(
+      ::syscall(SYS_openat2, parents.root_fd(), relative.c_str(), &how, sizeof how)));
+  struct stat st;
+  if (!target_fd || ::fstat(target_fd.get(), &st) != 0) {
+    return Refuse(member, "hard link target '" + link_target + "' is not in the layer");
+  }
+  if (S_ISDIR(st.st_mode)) return Refuse(member, "hard link to a directory '" + link_target + "'");
+  archive_entry_set_hardlink(entry, parents.AbsolutePath(relative).c_str());
+  // NOTE: pax lets a hard link carry data, which libarchive would write into the shared inode
+  // (truncating it first). Like Docker, we ignore it: the link is only a name.
+  archive_entry_set_size(entry, 0);
+  return OkStatus();
+}
+
+Status CopyData(archive* reader, archive* disk, const std::string& member) {
   const void* block;
   size_t size;
   la_int64_t offset;
   for (;;) {
-    int rc = archive_read_data_block(reader.get(), &block, &size, &offset);
-    if (rc == ARCHIVE_EOF) break;
-    if (rc != ARCHIVE_OK) {
-      return InvalidArgument(std::string("layer: truncated or corrupt compressed stream: ") +
-                             archive_error_string(reader.get()));
+    int rc = archive_read_data_block(reader, &block, &size, &offset);
+    if (rc == ARCHIVE_EOF) return OkStatus();
+    if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
+      return InvalidArgument("member '" + member +
+                             "': truncated or corrupt data: " + ArchiveError(reader));
     }
-    hasher.Update(block, size);
+    if (archive_write_data_block(disk, block, size, offset) < ARCHIVE_WARN) {
+      return Internal("member '" + member + "': write: " + ArchiveError(disk));
+    }
   }
-  return hasher.FinishDigest();
 }
 
 }  // namespace
@@ -254,72 +332,85 @@ StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::str
                                     const UnpackLimits& limits) {
   UniqueFd blob_fd(::open(blob_path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!blob_fd) return ErrnoStatus("open layer '" + blob_path + "'");
-  UniqueFd root_fd(::open(target_dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  // libarchive refuses to extract through any symlink in the path (SECURE_SYMLINKS), including
+  // the ones above target_dir (/var/run, a symlinked data disk): hand it the canonical path.
+  char resolved[PATH_MAX];
+  if (::realpath(target_dir.c_str(), resolved) == nullptr) {
+    return ErrnoStatus("resolve '" + target_dir + "'");
+  }
+  UniqueFd root_fd(::open(resolved, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!root_fd) return ErrnoStatus("open '" + target_dir + "'");
-  LayerWriter writer(target_dir, std::move(root_fd));
+  ParentDirectories parents(resolved, std::move(root_fd));
 
-  HashingSource source{blob_fd.get()};
+  ArchiveReader decompressor(archive_read_new());
+  archive_read_support_filter_all(decompressor.get());
+  archive_read_support_format_raw(decompressor.get());
+  if (archive_read_open_fd(decompressor.get(), blob_fd.get(), kBlockSize) != ARCHIVE_OK) {
+    return InvalidArgument("layer '" + blob_path + "': " + ArchiveError(decompressor.get()));
+  }
+  archive_entry* raw_entry;
+  if (archive_read_next_header(decompressor.get(), &raw_entry) != ARCHIVE_OK) {
+    return InvalidArgument("layer '" + blob_path + "': " + ArchiveError(decompressor.get()));
+  }
+  DecompressedStream stream(decompressor.get());
+
   ArchiveReader reader(archive_read_new());
-  archive_read_support_filter_all(reader.get());
   archive_read_support_format_tar(reader.get());
   archive_read_support_format_gnutar(reader.get());
-  if (archive_read_open(reader.get(), &source, nullptr, &HashingSource::Read, nullptr) != ARCHIVE_OK) {
-    return InvalidArgument(std::string("layer is not a tar archive: ") + archive_error_string(reader.get()));
+  if (archive_read_open(reader.get(), &stream, nullptr, &DecompressedStream::Read, nullptr) !=
+      ARCHIVE_OK) {
+    return InvalidArgument("layer '" + blob_path +
+                           "' is not a tar archive: " + ArchiveError(reader.get()));
   }
+
   ArchiveWriter disk(archive_write_disk_new());
-  // Our lexical and openat checks come first; libarchive's SECURE_* flags are the second line.
-  // NOABSOLUTEPATHS cannot be set: we hand libarchive absolute paths under target_dir.
-  archive_write_disk_set_options(disk.get(), ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME |
-                                                 ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_ACL |
-                                                 ARCHIVE_EXTRACT_UNLINK |
-                                                 ARCHIVE_EXTRACT_SECURE_SYMLINKS |
-                                                 ARCHIVE_EXTRACT_SECURE_NODOTDOT);
+  // Our lexical and openat checks come first, libarchive's SECURE_* flags second.
+  // NOABSOLUTEPATHS is out: we hand libarchive absolute paths under target_dir (chdir is
+  // process-wide). FFLAGS is out: an immutable file would make the layer undeletable.
+  // UNLINK: replace an existing name instead of opening it (and writing through a symlink).
+  archive_write_disk_set_options(
+      disk.get(), ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME |
+                      ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_ACL | ARCHIVE_EXTRACT_UNLINK |
+                      ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT);
 
   UnpackedLayer result;
   std::vector<std::string> components;
-  std::vector<std::string> link_components;
   for (;;) {
     archive_entry* entry;
     int rc = archive_read_next_header(reader.get(), &entry);
     if (rc == ARCHIVE_EOF) break;
-    if (rc < ARCHIVE_WARN) {
-      return InvalidArgument(std::string("layer: truncated or corrupt archive: ") + archive_error_string(reader.get()));
+    if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
+      return InvalidArgument("layer: truncated or corrupt archive after " +
+                             std::to_string(result.entry_count) +
+                             " members: " + ArchiveError(reader.get()));
     }
-    const std::string member = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
+    const char* raw_name = archive_entry_pathname(entry);
+    if (raw_name == nullptr || *raw_name == '\0') {
+      return InvalidArgument("layer: member " + std::to_string(result.entry_count + 1) +
+                             " has no (readable) name");
+    }
+    const std::string member = raw_name;
     ++result.entry_count;
     RETURN_IF_ERROR(NormalizeName(member, &components));
-    if (components.empty()) continue;  // "/", "." or "./": the layer root itself
+    // "/", "." or "./": the layer root itself. Like containerd, ignore it: the caller owns
+    // target_dir's mode and owner.
+    if (components.empty()) continue;
 
-    const std::string& base = components.back();
-    if (base.rfind(kWhiteoutPrefix, 0) == 0) {
-      RETURN_IF_ERROR(ApplyWhiteout(writer, components, member));
+    if (components.back().rfind(kWhiteoutPrefix, 0) == 0) {
+      RETURN_IF_ERROR(ApplyWhiteout(parents, components, member));
       continue;
     }
-    mode_t type = archive_entry_filetype(entry);
-    const char* hardlink = archive_entry_hardlink(entry);
-    if (!hardlink && (type == AE_IFBLK || type == AE_IFCHR || type == AE_IFIFO || type == AE_IFSOCK)) {
-      continue;  // devices, FIFOs and sockets are dropped (documented in the header)
+    const mode_t type = archive_entry_filetype(entry);
+    const bool is_hardlink = archive_entry_hardlink(entry) != nullptr;
+    if (!is_hardlink &&
+        (type == AE_IFBLK || type == AE_IFCHR || type == AE_IFIFO || type == AE_IFSOCK)) {
+      continue;  // dropped: see the header
     }
-    ASSIGN_OR_RETURN(int parent_fd, writer.OpenParent(components, member));
-    (void)parent_fd;
-    std::string relative = Join(components, components.size());
-    if (hardlink) {
-      std::string link_target = hardlink;
-      if (!link_target.empty() && link_target[0] == '/') return Refuse(member, "hard link to an absolute path");
-      Status normalized = NormalizeName(link_target, &link_components);
-      if (!normalized.ok() || link_components.empty()) return Refuse(member, "hard link target '" + link_target + "' escapes the layer");
-      // Resolve the target beneath the root without following any symlink on the way.
-      struct open_how how {};
-      how.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC;
-      how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
-      UniqueFd target_fd(static_cast<int>(::syscall(SYS_openat2, writer.root_fd(),
-                                                    Join(link_components, link_components.size()).c_str(), &how, sizeof how)));
-      struct stat st;
-      if (!target_fd || ::fstat(target_fd.get(), &st) != 0) {
-        return Refuse(member, "hard link target '" + link_target + "' is not in the layer");
-      }
-      if (S_ISDIR(st.st_mode)) return Refuse(member, "hard link to a directory");
-      archive_entry_set_hardlink(entry, (writer.target_dir() + "/" + Join(link_components, link_components.size())).c_str());
+    ASSIGN_OR_RETURN(int parent_fd, parents.Open(components, member));
+    const std::string path = parents.AbsolutePath(Join(components, components.size()));
+
+    if (is_hardlink) {
+      RETURN_IF_ERROR(RedirectHardLink(parents, entry, member));
     } else if (type == AE_IFLNK) {
       const char* target = archive_entry_symlink(entry);
       if (target && SymlinkEscapes(components, target)) {
@@ -328,48 +419,41 @@ StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::str
     } else if (type == AE_IFREG) {
       result.unpacked_bytes += static_cast<uint64_t>(std::max<la_int64_t>(0, archive_entry_size(entry)));
       if (limits.max_unpacked_bytes && result.unpacked_bytes > limits.max_unpacked_bytes) {
-        return ResourceExhausted("layer unpacks to more than the " + std::to_string(limits.max_unpacked_bytes) +
+        return ResourceExhausted("layer unpacks to more than the " +
+                                 std::to_string(limits.max_unpacked_bytes) +
                                  "-byte limit (at member '" + member + "')");
       }
     }
-    DropOverlayXattrs(entry);
-    archive_entry_set_pathname(entry, (writer.target_dir() + "/" + relative).c_str());
-    if (type == AE_IFDIR || type == AE_IFLNK) writer.ForgetParent();
-    rc = archive_write_header(disk.get(), entry);
-    if (rc < ARCHIVE_WARN) {
-      return InvalidArgument("member '" + member + "': " + archive_error_string(disk.get()));
-    }
-    if (archive_entry_size(entry) > 0 && !hardlink) {
-      const void* block;
-      size_t size;
-      la_int64_t offset;
-      for (;;) {
-        rc = archive_read_data_block(reader.get(), &block, &size, &offset);
-        if (rc == ARCHIVE_EOF) break;
-        if (rc < ARCHIVE_WARN) {
-          return InvalidArgument("member '" + member + "': truncated or corrupt data: " +
-                                 archive_error_string(reader.get()));
-        }
-        if (archive_write_data_block(disk.get(), block, size, offset) < ARCHIVE_WARN) {
-          return Internal("member '" + member + "': " + archive_error_string(disk.get()));
-        }
+    // The later member wins. libarchive replaces files and links itself, but can only rmdir
+    // an empty directory in the way.
+    if (type != AE_IFDIR || is_hardlink) {
+      struct stat st;
+      if (::fstatat(parent_fd, components.back().c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+          S_ISDIR(st.st_mode)) {
+        RETURN_IF_ERROR(RemoveTree(path).Annotate("member '" + member + "'"));
       }
     }
-    if (archive_write_finish_entry(disk.get()) < ARCHIVE_WARN) {
-      return Internal("member '" + member + "': " + archive_error_string(disk.get()));
+    DropOverlayXattrs(entry);
+    archive_entry_set_pathname(entry, path.c_str());
+    rc = archive_write_header(disk.get(), entry);
+    if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
+      return InvalidArgument("member '" + member + "': " + ArchiveError(disk.get()));
+    }
+    if (!is_hardlink && archive_entry_size(entry) > 0) {
+      RETURN_IF_ERROR(CopyData(reader.get(), disk.get(), member));
+    }
+    rc = archive_write_finish_entry(disk.get());
+    if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
+      return Internal("member '" + member + "': " + ArchiveError(disk.get()));
     }
   }
-  if (archive_write_close(disk.get()) < ARCHIVE_WARN) {
-    return Internal(std::string("layer: finishing directory times and modes: ") + archive_error_string(disk.get()));
+  // Directory modes and times are applied last (a 0555 directory still gets its children).
+  int closed = archive_write_close(disk.get());
+  if (closed != ARCHIVE_OK && closed != ARCHIVE_WARN) {
+    return Internal("layer: setting directory modes and times: " + ArchiveError(disk.get()));
   }
-  bool compressed = archive_filter_code(reader.get(), 0) != ARCHIVE_FILTER_NONE;
-  archive_read_close(reader.get());
-  if (compressed) {
-    ASSIGN_OR_RETURN(result.diff_id, HashDecompressed(blob_path));
-  } else {
-    source.Drain();
-    result.diff_id = source.hasher.FinishDigest();
-  }
+  RETURN_IF_ERROR(stream.Drain());
+  result.diff_id = stream.FinishDigest();
   return result;
 }
 

@@ -256,7 +256,12 @@ std::string AgentHarness::LeftoverCgroups() const {
   std::string leftovers;
   for (const auto& mount : CgroupMounts()) {
     for (const auto& child : ListDir(mount + "/" + cgroup_parent_)) {
+      // Prewarmed slots belong to the running agent; they must be gone once it stops.
+      if (agent_pid_ > 0 && child.rfind("slot-", 0) == 0) continue;
       leftovers += mount + "/" + cgroup_parent_ + "/" + child + "\n";
+    }
+    if (agent_pid_ == 0 && ::access((mount + "/" + cgroup_parent_).c_str(), F_OK) == 0) {
+      leftovers += mount + "/" + cgroup_parent_ + " (the agent's parent cgroup)\n";
     }
   }
   return leftovers;

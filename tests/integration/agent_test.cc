@@ -30,6 +30,7 @@ class AgentTest : public ::testing::Test {
     EXPECT_EQ(agent_.LeftoverCgroups(), "");
     agent_.Stop();
     EXPECT_EQ(agent_.LeftoverShims(), "");
+    EXPECT_EQ(agent_.LeftoverCgroups(), "") << "a stopped agent leaves no cgroup, not even its parent";
   }
 
   // `boxcar run --rm busybox ARGS...` (plus flags before the image).

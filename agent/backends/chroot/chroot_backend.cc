@@ -10,12 +10,37 @@ StatusOr<std::unique_ptr<Backend>> ChrootBackend::Create(const BackendConfig& co
   return std::unique_ptr<Backend>(new ChrootBackend(config));
 }
 
-ChrootBackend::ChrootBackend(const BackendConfig& config) : launcher_(config.shim_path) {}
+namespace {
+
+// A spawned boxcar-shim waiting for its LaunchSpec.
+class PrewarmedShim : public PrewarmedLauncher {
+ public:
+  explicit PrewarmedShim(PendingShim shim) : shim_(std::move(shim)) {}
+  pid_t pid() const override { return shim_.pid(); }
+  PendingShim& shim() { return shim_; }
+
+ private:
+  PendingShim shim_;
+};
+
+RunningContainer RunningFrom(const std::string& container_id, const LaunchedProcesses& launched) {
+  RunningContainer running;
+  running.container_id = container_id;
+  running.shim_pid = launched.shim_pid;
+  running.init_pid = launched.init_pid;
+  return running;
+}
+
+}  // namespace
+
+ChrootBackend::ChrootBackend(const BackendConfig& config)
+    : launcher_(config.shim_path), prewarm_log_path_(config.root_dir + "/prewarmed-shims.log") {}
 
 BackendCapabilities ChrootBackend::capabilities() const {
   BackendCapabilities capabilities;
   capabilities.limits = true;
   capabilities.survives_agent_restart = true;
+  capabilities.prewarm = true;
   return capabilities;
 }
 
@@ -30,13 +55,23 @@ Status ChrootBackend::CheckAvailable() const {
 
 StatusOr<RunningContainer> ChrootBackend::Launch(const LaunchSpec& spec, const std::string& state_dir,
                                                  int* exit_code_hint) {
+  ASSIGN_OR_RETURN(LaunchedProcesses launched, launcher_.Launch(spec, state_dir + "/shim.log", exit_code_hint));
+  return RunningFrom(spec.container_id, launched);
+}
+
+StatusOr<std::unique_ptr<PrewarmedLauncher>> ChrootBackend::Prewarm() {
+  ASSIGN_OR_RETURN(PendingShim shim, launcher_.Spawn(prewarm_log_path_));
+  return std::unique_ptr<PrewarmedLauncher>(new PrewarmedShim(std::move(shim)));
+}
+
+StatusOr<RunningContainer> ChrootBackend::LaunchPrewarmed(std::unique_ptr<PrewarmedLauncher> launcher,
+                                                          const LaunchSpec& spec, const std::string& state_dir,
+                                                          int* exit_code_hint) {
+  auto* prewarmed = dynamic_cast<PrewarmedShim*>(launcher.get());
+  if (prewarmed == nullptr) return Internal("chroot backend: foreign prewarmed launcher");
   ASSIGN_OR_RETURN(LaunchedProcesses launched,
-                   launcher_.Launch(spec, state_dir + "/shim.log", exit_code_hint));
-  RunningContainer running;
-  running.container_id = spec.container_id;
-  running.shim_pid = launched.shim_pid;
-  running.init_pid = launched.init_pid;
-  return running;
+                   launcher_.Deliver(std::move(prewarmed->shim()), spec, exit_code_hint));
+  return RunningFrom(spec.container_id, launched);
 }
 
 Status ChrootBackend::Signal(const RunningContainer& container, int signal) {
