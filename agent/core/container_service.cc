@@ -84,27 +84,44 @@ void ContainerService::StartPrewarming() {
 }
 
 void ContainerService::PrewarmLoop() {
+  // Refill in bursts: on v1 the first migration into a cgroup waits for an RCU grace period,
+  // the ones right after it do not, so a burst costs about one grace period in all.
+  const size_t refill_below = std::max<size_t>(1, config_.prewarm_count / 2);
   auto backoff = std::chrono::milliseconds(0);
   for (;;) {
+    size_t missing = 0;
     {
       std::unique_lock<std::mutex> lock(pool_mutex_);
       pool_changed_.wait_for(lock, backoff, [&] { return pool_stopping_; });
-      pool_changed_.wait(lock, [&] { return pool_stopping_ || pool_.size() < config_.prewarm_count; });
+      pool_changed_.wait(lock, [&] { return pool_stopping_ || pool_.size() < refill_below; });
       if (pool_stopping_) return;
+      missing = config_.prewarm_count - pool_.size();
     }
-    auto launcher = prewarm_backend_->Prewarm();
-    std::string slot = std::string(kSlotPrefix) + ShortId(NewContainerId());
-    // The slow part (a v1 cgroup migration) happens here, before any container asks for it.
-    Status joined = launcher.ok() ? cgroups_->CreateSlot(slot, (*launcher)->pid()) : launcher.status();
-    if (!joined.ok()) {
-      spdlog::warn("prewarming a {} helper failed: {}; retrying in 1 s", prewarm_backend_->name(), joined.message());
-      launcher = StatusOr<std::unique_ptr<PrewarmedLauncher>>(Internal("discarded"));
-      backoff = std::chrono::seconds(1);
-      continue;
+    std::vector<std::unique_ptr<PrewarmedLauncher>> launchers;
+    Status failure;
+    for (size_t i = 0; i < missing && failure.ok(); ++i) {
+      auto launcher = prewarm_backend_->Prewarm();
+      if (launcher.ok()) {
+        launchers.push_back(std::move(*launcher));
+      } else {
+        failure = launcher.status();
+      }
+    }
+    for (auto& launcher : launchers) {
+      std::string slot = std::string(kSlotPrefix) + ShortId(NewContainerId());
+      Status joined = cgroups_->CreateSlot(slot, launcher->pid());
+      if (!joined.ok()) {
+        failure = joined;
+        continue;  // the launcher goes with `launchers`
+      }
+      std::lock_guard<std::mutex> lock(pool_mutex_);
+      pool_.push_back({std::move(launcher), slot});
     }
     backoff = std::chrono::milliseconds(0);
-    std::lock_guard<std::mutex> lock(pool_mutex_);
-    pool_.push_back({std::move(*launcher), slot});
+    if (!failure.ok()) {
+      spdlog::warn("prewarming {} helpers failed: {}; retrying in 1 s", prewarm_backend_->name(), failure.message());
+      backoff = std::chrono::seconds(1);
+    }
   }
 }
 

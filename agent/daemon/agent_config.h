@@ -16,7 +16,7 @@ struct AgentConfig {
   std::string shim_path;  // empty: boxcar-shim next to boxcard
   std::string log_level = "info";
   uint64_t max_layer_bytes = 0;  // 0: unlimited
-  uint32_t prewarm = 2;          // prewarmed helpers of the default backend
+  uint32_t prewarm = 4;          // prewarmed helpers of the default backend
 
   // Parses argv (and the file named by --config, INI/TOML "key = value"). On --help or a
   // bad flag returns a non-OK status whose message is the text to print; `exit_code` is set.

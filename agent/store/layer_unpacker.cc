@@ -396,6 +396,10 @@ StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::str
     // target_dir's mode and owner.
     if (components.empty()) continue;
 
+    // aufs bookkeeping (/.wh..wh.plnk/..., /.wh..wh.aufs): skipped, as Docker does.
+    if (components[0].rfind(kWhiteoutMetaPrefix, 0) == 0 && components[0] != kOpaqueMarker) {
+      continue;
+    }
     if (components.back().rfind(kWhiteoutPrefix, 0) == 0) {
       RETURN_IF_ERROR(ApplyWhiteout(parents, components, member));
       continue;

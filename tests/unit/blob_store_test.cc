@@ -141,9 +141,60 @@ TEST_F(BlobStoreTest, CommitWithAWrongExpectedDigestLeavesNothing) {
       << digest.status().message();
   EXPECT_FALSE(store_->Contains(kHelloWorldDigest));
   EXPECT_FALSE(store_->Contains(kEmptyDigest));
-  writer->reset();
+  // The temp file goes with the failed commit, not only with the writer.
   EXPECT_TRUE(TempNames().empty());
   EXPECT_TRUE(store_->ListDigests().empty());
+  // The writer is spent: no retry that would hash a finished digest.
+  EXPECT_EQ((*writer)->Commit().status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ((*writer)->Write("x", 1).code(), StatusCode::kFailedPrecondition);
+  writer->reset();
+  EXPECT_TRUE(TempNames().empty());
+  EXPECT_FALSE(store_->Contains(kHelloWorldDigest));
+}
+
+TEST_F(BlobStoreTest, CommittingAnExistingBlobAgainIsFine) {
+  auto first = store_->WriteBlob("hello world");
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  auto writer = store_->NewWriter();
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Write("hello world", 11).ok());
+  auto second = (*writer)->Commit(kHelloWorldDigest);
+  ASSERT_TRUE(second.ok()) << second.status().message();
+  EXPECT_EQ(*second, *first);
+  EXPECT_EQ(store_->ListDigests(), std::vector<std::string>{kHelloWorldDigest});
+  auto content = store_->ReadBlob(kHelloWorldDigest);
+  ASSERT_TRUE(content.ok());
+  EXPECT_EQ(*content, "hello world");
+  writer->reset();
+  EXPECT_TRUE(TempNames().empty());
+}
+
+TEST_F(BlobStoreTest, LargeStreamedBlobMatchesItsDigest) {
+  std::string content;
+  for (int i = 0; content.size() < (3 << 20); ++i) content += std::to_string(i) + ",";
+  auto writer = store_->NewWriter();
+  ASSERT_TRUE(writer.ok());
+  for (size_t offset = 0; offset < content.size(); offset += 65521) {
+    size_t size = std::min<size_t>(65521, content.size() - offset);
+    ASSERT_TRUE((*writer)->Write(content.data() + offset, size).ok());
+  }
+  EXPECT_EQ((*writer)->bytes_written(), content.size());
+  auto digest = (*writer)->Commit(Sha256Digest(content));
+  ASSERT_TRUE(digest.ok()) << digest.status().message();
+  auto size = store_->BlobSize(*digest);
+  ASSERT_TRUE(size.ok());
+  EXPECT_EQ(*size, content.size());
+  auto stored = ReadFileToString(store_->BlobPath(*digest));
+  ASSERT_TRUE(stored.ok());
+  EXPECT_TRUE(*stored == content);
+}
+
+TEST_F(BlobStoreTest, BlobsAreReadOnlyForOthers) {
+  auto digest = store_->WriteBlob("mode");
+  ASSERT_TRUE(digest.ok());
+  struct stat st;
+  ASSERT_EQ(::stat(store_->BlobPath(*digest).c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0644u);
 }
 
 TEST_F(BlobStoreTest, CommitTwiceAndWriteAfterCommitAreRefused) {
@@ -190,6 +241,8 @@ TEST_F(BlobStoreTest, MalformedDigestsAreInvalidArguments) {
     auto content = store_->ReadBlob(bad);
     ASSERT_FALSE(content.ok()) << bad;
     EXPECT_EQ(content.status().code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(content.status().message().find("'" + bad + "'"), std::string::npos)
+        << content.status().message();
     EXPECT_EQ(store_->Delete(bad).code(), StatusCode::kInvalidArgument) << bad;
     EXPECT_EQ(store_->BlobSize(bad).status().code(), StatusCode::kInvalidArgument) << bad;
     EXPECT_FALSE(store_->Contains(bad)) << bad;
@@ -238,10 +291,9 @@ TEST_F(BlobStoreTest, ListDigestsReturnsOnlyBlobs) {
   std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
   ASSERT_TRUE(WriteFileAtomically(blob_dir + upper, "x").ok());
 
-  std::vector<std::string> listed = store_->ListDigests();
-  std::sort(listed.begin(), listed.end());
+  // Sorted, so callers and logs see a stable order.
   std::sort(written.begin(), written.end());
-  EXPECT_EQ(listed, written);
+  EXPECT_EQ(store_->ListDigests(), written);
 }
 
 TEST_F(BlobStoreTest, RemoveTempFilesRemovesOnlyBlobLeftovers) {
