@@ -33,7 +33,7 @@ fi
 
 echo "==> boxcar run --rm busybox echo hello from boxcar"
 boxcar run --rm busybox echo hello from boxcar
-echo "==> boxcar run --name demo busybox sh -c 'hostname; cat /etc/os-release 2>/dev/null || uname -sr'"
+echo "==> boxcar run --name demo busybox sh -c 'echo \"hostname: \$(hostname), pid \$\$, kernel \$(uname -r)\"'"
 boxcar rm -f demo >/dev/null 2>&1 || true
 boxcar run --name demo busybox sh -c 'echo "hostname: $(hostname), pid $$, kernel $(uname -r)"'
 echo "==> boxcar ps -a"

@@ -3,9 +3,8 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <linux/openat2.h>
-#include <stdlib.h>
+#include <sched.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -15,7 +14,10 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string_view>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 #include "common/directory_tree.h"
@@ -156,11 +158,10 @@ bool SymlinkEscapes(const std::vector<std::string>& components, const std::strin
 // way. libarchive writes by path; these checks make sure the path means what it says.
 class ParentDirectories {
  public:
-  ParentDirectories(std::string target_dir, UniqueFd root_fd)
-      : target_dir_(std::move(target_dir)), root_fd_(std::move(root_fd)) {}
+  explicit ParentDirectories(UniqueFd root_fd) : root_fd_(std::move(root_fd)) {}
 
   // An fd of the parent directory of `components` (owned by this object, valid until the next
-  // call). Missing parents are created 0755, whatever the umask.
+  // call). Missing parents are created 0755 (the unpacking thread's umask is 0).
   // NOTE: the last parent opened is cached. A later member can only replace children of that
   // directory, never the directory or its ancestors (those members have another parent), so
   // the cache stays valid.
@@ -169,7 +170,7 @@ class ParentDirectories {
     if (parent_fd_ && parent == parent_path_) return parent_fd_.get();
     parent_fd_.reset();
     UniqueFd current(::dup(root_fd_.get()));
-    if (!current) return ErrnoStatus("member '" + member + "': dup '" + target_dir_ + "'");
+    if (!current) return ErrnoStatus("member '" + member + "': dup the layer root");
     for (size_t i = 0; i + 1 < components.size(); ++i) {
       const char* part = components[i].c_str();
       constexpr int kFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
@@ -179,7 +180,6 @@ class ParentDirectories {
           return ErrnoStatus("member '" + member + "': mkdir '" + Join(components, i + 1) + "'");
         }
         fd = ::openat(current.get(), part, kFlags);
-        if (fd >= 0) (void)::fchmod(fd, 0755);
       }
       if (fd < 0) {
         if (errno == ELOOP || errno == ENOTDIR) {
@@ -196,20 +196,16 @@ class ParentDirectories {
   }
 
   int root_fd() const { return root_fd_.get(); }
-  const std::string& target_dir() const { return target_dir_; }
-  std::string AbsolutePath(const std::string& relative) const {
-    return target_dir_ + "/" + relative;
-  }
 
  private:
-  std::string target_dir_;
   UniqueFd root_fd_;
   UniqueFd parent_fd_;
   std::string parent_path_;
 };
 
 // Removes whatever is at `name` in `parent_fd` (file, link, device or directory tree).
-// `path` is the same object by absolute path; its parents were checked to be directories.
+// `path` is the same object relative to the layer root (the current directory); its parents
+// were checked to be directories.
 Status RemoveExisting(int parent_fd, const std::string& name, const std::string& path,
                       const std::string& member) {
   struct stat st;
@@ -242,7 +238,7 @@ Status ApplyWhiteout(ParentDirectories& parents, const std::vector<std::string>&
   std::string hidden_relative = Join(components, components.size() - 1);
   hidden_relative += (hidden_relative.empty() ? "" : "/") + hidden;
   RETURN_IF_ERROR(
-      RemoveExisting(parent_fd, hidden, parents.AbsolutePath(hidden_relative), member));
+      RemoveExisting(parent_fd, hidden, hidden_relative, member));
   if (::mknodat(parent_fd, hidden.c_str(), S_IFCHR | 0000, makedev(0, 0)) != 0) {
     return ErrnoStatus("member '" + member + "': create whiteout '" + hidden_relative + "'");
   }
@@ -278,7 +274,7 @@ void DropOverlayXattrs(archive_entry* entry) {
 }
 
 // Checks a hard link's target (relative, inside the layer, already unpacked, not a directory)
-// and points the entry at it by absolute path.
+// and points the entry at its normalised name.
 Status RedirectHardLink(ParentDirectories& parents, archive_entry* entry,
                         const std::string& member) {
   std::string link_target = archive_entry_hardlink(entry);
@@ -302,7 +298,7 @@ Status RedirectHardLink(ParentDirectories& parents, archive_entry* entry,
     return Refuse(member, "hard link target '" + link_target + "' is not in the layer");
   }
   if (S_ISDIR(st.st_mode)) return Refuse(member, "hard link to a directory '" + link_target + "'");
-  archive_entry_set_hardlink(entry, parents.AbsolutePath(relative).c_str());
+  archive_entry_set_hardlink(entry, relative.c_str());
   // NOTE: pax lets a hard link carry data, which libarchive would write into the shared inode
   // (truncating it first). Like Docker, we ignore it: the link is only a name.
   archive_entry_set_size(entry, 0);
@@ -326,26 +322,15 @@ Status CopyData(archive* reader, archive* disk, const std::string& member) {
   }
 }
 
-}  // namespace
-
-StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::string& target_dir,
-                                    const UnpackLimits& limits) {
-  UniqueFd blob_fd(::open(blob_path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!blob_fd) return ErrnoStatus("open layer '" + blob_path + "'");
-  // libarchive refuses to extract through any symlink in the path (SECURE_SYMLINKS), including
-  // the ones above target_dir (/var/run, a symlinked data disk): hand it the canonical path.
-  char resolved[PATH_MAX];
-  if (::realpath(target_dir.c_str(), resolved) == nullptr) {
-    return ErrnoStatus("resolve '" + target_dir + "'");
-  }
-  UniqueFd root_fd(::open(resolved, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-  if (!root_fd) return ErrnoStatus("open '" + target_dir + "'");
-  ParentDirectories parents(resolved, std::move(root_fd));
+// Runs on a thread of its own whose working directory is the layer root (see UnpackLayer).
+StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& blob_path, int blob_fd,
+                                                 UniqueFd root_fd, const UnpackLimits& limits) {
+  ParentDirectories parents(std::move(root_fd));
 
   ArchiveReader decompressor(archive_read_new());
   archive_read_support_filter_all(decompressor.get());
   archive_read_support_format_raw(decompressor.get());
-  if (archive_read_open_fd(decompressor.get(), blob_fd.get(), kBlockSize) != ARCHIVE_OK) {
+  if (archive_read_open_fd(decompressor.get(), blob_fd, kBlockSize) != ARCHIVE_OK) {
     return InvalidArgument("layer '" + blob_path + "': " + ArchiveError(decompressor.get()));
   }
   archive_entry* raw_entry;
@@ -364,14 +349,15 @@ StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::str
   }
 
   ArchiveWriter disk(archive_write_disk_new());
-  // Our lexical and openat checks come first, libarchive's SECURE_* flags second.
-  // NOABSOLUTEPATHS is out: we hand libarchive absolute paths under target_dir (chdir is
-  // process-wide). FFLAGS is out: an immutable file would make the layer undeletable.
-  // UNLINK: replace an existing name instead of opening it (and writing through a symlink).
+  // Our lexical and openat checks come first, libarchive's SECURE_* flags second; paths are
+  // relative to the working directory, so all three apply. No FFLAGS: an immutable file would
+  // make the layer undeletable. No UNLINK: libarchive creates files with O_EXCL and replaces
+  // whatever is in the way (never writing through a symlink), which saves an unlink per file.
   archive_write_disk_set_options(
       disk.get(), ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME |
-                      ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_ACL | ARCHIVE_EXTRACT_UNLINK |
-                      ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT);
+                      ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_ACL |
+                      ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+                      ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
 
   UnpackedLayer result;
   std::vector<std::string> components;
@@ -411,7 +397,7 @@ StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::str
       continue;  // dropped: see the header
     }
     ASSIGN_OR_RETURN(int parent_fd, parents.Open(components, member));
-    const std::string path = parents.AbsolutePath(Join(components, components.size()));
+    const std::string path = Join(components, components.size());
 
     if (is_hardlink) {
       RETURN_IF_ERROR(RedirectHardLink(parents, entry, member));
@@ -459,6 +445,43 @@ StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::str
   RETURN_IF_ERROR(stream.Drain());
   result.diff_id = stream.FinishDigest();
   return result;
+}
+
+}  // namespace
+
+StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::string& target_dir,
+                                    const UnpackLimits& limits) {
+  UniqueFd blob_fd(::open(blob_path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!blob_fd) return ErrnoStatus("open layer '" + blob_path + "'");
+  UniqueFd root_fd(::open(target_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!root_fd) return ErrnoStatus("open '" + target_dir + "'");
+
+  // NOTE: libarchive sets the umask to 0 and back for every member, and the umask and working
+  // directory belong to the whole process: in the multi-threaded agent, other threads would
+  // create files with umask 0 meanwhile. A thread that unshares CLONE_FS gets its own umask
+  // and working directory, so libarchive gets relative paths (shorter symlink checks,
+  // SECURE_NOABSOLUTEPATHS) and nobody else is affected.
+  std::optional<StatusOr<UnpackedLayer>> outcome;
+  auto unpack = [&] {
+    if (::unshare(CLONE_FS) != 0) {
+      outcome = ErrnoStatus("unshare(CLONE_FS) for unpacking into '" + target_dir + "'");
+      return;
+    }
+    ::umask(0);
+    if (::fchdir(root_fd.get()) != 0) {
+      outcome = ErrnoStatus("chdir '" + target_dir + "'");
+      return;
+    }
+    outcome = UnpackInWorkingDirectory(blob_path, blob_fd.get(), std::move(root_fd), limits);
+  };
+  try {
+    std::thread worker(unpack);
+    worker.join();
+  } catch (const std::system_error& error) {
+    return ResourceExhausted("start a thread to unpack into '" + target_dir +
+                             "': " + error.what());
+  }
+  return std::move(*outcome);
 }
 
 }  // namespace boxcar
