@@ -36,10 +36,12 @@ grpc::Status ContainersApi::Kill(grpc::ServerContext*, const v1::KillContainerRe
   return ToGrpcStatus(containers_->Kill(request->container(), request->signal()));
 }
 
-grpc::Status ContainersApi::Wait(grpc::ServerContext* context, const v1::WaitContainerRequest* request,
+grpc::Status ContainersApi::Wait(grpc::ServerContext* context,
+                                 const v1::WaitContainerRequest* request,
                                  v1::WaitContainerResponse* response) {
-  return Reply(containers_->Wait(request->container(), [context] { return context->IsCancelled(); }),
-               response);
+  return Reply(
+      containers_->Wait(request->container(), [context] { return context->IsCancelled(); }),
+      response);
 }
 
 grpc::Status ContainersApi::Remove(grpc::ServerContext*, const v1::RemoveContainerRequest* request,
@@ -52,11 +54,13 @@ grpc::Status ContainersApi::Remove(grpc::ServerContext*, const v1::RemoveContain
 
 grpc::Status ContainersApi::List(grpc::ServerContext*, const v1::ListContainersRequest* request,
                                  v1::ListContainersResponse* response) {
-  for (auto& container : containers_->List(request->all())) *response->add_containers() = std::move(container);
+  for (auto& container : containers_->List(request->all()))
+    *response->add_containers() = std::move(container);
   return grpc::Status::OK;
 }
 
-grpc::Status ContainersApi::Inspect(grpc::ServerContext*, const v1::InspectContainerRequest* request,
+grpc::Status ContainersApi::Inspect(grpc::ServerContext*,
+                                    const v1::InspectContainerRequest* request,
                                     v1::Container* response) {
   return Reply(containers_->Inspect(request->container()), response);
 }

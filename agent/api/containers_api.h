@@ -10,17 +10,23 @@ class ContainersApi final : public v1::Containers::Service {
  public:
   explicit ContainersApi(ContainerService* containers) : containers_(containers) {}
 
-  grpc::Status Create(grpc::ServerContext*, const v1::CreateContainerRequest*, v1::Container*) override;
-  grpc::Status Start(grpc::ServerContext*, const v1::StartContainerRequest*, v1::Container*) override;
+  grpc::Status Create(grpc::ServerContext*, const v1::CreateContainerRequest*,
+                      v1::Container*) override;
+  grpc::Status Start(grpc::ServerContext*, const v1::StartContainerRequest*,
+                     v1::Container*) override;
   grpc::Status Stop(grpc::ServerContext*, const v1::StopContainerRequest*, v1::Container*) override;
-  grpc::Status Kill(grpc::ServerContext*, const v1::KillContainerRequest*, v1::KillContainerResponse*) override;
-  grpc::Status Wait(grpc::ServerContext*, const v1::WaitContainerRequest*, v1::WaitContainerResponse*) override;
+  grpc::Status Kill(grpc::ServerContext*, const v1::KillContainerRequest*,
+                    v1::KillContainerResponse*) override;
+  grpc::Status Wait(grpc::ServerContext*, const v1::WaitContainerRequest*,
+                    v1::WaitContainerResponse*) override;
   grpc::Status Remove(grpc::ServerContext*, const v1::RemoveContainerRequest*,
                       v1::RemoveContainerResponse*) override;
   grpc::Status List(grpc::ServerContext*, const v1::ListContainersRequest*,
                     v1::ListContainersResponse*) override;
-  grpc::Status Inspect(grpc::ServerContext*, const v1::InspectContainerRequest*, v1::Container*) override;
-  grpc::Status Logs(grpc::ServerContext*, const v1::LogsRequest*, grpc::ServerWriter<v1::LogChunk>*) override;
+  grpc::Status Inspect(grpc::ServerContext*, const v1::InspectContainerRequest*,
+                       v1::Container*) override;
+  grpc::Status Logs(grpc::ServerContext*, const v1::LogsRequest*,
+                    grpc::ServerWriter<v1::LogChunk>*) override;
 
  private:
   ContainerService* containers_;

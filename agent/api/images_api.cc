@@ -6,24 +6,28 @@
 
 namespace boxcar {
 
-grpc::Status ImagesApi::Import(grpc::ServerContext* context, grpc::ServerReader<v1::ImportRequest>* reader,
+grpc::Status ImagesApi::Import(grpc::ServerContext* context,
+                               grpc::ServerReader<v1::ImportRequest>* reader,
                                v1::ImportResponse* response) {
   v1::ImportRequest request;
   if (!reader->Read(&request) || !request.has_header()) {
-    return ToGrpcStatus(InvalidArgument("header: the first message of an import must carry the header"));
+    return ToGrpcStatus(
+        InvalidArgument("header: the first message of an import must carry the header"));
   }
   const std::string reference = request.header().reference();
   auto import = images_->BeginRootfsImport(request.header());
   if (!import.ok()) return ToGrpcStatus(import.status());
   while (reader->Read(&request)) {
-    if (request.has_header()) return ToGrpcStatus(InvalidArgument("header: sent twice in one import"));
+    if (request.has_header())
+      return ToGrpcStatus(InvalidArgument("header: sent twice in one import"));
     const std::string& chunk = request.chunk();
     if (Status written = (*import)->Write(chunk.data(), chunk.size()); !written.ok()) {
       return ToGrpcStatus(written);
     }
   }
   if (context->IsCancelled()) {
-    return ToGrpcStatus(Status(StatusCode::kCancelled, "import cancelled by the client; nothing was stored"));
+    return ToGrpcStatus(
+        Status(StatusCode::kCancelled, "import cancelled by the client; nothing was stored"));
   }
   auto image = (*import)->Finish();
   if (!image.ok()) {
@@ -43,7 +47,8 @@ grpc::Status ImagesApi::List(grpc::ServerContext*, const v1::ListImagesRequest*,
   return grpc::Status::OK;
 }
 
-grpc::Status ImagesApi::Inspect(grpc::ServerContext*, const v1::InspectImageRequest* request, v1::Image* response) {
+grpc::Status ImagesApi::Inspect(grpc::ServerContext*, const v1::InspectImageRequest* request,
+                                v1::Image* response) {
   auto image = images_->Resolve(request->image(), "image");
   if (!image.ok()) return ToGrpcStatus(image.status());
   *response = std::move(*image);

@@ -4,7 +4,8 @@
 
 namespace boxcar {
 
-grpc::Status SystemApi::Info(grpc::ServerContext*, const v1::InfoRequest*, v1::InfoResponse* response) {
+grpc::Status SystemApi::Info(grpc::ServerContext*, const v1::InfoRequest*,
+                             v1::InfoResponse* response) {
   response->set_version(identity_.version);
   response->set_root_dir(identity_.root_dir);
   response->set_socket_path(identity_.socket_path);
@@ -17,7 +18,8 @@ grpc::Status SystemApi::Info(grpc::ServerContext*, const v1::InfoRequest*, v1::I
     Status available = backend->CheckAvailable();
     info->set_available(available.ok());
     info->set_unavailable_reason(available.message());
-    for (const auto& capability : backend->capabilities().Names()) info->add_capabilities(capability);
+    for (const auto& capability : backend->capabilities().Names())
+      info->add_capabilities(capability);
     info->set_is_default(name == containers_->default_backend());
   }
   auto images = images_->List();

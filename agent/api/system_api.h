@@ -16,8 +16,12 @@ struct AgentIdentity {
 
 class SystemApi final : public v1::System::Service {
  public:
-  SystemApi(AgentIdentity identity, ContainerService* containers, ImageStore* images, ContainerCgroups* cgroups)
-      : identity_(std::move(identity)), containers_(containers), images_(images), cgroups_(cgroups) {}
+  SystemApi(AgentIdentity identity, ContainerService* containers, ImageStore* images,
+            ContainerCgroups* cgroups)
+      : identity_(std::move(identity)),
+        containers_(containers),
+        images_(images),
+        cgroups_(cgroups) {}
 
   grpc::Status Info(grpc::ServerContext*, const v1::InfoRequest*, v1::InfoResponse*) override;
 

@@ -16,13 +16,13 @@ namespace boxcar {
 // What a backend can do. The agent refuses (UNIMPLEMENTED, naming the backend) any call whose
 // flag is false instead of guessing.
 struct BackendCapabilities {
-  bool limits = false;        // memory / cpu / pids cgroup limits
-  bool pause = false;         // freezer
-  bool exec = false;          // extra processes inside a running container
-  bool networking = false;    // interfaces plugged into the container's netns
-  bool checkpoint = false;    // CRIU
+  bool limits = false;                  // memory / cpu / pids cgroup limits
+  bool pause = false;                   // freezer
+  bool exec = false;                    // extra processes inside a running container
+  bool networking = false;              // interfaces plugged into the container's netns
+  bool checkpoint = false;              // CRIU
   bool survives_agent_restart = false;  // payloads outlive boxcard
-  bool prewarm = false;       // helpers can be started before their container is known
+  bool prewarm = false;                 // helpers can be started before their container is known
 
   std::vector<std::string> Names() const;
 };
@@ -70,7 +70,8 @@ class Backend {
   }
   // Launch() through a helper from Prewarm(); the payload inherits the helper's cgroups.
   virtual StatusOr<RunningContainer> LaunchPrewarmed(std::unique_ptr<PrewarmedLauncher> launcher,
-                                                     const LaunchSpec& spec, const std::string& state_dir,
+                                                     const LaunchSpec& spec,
+                                                     const std::string& state_dir,
                                                      int* exit_code_hint) {
     return Unimplemented("backend '" + name() + "' cannot prewarm");
   }

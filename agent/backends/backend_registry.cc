@@ -19,7 +19,8 @@ StatusOr<std::unique_ptr<Backend>> BackendRegistry::Create(const std::string& na
   auto it = factories_.find(name);
   if (it == factories_.end()) {
     std::string known;
-    for (const auto& [known_name, factory] : factories_) known += (known.empty() ? "" : ", ") + known_name;
+    for (const auto& [known_name, factory] : factories_)
+      known += (known.empty() ? "" : ", ") + known_name;
     return NotFound("backend: unknown backend '" + name + "' (known: " + known + ")");
   }
   return it->second(config);

@@ -19,7 +19,8 @@ class BackendRegistry {
   void Register(const std::string& name, BackendFactory factory);
   std::vector<std::string> Names() const;
   // kNotFound naming the backend and listing the known ones when `name` is unknown.
-  StatusOr<std::unique_ptr<Backend>> Create(const std::string& name, const BackendConfig& config) const;
+  StatusOr<std::unique_ptr<Backend>> Create(const std::string& name,
+                                            const BackendConfig& config) const;
 
  private:
   std::map<std::string, BackendFactory> factories_;

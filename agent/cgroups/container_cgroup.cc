@@ -1,5 +1,4 @@
 #include "cgroups/container_cgroup.h"
-#include "common/directory_tree.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -17,6 +16,7 @@
 #include <utility>
 
 #include "common/atomic_file.h"
+#include "common/directory_tree.h"
 #include "common/unique_fd.h"
 
 namespace boxcar {
@@ -285,7 +285,8 @@ StatusOr<ContainerCgroup> ContainerCgroup::CreateV1Slot(const CgroupLayout& layo
                                                         const std::string& slot) {
   RETURN_IF_ERROR(ValidateCgroupPath(parent, "cgroup parent"));
   RETURN_IF_ERROR(ValidateCgroupPath(slot, "cgroup slot"));
-  if (layout.mode == CgroupMode::kV2) return FailedPrecondition("cgroup slots exist only on v1 hierarchies");
+  if (layout.mode == CgroupMode::kV2)
+    return FailedPrecondition("cgroup slots exist only on v1 hierarchies");
   ContainerCgroup all = Open(layout, parent, slot);
   ContainerCgroup v1_only(layout.mode, {}, {}, all.v1_directories_, "");
   for (size_t i = 0; i < all.mounts_.size(); ++i) {
@@ -317,7 +318,8 @@ StatusOr<ContainerCgroup> ContainerCgroup::AdoptV1Slot(const CgroupLayout& layou
     if (from.directories_[i] == from.unified_directory_) {
       status = boxcar::MakeDirectories(to.directories_[i], 0755);
     } else if (::rename(from.directories_[i].c_str(), to.directories_[i].c_str()) != 0) {
-      status = ErrnoStatus("rename cgroup '" + from.directories_[i] + "' to '" + to.directories_[i] + "'");
+      status = ErrnoStatus("rename cgroup '" + from.directories_[i] + "' to '" +
+                           to.directories_[i] + "'");
     }
   }
   if (status.ok()) status = to.ApplyLimits(limits, {});

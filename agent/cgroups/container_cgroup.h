@@ -37,11 +37,11 @@ class ContainerCgroup {
   // the critical path; AdoptV1Slot then renames the slot to the container's name (v1 allows
   // rename, cgroup2 does not), creates the cgroup2 directory on hybrid hosts and applies
   // `limits`. Neither exists on pure v2 hosts, where CLONE_INTO_CGROUP needs no migration.
-  static StatusOr<ContainerCgroup> CreateV1Slot(const CgroupLayout& layout, const std::string& parent,
-                                                const std::string& slot);
-  static StatusOr<ContainerCgroup> AdoptV1Slot(const CgroupLayout& layout, const std::string& parent,
-                                               const std::string& slot, const std::string& name,
-                                               const CgroupLimits& limits);
+  static StatusOr<ContainerCgroup> CreateV1Slot(const CgroupLayout& layout,
+                                                const std::string& parent, const std::string& slot);
+  static StatusOr<ContainerCgroup> AdoptV1Slot(const CgroupLayout& layout,
+                                               const std::string& parent, const std::string& slot,
+                                               const std::string& name, const CgroupLimits& limits);
 
   // A handle on an existing cgroup (after an agent restart); creates nothing. An invalid
   // parent or name gives a handle with no directories.

@@ -10,7 +10,8 @@ AgentConnection::AgentConnection(const std::string& socket_path) : socket_path_(
   // A local socket: no DNS, no proxies, no retries.
   arguments.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
   arguments.SetInt(GRPC_ARG_ENABLE_HTTP_PROXY, 0);
-  channel_ = grpc::CreateCustomChannel("unix:" + socket_path, grpc::InsecureChannelCredentials(), arguments);
+  channel_ = grpc::CreateCustomChannel("unix:" + socket_path, grpc::InsecureChannelCredentials(),
+                                       arguments);
   images_ = v1::Images::NewStub(channel_);
   containers_ = v1::Containers::NewStub(channel_);
   system_ = v1::System::NewStub(channel_);
@@ -18,11 +19,12 @@ AgentConnection::AgentConnection(const std::string& socket_path) : socket_path_(
 
 int AgentConnection::Report(const grpc::Status& status) const {
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
-    std::fprintf(stderr,
-                 "boxcar: cannot reach boxcard at %s (%s).\n"
-                 "Is the agent running? Start it with `boxcard` (or deploy/quickstart.sh), or point "
-                 "--socket / BOXCAR_SOCKET at its socket.\n",
-                 socket_path_.c_str(), status.error_message().c_str());
+    std::fprintf(
+        stderr,
+        "boxcar: cannot reach boxcard at %s (%s).\n"
+        "Is the agent running? Start it with `boxcard` (or deploy/quickstart.sh), or point "
+        "--socket / BOXCAR_SOCKET at its socket.\n",
+        socket_path_.c_str(), status.error_message().c_str());
   } else {
     std::fprintf(stderr, "boxcar: %s\n", status.error_message().c_str());
   }

@@ -38,8 +38,10 @@ struct CreateOptions {
 
 void AddCreateOptions(CLI::App* command, CreateOptions& options) {
   command->add_option("--name", options.name, "Container name");
-  command->add_option("-e,--env", options.env, "Environment KEY=value (repeat the flag)")->allow_extra_args(false);
-  command->add_option("-w,--workdir", options.working_dir, "Working directory inside the container");
+  command->add_option("-e,--env", options.env, "Environment KEY=value (repeat the flag)")
+      ->allow_extra_args(false);
+  command->add_option("-w,--workdir", options.working_dir,
+                      "Working directory inside the container");
   command->add_option("-u,--user", options.user, "user, uid, uid:gid or user:group");
   command->add_option("--hostname", options.hostname, "Hostname inside the container");
   command->add_option("-m,--memory", options.memory, "Memory limit (e.g. 64m, 1g)");
@@ -47,7 +49,8 @@ void AddCreateOptions(CLI::App* command, CreateOptions& options) {
   command->add_option("--pids-limit", options.pids_limit, "Maximum number of processes");
   command->add_option("--backend", options.backend, "Backend: chroot, lxc, ... (see boxcar info)");
   command->add_option("--entrypoint", options.entrypoint, "Replace the image's entrypoint");
-  command->add_option("--ulimit", options.ulimits, "rlimit name=soft[:hard], e.g. nofile=1024:2048")->allow_extra_args(false);
+  command->add_option("--ulimit", options.ulimits, "rlimit name=soft[:hard], e.g. nofile=1024:2048")
+      ->allow_extra_args(false);
   // Everything from the image on (IMAGE [COMMAND [ARG...]]) belongs to the payload, options
   // included: parsing stops at the first positional and the rest lands in remaining().
   command->prefix_command();
@@ -61,7 +64,8 @@ bool TakeImageAndCommand(CLI::App* command, CreateOptions& options) {
     options.image_and_command.erase(options.image_and_command.begin());
   }
   if (options.image_and_command.empty()) {
-    std::fprintf(stderr, "boxcar %s: an IMAGE is required (see `boxcar image ls`)\n", command->get_name().c_str());
+    std::fprintf(stderr, "boxcar %s: an IMAGE is required (see `boxcar image ls`)\n",
+                 command->get_name().c_str());
     return false;
   }
   return true;
@@ -69,7 +73,8 @@ bool TakeImageAndCommand(CLI::App* command, CreateOptions& options) {
 
 bool BuildSpec(const CreateOptions& options, v1::ContainerSpec* spec) {
   spec->set_image(options.image_and_command.at(0));
-  for (size_t i = 1; i < options.image_and_command.size(); ++i) spec->add_command(options.image_and_command[i]);
+  for (size_t i = 1; i < options.image_and_command.size(); ++i)
+    spec->add_command(options.image_and_command[i]);
   spec->set_name(options.name);
   for (const auto& entry : options.env) {
     // "-e KEY" passes the caller's value through, as Docker does.
@@ -88,7 +93,8 @@ bool BuildSpec(const CreateOptions& options, v1::ContainerSpec* spec) {
   if (!options.memory.empty()) {
     auto bytes = ParseByteSize(options.memory);
     if (!bytes) {
-      std::fprintf(stderr, "boxcar: --memory '%s' is not a size; use e.g. 64m or 1g\n", options.memory.c_str());
+      std::fprintf(stderr, "boxcar: --memory '%s' is not a size; use e.g. 64m or 1g\n",
+                   options.memory.c_str());
       return false;
     }
     spec->mutable_limits()->set_memory_bytes(*bytes);
@@ -111,7 +117,8 @@ bool BuildSpec(const CreateOptions& options, v1::ContainerSpec* spec) {
     auto colon = values.find(':');
     try {
       rlimit->set_soft(std::stoull(values.substr(0, colon)));
-      rlimit->set_hard(colon == std::string::npos ? rlimit->soft() : std::stoull(values.substr(colon + 1)));
+      rlimit->set_hard(colon == std::string::npos ? rlimit->soft()
+                                                  : std::stoull(values.substr(colon + 1)));
     } catch (...) {
       std::fprintf(stderr, "boxcar: --ulimit '%s' has a non-numeric value\n", ulimit.c_str());
       return false;
@@ -120,7 +127,8 @@ bool BuildSpec(const CreateOptions& options, v1::ContainerSpec* spec) {
   return true;
 }
 
-grpc::Status CreateContainer(AgentConnection& agent, const CreateOptions& options, v1::Container* created) {
+grpc::Status CreateContainer(AgentConnection& agent, const CreateOptions& options,
+                             v1::Container* created) {
   v1::CreateContainerRequest request;
   if (!BuildSpec(options, request.mutable_spec())) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "invalid options");
@@ -161,7 +169,8 @@ grpc::Status StreamLogs(AgentConnection& agent, const std::string& id, bool foll
   return reader->Finish();
 }
 
-grpc::Status WaitContainer(AgentConnection& agent, const std::string& id, v1::WaitContainerResponse* response) {
+grpc::Status WaitContainer(AgentConnection& agent, const std::string& id,
+                           v1::WaitContainerResponse* response) {
   grpc::ClientContext context;
   v1::WaitContainerRequest request;
   request.set_container(id);
@@ -196,7 +205,9 @@ void ForwardSignals(AgentConnection& agent, const std::string& id) {
 
 int Run(AgentConnection& agent, const CreateOptions& options) {
   if (options.remove && options.detach) {
-    std::fprintf(stderr, "boxcar: --rm with -d is not supported yet; remove the container later with boxcar rm\n");
+    std::fprintf(
+        stderr,
+        "boxcar: --rm with -d is not supported yet; remove the container later with boxcar rm\n");
     return kExitAgentError;
   }
   v1::Container container;
@@ -222,7 +233,9 @@ int Run(AgentConnection& agent, const CreateOptions& options) {
   v1::WaitContainerResponse exit;
   status = WaitContainer(agent, id, &exit);
   if (!status.ok()) return agent.Report(status);
-  if (exit.oom_killed()) std::fprintf(stderr, "boxcar: container %s was killed: out of memory\n", container.name().c_str());
+  if (exit.oom_killed())
+    std::fprintf(stderr, "boxcar: container %s was killed: out of memory\n",
+                 container.name().c_str());
   if (options.remove) {
     status = RemoveContainer(agent, id, true);
     if (!status.ok()) agent.Report(status);
@@ -255,17 +268,20 @@ int List(AgentConnection& agent, bool all, bool json, bool quiet) {
     return 0;
   }
   if (quiet) {
-    for (const auto& container : response.containers()) std::printf("%s\n", container.id().substr(0, 12).c_str());
+    for (const auto& container : response.containers())
+      std::printf("%s\n", container.id().substr(0, 12).c_str());
     return 0;
   }
-  std::vector<std::vector<std::string>> rows = {{"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "BACKEND", "NAME"}};
+  std::vector<std::vector<std::string>> rows = {
+      {"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "BACKEND", "NAME"}};
   for (const auto& container : response.containers()) {
     std::string command;
     for (const auto& arg : container.argv()) command += (command.empty() ? "" : " ") + arg;
     if (command.size() > 24) command = command.substr(0, 21) + "...";
-    rows.push_back({container.id().substr(0, 12), container.spec().image(), "\"" + command + "\"",
-                    HumanDuration(NowUnixSeconds() - container.created_unix_ns() / 1000000000) + " ago",
-                    StatusText(container), container.backend(), container.name()});
+    rows.push_back(
+        {container.id().substr(0, 12), container.spec().image(), "\"" + command + "\"",
+         HumanDuration(NowUnixSeconds() - container.created_unix_ns() / 1000000000) + " ago",
+         StatusText(container), container.backend(), container.name()});
   }
   PrintTable(rows);
   return 0;
@@ -284,7 +300,8 @@ int ForEach(AgentConnection& agent, const std::vector<std::string>& names,
 
 }  // namespace
 
-void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> connect, std::function<int()>& action) {
+void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> connect,
+                          std::function<int()>& action) {
   auto create_options = std::make_shared<CreateOptions>();
   CLI::App* create = app.add_subcommand("create", "Create a container from an image");
   AddCreateOptions(create, *create_options);
@@ -294,19 +311,24 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
       AgentConnection& agent = connect();
       v1::Container container;
       grpc::Status status = CreateContainer(agent, *create_options, &container);
-      if (!status.ok()) return status.error_message() == "invalid options" ? 1 : agent.Report(status);
+      if (!status.ok())
+        return status.error_message() == "invalid options" ? 1 : agent.Report(status);
       std::printf("%s\n", container.id().c_str());
       return 0;
     };
   });
 
   auto run_options = std::make_shared<CreateOptions>();
-  CLI::App* run = app.add_subcommand("run", "Create and start a container; exits with its exit code");
+  CLI::App* run =
+      app.add_subcommand("run", "Create and start a container; exits with its exit code");
   AddCreateOptions(run, *run_options);
   run->add_flag("--rm", run_options->remove, "Remove the container when it exits");
   run->add_flag("-d,--detach", run_options->detach, "Print the id and leave it running");
   run->callback([&, connect, run, run_options] {
-    action = [=] { return TakeImageAndCommand(run, *run_options) ? Run(connect(), *run_options) : kExitAgentError; };
+    action = [=] {
+      return TakeImageAndCommand(run, *run_options) ? Run(connect(), *run_options)
+                                                    : kExitAgentError;
+    };
   });
 
   auto start_names = std::make_shared<std::vector<std::string>>();
@@ -326,7 +348,8 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
 
   auto stop_names = std::make_shared<std::vector<std::string>>();
   auto stop_timeout = std::make_shared<int>(10);
-  CLI::App* stop = app.add_subcommand("stop", "Stop containers: stop signal, then SIGKILL after --time");
+  CLI::App* stop =
+      app.add_subcommand("stop", "Stop containers: stop signal, then SIGKILL after --time");
   stop->add_option("container", *stop_names, "Id, id prefix or name")->required();
   stop->add_option("-t,--time", *stop_timeout, "Seconds before SIGKILL")->capture_default_str();
   stop->callback([&, connect, stop_names, stop_timeout] {
@@ -354,7 +377,8 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
     action = [=] {
       int signal = ParseSignal(*kill_signal);
       if (signal == 0) {
-        std::fprintf(stderr, "boxcar: --signal '%s' is not a signal (try TERM, KILL, HUP or a number)\n",
+        std::fprintf(stderr,
+                     "boxcar: --signal '%s' is not a signal (try TERM, KILL, HUP or a number)\n",
                      kill_signal->c_str());
         return 1;
       }
@@ -373,7 +397,8 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
   });
 
   auto wait_name = std::make_shared<std::string>();
-  CLI::App* wait = app.add_subcommand("wait", "Wait for a container to exit; prints and returns its exit code");
+  CLI::App* wait =
+      app.add_subcommand("wait", "Wait for a container to exit; prints and returns its exit code");
   wait->add_option("container", *wait_name, "Id, id prefix or name")->required();
   wait->callback([&, connect, wait_name] {
     action = [=] {
@@ -460,16 +485,20 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
         std::printf("%s\n", MessageToJson(response, true).c_str());
         return 0;
       }
-      std::printf("boxcard %s\n root: %s\n socket: %s\n cgroups: %s (parent %s)\n images: %u\n"
-                  " containers: %u (%u running)\n default backend: %s\nbackends:\n",
-                  response.version().c_str(), response.root_dir().c_str(), response.socket_path().c_str(),
-                  response.cgroup_mode().c_str(), response.cgroup_parent().c_str(), response.images(),
-                  response.containers(), response.containers_running(), response.default_backend().c_str());
+      std::printf(
+          "boxcard %s\n root: %s\n socket: %s\n cgroups: %s (parent %s)\n images: %u\n"
+          " containers: %u (%u running)\n default backend: %s\nbackends:\n",
+          response.version().c_str(), response.root_dir().c_str(), response.socket_path().c_str(),
+          response.cgroup_mode().c_str(), response.cgroup_parent().c_str(), response.images(),
+          response.containers(), response.containers_running(), response.default_backend().c_str());
       for (const auto& backend : response.backends()) {
         std::string capabilities;
-        for (const auto& capability : backend.capabilities()) capabilities += (capabilities.empty() ? "" : ", ") + capability;
-        std::printf(" %s%s: %s; capabilities: %s\n", backend.name().c_str(), backend.is_default() ? " (default)" : "",
-                    backend.available() ? "available" : ("unavailable: " + backend.unavailable_reason()).c_str(),
+        for (const auto& capability : backend.capabilities())
+          capabilities += (capabilities.empty() ? "" : ", ") + capability;
+        std::printf(" %s%s: %s; capabilities: %s\n", backend.name().c_str(),
+                    backend.is_default() ? " (default)" : "",
+                    backend.available() ? "available"
+                                        : ("unavailable: " + backend.unavailable_reason()).c_str(),
                     capabilities.empty() ? "none" : capabilities.c_str());
       }
       return 0;

@@ -35,9 +35,12 @@ std::string HumanDuration(int64_t seconds) {
 
 std::optional<uint64_t> ParseByteSize(const std::string& text) {
   std::string lower;
-  for (char c : text) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : text)
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   size_t digits_end = 0;
-  while (digits_end < lower.size() && (std::isdigit(static_cast<unsigned char>(lower[digits_end])) || lower[digits_end] == '.')) {
+  while (
+      digits_end < lower.size() &&
+      (std::isdigit(static_cast<unsigned char>(lower[digits_end])) || lower[digits_end] == '.')) {
     ++digits_end;
   }
   if (digits_end == 0) return std::nullopt;
@@ -48,13 +51,19 @@ std::optional<uint64_t> ParseByteSize(const std::string& text) {
     return std::nullopt;
   }
   std::string suffix = lower.substr(digits_end);
-  if (suffix.size() > 1 && (suffix.substr(1) == "b" || suffix.substr(1) == "ib")) suffix = suffix.substr(0, 1);
+  if (suffix.size() > 1 && (suffix.substr(1) == "b" || suffix.substr(1) == "ib"))
+    suffix = suffix.substr(0, 1);
   double multiplier = 1;
-  if (suffix.empty() || suffix == "b") multiplier = 1;
-  else if (suffix == "k") multiplier = 1024.0;
-  else if (suffix == "m") multiplier = 1024.0 * 1024;
-  else if (suffix == "g") multiplier = 1024.0 * 1024 * 1024;
-  else return std::nullopt;
+  if (suffix.empty() || suffix == "b")
+    multiplier = 1;
+  else if (suffix == "k")
+    multiplier = 1024.0;
+  else if (suffix == "m")
+    multiplier = 1024.0 * 1024;
+  else if (suffix == "g")
+    multiplier = 1024.0 * 1024 * 1024;
+  else
+    return std::nullopt;
   return static_cast<uint64_t>(std::llround(number * multiplier));
 }
 

@@ -38,8 +38,9 @@ class ImportProgress {
     if (!final && now - last_ < std::chrono::milliseconds(100)) return;
     last_ = now;
     if (total_ > 0) {
-      std::fprintf(stderr, "\rimporting %s  %s / %s (%d%%)   ", label_.c_str(), HumanBytes(sent).c_str(),
-                   HumanBytes(total_).c_str(), static_cast<int>(sent * 100 / total_));
+      std::fprintf(stderr, "\rimporting %s  %s / %s (%d%%)   ", label_.c_str(),
+                   HumanBytes(sent).c_str(), HumanBytes(total_).c_str(),
+                   static_cast<int>(sent * 100 / total_));
     } else {
       std::fprintf(stderr, "\rimporting %s  %s   ", label_.c_str(), HumanBytes(sent).c_str());
     }
@@ -56,11 +57,13 @@ class ImportProgress {
 int Import(AgentConnection& agent, const ImportOptions& options) {
   int fd = options.file == "-" ? 0 : ::open(options.file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    std::fprintf(stderr, "boxcar: cannot open '%s': %s\n", options.file.c_str(), std::strerror(errno));
+    std::fprintf(stderr, "boxcar: cannot open '%s': %s\n", options.file.c_str(),
+                 std::strerror(errno));
     return 1;
   }
   struct stat st {};
-  uint64_t total = (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) ? static_cast<uint64_t>(st.st_size) : 0;
+  uint64_t total =
+      (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) ? static_cast<uint64_t>(st.st_size) : 0;
 
   grpc::ClientContext context;
   v1::ImportResponse response;
@@ -120,7 +123,8 @@ int List(AgentConnection& agent, bool json, bool quiet) {
   for (const auto& image : response.images()) {
     std::string age = HumanDuration(NowUnixSeconds() - image.created_unix_seconds()) + " ago";
     std::string short_id = image.id().substr(7, 12);
-    if (image.references().empty()) rows.push_back({"<none>", short_id, age, HumanBytes(image.size_bytes())});
+    if (image.references().empty())
+      rows.push_back({"<none>", short_id, age, HumanBytes(image.size_bytes())});
     for (const auto& reference : image.references()) {
       rows.push_back({reference, short_id, age, HumanBytes(image.size_bytes())});
     }
@@ -167,45 +171,60 @@ int Remove(AgentConnection& agent, const std::vector<std::string>& images, bool 
 
 }  // namespace
 
-void AddImageCommands(CLI::App& app, std::function<AgentConnection&()> connect, std::function<int()>& action) {
+void AddImageCommands(CLI::App& app, std::function<AgentConnection&()> connect,
+                      std::function<int()>& action) {
   CLI::App* image = app.add_subcommand("image", "Manage images")->require_subcommand(1);
 
   auto import_options = std::make_shared<ImportOptions>();
-  CLI::App* import = image->add_subcommand("import", "Import a rootfs tarball (plain, gzip or zstd) as an image");
+  CLI::App* import =
+      image->add_subcommand("import", "Import a rootfs tarball (plain, gzip or zstd) as an image");
   import->add_option("file", import_options->file, "Tarball, or - for stdin")->required();
-  import->add_option("reference", import_options->reference, "name[:tag] to give the image")->required();
-  import->add_option("--cmd", import_options->cmd, "Default command (repeat for each argument)")->allow_extra_args(false);
-  import->add_option("--entrypoint", import_options->entrypoint, "Entrypoint (repeat for each argument)")->allow_extra_args(false);
-  import->add_option("--env", import_options->env, "Default environment KEY=value")->allow_extra_args(false);
+  import->add_option("reference", import_options->reference, "name[:tag] to give the image")
+      ->required();
+  import->add_option("--cmd", import_options->cmd, "Default command (repeat for each argument)")
+      ->allow_extra_args(false);
+  import
+      ->add_option("--entrypoint", import_options->entrypoint,
+                   "Entrypoint (repeat for each argument)")
+      ->allow_extra_args(false);
+  import->add_option("--env", import_options->env, "Default environment KEY=value")
+      ->allow_extra_args(false);
   import->add_option("--workdir", import_options->working_dir, "Default working directory");
   import->add_option("--user", import_options->user, "Default user");
   import->add_flag("-q,--quiet", import_options->quiet, "No progress output");
-  import->callback([&, connect, import_options] { action = [=] { return Import(connect(), *import_options); }; });
+  import->callback([&, connect, import_options] { action = [=] { return Import(connect(), *import_options);
+};
+}  // namespace boxcar::cli
+);
 
-  auto list_json = std::make_shared<bool>(false);
-  auto list_quiet = std::make_shared<bool>(false);
-  CLI::App* list = image->add_subcommand("ls", "List images");
-  list->alias("list");
-  list->add_flag("--json", *list_json, "Print JSON");
-  list->add_flag("-q,--quiet", *list_quiet, "Print only ids");
-  list->callback([&, connect, list_json, list_quiet] { action = [=] { return List(connect(), *list_json, *list_quiet); }; });
+auto list_json = std::make_shared<bool>(false);
+auto list_quiet = std::make_shared<bool>(false);
+CLI::App* list = image->add_subcommand("ls", "List images");
+list->alias("list");
+list->add_flag("--json", *list_json, "Print JSON");
+list->add_flag("-q,--quiet", *list_quiet, "Print only ids");
+list->callback([&, connect, list_json, list_quiet] {
+  action = [=] { return List(connect(), *list_json, *list_quiet); };
+});
 
-  auto inspect_names = std::make_shared<std::vector<std::string>>();
-  CLI::App* inspect = image->add_subcommand("inspect", "Show images as JSON");
-  inspect->add_option("image", *inspect_names, "Reference, id or id prefix")->required();
-  static bool json_always = true;
-  inspect->add_flag("--json", json_always, "Print JSON (the default and only format)");
-  inspect->callback([&, connect, inspect_names] { action = [=] { return Inspect(connect(), *inspect_names); }; });
+auto inspect_names = std::make_shared<std::vector<std::string>>();
+CLI::App* inspect = image->add_subcommand("inspect", "Show images as JSON");
+inspect->add_option("image", *inspect_names, "Reference, id or id prefix")->required();
+static bool json_always = true;
+inspect->add_flag("--json", json_always, "Print JSON (the default and only format)");
+inspect->callback([&, connect, inspect_names] {
+  action = [=] { return Inspect(connect(), *inspect_names); };
+});
 
-  auto remove_names = std::make_shared<std::vector<std::string>>();
-  auto remove_force = std::make_shared<bool>(false);
-  CLI::App* remove = image->add_subcommand("rm", "Remove images or references");
-  remove->alias("remove");
-  remove->add_option("image", *remove_names, "Reference, id or id prefix")->required();
-  remove->add_flag("-f,--force", *remove_force, "Untag even if containers use the image");
-  remove->callback([&, connect, remove_names, remove_force] {
-    action = [=] { return Remove(connect(), *remove_names, *remove_force); };
-  });
+auto remove_names = std::make_shared<std::vector<std::string>>();
+auto remove_force = std::make_shared<bool>(false);
+CLI::App* remove = image->add_subcommand("rm", "Remove images or references");
+remove->alias("remove");
+remove->add_option("image", *remove_names, "Reference, id or id prefix")->required();
+remove->add_flag("-f,--force", *remove_force, "Untag even if containers use the image");
+remove->callback([&, connect, remove_names, remove_force] {
+  action = [=] { return Remove(connect(), *remove_names, *remove_force); };
+});
 }
 
 }  // namespace boxcar::cli

@@ -1,6 +1,5 @@
 // boxcar: the command-line client of boxcard.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -14,7 +13,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   const char* socket_env = std::getenv("BOXCAR_SOCKET");
   std::string socket_path = socket_env ? socket_env : "/run/boxcar/boxcard.sock";
-  app.add_option("--socket", socket_path, "boxcard socket (env BOXCAR_SOCKET)")->capture_default_str();
+  app.add_option("--socket", socket_path, "boxcard socket (env BOXCAR_SOCKET)")
+      ->capture_default_str();
 
   std::unique_ptr<boxcar::cli::AgentConnection> connection;
   auto connect = [&]() -> boxcar::cli::AgentConnection& {

@@ -10,8 +10,7 @@
 namespace boxcar {
 
 // Replaces `path` with `content` so that a crash leaves either the old or the new file.
-Status WriteFileAtomically(const std::string& path, const std::string& content,
-                           mode_t mode = 0644);
+Status WriteFileAtomically(const std::string& path, const std::string& content, mode_t mode = 0644);
 
 // fsyncs the directory that holds `path`, making a rename or create in it durable.
 Status SyncParentDirectory(const std::string& path);

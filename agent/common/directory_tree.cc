@@ -54,8 +54,8 @@ Status RemoveContents(int dir_fd, dev_t device, const std::string& display_path)
                                     "' is a mount point; unmount it before removing");
         break;
       }
-      UniqueFd child(::openat(dir_fd, name.c_str(),
-                              O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      UniqueFd child(
+          ::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
       if (!child) {
         result = ErrnoStatus("open '" + display_path + "/" + name + "'");
         break;

@@ -11,7 +11,8 @@ StatusOr<uint64_t> ReadProcessStartTicks(pid_t pid) {
   ASSIGN_OR_RETURN(std::string stat, ReadFileToString("/proc/" + std::to_string(pid) + "/stat"));
   // The command name (field 2) may hold spaces and parentheses: parse after the last ')'.
   auto close_paren = stat.rfind(')');
-  if (close_paren == std::string::npos) return DataLoss("malformed /proc/" + std::to_string(pid) + "/stat");
+  if (close_paren == std::string::npos)
+    return DataLoss("malformed /proc/" + std::to_string(pid) + "/stat");
   std::istringstream fields(stat.substr(close_paren + 2));
   std::string field;
   // Fields after the name start at 3 (state); start time is field 22.

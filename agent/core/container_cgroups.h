@@ -30,7 +30,8 @@ class ContainerCgroups {
  public:
   virtual ~ContainerCgroups() = default;
   // Creates the container's cgroups with `limits`.
-  virtual StatusOr<CgroupPlacement> Create(const std::string& container_id, const ContainerLimits& limits) = 0;
+  virtual StatusOr<CgroupPlacement> Create(const std::string& container_id,
+                                           const ContainerLimits& limits) = 0;
   virtual bool OomKilled(const std::string& container_id) = 0;
   // Kills whatever is left inside and removes the cgroups; missing ones are fine.
   virtual Status Destroy(const std::string& container_id) = 0;
@@ -44,7 +45,8 @@ class ContainerCgroups {
   }
   // Turns the slot into the cgroups of `container_id` with `limits`. The slot's helper stays
   // inside, so pids_max is raised by one for it.
-  virtual StatusOr<CgroupPlacement> AdoptSlot(const std::string& slot, const std::string& container_id,
+  virtual StatusOr<CgroupPlacement> AdoptSlot(const std::string& slot,
+                                              const std::string& container_id,
                                               const ContainerLimits& limits) {
     return Unimplemented("cgroup slots are not supported here");
   }

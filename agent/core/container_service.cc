@@ -33,7 +33,9 @@ int64_t NowUnixNs() {
   return static_cast<int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
 }
 
-UniqueFd OpenPidfd(pid_t pid) { return UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0))); }
+UniqueFd OpenPidfd(pid_t pid) {
+  return UniqueFd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+}
 
 // The process `pid` exists and is the one that started at `start_ticks`.
 bool ProcessIsAlive(pid_t pid, uint64_t start_ticks) {
@@ -75,8 +77,8 @@ ContainerService::~ContainerService() {
 
 void ContainerService::StartPrewarming() {
   auto backend = backends_.find(config_.default_backend);
-  if (config_.prewarm_count == 0 || backend == backends_.end() || !backend->second->capabilities().prewarm ||
-      !cgroups_->SupportsSlots()) {
+  if (config_.prewarm_count == 0 || backend == backends_.end() ||
+      !backend->second->capabilities().prewarm || !cgroups_->SupportsSlots()) {
     return;
   }
   prewarm_backend_ = backend->second.get();
@@ -119,7 +121,8 @@ void ContainerService::PrewarmLoop() {
     }
     backoff = std::chrono::milliseconds(0);
     if (!failure.ok()) {
-      spdlog::warn("prewarming {} helpers failed: {}; retrying in 1 s", prewarm_backend_->name(), failure.message());
+      spdlog::warn("prewarming {} helpers failed: {}; retrying in 1 s", prewarm_backend_->name(),
+                   failure.message());
       backoff = std::chrono::seconds(1);
     }
   }
@@ -158,8 +161,10 @@ std::optional<ContainerService::PrewarmedSlot> ContainerService::TakePrewarmed(B
 
 Status ContainerService::Persist(const Entry& entry) {
   std::lock_guard<std::mutex> lock(db_->mutex());
-  ASSIGN_OR_RETURN(auto update, db_->Prepare(
-      "UPDATE containers SET record = ?, shim_pid = ?, shim_start_ticks = ? WHERE id = ?"));
+  ASSIGN_OR_RETURN(
+      auto update,
+      db_->Prepare(
+          "UPDATE containers SET record = ?, shim_pid = ?, shim_start_ticks = ? WHERE id = ?"));
   update.BindBlob(1, entry.record.SerializeAsString())
       .Bind(2, static_cast<int64_t>(entry.shim_pid))
       .Bind(3, static_cast<int64_t>(entry.shim_start_ticks))
@@ -181,7 +186,8 @@ StatusOr<ContainerService::EntryPtr> ContainerService::Lookup(const std::string&
     }
     if (matches.size() == 1) return matches[0];
     if (matches.size() > 1) {
-      return InvalidArgument("container: id prefix '" + container + "' is ambiguous; give more characters");
+      return InvalidArgument("container: id prefix '" + container +
+                             "' is ambiguous; give more characters");
     }
   }
   return NotFound("container: no container '" + container + "'" + kContainerHint);
@@ -202,10 +208,12 @@ RunningContainer ContainerService::RunningOf(const Entry& entry) const {
 }
 
 Status ContainerService::ValidateSpec(const v1::ContainerSpec& spec) {
-  if (spec.image().empty()) return InvalidArgument("spec.image: an image reference or id is required");
+  if (spec.image().empty())
+    return InvalidArgument("spec.image: an image reference or id is required");
   if (!spec.name().empty()) RETURN_IF_ERROR(ValidateContainerName(spec.name(), "spec.name"));
   if (!spec.working_dir().empty() && spec.working_dir()[0] != '/') {
-    return InvalidArgument("spec.working_dir: '" + spec.working_dir() + "' must be an absolute path");
+    return InvalidArgument("spec.working_dir: '" + spec.working_dir() +
+                           "' must be an absolute path");
   }
   for (const auto& entry : spec.env()) {
     if (entry.find('=') == std::string::npos || entry[0] == '=') {
@@ -229,14 +237,16 @@ Status ContainerService::ValidateSpec(const v1::ContainerSpec& spec) {
                            std::to_string(cpus) + " CPUs)");
   }
   if (limits.pids_max() > (1ull << 22)) {
-    return InvalidArgument("spec.limits.pids_max: " + std::to_string(limits.pids_max()) + " is too large");
+    return InvalidArgument("spec.limits.pids_max: " + std::to_string(limits.pids_max()) +
+                           " is too large");
   }
   for (const auto& rlimit : spec.rlimits()) {
     if (RlimitResourceByName(rlimit.name()) < 0) {
       return InvalidArgument("spec.rlimits: unknown rlimit '" + rlimit.name() + "'");
     }
     if (rlimit.soft() > rlimit.hard()) {
-      return InvalidArgument("spec.rlimits: soft limit of '" + rlimit.name() + "' exceeds the hard limit");
+      return InvalidArgument("spec.rlimits: soft limit of '" + rlimit.name() +
+                             "' exceeds the hard limit");
     }
   }
   std::string backend_name = spec.backend().empty() ? config_.default_backend : spec.backend();
@@ -244,14 +254,17 @@ Status ContainerService::ValidateSpec(const v1::ContainerSpec& spec) {
   if (backend == backends_.end()) {
     std::string known;
     for (const auto& [name, unused] : backends_) known += (known.empty() ? "" : ", ") + name;
-    return InvalidArgument("spec.backend: unknown backend '" + backend_name + "' (known: " + known + ")");
+    return InvalidArgument("spec.backend: unknown backend '" + backend_name + "' (known: " + known +
+                           ")");
   }
   if (Status available = backend->second->CheckAvailable(); !available.ok()) {
-    return FailedPrecondition("spec.backend: backend '" + backend_name + "' is unavailable: " + available.message());
+    return FailedPrecondition("spec.backend: backend '" + backend_name +
+                              "' is unavailable: " + available.message());
   }
   bool wants_limits = limits.memory_bytes() || limits.cpu_millis() || limits.pids_max();
   if (wants_limits && !backend->second->capabilities().limits) {
-    return Unimplemented("spec.limits: backend '" + backend_name + "' does not support resource limits");
+    return Unimplemented("spec.limits: backend '" + backend_name +
+                         "' does not support resource limits");
   }
   return OkStatus();
 }
@@ -277,11 +290,13 @@ StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) 
   if (filled.hostname().empty()) filled.set_hostname(ShortId(record.id()));
   if (filled.user().empty()) filled.set_user(image.config().user());
   if (filled.working_dir().empty()) {
-    filled.set_working_dir(image.config().working_dir().empty() ? "/" : image.config().working_dir());
+    filled.set_working_dir(image.config().working_dir().empty() ? "/"
+                                                                : image.config().working_dir());
   }
   auto merged_env = MergeEnv(image.config().env(), spec.env());
   filled.mutable_env()->Assign(merged_env.begin(), merged_env.end());
-  const auto& entrypoint = spec.entrypoint().empty() ? image.config().entrypoint() : spec.entrypoint();
+  const auto& entrypoint =
+      spec.entrypoint().empty() ? image.config().entrypoint() : spec.entrypoint();
   const auto& command = spec.command().empty() ? image.config().cmd() : spec.command();
   record.mutable_argv()->Add(entrypoint.begin(), entrypoint.end());
   record.mutable_argv()->Add(command.begin(), command.end());
@@ -294,8 +309,9 @@ StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) 
     std::lock_guard<std::mutex> lock(entries_mutex_);
     for (const auto& [id, existing] : entries_) {
       if (existing->record.name() == record.name()) {
-        return AlreadyExists("spec.name: the name '" + record.name() + "' is already used by container " +
-                             ShortId(id) + "; remove it (boxcar rm) or choose another name");
+        return AlreadyExists("spec.name: the name '" + record.name() +
+                             "' is already used by container " + ShortId(id) +
+                             "; remove it (boxcar rm) or choose another name");
       }
     }
     // Reserve the name while the snapshot is prepared.
@@ -308,20 +324,22 @@ StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) 
     (void)RemoveTree(StateDir(record.id()));
     return failure;
   };
-  if (Status prepared = snapshotter_->Prepare(record.id()); !prepared.ok()) return unreserve(prepared);
+  if (Status prepared = snapshotter_->Prepare(record.id()); !prepared.ok())
+    return unreserve(prepared);
   if (::mkdir(StateDir(record.id()).c_str(), 0700) != 0) {
     return unreserve(ErrnoStatus("create '" + StateDir(record.id()) + "'"));
   }
   {
     std::lock_guard<std::mutex> lock(db_->mutex());
-    auto insert = db_->Prepare("INSERT INTO containers(id, name, image_id, record) VALUES(?, ?, ?, ?)");
+    auto insert =
+        db_->Prepare("INSERT INTO containers(id, name, image_id, record) VALUES(?, ?, ?, ?)");
     if (!insert.ok()) return unreserve(insert.status());
     insert->Bind(1, record.id()).Bind(2, record.name()).Bind(3, record.image_id());
     insert->BindBlob(4, record.SerializeAsString());
     if (Status inserted = insert->Run(); !inserted.ok()) return unreserve(inserted);
   }
-  spdlog::info("container {} ({}) created from {} on backend {}", ShortId(record.id()), record.name(),
-               ShortId(record.image_id()), record.backend());
+  spdlog::info("container {} ({}) created from {} on backend {}", ShortId(record.id()),
+               record.name(), ShortId(record.image_id()), record.backend());
   return record;
 }
 
@@ -334,15 +352,20 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
     return FailedPrecondition("container: " + record.name() + " is already running");
   }
   Backend* backend = BackendFor(record);
-  if (backend == nullptr) return FailedPrecondition("backend: '" + record.backend() + "' is not configured in this agent");
+  if (backend == nullptr)
+    return FailedPrecondition("backend: '" + record.backend() +
+                              "' is not configured in this agent");
   const std::string& id = record.id();
   const std::string state_dir = StateDir(id);
 
   auto started_at = std::chrono::steady_clock::now();
   auto elapsed_us = [&started_at] {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_at).count();
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                 started_at)
+        .count();
   };
-  ASSIGN_OR_RETURN(std::vector<std::string> layer_dirs, images_->LayerDirectories(record.image_id()));
+  ASSIGN_OR_RETURN(std::vector<std::string> layer_dirs,
+                   images_->LayerDirectories(record.image_id()));
   ASSIGN_OR_RETURN(std::string rootfs_dir, snapshotter_->Mount(id, layer_dirs));
   auto mounted_us = elapsed_us();
 
@@ -371,9 +394,10 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   };
   std::optional<PrewarmedSlot> prewarmed = TakePrewarmed(backend);
   if (backend->capabilities().limits) {
-    ContainerLimits limits{record.spec().limits().memory_bytes(), record.spec().limits().cpu_millis(),
-                           record.spec().limits().pids_max()};
-    auto placement = prewarmed ? cgroups_->AdoptSlot(prewarmed->slot, id, limits) : cgroups_->Create(id, limits);
+    ContainerLimits limits{record.spec().limits().memory_bytes(),
+                           record.spec().limits().cpu_millis(), record.spec().limits().pids_max()};
+    auto placement =
+        prewarmed ? cgroups_->AdoptSlot(prewarmed->slot, id, limits) : cgroups_->Create(id, limits);
     if (!placement.ok()) {
       if (prewarmed) {
         prewarmed->launcher.reset();
@@ -387,7 +411,8 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
 
   auto cgroups_us = elapsed_us();
   int exit_code_hint = 0;
-  auto launched = prewarmed ? backend->LaunchPrewarmed(std::move(prewarmed->launcher), spec, state_dir, &exit_code_hint)
+  auto launched = prewarmed ? backend->LaunchPrewarmed(std::move(prewarmed->launcher), spec,
+                                                       state_dir, &exit_code_hint)
                             : backend->Launch(spec, state_dir, &exit_code_hint);
   if (!launched.ok()) return undo(launched.status());
 
@@ -411,8 +436,9 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   }
   RETURN_IF_ERROR(monitor_.Watch(id, std::move(shim_pidfd)));
   spdlog::info("container {} started, pid {}", ShortId(id), launched->init_pid);
-  spdlog::debug("container {} start: mount {} us, cgroups {} us, launch {} us, total {} us", ShortId(id),
-                mounted_us, cgroups_us - mounted_us, elapsed_us() - cgroups_us, elapsed_us());
+  spdlog::debug("container {} start: mount {} us, cgroups {} us, launch {} us, total {} us",
+                ShortId(id), mounted_us, cgroups_us - mounted_us, elapsed_us() - cgroups_us,
+                elapsed_us());
   return record;
 }
 
@@ -423,11 +449,13 @@ void ContainerService::FinishExit(Entry& entry) {
   if (entry.shim_pid > 0) ::waitpid(entry.shim_pid, nullptr, WNOHANG);
 
   auto exit_json = ReadFileToString(StateDir(id) + "/exit.json");
-  auto exit_record = exit_json.ok() ? ExitRecordFromJson(*exit_json) : StatusOr<ExitRecord>(exit_json.status());
+  auto exit_record =
+      exit_json.ok() ? ExitRecordFromJson(*exit_json) : StatusOr<ExitRecord>(exit_json.status());
   if (exit_record.ok()) {
     record.set_exit_code(exit_record->exit_code);
     record.set_exit_signal(exit_record->exit_signal);
-    record.set_finished_unix_ns(exit_record->finished_unix_ns ? exit_record->finished_unix_ns : NowUnixNs());
+    record.set_finished_unix_ns(exit_record->finished_unix_ns ? exit_record->finished_unix_ns
+                                                              : NowUnixNs());
   } else {
     // The shim died before recording the exit (killed itself): the code is unknown.
     spdlog::warn("container {}: no exit record ({}); reporting exit code 255", ShortId(id),
@@ -444,7 +472,9 @@ void ContainerService::FinishExit(Entry& entry) {
     spdlog::warn("container {}: {}", ShortId(id), unmounted.message());
   }
   spdlog::debug("container {} exit clean-up took {} us", ShortId(id),
-                std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - cleanup_started).count());
+                std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - cleanup_started)
+                    .count());
   record.set_state(v1::CONTAINER_STATE_EXITED);
   record.set_pid(0);
   entry.shim_pid = 0;
@@ -470,17 +500,18 @@ void ContainerService::OnProcessExited(const std::string& id) {
 
 bool ContainerService::WaitUntilNotRunning(Entry& entry, std::unique_lock<std::mutex>& lock,
                                            std::chrono::steady_clock::time_point deadline) {
-  return entry.changed.wait_until(lock, deadline, [&] {
-    return entry.record.state() != v1::CONTAINER_STATE_RUNNING;
-  });
+  return entry.changed.wait_until(
+      lock, deadline, [&] { return entry.record.state() != v1::CONTAINER_STATE_RUNNING; });
 }
 
-StatusOr<v1::Container> ContainerService::Stop(const std::string& container, uint32_t timeout_seconds) {
+StatusOr<v1::Container> ContainerService::Stop(const std::string& container,
+                                               uint32_t timeout_seconds) {
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
   std::unique_lock<std::mutex> lock(entry->mutex);
   if (entry->record.state() != v1::CONTAINER_STATE_RUNNING) return entry->record;
   Backend* backend = BackendFor(entry->record);
-  if (backend == nullptr) return FailedPrecondition("backend: '" + entry->record.backend() + "' is not configured");
+  if (backend == nullptr)
+    return FailedPrecondition("backend: '" + entry->record.backend() + "' is not configured");
   int stop_signal = SIGTERM;
   if (auto image = images_->Resolve(entry->record.image_id(), "image"); image.ok()) {
     if (int parsed = ParseSignal(image->config().stop_signal()); parsed != 0) stop_signal = parsed;
@@ -488,10 +519,11 @@ StatusOr<v1::Container> ContainerService::Stop(const std::string& container, uin
   RETURN_IF_ERROR(backend->Signal(RunningOf(*entry), stop_signal));
   auto now = std::chrono::steady_clock::now();
   if (!WaitUntilNotRunning(*entry, lock, now + std::chrono::seconds(timeout_seconds))) {
-    spdlog::info("container {} ignored signal {} for {} s; killing", ShortId(entry->record.id()), stop_signal,
-                 timeout_seconds);
+    spdlog::info("container {} ignored signal {} for {} s; killing", ShortId(entry->record.id()),
+                 stop_signal, timeout_seconds);
     RETURN_IF_ERROR(backend->Signal(RunningOf(*entry), SIGKILL));
-    if (!WaitUntilNotRunning(*entry, lock, std::chrono::steady_clock::now() + std::chrono::seconds(30))) {
+    if (!WaitUntilNotRunning(*entry, lock,
+                             std::chrono::steady_clock::now() + std::chrono::seconds(30))) {
       return Internal("container " + entry->record.name() + " did not exit 30 s after SIGKILL");
     }
   }
@@ -510,7 +542,8 @@ Status ContainerService::Kill(const std::string& container, int signal) {
     return FailedPrecondition("container: " + entry->record.name() + " is not running");
   }
   Backend* backend = BackendFor(entry->record);
-  if (backend == nullptr) return FailedPrecondition("backend: '" + entry->record.backend() + "' is not configured");
+  if (backend == nullptr)
+    return FailedPrecondition("backend: '" + entry->record.backend() + "' is not configured");
   return backend->Signal(RunningOf(*entry), signal);
 }
 
@@ -542,7 +575,8 @@ StatusOr<std::string> ContainerService::Remove(const std::string& container, boo
     }
     Backend* backend = BackendFor(record);
     if (backend != nullptr) (void)backend->Signal(RunningOf(*entry), SIGKILL);
-    if (!WaitUntilNotRunning(*entry, lock, std::chrono::steady_clock::now() + std::chrono::seconds(30))) {
+    if (!WaitUntilNotRunning(*entry, lock,
+                             std::chrono::steady_clock::now() + std::chrono::seconds(30))) {
       return Internal("container " + record.name() + " did not exit 30 s after SIGKILL");
     }
   }
@@ -575,11 +609,11 @@ std::vector<v1::Container> ContainerService::List(bool all) {
   for (const auto& entry : snapshot) {
     std::lock_guard<std::mutex> lock(entry->mutex);
     if (entry->removed) continue;
-    if (all || entry->record.state() == v1::CONTAINER_STATE_RUNNING) containers.push_back(entry->record);
+    if (all || entry->record.state() == v1::CONTAINER_STATE_RUNNING)
+      containers.push_back(entry->record);
   }
-  std::sort(containers.begin(), containers.end(), [](const auto& a, const auto& b) {
-    return a.created_unix_ns() > b.created_unix_ns();
-  });
+  std::sort(containers.begin(), containers.end(),
+            [](const auto& a, const auto& b) { return a.created_unix_ns() > b.created_unix_ns(); });
   return containers;
 }
 
@@ -631,7 +665,8 @@ Status ContainerService::StreamLogs(const std::string& container, bool follow, c
 
 Status ContainerService::Recover() {
   RETURN_IF_ERROR(MakeDirectories(config_.root_dir + "/containers", 0700));
-  RETURN_IF_ERROR(cgroups_->RemoveStaleSlots().Annotate("remove prewarmed cgroup slots of a previous agent"));
+  RETURN_IF_ERROR(
+      cgroups_->RemoveStaleSlots().Annotate("remove prewarmed cgroup slots of a previous agent"));
   RETURN_IF_ERROR(monitor_.Start());
   struct Row {
     v1::Container record;
@@ -641,12 +676,14 @@ Status ContainerService::Recover() {
   std::vector<Row> rows;
   {
     std::lock_guard<std::mutex> lock(db_->mutex());
-    ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT record, shim_pid, shim_start_ticks FROM containers"));
+    ASSIGN_OR_RETURN(auto select,
+                     db_->Prepare("SELECT record, shim_pid, shim_start_ticks FROM containers"));
     for (;;) {
       ASSIGN_OR_RETURN(bool has_row, select.Step());
       if (!has_row) break;
       Row row;
-      if (!row.record.ParseFromString(select.ColumnBlob(0))) return DataLoss("a container record is corrupt");
+      if (!row.record.ParseFromString(select.ColumnBlob(0)))
+        return DataLoss("a container record is corrupt");
       row.shim_pid = static_cast<pid_t>(select.ColumnInt(1));
       row.shim_start_ticks = static_cast<uint64_t>(select.ColumnInt(2));
       rows.push_back(std::move(row));
@@ -675,7 +712,8 @@ Status ContainerService::Recover() {
       UniqueFd shim_pidfd = OpenPidfd(entry->shim_pid);
       entry->init_pidfd = OpenPidfd(entry->record.pid());
       if (shim_pidfd && monitor_.Watch(id, std::move(shim_pidfd)).ok()) {
-        spdlog::info("container {} still running (pid {}), watching it again", ShortId(id), entry->record.pid());
+        spdlog::info("container {} still running (pid {}), watching it again", ShortId(id),
+                     entry->record.pid());
         continue;
       }
     }
@@ -688,7 +726,8 @@ Status ContainerService::Recover() {
     }
   }
   RETURN_IF_ERROR(MakeDirectories(config_.root_dir + "/containers", 0700));
-  std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir((config_.root_dir + "/containers").c_str()), ::closedir);
+  std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir((config_.root_dir + "/containers").c_str()),
+                                          ::closedir);
   while (dir) {
     struct dirent* dirent_entry = ::readdir(dir.get());
     if (dirent_entry == nullptr) break;

@@ -6,13 +6,13 @@
 
 #include <condition_variable>
 #include <deque>
-#include <optional>
-#include <thread>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "backends/backend.h"
@@ -54,7 +54,8 @@ class ContainerService {
   StatusOr<v1::Container> Start(const std::string& container);
   StatusOr<v1::Container> Stop(const std::string& container, uint32_t timeout_seconds);
   Status Kill(const std::string& container, int signal);
-  StatusOr<v1::WaitContainerResponse> Wait(const std::string& container, const CancelCheck& cancelled);
+  StatusOr<v1::WaitContainerResponse> Wait(const std::string& container,
+                                           const CancelCheck& cancelled);
   StatusOr<std::string> Remove(const std::string& container, bool force);
   std::vector<v1::Container> List(bool all);
   StatusOr<v1::Container> Inspect(const std::string& container);
@@ -83,7 +84,9 @@ class ContainerService {
   StatusOr<EntryPtr> Lookup(const std::string& container);
   Status ValidateSpec(const v1::ContainerSpec& spec);
   Status Persist(const Entry& entry);
-  std::string StateDir(const std::string& id) const { return config_.root_dir + "/containers/" + id; }
+  std::string StateDir(const std::string& id) const {
+    return config_.root_dir + "/containers/" + id;
+  }
   Backend* BackendFor(const v1::Container& record);
   RunningContainer RunningOf(const Entry& entry) const;
   // Moves a container whose payload is gone to EXITED: reads the exit record, collects the

@@ -16,14 +16,16 @@ CgroupPlacement PlacementOf(const ContainerCgroup& cgroup, bool payload_joins_v1
   placement.clone_into_dir = cgroup.unified_directory();
   if (!payload_joins_v1) return placement;
   for (const auto& directory : cgroup.directories()) {
-    if (directory != placement.clone_into_dir) placement.procs_files.push_back(directory + "/cgroup.procs");
+    if (directory != placement.clone_into_dir)
+      placement.procs_files.push_back(directory + "/cgroup.procs");
   }
   return placement;
 }
 
 }  // namespace
 
-StatusOr<std::unique_ptr<HostContainerCgroups>> HostContainerCgroups::Create(const std::string& parent) {
+StatusOr<std::unique_ptr<HostContainerCgroups>> HostContainerCgroups::Create(
+    const std::string& parent) {
   ASSIGN_OR_RETURN(CgroupLayout layout, CgroupLayout::Detect());
   return std::unique_ptr<HostContainerCgroups>(new HostContainerCgroups(std::move(layout), parent));
 }
@@ -49,7 +51,6 @@ Status HostContainerCgroups::Destroy(const std::string& container_id) {
   return cgroup.Remove();
 }
 
-
 Status HostContainerCgroups::CreateSlot(const std::string& slot, pid_t pid) {
   ASSIGN_OR_RETURN(ContainerCgroup cgroup, ContainerCgroup::CreateV1Slot(layout_, parent_, slot));
   Status joined = cgroup.AddProcess(pid);
@@ -57,11 +58,14 @@ Status HostContainerCgroups::CreateSlot(const std::string& slot, pid_t pid) {
   return joined;
 }
 
-StatusOr<CgroupPlacement> HostContainerCgroups::AdoptSlot(const std::string& slot, const std::string& container_id,
+StatusOr<CgroupPlacement> HostContainerCgroups::AdoptSlot(const std::string& slot,
+                                                          const std::string& container_id,
                                                           const ContainerLimits& limits) {
-  CgroupLimits cgroup_limits{limits.memory_bytes, limits.cpu_millis, limits.pids_max ? limits.pids_max + 1 : 0};
-  ASSIGN_OR_RETURN(ContainerCgroup cgroup,
-                   ContainerCgroup::AdoptV1Slot(layout_, parent_, slot, container_id, cgroup_limits));
+  CgroupLimits cgroup_limits{limits.memory_bytes, limits.cpu_millis,
+                             limits.pids_max ? limits.pids_max + 1 : 0};
+  ASSIGN_OR_RETURN(
+      ContainerCgroup cgroup,
+      ContainerCgroup::AdoptV1Slot(layout_, parent_, slot, container_id, cgroup_limits));
   // The payload is born inside the v1 cgroups (its parent is there) and cloned into cgroup2.
   return PlacementOf(cgroup, /*payload_joins_v1=*/false);
 }

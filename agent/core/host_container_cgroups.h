@@ -12,7 +12,8 @@ class HostContainerCgroups : public ContainerCgroups {
  public:
   static StatusOr<std::unique_ptr<HostContainerCgroups>> Create(const std::string& parent);
 
-  StatusOr<CgroupPlacement> Create(const std::string& container_id, const ContainerLimits& limits) override;
+  StatusOr<CgroupPlacement> Create(const std::string& container_id,
+                                   const ContainerLimits& limits) override;
   bool OomKilled(const std::string& container_id) override;
   Status Destroy(const std::string& container_id) override;
   bool SupportsSlots() const override { return layout_.mode != CgroupMode::kV2; }

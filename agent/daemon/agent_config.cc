@@ -1,8 +1,8 @@
 #include "daemon/agent_config.h"
 
-#include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <climits>
 
 namespace boxcar {
@@ -25,16 +25,21 @@ StatusOr<AgentConfig> AgentConfig::FromCommandLine(int argc, char** argv, int* e
   app.set_config("--config", "", "Config file (key = value lines, same names as the flags)");
   app.add_option("--root", config.root_dir, "State directory (images, containers, database)")
       ->capture_default_str();
-  app.add_option("--socket", config.socket_path, "gRPC unix socket to listen on")->capture_default_str();
-  app.add_option("--default-backend", config.default_backend, "Backend for containers that name none")
+  app.add_option("--socket", config.socket_path, "gRPC unix socket to listen on")
+      ->capture_default_str();
+  app.add_option("--default-backend", config.default_backend,
+                 "Backend for containers that name none")
       ->capture_default_str();
   app.add_option("--cgroup-parent", config.cgroup_parent, "Parent cgroup of every container")
       ->capture_default_str();
-  app.add_option("--shim-path", config.shim_path, "boxcar-shim executable (default: next to boxcard)");
-  app.add_option("--log-level", config.log_level, "trace, debug, info, warn, error")->capture_default_str();
-  app.add_option("--prewarm", config.prewarm,
-                 "Helpers of the default backend kept started inside cgroup slots (v1/hybrid hosts), "
-                 "so a start skips the slow cgroup migration; 0 disables")
+  app.add_option("--shim-path", config.shim_path,
+                 "boxcar-shim executable (default: next to boxcard)");
+  app.add_option("--log-level", config.log_level, "trace, debug, info, warn, error")
+      ->capture_default_str();
+  app.add_option(
+         "--prewarm", config.prewarm,
+         "Helpers of the default backend kept started inside cgroup slots (v1/hybrid hosts), "
+         "so a start skips the slow cgroup migration; 0 disables")
       ->capture_default_str();
   app.add_option("--max-layer-bytes", config.max_layer_bytes,
                  "Refuse layers that unpack to more than this many bytes (0: no limit)");
@@ -42,7 +47,8 @@ StatusOr<AgentConfig> AgentConfig::FromCommandLine(int argc, char** argv, int* e
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     *exit_code = error.get_exit_code();
-    std::string text = error.get_exit_code() == 0 ? app.help() : std::string(error.what()) + "\n" + app.help();
+    std::string text =
+        error.get_exit_code() == 0 ? app.help() : std::string(error.what()) + "\n" + app.help();
     return InvalidArgument(text);
   }
   if (config.shim_path.empty()) config.shim_path = DirectoryOfExecutable() + "/boxcar-shim";
@@ -51,10 +57,14 @@ StatusOr<AgentConfig> AgentConfig::FromCommandLine(int argc, char** argv, int* e
 }
 
 Status AgentConfig::Validate() const {
-  if (root_dir.empty() || root_dir[0] != '/') return InvalidArgument("--root must be an absolute path");
-  if (socket_path.empty() || socket_path[0] != '/') return InvalidArgument("--socket must be an absolute path");
-  if (socket_path.size() >= 108) return InvalidArgument("--socket path is longer than a unix socket allows (107)");
-  if (cgroup_parent.empty() || cgroup_parent[0] == '/' || cgroup_parent.find("..") != std::string::npos) {
+  if (root_dir.empty() || root_dir[0] != '/')
+    return InvalidArgument("--root must be an absolute path");
+  if (socket_path.empty() || socket_path[0] != '/')
+    return InvalidArgument("--socket must be an absolute path");
+  if (socket_path.size() >= 108)
+    return InvalidArgument("--socket path is longer than a unix socket allows (107)");
+  if (cgroup_parent.empty() || cgroup_parent[0] == '/' ||
+      cgroup_parent.find("..") != std::string::npos) {
     return InvalidArgument("--cgroup-parent must be a relative path without '..'");
   }
   return OkStatus();

@@ -42,7 +42,8 @@ int RunAgent(const AgentConfig& config) {
   if (Status made = MakeDirectories(socket_dir, 0755); !made.ok()) return Fail(made);
 
   // One agent per root: a second one would corrupt the other's records.
-  UniqueFd lock(::open((config.root_dir + "/boxcard.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  UniqueFd lock(
+      ::open((config.root_dir + "/boxcard.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
   if (!lock || ::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) {
     return Fail(FailedPrecondition("another boxcard already uses --root " + config.root_dir +
                                    "; stop it or choose another --root"));
@@ -82,12 +83,15 @@ int RunAgent(const AgentConfig& config) {
     backends.emplace(name, std::move(*backend));
   }
   if (!backends.count(config.default_backend)) {
-    return Fail(InvalidArgument("--default-backend: unknown backend '" + config.default_backend + "'"));
+    return Fail(
+        InvalidArgument("--default-backend: unknown backend '" + config.default_backend + "'"));
   }
 
-  ContainerService containers({config.root_dir, config.default_backend, config.prewarm}, db->get(), images->get(),
-                              snapshotter->get(), cgroups->get(), std::move(backends));
-  if (Status recovered = containers.Recover(); !recovered.ok()) return Fail(recovered.Annotate("recovery"));
+  ContainerService containers({config.root_dir, config.default_backend, config.prewarm}, db->get(),
+                              images->get(), snapshotter->get(), cgroups->get(),
+                              std::move(backends));
+  if (Status recovered = containers.Recover(); !recovered.ok())
+    return Fail(recovered.Annotate("recovery"));
 
   ImagesApi images_api(images->get());
   ContainersApi containers_api(&containers);

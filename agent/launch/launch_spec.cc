@@ -28,7 +28,8 @@ void WriteStrings(JsonWriter& writer, const char* key, const std::vector<std::st
 Status ReadString(const rapidjson::Value& object, const char* key, std::string* out) {
   auto it = object.FindMember(key);
   if (it == object.MemberEnd()) return OkStatus();
-  if (!it->value.IsString()) return InvalidArgument(std::string("launch spec: ") + key + " is not a string");
+  if (!it->value.IsString())
+    return InvalidArgument(std::string("launch spec: ") + key + " is not a string");
   out->assign(it->value.GetString(), it->value.GetStringLength());
   return OkStatus();
 }
@@ -36,9 +37,11 @@ Status ReadString(const rapidjson::Value& object, const char* key, std::string* 
 Status ReadStrings(const rapidjson::Value& object, const char* key, std::vector<std::string>* out) {
   auto it = object.FindMember(key);
   if (it == object.MemberEnd()) return OkStatus();
-  if (!it->value.IsArray()) return InvalidArgument(std::string("launch spec: ") + key + " is not an array");
+  if (!it->value.IsArray())
+    return InvalidArgument(std::string("launch spec: ") + key + " is not an array");
   for (const auto& item : it->value.GetArray()) {
-    if (!item.IsString()) return InvalidArgument(std::string("launch spec: ") + key + " holds a non-string");
+    if (!item.IsString())
+      return InvalidArgument(std::string("launch spec: ") + key + " holds a non-string");
     out->emplace_back(item.GetString(), item.GetStringLength());
   }
   return OkStatus();
@@ -102,7 +105,8 @@ StatusOr<LaunchSpec> LaunchSpecFromJson(const std::string& json) {
           !item["hard"].IsUint64()) {
         return InvalidArgument("launch spec: malformed rlimit");
       }
-      spec.rlimits.push_back({item["name"].GetString(), item["soft"].GetUint64(), item["hard"].GetUint64()});
+      spec.rlimits.push_back(
+          {item["name"].GetString(), item["soft"].GetUint64(), item["hard"].GetUint64()});
     }
   }
   RETURN_IF_ERROR(ReadString(document, "stdout_path", &spec.stdout_path));
@@ -152,11 +156,11 @@ int RlimitResourceByName(const std::string& name) {
     const char* name;
     int resource;
   } kResources[] = {
-      {"as", RLIMIT_AS},           {"core", RLIMIT_CORE},       {"cpu", RLIMIT_CPU},
-      {"data", RLIMIT_DATA},       {"fsize", RLIMIT_FSIZE},     {"locks", RLIMIT_LOCKS},
+      {"as", RLIMIT_AS},           {"core", RLIMIT_CORE},         {"cpu", RLIMIT_CPU},
+      {"data", RLIMIT_DATA},       {"fsize", RLIMIT_FSIZE},       {"locks", RLIMIT_LOCKS},
       {"memlock", RLIMIT_MEMLOCK}, {"msgqueue", RLIMIT_MSGQUEUE}, {"nice", RLIMIT_NICE},
-      {"nofile", RLIMIT_NOFILE},   {"nproc", RLIMIT_NPROC},     {"rss", RLIMIT_RSS},
-      {"rtprio", RLIMIT_RTPRIO},   {"rttime", RLIMIT_RTTIME},   {"sigpending", RLIMIT_SIGPENDING},
+      {"nofile", RLIMIT_NOFILE},   {"nproc", RLIMIT_NPROC},       {"rss", RLIMIT_RSS},
+      {"rtprio", RLIMIT_RTPRIO},   {"rttime", RLIMIT_RTTIME},     {"sigpending", RLIMIT_SIGPENDING},
       {"stack", RLIMIT_STACK},
   };
   for (const auto& entry : kResources) {

@@ -27,9 +27,9 @@ struct LaunchSpec {
   std::string cgroup_clone_into_dir;  // cgroup2 dir the payload is cloned into (CLONE_INTO_CGROUP)
   std::vector<std::string> cgroup_procs_files;  // the payload joins each before exec
   std::vector<RlimitSetting> rlimits;
-  std::string stdout_path;  // payload stdout, appended
-  std::string stderr_path;  // payload stderr, appended
-  std::string exit_file;    // the shim writes an ExitRecord here when the payload ends
+  std::string stdout_path;    // payload stdout, appended
+  std::string stderr_path;    // payload stderr, appended
+  std::string exit_file;      // the shim writes an ExitRecord here when the payload ends
   std::string shim_log_path;  // the shim's own stderr, appended
 };
 

@@ -34,7 +34,8 @@ StatusOr<PendingShim> ShimLauncher::Spawn(const std::string& shim_log_path) cons
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, shim_log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT, 0640);
+  posix_spawn_file_actions_addopen(&actions, 2, shim_log_path.c_str(),
+                                   O_WRONLY | O_APPEND | O_CREAT, 0640);
   posix_spawn_file_actions_adddup2(&actions, shim_end.get(), 3);
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
@@ -48,7 +49,8 @@ StatusOr<PendingShim> ShimLauncher::Spawn(const std::string& shim_log_path) cons
 
   char* argv[] = {const_cast<char*>("boxcar-shim"), nullptr};
   pid_t shim_pid = 0;
-  int spawn_error = ::posix_spawn(&shim_pid, shim_path_.c_str(), &actions, &attributes, argv, environ);
+  int spawn_error =
+      ::posix_spawn(&shim_pid, shim_path_.c_str(), &actions, &attributes, argv, environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   if (spawn_error != 0) {
@@ -110,7 +112,8 @@ StatusOr<LaunchedProcesses> ShimLauncher::Deliver(PendingShim shim, const Launch
   return Internal("boxcar-shim exited without a reply" + log_hint);
 }
 
-StatusOr<LaunchedProcesses> ShimLauncher::Launch(const LaunchSpec& spec, const std::string& shim_log_path,
+StatusOr<LaunchedProcesses> ShimLauncher::Launch(const LaunchSpec& spec,
+                                                 const std::string& shim_log_path,
                                                  int* exit_code_hint) const {
   *exit_code_hint = 125;
   ASSIGN_OR_RETURN(PendingShim shim, Spawn(shim_log_path));

@@ -40,7 +40,8 @@ class ShimLauncher {
   // spec names the container's own log.
   StatusOr<PendingShim> Spawn(const std::string& shim_log_path) const;
   // Sends `spec` to a spawned shim and waits for the verdict, as Launch().
-  StatusOr<LaunchedProcesses> Deliver(PendingShim shim, const LaunchSpec& spec, int* exit_code_hint) const;
+  StatusOr<LaunchedProcesses> Deliver(PendingShim shim, const LaunchSpec& spec,
+                                      int* exit_code_hint) const;
 
   explicit ShimLauncher(std::string shim_path) : shim_path_(std::move(shim_path)) {}
 

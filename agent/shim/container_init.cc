@@ -47,7 +47,8 @@ const InitFds* g_fds = nullptr;
 void EnsureDirectory(const std::string& path, mode_t mode) {
   struct stat st;
   if (::lstat(path.c_str(), &st) == 0) {
-    if (!S_ISDIR(st.st_mode)) FailWith(kExitSetupFailed, "'" + path + "' in the image is not a directory");
+    if (!S_ISDIR(st.st_mode))
+      FailWith(kExitSetupFailed, "'" + path + "' in the image is not a directory");
     return;
   }
   if (::mkdir(path.c_str(), mode) != 0 && errno != EEXIST) FailErrno("mkdir '" + path + "'");
@@ -86,12 +87,13 @@ void SetUpDev(const std::string& rootfs) {
   EnsureDirectory(dev + "/shm", 01777);
   Mount("shm", dev + "/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
   const std::pair<const char*, const char*> links[] = {{"pts/ptmx", "ptmx"},
-                                                        {"/proc/self/fd", "fd"},
-                                                        {"/proc/self/fd/0", "stdin"},
-                                                        {"/proc/self/fd/1", "stdout"},
-                                                        {"/proc/self/fd/2", "stderr"}};
+                                                       {"/proc/self/fd", "fd"},
+                                                       {"/proc/self/fd/0", "stdin"},
+                                                       {"/proc/self/fd/1", "stdout"},
+                                                       {"/proc/self/fd/2", "stderr"}};
   for (const auto& [target, name] : links) {
-    if (::symlink(target, (dev + "/" + name).c_str()) != 0) FailErrno(std::string("symlink /dev/") + name);
+    if (::symlink(target, (dev + "/" + name).c_str()) != 0)
+      FailErrno(std::string("symlink /dev/") + name);
   }
 }
 
@@ -128,7 +130,9 @@ void ApplyRlimits(const LaunchSpec& spec) {
   for (const auto& setting : spec.rlimits) {
     int resource = RlimitResourceByName(setting.name);
     if (resource < 0) FailWith(kExitSetupFailed, "unknown rlimit '" + setting.name + "'");
-    struct rlimit limit {setting.soft, setting.hard};
+    struct rlimit limit {
+      setting.soft, setting.hard
+    };
     if (::setrlimit(resource, &limit) != 0) FailErrno("setrlimit " + setting.name);
   }
 }
@@ -142,8 +146,10 @@ ResolvedUser SwitchUser(const std::string& user_spec) {
   if (::setgroups(user.supplementary_gids.size(), user.supplementary_gids.data()) != 0) {
     FailErrno("setgroups");
   }
-  if (::setresgid(user.gid, user.gid, user.gid) != 0) FailErrno("setgid " + std::to_string(user.gid));
-  if (::setresuid(user.uid, user.uid, user.uid) != 0) FailErrno("setuid " + std::to_string(user.uid));
+  if (::setresgid(user.gid, user.gid, user.gid) != 0)
+    FailErrno("setgid " + std::to_string(user.gid));
+  if (::setresuid(user.uid, user.uid, user.uid) != 0)
+    FailErrno("setuid " + std::to_string(user.uid));
   return user;
 }
 
@@ -160,7 +166,8 @@ void MakeWorkingDirectory(const std::string& working_dir) {
 bool HasVariable(const std::vector<std::string>& env, const char* name) {
   size_t length = std::strlen(name);
   for (const auto& entry : env) {
-    if (entry.size() > length && entry.compare(0, length, name) == 0 && entry[length] == '=') return true;
+    if (entry.size() > length && entry.compare(0, length, name) == 0 && entry[length] == '=')
+      return true;
   }
   return false;
 }
@@ -195,9 +202,11 @@ void RunContainerInit(const LaunchSpec& spec, const InitFds& fds) {
   ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
 
   std::vector<std::string> env = spec.env;
-  if (!HasVariable(env, "PATH")) env.push_back("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  if (!HasVariable(env, "PATH"))
+    env.push_back("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
   if (!HasVariable(env, "HOME")) env.push_back("HOME=" + user.home);
-  if (!HasVariable(env, "HOSTNAME") && !spec.hostname.empty()) env.push_back("HOSTNAME=" + spec.hostname);
+  if (!HasVariable(env, "HOSTNAME") && !spec.hostname.empty())
+    env.push_back("HOSTNAME=" + spec.hostname);
   std::vector<char*> envp;
   for (auto& entry : env) envp.push_back(entry.data());
   envp.push_back(nullptr);

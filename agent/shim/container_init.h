@@ -8,10 +8,10 @@
 namespace boxcar {
 
 struct InitFds {
-  int stdin_fd;     // /dev/null of the host
-  int stdout_fd;    // payload stdout log
-  int stderr_fd;    // payload stderr log
-  int error_pipe;   // close-on-exec; a failure message is written here before _exit
+  int stdin_fd;       // /dev/null of the host
+  int stdout_fd;      // payload stdout log
+  int stderr_fd;      // payload stderr log
+  int error_pipe;     // close-on-exec; a failure message is written here before _exit
   int oom_score_adj;  // the payload's; the shim protects itself with a lower one
 };
 

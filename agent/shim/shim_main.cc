@@ -3,13 +3,13 @@
 // "ok <shim pid> <payload pid>\n" (or "error <code> <message>\n"), closes fd 3, then waits for
 // the payload and writes its ExitRecord atomically. It outlives boxcard restarts, so
 // containers keep running and keep their exit codes when the agent is killed.
+#include <fcntl.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -90,7 +90,8 @@ int main() {
   }
   const boxcar::LaunchSpec& spec = *spec_or;
   if (!spec.shim_log_path.empty()) {
-    int log_fd = ::open(spec.shim_log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    int log_fd =
+        ::open(spec.shim_log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
     if (log_fd >= 0) {
       ::dup2(log_fd, 2);
       ::close(log_fd);
@@ -137,7 +138,8 @@ int main() {
     ::close(error_pipe[0]);
     ::close(kControlFd);
     for (int sig : {SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGQUIT}) ::signal(sig, SIG_DFL);
-    boxcar::RunContainerInit(spec, {stdin_fd, stdout_fd, stderr_fd, error_pipe[1], payload_oom_score_adj});
+    boxcar::RunContainerInit(
+        spec, {stdin_fd, stdout_fd, stderr_fd, error_pipe[1], payload_oom_score_adj});
   }
   ::close(error_pipe[1]);
   ::close(stdin_fd);

@@ -15,13 +15,15 @@ namespace {
 
 bool IsMountPoint(const std::string& path) {
   struct stat self, parent;
-  if (::lstat(path.c_str(), &self) != 0 || ::lstat((path + "/..").c_str(), &parent) != 0) return false;
+  if (::lstat(path.c_str(), &self) != 0 || ::lstat((path + "/..").c_str(), &parent) != 0)
+    return false;
   return self.st_dev != parent.st_dev;
 }
 
 }  // namespace
 
-StatusOr<std::unique_ptr<OverlaySnapshotter>> OverlaySnapshotter::Create(const std::string& snapshots_dir) {
+StatusOr<std::unique_ptr<OverlaySnapshotter>> OverlaySnapshotter::Create(
+    const std::string& snapshots_dir) {
   RETURN_IF_ERROR(MakeDirectories(snapshots_dir, 0700));
   return std::unique_ptr<OverlaySnapshotter>(new OverlaySnapshotter(snapshots_dir));
 }
@@ -42,11 +44,14 @@ Status OverlaySnapshotter::Prepare(const std::string& key) {
   return OkStatus();
 }
 
-std::string OverlaySnapshotter::RootfsDir(const std::string& key) const { return PartDir(key, "rootfs"); }
+std::string OverlaySnapshotter::RootfsDir(const std::string& key) const {
+  return PartDir(key, "rootfs");
+}
 
 StatusOr<std::string> OverlaySnapshotter::Mount(const std::string& key,
                                                 const std::vector<std::string>& lower_dirs) {
-  if (lower_dirs.empty()) return InvalidArgument("overlay snapshot '" + key + "' needs at least one layer");
+  if (lower_dirs.empty())
+    return InvalidArgument("overlay snapshot '" + key + "' needs at least one layer");
   std::string rootfs = RootfsDir(key);
   if (IsMountPoint(rootfs)) return rootfs;
   // Overlay lists the top layer first; we keep layers lowest first.
@@ -95,7 +100,8 @@ std::vector<std::string> OverlaySnapshotter::ListKeys() const {
     std::string name = entry->d_name;
     // Every part names the key; count each key once, by its upper directory.
     constexpr std::string_view kSuffix = ".upper";
-    if (name.size() > kSuffix.size() && name.compare(name.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0) {
+    if (name.size() > kSuffix.size() &&
+        name.compare(name.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0) {
       keys.push_back(name.substr(0, name.size() - kSuffix.size()));
     }
   }

@@ -26,7 +26,8 @@ class OverlaySnapshotter : public Snapshotter {
   std::vector<std::string> ListKeys() const override;
 
  private:
-  explicit OverlaySnapshotter(std::string snapshots_dir) : snapshots_dir_(std::move(snapshots_dir)) {}
+  explicit OverlaySnapshotter(std::string snapshots_dir)
+      : snapshots_dir_(std::move(snapshots_dir)) {}
   std::string PartDir(const std::string& key, const char* part) const {
     return snapshots_dir_ + "/" + key + "." + part;
   }

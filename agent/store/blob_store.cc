@@ -17,7 +17,7 @@ namespace {
 
 Status CheckDigest(std::string_view digest) {
   if (!IsSha256Digest(digest)) {
-      return InvalidArgument("digest '" + std::string(digest) +
+    return InvalidArgument("digest '" + std::string(digest) +
                            "' is not sha256:<64 lower-case hex>");
   }
   return OkStatus();
@@ -65,8 +65,8 @@ StatusOr<std::string> BlobStore::Writer::Commit(std::string_view expected_digest
   std::string digest = hasher_.FinishDigest();
   if (!expected_digest.empty() && digest != expected_digest) {
     Discard();
-    return InvalidArgument("digest mismatch: expected " + std::string(expected_digest) +
-                           ", got " + digest);
+    return InvalidArgument("digest mismatch: expected " + std::string(expected_digest) + ", got " +
+                           digest);
   }
   if (::fsync(fd_.get()) != 0) {
     Status failed = ErrnoStatus("fsync '" + temp_path_ + "'");
@@ -122,7 +122,8 @@ bool BlobStore::Contains(std::string_view digest) const {
 StatusOr<uint64_t> BlobStore::BlobSize(std::string_view digest) const {
   RETURN_IF_ERROR(CheckDigest(digest));
   struct stat st;
-  if (::stat(BlobPath(digest).c_str(), &st) != 0) return ErrnoStatus("stat blob " + std::string(digest));
+  if (::stat(BlobPath(digest).c_str(), &st) != 0)
+    return ErrnoStatus("stat blob " + std::string(digest));
   return static_cast<uint64_t>(st.st_size);
 }
 
@@ -136,7 +137,8 @@ Status BlobStore::Delete(std::string_view digest) {
 
 std::vector<std::string> BlobStore::ListDigests() const {
   std::vector<std::string> digests;
-  std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir((root_dir_ + "/blobs/sha256").c_str()), ::closedir);
+  std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir((root_dir_ + "/blobs/sha256").c_str()),
+                                          ::closedir);
   if (!dir) return digests;
   while (struct dirent* entry = ::readdir(dir.get())) {
     std::string digest = "sha256:" + std::string(entry->d_name);

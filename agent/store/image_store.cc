@@ -17,7 +17,8 @@ namespace boxcar {
 
 namespace {
 
-constexpr const char* kImageHint = " (see `boxcar image ls`, or import one with `boxcar image import`)";
+constexpr const char* kImageHint =
+    " (see `boxcar image ls`, or import one with `boxcar image import`)";
 
 std::vector<std::string> ListDirectory(const std::string& path) {
   std::vector<std::string> names;
@@ -41,7 +42,8 @@ void WriteStringArray(rapidjson::Writer<rapidjson::StringBuffer>& writer, const 
 
 }  // namespace
 
-std::string BuildOciConfigJson(const v1::ImageConfig& config, const std::vector<std::string>& diff_ids) {
+std::string BuildOciConfigJson(const v1::ImageConfig& config,
+                               const std::vector<std::string>& diff_ids) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   writer.StartObject();
@@ -98,8 +100,9 @@ std::string BuildOciConfigJson(const v1::ImageConfig& config, const std::vector<
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-StatusOr<std::unique_ptr<ImageStore>> ImageStore::Open(const std::string& root_dir, SqliteDatabase* db,
-                                                      BlobStore* blobs, UnpackLimits limits) {
+StatusOr<std::unique_ptr<ImageStore>> ImageStore::Open(const std::string& root_dir,
+                                                       SqliteDatabase* db, BlobStore* blobs,
+                                                       UnpackLimits limits) {
   RETURN_IF_ERROR(MakeDirectories(root_dir + "/layers", 0700));
   RETURN_IF_ERROR(MakeDirectories(root_dir + "/tmp", 0700));
   return std::unique_ptr<ImageStore>(new ImageStore(root_dir, db, blobs, limits));
@@ -111,7 +114,8 @@ std::string ImageStore::LayerDirectory(int64_t number) const {
 
 StatusOr<std::unique_ptr<ImageStore::RootfsImport>> ImageStore::BeginRootfsImport(
     const v1::ImportHeader& header) {
-  ASSIGN_OR_RETURN(ImageReference reference, ParseImageReference(header.reference(), "header.reference"));
+  ASSIGN_OR_RETURN(ImageReference reference,
+                   ParseImageReference(header.reference(), "header.reference"));
   if (!header.expected_digest().empty() && !IsSha256Digest(header.expected_digest())) {
     return InvalidArgument("header.expected_digest: '" + header.expected_digest() +
                            "' is not sha256:<64 lower-case hex>");
@@ -120,12 +124,13 @@ StatusOr<std::unique_ptr<ImageStore::RootfsImport>> ImageStore::BeginRootfsImpor
     return InvalidArgument("header.config.working_dir: must be absolute");
   }
   ASSIGN_OR_RETURN(auto writer, blobs_->NewWriter());
-  return std::unique_ptr<RootfsImport>(
-      new RootfsImport(this, reference, header.expected_digest(), header.config(), std::move(writer)));
+  return std::unique_ptr<RootfsImport>(new RootfsImport(this, reference, header.expected_digest(),
+                                                        header.config(), std::move(writer)));
 }
 
 StatusOr<v1::Image> ImageStore::RootfsImport::Finish() {
-  if (writer_->bytes_written() == 0) return InvalidArgument("chunk: the import stream carried no data");
+  if (writer_->bytes_written() == 0)
+    return InvalidArgument("chunk: the import stream carried no data");
   auto digest = writer_->Commit(expected_digest_);
   if (!digest.ok()) {
     if (digest.status().code() == StatusCode::kInvalidArgument) {
@@ -136,7 +141,8 @@ StatusOr<v1::Image> ImageStore::RootfsImport::Finish() {
   return store_->FinishImport(reference_, *digest, config_);
 }
 
-StatusOr<v1::Image> ImageStore::FinishImport(const ImageReference& reference, const std::string& blob_digest,
+StatusOr<v1::Image> ImageStore::FinishImport(const ImageReference& reference,
+                                             const std::string& blob_digest,
                                              const v1::ImageConfig& config) {
   // Unpack outside the lock: it is the slow part and touches only a private directory.
   std::string unpack_dir = root_dir_ + "/tmp/unpack-XXXXXX";
@@ -148,7 +154,8 @@ StatusOr<v1::Image> ImageStore::FinishImport(const ImageReference& reference, co
     auto used = db_->Prepare("SELECT COUNT(*) FROM layers WHERE blob_digest = ?");
     if (used.ok()) {
       used->Bind(1, blob_digest);
-      if (auto row = used->Step(); row.ok() && *row && used->ColumnInt(0) == 0) (void)blobs_->Delete(blob_digest);
+      if (auto row = used->Step(); row.ok() && *row && used->ColumnInt(0) == 0)
+        (void)blobs_->Delete(blob_digest);
     }
     return failure;
   };
@@ -176,7 +183,8 @@ StatusOr<v1::Image> ImageStore::FinishImport(const ImageReference& reference, co
   bool layer_is_new = false;
   std::string redundant_blob;
   {
-    ASSIGN_OR_RETURN(auto existing, db_->Prepare("SELECT number, blob_digest FROM layers WHERE diff_id = ?"));
+    ASSIGN_OR_RETURN(auto existing,
+                     db_->Prepare("SELECT number, blob_digest FROM layers WHERE diff_id = ?"));
     existing.Bind(1, unpacked->diff_id);
     ASSIGN_OR_RETURN(bool found, existing.Step());
     if (found) {
@@ -190,9 +198,11 @@ StatusOr<v1::Image> ImageStore::FinishImport(const ImageReference& reference, co
         image.set_size_bytes(stored_size);
       }
     } else {
-      ASSIGN_OR_RETURN(auto insert, db_->Prepare(
-          "INSERT INTO layers(diff_id, blob_digest, size_bytes, unpacked_bytes) VALUES(?, ?, ?, ?)"));
-      insert.Bind(1, unpacked->diff_id).Bind(2, blob_digest).Bind(3, static_cast<int64_t>(blob_size));
+      ASSIGN_OR_RETURN(auto insert, db_->Prepare("INSERT INTO layers(diff_id, blob_digest, "
+                                                 "size_bytes, unpacked_bytes) VALUES(?, ?, ?, ?)"));
+      insert.Bind(1, unpacked->diff_id)
+          .Bind(2, blob_digest)
+          .Bind(3, static_cast<int64_t>(blob_size));
       insert.Bind(4, static_cast<int64_t>(unpacked->unpacked_bytes));
       RETURN_IF_ERROR(insert.Run());
       std::string layer_dir = LayerDirectory(db_->LastInsertRowId());
@@ -207,14 +217,19 @@ StatusOr<v1::Image> ImageStore::FinishImport(const ImageReference& reference, co
     }
   }
   {
-    ASSIGN_OR_RETURN(auto insert, db_->Prepare("INSERT OR IGNORE INTO images(id, record) VALUES(?, ?)"));
+    ASSIGN_OR_RETURN(auto insert,
+                     db_->Prepare("INSERT OR IGNORE INTO images(id, record) VALUES(?, ?)"));
     insert.Bind(1, image_id).BindBlob(2, image.SerializeAsString());
     RETURN_IF_ERROR(insert.Run());
-    ASSIGN_OR_RETURN(auto link, db_->Prepare(
-        "INSERT OR IGNORE INTO image_layers(image_id, position, diff_id) VALUES(?, 0, ?)"));
+    ASSIGN_OR_RETURN(
+        auto link,
+        db_->Prepare(
+            "INSERT OR IGNORE INTO image_layers(image_id, position, diff_id) VALUES(?, 0, ?)"));
     link.Bind(1, image_id).Bind(2, unpacked->diff_id);
     RETURN_IF_ERROR(link.Run());
-    ASSIGN_OR_RETURN(auto tag, db_->Prepare("INSERT OR REPLACE INTO image_refs(reference, image_id) VALUES(?, ?)"));
+    ASSIGN_OR_RETURN(
+        auto tag,
+        db_->Prepare("INSERT OR REPLACE INTO image_refs(reference, image_id) VALUES(?, ?)"));
     tag.Bind(1, reference.ToString()).Bind(2, image_id);
     RETURN_IF_ERROR(tag.Run());
   }
@@ -230,8 +245,11 @@ StatusOr<v1::Image> ImageStore::LoadImage(const std::string& id) {
   ASSIGN_OR_RETURN(bool found, select.Step());
   if (!found) return NotFound("image: no image with id '" + id + "'" + kImageHint);
   v1::Image image;
-  if (!image.ParseFromString(select.ColumnBlob(0))) return DataLoss("image record '" + id + "' is corrupt");
-  ASSIGN_OR_RETURN(auto refs, db_->Prepare("SELECT reference FROM image_refs WHERE image_id = ? ORDER BY reference"));
+  if (!image.ParseFromString(select.ColumnBlob(0)))
+    return DataLoss("image record '" + id + "' is corrupt");
+  ASSIGN_OR_RETURN(
+      auto refs,
+      db_->Prepare("SELECT reference FROM image_refs WHERE image_id = ? ORDER BY reference"));
   refs.Bind(1, id);
   for (;;) {
     ASSIGN_OR_RETURN(bool row, refs.Step());
@@ -253,7 +271,8 @@ StatusOr<v1::Image> ImageStore::Resolve(const std::string& image, const std::str
   }
   auto reference = ParseImageReference(image, field);
   if (reference.ok()) {
-    ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT image_id FROM image_refs WHERE reference = ?"));
+    ASSIGN_OR_RETURN(auto select,
+                     db_->Prepare("SELECT image_id FROM image_refs WHERE reference = ?"));
     select.Bind(1, reference->ToString());
     ASSIGN_OR_RETURN(bool found, select.Step());
     if (found) return LoadImage(select.ColumnText(0));
@@ -270,7 +289,8 @@ StatusOr<v1::Image> ImageStore::Resolve(const std::string& image, const std::str
     }
     if (matches.size() == 1) return LoadImage(matches[0]);
     if (matches.size() > 1) {
-      return InvalidArgument(field + ": image id prefix '" + prefix + "' is ambiguous; give more characters");
+      return InvalidArgument(field + ": image id prefix '" + prefix +
+                             "' is ambiguous; give more characters");
     }
   }
   if (!reference.ok() && !IsHexPrefix(prefix)) return reference.status();
@@ -302,7 +322,8 @@ StatusOr<v1::RemoveImageResponse> ImageStore::Remove(const std::string& image_te
   ASSIGN_OR_RETURN(bool counted, users.Step());
   int64_t container_count = counted ? users.ColumnInt(0) : 0;
   if (container_count > 0 && !force) {
-    return FailedPrecondition("image: '" + image_text + "' is used by " + std::to_string(container_count) +
+    return FailedPrecondition("image: '" + image_text + "' is used by " +
+                              std::to_string(container_count) +
                               " container(s); remove them first (boxcar rm) or untag with --force");
   }
 
@@ -312,7 +333,8 @@ StatusOr<v1::RemoveImageResponse> ImageStore::Remove(const std::string& image_te
   for (const auto& existing : image.references()) {
     if (!reference.ok() || existing == reference->ToString()) untag.push_back(existing);
   }
-  if (reference.ok() && untag.empty()) untag.assign(image.references().begin(), image.references().end());
+  if (reference.ok() && untag.empty())
+    untag.assign(image.references().begin(), image.references().end());
 
   v1::RemoveImageResponse response;
   SqliteTransaction transaction(*db_);
@@ -323,7 +345,8 @@ StatusOr<v1::RemoveImageResponse> ImageStore::Remove(const std::string& image_te
     RETURN_IF_ERROR(remove.Run());
     response.add_untagged(tag);
   }
-  bool delete_image = container_count == 0 && untag.size() == static_cast<size_t>(image.references_size());
+  bool delete_image =
+      container_count == 0 && untag.size() == static_cast<size_t>(image.references_size());
   if (delete_image) {
     ASSIGN_OR_RETURN(auto remove, db_->Prepare("DELETE FROM images WHERE id = ?"));
     remove.Bind(1, image.id());
@@ -346,8 +369,9 @@ Status ImageStore::DeleteUnusedLayers() {
   };
   std::vector<Unused> unused;
   {
-    ASSIGN_OR_RETURN(auto select, db_->Prepare(
-        "SELECT number, blob_digest FROM layers WHERE diff_id NOT IN (SELECT diff_id FROM image_layers)"));
+    ASSIGN_OR_RETURN(auto select,
+                     db_->Prepare("SELECT number, blob_digest FROM layers WHERE diff_id NOT IN "
+                                  "(SELECT diff_id FROM image_layers)"));
     for (;;) {
       ASSIGN_OR_RETURN(bool row, select.Step());
       if (!row) break;
@@ -367,9 +391,10 @@ Status ImageStore::DeleteUnusedLayers() {
 
 StatusOr<std::vector<std::string>> ImageStore::LayerDirectories(const std::string& image_id) {
   std::lock_guard<std::mutex> lock(db_->mutex());
-  ASSIGN_OR_RETURN(auto select, db_->Prepare(
-      "SELECT l.number FROM image_layers il JOIN layers l ON il.diff_id = l.diff_id "
-      "WHERE il.image_id = ? ORDER BY il.position"));
+  ASSIGN_OR_RETURN(
+      auto select,
+      db_->Prepare("SELECT l.number FROM image_layers il JOIN layers l ON il.diff_id = l.diff_id "
+                   "WHERE il.image_id = ? ORDER BY il.position"));
   select.Bind(1, image_id);
   std::vector<std::string> dirs;
   for (;;) {

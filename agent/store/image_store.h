@@ -33,8 +33,11 @@ class ImageStore {
     friend class ImageStore;
     RootfsImport(ImageStore* store, ImageReference reference, std::string expected_digest,
                  v1::ImageConfig config, std::unique_ptr<BlobStore::Writer> writer)
-        : store_(store), reference_(std::move(reference)), expected_digest_(std::move(expected_digest)),
-          config_(std::move(config)), writer_(std::move(writer)) {}
+        : store_(store),
+          reference_(std::move(reference)),
+          expected_digest_(std::move(expected_digest)),
+          config_(std::move(config)),
+          writer_(std::move(writer)) {}
     ImageStore* store_;
     ImageReference reference_;
     std::string expected_digest_;
@@ -76,6 +79,7 @@ class ImageStore {
 
 // The OCI image config JSON for a single-layer rootfs image (no timestamp: importing the
 // same tarball with the same config yields the same image id).
-std::string BuildOciConfigJson(const v1::ImageConfig& config, const std::vector<std::string>& diff_ids);
+std::string BuildOciConfigJson(const v1::ImageConfig& config,
+                               const std::vector<std::string>& diff_ids);
 
 }  // namespace boxcar

@@ -237,8 +237,7 @@ Status ApplyWhiteout(ParentDirectories& parents, const std::vector<std::string>&
   }
   std::string hidden_relative = Join(components, components.size() - 1);
   hidden_relative += (hidden_relative.empty() ? "" : "/") + hidden;
-  RETURN_IF_ERROR(
-      RemoveExisting(parent_fd, hidden, hidden_relative, member));
+  RETURN_IF_ERROR(RemoveExisting(parent_fd, hidden, hidden_relative, member));
   if (::mknodat(parent_fd, hidden.c_str(), S_IFCHR | 0000, makedev(0, 0)) != 0) {
     return ErrnoStatus("member '" + member + "': create whiteout '" + hidden_relative + "'");
   }
@@ -407,7 +406,8 @@ StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& blob_path, i
         return Refuse(member, "symlink target '" + std::string(target) + "' escapes the layer");
       }
     } else if (type == AE_IFREG) {
-      result.unpacked_bytes += static_cast<uint64_t>(std::max<la_int64_t>(0, archive_entry_size(entry)));
+      result.unpacked_bytes +=
+          static_cast<uint64_t>(std::max<la_int64_t>(0, archive_entry_size(entry)));
       if (limits.max_unpacked_bytes && result.unpacked_bytes > limits.max_unpacked_bytes) {
         return ResourceExhausted("layer unpacks to more than the " +
                                  std::to_string(limits.max_unpacked_bytes) +
@@ -478,8 +478,7 @@ StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::str
     std::thread worker(unpack);
     worker.join();
   } catch (const std::system_error& error) {
-    return ResourceExhausted("start a thread to unpack into '" + target_dir +
-                             "': " + error.what());
+    return ResourceExhausted("start a thread to unpack into '" + target_dir + "': " + error.what());
   }
   return std::move(*outcome);
 }

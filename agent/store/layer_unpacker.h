@@ -1,14 +1,29 @@
 // Unpacks one image layer (a tar stream: plain, gzip, zstd or xz) into a directory with
 // libarchive, refusing hostile members and turning OCI whiteouts into overlayfs ones.
 //
+// Names: a leading "./" is stripped; "/", "." and "./" (the layer root) are skipped; missing
+// parent directories are created 0755. Later members replace earlier ones of the same name,
+// including a directory tree (tar semantics).
+//
 // Refused (kInvalidArgument naming the member): ".." components; absolute names other than
 // "/"; members whose parent directory is a symlink; relative symlinks that climb above the
 // layer root (absolute targets are fine: they resolve inside the container at run time);
-// hard links with absolute or ".." targets or targets not yet in the layer; whiteouts of "."
-// or "..". Dropped silently: block and character devices (including overlay's own 0/0
-// whiteout devices, which are not the OCI format), FIFOs and sockets; "trusted.overlay.*"
-// xattrs, which would let a layer steer overlayfs; file flags (immutable, append-only), which
-// would make the layer impossible to delete.
+// hard links with absolute or ".." targets, targets not yet in the layer, or directories;
+// whiteouts of "." or "..".
+//
+// Whiteouts: "dir/.wh.NAME" becomes a 0:0 character device at dir/NAME (replacing what is
+// there); "dir/.wh..wh..opq" sets trusted.overlay.opaque="y" on dir. Both may come before
+// their directory. Other ".wh..wh." names (aufs bookkeeping) are skipped.
+//
+// Dropped silently: block and character devices (including 0:0 ones, overlay's own whiteout
+// format, which a layer must express as ".wh." names), FIFOs and sockets; the data of a hard
+// link (pax allows it; Docker ignores it too); "trusted.overlay.*" xattrs, which would let a
+// layer steer overlayfs; file flags (immutable, append-only), which would make the layer
+// impossible to delete. Kept: numeric owners, modes including setuid, mtimes, xattrs, ACLs,
+// hard links and symlinks.
+//
+// The work runs on a short-lived thread with its own working directory and umask
+// (unshare(CLONE_FS)), so it is safe to call from a multi-threaded process.
 #pragma once
 
 #include <cstdint>
@@ -23,12 +38,14 @@ struct UnpackLimits {
 };
 
 struct UnpackedLayer {
-  std::string diff_id;  // sha256 of the uncompressed tar stream
-  uint64_t unpacked_bytes = 0;
-  uint64_t entry_count = 0;
+  std::string diff_id;          // "sha256:<hex>" of the uncompressed tar stream
+  uint64_t unpacked_bytes = 0;  // sum of the regular files' sizes
+  uint64_t entry_count = 0;     // members read, including skipped and dropped ones
 };
 
-// `target_dir` exists and is empty; on error the caller removes it.
+// `target_dir` exists and is empty; on error (the message names the member and the reason)
+// the caller removes it. A missing blob is kNotFound, a corrupt or truncated one
+// kInvalidArgument, exceeding the limit kResourceExhausted.
 StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::string& target_dir,
                                     const UnpackLimits& limits);
 

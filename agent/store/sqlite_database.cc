@@ -3,12 +3,14 @@
 namespace boxcar {
 
 SqliteStatement& SqliteStatement::Bind(int index, const std::string& text) {
-  sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()),
+                    SQLITE_TRANSIENT);
   return *this;
 }
 
 SqliteStatement& SqliteStatement::BindBlob(int index, const std::string& bytes) {
-  sqlite3_bind_blob(statement_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_blob(statement_, index, bytes.data(), static_cast<int>(bytes.size()),
+                    SQLITE_TRANSIENT);
   return *this;
 }
 
@@ -21,7 +23,8 @@ StatusOr<bool> SqliteStatement::Step() {
   int rc = sqlite3_step(statement_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  if (rc == SQLITE_CONSTRAINT) return AlreadyExists(std::string("database constraint: ") + sqlite3_errmsg(db_));
+  if (rc == SQLITE_CONSTRAINT)
+    return AlreadyExists(std::string("database constraint: ") + sqlite3_errmsg(db_));
   return Internal(std::string("database: ") + sqlite3_errmsg(db_));
 }
 
@@ -34,29 +37,37 @@ Status SqliteStatement::Run() {
 
 std::string SqliteStatement::ColumnText(int index) const {
   const unsigned char* text = sqlite3_column_text(statement_, index);
-  return text ? std::string(reinterpret_cast<const char*>(text), sqlite3_column_bytes(statement_, index)) : "";
+  return text ? std::string(reinterpret_cast<const char*>(text),
+                            sqlite3_column_bytes(statement_, index))
+              : "";
 }
 
 std::string SqliteStatement::ColumnBlob(int index) const {
   const void* blob = sqlite3_column_blob(statement_, index);
-  return blob ? std::string(static_cast<const char*>(blob), sqlite3_column_bytes(statement_, index)) : "";
+  return blob ? std::string(static_cast<const char*>(blob), sqlite3_column_bytes(statement_, index))
+              : "";
 }
 
-int64_t SqliteStatement::ColumnInt(int index) const { return sqlite3_column_int64(statement_, index); }
+int64_t SqliteStatement::ColumnInt(int index) const {
+  return sqlite3_column_int64(statement_, index);
+}
 
 StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& path,
-                                                                const std::string& schema_sql) {
+                                                               const std::string& schema_sql) {
   sqlite3* handle = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &handle,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &handle,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   std::unique_ptr<SqliteDatabase> db(new SqliteDatabase(handle));
   if (rc != SQLITE_OK) {
-    return Internal("open database '" + path + "': " + (handle ? sqlite3_errmsg(handle) : "out of memory"));
+    return Internal("open database '" + path +
+                    "': " + (handle ? sqlite3_errmsg(handle) : "out of memory"));
   }
   sqlite3_busy_timeout(handle, 5000);
   // WAL + synchronous=NORMAL: a committed transaction survives kill -9 of the agent.
-  RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
-                      .Annotate("configure database '" + path + "'"));
+  RETURN_IF_ERROR(
+      db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+          .Annotate("configure database '" + path + "'"));
   RETURN_IF_ERROR(db->Exec(schema_sql).Annotate("apply schema to '" + path + "'"));
   return db;
 }
@@ -65,7 +76,8 @@ SqliteDatabase::~SqliteDatabase() { sqlite3_close_v2(db_); }
 
 StatusOr<SqliteStatement> SqliteDatabase::Prepare(const std::string& sql) {
   sqlite3_stmt* statement = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &statement, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &statement, nullptr) !=
+      SQLITE_OK) {
     return Internal("database: prepare '" + sql + "': " + sqlite3_errmsg(db_));
   }
   return SqliteStatement(db_, statement);

@@ -42,7 +42,7 @@ class SqliteDatabase {
  public:
   // Opens (creating) the database at `path` and applies `schema_sql` (idempotent DDL).
   static StatusOr<std::unique_ptr<SqliteDatabase>> Open(const std::string& path,
-                                                         const std::string& schema_sql);
+                                                        const std::string& schema_sql);
   ~SqliteDatabase();
 
   std::mutex& mutex() { return mutex_; }

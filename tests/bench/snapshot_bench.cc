@@ -36,7 +36,8 @@ std::string MakeLayer(const std::string& root, int files, size_t file_bytes) {
   (void)boxcar::MakeDirectories(layer + "/data");
   std::string content(file_bytes, 'x');
   for (int i = 0; i < files; ++i) {
-    int fd = ::open((layer + "/data/f" + std::to_string(i)).c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int fd =
+        ::open((layer + "/data/f" + std::to_string(i)).c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd >= 0) {
       (void)!::write(fd, content.data(), content.size());
       ::close(fd);

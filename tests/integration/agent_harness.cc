@@ -8,16 +8,16 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/mount.h>
-#include <sys/stat.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <cstring>
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -59,12 +59,15 @@ std::vector<std::string> ListDir(const std::string& path) {
   return names;
 }
 
-pid_t Spawn(const std::vector<std::string>& args, const std::string& out_path, const std::string& err_path) {
+pid_t Spawn(const std::vector<std::string>& args, const std::string& out_path,
+            const std::string& err_path) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                   0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                   0644);
   std::vector<char*> argv;
   for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
@@ -83,7 +86,8 @@ AgentHarness::AgentHarness() {
   work_dir_ = ::mkdtemp(dir_template);
   root_dir_ = work_dir_ + "/root";
   socket_path_ = work_dir_ + "/boxcard.sock";
-  cgroup_parent_ = "boxcar-it-" + std::to_string(::getpid()) + "-" + std::to_string(g_agent_counter++);
+  cgroup_parent_ =
+      "boxcar-it-" + std::to_string(::getpid()) + "-" + std::to_string(g_agent_counter++);
 }
 
 AgentHarness::~AgentHarness() {
@@ -117,10 +121,13 @@ AgentHarness::~AgentHarness() {
   (void)RemoveTree(work_dir_);
 }
 
-void AgentHarness::Start() {
-  agent_pid_ = Spawn({BOXCARD_PATH, "--root", root_dir_, "--socket", socket_path_, "--cgroup-parent",
-                      cgroup_parent_, "--shim-path", BOXCAR_SHIM_PATH, "--log-level", "debug"},
-                     work_dir_ + "/agent.log", work_dir_ + "/agent.log");
+void AgentHarness::Start(const std::vector<std::string>& extra_args) {
+  std::vector<std::string> args = {BOXCARD_PATH,   "--root",      root_dir_,
+                                   "--socket",     socket_path_,  "--cgroup-parent",
+                                   cgroup_parent_, "--shim-path", BOXCAR_SHIM_PATH,
+                                   "--log-level",  "debug"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  agent_pid_ = Spawn(args, work_dir_ + "/agent.log", work_dir_ + "/agent.log");
   ASSERT_GT(agent_pid_, 0) << "spawn " << BOXCARD_PATH;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   for (;;) {
@@ -159,7 +166,8 @@ void AgentHarness::Connect() {
   arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 20);
   arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 20);
   arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 100);
-  channel_ = grpc::CreateCustomChannel("unix:" + socket_path_, grpc::InsecureChannelCredentials(), arguments);
+  channel_ = grpc::CreateCustomChannel("unix:" + socket_path_, grpc::InsecureChannelCredentials(),
+                                       arguments);
   images_ = v1::Images::NewStub(channel_);
   containers_ = v1::Containers::NewStub(channel_);
   system_ = v1::System::NewStub(channel_);
@@ -178,7 +186,8 @@ void AgentHarness::Stop(bool kill9) {
   agent_pid_ = 0;
 }
 
-grpc::Status AgentHarness::ImportTarball(const std::string& tarball_path, const std::string& reference,
+grpc::Status AgentHarness::ImportTarball(const std::string& tarball_path,
+                                         const std::string& reference,
                                          v1::ImportResponse* response) {
   v1::ImportResponse ignored;
   grpc::ClientContext context;
@@ -275,7 +284,8 @@ std::string AgentHarness::LeftoverShims() const {
     if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
     char exe[4096];
     ssize_t n = ::readlink(("/proc/" + pid + "/exe").c_str(), exe, sizeof exe - 1);
-    if (n > 0 && std::string(exe, static_cast<size_t>(n)) == BOXCAR_SHIM_PATH) leftovers += "shim pid " + pid + "\n";
+    if (n > 0 && std::string(exe, static_cast<size_t>(n)) == BOXCAR_SHIM_PATH)
+      leftovers += "shim pid " + pid + "\n";
   }
   ::closedir(proc);
   return leftovers;

@@ -33,8 +33,8 @@ class AgentHarness {
   AgentHarness();
   ~AgentHarness();
 
-  // Starts boxcard and waits until it answers.
-  void Start();
+  // Starts boxcard and waits until it answers; `extra_args` go after the harness's flags.
+  void Start(const std::vector<std::string>& extra_args = {});
   // Stops it with SIGTERM (or SIGKILL); containers keep running either way.
   void Stop(bool kill9 = false);
 

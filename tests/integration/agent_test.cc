@@ -30,7 +30,8 @@ class AgentTest : public ::testing::Test {
     EXPECT_EQ(agent_.LeftoverCgroups(), "");
     agent_.Stop();
     EXPECT_EQ(agent_.LeftoverShims(), "");
-    EXPECT_EQ(agent_.LeftoverCgroups(), "") << "a stopped agent leaves no cgroup, not even its parent";
+    EXPECT_EQ(agent_.LeftoverCgroups(), "")
+        << "a stopped agent leaves no cgroup, not even its parent";
   }
 
   // `boxcar run --rm busybox ARGS...` (plus flags before the image).
@@ -100,7 +101,8 @@ TEST_F(AgentTest, EnvWorkingDirAndUserReachThePayload) {
 }
 
 TEST_F(AgentTest, PayloadIsPidOneWithItsOwnHostname) {
-  CommandResult result = Run({"--hostname", "boxy"}, {"sh", "-c", "echo $$; hostname; ps -o pid= | wc -l"});
+  CommandResult result =
+      Run({"--hostname", "boxy"}, {"sh", "-c", "echo $$; hostname; ps -o pid= | wc -l"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   std::istringstream lines(result.out);
   std::string pid, hostname;
@@ -123,7 +125,8 @@ TEST_F(AgentTest, NoHostMountIsVisibleInside) {
     std::string field;
     for (int i = 0; i < 5; ++i) fields >> field;
     ++mounts;
-    bool expected = field == "/" || field == "/proc" || field == "/sys" || field == "/dev" || field.rfind("/dev/", 0) == 0;
+    bool expected = field == "/" || field == "/proc" || field == "/sys" || field == "/dev" ||
+                    field.rfind("/dev/", 0) == 0;
     EXPECT_TRUE(expected) << "unexpected mount point inside: " << line;
   }
   EXPECT_GE(mounts, 4);
@@ -134,7 +137,9 @@ TEST_F(AgentTest, NoHostMountIsVisibleInside) {
 }
 
 TEST_F(AgentTest, LoopbackIsTheOnlyInterface) {
-  CommandResult result = Run({}, {"sh", "-c", "ls /sys/class/net | tr '\\n' ' '; ping -c1 -W1 127.0.0.1 >/dev/null && echo ping-ok"});
+  CommandResult result = Run(
+      {}, {"sh", "-c",
+           "ls /sys/class/net | tr '\\n' ' '; ping -c1 -W1 127.0.0.1 >/dev/null && echo ping-ok"});
   EXPECT_EQ(result.out, "lo ping-ok\n") << result.err;
 }
 
@@ -152,7 +157,8 @@ TEST_F(AgentTest, MemoryLimitOomKillsThePayload) {
 }
 
 TEST_F(AgentTest, PidsLimitIsEnforced) {
-  CommandResult result = Run({"--pids-limit", "5"}, {"sh", "-c", "for i in 1 2 3 4 5 6 7 8; do sleep 1 & done; wait"});
+  CommandResult result =
+      Run({"--pids-limit", "5"}, {"sh", "-c", "for i in 1 2 3 4 5 6 7 8; do sleep 1 & done; wait"});
   EXPECT_NE(result.err.find("can't fork"), std::string::npos) << result.err;
   CommandResult unlimited = Run({}, {"sh", "-c", "for i in 1 2 3 4 5 6 7 8; do true & done; wait"});
   EXPECT_EQ(unlimited.err, "");
@@ -178,7 +184,8 @@ TEST_F(AgentTest, StopSendsTermThenKill) {
   EXPECT_EQ(killed.exit_code(), 137);
   EXPECT_EQ(killed.exit_signal(), SIGKILL);
 
-  std::string polite = RunDetached({}, {"sh", "-c", "trap 'exit 42' TERM; while true; do sleep 0.05; done"});
+  std::string polite =
+      RunDetached({}, {"sh", "-c", "trap 'exit 42' TERM; while true; do sleep 0.05; done"});
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   CommandResult kill = agent_.Cli({"kill", "-s", "TERM", polite});
   EXPECT_EQ(kill.exit_code, 0) << kill.err;
@@ -191,7 +198,9 @@ TEST_F(AgentTest, StopSendsTermThenKill) {
 }
 
 TEST_F(AgentTest, LogsCaptureAndFollow) {
-  std::string id = RunDetached({"--name", "talker"}, {"sh", "-c", "echo one; sleep 0.3; echo two >&2; sleep 0.2; echo three"});
+  std::string id =
+      RunDetached({"--name", "talker"},
+                  {"sh", "-c", "echo one; sleep 0.3; echo two >&2; sleep 0.2; echo three"});
   CommandResult follow = agent_.Cli({"logs", "-f", "talker"});
   EXPECT_EQ(follow.out, "one\nthree\n");
   EXPECT_EQ(follow.err, "two\n");
@@ -213,7 +222,8 @@ TEST_F(AgentTest, RemoveRefusesRunningContainersUnlessForced) {
 }
 
 TEST_F(AgentTest, ExitedContainerCanBeStartedAgain) {
-  CommandResult created = agent_.Cli({"create", "--name", "again", "busybox", "sh", "-c", "echo run >> /count; wc -l < /count"});
+  CommandResult created = agent_.Cli(
+      {"create", "--name", "again", "busybox", "sh", "-c", "echo run >> /count; wc -l < /count"});
   ASSERT_EQ(created.exit_code, 0) << created.err;
   for (int i = 0; i < 2; ++i) {
     ASSERT_EQ(agent_.Cli({"start", "again"}).exit_code, 0);
@@ -242,6 +252,29 @@ TEST_F(AgentTest, ContainersSurviveKillNineOfTheAgent) {
   EXPECT_EQ(wait.exit_code, 5) << wait.err;
 }
 
+TEST_F(AgentTest, RlimitsReachThePayload) {
+  CommandResult result = Run({"--ulimit", "nofile=100:200"}, {"sh", "-c", "ulimit -n; ulimit -Hn"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, "100\n200\n");
+  CommandResult unknown = Run({"--ulimit", "bogus=1"}, {"true"});
+  EXPECT_EQ(unknown.exit_code, 125);
+  EXPECT_NE(unknown.err.find("spec.rlimits"), std::string::npos) << unknown.err;
+}
+
+TEST(AgentConfigTest, ConfigFileSettingsApply) {
+  AgentHarness agent;
+  std::string config = agent.work_dir() + "/boxcard.conf";
+  std::ofstream(config) << "# a boxcard config file\nmax-layer-bytes = 100000\nprewarm = 0\n";
+  agent.Start({"--config", config});
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
+  v1::ImportResponse response;
+  grpc::Status status = agent.ImportTarball(BOXCAR_BUSYBOX_TAR, "busybox:latest", &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+  EXPECT_NE(status.error_message().find("100000"), std::string::npos) << status.error_message();
+  agent.Stop();
+  EXPECT_EQ(agent.LeftoverCgroups(), "");
+}
+
 TEST_F(AgentTest, CommandNotFoundExits127) {
   CommandResult result = Run({}, {"/no/such/binary"});
   EXPECT_EQ(result.exit_code, 127);
@@ -262,23 +295,56 @@ TEST_F(AgentTest, BadRequestsNameTheFieldAndChangeNothing) {
     std::string field;
   } cases[] = {
       {"duplicate name", [](auto&) {}, grpc::StatusCode::ALREADY_EXISTS, "spec.name"},
-      {"invalid name", [](auto& s) { s.set_name("-bad/name"); }, grpc::StatusCode::INVALID_ARGUMENT, "spec.name"},
-      {"unknown image", [](auto& s) { s.set_name("x1"); s.set_image("nosuch:image"); }, grpc::StatusCode::NOT_FOUND, "spec.image"},
-      {"tiny memory", [](auto& s) { s.set_name("x2"); s.mutable_limits()->set_memory_bytes(1000); }, grpc::StatusCode::INVALID_ARGUMENT, "spec.limits.memory_bytes"},
-      {"huge cpu", [](auto& s) { s.set_name("x3"); s.mutable_limits()->set_cpu_millis(1000000); }, grpc::StatusCode::INVALID_ARGUMENT, "spec.limits.cpu_millis"},
-      {"relative workdir", [](auto& s) { s.set_name("x4"); s.set_working_dir("rel"); }, grpc::StatusCode::INVALID_ARGUMENT, "spec.working_dir"},
-      {"bad env", [](auto& s) { s.set_name("x5"); s.add_env("NOEQUALS"); }, grpc::StatusCode::INVALID_ARGUMENT, "spec.env"},
-      {"unknown backend", [](auto& s) { s.set_name("x6"); s.set_backend("nosuch"); }, grpc::StatusCode::INVALID_ARGUMENT, "spec.backend"},
+      {"invalid name", [](auto& s) { s.set_name("-bad/name"); }, grpc::StatusCode::INVALID_ARGUMENT,
+       "spec.name"},
+      {"unknown image",
+       [](auto& s) {
+         s.set_name("x1");
+         s.set_image("nosuch:image");
+       },
+       grpc::StatusCode::NOT_FOUND, "spec.image"},
+      {"tiny memory",
+       [](auto& s) {
+         s.set_name("x2");
+         s.mutable_limits()->set_memory_bytes(1000);
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "spec.limits.memory_bytes"},
+      {"huge cpu",
+       [](auto& s) {
+         s.set_name("x3");
+         s.mutable_limits()->set_cpu_millis(1000000);
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "spec.limits.cpu_millis"},
+      {"relative workdir",
+       [](auto& s) {
+         s.set_name("x4");
+         s.set_working_dir("rel");
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "spec.working_dir"},
+      {"bad env",
+       [](auto& s) {
+         s.set_name("x5");
+         s.add_env("NOEQUALS");
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "spec.env"},
+      {"unknown backend",
+       [](auto& s) {
+         s.set_name("x6");
+         s.set_backend("nosuch");
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "spec.backend"},
   };
   for (const auto& c : cases) {
     v1::ContainerSpec bad = spec;
     c.change(bad);
     grpc::Status status = Create(bad);
     EXPECT_EQ(status.error_code(), c.code) << c.what << ": " << status.error_message();
-    EXPECT_NE(status.error_message().find(c.field), std::string::npos) << c.what << ": " << status.error_message();
+    EXPECT_NE(status.error_message().find(c.field), std::string::npos)
+        << c.what << ": " << status.error_message();
   }
   CommandResult list = agent_.Cli({"ps", "-a", "-q"});
-  EXPECT_EQ(list.out, Inspect("taken").id().substr(0, 12) + "\n") << "only the first container exists";
+  EXPECT_EQ(list.out, Inspect("taken").id().substr(0, 12) + "\n")
+      << "only the first container exists";
 
   grpc::ClientContext context;
   v1::StartContainerRequest start;
@@ -295,7 +361,8 @@ TEST_F(AgentTest, HostileTarballsAreRefusedAndLeaveNothing) {
     for (const char* dir : {"/layers", "/tmp", "/blobs/sha256"}) {
       std::string path = agent_.root_dir() + dir;
       DIR* handle = ::opendir(path.c_str());
-      while (dirent* entry = handle ? ::readdir(handle) : nullptr) listing += std::string(dir) + "/" + entry->d_name + ";";
+      while (dirent* entry = handle ? ::readdir(handle) : nullptr)
+        listing += std::string(dir) + "/" + entry->d_name + ";";
       if (handle) ::closedir(handle);
     }
     return listing;
@@ -309,15 +376,19 @@ TEST_F(AgentTest, HostileTarballsAreRefusedAndLeaveNothing) {
       {"dotdot", {{TarMember::kFile, "ok", "x"}, {TarMember::kFile, "../evil", "x"}}, "../evil"},
       {"absolute", {{TarMember::kFile, "/etc/evil", "x"}}, "/etc/evil"},
       {"escaping symlink", {{TarMember::kSymlink, "bin/up", "../../../.."}}, "bin/up"},
-      {"symlink parent", {{TarMember::kSymlink, "link", "/tmp"}, {TarMember::kFile, "link/pwned", "x"}}, "link/pwned"},
+      {"symlink parent",
+       {{TarMember::kSymlink, "link", "/tmp"}, {TarMember::kFile, "link/pwned", "x"}},
+       "link/pwned"},
       {"hardlink escape", {{TarMember::kHardlink, "hl", "../../etc/passwd"}}, "hl"},
   };
   for (const auto& c : cases) {
     std::string path = agent_.work_dir() + "/" + c.name + ".tar";
     WriteTarball(path, c.members);
     grpc::Status status = agent_.ImportTarball(path, "hostile:latest");
-    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.name << ": " << status.error_message();
-    EXPECT_NE(status.error_message().find(c.member_in_error), std::string::npos) << c.name << ": " << status.error_message();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << c.name << ": " << status.error_message();
+    EXPECT_NE(status.error_message().find(c.member_in_error), std::string::npos)
+        << c.name << ": " << status.error_message();
   }
   EXPECT_NE(::access("/tmp/pwned", F_OK), 0);
   EXPECT_EQ(snapshot_store(), before) << "a refused import must leave no blob, layer or temp file";
@@ -325,8 +396,11 @@ TEST_F(AgentTest, HostileTarballsAreRefusedAndLeaveNothing) {
   EXPECT_EQ(images.out, image_id_ + "\n");
 
   std::string devices = agent_.work_dir() + "/devices.tar";
-  WriteTarball(devices, {{TarMember::kDirectory, "dev", ""}, {TarMember::kBlockDevice, "dev/sda", ""}, {TarMember::kFile, "bin/sh", "x"}});
-  EXPECT_TRUE(agent_.ImportTarball(devices, "devices:latest").ok()) << "device nodes are dropped, not fatal";
+  WriteTarball(devices, {{TarMember::kDirectory, "dev", ""},
+                         {TarMember::kBlockDevice, "dev/sda", ""},
+                         {TarMember::kFile, "bin/sh", "x"}});
+  EXPECT_TRUE(agent_.ImportTarball(devices, "devices:latest").ok())
+      << "device nodes are dropped, not fatal";
   EXPECT_EQ(agent_.Cli({"image", "rm", "devices"}).exit_code, 0);
 }
 

@@ -37,7 +37,8 @@ class MockBackend : public Backend {
   const std::string& name() const override { return name_; }
   MOCK_METHOD(BackendCapabilities, capabilities, (), (const, override));
   MOCK_METHOD(Status, CheckAvailable, (), (const, override));
-  MOCK_METHOD(StatusOr<RunningContainer>, Launch, (const LaunchSpec&, const std::string&, int*), (override));
+  MOCK_METHOD(StatusOr<RunningContainer>, Launch, (const LaunchSpec&, const std::string&, int*),
+              (override));
   MOCK_METHOD(Status, Signal, (const RunningContainer&, int), (override));
 
   BackendCapabilities capabilities_;
@@ -48,13 +49,15 @@ class MockSnapshotter : public Snapshotter {
  public:
   MockSnapshotter() {
     ON_CALL(*this, Prepare(_)).WillByDefault(Return(OkStatus()));
-    ON_CALL(*this, Mount(_, _)).WillByDefault(Return(StatusOr<std::string>(std::string("/rootfs"))));
+    ON_CALL(*this, Mount(_, _))
+        .WillByDefault(Return(StatusOr<std::string>(std::string("/rootfs"))));
     ON_CALL(*this, Unmount(_)).WillByDefault(Return(OkStatus()));
     ON_CALL(*this, Remove(_)).WillByDefault(Return(OkStatus()));
   }
   const std::string& name() const override { return name_; }
   MOCK_METHOD(Status, Prepare, (const std::string&), (override));
-  MOCK_METHOD(StatusOr<std::string>, Mount, (const std::string&, const std::vector<std::string>&), (override));
+  MOCK_METHOD(StatusOr<std::string>, Mount, (const std::string&, const std::vector<std::string>&),
+              (override));
   MOCK_METHOD(std::string, RootfsDir, (const std::string&), (const, override));
   MOCK_METHOD(bool, IsMounted, (const std::string&), (const, override));
   MOCK_METHOD(Status, Unmount, (const std::string&), (override));
@@ -66,10 +69,12 @@ class MockSnapshotter : public Snapshotter {
 class MockCgroups : public ContainerCgroups {
  public:
   MockCgroups() {
-    ON_CALL(*this, Create(_, _)).WillByDefault(Return(StatusOr<CgroupPlacement>(CgroupPlacement{"", {"/cg/procs"}})));
+    ON_CALL(*this, Create(_, _))
+        .WillByDefault(Return(StatusOr<CgroupPlacement>(CgroupPlacement{"", {"/cg/procs"}})));
     ON_CALL(*this, Destroy(_)).WillByDefault(Return(OkStatus()));
   }
-  MOCK_METHOD(StatusOr<CgroupPlacement>, Create, (const std::string&, const ContainerLimits&), (override));
+  MOCK_METHOD(StatusOr<CgroupPlacement>, Create, (const std::string&, const ContainerLimits&),
+              (override));
   MOCK_METHOD(bool, OomKilled, (const std::string&), (override));
   MOCK_METHOD(Status, Destroy, (const std::string&), (override));
   std::string ModeName() const override { return "mock"; }
@@ -114,9 +119,12 @@ class ContainerServiceTest : public ::testing::Test {
     backend_ = backend.get();
     ContainerService::BackendMap backends;
     backends.emplace("mock", std::move(backend));
-    ON_CALL(snapshotter_, RootfsDir(_)).WillByDefault(Invoke([](const std::string& key) { return "/snap/" + key; }));
-    service_ = std::make_unique<ContainerService>(ContainerServiceConfig{root_, "mock"}, db_.get(), images_.get(),
-                                                  &snapshotter_, &cgroups_, std::move(backends));
+    ON_CALL(snapshotter_, RootfsDir(_)).WillByDefault(Invoke([](const std::string& key) {
+      return "/snap/" + key;
+    }));
+    service_ = std::make_unique<ContainerService>(ContainerServiceConfig{root_, "mock"}, db_.get(),
+                                                  images_.get(), &snapshotter_, &cgroups_,
+                                                  std::move(backends));
     ASSERT_TRUE(service_->Recover().ok());
   }
 
@@ -159,15 +167,16 @@ class ContainerServiceTest : public ::testing::Test {
 
   // Makes the next Launch start a sleeper that "exits" with `exit_code` as recorded by a shim.
   void ExpectLaunchThatExits(int exit_code, const char* seconds = "0.05") {
-    EXPECT_CALL(*backend_, Launch(_, _, _)).WillOnce(Invoke([=](const LaunchSpec& spec, const std::string&, int*) {
-      ExitRecord record;
-      record.exit_code = exit_code;
-      EXPECT_TRUE(WriteFileAtomically(spec.exit_file, ExitRecordToJson(record)).ok());
-      RunningContainer running;
-      running.container_id = spec.container_id;
-      running.shim_pid = running.init_pid = SpawnSleeper(seconds);
-      return StatusOr<RunningContainer>(running);
-    }));
+    EXPECT_CALL(*backend_, Launch(_, _, _))
+        .WillOnce(Invoke([=](const LaunchSpec& spec, const std::string&, int*) {
+          ExitRecord record;
+          record.exit_code = exit_code;
+          EXPECT_TRUE(WriteFileAtomically(spec.exit_file, ExitRecordToJson(record)).ok());
+          RunningContainer running;
+          running.container_id = spec.container_id;
+          running.shim_pid = running.init_pid = SpawnSleeper(seconds);
+          return StatusOr<RunningContainer>(running);
+        }));
   }
 
   std::string root_;
@@ -222,21 +231,23 @@ TEST_F(ContainerServiceTest, StartMountsCreatesCgroupsAndLaunches) {
   auto created = service_->Create(spec);
   ASSERT_TRUE(created.ok());
   EXPECT_CALL(snapshotter_, Mount(created->id(), ElementsAre(HasSubstr("/layers/"))));
-  EXPECT_CALL(cgroups_, Create(created->id(), _)).WillOnce(Invoke([](const std::string&, const ContainerLimits& limits) {
-    EXPECT_EQ(limits.memory_bytes, 32u << 20);
-    EXPECT_EQ(limits.pids_max, 10u);
-    return StatusOr<CgroupPlacement>(CgroupPlacement{"/cg/unified", {"/cg/a/cgroup.procs"}});
-  }));
-  EXPECT_CALL(*backend_, Launch(_, _, _)).WillOnce(Invoke([&](const LaunchSpec& launch, const std::string& state_dir, int*) {
-    EXPECT_THAT(launch.argv, ElementsAre("/bin/sh", "echo", "hi"));
-    EXPECT_EQ(launch.rootfs_dir, "/rootfs");
-    EXPECT_THAT(launch.cgroup_procs_files, ElementsAre("/cg/a/cgroup.procs"));
-    EXPECT_EQ(launch.cgroup_clone_into_dir, "/cg/unified");
-    EXPECT_EQ(state_dir, root_ + "/containers/" + created->id());
-    RunningContainer running;
-    running.shim_pid = running.init_pid = SpawnSleeper("30");
-    return StatusOr<RunningContainer>(running);
-  }));
+  EXPECT_CALL(cgroups_, Create(created->id(), _))
+      .WillOnce(Invoke([](const std::string&, const ContainerLimits& limits) {
+        EXPECT_EQ(limits.memory_bytes, 32u << 20);
+        EXPECT_EQ(limits.pids_max, 10u);
+        return StatusOr<CgroupPlacement>(CgroupPlacement{"/cg/unified", {"/cg/a/cgroup.procs"}});
+      }));
+  EXPECT_CALL(*backend_, Launch(_, _, _))
+      .WillOnce(Invoke([&](const LaunchSpec& launch, const std::string& state_dir, int*) {
+        EXPECT_THAT(launch.argv, ElementsAre("/bin/sh", "echo", "hi"));
+        EXPECT_EQ(launch.rootfs_dir, "/rootfs");
+        EXPECT_THAT(launch.cgroup_procs_files, ElementsAre("/cg/a/cgroup.procs"));
+        EXPECT_EQ(launch.cgroup_clone_into_dir, "/cg/unified");
+        EXPECT_EQ(state_dir, root_ + "/containers/" + created->id());
+        RunningContainer running;
+        running.shim_pid = running.init_pid = SpawnSleeper("30");
+        return StatusOr<RunningContainer>(running);
+      }));
   auto started = service_->Start("job");
   ASSERT_TRUE(started.ok()) << started.status().message();
   EXPECT_EQ(started->state(), v1::CONTAINER_STATE_RUNNING);
@@ -251,7 +262,9 @@ TEST_F(ContainerServiceTest, StartMountsCreatesCgroupsAndLaunches) {
 TEST_F(ContainerServiceTest, FailedLaunchUndoesMountAndCgroups) {
   auto created = service_->Create(Spec("broken"));
   ASSERT_TRUE(created.ok());
-  EXPECT_CALL(*backend_, Launch(_, _, _)).WillOnce(Return(StatusOr<RunningContainer>(InvalidArgument("command: exec 'x': No such file"))));
+  EXPECT_CALL(*backend_, Launch(_, _, _))
+      .WillOnce(
+          Return(StatusOr<RunningContainer>(InvalidArgument("command: exec 'x': No such file"))));
   EXPECT_CALL(cgroups_, Destroy(created->id())).Times(1);
   EXPECT_CALL(snapshotter_, Unmount(created->id())).Times(1);
   auto started = service_->Start("broken");
@@ -281,19 +294,21 @@ TEST_F(ContainerServiceTest, RemoveRefusesRunningUnlessForced) {
   auto created = service_->Create(Spec("busy"));
   ASSERT_TRUE(created.ok());
   pid_t sleeper = 0;
-  EXPECT_CALL(*backend_, Launch(_, _, _)).WillOnce(Invoke([&](const LaunchSpec&, const std::string&, int*) {
-    RunningContainer running;
-    running.shim_pid = running.init_pid = sleeper = SpawnSleeper("30");
-    return StatusOr<RunningContainer>(running);
-  }));
+  EXPECT_CALL(*backend_, Launch(_, _, _))
+      .WillOnce(Invoke([&](const LaunchSpec&, const std::string&, int*) {
+        RunningContainer running;
+        running.shim_pid = running.init_pid = sleeper = SpawnSleeper("30");
+        return StatusOr<RunningContainer>(running);
+      }));
   ASSERT_TRUE(service_->Start("busy").ok());
   auto refused = service_->Remove("busy", false);
   EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_CALL(*backend_, Signal(_, SIGKILL)).WillOnce(Invoke([&](const RunningContainer& running, int signal) {
-    EXPECT_EQ(running.init_pid, sleeper);
-    ::kill(sleeper, signal);
-    return OkStatus();
-  }));
+  EXPECT_CALL(*backend_, Signal(_, SIGKILL))
+      .WillOnce(Invoke([&](const RunningContainer& running, int signal) {
+        EXPECT_EQ(running.init_pid, sleeper);
+        ::kill(sleeper, signal);
+        return OkStatus();
+      }));
   EXPECT_CALL(snapshotter_, Remove(created->id())).Times(1);
   auto removed = service_->Remove("busy", true);
   ASSERT_TRUE(removed.ok()) << removed.status().message();
@@ -311,18 +326,20 @@ TEST_F(ContainerServiceTest, KillValidatesSignalAndState) {
 TEST_F(ContainerServiceTest, StopEscalatesToKillAfterTheTimeout) {
   ASSERT_TRUE(service_->Create(Spec("stubborn")).ok());
   pid_t sleeper = 0;
-  EXPECT_CALL(*backend_, Launch(_, _, _)).WillOnce(Invoke([&](const LaunchSpec&, const std::string&, int*) {
-    RunningContainer running;
-    running.shim_pid = running.init_pid = sleeper = SpawnSleeper("30");
-    return StatusOr<RunningContainer>(running);
-  }));
+  EXPECT_CALL(*backend_, Launch(_, _, _))
+      .WillOnce(Invoke([&](const LaunchSpec&, const std::string&, int*) {
+        RunningContainer running;
+        running.shim_pid = running.init_pid = sleeper = SpawnSleeper("30");
+        return StatusOr<RunningContainer>(running);
+      }));
   ASSERT_TRUE(service_->Start("stubborn").ok());
   ::testing::InSequence order;
   EXPECT_CALL(*backend_, Signal(_, SIGTERM)).WillOnce(Return(OkStatus()));  // ignored
-  EXPECT_CALL(*backend_, Signal(_, SIGKILL)).WillOnce(Invoke([&](const RunningContainer&, int signal) {
-    ::kill(sleeper, signal);
-    return OkStatus();
-  }));
+  EXPECT_CALL(*backend_, Signal(_, SIGKILL))
+      .WillOnce(Invoke([&](const RunningContainer&, int signal) {
+        ::kill(sleeper, signal);
+        return OkStatus();
+      }));
   auto stopped = service_->Stop("stubborn", 0);
   ASSERT_TRUE(stopped.ok()) << stopped.status().message();
   EXPECT_EQ(stopped->state(), v1::CONTAINER_STATE_EXITED);
@@ -339,7 +356,8 @@ TEST_F(ContainerServiceTest, RecoverReloadsRecordsAndFinishesContainersThatExite
   record.set_state(v1::CONTAINER_STATE_RUNNING);
   record.set_exit_code(0);
   {
-    auto update = db_->Prepare("UPDATE containers SET record = ?, shim_pid = 1, shim_start_ticks = 1 WHERE id = ?");
+    auto update = db_->Prepare(
+        "UPDATE containers SET record = ?, shim_pid = 1, shim_start_ticks = 1 WHERE id = ?");
     update->BindBlob(1, record.SerializeAsString()).Bind(2, record.id());
     ASSERT_TRUE(update->Run().ok());
   }

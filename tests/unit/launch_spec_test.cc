@@ -32,8 +32,10 @@ TEST(LaunchSpecTest, RoundTripsThroughJson) {
 
 TEST(LaunchSpecTest, RejectsMalformedInput) {
   EXPECT_FALSE(LaunchSpecFromJson("{").ok());
-  EXPECT_FALSE(LaunchSpecFromJson("{\"rootfs_dir\":\"/r\"}").ok()) << "argv and exit_file are required";
-  EXPECT_FALSE(LaunchSpecFromJson("{\"rootfs_dir\":\"/r\",\"argv\":[1],\"exit_file\":\"/x\"}").ok());
+  EXPECT_FALSE(LaunchSpecFromJson("{\"rootfs_dir\":\"/r\"}").ok())
+      << "argv and exit_file are required";
+  EXPECT_FALSE(
+      LaunchSpecFromJson("{\"rootfs_dir\":\"/r\",\"argv\":[1],\"exit_file\":\"/x\"}").ok());
 }
 
 TEST(ExitRecordTest, RoundTripsAndRejectsGarbage) {

@@ -19,8 +19,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -491,7 +493,7 @@ INSTANTIATE_TEST_SUITE_P(
         HostileCase{"DotDot", {File("../evil", "x")}, "../evil", "evil"},
         HostileCase{"DotDotInside", {File("a/../../evil", "x")}, "a/../../evil", "evil"},
         HostileCase{"Absolute", {File("/etc/passwd", "root::0:0::/:/bin/sh\n")}, "/etc/passwd", ""},
-        HostileCase{"ClimbingSymlink", {Symlink("up", "../../..")}, "up", ""},
+        HostileCase{"ClimbingSymlink", {Symlink("link", "../../..")}, "link", ""},
         HostileCase{"DeepClimbingSymlink",
                     {Dir("a"), Dir("a/b"), Symlink("a/b/up", "../x/../../..")},
                     "a/b/up",
@@ -669,8 +671,8 @@ TEST_F(LayerUnpackerTest, AbsolutePasswdMemberLeavesTheHostFileAlone) {
 }
 
 TEST_F(LayerUnpackerTest, AbsoluteSymlinkTargetsAreKept) {
-  auto unpacked = UnpackMembers({Dir("etc"), Symlink("etc/localtime", "/usr/share/zoneinfo/UTC"),
-                                 Symlink("lib", "usr/lib")});
+  auto unpacked = UnpackMembers(
+      {Dir("etc"), Symlink("etc/localtime", "/usr/share/zoneinfo/UTC"), Symlink("lib", "usr/lib")});
   ASSERT_TRUE(unpacked.ok()) << unpacked.status().message();
   char target[128] = {};
   ASSERT_GT(::readlink(At("etc/localtime").c_str(), target, sizeof target - 1), 0);
@@ -777,7 +779,9 @@ std::string UstarHeader(const std::string& name, char typeflag, size_t size,
   put(136, octal(kMtime, 12));
   block[156] = typeflag;
   put(157, linkname);
-  put(257, std::string("ustar\0" "00", 8));
+  put(257, std::string("ustar\0"
+                       "00",
+                       8));
   put(148, std::string(8, ' '));
   unsigned checksum = 0;
   for (unsigned char byte : block) checksum += byte;
@@ -842,6 +846,44 @@ TEST_F(LayerUnpackerTest, HardLinkToASymlinkInTheLayerLinksTheSymlink) {
   struct stat st;
   ASSERT_EQ(::lstat(At("hl").c_str(), &st), 0);
   EXPECT_TRUE(S_ISLNK(st.st_mode));
+}
+
+TEST_F(LayerUnpackerTest, LeavesTheCallersUmaskAndWorkingDirectoryAlone) {
+  mode_t old_umask = ::umask(027);
+  char cwd_before[4096];
+  ASSERT_NE(::getcwd(cwd_before, sizeof cwd_before), nullptr);
+  auto unpacked = UnpackMembers({Dir("d", 0777), File("d/f", "f", 0666)});
+  mode_t umask_after = ::umask(old_umask);
+  char cwd_after[4096];
+  ASSERT_NE(::getcwd(cwd_after, sizeof cwd_after), nullptr);
+  ASSERT_TRUE(unpacked.ok()) << unpacked.status().message();
+  EXPECT_EQ(umask_after, 027u);
+  EXPECT_STREQ(cwd_after, cwd_before);
+  struct stat st;
+  ASSERT_EQ(::lstat(At("d/f").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0666u);  // the layer's mode, not masked by the caller's umask
+}
+
+TEST_F(LayerUnpackerTest, ConcurrentUnpacksDoNotInterfere) {
+  std::vector<Member> members;
+  for (int i = 0; i < 200; ++i) {
+    members.push_back(File("dir" + std::to_string(i % 7) + "/f" + std::to_string(i), "x"));
+  }
+  ASSERT_NO_FATAL_FAILURE(WriteTar(tar_, members));
+  const std::string other_root = dir_ + "/other";
+  ASSERT_EQ(::mkdir(other_root.c_str(), 0755), 0);
+  std::optional<StatusOr<UnpackedLayer>> first, second;
+  std::thread a([&] { first = UnpackLayer(tar_, root_, {}); });
+  std::thread b([&] { second = UnpackLayer(tar_, other_root, {}); });
+  a.join();
+  b.join();
+  ASSERT_TRUE(first->ok()) << first->status().message();
+  ASSERT_TRUE(second->ok()) << second->status().message();
+  EXPECT_EQ((*first)->diff_id, (*second)->diff_id);
+  for (const std::string& root : {root_, other_root}) {
+    EXPECT_EQ(ListNames(root).size(), 7u) << root;
+    EXPECT_TRUE(Exists(root + "/dir3/f199")) << root;
+  }
 }
 
 // Clears the immutable/append-only flags a layer may have set, so that TearDown can remove it.

@@ -53,9 +53,11 @@ Status ChrootBackend::CheckAvailable() const {
   return OkStatus();
 }
 
-StatusOr<RunningContainer> ChrootBackend::Launch(const LaunchSpec& spec, const std::string& state_dir,
+StatusOr<RunningContainer> ChrootBackend::Launch(const LaunchSpec& spec,
+                                                 const std::string& state_dir,
                                                  int* exit_code_hint) {
-  ASSIGN_OR_RETURN(LaunchedProcesses launched, launcher_.Launch(spec, state_dir + "/shim.log", exit_code_hint));
+  ASSIGN_OR_RETURN(LaunchedProcesses launched,
+                   launcher_.Launch(spec, state_dir + "/shim.log", exit_code_hint));
   return RunningFrom(spec.container_id, launched);
 }
 
@@ -64,9 +66,9 @@ StatusOr<std::unique_ptr<PrewarmedLauncher>> ChrootBackend::Prewarm() {
   return std::unique_ptr<PrewarmedLauncher>(new PrewarmedShim(std::move(shim)));
 }
 
-StatusOr<RunningContainer> ChrootBackend::LaunchPrewarmed(std::unique_ptr<PrewarmedLauncher> launcher,
-                                                          const LaunchSpec& spec, const std::string& state_dir,
-                                                          int* exit_code_hint) {
+StatusOr<RunningContainer> ChrootBackend::LaunchPrewarmed(
+    std::unique_ptr<PrewarmedLauncher> launcher, const LaunchSpec& spec,
+    const std::string& state_dir, int* exit_code_hint) {
   auto* prewarmed = dynamic_cast<PrewarmedShim*>(launcher.get());
   if (prewarmed == nullptr) return Internal("chroot backend: foreign prewarmed launcher");
   ASSIGN_OR_RETURN(LaunchedProcesses launched,
@@ -76,10 +78,12 @@ StatusOr<RunningContainer> ChrootBackend::LaunchPrewarmed(std::unique_ptr<Prewar
 
 Status ChrootBackend::Signal(const RunningContainer& container, int signal) {
   int result = container.init_pidfd >= 0
-                   ? static_cast<int>(::syscall(SYS_pidfd_send_signal, container.init_pidfd, signal, nullptr, 0))
+                   ? static_cast<int>(
+                         ::syscall(SYS_pidfd_send_signal, container.init_pidfd, signal, nullptr, 0))
                    : ::kill(container.init_pid, signal);
   if (result != 0 && errno != ESRCH) {
-    return ErrnoStatus("signal " + std::to_string(signal) + " to container " + container.container_id);
+    return ErrnoStatus("signal " + std::to_string(signal) + " to container " +
+                       container.container_id);
   }
   return OkStatus();
 }

@@ -20,8 +20,9 @@ class ChrootBackend : public Backend {
   StatusOr<RunningContainer> Launch(const LaunchSpec& spec, const std::string& state_dir,
                                     int* exit_code_hint) override;
   StatusOr<std::unique_ptr<PrewarmedLauncher>> Prewarm() override;
-  StatusOr<RunningContainer> LaunchPrewarmed(std::unique_ptr<PrewarmedLauncher> launcher, const LaunchSpec& spec,
-                                             const std::string& state_dir, int* exit_code_hint) override;
+  StatusOr<RunningContainer> LaunchPrewarmed(std::unique_ptr<PrewarmedLauncher> launcher,
+                                             const LaunchSpec& spec, const std::string& state_dir,
+                                             int* exit_code_hint) override;
   Status Signal(const RunningContainer& container, int signal) override;
 
  private:
