@@ -393,6 +393,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
     return failure;
   };
   std::optional<PrewarmedSlot> prewarmed = TakePrewarmed(backend);
+  const bool was_prewarmed = prewarmed.has_value();
   if (backend->capabilities().limits) {
     ContainerLimits limits{record.spec().limits().memory_bytes(),
                            record.spec().limits().cpu_millis(), record.spec().limits().pids_max()};
@@ -436,8 +437,8 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   }
   RETURN_IF_ERROR(monitor_.Watch(id, std::move(shim_pidfd)));
   spdlog::info("container {} started, pid {}", ShortId(id), launched->init_pid);
-  spdlog::debug("container {} start: mount {} us, cgroups {} us, launch {} us, total {} us",
-                ShortId(id), mounted_us, cgroups_us - mounted_us, elapsed_us() - cgroups_us,
+  spdlog::debug("container {} start ({}): mount {} us, cgroups {} us, launch {} us, total {} us",
+                ShortId(id), was_prewarmed ? "prewarmed" : "cold", mounted_us, cgroups_us - mounted_us, elapsed_us() - cgroups_us,
                 elapsed_us());
   return record;
 }

@@ -147,6 +147,9 @@ StatusOr<v1::Image> ImageStore::FinishImport(const ImageReference& reference,
   // Unpack outside the lock: it is the slow part and touches only a private directory.
   std::string unpack_dir = root_dir_ + "/tmp/unpack-XXXXXX";
   if (::mkdtemp(unpack_dir.data()) == nullptr) return ErrnoStatus("create '" + unpack_dir + "'");
+  // It becomes the layer root (the container's "/" unless a "./" member says otherwise):
+  // mkdtemp's 0700 would lock non-root payloads out.
+  if (::chmod(unpack_dir.c_str(), 0755) != 0) return ErrnoStatus("chmod '" + unpack_dir + "'");
   auto unpacked = UnpackLayer(blobs_->BlobPath(blob_digest), unpack_dir, limits_);
   auto discard = [&](Status failure) {
     (void)RemoveTree(unpack_dir);

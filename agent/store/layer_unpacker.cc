@@ -84,12 +84,14 @@ class DecompressedStream {
  private:
   // One more block (size 0 at the end); false on a decompression error.
   bool Next(const void** block, size_t* size) {
+    *block = nullptr;
     *size = 0;
     if (at_end_) return true;
     la_int64_t offset;
     int rc = archive_read_data_block(outer_, block, size, &offset);
     if (rc == ARCHIVE_EOF) {
       at_end_ = true;
+      *block = nullptr;
       *size = 0;
       return true;
     }
@@ -322,12 +324,19 @@ Status CopyData(archive* reader, archive* disk, const std::string& member) {
 }
 
 // Runs on a thread of its own whose working directory is the layer root (see UnpackLayer).
+// NOTE: everything that uses relative paths, including the deferred directory fix-ups that
+// archive_write_free applies on an early return, must stay inside this function.
 StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& blob_path, int blob_fd,
                                                  UniqueFd root_fd, const UnpackLimits& limits) {
   ParentDirectories parents(std::move(root_fd));
 
   ArchiveReader decompressor(archive_read_new());
-  archive_read_support_filter_all(decompressor.get());
+  // Only the compressions images use: filter_all would also enable uudecode and filters
+  // that run external programs.
+  archive_read_support_filter_gzip(decompressor.get());
+  archive_read_support_filter_zstd(decompressor.get());
+  archive_read_support_filter_xz(decompressor.get());
+  archive_read_support_filter_bzip2(decompressor.get());
   archive_read_support_format_raw(decompressor.get());
   if (archive_read_open_fd(decompressor.get(), blob_fd, kBlockSize) != ARCHIVE_OK) {
     return InvalidArgument("layer '" + blob_path + "': " + ArchiveError(decompressor.get()));

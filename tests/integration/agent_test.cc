@@ -93,6 +93,8 @@ TEST_F(AgentTest, EnvWorkingDirAndUserReachThePayload) {
                              {"sh", "-c", "echo \"$GREETING\"; pwd; id -u; id -g"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(result.out, "hi there\n/work/dir\n65534\n65534\n");
+  CommandResult listing = Run({"-u", "nobody"}, {"ls", "/bin/sh"});
+  EXPECT_EQ(listing.exit_code, 0) << "a non-root payload must be able to read the rootfs: " << listing.err;
   CommandResult numeric = Run({"-u", "1234:4321"}, {"sh", "-c", "id -u; id -g"});
   EXPECT_EQ(numeric.out, "1234\n4321\n");
   CommandResult unknown = Run({"-u", "nosuchuser"}, {"true"});
