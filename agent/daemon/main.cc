@@ -4,7 +4,9 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/file.h>
+#include <linux/close_range.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -128,6 +130,9 @@ int RunAgent(const AgentConfig& config) {
 }  // namespace boxcar
 
 int main(int argc, char** argv) {
+  // Descriptors inherited from whoever started us (a shell, a test runner's pipes) must not
+  // reach the shims, which can outlive the agent and would hold them open.
+  ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
   int exit_code = 0;
   auto config = boxcar::AgentConfig::FromCommandLine(argc, argv, &exit_code);
   if (!config.ok()) {

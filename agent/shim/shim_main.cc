@@ -76,6 +76,8 @@ int64_t NowUnixNs() {
 
 int main() {
   // The shim must survive whatever happens to the agent's session and terminal.
+  // Whatever the agent's own parent leaked to it stops here: only stdio and fd 3 stay.
+  ::syscall(SYS_close_range, 4U, ~0U, 0U);
   ::setsid();
   for (int sig : {SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGQUIT}) ::signal(sig, SIG_IGN);
   // A prewarmed shim sits in its container's cgroups: the OOM killer must pick the payload,
