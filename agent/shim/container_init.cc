@@ -17,6 +17,7 @@
 #include <cstring>
 #include <string>
 
+#include "shim/hardening.h"
 #include "shim/user_lookup.h"
 
 extern char** environ;
@@ -190,6 +191,9 @@ void RunContainerInit(const LaunchSpec& spec, const InitFds& fds) {
   BringUpLoopback();
   ApplyRlimits(spec);
 
+  if (std::string error = HardenProc(); !error.empty()) FailWith(kExitSetupFailed, error);
+  if (std::string error = DropCapabilities(); !error.empty()) FailWith(kExitSetupFailed, error);
+
   std::string working_dir = spec.working_dir.empty() ? "/" : spec.working_dir;
   MakeWorkingDirectory(working_dir);
   ResolvedUser user = SwitchUser(spec.user);
@@ -215,6 +219,9 @@ void RunContainerInit(const LaunchSpec& spec, const InitFds& fds) {
   for (auto& arg : argv_storage) argv.push_back(arg.data());
   argv.push_back(nullptr);
 
+  if (std::string error = SetNoNewPrivileges(); !error.empty()) FailWith(kExitSetupFailed, error);
+  // Last: from here on only exec is left to do.
+  if (std::string error = InstallSeccompFilter(); !error.empty()) FailWith(kExitSetupFailed, error);
   // execvp searches the PATH of `environ`, so the container's environment must be in place.
   environ = envp.data();
   ::execvp(argv[0], argv.data());

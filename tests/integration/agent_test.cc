@@ -94,7 +94,8 @@ TEST_F(AgentTest, EnvWorkingDirAndUserReachThePayload) {
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(result.out, "hi there\n/work/dir\n65534\n65534\n");
   CommandResult listing = Run({"-u", "nobody"}, {"ls", "/bin/sh"});
-  EXPECT_EQ(listing.exit_code, 0) << "a non-root payload must be able to read the rootfs: " << listing.err;
+  EXPECT_EQ(listing.exit_code, 0) << "a non-root payload must be able to read the rootfs: "
+                                  << listing.err;
   CommandResult numeric = Run({"-u", "1234:4321"}, {"sh", "-c", "id -u; id -g"});
   EXPECT_EQ(numeric.out, "1234\n4321\n");
   CommandResult unknown = Run({"-u", "nosuchuser"}, {"true"});
@@ -127,8 +128,10 @@ TEST_F(AgentTest, NoHostMountIsVisibleInside) {
     std::string field;
     for (int i = 0; i < 5; ++i) fields >> field;
     ++mounts;
+    // The rootfs, /proc, /sys, /dev and what masks or narrows them (/proc/sys read-only, ...).
     bool expected = field == "/" || field == "/proc" || field == "/sys" || field == "/dev" ||
-                    field.rfind("/dev/", 0) == 0;
+                    field.rfind("/dev/", 0) == 0 || field.rfind("/proc/", 0) == 0 ||
+                    field.rfind("/sys/", 0) == 0;
     EXPECT_TRUE(expected) << "unexpected mount point inside: " << line;
   }
   EXPECT_GE(mounts, 4);
@@ -275,6 +278,39 @@ TEST(AgentConfigTest, ConfigFileSettingsApply) {
   EXPECT_NE(status.error_message().find("100000"), std::string::npos) << status.error_message();
   agent.Stop();
   EXPECT_EQ(agent.LeftoverCgroups(), "");
+}
+
+TEST_F(AgentTest, HardeningRefusesPrivilegedOperations) {
+  CommandResult status =
+      Run({}, {"grep", "-E", "^(CapBnd|NoNewPrivs|Seccomp):", "/proc/self/status"});
+  EXPECT_EQ(status.out, "CapBnd:\t00000000a00425fb\nNoNewPrivs:\t1\nSeccomp:\t2\n") << status.err;
+  char host_hostname[256] = {};
+  ::gethostname(host_hostname, sizeof host_hostname - 1);
+  struct Attempt {
+    std::string what;
+    std::string script;
+    std::string error;
+  } attempts[] = {
+      {"mount", "mount -t tmpfs none /mnt", "denied"},
+      {"load a module", "insmod /bin/busybox", "Operation not permitted"},
+      {"write /proc/sys", "echo boxcar > /proc/sys/kernel/domainname", "Read-only file system"},
+      {"make a block device", "mknod /tmp/sda b 8 0", "Operation not permitted"},
+      {"set the hostname", "hostname evil", "Operation not permitted"},
+      {"make a user namespace", "unshare -U true", "Operation not permitted"},
+      {"write /sys", "echo 1 > /sys/kernel/boxcar", "Read-only file system"},
+  };
+  for (const auto& attempt : attempts) {
+    CommandResult result = Run({}, {"sh", "-c", attempt.script});
+    EXPECT_NE(result.exit_code, 0) << attempt.what << " must be refused";
+    EXPECT_NE(result.err.find(attempt.error), std::string::npos)
+        << attempt.what << ": " << result.err;
+  }
+  char after[256] = {};
+  ::gethostname(after, sizeof after - 1);
+  EXPECT_STREQ(after, host_hostname);
+  CommandResult ordinary =
+      Run({}, {"sh", "-c", "chown 1:1 /tmp && ping -c1 -W1 127.0.0.1 >/dev/null && echo ok"});
+  EXPECT_EQ(ordinary.out, "ok\n") << "the kept capabilities still work: " << ordinary.err;
 }
 
 TEST_F(AgentTest, CommandNotFoundExits127) {

@@ -1,0 +1,175 @@
+#include "shim/hardening.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+
+namespace boxcar {
+
+namespace {
+
+constexpr int kKeptCapabilities[] = {
+    CAP_CHOWN,      CAP_DAC_OVERRIDE, CAP_FOWNER,  CAP_FSETID,           CAP_KILL,
+    CAP_SETGID,     CAP_SETUID,       CAP_SETPCAP, CAP_NET_BIND_SERVICE, CAP_NET_RAW,
+    CAP_SYS_CHROOT, CAP_AUDIT_WRITE,  CAP_SETFCAP,
+};
+
+constexpr const char* kMaskedPaths[] = {
+    "/proc/asound",
+    "/proc/acpi",
+    "/proc/kcore",
+    "/proc/keys",
+    "/proc/latency_stats",
+    "/proc/timer_list",
+    "/proc/timer_stats",
+    "/proc/sched_debug",
+    "/proc/scsi",
+    "/sys/firmware",
+    "/sys/devices/virtual/powercap",
+};
+
+constexpr const char* kReadOnlyPaths[] = {
+    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
+
+constexpr const char* kDeniedSyscalls[] = {
+    "acct",
+    "add_key",
+    "adjtimex",
+    "bpf",
+    "clock_adjtime",
+    "clock_settime",
+    "create_module",
+    "delete_module",
+    "finit_module",
+    "fsconfig",
+    "fsmount",
+    "fsopen",
+    "fspick",
+    "get_kernel_syms",
+    "init_module",
+    "ioperm",
+    "iopl",
+    "kexec_file_load",
+    "kexec_load",
+    "keyctl",
+    "lookup_dcookie",
+    "mount",
+    "mount_setattr",
+    "move_mount",
+    "name_to_handle_at",
+    "nfsservctl",
+    "open_by_handle_at",
+    "open_tree",
+    "perf_event_open",
+    "pivot_root",
+    "query_module",
+    "quotactl",
+    "reboot",
+    "request_key",
+    "setns",
+    "settimeofday",
+    "stime",
+    "swapoff",
+    "swapon",
+    "syslog",
+    "umount",
+    "umount2",
+    "unshare",
+    "uselib",
+    "userfaultfd",
+    "vm86",
+    "vm86old",
+};
+
+std::string Errno(const std::string& what) { return what + ": " + std::strerror(errno); }
+
+}  // namespace
+
+uint64_t DefaultCapabilityMask() {
+  uint64_t mask = 0;
+  for (int capability : kKeptCapabilities) mask |= uint64_t{1} << capability;
+  return mask;
+}
+
+std::string HardenProc() {
+  for (const char* path : kMaskedPaths) {
+    struct stat st;
+    if (::lstat(path, &st) != 0) continue;  // not on this kernel
+    int rc = S_ISDIR(st.st_mode) ? ::mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0")
+                                 : ::mount("/dev/null", path, nullptr, MS_BIND, nullptr);
+    if (rc != 0) return Errno(std::string("mask ") + path);
+  }
+  for (const char* path : kReadOnlyPaths) {
+    if (::access(path, F_OK) != 0) continue;
+    if (::mount(path, path, nullptr, MS_BIND | MS_REC, nullptr) != 0 ||
+        ::mount(path, path, nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, nullptr) != 0) {
+      return Errno(std::string("make ") + path + " read-only");
+    }
+  }
+  return "";
+}
+
+std::string DropCapabilities() {
+  uint64_t kept = DefaultCapabilityMask();
+  for (int capability = 0; capability <= 63; ++capability) {
+    if (kept & (uint64_t{1} << capability)) continue;
+    if (::prctl(PR_CAPBSET_READ, capability, 0, 0, 0) <= 0) continue;  // unknown or already gone
+    if (::prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0) {
+      return Errno("drop capability " + std::to_string(capability) + " from the bounding set");
+    }
+  }
+  if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) {
+    return Errno("clear ambient capabilities");
+  }
+  return "";
+}
+
+std::string SetNoNewPrivileges() {
+  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return Errno("set no_new_privs");
+  return "";
+}
+
+std::string InstallSeccompFilter() {
+  scmp_filter_ctx filter = ::seccomp_init(SCMP_ACT_ALLOW);
+  if (filter == nullptr) return "seccomp_init failed";
+  std::string error;
+  for (const char* name : kDeniedSyscalls) {
+    int number = ::seccomp_syscall_resolve_name(name);
+    if (number == __NR_SCMP_ERROR) continue;  // not on this architecture
+    if (::seccomp_rule_add(filter, SCMP_ACT_ERRNO(EPERM), number, 0) != 0) {
+      error = std::string("seccomp rule for ") + name;
+      break;
+    }
+  }
+  // clone with any namespace flag is refused; clone3 passes its flags in memory, where a
+  // filter cannot look, so it reports ENOSYS and libc falls back to clone.
+  constexpr uint64_t kNamespaceFlags[] = {CLONE_NEWNS,     CLONE_NEWUTS, CLONE_NEWIPC,
+                                          CLONE_NEWUSER,   CLONE_NEWPID, CLONE_NEWNET,
+                                          CLONE_NEWCGROUP, CLONE_NEWTIME};
+  for (uint64_t flag : kNamespaceFlags) {
+    if (!error.empty()) break;
+    if (::seccomp_rule_add(filter, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+                           SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag)) != 0) {
+      error = "seccomp rule for clone";
+    }
+  }
+  int clone3 = ::seccomp_syscall_resolve_name("clone3");
+  if (error.empty() && clone3 != __NR_SCMP_ERROR &&
+      ::seccomp_rule_add(filter, SCMP_ACT_ERRNO(ENOSYS), clone3, 0) != 0) {
+    error = "seccomp rule for clone3";
+  }
+  if (error.empty() && ::seccomp_load(filter) != 0) error = "load the seccomp filter";
+  ::seccomp_release(filter);
+  return error;
+}
+
+}  // namespace boxcar

@@ -1,0 +1,28 @@
+// Default hardening of a container's init, applied after pivot_root and before exec: masked
+// and read-only /proc paths, a reduced capability bounding set, no_new_privs and a seccomp
+// filter. Each function returns "" on success or a message naming what failed.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace boxcar {
+
+// Docker's default set minus CAP_MKNOD (no device nodes can be made inside): CHOWN,
+// DAC_OVERRIDE, FOWNER, FSETID, KILL, SETGID, SETUID, SETPCAP, NET_BIND_SERVICE, NET_RAW,
+// SYS_CHROOT, AUDIT_WRITE, SETFCAP. As a CapBnd mask: 0x00000000a00425fb.
+uint64_t DefaultCapabilityMask();
+
+// Hides /proc/kcore, /proc/keys, ... (bind /dev/null or an empty read-only tmpfs) and makes
+// /proc/sys, /proc/sysrq-trigger, /proc/irq, /proc/bus and /proc/fs read-only.
+std::string HardenProc();
+// Drops every capability outside DefaultCapabilityMask() from the bounding set; what exec
+// grants afterwards is limited to it.
+std::string DropCapabilities();
+std::string SetNoNewPrivileges();
+// Allows everything but kernel-wide or escape-prone calls (module loading, mount, kexec,
+// reboot, swap, clock setting, bpf, perf, keyrings, new namespaces, ...), which get EPERM;
+// clone3 gets ENOSYS so that libc falls back to clone, whose flags a filter can inspect.
+std::string InstallSeccompFilter();
+
+}  // namespace boxcar
