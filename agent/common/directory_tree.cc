@@ -5,9 +5,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "common/unique_fd.h"
 
 namespace boxcar {
+
+std::vector<std::string> ListDirectoryNames(const std::string& path) {
+  std::vector<std::string> names;
+  DIR* dir = ::opendir(path.c_str());
+  if (dir == nullptr) return names;
+  while (struct dirent* entry = ::readdir(dir)) {
+    std::string name = entry->d_name;
+    if (name != "." && name != "..") names.push_back(name);
+  }
+  ::closedir(dir);
+  std::sort(names.begin(), names.end());
+  return names;
+}
 
 Status MakeDirectories(const std::string& path, mode_t mode) {
   if (path.empty()) return InvalidArgument("empty directory path");

@@ -438,8 +438,8 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   RETURN_IF_ERROR(monitor_.Watch(id, std::move(shim_pidfd)));
   spdlog::info("container {} started, pid {}", ShortId(id), launched->init_pid);
   spdlog::debug("container {} start ({}): mount {} us, cgroups {} us, launch {} us, total {} us",
-                ShortId(id), was_prewarmed ? "prewarmed" : "cold", mounted_us, cgroups_us - mounted_us, elapsed_us() - cgroups_us,
-                elapsed_us());
+                ShortId(id), was_prewarmed ? "prewarmed" : "cold", mounted_us,
+                cgroups_us - mounted_us, elapsed_us() - cgroups_us, elapsed_us());
   return record;
 }
 
@@ -727,13 +727,8 @@ Status ContainerService::Recover() {
     }
   }
   RETURN_IF_ERROR(MakeDirectories(config_.root_dir + "/containers", 0700));
-  std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir((config_.root_dir + "/containers").c_str()),
-                                          ::closedir);
-  while (dir) {
-    struct dirent* dirent_entry = ::readdir(dir.get());
-    if (dirent_entry == nullptr) break;
-    std::string name = dirent_entry->d_name;
-    if (name == "." || name == ".." || known.count(name)) continue;
+  for (const auto& name : ListDirectoryNames(config_.root_dir + "/containers")) {
+    if (known.count(name)) continue;
     (void)cgroups_->Destroy(name);
     RETURN_IF_ERROR(RemoveTree(StateDir(name)));
   }

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "cgroups/container_cgroup.h"
+#include "common/directory_tree.h"
 
 namespace boxcar {
 
@@ -80,9 +81,7 @@ Status HostContainerCgroups::RemoveStaleSlots() {
   if (!SupportsSlots()) return OkStatus();
   std::set<std::string> slots;
   for (const auto& [controller, mount] : layout_.v1_mounts) {
-    std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir((mount + "/" + parent_).c_str()), ::closedir);
-    while (dirent* entry = dir ? ::readdir(dir.get()) : nullptr) {
-      std::string name = entry->d_name;
+    for (const auto& name : ListDirectoryNames(mount + "/" + parent_)) {
       if (name.rfind(kSlotPrefix, 0) == 0) slots.insert(name);
     }
   }

@@ -94,10 +94,7 @@ Status OverlaySnapshotter::Remove(const std::string& key) {
 
 std::vector<std::string> OverlaySnapshotter::ListKeys() const {
   std::vector<std::string> keys;
-  std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(snapshots_dir_.c_str()), ::closedir);
-  if (!dir) return keys;
-  while (struct dirent* entry = ::readdir(dir.get())) {
-    std::string name = entry->d_name;
+  for (const auto& name : ListDirectoryNames(snapshots_dir_)) {
     // Every part names the key; count each key once, by its upper directory.
     constexpr std::string_view kSuffix = ".upper";
     if (name.size() > kSuffix.size() &&

@@ -20,17 +20,6 @@ namespace {
 constexpr const char* kImageHint =
     " (see `boxcar image ls`, or import one with `boxcar image import`)";
 
-std::vector<std::string> ListDirectory(const std::string& path) {
-  std::vector<std::string> names;
-  std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(path.c_str()), ::closedir);
-  if (!dir) return names;
-  while (struct dirent* entry = ::readdir(dir.get())) {
-    std::string name = entry->d_name;
-    if (name != "." && name != "..") names.push_back(name);
-  }
-  return names;
-}
-
 void WriteStringArray(rapidjson::Writer<rapidjson::StringBuffer>& writer, const char* key,
                       const google::protobuf::RepeatedPtrField<std::string>& values) {
   if (values.empty()) return;
@@ -411,7 +400,7 @@ StatusOr<std::vector<std::string>> ImageStore::LayerDirectories(const std::strin
 
 Status ImageStore::RemoveOrphans() {
   std::lock_guard<std::mutex> lock(db_->mutex());
-  for (const auto& name : ListDirectory(root_dir_ + "/tmp")) {
+  for (const auto& name : ListDirectoryNames(root_dir_ + "/tmp")) {
     RETURN_IF_ERROR(RemoveTree(root_dir_ + "/tmp/" + name));
   }
   std::set<std::string> known_layers;
@@ -431,7 +420,7 @@ Status ImageStore::RemoveOrphans() {
       known_blobs.insert(images.ColumnText(0));
     }
   }
-  for (const auto& name : ListDirectory(root_dir_ + "/layers")) {
+  for (const auto& name : ListDirectoryNames(root_dir_ + "/layers")) {
     if (!known_layers.count(name)) RETURN_IF_ERROR(RemoveTree(root_dir_ + "/layers/" + name));
   }
   for (const auto& digest : blobs_->ListDigests()) {

@@ -24,17 +24,7 @@ constexpr const char* kHelloWorldDigest =
 constexpr const char* kEmptyDigest =
     "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-std::vector<std::string> ListNames(const std::string& path) {
-  std::vector<std::string> names;
-  std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(path.c_str()), ::closedir);
-  if (!dir) return {"<cannot open " + path + ">"};
-  while (struct dirent* entry = ::readdir(dir.get())) {
-    std::string name = entry->d_name;
-    if (name != "." && name != "..") names.push_back(name);
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::vector<std::string> ListNames(const std::string& path) { return ListDirectoryNames(path); }
 
 bool IsDirectory(const std::string& path) {
   struct stat st;

@@ -70,17 +70,7 @@ void WriteTar(const std::string& path, const std::vector<Member>& members, bool 
   ASSERT_EQ(archive_write_close(writer.get()), ARCHIVE_OK);
 }
 
-std::vector<std::string> ListNames(const std::string& path) {
-  std::vector<std::string> names;
-  std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(path.c_str()), ::closedir);
-  if (!dir) return {"<cannot open " + path + ">"};
-  while (struct dirent* entry = ::readdir(dir.get())) {
-    std::string name = entry->d_name;
-    if (name != "." && name != "..") names.push_back(name);
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::vector<std::string> ListNames(const std::string& path) { return ListDirectoryNames(path); }
 
 std::vector<std::string> Sorted(std::vector<std::string> values) {
   std::sort(values.begin(), values.end());

@@ -183,18 +183,7 @@ std::string RandomBytes(size_t size, uint32_t seed) {
   return bytes;
 }
 
-// Sorted entry names of a directory, without "." and "..".
-std::vector<std::string> ListNames(const std::string& path) {
-  std::vector<std::string> names;
-  std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(path.c_str()), ::closedir);
-  if (!dir) return {"<cannot open " + path + ">"};
-  while (struct dirent* entry = ::readdir(dir.get())) {
-    std::string name = entry->d_name;
-    if (name != "." && name != "..") names.push_back(name);
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
+std::vector<std::string> ListNames(const std::string& path) { return ListDirectoryNames(path); }
 
 bool Exists(const std::string& path) {
   struct stat st;
