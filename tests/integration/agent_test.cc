@@ -6,11 +6,13 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <thread>
 
 #include "agent_harness.h"
 #include "common/atomic_file.h"
+#include "common/directory_tree.h"
 
 namespace boxcar::testing {
 namespace {
@@ -440,6 +442,68 @@ TEST_F(AgentTest, HostileTarballsAreRefusedAndLeaveNothing) {
   EXPECT_TRUE(agent_.ImportTarball(devices, "devices:latest").ok())
       << "device nodes are dropped, not fatal";
   EXPECT_EQ(agent_.Cli({"image", "rm", "devices"}).exit_code, 0);
+}
+
+// kill -9 of the agent in the middle of an import, at several points: after a restart no
+// partial blob, layer or image is visible, nothing is left in tmp/, and the import succeeds.
+TEST(AgentCrashTest, KillNineDuringImportLeavesNothingAndTheImportThenSucceeds) {
+  AgentHarness agent;
+  // ~48 MiB of incompressible files: the import takes long enough to be killed midway.
+  std::vector<TarMember> members;
+  std::string chunk(1 << 20, '\0');
+  for (int i = 0; i < 48; ++i) {
+    for (size_t j = 0; j < chunk.size(); j += 8) {
+      uint64_t value = (static_cast<uint64_t>(i) << 32 | j) * 0x9E3779B97F4A7C15ull;
+      std::memcpy(&chunk[j], &value, 8);
+    }
+    members.push_back({TarMember::kFile, "data/f" + std::to_string(i), chunk});
+  }
+  members.push_back({TarMember::kFile, "bin/sh", "#!"});
+  std::string big_tar = agent.work_dir() + "/big.tar";
+  WriteTarball(big_tar, members);
+
+  for (int delay_ms : {20, 150, 400}) {
+    agent.Start();
+    ASSERT_FALSE(::testing::Test::HasFatalFailure());
+    std::thread importer([&] { (void)agent.ImportTarball(big_tar, "big:latest"); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    pid_t victim = agent.agent_pid();
+    ::kill(victim, SIGKILL);
+    importer.join();
+    agent.Stop(/*kill9=*/true);
+    agent.Start();
+    ASSERT_FALSE(::testing::Test::HasFatalFailure());
+    CommandResult images = agent.Cli({"image", "ls", "-q"});
+    std::string root = agent.root_dir();
+    auto count = [](const std::string& dir) { return ListDirectoryNames(dir).size(); };
+    if (delay_ms == 20) {
+      EXPECT_EQ(images.out, "")
+          << "48 MiB cannot be imported in 20 ms: the first kill must land mid-import";
+    }
+    if (images.out.empty()) {
+      EXPECT_EQ(count(root + "/blobs/sha256"), 0u) << "killed after " << delay_ms << " ms";
+      EXPECT_EQ(count(root + "/layers"), 0u) << "killed after " << delay_ms << " ms";
+    } else {
+      // The kill came after the commit: then the image is whole.
+      EXPECT_EQ(count(root + "/layers"), 1u);
+      EXPECT_EQ(agent.Cli({"image", "rm", "big"}).exit_code, 0);
+    }
+    EXPECT_EQ(count(root + "/tmp"), 0u) << "killed after " << delay_ms << " ms";
+    agent.Stop();
+  }
+  agent.Start();
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
+  v1::ImportResponse imported;
+  grpc::Status status = agent.ImportTarball(big_tar, "big:latest", &imported);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  auto layers = ListDirectoryNames(agent.root_dir() + "/layers");
+  ASSERT_EQ(layers.size(), 1u);
+  auto last_file = ReadFileToString(agent.root_dir() + "/layers/" + layers[0] + "/data/f47");
+  ASSERT_TRUE(last_file.ok()) << last_file.status().message();
+  EXPECT_EQ(last_file->size(), 1u << 20);
+  agent.Stop();
+  EXPECT_EQ(agent.LeftoverCgroups(), "");
+  EXPECT_EQ(agent.LeftoverShims(), "");
 }
 
 TEST_F(AgentTest, ImageListInspectRemove) {
