@@ -24,6 +24,7 @@ struct ImportOptions {
   std::vector<std::string> env;
   std::string working_dir;
   std::string user;
+  std::string digest;
   bool quiet = false;
 };
 
@@ -72,6 +73,7 @@ int Import(AgentConnection& agent, const ImportOptions& options) {
   auto* header = request.mutable_header();
   header->set_reference(options.reference);
   header->set_total_bytes(total);
+  header->set_expected_digest(options.digest);
   auto* config = header->mutable_config();
   for (const auto& arg : options.cmd) config->add_cmd(arg);
   for (const auto& arg : options.entrypoint) config->add_entrypoint(arg);
@@ -191,6 +193,8 @@ void AddImageCommands(CLI::App& app, std::function<AgentConnection&()> connect,
       ->allow_extra_args(false);
   import->add_option("--workdir", import_options->working_dir, "Default working directory");
   import->add_option("--user", import_options->user, "Default user");
+  import->add_option("--digest", import_options->digest,
+                     "Expected sha256:<hex> of the file; the import fails on a mismatch");
   import->add_flag("-q,--quiet", import_options->quiet, "No progress output");
   import->callback([&, connect, import_options] { action = [=] { return Import(connect(), *import_options);
 };

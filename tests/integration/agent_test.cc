@@ -13,6 +13,7 @@
 #include "agent_harness.h"
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
+#include "common/sha256.h"
 
 namespace boxcar::testing {
 namespace {
@@ -504,6 +505,19 @@ TEST(AgentCrashTest, KillNineDuringImportLeavesNothingAndTheImportThenSucceeds) 
   agent.Stop();
   EXPECT_EQ(agent.LeftoverCgroups(), "");
   EXPECT_EQ(agent.LeftoverShims(), "");
+}
+
+TEST_F(AgentTest, ImportChecksTheGivenDigest) {
+  CommandResult wrong = agent_.Cli({"image", "import", "-q", BOXCAR_BUSYBOX_TAR, "other:1",
+                                    "--digest", "sha256:" + std::string(64, '0')});
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_NE(wrong.err.find("header.expected_digest"), std::string::npos) << wrong.err;
+  EXPECT_EQ(agent_.Cli({"image", "ls", "-q"}).out, image_id_ + "\n");
+  auto content = ReadFileToString(BOXCAR_BUSYBOX_TAR);
+  ASSERT_TRUE(content.ok());
+  CommandResult right = agent_.Cli(
+      {"image", "import", "-q", BOXCAR_BUSYBOX_TAR, "other:1", "--digest", Sha256Digest(*content)});
+  EXPECT_EQ(right.exit_code, 0) << right.err;
 }
 
 TEST_F(AgentTest, ImageListInspectRemove) {
