@@ -178,11 +178,13 @@ void AddImageCommands(CLI::App& app, std::function<AgentConnection&()> connect,
   CLI::App* image = app.add_subcommand("image", "Manage images")->require_subcommand(1);
 
   auto import_options = std::make_shared<ImportOptions>();
-  CLI::App* import =
-      image->add_subcommand("import", "Import a rootfs tarball (plain, gzip or zstd) as an image");
+  CLI::App* import = image->add_subcommand(
+      "import",
+      "Import a rootfs tarball (plain, gzip or zstd), an OCI layout tar or a docker-archive");
   import->add_option("file", import_options->file, "Tarball, or - for stdin")->required();
-  import->add_option("reference", import_options->reference, "name[:tag] to give the image")
-      ->required();
+  import->add_option("reference", import_options->reference,
+                     "name[:tag] to give the image (needed for a rootfs tarball; an OCI layout or "
+                     "docker-archive tar keeps its own tags unless one is given)");
   import->add_option("--cmd", import_options->cmd, "Default command (repeat for each argument)")
       ->allow_extra_args(false);
   import

@@ -1,6 +1,7 @@
 #include "store/image_store.h"
 
 #include <dirent.h>
+#include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 #include <stdlib.h>
@@ -103,8 +104,9 @@ std::string ImageStore::LayerDirectory(int64_t number) const {
 
 StatusOr<std::unique_ptr<ImageStore::RootfsImport>> ImageStore::BeginRootfsImport(
     const v1::ImportHeader& header) {
-  ASSIGN_OR_RETURN(ImageReference reference,
-                   ParseImageReference(header.reference(), "header.reference"));
+  if (!header.reference().empty()) {
+    RETURN_IF_ERROR(ParseImageReference(header.reference(), "header.reference").status());
+  }
   if (!header.expected_digest().empty() && !IsSha256Digest(header.expected_digest())) {
     return InvalidArgument("header.expected_digest: '" + header.expected_digest() +
                            "' is not sha256:<64 lower-case hex>");
@@ -113,8 +115,8 @@ StatusOr<std::unique_ptr<ImageStore::RootfsImport>> ImageStore::BeginRootfsImpor
     return InvalidArgument("header.config.working_dir: must be absolute");
   }
   ASSIGN_OR_RETURN(auto writer, blobs_->NewWriter());
-  return std::unique_ptr<RootfsImport>(new RootfsImport(this, reference, header.expected_digest(),
-                                                        header.config(), std::move(writer)));
+  return std::unique_ptr<RootfsImport>(new RootfsImport(
+      this, header.reference(), header.expected_digest(), header.config(), std::move(writer)));
 }
 
 StatusOr<v1::Image> ImageStore::RootfsImport::Finish() {
@@ -127,7 +129,233 @@ StatusOr<v1::Image> ImageStore::RootfsImport::Finish() {
     }
     return digest.status();
   }
-  return store_->FinishImport(reference_, *digest, config_);
+  if (LooksLikeImageArchive(store_->blobs_->BlobPath(*digest))) {
+    return store_->FinishArchiveImport(reference_, *digest);
+  }
+  if (reference_.empty()) {
+    store_->DeleteUnreferencedBlobs({*digest});
+    return InvalidArgument(
+        "header.reference: a rootfs tarball needs a reference such as busybox:latest");
+  }
+  ASSIGN_OR_RETURN(ImageReference reference, ParseImageReference(reference_, "header.reference"));
+  return store_->FinishImport(reference, *digest, config_);
+}
+
+void ImageStore::DeleteUnreferencedBlobs(const std::vector<std::string>& digests) {
+  std::lock_guard<std::mutex> lock(db_->mutex());
+  for (const auto& digest : digests) {
+    auto used = db_->Prepare(
+        "SELECT (SELECT COUNT(*) FROM layers WHERE blob_digest = ?1) + (SELECT COUNT(*) FROM "
+        "images WHERE id = ?1)");
+    if (!used.ok()) continue;
+    used->Bind(1, digest);
+    if (auto row = used->Step(); row.ok() && *row && used->ColumnInt(0) == 0)
+      (void)blobs_->Delete(digest);
+  }
+}
+
+namespace {
+
+// The run-time defaults and the layer diff ids of an OCI / Docker image config.
+Status ParseImageConfig(const std::string& json, v1::ImageConfig* config,
+                        std::vector<std::string>* diff_ids) {
+  rapidjson::Document document;
+  document.Parse(json.c_str(), json.size());
+  if (document.HasParseError() || !document.IsObject())
+    return InvalidArgument("image config: malformed JSON");
+  if (!document.HasMember("rootfs") || !document["rootfs"].IsObject() ||
+      !document["rootfs"].HasMember("diff_ids") || !document["rootfs"]["diff_ids"].IsArray()) {
+    return InvalidArgument("image config: rootfs.diff_ids is missing");
+  }
+  for (const auto& diff_id : document["rootfs"]["diff_ids"].GetArray()) {
+    if (!diff_id.IsString() || !IsSha256Digest(diff_id.GetString())) {
+      return InvalidArgument("image config: a diff id is not sha256:<hex>");
+    }
+    diff_ids->push_back(diff_id.GetString());
+  }
+  if (!document.HasMember("config") || !document["config"].IsObject()) return OkStatus();
+  const auto& runtime = document["config"];
+  auto strings = [&](const char* key, google::protobuf::RepeatedPtrField<std::string>* out) {
+    if (runtime.HasMember(key) && runtime[key].IsArray()) {
+      for (const auto& item : runtime[key].GetArray()) {
+        if (item.IsString()) out->Add(item.GetString());
+      }
+    }
+  };
+  strings("Entrypoint", config->mutable_entrypoint());
+  strings("Cmd", config->mutable_cmd());
+  strings("Env", config->mutable_env());
+  if (runtime.HasMember("WorkingDir") && runtime["WorkingDir"].IsString())
+    config->set_working_dir(runtime["WorkingDir"].GetString());
+  if (runtime.HasMember("User") && runtime["User"].IsString())
+    config->set_user(runtime["User"].GetString());
+  if (runtime.HasMember("StopSignal") && runtime["StopSignal"].IsString())
+    config->set_stop_signal(runtime["StopSignal"].GetString());
+  if (runtime.HasMember("Labels") && runtime["Labels"].IsObject()) {
+    for (const auto& label : runtime["Labels"].GetObject()) {
+      if (label.value.IsString())
+        (*config->mutable_labels())[label.name.GetString()] = label.value.GetString();
+    }
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+StatusOr<v1::Image> ImageStore::FinishArchiveImport(const std::string& reference,
+                                                    const std::string& archive_digest) {
+  std::vector<std::string> stored_blobs;
+  auto archive = ReadImageArchive(blobs_->BlobPath(archive_digest), blobs_, &stored_blobs);
+  // The archive itself is not an image blob.
+  (void)blobs_->Delete(archive_digest);
+  if (!archive.ok()) {
+    DeleteUnreferencedBlobs(stored_blobs);
+    return archive.status();
+  }
+  StatusOr<v1::Image> first = Internal("image archive: no image");
+  for (size_t i = 0; i < archive->images.size(); ++i) {
+    std::vector<std::string> references;
+    if (i == 0 && !reference.empty()) {
+      references.push_back(reference);
+    } else {
+      for (const auto& tag : archive->images[i].references) {
+        // An OCI ref.name is often only a tag ("latest"): it names no repository.
+        if (tag.find(':') != std::string::npos && ParseImageReference(tag, "tag").ok())
+          references.push_back(tag);
+      }
+    }
+    auto stored = StoreArchivedImage(archive->images[i], references);
+    if (!stored.ok()) {
+      DeleteUnreferencedBlobs(stored_blobs);
+      return stored.status();
+    }
+    if (i == 0) first = std::move(stored);
+  }
+  DeleteUnreferencedBlobs(stored_blobs);  // manifests, indexes: not kept
+  return first;
+}
+
+StatusOr<v1::Image> ImageStore::StoreArchivedImage(const ArchivedImage& archived,
+                                                   const std::vector<std::string>& references) {
+  ASSIGN_OR_RETURN(std::string config_json, blobs_->ReadBlob(archived.config_digest));
+  v1::Image image;
+  image.set_id(archived.config_digest);
+  std::vector<std::string> diff_ids;
+  RETURN_IF_ERROR(ParseImageConfig(config_json, image.mutable_config(), &diff_ids));
+  if (diff_ids.size() != archived.layer_digests.size()) {
+    return InvalidArgument("image " + archived.config_digest + ": the manifest lists " +
+                           std::to_string(archived.layer_digests.size()) + " layers, the config " +
+                           std::to_string(diff_ids.size()) + " diff ids");
+  }
+  // Unpack the layers not yet in the store, outside the lock; check each diff id.
+  struct NewLayer {
+    std::string dir, diff_id, blob_digest;
+    uint64_t blob_size, unpacked_bytes;
+  };
+  std::vector<NewLayer> new_layers;
+  auto discard = [&](Status failure) {
+    for (const auto& layer : new_layers) (void)RemoveTree(layer.dir);
+    return failure;
+  };
+  uint64_t total_size = 0;
+  for (size_t i = 0; i < diff_ids.size(); ++i) {
+    ASSIGN_OR_RETURN(uint64_t blob_size, blobs_->BlobSize(archived.layer_digests[i]));
+    total_size += blob_size;
+    auto* layer = image.add_layers();
+    layer->set_digest(archived.layer_digests[i]);
+    layer->set_diff_id(diff_ids[i]);
+    layer->set_size_bytes(blob_size);
+    bool known = false;
+    {
+      // A layer already in the store keeps its blob (perhaps another compression of the same
+      // content); the image records that one.
+      std::lock_guard<std::mutex> lock(db_->mutex());
+      ASSIGN_OR_RETURN(
+          auto existing,
+          db_->Prepare("SELECT blob_digest, size_bytes FROM layers WHERE diff_id = ?"));
+      existing.Bind(1, diff_ids[i]);
+      ASSIGN_OR_RETURN(known, existing.Step());
+      if (known) {
+        total_size += static_cast<uint64_t>(existing.ColumnInt(1)) - blob_size;
+        layer->set_digest(existing.ColumnText(0));
+        layer->set_size_bytes(static_cast<uint64_t>(existing.ColumnInt(1)));
+      }
+    }
+    bool unpacked_already = false;
+    for (const auto& pending : new_layers) unpacked_already |= pending.diff_id == diff_ids[i];
+    if (known || unpacked_already) continue;
+    std::string dir = root_dir_ + "/tmp/unpack-XXXXXX";
+    if (::mkdtemp(dir.data()) == nullptr) return discard(ErrnoStatus("create '" + dir + "'"));
+    ::chmod(dir.c_str(), 0755);
+    new_layers.push_back({dir, diff_ids[i], archived.layer_digests[i], blob_size, 0});
+    auto unpacked = UnpackLayer(blobs_->BlobPath(archived.layer_digests[i]), dir, limits_);
+    if (!unpacked.ok())
+      return discard(unpacked.status().Annotate("layer " + std::to_string(i) + " (" +
+                                                archived.layer_digests[i] + ")"));
+    if (unpacked->diff_id != diff_ids[i]) {
+      return discard(InvalidArgument("layer " + std::to_string(i) + ": its content hashes to " +
+                                     unpacked->diff_id + " but the image config says " +
+                                     diff_ids[i]));
+    }
+    new_layers.back().unpacked_bytes = unpacked->unpacked_bytes;
+  }
+  image.set_size_bytes(total_size);
+  image.set_created_unix_seconds(::time(nullptr));
+
+  std::lock_guard<std::mutex> lock(db_->mutex());
+  SqliteTransaction transaction(*db_);
+  if (!transaction.begun().ok()) return discard(transaction.begun());
+  std::vector<std::pair<std::string, std::string>> renamed;  // tmp -> final, undone on failure
+  auto fail = [&](Status failure) {
+    for (const auto& [from, to] : renamed) ::rename(to.c_str(), from.c_str());
+    return discard(failure);
+  };
+  for (const auto& layer : new_layers) {
+    auto insert = db_->Prepare(
+        "INSERT OR IGNORE INTO layers(diff_id, blob_digest, size_bytes, unpacked_bytes) VALUES(?, "
+        "?, ?, ?)");
+    if (!insert.ok()) return fail(insert.status());
+    insert->Bind(1, layer.diff_id)
+        .Bind(2, layer.blob_digest)
+        .Bind(3, static_cast<int64_t>(layer.blob_size));
+    insert->Bind(4, static_cast<int64_t>(layer.unpacked_bytes));
+    if (Status ran = insert->Run(); !ran.ok()) return fail(ran);
+    std::string layer_dir = LayerDirectory(db_->LastInsertRowId());
+    (void)RemoveTree(layer_dir);  // an orphan of a crash: its row never committed
+    if (::rename(layer.dir.c_str(), layer_dir.c_str()) != 0) {
+      return fail(ErrnoStatus("rename '" + layer.dir + "' to '" + layer_dir + "'"));
+    }
+    renamed.emplace_back(layer.dir, layer_dir);
+  }
+  auto run = [&](const std::string& sql, const std::vector<std::string>& texts,
+                 int64_t number = -1) -> Status {
+    ASSIGN_OR_RETURN(auto statement, db_->Prepare(sql));
+    int index = 1;
+    for (const auto& text : texts) statement.Bind(index++, text);
+    if (number >= 0) statement.Bind(index, number);
+    return statement.Run();
+  };
+  {
+    auto insert = db_->Prepare("INSERT OR IGNORE INTO images(id, record) VALUES(?, ?)");
+    if (!insert.ok()) return fail(insert.status());
+    insert->Bind(1, image.id()).BindBlob(2, image.SerializeAsString());
+    if (Status ran = insert->Run(); !ran.ok()) return fail(ran);
+  }
+  for (size_t i = 0; i < diff_ids.size(); ++i) {
+    Status linked =
+        run("INSERT OR IGNORE INTO image_layers(image_id, diff_id, position) VALUES(?, ?, ?)",
+            {image.id(), diff_ids[i]}, static_cast<int64_t>(i));
+    if (!linked.ok()) return fail(linked);
+  }
+  for (const auto& reference : references) {
+    auto parsed = ParseImageReference(reference, "reference");
+    if (!parsed.ok()) return fail(parsed.status());
+    Status tagged = run("INSERT OR REPLACE INTO image_refs(reference, image_id) VALUES(?, ?)",
+                        {parsed->ToString(), image.id()});
+    if (!tagged.ok()) return fail(tagged);
+  }
+  if (Status committed = transaction.Commit(); !committed.ok()) return fail(committed);
+  return LoadImage(image.id());
 }
 
 StatusOr<v1::Image> ImageStore::FinishImport(const ImageReference& reference,

@@ -10,6 +10,7 @@
 #include "boxcar/v1/images.pb.h"
 #include "common/identifiers.h"
 #include "store/blob_store.h"
+#include "store/image_archive.h"
 #include "store/layer_unpacker.h"
 #include "store/sqlite_database.h"
 
@@ -31,7 +32,7 @@ class ImageStore {
 
    private:
     friend class ImageStore;
-    RootfsImport(ImageStore* store, ImageReference reference, std::string expected_digest,
+    RootfsImport(ImageStore* store, std::string reference, std::string expected_digest,
                  v1::ImageConfig config, std::unique_ptr<BlobStore::Writer> writer)
         : store_(store),
           reference_(std::move(reference)),
@@ -39,13 +40,15 @@ class ImageStore {
           config_(std::move(config)),
           writer_(std::move(writer)) {}
     ImageStore* store_;
-    ImageReference reference_;
+    std::string reference_;  // as given; validated once the format is known
     std::string expected_digest_;
     v1::ImageConfig config_;
     std::unique_ptr<BlobStore::Writer> writer_;
   };
 
-  // Validates the header (errors name header.reference / header.expected_digest).
+  // Validates the header (errors name header.reference / header.expected_digest). The stream
+  // is a plain rootfs tarball (which needs header.reference) or an image archive (OCI layout
+  // or docker-archive as a tar, whose own tags are used unless header.reference is given).
   StatusOr<std::unique_ptr<RootfsImport>> BeginRootfsImport(const v1::ImportHeader& header);
 
   // Finds an image by reference, full id or unique hex prefix of the id. `field` names the
@@ -67,6 +70,13 @@ class ImageStore {
       : root_dir_(std::move(root_dir)), db_(db), blobs_(blobs), limits_(limits) {}
   std::string LayerDirectory(int64_t number) const;
   StatusOr<v1::Image> LoadImage(const std::string& id);
+  // An OCI layout or docker-archive: every image in it, layers verified against the configs'
+  // diff ids. `reference` (may be empty) overrides the archive's own tags for its first image.
+  StatusOr<v1::Image> FinishArchiveImport(const std::string& reference,
+                                          const std::string& archive_digest);
+  StatusOr<v1::Image> StoreArchivedImage(const struct ArchivedImage& archived,
+                                         const std::vector<std::string>& references);
+  void DeleteUnreferencedBlobs(const std::vector<std::string>& digests);
   StatusOr<v1::Image> FinishImport(const ImageReference& reference, const std::string& blob_digest,
                                    const v1::ImageConfig& config);
   Status DeleteUnusedLayers();

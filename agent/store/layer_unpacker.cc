@@ -306,17 +306,27 @@ Status RedirectHardLink(ParentDirectories& parents, archive_entry* entry,
   return OkStatus();
 }
 
-Status CopyData(archive* reader, archive* disk, const std::string& member) {
+// `stream_ended` is set when the stream stops right after the member's data, without the
+// padding to 512 bytes and the end-of-archive blocks: umoci 0.4 writes small layers that way,
+// and such a layer is whole.
+Status CopyData(archive* reader, archive* disk, const std::string& member, la_int64_t expected_size,
+                bool* stream_ended) {
   const void* block;
   size_t size;
   la_int64_t offset;
+  la_int64_t received = 0;
   for (;;) {
     int rc = archive_read_data_block(reader, &block, &size, &offset);
     if (rc == ARCHIVE_EOF) return OkStatus();
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
+      if (received == expected_size) {
+        *stream_ended = true;
+        return OkStatus();
+      }
       return InvalidArgument("member '" + member +
                              "': truncated or corrupt data: " + ArchiveError(reader));
     }
+    received = std::max<la_int64_t>(received, offset + static_cast<la_int64_t>(size));
     if (archive_write_data_block(disk, block, size, offset) < ARCHIVE_WARN) {
       return Internal("member '" + member + "': write: " + ArchiveError(disk));
     }
@@ -438,13 +448,16 @@ StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& blob_path, i
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
       return InvalidArgument("member '" + member + "': " + ArchiveError(disk.get()));
     }
+    bool stream_ended = false;
     if (!is_hardlink && archive_entry_size(entry) > 0) {
-      RETURN_IF_ERROR(CopyData(reader.get(), disk.get(), member));
+      RETURN_IF_ERROR(
+          CopyData(reader.get(), disk.get(), member, archive_entry_size(entry), &stream_ended));
     }
     rc = archive_write_finish_entry(disk.get());
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
       return Internal("member '" + member + "': " + ArchiveError(disk.get()));
     }
+    if (stream_ended) break;
   }
   // Directory modes and times are applied last (a 0555 directory still gets its children).
   int closed = archive_write_close(disk.get());

@@ -520,6 +520,92 @@ TEST_F(AgentTest, ImportChecksTheGivenDigest) {
   EXPECT_EQ(right.exit_code, 0) << right.err;
 }
 
+// OCI layouts and docker-archives made by umoci and skopeo: layers, whiteouts and the image
+// config reach the container.
+TEST_F(AgentTest, ImportsOciLayoutAndDockerArchive) {
+  std::string fixtures = agent_.work_dir() + "/archives";
+  std::string make = std::string(BOXCAR_FIXTURES_DIR) + "/make-image-archives.sh " + fixtures +
+                     " " + BOXCAR_BUSYBOX_TAR + " >" + agent_.work_dir() + "/fixtures.log 2>&1";
+  ASSERT_EQ(std::system(make.c_str()), 0) << "see " << agent_.work_dir() << "/fixtures.log";
+
+  CommandResult docker = agent_.Cli({"image", "import", "-q", fixtures + "/docker.tar"});
+  ASSERT_EQ(docker.exit_code, 0) << docker.err;
+  std::string docker_id = docker.out.substr(0, docker.out.find('\n'));
+  CommandResult oci = agent_.Cli({"image", "import", "-q", fixtures + "/oci.tar", "oci/busybox:2"});
+  ASSERT_EQ(oci.exit_code, 0) << oci.err;
+  EXPECT_EQ(oci.out, docker.out) << "the same config gives the same image id";
+  EXPECT_EQ(ListDirectoryNames(agent_.root_dir() + "/layers").size(), 4u)
+      << "three layers shared by both imports, plus the bundled busybox layer";
+
+  CommandResult inside = agent_.Cli({"run", "--rm", "localhost/busybox", "sh", "-c",
+                                     "pwd; cat hello; echo $FROM_CONFIG; ls /etc | tr '\\n' ' '"});
+  EXPECT_EQ(inside.exit_code, 0) << inside.err;
+  EXPECT_EQ(inside.out, "/srv\nsecond-layer\nyes\nnsswitch.conf passwd ")
+      << "working dir, second layer, config env, and the whiteout of /etc/group";
+  CommandResult by_tag = agent_.Cli({"run", "--rm", "oci/busybox:2", "cat", "/srv/hello"});
+  EXPECT_EQ(by_tag.out, "second-layer\n") << by_tag.err;
+  CommandResult inspect = agent_.Cli({"image", "inspect", docker_id});
+  EXPECT_NE(inspect.out.find("localhost/busybox:latest"), std::string::npos);
+  EXPECT_NE(inspect.out.find("oci/busybox:2"), std::string::npos);
+}
+
+TEST_F(AgentTest, BrokenArchivesAreRefusedAndLeaveNothing) {
+  std::string layer = agent_.work_dir() + "/layer.tar";
+  WriteTarball(layer, {{TarMember::kFile, "bin/x", "x"}});
+  auto layer_bytes = ReadFileToString(layer);
+  ASSERT_TRUE(layer_bytes.ok());
+  std::string right_diff_id = Sha256Digest(*layer_bytes);
+  auto config = [](const std::string& diff_id) {
+    return std::string(R"({"architecture":"amd64","os":"linux","config":{"Cmd":["sh"]},)") +
+           R"("rootfs":{"type":"layers","diff_ids":[")" + diff_id + R"("]}})";
+  };
+  std::string manifest =
+      R"([{"Config":"config.json","RepoTags":["bad:1"],"Layers":["layer.tar"]}])";
+  auto listing = [&] {
+    std::string all;
+    for (const char* dir : {"/layers", "/tmp", "/blobs/sha256"}) {
+      for (const auto& name : ListDirectoryNames(agent_.root_dir() + dir))
+        all += std::string(dir) + "/" + name + ";";
+    }
+    return all;
+  };
+  std::string before = listing();
+  struct Case {
+    std::string name;
+    std::vector<TarMember> members;
+    std::string error;
+  } cases[] = {
+      {"diff id mismatch",
+       {{TarMember::kFile, "manifest.json", manifest},
+        {TarMember::kFile, "config.json", config("sha256:" + std::string(64, 'a'))},
+        {TarMember::kFile, "layer.tar", *layer_bytes}},
+       "the image config says"},
+      {"missing layer",
+       {{TarMember::kFile, "manifest.json", manifest},
+        {TarMember::kFile, "config.json", config(right_diff_id)}},
+       "missing member 'layer.tar'"},
+      {"malformed manifest",
+       {{TarMember::kFile, "manifest.json", "[{"}},
+       "manifest.json: malformed JSON"},
+  };
+  for (const auto& c : cases) {
+    std::string path = agent_.work_dir() + "/broken.tar";
+    WriteTarball(path, c.members);
+    CommandResult result = agent_.Cli({"image", "import", "-q", path});
+    EXPECT_EQ(result.exit_code, 1) << c.name;
+    EXPECT_NE(result.err.find(c.error), std::string::npos) << c.name << ": " << result.err;
+    EXPECT_EQ(listing(), before) << c.name << ": a refused import must leave nothing";
+  }
+  // The same archive with the right diff id imports.
+  std::string good = agent_.work_dir() + "/good.tar";
+  WriteTarball(good, {{TarMember::kFile, "manifest.json", manifest},
+                      {TarMember::kFile, "config.json", config(right_diff_id)},
+                      {TarMember::kFile, "layer.tar", *layer_bytes}});
+  CommandResult imported = agent_.Cli({"image", "import", "-q", good});
+  EXPECT_EQ(imported.exit_code, 0) << imported.err;
+  EXPECT_NE(agent_.Cli({"image", "ls"}).out.find("bad:1"), std::string::npos);
+}
+
 TEST_F(AgentTest, ImageListInspectRemove) {
   CommandResult list = agent_.Cli({"image", "ls", "--json"});
   EXPECT_NE(list.out.find(image_id_), std::string::npos);

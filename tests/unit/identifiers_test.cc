@@ -18,7 +18,8 @@ TEST(IdentifiersTest, ContainerIdsAreRandomHex) {
 
 TEST(IdentifiersTest, ContainerNames) {
   EXPECT_TRUE(ValidateContainerName("web-1.a_b", "spec.name").ok());
-  for (const char* bad : {"", "-lead", "has space", "slash/no", std::string(64, 'a').c_str()}) {
+  for (const std::string& bad :
+       std::vector<std::string>{"", "-lead", "has space", "slash/no", std::string(64, 'a')}) {
     Status status = ValidateContainerName(bad, "spec.name");
     EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << bad;
     EXPECT_NE(status.message().find("spec.name"), std::string::npos);

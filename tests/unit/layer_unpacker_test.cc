@@ -916,3 +916,34 @@ TEST_F(LayerUnpackerTest, FileFlagsFromTheLayerAreNotApplied) {
 
 }  // namespace
 }  // namespace boxcar
+
+namespace boxcar {
+namespace {
+
+// umoci 0.4 ends small layers right after the last member's data: no padding to 512 bytes and
+// no end-of-archive blocks. The member is whole, so the layer is accepted; the diff id covers
+// exactly the bytes present.
+TEST_F(LayerUnpackerTest, LayerEndingRightAfterTheLastMembersDataIsAccepted) {
+  WriteTar(tar_, {Dir("srv"), File("srv/hello", "second-layer\n")});
+  ASSERT_FALSE(HasFatalFailure());
+  auto whole = ReadFileToString(tar_);
+  ASSERT_TRUE(whole.ok());
+  // Two 512-byte headers, then 13 bytes of data; cut everything after them.
+  std::string cut = whole->substr(0, 2 * 512 + 13);
+  ASSERT_TRUE(WriteFileAtomically(tar_, cut).ok());
+  auto unpacked = Unpack(tar_);
+  ASSERT_TRUE(unpacked.ok()) << unpacked.status().message();
+  EXPECT_EQ(unpacked->diff_id, Sha256Digest(cut));
+  auto content = ReadFileToString(At("srv/hello"));
+  ASSERT_TRUE(content.ok());
+  EXPECT_EQ(*content, "second-layer\n");
+
+  // Cut inside the data, the member is incomplete: refused.
+  ASSERT_TRUE(WriteFileAtomically(tar_, whole->substr(0, 2 * 512 + 5)).ok());
+  ASSERT_TRUE(RemoveTree(root_).ok());
+  ASSERT_EQ(::mkdir(root_.c_str(), 0755), 0);
+  EXPECT_FALSE(Unpack(tar_).ok());
+}
+
+}  // namespace
+}  // namespace boxcar
