@@ -63,4 +63,12 @@ grpc::Status ImagesApi::Remove(grpc::ServerContext*, const v1::RemoveImageReques
   return grpc::Status::OK;
 }
 
+grpc::Status ImagesApi::Tag(grpc::ServerContext*, const v1::TagImageRequest* request,
+                            v1::Image* response) {
+  auto tagged = images_->Tag(request->image(), request->reference());
+  if (!tagged.ok()) return ToGrpcStatus(tagged.status());
+  *response = std::move(*tagged);
+  return grpc::Status::OK;
+}
+
 }  // namespace boxcar

@@ -16,6 +16,8 @@ class ImagesApi final : public v1::Images::Service {
                     v1::ListImagesResponse* response) override;
   grpc::Status Inspect(grpc::ServerContext* context, const v1::InspectImageRequest* request,
                        v1::Image* response) override;
+  grpc::Status Tag(grpc::ServerContext* context, const v1::TagImageRequest* request,
+                   v1::Image* response) override;
   grpc::Status Remove(grpc::ServerContext* context, const v1::RemoveImageRequest* request,
                       v1::RemoveImageResponse* response) override;
 

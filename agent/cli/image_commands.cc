@@ -152,6 +152,17 @@ int Inspect(AgentConnection& agent, const std::vector<std::string>& images) {
   return exit_code;
 }
 
+int Tag(AgentConnection& agent, const std::string& image, const std::string& reference) {
+  grpc::ClientContext context;
+  v1::TagImageRequest request;
+  request.set_image(image);
+  request.set_reference(reference);
+  v1::Image tagged;
+  grpc::Status status = agent.images().Tag(&context, request, &tagged);
+  if (!status.ok()) return agent.Report(status);
+  return 0;
+}
+
 int Remove(AgentConnection& agent, const std::vector<std::string>& images, bool force) {
   int exit_code = 0;
   for (const auto& name : images) {
@@ -220,6 +231,15 @@ static bool json_always = true;
 inspect->add_flag("--json", json_always, "Print JSON (the default and only format)");
 inspect->callback([&, connect, inspect_names] {
   action = [=] { return Inspect(connect(), *inspect_names); };
+});
+
+auto tag_source = std::make_shared<std::string>();
+auto tag_target = std::make_shared<std::string>();
+CLI::App* tag = image->add_subcommand("tag", "Add a reference to an image");
+tag->add_option("image", *tag_source, "Reference, id or id prefix")->required();
+tag->add_option("reference", *tag_target, "New name[:tag]")->required();
+tag->callback([&, connect, tag_source, tag_target] {
+  action = [=] { return Tag(connect(), *tag_source, *tag_target); };
 });
 
 auto remove_names = std::make_shared<std::vector<std::string>>();

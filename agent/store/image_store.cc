@@ -581,6 +581,19 @@ StatusOr<v1::RemoveImageResponse> ImageStore::Remove(const std::string& image_te
   return response;
 }
 
+StatusOr<v1::Image> ImageStore::Tag(const std::string& image_text,
+                                    const std::string& reference_text) {
+  ASSIGN_OR_RETURN(ImageReference reference, ParseImageReference(reference_text, "reference"));
+  ASSIGN_OR_RETURN(v1::Image image, Resolve(image_text, "image"));
+  std::lock_guard<std::mutex> lock(db_->mutex());
+  ASSIGN_OR_RETURN(
+      auto tag,
+      db_->Prepare("INSERT OR REPLACE INTO image_refs(reference, image_id) VALUES(?, ?)"));
+  tag.Bind(1, reference.ToString()).Bind(2, image.id());
+  RETURN_IF_ERROR(tag.Run());
+  return LoadImage(image.id());
+}
+
 Status ImageStore::DeleteUnusedLayers() {
   // Called with the database lock held.
   struct Unused {

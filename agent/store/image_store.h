@@ -58,6 +58,8 @@ class ImageStore {
   // Untags (a reference) or deletes (an id); refuses images used by containers unless
   // `force`, which then only untags.
   StatusOr<v1::RemoveImageResponse> Remove(const std::string& image, bool force);
+  // Points `reference` at the image; errors name the field ("image", "reference").
+  StatusOr<v1::Image> Tag(const std::string& image, const std::string& reference);
   // Unpacked layer directories of an image, lowest first.
   StatusOr<std::vector<std::string>> LayerDirectories(const std::string& image_id);
 

@@ -606,6 +606,21 @@ TEST_F(AgentTest, BrokenArchivesAreRefusedAndLeaveNothing) {
   EXPECT_NE(agent_.Cli({"image", "ls"}).out.find("bad:1"), std::string::npos);
 }
 
+TEST_F(AgentTest, TagAddsAReferenceAndRmOfATagKeepsTheImage) {
+  CommandResult tagged = agent_.Cli({"image", "tag", "busybox", "mirror/busybox:1"});
+  EXPECT_EQ(tagged.exit_code, 0) << tagged.err;
+  CommandResult run = agent_.Cli({"run", "--rm", "mirror/busybox:1", "true"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  CommandResult bad = agent_.Cli({"image", "tag", "busybox", "Bad Name"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("reference"), std::string::npos) << bad.err;
+  CommandResult unknown = agent_.Cli({"image", "tag", "nosuch", "x:1"});
+  EXPECT_NE(unknown.err.find("no image 'nosuch'"), std::string::npos) << unknown.err;
+  CommandResult untag = agent_.Cli({"image", "rm", "mirror/busybox:1"});
+  EXPECT_EQ(untag.out, "Untagged: mirror/busybox:1\n") << "the image keeps its other reference";
+  EXPECT_EQ(agent_.Cli({"image", "ls", "-q"}).out, image_id_ + "\n");
+}
+
 TEST_F(AgentTest, ImageListInspectRemove) {
   CommandResult list = agent_.Cli({"image", "ls", "--json"});
   EXPECT_NE(list.out.find(image_id_), std::string::npos);
