@@ -418,9 +418,8 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   if (!launched.ok()) return undo(launched.status());
 
   entry->shim_pid = launched->shim_pid;
-  entry->shim_start_ticks = ReadProcessStartTicks(launched->shim_pid).ok()
-                                ? *ReadProcessStartTicks(launched->shim_pid)
-                                : 0;
+  auto shim_start_ticks = ReadProcessStartTicks(launched->shim_pid);
+  entry->shim_start_ticks = shim_start_ticks.ok() ? *shim_start_ticks : 0;
   entry->init_pidfd = OpenPidfd(launched->init_pid);
   record.set_pid(launched->init_pid);
   record.set_state(v1::CONTAINER_STATE_RUNNING);
