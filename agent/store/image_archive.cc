@@ -4,6 +4,7 @@
 #include <archive_entry.h>
 #include <rapidjson/document.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -66,6 +67,20 @@ StatusOr<rapidjson::Document> ParseJson(const std::string& text, const std::stri
   return document;
 }
 
+// Hands the current member's data to `sink`, block by block.
+Status ReadMemberData(archive* reader, const std::string& name, std::string& buffer,
+                      const std::function<Status(const char*, size_t)>& sink) {
+  for (;;) {
+    la_ssize_t n = archive_read_data(reader, buffer.data(), buffer.size());
+    if (n < 0) {
+      return InvalidArgument("image archive: member '" + name +
+                             "': " + archive_error_string(reader));
+    }
+    if (n == 0) return OkStatus();
+    RETURN_IF_ERROR(sink(buffer.data(), static_cast<size_t>(n)));
+  }
+}
+
 std::string StringMember(const rapidjson::Value& object, const char* key) {
   if (!object.IsObject()) return "";
   auto it = object.FindMember(key);
@@ -117,14 +132,11 @@ StatusOr<ImageArchive> ReadImageArchive(const std::string& path, BlobStore* blob
         return InvalidArgument("image archive: member '" + name + "' is too large");
       }
       std::string content;
-      for (;;) {
-        la_ssize_t n = archive_read_data(reader.get(), buffer.data(), buffer.size());
-        if (n < 0)
-          return InvalidArgument("image archive: member '" + name +
-                                 "': " + archive_error_string(reader.get()));
-        if (n == 0) break;
-        content.append(buffer.data(), static_cast<size_t>(n));
-      }
+      RETURN_IF_ERROR(
+          ReadMemberData(reader.get(), name, buffer, [&](const char* bytes, size_t size) {
+            content.append(bytes, size);
+            return OkStatus();
+          }));
       small_files[name] = content;
       continue;
     }
@@ -136,14 +148,9 @@ StatusOr<ImageArchive> ReadImageArchive(const std::string& path, BlobStore* blob
         return InvalidArgument("image archive: member '" + name + "' is not a sha256 blob name");
     }
     ASSIGN_OR_RETURN(auto writer, blobs->NewWriter());
-    for (;;) {
-      la_ssize_t n = archive_read_data(reader.get(), buffer.data(), buffer.size());
-      if (n < 0)
-        return InvalidArgument("image archive: member '" + name +
-                               "': " + archive_error_string(reader.get()));
-      if (n == 0) break;
-      RETURN_IF_ERROR(writer->Write(buffer.data(), static_cast<size_t>(n)));
-    }
+    RETURN_IF_ERROR(ReadMemberData(reader.get(), name, buffer, [&](const char* bytes, size_t size) {
+      return writer->Write(bytes, size);
+    }));
     auto digest = writer->Commit(expected);
     if (!digest.ok()) return digest.status().Annotate("image archive: member '" + name + "'");
     stored_blobs->push_back(*digest);
