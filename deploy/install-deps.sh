@@ -14,7 +14,7 @@ packages=(
   lxc-dev liblxc1 lxc libvirt-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
-  busybox-static util-linux iproute2 procps psmisc hyperfine sqlite3
+  busybox-static util-linux iproute2 procps psmisc hyperfine sqlite3 python3 file
   # image interop tools
   skopeo umoci runc
 )

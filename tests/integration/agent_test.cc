@@ -542,6 +542,11 @@ TEST_F(AgentTest, ImportsOciLayoutAndDockerArchive) {
   EXPECT_EQ(inside.exit_code, 0) << inside.err;
   EXPECT_EQ(inside.out, "/srv\nsecond-layer\nyes\nnsswitch.conf passwd ")
       << "working dir, second layer, config env, and the whiteout of /etc/group";
+  CommandResult saved = agent_.Cli({"image", "import", "-q", fixtures + "/docker-save.tar"});
+  EXPECT_EQ(saved.out, docker.out)
+      << "docker save's shape (real <v1id>/layer.tar files): " << saved.err;
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "saved/busybox:1", "cat", "/srv/hello"}).out,
+            "second-layer\n");
   CommandResult by_tag = agent_.Cli({"run", "--rm", "oci/busybox:2", "cat", "/srv/hello"});
   EXPECT_EQ(by_tag.out, "second-layer\n") << by_tag.err;
   CommandResult inspect = agent_.Cli({"image", "inspect", docker_id});
