@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <set>
 
 #include "common/directory_tree.h"
@@ -224,7 +225,7 @@ StatusOr<v1::Image> ImageStore::FinishArchiveImport(const std::string& reference
           references.push_back(tag);
       }
     }
-    auto stored = StoreArchivedImage(archive->images[i], references);
+    auto stored = StoreImage(archive->images[i], references);
     if (!stored.ok()) {
       DeleteUnreferencedBlobs(stored_blobs);
       return stored.status();
@@ -235,8 +236,29 @@ StatusOr<v1::Image> ImageStore::FinishArchiveImport(const std::string& reference
   return first;
 }
 
-StatusOr<v1::Image> ImageStore::StoreArchivedImage(const ArchivedImage& archived,
-                                                   const std::vector<std::string>& references) {
+StatusOr<std::string> ImageStore::MakeUnpackDirectory() {
+  std::string dir = root_dir_ + "/tmp/unpack-XXXXXX";
+  if (::mkdtemp(dir.data()) == nullptr) return ErrnoStatus("create '" + dir + "'");
+  // It becomes the layer root (the container's "/" unless a "./" member says otherwise):
+  // mkdtemp's 0700 would lock non-root payloads out.
+  if (::chmod(dir.c_str(), 0755) != 0) {
+    Status failed = ErrnoStatus("chmod '" + dir + "'");
+    (void)RemoveTree(dir);
+    return failed;
+  }
+  return dir;
+}
+
+StatusOr<v1::Image> ImageStore::StoreImage(const ArchivedImage& archived,
+                                           const std::vector<std::string>& references,
+                                           std::vector<UnpackedLayerDirectory> unpacked_by_caller) {
+  // Whatever the caller unpacked and this call does not move into layers/ goes at the end.
+  struct RemoveLeftovers {
+    std::vector<UnpackedLayerDirectory>& dirs;
+    ~RemoveLeftovers() {
+      for (const auto& layer : dirs) (void)RemoveTree(layer.dir);
+    }
+  } remove_leftovers{unpacked_by_caller};
   ASSIGN_OR_RETURN(std::string config_json, blobs_->ReadBlob(archived.config_digest));
   v1::Image image;
   image.set_id(archived.config_digest);
@@ -248,11 +270,7 @@ StatusOr<v1::Image> ImageStore::StoreArchivedImage(const ArchivedImage& archived
                            std::to_string(diff_ids.size()) + " diff ids");
   }
   // Unpack the layers not yet in the store, outside the lock; check each diff id.
-  struct NewLayer {
-    std::string dir, diff_id, blob_digest;
-    uint64_t blob_size, unpacked_bytes;
-  };
-  std::vector<NewLayer> new_layers;
+  std::vector<UnpackedLayerDirectory> new_layers;
   auto discard = [&](Status failure) {
     for (const auto& layer : new_layers) (void)RemoveTree(layer.dir);
     return failure;
@@ -284,11 +302,17 @@ StatusOr<v1::Image> ImageStore::StoreArchivedImage(const ArchivedImage& archived
     bool unpacked_already = false;
     for (const auto& pending : new_layers) unpacked_already |= pending.diff_id == diff_ids[i];
     if (known || unpacked_already) continue;
-    std::string dir = root_dir_ + "/tmp/unpack-XXXXXX";
-    if (::mkdtemp(dir.data()) == nullptr) return discard(ErrnoStatus("create '" + dir + "'"));
-    ::chmod(dir.c_str(), 0755);
-    new_layers.push_back({dir, diff_ids[i], archived.layer_digests[i], blob_size, 0});
-    auto unpacked = UnpackLayer(blobs_->BlobPath(archived.layer_digests[i]), dir, limits_);
+    auto by_caller = std::find_if(unpacked_by_caller.begin(), unpacked_by_caller.end(),
+                                  [&](const auto& layer) { return layer.diff_id == diff_ids[i]; });
+    if (by_caller != unpacked_by_caller.end()) {
+      new_layers.push_back(std::move(*by_caller));
+      unpacked_by_caller.erase(by_caller);
+      continue;
+    }
+    auto dir = MakeUnpackDirectory();
+    if (!dir.ok()) return discard(dir.status());
+    new_layers.push_back({*dir, diff_ids[i], archived.layer_digests[i], blob_size, 0});
+    auto unpacked = UnpackLayer(blobs_->BlobPath(archived.layer_digests[i]), *dir, limits_);
     if (!unpacked.ok())
       return discard(unpacked.status().Annotate("layer " + std::to_string(i) + " (" +
                                                 archived.layer_digests[i] + ")"));
@@ -361,102 +385,32 @@ StatusOr<v1::Image> ImageStore::StoreArchivedImage(const ArchivedImage& archived
 StatusOr<v1::Image> ImageStore::FinishImport(const ImageReference& reference,
                                              const std::string& blob_digest,
                                              const v1::ImageConfig& config) {
-  // Unpack outside the lock: it is the slow part and touches only a private directory.
-  std::string unpack_dir = root_dir_ + "/tmp/unpack-XXXXXX";
-  if (::mkdtemp(unpack_dir.data()) == nullptr) return ErrnoStatus("create '" + unpack_dir + "'");
-  // It becomes the layer root (the container's "/" unless a "./" member says otherwise):
-  // mkdtemp's 0700 would lock non-root payloads out.
-  if (::chmod(unpack_dir.c_str(), 0755) != 0) return ErrnoStatus("chmod '" + unpack_dir + "'");
+  // A rootfs tarball's diff id, which its generated config needs, is known only once it is
+  // unpacked: unpack it here and hand the directory to StoreImage.
+  ASSIGN_OR_RETURN(std::string unpack_dir, MakeUnpackDirectory());
   auto unpacked = UnpackLayer(blobs_->BlobPath(blob_digest), unpack_dir, limits_);
-  auto discard = [&](Status failure) {
+  if (!unpacked.ok()) {
     (void)RemoveTree(unpack_dir);
-    std::lock_guard<std::mutex> lock(db_->mutex());
-    auto used = db_->Prepare("SELECT COUNT(*) FROM layers WHERE blob_digest = ?");
-    if (used.ok()) {
-      used->Bind(1, blob_digest);
-      if (auto row = used->Step(); row.ok() && *row && used->ColumnInt(0) == 0)
-        (void)blobs_->Delete(blob_digest);
-    }
-    return failure;
-  };
-  if (!unpacked.ok()) return discard(unpacked.status().Annotate("rootfs tarball"));
-  ASSIGN_OR_RETURN(uint64_t blob_size, blobs_->BlobSize(blob_digest));
-
-  std::string config_json = BuildOciConfigJson(config, {unpacked->diff_id});
-  auto config_digest = blobs_->WriteBlob(config_json);
-  if (!config_digest.ok()) return discard(config_digest.status());
-  const std::string& image_id = *config_digest;
-
-  v1::Image image;
-  image.set_id(image_id);
-  *image.mutable_config() = config;
-  auto* layer = image.add_layers();
-  layer->set_digest(blob_digest);
-  layer->set_diff_id(unpacked->diff_id);
-  layer->set_size_bytes(blob_size);
-  image.set_size_bytes(blob_size);
-  image.set_created_unix_seconds(::time(nullptr));
-
-  std::lock_guard<std::mutex> lock(db_->mutex());
-  SqliteTransaction transaction(*db_);
-  RETURN_IF_ERROR(transaction.begun());
-  bool layer_is_new = false;
-  std::string redundant_blob;
-  {
-    ASSIGN_OR_RETURN(auto existing,
-                     db_->Prepare("SELECT number, blob_digest FROM layers WHERE diff_id = ?"));
-    existing.Bind(1, unpacked->diff_id);
-    ASSIGN_OR_RETURN(bool found, existing.Step());
-    if (found) {
-      // The same layer in another compression: keep the stored blob, drop the new one after commit.
-      std::string stored_blob = existing.ColumnText(1);
-      if (stored_blob != blob_digest) {
-        redundant_blob = blob_digest;
-        image.mutable_layers(0)->set_digest(stored_blob);
-        ASSIGN_OR_RETURN(uint64_t stored_size, blobs_->BlobSize(stored_blob));
-        image.mutable_layers(0)->set_size_bytes(stored_size);
-        image.set_size_bytes(stored_size);
-      }
-    } else {
-      ASSIGN_OR_RETURN(auto insert, db_->Prepare("INSERT INTO layers(diff_id, blob_digest, "
-                                                 "size_bytes, unpacked_bytes) VALUES(?, ?, ?, ?)"));
-      insert.Bind(1, unpacked->diff_id)
-          .Bind(2, blob_digest)
-          .Bind(3, static_cast<int64_t>(blob_size));
-      insert.Bind(4, static_cast<int64_t>(unpacked->unpacked_bytes));
-      RETURN_IF_ERROR(insert.Run());
-      std::string layer_dir = LayerDirectory(db_->LastInsertRowId());
-      // A directory under this number can only be an orphan of a crash: its row never committed.
-      RETURN_IF_ERROR(RemoveTree(layer_dir));
-      if (::rename(unpack_dir.c_str(), layer_dir.c_str()) != 0) {
-        Status failed = ErrnoStatus("rename '" + unpack_dir + "' to '" + layer_dir + "'");
-        (void)RemoveTree(unpack_dir);  // the blob, now unreferenced, goes at the next start-up
-        return failed;
-      }
-      layer_is_new = true;
-    }
+    DeleteUnreferencedBlobs({blob_digest});
+    return unpacked.status().Annotate("rootfs tarball");
   }
-  {
-    ASSIGN_OR_RETURN(auto insert,
-                     db_->Prepare("INSERT OR IGNORE INTO images(id, record) VALUES(?, ?)"));
-    insert.Bind(1, image_id).BindBlob(2, image.SerializeAsString());
-    RETURN_IF_ERROR(insert.Run());
-    ASSIGN_OR_RETURN(
-        auto link,
-        db_->Prepare(
-            "INSERT OR IGNORE INTO image_layers(image_id, position, diff_id) VALUES(?, 0, ?)"));
-    link.Bind(1, image_id).Bind(2, unpacked->diff_id);
-    RETURN_IF_ERROR(link.Run());
-    ASSIGN_OR_RETURN(
-        auto tag,
-        db_->Prepare("INSERT OR REPLACE INTO image_refs(reference, image_id) VALUES(?, ?)"));
-    tag.Bind(1, reference.ToString()).Bind(2, image_id);
-    RETURN_IF_ERROR(tag.Run());
+  auto blob_size = blobs_->BlobSize(blob_digest);
+  auto config_digest = blob_size.ok()
+                           ? blobs_->WriteBlob(BuildOciConfigJson(config, {unpacked->diff_id}))
+                           : StatusOr<std::string>(blob_size.status());
+  if (!config_digest.ok()) {
+    (void)RemoveTree(unpack_dir);
+    DeleteUnreferencedBlobs({blob_digest});
+    return config_digest.status();
   }
-  RETURN_IF_ERROR(transaction.Commit());
-  if (!layer_is_new) (void)RemoveTree(unpack_dir);
-  if (!redundant_blob.empty()) (void)blobs_->Delete(redundant_blob);
-  return LoadImage(image_id);
+  ArchivedImage image{*config_digest, {blob_digest}, {}};
+  auto stored = StoreImage(
+      image, {reference.ToString()},
+      {{unpack_dir, unpacked->diff_id, blob_digest, *blob_size, unpacked->unpacked_bytes}});
+  // The tarball of a layer the store already had (in another compression), or everything
+  // after a failure.
+  DeleteUnreferencedBlobs({blob_digest, *config_digest});
+  return stored;
 }
 
 StatusOr<v1::Image> ImageStore::LoadImage(const std::string& id) {

@@ -76,8 +76,23 @@ class ImageStore {
   // diff ids. `reference` (may be empty) overrides the archive's own tags for its first image.
   StatusOr<v1::Image> FinishArchiveImport(const std::string& reference,
                                           const std::string& archive_digest);
-  StatusOr<v1::Image> StoreArchivedImage(const struct ArchivedImage& archived,
-                                         const std::vector<std::string>& references);
+  // A layer unpacked into a tmp/ directory, not yet recorded.
+  struct UnpackedLayerDirectory {
+    std::string dir;
+    std::string diff_id;
+    std::string blob_digest;
+    uint64_t blob_size = 0;
+    uint64_t unpacked_bytes = 0;
+  };
+  // mkdtemp under tmp/ with the mode a layer root needs.
+  StatusOr<std::string> MakeUnpackDirectory();
+  // Records one image: unpacks the layers the store lacks (checking their diff ids), moves
+  // them into layers/, and inserts image, layer links and references in one transaction.
+  // `unpacked` are layers the caller already unpacked; their directories are consumed
+  // (moved or removed) whatever the outcome.
+  StatusOr<v1::Image> StoreImage(const struct ArchivedImage& archived,
+                                 const std::vector<std::string>& references,
+                                 std::vector<UnpackedLayerDirectory> unpacked = {});
   void DeleteUnreferencedBlobs(const std::vector<std::string>& digests);
   StatusOr<v1::Image> FinishImport(const ImageReference& reference, const std::string& blob_digest,
                                    const v1::ImageConfig& config);
