@@ -8,6 +8,7 @@
 
 #include <sstream>
 
+#include "common/fd_io.h"
 #include "common/unique_fd.h"
 
 extern char** environ;
@@ -63,16 +64,8 @@ StatusOr<LaunchedProcesses> ShimLauncher::Deliver(PendingShim shim, const Launch
                                                   int* exit_code_hint) const {
   *exit_code_hint = 125;
   int socket = shim.socket_.get();
-  std::string json = LaunchSpecToJson(spec);
-  const char* cursor = json.data();
-  size_t remaining = json.size();
-  while (remaining > 0) {
-    ssize_t n = ::write(socket, cursor, remaining);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) break;
-    cursor += n;
-    remaining -= static_cast<size_t>(n);
-  }
+  // A failed write shows as the shim's missing reply below.
+  (void)WriteAll(socket, LaunchSpecToJson(spec), "the launch spec to boxcar-shim");
   ::shutdown(socket, SHUT_WR);
 
   std::string reply;

@@ -20,6 +20,7 @@
 #include <string>
 
 #include "common/atomic_file.h"
+#include "common/fd_io.h"
 #include "launch/launch_spec.h"
 #include "shim/container_init.h"
 
@@ -33,20 +34,14 @@ void Reply(const std::string& line) {
   (void)ignored;
 }
 
-std::string ReadAll(int fd) {
-  std::string content;
-  char buffer[4096];
-  for (;;) {
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    content.append(buffer, static_cast<size_t>(n));
-  }
-  return content;
-}
-
 int OpenLog(const std::string& path) {
   return ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+}
+
+// Everything until EOF; what could be read when reading fails.
+std::string ReadOrEmpty(int fd) {
+  auto content = boxcar::ReadAll(fd, "fd " + std::to_string(fd));
+  return content.ok() ? *content : std::string();
 }
 
 int ReadOomScoreAdj() {
@@ -85,7 +80,7 @@ int main() {
   int payload_oom_score_adj = ReadOomScoreAdj();
   WriteOomScoreAdj(-1000);
 
-  auto spec_or = boxcar::LaunchSpecFromJson(ReadAll(kControlFd));
+  auto spec_or = boxcar::LaunchSpecFromJson(ReadOrEmpty(kControlFd));
   if (!spec_or.ok()) {
     Reply("error 125 " + spec_or.status().message());
     return 1;
@@ -149,7 +144,7 @@ int main() {
   ::close(stderr_fd);
 
   // EOF without a message means the payload's exec succeeded (the pipe is close-on-exec).
-  std::string failure = ReadAll(error_pipe[0]);
+  std::string failure = ReadOrEmpty(error_pipe[0]);
   ::close(error_pipe[0]);
   pid_t payload_pid = static_cast<pid_t>(child);
   if (!failure.empty()) {
