@@ -71,10 +71,6 @@ StatusOr<std::string> OverlaySnapshotter::Mount(const std::string& key,
   return rootfs;
 }
 
-bool OverlaySnapshotter::IsMounted(const std::string& key) const {
-  return IsMountPoint(RootfsDir(key));
-}
-
 Status OverlaySnapshotter::Unmount(const std::string& key) {
   std::string rootfs = RootfsDir(key);
   if (!IsMountPoint(rootfs)) return OkStatus();

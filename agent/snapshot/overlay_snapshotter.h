@@ -20,7 +20,6 @@ class OverlaySnapshotter : public Snapshotter {
   StatusOr<std::string> Mount(const std::string& key,
                               const std::vector<std::string>& lower_dirs) override;
   std::string RootfsDir(const std::string& key) const override;
-  bool IsMounted(const std::string& key) const override;
   Status Unmount(const std::string& key) override;
   Status Remove(const std::string& key) override;
   std::vector<std::string> ListKeys() const override;

@@ -21,7 +21,6 @@ class Snapshotter {
                                       const std::vector<std::string>& lower_dirs) = 0;
   // Where Mount() puts the rootfs of `key`.
   virtual std::string RootfsDir(const std::string& key) const = 0;
-  virtual bool IsMounted(const std::string& key) const = 0;
   // Unmounting something not mounted is fine.
   virtual Status Unmount(const std::string& key) = 0;
   // Unmounts if needed and deletes everything of `key`; a missing key is fine.

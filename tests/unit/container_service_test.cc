@@ -59,7 +59,6 @@ class MockSnapshotter : public Snapshotter {
   MOCK_METHOD(StatusOr<std::string>, Mount, (const std::string&, const std::vector<std::string>&),
               (override));
   MOCK_METHOD(std::string, RootfsDir, (const std::string&), (const, override));
-  MOCK_METHOD(bool, IsMounted, (const std::string&), (const, override));
   MOCK_METHOD(Status, Unmount, (const std::string&), (override));
   MOCK_METHOD(Status, Remove, (const std::string&), (override));
   MOCK_METHOD(std::vector<std::string>, ListKeys, (), (const, override));
@@ -163,6 +162,16 @@ class ContainerServiceTest : public ::testing::Test {
     spec.set_image("test:1");
     spec.set_name(name);
     return spec;
+  }
+
+  // Makes the next Launch start a 30 s sleeper as the payload; its pid goes to `*sleeper`.
+  void ExpectLaunchOfSleeper(pid_t* sleeper) {
+    EXPECT_CALL(*backend_, Launch(_, _, _))
+        .WillOnce(Invoke([sleeper](const LaunchSpec&, const std::string&, int*) {
+          RunningContainer running;
+          running.shim_pid = running.init_pid = *sleeper = SpawnSleeper("30");
+          return StatusOr<RunningContainer>(running);
+        }));
   }
 
   // Makes the next Launch start a sleeper that "exits" with `exit_code` as recorded by a shim.
@@ -294,12 +303,7 @@ TEST_F(ContainerServiceTest, RemoveRefusesRunningUnlessForced) {
   auto created = service_->Create(Spec("busy"));
   ASSERT_TRUE(created.ok());
   pid_t sleeper = 0;
-  EXPECT_CALL(*backend_, Launch(_, _, _))
-      .WillOnce(Invoke([&](const LaunchSpec&, const std::string&, int*) {
-        RunningContainer running;
-        running.shim_pid = running.init_pid = sleeper = SpawnSleeper("30");
-        return StatusOr<RunningContainer>(running);
-      }));
+  ExpectLaunchOfSleeper(&sleeper);
   ASSERT_TRUE(service_->Start("busy").ok());
   auto refused = service_->Remove("busy", false);
   EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
@@ -326,12 +330,7 @@ TEST_F(ContainerServiceTest, KillValidatesSignalAndState) {
 TEST_F(ContainerServiceTest, StopEscalatesToKillAfterTheTimeout) {
   ASSERT_TRUE(service_->Create(Spec("stubborn")).ok());
   pid_t sleeper = 0;
-  EXPECT_CALL(*backend_, Launch(_, _, _))
-      .WillOnce(Invoke([&](const LaunchSpec&, const std::string&, int*) {
-        RunningContainer running;
-        running.shim_pid = running.init_pid = sleeper = SpawnSleeper("30");
-        return StatusOr<RunningContainer>(running);
-      }));
+  ExpectLaunchOfSleeper(&sleeper);
   ASSERT_TRUE(service_->Start("stubborn").ok());
   ::testing::InSequence order;
   EXPECT_CALL(*backend_, Signal(_, SIGTERM)).WillOnce(Return(OkStatus()));  // ignored
