@@ -127,12 +127,10 @@ bool BuildSpec(const CreateOptions& options, v1::ContainerSpec* spec) {
   return true;
 }
 
-grpc::Status CreateContainer(AgentConnection& agent, const CreateOptions& options,
+grpc::Status CreateContainer(AgentConnection& agent, const v1::ContainerSpec& spec,
                              v1::Container* created) {
   v1::CreateContainerRequest request;
-  if (!BuildSpec(options, request.mutable_spec())) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "invalid options");
-  }
+  *request.mutable_spec() = spec;
   grpc::ClientContext context;
   return agent.containers().Create(&context, request, created);
 }
@@ -210,10 +208,12 @@ int Run(AgentConnection& agent, const CreateOptions& options) {
         "boxcar: --rm with -d is not supported yet; remove the container later with boxcar rm\n");
     return kExitAgentError;
   }
+  v1::ContainerSpec spec;
+  if (!BuildSpec(options, &spec)) return kExitAgentError;  // BuildSpec said what is wrong
   v1::Container container;
-  grpc::Status status = CreateContainer(agent, options, &container);
+  grpc::Status status = CreateContainer(agent, spec, &container);
   if (!status.ok()) {
-    if (status.error_message() != "invalid options") agent.Report(status);
+    agent.Report(status);
     return kExitAgentError;
   }
   const std::string id = container.id();
@@ -309,10 +309,11 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
     action = [=] {
       if (!TakeImageAndCommand(create, *create_options)) return kExitAgentError;
       AgentConnection& agent = connect();
+      v1::ContainerSpec spec;
+      if (!BuildSpec(*create_options, &spec)) return 1;  // BuildSpec said what is wrong
       v1::Container container;
-      grpc::Status status = CreateContainer(agent, *create_options, &container);
-      if (!status.ok())
-        return status.error_message() == "invalid options" ? 1 : agent.Report(status);
+      grpc::Status status = CreateContainer(agent, spec, &container);
+      if (!status.ok()) return agent.Report(status);
       std::printf("%s\n", container.id().c_str());
       return 0;
     };
