@@ -725,7 +725,6 @@ Status ContainerService::Recover() {
       RETURN_IF_ERROR(snapshotter_->Remove(key));
     }
   }
-  RETURN_IF_ERROR(MakeDirectories(config_.root_dir + "/containers", 0700));
   for (const auto& name : ListDirectoryNames(config_.root_dir + "/containers")) {
     if (known.count(name)) continue;
     (void)cgroups_->Destroy(name);
