@@ -77,4 +77,45 @@ grpc::Status ContainersApi::Logs(grpc::ServerContext* context, const v1::LogsReq
                                               [context] { return context->IsCancelled(); }));
 }
 
+grpc::Status ContainersApi::Pause(grpc::ServerContext*, const v1::PauseContainerRequest* request,
+                                  v1::Container* response) {
+  return Reply(containers_->Pause(request->container()), response);
+}
+
+grpc::Status ContainersApi::Unpause(grpc::ServerContext*,
+                                    const v1::UnpauseContainerRequest* request,
+                                    v1::Container* response) {
+  return Reply(containers_->Unpause(request->container()), response);
+}
+
+grpc::Status ContainersApi::Stats(grpc::ServerContext*, const v1::StatsRequest* request,
+                                  v1::ContainerStats* response) {
+  return Reply(containers_->Stats(request->container()), response);
+}
+
+grpc::Status ContainersApi::Update(grpc::ServerContext*, const v1::UpdateContainerRequest* request,
+                                   v1::Container* response) {
+  return Reply(containers_->Update(*request), response);
+}
+
+grpc::Status ContainersApi::Events(grpc::ServerContext* context, const v1::EventsRequest* request,
+                                   grpc::ServerWriter<v1::ContainerEvent>* writer) {
+  std::vector<std::string> containers(request->containers().begin(), request->containers().end());
+  auto subscription = containers_->SubscribeEvents(containers);
+  if (!subscription.ok()) return ToGrpcStatus(subscription.status());
+  // Headers go out at once, so a client knows the subscription is in place.
+  writer->SendInitialMetadata();
+  grpc::Status result = grpc::Status::OK;
+  while (!context->IsCancelled()) {
+    auto event = (*subscription)->Next(std::chrono::milliseconds(200));
+    if (!event.ok()) {
+      result = ToGrpcStatus(event.status());
+      break;
+    }
+    if (event->has_value() && !writer->Write(**event)) break;
+  }
+  containers_->UnsubscribeEvents(*subscription);
+  return result;
+}
+
 }  // namespace boxcar

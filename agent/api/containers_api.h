@@ -27,6 +27,15 @@ class ContainersApi final : public v1::Containers::Service {
                        v1::Container*) override;
   grpc::Status Logs(grpc::ServerContext*, const v1::LogsRequest*,
                     grpc::ServerWriter<v1::LogChunk>*) override;
+  grpc::Status Pause(grpc::ServerContext*, const v1::PauseContainerRequest*,
+                     v1::Container*) override;
+  grpc::Status Unpause(grpc::ServerContext*, const v1::UnpauseContainerRequest*,
+                       v1::Container*) override;
+  grpc::Status Stats(grpc::ServerContext*, const v1::StatsRequest*, v1::ContainerStats*) override;
+  grpc::Status Update(grpc::ServerContext*, const v1::UpdateContainerRequest*,
+                      v1::Container*) override;
+  grpc::Status Events(grpc::ServerContext*, const v1::EventsRequest*,
+                      grpc::ServerWriter<v1::ContainerEvent>*) override;
 
  private:
   ContainerService* containers_;

@@ -353,69 +353,200 @@ Status ContainerCgroup::MakeDirectories(const std::string& parent, const std::st
   return OkStatus();
 }
 
+StatusOr<std::string> ContainerCgroup::ControllerDirectory(
+    const std::string& field, const std::string& controller,
+    const std::map<std::string, std::string>& enable_errors) const {
+  if (mode_ == CgroupMode::kV2) {
+    if (ReadWords(unified_directory_ + "/cgroup.controllers").count(controller) == 0) {
+      auto error = enable_errors.find(controller);
+      return FailedPrecondition(field + " needs the cgroup2 " + controller +
+                                " controller, which is not enabled for '" + unified_directory_ +
+                                "'" +
+                                (error == enable_errors.end() ? "" : " (" + error->second + ")"));
+    }
+    return unified_directory_;
+  }
+  auto dir = v1_directories_.find(controller);
+  if (dir == v1_directories_.end()) {
+    return FailedPrecondition(field + " needs the " + controller +
+                              " controller, but no cgroup v1 " + controller +
+                              " hierarchy is mounted");
+  }
+  return dir->second;
+}
+
+namespace {
+
+// A v1 limit file holds a huge number for "unlimited", v2 files hold "max".
+uint64_t ParseLimit(const StatusOr<std::string>& text) {
+  if (!text.ok()) return 0;
+  std::string value = Trim(*text);
+  if (value.empty() || value == "max") return 0;
+  uint64_t parsed = std::strtoull(value.c_str(), nullptr, 10);
+  return parsed >= (1ull << 62) ? 0 : parsed;
+}
+
+// Limit writers shared by Create (only set limits) and UpdateLimits (0 = unlimited).
+Status WriteMemoryLimit(const std::string& dir, bool v2, uint64_t bytes) {
+  const std::string field = "limits.memory_bytes";
+  if (v2) {
+    RETURN_IF_ERROR(WriteCgroupFile(dir + "/memory.max", bytes ? std::to_string(bytes) : "max")
+                        .Annotate(field));
+    // memory.swap.max only exists with swap accounting; 0 matches v1's memsw == limit.
+    if (Exists(dir + "/memory.swap.max")) {
+      RETURN_IF_ERROR(
+          WriteCgroupFile(dir + "/memory.swap.max", bytes ? "0" : "max").Annotate(field));
+    }
+    return OkStatus();
+  }
+  const std::string value = bytes ? std::to_string(bytes) : "-1";
+  const std::string memsw = dir + "/memory.memsw.limit_in_bytes";
+  // memsw must stay >= limit_in_bytes: raise memsw first, lower it last.
+  uint64_t current = ParseLimit(ReadFileToString(dir + "/memory.limit_in_bytes"));  // 0 = none
+  bool raising = bytes == 0 || (current != 0 && bytes > current);
+  if (raising && Exists(memsw)) RETURN_IF_ERROR(WriteCgroupFile(memsw, value).Annotate(field));
+  Status limit = WriteCgroupFile(dir + "/memory.limit_in_bytes", value);
+  if (!limit.ok()) {
+    if (limit.code() == StatusCode::kFailedPrecondition) {  // EBUSY
+      return FailedPrecondition(field + ": " + std::to_string(bytes) +
+                                " is below what the container uses and cannot be reclaimed");
+    }
+    return limit.Annotate(field);
+  }
+  if (!raising && Exists(memsw)) RETURN_IF_ERROR(WriteCgroupFile(memsw, value).Annotate(field));
+  return OkStatus();
+}
+
+Status WriteCpuLimit(const std::string& dir, bool v2, uint64_t cpu_millis) {
+  const std::string field = "limits.cpu_millis";
+  const std::string period = std::to_string(kCpuPeriodMicros);
+  const std::string quota =
+      cpu_millis ? std::to_string(cpu_millis * kCpuPeriodMicros / 1000) : (v2 ? "max" : "-1");
+  if (v2) return WriteCgroupFile(dir + "/cpu.max", quota + " " + period).Annotate(field);
+  RETURN_IF_ERROR(WriteCgroupFile(dir + "/cpu.cfs_period_us", period).Annotate(field));
+  return WriteCgroupFile(dir + "/cpu.cfs_quota_us", quota).Annotate(field);
+}
+
+Status WritePidsLimit(const std::string& dir, uint64_t pids_max) {
+  return WriteCgroupFile(dir + "/pids.max", pids_max ? std::to_string(pids_max) : "max")
+      .Annotate("limits.pids_max");
+}
+
+// Sums the Read and Write lines of blkio.throttle.io_service_bytes(_recursive) ("8:0 Read N").
+void AddV1BlockIo(const std::string& path, CgroupStats* stats) {
+  StatusOr<std::string> text = ReadFileToString(path);
+  if (!text.ok()) return;
+  std::istringstream lines(*text);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream fields(line);
+    std::string device, op;
+    uint64_t value = 0;
+    if (!(fields >> device >> op >> value)) continue;
+    if (op == "Read") stats->block_read_bytes += value;
+    if (op == "Write") stats->block_write_bytes += value;
+  }
+}
+
+// Sums rbytes= and wbytes= of io.stat ("8:0 rbytes=N wbytes=N rios=N ...").
+void AddV2BlockIo(const std::string& path, CgroupStats* stats) {
+  StatusOr<std::string> text = ReadFileToString(path);
+  if (!text.ok()) return;
+  std::istringstream words(*text);
+  for (std::string word; words >> word;) {
+    if (word.rfind("rbytes=", 0) == 0) stats->block_read_bytes += std::stoull(word.substr(7));
+    if (word.rfind("wbytes=", 0) == 0) stats->block_write_bytes += std::stoull(word.substr(7));
+  }
+}
+
+}  // namespace
+
 Status ContainerCgroup::ApplyLimits(const CgroupLimits& limits,
                                     const std::map<std::string, std::string>& enable_errors) const {
   const bool v2 = mode_ == CgroupMode::kV2;
-  // The directory whose files carry `controller`'s limits, or why there is none.
-  auto directory_for = [&](const std::string& field,
-                           const std::string& controller) -> StatusOr<std::string> {
-    if (v2) {
-      if (ReadWords(unified_directory_ + "/cgroup.controllers").count(controller) == 0) {
-        auto error = enable_errors.find(controller);
-        return FailedPrecondition(field + " needs the cgroup2 " + controller +
-                                  " controller, which is not enabled for '" + unified_directory_ +
-                                  "'" +
-                                  (error == enable_errors.end() ? "" : " (" + error->second + ")"));
-      }
-      return unified_directory_;
-    }
-    auto dir = v1_directories_.find(controller);
-    if (dir == v1_directories_.end()) {
-      return FailedPrecondition(field + " needs the " + controller +
-                                " controller, but no cgroup v1 " + controller +
-                                " hierarchy is mounted");
-    }
-    return dir->second;
-  };
-
   if (limits.memory_bytes != 0) {
-    const std::string field = "limits.memory_bytes";
-    ASSIGN_OR_RETURN(std::string dir, directory_for(field, "memory"));
-    const std::string bytes = std::to_string(limits.memory_bytes);
-    if (v2) {
-      RETURN_IF_ERROR(WriteCgroupFile(dir + "/memory.max", bytes).Annotate(field));
-      // memory.swap.max only exists with swap accounting; 0 matches v1's memsw == limit.
-      if (Exists(dir + "/memory.swap.max")) {
-        RETURN_IF_ERROR(WriteCgroupFile(dir + "/memory.swap.max", "0").Annotate(field));
-      }
-    } else {
-      RETURN_IF_ERROR(WriteCgroupFile(dir + "/memory.limit_in_bytes", bytes).Annotate(field));
-      // NOTE: memsw must stay >= limit_in_bytes, so it is written second.
-      if (Exists(dir + "/memory.memsw.limit_in_bytes")) {
-        RETURN_IF_ERROR(
-            WriteCgroupFile(dir + "/memory.memsw.limit_in_bytes", bytes).Annotate(field));
-      }
-    }
+    ASSIGN_OR_RETURN(std::string dir,
+                     ControllerDirectory("limits.memory_bytes", "memory", enable_errors));
+    RETURN_IF_ERROR(WriteMemoryLimit(dir, v2, limits.memory_bytes));
   }
   if (limits.cpu_millis != 0) {
-    const std::string field = "limits.cpu_millis";
-    ASSIGN_OR_RETURN(std::string dir, directory_for(field, "cpu"));
-    const std::string period = std::to_string(kCpuPeriodMicros);
-    const std::string quota = std::to_string(limits.cpu_millis * kCpuPeriodMicros / 1000);
-    if (v2) {
-      RETURN_IF_ERROR(WriteCgroupFile(dir + "/cpu.max", quota + " " + period).Annotate(field));
-    } else {
-      RETURN_IF_ERROR(WriteCgroupFile(dir + "/cpu.cfs_period_us", period).Annotate(field));
-      RETURN_IF_ERROR(WriteCgroupFile(dir + "/cpu.cfs_quota_us", quota).Annotate(field));
-    }
+    ASSIGN_OR_RETURN(std::string dir,
+                     ControllerDirectory("limits.cpu_millis", "cpu", enable_errors));
+    RETURN_IF_ERROR(WriteCpuLimit(dir, v2, limits.cpu_millis));
   }
   if (limits.pids_max != 0) {
-    const std::string field = "limits.pids_max";
-    ASSIGN_OR_RETURN(std::string dir, directory_for(field, "pids"));
-    RETURN_IF_ERROR(
-        WriteCgroupFile(dir + "/pids.max", std::to_string(limits.pids_max)).Annotate(field));
+    ASSIGN_OR_RETURN(std::string dir,
+                     ControllerDirectory("limits.pids_max", "pids", enable_errors));
+    RETURN_IF_ERROR(WritePidsLimit(dir, limits.pids_max));
   }
   return OkStatus();
+}
+
+Status ContainerCgroup::UpdateLimits(const CgroupLimitsUpdate& update) const {
+  const bool v2 = mode_ == CgroupMode::kV2;
+  if (update.memory_bytes && *update.memory_bytes != 0 && *update.memory_bytes < kMinMemoryBytes) {
+    return InvalidArgument("limits.memory_bytes: " + std::to_string(*update.memory_bytes) +
+                           " is below the 4 MiB minimum");
+  }
+  if (update.cpu_millis && *update.cpu_millis != 0 && *update.cpu_millis < kMinCpuMillis) {
+    return InvalidArgument("limits.cpu_millis: " + std::to_string(*update.cpu_millis) +
+                           " is below the minimum of 10");
+  }
+  // Look every directory up first, so a missing controller changes nothing.
+  std::string memory_dir, cpu_dir, pids_dir;
+  if (update.memory_bytes) {
+    ASSIGN_OR_RETURN(memory_dir, ControllerDirectory("limits.memory_bytes", "memory"));
+  }
+  if (update.cpu_millis) {
+    ASSIGN_OR_RETURN(cpu_dir, ControllerDirectory("limits.cpu_millis", "cpu"));
+  }
+  if (update.pids_max) {
+    ASSIGN_OR_RETURN(pids_dir, ControllerDirectory("limits.pids_max", "pids"));
+  }
+  if (update.memory_bytes) RETURN_IF_ERROR(WriteMemoryLimit(memory_dir, v2, *update.memory_bytes));
+  if (update.cpu_millis) RETURN_IF_ERROR(WriteCpuLimit(cpu_dir, v2, *update.cpu_millis));
+  if (update.pids_max) RETURN_IF_ERROR(WritePidsLimit(pids_dir, *update.pids_max));
+  return OkStatus();
+}
+
+StatusOr<CgroupStats> ContainerCgroup::ReadStats() const {
+  if (directories_.empty()) return FailedPrecondition("stats: the cgroup handle is empty");
+  CgroupStats stats;
+  const bool v2 = mode_ == CgroupMode::kV2;
+  if (v2) {
+    const std::string& dir = unified_directory_;
+    stats.cpu_usage_ns = ReadKeyedValue(dir + "/cpu.stat", "usage_usec") * 1000;
+    uint64_t current = ParseLimit(ReadFileToString(dir + "/memory.current"));
+    uint64_t inactive = ReadKeyedValue(dir + "/memory.stat", "inactive_file");
+    stats.memory_usage_bytes = current > inactive ? current - inactive : 0;
+    stats.memory_limit_bytes = ParseLimit(ReadFileToString(dir + "/memory.max"));
+    stats.pids_current = ParseLimit(ReadFileToString(dir + "/pids.current"));
+    stats.pids_limit = ParseLimit(ReadFileToString(dir + "/pids.max"));
+    AddV2BlockIo(dir + "/io.stat", &stats);
+    return stats;
+  }
+  auto dir_of = [&](const char* controller) {
+    auto it = v1_directories_.find(controller);
+    return it == v1_directories_.end() ? std::string() : it->second;
+  };
+  if (std::string cpuacct = dir_of("cpuacct"); !cpuacct.empty()) {
+    stats.cpu_usage_ns = ParseLimit(ReadFileToString(cpuacct + "/cpuacct.usage"));
+  }
+  if (std::string memory = dir_of("memory"); !memory.empty()) {
+    uint64_t usage = ParseLimit(ReadFileToString(memory + "/memory.usage_in_bytes"));
+    uint64_t inactive = ReadKeyedValue(memory + "/memory.stat", "total_inactive_file");
+    stats.memory_usage_bytes = usage > inactive ? usage - inactive : 0;
+    stats.memory_limit_bytes = ParseLimit(ReadFileToString(memory + "/memory.limit_in_bytes"));
+  }
+  if (std::string pids = dir_of("pids"); !pids.empty()) {
+    stats.pids_current = ParseLimit(ReadFileToString(pids + "/pids.current"));
+    stats.pids_limit = ParseLimit(ReadFileToString(pids + "/pids.max"));
+  }
+  if (std::string blkio = dir_of("blkio"); !blkio.empty()) {
+    std::string recursive = blkio + "/blkio.throttle.io_service_bytes_recursive";
+    AddV1BlockIo(Exists(recursive) ? recursive : blkio + "/blkio.throttle.io_service_bytes",
+                 &stats);
+  }
+  return stats;
 }
 
 std::vector<std::string> ContainerCgroup::ProcsFiles() const {
@@ -459,21 +590,63 @@ bool ContainerCgroup::OomKilled() const {
          ReadKeyedValue(memory->second + "/memory.oom_control", "oom_kill") > 0;
 }
 
-void ContainerCgroup::Thaw() const {
+namespace {
+
+std::string FreezerDirectory(const std::map<std::string, std::string>& v1_directories) {
+  auto freezer = v1_directories.find("freezer");
+  return freezer == v1_directories.end() ? std::string() : freezer->second;
+}
+
+}  // namespace
+
+bool ContainerCgroup::Frozen() const {
+  if (std::string freezer = FreezerDirectory(v1_directories_); !freezer.empty()) {
+    StatusOr<std::string> state = ReadFileToString(freezer + "/freezer.state");
+    return state.ok() && Trim(*state) == "FROZEN";
+  }
+  return !unified_directory_.empty() &&
+         ReadKeyedValue(unified_directory_ + "/cgroup.events", "frozen") == 1;
+}
+
+Status ContainerCgroup::Freeze() const {
+  // v1 freezer where there is one (also on hybrid hosts), else cgroup2's cgroup.freeze.
+  std::string freezer = FreezerDirectory(v1_directories_);
+  if (!freezer.empty()) {
+    RETURN_IF_ERROR(WriteCgroupFile(freezer + "/freezer.state", "FROZEN").Annotate("pause"));
+  } else if (!unified_directory_.empty() && Exists(unified_directory_ + "/cgroup.freeze")) {
+    RETURN_IF_ERROR(WriteCgroupFile(unified_directory_ + "/cgroup.freeze", "1").Annotate("pause"));
+  } else {
+    return FailedPrecondition("pause needs the cgroup v1 freezer or cgroup2's cgroup.freeze");
+  }
+  // FREEZING turns FROZEN once every task has stopped; v1 needs the state re-written to retry.
+  const Clock::time_point deadline = Clock::now() + kRemoveTimeout;
+  while (!Frozen()) {
+    if (Clock::now() > deadline) {
+      (void)Thaw();
+      return Unavailable("pause: the container's processes did not freeze within 1 s");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (!freezer.empty()) (void)WriteCgroupFile(freezer + "/freezer.state", "FROZEN");
+  }
+  return OkStatus();
+}
+
+Status ContainerCgroup::Thaw() const {
   // NOTE: frozen tasks do not act on SIGKILL until thawed.
-  auto freezer = v1_directories_.find("freezer");
-  if (freezer != v1_directories_.end()) {
-    StatusOr<std::string> state = ReadFileToString(freezer->second + "/freezer.state");
+  if (std::string freezer = FreezerDirectory(v1_directories_); !freezer.empty()) {
+    StatusOr<std::string> state = ReadFileToString(freezer + "/freezer.state");
     if (state.ok() && Trim(*state) != "THAWED") {
-      (void)WriteCgroupFile(freezer->second + "/freezer.state", "THAWED");
+      RETURN_IF_ERROR(WriteCgroupFile(freezer + "/freezer.state", "THAWED").Annotate("unpause"));
     }
   }
   if (!unified_directory_.empty()) {
     StatusOr<std::string> frozen = ReadFileToString(unified_directory_ + "/cgroup.freeze");
     if (frozen.ok() && Trim(*frozen) == "1") {
-      (void)WriteCgroupFile(unified_directory_ + "/cgroup.freeze", "0");
+      RETURN_IF_ERROR(
+          WriteCgroupFile(unified_directory_ + "/cgroup.freeze", "0").Annotate("unpause"));
     }
   }
+  return OkStatus();
 }
 
 Status ContainerCgroup::KillAll() const {
@@ -487,7 +660,7 @@ Status ContainerCgroup::KillAll() const {
     pids = PidsInAnyHierarchy();
     if (pids.empty()) return OkStatus();
     for (pid_t pid : pids) ::kill(pid, SIGKILL);
-    Thaw();
+    (void)Thaw();
     std::this_thread::sleep_for(kRetrySleep);
   }
   std::string listed;

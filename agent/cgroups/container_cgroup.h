@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,24 @@ struct CgroupLimits {
   uint64_t memory_bytes = 0;  // at least 4 MiB; swap is not allowed on top of it
   uint64_t cpu_millis = 0;    // thousandths of a CPU, at least 10
   uint64_t pids_max = 0;
+};
+
+// A change of limits: unset fields stay, 0 means unlimited.
+struct CgroupLimitsUpdate {
+  std::optional<uint64_t> memory_bytes;
+  std::optional<uint64_t> cpu_millis;
+  std::optional<uint64_t> pids_max;
+};
+
+// Usage read from the cgroup files; counters are cumulative since the cgroup was made.
+struct CgroupStats {
+  uint64_t cpu_usage_ns = 0;
+  uint64_t memory_usage_bytes = 0;  // usage minus inactive file cache, as `docker stats`
+  uint64_t memory_limit_bytes = 0;  // 0 = unlimited
+  uint64_t pids_current = 0;
+  uint64_t pids_limit = 0;  // 0 = unlimited
+  uint64_t block_read_bytes = 0;
+  uint64_t block_write_bytes = 0;
 };
 
 // A handle, not an owner: the cgroup outlives the handle (and the agent) until Remove().
@@ -56,6 +75,15 @@ class ContainerCgroup {
   std::vector<pid_t> Pids() const;
   // v1: memory.oom_control "oom_kill N" > 0; v2: memory.events "oom_kill N" > 0.
   bool OomKilled() const;
+  // Changes limits of a live cgroup. Lowering memory below what is in use fails with
+  // kFailedPrecondition (the kernel could not reclaim enough) and changes nothing else.
+  Status UpdateLimits(const CgroupLimitsUpdate& update) const;
+  StatusOr<CgroupStats> ReadStats() const;
+  // Freezes every task (v1 freezer, else cgroup.freeze) and waits until they are frozen.
+  Status Freeze() const;
+  // Thaws a frozen cgroup; a thawed one is left alone.
+  Status Thaw() const;
+  bool Frozen() const;
   // SIGKILLs every process inside (cgroup.kill where the kernel has it), thaws a frozen cgroup
   // so the kills land, and waits briefly until the cgroup is empty.
   Status KillAll() const;
@@ -77,7 +105,11 @@ class ContainerCgroup {
   Status ApplyLimits(const CgroupLimits& limits,
                      const std::map<std::string, std::string>& enable_errors) const;
   std::vector<pid_t> PidsInAnyHierarchy() const;
-  void Thaw() const;
+  // The directory holding `controller`'s files (v1 hierarchy or the unified one), or why
+  // there is none; `field` names the request field in the message.
+  StatusOr<std::string> ControllerDirectory(
+      const std::string& field, const std::string& controller,
+      const std::map<std::string, std::string>& enable_errors = {}) const;
 
   CgroupMode mode_;
   std::vector<std::string> mounts_;       // one per hierarchy, parallel to directories_

@@ -10,6 +10,7 @@
 
 #include "cli/human_format.h"
 #include "cli/json_output.h"
+#include "cli/restart_policy_flag.h"
 #include "common/signal_names.h"
 
 namespace boxcar::cli {
@@ -31,6 +32,7 @@ struct CreateOptions {
   std::string backend;
   std::string entrypoint;
   std::vector<std::string> ulimits;
+  std::string restart;
   bool remove = false;
   bool detach = false;
   std::vector<std::string> image_and_command;
@@ -51,6 +53,7 @@ void AddCreateOptions(CLI::App* command, CreateOptions& options) {
   command->add_option("--entrypoint", options.entrypoint, "Replace the image's entrypoint");
   command->add_option("--ulimit", options.ulimits, "rlimit name=soft[:hard], e.g. nofile=1024:2048")
       ->allow_extra_args(false);
+  command->add_option("--restart", options.restart, "Restart policy: no, on-failure[:N] or always");
   // Everything from the image on (IMAGE [COMMAND [ARG...]]) belongs to the payload, options
   // included: parsing stops at the first positional and the rest lands in remaining().
   command->prefix_command();
@@ -105,6 +108,11 @@ bool BuildSpec(const CreateOptions& options, v1::ContainerSpec* spec) {
   }
   spec->mutable_limits()->set_cpu_millis(static_cast<uint64_t>(std::llround(options.cpus * 1000)));
   spec->mutable_limits()->set_pids_max(options.pids_limit);
+  if (!options.restart.empty()) {
+    auto policy = ParseRestartPolicy(options.restart);
+    if (!policy) return false;
+    *spec->mutable_restart_policy() = *policy;
+  }
   for (const auto& ulimit : options.ulimits) {
     auto equals = ulimit.find('=');
     if (equals == std::string::npos) {
@@ -208,6 +216,11 @@ int Run(AgentConnection& agent, const CreateOptions& options) {
         "boxcar: --rm with -d is not supported yet; remove the container later with boxcar rm\n");
     return kExitAgentError;
   }
+  if (options.remove && !options.restart.empty() && options.restart != "no") {
+    std::fprintf(stderr, "boxcar: --rm and --restart %s contradict each other; choose one\n",
+                 options.restart.c_str());
+    return kExitAgentError;
+  }
   v1::ContainerSpec spec;
   if (!BuildSpec(options, &spec)) return kExitAgentError;  // BuildSpec said what is wrong
   v1::Container container;
@@ -248,6 +261,8 @@ std::string StatusText(const v1::Container& container) {
   switch (container.state()) {
     case v1::CONTAINER_STATE_RUNNING:
       return "Up " + HumanDuration(now - container.started_unix_ns() / 1000000000);
+    case v1::CONTAINER_STATE_PAUSED:
+      return "Up " + HumanDuration(now - container.started_unix_ns() / 1000000000) + " (Paused)";
     case v1::CONTAINER_STATE_EXITED:
       return "Exited (" + std::to_string(container.exit_code()) + ") " +
              HumanDuration(now - container.finished_unix_ns() / 1000000000) + " ago";

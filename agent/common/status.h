@@ -74,6 +74,7 @@ inline Status ErrnoStatus(const std::string& what, int err = errno) {
   if (err == EEXIST) code = StatusCode::kAlreadyExists;
   if (err == EACCES || err == EPERM) code = StatusCode::kPermissionDenied;
   if (err == ENOSPC || err == EDQUOT || err == ENOMEM) code = StatusCode::kResourceExhausted;
+  if (err == EBUSY) code = StatusCode::kFailedPrecondition;
   return Status(code, what + ": " + std::strerror(err));
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cgroups/container_cgroup.h"
 #include "common/status.h"
 
 namespace boxcar {
@@ -33,6 +34,12 @@ class ContainerCgroups {
   virtual StatusOr<CgroupPlacement> Create(const std::string& container_id,
                                            const ContainerLimits& limits) = 0;
   virtual bool OomKilled(const std::string& container_id) = 0;
+  // Lifecycle of a live container: freezer, usage and limit changes (see ContainerCgroup).
+  virtual Status Freeze(const std::string& container_id) = 0;
+  virtual Status Thaw(const std::string& container_id) = 0;
+  virtual StatusOr<CgroupStats> Stats(const std::string& container_id) = 0;
+  virtual Status UpdateLimits(const std::string& container_id,
+                              const CgroupLimitsUpdate& update) = 0;
   // Kills whatever is left inside and removes the cgroups; missing ones are fine.
   virtual Status Destroy(const std::string& container_id) = 0;
   // Slots (v1 and hybrid hosts): cgroups made, and joined by a helper process, before their

@@ -44,6 +44,49 @@ bool ProcessIsAlive(pid_t pid, uint64_t start_ticks) {
   return ticks.ok() && *ticks == start_ticks;
 }
 
+bool IsLive(v1::ContainerState state) {
+  return state == v1::CONTAINER_STATE_RUNNING || state == v1::CONTAINER_STATE_PAUSED;
+}
+
+// Signals after which an exit counts as stopped by the user (no restart).
+bool IsStopSignal(int signal) {
+  return signal == SIGKILL || signal == SIGTERM || signal == SIGINT || signal == SIGQUIT;
+}
+
+constexpr auto kFirstRestartDelay = std::chrono::milliseconds(100);
+constexpr auto kMaxRestartDelay = std::chrono::seconds(10);
+constexpr auto kRestartResetAfter = std::chrono::seconds(10);
+
+Status ValidateRestartPolicy(const v1::RestartPolicy& policy, const std::string& field) {
+  if (!v1::RestartPolicy::Mode_IsValid(policy.mode())) {
+    return InvalidArgument(field + ".mode: unknown mode " + std::to_string(policy.mode()) +
+                           " (no, on-failure or always)");
+  }
+  if (policy.max_retries() != 0 && policy.mode() != v1::RestartPolicy::MODE_ON_FAILURE) {
+    return InvalidArgument(field + ".max_retries: only the on-failure policy takes a retry count");
+  }
+  return OkStatus();
+}
+
+// The limit checks shared by Create and Update; `field` prefixes the names.
+Status ValidateLimitValue(const std::string& field, uint64_t memory_bytes, uint64_t cpu_millis,
+                          uint64_t pids_max) {
+  if (memory_bytes != 0 && memory_bytes < kMinMemoryBytes) {
+    return InvalidArgument(field + ".memory_bytes: " + std::to_string(memory_bytes) +
+                           " is below the 4 MiB minimum");
+  }
+  long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
+  if (cpu_millis != 0 && (cpu_millis < 10 || cpu_millis > static_cast<uint64_t>(cpus) * 1000)) {
+    return InvalidArgument(field + ".cpu_millis: " + std::to_string(cpu_millis) +
+                           " is outside 10.." + std::to_string(cpus * 1000) + " (this host has " +
+                           std::to_string(cpus) + " CPUs)");
+  }
+  if (pids_max > (1ull << 22)) {
+    return InvalidArgument(field + ".pids_max: " + std::to_string(pids_max) + " is too large");
+  }
+  return OkStatus();
+}
+
 std::string EnvKey(const std::string& entry) { return entry.substr(0, entry.find('=')); }
 
 std::vector<std::string> MergeEnv(const google::protobuf::RepeatedPtrField<std::string>& image_env,
@@ -225,21 +268,9 @@ Status ContainerService::ValidateSpec(const v1::ContainerSpec& spec) {
     return InvalidArgument("spec.hostname: '" + spec.hostname() + "' is not a valid hostname");
   }
   const auto& limits = spec.limits();
-  if (limits.memory_bytes() != 0 && limits.memory_bytes() < kMinMemoryBytes) {
-    return InvalidArgument("spec.limits.memory_bytes: " + std::to_string(limits.memory_bytes()) +
-                           " is below the 4 MiB minimum");
-  }
-  long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
-  if (limits.cpu_millis() != 0 &&
-      (limits.cpu_millis() < 10 || limits.cpu_millis() > static_cast<uint64_t>(cpus) * 1000)) {
-    return InvalidArgument("spec.limits.cpu_millis: " + std::to_string(limits.cpu_millis()) +
-                           " is outside 10.." + std::to_string(cpus * 1000) + " (this host has " +
-                           std::to_string(cpus) + " CPUs)");
-  }
-  if (limits.pids_max() > (1ull << 22)) {
-    return InvalidArgument("spec.limits.pids_max: " + std::to_string(limits.pids_max()) +
-                           " is too large");
-  }
+  RETURN_IF_ERROR(ValidateLimitValue("spec.limits", limits.memory_bytes(), limits.cpu_millis(),
+                                     limits.pids_max()));
+  RETURN_IF_ERROR(ValidateRestartPolicy(spec.restart_policy(), "spec.restart_policy"));
   for (const auto& rlimit : spec.rlimits()) {
     if (RlimitResourceByName(rlimit.name()) < 0) {
       return InvalidArgument("spec.rlimits: unknown rlimit '" + rlimit.name() + "'");
@@ -340,6 +371,7 @@ StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) 
   }
   spdlog::info("container {} ({}) created from {} on backend {}", ShortId(record.id()),
                record.name(), ShortId(record.image_id()), record.backend());
+  Emit(v1::EVENT_TYPE_CREATED, record);
   return record;
 }
 
@@ -351,6 +383,12 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   if (record.state() == v1::CONTAINER_STATE_RUNNING) {
     return FailedPrecondition("container: " + record.name() + " is already running");
   }
+  if (record.state() == v1::CONTAINER_STATE_PAUSED) {
+    return FailedPrecondition("container: " + record.name() +
+                              " is paused; resume it with `boxcar unpause`");
+  }
+  ++entry->generation;
+  entry->stopped_by_user = false;
   Backend* backend = BackendFor(record);
   if (backend == nullptr)
     return FailedPrecondition("backend: '" + record.backend() +
@@ -428,6 +466,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   record.set_exit_code(0);
   record.set_exit_signal(0);
   record.set_oom_killed(false);
+  record.set_cgroup_helper_processes(was_prewarmed ? 1 : 0);
   RETURN_IF_ERROR(Persist(*entry));
   UniqueFd shim_pidfd = OpenPidfd(launched->shim_pid);
   if (!shim_pidfd) {
@@ -436,6 +475,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   }
   RETURN_IF_ERROR(monitor_.Watch(id, std::move(shim_pidfd)));
   spdlog::info("container {} started, pid {}", ShortId(id), launched->init_pid);
+  Emit(v1::EVENT_TYPE_STARTED, record);
   spdlog::debug("container {} start ({}): mount {} us, cgroups {} us, launch {} us, total {} us",
                 ShortId(id), was_prewarmed ? "prewarmed" : "cold", mounted_us,
                 cgroups_us - mounted_us, elapsed_us() - cgroups_us, elapsed_us());
@@ -483,7 +523,66 @@ void ContainerService::FinishExit(Entry& entry) {
   if (Status persisted = Persist(entry); !persisted.ok()) spdlog::error("{}", persisted.message());
   spdlog::info("container {} exited with code {}{}", ShortId(id), record.exit_code(),
                record.oom_killed() ? " (OOM killed)" : "");
+  if (record.oom_killed()) Emit(v1::EVENT_TYPE_OOM, record);
+  Emit(v1::EVENT_TYPE_EXITED, record);
   entry.changed.notify_all();
+  MaybeScheduleRestart(entry);
+}
+
+void ContainerService::MaybeScheduleRestart(Entry& entry) {
+  const v1::Container& record = entry.record;
+  const v1::RestartPolicy& policy = record.spec().restart_policy();
+  if (entry.stopped_by_user || entry.removed) return;
+  bool restart = policy.mode() == v1::RestartPolicy::MODE_ALWAYS ||
+                 (policy.mode() == v1::RestartPolicy::MODE_ON_FAILURE && record.exit_code() != 0 &&
+                  (policy.max_retries() == 0 || record.restart_count() < policy.max_retries()));
+  if (!restart) return;
+  auto ran = std::chrono::nanoseconds(record.finished_unix_ns() - record.started_unix_ns());
+  if (ran >= kRestartResetAfter) entry.consecutive_restarts = 0;
+  auto delay = std::min<std::chrono::milliseconds>(
+      kFirstRestartDelay * (1u << std::min<uint32_t>(entry.consecutive_restarts, 10)),
+      kMaxRestartDelay);
+  ++entry.consecutive_restarts;
+  const std::string id = record.id();
+  const uint64_t generation = entry.generation;
+  spdlog::info("container {} restarts in {} ms (restart policy)", ShortId(id), delay.count());
+  restarts_.RunAt(TimerQueue::Clock::now() + delay, [this, id, generation] {
+    EntryPtr entry;
+    {
+      std::lock_guard<std::mutex> lock(entries_mutex_);
+      auto it = entries_.find(id);
+      if (it == entries_.end()) return;
+      entry = it->second;
+    }
+    {
+      std::lock_guard<std::mutex> lock(entry->mutex);
+      if (entry->generation != generation || entry->removed || entry->stopped_by_user ||
+          entry->record.state() != v1::CONTAINER_STATE_EXITED) {
+        return;  // started, stopped or removed meanwhile
+      }
+      entry->record.set_restart_count(entry->record.restart_count() + 1);
+      if (Status persisted = Persist(*entry); !persisted.ok()) {
+        spdlog::error("{}", persisted.message());
+      }
+    }
+    if (auto started = Start(id); !started.ok()) {
+      spdlog::warn("container {}: restart failed: {}; start it by hand (boxcar start)", ShortId(id),
+                   started.status().message());
+    }
+  });
+}
+
+void ContainerService::Emit(v1::EventType type, const v1::Container& record) {
+  v1::ContainerEvent event;
+  event.set_type(type);
+  event.set_id(record.id());
+  event.set_name(record.name());
+  event.set_unix_ns(NowUnixNs());
+  if (type == v1::EVENT_TYPE_EXITED) {
+    event.set_exit_code(record.exit_code());
+    event.set_oom_killed(record.oom_killed());
+  }
+  events_.Publish(event);
 }
 
 void ContainerService::OnProcessExited(const std::string& id) {
@@ -495,28 +594,29 @@ void ContainerService::OnProcessExited(const std::string& id) {
     entry = it->second;
   }
   std::lock_guard<std::mutex> lock(entry->mutex);
-  if (entry->record.state() == v1::CONTAINER_STATE_RUNNING) FinishExit(*entry);
+  if (IsLive(entry->record.state())) FinishExit(*entry);
 }
 
 bool ContainerService::WaitUntilNotRunning(Entry& entry, std::unique_lock<std::mutex>& lock,
                                            std::chrono::steady_clock::time_point deadline) {
-  return entry.changed.wait_until(
-      lock, deadline, [&] { return entry.record.state() != v1::CONTAINER_STATE_RUNNING; });
+  return entry.changed.wait_until(lock, deadline, [&] { return !IsLive(entry.record.state()); });
 }
 
 StatusOr<v1::Container> ContainerService::Stop(const std::string& container,
                                                uint32_t timeout_seconds) {
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
   std::unique_lock<std::mutex> lock(entry->mutex);
-  if (entry->record.state() != v1::CONTAINER_STATE_RUNNING) return entry->record;
+  if (!IsLive(entry->record.state())) return entry->record;
   Backend* backend = BackendFor(entry->record);
   if (backend == nullptr)
     return FailedPrecondition("backend: '" + entry->record.backend() + "' is not configured");
+  entry->stopped_by_user = true;
   int stop_signal = SIGTERM;
   if (auto image = images_->Resolve(entry->record.image_id(), "image"); image.ok()) {
     if (int parsed = ParseSignal(image->config().stop_signal()); parsed != 0) stop_signal = parsed;
   }
   RETURN_IF_ERROR(backend->Signal(RunningOf(*entry), stop_signal));
+  RETURN_IF_ERROR(ThawIfPaused(*entry));
   auto now = std::chrono::steady_clock::now();
   if (!WaitUntilNotRunning(*entry, lock, now + std::chrono::seconds(timeout_seconds))) {
     spdlog::info("container {} ignored signal {} for {} s; killing", ShortId(entry->record.id()),
@@ -538,13 +638,17 @@ Status ContainerService::Kill(const std::string& container, int signal) {
   if (signal == 0) signal = SIGKILL;
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
   std::lock_guard<std::mutex> lock(entry->mutex);
-  if (entry->record.state() != v1::CONTAINER_STATE_RUNNING) {
+  if (!IsLive(entry->record.state())) {
     return FailedPrecondition("container: " + entry->record.name() + " is not running");
   }
   Backend* backend = BackendFor(entry->record);
   if (backend == nullptr)
     return FailedPrecondition("backend: '" + entry->record.backend() + "' is not configured");
-  return backend->Signal(RunningOf(*entry), signal);
+  if (IsStopSignal(signal)) entry->stopped_by_user = true;
+  RETURN_IF_ERROR(backend->Signal(RunningOf(*entry), signal));
+  // A frozen payload acts on SIGKILL only once thawed; other signals wait for Unpause.
+  if (signal == SIGKILL) RETURN_IF_ERROR(ThawIfPaused(*entry));
+  return OkStatus();
 }
 
 StatusOr<v1::WaitContainerResponse> ContainerService::Wait(const std::string& container,
@@ -568,13 +672,15 @@ StatusOr<std::string> ContainerService::Remove(const std::string& container, boo
   std::unique_lock<std::mutex> lock(entry->mutex);
   v1::Container& record = entry->record;
   const std::string id = record.id();
-  if (record.state() == v1::CONTAINER_STATE_RUNNING) {
+  if (IsLive(record.state())) {
     if (!force) {
       return FailedPrecondition("container: " + record.name() +
                                 " is running; stop it first (boxcar stop) or remove with --force");
     }
+    entry->stopped_by_user = true;
     Backend* backend = BackendFor(record);
     if (backend != nullptr) (void)backend->Signal(RunningOf(*entry), SIGKILL);
+    (void)ThawIfPaused(*entry);
     if (!WaitUntilNotRunning(*entry, lock,
                              std::chrono::steady_clock::now() + std::chrono::seconds(30))) {
       return Internal("container " + record.name() + " did not exit 30 s after SIGKILL");
@@ -590,7 +696,9 @@ StatusOr<std::string> ContainerService::Remove(const std::string& container, boo
     RETURN_IF_ERROR(remove.Run());
   }
   entry->removed = true;
+  ++entry->generation;
   entry->changed.notify_all();
+  Emit(v1::EVENT_TYPE_DELETED, record);
   {
     std::lock_guard<std::mutex> entries_lock(entries_mutex_);
     entries_.erase(id);
@@ -609,8 +717,7 @@ std::vector<v1::Container> ContainerService::List(bool all) {
   for (const auto& entry : snapshot) {
     std::lock_guard<std::mutex> lock(entry->mutex);
     if (entry->removed) continue;
-    if (all || entry->record.state() == v1::CONTAINER_STATE_RUNNING)
-      containers.push_back(entry->record);
+    if (all || IsLive(entry->record.state())) containers.push_back(entry->record);
   }
   std::sort(containers.begin(), containers.end(),
             [](const auto& a, const auto& b) { return a.created_unix_ns() > b.created_unix_ns(); });
@@ -639,7 +746,7 @@ Status ContainerService::StreamLogs(const std::string& container, bool follow, c
     bool finished;
     {
       std::lock_guard<std::mutex> lock(entry->mutex);
-      finished = entry->removed || entry->record.state() != v1::CONTAINER_STATE_RUNNING;
+      finished = entry->removed || !IsLive(entry->record.state());
     }
     bool read_anything = false;
     for (auto& source : sources) {
@@ -656,11 +763,132 @@ Status ContainerService::StreamLogs(const std::string& container, bool follow, c
     if (cancelled && cancelled()) return OkStatus();
     if (!read_anything) {
       std::unique_lock<std::mutex> lock(entry->mutex);
-      entry->changed.wait_for(lock, std::chrono::milliseconds(20), [&] {
-        return entry->removed || entry->record.state() != v1::CONTAINER_STATE_RUNNING;
-      });
+      entry->changed.wait_for(lock, std::chrono::milliseconds(20),
+                              [&] { return entry->removed || !IsLive(entry->record.state()); });
     }
   }
+}
+
+Status ContainerService::ThawIfPaused(Entry& entry) {
+  if (entry.record.state() != v1::CONTAINER_STATE_PAUSED) return OkStatus();
+  RETURN_IF_ERROR(cgroups_->Thaw(entry.record.id()));
+  entry.record.set_state(v1::CONTAINER_STATE_RUNNING);
+  RETURN_IF_ERROR(Persist(entry));
+  Emit(v1::EVENT_TYPE_UNPAUSED, entry.record);
+  entry.changed.notify_all();
+  return OkStatus();
+}
+
+StatusOr<v1::Container> ContainerService::Pause(const std::string& container) {
+  ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
+  std::lock_guard<std::mutex> lock(entry->mutex);
+  v1::Container& record = entry->record;
+  if (record.state() == v1::CONTAINER_STATE_PAUSED) {
+    return FailedPrecondition("container: " + record.name() + " is already paused");
+  }
+  if (record.state() != v1::CONTAINER_STATE_RUNNING) {
+    return FailedPrecondition("container: " + record.name() + " is not running");
+  }
+  Backend* backend = BackendFor(record);
+  if (backend == nullptr || !backend->capabilities().pause) {
+    return Unimplemented("pause: backend '" + record.backend() + "' cannot pause containers");
+  }
+  RETURN_IF_ERROR(cgroups_->Freeze(record.id()));
+  record.set_state(v1::CONTAINER_STATE_PAUSED);
+  RETURN_IF_ERROR(Persist(*entry));
+  spdlog::info("container {} paused", ShortId(record.id()));
+  Emit(v1::EVENT_TYPE_PAUSED, record);
+  entry->changed.notify_all();
+  return record;
+}
+
+StatusOr<v1::Container> ContainerService::Unpause(const std::string& container) {
+  ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
+  std::lock_guard<std::mutex> lock(entry->mutex);
+  if (entry->record.state() != v1::CONTAINER_STATE_PAUSED) {
+    return FailedPrecondition("container: " + entry->record.name() + " is not paused");
+  }
+  RETURN_IF_ERROR(ThawIfPaused(*entry));
+  spdlog::info("container {} unpaused", ShortId(entry->record.id()));
+  return entry->record;
+}
+
+StatusOr<v1::ContainerStats> ContainerService::Stats(const std::string& container) {
+  ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
+  std::lock_guard<std::mutex> lock(entry->mutex);
+  const v1::Container& record = entry->record;
+  if (!IsLive(record.state())) {
+    return FailedPrecondition("container: " + record.name() +
+                              " is not running; stats exist only while it runs");
+  }
+  Backend* backend = BackendFor(record);
+  if (backend == nullptr || !backend->capabilities().limits) {
+    return Unimplemented("stats: backend '" + record.backend() +
+                         "' does not account resources in cgroups");
+  }
+  ASSIGN_OR_RETURN(CgroupStats usage, cgroups_->Stats(record.id()));
+  const uint64_t helpers = record.cgroup_helper_processes();
+  v1::ContainerStats stats;
+  stats.set_id(record.id());
+  stats.set_read_unix_ns(NowUnixNs());
+  stats.set_cpu_usage_ns(usage.cpu_usage_ns);
+  stats.set_memory_usage_bytes(usage.memory_usage_bytes);
+  stats.set_memory_limit_bytes(usage.memory_limit_bytes);
+  stats.set_pids_current(usage.pids_current > helpers ? usage.pids_current - helpers : 0);
+  stats.set_pids_limit(usage.pids_limit > helpers ? usage.pids_limit - helpers : 0);
+  stats.set_block_read_bytes(usage.block_read_bytes);
+  stats.set_block_write_bytes(usage.block_write_bytes);
+  return stats;
+}
+
+StatusOr<v1::Container> ContainerService::Update(const v1::UpdateContainerRequest& request) {
+  RETURN_IF_ERROR(ValidateLimitValue("limits", request.memory_bytes(), request.cpu_millis(),
+                                     request.pids_max()));
+  if (request.has_restart_policy()) {
+    RETURN_IF_ERROR(ValidateRestartPolicy(request.restart_policy(), "restart_policy"));
+  }
+  ASSIGN_OR_RETURN(EntryPtr entry, Lookup(request.container()));
+  std::lock_guard<std::mutex> lock(entry->mutex);
+  v1::Container& record = entry->record;
+  const bool changes_limits =
+      request.has_memory_bytes() || request.has_cpu_millis() || request.has_pids_max();
+  Backend* backend = BackendFor(record);
+  if (changes_limits && (backend == nullptr || !backend->capabilities().limits)) {
+    return Unimplemented("limits: backend '" + record.backend() +
+                         "' does not support resource limits");
+  }
+  if (changes_limits && IsLive(record.state())) {
+    CgroupLimitsUpdate update;
+    if (request.has_memory_bytes()) update.memory_bytes = request.memory_bytes();
+    if (request.has_cpu_millis()) update.cpu_millis = request.cpu_millis();
+    if (request.has_pids_max()) {
+      update.pids_max =
+          request.pids_max() == 0 ? 0 : request.pids_max() + record.cgroup_helper_processes();
+    }
+    RETURN_IF_ERROR(cgroups_->UpdateLimits(record.id(), update));
+  }
+  v1::ResourceLimits& limits = *record.mutable_spec()->mutable_limits();
+  if (request.has_memory_bytes()) limits.set_memory_bytes(request.memory_bytes());
+  if (request.has_cpu_millis()) limits.set_cpu_millis(request.cpu_millis());
+  if (request.has_pids_max()) limits.set_pids_max(request.pids_max());
+  if (request.has_restart_policy()) {
+    *record.mutable_spec()->mutable_restart_policy() = request.restart_policy();
+  }
+  RETURN_IF_ERROR(Persist(*entry));
+  spdlog::info("container {} updated", ShortId(record.id()));
+  Emit(v1::EVENT_TYPE_UPDATED, record);
+  return record;
+}
+
+StatusOr<std::shared_ptr<EventBus::Subscription>> ContainerService::SubscribeEvents(
+    const std::vector<std::string>& containers) {
+  std::set<std::string> ids;
+  for (const auto& container : containers) {
+    ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
+    std::lock_guard<std::mutex> lock(entry->mutex);
+    ids.insert(entry->record.id());
+  }
+  return events_.Subscribe(std::move(ids));
 }
 
 Status ContainerService::Recover() {
@@ -702,7 +930,7 @@ Status ContainerService::Recover() {
       entries_[id] = entry;
     }
     std::lock_guard<std::mutex> lock(entry->mutex);
-    if (entry->record.state() != v1::CONTAINER_STATE_RUNNING) {
+    if (!IsLive(entry->record.state())) {
       // A crash may have come between the exit and its clean-up.
       (void)snapshotter_->Unmount(id);
       (void)cgroups_->Destroy(id);

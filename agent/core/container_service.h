@@ -19,7 +19,9 @@
 #include "boxcar/v1/containers.pb.h"
 #include "common/unique_fd.h"
 #include "core/container_cgroups.h"
+#include "core/event_bus.h"
 #include "core/exit_monitor.h"
+#include "core/timer_queue.h"
 #include "snapshot/snapshotter.h"
 #include "store/image_store.h"
 #include "store/sqlite_database.h"
@@ -62,9 +64,26 @@ class ContainerService {
   Status StreamLogs(const std::string& container, bool follow, const LogSink& sink,
                     const CancelCheck& cancelled);
 
+  // Freezer (capability "pause"): RUNNING <-> PAUSED.
+  StatusOr<v1::Container> Pause(const std::string& container);
+  StatusOr<v1::Container> Unpause(const std::string& container);
+  // Usage of a running or paused container, from its cgroups (capability "limits").
+  StatusOr<v1::ContainerStats> Stats(const std::string& container);
+  // Changes limits (at once when live) and the restart policy; both persist.
+  StatusOr<v1::Container> Update(const v1::UpdateContainerRequest& request);
+  // Events of the given containers (all when empty), from now on. Unknown names: NOT_FOUND.
+  StatusOr<std::shared_ptr<EventBus::Subscription>> SubscribeEvents(
+      const std::vector<std::string>& containers);
+  void UnsubscribeEvents(const std::shared_ptr<EventBus::Subscription>& subscription) {
+    events_.Unsubscribe(subscription);
+  }
+
   // Stops prewarming and releases the prewarmed helpers and their cgroup slots. Running
   // containers are left alone: they survive the agent.
-  void Shutdown() { StopPrewarming(); }
+  void Shutdown() {
+    events_.Close();
+    StopPrewarming();
+  }
 
   const BackendMap& backends() const { return backends_; }
   const std::string& default_backend() const { return config_.default_backend; }
@@ -78,6 +97,12 @@ class ContainerService {
     uint64_t shim_start_ticks = 0;
     UniqueFd init_pidfd;
     bool removed = false;
+    // Stop or Kill through the API: the restart policy does not apply to this exit.
+    bool stopped_by_user = false;
+    // Restarts since the last run that lasted kRestartResetAfter; sets the back-off.
+    uint32_t consecutive_restarts = 0;
+    // Bumped by every Start and Remove, so a scheduled restart that is overtaken is dropped.
+    uint64_t generation = 0;
   };
   using EntryPtr = std::shared_ptr<Entry>;
 
@@ -93,6 +118,11 @@ class ContainerService {
   // cgroups, unmounts the rootfs. Called with entry.mutex held.
   void FinishExit(Entry& entry);
   void OnProcessExited(const std::string& id);
+  // After FinishExit: schedules a restart when the container's policy asks for one.
+  void MaybeScheduleRestart(Entry& entry);
+  void Emit(v1::EventType type, const v1::Container& record);
+  // Thaws a PAUSED container (it is RUNNING afterwards); others are left alone.
+  Status ThawIfPaused(Entry& entry);
   // Waits on entry.changed until the container is not running or `deadline` passes.
   bool WaitUntilNotRunning(Entry& entry, std::unique_lock<std::mutex>& lock,
                            std::chrono::steady_clock::time_point deadline);
@@ -123,6 +153,10 @@ class ContainerService {
 
   std::mutex entries_mutex_;
   std::map<std::string, EntryPtr> entries_;  // by id
+
+  EventBus events_;
+  // Last member: destroyed first, so no restart task runs on a half-destroyed service.
+  TimerQueue restarts_;
 };
 
 }  // namespace boxcar

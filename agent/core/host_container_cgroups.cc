@@ -43,13 +43,30 @@ StatusOr<CgroupPlacement> HostContainerCgroups::Create(const std::string& contai
 }
 
 bool HostContainerCgroups::OomKilled(const std::string& container_id) {
-  return ContainerCgroup::Open(layout_, parent_, container_id).OomKilled();
+  return Open(container_id).OomKilled();
 }
 
 Status HostContainerCgroups::Destroy(const std::string& container_id) {
-  ContainerCgroup cgroup = ContainerCgroup::Open(layout_, parent_, container_id);
+  ContainerCgroup cgroup = Open(container_id);
   (void)cgroup.KillAll();
   return cgroup.Remove();
+}
+
+Status HostContainerCgroups::Freeze(const std::string& container_id) {
+  return Open(container_id).Freeze();
+}
+
+Status HostContainerCgroups::Thaw(const std::string& container_id) {
+  return Open(container_id).Thaw();
+}
+
+StatusOr<CgroupStats> HostContainerCgroups::Stats(const std::string& container_id) {
+  return Open(container_id).ReadStats();
+}
+
+Status HostContainerCgroups::UpdateLimits(const std::string& container_id,
+                                          const CgroupLimitsUpdate& update) {
+  return Open(container_id).UpdateLimits(update);
 }
 
 Status HostContainerCgroups::CreateSlot(const std::string& slot, pid_t pid) {

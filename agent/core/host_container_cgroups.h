@@ -16,6 +16,10 @@ class HostContainerCgroups : public ContainerCgroups {
                                    const ContainerLimits& limits) override;
   bool OomKilled(const std::string& container_id) override;
   Status Destroy(const std::string& container_id) override;
+  Status Freeze(const std::string& container_id) override;
+  Status Thaw(const std::string& container_id) override;
+  StatusOr<CgroupStats> Stats(const std::string& container_id) override;
+  Status UpdateLimits(const std::string& container_id, const CgroupLimitsUpdate& update) override;
   bool SupportsSlots() const override { return layout_.mode != CgroupMode::kV2; }
   Status CreateSlot(const std::string& slot, pid_t pid) override;
   StatusOr<CgroupPlacement> AdoptSlot(const std::string& slot, const std::string& container_id,
@@ -30,6 +34,9 @@ class HostContainerCgroups : public ContainerCgroups {
  private:
   HostContainerCgroups(CgroupLayout layout, std::string parent)
       : layout_(std::move(layout)), parent_(std::move(parent)) {}
+  ContainerCgroup Open(const std::string& container_id) const {
+    return ContainerCgroup::Open(layout_, parent_, container_id);
+  }
   CgroupLayout layout_;
   std::string parent_;
 };

@@ -1,10 +1,10 @@
 // boxcard: the per-host Boxcar agent. Serves the boxcar.v1 API on a unix socket.
 #include <fcntl.h>
 #include <grpcpp/grpcpp.h>
+#include <linux/close_range.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/file.h>
-#include <linux/close_range.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -116,12 +116,12 @@ int RunAgent(const AgentConfig& config) {
     int received = 0;
     sigwait(&stop_signals, &received);
     spdlog::info("signal {}: shutting down; running containers keep running", received);
+    containers.Shutdown();  // ends Events streams, which would otherwise hold Shutdown up
     server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   });
   server->Wait();
   signal_thread.join();
   ::unlink(config.socket_path.c_str());
-  containers.Shutdown();
   (void)(*cgroups)->RemoveParentIfEmpty();
   return 0;
 }

@@ -76,6 +76,10 @@ class MockCgroups : public ContainerCgroups {
               (override));
   MOCK_METHOD(bool, OomKilled, (const std::string&), (override));
   MOCK_METHOD(Status, Destroy, (const std::string&), (override));
+  MOCK_METHOD(Status, Freeze, (const std::string&), (override));
+  MOCK_METHOD(Status, Thaw, (const std::string&), (override));
+  MOCK_METHOD(StatusOr<CgroupStats>, Stats, (const std::string&), (override));
+  MOCK_METHOD(Status, UpdateLimits, (const std::string&, const CgroupLimitsUpdate&), (override));
   std::string ModeName() const override { return "mock"; }
   const std::string& parent() const override { return parent_; }
   std::string parent_ = "mock";

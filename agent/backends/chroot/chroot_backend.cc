@@ -39,6 +39,7 @@ ChrootBackend::ChrootBackend(const BackendConfig& config)
 BackendCapabilities ChrootBackend::capabilities() const {
   BackendCapabilities capabilities;
   capabilities.limits = true;
+  capabilities.pause = true;  // the agent freezes the container's cgroup
   capabilities.survives_agent_restart = true;
   capabilities.prewarm = true;
   return capabilities;

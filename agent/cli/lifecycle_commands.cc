@@ -1,0 +1,226 @@
+#include "cli/lifecycle_commands.h"
+
+#include <time.h>
+
+#include <cmath>
+#include <cstdio>
+#include <memory>
+
+#include "cli/human_format.h"
+#include "cli/json_output.h"
+#include "cli/restart_policy_flag.h"
+
+namespace boxcar::cli {
+
+namespace {
+
+// Runs `one` for every named container, reporting each failure; exit 1 if any failed.
+int ForEachName(AgentConnection& agent, const std::vector<std::string>& names,
+                const std::function<grpc::Status(const std::string&)>& one) {
+  int exit_code = 0;
+  for (const auto& name : names) {
+    grpc::Status status = one(name);
+    if (status.ok()) {
+      std::printf("%s\n", name.c_str());
+    } else {
+      exit_code = agent.Report(status);
+    }
+  }
+  return exit_code;
+}
+
+std::string EventTypeText(v1::EventType type) {
+  std::string name = v1::EventType_Name(type);
+  const std::string prefix = "EVENT_TYPE_";
+  if (name.rfind(prefix, 0) == 0) name = name.substr(prefix.size());
+  for (char& c : name) c = c == '_' ? '-' : static_cast<char>(std::tolower(c));
+  return name;
+}
+
+std::string TimestampText(int64_t unix_ns) {
+  time_t seconds = static_cast<time_t>(unix_ns / 1000000000);
+  struct tm local;
+  ::localtime_r(&seconds, &local);
+  char text[64];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &local);
+  char with_fraction[80];
+  std::snprintf(with_fraction, sizeof with_fraction, "%s.%06lld", text,
+                static_cast<long long>((unix_ns % 1000000000) / 1000));
+  return with_fraction;
+}
+
+int PrintStats(AgentConnection& agent, const std::vector<std::string>& names, bool json) {
+  std::vector<v1::ContainerStats> all;
+  int exit_code = 0;
+  for (const auto& name : names) {
+    grpc::ClientContext context;
+    v1::StatsRequest request;
+    request.set_container(name);
+    v1::ContainerStats stats;
+    grpc::Status status = agent.containers().Stats(&context, request, &stats);
+    if (!status.ok()) {
+      exit_code = agent.Report(status);
+      continue;
+    }
+    all.push_back(stats);
+  }
+  if (json) {
+    PrintJsonArray(all);
+    return exit_code;
+  }
+  std::vector<std::vector<std::string>> rows = {
+      {"CONTAINER ID", "CPU TIME", "MEM USAGE / LIMIT", "PIDS", "BLOCK I/O"}};
+  for (const auto& stats : all) {
+    char cpu[32];
+    std::snprintf(cpu, sizeof cpu, "%.3f s", static_cast<double>(stats.cpu_usage_ns()) / 1e9);
+    std::string limit =
+        stats.memory_limit_bytes() ? HumanBytes(stats.memory_limit_bytes()) : "unlimited";
+    std::string pids = std::to_string(stats.pids_current());
+    if (stats.pids_limit()) pids += " / " + std::to_string(stats.pids_limit());
+    rows.push_back(
+        {stats.id().substr(0, 12), cpu, HumanBytes(stats.memory_usage_bytes()) + " / " + limit,
+         pids,
+         HumanBytes(stats.block_read_bytes()) + " / " + HumanBytes(stats.block_write_bytes())});
+  }
+  PrintTable(rows);
+  return exit_code;
+}
+
+struct UpdateOptions {
+  std::vector<std::string> names;
+  std::string memory;
+  double cpus = -1;
+  int64_t pids_limit = -1;
+  std::string restart;
+};
+
+int Update(AgentConnection& agent, const UpdateOptions& options) {
+  v1::UpdateContainerRequest request;
+  if (!options.memory.empty()) {
+    auto bytes = options.memory == "0" ? std::optional<uint64_t>(0) : ParseByteSize(options.memory);
+    if (!bytes) {
+      std::fprintf(stderr, "boxcar: --memory '%s' is not a size; use e.g. 64m, 1g or 0\n",
+                   options.memory.c_str());
+      return 1;
+    }
+    request.set_memory_bytes(*bytes);
+  }
+  if (options.cpus >= 0) {
+    request.set_cpu_millis(static_cast<uint64_t>(std::llround(options.cpus * 1000)));
+  }
+  if (options.pids_limit >= 0) request.set_pids_max(static_cast<uint64_t>(options.pids_limit));
+  if (!options.restart.empty()) {
+    auto policy = ParseRestartPolicy(options.restart);
+    if (!policy) return 1;
+    *request.mutable_restart_policy() = *policy;
+  }
+  if (!request.has_memory_bytes() && !request.has_cpu_millis() && !request.has_pids_max() &&
+      !request.has_restart_policy()) {
+    std::fprintf(stderr,
+                 "boxcar update: nothing to change; pass --memory, --cpus, --pids-limit or "
+                 "--restart\n");
+    return 1;
+  }
+  return ForEachName(agent, options.names, [&](const std::string& name) {
+    grpc::ClientContext context;
+    v1::UpdateContainerRequest one = request;
+    one.set_container(name);
+    v1::Container container;
+    return agent.containers().Update(&context, one, &container);
+  });
+}
+
+int StreamEvents(AgentConnection& agent, const std::vector<std::string>& names, bool json) {
+  grpc::ClientContext context;
+  v1::EventsRequest request;
+  for (const auto& name : names) request.add_containers(name);
+  auto reader = agent.containers().Events(&context, request);
+  v1::ContainerEvent event;
+  while (reader->Read(&event)) {
+    if (json) {
+      std::printf("%s\n", MessageToJson(event, false).c_str());
+    } else {
+      std::string detail;
+      if (event.type() == v1::EVENT_TYPE_EXITED) {
+        detail = " exit_code=" + std::to_string(event.exit_code()) +
+                 (event.oom_killed() ? " oom_killed=true" : "");
+      }
+      std::printf("%s container %s %s (name=%s)%s\n", TimestampText(event.unix_ns()).c_str(),
+                  EventTypeText(event.type()).c_str(), event.id().c_str(), event.name().c_str(),
+                  detail.c_str());
+    }
+    std::fflush(stdout);
+  }
+  grpc::Status status = reader->Finish();
+  return status.ok() ? 0 : agent.Report(status);
+}
+
+}  // namespace
+
+void AddLifecycleCommands(CLI::App& app, std::function<AgentConnection&()> connect,
+                          std::function<int()>& action) {
+  auto pause_names = std::make_shared<std::vector<std::string>>();
+  CLI::App* pause = app.add_subcommand("pause", "Freeze every process of running containers");
+  pause->add_option("container", *pause_names, "Id, id prefix or name")->required();
+  pause->callback([&, connect, pause_names] {
+    action = [=] {
+      AgentConnection& agent = connect();
+      return ForEachName(agent, *pause_names, [&](const std::string& name) {
+        grpc::ClientContext context;
+        v1::PauseContainerRequest request;
+        request.set_container(name);
+        v1::Container container;
+        return agent.containers().Pause(&context, request, &container);
+      });
+    };
+  });
+
+  auto unpause_names = std::make_shared<std::vector<std::string>>();
+  CLI::App* unpause = app.add_subcommand("unpause", "Resume paused containers");
+  unpause->add_option("container", *unpause_names, "Id, id prefix or name")->required();
+  unpause->callback([&, connect, unpause_names] {
+    action = [=] {
+      AgentConnection& agent = connect();
+      return ForEachName(agent, *unpause_names, [&](const std::string& name) {
+        grpc::ClientContext context;
+        v1::UnpauseContainerRequest request;
+        request.set_container(name);
+        v1::Container container;
+        return agent.containers().Unpause(&context, request, &container);
+      });
+    };
+  });
+
+  auto stats_names = std::make_shared<std::vector<std::string>>();
+  auto stats_json = std::make_shared<bool>(false);
+  CLI::App* stats = app.add_subcommand("stats", "Show the resource usage of running containers");
+  stats->add_option("container", *stats_names, "Id, id prefix or name")->required();
+  stats->add_flag("--json", *stats_json, "Print JSON");
+  stats->callback([&, connect, stats_names, stats_json] {
+    action = [=] { return PrintStats(connect(), *stats_names, *stats_json); };
+  });
+
+  auto update_options = std::make_shared<UpdateOptions>();
+  CLI::App* update =
+      app.add_subcommand("update", "Change the limits or restart policy of containers");
+  update->add_option("container", update_options->names, "Id, id prefix or name")->required();
+  update->add_option("-m,--memory", update_options->memory, "Memory limit (e.g. 64m; 0 = none)");
+  update->add_option("--cpus", update_options->cpus, "CPU limit (e.g. 0.5; 0 = none)");
+  update->add_option("--pids-limit", update_options->pids_limit, "Process limit (0 = none)");
+  update->add_option("--restart", update_options->restart, "no, on-failure[:N] or always");
+  update->callback([&, connect, update_options] {
+    action = [=] { return Update(connect(), *update_options); };
+  });
+
+  auto events_names = std::make_shared<std::vector<std::string>>();
+  auto events_json = std::make_shared<bool>(false);
+  CLI::App* events =
+      app.add_subcommand("events", "Print container events as they happen (Ctrl-C to stop)");
+  events->add_option("container", *events_names, "Only these containers (id, prefix or name)");
+  events->add_flag("--json", *events_json, "One JSON object per line");
+  events->callback([&, connect, events_names, events_json] {
+    action = [=] { return StreamEvents(connect(), *events_names, *events_json); };
+  });
+}
+
+}  // namespace boxcar::cli
