@@ -606,11 +606,13 @@ StatusOr<v1::Container> ContainerService::Stop(const std::string& container,
                                                uint32_t timeout_seconds) {
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
   std::unique_lock<std::mutex> lock(entry->mutex);
+  // Also cancels a restart the restart policy has scheduled.
+  entry->stopped_by_user = true;
+  ++entry->generation;
   if (!IsLive(entry->record.state())) return entry->record;
   Backend* backend = BackendFor(entry->record);
   if (backend == nullptr)
     return FailedPrecondition("backend: '" + entry->record.backend() + "' is not configured");
-  entry->stopped_by_user = true;
   int stop_signal = SIGTERM;
   if (auto image = images_->Resolve(entry->record.image_id(), "image"); image.ok()) {
     if (int parsed = ParseSignal(image->config().stop_signal()); parsed != 0) stop_signal = parsed;

@@ -1,5 +1,6 @@
-// End-to-end behaviour of boxcard + boxcar-shim + the boxcar CLI on the chroot backend, as
-// root, with real namespaces, cgroups and overlayfs.
+// End-to-end behaviour of boxcard and the boxcar CLI that does not depend on the backend:
+// images, request validation, configuration. What every backend must do is in
+// conformance_test.cc.
 #include <dirent.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -10,7 +11,7 @@
 #include <fstream>
 #include <thread>
 
-#include "agent_harness.h"
+#include "agent_fixture.h"
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
 #include "common/sha256.h"
@@ -18,256 +19,11 @@
 namespace boxcar::testing {
 namespace {
 
-class AgentTest : public ::testing::Test {
+class AgentTest : public ::testing::Test, public AgentFixture {
  protected:
-  void SetUp() override {
-    agent_.Start();
-    ASSERT_FALSE(HasFatalFailure());
-    image_id_ = agent_.ImportBusybox();
-    ASSERT_FALSE(image_id_.empty());
-  }
-
-  void TearDown() override {
-    agent_.RemoveAllContainers();
-    EXPECT_EQ(agent_.LeftoverMounts(), "");
-    EXPECT_EQ(agent_.LeftoverCgroups(), "");
-    agent_.Stop();
-    EXPECT_EQ(agent_.LeftoverShims(), "");
-    EXPECT_EQ(agent_.LeftoverCgroups(), "")
-        << "a stopped agent leaves no cgroup, not even its parent";
-  }
-
-  // `boxcar run --rm busybox ARGS...` (plus flags before the image).
-  CommandResult Run(std::vector<std::string> flags, std::vector<std::string> command) {
-    std::vector<std::string> args = {"run", "--rm"};
-    args.insert(args.end(), flags.begin(), flags.end());
-    args.push_back("busybox");
-    args.insert(args.end(), command.begin(), command.end());
-    return agent_.Cli(args);
-  }
-
-  std::string RunDetached(std::vector<std::string> flags, std::vector<std::string> command) {
-    std::vector<std::string> args = {"run", "-d"};
-    args.insert(args.end(), flags.begin(), flags.end());
-    args.push_back("busybox");
-    args.insert(args.end(), command.begin(), command.end());
-    CommandResult result = agent_.Cli(args);
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    std::string id = result.out.substr(0, result.out.find('\n'));
-    EXPECT_EQ(id.size(), 64u) << result.out;
-    return id;
-  }
-
-  v1::Container Inspect(const std::string& container) {
-    grpc::ClientContext context;
-    v1::InspectContainerRequest request;
-    request.set_container(container);
-    v1::Container response;
-    grpc::Status status = agent_.containers().Inspect(&context, request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return response;
-  }
-
-  grpc::Status Create(const v1::ContainerSpec& spec, v1::Container* created = nullptr) {
-    grpc::ClientContext context;
-    v1::CreateContainerRequest request;
-    *request.mutable_spec() = spec;
-    v1::Container ignored;
-    return agent_.containers().Create(&context, request, created ? created : &ignored);
-  }
-
-  AgentHarness agent_;
-  std::string image_id_;
+  void SetUp() override { StartAgentWithBusybox({}); }
+  void TearDown() override { StopAgentAndCheckLeftovers(); }
 };
-
-TEST_F(AgentTest, RunPrintsOutputAndReturnsTheExitCode) {
-  CommandResult hello = Run({}, {"echo", "hello", "from", "boxcar"});
-  EXPECT_EQ(hello.exit_code, 0) << hello.err;
-  EXPECT_EQ(hello.out, "hello from boxcar\n");
-  CommandResult failing = Run({}, {"sh", "-c", "echo to-stderr >&2; exit 7"});
-  EXPECT_EQ(failing.exit_code, 7);
-  EXPECT_EQ(failing.err, "to-stderr\n");
-  CommandResult list = agent_.Cli({"ps", "-a", "--json"});
-  EXPECT_EQ(list.out, "[]\n") << "--rm containers must be gone";
-}
-
-TEST_F(AgentTest, EnvWorkingDirAndUserReachThePayload) {
-  CommandResult result = Run({"-e", "GREETING=hi there", "-w", "/work/dir", "-u", "nobody"},
-                             {"sh", "-c", "echo \"$GREETING\"; pwd; id -u; id -g"});
-  EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_EQ(result.out, "hi there\n/work/dir\n65534\n65534\n");
-  CommandResult listing = Run({"-u", "nobody"}, {"ls", "/bin/sh"});
-  EXPECT_EQ(listing.exit_code, 0) << "a non-root payload must be able to read the rootfs: "
-                                  << listing.err;
-  CommandResult numeric = Run({"-u", "1234:4321"}, {"sh", "-c", "id -u; id -g"});
-  EXPECT_EQ(numeric.out, "1234\n4321\n");
-  CommandResult unknown = Run({"-u", "nosuchuser"}, {"true"});
-  EXPECT_NE(unknown.exit_code, 0);
-  EXPECT_NE(unknown.err.find("nosuchuser"), std::string::npos) << unknown.err;
-}
-
-TEST_F(AgentTest, PayloadIsPidOneWithItsOwnHostname) {
-  CommandResult result =
-      Run({"--hostname", "boxy"}, {"sh", "-c", "echo $$; hostname; ps -o pid= | wc -l"});
-  EXPECT_EQ(result.exit_code, 0) << result.err;
-  std::istringstream lines(result.out);
-  std::string pid, hostname;
-  std::getline(lines, pid);
-  std::getline(lines, hostname);
-  EXPECT_EQ(pid, "1");
-  EXPECT_EQ(hostname, "boxy");
-  char host_hostname[256] = {};
-  ::gethostname(host_hostname, sizeof host_hostname - 1);
-  EXPECT_NE(std::string(host_hostname), "boxy") << "the host's hostname must not change";
-}
-
-TEST_F(AgentTest, NoHostMountIsVisibleInside) {
-  CommandResult result = Run({}, {"cat", "/proc/self/mountinfo"});
-  ASSERT_EQ(result.exit_code, 0) << result.err;
-  std::istringstream lines(result.out);
-  int mounts = 0;
-  for (std::string line; std::getline(lines, line);) {
-    std::istringstream fields(line);
-    std::string field;
-    for (int i = 0; i < 5; ++i) fields >> field;
-    ++mounts;
-    // The rootfs, /proc, /sys, /dev and what masks or narrows them (/proc/sys read-only, ...).
-    bool expected = field == "/" || field == "/proc" || field == "/sys" || field == "/dev" ||
-                    field.rfind("/dev/", 0) == 0 || field.rfind("/proc/", 0) == 0 ||
-                    field.rfind("/sys/", 0) == 0;
-    EXPECT_TRUE(expected) << "unexpected mount point inside: " << line;
-  }
-  EXPECT_GE(mounts, 4);
-  CommandResult sys = Run({}, {"touch", "/sys/kernel/boxcar-test"});
-  EXPECT_NE(sys.exit_code, 0) << "/sys must be read-only";
-  CommandResult devices = Run({}, {"sh", "-c", "ls /dev | sort | tr '\\n' ' '"});
-  EXPECT_EQ(devices.out, "fd full null ptmx pts random shm stderr stdin stdout tty urandom zero ");
-}
-
-TEST_F(AgentTest, LoopbackIsTheOnlyInterface) {
-  CommandResult result = Run(
-      {}, {"sh", "-c",
-           "ls /sys/class/net | tr '\\n' ' '; ping -c1 -W1 127.0.0.1 >/dev/null && echo ping-ok"});
-  EXPECT_EQ(result.out, "lo ping-ok\n") << result.err;
-}
-
-TEST_F(AgentTest, MemoryLimitOomKillsThePayload) {
-  std::string id = RunDetached({"-m", "16m"}, {"sh", "-c", "sleep 0.5; tail /dev/zero"});
-  std::string limit_file = agent_.CgroupFile(id, "memory", "memory.limit_in_bytes", "memory.max");
-  auto limit = ReadFileToString(limit_file);
-  ASSERT_TRUE(limit.ok()) << limit_file;
-  EXPECT_EQ(*limit, "16777216\n");
-  CommandResult wait = agent_.Cli({"wait", id});
-  v1::Container exited = Inspect(id);
-  EXPECT_TRUE(exited.oom_killed());
-  // tail is a child of PID 1 (sh): sh reports the kill as 128 + 9.
-  EXPECT_EQ(wait.out, "137\n");
-}
-
-TEST_F(AgentTest, PidsLimitIsEnforced) {
-  CommandResult result =
-      Run({"--pids-limit", "5"}, {"sh", "-c", "for i in 1 2 3 4 5 6 7 8; do sleep 1 & done; wait"});
-  EXPECT_NE(result.err.find("can't fork"), std::string::npos) << result.err;
-  CommandResult unlimited = Run({}, {"sh", "-c", "for i in 1 2 3 4 5 6 7 8; do true & done; wait"});
-  EXPECT_EQ(unlimited.err, "");
-}
-
-TEST_F(AgentTest, CpuLimitIsWrittenToTheCgroup) {
-  std::string id = RunDetached({"--cpus", "0.5"}, {"sleep", "30"});
-  auto quota = ReadFileToString(agent_.CgroupFile(id, "cpu", "cpu.cfs_quota_us", "cpu.max"));
-  ASSERT_TRUE(quota.ok());
-  EXPECT_TRUE(*quota == "50000\n" || *quota == "50000 100000\n") << *quota;
-}
-
-TEST_F(AgentTest, StopSendsTermThenKill) {
-  // sleep as PID 1 has no TERM handler, so only SIGKILL ends it.
-  std::string stubborn = RunDetached({}, {"sleep", "100"});
-  auto begin = std::chrono::steady_clock::now();
-  CommandResult stop = agent_.Cli({"stop", "-t", "1", stubborn});
-  auto took = std::chrono::steady_clock::now() - begin;
-  EXPECT_EQ(stop.exit_code, 0) << stop.err;
-  EXPECT_GE(took, std::chrono::milliseconds(900));
-  v1::Container killed = Inspect(stubborn);
-  EXPECT_EQ(killed.state(), v1::CONTAINER_STATE_EXITED);
-  EXPECT_EQ(killed.exit_code(), 137);
-  EXPECT_EQ(killed.exit_signal(), SIGKILL);
-
-  std::string polite =
-      RunDetached({}, {"sh", "-c", "trap 'exit 42' TERM; while true; do sleep 0.05; done"});
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  CommandResult kill = agent_.Cli({"kill", "-s", "TERM", polite});
-  EXPECT_EQ(kill.exit_code, 0) << kill.err;
-  CommandResult wait = agent_.Cli({"wait", polite});
-  EXPECT_EQ(wait.out, "42\n");
-  EXPECT_EQ(wait.exit_code, 42);
-  CommandResult kill_exited = agent_.Cli({"kill", polite});
-  EXPECT_EQ(kill_exited.exit_code, 1);
-  EXPECT_NE(kill_exited.err.find("not running"), std::string::npos) << kill_exited.err;
-}
-
-TEST_F(AgentTest, LogsCaptureAndFollow) {
-  std::string id =
-      RunDetached({"--name", "talker"},
-                  {"sh", "-c", "echo one; sleep 0.3; echo two >&2; sleep 0.2; echo three"});
-  CommandResult follow = agent_.Cli({"logs", "-f", "talker"});
-  EXPECT_EQ(follow.out, "one\nthree\n");
-  EXPECT_EQ(follow.err, "two\n");
-  CommandResult again = agent_.Cli({"logs", id.substr(0, 8)});
-  EXPECT_EQ(again.out, "one\nthree\n");
-}
-
-TEST_F(AgentTest, RemoveRefusesRunningContainersUnlessForced) {
-  std::string id = RunDetached({}, {"sleep", "100"});
-  CommandResult refused = agent_.Cli({"rm", id});
-  EXPECT_EQ(refused.exit_code, 1);
-  EXPECT_NE(refused.err.find("is running"), std::string::npos) << refused.err;
-  EXPECT_EQ(Inspect(id).state(), v1::CONTAINER_STATE_RUNNING);
-  CommandResult forced = agent_.Cli({"rm", "-f", id});
-  EXPECT_EQ(forced.exit_code, 0) << forced.err;
-  CommandResult gone = agent_.Cli({"inspect", id});
-  EXPECT_EQ(gone.exit_code, 1);
-  EXPECT_NE(gone.err.find("no container"), std::string::npos);
-}
-
-TEST_F(AgentTest, ExitedContainerCanBeStartedAgain) {
-  CommandResult created = agent_.Cli(
-      {"create", "--name", "again", "busybox", "sh", "-c", "echo run >> /count; wc -l < /count"});
-  ASSERT_EQ(created.exit_code, 0) << created.err;
-  for (int i = 0; i < 2; ++i) {
-    ASSERT_EQ(agent_.Cli({"start", "again"}).exit_code, 0);
-    EXPECT_EQ(agent_.Cli({"wait", "again"}).exit_code, 0);
-  }
-  // The upper layer persists across runs of the same container.
-  EXPECT_EQ(agent_.Cli({"logs", "again"}).out, "1\n2\n");
-}
-
-TEST_F(AgentTest, ContainersSurviveKillNineOfTheAgent) {
-  std::string long_running = RunDetached({}, {"sh", "-c", "sleep 2; exit 5"});
-  std::string short_lived = RunDetached({}, {"sh", "-c", "sleep 0.3; exit 9"});
-  pid_t payload = Inspect(long_running).pid();
-  agent_.Stop(/*kill9=*/true);
-  EXPECT_EQ(::kill(payload, 0), 0) << "the payload must outlive the agent";
-  std::this_thread::sleep_for(std::chrono::milliseconds(600));
-  agent_.Start();
-  ASSERT_FALSE(HasFatalFailure());
-  v1::Container still_running = Inspect(long_running);
-  EXPECT_EQ(still_running.state(), v1::CONTAINER_STATE_RUNNING);
-  EXPECT_EQ(still_running.pid(), payload);
-  v1::Container exited_meanwhile = Inspect(short_lived);
-  EXPECT_EQ(exited_meanwhile.state(), v1::CONTAINER_STATE_EXITED);
-  EXPECT_EQ(exited_meanwhile.exit_code(), 9);
-  CommandResult wait = agent_.Cli({"wait", long_running});
-  EXPECT_EQ(wait.exit_code, 5) << wait.err;
-}
-
-TEST_F(AgentTest, RlimitsReachThePayload) {
-  CommandResult result = Run({"--ulimit", "nofile=100:200"}, {"sh", "-c", "ulimit -n; ulimit -Hn"});
-  EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_EQ(result.out, "100\n200\n");
-  CommandResult unknown = Run({"--ulimit", "bogus=1"}, {"true"});
-  EXPECT_EQ(unknown.exit_code, 125);
-  EXPECT_NE(unknown.err.find("spec.rlimits"), std::string::npos) << unknown.err;
-}
 
 TEST(AgentConfigTest, ConfigFileSettingsApply) {
   AgentHarness agent;
@@ -281,45 +37,6 @@ TEST(AgentConfigTest, ConfigFileSettingsApply) {
   EXPECT_NE(status.error_message().find("100000"), std::string::npos) << status.error_message();
   agent.Stop();
   EXPECT_EQ(agent.LeftoverCgroups(), "");
-}
-
-TEST_F(AgentTest, HardeningRefusesPrivilegedOperations) {
-  CommandResult status =
-      Run({}, {"grep", "-E", "^(CapBnd|NoNewPrivs|Seccomp):", "/proc/self/status"});
-  EXPECT_EQ(status.out, "CapBnd:\t00000000a00425fb\nNoNewPrivs:\t1\nSeccomp:\t2\n") << status.err;
-  char host_hostname[256] = {};
-  ::gethostname(host_hostname, sizeof host_hostname - 1);
-  struct Attempt {
-    std::string what;
-    std::string script;
-    std::string error;
-  } attempts[] = {
-      {"mount", "mount -t tmpfs none /mnt", "denied"},
-      {"load a module", "insmod /bin/busybox", "Operation not permitted"},
-      {"write /proc/sys", "echo boxcar > /proc/sys/kernel/domainname", "Read-only file system"},
-      {"make a block device", "mknod /tmp/sda b 8 0", "Operation not permitted"},
-      {"set the hostname", "hostname evil", "Operation not permitted"},
-      {"make a user namespace", "unshare -U true", "Operation not permitted"},
-      {"write /sys", "echo 1 > /sys/kernel/boxcar", "Read-only file system"},
-  };
-  for (const auto& attempt : attempts) {
-    CommandResult result = Run({}, {"sh", "-c", attempt.script});
-    EXPECT_NE(result.exit_code, 0) << attempt.what << " must be refused";
-    EXPECT_NE(result.err.find(attempt.error), std::string::npos)
-        << attempt.what << ": " << result.err;
-  }
-  char after[256] = {};
-  ::gethostname(after, sizeof after - 1);
-  EXPECT_STREQ(after, host_hostname);
-  CommandResult ordinary =
-      Run({}, {"sh", "-c", "chown 1:1 /tmp && ping -c1 -W1 127.0.0.1 >/dev/null && echo ok"});
-  EXPECT_EQ(ordinary.out, "ok\n") << "the kept capabilities still work: " << ordinary.err;
-}
-
-TEST_F(AgentTest, CommandNotFoundExits127) {
-  CommandResult result = Run({}, {"/no/such/binary"});
-  EXPECT_EQ(result.exit_code, 127);
-  EXPECT_NE(result.err.find("/no/such/binary"), std::string::npos) << result.err;
 }
 
 TEST_F(AgentTest, BadRequestsNameTheFieldAndChangeNothing) {

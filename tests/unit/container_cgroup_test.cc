@@ -433,6 +433,64 @@ TEST_F(ContainerCgroupTest, KillAllThawsAFrozenV1Cgroup) {
   EXPECT_EQ(ReadTrimmed(state), "THAWED");
 }
 
+TEST_F(ContainerCgroupTest, FreezeStopsTasksAndThawResumesThem) {
+  auto cgroup = ContainerCgroup::Create(layout_, parent_, "pausable", CgroupLimits{});
+  ASSERT_TRUE(cgroup.ok()) << cgroup.status().message();
+  pid_t child = ForkSleeperInCgroup(*cgroup);
+  ASSERT_GT(child, 0);
+  EXPECT_FALSE(cgroup->Frozen());
+  Status frozen = cgroup->Freeze();
+  ASSERT_TRUE(frozen.ok()) << frozen.message();
+  EXPECT_TRUE(cgroup->Frozen());
+  // A frozen task is stopped in the kernel's refrigerator: /proc shows it not running.
+  auto stat = ReadFileToString("/proc/" + std::to_string(child) + "/stat");
+  ASSERT_TRUE(stat.ok());
+  EXPECT_NE(stat->find(") D "), std::string::npos) << *stat;
+  ASSERT_TRUE(cgroup->Thaw().ok());
+  EXPECT_FALSE(cgroup->Frozen());
+  ASSERT_TRUE(cgroup->Thaw().ok()) << "thawing a thawed cgroup is fine";
+  ASSERT_TRUE(cgroup->KillAll().ok());
+  WaitForExit(child, milliseconds(5000));
+}
+
+TEST_F(ContainerCgroupTest, StatsAndLimitUpdatesOfALiveCgroup) {
+  auto cgroup = ContainerCgroup::Create(layout_, parent_, "stats",
+                                        CgroupLimits{.memory_bytes = 64 * kMiB, .pids_max = 10});
+  ASSERT_TRUE(cgroup.ok()) << cgroup.status().message();
+  pid_t child = ForkInCgroup(cgroup->ProcsFiles(), [] {
+    volatile uint64_t sum = 0;
+    for (uint64_t i = 0; i < 50000000; ++i) sum = sum + i;
+    SleepForever();
+    return 0;
+  });
+  ASSERT_GT(child, 0);
+  std::this_thread::sleep_for(milliseconds(200));
+  auto stats = cgroup->ReadStats();
+  ASSERT_TRUE(stats.ok()) << stats.status().message();
+  EXPECT_GT(stats->cpu_usage_ns, 1000000u);
+  EXPECT_EQ(stats->memory_limit_bytes, 64 * kMiB);
+  EXPECT_EQ(stats->pids_current, 1u);
+  EXPECT_EQ(stats->pids_limit, 10u);
+
+  // Raise then lower memory (v1 keeps memsw >= limit in between), change pids, lift cpu.
+  for (uint64_t bytes : {128 * kMiB, 32 * kMiB}) {
+    Status updated = cgroup->UpdateLimits({.memory_bytes = bytes});
+    ASSERT_TRUE(updated.ok()) << updated.message();
+    EXPECT_EQ(cgroup->ReadStats()->memory_limit_bytes, bytes);
+  }
+  ASSERT_TRUE(cgroup->UpdateLimits({.pids_max = 4}).ok());
+  EXPECT_EQ(cgroup->ReadStats()->pids_limit, 4u);
+  ASSERT_TRUE(cgroup->UpdateLimits({.memory_bytes = 0, .cpu_millis = 0, .pids_max = 0}).ok());
+  stats = cgroup->ReadStats();
+  EXPECT_EQ(stats->memory_limit_bytes, 0u) << "0 lifts the limit";
+  EXPECT_EQ(stats->pids_limit, 0u);
+  Status tiny = cgroup->UpdateLimits({.memory_bytes = 1000});
+  EXPECT_EQ(tiny.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(tiny.message().find("limits.memory_bytes"), std::string::npos);
+  ASSERT_TRUE(cgroup->KillAll().ok());
+  WaitForExit(child, milliseconds(5000));
+}
+
 TEST_F(ContainerCgroupTest, RemoveDeletesEveryDirectory) {
   auto cgroup = ContainerCgroup::Create(layout_, parent_, "c1", CgroupLimits{.pids_max = 10});
   ASSERT_TRUE(cgroup.ok()) << cgroup.status().message();

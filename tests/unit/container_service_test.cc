@@ -381,5 +381,118 @@ TEST_F(ContainerServiceTest, LookupByPrefixNameAndId) {
   EXPECT_THAT(service_->Inspect("zzz").status().message(), HasSubstr("no container"));
 }
 
+TEST_F(ContainerServiceTest, PauseFreezesTheCgroupAndStopThawsIt) {
+  backend_->capabilities_.pause = true;
+  ASSERT_TRUE(service_->Create(Spec("sleepy")).ok());
+  EXPECT_EQ(service_->Pause("sleepy").status().code(), StatusCode::kFailedPrecondition)
+      << "a created container cannot be paused";
+  pid_t sleeper = 0;
+  ExpectLaunchOfSleeper(&sleeper);
+  ASSERT_TRUE(service_->Start("sleepy").ok());
+  auto subscription = service_->SubscribeEvents({"sleepy"});
+  ASSERT_TRUE(subscription.ok());
+
+  EXPECT_CALL(cgroups_, Freeze(_)).WillOnce(Return(OkStatus()));
+  auto paused = service_->Pause("sleepy");
+  ASSERT_TRUE(paused.ok()) << paused.status().message();
+  EXPECT_EQ(paused->state(), v1::CONTAINER_STATE_PAUSED);
+  EXPECT_EQ(service_->List(false).size(), 1u) << "paused containers are listed as live";
+  EXPECT_EQ(service_->Start("sleepy").status().code(), StatusCode::kFailedPrecondition);
+
+  EXPECT_CALL(cgroups_, Thaw(_)).WillOnce(Return(OkStatus()));
+  EXPECT_CALL(*backend_, Signal(_, SIGTERM)).WillOnce(Invoke([&](const RunningContainer&, int) {
+    ::kill(sleeper, SIGTERM);
+    return OkStatus();
+  }));
+  auto stopped = service_->Stop("sleepy", 5);
+  ASSERT_TRUE(stopped.ok()) << stopped.status().message();
+  EXPECT_EQ(stopped->state(), v1::CONTAINER_STATE_EXITED);
+  std::string types;
+  for (int i = 0; i < 3; ++i) {
+    auto event = (*subscription)->Next(std::chrono::milliseconds(1000));
+    ASSERT_TRUE(event.ok() && event->has_value());
+    types += v1::EventType_Name((*event)->type()) + " ";
+  }
+  EXPECT_EQ(types, "EVENT_TYPE_PAUSED EVENT_TYPE_UNPAUSED EVENT_TYPE_EXITED ");
+}
+
+TEST_F(ContainerServiceTest, PauseOnABackendWithoutItIsUnimplemented) {
+  backend_->capabilities_.pause = false;
+  ASSERT_TRUE(service_->Create(Spec("plain")).ok());
+  pid_t sleeper = 0;
+  ExpectLaunchOfSleeper(&sleeper);
+  ASSERT_TRUE(service_->Start("plain").ok());
+  EXPECT_CALL(cgroups_, Freeze(_)).Times(0);
+  auto paused = service_->Pause("plain");
+  EXPECT_EQ(paused.status().code(), StatusCode::kUnimplemented);
+  EXPECT_THAT(paused.status().message(), HasSubstr("'mock'"));
+  ::kill(sleeper, SIGKILL);
+}
+
+TEST_F(ContainerServiceTest, UpdateValidatesAppliesToLiveCgroupsAndPersists) {
+  ASSERT_TRUE(service_->Create(Spec("limited")).ok());
+  v1::UpdateContainerRequest request;
+  request.set_container("limited");
+  request.set_memory_bytes(1000);
+  EXPECT_EQ(service_->Update(request).status().code(), StatusCode::kInvalidArgument);
+
+  // Not running: only the record changes.
+  request.set_memory_bytes(64 << 20);
+  EXPECT_CALL(cgroups_, UpdateLimits(_, _)).Times(0);
+  auto updated = service_->Update(request);
+  ASSERT_TRUE(updated.ok()) << updated.status().message();
+  EXPECT_EQ(updated->spec().limits().memory_bytes(), 64u << 20);
+  testing::Mock::VerifyAndClearExpectations(&cgroups_);
+
+  pid_t sleeper = 0;
+  ExpectLaunchOfSleeper(&sleeper);
+  ASSERT_TRUE(service_->Start("limited").ok());
+  v1::UpdateContainerRequest pids;
+  pids.set_container("limited");
+  pids.set_pids_max(7);
+  EXPECT_CALL(cgroups_, UpdateLimits(_, _))
+      .WillOnce(Invoke([](const std::string&, const CgroupLimitsUpdate& update) {
+        EXPECT_FALSE(update.memory_bytes.has_value()) << "unset fields stay unchanged";
+        EXPECT_EQ(update.pids_max, std::optional<uint64_t>(7));
+        return OkStatus();
+      }));
+  ASSERT_TRUE(service_->Update(pids).ok());
+  NewService();  // the new limits survive an agent restart
+  auto reloaded = service_->Inspect("limited");
+  ASSERT_TRUE(reloaded.ok());
+  EXPECT_EQ(reloaded->spec().limits().pids_max(), 7u);
+  EXPECT_EQ(reloaded->spec().limits().memory_bytes(), 64u << 20);
+  ::kill(sleeper, SIGKILL);
+}
+
+TEST_F(ContainerServiceTest, OnFailurePolicyRestartsUpToItsLimit) {
+  v1::ContainerSpec spec = Spec("flaky");
+  spec.mutable_restart_policy()->set_mode(v1::RestartPolicy::MODE_ON_FAILURE);
+  spec.mutable_restart_policy()->set_max_retries(1);
+  ASSERT_TRUE(service_->Create(spec).ok());
+  EXPECT_CALL(*backend_, Launch(_, _, _))
+      .Times(2)
+      .WillRepeatedly(Invoke([](const LaunchSpec& spec, const std::string&, int*) {
+        ExitRecord record;
+        record.exit_code = 1;
+        EXPECT_TRUE(WriteFileAtomically(spec.exit_file, ExitRecordToJson(record)).ok());
+        RunningContainer running;
+        running.shim_pid = running.init_pid = SpawnSleeper("0.01");
+        return StatusOr<RunningContainer>(running);
+      }));
+  ASSERT_TRUE(service_->Start("flaky").ok());
+  v1::Container record;
+  for (int i = 0; i < 200; ++i) {
+    record = *service_->Inspect("flaky");
+    if (record.restart_count() == 1 && record.state() == v1::CONTAINER_STATE_EXITED) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  record = *service_->Inspect("flaky");
+  EXPECT_EQ(record.restart_count(), 1u);
+  EXPECT_EQ(record.state(), v1::CONTAINER_STATE_EXITED);
+  EXPECT_EQ(record.exit_code(), 1);
+}
+
 }  // namespace
 }  // namespace boxcar

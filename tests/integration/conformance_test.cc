@@ -1,0 +1,582 @@
+// The conformance suite: what every backend must do, run against each of them (TEST_P over
+// backend names) through a real boxcard, its CLI and gRPC, as root, with real namespaces,
+// cgroups and overlayfs. A backend skips a test only when its capability flags (boxcar info)
+// say it lacks the feature, and then the call must fail with UNIMPLEMENTED naming it.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "agent_fixture.h"
+#include "common/atomic_file.h"
+
+namespace boxcar::testing {
+namespace {
+
+using std::chrono::milliseconds;
+
+class ConformanceTest : public ::testing::TestWithParam<std::string>, public AgentFixture {
+ protected:
+  void SetUp() override {
+    StartAgentWithBusybox({"--default-backend", GetParam()});
+    ASSERT_FALSE(HasFatalFailure());
+    grpc::ClientContext context;
+    v1::InfoResponse info;
+    ASSERT_TRUE(agent_.system().Info(&context, {}, &info).ok());
+    for (const auto& backend : info.backends()) {
+      if (backend.name() != GetParam()) continue;
+      ASSERT_TRUE(backend.available())
+          << "backend " << GetParam()
+          << " must be available on the test machines: " << backend.unavailable_reason();
+      capabilities_.insert(backend.capabilities().begin(), backend.capabilities().end());
+      return;
+    }
+    FAIL() << "the agent has no backend " << GetParam();
+  }
+
+  void TearDown() override { StopAgentAndCheckLeftovers(); }
+
+  bool Has(const std::string& capability) const { return capabilities_.count(capability) > 0; }
+
+  // For a capability the backend lacks: `status` must be UNIMPLEMENTED naming the backend.
+  void ExpectUnimplemented(const grpc::Status& status) {
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED) << status.error_message();
+    EXPECT_NE(status.error_message().find(GetParam()), std::string::npos) << status.error_message();
+  }
+
+  grpc::Status Pause(const std::string& container) {
+    grpc::ClientContext context;
+    v1::PauseContainerRequest request;
+    request.set_container(container);
+    v1::Container ignored;
+    return agent_.containers().Pause(&context, request, &ignored);
+  }
+
+  grpc::Status Unpause(const std::string& container) {
+    grpc::ClientContext context;
+    v1::UnpauseContainerRequest request;
+    request.set_container(container);
+    v1::Container ignored;
+    return agent_.containers().Unpause(&context, request, &ignored);
+  }
+
+  grpc::Status Stats(const std::string& container, v1::ContainerStats* stats) {
+    grpc::ClientContext context;
+    v1::StatsRequest request;
+    request.set_container(container);
+    return agent_.containers().Stats(&context, request, stats);
+  }
+
+  grpc::Status Update(v1::UpdateContainerRequest request) {
+    grpc::ClientContext context;
+    v1::Container ignored;
+    return agent_.containers().Update(&context, request, &ignored);
+  }
+
+  // Bytes of stdout captured so far.
+  size_t LogSize(const std::string& container) {
+    return agent_.Cli({"logs", container}).out.size();
+  }
+
+  std::set<std::string> capabilities_;
+};
+
+TEST_P(ConformanceTest, RunPrintsOutputAndReturnsTheExitCode) {
+  CommandResult hello = RunRm({}, {"echo", "hello", "from", "boxcar"});
+  EXPECT_EQ(hello.exit_code, 0) << hello.err;
+  EXPECT_EQ(hello.out, "hello from boxcar\n");
+  CommandResult failing = RunRm({}, {"sh", "-c", "echo to-stderr >&2; exit 7"});
+  EXPECT_EQ(failing.exit_code, 7);
+  EXPECT_EQ(failing.err, "to-stderr\n");
+  CommandResult list = agent_.Cli({"ps", "-a", "--json"});
+  EXPECT_EQ(list.out, "[]\n") << "--rm containers must be gone";
+}
+
+TEST_P(ConformanceTest, EnvWorkingDirAndUserReachThePayload) {
+  CommandResult result = RunRm({"-e", "GREETING=hi there", "-w", "/work/dir", "-u", "nobody"},
+                               {"sh", "-c", "echo \"$GREETING\"; pwd; id -u; id -g"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, "hi there\n/work/dir\n65534\n65534\n");
+  CommandResult listing = RunRm({"-u", "nobody"}, {"ls", "/bin/sh"});
+  EXPECT_EQ(listing.exit_code, 0) << "a non-root payload must be able to read the rootfs: "
+                                  << listing.err;
+  CommandResult numeric = RunRm({"-u", "1234:4321"}, {"sh", "-c", "id -u; id -g"});
+  EXPECT_EQ(numeric.out, "1234\n4321\n");
+  CommandResult unknown = RunRm({"-u", "nosuchuser"}, {"true"});
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_NE(unknown.err.find("nosuchuser"), std::string::npos) << unknown.err;
+}
+
+TEST_P(ConformanceTest, PayloadIsPidOneWithItsOwnHostname) {
+  CommandResult result =
+      RunRm({"--hostname", "boxy"}, {"sh", "-c", "echo $$; hostname; ps -o pid= | wc -l"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  std::istringstream lines(result.out);
+  std::string pid, hostname;
+  std::getline(lines, pid);
+  std::getline(lines, hostname);
+  EXPECT_EQ(pid, "1");
+  EXPECT_EQ(hostname, "boxy");
+  char host_hostname[256] = {};
+  ::gethostname(host_hostname, sizeof host_hostname - 1);
+  EXPECT_NE(std::string(host_hostname), "boxy") << "the host's hostname must not change";
+}
+
+TEST_P(ConformanceTest, NoHostMountIsVisibleInside) {
+  CommandResult result = RunRm({}, {"cat", "/proc/self/mountinfo"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::istringstream lines(result.out);
+  int mounts = 0;
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream fields(line);
+    std::string field;
+    for (int i = 0; i < 5; ++i) fields >> field;
+    ++mounts;
+    // The rootfs, /proc, /sys, /dev and what masks or narrows them (/proc/sys read-only, ...).
+    bool expected = field == "/" || field == "/proc" || field == "/sys" || field == "/dev" ||
+                    field.rfind("/dev/", 0) == 0 || field.rfind("/proc/", 0) == 0 ||
+                    field.rfind("/sys/", 0) == 0;
+    EXPECT_TRUE(expected) << "unexpected mount point inside: " << line;
+  }
+  EXPECT_GE(mounts, 4);
+  CommandResult sys = RunRm({}, {"touch", "/sys/kernel/boxcar-test"});
+  EXPECT_NE(sys.exit_code, 0) << "/sys must be read-only";
+  CommandResult devices = RunRm({}, {"sh", "-c", "ls /dev | sort | tr '\\n' ' '"});
+  EXPECT_EQ(devices.out, "fd full null ptmx pts random shm stderr stdin stdout tty urandom zero ");
+}
+
+TEST_P(ConformanceTest, LoopbackIsTheOnlyInterface) {
+  CommandResult result = RunRm(
+      {}, {"sh", "-c",
+           "ls /sys/class/net | tr '\\n' ' '; ping -c1 -W1 127.0.0.1 >/dev/null && echo ping-ok"});
+  EXPECT_EQ(result.out, "lo ping-ok\n") << result.err;
+}
+
+TEST_P(ConformanceTest, MemoryLimitOomKillsThePayload) {
+  std::string id = RunDetached({"-m", "16m"}, {"sh", "-c", "sleep 0.5; tail /dev/zero"});
+  std::string limit_file = agent_.CgroupFile(id, "memory", "memory.limit_in_bytes", "memory.max");
+  auto limit = ReadFileToString(limit_file);
+  ASSERT_TRUE(limit.ok()) << limit_file;
+  EXPECT_EQ(*limit, "16777216\n");
+  CommandResult wait = agent_.Cli({"wait", id});
+  v1::Container exited = Inspect(id);
+  EXPECT_TRUE(exited.oom_killed());
+  // tail is a child of PID 1 (sh): sh reports the kill as 128 + 9.
+  EXPECT_EQ(wait.out, "137\n");
+}
+
+TEST_P(ConformanceTest, PidsLimitIsEnforced) {
+  CommandResult result = RunRm({"--pids-limit", "5"},
+                               {"sh", "-c", "for i in 1 2 3 4 5 6 7 8; do sleep 1 & done; wait"});
+  EXPECT_NE(result.err.find("can't fork"), std::string::npos) << result.err;
+  CommandResult unlimited =
+      RunRm({}, {"sh", "-c", "for i in 1 2 3 4 5 6 7 8; do true & done; wait"});
+  EXPECT_EQ(unlimited.err, "");
+}
+
+TEST_P(ConformanceTest, CpuLimitIsWrittenToTheCgroup) {
+  std::string id = RunDetached({"--cpus", "0.5"}, {"sleep", "30"});
+  auto quota = ReadFileToString(agent_.CgroupFile(id, "cpu", "cpu.cfs_quota_us", "cpu.max"));
+  ASSERT_TRUE(quota.ok());
+  EXPECT_TRUE(*quota == "50000\n" || *quota == "50000 100000\n") << *quota;
+}
+
+TEST_P(ConformanceTest, StopSendsTermThenKill) {
+  // sleep as PID 1 has no TERM handler, so only SIGKILL ends it.
+  std::string stubborn = RunDetached({}, {"sleep", "100"});
+  auto begin = std::chrono::steady_clock::now();
+  CommandResult stop = agent_.Cli({"stop", "-t", "1", stubborn});
+  auto took = std::chrono::steady_clock::now() - begin;
+  EXPECT_EQ(stop.exit_code, 0) << stop.err;
+  EXPECT_GE(took, std::chrono::milliseconds(900));
+  v1::Container killed = Inspect(stubborn);
+  EXPECT_EQ(killed.state(), v1::CONTAINER_STATE_EXITED);
+  EXPECT_EQ(killed.exit_code(), 137);
+  EXPECT_EQ(killed.exit_signal(), SIGKILL);
+
+  std::string polite =
+      RunDetached({}, {"sh", "-c", "trap 'exit 42' TERM; while true; do sleep 0.05; done"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CommandResult kill = agent_.Cli({"kill", "-s", "TERM", polite});
+  EXPECT_EQ(kill.exit_code, 0) << kill.err;
+  CommandResult wait = agent_.Cli({"wait", polite});
+  EXPECT_EQ(wait.out, "42\n");
+  EXPECT_EQ(wait.exit_code, 42);
+  CommandResult kill_exited = agent_.Cli({"kill", polite});
+  EXPECT_EQ(kill_exited.exit_code, 1);
+  EXPECT_NE(kill_exited.err.find("not running"), std::string::npos) << kill_exited.err;
+}
+
+TEST_P(ConformanceTest, LogsCaptureAndFollow) {
+  std::string id =
+      RunDetached({"--name", "talker"},
+                  {"sh", "-c", "echo one; sleep 0.3; echo two >&2; sleep 0.2; echo three"});
+  CommandResult follow = agent_.Cli({"logs", "-f", "talker"});
+  EXPECT_EQ(follow.out, "one\nthree\n");
+  EXPECT_EQ(follow.err, "two\n");
+  CommandResult again = agent_.Cli({"logs", id.substr(0, 8)});
+  EXPECT_EQ(again.out, "one\nthree\n");
+}
+
+TEST_P(ConformanceTest, RemoveRefusesRunningContainersUnlessForced) {
+  std::string id = RunDetached({}, {"sleep", "100"});
+  CommandResult refused = agent_.Cli({"rm", id});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("is running"), std::string::npos) << refused.err;
+  EXPECT_EQ(Inspect(id).state(), v1::CONTAINER_STATE_RUNNING);
+  CommandResult forced = agent_.Cli({"rm", "-f", id});
+  EXPECT_EQ(forced.exit_code, 0) << forced.err;
+  CommandResult gone = agent_.Cli({"inspect", id});
+  EXPECT_EQ(gone.exit_code, 1);
+  EXPECT_NE(gone.err.find("no container"), std::string::npos);
+}
+
+TEST_P(ConformanceTest, ExitedContainerCanBeStartedAgain) {
+  CommandResult created = agent_.Cli(
+      {"create", "--name", "again", "busybox", "sh", "-c", "echo run >> /count; wc -l < /count"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(agent_.Cli({"start", "again"}).exit_code, 0);
+    EXPECT_EQ(agent_.Cli({"wait", "again"}).exit_code, 0);
+  }
+  // The upper layer persists across runs of the same container.
+  EXPECT_EQ(agent_.Cli({"logs", "again"}).out, "1\n2\n");
+}
+
+TEST_P(ConformanceTest, ContainersSurviveKillNineOfTheAgent) {
+  std::string long_running = RunDetached({}, {"sh", "-c", "sleep 2; exit 5"});
+  std::string short_lived = RunDetached({}, {"sh", "-c", "sleep 0.3; exit 9"});
+  pid_t payload = Inspect(long_running).pid();
+  agent_.Stop(/*kill9=*/true);
+  EXPECT_EQ(::kill(payload, 0), 0) << "the payload must outlive the agent";
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  RestartAgent();
+  ASSERT_FALSE(HasFatalFailure());
+  v1::Container still_running = Inspect(long_running);
+  EXPECT_EQ(still_running.state(), v1::CONTAINER_STATE_RUNNING);
+  EXPECT_EQ(still_running.pid(), payload);
+  v1::Container exited_meanwhile = Inspect(short_lived);
+  EXPECT_EQ(exited_meanwhile.state(), v1::CONTAINER_STATE_EXITED);
+  EXPECT_EQ(exited_meanwhile.exit_code(), 9);
+  CommandResult wait = agent_.Cli({"wait", long_running});
+  EXPECT_EQ(wait.exit_code, 5) << wait.err;
+}
+
+TEST_P(ConformanceTest, RlimitsReachThePayload) {
+  CommandResult result =
+      RunRm({"--ulimit", "nofile=100:200"}, {"sh", "-c", "ulimit -n; ulimit -Hn"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out, "100\n200\n");
+  CommandResult unknown = RunRm({"--ulimit", "bogus=1"}, {"true"});
+  EXPECT_EQ(unknown.exit_code, 125);
+  EXPECT_NE(unknown.err.find("spec.rlimits"), std::string::npos) << unknown.err;
+}
+
+TEST_P(ConformanceTest, HardeningRefusesPrivilegedOperations) {
+  CommandResult status =
+      RunRm({}, {"grep", "-E", "^(CapBnd|NoNewPrivs|Seccomp):", "/proc/self/status"});
+  EXPECT_EQ(status.out, "CapBnd:\t00000000a00425fb\nNoNewPrivs:\t1\nSeccomp:\t2\n") << status.err;
+  char host_hostname[256] = {};
+  ::gethostname(host_hostname, sizeof host_hostname - 1);
+  struct Attempt {
+    std::string what;
+    std::string script;
+    std::string error;
+  } attempts[] = {
+      {"mount", "mount -t tmpfs none /mnt", "denied"},
+      {"load a module", "insmod /bin/busybox", "Operation not permitted"},
+      {"write /proc/sys", "echo boxcar > /proc/sys/kernel/domainname", "Read-only file system"},
+      {"make a block device", "mknod /tmp/sda b 8 0", "Operation not permitted"},
+      {"set the hostname", "hostname evil", "Operation not permitted"},
+      {"make a user namespace", "unshare -U true", "Operation not permitted"},
+      {"write /sys", "echo 1 > /sys/kernel/boxcar", "Read-only file system"},
+  };
+  for (const auto& attempt : attempts) {
+    CommandResult result = RunRm({}, {"sh", "-c", attempt.script});
+    EXPECT_NE(result.exit_code, 0) << attempt.what << " must be refused";
+    EXPECT_NE(result.err.find(attempt.error), std::string::npos)
+        << attempt.what << ": " << result.err;
+  }
+  char after[256] = {};
+  ::gethostname(after, sizeof after - 1);
+  EXPECT_STREQ(after, host_hostname);
+  CommandResult ordinary =
+      RunRm({}, {"sh", "-c", "chown 1:1 /tmp && ping -c1 -W1 127.0.0.1 >/dev/null && echo ok"});
+  EXPECT_EQ(ordinary.out, "ok\n") << "the kept capabilities still work: " << ordinary.err;
+}
+
+TEST_P(ConformanceTest, CommandNotFoundExits127) {
+  CommandResult result = RunRm({}, {"/no/such/binary"});
+  EXPECT_EQ(result.exit_code, 127);
+  EXPECT_NE(result.err.find("/no/such/binary"), std::string::npos) << result.err;
+}
+
+TEST_P(ConformanceTest, PauseFreezesEveryProcessAndUnpauseResumes) {
+  std::string id = RunDetached({}, {"sh", "-c", "while true; do echo tick; usleep 20000; done"});
+  std::this_thread::sleep_for(milliseconds(200));
+  if (!Has("pause")) {
+    ExpectUnimplemented(Pause(id));
+    return;
+  }
+  ASSERT_TRUE(Pause(id).ok());
+  EXPECT_EQ(Inspect(id).state(), v1::CONTAINER_STATE_PAUSED);
+  EXPECT_NE(agent_.Cli({"ps"}).out.find("(Paused)"), std::string::npos)
+      << "a paused container is listed as up and paused";
+  size_t frozen_size = LogSize(id);
+  std::this_thread::sleep_for(milliseconds(300));
+  EXPECT_EQ(LogSize(id), frozen_size) << "a paused payload must not run";
+  grpc::Status again = Pause(id);
+  EXPECT_EQ(again.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << again.error_message();
+
+  ASSERT_TRUE(Unpause(id).ok());
+  EXPECT_EQ(Inspect(id).state(), v1::CONTAINER_STATE_RUNNING);
+  std::this_thread::sleep_for(milliseconds(300));
+  EXPECT_GT(LogSize(id), frozen_size) << "an unpaused payload runs again";
+  grpc::Status not_paused = Unpause(id);
+  EXPECT_EQ(not_paused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+
+  // Stop thaws a paused container, so its payload can act on the signals.
+  ASSERT_TRUE(Pause(id).ok());
+  CommandResult stop = agent_.Cli({"stop", "-t", "1", id});
+  EXPECT_EQ(stop.exit_code, 0) << stop.err;
+  EXPECT_EQ(Inspect(id).state(), v1::CONTAINER_STATE_EXITED);
+  grpc::Status exited = Pause(id);
+  EXPECT_EQ(exited.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_P(ConformanceTest, StatsReportUsageAndLimits) {
+  std::string id = RunDetached({"-m", "64m", "--pids-limit", "20"},
+                               {"sh", "-c",
+                                "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; "
+                                "sleep 1000 & sleep 1000 & wait"});
+  v1::ContainerStats stats;
+  grpc::Status status = Stats(id, &stats);
+  if (!Has("limits")) {
+    ExpectUnimplemented(status);
+    return;
+  }
+  for (int i = 0; i < 500 && status.ok() && stats.pids_current() != 3; ++i) {
+    std::this_thread::sleep_for(milliseconds(10));
+    status = Stats(id, &stats);
+  }
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(stats.id(), id);
+  EXPECT_GT(stats.cpu_usage_ns(), 1000000u) << "the busy loop used at least a millisecond";
+  EXPECT_GT(stats.memory_usage_bytes(), 0u);
+  EXPECT_LT(stats.memory_usage_bytes(), 64u << 20);
+  EXPECT_EQ(stats.memory_limit_bytes(), 64u << 20);
+  EXPECT_EQ(stats.pids_current(), 3u) << "sh and two sleeps";
+  EXPECT_EQ(stats.pids_limit(), 20u);
+
+  CommandResult json = agent_.Cli({"stats", "--json", id});
+  EXPECT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_NE(json.out.find("\"memory_limit_bytes\":\"67108864\""), std::string::npos) << json.out;
+
+  ASSERT_EQ(agent_.Cli({"kill", id}).exit_code, 0);
+  agent_.Cli({"wait", id});
+  grpc::Status exited = Stats(id, &stats);
+  EXPECT_EQ(exited.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << exited.error_message();
+  grpc::Status unknown = Stats("nosuchcontainer", &stats);
+  EXPECT_EQ(unknown.error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_P(ConformanceTest, UpdateChangesTheLimitsOfARunningContainer) {
+  if (!Has("limits")) GTEST_SKIP() << GetParam() << " has no limits";
+  std::string id = RunDetached({"-m", "64m", "--pids-limit", "20"}, {"sleep", "1000"});
+  CommandResult update =
+      agent_.Cli({"update", "--memory", "32m", "--pids-limit", "3", "--cpus", "0.25", id});
+  ASSERT_EQ(update.exit_code, 0) << update.err;
+  auto memory =
+      ReadFileToString(agent_.CgroupFile(id, "memory", "memory.limit_in_bytes", "memory.max"));
+  ASSERT_TRUE(memory.ok());
+  EXPECT_EQ(*memory, "33554432\n");
+  auto quota = ReadFileToString(agent_.CgroupFile(id, "cpu", "cpu.cfs_quota_us", "cpu.max"));
+  ASSERT_TRUE(quota.ok());
+  EXPECT_TRUE(*quota == "25000\n" || *quota == "25000 100000\n") << *quota;
+  v1::ContainerStats stats;
+  ASSERT_TRUE(Stats(id, &stats).ok());
+  EXPECT_EQ(stats.pids_limit(), 3u);
+  EXPECT_EQ(stats.memory_limit_bytes(), 32u << 20);
+  v1::Container updated = Inspect(id);
+  EXPECT_EQ(updated.spec().limits().memory_bytes(), 32u << 20) << "the new limits persist";
+  EXPECT_EQ(updated.spec().limits().pids_max(), 3u);
+
+  // Bad values name the field and change nothing.
+  v1::UpdateContainerRequest tiny;
+  tiny.set_container(id);
+  tiny.set_memory_bytes(1000);
+  tiny.set_pids_max(50);
+  grpc::Status refused = Update(tiny);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(refused.error_message().find("memory_bytes"), std::string::npos)
+      << refused.error_message();
+  ASSERT_TRUE(Stats(id, &stats).ok());
+  EXPECT_EQ(stats.pids_limit(), 3u);
+
+  // 0 lifts a limit.
+  v1::UpdateContainerRequest lift;
+  lift.set_container(id);
+  lift.set_memory_bytes(0);
+  ASSERT_TRUE(Update(lift).ok());
+  ASSERT_TRUE(Stats(id, &stats).ok());
+  EXPECT_EQ(stats.memory_limit_bytes(), 0u);
+  v1::UpdateContainerRequest unknown;
+  unknown.set_container("nosuchcontainer");
+  unknown.set_pids_max(5);
+  EXPECT_EQ(Update(unknown).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+// Collects the events of one Events stream on a thread of its own.
+class EventRecorder {
+ public:
+  explicit EventRecorder(v1::Containers::Stub& stub) {
+    reader_ = stub.Events(&context_, v1::EventsRequest());
+    reader_->WaitForInitialMetadata();  // the subscription is in place
+    thread_ = std::thread([this] {
+      v1::ContainerEvent event;
+      while (reader_->Read(&event)) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        events_.push_back(event);
+      }
+    });
+  }
+  ~EventRecorder() {
+    context_.TryCancel();
+    thread_.join();
+  }
+  // "created started ..." for `id`, waiting up to 5 s for `count` of them.
+  std::string TypesOf(const std::string& id, size_t count) {
+    std::string types;
+    for (int i = 0; i < 500; ++i) {
+      types.clear();
+      size_t found = 0;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        for (const auto& event : events_) {
+          if (event.id() != id) continue;
+          ++found;
+          std::string name = v1::EventType_Name(event.type()).substr(strlen("EVENT_TYPE_"));
+          if (event.type() == v1::EVENT_TYPE_EXITED)
+            name += "(" + std::to_string(event.exit_code()) + ")";
+          types += (types.empty() ? "" : " ") + name;
+        }
+      }
+      if (found >= count) break;
+      std::this_thread::sleep_for(milliseconds(10));
+    }
+    return types;
+  }
+
+ private:
+  grpc::ClientContext context_;
+  std::unique_ptr<grpc::ClientReader<v1::ContainerEvent>> reader_;
+  std::mutex mutex_;
+  std::vector<v1::ContainerEvent> events_;
+  std::thread thread_;
+};
+
+TEST_P(ConformanceTest, EventsFollowTheLifecycle) {
+  EventRecorder recorder(agent_.containers());
+  std::string id = RunDetached({"--name", "evented"}, {"sleep", "1000"});
+  std::string expected = "CREATED STARTED";
+  if (Has("pause")) {
+    ASSERT_TRUE(Pause(id).ok());
+    ASSERT_TRUE(Unpause(id).ok());
+    expected += " PAUSED UNPAUSED";
+  }
+  if (Has("limits")) {
+    ASSERT_EQ(agent_.Cli({"update", "--pids-limit", "10", id}).exit_code, 0);
+    expected += " UPDATED";
+  }
+  ASSERT_EQ(agent_.Cli({"kill", id}).exit_code, 0);
+  ASSERT_EQ(agent_.Cli({"wait", id}).exit_code, 137);
+  ASSERT_EQ(agent_.Cli({"rm", id}).exit_code, 0);
+  expected += " EXITED(137) DELETED";
+  EXPECT_EQ(recorder.TypesOf(id, std::count(expected.begin(), expected.end(), ' ') + 1), expected);
+
+  if (Has("limits")) {
+    std::string oom = RunDetached({"-m", "16m"}, {"sh", "-c", "tail /dev/zero"});
+    agent_.Cli({"wait", oom});
+    EXPECT_EQ(recorder.TypesOf(oom, 4), "CREATED STARTED OOM EXITED(137)");
+  }
+  CommandResult cli = agent_.Cli({"events", "nosuchcontainer"});
+  EXPECT_EQ(cli.exit_code, 1);
+  EXPECT_NE(cli.err.find("no container"), std::string::npos) << cli.err;
+}
+
+TEST_P(ConformanceTest, RestartPolicies) {
+  // on-failure:2 restarts a failing payload twice, then leaves it exited.
+  std::string failing =
+      RunDetached({"--restart", "on-failure:2"}, {"sh", "-c", "echo run; exit 3"});
+  v1::Container record;
+  for (int i = 0; i < 300; ++i) {
+    record = Inspect(failing);
+    if (record.restart_count() == 2 && record.state() == v1::CONTAINER_STATE_EXITED) break;
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  EXPECT_EQ(record.restart_count(), 2u);
+  std::this_thread::sleep_for(milliseconds(500));
+  record = Inspect(failing);
+  EXPECT_EQ(record.restart_count(), 2u) << "no third restart";
+  EXPECT_EQ(record.exit_code(), 3);
+  EXPECT_EQ(agent_.Cli({"logs", failing}).out, "run\nrun\nrun\n");
+
+  // on-failure leaves a clean exit alone; always restarts it until the user stops it.
+  std::string clean = RunDetached({"--restart", "on-failure"}, {"true"});
+  std::string always = RunDetached({"--restart", "always"}, {"sh", "-c", "usleep 50000"});
+  std::this_thread::sleep_for(milliseconds(600));
+  EXPECT_EQ(Inspect(clean).restart_count(), 0u);
+  EXPECT_GE(Inspect(always).restart_count(), 2u);
+  ASSERT_EQ(agent_.Cli({"stop", always}).exit_code, 0);
+  uint32_t stopped_at = Inspect(always).restart_count();
+  std::this_thread::sleep_for(milliseconds(600));
+  EXPECT_EQ(Inspect(always).restart_count(), stopped_at) << "a stopped container stays stopped";
+  EXPECT_EQ(Inspect(always).state(), v1::CONTAINER_STATE_EXITED);
+
+  // Bad policies name the field.
+  v1::ContainerSpec spec;
+  spec.set_image("busybox");
+  spec.add_command("true");
+  spec.mutable_restart_policy()->set_mode(v1::RestartPolicy::MODE_ALWAYS);
+  spec.mutable_restart_policy()->set_max_retries(3);
+  grpc::Status status = Create(spec);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("spec.restart_policy.max_retries"), std::string::npos)
+      << status.error_message();
+  CommandResult cli = agent_.Cli({"run", "--restart", "sometimes", "busybox", "true"});
+  EXPECT_EQ(cli.exit_code, 125);
+  EXPECT_NE(cli.err.find("on-failure"), std::string::npos) << cli.err;
+}
+
+TEST_P(ConformanceTest, PausedContainersSurviveKillNineOfTheAgent) {
+  if (!Has("pause") || !Has("survives-agent-restart")) GTEST_SKIP() << "needs pause + survival";
+  std::string id = RunDetached({}, {"sh", "-c", "while true; do echo tick; usleep 20000; done"});
+  ASSERT_TRUE(Pause(id).ok());
+  agent_.Stop(/*kill9=*/true);
+  RestartAgent();
+  ASSERT_FALSE(HasFatalFailure());
+  EXPECT_EQ(Inspect(id).state(), v1::CONTAINER_STATE_PAUSED);
+  size_t frozen_size = LogSize(id);
+  std::this_thread::sleep_for(milliseconds(200));
+  EXPECT_EQ(LogSize(id), frozen_size);
+  ASSERT_TRUE(Unpause(id).ok());
+  std::this_thread::sleep_for(milliseconds(200));
+  EXPECT_GT(LogSize(id), frozen_size);
+  v1::ContainerStats stats;
+  EXPECT_TRUE(Stats(id, &stats).ok());
+  CommandResult removed = agent_.Cli({"rm", "-f", id});
+  EXPECT_EQ(removed.exit_code, 0) << removed.err;
+}
+
+// Every backend this build has; the lxc and libvirt backends join as they land.
+INSTANTIATE_TEST_SUITE_P(Backends, ConformanceTest, ::testing::Values("chroot"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace boxcar::testing
