@@ -71,4 +71,22 @@ grpc::Status ImagesApi::Tag(grpc::ServerContext*, const v1::TagImageRequest* req
   return grpc::Status::OK;
 }
 
+grpc::Status ImagesApi::Save(grpc::ServerContext* context, const v1::SaveImagesRequest* request,
+                             grpc::ServerWriter<v1::SaveChunk>* writer) {
+  std::vector<std::string> images(request->images().begin(), request->images().end());
+  ImageArchiveFormat format = request->format() == v1::ARCHIVE_FORMAT_DOCKER
+                                  ? ImageArchiveFormat::kDockerArchive
+                                  : ImageArchiveFormat::kOciLayout;
+  if (!v1::ArchiveFormat_IsValid(request->format())) {
+    return ToGrpcStatus(
+        InvalidArgument("format: unknown archive format " + std::to_string(request->format())));
+  }
+  v1::SaveChunk chunk;
+  return ToGrpcStatus(images_->Save(images, format, [&](std::string_view bytes) {
+    if (context->IsCancelled()) return false;
+    chunk.set_data(bytes.data(), bytes.size());
+    return writer->Write(chunk);
+  }));
+}
+
 }  // namespace boxcar

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "cli/human_format.h"
+#include "cli/image_save_command.h"
 #include "cli/json_output.h"
 
 namespace boxcar::cli {
@@ -251,6 +252,8 @@ remove->add_flag("-f,--force", *remove_force, "Untag even if containers use the 
 remove->callback([&, connect, remove_names, remove_force] {
   action = [=] { return Remove(connect(), *remove_names, *remove_force); };
 });
+
+AddImageSaveCommand(image, connect, action);
 }
 
 }  // namespace boxcar::cli

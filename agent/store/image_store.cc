@@ -576,6 +576,17 @@ Status ImageStore::DeleteUnusedLayers() {
   return OkStatus();
 }
 
+Status ImageStore::Save(const std::vector<std::string>& images, ImageArchiveFormat format,
+                        const ArchiveSink& sink) {
+  std::vector<v1::Image> resolved;
+  std::set<std::string> seen;
+  for (const auto& image : images) {
+    ASSIGN_OR_RETURN(v1::Image found, Resolve(image, "images"));
+    if (seen.insert(found.id()).second) resolved.push_back(std::move(found));
+  }
+  return WriteImageArchive(*blobs_, resolved, format, root_dir_ + "/tmp", sink);
+}
+
 StatusOr<std::vector<std::string>> ImageStore::LayerDirectories(const std::string& image_id) {
   std::lock_guard<std::mutex> lock(db_->mutex());
   ASSIGN_OR_RETURN(

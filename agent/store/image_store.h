@@ -11,6 +11,7 @@
 #include "common/identifiers.h"
 #include "store/blob_store.h"
 #include "store/image_archive.h"
+#include "store/image_export.h"
 #include "store/layer_unpacker.h"
 #include "store/sqlite_database.h"
 
@@ -60,6 +61,9 @@ class ImageStore {
   StatusOr<v1::RemoveImageResponse> Remove(const std::string& image, bool force);
   // Points `reference` at the image; errors name the field ("image", "reference").
   StatusOr<v1::Image> Tag(const std::string& image, const std::string& reference);
+  // Writes `images` (references, ids or prefixes; errors name "images") as one archive.
+  Status Save(const std::vector<std::string>& images, ImageArchiveFormat format,
+              const ArchiveSink& sink);
   // Unpacked layer directories of an image, lowest first.
   StatusOr<std::vector<std::string>> LayerDirectories(const std::string& image_id);
 

@@ -1,0 +1,105 @@
+// `boxcar image save` against the real tools: skopeo reads both formats, umoci unpacks the
+// OCI layout to the same tree as the original image, and re-importing gives the same image.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "agent_fixture.h"
+#include "common/atomic_file.h"
+
+namespace boxcar::testing {
+namespace {
+
+class ImageSaveTest : public ::testing::Test, public AgentFixture {
+ protected:
+  void SetUp() override { StartAgentWithBusybox({}); }
+  void TearDown() override { StopAgentAndCheckLeftovers(); }
+
+  // Runs a shell command, its output into the work dir's tools.log; true on success.
+  bool Shell(const std::string& command) {
+    std::string line = "(" + command + ") >>" + agent_.work_dir() + "/tools.log 2>&1";
+    return std::system(line.c_str()) == 0;
+  }
+
+  std::string Dir(const std::string& name) { return agent_.work_dir() + "/" + name; }
+};
+
+TEST_F(ImageSaveTest, OciLayoutIsStableAndUnpacksToTheSameTree) {
+  ASSERT_EQ(agent_.Cli({"image", "tag", "busybox", "example/busybox:1"}).exit_code, 0);
+  CommandResult first = agent_.Cli({"image", "save", "-o", Dir("a.tar"), "example/busybox:1"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  ASSERT_EQ(agent_.Cli({"image", "save", "-o", Dir("b.tar"), "example/busybox:1"}).exit_code, 0);
+  EXPECT_TRUE(Shell("cmp " + Dir("a.tar") + " " + Dir("b.tar"))) << "saving twice: same bytes";
+  EXPECT_TRUE(Shell("skopeo inspect oci-archive:" + Dir("a.tar") + ":example/busybox:1"))
+      << "one descriptor per reference, named by ref.name; see " << Dir("tools.log");
+
+  ASSERT_TRUE(Shell("mkdir -p " + Dir("oci") + " " + Dir("orig") + " && tar -xf " + Dir("a.tar") +
+                    " -C " + Dir("oci") + " && tar -xf " + BOXCAR_BUSYBOX_TAR + " -C " +
+                    Dir("orig")));
+  ASSERT_TRUE(Shell("umoci unpack --image " + Dir("oci") + ":example/busybox:1 " + Dir("bundle")))
+      << "see " << Dir("tools.log");
+  EXPECT_TRUE(Shell("diff -r --no-dereference " + Dir("orig") + " " + Dir("bundle/rootfs")))
+      << "umoci's unpack of the export differs from the imported rootfs; see " << Dir("tools.log");
+
+  // Re-importing the export gives the same image id and reference.
+  ASSERT_EQ(agent_.Cli({"image", "rm", "example/busybox:1"}).exit_code, 0);
+  CommandResult again = agent_.Cli({"image", "import", "-q", Dir("a.tar")});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(agent_.Cli({"image", "inspect", "example/busybox:1"}).exit_code, 0);
+}
+
+TEST_F(ImageSaveTest, MultiLayerImageRoundTripsThroughBothFormats) {
+  std::string fixtures = Dir("archives");
+  ASSERT_TRUE(Shell(std::string(BOXCAR_FIXTURES_DIR) + "/make-image-archives.sh " + fixtures + " " +
+                    BOXCAR_BUSYBOX_TAR));
+  CommandResult imported =
+      agent_.Cli({"image", "import", "-q", fixtures + "/oci.tar", "layered/busybox:3"});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  std::string id = imported.out.substr(0, imported.out.find('\n'));
+
+  for (const std::string format : {"oci", "docker"}) {
+    SCOPED_TRACE(format);
+    std::string archive = Dir(format + ".tar");
+    CommandResult saved =
+        agent_.Cli({"image", "save", "--format", format, "-o", archive, "layered/busybox:3"});
+    ASSERT_EQ(saved.exit_code, 0) << saved.err;
+    std::string transport = format == "oci" ? "oci-archive:" : "docker-archive:";
+    // skopeo reads it and copies it into an OCI layout; umoci unpacks that to the same tree
+    // as the original fixture (three layers, with a whiteout of /etc/group).
+    std::string copied = Dir(format + "-copy");
+    ASSERT_TRUE(Shell("skopeo copy -q " + transport + archive + " oci:" + copied + ":latest"))
+        << "see " << Dir("tools.log");
+    ASSERT_TRUE(Shell("umoci unpack --image " + copied + ":latest " + Dir(format + "-bundle")));
+    if (format == "oci") {
+      ASSERT_TRUE(Shell("mkdir -p " + Dir("fixture") + " && tar -xf " + fixtures + "/oci.tar -C " +
+                        Dir("fixture") + " && umoci unpack --image " + Dir("fixture") + ":latest " +
+                        Dir("fixture-bundle")));
+    }
+    EXPECT_TRUE(Shell("diff -r --no-dereference " + Dir("fixture-bundle/rootfs") + " " +
+                      Dir(format + "-bundle/rootfs")));
+    EXPECT_FALSE(Shell("test -e " + Dir(format + "-bundle/rootfs/etc/group")))
+        << "the whiteout survives the round trip";
+    // And boxcar imports its own export as the same image, every layer's diff id checked.
+    ASSERT_EQ(agent_.Cli({"image", "rm", "layered/busybox:3"}).exit_code, 0);
+    CommandResult again = agent_.Cli({"image", "import", "-q", archive});
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_EQ(again.out.substr(0, again.out.find('\n')), id);
+    EXPECT_EQ(agent_.Cli({"run", "--rm", "layered/busybox:3", "cat", "/srv/hello"}).out,
+              "second-layer\n");
+  }
+}
+
+TEST_F(ImageSaveTest, UnknownImagesAndFormatsAreRefusedAndWriteNothing) {
+  CommandResult unknown = agent_.Cli({"image", "save", "-o", Dir("x.tar"), "nosuch:image"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("images"), std::string::npos) << unknown.err;
+  CommandResult format =
+      agent_.Cli({"image", "save", "--format", "zip", "-o", Dir("x.tar"), "busybox"});
+  EXPECT_EQ(format.exit_code, 1);
+  EXPECT_NE(format.err.find("oci or docker"), std::string::npos) << format.err;
+  EXPECT_FALSE(Shell("ls " + Dir("x.tar*"))) << "no partial file is left";
+}
+
+}  // namespace
+}  // namespace boxcar::testing
