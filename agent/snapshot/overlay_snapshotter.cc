@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "common/directory_tree.h"
+#include "common/private_fs_thread.h"
 
 namespace boxcar {
 
@@ -55,19 +56,46 @@ StatusOr<std::string> OverlaySnapshotter::Mount(const std::string& key,
   std::string rootfs = RootfsDir(key);
   if (IsMountPoint(rootfs)) return rootfs;
   // Overlay lists the top layer first; we keep layers lowest first.
-  std::string options = "lowerdir=";
-  for (auto it = lower_dirs.rbegin(); it != lower_dirs.rend(); ++it) {
-    if (it != lower_dirs.rbegin()) options += ':';
-    options += *it;
+  auto build_options = [&](bool relative) {
+    std::string options = "lowerdir=";
+    for (auto it = lower_dirs.rbegin(); it != lower_dirs.rend(); ++it) {
+      if (it != lower_dirs.rbegin()) options += ':';
+      options += relative ? it->substr(it->rfind('/') + 1) : *it;
+    }
+    return options + ",upperdir=" + PartDir(key, "upper") + ",workdir=" + PartDir(key, "work");
+  };
+  const size_t page = static_cast<size_t>(::getpagesize());
+  std::string options = build_options(false);
+  if (options.size() < page) {
+    if (::mount("overlay", rootfs.c_str(), "overlay", 0, options.c_str()) != 0) {
+      return ErrnoStatus("mount overlay on '" + rootfs + "'");
+    }
+    return rootfs;
   }
-  options += ",upperdir=" + PartDir(key, "upper") + ",workdir=" + PartDir(key, "work");
-  if (options.size() >= static_cast<size_t>(::getpagesize())) {
-    return ResourceExhausted("overlay mount options for '" + key + "' exceed one page (" +
-                             std::to_string(lower_dirs.size()) + " layers)");
+  // Mount data is limited to one page: with many layers, name them relative to their common
+  // parent (layers/<number>), from a thread whose working directory is that parent.
+  std::string parent = lower_dirs.front().substr(0, lower_dirs.front().rfind('/'));
+  for (const auto& dir : lower_dirs) {
+    if (dir.substr(0, dir.rfind('/')) != parent) {
+      return ResourceExhausted("overlay mount options for '" + key + "' exceed one page (" +
+                               std::to_string(lower_dirs.size()) +
+                               " layers in different directories)");
+    }
   }
-  if (::mount("overlay", rootfs.c_str(), "overlay", 0, options.c_str()) != 0) {
-    return ErrnoStatus("mount overlay on '" + rootfs + "'");
+  options = build_options(true);
+  if (options.size() >= page) {
+    return ResourceExhausted("overlay mount options for '" + key + "' exceed one page even " +
+                             "with relative layer paths (" + std::to_string(lower_dirs.size()) +
+                             " layers)");
   }
+  RETURN_IF_ERROR(RunWithPrivateFs("mounting '" + rootfs + "'", [&]() -> Status {
+    if (::chdir(parent.c_str()) != 0) return ErrnoStatus("chdir '" + parent + "'");
+    if (::mount("overlay", rootfs.c_str(), "overlay", 0, options.c_str()) != 0) {
+      return ErrnoStatus("mount overlay of " + std::to_string(lower_dirs.size()) + " layers on '" +
+                         rootfs + "'");
+    }
+    return OkStatus();
+  }));
   return rootfs;
 }
 

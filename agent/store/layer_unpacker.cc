@@ -17,10 +17,10 @@
 #include <optional>
 #include <string_view>
 #include <system_error>
-#include <thread>
 #include <vector>
 
 #include "common/directory_tree.h"
+#include "common/private_fs_thread.h"
 #include "common/sha256.h"
 #include "common/unique_fd.h"
 
@@ -484,24 +484,13 @@ StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::str
   // and working directory, so libarchive gets relative paths (shorter symlink checks,
   // SECURE_NOABSOLUTEPATHS) and nobody else is affected.
   std::optional<StatusOr<UnpackedLayer>> outcome;
-  auto unpack = [&] {
-    if (::unshare(CLONE_FS) != 0) {
-      outcome = ErrnoStatus("unshare(CLONE_FS) for unpacking into '" + target_dir + "'");
-      return;
-    }
+  Status ran = RunWithPrivateFs("unpacking into '" + target_dir + "'", [&]() -> Status {
     ::umask(0);
-    if (::fchdir(root_fd.get()) != 0) {
-      outcome = ErrnoStatus("chdir '" + target_dir + "'");
-      return;
-    }
+    if (::fchdir(root_fd.get()) != 0) return ErrnoStatus("chdir '" + target_dir + "'");
     outcome = UnpackInWorkingDirectory(blob_path, blob_fd.get(), std::move(root_fd), limits);
-  };
-  try {
-    std::thread worker(unpack);
-    worker.join();
-  } catch (const std::system_error& error) {
-    return ResourceExhausted("start a thread to unpack into '" + target_dir + "': " + error.what());
-  }
+    return OkStatus();
+  });
+  if (!ran.ok()) return ran;
   return std::move(*outcome);
 }
 

@@ -363,6 +363,46 @@ TEST_F(AgentTest, ImageListInspectRemove) {
   EXPECT_EQ(entries, 0) << "the unused layer directory must go with the image";
 }
 
+// Overlay mount data is limited to one page; 130 layers at the test's long --root paths need
+// about 5 KiB as absolute paths.
+TEST_F(AgentTest, ImageWith130LayersRuns) {
+  constexpr int kExtraLayers = 129;
+  auto base = ReadFileToString(BOXCAR_BUSYBOX_TAR);
+  ASSERT_TRUE(base.ok());
+  std::vector<std::string> layers = {*base};
+  for (int i = 0; i < kExtraLayers; ++i) {
+    std::string path = agent_.work_dir() + "/layer.tar";
+    WriteTarball(path, {{TarMember::kFile, "layer-" + std::to_string(i), std::to_string(i)}});
+    auto layer = ReadFileToString(path);
+    ASSERT_TRUE(layer.ok());
+    layers.push_back(*layer);
+  }
+  std::string diff_ids, layer_names;
+  std::vector<TarMember> members;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    std::string digest = Sha256Digest(layers[i]);
+    diff_ids += std::string(i ? "," : "") + "\"" + digest + "\"";
+    std::string name = digest.substr(7) + ".tar";
+    layer_names += std::string(i ? "," : "") + "\"" + name + "\"";
+    members.push_back({TarMember::kFile, name, layers[i]});
+  }
+  std::string config = R"({"architecture":"amd64","os":"linux","config":{"Cmd":["sh"]},)"
+                       R"("rootfs":{"type":"layers","diff_ids":[)" +
+                       diff_ids + "]}}";
+  members.push_back({TarMember::kFile, "config.json", config});
+  members.push_back(
+      {TarMember::kFile, "manifest.json",
+       R"([{"Config":"config.json","RepoTags":["tall:130"],"Layers":[)" + layer_names + "]}]"});
+  std::string archive = agent_.work_dir() + "/tall.tar";
+  WriteTarball(archive, members);
+  CommandResult imported = agent_.Cli({"image", "import", "-q", archive});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  CommandResult run =
+      agent_.Cli({"run", "--rm", "tall:130", "sh", "-c", "ls / | grep -c layer-; cat /layer-128"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "129\n128");
+}
+
 TEST_F(AgentTest, InfoListsBackendsWithCapabilities) {
   CommandResult info = agent_.Cli({"info", "--json"});
   EXPECT_EQ(info.exit_code, 0);
