@@ -51,7 +51,17 @@ grpc::Status ImagesApi::Inspect(grpc::ServerContext*, const v1::InspectImageRequ
                                 v1::Image* response) {
   auto image = images_->Resolve(request->image(), "image");
   if (!image.ok()) return ToGrpcStatus(image.status());
+  auto manifest_digest = images_->ManifestDigest(*image);
+  if (manifest_digest.ok()) image->set_manifest_digest(*manifest_digest);
   *response = std::move(*image);
+  return grpc::Status::OK;
+}
+
+grpc::Status ImagesApi::Prune(grpc::ServerContext*, const v1::PruneImagesRequest* request,
+                              v1::PruneImagesResponse* response) {
+  auto pruned = images_->Prune(request->all());
+  if (!pruned.ok()) return ToGrpcStatus(pruned.status());
+  *response = std::move(*pruned);
   return grpc::Status::OK;
 }
 

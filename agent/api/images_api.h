@@ -20,6 +20,8 @@ class ImagesApi final : public v1::Images::Service {
                    v1::Image* response) override;
   grpc::Status Remove(grpc::ServerContext* context, const v1::RemoveImageRequest* request,
                       v1::RemoveImageResponse* response) override;
+  grpc::Status Prune(grpc::ServerContext* context, const v1::PruneImagesRequest* request,
+                     v1::PruneImagesResponse* response) override;
   grpc::Status Save(grpc::ServerContext* context, const v1::SaveImagesRequest* request,
                     grpc::ServerWriter<v1::SaveChunk>* writer) override;
 

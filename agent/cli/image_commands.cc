@@ -183,6 +183,22 @@ int Remove(AgentConnection& agent, const std::vector<std::string>& images, bool 
   return exit_code;
 }
 
+int Prune(AgentConnection& agent, bool all, bool json) {
+  grpc::ClientContext context;
+  v1::PruneImagesRequest request;
+  request.set_all(all);
+  v1::PruneImagesResponse response;
+  grpc::Status status = agent.images().Prune(&context, request, &response);
+  if (!status.ok()) return agent.Report(status);
+  if (json) {
+    std::printf("%s\n", MessageToJson(response, false).c_str());
+    return 0;
+  }
+  for (const auto& id : response.deleted_ids()) std::printf("Deleted: %s\n", id.c_str());
+  std::printf("Reclaimed: %s\n", HumanBytes(response.reclaimed_bytes()).c_str());
+  return 0;
+}
+
 }  // namespace
 
 void AddImageCommands(CLI::App& app, std::function<AgentConnection&()> connect,
@@ -251,6 +267,16 @@ remove->add_option("image", *remove_names, "Reference, id or id prefix")->requir
 remove->add_flag("-f,--force", *remove_force, "Untag even if containers use the image");
 remove->callback([&, connect, remove_names, remove_force] {
   action = [=] { return Remove(connect(), *remove_names, *remove_force); };
+});
+
+auto prune_all = std::make_shared<bool>(false);
+auto prune_json = std::make_shared<bool>(false);
+CLI::App* prune = image->add_subcommand(
+    "prune", "Delete untagged images no container uses (with -a: every unused image)");
+prune->add_flag("-a,--all", *prune_all, "Also delete tagged images no container uses");
+prune->add_flag("--json", *prune_json, "Print JSON");
+prune->callback([&, connect, prune_all, prune_json] {
+  action = [=] { return Prune(connect(), *prune_all, *prune_json); };
 });
 
 AddImageSaveCommand(image, connect, action);

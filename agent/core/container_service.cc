@@ -362,6 +362,17 @@ StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) 
   }
   {
     std::lock_guard<std::mutex> lock(db_->mutex());
+    // The image may have been removed or pruned since it was resolved; under the lock that
+    // Prune and Remove hold, the container's row then protects it.
+    auto image_row = db_->Prepare("SELECT 1 FROM images WHERE id = ?");
+    if (!image_row.ok()) return unreserve(image_row.status());
+    image_row->Bind(1, record.image_id());
+    auto image_exists = image_row->Step();
+    if (!image_exists.ok()) return unreserve(image_exists.status());
+    if (!*image_exists) {
+      return unreserve(NotFound("spec.image: image '" + spec.image() +
+                                "' was removed while the container was being created"));
+    }
     auto insert =
         db_->Prepare("INSERT INTO containers(id, name, image_id, record) VALUES(?, ?, ?, ?)");
     if (!insert.ok()) return unreserve(insert.status());

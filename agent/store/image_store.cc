@@ -14,6 +14,7 @@
 
 #include "common/directory_tree.h"
 #include "common/sha256.h"
+#include "store/image_manifest.h"
 
 namespace boxcar {
 
@@ -443,6 +444,9 @@ StatusOr<v1::Image> ImageStore::Resolve(const std::string& image, const std::str
     }
     return loaded;
   }
+  if (auto at = image.find('@'); at != std::string::npos) {
+    return ResolveByDigest(image.substr(0, at), image.substr(at + 1), field);
+  }
   auto reference = ParseImageReference(image, field);
   if (reference.ok()) {
     ASSIGN_OR_RETURN(auto select,
@@ -469,6 +473,37 @@ StatusOr<v1::Image> ImageStore::Resolve(const std::string& image, const std::str
   }
   if (!reference.ok() && !IsHexPrefix(prefix)) return reference.status();
   return NotFound(field + ": no image '" + image + "'" + kImageHint);
+}
+
+StatusOr<v1::Image> ImageStore::ResolveByDigest(const std::string& name, const std::string& digest,
+                                                const std::string& field) {
+  // Called with the database lock held.
+  if (!IsSha256Digest(digest)) {
+    return InvalidArgument(field + ": '" + digest + "' after '@' is not sha256:<64 hex>");
+  }
+  ASSIGN_OR_RETURN(ImageReference parsed, ParseImageReference(name, field));
+  ASSIGN_OR_RETURN(auto select,
+                   db_->Prepare("SELECT DISTINCT image_id FROM image_refs WHERE reference LIKE ? "
+                                "ESCAPE '\\'"));
+  std::string pattern;
+  for (char c : parsed.name) {
+    if (c == '%' || c == '_' || c == '\\') pattern += '\\';
+    pattern += c;
+  }
+  select.Bind(1, pattern + ":%");
+  std::vector<std::string> ids;
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    ids.push_back(select.ColumnText(0));
+  }
+  for (const auto& id : ids) {
+    ASSIGN_OR_RETURN(v1::Image image, LoadImage(id));
+    if (image.id() == digest) return image;
+    auto manifest = BuildImageManifest(*blobs_, image);
+    if (manifest.ok() && manifest->digest == digest) return image;
+  }
+  return NotFound(field + ": no image '" + name + "' with digest " + digest + kImageHint);
 }
 
 StatusOr<std::vector<v1::Image>> ImageStore::List() {
@@ -548,7 +583,7 @@ StatusOr<v1::Image> ImageStore::Tag(const std::string& image_text,
   return LoadImage(image.id());
 }
 
-Status ImageStore::DeleteUnusedLayers() {
+Status ImageStore::DeleteUnusedLayers(uint64_t* reclaimed) {
   // Called with the database lock held.
   struct Unused {
     int64_t number;
@@ -556,13 +591,14 @@ Status ImageStore::DeleteUnusedLayers() {
   };
   std::vector<Unused> unused;
   {
-    ASSIGN_OR_RETURN(auto select,
-                     db_->Prepare("SELECT number, blob_digest FROM layers WHERE diff_id NOT IN "
-                                  "(SELECT diff_id FROM image_layers)"));
+    ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT number, blob_digest, size_bytes + "
+                                               "unpacked_bytes FROM layers WHERE diff_id NOT IN "
+                                               "(SELECT diff_id FROM image_layers)"));
     for (;;) {
       ASSIGN_OR_RETURN(bool row, select.Step());
       if (!row) break;
       unused.push_back({select.ColumnInt(0), select.ColumnText(1)});
+      if (reclaimed) *reclaimed += static_cast<uint64_t>(select.ColumnInt(2));
     }
   }
   for (const auto& layer : unused) {
@@ -574,6 +610,49 @@ Status ImageStore::DeleteUnusedLayers() {
     RETURN_IF_ERROR(blobs_->Delete(layer.blob_digest));
   }
   return OkStatus();
+}
+
+StatusOr<v1::PruneImagesResponse> ImageStore::Prune(bool all) {
+  std::lock_guard<std::mutex> lock(db_->mutex());
+  // Containers hold their image: Create checks, under this same lock, that it still exists.
+  ASSIGN_OR_RETURN(auto select,
+                   db_->Prepare(std::string("SELECT id FROM images WHERE id NOT IN (SELECT "
+                                            "image_id FROM containers)") +
+                                (all ? "" : " AND id NOT IN (SELECT image_id FROM image_refs)") +
+                                " ORDER BY id"));
+  std::vector<std::string> ids;
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, select.Step());
+    if (!row) break;
+    ids.push_back(select.ColumnText(0));
+  }
+  v1::PruneImagesResponse response;
+  if (ids.empty()) return response;
+  {
+    SqliteTransaction transaction(*db_);
+    RETURN_IF_ERROR(transaction.begun());
+    for (const auto& id : ids) {
+      ASSIGN_OR_RETURN(auto remove, db_->Prepare("DELETE FROM images WHERE id = ?"));
+      remove.Bind(1, id);
+      RETURN_IF_ERROR(remove.Run());  // references and layer links go by ON DELETE CASCADE
+    }
+    RETURN_IF_ERROR(transaction.Commit());
+  }
+  uint64_t reclaimed = 0;
+  for (const auto& id : ids) {
+    auto size = blobs_->BlobSize(id);
+    if (size.ok()) reclaimed += *size;
+    (void)blobs_->Delete(id);
+    response.add_deleted_ids(id);
+  }
+  RETURN_IF_ERROR(DeleteUnusedLayers(&reclaimed));
+  response.set_reclaimed_bytes(reclaimed);
+  return response;
+}
+
+StatusOr<std::string> ImageStore::ManifestDigest(const v1::Image& image) {
+  ASSIGN_OR_RETURN(ImageManifest manifest, BuildImageManifest(*blobs_, image));
+  return manifest.digest;
 }
 
 Status ImageStore::Save(const std::vector<std::string>& images, ImageArchiveFormat format,

@@ -52,7 +52,8 @@ class ImageStore {
   // or docker-archive as a tar, whose own tags are used unless header.reference is given).
   StatusOr<std::unique_ptr<RootfsImport>> BeginRootfsImport(const v1::ImportHeader& header);
 
-  // Finds an image by reference, full id or unique hex prefix of the id. `field` names the
+  // Finds an image by reference, name@sha256:<manifest or image digest>, full id or unique
+  // hex prefix of the id. `field` names the
   // request field in errors.
   StatusOr<v1::Image> Resolve(const std::string& image, const std::string& field);
   StatusOr<std::vector<v1::Image>> List();
@@ -61,6 +62,10 @@ class ImageStore {
   StatusOr<v1::RemoveImageResponse> Remove(const std::string& image, bool force);
   // Points `reference` at the image; errors name the field ("image", "reference").
   StatusOr<v1::Image> Tag(const std::string& image, const std::string& reference);
+  // Deletes images no container uses: untagged ones, or every one with `all`.
+  StatusOr<v1::PruneImagesResponse> Prune(bool all);
+  // Digest of the OCI manifest Save writes for `image` (see image_manifest.h).
+  StatusOr<std::string> ManifestDigest(const v1::Image& image);
   // Writes `images` (references, ids or prefixes; errors name "images") as one archive.
   Status Save(const std::vector<std::string>& images, ImageArchiveFormat format,
               const ArchiveSink& sink);
@@ -76,6 +81,10 @@ class ImageStore {
       : root_dir_(std::move(root_dir)), db_(db), blobs_(blobs), limits_(limits) {}
   std::string LayerDirectory(int64_t number) const;
   StatusOr<v1::Image> LoadImage(const std::string& id);
+  // `name@digest`: an image referenced as `name:<any tag>` whose id or manifest digest is
+  // `digest`. Called with the database lock held.
+  StatusOr<v1::Image> ResolveByDigest(const std::string& name, const std::string& digest,
+                                      const std::string& field);
   // An OCI layout or docker-archive: every image in it, layers verified against the configs'
   // diff ids. `reference` (may be empty) overrides the archive's own tags for its first image.
   StatusOr<v1::Image> FinishArchiveImport(const std::string& reference,
@@ -100,7 +109,8 @@ class ImageStore {
   void DeleteUnreferencedBlobs(const std::vector<std::string>& digests);
   StatusOr<v1::Image> FinishImport(const ImageReference& reference, const std::string& blob_digest,
                                    const v1::ImageConfig& config);
-  Status DeleteUnusedLayers();
+  // Deletes layers no image refers to; adds the bytes freed to `*reclaimed` when given.
+  Status DeleteUnusedLayers(uint64_t* reclaimed = nullptr);
 
   std::string root_dir_;
   SqliteDatabase* db_;

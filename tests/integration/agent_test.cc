@@ -403,6 +403,70 @@ TEST_F(AgentTest, ImageWith130LayersRuns) {
   EXPECT_EQ(run.out, "129\n128");
 }
 
+TEST_F(AgentTest, PruneDeletesOnlyWhatNoImageOrContainerUses) {
+  std::string tarball = agent_.work_dir() + "/tiny.tar";
+  WriteTarball(tarball, {{TarMember::kFile, "bin/tiny", "tiny"}});
+  ASSERT_EQ(agent_.Cli({"image", "import", "-q", tarball, "tiny:1"}).exit_code, 0);
+  const size_t layers_before = ListDirectoryNames(agent_.root_dir() + "/layers").size();
+  ASSERT_EQ(agent_.Cli({"create", "--name", "user", "tiny:1", "/bin/tiny"}).exit_code, 0);
+  CommandResult untag = agent_.Cli({"image", "rm", "-f", "tiny:1"});
+  ASSERT_EQ(untag.exit_code, 0) << untag.err;
+  EXPECT_EQ(untag.out.find("Deleted"), std::string::npos) << "a used image is only untagged";
+
+  CommandResult kept = agent_.Cli({"image", "prune", "--json"});
+  ASSERT_EQ(kept.exit_code, 0) << kept.err;
+  EXPECT_EQ(kept.out.find("deleted_ids\":[]"), kept.out.find("deleted_ids")) << kept.out;
+  EXPECT_EQ(ListDirectoryNames(agent_.root_dir() + "/layers").size(), layers_before);
+
+  ASSERT_EQ(agent_.Cli({"rm", "user"}).exit_code, 0);
+  CommandResult pruned = agent_.Cli({"image", "prune"});
+  ASSERT_EQ(pruned.exit_code, 0) << pruned.err;
+  EXPECT_NE(pruned.out.find("Deleted: sha256:"), std::string::npos) << pruned.out;
+  EXPECT_EQ(pruned.out.find(image_id_), std::string::npos) << "tagged busybox stays";
+  EXPECT_EQ(ListDirectoryNames(agent_.root_dir() + "/layers").size(), layers_before - 1);
+
+  // -a takes tagged images too, but never one a container uses.
+  ASSERT_EQ(agent_.Cli({"create", "--name", "holder", "busybox", "true"}).exit_code, 0);
+  EXPECT_EQ(agent_.Cli({"image", "prune", "-a"}).out, "Reclaimed: 0 B\n");
+  EXPECT_EQ(agent_.Cli({"image", "inspect", "busybox"}).exit_code, 0);
+  ASSERT_EQ(agent_.Cli({"rm", "holder"}).exit_code, 0);
+  CommandResult all = agent_.Cli({"image", "prune", "-a"});
+  EXPECT_NE(all.out.find("Deleted: " + image_id_), std::string::npos) << all.out;
+  EXPECT_EQ(agent_.Cli({"image", "ls", "-q"}).out, "");
+  EXPECT_TRUE(ListDirectoryNames(agent_.root_dir() + "/layers").empty());
+  EXPECT_EQ(ListDirectoryNames(agent_.root_dir() + "/blobs/sha256").size(), 0u);
+}
+
+TEST_F(AgentTest, NameAtDigestResolvesByManifestOrImageDigest) {
+  grpc::ClientContext context;
+  v1::InspectImageRequest request;
+  request.set_image("busybox");
+  v1::Image image;
+  ASSERT_TRUE(agent_.images().Inspect(&context, request, &image).ok());
+  ASSERT_EQ(image.manifest_digest().size(), 71u) << image.manifest_digest();
+  for (const std::string& digest : {image.manifest_digest(), image.id()}) {
+    CommandResult run = agent_.Cli({"run", "--rm", "busybox@" + digest, "echo", "pinned"});
+    EXPECT_EQ(run.out, "pinned\n") << digest << ": " << run.err;
+  }
+  // The manifest digest is the one skopeo sees in the saved archive.
+  std::string archive = agent_.work_dir() + "/saved.tar";
+  ASSERT_EQ(agent_.Cli({"image", "save", "-o", archive, "busybox"}).exit_code, 0);
+  std::string inspect = "skopeo inspect --format '{{.Digest}}' oci-archive:" + archive + " > " +
+                        agent_.work_dir() + "/digest.txt";
+  ASSERT_EQ(std::system(inspect.c_str()), 0);
+  EXPECT_EQ(*ReadFileToString(agent_.work_dir() + "/digest.txt"), image.manifest_digest() + "\n");
+
+  std::string wrong = "sha256:" + std::string(64, 'a');
+  CommandResult unknown = agent_.Cli({"image", "inspect", "busybox@" + wrong});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("digest"), std::string::npos) << unknown.err;
+  CommandResult malformed = agent_.Cli({"image", "inspect", "busybox@sha256:xyz"});
+  EXPECT_EQ(malformed.exit_code, 1);
+  EXPECT_NE(malformed.err.find("sha256:<64 hex>"), std::string::npos) << malformed.err;
+  CommandResult other_name = agent_.Cli({"image", "inspect", "other@" + image.id()});
+  EXPECT_EQ(other_name.exit_code, 1) << "the name must match too";
+}
+
 TEST_F(AgentTest, InfoListsBackendsWithCapabilities) {
   CommandResult info = agent_.Cli({"info", "--json"});
   EXPECT_EQ(info.exit_code, 0);
