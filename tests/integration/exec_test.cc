@@ -17,6 +17,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "agent_harness.h"
 #include "common/atomic_file.h"
@@ -345,6 +346,39 @@ TEST_F(ExecTest, ShimRefusesARecycledPidOnItsOwn) {
   ASSERT_EQ(::waitpid(shim, &status, 0), shim);
   EXPECT_EQ(WEXITSTATUS(status), 125);
   ::close(sockets[0]);
+}
+
+TEST_F(ExecTest, OnlyStdioReachesTheProcess) {
+  ExecOutput fds = Exec({"sh", "-c", "ls /proc/$$/fd | tr '\\n' ' '"});
+  EXPECT_EQ(fds.out, "0 1 2 ") << "a host descriptor leaked into the container";
+  ExecSpec spec = Spec({"sh", "-c", "ls /proc/$$/fd | tr '\\n' ' '"});
+  spec.tty = true;
+  ExecOutput tty_fds = ExecWith(spec);
+  EXPECT_EQ(tty_fds.out, "0 1 2 ");
+}
+
+// gRPC workers start execs concurrently: a pipe of one session must never leak into the shim
+// of another, or its `cat` would not see EOF.
+TEST_F(ExecTest, ConcurrentExecsFromManyThreads) {
+  constexpr int kThreads = 4;
+  constexpr int kExecsPerThread = 5;
+  std::vector<std::thread> threads;
+  std::vector<int> correct(kThreads, 0);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kExecsPerThread; ++i) {
+        std::string input = "thread " + std::to_string(t) + " exec " + std::to_string(i) + "\n";
+        auto session = launcher_.Start(Spec({"cat"}));
+        if (!session.ok()) continue;
+        if (::write((*session)->stdin_fd(), input.data(), input.size()) < 0) continue;
+        (*session)->CloseStdin();
+        ExecOutput output = Finish(**session);
+        if (output.exit_code == 0 && output.out == input) ++correct[t];
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(correct[t], kExecsPerThread) << "thread " << t;
 }
 
 TEST_F(ExecTest, SignalAndNonBlockingWait) {
