@@ -1,6 +1,7 @@
 // `exec` machinery end to end: a real boxcard runs a detached busybox `sleep 1000`, and the
 // tests drive ExecLauncher (and through it `boxcar-shim exec`) against its PID 1 directly, as
 // the agent's Exec RPC will.
+#include <dirent.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -349,12 +350,21 @@ TEST_F(ExecTest, ShimRefusesARecycledPidOnItsOwn) {
 }
 
 TEST_F(ExecTest, OnlyStdioReachesTheProcess) {
-  ExecOutput fds = Exec({"sh", "-c", "ls /proc/$$/fd | tr '\\n' ' '"});
-  EXPECT_EQ(fds.out, "0 1 2 ") << "a host descriptor leaked into the container";
-  ExecSpec spec = Spec({"sh", "-c", "ls /proc/$$/fd | tr '\\n' ' '"});
-  spec.tty = true;
-  ExecOutput tty_fds = ExecWith(spec);
-  EXPECT_EQ(tty_fds.out, "0 1 2 ");
+  for (bool tty : {false, true}) {
+    ExecSpec spec = Spec({"sleep", "1000"});
+    spec.tty = tty;
+    auto session = Start(spec);
+    ASSERT_TRUE(session);
+    std::set<std::string> fds;
+    DIR* dir = ::opendir(("/proc/" + std::to_string(session->pid()) + "/fd").c_str());
+    ASSERT_NE(dir, nullptr);
+    while (auto* entry = ::readdir(dir)) {
+      if (entry->d_name[0] != '.') fds.insert(entry->d_name);
+    }
+    ::closedir(dir);
+    EXPECT_EQ(fds, (std::set<std::string>{"0", "1", "2"}))
+        << "a descriptor leaked into the container (tty " << tty << ")";
+  }
 }
 
 // gRPC workers start execs concurrently: a pipe of one session must never leak into the shim
