@@ -1,83 +1,35 @@
 #include "launch/launch_spec.h"
 
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 #include <sys/resource.h>
+
+#include "launch/spec_json.h"
 
 namespace boxcar {
 
 namespace {
 
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void WriteString(JsonWriter& writer, const char* key, const std::string& value) {
-  writer.Key(key);
-  writer.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
-void WriteStrings(JsonWriter& writer, const char* key, const std::vector<std::string>& values) {
-  writer.Key(key);
-  writer.StartArray();
-  for (const auto& value : values) {
-    writer.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-  }
-  writer.EndArray();
-}
-
-Status ReadString(const rapidjson::Value& object, const char* key, std::string* out) {
-  auto it = object.FindMember(key);
-  if (it == object.MemberEnd()) return OkStatus();
-  if (!it->value.IsString())
-    return InvalidArgument(std::string("launch spec: ") + key + " is not a string");
-  out->assign(it->value.GetString(), it->value.GetStringLength());
-  return OkStatus();
-}
-
-Status ReadStrings(const rapidjson::Value& object, const char* key, std::vector<std::string>* out) {
-  auto it = object.FindMember(key);
-  if (it == object.MemberEnd()) return OkStatus();
-  if (!it->value.IsArray())
-    return InvalidArgument(std::string("launch spec: ") + key + " is not an array");
-  for (const auto& item : it->value.GetArray()) {
-    if (!item.IsString())
-      return InvalidArgument(std::string("launch spec: ") + key + " holds a non-string");
-    out->emplace_back(item.GetString(), item.GetStringLength());
-  }
-  return OkStatus();
-}
+constexpr char kSpecName[] = "launch spec";
 
 }  // namespace
 
 std::string LaunchSpecToJson(const LaunchSpec& spec) {
   rapidjson::StringBuffer buffer;
-  JsonWriter writer(buffer);
+  SpecJsonWriter writer(buffer);
   writer.StartObject();
-  WriteString(writer, "container_id", spec.container_id);
-  WriteString(writer, "rootfs_dir", spec.rootfs_dir);
-  WriteStrings(writer, "argv", spec.argv);
-  WriteStrings(writer, "env", spec.env);
-  WriteString(writer, "working_dir", spec.working_dir);
-  WriteString(writer, "hostname", spec.hostname);
-  WriteString(writer, "user", spec.user);
-  WriteString(writer, "cgroup_clone_into_dir", spec.cgroup_clone_into_dir);
-  WriteStrings(writer, "cgroup_procs_files", spec.cgroup_procs_files);
-  writer.Key("rlimits");
-  writer.StartArray();
-  for (const auto& rlimit : spec.rlimits) {
-    writer.StartObject();
-    WriteString(writer, "name", rlimit.name);
-    writer.Key("soft");
-    writer.Uint64(rlimit.soft);
-    writer.Key("hard");
-    writer.Uint64(rlimit.hard);
-    writer.EndObject();
-  }
-  writer.EndArray();
-  WriteString(writer, "stdout_path", spec.stdout_path);
-  WriteString(writer, "stderr_path", spec.stderr_path);
-  WriteString(writer, "exit_file", spec.exit_file);
-  WriteString(writer, "shim_log_path", spec.shim_log_path);
+  WriteStringField(writer, "container_id", spec.container_id);
+  WriteStringField(writer, "rootfs_dir", spec.rootfs_dir);
+  WriteStringsField(writer, "argv", spec.argv);
+  WriteStringsField(writer, "env", spec.env);
+  WriteStringField(writer, "working_dir", spec.working_dir);
+  WriteStringField(writer, "hostname", spec.hostname);
+  WriteStringField(writer, "user", spec.user);
+  WriteStringField(writer, "cgroup_clone_into_dir", spec.cgroup_clone_into_dir);
+  WriteStringsField(writer, "cgroup_procs_files", spec.cgroup_procs_files);
+  WriteRlimitsField(writer, spec.rlimits);
+  WriteStringField(writer, "stdout_path", spec.stdout_path);
+  WriteStringField(writer, "stderr_path", spec.stderr_path);
+  WriteStringField(writer, "exit_file", spec.exit_file);
+  WriteStringField(writer, "shim_log_path", spec.shim_log_path);
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -89,30 +41,22 @@ StatusOr<LaunchSpec> LaunchSpecFromJson(const std::string& json) {
     return InvalidArgument("launch spec: malformed JSON");
   }
   LaunchSpec spec;
-  RETURN_IF_ERROR(ReadString(document, "container_id", &spec.container_id));
-  RETURN_IF_ERROR(ReadString(document, "rootfs_dir", &spec.rootfs_dir));
-  RETURN_IF_ERROR(ReadStrings(document, "argv", &spec.argv));
-  RETURN_IF_ERROR(ReadStrings(document, "env", &spec.env));
-  RETURN_IF_ERROR(ReadString(document, "working_dir", &spec.working_dir));
-  RETURN_IF_ERROR(ReadString(document, "hostname", &spec.hostname));
-  RETURN_IF_ERROR(ReadString(document, "user", &spec.user));
-  RETURN_IF_ERROR(ReadString(document, "cgroup_clone_into_dir", &spec.cgroup_clone_into_dir));
-  RETURN_IF_ERROR(ReadStrings(document, "cgroup_procs_files", &spec.cgroup_procs_files));
-  if (auto it = document.FindMember("rlimits"); it != document.MemberEnd() && it->value.IsArray()) {
-    for (const auto& item : it->value.GetArray()) {
-      if (!item.IsObject() || !item.HasMember("name") || !item["name"].IsString() ||
-          !item.HasMember("soft") || !item["soft"].IsUint64() || !item.HasMember("hard") ||
-          !item["hard"].IsUint64()) {
-        return InvalidArgument("launch spec: malformed rlimit");
-      }
-      spec.rlimits.push_back(
-          {item["name"].GetString(), item["soft"].GetUint64(), item["hard"].GetUint64()});
-    }
-  }
-  RETURN_IF_ERROR(ReadString(document, "stdout_path", &spec.stdout_path));
-  RETURN_IF_ERROR(ReadString(document, "stderr_path", &spec.stderr_path));
-  RETURN_IF_ERROR(ReadString(document, "exit_file", &spec.exit_file));
-  RETURN_IF_ERROR(ReadString(document, "shim_log_path", &spec.shim_log_path));
+  RETURN_IF_ERROR(ReadStringField(document, kSpecName, "container_id", &spec.container_id));
+  RETURN_IF_ERROR(ReadStringField(document, kSpecName, "rootfs_dir", &spec.rootfs_dir));
+  RETURN_IF_ERROR(ReadStringsField(document, kSpecName, "argv", &spec.argv));
+  RETURN_IF_ERROR(ReadStringsField(document, kSpecName, "env", &spec.env));
+  RETURN_IF_ERROR(ReadStringField(document, kSpecName, "working_dir", &spec.working_dir));
+  RETURN_IF_ERROR(ReadStringField(document, kSpecName, "hostname", &spec.hostname));
+  RETURN_IF_ERROR(ReadStringField(document, kSpecName, "user", &spec.user));
+  RETURN_IF_ERROR(
+      ReadStringField(document, kSpecName, "cgroup_clone_into_dir", &spec.cgroup_clone_into_dir));
+  RETURN_IF_ERROR(
+      ReadStringsField(document, kSpecName, "cgroup_procs_files", &spec.cgroup_procs_files));
+  RETURN_IF_ERROR(ReadRlimitsField(document, kSpecName, &spec.rlimits));
+  RETURN_IF_ERROR(ReadStringField(document, kSpecName, "stdout_path", &spec.stdout_path));
+  RETURN_IF_ERROR(ReadStringField(document, kSpecName, "stderr_path", &spec.stderr_path));
+  RETURN_IF_ERROR(ReadStringField(document, kSpecName, "exit_file", &spec.exit_file));
+  RETURN_IF_ERROR(ReadStringField(document, kSpecName, "shim_log_path", &spec.shim_log_path));
   if (spec.rootfs_dir.empty() || spec.argv.empty() || spec.exit_file.empty()) {
     return InvalidArgument("launch spec: rootfs_dir, argv and exit_file are required");
   }
@@ -121,7 +65,7 @@ StatusOr<LaunchSpec> LaunchSpecFromJson(const std::string& json) {
 
 std::string ExitRecordToJson(const ExitRecord& record) {
   rapidjson::StringBuffer buffer;
-  JsonWriter writer(buffer);
+  SpecJsonWriter writer(buffer);
   writer.StartObject();
   writer.Key("exit_code");
   writer.Int(record.exit_code);

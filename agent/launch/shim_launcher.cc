@@ -10,8 +10,7 @@
 
 #include "common/fd_io.h"
 #include "common/unique_fd.h"
-
-extern char** environ;
+#include "launch/shim_spawn.h"
 
 namespace boxcar {
 
@@ -38,26 +37,10 @@ StatusOr<PendingShim> ShimLauncher::Spawn(const std::string& shim_log_path) cons
   posix_spawn_file_actions_addopen(&actions, 2, shim_log_path.c_str(),
                                    O_WRONLY | O_APPEND | O_CREAT, 0640);
   posix_spawn_file_actions_adddup2(&actions, shim_end.get(), 3);
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  sigset_t no_signals;
-  sigemptyset(&no_signals);
-  posix_spawnattr_setsigmask(&attributes, &no_signals);
-  sigset_t default_signals;
-  sigfillset(&default_signals);
-  posix_spawnattr_setsigdefault(&attributes, &default_signals);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
-  char* argv[] = {const_cast<char*>("boxcar-shim"), nullptr};
-  pid_t shim_pid = 0;
-  int spawn_error =
-      ::posix_spawn(&shim_pid, shim_path_.c_str(), &actions, &attributes, argv, environ);
+  auto shim_pid = SpawnShim(shim_path_, {"boxcar-shim"}, &actions);
   posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attributes);
-  if (spawn_error != 0) {
-    return ErrnoStatus("spawn '" + shim_path_ + "' (set --shim-path)", spawn_error);
-  }
-  return PendingShim(shim_pid, std::move(agent_end));
+  if (!shim_pid.ok()) return shim_pid.status();
+  return PendingShim(*shim_pid, std::move(agent_end));
 }
 
 StatusOr<LaunchedProcesses> ShimLauncher::Deliver(PendingShim shim, const LaunchSpec& spec,

@@ -1,13 +1,10 @@
 #include "shim/container_init.h"
 
 #include <fcntl.h>
-#include <grp.h>
-#include <linux/close_range.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -18,25 +15,16 @@
 #include <string>
 
 #include "shim/hardening.h"
-#include "shim/user_lookup.h"
-
-extern char** environ;
+#include "shim/process_setup.h"
 
 namespace boxcar {
 
 namespace {
 
-constexpr int kExitSetupFailed = 125;
-constexpr int kExitNotExecutable = 126;
-constexpr int kExitNotFound = 127;
-
 const InitFds* g_fds = nullptr;
 
 [[noreturn]] void FailWith(int exit_code, const std::string& message) {
-  std::string line = std::to_string(exit_code) + " " + message;
-  ssize_t ignored = ::write(g_fds->error_pipe, line.data(), line.size());
-  (void)ignored;
-  ::_exit(exit_code);
+  FailThroughPipe(g_fds->error_pipe, exit_code, message);
 }
 
 [[noreturn]] void FailErrno(const std::string& what) {
@@ -127,31 +115,9 @@ void BringUpLoopback() {
   ::close(sock);
 }
 
-void ApplyRlimits(const LaunchSpec& spec) {
-  for (const auto& setting : spec.rlimits) {
-    int resource = RlimitResourceByName(setting.name);
-    if (resource < 0) FailWith(kExitSetupFailed, "unknown rlimit '" + setting.name + "'");
-    struct rlimit limit {
-      setting.soft, setting.hard
-    };
-    if (::setrlimit(resource, &limit) != 0) FailErrno("setrlimit " + setting.name);
-  }
-}
-
-ResolvedUser SwitchUser(const std::string& user_spec) {
-  ResolvedUser user;
-  std::string error;
-  if (!ResolveUser(user_spec, "/etc/passwd", "/etc/group", &user, &error)) {
-    FailWith(kExitSetupFailed, error);
-  }
-  if (::setgroups(user.supplementary_gids.size(), user.supplementary_gids.data()) != 0) {
-    FailErrno("setgroups");
-  }
-  if (::setresgid(user.gid, user.gid, user.gid) != 0)
-    FailErrno("setgid " + std::to_string(user.gid));
-  if (::setresuid(user.uid, user.uid, user.uid) != 0)
-    FailErrno("setuid " + std::to_string(user.uid));
-  return user;
+// "" from a set-up step is success; anything else is its failure message.
+void CheckStep(const std::string& error) {
+  if (!error.empty()) FailWith(kExitSetupFailed, error);
 }
 
 void MakeWorkingDirectory(const std::string& working_dir) {
@@ -162,15 +128,6 @@ void MakeWorkingDirectory(const std::string& working_dir) {
       FailErrno("mkdir working dir '" + prefix + "'");
     }
   }
-}
-
-bool HasVariable(const std::vector<std::string>& env, const char* name) {
-  size_t length = std::strlen(name);
-  for (const auto& entry : env) {
-    if (entry.size() > length && entry.compare(0, length, name) == 0 && entry[length] == '=')
-      return true;
-  }
-  return false;
 }
 
 }  // namespace
@@ -189,45 +146,22 @@ void RunContainerInit(const LaunchSpec& spec, const InitFds& fds) {
     FailErrno("sethostname '" + spec.hostname + "'");
   }
   BringUpLoopback();
-  ApplyRlimits(spec);
+  CheckStep(ApplyRlimits(spec.rlimits));
 
-  if (std::string error = HardenProc(); !error.empty()) FailWith(kExitSetupFailed, error);
-  if (std::string error = DropCapabilities(); !error.empty()) FailWith(kExitSetupFailed, error);
+  CheckStep(HardenProc());
+  CheckStep(DropCapabilities());
 
   std::string working_dir = spec.working_dir.empty() ? "/" : spec.working_dir;
   MakeWorkingDirectory(working_dir);
-  ResolvedUser user = SwitchUser(spec.user);
+  ResolvedUser user;
+  CheckStep(ResolveContainerUser(spec.user, &user));
+  CheckStep(SwitchToUser(user));
   if (::chdir(working_dir.c_str()) != 0) FailErrno("chdir working dir '" + working_dir + "'");
 
   if (::dup2(fds.stdin_fd, 0) < 0 || ::dup2(fds.stdout_fd, 1) < 0 || ::dup2(fds.stderr_fd, 2) < 0) {
     FailErrno("dup2 stdio");
   }
-  // Every descriptor beyond stdio (the error pipe included) closes at exec.
-  ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
-
-  std::vector<std::string> env = spec.env;
-  if (!HasVariable(env, "PATH"))
-    env.push_back("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-  if (!HasVariable(env, "HOME")) env.push_back("HOME=" + user.home);
-  if (!HasVariable(env, "HOSTNAME") && !spec.hostname.empty())
-    env.push_back("HOSTNAME=" + spec.hostname);
-  std::vector<char*> envp;
-  for (auto& entry : env) envp.push_back(entry.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> argv_storage = spec.argv;
-  std::vector<char*> argv;
-  for (auto& arg : argv_storage) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-
-  if (std::string error = SetNoNewPrivileges(); !error.empty()) FailWith(kExitSetupFailed, error);
-  // Last: from here on only exec is left to do.
-  if (std::string error = InstallSeccompFilter(); !error.empty()) FailWith(kExitSetupFailed, error);
-  // execvp searches the PATH of `environ`, so the container's environment must be in place.
-  environ = envp.data();
-  ::execvp(argv[0], argv.data());
-  int exec_errno = errno;
-  FailWith(exec_errno == ENOENT ? kExitNotFound : kExitNotExecutable,
-           "exec '" + spec.argv[0] + "': " + std::strerror(exec_errno));
+  HardenAndExec(spec.argv, WithDefaultVariables(spec.env, user, spec.hostname), fds.error_pipe);
 }
 
 }  // namespace boxcar

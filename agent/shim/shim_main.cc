@@ -3,6 +3,7 @@
 // "ok <shim pid> <payload pid>\n" (or "error <code> <message>\n"), closes fd 3, then waits for
 // the payload and writes its ExitRecord atomically. It outlives boxcard restarts, so
 // containers keep running and keep their exit codes when the agent is killed.
+// `boxcar-shim exec` runs one more process inside a running container instead (exec_shim.h).
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <sched.h>
@@ -23,6 +24,7 @@
 #include "common/fd_io.h"
 #include "launch/launch_spec.h"
 #include "shim/container_init.h"
+#include "shim/exec_shim.h"
 
 namespace {
 
@@ -69,7 +71,8 @@ int64_t NowUnixNs() {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  if (argc > 1 && std::strcmp(argv[1], "exec") == 0) return boxcar::RunExecShim(kControlFd);
   // The shim must survive whatever happens to the agent's session and terminal.
   // Whatever the agent's own parent leaked to it stops here: only stdio and fd 3 stay.
   ::syscall(SYS_close_range, 4U, ~0U, 0U);

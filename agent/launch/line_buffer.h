@@ -1,0 +1,25 @@
+// Splits what arrives on a socket or pipe into '\n'-terminated lines, keeping whatever follows
+// a line for the next one: the exec protocol's "ok" and "exit" replies can arrive in one read.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+
+namespace boxcar {
+
+class LineBuffer {
+ public:
+  // One read(2) appended to the buffer: the byte count, 0 at EOF, -1 with errno set.
+  ssize_t ReadFrom(int fd);
+  // The next complete line, without its '\n', if one is buffered.
+  std::optional<std::string> PopLine();
+  // Reads until a line is complete; nullopt at EOF or on a read error (EINTR is retried).
+  std::optional<std::string> ReadLine(int fd);
+
+ private:
+  std::string buffered_;
+};
+
+}  // namespace boxcar

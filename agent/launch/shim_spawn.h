@@ -1,0 +1,21 @@
+// posix_spawn of boxcar-shim, shared by the container and exec launchers. posix_spawn (a
+// vfork underneath) is safe in the multithreaded agent; every descriptor the agent opens is
+// close-on-exec, so the shim receives only what `actions` give it.
+#pragma once
+
+#include <spawn.h>
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace boxcar {
+
+// Spawns `shim_path` with `args` (args[0] is its argv[0]) and the agent's environment, every
+// signal unblocked and at its default disposition whatever the calling thread had.
+StatusOr<pid_t> SpawnShim(const std::string& shim_path, const std::vector<std::string>& args,
+                          const posix_spawn_file_actions_t* actions);
+
+}  // namespace boxcar

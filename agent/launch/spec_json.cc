@@ -1,0 +1,77 @@
+#include "launch/spec_json.h"
+
+namespace boxcar {
+
+void WriteStringField(SpecJsonWriter& writer, const char* key, const std::string& value) {
+  writer.Key(key);
+  writer.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+void WriteUint64Field(SpecJsonWriter& writer, const char* key, uint64_t value) {
+  writer.Key(key);
+  writer.Uint64(value);
+}
+
+void WriteStringsField(SpecJsonWriter& writer, const char* key,
+                       const std::vector<std::string>& values) {
+  writer.Key(key);
+  writer.StartArray();
+  for (const auto& value : values) {
+    writer.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+  }
+  writer.EndArray();
+}
+
+void WriteRlimitsField(SpecJsonWriter& writer, const std::vector<RlimitSetting>& rlimits) {
+  writer.Key("rlimits");
+  writer.StartArray();
+  for (const auto& rlimit : rlimits) {
+    writer.StartObject();
+    WriteStringField(writer, "name", rlimit.name);
+    WriteUint64Field(writer, "soft", rlimit.soft);
+    WriteUint64Field(writer, "hard", rlimit.hard);
+    writer.EndObject();
+  }
+  writer.EndArray();
+}
+
+Status ReadStringField(const rapidjson::Value& object, const char* spec_name, const char* key,
+                       std::string* out) {
+  auto it = object.FindMember(key);
+  if (it == object.MemberEnd()) return OkStatus();
+  if (!it->value.IsString())
+    return InvalidArgument(std::string(spec_name) + ": " + key + " is not a string");
+  out->assign(it->value.GetString(), it->value.GetStringLength());
+  return OkStatus();
+}
+
+Status ReadStringsField(const rapidjson::Value& object, const char* spec_name, const char* key,
+                        std::vector<std::string>* out) {
+  auto it = object.FindMember(key);
+  if (it == object.MemberEnd()) return OkStatus();
+  if (!it->value.IsArray())
+    return InvalidArgument(std::string(spec_name) + ": " + key + " is not an array");
+  for (const auto& item : it->value.GetArray()) {
+    if (!item.IsString())
+      return InvalidArgument(std::string(spec_name) + ": " + key + " holds a non-string");
+    out->emplace_back(item.GetString(), item.GetStringLength());
+  }
+  return OkStatus();
+}
+
+Status ReadRlimitsField(const rapidjson::Value& object, const char* spec_name,
+                        std::vector<RlimitSetting>* out) {
+  auto it = object.FindMember("rlimits");
+  if (it == object.MemberEnd() || !it->value.IsArray()) return OkStatus();
+  for (const auto& item : it->value.GetArray()) {
+    if (!item.IsObject() || !item.HasMember("name") || !item["name"].IsString() ||
+        !item.HasMember("soft") || !item["soft"].IsUint64() || !item.HasMember("hard") ||
+        !item["hard"].IsUint64()) {
+      return InvalidArgument(std::string(spec_name) + ": malformed rlimit");
+    }
+    out->push_back({item["name"].GetString(), item["soft"].GetUint64(), item["hard"].GetUint64()});
+  }
+  return OkStatus();
+}
+
+}  // namespace boxcar

@@ -1,0 +1,41 @@
+// The last steps before a container process runs, shared by a container's init and by a
+// process exec'd into a running container: rlimits, the user, the environment, then
+// no_new_privs, the seccomp filter and exec. Failures travel as "<exit code> <message>" on a
+// close-on-exec error pipe, read by the shim, which turns them into its "error" reply.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "launch/launch_spec.h"
+#include "shim/user_lookup.h"
+
+namespace boxcar {
+
+inline constexpr int kExitSetupFailed = 125;
+inline constexpr int kExitNotExecutable = 126;
+inline constexpr int kExitNotFound = 127;
+
+// Writes "<exit_code> <message>" to error_pipe and _exits with exit_code.
+[[noreturn]] void FailThroughPipe(int error_pipe, int exit_code, const std::string& message);
+
+// Each returns "" on success or a message naming what failed.
+std::string ApplyRlimits(const std::vector<RlimitSetting>& rlimits);
+// Resolves `user_spec` in the current root's /etc/passwd and /etc/group.
+std::string ResolveContainerUser(const std::string& user_spec, ResolvedUser* user);
+// setgroups, setresgid, setresuid.
+std::string SwitchToUser(const ResolvedUser& user);
+
+bool HasVariable(const std::vector<std::string>& env, const char* name);
+// Adds PATH, HOME (the user's) and HOSTNAME (unless empty) where `env` lacks them.
+std::vector<std::string> WithDefaultVariables(std::vector<std::string> env,
+                                              const ResolvedUser& user,
+                                              const std::string& hostname);
+
+// Marks every descriptor above stdio close-on-exec, sets no_new_privs, installs the seccomp
+// filter and execvp's argv with `env` (PATH searched in it). Never returns: an exec failure is
+// reported as 127 (not found) or 126, a hardening failure as 125.
+[[noreturn]] void HardenAndExec(const std::vector<std::string>& argv, std::vector<std::string> env,
+                                int error_pipe);
+
+}  // namespace boxcar
