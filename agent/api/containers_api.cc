@@ -1,5 +1,6 @@
 #include "api/containers_api.h"
 
+#include "api/exec_stream.h"
 #include "api/grpc_status.h"
 
 namespace boxcar {
@@ -116,6 +117,12 @@ grpc::Status ContainersApi::Events(grpc::ServerContext* context, const v1::Event
   }
   containers_->UnsubscribeEvents(*subscription);
   return result;
+}
+
+grpc::Status ContainersApi::Exec(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<v1::ExecResponse, v1::ExecRequest>* stream) {
+  return ServeExec(containers_, context, stream);
 }
 
 }  // namespace boxcar

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "common/status.h"
+#include "launch/exec_launcher.h"
+#include "launch/exec_spec.h"
 #include "launch/launch_spec.h"
 
 namespace boxcar {
@@ -78,6 +80,12 @@ class Backend {
 
   // Delivers `signal` to the payload's PID 1.
   virtual Status Signal(const RunningContainer& container, int signal) = 0;
+
+  // Capability "exec": starts `spec` inside the running container; `exit_code_hint` as for
+  // Launch.
+  virtual StatusOr<std::unique_ptr<ExecSession>> Exec(const ExecSpec& spec, int* exit_code_hint) {
+    return Unimplemented("exec: backend '" + name() + "' cannot run processes in containers");
+  }
 };
 
 }  // namespace boxcar

@@ -6,6 +6,7 @@
 
 #include "cli/agent_connection.h"
 #include "cli/container_commands.h"
+#include "cli/exec_command.h"
 #include "cli/image_commands.h"
 #include "cli/lifecycle_commands.h"
 
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
   boxcar::cli::AddImageCommands(app, connect, action);
   boxcar::cli::AddContainerCommands(app, connect, action);
   boxcar::cli::AddLifecycleCommands(app, connect, action);
+  boxcar::cli::AddExecCommand(app, connect, action);
   CLI11_PARSE(app, argc, argv);
   int exit_code = action ? action() : 0;
   // Every RPC has completed; tearing down gRPC's threads and globals only adds latency to each

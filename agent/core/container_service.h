@@ -71,6 +71,10 @@ class ContainerService {
   StatusOr<v1::ContainerStats> Stats(const std::string& container);
   // Changes limits (at once when live) and the restart policy; both persist.
   StatusOr<v1::Container> Update(const v1::UpdateContainerRequest& request);
+  // Starts a process inside a running container (capability "exec"). Environment, user and
+  // working directory default to the container's; errors name "start.spec.*" fields.
+  StatusOr<std::unique_ptr<ExecSession>> Exec(const std::string& container,
+                                              const v1::ExecSpec& spec, int* exit_code_hint);
   // Events of the given containers (all when empty), from now on. Unknown names: NOT_FOUND.
   StatusOr<std::shared_ptr<EventBus::Subscription>> SubscribeEvents(
       const std::vector<std::string>& containers);

@@ -494,6 +494,10 @@ TEST_P(ConformanceTest, EventsFollowTheLifecycle) {
     ASSERT_EQ(agent_.Cli({"update", "--pids-limit", "10", id}).exit_code, 0);
     expected += " UPDATED";
   }
+  if (Has("exec")) {
+    ASSERT_EQ(agent_.Cli({"exec", id, "true"}).exit_code, 0);
+    expected += " EXEC_STARTED";
+  }
   ASSERT_EQ(agent_.Cli({"kill", id}).exit_code, 0);
   ASSERT_EQ(agent_.Cli({"wait", id}).exit_code, 137);
   ASSERT_EQ(agent_.Cli({"rm", id}).exit_code, 0);
@@ -572,6 +576,73 @@ TEST_P(ConformanceTest, PausedContainersSurviveKillNineOfTheAgent) {
   EXPECT_TRUE(Stats(id, &stats).ok());
   CommandResult removed = agent_.Cli({"rm", "-f", id});
   EXPECT_EQ(removed.exit_code, 0) << removed.err;
+}
+
+TEST_P(ConformanceTest, ExecRunsCommandsInsideARunningContainer) {
+  std::string id = RunDetached({"--name", "host-of-exec", "-e", "FROM_RUN=yes", "-w", "/srv"},
+                               {"sleep", "1000"});
+  if (!Has("exec")) {
+    CommandResult refused = agent_.Cli({"exec", id, "true"});
+    EXPECT_NE(refused.err.find(GetParam()), std::string::npos) << refused.err;
+    return;
+  }
+  CommandResult result = agent_.Cli(
+      {"exec", "host-of-exec", "sh", "-c", "echo out $FROM_RUN; pwd; echo err >&2; exit 3"});
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_EQ(result.out, "out yes\n/srv\n") << "the container's env and working dir";
+  EXPECT_EQ(result.err, "err\n");
+  CommandResult inside =
+      agent_.Cli({"exec", "-u", "nobody", "-w", "/tmp", "-e", "X=1", id, "sh", "-c",
+                  "id -u; pwd; echo $X; tr '\\0' ' ' </proc/1/cmdline; hostname"});
+  EXPECT_EQ(inside.exit_code, 0) << inside.err;
+  EXPECT_EQ(inside.out, "65534\n/tmp\n1\nsleep 1000 " + id.substr(0, 12) + "\n");
+  CommandResult hardened =
+      agent_.Cli({"exec", id, "grep", "-E", "^(CapBnd|NoNewPrivs):", "/proc/self/status"});
+  EXPECT_EQ(hardened.out, "CapBnd:\t00000000a00425fb\nNoNewPrivs:\t1\n");
+  EXPECT_EQ(agent_.Cli({"exec", id, "/no/such/binary"}).exit_code, 127);
+
+  // Stdin and a terminal, through the gRPC stream.
+  grpc::ClientContext context;
+  auto stream = agent_.containers().Exec(&context);
+  v1::ExecRequest start;
+  start.mutable_start()->set_container(id);
+  start.mutable_start()->mutable_spec()->set_tty(true);
+  start.mutable_start()->mutable_spec()->mutable_terminal_size()->set_rows(33);
+  start.mutable_start()->mutable_spec()->mutable_terminal_size()->set_columns(101);
+  for (const char* arg : {"sh", "-c", "tty; stty size; read line; echo got $line"})
+    start.mutable_start()->mutable_spec()->add_command(arg);
+  ASSERT_TRUE(stream->Write(start));
+  v1::ExecRequest input;
+  input.set_stdin("typed\n");
+  ASSERT_TRUE(stream->Write(input));
+  std::string output;
+  int exit_code = -1;
+  v1::ExecResponse response;
+  while (stream->Read(&response)) {
+    output += response.stdout();
+    if (response.has_exit()) {
+      exit_code = response.exit().exit_code();
+      stream->WritesDone();
+    }
+  }
+  EXPECT_TRUE(stream->Finish().ok());
+  EXPECT_EQ(exit_code, 0);
+  EXPECT_NE(output.find("/dev/pts/"), std::string::npos) << output;
+  EXPECT_NE(output.find("33 101"), std::string::npos) << output;
+  EXPECT_NE(output.find("got typed"), std::string::npos) << output;
+
+  if (Has("pause")) {
+    ASSERT_TRUE(Pause(id).ok());
+    CommandResult paused = agent_.Cli({"exec", id, "true"});
+    EXPECT_NE(paused.err.find("paused"), std::string::npos) << paused.err;
+    ASSERT_TRUE(Unpause(id).ok());
+  }
+  ASSERT_EQ(agent_.Cli({"kill", id}).exit_code, 0);
+  agent_.Cli({"wait", id});
+  CommandResult exited = agent_.Cli({"exec", id, "true"});
+  EXPECT_NE(exited.err.find("not running"), std::string::npos) << exited.err;
+  CommandResult unknown = agent_.Cli({"exec", "nosuchcontainer", "true"});
+  EXPECT_NE(unknown.err.find("no container"), std::string::npos) << unknown.err;
 }
 
 // Every backend this build has; the lxc and libvirt backends join as they land.

@@ -34,12 +34,15 @@ RunningContainer RunningFrom(const std::string& container_id, const LaunchedProc
 }  // namespace
 
 ChrootBackend::ChrootBackend(const BackendConfig& config)
-    : launcher_(config.shim_path), prewarm_log_path_(config.root_dir + "/prewarmed-shims.log") {}
+    : prewarm_log_path_(config.root_dir + "/prewarmed-shims.log"),
+      launcher_(config.shim_path),
+      exec_launcher_(config.shim_path) {}
 
 BackendCapabilities ChrootBackend::capabilities() const {
   BackendCapabilities capabilities;
   capabilities.limits = true;
   capabilities.pause = true;  // the agent freezes the container's cgroup
+  capabilities.exec = true;
   capabilities.survives_agent_restart = true;
   capabilities.prewarm = true;
   return capabilities;
@@ -87,6 +90,11 @@ Status ChrootBackend::Signal(const RunningContainer& container, int signal) {
                        container.container_id);
   }
   return OkStatus();
+}
+
+StatusOr<std::unique_ptr<ExecSession>> ChrootBackend::Exec(const ExecSpec& spec,
+                                                           int* exit_code_hint) {
+  return exec_launcher_.Start(spec, exit_code_hint);
 }
 
 }  // namespace boxcar

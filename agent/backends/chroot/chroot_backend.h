@@ -24,11 +24,13 @@ class ChrootBackend : public Backend {
                                              const LaunchSpec& spec, const std::string& state_dir,
                                              int* exit_code_hint) override;
   Status Signal(const RunningContainer& container, int signal) override;
+  StatusOr<std::unique_ptr<ExecSession>> Exec(const ExecSpec& spec, int* exit_code_hint) override;
 
  private:
   std::string name_ = kName;
   std::string prewarm_log_path_;
   ShimLauncher launcher_;
+  ExecLauncher exec_launcher_;
 };
 
 }  // namespace boxcar
