@@ -33,4 +33,12 @@ grpc::Status SystemApi::Info(grpc::ServerContext*, const v1::InfoRequest*,
   return grpc::Status::OK;
 }
 
+grpc::Status SystemApi::Check(grpc::ServerContext*, const v1::CheckRequest* request,
+                              v1::CheckResponse* response) {
+  auto checked = images_->Check(request->repair());
+  if (!checked.ok()) return ToGrpcStatus(checked.status());
+  *response = std::move(*checked);
+  return grpc::Status::OK;
+}
+
 }  // namespace boxcar

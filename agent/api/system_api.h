@@ -24,6 +24,7 @@ class SystemApi final : public v1::System::Service {
         cgroups_(cgroups) {}
 
   grpc::Status Info(grpc::ServerContext*, const v1::InfoRequest*, v1::InfoResponse*) override;
+  grpc::Status Check(grpc::ServerContext*, const v1::CheckRequest*, v1::CheckResponse*) override;
 
  private:
   AgentIdentity identity_;

@@ -9,6 +9,7 @@
 #include "cli/exec_command.h"
 #include "cli/image_commands.h"
 #include "cli/lifecycle_commands.h"
+#include "cli/system_commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"boxcar: run containers through the Boxcar agent"};
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
   boxcar::cli::AddContainerCommands(app, connect, action);
   boxcar::cli::AddLifecycleCommands(app, connect, action);
   boxcar::cli::AddExecCommand(app, connect, action);
+  boxcar::cli::AddSystemCommands(app, connect, action);
   CLI11_PARSE(app, argc, argv);
   int exit_code = action ? action() : 0;
   // Every RPC has completed; tearing down gRPC's threads and globals only adds latency to each

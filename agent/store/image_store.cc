@@ -117,6 +117,7 @@ StatusOr<std::unique_ptr<ImageStore::RootfsImport>> ImageStore::BeginRootfsImpor
     return InvalidArgument("header.config.working_dir: must be absolute");
   }
   ASSIGN_OR_RETURN(auto writer, blobs_->NewWriter());
+  ++imports_in_flight_;  // the RootfsImport's destructor counts it out
   return std::unique_ptr<RootfsImport>(new RootfsImport(
       this, header.reference(), header.expected_digest(), header.config(), std::move(writer)));
 }

@@ -3,11 +3,13 @@
 // in SQLite. Everything an import creates becomes visible in one transaction at the end.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "boxcar/v1/images.pb.h"
+#include "boxcar/v1/system.pb.h"
 #include "common/identifiers.h"
 #include "store/blob_store.h"
 #include "store/image_archive.h"
@@ -27,6 +29,7 @@ class ImageStore {
   // import dropped before that leaves nothing behind.
   class RootfsImport {
    public:
+    ~RootfsImport() { --store_->imports_in_flight_; }
     Status Write(const void* bytes, size_t size) { return writer_->Write(bytes, size); }
     uint64_t bytes_received() const { return writer_->bytes_written(); }
     StatusOr<v1::Image> Finish();
@@ -72,6 +75,9 @@ class ImageStore {
   // Unpacked layer directories of an image, lowest first.
   StatusOr<std::vector<std::string>> LayerDirectories(const std::string& image_id);
 
+  // `boxcar system check [--repair]` (image_store_check.cc).
+  StatusOr<v1::CheckResponse> Check(bool repair);
+
   // Start-up repair after a crash: clears tmp/, removes layer directories and blobs that no
   // record refers to.
   Status RemoveOrphans();
@@ -113,6 +119,9 @@ class ImageStore {
   Status DeleteUnusedLayers(uint64_t* reclaimed = nullptr);
 
   std::string root_dir_;
+  // Imports whose blobs may be committed but not yet recorded: Check leaves orphan blobs
+  // alone while any runs.
+  std::atomic<int> imports_in_flight_{0};
   SqliteDatabase* db_;
   BlobStore* blobs_;
   UnpackLimits limits_;

@@ -4,8 +4,10 @@
 #include <dirent.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -465,6 +467,59 @@ TEST_F(AgentTest, NameAtDigestResolvesByManifestOrImageDigest) {
   EXPECT_NE(malformed.err.find("sha256:<64 hex>"), std::string::npos) << malformed.err;
   CommandResult other_name = agent_.Cli({"image", "inspect", "other@" + image.id()});
   EXPECT_EQ(other_name.exit_code, 1) << "the name must match too";
+}
+
+TEST_F(AgentTest, SystemCheckFindsDamageAndRepairRemovesOnlyWhatDependsOnIt) {
+  CommandResult clean = agent_.Cli({"system", "check"});
+  EXPECT_EQ(clean.exit_code, 0) << clean.out << clean.err;
+  EXPECT_NE(clean.out.find("no problems found"), std::string::npos) << clean.out;
+
+  // Two more images: one will lose its layer directory, one its layer blob's integrity.
+  auto import_tiny = [&](const std::string& file, const std::string& reference) {
+    std::string tarball = agent_.work_dir() + "/" + file;
+    WriteTarball(tarball, {{TarMember::kFile, file, reference}});
+    CommandResult imported = agent_.Cli({"image", "import", "-q", tarball, reference});
+    EXPECT_EQ(imported.exit_code, 0) << imported.err;
+    grpc::ClientContext context;
+    v1::InspectImageRequest request;
+    request.set_image(reference);
+    v1::Image image;
+    EXPECT_TRUE(agent_.images().Inspect(&context, request, &image).ok());
+    return image;
+  };
+  v1::Image no_dir = import_tiny("a", "damaged/dir:1");
+  v1::Image bad_blob = import_tiny("b", "damaged/blob:1");
+  const std::string root = agent_.root_dir();
+  auto layer_numbers_before = ListDirectoryNames(root + "/layers");
+  ASSERT_EQ(layer_numbers_before.size(), 3u);
+  // Layer directories are numbered in import order: busybox, a, b.
+  std::sort(layer_numbers_before.begin(), layer_numbers_before.end(),
+            [](const auto& x, const auto& y) { return std::stoi(x) < std::stoi(y); });
+  ASSERT_TRUE(RemoveTree(root + "/layers/" + layer_numbers_before[1]).ok());
+  std::string blob = root + "/blobs/sha256/" + bad_blob.layers(0).digest().substr(7);
+  ::chmod(blob.c_str(), 0644);
+  std::ofstream(blob, std::ios::app) << "tampered";
+  std::ofstream(root + "/blobs/sha256/" + Sha256Digest("stray").substr(7)) << "stray";
+  ASSERT_EQ(::mkdir((root + "/layers/999").c_str(), 0755), 0);
+
+  CommandResult found = agent_.Cli({"system", "check"});
+  EXPECT_EQ(found.exit_code, 1);
+  for (const char* kind :
+       {"layer-directory-missing", "blob-corrupt", "orphan-blob", "orphan-layer-directory"}) {
+    EXPECT_NE(found.out.find(kind), std::string::npos) << kind << "\n" << found.out;
+  }
+  EXPECT_NE(found.out.find("--repair"), std::string::npos) << "says what to do next";
+  EXPECT_EQ(agent_.Cli({"image", "ls", "-q"}).out.size(), 3 * 72u) << "check alone changes nothing";
+
+  CommandResult repaired = agent_.Cli({"system", "check", "--repair"});
+  EXPECT_EQ(repaired.exit_code, 0) << repaired.out << repaired.err;
+  EXPECT_NE(repaired.out.find("removed image " + no_dir.id()), std::string::npos) << repaired.out;
+  EXPECT_NE(repaired.out.find("removed image " + bad_blob.id()), std::string::npos);
+  CommandResult after = agent_.Cli({"system", "check"});
+  EXPECT_EQ(after.exit_code, 0) << after.out;
+  EXPECT_EQ(agent_.Cli({"image", "ls", "-q"}).out, image_id_ + "\n");
+  CommandResult still_runs = RunRm({}, {"echo", "intact"});
+  EXPECT_EQ(still_runs.out, "intact\n") << "busybox was not touched: " << still_runs.err;
 }
 
 TEST_F(AgentTest, InfoListsBackendsWithCapabilities) {
