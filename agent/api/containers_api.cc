@@ -125,4 +125,9 @@ grpc::Status ContainersApi::Exec(
   return ServeExec(containers_, context, stream);
 }
 
+grpc::Status ContainersApi::Commit(grpc::ServerContext*, const v1::CommitContainerRequest* request,
+                                   v1::CommitContainerResponse* response) {
+  return Reply(containers_->Commit(*request), response);
+}
+
 }  // namespace boxcar

@@ -36,6 +36,8 @@ class ContainersApi final : public v1::Containers::Service {
                       v1::Container*) override;
   grpc::Status Events(grpc::ServerContext*, const v1::EventsRequest*,
                       grpc::ServerWriter<v1::ContainerEvent>*) override;
+  grpc::Status Commit(grpc::ServerContext*, const v1::CommitContainerRequest*,
+                      v1::CommitContainerResponse*) override;
   grpc::Status Exec(grpc::ServerContext*,
                     grpc::ServerReaderWriter<v1::ExecResponse, v1::ExecRequest>*) override;
 

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/agent_connection.h"
+#include "cli/commit_command.h"
 #include "cli/container_commands.h"
 #include "cli/exec_command.h"
 #include "cli/image_commands.h"
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
   boxcar::cli::AddLifecycleCommands(app, connect, action);
   boxcar::cli::AddExecCommand(app, connect, action);
   boxcar::cli::AddSystemCommands(app, connect, action);
+  boxcar::cli::AddCommitCommand(app, connect, action);
   CLI11_PARSE(app, argc, argv);
   int exit_code = action ? action() : 0;
   // Every RPC has completed; tearing down gRPC's threads and globals only adds latency to each

@@ -962,6 +962,61 @@ StatusOr<std::unique_ptr<ExecSession>> ContainerService::Exec(const std::string&
   return session;
 }
 
+StatusOr<v1::CommitContainerResponse> ContainerService::Commit(
+    const v1::CommitContainerRequest& request) {
+  const v1::CommitChanges& changes = request.changes();
+  ImageStore::CommitChanges store_changes;
+  if (changes.has_cmd()) {
+    store_changes.cmd.emplace(changes.cmd().values().begin(), changes.cmd().values().end());
+  }
+  if (changes.has_entrypoint()) {
+    store_changes.entrypoint.emplace(changes.entrypoint().values().begin(),
+                                     changes.entrypoint().values().end());
+  }
+  for (const auto& entry : changes.env()) {
+    if (entry.find('=') == std::string::npos || entry[0] == '=') {
+      return InvalidArgument("changes.env: '" + entry + "' is not KEY=value");
+    }
+    store_changes.env.push_back(entry);
+  }
+  if (changes.has_working_dir()) {
+    if (changes.working_dir().empty() || changes.working_dir()[0] != '/') {
+      return InvalidArgument("changes.working_dir: '" + changes.working_dir() +
+                             "' must be an absolute path");
+    }
+    store_changes.working_dir = changes.working_dir();
+  }
+  if (changes.has_user()) store_changes.user = changes.user();
+  store_changes.comment = request.message();
+
+  ASSIGN_OR_RETURN(EntryPtr entry, Lookup(request.container()));
+  std::lock_guard<std::mutex> lock(entry->mutex);  // no start, stop or remove meanwhile
+  v1::Container& record = entry->record;
+  store_changes.created_by = "boxcar commit " + record.name();
+  // A running payload keeps writing; freeze it while its changes are read.
+  bool froze = false;
+  Backend* backend = BackendFor(record);
+  const bool pause = request.has_pause() ? request.pause() : true;
+  if (record.state() == v1::CONTAINER_STATE_RUNNING && pause && backend != nullptr &&
+      backend->capabilities().pause) {
+    RETURN_IF_ERROR(cgroups_->Freeze(record.id()));
+    froze = true;
+  }
+  auto image = images_->Commit(record.image_id(), snapshotter_->ChangesDir(record.id()),
+                               request.reference(), store_changes);
+  if (froze) {
+    if (Status thawed = cgroups_->Thaw(record.id()); !thawed.ok()) {
+      spdlog::error("container {}: thaw after commit: {}", ShortId(record.id()), thawed.message());
+    }
+  }
+  if (!image.ok()) return image.status();
+  spdlog::info("container {} committed as image {}", ShortId(record.id()), ShortId(image->id()));
+  v1::CommitContainerResponse response;
+  response.set_image_id(image->id());
+  response.mutable_references()->Add(image->references().begin(), image->references().end());
+  return response;
+}
+
 StatusOr<std::shared_ptr<EventBus::Subscription>> ContainerService::SubscribeEvents(
     const std::vector<std::string>& containers) {
   std::set<std::string> ids;

@@ -75,6 +75,8 @@ class ContainerService {
   // working directory default to the container's; errors name "start.spec.*" fields.
   StatusOr<std::unique_ptr<ExecSession>> Exec(const std::string& container,
                                               const v1::ExecSpec& spec, int* exit_code_hint);
+  // A new image from the container's changes (see the Commit RPC).
+  StatusOr<v1::CommitContainerResponse> Commit(const v1::CommitContainerRequest& request);
   // Events of the given containers (all when empty), from now on. Unknown names: NOT_FOUND.
   StatusOr<std::shared_ptr<EventBus::Subscription>> SubscribeEvents(
       const std::vector<std::string>& containers);

@@ -20,6 +20,7 @@ class OverlaySnapshotter : public Snapshotter {
   StatusOr<std::string> Mount(const std::string& key,
                               const std::vector<std::string>& lower_dirs) override;
   std::string RootfsDir(const std::string& key) const override;
+  std::string ChangesDir(const std::string& key) const override { return PartDir(key, "upper"); }
   Status Unmount(const std::string& key) override;
   Status Remove(const std::string& key) override;
   std::vector<std::string> ListKeys() const override;

@@ -21,6 +21,8 @@ class Snapshotter {
                                       const std::vector<std::string>& lower_dirs) = 0;
   // Where Mount() puts the rootfs of `key`.
   virtual std::string RootfsDir(const std::string& key) const = 0;
+  // The directory holding the changes of `key` (overlay's upper directory), for commit.
+  virtual std::string ChangesDir(const std::string& key) const = 0;
   // Unmounting something not mounted is fine.
   virtual Status Unmount(const std::string& key) = 0;
   // Unmounts if needed and deletes everything of `key`; a missing key is fine.

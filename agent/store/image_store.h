@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,21 @@ class ImageStore {
               const ArchiveSink& sink);
   // Unpacked layer directories of an image, lowest first.
   StatusOr<std::vector<std::string>> LayerDirectories(const std::string& image_id);
+
+  // `boxcar commit` (image_store_commit.cc): `upper_dir` (a container's changes) becomes a new
+  // layer on top of `base_image_id`'s, with a config that applies `changes` and records a
+  // history entry; `reference` (may be empty) names the new image.
+  struct CommitChanges {
+    std::optional<std::vector<std::string>> cmd;
+    std::optional<std::vector<std::string>> entrypoint;
+    std::vector<std::string> env;  // KEY=value, replacing the same keys
+    std::optional<std::string> working_dir;
+    std::optional<std::string> user;
+    std::string comment;
+    std::string created_by;
+  };
+  StatusOr<v1::Image> Commit(const std::string& base_image_id, const std::string& upper_dir,
+                             const std::string& reference, const CommitChanges& changes);
 
   // `boxcar system check [--repair]` (image_store_check.cc).
   StatusOr<v1::CheckResponse> Check(bool repair);

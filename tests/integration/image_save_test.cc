@@ -1,6 +1,7 @@
 // `boxcar image save` against the real tools: skopeo reads both formats, umoci unpacks the
 // OCI layout to the same tree as the original image, and re-importing gives the same image.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -99,6 +100,52 @@ TEST_F(ImageSaveTest, UnknownImagesAndFormatsAreRefusedAndWriteNothing) {
   EXPECT_EQ(format.exit_code, 1);
   EXPECT_NE(format.err.find("oci or docker"), std::string::npos) << format.err;
   EXPECT_FALSE(Shell("ls " + Dir("x.tar*"))) << "no partial file is left";
+}
+
+TEST_F(ImageSaveTest, CommitTurnsChangesIntoAnImageThatRunsAndExports) {
+  std::string id = RunDetached(
+      {}, {"sh", "-c",
+           "echo new > /new; rm /etc/group; rm -rf /home; mkdir /home; echo only > /home/only; "
+           "ln -s /new /link; echo ready; sleep 1000"});
+  for (int i = 0; i < 200 && agent_.Cli({"logs", id}).out != "ready\n"; ++i) usleep(10000);
+  CommandResult committed =
+      agent_.Cli({"commit", "-m", "first commit", "-c", "CMD [\"cat\", \"/new\"]", "-c",
+                  "ENV ADDED=1", "-c", "WORKDIR /home", id, "committed/busybox:1"});
+  ASSERT_EQ(committed.exit_code, 0) << committed.err;
+  EXPECT_EQ(Inspect(id).state(), v1::CONTAINER_STATE_RUNNING) << "thawed after the commit";
+
+  CommandResult cmd = agent_.Cli({"run", "--rm", "committed/busybox:1"});
+  EXPECT_EQ(cmd.out, "new\n") << "the new CMD: " << cmd.err;
+  CommandResult tree = agent_.Cli(
+      {"run", "--rm", "committed/busybox:1", "sh", "-c",
+       "pwd; echo $ADDED; ls /home; test -e /etc/group || echo no-group; readlink /link; "
+       "test -e /etc/passwd && echo passwd-kept"});
+  EXPECT_EQ(tree.out, "/home\n1\nonly\nno-group\n/new\npasswd-kept\n") << tree.err;
+
+  // The history entry and the extra layer, as the real tools see them.
+  std::string archive = Dir("committed.tar");
+  ASSERT_EQ(agent_.Cli({"image", "save", "-o", archive, "committed/busybox:1"}).exit_code, 0);
+  ASSERT_TRUE(Shell("mkdir -p " + Dir("c") + " && tar -xf " + archive + " -C " + Dir("c")));
+  ASSERT_TRUE(Shell("umoci unpack --image " + Dir("c") + ":committed/busybox:1 " + Dir("cb")))
+      << "see " << Dir("tools.log");
+  EXPECT_TRUE(Shell("test ! -e " + Dir("cb/rootfs/etc/group") + " && test -f " +
+                    Dir("cb/rootfs/new") + " && test \"$(ls " + Dir("cb/rootfs/home") +
+                    ")\" = only"))
+      << "umoci applies the whiteout and the opaque directory the same way";
+  EXPECT_TRUE(Shell("skopeo inspect --config oci-archive:" + archive +
+                    ":committed/busybox:1 | grep -q 'first commit'"))
+      << "the history comment is in the config";
+
+  // An exited container commits too; bad changes name the field and create nothing.
+  ASSERT_EQ(agent_.Cli({"kill", id}).exit_code, 0);
+  agent_.Cli({"wait", id});
+  CommandResult untagged = agent_.Cli({"commit", id});
+  EXPECT_EQ(untagged.exit_code, 0) << untagged.err;
+  CommandResult bad = agent_.Cli({"commit", "-c", "WORKDIR relative", id, "bad:1"});
+  EXPECT_NE(bad.err.find("changes.working_dir"), std::string::npos) << bad.err;
+  CommandResult unknown = agent_.Cli({"commit", "-c", "FROM scratch", id});
+  EXPECT_NE(unknown.err.find("CMD, ENTRYPOINT"), std::string::npos) << unknown.err;
+  EXPECT_EQ(agent_.Cli({"image", "inspect", "bad:1"}).exit_code, 1);
 }
 
 }  // namespace

@@ -59,6 +59,7 @@ class MockSnapshotter : public Snapshotter {
   MOCK_METHOD(StatusOr<std::string>, Mount, (const std::string&, const std::vector<std::string>&),
               (override));
   MOCK_METHOD(std::string, RootfsDir, (const std::string&), (const, override));
+  MOCK_METHOD(std::string, ChangesDir, (const std::string&), (const, override));
   MOCK_METHOD(Status, Unmount, (const std::string&), (override));
   MOCK_METHOD(Status, Remove, (const std::string&), (override));
   MOCK_METHOD(std::vector<std::string>, ListKeys, (), (const, override));
