@@ -13,7 +13,7 @@
 #include <sstream>
 #include <thread>
 
-#include "agent_harness.h"
+#include "agent_fixture.h"
 #include "common/atomic_file.h"
 
 namespace boxcar::testing {
@@ -82,57 +82,20 @@ std::string LxcShimProcesses() {
   return found;
 }
 
-class LxcBackendTest : public ::testing::Test {
+class LxcBackendTest : public ::testing::Test, public AgentFixture {
  protected:
   void SetUp() override {
     run_lxc_before_ = RunLxcListing();
-    agent_.Start({"--default-backend", "lxc"});
-    ASSERT_FALSE(HasFatalFailure());
-    ASSERT_FALSE(agent_.ImportBusybox().empty());
+    StartAgentWithBusybox({"--default-backend", "lxc"});
   }
 
   void TearDown() override {
-    agent_.RemoveAllContainers();
-    EXPECT_EQ(agent_.LeftoverMounts(), "");
-    EXPECT_EQ(agent_.LeftoverCgroups(), "");
-    agent_.Stop();
-    EXPECT_EQ(agent_.LeftoverShims(), "");
-    EXPECT_EQ(agent_.LeftoverCgroups(), "");
+    StopAgentAndCheckLeftovers();
     EXPECT_EQ(LxcShimProcesses(), "");
     EXPECT_EQ(LxcCgroupsAnywhere(), "");
     EXPECT_EQ(RunLxcListing(), run_lxc_before_);
   }
 
-  // `boxcar run --rm busybox COMMAND...` with `flags` before the image.
-  CommandResult Run(std::vector<std::string> flags, std::vector<std::string> command) {
-    std::vector<std::string> args = {"run", "--rm"};
-    args.insert(args.end(), flags.begin(), flags.end());
-    args.push_back("busybox");
-    args.insert(args.end(), command.begin(), command.end());
-    return agent_.Cli(args);
-  }
-
-  std::string RunDetached(std::vector<std::string> flags, std::vector<std::string> command) {
-    std::vector<std::string> args = {"run", "-d"};
-    args.insert(args.end(), flags.begin(), flags.end());
-    args.push_back("busybox");
-    args.insert(args.end(), command.begin(), command.end());
-    CommandResult result = agent_.Cli(args);
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    return result.out.substr(0, result.out.find('\n'));
-  }
-
-  v1::Container Inspect(const std::string& container) {
-    grpc::ClientContext context;
-    v1::InspectContainerRequest request;
-    request.set_container(container);
-    v1::Container response;
-    grpc::Status status = agent_.containers().Inspect(&context, request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return response;
-  }
-
-  AgentHarness agent_;
   std::string run_lxc_before_;
 };
 
@@ -144,31 +107,31 @@ TEST_F(LxcBackendTest, InfoListsTheBackendAsAvailable) {
 }
 
 TEST_F(LxcBackendTest, RunPrintsOutputAndReturnsTheExitCode) {
-  CommandResult hello = Run({}, {"echo", "hello", "from", "lxc"});
+  CommandResult hello = RunRm({}, {"echo", "hello", "from", "lxc"});
   EXPECT_EQ(hello.exit_code, 0) << hello.err;
   EXPECT_EQ(hello.out, "hello from lxc\n");
-  CommandResult failing = Run({}, {"sh", "-c", "echo to-stderr >&2; exit 7"});
+  CommandResult failing = RunRm({}, {"sh", "-c", "echo to-stderr >&2; exit 7"});
   EXPECT_EQ(failing.exit_code, 7);
   EXPECT_EQ(failing.err, "to-stderr\n");
   EXPECT_EQ(agent_.Cli({"ps", "-a", "--json"}).out, "[]\n") << "--rm containers must be gone";
 }
 
 TEST_F(LxcBackendTest, EnvWorkingDirAndUserReachThePayload) {
-  CommandResult result = Run({"-e", "GREETING=hi there", "-w", "/work/dir", "-u", "nobody"},
-                             {"sh", "-c", "echo \"$GREETING\"; pwd; id -u; id -g; echo $HOME"});
+  CommandResult result = RunRm({"-e", "GREETING=hi there", "-w", "/work/dir", "-u", "nobody"},
+                               {"sh", "-c", "echo \"$GREETING\"; pwd; id -u; id -g; echo $HOME"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(result.out, "hi there\n/work/dir\n65534\n65534\n/nonexistent\n");
-  EXPECT_EQ(Run({"-u", "1234:4321"}, {"sh", "-c", "id -u; id -g"}).out, "1234\n4321\n");
-  CommandResult unknown = Run({"-u", "nosuchuser"}, {"true"});
+  EXPECT_EQ(RunRm({"-u", "1234:4321"}, {"sh", "-c", "id -u; id -g"}).out, "1234\n4321\n");
+  CommandResult unknown = RunRm({"-u", "nosuchuser"}, {"true"});
   EXPECT_EQ(unknown.exit_code, 125);
   EXPECT_NE(unknown.err.find("nosuchuser"), std::string::npos) << unknown.err;
 }
 
 TEST_F(LxcBackendTest, PayloadIsPidOneWithItsOwnHostnameAndOnlyLoopback) {
   CommandResult result =
-      Run({"--hostname", "boxy"}, {"sh", "-c",
-                                   "echo $$; hostname; ls /sys/class/net | tr '\\n' ' '; "
-                                   "ping -c1 -W1 127.0.0.1 >/dev/null && echo ping-ok"});
+      RunRm({"--hostname", "boxy"}, {"sh", "-c",
+                                     "echo $$; hostname; ls /sys/class/net | tr '\\n' ' '; "
+                                     "ping -c1 -W1 127.0.0.1 >/dev/null && echo ping-ok"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(result.out, "1\nboxy\nlo ping-ok\n");
   char host_hostname[256] = {};
@@ -177,9 +140,9 @@ TEST_F(LxcBackendTest, PayloadIsPidOneWithItsOwnHostnameAndOnlyLoopback) {
 }
 
 TEST_F(LxcBackendTest, RootfsDevAndMountsAreTheContainersOwn) {
-  CommandResult devices = Run({}, {"sh", "-c", "ls /dev | sort | tr '\\n' ' '"});
+  CommandResult devices = RunRm({}, {"sh", "-c", "ls /dev | sort | tr '\\n' ' '"});
   EXPECT_EQ(devices.out, "fd full null ptmx pts random shm stderr stdin stdout tty urandom zero ");
-  CommandResult mounts = Run({}, {"cat", "/proc/self/mountinfo"});
+  CommandResult mounts = RunRm({}, {"cat", "/proc/self/mountinfo"});
   std::istringstream lines(mounts.out);
   for (std::string line; std::getline(lines, line);) {
     std::istringstream fields(line);
@@ -189,7 +152,7 @@ TEST_F(LxcBackendTest, RootfsDevAndMountsAreTheContainersOwn) {
                     field.rfind("/dev", 0) == 0;
     EXPECT_TRUE(expected) << "unexpected mount point inside: " << line;
   }
-  CommandResult written = Run({}, {"sh", "-c", "echo data > /file && cat /file"});
+  CommandResult written = RunRm({}, {"sh", "-c", "echo data > /file && cat /file"});
   EXPECT_EQ(written.out, "data\n") << written.err;
 }
 
@@ -222,10 +185,10 @@ TEST_F(LxcBackendTest, MemoryLimitOomKillsThePayload) {
 
 TEST_F(LxcBackendTest, PidsLimitIsThePayloadsOwn) {
   CommandResult within =
-      Run({"--pids-limit", "5"}, {"sh", "-c", "for i in 1 2 3 4; do sleep 0.2 & done; wait"});
+      RunRm({"--pids-limit", "5"}, {"sh", "-c", "for i in 1 2 3 4; do sleep 0.2 & done; wait"});
   EXPECT_EQ(within.exit_code, 0) << "sh and 4 children fit in 5: " << within.err;
-  CommandResult beyond =
-      Run({"--pids-limit", "5"}, {"sh", "-c", "for i in 1 2 3 4 5 6 7 8; do sleep 1 & done; wait"});
+  CommandResult beyond = RunRm({"--pids-limit", "5"},
+                               {"sh", "-c", "for i in 1 2 3 4 5 6 7 8; do sleep 1 & done; wait"});
   EXPECT_NE(beyond.err.find("can't fork"), std::string::npos) << beyond.err;
 }
 
@@ -254,7 +217,7 @@ TEST_F(LxcBackendTest, ContainersSurviveKillNineOfTheAgent) {
   agent_.Stop(/*kill9=*/true);
   EXPECT_EQ(::kill(payload, 0), 0) << "the payload must outlive the agent";
   std::this_thread::sleep_for(std::chrono::milliseconds(600));
-  agent_.Start({"--default-backend", "lxc"});
+  RestartAgent();
   ASSERT_FALSE(HasFatalFailure());
   v1::Container still_running = Inspect(long_running);
   EXPECT_EQ(still_running.state(), v1::CONTAINER_STATE_RUNNING);
@@ -266,7 +229,7 @@ TEST_F(LxcBackendTest, ContainersSurviveKillNineOfTheAgent) {
 
 TEST_F(LxcBackendTest, HardeningRefusesPrivilegedOperations) {
   CommandResult status =
-      Run({}, {"grep", "-E", "^(CapBnd|NoNewPrivs|Seccomp):", "/proc/self/status"});
+      RunRm({}, {"grep", "-E", "^(CapBnd|NoNewPrivs|Seccomp):", "/proc/self/status"});
   EXPECT_EQ(status.out, "CapBnd:\t00000000a00425fb\nNoNewPrivs:\t1\nSeccomp:\t2\n") << status.err;
   const std::pair<std::string, std::string> refused[] = {
       {"mount -t tmpfs none /mnt", "denied"},
@@ -280,27 +243,28 @@ TEST_F(LxcBackendTest, HardeningRefusesPrivilegedOperations) {
       {"echo 1 > /proc/irq/default_smp_affinity", "Read-only file system"},
   };
   for (const auto& [script, error] : refused) {
-    CommandResult result = Run({}, {"sh", "-c", script});
+    CommandResult result = RunRm({}, {"sh", "-c", script});
     EXPECT_NE(result.exit_code, 0) << script << " must be refused";
     EXPECT_NE(result.err.find(error), std::string::npos) << script << ": " << result.err;
   }
-  EXPECT_EQ(Run({}, {"sh", "-c", "wc -c < /proc/keys"}).out, "0\n") << "/proc/keys is masked";
+  EXPECT_EQ(RunRm({}, {"sh", "-c", "wc -c < /proc/keys"}).out, "0\n") << "/proc/keys is masked";
   CommandResult ordinary =
-      Run({}, {"sh", "-c", "chown 1:1 /tmp && ping -c1 -W1 127.0.0.1 >/dev/null && echo ok"});
+      RunRm({}, {"sh", "-c", "chown 1:1 /tmp && ping -c1 -W1 127.0.0.1 >/dev/null && echo ok"});
   EXPECT_EQ(ordinary.out, "ok\n") << "the kept capabilities still work: " << ordinary.err;
 }
 
 TEST_F(LxcBackendTest, CommandsThatCannotRunExit127Or126) {
-  CommandResult missing = Run({}, {"/no/such/binary"});
+  CommandResult missing = RunRm({}, {"/no/such/binary"});
   EXPECT_EQ(missing.exit_code, 127);
   EXPECT_NE(missing.err.find("/no/such/binary"), std::string::npos) << missing.err;
-  CommandResult not_executable = Run({}, {"/etc/passwd"});
+  CommandResult not_executable = RunRm({}, {"/etc/passwd"});
   EXPECT_EQ(not_executable.exit_code, 126);
   EXPECT_NE(not_executable.err.find("Permission denied"), std::string::npos) << not_executable.err;
 }
 
 TEST_F(LxcBackendTest, RlimitsReachThePayload) {
-  CommandResult result = Run({"--ulimit", "nofile=100:200"}, {"sh", "-c", "ulimit -n; ulimit -Hn"});
+  CommandResult result =
+      RunRm({"--ulimit", "nofile=100:200"}, {"sh", "-c", "ulimit -n; ulimit -Hn"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(result.out, "100\n200\n");
 }
