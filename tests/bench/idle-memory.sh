@@ -23,26 +23,11 @@ build=$(cd "${1:-$repo/build}" && pwd)
 count=${2:-100}
 [ "$(id -u)" = 0 ] || { echo "idle-memory.sh: run as root" >&2; exit 1; }
 
-work=$(mktemp -d /tmp/boxcar-idle-memory-XXXXXX)
-parent=boxcar-idle-memory-$$
-agent_pid=
 boxcar() { "$build/agent/boxcar" "$@"; }
-cleanup() {
-  if [ -n "$agent_pid" ]; then
-    boxcar ps -a -q 2>/dev/null | xargs -r "$build/agent/boxcar" rm -f >/dev/null 2>&1 || true
-    kill "$agent_pid" 2>/dev/null && wait "$agent_pid" 2>/dev/null || true
-  fi
-  for d in /sys/fs/cgroup/*/"$parent" /sys/fs/cgroup/"$parent"; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-"$build/agent/boxcard" --root "$work/root" --socket "$work/sock" --cgroup-parent "$parent" \
-  --log-level warn >"$work/agent.log" 2>&1 &
-agent_pid=$!
-export BOXCAR_SOCKET=$work/sock
-for _ in $(seq 100); do boxcar info >/dev/null 2>&1 && break; sleep 0.05; done
-boxcar image import -q "$build/images/busybox-rootfs.tar" busybox --cmd sh >/dev/null
+source "$repo/tests/bench/bench_agent.sh"
+bench_extra_cleanup() { boxcar ps -a -q | xargs -r "$build/agent/boxcar" rm -f >/dev/null 2>&1; }
+start_bench_agent "$build" boxcar-idle-memory
+agent_pid=$bench_agent_pid
 
 mem_available_kib() { awk '/^MemAvailable:/ {print $2}' /proc/meminfo; }
 

@@ -16,14 +16,10 @@ for tool in hyperfine lxc-execute; do
   command -v $tool >/dev/null || { echo "run-lxc-bench.sh: install $tool (deploy/install-deps.sh)" >&2; exit 1; }
 done
 
-work=$(mktemp -d /tmp/boxcar-lxc-bench-XXXXXX)
-parent=boxcar-lxc-bench-$$
-agent_pid=
+source "$repo/tests/bench/bench_agent.sh"
 run_lxc_existed=$([ -e /run/lxc ] && echo yes || echo no)
 pivots_before=$(ls -d /sys/fs/cgroup/*/lxc.pivot /sys/fs/cgroup/lxc.pivot 2>/dev/null || true)
-cleanup() {
-  [ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null && wait "$agent_pid" 2>/dev/null || true
-  for d in /sys/fs/cgroup/*/"$parent" /sys/fs/cgroup/"$parent"; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
+bench_extra_cleanup() {
   # lxc-execute's monitor cgroups end in lxc.pivot at the root of every hierarchy.
   for d in /sys/fs/cgroup/*/lxc.pivot /sys/fs/cgroup/lxc.pivot; do
     [ -d "$d" ] && ! grep -qx "$d" <<<"$pivots_before" && rmdir "$d" 2>/dev/null
@@ -33,19 +29,12 @@ cleanup() {
     rm -rf /run/lxc
   else
     rm -rf "/run/lxc/lock$work"
+    local dir
     dir=/run/lxc/lock$(dirname "$work")
     while [ "$dir" != /run/lxc/lock ] && rmdir "$dir" 2>/dev/null; do dir=$(dirname "$dir"); done
   fi
-  rm -rf "$work"
 }
-trap cleanup EXIT
-
-"$build/agent/boxcard" --root "$work/root" --socket "$work/sock" --cgroup-parent "$parent" \
-  --log-level warn >"$work/agent.log" 2>&1 &
-agent_pid=$!
-export BOXCAR_SOCKET=$work/sock
-for _ in $(seq 100); do "$build/agent/boxcar" info >/dev/null 2>&1 && break; sleep 0.05; done
-"$build/agent/boxcar" image import -q "$build/images/busybox-rootfs.tar" busybox --cmd sh >/dev/null
+start_bench_agent "$build" boxcar-lxc-bench
 
 rootfs=$work/rootfs
 mkdir -p "$rootfs" "$work/lxc" && tar -xf "$build/images/busybox-rootfs.tar" -C "$rootfs"
