@@ -11,7 +11,7 @@ echo "==> Installing Debian packages"
 "$repo/deploy/install-deps.sh"
 echo "==> Building"
 "$repo/deploy/build.sh"
-echo "==> Installing boxcard, boxcar and boxcar-shim into /usr/local"
+echo "==> Installing boxcard, boxcar, boxcar-shim and boxcar-lxc-shim into /usr/local"
 cmake --install "$build" --prefix /usr/local >/dev/null
 
 socket=/run/boxcar/boxcard.sock

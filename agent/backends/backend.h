@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +26,9 @@ struct BackendCapabilities {
   bool checkpoint = false;              // CRIU
   bool survives_agent_restart = false;  // payloads outlive boxcard
   bool prewarm = false;                 // helpers can be started before their container is known
+  // Processes of the backend's own that live inside the container's cgroups (LXC's monitor);
+  // the agent raises pids_max by as many, so the payload gets the limit it asked for.
+  uint32_t helper_processes_in_cgroup = 0;
 
   std::vector<std::string> Names() const;
 };
@@ -39,8 +43,9 @@ struct RunningContainer {
 
 // Agent-wide settings every backend may need.
 struct BackendConfig {
-  std::string root_dir;   // the agent's --root
-  std::string shim_path;  // boxcar-shim executable
+  std::string root_dir;       // the agent's --root
+  std::string shim_path;      // boxcar-shim executable
+  std::string lxc_shim_path;  // boxcar-lxc-shim executable (the lxc backend)
 };
 
 // A backend helper process started ahead of time, before its container is known (for

@@ -1,6 +1,7 @@
 #include "backends/backend_registry.h"
 
 #include "backends/chroot/chroot_backend.h"
+#include "backends/lxc/lxc_backend.h"
 
 namespace boxcar {
 
@@ -28,6 +29,7 @@ StatusOr<std::unique_ptr<Backend>> BackendRegistry::Create(const std::string& na
 
 void RegisterBuiltinBackends(BackendRegistry& registry) {
   registry.Register(ChrootBackend::kName, &ChrootBackend::Create);
+  registry.Register(LxcBackend::kName, &LxcBackend::Create);
 }
 
 }  // namespace boxcar

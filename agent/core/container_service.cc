@@ -447,6 +447,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   if (backend->capabilities().limits) {
     ContainerLimits limits{record.spec().limits().memory_bytes(),
                            record.spec().limits().cpu_millis(), record.spec().limits().pids_max()};
+    if (limits.pids_max != 0) limits.pids_max += backend->capabilities().helper_processes_in_cgroup;
     auto placement =
         prewarmed ? cgroups_->AdoptSlot(prewarmed->slot, id, limits) : cgroups_->Create(id, limits);
     if (!placement.ok()) {

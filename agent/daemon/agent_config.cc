@@ -34,6 +34,8 @@ StatusOr<AgentConfig> AgentConfig::FromCommandLine(int argc, char** argv, int* e
       ->capture_default_str();
   app.add_option("--shim-path", config.shim_path,
                  "boxcar-shim executable (default: next to boxcard)");
+  app.add_option("--lxc-shim-path", config.lxc_shim_path,
+                 "boxcar-lxc-shim executable (default: next to boxcar-shim)");
   app.add_option("--log-level", config.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
   app.add_option(
@@ -52,6 +54,10 @@ StatusOr<AgentConfig> AgentConfig::FromCommandLine(int argc, char** argv, int* e
     return InvalidArgument(text);
   }
   if (config.shim_path.empty()) config.shim_path = DirectoryOfExecutable() + "/boxcar-shim";
+  if (config.lxc_shim_path.empty()) {
+    config.lxc_shim_path =
+        config.shim_path.substr(0, config.shim_path.rfind('/') + 1) + "boxcar-lxc-shim";
+  }
   *exit_code = 0;
   return config;
 }

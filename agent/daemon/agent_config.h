@@ -13,7 +13,8 @@ struct AgentConfig {
   std::string socket_path = "/run/boxcar/boxcard.sock";
   std::string default_backend = "chroot";
   std::string cgroup_parent = "boxcar";
-  std::string shim_path;  // empty: boxcar-shim next to boxcard
+  std::string shim_path;      // empty: boxcar-shim next to boxcard
+  std::string lxc_shim_path;  // empty: boxcar-lxc-shim next to shim_path
   std::string log_level = "info";
   uint64_t max_layer_bytes = 0;  // 0: unlimited
   uint32_t prewarm = 4;          // prewarmed helpers of the default backend

@@ -16,10 +16,20 @@ namespace boxcar {
 
 namespace {
 
-constexpr int kKeptCapabilities[] = {
-    CAP_CHOWN,      CAP_DAC_OVERRIDE, CAP_FOWNER,  CAP_FSETID,           CAP_KILL,
-    CAP_SETGID,     CAP_SETUID,       CAP_SETPCAP, CAP_NET_BIND_SERVICE, CAP_NET_RAW,
-    CAP_SYS_CHROOT, CAP_AUDIT_WRITE,  CAP_SETFCAP,
+constexpr KeptCapability kKeptCapabilities[] = {
+    {CAP_CHOWN, "chown"},
+    {CAP_DAC_OVERRIDE, "dac_override"},
+    {CAP_FOWNER, "fowner"},
+    {CAP_FSETID, "fsetid"},
+    {CAP_KILL, "kill"},
+    {CAP_SETGID, "setgid"},
+    {CAP_SETUID, "setuid"},
+    {CAP_SETPCAP, "setpcap"},
+    {CAP_NET_BIND_SERVICE, "net_bind_service"},
+    {CAP_NET_RAW, "net_raw"},
+    {CAP_SYS_CHROOT, "sys_chroot"},
+    {CAP_AUDIT_WRITE, "audit_write"},
+    {CAP_SETFCAP, "setfcap"},
 };
 
 constexpr const char* kMaskedPaths[] = {
@@ -90,13 +100,24 @@ constexpr const char* kDeniedSyscalls[] = {
     "vm86old",
 };
 
+constexpr uint64_t kDeniedCloneFlags[] = {CLONE_NEWNS,     CLONE_NEWUTS, CLONE_NEWIPC,
+                                          CLONE_NEWUSER,   CLONE_NEWPID, CLONE_NEWNET,
+                                          CLONE_NEWCGROUP, CLONE_NEWTIME};
+
 std::string Errno(const std::string& what) { return what + ": " + std::strerror(errno); }
 
 }  // namespace
 
+std::span<const KeptCapability> KeptCapabilities() { return kKeptCapabilities; }
+std::span<const char* const> MaskedPaths() { return kMaskedPaths; }
+std::span<const char* const> ReadOnlyPaths() { return kReadOnlyPaths; }
+std::span<const char* const> DeniedSyscalls() { return kDeniedSyscalls; }
+std::span<const uint64_t> DeniedCloneFlags() { return kDeniedCloneFlags; }
+
 uint64_t DefaultCapabilityMask() {
   uint64_t mask = 0;
-  for (int capability : kKeptCapabilities) mask |= uint64_t{1} << capability;
+  for (const KeptCapability& capability : kKeptCapabilities)
+    mask |= uint64_t{1} << capability.number;
   return mask;
 }
 
@@ -152,10 +173,7 @@ std::string InstallSeccompFilter() {
   }
   // clone with any namespace flag is refused; clone3 passes its flags in memory, where a
   // filter cannot look, so it reports ENOSYS and libc falls back to clone.
-  constexpr uint64_t kNamespaceFlags[] = {CLONE_NEWNS,     CLONE_NEWUTS, CLONE_NEWIPC,
-                                          CLONE_NEWUSER,   CLONE_NEWPID, CLONE_NEWNET,
-                                          CLONE_NEWCGROUP, CLONE_NEWTIME};
-  for (uint64_t flag : kNamespaceFlags) {
+  for (uint64_t flag : kDeniedCloneFlags) {
     if (!error.empty()) break;
     if (::seccomp_rule_add(filter, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
                            SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag)) != 0) {

@@ -4,13 +4,34 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 
 namespace boxcar {
 
-// Docker's default set minus CAP_MKNOD (no device nodes can be made inside): CHOWN,
-// DAC_OVERRIDE, FOWNER, FSETID, KILL, SETGID, SETUID, SETPCAP, NET_BIND_SERVICE, NET_RAW,
-// SYS_CHROOT, AUDIT_WRITE, SETFCAP. As a CapBnd mask: 0x00000000a00425fb.
+// The policy as data, so that every backend applies the same one (the chroot shim through the
+// functions below, the lxc backend through LXC's configuration keys).
+
+// A capability kept in the bounding set: its number and its capabilities(7) name in lower case
+// without "cap_" ("chown", "net_raw"), as lxc.cap.keep spells it.
+struct KeptCapability {
+  int number;
+  const char* name;
+};
+std::span<const KeptCapability> KeptCapabilities();
+// Hidden inside the container: a directory gets an empty read-only tmpfs, a file /dev/null.
+std::span<const char* const> MaskedPaths();
+// Made read-only inside the container.
+std::span<const char* const> ReadOnlyPaths();
+// System calls that fail with EPERM (names unknown on this architecture are skipped).
+std::span<const char* const> DeniedSyscalls();
+// clone() fails with EPERM when its flags contain any of these (new namespaces); clone3, whose
+// flags a filter cannot read, fails with ENOSYS so that libc falls back to clone.
+std::span<const uint64_t> DeniedCloneFlags();
+
+// KeptCapabilities() as a mask: Docker's default set minus CAP_MKNOD (no device nodes can be
+// made inside): CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, SETGID, SETUID, SETPCAP,
+// NET_BIND_SERVICE, NET_RAW, SYS_CHROOT, AUDIT_WRITE, SETFCAP. As CapBnd: 0x00000000a00425fb.
 uint64_t DefaultCapabilityMask();
 
 // Hides /proc/kcore, /proc/keys, ... (bind /dev/null or an empty read-only tmpfs) and makes

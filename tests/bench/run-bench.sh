@@ -11,23 +11,9 @@ runs=${2:-200}
 [ "$(id -u)" = 0 ] || { echo "run-bench.sh: run as root" >&2; exit 1; }
 command -v hyperfine >/dev/null || { echo "run-bench.sh: install hyperfine (deploy/install-deps.sh)" >&2; exit 1; }
 
-work=$(mktemp -d /tmp/boxcar-bench-XXXXXX)
-parent=boxcar-bench-$$
-agent_pid=
-cleanup() {
-  [ -n "$agent_pid" ] && kill "$agent_pid" 2>/dev/null && wait "$agent_pid" 2>/dev/null || true
-  runc delete -f "bench-$$" >/dev/null 2>&1 || true
-  for d in /sys/fs/cgroup/*/"$parent" /sys/fs/cgroup/"$parent"; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-"$build/agent/boxcard" --root "$work/root" --socket "$work/sock" --cgroup-parent "$parent" \
-  --log-level warn >"$work/agent.log" 2>&1 &
-agent_pid=$!
-export BOXCAR_SOCKET=$work/sock
-for _ in $(seq 100); do "$build/agent/boxcar" info >/dev/null 2>&1 && break; sleep 0.05; done
-"$build/agent/boxcar" image import -q "$build/images/busybox-rootfs.tar" busybox --cmd sh >/dev/null
+source "$repo/tests/bench/bench_agent.sh"
+bench_extra_cleanup() { runc delete -f "bench-$$" >/dev/null 2>&1 || true; }
+start_bench_agent "$build" boxcar-bench
 
 rootfs=$work/rootfs
 mkdir -p "$rootfs" && tar -xf "$build/images/busybox-rootfs.tar" -C "$rootfs"

@@ -1,8 +1,8 @@
 #include "backends/chroot/chroot_backend.h"
 
-#include <signal.h>
-#include <sys/syscall.h>
 #include <unistd.h>
+
+#include "backends/payload_signal.h"
 
 namespace boxcar {
 
@@ -81,15 +81,7 @@ StatusOr<RunningContainer> ChrootBackend::LaunchPrewarmed(
 }
 
 Status ChrootBackend::Signal(const RunningContainer& container, int signal) {
-  int result = container.init_pidfd >= 0
-                   ? static_cast<int>(
-                         ::syscall(SYS_pidfd_send_signal, container.init_pidfd, signal, nullptr, 0))
-                   : ::kill(container.init_pid, signal);
-  if (result != 0 && errno != ESRCH) {
-    return ErrnoStatus("signal " + std::to_string(signal) + " to container " +
-                       container.container_id);
-  }
-  return OkStatus();
+  return SignalPayload(container, signal);
 }
 
 StatusOr<std::unique_ptr<ExecSession>> ChrootBackend::Exec(const ExecSpec& spec,

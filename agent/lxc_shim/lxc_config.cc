@@ -1,0 +1,154 @@
+#include "lxc_shim/lxc_config.h"
+
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <string_view>
+
+#include "shim/hardening.h"
+
+// NOTE: no lxc.cgroup.* keys. The agent creates the container's cgroups <parent>/<id> with
+// their limits before the shim starts, and the payload must live directly in them: the agent
+// reads the OOM kill counter of <parent>/<id> after the payload has exited, and on cgroup v1
+// that counter only counts kills of tasks in that very cgroup (a kill in a child cgroup shows
+// in the child's memory.oom_control alone). A cgroup-aware LXC puts the payload into a child
+// lxc.payload.<name> and removes it when the payload exits, before the agent could look, so
+// OOM kills would go unseen; it also leaves lxc.pivot cgroups at the root of the hierarchies
+// the agent does not use, and doubles the start time. The lxc shim therefore hides every
+// cgroup mount from liblxc (see lxc_mount_namespace.h) and its monitor joins the agent's
+// cgroups before starting the container, so the limits are the agent's, applied once, for
+// every backend alike.
+
+namespace boxcar {
+
+namespace {
+
+constexpr const char* kDefaultPath =
+    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+bool HasVariable(const std::vector<std::string>& env, std::string_view name) {
+  for (const auto& entry : env) {
+    if (entry.size() > name.size() && entry.compare(0, name.size(), name) == 0 &&
+        entry[name.size()] == '=')
+      return true;
+  }
+  return false;
+}
+
+// fstab fields are separated by white space; getmntent(3), which LXC uses, reads octal escapes.
+std::string FstabField(const std::string& value) {
+  std::string escaped;
+  for (char c : value) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\\') {
+      static constexpr char kOctal[] = "01234567";
+      escaped += '\\';
+      escaped += kOctal[(c >> 6) & 7];
+      escaped += kOctal[(c >> 3) & 7];
+      escaped += kOctal[c & 7];
+    } else {
+      escaped += c;
+    }
+  }
+  return escaped;
+}
+
+std::string Relative(const char* absolute) { return std::string(absolute + 1); }
+
+std::string RlimitValue(uint64_t value) {
+  return value == RLIM_INFINITY ? "unlimited" : std::to_string(value);
+}
+
+}  // namespace
+
+std::vector<std::string> PayloadEnvironment(const LaunchSpec& spec, const ResolvedUser& user) {
+  std::vector<std::string> env = spec.env;
+  if (!HasVariable(env, "PATH")) env.push_back(kDefaultPath);
+  if (!HasVariable(env, "HOME")) env.push_back("HOME=" + user.home);
+  if (!HasVariable(env, "HOSTNAME") && !spec.hostname.empty())
+    env.push_back("HOSTNAME=" + spec.hostname);
+  return env;
+}
+
+std::string PayloadSearchPath(const std::vector<std::string>& environment) {
+  for (const auto& entry : environment) {
+    if (entry.rfind("PATH=", 0) == 0) return entry.substr(5);
+  }
+  return std::string(kDefaultPath).substr(5);
+}
+
+std::vector<LxcConfigItem> LxcConfigItems(const LaunchSpec& spec,
+                                          const LxcContainerSettings& settings) {
+  std::vector<LxcConfigItem> items = {
+      {"lxc.rootfs.path", "dir:" + spec.rootfs_dir},
+      // Never let LXC delete the snapshot: it belongs to the agent.
+      {"lxc.rootfs.managed", "0"},
+      {"lxc.rootfs.mount", settings.rootfs_mount},
+      {"lxc.log.file", settings.log_file},
+      {"lxc.log.level", "ERROR"},
+      // A network namespace with only the loopback interface, up.
+      {"lxc.net.0.type", "empty"},
+      {"lxc.net.0.flags", "up"},
+      // The payload's stdio are the monitor's: /dev/null and the container's log files.
+      {"lxc.console.path", "none"},
+      {"lxc.autodev", "1"},
+      {"lxc.pty.max", "1024"},
+      {"lxc.mount.auto", "proc:mixed sys:ro"},
+      {"lxc.mount.entry",
+       "shm dev/shm tmpfs nosuid,nodev,noexec,mode=1777,size=65536k,create=dir 0 0"},
+  };
+  if (!spec.hostname.empty()) items.push_back({"lxc.uts.name", spec.hostname});
+
+  // Masks and read-only binds, as chroot's HardenProc(); "optional" skips what this kernel lacks.
+  for (const char* path : MaskedPaths()) {
+    struct stat st;
+    if (::lstat(path, &st) != 0) continue;
+    items.push_back(
+        {"lxc.mount.entry",
+         S_ISDIR(st.st_mode)
+             ? "tmpfs " + Relative(path) + " tmpfs ro,nosuid,nodev,noexec,size=0,optional 0 0"
+             : "/dev/null " + Relative(path) + " none bind,optional 0 0"});
+  }
+  // The source is the container's own /proc, below the rootfs mount LXC is setting up.
+  for (const char* path : ReadOnlyPaths()) {
+    items.push_back({"lxc.mount.entry", FstabField(settings.rootfs_mount + path) + " " +
+                                            Relative(path) + " none bind,ro,optional 0 0"});
+  }
+  std::string kept;
+  for (const KeptCapability& capability : KeptCapabilities())
+    kept += (kept.empty() ? "" : " ") + std::string(capability.name);
+  items.push_back({"lxc.cap.keep", kept});
+  items.push_back({"lxc.no_new_privs", "1"});
+  items.push_back({"lxc.seccomp.profile", settings.seccomp_profile});
+
+  items.push_back({"lxc.init.uid", std::to_string(settings.user.uid)});
+  items.push_back({"lxc.init.gid", std::to_string(settings.user.gid)});
+  std::string groups;
+  for (gid_t gid : settings.user.supplementary_gids)
+    groups += (groups.empty() ? "" : ",") + std::to_string(gid);
+  if (!groups.empty()) items.push_back({"lxc.init.groups", groups});
+  items.push_back({"lxc.init.cwd", settings.working_dir});
+  for (const auto& entry : PayloadEnvironment(spec, settings.user))
+    items.push_back({"lxc.environment", entry});
+  for (const auto& rlimit : spec.rlimits) {
+    items.push_back(
+        {"lxc.prlimit." + rlimit.name, RlimitValue(rlimit.soft) + ":" + RlimitValue(rlimit.hard)});
+  }
+  items.push_back({"lxc.proc.oom_score_adj", std::to_string(settings.oom_score_adj)});
+  return items;
+}
+
+std::string LxcSeccompProfile() {
+  std::string profile = "2\ndenylist\n[all]\n";
+  for (const char* name : DeniedSyscalls())
+    profile += std::string(name) + " errno " + std::to_string(EPERM) + "\n";
+  for (uint64_t flag : DeniedCloneFlags()) {
+    std::string value = std::to_string(flag);
+    profile += "clone errno " + std::to_string(EPERM) + " [0," + value + ",SCMP_CMP_MASKED_EQ," +
+               value + "]\n";
+  }
+  profile += "clone3 errno " + std::to_string(ENOSYS) + "\n";
+  return profile;
+}
+
+}  // namespace boxcar

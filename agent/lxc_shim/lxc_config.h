@@ -1,0 +1,42 @@
+// One container's LXC configuration, as the key/value items liblxc's set_config_item takes,
+// built from its LaunchSpec; and the seccomp policy file those items name. The hardening
+// policy (kept capabilities, masked and read-only paths, denied system calls) comes from
+// shim/hardening.h, so containers of the lxc and chroot backends are confined alike.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "launch/launch_spec.h"
+#include "shim/user_lookup.h"
+
+namespace boxcar {
+
+// What the shim settled before building the configuration.
+struct LxcContainerSettings {
+  std::string rootfs_mount;     // lxc.rootfs.mount: where LXC binds the rootfs before pivot_root
+  std::string log_file;         // lxc.log.file
+  std::string seccomp_profile;  // lxc.seccomp.profile: a file holding LxcSeccompProfile()
+  ResolvedUser user;            // spec.user, resolved in the image's /etc/passwd and /etc/group
+  std::string working_dir;      // absolute; exists in the rootfs
+  int oom_score_adj = 0;        // the payload's (the shim and LXC's monitor keep -1000)
+};
+
+using LxcConfigItem = std::pair<std::string, std::string>;
+
+// Every item, in the order they are to be set. No lxc.cgroup.* item: see lxc_config.cc.
+std::vector<LxcConfigItem> LxcConfigItems(const LaunchSpec& spec,
+                                          const LxcContainerSettings& settings);
+
+// LXC's seccomp policy (format 2): DeniedSyscalls() and namespace-creating clone() fail with
+// EPERM, clone3 with ENOSYS, as the chroot shim's filter does.
+std::string LxcSeccompProfile();
+
+// spec.env plus the defaults the chroot shim also adds: PATH, HOME (the user's) and HOSTNAME.
+std::vector<std::string> PayloadEnvironment(const LaunchSpec& spec, const ResolvedUser& user);
+
+// The PATH that PayloadEnvironment() gives the payload.
+std::string PayloadSearchPath(const std::vector<std::string>& environment);
+
+}  // namespace boxcar

@@ -1,0 +1,286 @@
+// boxcar-lxc-shim: the lxc backend's supervisor, one per container. It speaks boxcar-shim's
+// protocol: boxcard starts it with a socket on fd 3 and sends the LaunchSpec as JSON; the shim
+// replies "ok <shim pid> <payload pid>\n" once the payload runs (or "error <code> <message>\n"),
+// then waits for the payload and writes its ExitRecord atomically. It outlives boxcard.
+//
+// liblxc does the container. This process (single-threaded) settles what needs the image
+// (user, working directory, command), enters a private mount namespace and forks LXC's monitor
+// (lxc_monitor.h), which joins the agent's cgroups and calls start(). This process asks the
+// monitor for the payload's pid, replies, and waits for the monitor's report.
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <lxc/lxccontainer.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "common/atomic_file.h"
+#include "common/fd_io.h"
+#include "common/unique_fd.h"
+#include "launch/launch_spec.h"
+#include "lxc_shim/lxc_config.h"
+#include "lxc_shim/lxc_monitor.h"
+#include "lxc_shim/lxc_mount_namespace.h"
+#include "lxc_shim/lxc_payload_watch.h"
+#include "lxc_shim/rootfs_lookup.h"
+
+namespace boxcar {
+namespace {
+
+constexpr int kControlFd = 3;
+constexpr int kExitSetupFailed = 125;
+
+void Reply(const std::string& line) { (void)WriteAll(kControlFd, line + "\n", "the reply"); }
+
+// A failure before the payload runs: "error <code> <message>".
+[[noreturn]] void RefuseStart(int exit_code, const std::string& message) {
+  Reply("error " + std::to_string(exit_code) + " " + message);
+  std::exit(1);
+}
+
+void RefuseUnless(const Status& status) {
+  if (!status.ok()) RefuseStart(kExitSetupFailed, status.message());
+}
+
+UniqueFd OpenOrRefuse(const std::string& path, int flags, const std::string& what) {
+  UniqueFd fd(::open(path.c_str(), flags | O_CLOEXEC, 0640));
+  if (!fd) {
+    RefuseStart(kExitSetupFailed, "open " + what + " '" + path + "': " + std::strerror(errno));
+  }
+  return fd;
+}
+
+int64_t NowUnixNs() {
+  struct timespec now;
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  return static_cast<int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
+}
+
+// The first error LXC logged after `offset`, without LXC's prefix; "" if none.
+std::string FirstLxcError(const std::string& log_file, size_t offset) {
+  auto log = ReadFileToString(log_file);
+  if (!log.ok() || log->size() <= offset) return "";
+  for (size_t start = offset; start < log->size();) {
+    size_t end = log->find('\n', start);
+    if (end == std::string::npos) end = log->size();
+    std::string line = log->substr(start, end - start);
+    start = end + 1;
+    // "lxc <name> <time> ERROR    <module> - <file>:<function>:<line> - <message>"
+    size_t level = line.find(" ERROR ");
+    if (level == std::string::npos) continue;
+    size_t location = line.find(" - ", level);
+    size_t message = location == std::string::npos ? location : line.find(" - ", location + 3);
+    return message == std::string::npos ? line : line.substr(message + 3);
+  }
+  return "";
+}
+
+// What needs the image, settled from the host before anything starts: the user, the working
+// directory (made if missing, as the chroot shim does) and whether the command exists.
+LxcContainerSettings SettleInRootfs(const LaunchSpec& spec) {
+  UniqueFd rootfs(::open(spec.rootfs_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!rootfs) {
+    RefuseStart(kExitSetupFailed, "open rootfs '" + spec.rootfs_dir + "': " + std::strerror(errno));
+  }
+  LxcContainerSettings settings;
+  auto passwd = OpenInRootfs(rootfs.get(), "/etc/passwd", O_RDONLY);
+  auto group = OpenInRootfs(rootfs.get(), "/etc/group", O_RDONLY);
+  std::string error;
+  if (!ResolveUser(spec.user, passwd.ok() ? "/proc/self/fd/" + std::to_string(passwd->get()) : "",
+                   group.ok() ? "/proc/self/fd/" + std::to_string(group->get()) : "",
+                   &settings.user, &error)) {
+    RefuseStart(kExitSetupFailed, error);
+  }
+  settings.working_dir = spec.working_dir.empty() ? "/" : spec.working_dir;
+  RefuseUnless(MakeDirectoriesInRootfs(rootfs.get(), settings.working_dir));
+  // LXC would report a failed exec only as "could not start": find out first, as exec would.
+  CommandCheck command = CheckCommandInRootfs(
+      rootfs.get(), spec.argv[0], PayloadSearchPath(PayloadEnvironment(spec, settings.user)),
+      settings.working_dir);
+  if (command.exit_code != 0) RefuseStart(command.exit_code, command.message);
+  return settings;
+}
+
+// The seccomp policy in a memfd of this process, named by its /proc path: nothing is written
+// to disk per start, and the monitor reads it while this process keeps it open.
+UniqueFd SeccompProfileMemfd(std::string* path) {
+  UniqueFd memfd(::memfd_create("boxcar-lxc-seccomp", MFD_CLOEXEC));
+  if (!memfd) RefuseStart(kExitSetupFailed, std::string("memfd_create: ") + std::strerror(errno));
+  RefuseUnless(WriteAll(memfd.get(), LxcSeccompProfile(), "the seccomp profile"));
+  *path = "/proc/" + std::to_string(::getpid()) + "/fd/" + std::to_string(memfd.get());
+  return memfd;
+}
+
+// The monitor, born in the container's cgroup2 directory `cgroup_dir` when there is one (no
+// migration), else joining it through `cgroup_dir_procs`.
+pid_t StartMonitor(MonitorLaunch& launch, const UniqueFd& cgroup_dir,
+                   const UniqueFd& cgroup_dir_procs) {
+  struct clone_args args {};
+  args.exit_signal = SIGCHLD;
+  if (cgroup_dir) {
+    args.flags = CLONE_INTO_CGROUP;
+    args.cgroup = static_cast<uint64_t>(cgroup_dir.get());
+  }
+  long child = ::syscall(SYS_clone3, &args, sizeof args);
+  if (child < 0 && cgroup_dir) {
+    // Kernels before 5.7: the monitor joins by writing cgroup.procs instead.
+    launch.cgroup_procs_fds.push_back(cgroup_dir_procs.get());
+    child = ::fork();
+  }
+  if (child < 0) RefuseStart(kExitSetupFailed, std::string("fork: ") + std::strerror(errno));
+  if (child == 0) {
+    ::close(kControlFd);
+    RunLxcMonitor(launch);
+  }
+  return static_cast<pid_t>(child);
+}
+
+// LXC's error_num is a wait status, except that an init killed by a signal shows as "stopped"
+// by it: exit_status = si_status << 8 | 0x7f (signal_handler() in LXC's start.c).
+ExitRecord ExitRecordOfLxcStatus(int lxc_status) {
+  ExitRecord record;
+  if (WIFSTOPPED(lxc_status) || WIFSIGNALED(lxc_status)) {
+    record.exit_signal = WIFSTOPPED(lxc_status) ? WSTOPSIG(lxc_status) : WTERMSIG(lxc_status);
+    record.exit_code = 128 + record.exit_signal;
+  } else {
+    record.exit_code = WEXITSTATUS(lxc_status);
+  }
+  record.finished_unix_ns = NowUnixNs();
+  return record;
+}
+
+int Run() {
+  // Only stdio and fd 3 survive from the agent; the shim outlives the agent's session.
+  ::syscall(SYS_close_range, kControlFd + 1U, ~0U, 0U);
+  ::setsid();
+  for (int sig : {SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGQUIT}) ::signal(sig, SIG_IGN);
+  // The monitor lives in the container's cgroups: the OOM killer must pick the payload, never
+  // the processes that record its exit. LXC gives the payload the original value back.
+  auto oom_score_adj = ReadFileToString("/proc/self/oom_score_adj");
+  {
+    UniqueFd adj(::open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC));
+    if (adj) (void)WriteAll(adj.get(), "-1000", "oom_score_adj");
+  }
+
+  auto spec_text = ReadAll(kControlFd, "the launch spec");
+  auto spec_or = LaunchSpecFromJson(spec_text.ok() ? *spec_text : "");
+  if (!spec_or.ok()) RefuseStart(kExitSetupFailed, spec_or.status().message());
+  const LaunchSpec& spec = *spec_or;
+  if (!spec.shim_log_path.empty()) {
+    UniqueFd log = OpenOrRefuse(spec.shim_log_path, O_WRONLY | O_APPEND | O_CREAT, "the shim log");
+    ::dup2(log.get(), 2);
+  }
+
+  LxcContainerSettings settings = SettleInRootfs(spec);
+  settings.oom_score_adj = oom_score_adj.ok() ? std::atoi(oom_score_adj->c_str()) : 0;
+  // The container's state directory is LXC's lxcpath; LXC writes its log into the shim's.
+  const std::string state_dir = spec.exit_file.substr(0, spec.exit_file.rfind('/'));
+  settings.log_file = spec.shim_log_path.empty() ? state_dir + "/lxc.log" : spec.shim_log_path;
+  MonitorLaunch launch;
+  launch.lxcpath = state_dir;
+  launch.name = spec.container_id.empty() ? "container" : spec.container_id.substr(0, 12);
+  launch.argv = spec.argv;
+
+  // What the monitor needs from the host, opened before the cgroup mounts are hidden.
+  UniqueFd stdin_fd = OpenOrRefuse("/dev/null", O_RDONLY, "stdin");
+  UniqueFd stdout_fd = OpenOrRefuse(spec.stdout_path, O_WRONLY | O_APPEND | O_CREAT, "stdout");
+  UniqueFd stderr_fd = OpenOrRefuse(spec.stderr_path, O_WRONLY | O_APPEND | O_CREAT, "stderr");
+  launch.stdin_fd = stdin_fd.get();
+  launch.stdout_fd = stdout_fd.get();
+  launch.stderr_fd = stderr_fd.get();
+  std::vector<UniqueFd> procs_fds;
+  for (const auto& procs_file : spec.cgroup_procs_files) {
+    procs_fds.push_back(OpenOrRefuse(procs_file, O_WRONLY, "cgroup.procs"));
+    launch.cgroup_procs_fds.push_back(procs_fds.back().get());
+  }
+  UniqueFd cgroup_dir, cgroup_dir_procs;
+  if (!spec.cgroup_clone_into_dir.empty()) {
+    cgroup_dir = OpenOrRefuse(spec.cgroup_clone_into_dir, O_RDONLY | O_DIRECTORY, "cgroup");
+    cgroup_dir_procs =
+        OpenOrRefuse(spec.cgroup_clone_into_dir + "/cgroup.procs", O_WRONLY, "cgroup.procs");
+  }
+  RefuseUnless(EnterLxcMountNamespace(spec.rootfs_dir, launch.lxcpath));
+
+  settings.rootfs_mount = LxcDefaultRootfsMount(launch.name, launch.lxcpath);
+  if (settings.rootfs_mount.empty()) {
+    RefuseStart(kExitSetupFailed, "liblxc does not tell where it mounts the rootfs");
+  }
+  UniqueFd seccomp_profile = SeccompProfileMemfd(&settings.seccomp_profile);
+  launch.config = LxcConfigItems(spec, settings);
+  int report_pipe[2];
+  if (::pipe2(report_pipe, O_CLOEXEC) != 0) {
+    RefuseStart(kExitSetupFailed, std::string("pipe: ") + std::strerror(errno));
+  }
+  UniqueFd report(report_pipe[0]);
+  launch.report_fd = report_pipe[1];
+  auto log_before = ReadFileToString(settings.log_file);
+  const size_t log_offset = log_before.ok() ? log_before->size() : 0;
+
+  pid_t monitor = StartMonitor(launch, cgroup_dir, cgroup_dir_procs);
+  ::close(report_pipe[1]);
+  procs_fds.clear();
+  cgroup_dir.reset();
+  cgroup_dir_procs.reset();
+  stdin_fd.reset();
+  stdout_fd.reset();
+  stderr_fd.reset();
+
+  pid_t payload = WaitForRunningPayload(launch.name, launch.lxcpath, report.get());
+  if (payload > 0) {
+    Reply("ok " + std::to_string(::getpid()) + " " + std::to_string(payload));
+    ::close(kControlFd);
+  }
+  auto report_text = ReadAll(report.get(), "the monitor report");
+  int monitor_status = 0;
+  while (::waitpid(monitor, &monitor_status, 0) < 0 && errno == EINTR) {
+  }
+  auto monitor_report = MonitorReportFromText(report_text.ok() ? *report_text : "");
+  if (!monitor_report) {
+    // The monitor died without a word (killed): no exit record, so the agent reports 255.
+    if (payload == 0) {
+      RefuseStart(kExitSetupFailed, "lxc's monitor died (see " + settings.log_file + ")");
+    }
+    std::fprintf(stderr, "boxcar-lxc-shim: the monitor ended without a report\n");
+    return 1;
+  }
+  if (!monitor_report->started) {
+    std::string cause = FirstLxcError(settings.log_file, log_offset);
+    RefuseStart(kExitSetupFailed, monitor_report->error + (cause.empty() ? "" : ": " + cause) +
+                                      " (see " + settings.log_file + ")");
+  }
+  if (payload == 0) {
+    // It came and went before the monitor could be asked.
+    Reply("ok " + std::to_string(::getpid()) + " " + std::to_string(monitor_report->payload_pid));
+    ::close(kControlFd);
+  }
+  auto written = WriteFileAtomically(
+      spec.exit_file, ExitRecordToJson(ExitRecordOfLxcStatus(monitor_report->wait_status)));
+  if (!written.ok()) {
+    std::fprintf(stderr, "boxcar-lxc-shim: %s\n", written.message().c_str());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace boxcar
+
+int main(int argc, char** argv) {
+  // `boxcar-lxc-shim --check`: the agent's availability probe (the loader found liblxc).
+  if (argc > 1 && std::strcmp(argv[1], "--check") == 0) {
+    std::printf("liblxc %s\n", ::lxc_get_version());
+    return 0;
+  }
+  return boxcar::Run();
+}

@@ -1,0 +1,33 @@
+# shellcheck shell=bash
+# Sourced by the benchmark scripts: a boxcard of their own on a temporary root, socket and
+# cgroup parent, with the bundled busybox image; stopped, and everything it made removed, when
+# the script exits.
+#   start_bench_agent BUILD_DIR NAME [BOXCARD FLAGS...]
+# sets $work (a temporary directory, removed at exit), $parent (the cgroup parent) and
+# exports BOXCAR_SOCKET. A script that defines bench_extra_cleanup has it run first at exit,
+# while the agent still answers.
+
+start_bench_agent() {
+  local build=$1 name=$2
+  shift 2
+  work=$(mktemp -d "/tmp/$name-XXXXXX")
+  parent=$name-$$
+  trap stop_bench_agent EXIT
+  "$build/agent/boxcard" --root "$work/root" --socket "$work/sock" --cgroup-parent "$parent" \
+    --log-level warn "$@" >"$work/agent.log" 2>&1 &
+  bench_agent_pid=$!
+  export BOXCAR_SOCKET=$work/sock
+  for _ in $(seq 100); do "$build/agent/boxcar" info >/dev/null 2>&1 && break; sleep 0.05; done
+  "$build/agent/boxcar" image import -q "$build/images/busybox-rootfs.tar" busybox --cmd sh >/dev/null
+}
+
+stop_bench_agent() {
+  if declare -F bench_extra_cleanup >/dev/null; then bench_extra_cleanup || true; fi
+  if [ -n "${bench_agent_pid:-}" ]; then
+    kill "$bench_agent_pid" 2>/dev/null && wait "$bench_agent_pid" 2>/dev/null || true
+  fi
+  for d in /sys/fs/cgroup/*/"$parent" /sys/fs/cgroup/"$parent"; do
+    [ -d "$d" ] && rmdir "$d" 2>/dev/null
+  done
+  rm -rf "$work"
+}

@@ -1,0 +1,140 @@
+#include "lxc_shim/lxc_config.h"
+
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+
+#include "shim/hardening.h"
+
+namespace boxcar {
+namespace {
+
+class LxcConfigTest : public ::testing::Test {
+ protected:
+  LxcConfigTest() {
+    spec_.container_id = "0123456789abcdef";
+    spec_.rootfs_dir = "/var/lib/boxcar/snapshots/0123.rootfs";
+    spec_.argv = {"sh"};
+    spec_.hostname = "boxy";
+    settings_.rootfs_mount = "/usr/lib/lxc/rootfs";
+    settings_.log_file = "/var/lib/boxcar/containers/0123/shim.log";
+    settings_.seccomp_profile = "/proc/42/fd/7";
+    settings_.user.uid = 1000;
+    settings_.user.gid = 100;
+    settings_.user.home = "/home/app";
+    settings_.working_dir = "/work";
+    settings_.oom_score_adj = 200;
+  }
+
+  std::vector<std::string> Values(const std::string& key) {
+    std::vector<std::string> values;
+    for (const auto& [item_key, value] : LxcConfigItems(spec_, settings_)) {
+      if (item_key == key) values.push_back(value);
+    }
+    return values;
+  }
+  std::string Value(const std::string& key) {
+    auto values = Values(key);
+    EXPECT_EQ(values.size(), 1u) << key;
+    return values.empty() ? "" : values.front();
+  }
+
+  LaunchSpec spec_;
+  LxcContainerSettings settings_;
+};
+
+TEST_F(LxcConfigTest, RootfsIsTheSnapshotAndNeverManagedByLxc) {
+  EXPECT_EQ(Value("lxc.rootfs.path"), "dir:" + spec_.rootfs_dir);
+  EXPECT_EQ(Value("lxc.rootfs.managed"), "0");
+  EXPECT_EQ(Value("lxc.rootfs.mount"), settings_.rootfs_mount);
+  EXPECT_EQ(Value("lxc.uts.name"), "boxy");
+  EXPECT_EQ(Value("lxc.net.0.type"), "empty");
+  EXPECT_EQ(Value("lxc.net.0.flags"), "up");
+  EXPECT_EQ(Value("lxc.console.path"), "none");
+  EXPECT_EQ(Value("lxc.log.file"), settings_.log_file);
+}
+
+TEST_F(LxcConfigTest, LimitsStayWithTheAgent) {
+  for (const auto& [key, value] : LxcConfigItems(spec_, settings_)) {
+    EXPECT_NE(key.rfind("lxc.cgroup", 0), 0u) << key << " = " << value;
+  }
+}
+
+TEST_F(LxcConfigTest, HardeningMatchesTheChrootShim) {
+  std::string kept = Value("lxc.cap.keep");
+  uint64_t mask = 0;
+  for (const auto& capability : KeptCapabilities()) {
+    EXPECT_NE(kept.find(capability.name), std::string::npos) << capability.name;
+    mask |= uint64_t{1} << capability.number;
+  }
+  EXPECT_EQ(mask, 0xa00425fbu);
+  EXPECT_EQ(mask, DefaultCapabilityMask());
+  EXPECT_EQ(std::count(kept.begin(), kept.end(), ' ') + 1,
+            static_cast<long>(KeptCapabilities().size()));
+  EXPECT_EQ(Value("lxc.no_new_privs"), "1");
+  EXPECT_EQ(Value("lxc.seccomp.profile"), settings_.seccomp_profile);
+  EXPECT_EQ(Value("lxc.mount.auto"), "proc:mixed sys:ro");
+  EXPECT_EQ(Value("lxc.autodev"), "1");
+  auto entries = Values("lxc.mount.entry");
+  for (const char* path : ReadOnlyPaths()) {
+    std::string entry =
+        settings_.rootfs_mount + path + " " + (path + 1) + " none bind,ro,optional 0 0";
+    EXPECT_NE(std::find(entries.begin(), entries.end(), entry), entries.end()) << entry;
+  }
+  EXPECT_NE(std::find_if(entries.begin(), entries.end(),
+                         [](const std::string& e) { return e.rfind("shm dev/shm tmpfs", 0) == 0; }),
+            entries.end());
+}
+
+TEST_F(LxcConfigTest, MountSourcesEscapeWhiteSpace) {
+  settings_.rootfs_mount = "/lib/lxc root";
+  auto entries = Values("lxc.mount.entry");
+  EXPECT_NE(std::find(entries.begin(), entries.end(),
+                      "/lib/lxc\\040root/proc/sys proc/sys none bind,ro,optional 0 0"),
+            entries.end());
+}
+
+TEST_F(LxcConfigTest, UserWorkingDirEnvironmentAndRlimits) {
+  settings_.user.supplementary_gids = {10, 20};
+  spec_.env = {"GREETING=hi there", "PATH=/bin"};
+  spec_.rlimits = {{"nofile", 100, 200}, {"core", 0, RLIM_INFINITY}};
+  EXPECT_EQ(Value("lxc.init.uid"), "1000");
+  EXPECT_EQ(Value("lxc.init.gid"), "100");
+  EXPECT_EQ(Value("lxc.init.groups"), "10,20");
+  EXPECT_EQ(Value("lxc.init.cwd"), "/work");
+  EXPECT_EQ(Values("lxc.environment"),
+            (std::vector<std::string>{"GREETING=hi there", "PATH=/bin", "HOME=/home/app",
+                                      "HOSTNAME=boxy"}));
+  EXPECT_EQ(Value("lxc.prlimit.nofile"), "100:200");
+  EXPECT_EQ(Value("lxc.prlimit.core"), "0:unlimited");
+  EXPECT_EQ(Value("lxc.proc.oom_score_adj"), "200");
+}
+
+TEST_F(LxcConfigTest, NoSupplementaryGroupsAndDefaultPath) {
+  EXPECT_TRUE(Values("lxc.init.groups").empty());
+  auto env = PayloadEnvironment(spec_, settings_.user);
+  EXPECT_EQ(PayloadSearchPath(env), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  spec_.env = {"HOME=/elsewhere", "HOSTNAME=other"};
+  EXPECT_EQ(PayloadEnvironment(spec_, settings_.user),
+            (std::vector<std::string>{
+                "HOME=/elsewhere", "HOSTNAME=other",
+                "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}));
+}
+
+TEST(LxcSeccompProfileTest, SameDenylistAsTheChrootFilter) {
+  std::string profile = LxcSeccompProfile();
+  EXPECT_EQ(profile.rfind("2\ndenylist\n[all]\n", 0), 0u) << profile;
+  for (const char* name : DeniedSyscalls()) {
+    EXPECT_NE(profile.find("\n" + std::string(name) + " errno 1\n"), std::string::npos) << name;
+  }
+  // CLONE_NEWUSER: clone(flags & 0x10000000) fails, clone3 reports ENOSYS.
+  EXPECT_NE(profile.find("\nclone errno 1 [0,268435456,SCMP_CMP_MASKED_EQ,268435456]\n"),
+            std::string::npos);
+  EXPECT_NE(profile.find("\nclone3 errno 38\n"), std::string::npos);
+  EXPECT_EQ(std::count(profile.begin(), profile.end(), '\n'),
+            static_cast<long>(3 + DeniedSyscalls().size() + DeniedCloneFlags().size() + 1));
+}
+
+}  // namespace
+}  // namespace boxcar
