@@ -479,7 +479,8 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   record.set_exit_code(0);
   record.set_exit_signal(0);
   record.set_oom_killed(false);
-  record.set_cgroup_helper_processes(was_prewarmed ? 1 : 0);
+  record.set_cgroup_helper_processes((was_prewarmed ? 1 : 0) +
+                                     backend->capabilities().helper_processes_in_cgroup);
   RETURN_IF_ERROR(Persist(*entry));
   UniqueFd shim_pidfd = OpenPidfd(launched->shim_pid);
   if (!shim_pidfd) {

@@ -15,6 +15,7 @@
 
 #include "agent_fixture.h"
 #include "common/atomic_file.h"
+#include "lxc_leftovers.h"
 
 namespace boxcar::testing {
 namespace {
@@ -24,6 +25,7 @@ using std::chrono::milliseconds;
 class ConformanceTest : public ::testing::TestWithParam<std::string>, public AgentFixture {
  protected:
   void SetUp() override {
+    run_lxc_before_ = RunLxcListing();
     StartAgentWithBusybox({"--default-backend", GetParam()});
     ASSERT_FALSE(HasFatalFailure());
     grpc::ClientContext context;
@@ -40,7 +42,14 @@ class ConformanceTest : public ::testing::TestWithParam<std::string>, public Age
     FAIL() << "the agent has no backend " << GetParam();
   }
 
-  void TearDown() override { StopAgentAndCheckLeftovers(); }
+  void TearDown() override {
+    StopAgentAndCheckLeftovers();
+    if (GetParam() == "lxc") {
+      EXPECT_EQ(LxcShimProcesses(), "");
+      EXPECT_EQ(LxcCgroupsAnywhere(), "") << "LXC made cgroups of its own";
+      EXPECT_EQ(RunLxcListing(), run_lxc_before_);
+    }
+  }
 
   bool Has(const std::string& capability) const { return capabilities_.count(capability) > 0; }
 
@@ -85,6 +94,7 @@ class ConformanceTest : public ::testing::TestWithParam<std::string>, public Age
   }
 
   std::set<std::string> capabilities_;
+  std::string run_lxc_before_;
 };
 
 TEST_P(ConformanceTest, RunPrintsOutputAndReturnsTheExitCode) {
@@ -645,8 +655,8 @@ TEST_P(ConformanceTest, ExecRunsCommandsInsideARunningContainer) {
   EXPECT_NE(unknown.err.find("no container"), std::string::npos) << unknown.err;
 }
 
-// Every backend this build has; the lxc and libvirt backends join as they land.
-INSTANTIATE_TEST_SUITE_P(Backends, ConformanceTest, ::testing::Values("chroot"),
+// Every backend this build has; libvirt joins when it lands.
+INSTANTIATE_TEST_SUITE_P(Backends, ConformanceTest, ::testing::Values("chroot", "lxc"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

@@ -17,11 +17,14 @@ StatusOr<std::unique_ptr<Backend>> LxcBackend::Create(const BackendConfig& confi
   return std::unique_ptr<Backend>(new LxcBackend(config));
 }
 
-LxcBackend::LxcBackend(const BackendConfig& config) : launcher_(config.lxc_shim_path) {}
+LxcBackend::LxcBackend(const BackendConfig& config)
+    : launcher_(config.lxc_shim_path), exec_launcher_(config.shim_path) {}
 
 BackendCapabilities LxcBackend::capabilities() const {
   BackendCapabilities capabilities;
   capabilities.limits = true;
+  capabilities.pause = true;  // the agent freezes the container's cgroup, LXC's monitor included
+  capabilities.exec = true;
   capabilities.survives_agent_restart = true;
   // LXC's monitor: the payload's parent, born in the container's cgroups before the payload.
   capabilities.helper_processes_in_cgroup = 1;
@@ -83,6 +86,10 @@ StatusOr<RunningContainer> LxcBackend::Launch(const LaunchSpec& spec, const std:
 
 Status LxcBackend::Signal(const RunningContainer& container, int signal) {
   return SignalPayload(container, signal);
+}
+
+StatusOr<std::unique_ptr<ExecSession>> LxcBackend::Exec(const ExecSpec& spec, int* exit_code_hint) {
+  return exec_launcher_.Start(spec, exit_code_hint);
 }
 
 }  // namespace boxcar

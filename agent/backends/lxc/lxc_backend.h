@@ -26,12 +26,15 @@ class LxcBackend : public Backend {
   StatusOr<RunningContainer> Launch(const LaunchSpec& spec, const std::string& state_dir,
                                     int* exit_code_hint) override;
   Status Signal(const RunningContainer& container, int signal) override;
+  // Through boxcar-shim's exec mode, as chroot: it needs only the payload's pid.
+  StatusOr<std::unique_ptr<ExecSession>> Exec(const ExecSpec& spec, int* exit_code_hint) override;
 
  private:
   Status ProbeLiblxc() const;
 
   std::string name_ = kName;
   ShimLauncher launcher_;
+  ExecLauncher exec_launcher_;
   mutable std::mutex probe_mutex_;
   mutable bool liblxc_loads_ = false;
 };
