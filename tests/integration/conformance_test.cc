@@ -276,6 +276,20 @@ TEST_P(ConformanceTest, ContainersSurviveKillNineOfTheAgent) {
   EXPECT_EQ(exited_meanwhile.exit_code(), 9);
   CommandResult wait = agent_.Cli({"wait", long_running});
   EXPECT_EQ(wait.exit_code, 5) << wait.err;
+
+  // After a restart, a surviving container can still be exec'd into, stopped and removed.
+  std::string survivor = RunDetached({}, {"sleep", "1000"});
+  agent_.Stop(/*kill9=*/true);
+  RestartAgent();
+  ASSERT_FALSE(HasFatalFailure());
+  if (Has("exec")) {
+    CommandResult exec = agent_.Cli({"exec", survivor, "cat", "/proc/1/comm"});
+    EXPECT_EQ(exec.out, "sleep\n") << exec.err;
+  }
+  CommandResult stop = agent_.Cli({"stop", "-t", "1", survivor});
+  EXPECT_EQ(stop.exit_code, 0) << stop.err;
+  EXPECT_EQ(Inspect(survivor).exit_code(), 137);
+  EXPECT_EQ(agent_.Cli({"rm", survivor}).exit_code, 0);
 }
 
 TEST_P(ConformanceTest, RlimitsReachThePayload) {
