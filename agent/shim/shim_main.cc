@@ -82,6 +82,10 @@ int main(int argc, char** argv) {
   // never the process that records its exit. (Best effort: needs CAP_SYS_RESOURCE.)
   int payload_oom_score_adj = ReadOomScoreAdj();
   WriteOomScoreAdj(-1000);
+  // The container's network namespace is made before the spec arrives: creating one is the
+  // dearest part of the clone (~0.7 ms), which a prewarmed shim thus pays off the critical
+  // path. The payload shares it (no CLONE_NEWNET below); the shim itself needs no network.
+  const bool netns_made = ::unshare(CLONE_NEWNET) == 0;
 
   auto spec_or = boxcar::LaunchSpecFromJson(ReadOrEmpty(kControlFd));
   if (!spec_or.ok()) {
@@ -108,7 +112,8 @@ int main(int argc, char** argv) {
   }
 
   struct clone_args args {};
-  args.flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET;
+  args.flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
+  if (!netns_made) args.flags |= CLONE_NEWNET;
   args.exit_signal = SIGCHLD;
   // Born inside its cgroup2 directory: no migration, which would cost an RCU grace period.
   boxcar::LaunchSpec& mutable_spec = *spec_or;
