@@ -704,7 +704,7 @@ StatusOr<std::string> ContainerService::Remove(const std::string& container, boo
   }
   RETURN_IF_ERROR(snapshotter_->Remove(id));
   RETURN_IF_ERROR(cgroups_->Destroy(id));
-  RETURN_IF_ERROR(RemoveTree(StateDir(id)));
+  RETURN_IF_ERROR(config_.trash ? config_.trash->Discard(StateDir(id)) : RemoveTree(StateDir(id)));
   {
     std::lock_guard<std::mutex> db_lock(db_->mutex());
     ASSIGN_OR_RETURN(auto remove, db_->Prepare("DELETE FROM containers WHERE id = ?"));

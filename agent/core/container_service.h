@@ -17,6 +17,7 @@
 
 #include "backends/backend.h"
 #include "boxcar/v1/containers.pb.h"
+#include "common/trash_can.h"
 #include "common/unique_fd.h"
 #include "core/container_cgroups.h"
 #include "core/event_bus.h"
@@ -34,6 +35,9 @@ struct ContainerServiceConfig {
   // Helpers of the default backend kept started, each already inside a cgroup slot, so a
   // Start on a v1/hybrid host skips the slow cgroup migration. 0 disables prewarming.
   uint32_t prewarm_count = 0;
+  // Where Remove puts a container's state directory for deletion in the background; deleted
+  // at once when null.
+  TrashCan* trash = nullptr;
 };
 
 class ContainerService {

@@ -17,6 +17,7 @@
 #include "api/system_api.h"
 #include "backends/backend_registry.h"
 #include "common/directory_tree.h"
+#include "common/trash_can.h"
 #include "common/unique_fd.h"
 #include "core/container_service.h"
 #include "core/host_container_cgroups.h"
@@ -68,7 +69,11 @@ int RunAgent(const AgentConfig& config) {
   auto images = ImageStore::Open(config.root_dir, db->get(), blobs->get(), limits);
   if (!images.ok()) return Fail(images.status());
   if (Status cleaned = (*images)->RemoveOrphans(); !cleaned.ok()) return Fail(cleaned);
-  auto snapshotter = OverlaySnapshotter::Create(config.root_dir + "/snapshots");
+  // Removed snapshots and state directories are deleted in the background, off the path of
+  // `rm` (and of `run --rm`).
+  auto trash = TrashCan::Open(config.root_dir + "/trash");
+  if (!trash.ok()) return Fail(trash.status());
+  auto snapshotter = OverlaySnapshotter::Create(config.root_dir + "/snapshots", trash->get());
   if (!snapshotter.ok()) return Fail(snapshotter.status());
   auto cgroups = HostContainerCgroups::Create(config.cgroup_parent);
   if (!cgroups.ok()) return Fail(cgroups.status());
@@ -89,9 +94,9 @@ int RunAgent(const AgentConfig& config) {
         InvalidArgument("--default-backend: unknown backend '" + config.default_backend + "'"));
   }
 
-  ContainerService containers({config.root_dir, config.default_backend, config.prewarm}, db->get(),
-                              images->get(), snapshotter->get(), cgroups->get(),
-                              std::move(backends));
+  ContainerService containers(
+      {config.root_dir, config.default_backend, config.prewarm, trash->get()}, db->get(),
+      images->get(), snapshotter->get(), cgroups->get(), std::move(backends));
   if (Status recovered = containers.Recover(); !recovered.ok())
     return Fail(recovered.Annotate("recovery"));
 

@@ -24,9 +24,9 @@ bool IsMountPoint(const std::string& path) {
 }  // namespace
 
 StatusOr<std::unique_ptr<OverlaySnapshotter>> OverlaySnapshotter::Create(
-    const std::string& snapshots_dir) {
+    const std::string& snapshots_dir, TrashCan* trash) {
   RETURN_IF_ERROR(MakeDirectories(snapshots_dir, 0700));
-  return std::unique_ptr<OverlaySnapshotter>(new OverlaySnapshotter(snapshots_dir));
+  return std::unique_ptr<OverlaySnapshotter>(new OverlaySnapshotter(snapshots_dir, trash));
 }
 
 namespace {
@@ -122,7 +122,9 @@ Status OverlaySnapshotter::Unmount(const std::string& key) {
 
 Status OverlaySnapshotter::Remove(const std::string& key) {
   RETURN_IF_ERROR(Unmount(key));
-  for (const char* part : kParts) RETURN_IF_ERROR(RemoveTree(PartDir(key, part)));
+  for (const char* part : kParts) {
+    RETURN_IF_ERROR(trash_ ? trash_->Discard(PartDir(key, part)) : RemoveTree(PartDir(key, part)));
+  }
   return OkStatus();
 }
 

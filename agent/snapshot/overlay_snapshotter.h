@@ -6,14 +6,17 @@
 
 #include <memory>
 
+#include "common/trash_can.h"
 #include "snapshot/snapshotter.h"
 
 namespace boxcar {
 
 class OverlaySnapshotter : public Snapshotter {
  public:
-  // `snapshots_dir` is created when missing.
-  static StatusOr<std::unique_ptr<OverlaySnapshotter>> Create(const std::string& snapshots_dir);
+  // `snapshots_dir` is created when missing. With a `trash` (same filesystem), Remove moves
+  // the snapshot there and returns; its deletion happens in the background.
+  static StatusOr<std::unique_ptr<OverlaySnapshotter>> Create(const std::string& snapshots_dir,
+                                                              TrashCan* trash = nullptr);
 
   const std::string& name() const override { return name_; }
   Status Prepare(const std::string& key) override;
@@ -26,14 +29,15 @@ class OverlaySnapshotter : public Snapshotter {
   std::vector<std::string> ListKeys() const override;
 
  private:
-  explicit OverlaySnapshotter(std::string snapshots_dir)
-      : snapshots_dir_(std::move(snapshots_dir)) {}
+  OverlaySnapshotter(std::string snapshots_dir, TrashCan* trash)
+      : snapshots_dir_(std::move(snapshots_dir)), trash_(trash) {}
   std::string PartDir(const std::string& key, const char* part) const {
     return snapshots_dir_ + "/" + key + "." + part;
   }
 
   std::string name_ = "overlay";
   std::string snapshots_dir_;
+  TrashCan* trash_;
 };
 
 }  // namespace boxcar

@@ -1,0 +1,64 @@
+#include "common/trash_can.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "common/directory_tree.h"
+
+namespace boxcar {
+
+StatusOr<std::unique_ptr<TrashCan>> TrashCan::Open(const std::string& trash_dir) {
+  RETURN_IF_ERROR(MakeDirectories(trash_dir, 0700));
+  for (const auto& name : ListDirectoryNames(trash_dir)) {
+    RETURN_IF_ERROR(RemoveTree(trash_dir + "/" + name));
+  }
+  return std::unique_ptr<TrashCan>(new TrashCan(trash_dir));
+}
+
+TrashCan::TrashCan(std::string trash_dir)
+    : trash_dir_(std::move(trash_dir)), thread_([this] { Loop(); }) {}
+
+TrashCan::~TrashCan() {
+  Drain();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
+
+Status TrashCan::Discard(const std::string& path) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const std::string target =
+      trash_dir_ + "/" + std::to_string(getpid()) + "-" + std::to_string(discarded_);
+  if (::rename(path.c_str(), target.c_str()) != 0) {
+    if (errno == ENOENT) return OkStatus();
+    return ErrnoStatus("move '" + path + "' to the trash");
+  }
+  ++discarded_;
+  changed_.notify_all();
+  return OkStatus();
+}
+
+void TrashCan::Drain() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  changed_.wait(lock, [&] { return deleted_ == discarded_; });
+}
+
+void TrashCan::Loop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    changed_.wait(lock, [&] { return stopping_ || deleted_ < discarded_; });
+    if (deleted_ == discarded_ && stopping_) return;
+    const std::string target =
+        trash_dir_ + "/" + std::to_string(getpid()) + "-" + std::to_string(deleted_);
+    lock.unlock();
+    (void)RemoveTree(target);  // a failure leaves it for the next agent's Open
+    lock.lock();
+    ++deleted_;
+    changed_.notify_all();
+  }
+}
+
+}  // namespace boxcar
