@@ -49,7 +49,10 @@ grpc::Status ContainersApi::Remove(grpc::ServerContext*, const v1::RemoveContain
                                    v1::RemoveContainerResponse* response) {
   auto removed = containers_->Remove(request->container(), request->force());
   if (!removed.ok()) return ToGrpcStatus(removed.status());
-  response->set_id(*removed);
+  response->set_id(removed->id());
+  response->set_exit_code(removed->exit_code());
+  response->set_exit_signal(removed->exit_signal());
+  response->set_oom_killed(removed->oom_killed());
   return grpc::Status::OK;
 }
 

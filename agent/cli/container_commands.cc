@@ -150,13 +150,14 @@ grpc::Status StartContainer(AgentConnection& agent, const std::string& id, v1::C
   return agent.containers().Start(&context, request, started);
 }
 
-grpc::Status RemoveContainer(AgentConnection& agent, const std::string& id, bool force) {
+grpc::Status RemoveContainer(AgentConnection& agent, const std::string& id, bool force,
+                             v1::RemoveContainerResponse* removed = nullptr) {
   grpc::ClientContext context;
   v1::RemoveContainerRequest request;
   request.set_container(id);
   request.set_force(force);
   v1::RemoveContainerResponse response;
-  return agent.containers().Remove(&context, request, &response);
+  return agent.containers().Remove(&context, request, removed ? removed : &response);
 }
 
 // Copies the container's output to our stdout/stderr until it ends (follow) or is exhausted.
@@ -243,17 +244,28 @@ int Run(AgentConnection& agent, const CreateOptions& options) {
   }
   status = StreamLogs(agent, id, true);
   if (!status.ok()) return agent.Report(status);
-  v1::WaitContainerResponse exit;
-  status = WaitContainer(agent, id, &exit);
-  if (!status.ok()) return agent.Report(status);
-  if (exit.oom_killed())
+  // The log stream ends once the payload has exited. With --rm, Remove reports how it ended
+  // (one round trip less than Wait + Remove).
+  int exit_code = 0;
+  bool oom_killed = false;
+  if (options.remove) {
+    v1::RemoveContainerResponse removed;
+    status = RemoveContainer(agent, id, true, &removed);
+    if (!status.ok()) return agent.Report(status);
+    exit_code = removed.exit_code();
+    oom_killed = removed.oom_killed();
+  } else {
+    v1::WaitContainerResponse exit;
+    status = WaitContainer(agent, id, &exit);
+    if (!status.ok()) return agent.Report(status);
+    exit_code = exit.exit_code();
+    oom_killed = exit.oom_killed();
+  }
+  if (oom_killed) {
     std::fprintf(stderr, "boxcar: container %s was killed: out of memory\n",
                  container.name().c_str());
-  if (options.remove) {
-    status = RemoveContainer(agent, id, true);
-    if (!status.ok()) agent.Report(status);
   }
-  return exit.exit_code();
+  return exit_code;
 }
 
 std::string StatusText(const v1::Container& container) {

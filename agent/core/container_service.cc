@@ -683,7 +683,7 @@ StatusOr<v1::WaitContainerResponse> ContainerService::Wait(const std::string& co
   return response;
 }
 
-StatusOr<std::string> ContainerService::Remove(const std::string& container, bool force) {
+StatusOr<v1::Container> ContainerService::Remove(const std::string& container, bool force) {
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
   std::unique_lock<std::mutex> lock(entry->mutex);
   v1::Container& record = entry->record;
@@ -720,7 +720,7 @@ StatusOr<std::string> ContainerService::Remove(const std::string& container, boo
     entries_.erase(id);
   }
   spdlog::info("container {} removed", ShortId(id));
-  return id;
+  return record;
 }
 
 std::vector<v1::Container> ContainerService::List(bool all) {

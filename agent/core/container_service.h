@@ -62,7 +62,8 @@ class ContainerService {
   Status Kill(const std::string& container, int signal);
   StatusOr<v1::WaitContainerResponse> Wait(const std::string& container,
                                            const CancelCheck& cancelled);
-  StatusOr<std::string> Remove(const std::string& container, bool force);
+  // Returns the record as it was when removed (how its last run ended included).
+  StatusOr<v1::Container> Remove(const std::string& container, bool force);
   std::vector<v1::Container> List(bool all);
   StatusOr<v1::Container> Inspect(const std::string& container);
   Status StreamLogs(const std::string& container, bool follow, const LogSink& sink,
