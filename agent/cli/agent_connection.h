@@ -4,8 +4,10 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "boxcar/v1/containers.grpc.pb.h"
 #include "boxcar/v1/images.grpc.pb.h"
@@ -32,5 +34,9 @@ class AgentConnection {
   std::unique_ptr<v1::Containers::Stub> containers_;
   std::unique_ptr<v1::System::Stub> system_;
 };
+
+// Runs `one` for every name, reporting each failure; the exit code is 1 if any failed.
+int ForEachName(AgentConnection& agent, const std::vector<std::string>& names,
+                const std::function<grpc::Status(const std::string&)>& one);
 
 }  // namespace boxcar::cli

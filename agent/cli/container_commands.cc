@@ -314,17 +314,6 @@ int List(AgentConnection& agent, bool all, bool json, bool quiet) {
   return 0;
 }
 
-// Runs `one` for every named container, reporting each failure; exit 1 if any failed.
-int ForEach(AgentConnection& agent, const std::vector<std::string>& names,
-            const std::function<grpc::Status(const std::string&)>& one) {
-  int exit_code = 0;
-  for (const auto& name : names) {
-    grpc::Status status = one(name);
-    if (!status.ok()) exit_code = agent.Report(status);
-  }
-  return exit_code;
-}
-
 }  // namespace
 
 void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> connect,
@@ -365,7 +354,7 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
   start->callback([&, connect, start_names] {
     action = [=] {
       AgentConnection& agent = connect();
-      return ForEach(agent, *start_names, [&](const std::string& name) {
+      return ForEachName(agent, *start_names, [&](const std::string& name) {
         v1::Container container;
         grpc::Status status = StartContainer(agent, name, &container);
         if (status.ok()) std::printf("%s\n", name.c_str());
@@ -383,7 +372,7 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
   stop->callback([&, connect, stop_names, stop_timeout] {
     action = [=] {
       AgentConnection& agent = connect();
-      return ForEach(agent, *stop_names, [&](const std::string& name) {
+      return ForEachName(agent, *stop_names, [&](const std::string& name) {
         grpc::ClientContext context;
         v1::StopContainerRequest request;
         request.set_container(name);
@@ -411,7 +400,7 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
         return 1;
       }
       AgentConnection& agent = connect();
-      return ForEach(agent, *kill_names, [&](const std::string& name) {
+      return ForEachName(agent, *kill_names, [&](const std::string& name) {
         grpc::ClientContext context;
         v1::KillContainerRequest request;
         request.set_container(name);
@@ -447,7 +436,7 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
   remove->callback([&, connect, remove_names, remove_force] {
     action = [=] {
       AgentConnection& agent = connect();
-      return ForEach(agent, *remove_names, [&](const std::string& name) {
+      return ForEachName(agent, *remove_names, [&](const std::string& name) {
         grpc::Status status = RemoveContainer(agent, name, *remove_force);
         if (status.ok()) std::printf("%s\n", name.c_str());
         return status;
@@ -474,7 +463,7 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
   inspect->callback([&, connect, inspect_names] {
     action = [=] {
       AgentConnection& agent = connect();
-      return ForEach(agent, *inspect_names, [&](const std::string& name) {
+      return ForEachName(agent, *inspect_names, [&](const std::string& name) {
         grpc::ClientContext context;
         v1::InspectContainerRequest request;
         request.set_container(name);

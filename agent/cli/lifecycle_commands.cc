@@ -14,19 +14,14 @@ namespace boxcar::cli {
 
 namespace {
 
-// Runs `one` for every named container, reporting each failure; exit 1 if any failed.
-int ForEachName(AgentConnection& agent, const std::vector<std::string>& names,
-                const std::function<grpc::Status(const std::string&)>& one) {
-  int exit_code = 0;
-  for (const auto& name : names) {
+// ForEachName that prints each name it succeeded for, as Docker's commands do.
+int ForEachPrinted(AgentConnection& agent, const std::vector<std::string>& names,
+                   const std::function<grpc::Status(const std::string&)>& one) {
+  return ForEachName(agent, names, [&](const std::string& name) {
     grpc::Status status = one(name);
-    if (status.ok()) {
-      std::printf("%s\n", name.c_str());
-    } else {
-      exit_code = agent.Report(status);
-    }
-  }
-  return exit_code;
+    if (status.ok()) std::printf("%s\n", name.c_str());
+    return status;
+  });
 }
 
 std::string EventTypeText(v1::EventType type) {
@@ -121,7 +116,7 @@ int Update(AgentConnection& agent, const UpdateOptions& options) {
                  "--restart\n");
     return 1;
   }
-  return ForEachName(agent, options.names, [&](const std::string& name) {
+  return ForEachPrinted(agent, options.names, [&](const std::string& name) {
     grpc::ClientContext context;
     v1::UpdateContainerRequest one = request;
     one.set_container(name);
@@ -165,7 +160,7 @@ void AddLifecycleCommands(CLI::App& app, std::function<AgentConnection&()> conne
   pause->callback([&, connect, pause_names] {
     action = [=] {
       AgentConnection& agent = connect();
-      return ForEachName(agent, *pause_names, [&](const std::string& name) {
+      return ForEachPrinted(agent, *pause_names, [&](const std::string& name) {
         grpc::ClientContext context;
         v1::PauseContainerRequest request;
         request.set_container(name);
@@ -181,7 +176,7 @@ void AddLifecycleCommands(CLI::App& app, std::function<AgentConnection&()> conne
   unpause->callback([&, connect, unpause_names] {
     action = [=] {
       AgentConnection& agent = connect();
-      return ForEachName(agent, *unpause_names, [&](const std::string& name) {
+      return ForEachPrinted(agent, *unpause_names, [&](const std::string& name) {
         grpc::ClientContext context;
         v1::UnpauseContainerRequest request;
         request.set_container(name);

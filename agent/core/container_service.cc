@@ -561,13 +561,8 @@ void ContainerService::MaybeScheduleRestart(Entry& entry) {
   const uint64_t generation = entry.generation;
   spdlog::info("container {} restarts in {} ms (restart policy)", ShortId(id), delay.count());
   restarts_.RunAt(TimerQueue::Clock::now() + delay, [this, id, generation] {
-    EntryPtr entry;
-    {
-      std::lock_guard<std::mutex> lock(entries_mutex_);
-      auto it = entries_.find(id);
-      if (it == entries_.end()) return;
-      entry = it->second;
-    }
+    EntryPtr entry = FindById(id);
+    if (!entry) return;
     {
       std::lock_guard<std::mutex> lock(entry->mutex);
       if (entry->generation != generation || entry->removed || entry->stopped_by_user ||
@@ -599,14 +594,15 @@ void ContainerService::Emit(v1::EventType type, const v1::Container& record) {
   events_.Publish(event);
 }
 
+ContainerService::EntryPtr ContainerService::FindById(const std::string& id) {
+  std::lock_guard<std::mutex> lock(entries_mutex_);
+  auto it = entries_.find(id);
+  return it == entries_.end() ? nullptr : it->second;
+}
+
 void ContainerService::OnProcessExited(const std::string& id) {
-  EntryPtr entry;
-  {
-    std::lock_guard<std::mutex> lock(entries_mutex_);
-    auto it = entries_.find(id);
-    if (it == entries_.end()) return;
-    entry = it->second;
-  }
+  EntryPtr entry = FindById(id);
+  if (!entry) return;
   std::lock_guard<std::mutex> lock(entry->mutex);
   if (IsLive(entry->record.state())) FinishExit(*entry);
 }

@@ -118,6 +118,8 @@ class ContainerService {
   using EntryPtr = std::shared_ptr<Entry>;
 
   StatusOr<EntryPtr> Lookup(const std::string& container);
+  // The entry of a full id, or null.
+  EntryPtr FindById(const std::string& id);
   Status ValidateSpec(const v1::ContainerSpec& spec);
   Status Persist(const Entry& entry);
   std::string StateDir(const std::string& id) const {
