@@ -8,6 +8,7 @@
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -72,6 +73,11 @@ int64_t NowUnixNs() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Not dumpable: until it execs the payload, a shim child inside a container's pid namespace
+  // runs this host binary, and a dumpable process's /proc/<pid>/exe would hand the container
+  // an fd of it to overwrite once it is no longer busy (CVE-2019-5736, runc's breakout).
+  // exec of the payload makes it dumpable again, its exe then being the container's binary.
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (argc > 1 && std::strcmp(argv[1], "exec") == 0) return boxcar::RunExecShim(kControlFd);
   // The shim must survive whatever happens to the agent's session and terminal.
   // Whatever the agent's own parent leaked to it stops here: only stdio and fd 3 stay.
