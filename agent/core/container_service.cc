@@ -401,6 +401,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   }
   ++entry->generation;
   entry->stopped_by_user = false;
+  DestroyPendingCgroups(*entry);  // the last run's, if its clean-up has not run yet
   Backend* backend = BackendFor(record);
   if (backend == nullptr)
     return FailedPrecondition("backend: '" + record.backend() +
@@ -496,7 +497,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   return record;
 }
 
-void ContainerService::FinishExit(Entry& entry) {
+void ContainerService::FinishExit(Entry& entry, bool defer_cgroups) {
   v1::Container& record = entry.record;
   const std::string& id = record.id();
   // Reap the shim when it is our child; after an agent restart it is not (ECHILD).
@@ -519,9 +520,8 @@ void ContainerService::FinishExit(Entry& entry) {
   }
   auto cleanup_started = std::chrono::steady_clock::now();
   record.set_oom_killed(cgroups_->OomKilled(id));
-  if (Status destroyed = cgroups_->Destroy(id); !destroyed.ok()) {
-    spdlog::warn("container {}: {}", ShortId(id), destroyed.message());
-  }
+  entry.cgroups_pending = true;
+  if (!defer_cgroups) DestroyPendingCgroups(entry);
   if (Status unmounted = snapshotter_->Unmount(id); !unmounted.ok()) {
     spdlog::warn("container {}: {}", ShortId(id), unmounted.message());
   }
@@ -560,7 +560,7 @@ void ContainerService::MaybeScheduleRestart(Entry& entry) {
   const std::string id = record.id();
   const uint64_t generation = entry.generation;
   spdlog::info("container {} restarts in {} ms (restart policy)", ShortId(id), delay.count());
-  restarts_.RunAt(TimerQueue::Clock::now() + delay, [this, id, generation] {
+  timers_.RunAt(TimerQueue::Clock::now() + delay, [this, id, generation] {
     EntryPtr entry = FindById(id);
     if (!entry) return;
     {
@@ -594,6 +594,14 @@ void ContainerService::Emit(v1::EventType type, const v1::Container& record) {
   events_.Publish(event);
 }
 
+void ContainerService::DestroyPendingCgroups(Entry& entry) {
+  if (!entry.cgroups_pending) return;
+  entry.cgroups_pending = false;
+  if (Status destroyed = cgroups_->Destroy(entry.record.id()); !destroyed.ok()) {
+    spdlog::warn("container {}: {}", ShortId(entry.record.id()), destroyed.message());
+  }
+}
+
 ContainerService::EntryPtr ContainerService::FindById(const std::string& id) {
   std::lock_guard<std::mutex> lock(entries_mutex_);
   auto it = entries_.find(id);
@@ -603,8 +611,18 @@ ContainerService::EntryPtr ContainerService::FindById(const std::string& id) {
 void ContainerService::OnProcessExited(const std::string& id) {
   EntryPtr entry = FindById(id);
   if (!entry) return;
-  std::lock_guard<std::mutex> lock(entry->mutex);
-  if (IsLive(entry->record.state())) FinishExit(*entry);
+  {
+    std::lock_guard<std::mutex> lock(entry->mutex);
+    if (!IsLive(entry->record.state())) return;
+    FinishExit(*entry, /*defer_cgroups=*/true);
+  }
+  // Waiters have their answer; the empty cgroups go now, or with whatever takes the lock first.
+  timers_.RunAt(TimerQueue::Clock::now(), [this, id] {
+    if (EntryPtr exited = FindById(id)) {
+      std::lock_guard<std::mutex> lock(exited->mutex);
+      DestroyPendingCgroups(*exited);
+    }
+  });
 }
 
 bool ContainerService::WaitUntilNotRunning(Entry& entry, std::unique_lock<std::mutex>& lock,
@@ -699,6 +717,7 @@ StatusOr<v1::Container> ContainerService::Remove(const std::string& container, b
     }
   }
   RETURN_IF_ERROR(snapshotter_->Remove(id));
+  entry->cgroups_pending = false;
   RETURN_IF_ERROR(cgroups_->Destroy(id));
   RETURN_IF_ERROR(config_.trash ? config_.trash->Discard(StateDir(id)) : RemoveTree(StateDir(id)));
   {

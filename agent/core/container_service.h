@@ -114,6 +114,8 @@ class ContainerService {
     uint32_t consecutive_restarts = 0;
     // Bumped by every Start and Remove, so a scheduled restart that is overtaken is dropped.
     uint64_t generation = 0;
+    // The payload exited and its cgroups still await removal (see FinishExit).
+    bool cgroups_pending = false;
   };
   using EntryPtr = std::shared_ptr<Entry>;
 
@@ -129,7 +131,11 @@ class ContainerService {
   RunningContainer RunningOf(const Entry& entry) const;
   // Moves a container whose payload is gone to EXITED: reads the exit record, collects the
   // cgroups, unmounts the rootfs. Called with entry.mutex held.
-  void FinishExit(Entry& entry);
+  // With `defer_cgroups`, the (empty) cgroups are left for DestroyPendingCgroups, which the
+  // caller schedules, so waiters learn of the exit ~0.4 ms sooner.
+  void FinishExit(Entry& entry, bool defer_cgroups = false);
+  // Removes cgroups FinishExit left behind, if it did. Called with entry.mutex held.
+  void DestroyPendingCgroups(Entry& entry);
   void OnProcessExited(const std::string& id);
   // After FinishExit: schedules a restart when the container's policy asks for one.
   void MaybeScheduleRestart(Entry& entry);
@@ -168,8 +174,9 @@ class ContainerService {
   std::map<std::string, EntryPtr> entries_;  // by id
 
   EventBus events_;
-  // Last member: destroyed first, so no restart task runs on a half-destroyed service.
-  TimerQueue restarts_;
+  // Restarts and deferred clean-ups. Last member: destroyed first, so no task runs on a
+  // half-destroyed service.
+  TimerQueue timers_;
 };
 
 }  // namespace boxcar
