@@ -71,16 +71,21 @@ StatusOr<std::string> OverlaySnapshotter::Mount(const std::string& key,
   };
   // A volatile mount leaves <workdir>/work/incompat/volatile behind, even after a clean
   // unmount, and overlay refuses that work directory until it is gone (it cannot tell a clean
-  // unmount from a crash). Nothing in the work directory matters while unmounted.
+  // unmount from a crash). It is removed right after each mount (which keeps a snapshot at
+  // 16 KiB) and, should a crash come in between, before the next one.
   const std::string incompat = PartDir(key, "work") + "/work/incompat";
   if (::access(incompat.c_str(), F_OK) == 0) RETURN_IF_ERROR(RemoveTree(incompat));
+  auto mounted = [&]() -> StatusOr<std::string> {
+    (void)RemoveTree(incompat);
+    return rootfs;
+  };
   const size_t page = static_cast<size_t>(::getpagesize());
   std::string options = build_options(false);
   if (options.size() < page) {
     if (::mount("overlay", rootfs.c_str(), "overlay", 0, options.c_str()) != 0) {
       return ErrnoStatus("mount overlay on '" + rootfs + "'");
     }
-    return rootfs;
+    return mounted();
   }
   // Mount data is limited to one page: with many layers, name them relative to their common
   // parent (layers/<number>), from a thread whose working directory is that parent.
@@ -106,7 +111,7 @@ StatusOr<std::string> OverlaySnapshotter::Mount(const std::string& key,
     }
     return OkStatus();
   }));
-  return rootfs;
+  return mounted();
 }
 
 Status OverlaySnapshotter::Unmount(const std::string& key) {
