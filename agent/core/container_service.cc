@@ -356,7 +356,7 @@ StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) 
     (void)RemoveTree(StateDir(record.id()));
     return failure;
   };
-  if (Status prepared = snapshotter_->Prepare(record.id()); !prepared.ok())
+  if (Status prepared = snapshotter_->Prepare(record.id(), {}); !prepared.ok())
     return unreserve(prepared);
   if (::mkdir(StateDir(record.id()).c_str(), 0700) != 0) {
     return unreserve(ErrnoStatus("create '" + StateDir(record.id()) + "'"));
@@ -416,7 +416,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   };
   ASSIGN_OR_RETURN(std::vector<std::string> layer_dirs,
                    images_->LayerDirectories(record.image_id()));
-  ASSIGN_OR_RETURN(std::string rootfs_dir, snapshotter_->Mount(id, layer_dirs));
+  ASSIGN_OR_RETURN(std::string rootfs_dir, snapshotter_->Mount(id, layer_dirs, {}));
   auto mounted_us = elapsed_us();
 
   LaunchSpec spec;

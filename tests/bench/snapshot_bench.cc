@@ -59,7 +59,7 @@ void BM_OverlayProvision(benchmark::State& state) {
   int round = 0;
   for (auto _ : state) {
     std::string key = "c" + std::to_string(round++);
-    if (!(*snapshotter)->Prepare(key).ok() || !(*snapshotter)->Mount(key, {layer}).ok()) {
+    if (!(*snapshotter)->Prepare(key, {}).ok() || !(*snapshotter)->Mount(key, {layer}, {}).ok()) {
       state.SkipWithError("prepare/mount failed (needs root and overlayfs)");
       break;
     }
@@ -86,7 +86,8 @@ void BM_OverlayTeardown(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     std::string key = "c" + std::to_string(round++);
-    bool ready = (*snapshotter)->Prepare(key).ok() && (*snapshotter)->Mount(key, {layer}).ok();
+    bool ready =
+        (*snapshotter)->Prepare(key, {}).ok() && (*snapshotter)->Mount(key, {layer}, {}).ok();
     state.ResumeTiming();
     if (!ready) {
       state.SkipWithError("prepare/mount failed");

@@ -48,16 +48,16 @@ class MockBackend : public Backend {
 class MockSnapshotter : public Snapshotter {
  public:
   MockSnapshotter() {
-    ON_CALL(*this, Prepare(_)).WillByDefault(Return(OkStatus()));
-    ON_CALL(*this, Mount(_, _))
+    ON_CALL(*this, Prepare(_, _)).WillByDefault(Return(OkStatus()));
+    ON_CALL(*this, Mount(_, _, _))
         .WillByDefault(Return(StatusOr<std::string>(std::string("/rootfs"))));
     ON_CALL(*this, Unmount(_)).WillByDefault(Return(OkStatus()));
     ON_CALL(*this, Remove(_)).WillByDefault(Return(OkStatus()));
   }
   const std::string& name() const override { return name_; }
-  MOCK_METHOD(Status, Prepare, (const std::string&), (override));
-  MOCK_METHOD(StatusOr<std::string>, Mount, (const std::string&, const std::vector<std::string>&),
-              (override));
+  MOCK_METHOD(Status, Prepare, (const std::string&, const IdMapping&), (override));
+  MOCK_METHOD(StatusOr<std::string>, Mount,
+              (const std::string&, const std::vector<std::string>&, const IdMapping&), (override));
   MOCK_METHOD(std::string, RootfsDir, (const std::string&), (const, override));
   MOCK_METHOD(std::string, ChangesDir, (const std::string&), (const, override));
   MOCK_METHOD(Status, Unmount, (const std::string&), (override));
@@ -204,7 +204,7 @@ class ContainerServiceTest : public ::testing::Test {
 };
 
 TEST_F(ContainerServiceTest, CreateFillsDefaultsFromTheImage) {
-  EXPECT_CALL(snapshotter_, Prepare(_)).Times(1);
+  EXPECT_CALL(snapshotter_, Prepare(_, _)).Times(1);
   v1::ContainerSpec spec = Spec("web");
   spec.add_env("MODE=container");
   auto created = service_->Create(spec);
@@ -219,7 +219,7 @@ TEST_F(ContainerServiceTest, CreateFillsDefaultsFromTheImage) {
 }
 
 TEST_F(ContainerServiceTest, DuplicateNameIsRefusedBeforeAnythingIsPrepared) {
-  EXPECT_CALL(snapshotter_, Prepare(_)).Times(1);
+  EXPECT_CALL(snapshotter_, Prepare(_, _)).Times(1);
   ASSERT_TRUE(service_->Create(Spec("same")).ok());
   auto again = service_->Create(Spec("same"));
   EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
@@ -244,7 +244,7 @@ TEST_F(ContainerServiceTest, StartMountsCreatesCgroupsAndLaunches) {
   spec.add_command("hi");
   auto created = service_->Create(spec);
   ASSERT_TRUE(created.ok());
-  EXPECT_CALL(snapshotter_, Mount(created->id(), ElementsAre(HasSubstr("/layers/"))));
+  EXPECT_CALL(snapshotter_, Mount(created->id(), ElementsAre(HasSubstr("/layers/")), _));
   EXPECT_CALL(cgroups_, Create(created->id(), _))
       .WillOnce(Invoke([](const std::string&, const ContainerLimits& limits) {
         EXPECT_EQ(limits.memory_bytes, 32u << 20);
