@@ -53,7 +53,8 @@ StatusOr<UniqueFd> OpenInRootfs(int rootfs_fd, const std::string& path, int flag
   return UniqueFd(fd);
 }
 
-Status MakeDirectoriesInRootfs(int rootfs_fd, const std::string& path) {
+Status MakeDirectoriesInRootfs(int rootfs_fd, const std::string& path, uid_t owner_uid,
+                               gid_t owner_gid) {
   std::string prefix;
   std::istringstream components(path);
   for (std::string component; std::getline(components, component, '/');) {
@@ -62,7 +63,13 @@ Status MakeDirectoriesInRootfs(int rootfs_fd, const std::string& path) {
     prefix += "/" + component;
     // An existing name (a directory, or a symlink that the next lookup resolves inside the
     // rootfs) is fine; mkdirat never follows it.
-    if (::mkdirat(parent.get(), component.c_str(), 0755) != 0 && errno != EEXIST) {
+    if (::mkdirat(parent.get(), component.c_str(), 0755) == 0) {
+      if ((owner_uid != 0 || owner_gid != 0) &&
+          ::fchownat(parent.get(), component.c_str(), owner_uid, owner_gid, AT_SYMLINK_NOFOLLOW) !=
+              0) {
+        return ErrnoStatus("chown '" + prefix + "' in the container's rootfs");
+      }
+    } else if (errno != EEXIST) {
       return ErrnoStatus("mkdir '" + prefix + "' in the container's rootfs");
     }
   }
