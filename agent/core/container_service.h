@@ -28,12 +28,19 @@
 
 namespace boxcar {
 
+// Host ids the agent hands out to containers' user namespaces (--userns-range FIRST:COUNT).
+struct HostIdRange {
+  uint32_t first = 0;
+  uint32_t count = 0;  // 0: no range, containers cannot have a user namespace
+};
+
 struct ContainerServiceConfig {
   std::string root_dir;         // containers/<id>/ holds logs, the exit record and shim log
   std::string default_backend;  // used when a spec names none
   // Helpers of the default backend kept started, each already inside a cgroup slot, so a
   // Start on a v1/hybrid host skips the slow cgroup migration. 0 disables prewarming.
   uint32_t prewarm_count = 0;
+  HostIdRange userns_range;
 };
 
 class ContainerService {
@@ -114,6 +121,9 @@ class ContainerService {
 
   StatusOr<EntryPtr> Lookup(const std::string& container);
   Status ValidateSpec(const v1::ContainerSpec& spec);
+  // The block of host ids of a new container's user namespace: the one asked for, or the
+  // lowest free one of the range. Called with entries_mutex_ held.
+  StatusOr<v1::UserNamespace> PlaceUserNamespace(const v1::UserNamespace& wanted);
   Status Persist(const Entry& entry);
   std::string StateDir(const std::string& id) const {
     return config_.root_dir + "/containers/" + id;
