@@ -9,10 +9,8 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$repo/build}" && pwd)
 runs=${2:-200}
-[ "$(id -u)" = 0 ] || { echo "run-userns-bench.sh: run as root" >&2; exit 1; }
-command -v hyperfine >/dev/null || { echo "run-userns-bench.sh: install hyperfine (deploy/install-deps.sh)" >&2; exit 1; }
-
 source "$repo/tests/bench/bench_agent.sh"
+bench_requirements run-userns-bench.sh hyperfine
 start_bench_agent "$build" boxcar-userns-bench --userns-range 100000:655360
 
 boxcar=$build/agent/boxcar
