@@ -26,6 +26,7 @@ struct BackendCapabilities {
   bool checkpoint = false;              // CRIU
   bool survives_agent_restart = false;  // payloads outlive boxcard
   bool prewarm = false;                 // helpers can be started before their container is known
+  bool userns = false;                  // a user namespace per container (LaunchSpec::userns)
   // Processes of the backend's own that live inside the container's cgroups (LXC's monitor);
   // the agent raises pids_max by as many, so the payload gets the limit it asked for.
   uint32_t helper_processes_in_cgroup = 0;

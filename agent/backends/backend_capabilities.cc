@@ -11,6 +11,7 @@ std::vector<std::string> BackendCapabilities::Names() const {
   if (checkpoint) names.push_back("checkpoint");
   if (survives_agent_restart) names.push_back("survives-agent-restart");
   if (prewarm) names.push_back("prewarm");
+  if (userns) names.push_back("userns");
   return names;
 }
 

@@ -33,6 +33,7 @@ struct CreateOptions {
   std::string entrypoint;
   std::vector<std::string> ulimits;
   std::string restart;
+  bool userns = false;
   bool remove = false;
   bool detach = false;
   std::vector<std::string> image_and_command;
@@ -54,6 +55,9 @@ void AddCreateOptions(CLI::App* command, CreateOptions& options) {
   command->add_option("--ulimit", options.ulimits, "rlimit name=soft[:hard], e.g. nofile=1024:2048")
       ->allow_extra_args(false);
   command->add_option("--restart", options.restart, "Restart policy: no, on-failure[:N] or always");
+  command->add_flag("--userns", options.userns,
+                    "Own user namespace: root inside is an unprivileged uid of the agent's "
+                    "--userns-range on the host");
   // Everything from the image on (IMAGE [COMMAND [ARG...]]) belongs to the payload, options
   // included: parsing stops at the first positional and the rest lands in remaining().
   command->prefix_command();
@@ -93,6 +97,7 @@ bool BuildSpec(const CreateOptions& options, v1::ContainerSpec* spec) {
   spec->set_hostname(options.hostname);
   spec->set_backend(options.backend);
   if (!options.entrypoint.empty()) spec->add_entrypoint(options.entrypoint);
+  if (options.userns) spec->mutable_userns();  // the agent picks the ids
   if (!options.memory.empty()) {
     auto bytes = ParseByteSize(options.memory);
     if (!bytes) {

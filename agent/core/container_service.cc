@@ -88,6 +88,17 @@ Status ValidateLimitValue(const std::string& field, uint64_t memory_bytes, uint6
   return OkStatus();
 }
 
+constexpr uint32_t kDefaultUserNamespaceSize = 65536;
+
+IdMapping IdMappingOf(const v1::ContainerSpec& spec) {
+  if (!spec.has_userns()) return {};
+  return {spec.userns().host_uid(), spec.userns().host_gid(), spec.userns().size()};
+}
+
+std::string IdBlockText(uint64_t first, uint64_t size) {
+  return std::to_string(first) + "-" + std::to_string(first + size - 1);
+}
+
 std::string EnvKey(const std::string& entry) { return entry.substr(0, entry.find('=')); }
 
 std::vector<std::string> MergeEnv(const google::protobuf::RepeatedPtrField<std::string>& image_env,
@@ -298,7 +309,76 @@ Status ContainerService::ValidateSpec(const v1::ContainerSpec& spec) {
     return Unimplemented("spec.limits: backend '" + backend_name +
                          "' does not support resource limits");
   }
+  if (spec.has_userns()) {
+    if (!backend->second->capabilities().userns) {
+      return Unimplemented("spec.userns: backend '" + backend_name +
+                           "' does not support user namespaces");
+    }
+    if (config_.userns_range.count == 0) {
+      return FailedPrecondition(
+          "spec.userns: this agent has no host ids for user namespaces; start boxcard with "
+          "--userns-range FIRST:COUNT (e.g. a block of /etc/subuid that no user has)");
+    }
+    if ((spec.userns().host_uid() == 0) != (spec.userns().host_gid() == 0)) {
+      return InvalidArgument("spec.userns: give both host_uid and host_gid, or neither");
+    }
+  }
   return OkStatus();
+}
+
+StatusOr<v1::UserNamespace> ContainerService::PlaceUserNamespace(const v1::UserNamespace& wanted) {
+  const uint64_t range_first = config_.userns_range.first;
+  const uint64_t range_end = range_first + config_.userns_range.count;
+  const uint64_t size = wanted.size() ? wanted.size() : kDefaultUserNamespaceSize;
+  const std::string range = IdBlockText(range_first, config_.userns_range.count);
+  // Every container's uid and gid blocks, taken alike: no two containers share a host id.
+  std::vector<std::pair<uint64_t, uint64_t>> taken;  // [first, end)
+  for (const auto& [id, entry] : entries_) {
+    const v1::ContainerSpec& other = entry->record.spec();
+    if (!other.has_userns()) continue;
+    taken.emplace_back(other.userns().host_uid(),
+                       other.userns().host_uid() + other.userns().size());
+    taken.emplace_back(other.userns().host_gid(),
+                       other.userns().host_gid() + other.userns().size());
+  }
+  auto holder_of = [&](uint64_t first) -> const std::pair<uint64_t, uint64_t>* {
+    for (const auto& block : taken) {
+      if (first < block.second && block.first < first + size) return &block;
+    }
+    return nullptr;
+  };
+  v1::UserNamespace placed;
+  placed.set_size(static_cast<uint32_t>(size));
+  if (wanted.host_uid() != 0) {
+    for (uint64_t first : {uint64_t{wanted.host_uid()}, uint64_t{wanted.host_gid()}}) {
+      if (first < range_first || first + size > range_end) {
+        return InvalidArgument("spec.userns: host ids " + IdBlockText(first, size) +
+                               " lie outside the agent's --userns-range " + range);
+      }
+      if (const auto* block = holder_of(first)) {
+        return AlreadyExists("spec.userns: host ids " + IdBlockText(first, size) + " overlap ids " +
+                             IdBlockText(block->first, block->second - block->first) +
+                             " of another container");
+      }
+    }
+    placed.set_host_uid(wanted.host_uid());
+    placed.set_host_gid(wanted.host_gid());
+    return placed;
+  }
+  // The lowest free start: the range's first id or the end of a taken block.
+  std::vector<uint64_t> starts = {range_first};
+  for (const auto& block : taken) starts.push_back(block.second);
+  std::sort(starts.begin(), starts.end());
+  for (uint64_t first : starts) {
+    if (first < range_first || first + size > range_end || holder_of(first)) continue;
+    placed.set_host_uid(static_cast<uint32_t>(first));
+    placed.set_host_gid(static_cast<uint32_t>(first));
+    return placed;
+  }
+  return ResourceExhausted("spec.userns: no block of " + std::to_string(size) +
+                           " free host ids is left in --userns-range " + range + " (" +
+                           std::to_string(taken.size() / 2) +
+                           " containers hold blocks); remove containers or widen the range");
 }
 
 StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) {
@@ -346,7 +426,10 @@ StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) 
                              "; remove it (boxcar rm) or choose another name");
       }
     }
-    // Reserve the name while the snapshot is prepared.
+    if (spec.has_userns()) {
+      ASSIGN_OR_RETURN(*filled.mutable_userns(), PlaceUserNamespace(spec.userns()));
+    }
+    // Reserve the name (and the user namespace's ids) while the snapshot is prepared.
     entries_[record.id()] = entry;
   }
   auto unreserve = [&](Status failure) {
@@ -356,7 +439,7 @@ StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) 
     (void)RemoveTree(StateDir(record.id()));
     return failure;
   };
-  if (Status prepared = snapshotter_->Prepare(record.id()); !prepared.ok())
+  if (Status prepared = snapshotter_->Prepare(record.id(), IdMappingOf(filled)); !prepared.ok())
     return unreserve(prepared);
   if (::mkdir(StateDir(record.id()).c_str(), 0700) != 0) {
     return unreserve(ErrnoStatus("create '" + StateDir(record.id()) + "'"));
@@ -381,8 +464,12 @@ StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) 
     insert->BindBlob(4, record.SerializeAsString());
     if (Status inserted = insert->Run(); !inserted.ok()) return unreserve(inserted);
   }
-  spdlog::info("container {} ({}) created from {} on backend {}", ShortId(record.id()),
-               record.name(), ShortId(record.image_id()), record.backend());
+  spdlog::info("container {} ({}) created from {} on backend {}{}", ShortId(record.id()),
+               record.name(), ShortId(record.image_id()), record.backend(),
+               filled.has_userns()
+                   ? ", user namespace on host uids " +
+                         IdBlockText(filled.userns().host_uid(), filled.userns().size())
+                   : "");
   Emit(v1::EVENT_TYPE_CREATED, record);
   return record;
 }
@@ -417,7 +504,8 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   };
   ASSIGN_OR_RETURN(std::vector<std::string> layer_dirs,
                    images_->LayerDirectories(record.image_id()));
-  ASSIGN_OR_RETURN(std::string rootfs_dir, snapshotter_->Mount(id, layer_dirs));
+  const IdMapping userns = IdMappingOf(record.spec());
+  ASSIGN_OR_RETURN(std::string rootfs_dir, snapshotter_->Mount(id, layer_dirs, userns));
   auto mounted_us = elapsed_us();
 
   LaunchSpec spec;
@@ -435,6 +523,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   spec.stderr_path = state_dir + "/stderr.log";
   spec.exit_file = state_dir + "/exit.json";
   spec.shim_log_path = state_dir + "/shim.log";
+  spec.userns = userns;
   ::unlink(spec.exit_file.c_str());
 
   auto undo = [&](Status failure) {
@@ -1010,6 +1099,7 @@ StatusOr<v1::CommitContainerResponse> ContainerService::Commit(
   std::lock_guard<std::mutex> lock(entry->mutex);  // no start, stop or remove meanwhile
   v1::Container& record = entry->record;
   store_changes.created_by = "boxcar commit " + record.name();
+  store_changes.ids = IdMappingOf(record.spec());
   // A running payload keeps writing; freeze it while its changes are read.
   bool froze = false;
   Backend* backend = BackendFor(record);

@@ -29,6 +29,12 @@
 
 namespace boxcar {
 
+// Host ids the agent hands out to containers' user namespaces (--userns-range FIRST:COUNT).
+struct HostIdRange {
+  uint32_t first = 0;
+  uint32_t count = 0;  // 0: no range, containers cannot have a user namespace
+};
+
 struct ContainerServiceConfig {
   std::string root_dir;         // containers/<id>/ holds logs, the exit record and shim log
   std::string default_backend;  // used when a spec names none
@@ -38,6 +44,7 @@ struct ContainerServiceConfig {
   // Where Remove puts a container's state directory for deletion in the background; deleted
   // at once when null.
   TrashCan* trash = nullptr;
+  HostIdRange userns_range;
 };
 
 class ContainerService {
@@ -123,6 +130,9 @@ class ContainerService {
   // The entry of a full id, or null.
   EntryPtr FindById(const std::string& id);
   Status ValidateSpec(const v1::ContainerSpec& spec);
+  // The block of host ids of a new container's user namespace: the one asked for, or the
+  // lowest free one of the range. Called with entries_mutex_ held.
+  StatusOr<v1::UserNamespace> PlaceUserNamespace(const v1::UserNamespace& wanted);
   Status Persist(const Entry& entry);
   std::string StateDir(const std::string& id) const {
     return config_.root_dir + "/containers/" + id;

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <climits>
+#include <cstdio>
 
 namespace boxcar {
 
@@ -43,6 +44,9 @@ StatusOr<AgentConfig> AgentConfig::FromCommandLine(int argc, char** argv, int* e
          "Helpers of the default backend kept started inside cgroup slots (v1/hybrid hosts), "
          "so a start skips the slow cgroup migration; 0 disables")
       ->capture_default_str();
+  app.add_option("--userns-range", config.userns_range,
+                 "Host ids FIRST:COUNT for containers run with --userns; each gets a block of "
+                 "its own (65536 ids by default). Choose ids no host user has (/etc/subuid)");
   app.add_option("--max-layer-bytes", config.max_layer_bytes,
                  "Refuse layers that unpack to more than this many bytes (0: no limit)");
   try {
@@ -73,7 +77,25 @@ Status AgentConfig::Validate() const {
       cgroup_parent.find("..") != std::string::npos) {
     return InvalidArgument("--cgroup-parent must be a relative path without '..'");
   }
-  return OkStatus();
+  return UsernsRange().status();
+}
+
+StatusOr<AgentConfig::IdRange> AgentConfig::UsernsRange() const {
+  IdRange range;
+  if (userns_range.empty()) return range;
+  // Host root (0) is never mapped; the block ends below the invalid id 2^32 - 1.
+  unsigned long long first = 0, count = 0;
+  char rest = 0;
+  if (userns_range.find_first_not_of("0123456789:") != std::string::npos ||
+      std::sscanf(userns_range.c_str(), "%llu:%llu%c", &first, &count, &rest) != 2 || first == 0 ||
+      count == 0 || first + count > 0xffffffffull) {
+    return InvalidArgument("--userns-range '" + userns_range +
+                           "' is not FIRST:COUNT with 0 < FIRST and FIRST + COUNT < 2^32 "
+                           "(e.g. 100000:655360)");
+  }
+  range.first = static_cast<uint32_t>(first);
+  range.count = static_cast<uint32_t>(count);
+  return range;
 }
 
 }  // namespace boxcar

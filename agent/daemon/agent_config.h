@@ -18,11 +18,19 @@ struct AgentConfig {
   std::string log_level = "info";
   uint64_t max_layer_bytes = 0;  // 0: unlimited
   uint32_t prewarm = 4;          // prewarmed helpers of the default backend
+  // --userns-range FIRST:COUNT: host ids for containers' user namespaces; empty: none.
+  std::string userns_range;
 
   // Parses argv (and the file named by --config, INI/TOML "key = value"). On --help or a
   // bad flag returns a non-OK status whose message is the text to print; `exit_code` is set.
   static StatusOr<AgentConfig> FromCommandLine(int argc, char** argv, int* exit_code);
   Status Validate() const;
+  // userns_range as numbers; count 0 when unset.
+  struct IdRange {
+    uint32_t first = 0;
+    uint32_t count = 0;
+  };
+  StatusOr<IdRange> UsernsRange() const;
 };
 
 }  // namespace boxcar

@@ -94,9 +94,15 @@ int RunAgent(const AgentConfig& config) {
         InvalidArgument("--default-backend: unknown backend '" + config.default_backend + "'"));
   }
 
-  ContainerService containers(
-      {config.root_dir, config.default_backend, config.prewarm, trash->get()}, db->get(),
-      images->get(), snapshotter->get(), cgroups->get(), std::move(backends));
+  auto userns_range = config.UsernsRange();
+  if (!userns_range.ok()) return Fail(userns_range.status());
+  ContainerService containers({config.root_dir,
+                               config.default_backend,
+                               config.prewarm,
+                               trash->get(),
+                               {userns_range->first, userns_range->count}},
+                              db->get(), images->get(), snapshotter->get(), cgroups->get(),
+                              std::move(backends));
   if (Status recovered = containers.Recover(); !recovered.ok())
     return Fail(recovered.Annotate("recovery"));
 

@@ -10,6 +10,31 @@ namespace {
 
 constexpr char kSpecName[] = "launch spec";
 
+void WriteUserNamespace(SpecJsonWriter& writer, const IdMapping& userns) {
+  writer.Key("userns");
+  writer.StartObject();
+  WriteUint64Field(writer, "host_uid", userns.host_uid);
+  WriteUint64Field(writer, "host_gid", userns.host_gid);
+  WriteUint64Field(writer, "size", userns.size);
+  writer.EndObject();
+}
+
+// Absent: no user namespace.
+Status ReadUserNamespace(const rapidjson::Value& object, IdMapping* userns) {
+  auto it = object.FindMember("userns");
+  if (it == object.MemberEnd()) return OkStatus();
+  const rapidjson::Value& value = it->value;
+  for (const char* key : {"host_uid", "host_gid", "size"}) {
+    if (!value.IsObject() || !value.HasMember(key) || !value[key].IsUint()) {
+      return InvalidArgument(std::string(kSpecName) + ": userns." + key + " is not a uint32");
+    }
+  }
+  userns->host_uid = value["host_uid"].GetUint();
+  userns->host_gid = value["host_gid"].GetUint();
+  userns->size = value["size"].GetUint();
+  return OkStatus();
+}
+
 }  // namespace
 
 std::string LaunchSpecToJson(const LaunchSpec& spec) {
@@ -30,6 +55,7 @@ std::string LaunchSpecToJson(const LaunchSpec& spec) {
   WriteStringField(writer, "stderr_path", spec.stderr_path);
   WriteStringField(writer, "exit_file", spec.exit_file);
   WriteStringField(writer, "shim_log_path", spec.shim_log_path);
+  if (spec.userns.enabled()) WriteUserNamespace(writer, spec.userns);
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -57,6 +83,7 @@ StatusOr<LaunchSpec> LaunchSpecFromJson(const std::string& json) {
   RETURN_IF_ERROR(ReadStringField(document, kSpecName, "stderr_path", &spec.stderr_path));
   RETURN_IF_ERROR(ReadStringField(document, kSpecName, "exit_file", &spec.exit_file));
   RETURN_IF_ERROR(ReadStringField(document, kSpecName, "shim_log_path", &spec.shim_log_path));
+  RETURN_IF_ERROR(ReadUserNamespace(document, &spec.userns));
   if (spec.rootfs_dir.empty() || spec.argv.empty() || spec.exit_file.empty()) {
     return InvalidArgument("launch spec: rootfs_dir, argv and exit_file are required");
   }

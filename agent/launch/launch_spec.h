@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/user_namespace.h"
 
 namespace boxcar {
 
@@ -31,6 +32,9 @@ struct LaunchSpec {
   std::string stderr_path;    // payload stderr, appended
   std::string exit_file;      // the shim writes an ExitRecord here when the payload ends
   std::string shim_log_path;  // the shim's own stderr, appended
+  // Enabled: the payload gets a user namespace of its own with these ids, and rootfs_dir
+  // already shows the image's files shifted into them.
+  IdMapping userns;
 };
 
 // How a payload ended, as written by the shim into LaunchSpec::exit_file.

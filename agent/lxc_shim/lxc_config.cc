@@ -80,7 +80,8 @@ std::string PayloadSearchPath(const std::vector<std::string>& environment) {
 std::vector<LxcConfigItem> LxcConfigItems(const LaunchSpec& spec,
                                           const LxcContainerSettings& settings) {
   std::vector<LxcConfigItem> items = {
-      {"lxc.rootfs.path", "dir:" + spec.rootfs_dir},
+      {"lxc.rootfs.path",
+       "dir:" + (settings.rootfs_dir.empty() ? spec.rootfs_dir : settings.rootfs_dir)},
       // Never let LXC delete the snapshot: it belongs to the agent.
       {"lxc.rootfs.managed", "0"},
       {"lxc.rootfs.mount", settings.rootfs_mount},
@@ -98,6 +99,13 @@ std::vector<LxcConfigItem> LxcConfigItems(const LaunchSpec& spec,
        "shm dev/shm tmpfs nosuid,nodev,noexec,mode=1777,size=65536k,create=dir 0 0"},
   };
   if (!spec.hostname.empty()) items.push_back({"lxc.uts.name", spec.hostname});
+  if (spec.userns.enabled()) {
+    // The rootfs already shows the image's files owned by these ids (idmapped layers).
+    items.push_back({"lxc.idmap", "u 0 " + std::to_string(spec.userns.host_uid) + " " +
+                                      std::to_string(spec.userns.size)});
+    items.push_back({"lxc.idmap", "g 0 " + std::to_string(spec.userns.host_gid) + " " +
+                                      std::to_string(spec.userns.size)});
+  }
 
   // Masks and read-only binds, as chroot's HardenProc(); "optional" skips what this kernel lacks.
   for (const char* path : MaskedPaths()) {

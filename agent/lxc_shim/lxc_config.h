@@ -15,6 +15,7 @@ namespace boxcar {
 
 // What the shim settled before building the configuration.
 struct LxcContainerSettings {
+  std::string rootfs_dir;       // lxc.rootfs.path (dir:); spec.rootfs_dir when empty
   std::string rootfs_mount;     // lxc.rootfs.mount: where LXC binds the rootfs before pivot_root
   std::string log_file;         // lxc.log.file
   std::string seccomp_profile;  // lxc.seccomp.profile: a file holding LxcSeccompProfile()

@@ -2,6 +2,7 @@
 
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <fstream>
@@ -89,6 +90,18 @@ Status EnterLxcMountNamespace(const std::string& rootfs_dir, const std::string& 
     return ErrnoStatus("mount a private tmpfs on /run for LXC's lock files");
   }
   return OkStatus();
+}
+
+StatusOr<UserNamespacePaths> MakeUserNamespacePaths(const std::string& rootfs_dir) {
+  UserNamespacePaths paths{"/run/boxcar-lxc", "/run/boxcar-lxc/rootfs"};
+  for (const std::string& dir : {paths.lxcpath, paths.rootfs_dir}) {
+    if (::mkdir(dir.c_str(), 0755) != 0) return ErrnoStatus("mkdir '" + dir + "'");
+  }
+  if (::mount(rootfs_dir.c_str(), paths.rootfs_dir.c_str(), nullptr, MS_BIND | MS_REC, nullptr) !=
+      0) {
+    return ErrnoStatus("bind the rootfs '" + rootfs_dir + "' on '" + paths.rootfs_dir + "'");
+  }
+  return paths;
 }
 
 }  // namespace boxcar

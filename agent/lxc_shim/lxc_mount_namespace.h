@@ -18,4 +18,15 @@ namespace boxcar {
 // example on cgroup.procs files, stay usable.
 Status EnterLxcMountNamespace(const std::string& rootfs_dir, const std::string& lxcpath);
 
+// For a container with a user namespace, once in that namespace: LXC checks as container root
+// that it can search lxcpath, and binds the rootfs from inside the container's namespaces,
+// where the agent's directories above both (0700, host root's) are closed to that root. Both
+// get a path on the private /run instead: an empty lxcpath (LXC writes nothing there; its log
+// is the shim's) and a bind of the rootfs below it.
+struct UserNamespacePaths {
+  std::string lxcpath;
+  std::string rootfs_dir;
+};
+StatusOr<UserNamespacePaths> MakeUserNamespacePaths(const std::string& rootfs_dir);
+
 }  // namespace boxcar

@@ -103,7 +103,9 @@ LxcContainerSettings SettleInRootfs(const LaunchSpec& spec) {
     RefuseStart(kExitSetupFailed, error);
   }
   settings.working_dir = spec.working_dir.empty() ? "/" : spec.working_dir;
-  RefuseUnless(MakeDirectoriesInRootfs(rootfs.get(), settings.working_dir));
+  // Made from the host: owned by the container's root, as the chroot shim would make it.
+  RefuseUnless(MakeDirectoriesInRootfs(rootfs.get(), settings.working_dir, spec.userns.host_uid,
+                                       spec.userns.host_gid));
   // LXC would report a failed exec only as "could not start": find out first, as exec would.
   CommandCheck command = CheckCommandInRootfs(
       rootfs.get(), spec.argv[0], PayloadSearchPath(PayloadEnvironment(spec, settings.user)),
@@ -211,6 +213,12 @@ int Run() {
         OpenOrRefuse(spec.cgroup_clone_into_dir + "/cgroup.procs", O_WRONLY, "cgroup.procs");
   }
   RefuseUnless(EnterLxcMountNamespace(spec.rootfs_dir, launch.lxcpath));
+  if (spec.userns.enabled()) {
+    auto paths = MakeUserNamespacePaths(spec.rootfs_dir);
+    RefuseUnless(paths.status());
+    launch.lxcpath = paths->lxcpath;
+    settings.rootfs_dir = paths->rootfs_dir;
+  }
 
   settings.rootfs_mount = LxcDefaultRootfsMount(launch.name, launch.lxcpath);
   if (settings.rootfs_mount.empty()) {

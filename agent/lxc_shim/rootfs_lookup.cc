@@ -16,6 +16,7 @@ namespace {
 
 constexpr int kExitNotExecutable = 126;
 constexpr int kExitNotFound = 127;
+constexpr int kOpenat2Retries = 64;
 
 // A descriptor, or -errno.
 int OpenBelowRoot(int rootfs_fd, const std::string& path, int flags) {
@@ -25,8 +26,14 @@ int OpenBelowRoot(int rootfs_fd, const std::string& path, int flags) {
   struct open_how how {};
   how.flags = static_cast<uint64_t>(flags | O_CLOEXEC);
   how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-  int fd = static_cast<int>(::syscall(SYS_openat2, rootfs_fd, relative.c_str(), &how, sizeof how));
-  return fd < 0 ? -errno : fd;
+  // NOTE: a ".." (the image's applet links are "../bin/busybox") fails with EAGAIN whenever a
+  // mount or rename anywhere on the host raced with the lookup; openat2(2) says to retry.
+  for (int attempt = 0;; ++attempt) {
+    int fd =
+        static_cast<int>(::syscall(SYS_openat2, rootfs_fd, relative.c_str(), &how, sizeof how));
+    if (fd >= 0) return fd;
+    if (errno != EAGAIN || attempt == kOpenat2Retries) return -errno;
+  }
 }
 
 // 0 when `candidate` names an executable regular file inside the rootfs, else an errno value.
@@ -53,7 +60,8 @@ StatusOr<UniqueFd> OpenInRootfs(int rootfs_fd, const std::string& path, int flag
   return UniqueFd(fd);
 }
 
-Status MakeDirectoriesInRootfs(int rootfs_fd, const std::string& path) {
+Status MakeDirectoriesInRootfs(int rootfs_fd, const std::string& path, uid_t owner_uid,
+                               gid_t owner_gid) {
   std::string prefix;
   std::istringstream components(path);
   for (std::string component; std::getline(components, component, '/');) {
@@ -62,7 +70,13 @@ Status MakeDirectoriesInRootfs(int rootfs_fd, const std::string& path) {
     prefix += "/" + component;
     // An existing name (a directory, or a symlink that the next lookup resolves inside the
     // rootfs) is fine; mkdirat never follows it.
-    if (::mkdirat(parent.get(), component.c_str(), 0755) != 0 && errno != EEXIST) {
+    if (::mkdirat(parent.get(), component.c_str(), 0755) == 0) {
+      if ((owner_uid != 0 || owner_gid != 0) &&
+          ::fchownat(parent.get(), component.c_str(), owner_uid, owner_gid, AT_SYMLINK_NOFOLLOW) !=
+              0) {
+        return ErrnoStatus("chown '" + prefix + "' in the container's rootfs");
+      }
+    } else if (errno != EEXIST) {
       return ErrnoStatus("mkdir '" + prefix + "' in the container's rootfs");
     }
   }

@@ -1,8 +1,10 @@
 #include "shim/container_entry.h"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <sched.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -34,6 +36,13 @@ bool HasExited(int pidfd) {
   return ::poll(&entry, 1, 0) > 0;
 }
 
+// Whether two namespace files name different namespaces; false when either cannot be read.
+bool DifferentNamespaces(const std::string& a, const std::string& b) {
+  struct stat first, second;
+  if (::stat(a.c_str(), &first) != 0 || ::stat(b.c_str(), &second) != 0) return false;
+  return first.st_dev != second.st_dev || first.st_ino != second.st_ino;
+}
+
 std::string NotRunning(pid_t pid) {
   return "the container's init process " + std::to_string(pid) + " is not running";
 }
@@ -60,6 +69,8 @@ std::string OpenContainerEntry(pid_t init_pid, uint64_t init_start_ticks, bool o
   std::string root_path = ProcPath(init_pid, "root");
   entry->root_dir.reset(::open(root_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!entry->root_dir) return Errno("open '" + root_path + "'");
+  entry->own_user_namespace =
+      DifferentNamespaces(ProcPath(init_pid, "ns/user"), "/proc/self/ns/user");
   if (open_working_dir) {
     std::string cwd_path = ProcPath(init_pid, "cwd");
     entry->working_dir.reset(::open(cwd_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -71,16 +82,15 @@ std::string OpenContainerEntry(pid_t init_pid, uint64_t init_start_ticks, bool o
 }
 
 std::string EnterContainer(const ContainerEntry& entry, bool use_namespace_files) {
-  bool entered = !use_namespace_files && ::setns(entry.init_pidfd.get(), kNamespaceFlags) == 0;
+  const int flags = kNamespaceFlags | (entry.own_user_namespace ? CLONE_NEWUSER : 0);
+  bool entered = !use_namespace_files && ::setns(entry.init_pidfd.get(), flags) == 0;
   if (!entered && !use_namespace_files && errno != EINVAL) return Errno("setns to the container");
   if (!entered) {
     // Before Linux 5.8 setns takes no pidfd: one namespace file at a time, all opened before
-    // the first setns, the mount namespace last.
-    const std::pair<const char*, int> kNamespaces[] = {{"ipc", CLONE_NEWIPC},
-                                                       {"uts", CLONE_NEWUTS},
-                                                       {"net", CLONE_NEWNET},
-                                                       {"pid", CLONE_NEWPID},
-                                                       {"mnt", CLONE_NEWNS}};
+    // the first setns, the user namespace first (it owns the others), the mount namespace last.
+    const std::pair<const char*, int> kNamespaces[] = {
+        {"user", CLONE_NEWUSER}, {"ipc", CLONE_NEWIPC}, {"uts", CLONE_NEWUTS},
+        {"net", CLONE_NEWNET},   {"pid", CLONE_NEWPID}, {"mnt", CLONE_NEWNS}};
     struct NamespaceFile {
       UniqueFd fd;
       const char* name;
@@ -88,6 +98,7 @@ std::string EnterContainer(const ContainerEntry& entry, bool use_namespace_files
     };
     std::vector<NamespaceFile> files;
     for (const auto& [name, type] : kNamespaces) {
+      if (type == CLONE_NEWUSER && !entry.own_user_namespace) continue;
       std::string path = ProcPath(entry.init_pid, "ns/") + name;
       UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
       if (!fd) return Errno("open '" + path + "'");
@@ -98,6 +109,10 @@ std::string EnterContainer(const ContainerEntry& entry, bool use_namespace_files
       if (::setns(file.fd.get(), file.type) != 0)
         return Errno(std::string("setns to the ") + file.name + " namespace");
     }
+  }
+  if (entry.own_user_namespace &&
+      (::setgroups(0, nullptr) != 0 || ::setresgid(0, 0, 0) != 0 || ::setresuid(0, 0, 0) != 0)) {
+    return Errno("become root of the container's user namespace");
   }
   if (::fchdir(entry.root_dir.get()) != 0 || ::chroot(".") != 0)
     return Errno("chroot to the container's root");

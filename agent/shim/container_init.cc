@@ -1,6 +1,7 @@
 #include "shim/container_init.h"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -14,6 +15,7 @@
 #include <cstring>
 #include <string>
 
+#include "common/unique_fd.h"
 #include "shim/hardening.h"
 #include "shim/process_setup.h"
 
@@ -59,50 +61,73 @@ void JoinCgroups(const LaunchSpec& spec) {
   }
 }
 
-void SetUpDev(const std::string& rootfs) {
-  std::string dev = rootfs + "/dev";
-  EnsureDirectory(dev, 0755);
-  Mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
+// Below the rootfs, which is the working directory: relative paths only.
+void SetUpDev() {
+  EnsureDirectory("dev", 0755);
+  Mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
   for (const char* node : {"null", "zero", "full", "random", "urandom", "tty"}) {
-    std::string target = dev + "/" + node;
+    std::string target = std::string("dev/") + node;
     int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
     if (fd < 0) FailErrno("create '" + target + "'");
     ::close(fd);
+    // Bound from the host, never made: mknod is out of reach in a user namespace.
     Mount((std::string("/dev/") + node).c_str(), target, nullptr, MS_BIND, nullptr);
   }
-  EnsureDirectory(dev + "/pts", 0755);
-  Mount("devpts", dev + "/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+  EnsureDirectory("dev/pts", 0755);
+  Mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
         "newinstance,ptmxmode=0666,mode=0620");
-  EnsureDirectory(dev + "/shm", 01777);
-  Mount("shm", dev + "/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
+  EnsureDirectory("dev/shm", 01777);
+  Mount("shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
   const std::pair<const char*, const char*> links[] = {{"pts/ptmx", "ptmx"},
                                                        {"/proc/self/fd", "fd"},
                                                        {"/proc/self/fd/0", "stdin"},
                                                        {"/proc/self/fd/1", "stdout"},
                                                        {"/proc/self/fd/2", "stderr"}};
   for (const auto& [target, name] : links) {
-    if (::symlink(target, (dev + "/" + name).c_str()) != 0)
+    if (::symlink(target, (std::string("dev/") + name).c_str()) != 0)
       FailErrno(std::string("symlink /dev/") + name);
   }
 }
 
+// NOTE: the rootfs is reached through the working directory, which the shim set before the
+// clone and the kernel moved into our mount namespace, never by its path: container root of a
+// user namespace may not search the agent's directories above it (0700, host root's).
 void SetUpRootfs(const LaunchSpec& spec) {
-  const std::string& rootfs = spec.rootfs_dir;
   // Nothing we mount from here on may propagate back to the host.
   Mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr);
-  Mount(rootfs.c_str(), rootfs, nullptr, MS_BIND | MS_REC, nullptr);
-  EnsureDirectory(rootfs + "/proc", 0555);
-  Mount("proc", rootfs + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
-  EnsureDirectory(rootfs + "/sys", 0555);
-  Mount("sysfs", rootfs + "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
-  SetUpDev(rootfs);
+  // A bind of the rootfs onto itself, entered: pivot_root needs the new root to be a mount.
+  UniqueFd bind(::open_tree(AT_FDCWD, ".", OPEN_TREE_CLONE | AT_RECURSIVE | OPEN_TREE_CLOEXEC));
+  if (!bind) FailErrno("bind the rootfs '" + spec.rootfs_dir + "'");
+  if (::move_mount(bind.get(), "", AT_FDCWD, ".", MOVE_MOUNT_F_EMPTY_PATH) != 0 ||
+      ::fchdir(bind.get()) != 0) {
+    FailErrno("mount the rootfs '" + spec.rootfs_dir + "' on itself");
+  }
+  EnsureDirectory("proc", 0555);
+  Mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
+  EnsureDirectory("sys", 0555);
+  Mount("sysfs", "sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
+  SetUpDev();
 
-  if (::chdir(rootfs.c_str()) != 0) FailErrno("chdir '" + rootfs + "'");
   // pivot_root(".", ".") stacks the old root on top of the new one; detaching it leaves only
   // the container's tree visible, with no host mount reachable.
-  if (::syscall(SYS_pivot_root, ".", ".") != 0) FailErrno("pivot_root '" + rootfs + "'");
+  if (::syscall(SYS_pivot_root, ".", ".") != 0) FailErrno("pivot_root '" + spec.rootfs_dir + "'");
   if (::umount2(".", MNT_DETACH) != 0) FailErrno("detach the host root");
   if (::chdir("/") != 0) FailErrno("chdir /");
+}
+
+// The shim maps our ids while we wait; then we are root of the namespace (ids 0), with every
+// capability in it and none outside.
+void BecomeUserNamespaceRoot(int userns_ready) {
+  char ready = 0;
+  ssize_t n;
+  while ((n = ::read(userns_ready, &ready, 1)) < 0 && errno == EINTR) {
+  }
+  // EOF: the shim could not map us and reports why itself.
+  if (n != 1) ::_exit(kExitSetupFailed);
+  ::close(userns_ready);
+  if (::setgroups(0, nullptr) != 0) FailErrno("setgroups in the user namespace");
+  if (::setresgid(0, 0, 0) != 0) FailErrno("setgid 0 in the user namespace");
+  if (::setresuid(0, 0, 0) != 0) FailErrno("setuid 0 in the user namespace");
 }
 
 void BringUpLoopback() {
@@ -134,6 +159,7 @@ void MakeWorkingDirectory(const std::string& working_dir) {
 
 void RunContainerInit(const LaunchSpec& spec, const InitFds& fds) {
   g_fds = &fds;
+  if (fds.userns_ready >= 0) BecomeUserNamespaceRoot(fds.userns_ready);
   std::string oom_score_adj = std::to_string(fds.oom_score_adj);
   int oom_fd = ::open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
   if (oom_fd >= 0) {

@@ -1,6 +1,7 @@
 // The first code that runs in a new container: cgroups, mounts, /dev, pivot_root, hostname,
 // loopback, rlimits, user, working directory, then exec of the payload. Runs in the child of
-// a clone() with new pid, mount, uts, ipc and network namespaces.
+// a clone() with new pid, mount, uts, ipc and network namespaces (and user namespace when
+// spec.userns is enabled), whose working directory is the rootfs.
 #pragma once
 
 #include "launch/launch_spec.h"
@@ -13,6 +14,9 @@ struct InitFds {
   int stderr_fd;      // payload stderr log
   int error_pipe;     // close-on-exec; a failure message is written here before _exit
   int oom_score_adj;  // the payload's; the shim protects itself with a lower one
+  // With a user namespace: one byte arrives once the shim has mapped the child's ids and put
+  // it into its cgroups (EOF: the shim gave up); -1 without.
+  int userns_ready;
 };
 
 // Never returns: execs the payload or writes "<exit code> <message>" to error_pipe and exits.

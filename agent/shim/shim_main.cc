@@ -23,6 +23,7 @@
 
 #include "common/atomic_file.h"
 #include "common/fd_io.h"
+#include "common/user_namespace.h"
 #include "launch/launch_spec.h"
 #include "shim/container_init.h"
 #include "shim/exec_shim.h"
@@ -62,6 +63,22 @@ void WriteOomScoreAdj(int value) {
   if (fd < 0) return;
   (void)!::write(fd, text.data(), text.size());
   ::close(fd);
+}
+
+// For a child cloned into a new user namespace, which waits: its cgroups (v1, and cgroup2 on
+// kernels without CLONE_INTO_CGROUP), then its uid and gid maps. "" or what failed.
+std::string PrepareUserNamespaceChild(pid_t child, const boxcar::LaunchSpec& spec) {
+  const std::string pid = std::to_string(child);
+  for (const auto& procs_file : spec.cgroup_procs_files) {
+    int fd = ::open(procs_file.c_str(), O_WRONLY | O_CLOEXEC);
+    bool joined =
+        fd >= 0 && ::write(fd, pid.data(), pid.size()) == static_cast<ssize_t>(pid.size());
+    int saved_errno = errno;
+    if (fd >= 0) ::close(fd);
+    if (!joined) return "join cgroup '" + procs_file + "': " + std::strerror(saved_errno);
+  }
+  boxcar::Status mapped = boxcar::WriteIdMaps(child, spec.userns);
+  return mapped.ok() ? "" : "map the user namespace: " + mapped.message();
 }
 
 int64_t NowUnixNs() {
@@ -119,7 +136,9 @@ int main(int argc, char** argv) {
 
   struct clone_args args {};
   args.flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
-  if (!netns_made) args.flags |= CLONE_NEWNET;
+  // A user-namespaced payload gets a network namespace of its own after all: one owned by
+  // its user namespace, so that its root may bring up lo there.
+  if (!netns_made || spec.userns.enabled()) args.flags |= CLONE_NEWNET;
   args.exit_signal = SIGCHLD;
   // Born inside its cgroup2 directory: no migration, which would cost an RCU grace period.
   boxcar::LaunchSpec& mutable_spec = *spec_or;
@@ -132,6 +151,21 @@ int main(int argc, char** argv) {
     } else {
       mutable_spec.cgroup_procs_files.push_back(spec.cgroup_clone_into_dir + "/cgroup.procs");
     }
+  }
+  // With a user namespace the shim maps the child's ids and puts it into its v1 cgroups while
+  // the child waits on this pipe; the child's own ids are no longer the host's.
+  int userns_ready[2] = {-1, -1};
+  if (spec.userns.enabled()) {
+    args.flags |= CLONE_NEWUSER;
+    if (::pipe2(userns_ready, O_CLOEXEC) != 0) {
+      Reply(std::string("error 125 pipe: ") + std::strerror(errno));
+      return 1;
+    }
+  }
+  // The child reaches the rootfs as its working directory (see container_init.cc).
+  if (::chdir(spec.rootfs_dir.c_str()) != 0) {
+    Reply("error 125 chdir '" + spec.rootfs_dir + "': " + std::strerror(errno));
+    return 1;
   }
   long child = ::syscall(SYS_clone3, &args, sizeof args);
   if (child < 0 && (args.flags & CLONE_INTO_CGROUP)) {
@@ -148,9 +182,26 @@ int main(int argc, char** argv) {
   if (child == 0) {
     ::close(error_pipe[0]);
     ::close(kControlFd);
+    if (userns_ready[1] >= 0) ::close(userns_ready[1]);
     for (int sig : {SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGQUIT}) ::signal(sig, SIG_DFL);
-    boxcar::RunContainerInit(
-        spec, {stdin_fd, stdout_fd, stderr_fd, error_pipe[1], payload_oom_score_adj});
+    if (spec.userns.enabled()) mutable_spec.cgroup_procs_files.clear();  // joined by the shim
+    boxcar::RunContainerInit(spec, {stdin_fd, stdout_fd, stderr_fd, error_pipe[1],
+                                    payload_oom_score_adj, userns_ready[0]});
+  }
+  // The shim must not pin the rootfs mount for as long as the payload runs.
+  (void)!::chdir("/");
+  if (spec.userns.enabled()) {
+    ::close(userns_ready[0]);
+    std::string error = PrepareUserNamespaceChild(static_cast<pid_t>(child), spec);
+    if (error.empty() && ::write(userns_ready[1], "1", 1) != 1) error = "release the payload";
+    ::close(userns_ready[1]);
+    if (!error.empty()) {
+      ::kill(static_cast<pid_t>(child), SIGKILL);
+      while (::waitpid(static_cast<pid_t>(child), nullptr, 0) < 0 && errno == EINTR) {
+      }
+      Reply("error 125 " + error);
+      return 1;
+    }
   }
   ::close(error_pipe[1]);
   ::close(stdin_fd);

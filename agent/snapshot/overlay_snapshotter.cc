@@ -9,6 +9,7 @@
 
 #include "common/directory_tree.h"
 #include "common/private_fs_thread.h"
+#include "snapshot/idmapped_overlay.h"
 
 namespace boxcar {
 
@@ -33,7 +34,7 @@ namespace {
 constexpr const char* kParts[] = {"upper", "work", "rootfs"};
 }  // namespace
 
-Status OverlaySnapshotter::Prepare(const std::string& key) {
+Status OverlaySnapshotter::Prepare(const std::string& key, const IdMapping& ids) {
   for (const char* part : kParts) {
     std::string dir = PartDir(key, part);
     if (::mkdir(dir.c_str(), 0755) != 0) {
@@ -41,6 +42,15 @@ Status OverlaySnapshotter::Prepare(const std::string& key) {
       (void)Remove(key);
       return failed;
     }
+  }
+  // The upper directory is the root of the merged tree: owned by the mapped root, it is
+  // container root's. (The work directory is overlayfs's own, used with the mounter's ids.)
+  std::string upper = PartDir(key, "upper");
+  if (ids.enabled() && ::chown(upper.c_str(), ids.host_uid, ids.host_gid) != 0) {
+    Status failed = ErrnoStatus("chown snapshot directory '" + upper + "' to " +
+                                std::to_string(ids.host_uid) + ":" + std::to_string(ids.host_gid));
+    (void)Remove(key);
+    return failed;
   }
   return OkStatus();
 }
@@ -50,11 +60,17 @@ std::string OverlaySnapshotter::RootfsDir(const std::string& key) const {
 }
 
 StatusOr<std::string> OverlaySnapshotter::Mount(const std::string& key,
-                                                const std::vector<std::string>& lower_dirs) {
+                                                const std::vector<std::string>& lower_dirs,
+                                                const IdMapping& ids) {
   if (lower_dirs.empty())
     return InvalidArgument("overlay snapshot '" + key + "' needs at least one layer");
   std::string rootfs = RootfsDir(key);
   if (IsMountPoint(rootfs)) return rootfs;
+  if (ids.enabled()) {
+    RETURN_IF_ERROR(
+        MountIdmappedOverlay(lower_dirs, PartDir(key, "upper"), PartDir(key, "work"), rootfs, ids));
+    return rootfs;
+  }
   // Overlay lists the top layer first; we keep layers lowest first.
   auto build_options = [&](bool relative) {
     std::string options = "lowerdir=";

@@ -19,9 +19,9 @@ class OverlaySnapshotter : public Snapshotter {
                                                               TrashCan* trash = nullptr);
 
   const std::string& name() const override { return name_; }
-  Status Prepare(const std::string& key) override;
-  StatusOr<std::string> Mount(const std::string& key,
-                              const std::vector<std::string>& lower_dirs) override;
+  Status Prepare(const std::string& key, const IdMapping& ids) override;
+  StatusOr<std::string> Mount(const std::string& key, const std::vector<std::string>& lower_dirs,
+                              const IdMapping& ids) override;
   std::string RootfsDir(const std::string& key) const override;
   std::string ChangesDir(const std::string& key) const override { return PartDir(key, "upper"); }
   Status Unmount(const std::string& key) override;

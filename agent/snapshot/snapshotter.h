@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/user_namespace.h"
 
 namespace boxcar {
 
@@ -14,11 +15,14 @@ class Snapshotter {
   virtual ~Snapshotter() = default;
 
   virtual const std::string& name() const = 0;
-  // Creates the writable layer for `key` (a container id). Nothing is mounted yet.
-  virtual Status Prepare(const std::string& key) = 0;
+  // Creates the writable layer for `key` (a container id). Nothing is mounted yet. With an
+  // enabled `ids`, its root belongs to the mapped root, so container root can write to it.
+  virtual Status Prepare(const std::string& key, const IdMapping& ids) = 0;
   // Mounts the snapshot over `lower_dirs` (lowest layer first); returns the rootfs directory.
+  // With an enabled `ids` (the one given to Prepare), the layers' files show shifted into it.
   virtual StatusOr<std::string> Mount(const std::string& key,
-                                      const std::vector<std::string>& lower_dirs) = 0;
+                                      const std::vector<std::string>& lower_dirs,
+                                      const IdMapping& ids) = 0;
   // Where Mount() puts the rootfs of `key`.
   virtual std::string RootfsDir(const std::string& key) const = 0;
   // The directory holding the changes of `key` (overlay's upper directory), for commit.

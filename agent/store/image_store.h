@@ -12,6 +12,7 @@
 #include "boxcar/v1/images.pb.h"
 #include "boxcar/v1/system.pb.h"
 #include "common/identifiers.h"
+#include "common/user_namespace.h"
 #include "store/blob_store.h"
 #include "store/image_archive.h"
 #include "store/image_export.h"
@@ -87,6 +88,8 @@ class ImageStore {
     std::optional<std::string> user;
     std::string comment;
     std::string created_by;
+    // The container's user namespace: owners in `upper_dir` are its host ids, shifted back.
+    IdMapping ids;
   };
   StatusOr<v1::Image> Commit(const std::string& base_image_id, const std::string& upper_dir,
                              const std::string& reference, const CommitChanges& changes);

@@ -121,7 +121,7 @@ StatusOr<v1::Image> ImageStore::Commit(const std::string& base_image_id,
     ASSIGN_OR_RETURN(base, LoadImage(base_image_id));
   }
   ASSIGN_OR_RETURN(std::string base_config, blobs_->ReadBlob(base.id()));
-  ASSIGN_OR_RETURN(WrittenLayer layer, WriteLayerFromDirectory(upper_dir, blobs_));
+  ASSIGN_OR_RETURN(WrittenLayer layer, WriteLayerFromDirectory(upper_dir, changes.ids, blobs_));
   auto config_json = CommittedConfig(base_config, layer.digest, changes);
   auto config_digest = config_json.ok() ? blobs_->WriteBlob(*config_json)
                                         : StatusOr<std::string>(config_json.status());

@@ -28,7 +28,14 @@ struct Walk {
   Status blob_status;
   std::map<std::pair<dev_t, ino_t>, std::string> hard_links;  // first path of each inode
   uint64_t entries = 0;
+  IdMapping ids;
 };
+
+constexpr uint32_t kOverflowId = 65534;
+
+uint32_t ContainerId(uint32_t host_id, uint32_t host_first, uint32_t size) {
+  return host_id >= host_first && host_id - host_first < size ? host_id - host_first : kOverflowId;
+}
 
 la_ssize_t WriteToBlob(archive*, void* walk_pointer, const void* bytes, size_t size) {
   auto* walk = static_cast<Walk*>(walk_pointer);
@@ -41,6 +48,15 @@ la_ssize_t WriteToBlob(archive*, void* walk_pointer, const void* bytes, size_t s
 }
 
 using EntryPtr = std::unique_ptr<archive_entry, decltype(&archive_entry_free)>;
+
+// `st` with the owners the container saw (its user namespace's ids).
+struct stat OwnedAsInside(const Walk& walk, struct stat st) {
+  if (walk.ids.enabled()) {
+    st.st_uid = ContainerId(st.st_uid, walk.ids.host_uid, walk.ids.size);
+    st.st_gid = ContainerId(st.st_gid, walk.ids.host_gid, walk.ids.size);
+  }
+  return st;
+}
 
 EntryPtr NewEntry(const std::string& name, const struct stat& st) {
   EntryPtr entry(archive_entry_new(), archive_entry_free);
@@ -118,12 +134,15 @@ Status WalkDirectory(Walk& walk, const std::string& dir, const std::string& pref
       empty.st_mode = S_IFREG | 0000;
       empty.st_size = 0;
       empty.st_rdev = 0;
+      // Overlayfs makes whiteouts with the mounter's ids, host root's even in a user namespace.
+      empty.st_uid = 0;
+      empty.st_gid = 0;
       EntryPtr entry = NewEntry(prefix + ".wh." + base, empty);
       RETURN_IF_ERROR(WriteHeader(walk, entry.get(), name));
       continue;
     }
     if (S_ISSOCK(st.st_mode)) continue;  // not representable in a layer
-    EntryPtr entry = NewEntry(S_ISDIR(st.st_mode) ? name + "/" : name, st);
+    EntryPtr entry = NewEntry(S_ISDIR(st.st_mode) ? name + "/" : name, OwnedAsInside(walk, st));
     if (S_ISLNK(st.st_mode)) {
       std::string target(PATH_MAX, '\0');
       ssize_t length = ::readlink(path.c_str(), target.data(), target.size());
@@ -151,7 +170,7 @@ Status WalkDirectory(Walk& walk, const std::string& dir, const std::string& pref
         marker.st_mode = S_IFREG | 0000;
         marker.st_size = 0;
         marker.st_nlink = 1;
-        EntryPtr wh = NewEntry(name + "/.wh..wh..opq", marker);
+        EntryPtr wh = NewEntry(name + "/.wh..wh..opq", OwnedAsInside(walk, marker));
         RETURN_IF_ERROR(WriteHeader(walk, wh.get(), name + "/.wh..wh..opq"));
       }
       RETURN_IF_ERROR(WalkDirectory(walk, path, name + "/"));
@@ -162,10 +181,12 @@ Status WalkDirectory(Walk& walk, const std::string& dir, const std::string& pref
 
 }  // namespace
 
-StatusOr<WrittenLayer> WriteLayerFromDirectory(const std::string& upper_dir, BlobStore* blobs) {
+StatusOr<WrittenLayer> WriteLayerFromDirectory(const std::string& upper_dir, const IdMapping& ids,
+                                               BlobStore* blobs) {
   ASSIGN_OR_RETURN(auto blob, blobs->NewWriter());
   Walk walk;
   walk.blob = blob.get();
+  walk.ids = ids;
   std::unique_ptr<archive, decltype(&archive_write_free)> tar(archive_write_new(),
                                                               archive_write_free);
   walk.tar = tar.get();

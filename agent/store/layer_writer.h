@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "common/user_namespace.h"
 #include "store/blob_store.h"
 
 namespace boxcar {
@@ -18,7 +19,10 @@ struct WrittenLayer {
 
 // Walks `upper_dir` in name order (the same tree gives the same bytes, mtimes aside) and
 // stores the tar as a blob. Owners, modes, times, hard links, symlinks and xattrs other than
-// trusted.overlay.* are kept; sockets are skipped.
-StatusOr<WrittenLayer> WriteLayerFromDirectory(const std::string& upper_dir, BlobStore* blobs);
+// trusted.overlay.* are kept; sockets are skipped. With an enabled `ids` (the container's user
+// namespace) owners are written as the container saw them: host_uid + n becomes n, and a host
+// id outside the mapping the overflow id 65534.
+StatusOr<WrittenLayer> WriteLayerFromDirectory(const std::string& upper_dir, const IdMapping& ids,
+                                               BlobStore* blobs);
 
 }  // namespace boxcar

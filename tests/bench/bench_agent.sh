@@ -7,6 +7,16 @@
 # exports BOXCAR_SOCKET. A script that defines bench_extra_cleanup has it run first at exit,
 # while the agent still answers.
 
+# bench_requirements SCRIPT TOOL...: exits unless run as root with every TOOL installed.
+bench_requirements() {
+  local script=$1 tool
+  shift
+  [ "$(id -u)" = 0 ] || { echo "$script: run as root" >&2; exit 1; }
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "$script: install $tool (deploy/install-deps.sh)" >&2; exit 1; }
+  done
+}
+
 start_bench_agent() {
   local build=$1 name=$2
   shift 2

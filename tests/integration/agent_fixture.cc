@@ -1,5 +1,9 @@
 #include "agent_fixture.h"
 
+#include <unistd.h>
+
+#include "lxc_leftovers.h"
+
 namespace boxcar::testing {
 
 void AgentFixture::StartAgentWithBusybox(const std::vector<std::string>& agent_args) {
@@ -20,6 +24,100 @@ void AgentFixture::StopAgentAndCheckLeftovers() {
   EXPECT_EQ(agent_.LeftoverShims(), "");
   EXPECT_EQ(agent_.LeftoverCgroups(), "")
       << "a stopped agent leaves no cgroup, not even its parent";
+}
+
+void AgentFixture::StartBackendAgent(const std::string& backend,
+                                     std::vector<std::string> extra_args) {
+  backend_ = backend;
+  run_lxc_before_ = RunLxcListing();
+  extra_args.insert(extra_args.begin(), {"--default-backend", backend});
+  StartAgentWithBusybox(extra_args);
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
+  grpc::ClientContext context;
+  v1::InfoResponse info;
+  ASSERT_TRUE(agent_.system().Info(&context, {}, &info).ok());
+  for (const auto& described : info.backends()) {
+    if (described.name() != backend) continue;
+    ASSERT_TRUE(described.available())
+        << "backend " << backend
+        << " must be available on the test machines: " << described.unavailable_reason();
+    capabilities_.insert(described.capabilities().begin(), described.capabilities().end());
+    return;
+  }
+  FAIL() << "the agent has no backend " << backend;
+}
+
+void AgentFixture::StopBackendAgentAndCheckLeftovers() {
+  StopAgentAndCheckLeftovers();
+  if (backend_ == "lxc") {
+    EXPECT_EQ(LxcShimProcesses(), "");
+    EXPECT_EQ(LxcCgroupsAnywhere(), "") << "LXC made cgroups of its own";
+    EXPECT_EQ(RunLxcListing(), run_lxc_before_);
+  }
+}
+
+void AgentFixture::ExpectPrivilegedOperationsRefused(const std::vector<std::string>& run_flags) {
+  CommandResult status =
+      RunRm(run_flags, {"grep", "-E", "^(CapBnd|NoNewPrivs|Seccomp):", "/proc/self/status"});
+  EXPECT_EQ(status.out, "CapBnd:\t00000000a00425fb\nNoNewPrivs:\t1\nSeccomp:\t2\n") << status.err;
+  char host_hostname[256] = {};
+  ::gethostname(host_hostname, sizeof host_hostname - 1);
+  struct Attempt {
+    std::string what;
+    std::string script;
+    std::string error;
+  } attempts[] = {
+      {"mount", "mount -t tmpfs none /mnt", "denied"},
+      {"load a module", "insmod /bin/busybox", "Operation not permitted"},
+      {"write /proc/sys", "echo boxcar > /proc/sys/kernel/domainname", "Read-only file system"},
+      {"make a block device", "mknod /tmp/sda b 8 0", "Operation not permitted"},
+      {"set the hostname", "hostname evil", "Operation not permitted"},
+      {"make a user namespace", "unshare -U true", "Operation not permitted"},
+      {"write /sys", "echo 1 > /sys/kernel/boxcar", "Read-only file system"},
+  };
+  for (const auto& attempt : attempts) {
+    CommandResult result = RunRm(run_flags, {"sh", "-c", attempt.script});
+    EXPECT_NE(result.exit_code, 0) << attempt.what << " must be refused";
+    EXPECT_NE(result.err.find(attempt.error), std::string::npos)
+        << attempt.what << ": " << result.err;
+  }
+  char after[256] = {};
+  ::gethostname(after, sizeof after - 1);
+  EXPECT_STREQ(after, host_hostname);
+  CommandResult ordinary = RunRm(
+      run_flags, {"sh", "-c", "chown 1:1 /tmp && ping -c1 -W1 127.0.0.1 >/dev/null && echo ok"});
+  EXPECT_EQ(ordinary.out, "ok\n") << "the kept capabilities still work: " << ordinary.err;
+}
+
+AgentFixture::TtyExecResult AgentFixture::ExecWithTty(const std::string& id,
+                                                      const std::vector<std::string>& command,
+                                                      const std::string& input, uint32_t rows,
+                                                      uint32_t columns) {
+  TtyExecResult result;
+  grpc::ClientContext context;
+  auto stream = agent_.containers().Exec(&context);
+  v1::ExecRequest start;
+  start.mutable_start()->set_container(id);
+  start.mutable_start()->mutable_spec()->set_tty(true);
+  start.mutable_start()->mutable_spec()->mutable_terminal_size()->set_rows(rows);
+  start.mutable_start()->mutable_spec()->mutable_terminal_size()->set_columns(columns);
+  start.mutable_start()->mutable_spec()->mutable_command()->Add(command.begin(), command.end());
+  EXPECT_TRUE(stream->Write(start));
+  if (!input.empty()) {
+    v1::ExecRequest stdin_bytes;
+    stdin_bytes.set_stdin(input);
+    EXPECT_TRUE(stream->Write(stdin_bytes));
+  }
+  v1::ExecResponse response;
+  while (stream->Read(&response)) {
+    result.output += response.stdout();
+    if (response.has_exit()) {
+      result.exit_code = response.exit().exit_code();
+      stream->WritesDone();
+    }
+  }
+  EXPECT_TRUE(stream->Finish().ok());
+  return result;
 }
 
 CommandResult AgentFixture::RunRm(std::vector<std::string> flags,

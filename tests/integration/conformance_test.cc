@@ -9,13 +9,11 @@
 #include <chrono>
 #include <cstring>
 #include <mutex>
-#include <set>
 #include <sstream>
 #include <thread>
 
 #include "agent_fixture.h"
 #include "common/atomic_file.h"
-#include "lxc_leftovers.h"
 
 namespace boxcar::testing {
 namespace {
@@ -24,34 +22,8 @@ using std::chrono::milliseconds;
 
 class ConformanceTest : public ::testing::TestWithParam<std::string>, public AgentFixture {
  protected:
-  void SetUp() override {
-    run_lxc_before_ = RunLxcListing();
-    StartAgentWithBusybox({"--default-backend", GetParam()});
-    ASSERT_FALSE(HasFatalFailure());
-    grpc::ClientContext context;
-    v1::InfoResponse info;
-    ASSERT_TRUE(agent_.system().Info(&context, {}, &info).ok());
-    for (const auto& backend : info.backends()) {
-      if (backend.name() != GetParam()) continue;
-      ASSERT_TRUE(backend.available())
-          << "backend " << GetParam()
-          << " must be available on the test machines: " << backend.unavailable_reason();
-      capabilities_.insert(backend.capabilities().begin(), backend.capabilities().end());
-      return;
-    }
-    FAIL() << "the agent has no backend " << GetParam();
-  }
-
-  void TearDown() override {
-    StopAgentAndCheckLeftovers();
-    if (GetParam() == "lxc") {
-      EXPECT_EQ(LxcShimProcesses(), "");
-      EXPECT_EQ(LxcCgroupsAnywhere(), "") << "LXC made cgroups of its own";
-      EXPECT_EQ(RunLxcListing(), run_lxc_before_);
-    }
-  }
-
-  bool Has(const std::string& capability) const { return capabilities_.count(capability) > 0; }
+  void SetUp() override { StartBackendAgent(GetParam()); }
+  void TearDown() override { StopBackendAgentAndCheckLeftovers(); }
 
   // For a capability the backend lacks: `status` must be UNIMPLEMENTED naming the backend.
   void ExpectUnimplemented(const grpc::Status& status) {
@@ -92,9 +64,6 @@ class ConformanceTest : public ::testing::TestWithParam<std::string>, public Age
   size_t LogSize(const std::string& container) {
     return agent_.Cli({"logs", container}).out.size();
   }
-
-  std::set<std::string> capabilities_;
-  std::string run_lxc_before_;
 };
 
 TEST_P(ConformanceTest, RunPrintsOutputAndReturnsTheExitCode) {
@@ -303,36 +272,7 @@ TEST_P(ConformanceTest, RlimitsReachThePayload) {
 }
 
 TEST_P(ConformanceTest, HardeningRefusesPrivilegedOperations) {
-  CommandResult status =
-      RunRm({}, {"grep", "-E", "^(CapBnd|NoNewPrivs|Seccomp):", "/proc/self/status"});
-  EXPECT_EQ(status.out, "CapBnd:\t00000000a00425fb\nNoNewPrivs:\t1\nSeccomp:\t2\n") << status.err;
-  char host_hostname[256] = {};
-  ::gethostname(host_hostname, sizeof host_hostname - 1);
-  struct Attempt {
-    std::string what;
-    std::string script;
-    std::string error;
-  } attempts[] = {
-      {"mount", "mount -t tmpfs none /mnt", "denied"},
-      {"load a module", "insmod /bin/busybox", "Operation not permitted"},
-      {"write /proc/sys", "echo boxcar > /proc/sys/kernel/domainname", "Read-only file system"},
-      {"make a block device", "mknod /tmp/sda b 8 0", "Operation not permitted"},
-      {"set the hostname", "hostname evil", "Operation not permitted"},
-      {"make a user namespace", "unshare -U true", "Operation not permitted"},
-      {"write /sys", "echo 1 > /sys/kernel/boxcar", "Read-only file system"},
-  };
-  for (const auto& attempt : attempts) {
-    CommandResult result = RunRm({}, {"sh", "-c", attempt.script});
-    EXPECT_NE(result.exit_code, 0) << attempt.what << " must be refused";
-    EXPECT_NE(result.err.find(attempt.error), std::string::npos)
-        << attempt.what << ": " << result.err;
-  }
-  char after[256] = {};
-  ::gethostname(after, sizeof after - 1);
-  EXPECT_STREQ(after, host_hostname);
-  CommandResult ordinary =
-      RunRm({}, {"sh", "-c", "chown 1:1 /tmp && ping -c1 -W1 127.0.0.1 >/dev/null && echo ok"});
-  EXPECT_EQ(ordinary.out, "ok\n") << "the kept capabilities still work: " << ordinary.err;
+  ExpectPrivilegedOperationsRefused({});
 }
 
 TEST_P(ConformanceTest, CommandNotFoundExits127) {
@@ -626,34 +566,12 @@ TEST_P(ConformanceTest, ExecRunsCommandsInsideARunningContainer) {
   EXPECT_EQ(agent_.Cli({"exec", id, "/no/such/binary"}).exit_code, 127);
 
   // Stdin and a terminal, through the gRPC stream.
-  grpc::ClientContext context;
-  auto stream = agent_.containers().Exec(&context);
-  v1::ExecRequest start;
-  start.mutable_start()->set_container(id);
-  start.mutable_start()->mutable_spec()->set_tty(true);
-  start.mutable_start()->mutable_spec()->mutable_terminal_size()->set_rows(33);
-  start.mutable_start()->mutable_spec()->mutable_terminal_size()->set_columns(101);
-  for (const char* arg : {"sh", "-c", "tty; stty size; read line; echo got $line"})
-    start.mutable_start()->mutable_spec()->add_command(arg);
-  ASSERT_TRUE(stream->Write(start));
-  v1::ExecRequest input;
-  input.set_stdin("typed\n");
-  ASSERT_TRUE(stream->Write(input));
-  std::string output;
-  int exit_code = -1;
-  v1::ExecResponse response;
-  while (stream->Read(&response)) {
-    output += response.stdout();
-    if (response.has_exit()) {
-      exit_code = response.exit().exit_code();
-      stream->WritesDone();
-    }
-  }
-  EXPECT_TRUE(stream->Finish().ok());
-  EXPECT_EQ(exit_code, 0);
-  EXPECT_NE(output.find("/dev/pts/"), std::string::npos) << output;
-  EXPECT_NE(output.find("33 101"), std::string::npos) << output;
-  EXPECT_NE(output.find("got typed"), std::string::npos) << output;
+  TtyExecResult tty = ExecWithTty(id, {"sh", "-c", "tty; stty size; read line; echo got $line"},
+                                  "typed\n", 33, 101);
+  EXPECT_EQ(tty.exit_code, 0);
+  EXPECT_NE(tty.output.find("/dev/pts/"), std::string::npos) << tty.output;
+  EXPECT_NE(tty.output.find("33 101"), std::string::npos) << tty.output;
+  EXPECT_NE(tty.output.find("got typed"), std::string::npos) << tty.output;
 
   if (Has("pause")) {
     ASSERT_TRUE(Pause(id).ok());

@@ -48,16 +48,16 @@ class MockBackend : public Backend {
 class MockSnapshotter : public Snapshotter {
  public:
   MockSnapshotter() {
-    ON_CALL(*this, Prepare(_)).WillByDefault(Return(OkStatus()));
-    ON_CALL(*this, Mount(_, _))
+    ON_CALL(*this, Prepare(_, _)).WillByDefault(Return(OkStatus()));
+    ON_CALL(*this, Mount(_, _, _))
         .WillByDefault(Return(StatusOr<std::string>(std::string("/rootfs"))));
     ON_CALL(*this, Unmount(_)).WillByDefault(Return(OkStatus()));
     ON_CALL(*this, Remove(_)).WillByDefault(Return(OkStatus()));
   }
   const std::string& name() const override { return name_; }
-  MOCK_METHOD(Status, Prepare, (const std::string&), (override));
-  MOCK_METHOD(StatusOr<std::string>, Mount, (const std::string&, const std::vector<std::string>&),
-              (override));
+  MOCK_METHOD(Status, Prepare, (const std::string&, const IdMapping&), (override));
+  MOCK_METHOD(StatusOr<std::string>, Mount,
+              (const std::string&, const std::vector<std::string>&, const IdMapping&), (override));
   MOCK_METHOD(std::string, RootfsDir, (const std::string&), (const, override));
   MOCK_METHOD(std::string, ChangesDir, (const std::string&), (const, override));
   MOCK_METHOD(Status, Unmount, (const std::string&), (override));
@@ -117,7 +117,7 @@ class ContainerServiceTest : public ::testing::Test {
     (void)RemoveTree(root_);
   }
 
-  void NewService() {
+  void NewService(HostIdRange userns_range = {}) {
     service_.reset();
     auto backend = std::make_unique<NiceMock<MockBackend>>();
     backend_ = backend.get();
@@ -126,9 +126,9 @@ class ContainerServiceTest : public ::testing::Test {
     ON_CALL(snapshotter_, RootfsDir(_)).WillByDefault(Invoke([](const std::string& key) {
       return "/snap/" + key;
     }));
-    service_ = std::make_unique<ContainerService>(ContainerServiceConfig{root_, "mock"}, db_.get(),
-                                                  images_.get(), &snapshotter_, &cgroups_,
-                                                  std::move(backends));
+    service_ = std::make_unique<ContainerService>(
+        ContainerServiceConfig{root_, "mock", 0, nullptr, userns_range}, db_.get(), images_.get(),
+        &snapshotter_, &cgroups_, std::move(backends));
     ASSERT_TRUE(service_->Recover().ok());
   }
 
@@ -204,7 +204,7 @@ class ContainerServiceTest : public ::testing::Test {
 };
 
 TEST_F(ContainerServiceTest, CreateFillsDefaultsFromTheImage) {
-  EXPECT_CALL(snapshotter_, Prepare(_)).Times(1);
+  EXPECT_CALL(snapshotter_, Prepare(_, _)).Times(1);
   v1::ContainerSpec spec = Spec("web");
   spec.add_env("MODE=container");
   auto created = service_->Create(spec);
@@ -219,7 +219,7 @@ TEST_F(ContainerServiceTest, CreateFillsDefaultsFromTheImage) {
 }
 
 TEST_F(ContainerServiceTest, DuplicateNameIsRefusedBeforeAnythingIsPrepared) {
-  EXPECT_CALL(snapshotter_, Prepare(_)).Times(1);
+  EXPECT_CALL(snapshotter_, Prepare(_, _)).Times(1);
   ASSERT_TRUE(service_->Create(Spec("same")).ok());
   auto again = service_->Create(Spec("same"));
   EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists);
@@ -236,6 +236,77 @@ TEST_F(ContainerServiceTest, LimitsOnABackendWithoutThemAreUnimplemented) {
   EXPECT_THAT(created.status().message(), HasSubstr("mock"));
 }
 
+TEST_F(ContainerServiceTest, UserNamespacesNeedTheCapabilityAndARange) {
+  v1::ContainerSpec spec = Spec();
+  spec.mutable_userns();
+  auto unsupported = service_->Create(spec);
+  EXPECT_EQ(unsupported.status().code(), StatusCode::kUnimplemented);
+  EXPECT_THAT(unsupported.status().message(), HasSubstr("backend 'mock'"));
+  backend_->capabilities_.userns = true;
+  auto no_range = service_->Create(spec);
+  EXPECT_EQ(no_range.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(no_range.status().message(), HasSubstr("--userns-range"));
+  spec.mutable_userns()->set_host_uid(5);
+  NewService({100000, 200000});
+  backend_->capabilities_.userns = true;
+  auto half = service_->Create(spec);
+  EXPECT_EQ(half.status().code(), StatusCode::kInvalidArgument) << "host_gid missing";
+}
+
+TEST_F(ContainerServiceTest, UserNamespaceBlocksDoNotOverlapAndReachTheSnapshotAndLaunch) {
+  NewService({100000, 3 * 65536});
+  backend_->capabilities_.userns = true;
+  v1::ContainerSpec spec = Spec();
+  spec.mutable_userns();
+  EXPECT_CALL(snapshotter_, Prepare(_, _))
+      .Times(3)
+      .WillRepeatedly(Invoke([](const std::string&, const IdMapping& ids) {
+        EXPECT_TRUE(ids.enabled());
+        return OkStatus();
+      }));
+  auto first = service_->Create(spec);
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_EQ(first->spec().userns().host_uid(), 100000u);
+  EXPECT_EQ(first->spec().userns().host_gid(), 100000u);
+  EXPECT_EQ(first->spec().userns().size(), 65536u);
+  v1::ContainerSpec small = spec;
+  small.mutable_userns()->set_size(10);
+  auto second = service_->Create(small);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->spec().userns().host_uid(), 100000u + 65536);
+  auto third = service_->Create(spec);
+  ASSERT_TRUE(third.ok()) << "the block after the small one";
+  EXPECT_EQ(third->spec().userns().host_uid(), 100000u + 65536 + 10);
+  EXPECT_EQ(service_->Create(spec).status().code(), StatusCode::kResourceExhausted);
+  ASSERT_TRUE(service_->Remove(first->id(), false).ok());
+  v1::ContainerSpec pinned = Spec();
+  pinned.mutable_userns()->set_host_uid(100000 + 65536 + 5);
+  pinned.mutable_userns()->set_host_gid(100000);
+  pinned.mutable_userns()->set_size(3);
+  EXPECT_EQ(service_->Create(pinned).status().code(), StatusCode::kAlreadyExists);
+
+  EXPECT_CALL(snapshotter_, Mount(third->id(), _, _))
+      .WillOnce(
+          Invoke([](const std::string&, const std::vector<std::string>&, const IdMapping& ids) {
+            EXPECT_EQ(ids.host_uid, 100000u + 65546);
+            EXPECT_EQ(ids.size, 65536u);
+            return StatusOr<std::string>(std::string("/rootfs"));
+          }));
+  pid_t sleeper = 0;
+  EXPECT_CALL(*backend_, Launch(_, _, _))
+      .WillOnce(Invoke([&](const LaunchSpec& launch, const std::string&, int*) {
+        EXPECT_EQ(launch.userns.host_uid, 100000u + 65546);
+        EXPECT_EQ(launch.userns.host_gid, 100000u + 65546);
+        EXPECT_EQ(launch.userns.size, 65536u);
+        RunningContainer running;
+        running.shim_pid = running.init_pid = sleeper = SpawnSleeper("30");
+        return StatusOr<RunningContainer>(running);
+      }));
+  ASSERT_TRUE(service_->Start(third->id()).ok());
+  ::kill(sleeper, SIGKILL);
+  EXPECT_TRUE(service_->Wait(third->id(), nullptr).ok());
+}
+
 TEST_F(ContainerServiceTest, StartMountsCreatesCgroupsAndLaunches) {
   v1::ContainerSpec spec = Spec("job");
   spec.mutable_limits()->set_memory_bytes(32 << 20);
@@ -244,7 +315,7 @@ TEST_F(ContainerServiceTest, StartMountsCreatesCgroupsAndLaunches) {
   spec.add_command("hi");
   auto created = service_->Create(spec);
   ASSERT_TRUE(created.ok());
-  EXPECT_CALL(snapshotter_, Mount(created->id(), ElementsAre(HasSubstr("/layers/"))));
+  EXPECT_CALL(snapshotter_, Mount(created->id(), ElementsAre(HasSubstr("/layers/")), _));
   EXPECT_CALL(cgroups_, Create(created->id(), _))
       .WillOnce(Invoke([](const std::string&, const ContainerLimits& limits) {
         EXPECT_EQ(limits.memory_bytes, 32u << 20);

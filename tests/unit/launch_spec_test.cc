@@ -30,6 +30,27 @@ TEST(LaunchSpecTest, RoundTripsThroughJson) {
   EXPECT_EQ(parsed->exit_file, "/x");
 }
 
+TEST(LaunchSpecTest, UserNamespaceRoundTripsAndIsOffWhenAbsent) {
+  LaunchSpec spec;
+  spec.rootfs_dir = "/r";
+  spec.argv = {"sh"};
+  spec.exit_file = "/x";
+  auto without = LaunchSpecFromJson(LaunchSpecToJson(spec));
+  ASSERT_TRUE(without.ok()) << without.status().message();
+  EXPECT_FALSE(without->userns.enabled());
+  spec.userns = {100000, 200000, 65536};
+  auto with = LaunchSpecFromJson(LaunchSpecToJson(spec));
+  ASSERT_TRUE(with.ok()) << with.status().message();
+  EXPECT_EQ(with->userns.host_uid, 100000u);
+  EXPECT_EQ(with->userns.host_gid, 200000u);
+  EXPECT_EQ(with->userns.size, 65536u);
+  EXPECT_EQ(with->userns.UidMapLine(), "0 100000 65536\n");
+  EXPECT_EQ(with->userns.GidMapLine(), "0 200000 65536\n");
+  auto malformed = LaunchSpecFromJson(
+      "{\"rootfs_dir\":\"/r\",\"argv\":[\"sh\"],\"exit_file\":\"/x\",\"userns\":{\"size\":-1}}");
+  EXPECT_EQ(malformed.status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(LaunchSpecTest, RejectsMalformedInput) {
   EXPECT_FALSE(LaunchSpecFromJson("{").ok());
   EXPECT_FALSE(LaunchSpecFromJson("{\"rootfs_dir\":\"/r\"}").ok())

@@ -55,6 +55,16 @@ TEST_F(LxcConfigTest, RootfsIsTheSnapshotAndNeverManagedByLxc) {
   EXPECT_EQ(Value("lxc.log.file"), settings_.log_file);
 }
 
+TEST_F(LxcConfigTest, UserNamespaceMapsRootAndUsesTheReachableRootfs) {
+  EXPECT_TRUE(Values("lxc.idmap").empty()) << "no user namespace unless asked for";
+  spec_.userns = {100000, 200000, 65536};
+  settings_.rootfs_dir = "/run/boxcar-lxc/rootfs";
+  EXPECT_EQ(Values("lxc.idmap"),
+            (std::vector<std::string>{"u 0 100000 65536", "g 0 200000 65536"}));
+  EXPECT_EQ(Value("lxc.rootfs.path"), "dir:/run/boxcar-lxc/rootfs");
+  EXPECT_EQ(Value("lxc.init.uid"), "1000") << "ids inside the namespace";
+}
+
 TEST_F(LxcConfigTest, LimitsStayWithTheAgent) {
   for (const auto& [key, value] : LxcConfigItems(spec_, settings_)) {
     EXPECT_NE(key.rfind("lxc.cgroup", 0), 0u) << key << " = " << value;

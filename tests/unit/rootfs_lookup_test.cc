@@ -67,6 +67,17 @@ TEST_F(RootfsLookupTest, WorkingDirectoriesAreMadeInsideTheRootfs) {
   EXPECT_FALSE(MakeDirectoriesInRootfs(root_fd_, "/bin/tool/sub").ok());
 }
 
+TEST_F(RootfsLookupTest, WorkingDirectoriesBelongToTheContainersRoot) {
+  // A user namespace's root is host 100000:100001 here; existing directories are left alone.
+  EXPECT_TRUE(MakeDirectoriesInRootfs(root_fd_, "/etc/made/deep", 100000, 100001).ok());
+  struct stat st;
+  ASSERT_EQ(::stat((rootfs_ + "/etc/made/deep").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 100000u);
+  EXPECT_EQ(st.st_gid, 100001u);
+  ASSERT_EQ(::stat((rootfs_ + "/etc").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, ::getuid());
+}
+
 TEST_F(RootfsLookupTest, CommandsAreFoundAsExecvpWould) {
   EXPECT_EQ(CheckCommandInRootfs(root_fd_, "tool", "/usr/bin:/bin", "/").exit_code, 0);
   EXPECT_EQ(CheckCommandInRootfs(root_fd_, "/bin/tool", "", "/").exit_code, 0);

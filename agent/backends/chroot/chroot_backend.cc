@@ -45,6 +45,7 @@ BackendCapabilities ChrootBackend::capabilities() const {
   capabilities.exec = true;
   capabilities.survives_agent_restart = true;
   capabilities.prewarm = true;
+  capabilities.userns = true;
   return capabilities;
 }
 

@@ -26,6 +26,7 @@ BackendCapabilities LxcBackend::capabilities() const {
   capabilities.pause = true;  // the agent freezes the container's cgroup, LXC's monitor included
   capabilities.exec = true;
   capabilities.survives_agent_restart = true;
+  capabilities.userns = true;
   // LXC's monitor: the payload's parent, born in the container's cgroups before the payload.
   capabilities.helper_processes_in_cgroup = 1;
   return capabilities;

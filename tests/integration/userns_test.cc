@@ -1,0 +1,250 @@
+// Containers with a user namespace of their own (`--userns`), on every backend whose capability
+// flags say "userns" (the others must refuse with UNIMPLEMENTED naming themselves): root inside
+// is an unprivileged block of host ids from the agent's --userns-range, the image's files show
+// as owned by root inside, writes land in the upper directory with the mapped ids, exec joins
+// the same namespace, the privileged operations stay refused, and commit shifts owners back.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "agent_fixture.h"
+
+namespace boxcar::testing {
+namespace {
+
+constexpr uint32_t kRangeFirst = 1000000;
+constexpr uint32_t kBlock = 65536;
+// Room for four containers of the default size.
+const std::string kRange = std::to_string(kRangeFirst) + ":" + std::to_string(4 * kBlock);
+
+// The value of `key` ("Uid:") in /proc/<pid>/status, tabs and all; "" when absent.
+std::string StatusField(pid_t pid, const std::string& key) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind(key, 0) == 0) return line.substr(key.size());
+  }
+  return "";
+}
+
+// White space runs folded into one blank, ends trimmed: /proc/self/uid_map pads its columns.
+std::string Words(const std::string& text) {
+  std::istringstream in(text);
+  std::string word, folded;
+  while (in >> word) folded += (folded.empty() ? "" : " ") + word;
+  return folded;
+}
+
+class UserNamespaceTest : public ::testing::TestWithParam<std::string>, public AgentFixture {
+ protected:
+  void SetUp() override {
+    StartBackendAgent(GetParam(), {"--userns-range", kRange});
+    ASSERT_FALSE(HasFatalFailure());
+    if (!Has("userns")) {
+      v1::ContainerSpec spec;
+      spec.set_image("busybox");
+      spec.mutable_userns();
+      grpc::Status refused = Create(spec);
+      EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNIMPLEMENTED) << refused.error_message();
+      EXPECT_NE(refused.error_message().find(GetParam()), std::string::npos)
+          << refused.error_message();
+      GTEST_SKIP() << "backend " << GetParam() << " has no user namespaces";
+    }
+  }
+  void TearDown() override { StopBackendAgentAndCheckLeftovers(); }
+
+  std::string UpperDir(const std::string& id) const {
+    return agent_.root_dir() + "/snapshots/" + id + ".upper";
+  }
+
+  // Waits up to 5 s for `path` to exist; its stat.
+  struct stat WaitForFile(const std::string& path) {
+    struct stat st {};
+    for (int i = 0; i < 500 && ::lstat(path.c_str(), &st) != 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    EXPECT_EQ(::lstat(path.c_str(), &st), 0) << path;
+    return st;
+  }
+};
+
+TEST_P(UserNamespaceTest, RootInsideOwnsTheImageAndIsMapped) {
+  CommandResult ids =
+      RunRm({"--userns"}, {"sh", "-c", "id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map"});
+  ASSERT_EQ(ids.exit_code, 0) << ids.err;
+  std::string mapping = "0 " + std::to_string(kRangeFirst) + " " + std::to_string(kBlock);
+  EXPECT_EQ(Words(ids.out), "0 0 " + mapping + " " + mapping);
+
+  CommandResult files =
+      RunRm({"--userns"}, {"sh", "-c",
+                           "stat -c '%u:%g' /bin/busybox /etc/passwd / && head -c 5 /etc/passwd && "
+                           "echo x > /etc/new && cat /etc/new && stat -c '%u:%g' /etc/new"});
+  EXPECT_EQ(files.exit_code, 0) << files.err;
+  EXPECT_EQ(files.out, "0:0\n0:0\n0:0\nroot:x\n0:0\n");
+
+  CommandResult user = RunRm({"--userns", "-u", "nobody", "-w", "/made/here"},
+                             {"sh", "-c", "id -u; pwd; stat -c '%u' /made/here; touch /tmp/t"});
+  EXPECT_EQ(user.exit_code, 0) << user.err;
+  EXPECT_EQ(user.out, "65534\n/made/here\n0\n") << "a working directory made for root inside";
+}
+
+TEST_P(UserNamespaceTest, HostSeesTheMappedIdsOfProcessesAndWrites) {
+  std::string id =
+      RunDetached({"--userns"},
+                  {"sh", "-c", "echo data > /root/made && chown 7:8 /root/made; exec sleep 1000"});
+  v1::Container container = Inspect(id);
+  ASSERT_TRUE(container.spec().has_userns());
+  EXPECT_EQ(container.spec().userns().host_uid(), kRangeFirst);
+  EXPECT_EQ(container.spec().userns().host_gid(), kRangeFirst);
+  EXPECT_EQ(container.spec().userns().size(), kBlock);
+  std::string mapped = std::to_string(kRangeFirst);
+  EXPECT_EQ(StatusField(container.pid(), "Uid:"),
+            "\t" + mapped + "\t" + mapped + "\t" + mapped + "\t" + mapped);
+  EXPECT_EQ(StatusField(container.pid(), "Gid:"),
+            "\t" + mapped + "\t" + mapped + "\t" + mapped + "\t" + mapped);
+
+  struct stat made = WaitForFile(UpperDir(id) + "/root/made");
+  for (int i = 0; i < 500 && made.st_uid != kRangeFirst + 7; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ::lstat((UpperDir(id) + "/root/made").c_str(), &made);
+  }
+  EXPECT_EQ(made.st_uid, kRangeFirst + 7);
+  EXPECT_EQ(made.st_gid, kRangeFirst + 8);
+  struct stat upper {};
+  ASSERT_EQ(::stat(UpperDir(id).c_str(), &upper), 0);
+  EXPECT_EQ(upper.st_uid, kRangeFirst) << "the upper directory belongs to the mapped root";
+
+  // Each container gets a block of its own; a container without --userns keeps the host's ids.
+  std::string second = RunDetached({"--userns"}, {"sleep", "1000"});
+  EXPECT_EQ(Inspect(second).spec().userns().host_uid(), kRangeFirst + kBlock);
+  EXPECT_EQ(StatusField(Inspect(second).pid(), "Uid:").substr(0, 8),
+            "\t" + std::to_string(kRangeFirst + kBlock));
+  std::string plain = RunDetached({}, {"sleep", "1000"});
+  EXPECT_FALSE(Inspect(plain).spec().has_userns());
+  EXPECT_EQ(StatusField(Inspect(plain).pid(), "Uid:"), "\t0\t0\t0\t0");
+}
+
+TEST_P(UserNamespaceTest, PrivilegedOperationsAreStillRefused) {
+  ExpectPrivilegedOperationsRefused({"--userns"});
+}
+
+TEST_P(UserNamespaceTest, ExecJoinsTheContainersUserNamespace) {
+  std::string id = RunDetached({"--userns"}, {"sleep", "1000"});
+  pid_t init = Inspect(id).pid();
+  char host_ns[64] = {}, init_ns[64] = {};
+  ASSERT_GT(::readlink("/proc/self/ns/user", host_ns, sizeof host_ns - 1), 0);
+  ASSERT_GT(::readlink(("/proc/" + std::to_string(init) + "/ns/user").c_str(), init_ns,
+                       sizeof init_ns - 1),
+            0);
+  EXPECT_STRNE(host_ns, init_ns) << "PID 1 has a user namespace of its own";
+
+  CommandResult inside = agent_.Cli(
+      {"exec", id, "sh", "-c",
+       "readlink /proc/self/ns/user; readlink /proc/1/ns/user; id -u; cat /proc/self/uid_map; "
+       "echo from-exec > /root/exec-made; stat -c '%u' /root/exec-made"});
+  EXPECT_EQ(inside.exit_code, 0) << inside.err;
+  EXPECT_EQ(Words(inside.out),
+            Words(std::string(init_ns) + " " + init_ns + " 0 0 " + std::to_string(kRangeFirst) +
+                  " " + std::to_string(kBlock) + " 0"));
+  struct stat made = WaitForFile(UpperDir(id) + "/root/exec-made");
+  EXPECT_EQ(made.st_uid, kRangeFirst);
+
+  CommandResult nobody =
+      agent_.Cli({"exec", "-u", "nobody", id, "sh", "-c", "id -u; grep ^Uid: /proc/self/status"});
+  EXPECT_EQ(nobody.out, "65534\nUid:\t65534\t65534\t65534\t65534\n") << nobody.err;
+  CommandResult hardened =
+      agent_.Cli({"exec", id, "grep", "-E", "^(CapBnd|NoNewPrivs):", "/proc/self/status"});
+  EXPECT_EQ(hardened.out, "CapBnd:\t00000000a00425fb\nNoNewPrivs:\t1\n");
+
+  // With a terminal from the container's own devpts, owned by root inside.
+  TtyExecResult tty = ExecWithTty(id, {"sh", "-c", "tty; stat -c '%u' $(tty)"});
+  EXPECT_EQ(tty.exit_code, 0) << tty.output;
+  EXPECT_NE(tty.output.find("/dev/pts/"), std::string::npos) << tty.output;
+  EXPECT_NE(tty.output.find("\n0\r\n"), std::string::npos) << tty.output;
+}
+
+TEST_P(UserNamespaceTest, CommitShiftsOwnersBack) {
+  CommandResult made = agent_.Cli(
+      {"run", "--userns", "--name", "changes", "busybox", "sh", "-c",
+       "echo hi > /root/committed && mkdir /newdir && chown 5:6 /newdir && rm /bin/ls && "
+       "echo edited >> /etc/passwd"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  CommandResult committed = agent_.Cli({"commit", "changes", "shifted:1"});
+  ASSERT_EQ(committed.exit_code, 0) << committed.err;
+  // Without a user namespace the image's owners show as they are in the layer.
+  CommandResult owners = agent_.Cli(
+      {"run", "--rm", "shifted:1", "sh", "-c",
+       "stat -c '%u:%g %n' /root/committed /newdir /root /etc/passwd; ls /bin/ls 2>&1 | wc -l; "
+       "tail -n1 /etc/passwd"});
+  EXPECT_EQ(owners.exit_code, 0) << owners.err;
+  EXPECT_EQ(owners.out,
+            "0:0 /root/committed\n5:6 /newdir\n0:0 /root\n0:0 /etc/passwd\n1\nedited\n");
+  CommandResult again = agent_.Cli({"run", "--rm", "--userns", "shifted:1", "stat", "-c", "%u:%g",
+                                    "/root/committed", "/newdir"});
+  EXPECT_EQ(again.out, "0:0\n5:6\n") << again.err;
+}
+
+TEST_P(UserNamespaceTest, BlocksAreCheckedAndSurviveAnAgentRestart) {
+  auto create = [&](uint32_t host_uid, uint32_t host_gid, uint32_t size, v1::Container* created) {
+    v1::ContainerSpec spec;
+    spec.set_image("busybox");
+    spec.add_command("sleep");
+    spec.add_command("1000");
+    spec.mutable_userns()->set_host_uid(host_uid);
+    spec.mutable_userns()->set_host_gid(host_gid);
+    spec.mutable_userns()->set_size(size);
+    return Create(spec, created);
+  };
+  v1::Container first, pinned, small;
+  ASSERT_TRUE(create(0, 0, 0, &first).ok());
+  EXPECT_EQ(first.spec().userns().host_uid(), kRangeFirst);
+  ASSERT_TRUE(create(kRangeFirst + 2 * kBlock, kRangeFirst + 2 * kBlock, 0, &pinned).ok());
+  EXPECT_EQ(
+      create(kRangeFirst + 2 * kBlock + 5, kRangeFirst + 3 * kBlock, 10, nullptr).error_code(),
+      grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(create(kRangeFirst - 1, kRangeFirst - 1, 0, nullptr).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(create(kRangeFirst + 4 * kBlock, 0, 0, nullptr).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  ASSERT_TRUE(create(0, 0, 1000, &small).ok());
+  EXPECT_EQ(small.spec().userns().host_uid(), kRangeFirst + kBlock) << "the lowest free block";
+  EXPECT_EQ(small.spec().userns().size(), 1000u);
+
+  ASSERT_EQ(agent_.Cli({"start", first.id()}).exit_code, 0);
+  pid_t payload = Inspect(first.id()).pid();
+  agent_.Stop(/*kill9=*/true);
+  RestartAgent();
+  ASSERT_FALSE(HasFatalFailure());
+  EXPECT_EQ(Inspect(first.id()).pid(), payload);
+  CommandResult exec = agent_.Cli({"exec", first.id(), "id", "-u"});
+  EXPECT_EQ(exec.out, "0\n") << exec.err;
+  v1::Container after_restart;
+  ASSERT_TRUE(create(0, 0, 0, &after_restart).ok());
+  EXPECT_EQ(after_restart.spec().userns().host_uid(), kRangeFirst + 3 * kBlock)
+      << "the blocks held before the restart stay held";
+  v1::Container exhausted;
+  grpc::Status none_left = create(0, 0, 0, &exhausted);
+  EXPECT_EQ(none_left.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << none_left.error_message();
+  EXPECT_NE(none_left.error_message().find("--userns-range"), std::string::npos);
+
+  // An agent without a range refuses user namespaces, naming the flag.
+  agent_.RemoveAllContainers();
+  agent_.Stop();
+  agent_args_ = {"--default-backend", GetParam()};
+  RestartAgent();
+  ASSERT_FALSE(HasFatalFailure());
+  grpc::Status no_range = create(0, 0, 0, nullptr);
+  EXPECT_EQ(no_range.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(no_range.error_message().find("--userns-range"), std::string::npos)
+      << no_range.error_message();
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, UserNamespaceTest, ::testing::Values("chroot", "lxc"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace boxcar::testing
