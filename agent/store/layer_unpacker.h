@@ -33,8 +33,12 @@
 
 namespace boxcar {
 
+// Decompression bombs: a layer whose regular files add up to more than max_unpacked_bytes
+// (checked at each member's header, before its data is read), or whose decompressed tar
+// stream passes twice that plus 1 MiB (headers alone: millions of empty files, huge pax
+// headers), is refused with kResourceExhausted as soon as it crosses the line.
 struct UnpackLimits {
-  uint64_t max_unpacked_bytes = 0;  // 0 = unlimited; beyond it kResourceExhausted
+  uint64_t max_unpacked_bytes = 0;  // 0 = unlimited
 };
 
 struct UnpackedLayer {

@@ -580,6 +580,24 @@ TEST_F(LayerUnpackerTest, SizeLimitIsInclusive) {
   EXPECT_EQ(unpacked->unpacked_bytes, 4096u);
 }
 
+// Empty files cost no bytes of data but a header each: a layer of headers alone is stopped by
+// the cap on the decompressed stream (twice the limit plus 1 MiB), long before its end.
+TEST_F(LayerUnpackerTest, LayerOfHeadersAloneIsStoppedByTheStreamLimit) {
+  std::vector<Member> empty_files;
+  for (int i = 0; i < 3000; ++i) empty_files.push_back(File("d/f" + std::to_string(i), ""));
+  ASSERT_NO_FATAL_FAILURE(WriteTar(tar_, empty_files, Filter::kGzip));
+  auto unpacked = Unpack(tar_, UnpackLimits{100000});
+  ASSERT_FALSE(unpacked.ok());
+  EXPECT_EQ(unpacked.status().code(), StatusCode::kResourceExhausted)
+      << unpacked.status().message();
+  EXPECT_NE(unpacked.status().message().find("1248576 bytes (the 100000-byte limit"),
+            std::string::npos)
+      << unpacked.status().message();
+  EXPECT_LT(ListNames(At("d")).size(), 3000u);
+  auto unlimited = UnpackMembers(empty_files, UnpackLimits{10000000});
+  EXPECT_TRUE(unlimited.ok()) << "a higher limit leaves room for the headers";
+}
+
 TEST_F(LayerUnpackerTest, TruncatedGzipIsAnError) {
   ASSERT_NO_FATAL_FAILURE(
       WriteTar(tar_, {File("random.bin", RandomBytes(256 * 1024, 3))}, Filter::kGzip));
