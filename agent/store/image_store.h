@@ -119,15 +119,40 @@ class ImageStore {
     uint64_t blob_size = 0;
     uint64_t unpacked_bytes = 0;
   };
+  // Unpacked layer directories that are removed with their owner unless recorded meanwhile.
+  struct PendingLayers {
+    PendingLayers() = default;
+    PendingLayers(PendingLayers&& other) noexcept : layers(std::move(other.layers)) {
+      other.layers.clear();
+    }
+    PendingLayers& operator=(PendingLayers&&) = delete;
+    ~PendingLayers();
+    std::vector<UnpackedLayerDirectory> layers;
+  };
+  // An image whose config and layers are checked and whose missing layers are unpacked:
+  // ready to be recorded.
+  struct PreparedImage {
+    v1::Image image;
+    std::vector<std::string> references;
+    PendingLayers new_layers;
+  };
   // mkdtemp under tmp/ with the mode a layer root needs.
   StatusOr<std::string> MakeUnpackDirectory();
-  // Records one image: unpacks the layers the store lacks (checking their diff ids), moves
-  // them into layers/, and inserts image, layer links and references in one transaction.
-  // `unpacked` are layers the caller already unpacked; their directories are consumed
-  // (moved or removed) whatever the outcome.
+  // Reads the config, unpacks the layers neither the store nor `earlier` (images of the same
+  // archive) has, and checks their diff ids. Layers in `unpacked_by_caller` (may be null) are
+  // taken from there instead of being unpacked.
+  StatusOr<PreparedImage> PrepareImage(const struct ArchivedImage& archived,
+                                       const std::vector<std::string>& references,
+                                       const std::vector<PreparedImage>& earlier,
+                                       PendingLayers* unpacked_by_caller = nullptr);
+  // Moves the new layers into layers/ and records images, layer links and references, all in
+  // one transaction; returns the stored images in order.
+  StatusOr<std::vector<v1::Image>> RecordImages(std::vector<PreparedImage>& prepared);
+  // PrepareImage + RecordImages for one image. `unpacked` are layers the caller already
+  // unpacked; their directories are consumed (moved or removed) whatever the outcome.
   StatusOr<v1::Image> StoreImage(const struct ArchivedImage& archived,
                                  const std::vector<std::string>& references,
-                                 std::vector<UnpackedLayerDirectory> unpacked = {});
+                                 PendingLayers unpacked = {});
   void DeleteUnreferencedBlobs(const std::vector<std::string>& digests);
   StatusOr<v1::Image> FinishImport(const ImageReference& reference, const std::string& blob_digest,
                                    const v1::ImageConfig& config);
