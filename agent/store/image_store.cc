@@ -60,6 +60,17 @@ std::string BuildOciConfigJson(const v1::ImageConfig& config,
     writer.Key("StopSignal");
     writer.String(config.stop_signal().c_str());
   }
+  if (!config.exposed_ports().empty()) {
+    std::set<std::string> ports(config.exposed_ports().begin(), config.exposed_ports().end());
+    writer.Key("ExposedPorts");
+    writer.StartObject();
+    for (const auto& port : ports) {
+      writer.Key(port.c_str());
+      writer.StartObject();
+      writer.EndObject();
+    }
+    writer.EndObject();
+  }
   if (!config.labels().empty()) {
     // Sorted, so the config (and the image id) does not depend on map order.
     std::map<std::string, std::string> labels(config.labels().begin(), config.labels().end());
@@ -198,6 +209,13 @@ Status ParseImageConfig(const std::string& json, v1::ImageConfig* config,
       if (label.value.IsString())
         (*config->mutable_labels())[label.name.GetString()] = label.value.GetString();
     }
+  }
+  // {"80/tcp": {}, ...}: the keys are the ports, sorted (JSON objects have no order to keep).
+  if (runtime.HasMember("ExposedPorts") && runtime["ExposedPorts"].IsObject()) {
+    std::set<std::string> ports;
+    for (const auto& port : runtime["ExposedPorts"].GetObject())
+      ports.insert(port.name.GetString());
+    config->mutable_exposed_ports()->Add(ports.begin(), ports.end());
   }
   return OkStatus();
 }

@@ -402,5 +402,32 @@ TEST_F(ImageArchiveTest, DuplicateEntriesInALayerFollowTarSemantics) {
   EXPECT_FALSE(Exists("/etc/pwned"));
 }
 
+TEST_F(ImageArchiveTest, ConfigLabelsStopSignalAndExposedPortsAreParsed) {
+  const std::string config = Config(
+      {Sha256Digest(layer_)}, R"({"Cmd":["sh"],"Labels":{"b":"2","a":"1"},"StopSignal":"SIGUSR1",)"
+                              R"("ExposedPorts":{"8080/tcp":{},"53/udp":{}}})");
+  auto image = ImportMembers(
+      {File("manifest.json", R"([{"Config":"c.json","RepoTags":["cfg/x:1"],"Layers":["l.tar"]}])"),
+       File("c.json", config), File("l.tar", layer_)});
+  ASSERT_TRUE(image.ok()) << image.status().message();
+  EXPECT_EQ(image->config().stop_signal(), "SIGUSR1");
+  EXPECT_EQ(image->config().labels().at("a"), "1");
+  EXPECT_EQ(image->config().labels().at("b"), "2");
+  EXPECT_EQ(std::vector<std::string>(image->config().exposed_ports().begin(),
+                                     image->config().exposed_ports().end()),
+            (std::vector<std::string>{"53/udp", "8080/tcp"}));
+
+  // A rootfs tarball's generated config carries them too, so the image id covers them.
+  v1::ImportHeader header = Header("cfg/rootfs:1");
+  header.mutable_config()->add_exposed_ports("80/tcp");
+  auto rootfs = Import(tar_, header);
+  ASSERT_TRUE(rootfs.ok()) << rootfs.status().message();
+  ASSERT_EQ(rootfs->config().exposed_ports_size(), 1);
+  EXPECT_EQ(rootfs->config().exposed_ports(0), "80/tcp");
+  auto stored = blobs_->ReadBlob(rootfs->id());
+  ASSERT_TRUE(stored.ok());
+  EXPECT_NE(stored->find(R"("ExposedPorts":{"80/tcp":{}})"), std::string::npos) << *stored;
+}
+
 }  // namespace
 }  // namespace boxcar
