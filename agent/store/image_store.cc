@@ -344,7 +344,8 @@ StatusOr<ImageStore::PreparedImage> ImageStore::PrepareImage(
     ASSIGN_OR_RETURN(std::string dir, MakeUnpackDirectory());
     prepared.new_layers.layers.push_back(
         {dir, diff_ids[i], archived.layer_digests[i], blob_size, 0});
-    auto unpacked = UnpackLayer(blobs_->BlobPath(archived.layer_digests[i]), dir, limits_);
+    auto unpacked = UnpackLayer(blobs_->BlobPath(archived.layer_digests[i]), dir, limits_,
+                                archived.layer_digests[i]);
     if (!unpacked.ok()) {
       return unpacked.status().Annotate("layer " + std::to_string(i) + " (" +
                                         archived.layer_digests[i] + ")");
@@ -463,7 +464,7 @@ StatusOr<v1::Image> ImageStore::FinishImport(const ImageReference& reference,
   // A rootfs tarball's diff id, which its generated config needs, is known only once it is
   // unpacked: unpack it here and hand the directory to StoreImage.
   ASSIGN_OR_RETURN(std::string unpack_dir, MakeUnpackDirectory());
-  auto unpacked = UnpackLayer(blobs_->BlobPath(blob_digest), unpack_dir, limits_);
+  auto unpacked = UnpackLayer(blobs_->BlobPath(blob_digest), unpack_dir, limits_, blob_digest);
   if (!unpacked.ok()) {
     (void)RemoveTree(unpack_dir);
     DeleteUnreferencedBlobs({blob_digest});

@@ -81,7 +81,11 @@ class DecompressedStream {
     return OkStatus();
   }
 
-  std::string FinishDigest() { return hasher_.FinishDigest(); }
+  // For an uncompressed blob whose digest the blob store verified: it is the diff id.
+  void UseKnownDigest(std::string digest) { known_digest_ = std::move(digest); }
+  std::string FinishDigest() {
+    return known_digest_.empty() ? hasher_.FinishDigest() : known_digest_;
+  }
   bool exceeded() const { return exceeded_; }
 
  private:
@@ -104,13 +108,14 @@ class DecompressedStream {
       exceeded_ = true;
       return false;
     }
-    hasher_.Update(*block, *size);
+    if (known_digest_.empty()) hasher_.Update(*block, *size);
     return true;
   }
 
   archive* outer_;
   const uint64_t limit_;
   Sha256 hasher_;
+  std::string known_digest_;
   uint64_t total_ = 0;
   bool exceeded_ = false;
   bool at_end_ = false;
@@ -441,7 +446,8 @@ uint64_t StreamLimit(const UnpackLimits& limits) {
 // NOTE: everything that uses relative paths, including the deferred directory fix-ups that
 // archive_write_free applies on an early return, must stay inside this function.
 StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& blob_path, int blob_fd,
-                                                 UniqueFd root_fd, const UnpackLimits& limits) {
+                                                 UniqueFd root_fd, const UnpackLimits& limits,
+                                                 const std::string& blob_digest) {
   ParentDirectories parents(std::move(root_fd));
 
   ArchiveReader decompressor(archive_read_new());
@@ -460,6 +466,9 @@ StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& blob_path, i
     return InvalidArgument("layer '" + blob_path + "': " + ArchiveError(decompressor.get()));
   }
   DecompressedStream stream(decompressor.get(), StreamLimit(limits));
+  if (!blob_digest.empty() && archive_filter_code(decompressor.get(), 0) == ARCHIVE_FILTER_NONE) {
+    stream.UseKnownDigest(blob_digest);
+  }
 
   ArchiveReader reader(archive_read_new());
   archive_read_support_format_tar(reader.get());
@@ -506,7 +515,7 @@ StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& blob_path, i
 }  // namespace
 
 StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::string& target_dir,
-                                    const UnpackLimits& limits) {
+                                    const UnpackLimits& limits, const std::string& blob_digest) {
   UniqueFd blob_fd(::open(blob_path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!blob_fd) return ErrnoStatus("open layer '" + blob_path + "'");
   UniqueFd root_fd(::open(target_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -521,7 +530,8 @@ StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::str
   Status ran = RunWithPrivateFs("unpacking into '" + target_dir + "'", [&]() -> Status {
     ::umask(0);
     if (::fchdir(root_fd.get()) != 0) return ErrnoStatus("chdir '" + target_dir + "'");
-    outcome = UnpackInWorkingDirectory(blob_path, blob_fd.get(), std::move(root_fd), limits);
+    outcome =
+        UnpackInWorkingDirectory(blob_path, blob_fd.get(), std::move(root_fd), limits, blob_digest);
     return OkStatus();
   });
   if (!ran.ok()) return ran;
