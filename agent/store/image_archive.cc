@@ -163,21 +163,19 @@ struct ArchiveMembers {
   }
 };
 
-Status ReadMembers(const std::string& path, BlobStore* blobs,
-                   std::vector<std::string>* stored_blobs, ArchiveMembers* members) {
-  ArchiveReader reader = OpenTar(path);
-  if (!reader) return InvalidArgument("image archive: not a tar archive");
+Status ReadMembers(archive* reader, BlobStore* blobs, std::vector<std::string>* stored_blobs,
+                   ArchiveMembers* members) {
   // NOTE: a name given twice would mean one thing to us and another to a tool that takes the
   // first: refused.
   std::set<std::string> seen;
   archive_entry* entry;
   std::string buffer(1 << 20, '\0');
   for (;;) {
-    int rc = archive_read_next_header(reader.get(), &entry);
+    int rc = archive_read_next_header(reader, &entry);
     if (rc == ARCHIVE_EOF) return OkStatus();
     if (rc < ARCHIVE_WARN) {
       return InvalidArgument(std::string("image archive: truncated or corrupt: ") +
-                             archive_error_string(reader.get()));
+                             archive_error_string(reader));
     }
     std::string name =
         CleanName(archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "");
@@ -197,11 +195,10 @@ Status ReadMembers(const std::string& path, BlobStore* blobs,
         return InvalidArgument("image archive: member '" + name + "' is too large");
       }
       std::string content;
-      RETURN_IF_ERROR(
-          ReadMemberData(reader.get(), name, buffer, [&](const char* bytes, size_t size) {
-            content.append(bytes, size);
-            return OkStatus();
-          }));
+      RETURN_IF_ERROR(ReadMemberData(reader, name, buffer, [&](const char* bytes, size_t size) {
+        content.append(bytes, size);
+        return OkStatus();
+      }));
       members->index_files[name] = content;
       continue;
     }
@@ -213,7 +210,7 @@ Status ReadMembers(const std::string& path, BlobStore* blobs,
         return InvalidArgument("image archive: member '" + name + "' is not a sha256 blob name");
     }
     ASSIGN_OR_RETURN(auto writer, blobs->NewWriter());
-    RETURN_IF_ERROR(ReadMemberData(reader.get(), name, buffer, [&](const char* bytes, size_t size) {
+    RETURN_IF_ERROR(ReadMemberData(reader, name, buffer, [&](const char* bytes, size_t size) {
       return writer->Write(bytes, size);
     }));
     auto digest = writer->Commit(expected);
@@ -391,8 +388,15 @@ bool LooksLikeImageArchive(const std::string& path) {
 
 StatusOr<ImageArchive> ReadImageArchive(const std::string& path, BlobStore* blobs,
                                         std::vector<std::string>* stored_blobs) {
+  ArchiveReader reader = OpenTar(path);
+  if (!reader) return InvalidArgument("image archive: not a tar archive");
+  return ReadImageArchive(reader.get(), blobs, stored_blobs);
+}
+
+StatusOr<ImageArchive> ReadImageArchive(archive* reader, BlobStore* blobs,
+                                        std::vector<std::string>* stored_blobs) {
   ArchiveMembers members;
-  RETURN_IF_ERROR(ReadMembers(path, blobs, stored_blobs, &members));
+  RETURN_IF_ERROR(ReadMembers(reader, blobs, stored_blobs, &members));
   ImageArchive result;
   const bool has_index = members.index_files.count("index.json") > 0;
   const bool has_manifest = members.index_files.count("manifest.json") > 0;

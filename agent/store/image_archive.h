@@ -18,6 +18,8 @@
 #include "common/status.h"
 #include "store/blob_store.h"
 
+struct archive;  // libarchive
+
 namespace boxcar {
 
 // One image of an archive: its config blob, its layer blobs lowest first, and the
@@ -43,6 +45,9 @@ bool LooksLikeImageArchive(const std::string& path);
 // `stored_blobs` receives every blob written, also on failure: the caller deletes those no
 // record refers to.
 StatusOr<ImageArchive> ReadImageArchive(const std::string& path, BlobStore* blobs,
+                                        std::vector<std::string>* stored_blobs);
+// The same from an opened libarchive tar reader (see image_archive_stream.h).
+StatusOr<ImageArchive> ReadImageArchive(::archive* reader, BlobStore* blobs,
                                         std::vector<std::string>* stored_blobs);
 
 }  // namespace boxcar

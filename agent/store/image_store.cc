@@ -133,9 +133,67 @@ StatusOr<std::unique_ptr<ImageStore::RootfsImport>> ImageStore::BeginRootfsImpor
       this, header.reference(), header.expected_digest(), header.config(), std::move(writer)));
 }
 
+namespace {
+
+// Enough of an import's first bytes to see its first entries (directories come first).
+constexpr size_t kDecisionBytes = 64 << 10;
+
+}  // namespace
+
+ImageStore::RootfsImport::~RootfsImport() {
+  if (archive_ && !finished_) {
+    archive_->Abort();
+    store_->DeleteUnreferencedBlobs(archive_->stored_blobs());
+  }
+  --store_->imports_in_flight_;
+}
+
+Status ImageStore::RootfsImport::Write(const void* bytes, size_t size) {
+  bytes_received_ += size;
+  if (!decided_) {
+    head_.append(static_cast<const char*>(bytes), size);
+    return head_.size() < kDecisionBytes ? OkStatus() : Decide();
+  }
+  if (!archive_) return writer_->Write(bytes, size);
+  if (archive_hasher_) archive_hasher_->Update(bytes, size);
+  return archive_->Write(bytes, size);
+}
+
+Status ImageStore::RootfsImport::Decide() {
+  decided_ = true;
+  std::string head = std::move(head_);
+  if (!StartsLikeImageArchive(head)) return writer_->Write(head.data(), head.size());
+  writer_.reset();
+  archive_ = std::make_unique<ImageArchiveStream>(store_->blobs_);
+  if (!expected_digest_.empty()) {
+    archive_hasher_.emplace();
+    archive_hasher_->Update(head);
+  }
+  return archive_->Write(head.data(), head.size());
+}
+
 StatusOr<v1::Image> ImageStore::RootfsImport::Finish() {
-  if (writer_->bytes_written() == 0)
-    return InvalidArgument("chunk: the import stream carried no data");
+  if (bytes_received_ == 0) return InvalidArgument("chunk: the import stream carried no data");
+  if (!decided_) RETURN_IF_ERROR(Decide());
+  return archive_ ? FinishArchiveStream() : FinishWholeStream();
+}
+
+StatusOr<v1::Image> ImageStore::RootfsImport::FinishArchiveStream() {
+  finished_ = true;
+  if (archive_hasher_) {
+    std::string digest = archive_hasher_->FinishDigest();
+    if (digest != expected_digest_) {
+      archive_->Abort();
+      store_->DeleteUnreferencedBlobs(archive_->stored_blobs());
+      return InvalidArgument("header.expected_digest: digest mismatch: expected " +
+                             expected_digest_ + ", got " + digest);
+    }
+  }
+  auto archive = archive_->Finish();
+  return store_->StoreArchive(reference_, std::move(archive), archive_->stored_blobs());
+}
+
+StatusOr<v1::Image> ImageStore::RootfsImport::FinishWholeStream() {
   auto digest = writer_->Commit(expected_digest_);
   if (!digest.ok()) {
     if (digest.status().code() == StatusCode::kInvalidArgument) {
@@ -228,10 +286,16 @@ StatusOr<v1::Image> ImageStore::FinishArchiveImport(const std::string& reference
   auto archive = ReadImageArchive(blobs_->BlobPath(archive_digest), blobs_, &stored_blobs);
   // The archive itself is not an image blob.
   (void)blobs_->Delete(archive_digest);
+  return StoreArchive(reference, std::move(archive), stored_blobs);
+}
+
+StatusOr<v1::Image> ImageStore::StoreArchive(const std::string& reference,
+                                             StatusOr<ImageArchive> archive,
+                                             const std::vector<std::string>& stored_blobs) {
   // Manifests and indexes are not kept; after a failure, nothing is.
   struct DeleteStoredBlobs {
     ImageStore* store;
-    std::vector<std::string>& digests;
+    const std::vector<std::string>& digests;
     ~DeleteStoredBlobs() { store->DeleteUnreferencedBlobs(digests); }
   } delete_stored_blobs{this, stored_blobs};
   if (!archive.ok()) return archive.status();

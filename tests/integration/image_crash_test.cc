@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <functional>
 #include <thread>
 
@@ -119,6 +120,56 @@ TEST_F(ImageCrashTest, KillNineDuringCommitLeavesNothingAndTheCommitThenSucceeds
   CommandResult size = agent_.Cli({"run", "--rm", "crash/commit:1", "sh", "-c", "wc -c < /big"});
   EXPECT_EQ(size.out, "67108864\n") << size.err;
   ExpectConsistentStore("after the commit");
+}
+
+// An archive is read as it arrives, its members stored as blobs before any record exists: a
+// kill then leaves blobs that the restart removes.
+TEST_F(ImageCrashTest, KillNineDuringAnArchiveImportLeavesNothingAndTheImportThenSucceeds) {
+  std::vector<TarMember> files;
+  std::string chunk(1 << 20, '\0');
+  for (int i = 0; i < 48; ++i) {
+    for (size_t j = 0; j < chunk.size(); j += 8) {
+      uint64_t value = (static_cast<uint64_t>(i) << 32 | j) * 0x9E3779B97F4A7C15ull;
+      std::memcpy(&chunk[j], &value, 8);
+    }
+    files.push_back({TarMember::kFile, "data/f" + std::to_string(i), chunk});
+  }
+  std::string layer_path = agent_.work_dir() + "/big-layer.tar";
+  WriteTarball(layer_path, files);
+  auto layer = ReadFileToString(layer_path);
+  ASSERT_TRUE(layer.ok());
+  std::string config = R"({"architecture":"amd64","os":"linux","config":{"Cmd":["sh"]},)"
+                       R"("rootfs":{"type":"layers","diff_ids":[")" +
+                       Sha256Digest(*layer) + R"("]}})";
+  // skopeo's member order: the config and the layer first, manifest.json last.
+  std::string archive = agent_.work_dir() + "/big-archive.tar";
+  const std::string config_name = Sha256Digest(config).substr(7) + ".json";
+  const std::string layer_name = Sha256Digest(*layer).substr(7) + ".tar";
+  WriteTarball(archive, {{TarMember::kFile, config_name, config},
+                         {TarMember::kFile, layer_name, *layer},
+                         {TarMember::kFile, "manifest.json",
+                          R"([{"Config":")" + config_name + R"(","RepoTags":["big/archive:1"],)" +
+                              R"("Layers":[")" + layer_name + R"("]}])"}});
+  const size_t blobs_before = ListDirectoryNames(agent_.root_dir() + "/blobs/sha256").size();
+  const std::string blobs_dir = agent_.root_dir() + "/blobs/sha256";
+  KillNineDuring(
+      [&] {
+        agent_.Cli({"image", "import", "-q", archive});
+      },
+      [&] { return ListDirectoryNames(blobs_dir).size() > blobs_before; },
+      "the config stored, the layer arriving");
+  EXPECT_EQ(agent_.Cli({"image", "ls", "-q"}).out, image_id_ + "\n");
+  EXPECT_EQ(ListDirectoryNames(blobs_dir).size(), blobs_before) << "the stored member is gone";
+  EXPECT_EQ(ListDirectoryNames(agent_.root_dir() + "/layers").size(), 1u);
+  ExpectConsistentStore("after the interrupted import");
+  CommandResult imported = agent_.Cli({"image", "import", "-q", archive});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  // The layer (it has no shell to run): all 48 files in its directory.
+  size_t data_files = 0;
+  for (const auto& number : ListDirectoryNames(agent_.root_dir() + "/layers"))
+    data_files += ListDirectoryNames(agent_.root_dir() + "/layers/" + number + "/data").size();
+  EXPECT_EQ(data_files, 48u);
+  ExpectConsistentStore("after the import");
 }
 
 // Prune removes the records in one transaction, then the files: a kill while a large layer

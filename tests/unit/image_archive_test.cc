@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "image_store_fixture.h"
+#include "store/image_archive_stream.h"
 #include "store/image_manifest.h"
 
 namespace boxcar {
@@ -297,6 +298,83 @@ TEST_F(ImageArchiveTest, MultiImageArchiveImportsWholeOrNotAtAll) {
   EXPECT_EQ(two->id(), Sha256Digest(config_));
   EXPECT_EQ(CountRows("layers"), 2);
   EXPECT_EQ(ListNames(dir_ + "/layers").size(), 2u);
+  EXPECT_TRUE(ListNames(dir_ + "/tmp").empty());
+}
+
+// An archive is read as it arrives (its first entry is an archive's): the stream's digest is
+// still checked, and an import dropped midway leaves nothing.
+TEST_F(ImageArchiveTest, ArchiveReadAsItArrivesIsCheckedAndLeavesNothingWhenDropped) {
+  const std::vector<Member> members = {
+      File("manifest.json",
+           R"([{"Config":"config.json","RepoTags":["streamed/x:1"],"Layers":["a.tar","b.tar"]}])"),
+      File("config.json", config_), File("a.tar", layer_), File("b.tar", second_layer_)};
+  const std::string path = dir_ + "/streamed.tar";
+  ASSERT_NO_FATAL_FAILURE(WriteTar(path, members));
+  auto bytes = ReadFileToString(path);
+  ASSERT_TRUE(bytes.ok());
+  const Snapshot before = Take();
+
+  v1::ImportHeader wrong = Header("");
+  wrong.set_expected_digest(Sha256Digest("something else"));
+  auto refused = Import(path, wrong);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("header.expected_digest: digest mismatch"),
+            std::string::npos)
+      << refused.status().message();
+  EXPECT_EQ(Take(), before);
+
+  {
+    auto dropped = images_->BeginRootfsImport(Header(""));
+    ASSERT_TRUE(dropped.ok());
+    ASSERT_TRUE((*dropped)->Write(bytes->data(), bytes->size() / 2).ok());
+  }
+  EXPECT_EQ(Take(), before) << "the blobs stored before the import was dropped are gone";
+
+  v1::ImportHeader right = Header("");
+  right.set_expected_digest(Sha256Digest(*bytes));
+  auto image = Import(path, right);
+  ASSERT_TRUE(image.ok()) << image.status().message();
+  EXPECT_EQ(References(*image), std::vector<std::string>{"streamed/x:1"});
+  EXPECT_EQ(blobs_->ListDigests().size(), 3u) << "config and two layers; no archive blob";
+}
+
+TEST_F(ImageArchiveTest, TheFirstEntryTellsAnArchiveFromARootfsTarball) {
+  const std::string hex(64, 'a');
+  struct Head {
+    std::vector<Member> members;
+    bool archive;
+  } heads[] = {
+      {{File(hex + ".tar", "layer")}, true},              // skopeo
+      {{Dir(hex), File(hex + "/VERSION", "1.0")}, true},  // docker save
+      {{Dir("./"), Dir("./blobs"), Dir("./blobs/sha256"), File("./blobs/sha256/" + hex, "x")},
+       true},  // tar of an OCI layout
+      {{File("oci-layout", "{}")}, true},
+      {{File("index.json", "{}")}, true},
+      {{Dir("./"), Dir("./bin"), File("./bin/sh", "#!")}, false},  // rootfs
+      {{File("blobs/sha256/short", "x")}, false},
+      {{File(hex + ".txt", "x")}, false},
+      {{Dir("only-directories")}, false},
+  };
+  for (const auto& head : heads) {
+    SCOPED_TRACE(head.members.back().name);
+    EXPECT_EQ(StartsLikeImageArchive(TarBytes(head.members)), head.archive);
+  }
+  EXPECT_FALSE(StartsLikeImageArchive(TarBytes({File(hex + ".tar", "x")}, /*gzip=*/true)));
+  EXPECT_FALSE(StartsLikeImageArchive(""));
+}
+
+// An archive whose first entry does not say so is stored whole first, then read: the same
+// image.
+TEST_F(ImageArchiveTest, ArchiveThatDoesNotStartLikeOneStillImports) {
+  auto image = ImportMembers(
+      {File("layer-one", layer_), File("layer-two", second_layer_), File("cfg", config_),
+       File("manifest.json",
+            R"([{"Config":"cfg","RepoTags":["late/x:1"],"Layers":["layer-one","layer-two"]}])")});
+  ASSERT_TRUE(image.ok()) << image.status().message();
+  EXPECT_EQ(image->id(), Sha256Digest(config_));
+  EXPECT_EQ(References(*image), std::vector<std::string>{"late/x:1"});
+  EXPECT_EQ(blobs_->ListDigests().size(), 3u) << "the whole-stream blob is gone";
   EXPECT_TRUE(ListNames(dir_ + "/tmp").empty());
 }
 
