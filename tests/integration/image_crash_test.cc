@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstring>
 #include <functional>
 #include <thread>
 
@@ -14,6 +13,7 @@
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
 #include "common/sha256.h"
+#include "image_test_support.h"
 
 namespace boxcar::testing {
 namespace {
@@ -125,31 +125,9 @@ TEST_F(ImageCrashTest, KillNineDuringCommitLeavesNothingAndTheCommitThenSucceeds
 // An archive is read as it arrives, its members stored as blobs before any record exists: a
 // kill then leaves blobs that the restart removes.
 TEST_F(ImageCrashTest, KillNineDuringAnArchiveImportLeavesNothingAndTheImportThenSucceeds) {
-  std::vector<TarMember> files;
-  std::string chunk(1 << 20, '\0');
-  for (int i = 0; i < 48; ++i) {
-    for (size_t j = 0; j < chunk.size(); j += 8) {
-      uint64_t value = (static_cast<uint64_t>(i) << 32 | j) * 0x9E3779B97F4A7C15ull;
-      std::memcpy(&chunk[j], &value, 8);
-    }
-    files.push_back({TarMember::kFile, "data/f" + std::to_string(i), chunk});
-  }
-  std::string layer_path = agent_.work_dir() + "/big-layer.tar";
-  WriteTarball(layer_path, files);
-  auto layer = ReadFileToString(layer_path);
-  ASSERT_TRUE(layer.ok());
-  std::string config = R"({"architecture":"amd64","os":"linux","config":{"Cmd":["sh"]},)"
-                       R"("rootfs":{"type":"layers","diff_ids":[")" +
-                       Sha256Digest(*layer) + R"("]}})";
-  // skopeo's member order: the config and the layer first, manifest.json last.
-  std::string archive = agent_.work_dir() + "/big-archive.tar";
-  const std::string config_name = Sha256Digest(config).substr(7) + ".json";
-  const std::string layer_name = Sha256Digest(*layer).substr(7) + ".tar";
-  WriteTarball(archive, {{TarMember::kFile, config_name, config},
-                         {TarMember::kFile, layer_name, *layer},
-                         {TarMember::kFile, "manifest.json",
-                          R"([{"Config":")" + config_name + R"(","RepoTags":["big/archive:1"],)" +
-                              R"("Layers":[")" + layer_name + R"("]}])"}});
+  const std::string archive = WriteSingleLayerArchive(
+      agent_.work_dir(), "big-archive", IncompressibleFiles("data/f", 48), R"(["big/archive:1"])");
+  ASSERT_FALSE(archive.empty());
   const size_t blobs_before = ListDirectoryNames(agent_.root_dir() + "/blobs/sha256").size();
   const std::string blobs_dir = agent_.root_dir() + "/blobs/sha256";
   KillNineDuring(
@@ -179,18 +157,8 @@ TEST_F(ImageCrashTest, KillNineDuringPruneLeavesAConsistentStore) {
   std::vector<TarMember> files;
   for (int i = 0; i < 20000; ++i)
     files.push_back({TarMember::kFile, "many/f" + std::to_string(i), std::to_string(i)});
-  std::string layer_path = agent_.work_dir() + "/many.tar";
-  WriteTarball(layer_path, files);
-  auto layer = ReadFileToString(layer_path);
-  ASSERT_TRUE(layer.ok());
-  std::string config = R"({"architecture":"amd64","os":"linux","config":{"Cmd":["sh"]},)"
-                       R"("rootfs":{"type":"layers","diff_ids":[")" +
-                       Sha256Digest(*layer) + R"("]}})";
-  std::string archive = agent_.work_dir() + "/untagged.tar";
-  WriteTarball(archive, {{TarMember::kFile, "manifest.json",
-                          R"([{"Config":"config.json","Layers":["layer.tar"]}])"},
-                         {TarMember::kFile, "config.json", config},
-                         {TarMember::kFile, "layer.tar", *layer}});
+  const std::string archive = WriteSingleLayerArchive(agent_.work_dir(), "untagged", files, "[]");
+  ASSERT_FALSE(archive.empty());
   CommandResult imported = agent_.Cli({"image", "import", "-q", archive});
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
   const std::string untagged_id = imported.out.substr(0, imported.out.find('\n'));

@@ -9,7 +9,7 @@
 
 #include "agent_fixture.h"
 #include "common/atomic_file.h"
-#include "store_listing.h"
+#include "image_test_support.h"
 
 namespace boxcar::testing {
 namespace {
