@@ -1181,6 +1181,13 @@ Status ContainerService::Recover() {
       continue;
     }
     if (ProcessIsAlive(entry->shim_pid, entry->shim_start_ticks)) {
+      // NOTE: Commit freezes a running container while it reads its changes; an agent killed
+      // meanwhile leaves it frozen. Only a PAUSED one is meant to stay so.
+      if (entry->record.state() == v1::CONTAINER_STATE_RUNNING) {
+        if (Status thawed = cgroups_->Thaw(id); !thawed.ok()) {
+          spdlog::warn("container {}: thaw after restart: {}", ShortId(id), thawed.message());
+        }
+      }
       UniqueFd shim_pidfd = OpenPidfd(entry->shim_pid);
       entry->init_pidfd = OpenPidfd(entry->record.pid());
       if (shim_pidfd && monitor_.Watch(id, std::move(shim_pidfd)).ok()) {

@@ -4,18 +4,65 @@
 #include <archive_entry.h>
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
 #include <set>
+#include <string_view>
 
 #include "common/sha256.h"
+#include "store/image_manifest.h"
 
 namespace boxcar {
 
 namespace {
 
-constexpr size_t kMaxIndexBytes = 4 << 20;  // manifest.json, index.json: small by nature
+constexpr size_t kMaxIndexBytes = 4 << 20;  // manifest.json, index.json, manifests: small by nature
+
+constexpr std::string_view kOciIndexMediaType = "application/vnd.oci.image.index.v1+json";
+constexpr std::string_view kDockerManifestListMediaType =
+    "application/vnd.docker.distribution.manifest.list.v2+json";
+constexpr std::string_view kDockerManifestMediaType =
+    "application/vnd.docker.distribution.manifest.v2+json";
+constexpr std::string_view kDockerConfigMediaType =
+    "application/vnd.docker.container.image.v1+json";
+// The tag `ctr images export` (and Docker 25's `docker save`) give a descriptor: a full reference.
+constexpr const char* kContainerdImageName = "io.containerd.image.name";
+constexpr const char* kOciRefName = "org.opencontainers.image.ref.name";
+
+#if defined(__x86_64__)
+constexpr std::string_view kHostArchitecture = "amd64";
+#elif defined(__aarch64__)
+constexpr std::string_view kHostArchitecture = "arm64";
+#else
+#error "unknown architecture: add its OCI name"
+#endif
+
+bool IsManifestMediaType(std::string_view type) {
+  return type == kOciManifestMediaType || type == kDockerManifestMediaType;
+}
+bool IsIndexMediaType(std::string_view type) {
+  return type == kOciIndexMediaType || type == kDockerManifestListMediaType;
+}
+bool IsConfigMediaType(std::string_view type) {
+  return type == kOciConfigMediaType || type == kDockerConfigMediaType;
+}
+// Every tar layer, compressed the ways the unpacker reads; encrypted layers are not among them.
+bool IsLayerMediaType(std::string_view type) {
+  static const std::set<std::string_view> kLayerTypes = {
+      "application/vnd.oci.image.layer.v1.tar",
+      "application/vnd.oci.image.layer.v1.tar+gzip",
+      "application/vnd.oci.image.layer.v1.tar+zstd",
+      "application/vnd.oci.image.layer.nondistributable.v1.tar",
+      "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+      "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
+      "application/vnd.docker.image.rootfs.diff.tar",
+      "application/vnd.docker.image.rootfs.diff.tar.gzip",
+      "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+  };
+  return kLayerTypes.count(type) > 0;
+}
 
 struct ArchiveReadDeleter {
   void operator()(archive* a) const { archive_read_free(a); }
@@ -87,6 +134,244 @@ std::string StringMember(const rapidjson::Value& object, const char* key) {
   return it != object.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";
 }
 
+const rapidjson::Value* ArrayMember(const rapidjson::Value& object, const char* key) {
+  if (!object.IsObject()) return nullptr;
+  auto it = object.FindMember(key);
+  return it != object.MemberEnd() && it->value.IsArray() ? &it->value : nullptr;
+}
+
+const rapidjson::Value* ObjectMember(const rapidjson::Value& object, const char* key) {
+  if (!object.IsObject()) return nullptr;
+  auto it = object.FindMember(key);
+  return it != object.MemberEnd() && it->value.IsObject() ? &it->value : nullptr;
+}
+
+// The archive's files: index files by name, every other regular file as a blob.
+struct ArchiveMembers {
+  std::map<std::string, std::string> index_files;     // manifest.json, index.json, ...
+  std::map<std::string, std::string> member_digests;  // member name -> blob digest
+  std::map<std::string, std::string> symlinks;        // member name -> resolved target
+
+  // The blob a member name leads to, following symlinks (skopeo's <v1id>/layer.tar).
+  StatusOr<std::string> DigestOf(std::string member) const {
+    member = CleanName(member);
+    for (int hops = 0; hops < 8 && symlinks.count(member); ++hops) member = symlinks.at(member);
+    auto it = member_digests.find(member);
+    if (it == member_digests.end())
+      return InvalidArgument("image archive: manifest names missing member '" + member + "'");
+    return it->second;
+  }
+};
+
+Status ReadMembers(archive* reader, BlobStore* blobs, std::vector<std::string>* stored_blobs,
+                   ArchiveMembers* members) {
+  // NOTE: a name given twice would mean one thing to us and another to a tool that takes the
+  // first: refused.
+  std::set<std::string> seen;
+  archive_entry* entry;
+  std::string buffer(1 << 20, '\0');
+  for (;;) {
+    int rc = archive_read_next_header(reader, &entry);
+    if (rc == ARCHIVE_EOF) return OkStatus();
+    if (rc < ARCHIVE_WARN) {
+      return InvalidArgument(std::string("image archive: truncated or corrupt: ") +
+                             archive_error_string(reader));
+    }
+    std::string name =
+        CleanName(archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "");
+    const mode_t type = archive_entry_filetype(entry);
+    if (type != AE_IFLNK && type != AE_IFREG) continue;
+    if (!seen.insert(name).second) {
+      return InvalidArgument("image archive: member '" + name + "' appears twice");
+    }
+    if (type == AE_IFLNK) {
+      members->symlinks[name] =
+          ResolveLink(name, archive_entry_symlink(entry) ? archive_entry_symlink(entry) : "");
+      continue;
+    }
+    if (name == "manifest.json" || name == "index.json" || name == "oci-layout" ||
+        name == "repositories") {
+      if (archive_entry_size(entry) > static_cast<la_int64_t>(kMaxIndexBytes)) {
+        return InvalidArgument("image archive: member '" + name + "' is too large");
+      }
+      std::string content;
+      RETURN_IF_ERROR(ReadMemberData(reader, name, buffer, [&](const char* bytes, size_t size) {
+        content.append(bytes, size);
+        return OkStatus();
+      }));
+      members->index_files[name] = content;
+      continue;
+    }
+    // Every other file may be a blob: OCI blobs/sha256/<hex>, docker-archive layers and configs.
+    std::string expected;
+    if (name.rfind("blobs/sha256/", 0) == 0) {
+      expected = "sha256:" + name.substr(13);
+      if (!IsSha256Digest(expected))
+        return InvalidArgument("image archive: member '" + name + "' is not a sha256 blob name");
+    }
+    ASSIGN_OR_RETURN(auto writer, blobs->NewWriter());
+    RETURN_IF_ERROR(ReadMemberData(reader, name, buffer, [&](const char* bytes, size_t size) {
+      return writer->Write(bytes, size);
+    }));
+    auto digest = writer->Commit(expected);
+    if (!digest.ok()) return digest.status().Annotate("image archive: member '" + name + "'");
+    stored_blobs->push_back(*digest);
+    members->member_digests[name] = *digest;
+  }
+}
+
+// Adds `image`, or its references to the image of the same config already listed.
+void AddImage(ArchivedImage image, ImageArchive* archive) {
+  for (auto& listed : archive->images) {
+    if (listed.config_digest != image.config_digest) continue;
+    for (auto& reference : image.references) {
+      if (std::find(listed.references.begin(), listed.references.end(), reference) ==
+          listed.references.end())
+        listed.references.push_back(std::move(reference));
+    }
+    return;
+  }
+  archive->images.push_back(std::move(image));
+}
+
+// docker-archive: manifest.json, an array of {Config, RepoTags, Layers} naming members.
+Status ResolveDockerManifest(const ArchiveMembers& members, ImageArchive* archive) {
+  ASSIGN_OR_RETURN(rapidjson::Document manifest,
+                   ParseJson(members.index_files.at("manifest.json"), "manifest.json"));
+  if (!manifest.IsArray()) return InvalidArgument("manifest.json: expected an array of images");
+  for (const auto& item : manifest.GetArray()) {
+    ArchivedImage image;
+    std::string config = StringMember(item, "Config");
+    if (config.empty()) return InvalidArgument("manifest.json: an image has no Config");
+    ASSIGN_OR_RETURN(image.config_digest, members.DigestOf(config));
+    const rapidjson::Value* layers = ArrayMember(item, "Layers");
+    if (!layers) return InvalidArgument("manifest.json: an image has no Layers");
+    for (const auto& layer : layers->GetArray()) {
+      if (!layer.IsString()) return InvalidArgument("manifest.json: a layer is not a string");
+      ASSIGN_OR_RETURN(std::string layer_digest, members.DigestOf(layer.GetString()));
+      image.layer_digests.push_back(layer_digest);
+    }
+    if (const rapidjson::Value* tags = ArrayMember(item, "RepoTags")) {
+      for (const auto& tag : tags->GetArray()) {
+        if (tag.IsString()) image.references.push_back(tag.GetString());
+      }
+    }
+    AddImage(std::move(image), archive);
+  }
+  return OkStatus();
+}
+
+// A JSON blob of the archive (manifest, index), size-capped before it is read.
+StatusOr<rapidjson::Document> ReadJsonBlob(const BlobStore& blobs, const std::string& digest,
+                                           const std::string& what) {
+  if (!IsSha256Digest(digest) || !blobs.Contains(digest)) {
+    return InvalidArgument(what + " " + digest + " is not in the archive");
+  }
+  ASSIGN_OR_RETURN(uint64_t size, blobs.BlobSize(digest));
+  if (size > kMaxIndexBytes) return InvalidArgument(what + " " + digest + " is too large");
+  ASSIGN_OR_RETURN(std::string text, blobs.ReadBlob(digest));
+  ASSIGN_OR_RETURN(rapidjson::Document document, ParseJson(text, what + " " + digest));
+  if (!document.IsObject()) return InvalidArgument(what + " " + digest + ": not a JSON object");
+  return document;
+}
+
+// The manifest an image index names for this host (linux/<arch>), among those in the archive
+// (`ctr images export` keeps only the current platform's of a multi-platform image).
+StatusOr<std::string> SelectPlatformManifest(const BlobStore& blobs, const std::string& digest) {
+  ASSIGN_OR_RETURN(rapidjson::Document index, ReadJsonBlob(blobs, digest, "image index"));
+  const rapidjson::Value* manifests = ArrayMember(index, "manifests");
+  if (!manifests) return InvalidArgument("image index " + digest + ": no manifests array");
+  for (const auto& descriptor : manifests->GetArray()) {
+    const rapidjson::Value* platform = ObjectMember(descriptor, "platform");
+    std::string manifest_digest = StringMember(descriptor, "digest");
+    if (platform && StringMember(*platform, "os") == "linux" &&
+        StringMember(*platform, "architecture") == kHostArchitecture &&
+        IsManifestMediaType(StringMember(descriptor, "mediaType")) &&
+        blobs.Contains(manifest_digest)) {
+      return manifest_digest;
+    }
+  }
+  return InvalidArgument("image index " + digest + ": the archive holds no manifest for linux/" +
+                         std::string(kHostArchitecture));
+}
+
+// One image manifest of an OCI layout: config and layers present, each of its media type.
+StatusOr<ArchivedImage> ResolveOciManifest(const BlobStore& blobs, const std::string& digest) {
+  ASSIGN_OR_RETURN(rapidjson::Document manifest, ReadJsonBlob(blobs, digest, "manifest"));
+  const std::string what = "manifest " + digest;
+  std::string media_type = StringMember(manifest, "mediaType");
+  if (!media_type.empty() && !IsManifestMediaType(media_type)) {
+    return InvalidArgument(what + ": media type '" + media_type + "' is not an image manifest");
+  }
+  // A descriptor of the right media type whose blob the archive holds, with the size it says.
+  auto check = [&](const rapidjson::Value& descriptor, const std::string& role,
+                   const std::function<bool(std::string_view)>& accepts) -> StatusOr<std::string> {
+    std::string blob = StringMember(descriptor, "digest");
+    if (!IsSha256Digest(blob) || !blobs.Contains(blob)) {
+      return InvalidArgument(what + ": " + role + " " + blob + " is missing from the archive");
+    }
+    std::string type = StringMember(descriptor, "mediaType");
+    if (!accepts(type)) {
+      return InvalidArgument(what + ": " + role + " " + blob + " has media type '" + type +
+                             "', which is not " +
+                             (role == "config" ? "an image config" : "a layer"));
+    }
+    ASSIGN_OR_RETURN(uint64_t size, blobs.BlobSize(blob));
+    auto declared = descriptor.FindMember("size");
+    if (declared == descriptor.MemberEnd() || !declared->value.IsUint64() ||
+        declared->value.GetUint64() != size) {
+      return InvalidArgument(what + ": " + role + " " + blob + " is " + std::to_string(size) +
+                             " bytes, not the size its descriptor gives");
+    }
+    return blob;
+  };
+  const rapidjson::Value* config = ObjectMember(manifest, "config");
+  if (!config) return InvalidArgument(what + ": no config descriptor");
+  ArchivedImage image;
+  ASSIGN_OR_RETURN(image.config_digest, check(*config, "config", IsConfigMediaType));
+  const rapidjson::Value* layers = ArrayMember(manifest, "layers");
+  if (!layers) return InvalidArgument(what + ": no layers array");
+  for (rapidjson::SizeType i = 0; i < layers->Size(); ++i) {
+    if (!(*layers)[i].IsObject()) return InvalidArgument(what + ": a layer is not a descriptor");
+    ASSIGN_OR_RETURN(std::string layer,
+                     check((*layers)[i], "layer " + std::to_string(i), IsLayerMediaType));
+    image.layer_digests.push_back(layer);
+  }
+  return image;
+}
+
+// OCI image layout: index.json's descriptors name manifests (or, for multi-platform images, an
+// index of them); references from their annotations.
+Status ResolveOciIndex(const ArchiveMembers& members, const BlobStore& blobs,
+                       ImageArchive* archive) {
+  ASSIGN_OR_RETURN(rapidjson::Document index,
+                   ParseJson(members.index_files.at("index.json"), "index.json"));
+  const rapidjson::Value* manifests = ArrayMember(index, "manifests");
+  if (!manifests) return InvalidArgument("index.json: expected an object with a manifests array");
+  for (const auto& descriptor : manifests->GetArray()) {
+    std::string digest = StringMember(descriptor, "digest");
+    if (!IsSha256Digest(digest) || !blobs.Contains(digest)) {
+      return InvalidArgument("index.json: manifest " + digest + " is not in the archive");
+    }
+    std::string media_type = StringMember(descriptor, "mediaType");
+    if (IsIndexMediaType(media_type)) {
+      ASSIGN_OR_RETURN(digest, SelectPlatformManifest(blobs, digest));
+    } else if (!IsManifestMediaType(media_type)) {
+      return InvalidArgument("index.json: manifest " + digest + " has media type '" + media_type +
+                             "', which is not an image manifest or index");
+    }
+    ASSIGN_OR_RETURN(ArchivedImage image, ResolveOciManifest(blobs, digest));
+    if (const rapidjson::Value* annotations = ObjectMember(descriptor, "annotations")) {
+      for (const char* key : {kContainerdImageName, kOciRefName}) {
+        std::string reference = StringMember(*annotations, key);
+        if (!reference.empty()) image.references.push_back(reference);
+      }
+    }
+    AddImage(std::move(image), archive);
+  }
+  return OkStatus();
+}
+
 }  // namespace
 
 bool LooksLikeImageArchive(const std::string& path) {
@@ -105,132 +390,33 @@ StatusOr<ImageArchive> ReadImageArchive(const std::string& path, BlobStore* blob
                                         std::vector<std::string>* stored_blobs) {
   ArchiveReader reader = OpenTar(path);
   if (!reader) return InvalidArgument("image archive: not a tar archive");
+  return ReadImageArchive(reader.get(), blobs, stored_blobs);
+}
+
+StatusOr<ImageArchive> ReadImageArchive(archive* reader, BlobStore* blobs,
+                                        std::vector<std::string>* stored_blobs) {
+  ArchiveMembers members;
+  RETURN_IF_ERROR(ReadMembers(reader, blobs, stored_blobs, &members));
   ImageArchive result;
-  std::map<std::string, std::string> small_files;     // manifest.json, index.json
-  std::map<std::string, std::string> member_digests;  // member name -> blob digest
-  std::map<std::string, std::string> symlinks;        // member name -> resolved target
-  archive_entry* entry;
-  std::string buffer(1 << 20, '\0');
-  for (;;) {
-    int rc = archive_read_next_header(reader.get(), &entry);
-    if (rc == ARCHIVE_EOF) break;
-    if (rc < ARCHIVE_WARN) {
-      return InvalidArgument(std::string("image archive: truncated or corrupt: ") +
-                             archive_error_string(reader.get()));
+  const bool has_index = members.index_files.count("index.json") > 0;
+  const bool has_manifest = members.index_files.count("manifest.json") > 0;
+  if (has_index) {
+    // An OCI layout, perhaps with a docker-compatible manifest.json beside it (`ctr images
+    // export`, Docker 25's `docker save`): the index has the media types and digests; the
+    // manifest.json adds its RepoTags to the images it shares.
+    RETURN_IF_ERROR(ResolveOciIndex(members, *blobs, &result));
+    if (has_manifest) {
+      ImageArchive docker;
+      RETURN_IF_ERROR(ResolveDockerManifest(members, &docker));
+      for (auto& image : docker.images) {
+        if (std::any_of(result.images.begin(), result.images.end(), [&](const auto& listed) {
+              return listed.config_digest == image.config_digest;
+            }))
+          AddImage(std::move(image), &result);
+      }
     }
-    std::string name =
-        CleanName(archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "");
-    if (archive_entry_filetype(entry) == AE_IFLNK) {
-      symlinks[name] =
-          ResolveLink(name, archive_entry_symlink(entry) ? archive_entry_symlink(entry) : "");
-      continue;
-    }
-    if (archive_entry_filetype(entry) != AE_IFREG) continue;
-    if (name == "manifest.json" || name == "index.json" || name == "oci-layout" ||
-        name == "repositories") {
-      if (archive_entry_size(entry) > static_cast<la_int64_t>(kMaxIndexBytes)) {
-        return InvalidArgument("image archive: member '" + name + "' is too large");
-      }
-      std::string content;
-      RETURN_IF_ERROR(
-          ReadMemberData(reader.get(), name, buffer, [&](const char* bytes, size_t size) {
-            content.append(bytes, size);
-            return OkStatus();
-          }));
-      small_files[name] = content;
-      continue;
-    }
-    // Every other file may be a blob: OCI blobs/sha256/<hex>, docker-archive layers and configs.
-    std::string expected;
-    if (name.rfind("blobs/sha256/", 0) == 0) {
-      expected = "sha256:" + name.substr(13);
-      if (!IsSha256Digest(expected))
-        return InvalidArgument("image archive: member '" + name + "' is not a sha256 blob name");
-    }
-    ASSIGN_OR_RETURN(auto writer, blobs->NewWriter());
-    RETURN_IF_ERROR(ReadMemberData(reader.get(), name, buffer, [&](const char* bytes, size_t size) {
-      return writer->Write(bytes, size);
-    }));
-    auto digest = writer->Commit(expected);
-    if (!digest.ok()) return digest.status().Annotate("image archive: member '" + name + "'");
-    stored_blobs->push_back(*digest);
-    member_digests[name] = *digest;
-  }
-
-  auto digest_of = [&](std::string member) -> StatusOr<std::string> {
-    member = CleanName(member);
-    for (int hops = 0; hops < 8 && symlinks.count(member); ++hops) member = symlinks[member];
-    auto it = member_digests.find(member);
-    if (it == member_digests.end())
-      return InvalidArgument("image archive: manifest names missing member '" + member + "'");
-    return it->second;
-  };
-
-  if (small_files.count("manifest.json")) {
-    ASSIGN_OR_RETURN(rapidjson::Document manifest,
-                     ParseJson(small_files["manifest.json"], "manifest.json"));
-    if (!manifest.IsArray()) return InvalidArgument("manifest.json: expected an array of images");
-    for (const auto& item : manifest.GetArray()) {
-      ArchivedImage image;
-      std::string config = StringMember(item, "Config");
-      if (config.empty()) return InvalidArgument("manifest.json: an image has no Config");
-      ASSIGN_OR_RETURN(image.config_digest, digest_of(config));
-      auto layers = item.FindMember("Layers");
-      if (layers == item.MemberEnd() || !layers->value.IsArray())
-        return InvalidArgument("manifest.json: an image has no Layers");
-      for (const auto& layer : layers->value.GetArray()) {
-        if (!layer.IsString()) return InvalidArgument("manifest.json: a layer is not a string");
-        ASSIGN_OR_RETURN(std::string layer_digest, digest_of(layer.GetString()));
-        image.layer_digests.push_back(layer_digest);
-      }
-      auto tags = item.FindMember("RepoTags");
-      if (tags != item.MemberEnd() && tags->value.IsArray()) {
-        for (const auto& tag : tags->value.GetArray()) {
-          if (tag.IsString()) image.references.push_back(tag.GetString());
-        }
-      }
-      result.images.push_back(std::move(image));
-    }
-  } else if (small_files.count("index.json")) {
-    ASSIGN_OR_RETURN(rapidjson::Document index, ParseJson(small_files["index.json"], "index.json"));
-    auto manifests = index.IsObject() ? index.FindMember("manifests") : index.MemberEnd();
-    if (!index.IsObject() || manifests == index.MemberEnd() || !manifests->value.IsArray()) {
-      return InvalidArgument("index.json: expected an object with a manifests array");
-    }
-    for (const auto& descriptor : manifests->value.GetArray()) {
-      std::string manifest_digest = StringMember(descriptor, "digest");
-      if (!IsSha256Digest(manifest_digest) || !blobs->Contains(manifest_digest)) {
-        return InvalidArgument("index.json: manifest " + manifest_digest +
-                               " is not in the archive");
-      }
-      ASSIGN_OR_RETURN(std::string manifest_json, blobs->ReadBlob(manifest_digest));
-      ASSIGN_OR_RETURN(rapidjson::Document manifest,
-                       ParseJson(manifest_json, "manifest " + manifest_digest));
-      ArchivedImage image;
-      image.config_digest = StringMember(
-          manifest.IsObject() && manifest.HasMember("config") ? manifest["config"] : manifest,
-          "digest");
-      if (!IsSha256Digest(image.config_digest) || !blobs->Contains(image.config_digest)) {
-        return InvalidArgument("manifest " + manifest_digest + ": config blob is missing");
-      }
-      if (!manifest.HasMember("layers") || !manifest["layers"].IsArray()) {
-        return InvalidArgument("manifest " + manifest_digest + ": no layers array");
-      }
-      for (const auto& layer : manifest["layers"].GetArray()) {
-        std::string layer_digest = StringMember(layer, "digest");
-        if (!IsSha256Digest(layer_digest) || !blobs->Contains(layer_digest)) {
-          return InvalidArgument("manifest " + manifest_digest + ": layer " + layer_digest +
-                                 " is missing");
-        }
-        image.layer_digests.push_back(layer_digest);
-      }
-      if (descriptor.HasMember("annotations") && descriptor["annotations"].IsObject()) {
-        std::string ref =
-            StringMember(descriptor["annotations"], "org.opencontainers.image.ref.name");
-        if (!ref.empty()) image.references.push_back(ref);
-      }
-      result.images.push_back(std::move(image));
-    }
+  } else if (has_manifest) {
+    RETURN_IF_ERROR(ResolveDockerManifest(members, &result));
   } else {
     return InvalidArgument("image archive: neither manifest.json nor index.json found");
   }

@@ -1,5 +1,15 @@
-// Reads a multi-image archive — an OCI image layout (as a tar) or a docker-archive (skopeo's
-// or `docker save`'s shape) — into the blob store, and says which images it holds.
+// Reads a multi-image archive — an OCI image layout (as a tar; also with a docker-compatible
+// manifest.json beside it, as `ctr images export` and Docker 25's `docker save` write it) or a
+// docker-archive (skopeo's or `docker save`'s shape) — into the blob store, and says which
+// images it holds.
+//
+// Refused, with a message naming the member, blob or descriptor: a member name given twice;
+// malformed JSON in manifest.json, index.json or a manifest; a manifest or config missing from
+// the archive; an OCI descriptor whose media type is not what its place needs (index.json: an
+// image manifest or index; config: an OCI or Docker image config; layers: an OCI or Docker
+// tar layer, uncompressed, gzip or zstd, not encrypted) or whose size differs from its blob.
+// An image index (multi-platform image) resolves to its linux manifest for this host's
+// architecture.
 #pragma once
 
 #include <string>
@@ -8,10 +18,14 @@
 #include "common/status.h"
 #include "store/blob_store.h"
 
+struct archive;  // libarchive
+
 namespace boxcar {
 
 // One image of an archive: its config blob, its layer blobs lowest first, and the
-// references the archive gives it ("RepoTags", or "org.opencontainers.image.ref.name").
+// references the archive gives it (manifest.json's "RepoTags"; index.json annotations
+// "io.containerd.image.name" and "org.opencontainers.image.ref.name", which may be a bare
+// tag). An image listed twice is one image with the references of both.
 struct ArchivedImage {
   std::string config_digest;
   std::vector<std::string> layer_digests;
@@ -31,6 +45,9 @@ bool LooksLikeImageArchive(const std::string& path);
 // `stored_blobs` receives every blob written, also on failure: the caller deletes those no
 // record refers to.
 StatusOr<ImageArchive> ReadImageArchive(const std::string& path, BlobStore* blobs,
+                                        std::vector<std::string>* stored_blobs);
+// The same from an opened libarchive tar reader (see image_archive_stream.h).
+StatusOr<ImageArchive> ReadImageArchive(::archive* reader, BlobStore* blobs,
                                         std::vector<std::string>* stored_blobs);
 
 }  // namespace boxcar

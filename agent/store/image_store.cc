@@ -60,6 +60,17 @@ std::string BuildOciConfigJson(const v1::ImageConfig& config,
     writer.Key("StopSignal");
     writer.String(config.stop_signal().c_str());
   }
+  if (!config.exposed_ports().empty()) {
+    std::set<std::string> ports(config.exposed_ports().begin(), config.exposed_ports().end());
+    writer.Key("ExposedPorts");
+    writer.StartObject();
+    for (const auto& port : ports) {
+      writer.Key(port.c_str());
+      writer.StartObject();
+      writer.EndObject();
+    }
+    writer.EndObject();
+  }
   if (!config.labels().empty()) {
     // Sorted, so the config (and the image id) does not depend on map order.
     std::map<std::string, std::string> labels(config.labels().begin(), config.labels().end());
@@ -122,9 +133,67 @@ StatusOr<std::unique_ptr<ImageStore::RootfsImport>> ImageStore::BeginRootfsImpor
       this, header.reference(), header.expected_digest(), header.config(), std::move(writer)));
 }
 
+namespace {
+
+// Enough of an import's first bytes to see its first entries (directories come first).
+constexpr size_t kDecisionBytes = 64 << 10;
+
+}  // namespace
+
+ImageStore::RootfsImport::~RootfsImport() {
+  if (archive_ && !finished_) {
+    archive_->Abort();
+    store_->DeleteUnreferencedBlobs(archive_->stored_blobs());
+  }
+  --store_->imports_in_flight_;
+}
+
+Status ImageStore::RootfsImport::Write(const void* bytes, size_t size) {
+  bytes_received_ += size;
+  if (!decided_) {
+    head_.append(static_cast<const char*>(bytes), size);
+    return head_.size() < kDecisionBytes ? OkStatus() : Decide();
+  }
+  if (!archive_) return writer_->Write(bytes, size);
+  if (archive_hasher_) archive_hasher_->Update(bytes, size);
+  return archive_->Write(bytes, size);
+}
+
+Status ImageStore::RootfsImport::Decide() {
+  decided_ = true;
+  std::string head = std::move(head_);
+  if (!StartsLikeImageArchive(head)) return writer_->Write(head.data(), head.size());
+  writer_.reset();
+  archive_ = std::make_unique<ImageArchiveStream>(store_->blobs_);
+  if (!expected_digest_.empty()) {
+    archive_hasher_.emplace();
+    archive_hasher_->Update(head);
+  }
+  return archive_->Write(head.data(), head.size());
+}
+
 StatusOr<v1::Image> ImageStore::RootfsImport::Finish() {
-  if (writer_->bytes_written() == 0)
-    return InvalidArgument("chunk: the import stream carried no data");
+  if (bytes_received_ == 0) return InvalidArgument("chunk: the import stream carried no data");
+  if (!decided_) RETURN_IF_ERROR(Decide());
+  return archive_ ? FinishArchiveStream() : FinishWholeStream();
+}
+
+StatusOr<v1::Image> ImageStore::RootfsImport::FinishArchiveStream() {
+  finished_ = true;
+  if (archive_hasher_) {
+    std::string digest = archive_hasher_->FinishDigest();
+    if (digest != expected_digest_) {
+      archive_->Abort();
+      store_->DeleteUnreferencedBlobs(archive_->stored_blobs());
+      return InvalidArgument("header.expected_digest: digest mismatch: expected " +
+                             expected_digest_ + ", got " + digest);
+    }
+  }
+  auto archive = archive_->Finish();
+  return store_->StoreArchive(reference_, std::move(archive), archive_->stored_blobs());
+}
+
+StatusOr<v1::Image> ImageStore::RootfsImport::FinishWholeStream() {
   auto digest = writer_->Commit(expected_digest_);
   if (!digest.ok()) {
     if (digest.status().code() == StatusCode::kInvalidArgument) {
@@ -164,15 +233,14 @@ Status ParseImageConfig(const std::string& json, v1::ImageConfig* config,
                         std::vector<std::string>* diff_ids) {
   rapidjson::Document document;
   document.Parse(json.c_str(), json.size());
-  if (document.HasParseError() || !document.IsObject())
-    return InvalidArgument("image config: malformed JSON");
+  if (document.HasParseError() || !document.IsObject()) return InvalidArgument("malformed JSON");
   if (!document.HasMember("rootfs") || !document["rootfs"].IsObject() ||
       !document["rootfs"].HasMember("diff_ids") || !document["rootfs"]["diff_ids"].IsArray()) {
-    return InvalidArgument("image config: rootfs.diff_ids is missing");
+    return InvalidArgument("rootfs.diff_ids is missing");
   }
   for (const auto& diff_id : document["rootfs"]["diff_ids"].GetArray()) {
     if (!diff_id.IsString() || !IsSha256Digest(diff_id.GetString())) {
-      return InvalidArgument("image config: a diff id is not sha256:<hex>");
+      return InvalidArgument("a diff id is not sha256:<hex>");
     }
     diff_ids->push_back(diff_id.GetString());
   }
@@ -200,6 +268,13 @@ Status ParseImageConfig(const std::string& json, v1::ImageConfig* config,
         (*config->mutable_labels())[label.name.GetString()] = label.value.GetString();
     }
   }
+  // {"80/tcp": {}, ...}: the keys are the ports, sorted (JSON objects have no order to keep).
+  if (runtime.HasMember("ExposedPorts") && runtime["ExposedPorts"].IsObject()) {
+    std::set<std::string> ports;
+    for (const auto& port : runtime["ExposedPorts"].GetObject())
+      ports.insert(port.name.GetString());
+    config->mutable_exposed_ports()->Add(ports.begin(), ports.end());
+  }
   return OkStatus();
 }
 
@@ -211,11 +286,22 @@ StatusOr<v1::Image> ImageStore::FinishArchiveImport(const std::string& reference
   auto archive = ReadImageArchive(blobs_->BlobPath(archive_digest), blobs_, &stored_blobs);
   // The archive itself is not an image blob.
   (void)blobs_->Delete(archive_digest);
-  if (!archive.ok()) {
-    DeleteUnreferencedBlobs(stored_blobs);
-    return archive.status();
-  }
-  StatusOr<v1::Image> first = Internal("image archive: no image");
+  return StoreArchive(reference, std::move(archive), stored_blobs);
+}
+
+StatusOr<v1::Image> ImageStore::StoreArchive(const std::string& reference,
+                                             StatusOr<ImageArchive> archive,
+                                             const std::vector<std::string>& stored_blobs) {
+  // Manifests and indexes are not kept; after a failure, nothing is.
+  struct DeleteStoredBlobs {
+    ImageStore* store;
+    const std::vector<std::string>& digests;
+    ~DeleteStoredBlobs() { store->DeleteUnreferencedBlobs(digests); }
+  } delete_stored_blobs{this, stored_blobs};
+  if (!archive.ok()) return archive.status();
+  // Every image is checked and unpacked before any is recorded: an archive imports whole or
+  // not at all.
+  std::vector<PreparedImage> prepared;
   for (size_t i = 0; i < archive->images.size(); ++i) {
     std::vector<std::string> references;
     if (i == 0 && !reference.empty()) {
@@ -227,15 +313,17 @@ StatusOr<v1::Image> ImageStore::FinishArchiveImport(const std::string& reference
           references.push_back(tag);
       }
     }
-    auto stored = StoreImage(archive->images[i], references);
-    if (!stored.ok()) {
-      DeleteUnreferencedBlobs(stored_blobs);
-      return stored.status();
+    auto image = PrepareImage(archive->images[i], references, prepared);
+    if (!image.ok()) {
+      return archive->images.size() == 1
+                 ? image.status()
+                 : image.status().Annotate("image " + std::to_string(i + 1) + " of " +
+                                           std::to_string(archive->images.size()));
     }
-    if (i == 0) first = std::move(stored);
+    prepared.push_back(std::move(*image));
   }
-  DeleteUnreferencedBlobs(stored_blobs);  // manifests, indexes: not kept
-  return first;
+  ASSIGN_OR_RETURN(std::vector<v1::Image> stored, RecordImages(prepared));
+  return stored.front();
 }
 
 StatusOr<std::string> ImageStore::MakeUnpackDirectory() {
@@ -251,32 +339,36 @@ StatusOr<std::string> ImageStore::MakeUnpackDirectory() {
   return dir;
 }
 
-StatusOr<v1::Image> ImageStore::StoreImage(const ArchivedImage& archived,
-                                           const std::vector<std::string>& references,
-                                           std::vector<UnpackedLayerDirectory> unpacked_by_caller) {
-  // Whatever the caller unpacked and this call does not move into layers/ goes at the end.
-  struct RemoveLeftovers {
-    std::vector<UnpackedLayerDirectory>& dirs;
-    ~RemoveLeftovers() {
-      for (const auto& layer : dirs) (void)RemoveTree(layer.dir);
-    }
-  } remove_leftovers{unpacked_by_caller};
+ImageStore::PendingLayers::~PendingLayers() {
+  for (const auto& layer : layers) (void)RemoveTree(layer.dir);
+}
+
+StatusOr<ImageStore::PreparedImage> ImageStore::PrepareImage(
+    const ArchivedImage& archived, const std::vector<std::string>& references,
+    const std::vector<PreparedImage>& earlier, PendingLayers* unpacked_by_caller) {
+  PreparedImage prepared;
+  prepared.references = references;
+  v1::Image& image = prepared.image;
   ASSIGN_OR_RETURN(std::string config_json, blobs_->ReadBlob(archived.config_digest));
-  v1::Image image;
   image.set_id(archived.config_digest);
   std::vector<std::string> diff_ids;
-  RETURN_IF_ERROR(ParseImageConfig(config_json, image.mutable_config(), &diff_ids));
+  RETURN_IF_ERROR(ParseImageConfig(config_json, image.mutable_config(), &diff_ids)
+                      .Annotate("image config " + archived.config_digest));
   if (diff_ids.size() != archived.layer_digests.size()) {
     return InvalidArgument("image " + archived.config_digest + ": the manifest lists " +
                            std::to_string(archived.layer_digests.size()) + " layers, the config " +
                            std::to_string(diff_ids.size()) + " diff ids");
   }
-  // Unpack the layers not yet in the store, outside the lock; check each diff id.
-  std::vector<UnpackedLayerDirectory> new_layers;
-  auto discard = [&](Status failure) {
-    for (const auto& layer : new_layers) (void)RemoveTree(layer.dir);
-    return failure;
+  auto pending = [&](const std::string& diff_id) {
+    auto in = [&](const PendingLayers& layers) {
+      return std::any_of(layers.layers.begin(), layers.layers.end(),
+                         [&](const auto& layer) { return layer.diff_id == diff_id; });
+    };
+    return in(prepared.new_layers) ||
+           std::any_of(earlier.begin(), earlier.end(),
+                       [&](const auto& other) { return in(other.new_layers); });
   };
+  // Unpack the layers not yet in the store, outside the lock; check each diff id.
   uint64_t total_size = 0;
   for (size_t i = 0; i < diff_ids.size(); ++i) {
     ASSIGN_OR_RETURN(uint64_t blob_size, blobs_->BlobSize(archived.layer_digests[i]));
@@ -301,58 +393,50 @@ StatusOr<v1::Image> ImageStore::StoreImage(const ArchivedImage& archived,
         layer->set_size_bytes(static_cast<uint64_t>(existing.ColumnInt(1)));
       }
     }
-    bool unpacked_already = false;
-    for (const auto& pending : new_layers) unpacked_already |= pending.diff_id == diff_ids[i];
-    if (known || unpacked_already) continue;
-    auto by_caller = std::find_if(unpacked_by_caller.begin(), unpacked_by_caller.end(),
-                                  [&](const auto& layer) { return layer.diff_id == diff_ids[i]; });
-    if (by_caller != unpacked_by_caller.end()) {
-      new_layers.push_back(std::move(*by_caller));
-      unpacked_by_caller.erase(by_caller);
-      continue;
+    if (known || pending(diff_ids[i])) continue;
+    if (unpacked_by_caller) {
+      auto& offered = unpacked_by_caller->layers;
+      auto by_caller = std::find_if(offered.begin(), offered.end(), [&](const auto& layer) {
+        return layer.diff_id == diff_ids[i];
+      });
+      if (by_caller != offered.end()) {
+        prepared.new_layers.layers.push_back(std::move(*by_caller));
+        offered.erase(by_caller);
+        continue;
+      }
     }
-    auto dir = MakeUnpackDirectory();
-    if (!dir.ok()) return discard(dir.status());
-    new_layers.push_back({*dir, diff_ids[i], archived.layer_digests[i], blob_size, 0});
-    auto unpacked = UnpackLayer(blobs_->BlobPath(archived.layer_digests[i]), *dir, limits_);
-    if (!unpacked.ok())
-      return discard(unpacked.status().Annotate("layer " + std::to_string(i) + " (" +
-                                                archived.layer_digests[i] + ")"));
+    ASSIGN_OR_RETURN(std::string dir, MakeUnpackDirectory());
+    prepared.new_layers.layers.push_back(
+        {dir, diff_ids[i], archived.layer_digests[i], blob_size, 0});
+    auto unpacked = UnpackLayer(blobs_->BlobPath(archived.layer_digests[i]), dir, limits_,
+                                archived.layer_digests[i]);
+    if (!unpacked.ok()) {
+      return unpacked.status().Annotate("layer " + std::to_string(i) + " (" +
+                                        archived.layer_digests[i] + ")");
+    }
     if (unpacked->diff_id != diff_ids[i]) {
-      return discard(InvalidArgument("layer " + std::to_string(i) + ": its content hashes to " +
-                                     unpacked->diff_id + " but the image config says " +
-                                     diff_ids[i]));
+      return InvalidArgument("layer " + std::to_string(i) + " (" + archived.layer_digests[i] +
+                             "): its content hashes to " + unpacked->diff_id +
+                             " but the image config says " + diff_ids[i]);
     }
-    new_layers.back().unpacked_bytes = unpacked->unpacked_bytes;
+    prepared.new_layers.layers.back().unpacked_bytes = unpacked->unpacked_bytes;
   }
   image.set_size_bytes(total_size);
   image.set_created_unix_seconds(::time(nullptr));
+  return prepared;
+}
 
+StatusOr<std::vector<v1::Image>> ImageStore::RecordImages(std::vector<PreparedImage>& prepared) {
   std::lock_guard<std::mutex> lock(db_->mutex());
   SqliteTransaction transaction(*db_);
-  if (!transaction.begun().ok()) return discard(transaction.begun());
-  std::vector<std::pair<std::string, std::string>> renamed;  // tmp -> final, undone on failure
+  RETURN_IF_ERROR(transaction.begun());
+  // Layer directories moved into layers/: moved back on failure (and then removed with the
+  // prepared images).
+  std::vector<std::pair<std::string, std::string>> renamed;
   auto fail = [&](Status failure) {
     for (const auto& [from, to] : renamed) ::rename(to.c_str(), from.c_str());
-    return discard(failure);
+    return failure;
   };
-  for (const auto& layer : new_layers) {
-    auto insert = db_->Prepare(
-        "INSERT OR IGNORE INTO layers(diff_id, blob_digest, size_bytes, unpacked_bytes) VALUES(?, "
-        "?, ?, ?)");
-    if (!insert.ok()) return fail(insert.status());
-    insert->Bind(1, layer.diff_id)
-        .Bind(2, layer.blob_digest)
-        .Bind(3, static_cast<int64_t>(layer.blob_size));
-    insert->Bind(4, static_cast<int64_t>(layer.unpacked_bytes));
-    if (Status ran = insert->Run(); !ran.ok()) return fail(ran);
-    std::string layer_dir = LayerDirectory(db_->LastInsertRowId());
-    (void)RemoveTree(layer_dir);  // an orphan of a crash: its row never committed
-    if (::rename(layer.dir.c_str(), layer_dir.c_str()) != 0) {
-      return fail(ErrnoStatus("rename '" + layer.dir + "' to '" + layer_dir + "'"));
-    }
-    renamed.emplace_back(layer.dir, layer_dir);
-  }
   auto run = [&](const std::string& sql, const std::vector<std::string>& texts,
                  int64_t number = -1) -> Status {
     ASSIGN_OR_RETURN(auto statement, db_->Prepare(sql));
@@ -361,27 +445,81 @@ StatusOr<v1::Image> ImageStore::StoreImage(const ArchivedImage& archived,
     if (number >= 0) statement.Bind(index, number);
     return statement.Run();
   };
-  {
-    auto insert = db_->Prepare("INSERT OR IGNORE INTO images(id, record) VALUES(?, ?)");
-    if (!insert.ok()) return fail(insert.status());
-    insert->Bind(1, image.id()).BindBlob(2, image.SerializeAsString());
-    if (Status ran = insert->Run(); !ran.ok()) return fail(ran);
-  }
-  for (size_t i = 0; i < diff_ids.size(); ++i) {
-    Status linked =
-        run("INSERT OR IGNORE INTO image_layers(image_id, diff_id, position) VALUES(?, ?, ?)",
-            {image.id(), diff_ids[i]}, static_cast<int64_t>(i));
-    if (!linked.ok()) return fail(linked);
-  }
-  for (const auto& reference : references) {
-    auto parsed = ParseImageReference(reference, "reference");
-    if (!parsed.ok()) return fail(parsed.status());
-    Status tagged = run("INSERT OR REPLACE INTO image_refs(reference, image_id) VALUES(?, ?)",
-                        {parsed->ToString(), image.id()});
-    if (!tagged.ok()) return fail(tagged);
+  for (auto& [image, references, new_layers] : prepared) {
+    for (auto& layer : new_layers.layers) {
+      auto insert = db_->Prepare(
+          "INSERT OR IGNORE INTO layers(diff_id, blob_digest, size_bytes, unpacked_bytes) "
+          "VALUES(?, ?, ?, ?)");
+      if (!insert.ok()) return fail(insert.status());
+      insert->Bind(1, layer.diff_id)
+          .Bind(2, layer.blob_digest)
+          .Bind(3, static_cast<int64_t>(layer.blob_size));
+      insert->Bind(4, static_cast<int64_t>(layer.unpacked_bytes));
+      if (Status ran = insert->Run(); !ran.ok()) return fail(ran);
+      if (db_->Changes() == 0) {
+        // Another import recorded the same layer meanwhile: this image uses that one, and
+        // this directory goes with the prepared image.
+        auto existing =
+            db_->Prepare("SELECT blob_digest, size_bytes FROM layers WHERE diff_id = ?");
+        if (!existing.ok()) return fail(existing.status());
+        existing->Bind(1, layer.diff_id);
+        auto found = existing->Step();
+        if (!found.ok() || !*found) return fail(Internal("layer " + layer.diff_id + " vanished"));
+        for (auto& image_layer : *image.mutable_layers()) {
+          if (image_layer.diff_id() != layer.diff_id) continue;
+          image_layer.set_digest(existing->ColumnText(0));
+          image_layer.set_size_bytes(static_cast<uint64_t>(existing->ColumnInt(1)));
+        }
+        continue;
+      }
+      std::string layer_dir = LayerDirectory(db_->LastInsertRowId());
+      (void)RemoveTree(layer_dir);  // an orphan of a crash: its row never committed
+      if (::rename(layer.dir.c_str(), layer_dir.c_str()) != 0) {
+        return fail(ErrnoStatus("rename '" + layer.dir + "' to '" + layer_dir + "'"));
+      }
+      renamed.emplace_back(layer.dir, layer_dir);
+    }
+    {
+      auto insert = db_->Prepare("INSERT OR IGNORE INTO images(id, record) VALUES(?, ?)");
+      if (!insert.ok()) return fail(insert.status());
+      insert->Bind(1, image.id()).BindBlob(2, image.SerializeAsString());
+      if (Status ran = insert->Run(); !ran.ok()) return fail(ran);
+    }
+    for (int i = 0; i < image.layers_size(); ++i) {
+      Status linked =
+          run("INSERT OR IGNORE INTO image_layers(image_id, diff_id, position) VALUES(?, ?, ?)",
+              {image.id(), image.layers(i).diff_id()}, i);
+      if (!linked.ok()) return fail(linked);
+    }
+    for (const auto& reference : references) {
+      auto parsed = ParseImageReference(reference, "reference");
+      if (!parsed.ok()) return fail(parsed.status());
+      Status tagged = run("INSERT OR REPLACE INTO image_refs(reference, image_id) VALUES(?, ?)",
+                          {parsed->ToString(), image.id()});
+      if (!tagged.ok()) return fail(tagged);
+    }
   }
   if (Status committed = transaction.Commit(); !committed.ok()) return fail(committed);
-  return LoadImage(image.id());
+  std::set<std::string> moved;
+  for (const auto& [from, to] : renamed) moved.insert(from);
+  std::vector<v1::Image> images;
+  for (auto& [image, references, new_layers] : prepared) {
+    std::erase_if(new_layers.layers, [&](const auto& layer) { return moved.count(layer.dir); });
+    ASSIGN_OR_RETURN(v1::Image stored, LoadImage(image.id()));
+    images.push_back(std::move(stored));
+  }
+  return images;
+}
+
+StatusOr<v1::Image> ImageStore::StoreImage(const ArchivedImage& archived,
+                                           const std::vector<std::string>& references,
+                                           PendingLayers unpacked_by_caller) {
+  std::vector<PreparedImage> prepared;
+  ASSIGN_OR_RETURN(PreparedImage image,
+                   PrepareImage(archived, references, prepared, &unpacked_by_caller));
+  prepared.push_back(std::move(image));
+  ASSIGN_OR_RETURN(std::vector<v1::Image> stored, RecordImages(prepared));
+  return stored.front();
 }
 
 StatusOr<v1::Image> ImageStore::FinishImport(const ImageReference& reference,
@@ -390,7 +528,7 @@ StatusOr<v1::Image> ImageStore::FinishImport(const ImageReference& reference,
   // A rootfs tarball's diff id, which its generated config needs, is known only once it is
   // unpacked: unpack it here and hand the directory to StoreImage.
   ASSIGN_OR_RETURN(std::string unpack_dir, MakeUnpackDirectory());
-  auto unpacked = UnpackLayer(blobs_->BlobPath(blob_digest), unpack_dir, limits_);
+  auto unpacked = UnpackLayer(blobs_->BlobPath(blob_digest), unpack_dir, limits_, blob_digest);
   if (!unpacked.ok()) {
     (void)RemoveTree(unpack_dir);
     DeleteUnreferencedBlobs({blob_digest});
@@ -406,9 +544,10 @@ StatusOr<v1::Image> ImageStore::FinishImport(const ImageReference& reference,
     return config_digest.status();
   }
   ArchivedImage image{*config_digest, {blob_digest}, {}};
-  auto stored = StoreImage(
-      image, {reference.ToString()},
-      {{unpack_dir, unpacked->diff_id, blob_digest, *blob_size, unpacked->unpacked_bytes}});
+  PendingLayers layer;
+  layer.layers.push_back(
+      {unpack_dir, unpacked->diff_id, blob_digest, *blob_size, unpacked->unpacked_bytes});
+  auto stored = StoreImage(image, {reference.ToString()}, std::move(layer));
   // The tarball of a layer the store already had (in another compression), or everything
   // after a failure.
   DeleteUnreferencedBlobs({blob_digest, *config_digest});

@@ -15,6 +15,7 @@
 #include "common/user_namespace.h"
 #include "store/blob_store.h"
 #include "store/image_archive.h"
+#include "store/image_archive_stream.h"
 #include "store/image_export.h"
 #include "store/layer_unpacker.h"
 #include "store/sqlite_database.h"
@@ -27,13 +28,16 @@ class ImageStore {
   static StatusOr<std::unique_ptr<ImageStore>> Open(const std::string& root_dir, SqliteDatabase* db,
                                                     BlobStore* blobs, UnpackLimits limits);
 
-  // A rootfs tarball arriving in chunks; nothing is visible until Finish() succeeds, and an
-  // import dropped before that leaves nothing behind.
+  // An import stream arriving in chunks. Its first bytes decide how it is kept: an image
+  // archive (see StartsLikeImageArchive) is read as it comes, its members stored as blobs;
+  // anything else (a rootfs tarball, or an archive that does not start like one) is stored
+  // whole as one blob first. Nothing is visible until Finish() succeeds, and an import
+  // dropped before that leaves nothing behind.
   class RootfsImport {
    public:
-    ~RootfsImport() { --store_->imports_in_flight_; }
-    Status Write(const void* bytes, size_t size) { return writer_->Write(bytes, size); }
-    uint64_t bytes_received() const { return writer_->bytes_written(); }
+    ~RootfsImport();
+    Status Write(const void* bytes, size_t size);
+    uint64_t bytes_received() const { return bytes_received_; }
     StatusOr<v1::Image> Finish();
 
    private:
@@ -45,11 +49,23 @@ class ImageStore {
           expected_digest_(std::move(expected_digest)),
           config_(std::move(config)),
           writer_(std::move(writer)) {}
+    // Chooses, from head_, between reading an archive as it comes and keeping the whole
+    // stream, and hands head_ over.
+    Status Decide();
+    StatusOr<v1::Image> FinishWholeStream();
+    StatusOr<v1::Image> FinishArchiveStream();
+
     ImageStore* store_;
     std::string reference_;  // as given; validated once the format is known
     std::string expected_digest_;
     v1::ImageConfig config_;
-    std::unique_ptr<BlobStore::Writer> writer_;
+    std::unique_ptr<BlobStore::Writer> writer_;    // the whole stream, until archive_ is chosen
+    std::unique_ptr<ImageArchiveStream> archive_;  // an archive read as it comes
+    std::optional<Sha256> archive_hasher_;         // archive_'s bytes, for expected_digest_
+    std::string head_;                             // the first bytes, until Decide()
+    bool decided_ = false;
+    bool finished_ = false;
+    uint64_t bytes_received_ = 0;
   };
 
   // Validates the header (errors name header.reference / header.expected_digest). The stream
@@ -110,10 +126,15 @@ class ImageStore {
   // `digest`. Called with the database lock held.
   StatusOr<v1::Image> ResolveByDigest(const std::string& name, const std::string& digest,
                                       const std::string& field);
-  // An OCI layout or docker-archive: every image in it, layers verified against the configs'
-  // diff ids. `reference` (may be empty) overrides the archive's own tags for its first image.
+  // An OCI layout or docker-archive stored whole as a blob: read, then StoreArchive; the
+  // archive blob is deleted.
   StatusOr<v1::Image> FinishArchiveImport(const std::string& reference,
                                           const std::string& archive_digest);
+  // Every image of a read archive, layers verified against the configs' diff ids, recorded
+  // together; `reference` (may be empty) overrides the archive's own tags for its first image.
+  // The `stored_blobs` no record refers to afterwards are deleted, whatever the outcome.
+  StatusOr<v1::Image> StoreArchive(const std::string& reference, StatusOr<ImageArchive> archive,
+                                   const std::vector<std::string>& stored_blobs);
   // A layer unpacked into a tmp/ directory, not yet recorded.
   struct UnpackedLayerDirectory {
     std::string dir;
@@ -122,15 +143,40 @@ class ImageStore {
     uint64_t blob_size = 0;
     uint64_t unpacked_bytes = 0;
   };
+  // Unpacked layer directories that are removed with their owner unless recorded meanwhile.
+  struct PendingLayers {
+    PendingLayers() = default;
+    PendingLayers(PendingLayers&& other) noexcept : layers(std::move(other.layers)) {
+      other.layers.clear();
+    }
+    PendingLayers& operator=(PendingLayers&&) = delete;
+    ~PendingLayers();
+    std::vector<UnpackedLayerDirectory> layers;
+  };
+  // An image whose config and layers are checked and whose missing layers are unpacked:
+  // ready to be recorded.
+  struct PreparedImage {
+    v1::Image image;
+    std::vector<std::string> references;
+    PendingLayers new_layers;
+  };
   // mkdtemp under tmp/ with the mode a layer root needs.
   StatusOr<std::string> MakeUnpackDirectory();
-  // Records one image: unpacks the layers the store lacks (checking their diff ids), moves
-  // them into layers/, and inserts image, layer links and references in one transaction.
-  // `unpacked` are layers the caller already unpacked; their directories are consumed
-  // (moved or removed) whatever the outcome.
+  // Reads the config, unpacks the layers neither the store nor `earlier` (images of the same
+  // archive) has, and checks their diff ids. Layers in `unpacked_by_caller` (may be null) are
+  // taken from there instead of being unpacked.
+  StatusOr<PreparedImage> PrepareImage(const struct ArchivedImage& archived,
+                                       const std::vector<std::string>& references,
+                                       const std::vector<PreparedImage>& earlier,
+                                       PendingLayers* unpacked_by_caller = nullptr);
+  // Moves the new layers into layers/ and records images, layer links and references, all in
+  // one transaction; returns the stored images in order.
+  StatusOr<std::vector<v1::Image>> RecordImages(std::vector<PreparedImage>& prepared);
+  // PrepareImage + RecordImages for one image. `unpacked` are layers the caller already
+  // unpacked; their directories are consumed (moved or removed) whatever the outcome.
   StatusOr<v1::Image> StoreImage(const struct ArchivedImage& archived,
                                  const std::vector<std::string>& references,
-                                 std::vector<UnpackedLayerDirectory> unpacked = {});
+                                 PendingLayers unpacked = {});
   void DeleteUnreferencedBlobs(const std::vector<std::string>& digests);
   StatusOr<v1::Image> FinishImport(const ImageReference& reference, const std::string& blob_digest,
                                    const v1::ImageConfig& config);

@@ -52,15 +52,17 @@ std::string ArchiveError(archive* a) {
 // and the layer is decompressed once: that hash is the diff_id.
 class DecompressedStream {
  public:
-  explicit DecompressedStream(archive* outer) : outer_(outer) {}
+  // `limit`: the most bytes the decompressed stream may have (0: unlimited).
+  DecompressedStream(archive* outer, uint64_t limit) : outer_(outer), limit_(limit) {}
 
   // archive_read_open callback for the tar reader.
   static la_ssize_t Read(archive* tar_reader, void* self, const void** block) {
     auto* stream = static_cast<DecompressedStream*>(self);
     size_t size = 0;
     if (!stream->Next(block, &size)) {
-      archive_set_error(tar_reader, EIO, "decompressing the layer: %s",
-                        ArchiveError(stream->outer_).c_str());
+      archive_set_error(
+          tar_reader, EIO, "decompressing the layer: %s",
+          stream->exceeded_ ? "size limit reached" : ArchiveError(stream->outer_).c_str());
       return -1;
     }
     return static_cast<la_ssize_t>(size);
@@ -79,7 +81,12 @@ class DecompressedStream {
     return OkStatus();
   }
 
-  std::string FinishDigest() { return hasher_.FinishDigest(); }
+  // For an uncompressed blob whose digest the blob store verified: it is the diff id.
+  void UseKnownDigest(std::string digest) { known_digest_ = std::move(digest); }
+  std::string FinishDigest() {
+    return known_digest_.empty() ? hasher_.FinishDigest() : known_digest_;
+  }
+  bool exceeded() const { return exceeded_; }
 
  private:
   // One more block (size 0 at the end); false on a decompression error.
@@ -96,12 +103,21 @@ class DecompressedStream {
       return true;
     }
     if (rc != ARCHIVE_OK) return false;
-    hasher_.Update(*block, *size);
+    total_ += *size;
+    if (limit_ && total_ > limit_) {
+      exceeded_ = true;
+      return false;
+    }
+    if (known_digest_.empty()) hasher_.Update(*block, *size);
     return true;
   }
 
   archive* outer_;
+  const uint64_t limit_;
   Sha256 hasher_;
+  std::string known_digest_;
+  uint64_t total_ = 0;
+  bool exceeded_ = false;
   bool at_end_ = false;
 };
 
@@ -333,68 +349,26 @@ Status CopyData(archive* reader, archive* disk, const std::string& member, la_in
   }
 }
 
-// Runs on a thread of its own whose working directory is the layer root (see UnpackLayer).
-// NOTE: everything that uses relative paths, including the deferred directory fix-ups that
-// archive_write_free applies on an early return, must stay inside this function.
-StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& blob_path, int blob_fd,
-                                                 UniqueFd root_fd, const UnpackLimits& limits) {
-  ParentDirectories parents(std::move(root_fd));
-
-  ArchiveReader decompressor(archive_read_new());
-  // Only the compressions images use: filter_all would also enable uudecode and filters
-  // that run external programs.
-  archive_read_support_filter_gzip(decompressor.get());
-  archive_read_support_filter_zstd(decompressor.get());
-  archive_read_support_filter_xz(decompressor.get());
-  archive_read_support_filter_bzip2(decompressor.get());
-  archive_read_support_format_raw(decompressor.get());
-  if (archive_read_open_fd(decompressor.get(), blob_fd, kBlockSize) != ARCHIVE_OK) {
-    return InvalidArgument("layer '" + blob_path + "': " + ArchiveError(decompressor.get()));
-  }
-  archive_entry* raw_entry;
-  if (archive_read_next_header(decompressor.get(), &raw_entry) != ARCHIVE_OK) {
-    return InvalidArgument("layer '" + blob_path + "': " + ArchiveError(decompressor.get()));
-  }
-  DecompressedStream stream(decompressor.get());
-
-  ArchiveReader reader(archive_read_new());
-  archive_read_support_format_tar(reader.get());
-  archive_read_support_format_gnutar(reader.get());
-  if (archive_read_open(reader.get(), &stream, nullptr, &DecompressedStream::Read, nullptr) !=
-      ARCHIVE_OK) {
-    return InvalidArgument("layer '" + blob_path +
-                           "' is not a tar archive: " + ArchiveError(reader.get()));
-  }
-
-  ArchiveWriter disk(archive_write_disk_new());
-  // Our lexical and openat checks come first, libarchive's SECURE_* flags second; paths are
-  // relative to the working directory, so all three apply. No FFLAGS: an immutable file would
-  // make the layer undeletable. No UNLINK: libarchive creates files with O_EXCL and replaces
-  // whatever is in the way (never writing through a symlink), which saves an unlink per file.
-  archive_write_disk_set_options(
-      disk.get(), ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME |
-                      ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_ACL |
-                      ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
-                      ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
-
-  UnpackedLayer result;
+// The members of the layer, written under the working directory.
+Status UnpackMembers(archive* reader, archive* disk, ParentDirectories& parents,
+                     const UnpackLimits& limits, UnpackedLayer* result) {
   std::vector<std::string> components;
   for (;;) {
     archive_entry* entry;
-    int rc = archive_read_next_header(reader.get(), &entry);
-    if (rc == ARCHIVE_EOF) break;
+    int rc = archive_read_next_header(reader, &entry);
+    if (rc == ARCHIVE_EOF) return OkStatus();
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
       return InvalidArgument("layer: truncated or corrupt archive after " +
-                             std::to_string(result.entry_count) +
-                             " members: " + ArchiveError(reader.get()));
+                             std::to_string(result->entry_count) +
+                             " members: " + ArchiveError(reader));
     }
     const char* raw_name = archive_entry_pathname(entry);
     if (raw_name == nullptr || *raw_name == '\0') {
-      return InvalidArgument("layer: member " + std::to_string(result.entry_count + 1) +
+      return InvalidArgument("layer: member " + std::to_string(result->entry_count + 1) +
                              " has no (readable) name");
     }
     const std::string member = raw_name;
-    ++result.entry_count;
+    ++result->entry_count;
     RETURN_IF_ERROR(NormalizeName(member, &components));
     // "/", "." or "./": the layer root itself. Like containerd, ignore it: the caller owns
     // target_dir's mode and owner.
@@ -425,9 +399,9 @@ StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& blob_path, i
         return Refuse(member, "symlink target '" + std::string(target) + "' escapes the layer");
       }
     } else if (type == AE_IFREG) {
-      result.unpacked_bytes +=
+      result->unpacked_bytes +=
           static_cast<uint64_t>(std::max<la_int64_t>(0, archive_entry_size(entry)));
-      if (limits.max_unpacked_bytes && result.unpacked_bytes > limits.max_unpacked_bytes) {
+      if (limits.max_unpacked_bytes && result->unpacked_bytes > limits.max_unpacked_bytes) {
         return ResourceExhausted("layer unpacks to more than the " +
                                  std::to_string(limits.max_unpacked_bytes) +
                                  "-byte limit (at member '" + member + "')");
@@ -444,27 +418,96 @@ StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& blob_path, i
     }
     DropOverlayXattrs(entry);
     archive_entry_set_pathname(entry, path.c_str());
-    rc = archive_write_header(disk.get(), entry);
+    rc = archive_write_header(disk, entry);
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
-      return InvalidArgument("member '" + member + "': " + ArchiveError(disk.get()));
+      return InvalidArgument("member '" + member + "': " + ArchiveError(disk));
     }
     bool stream_ended = false;
     if (!is_hardlink && archive_entry_size(entry) > 0) {
-      RETURN_IF_ERROR(
-          CopyData(reader.get(), disk.get(), member, archive_entry_size(entry), &stream_ended));
+      RETURN_IF_ERROR(CopyData(reader, disk, member, archive_entry_size(entry), &stream_ended));
     }
-    rc = archive_write_finish_entry(disk.get());
+    rc = archive_write_finish_entry(disk);
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
-      return Internal("member '" + member + "': " + ArchiveError(disk.get()));
+      return Internal("member '" + member + "': " + ArchiveError(disk));
     }
-    if (stream_ended) break;
+    if (stream_ended) return OkStatus();
   }
-  // Directory modes and times are applied last (a 0555 directory still gets its children).
-  int closed = archive_write_close(disk.get());
-  if (closed != ARCHIVE_OK && closed != ARCHIVE_WARN) {
-    return Internal("layer: setting directory modes and times: " + ArchiveError(disk.get()));
+}
+
+// The most bytes a layer's decompressed tar stream may have: twice the limit on its files'
+// sizes, plus 1 MiB, leaves room for the headers of legitimate layers and still stops a
+// layer made of headers alone (millions of empty files) or of one huge pax header.
+uint64_t StreamLimit(const UnpackLimits& limits) {
+  if (limits.max_unpacked_bytes == 0) return 0;
+  return 2 * limits.max_unpacked_bytes + (1 << 20);
+}
+
+// Runs on a thread of its own whose working directory is the layer root (see UnpackLayer).
+// NOTE: everything that uses relative paths, including the deferred directory fix-ups that
+// archive_write_free applies on an early return, must stay inside this function.
+StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& blob_path, int blob_fd,
+                                                 UniqueFd root_fd, const UnpackLimits& limits,
+                                                 const std::string& blob_digest) {
+  ParentDirectories parents(std::move(root_fd));
+
+  ArchiveReader decompressor(archive_read_new());
+  // Only the compressions images use: filter_all would also enable uudecode and filters
+  // that run external programs.
+  archive_read_support_filter_gzip(decompressor.get());
+  archive_read_support_filter_zstd(decompressor.get());
+  archive_read_support_filter_xz(decompressor.get());
+  archive_read_support_filter_bzip2(decompressor.get());
+  archive_read_support_format_raw(decompressor.get());
+  if (archive_read_open_fd(decompressor.get(), blob_fd, kBlockSize) != ARCHIVE_OK) {
+    return InvalidArgument("layer '" + blob_path + "': " + ArchiveError(decompressor.get()));
   }
-  RETURN_IF_ERROR(stream.Drain());
+  archive_entry* raw_entry;
+  if (archive_read_next_header(decompressor.get(), &raw_entry) != ARCHIVE_OK) {
+    return InvalidArgument("layer '" + blob_path + "': " + ArchiveError(decompressor.get()));
+  }
+  DecompressedStream stream(decompressor.get(), StreamLimit(limits));
+  if (!blob_digest.empty() && archive_filter_code(decompressor.get(), 0) == ARCHIVE_FILTER_NONE) {
+    stream.UseKnownDigest(blob_digest);
+  }
+
+  ArchiveReader reader(archive_read_new());
+  archive_read_support_format_tar(reader.get());
+  archive_read_support_format_gnutar(reader.get());
+  if (archive_read_open(reader.get(), &stream, nullptr, &DecompressedStream::Read, nullptr) !=
+      ARCHIVE_OK) {
+    return InvalidArgument("layer '" + blob_path +
+                           "' is not a tar archive: " + ArchiveError(reader.get()));
+  }
+
+  ArchiveWriter disk(archive_write_disk_new());
+  // Our lexical and openat checks come first, libarchive's SECURE_* flags second; paths are
+  // relative to the working directory, so all three apply. No FFLAGS: an immutable file would
+  // make the layer undeletable. No UNLINK: libarchive creates files with O_EXCL and replaces
+  // whatever is in the way (never writing through a symlink), which saves an unlink per file.
+  archive_write_disk_set_options(
+      disk.get(), ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME |
+                      ARCHIVE_EXTRACT_XATTR | ARCHIVE_EXTRACT_ACL |
+                      ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
+                      ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS);
+
+  UnpackedLayer result;
+  Status unpacked = UnpackMembers(reader.get(), disk.get(), parents, limits, &result);
+  if (unpacked.ok()) {
+    // Directory modes and times are applied last (a 0555 directory still gets its children).
+    int closed = archive_write_close(disk.get());
+    if (closed != ARCHIVE_OK && closed != ARCHIVE_WARN) {
+      return Internal("layer: setting directory modes and times: " + ArchiveError(disk.get()));
+    }
+    unpacked = stream.Drain();
+  }
+  if (stream.exceeded()) {
+    return ResourceExhausted("layer decompresses to more than " +
+                             std::to_string(StreamLimit(limits)) + " bytes (the " +
+                             std::to_string(limits.max_unpacked_bytes) +
+                             "-byte limit, twice over plus 1 MiB for tar headers) after " +
+                             std::to_string(result.entry_count) + " members");
+  }
+  RETURN_IF_ERROR(unpacked);
   result.diff_id = stream.FinishDigest();
   return result;
 }
@@ -472,7 +515,7 @@ StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& blob_path, i
 }  // namespace
 
 StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::string& target_dir,
-                                    const UnpackLimits& limits) {
+                                    const UnpackLimits& limits, const std::string& blob_digest) {
   UniqueFd blob_fd(::open(blob_path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!blob_fd) return ErrnoStatus("open layer '" + blob_path + "'");
   UniqueFd root_fd(::open(target_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -487,7 +530,8 @@ StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::str
   Status ran = RunWithPrivateFs("unpacking into '" + target_dir + "'", [&]() -> Status {
     ::umask(0);
     if (::fchdir(root_fd.get()) != 0) return ErrnoStatus("chdir '" + target_dir + "'");
-    outcome = UnpackInWorkingDirectory(blob_path, blob_fd.get(), std::move(root_fd), limits);
+    outcome =
+        UnpackInWorkingDirectory(blob_path, blob_fd.get(), std::move(root_fd), limits, blob_digest);
     return OkStatus();
   });
   if (!ran.ok()) return ran;

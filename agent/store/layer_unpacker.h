@@ -33,8 +33,12 @@
 
 namespace boxcar {
 
+// Decompression bombs: a layer whose regular files add up to more than max_unpacked_bytes
+// (checked at each member's header, before its data is read), or whose decompressed tar
+// stream passes twice that plus 1 MiB (headers alone: millions of empty files, huge pax
+// headers), is refused with kResourceExhausted as soon as it crosses the line.
 struct UnpackLimits {
-  uint64_t max_unpacked_bytes = 0;  // 0 = unlimited; beyond it kResourceExhausted
+  uint64_t max_unpacked_bytes = 0;  // 0 = unlimited
 };
 
 struct UnpackedLayer {
@@ -46,7 +50,11 @@ struct UnpackedLayer {
 // `target_dir` exists and is empty; on error (the message names the member and the reason)
 // the caller removes it. A missing blob is kNotFound, a corrupt or truncated one
 // kInvalidArgument, exceeding the limit kResourceExhausted.
+// `blob_digest`, when given, is the digest of the file at `blob_path`, verified when it was
+// stored: an uncompressed layer's diff id is then that digest, and the stream is not hashed a
+// second time.
 StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::string& target_dir,
-                                    const UnpackLimits& limits);
+                                    const UnpackLimits& limits,
+                                    const std::string& blob_digest = "");
 
 }  // namespace boxcar

@@ -49,6 +49,8 @@ class SqliteDatabase {
   StatusOr<SqliteStatement> Prepare(const std::string& sql);
   Status Exec(const std::string& sql);
   int64_t LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
+  // Rows changed by the last statement (0 after an INSERT OR IGNORE that ignored).
+  int64_t Changes() const { return sqlite3_changes(db_); }
 
  private:
   explicit SqliteDatabase(sqlite3* db) : db_(db) {}

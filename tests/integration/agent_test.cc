@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "agent_fixture.h"
+#include "image_test_support.h"
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
 #include "common/sha256.h"
@@ -169,15 +170,7 @@ TEST_F(AgentTest, HostileTarballsAreRefusedAndLeaveNothing) {
 TEST(AgentCrashTest, KillNineDuringImportLeavesNothingAndTheImportThenSucceeds) {
   AgentHarness agent;
   // ~48 MiB of incompressible files: the import takes long enough to be killed midway.
-  std::vector<TarMember> members;
-  std::string chunk(1 << 20, '\0');
-  for (int i = 0; i < 48; ++i) {
-    for (size_t j = 0; j < chunk.size(); j += 8) {
-      uint64_t value = (static_cast<uint64_t>(i) << 32 | j) * 0x9E3779B97F4A7C15ull;
-      std::memcpy(&chunk[j], &value, 8);
-    }
-    members.push_back({TarMember::kFile, "data/f" + std::to_string(i), chunk});
-  }
+  std::vector<TarMember> members = IncompressibleFiles("data/f", 48);
   members.push_back({TarMember::kFile, "bin/sh", "#!"});
   std::string big_tar = agent.work_dir() + "/big.tar";
   WriteTarball(big_tar, members);

@@ -580,6 +580,44 @@ TEST_F(LayerUnpackerTest, SizeLimitIsInclusive) {
   EXPECT_EQ(unpacked->unpacked_bytes, 4096u);
 }
 
+// The blob store verified a blob's digest when it stored it: for an uncompressed layer that is
+// the diff id, taken as given; a compressed layer is still hashed as it is decompressed.
+TEST_F(LayerUnpackerTest, StoredDigestOfAnUncompressedBlobIsItsDiffId) {
+  ASSERT_NO_FATAL_FAILURE(WriteTar(tar_, {File("f", "content")}));
+  const std::string stored = "sha256:" + std::string(64, 'c');
+  auto plain = UnpackLayer(tar_, root_, {}, stored);
+  ASSERT_TRUE(plain.ok()) << plain.status().message();
+  EXPECT_EQ(plain->diff_id, stored) << "not hashed again";
+  auto tar_bytes = ReadFileToString(tar_);
+  ASSERT_TRUE(tar_bytes.ok());
+
+  std::string gz = dir_ + "/layer.tar.gz";
+  ASSERT_NO_FATAL_FAILURE(CompressFile(tar_, gz, Filter::kGzip));
+  ASSERT_TRUE(RemoveTree(root_).ok());
+  ASSERT_EQ(::mkdir(root_.c_str(), 0755), 0);
+  auto compressed = UnpackLayer(gz, root_, {}, stored);
+  ASSERT_TRUE(compressed.ok()) << compressed.status().message();
+  EXPECT_EQ(compressed->diff_id, Sha256Digest(*tar_bytes));
+}
+
+// Empty files cost no bytes of data but a header each: a layer of headers alone is stopped by
+// the cap on the decompressed stream (twice the limit plus 1 MiB), long before its end.
+TEST_F(LayerUnpackerTest, LayerOfHeadersAloneIsStoppedByTheStreamLimit) {
+  std::vector<Member> empty_files;
+  for (int i = 0; i < 3000; ++i) empty_files.push_back(File("d/f" + std::to_string(i), ""));
+  ASSERT_NO_FATAL_FAILURE(WriteTar(tar_, empty_files, Filter::kGzip));
+  auto unpacked = Unpack(tar_, UnpackLimits{100000});
+  ASSERT_FALSE(unpacked.ok());
+  EXPECT_EQ(unpacked.status().code(), StatusCode::kResourceExhausted)
+      << unpacked.status().message();
+  EXPECT_NE(unpacked.status().message().find("1248576 bytes (the 100000-byte limit"),
+            std::string::npos)
+      << unpacked.status().message();
+  EXPECT_LT(ListNames(At("d")).size(), 3000u);
+  auto unlimited = UnpackMembers(empty_files, UnpackLimits{10000000});
+  EXPECT_TRUE(unlimited.ok()) << "a higher limit leaves room for the headers";
+}
+
 TEST_F(LayerUnpackerTest, TruncatedGzipIsAnError) {
   ASSERT_NO_FATAL_FAILURE(
       WriteTar(tar_, {File("random.bin", RandomBytes(256 * 1024, 3))}, Filter::kGzip));
