@@ -1,8 +1,32 @@
 #include "cli/agent_connection.h"
 
+#include <grpcpp/create_channel_posix.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstring>
 
 namespace boxcar::cli {
+namespace {
+
+// A connected, close-on-exec descriptor on the agent's socket, or -1.
+int ConnectUnixSocket(const std::string& path) {
+  sockaddr_un address{};
+  if (path.size() >= sizeof(address.sun_path)) return -1;
+  address.sun_family = AF_UNIX;
+  std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+}  // namespace
 
 AgentConnection::AgentConnection(const std::string& socket_path) : socket_path_(socket_path) {
   grpc::ChannelArguments arguments;
@@ -10,8 +34,14 @@ AgentConnection::AgentConnection(const std::string& socket_path) : socket_path_(
   // A local socket: no DNS, no proxies, no retries.
   arguments.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
   arguments.SetInt(GRPC_ARG_ENABLE_HTTP_PROXY, 0);
-  channel_ = grpc::CreateCustomChannel("unix:" + socket_path, grpc::InsecureChannelCredentials(),
-                                       arguments);
+  // The CLI connects the socket itself and hands gRPC the connected descriptor: that skips
+  // the resolver, the subchannel and its connectivity state machine, about 1 ms of every
+  // command. When the agent cannot be reached, a regular channel reports it as UNAVAILABLE
+  // at the first call (Report turns that into advice).
+  int fd = ConnectUnixSocket(socket_path);
+  channel_ = fd >= 0 ? grpc::CreateCustomInsecureChannelFromFd("boxcard", fd, arguments)
+                     : grpc::CreateCustomChannel("unix:" + socket_path,
+                                                 grpc::InsecureChannelCredentials(), arguments);
   images_ = v1::Images::NewStub(channel_);
   containers_ = v1::Containers::NewStub(channel_);
   system_ = v1::System::NewStub(channel_);

@@ -28,12 +28,15 @@ Status SyncParentDirectory(const std::string& path) {
   return OkStatus();
 }
 
-Status WriteFileAtomically(const std::string& path, const std::string& content, mode_t mode) {
+Status WriteFileAtomically(const std::string& path, const std::string& content, mode_t mode,
+                           Durability durability) {
+  const bool sync = durability == Durability::kHostCrash;
   std::string temp_path = path + ".tmp-" + std::to_string(::getpid());
   UniqueFd fd(::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
   if (!fd) return ErrnoStatus("create '" + temp_path + "'");
   Status written = WriteAll(fd.get(), content, "'" + temp_path + "'");
-  if (written.ok() && ::fsync(fd.get()) != 0) written = ErrnoStatus("fsync '" + temp_path + "'");
+  if (written.ok() && sync && ::fsync(fd.get()) != 0)
+    written = ErrnoStatus("fsync '" + temp_path + "'");
   fd.reset();
   if (written.ok() && ::rename(temp_path.c_str(), path.c_str()) != 0) {
     written = ErrnoStatus("rename '" + temp_path + "' to '" + path + "'");
@@ -42,7 +45,7 @@ Status WriteFileAtomically(const std::string& path, const std::string& content, 
     ::unlink(temp_path.c_str());
     return written;
   }
-  return SyncParentDirectory(path);
+  return sync ? SyncParentDirectory(path) : OkStatus();
 }
 
 StatusOr<std::string> ReadFileToString(const std::string& path) {

@@ -9,8 +9,14 @@
 
 namespace boxcar {
 
+// What a write must survive. kHostCrash (the default) fsyncs the file and its directory;
+// kProcessCrash only renames, which no crash of a process can tear (the page cache outlives
+// it), for records that lose their meaning when the host goes down anyway.
+enum class Durability { kHostCrash, kProcessCrash };
+
 // Replaces `path` with `content` so that a crash leaves either the old or the new file.
-Status WriteFileAtomically(const std::string& path, const std::string& content, mode_t mode = 0644);
+Status WriteFileAtomically(const std::string& path, const std::string& content, mode_t mode = 0644,
+                           Durability durability = Durability::kHostCrash);
 
 // fsyncs the directory that holds `path`, making a rename or create in it durable.
 Status SyncParentDirectory(const std::string& path);

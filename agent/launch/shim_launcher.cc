@@ -22,7 +22,8 @@ PendingShim::~PendingShim() {
   }
 }
 
-StatusOr<PendingShim> ShimLauncher::Spawn(const std::string& shim_log_path) const {
+StatusOr<PendingShim> ShimLauncher::Spawn(const std::string& shim_log_path,
+                                          SpawnPriority priority) const {
   int sockets[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) != 0) {
     return ErrnoStatus("socketpair for boxcar-shim");
@@ -37,7 +38,7 @@ StatusOr<PendingShim> ShimLauncher::Spawn(const std::string& shim_log_path) cons
   posix_spawn_file_actions_addopen(&actions, 2, shim_log_path.c_str(),
                                    O_WRONLY | O_APPEND | O_CREAT, 0640);
   posix_spawn_file_actions_adddup2(&actions, shim_end.get(), 3);
-  auto shim_pid = SpawnShim(shim_path_, {"boxcar-shim"}, &actions);
+  auto shim_pid = SpawnShim(shim_path_, {"boxcar-shim"}, &actions, priority);
   posix_spawn_file_actions_destroy(&actions);
   if (!shim_pid.ok()) return shim_pid.status();
   return PendingShim(*shim_pid, std::move(agent_end));

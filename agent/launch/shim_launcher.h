@@ -9,6 +9,7 @@
 #include "common/status.h"
 #include "common/unique_fd.h"
 #include "launch/launch_spec.h"
+#include "launch/shim_spawn.h"
 
 namespace boxcar {
 
@@ -37,8 +38,9 @@ class PendingShim {
 class ShimLauncher {
  public:
   // Starts a shim that waits for its LaunchSpec; its stderr goes to `shim_log_path` until the
-  // spec names the container's own log.
-  StatusOr<PendingShim> Spawn(const std::string& shim_log_path) const;
+  // spec names the container's own log. A prewarmed one is spawned at SpawnPriority::kIdle.
+  StatusOr<PendingShim> Spawn(const std::string& shim_log_path,
+                              SpawnPriority priority = SpawnPriority::kNormal) const;
   // Sends `spec` to a spawned shim and waits for the verdict, as Launch().
   StatusOr<LaunchedProcesses> Deliver(PendingShim shim, const LaunchSpec& spec,
                                       int* exit_code_hint) const;

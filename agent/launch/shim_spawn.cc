@@ -1,5 +1,6 @@
 #include "launch/shim_spawn.h"
 
+#include <sched.h>
 #include <signal.h>
 
 extern char** environ;
@@ -7,7 +8,7 @@ extern char** environ;
 namespace boxcar {
 
 StatusOr<pid_t> SpawnShim(const std::string& shim_path, const std::vector<std::string>& args,
-                          const posix_spawn_file_actions_t* actions) {
+                          const posix_spawn_file_actions_t* actions, SpawnPriority priority) {
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
   sigset_t no_signals;
@@ -16,7 +17,14 @@ StatusOr<pid_t> SpawnShim(const std::string& shim_path, const std::vector<std::s
   sigset_t default_signals;
   sigfillset(&default_signals);
   posix_spawnattr_setsigdefault(&attributes, &default_signals);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+  if (priority == SpawnPriority::kIdle) {
+    struct sched_param no_priority {};
+    posix_spawnattr_setschedpolicy(&attributes, SCHED_IDLE);
+    posix_spawnattr_setschedparam(&attributes, &no_priority);
+    flags |= POSIX_SPAWN_SETSCHEDULER;
+  }
+  posix_spawnattr_setflags(&attributes, flags);
 
   std::vector<char*> argv;
   for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));

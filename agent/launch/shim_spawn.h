@@ -13,9 +13,19 @@
 
 namespace boxcar {
 
+// How the spawned shim is scheduled until it says otherwise.
+enum class SpawnPriority {
+  kNormal,
+  // SCHED_IDLE: a shim made ahead of demand (prewarmed) runs its exec and set-up only on CPU
+  // time nothing else wants, never against a container start; it returns to SCHED_OTHER when
+  // its spec arrives, before it clones the payload.
+  kIdle,
+};
+
 // Spawns `shim_path` with `args` (args[0] is its argv[0]) and the agent's environment, every
 // signal unblocked and at its default disposition whatever the calling thread had.
 StatusOr<pid_t> SpawnShim(const std::string& shim_path, const std::vector<std::string>& args,
-                          const posix_spawn_file_actions_t* actions);
+                          const posix_spawn_file_actions_t* actions,
+                          SpawnPriority priority = SpawnPriority::kNormal);
 
 }  // namespace boxcar

@@ -67,7 +67,7 @@ StatusOr<RunningContainer> ChrootBackend::Launch(const LaunchSpec& spec,
 }
 
 StatusOr<std::unique_ptr<PrewarmedLauncher>> ChrootBackend::Prewarm() {
-  ASSIGN_OR_RETURN(PendingShim shim, launcher_.Spawn(prewarm_log_path_));
+  ASSIGN_OR_RETURN(PendingShim shim, launcher_.Spawn(prewarm_log_path_, SpawnPriority::kIdle));
   return std::unique_ptr<PrewarmedLauncher>(new PrewarmedShim(std::move(shim)));
 }
 
