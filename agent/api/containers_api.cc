@@ -81,6 +81,66 @@ grpc::Status ContainersApi::Logs(grpc::ServerContext* context, const v1::LogsReq
                                               [context] { return context->IsCancelled(); }));
 }
 
+grpc::Status ContainersApi::Run(grpc::ServerContext* context,
+                                const v1::RunContainerRequest* request,
+                                grpc::ServerWriter<v1::RunContainerResponse>* writer) {
+  const bool remove = request->remove();
+  if (remove && request->spec().restart_policy().mode() != v1::RestartPolicy::MODE_NO) {
+    return ToGrpcStatus(
+        InvalidArgument("remove: a container removed at its exit cannot have a restart policy "
+                        "(spec.restart_policy); choose one of them"));
+  }
+  auto created = containers_->Create(request->spec());
+  if (!created.ok()) return ToGrpcStatus(created.status());
+  const std::string id = created->id();
+  auto started = containers_->Start(id);
+  if (!started.ok()) {
+    if (remove) (void)containers_->Remove(id, true);
+    context->AddTrailingMetadata("boxcar-failed-step", "start");
+    return ToGrpcStatus(started.status());
+  }
+  auto cancelled = [context] { return context->IsCancelled(); };
+  bool connected = true;
+  {
+    v1::RunContainerResponse message;
+    *message.mutable_started() = std::move(*started);
+    connected = writer->Write(message);
+  }
+  if (connected) {
+    auto sink = [writer, &connected](v1::LogStream stream, const std::string& bytes) {
+      v1::RunContainerResponse message;
+      message.mutable_output()->set_stream(stream);
+      message.mutable_output()->set_data(bytes);
+      connected = writer->Write(message);
+      return connected;
+    };
+    Status streamed = containers_->StreamLogs(id, /*follow=*/true, sink, cancelled);
+    if (!streamed.ok()) return ToGrpcStatus(streamed);  // e.g. removed by someone else
+    connected = connected && !context->IsCancelled();
+  }
+  if (!connected) {
+    // The caller is gone; the container runs on, and goes at its exit when asked to.
+    if (remove) (void)containers_->RemoveOnExit(id);
+    return grpc::Status(grpc::StatusCode::CANCELLED, "the caller went away");
+  }
+  v1::RunContainerResponse last;
+  v1::WaitContainerResponse* exited = last.mutable_exited();
+  if (remove) {
+    // The output ended, so the payload has exited: Remove needs no force.
+    auto removed = containers_->Remove(id, false);
+    if (!removed.ok()) return ToGrpcStatus(removed.status());
+    exited->set_exit_code(removed->exit_code());
+    exited->set_exit_signal(removed->exit_signal());
+    exited->set_oom_killed(removed->oom_killed());
+  } else {
+    auto waited = containers_->Wait(id, cancelled);
+    if (!waited.ok()) return ToGrpcStatus(waited.status());
+    *exited = std::move(*waited);
+  }
+  writer->Write(last);
+  return grpc::Status::OK;
+}
+
 grpc::Status ContainersApi::Pause(grpc::ServerContext*, const v1::PauseContainerRequest* request,
                                   v1::Container* response) {
   return Reply(containers_->Pause(request->container()), response);

@@ -27,6 +27,8 @@ class ContainersApi final : public v1::Containers::Service {
                        v1::Container*) override;
   grpc::Status Logs(grpc::ServerContext*, const v1::LogsRequest*,
                     grpc::ServerWriter<v1::LogChunk>*) override;
+  grpc::Status Run(grpc::ServerContext*, const v1::RunContainerRequest*,
+                   grpc::ServerWriter<v1::RunContainerResponse>*) override;
   grpc::Status Pause(grpc::ServerContext*, const v1::PauseContainerRequest*,
                      v1::Container*) override;
   grpc::Status Unpause(grpc::ServerContext*, const v1::UnpauseContainerRequest*,

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "cli/human_format.h"
@@ -196,23 +197,49 @@ int StartFailureExitCode(const grpc::Status& status) {
 }
 
 // SIGINT/SIGTERM/SIGHUP to `boxcar run` are forwarded to the container, as `docker run` does.
-void ForwardSignals(AgentConnection& agent, const std::string& id) {
-  sigset_t forwarded;
-  sigemptyset(&forwarded);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&forwarded, sig);
-  pthread_sigmask(SIG_BLOCK, &forwarded, nullptr);
-  std::thread([&agent, id, forwarded] {
-    for (;;) {
-      int received = 0;
-      if (sigwait(&forwarded, &received) != 0) return;
-      grpc::ClientContext context;
-      v1::KillContainerRequest request;
-      request.set_container(id);
-      request.set_signal(received);
-      v1::KillContainerResponse response;
-      (void)agent.containers().Kill(&context, request, &response);
-    }
-  }).detach();
+// They are blocked from the start; what arrives before the container has started is
+// forwarded once it has.
+class SignalForwarder {
+ public:
+  SignalForwarder() {
+    sigemptyset(&forwarded_);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&forwarded_, sig);
+    pthread_sigmask(SIG_BLOCK, &forwarded_, nullptr);
+  }
+  void ForwardTo(AgentConnection& agent, const std::string& id) {
+    std::thread([&agent, id, forwarded = forwarded_] {
+      for (;;) {
+        int received = 0;
+        if (sigwait(&forwarded, &received) != 0) return;
+        grpc::ClientContext context;
+        v1::KillContainerRequest request;
+        request.set_container(id);
+        request.set_signal(received);
+        v1::KillContainerResponse response;
+        (void)agent.containers().Kill(&context, request, &response);
+      }
+    }).detach();
+  }
+
+ private:
+  sigset_t forwarded_;
+};
+
+// run -d: create and start, print the id.
+int RunDetached(AgentConnection& agent, const v1::ContainerSpec& spec) {
+  v1::Container container;
+  grpc::Status status = CreateContainer(agent, spec, &container);
+  if (!status.ok()) {
+    agent.Report(status);
+    return kExitAgentError;
+  }
+  status = StartContainer(agent, container.id(), &container);
+  if (!status.ok()) {
+    agent.Report(status);
+    return StartFailureExitCode(status);
+  }
+  std::printf("%s\n", container.id().c_str());
+  return 0;
 }
 
 int Run(AgentConnection& agent, const CreateOptions& options) {
@@ -229,48 +256,57 @@ int Run(AgentConnection& agent, const CreateOptions& options) {
   }
   v1::ContainerSpec spec;
   if (!BuildSpec(options, &spec)) return kExitAgentError;  // BuildSpec said what is wrong
-  v1::Container container;
-  grpc::Status status = CreateContainer(agent, spec, &container);
+  if (options.detach) return RunDetached(agent, spec);
+
+  // One streaming call: create, start, output, exit (and removal with --rm).
+  SignalForwarder signals;
+  grpc::ClientContext context;
+  v1::RunContainerRequest request;
+  *request.mutable_spec() = spec;
+  request.set_remove(options.remove);
+  auto reader = agent.containers().Run(&context, request);
+  v1::RunContainerResponse message;
+  std::string name;
+  std::optional<v1::WaitContainerResponse> exited;
+  while (reader->Read(&message)) {
+    switch (message.event_case()) {
+      case v1::RunContainerResponse::kStarted:
+        name = message.started().name();
+        signals.ForwardTo(agent, message.started().id());
+        break;
+      case v1::RunContainerResponse::kOutput: {
+        const v1::LogChunk& chunk = message.output();
+        FILE* out = chunk.stream() == v1::LOG_STREAM_STDERR ? stderr : stdout;
+        std::fwrite(chunk.data().data(), 1, chunk.data().size(), out);
+        std::fflush(out);
+        break;
+      }
+      case v1::RunContainerResponse::kExited:
+        exited = message.exited();
+        break;
+      default:
+        break;
+    }
+  }
+  grpc::Status status = reader->Finish();
   if (!status.ok()) {
     agent.Report(status);
+    if (name.empty()) {  // it never ran: the create or the start failed
+      auto step = context.GetServerTrailingMetadata().find("boxcar-failed-step");
+      bool start_failed = step != context.GetServerTrailingMetadata().end() &&
+                          std::string(step->second.data(), step->second.size()) == "start";
+      return start_failed ? StartFailureExitCode(status) : kExitAgentError;
+    }
+    return 1;
+  }
+  if (!exited) {
+    std::fprintf(stderr, "boxcar: the agent ended the run without an exit status\n");
     return kExitAgentError;
   }
-  const std::string id = container.id();
-  if (!options.detach) ForwardSignals(agent, id);
-  status = StartContainer(agent, id, &container);
-  if (!status.ok()) {
-    agent.Report(status);
-    if (options.remove) (void)RemoveContainer(agent, id, true);
-    return StartFailureExitCode(status);
+  if (exited->oom_killed()) {
+    std::fprintf(stderr, "boxcar: container %s was killed: out of memory\n", name.c_str());
   }
-  if (options.detach) {
-    std::printf("%s\n", id.c_str());
-    return 0;
-  }
-  status = StreamLogs(agent, id, true);
-  if (!status.ok()) return agent.Report(status);
-  // The log stream ends once the payload has exited. With --rm, Remove reports how it ended
-  // (one round trip less than Wait + Remove).
-  int exit_code = 0;
-  bool oom_killed = false;
-  if (options.remove) {
-    v1::RemoveContainerResponse removed;
-    status = RemoveContainer(agent, id, true, &removed);
-    if (!status.ok()) return agent.Report(status);
-    exit_code = removed.exit_code();
-    oom_killed = removed.oom_killed();
-  } else {
-    v1::WaitContainerResponse exit;
-    status = WaitContainer(agent, id, &exit);
-    if (!status.ok()) return agent.Report(status);
-    exit_code = exit.exit_code();
-    oom_killed = exit.oom_killed();
-  }
-  if (oom_killed) {
-    std::fprintf(stderr, "boxcar: container %s was killed: out of memory\n",
-                 container.name().c_str());
-  }
-  return exit_code;
+  return exited->exit_code();
 }
 
 std::string StatusText(const v1::Container& container) {

@@ -708,10 +708,33 @@ void ContainerService::OnProcessExited(const std::string& id) {
   // Waiters have their answer; the empty cgroups go now, or with whatever takes the lock first.
   timers_.RunAt(TimerQueue::Clock::now(), [this, id] {
     if (EntryPtr exited = FindById(id)) {
-      std::lock_guard<std::mutex> lock(exited->mutex);
-      DestroyPendingCgroups(*exited);
+      bool remove = false;
+      {
+        std::lock_guard<std::mutex> lock(exited->mutex);
+        DestroyPendingCgroups(*exited);
+        remove = exited->remove_on_exit && !exited->removed;
+      }
+      if (remove) {
+        if (auto removed = Remove(id, false); !removed.ok()) {
+          spdlog::warn("container {}: removal at exit failed: {}; remove it with boxcar rm",
+                       ShortId(id), removed.status().message());
+        }
+      }
     }
   });
+}
+
+Status ContainerService::RemoveOnExit(const std::string& container) {
+  ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
+  {
+    std::lock_guard<std::mutex> lock(entry->mutex);
+    if (entry->removed) return OkStatus();
+    if (IsLive(entry->record.state())) {
+      entry->remove_on_exit = true;  // OnProcessExited removes it
+      return OkStatus();
+    }
+  }
+  return Remove(entry->record.id(), false).status();
 }
 
 bool ContainerService::WaitUntilNotRunning(Entry& entry, std::unique_lock<std::mutex>& lock,

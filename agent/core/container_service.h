@@ -71,6 +71,9 @@ class ContainerService {
                                            const CancelCheck& cancelled);
   // Returns the record as it was when removed (how its last run ended included).
   StatusOr<v1::Container> Remove(const std::string& container, bool force);
+  // Removes the container as soon as it has exited (now, if it has): a Run with remove whose
+  // caller went away. Not kept across a restart of the agent.
+  Status RemoveOnExit(const std::string& container);
   std::vector<v1::Container> List(bool all);
   StatusOr<v1::Container> Inspect(const std::string& container);
   Status StreamLogs(const std::string& container, bool follow, const LogSink& sink,
@@ -123,6 +126,8 @@ class ContainerService {
     uint64_t generation = 0;
     // The payload exited and its cgroups still await removal (see FinishExit).
     bool cgroups_pending = false;
+    // RemoveOnExit: the exit schedules a Remove.
+    bool remove_on_exit = false;
   };
   using EntryPtr = std::shared_ptr<Entry>;
 

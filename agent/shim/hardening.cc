@@ -3,14 +3,21 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cstring>
+#include <vector>
+
+#include "common/unique_fd.h"
 
 namespace boxcar {
 
@@ -159,35 +166,76 @@ std::string SetNoNewPrivileges() {
   return "";
 }
 
-std::string InstallSeccompFilter() {
-  scmp_filter_ctx filter = ::seccomp_init(SCMP_ACT_ALLOW);
-  if (filter == nullptr) return "seccomp_init failed";
-  std::string error;
+namespace {
+
+// The compiled default filter of this process (PrepareSeccompFilter).
+std::vector<sock_filter>& SeccompProgram() {
+  static std::vector<sock_filter> program;
+  return program;
+}
+
+std::string AddDefaultRules(scmp_filter_ctx filter) {
   for (const char* name : kDeniedSyscalls) {
     int number = ::seccomp_syscall_resolve_name(name);
     if (number == __NR_SCMP_ERROR) continue;  // not on this architecture
     if (::seccomp_rule_add(filter, SCMP_ACT_ERRNO(EPERM), number, 0) != 0) {
-      error = std::string("seccomp rule for ") + name;
-      break;
+      return std::string("seccomp rule for ") + name;
     }
   }
   // clone with any namespace flag is refused; clone3 passes its flags in memory, where a
   // filter cannot look, so it reports ENOSYS and libc falls back to clone.
   for (uint64_t flag : kDeniedCloneFlags) {
-    if (!error.empty()) break;
     if (::seccomp_rule_add(filter, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
                            SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag)) != 0) {
-      error = "seccomp rule for clone";
+      return "seccomp rule for clone";
     }
   }
   int clone3 = ::seccomp_syscall_resolve_name("clone3");
-  if (error.empty() && clone3 != __NR_SCMP_ERROR &&
+  if (clone3 != __NR_SCMP_ERROR &&
       ::seccomp_rule_add(filter, SCMP_ACT_ERRNO(ENOSYS), clone3, 0) != 0) {
-    error = "seccomp rule for clone3";
+    return "seccomp rule for clone3";
   }
-  if (error.empty() && ::seccomp_load(filter) != 0) error = "load the seccomp filter";
+  return "";
+}
+
+}  // namespace
+
+std::string PrepareSeccompFilter() {
+  if (!SeccompProgram().empty()) return "";
+  scmp_filter_ctx filter = ::seccomp_init(SCMP_ACT_ALLOW);
+  if (filter == nullptr) return "seccomp_init failed";
+  std::string error = AddDefaultRules(filter);
+  // libseccomp writes the program to a descriptor; a memfd holds it for reading back.
+  UniqueFd memory(::memfd_create("boxcar-seccomp", MFD_CLOEXEC));
+  if (error.empty() && !memory) error = Errno("memfd_create for the seccomp filter");
+  if (error.empty() && ::seccomp_export_bpf(filter, memory.get()) != 0) {
+    error = "compile the seccomp filter";
+  }
   ::seccomp_release(filter);
-  return error;
+  if (!error.empty()) return error;
+  struct stat st;
+  if (::fstat(memory.get(), &st) != 0 || st.st_size <= 0 ||
+      st.st_size % static_cast<off_t>(sizeof(sock_filter)) != 0) {
+    return "the compiled seccomp filter has an odd size";
+  }
+  std::vector<sock_filter> program(static_cast<size_t>(st.st_size) / sizeof(sock_filter));
+  if (::pread(memory.get(), program.data(), static_cast<size_t>(st.st_size), 0) != st.st_size) {
+    return Errno("read the compiled seccomp filter");
+  }
+  SeccompProgram() = std::move(program);
+  return "";
+}
+
+std::string InstallSeccompFilter() {
+  if (std::string error = PrepareSeccompFilter(); !error.empty()) return error;
+  std::vector<sock_filter>& program = SeccompProgram();
+  struct sock_fprog fprog {};
+  fprog.len = static_cast<unsigned short>(program.size());
+  fprog.filter = program.data();
+  if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) != 0) {
+    return Errno("load the seccomp filter");
+  }
+  return "";
 }
 
 }  // namespace boxcar

@@ -41,9 +41,15 @@ std::string HardenProc();
 // grants afterwards is limited to it.
 std::string DropCapabilities();
 std::string SetNoNewPrivileges();
-// Allows everything but kernel-wide or escape-prone calls (module loading, mount, kexec,
-// reboot, swap, clock setting, bpf, perf, keyrings, new namespaces, ...), which get EPERM;
-// clone3 gets ENOSYS so that libc falls back to clone, whose flags a filter can inspect.
+// The default seccomp filter allows everything but kernel-wide or escape-prone calls (module
+// loading, mount, kexec, reboot, swap, clock setting, bpf, perf, keyrings, new namespaces,
+// ...), which get EPERM; clone3 gets ENOSYS so that libc falls back to clone, whose flags a
+// filter can inspect.
+//
+// PrepareSeccompFilter compiles it to BPF once per process (libseccomp, ~0.2 ms), which a
+// shim does while it waits for its spec; InstallSeccompFilter then only hands the program to
+// the kernel (it prepares first if nothing was). Needs no_new_privs (or CAP_SYS_ADMIN).
+std::string PrepareSeccompFilter();
 std::string InstallSeccompFilter();
 
 }  // namespace boxcar

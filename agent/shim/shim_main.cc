@@ -27,6 +27,7 @@
 #include "launch/launch_spec.h"
 #include "shim/container_init.h"
 #include "shim/exec_shim.h"
+#include "shim/hardening.h"
 
 namespace {
 
@@ -109,6 +110,9 @@ int main(int argc, char** argv) {
   // dearest part of the clone (~0.7 ms), which a prewarmed shim thus pays off the critical
   // path. The payload shares it (no CLONE_NEWNET below); the shim itself needs no network.
   const bool netns_made = ::unshare(CLONE_NEWNET) == 0;
+  // Likewise the seccomp filter is compiled now; the payload only installs it. (A failure
+  // shows again, and is reported, when the payload installs it.)
+  (void)boxcar::PrepareSeccompFilter();
 
   auto spec_or = boxcar::LaunchSpecFromJson(ReadOrEmpty(kControlFd));
   if (!spec_or.ok()) {

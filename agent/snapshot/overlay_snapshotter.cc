@@ -87,12 +87,12 @@ StatusOr<std::string> OverlaySnapshotter::Mount(const std::string& key,
   };
   // A volatile mount leaves <workdir>/work/incompat/volatile behind, even after a clean
   // unmount, and overlay refuses that work directory until it is gone (it cannot tell a clean
-  // unmount from a crash). It is removed right after each mount (which keeps a snapshot at
-  // 16 KiB) and, should a crash come in between, before the next one.
+  // unmount from a crash). It goes to the trash right after each mount (one rename; which
+  // keeps a snapshot at 16 KiB) and, should a crash come in between, before the next one.
   const std::string incompat = PartDir(key, "work") + "/work/incompat";
   if (::access(incompat.c_str(), F_OK) == 0) RETURN_IF_ERROR(RemoveTree(incompat));
   auto mounted = [&]() -> StatusOr<std::string> {
-    (void)RemoveTree(incompat);
+    (void)(trash_ ? trash_->Discard(incompat) : RemoveTree(incompat));
     return rootfs;
   };
   const size_t page = static_cast<size_t>(::getpagesize());

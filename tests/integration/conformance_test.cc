@@ -107,6 +107,15 @@ TEST_P(ConformanceTest, PayloadIsPidOneWithItsOwnHostname) {
   EXPECT_NE(std::string(host_hostname), "boxy") << "the host's hostname must not change";
 }
 
+// Prewarmed helpers wait at SCHED_IDLE; the payload must never inherit that (nor a nice value).
+TEST_P(ConformanceTest, PayloadRunsAtNormalSchedulingPriority) {
+  for (int run = 0; run < 3; ++run) {  // cold and prewarmed starts alike
+    CommandResult result = RunRm({}, {"awk", "{print $19, $41}", "/proc/self/stat"});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_EQ(result.out, "0 0\n") << "nice and policy (0 = SCHED_OTHER) of the payload";
+  }
+}
+
 TEST_P(ConformanceTest, NoHostMountIsVisibleInside) {
   CommandResult result = RunRm({}, {"cat", "/proc/self/mountinfo"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
