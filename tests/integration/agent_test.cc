@@ -14,10 +14,10 @@
 #include <thread>
 
 #include "agent_fixture.h"
-#include "image_test_support.h"
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
 #include "common/sha256.h"
+#include "image_test_support.h"
 
 namespace boxcar::testing {
 namespace {
@@ -513,6 +513,101 @@ TEST_F(AgentTest, SystemCheckFindsDamageAndRepairRemovesOnlyWhatDependsOnIt) {
   EXPECT_EQ(agent_.Cli({"image", "ls", "-q"}).out, image_id_ + "\n");
   CommandResult still_runs = RunRm({}, {"echo", "intact"});
   EXPECT_EQ(still_runs.out, "intact\n") << "busybox was not touched: " << still_runs.err;
+}
+
+// The Run stream: started, output, exit; with remove, nothing is left, also when the caller
+// goes away before the exit; contradictions and failed starts leave nothing either.
+TEST_F(AgentTest, RunStreamsOutputAndExitAndRemovesEvenWhenTheCallerGoesAway) {
+  auto all_containers = [&] {
+    grpc::ClientContext context;
+    v1::ListContainersRequest request;
+    request.set_all(true);
+    v1::ListContainersResponse response;
+    EXPECT_TRUE(agent_.containers().List(&context, request, &response).ok());
+    return response.containers_size();
+  };
+  v1::RunContainerRequest request;
+  request.mutable_spec()->set_image("busybox");
+  for (const char* arg : {"sh", "-c", "echo out; echo err >&2; exit 5"})
+    request.mutable_spec()->add_command(arg);
+  request.set_remove(true);
+  {
+    grpc::ClientContext context;
+    auto reader = agent_.containers().Run(&context, request);
+    v1::RunContainerResponse message;
+    std::vector<v1::RunContainerResponse::EventCase> order;
+    std::string out, err;
+    int exit_code = -1;
+    while (reader->Read(&message)) {
+      order.push_back(message.event_case());
+      if (message.has_started()) {
+        EXPECT_EQ(message.started().state(), v1::CONTAINER_STATE_RUNNING);
+        EXPECT_EQ(message.started().id().size(), 64u);
+      }
+      if (message.has_output()) {
+        (message.output().stream() == v1::LOG_STREAM_STDERR ? err : out) += message.output().data();
+      }
+      if (message.has_exited()) exit_code = message.exited().exit_code();
+    }
+    grpc::Status status = reader->Finish();
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_GE(order.size(), 2u);
+    EXPECT_EQ(order.front(), v1::RunContainerResponse::kStarted);
+    EXPECT_EQ(order.back(), v1::RunContainerResponse::kExited);
+    EXPECT_EQ(out, "out\n");
+    EXPECT_EQ(err, "err\n");
+    EXPECT_EQ(exit_code, 5);
+    EXPECT_EQ(all_containers(), 0) << "remove: the container must be gone at the last message";
+  }
+  {
+    v1::RunContainerRequest contradiction = request;
+    contradiction.mutable_spec()->mutable_restart_policy()->set_mode(
+        v1::RestartPolicy::MODE_ALWAYS);
+    grpc::ClientContext context;
+    auto reader = agent_.containers().Run(&context, contradiction);
+    v1::RunContainerResponse message;
+    EXPECT_FALSE(reader->Read(&message));
+    grpc::Status status = reader->Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_NE(status.error_message().find("spec.restart_policy"), std::string::npos)
+        << status.error_message();
+    EXPECT_EQ(all_containers(), 0);
+  }
+  {
+    v1::RunContainerRequest missing = request;
+    missing.mutable_spec()->clear_command();
+    missing.mutable_spec()->add_command("/no/such/binary");
+    grpc::ClientContext context;
+    auto reader = agent_.containers().Run(&context, missing);
+    v1::RunContainerResponse message;
+    EXPECT_FALSE(reader->Read(&message));
+    grpc::Status status = reader->Finish();
+    EXPECT_FALSE(status.ok());
+    EXPECT_NE(status.error_message().find("/no/such/binary"), std::string::npos)
+        << status.error_message();
+    auto step = context.GetServerTrailingMetadata().find("boxcar-failed-step");
+    ASSERT_NE(step, context.GetServerTrailingMetadata().end());
+    EXPECT_EQ(std::string(step->second.data(), step->second.size()), "start");
+    EXPECT_EQ(all_containers(), 0) << "a failed start with remove leaves nothing";
+  }
+  {
+    v1::RunContainerRequest slow = request;
+    slow.mutable_spec()->clear_command();
+    for (const char* arg : {"sleep", "1"}) slow.mutable_spec()->add_command(arg);
+    grpc::ClientContext context;
+    auto reader = agent_.containers().Run(&context, slow);
+    v1::RunContainerResponse message;
+    ASSERT_TRUE(reader->Read(&message));
+    ASSERT_TRUE(message.has_started());
+    context.TryCancel();  // the caller goes away while the payload runs
+    (void)reader->Finish();
+    EXPECT_EQ(Inspect(message.started().id()).state(), v1::CONTAINER_STATE_RUNNING)
+        << "the container runs on without its caller";
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (all_containers() != 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_EQ(all_containers(), 0) << "the agent removes it at its exit";
+  }
 }
 
 TEST_F(AgentTest, InfoListsBackendsWithCapabilities) {
