@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -62,16 +63,30 @@ void JoinCgroups(const LaunchSpec& spec) {
 }
 
 // Below the rootfs, which is the working directory: relative paths only.
-void SetUpDev() {
+void SetUpDev(bool in_user_namespace) {
   EnsureDirectory("dev", 0755);
   Mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
-  for (const char* node : {"null", "zero", "full", "random", "urandom", "tty"}) {
-    std::string target = std::string("dev/") + node;
+  struct Node {
+    const char* name;
+    unsigned major, minor;
+  };
+  for (const Node& node : {Node{"null", 1, 3}, Node{"zero", 1, 5}, Node{"full", 1, 7},
+                           Node{"random", 1, 8}, Node{"urandom", 1, 9}, Node{"tty", 5, 0}}) {
+    std::string target = std::string("dev/") + node.name;
+    if (!in_user_namespace) {
+      // Made, as runc does: a node on the container's tmpfs is cheaper than a bind mount,
+      // at the set-up and again when the namespace is torn down.
+      if (::mknod(target.c_str(), S_IFCHR | 0666, makedev(node.major, node.minor)) != 0 ||
+          ::chmod(target.c_str(), 0666) != 0) {
+        FailErrno("mknod '" + target + "'");
+      }
+      continue;
+    }
     int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
     if (fd < 0) FailErrno("create '" + target + "'");
     ::close(fd);
-    // Bound from the host, never made: mknod is out of reach in a user namespace.
-    Mount((std::string("/dev/") + node).c_str(), target, nullptr, MS_BIND, nullptr);
+    // In a user namespace mknod is out of reach: bound from the host instead.
+    Mount((std::string("/dev/") + node.name).c_str(), target, nullptr, MS_BIND, nullptr);
   }
   EnsureDirectory("dev/pts", 0755);
   Mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
@@ -106,7 +121,7 @@ void SetUpRootfs(const LaunchSpec& spec) {
   Mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
   EnsureDirectory("sys", 0555);
   Mount("sysfs", "sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
-  SetUpDev();
+  SetUpDev(spec.userns.enabled());
 
   // pivot_root(".", ".") stacks the old root on top of the new one; detaching it leaves only
   // the container's tree visible, with no host mount reachable.

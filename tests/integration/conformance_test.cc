@@ -116,6 +116,21 @@ TEST_P(ConformanceTest, PayloadRunsAtNormalSchedulingPriority) {
   }
 }
 
+// The minimal /dev: the usual character devices, readable and writable by any user.
+TEST_P(ConformanceTest, DevicesWorkForAnyUser) {
+  CommandResult result = RunRm(
+      {"-u", "nobody"},
+      {"sh", "-c",
+       "echo x > /dev/null && head -c 5 /dev/zero | wc -c && head -c 3 /dev/urandom | wc -c && "
+       "stat -c '%n %t:%T %a' /dev/null /dev/zero /dev/full /dev/random /dev/urandom"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out,
+            "5\n3\n/dev/null 1:3 666\n/dev/zero 1:5 666\n/dev/full 1:7 666\n"
+            "/dev/random 1:8 666\n/dev/urandom 1:9 666\n");
+  CommandResult full = RunRm({"-u", "nobody"}, {"sh", "-c", "echo x > /dev/full"});
+  EXPECT_NE(full.exit_code, 0) << "/dev/full must refuse writes (ENOSPC)";
+}
+
 TEST_P(ConformanceTest, NoHostMountIsVisibleInside) {
   CommandResult result = RunRm({}, {"cat", "/proc/self/mountinfo"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
