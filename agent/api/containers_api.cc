@@ -1,5 +1,9 @@
 #include "api/containers_api.h"
 
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
 #include "api/exec_stream.h"
 #include "api/grpc_status.h"
 
@@ -90,15 +94,23 @@ grpc::Status ContainersApi::Run(grpc::ServerContext* context,
         InvalidArgument("remove: a container removed at its exit cannot have a restart policy "
                         "(spec.restart_policy); choose one of them"));
   }
+  const auto begun = std::chrono::steady_clock::now();
+  auto since_begun_us = [&begun] {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                 begun)
+        .count();
+  };
   auto created = containers_->Create(request->spec());
   if (!created.ok()) return ToGrpcStatus(created.status());
   const std::string id = created->id();
+  const auto created_us = since_begun_us();
   auto started = containers_->Start(id);
   if (!started.ok()) {
     if (remove) (void)containers_->Remove(id, true);
     context->AddTrailingMetadata("boxcar-failed-step", "start");
     return ToGrpcStatus(started.status());
   }
+  const auto started_us = since_begun_us();
   auto cancelled = [context] { return context->IsCancelled(); };
   bool connected = true;
   {
@@ -123,6 +135,7 @@ grpc::Status ContainersApi::Run(grpc::ServerContext* context,
     if (remove) (void)containers_->RemoveOnExit(id);
     return grpc::Status(grpc::StatusCode::CANCELLED, "the caller went away");
   }
+  const auto ended_us = since_begun_us();
   v1::RunContainerResponse last;
   v1::WaitContainerResponse* exited = last.mutable_exited();
   if (remove) {
@@ -138,6 +151,9 @@ grpc::Status ContainersApi::Run(grpc::ServerContext* context,
     *exited = std::move(*waited);
   }
   writer->Write(last);
+  spdlog::debug("run of {}: created at {} us, started at {} us, output ended at {} us, {} at {} us",
+                id.substr(0, 12), created_us, started_us, ended_us, remove ? "removed" : "waited",
+                since_begun_us());
   return grpc::Status::OK;
 }
 

@@ -128,6 +128,34 @@ ContainerService::ContainerService(ContainerServiceConfig config, SqliteDatabase
 ContainerService::~ContainerService() {
   StopPrewarming();
   monitor_.Stop();
+  std::set<std::string> deferred;
+  {
+    std::lock_guard<std::mutex> lock(deferred_cgroups_mutex_);
+    deferred.swap(deferred_cgroups_);
+  }
+  for (const auto& id : deferred) {
+    if (Status destroyed = cgroups_->Destroy(id); !destroyed.ok()) {
+      spdlog::warn("container {}: {}", ShortId(id), destroyed.message());
+    }
+  }
+}
+
+void ContainerService::DestroyCgroupsLater(const std::string& id) {
+  {
+    std::lock_guard<std::mutex> lock(deferred_cgroups_mutex_);
+    deferred_cgroups_.insert(id);
+  }
+  timers_.RunAt(TimerQueue::Clock::now(), [this, id] { DestroyDeferredCgroups(id); });
+}
+
+void ContainerService::DestroyDeferredCgroups(const std::string& id) {
+  {
+    std::lock_guard<std::mutex> lock(deferred_cgroups_mutex_);
+    if (deferred_cgroups_.erase(id) == 0) return;  // the shutdown took it
+  }
+  if (Status destroyed = cgroups_->Destroy(id); !destroyed.ok()) {
+    spdlog::warn("container {}: {}", ShortId(id), destroyed.message());
+  }
 }
 
 void ContainerService::StartPrewarming() {
@@ -489,6 +517,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   ++entry->generation;
   entry->stopped_by_user = false;
   DestroyPendingCgroups(*entry);  // the last run's, if its clean-up has not run yet
+  entry->changed.wait(lock, [&] { return !entry->cgroups_destroying; });
   Backend* backend = BackendFor(record);
   if (backend == nullptr)
     return FailedPrecondition("backend: '" + record.backend() +
@@ -709,10 +738,22 @@ void ContainerService::OnProcessExited(const std::string& id) {
   timers_.RunAt(TimerQueue::Clock::now(), [this, id] {
     if (EntryPtr exited = FindById(id)) {
       bool remove = false;
+      bool destroy = false;
       {
         std::lock_guard<std::mutex> lock(exited->mutex);
-        DestroyPendingCgroups(*exited);
+        // Claimed here, destroyed outside the job lock: a Remove meanwhile need not wait.
+        destroy = exited->cgroups_pending && !exited->removed;
+        exited->cgroups_pending = false;
+        exited->cgroups_destroying = destroy;
         remove = exited->remove_on_exit && !exited->removed;
+      }
+      if (destroy) {
+        if (Status destroyed = cgroups_->Destroy(id); !destroyed.ok()) {
+          spdlog::warn("container {}: {}", ShortId(id), destroyed.message());
+        }
+        std::lock_guard<std::mutex> lock(exited->mutex);
+        exited->cgroups_destroying = false;
+        exited->changed.notify_all();
       }
       if (remove) {
         if (auto removed = Remove(id, false); !removed.ok()) {
@@ -829,8 +870,10 @@ StatusOr<v1::Container> ContainerService::Remove(const std::string& container, b
     }
   }
   RETURN_IF_ERROR(snapshotter_->Remove(id));
+  // Empty (the payload is gone) and never to be used again: destroyed after the answer,
+  // unless the exit's clean-up is already at it.
   entry->cgroups_pending = false;
-  RETURN_IF_ERROR(cgroups_->Destroy(id));
+  if (!entry->cgroups_destroying) DestroyCgroupsLater(id);
   RETURN_IF_ERROR(config_.trash ? config_.trash->Discard(StateDir(id)) : RemoveTree(StateDir(id)));
   {
     std::lock_guard<std::mutex> db_lock(db_->mutex());
