@@ -128,34 +128,6 @@ ContainerService::ContainerService(ContainerServiceConfig config, SqliteDatabase
 ContainerService::~ContainerService() {
   StopPrewarming();
   monitor_.Stop();
-  std::set<std::string> deferred;
-  {
-    std::lock_guard<std::mutex> lock(deferred_cgroups_mutex_);
-    deferred.swap(deferred_cgroups_);
-  }
-  for (const auto& id : deferred) {
-    if (Status destroyed = cgroups_->Destroy(id); !destroyed.ok()) {
-      spdlog::warn("container {}: {}", ShortId(id), destroyed.message());
-    }
-  }
-}
-
-void ContainerService::DestroyCgroupsLater(const std::string& id) {
-  {
-    std::lock_guard<std::mutex> lock(deferred_cgroups_mutex_);
-    deferred_cgroups_.insert(id);
-  }
-  timers_.RunAt(TimerQueue::Clock::now(), [this, id] { DestroyDeferredCgroups(id); });
-}
-
-void ContainerService::DestroyDeferredCgroups(const std::string& id) {
-  {
-    std::lock_guard<std::mutex> lock(deferred_cgroups_mutex_);
-    if (deferred_cgroups_.erase(id) == 0) return;  // the shutdown took it
-  }
-  if (Status destroyed = cgroups_->Destroy(id); !destroyed.ok()) {
-    spdlog::warn("container {}: {}", ShortId(id), destroyed.message());
-  }
 }
 
 void ContainerService::StartPrewarming() {
@@ -741,7 +713,8 @@ void ContainerService::OnProcessExited(const std::string& id) {
       bool destroy = false;
       {
         std::lock_guard<std::mutex> lock(exited->mutex);
-        // Claimed here, destroyed outside the job lock: a Remove meanwhile need not wait.
+        // Claimed here, destroyed outside the job lock: a Remove meanwhile does the rest of
+        // its work alongside, then waits for it.
         destroy = exited->cgroups_pending && !exited->removed;
         exited->cgroups_pending = false;
         exited->cgroups_destroying = destroy;
@@ -870,10 +843,10 @@ StatusOr<v1::Container> ContainerService::Remove(const std::string& container, b
     }
   }
   RETURN_IF_ERROR(snapshotter_->Remove(id));
-  // Empty (the payload is gone) and never to be used again: destroyed after the answer,
-  // unless the exit's clean-up is already at it.
+  // Unless the exit's clean-up is already destroying them (outside this lock; waited for
+  // below, after the rest of the removal, so that both overlap).
   entry->cgroups_pending = false;
-  if (!entry->cgroups_destroying) DestroyCgroupsLater(id);
+  if (!entry->cgroups_destroying) RETURN_IF_ERROR(cgroups_->Destroy(id));
   RETURN_IF_ERROR(config_.trash ? config_.trash->Discard(StateDir(id)) : RemoveTree(StateDir(id)));
   {
     std::lock_guard<std::mutex> db_lock(db_->mutex());
@@ -881,6 +854,7 @@ StatusOr<v1::Container> ContainerService::Remove(const std::string& container, b
     remove.Bind(1, id);
     RETURN_IF_ERROR(remove.Run());
   }
+  entry->changed.wait(lock, [&] { return !entry->cgroups_destroying; });
   entry->removed = true;
   ++entry->generation;
   entry->changed.notify_all();

@@ -11,7 +11,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -129,7 +128,8 @@ class ContainerService {
     bool cgroups_pending = false;
     // RemoveOnExit: the exit schedules a Remove.
     bool remove_on_exit = false;
-    // The exit's clean-up is destroying the cgroups outside the job lock; Start waits for it.
+    // The exit's clean-up is destroying the cgroups outside the job lock; Start and Remove
+    // wait for it.
     bool cgroups_destroying = false;
   };
   using EntryPtr = std::shared_ptr<Entry>;
@@ -190,13 +190,6 @@ class ContainerService {
 
   std::mutex entries_mutex_;
   std::map<std::string, EntryPtr> entries_;  // by id
-
-  // Cgroups of removed containers: destroyed on the timer thread once Remove has answered
-  // (their ids are never used again), or at shutdown, whichever claims them first.
-  void DestroyCgroupsLater(const std::string& id);
-  void DestroyDeferredCgroups(const std::string& id);
-  std::mutex deferred_cgroups_mutex_;
-  std::set<std::string> deferred_cgroups_;
 
   EventBus events_;
   // Restarts and deferred clean-ups. Last member: destroyed first, so no task runs on a

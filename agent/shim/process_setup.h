@@ -32,9 +32,14 @@ std::vector<std::string> WithDefaultVariables(std::vector<std::string> env,
                                               const ResolvedUser& user,
                                               const std::string& hostname);
 
+// The regular, executable file `command` names in $PATH (as execvp would run it), or "" when
+// there is none or `command` has a slash.
+std::string FindInPath(const std::string& command);
+
 // Marks every descriptor above stdio close-on-exec, sets no_new_privs, installs the seccomp
 // filter and execvp's argv with `env` (PATH searched in it). Never returns: an exec failure is
 // reported as 127 (not found) or 126, a hardening failure as 125.
+
 [[noreturn]] void HardenAndExec(const std::vector<std::string>& argv, std::vector<std::string> env,
                                 int error_pipe);
 

@@ -1,20 +1,44 @@
 #include "shim/user_lookup.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 namespace boxcar {
 
 namespace {
 
-std::vector<std::string> SplitFields(const std::string& line) {
-  std::vector<std::string> fields;
-  std::stringstream stream(line);
-  std::string field;
-  while (std::getline(stream, field, ':')) fields.push_back(field);
-  if (!line.empty() && line.back() == ':') fields.emplace_back();
-  return fields;
+// Plain reads and splits, no iostreams: their first use in a process sets up locales, which
+// in the static shim took ~0.2 ms of every container start.
+std::vector<std::string> Split(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  size_t begin = 0;
+  for (;;) {
+    size_t end = text.find(separator, begin);
+    parts.push_back(text.substr(begin, end == std::string::npos ? std::string::npos : end - begin));
+    if (end == std::string::npos) return parts;
+    begin = end + 1;
+  }
+}
+
+// The lines of a small file; none when it cannot be read (an image without /etc/passwd).
+std::vector<std::string> ReadLines(const std::string& path) {
+  std::string content;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return {};
+  char buffer[8192];
+  for (;;) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    content.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  std::vector<std::string> lines = Split(content, '\n');
+  if (!lines.empty() && lines.back().empty()) lines.pop_back();
+  return lines;
 }
 
 bool ParseId(const std::string& text, unsigned long* id) {
@@ -41,9 +65,8 @@ bool ResolveUser(const std::string& user_spec, const std::string& passwd_path,
   bool user_is_numeric = ParseId(user_part, &numeric);
   bool found_user = false;
   std::string user_name;
-  std::ifstream passwd(passwd_path);
-  for (std::string line; std::getline(passwd, line);) {
-    auto fields = SplitFields(line);
+  for (const std::string& line : ReadLines(passwd_path)) {
+    auto fields = Split(line, ':');
     if (fields.size() < 7) continue;
     unsigned long uid = 0, gid = 0;
     if (!ParseId(fields[2], &uid) || !ParseId(fields[3], &gid)) continue;
@@ -68,9 +91,8 @@ bool ResolveUser(const std::string& user_spec, const std::string& passwd_path,
   bool group_is_numeric = ParseId(group_part, &numeric);
   if (!group_part.empty() && group_is_numeric) resolved->gid = static_cast<gid_t>(numeric);
   bool found_group = group_part.empty() || group_is_numeric;
-  std::ifstream groups(group_path);
-  for (std::string line; std::getline(groups, line);) {
-    auto fields = SplitFields(line);
+  for (const std::string& line : ReadLines(group_path)) {
+    auto fields = Split(line, ':');
     if (fields.size() < 3) continue;
     unsigned long gid = 0;
     if (!ParseId(fields[2], &gid)) continue;
@@ -79,8 +101,7 @@ bool ResolveUser(const std::string& user_spec, const std::string& passwd_path,
       found_group = true;
     }
     if (!user_name.empty() && fields.size() >= 4) {
-      std::stringstream members(fields[3]);
-      for (std::string member; std::getline(members, member, ',');) {
+      for (const std::string& member : Split(fields[3], ',')) {
         if (member == user_name) resolved->supplementary_gids.push_back(static_cast<gid_t>(gid));
       }
     }
