@@ -669,6 +669,13 @@ Status ContainerCgroup::KillAll() const {
                      "': still running after SIGKILL: " + listed);
 }
 
+bool ContainerCgroup::RemoveIfEmpty() const {
+  for (auto dir = directories_.rbegin(); dir != directories_.rend(); ++dir) {
+    if (::rmdir(dir->c_str()) != 0 && errno != ENOENT) return false;
+  }
+  return true;
+}
+
 Status ContainerCgroup::Remove() const {
   const Clock::time_point deadline = Clock::now() + kRemoveTimeout;
   Status result;

@@ -89,6 +89,10 @@ class ContainerCgroup {
   Status KillAll() const;
   // rmdir in every hierarchy (child cgroups first), retrying for up to ~1 s while exiting
   // tasks keep a directory busy. Missing directories are fine.
+  // rmdir of every directory, nothing else: true when all are gone, which they only can be
+  // with no process or child cgroup left in them (the usual case after an exit, and ~0.2 ms
+  // cheaper than KillAll + Remove). On false, what is left needs KillAll and Remove.
+  bool RemoveIfEmpty() const;
   Status Remove() const;
   const std::vector<std::string>& directories() const { return directories_; }
   // The cgroup2 directory (v2, hybrid; also one of directories()), empty on v1: a target for

@@ -48,6 +48,7 @@ bool HostContainerCgroups::OomKilled(const std::string& container_id) {
 
 Status HostContainerCgroups::Destroy(const std::string& container_id) {
   ContainerCgroup cgroup = Open(container_id);
+  if (cgroup.RemoveIfEmpty()) return OkStatus();  // the payload and its helpers are gone
   (void)cgroup.KillAll();
   return cgroup.Remove();
 }

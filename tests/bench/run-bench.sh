@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Whole-process comparison, as root: `boxcar run --rm busybox true` on the chroot backend
-# against the unshare+chroot floor and runc, all measured in the same run with hyperfine,
+# against the unshare+chroot floor and runc, timed by hyperfine in alternating rounds,
 # plus the in-process overlay provisioning benchmark. Starts its own agent on a temporary
 # root, socket and cgroup parent, and removes everything afterwards.
 # Usage: tests/bench/run-bench.sh [BUILD_DIR] [RUNS]
@@ -42,16 +42,31 @@ if command -v podman >/dev/null && podman image exists busybox 2>/dev/null; then
 fi
 args=()
 for i in "${!commands[@]}"; do args+=(-n "${names[$i]}" "${commands[$i]}"); done
-hyperfine -N --warmup 10 --runs "$runs" --export-json "$work/run.json" --export-markdown "$work/run.md" "${args[@]}" >/dev/null
-python3 - "$work/run.json" <<'PY'
-import json, sys
-results = json.load(open(sys.argv[1]))["results"]
-floor = next(r for r in results if r["command"].startswith("unshare"))["median"]
+# The VM's speed drifts by tens of percent over seconds, so one long hyperfine session (every
+# run of one command, then every run of the next) compares each command with a different
+# machine. Rounds of a few runs each, alternating the commands, and the times of all rounds
+# pooled, compare them on the same machine; hyperfine still times every run.
+rounds=${BENCH_ROUNDS:-10}
+per_round=$(( (runs + rounds - 1) / rounds ))
+for round in $(seq "$rounds"); do
+  hyperfine -N --warmup 3 --runs "$per_round" --export-json "$work/run-$round.json" "${args[@]}" \
+    >/dev/null 2>&1
+done
+python3 - "$work" "$rounds" <<'PY'
+import json, statistics, sys
+work, rounds = sys.argv[1], int(sys.argv[2])
+pooled = {}
+for round in range(1, rounds + 1):
+    for result in json.load(open(f"{work}/run-{round}.json"))["results"]:
+        pooled.setdefault(result["command"], []).extend(result["times"])
+floor = statistics.median(next(t for c, t in pooled.items() if c.startswith("unshare")))
+print(f"{rounds} rounds, {len(next(iter(pooled.values())))} runs of each command")
 print(f"{'command':42} {'median ms':>10} {'mean ms':>8} {'p90 ms':>8} {'x floor':>8}")
-for r in results:
-    times = sorted(r["times"])
-    p90 = times[int(len(times) * 0.9)]
-    print(f"{r['command']:42} {r['median']*1000:10.2f} {r['mean']*1000:8.2f} {p90*1000:8.2f} {r['median']/floor:8.2f}")
+for command, times in pooled.items():
+    times.sort()
+    median = statistics.median(times)
+    print(f"{command:42} {median*1000:10.2f} {statistics.mean(times)*1000:8.2f} "
+          f"{times[int(len(times) * 0.9)]*1000:8.2f} {median/floor:8.2f}")
 PY
 echo
 "$build/tests/bench/snapshot_bench" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true 2>/dev/null
