@@ -215,16 +215,21 @@ std::optional<ContainerService::PrewarmedSlot> ContainerService::TakePrewarmed(B
 }
 
 Status ContainerService::Persist(const Entry& entry) {
+  return PersistRecord(entry.record, entry.shim_pid, entry.shim_start_ticks);
+}
+
+Status ContainerService::PersistRecord(const v1::Container& record, pid_t shim_pid,
+                                       uint64_t shim_start_ticks) {
   std::lock_guard<std::mutex> lock(db_->mutex());
   ASSIGN_OR_RETURN(
       auto update,
       db_->Prepare(
           "UPDATE containers SET record = ?, shim_pid = ?, shim_start_ticks = ? WHERE id = ?"));
-  update.BindBlob(1, entry.record.SerializeAsString())
-      .Bind(2, static_cast<int64_t>(entry.shim_pid))
-      .Bind(3, static_cast<int64_t>(entry.shim_start_ticks))
-      .Bind(4, entry.record.id());
-  return update.Run().Annotate("persist container " + entry.record.id());
+  update.BindBlob(1, record.SerializeAsString())
+      .Bind(2, static_cast<int64_t>(shim_pid))
+      .Bind(3, static_cast<int64_t>(shim_start_ticks))
+      .Bind(4, record.id());
+  return update.Run().Annotate("persist container " + record.id());
 }
 
 StatusOr<ContainerService::EntryPtr> ContainerService::Lookup(const std::string& container) {
@@ -488,8 +493,16 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   }
   ++entry->generation;
   entry->stopped_by_user = false;
-  DestroyPendingCgroups(*entry);  // the last run's, if its clean-up has not run yet
-  entry->changed.wait(lock, [&] { return !entry->cgroups_destroying; });
+  // The last run's exit clean-up: done here if the timer thread has not taken it yet,
+  // waited for if it has (it would unmount the rootfs this start mounts).
+  if (entry->exit_cleanup_pending) {
+    entry->exit_cleanup_pending = false;
+    if (Status unmounted = snapshotter_->Unmount(record.id()); !unmounted.ok()) {
+      spdlog::warn("container {}: {}", ShortId(record.id()), unmounted.message());
+    }
+  }
+  DestroyPendingCgroups(*entry);
+  entry->changed.wait(lock, [&] { return !entry->exit_cleanup_running; });
   Backend* backend = BackendFor(record);
   if (backend == nullptr)
     return FailedPrecondition("backend: '" + record.backend() +
@@ -587,7 +600,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   return record;
 }
 
-void ContainerService::FinishExit(Entry& entry, bool defer_cgroups) {
+void ContainerService::FinishExit(Entry& entry, bool defer_cleanup) {
   v1::Container& record = entry.record;
   const std::string& id = record.id();
   // Reap the shim when it is our child; after an agent restart it is not (ECHILD).
@@ -608,23 +621,24 @@ void ContainerService::FinishExit(Entry& entry, bool defer_cgroups) {
     record.set_exit_code(255);
     record.set_finished_unix_ns(NowUnixNs());
   }
-  auto cleanup_started = std::chrono::steady_clock::now();
   record.set_oom_killed(cgroups_->OomKilled(id));
   entry.cgroups_pending = true;
-  if (!defer_cgroups) DestroyPendingCgroups(entry);
-  if (Status unmounted = snapshotter_->Unmount(id); !unmounted.ok()) {
-    spdlog::warn("container {}: {}", ShortId(id), unmounted.message());
+  entry.exit_cleanup_pending = defer_cleanup;
+  if (!defer_cleanup) {
+    DestroyPendingCgroups(entry);
+    if (Status unmounted = snapshotter_->Unmount(id); !unmounted.ok()) {
+      spdlog::warn("container {}: {}", ShortId(id), unmounted.message());
+    }
   }
-  spdlog::debug("container {} exit clean-up took {} us", ShortId(id),
-                std::chrono::duration_cast<std::chrono::microseconds>(
-                    std::chrono::steady_clock::now() - cleanup_started)
-                    .count());
   record.set_state(v1::CONTAINER_STATE_EXITED);
   record.set_pid(0);
   entry.shim_pid = 0;
   entry.shim_start_ticks = 0;
   entry.init_pidfd.reset();
-  if (Status persisted = Persist(entry); !persisted.ok()) spdlog::error("{}", persisted.message());
+  if (!defer_cleanup) {
+    if (Status persisted = Persist(entry); !persisted.ok())
+      spdlog::error("{}", persisted.message());
+  }
   spdlog::info("container {} exited with code {}{}", ShortId(id), record.exit_code(),
                record.oom_killed() ? " (OOM killed)" : "");
   if (record.oom_killed()) Emit(v1::EVENT_TYPE_OOM, record);
@@ -704,28 +718,43 @@ void ContainerService::OnProcessExited(const std::string& id) {
   {
     std::lock_guard<std::mutex> lock(entry->mutex);
     if (!IsLive(entry->record.state())) return;
-    FinishExit(*entry, /*defer_cgroups=*/true);
+    FinishExit(*entry, /*defer_cleanup=*/true);
   }
-  // Waiters have their answer; the empty cgroups go now, or with whatever takes the lock first.
+  // Waiters have their answer. The rest of the exit's clean-up (recording the exit, the
+  // unmount, the empty cgroups) runs now on the timer thread, outside the job lock: a Remove
+  // meanwhile does its own work alongside and waits for it at the end, a Start first.
   timers_.RunAt(TimerQueue::Clock::now(), [this, id] {
     if (EntryPtr exited = FindById(id)) {
       bool remove = false;
+      bool cleanup = false;
       bool destroy = false;
+      v1::Container record;
       {
         std::lock_guard<std::mutex> lock(exited->mutex);
-        // Claimed here, destroyed outside the job lock: a Remove meanwhile does the rest of
-        // its work alongside, then waits for it.
-        destroy = exited->cgroups_pending && !exited->removed;
-        exited->cgroups_pending = false;
-        exited->cgroups_destroying = destroy;
+        cleanup = exited->exit_cleanup_pending && !exited->removed;
+        exited->exit_cleanup_pending = false;
+        destroy = cleanup && exited->cgroups_pending;
+        if (destroy) exited->cgroups_pending = false;
+        exited->exit_cleanup_running = cleanup;
+        if (cleanup) record = exited->record;
         remove = exited->remove_on_exit && !exited->removed;
       }
-      if (destroy) {
-        if (Status destroyed = cgroups_->Destroy(id); !destroyed.ok()) {
-          spdlog::warn("container {}: {}", ShortId(id), destroyed.message());
+      if (cleanup) {
+        // The exit record is the shim's exit.json until this lands; an agent killed before
+        // then finds the container running with a dead shim and reads that file again.
+        if (Status persisted = PersistRecord(record, 0, 0); !persisted.ok()) {
+          spdlog::error("{}", persisted.message());
+        }
+        if (Status unmounted = snapshotter_->Unmount(id); !unmounted.ok()) {
+          spdlog::warn("container {}: {}", ShortId(id), unmounted.message());
+        }
+        if (destroy) {
+          if (Status destroyed = cgroups_->Destroy(id); !destroyed.ok()) {
+            spdlog::warn("container {}: {}", ShortId(id), destroyed.message());
+          }
         }
         std::lock_guard<std::mutex> lock(exited->mutex);
-        exited->cgroups_destroying = false;
+        exited->exit_cleanup_running = false;
         exited->changed.notify_all();
       }
       if (remove) {
@@ -842,11 +871,12 @@ StatusOr<v1::Container> ContainerService::Remove(const std::string& container, b
       return Internal("container " + record.name() + " did not exit 30 s after SIGKILL");
     }
   }
+  entry->exit_cleanup_pending = false;  // done below, unless the timer thread is at it
   RETURN_IF_ERROR(snapshotter_->Remove(id));
   // Unless the exit's clean-up is already destroying them (outside this lock; waited for
   // below, after the rest of the removal, so that both overlap).
   entry->cgroups_pending = false;
-  if (!entry->cgroups_destroying) RETURN_IF_ERROR(cgroups_->Destroy(id));
+  if (!entry->exit_cleanup_running) RETURN_IF_ERROR(cgroups_->Destroy(id));
   RETURN_IF_ERROR(config_.trash ? config_.trash->Discard(StateDir(id)) : RemoveTree(StateDir(id)));
   {
     std::lock_guard<std::mutex> db_lock(db_->mutex());
@@ -854,7 +884,7 @@ StatusOr<v1::Container> ContainerService::Remove(const std::string& container, b
     remove.Bind(1, id);
     RETURN_IF_ERROR(remove.Run());
   }
-  entry->changed.wait(lock, [&] { return !entry->cgroups_destroying; });
+  entry->changed.wait(lock, [&] { return !entry->exit_cleanup_running; });
   entry->removed = true;
   ++entry->generation;
   entry->changed.notify_all();
