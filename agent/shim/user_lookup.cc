@@ -1,10 +1,8 @@
 #include "shim/user_lookup.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdlib>
+
+#include "common/atomic_file.h"
 
 namespace boxcar {
 
@@ -25,18 +23,9 @@ std::vector<std::string> Split(const std::string& text, char separator) {
 
 // The lines of a small file; none when it cannot be read (an image without /etc/passwd).
 std::vector<std::string> ReadLines(const std::string& path) {
-  std::string content;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return {};
-  char buffer[8192];
-  for (;;) {
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    content.append(buffer, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  std::vector<std::string> lines = Split(content, '\n');
+  auto content = ReadFileToString(path);
+  if (!content.ok()) return {};
+  std::vector<std::string> lines = Split(*content, '\n');
   if (!lines.empty() && lines.back().empty()) lines.pop_back();
   return lines;
 }
