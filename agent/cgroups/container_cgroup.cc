@@ -28,7 +28,7 @@ using Clock = std::chrono::steady_clock;
 // cpuset needs cpus/mems before a task may join and devices is not used: neither is created.
 constexpr const char* kV1Hierarchies[] = {"memory", "cpu", "cpuacct", "pids", "freezer", "blkio"};
 // Enabled in each ancestor's cgroup.subtree_control on pure v2.
-constexpr const char* kV2Controllers[] = {"memory", "cpu", "pids"};
+constexpr const char* kV2Controllers[] = {"memory", "cpu", "pids", "io"};
 constexpr uint64_t kCpuPeriodMicros = 100000;
 constexpr uint64_t kMinMemoryBytes = 4ull << 20;
 constexpr uint64_t kMinCpuMillis = 10;
@@ -116,13 +116,15 @@ std::vector<std::pair<std::string, std::string>> NeededControllers(const CgroupL
   if (limits.memory_bytes != 0) needed.emplace_back("limits.memory_bytes", "memory");
   if (limits.cpu_millis != 0) needed.emplace_back("limits.cpu_millis", "cpu");
   if (limits.pids_max != 0) needed.emplace_back("limits.pids_max", "pids");
+  if (!limits.block_devices.empty()) needed.emplace_back("limits.block_devices", "blkio");
   return needed;
 }
 
 // Fails before anything is created when a requested limit has no controller on this host.
 Status CheckControllersPresent(const CgroupLayout& layout, const CgroupLimits& limits) {
-  for (const auto& [field, controller] : NeededControllers(limits)) {
+  for (auto [field, controller] : NeededControllers(limits)) {
     if (layout.mode == CgroupMode::kV2) {
+      if (controller == "blkio") controller = "io";
       if (layout.v2_controllers.count(controller) == 0) {
         return FailedPrecondition(field + " needs the cgroup2 " + controller +
                                   " controller, which '" + layout.unified_mount +
@@ -427,6 +429,28 @@ Status WriteCpuLimit(const std::string& dir, bool v2, uint64_t cpu_millis) {
   return WriteCgroupFile(dir + "/cpu.cfs_quota_us", quota).Annotate(field);
 }
 
+// v1: one "MAJ:MIN BPS" line per file and direction (0 removes the rule); v2: io.max.
+Status WriteBlockDeviceLimits(const std::string& dir, bool v2,
+                              const std::vector<BlockDeviceThrottle>& devices) {
+  for (const BlockDeviceThrottle& device : devices) {
+    const std::string id = std::to_string(device.major) + ":" + std::to_string(device.minor);
+    if (v2) {
+      auto bps = [](uint64_t value) { return value ? std::to_string(value) : std::string("max"); };
+      RETURN_IF_ERROR(WriteCgroupFile(dir + "/io.max", id + " rbps=" + bps(device.read_bps) +
+                                                           " wbps=" + bps(device.write_bps))
+                          .Annotate("limits.block_devices"));
+      continue;
+    }
+    RETURN_IF_ERROR(WriteCgroupFile(dir + "/blkio.throttle.read_bps_device",
+                                    id + " " + std::to_string(device.read_bps))
+                        .Annotate("limits.block_devices"));
+    RETURN_IF_ERROR(WriteCgroupFile(dir + "/blkio.throttle.write_bps_device",
+                                    id + " " + std::to_string(device.write_bps))
+                        .Annotate("limits.block_devices"));
+  }
+  return OkStatus();
+}
+
 Status WritePidsLimit(const std::string& dir, uint64_t pids_max) {
   return WriteCgroupFile(dir + "/pids.max", pids_max ? std::to_string(pids_max) : "max")
       .Annotate("limits.pids_max");
@@ -477,6 +501,11 @@ Status ContainerCgroup::ApplyLimits(const CgroupLimits& limits,
     ASSIGN_OR_RETURN(std::string dir,
                      ControllerDirectory("limits.pids_max", "pids", enable_errors));
     RETURN_IF_ERROR(WritePidsLimit(dir, limits.pids_max));
+  }
+  if (!limits.block_devices.empty()) {
+    ASSIGN_OR_RETURN(std::string dir, ControllerDirectory("limits.block_devices",
+                                                          v2 ? "io" : "blkio", enable_errors));
+    RETURN_IF_ERROR(WriteBlockDeviceLimits(dir, v2, limits.block_devices));
   }
   return OkStatus();
 }

@@ -33,6 +33,8 @@ struct CreateOptions {
   std::string backend;
   std::string entrypoint;
   std::vector<std::string> ulimits;
+  std::vector<std::string> device_read_bps;
+  std::vector<std::string> device_write_bps;
   std::string restart;
   bool userns = false;
   bool remove = false;
@@ -54,6 +56,14 @@ void AddCreateOptions(CLI::App* command, CreateOptions& options) {
   command->add_option("--backend", options.backend, "Backend: chroot, lxc, ... (see boxcar info)");
   command->add_option("--entrypoint", options.entrypoint, "Replace the image's entrypoint");
   command->add_option("--ulimit", options.ulimits, "rlimit name=soft[:hard], e.g. nofile=1024:2048")
+      ->allow_extra_args(false);
+  command
+      ->add_option("--device-read-bps", options.device_read_bps,
+                   "Read bandwidth from a disk, DEVICE:RATE, e.g. /dev/vda:10m")
+      ->allow_extra_args(false);
+  command
+      ->add_option("--device-write-bps", options.device_write_bps,
+                   "Write bandwidth to a disk, DEVICE:RATE, e.g. /dev/vda:10m")
       ->allow_extra_args(false);
   command->add_option("--restart", options.restart, "Restart policy: no, on-failure[:N] or always");
   command->add_flag("--userns", options.userns,
@@ -114,6 +124,33 @@ bool BuildSpec(const CreateOptions& options, v1::ContainerSpec* spec) {
   }
   spec->mutable_limits()->set_cpu_millis(static_cast<uint64_t>(std::llround(options.cpus * 1000)));
   spec->mutable_limits()->set_pids_max(options.pids_limit);
+  // --device-read-bps / --device-write-bps: one BlockDeviceLimit per device.
+  auto add_device_rate = [&](const std::string& flag, const std::string& value, bool read) {
+    auto colon = value.rfind(':');
+    auto rate = colon == std::string::npos ? std::nullopt : ParseByteSize(value.substr(colon + 1));
+    if (!rate || colon == 0) {
+      std::fprintf(stderr, "boxcar: %s '%s' is not DEVICE:RATE; use e.g. /dev/vda:10m\n",
+                   flag.c_str(), value.c_str());
+      return false;
+    }
+    const std::string device = value.substr(0, colon);
+    v1::BlockDeviceLimit* limit = nullptr;
+    for (auto& existing : *spec->mutable_limits()->mutable_block_devices()) {
+      if (existing.device() == device) limit = &existing;
+    }
+    if (limit == nullptr) {
+      limit = spec->mutable_limits()->add_block_devices();
+      limit->set_device(device);
+    }
+    read ? limit->set_read_bps(*rate) : limit->set_write_bps(*rate);
+    return true;
+  };
+  for (const auto& value : options.device_read_bps) {
+    if (!add_device_rate("--device-read-bps", value, true)) return false;
+  }
+  for (const auto& value : options.device_write_bps) {
+    if (!add_device_rate("--device-write-bps", value, false)) return false;
+  }
   if (!options.restart.empty()) {
     auto policy = ParseRestartPolicy(options.restart);
     if (!policy) return false;

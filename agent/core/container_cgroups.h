@@ -19,6 +19,7 @@ struct ContainerLimits {
   uint64_t memory_bytes = 0;
   uint64_t cpu_millis = 0;
   uint64_t pids_max = 0;
+  std::vector<BlockDeviceThrottle> block_devices;
 };
 
 // How a payload enters its cgroups.

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -86,6 +87,36 @@ Status ValidateLimitValue(const std::string& field, uint64_t memory_bytes, uint6
     return InvalidArgument(field + ".pids_max: " + std::to_string(pids_max) + " is too large");
   }
   return OkStatus();
+}
+
+// The major:minor of each block-device limit; each must name a whole-disk block device node,
+// at most once.
+StatusOr<std::vector<BlockDeviceThrottle>> BlockDeviceThrottles(const v1::ResourceLimits& limits,
+                                                                const std::string& field) {
+  std::vector<BlockDeviceThrottle> throttles;
+  std::set<dev_t> seen;
+  for (int i = 0; i < limits.block_devices_size(); ++i) {
+    const v1::BlockDeviceLimit& limit = limits.block_devices(i);
+    const std::string name = field + ".block_devices[" + std::to_string(i) + "].device";
+    struct stat st;
+    if (limit.device().empty() || ::stat(limit.device().c_str(), &st) != 0 ||
+        !S_ISBLK(st.st_mode)) {
+      return InvalidArgument(name + ": '" + limit.device() +
+                             "' is not a block device on this host (see lsblk)");
+    }
+    const std::string id =
+        std::to_string(major(st.st_rdev)) + ":" + std::to_string(minor(st.st_rdev));
+    if (::access(("/sys/dev/block/" + id + "/partition").c_str(), F_OK) == 0) {
+      return InvalidArgument(name + ": '" + limit.device() +
+                             "' is a partition; bandwidth limits apply to whole disks");
+    }
+    if (!seen.insert(st.st_rdev).second) {
+      return InvalidArgument(name + ": '" + limit.device() + "' is given twice");
+    }
+    throttles.push_back(
+        {major(st.st_rdev), minor(st.st_rdev), limit.read_bps(), limit.write_bps()});
+  }
+  return throttles;
 }
 
 constexpr uint32_t kDefaultUserNamespaceSize = 65536;
@@ -287,6 +318,7 @@ Status ContainerService::ValidateSpec(const v1::ContainerSpec& spec) {
   const auto& limits = spec.limits();
   RETURN_IF_ERROR(ValidateLimitValue("spec.limits", limits.memory_bytes(), limits.cpu_millis(),
                                      limits.pids_max()));
+  RETURN_IF_ERROR(BlockDeviceThrottles(limits, "spec.limits").status());
   RETURN_IF_ERROR(ValidateRestartPolicy(spec.restart_policy(), "spec.restart_policy"));
   for (const auto& rlimit : spec.rlimits()) {
     if (RlimitResourceByName(rlimit.name()) < 0) {
@@ -309,7 +341,8 @@ Status ContainerService::ValidateSpec(const v1::ContainerSpec& spec) {
     return FailedPrecondition("spec.backend: backend '" + backend_name +
                               "' is unavailable: " + available.message());
   }
-  bool wants_limits = limits.memory_bytes() || limits.cpu_millis() || limits.pids_max();
+  bool wants_limits = limits.memory_bytes() || limits.cpu_millis() || limits.pids_max() ||
+                      limits.block_devices_size() > 0;
   if (wants_limits && !backend->second->capabilities().limits) {
     return Unimplemented("spec.limits: backend '" + backend_name +
                          "' does not support resource limits");
@@ -509,6 +542,9 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
                               "' is not configured in this agent");
   const std::string& id = record.id();
   const std::string state_dir = StateDir(id);
+  // Resolved again at every start: a device node may have changed since Create.
+  ASSIGN_OR_RETURN(std::vector<BlockDeviceThrottle> block_devices,
+                   BlockDeviceThrottles(record.spec().limits(), "spec.limits"));
 
   auto started_at = std::chrono::steady_clock::now();
   auto elapsed_us = [&started_at] {
@@ -552,6 +588,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
     ContainerLimits limits{record.spec().limits().memory_bytes(),
                            record.spec().limits().cpu_millis(), record.spec().limits().pids_max()};
     if (limits.pids_max != 0) limits.pids_max += backend->capabilities().helper_processes_in_cgroup;
+    limits.block_devices = block_devices;
     auto placement =
         prewarmed ? cgroups_->AdoptSlot(prewarmed->slot, id, limits) : cgroups_->Create(id, limits);
     if (!placement.ok()) {

@@ -37,6 +37,7 @@ StatusOr<CgroupPlacement> HostContainerCgroups::Create(const std::string& contai
   cgroup_limits.memory_bytes = limits.memory_bytes;
   cgroup_limits.cpu_millis = limits.cpu_millis;
   cgroup_limits.pids_max = limits.pids_max;
+  cgroup_limits.block_devices = limits.block_devices;
   ASSIGN_OR_RETURN(ContainerCgroup cgroup,
                    ContainerCgroup::Create(layout_, parent_, container_id, cgroup_limits));
   return PlacementOf(cgroup, /*payload_joins_v1=*/true);
@@ -81,7 +82,7 @@ StatusOr<CgroupPlacement> HostContainerCgroups::AdoptSlot(const std::string& slo
                                                           const std::string& container_id,
                                                           const ContainerLimits& limits) {
   CgroupLimits cgroup_limits{limits.memory_bytes, limits.cpu_millis,
-                             limits.pids_max ? limits.pids_max + 1 : 0};
+                             limits.pids_max ? limits.pids_max + 1 : 0, limits.block_devices};
   ASSIGN_OR_RETURN(
       ContainerCgroup cgroup,
       ContainerCgroup::AdoptV1Slot(layout_, parent_, slot, container_id, cgroup_limits));

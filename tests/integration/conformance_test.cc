@@ -2,10 +2,13 @@
 // backend names) through a real boxcard, its CLI and gRPC, as root, with real namespaces,
 // cgroups and overlayfs. A backend skips a test only when its capability flags (boxcar info)
 // say it lacks the feature, and then the call must fail with UNIMPLEMENTED naming it.
+#include <dirent.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <mutex>
@@ -188,6 +191,69 @@ TEST_P(ConformanceTest, CpuLimitIsWrittenToTheCgroup) {
   auto quota = ReadFileToString(agent_.CgroupFile(id, "cpu", "cpu.cfs_quota_us", "cpu.max"));
   ASSERT_TRUE(quota.ok());
   EXPECT_TRUE(*quota == "50000\n" || *quota == "50000 100000\n") << *quota;
+}
+
+// A whole disk of this host: /dev/<name> of the first /sys/block entry that has a node
+// (vda before loop devices), or "" when there is none.
+std::string SomeWholeDisk(std::string* major_minor) {
+  std::vector<std::string> names;
+  if (DIR* dir = ::opendir("/sys/block")) {
+    while (struct dirent* entry = ::readdir(dir)) {
+      if (entry->d_name[0] != '.') names.push_back(entry->d_name);
+    }
+    ::closedir(dir);
+  }
+  std::sort(names.begin(), names.end());
+  std::stable_partition(names.begin(), names.end(),
+                        [](const std::string& name) { return name.rfind("loop", 0) != 0; });
+  for (const auto& name : names) {
+    struct stat st;
+    if (::stat(("/dev/" + name).c_str(), &st) != 0 || !S_ISBLK(st.st_mode)) continue;
+    auto dev = ReadFileToString("/sys/block/" + name + "/dev");
+    if (!dev.ok()) continue;
+    *major_minor = dev->substr(0, dev->find('\n'));
+    return "/dev/" + name;
+  }
+  return "";
+}
+
+TEST_P(ConformanceTest, BlockDeviceBandwidthLimitsReachTheCgroup) {
+  std::string major_minor;
+  const std::string disk = SomeWholeDisk(&major_minor);
+  if (disk.empty()) GTEST_SKIP() << "no whole-disk block device node on this host";
+  std::string id = RunDetached(
+      {"--device-read-bps", disk + ":1m", "--device-write-bps", disk + ":2m"}, {"sleep", "30"});
+  auto read_limit =
+      ReadFileToString(agent_.CgroupFile(id, "blkio", "blkio.throttle.read_bps_device", "io.max"));
+  ASSERT_TRUE(read_limit.ok()) << read_limit.status().message();
+  if (read_limit->find("rbps=") != std::string::npos) {  // cgroup2 io.max
+    EXPECT_NE(read_limit->find(major_minor + " rbps=1048576 wbps=2097152"), std::string::npos)
+        << *read_limit;
+  } else {
+    EXPECT_EQ(*read_limit, major_minor + " 1048576\n");
+    auto write_limit = ReadFileToString(
+        agent_.CgroupFile(id, "blkio", "blkio.throttle.write_bps_device", "io.max"));
+    ASSERT_TRUE(write_limit.ok());
+    EXPECT_EQ(*write_limit, major_minor + " 2097152\n");
+  }
+  // Not a block device, and a disk named twice: refused, naming the field; nothing created.
+  CommandResult character = RunRm({"--device-read-bps", "/dev/null:1m"}, {"true"});
+  EXPECT_EQ(character.exit_code, 125);
+  EXPECT_NE(character.err.find("spec.limits.block_devices[0].device"), std::string::npos)
+      << character.err;
+  v1::ContainerSpec twice;
+  twice.set_image("busybox");
+  twice.add_command("true");
+  for (int i = 0; i < 2; ++i) {
+    auto* limit = twice.mutable_limits()->add_block_devices();
+    limit->set_device(disk);
+    limit->set_read_bps(1 << 20);
+  }
+  grpc::Status status = Create(twice);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("spec.limits.block_devices[1].device"), std::string::npos)
+      << status.error_message();
+  EXPECT_EQ(agent_.Cli({"ps", "-aq"}).out, id.substr(0, 12) + "\n");
 }
 
 TEST_P(ConformanceTest, StopSendsTermThenKill) {
