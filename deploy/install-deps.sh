@@ -15,6 +15,7 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   busybox-static util-linux iproute2 procps psmisc hyperfine sqlite3 python3 file
+  gzip zstd xz-utils
   # image interop tools
   skopeo umoci runc
 )

@@ -39,12 +39,22 @@ bool IsArchiveMemberName(std::string_view name) {
   return false;
 }
 
+// Tar, as `docker save` writes it or compressed (`docker save | gzip`, which docker load
+// takes too): gzip, zstd, xz or bzip2, decompressed as it is read.
+void SupportArchiveFormats(archive* reader) {
+  archive_read_support_format_tar(reader);
+  archive_read_support_format_gnutar(reader);
+  archive_read_support_filter_gzip(reader);
+  archive_read_support_filter_zstd(reader);
+  archive_read_support_filter_xz(reader);
+  archive_read_support_filter_bzip2(reader);
+}
+
 }  // namespace
 
 bool StartsLikeImageArchive(std::string_view head) {
   std::unique_ptr<archive, ArchiveReadDeleter> reader(archive_read_new());
-  archive_read_support_format_tar(reader.get());
-  archive_read_support_format_gnutar(reader.get());
+  SupportArchiveFormats(reader.get());
   if (archive_read_open_memory(reader.get(), head.data(), head.size()) != ARCHIVE_OK) return false;
   archive_entry* entry;
   for (int i = 0; i < kMaxHeadEntries; ++i) {
@@ -64,8 +74,7 @@ ImageArchiveStream::~ImageArchiveStream() { Stop(/*abort=*/true); }
 
 void ImageArchiveStream::Run() {
   std::unique_ptr<archive, ArchiveReadDeleter> reader(archive_read_new());
-  archive_read_support_format_tar(reader.get());
-  archive_read_support_format_gnutar(reader.get());
+  SupportArchiveFormats(reader.get());
   StatusOr<ImageArchive> outcome = Internal("image archive: not read");
   if (archive_read_open(reader.get(), this, nullptr, &ImageArchiveStream::Read, nullptr) !=
       ARCHIVE_OK) {

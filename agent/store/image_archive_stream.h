@@ -22,8 +22,8 @@ namespace boxcar {
 // True when `head`, the first bytes of an import, begins like an image archive: its first
 // entry that is not a directory is one an OCI layout or a docker-archive holds (oci-layout,
 // index.json, manifest.json, repositories, blobs/sha256/<hex>, <hex>.tar, <hex>.json, and
-// <hex>/layer.tar, json or VERSION). False for anything else: a rootfs tarball, a compressed
-// stream, or a head too short to tell.
+// <hex>/layer.tar, json or VERSION), also when the tar is gzip, zstd, xz or bzip2 compressed.
+// False for anything else: a rootfs tarball, or a head too short to tell.
 bool StartsLikeImageArchive(std::string_view head);
 
 class ImageArchiveStream {

@@ -83,6 +83,25 @@ TEST_F(ImageImportTest, MultiImageArchivesImportEveryImageWithItsTag) {
   }
 }
 
+// `docker save | gzip` (docker load takes it) and the same with zstd and xz: imported like the
+// tar itself, every image with its tag.
+TEST_F(ImageImportTest, CompressedArchivesImportLikeTheirTar) {
+  for (const std::string compressor : {"gzip", "zstd", "xz"}) {
+    for (const std::string archive : {"multi-docker.tar", "multi-oci.tar"}) {
+      SCOPED_TRACE(compressor + " " + archive);
+      const std::string compressed = fixtures_ + "/" + archive + "." + compressor;
+      ASSERT_EQ(std::system((compressor + " -c " + Archive(archive) + " >" + compressed).c_str()),
+                0);
+      ImportQuietly(compressed);
+      EXPECT_EQ(InspectImage("localhost/multi-a:1").layers_size(), 3);
+      EXPECT_EQ(RunOut("localhost/multi-b:2", "cat /which"), "b\n");
+      ASSERT_EQ(agent_.Cli({"image", "rm", "localhost/multi-a:1", "localhost/multi-b:2"}).exit_code,
+                0);
+      EXPECT_EQ(agent_.Cli({"image", "ls", "-q"}).out, image_id_ + "\n");
+    }
+  }
+}
+
 // skopeo --dest-compress-format zstd: the layers stay zstd in the store and in the export.
 TEST_F(ImageImportTest, ZstdLayersImportRunAndExportAsZstd) {
   ImportQuietly(Archive("zstd.tar"));
