@@ -127,8 +127,20 @@ StatusOr<uint64_t> BlobStore::BlobSize(std::string_view digest) const {
   return static_cast<uint64_t>(st.st_size);
 }
 
+void BlobStore::Pin(std::string_view digest) {
+  std::lock_guard<std::mutex> lock(pins_mutex_);
+  pins_.emplace(digest);
+}
+
+void BlobStore::Unpin(std::string_view digest) {
+  std::lock_guard<std::mutex> lock(pins_mutex_);
+  if (auto pin = pins_.find(digest); pin != pins_.end()) pins_.erase(pin);
+}
+
 Status BlobStore::Delete(std::string_view digest) {
   RETURN_IF_ERROR(CheckDigest(digest));
+  std::lock_guard<std::mutex> lock(pins_mutex_);
+  if (pins_.count(digest) != 0) return OkStatus();  // an import in flight still needs it
   if (::unlink(BlobPath(digest).c_str()) != 0 && errno != ENOENT) {
     return ErrnoStatus("delete blob " + std::string(digest));
   }

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -60,8 +62,13 @@ class BlobStore {
   // False for a malformed digest.
   bool Contains(std::string_view digest) const;
   StatusOr<uint64_t> BlobSize(std::string_view digest) const;
-  // A missing blob is not an error.
+  // A missing blob is not an error; a pinned one is left in place.
   Status Delete(std::string_view digest);
+  // An import in flight pins each blob it stores until it ends: another import of the same
+  // content cleaning up, a prune or an image removal then cannot delete it from under it.
+  // Pins count: a blob stays pinned until every Pin has its Unpin.
+  void Pin(std::string_view digest);
+  void Unpin(std::string_view digest);
   // Sorted.
   std::vector<std::string> ListDigests() const;
   // Called at start-up: clears the temp files a crash left in <root>/tmp. Only "blob-*": the
@@ -71,6 +78,8 @@ class BlobStore {
  private:
   explicit BlobStore(std::string root_dir) : root_dir_(std::move(root_dir)) {}
   std::string root_dir_;
+  std::mutex pins_mutex_;
+  std::multiset<std::string, std::less<>> pins_;
 };
 
 }  // namespace boxcar

@@ -143,7 +143,7 @@ constexpr size_t kDecisionBytes = 64 << 10;
 ImageStore::RootfsImport::~RootfsImport() {
   if (archive_ && !finished_) {
     archive_->Abort();
-    store_->DeleteUnreferencedBlobs(archive_->stored_blobs());
+    store_->ReleaseArchiveBlobs(archive_->stored_blobs());
   }
   --store_->imports_in_flight_;
 }
@@ -184,7 +184,7 @@ StatusOr<v1::Image> ImageStore::RootfsImport::FinishArchiveStream() {
     std::string digest = archive_hasher_->FinishDigest();
     if (digest != expected_digest_) {
       archive_->Abort();
-      store_->DeleteUnreferencedBlobs(archive_->stored_blobs());
+      store_->ReleaseArchiveBlobs(archive_->stored_blobs());
       return InvalidArgument("header.expected_digest: digest mismatch: expected " +
                              expected_digest_ + ", got " + digest);
     }
@@ -211,6 +211,11 @@ StatusOr<v1::Image> ImageStore::RootfsImport::FinishWholeStream() {
   }
   ASSIGN_OR_RETURN(ImageReference reference, ParseImageReference(reference_, "header.reference"));
   return store_->FinishImport(reference, *digest, config_);
+}
+
+void ImageStore::ReleaseArchiveBlobs(const std::vector<std::string>& digests) {
+  for (const auto& digest : digests) blobs_->Unpin(digest);
+  DeleteUnreferencedBlobs(digests);
 }
 
 void ImageStore::DeleteUnreferencedBlobs(const std::vector<std::string>& digests) {
@@ -296,7 +301,7 @@ StatusOr<v1::Image> ImageStore::StoreArchive(const std::string& reference,
   struct DeleteStoredBlobs {
     ImageStore* store;
     const std::vector<std::string>& digests;
-    ~DeleteStoredBlobs() { store->DeleteUnreferencedBlobs(digests); }
+    ~DeleteStoredBlobs() { store->ReleaseArchiveBlobs(digests); }
   } delete_stored_blobs{this, stored_blobs};
   if (!archive.ok()) return archive.status();
   // Every image is checked and unpacked before any is recorded: an archive imports whole or

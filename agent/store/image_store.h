@@ -178,6 +178,9 @@ class ImageStore {
                                  const std::vector<std::string>& references,
                                  PendingLayers unpacked = {});
   void DeleteUnreferencedBlobs(const std::vector<std::string>& digests);
+  // The end of an archive import: unpins the blobs it stored, then deletes those no image
+  // uses (and no other import in flight has pinned).
+  void ReleaseArchiveBlobs(const std::vector<std::string>& digests);
   StatusOr<v1::Image> FinishImport(const ImageReference& reference, const std::string& blob_digest,
                                    const v1::ImageConfig& config);
   // Deletes layers no image refers to; adds the bytes freed to `*reclaimed` when given.

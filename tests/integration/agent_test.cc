@@ -266,6 +266,35 @@ TEST_F(AgentTest, ImportsOciLayoutAndDockerArchive) {
   EXPECT_NE(inspect.out.find("oci/busybox:2"), std::string::npos);
 }
 
+// Several imports of the same image at once (as two hosts' deployments might push it), while
+// the store has it and while it has not: every one succeeds, none deletes a blob another
+// still needs (the manifest, which no image record keeps), and the store checks clean.
+TEST_F(AgentTest, ConcurrentImportsOfTheSameImageAllSucceed) {
+  const std::string docker = agent_.work_dir() + "/busybox-docker.tar";
+  const std::string oci = agent_.work_dir() + "/busybox-oci.tar";
+  ASSERT_EQ(agent_.Cli({"image", "save", "-o", docker, "busybox"}).exit_code, 0);
+  ASSERT_EQ(agent_.Cli({"image", "save", "--format", "oci", "-o", oci, "busybox"}).exit_code, 0);
+  for (int round = 0; round < 4; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    if (round >= 2) ASSERT_EQ(agent_.Cli({"image", "rm", "busybox"}).exit_code, 0);
+    std::vector<std::thread> imports;
+    std::vector<CommandResult> results(6);
+    for (size_t i = 0; i < results.size(); ++i) {
+      imports.emplace_back([&, i] {
+        results[i] = agent_.Cli({"image", "import", "-q", i % 2 ? oci : docker});
+      });
+    }
+    for (auto& import : imports) import.join();
+    for (const auto& result : results) {
+      EXPECT_EQ(result.exit_code, 0) << result.err;
+      EXPECT_EQ(result.out, image_id_ + "\n");
+    }
+    CommandResult check = agent_.Cli({"system", "check"});
+    EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+    EXPECT_EQ(agent_.Cli({"run", "--rm", "busybox", "echo", "ok"}).out, "ok\n");
+  }
+}
+
 TEST_F(AgentTest, BrokenArchivesAreRefusedAndLeaveNothing) {
   std::string layer = agent_.work_dir() + "/layer.tar";
   WriteTarball(layer, {{TarMember::kFile, "bin/x", "x"}});
