@@ -6,9 +6,10 @@
 
 namespace boxcar {
 
-grpc::Status ImagesApi::Import(grpc::ServerContext* context,
-                               grpc::ServerReader<v1::ImportRequest>* reader,
-                               v1::ImportResponse* response) {
+grpc::Status ImagesApi::Import(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<v1::ImportResponse, v1::ImportRequest>* stream) {
+  auto* reader = stream;
   v1::ImportRequest request;
   if (!reader->Read(&request) || !request.has_header()) {
     return ToGrpcStatus(
@@ -29,13 +30,22 @@ grpc::Status ImagesApi::Import(grpc::ServerContext* context,
     return ToGrpcStatus(
         Status(StatusCode::kCancelled, "import cancelled by the client; nothing was stored"));
   }
-  auto image = (*import)->Finish();
+  ImageStore::LayerProgress progress;
+  progress.report = [stream](uint32_t done, uint32_t total) {
+    v1::ImportResponse message;
+    message.mutable_progress()->set_layers_done(done);
+    message.mutable_progress()->set_layers_total(total);
+    stream->Write(message);  // a caller gone meanwhile does not stop the import
+  };
+  auto image = (*import)->Finish(&progress);
   if (!image.ok()) {
     spdlog::warn("import of {} failed: {}", reference, image.status().message());
     return ToGrpcStatus(image.status());
   }
   spdlog::info("imported image {}", image->id());
-  *response->mutable_image() = std::move(*image);
+  v1::ImportResponse last;
+  *last.mutable_image() = std::move(*image);
+  stream->Write(last);
   return grpc::Status::OK;
 }
 

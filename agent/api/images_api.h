@@ -10,8 +10,9 @@ class ImagesApi final : public v1::Images::Service {
  public:
   explicit ImagesApi(ImageStore* images) : images_(images) {}
 
-  grpc::Status Import(grpc::ServerContext* context, grpc::ServerReader<v1::ImportRequest>* reader,
-                      v1::ImportResponse* response) override;
+  grpc::Status Import(
+      grpc::ServerContext* context,
+      grpc::ServerReaderWriter<v1::ImportResponse, v1::ImportRequest>* stream) override;
   grpc::Status List(grpc::ServerContext* context, const v1::ListImagesRequest* request,
                     v1::ListImagesResponse* response) override;
   grpc::Status Inspect(grpc::ServerContext* context, const v1::InspectImageRequest* request,

@@ -29,23 +29,36 @@ struct ImportOptions {
   bool quiet = false;
 };
 
-// Shows "importing busybox:latest  12.0 MiB / 24.0 MiB (50%)" on a terminal, rewritten in place.
+// Shows "importing busybox:latest  12.0 MiB / 24.0 MiB (50%)" on a terminal while the bytes
+// go, then "... layers 2/4" while the agent checks and unpacks them, rewritten in place.
 class ImportProgress {
  public:
   ImportProgress(std::string label, uint64_t total, bool enabled)
       : label_(std::move(label)), total_(total), enabled_(enabled && ::isatty(2)) {}
   void Update(uint64_t sent, bool final) {
+    sent_ = sent;
+    Show(final);
+  }
+  void Layers(uint32_t done, uint32_t total) {
+    layers_done_ = done;
+    layers_total_ = total;
+    Show(false);
+  }
+  void Show(bool final) {
     if (!enabled_) return;
     auto now = std::chrono::steady_clock::now();
-    if (!final && now - last_ < std::chrono::milliseconds(100)) return;
-    last_ = now;
-    if (total_ > 0) {
-      std::fprintf(stderr, "\rimporting %s  %s / %s (%d%%)   ", label_.c_str(),
-                   HumanBytes(sent).c_str(), HumanBytes(total_).c_str(),
-                   static_cast<int>(sent * 100 / total_));
-    } else {
-      std::fprintf(stderr, "\rimporting %s  %s   ", label_.c_str(), HumanBytes(sent).c_str());
+    if (!final && now - last_ < std::chrono::milliseconds(100) && layers_done_ != layers_total_) {
+      return;
     }
+    last_ = now;
+    std::string bytes = HumanBytes(sent_);
+    if (total_ > 0) {
+      bytes += " / " + HumanBytes(total_) + " (" + std::to_string(sent_ * 100 / total_) + "%)";
+    }
+    std::string layers = layers_total_ ? "  layers " + std::to_string(layers_done_) + "/" +
+                                             std::to_string(layers_total_)
+                                       : "";
+    std::fprintf(stderr, "\rimporting %s  %s%s   ", label_.c_str(), bytes.c_str(), layers.c_str());
     if (final) std::fputs("\n", stderr);
   }
 
@@ -53,6 +66,9 @@ class ImportProgress {
   std::string label_;
   uint64_t total_;
   bool enabled_;
+  uint64_t sent_ = 0;
+  uint32_t layers_done_ = 0;
+  uint32_t layers_total_ = 0;
   std::chrono::steady_clock::time_point last_{};
 };
 
@@ -68,8 +84,7 @@ int Import(AgentConnection& agent, const ImportOptions& options) {
       (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) ? static_cast<uint64_t>(st.st_size) : 0;
 
   grpc::ClientContext context;
-  v1::ImportResponse response;
-  auto writer = agent.images().Import(&context, &response);
+  auto writer = agent.images().Import(&context);
   v1::ImportRequest request;
   auto* header = request.mutable_header();
   header->set_reference(options.reference);
@@ -81,7 +96,8 @@ int Import(AgentConnection& agent, const ImportOptions& options) {
   for (const auto& entry : options.env) config->add_env(entry);
   config->set_working_dir(options.working_dir);
   config->set_user(options.user);
-  ImportProgress progress(options.reference, total, !options.quiet);
+  ImportProgress progress(options.reference.empty() ? options.file : options.reference, total,
+                          !options.quiet);
   bool open = writer->Write(request);
   std::string buffer(1 << 20, '\0');
   uint64_t sent = 0;
@@ -102,10 +118,19 @@ int Import(AgentConnection& agent, const ImportOptions& options) {
   }
   if (fd != 0) ::close(fd);
   writer->WritesDone();
+  // The agent answers once it has every byte: the layers as it goes, then the image.
+  v1::ImportResponse response;
+  std::string image_id;
+  while (writer->Read(&response)) {
+    if (response.has_progress()) {
+      progress.Layers(response.progress().layers_done(), response.progress().layers_total());
+    }
+    if (response.has_image()) image_id = response.image().id();
+  }
   grpc::Status status = writer->Finish();
   progress.Update(sent, true);
   if (!status.ok()) return agent.Report(status);
-  std::printf("%s\n", response.image().id().c_str());
+  std::printf("%s\n", image_id.c_str());
   return 0;
 }
 

@@ -172,13 +172,13 @@ Status ImageStore::RootfsImport::Decide() {
   return archive_->Write(head.data(), head.size());
 }
 
-StatusOr<v1::Image> ImageStore::RootfsImport::Finish() {
+StatusOr<v1::Image> ImageStore::RootfsImport::Finish(LayerProgress* progress) {
   if (bytes_received_ == 0) return InvalidArgument("chunk: the import stream carried no data");
   if (!decided_) RETURN_IF_ERROR(Decide());
-  return archive_ ? FinishArchiveStream() : FinishWholeStream();
+  return archive_ ? FinishArchiveStream(progress) : FinishWholeStream(progress);
 }
 
-StatusOr<v1::Image> ImageStore::RootfsImport::FinishArchiveStream() {
+StatusOr<v1::Image> ImageStore::RootfsImport::FinishArchiveStream(LayerProgress* progress) {
   finished_ = true;
   if (archive_hasher_) {
     std::string digest = archive_hasher_->FinishDigest();
@@ -190,10 +190,10 @@ StatusOr<v1::Image> ImageStore::RootfsImport::FinishArchiveStream() {
     }
   }
   auto archive = archive_->Finish();
-  return store_->StoreArchive(reference_, std::move(archive), archive_->stored_blobs());
+  return store_->StoreArchive(reference_, std::move(archive), archive_->stored_blobs(), progress);
 }
 
-StatusOr<v1::Image> ImageStore::RootfsImport::FinishWholeStream() {
+StatusOr<v1::Image> ImageStore::RootfsImport::FinishWholeStream(LayerProgress* progress) {
   auto digest = writer_->Commit(expected_digest_);
   if (!digest.ok()) {
     if (digest.status().code() == StatusCode::kInvalidArgument) {
@@ -202,7 +202,7 @@ StatusOr<v1::Image> ImageStore::RootfsImport::FinishWholeStream() {
     return digest.status();
   }
   if (LooksLikeImageArchive(store_->blobs_->BlobPath(*digest))) {
-    return store_->FinishArchiveImport(reference_, *digest);
+    return store_->FinishArchiveImport(reference_, *digest, progress);
   }
   if (reference_.empty()) {
     store_->DeleteUnreferencedBlobs({*digest});
@@ -210,7 +210,7 @@ StatusOr<v1::Image> ImageStore::RootfsImport::FinishWholeStream() {
         "header.reference: a rootfs tarball needs a reference such as busybox:latest");
   }
   ASSIGN_OR_RETURN(ImageReference reference, ParseImageReference(reference_, "header.reference"));
-  return store_->FinishImport(reference, *digest, config_);
+  return store_->FinishImport(reference, *digest, config_, progress);
 }
 
 void ImageStore::ReleaseArchiveBlobs(const std::vector<std::string>& digests) {
@@ -286,17 +286,19 @@ Status ParseImageConfig(const std::string& json, v1::ImageConfig* config,
 }  // namespace
 
 StatusOr<v1::Image> ImageStore::FinishArchiveImport(const std::string& reference,
-                                                    const std::string& archive_digest) {
+                                                    const std::string& archive_digest,
+                                                    LayerProgress* progress) {
   std::vector<std::string> stored_blobs;
   auto archive = ReadImageArchive(blobs_->BlobPath(archive_digest), blobs_, &stored_blobs);
   // The archive itself is not an image blob.
   (void)blobs_->Delete(archive_digest);
-  return StoreArchive(reference, std::move(archive), stored_blobs);
+  return StoreArchive(reference, std::move(archive), stored_blobs, progress);
 }
 
 StatusOr<v1::Image> ImageStore::StoreArchive(const std::string& reference,
                                              StatusOr<ImageArchive> archive,
-                                             const std::vector<std::string>& stored_blobs) {
+                                             const std::vector<std::string>& stored_blobs,
+                                             LayerProgress* progress) {
   // Manifests and indexes are not kept; after a failure, nothing is.
   struct DeleteStoredBlobs {
     ImageStore* store;
@@ -304,6 +306,10 @@ StatusOr<v1::Image> ImageStore::StoreArchive(const std::string& reference,
     ~DeleteStoredBlobs() { store->ReleaseArchiveBlobs(digests); }
   } delete_stored_blobs{this, stored_blobs};
   if (!archive.ok()) return archive.status();
+  if (progress) {
+    for (const auto& image : archive->images)
+      progress->total += static_cast<uint32_t>(image.layer_digests.size());
+  }
   // Every image is checked and unpacked before any is recorded: an archive imports whole or
   // not at all.
   std::vector<PreparedImage> prepared;
@@ -318,7 +324,7 @@ StatusOr<v1::Image> ImageStore::StoreArchive(const std::string& reference,
           references.push_back(tag);
       }
     }
-    auto image = PrepareImage(archive->images[i], references, prepared);
+    auto image = PrepareImage(archive->images[i], references, prepared, nullptr, progress);
     if (!image.ok()) {
       return archive->images.size() == 1
                  ? image.status()
@@ -350,7 +356,8 @@ ImageStore::PendingLayers::~PendingLayers() {
 
 StatusOr<ImageStore::PreparedImage> ImageStore::PrepareImage(
     const ArchivedImage& archived, const std::vector<std::string>& references,
-    const std::vector<PreparedImage>& earlier, PendingLayers* unpacked_by_caller) {
+    const std::vector<PreparedImage>& earlier, PendingLayers* unpacked_by_caller,
+    LayerProgress* progress) {
   PreparedImage prepared;
   prepared.references = references;
   v1::Image& image = prepared.image;
@@ -376,6 +383,13 @@ StatusOr<ImageStore::PreparedImage> ImageStore::PrepareImage(
   // Unpack the layers not yet in the store, outside the lock; check each diff id.
   uint64_t total_size = 0;
   for (size_t i = 0; i < diff_ids.size(); ++i) {
+    // Reported once the layer is dealt with, whichever way (known, taken, unpacked).
+    struct StepWhenDone {
+      LayerProgress* progress;
+      ~StepWhenDone() {
+        if (progress) progress->Step();
+      }
+    } step_when_done{progress};
     ASSIGN_OR_RETURN(uint64_t blob_size, blobs_->BlobSize(archived.layer_digests[i]));
     total_size += blob_size;
     auto* layer = image.add_layers();
@@ -529,16 +543,19 @@ StatusOr<v1::Image> ImageStore::StoreImage(const ArchivedImage& archived,
 
 StatusOr<v1::Image> ImageStore::FinishImport(const ImageReference& reference,
                                              const std::string& blob_digest,
-                                             const v1::ImageConfig& config) {
+                                             const v1::ImageConfig& config,
+                                             LayerProgress* progress) {
   // A rootfs tarball's diff id, which its generated config needs, is known only once it is
   // unpacked: unpack it here and hand the directory to StoreImage.
   ASSIGN_OR_RETURN(std::string unpack_dir, MakeUnpackDirectory());
+  if (progress) progress->total = 1;
   auto unpacked = UnpackLayer(blobs_->BlobPath(blob_digest), unpack_dir, limits_, blob_digest);
   if (!unpacked.ok()) {
     (void)RemoveTree(unpack_dir);
     DeleteUnreferencedBlobs({blob_digest});
     return unpacked.status().Annotate("rootfs tarball");
   }
+  if (progress) progress->Step();
   auto blob_size = blobs_->BlobSize(blob_digest);
   auto config_digest = blob_size.ok()
                            ? blobs_->WriteBlob(BuildOciConfigJson(config, {unpacked->diff_id}))

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,6 +29,18 @@ class ImageStore {
   static StatusOr<std::unique_ptr<ImageStore>> Open(const std::string& root_dir, SqliteDatabase* db,
                                                     BlobStore* blobs, UnpackLimits limits);
 
+  // How far an import has got with its layers: `report` gets (layers checked or unpacked,
+  // layers in all) after each one, on the importing thread.
+  struct LayerProgress {
+    std::function<void(uint32_t done, uint32_t total)> report;
+    uint32_t done = 0;
+    uint32_t total = 0;
+    void Step() {
+      ++done;
+      if (report) report(done, total);
+    }
+  };
+
   // An import stream arriving in chunks. Its first bytes decide how it is kept: an image
   // archive (see StartsLikeImageArchive) is read as it comes, its members stored as blobs;
   // anything else (a rootfs tarball, or an archive that does not start like one) is stored
@@ -38,7 +51,8 @@ class ImageStore {
     ~RootfsImport();
     Status Write(const void* bytes, size_t size);
     uint64_t bytes_received() const { return bytes_received_; }
-    StatusOr<v1::Image> Finish();
+    // `progress` (may be null) hears of every layer as it is checked or unpacked.
+    StatusOr<v1::Image> Finish(LayerProgress* progress = nullptr);
 
    private:
     friend class ImageStore;
@@ -52,8 +66,8 @@ class ImageStore {
     // Chooses, from head_, between reading an archive as it comes and keeping the whole
     // stream, and hands head_ over.
     Status Decide();
-    StatusOr<v1::Image> FinishWholeStream();
-    StatusOr<v1::Image> FinishArchiveStream();
+    StatusOr<v1::Image> FinishWholeStream(LayerProgress* progress);
+    StatusOr<v1::Image> FinishArchiveStream(LayerProgress* progress);
 
     ImageStore* store_;
     std::string reference_;  // as given; validated once the format is known
@@ -129,12 +143,14 @@ class ImageStore {
   // An OCI layout or docker-archive stored whole as a blob: read, then StoreArchive; the
   // archive blob is deleted.
   StatusOr<v1::Image> FinishArchiveImport(const std::string& reference,
-                                          const std::string& archive_digest);
+                                          const std::string& archive_digest,
+                                          LayerProgress* progress = nullptr);
   // Every image of a read archive, layers verified against the configs' diff ids, recorded
   // together; `reference` (may be empty) overrides the archive's own tags for its first image.
   // The `stored_blobs` no record refers to afterwards are deleted, whatever the outcome.
   StatusOr<v1::Image> StoreArchive(const std::string& reference, StatusOr<ImageArchive> archive,
-                                   const std::vector<std::string>& stored_blobs);
+                                   const std::vector<std::string>& stored_blobs,
+                                   LayerProgress* progress = nullptr);
   // A layer unpacked into a tmp/ directory, not yet recorded.
   struct UnpackedLayerDirectory {
     std::string dir;
@@ -168,7 +184,8 @@ class ImageStore {
   StatusOr<PreparedImage> PrepareImage(const struct ArchivedImage& archived,
                                        const std::vector<std::string>& references,
                                        const std::vector<PreparedImage>& earlier,
-                                       PendingLayers* unpacked_by_caller = nullptr);
+                                       PendingLayers* unpacked_by_caller = nullptr,
+                                       LayerProgress* progress = nullptr);
   // Moves the new layers into layers/ and records images, layer links and references, all in
   // one transaction; returns the stored images in order.
   StatusOr<std::vector<v1::Image>> RecordImages(std::vector<PreparedImage>& prepared);
@@ -182,7 +199,8 @@ class ImageStore {
   // uses (and no other import in flight has pinned).
   void ReleaseArchiveBlobs(const std::vector<std::string>& digests);
   StatusOr<v1::Image> FinishImport(const ImageReference& reference, const std::string& blob_digest,
-                                   const v1::ImageConfig& config);
+                                   const v1::ImageConfig& config,
+                                   LayerProgress* progress = nullptr);
   // Deletes layers no image refers to; adds the bytes freed to `*reclaimed` when given.
   Status DeleteUnusedLayers(uint64_t* reclaimed = nullptr);
 

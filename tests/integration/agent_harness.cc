@@ -187,11 +187,10 @@ void AgentHarness::Stop(bool kill9) {
 }
 
 grpc::Status AgentHarness::ImportTarball(const std::string& tarball_path,
-                                         const std::string& reference,
-                                         v1::ImportResponse* response) {
-  v1::ImportResponse ignored;
+                                         const std::string& reference, v1::ImportResponse* response,
+                                         std::vector<v1::ImportProgress>* progress) {
   grpc::ClientContext context;
-  auto writer = images_->Import(&context, response ? response : &ignored);
+  auto writer = images_->Import(&context);
   v1::ImportRequest request;
   request.mutable_header()->set_reference(reference);
   request.mutable_header()->mutable_config()->add_cmd("sh");
@@ -207,6 +206,11 @@ grpc::Status AgentHarness::ImportTarball(const std::string& tarball_path,
     }
   }
   writer->WritesDone();
+  v1::ImportResponse message;
+  while (writer->Read(&message)) {
+    if (message.has_progress() && progress) progress->push_back(message.progress());
+    if (message.has_image() && response) *response = message;
+  }
   return writer->Finish();
 }
 

@@ -45,8 +45,10 @@ class AgentHarness {
   // Imports the bundled busybox rootfs as busybox:latest with cmd ["sh"]; returns the id.
   std::string ImportBusybox();
   // Imports `tarball_path` over gRPC; returns the status.
+  // `response` gets the last message (the image), `progress` every progress message.
   grpc::Status ImportTarball(const std::string& tarball_path, const std::string& reference,
-                             v1::ImportResponse* response = nullptr);
+                             v1::ImportResponse* response = nullptr,
+                             std::vector<v1::ImportProgress>* progress = nullptr);
   // Runs the boxcar CLI against this agent.
   CommandResult Cli(const std::vector<std::string>& args);
   // Force-removes every container the agent knows.

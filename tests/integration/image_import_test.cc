@@ -83,6 +83,27 @@ TEST_F(ImageImportTest, MultiImageArchivesImportEveryImageWithItsTag) {
   }
 }
 
+// While the agent checks and unpacks the layers it streams how far it is: one message a layer
+// of every image of the archive, in order, then the image.
+TEST_F(ImageImportTest, ImportStreamsLayerProgressBeforeTheImage) {
+  v1::ImportResponse last;
+  std::vector<v1::ImportProgress> progress;
+  grpc::Status status = agent_.ImportTarball(Archive("multi-docker.tar"), "", &last, &progress);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(progress.size(), 5u) << "image a's three layers and image b's two";
+  for (size_t i = 0; i < progress.size(); ++i) {
+    EXPECT_EQ(progress[i].layers_done(), i + 1);
+    EXPECT_EQ(progress[i].layers_total(), 5u);
+  }
+  EXPECT_EQ(last.image().id(), InspectImage("localhost/multi-a:1").id());
+  // A rootfs tarball is one layer.
+  progress.clear();
+  ASSERT_TRUE(agent_.ImportTarball(BOXCAR_BUSYBOX_TAR, "again:1", &last, &progress).ok());
+  ASSERT_EQ(progress.size(), 1u);
+  EXPECT_EQ(progress[0].layers_total(), 1u);
+  EXPECT_EQ(last.image().id(), image_id_);
+}
+
 // `docker save | gzip` (docker load takes it) and the same with zstd and xz: imported like the
 // tar itself, every image with its tag.
 TEST_F(ImageImportTest, CompressedArchivesImportLikeTheirTar) {
