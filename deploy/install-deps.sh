@@ -17,7 +17,7 @@ packages=(
   busybox-static util-linux iproute2 procps psmisc hyperfine sqlite3 python3 file
   gzip zstd xz-utils
   # image interop tools
-  skopeo umoci runc
+  skopeo umoci runc podman
 )
 
 missing=()

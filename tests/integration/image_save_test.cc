@@ -1,5 +1,6 @@
-// `boxcar image save` against the real tools: skopeo reads both formats, umoci unpacks the
-// OCI layout to the same tree as the original image, and re-importing gives the same image.
+// `boxcar image save` against the real tools: skopeo reads both formats, podman loads them,
+// umoci unpacks the OCI layout to the same tree as the original image, and re-importing gives
+// the same image.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -89,6 +90,29 @@ TEST_F(ImageSaveTest, MultiLayerImageRoundTripsThroughBothFormats) {
     EXPECT_EQ(agent_.Cli({"run", "--rm", "layered/busybox:3", "cat", "/srv/hello"}).out,
               "second-layer\n");
   }
+}
+
+// podman loads both exports (its own storage in the work dir, vfs: no mounts) and sees the
+// same image: the id is the config digest, which the export keeps.
+TEST_F(ImageSaveTest, PodmanLoadsBothFormats) {
+  const std::string podman =
+      "podman --root " + Dir("podman-root") + " --runroot " + Dir("podman-run") +
+      " --storage-driver vfs --events-backend none --cgroup-manager cgroupfs";
+  // One reference: podman loads an OCI archive of a single image only.
+  for (const std::string format : {"docker", "oci"}) {
+    SCOPED_TRACE(format);
+    const std::string archive = Dir(format + ".tar");
+    ASSERT_EQ(agent_.Cli({"image", "save", "--format", format, "-o", archive, "busybox"}).exit_code,
+              0);
+    ASSERT_TRUE(Shell(podman + " load -i " + archive)) << "see " << Dir("tools.log");
+    ASSERT_TRUE(Shell(podman + " images --no-trunc --format '{{.ID}}' >" + Dir("ids")));
+    auto ids = ReadFileToString(Dir("ids"));
+    ASSERT_TRUE(ids.ok());
+    EXPECT_NE(ids->find(image_id_.substr(7)), std::string::npos)
+        << "podman's image id is the config digest: " << *ids;
+    ASSERT_TRUE(Shell(podman + " rmi -a -f"));
+  }
+  EXPECT_TRUE(Shell("rm -rf " + Dir("podman-root") + " " + Dir("podman-run")));
 }
 
 TEST_F(ImageSaveTest, UnknownImagesAndFormatsAreRefusedAndWriteNothing) {
