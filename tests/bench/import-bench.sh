@@ -6,7 +6,8 @@
 #   floor   `tar -x` of every layer tarball of that archive into a new directory plus
 #           `sha256sum` of the layer tarballs: what an import cannot avoid (unpack the data,
 #           hash it once);
-#   podman  `podman load` of the same archive, when podman is installed (not on the CI kind);
+#   podman  `podman load` of the same archive into a storage of its own, when podman is
+#           installed (deploy/install-deps.sh installs it);
 #   commit  `boxcar commit` of a stopped container whose upper directory holds 50 MB of
 #           changes (50 x 1 MiB random files), the committed image removed each run.
 # NOTE: nothing is deleted between the import and floor runs (old roots and directories are
@@ -27,6 +28,12 @@ boxcar=$build/agent/boxcar
 source "$repo/tests/bench/bench_agent.sh"
 bench_extra_cleanup() {
   "$boxcar" ps -a -q | xargs -r "$boxcar" rm -f >/dev/null 2>&1
+  if [ -n "${podman_cmd:-}" ]; then
+    $podman_cmd rmi -a -f >/dev/null 2>&1 || true
+    # The overlay driver makes its home a private mount of its own.
+    awk -v dir="$work/podman" 'index($2, dir) == 1 {print $2}' /proc/mounts | sort -r |
+      xargs -r -n1 umount -l
+  fi
   if [ -f "$work/import-agent.pid" ]; then
     local pid
     pid=$(cat "$work/import-agent.pid")
@@ -97,8 +104,10 @@ commands=(-n "boxcar image import (${archive_mb} MB, $layers layers)"
   --prepare "mkdir $work/floors/next && mv $work/floors/next $work/floors/\$(date +%s%N)"
   "d=\$(ls -d $work/floors/* | tail -1); for l in $archive_dir/layer*.tar; do tar -xf \$l -C \$d; done; sha256sum $archive_dir/layer*.tar >/dev/null")
 if command -v podman >/dev/null; then
-  commands+=(-n "podman load" --prepare "podman rmi -f bench/import:1 >/dev/null 2>&1 || true"
-    "podman load -q -i $archive")
+  # A storage of its own (podman's default driver), never the host's /var/lib/containers.
+  podman_cmd="podman --root $work/podman-root --runroot $work/podman-run --events-backend none"
+  commands+=(-n "podman load" --prepare "$podman_cmd rmi -a -f >/dev/null 2>&1 || true"
+    "$podman_cmd load -q -i $archive")
 else
   echo "podman is not installed: no podman load comparison" >&2
 fi
