@@ -9,16 +9,15 @@ namespace boxcar {
 grpc::Status ImagesApi::Import(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<v1::ImportResponse, v1::ImportRequest>* stream) {
-  auto* reader = stream;
   v1::ImportRequest request;
-  if (!reader->Read(&request) || !request.has_header()) {
+  if (!stream->Read(&request) || !request.has_header()) {
     return ToGrpcStatus(
         InvalidArgument("header: the first message of an import must carry the header"));
   }
   const std::string reference = request.header().reference();
   auto import = images_->BeginRootfsImport(request.header());
   if (!import.ok()) return ToGrpcStatus(import.status());
-  while (reader->Read(&request)) {
+  while (stream->Read(&request)) {
     if (request.has_header())
       return ToGrpcStatus(InvalidArgument("header: sent twice in one import"));
     const std::string& chunk = request.chunk();

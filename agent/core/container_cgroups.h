@@ -15,12 +15,8 @@ namespace boxcar {
 // Slot cgroups are named "<kSlotPrefix><random>" under the agent's parent.
 inline constexpr const char* kSlotPrefix = "slot-";
 
-struct ContainerLimits {
-  uint64_t memory_bytes = 0;
-  uint64_t cpu_millis = 0;
-  uint64_t pids_max = 0;
-  std::vector<BlockDeviceThrottle> block_devices;
-};
+// What a container asks of its cgroups: the cgroup code's own limits.
+using ContainerLimits = CgroupLimits;
 
 // How a payload enters its cgroups.
 struct CgroupPlacement {

@@ -89,6 +89,11 @@ Status ValidateLimitValue(const std::string& field, uint64_t memory_bytes, uint6
   return OkStatus();
 }
 
+// Logs a clean-up step that failed; the rest of the clean-up goes on.
+void WarnIfFailed(const std::string& id, const Status& status) {
+  if (!status.ok()) spdlog::warn("container {}: {}", ShortId(id), status.message());
+}
+
 // The major:minor of each block-device limit; each must name a whole-disk block device node,
 // at most once.
 StatusOr<std::vector<BlockDeviceThrottle>> BlockDeviceThrottles(const v1::ResourceLimits& limits,
@@ -530,9 +535,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   // waited for if it has (it would unmount the rootfs this start mounts).
   if (entry->exit_cleanup_pending) {
     entry->exit_cleanup_pending = false;
-    if (Status unmounted = snapshotter_->Unmount(record.id()); !unmounted.ok()) {
-      spdlog::warn("container {}: {}", ShortId(record.id()), unmounted.message());
-    }
+    WarnIfFailed(record.id(), snapshotter_->Unmount(record.id()));
   }
   DestroyPendingCgroups(*entry);
   entry->changed.wait(lock, [&] { return !entry->exit_cleanup_running; });
@@ -588,7 +591,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
     ContainerLimits limits{record.spec().limits().memory_bytes(),
                            record.spec().limits().cpu_millis(), record.spec().limits().pids_max()};
     if (limits.pids_max != 0) limits.pids_max += backend->capabilities().helper_processes_in_cgroup;
-    limits.block_devices = block_devices;
+    limits.block_devices = std::move(block_devices);
     auto placement =
         prewarmed ? cgroups_->AdoptSlot(prewarmed->slot, id, limits) : cgroups_->Create(id, limits);
     if (!placement.ok()) {
@@ -663,9 +666,7 @@ void ContainerService::FinishExit(Entry& entry, bool defer_cleanup) {
   entry.exit_cleanup_pending = defer_cleanup;
   if (!defer_cleanup) {
     DestroyPendingCgroups(entry);
-    if (Status unmounted = snapshotter_->Unmount(id); !unmounted.ok()) {
-      spdlog::warn("container {}: {}", ShortId(id), unmounted.message());
-    }
+    WarnIfFailed(id, snapshotter_->Unmount(id));
   }
   record.set_state(v1::CONTAINER_STATE_EXITED);
   record.set_pid(0);
@@ -738,9 +739,7 @@ void ContainerService::Emit(v1::EventType type, const v1::Container& record) {
 void ContainerService::DestroyPendingCgroups(Entry& entry) {
   if (!entry.cgroups_pending) return;
   entry.cgroups_pending = false;
-  if (Status destroyed = cgroups_->Destroy(entry.record.id()); !destroyed.ok()) {
-    spdlog::warn("container {}: {}", ShortId(entry.record.id()), destroyed.message());
-  }
+  WarnIfFailed(entry.record.id(), cgroups_->Destroy(entry.record.id()));
 }
 
 ContainerService::EntryPtr ContainerService::FindById(const std::string& id) {
@@ -760,48 +759,45 @@ void ContainerService::OnProcessExited(const std::string& id) {
   // Waiters have their answer. The rest of the exit's clean-up (recording the exit, the
   // unmount, the empty cgroups) runs now on the timer thread, outside the job lock: a Remove
   // meanwhile does its own work alongside and waits for it at the end, a Start first.
-  timers_.RunAt(TimerQueue::Clock::now(), [this, id] {
-    if (EntryPtr exited = FindById(id)) {
-      bool remove = false;
-      bool cleanup = false;
-      bool destroy = false;
-      v1::Container record;
-      {
-        std::lock_guard<std::mutex> lock(exited->mutex);
-        cleanup = exited->exit_cleanup_pending && !exited->removed;
-        exited->exit_cleanup_pending = false;
-        destroy = cleanup && exited->cgroups_pending;
-        if (destroy) exited->cgroups_pending = false;
-        exited->exit_cleanup_running = cleanup;
-        if (cleanup) record = exited->record;
-        remove = exited->remove_on_exit && !exited->removed;
-      }
-      if (cleanup) {
-        // The exit record is the shim's exit.json until this lands; an agent killed before
-        // then finds the container running with a dead shim and reads that file again.
-        if (Status persisted = PersistRecord(record, 0, 0); !persisted.ok()) {
-          spdlog::error("{}", persisted.message());
-        }
-        if (Status unmounted = snapshotter_->Unmount(id); !unmounted.ok()) {
-          spdlog::warn("container {}: {}", ShortId(id), unmounted.message());
-        }
-        if (destroy) {
-          if (Status destroyed = cgroups_->Destroy(id); !destroyed.ok()) {
-            spdlog::warn("container {}: {}", ShortId(id), destroyed.message());
-          }
-        }
-        std::lock_guard<std::mutex> lock(exited->mutex);
-        exited->exit_cleanup_running = false;
-        exited->changed.notify_all();
-      }
-      if (remove) {
-        if (auto removed = Remove(id, false); !removed.ok()) {
-          spdlog::warn("container {}: removal at exit failed: {}; remove it with boxcar rm",
-                       ShortId(id), removed.status().message());
-        }
-      }
+  timers_.RunAt(TimerQueue::Clock::now(), [this, id] { CompleteExit(id); });
+}
+
+void ContainerService::CompleteExit(const std::string& id) {
+  EntryPtr exited = FindById(id);
+  if (!exited) return;
+  bool cleanup = false;
+  bool remove = false;
+  v1::Container record;
+  {
+    std::lock_guard<std::mutex> lock(exited->mutex);
+    // Start and Remove take over a clean-up they find still pending.
+    cleanup = exited->exit_cleanup_pending && !exited->removed;
+    exited->exit_cleanup_pending = false;
+    if (cleanup) {
+      exited->cgroups_pending = false;  // destroyed below
+      exited->exit_cleanup_running = true;
+      record = exited->record;
     }
-  });
+    remove = exited->remove_on_exit && !exited->removed;
+  }
+  if (cleanup) {
+    // The exit record is the shim's exit.json until this lands; an agent killed before then
+    // finds the container running with a dead shim and reads that file again.
+    if (Status persisted = PersistRecord(record, 0, 0); !persisted.ok()) {
+      spdlog::error("{}", persisted.message());
+    }
+    WarnIfFailed(id, snapshotter_->Unmount(id));
+    WarnIfFailed(id, cgroups_->Destroy(id));
+    std::lock_guard<std::mutex> lock(exited->mutex);
+    exited->exit_cleanup_running = false;
+    exited->changed.notify_all();
+  }
+  if (remove) {
+    if (auto removed = Remove(id, false); !removed.ok()) {
+      spdlog::warn("container {}: removal at exit failed: {}; remove it with boxcar rm",
+                   ShortId(id), removed.status().message());
+    }
+  }
 }
 
 Status ContainerService::RemoveOnExit(const std::string& container) {

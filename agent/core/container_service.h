@@ -159,6 +159,9 @@ class ContainerService {
   // Removes cgroups FinishExit left behind, if it did. Called with entry.mutex held.
   void DestroyPendingCgroups(Entry& entry);
   void OnProcessExited(const std::string& id);
+  // The timer task after a deferred FinishExit: records the exit, unmounts, destroys the
+  // cgroups (outside the job lock), then removes the container if RemoveOnExit asked.
+  void CompleteExit(const std::string& id);
   // After FinishExit: schedules a restart when the container's policy asks for one.
   void MaybeScheduleRestart(Entry& entry);
   void Emit(v1::EventType type, const v1::Container& record);

@@ -33,13 +33,8 @@ StatusOr<std::unique_ptr<HostContainerCgroups>> HostContainerCgroups::Create(
 
 StatusOr<CgroupPlacement> HostContainerCgroups::Create(const std::string& container_id,
                                                        const ContainerLimits& limits) {
-  CgroupLimits cgroup_limits;
-  cgroup_limits.memory_bytes = limits.memory_bytes;
-  cgroup_limits.cpu_millis = limits.cpu_millis;
-  cgroup_limits.pids_max = limits.pids_max;
-  cgroup_limits.block_devices = limits.block_devices;
   ASSIGN_OR_RETURN(ContainerCgroup cgroup,
-                   ContainerCgroup::Create(layout_, parent_, container_id, cgroup_limits));
+                   ContainerCgroup::Create(layout_, parent_, container_id, limits));
   return PlacementOf(cgroup, /*payload_joins_v1=*/true);
 }
 
@@ -81,8 +76,8 @@ Status HostContainerCgroups::CreateSlot(const std::string& slot, pid_t pid) {
 StatusOr<CgroupPlacement> HostContainerCgroups::AdoptSlot(const std::string& slot,
                                                           const std::string& container_id,
                                                           const ContainerLimits& limits) {
-  CgroupLimits cgroup_limits{limits.memory_bytes, limits.cpu_millis,
-                             limits.pids_max ? limits.pids_max + 1 : 0, limits.block_devices};
+  CgroupLimits cgroup_limits = limits;
+  if (cgroup_limits.pids_max) ++cgroup_limits.pids_max;  // the prewarmed shim in the slot
   ASSIGN_OR_RETURN(
       ContainerCgroup cgroup,
       ContainerCgroup::AdoptV1Slot(layout_, parent_, slot, container_id, cgroup_limits));

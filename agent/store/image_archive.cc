@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "common/sha256.h"
+#include "store/archive_reader.h"
 #include "store/image_manifest.h"
 
 namespace boxcar {
@@ -63,11 +64,6 @@ bool IsLayerMediaType(std::string_view type) {
   };
   return kLayerTypes.count(type) > 0;
 }
-
-struct ArchiveReadDeleter {
-  void operator()(archive* a) const { archive_read_free(a); }
-};
-using ArchiveReader = std::unique_ptr<archive, ArchiveReadDeleter>;
 
 ArchiveReader OpenTar(const std::string& path) {
   ArchiveReader reader(archive_read_new());

@@ -5,6 +5,8 @@
 
 #include <memory>
 
+#include "store/archive_reader.h"
+
 namespace boxcar {
 
 namespace {
@@ -14,10 +16,6 @@ namespace {
 constexpr size_t kMaxQueuedChunks = 8;
 // Entries looked at before a head is called "not an archive" (directories come first).
 constexpr int kMaxHeadEntries = 64;
-
-struct ArchiveReadDeleter {
-  void operator()(archive* a) const { archive_read_free(a); }
-};
 
 bool IsHexDigest(std::string_view text) {
   return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
@@ -44,16 +42,13 @@ bool IsArchiveMemberName(std::string_view name) {
 void SupportArchiveFormats(archive* reader) {
   archive_read_support_format_tar(reader);
   archive_read_support_format_gnutar(reader);
-  archive_read_support_filter_gzip(reader);
-  archive_read_support_filter_zstd(reader);
-  archive_read_support_filter_xz(reader);
-  archive_read_support_filter_bzip2(reader);
+  SupportImageCompressions(reader);
 }
 
 }  // namespace
 
 bool StartsLikeImageArchive(std::string_view head) {
-  std::unique_ptr<archive, ArchiveReadDeleter> reader(archive_read_new());
+  ArchiveReader reader(archive_read_new());
   SupportArchiveFormats(reader.get());
   if (archive_read_open_memory(reader.get(), head.data(), head.size()) != ARCHIVE_OK) return false;
   archive_entry* entry;
@@ -73,7 +68,7 @@ ImageArchiveStream::ImageArchiveStream(BlobStore* blobs) : blobs_(blobs) {
 ImageArchiveStream::~ImageArchiveStream() { Stop(/*abort=*/true); }
 
 void ImageArchiveStream::Run() {
-  std::unique_ptr<archive, ArchiveReadDeleter> reader(archive_read_new());
+  ArchiveReader reader(archive_read_new());
   SupportArchiveFormats(reader.get());
   StatusOr<ImageArchive> outcome = Internal("image archive: not read");
   if (archive_read_open(reader.get(), this, nullptr, &ImageArchiveStream::Read, nullptr) !=

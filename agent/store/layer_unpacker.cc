@@ -23,6 +23,7 @@
 #include "common/private_fs_thread.h"
 #include "common/sha256.h"
 #include "common/unique_fd.h"
+#include "store/archive_reader.h"
 
 namespace boxcar {
 
@@ -33,13 +34,9 @@ constexpr std::string_view kWhiteoutPrefix = ".wh.";
 constexpr std::string_view kWhiteoutMetaPrefix = ".wh..wh.";
 constexpr std::string_view kOpaqueMarker = ".wh..wh..opq";
 
-struct ArchiveReadDeleter {
-  void operator()(archive* a) const { archive_read_free(a); }
-};
 struct ArchiveWriteDeleter {
   void operator()(archive* a) const { archive_write_free(a); }
 };
-using ArchiveReader = std::unique_ptr<archive, ArchiveReadDeleter>;
 using ArchiveWriter = std::unique_ptr<archive, ArchiveWriteDeleter>;
 
 std::string ArchiveError(archive* a) {
@@ -451,12 +448,7 @@ StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& blob_path, i
   ParentDirectories parents(std::move(root_fd));
 
   ArchiveReader decompressor(archive_read_new());
-  // Only the compressions images use: filter_all would also enable uudecode and filters
-  // that run external programs.
-  archive_read_support_filter_gzip(decompressor.get());
-  archive_read_support_filter_zstd(decompressor.get());
-  archive_read_support_filter_xz(decompressor.get());
-  archive_read_support_filter_bzip2(decompressor.get());
+  SupportImageCompressions(decompressor.get());
   archive_read_support_format_raw(decompressor.get());
   if (archive_read_open_fd(decompressor.get(), blob_fd, kBlockSize) != ARCHIVE_OK) {
     return InvalidArgument("layer '" + blob_path + "': " + ArchiveError(decompressor.get()));
