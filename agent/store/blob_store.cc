@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
@@ -14,6 +15,11 @@
 namespace boxcar {
 
 namespace {
+
+// Bytes staged before a write, and the alignment of O_DIRECT buffers, offsets and lengths (a
+// page: at least any disk's logical block).
+constexpr size_t kStagingSize = 1 << 20;
+constexpr size_t kDirectAlignment = 4096;
 
 Status CheckDigest(std::string_view digest) {
   if (!IsSha256Digest(digest)) {
@@ -31,6 +37,13 @@ StatusOr<std::unique_ptr<BlobStore>> BlobStore::Open(const std::string& root_dir
   return std::unique_ptr<BlobStore>(new BlobStore(root_dir));
 }
 
+BlobStore::Writer::Writer(const BlobStore* store, std::string temp_path, UniqueFd fd, bool direct)
+    : store_(store),
+      temp_path_(std::move(temp_path)),
+      fd_(std::move(fd)),
+      direct_(direct),
+      staging_(static_cast<char*>(std::aligned_alloc(kDirectAlignment, kStagingSize))) {}
+
 BlobStore::Writer::~Writer() { Discard(); }
 
 void BlobStore::Writer::Discard() {
@@ -42,25 +55,62 @@ void BlobStore::Writer::Discard() {
 
 Status BlobStore::Writer::Write(const void* bytes, size_t size) {
   if (spent_) return FailedPrecondition("blob writer is finished (committed or failed)");
+  if (!staging_) {
+    spent_ = true;
+    return ResourceExhausted("blob writer: no memory for its write buffer");
+  }
+  hasher_.Update(bytes, size);
+  bytes_written_ += size;
   const char* cursor = static_cast<const char*>(bytes);
   while (size > 0) {
-    ssize_t n = ::write(fd_.get(), cursor, size);
+    size_t n = std::min(size, kStagingSize - staged_);
+    std::memcpy(staging_.get() + staged_, cursor, n);
+    staged_ += n;
+    cursor += n;
+    size -= n;
+    if (staged_ == kStagingSize) RETURN_IF_ERROR(WriteStaged(/*final_block=*/false));
+  }
+  return OkStatus();
+}
+
+Status BlobStore::Writer::WriteStaged(bool final_block) {
+  size_t length = staged_;
+  if (direct_ && final_block && length % kDirectAlignment != 0) {
+    size_t padded = (length / kDirectAlignment + 1) * kDirectAlignment;
+    std::memset(staging_.get() + length, 0, padded - length);
+    length = padded;  // Commit truncates the file back to bytes_written_
+  }
+  const char* cursor = staging_.get();
+  while (length > 0) {
+    ssize_t n = ::write(fd_.get(), cursor, length);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EINVAL && direct_) {
+      // The file system took O_DIRECT at open but not this write: buffered from here on.
+      int flags = ::fcntl(fd_.get(), F_GETFL);
+      if (flags >= 0 && ::fcntl(fd_.get(), F_SETFL, flags & ~O_DIRECT) == 0) {
+        direct_ = false;
+        continue;
+      }
+    }
     if (n < 0) {
-      if (errno == EINTR) continue;
       // The hash and the file would disagree from here on: the writer cannot commit.
       spent_ = true;
       return ErrnoStatus("write '" + temp_path_ + "'");
     }
-    hasher_.Update(cursor, static_cast<size_t>(n));
     cursor += n;
-    size -= static_cast<size_t>(n);
-    bytes_written_ += static_cast<uint64_t>(n);
+    length -= static_cast<size_t>(n);
   }
+  staged_ = 0;
   return OkStatus();
 }
 
 StatusOr<std::string> BlobStore::Writer::Commit(std::string_view expected_digest) {
   if (spent_) return FailedPrecondition("blob writer is finished (committed or failed)");
+  if (!staging_) return ResourceExhausted("blob writer: no memory for its write buffer");
+  if (Status written = WriteStaged(/*final_block=*/true); !written.ok()) {
+    Discard();
+    return written;
+  }
   spent_ = true;  // the hash is final either way
   std::string digest = hasher_.FinishDigest();
   if (!expected_digest.empty() && digest != expected_digest) {
@@ -68,8 +118,13 @@ StatusOr<std::string> BlobStore::Writer::Commit(std::string_view expected_digest
     return InvalidArgument("digest mismatch: expected " + std::string(expected_digest) + ", got " +
                            digest);
   }
-  if (::fsync(fd_.get()) != 0) {
-    Status failed = ErrnoStatus("fsync '" + temp_path_ + "'");
+  // The padding of the last direct block goes; fsync makes the size and the data durable.
+  struct stat st;
+  if (::fstat(fd_.get(), &st) != 0 ||
+      (static_cast<uint64_t>(st.st_size) != bytes_written_ &&
+       ::ftruncate(fd_.get(), static_cast<off_t>(bytes_written_)) != 0) ||
+      ::fsync(fd_.get()) != 0) {
+    Status failed = ErrnoStatus("truncate and fsync '" + temp_path_ + "'");
     Discard();
     return failed;
   }
@@ -90,8 +145,11 @@ StatusOr<std::unique_ptr<BlobStore::Writer>> BlobStore::NewWriter() {
   std::string temp_path = root_dir_ + "/tmp/blob-XXXXXX";
   UniqueFd fd(::mkostemp(temp_path.data(), O_CLOEXEC));
   if (!fd) return ErrnoStatus("create '" + temp_path + "'");
+  // Without O_DIRECT where the file system refuses it.
+  int flags = ::fcntl(fd.get(), F_GETFL);
+  bool direct = flags >= 0 && ::fcntl(fd.get(), F_SETFL, flags | O_DIRECT) == 0;
   // From here the Writer owns the temp file and unlinks it on every path.
-  std::unique_ptr<Writer> writer(new Writer(this, temp_path, std::move(fd)));
+  std::unique_ptr<Writer> writer(new Writer(this, temp_path, std::move(fd), direct));
   if (::fchmod(writer->fd_.get(), 0644) != 0) return ErrnoStatus("chmod '" + temp_path + "'");
   return writer;
 }

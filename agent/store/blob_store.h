@@ -1,8 +1,14 @@
 // Content-addressed, immutable blobs: <root>/blobs/sha256/<hex>. Written to <root>/tmp while
 // hashed, verified, fsynced and renamed into place, so a blob is complete or absent.
+//
+// Blobs are written with O_DIRECT where the file system takes it (1 MiB aligned blocks, the
+// last one padded and the file truncated back): a blob is read rarely (export, check), and
+// copying hundreds of megabytes into the page cache cost an import more CPU than hashing them
+// and writing them to the disk (tests/bench/RESULTS.md). Elsewhere (tmpfs) writes are buffered.
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -39,14 +45,21 @@ class BlobStore {
 
    private:
     friend class BlobStore;
-    Writer(const BlobStore* store, std::string temp_path, UniqueFd fd)
-        : store_(store), temp_path_(std::move(temp_path)), fd_(std::move(fd)) {}
+    struct FreeAligned {
+      void operator()(char* block) const { std::free(block); }
+    };
+    Writer(const BlobStore* store, std::string temp_path, UniqueFd fd, bool direct);
     // Closes and unlinks the temp file, once.
     void Discard();
+    // Writes the staged bytes; the final block of a direct writer is padded to the alignment.
+    Status WriteStaged(bool final_block);
 
     const BlobStore* store_;
     std::string temp_path_;  // empty once committed or discarded
     UniqueFd fd_;
+    bool direct_;  // O_DIRECT: every write a multiple of kDirectAlignment from staging_
+    std::unique_ptr<char, FreeAligned> staging_;
+    size_t staged_ = 0;
     Sha256 hasher_;
     uint64_t bytes_written_ = 0;
     bool spent_ = false;  // a Write or Commit failed, or Commit succeeded

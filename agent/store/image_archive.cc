@@ -160,7 +160,7 @@ struct ArchiveMembers {
 };
 
 Status ReadMembers(archive* reader, BlobStore* blobs, std::vector<std::string>* stored_blobs,
-                   ArchiveMembers* members) {
+                   MemberTap* tap, ArchiveMembers* members) {
   // NOTE: a name given twice would mean one thing to us and another to a tool that takes the
   // first: refused.
   std::set<std::string> seen;
@@ -206,11 +206,17 @@ Status ReadMembers(archive* reader, BlobStore* blobs, std::vector<std::string>* 
         return InvalidArgument("image archive: member '" + name + "' is not a sha256 blob name");
     }
     ASSIGN_OR_RETURN(auto writer, blobs->NewWriter());
-    RETURN_IF_ERROR(ReadMemberData(reader, name, buffer, [&](const char* bytes, size_t size) {
-      return writer->Write(bytes, size);
+    std::unique_ptr<MemberTap::Copy> copy;
+    const uint64_t size = static_cast<uint64_t>(std::max<la_int64_t>(0, archive_entry_size(entry)));
+    RETURN_IF_ERROR(ReadMemberData(reader, name, buffer, [&](const char* bytes, size_t n) {
+      if (tap && writer->bytes_written() == 0) copy = tap->Open(name, size, {bytes, n});
+      RETURN_IF_ERROR(writer->Write(bytes, n));
+      if (copy) copy->Write(bytes, n);
+      return OkStatus();
     }));
     auto digest = writer->Commit(expected);
     if (!digest.ok()) return digest.status().Annotate("image archive: member '" + name + "'");
+    if (copy) copy->Finish(*digest);
     blobs->Pin(*digest);  // until the import ends (ImageStore::ReleaseArchiveBlobs)
     stored_blobs->push_back(*digest);
     members->member_digests[name] = *digest;
@@ -391,9 +397,9 @@ StatusOr<ImageArchive> ReadImageArchive(const std::string& path, BlobStore* blob
 }
 
 StatusOr<ImageArchive> ReadImageArchive(archive* reader, BlobStore* blobs,
-                                        std::vector<std::string>* stored_blobs) {
+                                        std::vector<std::string>* stored_blobs, MemberTap* tap) {
   ArchiveMembers members;
-  RETURN_IF_ERROR(ReadMembers(reader, blobs, stored_blobs, &members));
+  RETURN_IF_ERROR(ReadMembers(reader, blobs, stored_blobs, tap, &members));
   ImageArchive result;
   const bool has_index = members.index_files.count("index.json") > 0;
   const bool has_manifest = members.index_files.count("manifest.json") > 0;

@@ -12,7 +12,10 @@
 // architecture.
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -36,6 +39,25 @@ struct ImageArchive {
   std::vector<ArchivedImage> images;
 };
 
+// Sees each blob member of an archive while it is stored, so that layers can be unpacked as
+// they arrive (early_layer_unpacks.h). Called on the thread that reads the archive.
+class MemberTap {
+ public:
+  // A copy of one member's bytes. It never fails the import: a copy that cannot be taken any
+  // more is dropped.
+  class Copy {
+   public:
+    virtual ~Copy() = default;  // without Finish: the member was not stored
+    virtual void Write(const char* bytes, size_t size) = 0;
+    // The member is stored as the blob `digest`.
+    virtual void Finish(const std::string& digest) = 0;
+  };
+  virtual ~MemberTap() = default;
+  // Member `name` of `size` bytes begins with `head` (at least one byte); null: no copy.
+  virtual std::unique_ptr<Copy> Open(const std::string& name, uint64_t size,
+                                     std::string_view head) = 0;
+};
+
 // True when the tar at `path` is an image archive (has manifest.json or index.json) rather
 // than a plain rootfs tarball.
 bool LooksLikeImageArchive(const std::string& path);
@@ -43,11 +65,12 @@ bool LooksLikeImageArchive(const std::string& path);
 // Stores every file of the archive that an image can refer to as a blob (OCI blobs are
 // checked against their names) and resolves the manifests. Errors name the archive member.
 // `stored_blobs` receives every blob written, also on failure: the caller deletes those no
-// record refers to.
+// record refers to. `tap` (may be null) is shown every blob member as it is stored.
 StatusOr<ImageArchive> ReadImageArchive(const std::string& path, BlobStore* blobs,
                                         std::vector<std::string>* stored_blobs);
 // The same from an opened libarchive tar reader (see image_archive_stream.h).
 StatusOr<ImageArchive> ReadImageArchive(::archive* reader, BlobStore* blobs,
-                                        std::vector<std::string>* stored_blobs);
+                                        std::vector<std::string>* stored_blobs,
+                                        MemberTap* tap = nullptr);
 
 }  // namespace boxcar

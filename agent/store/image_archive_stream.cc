@@ -61,7 +61,8 @@ bool StartsLikeImageArchive(std::string_view head) {
   return false;
 }
 
-ImageArchiveStream::ImageArchiveStream(BlobStore* blobs) : blobs_(blobs) {
+ImageArchiveStream::ImageArchiveStream(BlobStore* blobs, MemberTap* tap)
+    : blobs_(blobs), tap_(tap) {
   reader_ = std::thread([this] { Run(); });
 }
 
@@ -76,7 +77,7 @@ void ImageArchiveStream::Run() {
     outcome = InvalidArgument(std::string("image archive: not a tar archive: ") +
                               archive_error_string(reader.get()));
   } else {
-    outcome = ReadImageArchive(reader.get(), blobs_, &stored_blobs_);
+    outcome = ReadImageArchive(reader.get(), blobs_, &stored_blobs_, tap_);
   }
   std::lock_guard<std::mutex> lock(mutex_);
   outcome_ = std::move(outcome);

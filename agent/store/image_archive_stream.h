@@ -28,8 +28,8 @@ bool StartsLikeImageArchive(std::string_view head);
 
 class ImageArchiveStream {
  public:
-  // `blobs` outlives the stream.
-  explicit ImageArchiveStream(BlobStore* blobs);
+  // `blobs` and `tap` (may be null: see ReadImageArchive) outlive the stream.
+  explicit ImageArchiveStream(BlobStore* blobs, MemberTap* tap = nullptr);
   // Abort()s if Finish() was not called.
   ~ImageArchiveStream();
   ImageArchiveStream(const ImageArchiveStream&) = delete;
@@ -53,6 +53,7 @@ class ImageArchiveStream {
   void Stop(bool abort);
 
   BlobStore* blobs_;
+  MemberTap* tap_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<std::string> chunks_;

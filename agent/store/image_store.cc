@@ -164,7 +164,11 @@ Status ImageStore::RootfsImport::Decide() {
   std::string head = std::move(head_);
   if (!StartsLikeImageArchive(head)) return writer_->Write(head.data(), head.size());
   writer_.reset();
-  archive_ = std::make_unique<ImageArchiveStream>(store_->blobs_);
+  ImageStore* store = store_;
+  early_unpacks_ = std::make_unique<EarlyLayerUnpacks>(
+      store->limits_, [store] { return store->MakeUnpackDirectory(); },
+      [store](const std::string& digest) { return store->HasLayerOfBlob(digest); });
+  archive_ = std::make_unique<ImageArchiveStream>(store_->blobs_, early_unpacks_.get());
   if (!expected_digest_.empty()) {
     archive_hasher_.emplace();
     archive_hasher_->Update(head);
@@ -190,7 +194,14 @@ StatusOr<v1::Image> ImageStore::RootfsImport::FinishArchiveStream(LayerProgress*
     }
   }
   auto archive = archive_->Finish();
-  return store_->StoreArchive(reference_, std::move(archive), archive_->stored_blobs(), progress);
+  PendingLayers unpacked;
+  for (auto& layer : early_unpacks_->Finish()) {
+    unpacked.layers.push_back({std::move(layer.dir), std::move(layer.diff_id),
+                               std::move(layer.blob_digest), layer.blob_size,
+                               layer.unpacked_bytes});
+  }
+  return store_->StoreArchive(reference_, std::move(archive), archive_->stored_blobs(), progress,
+                              std::move(unpacked));
 }
 
 StatusOr<v1::Image> ImageStore::RootfsImport::FinishWholeStream(LayerProgress* progress) {
@@ -298,7 +309,7 @@ StatusOr<v1::Image> ImageStore::FinishArchiveImport(const std::string& reference
 StatusOr<v1::Image> ImageStore::StoreArchive(const std::string& reference,
                                              StatusOr<ImageArchive> archive,
                                              const std::vector<std::string>& stored_blobs,
-                                             LayerProgress* progress) {
+                                             LayerProgress* progress, PendingLayers unpacked) {
   // Manifests and indexes are not kept; after a failure, nothing is.
   struct DeleteStoredBlobs {
     ImageStore* store;
@@ -324,7 +335,7 @@ StatusOr<v1::Image> ImageStore::StoreArchive(const std::string& reference,
           references.push_back(tag);
       }
     }
-    auto image = PrepareImage(archive->images[i], references, prepared, nullptr, progress);
+    auto image = PrepareImage(archive->images[i], references, prepared, &unpacked, progress);
     if (!image.ok()) {
       return archive->images.size() == 1
                  ? image.status()
@@ -335,6 +346,15 @@ StatusOr<v1::Image> ImageStore::StoreArchive(const std::string& reference,
   }
   ASSIGN_OR_RETURN(std::vector<v1::Image> stored, RecordImages(prepared));
   return stored.front();
+}
+
+bool ImageStore::HasLayerOfBlob(const std::string& digest) {
+  std::lock_guard<std::mutex> lock(db_->mutex());
+  auto select = db_->Prepare("SELECT 1 FROM layers WHERE blob_digest = ?1 OR diff_id = ?1");
+  if (!select.ok()) return false;
+  select->Bind(1, digest);
+  auto found = select->Step();
+  return found.ok() && *found;
 }
 
 StatusOr<std::string> ImageStore::MakeUnpackDirectory() {
@@ -416,7 +436,7 @@ StatusOr<ImageStore::PreparedImage> ImageStore::PrepareImage(
     if (unpacked_by_caller) {
       auto& offered = unpacked_by_caller->layers;
       auto by_caller = std::find_if(offered.begin(), offered.end(), [&](const auto& layer) {
-        return layer.diff_id == diff_ids[i];
+        return layer.diff_id == diff_ids[i] && layer.blob_digest == archived.layer_digests[i];
       });
       if (by_caller != offered.end()) {
         prepared.new_layers.layers.push_back(std::move(*by_caller));

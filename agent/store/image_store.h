@@ -15,6 +15,7 @@
 #include "common/identifiers.h"
 #include "common/user_namespace.h"
 #include "store/blob_store.h"
+#include "store/early_layer_unpacks.h"
 #include "store/image_archive.h"
 #include "store/image_archive_stream.h"
 #include "store/image_export.h"
@@ -73,10 +74,12 @@ class ImageStore {
     std::string reference_;  // as given; validated once the format is known
     std::string expected_digest_;
     v1::ImageConfig config_;
-    std::unique_ptr<BlobStore::Writer> writer_;    // the whole stream, until archive_ is chosen
-    std::unique_ptr<ImageArchiveStream> archive_;  // an archive read as it comes
-    std::optional<Sha256> archive_hasher_;         // archive_'s bytes, for expected_digest_
-    std::string head_;                             // the first bytes, until Decide()
+    std::unique_ptr<BlobStore::Writer> writer_;  // the whole stream, until archive_ is chosen
+    // Declared before archive_, whose reader thread feeds it: destroyed after.
+    std::unique_ptr<EarlyLayerUnpacks> early_unpacks_;  // archive_'s layers, as they come
+    std::unique_ptr<ImageArchiveStream> archive_;       // an archive read as it comes
+    std::optional<Sha256> archive_hasher_;              // archive_'s bytes, for expected_digest_
+    std::string head_;                                  // the first bytes, until Decide()
     bool decided_ = false;
     bool finished_ = false;
     uint64_t bytes_received_ = 0;
@@ -145,12 +148,6 @@ class ImageStore {
   StatusOr<v1::Image> FinishArchiveImport(const std::string& reference,
                                           const std::string& archive_digest,
                                           LayerProgress* progress = nullptr);
-  // Every image of a read archive, layers verified against the configs' diff ids, recorded
-  // together; `reference` (may be empty) overrides the archive's own tags for its first image.
-  // The `stored_blobs` no record refers to afterwards are deleted, whatever the outcome.
-  StatusOr<v1::Image> StoreArchive(const std::string& reference, StatusOr<ImageArchive> archive,
-                                   const std::vector<std::string>& stored_blobs,
-                                   LayerProgress* progress = nullptr);
   // A layer unpacked into a tmp/ directory, not yet recorded.
   struct UnpackedLayerDirectory {
     std::string dir;
@@ -169,6 +166,13 @@ class ImageStore {
     ~PendingLayers();
     std::vector<UnpackedLayerDirectory> layers;
   };
+  // Every image of a read archive, layers verified against the configs' diff ids, recorded
+  // together; `reference` (may be empty) overrides the archive's own tags for its first image.
+  // The `stored_blobs` no record refers to afterwards are deleted, whatever the outcome.
+  // `unpacked` are layers unpacked while the archive arrived; their directories are consumed.
+  StatusOr<v1::Image> StoreArchive(const std::string& reference, StatusOr<ImageArchive> archive,
+                                   const std::vector<std::string>& stored_blobs,
+                                   LayerProgress* progress = nullptr, PendingLayers unpacked = {});
   // An image whose config and layers are checked and whose missing layers are unpacked:
   // ready to be recorded.
   struct PreparedImage {
@@ -176,6 +180,8 @@ class ImageStore {
     std::vector<std::string> references;
     PendingLayers new_layers;
   };
+  // True when a layer of the store has `digest` as its blob digest or diff id.
+  bool HasLayerOfBlob(const std::string& digest);
   // mkdtemp under tmp/ with the mode a layer root needs.
   StatusOr<std::string> MakeUnpackDirectory();
   // Reads the config, unpacks the layers neither the store nor `earlier` (images of the same

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -78,11 +79,11 @@ class DecompressedStream {
     return OkStatus();
   }
 
-  // For an uncompressed blob whose digest the blob store verified: it is the diff id.
-  void UseKnownDigest(std::string digest) { known_digest_ = std::move(digest); }
-  std::string FinishDigest() {
-    return known_digest_.empty() ? hasher_.FinishDigest() : known_digest_;
-  }
+  // For an uncompressed blob whose digest the blob store verifies: it is the diff id, asked
+  // for once the stream has ended.
+  void UseKnownDigest(std::function<std::string()> digest) { known_digest_ = std::move(digest); }
+  // "" when the known digest turned out to be unknown (the blob was not stored).
+  std::string FinishDigest() { return known_digest_ ? known_digest_() : hasher_.FinishDigest(); }
   bool exceeded() const { return exceeded_; }
 
  private:
@@ -105,14 +106,14 @@ class DecompressedStream {
       exceeded_ = true;
       return false;
     }
-    if (known_digest_.empty()) hasher_.Update(*block, *size);
+    if (!known_digest_) hasher_.Update(*block, *size);
     return true;
   }
 
   archive* outer_;
   const uint64_t limit_;
   Sha256 hasher_;
-  std::string known_digest_;
+  std::function<std::string()> known_digest_;
   uint64_t total_ = 0;
   bool exceeded_ = false;
   bool at_end_ = false;
@@ -442,23 +443,24 @@ uint64_t StreamLimit(const UnpackLimits& limits) {
 // Runs on a thread of its own whose working directory is the layer root (see UnpackLayer).
 // NOTE: everything that uses relative paths, including the deferred directory fix-ups that
 // archive_write_free applies on an early return, must stay inside this function.
-StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& blob_path, int blob_fd,
+// `source` names the layer in errors.
+StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& source, int blob_fd,
                                                  UniqueFd root_fd, const UnpackLimits& limits,
-                                                 const std::string& blob_digest) {
+                                                 const std::function<std::string()>& blob_digest) {
   ParentDirectories parents(std::move(root_fd));
 
   ArchiveReader decompressor(archive_read_new());
   SupportImageCompressions(decompressor.get());
   archive_read_support_format_raw(decompressor.get());
   if (archive_read_open_fd(decompressor.get(), blob_fd, kBlockSize) != ARCHIVE_OK) {
-    return InvalidArgument("layer '" + blob_path + "': " + ArchiveError(decompressor.get()));
+    return InvalidArgument("layer " + source + ": " + ArchiveError(decompressor.get()));
   }
   archive_entry* raw_entry;
   if (archive_read_next_header(decompressor.get(), &raw_entry) != ARCHIVE_OK) {
-    return InvalidArgument("layer '" + blob_path + "': " + ArchiveError(decompressor.get()));
+    return InvalidArgument("layer " + source + ": " + ArchiveError(decompressor.get()));
   }
   DecompressedStream stream(decompressor.get(), StreamLimit(limits));
-  if (!blob_digest.empty() && archive_filter_code(decompressor.get(), 0) == ARCHIVE_FILTER_NONE) {
+  if (blob_digest && archive_filter_code(decompressor.get(), 0) == ARCHIVE_FILTER_NONE) {
     stream.UseKnownDigest(blob_digest);
   }
 
@@ -467,8 +469,8 @@ StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& blob_path, i
   archive_read_support_format_gnutar(reader.get());
   if (archive_read_open(reader.get(), &stream, nullptr, &DecompressedStream::Read, nullptr) !=
       ARCHIVE_OK) {
-    return InvalidArgument("layer '" + blob_path +
-                           "' is not a tar archive: " + ArchiveError(reader.get()));
+    return InvalidArgument("layer " + source +
+                           " is not a tar archive: " + ArchiveError(reader.get()));
   }
 
   ArchiveWriter disk(archive_write_disk_new());
@@ -501,15 +503,15 @@ StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& blob_path, i
   }
   RETURN_IF_ERROR(unpacked);
   result.diff_id = stream.FinishDigest();
+  if (result.diff_id.empty())
+    return FailedPrecondition("layer " + source + ": its blob was not stored");
   return result;
 }
 
-}  // namespace
-
-StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::string& target_dir,
-                                    const UnpackLimits& limits, const std::string& blob_digest) {
-  UniqueFd blob_fd(::open(blob_path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!blob_fd) return ErrnoStatus("open layer '" + blob_path + "'");
+// Unpacks from `source_fd` into `target_dir` on a thread with a private working directory.
+StatusOr<UnpackedLayer> UnpackFromFd(const std::string& source, int source_fd,
+                                     const std::string& target_dir, const UnpackLimits& limits,
+                                     const std::function<std::string()>& blob_digest) {
   UniqueFd root_fd(::open(target_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!root_fd) return ErrnoStatus("open '" + target_dir + "'");
 
@@ -522,12 +524,28 @@ StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::str
   Status ran = RunWithPrivateFs("unpacking into '" + target_dir + "'", [&]() -> Status {
     ::umask(0);
     if (::fchdir(root_fd.get()) != 0) return ErrnoStatus("chdir '" + target_dir + "'");
-    outcome =
-        UnpackInWorkingDirectory(blob_path, blob_fd.get(), std::move(root_fd), limits, blob_digest);
+    outcome = UnpackInWorkingDirectory(source, source_fd, std::move(root_fd), limits, blob_digest);
     return OkStatus();
   });
   if (!ran.ok()) return ran;
   return std::move(*outcome);
+}
+
+}  // namespace
+
+StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::string& target_dir,
+                                    const UnpackLimits& limits, const std::string& blob_digest) {
+  UniqueFd blob_fd(::open(blob_path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!blob_fd) return ErrnoStatus("open layer '" + blob_path + "'");
+  std::function<std::string()> known_digest;
+  if (!blob_digest.empty()) known_digest = [&blob_digest] { return blob_digest; };
+  return UnpackFromFd("'" + blob_path + "'", blob_fd.get(), target_dir, limits, known_digest);
+}
+
+StatusOr<UnpackedLayer> UnpackLayerStream(const std::string& name, int source_fd,
+                                          const std::string& target_dir, const UnpackLimits& limits,
+                                          const std::function<std::string()>& blob_digest_at_end) {
+  return UnpackFromFd(name, source_fd, target_dir, limits, blob_digest_at_end);
 }
 
 }  // namespace boxcar

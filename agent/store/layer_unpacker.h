@@ -27,6 +27,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "common/status.h"
@@ -56,5 +57,14 @@ struct UnpackedLayer {
 StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::string& target_dir,
                                     const UnpackLimits& limits,
                                     const std::string& blob_digest = "");
+
+// The same for a layer read as it arrives: `source_fd` is the read end of a socket that an
+// archive member is copied into while it is stored as a blob (see early_layer_unpacks.h);
+// `name` names it in errors. An uncompressed layer's diff id is its blob digest, known only
+// once the blob is stored: `blob_digest_at_end` is asked after the last byte and returns it,
+// or "" when the blob was not stored (kFailedPrecondition).
+StatusOr<UnpackedLayer> UnpackLayerStream(const std::string& name, int source_fd,
+                                          const std::string& target_dir, const UnpackLimits& limits,
+                                          const std::function<std::string()>& blob_digest_at_end);
 
 }  // namespace boxcar

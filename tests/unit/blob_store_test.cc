@@ -179,6 +179,30 @@ TEST_F(BlobStoreTest, LargeStreamedBlobMatchesItsDigest) {
   EXPECT_TRUE(*stored == content);
 }
 
+// Blobs are written in aligned 1 MiB blocks (O_DIRECT on this file system), the last one padded
+// and the file cut back: every size around a block or page boundary keeps exactly its bytes.
+TEST_F(BlobStoreTest, BlobsOfEverySizeAroundTheWriteBlocksKeepExactlyTheirBytes) {
+  constexpr size_t kMiB = 1 << 20;
+  for (size_t size : {size_t{0}, size_t{1}, size_t{4095}, size_t{4096}, size_t{4097}, kMiB - 1,
+                      kMiB, kMiB + 1, 2 * kMiB + 4097}) {
+    std::string content(size, '\0');
+    for (size_t i = 0; i < size; ++i) content[i] = static_cast<char>('a' + (i * 7 + i / 4096) % 26);
+    auto writer = store_->NewWriter();
+    ASSERT_TRUE(writer.ok());
+    for (size_t offset = 0; offset < size; offset += 7919) {
+      ASSERT_TRUE(
+          (*writer)->Write(content.data() + offset, std::min<size_t>(7919, size - offset)).ok());
+    }
+    auto digest = (*writer)->Commit(Sha256Digest(content));
+    ASSERT_TRUE(digest.ok()) << size << ": " << digest.status().message();
+    auto stored = ReadFileToString(store_->BlobPath(*digest));
+    ASSERT_TRUE(stored.ok()) << size;
+    EXPECT_EQ(stored->size(), size);
+    EXPECT_TRUE(*stored == content) << size;
+  }
+  EXPECT_TRUE(TempNames().empty());
+}
+
 TEST_F(BlobStoreTest, BlobsAreReadOnlyForOthers) {
   auto digest = store_->WriteBlob("mode");
   ASSERT_TRUE(digest.ok());

@@ -1,0 +1,156 @@
+#include "store/early_layer_unpacks.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <system_error>
+#include <utility>
+
+#include "common/directory_tree.h"
+#include "common/sha256.h"
+#include "common/unique_fd.h"
+
+namespace boxcar {
+
+namespace {
+
+// The socket between a member's copy and its unpacker: the copy runs at most about this far
+// ahead. A socket rather than a pipe: send() with MSG_NOSIGNAL reports an unpacker that is gone
+// as EPIPE without raising SIGPIPE, whatever the process does with that signal.
+constexpr int kChannelBytes = 1 << 20;
+
+// Configs, manifests and indexes are JSON objects; a layer is a tar or a compressed stream.
+bool LooksLikeJson(std::string_view head) {
+  size_t first = head.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && (head[first] == '{' || head[first] == '[');
+}
+
+// The blob digest a member's name gives: OCI "blobs/sha256/<hex>", skopeo's "<hex>.tar".
+std::string DigestFromName(const std::string& name) {
+  std::string hex;
+  if (name.rfind("blobs/sha256/", 0) == 0) {
+    hex = name.substr(13);
+  } else if (name.size() == 68 && name.compare(64, 4, ".tar") == 0) {
+    hex = name.substr(0, 64);
+  }
+  std::string digest = "sha256:" + hex;
+  return IsSha256Digest(digest) ? digest : "";
+}
+
+}  // namespace
+
+struct EarlyLayerUnpacks::Unpack {
+  std::string dir;
+  std::thread thread;
+  std::mutex mutex;         // guards blob_digest and blob_size
+  std::string blob_digest;  // set when the member is stored
+  uint64_t blob_size = 0;
+  std::optional<StatusOr<UnpackedLayer>> outcome;  // written by `thread`
+};
+
+// Feeds one member to its unpacker. A full channel makes Write wait for the unpacker; an
+// unpacker that gave up (a hostile or non-layer member) closed its end, and the copy stops.
+class EarlyLayerUnpacks::PipeCopy : public MemberTap::Copy {
+ public:
+  PipeCopy(Unpack* unpack, UniqueFd channel) : unpack_(unpack), channel_(std::move(channel)) {}
+
+  void Write(const char* bytes, size_t size) override {
+    while (channel_ && size > 0) {
+      ssize_t n = ::send(channel_.get(), bytes, size, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        channel_.reset();  // EPIPE: the unpacker is done
+        return;
+      }
+      bytes += n;
+      size -= static_cast<size_t>(n);
+      written_ += static_cast<uint64_t>(n);
+    }
+  }
+
+  void Finish(const std::string& digest) override {
+    {
+      std::lock_guard<std::mutex> lock(unpack_->mutex);
+      unpack_->blob_digest = digest;
+      unpack_->blob_size = written_;
+    }
+    channel_.reset();  // end of the layer for the unpacker
+  }
+
+ private:
+  Unpack* unpack_;
+  UniqueFd channel_;
+  uint64_t written_ = 0;
+};
+
+EarlyLayerUnpacks::EarlyLayerUnpacks(UnpackLimits limits,
+                                     std::function<StatusOr<std::string>()> make_directory,
+                                     std::function<bool(const std::string& digest)> has_layer_of)
+    : limits_(limits),
+      make_directory_(std::move(make_directory)),
+      has_layer_of_(std::move(has_layer_of)) {}
+
+EarlyLayerUnpacks::~EarlyLayerUnpacks() {
+  for (const auto& layer : Finish()) (void)RemoveTree(layer.dir);
+}
+
+std::unique_ptr<MemberTap::Copy> EarlyLayerUnpacks::Open(const std::string& name, uint64_t size,
+                                                         std::string_view head) {
+  if (size == 0 || LooksLikeJson(head)) return nullptr;
+  if (std::string digest = DigestFromName(name); !digest.empty() && has_layer_of_(digest))
+    return nullptr;
+  int fds[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+    return nullptr;  // the layer is unpacked from its blob
+  UniqueFd read_end(fds[0]);
+  UniqueFd write_end(fds[1]);
+  // FORCE: beyond net.core.wmem_max as root; a smaller buffer works too.
+  if (::setsockopt(write_end.get(), SOL_SOCKET, SO_SNDBUFFORCE, &kChannelBytes,
+                   sizeof kChannelBytes) != 0) {
+    (void)::setsockopt(write_end.get(), SOL_SOCKET, SO_SNDBUF, &kChannelBytes,
+                       sizeof kChannelBytes);
+  }
+  (void)::shutdown(read_end.get(), SHUT_WR);
+  (void)::shutdown(write_end.get(), SHUT_RD);
+  auto dir = make_directory_();
+  if (!dir.ok()) return nullptr;
+  auto unpack = std::make_unique<Unpack>();
+  unpack->dir = *dir;
+  Unpack* raw = unpack.get();
+  try {
+    unpack->thread = std::thread([this, raw, name, read_end = std::move(read_end)]() mutable {
+      auto outcome =
+          UnpackLayerStream("member '" + name + "'", read_end.get(), raw->dir, limits_, [raw] {
+            std::lock_guard<std::mutex> lock(raw->mutex);
+            return raw->blob_digest;
+          });
+      // Before anything else: a copy waiting on a full channel gets EPIPE and moves on.
+      read_end.reset();
+      raw->outcome = std::move(outcome);
+    });
+  } catch (const std::system_error&) {
+    (void)RemoveTree(*dir);
+    return nullptr;
+  }
+  unpacks_.push_back(std::move(unpack));
+  return std::make_unique<PipeCopy>(raw, std::move(write_end));
+}
+
+std::vector<EarlyLayerUnpacks::Layer> EarlyLayerUnpacks::Finish() {
+  std::vector<Layer> layers;
+  for (auto& unpack : unpacks_) {
+    unpack->thread.join();
+    std::lock_guard<std::mutex> lock(unpack->mutex);
+    if (!unpack->blob_digest.empty() && unpack->outcome && unpack->outcome->ok()) {
+      const UnpackedLayer& unpacked = **unpack->outcome;
+      layers.push_back({unpack->dir, unpacked.diff_id, unpack->blob_digest, unpack->blob_size,
+                        unpacked.unpacked_bytes});
+    } else {
+      (void)RemoveTree(unpack->dir);
+    }
+  }
+  unpacks_.clear();
+  return layers;
+}
+
+}  // namespace boxcar

@@ -1,0 +1,64 @@
+// Unpacks the layers of an image archive while the archive is still arriving. Each blob member
+// that may be a layer (not empty, not JSON, not a blob whose layer the store already has) is
+// copied, as it is stored, into a socket that an unpacker on a thread of its own reads: storing
+// the archive and unpacking its layers overlap instead of following each other, and a layer
+// is not read back from its blob.
+//
+// What the unpackers make is only offered: ImageStore::PrepareImage takes an unpacked layer
+// whose diff id and blob the image names, and unpacks any other layer from its blob as before.
+// A member that was not a layer, or an unpack that failed (a hostile layer fails again, with
+// its message, when the image needs it), costs time but changes nothing.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "common/status.h"
+#include "store/image_archive.h"
+#include "store/layer_unpacker.h"
+
+namespace boxcar {
+
+class EarlyLayerUnpacks : public MemberTap {
+ public:
+  // A layer one of the unpackers made, in a directory of `make_directory`'s.
+  struct Layer {
+    std::string dir;
+    std::string diff_id;
+    std::string blob_digest;
+    uint64_t blob_size = 0;
+    uint64_t unpacked_bytes = 0;
+  };
+  // `make_directory` makes an empty directory to unpack into; `has_layer_of` says whether the
+  // store already has the layer of a blob ("sha256:<hex>", from a member's name).
+  EarlyLayerUnpacks(UnpackLimits limits, std::function<StatusOr<std::string>()> make_directory,
+                    std::function<bool(const std::string& digest)> has_layer_of);
+  // Waits for the unpackers (every Copy must be gone) and removes what they made.
+  ~EarlyLayerUnpacks() override;
+  EarlyLayerUnpacks(const EarlyLayerUnpacks&) = delete;
+  EarlyLayerUnpacks& operator=(const EarlyLayerUnpacks&) = delete;
+
+  std::unique_ptr<Copy> Open(const std::string& name, uint64_t size,
+                             std::string_view head) override;
+  // Once the archive is read (every Copy gone): waits for the unpackers and hands over the
+  // layers of the members that were stored and unpacked; the other directories are removed.
+  std::vector<Layer> Finish();
+
+ private:
+  struct Unpack;
+  class PipeCopy;
+
+  const UnpackLimits limits_;
+  const std::function<StatusOr<std::string>()> make_directory_;
+  const std::function<bool(const std::string&)> has_layer_of_;
+  std::vector<std::unique_ptr<Unpack>> unpacks_;
+};
+
+}  // namespace boxcar
