@@ -28,6 +28,8 @@ namespace {
 
 constexpr const char* kContainerHint = " (see `boxcar ps -a`)";
 constexpr uint64_t kMinMemoryBytes = 4ull << 20;
+// Names of spare directories (ContainerService::MakeSpare); never a container id (64 hex).
+constexpr const char* kSparePrefix = "spare-";
 
 int64_t NowUnixNs() {
   struct timespec now;
@@ -183,12 +185,16 @@ void ContainerService::PrewarmLoop() {
   auto backoff = std::chrono::milliseconds(0);
   for (;;) {
     size_t missing = 0;
+    size_t missing_spares = 0;
     {
       std::unique_lock<std::mutex> lock(pool_mutex_);
       pool_changed_.wait_for(lock, backoff, [&] { return pool_stopping_; });
-      pool_changed_.wait(lock, [&] { return pool_stopping_ || pool_.size() < refill_below; });
+      pool_changed_.wait(lock, [&] {
+        return pool_stopping_ || pool_.size() < refill_below || spares_.size() < refill_below;
+      });
       if (pool_stopping_) return;
       missing = config_.prewarm_count - pool_.size();
+      missing_spares = config_.prewarm_count - spares_.size();
     }
     std::vector<std::unique_ptr<PrewarmedLauncher>> launchers;
     Status failure;
@@ -210,6 +216,14 @@ void ContainerService::PrewarmLoop() {
       std::lock_guard<std::mutex> lock(pool_mutex_);
       pool_.push_back({std::move(launcher), slot});
     }
+    for (size_t i = 0; i < missing_spares && failure.ok(); ++i) {
+      std::string name = std::string(kSparePrefix) + ShortId(NewContainerId());
+      failure = MakeSpare(name);
+      if (failure.ok()) {
+        std::lock_guard<std::mutex> lock(pool_mutex_);
+        spares_.push_back(std::move(name));
+      }
+    }
     backoff = std::chrono::milliseconds(0);
     if (!failure.ok()) {
       spdlog::warn("prewarming {} helpers failed: {}; retrying in 1 s", prewarm_backend_->name(),
@@ -227,14 +241,58 @@ void ContainerService::StopPrewarming() {
   pool_changed_.notify_all();
   if (pool_thread_.joinable()) pool_thread_.join();
   std::deque<PrewarmedSlot> pool;
+  std::deque<std::string> spares;
   {
     std::lock_guard<std::mutex> lock(pool_mutex_);
     pool.swap(pool_);
+    spares.swap(spares_);
   }
   for (auto& prewarmed : pool) {
     prewarmed.launcher.reset();  // the helper exits and is reaped
     (void)cgroups_->RemoveSlot(prewarmed.slot);
   }
+  for (const auto& name : spares) DiscardSpare(name);
+}
+
+Status ContainerService::MakeSpare(const std::string& name) {
+  RETURN_IF_ERROR(snapshotter_->Prepare(name, IdMapping{}));
+  const std::string dir = StateDir(name);
+  Status made = ::mkdir(dir.c_str(), 0700) == 0 ? OkStatus() : ErrnoStatus("create '" + dir + "'");
+  // The files every shim opens (O_APPEND | O_CREAT, 0640): see the LaunchSpec in Start.
+  for (const char* file : {"stdout.log", "stderr.log", "shim.log"}) {
+    if (!made.ok()) break;
+    UniqueFd fd(::open((dir + "/" + file).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640));
+    if (!fd) made = ErrnoStatus("create '" + dir + "/" + file + "'");
+  }
+  if (!made.ok()) DiscardSpare(name);
+  return made;
+}
+
+void ContainerService::DiscardSpare(const std::string& name) {
+  (void)snapshotter_->Remove(name);
+  (void)(config_.trash ? config_.trash->Discard(StateDir(name)) : RemoveTree(StateDir(name)));
+}
+
+Status ContainerService::PrepareDirectories(const std::string& id, const IdMapping& ids) {
+  std::optional<std::string> spare;
+  {
+    std::lock_guard<std::mutex> lock(pool_mutex_);
+    if (!spares_.empty()) {
+      spare = std::move(spares_.front());
+      spares_.pop_front();
+    }
+  }
+  if (spare) {
+    pool_changed_.notify_all();
+    if (snapshotter_->Rekey(*spare, id, ids).ok()) {
+      if (::rename(StateDir(*spare).c_str(), StateDir(id).c_str()) == 0) return OkStatus();
+      (void)snapshotter_->Remove(id);
+    }
+    DiscardSpare(*spare);  // and make them afresh
+  }
+  RETURN_IF_ERROR(snapshotter_->Prepare(id, ids));
+  if (::mkdir(StateDir(id).c_str(), 0700) != 0) return ErrnoStatus("create '" + StateDir(id) + "'");
+  return OkStatus();
 }
 
 std::optional<ContainerService::PrewarmedSlot> ContainerService::TakePrewarmed(Backend* backend) {
@@ -482,11 +540,8 @@ StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) 
     (void)RemoveTree(StateDir(record.id()));
     return failure;
   };
-  if (Status prepared = snapshotter_->Prepare(record.id(), IdMappingOf(filled)); !prepared.ok())
+  if (Status prepared = PrepareDirectories(record.id(), IdMappingOf(filled)); !prepared.ok())
     return unreserve(prepared);
-  if (::mkdir(StateDir(record.id()).c_str(), 0700) != 0) {
-    return unreserve(ErrnoStatus("create '" + StateDir(record.id()) + "'"));
-  }
   {
     std::lock_guard<std::mutex> lock(db_->mutex());
     // The image may have been removed or pruned since it was resolved; under the lock that
@@ -589,9 +644,9 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   const bool was_prewarmed = prewarmed.has_value();
   if (backend->capabilities().limits) {
     ContainerLimits limits{record.spec().limits().memory_bytes(),
-                           record.spec().limits().cpu_millis(), record.spec().limits().pids_max()};
+                           record.spec().limits().cpu_millis(), record.spec().limits().pids_max(),
+                           std::move(block_devices)};
     if (limits.pids_max != 0) limits.pids_max += backend->capabilities().helper_processes_in_cgroup;
-    limits.block_devices = std::move(block_devices);
     auto placement =
         prewarmed ? cgroups_->AdoptSlot(prewarmed->slot, id, limits) : cgroups_->Create(id, limits);
     if (!placement.ok()) {

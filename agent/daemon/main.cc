@@ -1,4 +1,5 @@
 // boxcard: the per-host Boxcar agent. Serves the boxcar.v1 API on a unix socket.
+#include <absl/synchronization/mutex.h>
 #include <fcntl.h>
 #include <grpcpp/grpcpp.h>
 #include <linux/close_range.h>
@@ -141,6 +142,9 @@ int RunAgent(const AgentConfig& config) {
 }  // namespace boxcar
 
 int main(int argc, char** argv) {
+  // Debian builds abseil with assertions on, which turns on absl::Mutex's deadlock detection:
+  // a lock-order graph kept and checked on every lock gRPC takes.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   // Descriptors inherited from whoever started us (a shell, a test runner's pipes) must not
   // reach the shims, which can outlive the agent and would hold them open.
   ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);

@@ -145,16 +145,6 @@ void BecomeUserNamespaceRoot(int userns_ready) {
   if (::setresuid(0, 0, 0) != 0) FailErrno("setuid 0 in the user namespace");
 }
 
-void BringUpLoopback() {
-  int sock = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (sock < 0) FailErrno("socket for loopback");
-  struct ifreq request {};
-  std::strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
-  request.ifr_flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING;
-  if (::ioctl(sock, SIOCSIFFLAGS, &request) != 0) FailErrno("bring up lo");
-  ::close(sock);
-}
-
 // "" from a set-up step is success; anything else is its failure message.
 void CheckStep(const std::string& error) {
   if (!error.empty()) FailWith(kExitSetupFailed, error);
@@ -172,6 +162,19 @@ void MakeWorkingDirectory(const std::string& working_dir) {
 
 }  // namespace
 
+bool BringUpLoopback() {
+  int sock = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (sock < 0) return false;
+  struct ifreq request {};
+  std::strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
+  request.ifr_flags = IFF_UP | IFF_LOOPBACK | IFF_RUNNING;
+  const bool up = ::ioctl(sock, SIOCSIFFLAGS, &request) == 0;
+  const int saved = errno;
+  ::close(sock);
+  errno = saved;
+  return up;
+}
+
 void RunContainerInit(const LaunchSpec& spec, const InitFds& fds) {
   g_fds = &fds;
   if (fds.userns_ready >= 0) BecomeUserNamespaceRoot(fds.userns_ready);
@@ -186,7 +189,7 @@ void RunContainerInit(const LaunchSpec& spec, const InitFds& fds) {
   if (!spec.hostname.empty() && ::sethostname(spec.hostname.data(), spec.hostname.size()) != 0) {
     FailErrno("sethostname '" + spec.hostname + "'");
   }
-  BringUpLoopback();
+  if (!fds.loopback_up && !BringUpLoopback()) FailErrno("bring up lo");
   CheckStep(ApplyRlimits(spec.rlimits));
 
   CheckStep(HardenProc());

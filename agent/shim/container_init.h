@@ -17,7 +17,13 @@ struct InitFds {
   // With a user namespace: one byte arrives once the shim has mapped the child's ids and put
   // it into its cgroups (EOF: the shim gave up); -1 without.
   int userns_ready;
+  // lo is already up in the network namespace the payload gets (the shim's own, made and
+  // brought up while it waited for a spec).
+  bool loopback_up;
 };
+
+// Brings up lo in the caller's network namespace; false (errno set) on failure.
+bool BringUpLoopback();
 
 // Never returns: execs the payload or writes "<exit code> <message>" to error_pipe and exits.
 [[noreturn]] void RunContainerInit(const LaunchSpec& spec, const InitFds& fds);

@@ -43,16 +43,41 @@ Status OverlaySnapshotter::Prepare(const std::string& key, const IdMapping& ids)
       return failed;
     }
   }
+  if (Status chowned = ChownUpper(key, ids); !chowned.ok()) {
+    (void)Remove(key);
+    return chowned;
+  }
+  return OkStatus();
+}
+
+Status OverlaySnapshotter::ChownUpper(const std::string& key, const IdMapping& ids) const {
   // The upper directory is the root of the merged tree: owned by the mapped root, it is
   // container root's. (The work directory is overlayfs's own, used with the mounter's ids.)
   std::string upper = PartDir(key, "upper");
   if (ids.enabled() && ::chown(upper.c_str(), ids.host_uid, ids.host_gid) != 0) {
-    Status failed = ErrnoStatus("chown snapshot directory '" + upper + "' to " +
-                                std::to_string(ids.host_uid) + ":" + std::to_string(ids.host_gid));
-    (void)Remove(key);
-    return failed;
+    return ErrnoStatus("chown snapshot directory '" + upper + "' to " +
+                       std::to_string(ids.host_uid) + ":" + std::to_string(ids.host_gid));
   }
   return OkStatus();
+}
+
+Status OverlaySnapshotter::Rekey(const std::string& from, const std::string& to,
+                                 const IdMapping& ids) {
+  size_t moved = 0;
+  Status failure;
+  for (const char* part : kParts) {
+    if (::rename(PartDir(from, part).c_str(), PartDir(to, part).c_str()) != 0) {
+      failure = ErrnoStatus("rename snapshot directory '" + PartDir(from, part) + "'");
+      break;
+    }
+    ++moved;
+  }
+  if (failure.ok()) failure = ChownUpper(to, ids);
+  if (!failure.ok()) {
+    for (size_t i = 0; i < moved; ++i)
+      (void)::rename(PartDir(to, kParts[i]).c_str(), PartDir(from, kParts[i]).c_str());
+  }
+  return failure;
 }
 
 std::string OverlaySnapshotter::RootfsDir(const std::string& key) const {

@@ -20,6 +20,7 @@ class OverlaySnapshotter : public Snapshotter {
 
   const std::string& name() const override { return name_; }
   Status Prepare(const std::string& key, const IdMapping& ids) override;
+  Status Rekey(const std::string& from, const std::string& to, const IdMapping& ids) override;
   StatusOr<std::string> Mount(const std::string& key, const std::vector<std::string>& lower_dirs,
                               const IdMapping& ids) override;
   std::string RootfsDir(const std::string& key) const override;
@@ -34,6 +35,8 @@ class OverlaySnapshotter : public Snapshotter {
   std::string PartDir(const std::string& key, const char* part) const {
     return snapshots_dir_ + "/" + key + "." + part;
   }
+  // Gives the upper directory of `key` to the mapped root of an enabled `ids`.
+  Status ChownUpper(const std::string& key, const IdMapping& ids) const;
 
   std::string name_ = "overlay";
   std::string snapshots_dir_;

@@ -18,6 +18,14 @@ class Snapshotter {
   // Creates the writable layer for `key` (a container id). Nothing is mounted yet. With an
   // enabled `ids`, its root belongs to the mapped root, so container root can write to it.
   virtual Status Prepare(const std::string& key, const IdMapping& ids) = 0;
+  // Gives the prepared, never mounted snapshot `from` (prepared without ids) to `to`, then
+  // applies `ids` as Prepare would; on failure `from` is unchanged. Snapshotters that cannot
+  // are kUnimplemented: the caller prepares `to` instead. (The agent prepares spare snapshots
+  // ahead of time: a create then renames directories instead of allocating inodes.)
+  virtual Status Rekey(const std::string& from, const std::string& to, const IdMapping& ids) {
+    (void)from, (void)to, (void)ids;
+    return Unimplemented("snapshotter " + name() + " cannot rekey a snapshot");
+  }
   // Mounts the snapshot over `lower_dirs` (lowest layer first); returns the rootfs directory.
   // With an enabled `ids` (the one given to Prepare), the layers' files show shifted into it.
   virtual StatusOr<std::string> Mount(const std::string& key,

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "agent_fixture.h"
@@ -637,6 +638,64 @@ TEST_F(AgentTest, RunStreamsOutputAndExitAndRemovesEvenWhenTheCallerGoesAway) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     EXPECT_EQ(all_containers(), 0) << "the agent removes it at its exit";
   }
+}
+
+// Spares (a snapshot and a state directory with its log files, made ahead by the prewarm loop)
+// are renamed to new containers, refilled, and gone once the agent stops; a killed agent's
+// spares are removed by the next one.
+TEST_F(AgentTest, SpareDirectoriesAreTakenByCreatesRefilledAndNeverLeftBehind) {
+  const std::string containers = agent_.root_dir() + "/containers";
+  const std::string snapshots = agent_.root_dir() + "/snapshots";
+  auto spares_in = [](const std::string& dir) {
+    std::set<std::string> names;
+    for (const auto& name : ListDirectoryNames(dir))
+      if (name.rfind("spare-", 0) == 0) names.insert(name);
+    return names;
+  };
+  auto wait_for_spares = [&](size_t count) {
+    for (int i = 0; i < 250 && spares_in(containers).size() != count; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_EQ(spares_in(containers).size(), count);
+    EXPECT_EQ(spares_in(snapshots).size(), 3 * count) << "upper, work and rootfs of each";
+  };
+  wait_for_spares(4);  // --prewarm's default
+  const std::set<std::string> before = spares_in(containers);
+
+  CommandResult created = agent_.Cli({"create", "--name", "spare-user", "busybox", "echo", "hi"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  std::string id = created.out.substr(0, created.out.find('\n'));
+  std::set<std::string> taken;
+  for (const auto& name : before)
+    if (!spares_in(containers).count(name)) taken.insert(name);
+  EXPECT_EQ(taken.size(), 1u) << "the create took one spare";
+  for (const char* file : {"stdout.log", "stderr.log", "shim.log"}) {
+    struct stat st;
+    ASSERT_EQ(::stat((containers + "/" + id + "/" + file).c_str(), &st), 0) << file;
+    EXPECT_EQ(st.st_mode & 07777, 0640u) << file;
+    EXPECT_EQ(st.st_size, 0) << file;
+  }
+  ASSERT_EQ(agent_.Cli({"start", id}).exit_code, 0);
+  EXPECT_EQ(agent_.Cli({"wait", id}).out, "0\n");
+  EXPECT_EQ(agent_.Cli({"logs", id}).out, "hi\n");
+  // The pool is refilled once it is down to half: two more creates.
+  for (const char* name : {"spare-user-2", "spare-user-3"})
+    ASSERT_EQ(agent_.Cli({"create", "--name", name, "busybox", "true"}).exit_code, 0);
+  wait_for_spares(4);
+
+  agent_.Stop(/*kill9=*/true);
+  const std::set<std::string> left_by_killed = spares_in(containers);
+  EXPECT_FALSE(left_by_killed.empty());
+  RestartAgent();
+  wait_for_spares(4);
+  for (const auto& name : left_by_killed) {
+    EXPECT_FALSE(spares_in(containers).count(name)) << name << " left by the killed agent";
+    for (const char* part : {".upper", ".work", ".rootfs"})
+      EXPECT_FALSE(spares_in(snapshots).count(name + part)) << name << part;
+  }
+  agent_.Stop();
+  EXPECT_TRUE(spares_in(containers).empty());
+  EXPECT_TRUE(spares_in(snapshots).empty());
+  RestartAgent();  // for the fixture's clean-up checks
 }
 
 TEST_F(AgentTest, InfoListsBackendsWithCapabilities) {
