@@ -1295,6 +1295,7 @@ StatusOr<std::shared_ptr<EventBus::Subscription>> ContainerService::SubscribeEve
 
 Status ContainerService::Recover() {
   RETURN_IF_ERROR(MakeDirectories(config_.root_dir + "/containers", 0700));
+  (void)MarkTopDirectory(config_.root_dir + "/containers");  // see directory_tree.h
   RETURN_IF_ERROR(
       cgroups_->RemoveStaleSlots().Annotate("remove prewarmed cgroup slots of a previous agent"));
   RETURN_IF_ERROR(monitor_.Start());

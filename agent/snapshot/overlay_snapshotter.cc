@@ -27,6 +27,7 @@ bool IsMountPoint(const std::string& path) {
 StatusOr<std::unique_ptr<OverlaySnapshotter>> OverlaySnapshotter::Create(
     const std::string& snapshots_dir, TrashCan* trash) {
   RETURN_IF_ERROR(MakeDirectories(snapshots_dir, 0700));
+  (void)MarkTopDirectory(snapshots_dir);  // see directory_tree.h
   return std::unique_ptr<OverlaySnapshotter>(new OverlaySnapshotter(snapshots_dir, trash));
 }
 

@@ -108,6 +108,7 @@ StatusOr<std::unique_ptr<ImageStore>> ImageStore::Open(const std::string& root_d
                                                        UnpackLimits limits) {
   RETURN_IF_ERROR(MakeDirectories(root_dir + "/layers", 0700));
   RETURN_IF_ERROR(MakeDirectories(root_dir + "/tmp", 0700));
+  (void)MarkTopDirectory(root_dir + "/tmp");  // each unpack directory in a group of its own
   return std::unique_ptr<ImageStore>(new ImageStore(root_dir, db, blobs, limits));
 }
 

@@ -15,7 +15,7 @@
 # many is several times slower (the inode allocator skips recently deleted inodes one by
 # one), which would measure the previous run's clean-up, not the import.
 # Starts its own agents on temporary roots, sockets and cgroup parents; removes everything.
-# Usage: tests/bench/import-bench.sh [BUILD_DIR] [RUNS] [LAYERS]
+# Usage: tests/bench/import-bench.sh [BUILD_DIR] [RUNS] [LAYERS] (RUNS alternating rounds)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$repo/build}" && pwd)
@@ -111,7 +111,24 @@ if command -v podman >/dev/null; then
 else
   echo "podman is not installed: no podman load comparison" >&2
 fi
-hyperfine --warmup 1 --runs "$runs" --export-json "$work/import.json" "${commands[@]}" >/dev/null
+# Alternating rounds of one run of each command, pooled: the VM and this file system drift by
+# tens of percent within minutes (see run-bench.sh), and one command's runs in a row would
+# meet a different machine than the next command's.
+hyperfine --warmup 1 --runs 1 "${commands[@]}" >/dev/null
+for round in $(seq "$runs"); do
+  hyperfine --runs 1 --export-json "$work/import-$round.json" "${commands[@]}" >/dev/null
+done
+python3 - "$work" "$runs" <<'PY'
+import json, statistics, sys
+work, rounds = sys.argv[1], int(sys.argv[2])
+pooled = {}
+for round in range(1, rounds + 1):
+    for result in json.load(open(f"{work}/import-{round}.json"))["results"]:
+        pooled.setdefault(result["command"], []).extend(result["times"])
+results = [{"command": c, "median": statistics.median(t), "min": min(t), "max": max(t)}
+           for c, t in pooled.items()]
+json.dump({"results": results}, open(f"{work}/import.json", "w"))
+PY
 
 # Commit: a stopped container with 50 MB of changes.
 "$boxcar" run --name bench-commit busybox sh -c \
