@@ -318,7 +318,9 @@ StatusOr<ContainerCgroup> ContainerCgroup::AdoptV1Slot(const CgroupLayout& layou
   Status status;
   for (size_t i = 0; i < from.directories_.size() && status.ok(); ++i) {
     if (from.directories_[i] == from.unified_directory_) {
-      status = boxcar::MakeDirectories(to.directories_[i], 0755);
+      // Its parent is there (the agent's): one mkdir rather than one per path component.
+      if (::mkdir(to.directories_[i].c_str(), 0755) != 0)
+        status = boxcar::MakeDirectories(to.directories_[i], 0755);
     } else if (::rename(from.directories_[i].c_str(), to.directories_[i].c_str()) != 0) {
       status = ErrnoStatus("rename cgroup '" + from.directories_[i] + "' to '" +
                            to.directories_[i] + "'");

@@ -70,14 +70,15 @@ void SetUpDev(bool in_user_namespace) {
     const char* name;
     unsigned major, minor;
   };
+  // 0666 as given, without a chmod each: the payload gets the umask back below.
+  const mode_t umask_before = ::umask(0);
   for (const Node& node : {Node{"null", 1, 3}, Node{"zero", 1, 5}, Node{"full", 1, 7},
                            Node{"random", 1, 8}, Node{"urandom", 1, 9}, Node{"tty", 5, 0}}) {
     std::string target = std::string("dev/") + node.name;
     if (!in_user_namespace) {
       // Made, as runc does: a node on the container's tmpfs is cheaper than a bind mount,
       // at the set-up and again when the namespace is torn down.
-      if (::mknod(target.c_str(), S_IFCHR | 0666, makedev(node.major, node.minor)) != 0 ||
-          ::chmod(target.c_str(), 0666) != 0) {
+      if (::mknod(target.c_str(), S_IFCHR | 0666, makedev(node.major, node.minor)) != 0) {
         FailErrno("mknod '" + target + "'");
       }
       continue;
@@ -88,6 +89,7 @@ void SetUpDev(bool in_user_namespace) {
     // In a user namespace mknod is out of reach: bound from the host instead.
     Mount((std::string("/dev/") + node.name).c_str(), target, nullptr, MS_BIND, nullptr);
   }
+  ::umask(umask_before);
   EnsureDirectory("dev/pts", 0755);
   Mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
         "newinstance,ptmxmode=0666,mode=0620");

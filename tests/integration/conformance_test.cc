@@ -132,6 +132,9 @@ TEST_P(ConformanceTest, DevicesWorkForAnyUser) {
             "/dev/random 1:8 666\n/dev/urandom 1:9 666\n");
   CommandResult full = RunRm({"-u", "nobody"}, {"sh", "-c", "echo x > /dev/full"});
   EXPECT_NE(full.exit_code, 0) << "/dev/full must refuse writes (ENOSPC)";
+  // The nodes are made with umask 0; the payload still gets the usual one.
+  CommandResult umask = RunRm({}, {"sh", "-c", "umask"});
+  EXPECT_EQ(umask.out, "0022\n") << umask.err;
 }
 
 TEST_P(ConformanceTest, NoHostMountIsVisibleInside) {
