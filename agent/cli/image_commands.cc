@@ -99,10 +99,13 @@ int Import(AgentConnection& agent, const ImportOptions& options) {
   ImportProgress progress(options.reference.empty() ? options.file : options.reference, total,
                           !options.quiet);
   bool open = writer->Write(request);
-  std::string buffer(1 << 20, '\0');
+  request.Clear();
   uint64_t sent = 0;
   while (open) {
-    ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    // Read straight into the message: one copy of the archive less.
+    std::string* chunk = request.mutable_chunk();
+    chunk->resize(1 << 20);
+    ssize_t n = ::read(fd, chunk->data(), chunk->size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       std::fprintf(stderr, "boxcar: read '%s': %s\n", options.file.c_str(), std::strerror(errno));
@@ -110,8 +113,7 @@ int Import(AgentConnection& agent, const ImportOptions& options) {
       return 1;
     }
     if (n == 0) break;
-    request.Clear();
-    request.set_chunk(buffer.data(), static_cast<size_t>(n));
+    chunk->resize(static_cast<size_t>(n));
     open = writer->Write(request);
     sent += static_cast<uint64_t>(n);
     progress.Update(sent, false);

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <system_error>
 
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
@@ -20,6 +21,8 @@ namespace {
 // page: at least any disk's logical block).
 constexpr size_t kStagingSize = 1 << 20;
 constexpr size_t kDirectAlignment = 4096;
+// Blocks of a writer in flight at once (one filling, the others queued or being flushed).
+constexpr size_t kBlocksInFlight = 4;
 
 Status CheckDigest(std::string_view digest) {
   if (!IsSha256Digest(digest)) {
@@ -47,6 +50,7 @@ BlobStore::Writer::Writer(const BlobStore* store, std::string temp_path, UniqueF
 BlobStore::Writer::~Writer() { Discard(); }
 
 void BlobStore::Writer::Discard() {
+  (void)StopFlusher(/*drain=*/false);
   fd_.reset();
   if (!temp_path_.empty()) ::unlink(temp_path_.c_str());
   // Once: a later writer may be handed the same temp name.
@@ -59,7 +63,6 @@ Status BlobStore::Writer::Write(const void* bytes, size_t size) {
     spent_ = true;
     return ResourceExhausted("blob writer: no memory for its write buffer");
   }
-  hasher_.Update(bytes, size);
   bytes_written_ += size;
   const char* cursor = static_cast<const char*>(bytes);
   while (size > 0) {
@@ -68,19 +71,89 @@ Status BlobStore::Writer::Write(const void* bytes, size_t size) {
     staged_ += n;
     cursor += n;
     size -= n;
-    if (staged_ == kStagingSize) RETURN_IF_ERROR(WriteStaged(/*final_block=*/false));
+    if (staged_ == kStagingSize) {
+      if (Status handed = HandOff(/*final_block=*/false); !handed.ok()) {
+        // The hash and the file would disagree from here on: the writer cannot commit.
+        spent_ = true;
+        return handed;
+      }
+    }
   }
   return OkStatus();
 }
 
-Status BlobStore::Writer::WriteStaged(bool final_block) {
-  size_t length = staged_;
-  if (direct_ && final_block && length % kDirectAlignment != 0) {
-    size_t padded = (length / kDirectAlignment + 1) * kDirectAlignment;
-    std::memset(staging_.get() + length, 0, padded - length);
-    length = padded;  // Commit truncates the file back to bytes_written_
+Status BlobStore::Writer::HandOff(bool final_block) {
+  if (!flusher_.joinable()) {
+    if (final_block) return FlushBlock(staging_.get(), staged_, true);  // a small blob
+    try {
+      flusher_ = std::thread([this] { FlushLoop(); });
+    } catch (const std::system_error&) {
+      Status flushed = FlushBlock(staging_.get(), staged_, false);  // no thread: inline
+      staged_ = 0;
+      return flushed;
+    }
   }
-  const char* cursor = staging_.get();
+  std::unique_lock<std::mutex> lock(flush_mutex_);
+  if (!flush_status_.ok()) return flush_status_;
+  full_blocks_.push_back({std::move(staging_), staged_, final_block});
+  staged_ = 0;
+  flush_changed_.notify_all();
+  if (final_block) return OkStatus();
+  if (empty_blocks_.empty() && blocks_allocated_ < kBlocksInFlight) {
+    staging_.reset(static_cast<char*>(std::aligned_alloc(kDirectAlignment, kStagingSize)));
+    if (!staging_) return ResourceExhausted("blob writer: no memory for its write buffer");
+    ++blocks_allocated_;
+    return OkStatus();
+  }
+  flush_changed_.wait(lock, [&] { return !empty_blocks_.empty() || !flush_status_.ok(); });
+  if (!flush_status_.ok()) return flush_status_;
+  staging_ = std::move(empty_blocks_.back());
+  empty_blocks_.pop_back();
+  return OkStatus();
+}
+
+void BlobStore::Writer::FlushLoop() {
+  std::unique_lock<std::mutex> lock(flush_mutex_);
+  for (;;) {
+    flush_changed_.wait(lock, [&] { return flusher_stopping_ || !full_blocks_.empty(); });
+    if (full_blocks_.empty() || (flusher_stopping_ && !flusher_draining_)) return;
+    FullBlock next = std::move(full_blocks_.front());
+    full_blocks_.pop_front();
+    const bool failed_before = !flush_status_.ok();
+    lock.unlock();
+    Status flushed =
+        failed_before ? OkStatus() : FlushBlock(next.block.get(), next.size, next.final);
+    lock.lock();
+    if (!flushed.ok() && flush_status_.ok()) flush_status_ = flushed;
+    empty_blocks_.push_back(std::move(next.block));
+    flush_changed_.notify_all();
+  }
+}
+
+Status BlobStore::Writer::StopFlusher(bool drain) {
+  if (flusher_.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(flush_mutex_);
+      flusher_stopping_ = true;
+      flusher_draining_ = drain;
+    }
+    flush_changed_.notify_all();
+    flusher_.join();
+  }
+  std::lock_guard<std::mutex> lock(flush_mutex_);
+  return flush_status_;
+}
+
+Status BlobStore::Writer::FlushBlock(const char* data, size_t size, bool final_block) {
+  hasher_.Update(data, size);
+  size_t length = size;
+  if (direct_ && final_block && length % kDirectAlignment != 0) {
+    // Blocks are kStagingSize long and aligned: the padding fits. Commit truncates it away.
+    size_t padded = (length / kDirectAlignment + 1) * kDirectAlignment;
+    std::memset(const_cast<char*>(data) + length, 0, padded - length);
+    length = padded;
+  }
+  const char* cursor = data;
   while (length > 0) {
     ssize_t n = ::write(fd_.get(), cursor, length);
     if (n < 0 && errno == EINTR) continue;
@@ -92,26 +165,24 @@ Status BlobStore::Writer::WriteStaged(bool final_block) {
         continue;
       }
     }
-    if (n < 0) {
-      // The hash and the file would disagree from here on: the writer cannot commit.
-      spent_ = true;
-      return ErrnoStatus("write '" + temp_path_ + "'");
-    }
+    if (n < 0) return ErrnoStatus("write '" + temp_path_ + "'");
     cursor += n;
     length -= static_cast<size_t>(n);
   }
-  staged_ = 0;
   return OkStatus();
 }
 
 StatusOr<std::string> BlobStore::Writer::Commit(std::string_view expected_digest) {
   if (spent_) return FailedPrecondition("blob writer is finished (committed or failed)");
+  spent_ = true;  // the hash is final either way
   if (!staging_) return ResourceExhausted("blob writer: no memory for its write buffer");
-  if (Status written = WriteStaged(/*final_block=*/true); !written.ok()) {
+  Status written = HandOff(/*final_block=*/true);
+  Status flushed = StopFlusher(/*drain=*/true);
+  if (written.ok()) written = flushed;
+  if (!written.ok()) {
     Discard();
     return written;
   }
-  spent_ = true;  // the hash is final either way
   std::string digest = hasher_.FinishDigest();
   if (!expected_digest.empty() && digest != expected_digest) {
     Discard();

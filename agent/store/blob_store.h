@@ -7,13 +7,16 @@
 // and writing them to the disk (tests/bench/RESULTS.md). Elsewhere (tmpfs) writes are buffered.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -48,19 +51,43 @@ class BlobStore {
     struct FreeAligned {
       void operator()(char* block) const { std::free(block); }
     };
+    using Block = std::unique_ptr<char, FreeAligned>;
+    struct FullBlock {
+      Block block;
+      size_t size;
+      bool final;
+    };
     Writer(const BlobStore* store, std::string temp_path, UniqueFd fd, bool direct);
     // Closes and unlinks the temp file, once.
     void Discard();
-    // Writes the staged bytes; the final block of a direct writer is padded to the alignment.
-    Status WriteStaged(bool final_block);
+    // Hands the staged block to the flusher (the last one of a small blob is flushed here)
+    // and takes an empty one, waiting while every block is in flight.
+    Status HandOff(bool final_block);
+    // Hashes a block and writes it; a final block of a direct writer is padded.
+    Status FlushBlock(const char* data, size_t size, bool final_block);
+    // The flusher thread: full blocks in order, until stopped with nothing left.
+    void FlushLoop();
+    // Joins the flusher; `drain`: after it has written every handed block. Its first failure.
+    Status StopFlusher(bool drain);
 
     const BlobStore* store_;
     std::string temp_path_;  // empty once committed or discarded
     UniqueFd fd_;
-    bool direct_;  // O_DIRECT: every write a multiple of kDirectAlignment from staging_
-    std::unique_ptr<char, FreeAligned> staging_;
+    bool direct_;    // O_DIRECT: every write a multiple of kDirectAlignment from a block
+    Block staging_;  // the block Write fills
     size_t staged_ = 0;
-    Sha256 hasher_;
+    // Blobs larger than a block: full blocks are hashed and written by flusher_ while Write
+    // fills the next one (hashing and writing were most of an import's reading thread).
+    std::thread flusher_;
+    std::mutex flush_mutex_;
+    std::condition_variable flush_changed_;
+    std::deque<FullBlock> full_blocks_;  // handed to the flusher, in order
+    std::vector<Block> empty_blocks_;
+    size_t blocks_allocated_ = 1;
+    bool flusher_stopping_ = false;
+    bool flusher_draining_ = false;
+    Status flush_status_;
+    Sha256 hasher_;  // the flusher's while it runs
     uint64_t bytes_written_ = 0;
     bool spent_ = false;  // a Write or Commit failed, or Commit succeeded
   };

@@ -17,7 +17,7 @@ namespace {
 // The socket between a member's copy and its unpacker: the copy runs at most about this far
 // ahead. A socket rather than a pipe: send() with MSG_NOSIGNAL reports an unpacker that is gone
 // as EPIPE without raising SIGPIPE, whatever the process does with that signal.
-constexpr int kChannelBytes = 1 << 20;
+constexpr int kChannelBytes = 16 << 20;
 
 // Configs, manifests and indexes are JSON objects; a layer is a tar or a compressed stream.
 bool LooksLikeJson(std::string_view head) {

@@ -105,10 +105,15 @@ la_ssize_t ImageArchiveStream::Read(archive* reader, void* self, const void** bl
 }
 
 Status ImageArchiveStream::Write(const void* bytes, size_t size) {
+  return Write(std::string(static_cast<const char*>(bytes), size));
+}
+
+Status ImageArchiveStream::Write(std::string&& chunk) {
+  if (chunk.empty()) return OkStatus();  // an empty chunk would read as the end of the stream
   std::unique_lock<std::mutex> lock(mutex_);
   changed_.wait(lock, [&] { return done_ || chunks_.size() < kMaxQueuedChunks; });
   if (done_) return outcome_.ok() ? OkStatus() : outcome_.status();
-  chunks_.emplace_back(static_cast<const char*>(bytes), size);
+  chunks_.push_back(std::move(chunk));
   changed_.notify_all();
   return OkStatus();
 }

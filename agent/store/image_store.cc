@@ -160,6 +160,13 @@ Status ImageStore::RootfsImport::Write(const void* bytes, size_t size) {
   return archive_->Write(bytes, size);
 }
 
+Status ImageStore::RootfsImport::Write(std::string&& chunk) {
+  if (!decided_ || !archive_) return Write(chunk.data(), chunk.size());
+  bytes_received_ += chunk.size();
+  if (archive_hasher_) archive_hasher_->Update(chunk.data(), chunk.size());
+  return archive_->Write(std::move(chunk));
+}
+
 Status ImageStore::RootfsImport::Decide() {
   decided_ = true;
   std::string head = std::move(head_);

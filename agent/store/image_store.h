@@ -51,6 +51,8 @@ class ImageStore {
    public:
     ~RootfsImport();
     Status Write(const void* bytes, size_t size);
+    // The same, taking the chunk over where it can (an archive read as it comes).
+    Status Write(std::string&& chunk);
     uint64_t bytes_received() const { return bytes_received_; }
     // `progress` (may be null) hears of every layer as it is checked or unpacked.
     StatusOr<v1::Image> Finish(LayerProgress* progress = nullptr);

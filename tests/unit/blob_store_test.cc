@@ -203,6 +203,28 @@ TEST_F(BlobStoreTest, BlobsOfEverySizeAroundTheWriteBlocksKeepExactlyTheirBytes)
   EXPECT_TRUE(TempNames().empty());
 }
 
+// Blocks beyond the first are hashed and written by a flusher thread: a large blob with the
+// wrong digest, and one dropped halfway with blocks in flight, leave nothing behind.
+TEST_F(BlobStoreTest, LargeBlobsWithAWrongDigestOrDroppedHalfwayLeaveNothing) {
+  std::string content(5 << 20, 'z');
+  {
+    auto writer = store_->NewWriter();
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE((*writer)->Write(content.data(), content.size()).ok());
+    auto digest = (*writer)->Commit(std::string("sha256:") + std::string(64, '0'));
+    ASSERT_FALSE(digest.ok());
+    EXPECT_NE(digest.status().message().find("digest mismatch"), std::string::npos);
+    EXPECT_FALSE((*writer)->Write("x", 1).ok()) << "spent after a failed commit";
+  }
+  {
+    auto writer = store_->NewWriter();
+    ASSERT_TRUE(writer.ok());
+    ASSERT_TRUE((*writer)->Write(content.data(), content.size()).ok());
+  }  // dropped without Commit
+  EXPECT_TRUE(TempNames().empty());
+  EXPECT_TRUE(store_->ListDigests().empty());
+}
+
 TEST_F(BlobStoreTest, BlobsAreReadOnlyForOthers) {
   auto digest = store_->WriteBlob("mode");
   ASSERT_TRUE(digest.ok());

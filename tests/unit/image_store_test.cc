@@ -247,6 +247,34 @@ TEST_F(ImageStoreTest, EmptyOrAbandonedImportsLeaveNothing) {
   EXPECT_EQ(CountRows("images"), 0);
 }
 
+// An archive streamed in chunks handed over by move, with empty chunks among them (an empty
+// chunk once read as the end of the archive), imports whole.
+TEST_F(ImageStoreTest, ArchiveStreamedInMovedChunksWithEmptyOnesImportsWhole) {
+  std::string layer = TarBytes({Dir("data"), File("data/big", std::string(300000, 'b'))});
+  std::string config =
+      "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},"
+      "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" +
+      Sha256Digest(layer) + "\"]}}";
+  std::string manifest =
+      "[{\"Config\":\"config.json\",\"RepoTags\":[\"test/moved:1\"],"
+      "\"Layers\":[\"layer.tar\"]}]";
+  std::string archive = TarBytes(
+      {File("manifest.json", manifest), File("config.json", config), File("layer.tar", layer)});
+  auto import = images_->BeginRootfsImport(Header(""));
+  ASSERT_TRUE(import.ok());
+  for (size_t offset = 0; offset < archive.size(); offset += 50000) {
+    ASSERT_TRUE((*import)->Write(std::string()).ok());
+    ASSERT_TRUE((*import)->Write(archive.substr(offset, 50000)).ok());
+  }
+  auto image = (*import)->Finish();
+  ASSERT_TRUE(image.ok()) << image.status().message();
+  EXPECT_EQ(image->id(), Sha256Digest(config));
+  ASSERT_EQ(image->layers_size(), 1);
+  EXPECT_EQ(image->layers(0).diff_id(), Sha256Digest(layer));
+  EXPECT_TRUE(images_->Resolve("test/moved:1", "image").ok());
+  EXPECT_TRUE(ListNames(dir_ + "/tmp").empty());
+}
+
 TEST_F(ImageStoreTest, RemoveByReferenceUntagsThenDeletesWithTheLastReference) {
   auto image = Import(tar_);
   ASSERT_TRUE(image.ok()) << image.status().message();
