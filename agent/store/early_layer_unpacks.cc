@@ -136,8 +136,8 @@ std::unique_ptr<MemberTap::Copy> EarlyLayerUnpacks::Open(const std::string& name
   return std::make_unique<PipeCopy>(raw, std::move(write_end));
 }
 
-std::vector<EarlyLayerUnpacks::Layer> EarlyLayerUnpacks::Finish() {
-  std::vector<Layer> layers;
+std::vector<UnpackedLayerDirectory> EarlyLayerUnpacks::Finish() {
+  std::vector<UnpackedLayerDirectory> layers;
   for (auto& unpack : unpacks_) {
     unpack->thread.join();
     std::lock_guard<std::mutex> lock(unpack->mutex);

@@ -28,14 +28,6 @@ namespace boxcar {
 
 class EarlyLayerUnpacks : public MemberTap {
  public:
-  // A layer one of the unpackers made, in a directory of `make_directory`'s.
-  struct Layer {
-    std::string dir;
-    std::string diff_id;
-    std::string blob_digest;
-    uint64_t blob_size = 0;
-    uint64_t unpacked_bytes = 0;
-  };
   // `make_directory` makes an empty directory to unpack into; `has_layer_of` says whether the
   // store already has the layer of a blob ("sha256:<hex>", from a member's name).
   EarlyLayerUnpacks(UnpackLimits limits, std::function<StatusOr<std::string>()> make_directory,
@@ -49,7 +41,8 @@ class EarlyLayerUnpacks : public MemberTap {
                              std::string_view head) override;
   // Once the archive is read (every Copy gone): waits for the unpackers and hands over the
   // layers of the members that were stored and unpacked; the other directories are removed.
-  std::vector<Layer> Finish();
+  // (Their directories are `make_directory`'s.)
+  std::vector<UnpackedLayerDirectory> Finish();
 
  private:
   struct Unpack;

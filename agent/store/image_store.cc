@@ -203,11 +203,7 @@ StatusOr<v1::Image> ImageStore::RootfsImport::FinishArchiveStream(LayerProgress*
   }
   auto archive = archive_->Finish();
   PendingLayers unpacked;
-  for (auto& layer : early_unpacks_->Finish()) {
-    unpacked.layers.push_back({std::move(layer.dir), std::move(layer.diff_id),
-                               std::move(layer.blob_digest), layer.blob_size,
-                               layer.unpacked_bytes});
-  }
+  unpacked.layers = early_unpacks_->Finish();
   return store_->StoreArchive(reference_, std::move(archive), archive_->stored_blobs(), progress,
                               std::move(unpacked));
 }

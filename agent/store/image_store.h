@@ -151,13 +151,7 @@ class ImageStore {
                                           const std::string& archive_digest,
                                           LayerProgress* progress = nullptr);
   // A layer unpacked into a tmp/ directory, not yet recorded.
-  struct UnpackedLayerDirectory {
-    std::string dir;
-    std::string diff_id;
-    std::string blob_digest;
-    uint64_t blob_size = 0;
-    uint64_t unpacked_bytes = 0;
-  };
+  using UnpackedLayerDirectory = boxcar::UnpackedLayerDirectory;
   // Unpacked layer directories that are removed with their owner unless recorded meanwhile.
   struct PendingLayers {
     PendingLayers() = default;

@@ -42,6 +42,15 @@ struct UnpackLimits {
   uint64_t max_unpacked_bytes = 0;  // 0 = unlimited
 };
 
+// A layer unpacked into a directory of its own, not yet recorded in the store.
+struct UnpackedLayerDirectory {
+  std::string dir;
+  std::string diff_id;
+  std::string blob_digest;
+  uint64_t blob_size = 0;
+  uint64_t unpacked_bytes = 0;
+};
+
 struct UnpackedLayer {
   std::string diff_id;          // "sha256:<hex>" of the uncompressed tar stream
   uint64_t unpacked_bytes = 0;  // sum of the regular files' sizes
