@@ -17,7 +17,7 @@ packages=(
   busybox-static util-linux iproute2 procps psmisc hyperfine sqlite3 python3 file
   gzip zstd xz-utils
   # image interop tools
-  skopeo umoci runc podman
+  skopeo umoci runc podman containerd
 )
 
 missing=()

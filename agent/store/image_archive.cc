@@ -223,17 +223,43 @@ Status ReadMembers(archive* reader, BlobStore* blobs, std::vector<std::string>* 
   }
 }
 
+// A reference as Docker reads it: "busybox:1" is "docker.io/library/busybox:1", a name without
+// a tag or digest has ":latest". `ctr images export` names an image both ways (the index's
+// io.containerd.image.name in full, manifest.json's RepoTags in Docker's short form).
+std::string DockerNormalized(const std::string& reference) {
+  std::string name = reference;
+  size_t slash = name.find('/');
+  std::string first = slash == std::string::npos ? "" : name.substr(0, slash);
+  bool has_domain = slash != std::string::npos &&
+                    (first.find_first_of(".:") != std::string::npos || first == "localhost");
+  if (!has_domain) name = "docker.io/" + name;
+  if (name.rfind("docker.io/", 0) == 0 && name.find('/', 10) == std::string::npos)
+    name.insert(10, "library/");
+  size_t last_slash = name.rfind('/');
+  if (name.find('@') == std::string::npos && name.find(':', last_slash) == std::string::npos)
+    name += ":latest";
+  return name;
+}
+
+// Appends `reference` unless `references` has one that reads the same.
+void AddReference(std::string reference, std::vector<std::string>* references) {
+  const std::string normalized = DockerNormalized(reference);
+  for (const auto& listed : *references) {
+    if (DockerNormalized(listed) == normalized) return;
+  }
+  references->push_back(std::move(reference));
+}
+
 // Adds `image`, or its references to the image of the same config already listed.
 void AddImage(ArchivedImage image, ImageArchive* archive) {
   for (auto& listed : archive->images) {
     if (listed.config_digest != image.config_digest) continue;
-    for (auto& reference : image.references) {
-      if (std::find(listed.references.begin(), listed.references.end(), reference) ==
-          listed.references.end())
-        listed.references.push_back(std::move(reference));
-    }
+    for (auto& reference : image.references) AddReference(std::move(reference), &listed.references);
     return;
   }
+  std::vector<std::string> references = std::move(image.references);
+  image.references.clear();
+  for (auto& reference : references) AddReference(std::move(reference), &image.references);
   archive->images.push_back(std::move(image));
 }
 

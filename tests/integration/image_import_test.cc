@@ -1,7 +1,8 @@
 // `boxcar image import` of archives the real tools make (fixtures/make-image-archives.sh:
-// umoci, skopeo, and the shapes of `docker save` and `ctr images export` assembled from
-// skopeo's output): multi-image archives, zstd layers, Docker media types; the image config
-// reaching `inspect` and `stop`; decompression bombs against --max-layer-bytes.
+// umoci, skopeo, `ctr images export` from a containerd of the fixture script's own, and the
+// shape of `docker save` assembled from skopeo's output): multi-image archives, zstd layers, Docker
+// media types; the image config reaching `inspect` and `stop`; decompression bombs against
+// --max-layer-bytes.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -146,8 +147,9 @@ TEST_F(ImageImportTest, ZstdLayersImportRunAndExportAsZstd) {
       << "one line of JSON naming tar+zstd layers";
 }
 
-// `ctr images export`'s shape: Docker media types in an OCI layout, uncompressed layers, the
-// name in io.containerd.image.name and in manifest.json's RepoTags.
+// `ctr images export` (containerd 1.6): Docker media types in an OCI layout, uncompressed
+// layers, the name in full in io.containerd.image.name and in Docker's short form
+// ("busybox:ctr") in manifest.json's RepoTags, which is the same reference.
 TEST_F(ImageImportTest, CtrExportImportsUnderItsContainerdName) {
   std::string id = ImportQuietly(Archive("ctr-export.tar"));
   v1::Image image = InspectImage("docker.io/library/busybox:ctr");
