@@ -50,9 +50,9 @@ struct EarlyLayerUnpacks::Unpack {
 
 // Feeds one member to its unpacker. A full channel makes Write wait for the unpacker; an
 // unpacker that gave up (a hostile or non-layer member) closed its end, and the copy stops.
-class EarlyLayerUnpacks::PipeCopy : public MemberTap::Copy {
+class EarlyLayerUnpacks::ChannelCopy : public MemberTap::Copy {
  public:
-  PipeCopy(Unpack* unpack, UniqueFd channel) : unpack_(unpack), channel_(std::move(channel)) {}
+  ChannelCopy(Unpack* unpack, UniqueFd channel) : unpack_(unpack), channel_(std::move(channel)) {}
 
   void Write(const char* bytes, size_t size) override {
     while (channel_ && size > 0) {
@@ -64,15 +64,14 @@ class EarlyLayerUnpacks::PipeCopy : public MemberTap::Copy {
       }
       bytes += n;
       size -= static_cast<size_t>(n);
-      written_ += static_cast<uint64_t>(n);
     }
   }
 
-  void Finish(const std::string& digest) override {
+  void Finish(const std::string& digest, uint64_t size) override {
     {
       std::lock_guard<std::mutex> lock(unpack_->mutex);
       unpack_->blob_digest = digest;
-      unpack_->blob_size = written_;
+      unpack_->blob_size = size;  // the unpacker may have stopped reading before the end
     }
     channel_.reset();  // end of the layer for the unpacker
   }
@@ -80,7 +79,6 @@ class EarlyLayerUnpacks::PipeCopy : public MemberTap::Copy {
  private:
   Unpack* unpack_;
   UniqueFd channel_;
-  uint64_t written_ = 0;
 };
 
 EarlyLayerUnpacks::EarlyLayerUnpacks(UnpackLimits limits,
@@ -133,7 +131,7 @@ std::unique_ptr<MemberTap::Copy> EarlyLayerUnpacks::Open(const std::string& name
     return nullptr;
   }
   unpacks_.push_back(std::move(unpack));
-  return std::make_unique<PipeCopy>(raw, std::move(write_end));
+  return std::make_unique<ChannelCopy>(raw, std::move(write_end));
 }
 
 std::vector<UnpackedLayerDirectory> EarlyLayerUnpacks::Finish() {

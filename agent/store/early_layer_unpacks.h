@@ -46,7 +46,7 @@ class EarlyLayerUnpacks : public MemberTap {
 
  private:
   struct Unpack;
-  class PipeCopy;
+  class ChannelCopy;
 
   const UnpackLimits limits_;
   const std::function<StatusOr<std::string>()> make_directory_;

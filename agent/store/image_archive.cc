@@ -216,7 +216,7 @@ Status ReadMembers(archive* reader, BlobStore* blobs, std::vector<std::string>* 
     }));
     auto digest = writer->Commit(expected);
     if (!digest.ok()) return digest.status().Annotate("image archive: member '" + name + "'");
-    if (copy) copy->Finish(*digest);
+    if (copy) copy->Finish(*digest, writer->bytes_written());
     blobs->Pin(*digest);  // until the import ends (ImageStore::ReleaseArchiveBlobs)
     stored_blobs->push_back(*digest);
     members->member_digests[name] = *digest;

@@ -49,8 +49,8 @@ class MemberTap {
    public:
     virtual ~Copy() = default;  // without Finish: the member was not stored
     virtual void Write(const char* bytes, size_t size) = 0;
-    // The member is stored as the blob `digest`.
-    virtual void Finish(const std::string& digest) = 0;
+    // The member is stored as the blob `digest` of `size` bytes.
+    virtual void Finish(const std::string& digest, uint64_t size) = 0;
   };
   virtual ~MemberTap() = default;
   // Member `name` of `size` bytes begins with `head` (at least one byte); null: no copy.

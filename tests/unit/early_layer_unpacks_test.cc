@@ -77,7 +77,7 @@ TEST_F(EarlyLayerUnpacksTest, AnUncompressedLayerIsUnpackedAndItsBlobDigestIsIts
   std::string tar = Tar({Dir("etc"), File("etc/motd", "hello\n"), File("big", big)});
   auto copy = Copy("0123/layer.tar", tar);
   ASSERT_NE(copy, nullptr);
-  copy->Finish(Sha256Digest(tar));
+  copy->Finish(Sha256Digest(tar), tar.size());
   copy.reset();
   auto layers = unpacks_->Finish();
   ASSERT_EQ(layers.size(), 1u);
@@ -101,7 +101,7 @@ TEST_F(EarlyLayerUnpacksTest, AGzipLayersDiffIdIsTheDigestOfItsTar) {
   ASSERT_NE(plain, gzip);
   auto copy = Copy("blobs/sha256/" + Sha256Digest(gzip).substr(7), gzip);
   ASSERT_NE(copy, nullptr);
-  copy->Finish(Sha256Digest(gzip));
+  copy->Finish(Sha256Digest(gzip), gzip.size());
   copy.reset();
   auto layers = unpacks_->Finish();
   ASSERT_EQ(layers.size(), 1u);
@@ -128,7 +128,7 @@ TEST_F(EarlyLayerUnpacksTest, AHostileLayerNeitherBlocksTheCopyNorIsOffered) {
   std::string tar = Tar({File("../evil", "x"), File("big", std::string(4 << 20, 'y'))});
   auto copy = Copy("layer.tar", tar);
   ASSERT_NE(copy, nullptr);
-  copy->Finish(Sha256Digest(tar));
+  copy->Finish(Sha256Digest(tar), tar.size());
   copy.reset();
   EXPECT_TRUE(unpacks_->Finish().empty());
   ASSERT_EQ(made_.size(), 1u);
@@ -146,7 +146,7 @@ TEST_F(EarlyLayerUnpacksTest, AMemberThatWasNotStoredIsNotOffered) {
   std::string cut = Tar({File("b", std::string(100000, 'b'))}).substr(0, 50000);
   auto truncated = Copy("other.tar", cut);
   ASSERT_NE(truncated, nullptr);
-  truncated->Finish(Sha256Digest(cut));
+  truncated->Finish(Sha256Digest(cut), cut.size());
   truncated.reset();
   EXPECT_TRUE(unpacks_->Finish().empty());
   ASSERT_EQ(made_.size(), 2u);
@@ -158,7 +158,7 @@ TEST_F(EarlyLayerUnpacksTest, DestroyedWithoutFinishItRemovesWhatItUnpacked) {
   std::string tar = Tar({File("a", "alpha")});
   auto copy = Copy("layer.tar", tar);
   ASSERT_NE(copy, nullptr);
-  copy->Finish(Sha256Digest(tar));
+  copy->Finish(Sha256Digest(tar), tar.size());
   copy.reset();
   unpacks_.reset();
   ASSERT_EQ(made_.size(), 1u);
