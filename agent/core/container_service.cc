@@ -30,6 +30,10 @@ constexpr const char* kContainerHint = " (see `boxcar ps -a`)";
 constexpr uint64_t kMinMemoryBytes = 4ull << 20;
 // Names of spare directories (ContainerService::MakeSpare); never a container id (64 hex).
 constexpr const char* kSparePrefix = "spare-";
+// The files of a container's state directory that its shim opens (O_APPEND | O_CREAT, 0640).
+constexpr const char* kStdoutLog = "/stdout.log";
+constexpr const char* kStderrLog = "/stderr.log";
+constexpr const char* kShimLog = "/shim.log";
 
 int64_t NowUnixNs() {
   struct timespec now;
@@ -258,11 +262,10 @@ Status ContainerService::MakeSpare(const std::string& name) {
   RETURN_IF_ERROR(snapshotter_->Prepare(name, IdMapping{}));
   const std::string dir = StateDir(name);
   Status made = ::mkdir(dir.c_str(), 0700) == 0 ? OkStatus() : ErrnoStatus("create '" + dir + "'");
-  // The files every shim opens (O_APPEND | O_CREAT, 0640): see the LaunchSpec in Start.
-  for (const char* file : {"stdout.log", "stderr.log", "shim.log"}) {
+  for (const char* file : {kStdoutLog, kStderrLog, kShimLog}) {
     if (!made.ok()) break;
-    UniqueFd fd(::open((dir + "/" + file).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640));
-    if (!fd) made = ErrnoStatus("create '" + dir + "/" + file + "'");
+    UniqueFd fd(::open((dir + file).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640));
+    if (!fd) made = ErrnoStatus("create '" + dir + file + "'");
   }
   if (!made.ok()) DiscardSpare(name);
   return made;
@@ -627,10 +630,10 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   for (const auto& rlimit : record.spec().rlimits()) {
     spec.rlimits.push_back({rlimit.name(), rlimit.soft(), rlimit.hard()});
   }
-  spec.stdout_path = state_dir + "/stdout.log";
-  spec.stderr_path = state_dir + "/stderr.log";
+  spec.stdout_path = state_dir + kStdoutLog;
+  spec.stderr_path = state_dir + kStderrLog;
   spec.exit_file = state_dir + "/exit.json";
-  spec.shim_log_path = state_dir + "/shim.log";
+  spec.shim_log_path = state_dir + kShimLog;
   spec.userns = userns;
   ::unlink(spec.exit_file.c_str());
 
@@ -1016,8 +1019,8 @@ Status ContainerService::StreamLogs(const std::string& container, bool follow, c
     v1::LogStream stream;
     std::string path;
     UniqueFd fd;
-  } sources[] = {{v1::LOG_STREAM_STDOUT, state_dir + "/stdout.log", {}},
-                 {v1::LOG_STREAM_STDERR, state_dir + "/stderr.log", {}}};
+  } sources[] = {{v1::LOG_STREAM_STDOUT, state_dir + kStdoutLog, {}},
+                 {v1::LOG_STREAM_STDERR, state_dir + kStderrLog, {}}};
   std::string buffer(64 * 1024, '\0');
   for (;;) {
     // Whether the payload had exited before this pass: then a pass to EOF sees all output.

@@ -104,10 +104,6 @@ la_ssize_t ImageArchiveStream::Read(archive* reader, void* self, const void** bl
   return static_cast<la_ssize_t>(stream->current_.size());
 }
 
-Status ImageArchiveStream::Write(const void* bytes, size_t size) {
-  return Write(std::string(static_cast<const char*>(bytes), size));
-}
-
 Status ImageArchiveStream::Write(std::string&& chunk) {
   if (chunk.empty()) return OkStatus();  // an empty chunk would read as the end of the stream
   std::unique_lock<std::mutex> lock(mutex_);

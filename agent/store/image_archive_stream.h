@@ -38,7 +38,6 @@ class ImageArchiveStream {
   // Queues the next bytes for the reader (waiting while it is several chunks behind). Once
   // the reader has failed, its error: the archive is refused. Bytes after the archive's end
   // are ignored.
-  Status Write(const void* bytes, size_t size);
   Status Write(std::string&& chunk);
   // End of the stream: waits for the reader and returns the images (see ReadImageArchive).
   StatusOr<ImageArchive> Finish();

@@ -150,14 +150,13 @@ ImageStore::RootfsImport::~RootfsImport() {
 }
 
 Status ImageStore::RootfsImport::Write(const void* bytes, size_t size) {
+  if (decided_ && archive_) return Write(std::string(static_cast<const char*>(bytes), size));
   bytes_received_ += size;
   if (!decided_) {
     head_.append(static_cast<const char*>(bytes), size);
     return head_.size() < kDecisionBytes ? OkStatus() : Decide();
   }
-  if (!archive_) return writer_->Write(bytes, size);
-  if (archive_hasher_) archive_hasher_->Update(bytes, size);
-  return archive_->Write(bytes, size);
+  return writer_->Write(bytes, size);
 }
 
 Status ImageStore::RootfsImport::Write(std::string&& chunk) {
@@ -181,7 +180,7 @@ Status ImageStore::RootfsImport::Decide() {
     archive_hasher_.emplace();
     archive_hasher_->Update(head);
   }
-  return archive_->Write(head.data(), head.size());
+  return archive_->Write(std::move(head));
 }
 
 StatusOr<v1::Image> ImageStore::RootfsImport::Finish(LayerProgress* progress) {

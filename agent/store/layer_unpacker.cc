@@ -508,10 +508,12 @@ StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& source, int 
   return result;
 }
 
-// Unpacks from `source_fd` into `target_dir` on a thread with a private working directory.
-StatusOr<UnpackedLayer> UnpackFromFd(const std::string& source, int source_fd,
-                                     const std::string& target_dir, const UnpackLimits& limits,
-                                     const std::function<std::string()>& blob_digest) {
+}  // namespace
+
+// Unpacks on a thread with a private working directory (see the NOTE below).
+StatusOr<UnpackedLayer> UnpackLayerStream(const std::string& source, int source_fd,
+                                          const std::string& target_dir, const UnpackLimits& limits,
+                                          const std::function<std::string()>& blob_digest) {
   UniqueFd root_fd(::open(target_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!root_fd) return ErrnoStatus("open '" + target_dir + "'");
 
@@ -531,21 +533,13 @@ StatusOr<UnpackedLayer> UnpackFromFd(const std::string& source, int source_fd,
   return std::move(*outcome);
 }
 
-}  // namespace
-
 StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::string& target_dir,
                                     const UnpackLimits& limits, const std::string& blob_digest) {
   UniqueFd blob_fd(::open(blob_path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!blob_fd) return ErrnoStatus("open layer '" + blob_path + "'");
   std::function<std::string()> known_digest;
   if (!blob_digest.empty()) known_digest = [&blob_digest] { return blob_digest; };
-  return UnpackFromFd("'" + blob_path + "'", blob_fd.get(), target_dir, limits, known_digest);
-}
-
-StatusOr<UnpackedLayer> UnpackLayerStream(const std::string& name, int source_fd,
-                                          const std::string& target_dir, const UnpackLimits& limits,
-                                          const std::function<std::string()>& blob_digest_at_end) {
-  return UnpackFromFd(name, source_fd, target_dir, limits, blob_digest_at_end);
+  return UnpackLayerStream("'" + blob_path + "'", blob_fd.get(), target_dir, limits, known_digest);
 }
 
 }  // namespace boxcar

@@ -17,6 +17,23 @@ bench_requirements() {
   done
 }
 
+# pool_rounds WORK PREFIX ROUNDS: hyperfine's exports WORK/PREFIX-1.json .. PREFIX-ROUNDS.json
+# (alternating rounds of the same commands) pooled into WORK/PREFIX.json: per command, in
+# hyperfine's order, every time of every round and their median, min and max.
+pool_rounds() {
+  python3 - "$@" <<'PY'
+import json, statistics, sys
+work, prefix, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+pooled = {}
+for round in range(1, rounds + 1):
+    for result in json.load(open(f"{work}/{prefix}-{round}.json"))["results"]:
+        pooled.setdefault(result["command"], []).extend(result["times"])
+results = [{"command": c, "times": t, "median": statistics.median(t), "min": min(t),
+            "max": max(t)} for c, t in pooled.items()]
+json.dump({"results": results}, open(f"{work}/{prefix}.json", "w"))
+PY
+}
+
 start_bench_agent() {
   local build=$1 name=$2
   shift 2

@@ -53,16 +53,15 @@ for order in "old new" "new old"; do
     done
   done
 done
+for name in old new; do
+  for order in oldnew newold; do pool_rounds "$work" "$name-$order" "$rounds"; done
+done
 python3 - "$work" <<'PY'
-import glob, json, statistics, sys
+import json, sys
 work = sys.argv[1]
 for order in ("oldnew", "newold"):
-    medians = {}
-    for name in ("old", "new"):
-        times = []
-        for path in glob.glob(f"{work}/{name}-{order}-*.json"):
-            times += json.load(open(path))["results"][0]["times"]
-        medians[name] = statistics.median(times) * 1000
+    medians = {name: json.load(open(f"{work}/{name}-{order}.json"))["results"][0]["median"] * 1000
+               for name in ("old", "new")}
     first = "old first" if order == "oldnew" else "new first"
     print(f"{first:10}: old {medians['old']:.2f} ms, new {medians['new']:.2f} ms, "
           f"new/old {medians['new'] / medians['old']:.3f}")

@@ -118,17 +118,7 @@ hyperfine --warmup 1 --runs 1 "${commands[@]}" >/dev/null
 for round in $(seq "$runs"); do
   hyperfine --runs 1 --export-json "$work/import-$round.json" "${commands[@]}" >/dev/null
 done
-python3 - "$work" "$runs" <<'PY'
-import json, statistics, sys
-work, rounds = sys.argv[1], int(sys.argv[2])
-pooled = {}
-for round in range(1, rounds + 1):
-    for result in json.load(open(f"{work}/import-{round}.json"))["results"]:
-        pooled.setdefault(result["command"], []).extend(result["times"])
-results = [{"command": c, "median": statistics.median(t), "min": min(t), "max": max(t)}
-           for c, t in pooled.items()]
-json.dump({"results": results}, open(f"{work}/import.json", "w"))
-PY
+pool_rounds "$work" import "$runs"
 
 # Commit: a stopped container with 50 MB of changes.
 "$boxcar" run --name bench-commit busybox sh -c \

@@ -52,13 +52,11 @@ for round in $(seq "$rounds"); do
   hyperfine -N --warmup 3 --runs "$per_round" --export-json "$work/run-$round.json" "${args[@]}" \
     >/dev/null 2>&1
 done
+pool_rounds "$work" run "$rounds"
 python3 - "$work" "$rounds" <<'PY'
 import json, statistics, sys
 work, rounds = sys.argv[1], int(sys.argv[2])
-pooled = {}
-for round in range(1, rounds + 1):
-    for result in json.load(open(f"{work}/run-{round}.json"))["results"]:
-        pooled.setdefault(result["command"], []).extend(result["times"])
+pooled = {r["command"]: r["times"] for r in json.load(open(f"{work}/run.json"))["results"]}
 floor = statistics.median(next(t for c, t in pooled.items() if c.startswith("unshare")))
 print(f"{rounds} rounds, {len(next(iter(pooled.values())))} runs of each command")
 print(f"{'command':42} {'median ms':>10} {'mean ms':>8} {'p90 ms':>8} {'x floor':>8}")
