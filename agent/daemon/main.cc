@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "api/containers_api.h"
+#include "api/distribution_api.h"
 #include "api/images_api.h"
 #include "api/system_api.h"
 #include "backends/backend_registry.h"
@@ -22,6 +23,7 @@
 #include "common/unique_fd.h"
 #include "core/container_service.h"
 #include "core/host_container_cgroups.h"
+#include "distribution/image_distribution.h"
 #include "daemon/agent_config.h"
 #include "snapshot/overlay_snapshotter.h"
 #include "store/blob_store.h"
@@ -107,7 +109,11 @@ int RunAgent(const AgentConfig& config) {
   if (Status recovered = containers.Recover(); !recovered.ok())
     return Fail(recovered.Annotate("recovery"));
 
+  // The registry client and the Glance translator plug in here (issue 14).
+  ImageDistribution distribution(nullptr, nullptr, nullptr);
+
   ImagesApi images_api(images->get());
+  DistributionApi distribution_api(&distribution);
   ContainersApi containers_api(&containers);
   SystemApi system_api({kVersion, config.root_dir, config.socket_path}, &containers, images->get(),
                        cgroups->get());
@@ -118,6 +124,7 @@ int RunAgent(const AgentConfig& config) {
   builder.RegisterService(&images_api);
   builder.RegisterService(&containers_api);
   builder.RegisterService(&system_api);
+  builder.RegisterService(&distribution_api);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server) return Fail(Unavailable("cannot listen on " + config.socket_path));
   ::chmod(config.socket_path.c_str(), 0660);
