@@ -2,8 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <chrono>
-
 #include "api/exec_stream.h"
 #include "api/grpc_status.h"
 
@@ -88,72 +86,26 @@ grpc::Status ContainersApi::Logs(grpc::ServerContext* context, const v1::LogsReq
 grpc::Status ContainersApi::Run(grpc::ServerContext* context,
                                 const v1::RunContainerRequest* request,
                                 grpc::ServerWriter<v1::RunContainerResponse>* writer) {
-  const bool remove = request->remove();
-  if (remove && request->spec().restart_policy().mode() != v1::RestartPolicy::MODE_NO) {
-    return ToGrpcStatus(
-        InvalidArgument("remove: a container removed at its exit cannot have a restart policy "
-                        "(spec.restart_policy); choose one of them"));
-  }
-  const auto begun = std::chrono::steady_clock::now();
-  auto since_begun_us = [&begun] {
-    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                                 begun)
-        .count();
-  };
-  auto created = containers_->Create(request->spec());
-  if (!created.ok()) return ToGrpcStatus(created.status());
-  const std::string id = created->id();
-  const auto created_us = since_begun_us();
-  auto started = containers_->Start(id);
-  if (!started.ok()) {
-    if (remove) (void)containers_->Remove(id, true);
-    context->AddTrailingMetadata("boxcar-failed-step", "start");
-    return ToGrpcStatus(started.status());
-  }
-  const auto started_us = since_begun_us();
-  auto cancelled = [context] { return context->IsCancelled(); };
-  bool connected = true;
-  {
+  ContainerService::RunCallbacks callbacks;
+  callbacks.started = [writer](const v1::Container& started) {
     v1::RunContainerResponse message;
-    *message.mutable_started() = std::move(*started);
-    connected = writer->Write(message);
-  }
-  if (connected) {
-    auto sink = [writer, &connected](v1::LogStream stream, const std::string& bytes) {
-      v1::RunContainerResponse message;
-      message.mutable_output()->set_stream(stream);
-      message.mutable_output()->set_data(bytes);
-      connected = writer->Write(message);
-      return connected;
-    };
-    Status streamed = containers_->StreamLogs(id, /*follow=*/true, sink, cancelled);
-    if (!streamed.ok()) return ToGrpcStatus(streamed);  // e.g. removed by someone else
-    connected = connected && !context->IsCancelled();
-  }
-  if (!connected) {
-    // The caller is gone; the container runs on, and goes at its exit when asked to.
-    if (remove) (void)containers_->RemoveOnExit(id);
-    return grpc::Status(grpc::StatusCode::CANCELLED, "the caller went away");
-  }
-  const auto ended_us = since_begun_us();
+    *message.mutable_started() = started;
+    return writer->Write(message);
+  };
+  callbacks.output = [writer](v1::LogStream stream, const std::string& bytes) {
+    v1::RunContainerResponse message;
+    message.mutable_output()->set_stream(stream);
+    message.mutable_output()->set_data(bytes);
+    return writer->Write(message);
+  };
+  callbacks.cancelled = [context] { return context->IsCancelled(); };
+  std::string failed_step;
+  auto exited = containers_->Run(request->spec(), request->remove(), callbacks, &failed_step);
+  if (!failed_step.empty()) context->AddTrailingMetadata("boxcar-failed-step", failed_step);
+  if (!exited.ok()) return ToGrpcStatus(exited.status());
   v1::RunContainerResponse last;
-  v1::WaitContainerResponse* exited = last.mutable_exited();
-  if (remove) {
-    // The output ended, so the payload has exited: Remove needs no force.
-    auto removed = containers_->Remove(id, false);
-    if (!removed.ok()) return ToGrpcStatus(removed.status());
-    exited->set_exit_code(removed->exit_code());
-    exited->set_exit_signal(removed->exit_signal());
-    exited->set_oom_killed(removed->oom_killed());
-  } else {
-    auto waited = containers_->Wait(id, cancelled);
-    if (!waited.ok()) return ToGrpcStatus(waited.status());
-    *exited = std::move(*waited);
-  }
+  *last.mutable_exited() = std::move(*exited);
   writer->Write(last);
-  spdlog::debug("run of {}: created at {} us, started at {} us, output ended at {} us, {} at {} us",
-                id.substr(0, 12), created_us, started_us, ended_us, remove ? "removed" : "waited",
-                since_begun_us());
   return grpc::Status::OK;
 }
 

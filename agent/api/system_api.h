@@ -2,7 +2,7 @@
 #pragma once
 
 #include "boxcar/v1/system.grpc.pb.h"
-#include "core/container_cgroups.h"
+#include "cgroups/container_cgroups.h"
 #include "core/container_service.h"
 #include "store/image_store.h"
 

@@ -5,7 +5,9 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,9 @@ struct BackendCapabilities {
 
   std::vector<std::string> Names() const;
 };
+
+// The capabilities a call may need, by name; see RequireCapability.
+enum class Capability { kLimits, kPause, kExec, kNetworking, kCheckpoint, kUserns };
 
 // The running processes of one container, as recorded by the agent.
 struct RunningContainer {
@@ -93,5 +98,16 @@ class Backend {
     return Unimplemented("exec: backend '" + name() + "' cannot run processes in containers");
   }
 };
+
+// Backends of an agent by name.
+using BackendMap = std::map<std::string, std::unique_ptr<Backend>>;
+
+// The one check of every capability-gated call: the backend `name` of `backends`, which must
+// have `capability` when one is given. A backend this agent does not have is
+// FAILED_PRECONDITION, a capability it lacks UNIMPLEMENTED, both naming `field` and the
+// backend.
+StatusOr<Backend*> RequireCapability(const BackendMap& backends, const std::string& name,
+                                     std::optional<Capability> capability,
+                                     const std::string& field);
 
 }  // namespace boxcar

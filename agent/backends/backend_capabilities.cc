@@ -1,5 +1,7 @@
 #include "backends/backend.h"
 
+#include <utility>
+
 namespace boxcar {
 
 std::vector<std::string> BackendCapabilities::Names() const {
@@ -13,6 +15,45 @@ std::vector<std::string> BackendCapabilities::Names() const {
   if (prewarm) names.push_back("prewarm");
   if (userns) names.push_back("userns");
   return names;
+}
+
+namespace {
+
+// The flag of `capability` and what a backend without it cannot do.
+std::pair<bool, const char*> Lookup(const BackendCapabilities& capabilities,
+                                    Capability capability) {
+  switch (capability) {
+    case Capability::kLimits:
+      return {capabilities.limits, "does not support resource limits"};
+    case Capability::kPause:
+      return {capabilities.pause, "cannot pause containers"};
+    case Capability::kExec:
+      return {capabilities.exec, "cannot run processes in containers"};
+    case Capability::kNetworking:
+      return {capabilities.networking, "cannot attach networks to containers"};
+    case Capability::kCheckpoint:
+      return {capabilities.checkpoint, "cannot checkpoint containers"};
+    case Capability::kUserns:
+      return {capabilities.userns, "does not support user namespaces"};
+  }
+  return {false, "lacks an unknown capability"};
+}
+
+}  // namespace
+
+StatusOr<Backend*> RequireCapability(const BackendMap& backends, const std::string& name,
+                                     std::optional<Capability> capability,
+                                     const std::string& field) {
+  auto it = backends.find(name);
+  if (it == backends.end()) {
+    return FailedPrecondition(field + ": backend '" + name +
+                              "' is not configured in this agent; restart boxcard with it");
+  }
+  if (capability) {
+    auto [has, lacking] = Lookup(it->second->capabilities(), *capability);
+    if (!has) return Unimplemented(field + ": backend '" + name + "' " + lacking);
+  }
+  return it->second.get();
 }
 
 }  // namespace boxcar

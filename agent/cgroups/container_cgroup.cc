@@ -15,6 +15,8 @@
 #include <thread>
 #include <utility>
 
+#include "cgroups/cgroup_files.h"
+#include "cgroups/cgroup_limits.h"
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
 #include "common/unique_fd.h"
@@ -29,114 +31,15 @@ using Clock = std::chrono::steady_clock;
 constexpr const char* kV1Hierarchies[] = {"memory", "cpu", "cpuacct", "pids", "freezer", "blkio"};
 // Enabled in each ancestor's cgroup.subtree_control on pure v2.
 constexpr const char* kV2Controllers[] = {"memory", "cpu", "pids", "io"};
-constexpr uint64_t kCpuPeriodMicros = 100000;
-constexpr uint64_t kMinMemoryBytes = 4ull << 20;
-constexpr uint64_t kMinCpuMillis = 10;
 constexpr auto kRemoveTimeout = std::chrono::seconds(1);
 constexpr auto kRetrySleep = std::chrono::milliseconds(10);
 constexpr int kKillRounds = 50;  // x kRetrySleep: half a second for SIGKILLed tasks to exit
-
-bool Exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
-
-// Each cgroup file takes one write(2): no temp files, no truncation.
-Status WriteCgroupFile(const std::string& path, const std::string& value) {
-  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
-  if (!fd) return ErrnoStatus("open '" + path + "'");
-  ssize_t written = ::write(fd.get(), value.data(), value.size());
-  if (written != static_cast<ssize_t>(value.size())) {
-    return ErrnoStatus("write '" + value + "' to '" + path + "'", written < 0 ? errno : EIO);
-  }
-  return OkStatus();
-}
-
-std::set<std::string> ReadWords(const std::string& path) {
-  std::set<std::string> words;
-  StatusOr<std::string> text = ReadFileToString(path);
-  if (!text.ok()) return words;
-  std::istringstream stream(*text);
-  for (std::string word; stream >> word;) words.insert(word);
-  return words;
-}
-
-// "key value" lines, as in memory.events and memory.oom_control; 0 when absent.
-uint64_t ReadKeyedValue(const std::string& path, const std::string& key) {
-  StatusOr<std::string> text = ReadFileToString(path);
-  if (!text.ok()) return 0;
-  std::istringstream lines(*text);
-  for (std::string line; std::getline(lines, line);) {
-    std::istringstream fields(line);
-    std::string name;
-    uint64_t value = 0;
-    if (fields >> name >> value && name == key) return value;
-  }
-  return 0;
-}
-
-std::vector<pid_t> ReadPids(const std::string& procs_file) {
-  std::vector<pid_t> pids;
-  StatusOr<std::string> text = ReadFileToString(procs_file);
-  if (!text.ok()) return pids;
-  std::istringstream stream(*text);
-  for (pid_t pid; stream >> pid;) pids.push_back(pid);
-  return pids;
-}
 
 std::vector<std::string> Components(const std::string& path) {
   std::vector<std::string> parts;
   std::istringstream stream(path);
   for (std::string part; std::getline(stream, part, '/');) parts.push_back(part);
   return parts;
-}
-
-std::string Trim(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-  return text;
-}
-
-Status ValidateLimits(const CgroupLimits& limits) {
-  if (limits.memory_bytes != 0 && limits.memory_bytes < kMinMemoryBytes) {
-    return InvalidArgument("limits.memory_bytes: " + std::to_string(limits.memory_bytes) +
-                           " is below the minimum of 4 MiB (" + std::to_string(kMinMemoryBytes) +
-                           ")");
-  }
-  if (limits.cpu_millis != 0 && limits.cpu_millis < kMinCpuMillis) {
-    return InvalidArgument("limits.cpu_millis: " + std::to_string(limits.cpu_millis) +
-                           " is below the minimum of " + std::to_string(kMinCpuMillis));
-  }
-  if (limits.cpu_millis > std::numeric_limits<uint64_t>::max() / kCpuPeriodMicros) {
-    return InvalidArgument("limits.cpu_millis: " + std::to_string(limits.cpu_millis) +
-                           " is too large");
-  }
-  return OkStatus();
-}
-
-// Requested limits and the controller each needs.
-std::vector<std::pair<std::string, std::string>> NeededControllers(const CgroupLimits& limits) {
-  std::vector<std::pair<std::string, std::string>> needed;
-  if (limits.memory_bytes != 0) needed.emplace_back("limits.memory_bytes", "memory");
-  if (limits.cpu_millis != 0) needed.emplace_back("limits.cpu_millis", "cpu");
-  if (limits.pids_max != 0) needed.emplace_back("limits.pids_max", "pids");
-  if (!limits.block_devices.empty()) needed.emplace_back("limits.block_devices", "blkio");
-  return needed;
-}
-
-// Fails before anything is created when a requested limit has no controller on this host.
-Status CheckControllersPresent(const CgroupLayout& layout, const CgroupLimits& limits) {
-  for (auto [field, controller] : NeededControllers(limits)) {
-    if (layout.mode == CgroupMode::kV2) {
-      if (controller == "blkio") controller = "io";
-      if (layout.v2_controllers.count(controller) == 0) {
-        return FailedPrecondition(field + " needs the cgroup2 " + controller +
-                                  " controller, which '" + layout.unified_mount +
-                                  "/cgroup.controllers' does not list");
-      }
-    } else if (layout.v1_mounts.count(controller) == 0) {
-      return FailedPrecondition(field + " needs the " + controller +
-                                " controller, but no cgroup v1 " + controller +
-                                " hierarchy is mounted");
-    }
-  }
-  return OkStatus();
 }
 
 // Pure v2 only: a controller reaches a cgroup only when every ancestor lists it in
@@ -155,8 +58,8 @@ std::map<std::string, std::string> EnableV2Controllers(const CgroupLayout& layou
     levels.push_back(level);
   }
   for (const std::string& dir : levels) {
-    std::set<std::string> available = ReadWords(dir + "/cgroup.controllers");
-    std::set<std::string> enabled = ReadWords(dir + "/cgroup.subtree_control");
+    std::set<std::string> available = ReadCgroupWords(dir + "/cgroup.controllers");
+    std::set<std::string> enabled = ReadCgroupWords(dir + "/cgroup.subtree_control");
     for (const char* controller : kV2Controllers) {
       if (available.count(controller) == 0 || enabled.count(controller) != 0) continue;
       Status status =
@@ -263,7 +166,7 @@ StatusOr<ContainerCgroup> ContainerCgroup::Create(const CgroupLayout& layout,
                                                   const CgroupLimits& limits) {
   RETURN_IF_ERROR(ValidateCgroupPath(parent, "cgroup parent"));
   RETURN_IF_ERROR(ValidateCgroupPath(name, "cgroup name"));
-  RETURN_IF_ERROR(ValidateLimits(limits));
+  RETURN_IF_ERROR(ValidateCgroupLimits(limits));
   const std::string context = "create cgroup '" + parent + "/" + name + "'";
   RETURN_IF_ERROR(CheckControllersPresent(layout, limits).Annotate(context));
   ContainerCgroup cgroup = Open(layout, parent, name);
@@ -311,7 +214,7 @@ StatusOr<ContainerCgroup> ContainerCgroup::AdoptV1Slot(const CgroupLayout& layou
                                                        const std::string& name,
                                                        const CgroupLimits& limits) {
   RETURN_IF_ERROR(ValidateCgroupPath(name, "cgroup name"));
-  RETURN_IF_ERROR(ValidateLimits(limits));
+  RETURN_IF_ERROR(ValidateCgroupLimits(limits));
   RETURN_IF_ERROR(CheckControllersPresent(layout, limits));
   ContainerCgroup from = Open(layout, parent, slot);
   ContainerCgroup to = Open(layout, parent, name);
@@ -361,7 +264,7 @@ StatusOr<std::string> ContainerCgroup::ControllerDirectory(
     const std::string& field, const std::string& controller,
     const std::map<std::string, std::string>& enable_errors) const {
   if (mode_ == CgroupMode::kV2) {
-    if (ReadWords(unified_directory_ + "/cgroup.controllers").count(controller) == 0) {
+    if (ReadCgroupWords(unified_directory_ + "/cgroup.controllers").count(controller) == 0) {
       auto error = enable_errors.find(controller);
       return FailedPrecondition(field + " needs the cgroup2 " + controller +
                                 " controller, which is not enabled for '" + unified_directory_ +
@@ -378,113 +281,6 @@ StatusOr<std::string> ContainerCgroup::ControllerDirectory(
   }
   return dir->second;
 }
-
-namespace {
-
-// A v1 limit file holds a huge number for "unlimited", v2 files hold "max".
-uint64_t ParseLimit(const StatusOr<std::string>& text) {
-  if (!text.ok()) return 0;
-  std::string value = Trim(*text);
-  if (value.empty() || value == "max") return 0;
-  uint64_t parsed = std::strtoull(value.c_str(), nullptr, 10);
-  return parsed >= (1ull << 62) ? 0 : parsed;
-}
-
-// Limit writers shared by Create (only set limits) and UpdateLimits (0 = unlimited).
-Status WriteMemoryLimit(const std::string& dir, bool v2, uint64_t bytes) {
-  const std::string field = "limits.memory_bytes";
-  if (v2) {
-    RETURN_IF_ERROR(WriteCgroupFile(dir + "/memory.max", bytes ? std::to_string(bytes) : "max")
-                        .Annotate(field));
-    // memory.swap.max only exists with swap accounting; 0 matches v1's memsw == limit.
-    if (Exists(dir + "/memory.swap.max")) {
-      RETURN_IF_ERROR(
-          WriteCgroupFile(dir + "/memory.swap.max", bytes ? "0" : "max").Annotate(field));
-    }
-    return OkStatus();
-  }
-  const std::string value = bytes ? std::to_string(bytes) : "-1";
-  const std::string memsw = dir + "/memory.memsw.limit_in_bytes";
-  // memsw must stay >= limit_in_bytes: raise memsw first, lower it last.
-  uint64_t current = ParseLimit(ReadFileToString(dir + "/memory.limit_in_bytes"));  // 0 = none
-  bool raising = bytes == 0 || (current != 0 && bytes > current);
-  if (raising && Exists(memsw)) RETURN_IF_ERROR(WriteCgroupFile(memsw, value).Annotate(field));
-  Status limit = WriteCgroupFile(dir + "/memory.limit_in_bytes", value);
-  if (!limit.ok()) {
-    if (limit.code() == StatusCode::kFailedPrecondition) {  // EBUSY
-      return FailedPrecondition(field + ": " + std::to_string(bytes) +
-                                " is below what the container uses and cannot be reclaimed");
-    }
-    return limit.Annotate(field);
-  }
-  if (!raising && Exists(memsw)) RETURN_IF_ERROR(WriteCgroupFile(memsw, value).Annotate(field));
-  return OkStatus();
-}
-
-Status WriteCpuLimit(const std::string& dir, bool v2, uint64_t cpu_millis) {
-  const std::string field = "limits.cpu_millis";
-  const std::string period = std::to_string(kCpuPeriodMicros);
-  const std::string quota =
-      cpu_millis ? std::to_string(cpu_millis * kCpuPeriodMicros / 1000) : (v2 ? "max" : "-1");
-  if (v2) return WriteCgroupFile(dir + "/cpu.max", quota + " " + period).Annotate(field);
-  RETURN_IF_ERROR(WriteCgroupFile(dir + "/cpu.cfs_period_us", period).Annotate(field));
-  return WriteCgroupFile(dir + "/cpu.cfs_quota_us", quota).Annotate(field);
-}
-
-// v1: one "MAJ:MIN BPS" line per file and direction (0 removes the rule); v2: io.max.
-Status WriteBlockDeviceLimits(const std::string& dir, bool v2,
-                              const std::vector<BlockDeviceThrottle>& devices) {
-  for (const BlockDeviceThrottle& device : devices) {
-    const std::string id = std::to_string(device.major) + ":" + std::to_string(device.minor);
-    if (v2) {
-      auto bps = [](uint64_t value) { return value ? std::to_string(value) : std::string("max"); };
-      RETURN_IF_ERROR(WriteCgroupFile(dir + "/io.max", id + " rbps=" + bps(device.read_bps) +
-                                                           " wbps=" + bps(device.write_bps))
-                          .Annotate("limits.block_devices"));
-      continue;
-    }
-    RETURN_IF_ERROR(WriteCgroupFile(dir + "/blkio.throttle.read_bps_device",
-                                    id + " " + std::to_string(device.read_bps))
-                        .Annotate("limits.block_devices"));
-    RETURN_IF_ERROR(WriteCgroupFile(dir + "/blkio.throttle.write_bps_device",
-                                    id + " " + std::to_string(device.write_bps))
-                        .Annotate("limits.block_devices"));
-  }
-  return OkStatus();
-}
-
-Status WritePidsLimit(const std::string& dir, uint64_t pids_max) {
-  return WriteCgroupFile(dir + "/pids.max", pids_max ? std::to_string(pids_max) : "max")
-      .Annotate("limits.pids_max");
-}
-
-// Sums the Read and Write lines of blkio.throttle.io_service_bytes(_recursive) ("8:0 Read N").
-void AddV1BlockIo(const std::string& path, CgroupStats* stats) {
-  StatusOr<std::string> text = ReadFileToString(path);
-  if (!text.ok()) return;
-  std::istringstream lines(*text);
-  for (std::string line; std::getline(lines, line);) {
-    std::istringstream fields(line);
-    std::string device, op;
-    uint64_t value = 0;
-    if (!(fields >> device >> op >> value)) continue;
-    if (op == "Read") stats->block_read_bytes += value;
-    if (op == "Write") stats->block_write_bytes += value;
-  }
-}
-
-// Sums rbytes= and wbytes= of io.stat ("8:0 rbytes=N wbytes=N rios=N ...").
-void AddV2BlockIo(const std::string& path, CgroupStats* stats) {
-  StatusOr<std::string> text = ReadFileToString(path);
-  if (!text.ok()) return;
-  std::istringstream words(*text);
-  for (std::string word; words >> word;) {
-    if (word.rfind("rbytes=", 0) == 0) stats->block_read_bytes += std::stoull(word.substr(7));
-    if (word.rfind("wbytes=", 0) == 0) stats->block_write_bytes += std::stoull(word.substr(7));
-  }
-}
-
-}  // namespace
 
 Status ContainerCgroup::ApplyLimits(const CgroupLimits& limits,
                                     const std::map<std::string, std::string>& enable_errors) const {
@@ -514,14 +310,10 @@ Status ContainerCgroup::ApplyLimits(const CgroupLimits& limits,
 
 Status ContainerCgroup::UpdateLimits(const CgroupLimitsUpdate& update) const {
   const bool v2 = mode_ == CgroupMode::kV2;
-  if (update.memory_bytes && *update.memory_bytes != 0 && *update.memory_bytes < kMinMemoryBytes) {
-    return InvalidArgument("limits.memory_bytes: " + std::to_string(*update.memory_bytes) +
-                           " is below the 4 MiB minimum");
+  if (update.memory_bytes) {
+    RETURN_IF_ERROR(CheckMemoryLimit(*update.memory_bytes, "limits.memory_bytes"));
   }
-  if (update.cpu_millis && *update.cpu_millis != 0 && *update.cpu_millis < kMinCpuMillis) {
-    return InvalidArgument("limits.cpu_millis: " + std::to_string(*update.cpu_millis) +
-                           " is below the minimum of 10");
-  }
+  if (update.cpu_millis) RETURN_IF_ERROR(CheckCpuLimit(*update.cpu_millis, "limits.cpu_millis"));
   // Look every directory up first, so a missing controller changes nothing.
   std::string memory_dir, cpu_dir, pids_dir;
   if (update.memory_bytes) {
@@ -537,47 +329,6 @@ Status ContainerCgroup::UpdateLimits(const CgroupLimitsUpdate& update) const {
   if (update.cpu_millis) RETURN_IF_ERROR(WriteCpuLimit(cpu_dir, v2, *update.cpu_millis));
   if (update.pids_max) RETURN_IF_ERROR(WritePidsLimit(pids_dir, *update.pids_max));
   return OkStatus();
-}
-
-StatusOr<CgroupStats> ContainerCgroup::ReadStats() const {
-  if (directories_.empty()) return FailedPrecondition("stats: the cgroup handle is empty");
-  CgroupStats stats;
-  const bool v2 = mode_ == CgroupMode::kV2;
-  if (v2) {
-    const std::string& dir = unified_directory_;
-    stats.cpu_usage_ns = ReadKeyedValue(dir + "/cpu.stat", "usage_usec") * 1000;
-    uint64_t current = ParseLimit(ReadFileToString(dir + "/memory.current"));
-    uint64_t inactive = ReadKeyedValue(dir + "/memory.stat", "inactive_file");
-    stats.memory_usage_bytes = current > inactive ? current - inactive : 0;
-    stats.memory_limit_bytes = ParseLimit(ReadFileToString(dir + "/memory.max"));
-    stats.pids_current = ParseLimit(ReadFileToString(dir + "/pids.current"));
-    stats.pids_limit = ParseLimit(ReadFileToString(dir + "/pids.max"));
-    AddV2BlockIo(dir + "/io.stat", &stats);
-    return stats;
-  }
-  auto dir_of = [&](const char* controller) {
-    auto it = v1_directories_.find(controller);
-    return it == v1_directories_.end() ? std::string() : it->second;
-  };
-  if (std::string cpuacct = dir_of("cpuacct"); !cpuacct.empty()) {
-    stats.cpu_usage_ns = ParseLimit(ReadFileToString(cpuacct + "/cpuacct.usage"));
-  }
-  if (std::string memory = dir_of("memory"); !memory.empty()) {
-    uint64_t usage = ParseLimit(ReadFileToString(memory + "/memory.usage_in_bytes"));
-    uint64_t inactive = ReadKeyedValue(memory + "/memory.stat", "total_inactive_file");
-    stats.memory_usage_bytes = usage > inactive ? usage - inactive : 0;
-    stats.memory_limit_bytes = ParseLimit(ReadFileToString(memory + "/memory.limit_in_bytes"));
-  }
-  if (std::string pids = dir_of("pids"); !pids.empty()) {
-    stats.pids_current = ParseLimit(ReadFileToString(pids + "/pids.current"));
-    stats.pids_limit = ParseLimit(ReadFileToString(pids + "/pids.max"));
-  }
-  if (std::string blkio = dir_of("blkio"); !blkio.empty()) {
-    std::string recursive = blkio + "/blkio.throttle.io_service_bytes_recursive";
-    AddV1BlockIo(Exists(recursive) ? recursive : blkio + "/blkio.throttle.io_service_bytes",
-                 &stats);
-  }
-  return stats;
 }
 
 std::vector<std::string> ContainerCgroup::ProcsFiles() const {
@@ -597,16 +348,16 @@ Status ContainerCgroup::AddProcess(pid_t pid) const {
 
 std::vector<pid_t> ContainerCgroup::Pids() const {
   auto memory = v1_directories_.find("memory");
-  if (memory != v1_directories_.end()) return ReadPids(memory->second + "/cgroup.procs");
-  if (!unified_directory_.empty()) return ReadPids(unified_directory_ + "/cgroup.procs");
-  if (!directories_.empty()) return ReadPids(directories_.front() + "/cgroup.procs");
+  if (memory != v1_directories_.end()) return ReadCgroupPids(memory->second + "/cgroup.procs");
+  if (!unified_directory_.empty()) return ReadCgroupPids(unified_directory_ + "/cgroup.procs");
+  if (!directories_.empty()) return ReadCgroupPids(directories_.front() + "/cgroup.procs");
   return {};
 }
 
 std::vector<pid_t> ContainerCgroup::PidsInAnyHierarchy() const {
   std::set<pid_t> pids;
   for (const std::string& file : ProcsFiles()) {
-    for (pid_t pid : ReadPids(file)) pids.insert(pid);
+    for (pid_t pid : ReadCgroupPids(file)) pids.insert(pid);
   }
   return {pids.begin(), pids.end()};
 }
@@ -614,11 +365,11 @@ std::vector<pid_t> ContainerCgroup::PidsInAnyHierarchy() const {
 bool ContainerCgroup::OomKilled() const {
   if (mode_ == CgroupMode::kV2) {
     return !unified_directory_.empty() &&
-           ReadKeyedValue(unified_directory_ + "/memory.events", "oom_kill") > 0;
+           ReadCgroupKeyedValue(unified_directory_ + "/memory.events", "oom_kill") > 0;
   }
   auto memory = v1_directories_.find("memory");
   return memory != v1_directories_.end() &&
-         ReadKeyedValue(memory->second + "/memory.oom_control", "oom_kill") > 0;
+         ReadCgroupKeyedValue(memory->second + "/memory.oom_control", "oom_kill") > 0;
 }
 
 namespace {
@@ -632,11 +383,10 @@ std::string FreezerDirectory(const std::map<std::string, std::string>& v1_direct
 
 bool ContainerCgroup::Frozen() const {
   if (std::string freezer = FreezerDirectory(v1_directories_); !freezer.empty()) {
-    StatusOr<std::string> state = ReadFileToString(freezer + "/freezer.state");
-    return state.ok() && Trim(*state) == "FROZEN";
+    return ReadCgroupValue(freezer + "/freezer.state") == "FROZEN";
   }
   return !unified_directory_.empty() &&
-         ReadKeyedValue(unified_directory_ + "/cgroup.events", "frozen") == 1;
+         ReadCgroupKeyedValue(unified_directory_ + "/cgroup.events", "frozen") == 1;
 }
 
 Status ContainerCgroup::Freeze() const {
@@ -644,7 +394,7 @@ Status ContainerCgroup::Freeze() const {
   std::string freezer = FreezerDirectory(v1_directories_);
   if (!freezer.empty()) {
     RETURN_IF_ERROR(WriteCgroupFile(freezer + "/freezer.state", "FROZEN").Annotate("pause"));
-  } else if (!unified_directory_.empty() && Exists(unified_directory_ + "/cgroup.freeze")) {
+  } else if (!unified_directory_.empty() && CgroupFileExists(unified_directory_ + "/cgroup.freeze")) {
     RETURN_IF_ERROR(WriteCgroupFile(unified_directory_ + "/cgroup.freeze", "1").Annotate("pause"));
   } else {
     return FailedPrecondition("pause needs the cgroup v1 freezer or cgroup2's cgroup.freeze");
@@ -665,14 +415,13 @@ Status ContainerCgroup::Freeze() const {
 Status ContainerCgroup::Thaw() const {
   // NOTE: frozen tasks do not act on SIGKILL until thawed.
   if (std::string freezer = FreezerDirectory(v1_directories_); !freezer.empty()) {
-    StatusOr<std::string> state = ReadFileToString(freezer + "/freezer.state");
-    if (state.ok() && Trim(*state) != "THAWED") {
+    std::string state = ReadCgroupValue(freezer + "/freezer.state");
+    if (!state.empty() && state != "THAWED") {
       RETURN_IF_ERROR(WriteCgroupFile(freezer + "/freezer.state", "THAWED").Annotate("unpause"));
     }
   }
   if (!unified_directory_.empty()) {
-    StatusOr<std::string> frozen = ReadFileToString(unified_directory_ + "/cgroup.freeze");
-    if (frozen.ok() && Trim(*frozen) == "1") {
+    if (ReadCgroupValue(unified_directory_ + "/cgroup.freeze") == "1") {
       RETURN_IF_ERROR(
           WriteCgroupFile(unified_directory_ + "/cgroup.freeze", "0").Annotate("unpause"));
     }
@@ -683,7 +432,7 @@ Status ContainerCgroup::Thaw() const {
 Status ContainerCgroup::KillAll() const {
   // cgroup.kill (Linux 5.14+) kills the whole subtree at once, with no pid-reuse race; the
   // loop below still catches what it cannot reach (v1-only members, older kernels).
-  if (!unified_directory_.empty() && Exists(unified_directory_ + "/cgroup.kill")) {
+  if (!unified_directory_.empty() && CgroupFileExists(unified_directory_ + "/cgroup.kill")) {
     (void)WriteCgroupFile(unified_directory_ + "/cgroup.kill", "1");
   }
   std::vector<pid_t> pids;

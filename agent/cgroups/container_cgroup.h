@@ -11,32 +11,10 @@
 #include <vector>
 
 #include "cgroups/cgroup_layout.h"
+#include "cgroups/cgroup_limits.h"
 #include "common/status.h"
 
 namespace boxcar {
-
-// Bandwidth of one block device (major:minor), bytes per second; 0 = unlimited.
-struct BlockDeviceThrottle {
-  unsigned major = 0;
-  unsigned minor = 0;
-  uint64_t read_bps = 0;
-  uint64_t write_bps = 0;
-};
-
-// 0 = unlimited.
-struct CgroupLimits {
-  uint64_t memory_bytes = 0;  // at least 4 MiB; swap is not allowed on top of it
-  uint64_t cpu_millis = 0;    // thousandths of a CPU, at least 10
-  uint64_t pids_max = 0;
-  std::vector<BlockDeviceThrottle> block_devices;
-};
-
-// A change of limits: unset fields stay, 0 means unlimited.
-struct CgroupLimitsUpdate {
-  std::optional<uint64_t> memory_bytes;
-  std::optional<uint64_t> cpu_millis;
-  std::optional<uint64_t> pids_max;
-};
 
 // Usage read from the cgroup files; counters are cumulative since the cgroup was made.
 struct CgroupStats {

@@ -17,11 +17,15 @@
 
 #include "backends/backend.h"
 #include "boxcar/v1/containers.pb.h"
+#include "cgroups/container_cgroups.h"
 #include "common/trash_can.h"
 #include "common/unique_fd.h"
-#include "core/container_cgroups.h"
+#include "core/container_paths.h"
+#include "core/container_records.h"
 #include "core/event_bus.h"
 #include "core/exit_monitor.h"
+#include "core/host_id_blocks.h"
+#include "core/prewarm_pool.h"
 #include "core/timer_queue.h"
 #include "snapshot/snapshotter.h"
 #include "store/image_store.h"
@@ -29,15 +33,12 @@
 
 namespace boxcar {
 
-// Host ids the agent hands out to containers' user namespaces (--userns-range FIRST:COUNT).
-struct HostIdRange {
-  uint32_t first = 0;
-  uint32_t count = 0;  // 0: no range, containers cannot have a user namespace
-};
-
 struct ContainerServiceConfig {
   std::string root_dir;         // containers/<id>/ holds logs, the exit record and shim log
   std::string default_backend;  // used when a spec names none
+  // The agent's identity (common/agent_instance.h): what it makes in places other agents
+  // share carries it.
+  std::string agent_instance_id;
   // Helpers of the default backend kept started, each already inside a cgroup slot, so a
   // Start on a v1/hybrid host skips the slow cgroup migration. 0 disables prewarming.
   uint32_t prewarm_count = 0;
@@ -49,7 +50,7 @@ struct ContainerServiceConfig {
 
 class ContainerService {
  public:
-  using BackendMap = std::map<std::string, std::unique_ptr<Backend>>;
+  using BackendMap = boxcar::BackendMap;
   // Receives log output; returns false to stop streaming (client gone).
   using LogSink = std::function<bool(v1::LogStream stream, const std::string& bytes)>;
   // Polled while blocking; true ends the wait (e.g. the RPC was cancelled).
@@ -76,6 +77,19 @@ class ContainerService {
   Status RemoveOnExit(const std::string& container);
   std::vector<v1::Container> List(bool all);
   StatusOr<v1::Container> Inspect(const std::string& container);
+  // Create, Start, the output and Remove (with `remove`) or Wait, for one caller: `started`
+  // hears of the running container and `output` gets its logs (either returns false when the
+  // caller is gone: the container then runs on, and goes at its exit with `remove`).
+  // `failed_step` is set to "start" when the start failed (the container is removed again
+  // with `remove`).
+  struct RunCallbacks {
+    std::function<bool(const v1::Container&)> started;
+    LogSink output;
+    CancelCheck cancelled;
+  };
+  StatusOr<v1::WaitContainerResponse> Run(const v1::ContainerSpec& spec, bool remove,
+                                          const RunCallbacks& callbacks,
+                                          std::string* failed_step);
   Status StreamLogs(const std::string& container, bool follow, const LogSink& sink,
                     const CancelCheck& cancelled);
 
@@ -103,7 +117,7 @@ class ContainerService {
   // containers are left alone: they survive the agent.
   void Shutdown() {
     events_.Close();
-    StopPrewarming();
+    prewarm_.Stop();
   }
 
   const BackendMap& backends() const { return backends_; }
@@ -139,16 +153,21 @@ class ContainerService {
   StatusOr<EntryPtr> Lookup(const std::string& container);
   // The entry of a full id, or null.
   EntryPtr FindById(const std::string& id);
-  Status ValidateSpec(const v1::ContainerSpec& spec);
   // The block of host ids of a new container's user namespace: the one asked for, or the
   // lowest free one of the range. Called with entries_mutex_ held.
   StatusOr<v1::UserNamespace> PlaceUserNamespace(const v1::UserNamespace& wanted);
-  Status Persist(const Entry& entry);
-  Status PersistRecord(const v1::Container& record, pid_t shim_pid, uint64_t shim_start_ticks);
-  std::string StateDir(const std::string& id) const {
-    return config_.root_dir + "/containers/" + id;
+  Status Persist(const Entry& entry) {
+    return records_.Update(entry.record, entry.shim_pid, entry.shim_start_ticks);
   }
-  Backend* BackendFor(const v1::Container& record);
+  std::string StateDir(const std::string& id) const {
+    return ContainerStateDir(config_.root_dir, id);
+  }
+  // The container's backend, with `capability` when given (see RequireCapability).
+  StatusOr<Backend*> BackendFor(const v1::Container& record,
+                                std::optional<Capability> capability = std::nullopt,
+                                const std::string& field = "backend") {
+    return RequireCapability(backends_, record.backend(), capability, field);
+  }
   RunningContainer RunningOf(const Entry& entry) const;
   // Moves a container whose payload is gone to EXITED: reads the exit record, collects the
   // cgroups, unmounts the rootfs. Called with entry.mutex held.
@@ -167,45 +186,24 @@ class ContainerService {
   void Emit(v1::EventType type, const v1::Container& record);
   // Thaws a PAUSED container (it is RUNNING afterwards); others are left alone.
   Status ThawIfPaused(Entry& entry);
+  // Logs a clean-up step that failed; the rest of the clean-up goes on.
+  static void WarnIfFailed(const std::string& id, const Status& status);
   // Waits on entry.changed until the container is not running or `deadline` passes.
   bool WaitUntilNotRunning(Entry& entry, std::unique_lock<std::mutex>& lock,
                            std::chrono::steady_clock::time_point deadline);
 
-  struct PrewarmedSlot {
-    std::unique_ptr<PrewarmedLauncher> launcher;
-    std::string slot;
-  };
-  void StartPrewarming();
-  void PrewarmLoop();
-  void StopPrewarming();
-  std::optional<PrewarmedSlot> TakePrewarmed(Backend* backend);
-  // Spares: a prepared snapshot and a state directory with its empty log files, named
-  // "spare-<random>", made by the prewarm loop. A create renames one to the container's id
-  // instead of making its directories and files: on ext4 without a journal, allocating an
-  // inode skips every inode freed in the last minute one by one, which made each mkdir and
-  // log file of a busy agent cost ~0.1 ms (tests/bench/RESULTS.md). The start-up clean-up
-  // removes spares a killed agent left, like any snapshot and state directory no container
-  // owns.
-  Status MakeSpare(const std::string& name);
-  void DiscardSpare(const std::string& name);
   // The snapshot and state directory of a new container: a spare renamed, else made now.
   Status PrepareDirectories(const std::string& id, const IdMapping& ids);
 
   ContainerServiceConfig config_;
-  SqliteDatabase* db_;
+  ContainerRecords records_;
   ImageStore* images_;
   Snapshotter* snapshotter_;
   ContainerCgroups* cgroups_;
   BackendMap backends_;
   ExitMonitor monitor_;
 
-  Backend* prewarm_backend_ = nullptr;
-  std::mutex pool_mutex_;
-  std::condition_variable pool_changed_;
-  std::deque<PrewarmedSlot> pool_;
-  std::deque<std::string> spares_;  // names of spare directories
-  bool pool_stopping_ = false;
-  std::thread pool_thread_;
+  PrewarmPool prewarm_;
 
   std::mutex entries_mutex_;
   std::map<std::string, EntryPtr> entries_;  // by id

@@ -18,11 +18,12 @@
 #include "api/images_api.h"
 #include "api/system_api.h"
 #include "backends/backend_registry.h"
+#include "common/agent_instance.h"
 #include "common/directory_tree.h"
 #include "common/trash_can.h"
 #include "common/unique_fd.h"
 #include "core/container_service.h"
-#include "core/host_container_cgroups.h"
+#include "cgroups/host_container_cgroups.h"
 #include "distribution/image_distribution.h"
 #include "daemon/agent_config.h"
 #include "snapshot/overlay_snapshotter.h"
@@ -99,8 +100,11 @@ int RunAgent(const AgentConfig& config) {
 
   auto userns_range = config.UsernsRange();
   if (!userns_range.ok()) return Fail(userns_range.status());
+  auto instance_id = LoadOrCreateAgentInstanceId(config.root_dir);
+  if (!instance_id.ok()) return Fail(instance_id.status());
   ContainerService containers({config.root_dir,
                                config.default_backend,
+                               *instance_id,
                                config.prewarm,
                                trash->get(),
                                {userns_range->first, userns_range->count}},
@@ -128,8 +132,9 @@ int RunAgent(const AgentConfig& config) {
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server) return Fail(Unavailable("cannot listen on " + config.socket_path));
   ::chmod(config.socket_path.c_str(), 0660);
-  spdlog::info("boxcard {} listening on {} (root {}, default backend {}, cgroups {})", kVersion,
-               config.socket_path, config.root_dir, config.default_backend, (*cgroups)->ModeName());
+  spdlog::info("boxcard {} (instance {}) listening on {} (root {}, default backend {}, cgroups {})",
+               kVersion, *instance_id, config.socket_path, config.root_dir, config.default_backend,
+               (*cgroups)->ModeName());
 
   std::thread signal_thread([&] {
     int received = 0;

@@ -14,6 +14,7 @@
 
 #include "common/process_start_time.h"
 #include "launch/shim_spawn.h"
+#include "common/pidfd.h"
 
 namespace boxcar {
 
@@ -194,7 +195,7 @@ StatusOr<std::unique_ptr<ExecSession>> ExecLauncher::Start(const ExecSpec& spec,
   posix_spawn_file_actions_destroy(&actions);
   if (!shim_pid.ok()) return shim_pid.status();
   // The shim is our unreaped child, so this pidfd cannot name another process.
-  UniqueFd shim_pidfd(static_cast<int>(::syscall(SYS_pidfd_open, *shim_pid, 0)));
+  UniqueFd shim_pidfd = OpenPidfd(*shim_pid);
   if (!shim_pidfd) {
     Status status = ErrnoStatus("pidfd_open of boxcar-shim exec");
     ::kill(*shim_pid, SIGKILL);

@@ -34,6 +34,7 @@
 #include "lxc_shim/lxc_mount_namespace.h"
 #include "lxc_shim/lxc_payload_watch.h"
 #include "lxc_shim/rootfs_lookup.h"
+#include "common/unix_time.h"
 
 namespace boxcar {
 namespace {
@@ -59,12 +60,6 @@ UniqueFd OpenOrRefuse(const std::string& path, int flags, const std::string& wha
     RefuseStart(kExitSetupFailed, "open " + what + " '" + path + "': " + std::strerror(errno));
   }
   return fd;
-}
-
-int64_t NowUnixNs() {
-  struct timespec now;
-  ::clock_gettime(CLOCK_REALTIME, &now);
-  return static_cast<int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
 }
 
 // The first error LXC logged after `offset`, without LXC's prefix; "" if none.

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/process_start_time.h"
+#include "common/pidfd.h"
 
 namespace boxcar {
 
@@ -52,7 +53,7 @@ std::string NotRunning(pid_t pid) {
 std::string OpenContainerEntry(pid_t init_pid, uint64_t init_start_ticks, bool open_working_dir,
                                ContainerEntry* entry) {
   entry->init_pid = init_pid;
-  entry->init_pidfd.reset(static_cast<int>(::syscall(SYS_pidfd_open, init_pid, 0)));
+  entry->init_pidfd = OpenPidfd(init_pid);
   if (!entry->init_pidfd) {
     if (errno == ESRCH) return NotRunning(init_pid);
     return Errno("pidfd_open " + std::to_string(init_pid));

@@ -27,6 +27,7 @@
 #include "shim/hardening.h"
 #include "shim/process_setup.h"
 #include "shim/pty_relay.h"
+#include "common/pidfd.h"
 
 namespace boxcar {
 
@@ -275,7 +276,7 @@ Started StartProcess(const ExecSpec& spec) {
     // The process has fds 0-2 now; the shim's copies would hold the agent's pipes open.
     for (int fd = 0; fd <= 2; ++fd) ::dup2(null_device.get(), fd);
   }
-  started.pidfd.reset(static_cast<int>(::syscall(SYS_pidfd_open, child, 0)));
+  started.pidfd = OpenPidfd(child);
   // EOF without a message: the exec succeeded (the pipe is close-on-exec).
   auto message = ReadAll(error_read.get(), "the exec error pipe");
   if (message.ok() && !message->empty()) {

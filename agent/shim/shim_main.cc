@@ -28,6 +28,7 @@
 #include "shim/container_init.h"
 #include "shim/exec_shim.h"
 #include "shim/hardening.h"
+#include "common/unix_time.h"
 
 namespace {
 
@@ -80,12 +81,6 @@ std::string PrepareUserNamespaceChild(pid_t child, const boxcar::LaunchSpec& spe
   }
   boxcar::Status mapped = boxcar::WriteIdMaps(child, spec.userns);
   return mapped.ok() ? "" : "map the user namespace: " + mapped.message();
-}
-
-int64_t NowUnixNs() {
-  struct timespec now;
-  ::clock_gettime(CLOCK_REALTIME, &now);
-  return static_cast<int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
 }
 
 }  // namespace
@@ -244,7 +239,7 @@ int main(int argc, char** argv) {
   } else {
     record.exit_code = WEXITSTATUS(status);
   }
-  record.finished_unix_ns = NowUnixNs();
+  record.finished_unix_ns = boxcar::NowUnixNs();
   // The exit record tells an agent that was down (or killed) how the payload ended; a host
   // crash ends container, shim and record alike, so no fsync (~0.5 ms on every exit).
   auto written = boxcar::WriteFileAtomically(spec.exit_file, boxcar::ExitRecordToJson(record), 0644,

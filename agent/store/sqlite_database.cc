@@ -28,6 +28,15 @@ StatusOr<bool> SqliteStatement::Step() {
   return Internal(std::string("database: ") + sqlite3_errmsg(db_));
 }
 
+Status SqliteStatement::ForEachRow(
+    const std::function<Status(const SqliteStatement&)>& on_row) {
+  for (;;) {
+    ASSIGN_OR_RETURN(bool has_row, Step());
+    if (!has_row) return OkStatus();
+    RETURN_IF_ERROR(on_row(*this));
+  }
+}
+
 Status SqliteStatement::Run() {
   for (;;) {
     ASSIGN_OR_RETURN(bool has_row, Step());

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -28,6 +29,9 @@ class SqliteStatement {
   StatusOr<bool> Step();
   // Runs to completion (for statements without rows).
   Status Run();
+  // Steps through every row, calling `on_row` with the statement on it; stops at the first
+  // error, SQLite's or `on_row`'s.
+  Status ForEachRow(const std::function<Status(const SqliteStatement&)>& on_row);
 
   std::string ColumnText(int index) const;
   std::string ColumnBlob(int index) const;

@@ -25,7 +25,7 @@
 #include "common/process_start_time.h"
 #include "launch/exec_launcher.h"
 #include "launch/line_buffer.h"
-#include "launch/process_cgroups.h"
+#include "cgroups/process_cgroups.h"
 
 extern char** environ;
 

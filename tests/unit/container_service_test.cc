@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <future>
+
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
 #include "store/state_schema.h"
@@ -127,7 +129,7 @@ class ContainerServiceTest : public ::testing::Test {
       return "/snap/" + key;
     }));
     service_ = std::make_unique<ContainerService>(
-        ContainerServiceConfig{root_, "mock", 0, nullptr, userns_range}, db_.get(), images_.get(),
+        ContainerServiceConfig{root_, "mock", "0123456789ab", 0, nullptr, userns_range}, db_.get(), images_.get(),
         &snapshotter_, &cgroups_, std::move(backends));
     ASSERT_TRUE(service_->Recover().ok());
   }
@@ -362,8 +364,13 @@ TEST_F(ContainerServiceTest, ExitIsRecordedWithCodeAndOomAndCleansUp) {
   ASSERT_TRUE(created.ok());
   ExpectLaunchThatExits(3);
   EXPECT_CALL(cgroups_, OomKilled(created->id())).WillOnce(Return(true));
-  EXPECT_CALL(cgroups_, Destroy(created->id())).Times(1);
+  // The exit's clean-up runs on the timer thread after waiters have their answer.
+  std::promise<void> cleaned_up;
   EXPECT_CALL(snapshotter_, Unmount(created->id())).Times(1);
+  EXPECT_CALL(cgroups_, Destroy(created->id())).WillOnce(Invoke([&](const std::string&) {
+    cleaned_up.set_value();
+    return OkStatus();
+  }));
   ASSERT_TRUE(service_->Start("short").ok());
   auto waited = service_->Wait("short", nullptr);
   ASSERT_TRUE(waited.ok());
@@ -373,6 +380,7 @@ TEST_F(ContainerServiceTest, ExitIsRecordedWithCodeAndOomAndCleansUp) {
   EXPECT_EQ(inspected->state(), v1::CONTAINER_STATE_EXITED);
   EXPECT_EQ(inspected->pid(), 0);
   EXPECT_GT(inspected->finished_unix_ns(), 0);
+  EXPECT_EQ(cleaned_up.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
 }
 
 TEST_F(ContainerServiceTest, RemoveRefusesRunningUnlessForced) {

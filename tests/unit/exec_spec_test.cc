@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include "launch/line_buffer.h"
-#include "launch/process_cgroups.h"
+#include "cgroups/process_cgroups.h"
 
 namespace boxcar {
 namespace {

@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "cgroups/cgroup_layout.h"
-#include "core/container_cgroups.h"
+#include "cgroups/container_cgroups.h"
 
 namespace boxcar {
 
@@ -25,7 +25,7 @@ class HostContainerCgroups : public ContainerCgroups {
   StatusOr<CgroupPlacement> AdoptSlot(const std::string& slot, const std::string& container_id,
                                       const ContainerLimits& limits) override;
   Status RemoveSlot(const std::string& slot) override;
-  Status RemoveStaleSlots() override;
+  Status RemoveStaleSlots(const std::string& own_prefix) override;
   std::string ModeName() const override { return layout_.ModeName(); }
   const std::string& parent() const override { return parent_; }
   // Removes the agent's parent cgroups when no container is left (agent shutdown).

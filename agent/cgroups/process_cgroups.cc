@@ -1,4 +1,4 @@
-#include "launch/process_cgroups.h"
+#include "cgroups/process_cgroups.h"
 
 #include <algorithm>
 #include <map>

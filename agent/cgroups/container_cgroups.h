@@ -12,8 +12,12 @@
 
 namespace boxcar {
 
-// Slot cgroups are named "<kSlotPrefix><random>" under the agent's parent.
+// Slot cgroups are named "slot-<agent instance id>-<random>" under the agent's parent, which
+// other agents may share: each agent adopts and removes only the slots its prefix names.
 inline constexpr const char* kSlotPrefix = "slot-";
+inline std::string SlotPrefixOf(const std::string& agent_instance_id) {
+  return kSlotPrefix + agent_instance_id + "-";
+}
 
 // What a container asks of its cgroups: the cgroup code's own limits.
 using ContainerLimits = CgroupLimits;
@@ -56,8 +60,11 @@ class ContainerCgroups {
   }
   // Removes a slot (killing anything inside); missing is fine.
   virtual Status RemoveSlot(const std::string& slot) { return OkStatus(); }
-  // Removes every slot a previous agent left behind.
-  virtual Status RemoveStaleSlots() { return OkStatus(); }
+  // Start-up clean-up: removes the slots named `own_prefix` (this agent's, left by its last
+  // run, helpers killed), and of the other slots only those that are empty (their helper is
+  // gone: an agent that died, or an agent of an older version), by plain rmdir, which cannot
+  // take a live agent's slot away.
+  virtual Status RemoveStaleSlots(const std::string& own_prefix) { return OkStatus(); }
   // "v1", "v2" or "hybrid".
   virtual std::string ModeName() const = 0;
   virtual const std::string& parent() const = 0;

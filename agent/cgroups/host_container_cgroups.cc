@@ -1,4 +1,4 @@
-#include "core/host_container_cgroups.h"
+#include "cgroups/host_container_cgroups.h"
 
 #include <dirent.h>
 
@@ -91,7 +91,7 @@ Status HostContainerCgroups::RemoveSlot(const std::string& slot) {
   return cgroup.Remove();
 }
 
-Status HostContainerCgroups::RemoveStaleSlots() {
+Status HostContainerCgroups::RemoveStaleSlots(const std::string& own_prefix) {
   if (!SupportsSlots()) return OkStatus();
   std::set<std::string> slots;
   for (const auto& [controller, mount] : layout_.v1_mounts) {
@@ -99,7 +99,14 @@ Status HostContainerCgroups::RemoveStaleSlots() {
       if (name.rfind(kSlotPrefix, 0) == 0) slots.insert(name);
     }
   }
-  for (const auto& slot : slots) RETURN_IF_ERROR(RemoveSlot(slot));
+  for (const auto& slot : slots) {
+    if (slot.rfind(own_prefix, 0) == 0) {
+      RETURN_IF_ERROR(RemoveSlot(slot));
+    } else {
+      // Another agent's: gone only if nothing is left in it (EBUSY otherwise, ignored).
+      (void)ContainerCgroup::Open(layout_, parent_, slot).RemoveIfEmpty();
+    }
+  }
   return OkStatus();
 }
 

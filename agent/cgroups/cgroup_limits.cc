@@ -1,0 +1,133 @@
+#include "cgroups/cgroup_limits.h"
+
+#include <limits>
+#include <utility>
+
+#include "cgroups/cgroup_files.h"
+
+namespace boxcar {
+
+Status CheckMemoryLimit(uint64_t memory_bytes, const std::string& field) {
+  if (memory_bytes != 0 && memory_bytes < kMinMemoryBytes) {
+    return InvalidArgument(field + ": " + std::to_string(memory_bytes) +
+                           " is below the 4 MiB minimum (" + std::to_string(kMinMemoryBytes) +
+                           " bytes)");
+  }
+  return OkStatus();
+}
+
+Status CheckCpuLimit(uint64_t cpu_millis, const std::string& field) {
+  if (cpu_millis != 0 && cpu_millis < kMinCpuMillis) {
+    return InvalidArgument(field + ": " + std::to_string(cpu_millis) +
+                           " is below the minimum of " + std::to_string(kMinCpuMillis));
+  }
+  if (cpu_millis > std::numeric_limits<uint64_t>::max() / kCpuPeriodMicros) {
+    return InvalidArgument(field + ": " + std::to_string(cpu_millis) + " is too large");
+  }
+  return OkStatus();
+}
+
+Status ValidateCgroupLimits(const CgroupLimits& limits) {
+  RETURN_IF_ERROR(CheckMemoryLimit(limits.memory_bytes, "limits.memory_bytes"));
+  return CheckCpuLimit(limits.cpu_millis, "limits.cpu_millis");
+}
+
+namespace {
+
+// Requested limits and the controller each needs.
+std::vector<std::pair<std::string, std::string>> NeededControllers(const CgroupLimits& limits) {
+  std::vector<std::pair<std::string, std::string>> needed;
+  if (limits.memory_bytes != 0) needed.emplace_back("limits.memory_bytes", "memory");
+  if (limits.cpu_millis != 0) needed.emplace_back("limits.cpu_millis", "cpu");
+  if (limits.pids_max != 0) needed.emplace_back("limits.pids_max", "pids");
+  if (!limits.block_devices.empty()) needed.emplace_back("limits.block_devices", "blkio");
+  return needed;
+}
+
+}  // namespace
+
+Status CheckControllersPresent(const CgroupLayout& layout, const CgroupLimits& limits) {
+  for (auto [field, controller] : NeededControllers(limits)) {
+    if (layout.mode == CgroupMode::kV2) {
+      if (controller == "blkio") controller = "io";
+      if (layout.v2_controllers.count(controller) == 0) {
+        return FailedPrecondition(field + " needs the cgroup2 " + controller +
+                                  " controller, which '" + layout.unified_mount +
+                                  "/cgroup.controllers' does not list");
+      }
+    } else if (layout.v1_mounts.count(controller) == 0) {
+      return FailedPrecondition(field + " needs the " + controller +
+                                " controller, but no cgroup v1 " + controller +
+                                " hierarchy is mounted");
+    }
+  }
+  return OkStatus();
+}
+
+Status WriteMemoryLimit(const std::string& dir, bool v2, uint64_t bytes) {
+  const std::string field = "limits.memory_bytes";
+  if (v2) {
+    RETURN_IF_ERROR(WriteCgroupFile(dir + "/memory.max", bytes ? std::to_string(bytes) : "max")
+                        .Annotate(field));
+    // memory.swap.max only exists with swap accounting; 0 matches v1's memsw == limit.
+    if (CgroupFileExists(dir + "/memory.swap.max")) {
+      RETURN_IF_ERROR(
+          WriteCgroupFile(dir + "/memory.swap.max", bytes ? "0" : "max").Annotate(field));
+    }
+    return OkStatus();
+  }
+  const std::string value = bytes ? std::to_string(bytes) : "-1";
+  const std::string memsw = dir + "/memory.memsw.limit_in_bytes";
+  // memsw must stay >= limit_in_bytes: raise memsw first, lower it last.
+  uint64_t current = ReadCgroupLimit(dir + "/memory.limit_in_bytes");  // 0 = none
+  bool raising = bytes == 0 || (current != 0 && bytes > current);
+  if (raising && CgroupFileExists(memsw)) RETURN_IF_ERROR(WriteCgroupFile(memsw, value).Annotate(field));
+  Status limit = WriteCgroupFile(dir + "/memory.limit_in_bytes", value);
+  if (!limit.ok()) {
+    if (limit.code() == StatusCode::kFailedPrecondition) {  // EBUSY
+      return FailedPrecondition(field + ": " + std::to_string(bytes) +
+                                " is below what the container uses and cannot be reclaimed");
+    }
+    return limit.Annotate(field);
+  }
+  if (!raising && CgroupFileExists(memsw)) RETURN_IF_ERROR(WriteCgroupFile(memsw, value).Annotate(field));
+  return OkStatus();
+}
+
+Status WriteCpuLimit(const std::string& dir, bool v2, uint64_t cpu_millis) {
+  const std::string field = "limits.cpu_millis";
+  const std::string period = std::to_string(kCpuPeriodMicros);
+  const std::string quota =
+      cpu_millis ? std::to_string(cpu_millis * kCpuPeriodMicros / 1000) : (v2 ? "max" : "-1");
+  if (v2) return WriteCgroupFile(dir + "/cpu.max", quota + " " + period).Annotate(field);
+  RETURN_IF_ERROR(WriteCgroupFile(dir + "/cpu.cfs_period_us", period).Annotate(field));
+  return WriteCgroupFile(dir + "/cpu.cfs_quota_us", quota).Annotate(field);
+}
+
+Status WriteBlockDeviceLimits(const std::string& dir, bool v2,
+                              const std::vector<BlockDeviceThrottle>& devices) {
+  for (const BlockDeviceThrottle& device : devices) {
+    const std::string id = std::to_string(device.major) + ":" + std::to_string(device.minor);
+    if (v2) {
+      auto bps = [](uint64_t value) { return value ? std::to_string(value) : std::string("max"); };
+      RETURN_IF_ERROR(WriteCgroupFile(dir + "/io.max", id + " rbps=" + bps(device.read_bps) +
+                                                           " wbps=" + bps(device.write_bps))
+                          .Annotate("limits.block_devices"));
+      continue;
+    }
+    RETURN_IF_ERROR(WriteCgroupFile(dir + "/blkio.throttle.read_bps_device",
+                                    id + " " + std::to_string(device.read_bps))
+                        .Annotate("limits.block_devices"));
+    RETURN_IF_ERROR(WriteCgroupFile(dir + "/blkio.throttle.write_bps_device",
+                                    id + " " + std::to_string(device.write_bps))
+                        .Annotate("limits.block_devices"));
+  }
+  return OkStatus();
+}
+
+Status WritePidsLimit(const std::string& dir, uint64_t pids_max) {
+  return WriteCgroupFile(dir + "/pids.max", pids_max ? std::to_string(pids_max) : "max")
+      .Annotate("limits.pids_max");
+}
+
+}  // namespace boxcar

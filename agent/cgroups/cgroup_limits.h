@@ -1,0 +1,60 @@
+// What a container asks of its cgroups, how it is checked, and how each limit is written to
+// the interface files of v1 hierarchies or of cgroup2.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cgroups/cgroup_layout.h"
+#include "common/status.h"
+
+namespace boxcar {
+
+// Bandwidth of one block device (major:minor), bytes per second; 0 = unlimited.
+struct BlockDeviceThrottle {
+  unsigned major = 0;
+  unsigned minor = 0;
+  uint64_t read_bps = 0;
+  uint64_t write_bps = 0;
+};
+
+// 0 = unlimited.
+struct CgroupLimits {
+  uint64_t memory_bytes = 0;  // at least kMinMemoryBytes; no swap on top of it
+  uint64_t cpu_millis = 0;    // thousandths of a CPU, at least kMinCpuMillis
+  uint64_t pids_max = 0;
+  std::vector<BlockDeviceThrottle> block_devices;
+};
+
+// A change of limits: unset fields stay, 0 means unlimited.
+struct CgroupLimitsUpdate {
+  std::optional<uint64_t> memory_bytes;
+  std::optional<uint64_t> cpu_millis;
+  std::optional<uint64_t> pids_max;
+};
+
+inline constexpr uint64_t kMinMemoryBytes = 4ull << 20;
+inline constexpr uint64_t kMinCpuMillis = 10;
+inline constexpr uint64_t kCpuPeriodMicros = 100000;
+
+// The one check of each value (0 = unlimited passes), for every caller; `field` names the
+// request field in the message.
+Status CheckMemoryLimit(uint64_t memory_bytes, const std::string& field);
+Status CheckCpuLimit(uint64_t cpu_millis, const std::string& field);
+// Both, naming "limits.*".
+Status ValidateCgroupLimits(const CgroupLimits& limits);
+// Fails before anything is created when a requested limit has no controller on this host.
+Status CheckControllersPresent(const CgroupLayout& layout, const CgroupLimits& limits);
+
+// Limit writers shared by Create (only set limits) and UpdateLimits (0 = unlimited); `dir` is
+// the directory of the controller's hierarchy (v1) or the cgroup2 directory (v2).
+Status WriteMemoryLimit(const std::string& dir, bool v2, uint64_t bytes);
+Status WriteCpuLimit(const std::string& dir, bool v2, uint64_t cpu_millis);
+// v1: one "MAJ:MIN BPS" line per file and direction (0 removes the rule); v2: io.max.
+Status WriteBlockDeviceLimits(const std::string& dir, bool v2,
+                              const std::vector<BlockDeviceThrottle>& devices);
+Status WritePidsLimit(const std::string& dir, uint64_t pids_max);
+
+}  // namespace boxcar

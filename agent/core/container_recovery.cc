@@ -1,0 +1,86 @@
+// Recover: the records reconciled with what runs after a restart (or kill -9) of the agent.
+#include "core/container_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <set>
+
+#include "common/directory_tree.h"
+#include "common/identifiers.h"
+#include "common/pidfd.h"
+#include "common/process_start_time.h"
+#include "core/container_states.h"
+
+namespace boxcar {
+
+namespace {
+
+// The process `pid` exists and is the one that started at `start_ticks`.
+bool ProcessIsAlive(pid_t pid, uint64_t start_ticks) {
+  if (pid <= 0) return false;
+  auto ticks = ReadProcessStartTicks(pid);
+  return ticks.ok() && *ticks == start_ticks;
+}
+
+}  // namespace
+
+Status ContainerService::Recover() {
+  RETURN_IF_ERROR(MakeDirectories(config_.root_dir + "/containers", 0700));
+  (void)MarkTopDirectory(config_.root_dir + "/containers");  // see directory_tree.h
+  RETURN_IF_ERROR(cgroups_->RemoveStaleSlots(prewarm_.slot_prefix())
+                      .Annotate("remove prewarmed cgroup slots of a previous agent"));
+  RETURN_IF_ERROR(monitor_.Start());
+  ASSIGN_OR_RETURN(std::vector<StoredContainer> rows, records_.LoadAll());
+  std::set<std::string> known;
+  for (auto& row : rows) {
+    auto entry = std::make_shared<Entry>();
+    entry->record = std::move(row.record);
+    entry->shim_pid = row.shim_pid;
+    entry->shim_start_ticks = row.shim_start_ticks;
+    const std::string id = entry->record.id();
+    known.insert(id);
+    {
+      std::lock_guard<std::mutex> lock(entries_mutex_);
+      entries_[id] = entry;
+    }
+    std::lock_guard<std::mutex> lock(entry->mutex);
+    if (!IsLive(entry->record.state())) {
+      // A crash may have come between the exit and its clean-up.
+      (void)snapshotter_->Unmount(id);
+      (void)cgroups_->Destroy(id);
+      continue;
+    }
+    if (ProcessIsAlive(entry->shim_pid, entry->shim_start_ticks)) {
+      // NOTE: Commit freezes a running container while it reads its changes; an agent killed
+      // meanwhile leaves it frozen. Only a PAUSED one is meant to stay so.
+      if (entry->record.state() == v1::CONTAINER_STATE_RUNNING) {
+        if (Status thawed = cgroups_->Thaw(id); !thawed.ok()) {
+          spdlog::warn("container {}: thaw after restart: {}", ShortId(id), thawed.message());
+        }
+      }
+      UniqueFd shim_pidfd = OpenPidfd(entry->shim_pid);
+      entry->init_pidfd = OpenPidfd(entry->record.pid());
+      if (shim_pidfd && monitor_.Watch(id, std::move(shim_pidfd)).ok()) {
+        spdlog::info("container {} still running (pid {}), watching it again", ShortId(id),
+                     entry->record.pid());
+        continue;
+      }
+    }
+    FinishExit(*entry);
+  }
+  for (const auto& key : snapshotter_->ListKeys()) {
+    if (!known.count(key)) {
+      spdlog::info("removing snapshot {} left by an interrupted create or remove", key);
+      RETURN_IF_ERROR(snapshotter_->Remove(key));
+    }
+  }
+  for (const auto& name : ListDirectoryNames(config_.root_dir + "/containers")) {
+    if (known.count(name)) continue;
+    (void)cgroups_->Destroy(name);
+    RETURN_IF_ERROR(RemoveTree(StateDir(name)));
+  }
+  prewarm_.Start();
+  return OkStatus();
+}
+
+}  // namespace boxcar

@@ -1,0 +1,66 @@
+// Run: create, start, stream the output and remove or wait, for one caller (`boxcar run`).
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "core/container_service.h"
+
+namespace boxcar {
+
+StatusOr<v1::WaitContainerResponse> ContainerService::Run(const v1::ContainerSpec& spec,
+                                                          bool remove,
+                                                          const RunCallbacks& callbacks,
+                                                          std::string* failed_step) {
+  if (remove && spec.restart_policy().mode() != v1::RestartPolicy::MODE_NO) {
+    return InvalidArgument(
+        "remove: a container removed at its exit cannot have a restart policy "
+        "(spec.restart_policy); choose one of them");
+  }
+  const auto begun = std::chrono::steady_clock::now();
+  auto since_begun_us = [&begun] {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                 begun)
+        .count();
+  };
+  ASSIGN_OR_RETURN(v1::Container created, Create(spec));
+  const std::string id = created.id();
+  const auto created_us = since_begun_us();
+  auto started = Start(id);
+  if (!started.ok()) {
+    if (remove) (void)Remove(id, true);
+    if (failed_step) *failed_step = "start";
+    return started.status();
+  }
+  const auto started_us = since_begun_us();
+  bool connected = callbacks.started(*started);
+  if (connected) {
+    auto sink = [&](v1::LogStream stream, const std::string& bytes) {
+      connected = callbacks.output(stream, bytes);
+      return connected;
+    };
+    RETURN_IF_ERROR(StreamLogs(id, /*follow=*/true, sink, callbacks.cancelled));
+    connected = connected && !callbacks.cancelled();
+  }
+  if (!connected) {
+    // The caller is gone; the container runs on, and goes at its exit when asked to.
+    if (remove) (void)RemoveOnExit(id);
+    return Status(StatusCode::kCancelled, "the caller went away");
+  }
+  const auto ended_us = since_begun_us();
+  v1::WaitContainerResponse exited;
+  if (remove) {
+    // The output ended, so the payload has exited: Remove needs no force.
+    ASSIGN_OR_RETURN(v1::Container removed, Remove(id, false));
+    exited.set_exit_code(removed.exit_code());
+    exited.set_exit_signal(removed.exit_signal());
+    exited.set_oom_killed(removed.oom_killed());
+  } else {
+    ASSIGN_OR_RETURN(exited, Wait(id, callbacks.cancelled));
+  }
+  spdlog::debug("run of {}: created at {} us, started at {} us, output ended at {} us, {} at {} us",
+                id.substr(0, 12), created_us, started_us, ended_us, remove ? "removed" : "waited",
+                since_begun_us());
+  return exited;
+}
+
+}  // namespace boxcar

@@ -1,0 +1,149 @@
+#include "core/container_spec_validation.h"
+
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <regex>
+#include <set>
+
+#include "common/identifiers.h"
+#include "launch/launch_spec.h"
+
+namespace boxcar {
+
+Status ValidateEnvEntries(const google::protobuf::RepeatedPtrField<std::string>& env,
+                          const std::string& field) {
+  for (const auto& entry : env) {
+    if (entry.find('=') == std::string::npos || entry[0] == '=') {
+      return InvalidArgument(field + ": '" + entry + "' is not KEY=value");
+    }
+  }
+  return OkStatus();
+}
+
+Status ValidateAbsolutePath(const std::string& path, const std::string& field) {
+  if (path.empty() || path[0] != '/') {
+    return InvalidArgument(field + ": '" + path + "' must be an absolute path");
+  }
+  return OkStatus();
+}
+
+Status ValidateRestartPolicy(const v1::RestartPolicy& policy, const std::string& field) {
+  if (!v1::RestartPolicy::Mode_IsValid(policy.mode())) {
+    return InvalidArgument(field + ".mode: unknown mode " + std::to_string(policy.mode()) +
+                           " (no, on-failure or always)");
+  }
+  if (policy.max_retries() != 0 && policy.mode() != v1::RestartPolicy::MODE_ON_FAILURE) {
+    return InvalidArgument(field + ".max_retries: only the on-failure policy takes a retry count");
+  }
+  return OkStatus();
+}
+
+Status ValidateLimitValues(const std::string& field, uint64_t memory_bytes, uint64_t cpu_millis,
+                           uint64_t pids_max) {
+  RETURN_IF_ERROR(CheckMemoryLimit(memory_bytes, field + ".memory_bytes"));
+  long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
+  if (cpu_millis != 0 &&
+      (cpu_millis < kMinCpuMillis || cpu_millis > static_cast<uint64_t>(cpus) * 1000)) {
+    return InvalidArgument(field + ".cpu_millis: " + std::to_string(cpu_millis) +
+                           " is outside " + std::to_string(kMinCpuMillis) + ".." +
+                           std::to_string(cpus * 1000) + " (this host has " +
+                           std::to_string(cpus) + " CPUs)");
+  }
+  if (pids_max > (1ull << 22)) {
+    return InvalidArgument(field + ".pids_max: " + std::to_string(pids_max) + " is too large");
+  }
+  return OkStatus();
+}
+
+StatusOr<std::vector<BlockDeviceThrottle>> BlockDeviceThrottles(const v1::ResourceLimits& limits,
+                                                                const std::string& field) {
+  std::vector<BlockDeviceThrottle> throttles;
+  std::set<dev_t> seen;
+  for (int i = 0; i < limits.block_devices_size(); ++i) {
+    const v1::BlockDeviceLimit& limit = limits.block_devices(i);
+    const std::string name = field + ".block_devices[" + std::to_string(i) + "].device";
+    struct stat st;
+    if (limit.device().empty() || ::stat(limit.device().c_str(), &st) != 0 ||
+        !S_ISBLK(st.st_mode)) {
+      return InvalidArgument(name + ": '" + limit.device() +
+                             "' is not a block device on this host (see lsblk)");
+    }
+    const std::string id =
+        std::to_string(major(st.st_rdev)) + ":" + std::to_string(minor(st.st_rdev));
+    if (::access(("/sys/dev/block/" + id + "/partition").c_str(), F_OK) == 0) {
+      return InvalidArgument(name + ": '" + limit.device() +
+                             "' is a partition; bandwidth limits apply to whole disks");
+    }
+    if (!seen.insert(st.st_rdev).second) {
+      return InvalidArgument(name + ": '" + limit.device() + "' is given twice");
+    }
+    throttles.push_back(
+        {major(st.st_rdev), minor(st.st_rdev), limit.read_bps(), limit.write_bps()});
+  }
+  return throttles;
+}
+
+Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& backends,
+                             const std::string& default_backend, const HostIdRange& userns_range) {
+  if (spec.image().empty())
+    return InvalidArgument("spec.image: an image reference or id is required");
+  if (!spec.name().empty()) RETURN_IF_ERROR(ValidateContainerName(spec.name(), "spec.name"));
+  if (!spec.working_dir().empty()) {
+    RETURN_IF_ERROR(ValidateAbsolutePath(spec.working_dir(), "spec.working_dir"));
+  }
+  RETURN_IF_ERROR(ValidateEnvEntries(spec.env(), "spec.env"));
+  static const std::regex kHostname("[A-Za-z0-9]([A-Za-z0-9.-]{0,62})");
+  if (!spec.hostname().empty() && !std::regex_match(spec.hostname(), kHostname)) {
+    return InvalidArgument("spec.hostname: '" + spec.hostname() + "' is not a valid hostname");
+  }
+  const auto& limits = spec.limits();
+  RETURN_IF_ERROR(ValidateLimitValues("spec.limits", limits.memory_bytes(), limits.cpu_millis(),
+                                      limits.pids_max()));
+  RETURN_IF_ERROR(BlockDeviceThrottles(limits, "spec.limits").status());
+  RETURN_IF_ERROR(ValidateRestartPolicy(spec.restart_policy(), "spec.restart_policy"));
+  for (const auto& rlimit : spec.rlimits()) {
+    if (RlimitResourceByName(rlimit.name()) < 0) {
+      return InvalidArgument("spec.rlimits: unknown rlimit '" + rlimit.name() + "'");
+    }
+    if (rlimit.soft() > rlimit.hard()) {
+      return InvalidArgument("spec.rlimits: soft limit of '" + rlimit.name() +
+                             "' exceeds the hard limit");
+    }
+  }
+  const std::string backend_name = spec.backend().empty() ? default_backend : spec.backend();
+  if (backends.find(backend_name) == backends.end()) {
+    std::string known;
+    for (const auto& [name, unused] : backends) known += (known.empty() ? "" : ", ") + name;
+    return InvalidArgument("spec.backend: unknown backend '" + backend_name + "' (known: " + known +
+                           ")");
+  }
+  ASSIGN_OR_RETURN(Backend * backend,
+                   RequireCapability(backends, backend_name, std::nullopt, "spec.backend"));
+  if (Status available = backend->CheckAvailable(); !available.ok()) {
+    return FailedPrecondition("spec.backend: backend '" + backend_name +
+                              "' is unavailable: " + available.message());
+  }
+  const bool wants_limits = limits.memory_bytes() || limits.cpu_millis() || limits.pids_max() ||
+                            limits.block_devices_size() > 0;
+  if (wants_limits) {
+    RETURN_IF_ERROR(
+        RequireCapability(backends, backend_name, Capability::kLimits, "spec.limits").status());
+  }
+  if (spec.has_userns()) {
+    RETURN_IF_ERROR(
+        RequireCapability(backends, backend_name, Capability::kUserns, "spec.userns").status());
+    if (userns_range.count == 0) {
+      return FailedPrecondition(
+          "spec.userns: this agent has no host ids for user namespaces; start boxcard with "
+          "--userns-range FIRST:COUNT (e.g. a block of /etc/subuid that no user has)");
+    }
+    if ((spec.userns().host_uid() == 0) != (spec.userns().host_gid() == 0)) {
+      return InvalidArgument("spec.userns: give both host_uid and host_gid, or neither");
+    }
+  }
+  return OkStatus();
+}
+
+}  // namespace boxcar

@@ -1,0 +1,166 @@
+#include "core/prewarm_pool.h"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "common/directory_tree.h"
+#include "common/identifiers.h"
+#include "common/unique_fd.h"
+#include "core/container_paths.h"
+
+namespace boxcar {
+
+namespace {
+
+// Names of spare directories; never a container id (64 hex).
+constexpr const char* kSparePrefix = "spare-";
+
+}  // namespace
+
+PrewarmPool::PrewarmPool(PrewarmPoolConfig config, Backend* backend, ContainerCgroups* cgroups,
+                         Snapshotter* snapshotter)
+    : config_(std::move(config)),
+      backend_(backend),
+      cgroups_(cgroups),
+      snapshotter_(snapshotter) {
+  if (backend_ != nullptr && (config_.count == 0 || !backend_->capabilities().prewarm ||
+                              !cgroups_->SupportsSlots())) {
+    backend_ = nullptr;
+  }
+}
+
+std::string PrewarmPool::StateDir(const std::string& name) const {
+  return ContainerStateDir(config_.root_dir, name);
+}
+
+void PrewarmPool::Start() {
+  if (backend_ == nullptr || refill_thread_.joinable()) return;
+  refill_thread_ = std::thread([this] { RefillLoop(); });
+}
+
+void PrewarmPool::RefillLoop() {
+  // Refill in bursts: on v1 the first migration into a cgroup waits for an RCU grace period,
+  // the ones right after it do not, so a burst costs about one grace period in all.
+  const size_t refill_below = std::max<size_t>(1, config_.count / 2);
+  auto backoff = std::chrono::milliseconds(0);
+  for (;;) {
+    size_t missing = 0;
+    size_t missing_spares = 0;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait_for(lock, backoff, [&] { return stopping_; });
+      changed_.wait(lock, [&] {
+        return stopping_ || slots_.size() < refill_below || spares_.size() < refill_below;
+      });
+      if (stopping_) return;
+      missing = config_.count - slots_.size();
+      missing_spares = config_.count - spares_.size();
+    }
+    std::vector<std::unique_ptr<PrewarmedLauncher>> launchers;
+    Status failure;
+    for (size_t i = 0; i < missing && failure.ok(); ++i) {
+      auto launcher = backend_->Prewarm();
+      if (launcher.ok()) {
+        launchers.push_back(std::move(*launcher));
+      } else {
+        failure = launcher.status();
+      }
+    }
+    for (auto& launcher : launchers) {
+      std::string slot = slot_prefix() + ShortId(NewContainerId());
+      Status joined = cgroups_->CreateSlot(slot, launcher->pid());
+      if (!joined.ok()) {
+        failure = joined;
+        continue;  // the launcher goes with `launchers`
+      }
+      std::lock_guard<std::mutex> lock(mutex_);
+      slots_.push_back({std::move(launcher), slot});
+    }
+    for (size_t i = 0; i < missing_spares && failure.ok(); ++i) {
+      std::string name = std::string(kSparePrefix) + ShortId(NewContainerId());
+      failure = MakeSpare(name);
+      if (failure.ok()) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        spares_.push_back(std::move(name));
+      }
+    }
+    backoff = std::chrono::milliseconds(0);
+    if (!failure.ok()) {
+      spdlog::warn("prewarming {} helpers failed: {}; retrying in 1 s", backend_->name(),
+                   failure.message());
+      backoff = std::chrono::seconds(1);
+    }
+  }
+}
+
+void PrewarmPool::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  if (refill_thread_.joinable()) refill_thread_.join();
+  std::deque<Slot> slots;
+  std::deque<std::string> spares;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    slots.swap(slots_);
+    spares.swap(spares_);
+  }
+  for (auto& slot : slots) ReleaseSlot(std::move(slot));
+  for (const auto& name : spares) DiscardSpare(name);
+}
+
+Status PrewarmPool::MakeSpare(const std::string& name) {
+  RETURN_IF_ERROR(snapshotter_->Prepare(name, IdMapping{}));
+  const std::string dir = StateDir(name);
+  Status made = ::mkdir(dir.c_str(), 0700) == 0 ? OkStatus() : ErrnoStatus("create '" + dir + "'");
+  for (const char* file : kContainerLogFiles) {
+    if (!made.ok()) break;
+    UniqueFd fd(::open((dir + file).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640));
+    if (!fd) made = ErrnoStatus("create '" + dir + file + "'");
+  }
+  if (!made.ok()) DiscardSpare(name);
+  return made;
+}
+
+void PrewarmPool::DiscardSpare(const std::string& name) {
+  (void)snapshotter_->Remove(name);
+  (void)(config_.trash ? config_.trash->Discard(StateDir(name)) : RemoveTree(StateDir(name)));
+}
+
+std::optional<std::string> PrewarmPool::TakeSpare() {
+  std::optional<std::string> spare;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (spares_.empty()) return std::nullopt;
+    spare = std::move(spares_.front());
+    spares_.pop_front();
+  }
+  changed_.notify_all();
+  return spare;
+}
+
+std::optional<PrewarmPool::Slot> PrewarmPool::TakeSlot(Backend* backend) {
+  if (backend != backend_ || backend == nullptr) return std::nullopt;
+  std::optional<Slot> taken;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (slots_.empty()) return std::nullopt;
+    taken = std::move(slots_.front());
+    slots_.pop_front();
+  }
+  changed_.notify_all();
+  return taken;
+}
+
+void PrewarmPool::ReleaseSlot(Slot slot) {
+  slot.launcher.reset();  // the helper exits and is reaped
+  (void)cgroups_->RemoveSlot(slot.name);
+}
+
+}  // namespace boxcar

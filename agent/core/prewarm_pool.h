@@ -1,0 +1,86 @@
+// Work done before a container is asked for, so that a start does less of it:
+// - helpers of the default backend, each started and moved into a cgroup slot ahead of time
+//   (on v1/hybrid hosts the migration into a cgroup waits for an RCU grace period);
+// - spares: a prepared snapshot and a state directory with its empty log files, named
+//   "spare-<random>"; a create renames one to the container's id instead of making its
+//   directories and files (on ext4 without a journal, allocating an inode skips every inode
+//   freed in the last minute one by one, which made each mkdir and log file of a busy agent
+//   cost ~0.1 ms: tests/bench/RESULTS.md).
+// A refill thread keeps `count` of each. Slots carry the agent's instance id (see
+// cgroups/container_cgroups.h); spares live under the agent's own root. What a killed agent
+// left is removed by its next start-up: slots by RemoveStaleSlots, spares like any snapshot
+// and state directory no container owns.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "backends/backend.h"
+#include "cgroups/container_cgroups.h"
+#include "common/trash_can.h"
+#include "snapshot/snapshotter.h"
+
+namespace boxcar {
+
+struct PrewarmPoolConfig {
+  std::string root_dir;           // spares' state directories go in <root>/containers/
+  std::string agent_instance_id;  // slot names carry it
+  uint32_t count = 0;             // helpers and spares kept ready; 0 disables both
+  TrashCan* trash = nullptr;      // where discarded spares go; deleted at once when null
+};
+
+class PrewarmPool {
+ public:
+  // A prewarmed helper inside its cgroup slot.
+  struct Slot {
+    std::unique_ptr<PrewarmedLauncher> launcher;
+    std::string name;
+  };
+
+  // `backend` (may be null: no helpers, no spares) must have the "prewarm" capability and
+  // `cgroups` slots, else the pool stays empty.
+  PrewarmPool(PrewarmPoolConfig config, Backend* backend, ContainerCgroups* cgroups,
+              Snapshotter* snapshotter);
+  ~PrewarmPool() { Stop(); }
+
+  // Starts the refill thread.
+  void Start();
+  // Stops it and releases the helpers, their slots and the spares.
+  void Stop();
+
+  // A helper for a start on `backend`, if one is ready.
+  std::optional<Slot> TakeSlot(Backend* backend);
+  // Stops the helper and removes its slot (a start that could not use it).
+  void ReleaseSlot(Slot slot);
+  // The name of a ready spare, if any; the caller renames or discards it.
+  std::optional<std::string> TakeSpare();
+  void DiscardSpare(const std::string& name);
+
+  // Prefix of this agent's slot names.
+  std::string slot_prefix() const { return SlotPrefixOf(config_.agent_instance_id); }
+
+ private:
+  void RefillLoop();
+  Status MakeSpare(const std::string& name);
+  std::string StateDir(const std::string& name) const;
+
+  const PrewarmPoolConfig config_;
+  Backend* backend_;
+  ContainerCgroups* cgroups_;
+  Snapshotter* snapshotter_;
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<Slot> slots_;
+  std::deque<std::string> spares_;
+  bool stopping_ = false;
+  std::thread refill_thread_;
+};
+
+}  // namespace boxcar
