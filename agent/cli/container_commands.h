@@ -1,4 +1,4 @@
-// `boxcar create|start|run|stop|kill|wait|rm|ps|inspect|logs|info`.
+// `boxcar create|start|stop|kill|wait|rm|ps|inspect|logs`.
 #pragma once
 
 #include <CLI/CLI.hpp>

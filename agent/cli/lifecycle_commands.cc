@@ -106,7 +106,10 @@ int Update(AgentConnection& agent, const UpdateOptions& options) {
   if (options.pids_limit >= 0) request.set_pids_max(static_cast<uint64_t>(options.pids_limit));
   if (!options.restart.empty()) {
     auto policy = ParseRestartPolicy(options.restart);
-    if (!policy) return 1;
+    if (!policy.ok()) {
+      std::fprintf(stderr, "boxcar: %s\n", policy.status().message().c_str());
+      return 1;
+    }
     *request.mutable_restart_policy() = *policy;
   }
   if (!request.has_memory_bytes() && !request.has_cpu_millis() && !request.has_pids_max() &&

@@ -1,10 +1,10 @@
 #include "cli/restart_policy_flag.h"
 
-#include <cstdio>
+#include <cstdlib>
 
 namespace boxcar::cli {
 
-std::optional<v1::RestartPolicy> ParseRestartPolicy(const std::string& text) {
+StatusOr<v1::RestartPolicy> ParseRestartPolicy(const std::string& text) {
   v1::RestartPolicy policy;
   std::string mode = text.substr(0, text.find(':'));
   std::string count = text.find(':') == std::string::npos ? "" : text.substr(text.find(':') + 1);
@@ -18,17 +18,13 @@ std::optional<v1::RestartPolicy> ParseRestartPolicy(const std::string& text) {
       char* end = nullptr;
       unsigned long retries = std::strtoul(count.c_str(), &end, 10);
       if (*end != '\0' || retries > 1000000) {
-        std::fprintf(stderr, "boxcar: --restart '%s': the retry count must be a number\n",
-                     text.c_str());
-        return std::nullopt;
+        return InvalidArgument("--restart '" + text + "': the retry count must be a number");
       }
       policy.set_max_retries(static_cast<uint32_t>(retries));
     }
   } else {
-    std::fprintf(stderr,
-                 "boxcar: --restart '%s' is not a policy; use no, on-failure[:N] or always\n",
-                 text.c_str());
-    return std::nullopt;
+    return InvalidArgument("--restart '" + text +
+                           "' is not a policy; use no, on-failure[:N] or always");
   }
   return policy;
 }

@@ -54,6 +54,44 @@ void AddSystemCommands(CLI::App& app, std::function<AgentConnection&()> connect,
   check->add_flag("--json", *json, "Print JSON");
   check->callback(
       [&, connect, repair, json] { action = [=] { return Check(connect(), *repair, *json); }; });
+
+  auto info_json = std::make_shared<bool>(false);
+  CLI::App* info = app.add_subcommand("info", "Describe the agent and its backends");
+  info->add_flag("--json", *info_json, "Print JSON");
+  info->callback([&, connect, info_json] {
+    action = [=] {
+      AgentConnection& agent = connect();
+      grpc::ClientContext context;
+      v1::InfoResponse response;
+      grpc::Status status = agent.system().Info(&context, {}, &response);
+      if (!status.ok()) return agent.Report(status);
+      if (*info_json) {
+        std::printf("%s\n", MessageToJson(response, true).c_str());
+        return 0;
+      }
+      std::printf(
+          "boxcard %s\n root: %s\n socket: %s\n cgroups: %s (parent %s)\n images: %u\n"
+          " containers: %u (%u running)\n default backend: %s\n instance: %s\n"
+          " prewarm fallbacks: %llu cgroup slots, %llu spares\nbackends:\n",
+          response.version().c_str(), response.root_dir().c_str(), response.socket_path().c_str(),
+          response.cgroup_mode().c_str(), response.cgroup_parent().c_str(), response.images(),
+          response.containers(), response.containers_running(), response.default_backend().c_str(),
+          response.agent_instance_id().c_str(),
+          static_cast<unsigned long long>(response.prewarm_fallbacks().cgroup_slots()),
+          static_cast<unsigned long long>(response.prewarm_fallbacks().spares()));
+      for (const auto& backend : response.backends()) {
+        std::string capabilities;
+        for (const auto& capability : backend.capabilities())
+          capabilities += (capabilities.empty() ? "" : ", ") + capability;
+        std::printf(" %s%s: %s; capabilities: %s\n", backend.name().c_str(),
+                    backend.is_default() ? " (default)" : "",
+                    backend.available() ? "available"
+                                        : ("unavailable: " + backend.unavailable_reason()).c_str(),
+                    capabilities.empty() ? "none" : capabilities.c_str());
+      }
+      return 0;
+    };
+  });
 }
 
 }  // namespace boxcar::cli

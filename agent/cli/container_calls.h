@@ -1,0 +1,20 @@
+// Container calls to the agent that several commands make.
+#pragma once
+
+#include <string>
+
+#include "cli/agent_connection.h"
+
+namespace boxcar::cli {
+
+grpc::Status CreateContainer(AgentConnection& agent, const v1::ContainerSpec& spec,
+                             v1::Container* created);
+grpc::Status StartContainer(AgentConnection& agent, const std::string& id, v1::Container* started);
+grpc::Status RemoveContainer(AgentConnection& agent, const std::string& id, bool force,
+                             v1::RemoveContainerResponse* removed = nullptr);
+// Copies the container's output to our stdout/stderr until it ends (follow) or is exhausted.
+grpc::Status StreamLogs(AgentConnection& agent, const std::string& id, bool follow);
+grpc::Status WaitContainer(AgentConnection& agent, const std::string& id,
+                           v1::WaitContainerResponse* response);
+
+}  // namespace boxcar::cli

@@ -1,0 +1,137 @@
+#include "cli/container_spec_flags.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+
+#include "cli/human_format.h"
+#include "cli/restart_policy_flag.h"
+
+namespace boxcar::cli {
+
+void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
+  command->add_option("--name", options.name, "Container name");
+  command->add_option("-e,--env", options.env, "Environment KEY=value (repeat the flag)")
+      ->allow_extra_args(false);
+  command->add_option("-w,--workdir", options.working_dir,
+                      "Working directory inside the container");
+  command->add_option("-u,--user", options.user, "user, uid, uid:gid or user:group");
+  command->add_option("--hostname", options.hostname, "Hostname inside the container");
+  command->add_option("-m,--memory", options.memory, "Memory limit (e.g. 64m, 1g)");
+  command->add_option("--cpus", options.cpus, "CPU limit (e.g. 0.5, 2)");
+  command->add_option("--pids-limit", options.pids_limit, "Maximum number of processes");
+  command->add_option("--backend", options.backend, "Backend: chroot, lxc, ... (see boxcar info)");
+  command->add_option("--entrypoint", options.entrypoint, "Replace the image's entrypoint");
+  command->add_option("--ulimit", options.ulimits, "rlimit name=soft[:hard], e.g. nofile=1024:2048")
+      ->allow_extra_args(false);
+  command
+      ->add_option("--device-read-bps", options.device_read_bps,
+                   "Read bandwidth from a disk, DEVICE:RATE, e.g. /dev/vda:10m")
+      ->allow_extra_args(false);
+  command
+      ->add_option("--device-write-bps", options.device_write_bps,
+                   "Write bandwidth to a disk, DEVICE:RATE, e.g. /dev/vda:10m")
+      ->allow_extra_args(false);
+  command->add_option("--restart", options.restart, "Restart policy: no, on-failure[:N] or always");
+  command->add_flag("--userns", options.userns,
+                    "Own user namespace: root inside is an unprivileged uid of the agent's "
+                    "--userns-range on the host");
+  // Everything from the image on (IMAGE [COMMAND [ARG...]]) belongs to the payload, options
+  // included: parsing stops at the first positional and the rest lands in remaining().
+  command->prefix_command();
+  command->footer("Usage: IMAGE [COMMAND [ARG...]] after the options");
+}
+
+bool TakeImageAndCommand(CLI::App* command, ContainerSpecFlags& options) {
+  options.image_and_command = command->remaining();
+  if (!options.image_and_command.empty() && options.image_and_command[0] == "--") {
+    options.image_and_command.erase(options.image_and_command.begin());
+  }
+  if (options.image_and_command.empty()) {
+    std::fprintf(stderr, "boxcar %s: an IMAGE is required (see `boxcar image ls`)\n",
+                 command->get_name().c_str());
+    return false;
+  }
+  return true;
+}
+
+Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* spec) {
+  spec->set_image(options.image_and_command.at(0));
+  for (size_t i = 1; i < options.image_and_command.size(); ++i)
+    spec->add_command(options.image_and_command[i]);
+  spec->set_name(options.name);
+  for (const auto& entry : options.env) {
+    // "-e KEY" passes the caller's value through, as Docker does.
+    if (entry.find('=') == std::string::npos) {
+      const char* value = std::getenv(entry.c_str());
+      if (value) spec->add_env(entry + "=" + value);
+      continue;
+    }
+    spec->add_env(entry);
+  }
+  spec->set_working_dir(options.working_dir);
+  spec->set_user(options.user);
+  spec->set_hostname(options.hostname);
+  spec->set_backend(options.backend);
+  if (!options.entrypoint.empty()) spec->add_entrypoint(options.entrypoint);
+  if (options.userns) spec->mutable_userns();  // the agent picks the ids
+  if (!options.memory.empty()) {
+    auto bytes = ParseByteSize(options.memory);
+    if (!bytes) {
+      return InvalidArgument("--memory '" + options.memory + "' is not a size; use e.g. 64m or 1g");
+    }
+    spec->mutable_limits()->set_memory_bytes(*bytes);
+  }
+  if (options.cpus < 0) return InvalidArgument("--cpus must be positive");
+  spec->mutable_limits()->set_cpu_millis(static_cast<uint64_t>(std::llround(options.cpus * 1000)));
+  spec->mutable_limits()->set_pids_max(options.pids_limit);
+  // --device-read-bps / --device-write-bps: one BlockDeviceLimit per device.
+  auto add_device_rate = [&](const std::string& flag, const std::string& value, bool read) {
+    auto colon = value.rfind(':');
+    auto rate = colon == std::string::npos ? std::nullopt : ParseByteSize(value.substr(colon + 1));
+    if (!rate || colon == 0) {
+      return InvalidArgument(flag + " '" + value + "' is not DEVICE:RATE; use e.g. /dev/vda:10m");
+    }
+    const std::string device = value.substr(0, colon);
+    v1::BlockDeviceLimit* limit = nullptr;
+    for (auto& existing : *spec->mutable_limits()->mutable_block_devices()) {
+      if (existing.device() == device) limit = &existing;
+    }
+    if (limit == nullptr) {
+      limit = spec->mutable_limits()->add_block_devices();
+      limit->set_device(device);
+    }
+    read ? limit->set_read_bps(*rate) : limit->set_write_bps(*rate);
+    return OkStatus();
+  };
+  for (const auto& value : options.device_read_bps) {
+    RETURN_IF_ERROR(add_device_rate("--device-read-bps", value, true));
+  }
+  for (const auto& value : options.device_write_bps) {
+    RETURN_IF_ERROR(add_device_rate("--device-write-bps", value, false));
+  }
+  if (!options.restart.empty()) {
+    ASSIGN_OR_RETURN(*spec->mutable_restart_policy(), ParseRestartPolicy(options.restart));
+  }
+  for (const auto& ulimit : options.ulimits) {
+    auto equals = ulimit.find('=');
+    if (equals == std::string::npos) {
+      return InvalidArgument("--ulimit '" + ulimit + "' is not name=soft[:hard]");
+    }
+    auto* rlimit = spec->add_rlimits();
+    rlimit->set_name(ulimit.substr(0, equals));
+    std::string values = ulimit.substr(equals + 1);
+    auto colon = values.find(':');
+    try {
+      rlimit->set_soft(std::stoull(values.substr(0, colon)));
+      rlimit->set_hard(colon == std::string::npos ? rlimit->soft()
+                                                  : std::stoull(values.substr(colon + 1)));
+    } catch (...) {
+      return InvalidArgument("--ulimit '" + ulimit + "' has a non-numeric value");
+    }
+  }
+  return OkStatus();
+}
+
+}  // namespace boxcar::cli

@@ -1,0 +1,42 @@
+// The flags of `boxcar create` and `boxcar run` that describe the container, and the
+// ContainerSpec they make. The agent validates the spec again; these checks only catch what
+// cannot even be put into it (a size that is not one, a malformed DEVICE:RATE).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "boxcar/v1/containers.pb.h"
+#include "common/status.h"
+
+namespace boxcar::cli {
+
+struct ContainerSpecFlags {
+  std::string name;
+  std::vector<std::string> env;
+  std::string working_dir;
+  std::string user;
+  std::string hostname;
+  std::string memory;
+  double cpus = 0;
+  uint64_t pids_limit = 0;
+  std::string backend;
+  std::string entrypoint;
+  std::vector<std::string> ulimits;
+  std::vector<std::string> device_read_bps;
+  std::vector<std::string> device_write_bps;
+  std::string restart;
+  bool userns = false;
+  // IMAGE [COMMAND [ARG...]]: everything from the first positional on.
+  std::vector<std::string> image_and_command;
+};
+
+void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options);
+// Collects IMAGE [COMMAND...] once the subcommand is parsed; false (with a message) if absent.
+bool TakeImageAndCommand(CLI::App* command, ContainerSpecFlags& options);
+// INVALID_ARGUMENT naming the flag when a value cannot be put into the spec.
+Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* spec);
+
+}  // namespace boxcar::cli

@@ -1,0 +1,163 @@
+#include "cli/run_command.h"
+
+#include <signal.h>
+
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include "cli/container_calls.h"
+#include "cli/container_spec_flags.h"
+
+namespace boxcar::cli {
+
+namespace {
+
+struct RunOptions {
+  ContainerSpecFlags spec;
+  bool remove = false;
+  bool detach = false;
+};
+
+// Start failures because the command cannot run get 126/127 like a shell.
+int StartFailureExitCode(const grpc::Status& status) {
+  if (status.error_code() != grpc::StatusCode::INVALID_ARGUMENT) return kExitAgentError;
+  return status.error_message().find("No such file") != std::string::npos ? 127 : 126;
+}
+
+// SIGINT/SIGTERM/SIGHUP to `boxcar run` are forwarded to the container, as `docker run` does.
+// They are blocked from the start; what arrives before the container has started is
+// forwarded once it has.
+class SignalForwarder {
+ public:
+  SignalForwarder() {
+    sigemptyset(&forwarded_);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&forwarded_, sig);
+    pthread_sigmask(SIG_BLOCK, &forwarded_, nullptr);
+  }
+  void ForwardTo(AgentConnection& agent, const std::string& id) {
+    std::thread([&agent, id, forwarded = forwarded_] {
+      for (;;) {
+        int received = 0;
+        if (sigwait(&forwarded, &received) != 0) return;
+        grpc::ClientContext context;
+        v1::KillContainerRequest request;
+        request.set_container(id);
+        request.set_signal(received);
+        v1::KillContainerResponse response;
+        (void)agent.containers().Kill(&context, request, &response);
+      }
+    }).detach();
+  }
+
+ private:
+  sigset_t forwarded_;
+};
+
+// run -d: create and start, print the id.
+int RunDetached(AgentConnection& agent, const v1::ContainerSpec& spec) {
+  v1::Container container;
+  grpc::Status status = CreateContainer(agent, spec, &container);
+  if (!status.ok()) {
+    agent.Report(status);
+    return kExitAgentError;
+  }
+  status = StartContainer(agent, container.id(), &container);
+  if (!status.ok()) {
+    agent.Report(status);
+    return StartFailureExitCode(status);
+  }
+  std::printf("%s\n", container.id().c_str());
+  return 0;
+}
+
+int Run(AgentConnection& agent, const RunOptions& options) {
+  if (options.remove && options.detach) {
+    std::fprintf(
+        stderr,
+        "boxcar: --rm with -d is not supported yet; remove the container later with boxcar rm\n");
+    return kExitAgentError;
+  }
+  if (options.remove && !options.spec.restart.empty() && options.spec.restart != "no") {
+    std::fprintf(stderr, "boxcar: --rm and --restart %s contradict each other; choose one\n",
+                 options.spec.restart.c_str());
+    return kExitAgentError;
+  }
+  v1::ContainerSpec spec;
+  if (Status built = BuildContainerSpec(options.spec, &spec); !built.ok()) {
+    std::fprintf(stderr, "boxcar: %s\n", built.message().c_str());
+    return kExitAgentError;
+  }
+  if (options.detach) return RunDetached(agent, spec);
+
+  // One streaming call: create, start, output, exit (and removal with --rm).
+  SignalForwarder signals;
+  grpc::ClientContext context;
+  v1::RunContainerRequest request;
+  *request.mutable_spec() = spec;
+  request.set_remove(options.remove);
+  auto reader = agent.containers().Run(&context, request);
+  v1::RunContainerResponse message;
+  std::string name;
+  std::optional<v1::WaitContainerResponse> exited;
+  while (reader->Read(&message)) {
+    switch (message.event_case()) {
+      case v1::RunContainerResponse::kStarted:
+        name = message.started().name();
+        signals.ForwardTo(agent, message.started().id());
+        break;
+      case v1::RunContainerResponse::kOutput: {
+        const v1::LogChunk& chunk = message.output();
+        FILE* out = chunk.stream() == v1::LOG_STREAM_STDERR ? stderr : stdout;
+        std::fwrite(chunk.data().data(), 1, chunk.data().size(), out);
+        std::fflush(out);
+        break;
+      }
+      case v1::RunContainerResponse::kExited:
+        exited = message.exited();
+        break;
+      default:
+        break;
+    }
+  }
+  grpc::Status status = reader->Finish();
+  if (!status.ok()) {
+    agent.Report(status);
+    if (name.empty()) {  // it never ran: the create or the start failed
+      auto step = context.GetServerTrailingMetadata().find("boxcar-failed-step");
+      bool start_failed = step != context.GetServerTrailingMetadata().end() &&
+                          std::string(step->second.data(), step->second.size()) == "start";
+      return start_failed ? StartFailureExitCode(status) : kExitAgentError;
+    }
+    return 1;
+  }
+  if (!exited) {
+    std::fprintf(stderr, "boxcar: the agent ended the run without an exit status\n");
+    return kExitAgentError;
+  }
+  if (exited->oom_killed()) {
+    std::fprintf(stderr, "boxcar: container %s was killed: out of memory\n", name.c_str());
+  }
+  return exited->exit_code();
+}
+
+}  // namespace
+
+void AddRunCommand(CLI::App& app, std::function<AgentConnection&()> connect,
+                   std::function<int()>& action) {
+  auto run_options = std::make_shared<RunOptions>();
+  CLI::App* run =
+      app.add_subcommand("run", "Create and start a container; exits with its exit code");
+  AddContainerSpecFlags(run, run_options->spec);
+  run->add_flag("--rm", run_options->remove, "Remove the container when it exits");
+  run->add_flag("-d,--detach", run_options->detach, "Print the id and leave it running");
+  run->callback([&, connect, run, run_options] {
+    action = [=] {
+      return TakeImageAndCommand(run, run_options->spec) ? Run(connect(), *run_options)
+                                                         : kExitAgentError;
+    };
+  });
+}
+
+}  // namespace boxcar::cli
