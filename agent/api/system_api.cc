@@ -30,6 +30,10 @@ grpc::Status SystemApi::Info(grpc::ServerContext*, const v1::InfoRequest*,
   uint32_t running = 0;
   for (const auto& container : all) running += container.state() == v1::CONTAINER_STATE_RUNNING;
   response->set_containers_running(running);
+  response->set_agent_instance_id(containers_->agent_instance_id());
+  response->mutable_prewarm_fallbacks()->set_cgroup_slots(
+      containers_->prewarm_pool().slot_fallbacks());
+  response->mutable_prewarm_fallbacks()->set_spares(containers_->prewarm_pool().spare_fallbacks());
   return grpc::Status::OK;
 }
 

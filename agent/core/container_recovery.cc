@@ -45,9 +45,10 @@ Status ContainerService::Recover() {
     }
     std::lock_guard<std::mutex> lock(entry->mutex);
     if (!IsLive(entry->record.state())) {
-      // A crash may have come between the exit and its clean-up.
-      (void)snapshotter_->Unmount(id);
+      // A crash may have come between the exit and its clean-up, or during a start that had
+      // launched the payload before recording it: kill what runs, then unmount.
       (void)cgroups_->Destroy(id);
+      (void)snapshotter_->Unmount(id);
       continue;
     }
     if (ProcessIsAlive(entry->shim_pid, entry->shim_start_ticks)) {

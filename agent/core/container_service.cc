@@ -5,11 +5,14 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <set>
+#include <thread>
 
+#include "common/crash_points.h"
 #include "common/directory_tree.h"
 #include "common/identifiers.h"
 #include "common/pidfd.h"
@@ -103,11 +106,17 @@ StatusOr<v1::UserNamespace> ContainerService::PlaceUserNamespace(const v1::UserN
 Status ContainerService::PrepareDirectories(const std::string& id, const IdMapping& ids) {
   std::optional<std::string> spare = prewarm_.TakeSpare();
   if (spare) {
-    if (snapshotter_->Rekey(*spare, id, ids).ok()) {
+    Status taken = snapshotter_->Rekey(*spare, id, ids);
+    if (taken.ok()) {
       if (::rename(StateDir(*spare).c_str(), StateDir(id).c_str()) == 0) return OkStatus();
+      taken = ErrnoStatus("rename spare state directory '" + StateDir(*spare) + "'");
       (void)snapshotter_->Remove(id);
     }
-    prewarm_.DiscardSpare(*spare);  // and make them afresh
+    // Made afresh below: the user's request does not fail for a spare someone removed.
+    spdlog::warn("container {}: spare {} unusable ({}); making its directories now", ShortId(id),
+                 *spare, taken.message());
+    prewarm_.CountSpareFallback();
+    prewarm_.DiscardSpare(*spare);
   }
   RETURN_IF_ERROR(snapshotter_->Prepare(id, ids));
   if (::mkdir(StateDir(id).c_str(), 0700) != 0) return ErrnoStatus("create '" + StateDir(id) + "'");
@@ -175,10 +184,14 @@ StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) 
   };
   if (Status prepared = PrepareDirectories(record.id(), IdMappingOf(filled)); !prepared.ok())
     return unreserve(prepared);
+  // A crash from here until the row is in leaves directories no record owns: start-up
+  // removes them.
+  CrashPoint("create.after_directories");
   // The image may have been removed or pruned since it was resolved; the row, inserted only
   // while the image exists, then protects it.
   if (Status inserted = records_.Insert(record, spec.image()); !inserted.ok())
     return unreserve(inserted);
+  CrashPoint("create.after_record");
   spdlog::info("container {} ({}) created from {} on backend {}{}", ShortId(record.id()),
                record.name(), ShortId(record.image_id()), record.backend(),
                filled.has_userns()
@@ -229,6 +242,9 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
                    images_->LayerDirectories(record.image_id()));
   const IdMapping userns = IdMappingOf(record.spec());
   ASSIGN_OR_RETURN(std::string rootfs_dir, snapshotter_->Mount(id, layer_dirs, userns));
+  // Crashes from here until the record says RUNNING leave a mount, cgroups and maybe a payload
+  // of a container recorded as not running: Recover kills and removes them.
+  CrashPoint("start.after_mount");
   auto mounted_us = elapsed_us();
 
   LaunchSpec spec;
@@ -256,29 +272,49 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
     return failure;
   };
   std::optional<PrewarmPool::Slot> prewarmed = prewarm_.TakeSlot(backend);
-  const bool was_prewarmed = prewarmed.has_value();
   if (backend->capabilities().limits) {
     ContainerLimits limits{record.spec().limits().memory_bytes(),
                            record.spec().limits().cpu_millis(), record.spec().limits().pids_max(),
                            std::move(block_devices)};
     if (limits.pids_max != 0) limits.pids_max += backend->capabilities().helper_processes_in_cgroup;
-    auto placement =
-        prewarmed ? cgroups_->AdoptSlot(prewarmed->name, id, limits) : cgroups_->Create(id, limits);
-    if (!placement.ok()) {
-      if (prewarmed) prewarm_.ReleaseSlot(std::move(*prewarmed));
-      return undo(placement.status().Annotate("spec.limits"));
+    StatusOr<CgroupPlacement> placement = FailedPrecondition("no cgroup slot");
+    if (prewarmed) {
+      placement = cgroups_->AdoptSlot(prewarmed->name, id, limits);
+      if (!placement.ok()) {
+        // The slot went away under us (e.g. removed by someone else): the ordinary path
+        // serves the request instead of failing it.
+        spdlog::warn("container {}: prewarmed cgroup slot {} unusable ({}); starting without it",
+                     ShortId(id), prewarmed->name, placement.status().message());
+        prewarm_.CountSlotFallback();
+        prewarm_.ReleaseSlot(std::move(*prewarmed));
+        prewarmed.reset();
+        // What the adoption renamed before it failed.
+        WarnIfFailed(id, cgroups_->Destroy(id));
+      }
     }
+    if (!prewarmed) placement = cgroups_->Create(id, limits);
+    if (!placement.ok()) return undo(placement.status().Annotate("spec.limits"));
     spec.cgroup_clone_into_dir = placement->clone_into_dir;
     spec.cgroup_procs_files = placement->procs_files;
   }
+  CrashPoint("start.after_cgroups");
 
   auto cgroups_us = elapsed_us();
+  const bool was_prewarmed = prewarmed.has_value();
   int exit_code_hint = 0;
   auto launched = prewarmed ? backend->LaunchPrewarmed(std::move(prewarmed->launcher), spec,
                                                        state_dir, &exit_code_hint)
                             : backend->Launch(spec, state_dir, &exit_code_hint);
   if (!launched.ok()) return undo(launched.status());
+  CrashPoint("start.after_launch");
 
+  const v1::Container before_start = record;
+  // A failure from here on stops what was launched, then undoes the rest.
+  auto abandon = [&](Status failure) {
+    AbandonLaunch(*entry, *launched, backend);
+    record = before_start;
+    return undo(failure);
+  };
   entry->shim_pid = launched->shim_pid;
   auto shim_start_ticks = ReadProcessStartTicks(launched->shim_pid);
   entry->shim_start_ticks = shim_start_ticks.ok() ? *shim_start_ticks : 0;
@@ -292,19 +328,52 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   record.set_oom_killed(false);
   record.set_cgroup_helper_processes((was_prewarmed ? 1 : 0) +
                                      backend->capabilities().helper_processes_in_cgroup);
-  RETURN_IF_ERROR(Persist(*entry));
+  if (Status persisted = Persist(*entry); !persisted.ok()) return abandon(persisted);
+  CrashPoint("start.after_record");
+  // RUNNING is recorded now: a failure must also record the container as it was before.
+  auto abandon_recorded = [&](Status failure) {
+    Status result = abandon(failure);
+    WarnIfFailed(id, Persist(*entry));
+    return result;
+  };
   UniqueFd shim_pidfd = OpenPidfd(launched->shim_pid);
   if (!shim_pidfd) {
     // The shim is our child: it cannot have been reaped yet, so this is a real error.
-    return ErrnoStatus("pidfd_open of boxcar-shim for container " + id);
+    return abandon_recorded(ErrnoStatus("pidfd_open of boxcar-shim for container " + id));
   }
-  RETURN_IF_ERROR(monitor_.Watch(id, std::move(shim_pidfd)));
+  if (Status watched = monitor_.Watch(id, std::move(shim_pidfd)); !watched.ok()) {
+    return abandon_recorded(watched);
+  }
   spdlog::info("container {} started, pid {}", ShortId(id), launched->init_pid);
   Emit(v1::EVENT_TYPE_STARTED, record);
   spdlog::debug("container {} start ({}): mount {} us, cgroups {} us, launch {} us, total {} us",
                 ShortId(id), was_prewarmed ? "prewarmed" : "cold", mounted_us,
                 cgroups_us - mounted_us, elapsed_us() - cgroups_us, elapsed_us());
   return record;
+}
+
+void ContainerService::AbandonLaunch(Entry& entry, const RunningContainer& launched,
+                                     Backend* backend) {
+  const std::string& id = entry.record.id();
+  RunningContainer running = launched;
+  UniqueFd init_pidfd = OpenPidfd(launched.init_pid);
+  running.init_pidfd = init_pidfd.get();
+  WarnIfFailed(id, backend->Signal(running, SIGKILL));
+  // The shim records the payload's end and exits; it is our child (spawned for this start or
+  // prewarmed), so it is reaped here and no exit reaches the monitor.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (::waitpid(launched.shim_pid, nullptr, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(launched.shim_pid, SIGKILL);
+      ::waitpid(launched.shim_pid, nullptr, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ::unlink((StateDir(id) + kExitRecordFile).c_str());
+  entry.shim_pid = 0;
+  entry.shim_start_ticks = 0;
+  entry.init_pidfd.reset();
 }
 
 StatusOr<v1::Container> ContainerService::Stop(const std::string& container,
@@ -389,14 +458,21 @@ StatusOr<v1::Container> ContainerService::Remove(const std::string& container, b
       return Internal("container " + record.name() + " did not exit 30 s after SIGKILL");
     }
   }
+  // The rootfs first, the one step that may fail for a reason the caller can act on (a
+  // process outside holding the mount); nothing else has changed yet.
+  RETURN_IF_ERROR(snapshotter_->Unmount(id));
+  // Then the row, as the image store does: a crash from here on leaves directories and
+  // cgroups no record owns, which start-up removes; never a record whose rootfs is gone.
+  RETURN_IF_ERROR(records_.Delete(id));
+  CrashPoint("remove.after_record");
   entry->exit_cleanup_pending = false;  // done below, unless the timer thread is at it
-  RETURN_IF_ERROR(snapshotter_->Remove(id));
+  WarnIfFailed(id, snapshotter_->Remove(id));
+  CrashPoint("remove.after_snapshot");
   // Unless the exit's clean-up is already destroying them (outside this lock; waited for
   // below, after the rest of the removal, so that both overlap).
   entry->cgroups_pending = false;
-  if (!entry->exit_cleanup_running) RETURN_IF_ERROR(cgroups_->Destroy(id));
-  RETURN_IF_ERROR(config_.trash ? config_.trash->Discard(StateDir(id)) : RemoveTree(StateDir(id)));
-  RETURN_IF_ERROR(records_.Delete(id));
+  if (!entry->exit_cleanup_running) WarnIfFailed(id, cgroups_->Destroy(id));
+  WarnIfFailed(id, config_.trash ? config_.trash->Discard(StateDir(id)) : RemoveTree(StateDir(id)));
   entry->changed.wait(lock, [&] { return !entry->exit_cleanup_running; });
   entry->removed = true;
   ++entry->generation;

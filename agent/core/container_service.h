@@ -121,6 +121,8 @@ class ContainerService {
   }
 
   const BackendMap& backends() const { return backends_; }
+  const PrewarmPool& prewarm_pool() const { return prewarm_; }
+  const std::string& agent_instance_id() const { return config_.agent_instance_id; }
   const std::string& default_backend() const { return config_.default_backend; }
 
  private:
@@ -186,6 +188,9 @@ class ContainerService {
   void Emit(v1::EventType type, const v1::Container& record);
   // Thaws a PAUSED container (it is RUNNING afterwards); others are left alone.
   Status ThawIfPaused(Entry& entry);
+  // A start that failed after its launch: kills the payload, reaps its shim, forgets them.
+  // Called with entry.mutex held.
+  void AbandonLaunch(Entry& entry, const RunningContainer& launched, Backend* backend);
   // Logs a clean-up step that failed; the rest of the clean-up goes on.
   static void WarnIfFailed(const std::string& id, const Status& status);
   // Waits on entry.changed until the container is not running or `deadline` passes.

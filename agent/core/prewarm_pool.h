@@ -12,6 +12,7 @@
 // and state directory no container owns.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -62,6 +63,13 @@ class PrewarmPool {
   std::optional<std::string> TakeSpare();
   void DiscardSpare(const std::string& name);
 
+  // Starts that could not use what they took (its slot or spare was gone) and fell back to the
+  // ordinary path; counted by the service, reported by `boxcar info`.
+  void CountSlotFallback() { ++slot_fallbacks_; }
+  void CountSpareFallback() { ++spare_fallbacks_; }
+  uint64_t slot_fallbacks() const { return slot_fallbacks_; }
+  uint64_t spare_fallbacks() const { return spare_fallbacks_; }
+
   // Prefix of this agent's slot names.
   std::string slot_prefix() const { return SlotPrefixOf(config_.agent_instance_id); }
 
@@ -81,6 +89,8 @@ class PrewarmPool {
   std::deque<std::string> spares_;
   bool stopping_ = false;
   std::thread refill_thread_;
+  std::atomic<uint64_t> slot_fallbacks_{0};
+  std::atomic<uint64_t> spare_fallbacks_{0};
 };
 
 }  // namespace boxcar

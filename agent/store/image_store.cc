@@ -15,6 +15,7 @@
 #include "common/directory_tree.h"
 #include "common/sha256.h"
 #include "store/image_manifest.h"
+#include "common/crash_points.h"
 
 namespace boxcar {
 
@@ -541,7 +542,9 @@ StatusOr<std::vector<v1::Image>> ImageStore::RecordImages(std::vector<PreparedIm
       if (!tagged.ok()) return fail(tagged);
     }
   }
+  CrashPoint("store.before_record");
   if (Status committed = transaction.Commit(); !committed.ok()) return fail(committed);
+  CrashPoint("store.after_record");
   std::set<std::string> moved;
   for (const auto& [from, to] : renamed) moved.insert(from);
   std::vector<v1::Image> images;

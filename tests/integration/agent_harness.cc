@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -60,7 +61,7 @@ std::vector<std::string> ListDir(const std::string& path) {
 }
 
 pid_t Spawn(const std::vector<std::string>& args, const std::string& out_path,
-            const std::string& err_path) {
+            const std::string& err_path, const std::vector<std::string>& environment = {}) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -71,8 +72,12 @@ pid_t Spawn(const std::vector<std::string>& args, const std::string& out_path,
   std::vector<char*> argv;
   for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (char** entry = environ; *entry != nullptr; ++entry) envp.push_back(*entry);
+  for (const auto& entry : environment) envp.push_back(const_cast<char*>(entry.c_str()));
+  envp.push_back(nullptr);
   pid_t pid = 0;
-  int rc = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  int rc = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   return rc == 0 ? pid : -1;
 }
@@ -121,13 +126,14 @@ AgentHarness::~AgentHarness() {
   (void)RemoveTree(work_dir_);
 }
 
-void AgentHarness::Start(const std::vector<std::string>& extra_args) {
+void AgentHarness::Start(const std::vector<std::string>& extra_args,
+                         const std::vector<std::string>& environment) {
   std::vector<std::string> args = {BOXCARD_PATH,   "--root",      root_dir_,
                                    "--socket",     socket_path_,  "--cgroup-parent",
                                    cgroup_parent_, "--shim-path", BOXCAR_SHIM_PATH,
                                    "--log-level",  "debug"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  agent_pid_ = Spawn(args, work_dir_ + "/agent.log", work_dir_ + "/agent.log");
+  agent_pid_ = Spawn(args, work_dir_ + "/agent.log", work_dir_ + "/agent.log", environment);
   ASSERT_GT(agent_pid_, 0) << "spawn " << BOXCARD_PATH;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   for (;;) {
@@ -141,9 +147,15 @@ void AgentHarness::Start(const std::vector<std::string>& extra_args) {
     if (listening) {
       Connect();
       grpc::ClientContext context;
-      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+      // Generous: a machine loaded by parallel builds may take seconds to schedule a new agent.
+      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
       v1::InfoResponse info;
       grpc::Status status = system_->Info(&context, {}, &info);
+      if (!status.ok()) {
+        ::kill(agent_pid_, SIGKILL);  // not left running behind a failed test
+        ::waitpid(agent_pid_, nullptr, 0);
+        agent_pid_ = 0;
+      }
       ASSERT_TRUE(status.ok()) << status.error_message();
       return;
     }
@@ -164,8 +176,10 @@ void AgentHarness::Connect() {
   arguments.SetInt("boxcar.harness.generation", g_agent_counter++);
   // The agent is starting: retry the socket every 20 ms instead of gRPC's 1 s backoff.
   arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 20);
-  arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 20);
   arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 100);
+  // NOTE: this argument is also how long one connection attempt may wait for the server's
+  // first HTTP/2 frame; a freshly started agent on a loaded machine can take over 100 ms.
+  arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 5000);
   channel_ = grpc::CreateCustomChannel("unix:" + socket_path_, grpc::InsecureChannelCredentials(),
                                        arguments);
   images_ = v1::Images::NewStub(channel_);
@@ -184,6 +198,27 @@ void AgentHarness::Stop(bool kill9) {
   int status = 0;
   ::waitpid(agent_pid_, &status, 0);
   agent_pid_ = 0;
+}
+
+int AgentHarness::WaitForExit(std::chrono::milliseconds timeout) {
+  if (agent_pid_ <= 0) return -1;
+  images_.reset();
+  containers_.reset();
+  system_.reset();
+  channel_.reset();
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  while (::waitpid(agent_pid_, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(agent_pid_, SIGKILL);
+      ::waitpid(agent_pid_, nullptr, 0);
+      agent_pid_ = 0;
+      return -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  agent_pid_ = 0;
+  return status;
 }
 
 grpc::Status AgentHarness::ImportTarball(const std::string& tarball_path,
@@ -293,6 +328,32 @@ std::string AgentHarness::LeftoverShims() const {
   }
   ::closedir(proc);
   return leftovers;
+}
+
+std::string AgentHarness::OrphanedShims() const {
+  // The shims of an agent that was killed see their socket to it close and exit, a few
+  // milliseconds later: allow them a second.
+  std::string orphans;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    orphans.clear();
+    std::istringstream shims(LeftoverShims());
+    for (std::string word, pid; shims >> word >> word >> pid;) {
+      auto status = ReadFileToString("/proc/" + pid + "/status");
+      if (!status.ok()) continue;
+      auto ppid_at = status->find("PPid:");
+      if (ppid_at == std::string::npos) continue;
+      pid_t ppid = std::atoi(status->c_str() + ppid_at + 5);
+      if (ppid == agent_pid_) continue;
+      auto parent = ReadFileToString("/proc/" + std::to_string(ppid) + "/cmdline");
+      std::string parent_command = parent.ok() ? *parent : "?";
+      std::replace(parent_command.begin(), parent_command.end(), '\0', ' ');
+      orphans += "shim pid " + pid + " (parent " + std::to_string(ppid) + ": " + parent_command +
+                 ")\n";
+    }
+    if (orphans.empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return orphans;
 }
 
 std::string AgentHarness::CgroupFile(const std::string& container_id, const std::string& controller,

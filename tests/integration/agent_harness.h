@@ -5,6 +5,7 @@
 #include <grpcpp/grpcpp.h>
 #include <sys/types.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,10 +34,18 @@ class AgentHarness {
   AgentHarness();
   ~AgentHarness();
 
-  // Starts boxcard and waits until it answers; `extra_args` go after the harness's flags.
-  void Start(const std::vector<std::string>& extra_args = {});
+  // Starts boxcard and waits until it answers; `extra_args` go after the harness's flags,
+  // `environment` ("KEY=value") is added to the agent's.
+  void Start(const std::vector<std::string>& extra_args = {},
+             const std::vector<std::string>& environment = {});
+  // Before Start: use `parent` (shared with other agents of the test) instead of a cgroup
+  // parent of this harness's own.
+  void ShareCgroupParent(const std::string& parent) { cgroup_parent_ = parent; }
   // Stops it with SIGTERM (or SIGKILL); containers keep running either way.
   void Stop(bool kill9 = false);
+  // Waits up to `timeout` for the agent to end by itself (e.g. at a crash point); its wait
+  // status, or -1 if it still runs (then it is killed).
+  int WaitForExit(std::chrono::milliseconds timeout);
 
   v1::Images::Stub& images() { return *images_; }
   v1::Containers::Stub& containers() { return *containers_; }
@@ -58,6 +67,9 @@ class AgentHarness {
   std::string LeftoverMounts() const;
   std::string LeftoverCgroups() const;
   std::string LeftoverShims() const;
+  // Shims that are not the running agent's children (its prewarmed helpers and the shims of
+  // containers it started are): what an agent killed before left running.
+  std::string OrphanedShims() const;
 
   const std::string& root_dir() const { return root_dir_; }
   const std::string& socket_path() const { return socket_path_; }

@@ -1,0 +1,15 @@
+// Fault injection for the crash tests: an agent started with BOXCAR_CRASH_AT=<point> kills
+// itself with SIGKILL when it reaches the named point, exactly as `kill -9` would, so that a
+// test can restart it and check that recovery leaves nothing behind. Unset (always, outside
+// tests), a point costs one load and compare.
+//
+// Points: create.after_directories, create.after_record, start.after_mount,
+// start.after_cgroups, start.after_launch, start.after_record, remove.after_record,
+// remove.after_snapshot, store.before_record, store.after_record (imports and commits).
+#pragma once
+
+namespace boxcar {
+
+void CrashPoint(const char* name);
+
+}  // namespace boxcar

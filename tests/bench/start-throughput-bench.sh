@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Concurrent starts and removals, as root: N (default 100) `boxcar run -d busybox sleep 1000`
+# launched at once, then `boxcar rm -f` of all N at once, against the floor of N
+# `unshare --pid --mount --uts --ipc --net --fork chroot ROOTFS sleep 1000` launched the same
+# way (and killed), in ROUNDS alternating rounds, each wall time measured from the first launch
+# to the last command's return. Starts its own agent; removes everything at the end.
+# Usage: tests/bench/start-throughput-bench.sh [BUILD_DIR] [N] [ROUNDS]
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(cd "${1:-$repo/build}" && pwd)
+n=${2:-100}
+rounds=${3:-5}
+source "$repo/tests/bench/bench_agent.sh"
+bench_requirements start-throughput-bench.sh unshare chroot python3
+floor_pids=()
+bench_extra_cleanup() {
+  [ ${#floor_pids[@]} -gt 0 ] && kill -9 "${floor_pids[@]}" 2>/dev/null || true
+  "$build/agent/boxcar" ps -a -q | xargs -r "$build/agent/boxcar" rm -f >/dev/null 2>&1 || true
+}
+start_bench_agent "$build" boxcar-throughput
+rootfs=$work/rootfs
+mkdir -p "$rootfs" && tar -xf "$build/images/busybox-rootfs.tar" -C "$rootfs"
+boxcar=$build/agent/boxcar
+
+now() { date +%s.%N; }
+# Runs "$@" N times at once, each in the background; prints the wall time until all returned.
+concurrently() {
+  local start pids=() i
+  start=$(now)
+  for i in $(seq "$n"); do "$@" >/dev/null & pids+=($!); done
+  wait "${pids[@]}"
+  python3 -c "print(f'{$(now) - $start:.3f}')"
+}
+
+results=$work/results.txt
+: >"$results"
+for round in $(seq "$rounds"); do
+  # The floor: the namespaces and the chroot of a container, nothing else. `unshare --fork`
+  # returns only when its child does, so it is started in the background and its pid file
+  # written once the child runs; the wall time is until all N run.
+  start=$(now)
+  floor_pids=()
+  for i in $(seq "$n"); do
+    unshare --pid --mount --uts --ipc --net --fork chroot "$rootfs" /bin/sh -c \
+      "echo > /tmp/up-$i-$round; exec sleep 1000" >/dev/null 2>&1 &
+    floor_pids+=($!)
+  done
+  while [ "$(ls "$rootfs/tmp" | grep -c "^up-.*-$round\$")" -lt "$n" ]; do sleep 0.005; done
+  floor=$(python3 -c "print(f'{$(now) - $start:.3f}')")
+  start=$(now)
+  kill -9 "${floor_pids[@]}" 2>/dev/null || true
+  wait "${floor_pids[@]}" 2>/dev/null || true
+  floor_kill=$(python3 -c "print(f'{$(now) - $start:.3f}')")
+  floor_pids=()
+  rm -f "$rootfs"/tmp/up-*
+
+  starts=$(concurrently "$boxcar" run -d busybox sleep 1000)
+  running=$("$boxcar" ps -q | wc -l)
+  [ "$running" -eq "$n" ] || { echo "round $round: $running of $n containers run" >&2; exit 1; }
+  ids=$("$boxcar" ps -q)
+  start=$(now)
+  for id in $ids; do "$boxcar" rm -f "$id" >/dev/null & done
+  wait
+  removals=$(python3 -c "print(f'{$(now) - $start:.3f}')")
+  [ "$("$boxcar" ps -a -q | wc -l)" -eq 0 ] || { echo "round $round: containers left" >&2; exit 1; }
+  echo "$floor $floor_kill $starts $removals" >>"$results"
+done
+python3 - "$results" "$n" <<'PY'
+import statistics, sys
+rows = [list(map(float, line.split())) for line in open(sys.argv[1])]
+n = sys.argv[2]
+floor, floor_kill, starts, removals = (statistics.median(c) for c in zip(*rows))
+print(f"{len(rows)} rounds of {n} concurrent commands (medians, seconds)")
+print(f"  floor: {n} unshare+chroot started  {floor:7.3f}   killed {floor_kill:7.3f}")
+print(f"  boxcar run -d x {n}                {starts:7.3f}   {starts/floor:5.2f}x the floor")
+print(f"  boxcar rm -f x {n}                 {removals:7.3f}   {removals/starts:5.2f}x the starts")
+PY
