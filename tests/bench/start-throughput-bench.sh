@@ -59,8 +59,9 @@ for round in $(seq "$rounds"); do
   [ "$running" -eq "$n" ] || { echo "round $round: $running of $n containers run" >&2; exit 1; }
   ids=$("$boxcar" ps -q)
   start=$(now)
-  for id in $ids; do "$boxcar" rm -f "$id" >/dev/null & done
-  wait
+  rm_pids=()
+  for id in $ids; do "$boxcar" rm -f "$id" >/dev/null & rm_pids+=($!); done
+  wait "${rm_pids[@]}"  # not a bare wait: the agent is a background job of this shell too
   removals=$(python3 -c "print(f'{$(now) - $start:.3f}')")
   [ "$("$boxcar" ps -a -q | wc -l)" -eq 0 ] || { echo "round $round: containers left" >&2; exit 1; }
   echo "$floor $floor_kill $starts $removals" >>"$results"
