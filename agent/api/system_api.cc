@@ -1,6 +1,7 @@
 #include "api/system_api.h"
 
 #include "api/grpc_status.h"
+#include "api/host_resources.h"
 
 namespace boxcar {
 
@@ -34,6 +35,9 @@ grpc::Status SystemApi::Info(grpc::ServerContext*, const v1::InfoRequest*,
   response->mutable_prewarm_fallbacks()->set_cgroup_slots(
       containers_->prewarm_pool().slot_fallbacks());
   response->mutable_prewarm_fallbacks()->set_spares(containers_->prewarm_pool().spare_fallbacks());
+  auto host = ReadHostResources(identity_.root_dir);
+  if (!host.ok()) return ToGrpcStatus(host.status().Annotate("read the host's resources"));
+  *response->mutable_host() = std::move(*host);
   return grpc::Status::OK;
 }
 

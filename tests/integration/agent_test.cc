@@ -95,6 +95,12 @@ TEST_F(AgentTest, BadRequestsNameTheFieldAndChangeNothing) {
          s.set_backend("nosuch");
        },
        grpc::StatusCode::INVALID_ARGUMENT, "spec.backend"},
+      {"bad label key",
+       [](auto& s) {
+         s.set_name("x7");
+         (*s.mutable_labels())["no spaces"] = "x";
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "spec.labels"},
   };
   for (const auto& c : cases) {
     v1::ContainerSpec bad = spec;
@@ -115,6 +121,40 @@ TEST_F(AgentTest, BadRequestsNameTheFieldAndChangeNothing) {
   grpc::Status unknown = agent_.containers().Start(&context, start, &ignored);
   EXPECT_EQ(unknown.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_NE(unknown.error_message().find("container"), std::string::npos);
+}
+
+TEST_F(AgentTest, LabelsAreKeptAcrossAgentRestarts) {
+  v1::ContainerSpec spec;
+  spec.set_image("busybox");
+  spec.set_name("labelled");
+  spec.add_command("true");
+  (*spec.mutable_labels())["org.openstack.nova.instance-uuid"] = "0b9e5d5e-1111-4c4c-8888-000000000001";
+  (*spec.mutable_labels())["empty"] = "";
+  ASSERT_TRUE(Create(spec).ok());
+  agent_.Stop();
+  RestartAgent();
+  v1::Container container = Inspect("labelled");
+  ASSERT_EQ(container.spec().labels().size(), 2u);
+  EXPECT_EQ(container.spec().labels().at("org.openstack.nova.instance-uuid"),
+            "0b9e5d5e-1111-4c4c-8888-000000000001");
+  CommandResult inspected = agent_.Cli({"inspect", "labelled"});
+  EXPECT_NE(inspected.out.find("\"org.openstack.nova.instance-uuid\""), std::string::npos)
+      << inspected.out;
+}
+
+TEST_F(AgentTest, InfoReportsTheHostsResources) {
+  grpc::ClientContext context;
+  v1::InfoResponse info;
+  ASSERT_TRUE(agent_.system().Info(&context, v1::InfoRequest(), &info).ok());
+  const v1::HostResources& host = info.host();
+  EXPECT_EQ(host.cpus(), static_cast<uint32_t>(::sysconf(_SC_NPROCESSORS_ONLN)));
+  EXPECT_GT(host.memory_total_bytes(), 0u);
+  EXPECT_LE(host.memory_available_bytes(), host.memory_total_bytes());
+  EXPECT_GT(host.disk_total_bytes(), 0u);
+  EXPECT_LE(host.disk_available_bytes(), host.disk_total_bytes());
+  EXPECT_GT(host.uptime_seconds(), 0);
+  EXPECT_FALSE(host.hostname().empty());
+  EXPECT_FALSE(host.kernel_release().empty());
 }
 
 TEST_F(AgentTest, HostileTarballsAreRefusedAndLeaveNothing) {
