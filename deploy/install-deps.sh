@@ -18,6 +18,9 @@ packages=(
   gzip zstd xz-utils
   # image interop tools
   skopeo umoci runc podman containerd
+  # the Nova compute driver: its Python module, and Nova's own test suites it runs against
+  pybind11-dev python3-dev python3-nova python3-oslotest python3-stestr python3-testtools
+  python3-requests-mock python3-wsgi-intercept python3-placement
 )
 
 missing=()
@@ -28,5 +31,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get -o DPkg::Lock::Timeout=900 update -qq
   apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# Nova's in-process API needs api-paste.ini, which python3-nova lacks; nova-common has it, but
+# installing nova-common would also install policy files and a nova user: take the one file.
+paste=/var/cache/boxcar-deps/nova-common/api-paste.ini
+if [ ! -s "$paste" ]; then
+  work=$(mktemp -d)
+  chmod 0755 "$work"  # apt downloads as _apt
+  (cd "$work" && apt-get -o DPkg::Lock::Timeout=900 download -qq nova-common &&
+   dpkg-deb -x nova-common_*.deb extracted)
+  install -D -m 0644 "$work/extracted/usr/share/nova-common/api-paste.ini" "$paste"
+  rm -rf "$work"
 fi
 echo "install-deps.sh: all ${#packages[@]} packages present"

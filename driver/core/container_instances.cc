@@ -1,0 +1,254 @@
+#include "core/container_instances.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "core/flavor_limits.h"
+#include "core/image_mapping.h"
+#include "core/instance_labels.h"
+#include "core/vif_mapping.h"
+
+namespace boxcar::nova {
+
+namespace {
+
+bool AgentAway(const Status& status) {
+  return status.code() == StatusCode::kUnavailable ||
+         status.code() == StatusCode::kDeadlineExceeded;
+}
+
+bool IsUp(const v1::Container& container) {
+  return container.state() == v1::CONTAINER_STATE_RUNNING ||
+         container.state() == v1::CONTAINER_STATE_PAUSED;
+}
+
+InstanceState StateOf(const v1::Container& container, const std::string& vm_state) {
+  InstanceState state;
+  state.power_state = PowerStateFor(container, vm_state);
+  state.container_id = container.id();
+  state.container_state = ContainerStateName(container.state());
+  return state;
+}
+
+}  // namespace
+
+std::string ContainerStateName(v1::ContainerState state) {
+  switch (state) {
+    case v1::CONTAINER_STATE_CREATED:
+      return "created";
+    case v1::CONTAINER_STATE_RUNNING:
+      return "running";
+    case v1::CONTAINER_STATE_EXITED:
+      return "exited";
+    case v1::CONTAINER_STATE_PAUSED:
+      return "paused";
+    default:
+      return "unknown";
+  }
+}
+
+StatusOr<v1::Container> ContainerInstances::Inspect(const std::string& instance_uuid) {
+  ASSIGN_OR_RETURN(std::string name, ContainerNameFor(instance_uuid));
+  auto container = agent_->Inspect(name);
+  if (!container.ok() && container.status().code() == StatusCode::kNotFound)
+    return NotFound("instance " + instance_uuid + ": no container '" + name + "' in the agent");
+  return container;
+}
+
+Status ContainerInstances::RemoveWithRetry(const std::string& name) {
+  auto deadline = std::chrono::steady_clock::now() + options_.cleanup_retry_for;
+  for (;;) {
+    Status removed = agent_->Remove(name, /*force=*/true);
+    if (removed.ok() || removed.code() == StatusCode::kNotFound) return OkStatus();
+    if (!AgentAway(removed) || std::chrono::steady_clock::now() >= deadline) return removed;
+    if (options_.sleep) {
+      options_.sleep(options_.cleanup_retry_interval);
+    } else {
+      std::this_thread::sleep_for(options_.cleanup_retry_interval);
+    }
+  }
+}
+
+Status ContainerInstances::RemoveLeftover(const std::string& name,
+                                          const std::string& instance_uuid) {
+  auto existing = agent_->Inspect(name);
+  if (!existing.ok())
+    return existing.status().code() == StatusCode::kNotFound ? OkStatus() : existing.status();
+  if (InstanceUuidOf(*existing) != instance_uuid) {
+    return AlreadyExists("container '" + name + "' exists and is not instance " + instance_uuid +
+                         "'s; remove it with `boxcar rm -f " + name + "`");
+  }
+  return agent_->Remove(name, /*force=*/true).Annotate("remove the leftover container " + name);
+}
+
+StatusOr<InstanceState> ContainerInstances::Spawn(const InstanceRequest& instance,
+                                                  const ImageRequest& image,
+                                                  const std::string& image_id) {
+  ASSIGN_OR_RETURN(std::string name, ContainerNameFor(instance.uuid));
+  if (!instance.vifs.empty() && !options_.allow_unplugged_vifs) {
+    ASSIGN_OR_RETURN(auto interfaces, PlanInterfaces(instance.vifs));
+    return Unimplemented(
+        "instance " + instance.uuid + ": network_info has " + std::to_string(interfaces.size()) +
+        " VIF(s) (port " + interfaces[0].port_id + " on bridge '" + interfaces[0].bridge +
+        "'), and Boxcar cannot plug VIFs until the agent has its Networks service; boot with "
+        "--nic none, or set [boxcar] allow_unplugged_vifs = true to start it with loopback only");
+  }
+  ASSIGN_OR_RETURN(v1::InfoResponse info, agent_->Info());
+  HostCapacity capacity;
+  capacity.cpus = info.host().cpus();
+  capacity.memory_bytes = info.host().memory_total_bytes();
+  capacity.disk_bytes = info.host().disk_total_bytes();
+  capacity.throttle_device = options_.throttle_device;
+  ASSIGN_OR_RETURN(v1::ResourceLimits limits, LimitsForFlavor(instance.flavor, capacity));
+  ASSIGN_OR_RETURN(std::vector<std::string> command, CommandFor(image));
+
+  v1::ContainerSpec spec;
+  spec.set_image(image_id);
+  spec.set_name(name);
+  for (auto& word : command) spec.add_command(std::move(word));
+  for (auto& entry : EnvironmentFor(instance.metadata)) spec.add_env(std::move(entry));
+  spec.set_hostname(ContainerHostnameFor(instance.hostname));
+  spec.set_backend(options_.backend);
+  *spec.mutable_limits() = limits;
+  for (const auto& [key, value] : LabelsFor(instance, image)) (*spec.mutable_labels())[key] = value;
+
+  RETURN_IF_ERROR(RemoveLeftover(name, instance.uuid));
+  auto created = agent_->Create(spec);
+  if (!created.ok()) {
+    Status failed = created.status().Annotate("create the container of instance " + instance.uuid);
+    // The agent may have created it before it went away.
+    if (AgentAway(created.status())) {
+      Status cleaned = RemoveWithRetry(name);
+      if (!cleaned.ok()) return failed.Annotate("(clean-up failed: " + cleaned.message() + ")");
+    }
+    return failed;
+  }
+  auto started = agent_->Start(name);
+  if (!started.ok()) {
+    Status failed = started.status().Annotate("start the container of instance " + instance.uuid);
+    Status cleaned = RemoveWithRetry(name);
+    if (!cleaned.ok()) {
+      return Status(failed.code(), failed.message() + " (and removing container " + name +
+                                       " failed: " + cleaned.message() + ")");
+    }
+    return failed;
+  }
+  return StateOf(*started, instance.vm_state);
+}
+
+StatusOr<bool> ContainerInstances::Destroy(const std::string& instance_uuid) {
+  ASSIGN_OR_RETURN(std::string name, ContainerNameFor(instance_uuid));
+  Status removed = agent_->Remove(name, /*force=*/true);
+  if (removed.code() == StatusCode::kNotFound) return false;
+  RETURN_IF_ERROR(removed.Annotate("destroy instance " + instance_uuid));
+  return true;
+}
+
+Status ContainerInstances::PowerOff(const std::string& instance_uuid, uint32_t timeout_seconds) {
+  ASSIGN_OR_RETURN(v1::Container container, Inspect(instance_uuid));
+  if (!IsUp(container)) return OkStatus();
+  return agent_->Stop(container.id(), timeout_seconds)
+      .status()
+      .Annotate("power off instance " + instance_uuid);
+}
+
+Status ContainerInstances::PowerOn(const std::string& instance_uuid) {
+  ASSIGN_OR_RETURN(v1::Container container, Inspect(instance_uuid));
+  if (container.state() == v1::CONTAINER_STATE_RUNNING) return OkStatus();
+  if (container.state() == v1::CONTAINER_STATE_PAUSED) {
+    return agent_->Unpause(container.id()).status().Annotate("power on instance " + instance_uuid);
+  }
+  return agent_->Start(container.id()).status().Annotate("power on instance " + instance_uuid);
+}
+
+Status ContainerInstances::Reboot(const std::string& instance_uuid, bool hard) {
+  ASSIGN_OR_RETURN(v1::Container container, Inspect(instance_uuid));
+  const std::string what =
+      std::string(hard ? "hard" : "soft") + " reboot of instance " + instance_uuid;
+  if (IsUp(container)) {
+    uint32_t timeout = hard ? 0 : options_.soft_reboot_timeout_seconds;
+    RETURN_IF_ERROR(agent_->Stop(container.id(), timeout).status().Annotate(what));
+  }
+  return agent_->Start(container.id()).status().Annotate(what);
+}
+
+Status ContainerInstances::Pause(const std::string& instance_uuid) {
+  ASSIGN_OR_RETURN(v1::Container container, Inspect(instance_uuid));
+  if (container.state() == v1::CONTAINER_STATE_PAUSED) return OkStatus();
+  return agent_->Pause(container.id()).status().Annotate("pause instance " + instance_uuid);
+}
+
+Status ContainerInstances::Unpause(const std::string& instance_uuid) {
+  ASSIGN_OR_RETURN(v1::Container container, Inspect(instance_uuid));
+  if (container.state() != v1::CONTAINER_STATE_PAUSED) return OkStatus();
+  return agent_->Unpause(container.id()).status().Annotate("unpause instance " + instance_uuid);
+}
+
+Status ContainerInstances::ResumeAfterHostBoot(const std::string& instance_uuid) {
+  return PowerOn(instance_uuid);
+}
+
+StatusOr<InstanceState> ContainerInstances::State(const std::string& instance_uuid,
+                                                  const std::string& vm_state) {
+  ASSIGN_OR_RETURN(v1::Container container, Inspect(instance_uuid));
+  return StateOf(container, vm_state);
+}
+
+StatusOr<std::vector<v1::Container>> ContainerInstances::List() {
+  ASSIGN_OR_RETURN(std::vector<v1::Container> all, agent_->List());
+  std::vector<v1::Container> instances;
+  for (auto& container : all) {
+    if (IsInstanceContainer(container)) instances.push_back(std::move(container));
+  }
+  return instances;
+}
+
+StatusOr<std::string> ContainerInstances::ConsoleOutput(const std::string& instance_uuid) {
+  ASSIGN_OR_RETURN(std::string name, ContainerNameFor(instance_uuid));
+  auto output = agent_->Logs(name);
+  if (!output.ok() && output.status().code() == StatusCode::kNotFound)
+    return NotFound("instance " + instance_uuid + ": no container '" + name + "' in the agent");
+  if (!output.ok()) return output.status();
+  if (output->size() > options_.console_max_bytes)
+    return output->substr(output->size() - options_.console_max_bytes);
+  return output;
+}
+
+StatusOr<InstanceDiagnostics> ContainerInstances::Diagnostics(const std::string& instance_uuid,
+                                                              const std::string& vm_state) {
+  ASSIGN_OR_RETURN(v1::Container container, Inspect(instance_uuid));
+  InstanceDiagnostics diagnostics;
+  diagnostics.state = StateOf(container, vm_state);
+  diagnostics.memory_limit_bytes = container.spec().limits().memory_bytes();
+  diagnostics.cpu_limit_millis = static_cast<uint32_t>(container.spec().limits().cpu_millis());
+  if (!IsUp(container)) return diagnostics;
+  auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  diagnostics.uptime_seconds =
+      std::max<int64_t>(0, (now - container.started_unix_ns()) / 1000000000);
+  ASSIGN_OR_RETURN(v1::ContainerStats stats, agent_->Stats(container.id()));
+  diagnostics.cpu_time_ns = stats.cpu_usage_ns();
+  diagnostics.memory_usage_bytes = stats.memory_usage_bytes();
+  diagnostics.pids_current = stats.pids_current();
+  diagnostics.block_read_bytes = stats.block_read_bytes();
+  diagnostics.block_write_bytes = stats.block_write_bytes();
+  return diagnostics;
+}
+
+StatusOr<NodeResources> ContainerInstances::Node() {
+  ASSIGN_OR_RETURN(v1::InfoResponse info, agent_->Info());
+  ASSIGN_OR_RETURN(std::vector<v1::Container> containers, agent_->List());
+  return NodeResourcesFor(info, containers);
+}
+
+Status ContainerInstances::PlugInterfaces(const std::vector<VifRequest>& vifs) {
+  ASSIGN_OR_RETURN(auto interfaces, PlanInterfaces(vifs));
+  if (interfaces.empty()) return OkStatus();
+  return Unimplemented("plugging VIF " + interfaces[0].port_id + " into bridge '" +
+                       interfaces[0].bridge +
+                       "' needs the agent's Networks service, which this agent does not have yet");
+}
+
+}  // namespace boxcar::nova

@@ -1,0 +1,124 @@
+#include "core/flavor_limits.h"
+
+#include <charconv>
+
+namespace boxcar::nova {
+
+namespace {
+
+constexpr uint64_t kMiB = 1024 * 1024;
+constexpr uint64_t kGiB = 1024 * kMiB;
+constexpr int64_t kDefaultCpuPeriodMicros = 100000;
+
+std::string FlavorName(const FlavorRequest& flavor) {
+  return "flavor '" + (flavor.name.empty() ? std::string("?") : flavor.name) + "'";
+}
+
+StatusOr<int64_t> IntegerSpec(const FlavorRequest& flavor, const std::string& key) {
+  const std::string& text = flavor.extra_specs.at(key);
+  int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    return InvalidArgument(FlavorName(flavor) + ": extra spec " + key + "='" + text +
+                           "' is not an integer");
+  }
+  return value;
+}
+
+bool IsUnsupportedQuota(const std::string& key, std::string* why) {
+  if (key == "quota:cpu_shares") {
+    *why =
+        "relative CPU weight is not supported by the Boxcar agent yet; use quota:cpu_quota "
+        "and quota:cpu_period for a hard limit";
+    return true;
+  }
+  if (key.rfind("quota:disk_", 0) == 0 && key.find("iops") != std::string::npos) {
+    *why =
+        "I/O operation limits are not supported; use quota:disk_read_bytes_sec and "
+        "quota:disk_write_bytes_sec";
+    return true;
+  }
+  if (key == "quota:disk_total_bytes_sec") {
+    *why =
+        "cgroups limit reads and writes separately; use quota:disk_read_bytes_sec and "
+        "quota:disk_write_bytes_sec";
+    return true;
+  }
+  if (key.rfind("quota:vif_", 0) == 0) {
+    *why = "interface bandwidth limits are not supported";
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+StatusOr<v1::ResourceLimits> LimitsForFlavor(const FlavorRequest& flavor,
+                                             const HostCapacity& host) {
+  v1::ResourceLimits limits;
+  const uint64_t memory_bytes = flavor.memory_mb * kMiB;
+  if (host.memory_bytes != 0 && memory_bytes > host.memory_bytes) {
+    return ResourceExhausted(FlavorName(flavor) + ": memory_mb " +
+                             std::to_string(flavor.memory_mb) + " is more than the host's " +
+                             std::to_string(host.memory_bytes / kMiB) + " MB");
+  }
+  if (host.disk_bytes != 0 && flavor.root_gb * kGiB > host.disk_bytes) {
+    return ResourceExhausted(FlavorName(flavor) + ": root_gb " + std::to_string(flavor.root_gb) +
+                             " is more than the " + std::to_string(host.disk_bytes / kGiB) +
+                             " GB of the agent's file system");
+  }
+  limits.set_memory_bytes(memory_bytes);
+
+  for (const auto& [key, value] : flavor.extra_specs) {
+    std::string why;
+    if (IsUnsupportedQuota(key, &why))
+      return Unimplemented(FlavorName(flavor) + ": extra spec " + key + ": " + why);
+  }
+
+  uint64_t cpu_millis = static_cast<uint64_t>(flavor.vcpus) * 1000;
+  if (flavor.extra_specs.count("quota:cpu_quota")) {
+    ASSIGN_OR_RETURN(int64_t quota, IntegerSpec(flavor, "quota:cpu_quota"));
+    int64_t period = kDefaultCpuPeriodMicros;
+    if (flavor.extra_specs.count("quota:cpu_period")) {
+      ASSIGN_OR_RETURN(period, IntegerSpec(flavor, "quota:cpu_period"));
+      if (period <= 0) {
+        return InvalidArgument(FlavorName(flavor) + ": extra spec quota:cpu_period=" +
+                               std::to_string(period) + " must be positive");
+      }
+    }
+    cpu_millis = quota <= 0 ? 0 : static_cast<uint64_t>(quota) * 1000 / period;
+    if (quota > 0 && cpu_millis < 10) {
+      return InvalidArgument(FlavorName(flavor) + ": quota:cpu_quota/quota:cpu_period give " +
+                             std::to_string(cpu_millis) + " thousandths of a CPU; at least 10");
+    }
+  } else if (flavor.extra_specs.count("quota:cpu_period")) {
+    return InvalidArgument(FlavorName(flavor) +
+                           ": extra spec quota:cpu_period needs quota:cpu_quota");
+  }
+  if (host.cpus != 0) cpu_millis = std::min<uint64_t>(cpu_millis, uint64_t{host.cpus} * 1000);
+  limits.set_cpu_millis(cpu_millis);
+
+  v1::BlockDeviceLimit disk;
+  for (const char* key : {"quota:disk_read_bytes_sec", "quota:disk_write_bytes_sec"}) {
+    if (!flavor.extra_specs.count(key)) continue;
+    ASSIGN_OR_RETURN(int64_t rate, IntegerSpec(flavor, key));
+    if (rate < 0) {
+      return InvalidArgument(FlavorName(flavor) + ": extra spec " + key + "=" +
+                             std::to_string(rate) + " must not be negative");
+    }
+    if (host.throttle_device.empty()) {
+      return FailedPrecondition(FlavorName(flavor) + ": extra spec " + key +
+                                " needs the block device of the agent's disk: set "
+                                "[boxcar] throttle_device in nova.conf");
+    }
+    if (std::string(key) == "quota:disk_read_bytes_sec") disk.set_read_bps(rate);
+    if (std::string(key) == "quota:disk_write_bytes_sec") disk.set_write_bps(rate);
+  }
+  if (disk.read_bps() != 0 || disk.write_bps() != 0) {
+    disk.set_device(host.throttle_device);
+    *limits.add_block_devices() = disk;
+  }
+  return limits;
+}
+
+}  // namespace boxcar::nova

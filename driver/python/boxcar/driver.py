@@ -1,0 +1,383 @@
+"""The Boxcar compute driver: where Nova's calls arrive. Each method turns Nova objects into
+plain data (nova_data), calls the C++ driver (_native) in eventlet's thread pool, and turns
+the result or the error back into what Nova expects. The mapping itself (flavors, images,
+states, VIFs) is C++ under driver/core/, unit-tested there."""
+
+from eventlet import tpool
+from oslo_log import log as logging
+from oslo_serialization import jsonutils
+
+from nova.compute import power_state
+from nova.compute import task_states
+import nova.conf
+from nova import exception
+from nova.image import glance
+from nova.objects import diagnostics as diagnostics_obj
+from nova.objects import fields
+from nova.virt import driver
+from nova.virt import hardware
+
+from nova.virt.boxcar import _native
+from nova.virt.boxcar import conf as boxcar_conf
+from nova.virt.boxcar import image_streams
+from nova.virt.boxcar import nova_data
+
+CONF = nova.conf.CONF
+boxcar_conf.register_opts(CONF)
+LOG = logging.getLogger(__name__)
+
+_POWER_STATE_NAMES = {
+    power_state.RUNNING: 'running',
+    power_state.PAUSED: 'paused',
+    power_state.SHUTDOWN: 'shutdown',
+    power_state.CRASHED: 'crashed',
+    power_state.SUSPENDED: 'suspended',
+}
+
+
+class BoxcarError(exception.NovaException):
+    """An agent call failed; the message is the agent's, naming what and why."""
+    msg_fmt = '%(reason)s'
+
+
+class BoxcarDriver(driver.ComputeDriver):
+    # Honest: True only for what works today.
+    capabilities = dict(driver.ComputeDriver.capabilities)
+    capabilities.update({
+        # Images stay in the agent's store, shared by content; `boxcar image prune` frees
+        # them. Nova's image cache manager has nothing to do.
+        'has_imagecache': False,
+        # VIFs cannot be plugged until the agent has its Networks service.
+        'supports_attach_interface': False,
+        'supports_tagged_attach_interface': False,
+        # Glance images of container_format=docker carry disk_format=raw.
+        'supports_image_type_raw': True,
+    })
+
+    def __init__(self, virtapi, read_only=False):
+        super(BoxcarDriver, self).__init__(virtapi)
+        self._native = _native.Driver(boxcar_conf.native_options(CONF))
+        self._image_api = glance.API()
+        self._last_node = None
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    @staticmethod
+    def _call(function, *args):
+        """Runs a blocking agent call in a native thread: the hub keeps running."""
+        return tpool.execute(function, *args)
+
+    def _instance_call(self, function, instance, *args):
+        """An agent call about one instance; a missing container is InstanceNotFound, what
+        the agent cannot do is NotImplementedError, anything else BoxcarError."""
+        try:
+            return self._call(function, instance['uuid'], *args)
+        except _native.NotFound:
+            raise exception.InstanceNotFound(instance_id=instance['uuid'])
+        except _native.Unimplemented as error:
+            raise NotImplementedError(str(error))
+        except _native.AgentError as error:
+            raise BoxcarError(reason=str(error))
+
+    def _credentials(self, context):
+        endpoint = ''
+        try:
+            endpoint = next(glance.get_api_servers(context))
+        except Exception as error:  # no catalog: the agent finds Glance in the token's
+            LOG.debug('No Glance endpoint for the agent: %s', error)
+        return nova_data.credentials_dict(context, endpoint)
+
+    # -- the host ------------------------------------------------------------------------
+
+    def init_host(self, host):
+        try:
+            node = self._node()
+        except BoxcarError as error:
+            LOG.error('Boxcar agent not usable: %s', error)
+            raise exception.HypervisorUnavailable(host=host)
+        LOG.info('Boxcar agent at %s: %s CPUs, %s MB, %s GB on host %s',
+                 CONF.boxcar.agent_socket, node['vcpus'], node['memory_mb'],
+                 node['local_gb'], node['hypervisor_hostname'])
+
+    def get_available_nodes(self, refresh=False):
+        return [CONF.host]
+
+    def get_host_ip_addr(self):
+        return CONF.my_ip
+
+    def _node(self):
+        """The host as the agent reports it. While the agent is unreachable (restarting),
+        the last report stands in: the host did not change, and the resource claim of a
+        boot then succeeds, so the boot fails in spawn with the agent's reason instead of
+        being rescheduled for a reason nobody sees."""
+        try:
+            self._last_node = self._call(self._native.node)
+        except _native.Unavailable as error:
+            if self._last_node is None:
+                raise BoxcarError(reason=str(error))
+            LOG.warning('Reporting the last known resources: %s', error)
+        except _native.AgentError as error:
+            raise BoxcarError(reason=str(error))
+        return self._last_node
+
+    def get_available_resource(self, nodename):
+        node = self._node()
+        arch = fields.Architecture.canonicalize(node['architecture'] or 'x86_64')
+        cpu_info = {
+            'arch': arch,
+            'model': node['cpu_model'],
+            'vendor': '',
+            'topology': {'sockets': 1, 'cores': node['vcpus'], 'threads': 1},
+            'features': [],
+        }
+        return {
+            'vcpus': node['vcpus'],
+            'memory_mb': node['memory_mb'],
+            'local_gb': node['local_gb'],
+            'vcpus_used': node['vcpus_used'],
+            'memory_mb_used': node['memory_mb_used'],
+            'local_gb_used': node['local_gb_used'],
+            'hypervisor_type': fields.HVType.DOCKER,
+            'hypervisor_version': node['hypervisor_version'],
+            'hypervisor_hostname': nodename,
+            'cpu_info': jsonutils.dumps(cpu_info),
+            'disk_available_least': node['disk_available_least'],
+            'supported_instances': [(arch, fields.HVType.DOCKER, fields.VMMode.EXE)],
+            'numa_topology': None,
+        }
+
+    def update_provider_tree(self, provider_tree, nodename, allocations=None):
+        node = self._node()
+        ratios = self._get_allocation_ratios(provider_tree.data(nodename).inventory)
+
+        def inventory(total, ratio, reserved):
+            return {'total': total, 'min_unit': 1, 'max_unit': total, 'step_size': 1,
+                    'allocation_ratio': ratio, 'reserved': reserved}
+
+        provider_tree.update_inventory(nodename, {
+            'VCPU': inventory(node['vcpus'], ratios['VCPU'], CONF.reserved_host_cpus),
+            'MEMORY_MB': inventory(node['memory_mb'], ratios['MEMORY_MB'],
+                                   CONF.reserved_host_memory_mb),
+            'DISK_GB': inventory(node['local_gb'], ratios['DISK_GB'],
+                                 self._get_reserved_host_disk_gb_from_config()),
+        })
+
+    def get_host_uptime(self):
+        return self._node()['uptime']
+
+    # -- listing -------------------------------------------------------------------------
+
+    def _containers(self):
+        try:
+            return self._call(self._native.list)
+        except _native.AgentError as error:
+            raise BoxcarError(reason=str(error))
+
+    def list_instances(self):
+        return [c['instance_name'] or c['name'] for c in self._containers()]
+
+    def list_instance_uuids(self):
+        return [c['instance_uuid'] for c in self._containers()]
+
+    def get_num_instances(self):
+        return len(self._containers())
+
+    def instance_exists(self, instance):
+        try:
+            self._instance_call(self._native.state, instance, '')
+            return True
+        except exception.InstanceNotFound:
+            return False
+
+    def get_info(self, instance, use_cache=True):
+        state = self._instance_call(self._native.state, instance, instance['vm_state'] or '')
+        return hardware.InstanceInfo(state=state['power_state'])
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def _resolve_image(self, context, image):
+        lookup = self._call(self._native.resolve_image, image, self._credentials(context))
+        if not lookup['needs_upload']:
+            return lookup['image_id']
+        LOG.info('Streaming image %s into the agent through nova-compute (%s)',
+                 image['id'], lookup['why'])
+        return image_streams.upload_image(self._image_api, context, image, self._native,
+                                          self._call)
+
+    def spawn(self, context, instance, image_meta, injected_files, admin_password,
+              allocations, network_info=None, block_device_info=None, power_on=True,
+              accel_info=None):
+        image = nova_data.image_dict(image_meta, instance)
+        request = nova_data.instance_dict(instance, network_info)
+        if request['vifs'] and CONF.boxcar.allow_unplugged_vifs:
+            LOG.warning('Starting instance with loopback only: the agent cannot plug its '
+                        '%d VIF(s) yet', len(request['vifs']), instance=instance)
+        try:
+            image_id = self._resolve_image(context, image)
+            self._call(self._native.spawn, request, image, image_id)
+            if not power_on:
+                self._call(self._native.power_off, instance['uuid'], 0)
+        except _native.AgentError as error:
+            # Nothing is left in the agent (the C++ removes what it made); no other host
+            # would do better with this image or flavor, and the reason must reach the
+            # instance's fault, so the build is aborted rather than rescheduled.
+            raise exception.BuildAbortException(instance_uuid=instance['uuid'],
+                                                reason=str(error))
+
+    def destroy(self, context, instance, network_info, block_device_info=None,
+                destroy_disks=True, destroy_secrets=True):
+        # The container's rootfs is its disk: it goes with the container.
+        try:
+            self._call(self._native.destroy, instance['uuid'])
+        except _native.AgentError as error:
+            raise BoxcarError(reason=str(error))
+
+    def cleanup(self, context, instance, network_info, block_device_info=None,
+                destroy_disks=True, migrate_data=None, destroy_vifs=True,
+                destroy_secrets=True):
+        # destroy removed everything; removing again is a no-op, and covers a cleanup that
+        # Nova calls without a destroy first.
+        self.destroy(context, instance, network_info, block_device_info, destroy_disks)
+
+    def reboot(self, context, instance, network_info, reboot_type,
+               block_device_info=None, bad_volumes_callback=None, accel_info=None):
+        self._instance_call(self._native.reboot, instance, reboot_type == 'HARD')
+
+    def power_off(self, instance, timeout=0, retry_interval=0):
+        self._instance_call(self._native.power_off, instance, int(timeout or 0))
+
+    def power_on(self, context, instance, network_info, block_device_info=None,
+                 accel_info=None):
+        self._instance_call(self._native.power_on, instance)
+
+    def pause(self, instance):
+        self._instance_call(self._native.pause, instance)
+
+    def unpause(self, instance):
+        self._instance_call(self._native.unpause, instance)
+
+    def suspend(self, context, instance):
+        # Containers have no memory image to save: suspend freezes them, as pause does, and
+        # get_info reports SUSPENDED while Nova's vm_state says so.
+        self._instance_call(self._native.pause, instance)
+
+    def resume(self, context, instance, network_info, block_device_info=None):
+        self._instance_call(self._native.unpause, instance)
+
+    def resume_state_on_host_boot(self, context, instance, network_info,
+                                  block_device_info=None):
+        self._instance_call(self._native.resume_after_host_boot, instance)
+
+    def poll_rebooting_instances(self, timeout, instances):
+        # Reboots finish inside reboot(): none is ever pending.
+        pass
+
+    def rescue(self, context, instance, network_info, image_meta, rescue_password,
+               block_device_info):
+        raise NotImplementedError('Boxcar containers have no rescue mode: use '
+                                  '`boxcar exec` on the host, or rebuild the instance')
+
+    def unrescue(self, context, instance):
+        raise NotImplementedError('Boxcar containers have no rescue mode')
+
+    # -- images --------------------------------------------------------------------------
+
+    def snapshot(self, context, instance, image_id, update_task_state):
+        try:
+            boxcar_image = self._call(self._native.commit_snapshot, instance['uuid'],
+                                      image_id)
+        except _native.NotFound:
+            raise exception.InstanceNotRunning(instance_id=instance['uuid'])
+        except _native.AgentError as error:
+            raise BoxcarError(reason=str(error))
+        update_task_state(task_state=task_states.IMAGE_PENDING_UPLOAD)
+        snapshot = self._image_api.get(context, image_id)
+        metadata = {
+            'name': snapshot['name'],
+            'container_format': 'docker',
+            'disk_format': 'raw',
+            'properties': {'boxcar_image_id': boxcar_image,
+                           'image_location': 'snapshot',
+                           'instance_uuid': instance['uuid']},
+        }
+        update_task_state(task_state=task_states.IMAGE_UPLOADING,
+                          expected_state=task_states.IMAGE_PENDING_UPLOAD)
+        try:
+            outcome = self._call(self._native.push_snapshot, boxcar_image, image_id,
+                                 self._credentials(context))
+            if outcome['needs_download']:
+                LOG.info('Uploading snapshot %s through nova-compute (%s)', image_id,
+                         outcome['why'], instance=instance)
+                image_streams.upload_snapshot(self._image_api, context, image_id, metadata,
+                                              boxcar_image, self._native, self._call)
+            else:
+                self._image_api.update(context, image_id, metadata, purge_props=False)
+        except _native.AgentError as error:
+            raise BoxcarError(reason=str(error))
+
+    # -- consoles and diagnostics --------------------------------------------------------
+
+    def get_console_output(self, context, instance):
+        output = self._instance_call(self._native.console_output, instance)
+        return output.decode('utf-8', 'replace')
+
+    def get_diagnostics(self, instance):
+        diagnostics = self._instance_call(self._native.diagnostics, instance,
+                                          instance['vm_state'] or '')
+        return {
+            'state': diagnostics['container_state'],
+            'cpu0_time': diagnostics['cpu_time_ns'],
+            'memory': diagnostics['memory_limit_bytes'] // 1024,
+            'memory-rss': diagnostics['memory_usage_bytes'] // 1024,
+            'vda_read': diagnostics['block_read_bytes'],
+            'vda_write': diagnostics['block_write_bytes'],
+            'processes': diagnostics['pids_current'],
+            'uptime': diagnostics['uptime_seconds'],
+        }
+
+    def get_instance_diagnostics(self, instance):
+        diagnostics = self._instance_call(self._native.diagnostics, instance,
+                                          instance['vm_state'] or '')
+        result = diagnostics_obj.Diagnostics(
+            state=_POWER_STATE_NAMES.get(diagnostics['power_state'], 'pending'),
+            hypervisor=fields.HVType.DOCKER, hypervisor_os='linux',
+            uptime=diagnostics['uptime_seconds'], config_drive=False)
+        result.add_cpu(id=0, time=diagnostics['cpu_time_ns'])
+        result.add_disk(read_bytes=diagnostics['block_read_bytes'],
+                        write_bytes=diagnostics['block_write_bytes'])
+        result.memory_details = diagnostics_obj.MemoryDiagnostics(
+            maximum=diagnostics['memory_limit_bytes'] // (1024 * 1024),
+            used=diagnostics['memory_usage_bytes'] // (1024 * 1024))
+        return result
+
+    # -- networking (waits for the agent's Networks service) -----------------------------
+
+    def _check_vifs(self, network_info):
+        try:
+            return self._native.plan_interfaces(nova_data.vif_dicts(network_info))
+        except _native.AgentError as error:
+            raise exception.VirtualInterfacePlugException(str(error))
+
+    def plug_vifs(self, instance, network_info):
+        self._check_vifs(network_info)
+        try:
+            self._call(self._native.plug_interfaces, nova_data.vif_dicts(network_info))
+        except _native.Unimplemented as error:
+            raise NotImplementedError(str(error))
+
+    def unplug_vifs(self, instance, network_info):
+        # Nothing was ever plugged (plug_vifs refuses), so there is nothing to undo.
+        pass
+
+    def attach_interface(self, context, instance, image_meta, vif):
+        plans = self._check_vifs([vif])
+        raise NotImplementedError(
+            'Boxcar cannot attach port %s to bridge %r yet: the agent has no Networks '
+            'service (capability supports_attach_interface is False)'
+            % (plans[0]['port_id'], plans[0]['bridge']))
+
+    def detach_interface(self, context, instance, vif):
+        raise NotImplementedError('Boxcar attaches no interfaces yet, so none can be detached')
+
+    def network_binding_host_id(self, context, instance):
+        return instance.get('host')

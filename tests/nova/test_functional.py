@@ -1,0 +1,247 @@
+"""Nova's in-process functional harness (real API, conductor, scheduler, placement and
+compute manager; RPC cast as calls, Glance and Neutron fixtures) with the Boxcar driver as
+compute_driver and a real agent: servers that are real containers.
+
+The Glance fixture has no real Glance behind it, so the driver runs with
+[boxcar] image_transfer = compute: nova-compute streams the fixture's image data (a real
+busybox docker-archive) into the agent's Images.Import, and a snapshot's Images.Save into
+the fixture (which then keeps the bytes, so a server can boot from the snapshot)."""
+
+import io
+import os
+import threading
+
+import nova_test_env  # noqa: F401  (first: makes nova.virt.boxcar importable)
+
+from nova.tests.functional import integrated_helpers
+from nova.virt.boxcar import driver as boxcar_driver  # noqa: F401  (registers [boxcar])
+
+import boxcar_agent
+
+BUSYBOX_IMAGE_ID = 'b0c5ca20-0000-4000-8000-000000000001'
+COMMAND_LINE = ("sh -c 'echo boxcar-console-ok; echo $ROLE; trap \"exit 0\" TERM; "
+                "while :; do sleep 1; done'")
+WAIT_RETRIES = 240  # x 0.5 s
+
+
+class _BoxcarServersBase(boxcar_agent.AgentPerTestClass,
+                         integrated_helpers._IntegratedTestBase):
+    api_major_version = 'v2.1'
+    microversion = 'latest'
+    ADMIN_API = True
+
+    def setUp(self):
+        if not self.agent.process:
+            self.agent.start()
+        self.flags(api_paste_config=nova_test_env.API_PASTE, group='wsgi')
+        self.flags(compute_driver='boxcar.BoxcarDriver')
+        self.flags(agent_socket=self.agent.socket_path, image_transfer='compute',
+                   cleanup_retry_seconds=5, soft_reboot_timeout=10, group='boxcar')
+        super().setUp()
+        self.glance.create(None, {
+            'id': BUSYBOX_IMAGE_ID, 'name': 'busybox', 'container_format': 'docker',
+            'disk_format': 'raw', 'size': len(self.archive), 'min_ram': 0, 'min_disk': 0,
+            'status': 'active', 'visibility': 'public', 'properties': {'os_command_line': COMMAND_LINE}}, data=io.BytesIO(self.archive))
+        # The fixture drops uploaded data and keeps min_disk / min_ram as Nova's snapshot
+        # code gave them (strings); keep the data and the integers, as Glance would.
+        fixture_update = self.glance.update
+
+        def update(context, image_id, metadata, data=None, purge_props=False):
+            if data is not None:
+                self.glance._imagedata[image_id] = data.read()
+            image = fixture_update(context, image_id, metadata, purge_props=purge_props)
+            for key in ('min_disk', 'min_ram'):
+                image[key] = int(image.get(key) or 0)
+            return image
+
+        self.glance.update = update
+        self.addCleanup(self._remove_everything)
+
+    def _remove_everything(self):
+        if self.agent.process is None:
+            self.agent.start()
+        for container in self.agent.cli('ps', '-a', '-q').stdout.split():
+            self.agent.cli('rm', '-f', container)
+        self.agent.cli('image', 'prune', '-a')
+
+    def _wait(self, server, status):
+        return self._wait_for_server_parameter(server, {'status': status},
+                                               max_retries=WAIT_RETRIES)
+
+    def _boot(self, image=BUSYBOX_IMAGE_ID, flavor=None, status='ACTIVE', metadata=None):
+        body = self._build_server(image_uuid=image, flavor_id=flavor, networks='none')
+        if metadata:
+            body['metadata'] = metadata
+        return self._wait(self.api.post_server({'server': body}), status)
+
+    def _container(self, server):
+        inspected = self.agent.cli('inspect', 'nova-' + server['id'])
+        if inspected.returncode != 0:
+            return None
+        for state in ('RUNNING', 'PAUSED', 'EXITED', 'CREATED'):
+            if '"state": "CONTAINER_STATE_%s"' % state in inspected.stdout:
+                return state
+        return 'UNKNOWN'
+
+    def _expect_fault(self, server, text):
+        server = self.api.get_server(server['id'])
+        self.assertEqual('ERROR', server['status'])
+        self.assertIn(text, server['fault']['message'])
+        return server
+
+    def _expect_agent_empty(self):
+        self.assertEqual('', self.agent.cli('ps', '-a', '-q').stdout.strip())
+        self.assertEqual([], self.agent.leftover_mounts())
+        self.assertEqual([], self.agent.leftover_cgroups())
+
+
+class BoxcarServerLifecycleTest(_BoxcarServersBase):
+
+    def test_boot_stop_start_reboot_pause_snapshot_delete(self):
+        server = self._boot(metadata={'ROLE': 'frontend'})
+        self.assertEqual('RUNNING', self._container(server))
+        self.assertEqual(1, server['OS-EXT-STS:power_state'])
+        self.assertEqual('docker', self.admin_api.api_get(
+            '/os-hypervisors/detail').body['hypervisors'][0]['hypervisor_type'])
+
+        for _ in range(WAIT_RETRIES):
+            output = self.api.post_server_action(
+                server['id'], {'os-getConsoleOutput': {}})['output']
+            if 'frontend' in output:
+                break
+        self.assertIn('boxcar-console-ok\nfrontend\n', output)
+
+        self._stop_server(server)
+        self.assertEqual('EXITED', self._container(server))
+        self._start_server(server)
+        self.assertEqual('RUNNING', self._container(server))
+
+        for hard in (False, True):
+            self._reboot_server(server, hard=hard)
+            self.assertEqual('RUNNING', self._container(server))
+
+        self.api.post_server_action(server['id'], {'pause': {}})
+        self._wait(server, 'PAUSED')
+        self.assertEqual('PAUSED', self._container(server))
+        self.api.post_server_action(server['id'], {'unpause': {}})
+        self._wait(server, 'ACTIVE')
+        self.assertEqual('RUNNING', self._container(server))
+
+        # A snapshot carries what the instance wrote; a server booted from it (the agent's
+        # copy removed first, so its data comes through Glance) sees the file.
+        written = self.agent.cli('exec', 'nova-' + server['id'], 'sh', '-c',
+                                 'echo from-the-snapshot > /marker')
+        self.assertEqual(0, written.returncode, written.stderr)
+        snapshot_id = self.api.post_server_action(
+            server['id'], {'createImage': {'name': 'snap'}})['image_id']
+        self._wait_for_server_parameter(server, {'OS-EXT-STS:task_state': None},
+                                        max_retries=WAIT_RETRIES)
+        snapshot = self.glance.show(None, snapshot_id)
+        self.assertEqual('docker', snapshot['container_format'])
+        self.assertTrue(self.glance._imagedata[snapshot_id].startswith(b'') and
+                        len(self.glance._imagedata[snapshot_id]) > 1024 * 1024)
+        removed = self.agent.cli('image', 'rm', 'glance/' + snapshot_id)
+        self.assertEqual(0, removed.returncode, removed.stderr)
+        from_snapshot = self._boot(image=snapshot_id)
+        marker = self.agent.cli('exec', 'nova-' + from_snapshot['id'], 'cat', '/marker')
+        self.assertEqual('from-the-snapshot\n', marker.stdout, marker.stderr)
+
+        self._delete_server(from_snapshot)
+        self._delete_server(server)
+        self.assertIsNone(self._container(server))
+        self._expect_agent_empty()
+
+    def test_second_boot_of_an_image_transfers_nothing(self):
+        downloads = []
+        fixture_download = self.glance.download
+
+        def download(context, image_id, *args, **kwargs):
+            downloads.append(image_id)
+            return fixture_download(context, image_id, *args, **kwargs)
+
+        self.glance.download = download
+        first = self._boot()
+        second = self._boot()
+        self.assertEqual([BUSYBOX_IMAGE_ID], downloads)
+        self._delete_server(first)
+        self._delete_server(second)
+
+
+class BoxcarBadInputTest(_BoxcarServersBase):
+
+    def _register(self, image_id, container_format, data):
+        self.glance.create(None, {
+            'id': image_id, 'name': 'bad', 'container_format': container_format,
+            'disk_format': 'raw', 'min_ram': 0, 'min_disk': 0, 'status': 'active',
+            'visibility': 'public', 'properties': {}}, data=io.BytesIO(data))
+
+    def test_an_image_that_is_not_docker_goes_to_error(self):
+        image_id = 'b0c5ca20-0000-4000-8000-00000000000a'
+        self._register(image_id, 'bare', self.archive)
+        server = self._boot(image=image_id, status='ERROR')
+        self._expect_fault(server, "container_format is 'bare'")
+        self._expect_agent_empty()
+
+    def test_data_that_is_not_an_image_goes_to_error(self):
+        image_id = 'b0c5ca20-0000-4000-8000-00000000000b'
+        self._register(image_id, 'docker', b'this is not a tar archive\n' * 1000)
+        server = self._boot(image=image_id, status='ERROR')
+        self._expect_fault(server, 'docker-archive or OCI archive')
+        self._expect_agent_empty()
+        images = self.agent.cli('image', 'ls')
+        self.assertNotIn(image_id, images.stdout)
+
+    def test_a_flavor_beyond_the_host_goes_to_error(self):
+        # Placement never offers more than the inventory the driver reported; an operator
+        # (or a stale report) can say otherwise, and then the driver must refuse.
+        memory_mb = self.compute.driver._node()['memory_mb']
+        provider = self._get_provider_uuid_by_host('compute')
+        inventories = self.placement.get(
+            '/resource_providers/%s/inventories' % provider).body
+        memory = inventories['inventories']['MEMORY_MB']
+        memory.update(total=memory_mb * 4, max_unit=memory_mb * 4)
+        self.placement.put('/resource_providers/%s/inventories/MEMORY_MB' % provider,
+                           dict(memory, resource_provider_generation=inventories[
+                               'resource_provider_generation']))
+        flavor = self._create_flavor(memory_mb=memory_mb * 2, vcpu=1, disk=1, ephemeral=0)
+        server = self._boot(flavor=flavor, status='ERROR')
+        self._expect_fault(server, 'is more than the host')
+        self._expect_agent_empty()
+
+    def test_a_stopped_agent_fails_the_boot_with_the_reason(self):
+        self.agent.stop(kill9=True)
+        server = self._boot(status='ERROR')
+        self._expect_fault(server, 'is unreachable')
+        self.agent.start()
+        self._expect_agent_empty()
+
+    def test_an_agent_restarted_mid_spawn_leaves_nothing(self):
+        fixture_download = self.glance.download
+
+        def download(context, image_id, data=None, **kwargs):
+            payload = self.glance._imagedata[image_id]
+            half = len(payload) // 2
+            data.write(payload[:half])
+            data.flush()  # the first half reaches the agent
+            restart = threading.Thread(target=self.agent.restart)
+            restart.start()
+            restart.join()
+            data.write(payload[half:])
+
+        self.glance.download = download
+        server = self._boot(status='ERROR')
+        self._expect_fault(server, 'Images.Import')
+        self.glance.download = fixture_download
+        self._expect_agent_empty()
+        self.assertNotIn(BUSYBOX_IMAGE_ID, self.agent.cli('image', 'ls').stdout)
+        checked = self.agent.cli('system', 'check')
+        self.assertEqual(0, checked.returncode, checked.stdout + checked.stderr)
+        # The agent is usable again, and the image boots.
+        server = self._boot()
+        self.assertEqual('RUNNING', self._container(server))
+        self._delete_server(server)
+
+
+if __name__ == '__main__':
+    import unittest
+    unittest.main()

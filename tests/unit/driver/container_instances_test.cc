@@ -1,0 +1,247 @@
+#include "core/container_instances.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "mock_agent_client.h"
+
+namespace boxcar::nova {
+namespace {
+
+using ::testing::_;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::InSequence;
+using ::testing::Return;
+using ::testing::SaveArg;
+
+constexpr char kUuid[] = "57742de4-996d-4d3c-88a3-baacd3d6ae8b";
+constexpr char kName[] = "nova-57742de4-996d-4d3c-88a3-baacd3d6ae8b";
+
+class ContainerInstancesTest : public ::testing::Test {
+ protected:
+  ContainerInstancesTest() {
+    options_.sleep = [this](std::chrono::milliseconds) { ++sleeps_; };
+    options_.cleanup_retry_interval = std::chrono::milliseconds(1);
+    info_.mutable_host()->set_cpus(2);
+    info_.mutable_host()->set_memory_total_bytes(8ull << 30);
+    info_.mutable_host()->set_disk_total_bytes(100ull << 30);
+  }
+
+  ContainerInstances Instances() { return ContainerInstances(&agent_, options_); }
+
+  InstanceRequest Instance() {
+    InstanceRequest instance;
+    instance.uuid = kUuid;
+    instance.name = "instance-00000001";
+    instance.hostname = "web_1";
+    instance.flavor.name = "m1.tiny";
+    instance.flavor.memory_mb = 512;
+    instance.flavor.vcpus = 1;
+    instance.metadata = {{"ROLE", "web"}, {"not env", "x"}};
+    return instance;
+  }
+
+  ImageRequest Image() {
+    ImageRequest image;
+    image.id = "cedef40a-ed67-4d10-800e-17455edce175";
+    image.container_format = "docker";
+    image.properties = {{"os_command_line", "httpd -f -p 80"}};
+    return image;
+  }
+
+  void ExpectNoLeftover() {
+    EXPECT_CALL(agent_, Inspect(kName)).WillOnce(Return(NotFound("no container")));
+  }
+
+  MockAgentClient agent_;
+  DriverOptions options_;
+  v1::InfoResponse info_;
+  int sleeps_ = 0;
+};
+
+TEST_F(ContainerInstancesTest, SpawnCreatesAndStartsTheMappedContainer) {
+  v1::ContainerSpec spec;
+  EXPECT_CALL(agent_, Info()).WillOnce(Return(info_));
+  ExpectNoLeftover();
+  EXPECT_CALL(agent_, Create(_)).WillOnce([&](const v1::ContainerSpec& given) {
+    spec = given;
+    return ContainerIn(v1::CONTAINER_STATE_CREATED, kUuid);
+  });
+  EXPECT_CALL(agent_, Start(kName)).WillOnce(Return(ContainerIn(v1::CONTAINER_STATE_RUNNING)));
+  auto state = Instances().Spawn(Instance(), Image(), "sha256:abc");
+  ASSERT_TRUE(state.ok()) << state.status().message();
+  EXPECT_EQ(state->power_state, NovaPowerState::kRunning);
+  EXPECT_EQ(spec.image(), "sha256:abc");
+  EXPECT_EQ(spec.name(), kName);
+  EXPECT_THAT(spec.command(), ElementsAre("httpd", "-f", "-p", "80"));
+  EXPECT_THAT(spec.env(), ElementsAre("ROLE=web"));
+  EXPECT_EQ(spec.hostname(), "web-1");
+  EXPECT_EQ(spec.limits().memory_bytes(), 512ull << 20);
+  EXPECT_EQ(spec.limits().cpu_millis(), 1000u);
+  EXPECT_EQ(spec.labels().at("org.openstack.nova.instance-uuid"), kUuid);
+  EXPECT_EQ(spec.labels().at("org.openstack.nova.image-id"), Image().id);
+}
+
+TEST_F(ContainerInstancesTest, AFailedStartRemovesTheContainer) {
+  EXPECT_CALL(agent_, Info()).WillOnce(Return(info_));
+  ExpectNoLeftover();
+  EXPECT_CALL(agent_, Create(_)).WillOnce(Return(ContainerIn(v1::CONTAINER_STATE_CREATED)));
+  EXPECT_CALL(agent_, Start(kName))
+      .WillOnce(Return(Status(StatusCode::kNotFound, "exec 'httpd': not found")));
+  EXPECT_CALL(agent_, Remove(kName, true)).WillOnce(Return(OkStatus()));
+  auto state = Instances().Spawn(Instance(), Image(), "sha256:abc");
+  EXPECT_EQ(state.status().code(), StatusCode::kNotFound);
+  EXPECT_THAT(state.status().message(),
+              HasSubstr("start the container of instance 57742de4-996d-4d3c-88a3-baacd3d6ae8b: "
+                        "exec 'httpd': not found"));
+}
+
+TEST_F(ContainerInstancesTest, AnAgentThatRestartsMidSpawnIsCleanedUpWhenItIsBack) {
+  EXPECT_CALL(agent_, Info()).WillOnce(Return(info_));
+  ExpectNoLeftover();
+  EXPECT_CALL(agent_, Create(_)).WillOnce(Return(ContainerIn(v1::CONTAINER_STATE_CREATED)));
+  EXPECT_CALL(agent_, Start(kName)).WillOnce(Return(Unavailable("socket closed")));
+  EXPECT_CALL(agent_, Remove(kName, true))
+      .WillOnce(Return(Unavailable("connection refused")))
+      .WillOnce(Return(Unavailable("connection refused")))
+      .WillOnce(Return(OkStatus()));
+  auto state = Instances().Spawn(Instance(), Image(), "sha256:abc");
+  EXPECT_EQ(state.status().code(), StatusCode::kUnavailable);
+  EXPECT_THAT(state.status().message(), ::testing::Not(HasSubstr("removing")));
+  EXPECT_EQ(sleeps_, 2);
+}
+
+TEST_F(ContainerInstancesTest, ACreateWhoseAnswerWasLostIsRemoved) {
+  EXPECT_CALL(agent_, Info()).WillOnce(Return(info_));
+  ExpectNoLeftover();
+  EXPECT_CALL(agent_, Create(_)).WillOnce(Return(Unavailable("agent killed")));
+  EXPECT_CALL(agent_, Remove(kName, true)).WillOnce(Return(NotFound("no such container")));
+  EXPECT_EQ(Instances().Spawn(Instance(), Image(), "sha256:abc").status().code(),
+            StatusCode::kUnavailable);
+}
+
+TEST_F(ContainerInstancesTest, AnAgentThatStaysAwaySaysTheCleanUpFailed) {
+  options_.cleanup_retry_for = std::chrono::milliseconds(0);
+  EXPECT_CALL(agent_, Info()).WillOnce(Return(info_));
+  ExpectNoLeftover();
+  EXPECT_CALL(agent_, Create(_)).WillOnce(Return(ContainerIn(v1::CONTAINER_STATE_CREATED)));
+  EXPECT_CALL(agent_, Start(kName)).WillOnce(Return(Unavailable("gone")));
+  EXPECT_CALL(agent_, Remove(kName, true)).WillOnce(Return(Unavailable("still gone")));
+  auto state = Instances().Spawn(Instance(), Image(), "sha256:abc");
+  EXPECT_THAT(state.status().message(),
+              HasSubstr("removing container " + std::string(kName) + " failed: still gone"));
+}
+
+TEST_F(ContainerInstancesTest, LeftoversOfTheSameInstanceGoOthersAreNotTouched) {
+  EXPECT_CALL(agent_, Info()).WillRepeatedly(Return(info_));
+  EXPECT_CALL(agent_, Inspect(kName))
+      .WillOnce(Return(ContainerIn(v1::CONTAINER_STATE_EXITED, kUuid)))
+      .WillOnce(Return(ContainerIn(v1::CONTAINER_STATE_RUNNING, "someone-else")));
+  {
+    InSequence order;
+    EXPECT_CALL(agent_, Remove(kName, true)).WillOnce(Return(OkStatus()));
+    EXPECT_CALL(agent_, Create(_)).WillOnce(Return(ContainerIn(v1::CONTAINER_STATE_CREATED)));
+    EXPECT_CALL(agent_, Start(kName)).WillOnce(Return(ContainerIn(v1::CONTAINER_STATE_RUNNING)));
+  }
+  EXPECT_TRUE(Instances().Spawn(Instance(), Image(), "sha256:abc").ok());
+  auto taken = Instances().Spawn(Instance(), Image(), "sha256:abc");
+  EXPECT_EQ(taken.status().code(), StatusCode::kAlreadyExists);
+}
+
+TEST_F(ContainerInstancesTest, BadInputIsRefusedBeforeAnythingIsCreated) {
+  EXPECT_CALL(agent_, Create(_)).Times(0);
+  InstanceRequest huge = Instance();
+  huge.flavor.memory_mb = 1 << 20;
+  EXPECT_CALL(agent_, Info()).WillRepeatedly(Return(info_));
+  EXPECT_EQ(Instances().Spawn(huge, Image(), "sha256:abc").status().code(),
+            StatusCode::kResourceExhausted);
+  ImageRequest unterminated = Image();
+  unterminated.properties["os_command_line"] = "sh -c 'x";
+  EXPECT_EQ(Instances().Spawn(Instance(), unterminated, "sha256:abc").status().code(),
+            StatusCode::kInvalidArgument);
+  InstanceRequest bad_uuid = Instance();
+  bad_uuid.uuid = "../x";
+  EXPECT_EQ(Instances().Spawn(bad_uuid, Image(), "sha256:abc").status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST_F(ContainerInstancesTest, VifsAreRefusedUntilTheAgentCanPlugThem) {
+  InstanceRequest with_vif = Instance();
+  VifRequest vif;
+  vif.id = "port-1";
+  vif.type = "bridge";
+  vif.mac_address = "fa:16:3e:00:00:01";
+  vif.bridge = "br-test";
+  with_vif.vifs = {vif};
+  EXPECT_CALL(agent_, Create(_)).Times(0);
+  auto refused = Instances().Spawn(with_vif, Image(), "sha256:abc");
+  EXPECT_EQ(refused.status().code(), StatusCode::kUnimplemented);
+  EXPECT_THAT(refused.status().message(), HasSubstr("--nic none"));
+  EXPECT_EQ(Instances().PlugInterfaces({vif}).code(), StatusCode::kUnimplemented);
+  EXPECT_TRUE(Instances().PlugInterfaces({}).ok());
+}
+
+TEST_F(ContainerInstancesTest, PowerCallsAreIdempotent) {
+  EXPECT_CALL(agent_, Inspect(kName))
+      .WillOnce(Return(ContainerIn(v1::CONTAINER_STATE_RUNNING)))  // power on: nothing
+      .WillOnce(Return(ContainerIn(v1::CONTAINER_STATE_PAUSED)))   // power on: unpause
+      .WillOnce(Return(ContainerIn(v1::CONTAINER_STATE_EXITED)))   // power off: nothing
+      .WillOnce(Return(ContainerIn(v1::CONTAINER_STATE_RUNNING)))  // unpause: nothing
+      .WillOnce(Return(ContainerIn(v1::CONTAINER_STATE_PAUSED)));  // pause: nothing
+  EXPECT_CALL(agent_, Unpause(std::string(64, 'c')))
+      .WillOnce(Return(ContainerIn(v1::CONTAINER_STATE_RUNNING)));
+  EXPECT_CALL(agent_, Start(_)).Times(0);
+  EXPECT_CALL(agent_, Stop(_, _)).Times(0);
+  EXPECT_CALL(agent_, Pause(_)).Times(0);
+  ContainerInstances instances = Instances();
+  EXPECT_TRUE(instances.PowerOn(kUuid).ok());
+  EXPECT_TRUE(instances.PowerOn(kUuid).ok());
+  EXPECT_TRUE(instances.PowerOff(kUuid, 60).ok());
+  EXPECT_TRUE(instances.Unpause(kUuid).ok());
+  EXPECT_TRUE(instances.Pause(kUuid).ok());
+}
+
+TEST_F(ContainerInstancesTest, RebootsStopWithTheirTimeoutThenStart) {
+  options_.soft_reboot_timeout_seconds = 42;
+  const std::string id(64, 'c');
+  EXPECT_CALL(agent_, Inspect(kName))
+      .WillRepeatedly(Return(ContainerIn(v1::CONTAINER_STATE_RUNNING)));
+  {
+    InSequence order;
+    EXPECT_CALL(agent_, Stop(id, 42u)).WillOnce(Return(ContainerIn(v1::CONTAINER_STATE_EXITED)));
+    EXPECT_CALL(agent_, Start(id)).WillOnce(Return(ContainerIn(v1::CONTAINER_STATE_RUNNING)));
+    EXPECT_CALL(agent_, Stop(id, 0u)).WillOnce(Return(ContainerIn(v1::CONTAINER_STATE_EXITED)));
+    EXPECT_CALL(agent_, Start(id)).WillOnce(Return(ContainerIn(v1::CONTAINER_STATE_RUNNING)));
+  }
+  EXPECT_TRUE(Instances().Reboot(kUuid, false).ok());
+  EXPECT_TRUE(Instances().Reboot(kUuid, true).ok());
+}
+
+TEST_F(ContainerInstancesTest, MissingInstancesAreNotFound) {
+  EXPECT_CALL(agent_, Inspect(kName)).WillRepeatedly(Return(NotFound("no container")));
+  EXPECT_CALL(agent_, Remove(kName, true)).WillOnce(Return(NotFound("no container")));
+  EXPECT_EQ(Instances().State(kUuid, "active").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(Instances().PowerOn(kUuid).code(), StatusCode::kNotFound);
+  auto destroyed = Instances().Destroy(kUuid);
+  ASSERT_TRUE(destroyed.ok());
+  EXPECT_FALSE(*destroyed);
+}
+
+TEST_F(ContainerInstancesTest, ConsoleOutputKeepsTheTail) {
+  options_.console_max_bytes = 5;
+  EXPECT_CALL(agent_, Logs(kName)).WillOnce(Return(std::string("0123456789")));
+  EXPECT_EQ(*Instances().ConsoleOutput(kUuid), "56789");
+}
+
+TEST_F(ContainerInstancesTest, ListShowsOnlyNovasContainers) {
+  EXPECT_CALL(agent_, List())
+      .WillOnce(Return(std::vector<v1::Container>{ContainerIn(v1::CONTAINER_STATE_RUNNING, kUuid),
+                                                  ContainerIn(v1::CONTAINER_STATE_RUNNING)}));
+  auto listed = Instances().List();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].spec().labels().at("org.openstack.nova.instance-uuid"), kUuid);
+}
+
+}  // namespace
+}  // namespace boxcar::nova
