@@ -8,8 +8,8 @@ busybox docker-archive) into the agent's Images.Import, and a snapshot's Images.
 the fixture (which then keeps the bytes, so a server can boot from the snapshot)."""
 
 import io
-import os
 import threading
+import time
 
 import nova_test_env  # noqa: F401  (first: makes nova.virt.boxcar importable)
 
@@ -109,6 +109,7 @@ class BoxcarServerLifecycleTest(_BoxcarServersBase):
                 server['id'], {'os-getConsoleOutput': {}})['output']
             if 'frontend' in output:
                 break
+            time.sleep(0.05)
         self.assertIn('boxcar-console-ok\nfrontend\n', output)
 
         self._stop_server(server)
