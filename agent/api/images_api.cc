@@ -15,7 +15,7 @@ grpc::Status ImagesApi::Import(
         InvalidArgument("header: the first message of an import must carry the header"));
   }
   const std::string reference = request.header().reference();
-  auto import = images_->BeginRootfsImport(request.header());
+  auto import = images_->BeginImport(request.header());
   if (!import.ok()) return ToGrpcStatus(import.status());
   while (stream->Read(&request)) {
     if (request.has_header())

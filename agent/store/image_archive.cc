@@ -11,6 +11,7 @@
 #include <set>
 #include <string_view>
 
+#include "store/archive_error.h"
 #include "common/sha256.h"
 #include "store/archive_reader.h"
 #include "store/image_manifest.h"
@@ -117,7 +118,7 @@ Status ReadMemberData(archive* reader, const std::string& name, std::string& buf
     la_ssize_t n = archive_read_data(reader, buffer.data(), buffer.size());
     if (n < 0) {
       return InvalidArgument("image archive: member '" + name +
-                             "': " + archive_error_string(reader));
+                             "': " + ArchiveErrorText(reader));
     }
     if (n == 0) return OkStatus();
     RETURN_IF_ERROR(sink(buffer.data(), static_cast<size_t>(n)));
@@ -171,7 +172,7 @@ Status ReadMembers(archive* reader, BlobStore* blobs, std::vector<std::string>* 
     if (rc == ARCHIVE_EOF) return OkStatus();
     if (rc < ARCHIVE_WARN) {
       return InvalidArgument(std::string("image archive: truncated or corrupt: ") +
-                             archive_error_string(reader));
+                             ArchiveErrorText(reader));
     }
     std::string name =
         CleanName(archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "");

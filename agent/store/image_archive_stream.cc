@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "store/archive_error.h"
 #include "store/archive_reader.h"
 
 namespace boxcar {
@@ -75,7 +76,7 @@ void ImageArchiveStream::Run() {
   if (archive_read_open(reader.get(), this, nullptr, &ImageArchiveStream::Read, nullptr) !=
       ARCHIVE_OK) {
     outcome = InvalidArgument(std::string("image archive: not a tar archive: ") +
-                              archive_error_string(reader.get()));
+                              ArchiveErrorText(reader.get()));
   } else {
     outcome = ReadImageArchive(reader.get(), blobs_, &stored_blobs_, tap_);
   }

@@ -11,6 +11,7 @@
 #include <memory>
 #include <set>
 
+#include "store/archive_error.h"
 #include "common/unique_fd.h"
 #include "store/image_manifest.h"
 
@@ -86,7 +87,7 @@ class TarStream {
   }
   Status Failure(const std::string& what) {
     if (sink_failed_) return Cancelled();
-    return Internal("save: " + what + ": " + archive_error_string(archive_));
+    return Internal("save: " + what + ": " + ArchiveErrorText(archive_));
   }
 
   static la_ssize_t WriteCallback(archive*, void* self_pointer, const void* bytes, size_t size) {
@@ -123,14 +124,14 @@ StatusOr<std::string> DecompressLayer(const std::string& blob_path, const std::s
   Status result;
   if (archive_read_open_filename(reader.get(), blob_path.c_str(), 1 << 20) != ARCHIVE_OK ||
       archive_read_next_header(reader.get(), &entry) != ARCHIVE_OK) {
-    result = Internal("decompress '" + blob_path + "': " + archive_error_string(reader.get()));
+    result = Internal("decompress '" + blob_path + "': " + ArchiveErrorText(reader.get()));
   }
   std::string buffer(1 << 20, '\0');
   while (result.ok()) {
     la_ssize_t n = archive_read_data(reader.get(), buffer.data(), buffer.size());
     if (n == 0) break;
     if (n < 0) {
-      result = Internal("decompress '" + blob_path + "': " + archive_error_string(reader.get()));
+      result = Internal("decompress '" + blob_path + "': " + ArchiveErrorText(reader.get()));
       break;
     }
     const char* data = buffer.data();

@@ -18,6 +18,7 @@
 #include "store/early_layer_unpacks.h"
 #include "store/image_archive.h"
 #include "store/image_archive_stream.h"
+#include "store/image_config.h"
 #include "store/image_export.h"
 #include "store/layer_unpacker.h"
 #include "store/sqlite_database.h"
@@ -47,9 +48,9 @@ class ImageStore {
   // anything else (a rootfs tarball, or an archive that does not start like one) is stored
   // whole as one blob first. Nothing is visible until Finish() succeeds, and an import
   // dropped before that leaves nothing behind.
-  class RootfsImport {
+  class ImageImport {
    public:
-    ~RootfsImport();
+    ~ImageImport();
     Status Write(const void* bytes, size_t size);
     // The same, taking the chunk over where it can (an archive read as it comes).
     Status Write(std::string&& chunk);
@@ -59,7 +60,7 @@ class ImageStore {
 
    private:
     friend class ImageStore;
-    RootfsImport(ImageStore* store, std::string reference, std::string expected_digest,
+    ImageImport(ImageStore* store, std::string reference, std::string expected_digest,
                  v1::ImageConfig config, std::unique_ptr<BlobStore::Writer> writer)
         : store_(store),
           reference_(std::move(reference)),
@@ -90,7 +91,7 @@ class ImageStore {
   // Validates the header (errors name header.reference / header.expected_digest). The stream
   // is a plain rootfs tarball (which needs header.reference) or an image archive (OCI layout
   // or docker-archive as a tar, whose own tags are used unless header.reference is given).
-  StatusOr<std::unique_ptr<RootfsImport>> BeginRootfsImport(const v1::ImportHeader& header);
+  StatusOr<std::unique_ptr<ImageImport>> BeginImport(const v1::ImportHeader& header);
 
   // Finds an image by reference, name@sha256:<manifest or image digest>, full id or unique
   // hex prefix of the id. `field` names the
@@ -214,10 +215,5 @@ class ImageStore {
   BlobStore* blobs_;
   UnpackLimits limits_;
 };
-
-// The OCI image config JSON for a single-layer rootfs image (no timestamp: importing the
-// same tarball with the same config yields the same image id).
-std::string BuildOciConfigJson(const v1::ImageConfig& config,
-                               const std::vector<std::string>& diff_ids);
 
 }  // namespace boxcar

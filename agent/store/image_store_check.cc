@@ -72,11 +72,10 @@ StatusOr<v1::CheckResponse> ImageStore::Check(bool repair) {
   std::vector<LayerRow> layers;
   {
     ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT number, diff_id, blob_digest FROM layers"));
-    for (;;) {
-      ASSIGN_OR_RETURN(bool row, select.Step());
-      if (!row) break;
-      layers.push_back({select.ColumnInt(0), select.ColumnText(1), select.ColumnText(2)});
-    }
+    RETURN_IF_ERROR(select.ForEachRow([&](const SqliteStatement& row) {
+      layers.push_back({row.ColumnInt(0), row.ColumnText(1), row.ColumnText(2)});
+      return OkStatus();
+    }));
   }
   std::set<std::string> bad_layers;  // diff ids
   std::set<std::string> layer_dirs;  // directory names of recorded layers
@@ -100,17 +99,15 @@ StatusOr<v1::CheckResponse> ImageStore::Check(bool repair) {
   std::map<std::string, std::vector<std::string>> image_layers;
   {
     ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT id FROM images"));
-    for (;;) {
-      ASSIGN_OR_RETURN(bool row, select.Step());
-      if (!row) break;
-      image_layers[select.ColumnText(0)];
-    }
+    RETURN_IF_ERROR(select.ForEachRow([&](const SqliteStatement& row) {
+      image_layers[row.ColumnText(0)];
+      return OkStatus();
+    }));
     ASSIGN_OR_RETURN(auto links, db_->Prepare("SELECT image_id, diff_id FROM image_layers"));
-    for (;;) {
-      ASSIGN_OR_RETURN(bool row, links.Step());
-      if (!row) break;
-      image_layers[links.ColumnText(0)].push_back(links.ColumnText(1));
-    }
+    RETURN_IF_ERROR(links.ForEachRow([&](const SqliteStatement& row) {
+      image_layers[row.ColumnText(0)].push_back(row.ColumnText(1));
+      return OkStatus();
+    }));
   }
   std::set<std::string> known_diff_ids;
   for (const auto& layer : layers) known_diff_ids.insert(layer.diff_id);

@@ -20,6 +20,7 @@
 #include <system_error>
 #include <vector>
 
+#include "store/archive_error.h"
 #include "common/directory_tree.h"
 #include "common/private_fs_thread.h"
 #include "common/sha256.h"
@@ -40,11 +41,6 @@ struct ArchiveWriteDeleter {
 };
 using ArchiveWriter = std::unique_ptr<archive, ArchiveWriteDeleter>;
 
-std::string ArchiveError(archive* a) {
-  const char* message = archive_error_string(a);
-  return message ? message : "unknown libarchive error";
-}
-
 // The decompressed layer: an outer archive (any filter, "raw" format) whose data blocks are the
 // tar stream. The tar reader pulls its input from here, so every byte it sees is hashed once
 // and the layer is decompressed once: that hash is the diff_id.
@@ -60,7 +56,7 @@ class DecompressedStream {
     if (!stream->Next(block, &size)) {
       archive_set_error(
           tar_reader, EIO, "decompressing the layer: %s",
-          stream->exceeded_ ? "size limit reached" : ArchiveError(stream->outer_).c_str());
+          stream->exceeded_ ? "size limit reached" : ArchiveErrorText(stream->outer_).c_str());
       return -1;
     }
     return static_cast<la_ssize_t>(size);
@@ -73,7 +69,7 @@ class DecompressedStream {
     do {
       if (!Next(&block, &size)) {
         return InvalidArgument("layer: truncated or corrupt compressed stream: " +
-                               ArchiveError(outer_));
+                               ArchiveErrorText(outer_));
       }
     } while (size > 0);
     return OkStatus();
@@ -338,11 +334,11 @@ Status CopyData(archive* reader, archive* disk, const std::string& member, la_in
         return OkStatus();
       }
       return InvalidArgument("member '" + member +
-                             "': truncated or corrupt data: " + ArchiveError(reader));
+                             "': truncated or corrupt data: " + ArchiveErrorText(reader));
     }
     received = std::max<la_int64_t>(received, offset + static_cast<la_int64_t>(size));
     if (archive_write_data_block(disk, block, size, offset) < ARCHIVE_WARN) {
-      return Internal("member '" + member + "': write: " + ArchiveError(disk));
+      return Internal("member '" + member + "': write: " + ArchiveErrorText(disk));
     }
   }
 }
@@ -358,7 +354,7 @@ Status UnpackMembers(archive* reader, archive* disk, ParentDirectories& parents,
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
       return InvalidArgument("layer: truncated or corrupt archive after " +
                              std::to_string(result->entry_count) +
-                             " members: " + ArchiveError(reader));
+                             " members: " + ArchiveErrorText(reader));
     }
     const char* raw_name = archive_entry_pathname(entry);
     if (raw_name == nullptr || *raw_name == '\0') {
@@ -418,7 +414,7 @@ Status UnpackMembers(archive* reader, archive* disk, ParentDirectories& parents,
     archive_entry_set_pathname(entry, path.c_str());
     rc = archive_write_header(disk, entry);
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
-      return InvalidArgument("member '" + member + "': " + ArchiveError(disk));
+      return InvalidArgument("member '" + member + "': " + ArchiveErrorText(disk));
     }
     bool stream_ended = false;
     if (!is_hardlink && archive_entry_size(entry) > 0) {
@@ -426,7 +422,7 @@ Status UnpackMembers(archive* reader, archive* disk, ParentDirectories& parents,
     }
     rc = archive_write_finish_entry(disk);
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
-      return Internal("member '" + member + "': " + ArchiveError(disk));
+      return Internal("member '" + member + "': " + ArchiveErrorText(disk));
     }
     if (stream_ended) return OkStatus();
   }
@@ -453,11 +449,11 @@ StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& source, int 
   SupportImageCompressions(decompressor.get());
   archive_read_support_format_raw(decompressor.get());
   if (archive_read_open_fd(decompressor.get(), blob_fd, kBlockSize) != ARCHIVE_OK) {
-    return InvalidArgument("layer " + source + ": " + ArchiveError(decompressor.get()));
+    return InvalidArgument("layer " + source + ": " + ArchiveErrorText(decompressor.get()));
   }
   archive_entry* raw_entry;
   if (archive_read_next_header(decompressor.get(), &raw_entry) != ARCHIVE_OK) {
-    return InvalidArgument("layer " + source + ": " + ArchiveError(decompressor.get()));
+    return InvalidArgument("layer " + source + ": " + ArchiveErrorText(decompressor.get()));
   }
   DecompressedStream stream(decompressor.get(), StreamLimit(limits));
   if (blob_digest && archive_filter_code(decompressor.get(), 0) == ARCHIVE_FILTER_NONE) {
@@ -470,7 +466,7 @@ StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& source, int 
   if (archive_read_open(reader.get(), &stream, nullptr, &DecompressedStream::Read, nullptr) !=
       ARCHIVE_OK) {
     return InvalidArgument("layer " + source +
-                           " is not a tar archive: " + ArchiveError(reader.get()));
+                           " is not a tar archive: " + ArchiveErrorText(reader.get()));
   }
 
   ArchiveWriter disk(archive_write_disk_new());
@@ -490,7 +486,7 @@ StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& source, int 
     // Directory modes and times are applied last (a 0555 directory still gets its children).
     int closed = archive_write_close(disk.get());
     if (closed != ARCHIVE_OK && closed != ARCHIVE_WARN) {
-      return Internal("layer: setting directory modes and times: " + ArchiveError(disk.get()));
+      return Internal("layer: setting directory modes and times: " + ArchiveErrorText(disk.get()));
     }
     unpacked = stream.Drain();
   }

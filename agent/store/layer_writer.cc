@@ -14,6 +14,7 @@
 #include <memory>
 #include <vector>
 
+#include "store/archive_error.h"
 #include "common/unique_fd.h"
 
 namespace boxcar {
@@ -66,7 +67,7 @@ EntryPtr NewEntry(const std::string& name, const struct stat& st) {
 }
 
 Status TarError(archive* tar, const std::string& what) {
-  return Internal("commit: " + what + ": " + archive_error_string(tar));
+  return Internal("commit: " + what + ": " + ArchiveErrorText(tar));
 }
 
 // Copies the xattrs of `path` except overlay's own.

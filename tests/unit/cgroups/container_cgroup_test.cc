@@ -202,6 +202,24 @@ class ContainerCgroupTest : public ::testing::Test {
     return ok ? pid : -1;
   }
 
+  // A payload that sleeps with a sleeping child in `cgroup`: KillAll kills both and empties it.
+  void ExpectKillAllKillsSleepingFamily(ContainerCgroup& cgroup) {
+    pid_t child = ForkInCgroup(cgroup.ProcsFiles(), [] {
+      if (::fork() == 0) ::alarm(30);
+      SleepForever();
+      return 0;
+    });
+    ASSERT_GT(child, 0);
+    for (int i = 0; i < 200 && cgroup.Pids().size() < 2; ++i) {
+      std::this_thread::sleep_for(milliseconds(5));
+    }
+    ASSERT_EQ(cgroup.Pids().size(), 2u);
+    Status killed = cgroup.KillAll();
+    ASSERT_TRUE(killed.ok()) << killed.message();
+    EXPECT_TRUE(cgroup.Pids().empty());
+    EXPECT_TRUE(KilledBySigkill(WaitForExit(child, milliseconds(5000))));
+  }
+
   pid_t ForkSleeperInCgroup(const ContainerCgroup& cgroup) {
     return ForkInCgroup(cgroup.ProcsFiles(), [] {
       SleepForever();
@@ -385,21 +403,7 @@ TEST_F(ContainerCgroupTest, PidsMaxMakesForkFailWithEagain) {
 TEST_F(ContainerCgroupTest, KillAllKillsASleepingChildAndItsChildren) {
   auto cgroup = ContainerCgroup::Create(layout_, parent_, "c1", CgroupLimits{});
   ASSERT_TRUE(cgroup.ok()) << cgroup.status().message();
-  pid_t child = ForkInCgroup(cgroup->ProcsFiles(), [] {
-    if (::fork() == 0) ::alarm(30);
-    SleepForever();
-    return 0;
-  });
-  ASSERT_GT(child, 0);
-  for (int i = 0; i < 200 && cgroup->Pids().size() < 2; ++i) {
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  ASSERT_EQ(cgroup->Pids().size(), 2u);
-
-  Status killed = cgroup->KillAll();
-  ASSERT_TRUE(killed.ok()) << killed.message();
-  EXPECT_TRUE(cgroup->Pids().empty());
-  EXPECT_TRUE(KilledBySigkill(WaitForExit(child, milliseconds(5000))));
+  ExpectKillAllKillsSleepingFamily(*cgroup);
   Status removed = cgroup->Remove();
   EXPECT_TRUE(removed.ok()) << removed.message();
 }
@@ -679,20 +683,7 @@ TEST_F(ContainerCgroupTest, V1ViewOfThisHost) {
   for (const std::string& dir : cgroup->directories()) {
     EXPECT_FALSE(layout_.unified_mount.empty() && dir.rfind(layout_.unified_mount, 0) == 0) << dir;
   }
-  pid_t child = ForkInCgroup(cgroup->ProcsFiles(), [] {
-    if (::fork() == 0) ::alarm(30);
-    SleepForever();
-    return 0;
-  });
-  ASSERT_GT(child, 0);
-  for (int i = 0; i < 200 && cgroup->Pids().size() < 2; ++i) {
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  ASSERT_EQ(cgroup->Pids().size(), 2u);
-  Status killed = cgroup->KillAll();
-  ASSERT_TRUE(killed.ok()) << killed.message();
-  EXPECT_TRUE(cgroup->Pids().empty());
-  EXPECT_TRUE(KilledBySigkill(WaitForExit(child, milliseconds(5000))));
+  ExpectKillAllKillsSleepingFamily(*cgroup);
   EXPECT_TRUE(cgroup->Remove().ok());
   EXPECT_TRUE(RemoveCgroupParentIfEmpty(v1, parent_).ok());
 }

@@ -156,7 +156,7 @@ class ContainerServiceTest : public ::testing::Test {
     header.mutable_config()->add_cmd("true");
     header.mutable_config()->add_env("PATH=/bin");
     header.mutable_config()->add_env("MODE=image");
-    auto import = images_->BeginRootfsImport(header);
+    auto import = images_->BeginImport(header);
     ASSERT_TRUE(import.ok());
     auto content = ReadFileToString(tar_path);
     ASSERT_TRUE((*import)->Write(content->data(), content->size()).ok());

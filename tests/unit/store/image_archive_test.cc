@@ -325,7 +325,7 @@ TEST_F(ImageArchiveTest, ArchiveReadAsItArrivesIsCheckedAndLeavesNothingWhenDrop
   EXPECT_EQ(Take(), before);
 
   {
-    auto dropped = images_->BeginRootfsImport(Header(""));
+    auto dropped = images_->BeginImport(Header(""));
     ASSERT_TRUE(dropped.ok());
     ASSERT_TRUE((*dropped)->Write(bytes->data(), bytes->size() / 2).ok());
   }

@@ -134,7 +134,7 @@ class ImageStoreTest : public ::testing::Test {
   StatusOr<v1::Image> Import(const std::string& tar, const v1::ImportHeader& header) {
     auto bytes = ReadFileToString(tar);
     if (!bytes.ok()) return bytes.status();
-    auto import = images_->BeginRootfsImport(header);
+    auto import = images_->BeginImport(header);
     if (!import.ok()) return import.status();
     constexpr size_t kChunk = 1000;
     for (size_t offset = 0; offset < bytes->size(); offset += kChunk) {

@@ -207,21 +207,21 @@ TEST_F(ImageStoreTest, RightExpectedDigestSucceeds) {
 
 TEST_F(ImageStoreTest, BadHeadersAreRefusedBeforeAnyData) {
   v1::ImportHeader bad_reference = Header("Not/Valid");
-  auto import = images_->BeginRootfsImport(bad_reference);
+  auto import = images_->BeginImport(bad_reference);
   ASSERT_FALSE(import.ok());
   EXPECT_EQ(import.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(import.status().message().find("header.reference"), std::string::npos);
 
   v1::ImportHeader bad_digest = Header(kReference);
   bad_digest.set_expected_digest("sha256:xyz");
-  import = images_->BeginRootfsImport(bad_digest);
+  import = images_->BeginImport(bad_digest);
   ASSERT_FALSE(import.ok());
   EXPECT_EQ(import.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(import.status().message().find("header.expected_digest"), std::string::npos);
 
   v1::ImportHeader relative_dir = Header(kReference);
   relative_dir.mutable_config()->set_working_dir("relative");
-  import = images_->BeginRootfsImport(relative_dir);
+  import = images_->BeginImport(relative_dir);
   ASSERT_FALSE(import.ok());
   EXPECT_NE(import.status().message().find("header.config.working_dir"), std::string::npos);
 
@@ -230,14 +230,14 @@ TEST_F(ImageStoreTest, BadHeadersAreRefusedBeforeAnyData) {
 
 TEST_F(ImageStoreTest, EmptyOrAbandonedImportsLeaveNothing) {
   {
-    auto import = images_->BeginRootfsImport(Header(kReference));
+    auto import = images_->BeginImport(Header(kReference));
     ASSERT_TRUE(import.ok());
     auto image = (*import)->Finish();
     ASSERT_FALSE(image.ok());
     EXPECT_EQ(image.status().code(), StatusCode::kInvalidArgument);
   }
   {
-    auto import = images_->BeginRootfsImport(Header(kReference));
+    auto import = images_->BeginImport(Header(kReference));
     ASSERT_TRUE(import.ok());
     ASSERT_TRUE((*import)->Write("partial", 7).ok());
     EXPECT_EQ(ListNames(dir_ + "/tmp").size(), 1u);
@@ -260,7 +260,7 @@ TEST_F(ImageStoreTest, ArchiveStreamedInMovedChunksWithEmptyOnesImportsWhole) {
       "\"Layers\":[\"layer.tar\"]}]";
   std::string archive = TarBytes(
       {File("manifest.json", manifest), File("config.json", config), File("layer.tar", layer)});
-  auto import = images_->BeginRootfsImport(Header(""));
+  auto import = images_->BeginImport(Header(""));
   ASSERT_TRUE(import.ok());
   for (size_t offset = 0; offset < archive.size(); offset += 50000) {
     ASSERT_TRUE((*import)->Write(std::string()).ok());
