@@ -139,4 +139,46 @@ void RegistryServer::Stop(bool kill9) {
   pid_ = 0;
 }
 
+TokenService::TokenService() {
+  char dir_template[] = "/tmp/boxcar-token-XXXXXX";
+  work_dir_ = ::mkdtemp(dir_template);
+}
+
+TokenService::~TokenService() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  (void)RemoveTree(work_dir_);
+}
+
+std::string TokenService::log() const {
+  auto text = ReadFileToString(work_dir_ + "/token.log");
+  return text.ok() ? *text : "(no token service log)";
+}
+
+bool TokenService::Start(const std::string& user, const std::string& password) {
+  const std::string script = std::string(BOXCAR_FIXTURES_DIR) + "/registry-token-service.py";
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int log = ::open((work_dir_ + "/token.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    ::dup2(log, 1);
+    ::dup2(log, 2);
+    ::execlp("python3", "python3", script.c_str(), work_dir_.c_str(), user.c_str(),
+             password.c_str(), nullptr);
+    ::_exit(127);
+  }
+  pid_ = pid;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto port = ReadFileToString(work_dir_ + "/token.port");
+    if (port.ok() && !port->empty()) {
+      port_ = std::stoi(*port);
+      return WaitForPort(port_, 5);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
 }  // namespace boxcar::testing

@@ -47,6 +47,23 @@ class RegistryServer {
   pid_t pid_ = 0;
 };
 
+// fixtures/registry-token-service.py on a free loopback port: grants the scopes asked for to
+// one user, as JWTs the registry verifies with cert_file().
+class TokenService {
+ public:
+  TokenService();
+  ~TokenService();
+  bool Start(const std::string& user, const std::string& password);
+  std::string realm() const { return "http://127.0.0.1:" + std::to_string(port_) + "/token"; }
+  std::string cert_file() const { return work_dir_ + "/token.pem"; }
+  std::string log() const;
+
+ private:
+  std::string work_dir_;
+  int port_ = 0;
+  pid_t pid_ = 0;
+};
+
 // A free TCP port on 127.0.0.1 (bound to port 0, read back, closed).
 int FreeLoopbackPort();
 // Waits up to `seconds` until something accepts connections on 127.0.0.1:`port`.

@@ -80,6 +80,8 @@ Status RegistryClient::Ping() {
       continue;
     }
     if (response->status != 200 && response->status != 401) {
+      // Plain HTTP to a TLS port answers 400: the TLS failure is the one to report.
+      if (!first_failure.ok()) break;
       return RegistryError(*response, "registry " + registry_ + ": GET /v2/");
     }
     base_url_ = scheme + api_host_;
