@@ -30,9 +30,14 @@ bool WaitUntil(const std::function<bool()>& condition, milliseconds limit) {
   return false;
 }
 
-bool HasEntryStartingWith(const std::string& dir, const std::string& prefix) {
-  for (const auto& name : ListDirectoryNames(dir)) {
-    if (name.rfind(prefix, 0) == 0) return true;
+// True once a blob being written in the agent's tmp/ has passed `bytes`: a layer midway.
+bool BlobPartlyWritten(const std::string& root_dir, off_t bytes) {
+  for (const auto& name : ListDirectoryNames(root_dir + "/tmp")) {
+    struct stat st {};
+    if (name.rfind("blob-", 0) == 0 && ::stat((root_dir + "/tmp/" + name).c_str(), &st) == 0 &&
+        st.st_size > bytes) {
+      return true;
+    }
   }
   return false;
 }
@@ -170,7 +175,7 @@ TEST_F(RegistryPullTest, RegistryKilledMidPullLeavesNothingAndTheNextPullFinishe
   CommandResult pull;
   std::thread client([&] { pull = agent_.Cli({"image", "pull", registry_.host() + "/big:1"}); });
   bool midway = WaitUntil(
-      [&] { return HasEntryStartingWith(agent_.root_dir() + "/tmp", "blob-"); }, milliseconds(20000));
+      [&] { return BlobPartlyWritten(agent_.root_dir(), 32 << 20); }, milliseconds(20000));
   registry_.Stop(/*kill9=*/true);
   client.join();
   EXPECT_TRUE(midway) << "the pull was never seen midway";
@@ -190,12 +195,34 @@ TEST_F(RegistryPullTest, RegistryKilledMidPullLeavesNothingAndTheNextPullFinishe
   ExpectStoreClean();
 }
 
+// A registry that goes away and comes back while a layer downloads: the pull resumes the
+// layer with a Range request from where it stopped and finishes, verified.
+TEST_F(RegistryPullTest, CutTransferResumesWhenTheRegistryComesBack) {
+  ASSERT_TRUE(registry_.Start()) << registry_.log();
+  PushFixture("big:3", 160);
+  CommandResult pull;
+  std::thread client([&] { pull = agent_.Cli({"image", "pull", registry_.host() + "/big:3"}); });
+  bool midway = WaitUntil(
+      [&] { return BlobPartlyWritten(agent_.root_dir(), 32 << 20); }, milliseconds(20000));
+  registry_.Stop(/*kill9=*/true);
+  ASSERT_TRUE(registry_.Start()) << registry_.log();
+  client.join();
+  EXPECT_TRUE(midway) << "the pull was never seen midway";
+  ASSERT_EQ(pull.exit_code, 0) << pull.err;
+  EXPECT_NE(pull.err.find("retrying"), std::string::npos) << pull.err;
+  EXPECT_NE(registry_.log().find("http.response.status=206"), std::string::npos)
+      << "the layer was resumed with a Range request";
+  CommandResult run = agent_.Cli({"run", "--rm", registry_.host() + "/big:3", "wc", "-c", "/data/big"});
+  EXPECT_EQ(run.out, std::to_string(160 << 20) + " /data/big\n") << run.err;
+  ExpectStoreClean();
+}
+
 TEST_F(RegistryPullTest, AgentKilledMidPullLeavesNothingAndTheNextPullFinishes) {
   ASSERT_TRUE(registry_.Start()) << registry_.log();
   PushFixture("big:2", 160);
   std::thread client([&] { agent_.Cli({"image", "pull", "-q", registry_.host() + "/big:2"}); });
   bool midway = WaitUntil(
-      [&] { return HasEntryStartingWith(agent_.root_dir() + "/tmp", "blob-"); }, milliseconds(20000));
+      [&] { return BlobPartlyWritten(agent_.root_dir(), 32 << 20); }, milliseconds(20000));
   ::kill(agent_.agent_pid(), SIGKILL);
   client.join();
   EXPECT_TRUE(midway) << "the pull was never seen midway";
