@@ -16,15 +16,24 @@ namespace {
 
 const char* StateName(v1::TransferState state) {
   switch (state) {
-    case v1::TRANSFER_STATE_WAITING: return "waiting";
-    case v1::TRANSFER_STATE_EXISTS: return "already exists";
-    case v1::TRANSFER_STATE_DOWNLOADING: return "downloading";
-    case v1::TRANSFER_STATE_UPLOADING: return "uploading";
-    case v1::TRANSFER_STATE_MOUNTED: return "mounted";
-    case v1::TRANSFER_STATE_UNPACKING: return "unpacking";
-    case v1::TRANSFER_STATE_DONE: return "done";
-    case v1::TRANSFER_STATE_RETRYING: return "retrying";
-    default: return "?";
+    case v1::TRANSFER_STATE_WAITING:
+      return "waiting";
+    case v1::TRANSFER_STATE_EXISTS:
+      return "already exists";
+    case v1::TRANSFER_STATE_DOWNLOADING:
+      return "downloading";
+    case v1::TRANSFER_STATE_UPLOADING:
+      return "uploading";
+    case v1::TRANSFER_STATE_MOUNTED:
+      return "mounted";
+    case v1::TRANSFER_STATE_UNPACKING:
+      return "unpacking";
+    case v1::TRANSFER_STATE_DONE:
+      return "done";
+    case v1::TRANSFER_STATE_RETRYING:
+      return "retrying";
+    default:
+      return "?";
   }
 }
 
@@ -73,8 +82,8 @@ class TransferDisplay {
     for (const auto& digest : order_) {
       const Blob& blob = blobs_[digest];
       std::string bytes;
-      if (blob.state == v1::TRANSFER_STATE_DOWNLOADING || blob.state == v1::TRANSFER_STATE_UPLOADING ||
-          blob.state == v1::TRANSFER_STATE_RETRYING) {
+      if (blob.state == v1::TRANSFER_STATE_DOWNLOADING ||
+          blob.state == v1::TRANSFER_STATE_UPLOADING || blob.state == v1::TRANSFER_STATE_RETRYING) {
         bytes = "  " + HumanBytes(blob.done) + (blob.total ? " / " + HumanBytes(blob.total) : "");
       }
       std::fprintf(stderr, "\033[2K%s: %s%s\n", Short(digest).c_str(), StateName(blob.state),
@@ -186,8 +195,7 @@ int Logout(AgentConnection& agent, const std::string& registry) {
   v1::LogoutResponse response;
   grpc::Status status = agent.distribution().Logout(&context, request, &response);
   if (!status.ok()) return agent.Report(status);
-  std::printf(response.removed() ? "Removed login credentials for %s\n"
-                                 : "Not logged in to %s\n",
+  std::printf(response.removed() ? "Removed login credentials for %s\n" : "Not logged in to %s\n",
               registry.c_str());
   return 0;
 }
@@ -198,8 +206,7 @@ void AddImagePullPushCommands(CLI::App& image, std::function<AgentConnection&()>
                               std::function<int()>& action) {
   auto pull_options = std::make_shared<PullOptions>();
   CLI::App* pull = image.add_subcommand("pull", "Pull an image from a registry");
-  pull->add_option("reference", pull_options->source,
-                   "[registry[:port]/]name[:tag|@sha256:<hex>]")
+  pull->add_option("reference", pull_options->source, "[registry[:port]/]name[:tag|@sha256:<hex>]")
       ->required();
   pull->add_option("--platform", pull_options->platform,
                    "os/arch[/variant] to choose from a multi-platform image (linux/amd64)");

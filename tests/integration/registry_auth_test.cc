@@ -36,8 +36,8 @@ TEST_F(RegistryAuthTest, TlsWithTestCaAndChunkedPush) {
   EXPECT_NE(untrusted.err.find("destination:"), std::string::npos) << untrusted.err;
   EXPECT_NE(untrusted.err.find("certificate"), std::string::npos) << untrusted.err;
 
-  CommandResult push = agent_.Cli(
-      {"image", "push", "--ca-file", registry_.ca_file(), "busybox:latest", reference});
+  CommandResult push =
+      agent_.Cli({"image", "push", "--ca-file", registry_.ca_file(), "busybox:latest", reference});
   ASSERT_EQ(push.exit_code, 0) << push.err;
   EXPECT_NE(push.err.find("uploading"), std::string::npos) << push.err;
   EXPECT_NE(registry_.log().find("http.request.method=PATCH"), std::string::npos)
@@ -58,8 +58,8 @@ TEST_F(RegistryAuthTest, TlsWithTestCaAndChunkedPush) {
   CommandResult bad_ca = agent_.Cli({"image", "pull", "--ca-file", "relative.pem", reference});
   EXPECT_NE(bad_ca.err.find("ca_file:"), std::string::npos) << bad_ca.err;
 
-  CommandResult pull = agent_.Cli(
-      {"image", "pull", "-q", "--ca-file", registry_.ca_file(), reference});
+  CommandResult pull =
+      agent_.Cli({"image", "pull", "-q", "--ca-file", registry_.ca_file(), reference});
   ASSERT_EQ(pull.exit_code, 0) << pull.err;
   CommandResult run = agent_.Cli({"run", "--rm", reference, "echo", "over-tls"});
   EXPECT_EQ(run.out, "over-tls\n") << run.err;

@@ -80,7 +80,8 @@ std::string RegistryServer::log() const {
 bool RegistryServer::MakeTlsFiles() {
   const std::string& w = work_dir_;
   std::string command =
-      "cd " + w + " && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=boxcar-test-ca "
+      "cd " + w +
+      " && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=boxcar-test-ca "
       "-keyout ca.key -out ca.pem && openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 "
       "-keyout server.key -out server.csr && printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' "
       "> san.ext && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
@@ -99,12 +100,13 @@ bool RegistryServer::Start(const RegistryServerOptions& options) {
     }
     if (options.tls && !MakeTlsFiles()) return false;
   }
-  std::string config = "version: 0.1\nlog: {level: info}\n"
-                       "storage: {filesystem: {rootdirectory: " + work_dir_ +
-                       "/storage}, delete: {enabled: true}}\nhttp:\n  addr: " + host_ + "\n";
+  std::string config =
+      "version: 0.1\nlog: {level: info}\n"
+      "storage: {filesystem: {rootdirectory: " +
+      work_dir_ + "/storage}, delete: {enabled: true}}\nhttp:\n  addr: " + host_ + "\n";
   if (options.tls) {
-    config += "  tls: {certificate: " + work_dir_ + "/server.pem, key: " + work_dir_ +
-              "/server.key}\n";
+    config +=
+        "  tls: {certificate: " + work_dir_ + "/server.pem, key: " + work_dir_ + "/server.key}\n";
   }
   if (!options.basic_user.empty()) {
     config += "auth: {htpasswd: {realm: boxcar-test, path: " + work_dir_ + "/htpasswd}}\n";

@@ -52,13 +52,12 @@ class RegistryPullTest : public ::testing::Test, public AgentFixture {
                    const std::string& skopeo_flags = "--dest-tls-verify=false") {
     const std::string out = agent_.work_dir() + "/image";
     ASSERT_EQ(Shell(std::string(BOXCAR_FIXTURES_DIR) + "/make-registry-image.sh " + out + " " +
-                    BOXCAR_BUSYBOX_TAR + " " + std::to_string(big_mib) + " >" + out +
-                    ".log 2>&1"),
+                    BOXCAR_BUSYBOX_TAR + " " + std::to_string(big_mib) + " >" + out + ".log 2>&1"),
               0)
         << "see " << out << ".log";
     std::string output;
-    ASSERT_EQ(Shell("cd " + out + " && skopeo copy -q " + skopeo_flags + " oci:oci:latest docker://" +
-                        registry_.host() + "/" + repository + " 2>&1",
+    ASSERT_EQ(Shell("cd " + out + " && skopeo copy -q " + skopeo_flags +
+                        " oci:oci:latest docker://" + registry_.host() + "/" + repository + " 2>&1",
                     &output),
               0)
         << output;
@@ -68,10 +67,11 @@ class RegistryPullTest : public ::testing::Test, public AgentFixture {
   std::string SkopeoLayers(const std::string& reference,
                            const std::string& flags = "--tls-verify=false") {
     std::string output;
-    EXPECT_EQ(Shell("skopeo inspect " + flags + " --format '{{range .Layers}}{{.}} {{end}}' docker://" +
-                        reference + " 2>&1",
-                    &output),
-              0)
+    EXPECT_EQ(
+        Shell("skopeo inspect " + flags + " --format '{{range .Layers}}{{.}} {{end}}' docker://" +
+                  reference + " 2>&1",
+              &output),
+        0)
         << output;
     return output;
   }
@@ -135,7 +135,8 @@ TEST_F(RegistryPullTest, PullByDigestAndErrorsNameTheField) {
                   &digest),
             0);
   while (!digest.empty() && digest.back() == '\n') digest.pop_back();
-  CommandResult by_digest = agent_.Cli({"image", "pull", "-q", registry_.host() + "/app@" + digest});
+  CommandResult by_digest =
+      agent_.Cli({"image", "pull", "-q", registry_.host() + "/app@" + digest});
   EXPECT_EQ(by_digest.exit_code, 0) << by_digest.err;
 
   CommandResult unknown_tag = agent_.Cli({"image", "pull", registry_.host() + "/app:nope"});
@@ -169,28 +170,27 @@ TEST_F(RegistryPullTest, PullByDigestAndErrorsNameTheField) {
 TEST_F(RegistryPullTest, RegistryKilledMidPullLeavesNothingAndTheNextPullFinishes) {
   ASSERT_TRUE(registry_.Start()) << registry_.log();
   PushFixture("big:1", 160);
-  const std::string before = ListDirectoryNames(agent_.root_dir() + "/layers").size() == 1
-                                 ? "one layer"
-                                 : "other";
+  const std::string before =
+      ListDirectoryNames(agent_.root_dir() + "/layers").size() == 1 ? "one layer" : "other";
   CommandResult pull;
   std::thread client([&] { pull = agent_.Cli({"image", "pull", registry_.host() + "/big:1"}); });
-  bool midway = WaitUntil(
-      [&] { return BlobPartlyWritten(agent_.root_dir(), 32 << 20); }, milliseconds(20000));
+  bool midway = WaitUntil([&] { return BlobPartlyWritten(agent_.root_dir(), 32 << 20); },
+                          milliseconds(20000));
   registry_.Stop(/*kill9=*/true);
   client.join();
   EXPECT_TRUE(midway) << "the pull was never seen midway";
   EXPECT_NE(pull.exit_code, 0) << "the registry was killed, yet: " << pull.out;
   EXPECT_NE(pull.err.find("source:"), std::string::npos) << pull.err;
   EXPECT_EQ(before, "one layer");
-  EXPECT_EQ(ListDirectoryNames(agent_.root_dir() + "/layers").size(), 1u)
-      << "only busybox's layer";
+  EXPECT_EQ(ListDirectoryNames(agent_.root_dir() + "/layers").size(), 1u) << "only busybox's layer";
   EXPECT_TRUE(ListDirectoryNames(agent_.root_dir() + "/tmp").empty());
   ExpectStoreClean();
 
   ASSERT_TRUE(registry_.Start()) << registry_.log();
   CommandResult again = agent_.Cli({"image", "pull", "-q", registry_.host() + "/big:1"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
-  CommandResult run = agent_.Cli({"run", "--rm", registry_.host() + "/big:1", "wc", "-c", "/data/big"});
+  CommandResult run =
+      agent_.Cli({"run", "--rm", registry_.host() + "/big:1", "wc", "-c", "/data/big"});
   EXPECT_EQ(run.out, std::to_string(160 << 20) + " /data/big\n") << run.err;
   ExpectStoreClean();
 }
@@ -202,8 +202,8 @@ TEST_F(RegistryPullTest, CutTransferResumesWhenTheRegistryComesBack) {
   PushFixture("big:3", 160);
   CommandResult pull;
   std::thread client([&] { pull = agent_.Cli({"image", "pull", registry_.host() + "/big:3"}); });
-  bool midway = WaitUntil(
-      [&] { return BlobPartlyWritten(agent_.root_dir(), 32 << 20); }, milliseconds(20000));
+  bool midway = WaitUntil([&] { return BlobPartlyWritten(agent_.root_dir(), 32 << 20); },
+                          milliseconds(20000));
   registry_.Stop(/*kill9=*/true);
   ASSERT_TRUE(registry_.Start()) << registry_.log();
   client.join();
@@ -212,7 +212,8 @@ TEST_F(RegistryPullTest, CutTransferResumesWhenTheRegistryComesBack) {
   EXPECT_NE(pull.err.find("retrying"), std::string::npos) << pull.err;
   EXPECT_NE(registry_.log().find("http.response.status=206"), std::string::npos)
       << "the layer was resumed with a Range request";
-  CommandResult run = agent_.Cli({"run", "--rm", registry_.host() + "/big:3", "wc", "-c", "/data/big"});
+  CommandResult run =
+      agent_.Cli({"run", "--rm", registry_.host() + "/big:3", "wc", "-c", "/data/big"});
   EXPECT_EQ(run.out, std::to_string(160 << 20) + " /data/big\n") << run.err;
   ExpectStoreClean();
 }
@@ -221,8 +222,8 @@ TEST_F(RegistryPullTest, AgentKilledMidPullLeavesNothingAndTheNextPullFinishes) 
   ASSERT_TRUE(registry_.Start()) << registry_.log();
   PushFixture("big:2", 160);
   std::thread client([&] { agent_.Cli({"image", "pull", "-q", registry_.host() + "/big:2"}); });
-  bool midway = WaitUntil(
-      [&] { return BlobPartlyWritten(agent_.root_dir(), 32 << 20); }, milliseconds(20000));
+  bool midway = WaitUntil([&] { return BlobPartlyWritten(agent_.root_dir(), 32 << 20); },
+                          milliseconds(20000));
   ::kill(agent_.agent_pid(), SIGKILL);
   client.join();
   EXPECT_TRUE(midway) << "the pull was never seen midway";
@@ -247,8 +248,8 @@ TEST_F(RegistryPullTest, PushedImagesReadBackBySkopeoWithEqualDigests) {
   EXPECT_NE(push.out.find("@sha256:"), std::string::npos) << push.out;
   ExpectSameLayers(pushed, "busybox:latest", 1);
   std::string output;
-  ASSERT_EQ(Shell("skopeo copy -q --src-tls-verify=false docker://" + pushed + " oci:" +
-                      agent_.work_dir() + "/readback:1 2>&1",
+  ASSERT_EQ(Shell("skopeo copy -q --src-tls-verify=false docker://" + pushed +
+                      " oci:" + agent_.work_dir() + "/readback:1 2>&1",
                   &output),
             0)
       << output;
@@ -261,8 +262,8 @@ TEST_F(RegistryPullTest, PushedImagesReadBackBySkopeoWithEqualDigests) {
   // skopeo's push, pulled and pushed on to another repository: its blobs are mounted.
   PushFixture("theirs/app:1");
   ASSERT_EQ(agent_.Cli({"image", "pull", "-q", registry_.host() + "/theirs/app:1"}).exit_code, 0);
-  CommandResult mounted =
-      agent_.Cli({"image", "push", registry_.host() + "/theirs/app:1", registry_.host() + "/copy/app:1"});
+  CommandResult mounted = agent_.Cli(
+      {"image", "push", registry_.host() + "/theirs/app:1", registry_.host() + "/copy/app:1"});
   ASSERT_EQ(mounted.exit_code, 0) << mounted.err;
   EXPECT_NE(mounted.err.find("mounted"), std::string::npos) << mounted.err;
   EXPECT_EQ(SkopeoLayers(registry_.host() + "/copy/app:1"),
@@ -287,11 +288,11 @@ TEST_F(RegistryPullTest, BasicAuthLoginPullPushAndLogout) {
       << "refused credentials are not stored";
 
   std::string output;
-  ASSERT_EQ(Shell("echo s3cret-pass | BOXCAR_SOCKET=" + agent_.socket_path() + " " +
-                      BOXCAR_CLI_PATH + " login " + registry_.host() +
-                      " -u alice --password-stdin 2>&1",
-                  &output),
-            0)
+  ASSERT_EQ(
+      Shell("echo s3cret-pass | BOXCAR_SOCKET=" + agent_.socket_path() + " " + BOXCAR_CLI_PATH +
+                " login " + registry_.host() + " -u alice --password-stdin 2>&1",
+            &output),
+      0)
       << output;
   struct stat st {};
   ASSERT_EQ(::stat((agent_.root_dir() + "/registry-logins.json").c_str(), &st), 0);
@@ -299,7 +300,8 @@ TEST_F(RegistryPullTest, BasicAuthLoginPullPushAndLogout) {
 
   CommandResult pull = agent_.Cli({"image", "pull", "-q", reference});
   ASSERT_EQ(pull.exit_code, 0) << pull.err;
-  CommandResult push = agent_.Cli({"image", "push", "busybox:latest", registry_.host() + "/private/busybox:1"});
+  CommandResult push =
+      agent_.Cli({"image", "push", "busybox:latest", registry_.host() + "/private/busybox:1"});
   EXPECT_EQ(push.exit_code, 0) << push.err;
 
   auto log = ReadFileToString(agent_.work_dir() + "/agent.log");

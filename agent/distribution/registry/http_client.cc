@@ -31,7 +31,8 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   size_t colon = line.find(':');
   if (colon == std::string::npos) return size * count;
   std::string name;
-  for (char c : line.substr(0, colon)) name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char c : line.substr(0, colon))
+    name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::string value = line.substr(colon + 1);
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.erase(0, 1);
   while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
@@ -66,7 +67,8 @@ size_t OnRead(char* buffer, size_t size, size_t count, void* user) {
   ssize_t n = ::pread(request.body_fd, buffer, want,
                       static_cast<off_t>(request.body_offset + exchange->body_sent));
   if (n <= 0) {
-    exchange->read_failure = n < 0 ? ErrnoStatus("read the upload body") : Internal("upload body ended early");
+    exchange->read_failure =
+        n < 0 ? ErrnoStatus("read the upload body") : Internal("upload body ended early");
     return CURL_READFUNC_ABORT;
   }
   exchange->body_sent += static_cast<uint64_t>(n);
@@ -146,14 +148,19 @@ StatusOr<HttpResponse> PerformHttp(const HttpRequest& request, const TlsOptions&
       curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     } else {
       curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
-      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
     }
   }
   CURLcode code = curl_easy_perform(c);
   if (code != CURLE_OK) {
-    if (code == CURLE_ABORTED_BY_CALLBACK) return Status(StatusCode::kCancelled, request.method + " " + request.url + ": cancelled");
-    if (exchange.sink_refused) return Status(StatusCode::kAborted, request.method + " " + request.url + ": the receiver stopped the transfer");
-    if (!exchange.read_failure.ok()) return exchange.read_failure.Annotate(request.method + " " + request.url);
+    if (code == CURLE_ABORTED_BY_CALLBACK)
+      return Status(StatusCode::kCancelled, request.method + " " + request.url + ": cancelled");
+    if (exchange.sink_refused)
+      return Status(StatusCode::kAborted,
+                    request.method + " " + request.url + ": the receiver stopped the transfer");
+    if (!exchange.read_failure.ok())
+      return exchange.read_failure.Annotate(request.method + " " + request.url);
     return Unavailable(request.method + " " + request.url + ": " + curl_easy_strerror(code));
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);

@@ -20,8 +20,7 @@ bool IsInsecureRegistry(const std::string& registry, const std::vector<std::stri
 }
 
 RegistryClient::RegistryClient(const RegistryReference& reference,
-                               v1::RegistryCredentials credentials,
-                               RegistryEndpointOptions options)
+                               v1::RegistryCredentials credentials, RegistryEndpointOptions options)
     : registry_(reference.registry),
       api_host_(reference.ApiHost()),
       credentials_(std::move(credentials)),
@@ -52,7 +51,8 @@ Status RegistryError(const HttpResponse& response, const std::string& what) {
                         (detail.empty() ? "" : " (" + detail + ")");
   switch (response.status) {
     case 401:
-      return Status(StatusCode::kPermissionDenied, message + ": unauthorized; check the credentials (boxcar login)");
+      return Status(StatusCode::kPermissionDenied,
+                    message + ": unauthorized; check the credentials (boxcar login)");
     case 403:
       return Status(StatusCode::kPermissionDenied, message + ": access denied");
     case 404:
@@ -95,27 +95,31 @@ Status RegistryClient::Ping() {
 StatusOr<std::string> RegistryClient::Authenticate(const std::string& challenge_header,
                                                    const std::vector<std::string>& scopes) {
   ASSIGN_OR_RETURN(AuthChallenge challenge, ParseAuthChallenge(challenge_header));
-  const bool have_credentials = !credentials_.username().empty() || !credentials_.password().empty();
+  const bool have_credentials =
+      !credentials_.username().empty() || !credentials_.password().empty();
   const std::string basic =
       "Basic " + Base64(credentials_.username() + ":" + credentials_.password());
   if (challenge.scheme == "basic") {
     if (!have_credentials) {
       return Status(StatusCode::kPermissionDenied,
-                    "registry " + registry_ +
-                        " asks for a user name and password: boxcar login " + registry_);
+                    "registry " + registry_ + " asks for a user name and password: boxcar login " +
+                        registry_);
     }
     return basic;
   }
   if (challenge.scheme != "bearer") {
-    return Unimplemented("registry " + registry_ + ": authentication scheme '" +
-                         challenge.scheme + "' is not supported (Basic and Bearer are)");
+    return Unimplemented("registry " + registry_ + ": authentication scheme '" + challenge.scheme +
+                         "' is not supported (Basic and Bearer are)");
   }
   std::string realm = challenge.Param("realm");
-  if (realm.empty()) return InvalidArgument("registry " + registry_ + ": Bearer challenge without a realm");
+  if (realm.empty())
+    return InvalidArgument("registry " + registry_ + ": Bearer challenge without a realm");
   std::string url = realm + (realm.find('?') == std::string::npos ? "?" : "&");
-  if (!challenge.Param("service").empty()) url += "service=" + UrlEncode(challenge.Param("service"));
+  if (!challenge.Param("service").empty())
+    url += "service=" + UrlEncode(challenge.Param("service"));
   std::vector<std::string> all_scopes = scopes;
-  if (all_scopes.empty() && !challenge.Param("scope").empty()) all_scopes.push_back(challenge.Param("scope"));
+  if (all_scopes.empty() && !challenge.Param("scope").empty())
+    all_scopes.push_back(challenge.Param("scope"));
   for (const auto& scope : all_scopes) url += "&scope=" + UrlEncode(scope);
   if (have_credentials) url += "&account=" + UrlEncode(credentials_.username());
   HttpRequest request;

@@ -52,7 +52,8 @@ StatusOr<Platform> ParsePlatform(const std::string& text, const std::string& fie
   size_t start = 0;
   for (;;) {
     size_t slash = text.find('/', start);
-    parts.push_back(text.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+    parts.push_back(
+        text.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
     if (slash == std::string::npos) break;
     start = slash + 1;
   }
@@ -63,7 +64,8 @@ StatusOr<Platform> ParsePlatform(const std::string& text, const std::string& fie
     if (part.empty()) return InvalidArgument(field + ": '" + text + "' has an empty part");
     for (char c : part) {
       if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.')
-        return InvalidArgument(field + ": '" + text + "' has a character other than [A-Za-z0-9_.-]");
+        return InvalidArgument(field + ": '" + text +
+                               "' has a character other than [A-Za-z0-9_.-]");
     }
   }
   return Platform{parts[0], parts[1], parts.size() == 3 ? parts[2] : ""};
@@ -72,7 +74,8 @@ StatusOr<Platform> ParsePlatform(const std::string& text, const std::string& fie
 bool IsManifestIndex(const std::string& media_type, const std::string& body) {
   auto is_index = [](const std::string& type) {
     return type.find("application/vnd.oci.image.index.v1+json") != std::string::npos ||
-           type.find("application/vnd.docker.distribution.manifest.list.v2+json") != std::string::npos;
+           type.find("application/vnd.docker.distribution.manifest.list.v2+json") !=
+               std::string::npos;
   };
   if (is_index(media_type)) return true;
   rapidjson::Document document;
@@ -106,17 +109,17 @@ StatusOr<Descriptor> SelectPlatformManifest(const std::string& index_json,
     available += candidate.ToString();
     if (candidate.os != platform.os || candidate.architecture != platform.architecture) continue;
     if (candidate.variant == platform.variant) return ReadDescriptor(entry, where);
-    bool close = platform.variant.empty() ||
-                 candidate.variant.empty() ||
-                 (platform.architecture == "arm64" && (candidate.variant == "v8" || platform.variant == "v8"));
+    bool close = platform.variant.empty() || candidate.variant.empty() ||
+                 (platform.architecture == "arm64" &&
+                  (candidate.variant == "v8" || platform.variant == "v8"));
     if (close && !fallback) {
       ASSIGN_OR_RETURN(Descriptor found, ReadDescriptor(entry, where));
       fallback = found;
     }
   }
   if (fallback) return *fallback;
-  return NotFound("platform: the image has no " + platform.ToString() + " manifest (it has: " +
-                  (available.empty() ? "none" : available) + ")");
+  return NotFound("platform: the image has no " + platform.ToString() +
+                  " manifest (it has: " + (available.empty() ? "none" : available) + ")");
 }
 
 StatusOr<ImageManifestBlobs> ParseImageManifestBlobs(const std::string& manifest_json) {
@@ -127,7 +130,9 @@ StatusOr<ImageManifestBlobs> ParseImageManifestBlobs(const std::string& manifest
   }
   if (document.HasMember("schemaVersion") && document["schemaVersion"].IsInt() &&
       document["schemaVersion"].GetInt() == 1) {
-    return Unimplemented("manifest: Docker schema 1 manifests are not supported (push the image again with a current client)");
+    return Unimplemented(
+        "manifest: Docker schema 1 manifests are not supported (push the image again with a "
+        "current client)");
   }
   std::string media_type = StringMember(document, "mediaType");
   if (!media_type.empty() && media_type != "application/vnd.oci.image.manifest.v1+json" &&

@@ -48,20 +48,24 @@ StatusOr<HttpResponse> RegistryPull::FetchManifest(const std::string& key,
                                        "/" + reference_.repository);
   }
   if (response.status != 200) return RegistryError(response, what);
-  if (response.body.size() > kMaxManifestBytes) return InvalidArgument(what + ": larger than 4 MiB");
+  if (response.body.size() > kMaxManifestBytes)
+    return InvalidArgument(what + ": larger than 4 MiB");
   std::string digest = Sha256Digest(response.body);
   std::string stated = response.Header("docker-content-digest");
   if (!expected_digest.empty() && digest != expected_digest) {
-    return InvalidArgument(what + ": digest mismatch: expected " + expected_digest + ", got " + digest);
+    return InvalidArgument(what + ": digest mismatch: expected " + expected_digest + ", got " +
+                           digest);
   }
   if (expected_digest.empty() && IsSha256Digest(stated) && stated != digest) {
-    return InvalidArgument(what + ": the registry says " + stated + " but the manifest hashes to " + digest);
+    return InvalidArgument(what + ": the registry says " + stated + " but the manifest hashes to " +
+                           digest);
   }
   return response;
 }
 
 StatusOr<std::string> RegistryPull::FetchImageManifest(const Platform& platform) {
-  ASSIGN_OR_RETURN(HttpResponse response, FetchManifest(reference_.ManifestKey(), reference_.digest));
+  ASSIGN_OR_RETURN(HttpResponse response,
+                   FetchManifest(reference_.ManifestKey(), reference_.digest));
   if (!IsManifestIndex(response.Header("content-type"), response.body)) return response.body;
   auto chosen = SelectPlatformManifest(response.body, platform);
   if (!chosen.ok()) return chosen.status().Annotate("source: " + reference_.ToString());
@@ -142,7 +146,8 @@ Status RegistryPull::PullLayer(ImageStore::BlobPull* pull, const Descriptor& lay
     if (!sink_failure.ok()) return sink_failure;
     Status failure;
     if (!response.ok()) {
-      if (response.status().code() != StatusCode::kUnavailable) return response.status().Annotate(what);
+      if (response.status().code() != StatusCode::kUnavailable)
+        return response.status().Annotate(what);
       failure = response.status();
     } else if (response->status == 200 || response->status == 206) {
       if (download->bytes_written() == layer.size) break;
@@ -185,13 +190,15 @@ Status RegistryPull::PullLayers(ImageStore::BlobPull* pull, const std::vector<De
       }
     }
   };
-  size_t thread_count = std::max<size_t>(1, std::min<size_t>(options_.parallel_layers, layers.size()));
+  size_t thread_count =
+      std::max<size_t>(1, std::min<size_t>(options_.parallel_layers, layers.size()));
   std::vector<std::thread> threads;
   for (size_t i = 1; i < thread_count; ++i) threads.emplace_back(work);
   work();
   for (auto& thread : threads) thread.join();
   if (!first_failure.ok()) return first_failure;
-  if (cancelled_ && cancelled_()) return Status(StatusCode::kCancelled, "pull cancelled by the caller");
+  if (cancelled_ && cancelled_())
+    return Status(StatusCode::kCancelled, "pull cancelled by the caller");
   return OkStatus();
 }
 
@@ -199,7 +206,8 @@ StatusOr<v1::Image> RegistryPull::Run(const Platform& platform,
                                       const std::string& extra_reference) {
   std::vector<std::string> references;
   if (!reference_.StoreReference().empty()) {
-    ASSIGN_OR_RETURN(ImageReference own, ParseImageReference(reference_.StoreReference(), "source"));
+    ASSIGN_OR_RETURN(ImageReference own,
+                     ParseImageReference(reference_.StoreReference(), "source"));
     references.push_back(own.ToString());
   }
   if (!extra_reference.empty()) {

@@ -47,15 +47,16 @@ Status RegistryPush::Upload(const std::string& digest, uint64_t size, std::strin
       HttpRequest patch;
       patch.method = "PATCH";
       patch.url = client_->Url(location);
-      patch.headers = {"Content-Type: application/octet-stream",
-                       "Content-Range: " + std::to_string(offset) + "-" +
-                           std::to_string(offset + length - 1)};
+      patch.headers = {
+          "Content-Type: application/octet-stream",
+          "Content-Range: " + std::to_string(offset) + "-" + std::to_string(offset + length - 1)};
       patch.body_fd = fd.get();
       patch.body_offset = offset;
       patch.body_length = length;
       patch.cancelled = cancelled_;
       ASSIGN_OR_RETURN(HttpResponse response, client_->Send(patch, Scopes()));
-      if (response.status != 202) return RegistryError(response, what + " (PATCH at " + std::to_string(offset) + ")");
+      if (response.status != 202)
+        return RegistryError(response, what + " (PATCH at " + std::to_string(offset) + ")");
       if (!response.Header("location").empty()) location = response.Header("location");
       offset += length;
       Report(digest, v1::TRANSFER_STATE_UPLOADING, offset, size);
@@ -113,7 +114,8 @@ Status RegistryPush::PushBlob(const std::string& digest,
     start.url = blob_path + "uploads/";
     start.cancelled = cancelled_;
     ASSIGN_OR_RETURN(HttpResponse response, client_->Send(start, Scopes()));
-    if (response.status != 202) return RegistryError(response, "start of the upload of blob " + digest);
+    if (response.status != 202)
+      return RegistryError(response, "start of the upload of blob " + digest);
     location = response.Header("location");
   }
   RETURN_IF_ERROR(Upload(digest, size, location));
@@ -131,8 +133,10 @@ StatusOr<v1::PushResult> RegistryPush::Run(const v1::Image& image,
   }
   digests.push_back(image.id());
   for (const auto& digest : digests) {
-    if (cancelled_ && cancelled_()) return Status(StatusCode::kCancelled, "push cancelled by the caller");
-    RETURN_IF_ERROR(PushBlob(digest, mount_sources).Annotate("destination: " + destination_.ToString()));
+    if (cancelled_ && cancelled_())
+      return Status(StatusCode::kCancelled, "push cancelled by the caller");
+    RETURN_IF_ERROR(
+        PushBlob(digest, mount_sources).Annotate("destination: " + destination_.ToString()));
   }
   HttpRequest put;
   put.method = "PUT";

@@ -71,8 +71,7 @@ std::string NormalizeRegistryHost(std::string_view host) {
   return lower;
 }
 
-StatusOr<RegistryReference> ParseRegistryReference(std::string_view text,
-                                                   std::string_view field) {
+StatusOr<RegistryReference> ParseRegistryReference(std::string_view text, std::string_view field) {
   const std::string where = std::string(field) + ": '" + std::string(text) + "'";
   if (text.empty()) return InvalidArgument(std::string(field) + ": empty image reference");
   RegistryReference reference;
@@ -101,7 +100,8 @@ StatusOr<RegistryReference> ParseRegistryReference(std::string_view text,
     std::string_view first = rest.substr(0, first_slash);
     if (first.find('.') != std::string_view::npos || first.find(':') != std::string_view::npos ||
         first == "localhost" || first.front() == '[') {
-      if (!IsHost(first)) return InvalidArgument(where + ": registry host '" + std::string(first) + "' is malformed");
+      if (!IsHost(first))
+        return InvalidArgument(where + ": registry host '" + std::string(first) + "' is malformed");
       reference.registry = NormalizeRegistryHost(first);
       path = rest.substr(first_slash + 1);
     }

@@ -8,8 +8,10 @@ namespace {
 
 Status CheckCaFile(const std::string& ca_file, const std::string& field) {
   if (ca_file.empty()) return OkStatus();
-  if (ca_file[0] != '/') return InvalidArgument(field + ": '" + ca_file + "' must be an absolute path");
-  if (::access(ca_file.c_str(), R_OK) != 0) return ErrnoStatus(field + ": cannot read '" + ca_file + "'").Annotate(field);
+  if (ca_file[0] != '/')
+    return InvalidArgument(field + ": '" + ca_file + "' must be an absolute path");
+  if (::access(ca_file.c_str(), R_OK) != 0)
+    return ErrnoStatus(field + ": cannot read '" + ca_file + "'").Annotate(field);
   return OkStatus();
 }
 

@@ -14,9 +14,9 @@ std::string Entry(char c, const std::string& os, const std::string& arch,
          (variant.empty() ? "" : R"(,"variant":")" + variant + "\"") + "}}";
 }
 
-const std::string kIndex = R"({"schemaVersion":2,"manifests":[)" + Entry('a', "linux", "arm", "v7") +
-                           "," + Entry('b', "linux", "amd64") + "," +
-                           Entry('c', "linux", "arm64", "v8") + "," +
+const std::string kIndex = R"({"schemaVersion":2,"manifests":[)" +
+                           Entry('a', "linux", "arm", "v7") + "," + Entry('b', "linux", "amd64") +
+                           "," + Entry('c', "linux", "arm64", "v8") + "," +
                            Entry('d', "unknown", "unknown") + "]}";
 
 TEST(RegistryManifestTest, SelectsThePlatform) {
@@ -50,9 +50,10 @@ TEST(RegistryManifestTest, ReadsSchema2AndOciManifestsAndRefusesTheRest) {
   const std::string manifest =
       R"({"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",)"
       R"("config":{"mediaType":"application/vnd.docker.container.image.v1+json","digest":")" +
-      Digest('1') + R"(","size":100},"layers":[{"mediaType":)"
-      R"("application/vnd.docker.image.rootfs.diff.tar.gzip","digest":")" + Digest('2') +
-      R"(","size":2000}]})";
+      Digest('1') +
+      R"(","size":100},"layers":[{"mediaType":)"
+      R"("application/vnd.docker.image.rootfs.diff.tar.gzip","digest":")" +
+      Digest('2') + R"(","size":2000}]})";
   auto blobs = ParseImageManifestBlobs(manifest);
   ASSERT_TRUE(blobs.ok()) << blobs.status().message();
   EXPECT_EQ(blobs->config.digest, Digest('1'));
