@@ -126,6 +126,46 @@ TEST_F(RegistryPullTest, PullsMultiLayerImageRunsItAndSkipsLayersItHas) {
   ExpectStoreClean();
 }
 
+// An OCI index pushed by `skopeo copy --all`: linux/amd64 by default, --platform for the
+// other entry, and a platform the index lacks refused with the ones it has.
+TEST_F(RegistryPullTest, ManifestIndexResolvesToThePlatform) {
+  ASSERT_TRUE(registry_.Start()) << registry_.log();
+  ASSERT_NO_FATAL_FAILURE(PushFixture("single:1"));
+  std::string output;
+  ASSERT_EQ(Shell("cd " + agent_.work_dir() + "/image && skopeo copy -q --all " +
+                      "--dest-tls-verify=false oci:oci:multi docker://" + registry_.host() +
+                      "/multi:1 2>&1",
+                  &output),
+            0)
+      << output;
+  const std::string reference = registry_.host() + "/multi:1";
+  CommandResult amd64 = agent_.Cli({"image", "pull", "-q", reference});
+  ASSERT_EQ(amd64.exit_code, 0) << amd64.err;
+  CommandResult single = agent_.Cli({"image", "pull", "-q", registry_.host() + "/single:1"});
+  EXPECT_EQ(amd64.out, single.out) << "the index's linux/amd64 entry is the single image";
+
+  CommandResult arm64 = agent_.Cli({
+      "image",
+      "pull",
+      "-q",
+      "--platform",
+      "linux/arm64",
+      reference,
+  });
+  ASSERT_EQ(arm64.exit_code, 0) << arm64.err;
+  EXPECT_NE(arm64.out, amd64.out);
+  CommandResult inspect = agent_.Cli({"image", "inspect", arm64.out.substr(0, 71)});
+  EXPECT_NE(inspect.out.find(reference), std::string::npos)
+      << "the last pull of the tag owns it: " << inspect.out;
+
+  CommandResult missing = agent_.Cli({"image", "pull", "--platform", "linux/s390x", reference});
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("platform: the image has no linux/s390x manifest"), std::string::npos)
+      << missing.err;
+  EXPECT_NE(missing.err.find("linux/amd64, linux/arm64/v8"), std::string::npos) << missing.err;
+  ExpectStoreClean();
+}
+
 TEST_F(RegistryPullTest, PullByDigestAndErrorsNameTheField) {
   ASSERT_TRUE(registry_.Start()) << registry_.log();
   PushFixture("app:1");
