@@ -279,6 +279,32 @@ TEST_F(RegistryPullTest, AgentKilledMidPullLeavesNothingAndTheNextPullFinishes) 
   ExpectStoreClean();
 }
 
+// The CLI killed mid-pull: the agent sees the call cancelled, stops the downloads and
+// removes what the pull wrote.
+TEST_F(RegistryPullTest, CallerGoneMidPullStopsThePullAndLeavesNothing) {
+  ASSERT_TRUE(registry_.Start()) << registry_.log();
+  ASSERT_NO_FATAL_FAILURE(PushFixture("big:4", 160));
+  const std::string pid_file = agent_.work_dir() + "/pull-cli.pid";
+  std::thread client([&] {
+    Shell("BOXCAR_SOCKET=" + agent_.socket_path() + " " + BOXCAR_CLI_PATH + " image pull -q " +
+          registry_.host() + "/big:4 >/dev/null 2>&1 & echo $! > " + pid_file + "; wait");
+  });
+  bool midway = WaitUntil([&] { return BlobPartlyWritten(agent_.root_dir(), 32 << 20); },
+                          milliseconds(20000));
+  auto pid = ReadFileToString(pid_file);
+  ASSERT_TRUE(pid.ok());
+  ::kill(std::stoi(*pid), SIGKILL);
+  client.join();
+  EXPECT_TRUE(midway) << "the pull was never seen midway";
+  EXPECT_TRUE(WaitUntil([&] { return ListDirectoryNames(agent_.root_dir() + "/tmp").empty(); },
+                        milliseconds(10000)))
+      << "the cancelled pull left tmp/ entries";
+  CommandResult list = agent_.Cli({"image", "ls"});
+  EXPECT_EQ(list.out.find("big"), std::string::npos) << list.out;
+  EXPECT_EQ(ListDirectoryNames(agent_.root_dir() + "/layers").size(), 1u) << "busybox's only";
+  ExpectStoreClean();
+}
+
 TEST_F(RegistryPullTest, PushedImagesReadBackBySkopeoWithEqualDigests) {
   ASSERT_TRUE(registry_.Start()) << registry_.log();
   // The bundled busybox (imported, never in a registry): every blob uploaded.
