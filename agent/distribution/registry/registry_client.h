@@ -16,12 +16,14 @@ namespace boxcar {
 
 struct RegistryEndpointOptions {
   // Registries ("host[:port]") that may be spoken to over plain HTTP; loopback hosts always
-  // may. TLS is tried first even for them.
+  // may. TLS is tried first for them (loopback: plain HTTP first, see Ping).
   std::vector<std::string> insecure_registries;
   TlsOptions tls;
 };
 
-// True when `registry` may be spoken to over plain HTTP.
+// True for localhost, 127.0.0.0/8 and ::1 (with any port).
+bool IsLoopbackRegistry(const std::string& registry);
+// True when `registry` may be spoken to over plain HTTP: loopback, or listed.
 bool IsInsecureRegistry(const std::string& registry, const std::vector<std::string>& insecure);
 
 class RegistryClient {
