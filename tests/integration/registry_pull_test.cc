@@ -117,6 +117,24 @@ TEST_F(RegistryPullTest, PullsMultiLayerImageRunsItAndSkipsLayersItHas) {
   // The same layers as the registry holds, compressed blobs included.
   ExpectSameLayers(reference, reference, 2);
 
+  // The same image as a Docker schema 2 manifest (skopeo --format v2s2): the same image id.
+  std::string output;
+  ASSERT_EQ(Shell("cd " + agent_.work_dir() + "/image && skopeo copy -q --format v2s2 " +
+                      "--dest-tls-verify=false oci:oci:latest docker://" + registry_.host() +
+                      "/team/app:v2s2 2>&1",
+                  &output),
+            0)
+      << output;
+  std::string media_type;
+  Shell("skopeo inspect --raw --tls-verify=false docker://" + registry_.host() + "/team/app:v2s2",
+        &media_type);
+  EXPECT_NE(media_type.find("application/vnd.docker.distribution.manifest.v2+json"),
+            std::string::npos)
+      << media_type;
+  CommandResult schema2 = agent_.Cli({"image", "pull", "-q", registry_.host() + "/team/app:v2s2"});
+  ASSERT_EQ(schema2.exit_code, 0) << schema2.err;
+  EXPECT_EQ(schema2.out, pull.out);
+
   // Pulled again: nothing downloaded, and under another tag, the same image.
   CommandResult again = agent_.Cli({"image", "pull", reference});
   ASSERT_EQ(again.exit_code, 0) << again.err;
