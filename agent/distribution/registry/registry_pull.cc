@@ -1,11 +1,11 @@
 #include "distribution/registry/registry_pull.h"
 
-#include <atomic>
 #include <chrono>
 #include <thread>
 
 #include "common/identifiers.h"
 #include "common/sha256.h"
+#include "distribution/registry/parallel_transfers.h"
 
 namespace boxcar {
 
@@ -173,33 +173,12 @@ Status RegistryPull::PullLayer(ImageStore::BlobPull* pull, const Descriptor& lay
 
 Status RegistryPull::PullLayers(ImageStore::BlobPull* pull, const std::vector<Descriptor>& layers) {
   for (const auto& layer : layers) Report(layer.digest, v1::TRANSFER_STATE_WAITING, 0, layer.size);
-  std::atomic<size_t> next{0};
-  std::atomic<bool> failed{false};
-  std::mutex mutex;
-  Status first_failure;
-  auto stop = [&] { return failed.load() || (cancelled_ && cancelled_()); };
-  auto work = [&] {
-    for (;;) {
-      size_t index = next++;
-      if (index >= layers.size() || stop()) return;
-      Status pulled = PullLayer(pull, layers[index], stop);
-      if (!pulled.ok()) {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (first_failure.ok()) first_failure = pulled;
-        failed = true;
-      }
-    }
-  };
-  size_t thread_count =
-      std::max<size_t>(1, std::min<size_t>(options_.parallel_layers, layers.size()));
-  std::vector<std::thread> threads;
-  for (size_t i = 1; i < thread_count; ++i) threads.emplace_back(work);
-  work();
-  for (auto& thread : threads) thread.join();
-  if (!first_failure.ok()) return first_failure;
-  if (cancelled_ && cancelled_())
-    return Status(StatusCode::kCancelled, "pull cancelled by the caller");
-  return OkStatus();
+  return RunParallelTransfers(
+      layers.size(), options_.parallel_layers,
+      [&](size_t index, const std::function<bool()>& stop) {
+        return PullLayer(pull, layers[index], stop);
+      },
+      cancelled_);
 }
 
 StatusOr<v1::Image> RegistryPull::Run(const Platform& platform,

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 
 #include "common/unique_fd.h"
+#include "distribution/registry/parallel_transfers.h"
 #include "store/image_manifest.h"
 
 namespace boxcar {
@@ -33,7 +34,8 @@ std::vector<std::string> RegistryPush::Scopes(const std::string& mount_source) c
   return scopes;
 }
 
-Status RegistryPush::Upload(const std::string& digest, uint64_t size, std::string location) {
+Status RegistryPush::Upload(const std::string& digest, uint64_t size, std::string location,
+                            const std::function<bool()>& stop) {
   const std::string what = "upload of blob " + digest;
   UniqueFd fd(::open(blobs_->BlobPath(digest).c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return ErrnoStatus("open blob " + digest);
@@ -53,7 +55,7 @@ Status RegistryPush::Upload(const std::string& digest, uint64_t size, std::strin
       patch.body_fd = fd.get();
       patch.body_offset = offset;
       patch.body_length = length;
-      patch.cancelled = cancelled_;
+      patch.cancelled = stop;
       ASSIGN_OR_RETURN(HttpResponse response, client_->Send(patch, Scopes()));
       if (response.status != 202)
         return RegistryError(response, what + " (PATCH at " + std::to_string(offset) + ")");
@@ -66,7 +68,7 @@ Status RegistryPush::Upload(const std::string& digest, uint64_t size, std::strin
   put.method = "PUT";
   put.url = WithQuery(client_->Url(location), "digest=" + UrlEncode(digest));
   put.headers = {"Content-Type: application/octet-stream"};
-  put.cancelled = cancelled_;
+  put.cancelled = stop;
   if (offset < size) {
     // Monolithic: the whole blob with the closing PUT.
     put.body_fd = fd.get();
@@ -79,13 +81,14 @@ Status RegistryPush::Upload(const std::string& digest, uint64_t size, std::strin
 }
 
 Status RegistryPush::PushBlob(const std::string& digest,
-                              const std::vector<std::string>& mount_sources) {
+                              const std::vector<std::string>& mount_sources,
+                              const std::function<bool()>& stop) {
   ASSIGN_OR_RETURN(uint64_t size, blobs_->BlobSize(digest));
   const std::string blob_path = "/v2/" + destination_.repository + "/blobs/";
   HttpRequest head;
   head.method = "HEAD";
   head.url = blob_path + digest;
-  head.cancelled = cancelled_;
+  head.cancelled = stop;
   ASSIGN_OR_RETURN(HttpResponse exists, client_->Send(head, Scopes()));
   if (exists.status == 200) {
     Report(digest, v1::TRANSFER_STATE_EXISTS, size, size);
@@ -97,7 +100,7 @@ Status RegistryPush::PushBlob(const std::string& digest,
     HttpRequest mount;
     mount.method = "POST";
     mount.url = blob_path + "uploads/?mount=" + UrlEncode(digest) + "&from=" + UrlEncode(source);
-    mount.cancelled = cancelled_;
+    mount.cancelled = stop;
     ASSIGN_OR_RETURN(HttpResponse response, client_->Send(mount, Scopes(source)));
     if (response.status == 201) {
       Report(digest, v1::TRANSFER_STATE_MOUNTED, size, size);
@@ -112,13 +115,13 @@ Status RegistryPush::PushBlob(const std::string& digest,
     HttpRequest start;
     start.method = "POST";
     start.url = blob_path + "uploads/";
-    start.cancelled = cancelled_;
+    start.cancelled = stop;
     ASSIGN_OR_RETURN(HttpResponse response, client_->Send(start, Scopes()));
     if (response.status != 202)
       return RegistryError(response, "start of the upload of blob " + digest);
     location = response.Header("location");
   }
-  RETURN_IF_ERROR(Upload(digest, size, location));
+  RETURN_IF_ERROR(Upload(digest, size, location, stop));
   Report(digest, v1::TRANSFER_STATE_DONE, size, size);
   return OkStatus();
 }
@@ -132,12 +135,14 @@ StatusOr<v1::PushResult> RegistryPush::Run(const v1::Image& image,
       digests.push_back(layer.digest());
   }
   digests.push_back(image.id());
-  for (const auto& digest : digests) {
-    if (cancelled_ && cancelled_())
-      return Status(StatusCode::kCancelled, "push cancelled by the caller");
-    RETURN_IF_ERROR(
-        PushBlob(digest, mount_sources).Annotate("destination: " + destination_.ToString()));
-  }
+  for (const auto& digest : digests) Report(digest, v1::TRANSFER_STATE_WAITING, 0, 0);
+  RETURN_IF_ERROR(RunParallelTransfers(
+                      digests.size(), options_.parallel_blobs,
+                      [&](size_t index, const std::function<bool()>& stop) {
+                        return PushBlob(digests[index], mount_sources, stop);
+                      },
+                      cancelled_)
+                      .Annotate("destination: " + destination_.ToString()));
   HttpRequest put;
   put.method = "PUT";
   put.url = "/v2/" + destination_.repository + "/manifests/" + destination_.ManifestKey();

@@ -13,6 +13,8 @@ namespace boxcar {
 struct RegistryPushOptions {
   // Blobs up to this size go in one PUT; larger ones in PATCH chunks of this size.
   uint64_t chunk_bytes = 32ull << 20;
+  // Blobs uploaded at once.
+  uint32_t parallel_blobs = 3;
 };
 
 class RegistryPush {
@@ -32,9 +34,11 @@ class RegistryPush {
                                const std::vector<std::string>& mount_sources);
 
  private:
-  Status PushBlob(const std::string& digest, const std::vector<std::string>& mount_sources);
+  Status PushBlob(const std::string& digest, const std::vector<std::string>& mount_sources,
+                  const std::function<bool()>& stop);
   // Uploads a blob's bytes to an upload session at `location`.
-  Status Upload(const std::string& digest, uint64_t size, std::string location);
+  Status Upload(const std::string& digest, uint64_t size, std::string location,
+                const std::function<bool()>& stop);
   void Report(const std::string& digest, v1::TransferState state, uint64_t done, uint64_t total);
   std::vector<std::string> Scopes(const std::string& mount_source = "") const;
 
