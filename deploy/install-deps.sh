@@ -18,6 +18,8 @@ packages=(
   gzip zstd xz-utils
   # image interop tools
   skopeo umoci runc podman containerd
+  # Registry v2 tests: the reference registry, htpasswd, a token service (JWT) and a test CA
+  docker-registry apache2-utils openssl python3-cryptography
   # the Nova compute driver: its Python module, and Nova's own test suites it runs against
   pybind11-dev python3-dev python3-nova python3-oslotest python3-stestr python3-testtools
   python3-requests-mock python3-wsgi-intercept python3-placement

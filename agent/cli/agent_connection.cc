@@ -47,8 +47,19 @@ AgentConnection::AgentConnection(const std::string& socket_path) : socket_path_(
   system_ = v1::System::NewStub(channel_);
 }
 
+v1::Distribution::Stub& AgentConnection::distribution() {
+  if (!distribution_) distribution_ = v1::Distribution::NewStub(channel_);
+  return *distribution_;
+}
+
 int AgentConnection::Report(const grpc::Status& status) const {
-  if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+  // The agent's own UNAVAILABLE answers (a registry that does not answer) name their field.
+  const std::string& message = status.error_message();
+  const bool from_agent = message.rfind("source:", 0) == 0 ||
+                          message.rfind("destination:", 0) == 0 ||
+                          message.rfind("credentials", 0) == 0 ||
+                          message.rfind("registry", 0) == 0;
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE && !from_agent) {
     std::fprintf(
         stderr,
         "boxcar: cannot reach boxcard at %s (%s).\n"

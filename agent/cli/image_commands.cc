@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 
+#include "cli/distribution_commands.h"
 #include "cli/human_format.h"
 #include "cli/image_save_command.h"
 #include "cli/json_output.h"
@@ -231,6 +232,7 @@ int Prune(AgentConnection& agent, bool all, bool json) {
 void AddImageCommands(CLI::App& app, std::function<AgentConnection&()> connect,
                       std::function<int()>& action) {
   CLI::App* image = app.add_subcommand("image", "Manage images")->require_subcommand(1);
+  AddImagePullPushCommands(*image, connect, action);
 
   auto import_options = std::make_shared<ImportOptions>();
   CLI::App* import = image->add_subcommand(

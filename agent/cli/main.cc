@@ -11,6 +11,7 @@
 #include "cli/agent_connection.h"
 #include "cli/commit_command.h"
 #include "cli/container_commands.h"
+#include "cli/distribution_commands.h"
 #include "cli/exec_command.h"
 #include "cli/image_commands.h"
 #include "cli/lifecycle_commands.h"
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
       {{"exec"}, boxcar::cli::AddExecCommand},
       {{"system", "info"}, boxcar::cli::AddSystemCommands},
       {{"commit"}, boxcar::cli::AddCommitCommand},
+      {{"login", "logout"}, boxcar::cli::AddLoginCommands},
   };
   // Building every command with its options costs ~0.3 ms of each invocation (`boxcar run`
   // included); when the first word names a command, only its group is built. Anything else

@@ -49,6 +49,17 @@ StatusOr<AgentConfig> AgentConfig::FromCommandLine(int argc, char** argv, int* e
                  "its own (65536 ids by default). Choose ids no host user has (/etc/subuid)");
   app.add_option("--max-layer-bytes", config.max_layer_bytes,
                  "Refuse layers that unpack to more than this many bytes (0: no limit)");
+  app.add_option("--insecure-registry", config.insecure_registries,
+                 "A registry host[:port] that may be spoken to over plain HTTP when HTTPS fails "
+                 "(repeat; loopback hosts always may)");
+  app.add_option("--pull-parallel-layers", config.pull_parallel_layers,
+                 "Layers a registry pull fetches at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 32));
+  app.add_option("--push-chunk-bytes", config.push_chunk_bytes,
+                 "A registry push uploads blobs larger than this in chunks of this size")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1} << 16, uint64_t{1} << 32));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

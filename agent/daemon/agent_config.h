@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 
@@ -20,6 +21,11 @@ struct AgentConfig {
   uint32_t prewarm = 4;          // prewarmed helpers of the default backend
   // --userns-range FIRST:COUNT: host ids for containers' user namespaces; empty: none.
   std::string userns_range;
+  // Registry client: hosts besides loopback that may be spoken to over plain HTTP, layers
+  // fetched at once by a pull, and the size above which a push uploads a blob in chunks.
+  std::vector<std::string> insecure_registries;
+  uint32_t pull_parallel_layers = 3;
+  uint64_t push_chunk_bytes = 32ull << 20;
 
   // Parses argv (and the file named by --config, INI/TOML "key = value"). On --help or a
   // bad flag returns a non-OK status whose message is the text to print; `exit_code` is set.

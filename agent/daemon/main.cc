@@ -25,6 +25,7 @@
 #include "core/container_service.h"
 #include "cgroups/host_container_cgroups.h"
 #include "distribution/image_distribution.h"
+#include "distribution/registry/registry_transport.h"
 #include "daemon/agent_config.h"
 #include "snapshot/overlay_snapshotter.h"
 #include "store/blob_store.h"
@@ -113,8 +114,16 @@ int RunAgent(const AgentConfig& config) {
   if (Status recovered = containers.Recover(); !recovered.ok())
     return Fail(recovered.Annotate("recovery"));
 
-  // The registry client and the Glance translator plug in here (issue 14).
-  ImageDistribution distribution(nullptr, nullptr, nullptr);
+  // The registry client; the Glance translator plugs in beside it (issue 14).
+  RegistryTransportOptions registry_options;
+  registry_options.credentials_path = config.root_dir + "/registry-logins.json";
+  registry_options.insecure_registries = config.insecure_registries;
+  registry_options.pull.parallel_layers = config.pull_parallel_layers;
+  registry_options.push.chunk_bytes = config.push_chunk_bytes;
+  auto registry_transport =
+      std::make_unique<RegistryTransport>(images->get(), blobs->get(), registry_options);
+  RegistryLogins* registry_logins = registry_transport.get();
+  ImageDistribution distribution(std::move(registry_transport), nullptr, registry_logins);
 
   ImagesApi images_api(images->get());
   DistributionApi distribution_api(&distribution);

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -87,6 +88,65 @@ class ImageStore {
     bool finished_ = false;
     uint64_t bytes_received_ = 0;
   };
+
+  // An image assembled from blobs fetched one at a time (a registry pull, image_store_pull.cc).
+  // Layers are stored and unpacked while they download, several at once; each stored blob is
+  // pinned until the pull ends. Nothing is visible until Finish() succeeds, and a pull dropped
+  // before that (or cut by a crash: start-up clears tmp/ and unrecorded blobs) leaves nothing.
+  class BlobPull {
+   public:
+    // One layer blob arriving: its bytes go to the blob store (hashed as they come) and to an
+    // unpacker on a thread of its own. Dropped without Commit(), it leaves nothing.
+    class LayerDownload {
+     public:
+      ~LayerDownload();
+      Status Write(const char* bytes, size_t size);
+      uint64_t bytes_written() const { return writer_->bytes_written(); }
+      // Verifies the digest (kInvalidArgument "digest mismatch: ...") and stores the blob.
+      Status Commit();
+
+     private:
+      friend class BlobPull;
+      LayerDownload(BlobPull* pull, std::string digest, uint64_t size,
+                    std::unique_ptr<BlobStore::Writer> writer)
+          : pull_(pull), digest_(std::move(digest)), size_(size), writer_(std::move(writer)) {}
+      BlobPull* pull_;
+      std::string digest_;
+      uint64_t size_;
+      std::unique_ptr<BlobStore::Writer> writer_;
+      std::unique_ptr<MemberTap::Copy> unpack_;  // opened at the first bytes
+      bool opened_ = false;
+    };
+
+    ~BlobPull();
+    // True when the store has the layer of this blob and the blob itself: no download needed.
+    // The blob is then pinned until the pull ends.
+    bool KeepExistingLayer(const std::string& digest);
+    // True when the blob is in the store (pinned until the pull ends).
+    bool KeepExistingBlob(const std::string& digest);
+    StatusOr<std::unique_ptr<LayerDownload>> BeginLayer(const std::string& digest, uint64_t size);
+    // A small blob (the config) already in memory, verified against `digest`.
+    Status StoreBlob(const std::string& content, const std::string& digest);
+    // Checks the config against the layers, takes the layers unpacked while they downloaded
+    // (unpacks any other from its blob) and records the image with `references` (may be
+    // empty), in one transaction.
+    StatusOr<v1::Image> Finish(const std::vector<std::string>& references,
+                               const std::string& config_digest,
+                               const std::vector<std::string>& layer_digests,
+                               LayerProgress* progress = nullptr);
+
+   private:
+    friend class ImageStore;
+    explicit BlobPull(ImageStore* store);
+    void Keep(const std::string& digest);  // pins, remembers for the release at the end
+
+    ImageStore* store_;
+    std::mutex mutex_;  // guards stored_blobs_ and early_unpacks_->Open
+    std::vector<std::string> stored_blobs_;
+    std::unique_ptr<EarlyLayerUnpacks> early_unpacks_;
+    bool finished_ = false;
+  };
+  StatusOr<std::unique_ptr<BlobPull>> BeginBlobPull();
 
   // Validates the header (errors name header.reference / header.expected_digest). The stream
   // is a plain rootfs tarball (which needs header.reference) or an image archive (OCI layout

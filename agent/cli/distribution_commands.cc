@@ -1,0 +1,257 @@
+#include "cli/distribution_commands.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include "cli/human_format.h"
+
+namespace boxcar::cli {
+
+namespace {
+
+const char* StateName(v1::TransferState state) {
+  switch (state) {
+    case v1::TRANSFER_STATE_WAITING:
+      return "waiting";
+    case v1::TRANSFER_STATE_EXISTS:
+      return "already exists";
+    case v1::TRANSFER_STATE_DOWNLOADING:
+      return "downloading";
+    case v1::TRANSFER_STATE_UPLOADING:
+      return "uploading";
+    case v1::TRANSFER_STATE_MOUNTED:
+      return "mounted";
+    case v1::TRANSFER_STATE_UNPACKING:
+      return "unpacking";
+    case v1::TRANSFER_STATE_DONE:
+      return "done";
+    case v1::TRANSFER_STATE_RETRYING:
+      return "retrying";
+    default:
+      return "?";
+  }
+}
+
+// One line per blob, redrawn in place on a terminal; elsewhere a line per state change.
+class TransferDisplay {
+ public:
+  explicit TransferDisplay(bool quiet) : quiet_(quiet), terminal_(!quiet && ::isatty(2)) {}
+
+  void Update(const v1::TransferProgress& progress) {
+    if (quiet_) return;
+    auto [entry, added] = blobs_.try_emplace(progress.digest(), Blob{order_.size()});
+    if (added) order_.push_back(progress.digest());
+    const bool state_changed = entry->second.state != progress.state();
+    entry->second.state = progress.state();
+    entry->second.done = progress.bytes_done();
+    entry->second.total = progress.bytes_total();
+    if (!terminal_) {
+      if (state_changed && progress.state() != v1::TRANSFER_STATE_WAITING) {
+        std::fprintf(stderr, "%s: %s\n", Short(progress.digest()).c_str(),
+                     StateName(progress.state()));
+      }
+      return;
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (!state_changed && now - last_draw_ < std::chrono::milliseconds(100)) return;
+    last_draw_ = now;
+    Draw();
+  }
+
+  void Finish() {
+    if (terminal_) Draw();
+  }
+
+ private:
+  struct Blob {
+    size_t index;
+    v1::TransferState state = v1::TRANSFER_STATE_UNSPECIFIED;
+    uint64_t done = 0;
+    uint64_t total = 0;
+  };
+  static std::string Short(const std::string& digest) {
+    return digest.empty() ? "image" : digest.substr(digest.find(':') + 1, 12);
+  }
+  void Draw() {
+    if (drawn_lines_ > 0) std::fprintf(stderr, "\033[%zuA", drawn_lines_);
+    for (const auto& digest : order_) {
+      const Blob& blob = blobs_[digest];
+      std::string bytes;
+      if (blob.state == v1::TRANSFER_STATE_DOWNLOADING ||
+          blob.state == v1::TRANSFER_STATE_UPLOADING || blob.state == v1::TRANSFER_STATE_RETRYING) {
+        bytes = "  " + HumanBytes(blob.done) + (blob.total ? " / " + HumanBytes(blob.total) : "");
+      }
+      std::fprintf(stderr, "\033[2K%s: %s%s\n", Short(digest).c_str(), StateName(blob.state),
+                   bytes.c_str());
+    }
+    drawn_lines_ = order_.size();
+  }
+
+  bool quiet_;
+  bool terminal_;
+  std::map<std::string, Blob> blobs_;
+  std::vector<std::string> order_;
+  size_t drawn_lines_ = 0;
+  std::chrono::steady_clock::time_point last_draw_{};
+};
+
+struct PullOptions {
+  std::string source;
+  std::string platform;
+  std::string ca_file;
+  bool quiet = false;
+};
+
+struct PushOptions {
+  std::string image;
+  std::string destination;
+  std::string ca_file;
+  bool quiet = false;
+};
+
+struct LoginOptions {
+  std::string registry;
+  std::string username;
+  std::string password;
+  bool password_stdin = false;
+  std::string ca_file;
+};
+
+int Pull(AgentConnection& agent, const PullOptions& options) {
+  v1::PullRequest request;
+  request.set_source(options.source);
+  request.set_platform(options.platform);
+  request.set_ca_file(options.ca_file);
+  grpc::ClientContext context;
+  auto reader = agent.distribution().Pull(&context, request);
+  TransferDisplay display(options.quiet);
+  v1::PullResponse response;
+  v1::Image image;
+  while (reader->Read(&response)) {
+    if (response.has_progress()) display.Update(response.progress());
+    if (response.has_image()) image = response.image();
+  }
+  grpc::Status status = reader->Finish();
+  display.Finish();
+  if (!status.ok()) return agent.Report(status);
+  std::printf("%s\n", image.id().c_str());
+  return 0;
+}
+
+int Push(AgentConnection& agent, const PushOptions& options) {
+  v1::PushRequest request;
+  request.set_image(options.image);
+  request.set_destination(options.destination);
+  request.set_ca_file(options.ca_file);
+  grpc::ClientContext context;
+  auto reader = agent.distribution().Push(&context, request);
+  TransferDisplay display(options.quiet);
+  v1::PushResponse response;
+  v1::PushResult result;
+  while (reader->Read(&response)) {
+    if (response.has_progress()) display.Update(response.progress());
+    if (response.has_result()) result = response.result();
+  }
+  grpc::Status status = reader->Finish();
+  display.Finish();
+  if (!status.ok()) return agent.Report(status);
+  std::printf("%s@%s\n", result.destination().c_str(), result.manifest_digest().c_str());
+  return 0;
+}
+
+int Login(AgentConnection& agent, LoginOptions options) {
+  if (options.password_stdin) {
+    if (!options.password.empty()) {
+      std::fprintf(stderr, "boxcar: give either --password or --password-stdin\n");
+      return 2;
+    }
+    std::string line;
+    std::getline(std::cin, line);
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+    options.password = line;
+  }
+  v1::LoginRequest request;
+  request.set_registry(options.registry);
+  request.mutable_credentials()->set_username(options.username);
+  request.mutable_credentials()->set_password(options.password);
+  request.set_ca_file(options.ca_file);
+  grpc::ClientContext context;
+  v1::LoginResponse response;
+  grpc::Status status = agent.distribution().Login(&context, request, &response);
+  if (!status.ok()) return agent.Report(status);
+  std::printf("Login succeeded\n");
+  return 0;
+}
+
+int Logout(AgentConnection& agent, const std::string& registry) {
+  v1::LogoutRequest request;
+  request.set_registry(registry);
+  grpc::ClientContext context;
+  v1::LogoutResponse response;
+  grpc::Status status = agent.distribution().Logout(&context, request, &response);
+  if (!status.ok()) return agent.Report(status);
+  std::printf(response.removed() ? "Removed login credentials for %s\n" : "Not logged in to %s\n",
+              registry.c_str());
+  return 0;
+}
+
+}  // namespace
+
+void AddImagePullPushCommands(CLI::App& image, std::function<AgentConnection&()> connect,
+                              std::function<int()>& action) {
+  auto pull_options = std::make_shared<PullOptions>();
+  CLI::App* pull = image.add_subcommand("pull", "Pull an image from a registry");
+  pull->add_option("reference", pull_options->source, "[registry[:port]/]name[:tag|@sha256:<hex>]")
+      ->required();
+  pull->add_option("--platform", pull_options->platform,
+                   "os/arch[/variant] to choose from a multi-platform image (linux/amd64)");
+  pull->add_option("--ca-file", pull_options->ca_file,
+                   "PEM file of CA certificates to trust besides the system's (absolute path)");
+  pull->add_flag("-q,--quiet", pull_options->quiet, "No progress output");
+  pull->callback([&action, connect, pull_options] {
+    action = [=] { return Pull(connect(), *pull_options); };
+  });
+
+  auto push_options = std::make_shared<PushOptions>();
+  CLI::App* push = image.add_subcommand("push", "Push an image to a registry");
+  push->add_option("image", push_options->image, "Image reference or id")->required();
+  push->add_option("destination", push_options->destination,
+                   "registry[:port]/name[:tag] (default: the image's reference)");
+  push->add_option("--ca-file", push_options->ca_file,
+                   "PEM file of CA certificates to trust besides the system's (absolute path)");
+  push->add_flag("-q,--quiet", push_options->quiet, "No progress output");
+  push->callback([&action, connect, push_options] {
+    action = [=] { return Push(connect(), *push_options); };
+  });
+}
+
+void AddLoginCommands(CLI::App& app, std::function<AgentConnection&()> connect,
+                      std::function<int()>& action) {
+  auto login_options = std::make_shared<LoginOptions>();
+  CLI::App* login = app.add_subcommand(
+      "login", "Store credentials of a registry in the agent (checked against it first)");
+  login->add_option("registry", login_options->registry, "host[:port]")->required();
+  login->add_option("-u,--username", login_options->username, "User name")->required();
+  login->add_option("-p,--password", login_options->password, "Password or token");
+  login->add_flag("--password-stdin", login_options->password_stdin,
+                  "Read the password from stdin");
+  login->add_option("--ca-file", login_options->ca_file,
+                    "PEM file of CA certificates to trust besides the system's (absolute path)");
+  login->callback([&action, connect, login_options] {
+    action = [=] { return Login(connect(), *login_options); };
+  });
+
+  auto logout_registry = std::make_shared<std::string>();
+  CLI::App* logout = app.add_subcommand("logout", "Forget the stored credentials of a registry");
+  logout->add_option("registry", *logout_registry, "host[:port]")->required();
+  logout->callback([&action, connect, logout_registry] {
+    action = [=] { return Logout(connect(), *logout_registry); };
+  });
+}
+
+}  // namespace boxcar::cli

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Registry pull, as root, against the tools that do the same, in one hyperfine session:
+#   boxcar  `boxcar image pull` of a ~SIZE_MB MB image of LAYERS gzip layers (each 40 % random
+#           1 MiB files, the rest 10 KiB random files) plus busybox, from a docker-registry on
+#           loopback into an empty store: --prepare starts a fresh agent on a new --root for
+#           every run;
+#   skopeo  `skopeo copy` of the same image into a new OCI layout (download + verify, no
+#           unpack);
+#   podman  `podman pull` into a storage of its own, emptied before each run.
+# Rounds of one run of each command alternate (RUNS rounds) and are pooled, as in
+# import-bench.sh: the VM drifts within minutes. Starts its own agents and registry on
+# temporary roots, a free loopback port and its own cgroup parent; removes everything.
+# Usage: tests/bench/pull-bench.sh [BUILD_DIR] [RUNS] [SIZE_MB] [LAYERS]
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+build=$(cd "${1:-$repo/build}" && pwd)
+runs=${2:-10}
+size_mb=${3:-200}
+layers=${4:-4}
+boxcar=$build/agent/boxcar
+source "$repo/tests/bench/bench_agent.sh"
+bench_requirements pull-bench.sh hyperfine docker-registry skopeo umoci python3 curl
+
+bench_extra_cleanup() {
+  if [ -n "${podman_cmd:-}" ]; then
+    $podman_cmd rmi -a -f >/dev/null 2>&1 || true
+    awk -v dir="$work/podman" 'index($2, dir) == 1 {print $2}' /proc/mounts | sort -r |
+      xargs -r -n1 umount -l
+  fi
+  for pidfile in "$work/pull-agent.pid" "$work/registry.pid"; do
+    if [ -f "$pidfile" ]; then
+      local pid
+      pid=$(cat "$pidfile")
+      kill "$pid" 2>/dev/null || true
+      while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+    fi
+  done
+  for d in /sys/fs/cgroup/*/"$parent-pull" /sys/fs/cgroup/"$parent-pull"; do
+    if [ -d "$d" ]; then rmdir "$d" 2>/dev/null || true; fi
+  done
+}
+start_bench_agent "$build" boxcar-pull-bench
+
+# The registry, on a free loopback port.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat >"$work/registry.yml" <<EOF
+version: 0.1
+log: {level: error, accesslog: {disabled: true}}
+storage: {filesystem: {rootdirectory: $work/registry}, delete: {enabled: true}}
+http: {addr: 127.0.0.1:$port}
+EOF
+docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
+echo $! >"$work/registry.pid"
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.05; done
+
+# The image: busybox, then LAYERS layers of SIZE_MB/LAYERS MB each.
+per_layer_kib=$((size_mb * 1024 / layers))
+big_files=$((per_layer_kib * 4 / 10 / 1024))
+small_files=$(((per_layer_kib - big_files * 1024) / 10))
+mkdir -p "$work/image" "$work/rootfs"
+tar -xf "$build/images/busybox-rootfs.tar" -C "$work/rootfs"
+(
+  cd "$work/image"
+  umoci init --layout oci >/dev/null
+  umoci new --image oci:bench >/dev/null
+  umoci insert --image oci:bench "$work/rootfs" / >/dev/null
+  for i in $(seq "$layers"); do
+    tree=$work/tree$i
+    mkdir -p "$tree/big$i" "$tree/small$i"
+    for f in $(seq "$big_files"); do head -c 1048576 /dev/urandom >"$tree/big$i/f$f"; done
+    if [ "$small_files" -gt 0 ]; then
+      head -c $((small_files * 10240)) /dev/urandom | split -b 10240 -a 4 - "$tree/small$i/s"
+    fi
+    umoci insert --image oci:bench "$tree" / >/dev/null
+    rm -rf "$tree"
+  done
+  umoci config --image oci:bench --config.cmd /bin/sh >/dev/null
+  umoci gc --layout oci
+)
+image=127.0.0.1:$port/bench/pull:1
+skopeo copy -q --dest-tls-verify=false "oci:$work/image/oci:bench" "docker://$image"
+image_mb=$(du -sm "$work/registry" | cut -f1)
+
+# --prepare of the boxcar runs: the previous agent stopped, a new one on an empty root.
+cat >"$work/fresh-agent.sh" <<EOF
+#!/bin/sh
+set -e
+if [ -f $work/pull-agent.pid ]; then
+  pid=\$(cat $work/pull-agent.pid)
+  kill \$pid 2>/dev/null || true
+  while kill -0 \$pid 2>/dev/null; do sleep 0.02; done
+fi
+root=$work/roots/\$(date +%s%N)
+mkdir -p $work/roots
+$build/agent/boxcard --root \$root --socket $work/pull.sock --cgroup-parent $parent-pull \\
+  --prewarm 0 --log-level warn >>$work/pull-agent.log 2>&1 &
+echo \$! >$work/pull-agent.pid
+for i in \$(seq 200); do BOXCAR_SOCKET=$work/pull.sock $boxcar info >/dev/null 2>&1 && exit 0; sleep 0.02; done
+exit 1
+EOF
+chmod +x "$work/fresh-agent.sh"
+mkdir -p "$work/layouts"
+
+commands=(-n "boxcar image pull (${image_mb} MB, $((layers + 1)) layers)"
+  --prepare "$work/fresh-agent.sh"
+  "env BOXCAR_SOCKET=$work/pull.sock $boxcar image pull -q $image"
+  -n "skopeo copy to an OCI layout"
+  --prepare "rm -rf $work/layouts/next"
+  "skopeo copy -q --src-tls-verify=false docker://$image oci:$work/layouts/next:bench")
+if command -v podman >/dev/null; then
+  # A storage of its own (podman's default driver), never the host's /var/lib/containers.
+  podman_cmd="podman --root $work/podman-root --runroot $work/podman-run --events-backend none"
+  commands+=(-n "podman pull" --prepare "$podman_cmd rmi -a -f >/dev/null 2>&1 || true"
+    "$podman_cmd pull -q --tls-verify=false $image")
+else
+  echo "podman is not installed: no podman pull comparison" >&2
+fi
+hyperfine --warmup 1 --runs 1 "${commands[@]}" >/dev/null
+for round in $(seq "$runs"); do
+  hyperfine --runs 1 --export-json "$work/pull-$round.json" "${commands[@]}" >/dev/null
+done
+pool_rounds "$work" pull "$runs"
+
+python3 - "$work/pull.json" "$image_mb" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+size_mb = float(sys.argv[2])
+boxcar = results[0]["median"]
+print(f"{'command':40} {'median s':>9} {'min s':>7} {'max s':>7} {'MB/s':>7} {'vs boxcar':>10}")
+for r in results:
+    print(f"{r['command']:40} {r['median']:9.3f} {r['min']:7.3f} {r['max']:7.3f} "
+          f"{size_mb / r['median']:7.1f} {r['median'] / boxcar:9.2f}x")
+PY
