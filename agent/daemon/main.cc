@@ -24,6 +24,7 @@
 #include "common/unique_fd.h"
 #include "core/container_service.h"
 #include "cgroups/host_container_cgroups.h"
+#include "distribution/glance/glance_transport.h"
 #include "distribution/image_distribution.h"
 #include "daemon/agent_config.h"
 #include "snapshot/overlay_snapshotter.h"
@@ -114,7 +115,8 @@ int RunAgent(const AgentConfig& config) {
     return Fail(recovered.Annotate("recovery"));
 
   // The registry client and the Glance translator plug in here (issue 14).
-  ImageDistribution distribution(nullptr, nullptr, nullptr);
+  ImageDistribution distribution(nullptr, std::make_unique<GlanceTransport>(images->get()),
+                                 nullptr);
 
   ImagesApi images_api(images->get());
   DistributionApi distribution_api(&distribution);
