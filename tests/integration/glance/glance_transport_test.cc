@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
 
+#include <signal.h>
+
 #include <fstream>
 
 #include "agent_harness.h"
@@ -150,6 +152,11 @@ TEST_F(GlanceTransportTest, PrivateImageOfAIsInvisibleToB) {
   auto pulled = Pull("glance://" + id, "A", &image);
   ASSERT_TRUE(pulled.ok()) << pulled.error_message();
   EXPECT_EQ(image.id(), busybox_id_);
+  // Once A's pull stored it, B still gets nothing: Glance is asked first, every time.
+  v1::Image none;
+  refused = Pull("glance://" + id, "B", &none);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::NOT_FOUND) << refused.error_message();
+  EXPECT_EQ(none.id(), "");
 }
 
 TEST_F(GlanceTransportTest, SamePullTwiceIsStoredOnceAndTagged) {
@@ -237,6 +244,50 @@ TEST_F(GlanceTransportTest, OtherFormatsAreRefused) {
   while (reader->Read(&ignored)) {
   }
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(GlanceTransportTest, GlanceKilledMidDownloadLeavesNothing) {
+  // 160 MiB that no compression shrinks, as one docker-archive layer.
+  const std::string tarball = agent_.work_dir() + "/big.tar";
+  WriteTarball(tarball, IncompressibleFiles("data/f", 160));
+  ASSERT_TRUE(agent_.ImportTarball(tarball, "big:1").ok());
+  const std::string big = SaveArchive("big:1");
+  ASSERT_GT(big.size(), 160u << 20);
+  RemoveImage("big:1");
+  ::unlink(tarball.c_str());
+  const std::string id = Upload("A", big, "private");
+  const std::string before = StoreListing(agent_.root_dir());
+
+  grpc::ClientContext context;
+  v1::PullRequest request;
+  request.set_source("glance://" + id);
+  *request.mutable_openstack() = AuthOf("A");
+  auto reader = distribution_->Pull(&context, request);
+  v1::PullResponse response;
+  bool killed = false;
+  while (reader->Read(&response)) {
+    if (!killed && response.has_progress() && response.progress().bytes_done() > 0 &&
+        response.progress().state() == v1::TRANSFER_STATE_DOWNLOADING) {
+      ASSERT_EQ(kill(-OpenStackFixture::GlanceProcessGroup(), SIGKILL), 0);
+      killed = true;
+    }
+  }
+  auto cut = reader->Finish();
+  ASSERT_TRUE(killed) << "the pull ended before glance-api could be killed";
+  EXPECT_FALSE(cut.ok());
+  EXPECT_TRUE(cut.error_code() == grpc::StatusCode::UNAVAILABLE ||
+              cut.error_code() == grpc::StatusCode::DATA_LOSS)
+      << cut.error_code() << " " << cut.error_message();
+  EXPECT_NE(cut.error_message().find("glance: downloading image " + id), std::string::npos)
+      << cut.error_message();
+  EXPECT_EQ(StoreListing(agent_.root_dir()), before);
+
+  // Glance back: the same pull now completes.
+  ASSERT_TRUE(OpenStackFixture::RestartGlance());
+  v1::Image image;
+  auto again = Pull("glance://" + id, "A", &image);
+  ASSERT_TRUE(again.ok()) << again.error_message();
+  EXPECT_EQ(image.references_size() > 0 ? image.references(0) : "", "big:1");
 }
 
 TEST_F(GlanceTransportTest, PushThenPullRunsAContainer) {

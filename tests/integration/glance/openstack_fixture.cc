@@ -48,6 +48,20 @@ std::string OpenStackFixture::Get(const std::string& key) {
 
 const std::string& OpenStackFixture::state_dir() { return state_dir_; }
 
+int OpenStackFixture::GlanceProcessGroup() {
+  std::ifstream in(state_dir_ + "/pids");
+  std::string name;
+  int pid = 0;
+  while (in >> name >> pid) {
+    if (name == "glance") return pid;
+  }
+  return 0;
+}
+
+bool OpenStackFixture::RestartGlance() {
+  return RunShell(std::string(BOXCAR_OPENSTACK_FIXTURE_DIR) + "/restart-glance " + state_dir_) == 0;
+}
+
 openstack::KeystoneCredentials OpenStackFixture::Credentials(const std::string& who) {
   openstack::KeystoneCredentials c;
   c.auth_url = Get("OS_FIXTURE_AUTH_URL");

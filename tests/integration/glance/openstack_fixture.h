@@ -21,6 +21,10 @@ class OpenStackFixture : public ::testing::Environment {
   // Password credentials of tenant "A", "B" or "admin".
   static openstack::KeystoneCredentials Credentials(const std::string& who);
   static const std::string& state_dir();
+  // The process group of glance-api (its pid), to kill it mid-transfer.
+  static int GlanceProcessGroup();
+  // Starts glance-api again (tests/fixtures/openstack/restart-glance); false on failure.
+  static bool RestartGlance();
 
  private:
   static std::string state_dir_;
