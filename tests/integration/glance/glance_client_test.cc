@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "openstack/http_client.h"
 #include "openstack/keystone_auth.h"
 #include "openstack_fixture.h"
 
@@ -68,6 +69,34 @@ TEST(KeystoneAuth, PasswordTokenAndCatalog) {
   auto wrong_region = OpenStackFixture::Credentials("A");
   wrong_region.region_name = "Nowhere";
   EXPECT_EQ(openstack::Authenticate(wrong_region).status().code(), StatusCode::kNotFound);
+}
+
+TEST(KeystoneAuth, ApplicationCredential) {
+  auto session = openstack::Authenticate(OpenStackFixture::Credentials("A"));
+  ASSERT_TRUE(session.ok());
+  openstack::HttpRequest create;
+  create.method = "POST";
+  create.url = OpenStackFixture::Get("OS_FIXTURE_AUTH_URL") + "/users/" +
+               OpenStackFixture::Get("OS_FIXTURE_USER_A_ID") + "/application_credentials";
+  create.headers = {"X-Auth-Token: " + session->token, "Content-Type: application/json"};
+  create.body = R"({"application_credential":{"name":"boxcar-test","secret":"app-secret"}})";
+  auto made = openstack::PerformHttp(create);
+  ASSERT_TRUE(made.ok()) << made.status().message();
+  ASSERT_EQ(made->status, 201) << made->body;
+  auto id_at = made->body.find("\"id\": \"");
+  ASSERT_NE(id_at, std::string::npos) << made->body;
+  const std::string id = made->body.substr(id_at + 7, 32);
+
+  openstack::KeystoneCredentials app;
+  app.auth_url = OpenStackFixture::Get("OS_FIXTURE_AUTH_URL");
+  app.application_credential_id = id;
+  app.application_credential_secret = "app-secret";
+  auto by_app = openstack::Authenticate(app);
+  ASSERT_TRUE(by_app.ok()) << by_app.status().message();
+  EXPECT_EQ(by_app->project_id, OpenStackFixture::Get("OS_FIXTURE_PROJECT_A_ID"));
+  EXPECT_TRUE(GlanceClient(*by_app).List({}).ok());
+  app.application_credential_secret = "wrong";
+  EXPECT_EQ(openstack::Authenticate(app).status().code(), StatusCode::kUnauthenticated);
 }
 
 TEST(GlanceClient, BadTokenIs401) {

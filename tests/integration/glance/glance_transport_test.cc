@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <fstream>
+#include <thread>
 
 #include "agent_harness.h"
 #include "boxcar/v1/distribution.grpc.pb.h"
@@ -133,6 +134,14 @@ class GlanceTransportTest : public ::testing::Test {
     return reader->Finish();
   }
 
+  // 160 MiB that no compression shrinks, as one layer: a transfer long enough to cut.
+  void ImportBigImage(const std::string& reference) {
+    const std::string tarball = agent_.work_dir() + "/big.tar";
+    WriteTarball(tarball, IncompressibleFiles("data/f", 160));
+    ASSERT_TRUE(agent_.ImportTarball(tarball, reference).ok());
+    ::unlink(tarball.c_str());
+  }
+
   AgentHarness agent_;
   std::string busybox_id_;
   std::unique_ptr<v1::Distribution::Stub> distribution_;
@@ -247,14 +256,10 @@ TEST_F(GlanceTransportTest, OtherFormatsAreRefused) {
 }
 
 TEST_F(GlanceTransportTest, GlanceKilledMidDownloadLeavesNothing) {
-  // 160 MiB that no compression shrinks, as one docker-archive layer.
-  const std::string tarball = agent_.work_dir() + "/big.tar";
-  WriteTarball(tarball, IncompressibleFiles("data/f", 160));
-  ASSERT_TRUE(agent_.ImportTarball(tarball, "big:1").ok());
+  ImportBigImage("big:1");
   const std::string big = SaveArchive("big:1");
   ASSERT_GT(big.size(), 160u << 20);
   RemoveImage("big:1");
-  ::unlink(tarball.c_str());
   const std::string id = Upload("A", big, "private");
   const std::string before = StoreListing(agent_.root_dir());
 
@@ -288,6 +293,40 @@ TEST_F(GlanceTransportTest, GlanceKilledMidDownloadLeavesNothing) {
   auto again = Pull("glance://" + id, "A", &image);
   ASSERT_TRUE(again.ok()) << again.error_message();
   EXPECT_EQ(image.references_size() > 0 ? image.references(0) : "", "big:1");
+}
+
+TEST_F(GlanceTransportTest, CancelledPushLeavesNoImageInGlance) {
+  ImportBigImage("cancel-box:1");
+  grpc::ClientContext context;
+  v1::PushRequest request;
+  request.set_image("cancel-box:1");
+  request.set_destination("glance://cancel-box-push");
+  *request.mutable_openstack() = AuthOf("A");
+  auto reader = distribution_->Push(&context, request);
+  v1::PushResponse response;
+  bool cancelled = false;
+  while (reader->Read(&response)) {
+    if (!cancelled && response.has_progress() && response.progress().bytes_done() > 0) {
+      context.TryCancel();
+      cancelled = true;
+    }
+  }
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  ASSERT_TRUE(cancelled) << "the push ended before it could be cancelled";
+  // The agent deletes the image it created once the upload stops.
+  auto a = ClientFor("A");
+  glance::ListImagesFilter filter;
+  filter.name = "cancel-box-push";
+  std::vector<glance::GlanceImage> left;
+  for (int i = 0; i < 100; ++i) {
+    auto listed = a.ListAll(filter);
+    ASSERT_TRUE(listed.ok()) << listed.status().message();
+    left = *listed;
+    if (left.empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  for (const auto& image : left) glance_images_.emplace_back("A", image.id);
+  EXPECT_TRUE(left.empty()) << left.size() << " image(s) left, first " << left[0].status;
 }
 
 TEST_F(GlanceTransportTest, PushThenPullRunsAContainer) {
