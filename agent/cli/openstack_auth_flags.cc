@@ -45,6 +45,17 @@ void AddOpenStackAuthFlags(CLI::App* command, OpenStackAuthFlags& flags) {
   }
 }
 
+void AddGlancePushFlags(CLI::App* command, GlancePushFlags& flags) {
+  command
+      ->add_option("--glance-image-id", flags.image_id,
+                   "Upload into this queued Glance image instead of creating one")
+      ->group("OpenStack (glance://)");
+  command
+      ->add_option("--glance-visibility", flags.visibility,
+                   "private (default), shared, community or public")
+      ->group("OpenStack (glance://)");
+}
+
 v1::OpenStackAuth OpenStackAuthFrom(const OpenStackAuthFlags& flags,
                                     const std::function<const char*(const char*)>& getenv) {
   auto env = [&](const char* name) -> std::string {

@@ -18,8 +18,18 @@ struct OpenStackAuthFlags {
       image_url, region_name, interface;
 };
 
+// `boxcar image push REF glance://[NAME]` only: PushRequest.glance_image_id and
+// glance_visibility.
+struct GlancePushFlags {
+  std::string image_id;
+  std::string visibility;
+};
+
 // Adds the --os-* options to `command` (a pull or push subcommand).
 void AddOpenStackAuthFlags(CLI::App* command, OpenStackAuthFlags& flags);
+
+// Adds --glance-image-id and --glance-visibility to a push subcommand.
+void AddGlancePushFlags(CLI::App* command, GlancePushFlags& flags);
 
 // The request's OpenStackAuth: each flag, else its OS_* variable read through `getenv`
 // (std::getenv when null), else empty. OS_DOMAIN_NAME fills both domains when they are unset.
