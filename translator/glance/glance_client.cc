@@ -3,6 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "glance/background_hasher.h"
 #include "glance/glance_errors.h"
 #include "glance/image_hash_verifier.h"
 #include "openstack/http_client.h"
@@ -128,13 +129,14 @@ Status GlanceClient::Download(const GlanceImage& image, const DataSink& sink,
                               "', not active: it has no data to download yet");
   }
   ASSIGN_OR_RETURN(auto verifier, ImageHashVerifier::For(image));
+  BackgroundHasher hasher(std::move(verifier));
   uint64_t received = 0;
   HttpRequest request;
   request.url = Url("/v2/images/" + UrlEncode(image.id) + "/file");
   request.headers = Headers();
   request.headers.push_back("Accept: application/octet-stream");
   request.body_sink = [&](const char* bytes, size_t size) -> Status {
-    verifier->Update(bytes, size);
+    hasher.Update(bytes, size);
     received += size;
     return sink(bytes, size);
   };
@@ -147,7 +149,7 @@ Status GlanceClient::Download(const GlanceImage& image, const DataSink& sink,
     return DataLoss("glance: " + what + ": got " + std::to_string(received) + " of " +
                     std::to_string(*image.size) + " bytes (the connection was cut)");
   }
-  return verifier->Verify();
+  return hasher.Verify();
 }
 
 StatusOr<GlanceImage> GlanceClient::Show(const std::string& image_id) {

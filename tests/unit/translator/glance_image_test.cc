@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "glance/background_hasher.h"
 #include "glance/glance_client.h"
 #include "glance/glance_errors.h"
 #include "glance/image_hash_verifier.h"
@@ -120,6 +121,26 @@ TEST(GlanceHash, VerifiesSha512ElseMd5) {
   none.os_hash_algo = "nosuchalgo";
   none.os_hash_value = "00";
   EXPECT_EQ(ImageHashVerifier::For(none).status().code(), StatusCode::kUnimplemented);
+}
+
+TEST(GlanceHash, BackgroundHasherMatchesAndRefuses) {
+  std::string bytes(5 * 1024 * 1024 + 3, '\0');
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 31 >> 5);
+  GlanceImage image;
+  image.id = "i";
+  image.os_hash_algo = "sha512";
+  image.os_hash_value = *HexDigest("sha512", bytes);
+  BackgroundHasher good(ImageHashVerifier::For(image).value(), 2 << 20);  // a queue smaller than the data
+  for (size_t at = 0; at < bytes.size(); at += 65536) {
+    good.Update(bytes.data() + at, std::min<size_t>(65536, bytes.size() - at));
+  }
+  EXPECT_TRUE(good.Verify().ok());
+  BackgroundHasher bad(ImageHashVerifier::For(image).value());
+  bad.Update(bytes.data(), bytes.size() - 1);
+  EXPECT_EQ(bad.Verify().code(), StatusCode::kDataLoss);
+  // Dropped without Verify(): the thread still ends.
+  BackgroundHasher dropped(ImageHashVerifier::For(image).value());
+  dropped.Update(bytes.data(), bytes.size());
 }
 
 }  // namespace
