@@ -295,6 +295,73 @@ TEST_F(GlanceTransportTest, GlanceKilledMidDownloadLeavesNothing) {
   EXPECT_EQ(image.references_size() > 0 ? image.references(0) : "", "big:1");
 }
 
+TEST_F(GlanceTransportTest, AgentKilledMidPullLeavesACleanStore) {
+  ImportBigImage("big2:1");
+  const std::string big = SaveArchive("big2:1");
+  RemoveImage("big2:1");
+  const std::string id = Upload("A", big, "private");
+  {
+    grpc::ClientContext context;
+    v1::PullRequest request;
+    request.set_source("glance://" + id);
+    *request.mutable_openstack() = AuthOf("A");
+    auto reader = distribution_->Pull(&context, request);
+    v1::PullResponse response;
+    bool killed = false;
+    while (reader->Read(&response)) {
+      if (!killed && response.has_progress() && response.progress().bytes_done() > 0) {
+        ASSERT_EQ(kill(agent_.agent_pid(), SIGKILL), 0);
+        killed = true;
+      }
+    }
+    EXPECT_FALSE(reader->Finish().ok());
+    ASSERT_TRUE(killed) << "the pull ended before the agent could be killed";
+  }
+  agent_.Stop(/*kill9=*/true);
+  agent_.Start();
+  distribution_ = v1::Distribution::NewStub(
+      grpc::CreateChannel("unix:" + agent_.socket_path(), grpc::InsecureChannelCredentials()));
+  CommandResult check = agent_.Cli({"system", "check"});
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  EXPECT_NE(check.out.find("no problems found"), std::string::npos) << check.out;
+  EXPECT_TRUE(ListDirectoryNames(agent_.root_dir() + "/tmp").empty());
+  CommandResult inspect = agent_.Cli({"image", "inspect", "big2:1"});
+  EXPECT_NE(inspect.exit_code, 0) << "a half-pulled image is visible: " << inspect.out;
+  v1::Image image;
+  auto again = Pull("glance://" + id, "A", &image);
+  ASSERT_TRUE(again.ok()) << again.error_message();
+  EXPECT_EQ(agent_.Cli({"image", "inspect", "big2:1"}).exit_code, 0);
+}
+
+TEST_F(GlanceTransportTest, HandedOverTokenAndEndpointAsNovaPasses) {
+  const std::string id = Upload("A", archive_, "private");
+  auto session = openstack::Authenticate(OpenStackFixture::Credentials("A"));
+  ASSERT_TRUE(session.ok());
+  grpc::ClientContext context;
+  v1::PullRequest request;
+  request.set_source("glance://" + id);
+  request.mutable_openstack()->set_token(session->token);
+  request.mutable_openstack()->set_glance_endpoint(OpenStackFixture::Get("OS_FIXTURE_GLANCE_URL"));
+  auto reader = distribution_->Pull(&context, request);
+  v1::PullResponse response;
+  std::string pulled;
+  while (reader->Read(&response)) {
+    if (response.has_image()) pulled = response.image().id();
+  }
+  auto status = reader->Finish();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(pulled, busybox_id_);
+  // B's token, handed over the same way, sees nothing.
+  auto b = openstack::Authenticate(OpenStackFixture::Credentials("B"));
+  ASSERT_TRUE(b.ok());
+  grpc::ClientContext b_context;
+  request.mutable_openstack()->set_token(b->token);
+  auto b_reader = distribution_->Pull(&b_context, request);
+  while (b_reader->Read(&response)) {
+  }
+  EXPECT_EQ(b_reader->Finish().error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
 TEST_F(GlanceTransportTest, CancelledPushLeavesNoImageInGlance) {
   ImportBigImage("cancel-box:1");
   grpc::ClientContext context;
