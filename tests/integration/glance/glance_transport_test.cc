@@ -43,6 +43,7 @@ class GlanceTransportTest : public ::testing::Test {
         grpc::CreateChannel("unix:" + agent_.socket_path(), grpc::InsecureChannelCredentials()));
     archive_ = SaveArchive("busybox:latest");
     ASSERT_GT(archive_.size(), 100000u);
+    oci_archive_ = SaveArchive("busybox:latest", v1::ARCHIVE_FORMAT_OCI);
     // The store starts empty of the busybox image: every pull below really downloads.
     RemoveImage("busybox:latest");
   }
@@ -56,11 +57,12 @@ class GlanceTransportTest : public ::testing::Test {
     }
   }
 
-  std::string SaveArchive(const std::string& image) {
+  std::string SaveArchive(const std::string& image,
+                          v1::ArchiveFormat format = v1::ARCHIVE_FORMAT_DOCKER) {
     grpc::ClientContext context;
     v1::SaveImagesRequest request;
     request.add_images(image);
-    request.set_format(v1::ARCHIVE_FORMAT_DOCKER);
+    request.set_format(format);
     auto reader = agent_.images().Save(&context, request);
     v1::SaveChunk chunk;
     std::string bytes;
@@ -146,6 +148,7 @@ class GlanceTransportTest : public ::testing::Test {
   std::string busybox_id_;
   std::unique_ptr<v1::Distribution::Stub> distribution_;
   std::string archive_;
+  std::string oci_archive_;
   std::vector<std::pair<std::string, std::string>> glance_images_;
 };
 
@@ -166,6 +169,16 @@ TEST_F(GlanceTransportTest, PrivateImageOfAIsInvisibleToB) {
   refused = Pull("glance://" + id, "B", &none);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::NOT_FOUND) << refused.error_message();
   EXPECT_EQ(none.id(), "");
+}
+
+TEST_F(GlanceTransportTest, OciArchiveInGlanceIsTheSameImage) {
+  const std::string id = Upload("A", oci_archive_, "private");
+  v1::Image image;
+  auto pulled = Pull("glance://" + id, "A", &image);
+  ASSERT_TRUE(pulled.ok()) << pulled.error_message();
+  EXPECT_EQ(image.id(), busybox_id_);
+  auto run = agent_.Cli({"run", "--rm", busybox_id_.substr(7, 12), "echo", "oci"});
+  EXPECT_EQ(run.out, "oci\n") << run.err;
 }
 
 TEST_F(GlanceTransportTest, SamePullTwiceIsStoredOnceAndTagged) {
