@@ -3,6 +3,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <chrono>
+#include <thread>
+
 #include "glance/background_hasher.h"
 #include "glance/glance_errors.h"
 #include "glance/image_hash_verifier.h"
@@ -131,23 +134,49 @@ Status GlanceClient::Download(const GlanceImage& image, const DataSink& sink,
   ASSIGN_OR_RETURN(auto verifier, ImageHashVerifier::For(image));
   BackgroundHasher hasher(std::move(verifier));
   uint64_t received = 0;
-  HttpRequest request;
-  request.url = Url("/v2/images/" + UrlEncode(image.id) + "/file");
-  request.headers = Headers();
-  request.headers.push_back("Accept: application/octet-stream");
-  request.body_sink = [&](const char* bytes, size_t size) -> Status {
-    hasher.Update(bytes, size);
-    received += size;
-    return sink(bytes, size);
-  };
-  request.cancelled = cancelled;
   const std::string what = "downloading image " + image.id;
-  auto response = PerformHttp(request);
-  if (!response.ok()) return response.status().Annotate("glance: " + what);
-  if (response->status != 200) return GlanceHttpError(response->status, what, response->body);
-  if (image.size && received != *image.size) {
-    return DataLoss("glance: " + what + ": got " + std::to_string(received) + " of " +
-                    std::to_string(*image.size) + " bytes (the connection was cut)");
+  std::chrono::milliseconds pause(500);
+  for (int attempt = 0;; ++attempt) {
+    HttpRequest request;
+    request.url = Url("/v2/images/" + UrlEncode(image.id) + "/file");
+    request.headers = Headers();
+    request.headers.push_back("Accept: application/octet-stream");
+    if (received > 0) request.headers.push_back("Range: bytes=" + std::to_string(received) + "-");
+    request.sink_status = received > 0 ? 206 : 200;
+    request.body_sink = [&](const char* bytes, size_t size) -> Status {
+      hasher.Update(bytes, size);
+      received += size;
+      return sink(bytes, size);
+    };
+    request.cancelled = cancelled;
+    auto response = PerformHttp(request);
+    Status failure;
+    if (!response.ok()) {
+      failure = response.status().Annotate("glance: " + what);
+      // Only a cut connection is worth resuming; a sink error or a cancel is final.
+      if (response.status().code() != StatusCode::kUnavailable) return failure;
+    } else if (response->status == request.sink_status) {
+      if (!image.size || received == *image.size) break;
+      if (received > *image.size) {
+        return DataLoss("glance: " + what + ": got " + std::to_string(received) +
+                        " bytes, more than its size " + std::to_string(*image.size));
+      }
+      failure = DataLoss("glance: " + what + ": got " + std::to_string(received) + " of " +
+                         std::to_string(*image.size) + " bytes (the connection was cut)");
+    } else if (response->status >= 500) {
+      failure = GlanceHttpError(response->status, what, response->body);
+    } else {
+      return GlanceHttpError(response->status, what, response->body);
+    }
+    // Resumable once bytes arrived (a cut, not a server that was never reached: that error
+    // is clearer at once) and while attempts are left.
+    if (received == 0 || attempt >= download_resumes_) return failure;
+    for (auto waited = std::chrono::milliseconds(0); waited < pause;
+         waited += std::chrono::milliseconds(50)) {
+      if (cancelled && cancelled()) return Status(StatusCode::kCancelled, "glance: " + what + ": cancelled");
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    pause = std::min(pause * 2, std::chrono::milliseconds(4000));
   }
   return hasher.Verify();
 }

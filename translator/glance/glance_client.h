@@ -48,6 +48,7 @@ class GlanceClient {
  public:
   explicit GlanceClient(openstack::KeystoneSession session) : session_(std::move(session)) {}
   const openstack::KeystoneSession& session() const { return session_; }
+  void set_download_resumes(int resumes) { download_resumes_ = resumes; }
 
   StatusOr<GlanceImage> Create(const CreateImageRequest& request);
   // PUT /v2/images/{id}/file, chunked, from `source`; the image must be queued.
@@ -57,6 +58,8 @@ class GlanceClient {
   // active (kFailedPrecondition), and fails with kDataLoss when the bytes do not match
   // os_hash_value (else checksum) or their count does not match `size` — after the last
   // byte reached the sink, so the sink's owner must commit only once this returns OK.
+  // A connection cut midway (or a 5xx) is resumed with Range from the byte it stopped at,
+  // up to download_resumes times with growing pauses (0.5 s, 1 s, 2 s, 4 s, 4 s...).
   Status Download(const GlanceImage& image, const DataSink& sink,
                   const CancelCheck& cancelled = nullptr);
   StatusOr<GlanceImage> Show(const std::string& image_id);
@@ -84,6 +87,7 @@ class GlanceClient {
                              std::initializer_list<long> ok, const std::string& what);
 
   openstack::KeystoneSession session_;
+  int download_resumes_ = 5;
 };
 
 // Percent-encodes a query value or path segment.

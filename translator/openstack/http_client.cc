@@ -36,7 +36,9 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
   auto* exchange = static_cast<Exchange*>(user);
   const size_t bytes = size * count;
-  if (exchange->request->body_sink && exchange->response->status / 100 == 2) {
+  const long status = exchange->response->status;
+  const long wanted = exchange->request->sink_status;
+  if (exchange->request->body_sink && (wanted ? status == wanted : status / 100 == 2)) {
     Status st = exchange->request->body_sink(data, bytes);
     if (!st.ok()) {
       exchange->callback_status = st;

@@ -24,6 +24,9 @@ struct HttpRequest {
   std::function<int64_t(char* buffer, size_t size)> body_source;
   // Receives a 2xx answer's body as it arrives instead of keeping it; a non-OK status aborts.
   std::function<Status(const char* bytes, size_t size)> body_sink;
+  // When set, only an answer with this status goes to body_sink (a 200 to a Range request
+  // would restart the body from byte 0).
+  long sink_status = 0;
   // Polled while bytes move; true aborts with kCancelled.
   std::function<bool()> cancelled;
   long timeout_seconds = 0;          // whole exchange; 0 = none (large images)

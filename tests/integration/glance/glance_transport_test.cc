@@ -308,6 +308,43 @@ TEST_F(GlanceTransportTest, GlanceKilledMidDownloadLeavesNothing) {
   EXPECT_EQ(image.references_size() > 0 ? image.references(0) : "", "big:1");
 }
 
+TEST_F(GlanceTransportTest, GlanceRestartedMidDownloadIsResumedWithRange) {
+  ImportBigImage("resumed:1");
+  const std::string big = SaveArchive("resumed:1");
+  v1::Image original;
+  {
+    grpc::ClientContext context;
+    v1::InspectImageRequest request;
+    request.set_image("resumed:1");
+    ASSERT_TRUE(agent_.images().Inspect(&context, request, &original).ok());
+  }
+  RemoveImage("resumed:1");
+  const std::string id = Upload("A", big, "private");
+  grpc::ClientContext context;
+  v1::PullRequest request;
+  request.set_source("glance://" + id);
+  *request.mutable_openstack() = AuthOf("A");
+  auto reader = distribution_->Pull(&context, request);
+  v1::PullResponse response;
+  bool restarted = false;
+  std::string pulled;
+  while (reader->Read(&response)) {
+    if (!restarted && response.has_progress() && response.progress().bytes_done() > 0 &&
+        response.progress().state() == v1::TRANSFER_STATE_DOWNLOADING) {
+      ASSERT_EQ(kill(-OpenStackFixture::GlanceProcessGroup(), SIGKILL), 0);
+      ASSERT_TRUE(OpenStackFixture::RestartGlance());
+      restarted = true;
+    }
+    if (response.has_image()) pulled = response.image().id();
+  }
+  auto status = reader->Finish();
+  ASSERT_TRUE(restarted) << "the pull ended before glance-api could be killed";
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(pulled, original.id());
+  CommandResult check = agent_.Cli({"system", "check"});
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+}
+
 TEST_F(GlanceTransportTest, AgentKilledMidPullLeavesACleanStore) {
   ImportBigImage("big2:1");
   const std::string big = SaveArchive("big2:1");
