@@ -140,6 +140,27 @@ TEST(GlanceClient, UploadDownloadVerified) {
   EXPECT_EQ(client.Show(image->id).status().code(), StatusCode::kNotFound);
 }
 
+TEST(GlanceClient, UploadOverTheSizeCapIs413) {
+  auto client = ClientFor("A");
+  CreateImageRequest create;
+  create.name = "too-big";
+  auto image = client.Create(create);
+  ASSERT_TRUE(image.ok());
+  const uint64_t cap = std::stoull(OpenStackFixture::Get("OS_FIXTURE_IMAGE_SIZE_CAP"));
+  uint64_t sent = 0;
+  std::string zeros(1 << 20, '\0');
+  auto uploaded = client.Upload(image->id, [&](char* buffer, size_t size) -> StatusOr<size_t> {
+    if (sent > cap + (8u << 20)) return size_t{0};
+    size_t n = std::min(size, zeros.size());
+    memcpy(buffer, zeros.data(), n);
+    sent += n;
+    return n;
+  });
+  EXPECT_EQ(uploaded.code(), StatusCode::kResourceExhausted) << uploaded.message();
+  EXPECT_NE(uploaded.message().find("too large"), std::string::npos) << uploaded.message();
+  ASSERT_TRUE(client.Delete(image->id).ok());
+}
+
 TEST(GlanceClient, QueuedImageCannotBeDownloaded) {
   auto client = ClientFor("A");
   CreateImageRequest create;

@@ -32,6 +32,16 @@ TEST(OpenStackAuthFlags, FlagsWinOverEnvironment) {
   EXPECT_EQ(auth.token(), "");
 }
 
+TEST(OpenStackAuthFlags, GlancePushFlags) {
+  CLI::App app;
+  GlancePushFlags flags;
+  AddGlancePushFlags(&app, flags);
+  const char* argv[] = {"push", "--glance-image-id", "abc", "--glance-visibility", "shared"};
+  app.parse(5, const_cast<char**>(argv));
+  EXPECT_EQ(flags.image_id, "abc");
+  EXPECT_EQ(flags.visibility, "shared");
+}
+
 TEST(OpenStackAuthFlags, NothingGivenIsEmpty) {
   OpenStackAuthFlags flags;
   auto auth = OpenStackAuthFrom(flags, [](const char*) -> const char* { return nullptr; });
