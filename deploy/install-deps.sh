@@ -23,6 +23,8 @@ packages=(
   # the Nova compute driver: its Python module, and Nova's own test suites it runs against
   pybind11-dev python3-dev python3-nova python3-oslotest python3-stestr python3-testtools
   python3-requests-mock python3-wsgi-intercept python3-placement
+  # OpenStack fixture (tests/fixtures/openstack): real Keystone under uwsgi + glance-api
+  keystone glance-api python3-glanceclient python3-openstackclient uwsgi-plugin-python3 curl
 )
 
 missing=()

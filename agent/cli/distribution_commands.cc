@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "cli/human_format.h"
+#include "cli/openstack_auth_flags.h"
 
 namespace boxcar::cli {
 
@@ -105,6 +106,7 @@ struct PullOptions {
   std::string platform;
   std::string ca_file;
   bool quiet = false;
+  OpenStackAuthFlags openstack;
 };
 
 struct PushOptions {
@@ -112,7 +114,12 @@ struct PushOptions {
   std::string destination;
   std::string ca_file;
   bool quiet = false;
+  OpenStackAuthFlags openstack;
+  GlancePushFlags glance;
 };
+
+// glance://... sources and destinations carry the caller's OpenStack credentials.
+bool IsGlance(const std::string& location) { return location.rfind("glance://", 0) == 0; }
 
 struct LoginOptions {
   std::string registry;
@@ -127,6 +134,7 @@ int Pull(AgentConnection& agent, const PullOptions& options) {
   request.set_source(options.source);
   request.set_platform(options.platform);
   request.set_ca_file(options.ca_file);
+  if (IsGlance(options.source)) *request.mutable_openstack() = OpenStackAuthFrom(options.openstack);
   grpc::ClientContext context;
   auto reader = agent.distribution().Pull(&context, request);
   TransferDisplay display(options.quiet);
@@ -148,6 +156,11 @@ int Push(AgentConnection& agent, const PushOptions& options) {
   request.set_image(options.image);
   request.set_destination(options.destination);
   request.set_ca_file(options.ca_file);
+  if (IsGlance(options.destination)) {
+    *request.mutable_openstack() = OpenStackAuthFrom(options.openstack);
+    request.set_glance_image_id(options.glance.image_id);
+    request.set_glance_visibility(options.glance.visibility);
+  }
   grpc::ClientContext context;
   auto reader = agent.distribution().Push(&context, request);
   TransferDisplay display(options.quiet);
@@ -205,26 +218,30 @@ int Logout(AgentConnection& agent, const std::string& registry) {
 void AddImagePullPushCommands(CLI::App& image, std::function<AgentConnection&()> connect,
                               std::function<int()>& action) {
   auto pull_options = std::make_shared<PullOptions>();
-  CLI::App* pull = image.add_subcommand("pull", "Pull an image from a registry");
-  pull->add_option("reference", pull_options->source, "[registry[:port]/]name[:tag|@sha256:<hex>]")
+  CLI::App* pull = image.add_subcommand("pull", "Pull an image from a registry or from Glance");
+  pull->add_option("reference", pull_options->source,
+                   "[registry[:port]/]name[:tag|@sha256:<hex>], or glance://IMAGE_ID")
       ->required();
   pull->add_option("--platform", pull_options->platform,
                    "os/arch[/variant] to choose from a multi-platform image (linux/amd64)");
   pull->add_option("--ca-file", pull_options->ca_file,
                    "PEM file of CA certificates to trust besides the system's (absolute path)");
   pull->add_flag("-q,--quiet", pull_options->quiet, "No progress output");
+  AddOpenStackAuthFlags(pull, pull_options->openstack);
   pull->callback([&action, connect, pull_options] {
     action = [=] { return Pull(connect(), *pull_options); };
   });
 
   auto push_options = std::make_shared<PushOptions>();
-  CLI::App* push = image.add_subcommand("push", "Push an image to a registry");
+  CLI::App* push = image.add_subcommand("push", "Push an image to a registry or to Glance");
   push->add_option("image", push_options->image, "Image reference or id")->required();
   push->add_option("destination", push_options->destination,
-                   "registry[:port]/name[:tag] (default: the image's reference)");
+                   "registry[:port]/name[:tag] (default: the image's reference), or glance://[NAME]");
   push->add_option("--ca-file", push_options->ca_file,
                    "PEM file of CA certificates to trust besides the system's (absolute path)");
   push->add_flag("-q,--quiet", push_options->quiet, "No progress output");
+  AddOpenStackAuthFlags(push, push_options->openstack);
+  AddGlancePushFlags(push, push_options->glance);
   push->callback([&action, connect, push_options] {
     action = [=] { return Push(connect(), *push_options); };
   });

@@ -24,6 +24,7 @@
 #include "common/unique_fd.h"
 #include "core/container_service.h"
 #include "cgroups/host_container_cgroups.h"
+#include "distribution/glance/glance_transport.h"
 #include "distribution/image_distribution.h"
 #include "distribution/registry/registry_transport.h"
 #include "daemon/agent_config.h"
@@ -114,7 +115,7 @@ int RunAgent(const AgentConfig& config) {
   if (Status recovered = containers.Recover(); !recovered.ok())
     return Fail(recovered.Annotate("recovery"));
 
-  // The registry client; the Glance translator plugs in beside it (issue 14).
+  // Pulls and pushes: the registry client, and the Glance translator.
   RegistryTransportOptions registry_options;
   registry_options.credentials_path = config.root_dir + "/registry-logins.json";
   registry_options.insecure_registries = config.insecure_registries;
@@ -123,7 +124,9 @@ int RunAgent(const AgentConfig& config) {
   auto registry_transport =
       std::make_unique<RegistryTransport>(images->get(), blobs->get(), registry_options);
   RegistryLogins* registry_logins = registry_transport.get();
-  ImageDistribution distribution(std::move(registry_transport), nullptr, registry_logins);
+  ImageDistribution distribution(std::move(registry_transport),
+                                 std::make_unique<GlanceTransport>(images->get()),
+                                 registry_logins);
 
   ImagesApi images_api(images->get());
   DistributionApi distribution_api(&distribution);

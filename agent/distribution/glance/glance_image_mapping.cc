@@ -1,0 +1,66 @@
+#include "distribution/glance/glance_image_mapping.h"
+
+#include <sstream>
+
+namespace boxcar {
+
+StatusOr<std::string> GlanceLocationId(const std::string& location, const char* field,
+                                       bool id_required) {
+  const std::string prefix = "glance://";
+  if (location.rfind(prefix, 0) != 0) {
+    return InvalidArgument(std::string(field) + ": '" + location + "' is not a glance:// location");
+  }
+  std::string id = location.substr(prefix.size());
+  if (id_required && id.empty()) {
+    return InvalidArgument(std::string(field) + ": no image id; use glance://IMAGE_ID");
+  }
+  if (id.find_first_of("/?#") != std::string::npos) {
+    return InvalidArgument(std::string(field) + ": '" + id + "' is not a Glance image " +
+                           (id_required ? "id" : "name") + " (no '/', '?' or '#')");
+  }
+  return id;
+}
+
+Status CheckPullable(const glance::GlanceImage& image) {
+  if (image.container_format != "docker") {
+    return FailedPrecondition("source: Glance image " + image.id + " has container_format '" +
+                              image.container_format +
+                              "'; Boxcar pulls only container_format 'docker' images (a "
+                              "docker-archive or OCI archive)");
+  }
+  if (image.disk_format != "raw") {
+    return FailedPrecondition("source: Glance image " + image.id + " has disk_format '" +
+                              image.disk_format + "'; a container image has disk_format 'raw'");
+  }
+  if (image.status != "active") {
+    return FailedPrecondition("source: Glance image " + image.id + " is '" + image.status +
+                              "', not active: it has no data to pull yet");
+  }
+  return OkStatus();
+}
+
+std::map<std::string, std::string> GlancePropertiesOf(const v1::Image& image,
+                                                      const std::string& manifest_digest) {
+  std::map<std::string, std::string> properties;
+  properties[kGlanceConfigDigest] = image.id();
+  if (!manifest_digest.empty()) properties[kGlanceManifestDigest] = manifest_digest;
+  std::string references;
+  for (const auto& reference : image.references()) {
+    if (!references.empty()) references += ',';
+    references += reference;
+  }
+  if (!references.empty()) properties[kGlanceReferences] = references;
+  return properties;
+}
+
+std::vector<std::string> GlanceReferences(const glance::GlanceImage& image) {
+  std::vector<std::string> references;
+  std::stringstream in(image.Property(kGlanceReferences));
+  std::string reference;
+  while (std::getline(in, reference, ',')) {
+    if (!reference.empty()) references.push_back(reference);
+  }
+  return references;
+}
+
+}  // namespace boxcar

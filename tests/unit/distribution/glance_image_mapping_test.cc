@@ -1,0 +1,103 @@
+#include "distribution/glance/glance_image_mapping.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "distribution/glance/byte_pipe.h"
+
+namespace boxcar {
+namespace {
+
+TEST(GlanceLocation, IdsAndNames) {
+  EXPECT_EQ(*GlanceLocationId("glance://abc-1", "source", true), "abc-1");
+  EXPECT_EQ(*GlanceLocationId("glance://", "destination", false), "");
+  auto empty = GlanceLocationId("glance://", "source", true);
+  EXPECT_EQ(empty.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(empty.status().message().find("source: no image id"), std::string::npos);
+  EXPECT_FALSE(GlanceLocationId("glance://a/b", "source", true).ok());
+  EXPECT_FALSE(GlanceLocationId("busybox", "source", true).ok());
+}
+
+TEST(GlancePullable, FormatsAndStatus) {
+  glance::GlanceImage image;
+  image.id = "i";
+  image.container_format = "docker";
+  image.disk_format = "raw";
+  image.status = "active";
+  EXPECT_TRUE(CheckPullable(image).ok());
+  image.container_format = "bare";
+  EXPECT_NE(CheckPullable(image).message().find("container_format 'bare'"), std::string::npos);
+  image.container_format = "docker";
+  image.disk_format = "qcow2";
+  EXPECT_EQ(CheckPullable(image).code(), StatusCode::kFailedPrecondition);
+  image.disk_format = "raw";
+  image.status = "saving";
+  EXPECT_NE(CheckPullable(image).message().find("'saving', not active"), std::string::npos);
+}
+
+TEST(GlanceProperties, RoundTripOfReferences) {
+  v1::Image image;
+  image.set_id("sha256:aa");
+  image.add_references("app:1");
+  image.add_references("app:latest");
+  auto properties = GlancePropertiesOf(image, "sha256:bb");
+  EXPECT_EQ(properties[kGlanceConfigDigest], "sha256:aa");
+  EXPECT_EQ(properties[kGlanceManifestDigest], "sha256:bb");
+  EXPECT_EQ(properties[kGlanceReferences], "app:1,app:latest");
+  glance::GlanceImage glance_image;
+  glance_image.properties = properties;
+  EXPECT_EQ(GlanceReferences(glance_image), (std::vector<std::string>{"app:1", "app:latest"}));
+  v1::Image untagged;
+  untagged.set_id("sha256:cc");
+  EXPECT_EQ(GlancePropertiesOf(untagged, "").count(kGlanceReferences), 0u);
+  EXPECT_TRUE(GlanceReferences(glance::GlanceImage{}).empty());
+}
+
+TEST(BytePipe, CarriesBytesInOrderAndTheWritersError) {
+  BytePipe pipe(16);
+  std::thread writer([&] {
+    for (int i = 0; i < 100; ++i) ASSERT_TRUE(pipe.Push(std::to_string(i % 10)));
+    pipe.Close(Internal("save failed"));
+  });
+  std::string got;
+  char buffer[7];
+  while (true) {
+    auto n = pipe.Pop(buffer, sizeof buffer);
+    if (!n.ok()) {
+      EXPECT_EQ(n.status().message(), "save failed");
+      break;
+    }
+    ASSERT_GT(*n, 0u);
+    got.append(buffer, *n);
+  }
+  writer.join();
+  ASSERT_EQ(got.size(), 100u);
+  EXPECT_EQ(got.substr(0, 12), "012345678901");
+}
+
+TEST(BytePipe, ReaderCancelStopsTheWriter) {
+  BytePipe pipe(4);
+  std::thread writer([&] {
+    bool accepted = true;
+    for (int i = 0; i < 1000 && accepted; ++i) accepted = pipe.Push("xxxx");
+    EXPECT_FALSE(accepted);
+    pipe.Close(OkStatus());
+  });
+  char buffer[4];
+  ASSERT_TRUE(pipe.Pop(buffer, 4).ok());
+  pipe.Cancel();
+  writer.join();
+}
+
+TEST(BytePipe, CleanEndIsZero) {
+  BytePipe pipe;
+  ASSERT_TRUE(pipe.Push("ab"));
+  pipe.Close(OkStatus());
+  char buffer[8];
+  EXPECT_EQ(*pipe.Pop(buffer, 8), 2u);
+  EXPECT_EQ(*pipe.Pop(buffer, 8), 0u);
+}
+
+}  // namespace
+}  // namespace boxcar
