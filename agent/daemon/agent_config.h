@@ -20,6 +20,9 @@ struct AgentConfig {
   uint32_t prewarm = 4;          // prewarmed helpers of the default backend
   // --userns-range FIRST:COUNT: host ids for containers' user namespaces; empty: none.
   std::string userns_range;
+  // --default-network: the network of a container whose spec names none. "none" keeps a host
+  // free of bridges and nftables tables until someone asks for a network.
+  std::string default_network = "none";
 
   // Parses argv (and the file named by --config, INI/TOML "key = value"). On --help or a
   // bad flag returns a non-OK status whose message is the text to print; `exit_code` is set.
