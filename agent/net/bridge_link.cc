@@ -21,16 +21,18 @@ Status WriteSysctl(const std::string& path, const std::string& value) {
 Status CreateBridge(const RouteSocket& socket, const BridgeConfig& config) {
   rtnl_link* link = rtnl_link_alloc();
   nl_addr* mac = nullptr;
-  if (int error = nl_addr_parse(config.mac.c_str(), AF_LLC, &mac); error < 0) {
+  if (config.mac.empty()) {
+    // The kernel picks one.
+  } else if (int error = nl_addr_parse(config.mac.c_str(), AF_LLC, &mac); error < 0) {
     rtnl_link_put(link);
     return NetlinkStatus("netlink: parse bridge MAC '" + config.mac + "'", error);
   }
   rtnl_link_set_type(link, "bridge");
   rtnl_link_set_name(link, config.name.c_str());
-  rtnl_link_set_addr(link, mac);
+  if (mac) rtnl_link_set_addr(link, mac);
   rtnl_link_set_mtu(link, config.mtu);
   int error = rtnl_link_add(socket.get(), link, NLM_F_CREATE | NLM_F_EXCL);
-  nl_addr_put(mac);
+  if (mac) nl_addr_put(mac);
   rtnl_link_put(link);
   if (error < 0 && error != -NLE_EXIST) {
     return NetlinkStatus("netlink: create bridge '" + config.name + "'", error);
@@ -47,6 +49,10 @@ StatusOr<int> EnsureBridge(const RouteSocket& socket, const BridgeConfig& config
     RETURN_IF_ERROR(CreateBridge(socket, config));
     index = socket.LinkIndex(config.name);
     if (!index.ok()) return index.status();
+  }
+  if (config.gateway_cidr.empty()) {
+    RETURN_IF_ERROR(socket.SetUp(config.name));
+    return *index;
   }
   RETURN_IF_ERROR(socket.AddAddress(*index, config.gateway_cidr));
   RETURN_IF_ERROR(socket.SetUp(config.name));

@@ -13,8 +13,9 @@ namespace boxcar {
 
 struct BridgeConfig {
   std::string name;          // at most 15 characters
-  std::string mac;           // fixed, so neighbours' ARP caches survive a re-creation
-  std::string gateway_cidr;  // "10.88.0.1/16"
+  std::string mac;           // fixed, so neighbours' ARP caches survive a re-creation; or empty
+  // "10.88.0.1/16"; empty: a plain L2 bridge (a VIF's), no address, no forwarding sysctls.
+  std::string gateway_cidr;
   uint32_t mtu = 1500;
 };
 

@@ -61,6 +61,7 @@ StatusOr<std::vector<v1::PortMapping>> NetworkService::Attach(const v1::Containe
                                                               pid_t netns_pid) {
   const std::string& id = record.id();
   const v1::NetworkSpec& spec = record.spec().network();
+  if (spec.mode() == kNetworkVif) return AttachVif(record, rootfs_dir, netns_pid);
   std::lock_guard<std::mutex> lock(mutex_);
   auto lease = leases_.find(id);
   if (lease == leases_.end()) {
@@ -75,10 +76,7 @@ StatusOr<std::vector<v1::PortMapping>> NetworkService::Attach(const v1::Containe
   ASSIGN_OR_RETURN(Ipv4Subnet subnet, ParseIpv4Subnet(network->second.subnet(), "network.subnet"));
   const std::string ip = FormatIpv4(lease->second.address);
 
-  Attached attached{network->first, ip, {record.name()}, rootfs_dir, {}};
-  const std::string hostname = record.spec().hostname().empty() ? id.substr(0, 12)
-                                                                : record.spec().hostname();
-  if (hostname != record.name()) attached.names.push_back(hostname);
+  Attached attached{network->first, HostVethName(id), ip, {record.name()}, rootfs_dir, {}};
   // What can fail without leaving anything comes first.
   ASSIGN_OR_RETURN(UniqueFd netns, OpenNetworkNamespace(netns_pid));
   ASSIGN_OR_RETURN(RouteSocket socket, RouteSocket::Open());
@@ -109,28 +107,37 @@ StatusOr<std::vector<v1::PortMapping>> NetworkService::Attach(const v1::Containe
                   netns.get(),
                   spec.mac().empty() ? MacForAddress(lease->second.address) : spec.mac(),
                   network->second.mtu(),
-                  ip + "/" + std::to_string(subnet.prefix_length),
+                  {ip + "/" + std::to_string(subnet.prefix_length)},
                   network->second.gateway()};
   // A veth left by a start the agent did not finish (its netns is gone, so is the pair
   // normally; a live one of this name is ours to replace).
   (void)socket.DeleteLink(veth.host_name);
   if (Status created = CreateContainerVeth(socket, veth); !created.ok()) return undo(created);
+  if (Status finished = FinishAttach(record, attached); !finished.ok()) {
+    (void)socket.DeleteLink(veth.host_name);
+    return undo(finished);
+  }
+  spdlog::debug("container {} on network {} as {}", id.substr(0, 12), network->first, ip);
+  return published;
+}
 
+Status NetworkService::FinishAttach(const v1::Container& record, Attached attached) {
+  const v1::NetworkSpec& spec = record.spec().network();
+  const std::string hostname = record.spec().hostname().empty() ? record.id().substr(0, 12)
+                                                                : record.spec().hostname();
+  if (hostname != record.name()) attached.names.push_back(hostname);
   auto host_resolv = ReadFileToString(config_.host_resolv_conf);
   const std::vector<std::string> dns(spec.dns().begin(), spec.dns().end());
   for (const auto& [name, content] :
        {std::pair<std::string, std::string>{"resolv.conf",
                                             ResolvConfContent(dns, host_resolv.ok() ? *host_resolv : "")},
         {"hostname", hostname + "\n"}}) {
-    if (Status written = WriteContainerEtcFile(rootfs_dir, name, content); !written.ok()) {
-      (void)socket.DeleteLink(veth.host_name);
-      return undo(written);
-    }
+    RETURN_IF_ERROR(WriteContainerEtcFile(attached.rootfs_dir, name, content));
   }
-  attached_[id] = std::move(attached);
-  RefreshHosts(network->first);
-  spdlog::debug("container {} on network {} as {}", id.substr(0, 12), network->first, ip);
-  return published;
+  const std::string network = attached.network;
+  attached_[record.id()] = std::move(attached);
+  RefreshHosts(network);
+  return OkStatus();
 }
 
 void NetworkService::Detach(const v1::Container& record) {
@@ -139,11 +146,12 @@ void NetworkService::Detach(const v1::Container& record) {
   auto attached = attached_.find(id);
   if (attached == attached_.end()) return;
   const std::string network = attached->second.network;
+  const std::string attached_host_interface = attached->second.host_interface;
   UnpublishLocked(id, attached->second.ports);
   attached_.erase(attached);
   // The pair normally went with the container's network namespace.
   if (auto socket = RouteSocket::Open(); socket.ok()) {
-    Status deleted = socket->DeleteLink(HostVethName(id));
+    Status deleted = socket->DeleteLink(attached_host_interface);
     if (!deleted.ok() && deleted.code() != StatusCode::kNotFound) {
       spdlog::warn("container {}: {}", id.substr(0, 12), deleted.message());
     }

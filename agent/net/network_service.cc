@@ -54,6 +54,18 @@ Status NetworkService::Recover(const std::vector<v1::Container>& containers) {
   std::lock_guard<std::mutex> lock(mutex_);
   for (auto& network : networks) networks_[network.name()] = std::move(network);
   auto route_socket = RouteSocket::Open();
+  // VIFs: no lease, no table; a running one is known again, a stopped one's host end goes.
+  for (const auto& container : containers) {
+    const v1::NetworkEndpoint& endpoint = container.network_endpoint();
+    if (container.spec().network().mode() != kNetworkVif || endpoint.host_interface().empty()) continue;
+    if (IsLiveState(container.state())) {
+      attached_[container.id()] = {endpoint.network(), endpoint.host_interface(), endpoint.ip(),
+                                   {container.name(), container.spec().hostname()},
+                                   container.rootfs_dir(), {}};
+    } else if (route_socket.ok()) {
+      (void)route_socket->DeleteLink(endpoint.host_interface());
+    }
+  }
   for (const auto& lease : leases) {
     if (!by_id.count(lease.container_id)) {
       spdlog::info("network {}: releasing the lease of {} held by removed container {}",
@@ -76,7 +88,7 @@ Status NetworkService::Recover(const std::vector<v1::Container>& containers) {
     auto network = networks_.find(lease.network);
     if (network == networks_.end()) continue;
     RETURN_IF_ERROR(EnsureNetworkPlumbing(network->second));
-    Attached attached{lease.network, FormatIpv4(lease.address),
+    Attached attached{lease.network, HostVethName(id), FormatIpv4(lease.address),
                       {container.name(), container.spec().hostname()}, container.rootfs_dir(), {}};
     for (const auto& port : container.published_ports()) {
       PortRule rule{port.host_ip(), port.protocol(), port.host_port(), attached.ip,
@@ -109,7 +121,8 @@ StatusOr<v1::Network> NetworkService::CreateNetworkLocked(const v1::Network& wan
     return InvalidArgument("network.name: '" + network.name() +
                            "' must match [a-zA-Z0-9][a-zA-Z0-9_.-]{0,30}");
   }
-  if (network.name() == kNetworkNone || network.name() == kNetworkHost) {
+  if (network.name() == kNetworkNone || network.name() == kNetworkHost ||
+      network.name() == kNetworkVif) {
     return InvalidArgument("network.name: '" + network.name() + "' is reserved");
   }
   if (networks_.count(network.name())) {
@@ -218,6 +231,10 @@ StatusOr<v1::NetworkEndpoint> NetworkService::Reserve(const std::string& contain
         ParseIpv4Address(spec->dns(i), "spec.network.dns[" + std::to_string(i) + "]").status());
   }
   RETURN_IF_ERROR(CheckPorts(spec));
+  if (mode == kNetworkVif) return ReserveVif(container_id, container_name, *spec);
+  if (spec->has_vif()) {
+    return InvalidArgument("spec.network.vif: only with mode \"vif\", not '" + mode + "'");
+  }
   if (mode == kNetworkNone || mode == kNetworkHost) {
     if (!spec->ip().empty() || !spec->mac().empty()) {
       return InvalidArgument("spec.network.ip: an address needs a named network, not '" + mode + "'");

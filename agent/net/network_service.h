@@ -25,6 +25,8 @@ namespace boxcar {
 
 inline constexpr const char* kNetworkNone = "none";
 inline constexpr const char* kNetworkHost = "host";
+// A compute driver's VIF (spec.network.vif) on an existing bridge.
+inline constexpr const char* kNetworkVif = "vif";
 // The built-in network, created at its first use when no network of that name exists.
 inline constexpr const char* kDefaultBridgeNetwork = "boxcar0";
 inline constexpr const char* kDefaultBridgeSubnet = "10.88.0.0/16";
@@ -70,7 +72,8 @@ class NetworkService {
 
  private:
   struct Attached {
-    std::string network;
+    std::string network;  // a network's name, or "vif:<bridge>"
+    std::string host_interface;
     std::string ip;
     std::vector<std::string> names;
     std::string rootfs_dir;
@@ -78,6 +81,15 @@ class NetworkService {
   };
 
   StatusOr<v1::Network> CreateNetworkLocked(const v1::Network& wanted);
+  // The VIF parts of Reserve and Attach (vif_attachment.cc).
+  StatusOr<v1::NetworkEndpoint> ReserveVif(const std::string& container_id,
+                                           const std::string& container_name,
+                                           const v1::NetworkSpec& spec);
+  StatusOr<std::vector<v1::PortMapping>> AttachVif(const v1::Container& record,
+                                                   const std::string& rootfs_dir, pid_t netns_pid);
+  // resolv.conf and hostname into the rootfs; the container joins attached_ and the hosts
+  // files of its network are rewritten. With mutex_ held.
+  Status FinishAttach(const v1::Container& record, Attached attached);
   // The bridge, the nftables table and the subnet element; called with mutex_ held.
   Status EnsureNetworkPlumbing(const v1::Network& network);
   // Rewrites /etc/hosts of every attached container on `network`; with mutex_ held.

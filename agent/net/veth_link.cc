@@ -68,8 +68,9 @@ Status CreateContainerVeth(const RouteSocket& host_socket, const VethConfig& con
   Status configured = RunInNetworkNamespace(config.container_netns_fd, [&config]() -> Status {
     ASSIGN_OR_RETURN(RouteSocket inside, RouteSocket::Open());
     ASSIGN_OR_RETURN(int index, inside.LinkIndex(kContainerInterface));
-    RETURN_IF_ERROR(inside.AddAddress(index, config.container_cidr));
+    for (const auto& cidr : config.container_cidrs) RETURN_IF_ERROR(inside.AddAddress(index, cidr));
     RETURN_IF_ERROR(inside.SetUp(kContainerInterface));
+    if (config.gateway.empty()) return OkStatus();
     return inside.AddDefaultRoute(index, config.gateway);
   });
   if (!configured.ok()) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "net/route_socket.h"
@@ -17,8 +18,8 @@ struct VethConfig {
   int container_netns_fd = -1;
   std::string container_mac;
   uint32_t mtu = 1500;
-  std::string container_cidr;   // "10.88.0.2/16"
-  std::string gateway;          // "10.88.0.1"
+  std::vector<std::string> container_cidrs;  // "10.88.0.2/16"
+  std::string gateway;                       // "10.88.0.1"; empty: no default route
 };
 
 inline constexpr const char* kContainerInterface = "eth0";

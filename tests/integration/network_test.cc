@@ -210,6 +210,61 @@ TEST_F(NetworkTest, LxcContainersGetTheSameNetworking) {
   EXPECT_EQ(client.out, "hello-from-web\n") << client.err;
 }
 
+// What the Nova driver hands over: a VIF on an existing bridge, with its MAC, MTU, address,
+// gateway and host-side name.
+TEST_F(NetworkTest, VifJoinsAnExistingBridgeWithTheGivenMacMtuAndName) {
+  CommandResult bridge = namespaces_->RunIn(
+      namespaces_->agent(),
+      "ip link add bxt-br0 type bridge && ip addr add 192.168.50.1/24 dev bxt-br0 && "
+      "ip link set bxt-br0 up");
+  ASSERT_EQ(bridge.exit_code, 0) << bridge.out;
+  v1::ContainerSpec spec;
+  spec.set_image("busybox");
+  spec.set_name("vm");
+  spec.add_command("sleep");
+  spec.add_command("60");
+  v1::NetworkSpec* network = spec.mutable_network();
+  network->set_mode("vif");
+  v1::VifSpec* vif = network->mutable_vif();
+  vif->set_bridge("bxt-br0");
+  vif->set_host_interface("tap1234abcd-12");
+  vif->set_mac("fa:16:3e:12:34:56");
+  vif->set_mtu(1450);
+  vif->add_addresses("192.168.50.10/24");
+  vif->set_gateway("192.168.50.1");
+  ASSERT_TRUE(Create(spec).ok());
+  CommandResult started = agent_.Cli({"start", "vm"});
+  ASSERT_EQ(started.exit_code, 0) << started.err;
+  CommandResult host_end = namespaces_->RunIn(namespaces_->agent(), "ip -o link show tap1234abcd-12");
+  EXPECT_NE(host_end.out.find("mtu 1450"), std::string::npos) << host_end.out;
+  EXPECT_NE(host_end.out.find("master bxt-br0"), std::string::npos) << host_end.out;
+  CommandResult inside = agent_.Cli({"exec", "vm", "sh", "-c", "ip -o link show eth0; ip route"});
+  EXPECT_NE(inside.out.find("mtu 1450"), std::string::npos) << inside.out;
+  EXPECT_NE(inside.out.find("fa:16:3e:12:34:56"), std::string::npos) << inside.out;
+  EXPECT_NE(inside.out.find("default via 192.168.50.1"), std::string::npos) << inside.out;
+  CommandResult ping = namespaces_->RunIn(namespaces_->agent(), "busybox ping -c1 -W2 192.168.50.10");
+  EXPECT_EQ(ping.exit_code, 0) << ping.out;
+
+  // A bridge that is not there: refused naming the field, unless create_bridge.
+  vif->set_bridge("bxt-br1");
+  vif->set_host_interface("tap2");
+  spec.set_name("vm2");
+  ASSERT_TRUE(Create(spec).ok());
+  CommandResult missing = agent_.Cli({"start", "vm2"});
+  EXPECT_NE(missing.err.find("spec.network.vif.bridge"), std::string::npos) << missing.err;
+  vif->set_create_bridge(true);
+  spec.set_name("vm3");
+  vif->set_host_interface("tap3");
+  ASSERT_TRUE(Create(spec).ok());
+  CommandResult made = agent_.Cli({"start", "vm3"});
+  EXPECT_EQ(made.exit_code, 0) << made.err;
+  EXPECT_EQ(namespaces_->RunIn(namespaces_->agent(), "ip -o link show tap3 | grep -c 'master bxt-br1'").out, "1\n");
+
+  agent_.RemoveAllContainers();
+  CommandResult taps = namespaces_->RunIn(namespaces_->agent(), "ip -o link | grep -c tap || true");
+  EXPECT_EQ(taps.out, "0\n") << "no VIF host end left";
+}
+
 TEST_F(NetworkTest, CreateRemoveCyclesLeakNothing) {
   // BOXCAR_NETWORK_CYCLES=1000 for the slow run (docs/networking.md).
   const char* env = std::getenv("BOXCAR_NETWORK_CYCLES");
