@@ -38,8 +38,18 @@ class NetworkTest : public ::testing::Test, public AgentFixture {
     StopAgentAndCheckLeftovers();
     namespaces_.reset();
   }
+  // The kernel deletes a container's veth pair with its network namespace, asynchronously
+  // after the payload and the shim are gone: host veths are counted after up to 5 s.
+  int HostVethsSettled(int expected) {
+    int count = namespaces_->HostVeths();
+    for (int i = 0; i < 100 && count != expected; ++i) {
+      usleep(50 * 1000);
+      count = namespaces_->HostVeths();
+    }
+    return count;
+  }
   void ExpectNoNetworkLeaks() {
-    EXPECT_EQ(namespaces_->HostVeths(), 0) << "host veths left";
+    EXPECT_EQ(HostVethsSettled(0), 0) << "host veths left";
     EXPECT_EQ(namespaces_->PortElements(), 0) << "published port elements left";
     EXPECT_EQ(NetworkNamespaces::Leases(agent_.root_dir()), 0) << "address leases left";
   }
@@ -98,7 +108,7 @@ TEST_F(NetworkTest, PublishedPortAnswersOnHostAddressLoopbackAndFromContainers) 
   // Stopped: its element goes, and the port no longer answers.
   ASSERT_EQ(agent_.Cli({"stop", "-t", "1", "web"}).exit_code, 0);
   EXPECT_EQ(namespaces_->PortElements(), 0);
-  EXPECT_EQ(namespaces_->HostVeths(), 0);
+  EXPECT_EQ(HostVethsSettled(0), 0);
 }
 
 TEST_F(NetworkTest, EgressIsMasqueradedToTheOutside) {
@@ -148,7 +158,7 @@ TEST_F(NetworkTest, PortConflictsAndAFullRangeAreRefusedLeavingNothing) {
   CommandResult failed = RunRm({"--network", "tnet", "-p", "8082:80"}, {"/no/such/command"});
   EXPECT_EQ(failed.exit_code, 127) << failed.err;
   EXPECT_EQ(namespaces_->PortElements(), 1);
-  EXPECT_EQ(namespaces_->HostVeths(), 1);
+  EXPECT_EQ(HostVethsSettled(1), 1);
 
   ASSERT_EQ(agent_.Cli({"network", "create", "tiny", "--subnet", "10.202.0.0/30"}).exit_code, 0);
   CommandResult first = agent_.Cli({"create", "--network", "tiny", "busybox", "true"});
@@ -176,7 +186,7 @@ TEST_F(NetworkTest, KillNineAndRestartKeepsRunningContainersNetworkAndDropsTheRe
   ASSERT_FALSE(HasFatalFailure());
   EXPECT_EQ(WgetFromAgentSide("http://127.0.0.1:8080/").out, "hello-from-web\n");
   EXPECT_EQ(namespaces_->PortElements(), 1) << "only the running container's port";
-  EXPECT_EQ(namespaces_->HostVeths(), 1);
+  EXPECT_EQ(HostVethsSettled(1), 1);
   EXPECT_EQ(Inspect(exiting).state(), v1::CONTAINER_STATE_EXITED);
 }
 
@@ -261,7 +271,12 @@ TEST_F(NetworkTest, VifJoinsAnExistingBridgeWithTheGivenMacMtuAndName) {
   EXPECT_EQ(namespaces_->RunIn(namespaces_->agent(), "ip -o link show tap3 | grep -c 'master bxt-br1'").out, "1\n");
 
   agent_.RemoveAllContainers();
-  CommandResult taps = namespaces_->RunIn(namespaces_->agent(), "ip -o link | grep -c tap || true");
+  CommandResult taps;
+  for (int i = 0; i < 100; ++i) {
+    taps = namespaces_->RunIn(namespaces_->agent(), "ip -o link | grep -c tap || true");
+    if (taps.out == "0\n") break;
+    usleep(50 * 1000);
+  }
   EXPECT_EQ(taps.out, "0\n") << "no VIF host end left";
 }
 
