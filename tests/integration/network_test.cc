@@ -190,6 +190,33 @@ TEST_F(NetworkTest, KillNineAndRestartKeepsRunningContainersNetworkAndDropsTheRe
   EXPECT_EQ(Inspect(exiting).state(), v1::CONTAINER_STATE_EXITED);
 }
 
+TEST_F(NetworkTest, ListInspectConnectAndDisconnect) {
+  CommandResult listed = agent_.Cli({"network", "ls", "--json"});
+  EXPECT_NE(listed.out.find("\"subnet\": \"10.201.0.0/24\""), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("\"bridge\": \"bx-tnet\""), std::string::npos) << listed.out;
+  CommandResult created = agent_.Cli({"create", "--name", "later", "busybox", "sh", "-c",
+                                      "ip -o -4 addr show eth0 | wc -l"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  CommandResult connected = agent_.Cli({"network", "connect", "tnet", "later", "--ip", "10.201.0.50"});
+  ASSERT_EQ(connected.exit_code, 0) << connected.err;
+  CommandResult inspected = agent_.Cli({"network", "inspect", "tnet"});
+  EXPECT_NE(inspected.out.find("\"ip\": \"10.201.0.50\""), std::string::npos) << inspected.out;
+  EXPECT_EQ(NetworkNamespaces::Leases(agent_.root_dir()), 1);
+  ASSERT_EQ(agent_.Cli({"start", "later"}).exit_code, 0);
+  ASSERT_EQ(agent_.Cli({"wait", "later"}).exit_code, 0);
+  EXPECT_EQ(agent_.Cli({"logs", "later"}).out, "1\n") << "eth0 has its address";
+  CommandResult twice = agent_.Cli({"network", "connect", "tnet", "later"});
+  EXPECT_NE(twice.err.find("disconnect it first"), std::string::npos) << twice.err;
+  ASSERT_EQ(agent_.Cli({"network", "disconnect", "tnet", "later"}).exit_code, 0);
+  EXPECT_EQ(NetworkNamespaces::Leases(agent_.root_dir()), 0);
+  ASSERT_EQ(agent_.Cli({"start", "later"}).exit_code, 0);
+  ASSERT_EQ(agent_.Cli({"wait", "later"}).exit_code, 0);
+  EXPECT_EQ(agent_.Cli({"logs", "later"}).out, "1\n0\n") << "no eth0 after disconnect";
+  RunDetached({"--name", "busy"}, {"sleep", "60"});
+  CommandResult running_connect = agent_.Cli({"network", "connect", "tnet", "busy"});
+  EXPECT_NE(running_connect.err.find("is running"), std::string::npos) << running_connect.err;
+}
+
 TEST_F(NetworkTest, DefaultNetworkFlagPutsContainersOnBoxcar0CreatedAtFirstUse) {
   agent_.Stop();
   agent_args_ = {"--default-network", "boxcar0"};
