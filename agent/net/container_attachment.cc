@@ -69,7 +69,7 @@ StatusOr<std::vector<v1::PortMapping>> NetworkService::Attach(const v1::Containe
                                                                  began)
         .count();
   };
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock(mutex_);
   auto lease = leases_.find(id);
   if (lease == leases_.end()) {
     return FailedPrecondition("spec.network.mode: container " + record.name() +
@@ -120,7 +120,12 @@ StatusOr<std::vector<v1::PortMapping>> NetworkService::Attach(const v1::Containe
   // normally; a live one of this name is ours to replace).
   (void)socket.DeleteLink(veth.host_name);
   const auto ports_us = elapsed_us();
-  if (Status created = CreateContainerVeth(socket, veth); !created.ok()) return undo(created);
+  // The veth is the slow part (milliseconds of RTNL): other starts go on meanwhile. Nothing
+  // it uses can change: this container's job lock is held, and its lease keeps the network.
+  lock.unlock();
+  Status created = CreateContainerVeth(socket, veth);
+  lock.lock();
+  if (!created.ok()) return undo(created);
   const auto veth_us = elapsed_us();
   if (Status finished = FinishAttach(record, attached); !finished.ok()) {
     (void)socket.DeleteLink(veth.host_name);

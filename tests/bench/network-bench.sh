@@ -5,11 +5,15 @@
 # inside a network namespace this script makes (the agent via nsenter --net, podman likewise):
 # bridges, veths and the nftables table live and die there, the host's network is untouched.
 # Target (issue 17): the bridge network adds <= 3 ms.
-# Usage: tests/bench/network-bench.sh [BUILD_DIR] [RUNS]     (RUNS=10 BENCH_ROUNDS=2 to try it)
+# Then CONCURRENT (default 100) containers with a network started at once (run -d), timed to
+# the last one running, and removed.
+# Usage: tests/bench/network-bench.sh [BUILD_DIR] [RUNS] [CONCURRENT]
+#   (tiny: BENCH_ROUNDS=2 tests/bench/network-bench.sh build 6 5)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$repo/build}" && pwd)
 runs=${2:-200}
+concurrent=${3:-100}
 source "$repo/tests/bench/bench_agent.sh"
 bench_requirements network-bench.sh hyperfine nsenter ip
 
@@ -51,6 +55,18 @@ for r in results:
     print(f"{r['command'].split(' busybox')[0][-60:]:<62} median {r['median']*1000:7.2f} ms"
           f"  (+{(r['median']-base)*1000:6.2f} ms over none, {len(r['times'])} runs)")
 PY
+start=$(date +%s%N)
+pids=()
+for i in $(seq "$concurrent"); do
+  "$cli" run -d --network benchnet busybox sleep 30 >"$work/concurrent-$i.id" 2>&1 &
+  pids+=($!)
+done
+failed=0
+for pid in "${pids[@]}"; do wait "$pid" || failed=$((failed + 1)); done
+end=$(date +%s%N)
+echo "$concurrent concurrent run -d on the bridge network: $(( (end - start) / 1000000 )) ms, $failed failed"
+"$cli" ps -aq | xargs -r "$cli" rm -f >/dev/null
+sleep 1  # the kernel deletes the veths with their namespaces, asynchronously
 leases=$(sqlite3 "$work/root/state.db" 'SELECT count(*) FROM network_leases')
 veths=$(ip -n "$ns" -o link show type veth | grep -c ': bx' || true)
 echo "left after the runs: $leases leases, $veths veths"

@@ -6,6 +6,8 @@
 
 #include <cstdlib>
 #include <memory>
+#include <set>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -305,6 +307,33 @@ TEST_F(NetworkTest, VifJoinsAnExistingBridgeWithTheGivenMacMtuAndName) {
     usleep(50 * 1000);
   }
   EXPECT_EQ(taps.out, "0\n") << "no VIF host end left";
+}
+
+TEST_F(NetworkTest, ConcurrentStartsGetDistinctAddressesAndPorts) {
+  constexpr int kContainers = 12;
+  std::vector<CommandResult> results(kContainers);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kContainers; ++i) {
+    threads.emplace_back([this, i, &results] {
+      results[i] = agent_.Cli(
+          {"run", "-d", "--network", "tnet", "-p", "80", "busybox", "sleep", "60"});
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  std::set<std::string> addresses;
+  std::set<uint32_t> host_ports;
+  for (const auto& result : results) {
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    v1::Container container = Inspect(result.out.substr(0, result.out.find('\n')));
+    EXPECT_EQ(container.state(), v1::CONTAINER_STATE_RUNNING);
+    addresses.insert(container.network_endpoint().ip());
+    ASSERT_EQ(container.published_ports_size(), 1);
+    host_ports.insert(container.published_ports(0).host_port());
+  }
+  EXPECT_EQ(addresses.size(), static_cast<size_t>(kContainers)) << "one address each";
+  EXPECT_EQ(host_ports.size(), static_cast<size_t>(kContainers)) << "one host port each";
+  EXPECT_EQ(namespaces_->PortElements(), kContainers);
+  EXPECT_EQ(HostVethsSettled(kContainers), kContainers);
 }
 
 TEST_F(NetworkTest, CreateRemoveCyclesLeakNothing) {
