@@ -12,6 +12,8 @@ packages=(
   rapidjson-dev libarchive-dev libssl-dev libcurl4-openssl-dev libsqlite3-dev
   libspdlog-dev libfmt-dev libcli11-dev libboost-dev libseccomp-dev
   lxc-dev liblxc1 lxc libvirt-dev
+  # container networking: netlink (bridge, veth, addresses, routes) and nftables (NAT, ports)
+  libnl-3-dev libnl-route-3-dev libnftables-dev nftables
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   busybox-static util-linux iproute2 procps psmisc hyperfine sqlite3 python3 file

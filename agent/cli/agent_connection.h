@@ -12,6 +12,7 @@
 #include "boxcar/v1/containers.grpc.pb.h"
 #include "boxcar/v1/distribution.grpc.pb.h"
 #include "boxcar/v1/images.grpc.pb.h"
+#include "boxcar/v1/networks.grpc.pb.h"
 #include "boxcar/v1/system.grpc.pb.h"
 
 namespace boxcar::cli {
@@ -25,6 +26,11 @@ class AgentConnection {
   v1::System::Stub& system() { return *system_; }
   // Made at first use: most commands never pull or push.
   v1::Distribution::Stub& distribution();
+  // Made at first use: most commands never need it.
+  v1::Networks::Stub& networks() {
+    if (!networks_) networks_ = v1::Networks::NewStub(channel_);
+    return *networks_;
+  }
   const std::string& socket_path() const { return socket_path_; }
 
   // Prints "boxcar: <message>" with a hint for connection failures; returns the exit code (1).
@@ -37,6 +43,7 @@ class AgentConnection {
   std::unique_ptr<v1::Containers::Stub> containers_;
   std::unique_ptr<v1::System::Stub> system_;
   std::unique_ptr<v1::Distribution::Stub> distribution_;
+  std::unique_ptr<v1::Networks::Stub> networks_;
 };
 
 // Runs `one` for every name, reporting each failure; the exit code is 1 if any failed.

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "cli/human_format.h"
+#include "cli/publish_flag.h"
 #include "cli/restart_policy_flag.h"
 
 namespace boxcar::cli {
@@ -37,6 +38,18 @@ void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
   command->add_flag("--userns", options.userns,
                     "Own user namespace: root inside is an unprivileged uid of the agent's "
                     "--userns-range on the host");
+  command->add_option("--network,--net", options.network,
+                      "none, host or a network name (boxcar network ls); the agent's default "
+                      "when not given");
+  command->add_option("--ip", options.ip, "IPv4 address on the network");
+  command->add_option("--mac-address", options.mac_address, "MAC address of eth0");
+  command->add_option("--dns", options.dns, "Name server for /etc/resolv.conf (repeat the flag)")
+      ->allow_extra_args(false);
+  command->add_option("-p,--publish", options.publish,
+                      "Publish [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/tcp|/udp] (repeat the flag)")
+      ->allow_extra_args(false);
+  command->add_flag("-P,--publish-all", options.publish_all,
+                    "Publish the image's exposed ports on free host ports");
   // Everything from the image on (IMAGE [COMMAND [ARG...]]) belongs to the payload, options
   // included: parsing stops at the first positional and the rest lands in remaining().
   command->prefix_command();
@@ -114,6 +127,15 @@ Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* 
   if (!options.restart.empty()) {
     ASSIGN_OR_RETURN(*spec->mutable_restart_policy(), ParseRestartPolicy(options.restart));
   }
+  v1::NetworkSpec* network = spec->mutable_network();
+  network->set_mode(options.network);
+  network->set_ip(options.ip);
+  network->set_mac(options.mac_address);
+  for (const auto& server : options.dns) network->add_dns(server);
+  for (const auto& text : options.publish) {
+    ASSIGN_OR_RETURN(*network->add_ports(), ParsePublishFlag(text));
+  }
+  network->set_publish_all(options.publish_all);
   for (const auto& ulimit : options.ulimits) {
     auto equals = ulimit.find('=');
     if (equals == std::string::npos) {

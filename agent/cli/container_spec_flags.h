@@ -29,6 +29,12 @@ struct ContainerSpecFlags {
   std::vector<std::string> device_write_bps;
   std::string restart;
   bool userns = false;
+  std::string network;
+  std::string ip;
+  std::string mac_address;
+  std::vector<std::string> dns;
+  std::vector<std::string> publish;
+  bool publish_all = false;
   // IMAGE [COMMAND [ARG...]]: everything from the first positional on.
   std::vector<std::string> image_and_command;
 };

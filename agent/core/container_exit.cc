@@ -64,6 +64,8 @@ void ContainerService::FinishExit(Entry& entry, bool defer_cleanup) {
     DestroyPendingCgroups(entry);
     WarnIfFailed(id, snapshotter_->Unmount(id));
   }
+  DetachNetwork(record);
+  record.clear_published_ports();
   record.set_state(v1::CONTAINER_STATE_EXITED);
   record.set_pid(0);
   entry.shim_pid = 0;

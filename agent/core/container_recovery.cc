@@ -69,6 +69,14 @@ Status ContainerService::Recover() {
     }
     FinishExit(*entry);
   }
+  if (config_.networks) {
+    std::vector<v1::Container> records;
+    {
+      std::lock_guard<std::mutex> lock(entries_mutex_);
+      for (const auto& [id, entry] : entries_) records.push_back(entry->record);
+    }
+    RETURN_IF_ERROR(config_.networks->Recover(records).Annotate("reconcile container networks"));
+  }
   for (const auto& key : snapshotter_->ListKeys()) {
     if (!known.count(key)) {
       spdlog::info("removing snapshot {} left by an interrupted create or remove", key);

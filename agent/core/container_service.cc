@@ -180,8 +180,10 @@ StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) 
     entries_.erase(record.id());
     (void)snapshotter_->Remove(record.id());
     (void)RemoveTree(StateDir(record.id()));
+    if (config_.networks) (void)config_.networks->Release(record.id());
     return failure;
   };
+  if (Status reserved = ReserveNetwork(record, image); !reserved.ok()) return unreserve(reserved);
   if (Status prepared = PrepareDirectories(record.id(), IdMappingOf(filled)); !prepared.ok())
     return unreserve(prepared);
   // A crash from here until the row is in leaves directories no record owns: start-up
@@ -263,9 +265,12 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   spec.exit_file = state_dir + kExitRecordFile;
   spec.shim_log_path = state_dir + kShimLogFile;
   spec.userns = userns;
+  std::vector<v1::PortMapping> published_ports;
+  PrepareNetworkLaunch(record, rootfs_dir, spec, &published_ports);
   ::unlink(spec.exit_file.c_str());
 
   auto undo = [&](Status failure) {
+    DetachNetwork(record);
     (void)cgroups_->Destroy(id);
     (void)snapshotter_->Unmount(id);
     spdlog::warn("container {}: start failed: {}", ShortId(id), failure.message());
@@ -326,6 +331,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   record.set_exit_code(0);
   record.set_exit_signal(0);
   record.set_oom_killed(false);
+  record.mutable_published_ports()->Assign(published_ports.begin(), published_ports.end());
   record.set_cgroup_helper_processes((was_prewarmed ? 1 : 0) +
                                      backend->capabilities().helper_processes_in_cgroup);
   if (Status persisted = Persist(*entry); !persisted.ok()) return abandon(persisted);
@@ -465,6 +471,8 @@ StatusOr<v1::Container> ContainerService::Remove(const std::string& container, b
   // cgroups no record owns, which start-up removes; never a record whose rootfs is gone.
   RETURN_IF_ERROR(records_.Delete(id));
   CrashPoint("remove.after_record");
+  // A crash before this leaves a lease no record owns: start-up releases it.
+  if (config_.networks) WarnIfFailed(id, config_.networks->Release(id));
   entry->exit_cleanup_pending = false;  // done below, unless the timer thread is at it
   WarnIfFailed(id, snapshotter_->Remove(id));
   CrashPoint("remove.after_snapshot");

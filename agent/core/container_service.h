@@ -27,6 +27,7 @@
 #include "core/host_id_blocks.h"
 #include "core/prewarm_pool.h"
 #include "core/timer_queue.h"
+#include "net/network_service.h"
 #include "snapshot/snapshotter.h"
 #include "store/image_store.h"
 #include "store/sqlite_database.h"
@@ -46,6 +47,8 @@ struct ContainerServiceConfig {
   // at once when null.
   TrashCan* trash = nullptr;
   HostIdRange userns_range;
+  // Container networks; null: only --network none.
+  NetworkService* networks = nullptr;
 };
 
 class ContainerService {
@@ -106,6 +109,11 @@ class ContainerService {
                                               const v1::ExecSpec& spec, int* exit_code_hint);
   // A new image from the container's changes (see the Commit RPC).
   StatusOr<v1::CommitContainerResponse> Commit(const v1::CommitContainerRequest& request);
+  // Networks service: puts a container that is not running on `network` (a lease now, the
+  // interface at its next start), or takes it off again.
+  Status ConnectNetwork(const std::string& network, const std::string& container,
+                        const std::string& ip);
+  Status DisconnectNetwork(const std::string& network, const std::string& container);
   // Events of the given containers (all when empty), from now on. Unknown names: NOT_FOUND.
   StatusOr<std::shared_ptr<EventBus::Subscription>> SubscribeEvents(
       const std::vector<std::string>& containers);
@@ -197,6 +205,16 @@ class ContainerService {
   bool WaitUntilNotRunning(Entry& entry, std::unique_lock<std::mutex>& lock,
                            std::chrono::steady_clock::time_point deadline);
 
+  // At Create: spec.network completed (-P's ports from the image), checked against the
+  // backend, and an address leased (container_network.cc).
+  Status ReserveNetwork(v1::Container& record, const v1::Image& image);
+  // At Start: what the launch does to plug the container in before its payload runs.
+  void PrepareNetworkLaunch(const v1::Container& record, const std::string& rootfs_dir,
+                            LaunchSpec& spec, std::vector<v1::PortMapping>* published);
+  // At exit and after a failed start: ports, veth and hosts entries go.
+  void DetachNetwork(const v1::Container& record) {
+    if (config_.networks && record.has_network_endpoint()) config_.networks->Detach(record);
+  }
   // The snapshot and state directory of a new container: a spare renamed, else made now.
   Status PrepareDirectories(const std::string& id, const IdMapping& ids);
 

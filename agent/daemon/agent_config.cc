@@ -47,6 +47,10 @@ StatusOr<AgentConfig> AgentConfig::FromCommandLine(int argc, char** argv, int* e
   app.add_option("--userns-range", config.userns_range,
                  "Host ids FIRST:COUNT for containers run with --userns; each gets a block of "
                  "its own (65536 ids by default). Choose ids no host user has (/etc/subuid)");
+  app.add_option("--default-network", config.default_network,
+                 "Network of containers run without --network: none, host or a network name "
+                 "(boxcar0 is created at its first use)")
+      ->capture_default_str();
   app.add_option("--max-layer-bytes", config.max_layer_bytes,
                  "Refuse layers that unpack to more than this many bytes (0: no limit)");
   app.add_option("--insecure-registry", config.insecure_registries,

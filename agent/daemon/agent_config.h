@@ -26,6 +26,9 @@ struct AgentConfig {
   std::vector<std::string> insecure_registries;
   uint32_t pull_parallel_layers = 3;
   uint64_t push_chunk_bytes = 32ull << 20;
+  // --default-network: the network of a container whose spec names none. "none" keeps a host
+  // free of bridges and nftables tables until someone asks for a network.
+  std::string default_network = "none";
 
   // Parses argv (and the file named by --config, INI/TOML "key = value"). On --help or a
   // bad flag returns a non-OK status whose message is the text to print; `exit_code` is set.

@@ -16,6 +16,7 @@
 #include "api/containers_api.h"
 #include "api/distribution_api.h"
 #include "api/images_api.h"
+#include "api/networks_api.h"
 #include "api/system_api.h"
 #include "backends/backend_registry.h"
 #include "common/agent_instance.h"
@@ -104,12 +105,14 @@ int RunAgent(const AgentConfig& config) {
   if (!userns_range.ok()) return Fail(userns_range.status());
   auto instance_id = LoadOrCreateAgentInstanceId(config.root_dir);
   if (!instance_id.ok()) return Fail(instance_id.status());
+  NetworkService networks({config.default_network}, db->get());
   ContainerService containers({config.root_dir,
                                config.default_backend,
                                *instance_id,
                                config.prewarm,
                                trash->get(),
-                               {userns_range->first, userns_range->count}},
+                               {userns_range->first, userns_range->count},
+                               &networks},
                               db->get(), images->get(), snapshotter->get(), cgroups->get(),
                               std::move(backends));
   if (Status recovered = containers.Recover(); !recovered.ok())
@@ -131,6 +134,7 @@ int RunAgent(const AgentConfig& config) {
   ImagesApi images_api(images->get());
   DistributionApi distribution_api(&distribution);
   ContainersApi containers_api(&containers);
+  NetworksApi networks_api(&networks, &containers);
   SystemApi system_api({kVersion, config.root_dir, config.socket_path}, &containers, images->get(),
                        cgroups->get());
   ::unlink(config.socket_path.c_str());
@@ -139,6 +143,7 @@ int RunAgent(const AgentConfig& config) {
   builder.SetMaxReceiveMessageSize(16 << 20);
   builder.RegisterService(&images_api);
   builder.RegisterService(&containers_api);
+  builder.RegisterService(&networks_api);
   builder.RegisterService(&system_api);
   builder.RegisterService(&distribution_api);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();

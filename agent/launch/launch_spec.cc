@@ -56,6 +56,10 @@ std::string LaunchSpecToJson(const LaunchSpec& spec) {
   WriteStringField(writer, "exit_file", spec.exit_file);
   WriteStringField(writer, "shim_log_path", spec.shim_log_path);
   if (spec.userns.enabled()) WriteUserNamespace(writer, spec.userns);
+  if (spec.host_network) {
+    writer.Key("host_network");
+    writer.Bool(true);
+  }
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -84,6 +88,10 @@ StatusOr<LaunchSpec> LaunchSpecFromJson(const std::string& json) {
   RETURN_IF_ERROR(ReadStringField(document, kSpecName, "exit_file", &spec.exit_file));
   RETURN_IF_ERROR(ReadStringField(document, kSpecName, "shim_log_path", &spec.shim_log_path));
   RETURN_IF_ERROR(ReadUserNamespace(document, &spec.userns));
+  if (auto member = document.FindMember("host_network"); member != document.MemberEnd()) {
+    if (!member->value.IsBool()) return InvalidArgument("launch spec: host_network is not a bool");
+    spec.host_network = member->value.GetBool();
+  }
   if (spec.rootfs_dir.empty() || spec.argv.empty() || spec.exit_file.empty()) {
     return InvalidArgument("launch spec: rootfs_dir, argv and exit_file are required");
   }

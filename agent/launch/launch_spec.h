@@ -2,7 +2,10 @@
 // behind when the payload exits. Both travel as JSON so the shim needs no gRPC/protobuf.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -35,6 +38,12 @@ struct LaunchSpec {
   // Enabled: the payload gets a user namespace of its own with these ids, and rootfs_dir
   // already shows the image's files shifted into them.
   IdMapping userns;
+  // The payload stays in the network namespace the shim was started in (--network host)
+  // instead of the one the shim made.
+  bool host_network = false;
+  // Not sent to the shim: called with the shim's pid once its network namespace exists and
+  // before the payload is started in it, to plug interfaces in (--network NAME).
+  std::function<Status(pid_t shim_pid)> prepare_network;
 };
 
 // How a payload ended, as written by the shim into LaunchSpec::exit_file.

@@ -48,19 +48,37 @@ StatusOr<LaunchedProcesses> ShimLauncher::Deliver(PendingShim shim, const Launch
                                                   int* exit_code_hint) const {
   *exit_code_hint = 125;
   int socket = shim.socket_.get();
+  // Lines from the shim: "ready <netns made>" once its network namespace exists, then the
+  // verdict. `pending` keeps what was read past the first line.
+  std::string pending;
+  auto read_line = [&]() {
+    char buffer[1024];
+    while (pending.find('\n') == std::string::npos) {
+      ssize_t n = ::read(socket, buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      pending.append(buffer, static_cast<size_t>(n));
+    }
+    auto end = pending.find('\n');
+    std::string line = pending.substr(0, end == std::string::npos ? pending.size() : end + 1);
+    pending.erase(0, line.size());
+    return line;
+  };
+  if (spec.prepare_network) {
+    std::string ready = read_line();
+    if (ready.rfind("ready 1", 0) != 0) {
+      return Internal("boxcar-shim made no network namespace for the container (" +
+                      (ready.empty() ? std::string("no reply") : ready.substr(0, ready.size() - 1)) +
+                      ")");
+    }
+    RETURN_IF_ERROR(spec.prepare_network(shim.pid()));
+  }
   // A failed write shows as the shim's missing reply below.
   (void)WriteAll(socket, LaunchSpecToJson(spec), "the launch spec to boxcar-shim");
   ::shutdown(socket, SHUT_WR);
 
-  std::string reply;
-  char buffer[1024];
-  for (;;) {
-    ssize_t n = ::read(socket, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    reply.append(buffer, static_cast<size_t>(n));
-    if (reply.find('\n') != std::string::npos) break;
-  }
+  std::string reply = read_line();
+  if (reply.rfind("ready ", 0) == 0) reply = read_line();
 
   std::istringstream words(reply);
   std::string verdict;

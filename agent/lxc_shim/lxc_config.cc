@@ -87,9 +87,6 @@ std::vector<LxcConfigItem> LxcConfigItems(const LaunchSpec& spec,
       {"lxc.rootfs.mount", settings.rootfs_mount},
       {"lxc.log.file", settings.log_file},
       {"lxc.log.level", "ERROR"},
-      // A network namespace with only the loopback interface, up.
-      {"lxc.net.0.type", "empty"},
-      {"lxc.net.0.flags", "up"},
       // The payload's stdio are the monitor's: /dev/null and the container's log files.
       {"lxc.console.path", "none"},
       {"lxc.autodev", "1"},
@@ -98,6 +95,13 @@ std::vector<LxcConfigItem> LxcConfigItems(const LaunchSpec& spec,
       {"lxc.mount.entry",
        "shm dev/shm tmpfs nosuid,nodev,noexec,mode=1777,size=65536k,create=dir 0 0"},
   };
+  if (settings.share_network_namespace) {
+    items.push_back({"lxc.net.0.type", "none"});
+  } else {
+    // A network namespace with only the loopback interface, up.
+    items.push_back({"lxc.net.0.type", "empty"});
+    items.push_back({"lxc.net.0.flags", "up"});
+  }
   if (!spec.hostname.empty()) items.push_back({"lxc.uts.name", spec.hostname});
   if (spec.userns.enabled()) {
     // The rootfs already shows the image's files owned by these ids (idmapped layers).

@@ -22,6 +22,10 @@ struct LxcContainerSettings {
   ResolvedUser user;            // spec.user, resolved in the image's /etc/passwd and /etc/group
   std::string working_dir;      // absolute; exists in the rootfs
   int oom_score_adj = 0;        // the payload's (the shim and LXC's monitor keep -1000)
+  // The container runs in the shim's network namespace (lxc.net.0.type=none): the one the
+  // shim made and the agent plugged interfaces into, or the host's for --network host.
+  // Otherwise LXC makes one with only lo (type empty).
+  bool share_network_namespace = false;
 };
 
 using LxcConfigItem = std::pair<std::string, std::string>;

@@ -34,6 +34,7 @@
 #include "lxc_shim/lxc_mount_namespace.h"
 #include "lxc_shim/lxc_payload_watch.h"
 #include "lxc_shim/rootfs_lookup.h"
+#include "shim/container_init.h"
 #include "common/unix_time.h"
 
 namespace boxcar {
@@ -170,6 +171,12 @@ int Run() {
     if (adj) (void)WriteAll(adj.get(), "-1000", "oom_score_adj");
   }
 
+  // The container's network namespace, made as boxcar-shim makes it (shim_main.cc): the agent
+  // may plug interfaces into /proc/<shim>/ns/net before it sends the spec.
+  UniqueFd host_netns(::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC));
+  const bool netns_made = ::unshare(CLONE_NEWNET) == 0 && BringUpLoopback();
+  Reply(netns_made ? "ready 1" : "ready 0");
+
   auto spec_text = ReadAll(kControlFd, "the launch spec");
   auto spec_or = LaunchSpecFromJson(spec_text.ok() ? *spec_text : "");
   if (!spec_or.ok()) RefuseStart(kExitSetupFailed, spec_or.status().message());
@@ -179,7 +186,15 @@ int Run() {
     ::dup2(log.get(), 2);
   }
 
+  if (spec.host_network && (!host_netns || ::setns(host_netns.get(), CLONE_NEWNET) != 0)) {
+    RefuseStart(kExitSetupFailed,
+                std::string("join the host's network namespace: ") + std::strerror(errno));
+  }
+  host_netns.reset();
   LxcContainerSettings settings = SettleInRootfs(spec);
+  // A user-namespaced payload gets a network namespace of its own (owned by its user
+  // namespace) from LXC, as before.
+  settings.share_network_namespace = (netns_made || spec.host_network) && !spec.userns.enabled();
   settings.oom_score_adj = oom_score_adj.ok() ? std::atoi(oom_score_adj->c_str()) : 0;
   // The container's state directory is LXC's lxcpath; LXC writes its log into the shim's.
   const std::string state_dir = spec.exit_file.substr(0, spec.exit_file.rfind('/'));

@@ -104,9 +104,13 @@ int main(int argc, char** argv) {
   // The container's network namespace is made before the spec arrives: creating one is the
   // dearest part of the clone (~0.7 ms), which a prewarmed shim thus pays off the critical
   // path. The payload shares it (no CLONE_NEWNET below); the shim itself needs no network.
+  // The namespace it was started in is kept for a payload on the host's network.
+  int host_netns = ::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
   const bool netns_made = ::unshare(CLONE_NEWNET) == 0;
   // And its lo brought up (an ioctl that costs ~0.1 ms); the child does it when this failed.
-  const bool loopback_up = netns_made && boxcar::BringUpLoopback();
+  bool loopback_up = netns_made && boxcar::BringUpLoopback();
+  // The agent may now plug interfaces into /proc/<shim>/ns/net before sending the spec.
+  Reply(netns_made ? "ready 1" : "ready 0");
   // Likewise the seccomp filter is compiled now; the payload only installs it. (A failure
   // shows again, and is reported, when the payload installs it.)
   (void)boxcar::PrepareSeccompFilter();
@@ -117,6 +121,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   const boxcar::LaunchSpec& spec = *spec_or;
+  if (spec.host_network) {
+    if (host_netns < 0 || ::setns(host_netns, CLONE_NEWNET) != 0) {
+      Reply(std::string("error 125 join the host's network namespace: ") + std::strerror(errno));
+      return 1;
+    }
+    loopback_up = true;  // the host's lo is the host's business
+  }
+  if (host_netns >= 0) ::close(host_netns);
   // A prewarmed shim was spawned at SCHED_IDLE; from here on it is on a container's start
   // path, and the payload inherits its policy.
   struct sched_param no_priority {};
@@ -143,7 +155,7 @@ int main(int argc, char** argv) {
   args.flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
   // A user-namespaced payload gets a network namespace of its own after all: one owned by
   // its user namespace, so that its root may bring up lo there.
-  if (!netns_made || spec.userns.enabled()) args.flags |= CLONE_NEWNET;
+  if ((!netns_made && !spec.host_network) || spec.userns.enabled()) args.flags |= CLONE_NEWNET;
   args.exit_signal = SIGCHLD;
   // Born inside its cgroup2 directory: no migration, which would cost an RCU grace period.
   boxcar::LaunchSpec& mutable_spec = *spec_or;

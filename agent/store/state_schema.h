@@ -30,6 +30,14 @@ CREATE TABLE IF NOT EXISTS containers(
   shim_pid INTEGER NOT NULL DEFAULT 0,
   shim_start_ticks INTEGER NOT NULL DEFAULT 0,
   init_start_ticks INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS networks(
+  name TEXT PRIMARY KEY,
+  record BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS network_leases(
+  network TEXT NOT NULL REFERENCES networks(name),
+  address INTEGER NOT NULL,
+  container_id TEXT NOT NULL UNIQUE,
+  PRIMARY KEY(network, address));
 )sql";
 
 }  // namespace boxcar

@@ -5,7 +5,8 @@
 #   start_bench_agent BUILD_DIR NAME [BOXCARD FLAGS...]
 # sets $work (a temporary directory, removed at exit), $parent (the cgroup parent) and
 # exports BOXCAR_SOCKET. A script that defines bench_extra_cleanup has it run first at exit,
-# while the agent still answers.
+# while the agent still answers. BENCH_AGENT_PREFIX (words, e.g. "nsenter --net=/run/netns/X --")
+# goes before boxcard: a program that execs it in place.
 
 # bench_requirements SCRIPT TOOL...: exits unless run as root with every TOOL installed.
 bench_requirements() {
@@ -40,7 +41,8 @@ start_bench_agent() {
   work=$(mktemp -d "/tmp/$name-XXXXXX")
   parent=$name-$$
   trap stop_bench_agent EXIT
-  "$build/agent/boxcard" --root "$work/root" --socket "$work/sock" --cgroup-parent "$parent" \
+  # shellcheck disable=SC2086
+  ${BENCH_AGENT_PREFIX:-} "$build/agent/boxcard" --root "$work/root" --socket "$work/sock" --cgroup-parent "$parent" \
     --log-level warn "$@" >"$work/agent.log" 2>&1 &
   bench_agent_pid=$!
   export BOXCAR_SOCKET=$work/sock

@@ -133,6 +133,10 @@ void AgentHarness::Start(const std::vector<std::string>& extra_args,
                                    cgroup_parent_, "--shim-path", BOXCAR_SHIM_PATH,
                                    "--log-level",  "debug"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
+  if (!network_namespace_.empty()) {
+    // nsenter enters only the network namespace and execs boxcard in place (same pid).
+    args.insert(args.begin(), {"/usr/bin/nsenter", "--net=/run/netns/" + network_namespace_, "--"});
+  }
   agent_pid_ = Spawn(args, work_dir_ + "/agent.log", work_dir_ + "/agent.log", environment);
   ASSERT_GT(agent_pid_, 0) << "spawn " << BOXCARD_PATH;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);

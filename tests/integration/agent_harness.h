@@ -41,6 +41,9 @@ class AgentHarness {
   // Before Start: use `parent` (shared with other agents of the test) instead of a cgroup
   // parent of this harness's own.
   void ShareCgroupParent(const std::string& parent) { cgroup_parent_ = parent; }
+  // Before Start: run the agent inside the named network namespace (/run/netns/<name>), so
+  // its bridges, veths and nftables table never touch the host's network.
+  void UseNetworkNamespace(const std::string& name) { network_namespace_ = name; }
   // Stops it with SIGTERM (or SIGKILL); containers keep running either way.
   void Stop(bool kill9 = false);
   // Waits up to `timeout` for the agent to end by itself (e.g. at a crash point); its wait
@@ -87,6 +90,7 @@ class AgentHarness {
   std::string root_dir_;
   std::string socket_path_;
   std::string cgroup_parent_;
+  std::string network_namespace_;
   pid_t agent_pid_ = 0;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::Images::Stub> images_;

@@ -39,7 +39,7 @@ class LxcBackendTest : public ::testing::Test, public AgentFixture {
 
 TEST_F(LxcBackendTest, InfoListsTheBackendAsAvailable) {
   CommandResult info = agent_.Cli({"info"});
-  EXPECT_NE(info.out.find("lxc (default): available; capabilities: limits, pause, exec, survives-agent-restart"),
+  EXPECT_NE(info.out.find("lxc (default): available; capabilities: limits, pause, exec, networking, survives-agent-restart"),
             std::string::npos)
       << info.out;
 }

@@ -43,6 +43,7 @@ BackendCapabilities ChrootBackend::capabilities() const {
   capabilities.limits = true;
   capabilities.pause = true;  // the agent freezes the container's cgroup
   capabilities.exec = true;
+  capabilities.networking = true;  // the shim's network namespace, plugged in before the payload
   capabilities.survives_agent_restart = true;
   capabilities.prewarm = true;
   capabilities.userns = true;

@@ -25,6 +25,7 @@ BackendCapabilities LxcBackend::capabilities() const {
   capabilities.limits = true;
   capabilities.pause = true;  // the agent freezes the container's cgroup, LXC's monitor included
   capabilities.exec = true;
+  capabilities.networking = true;  // the shim's network namespace, plugged in before the payload
   capabilities.survives_agent_restart = true;
   capabilities.userns = true;
   // LXC's monitor: the payload's parent, born in the container's cgroups before the payload.

@@ -1,0 +1,60 @@
+#include "api/networks_api.h"
+
+#include "api/grpc_status.h"
+
+namespace boxcar {
+
+namespace {
+
+template <typename T>
+grpc::Status Reply(StatusOr<T> result, T* response) {
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status NetworksApi::Create(grpc::ServerContext*, const v1::CreateNetworkRequest* request,
+                                 v1::Network* response) {
+  return Reply(networks_->CreateNetwork(request->network()), response);
+}
+
+grpc::Status NetworksApi::List(grpc::ServerContext*, const v1::ListNetworksRequest*,
+                               v1::ListNetworksResponse* response) {
+  for (auto& network : networks_->ListNetworks()) *response->add_networks() = std::move(network);
+  return grpc::Status::OK;
+}
+
+grpc::Status NetworksApi::Inspect(grpc::ServerContext*, const v1::InspectNetworkRequest* request,
+                                  v1::Network* response) {
+  return Reply(networks_->InspectNetwork(request->name()), response);
+}
+
+grpc::Status NetworksApi::Remove(grpc::ServerContext*, const v1::RemoveNetworkRequest* request,
+                                 v1::RemoveNetworkResponse*) {
+  return ToGrpcStatus(networks_->RemoveNetwork(request->name()));
+}
+
+grpc::Status NetworksApi::Connect(grpc::ServerContext*, const v1::ConnectNetworkRequest* request,
+                                  v1::ConnectNetworkResponse*) {
+  return ToGrpcStatus(
+      containers_->ConnectNetwork(request->network(), request->container(), request->ip()));
+}
+
+grpc::Status NetworksApi::Disconnect(grpc::ServerContext*,
+                                     const v1::DisconnectNetworkRequest* request,
+                                     v1::DisconnectNetworkResponse*) {
+  return ToGrpcStatus(containers_->DisconnectNetwork(request->network(), request->container()));
+}
+
+grpc::Status NetworksApi::Ports(grpc::ServerContext*, const v1::ContainerPortsRequest* request,
+                                v1::ContainerPortsResponse* response) {
+  auto container = containers_->Inspect(request->container());
+  if (!container.ok()) return ToGrpcStatus(container.status());
+  *response->mutable_ports() = container->published_ports();
+  if (container->has_network_endpoint()) *response->mutable_endpoint() = container->network_endpoint();
+  return grpc::Status::OK;
+}
+
+}  // namespace boxcar

@@ -1,0 +1,172 @@
+#include "cli/network_commands.h"
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/json_output.h"
+
+namespace boxcar::cli {
+
+namespace {
+
+struct NetworkFlags {
+  std::string name;
+  std::string subnet;
+  std::string gateway;
+  std::string bridge;
+  uint32_t mtu = 0;
+  bool json = false;
+  std::vector<std::string> names;
+  std::string container;
+  std::string ip;
+};
+
+std::string PortText(const v1::PortMapping& port) {
+  return std::to_string(port.container_port()) + "/" + port.protocol() + " -> " +
+         (port.host_ip().empty() ? "0.0.0.0" : port.host_ip()) + ":" +
+         std::to_string(port.host_port());
+}
+
+int Create(AgentConnection& agent, const NetworkFlags& flags) {
+  grpc::ClientContext context;
+  v1::CreateNetworkRequest request;
+  v1::Network* network = request.mutable_network();
+  network->set_name(flags.name);
+  network->set_subnet(flags.subnet);
+  network->set_gateway(flags.gateway);
+  network->set_bridge(flags.bridge);
+  network->set_mtu(flags.mtu);
+  v1::Network created;
+  grpc::Status status = agent.networks().Create(&context, request, &created);
+  if (!status.ok()) return agent.Report(status);
+  std::printf("%s\n", created.name().c_str());
+  return 0;
+}
+
+int List(AgentConnection& agent, bool json) {
+  grpc::ClientContext context;
+  v1::ListNetworksResponse response;
+  grpc::Status status = agent.networks().List(&context, {}, &response);
+  if (!status.ok()) return agent.Report(status);
+  if (json) {
+    std::printf("%s\n", MessageToJson(response, true).c_str());
+    return 0;
+  }
+  std::printf("%-20s %-18s %-16s %-16s %s\n", "NAME", "SUBNET", "GATEWAY", "BRIDGE", "MTU");
+  for (const auto& network : response.networks()) {
+    std::printf("%-20s %-18s %-16s %-16s %u\n", network.name().c_str(), network.subnet().c_str(),
+                network.gateway().c_str(), network.bridge().c_str(), network.mtu());
+  }
+  return 0;
+}
+
+int Ports(AgentConnection& agent, const std::string& container) {
+  grpc::ClientContext context;
+  v1::ContainerPortsRequest request;
+  request.set_container(container);
+  v1::ContainerPortsResponse response;
+  grpc::Status status = agent.networks().Ports(&context, request, &response);
+  if (!status.ok()) return agent.Report(status);
+  for (const auto& port : response.ports()) std::printf("%s\n", PortText(port).c_str());
+  return 0;
+}
+
+}  // namespace
+
+void AddNetworkCommands(CLI::App& app, std::function<AgentConnection&()> connect,
+                        std::function<int()>& action) {
+  auto flags = std::make_shared<NetworkFlags>();
+  CLI::App* network = app.add_subcommand("network", "Container networks")->require_subcommand(1);
+
+  CLI::App* create = network->add_subcommand("create", "Create a bridge network");
+  create->add_option("NAME", flags->name, "Network name")->required();
+  create->add_option("--subnet", flags->subnet, "IPv4 subnet, e.g. 10.89.0.0/24")->required();
+  create->add_option("--gateway", flags->gateway, "Bridge address (default: first of the subnet)");
+  create->add_option("--bridge", flags->bridge, "Bridge name (default: bx-NAME)");
+  create->add_option("--mtu", flags->mtu, "MTU (default 1500)");
+  create->callback([&, connect, flags] { action = [=] { return Create(connect(), *flags); }; });
+
+  CLI::App* list = network->add_subcommand("ls", "List networks");
+  list->alias("list");
+  list->add_flag("--json", flags->json, "Print JSON");
+  list->callback([&, connect, flags] { action = [=] { return List(connect(), flags->json); }; });
+
+  CLI::App* inspect = network->add_subcommand("inspect", "Show networks and their containers");
+  inspect->add_option("NAME", flags->names, "Network names")->required();
+  inspect->callback([&, connect, flags] {
+    action = [=] {
+      AgentConnection& agent = connect();
+      return ForEachName(agent, flags->names, [&](const std::string& name) {
+        grpc::ClientContext context;
+        v1::InspectNetworkRequest request;
+        request.set_name(name);
+        v1::Network response;
+        grpc::Status status = agent.networks().Inspect(&context, request, &response);
+        if (status.ok()) std::printf("%s\n", MessageToJson(response, true).c_str());
+        return status;
+      });
+    };
+  });
+
+  CLI::App* remove = network->add_subcommand("rm", "Remove networks");
+  remove->add_option("NAME", flags->names, "Network names")->required();
+  remove->callback([&, connect, flags] {
+    action = [=] {
+      AgentConnection& agent = connect();
+      return ForEachName(agent, flags->names, [&](const std::string& name) {
+        grpc::ClientContext context;
+        v1::RemoveNetworkRequest request;
+        request.set_name(name);
+        v1::RemoveNetworkResponse response;
+        grpc::Status status = agent.networks().Remove(&context, request, &response);
+        if (status.ok()) std::printf("%s\n", name.c_str());
+        return status;
+      });
+    };
+  });
+
+  CLI::App* connect_command =
+      network->add_subcommand("connect", "Put a stopped container on a network");
+  connect_command->add_option("NETWORK", flags->name, "Network")->required();
+  connect_command->add_option("CONTAINER", flags->container, "Container")->required();
+  connect_command->add_option("--ip", flags->ip, "IPv4 address on the network");
+  connect_command->callback([&, connect, flags] {
+    action = [=] {
+      AgentConnection& agent = connect();
+      grpc::ClientContext context;
+      v1::ConnectNetworkRequest request;
+      request.set_network(flags->name);
+      request.set_container(flags->container);
+      request.set_ip(flags->ip);
+      v1::ConnectNetworkResponse response;
+      grpc::Status status = agent.networks().Connect(&context, request, &response);
+      return status.ok() ? 0 : agent.Report(status);
+    };
+  });
+
+  CLI::App* disconnect =
+      network->add_subcommand("disconnect", "Take a stopped container off its network");
+  disconnect->add_option("NETWORK", flags->name, "Network")->required();
+  disconnect->add_option("CONTAINER", flags->container, "Container")->required();
+  disconnect->callback([&, connect, flags] {
+    action = [=] {
+      AgentConnection& agent = connect();
+      grpc::ClientContext context;
+      v1::DisconnectNetworkRequest request;
+      request.set_network(flags->name);
+      request.set_container(flags->container);
+      v1::DisconnectNetworkResponse response;
+      grpc::Status status = agent.networks().Disconnect(&context, request, &response);
+      return status.ok() ? 0 : agent.Report(status);
+    };
+  });
+
+  CLI::App* port = app.add_subcommand("port", "List a container's published ports");
+  port->add_option("CONTAINER", flags->container, "Container")->required();
+  port->callback(
+      [&, connect, flags] { action = [=] { return Ports(connect(), flags->container); }; });
+}
+
+}  // namespace boxcar::cli

@@ -1,0 +1,117 @@
+// A container's network at Create (the lease) and Start (plugging in before the payload).
+#include <cstdlib>
+
+#include "core/container_service.h"
+#include "core/container_states.h"
+
+namespace boxcar {
+
+Status ContainerService::ReserveNetwork(v1::Container& record, const v1::Image& image) {
+  v1::NetworkSpec* spec = record.mutable_spec()->mutable_network();
+  if (!config_.networks) {
+    if (spec->mode().empty() || spec->mode() == kNetworkNone) {
+      spec->set_mode(kNetworkNone);
+      return OkStatus();
+    }
+    return FailedPrecondition("spec.network.mode: this agent has no networking");
+  }
+  if (spec->publish_all()) {
+    for (const auto& exposed : image.config().exposed_ports()) {
+      // "80/tcp", "53/udp" or "8080".
+      auto slash = exposed.find('/');
+      int port = std::atoi(exposed.substr(0, slash).c_str());
+      if (port <= 0 || port > 65535) continue;
+      v1::PortMapping* mapping = spec->add_ports();
+      mapping->set_container_port(static_cast<uint32_t>(port));
+      mapping->set_protocol(slash == std::string::npos ? "tcp" : exposed.substr(slash + 1));
+    }
+  }
+  const std::string mode = spec->mode().empty() ? config_.networks->default_network() : spec->mode();
+  if (mode != kNetworkNone) {
+    RETURN_IF_ERROR(RequireCapability(backends_, record.backend(), Capability::kNetworking,
+                                      "spec.network.mode")
+                        .status());
+    if (record.spec().has_userns()) {
+      return InvalidArgument("spec.network.mode: '" + mode +
+                             "' cannot be combined with a user namespace yet; use none");
+    }
+  }
+  ASSIGN_OR_RETURN(v1::NetworkEndpoint endpoint,
+                   config_.networks->Reserve(record.id(), record.name(), spec));
+  if (!endpoint.network().empty()) *record.mutable_network_endpoint() = std::move(endpoint);
+  return OkStatus();
+}
+
+void ContainerService::PrepareNetworkLaunch(const v1::Container& record,
+                                            const std::string& rootfs_dir, LaunchSpec& spec,
+                                            std::vector<v1::PortMapping>* published) {
+  const std::string& mode = record.spec().network().mode();
+  spec.host_network = mode == kNetworkHost;
+  if (!config_.networks || !record.has_network_endpoint()) return;
+  NetworkService* networks = config_.networks;
+  spec.prepare_network = [networks, &record, rootfs_dir, published](pid_t shim_pid) -> Status {
+    ASSIGN_OR_RETURN(*published, networks->Attach(record, rootfs_dir, shim_pid));
+    return OkStatus();
+  };
+}
+
+}  // namespace boxcar
+
+namespace boxcar {
+
+Status ContainerService::ConnectNetwork(const std::string& network, const std::string& container,
+                                        const std::string& ip) {
+  if (network.empty()) return InvalidArgument("network: a network name is required");
+  ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
+  std::lock_guard<std::mutex> lock(entry->mutex);
+  v1::Container& record = entry->record;
+  if (IsLive(record.state())) {
+    return FailedPrecondition("container: " + record.name() +
+                              " is running; stop it first (hot attach is not supported yet)");
+  }
+  if (record.has_network_endpoint()) {
+    return FailedPrecondition("container: " + record.name() + " is on network " +
+                              record.network_endpoint().network() + "; disconnect it first");
+  }
+  if (network == kNetworkNone || network == kNetworkHost) {
+    return InvalidArgument("network: '" + network + "' is not a network to connect to");
+  }
+  const v1::Container before = record;
+  v1::NetworkSpec* spec = record.mutable_spec()->mutable_network();
+  spec->set_mode(network);
+  spec->set_ip(ip);
+  auto image = images_->Resolve(record.image_id(), "image");
+  Status reserved = image.ok() ? ReserveNetwork(record, *image) : image.status();
+  if (reserved.ok()) reserved = Persist(*entry);
+  if (!reserved.ok()) {
+    if (config_.networks) (void)config_.networks->Release(record.id());
+    record = before;
+    return reserved;
+  }
+  return OkStatus();
+}
+
+Status ContainerService::DisconnectNetwork(const std::string& network,
+                                           const std::string& container) {
+  ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
+  std::lock_guard<std::mutex> lock(entry->mutex);
+  v1::Container& record = entry->record;
+  if (record.network_endpoint().network() != network || network.empty()) {
+    return NotFound("network: container " + record.name() + " is not on network '" + network + "'");
+  }
+  if (IsLive(record.state())) {
+    return FailedPrecondition("container: " + record.name() +
+                              " is running; stop it first (hot detach is not supported yet)");
+  }
+  const v1::Container before = record;
+  record.clear_network_endpoint();
+  record.mutable_spec()->mutable_network()->Clear();
+  record.mutable_spec()->mutable_network()->set_mode(kNetworkNone);
+  if (Status persisted = Persist(*entry); !persisted.ok()) {
+    record = before;
+    return persisted;
+  }
+  return config_.networks ? config_.networks->Release(record.id()) : OkStatus();
+}
+
+}  // namespace boxcar

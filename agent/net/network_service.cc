@@ -1,0 +1,303 @@
+// Networks and leases: create, list, inspect, remove; Reserve and Release at container
+// Create and Remove; Recover at start-up.
+#include "net/network_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <regex>
+
+#include "net/ipv4_subnet.h"
+#include "net/route_socket.h"
+
+namespace boxcar {
+
+namespace {
+
+bool IsLiveState(v1::ContainerState state) {
+  return state == v1::CONTAINER_STATE_RUNNING || state == v1::CONTAINER_STATE_PAUSED;
+}
+
+Status CheckPorts(v1::NetworkSpec* spec) {
+  for (int i = 0; i < spec->ports_size(); ++i) {
+    v1::PortMapping* port = spec->mutable_ports(i);
+    const std::string field = "spec.network.ports[" + std::to_string(i) + "]";
+    if (port->protocol().empty()) port->set_protocol("tcp");
+    if (port->protocol() != "tcp" && port->protocol() != "udp") {
+      return InvalidArgument(field + ".protocol: '" + port->protocol() + "' is not tcp or udp");
+    }
+    if (port->container_port() == 0 || port->container_port() > 65535) {
+      return InvalidArgument(field + ".container_port: must be 1-65535");
+    }
+    if (port->host_port() > 65535) return InvalidArgument(field + ".host_port: must be 0-65535");
+    if (!port->host_ip().empty()) {
+      RETURN_IF_ERROR(ParseIpv4Address(port->host_ip(), field + ".host_ip").status());
+      if (port->host_ip() == "0.0.0.0") port->clear_host_ip();
+    }
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+std::string HostVethName(const std::string& container_id) {
+  return "bx" + container_id.substr(0, 11);
+}
+
+NetworkService::NetworkService(NetworkServiceConfig config, SqliteDatabase* db)
+    : config_(std::move(config)), records_(db) {}
+
+Status NetworkService::Recover(const std::vector<v1::Container>& containers) {
+  ASSIGN_OR_RETURN(std::vector<v1::Network> networks, records_.LoadNetworks());
+  ASSIGN_OR_RETURN(std::vector<AddressLease> leases, records_.LoadLeases());
+  std::map<std::string, const v1::Container*> by_id;
+  for (const auto& container : containers) by_id[container.id()] = &container;
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& network : networks) networks_[network.name()] = std::move(network);
+  auto route_socket = RouteSocket::Open();
+  // VIFs: no lease, no table; a running one is known again, a stopped one's host end goes.
+  for (const auto& container : containers) {
+    const v1::NetworkEndpoint& endpoint = container.network_endpoint();
+    if (container.spec().network().mode() != kNetworkVif || endpoint.host_interface().empty()) continue;
+    if (IsLiveState(container.state())) {
+      attached_[container.id()] = {endpoint.network(), endpoint.host_interface(), endpoint.ip(),
+                                   {container.name(), container.spec().hostname()},
+                                   container.rootfs_dir(), {}};
+    } else if (route_socket.ok()) {
+      (void)route_socket->DeleteLink(endpoint.host_interface());
+    }
+  }
+  for (const auto& lease : leases) {
+    if (!by_id.count(lease.container_id)) {
+      spdlog::info("network {}: releasing the lease of {} held by removed container {}",
+                   lease.network, FormatIpv4(lease.address), lease.container_id.substr(0, 12));
+      RETURN_IF_ERROR(records_.DeleteLease(lease.container_id));
+      continue;
+    }
+    leases_[lease.container_id] = lease;
+  }
+  if (networks_.empty()) return OkStatus();  // nothing of ours on the host's network
+  // The table is rebuilt from the records: elements of containers that ended while the agent
+  // was away vanish, the running ones' come back.
+  RETURN_IF_ERROR(nft_.Reset());
+  for (const auto& [id, lease] : leases_) {
+    const v1::Container& container = *by_id.at(id);
+    if (!IsLiveState(container.state())) {
+      if (route_socket.ok()) (void)route_socket->DeleteLink(HostVethName(id));
+      continue;
+    }
+    auto network = networks_.find(lease.network);
+    if (network == networks_.end()) continue;
+    RETURN_IF_ERROR(EnsureNetworkPlumbing(network->second));
+    Attached attached{lease.network, HostVethName(id), FormatIpv4(lease.address),
+                      {container.name(), container.spec().hostname()}, container.rootfs_dir(), {}};
+    for (const auto& port : container.published_ports()) {
+      PortRule rule{port.host_ip(), port.protocol(), port.host_port(), attached.ip,
+                    port.container_port()};
+      auto claimed = ports_.Claim(id, rule.host_ip, rule.protocol, rule.host_port, "port");
+      if (!claimed.ok()) {
+        spdlog::warn("container {}: {}", id.substr(0, 12), claimed.status().message());
+        continue;
+      }
+      if (Status added = nft_.AddPort(rule); !added.ok()) {
+        spdlog::warn("container {}: {}", id.substr(0, 12), added.message());
+      }
+      attached.ports.push_back(rule);
+    }
+    attached_[id] = std::move(attached);
+  }
+  return OkStatus();
+}
+
+StatusOr<v1::Network> NetworkService::CreateNetwork(const v1::Network& wanted) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return CreateNetworkLocked(wanted);
+}
+
+StatusOr<v1::Network> NetworkService::CreateNetworkLocked(const v1::Network& wanted) {
+  static const std::regex kName("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,30}");
+  v1::Network network = wanted;
+  network.clear_endpoints();
+  if (!std::regex_match(network.name(), kName)) {
+    return InvalidArgument("network.name: '" + network.name() +
+                           "' must match [a-zA-Z0-9][a-zA-Z0-9_.-]{0,30}");
+  }
+  if (network.name() == kNetworkNone || network.name() == kNetworkHost ||
+      network.name() == kNetworkVif) {
+    return InvalidArgument("network.name: '" + network.name() + "' is reserved");
+  }
+  if (networks_.count(network.name())) {
+    return AlreadyExists("network.name: a network '" + network.name() + "' exists already");
+  }
+  if (network.subnet().empty()) return InvalidArgument("network.subnet: required (e.g. 10.89.0.0/24)");
+  ASSIGN_OR_RETURN(Ipv4Subnet subnet, ParseIpv4Subnet(network.subnet(), "network.subnet"));
+  for (const auto& [name, other] : networks_) {
+    auto other_subnet = ParseIpv4Subnet(other.subnet(), "subnet");
+    if (other_subnet.ok() && (subnet.Contains(other_subnet->network) ||
+                              other_subnet->Contains(subnet.network))) {
+      return FailedPrecondition("network.subnet: " + network.subnet() + " overlaps network " +
+                                name + " (" + other.subnet() + ")");
+    }
+  }
+  uint32_t gateway = subnet.FirstHost();
+  if (!network.gateway().empty()) {
+    ASSIGN_OR_RETURN(gateway, ParseIpv4Address(network.gateway(), "network.gateway"));
+    if (!subnet.Contains(gateway) || gateway == subnet.network || gateway == subnet.Broadcast()) {
+      return InvalidArgument("network.gateway: " + network.gateway() + " is not a host address of " +
+                             network.subnet());
+    }
+  }
+  network.set_gateway(FormatIpv4(gateway));
+  if (network.mtu() == 0) network.set_mtu(1500);
+  if (network.mtu() < 576 || network.mtu() > 9000) {
+    return InvalidArgument("network.mtu: " + std::to_string(network.mtu()) + " is not 576-9000");
+  }
+  if (network.bridge().empty()) network.set_bridge(("bx-" + network.name()).substr(0, 15));
+  if (network.bridge().size() > 15) {
+    return InvalidArgument("network.bridge: '" + network.bridge() + "' is longer than 15 characters");
+  }
+  for (const auto& [name, other] : networks_) {
+    if (other.bridge() == network.bridge()) {
+      return FailedPrecondition("network.bridge: " + network.bridge() + " is network " + name + "'s");
+    }
+  }
+  RETURN_IF_ERROR(records_.InsertNetwork(network));
+  networks_[network.name()] = network;
+  spdlog::info("network {} created: {} on bridge {}", network.name(), network.subnet(),
+               network.bridge());
+  return network;
+}
+
+std::vector<v1::Network> NetworkService::ListNetworks() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<v1::Network> networks;
+  for (const auto& [name, network] : networks_) networks.push_back(network);
+  return networks;
+}
+
+StatusOr<v1::Network> NetworkService::InspectNetwork(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = networks_.find(name);
+  if (it == networks_.end()) return NotFound("network: no network '" + name + "'");
+  v1::Network network = it->second;
+  for (const auto& [id, lease] : leases_) {
+    if (lease.network != name) continue;
+    v1::NetworkEndpoint* endpoint = network.add_endpoints();
+    endpoint->set_network(name);
+    endpoint->set_container_id(id);
+    endpoint->set_ip(FormatIpv4(lease.address));
+    if (auto attached = attached_.find(id); attached != attached_.end()) {
+      endpoint->set_container_name(attached->second.names.front());
+      endpoint->set_host_interface(HostVethName(id));
+    }
+  }
+  return network;
+}
+
+Status NetworkService::RemoveNetwork(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = networks_.find(name);
+  if (it == networks_.end()) return NotFound("network: no network '" + name + "'");
+  size_t holders = 0;
+  for (const auto& [id, lease] : leases_) holders += lease.network == name;
+  if (holders > 0) {
+    return FailedPrecondition("network: " + name + " is used by " + std::to_string(holders) +
+                              " container(s); remove them first");
+  }
+  const v1::Network network = it->second;
+  RETURN_IF_ERROR(records_.DeleteNetwork(name));
+  networks_.erase(it);
+  plumbed_.erase(name);
+  auto socket = RouteSocket::Open();
+  if (socket.ok()) {
+    Status deleted = socket->DeleteLink(network.bridge());
+    if (!deleted.ok() && deleted.code() != StatusCode::kNotFound) {
+      spdlog::warn("network {}: {}", name, deleted.message());
+    }
+  }
+  // The table goes with the last network, so an agent without networks leaves none.
+  Status table = networks_.empty() ? nft_.Remove() : nft_.RemoveSubnet(network.subnet());
+  if (!table.ok()) spdlog::debug("network {}: {}", name, table.message());
+  spdlog::info("network {} removed", name);
+  return OkStatus();
+}
+
+StatusOr<v1::NetworkEndpoint> NetworkService::Reserve(const std::string& container_id,
+                                                      const std::string& container_name,
+                                                      v1::NetworkSpec* spec) {
+  if (spec->mode().empty()) spec->set_mode(config_.default_network);
+  const std::string mode = spec->mode();
+  for (int i = 0; i < spec->dns_size(); ++i) {
+    RETURN_IF_ERROR(
+        ParseIpv4Address(spec->dns(i), "spec.network.dns[" + std::to_string(i) + "]").status());
+  }
+  RETURN_IF_ERROR(CheckPorts(spec));
+  if (mode == kNetworkVif) return ReserveVif(container_id, container_name, *spec);
+  if (spec->has_vif()) {
+    return InvalidArgument("spec.network.vif: only with mode \"vif\", not '" + mode + "'");
+  }
+  if (mode == kNetworkNone || mode == kNetworkHost) {
+    if (!spec->ip().empty() || !spec->mac().empty()) {
+      return InvalidArgument("spec.network.ip: an address needs a named network, not '" + mode + "'");
+    }
+    if (spec->ports_size() > 0) {
+      return InvalidArgument("spec.network.ports: publishing ports needs a named network, not '" +
+                             mode + "'");
+    }
+    return v1::NetworkEndpoint();
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto network = networks_.find(mode);
+  if (network == networks_.end()) {
+    if (mode != kDefaultBridgeNetwork) {
+      return NotFound("spec.network.mode: no network '" + mode +
+                      "' (see `boxcar network ls`; none and host are built in)");
+    }
+    v1::Network builtin;
+    builtin.set_name(kDefaultBridgeNetwork);
+    builtin.set_subnet(kDefaultBridgeSubnet);
+    builtin.set_bridge(kDefaultBridgeNetwork);
+    RETURN_IF_ERROR(CreateNetworkLocked(builtin).status());
+    network = networks_.find(mode);
+  }
+  ASSIGN_OR_RETURN(Ipv4Subnet subnet, ParseIpv4Subnet(network->second.subnet(), "network.subnet"));
+  ASSIGN_OR_RETURN(uint32_t gateway, ParseIpv4Address(network->second.gateway(), "network.gateway"));
+  std::set<uint32_t> taken;
+  for (const auto& [id, lease] : leases_) {
+    if (lease.network == mode) taken.insert(lease.address);
+  }
+  uint32_t address = 0;
+  if (!spec->ip().empty()) {
+    ASSIGN_OR_RETURN(address, ParseIpv4Address(spec->ip(), "spec.network.ip"));
+    if (!subnet.Contains(address) || address == subnet.network || address == subnet.Broadcast() ||
+        address == gateway) {
+      return InvalidArgument("spec.network.ip: " + spec->ip() + " is not a free host address of " +
+                             subnet.ToString());
+    }
+    if (taken.count(address)) {
+      return FailedPrecondition("spec.network.ip: " + spec->ip() + " is leased to another container");
+    }
+  } else {
+    ASSIGN_OR_RETURN(address, LowestFreeAddress(subnet, gateway, taken, mode));
+  }
+  if (!spec->mac().empty()) RETURN_IF_ERROR(CheckMacAddress(spec->mac(), "spec.network.mac"));
+  AddressLease lease{mode, address, container_id};
+  RETURN_IF_ERROR(records_.InsertLease(lease));
+  leases_[container_id] = lease;
+  v1::NetworkEndpoint endpoint;
+  endpoint.set_network(mode);
+  endpoint.set_container_id(container_id);
+  endpoint.set_container_name(container_name);
+  endpoint.set_ip(FormatIpv4(address));
+  endpoint.set_mac(spec->mac().empty() ? MacForAddress(address) : spec->mac());
+  return endpoint;
+}
+
+Status NetworkService::Release(const std::string& container_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!leases_.count(container_id)) return OkStatus();
+  RETURN_IF_ERROR(records_.DeleteLease(container_id));
+  leases_.erase(container_id);
+  return OkStatus();
+}
+
+}  // namespace boxcar

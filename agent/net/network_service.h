@@ -1,0 +1,110 @@
+// Container networks of one agent: bridge networks (records and address leases in SQLite),
+// what a container's start plugs into its network namespace (veth, address, route, published
+// ports as nftables map elements, /etc/hosts, resolv.conf, hostname) and what its exit and
+// removal take away again. Nothing touches the host's network until a network is used.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "boxcar/v1/containers.pb.h"
+#include "boxcar/v1/networks.pb.h"
+#include "common/status.h"
+#include "net/network_records.h"
+#include "net/nft_table.h"
+#include "net/port_table.h"
+#include "store/sqlite_database.h"
+
+namespace boxcar {
+
+inline constexpr const char* kNetworkNone = "none";
+inline constexpr const char* kNetworkHost = "host";
+// A compute driver's VIF (spec.network.vif) on an existing bridge.
+inline constexpr const char* kNetworkVif = "vif";
+// The built-in network, created at its first use when no network of that name exists.
+inline constexpr const char* kDefaultBridgeNetwork = "boxcar0";
+inline constexpr const char* kDefaultBridgeSubnet = "10.88.0.0/16";
+
+struct NetworkServiceConfig {
+  // Network of a container whose spec names none: "none" unless the agent says otherwise.
+  std::string default_network = kNetworkNone;
+  std::string host_resolv_conf = "/etc/resolv.conf";
+};
+
+// The host end of a container's veth: "bx" + 11 characters of its id (IFNAMSIZ is 16).
+std::string HostVethName(const std::string& container_id);
+
+class NetworkService {
+ public:
+  NetworkService(NetworkServiceConfig config, SqliteDatabase* db);
+
+  // At start-up, before serving: loads networks and leases, drops the leases of containers
+  // not in `containers`, rebuilds the nftables table with the ports of those that run, and
+  // deletes host veths left by the ones that do not.
+  Status Recover(const std::vector<v1::Container>& containers);
+  const std::string& default_network() const { return config_.default_network; }
+
+  StatusOr<v1::Network> CreateNetwork(const v1::Network& wanted);
+  std::vector<v1::Network> ListNetworks();
+  StatusOr<v1::Network> InspectNetwork(const std::string& name);
+  Status RemoveNetwork(const std::string& name);
+
+  // At Create: fills in spec->mode, checks the spec (errors name spec.network.*) and leases
+  // an address on a named network. The endpoint (empty for none and host).
+  StatusOr<v1::NetworkEndpoint> Reserve(const std::string& container_id,
+                                        const std::string& container_name,
+                                        v1::NetworkSpec* spec);
+  // At Remove (and a failed Create): the lease goes.
+  Status Release(const std::string& container_id);
+
+  // At Start, before the payload runs: plugs the container into the network namespace of
+  // `netns_pid`; returns the published ports with their host ports. Undone on failure.
+  StatusOr<std::vector<v1::PortMapping>> Attach(const v1::Container& record,
+                                                const std::string& rootfs_dir, pid_t netns_pid);
+  // At the exit, or the failure of a start after Attach: ports, host veth and hosts entries go.
+  void Detach(const v1::Container& record);
+
+ private:
+  struct Attached {
+    std::string network;  // a network's name, or "vif:<bridge>"
+    std::string host_interface;
+    std::string ip;
+    std::vector<std::string> names;
+    std::string rootfs_dir;
+    std::vector<PortRule> ports;
+  };
+
+  StatusOr<v1::Network> CreateNetworkLocked(const v1::Network& wanted);
+  // The VIF parts of Reserve and Attach (vif_attachment.cc).
+  StatusOr<v1::NetworkEndpoint> ReserveVif(const std::string& container_id,
+                                           const std::string& container_name,
+                                           const v1::NetworkSpec& spec);
+  StatusOr<std::vector<v1::PortMapping>> AttachVif(const v1::Container& record,
+                                                   const std::string& rootfs_dir, pid_t netns_pid);
+  // resolv.conf and hostname into the rootfs; the container joins attached_ and the hosts
+  // files of its network are rewritten. With mutex_ held.
+  Status FinishAttach(const v1::Container& record, Attached attached);
+  // The bridge, the nftables table and the subnet element; called with mutex_ held.
+  Status EnsureNetworkPlumbing(const v1::Network& network);
+  // Rewrites /etc/hosts of every attached container on `network`; with mutex_ held.
+  void RefreshHosts(const std::string& network);
+  void UnpublishLocked(const std::string& container_id, const std::vector<PortRule>& ports);
+
+  NetworkServiceConfig config_;
+  NetworkRecords records_;
+  NftTable nft_;
+  PortTable ports_;
+  std::mutex mutex_;
+  std::map<std::string, v1::Network> networks_;   // by name
+  std::map<std::string, AddressLease> leases_;    // by container id
+  std::map<std::string, Attached> attached_;      // by container id, while running
+  std::set<std::string> plumbed_;                 // networks whose bridge is up
+};
+
+}  // namespace boxcar

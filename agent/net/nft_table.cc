@@ -1,0 +1,115 @@
+#include "net/nft_table.h"
+
+#include <nftables/libnftables.h>
+
+namespace boxcar {
+
+namespace {
+
+// NOTE: prerouting DNATs what arrives for a local address (fib ... type local), output what
+// the host itself sends (127.0.0.1 too: the bridge has route_localnet, and the last rule
+// masquerades such packets to the bridge's address). Traffic DNATed back onto a subnet
+// (container to a published port, hairpin) is masqueraded so replies return the same way.
+constexpr const char* kTable = R"nft(
+add table ip boxcar
+delete table ip boxcar
+table ip boxcar {
+  set subnets { type ipv4_addr; flags interval; }
+  map ports_any { type inet_proto . inet_service : ipv4_addr . inet_service; }
+  map ports_ip { type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service; }
+  chain prerouting {
+    type nat hook prerouting priority dstnat; policy accept;
+    fib daddr type local dnat ip to meta l4proto . th dport map @ports_any
+    dnat ip to ip daddr . meta l4proto . th dport map @ports_ip
+  }
+  chain output {
+    type nat hook output priority -100; policy accept;
+    fib daddr type local dnat ip to meta l4proto . th dport map @ports_any
+    dnat ip to ip daddr . meta l4proto . th dport map @ports_ip
+  }
+  chain postrouting {
+    type nat hook postrouting priority srcnat; policy accept;
+    ip saddr @subnets ip daddr != @subnets masquerade
+    ct status dnat ip saddr @subnets masquerade
+    ct status dnat ip saddr 127.0.0.0/8 masquerade
+  }
+}
+)nft";
+
+std::string PortElement(const PortRule& rule) {
+  std::string key = rule.protocol + " . " + std::to_string(rule.host_port);
+  std::string map = "ports_any";
+  if (!rule.host_ip.empty()) {
+    key = rule.host_ip + " . " + key;
+    map = "ports_ip";
+  }
+  return map + " { " + key + " : " + rule.container_ip + " . " +
+         std::to_string(rule.container_port) + " }";
+}
+
+}  // namespace
+
+NftTable::NftTable() {
+  context_ = nft_ctx_new(NFT_CTX_DEFAULT);
+  if (context_) {
+    nft_ctx_buffer_output(context_);
+    nft_ctx_buffer_error(context_);
+  }
+}
+
+NftTable::~NftTable() {
+  if (context_) nft_ctx_free(context_);
+}
+
+Status NftTable::Run(const std::string& commands, const std::string& what) {
+  if (!context_) return Internal("nftables: no libnftables context");
+  if (nft_run_cmd_from_buffer(context_, commands.c_str()) != 0) {
+    std::string error = nft_ctx_get_error_buffer(context_);
+    while (!error.empty() && error.back() == '\n') error.pop_back();
+    return Internal("nftables: " + what + ": " + error);
+  }
+  return OkStatus();
+}
+
+Status NftTable::Reset() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  RETURN_IF_ERROR(Run(kTable, "create table ip boxcar"));
+  installed_ = true;
+  return OkStatus();
+}
+
+Status NftTable::EnsureInstalled() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (installed_) return OkStatus();
+  }
+  return Reset();
+}
+
+Status NftTable::AddSubnet(const std::string& cidr) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return Run("add element ip boxcar subnets { " + cidr + " }", "add subnet " + cidr);
+}
+
+Status NftTable::RemoveSubnet(const std::string& cidr) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return Run("delete element ip boxcar subnets { " + cidr + " }", "remove subnet " + cidr);
+}
+
+Status NftTable::AddPort(const PortRule& rule) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return Run("add element ip boxcar " + PortElement(rule), "publish port");
+}
+
+Status NftTable::RemovePort(const PortRule& rule) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return Run("delete element ip boxcar " + PortElement(rule), "unpublish port");
+}
+
+Status NftTable::Remove() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  installed_ = false;
+  return Run("add table ip boxcar\ndelete table ip boxcar", "delete table ip boxcar");
+}
+
+}  // namespace boxcar

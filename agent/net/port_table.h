@@ -1,0 +1,35 @@
+// The host ports published by containers. The kernel would accept two DNAT elements for one
+// port silently, so the agent refuses a second claim here, and a port a host process has
+// bound (tried with bind(2)); port 0 picks a free port.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <tuple>
+
+#include "common/status.h"
+
+namespace boxcar {
+
+class PortTable {
+ public:
+  // Claims host_ip:host_port/protocol for `container_id`; `host_port` 0 picks one and
+  // returns it. `field` names the spec entry in errors.
+  StatusOr<uint32_t> Claim(const std::string& container_id, const std::string& host_ip,
+                           const std::string& protocol, uint32_t host_port,
+                           const std::string& field);
+  void Release(const std::string& container_id, const std::string& host_ip,
+               const std::string& protocol, uint32_t host_port);
+
+ private:
+  struct Claimant {
+    std::string container_id;
+    std::string host_ip;
+  };
+  std::mutex mutex_;
+  std::multimap<std::pair<std::string, uint32_t>, Claimant> claims_;  // (protocol, port)
+};
+
+}  // namespace boxcar

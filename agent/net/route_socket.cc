@@ -1,0 +1,140 @@
+#include "net/route_socket.h"
+
+#include <linux/if.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/route.h>
+#include <sys/socket.h>
+
+#include <memory>
+
+namespace boxcar {
+
+namespace {
+
+template <typename T, void (*Free)(T*)>
+struct NlDeleter {
+  void operator()(T* object) const {
+    if (object) Free(object);
+  }
+};
+using LinkPtr = std::unique_ptr<rtnl_link, NlDeleter<rtnl_link, rtnl_link_put>>;
+using AddrPtr = std::unique_ptr<nl_addr, NlDeleter<nl_addr, nl_addr_put>>;
+using RtAddrPtr = std::unique_ptr<rtnl_addr, NlDeleter<rtnl_addr, rtnl_addr_put>>;
+using RoutePtr = std::unique_ptr<rtnl_route, NlDeleter<rtnl_route, rtnl_route_put>>;
+using CachePtr = std::unique_ptr<nl_cache, NlDeleter<nl_cache, nl_cache_free>>;
+
+}  // namespace
+
+Status NetlinkStatus(const std::string& what, int error) {
+  StatusCode code = StatusCode::kInternal;
+  if (error == -NLE_OBJ_NOTFOUND || error == -NLE_NODEV) code = StatusCode::kNotFound;
+  if (error == -NLE_EXIST) code = StatusCode::kAlreadyExists;
+  if (error == -NLE_PERM) code = StatusCode::kPermissionDenied;
+  return Status(code, what + ": " + nl_geterror(error));
+}
+
+StatusOr<RouteSocket> RouteSocket::Open() {
+  nl_sock* socket = nl_socket_alloc();
+  if (!socket) return ResourceExhausted("netlink: cannot allocate a socket");
+  if (int error = nl_connect(socket, NETLINK_ROUTE); error < 0) {
+    nl_socket_free(socket);
+    return NetlinkStatus("netlink: connect NETLINK_ROUTE", error);
+  }
+  return RouteSocket(socket);
+}
+
+RouteSocket::~RouteSocket() {
+  if (socket_) nl_socket_free(socket_);
+}
+
+StatusOr<int> RouteSocket::LinkIndex(const std::string& name) const {
+  rtnl_link* raw = nullptr;
+  if (int error = rtnl_link_get_kernel(socket_, 0, name.c_str(), &raw); error < 0) {
+    return NetlinkStatus("netlink: look up link '" + name + "'", error);
+  }
+  LinkPtr link(raw);
+  return rtnl_link_get_ifindex(link.get());
+}
+
+Status RouteSocket::SetUp(const std::string& name) const {
+  rtnl_link* raw = nullptr;
+  if (int error = rtnl_link_get_kernel(socket_, 0, name.c_str(), &raw); error < 0) {
+    return NetlinkStatus("netlink: look up link '" + name + "'", error);
+  }
+  LinkPtr link(raw);
+  LinkPtr change(rtnl_link_alloc());
+  rtnl_link_set_flags(change.get(), IFF_UP);
+  if (int error = rtnl_link_change(socket_, link.get(), change.get(), 0); error < 0) {
+    return NetlinkStatus("netlink: set link '" + name + "' up", error);
+  }
+  return OkStatus();
+}
+
+Status RouteSocket::DeleteLink(const std::string& name) const {
+  LinkPtr link(rtnl_link_alloc());
+  rtnl_link_set_name(link.get(), name.c_str());
+  if (int error = rtnl_link_delete(socket_, link.get()); error < 0) {
+    return NetlinkStatus("netlink: delete link '" + name + "'", error);
+  }
+  return OkStatus();
+}
+
+Status RouteSocket::AddAddress(int link_index, const std::string& cidr) const {
+  nl_addr* raw = nullptr;
+  if (int error = nl_addr_parse(cidr.c_str(), AF_INET, &raw); error < 0) {
+    return NetlinkStatus("netlink: parse address '" + cidr + "'", error);
+  }
+  AddrPtr local(raw);
+  RtAddrPtr address(rtnl_addr_alloc());
+  rtnl_addr_set_ifindex(address.get(), link_index);
+  rtnl_addr_set_local(address.get(), local.get());
+  int error = rtnl_addr_add(socket_, address.get(), 0);
+  if (error < 0 && error != -NLE_EXIST) {
+    return NetlinkStatus("netlink: add address " + cidr, error);
+  }
+  return OkStatus();
+}
+
+Status RouteSocket::AddDefaultRoute(int link_index, const std::string& gateway) const {
+  nl_addr* raw_dst = nullptr;
+  nl_addr* raw_gateway = nullptr;
+  if (int error = nl_addr_parse("0.0.0.0/0", AF_INET, &raw_dst); error < 0) {
+    return NetlinkStatus("netlink: default destination", error);
+  }
+  AddrPtr dst(raw_dst);
+  if (int error = nl_addr_parse(gateway.c_str(), AF_INET, &raw_gateway); error < 0) {
+    return NetlinkStatus("netlink: parse gateway '" + gateway + "'", error);
+  }
+  AddrPtr via(raw_gateway);
+  RoutePtr route(rtnl_route_alloc());
+  rtnl_route_set_family(route.get(), AF_INET);
+  rtnl_route_set_dst(route.get(), dst.get());
+  rtnl_nexthop* hop = rtnl_route_nh_alloc();
+  rtnl_route_nh_set_ifindex(hop, link_index);
+  rtnl_route_nh_set_gateway(hop, via.get());
+  rtnl_route_add_nexthop(route.get(), hop);  // owned by the route from here on
+  int error = rtnl_route_add(socket_, route.get(), NLM_F_CREATE);
+  if (error < 0 && error != -NLE_EXIST) {
+    return NetlinkStatus("netlink: add default route via " + gateway, error);
+  }
+  return OkStatus();
+}
+
+StatusOr<std::vector<std::string>> RouteSocket::LinkNames(const std::string& prefix) const {
+  nl_cache* raw = nullptr;
+  if (int error = rtnl_link_alloc_cache(socket_, AF_UNSPEC, &raw); error < 0) {
+    return NetlinkStatus("netlink: list links", error);
+  }
+  CachePtr cache(raw);
+  std::vector<std::string> names;
+  for (nl_object* object = nl_cache_get_first(cache.get()); object;
+       object = nl_cache_get_next(object)) {
+    const char* name = rtnl_link_get_name(reinterpret_cast<rtnl_link*>(object));
+    if (name && std::string(name).compare(0, prefix.size(), prefix) == 0) names.push_back(name);
+  }
+  return names;
+}
+
+}  // namespace boxcar

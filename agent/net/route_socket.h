@@ -1,0 +1,44 @@
+// A NETLINK_ROUTE socket of libnl-route-3 and the link and address calls the bridge and veth
+// code share. The socket belongs to the network namespace of the thread that opens it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+struct nl_sock;
+struct rtnl_link;
+
+namespace boxcar {
+
+class RouteSocket {
+ public:
+  static StatusOr<RouteSocket> Open();
+  RouteSocket(RouteSocket&& other) noexcept : socket_(other.socket_) { other.socket_ = nullptr; }
+  RouteSocket(const RouteSocket&) = delete;
+  ~RouteSocket();
+
+  nl_sock* get() const { return socket_; }
+
+  // The link's index; NOT_FOUND when no link has that name.
+  StatusOr<int> LinkIndex(const std::string& name) const;
+  Status SetUp(const std::string& name) const;
+  Status DeleteLink(const std::string& name) const;
+  // "10.88.0.1/16" on the link; an address already there is fine.
+  Status AddAddress(int link_index, const std::string& cidr) const;
+  // A default route via `gateway`.
+  Status AddDefaultRoute(int link_index, const std::string& gateway) const;
+  // Names of the links whose name starts with `prefix`.
+  StatusOr<std::vector<std::string>> LinkNames(const std::string& prefix) const;
+
+ private:
+  explicit RouteSocket(nl_sock* socket) : socket_(socket) {}
+  nl_sock* socket_;
+};
+
+// libnl's negative error code as a status naming `what`.
+Status NetlinkStatus(const std::string& what, int error);
+
+}  // namespace boxcar

@@ -1,0 +1,30 @@
+// A container's veth pair: the host end on the network's bridge, the other end created
+// directly inside the container's network namespace as eth0 (one netlink request, so no
+// half-moved pair is ever left), then its address and default route set from inside.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "net/route_socket.h"
+
+namespace boxcar {
+
+struct VethConfig {
+  std::string host_name;        // e.g. "bx" + 11 characters of the container id
+  int bridge_index = 0;
+  int container_netns_fd = -1;
+  std::string container_mac;
+  uint32_t mtu = 1500;
+  std::vector<std::string> container_cidrs;  // "10.88.0.2/16"
+  std::string gateway;                       // "10.88.0.1"; empty: no default route
+};
+
+inline constexpr const char* kContainerInterface = "eth0";
+
+// Creates the pair (host end up, on the bridge) and configures eth0 in the container.
+Status CreateContainerVeth(const RouteSocket& host_socket, const VethConfig& config);
+
+}  // namespace boxcar

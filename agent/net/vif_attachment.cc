@@ -1,0 +1,100 @@
+// A compute driver's VIF: eth0 on a veth whose host end, named as the VIF asks, joins an
+// existing bridge with the VIF's MAC, MTU, addresses and gateway. No lease, NAT or ports.
+#include <spdlog/spdlog.h>
+
+#include "net/bridge_link.h"
+#include "net/ipv4_subnet.h"
+#include "net/net_namespace.h"
+#include "net/network_service.h"
+#include "net/veth_link.h"
+
+namespace boxcar {
+
+StatusOr<v1::NetworkEndpoint> NetworkService::ReserveVif(const std::string& container_id,
+                                                         const std::string& container_name,
+                                                         const v1::NetworkSpec& spec) {
+  const v1::VifSpec& vif = spec.vif();
+  const std::string field = "spec.network.vif";
+  if (vif.bridge().empty() || vif.bridge().size() > 15) {
+    return InvalidArgument(field + ".bridge: a bridge name of 1-15 characters is required");
+  }
+  if (vif.host_interface().empty() || vif.host_interface().size() > 15) {
+    return InvalidArgument(field + ".host_interface: a name of 1-15 characters is required");
+  }
+  if (vif.host_interface().find_first_of("/: ") != std::string::npos) {
+    return InvalidArgument(field + ".host_interface: '" + vif.host_interface() +
+                           "' is not an interface name");
+  }
+  RETURN_IF_ERROR(CheckMacAddress(vif.mac(), field + ".mac"));
+  if (vif.mtu() != 0 && (vif.mtu() < 576 || vif.mtu() > 9000)) {
+    return InvalidArgument(field + ".mtu: " + std::to_string(vif.mtu()) + " is not 576-9000");
+  }
+  for (int i = 0; i < vif.addresses_size(); ++i) {
+    const std::string& cidr = vif.addresses(i);
+    const std::string address_field = field + ".addresses[" + std::to_string(i) + "]";
+    auto slash = cidr.find('/');
+    if (slash == std::string::npos) {
+      return InvalidArgument(address_field + ": '" + cidr + "' is not ADDRESS/PREFIX");
+    }
+    RETURN_IF_ERROR(ParseIpv4Address(cidr.substr(0, slash), address_field).status());
+  }
+  if (!vif.gateway().empty()) {
+    RETURN_IF_ERROR(ParseIpv4Address(vif.gateway(), field + ".gateway").status());
+  }
+  if (!spec.ip().empty() || !spec.mac().empty() || spec.ports_size() > 0) {
+    return InvalidArgument("spec.network.ip: a VIF brings its own addresses, MAC and no ports");
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& [id, attached] : attached_) {
+    if (attached.host_interface == vif.host_interface()) {
+      return FailedPrecondition(field + ".host_interface: " + vif.host_interface() +
+                                " is container " + id.substr(0, 12) + "'s");
+    }
+  }
+  v1::NetworkEndpoint endpoint;
+  endpoint.set_network("vif:" + vif.bridge());
+  endpoint.set_container_id(container_id);
+  endpoint.set_container_name(container_name);
+  if (vif.addresses_size() > 0) endpoint.set_ip(vif.addresses(0).substr(0, vif.addresses(0).find('/')));
+  endpoint.set_mac(vif.mac());
+  endpoint.set_host_interface(vif.host_interface());
+  return endpoint;
+}
+
+StatusOr<std::vector<v1::PortMapping>> NetworkService::AttachVif(const v1::Container& record,
+                                                                 const std::string& rootfs_dir,
+                                                                 pid_t netns_pid) {
+  const v1::VifSpec& vif = record.spec().network().vif();
+  const uint32_t mtu = vif.mtu() == 0 ? 1500 : vif.mtu();
+  std::lock_guard<std::mutex> lock(mutex_);
+  ASSIGN_OR_RETURN(UniqueFd netns, OpenNetworkNamespace(netns_pid));
+  ASSIGN_OR_RETURN(RouteSocket socket, RouteSocket::Open());
+  StatusOr<int> bridge_index = socket.LinkIndex(vif.bridge());
+  if (!bridge_index.ok() && bridge_index.status().code() == StatusCode::kNotFound) {
+    if (!vif.create_bridge()) {
+      return FailedPrecondition("spec.network.vif.bridge: no bridge '" + vif.bridge() +
+                                "' on the host (set create_bridge to make it)");
+    }
+    bridge_index = EnsureBridge(socket, {vif.bridge(), "", "", mtu});
+  }
+  if (!bridge_index.ok()) return bridge_index.status().Annotate("spec.network.vif.bridge");
+  VethConfig veth{vif.host_interface(),
+                  *bridge_index,
+                  netns.get(),
+                  vif.mac(),
+                  mtu,
+                  {vif.addresses().begin(), vif.addresses().end()},
+                  vif.gateway()};
+  RETURN_IF_ERROR(CreateContainerVeth(socket, veth).Annotate("spec.network.vif"));
+  Attached attached{"vif:" + vif.bridge(), vif.host_interface(),
+                    record.network_endpoint().ip(), {record.name()}, rootfs_dir, {}};
+  if (Status finished = FinishAttach(record, std::move(attached)); !finished.ok()) {
+    (void)socket.DeleteLink(vif.host_interface());
+    return finished;
+  }
+  spdlog::debug("container {}: VIF {} on bridge {}", record.id().substr(0, 12),
+                vif.host_interface(), vif.bridge());
+  return std::vector<v1::PortMapping>();
+}
+
+}  // namespace boxcar

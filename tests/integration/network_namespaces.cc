@@ -1,0 +1,77 @@
+#include "network_namespaces.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+
+namespace boxcar::testing {
+
+namespace {
+
+CommandResult Shell(const std::string& command) {
+  CommandResult result;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) return result;
+  std::array<char, 4096> buffer;
+  size_t n;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.out.append(buffer.data(), n);
+  int status = ::pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+int Count(const CommandResult& result) {
+  return result.exit_code == 0 ? std::atoi(result.out.c_str()) : -1;
+}
+
+}  // namespace
+
+NetworkNamespaces::NetworkNamespaces() {
+  static int counter = 0;
+  const std::string suffix = std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  agent_ = "bxt-a-" + suffix;
+  remote_ = "bxt-r-" + suffix;
+  const std::string setup =
+      "set -e; ip netns add " + agent_ + "; ip netns add " + remote_ +
+      "; ip -n " + agent_ + " link set lo up; ip -n " + remote_ + " link set lo up" +
+      "; ip -n " + agent_ + " link add bxt-out type veth peer name bxt-in netns " + remote_ +
+      "; ip -n " + agent_ + " addr add 198.18.0.1/24 dev bxt-out; ip -n " + agent_ +
+      " link set bxt-out up; ip -n " + remote_ + " addr add 198.18.0.2/24 dev bxt-in; ip -n " +
+      remote_ + " link set bxt-in up";
+  CommandResult made = Shell(setup);
+  EXPECT_EQ(made.exit_code, 0) << made.out;
+}
+
+NetworkNamespaces::~NetworkNamespaces() {
+  // Processes still inside (a test's server) would keep a namespace alive.
+  for (const auto& name : {agent_, remote_}) {
+    Shell("ip netns pids " + name + " | xargs -r kill -9; ip netns del " + name);
+  }
+}
+
+CommandResult NetworkNamespaces::RunIn(const std::string& name, const std::string& command) const {
+  return Shell("ip netns exec " + name + " sh -c '" + command + "'");
+}
+
+int NetworkNamespaces::HostVeths() const {
+  return Count(Shell("ip -n " + agent_ + " -o link show type veth | grep -c ': bx[0-9a-f]\\{11\\}@' || true"));
+}
+
+int NetworkNamespaces::PortElements() const {
+  // No table (no network used yet) is no element.
+  return Count(Shell("ip netns exec " + agent_ +
+                     " nft -j list table ip boxcar 2>/dev/null | python3 -c 'import json,sys\n"
+                     "t=sys.stdin.read()\n"
+                     "d=json.loads(t) if t.strip() else {\"nftables\":[]}\n"
+                     "print(sum(len(x[\"map\"].get(\"elem\",[])) for x in d[\"nftables\"] "
+                     "if \"map\" in x))'"));
+}
+
+int NetworkNamespaces::Leases(const std::string& root_dir) {
+  return Count(Shell("sqlite3 " + root_dir + "/state.db 'SELECT count(*) FROM network_leases'"));
+}
+
+}  // namespace boxcar::testing
