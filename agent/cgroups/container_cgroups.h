@@ -62,8 +62,9 @@ class ContainerCgroups {
   virtual Status RemoveSlot(const std::string& slot) { return OkStatus(); }
   // Start-up clean-up: removes the slots named `own_prefix` (this agent's, left by its last
   // run, helpers killed), and of the other slots only those that are empty (their helper is
-  // gone: an agent that died, or an agent of an older version), by plain rmdir, which cannot
-  // take a live agent's slot away.
+  // gone: an agent that died, or an agent of an older version) and at least a minute old (a
+  // live agent's slot is empty between its mkdir and its helper joining it), by plain rmdir,
+  // which cannot take a live agent's slot away. Also the final sweep of a stopping agent.
   virtual Status RemoveStaleSlots(const std::string& own_prefix) { return OkStatus(); }
   // "v1", "v2" or "hybrid".
   virtual std::string ModeName() const = 0;

@@ -1,6 +1,8 @@
 #include "cgroups/host_container_cgroups.h"
 
 #include <dirent.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include <memory>
 #include <set>
@@ -91,6 +93,16 @@ Status HostContainerCgroups::RemoveSlot(const std::string& slot) {
   return cgroup.Remove();
 }
 
+bool HostContainerCgroups::IsOldEnough(const std::string& slot) const {
+  constexpr time_t kForeignSlotGraceSeconds = 60;
+  for (const auto& [controller, mount] : layout_.v1_mounts) {
+    struct stat info;
+    if (::stat((mount + "/" + parent_ + "/" + slot).c_str(), &info) != 0) continue;
+    if (::time(nullptr) - info.st_mtime < kForeignSlotGraceSeconds) return false;
+  }
+  return true;
+}
+
 Status HostContainerCgroups::RemoveStaleSlots(const std::string& own_prefix) {
   if (!SupportsSlots()) return OkStatus();
   std::set<std::string> slots;
@@ -99,15 +111,18 @@ Status HostContainerCgroups::RemoveStaleSlots(const std::string& own_prefix) {
       if (name.rfind(kSlotPrefix, 0) == 0) slots.insert(name);
     }
   }
+  Status result;
   for (const auto& slot : slots) {
     if (slot.rfind(own_prefix, 0) == 0) {
-      RETURN_IF_ERROR(RemoveSlot(slot));
-    } else {
-      // Another agent's: gone only if nothing is left in it (EBUSY otherwise, ignored).
+      Status removed = RemoveSlot(slot);
+      if (result.ok() && !removed.ok()) result = removed;  // the others are still removed
+    } else if (IsOldEnough(slot)) {
+      // Another agent's: gone only if nothing is left in it (EBUSY otherwise, ignored). A young
+      // one may be between its mkdir and its helper joining it: another agent's, left alone.
       (void)ContainerCgroup::Open(layout_, parent_, slot).RemoveIfEmpty();
     }
   }
-  return OkStatus();
+  return result;
 }
 
 Status HostContainerCgroups::RemoveParentIfEmpty() {

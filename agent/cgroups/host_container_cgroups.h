@@ -37,6 +37,9 @@ class HostContainerCgroups : public ContainerCgroups {
   ContainerCgroup Open(const std::string& container_id) const {
     return ContainerCgroup::Open(layout_, parent_, container_id);
   }
+  // True when another agent's `slot` is at least a minute old: a younger empty one may be
+  // between its creation and its helper joining it.
+  bool IsOldEnough(const std::string& slot) const;
   CgroupLayout layout_;
   std::string parent_;
 };

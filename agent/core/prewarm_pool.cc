@@ -75,7 +75,9 @@ void PrewarmPool::RefillLoop() {
       Status joined = cgroups_->CreateSlot(slot, launcher->pid());
       if (!joined.ok()) {
         failure = joined;
-        continue;  // the launcher goes with `launchers`
+        launcher.reset();                   // the helper exits and is reaped
+        (void)cgroups_->RemoveSlot(slot);  // and what CreateSlot made goes
+        continue;
       }
       std::lock_guard<std::mutex> lock(mutex_);
       slots_.push_back({std::move(launcher), slot});
@@ -113,6 +115,8 @@ void PrewarmPool::Stop() {
   }
   for (auto& slot : slots) ReleaseSlot(std::move(slot));
   for (const auto& name : spares) DiscardSpare(name);
+  // Whatever of ours is still there (a slot a failed start or adoption left): the last sweep.
+  if (cgroups_) (void)cgroups_->RemoveStaleSlots(slot_prefix());
 }
 
 Status PrewarmPool::MakeSpare(const std::string& name) {

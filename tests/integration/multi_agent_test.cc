@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "agent_fixture.h"
+#include "common/atomic_file.h"
 #include "common/directory_tree.h"
 
 namespace boxcar::testing {
@@ -63,6 +64,11 @@ TEST_F(MultiAgentTest, AnotherAgentStartingStoppingAndDyingOnTheSameParentBreaks
   ASSERT_TRUE(agent_.system().Info(&context, {}, &info).ok());
   EXPECT_EQ(info.prewarm_fallbacks().cgroup_slots(), 0u)
       << "the other agent took this agent's prewarmed cgroup slots away";
+  auto instance_of = [](const AgentHarness& agent) {
+    auto id = ReadFileToString(agent.root_dir() + "/instance-id");
+    return id.ok() ? *id : std::string("?");
+  };
+  SCOPED_TRACE("instances: this agent " + instance_of(agent_) + ", the other " + instance_of(other_));
   StopAgentAndCheckLeftovers();
   EXPECT_EQ(other_.LeftoverMounts(), "");
 }

@@ -478,6 +478,48 @@ TEST_F(GlanceTransportTest, PushThenPullRunsAContainer) {
   EXPECT_NE(run.out.find("from-glance"), std::string::npos) << run.out;
 }
 
+// The CLI: `image push REF glance://NAME` and `image pull glance://ID` with --os-* flags.
+std::vector<std::string> OsFlags(const std::string& who) {
+  auto c = OpenStackFixture::Credentials(who);
+  return {"--os-auth-url", c.auth_url, "--os-username", c.username,
+          "--os-password", c.password, "--os-project-name", c.project_name};
+}
+
+TEST_F(GlanceTransportTest, CliPushAndPullWithOsFlags) {
+  v1::ImportResponse imported;
+  ASSERT_TRUE(agent_.ImportTarball(BOXCAR_BUSYBOX_TAR, "cli-box:1", &imported).ok());
+  std::vector<std::string> push = {"image", "push", "-q", "cli-box:1", "glance://cli-box"};
+  for (const auto& flag : OsFlags("A")) push.push_back(flag);
+  auto pushed = agent_.Cli(push);
+  ASSERT_EQ(pushed.exit_code, 0) << pushed.err;
+  // "glance://<id>@sha256:<manifest digest>"
+  const size_t at = pushed.out.find('@');
+  ASSERT_EQ(pushed.out.rfind("glance://", 0), 0u) << pushed.out;
+  ASSERT_NE(at, std::string::npos) << pushed.out;
+  const std::string id = pushed.out.substr(9, at - 9);
+  glance_images_.emplace_back("A", id);
+  auto shown = ClientFor("A").Show(id);
+  ASSERT_TRUE(shown.ok()) << shown.status().message();
+  EXPECT_EQ(shown->name, "cli-box");
+  EXPECT_EQ(shown->status, "active");
+
+  RemoveImage("cli-box:1");
+  std::vector<std::string> pull_b = {"image", "pull", "-q", "glance://" + id};
+  for (const auto& flag : OsFlags("B")) pull_b.push_back(flag);
+  auto refused = agent_.Cli(pull_b);
+  EXPECT_NE(refused.exit_code, 0) << refused.out;
+  EXPECT_NE(refused.err.find(id), std::string::npos) << "the error names the image: " << refused.err;
+
+  std::vector<std::string> pull_a = {"image", "pull", "-q", "glance://" + id};
+  for (const auto& flag : OsFlags("A")) pull_a.push_back(flag);
+  auto pulled = agent_.Cli(pull_a);
+  ASSERT_EQ(pulled.exit_code, 0) << pulled.err;
+  EXPECT_NE(pulled.out.find(busybox_id_), std::string::npos) << pulled.out;
+  auto run = agent_.Cli({"run", "--rm", "cli-box:1", "echo", "via-cli"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("via-cli"), std::string::npos) << run.out;
+}
+
 TEST_F(GlanceTransportTest, PushIntoAGivenQueuedImage) {
   v1::ImportResponse imported;
   ASSERT_TRUE(agent_.ImportTarball(BOXCAR_BUSYBOX_TAR, "snap:1", &imported).ok());
