@@ -3,6 +3,7 @@
 #include <sys/random.h>
 
 #include <regex>
+#include <string_view>
 
 namespace boxcar {
 
@@ -50,6 +51,19 @@ bool IsHexPrefix(std::string_view text) {
   return true;
 }
 
+std::string NormalizeDockerHubName(const std::string& name) {
+  for (std::string_view hub : {"docker.io/", "index.docker.io/", "registry-1.docker.io/"}) {
+    if (name.rfind(hub, 0) != 0) continue;
+    std::string rest = name.substr(hub.size());
+    constexpr std::string_view kLibrary = "library/";
+    // "library/x" is Docker Hub's name of the official image "x"; deeper paths stay whole.
+    if (rest.rfind(kLibrary, 0) == 0 && rest.find('/', kLibrary.size()) == std::string::npos)
+      rest = rest.substr(kLibrary.size());
+    return rest;
+  }
+  return name;
+}
+
 StatusOr<ImageReference> ParseImageReference(std::string_view text, std::string_view field) {
   // host[:port]/ is optional; path components are lower-case alnum joined by . _ __ or -.
   static const std::regex kReference(
@@ -62,7 +76,7 @@ StatusOr<ImageReference> ParseImageReference(std::string_view text, std::string_
                            "': expected name[:tag] with a lower-case name such as busybox:latest");
   }
   ImageReference reference;
-  reference.name = match[1].str();
+  reference.name = NormalizeDockerHubName(match[1].str());
   reference.tag = match[2].matched ? match[2].str() : "latest";
   return reference;
 }

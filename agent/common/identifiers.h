@@ -32,6 +32,10 @@ struct ImageReference {
 
 // Validates a reference following the distribution grammar (lower-case path components
 // separated by '/', an optional registry host with port, a tag of [\w][\w.-]{0,127}).
+// Docker Hub names as Docker shows them: "docker.io/library/busybox" (also index.docker.io,
+// registry-1.docker.io) is "busybox", "docker.io/acme/web" is "acme/web"; others unchanged.
+std::string NormalizeDockerHubName(const std::string& name);
+// Parses name[:tag] (Docker Hub names normalised as above; tag "latest" when absent).
 StatusOr<ImageReference> ParseImageReference(std::string_view text, std::string_view field);
 
 }  // namespace boxcar

@@ -15,7 +15,7 @@ namespace boxcar::nova {
 // The Glance property with the image's Boxcar id ("sha256:<config digest>"), set on the
 // snapshots this driver uploads (and by the Glance translator): the image's content, so a
 // host that has it needs no transfer whatever the Glance image id.
-inline constexpr char kBoxcarImageIdProperty[] = "boxcar_image_id";
+inline constexpr char kBoxcarImageIdProperty[] = "boxcar_config_digest";
 inline constexpr char kCommandLineProperty[] = "os_command_line";
 
 // container_format must be "docker" (disk_format "raw" or unset); anything else is refused

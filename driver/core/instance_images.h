@@ -36,14 +36,14 @@ class InstanceImages {
       : agent_(agent), options_(options) {}
 
   // Refuses images Boxcar cannot boot, then looks in the store: the image's
-  // boxcar_image_id property (its content), then its cache reference ("glance/<id>"). A miss
+  // boxcar_config_digest property (its content), then its cache reference ("glance/<id>"). A miss
   // pulls "glance://<id>" through the agent (tagged with the cache reference), unless the
   // transfer mode says nova-compute streams it.
   StatusOr<ImageLookup> Resolve(const ImageRequest& image, const GlanceCredentials& credentials);
 
   // An import tagged with the image's cache reference; FinishUpload checks what arrived.
   StatusOr<std::unique_ptr<ImageImportStream>> StartUpload(const ImageRequest& image);
-  // Finishes the import; an image whose boxcar_image_id property names other content is
+  // Finishes the import; an image whose boxcar_config_digest property names other content is
   // refused and untagged again (nothing of it stays).
   StatusOr<std::string> FinishUpload(const ImageRequest& image, ImageImportStream* stream);
 

@@ -26,7 +26,7 @@ struct ImageRequest {
   std::string container_format;
   std::string disk_format;
   uint64_t size_bytes = 0;
-  // Glance's properties, each as a string (os_command_line, boxcar_image_id, ...).
+  // Glance's properties, each as a string (os_command_line, boxcar_config_digest, ...).
   std::map<std::string, std::string> properties;
 };
 

@@ -155,6 +155,11 @@ TEST_F(ImageImportTest, CtrExportImportsUnderItsContainerdName) {
   v1::Image image = InspectImage("docker.io/library/busybox:ctr");
   EXPECT_EQ(image.id() + "\n", id);
   EXPECT_EQ(image.references_size(), 1) << "the bare ref.name 'ctr' names no repository";
+  // Docker Hub names as Docker shows them: the full name and the short one are one image.
+  ASSERT_GE(image.references_size(), 1);
+  EXPECT_EQ(image.references(0), "busybox:ctr");
+  EXPECT_EQ(InspectImage("busybox:ctr").id(), image.id());
+  EXPECT_EQ(RunOut("busybox:ctr", "cat /srv/hello"), "second-layer\n");
   ASSERT_EQ(image.layers_size(), 3);
   EXPECT_EQ(image.layers(0).digest(), image.layers(0).diff_id()) << "uncompressed";
   EXPECT_EQ(RunOut("docker.io/library/busybox:ctr", "cat /srv/hello; ls /etc | tr '\\n' ' '"),

@@ -162,7 +162,7 @@ class BoxcarDriverConformanceTest(boxcar_agent.AgentPerTestClass,
                            'expected_state': task_states.IMAGE_PENDING_UPLOAD}], states)
         snapshot = self.image_service.show(self.ctxt, image['id'])
         self.assertEqual('docker', snapshot['container_format'])
-        committed = snapshot['properties']['boxcar_image_id']
+        committed = snapshot['properties']['boxcar_config_digest']
         self.assertEqual(0, self.agent.cli('image', 'inspect', committed).returncode)
 
     def test_boxcar_update_provider_tree_reports_the_host(self):

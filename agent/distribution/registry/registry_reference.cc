@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "common/identifiers.h"
 #include "common/sha256.h"
 
 namespace boxcar {
@@ -137,11 +138,8 @@ std::string RegistryReference::ApiHost() const {
 
 std::string RegistryReference::StoreReference() const {
   if (tag.empty()) return "";
-  std::string name = registry + "/" + repository;
-  if (registry == kDockerHub) {
-    name = repository.rfind("library/", 0) == 0 ? repository.substr(8) : repository;
-  }
-  return name + ":" + tag;
+  // Docker Hub names as Docker shows them (common/identifiers.h).
+  return NormalizeDockerHubName(registry + "/" + repository) + ":" + tag;
 }
 
 std::string RegistryReference::ToString() const {

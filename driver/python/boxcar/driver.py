@@ -296,7 +296,7 @@ class BoxcarDriver(driver.ComputeDriver):
             'name': snapshot['name'],
             'container_format': 'docker',
             'disk_format': 'raw',
-            'properties': {'boxcar_image_id': boxcar_image,
+            'properties': {'boxcar_config_digest': boxcar_image,
                            'image_location': 'snapshot',
                            'instance_uuid': instance['uuid']},
         }

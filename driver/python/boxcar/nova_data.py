@@ -46,7 +46,7 @@ def instance_dict(instance, network_info=None):
 
 def image_dict(image_meta, instance=None):
     """ImageMeta keeps only the properties Nova knows; the instance's system_metadata
-    holds all of them (image_<key>), boxcar_image_id among them."""
+    holds all of them (image_<key>), boxcar_config_digest among them."""
     properties = {}
     if instance is not None:
         for key, value in utils.instance_sys_meta(instance).items():

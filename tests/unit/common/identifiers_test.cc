@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+#include <vector>
+
 #include "common/signal_names.h"
 
 namespace boxcar {
@@ -34,6 +37,19 @@ TEST(IdentifiersTest, ImageReferences) {
   ASSERT_TRUE(registry.ok());
   EXPECT_EQ(registry->name, "localhost:5000/library/busy-box");
   EXPECT_EQ(registry->tag, "1.36");
+  // Docker Hub names as Docker shows them: an archive tagged docker.io/acme/web runs as acme/web.
+  for (auto [given, stored] : std::vector<std::pair<const char*, const char*>>{
+           {"docker.io/acme/web:latest", "acme/web:latest"},
+           {"docker.io/library/busybox:1.36", "busybox:1.36"},
+           {"index.docker.io/library/busybox", "busybox:latest"},
+           {"registry-1.docker.io/acme/web:2", "acme/web:2"},
+           {"docker.io/library/team/app:1", "library/team/app:1"},
+           {"quay.io/library/busybox:1", "quay.io/library/busybox:1"},
+           {"docker.io.example.com/acme/web:1", "docker.io.example.com/acme/web:1"}}) {
+    auto parsed = ParseImageReference(given, "image");
+    ASSERT_TRUE(parsed.ok()) << given;
+    EXPECT_EQ(parsed->ToString(), stored) << given;
+  }
   for (const char* bad : {"", "Upper", "a:b:c", "bad tag:x", "-x", "a//b"}) {
     EXPECT_FALSE(ParseImageReference(bad, "header.reference").ok()) << bad;
   }

@@ -42,7 +42,7 @@ class InstanceImagesTest : public ::testing::Test {
 
 TEST_F(InstanceImagesTest, AnImageTheStoreHasByContentNeedsNoTransfer) {
   ImageRequest image = Image();
-  image.properties["boxcar_image_id"] = "sha256:feed";
+  image.properties["boxcar_config_digest"] = "sha256:feed";
   EXPECT_CALL(agent_, InspectImage("sha256:feed")).WillOnce(Return(ImageWithId("sha256:feed")));
   EXPECT_CALL(agent_, Pull(_)).Times(0);
   auto lookup = Images().Resolve(image, Credentials());
@@ -118,7 +118,7 @@ TEST_F(InstanceImagesTest, UploadsAreTaggedWithTheCacheReference) {
 
 TEST_F(InstanceImagesTest, UploadedDataMustBeTheImageItsPropertySays) {
   ImageRequest image = Image();
-  image.properties["boxcar_image_id"] = "sha256:expected";
+  image.properties["boxcar_config_digest"] = "sha256:expected";
   MockImportStream stream;
   EXPECT_CALL(stream, Finish()).WillOnce(Return(ImageWithId("sha256:other")));
   EXPECT_CALL(agent_, RemoveImage(kReference)).WillOnce(Return(OkStatus()));
