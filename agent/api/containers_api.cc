@@ -7,17 +7,6 @@
 
 namespace boxcar {
 
-namespace {
-
-template <typename T>
-grpc::Status Reply(StatusOr<T> result, T* response) {
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = std::move(*result);
-  return grpc::Status::OK;
-}
-
-}  // namespace
-
 grpc::Status ContainersApi::Create(grpc::ServerContext*, const v1::CreateContainerRequest* request,
                                    v1::Container* response) {
   return Reply(containers_->Create(request->spec()), response);

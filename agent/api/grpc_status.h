@@ -12,4 +12,12 @@ inline grpc::Status ToGrpcStatus(const Status& status) {
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()), status.message());
 }
 
+// A unary call's answer: the value into `response`, or the error as its gRPC status.
+template <typename T>
+grpc::Status Reply(StatusOr<T> result, T* response) {
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = std::move(*result);
+  return grpc::Status::OK;
+}
+
 }  // namespace boxcar

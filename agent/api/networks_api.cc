@@ -4,17 +4,6 @@
 
 namespace boxcar {
 
-namespace {
-
-template <typename T>
-grpc::Status Reply(StatusOr<T> result, T* response) {
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = std::move(*result);
-  return grpc::Status::OK;
-}
-
-}  // namespace
-
 grpc::Status NetworksApi::Create(grpc::ServerContext*, const v1::CreateNetworkRequest* request,
                                  v1::Network* response) {
   return Reply(networks_->CreateNetwork(request->network()), response);

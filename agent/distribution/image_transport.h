@@ -3,6 +3,7 @@
 // scheme (image_distribution.h); each validates its own requests and names their fields.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -14,6 +15,18 @@ namespace boxcar {
 // Hears of every blob's state change and of byte progress, on the transferring thread(s);
 // calls are serialised by the caller of the transport.
 using TransferProgressSink = std::function<void(const v1::TransferProgress&)>;
+
+// Tells `sink` (may be empty) of one blob's state and bytes.
+inline void ReportTransfer(const TransferProgressSink& sink, const std::string& digest,
+                           v1::TransferState state, uint64_t done, uint64_t total) {
+  if (!sink) return;
+  v1::TransferProgress progress;
+  progress.set_digest(digest);
+  progress.set_state(state);
+  progress.set_bytes_done(done);
+  progress.set_bytes_total(total);
+  sink(progress);
+}
 // Polled during long transfers; true stops the transfer (the caller went away), which then
 // fails with kCancelled and leaves nothing partial.
 using TransferCancelCheck = std::function<bool()>;

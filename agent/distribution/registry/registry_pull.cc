@@ -18,13 +18,7 @@ constexpr uint64_t kMaxConfigBytes = 16 << 20;
 
 void RegistryPull::Report(const std::string& digest, v1::TransferState state, uint64_t done,
                           uint64_t total) {
-  if (!progress_) return;
-  v1::TransferProgress progress;
-  progress.set_digest(digest);
-  progress.set_state(state);
-  progress.set_bytes_done(done);
-  progress.set_bytes_total(total);
-  progress_(progress);
+  ReportTransfer(progress_, digest, state, done, total);
 }
 
 std::string RegistryPull::BlobPath(const std::string& digest) const {

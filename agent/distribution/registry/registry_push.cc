@@ -19,13 +19,7 @@ std::string WithQuery(const std::string& url, const std::string& query) {
 
 void RegistryPush::Report(const std::string& digest, v1::TransferState state, uint64_t done,
                           uint64_t total) {
-  if (!progress_) return;
-  v1::TransferProgress progress;
-  progress.set_digest(digest);
-  progress.set_state(state);
-  progress.set_bytes_done(done);
-  progress.set_bytes_total(total);
-  progress_(progress);
+  ReportTransfer(progress_, digest, state, done, total);
 }
 
 std::vector<std::string> RegistryPush::Scopes(const std::string& mount_source) const {
