@@ -109,6 +109,12 @@ TEST_F(RegistryPullTest, PullsMultiLayerImageRunsItAndSkipsLayersItHas) {
   ASSERT_EQ(pull.exit_code, 0) << pull.err;
   EXPECT_EQ(pull.out.rfind("sha256:", 0), 0u) << pull.out;
   EXPECT_NE(pull.err.find("done"), std::string::npos) << "per-layer progress: " << pull.err;
+  // Each downloaded layer goes downloading -> unpacking -> done, in that order.
+  const size_t downloading = pull.err.find(": downloading");
+  const size_t unpacking = pull.err.find(": unpacking");
+  EXPECT_NE(unpacking, std::string::npos) << pull.err;
+  EXPECT_LT(downloading, unpacking) << pull.err;
+  EXPECT_LT(unpacking, pull.err.rfind(": done")) << pull.err;
 
   CommandResult run = agent_.Cli({"run", "--rm", reference, "cat", "/srv/hello"});
   EXPECT_EQ(run.exit_code, 0) << run.err;

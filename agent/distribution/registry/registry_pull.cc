@@ -161,7 +161,8 @@ Status RegistryPull::PullLayer(ImageStore::BlobPull* pull, const Descriptor& lay
     std::this_thread::sleep_for(std::chrono::milliseconds(250 << stalled_attempts));
   }
   RETURN_IF_ERROR(download->Commit().Annotate(what));
-  Report(digest, v1::TRANSFER_STATE_DONE, layer.size, layer.size);
+  // Downloaded and verified; its unpack (started with the first bytes) is finished by Run.
+  Report(digest, v1::TRANSFER_STATE_UNPACKING, layer.size, layer.size);
   return OkStatus();
 }
 
@@ -200,6 +201,8 @@ StatusOr<v1::Image> RegistryPull::Run(const Platform& platform,
   for (const auto& layer : blobs->layers) layer_digests.push_back(layer.digest);
   auto image = pull->Finish(references, blobs->config.digest, layer_digests);
   if (!image.ok()) return image.status().Annotate("source: " + reference_.ToString());
+  for (const auto& layer : blobs->layers)
+    Report(layer.digest, v1::TRANSFER_STATE_DONE, layer.size, layer.size);
   return image;
 }
 
