@@ -4,6 +4,8 @@
 // after every test.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include <cstdlib>
 #include <memory>
 #include <set>
@@ -42,13 +44,20 @@ class NetworkTest : public ::testing::Test, public AgentFixture {
   }
   // The kernel deletes a container's veth pair with its network namespace, asynchronously
   // after the payload and the shim are gone: host veths are counted after up to 5 s.
-  int HostVethsSettled(int expected) {
-    int count = namespaces_->HostVeths();
-    for (int i = 0; i < 100 && count != expected; ++i) {
+  // `count()` once it equals `expected`, or after 5 s (an exit's clean-up may still run).
+  static int Settled(const std::function<int()>& count, int expected) {
+    int now = count();
+    for (int i = 0; i < 100 && now != expected; ++i) {
       usleep(50 * 1000);
-      count = namespaces_->HostVeths();
+      now = count();
     }
-    return count;
+    return now;
+  }
+  int HostVethsSettled(int expected) {
+    return Settled([&] { return namespaces_->HostVeths(); }, expected);
+  }
+  int PortElementsSettled(int expected) {
+    return Settled([&] { return namespaces_->PortElements(); }, expected);
   }
   void ExpectNoNetworkLeaks() {
     EXPECT_EQ(HostVethsSettled(0), 0) << "host veths left";
@@ -187,7 +196,7 @@ TEST_F(NetworkTest, KillNineAndRestartKeepsRunningContainersNetworkAndDropsTheRe
   RestartAgent();
   ASSERT_FALSE(HasFatalFailure());
   EXPECT_EQ(WgetFromAgentSide("http://127.0.0.1:8080/").out, "hello-from-web\n");
-  EXPECT_EQ(namespaces_->PortElements(), 1) << "only the running container's port";
+  EXPECT_EQ(PortElementsSettled(1), 1) << "only the running container's port";
   EXPECT_EQ(HostVethsSettled(1), 1);
   EXPECT_EQ(Inspect(exiting).state(), v1::CONTAINER_STATE_EXITED);
 }
