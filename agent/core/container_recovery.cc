@@ -3,7 +3,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <memory>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include "common/directory_tree.h"
 #include "common/identifiers.h"
@@ -32,6 +35,8 @@ Status ContainerService::Recover() {
   RETURN_IF_ERROR(monitor_.Start());
   ASSIGN_OR_RETURN(std::vector<StoredContainer> rows, records_.LoadAll());
   std::set<std::string> known;
+  // Live containers whose shim still runs: watched once their networks are known again.
+  std::vector<std::pair<std::shared_ptr<Entry>, UniqueFd>> still_running;
   for (auto& row : rows) {
     auto entry = std::make_shared<Entry>();
     entry->record = std::move(row.record);
@@ -61,9 +66,10 @@ Status ContainerService::Recover() {
       }
       UniqueFd shim_pidfd = OpenPidfd(entry->shim_pid);
       entry->init_pidfd = OpenPidfd(entry->record.pid());
-      if (shim_pidfd && monitor_.Watch(id, std::move(shim_pidfd)).ok()) {
+      if (shim_pidfd) {
         spdlog::info("container {} still running (pid {}), watching it again", ShortId(id),
                      entry->record.pid());
+        still_running.emplace_back(entry, std::move(shim_pidfd));
         continue;
       }
     }
@@ -76,6 +82,13 @@ Status ContainerService::Recover() {
       for (const auto& [id, entry] : entries_) records.push_back(entry->record);
     }
     RETURN_IF_ERROR(config_.networks->Recover(records).Annotate("reconcile container networks"));
+  }
+  // Watched only now: an exit seen at once (a payload that ended during the restart) finds
+  // its network known again, and its clean-up releases its ports and veth.
+  for (auto& [entry, shim_pidfd] : still_running) {
+    if (monitor_.Watch(entry->record.id(), std::move(shim_pidfd)).ok()) continue;
+    std::lock_guard<std::mutex> lock(entry->mutex);
+    FinishExit(*entry);
   }
   for (const auto& key : snapshotter_->ListKeys()) {
     if (!known.count(key)) {
