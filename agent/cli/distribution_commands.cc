@@ -10,6 +10,7 @@
 
 #include "cli/human_format.h"
 #include "cli/openstack_auth_flags.h"
+#include "distribution/image_distribution.h"
 
 namespace boxcar::cli {
 
@@ -118,9 +119,6 @@ struct PushOptions {
   GlancePushFlags glance;
 };
 
-// glance://... sources and destinations carry the caller's OpenStack credentials.
-bool IsGlance(const std::string& location) { return location.rfind("glance://", 0) == 0; }
-
 struct LoginOptions {
   std::string registry;
   std::string username;
@@ -134,7 +132,9 @@ int Pull(AgentConnection& agent, const PullOptions& options) {
   request.set_source(options.source);
   request.set_platform(options.platform);
   request.set_ca_file(options.ca_file);
-  if (IsGlance(options.source)) *request.mutable_openstack() = OpenStackAuthFrom(options.openstack);
+  // glance:// sources and destinations carry the caller's OpenStack credentials.
+  if (IsGlanceLocation(options.source))
+    *request.mutable_openstack() = OpenStackAuthFrom(options.openstack);
   grpc::ClientContext context;
   auto reader = agent.distribution().Pull(&context, request);
   TransferDisplay display(options.quiet);
@@ -156,7 +156,7 @@ int Push(AgentConnection& agent, const PushOptions& options) {
   request.set_image(options.image);
   request.set_destination(options.destination);
   request.set_ca_file(options.ca_file);
-  if (IsGlance(options.destination)) {
+  if (IsGlanceLocation(options.destination)) {
     *request.mutable_openstack() = OpenStackAuthFrom(options.openstack);
     request.set_glance_image_id(options.glance.image_id);
     request.set_glance_visibility(options.glance.visibility);

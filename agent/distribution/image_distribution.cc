@@ -2,10 +2,6 @@
 
 namespace boxcar {
 
-bool IsGlanceLocation(const std::string& location) {
-  return location.rfind("glance://", 0) == 0;
-}
-
 StatusOr<ImageTransport*> ImageDistribution::TransportFor(const std::string& location,
                                                           const char* field) {
   const bool glance = IsGlanceLocation(location);

@@ -34,6 +34,8 @@ class ImageDistribution {
 };
 
 // True for "glance://..." locations.
-bool IsGlanceLocation(const std::string& location);
+inline bool IsGlanceLocation(const std::string& location) {
+  return location.rfind("glance://", 0) == 0;
+}
 
 }  // namespace boxcar

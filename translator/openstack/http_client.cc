@@ -2,9 +2,10 @@
 
 #include <curl/curl.h>
 
-#include <algorithm>
 #include <memory>
 #include <mutex>
+
+#include "openstack/http_header_line.h"
 
 namespace boxcar::openstack {
 namespace {
@@ -20,16 +21,8 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   auto* exchange = static_cast<Exchange*>(user);
   std::string line(data, size * count);
   if (line.rfind("HTTP/", 0) == 0) exchange->response->headers.clear();  // 100-continue, redirects
-  auto colon = line.find(':');
-  if (colon != std::string::npos) {
-    std::string name = line.substr(0, colon);
-    std::transform(name.begin(), name.end(), name.begin(), ::tolower);
-    std::string value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.erase(0, 1);
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
-      value.pop_back();
-    exchange->response->headers[name] = value;
-  }
+  std::string name, value;
+  if (ParseHttpHeaderLine(line, &name, &value)) exchange->response->headers[name] = value;
   return size * count;
 }
 

@@ -8,6 +8,8 @@
 #include <memory>
 #include <mutex>
 
+#include "openstack/http_header_line.h"
+
 namespace boxcar {
 
 namespace {
@@ -28,16 +30,8 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
     exchange->response->headers.clear();  // a redirect's or 100-continue's headers
     return size * count;
   }
-  size_t colon = line.find(':');
-  if (colon == std::string::npos) return size * count;
-  std::string name;
-  for (char c : line.substr(0, colon))
-    name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  std::string value = line.substr(colon + 1);
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.erase(0, 1);
-  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
-    value.pop_back();
-  exchange->response->headers[name] = value;
+  std::string name, value;
+  if (ParseHttpHeaderLine(line, &name, &value)) exchange->response->headers[name] = value;
   return size * count;
 }
 
