@@ -46,4 +46,17 @@ grpc::Status NetworksApi::Ports(grpc::ServerContext*, const v1::ContainerPortsRe
   return grpc::Status::OK;
 }
 
+grpc::Status NetworksApi::AttachInterface(grpc::ServerContext*,
+                                          const v1::AttachInterfaceRequest* request,
+                                          v1::AttachInterfaceResponse* response) {
+  return Reply(containers_->AttachInterface(request->container(), request->interface()), response);
+}
+
+grpc::Status NetworksApi::DetachInterface(grpc::ServerContext*,
+                                          const v1::DetachInterfaceRequest* request,
+                                          v1::DetachInterfaceResponse*) {
+  return ToGrpcStatus(
+      containers_->DetachInterface(request->container(), request->host_interface()));
+}
+
 }  // namespace boxcar

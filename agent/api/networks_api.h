@@ -26,6 +26,10 @@ class NetworksApi final : public v1::Networks::Service {
                           v1::DisconnectNetworkResponse*) override;
   grpc::Status Ports(grpc::ServerContext*, const v1::ContainerPortsRequest*,
                      v1::ContainerPortsResponse*) override;
+  grpc::Status AttachInterface(grpc::ServerContext*, const v1::AttachInterfaceRequest*,
+                               v1::AttachInterfaceResponse*) override;
+  grpc::Status DetachInterface(grpc::ServerContext*, const v1::DetachInterfaceRequest*,
+                               v1::DetachInterfaceResponse*) override;
 
  private:
   NetworkService* networks_;

@@ -15,6 +15,7 @@
 #include "cli/exec_command.h"
 #include "cli/image_commands.h"
 #include "cli/lifecycle_commands.h"
+#include "cli/interface_commands.h"
 #include "cli/network_commands.h"
 #include "cli/run_command.h"
 #include "cli/system_commands.h"
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
       {{"commit"}, boxcar::cli::AddCommitCommand},
       {{"login", "logout"}, boxcar::cli::AddLoginCommands},
       {{"network", "port"}, boxcar::cli::AddNetworkCommands},
+      {{"interface"}, boxcar::cli::AddInterfaceCommands},
   };
   // Building every command with its options costs ~0.3 ms of each invocation (`boxcar run`
   // included); when the first word names a command, only its group is built. Anything else

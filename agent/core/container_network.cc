@@ -47,10 +47,21 @@ void ContainerService::PrepareNetworkLaunch(const v1::Container& record,
                                             std::vector<v1::PortMapping>* published) {
   const std::string& mode = record.spec().network().mode();
   spec.host_network = mode == kNetworkHost;
-  if (!config_.networks || !record.has_network_endpoint()) return;
+  if (!config_.networks || (!record.has_network_endpoint() && record.interfaces_size() == 0)) {
+    return;
+  }
   NetworkService* networks = config_.networks;
   spec.prepare_network = [networks, &record, rootfs_dir, published](pid_t shim_pid) -> Status {
-    ASSIGN_OR_RETURN(*published, networks->Attach(record, rootfs_dir, shim_pid));
+    if (record.has_network_endpoint()) {
+      ASSIGN_OR_RETURN(*published, networks->Attach(record, rootfs_dir, shim_pid));
+    }
+    // Attached VIFs after the network of the spec; the first brings the default route when
+    // the spec's network does not.
+    bool default_route = !record.has_network_endpoint();
+    for (const auto& vif : record.interfaces()) {
+      RETURN_IF_ERROR(networks->PlugInterface(record.id(), vif, shim_pid, default_route, true));
+      default_route = false;
+    }
     return OkStatus();
   };
 }

@@ -114,6 +114,11 @@ class ContainerService {
   Status ConnectNetwork(const std::string& network, const std::string& container,
                         const std::string& ip);
   Status DisconnectNetwork(const std::string& network, const std::string& container);
+  // Networks service: a VIF added to or taken from a container, at once when it runs (hot
+  // attach / detach), persisted with it (container_interfaces.cc).
+  StatusOr<v1::AttachInterfaceResponse> AttachInterface(const std::string& container,
+                                                        v1::VifSpec vif);
+  Status DetachInterface(const std::string& container, const std::string& host_interface);
   // Events of the given containers (all when empty), from now on. Unknown names: NOT_FOUND.
   StatusOr<std::shared_ptr<EventBus::Subscription>> SubscribeEvents(
       const std::vector<std::string>& containers);

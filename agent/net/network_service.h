@@ -70,6 +70,19 @@ class NetworkService {
   // At the exit, or the failure of a start after Attach: ports, host veth and hosts entries go.
   void Detach(const v1::Container& record);
 
+  // A VIF of Networks.AttachInterface (vif_attachment.cc): its fields checked (errors name
+  // `field`.<name>) and its name inside the container required.
+  static Status CheckVif(const v1::VifSpec& vif, const std::string& field);
+  // Plugs an attached VIF into the network namespace of `netns_pid`: a veth whose host end is
+  // vif.host_interface on vif.bridge, the other end vif.name with the VIF's MAC, MTU and
+  // addresses, and a default route via its gateway when `default_route`. A host link of that
+  // name is refused, unless `replace_leftover` (a start of the container that owns the name:
+  // the pair of its last run may still be going with its old network namespace).
+  Status PlugInterface(const std::string& container_id, const v1::VifSpec& vif, pid_t netns_pid,
+                       bool default_route, bool replace_leftover);
+  // Deletes the host end of a plugged VIF (the pair goes with it); absent is fine.
+  Status UnplugInterface(const std::string& container_id, const std::string& host_interface);
+
  private:
   struct Attached {
     std::string network;  // a network's name, or "vif:<bridge>"

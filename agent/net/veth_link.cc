@@ -26,7 +26,7 @@ Status CreatePair(const RouteSocket& socket, const VethConfig& config) {
   rtnl_link_set_mtu(host_end, config.mtu);
   rtnl_link_set_master(host_end, config.bridge_index);
   rtnl_link_set_flags(host_end, IFF_UP);
-  rtnl_link_set_name(peer, kContainerInterface);
+  rtnl_link_set_name(peer, config.container_name.c_str());
   rtnl_link_set_mtu(peer, config.mtu);
   rtnl_link_set_addr(peer, mac);
   rtnl_link_set_ns_fd(peer, config.container_netns_fd);
@@ -67,17 +67,16 @@ Status CreateContainerVeth(const RouteSocket& host_socket, const VethConfig& con
   }
   Status configured = RunInNetworkNamespace(config.container_netns_fd, [&config]() -> Status {
     ASSIGN_OR_RETURN(RouteSocket inside, RouteSocket::Open());
-    ASSIGN_OR_RETURN(int index, inside.LinkIndex(kContainerInterface));
+    ASSIGN_OR_RETURN(int index, inside.LinkIndex(config.container_name));
     for (const auto& cidr : config.container_cidrs) RETURN_IF_ERROR(inside.AddAddress(index, cidr));
-    RETURN_IF_ERROR(inside.SetUp(kContainerInterface));
+    RETURN_IF_ERROR(inside.SetUp(config.container_name));
     if (config.gateway.empty()) return OkStatus();
     return inside.AddDefaultRoute(index, config.gateway);
   });
   if (!configured.ok()) {
     // Deleting the host end deletes the pair.
     (void)host_socket.DeleteLink(config.host_name);
-    return configured.Annotate("configure " + std::string(kContainerInterface) +
-                               " in the container");
+    return configured.Annotate("configure " + config.container_name + " in the container");
   }
   return OkStatus();
 }

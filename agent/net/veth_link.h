@@ -1,5 +1,5 @@
 // A container's veth pair: the host end on the network's bridge, the other end created
-// directly inside the container's network namespace as eth0 (one netlink request, so no
+// directly inside the container's network namespace (eth0 unless named) (one netlink request, so no
 // half-moved pair is ever left), then its address and default route set from inside.
 #pragma once
 
@@ -20,11 +20,12 @@ struct VethConfig {
   uint32_t mtu = 1500;
   std::vector<std::string> container_cidrs;  // "10.88.0.2/16"
   std::string gateway;                       // "10.88.0.1"; empty: no default route
+  std::string container_name = "eth0";       // the end inside the container
 };
 
 inline constexpr const char* kContainerInterface = "eth0";
 
-// Creates the pair (host end up, on the bridge) and configures eth0 in the container.
+// Creates the pair (host end up, on the bridge) and configures the container's end.
 Status CreateContainerVeth(const RouteSocket& host_socket, const VethConfig& config);
 
 }  // namespace boxcar

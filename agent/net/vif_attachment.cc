@@ -10,11 +10,7 @@
 
 namespace boxcar {
 
-StatusOr<v1::NetworkEndpoint> NetworkService::ReserveVif(const std::string& container_id,
-                                                         const std::string& container_name,
-                                                         const v1::NetworkSpec& spec) {
-  const v1::VifSpec& vif = spec.vif();
-  const std::string field = "spec.network.vif";
+Status NetworkService::CheckVif(const v1::VifSpec& vif, const std::string& field) {
   if (vif.bridge().empty() || vif.bridge().size() > 15) {
     return InvalidArgument(field + ".bridge: a bridge name of 1-15 characters is required");
   }
@@ -37,10 +33,24 @@ StatusOr<v1::NetworkEndpoint> NetworkService::ReserveVif(const std::string& cont
       return InvalidArgument(address_field + ": '" + cidr + "' is not ADDRESS/PREFIX");
     }
     RETURN_IF_ERROR(ParseIpv4Address(cidr.substr(0, slash), address_field).status());
+    const std::string prefix = cidr.substr(slash + 1);
+    if (prefix.empty() || prefix.size() > 2 ||
+        prefix.find_first_not_of("0123456789") != std::string::npos || std::stoi(prefix) > 32) {
+      return InvalidArgument(address_field + ": '" + cidr + "' has no prefix length of 0-32");
+    }
   }
   if (!vif.gateway().empty()) {
     RETURN_IF_ERROR(ParseIpv4Address(vif.gateway(), field + ".gateway").status());
   }
+  return OkStatus();
+}
+
+StatusOr<v1::NetworkEndpoint> NetworkService::ReserveVif(const std::string& container_id,
+                                                         const std::string& container_name,
+                                                         const v1::NetworkSpec& spec) {
+  const v1::VifSpec& vif = spec.vif();
+  const std::string field = "spec.network.vif";
+  RETURN_IF_ERROR(CheckVif(vif, field));
   if (!spec.ip().empty() || !spec.mac().empty() || spec.ports_size() > 0) {
     return InvalidArgument("spec.network.ip: a VIF brings its own addresses, MAC and no ports");
   }
@@ -85,6 +95,8 @@ StatusOr<std::vector<v1::PortMapping>> NetworkService::AttachVif(const v1::Conta
                   mtu,
                   {vif.addresses().begin(), vif.addresses().end()},
                   vif.gateway()};
+  // The pair of this container's last run may still be going with its old namespace.
+  (void)socket.DeleteLink(vif.host_interface());
   RETURN_IF_ERROR(CreateContainerVeth(socket, veth).Annotate("spec.network.vif"));
   Attached attached{"vif:" + vif.bridge(), vif.host_interface(),
                     record.network_endpoint().ip(), {record.name()}, rootfs_dir, {}};
@@ -95,6 +107,61 @@ StatusOr<std::vector<v1::PortMapping>> NetworkService::AttachVif(const v1::Conta
   spdlog::debug("container {}: VIF {} on bridge {}", record.id().substr(0, 12),
                 vif.host_interface(), vif.bridge());
   return std::vector<v1::PortMapping>();
+}
+
+Status NetworkService::PlugInterface(const std::string& container_id, const v1::VifSpec& vif,
+                                     pid_t netns_pid, bool default_route, bool replace_leftover) {
+  const std::string field = "interface";
+  const uint32_t mtu = vif.mtu() == 0 ? 1500 : vif.mtu();
+  ASSIGN_OR_RETURN(UniqueFd netns, OpenNetworkNamespace(netns_pid));
+  ASSIGN_OR_RETURN(RouteSocket socket, RouteSocket::Open());
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& [id, attached] : attached_) {
+      if (attached.host_interface == vif.host_interface()) {
+        return FailedPrecondition(field + ".host_interface: " + vif.host_interface() +
+                                  " is container " + id.substr(0, 12) + "'s");
+      }
+    }
+  }
+  StatusOr<int> bridge_index = socket.LinkIndex(vif.bridge());
+  if (!bridge_index.ok() && bridge_index.status().code() == StatusCode::kNotFound) {
+    if (!vif.create_bridge()) {
+      return FailedPrecondition(field + ".bridge: no bridge '" + vif.bridge() +
+                                "' on the host (set create_bridge to make it)");
+    }
+    bridge_index = EnsureBridge(socket, {vif.bridge(), "", "", mtu});
+  }
+  if (!bridge_index.ok()) return bridge_index.status().Annotate(field + ".bridge");
+  if (replace_leftover) {
+    (void)socket.DeleteLink(vif.host_interface());
+  } else if (socket.LinkIndex(vif.host_interface()).ok()) {
+    return FailedPrecondition(field + ".host_interface: the host already has a link named " +
+                              vif.host_interface());
+  }
+  VethConfig veth{vif.host_interface(),
+                  *bridge_index,
+                  netns.get(),
+                  vif.mac(),
+                  mtu,
+                  {vif.addresses().begin(), vif.addresses().end()},
+                  default_route ? vif.gateway() : std::string(),
+                  vif.name()};
+  RETURN_IF_ERROR(CreateContainerVeth(socket, veth).Annotate(field));
+  spdlog::debug("container {}: VIF {} on bridge {} as {}", container_id.substr(0, 12),
+                vif.host_interface(), vif.bridge(), vif.name());
+  return OkStatus();
+}
+
+Status NetworkService::UnplugInterface(const std::string& container_id,
+                                       const std::string& host_interface) {
+  ASSIGN_OR_RETURN(RouteSocket socket, RouteSocket::Open());
+  Status deleted = socket.DeleteLink(host_interface);
+  if (!deleted.ok() && deleted.code() != StatusCode::kNotFound) {
+    return deleted.Annotate("container " + container_id.substr(0, 12) + ": unplug " +
+                            host_interface);
+  }
+  return OkStatus();
 }
 
 }  // namespace boxcar

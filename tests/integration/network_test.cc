@@ -13,8 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "agent_fixture.h"
-#include "network_namespaces.h"
+#include "network_fixture.h"
 
 namespace boxcar::testing {
 namespace {
@@ -23,59 +22,6 @@ namespace {
 // busybox 1.35's `wget -T` segfaults.)
 const std::string kServeHello =
     "mkdir -p /www && echo hello-from-web > /www/index.html && exec httpd -f -p 80 -h /www";
-
-class NetworkTest : public ::testing::Test, public AgentFixture {
- protected:
-  void SetUp() override {
-    namespaces_ = std::make_unique<NetworkNamespaces>();
-    ASSERT_FALSE(HasFailure());
-    agent_.UseNetworkNamespace(namespaces_->agent());
-    StartAgentWithBusybox({});
-    ASSERT_FALSE(HasFatalFailure());
-    CommandResult created =
-        agent_.Cli({"network", "create", "tnet", "--subnet", "10.201.0.0/24"});
-    ASSERT_EQ(created.exit_code, 0) << created.err;
-  }
-  void TearDown() override {
-    agent_.RemoveAllContainers();
-    ExpectNoNetworkLeaks();
-    StopAgentAndCheckLeftovers();
-    namespaces_.reset();
-  }
-  // The kernel deletes a container's veth pair with its network namespace, asynchronously
-  // after the payload and the shim are gone: host veths are counted after up to 5 s.
-  // `count()` once it equals `expected`, or after 5 s (an exit's clean-up may still run).
-  static int Settled(const std::function<int()>& count, int expected) {
-    int now = count();
-    for (int i = 0; i < 100 && now != expected; ++i) {
-      usleep(50 * 1000);
-      now = count();
-    }
-    return now;
-  }
-  int HostVethsSettled(int expected) {
-    return Settled([&] { return namespaces_->HostVeths(); }, expected);
-  }
-  int PortElementsSettled(int expected) {
-    return Settled([&] { return namespaces_->PortElements(); }, expected);
-  }
-  void ExpectNoNetworkLeaks() {
-    EXPECT_EQ(HostVethsSettled(0), 0) << "host veths left";
-    EXPECT_EQ(namespaces_->PortElements(), 0) << "published port elements left";
-    EXPECT_EQ(NetworkNamespaces::Leases(agent_.root_dir()), 0) << "address leases left";
-  }
-  // Waits until `url` answers from inside the agent's namespace (busybox wget on the host).
-  CommandResult WgetFromAgentSide(const std::string& url) {
-    CommandResult result;
-    for (int attempt = 0; attempt < 50; ++attempt) {
-      result = namespaces_->RunIn(namespaces_->agent(), "timeout 5 busybox wget -qO- " + url);
-      if (result.exit_code == 0) break;
-      usleep(100 * 1000);
-    }
-    return result;
-  }
-  std::unique_ptr<NetworkNamespaces> namespaces_;
-};
 
 TEST_F(NetworkTest, TwoContainersPingAndReachEachOtherByName) {
   RunDetached({"--network", "tnet", "--name", "web"}, {"sh", "-c", kServeHello});
