@@ -10,6 +10,7 @@
 #include "boxcar/v1/containers.pb.h"
 #include "boxcar/v1/distribution.pb.h"
 #include "boxcar/v1/images.pb.h"
+#include "boxcar/v1/networks.pb.h"
 #include "boxcar/v1/system.pb.h"
 #include "common/status.h"
 
@@ -61,6 +62,11 @@ class AgentClient {
   virtual StatusOr<std::string> Logs(const std::string& container) = 0;
   virtual StatusOr<v1::CommitContainerResponse> Commit(
       const v1::CommitContainerRequest& request) = 0;
+  // Networks.AttachInterface and DetachInterface.
+  virtual StatusOr<v1::AttachInterfaceResponse> AttachInterface(const std::string& container,
+                                                                const v1::VifSpec& vif) = 0;
+  virtual Status DetachInterface(const std::string& container,
+                                 const std::string& host_interface) = 0;
 };
 
 }  // namespace boxcar::nova

@@ -86,13 +86,17 @@ StatusOr<InstanceState> ContainerInstances::Spawn(const InstanceRequest& instanc
                                                   const ImageRequest& image,
                                                   const std::string& image_id) {
   ASSIGN_OR_RETURN(std::string name, ContainerNameFor(instance.uuid));
-  if (!instance.vifs.empty() && !options_.allow_unplugged_vifs) {
-    ASSIGN_OR_RETURN(auto interfaces, PlanInterfaces(instance.vifs));
-    return Unimplemented(
-        "instance " + instance.uuid + ": network_info has " + std::to_string(interfaces.size()) +
-        " VIF(s) (port " + interfaces[0].port_id + " on bridge '" + interfaces[0].bridge +
-        "'), and Boxcar cannot plug VIFs until the agent has its Networks service; boot with "
-        "--nic none, or set [boxcar] allow_unplugged_vifs = true to start it with loopback only");
+  // VIFs Boxcar cannot plug (an OVS port, say) fail the boot, or with allow_unplugged_vifs
+  // leave the instance with loopback only.
+  auto interfaces = PlanInterfaces(instance.vifs);
+  if (!interfaces.ok()) {
+    if (!options_.allow_unplugged_vifs) {
+      return interfaces.status().Annotate(
+          "instance " + instance.uuid +
+          " (boot with ports on a linuxbridge network, --nic none, or set [boxcar] "
+          "allow_unplugged_vifs = true to start it with loopback only)");
+    }
+    interfaces = std::vector<InterfacePlan>();
   }
   ASSIGN_OR_RETURN(v1::InfoResponse info, agent_->Info());
   HostCapacity capacity;
@@ -110,6 +114,8 @@ StatusOr<InstanceState> ContainerInstances::Spawn(const InstanceRequest& instanc
   for (auto& entry : EnvironmentFor(instance.metadata)) spec.add_env(std::move(entry));
   spec.set_hostname(ContainerHostnameFor(instance.hostname));
   spec.set_backend(options_.backend);
+  // The instance's network is what Neutron gave it, never the agent's default network.
+  spec.mutable_network()->set_mode("none");
   *spec.mutable_limits() = limits;
   for (const auto& [key, value] : LabelsFor(instance, image)) (*spec.mutable_labels())[key] = value;
 
@@ -124,9 +130,18 @@ StatusOr<InstanceState> ContainerInstances::Spawn(const InstanceRequest& instanc
     }
     return failed;
   }
-  auto started = agent_->Start(name);
+  Status plugged = OkStatus();
+  for (const auto& plan : *interfaces) {
+    plugged = agent_->AttachInterface(name, VifSpecFor(plan, plan.container_ifname))
+                  .status()
+                  .Annotate("attach port " + plan.port_id + " to instance " + instance.uuid);
+    if (!plugged.ok()) break;
+  }
+  auto started = plugged.ok() ? agent_->Start(name) : StatusOr<v1::Container>(plugged);
   if (!started.ok()) {
-    Status failed = started.status().Annotate("start the container of instance " + instance.uuid);
+    Status failed = plugged.ok() ? started.status().Annotate("start the container of instance " +
+                                                             instance.uuid)
+                                 : plugged;
     Status cleaned = RemoveWithRetry(name);
     if (!cleaned.ok()) {
       return Status(failed.code(), failed.message() + " (and removing container " + name +
@@ -241,14 +256,6 @@ StatusOr<NodeResources> ContainerInstances::Node() {
   ASSIGN_OR_RETURN(v1::InfoResponse info, agent_->Info());
   ASSIGN_OR_RETURN(std::vector<v1::Container> containers, agent_->List());
   return NodeResourcesFor(info, containers);
-}
-
-Status ContainerInstances::PlugInterfaces(const std::vector<VifRequest>& vifs) {
-  ASSIGN_OR_RETURN(auto interfaces, PlanInterfaces(vifs));
-  if (interfaces.empty()) return OkStatus();
-  return Unimplemented("plugging VIF " + interfaces[0].port_id + " into bridge '" +
-                       interfaces[0].bridge +
-                       "' needs the agent's Networks service, which this agent does not have yet");
 }
 
 }  // namespace boxcar::nova

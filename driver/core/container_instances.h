@@ -68,9 +68,13 @@ class ContainerInstances {
                                             const std::string& vm_state);
   StatusOr<NodeResources> Node();
 
-  // The interfaces network_info asks for, checked; kUnimplemented until the agent can plug
-  // them (unless none are asked for).
-  Status PlugInterfaces(const std::vector<VifRequest>& vifs);
+  // VIFs of the instance (container_instance_interfaces.cc). Plug: each VIF the container does
+  // not have yet is attached (hot when it runs); Unplug: each it has is detached; a container
+  // that is gone has nothing to unplug. Attach / Detach: one VIF (attach_interface).
+  Status PlugInterfaces(const std::string& instance_uuid, const std::vector<VifRequest>& vifs);
+  Status UnplugInterfaces(const std::string& instance_uuid, const std::vector<VifRequest>& vifs);
+  Status AttachInterface(const std::string& instance_uuid, const VifRequest& vif);
+  Status DetachInterface(const std::string& instance_uuid, const VifRequest& vif);
 
  private:
   StatusOr<v1::Container> Inspect(const std::string& instance_uuid);

@@ -120,6 +120,7 @@ GrpcAgentClient::GrpcAgentClient(AgentClientOptions options) : options_(std::mov
   containers_ = v1::Containers::NewStub(channel_);
   system_ = v1::System::NewStub(channel_);
   distribution_ = v1::Distribution::NewStub(channel_);
+  networks_ = v1::Networks::NewStub(channel_);
 }
 
 std::unique_ptr<grpc::ClientContext> GrpcAgentClient::Context(std::chrono::seconds timeout) const {
@@ -316,6 +317,25 @@ StatusOr<v1::CommitContainerResponse> GrpcAgentClient::Commit(
     const v1::CommitContainerRequest& request) {
   return CallUnary(containers_.get(), &v1::Containers::Stub::Commit, "Containers.Commit", request,
                    options_, options_.transfer_timeout);
+}
+
+StatusOr<v1::AttachInterfaceResponse> GrpcAgentClient::AttachInterface(
+    const std::string& container, const v1::VifSpec& vif) {
+  v1::AttachInterfaceRequest request;
+  request.set_container(container);
+  *request.mutable_interface() = vif;
+  return CallUnary(networks_.get(), &v1::Networks::Stub::AttachInterface,
+                   "Networks.AttachInterface", request, options_, options_.rpc_timeout);
+}
+
+Status GrpcAgentClient::DetachInterface(const std::string& container,
+                                        const std::string& host_interface) {
+  v1::DetachInterfaceRequest request;
+  request.set_container(container);
+  request.set_host_interface(host_interface);
+  return CallUnary(networks_.get(), &v1::Networks::Stub::DetachInterface,
+                   "Networks.DetachInterface", request, options_, options_.rpc_timeout)
+      .status();
 }
 
 }  // namespace boxcar::nova

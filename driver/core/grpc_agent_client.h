@@ -11,6 +11,7 @@
 #include "boxcar/v1/containers.grpc.pb.h"
 #include "boxcar/v1/distribution.grpc.pb.h"
 #include "boxcar/v1/images.grpc.pb.h"
+#include "boxcar/v1/networks.grpc.pb.h"
 #include "boxcar/v1/system.grpc.pb.h"
 #include "core/agent_client.h"
 
@@ -48,6 +49,9 @@ class GrpcAgentClient final : public AgentClient {
   StatusOr<v1::ContainerStats> Stats(const std::string& container) override;
   StatusOr<std::string> Logs(const std::string& container) override;
   StatusOr<v1::CommitContainerResponse> Commit(const v1::CommitContainerRequest& request) override;
+  StatusOr<v1::AttachInterfaceResponse> AttachInterface(const std::string& container,
+                                                        const v1::VifSpec& vif) override;
+  Status DetachInterface(const std::string& container, const std::string& host_interface) override;
 
  private:
   // A context whose deadline is `timeout` from now.
@@ -59,6 +63,7 @@ class GrpcAgentClient final : public AgentClient {
   std::unique_ptr<v1::Containers::Stub> containers_;
   std::unique_ptr<v1::System::Stub> system_;
   std::unique_ptr<v1::Distribution::Stub> distribution_;
+  std::unique_ptr<v1::Networks::Stub> networks_;
 };
 
 // grpc::Status -> Status, the message prefixed with the call ("Containers.Start: ...");

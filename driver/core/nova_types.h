@@ -42,6 +42,7 @@ struct VifRequest {
   std::string gateway_v4;
   std::string gateway_v6;
   std::vector<std::string> dns_servers;
+  bool create_bridge = false;          // network.meta.should_create_bridge
 };
 
 // nova.objects.Instance.

@@ -47,8 +47,10 @@ StatusOr<std::vector<InterfacePlan>> PlanInterfaces(const std::vector<VifRequest
     }
     if (!IsMacAddress(vif.mac_address))
       return InvalidArgument(field + ": address '" + vif.mac_address + "' is not a MAC address");
-    if (vif.type == "bridge" && vif.bridge.empty())
-      return InvalidArgument(field + ": a bridge VIF without network.bridge");
+    if (vif.bridge.empty()) {
+      return InvalidArgument(field + ": a " + vif.type +
+                             " VIF without network.bridge; Boxcar plugs the host end into one");
+    }
     if (vif.mtu != 0 && (vif.mtu < 68 || vif.mtu > 65535))
       return InvalidArgument(field + ": mtu " + std::to_string(vif.mtu) + " is not 68..65535");
     InterfacePlan plan;
@@ -70,9 +72,27 @@ StatusOr<std::vector<InterfacePlan>> PlanInterfaces(const std::vector<VifRequest
     plan.gateway_v4 = vif.gateway_v4;
     plan.gateway_v6 = vif.gateway_v6;
     plan.dns_servers = vif.dns_servers;
+    plan.create_bridge = vif.create_bridge;
     plans.push_back(std::move(plan));
   }
   return plans;
+}
+
+v1::VifSpec VifSpecFor(const InterfacePlan& plan, const std::string& name) {
+  v1::VifSpec spec;
+  spec.set_bridge(plan.bridge);
+  spec.set_create_bridge(plan.create_bridge);
+  spec.set_host_interface(plan.host_ifname);
+  spec.set_mac(plan.mac_address);
+  spec.set_mtu(plan.mtu);
+  for (const auto& address : plan.addresses) {
+    unsigned char buffer[4];
+    if (inet_pton(AF_INET, address.substr(0, address.find('/')).c_str(), buffer) == 1)
+      spec.add_addresses(address);
+  }
+  spec.set_gateway(plan.gateway_v4);
+  spec.set_name(name);
+  return spec;
 }
 
 }  // namespace boxcar::nova

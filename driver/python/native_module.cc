@@ -336,10 +336,30 @@ PYBIND11_MODULE(_native, m) {
              return boxcar::nova::NodeToDict(node);
            })
       .def("plug_interfaces",
-           [](NativeDriver& self, const py::list& vifs) {
+           [](NativeDriver& self, const std::string& uuid, const py::list& vifs) {
              auto requests = boxcar::nova::VifsFromList(vifs);
              py::gil_scoped_release release;
-             boxcar::nova::Check(self.instances().PlugInterfaces(requests));
+             boxcar::nova::Check(self.instances().PlugInterfaces(uuid, requests));
+           })
+      .def("unplug_interfaces",
+           [](NativeDriver& self, const std::string& uuid, const py::list& vifs) {
+             auto requests = boxcar::nova::VifsFromList(vifs);
+             py::gil_scoped_release release;
+             boxcar::nova::Check(self.instances().UnplugInterfaces(uuid, requests));
+           })
+      .def("attach_interface",
+           [](NativeDriver& self, const std::string& uuid, const py::list& vif) {
+             auto requests = boxcar::nova::VifsFromList(vif);
+             if (requests.size() != 1) throw py::value_error("attach_interface takes one VIF");
+             py::gil_scoped_release release;
+             boxcar::nova::Check(self.instances().AttachInterface(uuid, requests[0]));
+           })
+      .def("detach_interface",
+           [](NativeDriver& self, const std::string& uuid, const py::list& vif) {
+             auto requests = boxcar::nova::VifsFromList(vif);
+             if (requests.size() != 1) throw py::value_error("detach_interface takes one VIF");
+             py::gil_scoped_release release;
+             boxcar::nova::Check(self.instances().DetachInterface(uuid, requests[0]));
            })
       .def("plan_interfaces", [](NativeDriver&, const py::list& vifs) {
         auto plans = Unwrap(boxcar::nova::PlanInterfaces(boxcar::nova::VifsFromList(vifs)));

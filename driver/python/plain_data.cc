@@ -71,6 +71,7 @@ std::vector<VifRequest> VifsFromList(const py::list& list) {
     Take(dict, "mtu", &vif.mtu);
     Take(dict, "addresses", &vif.addresses);
     Take(dict, "gateway_v4", &vif.gateway_v4);
+    Take(dict, "create_bridge", &vif.create_bridge);
     Take(dict, "gateway_v6", &vif.gateway_v6);
     Take(dict, "dns_servers", &vif.dns_servers);
     vifs.push_back(std::move(vif));
@@ -193,6 +194,7 @@ py::dict InterfaceToDict(const InterfacePlan& plan) {
   dict["gateway_v4"] = plan.gateway_v4;
   dict["gateway_v6"] = plan.gateway_v6;
   dict["dns_servers"] = plan.dns_servers;
+  dict["create_bridge"] = plan.create_bridge;
   return dict;
 }
 

@@ -1,7 +1,8 @@
 """A real boxcard for one test class: its own temporary --root, socket and cgroup parent (as
-tests/integration/agent_harness does), stopped, killed or restarted by the test, and
-everything it made removed at the end (processes in its cgroups, mounts, cgroups, files),
-also when a test failed midway."""
+tests/integration/agent_harness does), in a network namespace of its own (the bridges and
+veths of plugged VIFs never touch the host's network), stopped, killed or restarted by the
+test, and everything it made removed at the end (processes in its cgroups, mounts, cgroups,
+the namespace, files), also when a test failed midway."""
 
 import itertools
 import os
@@ -42,12 +43,15 @@ class AgentProcess(object):
         self.socket_path = os.path.join(self.work_dir, 'boxcard.sock')
         self.cgroup_parent = 'boxcar-nova-%d-%d' % (os.getpid(), next(_counter))
         self.log_path = os.path.join(self.work_dir, 'agent.log')
+        self.netns = 'boxcar-nova-%d-%d' % (os.getpid(), next(_counter))
+        subprocess.run(['ip', 'netns', 'add', self.netns], check=True, capture_output=True)
         self.process = None
 
     def start(self):
         log = open(self.log_path, 'ab')
+        # nsenter enters only the network namespace and execs boxcard in place (same pid).
         self.process = subprocess.Popen(
-            [BOXCARD, '--root', self.root_dir, '--socket', self.socket_path,
+            ['nsenter', '--net=/run/netns/' + self.netns, '--', BOXCARD, '--root', self.root_dir, '--socket', self.socket_path,
              '--cgroup-parent', self.cgroup_parent, '--shim-path', SHIM,
              '--log-level', 'debug'],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log)
@@ -86,6 +90,11 @@ class AgentProcess(object):
     def cli(self, *args):
         return subprocess.run([CLI, '--socket', self.socket_path] + list(args),
                               capture_output=True, text=True, timeout=120)
+
+    def in_netns(self, command):
+        """`command` through sh in the agent's network namespace."""
+        return subprocess.run(['ip', 'netns', 'exec', self.netns, 'sh', '-c', command],
+                              capture_output=True, text=True, timeout=60)
 
     def log_tail(self, lines=30):
         try:
@@ -150,6 +159,7 @@ class AgentProcess(object):
                     os.rmdir(parent)
                 except OSError:
                     pass
+        subprocess.run(['ip', 'netns', 'delete', self.netns], capture_output=True)
         shutil.rmtree(self.work_dir, ignore_errors=True)
 
 

@@ -6,6 +6,7 @@ hit is recorded here, and a hit in a method the compute-driver issue requires fa
 that made it. The counts are printed at the end."""
 
 import collections
+import copy
 import sys
 import time
 
@@ -15,6 +16,8 @@ import fixtures
 from nova.compute import power_state
 from nova.compute import provider_tree
 from nova.compute import task_states
+from nova import exception
+from nova.network import model as network_model
 from nova import test
 from nova.tests.unit import utils as test_utils
 from nova.tests.unit.virt import test_virt_drivers
@@ -177,15 +180,49 @@ class BoxcarDriverConformanceTest(boxcar_agent.AgentPerTestClass,
         self.assertEqual('docker', resources['hypervisor_type'])
         self.assertTrue(self.connection.get_host_uptime().startswith('up '))
 
-    def test_boxcar_vifs_are_refused_as_the_capabilities_say(self):
-        self.assertFalse(self.connection.capabilities['supports_attach_interface'])
+    def _ping(self, address):
+        return self.agent.in_netns('busybox ping -c1 -W2 %s' % address).returncode
+
+    def test_boxcar_vifs_are_plugged_hot_rebooted_and_unplugged(self):
+        self.assertTrue(self.connection.capabilities['supports_attach_interface'])
+        made = self.agent.in_netns('ip link add br0 type bridge && '
+                                   'ip addr add 10.0.0.254/24 dev br0 && ip link set br0 up')
+        self.assertEqual(0, made.returncode, made.stderr)
+        self.addCleanup(self.agent.in_netns, 'ip link del br0')
         instance, _ = self._get_running_instance(obj=True)
-        bridge_vif = test_utils.get_test_network_info()[0]
-        bridge_vif['type'] = 'bridge'
-        self.connection.plug_vifs(instance, [])
-        self.assertRaisesRegex(NotImplementedError, 'Networks service',
-                               self.connection.plug_vifs, instance, [bridge_vif])
-        self.assertRaisesRegex(NotImplementedError, 'supports_attach_interface',
-                               self.connection.attach_interface, self.ctxt, instance, None,
-                               bridge_vif)
-        self.connection.unplug_vifs(instance, [bridge_vif])
+        vif = test_utils.get_test_network_info()[0]  # an OVS VIF: not plugged at spawn
+        vif['type'] = 'bridge'
+        tap = 'tap' + vif['id'][:11]
+        self.connection.plug_vifs(instance, [vif])
+        self.connection.plug_vifs(instance, [vif])  # Nova retries: nothing twice
+        self.assertIn('master br0', self.agent.in_netns('ip -o link show ' + tap).stdout)
+        self.assertEqual(0, self._ping('10.0.0.73'))
+        inside = self.agent.cli('exec', 'nova-' + instance.uuid, 'ip', '-o', 'link', 'show',
+                                'eth0').stdout
+        self.assertIn('de:ad:be:ef:ca:fe', inside)
+
+        # attach_interface while it runs: eth1, reachable; plugged again after a reboot.
+        second = copy.deepcopy(vif)
+        second['id'] = '62b9a753-2525-4bd6-9a92-1320ddc55a64'
+        second['address'] = 'de:ad:be:ef:ca:01'
+        second['network']['subnets'][0]['ips'] = [network_model.FixedIP(address='10.0.0.80')]
+        self.connection.attach_interface(self.ctxt, instance, None, second)
+        self.assertEqual(0, self._ping('10.0.0.80'))
+        self.connection.reboot(self.ctxt, instance, [vif, second], 'SOFT')
+        self.assertEqual(0, self._ping('10.0.0.73'))
+        self.assertEqual(0, self._ping('10.0.0.80'))
+        self.connection.detach_interface(self.ctxt, instance, second)
+        self.assertNotEqual(0, self._ping('10.0.0.80'))
+        self.assertRaises(exception.NotFound, self.connection.detach_interface, self.ctxt,
+                          instance, second)
+        self.connection.unplug_vifs(instance, [vif, second])
+        self.assertNotEqual(0, self._ping('10.0.0.73'))
+        self.assertEqual('', self.agent.in_netns('ip -o link | grep tap || true').stdout)
+
+        # What cannot be plugged is refused with the reason.
+        ovs = copy.deepcopy(vif)
+        ovs['type'] = 'ovs'
+        self.assertRaisesRegex(exception.VirtualInterfacePlugException, "vif_type 'ovs'",
+                               self.connection.plug_vifs, instance, [ovs])
+        self.connection.destroy(self.ctxt, instance, [vif])
+        self.connection.unplug_vifs(instance, [vif])  # gone: nothing to do

@@ -33,8 +33,8 @@ boxcar_opts = [
                help='Seconds a soft reboot waits for the payload to stop before killing '
                     'it.'),
     cfg.BoolOpt('allow_unplugged_vifs', default=False,
-                help='Boot instances whose VIFs the agent cannot plug yet with loopback '
-                     'only (the agent has no Networks service yet). False refuses them.'),
+                help='Boot instances with VIFs Boxcar cannot plug (vif_type other than '
+                     'bridge, no bridge) with loopback only. False fails their boot.'),
     cfg.IntOpt('console_max_bytes', default=100 * 1024, min=1,
                help='get_console_output returns the last this many bytes.'),
     cfg.FloatOpt('cleanup_retry_seconds', default=30.0, min=0,

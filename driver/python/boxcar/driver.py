@@ -47,8 +47,8 @@ class BoxcarDriver(driver.ComputeDriver):
         # Images stay in the agent's store, shared by content; `boxcar image prune` frees
         # them. Nova's image cache manager has nothing to do.
         'has_imagecache': False,
-        # VIFs cannot be plugged until the agent has its Networks service.
-        'supports_attach_interface': False,
+        # VIFs of vif_type bridge (linuxbridge) are plugged as veths, also hot.
+        'supports_attach_interface': True,
         'supports_tagged_attach_interface': False,
         # Glance images of container_format=docker carry disk_format=raw.
         'supports_image_type_raw': True,
@@ -210,8 +210,11 @@ class BoxcarDriver(driver.ComputeDriver):
         image = nova_data.image_dict(image_meta, instance)
         request = nova_data.instance_dict(instance, network_info)
         if request['vifs'] and CONF.boxcar.allow_unplugged_vifs:
-            LOG.warning('Starting instance with loopback only: the agent cannot plug its '
-                        '%d VIF(s) yet', len(request['vifs']), instance=instance)
+            try:
+                self._native.plan_interfaces(request['vifs'])
+            except _native.AgentError as error:
+                LOG.warning('Starting instance with loopback only: %s', error,
+                            instance=instance)
         try:
             image_id = self._resolve_image(context, image)
             self._call(self._native.spawn, request, image, image_id)
@@ -350,7 +353,7 @@ class BoxcarDriver(driver.ComputeDriver):
             used=diagnostics['memory_usage_bytes'] // (1024 * 1024))
         return result
 
-    # -- networking (waits for the agent's Networks service) -----------------------------
+    # -- networking: VIFs of vif_type bridge as veths on the VIF's bridge ------------------
 
     def _check_vifs(self, network_info):
         try:
@@ -361,23 +364,41 @@ class BoxcarDriver(driver.ComputeDriver):
     def plug_vifs(self, instance, network_info):
         self._check_vifs(network_info)
         try:
-            self._call(self._native.plug_interfaces, nova_data.vif_dicts(network_info))
-        except _native.Unimplemented as error:
-            raise NotImplementedError(str(error))
+            self._call(self._native.plug_interfaces, instance['uuid'],
+                       nova_data.vif_dicts(network_info))
+        except _native.NotFound:
+            raise exception.InstanceNotFound(instance_id=instance['uuid'])
+        except _native.AgentError as error:
+            raise exception.VirtualInterfacePlugException(str(error))
 
     def unplug_vifs(self, instance, network_info):
-        # Nothing was ever plugged (plug_vifs refuses), so there is nothing to undo.
-        pass
+        try:
+            self._call(self._native.unplug_interfaces, instance['uuid'],
+                       nova_data.vif_dicts(network_info))
+        except _native.AgentError as error:
+            # Nova unplugs on its way to deleting: log, the container's removal takes the rest.
+            LOG.warning('Unplugging VIFs failed: %s', error, instance=instance)
 
     def attach_interface(self, context, instance, image_meta, vif):
-        plans = self._check_vifs([vif])
-        raise NotImplementedError(
-            'Boxcar cannot attach port %s to bridge %r yet: the agent has no Networks '
-            'service (capability supports_attach_interface is False)'
-            % (plans[0]['port_id'], plans[0]['bridge']))
+        try:
+            self._call(self._native.attach_interface, instance['uuid'],
+                       nova_data.vif_dicts([vif]))
+        except _native.NotFound:
+            raise exception.InstanceNotFound(instance_id=instance['uuid'])
+        except _native.AgentError as error:
+            LOG.error('Attaching port %s failed: %s', vif.get('id'), error, instance=instance)
+            raise exception.InterfaceAttachFailed(instance_uuid=instance['uuid'])
 
     def detach_interface(self, context, instance, vif):
-        raise NotImplementedError('Boxcar attaches no interfaces yet, so none can be detached')
+        try:
+            self._call(self._native.detach_interface, instance['uuid'],
+                       nova_data.vif_dicts([vif]))
+        except _native.NotFound as error:
+            LOG.warning('Detaching port %s: %s', vif.get('id'), error, instance=instance)
+            raise exception.NotFound(str(error))
+        except _native.AgentError as error:
+            LOG.error('Detaching port %s failed: %s', vif.get('id'), error, instance=instance)
+            raise exception.InterfaceDetachFailed(instance_uuid=instance['uuid'])
 
     def network_binding_host_id(self, context, instance):
         return instance.get('host')

@@ -113,6 +113,7 @@ def vif_dicts(network_info):
             'gateway_v4': gateway_v4,
             'gateway_v6': gateway_v6,
             'dns_servers': dns,
+            'create_bridge': bool(meta.get('should_create_bridge')),
         })
     return vifs
 

@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "mock_agent_client.h"
+#include "container_instances_fixture.h"
 
 namespace boxcar::nova {
 namespace {
@@ -14,51 +14,6 @@ using ::testing::HasSubstr;
 using ::testing::InSequence;
 using ::testing::Return;
 using ::testing::SaveArg;
-
-constexpr char kUuid[] = "57742de4-996d-4d3c-88a3-baacd3d6ae8b";
-constexpr char kName[] = "nova-57742de4-996d-4d3c-88a3-baacd3d6ae8b";
-
-class ContainerInstancesTest : public ::testing::Test {
- protected:
-  ContainerInstancesTest() {
-    options_.sleep = [this](std::chrono::milliseconds) { ++sleeps_; };
-    options_.cleanup_retry_interval = std::chrono::milliseconds(1);
-    info_.mutable_host()->set_cpus(2);
-    info_.mutable_host()->set_memory_total_bytes(8ull << 30);
-    info_.mutable_host()->set_disk_total_bytes(100ull << 30);
-  }
-
-  ContainerInstances Instances() { return ContainerInstances(&agent_, options_); }
-
-  InstanceRequest Instance() {
-    InstanceRequest instance;
-    instance.uuid = kUuid;
-    instance.name = "instance-00000001";
-    instance.hostname = "web_1";
-    instance.flavor.name = "m1.tiny";
-    instance.flavor.memory_mb = 512;
-    instance.flavor.vcpus = 1;
-    instance.metadata = {{"ROLE", "web"}, {"not env", "x"}};
-    return instance;
-  }
-
-  ImageRequest Image() {
-    ImageRequest image;
-    image.id = "cedef40a-ed67-4d10-800e-17455edce175";
-    image.container_format = "docker";
-    image.properties = {{"os_command_line", "httpd -f -p 80"}};
-    return image;
-  }
-
-  void ExpectNoLeftover() {
-    EXPECT_CALL(agent_, Inspect(kName)).WillOnce(Return(NotFound("no container")));
-  }
-
-  MockAgentClient agent_;
-  DriverOptions options_;
-  v1::InfoResponse info_;
-  int sleeps_ = 0;
-};
 
 TEST_F(ContainerInstancesTest, SpawnCreatesAndStartsTheMappedContainer) {
   v1::ContainerSpec spec;
@@ -164,22 +119,6 @@ TEST_F(ContainerInstancesTest, BadInputIsRefusedBeforeAnythingIsCreated) {
   bad_uuid.uuid = "../x";
   EXPECT_EQ(Instances().Spawn(bad_uuid, Image(), "sha256:abc").status().code(),
             StatusCode::kInvalidArgument);
-}
-
-TEST_F(ContainerInstancesTest, VifsAreRefusedUntilTheAgentCanPlugThem) {
-  InstanceRequest with_vif = Instance();
-  VifRequest vif;
-  vif.id = "port-1";
-  vif.type = "bridge";
-  vif.mac_address = "fa:16:3e:00:00:01";
-  vif.bridge = "br-test";
-  with_vif.vifs = {vif};
-  EXPECT_CALL(agent_, Create(_)).Times(0);
-  auto refused = Instances().Spawn(with_vif, Image(), "sha256:abc");
-  EXPECT_EQ(refused.status().code(), StatusCode::kUnimplemented);
-  EXPECT_THAT(refused.status().message(), HasSubstr("--nic none"));
-  EXPECT_EQ(Instances().PlugInterfaces({vif}).code(), StatusCode::kUnimplemented);
-  EXPECT_TRUE(Instances().PlugInterfaces({}).ok());
 }
 
 TEST_F(ContainerInstancesTest, PowerCallsAreIdempotent) {

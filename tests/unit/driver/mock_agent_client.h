@@ -29,6 +29,9 @@ class MockAgentClient : public AgentClient {
   MOCK_METHOD(StatusOr<v1::Container>, Unpause, (const std::string&), (override));
   MOCK_METHOD(StatusOr<v1::ContainerStats>, Stats, (const std::string&), (override));
   MOCK_METHOD(StatusOr<std::string>, Logs, (const std::string&), (override));
+  MOCK_METHOD(StatusOr<v1::AttachInterfaceResponse>, AttachInterface,
+              (const std::string&, const v1::VifSpec&), (override));
+  MOCK_METHOD(Status, DetachInterface, (const std::string&, const std::string&), (override));
   MOCK_METHOD(StatusOr<v1::CommitContainerResponse>, Commit, (const v1::CommitContainerRequest&),
               (override));
 };
