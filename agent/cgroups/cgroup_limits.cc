@@ -27,8 +27,18 @@ Status CheckCpuLimit(uint64_t cpu_millis, const std::string& field) {
   return OkStatus();
 }
 
+Status CheckCpuShares(uint64_t cpu_shares, const std::string& field) {
+  if (cpu_shares != 0 && (cpu_shares < kMinCpuShares || cpu_shares > kMaxCpuShares)) {
+    return InvalidArgument(field + ": " + std::to_string(cpu_shares) + " is outside " +
+                           std::to_string(kMinCpuShares) + ".." + std::to_string(kMaxCpuShares) +
+                           " (1024 is the default weight)");
+  }
+  return OkStatus();
+}
+
 Status ValidateCgroupLimits(const CgroupLimits& limits) {
   RETURN_IF_ERROR(CheckMemoryLimit(limits.memory_bytes, "limits.memory_bytes"));
+  RETURN_IF_ERROR(CheckCpuShares(limits.cpu_shares, "limits.cpu_shares"));
   return CheckCpuLimit(limits.cpu_millis, "limits.cpu_millis");
 }
 
@@ -39,6 +49,7 @@ std::vector<std::pair<std::string, std::string>> NeededControllers(const CgroupL
   std::vector<std::pair<std::string, std::string>> needed;
   if (limits.memory_bytes != 0) needed.emplace_back("limits.memory_bytes", "memory");
   if (limits.cpu_millis != 0) needed.emplace_back("limits.cpu_millis", "cpu");
+  if (limits.cpu_shares != 0) needed.emplace_back("limits.cpu_shares", "cpu");
   if (limits.pids_max != 0) needed.emplace_back("limits.pids_max", "pids");
   if (!limits.block_devices.empty()) needed.emplace_back("limits.block_devices", "blkio");
   return needed;
@@ -102,6 +113,16 @@ Status WriteCpuLimit(const std::string& dir, bool v2, uint64_t cpu_millis) {
   if (v2) return WriteCgroupFile(dir + "/cpu.max", quota + " " + period).Annotate(field);
   RETURN_IF_ERROR(WriteCgroupFile(dir + "/cpu.cfs_period_us", period).Annotate(field));
   return WriteCgroupFile(dir + "/cpu.cfs_quota_us", quota).Annotate(field);
+}
+
+Status WriteCpuShares(const std::string& dir, bool v2, uint64_t cpu_shares) {
+  const std::string field = "limits.cpu_shares";
+  const uint64_t shares = cpu_shares == 0 ? kDefaultCpuShares : cpu_shares;
+  if (v2) {
+    const uint64_t weight = 1 + (shares - kMinCpuShares) * 9999 / (kMaxCpuShares - kMinCpuShares);
+    return WriteCgroupFile(dir + "/cpu.weight", std::to_string(weight)).Annotate(field);
+  }
+  return WriteCgroupFile(dir + "/cpu.shares", std::to_string(shares)).Annotate(field);
 }
 
 Status WriteBlockDeviceLimits(const std::string& dir, bool v2,

@@ -26,6 +26,7 @@ struct CgroupLimits {
   uint64_t cpu_millis = 0;    // thousandths of a CPU, at least kMinCpuMillis
   uint64_t pids_max = 0;
   std::vector<BlockDeviceThrottle> block_devices;
+  uint64_t cpu_shares = 0;    // cgroup v1 cpu.shares, kMinCpuShares..kMaxCpuShares; 0 = default
 };
 
 // A change of limits: unset fields stay, 0 means unlimited.
@@ -33,16 +34,21 @@ struct CgroupLimitsUpdate {
   std::optional<uint64_t> memory_bytes;
   std::optional<uint64_t> cpu_millis;
   std::optional<uint64_t> pids_max;
+  std::optional<uint64_t> cpu_shares;
 };
 
 inline constexpr uint64_t kMinMemoryBytes = 4ull << 20;
 inline constexpr uint64_t kMinCpuMillis = 10;
 inline constexpr uint64_t kCpuPeriodMicros = 100000;
+inline constexpr uint64_t kMinCpuShares = 2;
+inline constexpr uint64_t kMaxCpuShares = 262144;
+inline constexpr uint64_t kDefaultCpuShares = 1024;
 
 // The one check of each value (0 = unlimited passes), for every caller; `field` names the
 // request field in the message.
 Status CheckMemoryLimit(uint64_t memory_bytes, const std::string& field);
 Status CheckCpuLimit(uint64_t cpu_millis, const std::string& field);
+Status CheckCpuShares(uint64_t cpu_shares, const std::string& field);
 // Both, naming "limits.*".
 Status ValidateCgroupLimits(const CgroupLimits& limits);
 // Fails before anything is created when a requested limit has no controller on this host.
@@ -52,6 +58,8 @@ Status CheckControllersPresent(const CgroupLayout& layout, const CgroupLimits& l
 // the directory of the controller's hierarchy (v1) or the cgroup2 directory (v2).
 Status WriteMemoryLimit(const std::string& dir, bool v2, uint64_t bytes);
 Status WriteCpuLimit(const std::string& dir, bool v2, uint64_t cpu_millis);
+// v1 cpu.shares; v2 cpu.weight = 1 + (shares - 2) * 9999 / 262142 (as runc and crun convert).
+Status WriteCpuShares(const std::string& dir, bool v2, uint64_t cpu_shares);
 // v1: one "MAJ:MIN BPS" line per file and direction (0 removes the rule); v2: io.max.
 Status WriteBlockDeviceLimits(const std::string& dir, bool v2,
                               const std::vector<BlockDeviceThrottle>& devices);

@@ -295,6 +295,11 @@ Status ContainerCgroup::ApplyLimits(const CgroupLimits& limits,
                      ControllerDirectory("limits.cpu_millis", "cpu", enable_errors));
     RETURN_IF_ERROR(WriteCpuLimit(dir, v2, limits.cpu_millis));
   }
+  if (limits.cpu_shares != 0) {
+    ASSIGN_OR_RETURN(std::string dir,
+                     ControllerDirectory("limits.cpu_shares", "cpu", enable_errors));
+    RETURN_IF_ERROR(WriteCpuShares(dir, v2, limits.cpu_shares));
+  }
   if (limits.pids_max != 0) {
     ASSIGN_OR_RETURN(std::string dir,
                      ControllerDirectory("limits.pids_max", "pids", enable_errors));
@@ -314,19 +319,25 @@ Status ContainerCgroup::UpdateLimits(const CgroupLimitsUpdate& update) const {
     RETURN_IF_ERROR(CheckMemoryLimit(*update.memory_bytes, "limits.memory_bytes"));
   }
   if (update.cpu_millis) RETURN_IF_ERROR(CheckCpuLimit(*update.cpu_millis, "limits.cpu_millis"));
+  if (update.cpu_shares) {
+    RETURN_IF_ERROR(CheckCpuShares(*update.cpu_shares, "limits.cpu_shares"));
+  }
   // Look every directory up first, so a missing controller changes nothing.
   std::string memory_dir, cpu_dir, pids_dir;
   if (update.memory_bytes) {
     ASSIGN_OR_RETURN(memory_dir, ControllerDirectory("limits.memory_bytes", "memory"));
   }
-  if (update.cpu_millis) {
-    ASSIGN_OR_RETURN(cpu_dir, ControllerDirectory("limits.cpu_millis", "cpu"));
+  if (update.cpu_millis || update.cpu_shares) {
+    ASSIGN_OR_RETURN(cpu_dir, ControllerDirectory(
+                                  update.cpu_millis ? "limits.cpu_millis" : "limits.cpu_shares",
+                                  "cpu"));
   }
   if (update.pids_max) {
     ASSIGN_OR_RETURN(pids_dir, ControllerDirectory("limits.pids_max", "pids"));
   }
   if (update.memory_bytes) RETURN_IF_ERROR(WriteMemoryLimit(memory_dir, v2, *update.memory_bytes));
   if (update.cpu_millis) RETURN_IF_ERROR(WriteCpuLimit(cpu_dir, v2, *update.cpu_millis));
+  if (update.cpu_shares) RETURN_IF_ERROR(WriteCpuShares(cpu_dir, v2, *update.cpu_shares));
   if (update.pids_max) RETURN_IF_ERROR(WritePidsLimit(pids_dir, *update.pids_max));
   return OkStatus();
 }

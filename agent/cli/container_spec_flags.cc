@@ -22,6 +22,8 @@ void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
   command->add_option("-m,--memory", options.memory, "Memory limit (e.g. 64m, 1g)");
   command->add_option("--cpus", options.cpus, "CPU limit (e.g. 0.5, 2)");
   command->add_option("--pids-limit", options.pids_limit, "Maximum number of processes");
+  command->add_option("-c,--cpu-shares", options.cpu_shares,
+                      "Relative CPU weight, 2-262144 (default 1024)");
   command->add_option("--backend", options.backend, "Backend: chroot, lxc, ... (see boxcar info)");
   command->add_option("--entrypoint", options.entrypoint, "Replace the image's entrypoint");
   command->add_option("--ulimit", options.ulimits, "rlimit name=soft[:hard], e.g. nofile=1024:2048")
@@ -99,6 +101,7 @@ Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* 
   if (options.cpus < 0) return InvalidArgument("--cpus must be positive");
   spec->mutable_limits()->set_cpu_millis(static_cast<uint64_t>(std::llround(options.cpus * 1000)));
   spec->mutable_limits()->set_pids_max(options.pids_limit);
+  spec->mutable_limits()->set_cpu_shares(options.cpu_shares);
   // --device-read-bps / --device-write-bps: one BlockDeviceLimit per device.
   auto add_device_rate = [&](const std::string& flag, const std::string& value, bool read) {
     auto colon = value.rfind(':');

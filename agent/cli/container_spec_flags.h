@@ -22,6 +22,7 @@ struct ContainerSpecFlags {
   std::string memory;
   double cpus = 0;
   uint64_t pids_limit = 0;
+  uint64_t cpu_shares = 0;
   std::string backend;
   std::string entrypoint;
   std::vector<std::string> ulimits;

@@ -86,6 +86,7 @@ struct UpdateOptions {
   std::string memory;
   double cpus = -1;
   int64_t pids_limit = -1;
+  int64_t cpu_shares = -1;
   std::string restart;
 };
 
@@ -104,6 +105,7 @@ int Update(AgentConnection& agent, const UpdateOptions& options) {
     request.set_cpu_millis(static_cast<uint64_t>(std::llround(options.cpus * 1000)));
   }
   if (options.pids_limit >= 0) request.set_pids_max(static_cast<uint64_t>(options.pids_limit));
+  if (options.cpu_shares >= 0) request.set_cpu_shares(static_cast<uint64_t>(options.cpu_shares));
   if (!options.restart.empty()) {
     auto policy = ParseRestartPolicy(options.restart);
     if (!policy.ok()) {
@@ -113,10 +115,10 @@ int Update(AgentConnection& agent, const UpdateOptions& options) {
     *request.mutable_restart_policy() = *policy;
   }
   if (!request.has_memory_bytes() && !request.has_cpu_millis() && !request.has_pids_max() &&
-      !request.has_restart_policy()) {
+      !request.has_cpu_shares() && !request.has_restart_policy()) {
     std::fprintf(stderr,
-                 "boxcar update: nothing to change; pass --memory, --cpus, --pids-limit or "
-                 "--restart\n");
+                 "boxcar update: nothing to change; pass --memory, --cpus, --cpu-shares, "
+                 "--pids-limit or --restart\n");
     return 1;
   }
   return ForEachPrinted(agent, options.names, [&](const std::string& name) {
@@ -205,6 +207,8 @@ void AddLifecycleCommands(CLI::App& app, std::function<AgentConnection&()> conne
   update->add_option("-m,--memory", update_options->memory, "Memory limit (e.g. 64m; 0 = none)");
   update->add_option("--cpus", update_options->cpus, "CPU limit (e.g. 0.5; 0 = none)");
   update->add_option("--pids-limit", update_options->pids_limit, "Process limit (0 = none)");
+  update->add_option("-c,--cpu-shares", update_options->cpu_shares,
+                     "Relative CPU weight, 2-262144 (0 = the default 1024)");
   update->add_option("--restart", update_options->restart, "no, on-failure[:N] or always");
   update->callback([&, connect, update_options] {
     action = [=] { return Update(connect(), *update_options); };

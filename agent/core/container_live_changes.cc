@@ -77,20 +77,21 @@ StatusOr<v1::ContainerStats> ContainerService::Stats(const std::string& containe
 
 StatusOr<v1::Container> ContainerService::Update(const v1::UpdateContainerRequest& request) {
   RETURN_IF_ERROR(ValidateLimitValues("limits", request.memory_bytes(), request.cpu_millis(),
-                                      request.pids_max()));
+                                      request.pids_max(), request.cpu_shares()));
   if (request.has_restart_policy()) {
     RETURN_IF_ERROR(ValidateRestartPolicy(request.restart_policy(), "restart_policy"));
   }
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(request.container()));
   std::lock_guard<std::mutex> lock(entry->mutex);
   v1::Container& record = entry->record;
-  const bool changes_limits =
-      request.has_memory_bytes() || request.has_cpu_millis() || request.has_pids_max();
+  const bool changes_limits = request.has_memory_bytes() || request.has_cpu_millis() ||
+                              request.has_pids_max() || request.has_cpu_shares();
   if (changes_limits) RETURN_IF_ERROR(BackendFor(record, Capability::kLimits, "limits").status());
   if (changes_limits && IsLive(record.state())) {
     CgroupLimitsUpdate update;
     if (request.has_memory_bytes()) update.memory_bytes = request.memory_bytes();
     if (request.has_cpu_millis()) update.cpu_millis = request.cpu_millis();
+    if (request.has_cpu_shares()) update.cpu_shares = request.cpu_shares();
     if (request.has_pids_max()) {
       update.pids_max =
           request.pids_max() == 0 ? 0 : request.pids_max() + record.cgroup_helper_processes();
@@ -100,6 +101,7 @@ StatusOr<v1::Container> ContainerService::Update(const v1::UpdateContainerReques
   v1::ResourceLimits& limits = *record.mutable_spec()->mutable_limits();
   if (request.has_memory_bytes()) limits.set_memory_bytes(request.memory_bytes());
   if (request.has_cpu_millis()) limits.set_cpu_millis(request.cpu_millis());
+  if (request.has_cpu_shares()) limits.set_cpu_shares(request.cpu_shares());
   if (request.has_pids_max()) limits.set_pids_max(request.pids_max());
   if (request.has_restart_policy()) {
     *record.mutable_spec()->mutable_restart_policy() = request.restart_policy();

@@ -280,7 +280,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   if (backend->capabilities().limits) {
     ContainerLimits limits{record.spec().limits().memory_bytes(),
                            record.spec().limits().cpu_millis(), record.spec().limits().pids_max(),
-                           std::move(block_devices)};
+                           std::move(block_devices), record.spec().limits().cpu_shares()};
     if (limits.pids_max != 0) limits.pids_max += backend->capabilities().helper_processes_in_cgroup;
     StatusOr<CgroupPlacement> placement = FailedPrecondition("no cgroup slot");
     if (prewarmed) {

@@ -42,8 +42,9 @@ Status ValidateRestartPolicy(const v1::RestartPolicy& policy, const std::string&
 }
 
 Status ValidateLimitValues(const std::string& field, uint64_t memory_bytes, uint64_t cpu_millis,
-                           uint64_t pids_max) {
+                           uint64_t pids_max, uint64_t cpu_shares) {
   RETURN_IF_ERROR(CheckMemoryLimit(memory_bytes, field + ".memory_bytes"));
+  RETURN_IF_ERROR(CheckCpuShares(cpu_shares, field + ".cpu_shares"));
   long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
   if (cpu_millis != 0 &&
       (cpu_millis < kMinCpuMillis || cpu_millis > static_cast<uint64_t>(cpus) * 1000)) {
@@ -102,7 +103,7 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
   }
   const auto& limits = spec.limits();
   RETURN_IF_ERROR(ValidateLimitValues("spec.limits", limits.memory_bytes(), limits.cpu_millis(),
-                                      limits.pids_max()));
+                                      limits.pids_max(), limits.cpu_shares()));
   RETURN_IF_ERROR(BlockDeviceThrottles(limits, "spec.limits").status());
   RETURN_IF_ERROR(ValidateRestartPolicy(spec.restart_policy(), "spec.restart_policy"));
   for (const auto& rlimit : spec.rlimits()) {
@@ -128,7 +129,7 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
                               "' is unavailable: " + available.message());
   }
   const bool wants_limits = limits.memory_bytes() || limits.cpu_millis() || limits.pids_max() ||
-                            limits.block_devices_size() > 0;
+                            limits.cpu_shares() || limits.block_devices_size() > 0;
   if (wants_limits) {
     RETURN_IF_ERROR(
         RequireCapability(backends, backend_name, Capability::kLimits, "spec.limits").status());

@@ -22,7 +22,7 @@ Status ValidateRestartPolicy(const v1::RestartPolicy& policy, const std::string&
 // Memory (4 MiB minimum), CPU (10 millis up to this host's CPUs) and pids values, 0 meaning
 // unlimited; `field` is the prefix of their names ("spec.limits", "limits").
 Status ValidateLimitValues(const std::string& field, uint64_t memory_bytes, uint64_t cpu_millis,
-                           uint64_t pids_max);
+                           uint64_t pids_max, uint64_t cpu_shares);
 // The major:minor of each block-device limit; each must name a whole-disk block device node,
 // at most once. Resolved again at every start: a device node may change.
 StatusOr<std::vector<BlockDeviceThrottle>> BlockDeviceThrottles(const v1::ResourceLimits& limits,

@@ -26,12 +26,6 @@ StatusOr<int64_t> IntegerSpec(const FlavorRequest& flavor, const std::string& ke
 }
 
 bool IsUnsupportedQuota(const std::string& key, std::string* why) {
-  if (key == "quota:cpu_shares") {
-    *why =
-        "relative CPU weight is not supported by the Boxcar agent yet; use quota:cpu_quota "
-        "and quota:cpu_period for a hard limit";
-    return true;
-  }
   if (key.rfind("quota:disk_", 0) == 0 && key.find("iops") != std::string::npos) {
     *why =
         "I/O operation limits are not supported; use quota:disk_read_bytes_sec and "
@@ -97,6 +91,15 @@ StatusOr<v1::ResourceLimits> LimitsForFlavor(const FlavorRequest& flavor,
   }
   if (host.cpus != 0) cpu_millis = std::min<uint64_t>(cpu_millis, uint64_t{host.cpus} * 1000);
   limits.set_cpu_millis(cpu_millis);
+  if (flavor.extra_specs.count("quota:cpu_shares")) {
+    ASSIGN_OR_RETURN(int64_t shares, IntegerSpec(flavor, "quota:cpu_shares"));
+    // cgroup v1's cpu.shares range, as libvirt's cputune shares.
+    if (shares < 2 || shares > 262144) {
+      return InvalidArgument(FlavorName(flavor) + ": extra spec quota:cpu_shares=" +
+                             std::to_string(shares) + " is outside 2..262144");
+    }
+    limits.set_cpu_shares(static_cast<uint64_t>(shares));
+  }
 
   v1::BlockDeviceLimit disk;
   for (const char* key : {"quota:disk_read_bytes_sec", "quota:disk_write_bytes_sec"}) {

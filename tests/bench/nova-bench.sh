@@ -5,7 +5,7 @@
 # Usage: nova-bench.sh [BUILD_DIR] [ROUNDS]
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-build=${1:-$repo/build}
+build=$(cd "${1:-$repo/build}" && pwd)  # absolute: the run happens in a temporary directory
 export BENCH_ROUNDS=${2:-20}
 export BOXCARD_PATH=$build/agent/boxcard BOXCAR_SHIM_PATH=$build/agent/boxcar-shim
 export BOXCAR_CLI_PATH=$build/agent/boxcar BOXCAR_BUSYBOX_TAR=$build/images/busybox-rootfs.tar

@@ -190,10 +190,23 @@ TEST_P(ConformanceTest, PidsLimitIsEnforced) {
 }
 
 TEST_P(ConformanceTest, CpuLimitIsWrittenToTheCgroup) {
-  std::string id = RunDetached({"--cpus", "0.5"}, {"sleep", "30"});
+  std::string id = RunDetached({"--cpus", "0.5", "--cpu-shares", "512"}, {"sleep", "30"});
   auto quota = ReadFileToString(agent_.CgroupFile(id, "cpu", "cpu.cfs_quota_us", "cpu.max"));
   ASSERT_TRUE(quota.ok());
   EXPECT_TRUE(*quota == "50000\n" || *quota == "50000 100000\n") << *quota;
+  // cpu.weight on cgroup2: 1 + (512 - 2) * 9999 / 262142 = 20.
+  auto shares = ReadFileToString(agent_.CgroupFile(id, "cpu", "cpu.shares", "cpu.weight"));
+  ASSERT_TRUE(shares.ok());
+  EXPECT_TRUE(*shares == "512\n" || *shares == "20\n") << *shares;
+  CommandResult updated = agent_.Cli({"update", "--cpu-shares", "2048", id});
+  ASSERT_EQ(updated.exit_code, 0) << updated.err;
+  shares = ReadFileToString(agent_.CgroupFile(id, "cpu", "cpu.shares", "cpu.weight"));
+  EXPECT_TRUE(*shares == "2048\n" || *shares == "79\n") << *shares;
+  EXPECT_EQ(Inspect(id).spec().limits().cpu_shares(), 2048u) << "the new weight persists";
+  CommandResult out_of_range = agent_.Cli({"update", "--cpu-shares", "1", id});
+  EXPECT_NE(out_of_range.err.find("limits.cpu_shares"), std::string::npos) << out_of_range.err;
+  CommandResult refused = agent_.Cli({"create", "--cpu-shares", "300000", "busybox", "true"});
+  EXPECT_NE(refused.err.find("spec.limits.cpu_shares"), std::string::npos) << refused.err;
 }
 
 // A whole disk of this host: /dev/<name> of the first /sys/block entry that has a node

@@ -81,7 +81,7 @@ TEST(FlavorLimitsTest, AFlavorLargerThanTheHostIsRefused) {
 }
 
 TEST(FlavorLimitsTest, WhatCgroupsCannotDoIsRefusedNamingTheSpec) {
-  for (const char* key : {"quota:cpu_shares", "quota:disk_read_iops_sec",
+  for (const char* key : {"quota:disk_read_iops_sec",
                           "quota:disk_total_bytes_sec", "quota:vif_inbound_average"}) {
     FlavorRequest flavor = Flavor(512, 1);
     flavor.extra_specs = {{key, "100"}};
@@ -93,6 +93,22 @@ TEST(FlavorLimitsTest, WhatCgroupsCannotDoIsRefusedNamingTheSpec) {
   FlavorRequest scheduler_only = Flavor(512, 1);
   scheduler_only.extra_specs = {{"hw:cpu_policy", "shared"}, {"trait:CUSTOM_X", "required"}};
   EXPECT_TRUE(LimitsForFlavor(scheduler_only, TwoCpuHost()).ok());
+}
+
+TEST(FlavorLimitsTest, CpuSharesBecomeTheRelativeWeight) {
+  FlavorRequest flavor = Flavor(512, 1);
+  flavor.extra_specs = {{"quota:cpu_shares", "2048"}};
+  auto limits = LimitsForFlavor(flavor, TwoCpuHost());
+  ASSERT_TRUE(limits.ok()) << limits.status().message();
+  EXPECT_EQ(limits->cpu_shares(), 2048u);
+  EXPECT_EQ(limits->cpu_millis(), 1000u) << "the vcpus limit stays";
+  for (const char* bad : {"1", "262145", "lots"}) {
+    flavor.extra_specs = {{"quota:cpu_shares", bad}};
+    auto refused = LimitsForFlavor(flavor, TwoCpuHost());
+    EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(refused.status().message().find("quota:cpu_shares"), std::string::npos)
+        << refused.status().message();
+  }
 }
 
 TEST(FlavorLimitsTest, DiskBandwidthNeedsTheThrottleDevice) {
