@@ -70,6 +70,35 @@ TEST_F(RegistryFrontendTest, BoxcarImagePushAndPull) {
   agent.RemoveAllContainers();
 }
 
+TEST_F(RegistryFrontendTest, PodmanLoginPushAndPull) {
+  // Podman with storage, run dir and auth file of its own (vfs: no mounts left behind).
+  const std::string dir = images_dir_ + "/podman";
+  const std::string podman = "REGISTRY_AUTH_FILE=" + dir + "/auth.json podman --root " + dir +
+                             "/root --runroot " + dir + "/run --storage-driver vfs ";
+  const std::string log = " >> " + images_dir_ + "/skopeo.log 2>&1";
+  const std::string reference = registry_->host() + "/tenanta/podman:1";
+  ASSERT_EQ(RunShell("mkdir -p " + dir), 0);
+  EXPECT_NE(RunShell(podman + "login --tls-verify=false -u alice -p wrong " + registry_->host() + log), 0);
+  ASSERT_EQ(RunShell(podman + "login --tls-verify=false -u alice -p alice-secret " +
+                     registry_->host() + log),
+            0)
+      << SkopeoLog();
+  ASSERT_EQ(RunShell(podman + "pull -q oci:" + images_dir_ + "/oci:latest" + log), 0) << SkopeoLog();
+  ASSERT_EQ(RunShell(podman + "tag $(" + podman + "images -q | head -n 1) " + reference + log), 0);
+  ASSERT_EQ(RunShell(podman + "push --tls-verify=false " + reference + log), 0)
+      << SkopeoLog() << registry_->log();
+  ASSERT_EQ(RunShell(podman + "rmi -a -f" + log), 0);
+  ASSERT_EQ(RunShell(podman + "pull --tls-verify=false " + reference + log), 0) << SkopeoLog();
+  // The digest podman records is the one the registry stored in Glance.
+  auto manifests = RegistryImages("A", "manifest", "tenanta/podman");
+  ASSERT_EQ(manifests.size(), 1u);
+  EXPECT_EQ(RunShell(podman + "images --digests | grep -q " +
+                     manifests[0].Property(registry::kSha256Property)),
+            0);
+  EXPECT_EQ(RunShell(podman + "logout " + registry_->host() + log), 0);
+  RunShell(podman + "rmi -a -f" + log);
+}
+
 TEST_F(RegistryFrontendTest, BearerLoginAgainstKeystone) {
   auto anonymous = Http("GET", registry_->url() + "/v2/");
   EXPECT_EQ(anonymous.status, 401);
