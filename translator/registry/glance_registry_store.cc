@@ -161,6 +161,14 @@ Status GlanceRegistryStore::DeleteManifest(const std::string& repository,
   ASSIGN_OR_RETURN(auto images, glance_.ListAll(filter));
   if (images.empty()) return NotFound("no manifest " + digest + " in " + repository);
   for (const auto& image : images) RETURN_IF_ERROR(glance_.Delete(image.id));
+  // Its bootable images (bootable_image.h) go with it.
+  filter.properties[kKindProperty] = "bootable";
+  ASSIGN_OR_RETURN(auto bootable, glance_.ListAll(filter));
+  for (const auto& image : bootable) {
+    Status deleted = glance_.Delete(image.id);
+    // The publisher may have replaced it meanwhile.
+    if (!deleted.ok() && deleted.code() != StatusCode::kNotFound) return deleted;
+  }
   return OkStatus();
 }
 

@@ -5,8 +5,10 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <memory>
 #include <thread>
 
+#include "registry/bootable_image.h"
 #include "registry/http_server.h"
 #include "registry/registry_app.h"
 #include "registry/registry_config.h"
@@ -50,6 +52,12 @@ int main(int argc, char** argv) {
     spdlog::error("{}", st.message());
     return 1;
   }
+  if (::mkdir(config->archive_dir().c_str(), 0700) != 0 && errno != EEXIST) {
+    spdlog::error("creating archive dir '{}': {}", config->archive_dir(), strerror(errno));
+    return 1;
+  }
+  std::unique_ptr<BootableImagePublisher> bootable;
+  if (config->bootable_images) bootable = std::make_unique<BootableImagePublisher>(config->archive_dir());
   auto server = HttpServer::Listen(config->listen_address, config->port);
   if (!server.ok()) {
     spdlog::error("{}", server.status().message());
@@ -63,7 +71,7 @@ int main(int argc, char** argv) {
   }
   spdlog::info("listening on {}:{} (Keystone {}, state {})", settings.listen_address,
                settings.port, settings.keystone_url, settings.state_dir);
-  RegistryApp app(settings, RegistryTokenSigner(*key), &uploads);
+  RegistryApp app(settings, RegistryTokenSigner(*key), &uploads, bootable.get());
   HttpServer* raw_server = server->get();
   std::thread([signals, raw_server]() mutable {
     int signal_number = 0;

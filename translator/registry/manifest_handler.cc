@@ -65,6 +65,12 @@ void Put(RequestContext& c) {
   }
   spdlog::info("manifest {}@{} ({}) stored for project {}", c.route.repository, digest,
                by_digest ? "untagged" : reference, c.grant.project_id);
+  if (c.bootable && !by_digest && !IsIndexMediaType(document->media_type)) {
+    c.bootable->Enqueue({openstack::KeystoneSession{c.grant.keystone_token, c.grant.project_id,
+                                                    c.grant.glance_endpoint},
+                         c.route.repository, reference, digest, document->media_type, bytes,
+                         document->blob_digests});
+  }
   (void)c.http.Respond(201,
                        {{"Location", "/v2/" + c.route.repository + "/manifests/" + digest},
                         {"Docker-Content-Digest", digest}},

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "registry/bootable_image.h"
 #include "registry/http_server.h"
 #include "registry/registry_config.h"
 #include "registry/registry_token.h"
@@ -14,8 +15,12 @@ namespace boxcar::registry {
 
 class RegistryApp {
  public:
-  RegistryApp(RegistryConfig config, RegistryTokenSigner signer, UploadSessions* uploads)
-      : config_(std::move(config)), signer_(std::move(signer)), uploads_(uploads) {}
+  RegistryApp(RegistryConfig config, RegistryTokenSigner signer, UploadSessions* uploads,
+              BootableImagePublisher* bootable)
+      : config_(std::move(config)),
+        signer_(std::move(signer)),
+        uploads_(uploads),
+        bootable_(bootable) {}
   void Handle(HttpExchange& http);
 
  private:
@@ -23,6 +28,7 @@ class RegistryApp {
   RegistryConfig config_;
   RegistryTokenSigner signer_;
   UploadSessions* uploads_;
+  BootableImagePublisher* bootable_;
 };
 
 }  // namespace boxcar::registry

@@ -29,6 +29,9 @@ StatusOr<RegistryConfig> RegistryConfig::FromCommandLine(int argc, char** argv, 
       ->capture_default_str();
   app.add_option("--max-blob-bytes", c.max_blob_bytes, "Largest blob accepted")
       ->capture_default_str();
+  app.add_option("--bootable-images", c.bootable_images,
+                 "After each tagged push, publish repository:tag as one bootable Glance image")
+      ->capture_default_str();
   app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
   app.add_option("--port-file", c.port_file, "Write \"port=N\" here once listening");

@@ -29,7 +29,11 @@ struct RegistryConfig {
   // A file with one line: "port=N" once listening (tests, port 0).
   std::string port_file;
 
+  // After each tagged push, one container_format=docker Glance image of repository:tag.
+  bool bootable_images = true;
+
   std::string upload_dir() const { return state_dir + "/uploads"; }
+  std::string archive_dir() const { return state_dir + "/archives"; }
   std::string token_key_file() const { return state_dir + "/token.key"; }
 
   // Parses argv (and --config). On --help, or a parse error, *exit_code is set and the

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "registry/bootable_image.h"
 #include "registry/glance_registry_store.h"
 #include "registry/http_server.h"
 #include "registry/registry_config.h"
@@ -26,6 +27,7 @@ struct RequestContext {
   GlanceRegistryStore& store;
   const RegistryConfig& config;
   UploadSessions& uploads;
+  BootableImagePublisher* bootable;  // null: no bootable images
 };
 
 void SendError(HttpExchange& http, const RegistryError& error, HeaderList headers = {});

@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
+#include <optional>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -35,6 +38,20 @@ inline std::vector<glance::GlanceImage> RegistryImages(const std::string& who, c
   auto images = ClientFor(who).ListAll(filter);
   EXPECT_TRUE(images.ok()) << images.status().message();
   return images.ok() ? *images : std::vector<glance::GlanceImage>{};
+}
+
+// The active bootable image (container_format=docker) of repository:tag once the registry
+// published it; waits up to 60 s.
+inline std::optional<glance::GlanceImage> WaitForBootableImage(const std::string& who,
+                                                               const std::string& repository,
+                                                               const std::string& tag) {
+  for (int i = 0; i < 300; ++i) {
+    for (const auto& image : RegistryImages(who, "bootable", repository)) {
+      if (image.status == "active" && image.Property("boxcar_registry_tag") == tag) return image;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return std::nullopt;
 }
 
 inline std::string Bearer(const std::string& token) { return "Authorization: Bearer " + token; }

@@ -34,6 +34,16 @@ TEST_F(RegistryFrontendTest, SkopeoRoundTripIsByteIdenticalAndBlobsAreStoredOnce
   EXPECT_GE(blob_count, 3u);  // two layers and the config
   for (const auto& blob : blobs) EXPECT_EQ(blob.owner, project_a);
 
+  // The tag's bootable image: one archive of the whole image, as Nova and glance:// use it.
+  auto bootable = WaitForBootableImage("A", "tenanta/roundtrip", "v1");
+  ASSERT_TRUE(bootable.has_value()) << registry_->log();
+  EXPECT_EQ(bootable->container_format, "docker");
+  EXPECT_EQ(bootable->disk_format, "raw");
+  EXPECT_EQ(bootable->owner, project_a);
+  EXPECT_EQ(bootable->name, "tenanta/roundtrip:v1");
+  EXPECT_EQ(bootable->Property("boxcar_manifest_digest"),
+            "sha256:" + manifests[0].Property(registry::kSha256Property));
+
   // The same image in a second repository: a second manifest image, no new blob image.
   ASSERT_EQ(PushAs("alice", "tenanta/second:v2"), 0) << SkopeoLog();
   EXPECT_EQ(RegistryImages("A", "blob").size(), blob_count);
@@ -67,6 +77,25 @@ TEST_F(RegistryFrontendTest, BoxcarImagePushAndPull) {
        "/data/random"});
   EXPECT_EQ(layered.exit_code, 0) << layered.err;
   EXPECT_NE(layered.out.find("300000"), std::string::npos) << layered.out;
+
+  // The bootable Glance image of the boxcar push runs through glance:// (a real download:
+  // the store no longer holds the image).
+  auto bootable = WaitForBootableImage("A", "tenanta/boxcar-busybox", "1");
+  ASSERT_TRUE(bootable.has_value()) << registry_->log();
+  agent.RemoveAllContainers();
+  for (const auto& image : {reference, registry_->host() + "/tenanta/layered:1"}) {
+    ASSERT_EQ(agent.Cli({"image", "rm", image}).exit_code, 0);
+  }
+  ASSERT_EQ(agent.Cli({"image", "prune", "-a"}).exit_code, 0);
+  auto c = OpenStackFixture::Credentials("A");
+  CommandResult glance_pull = agent.Cli(
+      {"image", "pull", "glance://" + bootable->id, "--os-auth-url", c.auth_url, "--os-username",
+       c.username, "--os-password", c.password, "--os-project-name", c.project_name});
+  ASSERT_EQ(glance_pull.exit_code, 0) << glance_pull.err;
+  EXPECT_NE(glance_pull.err.find("done"), std::string::npos) << glance_pull.err;
+  CommandResult booted = agent.Cli({"run", "--rm", "tenanta/boxcar-busybox:1", "echo", "booted"});
+  EXPECT_EQ(booted.exit_code, 0) << booted.err;
+  EXPECT_NE(booted.out.find("booted"), std::string::npos) << booted.out;
   agent.RemoveAllContainers();
 }
 
@@ -83,8 +112,11 @@ TEST_F(RegistryFrontendTest, PodmanLoginPushAndPull) {
                      registry_->host() + log),
             0)
       << SkopeoLog();
-  ASSERT_EQ(RunShell(podman + "pull -q oci:" + images_dir_ + "/oci:latest" + log), 0) << SkopeoLog();
-  ASSERT_EQ(RunShell(podman + "tag $(" + podman + "images -q | head -n 1) " + reference + log), 0);
+  // Into podman's storage under a lower-case name (podman names oci: images after the path).
+  ASSERT_EQ(RunShell("skopeo copy -q oci:" + images_dir_ + "/oci:latest 'containers-storage:[vfs@" +
+                     dir + "/root+" + dir + "/run]" + reference + "'" + log),
+            0)
+      << SkopeoLog();
   ASSERT_EQ(RunShell(podman + "push --tls-verify=false " + reference + log), 0)
       << SkopeoLog() << registry_->log();
   ASSERT_EQ(RunShell(podman + "rmi -a -f" + log), 0);
