@@ -59,8 +59,17 @@ Status GlanceRegistryStore::PutBlob(const std::string& digest, uint64_t size,
     }
   }
   if (!uploaded.ok()) {
-    (void)glance_.Delete(image.id);  // nothing partial stays in Glance
+    (void)glance_.Delete(image.id);  // nothing partial stays in Glance (unless Glance is away)
     return uploaded.Annotate("storing blob " + digest);
+  }
+  // Images of this digest an earlier attempt left unfinished (glance-api died mid-upload, so
+  // the delete above could not reach it) go now.
+  filter.status.clear();
+  auto leftovers = glance_.ListAll(filter);
+  if (leftovers.ok()) {
+    for (const auto& leftover : *leftovers) {
+      if (leftover.id != image.id && leftover.status != "active") (void)glance_.Delete(leftover.id);
+    }
   }
   return OkStatus();
 }

@@ -2,7 +2,13 @@
 // oversized manifests, traversal in names, digests and upload ids), uploads across a
 // restart and their expiry, tags paging, catalog, tag moves, delete and cross-repo mount.
 #include <gtest/gtest.h>
+#include <dirent.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cstring>
+#include <set>
 
 #include <chrono>
 #include <thread>
@@ -195,6 +201,67 @@ TEST_F(RegistryProtocolTest, TagsPagingCatalogTagMoveDeleteAndMount) {
   EXPECT_EQ(ErrorCodeOf(gone.body), "MANIFEST_UNKNOWN");
   EXPECT_EQ(Http("GET", base + "/tags/list", {Bearer(token)}).body,
             "{\"name\":\"tenanta/paging\",\"tags\":[\"a\"]}");
+}
+
+// Names of the files in glance-api's image store.
+std::set<std::string> GlanceStoreFiles() {
+  std::set<std::string> names;
+  DIR* dir = opendir((OpenStackFixture::state_dir() + "/images").c_str());
+  if (!dir) return names;
+  while (dirent* entry = readdir(dir)) names.insert(entry->d_name);
+  closedir(dir);
+  return names;
+}
+
+TEST_F(RegistryProtocolTest, GlanceKilledMidUploadLeavesNothingAndTheUploadIsRetried) {
+  const std::string token = Token("A", "repository:tenanta/killed:pull,push");
+  ASSERT_FALSE(token.empty());
+  std::string blob(96 << 20, '\0');
+  for (size_t i = 0; i < blob.size(); i += 8) {
+    const uint64_t v = i * 0x9E3779B97F4A7C15ull;
+    memcpy(&blob[i], &v, 8);
+  }
+  const std::string digest = Sha256Digest(blob);
+  auto started = Http("POST", registry_->url() + "/v2/tenanta/killed/blobs/uploads/", {Bearer(token)});
+  ASSERT_EQ(started.status, 202);
+  const std::string location = registry_->url() + started.Header("location");
+  ASSERT_EQ(Http("PATCH", location, {Bearer(token), "Content-Type: application/octet-stream"}, blob).status,
+            202);
+
+  const auto before = GlanceStoreFiles();
+  HttpResult cut;
+  std::thread put([&] { cut = Http("PUT", location + "?digest=" + digest, {Bearer(token)}); });
+  bool killed = false;
+  for (int i = 0; i < 3000 && !killed; ++i) {
+    for (const auto& name : GlanceStoreFiles()) {
+      struct stat st;
+      const std::string path = OpenStackFixture::state_dir() + "/images/" + name;
+      if (!before.count(name) && stat(path.c_str(), &st) == 0 && st.st_size > 0) {
+        ASSERT_EQ(kill(-OpenStackFixture::GlanceProcessGroup(), SIGKILL), 0);
+        killed = true;
+        break;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  put.join();
+  ASSERT_TRUE(killed) << "the upload to Glance ended before glance-api could be killed";
+  EXPECT_EQ(cut.status, 503) << cut.body;
+  EXPECT_EQ(ErrorCodeOf(cut.body), "UNAVAILABLE") << cut.body;
+
+  // Glance back: the same upload is finished by a retried PUT, and no unfinished image of
+  // that digest stays.
+  ASSERT_TRUE(OpenStackFixture::RestartGlance());
+  auto retried = Http("PUT", location + "?digest=" + digest, {Bearer(token)});
+  ASSERT_EQ(retried.status, 201) << retried.body << registry_->log();
+  glance::ListImagesFilter filter;
+  filter.properties[registry::kKindProperty] = "blob";
+  filter.properties[registry::kSha256Property] = digest.substr(7);
+  auto images = ClientFor("A").ListAll(filter);
+  ASSERT_TRUE(images.ok()) << images.status().message();
+  ASSERT_EQ(images->size(), 1u);
+  EXPECT_EQ(images->front().status, "active");
+  EXPECT_EQ(images->front().size.value_or(0), blob.size());
 }
 
 }  // namespace
