@@ -29,6 +29,7 @@ StatusOr<uint64_t> AppendBody(RequestContext& c, const UploadSession& session) {
   uint64_t written = 0;
   RETURN_IF_ERROR(c.http.ReadBody(
       [&](const char* bytes, size_t n) -> Status {
+        c.uploads.NoteAppended(session, size + written, bytes, n);
         while (n > 0) {
           ssize_t w = ::write(fd.get(), bytes, n);
           if (w < 0 && errno == EINTR) continue;

@@ -88,7 +88,43 @@ StatusOr<UniqueFd> UploadSessions::OpenForRead(const UploadSession& session) con
   return fd;
 }
 
+std::shared_ptr<UploadSessions::RunningHash> UploadSessions::HashOf(const std::string& id,
+                                                                   bool create) const {
+  std::lock_guard<std::mutex> lock(hashes_mutex_);
+  auto it = hashes_.find(id);
+  if (it != hashes_.end()) return it->second;
+  if (!create) return nullptr;
+  return hashes_[id] = std::make_shared<RunningHash>();
+}
+
+void UploadSessions::ForgetHash(const std::string& id) const {
+  std::lock_guard<std::mutex> lock(hashes_mutex_);
+  hashes_.erase(id);
+}
+
+void UploadSessions::NoteAppended(const UploadSession& session, uint64_t offset,
+                                  const char* bytes, size_t size) const {
+  auto hash = HashOf(session.id, offset == 0);
+  if (!hash) return;
+  std::lock_guard<std::mutex> lock(hash->mutex);
+  if (hash->bytes != offset) {  // a gap: the file is the truth
+    ForgetHash(session.id);
+    return;
+  }
+  hash->hasher.Update(bytes, size);
+  hash->bytes += size;
+}
+
 StatusOr<std::string> UploadSessions::Digest(const UploadSession& session) const {
+  ASSIGN_OR_RETURN(uint64_t size, Size(session));
+  if (auto hash = HashOf(session.id, false)) {
+    std::lock_guard<std::mutex> lock(hash->mutex);
+    if (hash->bytes == size) {
+      ForgetHash(session.id);  // a finished hasher takes no more bytes
+      return hash->hasher.FinishDigest();
+    }
+  }
+  ForgetHash(session.id);
   ASSIGN_OR_RETURN(auto fd, OpenForRead(session));
   Sha256 hasher;
   std::string buffer(1 << 20, '\0');
@@ -103,6 +139,7 @@ StatusOr<std::string> UploadSessions::Digest(const UploadSession& session) const
 }
 
 void UploadSessions::Remove(const UploadSession& session) const {
+  ForgetHash(session.id);
   ::unlink(session.data_path.c_str());
   ::unlink(PathOf(session.id, ".owner").c_str());
 }

@@ -6,8 +6,12 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 
+#include "common/sha256.h"
 #include "common/status.h"
 #include "common/unique_fd.h"
 
@@ -33,6 +37,10 @@ class UploadSessions {
   StatusOr<uint64_t> Size(const UploadSession& session) const;
   StatusOr<UniqueFd> OpenForAppend(const UploadSession& session) const;
   StatusOr<UniqueFd> OpenForRead(const UploadSession& session) const;
+  // Feeds the session's running hash with `size` bytes just appended at `offset`. The hash
+  // lives in memory: after a restart (or appends it did not see) Digest reads the file again.
+  void NoteAppended(const UploadSession& session, uint64_t offset, const char* bytes,
+                    size_t size) const;
   // "sha256:<hex>" of the bytes received so far.
   StatusOr<std::string> Digest(const UploadSession& session) const;
   void Remove(const UploadSession& session) const;
@@ -43,8 +51,18 @@ class UploadSessions {
   std::string PathOf(const std::string& id, const char* suffix) const {
     return dir_ + "/" + id + suffix;
   }
+  struct RunningHash {
+    std::mutex mutex;
+    Sha256 hasher;
+    uint64_t bytes = 0;
+  };
+  std::shared_ptr<RunningHash> HashOf(const std::string& id, bool create) const;
+  void ForgetHash(const std::string& id) const;
+
   std::string dir_;
   int64_t max_age_seconds_;
+  mutable std::mutex hashes_mutex_;
+  mutable std::map<std::string, std::shared_ptr<RunningHash>> hashes_;
 };
 
 }  // namespace boxcar::registry
