@@ -2,6 +2,7 @@
 // UNSUPPORTED (blobs are shared by the project's repositories; a manifest delete is the
 // unit of removal).
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include "registry/repository_name.h"
 #include "registry/request_context.h"
@@ -27,6 +28,20 @@ bool ParseRange(const std::string& header, uint64_t size, uint64_t* first, uint6
   }
   if (*last >= size) *last = size - 1;
   return *first <= *last;
+}
+
+Status FromFile(HttpExchange& http, int fd, uint64_t offset, uint64_t length) {
+  std::string piece(256 * 1024, '\0');
+  while (length > 0) {
+    ssize_t n = ::pread(fd, piece.data(), std::min<uint64_t>(piece.size(), length),
+                        static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return ErrnoStatus("reading a cached blob");
+    RETURN_IF_ERROR(http.Write(piece.data(), static_cast<size_t>(n)));
+    offset += static_cast<uint64_t>(n);
+    length -= static_cast<uint64_t>(n);
+  }
+  return OkStatus();
 }
 
 }  // namespace
@@ -76,15 +91,26 @@ void ServeBlob(RequestContext& c) {
   }
   const uint64_t length = size == 0 ? 0 : last - first + 1;
   if (!c.http.StartStream(status, headers, length).ok() || c.http.method() == "HEAD") return;
-  // Glance has no offset reads through the client: bytes before `first` are skipped.
-  uint64_t position = 0;
-  Status streamed = c.store.ReadImage(image, [&](const char* bytes, size_t n) -> Status {
-    const uint64_t begin = position, end = position + n;
-    position = end;
-    if (end <= first || begin > last) return OkStatus();
-    const uint64_t from = std::max(begin, first), to = std::min(end, last + 1);
-    return c.http.Write(bytes + (from - begin), to - from);
-  });
+  Status streamed;
+  UniqueFd cached = c.cache ? c.cache->Open(digest, size) : UniqueFd();
+  if (cached) {
+    streamed = FromFile(c.http, cached.get(), first, length);
+    spdlog::debug("blob {} for project {} from the local cache", digest, c.grant.project_id);
+  } else {
+    // Glance has no offset reads through the client: bytes before `first` are skipped. A
+    // whole download is kept in the cache once it hashed right.
+    auto keep = c.cache && status == 200 ? c.cache->StartWrite(digest) : nullptr;
+    uint64_t position = 0;
+    streamed = c.store.ReadImage(image, [&](const char* bytes, size_t n) -> Status {
+      if (keep) keep->Write(bytes, n);
+      const uint64_t begin = position, end = position + n;
+      position = end;
+      if (end <= first || begin > last) return OkStatus();
+      const uint64_t from = std::max(begin, first), to = std::min(end, last + 1);
+      return c.http.Write(bytes + (from - begin), to - from);
+    });
+    if (streamed.ok() && keep) keep->Commit();
+  }
   if (streamed.ok()) streamed = c.http.FinishStream();
   if (!streamed.ok()) {
     spdlog::warn("GET blob {} for project {}: {}", digest, c.grant.project_id, streamed.message());

@@ -8,6 +8,7 @@
 #include <memory>
 #include <thread>
 
+#include "registry/blob_cache.h"
 #include "registry/bootable_image.h"
 #include "registry/http_server.h"
 #include "registry/registry_app.h"
@@ -56,6 +57,11 @@ int main(int argc, char** argv) {
     spdlog::error("creating archive dir '{}': {}", config->archive_dir(), strerror(errno));
     return 1;
   }
+  BlobCache cache(config->blob_cache_dir(), config->blob_cache_bytes);
+  if (auto st = cache.Init(); !st.ok()) {
+    spdlog::error("{}", st.message());
+    return 1;
+  }
   std::unique_ptr<BootableImagePublisher> bootable;
   if (config->bootable_images) bootable = std::make_unique<BootableImagePublisher>(config->archive_dir());
   auto server = HttpServer::Listen(config->listen_address, config->port);
@@ -71,7 +77,8 @@ int main(int argc, char** argv) {
   }
   spdlog::info("listening on {}:{} (Keystone {}, state {})", settings.listen_address,
                settings.port, settings.keystone_url, settings.state_dir);
-  RegistryApp app(settings, RegistryTokenSigner(*key), &uploads, bootable.get());
+  RegistryApp app(settings, RegistryTokenSigner(*key), &uploads, bootable.get(),
+                  config->blob_cache_bytes > 0 ? &cache : nullptr);
   HttpServer* raw_server = server->get();
   std::thread([signals, raw_server]() mutable {
     int signal_number = 0;

@@ -77,7 +77,7 @@ void RegistryApp::Handle(HttpExchange& http) {
   openstack::KeystoneSession session{grant->keystone_token, grant->project_id,
                                      grant->glance_endpoint};
   GlanceRegistryStore store(session);
-  RequestContext context{http, route, *grant, store, config_, *uploads_, bootable_};
+  RequestContext context{http, route, *grant, store, config_, *uploads_, bootable_, cache_};
   switch (route.kind) {
     case RouteKind::kCatalog: ServeCatalog(context); break;
     case RouteKind::kTags: ServeTags(context); break;

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "registry/blob_cache.h"
 #include "registry/bootable_image.h"
 #include "registry/http_server.h"
 #include "registry/registry_config.h"
@@ -16,11 +17,12 @@ namespace boxcar::registry {
 class RegistryApp {
  public:
   RegistryApp(RegistryConfig config, RegistryTokenSigner signer, UploadSessions* uploads,
-              BootableImagePublisher* bootable)
+              BootableImagePublisher* bootable, BlobCache* cache)
       : config_(std::move(config)),
         signer_(std::move(signer)),
         uploads_(uploads),
-        bootable_(bootable) {}
+        bootable_(bootable),
+        cache_(cache) {}
   void Handle(HttpExchange& http);
 
  private:
@@ -29,6 +31,7 @@ class RegistryApp {
   RegistryTokenSigner signer_;
   UploadSessions* uploads_;
   BootableImagePublisher* bootable_;
+  BlobCache* cache_;
 };
 
 }  // namespace boxcar::registry

@@ -29,6 +29,9 @@ StatusOr<RegistryConfig> RegistryConfig::FromCommandLine(int argc, char** argv, 
       ->capture_default_str();
   app.add_option("--max-blob-bytes", c.max_blob_bytes, "Largest blob accepted")
       ->capture_default_str();
+  app.add_option("--blob-cache-bytes", c.blob_cache_bytes,
+                 "Size of the local blob cache for pulls (0: off)")
+      ->capture_default_str();
   app.add_option("--bootable-images", c.bootable_images,
                  "After each tagged push, publish repository:tag as one bootable Glance image")
       ->capture_default_str();

@@ -33,6 +33,9 @@ struct RegistryConfig {
   bool bootable_images = true;
 
   std::string upload_dir() const { return state_dir + "/uploads"; }
+  // Local copy of blobs for pulls (blob_cache.h); 0 turns it off.
+  uint64_t blob_cache_bytes = uint64_t{10} << 30;
+  std::string blob_cache_dir() const { return state_dir + "/blobs"; }
   std::string archive_dir() const { return state_dir + "/archives"; }
   std::string token_key_file() const { return state_dir + "/token.key"; }
 

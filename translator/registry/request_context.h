@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "registry/blob_cache.h"
 #include "registry/bootable_image.h"
 #include "registry/glance_registry_store.h"
 #include "registry/http_server.h"
@@ -28,6 +29,7 @@ struct RequestContext {
   const RegistryConfig& config;
   UploadSessions& uploads;
   BootableImagePublisher* bootable;  // null: no bootable images
+  BlobCache* cache;                  // null: no local blob cache
 };
 
 void SendError(HttpExchange& http, const RegistryError& error, HeaderList headers = {});

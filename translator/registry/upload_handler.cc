@@ -87,6 +87,7 @@ void Finish(RequestContext& c, const UploadSession& session, const std::string& 
     Refuse(c, stored, ErrorCode::kBlobUploadInvalid);  // the session stays: PUT may be retried
     return;
   }
+  if (c.cache) c.cache->Adopt(digest, session.data_path);  // the verified bytes, for pulls
   c.uploads.Remove(session);
   spdlog::info("blob {} ({} bytes) stored for project {} via {}", digest, *size,
                c.grant.project_id, c.route.repository);

@@ -17,8 +17,17 @@ namespace {
 
 TEST_F(RegistryFrontendTest, SkopeoRoundTripIsByteIdenticalAndBlobsAreStoredOncePerProject) {
   ASSERT_EQ(PushAs("alice", "tenanta/roundtrip:v1"), 0) << SkopeoLog() << registry_->log();
+  // A cold cache first (blobs come from Glance and are kept), then from the local cache.
+  registry_->Stop();
+  ASSERT_EQ(RunShell("rm -rf " + registry_->state_dir() + "/blobs"), 0);
+  ASSERT_TRUE(registry_->Start()) << registry_->log();
   ASSERT_EQ(PullAs("alice", "tenanta/roundtrip:v1", images_dir_ + "/back"), 0) << SkopeoLog();
   ExpectSameBlobs(images_dir_ + "/back");
+  EXPECT_EQ(registry_->log().find("from the local cache"), std::string::npos);
+  EXPECT_EQ(RunShell("test $(ls " + registry_->state_dir() + "/blobs | wc -l) -eq 3"), 0);
+  ASSERT_EQ(PullAs("alice", "tenanta/roundtrip:v1", images_dir_ + "/again"), 0) << SkopeoLog();
+  ExpectSameBlobs(images_dir_ + "/again");
+  EXPECT_NE(registry_->log().find("from the local cache"), std::string::npos);
 
   // In Glance: one private image per blob and one per manifest, owned by tenant A.
   const std::string project_a = OpenStackFixture::Get("OS_FIXTURE_PROJECT_A_ID");
