@@ -9,7 +9,9 @@
 # Target: boxcar-registry within 1.5x of docker-registry's time on push and on pull.
 # Starts its own Keystone + Glance (tests/fixtures/openstack), boxcar-registry and
 # docker-registry on free loopback ports in a temporary directory; removes everything at exit.
-# Usage: tests/bench/registry-bench.sh [BUILD_DIR] [SIZE_MIB] [ROUNDS]
+# pull-glance is served from boxcar-registry's local blob cache (filled by the push, as in use);
+# REGISTRY_FLAGS="--blob-cache-bytes 0" measures pulls through Glance's data path instead.
+# Usage: [REGISTRY_FLAGS=...] tests/bench/registry-bench.sh [BUILD_DIR] [SIZE_MIB] [ROUNDS]
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$repo/build}" && pwd)
@@ -34,7 +36,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # shellcheck disable=SC1091
 source "$work/openstack/env"
 "$registry" --port 0 --port-file "$work/glance-port" --keystone-url "$OS_FIXTURE_AUTH_URL" \
-  --state-dir "$work/glance-registry" --log-level warn > "$work/boxcar-registry.log" 2>&1 &
+  --state-dir "$work/glance-registry" --log-level warn ${REGISTRY_FLAGS:-} > "$work/boxcar-registry.log" 2>&1 &
 pids+=($!)
 fs_port=$(free_port)
 cat > "$work/fs-registry.yml" <<CONF

@@ -35,11 +35,17 @@ StatusOr<std::optional<glance::GlanceImage>> GlanceRegistryStore::FindBlob(
 
 Status GlanceRegistryStore::PutBlob(const std::string& digest, uint64_t size,
                                     const glance::DataSource& source) {
+  // One listing, every status: an active image means the project holds the blob already;
+  // unfinished ones (glance-api died mid-upload, so their delete could not reach it) are
+  // removed once this upload succeeded.
   auto filter = ActiveOf("blob");
   filter.properties[kSha256Property] = Hex(digest);
   filter.owner = project_id_;
-  ASSIGN_OR_RETURN(auto existing, First(filter));
-  if (existing) return OkStatus();  // stored once per project
+  filter.status.clear();
+  ASSIGN_OR_RETURN(auto existing, glance_.ListAll(filter));
+  for (const auto& image : existing) {
+    if (image.status == "active") return OkStatus();  // stored once per project
+  }
   glance::CreateImageRequest create;
   create.name = "registry-blob " + digest;
   create.container_format = "bare";
@@ -62,15 +68,7 @@ Status GlanceRegistryStore::PutBlob(const std::string& digest, uint64_t size,
     (void)glance_.Delete(image.id);  // nothing partial stays in Glance (unless Glance is away)
     return uploaded.Annotate("storing blob " + digest);
   }
-  // Images of this digest an earlier attempt left unfinished (glance-api died mid-upload, so
-  // the delete above could not reach it) go now.
-  filter.status.clear();
-  auto leftovers = glance_.ListAll(filter);
-  if (leftovers.ok()) {
-    for (const auto& leftover : *leftovers) {
-      if (leftover.id != image.id && leftover.status != "active") (void)glance_.Delete(leftover.id);
-    }
-  }
+  for (const auto& leftover : existing) (void)glance_.Delete(leftover.id);
   return OkStatus();
 }
 

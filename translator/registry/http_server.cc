@@ -6,6 +6,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+#include <chrono>
 #include <limits>
 #include <thread>
 
@@ -111,6 +113,7 @@ class BeastExchange : public HttpExchange {
   Status Respond(int status, const std::vector<std::pair<std::string, std::string>>& headers,
                  const std::string& body) override {
     responded_ = true;
+    status_ = status;
     beast::error_code ec;
     if (method_ == "HEAD") {
       http::response<http::empty_body> res{static_cast<http::status>(status), 11};
@@ -132,6 +135,7 @@ class BeastExchange : public HttpExchange {
   Status StartStream(int status, const std::vector<std::pair<std::string, std::string>>& headers,
                      uint64_t length) override {
     responded_ = true;
+    status_ = status;
     stream_ = std::make_unique<http::response<http::buffer_body>>(
         static_cast<http::status>(status), 11);
     Headers(*stream_, headers);
@@ -169,6 +173,7 @@ class BeastExchange : public HttpExchange {
   }
 
   bool responded() const override { return responded_; }
+  int status() const override { return status_; }
   void Abort() override {
     broken_ = true;
     beast::error_code ec;
@@ -198,6 +203,7 @@ class BeastExchange : public HttpExchange {
   std::multimap<std::string, std::string> query_;
   bool continued_ = false;
   bool responded_ = false;
+  int status_ = 0;
   bool broken_ = false;
   std::unique_ptr<http::response<http::buffer_body>> stream_;
   std::unique_ptr<http::response_serializer<http::buffer_body>> serializer_;
@@ -217,8 +223,15 @@ void ServeConnection(tcp::socket socket, HttpHandler handler) {
     http::read_header(socket, buffer, parser, ec);
     if (ec) break;
     BeastExchange exchange(socket, buffer, parser, peer);
+    const auto started = std::chrono::steady_clock::now();
     handler(exchange);
     if (!exchange.responded()) (void)exchange.Respond(500, {}, "");
+    // One line per request; the query is left out (it may carry a mount source, never a
+    // secret, but /token's account names users).
+    spdlog::debug("{} {} {} {} {:.1f} ms", peer, exchange.method(), exchange.path(),
+                  exchange.status(),
+                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                      .count());
     if (exchange.broken() || !exchange.keep_alive()) break;
     if (!exchange.body_done()) {
       Status drained = exchange.ReadBody([](const char*, size_t) { return OkStatus(); }, kDrainLimit);

@@ -51,6 +51,8 @@ class HttpExchange {
   virtual Status Write(const char* bytes, size_t size) = 0;
   virtual Status FinishStream() = 0;
   virtual bool responded() const = 0;
+  // The status sent (0 before an answer).
+  virtual int status() const = 0;
   // After a streamed answer failed midway: the connection closes, so the client sees a short
   // body instead of a complete-looking one.
   virtual void Abort() = 0;
