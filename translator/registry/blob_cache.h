@@ -32,7 +32,9 @@ class BlobCache {
   class Writer {
    public:
     Writer(BlobCache* cache, std::string digest, std::string temp_path, UniqueFd fd)
-        : cache_(cache), digest_(std::move(digest)), temp_path_(std::move(temp_path)),
+        : cache_(cache),
+          digest_(std::move(digest)),
+          temp_path_(std::move(temp_path)),
           fd_(std::move(fd)) {}
     ~Writer();
     void Write(const char* bytes, size_t size);

@@ -81,7 +81,8 @@ void ServeBlob(RequestContext& c) {
   const std::string range = c.http.Header("Range");
   if (!range.empty() && c.http.method() == "GET") {
     if (!ParseRange(range, size, &first, &last)) {
-      SendError(c.http, RegistryError{ErrorCode::kRangeInvalid, "range '" + range + "' not satisfiable"},
+      SendError(c.http,
+                RegistryError{ErrorCode::kRangeInvalid, "range '" + range + "' not satisfiable"},
                 {{"Content-Range", "bytes */" + std::to_string(size)}});
       return;
     }

@@ -58,9 +58,8 @@ Status WriteArchive(const BootableImageJob& job, GlanceRegistryStore& store, int
     ASSIGN_OR_RETURN(auto image, store.FindBlob(digest));
     if (!image) return NotFound("blob " + digest + " is no longer in Glance");
     RETURN_IF_ERROR(tar.BeginFile(BlobPath(digest), image->size.value_or(0)));
-    RETURN_IF_ERROR(store.ReadImage(*image, [&](const char* bytes, size_t size) {
-      return tar.Write(bytes, size);
-    }));
+    RETURN_IF_ERROR(store.ReadImage(
+        *image, [&](const char* bytes, size_t size) { return tar.Write(bytes, size); }));
     RETURN_IF_ERROR(tar.EndFile());
   }
   return tar.Finish();
@@ -68,7 +67,8 @@ Status WriteArchive(const BootableImageJob& job, GlanceRegistryStore& store, int
 
 }  // namespace
 
-StatusOr<std::string> PublishBootableImage(const BootableImageJob& job, const std::string& work_dir) {
+StatusOr<std::string> PublishBootableImage(const BootableImageJob& job,
+                                           const std::string& work_dir) {
   if (job.blob_digests.empty()) return InvalidArgument("bootable image: a manifest without config");
   GlanceRegistryStore store(job.session);
   // An unnamed temporary file: nothing to clean up after a crash.
@@ -106,9 +106,8 @@ StatusOr<std::string> PublishBootableImage(const BootableImageJob& job, const st
   }
   // Only now the older images of this tag go.
   glance::ListImagesFilter older;
-  older.properties = {{kKindProperty, "bootable"},
-                      {kRepositoryProperty, job.repository},
-                      {kTagProperty, job.tag}};
+  older.properties = {
+      {kKindProperty, "bootable"}, {kRepositoryProperty, job.repository}, {kTagProperty, job.tag}};
   older.owner = job.session.project_id;
   ASSIGN_OR_RETURN(auto previous, glance.ListAll(older));
   for (const auto& old : previous) {

@@ -33,7 +33,8 @@ struct BootableImageJob {
 inline constexpr const char* kTagProperty = "boxcar_registry_tag";
 
 // Builds and uploads the image; returns its Glance id.
-StatusOr<std::string> PublishBootableImage(const BootableImageJob& job, const std::string& work_dir);
+StatusOr<std::string> PublishBootableImage(const BootableImageJob& job,
+                                           const std::string& work_dir);
 
 // One worker thread publishing jobs in order; a queued job is dropped when a newer one for the
 // same repository:tag arrives. The destructor finishes the job in hand and drops the rest.

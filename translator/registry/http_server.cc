@@ -1,12 +1,12 @@
 #include "registry/http_server.h"
 
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
 #include <chrono>
 #include <limits>
 #include <thread>
@@ -80,8 +80,7 @@ class BeastExchange : public HttpExchange {
   bool broken() const { return broken_; }
   bool body_done() const { return parser_.is_done(); }
 
-  Status ReadBody(const std::function<Status(const char*, size_t)>& sink,
-                  uint64_t limit) override {
+  Status ReadBody(const std::function<Status(const char*, size_t)>& sink, uint64_t limit) override {
     if (!continued_ && beast::iequals(Header("Expect"), "100-continue") && !parser_.is_done()) {
       continued_ = true;
       http::response<http::empty_body> cont{http::status::continue_, 11};
@@ -136,8 +135,8 @@ class BeastExchange : public HttpExchange {
                      uint64_t length) override {
     responded_ = true;
     status_ = status;
-    stream_ = std::make_unique<http::response<http::buffer_body>>(
-        static_cast<http::status>(status), 11);
+    stream_ =
+        std::make_unique<http::response<http::buffer_body>>(static_cast<http::status>(status), 11);
     Headers(*stream_, headers);
     stream_->set(http::field::content_length, std::to_string(length));
     stream_->body().data = nullptr;
@@ -215,7 +214,8 @@ void ServeConnection(tcp::socket socket, HttpHandler handler) {
   ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &idle, sizeof idle);
   beast::error_code ec;
   auto remote = socket.remote_endpoint(ec);
-  const std::string peer = ec ? "?" : remote.address().to_string() + ":" + std::to_string(remote.port());
+  const std::string peer =
+      ec ? "?" : remote.address().to_string() + ":" + std::to_string(remote.port());
   beast::flat_buffer buffer;
   while (true) {
     http::request_parser<http::buffer_body> parser;
@@ -228,13 +228,14 @@ void ServeConnection(tcp::socket socket, HttpHandler handler) {
     if (!exchange.responded()) (void)exchange.Respond(500, {}, "");
     // One line per request; the query is left out (it may carry a mount source, never a
     // secret, but /token's account names users).
-    spdlog::debug("{} {} {} {} {:.1f} ms", peer, exchange.method(), exchange.path(),
-                  exchange.status(),
-                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
-                      .count());
+    spdlog::debug(
+        "{} {} {} {} {:.1f} ms", peer, exchange.method(), exchange.path(), exchange.status(),
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+            .count());
     if (exchange.broken() || !exchange.keep_alive()) break;
     if (!exchange.body_done()) {
-      Status drained = exchange.ReadBody([](const char*, size_t) { return OkStatus(); }, kDrainLimit);
+      Status drained =
+          exchange.ReadBody([](const char*, size_t) { return OkStatus(); }, kDrainLimit);
       if (!drained.ok()) break;
     }
   }

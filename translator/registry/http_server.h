@@ -41,7 +41,8 @@ class HttpExchange {
   Status ReadBodyToString(std::string* body, uint64_t limit);
 
   // A whole answer. `headers` are "Name", "value" pairs.
-  virtual Status Respond(int status, const std::vector<std::pair<std::string, std::string>>& headers,
+  virtual Status Respond(int status,
+                         const std::vector<std::pair<std::string, std::string>>& headers,
                          const std::string& body) = 0;
   // Headers with Content-Length `length`, then Write()s of exactly that many bytes.
   // For HEAD, only the headers go out and Write is a no-op.

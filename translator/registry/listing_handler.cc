@@ -84,7 +84,8 @@ void ServeTags(RequestContext& c) {
     return;
   }
   std::vector<std::string> tags;
-  for (const auto& image : *manifests) tags.insert(tags.end(), image.tags.begin(), image.tags.end());
+  for (const auto& image : *manifests)
+    tags.insert(tags.end(), image.tags.begin(), image.tags.end());
   std::sort(tags.begin(), tags.end());
   tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
   Answer(c, "tags", tags, "/v2/" + c.route.repository + "/tags/list", c.route.repository.c_str());

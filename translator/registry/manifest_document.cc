@@ -16,7 +16,8 @@ constexpr const char* kMediaTypes[] = {
 
 Status Descriptor(const rapidjson::Value& value, const char* where, std::vector<std::string>* out) {
   if (!value.IsObject() || !value.HasMember("digest") || !value["digest"].IsString()) {
-    return InvalidArgument(std::string("manifest: ") + where + " is not a descriptor with a digest");
+    return InvalidArgument(std::string("manifest: ") + where +
+                           " is not a descriptor with a digest");
   }
   std::string digest = value["digest"].GetString();
   if (!IsValidDigest(digest)) {
@@ -34,7 +35,8 @@ bool IsIndexMediaType(const std::string& media_type) {
          media_type == "application/vnd.oci.image.index.v1+json";
 }
 
-StatusOr<ManifestDocument> ParseManifest(const std::string& bytes, const std::string& content_type) {
+StatusOr<ManifestDocument> ParseManifest(const std::string& bytes,
+                                         const std::string& content_type) {
   rapidjson::Document doc;
   doc.Parse(bytes.c_str(), bytes.size());
   if (doc.HasParseError() || !doc.IsObject()) return InvalidArgument("manifest: not a JSON object");
@@ -54,7 +56,8 @@ StatusOr<ManifestDocument> ParseManifest(const std::string& bytes, const std::st
   }
   bool known = false;
   for (const char* type : kMediaTypes) known = known || m.media_type == type;
-  if (!known) return InvalidArgument("manifest: media type '" + m.media_type + "' is not supported");
+  if (!known)
+    return InvalidArgument("manifest: media type '" + m.media_type + "' is not supported");
   if (IsIndexMediaType(m.media_type)) {
     if (!doc.HasMember("manifests") || !doc["manifests"].IsArray()) {
       return InvalidArgument("manifest: an index without a \"manifests\" array");

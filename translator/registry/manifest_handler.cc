@@ -22,7 +22,8 @@ void Put(RequestContext& c) {
   std::string bytes;
   Status read = c.http.ReadBodyToString(&bytes, c.config.max_manifest_bytes);
   if (!read.ok()) {
-    SendError(c.http, ErrorFromStatus(read, ErrorCode::kManifestInvalid, ErrorCode::kManifestInvalid));
+    SendError(c.http,
+              ErrorFromStatus(read, ErrorCode::kManifestInvalid, ErrorCode::kManifestInvalid));
     return;
   }
   const std::string digest = Sha256Digest(bytes);
@@ -43,7 +44,8 @@ void Put(RequestContext& c) {
       return;
     }
     if (!*found) {
-      SendError(c.http, ErrorCode::kManifestBlobUnknown, "blob " + blob + " is not in the registry");
+      SendError(c.http, ErrorCode::kManifestBlobUnknown,
+                "blob " + blob + " is not in the registry");
       return;
     }
   }
@@ -92,8 +94,9 @@ void Get(RequestContext& c) {
     return;
   }
   if (!*found) {
-    SendError(c.http, ErrorCode::kManifestUnknown,
-              "manifest " + c.route.repository + (by_digest ? "@" : ":") + reference + " is unknown");
+    SendError(
+        c.http, ErrorCode::kManifestUnknown,
+        "manifest " + c.route.repository + (by_digest ? "@" : ":") + reference + " is unknown");
     return;
   }
   const glance::GlanceImage& image = **found;

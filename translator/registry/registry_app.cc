@@ -79,13 +79,27 @@ void RegistryApp::Handle(HttpExchange& http) {
   GlanceRegistryStore store(session);
   RequestContext context{http, route, *grant, store, config_, *uploads_, bootable_, cache_};
   switch (route.kind) {
-    case RouteKind::kCatalog: ServeCatalog(context); break;
-    case RouteKind::kTags: ServeTags(context); break;
-    case RouteKind::kManifest: ServeManifest(context); break;
-    case RouteKind::kBlob: ServeBlob(context); break;
-    case RouteKind::kUploadStart: ServeUploadStart(context); break;
-    case RouteKind::kUpload: ServeUpload(context); break;
-    default: SendError(http, ErrorCode::kUnsupported, "unsupported"); break;
+    case RouteKind::kCatalog:
+      ServeCatalog(context);
+      break;
+    case RouteKind::kTags:
+      ServeTags(context);
+      break;
+    case RouteKind::kManifest:
+      ServeManifest(context);
+      break;
+    case RouteKind::kBlob:
+      ServeBlob(context);
+      break;
+    case RouteKind::kUploadStart:
+      ServeUploadStart(context);
+      break;
+    case RouteKind::kUpload:
+      ServeUpload(context);
+      break;
+    default:
+      SendError(http, ErrorCode::kUnsupported, "unsupported");
+      break;
   }
 }
 

@@ -39,23 +39,40 @@ int RegistryError::HttpStatus() const {
 
 const char* RegistryError::CodeName() const {
   switch (code) {
-    case ErrorCode::kBlobUnknown: return "BLOB_UNKNOWN";
-    case ErrorCode::kBlobUploadInvalid: return "BLOB_UPLOAD_INVALID";
-    case ErrorCode::kBlobUploadUnknown: return "BLOB_UPLOAD_UNKNOWN";
-    case ErrorCode::kDigestInvalid: return "DIGEST_INVALID";
-    case ErrorCode::kManifestBlobUnknown: return "MANIFEST_BLOB_UNKNOWN";
-    case ErrorCode::kManifestInvalid: return "MANIFEST_INVALID";
-    case ErrorCode::kManifestUnknown: return "MANIFEST_UNKNOWN";
-    case ErrorCode::kNameInvalid: return "NAME_INVALID";
-    case ErrorCode::kNameUnknown: return "NAME_UNKNOWN";
-    case ErrorCode::kSizeInvalid: return "SIZE_INVALID";
-    case ErrorCode::kUnauthorized: return "UNAUTHORIZED";
-    case ErrorCode::kDenied: return "DENIED";
-    case ErrorCode::kUnsupported: return "UNSUPPORTED";
-    case ErrorCode::kRangeInvalid: return "RANGE_INVALID";
-    case ErrorCode::kTooLarge: return "SIZE_INVALID";
-    case ErrorCode::kUnavailable: return "UNAVAILABLE";
-    case ErrorCode::kUnknown: break;
+    case ErrorCode::kBlobUnknown:
+      return "BLOB_UNKNOWN";
+    case ErrorCode::kBlobUploadInvalid:
+      return "BLOB_UPLOAD_INVALID";
+    case ErrorCode::kBlobUploadUnknown:
+      return "BLOB_UPLOAD_UNKNOWN";
+    case ErrorCode::kDigestInvalid:
+      return "DIGEST_INVALID";
+    case ErrorCode::kManifestBlobUnknown:
+      return "MANIFEST_BLOB_UNKNOWN";
+    case ErrorCode::kManifestInvalid:
+      return "MANIFEST_INVALID";
+    case ErrorCode::kManifestUnknown:
+      return "MANIFEST_UNKNOWN";
+    case ErrorCode::kNameInvalid:
+      return "NAME_INVALID";
+    case ErrorCode::kNameUnknown:
+      return "NAME_UNKNOWN";
+    case ErrorCode::kSizeInvalid:
+      return "SIZE_INVALID";
+    case ErrorCode::kUnauthorized:
+      return "UNAUTHORIZED";
+    case ErrorCode::kDenied:
+      return "DENIED";
+    case ErrorCode::kUnsupported:
+      return "UNSUPPORTED";
+    case ErrorCode::kRangeInvalid:
+      return "RANGE_INVALID";
+    case ErrorCode::kTooLarge:
+      return "SIZE_INVALID";
+    case ErrorCode::kUnavailable:
+      return "UNAVAILABLE";
+    case ErrorCode::kUnknown:
+      break;
   }
   return "UNKNOWN";
 }
@@ -84,14 +101,28 @@ RegistryError ErrorFromStatus(const Status& status, ErrorCode not_found, ErrorCo
   RegistryError error;
   error.message = status.message();
   switch (status.code()) {
-    case StatusCode::kUnauthenticated: error.code = ErrorCode::kUnauthorized; break;
-    case StatusCode::kPermissionDenied: error.code = ErrorCode::kDenied; break;
-    case StatusCode::kNotFound: error.code = not_found; break;
-    case StatusCode::kInvalidArgument: error.code = invalid; break;
-    case StatusCode::kResourceExhausted: error.code = ErrorCode::kTooLarge; break;
+    case StatusCode::kUnauthenticated:
+      error.code = ErrorCode::kUnauthorized;
+      break;
+    case StatusCode::kPermissionDenied:
+      error.code = ErrorCode::kDenied;
+      break;
+    case StatusCode::kNotFound:
+      error.code = not_found;
+      break;
+    case StatusCode::kInvalidArgument:
+      error.code = invalid;
+      break;
+    case StatusCode::kResourceExhausted:
+      error.code = ErrorCode::kTooLarge;
+      break;
     case StatusCode::kUnavailable:
-    case StatusCode::kDeadlineExceeded: error.code = ErrorCode::kUnavailable; break;
-    default: error.code = ErrorCode::kUnknown; break;
+    case StatusCode::kDeadlineExceeded:
+      error.code = ErrorCode::kUnavailable;
+      break;
+    default:
+      error.code = ErrorCode::kUnknown;
+      break;
   }
   return error;
 }

@@ -94,7 +94,8 @@ std::string RegistryTokenSigner::Sign(const RegistryGrant& g) const {
   w.Key("exp");
   w.Int64(g.expires_at);
   w.EndObject();
-  const std::string payload = Base64UrlEncode(std::string_view(buffer.GetString(), buffer.GetSize()));
+  const std::string payload =
+      Base64UrlEncode(std::string_view(buffer.GetString(), buffer.GetSize()));
   return payload + "." + Base64UrlEncode(Mac(payload));
 }
 

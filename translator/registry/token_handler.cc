@@ -41,7 +41,8 @@ std::string FirstScopedRepository(const HttpExchange& http) {
   return {};
 }
 
-void ServeToken(HttpExchange& http, const RegistryConfig& config, const RegistryTokenSigner& signer) {
+void ServeToken(HttpExchange& http, const RegistryConfig& config,
+                const RegistryTokenSigner& signer) {
   std::string user, password;
   if (!ParseBasicAuthorization(http.Header("Authorization"), &user, &password)) {
     SendError(http,
@@ -67,8 +68,8 @@ void ServeToken(HttpExchange& http, const RegistryConfig& config, const Registry
   time_t now_t = now;
   gmtime_r(&now_t, &utc);
   strftime(issued, sizeof issued, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  spdlog::info("token issued to user '{}' for project '{}' ({}) from {}", user,
-               grant->project_name, grant->project_id, http.peer());
+  spdlog::info("token issued to user '{}' for project '{}' ({}) from {}", user, grant->project_name,
+               grant->project_id, http.peer());
   const std::string body = "{\"token\":\"" + token + "\",\"access_token\":\"" + token +
                            "\",\"expires_in\":" + std::to_string(config.token_ttl_seconds) +
                            ",\"issued_at\":\"" + issued + "\"}\n";

@@ -10,7 +10,8 @@
 
 namespace boxcar::registry {
 
-void ServeToken(HttpExchange& http, const RegistryConfig& config, const RegistryTokenSigner& signer);
+void ServeToken(HttpExchange& http, const RegistryConfig& config,
+                const RegistryTokenSigner& signer);
 
 // "Basic dXNlcjpwdw==" -> user, password; false for anything else.
 bool ParseBasicAuthorization(const std::string& header, std::string* user, std::string* password);

@@ -89,8 +89,8 @@ void Finish(RequestContext& c, const UploadSession& session, const std::string& 
   }
   if (c.cache) c.cache->Adopt(digest, session.data_path);  // the verified bytes, for pulls
   c.uploads.Remove(session);
-  spdlog::info("blob {} ({} bytes) stored for project {} via {}", digest, *size,
-               c.grant.project_id, c.route.repository);
+  spdlog::info("blob {} ({} bytes) stored for project {} via {}", digest, *size, c.grant.project_id,
+               c.route.repository);
   (void)c.http.Respond(201,
                        {{"Location", "/v2/" + c.route.repository + "/blobs/" + digest},
                         {"Docker-Content-Digest", digest}},
@@ -169,9 +169,9 @@ void ServeUpload(RequestContext& c) {
     }
     if (!size.ok() || dash == std::string::npos || start != *size) {
       SendError(c.http,
-                RegistryError{ErrorCode::kRangeInvalid,
-                              "Content-Range '" + content_range + "' does not start at byte " +
-                                  std::to_string(size.ok() ? *size : 0)},
+                RegistryError{ErrorCode::kRangeInvalid, "Content-Range '" + content_range +
+                                                            "' does not start at byte " +
+                                                            std::to_string(size.ok() ? *size : 0)},
                 Progress(c, *session, size.ok() ? *size : 0));
       return;
     }

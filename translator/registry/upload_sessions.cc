@@ -89,7 +89,7 @@ StatusOr<UniqueFd> UploadSessions::OpenForRead(const UploadSession& session) con
 }
 
 std::shared_ptr<UploadSessions::RunningHash> UploadSessions::HashOf(const std::string& id,
-                                                                   bool create) const {
+                                                                    bool create) const {
   std::lock_guard<std::mutex> lock(hashes_mutex_);
   auto it = hashes_.find(id);
   if (it != hashes_.end()) return it->second;
@@ -102,8 +102,8 @@ void UploadSessions::ForgetHash(const std::string& id) const {
   hashes_.erase(id);
 }
 
-void UploadSessions::NoteAppended(const UploadSession& session, uint64_t offset,
-                                  const char* bytes, size_t size) const {
+void UploadSessions::NoteAppended(const UploadSession& session, uint64_t offset, const char* bytes,
+                                  size_t size) const {
   auto hash = HashOf(session.id, offset == 0);
   if (!hash) return;
   std::lock_guard<std::mutex> lock(hash->mutex);

@@ -8,8 +8,8 @@
 #include <chrono>
 #include <fstream>
 #include <optional>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/sha256.h"
@@ -30,8 +30,9 @@ inline glance::GlanceClient ClientFor(const std::string& who) {
 
 // Glance images of the registry's layout that `who` sees: kind "blob" or "manifest", and for
 // manifests optionally one repository.
-inline std::vector<glance::GlanceImage> RegistryImages(const std::string& who, const std::string& kind,
-                                                const std::string& repository = "") {
+inline std::vector<glance::GlanceImage> RegistryImages(const std::string& who,
+                                                       const std::string& kind,
+                                                       const std::string& repository = "") {
   glance::ListImagesFilter filter;
   filter.properties[registry::kKindProperty] = kind;
   if (!repository.empty()) filter.properties[registry::kRepositoryProperty] = repository;
@@ -90,7 +91,8 @@ class RegistryFrontendTest : public ::testing::Test {
   }
 
   static int Skopeo(const std::string& args) {
-    return RunShell("skopeo --tls-verify=false " + args + " >> " + images_dir_ + "/skopeo.log 2>&1");
+    return RunShell("skopeo --tls-verify=false " + args + " >> " + images_dir_ +
+                    "/skopeo.log 2>&1");
   }
   // skopeo copy of the OCI image to REPOSITORY:TAG as `user`.
   static int PushAs(const std::string& user, const std::string& repository_tag) {
@@ -102,14 +104,15 @@ class RegistryFrontendTest : public ::testing::Test {
                     const std::string& layout) {
     RunShell("rm -rf " + layout);
     return RunShell("skopeo copy --src-tls-verify=false --src-creds " + user + ":" + user +
-                    "-secret docker://" + registry_->host() + "/" + repository_tag + " oci:" +
-                    layout + ":latest >> " + images_dir_ + "/skopeo.log 2>&1");
+                    "-secret docker://" + registry_->host() + "/" + repository_tag +
+                    " oci:" + layout + ":latest >> " + images_dir_ + "/skopeo.log 2>&1");
   }
   // Every blob of the pushed image is in `layout`, byte for byte.
   static void ExpectSameBlobs(const std::string& layout) {
-    EXPECT_EQ(RunShell("set -e; cd " + images_dir_ + "/oci/blobs/sha256; n=0; for f in *; do cmp $f " +
-                       layout + "/blobs/sha256/$f; n=$((n+1)); done; test $n -eq 4"),
-              0)
+    EXPECT_EQ(
+        RunShell("set -e; cd " + images_dir_ + "/oci/blobs/sha256; n=0; for f in *; do cmp $f " +
+                 layout + "/blobs/sha256/$f; n=$((n+1)); done; test $n -eq 4"),
+        0)
         << "blobs differ after the round trip";
   }
   static std::string SkopeoLog() {
@@ -124,10 +127,10 @@ class RegistryFrontendTest : public ::testing::Test {
   // Uploads `bytes` as one blob (monolithic POST ?digest=) into `repository`.
   static HttpResult PushBlob(const std::string& token, const std::string& repository,
                              const std::string& bytes) {
-    return Http("POST",
-                registry_->url() + "/v2/" + repository + "/blobs/uploads/?digest=" +
-                    Sha256Digest(bytes),
-                {Bearer(token), "Content-Type: application/octet-stream"}, bytes);
+    return Http(
+        "POST",
+        registry_->url() + "/v2/" + repository + "/blobs/uploads/?digest=" + Sha256Digest(bytes),
+        {Bearer(token), "Content-Type: application/octet-stream"}, bytes);
   }
   static std::string ManifestOf(const std::string& config, const std::string& layer) {
     return "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
@@ -146,6 +149,5 @@ class RegistryFrontendTest : public ::testing::Test {
   static inline RegistryProcess* registry_ = nullptr;
   static inline std::string images_dir_;
 };
-
 
 }  // namespace boxcar::testing

@@ -66,7 +66,8 @@ TEST_F(RegistryFrontendTest, BoxcarImagePushAndPull) {
   const std::string reference = registry_->host() + "/tenanta/boxcar-busybox:1";
   CommandResult wrong = agent.Cli({"login", registry_->host(), "-u", "alice", "-p", "nope"});
   EXPECT_NE(wrong.exit_code, 0) << "a wrong Keystone password must not log in";
-  CommandResult login = agent.Cli({"login", registry_->host(), "-u", "alice", "-p", "alice-secret"});
+  CommandResult login =
+      agent.Cli({"login", registry_->host(), "-u", "alice", "-p", "alice-secret"});
   ASSERT_EQ(login.exit_code, 0) << login.err << registry_->log();
   CommandResult push = agent.Cli({"image", "push", "busybox:latest", reference});
   ASSERT_EQ(push.exit_code, 0) << push.err << registry_->log();
@@ -79,11 +80,11 @@ TEST_F(RegistryFrontendTest, BoxcarImagePushAndPull) {
   EXPECT_NE(run.out.find("from-glance-registry"), std::string::npos) << run.out;
   // The skopeo-pushed image (two layers) pulls and runs through the agent too.
   ASSERT_EQ(PushAs("alice", "tenanta/layered:1"), 0) << SkopeoLog();
-  CommandResult pulled = agent.Cli({"image", "pull", "-q", registry_->host() + "/tenanta/layered:1"});
+  CommandResult pulled =
+      agent.Cli({"image", "pull", "-q", registry_->host() + "/tenanta/layered:1"});
   ASSERT_EQ(pulled.exit_code, 0) << pulled.err << registry_->log();
-  CommandResult layered = agent.Cli(
-      {"run", "--rm", registry_->host() + "/tenanta/layered:1", "/bin/busybox", "wc", "-c",
-       "/data/random"});
+  CommandResult layered = agent.Cli({"run", "--rm", registry_->host() + "/tenanta/layered:1",
+                                     "/bin/busybox", "wc", "-c", "/data/random"});
   EXPECT_EQ(layered.exit_code, 0) << layered.err;
   EXPECT_NE(layered.out.find("300000"), std::string::npos) << layered.out;
 
@@ -116,7 +117,9 @@ TEST_F(RegistryFrontendTest, PodmanLoginPushAndPull) {
   const std::string log = " >> " + images_dir_ + "/skopeo.log 2>&1";
   const std::string reference = registry_->host() + "/tenanta/podman:1";
   ASSERT_EQ(RunShell("mkdir -p " + dir), 0);
-  EXPECT_NE(RunShell(podman + "login --tls-verify=false -u alice -p wrong " + registry_->host() + log), 0);
+  EXPECT_NE(
+      RunShell(podman + "login --tls-verify=false -u alice -p wrong " + registry_->host() + log),
+      0);
   ASSERT_EQ(RunShell(podman + "login --tls-verify=false -u alice -p alice-secret " +
                      registry_->host() + log),
             0)
@@ -196,7 +199,8 @@ TEST_F(RegistryFrontendTest, TenantBSeesOnlyWhatGlanceSharesWithIt) {
   auto manifests = RegistryImages("A", "manifest", "tenanta/private");
   ASSERT_EQ(manifests.size(), 1u);
   const std::string digest = "sha256:" + manifests[0].Property(registry::kSha256Property);
-  const std::string layer = "sha256:" + RegistryImages("A", "blob")[0].Property(registry::kSha256Property);
+  const std::string layer =
+      "sha256:" + RegistryImages("A", "blob")[0].Property(registry::kSha256Property);
 
   // Bob asks for tenant A's repository: Keystone has no role for him there, so his token is
   // scoped to his own project, and Glance hides A's private images from it.
@@ -216,8 +220,10 @@ TEST_F(RegistryFrontendTest, TenantBSeesOnlyWhatGlanceSharesWithIt) {
   EXPECT_EQ(catalog.status, 200);
   EXPECT_EQ(catalog.body.find("tenanta/"), std::string::npos) << catalog.body;
   // Writes into A's repositories are refused whatever Glance would say.
-  for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
-           {"POST", "/blobs/uploads/"}, {"PUT", "/manifests/evil"}, {"DELETE", "/manifests/" + digest}}) {
+  for (const auto& [method, path] :
+       std::vector<std::pair<std::string, std::string>>{{"POST", "/blobs/uploads/"},
+                                                        {"PUT", "/manifests/evil"},
+                                                        {"DELETE", "/manifests/" + digest}}) {
     auto denied = Http(method, base + path, {Bearer(bob)}, "{}");
     EXPECT_EQ(denied.status, 403) << method << " " << path;
     EXPECT_EQ(ErrorCodeOf(denied.body), "DENIED") << denied.body;
@@ -233,7 +239,9 @@ TEST_F(RegistryFrontendTest, TenantBSeesOnlyWhatGlanceSharesWithIt) {
   std::vector<std::string> shared = {manifests[0].id};
   for (const auto& blob : RegistryImages("A", "blob")) shared.push_back(blob.id);
   for (const auto& id : shared) {
-    ASSERT_TRUE(alice_glance.Update(id, {{glance::PatchOperation::Op::kReplace, "visibility", "shared"}}).ok());
+    ASSERT_TRUE(
+        alice_glance.Update(id, {{glance::PatchOperation::Op::kReplace, "visibility", "shared"}})
+            .ok());
     ASSERT_TRUE(alice_glance.AddMember(id, project_b).ok());
     ASSERT_TRUE(bob_glance.SetMemberStatus(id, project_b, "accepted").ok());
   }

@@ -1,16 +1,15 @@
 // The distribution protocol spoken directly: hostile input (absent blobs, digest mismatch,
 // oversized manifests, traversal in names, digests and upload ids), uploads across a
 // restart and their expiry, tags paging, catalog, tag moves, delete and cross-repo mount.
-#include <gtest/gtest.h>
 #include <dirent.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstring>
 #include <set>
-
-#include <chrono>
 #include <thread>
 
 #include "registry_frontend_fixture.h"
@@ -56,7 +55,8 @@ TEST_F(RegistryProtocolTest, HostileInputIsRefusedAndLeavesNothingInGlance) {
   // A manifest whose digest is not the one in the URL; one that is not JSON; one too large.
   ASSERT_EQ(PushBlob(token, "tenanta/hostile", config).status, 201);
   ASSERT_EQ(PushBlob(token, "tenanta/hostile", layer).status, 201);
-  auto wrong_digest = PutManifest(token, "tenanta/hostile", Sha256Digest("x"), ManifestOf(config, layer));
+  auto wrong_digest =
+      PutManifest(token, "tenanta/hostile", Sha256Digest("x"), ManifestOf(config, layer));
   EXPECT_EQ(wrong_digest.status, 400);
   EXPECT_EQ(ErrorCodeOf(wrong_digest.body), "DIGEST_INVALID");
   auto not_json = PutManifest(token, "tenanta/hostile", "1", "{\"schemaVersion\":2,");
@@ -91,7 +91,8 @@ TEST_F(RegistryProtocolTest, HostileInputIsRefusedAndLeavesNothingInGlance) {
                   "0123456789");
   EXPECT_EQ(gap.status, 416);
   EXPECT_EQ(ErrorCodeOf(gap.body), "RANGE_INVALID");
-  EXPECT_EQ(Http("DELETE", registry_->url() + chunked.Header("location"), {Bearer(token)}).status, 204);
+  EXPECT_EQ(Http("DELETE", registry_->url() + chunked.Header("location"), {Bearer(token)}).status,
+            204);
 }
 
 TEST_F(RegistryProtocolTest, UploadSurvivesRestartAndAbandonedUploadsExpire) {
@@ -103,8 +104,9 @@ TEST_F(RegistryProtocolTest, UploadSurvivesRestartAndAbandonedUploadsExpire) {
   ASSERT_EQ(started.status, 202);
   const std::string location = started.Header("location");
   const size_t half = layer.size() / 2;
-  auto first = Http("PATCH", registry_->url() + location,
-                    {Bearer(token), "Content-Type: application/octet-stream"}, layer.substr(0, half));
+  auto first =
+      Http("PATCH", registry_->url() + location,
+           {Bearer(token), "Content-Type: application/octet-stream"}, layer.substr(0, half));
   ASSERT_EQ(first.status, 202) << first.body;
   EXPECT_EQ(first.Header("range"), "0-" + std::to_string(half - 1));
 
@@ -114,14 +116,16 @@ TEST_F(RegistryProtocolTest, UploadSurvivesRestartAndAbandonedUploadsExpire) {
   auto status = Http("GET", again + location, {Bearer(token)});
   EXPECT_EQ(status.status, 204);
   EXPECT_EQ(status.Header("range"), "0-" + std::to_string(half - 1));
-  auto rest = Http("PUT", again + location + "?digest=" + Sha256Digest(layer),
-                   {Bearer(token), "Content-Range: " + std::to_string(half) + "-" +
-                                       std::to_string(layer.size() - 1),
-                    "Content-Type: application/octet-stream"},
-                   layer.substr(half));
+  auto rest =
+      Http("PUT", again + location + "?digest=" + Sha256Digest(layer),
+           {Bearer(token),
+            "Content-Range: " + std::to_string(half) + "-" + std::to_string(layer.size() - 1),
+            "Content-Type: application/octet-stream"},
+           layer.substr(half));
   ASSERT_EQ(rest.status, 201) << rest.body;
   EXPECT_EQ(rest.Header("docker-content-digest"), Sha256Digest(layer));
-  auto head = Http("HEAD", again + "/v2/tenanta/restart/blobs/" + Sha256Digest(layer), {Bearer(token)});
+  auto head =
+      Http("HEAD", again + "/v2/tenanta/restart/blobs/" + Sha256Digest(layer), {Bearer(token)});
   EXPECT_EQ(head.status, 200);
   EXPECT_EQ(head.Header("content-length"), std::to_string(layer.size()));
   auto ranged = Http("GET", again + "/v2/tenanta/restart/blobs/" + Sha256Digest(layer),
@@ -132,7 +136,8 @@ TEST_F(RegistryProtocolTest, UploadSurvivesRestartAndAbandonedUploadsExpire) {
   // An upload abandoned midway is removed once older than --upload-max-age.
   auto abandoned = Http("POST", again + "/v2/tenanta/restart/blobs/uploads/", {Bearer(token)});
   ASSERT_EQ(abandoned.status, 202);
-  ASSERT_EQ(Http("PATCH", again + abandoned.Header("location"), {Bearer(token)}, "partial").status, 202);
+  ASSERT_EQ(Http("PATCH", again + abandoned.Header("location"), {Bearer(token)}, "partial").status,
+            202);
   registry_->Stop();
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
   ASSERT_TRUE(registry_->Start({"--upload-max-age", "1"})) << registry_->log();
@@ -187,15 +192,18 @@ TEST_F(RegistryProtocolTest, TagsPagingCatalogTagMoveDeleteAndMount) {
   EXPECT_NE(catalog_page.Header("link").find("rel=\"next\""), std::string::npos) << catalog.body;
 
   // Cross-repository mount of a blob the project holds: 201 without an upload.
-  auto mount = Http("POST", registry_->url() + "/v2/tenanta/mounted/blobs/uploads/?mount=" +
-                                Sha256Digest(layer1) + "&from=tenanta/paging",
-                    {Bearer(token)});
+  auto mount =
+      Http("POST",
+           registry_->url() + "/v2/tenanta/mounted/blobs/uploads/?mount=" + Sha256Digest(layer1) +
+               "&from=tenanta/paging",
+           {Bearer(token)});
   EXPECT_EQ(mount.status, 201) << mount.body;
   EXPECT_EQ(mount.Header("location"), "/v2/tenanta/mounted/blobs/" + Sha256Digest(layer1));
 
   // Delete by digest; by tag is unsupported.
   EXPECT_EQ(Http("DELETE", base + "/manifests/b", {Bearer(token)}).status, 405);
-  EXPECT_EQ(Http("DELETE", base + "/manifests/" + Sha256Digest(first), {Bearer(token)}).status, 202);
+  EXPECT_EQ(Http("DELETE", base + "/manifests/" + Sha256Digest(first), {Bearer(token)}).status,
+            202);
   auto gone = Http("GET", base + "/manifests/" + Sha256Digest(first), {Bearer(token)});
   EXPECT_EQ(gone.status, 404);
   EXPECT_EQ(ErrorCodeOf(gone.body), "MANIFEST_UNKNOWN");
@@ -222,10 +230,12 @@ TEST_F(RegistryProtocolTest, GlanceKilledMidUploadLeavesNothingAndTheUploadIsRet
     memcpy(&blob[i], &v, 8);
   }
   const std::string digest = Sha256Digest(blob);
-  auto started = Http("POST", registry_->url() + "/v2/tenanta/killed/blobs/uploads/", {Bearer(token)});
+  auto started =
+      Http("POST", registry_->url() + "/v2/tenanta/killed/blobs/uploads/", {Bearer(token)});
   ASSERT_EQ(started.status, 202);
   const std::string location = registry_->url() + started.Header("location");
-  ASSERT_EQ(Http("PATCH", location, {Bearer(token), "Content-Type: application/octet-stream"}, blob).status,
+  ASSERT_EQ(Http("PATCH", location, {Bearer(token), "Content-Type: application/octet-stream"}, blob)
+                .status,
             202);
 
   const auto before = GlanceStoreFiles();

@@ -11,7 +11,8 @@ const std::string kB = "sha256:" + std::string(64, 'b');
 TEST(ManifestDocument, ImageManifestReferencesConfigThenLayers) {
   auto m = ParseManifest(
       "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\","
-      "\"config\":{\"digest\":\"" + kA + "\"},\"layers\":[{\"digest\":\"" + kB + "\"}]}",
+      "\"config\":{\"digest\":\"" +
+          kA + "\"},\"layers\":[{\"digest\":\"" + kB + "\"}]}",
       "");
   ASSERT_TRUE(m.ok()) << m.status().message();
   EXPECT_EQ(m->media_type, "application/vnd.docker.distribution.manifest.v2+json");
@@ -31,11 +32,14 @@ TEST(ManifestDocument, RefusesWhatItCannotCheck) {
   for (const std::string& bad : std::vector<std::string>{
            std::string("not json"), std::string("[]"),
            std::string("{\"schemaVersion\":1,\"fsLayers\":[]}"),
-           "{\"schemaVersion\":2,\"mediaType\":\"text/plain\",\"config\":{\"digest\":\"" + kA + "\"},\"layers\":[]}",
+           "{\"schemaVersion\":2,\"mediaType\":\"text/plain\",\"config\":{\"digest\":\"" + kA +
+               "\"},\"layers\":[]}",
            "{\"schemaVersion\":2,\"layers\":[{\"digest\":\"" + kA + "\"}]}",
-           std::string("{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:../../x\"},\"layers\":[]}"),
+           std::string(
+               "{\"schemaVersion\":2,\"config\":{\"digest\":\"sha256:../../x\"},\"layers\":[]}"),
            "{\"schemaVersion\":2,\"config\":{\"digest\":\"" + kA + "\"},\"layers\":[{}]}",
-           std::string("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\"}")}) {
+           std::string("{\"schemaVersion\":2,\"mediaType\":\"application/"
+                       "vnd.oci.image.index.v1+json\"}")}) {
     auto m = ParseManifest(bad, "");
     EXPECT_EQ(m.status().code(), StatusCode::kInvalidArgument) << bad;
   }

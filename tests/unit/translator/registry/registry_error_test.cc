@@ -24,10 +24,12 @@ TEST(RegistryError, BodyIsTheSpecJsonWithTheMessageEscaped) {
 }
 
 TEST(RegistryError, FromStatus) {
-  EXPECT_EQ(ErrorFromStatus(Status(StatusCode::kUnauthenticated, "t"), ErrorCode::kBlobUnknown).code,
-            ErrorCode::kUnauthorized);
-  EXPECT_EQ(ErrorFromStatus(Status(StatusCode::kPermissionDenied, "t"), ErrorCode::kBlobUnknown).code,
-            ErrorCode::kDenied);
+  EXPECT_EQ(
+      ErrorFromStatus(Status(StatusCode::kUnauthenticated, "t"), ErrorCode::kBlobUnknown).code,
+      ErrorCode::kUnauthorized);
+  EXPECT_EQ(
+      ErrorFromStatus(Status(StatusCode::kPermissionDenied, "t"), ErrorCode::kBlobUnknown).code,
+      ErrorCode::kDenied);
   EXPECT_EQ(ErrorFromStatus(NotFound("t"), ErrorCode::kManifestUnknown).code,
             ErrorCode::kManifestUnknown);
   EXPECT_EQ(ErrorFromStatus(Unavailable("t"), ErrorCode::kBlobUnknown).HttpStatus(), 503);

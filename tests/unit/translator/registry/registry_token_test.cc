@@ -38,8 +38,8 @@ TEST(RegistryToken, ExpiredTamperedAndMalformedTokensAreRefused) {
   EXPECT_EQ(expired.status().code(), StatusCode::kUnauthenticated);
   EXPECT_NE(expired.status().message().find("expired"), std::string::npos);
   // A payload edited to a later expiry no longer matches its MAC.
-  const std::string forged = signer.Sign(Grant(999999)).substr(0, token.find('.')) +
-                             token.substr(token.find('.'));
+  const std::string forged =
+      signer.Sign(Grant(999999)).substr(0, token.find('.')) + token.substr(token.find('.'));
   EXPECT_FALSE(signer.Verify(forged, 1000).ok());
   for (const std::string& bad :
        std::vector<std::string>{"", ".", "abc", "abc.def", token + "x", "." + token}) {

@@ -6,8 +6,8 @@ namespace boxcar::registry {
 namespace {
 
 TEST(RepositoryName, SpecGrammar) {
-  for (const char* good : {"a", "tenanta/busybox", "a/b/c", "my-app", "my__app", "a.b", "a--b",
-                           "x1/y_2"}) {
+  for (const char* good :
+       {"a", "tenanta/busybox", "a/b/c", "my-app", "my__app", "a.b", "a--b", "x1/y_2"}) {
     EXPECT_TRUE(IsValidRepositoryName(good)) << good;
   }
   for (const char* bad : {"", "A", "TenantA/x", "a//b", "/a", "a/", "../etc", "a/../b", "a/./b",
