@@ -105,6 +105,59 @@ StatusOr<std::vector<Project>> UserProjects(const std::string& v3, const std::st
   return projects;
 }
 
+// An application credential (user name = its id, password = its secret) carries its own
+// project scope: one POST, the project read from the answer.
+StatusOr<RegistryGrant> ApplicationCredentialLogin(const KeystoneEndpoints& endpoints,
+                                                   const std::string& id,
+                                                   const std::string& secret) {
+  openstack::KeystoneCredentials c;
+  c.application_credential_id = id;
+  c.application_credential_secret = secret;
+  openstack::HttpRequest request;
+  request.method = "POST";
+  request.url = openstack::KeystoneV3Url(endpoints.auth_url) + "/auth/tokens";
+  request.headers = {"Content-Type: application/json"};
+  ASSIGN_OR_RETURN(request.body, openstack::KeystoneAuthRequestBody(c));
+  request.timeout_seconds = 30;
+  auto response = openstack::PerformHttp(request);
+  if (!response.ok()) return response.status().Annotate("keystone login");
+  if (response->status != 201) {
+    return Status(StatusCode::kUnauthenticated, "keystone: wrong user name or password");
+  }
+  RegistryGrant grant;
+  grant.keystone_token = response->Header("x-subject-token");
+  ASSIGN_OR_RETURN(auto info, openstack::ParseKeystoneToken(response->body, endpoints.region_name,
+                                                            endpoints.interface));
+  rapidjson::Document doc;
+  doc.Parse(response->body.c_str(), response->body.size());
+  const rapidjson::Value* project = nullptr;
+  if (!doc.HasParseError() && doc.IsObject() && doc.HasMember("token") && doc["token"].IsObject() &&
+      doc["token"].HasMember("project") && doc["token"]["project"].IsObject() &&
+      doc["token"]["project"].HasMember("name") && doc["token"]["project"]["name"].IsString()) {
+    project = &doc["token"]["project"];
+  }
+  if (grant.keystone_token.empty() || !project || info.project_id.empty()) {
+    return Unavailable("keystone: the application credential's token names no project");
+  }
+  grant.user_name = "application-credential " + id;
+  grant.project_id = info.project_id;
+  grant.project_name = (*project)["name"].GetString();
+  grant.glance_endpoint =
+      !endpoints.glance_endpoint.empty() ? endpoints.glance_endpoint : info.glance_endpoint;
+  if (grant.glance_endpoint.empty()) {
+    return NotFound("keystone: the token's catalog has no image endpoint; give --glance-url");
+  }
+  return grant;
+}
+
+bool LooksLikeApplicationCredentialId(const std::string& name) {
+  if (name.size() != 32) return false;
+  for (char c : name) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 StatusOr<RegistryGrant> KeystoneLogin(const KeystoneEndpoints& endpoints,
@@ -114,8 +167,13 @@ StatusOr<RegistryGrant> KeystoneLogin(const KeystoneEndpoints& endpoints,
     return Status(StatusCode::kUnauthenticated, "a Keystone user name and password are needed");
   }
   const std::string v3 = openstack::KeystoneV3Url(endpoints.auth_url);
-  ASSIGN_OR_RETURN(auto unscoped, UnscopedToken(v3, user_name, password));
-  ASSIGN_OR_RETURN(auto projects, UserProjects(v3, unscoped));
+  auto unscoped = UnscopedToken(v3, user_name, password);
+  if (!unscoped.ok() && unscoped.status().code() == StatusCode::kUnauthenticated &&
+      LooksLikeApplicationCredentialId(user_name)) {
+    return ApplicationCredentialLogin(endpoints, user_name, password);
+  }
+  if (!unscoped.ok()) return unscoped.status();
+  ASSIGN_OR_RETURN(auto projects, UserProjects(v3, *unscoped));
   if (projects.empty()) {
     return Status(StatusCode::kPermissionDenied,
                   "keystone: user '" + user_name + "' has a role on no project");

@@ -143,6 +143,28 @@ TEST_F(RegistryFrontendTest, PodmanLoginPushAndPull) {
   RunShell(podman + "rmi -a -f" + log);
 }
 
+TEST_F(RegistryFrontendTest, ApplicationCredentialLogsInToItsProject) {
+  auto session = openstack::Authenticate(OpenStackFixture::Credentials("A"));
+  ASSERT_TRUE(session.ok()) << session.status().message();
+  auto made = Http("POST",
+                   OpenStackFixture::Get("OS_FIXTURE_AUTH_URL") + "/users/" +
+                       OpenStackFixture::Get("OS_FIXTURE_USER_A_ID") + "/application_credentials",
+                   {"X-Auth-Token: " + session->token, "Content-Type: application/json"},
+                   R"({"application_credential":{"name":"registry-test","secret":"app-secret"}})");
+  ASSERT_EQ(made.status, 201) << made.body;
+  const size_t at = made.body.find("\"id\": \"");
+  ASSERT_NE(at, std::string::npos) << made.body;
+  const std::string id = made.body.substr(at + 7, 32);
+  EXPECT_TRUE(RegistryTokenFor(*registry_, id, "wrong", "").empty());
+  const std::string token = RegistryTokenFor(*registry_, id, "app-secret", "");
+  ASSERT_FALSE(token.empty()) << registry_->log();
+  // Its project is tenant A's: pushes go into tenanta/, nowhere else.
+  ASSERT_EQ(PushBlob(token, "tenanta/appcred", "app-credential-blob").status, 201);
+  auto denied = PushBlob(token, "tenantb/appcred", "app-credential-blob");
+  EXPECT_EQ(denied.status, 403);
+  EXPECT_EQ(ErrorCodeOf(denied.body), "DENIED");
+}
+
 TEST_F(RegistryFrontendTest, BearerLoginAgainstKeystone) {
   auto anonymous = Http("GET", registry_->url() + "/v2/");
   EXPECT_EQ(anonymous.status, 401);
