@@ -1,0 +1,166 @@
+#include "registry/bootable_image.h"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <set>
+
+#include "common/unique_fd.h"
+#include "glance/glance_client.h"
+#include "registry/glance_registry_store.h"
+#include "registry/tar_writer.h"
+
+namespace boxcar::registry {
+namespace {
+
+std::string Hex(const std::string& digest) { return digest.substr(digest.find(':') + 1); }
+std::string BlobPath(const std::string& digest) { return "blobs/sha256/" + Hex(digest); }
+
+std::string Quoted(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+// The archive's index files: index.json (OCI) and manifest.json (docker-archive).
+std::string IndexJson(const BootableImageJob& job) {
+  return "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":" + Quoted(job.media_type) +
+         ",\"digest\":" + Quoted(job.manifest_digest) +
+         ",\"size\":" + std::to_string(job.manifest_bytes.size()) +
+         ",\"annotations\":{\"org.opencontainers.image.ref.name\":" + Quoted(job.tag) + "}}]}";
+}
+
+std::string DockerManifestJson(const BootableImageJob& job) {
+  std::string layers;
+  for (size_t i = 1; i < job.blob_digests.size(); ++i) {
+    layers += (i > 1 ? "," : "") + Quoted(BlobPath(job.blob_digests[i]));
+  }
+  return "[{\"Config\":" + Quoted(BlobPath(job.blob_digests.front())) + ",\"RepoTags\":[" +
+         Quoted(job.repository + ":" + job.tag) + "],\"Layers\":[" + layers + "]}]";
+}
+
+Status WriteArchive(const BootableImageJob& job, GlanceRegistryStore& store, int fd) {
+  TarWriter tar(fd);
+  RETURN_IF_ERROR(tar.AddFile("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}"));
+  RETURN_IF_ERROR(tar.AddFile("index.json", IndexJson(job)));
+  RETURN_IF_ERROR(tar.AddFile("manifest.json", DockerManifestJson(job)));
+  RETURN_IF_ERROR(tar.AddDirectory("blobs/"));
+  RETURN_IF_ERROR(tar.AddDirectory("blobs/sha256/"));
+  RETURN_IF_ERROR(tar.AddFile(BlobPath(job.manifest_digest), job.manifest_bytes));
+  std::set<std::string> written;
+  for (const auto& digest : job.blob_digests) {
+    if (!written.insert(digest).second) continue;
+    ASSIGN_OR_RETURN(auto image, store.FindBlob(digest));
+    if (!image) return NotFound("blob " + digest + " is no longer in Glance");
+    RETURN_IF_ERROR(tar.BeginFile(BlobPath(digest), image->size.value_or(0)));
+    RETURN_IF_ERROR(store.ReadImage(
+        *image, [&](const char* bytes, size_t size) { return tar.Write(bytes, size); }));
+    RETURN_IF_ERROR(tar.EndFile());
+  }
+  return tar.Finish();
+}
+
+}  // namespace
+
+StatusOr<std::string> PublishBootableImage(const BootableImageJob& job,
+                                           const std::string& work_dir) {
+  if (job.blob_digests.empty()) return InvalidArgument("bootable image: a manifest without config");
+  GlanceRegistryStore store(job.session);
+  // An unnamed temporary file: nothing to clean up after a crash.
+  UniqueFd fd(::open(work_dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600));
+  if (!fd) return ErrnoStatus("creating a temporary archive in '" + work_dir + "'");
+  RETURN_IF_ERROR(WriteArchive(job, store, fd.get()));
+  if (::lseek(fd.get(), 0, SEEK_SET) != 0) return ErrnoStatus("rewinding the temporary archive");
+
+  glance::GlanceClient glance(job.session);
+  glance::CreateImageRequest create;
+  create.name = job.repository + ":" + job.tag;
+  create.container_format = "docker";
+  create.disk_format = "raw";
+  create.visibility = "private";
+  create.properties = {{kKindProperty, "bootable"},
+                       {kRepositoryProperty, job.repository},
+                       {kTagProperty, job.tag},
+                       {kSha256Property, Hex(job.manifest_digest)},
+                       {kMediaTypeProperty, job.media_type},
+                       {"boxcar_config_digest", job.blob_digests.front()},
+                       {"boxcar_manifest_digest", job.manifest_digest},
+                       {"boxcar_references", job.repository + ":" + job.tag}};
+  ASSIGN_OR_RETURN(auto image, glance.Create(create));
+  Status uploaded = glance.Upload(image.id, [&](char* buffer, size_t size) -> StatusOr<size_t> {
+    while (true) {
+      ssize_t n = ::read(fd.get(), buffer, size);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return ErrnoStatus("reading the temporary archive");
+      return static_cast<size_t>(n);
+    }
+  });
+  if (!uploaded.ok()) {
+    (void)glance.Delete(image.id);
+    return uploaded.Annotate("uploading the bootable image of " + create.name);
+  }
+  // Only now the older images of this tag go.
+  glance::ListImagesFilter older;
+  older.properties = {
+      {kKindProperty, "bootable"}, {kRepositoryProperty, job.repository}, {kTagProperty, job.tag}};
+  older.owner = job.session.project_id;
+  ASSIGN_OR_RETURN(auto previous, glance.ListAll(older));
+  for (const auto& old : previous) {
+    if (old.id != image.id) (void)glance.Delete(old.id);
+  }
+  return image.id;
+}
+
+BootableImagePublisher::BootableImagePublisher(std::string work_dir)
+    : work_dir_(std::move(work_dir)), worker_([this] { Run(); }) {}
+
+BootableImagePublisher::~BootableImagePublisher() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+    queue_.clear();
+  }
+  changed_.notify_all();
+  worker_.join();
+}
+
+void BootableImagePublisher::Enqueue(BootableImageJob job) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto it = queue_.begin(); it != queue_.end();) {
+      const bool same = it->session.project_id == job.session.project_id &&
+                        it->repository == job.repository && it->tag == job.tag;
+      it = same ? queue_.erase(it) : it + 1;
+    }
+    queue_.push_back(std::move(job));
+  }
+  changed_.notify_all();
+}
+
+void BootableImagePublisher::Run() {
+  while (true) {
+    BootableImageJob job;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    auto published = PublishBootableImage(job, work_dir_);
+    if (published.ok()) {
+      spdlog::info("bootable image {} of {}:{} ({}) published for project {}", *published,
+                   job.repository, job.tag, job.manifest_digest, job.session.project_id);
+    } else {
+      spdlog::warn("bootable image of {}:{} for project {}: {}", job.repository, job.tag,
+                   job.session.project_id, published.status().message());
+    }
+  }
+}
+
+}  // namespace boxcar::registry

@@ -1,0 +1,57 @@
+// The bootable form of a tagged image: after `repository:tag` is pushed, one Glance image
+// with container_format=docker holding the whole image as one archive, which Nova's compute
+// driver and `boxcar image pull glance://ID` use directly. The archive is an OCI layout
+// (oci-layout, index.json, blobs/sha256/...) that also carries docker-archive's manifest.json
+// pointing at the same blobs, so both kinds of reader take it (as `ctr images export` does);
+// blobs go in as pushed, so the manifest digest is kept. It is built from the blobs in Glance
+// into a temporary file, uploaded, and only then replaces the previous image of that tag:
+// the registry's own pulls never wait for it.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/status.h"
+#include "openstack/keystone_credentials.h"
+
+namespace boxcar::registry {
+
+struct BootableImageJob {
+  openstack::KeystoneSession session;
+  std::string repository;
+  std::string tag;
+  std::string manifest_digest;
+  std::string media_type;
+  std::string manifest_bytes;
+  std::vector<std::string> blob_digests;  // config first, then the layers in order
+};
+
+inline constexpr const char* kTagProperty = "boxcar_registry_tag";
+
+// Builds and uploads the image; returns its Glance id.
+StatusOr<std::string> PublishBootableImage(const BootableImageJob& job,
+                                           const std::string& work_dir);
+
+// One worker thread publishing jobs in order; a queued job is dropped when a newer one for the
+// same repository:tag arrives. The destructor finishes the job in hand and drops the rest.
+class BootableImagePublisher {
+ public:
+  explicit BootableImagePublisher(std::string work_dir);
+  ~BootableImagePublisher();
+  void Enqueue(BootableImageJob job);
+
+ private:
+  void Run();
+  std::string work_dir_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<BootableImageJob> queue_;
+  bool stopping_ = false;
+  std::thread worker_;
+};
+
+}  // namespace boxcar::registry

@@ -1,0 +1,199 @@
+#include "registry/glance_registry_store.h"
+
+#include <algorithm>
+#include <set>
+
+namespace boxcar::registry {
+namespace {
+
+std::string Hex(const std::string& digest) { return digest.substr(digest.find(':') + 1); }
+
+glance::ListImagesFilter ActiveOf(const std::string& kind) {
+  glance::ListImagesFilter filter;
+  filter.status = "active";
+  filter.properties[kKindProperty] = kind;
+  filter.limit = 200;
+  return filter;
+}
+
+}  // namespace
+
+StatusOr<std::optional<glance::GlanceImage>> GlanceRegistryStore::First(
+    glance::ListImagesFilter filter) {
+  filter.limit = 1;
+  ASSIGN_OR_RETURN(auto page, glance_.List(filter));
+  if (page.images.empty()) return std::optional<glance::GlanceImage>();
+  return std::optional<glance::GlanceImage>(std::move(page.images.front()));
+}
+
+StatusOr<std::optional<glance::GlanceImage>> GlanceRegistryStore::FindBlob(
+    const std::string& digest) {
+  auto filter = ActiveOf("blob");
+  filter.properties[kSha256Property] = Hex(digest);
+  return First(filter);
+}
+
+Status GlanceRegistryStore::PutBlob(const std::string& digest, uint64_t size,
+                                    const glance::DataSource& source) {
+  // One listing, every status: an active image means the project holds the blob already;
+  // unfinished ones (glance-api died mid-upload, so their delete could not reach it) are
+  // removed once this upload succeeded.
+  auto filter = ActiveOf("blob");
+  filter.properties[kSha256Property] = Hex(digest);
+  filter.owner = project_id_;
+  filter.status.clear();
+  ASSIGN_OR_RETURN(auto existing, glance_.ListAll(filter));
+  for (const auto& image : existing) {
+    if (image.status == "active") return OkStatus();  // stored once per project
+  }
+  glance::CreateImageRequest create;
+  create.name = "registry-blob " + digest;
+  create.container_format = "bare";
+  create.disk_format = "raw";
+  create.visibility = "private";
+  create.properties = {{kKindProperty, "blob"}, {kSha256Property, Hex(digest)}};
+  ASSIGN_OR_RETURN(auto image, glance_.Create(create));
+  Status uploaded = glance_.Upload(image.id, source);
+  if (uploaded.ok()) {
+    auto shown = glance_.Show(image.id);
+    if (!shown.ok()) {
+      uploaded = shown.status();
+    } else if (shown->status != "active" || shown->size.value_or(0) != size) {
+      uploaded = DataLoss("glance image " + image.id + " of blob " + digest + " is '" +
+                          shown->status + "' with " + std::to_string(shown->size.value_or(0)) +
+                          " bytes after the upload, not active with " + std::to_string(size));
+    }
+  }
+  if (!uploaded.ok()) {
+    (void)glance_.Delete(image.id);  // nothing partial stays in Glance (unless Glance is away)
+    return uploaded.Annotate("storing blob " + digest);
+  }
+  for (const auto& leftover : existing) (void)glance_.Delete(leftover.id);
+  return OkStatus();
+}
+
+Status GlanceRegistryStore::ReadImage(const glance::GlanceImage& image,
+                                      const glance::DataSink& sink) {
+  return glance_.Download(image, sink);
+}
+
+StatusOr<std::string> GlanceRegistryStore::ReadSmallImage(const glance::GlanceImage& image,
+                                                          uint64_t limit) {
+  std::string bytes;
+  RETURN_IF_ERROR(glance_.Download(image, [&](const char* data, size_t size) -> Status {
+    if (bytes.size() + size > limit) {
+      return ResourceExhausted("glance image " + image.id + " is larger than " +
+                               std::to_string(limit) + " bytes");
+    }
+    bytes.append(data, size);
+    return OkStatus();
+  }));
+  return bytes;
+}
+
+StatusOr<std::optional<glance::GlanceImage>> GlanceRegistryStore::FindManifest(
+    const std::string& repository, const std::string& digest) {
+  auto filter = ActiveOf("manifest");
+  filter.properties[kRepositoryProperty] = repository;
+  filter.properties[kSha256Property] = Hex(digest);
+  return First(filter);
+}
+
+StatusOr<std::optional<glance::GlanceImage>> GlanceRegistryStore::FindTagged(
+    const std::string& repository, const std::string& tag) {
+  auto filter = ActiveOf("manifest");
+  filter.properties[kRepositoryProperty] = repository;
+  filter.tags = {tag};
+  return First(filter);  // newest first: during a tag move the new image wins
+}
+
+Status GlanceRegistryStore::PutManifest(const std::string& repository, const std::string& digest,
+                                        const std::string& media_type, const std::string& bytes,
+                                        const std::string& tag) {
+  auto filter = ActiveOf("manifest");
+  filter.properties[kRepositoryProperty] = repository;
+  filter.properties[kSha256Property] = Hex(digest);
+  filter.owner = project_id_;
+  ASSIGN_OR_RETURN(auto existing, First(filter));
+  std::string target_id;
+  if (existing) {
+    target_id = existing->id;
+    if (!tag.empty() &&
+        std::find(existing->tags.begin(), existing->tags.end(), tag) == existing->tags.end()) {
+      RETURN_IF_ERROR(glance_.AddTag(target_id, tag));
+    }
+  } else {
+    glance::CreateImageRequest create;
+    create.name = repository + "@" + digest;
+    create.container_format = "bare";
+    create.disk_format = "raw";
+    create.visibility = "private";
+    create.properties = {{kKindProperty, "manifest"},
+                         {kSha256Property, Hex(digest)},
+                         {kRepositoryProperty, repository},
+                         {kMediaTypeProperty, media_type}};
+    if (!tag.empty()) create.tags = {tag};
+    ASSIGN_OR_RETURN(auto image, glance_.Create(create));
+    size_t offset = 0;
+    Status uploaded = glance_.Upload(image.id, [&](char* buffer, size_t size) -> StatusOr<size_t> {
+      size_t n = std::min(size, bytes.size() - offset);
+      std::copy_n(bytes.data() + offset, n, buffer);
+      offset += n;
+      return n;
+    });
+    if (!uploaded.ok()) {
+      (void)glance_.Delete(image.id);
+      return uploaded.Annotate("storing manifest " + repository + "@" + digest);
+    }
+    target_id = image.id;
+  }
+  if (tag.empty()) return OkStatus();
+  auto tagged = ActiveOf("manifest");
+  tagged.properties[kRepositoryProperty] = repository;
+  tagged.tags = {tag};
+  tagged.owner = project_id_;
+  ASSIGN_OR_RETURN(auto holders, glance_.ListAll(tagged));
+  for (const auto& holder : holders) {
+    if (holder.id != target_id) RETURN_IF_ERROR(glance_.RemoveTag(holder.id, tag));
+  }
+  return OkStatus();
+}
+
+Status GlanceRegistryStore::DeleteManifest(const std::string& repository,
+                                           const std::string& digest) {
+  auto filter = ActiveOf("manifest");
+  filter.properties[kRepositoryProperty] = repository;
+  filter.properties[kSha256Property] = Hex(digest);
+  filter.owner = project_id_;
+  ASSIGN_OR_RETURN(auto images, glance_.ListAll(filter));
+  if (images.empty()) return NotFound("no manifest " + digest + " in " + repository);
+  for (const auto& image : images) RETURN_IF_ERROR(glance_.Delete(image.id));
+  // Its bootable images (bootable_image.h) go with it.
+  filter.properties[kKindProperty] = "bootable";
+  ASSIGN_OR_RETURN(auto bootable, glance_.ListAll(filter));
+  for (const auto& image : bootable) {
+    Status deleted = glance_.Delete(image.id);
+    // The publisher may have replaced it meanwhile.
+    if (!deleted.ok() && deleted.code() != StatusCode::kNotFound) return deleted;
+  }
+  return OkStatus();
+}
+
+StatusOr<std::vector<glance::GlanceImage>> GlanceRegistryStore::Manifests(
+    const std::string& repository) {
+  auto filter = ActiveOf("manifest");
+  filter.properties[kRepositoryProperty] = repository;
+  return glance_.ListAll(filter);
+}
+
+StatusOr<std::vector<std::string>> GlanceRegistryStore::Repositories() {
+  ASSIGN_OR_RETURN(auto images, glance_.ListAll(ActiveOf("manifest")));
+  std::set<std::string> names;
+  for (const auto& image : images) {
+    std::string name = image.Property(kRepositoryProperty);
+    if (!name.empty()) names.insert(name);
+  }
+  return std::vector<std::string>(names.begin(), names.end());
+}
+
+}  // namespace boxcar::registry

@@ -1,0 +1,67 @@
+// The registry's storage on Glance, with one project's Keystone token, so Glance decides what
+// the caller sees. Layout (docs/registry.md):
+// - a blob is one private Glance image (bare/raw) of that project, properties
+//   boxcar_registry_kind=blob and boxcar_registry_sha256=<hex>; one per digest and project,
+//   whatever repository pushed it;
+// - a manifest is one Glance image per repository and digest (kind=manifest, repository,
+//   sha256, media type), its tags are the Glance image's tags.
+// Only `active` images count, so an upload cut midway is never visible; a failed upload
+// deletes the image it created.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "glance/glance_client.h"
+
+namespace boxcar::registry {
+
+class GlanceRegistryStore {
+ public:
+  explicit GlanceRegistryStore(openstack::KeystoneSession session)
+      : project_id_(session.project_id), glance_(std::move(session)) {}
+
+  // A blob visible to the project (its own, or shared with it by Glance).
+  StatusOr<std::optional<glance::GlanceImage>> FindBlob(const std::string& digest);
+  // Stores `size` bytes of `source` as the blob `digest` (already verified by the caller),
+  // unless the project holds it already.
+  Status PutBlob(const std::string& digest, uint64_t size, const glance::DataSource& source);
+  // Streams a blob's bytes, verified against Glance's recorded hash.
+  Status ReadImage(const glance::GlanceImage& image, const glance::DataSink& sink);
+  StatusOr<std::string> ReadSmallImage(const glance::GlanceImage& image, uint64_t limit);
+
+  StatusOr<std::optional<glance::GlanceImage>> FindManifest(const std::string& repository,
+                                                            const std::string& digest);
+  StatusOr<std::optional<glance::GlanceImage>> FindTagged(const std::string& repository,
+                                                          const std::string& tag);
+  // Stores (or reuses) the manifest image of `repository`@`digest`, then moves `tag` (when
+  // given) onto it: added here first, removed from the others after.
+  Status PutManifest(const std::string& repository, const std::string& digest,
+                     const std::string& media_type, const std::string& bytes,
+                     const std::string& tag);
+  // Deletes the project's manifest images of repository@digest; kNotFound when none.
+  Status DeleteManifest(const std::string& repository, const std::string& digest);
+  // Repository names of every manifest the project sees; sorted, unique.
+  StatusOr<std::vector<std::string>> Repositories();
+  // Manifest images of `repository` (any digest, any tag) visible to the project.
+  StatusOr<std::vector<glance::GlanceImage>> Manifests(const std::string& repository);
+
+  const std::string& project_id() const { return project_id_; }
+
+ private:
+  StatusOr<std::optional<glance::GlanceImage>> First(glance::ListImagesFilter filter);
+
+  std::string project_id_;
+  glance::GlanceClient glance_;
+};
+
+// The Glance property names of the layout.
+inline constexpr const char* kKindProperty = "boxcar_registry_kind";
+inline constexpr const char* kSha256Property = "boxcar_registry_sha256";
+inline constexpr const char* kRepositoryProperty = "boxcar_registry_repository";
+inline constexpr const char* kMediaTypeProperty = "boxcar_registry_media_type";
+
+}  // namespace boxcar::registry

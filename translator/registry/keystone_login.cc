@@ -1,0 +1,203 @@
+#include "registry/keystone_login.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "openstack/http_client.h"
+#include "openstack/keystone_auth.h"
+#include "openstack/keystone_auth_body.h"
+#include "registry/repository_name.h"
+
+namespace boxcar::registry {
+namespace {
+
+struct Project {
+  std::string id;
+  std::string name;
+};
+
+std::string UnscopedBody(const std::string& user, const std::string& password) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("auth");
+  w.StartObject();
+  w.Key("identity");
+  w.StartObject();
+  w.Key("methods");
+  w.StartArray();
+  w.String("password");
+  w.EndArray();
+  w.Key("password");
+  w.StartObject();
+  w.Key("user");
+  w.StartObject();
+  w.Key("name");
+  w.String(user.c_str(), static_cast<rapidjson::SizeType>(user.size()));
+  w.Key("domain");
+  w.StartObject();
+  w.Key("name");
+  w.String("Default");
+  w.EndObject();
+  w.Key("password");
+  w.String(password.c_str(), static_cast<rapidjson::SizeType>(password.size()));
+  w.EndObject();
+  w.EndObject();
+  w.EndObject();
+  w.EndObject();
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+StatusOr<std::string> UnscopedToken(const std::string& v3, const std::string& user,
+                                    const std::string& password) {
+  openstack::HttpRequest request;
+  request.method = "POST";
+  request.url = v3 + "/auth/tokens";
+  request.headers = {"Content-Type: application/json"};
+  request.body = UnscopedBody(user, password);
+  request.timeout_seconds = 30;
+  auto response = openstack::PerformHttp(request);
+  if (!response.ok()) return response.status().Annotate("keystone login");
+  if (response->status == 401 || response->status == 400) {
+    return Status(StatusCode::kUnauthenticated, "keystone: wrong user name or password");
+  }
+  if (response->status != 201) {
+    return Unavailable("keystone login: HTTP " + std::to_string(response->status));
+  }
+  std::string token = response->Header("x-subject-token");
+  if (token.empty()) return Unavailable("keystone login: no X-Subject-Token in the answer");
+  return token;
+}
+
+StatusOr<std::vector<Project>> UserProjects(const std::string& v3, const std::string& token) {
+  openstack::HttpRequest request;
+  request.url = v3 + "/auth/projects";
+  request.headers = {"X-Auth-Token: " + token, "Accept: application/json"};
+  request.timeout_seconds = 30;
+  auto response = openstack::PerformHttp(request);
+  if (!response.ok()) return response.status().Annotate("keystone: listing the user's projects");
+  if (response->status != 200) {
+    return Unavailable("keystone: listing the user's projects: HTTP " +
+                       std::to_string(response->status));
+  }
+  rapidjson::Document doc;
+  doc.Parse(response->body.c_str(), response->body.size());
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("projects") ||
+      !doc["projects"].IsArray()) {
+    return Unavailable("keystone: the project list is not {\"projects\": [...]}");
+  }
+  std::vector<Project> projects;
+  for (const auto& p : doc["projects"].GetArray()) {
+    if (!p.IsObject() || !p.HasMember("id") || !p["id"].IsString() || !p.HasMember("name") ||
+        !p["name"].IsString()) {
+      continue;
+    }
+    if (p.HasMember("enabled") && p["enabled"].IsBool() && !p["enabled"].GetBool()) continue;
+    projects.push_back({p["id"].GetString(), p["name"].GetString()});
+  }
+  std::sort(projects.begin(), projects.end(),
+            [](const Project& a, const Project& b) { return a.name < b.name; });
+  return projects;
+}
+
+// An application credential (user name = its id, password = its secret) carries its own
+// project scope: one POST, the project read from the answer.
+StatusOr<RegistryGrant> ApplicationCredentialLogin(const KeystoneEndpoints& endpoints,
+                                                   const std::string& id,
+                                                   const std::string& secret) {
+  openstack::KeystoneCredentials c;
+  c.application_credential_id = id;
+  c.application_credential_secret = secret;
+  openstack::HttpRequest request;
+  request.method = "POST";
+  request.url = openstack::KeystoneV3Url(endpoints.auth_url) + "/auth/tokens";
+  request.headers = {"Content-Type: application/json"};
+  ASSIGN_OR_RETURN(request.body, openstack::KeystoneAuthRequestBody(c));
+  request.timeout_seconds = 30;
+  auto response = openstack::PerformHttp(request);
+  if (!response.ok()) return response.status().Annotate("keystone login");
+  if (response->status != 201) {
+    return Status(StatusCode::kUnauthenticated, "keystone: wrong user name or password");
+  }
+  RegistryGrant grant;
+  grant.keystone_token = response->Header("x-subject-token");
+  ASSIGN_OR_RETURN(auto info, openstack::ParseKeystoneToken(response->body, endpoints.region_name,
+                                                            endpoints.interface));
+  rapidjson::Document doc;
+  doc.Parse(response->body.c_str(), response->body.size());
+  const rapidjson::Value* project = nullptr;
+  if (!doc.HasParseError() && doc.IsObject() && doc.HasMember("token") && doc["token"].IsObject() &&
+      doc["token"].HasMember("project") && doc["token"]["project"].IsObject() &&
+      doc["token"]["project"].HasMember("name") && doc["token"]["project"]["name"].IsString()) {
+    project = &doc["token"]["project"];
+  }
+  if (grant.keystone_token.empty() || !project || info.project_id.empty()) {
+    return Unavailable("keystone: the application credential's token names no project");
+  }
+  grant.user_name = "application-credential " + id;
+  grant.project_id = info.project_id;
+  grant.project_name = (*project)["name"].GetString();
+  grant.glance_endpoint =
+      !endpoints.glance_endpoint.empty() ? endpoints.glance_endpoint : info.glance_endpoint;
+  if (grant.glance_endpoint.empty()) {
+    return NotFound("keystone: the token's catalog has no image endpoint; give --glance-url");
+  }
+  return grant;
+}
+
+bool LooksLikeApplicationCredentialId(const std::string& name) {
+  if (name.size() != 32) return false;
+  for (char c : name) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+StatusOr<RegistryGrant> KeystoneLogin(const KeystoneEndpoints& endpoints,
+                                      const std::string& user_name, const std::string& password,
+                                      const std::string& wanted_project) {
+  if (user_name.empty() || password.empty()) {
+    return Status(StatusCode::kUnauthenticated, "a Keystone user name and password are needed");
+  }
+  const std::string v3 = openstack::KeystoneV3Url(endpoints.auth_url);
+  auto unscoped = UnscopedToken(v3, user_name, password);
+  if (!unscoped.ok() && unscoped.status().code() == StatusCode::kUnauthenticated &&
+      LooksLikeApplicationCredentialId(user_name)) {
+    return ApplicationCredentialLogin(endpoints, user_name, password);
+  }
+  if (!unscoped.ok()) return unscoped.status();
+  ASSIGN_OR_RETURN(auto projects, UserProjects(v3, *unscoped));
+  if (projects.empty()) {
+    return Status(StatusCode::kPermissionDenied,
+                  "keystone: user '" + user_name + "' has a role on no project");
+  }
+  const Project* chosen = &projects.front();
+  for (const auto& p : projects) {
+    if (!wanted_project.empty() && Lowercase(p.name) == wanted_project) chosen = &p;
+  }
+  openstack::KeystoneCredentials c;
+  c.auth_url = endpoints.auth_url;
+  c.username = user_name;
+  c.password = password;
+  c.project_id = chosen->id;
+  c.glance_endpoint = endpoints.glance_endpoint;
+  c.interface = endpoints.interface;
+  c.region_name = endpoints.region_name;
+  ASSIGN_OR_RETURN(auto session, openstack::Authenticate(c));
+  RegistryGrant grant;
+  grant.user_name = user_name;
+  grant.project_id = chosen->id;
+  grant.project_name = chosen->name;
+  grant.keystone_token = session.token;
+  grant.glance_endpoint = session.glance_endpoint;
+  return grant;
+}
+
+}  // namespace boxcar::registry

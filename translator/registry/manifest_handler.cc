@@ -1,0 +1,143 @@
+// GET / HEAD / PUT / DELETE /v2/<name>/manifests/<tag or digest>. A PUT is checked whole
+// before Glance sees it: size, digest, JSON, and that every blob (or child manifest) it
+// references is there; the bytes are stored as sent, so a pull returns them byte for byte.
+#include <spdlog/spdlog.h>
+
+#include "common/sha256.h"
+#include "registry/manifest_document.h"
+#include "registry/repository_name.h"
+#include "registry/request_context.h"
+
+namespace boxcar::registry {
+namespace {
+
+void Put(RequestContext& c) {
+  const std::string& reference = c.route.reference;
+  const bool by_digest = reference.rfind("sha256:", 0) == 0;
+  if (by_digest ? !IsValidDigest(reference) : !IsValidTag(reference)) {
+    SendError(c.http, by_digest ? ErrorCode::kDigestInvalid : ErrorCode::kManifestInvalid,
+              "'" + reference.substr(0, 130) + "' is neither a valid tag nor a sha256 digest");
+    return;
+  }
+  std::string bytes;
+  Status read = c.http.ReadBodyToString(&bytes, c.config.max_manifest_bytes);
+  if (!read.ok()) {
+    SendError(c.http,
+              ErrorFromStatus(read, ErrorCode::kManifestInvalid, ErrorCode::kManifestInvalid));
+    return;
+  }
+  const std::string digest = Sha256Digest(bytes);
+  if (by_digest && digest != reference) {
+    SendError(c.http, ErrorCode::kDigestInvalid,
+              "the manifest's digest is " + digest + ", not " + reference);
+    return;
+  }
+  auto document = ParseManifest(bytes, c.http.Header("Content-Type"));
+  if (!document.ok()) {
+    SendError(c.http, ErrorCode::kManifestInvalid, document.status().message());
+    return;
+  }
+  for (const auto& blob : document->blob_digests) {
+    auto found = c.store.FindBlob(blob);
+    if (!found.ok()) {
+      SendError(c.http, ErrorFromStatus(found.status(), ErrorCode::kManifestBlobUnknown));
+      return;
+    }
+    if (!*found) {
+      SendError(c.http, ErrorCode::kManifestBlobUnknown,
+                "blob " + blob + " is not in the registry");
+      return;
+    }
+  }
+  for (const auto& child : document->manifest_digests) {
+    auto found = c.store.FindManifest(c.route.repository, child);
+    if (!found.ok() || !*found) {
+      SendError(c.http, ErrorCode::kManifestBlobUnknown,
+                "manifest " + child + " is not in " + c.route.repository);
+      return;
+    }
+  }
+  Status stored = c.store.PutManifest(c.route.repository, digest, document->media_type, bytes,
+                                      by_digest ? "" : reference);
+  if (!stored.ok()) {
+    spdlog::warn("PUT manifest {}:{} for project {}: {}", c.route.repository, reference,
+                 c.grant.project_id, stored.message());
+    SendError(c.http, ErrorFromStatus(stored, ErrorCode::kManifestUnknown));
+    return;
+  }
+  spdlog::info("manifest {}@{} ({}) stored for project {}", c.route.repository, digest,
+               by_digest ? "untagged" : reference, c.grant.project_id);
+  if (c.bootable && !by_digest && !IsIndexMediaType(document->media_type)) {
+    c.bootable->Enqueue({openstack::KeystoneSession{c.grant.keystone_token, c.grant.project_id,
+                                                    c.grant.glance_endpoint},
+                         c.route.repository, reference, digest, document->media_type, bytes,
+                         document->blob_digests});
+  }
+  (void)c.http.Respond(201,
+                       {{"Location", "/v2/" + c.route.repository + "/manifests/" + digest},
+                        {"Docker-Content-Digest", digest}},
+                       "");
+}
+
+void Get(RequestContext& c) {
+  const std::string& reference = c.route.reference;
+  const bool by_digest = reference.rfind("sha256:", 0) == 0;
+  if (by_digest ? !IsValidDigest(reference) : !IsValidTag(reference)) {
+    SendError(c.http, by_digest ? ErrorCode::kDigestInvalid : ErrorCode::kManifestInvalid,
+              "'" + reference.substr(0, 130) + "' is neither a valid tag nor a sha256 digest");
+    return;
+  }
+  auto found = by_digest ? c.store.FindManifest(c.route.repository, reference)
+                         : c.store.FindTagged(c.route.repository, reference);
+  if (!found.ok()) {
+    SendError(c.http, ErrorFromStatus(found.status(), ErrorCode::kManifestUnknown));
+    return;
+  }
+  if (!*found) {
+    SendError(
+        c.http, ErrorCode::kManifestUnknown,
+        "manifest " + c.route.repository + (by_digest ? "@" : ":") + reference + " is unknown");
+    return;
+  }
+  const glance::GlanceImage& image = **found;
+  const std::string digest = "sha256:" + image.Property(kSha256Property);
+  HeaderList headers = {{"Content-Type", image.Property(kMediaTypeProperty)},
+                        {"Docker-Content-Digest", digest}};
+  if (c.http.method() == "HEAD") {
+    (void)c.http.StartStream(200, headers, image.size.value_or(0));
+    return;
+  }
+  auto bytes = c.store.ReadSmallImage(image, c.config.max_manifest_bytes);
+  if (!bytes.ok()) {
+    SendError(c.http, ErrorFromStatus(bytes.status(), ErrorCode::kManifestUnknown));
+    return;
+  }
+  (void)c.http.Respond(200, headers, *bytes);
+}
+
+void Delete(RequestContext& c) {
+  if (!IsValidDigest(c.route.reference)) {
+    SendError(c.http, ErrorCode::kUnsupported, "manifests are deleted by digest, not by tag");
+    return;
+  }
+  Status deleted = c.store.DeleteManifest(c.route.repository, c.route.reference);
+  if (!deleted.ok()) {
+    SendError(c.http, ErrorFromStatus(deleted, ErrorCode::kManifestUnknown));
+    return;
+  }
+  spdlog::info("manifest {}@{} deleted by project {}", c.route.repository, c.route.reference,
+               c.grant.project_id);
+  (void)c.http.Respond(202, {}, "");
+}
+
+}  // namespace
+
+void ServeManifest(RequestContext& c) {
+  const std::string& method = c.http.method();
+  if (method == "GET" || method == "HEAD") return Get(c);
+  if (method == "PUT") return Put(c);
+  if (method == "DELETE") return Delete(c);
+  SendError(c.http, ErrorCode::kUnsupported, "method " + method + " on a manifest");
+}
+
+}  // namespace boxcar::registry

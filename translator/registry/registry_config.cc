@@ -1,0 +1,68 @@
+#include "registry/registry_config.h"
+
+#include <CLI/CLI.hpp>
+
+namespace boxcar::registry {
+
+StatusOr<RegistryConfig> RegistryConfig::FromCommandLine(int argc, char** argv, int* exit_code) {
+  RegistryConfig c;
+  CLI::App app{"boxcar-registry: a Registry v2 front end storing images in Glance"};
+  app.set_config("--config", "", "Config file (key = value lines, same names as the flags)");
+  app.add_option("--listen", c.listen_address, "Address to listen on")->capture_default_str();
+  app.add_option("--port", c.port, "TCP port (0: any free port)")->capture_default_str();
+  app.add_flag("--allow-plain-http", c.allow_plain_http,
+               "Serve plain HTTP on a non-loopback address (TLS terminated in front)");
+  app.add_option("--keystone-url", c.keystone_url, "Keystone v3 URL")->required();
+  app.add_option("--glance-url", c.glance_endpoint, "Glance endpoint (default: the catalog's)");
+  app.add_option("--interface", c.interface, "Catalog interface")->capture_default_str();
+  app.add_option("--region", c.region_name, "Catalog region (default: any)");
+  app.add_option("--state-dir", c.state_dir, "Upload files and the token signing key")
+      ->capture_default_str();
+  app.add_option("--realm", c.realm, "Bearer realm URL (default: http://<Host>/token)");
+  app.add_option("--token-ttl", c.token_ttl_seconds, "Registry token lifetime, seconds")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{10}, int64_t{86400}));
+  app.add_option("--upload-max-age", c.upload_max_age_seconds,
+                 "Seconds an untouched upload is kept")
+      ->capture_default_str();
+  app.add_option("--max-manifest-bytes", c.max_manifest_bytes, "Largest manifest accepted")
+      ->capture_default_str();
+  app.add_option("--max-blob-bytes", c.max_blob_bytes, "Largest blob accepted")
+      ->capture_default_str();
+  app.add_option("--blob-cache-bytes", c.blob_cache_bytes,
+                 "Size of the local blob cache for pulls (0: off)")
+      ->capture_default_str();
+  app.add_option("--bootable-images", c.bootable_images,
+                 "After each tagged push, publish repository:tag as one bootable Glance image")
+      ->capture_default_str();
+  app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error")
+      ->capture_default_str();
+  app.add_option("--port-file", c.port_file, "Write \"port=N\" here once listening");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    *exit_code = app.exit(error);
+    return InvalidArgument(error.what());
+  }
+  Status valid = c.Validate();
+  if (!valid.ok()) {
+    *exit_code = 2;
+    return valid;
+  }
+  return c;
+}
+
+Status RegistryConfig::Validate() const {
+  const bool loopback = listen_address == "127.0.0.1" || listen_address == "::1" ||
+                        listen_address.rfind("127.", 0) == 0;
+  if (!loopback && !allow_plain_http) {
+    return InvalidArgument("listen: " + listen_address +
+                           " is not loopback; this build serves plain HTTP only: put a TLS "
+                           "terminator in front and pass --allow-plain-http");
+  }
+  if (state_dir.empty()) return InvalidArgument("state-dir: empty");
+  if (max_manifest_bytes < 1024) return InvalidArgument("max-manifest-bytes: below 1024");
+  return OkStatus();
+}
+
+}  // namespace boxcar::registry

@@ -1,0 +1,48 @@
+// boxcar-registry's typed configuration: flags, or the same keys in a file (--config),
+// validated once at start-up.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/status.h"
+
+namespace boxcar::registry {
+
+struct RegistryConfig {
+  std::string listen_address = "127.0.0.1";
+  uint16_t port = 5000;
+  // Plain HTTP is refused on anything but loopback unless this is set (TLS termination in
+  // front of the registry, e.g. a reverse proxy).
+  bool allow_plain_http = false;
+  std::string keystone_url;     // Keystone v3
+  std::string glance_endpoint;  // from the token's catalog when empty
+  std::string interface = "public";
+  std::string region_name;
+  std::string state_dir = "/var/lib/boxcar-registry";  // uploads/ and token.key
+  std::string realm;  // the Bearer realm; "http://<Host>/token" when empty
+  int64_t token_ttl_seconds = 3600;
+  int64_t upload_max_age_seconds = 24 * 3600;
+  uint64_t max_manifest_bytes = 4 << 20;
+  uint64_t max_blob_bytes = uint64_t{16} << 30;
+  std::string log_level = "info";
+  // A file with one line: "port=N" once listening (tests, port 0).
+  std::string port_file;
+
+  // After each tagged push, one container_format=docker Glance image of repository:tag.
+  bool bootable_images = true;
+
+  std::string upload_dir() const { return state_dir + "/uploads"; }
+  // Local copy of blobs for pulls (blob_cache.h); 0 turns it off.
+  uint64_t blob_cache_bytes = uint64_t{10} << 30;
+  std::string blob_cache_dir() const { return state_dir + "/blobs"; }
+  std::string archive_dir() const { return state_dir + "/archives"; }
+  std::string token_key_file() const { return state_dir + "/token.key"; }
+
+  // Parses argv (and --config). On --help, or a parse error, *exit_code is set and the
+  // status is not OK.
+  static StatusOr<RegistryConfig> FromCommandLine(int argc, char** argv, int* exit_code);
+  Status Validate() const;
+};
+
+}  // namespace boxcar::registry
