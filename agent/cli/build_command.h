@@ -1,0 +1,17 @@
+// `boxcar build -t NAME[:TAG] [-f Dockerfile] [--build-arg K=V] [--target STAGE] [--no-cache]
+// [--backend B] [--label K=V] [-q] CONTEXT`: the context directory (minus .dockerignore) is
+// streamed to the agent, which builds; each step, its output and CACHED are shown as they come.
+// CONTEXT "-" reads the Dockerfile from stdin and sends no context.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+#include "cli/agent_connection.h"
+
+namespace boxcar::cli {
+
+void AddBuildCommand(CLI::App& app, std::function<AgentConnection&()> connect,
+                     std::function<int()>& action);
+
+}  // namespace boxcar::cli
