@@ -1,0 +1,237 @@
+// `boxcar build` against a real agent: the fixtures in fixtures/build/ exercise every
+// instruction, the built images run, the cache skips RUN steps (and survives a restart),
+// a changed COPY source rebuilds from its step on, and bad input fails with the Dockerfile
+// line and leaves nothing behind.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+
+#include "agent_fixture.h"
+
+namespace boxcar::testing {
+namespace {
+
+const std::string kFixtures = std::string(BOXCAR_FIXTURES_DIR) + "/build";
+
+class BuildTest : public ::testing::Test, public AgentFixture {
+ protected:
+  void SetUp() override { StartAgentWithBusybox({}); }
+  void TearDown() override {
+    // No build leaves a container, a scratch directory or a mount behind.
+    CommandResult ps = agent_.Cli({"ps", "-a", "-q"});
+    EXPECT_EQ(ps.out, "") << "containers left by builds";
+    EXPECT_EQ(Shell("ls -A " + agent_.root_dir() + "/tmp"), "") << "build scratch left";
+    StopAgentAndCheckLeftovers();
+  }
+
+  std::string Shell(const std::string& command) {
+    std::string out;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (!pipe) return "popen failed";
+    char buffer[4096];
+    size_t got;
+    while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, got);
+    ::pclose(pipe);
+    return out;
+  }
+
+  // A copy of a fixture in the work dir, to change files in.
+  std::string CopyFixture(const std::string& name) {
+    std::string dir = agent_.work_dir() + "/ctx-" + name;
+    Shell("rm -rf " + dir + " && cp -a " + kFixtures + "/" + name + " " + dir);
+    return dir;
+  }
+
+  void WriteFile(const std::string& path, const std::string& content) {
+    std::ofstream out(path, std::ios::trunc);
+    out << content;
+  }
+
+  static int RunStepsExecuted(const CommandResult& build) {
+    std::smatch match;
+    static const std::regex summary("(\\d+) RUN steps executed, (\\d+) steps from the cache");
+    if (!std::regex_search(build.out, match, summary)) return -1;
+    return std::stoi(match[1]);
+  }
+
+  static int Count(const std::string& text, const std::string& needle) {
+    int count = 0;
+    for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+      ++count;
+    return count;
+  }
+
+  static std::string LastLine(const std::string& text) {
+    std::string trimmed = text.substr(0, text.find_last_not_of('\n') + 1);
+    return trimmed.substr(trimmed.rfind('\n') + 1);
+  }
+};
+
+TEST_F(BuildTest, EveryInstructionBuildsARunnableImage) {
+  CommandResult built = agent_.Cli({"build", "-t", "basic:1", "--label", "extra=from-cli",
+                                    kFixtures + "/basic"});
+  ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
+  EXPECT_NE(built.out.find("STEP 1/20: FROM ${BASE}"), std::string::npos) << built.out;
+  EXPECT_EQ(RunStepsExecuted(built), 2) << built.out;
+  // CMD through the ENTRYPOINT; ENV, ARG and WORKDIR in the RUN step.
+  CommandResult ran = agent_.Cli({"run", "--rm", "basic:1"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, "hello from two words\n");
+  // Files: COPY of a file, a directory's contents, a glob with --chown, --chmod, the whole
+  // context minus .dockerignore; the RUN layer's whiteout hides /data/x; USER applies.
+  CommandResult files = agent_.Cli(
+      {"run", "--rm", "basic:1",
+       "id -u; pwd; cat /app/hello.txt /app/sub/top.txt /app/sub/nested/n.txt; "
+       "stat -c '%a %u:%g' /usr/local/bin/script.sh /app/conf/a.cfg /app/conf/b.cfg; "
+       "test -e /data/x && echo x-visible; test -d /data && echo data-dir; "
+       "test -e /ctx/build.log && echo ignored-file-copied; cat /ctx/hello.txt"});
+  ASSERT_EQ(files.exit_code, 0) << files.err;
+  EXPECT_EQ(files.out,
+            "1000\n/app\nhello file\ntop of dir\nnested file\n700 0:0\n644 1000:1000\n"
+            "644 1000:1000\ndata-dir\nhello file\n");
+  CommandResult inspect = agent_.Cli({"image", "inspect", "basic:1"});
+  ASSERT_EQ(inspect.exit_code, 0);
+  for (const char* expected :
+       {"\"APP_HOME=/app\"", "\"MODE=two words\"", "\"working_dir\": \"/app\"",
+        "\"user\": \"1000:1000\"", "\"org.example.name\": \"basic\"", "\"version\": \"1\"",
+        "\"extra\": \"from-cli\"", "\"stop_signal\": \"SIGINT\"", "\"8080/tcp\"", "\"53/udp\""}) {
+    EXPECT_NE(inspect.out.find(expected), std::string::npos) << expected << "\n" << inspect.out;
+  }
+  EXPECT_EQ(inspect.out.find("GREETING"), std::string::npos) << "ARG values stay out of Env";
+  // The config's other members and the history, as written in the saved OCI layout.
+  std::string saved = agent_.work_dir() + "/basic.tar";
+  ASSERT_EQ(agent_.Cli({"image", "save", "-o", saved, "basic:1"}).exit_code, 0);
+  std::string config = Shell("cd " + agent_.work_dir() + " && mkdir -p oci && tar -xf " + saved +
+                             " -C oci && for f in oci/blobs/sha256/*; do grep -l '\"history\"' "
+                             "$f >/dev/null 2>&1 && cat $f; done");
+  for (const char* expected :
+       {"\"Volumes\":{\"/data\":{}}", "\"Healthcheck\":{\"Test\":[\"CMD-SHELL\",\"true\"],"
+        "\"Interval\":5000000000}", "\"Shell\":[\"/bin/sh\",\"-c\"]", "\"empty_layer\":true",
+        "\"created_by\":\"|1 GREETING=hello /bin/sh -c echo"}) {
+    EXPECT_NE(config.find(expected), std::string::npos) << expected << "\n" << config;
+  }
+}
+
+TEST_F(BuildTest, SecondBuildRunsNoStepAndAChangedSourceRebuildsFromItsStep) {
+  std::string context = CopyFixture("cache");
+  CommandResult first = agent_.Cli({"build", "-t", "cached:1", context});
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  EXPECT_EQ(RunStepsExecuted(first), 2) << first.out;
+  const std::string id = LastLine(first.out);
+
+  CommandResult second = agent_.Cli({"build", "-t", "cached:1", context});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(RunStepsExecuted(second), 0) << second.out;
+  EXPECT_EQ(Count(second.out, "--> CACHED"), 4) << second.out;
+  EXPECT_EQ(LastLine(second.out), id) << "a fully cached build gives the same image";
+
+  // The second COPY's source changes: the first COPY and RUN come from the cache, the rest
+  // runs again.
+  WriteFile(context + "/second.txt", "changed\n");
+  CommandResult third = agent_.Cli({"build", "-t", "cached:1", context});
+  ASSERT_EQ(third.exit_code, 0) << third.err;
+  EXPECT_EQ(RunStepsExecuted(third), 1) << third.out;
+  EXPECT_EQ(Count(third.out, "--> CACHED"), 2) << third.out;
+  size_t changed_step = third.out.find("STEP 4/7: COPY second.txt");
+  ASSERT_NE(changed_step, std::string::npos);
+  EXPECT_EQ(third.out.find("--> CACHED", changed_step), std::string::npos) << third.out;
+  CommandResult ran = agent_.Cli({"run", "--rm", "cached:1"});
+  EXPECT_EQ(ran.out, "changed\n");
+
+  // The cache lives in the agent's database: it survives a restart.
+  agent_.Stop();
+  RestartAgent();
+  CommandResult after_restart = agent_.Cli({"build", "-t", "cached:1", context});
+  ASSERT_EQ(after_restart.exit_code, 0) << after_restart.err;
+  EXPECT_EQ(RunStepsExecuted(after_restart), 0) << after_restart.out;
+
+  CommandResult no_cache = agent_.Cli({"build", "--no-cache", "-t", "cached:2", context});
+  ASSERT_EQ(no_cache.exit_code, 0) << no_cache.err;
+  EXPECT_EQ(RunStepsExecuted(no_cache), 2) << no_cache.out;
+  EXPECT_EQ(Count(no_cache.out, "--> CACHED"), 0);
+
+  // Pruning removes the untagged step images, and with them what the cache can offer.
+  ASSERT_EQ(agent_.Cli({"image", "rm", "cached:1"}).exit_code, 0);
+  ASSERT_EQ(agent_.Cli({"image", "rm", "cached:2"}).exit_code, 0);
+  ASSERT_EQ(agent_.Cli({"image", "prune"}).exit_code, 0);
+  CommandResult after_prune = agent_.Cli({"build", "-t", "cached:1", context});
+  ASSERT_EQ(after_prune.exit_code, 0) << after_prune.err;
+  EXPECT_EQ(RunStepsExecuted(after_prune), 2) << after_prune.out;
+}
+
+TEST_F(BuildTest, FailingRunShowsItsOutputAndExitCodeAndTagsNothing) {
+  CommandResult failed = agent_.Cli({"build", "-t", "fail:1", kFixtures + "/fail"});
+  EXPECT_NE(failed.exit_code, 0);
+  EXPECT_NE(failed.out.find("failing-step-output"), std::string::npos) << failed.out;
+  EXPECT_NE(failed.err.find("Dockerfile line 3: RUN: exit code 3"), std::string::npos)
+      << failed.err;
+  EXPECT_NE(agent_.Cli({"image", "inspect", "fail:1"}).exit_code, 0) << "nothing tagged";
+  // TearDown checks that no container, scratch directory, mount or cgroup is left.
+}
+
+TEST_F(BuildTest, MultiStageCopiesFromAnEarlierStageOntoScratch) {
+  CommandResult built = agent_.Cli({"build", "-t", "multi:1", kFixtures + "/multistage"});
+  ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
+  CommandResult ran = agent_.Cli({"run", "--rm", "multi:1"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, "built in stage one\n");
+  CommandResult inspect = agent_.Cli({"image", "inspect", "multi:1"});
+  EXPECT_EQ(Count(inspect.out, "\"diff_id\""), 2) << "two COPY layers on scratch";
+  // --target stops at a stage.
+  CommandResult target =
+      agent_.Cli({"build", "--target", "builder", "-t", "stage:1", kFixtures + "/multistage"});
+  ASSERT_EQ(target.exit_code, 0) << target.err;
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "stage:1", "cat", "/out/artifact"}).out,
+            "built in stage one\n");
+}
+
+struct BadBuild {
+  std::string name;
+  std::string dockerfile;
+  std::string expected;  // in the error
+};
+
+TEST_F(BuildTest, BadInputFailsWithTheDockerfileLine) {
+  std::string context = agent_.work_dir() + "/bad";
+  Shell("mkdir -p " + context + " && echo data > " + context + "/file && ln -sf /etc " + context +
+        "/etc-link && ln -sf ../../outside " + context + "/sub-link 2>/dev/null; true");
+  const BadBuild cases[] = {
+      {"unknown", "FROM busybox\nRUN true\nFROBNICATE x\n", "Dockerfile line 3: unknown instruction"},
+      {"no-from", "# nothing\nRUN true\n", "Dockerfile line 2: RUN: comes before any FROM"},
+      {"empty", "# only a comment\n", "no FROM instruction"},
+      {"parent", "FROM busybox\n\nCOPY ../x /x\n", "Dockerfile line 3: COPY: '../x' leads outside"},
+      {"absolute", "FROM busybox\nCOPY /etc/passwd /x\n",
+       "Dockerfile line 2: COPY: '/etc/passwd': an absolute source is outside the build context"},
+      {"symlink", "FROM busybox\nCOPY etc-link/passwd /x\n",
+       "Dockerfile line 2: COPY: 'etc-link/passwd': symlink 'etc-link' -> '/etc' leads outside"},
+      {"missing", "FROM busybox\nADD nothing-here /x\n",
+       "Dockerfile line 2: ADD: 'nothing-here' not found in the build context"},
+      {"image", "FROM no-such-image:1\n", "Dockerfile line 1: FROM: image 'no-such-image:1'"},
+      {"heredoc", "FROM busybox\nRUN <<EOF\ntrue\nEOF\n", "Dockerfile line 2: RUN: heredocs"},
+      {"platform", "FROM --platform=linux/arm64 busybox\n", "Dockerfile line 1: FROM: --platform"},
+      {"scratch-run", "FROM scratch\nRUN true\n", "Dockerfile line 2: RUN: the stage has no image"},
+  };
+  // The relative link climbing out is refused when the context arrives (sub-link), so these
+  // run with a context without it; it gets a case of its own below.
+  Shell("rm -f " + context + "/sub-link");
+  for (const auto& bad : cases) {
+    SCOPED_TRACE(bad.name);
+    WriteFile(context + "/Dockerfile", bad.dockerfile);
+    CommandResult failed = agent_.Cli({"build", "-t", "bad:" + bad.name, context});
+    EXPECT_NE(failed.exit_code, 0) << failed.out;
+    EXPECT_NE(failed.err.find(bad.expected), std::string::npos) << failed.err;
+    EXPECT_NE(agent_.Cli({"image", "inspect", "bad:" + bad.name}).exit_code, 0);
+  }
+  Shell("ln -sf ../../outside " + context + "/sub-link");
+  WriteFile(context + "/Dockerfile", "FROM busybox\n");
+  CommandResult climbing = agent_.Cli({"build", "-t", "bad:link", context});
+  EXPECT_NE(climbing.exit_code, 0);
+  EXPECT_NE(climbing.err.find("build context"), std::string::npos) << climbing.err;
+  EXPECT_NE(climbing.err.find("sub-link"), std::string::npos) << climbing.err;
+}
+
+}  // namespace
+}  // namespace boxcar::testing
