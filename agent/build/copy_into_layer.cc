@@ -39,7 +39,8 @@ struct Copier {
   }
 
   // Makes `path` (absolute in the image) in the layer as a directory, taking the image's owner
-  // and mode when it has one there; a copied directory (`copied`) takes the COPY's owner.
+  // and mode when it has one there; a copied directory (`copied`) takes the COPY's owner and
+  // `copied_mode`.
   Status MakeDirectory(const std::string& path, bool copied, mode_t copied_mode = 0755) {
     std::string host = layer_dir + path;
     struct stat st;
@@ -47,9 +48,11 @@ struct Copier {
       if (S_ISDIR(st.st_mode)) return OkStatus();
       if (::unlink(host.c_str()) != 0) return ErrnoStatus("unlink '" + host + "'");
     }
+    // New directories take the COPY's owner (as BuildKit and buildah), existing ones keep the
+    // image's.
     mode_t mode = copied ? copied_mode : 0755;
-    uid_t owner_uid = copied ? uid() : 0;
-    gid_t owner_gid = copied ? gid() : 0;
+    uid_t owner_uid = uid();
+    gid_t owner_gid = gid();
     if (!copied) {
       if (auto existing = image.Stat(path); existing && S_ISDIR(existing->st_mode)) {
         mode = existing->st_mode & 07777;

@@ -165,6 +165,15 @@ struct ImageBuilder::Run {
     return Adopt(stage, stored);
   }
 
+  // As BuildKit and buildah: an image without PATH gets the default one.
+  static void AddDefaultPath(BuildStage& stage) {
+    for (const auto& entry : stage.config.GetStringArray("Env")) {
+      if (entry.rfind("PATH=", 0) == 0) return;
+    }
+    stage.config.SetEnv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    stage.pending_key += "default PATH\n";
+  }
+
   Status From(const DockerfileInstruction& instruction, BuildStage& stage) {
     if (instruction.flags.count("platform")) {
       return Unimplemented("--platform is not supported: builds are for this host's platform");
@@ -175,7 +184,10 @@ struct ImageBuilder::Run {
     }
     ASSIGN_OR_RETURN(std::string image, ExpandWord(words[0], global_args, dockerfile.escape));
     if (words.size() == 3) stage.name = Lower(words[2]);
-    if (image == "scratch") return OkStatus();
+    if (image == "scratch") {
+      AddDefaultPath(stage);
+      return OkStatus();
+    }
     for (const auto& earlier : stages) {
       if (!earlier.name.empty() && earlier.name == Lower(image)) {
         stage.parent_id = earlier.parent_id;
@@ -190,7 +202,9 @@ struct ImageBuilder::Run {
                     "image '" + image + "' is not in the store (boxcar image pull or import it "
                     "first): " + base.status().message());
     }
-    return Adopt(stage, *base);
+    RETURN_IF_ERROR(Adopt(stage, *base));
+    AddDefaultPath(stage);
+    return OkStatus();
   }
 
   Status RunInstruction(const DockerfileInstruction& instruction, BuildStage& stage) {

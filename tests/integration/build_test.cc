@@ -188,6 +188,31 @@ TEST_F(BuildTest, MultiStageCopiesFromAnEarlierStageOntoScratch) {
             "built in stage one\n");
 }
 
+// The same context built by `buildah bud`: the same file tree and the same config
+// (compare-with-buildah.sh says what is compared).
+TEST_F(BuildTest, SameFileTreeAndConfigAsBuildahBud) {
+  if (std::system("command -v buildah >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "buildah is not installed (deploy/install-deps.sh installs it)";
+  }
+  std::string base = agent_.work_dir() + "/busybox-oci.tar";
+  ASSERT_EQ(agent_.Cli({"image", "save", "-o", base, "busybox"}).exit_code, 0);
+  for (const std::string fixture : {"basic", "multistage"}) {
+    SCOPED_TRACE(fixture);
+    CommandResult built = agent_.Cli({"build", "-q", "-t", fixture + ":cmp", kFixtures + "/" + fixture});
+    ASSERT_EQ(built.exit_code, 0) << built.err;
+    std::string saved = agent_.work_dir() + "/" + fixture + "-boxcar.tar";
+    ASSERT_EQ(agent_.Cli({"image", "save", "-o", saved, fixture + ":cmp"}).exit_code, 0);
+    std::string work = agent_.work_dir() + "/compare-" + fixture;
+    std::string command = "mkdir -p " + work + " && " + kFixtures + "/compare-with-buildah.sh " +
+                          work + " " + kFixtures + "/" + fixture + " " + saved + " " + base +
+                          " 2>&1; echo exit=$?";
+    std::string compared = Shell(command);
+    EXPECT_NE(compared.find("exit=0"), std::string::npos)
+        << "differences (buildah < > boxcar):\n" << compared;
+  }
+  // buildah's storage holds root-owned files; the work dir goes with the harness.
+}
+
 struct BadBuild {
   std::string name;
   std::string dockerfile;
