@@ -125,12 +125,21 @@ void BuildImageConfig::SetLabel(const std::string& name, const std::string& valu
 }
 
 void BuildImageConfig::SetEnv(const std::string& name, const std::string& value) {
-  std::vector<std::string> env = GetStringArray("Env");
-  std::erase_if(env, [&](const std::string& entry) {
-    return entry.substr(0, entry.find('=')) == name;
-  });
-  env.push_back(name + "=" + value);
-  SetStringArray("Env", env);
+  // In place: a Dockerfile may hold thousands of ENV lines.
+  auto& allocator = document_.GetAllocator();
+  rapidjson::Value& env = Member(Runtime(), "Env", rapidjson::kArrayType);
+  const std::string entry = name + "=" + value;
+  rapidjson::Value text(entry.c_str(), static_cast<rapidjson::SizeType>(entry.size()), allocator);
+  for (auto& existing : env.GetArray()) {
+    if (!existing.IsString()) continue;
+    std::string_view current(existing.GetString(), existing.GetStringLength());
+    if (current.size() > name.size() && current[name.size()] == '=' &&
+        current.compare(0, name.size(), name) == 0) {
+      existing = text;
+      return;
+    }
+  }
+  env.PushBack(text, allocator);
 }
 
 void BuildImageConfig::AddOnBuild(const std::string& instruction) {

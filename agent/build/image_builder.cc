@@ -226,6 +226,16 @@ struct ImageBuilder::Run {
       });
       if (!in_env) spec.env.push_back(name + "=" + value);
     }
+    // The predefined proxy ARGs reach RUN without a declaration, and stay out of the cache
+    // key and the history (as Docker).
+    for (const char* proxy : {"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy",
+                              "FTP_PROXY", "ftp_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY",
+                              "all_proxy"}) {
+      auto given = build_args.find(proxy);
+      if (given != build_args.end() && !stage.args.count(proxy)) {
+        spec.env.push_back(std::string(proxy) + "=" + given->second);
+      }
+    }
     spec.working_dir = stage.config.GetString("WorkingDir");
     spec.user = stage.config.GetString("User");
     spec.backend = options.backend();

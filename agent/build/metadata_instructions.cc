@@ -106,7 +106,9 @@ Status ApplyMetadataInstruction(const DockerfileInstruction& instruction, char e
   const std::string& keyword = instruction.keyword;
   const std::string& args = instruction.args;
   BuildImageConfig& config = stage.config;
-  const BuildVariables variables = stage.Variables();
+  // Only when something may be expanded: a long Dockerfile has thousands of steps.
+  BuildVariables variables;
+  if (args.find('$') != std::string::npos) variables = stage.Variables();
   std::vector<std::string> shell = config.GetStringArray("Shell");
   if (shell.empty()) shell = {"/bin/sh", "-c"};
   *created_by = Nop(instruction.original);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <regex>
@@ -211,6 +212,77 @@ TEST_F(BuildTest, SameFileTreeAndConfigAsBuildahBud) {
         << "differences (buildah < > boxcar):\n" << compared;
   }
   // buildah's storage holds root-owned files; the work dir goes with the harness.
+}
+
+TEST_F(BuildTest, BuildArgsAddArchivesAndOnbuildTriggers) {
+  std::string parent = agent_.work_dir() + "/parent";
+  std::string child = agent_.work_dir() + "/child";
+  Shell("mkdir -p " + parent + "/files " + parent + "/bundle/x " + child + "/files && echo from-archive > " +
+        parent + "/bundle/x/y.txt && tar -czf " + parent + "/bundle.tar.gz -C " + parent +
+        "/bundle x && echo child-file > " + child + "/files/a.txt");
+  WriteFile(parent + "/Dockerfile",
+            "ARG TAG=latest\n"
+            "FROM busybox:${TAG} AS base\n"
+            "ARG WHO=nobody\n"
+            "ARG EMPTY\n"
+            "RUN echo \"built by $WHO${EMPTY:-!}\" > /who\n"
+            "ADD bundle.tar.gz /opt/\n"
+            "ONBUILD RUN echo triggered > /onbuild\n"
+            "ONBUILD COPY files/a.txt /from-onbuild.txt\n");
+  CommandResult built =
+      agent_.Cli({"build", "--build-arg", "WHO=alice", "-t", "parent:1", parent});
+  ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "parent:1", "cat", "/who", "/opt/x/y.txt"}).out,
+            "built by alice!\nfrom-archive\n");
+  EXPECT_NE(agent_.Cli({"run", "--rm", "parent:1", "test", "-e", "/onbuild"}).exit_code, 0)
+      << "ONBUILD runs only in images built FROM this one";
+  // The triggers run right after the child's FROM, with the child's context.
+  WriteFile(child + "/Dockerfile", "FROM parent:1\nCMD [\"cat\", \"/onbuild\", \"/from-onbuild.txt\"]\n");
+  CommandResult child_built = agent_.Cli({"build", "-t", "child:1", child});
+  ASSERT_EQ(child_built.exit_code, 0) << child_built.out << child_built.err;
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "child:1"}).out, "triggered\nchild-file\n");
+}
+
+TEST_F(BuildTest, TenThousandLineDockerfileBuilds) {
+  std::string context = agent_.work_dir() + "/long";
+  Shell("mkdir -p " + context);
+  std::string dockerfile = "FROM busybox\n";
+  for (int i = 0; i < 10000; ++i) {
+    dockerfile += "ENV V" + std::to_string(i) + "=" + std::to_string(i) + "\n";
+  }
+  dockerfile += "RUN test \"$V9999\" = 9999\n";
+  WriteFile(context + "/Dockerfile", dockerfile);
+  const auto begun = std::chrono::steady_clock::now();
+  CommandResult built = agent_.Cli({"build", "-q", "-t", "long:1", context});
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - begun, std::chrono::seconds(30));
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "long:1", "sh", "-c", "echo $V0 $V5000 $V9999"}).out,
+            "0 5000 9999\n");
+}
+
+TEST_F(BuildTest, ContextOverTheSizeLimitIsRefused) {
+  agent_.Stop();
+  agent_args_ = {"--max-layer-bytes", "1048576"};
+  RestartAgent();
+  std::string context = agent_.work_dir() + "/big";
+  Shell("mkdir -p " + context + " && head -c 4194304 /dev/zero > " + context +
+        "/zeros && printf 'FROM busybox\\nCOPY zeros /\\n' > " + context + "/Dockerfile");
+  CommandResult refused = agent_.Cli({"build", "-t", "big:1", context});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("build context"), std::string::npos) << refused.err;
+  EXPECT_NE(agent_.Cli({"image", "inspect", "big:1"}).exit_code, 0);
+}
+
+TEST_F(BuildTest, RunStepsOnTheLxcBackend) {
+  CommandResult info = agent_.Cli({"info"});
+  if (info.out.find(" lxc: available") == std::string::npos) {
+    GTEST_SKIP() << "the lxc backend is not available here:\n" << info.out;
+  }
+  CommandResult built =
+      agent_.Cli({"build", "--backend", "lxc", "-t", "lxc-built:1", kFixtures + "/cache"});
+  ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
+  EXPECT_EQ(RunStepsExecuted(built), 2) << built.out;
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "lxc-built:1"}).out, "second\n");
 }
 
 struct BadBuild {
