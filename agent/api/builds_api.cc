@@ -15,9 +15,6 @@ grpc::Status BuildsApi::Build(grpc::ServerContext* context,
         InvalidArgument("options: the first message of a build must carry the options"));
   }
   const v1::BuildOptions options = request.options();
-  if (options.dockerfile().empty()) {
-    return ToGrpcStatus(InvalidArgument("options.dockerfile: empty"));
-  }
   auto upload = ContextUpload::Begin(work_root_, max_context_bytes_);
   if (!upload.ok()) return ToGrpcStatus(upload.status());
   while (stream->Read(&request)) {

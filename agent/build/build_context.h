@@ -17,6 +17,7 @@ namespace boxcar {
 struct ContextSource {
   std::string relative_path;  // as matched, inside the context ("src/a.txt")
   std::string path;           // the real path, symlinks of the source resolved
+  bool downloaded = false;    // fetched by ADD from a URL: never unpacked
 };
 
 // The resolved sources of one pattern ("app/", "*.txt", "."); none matching is kNotFound.

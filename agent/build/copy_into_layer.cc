@@ -186,7 +186,8 @@ Status CopyIntoLayer(const std::vector<ContextSource>& sources, const std::strin
       RETURN_IF_ERROR(copier.CopyContents(source.path, dest));
       continue;
     }
-    if (options.extract_archives && S_ISREG(st.st_mode) && IsArchive(source.path)) {
+    if (options.extract_archives && !source.downloaded && S_ISREG(st.st_mode) &&
+        IsArchive(source.path)) {
       // Unpacked with the layer unpacker's checks into a directory of its own, then merged.
       std::string scratch = layer_dir + ".archive";
       (void)RemoveTree(scratch);

@@ -2,14 +2,19 @@
 
 #include <spdlog/spdlog.h>
 #include <stdlib.h>
-#include <sys/mount.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 
 #include "build/copy_into_layer.h"
+#include "build/image_root_mount.h"
 #include "build/metadata_instructions.h"
 #include "build/run_step.h"
+#include "build/url_download.h"
 #include "common/directory_tree.h"
+#include "common/fd_io.h"
+#include "common/unique_fd.h"
 #include "common/identifiers.h"
 #include "common/sha256.h"
 
@@ -38,14 +43,22 @@ struct ScratchDir {
   }
 };
 
-// The merged root of an image for COPY --from, mounted read-only while it is used.
-struct ReadOnlyRoot {
-  std::string path;
-  bool mounted = false;
-  ~ReadOnlyRoot() {
-    if (mounted) ::umount2(path.c_str(), MNT_DETACH);
+
+// A Dockerfile in the context, at most kMaxDockerfileBytes.
+StatusOr<std::string> ReadDockerfile(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (!fd) return ErrnoStatus("options.dockerfile_path: open '" + path + "'");
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    return InvalidArgument("options.dockerfile_path: not a regular file");
   }
-};
+  if (static_cast<uint64_t>(st.st_size) > kMaxDockerfileBytes) {
+    return InvalidArgument("Dockerfile: " + std::to_string(st.st_size) +
+                           " bytes, more than the " + std::to_string(kMaxDockerfileBytes) +
+                           " accepted");
+  }
+  return ReadAll(fd.get(), "Dockerfile '" + path + "'");
+}
 
 }  // namespace
 
@@ -102,10 +115,11 @@ struct ImageBuilder::Run {
   }
 
   // A layer step: from the cache under `key`, or `make` fills a fresh layer directory (or
-  // names one, e.g. a RUN container's upper directory) and the image is stored.
+  // names one, e.g. a RUN container's upper directory) and hands it to the store function
+  // it gets (adopt: the directory itself becomes the layer's).
   Status LayerStep(BuildStage& stage, const std::string& key, const std::string& created_by,
-                   const std::function<Status(const std::function<Status(const std::string&)>&)>&
-                       make) {
+                   const std::function<Status(const std::function<Status(const std::string&,
+                                                                        bool)>&)>& make) {
     if (stage.layer_digests.size() >= kMaxLayers) {
       return ResourceExhausted("more than " + std::to_string(kMaxLayers) +
                                " layers; merge RUN steps");
@@ -121,13 +135,15 @@ struct ImageBuilder::Run {
       }
     }
     StatusOr<v1::Image> stored = Status(StatusCode::kInternal, "no layer made");
-    RETURN_IF_ERROR(make([&](const std::string& layer_dir) {
+    RETURN_IF_ERROR(make([&](const std::string& layer_dir, bool adopt) {
       stored = builder.images_->StoreBuiltImage(
-          stage.layer_digests, layer_dir, [&](const std::string& digest) {
+          stage.layer_digests, layer_dir,
+          [&](const std::string& digest) {
             stage.config.AddLayer(digest);
             stage.config.AddHistory(created_by, false);
             return stage.config.ToJson();
-          });
+          },
+          adopt);
       return stored.status();
     }));
     RETURN_IF_ERROR(stored.status());
@@ -196,6 +212,11 @@ struct ImageBuilder::Run {
         return OkStatus();
       }
     }
+    if (options.pull()) {
+      if (!builder.puller_) return Unimplemented("--pull: this agent has no registry client");
+      auto pulled = builder.puller_(image);
+      if (!pulled.ok()) return pulled.status().Annotate("--pull of '" + image + "'");
+    }
     auto base = builder.images_->Resolve(image, "FROM");
     if (!base.ok()) {
       return Status(base.status().code(),
@@ -258,7 +279,7 @@ struct ImageBuilder::Run {
           },
           [&](const std::string& upper_dir) {
             result.set_run_steps_executed(result.run_steps_executed() + 1);
-            return store(upper_dir);
+            return store(upper_dir, false);
           });
     });
   }
@@ -277,6 +298,7 @@ struct ImageBuilder::Run {
     }
     if (words.size() < 2) return InvalidArgument("needs at least one source and a destination");
     for (const auto& [flag, value] : instruction.flags) {
+      if (flag == "checksum" && add) continue;
       if (flag != "from" && flag != "chown" && flag != "chmod") {
         return Unimplemented("--" + flag + " is not supported");
       }
@@ -284,7 +306,7 @@ struct ImageBuilder::Run {
     }
     // Where the sources come from: the context, or another stage / image.
     std::string root = context_dir;
-    ReadOnlyRoot from_root;
+    std::unique_ptr<ImageRootMount> from_root;
     std::string from_key;
     if (auto from = instruction.flags.find("from"); from != instruction.flags.end()) {
       ASSIGN_OR_RETURN(std::string name, ExpandWord(from->second, variables, escape));
@@ -303,25 +325,8 @@ struct ImageBuilder::Run {
         image_id = image->id();
       }
       ASSIGN_OR_RETURN(std::vector<std::string> dirs, builder.images_->LayerDirectories(image_id));
-      if (dirs.size() == 1) {
-        root = dirs[0];
-      } else {
-        std::string lower;
-        for (auto dir = dirs.rbegin(); dir != dirs.rend(); ++dir) {
-          lower += (lower.empty() ? "" : ":") + *dir;
-        }
-        std::string mount_dir = scratch_dir + "/from-XXXXXX";
-        std::vector<char> path(mount_dir.begin(), mount_dir.end());
-        path.push_back('\0');
-        if (!::mkdtemp(path.data())) return ErrnoStatus("mkdtemp '" + mount_dir + "'");
-        from_root.path = path.data();
-        std::string data = "lowerdir=" + lower;
-        if (::mount("overlay", from_root.path.c_str(), "overlay", MS_RDONLY, data.c_str()) != 0) {
-          return ErrnoStatus("mount the layers of " + image_id + " on '" + from_root.path + "'");
-        }
-        from_root.mounted = true;
-        root = from_root.path;
-      }
+      ASSIGN_OR_RETURN(from_root, ImageRootMount::Mount(dirs, scratch_dir));
+      root = from_root->root();
       from_key = image_id;
     }
     std::string destination = words.back();
@@ -334,7 +339,17 @@ struct ImageBuilder::Run {
     std::vector<ContextSource> sources;
     for (const auto& pattern : words) {
       if (add && (pattern.rfind("http://", 0) == 0 || pattern.rfind("https://", 0) == 0)) {
-        return Unimplemented("ADD of a URL ('" + pattern + "') is not supported yet");
+        std::string dir_pattern = scratch_dir + "/url-XXXXXX";
+        std::vector<char> dir(dir_pattern.begin(), dir_pattern.end());
+        dir.push_back('\0');
+        if (!::mkdtemp(dir.data())) return ErrnoStatus("mkdtemp '" + dir_pattern + "'");
+        auto checksum = instruction.flags.find("checksum");
+        ASSIGN_OR_RETURN(DownloadedFile file,
+                         DownloadUrl(pattern, dir.data(),
+                                     checksum == instruction.flags.end() ? "" : checksum->second,
+                                     0));
+        sources.push_back({file.name, file.path, true});
+        continue;
       }
       ASSIGN_OR_RETURN(auto matched, ResolveContextSources(root, pattern, !from_key.empty()));
       sources.insert(sources.end(), matched.begin(), matched.end());
@@ -375,7 +390,8 @@ struct ImageBuilder::Run {
       layer.path = path.data();
       if (::chmod(layer.path.c_str(), 0755) != 0) return ErrnoStatus("chmod '" + layer.path + "'");
       RETURN_IF_ERROR(CopyIntoLayer(sources, layer.path, copy, image_view));
-      return store(layer.path);
+      // The directory becomes the layer as it is: no second copy unpacked from the blob.
+      return store(layer.path, true);
     });
   }
 
@@ -485,7 +501,18 @@ StatusOr<v1::BuildResult> ImageBuilder::Build(const v1::BuildOptions& options,
   for (const auto& tag : options.tags()) {
     RETURN_IF_ERROR(ParseImageReference(tag, "tags").status());
   }
-  ASSIGN_OR_RETURN(Dockerfile dockerfile, ParseDockerfile(options.dockerfile()));
+  std::string text = options.dockerfile();
+  if (text.empty()) {
+    // The context's own Dockerfile (a context sent as a tar).
+    const std::string path =
+        options.dockerfile_path().empty() ? "Dockerfile" : options.dockerfile_path();
+    auto found = ResolveContextSources(context_dir, path);
+    if (!found.ok()) {
+      return InvalidArgument("options.dockerfile_path: " + found.status().message());
+    }
+    ASSIGN_OR_RETURN(text, ReadDockerfile(found->front().path));
+  }
+  ASSIGN_OR_RETURN(Dockerfile dockerfile, ParseDockerfile(text));
   Run run{*this, options, context_dir, scratch_dir, events, std::move(dockerfile), {}, {}, {}, 0, 0, {}};
   RETURN_IF_ERROR(run.Execute());
   spdlog::info("built image {} ({} steps, {} cached, {} RUN executed)", ShortId(run.result.image_id()),

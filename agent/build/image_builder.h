@@ -30,6 +30,10 @@ class ImageBuilder {
                BuildCache* cache)
       : images_(images), containers_(containers), snapshotter_(snapshotter), cache_(cache) {}
 
+  // How --pull fetches a FROM image (the agent's ImageDistribution); unset: --pull is refused.
+  using Puller = std::function<StatusOr<v1::Image>(const std::string& reference)>;
+  void set_puller(Puller puller) { puller_ = std::move(puller); }
+
   // Builds from `options` with the context unpacked in `context_dir`; `scratch_dir` takes
   // the build's temporary files. Errors name the Dockerfile line ("Dockerfile line 4: RUN:
   // exit code 2").
@@ -44,6 +48,7 @@ class ImageBuilder {
   ContainerService* containers_;
   Snapshotter* snapshotter_;
   BuildCache* cache_;
+  Puller puller_;
 };
 
 }  // namespace boxcar

@@ -21,6 +21,7 @@ struct BuildFlags {
   std::string target;
   std::string backend;
   bool no_cache = false;
+  bool pull = false;
   bool quiet = false;
 };
 
@@ -56,16 +57,42 @@ bool AddPairs(const std::vector<std::string>& pairs, const char* flag,
   return true;
 }
 
+// A tar (plain, gzip, bzip2, xz or zstd) rather than a Dockerfile.
+bool LooksLikeArchive(const std::string& bytes) {
+  auto starts = [&](const char* magic, size_t size) {
+    return bytes.size() >= size && bytes.compare(0, size, magic, size) == 0;
+  };
+  return starts("\x1f\x8b", 2) || starts("BZh", 3) || starts("\xfd" "7zXZ", 6) ||
+         starts("\x28\xb5\x2f\xfd", 4) ||
+         (bytes.size() >= 262 && bytes.compare(257, 5, "ustar") == 0);
+}
+
 int Build(AgentConnection& agent, const BuildFlags& flags) {
   v1::BuildRequest first;
   v1::BuildOptions& options = *first.mutable_options();
-  const bool no_context = flags.context == "-";
-  std::string dockerfile_path = flags.dockerfile;
-  if (no_context && dockerfile_path.empty()) dockerfile_path = "-";
-  if (dockerfile_path.empty()) dockerfile_path = flags.context + "/Dockerfile";
-  if (!ReadFile(dockerfile_path, options.mutable_dockerfile())) {
-    std::fprintf(stderr, "boxcar: cannot read the Dockerfile '%s'\n", dockerfile_path.c_str());
-    return 1;
+  // CONTEXT "-": stdin is a context tar (with its own Dockerfile, -f naming it inside) or the
+  // Dockerfile itself (no context).
+  const bool from_stdin = flags.context == "-";
+  std::string stdin_context;
+  if (from_stdin) {
+    std::string input;
+    ReadFile("-", &input);
+    if (LooksLikeArchive(input)) {
+      stdin_context = std::move(input);
+      options.set_dockerfile_path(flags.dockerfile);
+    } else if (flags.dockerfile.empty() || flags.dockerfile == "-") {
+      options.set_dockerfile(std::move(input));
+    } else if (!ReadFile(flags.dockerfile, options.mutable_dockerfile())) {
+      std::fprintf(stderr, "boxcar: cannot read the Dockerfile '%s'\n", flags.dockerfile.c_str());
+      return 1;
+    }
+  } else {
+    std::string dockerfile_path =
+        flags.dockerfile.empty() ? flags.context + "/Dockerfile" : flags.dockerfile;
+    if (!ReadFile(dockerfile_path, options.mutable_dockerfile())) {
+      std::fprintf(stderr, "boxcar: cannot read the Dockerfile '%s'\n", dockerfile_path.c_str());
+      return 1;
+    }
   }
   for (const auto& tag : flags.tags) options.add_tags(tag);
   if (!AddPairs(flags.build_args, "--build-arg", options.mutable_build_args()) ||
@@ -74,17 +101,23 @@ int Build(AgentConnection& agent, const BuildFlags& flags) {
   }
   options.set_target(flags.target);
   options.set_no_cache(flags.no_cache);
+  options.set_pull(flags.pull);
   options.set_backend(flags.backend);
 
   DockerIgnore ignore;
-  if (!no_context) {
+  if (!from_stdin) {
     std::string text;
     if (ReadFile(flags.context + "/.dockerignore", &text)) ignore = DockerIgnore(text);
   }
   grpc::ClientContext context;
   auto stream = agent.builds().Build(&context);
   bool sent = stream->Write(first);
-  if (sent && !no_context) {
+  for (size_t at = 0; sent && at < stdin_context.size(); at += 1 << 20) {
+    v1::BuildRequest chunk;
+    chunk.set_context_chunk(stdin_context.substr(at, 1 << 20));
+    sent = stream->Write(chunk);
+  }
+  if (sent && !from_stdin) {
     v1::BuildRequest chunk;
     std::string error = WriteContextTar(flags.context, ignore, [&](const std::string& bytes) {
       chunk.set_context_chunk(bytes);
@@ -134,7 +167,8 @@ void AddBuildCommand(CLI::App& app, std::function<AgentConnection&()> connect,
                      std::function<int()>& action) {
   auto flags = std::make_shared<BuildFlags>();
   CLI::App* build = app.add_subcommand("build", "Build an image from a Dockerfile");
-  build->add_option("context", flags->context, "Context directory, or - (Dockerfile on stdin)")
+  build->add_option("context", flags->context,
+                    "Context directory, or - (stdin: a context tar, or the Dockerfile alone)")
       ->required();
   build->add_option("-t,--tag", flags->tags, "name[:tag] of the image (repeatable)");
   build->add_option("-f,--file", flags->dockerfile, "Dockerfile (default CONTEXT/Dockerfile; - for stdin)");
@@ -143,6 +177,7 @@ void AddBuildCommand(CLI::App& app, std::function<AgentConnection&()> connect,
   build->add_option("--target", flags->target, "Build up to this stage");
   build->add_option("--backend", flags->backend, "Backend of the RUN containers");
   build->add_flag("--no-cache", flags->no_cache, "Run every step again");
+  build->add_flag("--pull", flags->pull, "Pull every FROM image from its registry first");
   build->add_flag("-q,--quiet", flags->quiet, "Print only the image id");
   build->callback([&, connect, flags] { action = [=] { return Build(connect(), *flags); }; });
 }

@@ -1,7 +1,8 @@
 // `boxcar build -t NAME[:TAG] [-f Dockerfile] [--build-arg K=V] [--target STAGE] [--no-cache]
-// [--backend B] [--label K=V] [-q] CONTEXT`: the context directory (minus .dockerignore) is
+// [--backend B] [--label K=V] [--pull] [-q] CONTEXT`: the context directory (minus .dockerignore) is
 // streamed to the agent, which builds; each step, its output and CACHED are shown as they come.
-// CONTEXT "-" reads the Dockerfile from stdin and sends no context.
+// CONTEXT "-" reads stdin: a context tar (plain or compressed, its Dockerfile named by -f,
+// "Dockerfile" by default), or else the Dockerfile alone (no context).
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -137,6 +137,11 @@ int RunAgent(const AgentConfig& config) {
   auto build_cache = BuildCache::Open(db->get(), images->get());
   if (!build_cache.ok()) return Fail(build_cache.status());
   ImageBuilder image_builder(images->get(), &containers, snapshotter->get(), build_cache->get());
+  image_builder.set_puller([&distribution](const std::string& reference) {
+    v1::PullRequest request;
+    request.set_source(reference);
+    return distribution.Pull(request, {}, [] { return false; });
+  });
   BuildsApi builds_api(&image_builder, config.root_dir + "/tmp", config.max_layer_bytes);
 
   ImagesApi images_api(images->get());

@@ -11,6 +11,7 @@
 #include <regex>
 
 #include "agent_fixture.h"
+#include "registry_harness.h"
 
 namespace boxcar::testing {
 namespace {
@@ -283,6 +284,109 @@ TEST_F(BuildTest, RunStepsOnTheLxcBackend) {
   ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
   EXPECT_EQ(RunStepsExecuted(built), 2) << built.out;
   EXPECT_EQ(agent_.Cli({"run", "--rm", "lxc-built:1"}).out, "second\n");
+}
+
+// CONTEXT "-": a context tar on stdin (plain or gzip, -f naming its Dockerfile), or a
+// Dockerfile alone.
+TEST_F(BuildTest, ContextTarOrDockerfileOnStdin) {
+  std::string cli = std::string(BOXCAR_CLI_PATH) + " --socket " + agent_.socket_path();
+  std::string tarball = agent_.work_dir() + "/context.tgz";
+  Shell("tar -czf " + tarball + " -C " + kFixtures + "/cache .");
+  std::string built = Shell(cli + " build -q -t stdin:1 - < " + tarball + " 2>&1; echo exit=$?");
+  ASSERT_NE(built.find("exit=0"), std::string::npos) << built;
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "stdin:1"}).out, "second\n");
+
+  std::string other = agent_.work_dir() + "/other";
+  Shell("mkdir -p " + other + "/sub && echo payload > " + other +
+        "/data.txt && printf 'FROM busybox\\nCOPY data.txt /data.txt\\n' > " + other +
+        "/sub/Other.Dockerfile && tar -cf " + other + ".tar -C " + other + " .");
+  built = Shell(cli + " build -q -f sub/Other.Dockerfile -t stdin:2 - < " + other +
+                ".tar 2>&1; echo exit=$?");
+  ASSERT_NE(built.find("exit=0"), std::string::npos) << built;
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "stdin:2", "cat", "/data.txt"}).out, "payload\n");
+
+  built = Shell("printf 'FROM busybox\\nRUN echo no-context > /x\\n' | " + cli +
+                " build -q -t stdin:3 - 2>&1; echo exit=$?");
+  ASSERT_NE(built.find("exit=0"), std::string::npos) << built;
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "stdin:3", "cat", "/x"}).out, "no-context\n");
+
+  // A context tar without the Dockerfile named.
+  std::string missing =
+      Shell(cli + " build -q -f nope/Dockerfile - < " + tarball + " 2>&1; echo exit=$?");
+  EXPECT_NE(missing.find("options.dockerfile_path"), std::string::npos) << missing;
+  EXPECT_EQ(missing.find("exit=0"), std::string::npos) << missing;
+}
+
+// ADD of a URL from an HTTP server on loopback: fetched, checked against --checksum, kept
+// as a file (never unpacked), mode 0600.
+TEST_F(BuildTest, AddFetchesUrlsAndChecksTheirChecksum) {
+  std::string served = agent_.work_dir() + "/served";
+  Shell("mkdir -p " + served + "/in && echo remote content > " + served +
+        "/remote.txt && echo z > " + served + "/in/z && tar -czf " + served +
+        "/remote.tar.gz -C " + served + "/in z");
+  std::string pid = Shell(
+      "cd " + served + " && python3 -c \"import http.server, socketserver; "
+      "s = socketserver.TCPServer(('127.0.0.1', 0), http.server.SimpleHTTPRequestHandler); "
+      "print(s.server_address[1], flush=True); s.serve_forever()\" > " + served +
+      "/../port 2>/dev/null & echo $!");
+  struct Server {
+    std::string pid;
+    ~Server() { std::system(("kill " + pid + " 2>/dev/null").c_str()); }
+  } server{pid.substr(0, pid.find('\n'))};
+  std::string port;
+  for (int i = 0; i < 100 && port.empty(); ++i) {
+    port = Shell("cat " + agent_.work_dir() + "/port 2>/dev/null | tr -d '\\n'");
+    if (port.empty()) ::usleep(50000);
+  }
+  ASSERT_FALSE(port.empty()) << "the HTTP server did not start";
+  const std::string base = "http://127.0.0.1:" + port + "/";
+  std::string digest =
+      "sha256:" + Shell("sha256sum " + served + "/remote.txt | cut -c1-64 | tr -d '\\n'");
+  std::string context = agent_.work_dir() + "/url-context";
+  Shell("mkdir -p " + context);
+  WriteFile(context + "/Dockerfile", "FROM busybox\nADD --checksum=" + digest + " " + base +
+                                         "remote.txt /r/\nADD " + base +
+                                         "remote.tar.gz /r/archive.tgz\n");
+  CommandResult built = agent_.Cli({"build", "-t", "url:1", context});
+  ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "url:1", "sh", "-c",
+                        "cat /r/remote.txt; stat -c %a /r/remote.txt; test -f /r/archive.tgz && "
+                        "echo archive-kept"})
+                .out,
+            "remote content\n600\narchive-kept\n");
+
+  WriteFile(context + "/Dockerfile",
+            "FROM busybox\nADD --checksum=sha256:" + std::string(64, '0') + " " + base +
+                "remote.txt /r/\n");
+  CommandResult mismatch = agent_.Cli({"build", "-t", "url:2", context});
+  EXPECT_NE(mismatch.exit_code, 0);
+  EXPECT_NE(mismatch.err.find("Dockerfile line 2: ADD:"), std::string::npos) << mismatch.err;
+  EXPECT_NE(mismatch.err.find("checksum mismatch"), std::string::npos) << mismatch.err;
+  WriteFile(context + "/Dockerfile", "FROM busybox\nADD " + base + "missing.txt /r/\n");
+  CommandResult missing = agent_.Cli({"build", "-t", "url:3", context});
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("HTTP status 404"), std::string::npos) << missing.err;
+}
+
+// --pull fetches the FROM image from its registry (a docker-registry on loopback); without
+// it, a FROM image missing from the store is an error naming the line.
+TEST_F(BuildTest, PullFetchesTheBaseImageFromItsRegistry) {
+  RegistryServer registry;
+  ASSERT_TRUE(registry.Start()) << registry.log();
+  const std::string remote = registry.host() + "/library/busybox:1";
+  CommandResult pushed = agent_.Cli({"image", "push", "busybox", remote});
+  ASSERT_EQ(pushed.exit_code, 0) << pushed.err;
+  std::string context = agent_.work_dir() + "/pull";
+  Shell("mkdir -p " + context);
+  WriteFile(context + "/Dockerfile", "FROM " + remote + "\nRUN echo pulled > /p\n");
+  CommandResult missing = agent_.Cli({"build", "-t", "pulled:1", context});
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("Dockerfile line 1: FROM: image '" + remote + "' is not in the store"),
+            std::string::npos)
+      << missing.err;
+  CommandResult built = agent_.Cli({"build", "--pull", "-t", "pulled:1", context});
+  ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "pulled:1", "cat", "/p"}).out, "pulled\n");
 }
 
 struct BadBuild {
