@@ -19,7 +19,7 @@ packages=(
   busybox-static util-linux iproute2 procps psmisc hyperfine sqlite3 python3 file
   gzip zstd xz-utils
   # image interop tools
-  skopeo umoci runc podman containerd
+  skopeo umoci runc podman containerd buildah
   # Registry v2 tests: the reference registry, htpasswd, a token service (JWT) and a test CA
   docker-registry apache2-utils openssl python3-cryptography
   # the Nova compute driver: its Python module, and Nova's own test suites it runs against

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "boxcar/v1/build.grpc.pb.h"
 #include "boxcar/v1/containers.grpc.pb.h"
 #include "boxcar/v1/distribution.grpc.pb.h"
 #include "boxcar/v1/images.grpc.pb.h"
@@ -31,6 +32,11 @@ class AgentConnection {
     if (!networks_) networks_ = v1::Networks::NewStub(channel_);
     return *networks_;
   }
+  // Made at first use: only `boxcar build` needs it.
+  v1::Builds::Stub& builds() {
+    if (!builds_) builds_ = v1::Builds::NewStub(channel_);
+    return *builds_;
+  }
   const std::string& socket_path() const { return socket_path_; }
 
   // Prints "boxcar: <message>" with a hint for connection failures; returns the exit code (1).
@@ -44,6 +50,7 @@ class AgentConnection {
   std::unique_ptr<v1::System::Stub> system_;
   std::unique_ptr<v1::Distribution::Stub> distribution_;
   std::unique_ptr<v1::Networks::Stub> networks_;
+  std::unique_ptr<v1::Builds::Stub> builds_;
 };
 
 // Runs `one` for every name, reporting each failure; the exit code is 1 if any failed.

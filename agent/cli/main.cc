@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli/agent_connection.h"
+#include "cli/build_command.h"
 #include "cli/commit_command.h"
 #include "cli/container_commands.h"
 #include "cli/distribution_commands.h"
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
       {{"exec"}, boxcar::cli::AddExecCommand},
       {{"system", "info"}, boxcar::cli::AddSystemCommands},
       {{"commit"}, boxcar::cli::AddCommitCommand},
+      {{"build"}, boxcar::cli::AddBuildCommand},
       {{"login", "logout"}, boxcar::cli::AddLoginCommands},
       {{"network", "port"}, boxcar::cli::AddNetworkCommands},
       {{"interface"}, boxcar::cli::AddInterfaceCommands},

@@ -13,12 +13,15 @@
 #include <cstdio>
 #include <thread>
 
+#include "api/builds_api.h"
 #include "api/containers_api.h"
 #include "api/distribution_api.h"
 #include "api/images_api.h"
 #include "api/networks_api.h"
 #include "api/system_api.h"
 #include "backends/backend_registry.h"
+#include "build/build_cache.h"
+#include "build/image_builder.h"
 #include "common/agent_instance.h"
 #include "common/directory_tree.h"
 #include "common/trash_can.h"
@@ -131,6 +134,16 @@ int RunAgent(const AgentConfig& config) {
                                  std::make_unique<GlanceTransport>(images->get()),
                                  registry_logins);
 
+  auto build_cache = BuildCache::Open(db->get(), images->get());
+  if (!build_cache.ok()) return Fail(build_cache.status());
+  ImageBuilder image_builder(images->get(), &containers, snapshotter->get(), build_cache->get());
+  image_builder.set_puller([&distribution](const std::string& reference) {
+    v1::PullRequest request;
+    request.set_source(reference);
+    return distribution.Pull(request, {}, [] { return false; });
+  });
+  BuildsApi builds_api(&image_builder, config.root_dir + "/tmp", config.max_layer_bytes);
+
   ImagesApi images_api(images->get());
   DistributionApi distribution_api(&distribution);
   ContainersApi containers_api(&containers);
@@ -146,6 +159,7 @@ int RunAgent(const AgentConfig& config) {
   builder.RegisterService(&networks_api);
   builder.RegisterService(&system_api);
   builder.RegisterService(&distribution_api);
+  builder.RegisterService(&builds_api);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server) return Fail(Unavailable("cannot listen on " + config.socket_path));
   ::chmod(config.socket_path.c_str(), 0660);

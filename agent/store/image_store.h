@@ -190,6 +190,21 @@ class ImageStore {
   StatusOr<v1::Image> Commit(const std::string& base_image_id, const std::string& upper_dir,
                              const std::string& reference, const CommitChanges& changes);
 
+  // A build step's image (image_store_build.cc): the layers `layer_digests` (blobs of the
+  // store, lowest first), plus `new_layer_dir` written as one more layer when not empty, and
+  // the config `config_json` returns for the new layer's digest ("" when there is none). The
+  // image is recorded without references. With `adopt_layer_dir` (a directory under tmp/
+  // holding no overlay whiteouts), that directory becomes the layer's unpacked directory
+  // instead of a copy unpacked from the blob; it is consumed either way.
+  StatusOr<v1::Image> StoreBuiltImage(
+      const std::vector<std::string>& layer_digests, const std::string& new_layer_dir,
+      const std::function<std::string(const std::string& new_layer_digest)>& config_json,
+      bool adopt_layer_dir = false);
+  // The config JSON of a stored image.
+  StatusOr<std::string> ReadImageConfig(const std::string& image_id) {
+    return blobs_->ReadBlob(image_id);
+  }
+
   // `boxcar system check [--repair]` (image_store_check.cc).
   StatusOr<v1::CheckResponse> Check(bool repair);
 

@@ -1,0 +1,54 @@
+// `boxcar build`: a Dockerfile's stages built step by step on top of the image store. A layer
+// step (RUN, COPY, ADD) stores an image of its own, untagged, which the cache remembers under
+// (parent image, step key); metadata steps (ENV, CMD, LABEL, ...) change the config only and
+// go into the key of the next stored image. RUN runs a container of the chosen backend and
+// commits its overlay upper directory; COPY / ADD write their sources into a fresh layer.
+// A failed step removes its container and its scratch files; nothing gets tagged.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "boxcar/v1/build.pb.h"
+#include "build/build_cache.h"
+#include "build/build_stage.h"
+#include "build/dockerfile_parser.h"
+#include "core/container_service.h"
+#include "snapshot/snapshotter.h"
+#include "store/image_store.h"
+
+namespace boxcar {
+
+// Receives the build's progress; returns false when the caller is gone (the build stops).
+using BuildEventSink = std::function<bool(const v1::BuildEvent&)>;
+
+class ImageBuilder {
+ public:
+  ImageBuilder(ImageStore* images, ContainerService* containers, Snapshotter* snapshotter,
+               BuildCache* cache)
+      : images_(images), containers_(containers), snapshotter_(snapshotter), cache_(cache) {}
+
+  // How --pull fetches a FROM image (the agent's ImageDistribution); unset: --pull is refused.
+  using Puller = std::function<StatusOr<v1::Image>(const std::string& reference)>;
+  void set_puller(Puller puller) { puller_ = std::move(puller); }
+
+  // Builds from `options` with the context unpacked in `context_dir`; `scratch_dir` takes
+  // the build's temporary files. Errors name the Dockerfile line ("Dockerfile line 4: RUN:
+  // exit code 2").
+  StatusOr<v1::BuildResult> Build(const v1::BuildOptions& options, const std::string& context_dir,
+                                  const std::string& scratch_dir, const BuildEventSink& events);
+
+ private:
+  struct Run;  // one build's state (image_builder.cc)
+  friend struct Run;
+
+  ImageStore* images_;
+  ContainerService* containers_;
+  Snapshotter* snapshotter_;
+  BuildCache* cache_;
+  Puller puller_;
+};
+
+}  // namespace boxcar

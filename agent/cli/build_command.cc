@@ -1,0 +1,185 @@
+#include "cli/build_command.h"
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <sstream>
+
+#include "cli/context_tar.h"
+
+namespace boxcar::cli {
+namespace {
+
+struct BuildFlags {
+  std::string context;
+  std::string dockerfile;
+  std::vector<std::string> tags;
+  std::vector<std::string> build_args;
+  std::vector<std::string> labels;
+  std::string target;
+  std::string backend;
+  bool no_cache = false;
+  bool pull = false;
+  bool quiet = false;
+};
+
+bool ReadFile(const std::string& path, std::string* text) {
+  if (path == "-") {
+    text->assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    return true;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  *text = buffer.str();
+  return true;
+}
+
+// "K=V" into `map`; "K" alone takes the value of the environment variable K (as Docker).
+bool AddPairs(const std::vector<std::string>& pairs, const char* flag,
+              google::protobuf::Map<std::string, std::string>* map) {
+  for (const auto& pair : pairs) {
+    size_t equals = pair.find('=');
+    if (equals == 0 || pair.empty()) {
+      std::fprintf(stderr, "boxcar: %s '%s': expected KEY=VALUE\n", flag, pair.c_str());
+      return false;
+    }
+    if (equals == std::string::npos) {
+      const char* value = std::getenv(pair.c_str());
+      if (value) (*map)[pair] = value;
+      continue;
+    }
+    (*map)[pair.substr(0, equals)] = pair.substr(equals + 1);
+  }
+  return true;
+}
+
+// A tar (plain, gzip, bzip2, xz or zstd) rather than a Dockerfile.
+bool LooksLikeArchive(const std::string& bytes) {
+  auto starts = [&](const char* magic, size_t size) {
+    return bytes.size() >= size && bytes.compare(0, size, magic, size) == 0;
+  };
+  return starts("\x1f\x8b", 2) || starts("BZh", 3) || starts("\xfd" "7zXZ", 6) ||
+         starts("\x28\xb5\x2f\xfd", 4) ||
+         (bytes.size() >= 262 && bytes.compare(257, 5, "ustar") == 0);
+}
+
+int Build(AgentConnection& agent, const BuildFlags& flags) {
+  v1::BuildRequest first;
+  v1::BuildOptions& options = *first.mutable_options();
+  // CONTEXT "-": stdin is a context tar (with its own Dockerfile, -f naming it inside) or the
+  // Dockerfile itself (no context).
+  const bool from_stdin = flags.context == "-";
+  std::string stdin_context;
+  if (from_stdin) {
+    std::string input;
+    ReadFile("-", &input);
+    if (LooksLikeArchive(input)) {
+      stdin_context = std::move(input);
+      options.set_dockerfile_path(flags.dockerfile);
+    } else if (flags.dockerfile.empty() || flags.dockerfile == "-") {
+      options.set_dockerfile(std::move(input));
+    } else if (!ReadFile(flags.dockerfile, options.mutable_dockerfile())) {
+      std::fprintf(stderr, "boxcar: cannot read the Dockerfile '%s'\n", flags.dockerfile.c_str());
+      return 1;
+    }
+  } else {
+    std::string dockerfile_path =
+        flags.dockerfile.empty() ? flags.context + "/Dockerfile" : flags.dockerfile;
+    if (!ReadFile(dockerfile_path, options.mutable_dockerfile())) {
+      std::fprintf(stderr, "boxcar: cannot read the Dockerfile '%s'\n", dockerfile_path.c_str());
+      return 1;
+    }
+  }
+  for (const auto& tag : flags.tags) options.add_tags(tag);
+  if (!AddPairs(flags.build_args, "--build-arg", options.mutable_build_args()) ||
+      !AddPairs(flags.labels, "--label", options.mutable_labels())) {
+    return 1;
+  }
+  options.set_target(flags.target);
+  options.set_no_cache(flags.no_cache);
+  options.set_pull(flags.pull);
+  options.set_backend(flags.backend);
+
+  DockerIgnore ignore;
+  if (!from_stdin) {
+    std::string text;
+    if (ReadFile(flags.context + "/.dockerignore", &text)) ignore = DockerIgnore(text);
+  }
+  grpc::ClientContext context;
+  auto stream = agent.builds().Build(&context);
+  bool sent = stream->Write(first);
+  for (size_t at = 0; sent && at < stdin_context.size(); at += 1 << 20) {
+    v1::BuildRequest chunk;
+    chunk.set_context_chunk(stdin_context.substr(at, 1 << 20));
+    sent = stream->Write(chunk);
+  }
+  if (sent && !from_stdin) {
+    v1::BuildRequest chunk;
+    std::string error = WriteContextTar(flags.context, ignore, [&](const std::string& bytes) {
+      chunk.set_context_chunk(bytes);
+      return stream->Write(chunk);
+    });
+    if (!error.empty() && error.find("the agent stopped") == std::string::npos) {
+      context.TryCancel();
+      std::fprintf(stderr, "boxcar: build context: %s\n", error.c_str());
+      return 1;
+    }
+  }
+  stream->WritesDone();
+  v1::BuildEvent event;
+  std::string image_id;
+  while (stream->Read(&event)) {
+    if (event.has_step() && !flags.quiet) {
+      std::printf("STEP %u/%u: %s\n", event.step().number(), event.step().total(),
+                  event.step().instruction().c_str());
+    } else if (event.has_output() && !flags.quiet) {
+      std::fwrite(event.output().data(), 1, event.output().size(), stdout);
+    } else if (event.has_step_done() && !flags.quiet) {
+      if (event.step_done().cached()) std::printf("--> CACHED\n");
+      if (!event.step_done().image_id().empty()) {
+        std::printf("--> %s\n", event.step_done().image_id().substr(7, 12).c_str());
+      }
+    } else if (event.has_result()) {
+      image_id = event.result().image_id();
+      if (!flags.quiet) {
+        for (const auto& reference : event.result().references()) {
+          std::printf("Successfully tagged %s\n", reference.c_str());
+        }
+        std::printf("%u RUN steps executed, %u steps from the cache\n",
+                    event.result().run_steps_executed(), event.result().cached_steps());
+      }
+    }
+    std::fflush(stdout);
+  }
+  grpc::Status status = stream->Finish();
+  if (!status.ok()) return agent.Report(status);
+  std::printf("%s\n", image_id.c_str());
+  return 0;
+}
+
+}  // namespace
+
+void AddBuildCommand(CLI::App& app, std::function<AgentConnection&()> connect,
+                     std::function<int()>& action) {
+  auto flags = std::make_shared<BuildFlags>();
+  CLI::App* build = app.add_subcommand("build", "Build an image from a Dockerfile");
+  build->add_option("context", flags->context,
+                    "Context directory, or - (stdin: a context tar, or the Dockerfile alone)")
+      ->required();
+  build->add_option("-t,--tag", flags->tags, "name[:tag] of the image (repeatable)");
+  build->add_option("-f,--file", flags->dockerfile, "Dockerfile (default CONTEXT/Dockerfile; - for stdin)");
+  build->add_option("--build-arg", flags->build_args, "KEY=VALUE for an ARG (repeatable)");
+  build->add_option("--label", flags->labels, "KEY=VALUE label of the image (repeatable)");
+  build->add_option("--target", flags->target, "Build up to this stage");
+  build->add_option("--backend", flags->backend, "Backend of the RUN containers");
+  build->add_flag("--no-cache", flags->no_cache, "Run every step again");
+  build->add_flag("--pull", flags->pull, "Pull every FROM image from its registry first");
+  build->add_flag("-q,--quiet", flags->quiet, "Print only the image id");
+  build->callback([&, connect, flags] { action = [=] { return Build(connect(), *flags); }; });
+}
+
+}  // namespace boxcar::cli

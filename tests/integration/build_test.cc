@@ -1,0 +1,438 @@
+// `boxcar build` against a real agent: the fixtures in fixtures/build/ exercise every
+// instruction, the built images run, the cache skips RUN steps (and survives a restart),
+// a changed COPY source rebuilds from its step on, and bad input fails with the Dockerfile
+// line and leaves nothing behind.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+
+#include "agent_fixture.h"
+#include "registry_harness.h"
+
+namespace boxcar::testing {
+namespace {
+
+const std::string kFixtures = std::string(BOXCAR_FIXTURES_DIR) + "/build";
+
+class BuildTest : public ::testing::Test, public AgentFixture {
+ protected:
+  void SetUp() override { StartAgentWithBusybox({}); }
+  void TearDown() override {
+    // No build leaves a container, a scratch directory or a mount behind.
+    CommandResult ps = agent_.Cli({"ps", "-a", "-q"});
+    EXPECT_EQ(ps.out, "") << "containers left by builds";
+    EXPECT_EQ(Shell("ls -A " + agent_.root_dir() + "/tmp"), "") << "build scratch left";
+    StopAgentAndCheckLeftovers();
+  }
+
+  std::string Shell(const std::string& command) {
+    std::string out;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (!pipe) return "popen failed";
+    char buffer[4096];
+    size_t got;
+    while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, got);
+    ::pclose(pipe);
+    return out;
+  }
+
+  // A copy of a fixture in the work dir, to change files in.
+  std::string CopyFixture(const std::string& name) {
+    std::string dir = agent_.work_dir() + "/ctx-" + name;
+    Shell("rm -rf " + dir + " && cp -a " + kFixtures + "/" + name + " " + dir);
+    return dir;
+  }
+
+  void WriteFile(const std::string& path, const std::string& content) {
+    std::ofstream out(path, std::ios::trunc);
+    out << content;
+  }
+
+  static int RunStepsExecuted(const CommandResult& build) {
+    std::smatch match;
+    static const std::regex summary("(\\d+) RUN steps executed, (\\d+) steps from the cache");
+    if (!std::regex_search(build.out, match, summary)) return -1;
+    return std::stoi(match[1]);
+  }
+
+  static int Count(const std::string& text, const std::string& needle) {
+    int count = 0;
+    for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+      ++count;
+    return count;
+  }
+
+  static std::string LastLine(const std::string& text) {
+    std::string trimmed = text.substr(0, text.find_last_not_of('\n') + 1);
+    return trimmed.substr(trimmed.rfind('\n') + 1);
+  }
+};
+
+TEST_F(BuildTest, EveryInstructionBuildsARunnableImage) {
+  CommandResult built = agent_.Cli({"build", "-t", "basic:1", "--label", "extra=from-cli",
+                                    kFixtures + "/basic"});
+  ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
+  EXPECT_NE(built.out.find("STEP 1/20: FROM ${BASE}"), std::string::npos) << built.out;
+  EXPECT_EQ(RunStepsExecuted(built), 2) << built.out;
+  // CMD through the ENTRYPOINT; ENV, ARG and WORKDIR in the RUN step.
+  CommandResult ran = agent_.Cli({"run", "--rm", "basic:1"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, "hello from two words\n");
+  // Files: COPY of a file, a directory's contents, a glob with --chown, --chmod, the whole
+  // context minus .dockerignore; the RUN layer's whiteout hides /data/x; USER applies.
+  CommandResult files = agent_.Cli(
+      {"run", "--rm", "basic:1",
+       "id -u; pwd; cat /app/hello.txt /app/sub/top.txt /app/sub/nested/n.txt; "
+       "stat -c '%a %u:%g' /usr/local/bin/script.sh /app/conf/a.cfg /app/conf/b.cfg; "
+       "test -e /data/x && echo x-visible; test -d /data && echo data-dir; "
+       "test -e /ctx/build.log && echo ignored-file-copied; cat /ctx/hello.txt"});
+  ASSERT_EQ(files.exit_code, 0) << files.err;
+  EXPECT_EQ(files.out,
+            "1000\n/app\nhello file\ntop of dir\nnested file\n700 0:0\n644 1000:1000\n"
+            "644 1000:1000\ndata-dir\nhello file\n");
+  CommandResult inspect = agent_.Cli({"image", "inspect", "basic:1"});
+  ASSERT_EQ(inspect.exit_code, 0);
+  for (const char* expected :
+       {"\"APP_HOME=/app\"", "\"MODE=two words\"", "\"working_dir\": \"/app\"",
+        "\"user\": \"1000:1000\"", "\"org.example.name\": \"basic\"", "\"version\": \"1\"",
+        "\"extra\": \"from-cli\"", "\"stop_signal\": \"SIGINT\"", "\"8080/tcp\"", "\"53/udp\""}) {
+    EXPECT_NE(inspect.out.find(expected), std::string::npos) << expected << "\n" << inspect.out;
+  }
+  EXPECT_EQ(inspect.out.find("GREETING"), std::string::npos) << "ARG values stay out of Env";
+  // The config's other members and the history, as written in the saved OCI layout.
+  std::string saved = agent_.work_dir() + "/basic.tar";
+  ASSERT_EQ(agent_.Cli({"image", "save", "-o", saved, "basic:1"}).exit_code, 0);
+  std::string config = Shell("cd " + agent_.work_dir() + " && mkdir -p oci && tar -xf " + saved +
+                             " -C oci && for f in oci/blobs/sha256/*; do grep -l '\"history\"' "
+                             "$f >/dev/null 2>&1 && cat $f; done");
+  for (const char* expected :
+       {"\"Volumes\":{\"/data\":{}}", "\"Healthcheck\":{\"Test\":[\"CMD-SHELL\",\"true\"],"
+        "\"Interval\":5000000000}", "\"Shell\":[\"/bin/sh\",\"-c\"]", "\"empty_layer\":true",
+        "\"created_by\":\"|1 GREETING=hello /bin/sh -c echo"}) {
+    EXPECT_NE(config.find(expected), std::string::npos) << expected << "\n" << config;
+  }
+}
+
+TEST_F(BuildTest, SecondBuildRunsNoStepAndAChangedSourceRebuildsFromItsStep) {
+  std::string context = CopyFixture("cache");
+  CommandResult first = agent_.Cli({"build", "-t", "cached:1", context});
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  EXPECT_EQ(RunStepsExecuted(first), 2) << first.out;
+  const std::string id = LastLine(first.out);
+
+  CommandResult second = agent_.Cli({"build", "-t", "cached:1", context});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(RunStepsExecuted(second), 0) << second.out;
+  EXPECT_EQ(Count(second.out, "--> CACHED"), 4) << second.out;
+  EXPECT_EQ(LastLine(second.out), id) << "a fully cached build gives the same image";
+
+  // The second COPY's source changes: the first COPY and RUN come from the cache, the rest
+  // runs again.
+  WriteFile(context + "/second.txt", "changed\n");
+  CommandResult third = agent_.Cli({"build", "-t", "cached:1", context});
+  ASSERT_EQ(third.exit_code, 0) << third.err;
+  EXPECT_EQ(RunStepsExecuted(third), 1) << third.out;
+  EXPECT_EQ(Count(third.out, "--> CACHED"), 2) << third.out;
+  size_t changed_step = third.out.find("STEP 4/7: COPY second.txt");
+  ASSERT_NE(changed_step, std::string::npos);
+  EXPECT_EQ(third.out.find("--> CACHED", changed_step), std::string::npos) << third.out;
+  CommandResult ran = agent_.Cli({"run", "--rm", "cached:1"});
+  EXPECT_EQ(ran.out, "changed\n");
+
+  // The cache lives in the agent's database: it survives a restart.
+  agent_.Stop();
+  RestartAgent();
+  CommandResult after_restart = agent_.Cli({"build", "-t", "cached:1", context});
+  ASSERT_EQ(after_restart.exit_code, 0) << after_restart.err;
+  EXPECT_EQ(RunStepsExecuted(after_restart), 0) << after_restart.out;
+
+  CommandResult no_cache = agent_.Cli({"build", "--no-cache", "-t", "cached:2", context});
+  ASSERT_EQ(no_cache.exit_code, 0) << no_cache.err;
+  EXPECT_EQ(RunStepsExecuted(no_cache), 2) << no_cache.out;
+  EXPECT_EQ(Count(no_cache.out, "--> CACHED"), 0);
+
+  // Pruning removes the untagged step images, and with them what the cache can offer.
+  ASSERT_EQ(agent_.Cli({"image", "rm", "cached:1"}).exit_code, 0);
+  ASSERT_EQ(agent_.Cli({"image", "rm", "cached:2"}).exit_code, 0);
+  ASSERT_EQ(agent_.Cli({"image", "prune"}).exit_code, 0);
+  CommandResult after_prune = agent_.Cli({"build", "-t", "cached:1", context});
+  ASSERT_EQ(after_prune.exit_code, 0) << after_prune.err;
+  EXPECT_EQ(RunStepsExecuted(after_prune), 2) << after_prune.out;
+}
+
+TEST_F(BuildTest, FailingRunShowsItsOutputAndExitCodeAndTagsNothing) {
+  CommandResult failed = agent_.Cli({"build", "-t", "fail:1", kFixtures + "/fail"});
+  EXPECT_NE(failed.exit_code, 0);
+  EXPECT_NE(failed.out.find("failing-step-output"), std::string::npos) << failed.out;
+  EXPECT_NE(failed.err.find("Dockerfile line 3: RUN: exit code 3"), std::string::npos)
+      << failed.err;
+  EXPECT_NE(agent_.Cli({"image", "inspect", "fail:1"}).exit_code, 0) << "nothing tagged";
+  // TearDown checks that no container, scratch directory, mount or cgroup is left.
+}
+
+TEST_F(BuildTest, MultiStageCopiesFromAnEarlierStageOntoScratch) {
+  CommandResult built = agent_.Cli({"build", "-t", "multi:1", kFixtures + "/multistage"});
+  ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
+  CommandResult ran = agent_.Cli({"run", "--rm", "multi:1"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, "built in stage one\n");
+  CommandResult inspect = agent_.Cli({"image", "inspect", "multi:1"});
+  EXPECT_EQ(Count(inspect.out, "\"diff_id\""), 2) << "two COPY layers on scratch";
+  // --target stops at a stage.
+  CommandResult target =
+      agent_.Cli({"build", "--target", "builder", "-t", "stage:1", kFixtures + "/multistage"});
+  ASSERT_EQ(target.exit_code, 0) << target.err;
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "stage:1", "cat", "/out/artifact"}).out,
+            "built in stage one\n");
+}
+
+// The same context built by `buildah bud`: the same file tree and the same config
+// (compare-with-buildah.sh says what is compared).
+TEST_F(BuildTest, SameFileTreeAndConfigAsBuildahBud) {
+  if (std::system("command -v buildah >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "buildah is not installed (deploy/install-deps.sh installs it)";
+  }
+  std::string base = agent_.work_dir() + "/busybox-oci.tar";
+  ASSERT_EQ(agent_.Cli({"image", "save", "-o", base, "busybox"}).exit_code, 0);
+  for (const std::string fixture : {"basic", "multistage"}) {
+    SCOPED_TRACE(fixture);
+    CommandResult built = agent_.Cli({"build", "-q", "-t", fixture + ":cmp", kFixtures + "/" + fixture});
+    ASSERT_EQ(built.exit_code, 0) << built.err;
+    std::string saved = agent_.work_dir() + "/" + fixture + "-boxcar.tar";
+    ASSERT_EQ(agent_.Cli({"image", "save", "-o", saved, fixture + ":cmp"}).exit_code, 0);
+    std::string work = agent_.work_dir() + "/compare-" + fixture;
+    std::string command = "mkdir -p " + work + " && " + kFixtures + "/compare-with-buildah.sh " +
+                          work + " " + kFixtures + "/" + fixture + " " + saved + " " + base +
+                          " 2>&1; echo exit=$?";
+    std::string compared = Shell(command);
+    EXPECT_NE(compared.find("exit=0"), std::string::npos)
+        << "differences (buildah < > boxcar):\n" << compared;
+  }
+  // buildah's storage holds root-owned files; the work dir goes with the harness.
+}
+
+TEST_F(BuildTest, BuildArgsAddArchivesAndOnbuildTriggers) {
+  std::string parent = agent_.work_dir() + "/parent";
+  std::string child = agent_.work_dir() + "/child";
+  Shell("mkdir -p " + parent + "/files " + parent + "/bundle/x " + child + "/files && echo from-archive > " +
+        parent + "/bundle/x/y.txt && tar -czf " + parent + "/bundle.tar.gz -C " + parent +
+        "/bundle x && echo child-file > " + child + "/files/a.txt");
+  WriteFile(parent + "/Dockerfile",
+            "ARG TAG=latest\n"
+            "FROM busybox:${TAG} AS base\n"
+            "ARG WHO=nobody\n"
+            "ARG EMPTY\n"
+            "RUN echo \"built by $WHO${EMPTY:-!}\" > /who\n"
+            "ADD bundle.tar.gz /opt/\n"
+            "ONBUILD RUN echo triggered > /onbuild\n"
+            "ONBUILD COPY files/a.txt /from-onbuild.txt\n");
+  CommandResult built =
+      agent_.Cli({"build", "--build-arg", "WHO=alice", "-t", "parent:1", parent});
+  ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "parent:1", "cat", "/who", "/opt/x/y.txt"}).out,
+            "built by alice!\nfrom-archive\n");
+  EXPECT_NE(agent_.Cli({"run", "--rm", "parent:1", "test", "-e", "/onbuild"}).exit_code, 0)
+      << "ONBUILD runs only in images built FROM this one";
+  // The triggers run right after the child's FROM, with the child's context.
+  WriteFile(child + "/Dockerfile", "FROM parent:1\nCMD [\"cat\", \"/onbuild\", \"/from-onbuild.txt\"]\n");
+  CommandResult child_built = agent_.Cli({"build", "-t", "child:1", child});
+  ASSERT_EQ(child_built.exit_code, 0) << child_built.out << child_built.err;
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "child:1"}).out, "triggered\nchild-file\n");
+}
+
+TEST_F(BuildTest, TenThousandLineDockerfileBuilds) {
+  std::string context = agent_.work_dir() + "/long";
+  Shell("mkdir -p " + context);
+  std::string dockerfile = "FROM busybox\n";
+  for (int i = 0; i < 10000; ++i) {
+    dockerfile += "ENV V" + std::to_string(i) + "=" + std::to_string(i) + "\n";
+  }
+  dockerfile += "RUN test \"$V9999\" = 9999\n";
+  WriteFile(context + "/Dockerfile", dockerfile);
+  const auto begun = std::chrono::steady_clock::now();
+  CommandResult built = agent_.Cli({"build", "-q", "-t", "long:1", context});
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - begun, std::chrono::seconds(30));
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "long:1", "sh", "-c", "echo $V0 $V5000 $V9999"}).out,
+            "0 5000 9999\n");
+}
+
+TEST_F(BuildTest, ContextOverTheSizeLimitIsRefused) {
+  agent_.Stop();
+  agent_args_ = {"--max-layer-bytes", "1048576"};
+  RestartAgent();
+  std::string context = agent_.work_dir() + "/big";
+  Shell("mkdir -p " + context + " && head -c 4194304 /dev/zero > " + context +
+        "/zeros && printf 'FROM busybox\\nCOPY zeros /\\n' > " + context + "/Dockerfile");
+  CommandResult refused = agent_.Cli({"build", "-t", "big:1", context});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("build context"), std::string::npos) << refused.err;
+  EXPECT_NE(agent_.Cli({"image", "inspect", "big:1"}).exit_code, 0);
+}
+
+TEST_F(BuildTest, RunStepsOnTheLxcBackend) {
+  CommandResult info = agent_.Cli({"info"});
+  if (info.out.find(" lxc: available") == std::string::npos) {
+    GTEST_SKIP() << "the lxc backend is not available here:\n" << info.out;
+  }
+  CommandResult built =
+      agent_.Cli({"build", "--backend", "lxc", "-t", "lxc-built:1", kFixtures + "/cache"});
+  ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
+  EXPECT_EQ(RunStepsExecuted(built), 2) << built.out;
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "lxc-built:1"}).out, "second\n");
+}
+
+// CONTEXT "-": a context tar on stdin (plain or gzip, -f naming its Dockerfile), or a
+// Dockerfile alone.
+TEST_F(BuildTest, ContextTarOrDockerfileOnStdin) {
+  std::string cli = std::string(BOXCAR_CLI_PATH) + " --socket " + agent_.socket_path();
+  std::string tarball = agent_.work_dir() + "/context.tgz";
+  Shell("tar -czf " + tarball + " -C " + kFixtures + "/cache .");
+  std::string built = Shell(cli + " build -q -t stdin:1 - < " + tarball + " 2>&1; echo exit=$?");
+  ASSERT_NE(built.find("exit=0"), std::string::npos) << built;
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "stdin:1"}).out, "second\n");
+
+  std::string other = agent_.work_dir() + "/other";
+  Shell("mkdir -p " + other + "/sub && echo payload > " + other +
+        "/data.txt && printf 'FROM busybox\\nCOPY data.txt /data.txt\\n' > " + other +
+        "/sub/Other.Dockerfile && tar -cf " + other + ".tar -C " + other + " .");
+  built = Shell(cli + " build -q -f sub/Other.Dockerfile -t stdin:2 - < " + other +
+                ".tar 2>&1; echo exit=$?");
+  ASSERT_NE(built.find("exit=0"), std::string::npos) << built;
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "stdin:2", "cat", "/data.txt"}).out, "payload\n");
+
+  built = Shell("printf 'FROM busybox\\nRUN echo no-context > /x\\n' | " + cli +
+                " build -q -t stdin:3 - 2>&1; echo exit=$?");
+  ASSERT_NE(built.find("exit=0"), std::string::npos) << built;
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "stdin:3", "cat", "/x"}).out, "no-context\n");
+
+  // A context tar without the Dockerfile named.
+  std::string missing =
+      Shell(cli + " build -q -f nope/Dockerfile - < " + tarball + " 2>&1; echo exit=$?");
+  EXPECT_NE(missing.find("options.dockerfile_path"), std::string::npos) << missing;
+  EXPECT_EQ(missing.find("exit=0"), std::string::npos) << missing;
+}
+
+// ADD of a URL from an HTTP server on loopback: fetched, checked against --checksum, kept
+// as a file (never unpacked), mode 0600.
+TEST_F(BuildTest, AddFetchesUrlsAndChecksTheirChecksum) {
+  std::string served = agent_.work_dir() + "/served";
+  Shell("mkdir -p " + served + "/in && echo remote content > " + served +
+        "/remote.txt && echo z > " + served + "/in/z && tar -czf " + served +
+        "/remote.tar.gz -C " + served + "/in z");
+  std::string pid = Shell(
+      "cd " + served + " && python3 -c \"import http.server, socketserver; "
+      "s = socketserver.TCPServer(('127.0.0.1', 0), http.server.SimpleHTTPRequestHandler); "
+      "print(s.server_address[1], flush=True); s.serve_forever()\" > " + served +
+      "/../port 2>/dev/null & echo $!");
+  struct Server {
+    std::string pid;
+    ~Server() { std::system(("kill " + pid + " 2>/dev/null").c_str()); }
+  } server{pid.substr(0, pid.find('\n'))};
+  std::string port;
+  for (int i = 0; i < 100 && port.empty(); ++i) {
+    port = Shell("cat " + agent_.work_dir() + "/port 2>/dev/null | tr -d '\\n'");
+    if (port.empty()) ::usleep(50000);
+  }
+  ASSERT_FALSE(port.empty()) << "the HTTP server did not start";
+  const std::string base = "http://127.0.0.1:" + port + "/";
+  std::string digest =
+      "sha256:" + Shell("sha256sum " + served + "/remote.txt | cut -c1-64 | tr -d '\\n'");
+  std::string context = agent_.work_dir() + "/url-context";
+  Shell("mkdir -p " + context);
+  WriteFile(context + "/Dockerfile", "FROM busybox\nADD --checksum=" + digest + " " + base +
+                                         "remote.txt /r/\nADD " + base +
+                                         "remote.tar.gz /r/archive.tgz\n");
+  CommandResult built = agent_.Cli({"build", "-t", "url:1", context});
+  ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "url:1", "sh", "-c",
+                        "cat /r/remote.txt; stat -c %a /r/remote.txt; test -f /r/archive.tgz && "
+                        "echo archive-kept"})
+                .out,
+            "remote content\n600\narchive-kept\n");
+
+  WriteFile(context + "/Dockerfile",
+            "FROM busybox\nADD --checksum=sha256:" + std::string(64, '0') + " " + base +
+                "remote.txt /r/\n");
+  CommandResult mismatch = agent_.Cli({"build", "-t", "url:2", context});
+  EXPECT_NE(mismatch.exit_code, 0);
+  EXPECT_NE(mismatch.err.find("Dockerfile line 2: ADD:"), std::string::npos) << mismatch.err;
+  EXPECT_NE(mismatch.err.find("checksum mismatch"), std::string::npos) << mismatch.err;
+  WriteFile(context + "/Dockerfile", "FROM busybox\nADD " + base + "missing.txt /r/\n");
+  CommandResult missing = agent_.Cli({"build", "-t", "url:3", context});
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("HTTP status 404"), std::string::npos) << missing.err;
+}
+
+// --pull fetches the FROM image from its registry (a docker-registry on loopback); without
+// it, a FROM image missing from the store is an error naming the line.
+TEST_F(BuildTest, PullFetchesTheBaseImageFromItsRegistry) {
+  RegistryServer registry;
+  ASSERT_TRUE(registry.Start()) << registry.log();
+  const std::string remote = registry.host() + "/library/busybox:1";
+  CommandResult pushed = agent_.Cli({"image", "push", "busybox", remote});
+  ASSERT_EQ(pushed.exit_code, 0) << pushed.err;
+  std::string context = agent_.work_dir() + "/pull";
+  Shell("mkdir -p " + context);
+  WriteFile(context + "/Dockerfile", "FROM " + remote + "\nRUN echo pulled > /p\n");
+  CommandResult missing = agent_.Cli({"build", "-t", "pulled:1", context});
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("Dockerfile line 1: FROM: image '" + remote + "' is not in the store"),
+            std::string::npos)
+      << missing.err;
+  CommandResult built = agent_.Cli({"build", "--pull", "-t", "pulled:1", context});
+  ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "pulled:1", "cat", "/p"}).out, "pulled\n");
+}
+
+struct BadBuild {
+  std::string name;
+  std::string dockerfile;
+  std::string expected;  // in the error
+};
+
+TEST_F(BuildTest, BadInputFailsWithTheDockerfileLine) {
+  std::string context = agent_.work_dir() + "/bad";
+  Shell("mkdir -p " + context + " && echo data > " + context + "/file && ln -sf /etc " + context +
+        "/etc-link && ln -sf ../../outside " + context + "/sub-link 2>/dev/null; true");
+  const BadBuild cases[] = {
+      {"unknown", "FROM busybox\nRUN true\nFROBNICATE x\n", "Dockerfile line 3: unknown instruction"},
+      {"no-from", "# nothing\nRUN true\n", "Dockerfile line 2: RUN: comes before any FROM"},
+      {"empty", "# only a comment\n", "no FROM instruction"},
+      {"parent", "FROM busybox\n\nCOPY ../x /x\n", "Dockerfile line 3: COPY: '../x' leads outside"},
+      {"absolute", "FROM busybox\nCOPY /etc/passwd /x\n",
+       "Dockerfile line 2: COPY: '/etc/passwd': an absolute source is outside the build context"},
+      {"symlink", "FROM busybox\nCOPY etc-link/passwd /x\n",
+       "Dockerfile line 2: COPY: 'etc-link/passwd': symlink 'etc-link' -> '/etc' leads outside"},
+      {"missing", "FROM busybox\nADD nothing-here /x\n",
+       "Dockerfile line 2: ADD: 'nothing-here' not found in the build context"},
+      {"image", "FROM no-such-image:1\n", "Dockerfile line 1: FROM: image 'no-such-image:1'"},
+      {"heredoc", "FROM busybox\nRUN <<EOF\ntrue\nEOF\n", "Dockerfile line 2: RUN: heredocs"},
+      {"platform", "FROM --platform=linux/arm64 busybox\n", "Dockerfile line 1: FROM: --platform"},
+      {"scratch-run", "FROM scratch\nRUN true\n", "Dockerfile line 2: RUN: the stage has no image"},
+  };
+  // The relative link climbing out is refused when the context arrives (sub-link), so these
+  // run with a context without it; it gets a case of its own below.
+  Shell("rm -f " + context + "/sub-link");
+  for (const auto& bad : cases) {
+    SCOPED_TRACE(bad.name);
+    WriteFile(context + "/Dockerfile", bad.dockerfile);
+    CommandResult failed = agent_.Cli({"build", "-t", "bad:" + bad.name, context});
+    EXPECT_NE(failed.exit_code, 0) << failed.out;
+    EXPECT_NE(failed.err.find(bad.expected), std::string::npos) << failed.err;
+    EXPECT_NE(agent_.Cli({"image", "inspect", "bad:" + bad.name}).exit_code, 0);
+  }
+  Shell("ln -sf ../../outside " + context + "/sub-link");
+  WriteFile(context + "/Dockerfile", "FROM busybox\n");
+  CommandResult climbing = agent_.Cli({"build", "-t", "bad:link", context});
+  EXPECT_NE(climbing.exit_code, 0);
+  EXPECT_NE(climbing.err.find("build context"), std::string::npos) << climbing.err;
+  EXPECT_NE(climbing.err.find("sub-link"), std::string::npos) << climbing.err;
+}
+
+}  // namespace
+}  // namespace boxcar::testing
