@@ -38,7 +38,7 @@ grpc::Status ContainersApi::Wait(grpc::ServerContext* context,
 
 grpc::Status ContainersApi::Remove(grpc::ServerContext*, const v1::RemoveContainerRequest* request,
                                    v1::RemoveContainerResponse* response) {
-  auto removed = containers_->Remove(request->container(), request->force());
+  auto removed = containers_->Remove(request->container(), request->force(), request->volumes());
   if (!removed.ok()) return ToGrpcStatus(removed.status());
   response->set_id(removed->id());
   response->set_exit_code(removed->exit_code());

@@ -15,6 +15,7 @@
 #include "boxcar/v1/images.grpc.pb.h"
 #include "boxcar/v1/networks.grpc.pb.h"
 #include "boxcar/v1/system.grpc.pb.h"
+#include "boxcar/v1/volumes.grpc.pb.h"
 
 namespace boxcar::cli {
 
@@ -37,6 +38,10 @@ class AgentConnection {
     if (!builds_) builds_ = v1::Builds::NewStub(channel_);
     return *builds_;
   }
+  v1::Volumes::Stub& volumes() {
+    if (!volumes_) volumes_ = v1::Volumes::NewStub(channel_);
+    return *volumes_;
+  }
   const std::string& socket_path() const { return socket_path_; }
 
   // Prints "boxcar: <message>" with a hint for connection failures; returns the exit code (1).
@@ -51,6 +56,7 @@ class AgentConnection {
   std::unique_ptr<v1::Distribution::Stub> distribution_;
   std::unique_ptr<v1::Networks::Stub> networks_;
   std::unique_ptr<v1::Builds::Stub> builds_;
+  std::unique_ptr<v1::Volumes::Stub> volumes_;
 };
 
 // Runs `one` for every name, reporting each failure; the exit code is 1 if any failed.

@@ -20,11 +20,12 @@ grpc::Status StartContainer(AgentConnection& agent, const std::string& id, v1::C
 }
 
 grpc::Status RemoveContainer(AgentConnection& agent, const std::string& id, bool force,
-                             v1::RemoveContainerResponse* removed) {
+                             v1::RemoveContainerResponse* removed, bool remove_volumes) {
   grpc::ClientContext context;
   v1::RemoveContainerRequest request;
   request.set_container(id);
   request.set_force(force);
+  request.set_volumes(remove_volumes);
   v1::RemoveContainerResponse response;
   return agent.containers().Remove(&context, request, removed ? removed : &response);
 }

@@ -11,7 +11,8 @@ grpc::Status CreateContainer(AgentConnection& agent, const v1::ContainerSpec& sp
                              v1::Container* created);
 grpc::Status StartContainer(AgentConnection& agent, const std::string& id, v1::Container* started);
 grpc::Status RemoveContainer(AgentConnection& agent, const std::string& id, bool force,
-                             v1::RemoveContainerResponse* removed = nullptr);
+                             v1::RemoveContainerResponse* removed = nullptr,
+                             bool remove_volumes = false);
 // Copies the container's output to our stdout/stderr until it ends (follow) or is exhausted.
 grpc::Status StreamLogs(AgentConnection& agent, const std::string& id, bool follow);
 grpc::Status WaitContainer(AgentConnection& agent, const std::string& id,

@@ -169,11 +169,14 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
   CLI::App* remove = app.add_subcommand("rm", "Remove containers");
   remove->add_option("container", *remove_names, "Id, id prefix or name")->required();
   remove->add_flag("-f,--force", *remove_force, "Kill running containers first");
-  remove->callback([&, connect, remove_names, remove_force] {
+  auto remove_volumes = std::make_shared<bool>(false);
+  remove->add_flag("-v,--volumes", *remove_volumes, "Remove their anonymous volumes too");
+  remove->callback([&, connect, remove_names, remove_force, remove_volumes] {
     action = [=] {
       AgentConnection& agent = connect();
       return ForEachName(agent, *remove_names, [&](const std::string& name) {
-        grpc::Status status = RemoveContainer(agent, name, *remove_force);
+        grpc::Status status =
+            RemoveContainer(agent, name, *remove_force, nullptr, *remove_volumes);
         if (status.ok()) std::printf("%s\n", name.c_str());
         return status;
       });

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "cli/human_format.h"
+#include "cli/mount_flags.h"
 #include "cli/publish_flag.h"
 #include "cli/restart_policy_flag.h"
 
@@ -52,6 +53,17 @@ void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
       ->allow_extra_args(false);
   command->add_flag("-P,--publish-all", options.publish_all,
                     "Publish the image's exposed ports on free host ports");
+  command->add_option("-v,--volume", options.volumes,
+                      "Mount HOST_PATH:CTR_PATH[:ro], NAME:CTR_PATH[:ro] (a volume, made when "
+                      "missing) or CTR_PATH (an anonymous volume)")
+      ->allow_extra_args(false);
+  command->add_option("--tmpfs", options.tmpfs, "Mount a tmpfs CTR_PATH[:size=64m,mode=1777]")
+      ->allow_extra_args(false);
+  command
+      ->add_option("--mount", options.mounts,
+                   "type=bind|volume|tmpfs,source=..,target=..[,readonly][,tmpfs-size=..]")
+      ->allow_extra_args(false);
+  command->add_flag("--read-only", options.read_only, "Mount the root filesystem read-only");
   // Everything from the image on (IMAGE [COMMAND [ARG...]]) belongs to the payload, options
   // included: parsing stops at the first positional and the rest lands in remaining().
   command->prefix_command();
@@ -139,6 +151,16 @@ Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* 
     ASSIGN_OR_RETURN(*network->add_ports(), ParsePublishFlag(text));
   }
   network->set_publish_all(options.publish_all);
+  for (const auto& text : options.volumes) {
+    ASSIGN_OR_RETURN(*spec->add_mounts(), ParseVolumeFlag(text));
+  }
+  for (const auto& text : options.tmpfs) {
+    ASSIGN_OR_RETURN(*spec->add_mounts(), ParseTmpfsFlag(text));
+  }
+  for (const auto& text : options.mounts) {
+    ASSIGN_OR_RETURN(*spec->add_mounts(), ParseMountFlag(text));
+  }
+  spec->set_read_only_rootfs(options.read_only);
   for (const auto& ulimit : options.ulimits) {
     auto equals = ulimit.find('=');
     if (equals == std::string::npos) {

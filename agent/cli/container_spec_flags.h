@@ -36,6 +36,10 @@ struct ContainerSpecFlags {
   std::vector<std::string> dns;
   std::vector<std::string> publish;
   bool publish_all = false;
+  std::vector<std::string> volumes;  // -v
+  std::vector<std::string> tmpfs;
+  std::vector<std::string> mounts;  // --mount
+  bool read_only = false;
   // IMAGE [COMMAND [ARG...]]: everything from the first positional on.
   std::vector<std::string> image_and_command;
 };

@@ -20,6 +20,7 @@
 #include "cli/network_commands.h"
 #include "cli/run_command.h"
 #include "cli/system_commands.h"
+#include "cli/volume_commands.h"
 
 int main(int argc, char** argv) {
   // Debian builds abseil with assertions on, which turns on absl::Mutex's deadlock detection:
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
       {{"login", "logout"}, boxcar::cli::AddLoginCommands},
       {{"network", "port"}, boxcar::cli::AddNetworkCommands},
       {{"interface"}, boxcar::cli::AddInterfaceCommands},
+      {{"volume"}, boxcar::cli::AddVolumeCommands},
   };
   // Building every command with its options costs ~0.3 ms of each invocation (`boxcar run`
   // included); when the first word names a command, only its group is built. Anything else

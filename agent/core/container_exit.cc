@@ -114,7 +114,7 @@ void ContainerService::CompleteExit(const std::string& id) {
     exited->changed.notify_all();
   }
   if (remove) {
-    if (auto removed = Remove(id, false); !removed.ok()) {
+    if (auto removed = Remove(id, false, /*remove_volumes=*/true); !removed.ok()) {
       spdlog::warn("container {}: removal at exit failed: {}; remove it with boxcar rm",
                    ShortId(id), removed.status().message());
     }
@@ -137,7 +137,7 @@ Status ContainerService::RemoveOnExit(const std::string& container) {
       return OkStatus();
     }
   }
-  return Remove(entry->record.id(), false).status();
+  return Remove(entry->record.id(), false, /*remove_volumes=*/true).status();
 }
 
 bool ContainerService::WaitUntilNotRunning(Entry& entry, std::unique_lock<std::mutex>& lock,

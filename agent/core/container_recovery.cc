@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/directory_tree.h"
+#include "core/container_mounts.h"
 #include "common/identifiers.h"
 #include "common/pidfd.h"
 #include "common/process_start_time.h"
@@ -42,6 +43,7 @@ Status ContainerService::Recover() {
     entry->record = std::move(row.record);
     entry->shim_pid = row.shim_pid;
     entry->shim_start_ticks = row.shim_start_ticks;
+    entry->volume_names = VolumeNamesOf(entry->record.spec());
     const std::string id = entry->record.id();
     known.insert(id);
     {

@@ -27,7 +27,7 @@ StatusOr<v1::WaitContainerResponse> ContainerService::Run(const v1::ContainerSpe
   const auto created_us = since_begun_us();
   auto started = Start(id);
   if (!started.ok()) {
-    if (remove) (void)Remove(id, true);
+    if (remove) (void)Remove(id, true, /*remove_volumes=*/true);
     if (failed_step) *failed_step = "start";
     return started.status();
   }
@@ -50,7 +50,7 @@ StatusOr<v1::WaitContainerResponse> ContainerService::Run(const v1::ContainerSpe
   v1::WaitContainerResponse exited;
   if (remove) {
     // The output ended, so the payload has exited: Remove needs no force.
-    ASSIGN_OR_RETURN(v1::Container removed, Remove(id, false));
+    ASSIGN_OR_RETURN(v1::Container removed, Remove(id, false, /*remove_volumes=*/true));
     exited.set_exit_code(removed.exit_code());
     exited.set_exit_signal(removed.exit_signal());
     exited.set_oom_killed(removed.oom_killed());

@@ -19,6 +19,7 @@
 #include "common/process_start_time.h"
 #include "common/signal_names.h"
 #include "common/unix_time.h"
+#include "core/container_mounts.h"
 #include "core/container_spec_validation.h"
 #include "core/container_states.h"
 #include "core/env_merge.h"
@@ -159,20 +160,38 @@ StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) 
     return InvalidArgument("spec.command: no command given and image '" + spec.image() +
                            "' has no default command; pass one after the image name");
   }
+  // The volumes go last and first again on failure: made only for a spec that is otherwise
+  // fine, and never left behind by a Create that fails.
+  std::vector<std::string> made_volumes;
+  auto remove_made_volumes = [&] {
+    for (const auto& name : made_volumes) WarnIfFailed(record.id(), config_.volumes->Remove(name));
+  };
+  if (Status completed = CompleteMounts(&filled, image.config(), config_.volumes, &made_volumes);
+      !completed.ok()) {
+    remove_made_volumes();
+    return completed;
+  }
 
   {
     std::lock_guard<std::mutex> lock(entries_mutex_);
     for (const auto& [id, existing] : entries_) {
       if (existing->record.name() == record.name()) {
+        remove_made_volumes();
         return AlreadyExists("spec.name: the name '" + record.name() +
                              "' is already used by container " + ShortId(id) +
                              "; remove it (boxcar rm) or choose another name");
       }
     }
     if (spec.has_userns()) {
-      ASSIGN_OR_RETURN(*filled.mutable_userns(), PlaceUserNamespace(spec.userns()));
+      auto placed = PlaceUserNamespace(spec.userns());
+      if (!placed.ok()) {
+        remove_made_volumes();
+        return placed.status();
+      }
+      *filled.mutable_userns() = *placed;
     }
     // Reserve the name (and the user namespace's ids) while the snapshot is prepared.
+    entry->volume_names = VolumeNamesOf(filled);
     entries_[record.id()] = entry;
   }
   auto unreserve = [&](Status failure) {
@@ -181,6 +200,7 @@ StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) 
     (void)snapshotter_->Remove(record.id());
     (void)RemoveTree(StateDir(record.id()));
     if (config_.networks) (void)config_.networks->Release(record.id());
+    remove_made_volumes();
     return failure;
   };
   if (Status reserved = ReserveNetwork(record, image); !reserved.ok()) return unreserve(reserved);
@@ -242,6 +262,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   };
   ASSIGN_OR_RETURN(std::vector<std::string> layer_dirs,
                    images_->LayerDirectories(record.image_id()));
+  ASSIGN_OR_RETURN(std::vector<LaunchMount> mounts, LaunchMountsOf(record.spec(), config_.volumes));
   const IdMapping userns = IdMappingOf(record.spec());
   ASSIGN_OR_RETURN(std::string rootfs_dir, snapshotter_->Mount(id, layer_dirs, userns));
   // Crashes from here until the record says RUNNING leave a mount, cgroups and maybe a payload
@@ -265,6 +286,8 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   spec.exit_file = state_dir + kExitRecordFile;
   spec.shim_log_path = state_dir + kShimLogFile;
   spec.userns = userns;
+  spec.mounts = std::move(mounts);
+  spec.read_only_rootfs = record.spec().read_only_rootfs();
   std::vector<v1::PortMapping> published_ports;
   PrepareNetworkLaunch(record, rootfs_dir, spec, &published_ports);
   ::unlink(spec.exit_file.c_str());
@@ -445,7 +468,8 @@ StatusOr<v1::WaitContainerResponse> ContainerService::Wait(const std::string& co
   return response;
 }
 
-StatusOr<v1::Container> ContainerService::Remove(const std::string& container, bool force) {
+StatusOr<v1::Container> ContainerService::Remove(const std::string& container, bool force,
+                                                 bool remove_volumes) {
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
   std::unique_lock<std::mutex> lock(entry->mutex);
   v1::Container& record = entry->record;
@@ -491,7 +515,26 @@ StatusOr<v1::Container> ContainerService::Remove(const std::string& container, b
     entries_.erase(id);
   }
   spdlog::info("container {} removed", ShortId(id));
+  // After the container's row: a crash in between leaves an unused anonymous volume, which
+  // `boxcar volume prune` removes.
+  if (remove_volumes && config_.volumes) {
+    for (const auto& mount : record.spec().mounts()) {
+      if (!mount.anonymous() || !ContainersUsingVolume(mount.source()).empty()) continue;
+      WarnIfFailed(id, config_.volumes->Remove(mount.source()));
+    }
+  }
   return record;
+}
+
+std::vector<std::string> ContainerService::ContainersUsingVolume(const std::string& name) {
+  std::vector<std::string> users;
+  std::lock_guard<std::mutex> lock(entries_mutex_);
+  for (const auto& [id, entry] : entries_) {
+    const auto& names = entry->volume_names;
+    if (std::find(names.begin(), names.end(), name) != names.end()) users.push_back(id);
+  }
+  std::sort(users.begin(), users.end());
+  return users;
 }
 
 std::vector<v1::Container> ContainerService::List(bool all) {

@@ -31,6 +31,7 @@
 #include "snapshot/snapshotter.h"
 #include "store/image_store.h"
 #include "store/sqlite_database.h"
+#include "volumes/volume_store.h"
 
 namespace boxcar {
 
@@ -49,6 +50,8 @@ struct ContainerServiceConfig {
   HostIdRange userns_range;
   // Container networks; null: only --network none.
   NetworkService* networks = nullptr;
+  // Volumes (Mount.TYPE_VOLUME and the images' VOLUME paths); null: none.
+  VolumeStore* volumes = nullptr;
 };
 
 class ContainerService {
@@ -74,7 +77,12 @@ class ContainerService {
   StatusOr<v1::WaitContainerResponse> Wait(const std::string& container,
                                            const CancelCheck& cancelled);
   // Returns the record as it was when removed (how its last run ended included).
-  StatusOr<v1::Container> Remove(const std::string& container, bool force);
+  // With `remove_volumes`, its anonymous volumes go too (`rm -v`, `run --rm`), unless
+  // another container uses them.
+  StatusOr<v1::Container> Remove(const std::string& container, bool force,
+                                 bool remove_volumes = false);
+  // Ids of the containers (any state) whose spec mounts the volume `name`.
+  std::vector<std::string> ContainersUsingVolume(const std::string& name);
   // Removes the container as soon as it has exited (now, if it has): a Run with remove whose
   // caller went away. Not kept across a restart of the agent.
   Status RemoveOnExit(const std::string& container);
@@ -162,6 +170,9 @@ class ContainerService {
     // it to finish.
     bool exit_cleanup_pending = false;
     bool exit_cleanup_running = false;
+    // The volumes its spec mounts, fixed at Create; read under entries_mutex_ without the
+    // job lock (ContainersUsingVolume).
+    std::vector<std::string> volume_names;
   };
   using EntryPtr = std::shared_ptr<Entry>;
 

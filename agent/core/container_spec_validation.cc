@@ -9,6 +9,7 @@
 
 #include "common/identifiers.h"
 #include "core/container_labels.h"
+#include "core/container_mounts.h"
 #include "launch/launch_spec.h"
 
 namespace boxcar {
@@ -96,6 +97,7 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
     RETURN_IF_ERROR(ValidateAbsolutePath(spec.working_dir(), "spec.working_dir"));
   }
   RETURN_IF_ERROR(ValidateEnvEntries(spec.env(), "spec.env"));
+  RETURN_IF_ERROR(ValidateMounts(spec));
   RETURN_IF_ERROR(ValidateContainerLabels(spec.labels(), "spec.labels"));
   static const std::regex kHostname("[A-Za-z0-9]([A-Za-z0-9.-]{0,62})");
   if (!spec.hostname().empty() && !std::regex_match(spec.hostname(), kHostname)) {

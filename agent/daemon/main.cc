@@ -18,6 +18,7 @@
 #include "api/distribution_api.h"
 #include "api/images_api.h"
 #include "api/networks_api.h"
+#include "api/volumes_api.h"
 #include "api/system_api.h"
 #include "backends/backend_registry.h"
 #include "build/build_cache.h"
@@ -109,13 +110,16 @@ int RunAgent(const AgentConfig& config) {
   auto instance_id = LoadOrCreateAgentInstanceId(config.root_dir);
   if (!instance_id.ok()) return Fail(instance_id.status());
   NetworkService networks({config.default_network}, db->get());
+  auto volumes = VolumeStore::Open(config.root_dir + "/volumes");
+  if (!volumes.ok()) return Fail(volumes.status());
   ContainerService containers({config.root_dir,
                                config.default_backend,
                                *instance_id,
                                config.prewarm,
                                trash->get(),
                                {userns_range->first, userns_range->count},
-                               &networks},
+                               &networks,
+                               volumes->get()},
                               db->get(), images->get(), snapshotter->get(), cgroups->get(),
                               std::move(backends));
   if (Status recovered = containers.Recover(); !recovered.ok())
@@ -148,6 +152,8 @@ int RunAgent(const AgentConfig& config) {
   DistributionApi distribution_api(&distribution);
   ContainersApi containers_api(&containers);
   NetworksApi networks_api(&networks, &containers);
+  VolumeService volume_service(volumes->get(), &containers);
+  VolumesApi volumes_api(&volume_service);
   SystemApi system_api({kVersion, config.root_dir, config.socket_path}, &containers, images->get(),
                        cgroups->get());
   ::unlink(config.socket_path.c_str());
@@ -157,6 +163,7 @@ int RunAgent(const AgentConfig& config) {
   builder.RegisterService(&images_api);
   builder.RegisterService(&containers_api);
   builder.RegisterService(&networks_api);
+  builder.RegisterService(&volumes_api);
   builder.RegisterService(&system_api);
   builder.RegisterService(&distribution_api);
   builder.RegisterService(&builds_api);

@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include "launch/launch_mounts_json.h"
 #include "launch/spec_json.h"
 
 namespace boxcar {
@@ -60,6 +61,11 @@ std::string LaunchSpecToJson(const LaunchSpec& spec) {
     writer.Key("host_network");
     writer.Bool(true);
   }
+  if (!spec.mounts.empty()) WriteLaunchMounts(writer, spec.mounts);
+  if (spec.read_only_rootfs) {
+    writer.Key("read_only_rootfs");
+    writer.Bool(true);
+  }
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -91,6 +97,13 @@ StatusOr<LaunchSpec> LaunchSpecFromJson(const std::string& json) {
   if (auto member = document.FindMember("host_network"); member != document.MemberEnd()) {
     if (!member->value.IsBool()) return InvalidArgument("launch spec: host_network is not a bool");
     spec.host_network = member->value.GetBool();
+  }
+  RETURN_IF_ERROR(ReadLaunchMounts(document, &spec.mounts));
+  if (auto member = document.FindMember("read_only_rootfs"); member != document.MemberEnd()) {
+    if (!member->value.IsBool()) {
+      return InvalidArgument("launch spec: read_only_rootfs is not a bool");
+    }
+    spec.read_only_rootfs = member->value.GetBool();
   }
   if (spec.rootfs_dir.empty() || spec.argv.empty() || spec.exit_file.empty()) {
     return InvalidArgument("launch spec: rootfs_dir, argv and exit_file are required");

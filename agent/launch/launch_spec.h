@@ -20,6 +20,17 @@ struct RlimitSetting {
   uint64_t hard = 0;
 };
 
+// One mount of the container, resolved by the agent: a volume is a bind of its directory.
+struct LaunchMount {
+  enum class Kind { kBind, kTmpfs };
+  Kind kind = Kind::kBind;
+  std::string source;  // kBind: absolute host path
+  std::string target;  // absolute path inside the container, resolved inside the rootfs
+  bool read_only = false;
+  uint64_t tmpfs_size_bytes = 0;  // kTmpfs: 0 = the kernel's default
+  uint32_t tmpfs_mode = 0;        // kTmpfs: 0 = 01777
+};
+
 struct LaunchSpec {
   std::string container_id;
   std::string rootfs_dir;  // mounted snapshot; becomes "/" inside
@@ -41,6 +52,10 @@ struct LaunchSpec {
   // The payload stays in the network namespace the shim was started in (--network host)
   // instead of the one the shim made.
   bool host_network = false;
+  // Attached below the rootfs in the order given (parents before what lies under them).
+  std::vector<LaunchMount> mounts;
+  // The rootfs mount itself is read-only (the mounts, /dev and /proc are not).
+  bool read_only_rootfs = false;
   // Not sent to the shim: called with the shim's pid once its network namespace exists and
   // before the payload is started in it, to plug interfaces in (--network NAME).
   std::function<Status(pid_t shim_pid)> prepare_network;

@@ -35,6 +35,7 @@
 #include "lxc_shim/lxc_payload_watch.h"
 #include "lxc_shim/rootfs_lookup.h"
 #include "shim/container_init.h"
+#include "shim/container_mounts.h"
 #include "common/unix_time.h"
 
 namespace boxcar {
@@ -223,6 +224,17 @@ int Run() {
         OpenOrRefuse(spec.cgroup_clone_into_dir + "/cgroup.procs", O_WRONLY, "cgroup.procs");
   }
   RefuseUnless(EnterLxcMountNamespace(spec.rootfs_dir, launch.lxcpath));
+  // The container's own mounts, below the rootfs in this private namespace: LXC binds the
+  // rootfs recursively, so they come along (read-only flags included).
+  {
+    auto prepared_mounts = PrepareMounts(spec.mounts, spec.userns);
+    RefuseUnless(prepared_mounts.status());
+    UniqueFd rootfs = OpenOrRefuse(spec.rootfs_dir, O_PATH | O_DIRECTORY, "the rootfs");
+    RefuseUnless(AttachMounts(rootfs.get(), *prepared_mounts));
+    if (spec.read_only_rootfs) {
+      RefuseUnless(MakeMountReadOnly(rootfs.get(), "the root filesystem"));
+    }
+  }
   if (spec.userns.enabled()) {
     auto paths = MakeUserNamespacePaths(spec.rootfs_dir);
     RefuseUnless(paths.status());

@@ -109,7 +109,7 @@ void SetUpDev(bool in_user_namespace) {
 // NOTE: the rootfs is reached through the working directory, which the shim set before the
 // clone and the kernel moved into our mount namespace, never by its path: container root of a
 // user namespace may not search the agent's directories above it (0700, host root's).
-void SetUpRootfs(const LaunchSpec& spec) {
+void SetUpRootfs(const LaunchSpec& spec, std::vector<PreparedMount>& mounts) {
   // Nothing we mount from here on may propagate back to the host.
   Mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr);
   // A bind of the rootfs onto itself, entered: pivot_root needs the new root to be a mount.
@@ -124,6 +124,17 @@ void SetUpRootfs(const LaunchSpec& spec) {
   EnsureDirectory("sys", 0555);
   Mount("sysfs", "sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
   SetUpDev(spec.userns.enabled());
+  // The container's own mounts, below the rootfs as resolved from inside it.
+  {
+    UniqueFd root(::open(".", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!root) FailErrno("open the rootfs '" + spec.rootfs_dir + "'");
+    Status attached = AttachMounts(root.get(), mounts);
+    if (!attached.ok()) FailWith(kExitSetupFailed, attached.message());
+    if (spec.read_only_rootfs) {
+      Status read_only = MakeMountReadOnly(root.get(), "the root filesystem");
+      if (!read_only.ok()) FailWith(kExitSetupFailed, read_only.message());
+    }
+  }
 
   // pivot_root(".", ".") stacks the old root on top of the new one; detaching it leaves only
   // the container's tree visible, with no host mount reachable.
@@ -187,7 +198,7 @@ void RunContainerInit(const LaunchSpec& spec, const InitFds& fds) {
     ::close(oom_fd);
   }
   JoinCgroups(spec);
-  SetUpRootfs(spec);
+  SetUpRootfs(spec, *fds.mounts);
   if (!spec.hostname.empty() && ::sethostname(spec.hostname.data(), spec.hostname.size()) != 0) {
     FailErrno("sethostname '" + spec.hostname + "'");
   }

@@ -4,7 +4,10 @@
 // spec.userns is enabled), whose working directory is the rootfs.
 #pragma once
 
+#include <vector>
+
 #include "launch/launch_spec.h"
+#include "shim/container_mounts.h"
 
 namespace boxcar {
 
@@ -20,6 +23,8 @@ struct InitFds {
   // lo is already up in the network namespace the payload gets (the shim's own, made and
   // brought up while it waited for a spec).
   bool loopback_up;
+  // spec.mounts, prepared by the shim as host root; attached below the rootfs.
+  std::vector<PreparedMount>* mounts;
 };
 
 // Brings up lo in the caller's network namespace; false (errno set) on failure.

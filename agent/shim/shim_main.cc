@@ -151,6 +151,14 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // Host paths are opened now, as host root: container root of a user namespace could not
+  // reach the agent's volumes below its 0700 directories.
+  auto prepared_mounts = boxcar::PrepareMounts(spec.mounts, spec.userns);
+  if (!prepared_mounts.ok()) {
+    Reply("error 125 " + prepared_mounts.status().message());
+    return 1;
+  }
+
   struct clone_args args {};
   args.flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
   // A user-namespaced payload gets a network namespace of its own after all: one owned by
@@ -204,8 +212,10 @@ int main(int argc, char** argv) {
     if (spec.userns.enabled()) mutable_spec.cgroup_procs_files.clear();  // joined by the shim
     boxcar::RunContainerInit(spec,
                              {stdin_fd, stdout_fd, stderr_fd, error_pipe[1], payload_oom_score_adj,
-                              userns_ready[0], loopback_up && !(args.flags & CLONE_NEWNET)});
+                              userns_ready[0], loopback_up && !(args.flags & CLONE_NEWNET),
+                              &*prepared_mounts});
   }
+  prepared_mounts->clear();  // the child has them
   // The shim must not pin the rootfs mount for as long as the payload runs.
   (void)!::chdir("/");
   if (spec.userns.enabled()) {

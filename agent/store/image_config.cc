@@ -62,6 +62,17 @@ std::string BuildOciConfigJson(const v1::ImageConfig& config,
     }
     writer.EndObject();
   }
+  if (!config.volumes().empty()) {
+    std::set<std::string> volumes(config.volumes().begin(), config.volumes().end());
+    writer.Key("Volumes");
+    writer.StartObject();
+    for (const auto& volume : volumes) {
+      writer.Key(volume.c_str());
+      writer.StartObject();
+      writer.EndObject();
+    }
+    writer.EndObject();
+  }
   if (!config.labels().empty()) {
     // Sorted, so the config (and the image id) does not depend on map order.
     std::map<std::string, std::string> labels(config.labels().begin(), config.labels().end());
@@ -140,6 +151,13 @@ Status ParseImageConfig(const std::string& json, v1::ImageConfig* config,
     for (const auto& port : runtime["ExposedPorts"].GetObject())
       ports.insert(port.name.GetString());
     config->mutable_exposed_ports()->Add(ports.begin(), ports.end());
+  }
+  // {"/data": {}, ...}: the image's VOLUME paths, sorted likewise.
+  if (runtime.HasMember("Volumes") && runtime["Volumes"].IsObject()) {
+    std::set<std::string> volumes;
+    for (const auto& volume : runtime["Volumes"].GetObject())
+      volumes.insert(volume.name.GetString());
+    config->mutable_volumes()->Add(volumes.begin(), volumes.end());
   }
   return OkStatus();
 }
