@@ -72,8 +72,9 @@ TEST(ContainerMountsTest, CompletesVolumesAndOrdersParentsFirst) {
   ASSERT_EQ(launch->size(), 4u);
   EXPECT_EQ((*launch)[0].target, "/data") << "a parent before what lies below it";
   EXPECT_EQ((*launch)[0].source, dir + "/volumes/named/_data");
-  EXPECT_EQ((*launch)[3].target, "/data/tmp");
-  EXPECT_EQ((*launch)[3].kind, LaunchMount::Kind::kTmpfs);
+  EXPECT_EQ((*launch)[2].target, "/data/tmp");
+  EXPECT_EQ((*launch)[2].kind, LaunchMount::Kind::kTmpfs);
+  EXPECT_EQ((*launch)[3].target, "/var/lib/x");
   ASSERT_TRUE((*store)->Remove("named").ok());
   EXPECT_EQ(LaunchMountsOf(spec, store->get()).status().code(), StatusCode::kFailedPrecondition);
   (void)RemoveTree(dir);
