@@ -192,14 +192,8 @@ int Run() {
                 std::string("join the host's network namespace: ") + std::strerror(errno));
   }
   host_netns.reset();
-  LxcContainerSettings settings = SettleInRootfs(spec);
-  // A user-namespaced payload gets a network namespace of its own (owned by its user
-  // namespace) from LXC, as before.
-  settings.share_network_namespace = (netns_made || spec.host_network) && !spec.userns.enabled();
-  settings.oom_score_adj = oom_score_adj.ok() ? std::atoi(oom_score_adj->c_str()) : 0;
   // The container's state directory is LXC's lxcpath; LXC writes its log into the shim's.
   const std::string state_dir = spec.exit_file.substr(0, spec.exit_file.rfind('/'));
-  settings.log_file = spec.shim_log_path.empty() ? state_dir + "/lxc.log" : spec.shim_log_path;
   MonitorLaunch launch;
   launch.lxcpath = state_dir;
   launch.name = spec.container_id.empty() ? "container" : spec.container_id.substr(0, 12);
@@ -226,15 +220,22 @@ int Run() {
   RefuseUnless(EnterLxcMountNamespace(spec.rootfs_dir, launch.lxcpath));
   // The container's own mounts, below the rootfs in this private namespace: LXC binds the
   // rootfs recursively, so they come along (read-only flags included).
+  // The image is settled after them (a working directory inside a volume is made in it) and
+  // before the root turns read-only.
+  UniqueFd rootfs = OpenOrRefuse(spec.rootfs_dir, O_PATH | O_DIRECTORY, "the rootfs");
   {
     auto prepared_mounts = PrepareMounts(spec.mounts, spec.userns);
     RefuseUnless(prepared_mounts.status());
-    UniqueFd rootfs = OpenOrRefuse(spec.rootfs_dir, O_PATH | O_DIRECTORY, "the rootfs");
     RefuseUnless(AttachMounts(rootfs.get(), *prepared_mounts));
-    if (spec.read_only_rootfs) {
-      RefuseUnless(MakeMountReadOnly(rootfs.get(), "the root filesystem"));
-    }
   }
+  LxcContainerSettings settings = SettleInRootfs(spec);
+  if (spec.read_only_rootfs) RefuseUnless(MakeMountReadOnly(rootfs.get(), "the root filesystem"));
+  rootfs.reset();
+  // A user-namespaced payload gets a network namespace of its own (owned by its user
+  // namespace) from LXC, as before.
+  settings.share_network_namespace = (netns_made || spec.host_network) && !spec.userns.enabled();
+  settings.oom_score_adj = oom_score_adj.ok() ? std::atoi(oom_score_adj->c_str()) : 0;
+  settings.log_file = spec.shim_log_path.empty() ? state_dir + "/lxc.log" : spec.shim_log_path;
   if (spec.userns.enabled()) {
     auto paths = MakeUserNamespacePaths(spec.rootfs_dir);
     RefuseUnless(paths.status());

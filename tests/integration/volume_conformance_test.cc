@@ -3,6 +3,7 @@
 // resolved inside the rootfs whatever the image's symlinks say; nothing on the host's mount
 // table; volumes that outlive their containers, `commit` and kill -9 of the agent.
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -82,6 +83,8 @@ TEST_P(VolumeConformanceTest, NamedVolumeKeepsDataForTheNextContainerAndAgentKil
   CommandResult read = RunRm({"--mount", "type=volume,source=appdata,target=/srv"},
                              {"cat", "/srv/file"});
   EXPECT_EQ(read.out, "kept\n") << read.err;
+  CommandResult workdir = RunRm({"-v", "appdata:/data", "-w", "/data/work"}, {"pwd"});
+  EXPECT_EQ(workdir.out, "/data/work\n") << "a working directory inside a volume: " << workdir.err;
 
   // A running container holds it; kill -9 of the agent and a restart keep both.
   std::string id = RunDetached({"-v", "appdata:/data"}, {"sleep", "1000"});
@@ -131,6 +134,23 @@ TEST_P(VolumeConformanceTest, BindMountsHostPathsReadWriteAndReadOnly) {
   // A single file.
   CommandResult file = RunRm({"-v", host + "/from-host:/etc/greeting:ro"}, {"cat", "/etc/greeting"});
   EXPECT_EQ(file.out, "hello\n") << file.err;
+}
+
+// Private both ways: a mount made on the host below a bind's source after the start does not
+// show inside, and the container's mounts never show on the host.
+TEST_P(VolumeConformanceTest, MountsArePrivate) {
+  std::string host = HostDir("private");
+  HostDir("private/sub");
+  std::string id = RunDetached({"-v", host + ":/shared", "--tmpfs", "/scratch"}, {"sleep", "1000"});
+  ASSERT_EQ(::mount("tmpfs", (host + "/sub").c_str(), "tmpfs", 0, "size=1m"), 0);
+  CommandResult inside = agent_.Cli({"exec", id, "cat", "/proc/mounts"});
+  EXPECT_EQ(::umount2((host + "/sub").c_str(), MNT_DETACH), 0);
+  EXPECT_NE(inside.out.find(" /shared "), std::string::npos) << inside.out << inside.err;
+  EXPECT_EQ(inside.out.find("/shared/sub"), std::string::npos)
+      << "the host's later mount propagated into the container: " << inside.out;
+  EXPECT_EQ(HostMountsOf("/scratch"), "");
+  EXPECT_EQ(HostMountsOf(host), "") << "the bind exists in the container's namespace only";
+  ASSERT_EQ(agent_.Cli({"rm", "-f", id}).exit_code, 0);
 }
 
 TEST_P(VolumeConformanceTest, MissingHostPathIsAnErrorNamingTheField) {
