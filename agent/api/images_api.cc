@@ -93,9 +93,9 @@ grpc::Status ImagesApi::Tag(grpc::ServerContext*, const v1::TagImageRequest* req
 grpc::Status ImagesApi::Save(grpc::ServerContext* context, const v1::SaveImagesRequest* request,
                              grpc::ServerWriter<v1::SaveChunk>* writer) {
   std::vector<std::string> images(request->images().begin(), request->images().end());
-  ImageArchiveFormat format = request->format() == v1::ARCHIVE_FORMAT_DOCKER
-                                  ? ImageArchiveFormat::kDockerArchive
-                                  : ImageArchiveFormat::kOciLayout;
+  ImageArchiveFormat format = ImageArchiveFormat::kOciAndDocker;
+  if (request->format() == v1::ARCHIVE_FORMAT_OCI) format = ImageArchiveFormat::kOciLayout;
+  if (request->format() == v1::ARCHIVE_FORMAT_DOCKER) format = ImageArchiveFormat::kDockerArchive;
   if (!v1::ArchiveFormat_IsValid(request->format())) {
     return ToGrpcStatus(
         InvalidArgument("format: unknown archive format " + std::to_string(request->format())));

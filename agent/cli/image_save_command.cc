@@ -18,7 +18,7 @@ namespace {
 struct SaveOptions {
   std::vector<std::string> images;
   std::string output;
-  std::string format = "oci";
+  std::string format;  // empty: both layouts in one tar
   bool quiet = false;
 };
 
@@ -36,12 +36,14 @@ bool WriteAll(int fd, const std::string& bytes) {
 int Save(AgentConnection& agent, const SaveOptions& options) {
   v1::SaveImagesRequest request;
   for (const auto& image : options.images) request.add_images(image);
-  if (options.format == "oci") {
+  if (options.format.empty() || options.format == "oci+docker") {
+    request.set_format(v1::ARCHIVE_FORMAT_OCI_DOCKER);
+  } else if (options.format == "oci") {
     request.set_format(v1::ARCHIVE_FORMAT_OCI);
   } else if (options.format == "docker") {
     request.set_format(v1::ARCHIVE_FORMAT_DOCKER);
   } else {
-    std::fprintf(stderr, "boxcar image save: --format '%s' is unknown; use oci or docker\n",
+    std::fprintf(stderr, "boxcar image save: --format '%s' is unknown; use oci or docker (or none: both in one tar)\n",
                  options.format.c_str());
     return 1;
   }
@@ -110,10 +112,13 @@ void AddImageSaveCommand(CLI::App* image, std::function<AgentConnection&()> conn
                          std::function<int()>& action) {
   auto options = std::make_shared<SaveOptions>();
   CLI::App* save = image->add_subcommand(
-      "save", "Export images as an OCI layout tar (skopeo oci-archive) or a docker-archive");
+      "save",
+      "Export images as one tar that is both an OCI layout and a docker-archive (as Docker 25 "
+      "writes it), or as either alone");
   save->add_option("image", options->images, "References, ids or id prefixes")->required();
   save->add_option("-o,--output", options->output, "File to write (default: stdout)");
-  save->add_option("--format", options->format, "oci (default) or docker")->capture_default_str();
+  save->add_option("--format", options->format,
+                   "oci or docker for the pure forms (default: both in one tar)");
   save->add_flag("-q,--quiet", options->quiet, "No progress output");
   save->callback([&, connect, options] { action = [=] { return Save(connect(), *options); }; });
 }

@@ -6,8 +6,10 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <map>
 #include <memory>
 #include <set>
 
@@ -191,25 +193,64 @@ std::string OciIndexJson(const std::vector<v1::Image>& images,
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-std::string DockerManifestJson(const std::vector<v1::Image>& images) {
+// With `blob_members`, Config and Layers name the OCI layout's blobs (Docker 25's combined
+// archive); otherwise "<config hex>.json" and "<diff id hex>.tar" members.
+std::string DockerManifestJson(const std::vector<v1::Image>& images, bool blob_members = false) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   writer.StartArray();
   for (const auto& image : images) {
     writer.StartObject();
     writer.Key("Config");
-    writer.String((Hex(image.id()) + ".json").c_str());
+    writer.String(((blob_members ? "blobs/sha256/" : "") + Hex(image.id()) +
+                   (blob_members ? "" : ".json"))
+                      .c_str());
     writer.Key("RepoTags");
     writer.StartArray();
     for (const auto& reference : image.references()) writer.String(reference.c_str());
     writer.EndArray();
     writer.Key("Layers");
     writer.StartArray();
-    for (const auto& layer : image.layers()) writer.String((Hex(layer.diff_id()) + ".tar").c_str());
+    for (const auto& layer : image.layers()) {
+      writer.String((blob_members ? "blobs/sha256/" + Hex(layer.diff_id())
+                                  : Hex(layer.diff_id()) + ".tar")
+                        .c_str());
+    }
     writer.EndArray();
     writer.EndObject();
   }
   writer.EndArray();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+// The legacy "repositories" file of docker-archives: {"name": {"tag": "<top layer id>"}}.
+std::string DockerRepositoriesJson(const std::vector<v1::Image>& images) {
+  std::map<std::string, std::map<std::string, std::string>> repositories;
+  for (const auto& image : images) {
+    if (image.layers().empty()) continue;
+    for (const auto& reference : image.references()) {
+      size_t colon = reference.rfind(':');
+      if (colon == std::string::npos || reference.find('/', colon) != std::string::npos ||
+          reference.find('@') != std::string::npos) {
+        continue;
+      }
+      repositories[reference.substr(0, colon)][reference.substr(colon + 1)] =
+          Hex(image.layers(image.layers_size() - 1).diff_id());
+    }
+  }
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.StartObject();
+  for (const auto& [name, tags] : repositories) {
+    writer.Key(name.c_str());
+    writer.StartObject();
+    for (const auto& [tag, id] : tags) {
+      writer.Key(tag.c_str());
+      writer.String(id.c_str());
+    }
+    writer.EndObject();
+  }
+  writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
@@ -234,6 +275,53 @@ Status WriteOciLayout(const BlobStore& blobs, const std::vector<v1::Image>& imag
     for (const auto& layer : images[i].layers()) RETURN_IF_ERROR(add_blob(layer.digest(), nullptr));
   }
   return OkStatus();
+}
+
+// Docker 25's layout, both at once: every layer uncompressed and named by its diff id (so the
+// layer digests are the same whichever way a tool reads it), an OCI manifest stating them,
+// and manifest.json and repositories naming the same blobs. Blobs go first: a manifest needs
+// the uncompressed sizes, known once each layer is written.
+Status WriteOciAndDockerArchive(const BlobStore& blobs, const std::vector<v1::Image>& images,
+                                const std::string& tmp_dir, TarStream& tar) {
+  std::set<std::string> written;
+  std::map<std::string, uint64_t> layer_sizes;  // by diff id
+  for (const auto& image : images) {
+    if (written.insert(image.id()).second) {
+      RETURN_IF_ERROR(tar.AddFile("blobs/sha256/" + Hex(image.id()), blobs.BlobPath(image.id())));
+    }
+    for (const auto& layer : image.layers()) {
+      if (!written.insert(layer.diff_id()).second) continue;
+      ASSIGN_OR_RETURN(std::string media_type, LayerMediaType(blobs, layer.digest()));
+      std::string path = blobs.BlobPath(layer.digest());
+      std::string plain;
+      if (media_type != kOciLayerTarMediaType) {
+        ASSIGN_OR_RETURN(plain, DecompressLayer(path, tmp_dir));
+        path = plain;
+      }
+      struct stat st;
+      Status added = ::stat(path.c_str(), &st) == 0 ? OkStatus() : ErrnoStatus("stat '" + path + "'");
+      if (added.ok()) added = tar.AddFile("blobs/sha256/" + Hex(layer.diff_id()), path);
+      if (!plain.empty()) ::unlink(plain.c_str());
+      RETURN_IF_ERROR(added);
+      layer_sizes[layer.diff_id()] = static_cast<uint64_t>(st.st_size);
+    }
+  }
+  std::vector<ImageManifest> manifests;
+  for (const auto& image : images) {
+    std::vector<ManifestLayer> layers;
+    for (const auto& layer : image.layers()) {
+      layers.push_back({kOciLayerTarMediaType, layer.diff_id(), layer_sizes[layer.diff_id()]});
+    }
+    ASSIGN_OR_RETURN(ImageManifest manifest, BuildImageManifest(blobs, image, layers));
+    if (written.insert(manifest.digest).second) {
+      RETURN_IF_ERROR(tar.AddBytes("blobs/sha256/" + Hex(manifest.digest), manifest.json));
+    }
+    manifests.push_back(std::move(manifest));
+  }
+  RETURN_IF_ERROR(tar.AddBytes("oci-layout", R"({"imageLayoutVersion":"1.0.0"})"));
+  RETURN_IF_ERROR(tar.AddBytes("index.json", OciIndexJson(images, manifests)));
+  RETURN_IF_ERROR(tar.AddBytes("manifest.json", DockerManifestJson(images, true)));
+  return tar.AddBytes("repositories", DockerRepositoriesJson(images));
 }
 
 Status WriteDockerArchive(const BlobStore& blobs, const std::vector<v1::Image>& images,
@@ -268,9 +356,17 @@ Status WriteImageArchive(const BlobStore& blobs, const std::vector<v1::Image>& i
                          const ArchiveSink& sink) {
   if (images.empty()) return InvalidArgument("images: name at least one image to save");
   TarStream tar(sink);
-  RETURN_IF_ERROR(format == ImageArchiveFormat::kOciLayout
-                      ? WriteOciLayout(blobs, images, tar)
-                      : WriteDockerArchive(blobs, images, tmp_dir, tar));
+  switch (format) {
+    case ImageArchiveFormat::kOciLayout:
+      RETURN_IF_ERROR(WriteOciLayout(blobs, images, tar));
+      break;
+    case ImageArchiveFormat::kDockerArchive:
+      RETURN_IF_ERROR(WriteDockerArchive(blobs, images, tmp_dir, tar));
+      break;
+    case ImageArchiveFormat::kOciAndDocker:
+      RETURN_IF_ERROR(WriteOciAndDockerArchive(blobs, images, tmp_dir, tar));
+      break;
+  }
   return tar.Finish();
 }
 

@@ -1,5 +1,6 @@
-// `boxcar image save`: stored images as one tar, either an OCI image layout (what skopeo
-// calls oci-archive, umoci and podman read) or a docker-archive (docker load, skopeo). The
+// `boxcar image save`: stored images as one tar, an OCI image layout (what skopeo calls
+// oci-archive, umoci and podman read), a docker-archive (docker load, skopeo), or both at once
+// (Docker 25's layout: the docker manifest names the OCI blobs). The
 // same images always give the same bytes: fixed member order, times, owners and modes, and
 // manifests built by BuildImageManifest.
 #pragma once
@@ -15,7 +16,7 @@
 
 namespace boxcar {
 
-enum class ImageArchiveFormat { kOciLayout, kDockerArchive };
+enum class ImageArchiveFormat { kOciLayout, kDockerArchive, kOciAndDocker };
 
 // Receives the archive in order; false aborts the export (kCancelled).
 using ArchiveSink = std::function<bool(std::string_view bytes)>;

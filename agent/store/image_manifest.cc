@@ -27,6 +27,17 @@ StatusOr<std::string> LayerMediaType(const BlobStore& blobs, const std::string& 
 }
 
 StatusOr<ImageManifest> BuildImageManifest(const BlobStore& blobs, const v1::Image& image) {
+  std::vector<ManifestLayer> layers;
+  for (const auto& layer : image.layers()) {
+    ASSIGN_OR_RETURN(std::string media_type, LayerMediaType(blobs, layer.digest()));
+    ASSIGN_OR_RETURN(uint64_t size, blobs.BlobSize(layer.digest()));
+    layers.push_back({media_type, layer.digest(), size});
+  }
+  return BuildImageManifest(blobs, image, layers);
+}
+
+StatusOr<ImageManifest> BuildImageManifest(const BlobStore& blobs, const v1::Image& image,
+                                           const std::vector<ManifestLayer>& layers) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   auto descriptor = [&](const std::string& media_type, const std::string& digest, uint64_t size) {
@@ -49,11 +60,7 @@ StatusOr<ImageManifest> BuildImageManifest(const BlobStore& blobs, const v1::Ima
   descriptor(kOciConfigMediaType, image.id(), config_size);
   writer.Key("layers");
   writer.StartArray();
-  for (const auto& layer : image.layers()) {
-    ASSIGN_OR_RETURN(std::string media_type, LayerMediaType(blobs, layer.digest()));
-    ASSIGN_OR_RETURN(uint64_t size, blobs.BlobSize(layer.digest()));
-    descriptor(media_type, layer.digest(), size);
-  }
+  for (const auto& layer : layers) descriptor(layer.media_type, layer.digest, layer.size);
   writer.EndArray();
   writer.EndObject();
   ImageManifest manifest;

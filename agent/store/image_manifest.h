@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "boxcar/v1/images.pb.h"
 #include "common/status.h"
@@ -24,5 +25,16 @@ struct ImageManifest {
 StatusOr<std::string> LayerMediaType(const BlobStore& blobs, const std::string& digest);
 
 StatusOr<ImageManifest> BuildImageManifest(const BlobStore& blobs, const v1::Image& image);
+
+// The same with the layers stated by the caller (an export that writes them another way,
+// e.g. uncompressed): one per image layer, in order.
+struct ManifestLayer {
+  std::string media_type;
+  std::string digest;
+  uint64_t size = 0;
+};
+inline constexpr const char* kOciLayerTarMediaType = "application/vnd.oci.image.layer.v1.tar";
+StatusOr<ImageManifest> BuildImageManifest(const BlobStore& blobs, const v1::Image& image,
+                                           const std::vector<ManifestLayer>& layers);
 
 }  // namespace boxcar

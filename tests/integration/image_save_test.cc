@@ -1,9 +1,10 @@
-// `boxcar image save` against the real tools: skopeo reads both formats, podman loads them,
+// `boxcar image save` against the real tools: skopeo reads every format, podman loads them,
 // umoci unpacks the OCI layout to the same tree as the original image, and re-importing gives
 // the same image.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
@@ -113,6 +114,74 @@ TEST_F(ImageSaveTest, PodmanLoadsBothFormats) {
     ASSERT_TRUE(Shell(podman + " rmi -a -f"));
   }
   EXPECT_TRUE(Shell("rm -rf " + Dir("podman-root") + " " + Dir("podman-run")));
+}
+
+// The default archive is both layouts at once (as Docker 25's `docker save`): skopeo reads it
+// as docker-archive: and as oci-archive: with the same layer digests (the uncompressed layers',
+// as in the pure docker-archive),
+// podman loads it, umoci unpacks it, and boxcar imports it as the same image.
+TEST_F(ImageSaveTest, DefaultArchiveIsReadByEveryTool) {
+  std::string fixtures = Dir("archives");
+  ASSERT_TRUE(Shell(std::string(BOXCAR_FIXTURES_DIR) + "/make-image-archives.sh " + fixtures + " " +
+                    BOXCAR_BUSYBOX_TAR));
+  CommandResult imported =
+      agent_.Cli({"image", "import", "-q", fixtures + "/oci.tar", "layered/busybox:3"});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  std::string id = imported.out.substr(0, imported.out.find('\n'));
+  const std::string both = Dir("both.tar");
+  CommandResult saved = agent_.Cli({"image", "save", "-o", both, "layered/busybox:3"});
+  ASSERT_EQ(saved.exit_code, 0) << saved.err;
+  ASSERT_EQ(
+      agent_.Cli({"image", "save", "--format", "docker", "-o", Dir("docker.tar"), "layered/busybox:3"})
+          .exit_code,
+      0);
+  ASSERT_TRUE(Shell("tar -tf " + both + " > " + Dir("members")));
+  auto members = ReadFileToString(Dir("members"));
+  ASSERT_TRUE(members.ok());
+  for (const char* member : {"oci-layout\n", "index.json\n", "manifest.json\n", "repositories\n"}) {
+    EXPECT_NE(members->find(member), std::string::npos) << member << " in " << *members;
+  }
+  EXPECT_EQ(members->find(".tar\n"), std::string::npos) << "every blob once, under blobs/";
+
+  auto layers_of = [&](const std::string& transport, const std::string& name) {
+    std::string out = Dir(name + ".layers");
+    EXPECT_TRUE(Shell("skopeo inspect --format '{{.Layers}}' " + transport + " > " + out))
+        << transport << ": see " << Dir("tools.log");
+    auto layers = ReadFileToString(out);
+    return layers.ok() ? *layers : std::string("(unread)");
+  };
+  std::string diff_ids = layers_of("docker-archive:" + Dir("docker.tar"), "docker");
+  EXPECT_EQ(std::count(diff_ids.begin(), diff_ids.end(), ':'), 3) << diff_ids;
+  EXPECT_EQ(layers_of("oci-archive:" + both, "both-oci"), diff_ids);
+  EXPECT_EQ(layers_of("docker-archive:" + both, "both-docker"), diff_ids);
+  ASSERT_TRUE(Shell("skopeo copy -q docker-archive:" + both + " oci:" + Dir("copy") + ":latest"))
+      << "see " << Dir("tools.log");
+  ASSERT_TRUE(Shell("umoci unpack --image " + Dir("copy") + ":latest " + Dir("copy-bundle")));
+  ASSERT_TRUE(Shell("mkdir -p " + Dir("layout") + " && tar -xf " + both + " -C " + Dir("layout") +
+                    " && umoci unpack --image " + Dir("layout") + ":layered/busybox:3 " +
+                    Dir("both-bundle")))
+      << "see " << Dir("tools.log");
+  EXPECT_TRUE(Shell("diff -r --no-dereference " + Dir("copy-bundle/rootfs") + " " +
+                    Dir("both-bundle/rootfs")));
+  EXPECT_TRUE(Shell("test -e " + Dir("both-bundle/rootfs/srv/hello")));
+
+  const std::string podman =
+      "podman --root " + Dir("podman-root") + " --runroot " + Dir("podman-run") +
+      " --storage-driver vfs --events-backend none --cgroup-manager cgroupfs";
+  ASSERT_TRUE(Shell(podman + " load -i " + both)) << "see " << Dir("tools.log");
+  ASSERT_TRUE(Shell(podman + " images --no-trunc --format '{{.ID}}' >" + Dir("ids")));
+  auto ids = ReadFileToString(Dir("ids"));
+  ASSERT_TRUE(ids.ok());
+  EXPECT_NE(ids->find(id.substr(7)), std::string::npos) << *ids;
+  EXPECT_TRUE(Shell(podman + " rmi -a -f && rm -rf " + Dir("podman-root") + " " +
+                    Dir("podman-run")));
+
+  ASSERT_EQ(agent_.Cli({"image", "rm", "layered/busybox:3"}).exit_code, 0);
+  CommandResult again = agent_.Cli({"image", "import", "-q", both});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out.substr(0, again.out.find('\n')), id);
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "layered/busybox:3", "cat", "/srv/hello"}).out,
+            "second-layer\n");
 }
 
 TEST_F(ImageSaveTest, UnknownImagesAndFormatsAreRefusedAndWriteNothing) {
