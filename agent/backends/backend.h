@@ -52,6 +52,7 @@ struct BackendConfig {
   std::string root_dir;       // the agent's --root
   std::string shim_path;      // boxcar-shim executable
   std::string lxc_shim_path;  // boxcar-lxc-shim executable (the lxc backend)
+  std::string libvirt_uri = "lxc:///system";  // libvirtd to connect to (the libvirt backend)
 };
 
 // A backend helper process started ahead of time, before its container is known (for

@@ -265,6 +265,8 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   spec.exit_file = state_dir + kExitRecordFile;
   spec.shim_log_path = state_dir + kShimLogFile;
   spec.userns = userns;
+  spec.memory_limit_bytes = record.spec().limits().memory_bytes();
+  spec.cpu_millis = record.spec().limits().cpu_millis();
   std::vector<v1::PortMapping> published_ports;
   PrepareNetworkLaunch(record, rootfs_dir, spec, &published_ports);
   ::unlink(spec.exit_file.c_str());

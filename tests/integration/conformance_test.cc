@@ -693,8 +693,8 @@ TEST_P(ConformanceTest, ExecRunsCommandsInsideARunningContainer) {
   EXPECT_NE(unknown.err.find("no container"), std::string::npos) << unknown.err;
 }
 
-// Every backend this build has; libvirt joins when it lands.
-INSTANTIATE_TEST_SUITE_P(Backends, ConformanceTest, ::testing::Values("chroot", "lxc"),
+// Every backend this build has (libvirt against a private libvirtd, libvirtd_harness.h).
+INSTANTIATE_TEST_SUITE_P(Backends, ConformanceTest, ::testing::Values("chroot", "lxc", "libvirt"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace
