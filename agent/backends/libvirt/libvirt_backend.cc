@@ -76,6 +76,8 @@ BackendCapabilities LibvirtBackend::capabilities() const {
   capabilities.pause = true;   // the agent freezes those cgroups
   capabilities.exec = true;
   capabilities.survives_agent_restart = true;  // the domain and its shim outlive boxcard
+  // boxcar-shim, the domain's init, lives in the container's cgroups beside the payload.
+  capabilities.helper_processes_in_cgroup = 1;
   return capabilities;
 }
 
@@ -116,6 +118,20 @@ StatusOr<std::string> LibvirtBackend::EnsureShimDirectory() {
   return shim_directory_;
 }
 
+StatusOr<std::string> LibvirtBackend::FreeDomainName(virConnectPtr connection,
+                                                    const std::string& container_id) {
+  // NOTE: libvirt takes a while (up to ~2 s here) to forget a domain whose init has ended; a
+  // restart of the same container meanwhile gets a suffixed name rather than waiting.
+  const std::string base = DomainName(container_id);
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::string name = attempt == 0 ? base : base + "-" + std::to_string(attempt);
+    virDomainPtr existing = virDomainLookupByName(connection, name.c_str());
+    if (existing == nullptr) return name;
+    virDomainFree(existing);
+  }
+  return Unavailable("libvirt backend: 100 domains named " + base + "* are still being torn down");
+}
+
 StatusOr<RunningContainer> LibvirtBackend::Launch(const LaunchSpec& spec,
                                                   const std::string& state_dir,
                                                   int* exit_code_hint) {
@@ -125,7 +141,7 @@ StatusOr<RunningContainer> LibvirtBackend::Launch(const LaunchSpec& spec,
   ASSIGN_OR_RETURN(LibvirtShimChannel channel, LibvirtShimChannel::Listen(state_dir));
 
   LibvirtDomainSpec domain_spec;
-  domain_spec.name = DomainName(spec.container_id);
+  ASSIGN_OR_RETURN(domain_spec.name, FreeDomainName(connection.get(), spec.container_id));
   domain_spec.container_id = spec.container_id;
   domain_spec.agent_root = root_dir_;
   domain_spec.rootfs_dir = spec.rootfs_dir;
@@ -188,14 +204,19 @@ StatusOr<RunningContainer> LibvirtBackend::StartInDomain(const LaunchSpec& spec,
                            ? " (see " + spec.shim_log_path + ")"
                            : ""));
   }
-  ASSIGN_OR_RETURN(pid_t payload_pid, FirstChild(shim_pid));
+  auto payload_pid = FirstChild(shim_pid);
+  if (!payload_pid.ok()) {
+    // The payload has already ended and been reaped by the shim, which is now writing its
+    // exit record: the shim stands in for it (it ends at once itself).
+    payload_pid = shim_pid;
+  }
   RunningContainer running;
   running.container_id = spec.container_id;
   running.shim_pid = shim_pid;
-  running.init_pid = payload_pid;
+  running.init_pid = *payload_pid;
   spdlog::debug("container {}: libvirt domain {} runs, shim {} payload {}",
                 spec.container_id.substr(0, 12), DomainName(spec.container_id), shim_pid,
-                payload_pid);
+                *payload_pid);
   return running;
 }
 

@@ -41,6 +41,8 @@ class LibvirtBackend : public Backend {
   // A directory holding only boxcar-shim (a hard link, or a copy across file systems), bound
   // read-only into every domain.
   StatusOr<std::string> EnsureShimDirectory();
+  // DomainName, or with a suffix while a domain of an earlier run still goes away.
+  StatusOr<std::string> FreeDomainName(virConnectPtr connection, const std::string& container_id);
   StatusOr<RunningContainer> StartInDomain(const LaunchSpec& spec, const std::string& state_dir,
                                            virConnectPtr connection, virDomainPtr domain,
                                            class LibvirtShimChannel& channel,
