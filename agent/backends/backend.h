@@ -45,6 +45,10 @@ struct RunningContainer {
   pid_t shim_pid = 0;
   pid_t init_pid = 0;
   int init_pidfd = -1;  // owned by the caller; signals go through it to avoid pid reuse
+  // Set by Launch when the shim is not the agent's child (libvirt's): a pidfd opened while the
+  // shim surely lived, since another parent may reap it before the agent opens one. Owned by
+  // the caller of Launch.
+  int shim_pidfd = -1;
 };
 
 // Agent-wide settings every backend may need.

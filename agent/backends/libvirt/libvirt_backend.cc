@@ -12,6 +12,7 @@
 #include "backends/libvirt/libvirt_shim_channel.h"
 #include "backends/payload_signal.h"
 #include "common/fd_io.h"
+#include "common/pidfd.h"
 #include "common/unique_fd.h"
 
 namespace boxcar {
@@ -178,6 +179,10 @@ StatusOr<RunningContainer> LibvirtBackend::StartInDomain(const LaunchSpec& spec,
                                                          LibvirtShimChannel& channel,
                                                          int* exit_code_hint) {
   ASSIGN_OR_RETURN(pid_t shim_pid, channel.AcceptShim(kShimConnectTimeout));
+  // Now, while the shim waits for its spec: libvirt's controller reaps it once it ends, which
+  // a short payload makes happen before Launch returns.
+  UniqueFd shim_pidfd = OpenPidfd(shim_pid);
+  if (!shim_pidfd) return ErrnoStatus("pidfd_open of boxcar-shim " + std::to_string(shim_pid));
   // libvirt put its init into cgroups of its own; the payload is born in the agent's, where
   // the limits are and where pause, stats and OOM reports look.
   std::vector<std::string> procs_files = spec.cgroup_procs_files;
@@ -214,6 +219,7 @@ StatusOr<RunningContainer> LibvirtBackend::StartInDomain(const LaunchSpec& spec,
   running.container_id = spec.container_id;
   running.shim_pid = shim_pid;
   running.init_pid = *payload_pid;
+  running.shim_pidfd = shim_pidfd.release();
   spdlog::debug("container {}: libvirt domain {} runs, shim {} payload {}",
                 spec.container_id.substr(0, 12), DomainName(spec.container_id), shim_pid,
                 *payload_pid);
