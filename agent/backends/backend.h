@@ -97,6 +97,13 @@ class Backend {
   // Delivers `signal` to the payload's PID 1.
   virtual Status Signal(const RunningContainer& container, int signal) = 0;
 
+  // After an agent restart, once the records are loaded: `live_container_ids` are this
+  // backend's containers the agent found still running. A backend with state of its own (the
+  // libvirt backend's domains) ends what belongs to this agent but to none of them.
+  virtual Status ReconcileAfterRestart(const std::vector<std::string>& live_container_ids) {
+    return OkStatus();
+  }
+
   // Capability "exec": starts `spec` inside the running container; `exit_code_hint` as for
   // Launch.
   virtual StatusOr<std::unique_ptr<ExecSession>> Exec(const ExecSpec& spec, int* exit_code_hint) {

@@ -3,6 +3,7 @@
 // private libvirtd (libvirtd_harness.h) and check that no boxcar-* domain is left behind.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <chrono>
 #include <cstdio>
@@ -94,6 +95,42 @@ TEST_F(LibvirtBackendTest, SurvivesARestartOfLibvirtd) {
   EXPECT_EQ(exec.out, "still\n") << exec.err;
   ASSERT_EQ(agent_.Cli({"kill", id}).exit_code, 0);
   EXPECT_EQ(agent_.Cli({"wait", id}).out, "137\n");
+}
+
+// The agent killed at each point of a start on libvirt: what it leaves ends by itself (a
+// shim whose agent went away before sending the spec exits, and its domain with it) or at the
+// restart (recovery kills what runs in the cgroups of a container not recorded as running;
+// ReconcileAfterRestart destroys the agent's domains of containers it does not know as
+// running). No domain is left and the container starts normally afterwards.
+TEST_F(LibvirtBackendTest, NoDomainIsLeftByAStartTheAgentDiedIn) {
+  CommandResult created = agent_.Cli({"create", "--name", "crashy", "busybox", "sleep", "30"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  for (const char* point : {"libvirt.after_create_domain", "start.after_launch"}) {
+    agent_.Stop();
+    agent_.Start(agent_args_, {std::string("BOXCAR_CRASH_AT=") + point});
+    ASSERT_FALSE(HasFatalFailure());
+    agent_.Cli({"start", "crashy"});
+    int status = agent_.WaitForExit(std::chrono::seconds(10));
+    ASSERT_TRUE(status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+        << point << ": wait status " << status;
+    RestartAgent();
+    ASSERT_FALSE(HasFatalFailure());
+    std::string left = "x";
+    for (int i = 0; i < 100 && !left.empty(); ++i) {
+      left = LibvirtdHarness::Shared().BoxcarDomains();
+      if (!left.empty()) std::this_thread::sleep_for(milliseconds(50));
+    }
+    EXPECT_EQ(left, "") << point;
+    EXPECT_NE(Inspect("crashy").state(), v1::CONTAINER_STATE_RUNNING) << point;
+  }
+  ASSERT_EQ(agent_.Cli({"start", "crashy"}).exit_code, 0);
+  EXPECT_EQ(Inspect("crashy").state(), v1::CONTAINER_STATE_RUNNING);
+  // Found again by its metadata after a plain kill -9.
+  agent_.Stop(/*kill9=*/true);
+  RestartAgent();
+  ASSERT_FALSE(HasFatalFailure());
+  EXPECT_EQ(Inspect("crashy").state(), v1::CONTAINER_STATE_RUNNING);
+  EXPECT_EQ(LibvirtdHarness::Shared().BoxcarDomains(), "boxcar-" + Inspect("crashy").id().substr(0, 12) + "\n");
 }
 
 // libvirtd absent or the URI wrong: the agent starts, `info` says why the backend is

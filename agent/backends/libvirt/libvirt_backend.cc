@@ -7,10 +7,12 @@
 
 #include <chrono>
 #include <fstream>
+#include <set>
 
 #include "backends/libvirt/libvirt_domain_xml.h"
 #include "backends/libvirt/libvirt_shim_channel.h"
 #include "backends/payload_signal.h"
+#include "common/crash_points.h"
 #include "common/fd_io.h"
 #include "common/pidfd.h"
 #include "common/unique_fd.h"
@@ -158,6 +160,7 @@ StatusOr<RunningContainer> LibvirtBackend::Launch(const LaunchSpec& spec,
     return Internal("libvirt backend: create domain " + domain_spec.name + ": " +
                     LastLibvirtError());
   }
+  CrashPoint("libvirt.after_create_domain");
   auto started =
       StartInDomain(spec, state_dir, connection.get(), domain.get(), channel, exit_code_hint);
   if (!started.ok()) {
@@ -224,6 +227,38 @@ StatusOr<RunningContainer> LibvirtBackend::StartInDomain(const LaunchSpec& spec,
                 spec.container_id.substr(0, 12), DomainName(spec.container_id), shim_pid,
                 *payload_pid);
   return running;
+}
+
+Status LibvirtBackend::ReconcileAfterRestart(const std::vector<std::string>& live_container_ids) {
+  ASSIGN_OR_RETURN(LibvirtConnectionRef connection, connection_.Get());
+  virDomainPtr* domains = nullptr;
+  int count = virConnectListAllDomains(connection.get(), &domains, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+  if (count < 0) return Internal("libvirt backend: list domains: " + LastLibvirtError());
+  std::vector<LibvirtDomainHandle> owned;
+  for (int i = 0; i < count; ++i) owned.emplace_back(domains[i]);
+  free(domains);
+  const std::set<std::string> live(live_container_ids.begin(), live_container_ids.end());
+  for (const auto& domain : owned) {
+    const char* name = virDomainGetName(domain.get());
+    if (name == nullptr || std::string(name).rfind("boxcar-", 0) != 0) continue;
+    char* metadata = virDomainGetMetadata(domain.get(), VIR_DOMAIN_METADATA_ELEMENT,
+                                          kLibvirtMetadataUri, VIR_DOMAIN_AFFECT_LIVE);
+    if (metadata == nullptr) continue;  // not Boxcar's
+    auto owner = ParseLibvirtMetadata(metadata);
+    free(metadata);
+    if (!owner.ok() || owner->agent_root != root_dir_) continue;  // another agent's
+    if (live.count(owner->container_id)) {
+      spdlog::info("libvirt: domain {} of container {} found running again", name,
+                   owner->container_id.substr(0, 12));
+      continue;
+    }
+    spdlog::warn("libvirt: destroying domain {}: its container {} is not running", name,
+                 owner->container_id.substr(0, 12));
+    if (virDomainDestroy(domain.get()) != 0) {
+      spdlog::warn("libvirt: destroy {}: {}", name, LastLibvirtError());
+    }
+  }
+  return OkStatus();
 }
 
 Status LibvirtBackend::Signal(const RunningContainer& container, int signal) {

@@ -31,6 +31,10 @@ class LibvirtBackend : public Backend {
   StatusOr<RunningContainer> Launch(const LaunchSpec& spec, const std::string& state_dir,
                                     int* exit_code_hint) override;
   Status Signal(const RunningContainer& container, int signal) override;
+  // Finds this agent's domains by their <metadata> (the agent root and container id) and
+  // destroys those of containers the agent does not know as running (a crash between the
+  // domain's creation and the record of the start).
+  Status ReconcileAfterRestart(const std::vector<std::string>& live_container_ids) override;
   // Through boxcar-shim's exec mode, as chroot: the payload's host pid is all it needs.
   StatusOr<std::unique_ptr<ExecSession>> Exec(const ExecSpec& spec, int* exit_code_hint) override;
 
