@@ -86,6 +86,8 @@ TEST_F(LibvirtBackendTest, SurvivesARestartOfLibvirtd) {
   EXPECT_NE(refused.exit_code, 0);
   EXPECT_NE(refused.err.find("libvirt"), std::string::npos) << refused.err;
   EXPECT_EQ(Inspect(id).state(), v1::CONTAINER_STATE_RUNNING);
+  CommandResult exec_meanwhile = agent_.Cli({"exec", id, "echo", "meanwhile"});
+  EXPECT_EQ(exec_meanwhile.out, "meanwhile\n") << "exec needs no libvirtd: " << exec_meanwhile.err;
   libvirtd.Start();
   ASSERT_TRUE(libvirtd.running());
   CommandResult again = RunRm({}, {"echo", "back"});
