@@ -33,6 +33,10 @@ class LibvirtBackendTest : public ::testing::Test, public AgentFixture {
   void SetUp() override { StartBackendAgent("libvirt"); }
   void TearDown() override { StopBackendAgentAndCheckLeftovers(); }
 
+  // A container keeps running and answering exec while libvirtd is gone (SIGTERM or
+  // SIGKILL); starts fail naming the backend, and work again once it is back.
+  void ExpectToSurviveLibvirtdGoingAway(bool kill9);
+
   std::string Virsh(const std::string& args) {
     return Output("virsh -q -c '" + LibvirtdHarness::Shared().uri() + "' " + args + " 2>&1");
   }
@@ -79,9 +83,17 @@ TEST_F(LibvirtBackendTest, TheExitCodeIsThePayloadsOwn) {
 // outlives libvirtd), new starts fail naming the backend, and work again once libvirtd is
 // back (the agent reconnects).
 TEST_F(LibvirtBackendTest, SurvivesARestartOfLibvirtd) {
+  ExpectToSurviveLibvirtdGoingAway(/*kill9=*/false);
+}
+
+TEST_F(LibvirtBackendTest, SurvivesAKillNineOfLibvirtd) {
+  ExpectToSurviveLibvirtdGoingAway(/*kill9=*/true);
+}
+
+void LibvirtBackendTest::ExpectToSurviveLibvirtdGoingAway(bool kill9) {
   std::string id = RunDetached({}, {"sleep", "30"});
   LibvirtdHarness& libvirtd = LibvirtdHarness::Shared();
-  libvirtd.Stop();
+  libvirtd.Stop(kill9);
   CommandResult refused = RunRm({}, {"true"});
   EXPECT_NE(refused.exit_code, 0);
   EXPECT_NE(refused.err.find("libvirt"), std::string::npos) << refused.err;
@@ -132,7 +144,8 @@ TEST_F(LibvirtBackendTest, NoDomainIsLeftByAStartTheAgentDiedIn) {
   RestartAgent();
   ASSERT_FALSE(HasFatalFailure());
   EXPECT_EQ(Inspect("crashy").state(), v1::CONTAINER_STATE_RUNNING);
-  EXPECT_EQ(LibvirtdHarness::Shared().BoxcarDomains(), "boxcar-" + Inspect("crashy").id().substr(0, 12) + "\n");
+  EXPECT_EQ(LibvirtdHarness::Shared().BoxcarDomains(),
+            "boxcar-" + Inspect("crashy").id().substr(0, 12) + "\n");
 }
 
 // libvirtd absent or the URI wrong: the agent starts, `info` says why the backend is

@@ -90,8 +90,9 @@ LibvirtdHarness::LibvirtdHarness() {
 void LibvirtdHarness::Start() {
   const std::string command =
       "unshare -m --propagation slave sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; "
-      "LIBVIRT_DRIVER_DIR=" + work_dir_ + "/drivers exec libvirtd -d -f " + work_dir_ +
-      "/libvirtd.conf -p " + work_dir_ + "/libvirtd.pid' >>" + work_dir_ + "/start.log 2>&1";
+      "LIBVIRT_DRIVER_DIR=" +
+      work_dir_ + "/drivers exec libvirtd -d -f " + work_dir_ + "/libvirtd.conf -p " + work_dir_ +
+      "/libvirtd.pid' >>" + work_dir_ + "/start.log 2>&1";
   ::unlink((work_dir_ + "/libvirtd.pid").c_str());
   int status = std::system(command.c_str());
   ASSERT_EQ(status, 0) << "libvirtd did not start; see " << work_dir_ << "/start.log";

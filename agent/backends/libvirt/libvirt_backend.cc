@@ -122,7 +122,7 @@ StatusOr<std::string> LibvirtBackend::EnsureShimDirectory() {
 }
 
 StatusOr<std::string> LibvirtBackend::FreeDomainName(virConnectPtr connection,
-                                                    const std::string& container_id) {
+                                                     const std::string& container_id) {
   // NOTE: libvirt takes a while (up to ~2 s here) to forget a domain whose init has ended; a
   // restart of the same container meanwhile gets a suffixed name rather than waiting.
   const std::string base = DomainName(container_id);
@@ -207,10 +207,9 @@ StatusOr<RunningContainer> LibvirtBackend::StartInDomain(const LaunchSpec& spec,
   auto payload = channel.Deliver(inside, exit_code_hint);
   if (!payload.ok()) {
     return Status(payload.status().code(),
-                  payload.status().message() +
-                      (payload.status().code() == StatusCode::kInternal
-                           ? " (see " + spec.shim_log_path + ")"
-                           : ""));
+                  payload.status().message() + (payload.status().code() == StatusCode::kInternal
+                                                    ? " (see " + spec.shim_log_path + ")"
+                                                    : ""));
   }
   auto payload_pid = FirstChild(shim_pid);
   if (!payload_pid.ok()) {

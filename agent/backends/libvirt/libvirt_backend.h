@@ -49,8 +49,7 @@ class LibvirtBackend : public Backend {
   StatusOr<std::string> FreeDomainName(virConnectPtr connection, const std::string& container_id);
   StatusOr<RunningContainer> StartInDomain(const LaunchSpec& spec, const std::string& state_dir,
                                            virConnectPtr connection, virDomainPtr domain,
-                                           class LibvirtShimChannel& channel,
-                                           int* exit_code_hint);
+                                           class LibvirtShimChannel& channel, int* exit_code_hint);
 
   std::string name_ = kName;
   std::string root_dir_;

@@ -85,8 +85,8 @@ StatusOr<LibvirtConnectionRef> LibvirtConnection::Get() {
       return Unavailable("libvirt backend: cannot connect to libvirtd at '" + uri_ +
                          "': " + LastLibvirtError() + " (is libvirtd running? see --libvirt-uri)");
     }
-    if (virConnectSetKeepAlive(connection_, kKeepAliveIntervalSeconds,
-                               kKeepAliveMissedReplies) != 0) {
+    if (virConnectSetKeepAlive(connection_, kKeepAliveIntervalSeconds, kKeepAliveMissedReplies) !=
+        0) {
       spdlog::warn("libvirt: keepalive for {}: {}", uri_, LastLibvirtError());
     }
     virConnectRegisterCloseCallback(connection_, &LibvirtConnection::OnClosed, this, nullptr);

@@ -20,15 +20,15 @@ inline constexpr const char* kLibvirtControlSocketName = "control.sock";
 inline constexpr const char* kLibvirtMetadataUri = "https://boxcar.dev/xmlns/libvirt/1";
 
 struct LibvirtDomainSpec {
-  std::string name;            // boxcar-<short id>
-  std::string container_id;    // recorded in <metadata>
-  std::string agent_root;      // the agent's --root, also in <metadata>
-  std::string rootfs_dir;      // the mounted overlay snapshot: the domain's /
-  std::string shim_dir;        // host directory holding boxcar-shim
-  std::string state_dir;       // the container's state directory (logs, exit record, socket)
-  uint64_t memory_bytes = 0;   // 0: unlimited (the domain gets the host's memory)
+  std::string name;           // boxcar-<short id>
+  std::string container_id;   // recorded in <metadata>
+  std::string agent_root;     // the agent's --root, also in <metadata>
+  std::string rootfs_dir;     // the mounted overlay snapshot: the domain's /
+  std::string shim_dir;       // host directory holding boxcar-shim
+  std::string state_dir;      // the container's state directory (logs, exit record, socket)
+  uint64_t memory_bytes = 0;  // 0: unlimited (the domain gets the host's memory)
   uint64_t host_memory_bytes = 0;
-  uint32_t cpu_millis = 0;     // 0: unlimited
+  uint32_t cpu_millis = 0;  // 0: unlimited
 };
 
 // <domain type='lxc'>: init = boxcar-shim --control-socket, <privnet/>, a pty console (libvirt

@@ -30,8 +30,9 @@ TEST(LibvirtDomainXmlTest, InitIsTheShimConnectingBackOverTheStateDirectory) {
   EXPECT_TRUE(Contains(xml, "<source dir='/var/lib/boxcar/snapshots/x.rootfs'/><target dir='/'/>"))
       << xml;
   EXPECT_TRUE(Contains(xml, "<target dir='/dev/.boxcar/rootfs'/>")) << xml;
-  EXPECT_TRUE(Contains(xml, "<source dir='/var/lib/boxcar/libvirt-shim'/><target "
-                            "dir='/dev/.boxcar/bin'/><readonly/>"))
+  EXPECT_TRUE(Contains(xml,
+                       "<source dir='/var/lib/boxcar/libvirt-shim'/><target "
+                       "dir='/dev/.boxcar/bin'/><readonly/>"))
       << xml;
   EXPECT_TRUE(Contains(xml, "<privnet/>")) << xml;
   EXPECT_TRUE(Contains(xml, "<console type='pty'/>")) << xml;
