@@ -44,7 +44,7 @@ class LibvirtBackendTest : public ::testing::Test, public AgentFixture {
 
 TEST_F(LibvirtBackendTest, InfoListsTheBackendAsAvailable) {
   CommandResult info = agent_.Cli({"info"});
-  EXPECT_NE(info.out.find(" libvirt (default): available; capabilities: limits, pause, exec, "
+  EXPECT_NE(info.out.find(" libvirt (default): available; capabilities: limits, pause, exec, networking, "
                           "survives-agent-restart"),
             std::string::npos)
       << info.out;

@@ -78,6 +78,8 @@ BackendCapabilities LibvirtBackend::capabilities() const {
   capabilities.limits = true;  // the agent's cgroups, into which the shim is moved
   capabilities.pause = true;   // the agent freezes those cgroups
   capabilities.exec = true;
+  // The shim's network namespace, inside the domain's, plugged in before the payload runs.
+  capabilities.networking = true;
   capabilities.survives_agent_restart = true;  // the domain and its shim outlive boxcard
   // boxcar-shim, the domain's init, lives in the container's cgroups beside the payload.
   capabilities.helper_processes_in_cgroup = 1;
@@ -153,6 +155,7 @@ StatusOr<RunningContainer> LibvirtBackend::Launch(const LaunchSpec& spec,
   domain_spec.memory_bytes = spec.memory_limit_bytes;
   domain_spec.host_memory_bytes = HostMemoryBytes();
   domain_spec.cpu_millis = spec.cpu_millis;
+  domain_spec.host_network = spec.host_network;
   // Transient: the domain is gone from libvirt as soon as its init (the shim) ends.
   LibvirtDomainHandle domain(
       virDomainCreateXML(connection.get(), LibvirtDomainXml(domain_spec).c_str(), 0));

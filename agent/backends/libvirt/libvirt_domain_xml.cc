@@ -94,7 +94,7 @@ std::string LibvirtDomainXml(const LibvirtDomainSpec& spec) {
       // boxcar-shim makes the container's device nodes, which libvirt's default policy forbids;
       // it then narrows the bounding set itself (shim/hardening.h).
       << "  <features>\n"
-      << "    <privnet/>\n"
+      << (spec.host_network ? "" : "    <privnet/>\n")
       << "    <capabilities policy='default'><mknod state='on'/></capabilities>\n"
       << "  </features>\n"
       << "  <on_poweroff>destroy</on_poweroff>\n"

@@ -28,7 +28,10 @@ struct LibvirtDomainSpec {
   std::string state_dir;      // the container's state directory (logs, exit record, socket)
   uint64_t memory_bytes = 0;  // 0: unlimited (the domain gets the host's memory)
   uint64_t host_memory_bytes = 0;
-  uint32_t cpu_millis = 0;  // 0: unlimited
+  uint32_t cpu_millis = 0;
+  // --network host: no <privnet/>, so the domain (and the shim's "host" namespace) is
+  // libvirtd's network namespace.
+  bool host_network = false;  // 0: unlimited
 };
 
 // <domain type='lxc'>: init = boxcar-shim --control-socket, <privnet/>, a pty console (libvirt
