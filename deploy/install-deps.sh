@@ -12,6 +12,8 @@ packages=(
   rapidjson-dev libarchive-dev libssl-dev libcurl4-openssl-dev libsqlite3-dev
   libspdlog-dev libfmt-dev libcli11-dev libboost-dev libseccomp-dev
   lxc-dev liblxc1 lxc libvirt-dev
+  # the libvirt backend: libvirtd with only its LXC driver loaded (tests start a private one), virsh
+  libvirt-daemon libvirt-daemon-driver-lxc libvirt-clients
   # container networking: netlink (bridge, veth, addresses, routes) and nftables (NAT, ports)
   libnl-3-dev libnl-route-3-dev libnftables-dev nftables
   # tests and benchmarks

@@ -45,6 +45,10 @@ struct RunningContainer {
   pid_t shim_pid = 0;
   pid_t init_pid = 0;
   int init_pidfd = -1;  // owned by the caller; signals go through it to avoid pid reuse
+  // Set by Launch when the shim is not the agent's child (libvirt's): a pidfd opened while the
+  // shim surely lived, since another parent may reap it before the agent opens one. Owned by
+  // the caller of Launch.
+  int shim_pidfd = -1;
 };
 
 // Agent-wide settings every backend may need.
@@ -52,6 +56,7 @@ struct BackendConfig {
   std::string root_dir;       // the agent's --root
   std::string shim_path;      // boxcar-shim executable
   std::string lxc_shim_path;  // boxcar-lxc-shim executable (the lxc backend)
+  std::string libvirt_uri = "lxc:///system";  // libvirtd to connect to (the libvirt backend)
 };
 
 // A backend helper process started ahead of time, before its container is known (for
@@ -91,6 +96,13 @@ class Backend {
 
   // Delivers `signal` to the payload's PID 1.
   virtual Status Signal(const RunningContainer& container, int signal) = 0;
+
+  // After an agent restart, once the records are loaded: `live_container_ids` are this
+  // backend's containers the agent found still running. A backend with state of its own (the
+  // libvirt backend's domains) ends what belongs to this agent but to none of them.
+  virtual Status ReconcileAfterRestart(const std::vector<std::string>& live_container_ids) {
+    return OkStatus();
+  }
 
   // Capability "exec": starts `spec` inside the running container; `exit_code_hint` as for
   // Launch.

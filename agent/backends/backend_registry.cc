@@ -1,6 +1,7 @@
 #include "backends/backend_registry.h"
 
 #include "backends/chroot/chroot_backend.h"
+#include "backends/libvirt/libvirt_backend.h"
 #include "backends/lxc/lxc_backend.h"
 
 namespace boxcar {
@@ -30,6 +31,7 @@ StatusOr<std::unique_ptr<Backend>> BackendRegistry::Create(const std::string& na
 void RegisterBuiltinBackends(BackendRegistry& registry) {
   registry.Register(ChrootBackend::kName, &ChrootBackend::Create);
   registry.Register(LxcBackend::kName, &LxcBackend::Create);
+  registry.Register(LibvirtBackend::kName, &LibvirtBackend::Create);
 }
 
 }  // namespace boxcar

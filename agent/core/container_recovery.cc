@@ -92,6 +92,20 @@ Status ContainerService::Recover() {
     std::lock_guard<std::mutex> lock(entry->mutex);
     FinishExit(*entry);
   }
+  for (const auto& [name, backend] : backends_) {
+    std::vector<std::string> live;
+    {
+      std::lock_guard<std::mutex> lock(entries_mutex_);
+      for (const auto& [id, entry] : entries_) {
+        if (entry->record.backend() == name && IsLive(entry->record.state())) live.push_back(id);
+      }
+    }
+    // Not fatal: a backend that cannot be reached now (libvirtd down) is reconciled never,
+    // and its leftovers are reported in the log.
+    if (Status reconciled = backend->ReconcileAfterRestart(live); !reconciled.ok()) {
+      spdlog::warn("backend {}: reconcile after restart: {}", name, reconciled.message());
+    }
+  }
   for (const auto& key : snapshotter_->ListKeys()) {
     if (!known.count(key)) {
       spdlog::info("removing snapshot {} left by an interrupted create or remove", key);

@@ -288,6 +288,8 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   spec.userns = userns;
   spec.mounts = std::move(mounts);
   spec.read_only_rootfs = record.spec().read_only_rootfs();
+  spec.memory_limit_bytes = record.spec().limits().memory_bytes();
+  spec.cpu_millis = record.spec().limits().cpu_millis();
   std::vector<v1::PortMapping> published_ports;
   PrepareNetworkLaunch(record, rootfs_dir, spec, &published_ports);
   ::unlink(spec.exit_file.c_str());
@@ -334,6 +336,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
                                                        state_dir, &exit_code_hint)
                             : backend->Launch(spec, state_dir, &exit_code_hint);
   if (!launched.ok()) return undo(launched.status());
+  UniqueFd launched_shim_pidfd(launched->shim_pidfd);  // a backend's, when it opened one
   CrashPoint("start.after_launch");
 
   const v1::Container before_start = record;
@@ -365,7 +368,8 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
     WarnIfFailed(id, Persist(*entry));
     return result;
   };
-  UniqueFd shim_pidfd = OpenPidfd(launched->shim_pid);
+  UniqueFd shim_pidfd =
+      launched_shim_pidfd ? std::move(launched_shim_pidfd) : OpenPidfd(launched->shim_pid);
   if (!shim_pidfd) {
     // The shim is our child: it cannot have been reaped yet, so this is a real error.
     return abandon_recorded(ErrnoStatus("pidfd_open of boxcar-shim for container " + id));

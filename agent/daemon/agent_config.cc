@@ -37,6 +37,9 @@ StatusOr<AgentConfig> AgentConfig::FromCommandLine(int argc, char** argv, int* e
                  "boxcar-shim executable (default: next to boxcard)");
   app.add_option("--lxc-shim-path", config.lxc_shim_path,
                  "boxcar-lxc-shim executable (default: next to boxcar-shim)");
+  app.add_option("--libvirt-uri", config.libvirt_uri,
+                 "libvirtd connection of the libvirt backend (e.g. lxc:///system?socket=PATH)")
+      ->capture_default_str();
   app.add_option("--log-level", config.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
   app.add_option(

@@ -16,6 +16,7 @@ struct AgentConfig {
   std::string cgroup_parent = "boxcar";
   std::string shim_path;      // empty: boxcar-shim next to boxcard
   std::string lxc_shim_path;  // empty: boxcar-lxc-shim next to shim_path
+  std::string libvirt_uri = "lxc:///system";  // the libvirt backend's libvirtd
   std::string log_level = "info";
   uint64_t max_layer_bytes = 0;  // 0: unlimited
   uint32_t prewarm = 4;          // prewarmed helpers of the default backend

@@ -91,7 +91,8 @@ int RunAgent(const AgentConfig& config) {
 
   BackendRegistry registry;
   RegisterBuiltinBackends(registry);
-  BackendConfig backend_config{config.root_dir, config.shim_path, config.lxc_shim_path};
+  BackendConfig backend_config{config.root_dir, config.shim_path, config.lxc_shim_path,
+                               config.libvirt_uri};
   ContainerService::BackendMap backends;
   for (const auto& name : registry.Names()) {
     auto backend = registry.Create(name, backend_config);

@@ -59,6 +59,10 @@ struct LaunchSpec {
   // Not sent to the shim: called with the shim's pid once its network namespace exists and
   // before the payload is started in it, to plug interfaces in (--network NAME).
   std::function<Status(pid_t shim_pid)> prepare_network;
+  // Not sent to the shim: the limits the agent writes into the container's cgroups, for
+  // backends that also state them to their own manager (libvirt's domain XML). 0: unlimited.
+  uint64_t memory_limit_bytes = 0;
+  uint32_t cpu_millis = 0;
 };
 
 // How a payload ended, as written by the shim into LaunchSpec::exit_file.

@@ -9,7 +9,9 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -48,6 +50,25 @@ int OpenLog(const std::string& path) {
 std::string ReadOrEmpty(int fd) {
   auto content = boxcar::ReadAll(fd, "fd " + std::to_string(fd));
   return content.ok() ? *content : std::string();
+}
+
+// `boxcar-shim --control-socket PATH`: the libvirt backend's way in, where the shim is a
+// libvirt domain's init and inherits no socket from the agent. It connects to the agent's
+// listening socket at PATH (bound into the domain) and uses that as fd 3. False on failure.
+bool ConnectControlSocket(const char* path) {
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  if (std::strlen(path) >= sizeof address.sun_path) return false;
+  std::strcpy(address.sun_path, path);
+  int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      (fd != kControlFd && ::dup2(fd, kControlFd) != kControlFd)) {
+    ::close(fd);
+    return false;
+  }
+  if (fd != kControlFd) ::close(fd);
+  return true;
 }
 
 int ReadOomScoreAdj() {
@@ -92,6 +113,11 @@ int main(int argc, char** argv) {
   // exec of the payload makes it dumpable again, its exe then being the container's binary.
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (argc > 1 && std::strcmp(argv[1], "exec") == 0) return boxcar::RunExecShim(kControlFd);
+  if (argc > 2 && std::strcmp(argv[1], "--control-socket") == 0 &&
+      !ConnectControlSocket(argv[2])) {
+    std::fprintf(stderr, "boxcar-shim: connect to '%s': %s\n", argv[2], std::strerror(errno));
+    return 125;
+  }
   // The shim must survive whatever happens to the agent's session and terminal.
   // Whatever the agent's own parent leaked to it stops here: only stdio and fd 3 stay.
   ::syscall(SYS_close_range, 4U, ~0U, 0U);

@@ -2,6 +2,10 @@
 
 #include <unistd.h>
 
+#include <chrono>
+#include <thread>
+
+#include "libvirtd_harness.h"
 #include "lxc_leftovers.h"
 
 namespace boxcar::testing {
@@ -31,6 +35,12 @@ void AgentFixture::StartBackendAgent(const std::string& backend,
   backend_ = backend;
   run_lxc_before_ = RunLxcListing();
   extra_args.insert(extra_args.begin(), {"--default-backend", backend});
+  if (backend == "libvirt") {
+    LibvirtdHarness& libvirtd = LibvirtdHarness::Shared();
+    ASSERT_TRUE(libvirtd.running());
+    agent_.MoveWorkDirUnder(libvirtd.shared_dir());
+    extra_args.insert(extra_args.end(), {"--libvirt-uri", libvirtd.uri()});
+  }
   StartAgentWithBusybox(extra_args);
   ASSERT_FALSE(::testing::Test::HasFatalFailure());
   grpc::ClientContext context;
@@ -53,6 +63,16 @@ void AgentFixture::StopBackendAgentAndCheckLeftovers() {
     EXPECT_EQ(LxcShimProcesses(), "");
     EXPECT_EQ(LxcCgroupsAnywhere(), "") << "LXC made cgroups of its own";
     EXPECT_EQ(RunLxcListing(), run_lxc_before_);
+  }
+  if (backend_ == "libvirt") {
+    // A domain ends with its shim; libvirtd may take a moment to forget it.
+    LibvirtdHarness& libvirtd = LibvirtdHarness::Shared();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!libvirtd.BoxcarDomains().empty() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_EQ(libvirtd.BoxcarDomains(), "") << "transient domains must end with their containers";
+    LibvirtdHarness::RemoveDomainLeftovers();
   }
 }
 

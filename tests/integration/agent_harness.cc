@@ -95,6 +95,14 @@ AgentHarness::AgentHarness() {
       "boxcar-it-" + std::to_string(::getpid()) + "-" + std::to_string(g_agent_counter++);
 }
 
+void AgentHarness::MoveWorkDirUnder(const std::string& base) {
+  (void)RemoveTree(work_dir_);
+  std::string dir_template = base + "/boxcar-it-XXXXXX";
+  work_dir_ = ::mkdtemp(dir_template.data());
+  root_dir_ = work_dir_ + "/root";
+  socket_path_ = work_dir_ + "/boxcard.sock";
+}
+
 AgentHarness::~AgentHarness() {
   if (agent_pid_ > 0 && containers_) {
     RemoveAllContainers();

@@ -41,6 +41,9 @@ class AgentHarness {
   // Before Start: use `parent` (shared with other agents of the test) instead of a cgroup
   // parent of this harness's own.
   void ShareCgroupParent(const std::string& parent) { cgroup_parent_ = parent; }
+  // Before Start: make the work directory (and so --root) anew under `base`, e.g. a shared
+  // mount that a libvirtd in its own mount namespace also sees (libvirtd_harness.h).
+  void MoveWorkDirUnder(const std::string& base);
   // Before Start: run the agent inside the named network namespace (/run/netns/<name>), so
   // its bridges, veths and nftables table never touch the host's network.
   void UseNetworkNamespace(const std::string& name) { network_namespace_ = name; }

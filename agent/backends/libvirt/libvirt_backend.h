@@ -1,0 +1,63 @@
+// The libvirt backend: each container is a transient libvirt LXC domain, `boxcar-<short id>`,
+// made from XML generated from the LaunchSpec (libvirt_domain_xml.h). The domain's init is
+// boxcar-shim, which connects back to the agent over a socket in the container's state
+// directory (libvirt_shim_channel.h) and then does what it does for chroot containers: the
+// payload as PID 1 of its own namespaces, Boxcar's /dev, hardening, log files, and the exit
+// record that gives the payload's real exit code (libvirt's LXC driver reports none). The
+// agent moves the shim into the container's cgroups before the payload starts, so limits,
+// pause, stats and OOM reports work as on the other backends. docs/libvirt.md has the details.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "backends/backend.h"
+#include "backends/libvirt/libvirt_connection.h"
+
+namespace boxcar {
+
+class LibvirtBackend : public Backend {
+ public:
+  static constexpr const char* kName = "libvirt";
+  static StatusOr<std::unique_ptr<Backend>> Create(const BackendConfig& config);
+
+  explicit LibvirtBackend(const BackendConfig& config);
+
+  const std::string& name() const override { return name_; }
+  BackendCapabilities capabilities() const override;
+  // boxcar-shim is there, we are root, and libvirtd answers at the configured URI.
+  Status CheckAvailable() const override;
+  StatusOr<RunningContainer> Launch(const LaunchSpec& spec, const std::string& state_dir,
+                                    int* exit_code_hint) override;
+  Status Signal(const RunningContainer& container, int signal) override;
+  // Finds this agent's domains by their <metadata> (the agent root and container id) and
+  // destroys those of containers the agent does not know as running (a crash between the
+  // domain's creation and the record of the start).
+  Status ReconcileAfterRestart(const std::vector<std::string>& live_container_ids) override;
+  // Through boxcar-shim's exec mode, as chroot: the payload's host pid is all it needs.
+  StatusOr<std::unique_ptr<ExecSession>> Exec(const ExecSpec& spec, int* exit_code_hint) override;
+
+  // The libvirt domain name of a container.
+  static std::string DomainName(const std::string& container_id);
+
+ private:
+  // A directory holding only boxcar-shim (a hard link, or a copy across file systems), bound
+  // read-only into every domain.
+  StatusOr<std::string> EnsureShimDirectory();
+  // DomainName, or with a suffix while a domain of an earlier run still goes away.
+  StatusOr<std::string> FreeDomainName(virConnectPtr connection, const std::string& container_id);
+  StatusOr<RunningContainer> StartInDomain(const LaunchSpec& spec, const std::string& state_dir,
+                                           virConnectPtr connection, virDomainPtr domain,
+                                           class LibvirtShimChannel& channel, int* exit_code_hint);
+
+  std::string name_ = kName;
+  std::string root_dir_;
+  std::string shim_path_;
+  mutable LibvirtConnection connection_;
+  ExecLauncher exec_launcher_;
+  std::mutex shim_directory_mutex_;
+  std::string shim_directory_;  // set once made
+};
+
+}  // namespace boxcar

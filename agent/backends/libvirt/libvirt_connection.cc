@@ -1,0 +1,105 @@
+#include "backends/libvirt/libvirt_connection.h"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+namespace boxcar {
+
+namespace {
+
+constexpr int kKeepAliveIntervalSeconds = 5;
+constexpr int kKeepAliveMissedReplies = 3;
+
+// libvirt's default event loop, on a thread of its own for the life of the process: keepalive
+// messages, the close callback and domain events all need one. It must be registered before
+// the first connection is opened.
+void StartEventLoopOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (virEventRegisterDefaultImpl() != 0) {
+      spdlog::warn("libvirt: no event loop ({}); no keepalive or domain events",
+                   LastLibvirtError());
+      return;
+    }
+    std::thread([] {
+      for (;;) {
+        if (virEventRunDefaultImpl() != 0) {
+          spdlog::warn("libvirt event loop: {}", LastLibvirtError());
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+      }
+    }).detach();
+  });
+}
+
+}  // namespace
+
+LibvirtConnection::LibvirtConnection(std::string uri, LifecycleCallback on_lifecycle)
+    : uri_(std::move(uri)), on_lifecycle_(std::move(on_lifecycle)) {}
+
+LibvirtConnection::~LibvirtConnection() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Drop();
+}
+
+void LibvirtConnection::Drop() {
+  if (connection_ == nullptr) return;
+  if (lifecycle_callback_id_ >= 0) {
+    virConnectDomainEventDeregisterAny(connection_, lifecycle_callback_id_);
+    lifecycle_callback_id_ = -1;
+  }
+  virConnectUnregisterCloseCallback(connection_, &LibvirtConnection::OnClosed);
+  virConnectClose(connection_);
+  connection_ = nullptr;
+}
+
+void LibvirtConnection::OnClosed(virConnectPtr connection, int reason, void* opaque) {
+  auto* self = static_cast<LibvirtConnection*>(opaque);
+  spdlog::warn("libvirt: connection to {} closed (reason {}); reconnecting at the next call",
+               self->uri_, reason);
+  std::lock_guard<std::mutex> lock(self->mutex_);
+  if (connection == self->connection_) self->closed_ = true;
+}
+
+int LibvirtConnection::OnLifecycle(virConnectPtr, virDomainPtr domain, int event, int detail,
+                                   void* opaque) {
+  auto* self = static_cast<LibvirtConnection*>(opaque);
+  const char* name = virDomainGetName(domain);
+  if (name == nullptr || std::string(name).rfind("boxcar-", 0) != 0) return 0;
+  spdlog::debug("libvirt: domain {} event {} detail {}", name, event, detail);
+  if (self->on_lifecycle_) self->on_lifecycle_(name, event, detail);
+  return 0;
+}
+
+StatusOr<LibvirtConnectionRef> LibvirtConnection::Get() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (connection_ != nullptr && (closed_ || virConnectIsAlive(connection_) != 1)) {
+    Drop();
+  }
+  if (connection_ == nullptr) {
+    StartEventLoopOnce();
+    closed_ = false;
+    connection_ = virConnectOpen(uri_.c_str());
+    if (connection_ == nullptr) {
+      return Unavailable("libvirt backend: cannot connect to libvirtd at '" + uri_ +
+                         "': " + LastLibvirtError() + " (is libvirtd running? see --libvirt-uri)");
+    }
+    if (virConnectSetKeepAlive(connection_, kKeepAliveIntervalSeconds, kKeepAliveMissedReplies) !=
+        0) {
+      spdlog::warn("libvirt: keepalive for {}: {}", uri_, LastLibvirtError());
+    }
+    virConnectRegisterCloseCallback(connection_, &LibvirtConnection::OnClosed, this, nullptr);
+    lifecycle_callback_id_ = virConnectDomainEventRegisterAny(
+        connection_, nullptr, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+        VIR_DOMAIN_EVENT_CALLBACK(&LibvirtConnection::OnLifecycle), this, nullptr);
+    if (lifecycle_callback_id_ < 0) {
+      spdlog::warn("libvirt: domain events of {}: {}", uri_, LastLibvirtError());
+    }
+    spdlog::info("libvirt: connected to {}", uri_);
+  }
+  virConnectRef(connection_);
+  return LibvirtConnectionRef(connection_, LibvirtConnectionCloser());
+}
+
+}  // namespace boxcar

@@ -1,0 +1,128 @@
+#include "backends/libvirt/libvirt_domain_xml.h"
+
+#include <sstream>
+
+namespace boxcar {
+
+namespace {
+
+constexpr uint64_t kCpuPeriodMicros = 100000;
+
+// The value of attribute `name` in `xml` (first occurrence, either quote), unescaped only for
+// the entities XmlEscape makes.
+std::string AttributeValue(const std::string& xml, const std::string& name) {
+  for (char quote : {'"', '\''}) {
+    std::string key = " " + name + "=" + quote;
+    auto start = xml.find(key);
+    if (start == std::string::npos) continue;
+    start += key.size();
+    auto end = xml.find(quote, start);
+    if (end == std::string::npos) return "";
+    std::string value = xml.substr(start, end - start);
+    std::string unescaped;
+    for (size_t i = 0; i < value.size(); ++i) {
+      if (value[i] != '&') {
+        unescaped += value[i];
+        continue;
+      }
+      auto semicolon = value.find(';', i);
+      std::string entity = value.substr(i, semicolon - i + 1);
+      unescaped += entity == "&amp;"    ? "&"
+                   : entity == "&lt;"   ? "<"
+                   : entity == "&gt;"   ? ">"
+                   : entity == "&quot;" ? "\""
+                   : entity == "&apos;" ? "'"
+                                        : entity;
+      i = semicolon;
+    }
+    return unescaped;
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string XmlEscape(const std::string& text) {
+  std::string escaped;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        escaped += "&amp;";
+        break;
+      case '<':
+        escaped += "&lt;";
+        break;
+      case '>':
+        escaped += "&gt;";
+        break;
+      case '"':
+        escaped += "&quot;";
+        break;
+      case '\'':
+        escaped += "&apos;";
+        break;
+      default:
+        escaped += c;
+    }
+  }
+  return escaped;
+}
+
+std::string LibvirtDomainXml(const LibvirtDomainSpec& spec) {
+  const uint64_t memory = spec.memory_bytes != 0 ? spec.memory_bytes : spec.host_memory_bytes;
+  std::ostringstream xml;
+  xml << "<domain type='lxc'>\n"
+      << "  <name>" << XmlEscape(spec.name) << "</name>\n"
+      << "  <metadata>\n"
+      << "    <boxcar:container xmlns:boxcar='" << kLibvirtMetadataUri << "' id='"
+      << XmlEscape(spec.container_id) << "' root='" << XmlEscape(spec.agent_root) << "'/>\n"
+      << "  </metadata>\n"
+      << "  <memory unit='KiB'>" << (memory + 1023) / 1024 << "</memory>\n";
+  if (spec.cpu_millis != 0) {
+    xml << "  <cputune>\n"
+        << "    <period>" << kCpuPeriodMicros << "</period>\n"
+        << "    <quota>" << kCpuPeriodMicros * spec.cpu_millis / 1000 << "</quota>\n"
+        << "  </cputune>\n";
+  }
+  xml << "  <os>\n"
+      << "    <type>exe</type>\n"
+      << "    <init>" << kLibvirtShimDirInside << "/boxcar-shim</init>\n"
+      << "    <initarg>--control-socket</initarg>\n"
+      << "    <initarg>" << kLibvirtStateDirInside << "/" << kLibvirtControlSocketName
+      << "</initarg>\n"
+      << "  </os>\n"
+      // boxcar-shim makes the container's device nodes, which libvirt's default policy forbids;
+      // it then narrows the bounding set itself (shim/hardening.h).
+      << "  <features>\n"
+      << (spec.host_network ? "" : "    <privnet/>\n")
+      << "    <capabilities policy='default'><mknod state='on'/></capabilities>\n"
+      << "  </features>\n"
+      << "  <on_poweroff>destroy</on_poweroff>\n"
+      << "  <on_reboot>destroy</on_reboot>\n"
+      << "  <on_crash>destroy</on_crash>\n"
+      << "  <devices>\n"
+      << "    <filesystem type='mount'><source dir='" << XmlEscape(spec.rootfs_dir)
+      << "'/><target dir='/'/></filesystem>\n"
+      << "    <filesystem type='mount'><source dir='" << XmlEscape(spec.rootfs_dir)
+      << "'/><target dir='" << kLibvirtRootfsDirInside << "'/></filesystem>\n"
+      << "    <filesystem type='mount'><source dir='" << XmlEscape(spec.shim_dir)
+      << "'/><target dir='" << kLibvirtShimDirInside << "'/><readonly/></filesystem>\n"
+      << "    <filesystem type='mount'><source dir='" << XmlEscape(spec.state_dir)
+      << "'/><target dir='" << kLibvirtStateDirInside << "'/></filesystem>\n"
+      << "    <console type='pty'/>\n"
+      << "  </devices>\n"
+      << "</domain>\n";
+  return xml.str();
+}
+
+StatusOr<LibvirtDomainOwner> ParseLibvirtMetadata(const std::string& metadata_xml) {
+  LibvirtDomainOwner owner;
+  owner.container_id = AttributeValue(metadata_xml, "id");
+  owner.agent_root = AttributeValue(metadata_xml, "root");
+  if (owner.container_id.empty()) {
+    return NotFound("libvirt domain metadata names no Boxcar container");
+  }
+  return owner;
+}
+
+}  // namespace boxcar

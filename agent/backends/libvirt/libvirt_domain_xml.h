@@ -1,0 +1,53 @@
+// The libvirt LXC domain XML of one Boxcar container.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/status.h"
+
+namespace boxcar {
+
+// Where the agent's files appear inside the domain before boxcar-shim pivots away from them:
+// on libvirt's own /dev tmpfs, so nothing is written into the container's rootfs.
+inline constexpr const char* kLibvirtShimDirInside = "/dev/.boxcar/bin";
+inline constexpr const char* kLibvirtStateDirInside = "/dev/.boxcar/state";
+// The snapshot once more, as boxcar-shim's rootfs: it pivots into this bind as it does for
+// chroot containers (pivoting into the domain's own "/" would stack a mount on the root).
+inline constexpr const char* kLibvirtRootfsDirInside = "/dev/.boxcar/rootfs";
+inline constexpr const char* kLibvirtControlSocketName = "control.sock";
+// The namespace of Boxcar's <metadata> element.
+inline constexpr const char* kLibvirtMetadataUri = "https://boxcar.dev/xmlns/libvirt/1";
+
+struct LibvirtDomainSpec {
+  std::string name;           // boxcar-<short id>
+  std::string container_id;   // recorded in <metadata>
+  std::string agent_root;     // the agent's --root, also in <metadata>
+  std::string rootfs_dir;     // the mounted overlay snapshot: the domain's /
+  std::string shim_dir;       // host directory holding boxcar-shim
+  std::string state_dir;      // the container's state directory (logs, exit record, socket)
+  uint64_t memory_bytes = 0;  // 0: unlimited (the domain gets the host's memory)
+  uint64_t host_memory_bytes = 0;
+  uint32_t cpu_millis = 0;
+  // --network host: no <privnet/>, so the domain (and the shim's "host" namespace) is
+  // libvirtd's network namespace.
+  bool host_network = false;  // 0: unlimited
+};
+
+// <domain type='lxc'>: init = boxcar-shim --control-socket, <privnet/>, a pty console (libvirt
+// LXC requires one; the payload's output goes to Boxcar's log files instead), limits mirrored
+// into <memory> and <cputune>, the container id in <metadata>.
+std::string LibvirtDomainXml(const LibvirtDomainSpec& spec);
+
+// The container id and agent root recorded by LibvirtDomainXml in a domain's metadata
+// element (virDomainGetMetadata's text); kNotFound when it is not Boxcar's.
+struct LibvirtDomainOwner {
+  std::string container_id;
+  std::string agent_root;
+};
+StatusOr<LibvirtDomainOwner> ParseLibvirtMetadata(const std::string& metadata_xml);
+
+// Text escaped for XML attributes and element content.
+std::string XmlEscape(const std::string& text);
+
+}  // namespace boxcar

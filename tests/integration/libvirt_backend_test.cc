@@ -1,0 +1,173 @@
+// What only the libvirt backend has (its domains, its connection to libvirtd); what every
+// backend must do runs against libvirt in conformance_test.cc. The tests use the process's
+// private libvirtd (libvirtd_harness.h) and check that no boxcar-* domain is left behind.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "agent_fixture.h"
+#include "libvirtd_harness.h"
+
+namespace boxcar::testing {
+namespace {
+
+using std::chrono::milliseconds;
+
+std::string Output(const std::string& command) {
+  std::string output;
+  if (FILE* pipe = ::popen(command.c_str(), "r")) {
+    char buffer[4096];
+    size_t n;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
+    ::pclose(pipe);
+  }
+  return output;
+}
+
+class LibvirtBackendTest : public ::testing::Test, public AgentFixture {
+ protected:
+  void SetUp() override { StartBackendAgent("libvirt"); }
+  void TearDown() override { StopBackendAgentAndCheckLeftovers(); }
+
+  // A container keeps running and answering exec while libvirtd is gone (SIGTERM or
+  // SIGKILL); starts fail naming the backend, and work again once it is back.
+  void ExpectToSurviveLibvirtdGoingAway(bool kill9);
+
+  std::string Virsh(const std::string& args) {
+    return Output("virsh -q -c '" + LibvirtdHarness::Shared().uri() + "' " + args + " 2>&1");
+  }
+};
+
+TEST_F(LibvirtBackendTest, InfoListsTheBackendAsAvailable) {
+  CommandResult info = agent_.Cli({"info"});
+  EXPECT_NE(info.out.find(" libvirt (default): available; capabilities: limits, pause, exec, networking, "
+                          "survives-agent-restart"),
+            std::string::npos)
+      << info.out;
+}
+
+TEST_F(LibvirtBackendTest, ARunningContainerIsATransientDomainWithItsIdInTheMetadata) {
+  std::string id = RunDetached({"-m", "32m", "--cpus", "0.5"}, {"sleep", "30"});
+  const std::string domain = "boxcar-" + id.substr(0, 12);
+  EXPECT_EQ(Virsh("list --name"), domain + "\n");
+  std::string xml = Virsh("dumpxml " + domain);
+  EXPECT_NE(xml.find("id=\"" + id + "\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<privnet/>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<quota>50000</quota>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<memory unit='KiB'>32768</memory>"), std::string::npos) << xml;
+  EXPECT_EQ(Virsh("list --persistent --all --name"), "") << "transient: never defined";
+  ASSERT_EQ(agent_.Cli({"kill", id}).exit_code, 0);
+  CommandResult wait = agent_.Cli({"wait", id});
+  EXPECT_EQ(wait.out, "137\n");
+  // The domain ends with its init (the shim).
+  std::string left = "x";
+  for (int i = 0; i < 200 && !left.empty(); ++i) {
+    left = LibvirtdHarness::Shared().BoxcarDomains();
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  EXPECT_EQ(left, "");
+}
+
+TEST_F(LibvirtBackendTest, TheExitCodeIsThePayloadsOwn) {
+  for (int code : {0, 3, 42}) {
+    CommandResult result = RunRm({}, {"sh", "-c", "exit " + std::to_string(code)});
+    EXPECT_EQ(result.exit_code, code) << result.err;
+  }
+}
+
+// libvirtd goes away while a container runs: the container keeps running (its controller
+// outlives libvirtd), new starts fail naming the backend, and work again once libvirtd is
+// back (the agent reconnects).
+TEST_F(LibvirtBackendTest, SurvivesARestartOfLibvirtd) {
+  ExpectToSurviveLibvirtdGoingAway(/*kill9=*/false);
+}
+
+TEST_F(LibvirtBackendTest, SurvivesAKillNineOfLibvirtd) {
+  ExpectToSurviveLibvirtdGoingAway(/*kill9=*/true);
+}
+
+void LibvirtBackendTest::ExpectToSurviveLibvirtdGoingAway(bool kill9) {
+  std::string id = RunDetached({}, {"sleep", "30"});
+  LibvirtdHarness& libvirtd = LibvirtdHarness::Shared();
+  libvirtd.Stop(kill9);
+  CommandResult refused = RunRm({}, {"true"});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("libvirt"), std::string::npos) << refused.err;
+  EXPECT_EQ(Inspect(id).state(), v1::CONTAINER_STATE_RUNNING);
+  CommandResult exec_meanwhile = agent_.Cli({"exec", id, "echo", "meanwhile"});
+  EXPECT_EQ(exec_meanwhile.out, "meanwhile\n") << "exec needs no libvirtd: " << exec_meanwhile.err;
+  libvirtd.Start();
+  ASSERT_TRUE(libvirtd.running());
+  CommandResult again = RunRm({}, {"echo", "back"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out, "back\n");
+  CommandResult exec = agent_.Cli({"exec", id, "echo", "still"});
+  EXPECT_EQ(exec.out, "still\n") << exec.err;
+  ASSERT_EQ(agent_.Cli({"kill", id}).exit_code, 0);
+  EXPECT_EQ(agent_.Cli({"wait", id}).out, "137\n");
+}
+
+// The agent killed at each point of a start on libvirt: what it leaves ends by itself (a
+// shim whose agent went away before sending the spec exits, and its domain with it) or at the
+// restart (recovery kills what runs in the cgroups of a container not recorded as running;
+// ReconcileAfterRestart destroys the agent's domains of containers it does not know as
+// running). No domain is left and the container starts normally afterwards.
+TEST_F(LibvirtBackendTest, NoDomainIsLeftByAStartTheAgentDiedIn) {
+  CommandResult created = agent_.Cli({"create", "--name", "crashy", "busybox", "sleep", "30"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  for (const char* point : {"libvirt.after_create_domain", "start.after_launch"}) {
+    agent_.Stop();
+    agent_.Start(agent_args_, {std::string("BOXCAR_CRASH_AT=") + point});
+    ASSERT_FALSE(HasFatalFailure());
+    agent_.Cli({"start", "crashy"});
+    int status = agent_.WaitForExit(std::chrono::seconds(10));
+    ASSERT_TRUE(status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+        << point << ": wait status " << status;
+    RestartAgent();
+    ASSERT_FALSE(HasFatalFailure());
+    std::string left = "x";
+    for (int i = 0; i < 100 && !left.empty(); ++i) {
+      left = LibvirtdHarness::Shared().BoxcarDomains();
+      if (!left.empty()) std::this_thread::sleep_for(milliseconds(50));
+    }
+    EXPECT_EQ(left, "") << point;
+    EXPECT_NE(Inspect("crashy").state(), v1::CONTAINER_STATE_RUNNING) << point;
+  }
+  ASSERT_EQ(agent_.Cli({"start", "crashy"}).exit_code, 0);
+  EXPECT_EQ(Inspect("crashy").state(), v1::CONTAINER_STATE_RUNNING);
+  // Found again by its metadata after a plain kill -9.
+  agent_.Stop(/*kill9=*/true);
+  RestartAgent();
+  ASSERT_FALSE(HasFatalFailure());
+  EXPECT_EQ(Inspect("crashy").state(), v1::CONTAINER_STATE_RUNNING);
+  EXPECT_EQ(LibvirtdHarness::Shared().BoxcarDomains(),
+            "boxcar-" + Inspect("crashy").id().substr(0, 12) + "\n");
+}
+
+// libvirtd absent or the URI wrong: the agent starts, `info` says why the backend is
+// unavailable, and calls on it fail naming the backend.
+TEST(LibvirtUnavailableTest, AWrongUriLeavesTheAgentUpAndTheBackendUnavailable) {
+  AgentHarness agent;
+  agent.Start({"--libvirt-uri", "lxc:///system?socket=/nonexistent/libvirt-sock"});
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
+  ASSERT_FALSE(agent.ImportBusybox().empty());
+  CommandResult info = agent.Cli({"info"});
+  EXPECT_NE(info.out.find(" libvirt: unavailable: libvirt backend: cannot connect to libvirtd at "
+                          "'lxc:///system?socket=/nonexistent/libvirt-sock'"),
+            std::string::npos)
+      << info.out;
+  CommandResult run = agent.Cli({"run", "--rm", "--backend", "libvirt", "busybox", "true"});
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.err.find("backend 'libvirt' is unavailable"), std::string::npos) << run.err;
+  CommandResult chroot = agent.Cli({"run", "--rm", "busybox", "echo", "fine"});
+  EXPECT_EQ(chroot.out, "fine\n") << "the other backends work: " << chroot.err;
+  agent.RemoveAllContainers();
+  agent.Stop();
+}
+
+}  // namespace
+}  // namespace boxcar::testing

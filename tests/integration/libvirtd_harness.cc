@@ -1,0 +1,169 @@
+#include "libvirtd_harness.h"
+
+#include <dirent.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+#include "common/directory_tree.h"
+
+namespace boxcar::testing {
+
+namespace {
+
+constexpr const char* kLxcDriver =
+    "/usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_lxc.so";
+constexpr const char* kCgroupRoot = "/sys/fs/cgroup";
+
+bool Exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
+
+std::string Output(const std::string& command) {
+  std::string output;
+  if (FILE* pipe = ::popen(command.c_str(), "r")) {
+    char buffer[4096];
+    size_t n;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
+    ::pclose(pipe);
+  }
+  return output;
+}
+
+std::vector<std::string> Names(const std::string& dir) {
+  std::vector<std::string> names;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (auto* entry = ::readdir(d)) {
+      std::string name = entry->d_name;
+      if (name != "." && name != "..") names.push_back(name);
+    }
+    ::closedir(d);
+  }
+  return names;
+}
+
+// libvirt's partition cgroup, in every v1 hierarchy.
+std::vector<std::string> MachineCgroups() {
+  std::vector<std::string> found;
+  for (const auto& hierarchy : Names(kCgroupRoot)) {
+    std::string machine = std::string(kCgroupRoot) + "/" + hierarchy + "/machine";
+    if (Exists(machine)) found.push_back(machine);
+  }
+  return found;
+}
+
+}  // namespace
+
+LibvirtdHarness& LibvirtdHarness::Shared() {
+  static LibvirtdHarness harness;
+  return harness;
+}
+
+LibvirtdHarness::LibvirtdHarness() {
+  run_libvirt_existed_ = Exists("/run/libvirt");
+  log_libvirt_existed_ = Exists("/var/log/libvirt");
+  machine_cgroup_existed_ = !MachineCgroups().empty();
+  char dir_template[] = "/tmp/boxcar-libvirtd-XXXXXX";
+  work_dir_ = ::mkdtemp(dir_template);
+  ::mkdir((work_dir_ + "/drivers").c_str(), 0755);
+  const std::string shared = shared_dir();
+  ::mkdir(shared.c_str(), 0755);
+  EXPECT_EQ(::mount(shared.c_str(), shared.c_str(), nullptr, MS_BIND, nullptr), 0);
+  EXPECT_EQ(::mount(nullptr, shared.c_str(), nullptr, MS_SHARED, nullptr), 0);
+  EXPECT_EQ(::symlink(kLxcDriver, (work_dir_ + "/drivers/libvirt_driver_lxc.so").c_str()), 0);
+  std::ofstream config(work_dir_ + "/libvirtd.conf");
+  config << "log_level = 3\n"
+         << "log_outputs = \"3:file:" << work_dir_ << "/libvirtd.log\"\n"
+         << "auth_unix_rw = \"none\"\n"
+         << "auth_unix_ro = \"none\"\n"
+         << "unix_sock_dir = \"" << work_dir_ << "\"\n";
+  config.close();
+  Start();
+}
+
+void LibvirtdHarness::Start() {
+  const std::string command =
+      "unshare -m --propagation slave sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; "
+      "LIBVIRT_DRIVER_DIR=" +
+      work_dir_ + "/drivers exec libvirtd -d -f " + work_dir_ + "/libvirtd.conf -p " + work_dir_ +
+      "/libvirtd.pid' >>" + work_dir_ + "/start.log 2>&1";
+  ::unlink((work_dir_ + "/libvirtd.pid").c_str());
+  int status = std::system(command.c_str());
+  ASSERT_EQ(status, 0) << "libvirtd did not start; see " << work_dir_ << "/start.log";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream pid_file(work_dir_ + "/libvirtd.pid");
+    int pid = 0;
+    if (pid_file >> pid && pid > 0 && Exists(work_dir_ + "/libvirt-sock") &&
+        Output("virsh -q -c '" + uri() + "' version 2>&1").find("libvirt") != std::string::npos) {
+      pid_ = pid;
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  FAIL() << "libvirtd did not answer at " << uri() << "; see " << work_dir_ << "/libvirtd.log";
+}
+
+void LibvirtdHarness::Stop(bool kill9) {
+  if (pid_ <= 0) return;
+  ::kill(pid_, kill9 ? SIGKILL : SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (::kill(pid_, 0) == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (::kill(pid_, 0) == 0) ::kill(pid_, SIGKILL);
+  pid_ = 0;
+}
+
+std::string LibvirtdHarness::BoxcarDomains() const {
+  std::string listing = Output("virsh -q -c '" + uri() + "' list --all --name 2>&1");
+  std::string domains;
+  size_t start = 0;
+  while (start < listing.size()) {
+    size_t end = listing.find('\n', start);
+    if (end == std::string::npos) end = listing.size();
+    std::string name = listing.substr(start, end - start);
+    if (name.rfind("boxcar-", 0) == 0) domains += name + "\n";
+    start = end + 1;
+  }
+  return domains;
+}
+
+void LibvirtdHarness::RemoveDomainLeftovers() {
+  for (const auto& name : Names("/run/libvirt/lxc")) {
+    if (name.rfind("boxcar-", 0) == 0) (void)RemoveTree("/run/libvirt/lxc/" + name);
+  }
+  for (const auto& name : Names("/var/log/libvirt/lxc")) {
+    if (name.rfind("boxcar-", 0) == 0) ::unlink(("/var/log/libvirt/lxc/" + name).c_str());
+  }
+}
+
+LibvirtdHarness::~LibvirtdHarness() {
+  // Domains a failed test left behind end with libvirtd's controllers.
+  for (const auto& line : {BoxcarDomains()}) {
+    size_t start = 0;
+    while (start < line.size()) {
+      size_t end = line.find('\n', start);
+      Output("virsh -q -c '" + uri() + "' destroy " + line.substr(start, end - start) +
+             " >/dev/null 2>&1");
+      start = end + 1;
+    }
+  }
+  Stop();
+  RemoveDomainLeftovers();
+  if (!run_libvirt_existed_) (void)RemoveTree("/run/libvirt");
+  if (!log_libvirt_existed_) (void)RemoveTree("/var/log/libvirt");
+  if (!machine_cgroup_existed_) {
+    for (const auto& machine : MachineCgroups()) ::rmdir(machine.c_str());
+  }
+  ::umount2(shared_dir().c_str(), MNT_DETACH);
+  (void)RemoveTree(work_dir_);
+}
+
+}  // namespace boxcar::testing

@@ -1,0 +1,78 @@
+#include "backends/libvirt/libvirt_domain_xml.h"
+
+#include <gtest/gtest.h>
+
+namespace boxcar {
+namespace {
+
+LibvirtDomainSpec Spec() {
+  LibvirtDomainSpec spec;
+  spec.name = "boxcar-0123456789ab";
+  spec.container_id = std::string("0123456789ab") + std::string(52, 'c');
+  spec.agent_root = "/var/lib/boxcar";
+  spec.rootfs_dir = "/var/lib/boxcar/snapshots/x.rootfs";
+  spec.shim_dir = "/var/lib/boxcar/libvirt-shim";
+  spec.state_dir = "/var/lib/boxcar/containers/x";
+  spec.host_memory_bytes = 8ull << 30;
+  return spec;
+}
+
+bool Contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+TEST(LibvirtDomainXmlTest, InitIsTheShimConnectingBackOverTheStateDirectory) {
+  std::string xml = LibvirtDomainXml(Spec());
+  EXPECT_TRUE(Contains(xml, "<name>boxcar-0123456789ab</name>")) << xml;
+  EXPECT_TRUE(Contains(xml, "<init>/dev/.boxcar/bin/boxcar-shim</init>")) << xml;
+  EXPECT_TRUE(Contains(xml, "<initarg>--control-socket</initarg>")) << xml;
+  EXPECT_TRUE(Contains(xml, "<initarg>/dev/.boxcar/state/control.sock</initarg>")) << xml;
+  EXPECT_TRUE(Contains(xml, "<source dir='/var/lib/boxcar/snapshots/x.rootfs'/><target dir='/'/>"))
+      << xml;
+  EXPECT_TRUE(Contains(xml, "<target dir='/dev/.boxcar/rootfs'/>")) << xml;
+  EXPECT_TRUE(Contains(xml,
+                       "<source dir='/var/lib/boxcar/libvirt-shim'/><target "
+                       "dir='/dev/.boxcar/bin'/><readonly/>"))
+      << xml;
+  EXPECT_TRUE(Contains(xml, "<privnet/>")) << xml;
+  EXPECT_TRUE(Contains(xml, "<console type='pty'/>")) << xml;
+}
+
+TEST(LibvirtDomainXmlTest, LimitsAreMirroredAndUnlimitedMemoryIsTheHosts) {
+  std::string unlimited = LibvirtDomainXml(Spec());
+  EXPECT_TRUE(Contains(unlimited, "<memory unit='KiB'>8388608</memory>")) << unlimited;
+  EXPECT_FALSE(Contains(unlimited, "<cputune>")) << unlimited;
+  LibvirtDomainSpec limited = Spec();
+  limited.memory_bytes = 64ull << 20;
+  limited.cpu_millis = 1500;
+  std::string xml = LibvirtDomainXml(limited);
+  EXPECT_TRUE(Contains(xml, "<memory unit='KiB'>65536</memory>")) << xml;
+  EXPECT_TRUE(Contains(xml, "<period>100000</period>")) << xml;
+  EXPECT_TRUE(Contains(xml, "<quota>150000</quota>")) << xml;
+}
+
+TEST(LibvirtDomainXmlTest, PathsAreEscaped) {
+  LibvirtDomainSpec spec = Spec();
+  spec.rootfs_dir = "/srv/a'b&<c>";
+  std::string xml = LibvirtDomainXml(spec);
+  EXPECT_TRUE(Contains(xml, "<source dir='/srv/a&apos;b&amp;&lt;c&gt;'/>")) << xml;
+  EXPECT_FALSE(Contains(xml, "a'b")) << xml;
+}
+
+TEST(LibvirtDomainXmlTest, MetadataRoundTripsAsLibvirtReturnsIt) {
+  // libvirt hands the element back re-serialized, with double quotes.
+  auto owner = ParseLibvirtMetadata(
+      "<boxcar:container xmlns:boxcar=\"https://boxcar.dev/xmlns/libvirt/1\" id=\"abc123\" "
+      "root=\"/var/lib/a&amp;b\"/>");
+  ASSERT_TRUE(owner.ok()) << owner.status().message();
+  EXPECT_EQ(owner->container_id, "abc123");
+  EXPECT_EQ(owner->agent_root, "/var/lib/a&b");
+  auto from_ours = ParseLibvirtMetadata(
+      "<boxcar:container xmlns:boxcar='https://boxcar.dev/xmlns/libvirt/1' id='x1' root='/r'/>");
+  ASSERT_TRUE(from_ours.ok());
+  EXPECT_EQ(from_ours->container_id, "x1");
+  EXPECT_EQ(ParseLibvirtMetadata("<other/>").status().code(), StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace boxcar
