@@ -16,12 +16,12 @@ cgroup_parent() { echo "$(stack_id)-$1"; }
 start_agent() {  # HOST
   local d; d=$(agent_dir "$1")
   mkdir -p "$d/root"
-  spawn "boxcard-$1" "$1" "$BUILD/agent/daemon/boxcard" --root "$d/root" \
+  spawn "boxcard-$1" "$1" "$BUILD/agent/boxcard" --root "$d/root" \
     --socket "$(agent_socket "$1")" --cgroup-parent "$(cgroup_parent "$1")" \
-    --shim-path "$BUILD/agent/shim/boxcar-shim" --log-level debug
+    --shim-path "$BUILD/agent/boxcar-shim" --log-level debug
 }
 
-agent_up() { "$BUILD/agent/cli/boxcar" --socket "$(agent_socket "$1")" ps -a; }
+agent_up() { "$BUILD/agent/boxcar" --socket "$(agent_socket "$1")" ps -a; }
 
 start_compute() {  # HOST: nova-compute with the common nova.conf + this host's overlay
   local d; d=$(agent_dir "$1")
@@ -33,7 +33,6 @@ my_ip = ${HOST_IP[$1]}
 compute_driver = boxcar.BoxcarDriver
 state_path = $d/state
 instances_path = $d/instances
-log_file = $STACK/logs/nova-compute-$1.log
 [api_database]
 connection =
 [database]
@@ -44,5 +43,27 @@ lock_path = $d/lock
 agent_socket = $(agent_socket "$1")
 CONF
   spawn "nova-compute-$1" "$1" "$STACK/prefix/bin/boxcar-nova-compute" \
+    --config-file "$STACK/nova/nova.conf" --config-file "$d/compute.conf"
+}
+
+# E2E_FAKE_HOST=1: a third compute host hostF with Nova's fake.FakeDriver on the same stack,
+# the floor for tests/bench/openstack-bench.sh (it needs no agent: it runs in ctl).
+start_fake_compute() {
+  local d=$STACK/hosts/hostF
+  mkdir -p "$d/state" "$d/instances" "$d/lock"
+  cat > "$d/compute.conf" <<CONF
+[DEFAULT]
+host = hostF
+compute_driver = fake.FakeDriver
+state_path = $d/state
+instances_path = $d/instances
+[api_database]
+connection =
+[database]
+connection =
+[oslo_concurrency]
+lock_path = $d/lock
+CONF
+  spawn nova-compute-hostF ctl "$PY" -c 'import sys; from nova.cmd.compute import main; sys.exit(main())' \
     --config-file "$STACK/nova/nova.conf" --config-file "$d/compute.conf"
 }

@@ -67,7 +67,6 @@ host = ctl
 transport_url = rabbit://guest:guest@$CTL_IP:5672/
 my_ip = $CTL_IP
 state_path = $STACK/nova/state
-log_dir = $STACK/logs
 periodic_fuzzy_delay = 0
 graceful_shutdown_timeout = 5
 enabled_apis = osapi_compute
