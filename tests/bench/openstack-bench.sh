@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # API-to-ACTIVE with a cached image on a whole OpenStack stack (tests/e2e): Boxcar's hostA
-# against Nova's fake.FakeDriver (hostF, E2E_FAKE_HOST=1) on the same stack, interleaved
+# against Nova's fake.FakeDriver (hostF in zone bench, E2E_FAKE_HOST=1) on the same stack, interleaved
 # (tests/bench/openstack_bench.py). Brings a stack up and down unless given one that was
 # started with E2E_FAKE_HOST=1. As root, after deploy/build.sh.
 # Usage: openstack-bench.sh [ROUNDS] [STACK]
@@ -29,5 +29,5 @@ image=$(osc image show bench-busybox -f value -c id 2>/dev/null | awk NF || true
 flavor=$(osc flavor show bench.tiny -f value -c id | awk NF)
 nsenter --net="/run/netns/$(cat "$STACK/id")-ctl" -- /usr/bin/python3 \
   "$repo/tests/bench/openstack_bench.py" "$KEYSTONE_URL" "$NOVA_URL" "$image" "$flavor" "$rounds" \
-  hostA hostF
+  nova:hostA bench:hostF
 [ $own = 1 ] || exit 0

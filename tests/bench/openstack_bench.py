@@ -1,10 +1,10 @@
 #!/usr/bin/python3
 """API-to-ACTIVE on a live tests/e2e stack: POST /servers (forced onto one compute host with
-availability_zone nova:HOST, as admin), then GET /servers/{id} every 0.1 s until ACTIVE;
+availability_zone ZONE:HOST, as admin), then GET /servers/{id} every 0.1 s until ACTIVE;
 Boxcar's host and the fake.FakeDriver host interleaved, after one untimed warm-up boot per
 host (the image lands in the agent's store). `openstack server create --wait` polls every 5 s
 and would hide the difference. Run inside the stack's ctl namespace (openstack-bench.sh).
-Usage: openstack_bench.py KEYSTONE_URL NOVA_URL IMAGE_ID FLAVOR_ID ROUNDS HOST..."""
+Usage: openstack_bench.py KEYSTONE_URL NOVA_URL IMAGE_ID FLAVOR_ID ROUNDS ZONE:HOST..."""
 import json
 import statistics
 import sys
@@ -41,8 +41,8 @@ TOKEN = headers["X-Subject-Token"]
 def boot(host, n):
     t0 = time.monotonic()
     status, _, out = call("POST", NOVA + "/servers", {"server": {
-        "name": "bench-%s-%d" % (host, n), "imageRef": IMAGE, "flavorRef": FLAVOR,
-        "networks": "none", "availability_zone": "nova:" + host}}, TOKEN)
+        "name": "bench-%s-%d" % (host.split(":")[1], n), "imageRef": IMAGE,
+        "flavorRef": FLAVOR, "networks": "none", "availability_zone": host}}, TOKEN)
     if status != 202:
         raise RuntimeError("POST /servers on %s: %s" % (host, status))
     server = out["server"]["id"]
@@ -71,9 +71,9 @@ for n in range(1, int(ROUNDS) + 1):
     for host in HOSTS:
         posted, active = boot(host, n)
         times[host].append(active)
-        print("%-6s boot %2d: POST answered %.2f s, ACTIVE after %.2f s" % (host, n, posted, active),
+        print("%-12s boot %2d: POST answered %.2f s, ACTIVE after %.2f s" % (host, n, posted, active),
               flush=True)
 for host in HOSTS:
-    print("%-6s API-to-ACTIVE median %.2f s (min %.2f, max %.2f, n=%d)" % (
+    print("%-12s API-to-ACTIVE median %.2f s (min %.2f, max %.2f, n=%d)" % (
         host, statistics.median(times[host]), min(times[host]), max(times[host]),
         len(times[host])))

@@ -68,6 +68,7 @@ transport_url = rabbit://guest:guest@$CTL_IP:5672/
 my_ip = $CTL_IP
 state_path = $STACK/nova/state
 periodic_fuzzy_delay = 0
+default_schedule_zone = nova
 graceful_shutdown_timeout = 5
 enabled_apis = osapi_compute
 osapi_compute_listen = $CTL_IP
