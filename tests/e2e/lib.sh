@@ -37,6 +37,15 @@ spawn() {
   echo "$name $! $where" >> "$STACK/pids"
 }
 
+# spawn_with_sysfs NAME NETNS CMD...: as spawn, through `ip netns exec`, which also gives CMD a
+# /sys of that namespace (Neutron's agents list devices in /sys/class/net) in a mount
+# namespace of its own (so what it mounts, e.g. the dhcp agent's qdhcp-* netns, stays there).
+spawn_with_sysfs() {
+  local name=$1 where=$2; shift 2
+  setsid ip netns exec "$(ns "$where")" "$@" < /dev/null >> "$STACK/logs/$name.log" 2>&1 &
+  echo "$name $! $where" >> "$STACK/pids"
+}
+
 # wait_for WHAT SECONDS CMD...: until CMD succeeds.
 wait_for() {
   local what=$1 seconds=$2; shift 2

@@ -153,8 +153,12 @@ nova_service() {  # NAME: nova.cmd.NAME in ctl with the common nova.conf
 
 start_control_plane() {
   spawn placement ctl uwsgi_python3 --ini "$STACK/placement/uwsgi.ini"
-  spawn neutron-stub ctl "$PY" "$E2E_DIR/neutron_stub.py" "$CTL_IP" "$NEUTRON_PORT" \
-    "$STACK/neutron/stub.conf"
+  if [ "${E2E_NEUTRON:-0}" = 1 ]; then
+    start_neutron
+  else
+    spawn neutron-stub ctl "$PY" "$E2E_DIR/neutron_stub.py" "$CTL_IP" "$NEUTRON_PORT" \
+      "$STACK/neutron/stub.conf"
+  fi
   nova_service conductor
   nova_service scheduler
   nova_service api
