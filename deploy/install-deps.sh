@@ -29,6 +29,10 @@ packages=(
   python3-requests-mock python3-wsgi-intercept python3-placement
   # OpenStack fixture (tests/fixtures/openstack): real Keystone under uwsgi + glance-api
   keystone glance-api python3-glanceclient python3-openstackclient uwsgi-plugin-python3 curl
+  # OpenStack end to end (tests/e2e): the rest of a real cloud on one machine
+  rabbitmq-server mariadb-server mariadb-client python3-pymysql python3-osc-placement
+  neutron-server neutron-linuxbridge-agent neutron-dhcp-agent python3-neutron
+  dnsmasq-base ebtables iptables
 )
 
 missing=()
