@@ -55,4 +55,10 @@ if [ ! -s "$paste" ]; then
   install -D -m 0644 "$work/extracted/usr/share/nova-common/api-paste.ini" "$paste"
   rm -rf "$work"
 fi
+# uidmap (a dependency of buildah and podman) makes liblxc map user namespaces through
+# newuidmap/newgidmap, which allow root only the blocks /etc/subuid and /etc/subgid give it:
+# give root the block Boxcar's --userns-range uses (the tests' 1000000:65536 included).
+for ids in /etc/subuid /etc/subgid; do
+  grep -qs '^root:1000000:' "$ids" || echo 'root:1000000:1000000000' >> "$ids"
+done
 echo "install-deps.sh: all ${#packages[@]} packages present"
