@@ -313,7 +313,7 @@ TEST_F(AgentTest, ImportsOciLayoutAndDockerArchive) {
 TEST_F(AgentTest, ConcurrentImportsOfTheSameImageAllSucceed) {
   const std::string docker = agent_.work_dir() + "/busybox-docker.tar";
   const std::string oci = agent_.work_dir() + "/busybox-oci.tar";
-  ASSERT_EQ(agent_.Cli({"image", "save", "-o", docker, "busybox"}).exit_code, 0);
+  ASSERT_EQ(agent_.Cli({"image", "save", "--format", "docker", "-o", docker, "busybox"}).exit_code, 0);
   ASSERT_EQ(agent_.Cli({"image", "save", "--format", "oci", "-o", oci, "busybox"}).exit_code, 0);
   for (int round = 0; round < 4; ++round) {
     SCOPED_TRACE("round " + std::to_string(round));
