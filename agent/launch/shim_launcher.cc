@@ -1,5 +1,7 @@
 #include "launch/shim_launcher.h"
 
+#include "launch/shim_reply.h"
+
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/socket.h>
@@ -94,15 +96,7 @@ StatusOr<LaunchedProcesses> ShimLauncher::Deliver(PendingShim shim, const Launch
   // The shim failed; ~PendingShim reaps it so no zombie is left behind.
   std::string log_hint = spec.shim_log_path.empty() ? "" : " (see " + spec.shim_log_path + ")";
   if (verdict == "error") {
-    int code = 125;
-    words >> code;
-    std::string message;
-    std::getline(words, message);
-    if (!message.empty() && message.front() == ' ') message.erase(0, 1);
-    while (!message.empty() && message.back() == '\n') message.pop_back();
-    *exit_code_hint = code;
-    if (code == 126 || code == 127) return InvalidArgument("command: " + message);
-    return Internal("starting the payload: " + message);
+    return ShimErrorStatus(words, exit_code_hint);
   }
   return Internal("boxcar-shim exited without a reply" + log_hint);
 }

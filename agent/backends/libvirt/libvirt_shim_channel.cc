@@ -1,5 +1,7 @@
 #include "backends/libvirt/libvirt_shim_channel.h"
 
+#include "launch/shim_reply.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -96,15 +98,7 @@ StatusOr<pid_t> LibvirtShimChannel::Deliver(const LaunchSpec& spec, int* exit_co
     if (payload_pid > 0) return payload_pid;
   }
   if (verdict == "error") {
-    int code = 125;
-    words >> code;
-    std::string message;
-    std::getline(words, message);
-    if (!message.empty() && message.front() == ' ') message.erase(0, 1);
-    while (!message.empty() && message.back() == '\n') message.pop_back();
-    *exit_code_hint = code;
-    if (code == 126 || code == 127) return InvalidArgument("command: " + message);
-    return Internal("starting the payload: " + message);
+    return ShimErrorStatus(words, exit_code_hint);
   }
   return Internal("boxcar-shim in the libvirt domain ended without a reply (see " +
                   spec.shim_log_path + ")");
