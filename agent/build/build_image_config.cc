@@ -7,19 +7,9 @@
 #include <cstdio>
 #include <ctime>
 
-namespace boxcar {
+#include "common/unix_time.h"
 
-std::string Rfc3339NowUtc() {
-  struct timespec now;
-  ::clock_gettime(CLOCK_REALTIME, &now);
-  struct tm utc;
-  ::gmtime_r(&now.tv_sec, &utc);
-  char text[64];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-  char with_nanos[80];
-  std::snprintf(with_nanos, sizeof with_nanos, "%s.%09ldZ", text, now.tv_nsec);
-  return with_nanos;
-}
+namespace boxcar {
 
 BuildImageConfig::BuildImageConfig() {
   static const char kScratch[] =

@@ -3,6 +3,8 @@
 // the layers' diff ids and the history, as Docker writes them. Unknown members are kept.
 #pragma once
 
+#include "common/unix_time.h"  // Rfc3339NowUtc
+
 #include <rapidjson/document.h>
 
 #include <cstdint>
@@ -48,8 +50,5 @@ class BuildImageConfig {
 
   rapidjson::Document document_;
 };
-
-// "2026-12-03T06:40:00.123456789Z"
-std::string Rfc3339NowUtc();
 
 }  // namespace boxcar

@@ -7,21 +7,11 @@
 #include "store/image_store.h"
 #include "store/layer_writer.h"
 
+#include "common/unix_time.h"
+
 namespace boxcar {
 
 namespace {
-
-std::string Rfc3339Now() {
-  struct timespec now;
-  ::clock_gettime(CLOCK_REALTIME, &now);
-  struct tm utc;
-  ::gmtime_r(&now.tv_sec, &utc);
-  char text[64];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-  char with_nanos[80];
-  std::snprintf(with_nanos, sizeof with_nanos, "%s.%09ldZ", text, now.tv_nsec);
-  return with_nanos;
-}
 
 using Allocator = rapidjson::Document::AllocatorType;
 
@@ -52,7 +42,7 @@ StatusOr<std::string> CommittedConfig(const std::string& base_json, const std::s
     return DataLoss("commit: the base image's config is malformed");
   }
   Allocator& allocator = config.GetAllocator();
-  const std::string now = Rfc3339Now();
+  const std::string now = Rfc3339NowUtc();
   config["rootfs"]["diff_ids"].PushBack(rapidjson::Value(diff_id.c_str(), allocator), allocator);
   Set(config, "created", rapidjson::Value(now.c_str(), allocator), allocator);
   if (!config.HasMember("config") || !config["config"].IsObject()) {
