@@ -130,18 +130,26 @@ Status WriteBlockDeviceLimits(const std::string& dir, bool v2,
   for (const BlockDeviceThrottle& device : devices) {
     const std::string id = std::to_string(device.major) + ":" + std::to_string(device.minor);
     if (v2) {
-      auto bps = [](uint64_t value) { return value ? std::to_string(value) : std::string("max"); };
-      RETURN_IF_ERROR(WriteCgroupFile(dir + "/io.max", id + " rbps=" + bps(device.read_bps) +
-                                                           " wbps=" + bps(device.write_bps))
+      auto max = [](uint64_t value) { return value ? std::to_string(value) : std::string("max"); };
+      RETURN_IF_ERROR(WriteCgroupFile(dir + "/io.max",
+                                      id + " rbps=" + max(device.read_bps) +
+                                          " wbps=" + max(device.write_bps) +
+                                          " riops=" + max(device.read_iops) +
+                                          " wiops=" + max(device.write_iops))
                           .Annotate("limits.block_devices"));
       continue;
     }
-    RETURN_IF_ERROR(WriteCgroupFile(dir + "/blkio.throttle.read_bps_device",
-                                    id + " " + std::to_string(device.read_bps))
-                        .Annotate("limits.block_devices"));
-    RETURN_IF_ERROR(WriteCgroupFile(dir + "/blkio.throttle.write_bps_device",
-                                    id + " " + std::to_string(device.write_bps))
-                        .Annotate("limits.block_devices"));
+    // v1: one file per rate; "MAJ:MIN 0" removes a rule, so 0 is written like any value.
+    const std::pair<const char*, uint64_t> rates[] = {
+        {"/blkio.throttle.read_bps_device", device.read_bps},
+        {"/blkio.throttle.write_bps_device", device.write_bps},
+        {"/blkio.throttle.read_iops_device", device.read_iops},
+        {"/blkio.throttle.write_iops_device", device.write_iops},
+    };
+    for (const auto& [file, rate] : rates) {
+      RETURN_IF_ERROR(WriteCgroupFile(dir + file, id + " " + std::to_string(rate))
+                          .Annotate("limits.block_devices"));
+    }
   }
   return OkStatus();
 }

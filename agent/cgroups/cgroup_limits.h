@@ -12,12 +12,15 @@
 
 namespace boxcar {
 
-// Bandwidth of one block device (major:minor), bytes per second; 0 = unlimited.
+// Bandwidth (bytes per second) and operation rate (per second) of one block device
+// (major:minor); 0 = unlimited.
 struct BlockDeviceThrottle {
   unsigned major = 0;
   unsigned minor = 0;
   uint64_t read_bps = 0;
   uint64_t write_bps = 0;
+  uint64_t read_iops = 0;
+  uint64_t write_iops = 0;
 };
 
 // 0 = unlimited.

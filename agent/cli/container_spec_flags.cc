@@ -37,6 +37,14 @@ void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
       ->add_option("--device-write-bps", options.device_write_bps,
                    "Write bandwidth to a disk, DEVICE:RATE, e.g. /dev/vda:10m")
       ->allow_extra_args(false);
+  command
+      ->add_option("--device-read-iops", options.device_read_iops,
+                   "Read operations per second from a disk, DEVICE:COUNT, e.g. /dev/vda:1000")
+      ->allow_extra_args(false);
+  command
+      ->add_option("--device-write-iops", options.device_write_iops,
+                   "Write operations per second to a disk, DEVICE:COUNT, e.g. /dev/vda:1000")
+      ->allow_extra_args(false);
   command->add_option("--restart", options.restart, "Restart policy: no, on-failure[:N] or always");
   command->add_flag("--userns", options.userns,
                     "Own user namespace: root inside is an unprivileged uid of the agent's "
@@ -114,12 +122,19 @@ Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* 
   spec->mutable_limits()->set_cpu_millis(static_cast<uint64_t>(std::llround(options.cpus * 1000)));
   spec->mutable_limits()->set_pids_max(options.pids_limit);
   spec->mutable_limits()->set_cpu_shares(options.cpu_shares);
-  // --device-read-bps / --device-write-bps: one BlockDeviceLimit per device.
-  auto add_device_rate = [&](const std::string& flag, const std::string& value, bool read) {
+  // --device-{read,write}-{bps,iops}: one BlockDeviceLimit per device.
+  enum class Rate { kReadBps, kWriteBps, kReadIops, kWriteIops };
+  auto add_device_rate = [&](const std::string& flag, const std::string& value, Rate kind) {
+    const bool iops = kind == Rate::kReadIops || kind == Rate::kWriteIops;
     auto colon = value.rfind(':');
-    auto rate = colon == std::string::npos ? std::nullopt : ParseByteSize(value.substr(colon + 1));
+    std::optional<uint64_t> rate;
+    if (colon != std::string::npos) {
+      const std::string text = value.substr(colon + 1);
+      rate = iops ? ParseCount(text) : ParseByteSize(text);
+    }
     if (!rate || colon == 0) {
-      return InvalidArgument(flag + " '" + value + "' is not DEVICE:RATE; use e.g. /dev/vda:10m");
+      return InvalidArgument(flag + " '" + value + "' is not DEVICE:" +
+                             (iops ? "COUNT; use e.g. /dev/vda:1000" : "RATE; use e.g. /dev/vda:10m"));
     }
     const std::string device = value.substr(0, colon);
     v1::BlockDeviceLimit* limit = nullptr;
@@ -130,14 +145,24 @@ Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* 
       limit = spec->mutable_limits()->add_block_devices();
       limit->set_device(device);
     }
-    read ? limit->set_read_bps(*rate) : limit->set_write_bps(*rate);
+    switch (kind) {
+      case Rate::kReadBps: limit->set_read_bps(*rate); break;
+      case Rate::kWriteBps: limit->set_write_bps(*rate); break;
+      case Rate::kReadIops: limit->set_read_iops(*rate); break;
+      case Rate::kWriteIops: limit->set_write_iops(*rate); break;
+    }
     return OkStatus();
   };
-  for (const auto& value : options.device_read_bps) {
-    RETURN_IF_ERROR(add_device_rate("--device-read-bps", value, true));
-  }
-  for (const auto& value : options.device_write_bps) {
-    RETURN_IF_ERROR(add_device_rate("--device-write-bps", value, false));
+  const std::pair<const std::vector<std::string>*, std::pair<const char*, Rate>> rate_flags[] = {
+      {&options.device_read_bps, {"--device-read-bps", Rate::kReadBps}},
+      {&options.device_write_bps, {"--device-write-bps", Rate::kWriteBps}},
+      {&options.device_read_iops, {"--device-read-iops", Rate::kReadIops}},
+      {&options.device_write_iops, {"--device-write-iops", Rate::kWriteIops}},
+  };
+  for (const auto& [values, flag] : rate_flags) {
+    for (const auto& value : *values) {
+      RETURN_IF_ERROR(add_device_rate(flag.first, value, flag.second));
+    }
   }
   if (!options.restart.empty()) {
     ASSIGN_OR_RETURN(*spec->mutable_restart_policy(), ParseRestartPolicy(options.restart));

@@ -28,6 +28,8 @@ struct ContainerSpecFlags {
   std::vector<std::string> ulimits;
   std::vector<std::string> device_read_bps;
   std::vector<std::string> device_write_bps;
+  std::vector<std::string> device_read_iops;
+  std::vector<std::string> device_write_iops;
   std::string restart;
   bool userns = false;
   std::string network;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -31,6 +32,13 @@ std::string HumanDuration(int64_t seconds) {
   if (seconds < 3600) return plural(seconds / 60, "minute");
   if (seconds < 86400) return plural(seconds / 3600, "hour");
   return plural(seconds / 86400, "day");
+}
+
+std::optional<uint64_t> ParseCount(const std::string& text) {
+  uint64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
 }
 
 std::optional<uint64_t> ParseByteSize(const std::string& text) {

@@ -13,6 +13,8 @@ std::string HumanBytes(uint64_t bytes);
 std::string HumanDuration(int64_t seconds);
 // Accepts b, k, m, g (case-insensitive, optional trailing "b"/"ib"); nullopt when malformed.
 std::optional<uint64_t> ParseByteSize(const std::string& text);
+// A plain decimal count ("1000"); nullopt when empty, malformed or out of range.
+std::optional<uint64_t> ParseCount(const std::string& text);
 // Prints rows as left-aligned columns separated by three spaces.
 void PrintTable(const std::vector<std::vector<std::string>>& rows);
 // Seconds since the epoch, now.

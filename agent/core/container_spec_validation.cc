@@ -82,8 +82,8 @@ StatusOr<std::vector<BlockDeviceThrottle>> BlockDeviceThrottles(const v1::Resour
     if (!seen.insert(st.st_rdev).second) {
       return InvalidArgument(name + ": '" + limit.device() + "' is given twice");
     }
-    throttles.push_back(
-        {major(st.st_rdev), minor(st.st_rdev), limit.read_bps(), limit.write_bps()});
+    throttles.push_back({major(st.st_rdev), minor(st.st_rdev), limit.read_bps(),
+                         limit.write_bps(), limit.read_iops(), limit.write_iops()});
   }
   return throttles;
 }

@@ -26,16 +26,10 @@ StatusOr<int64_t> IntegerSpec(const FlavorRequest& flavor, const std::string& ke
 }
 
 bool IsUnsupportedQuota(const std::string& key, std::string* why) {
-  if (key.rfind("quota:disk_", 0) == 0 && key.find("iops") != std::string::npos) {
+  if (key == "quota:disk_total_bytes_sec" || key == "quota:disk_total_iops_sec") {
     *why =
-        "I/O operation limits are not supported; use quota:disk_read_bytes_sec and "
-        "quota:disk_write_bytes_sec";
-    return true;
-  }
-  if (key == "quota:disk_total_bytes_sec") {
-    *why =
-        "cgroups limit reads and writes separately; use quota:disk_read_bytes_sec and "
-        "quota:disk_write_bytes_sec";
+        "cgroups limit reads and writes separately; use quota:disk_read_bytes_sec / "
+        "quota:disk_write_bytes_sec and quota:disk_read_iops_sec / quota:disk_write_iops_sec";
     return true;
   }
   if (key.rfind("quota:vif_", 0) == 0) {
@@ -102,7 +96,8 @@ StatusOr<v1::ResourceLimits> LimitsForFlavor(const FlavorRequest& flavor,
   }
 
   v1::BlockDeviceLimit disk;
-  for (const char* key : {"quota:disk_read_bytes_sec", "quota:disk_write_bytes_sec"}) {
+  for (const char* key : {"quota:disk_read_bytes_sec", "quota:disk_write_bytes_sec",
+                          "quota:disk_read_iops_sec", "quota:disk_write_iops_sec"}) {
     if (!flavor.extra_specs.count(key)) continue;
     ASSIGN_OR_RETURN(int64_t rate, IntegerSpec(flavor, key));
     if (rate < 0) {
@@ -114,10 +109,14 @@ StatusOr<v1::ResourceLimits> LimitsForFlavor(const FlavorRequest& flavor,
                                 " needs the block device of the agent's disk: set "
                                 "[boxcar] throttle_device in nova.conf");
     }
-    if (std::string(key) == "quota:disk_read_bytes_sec") disk.set_read_bps(rate);
-    if (std::string(key) == "quota:disk_write_bytes_sec") disk.set_write_bps(rate);
+    const std::string name = key;
+    if (name == "quota:disk_read_bytes_sec") disk.set_read_bps(rate);
+    if (name == "quota:disk_write_bytes_sec") disk.set_write_bps(rate);
+    if (name == "quota:disk_read_iops_sec") disk.set_read_iops(rate);
+    if (name == "quota:disk_write_iops_sec") disk.set_write_iops(rate);
   }
-  if (disk.read_bps() != 0 || disk.write_bps() != 0) {
+  if (disk.read_bps() != 0 || disk.write_bps() != 0 || disk.read_iops() != 0 ||
+      disk.write_iops() != 0) {
     disk.set_device(host.throttle_device);
     *limits.add_block_devices() = disk;
   }

@@ -237,20 +237,29 @@ TEST_P(ConformanceTest, BlockDeviceBandwidthLimitsReachTheCgroup) {
   std::string major_minor;
   const std::string disk = SomeWholeDisk(&major_minor);
   if (disk.empty()) GTEST_SKIP() << "no whole-disk block device node on this host";
-  std::string id = RunDetached(
-      {"--device-read-bps", disk + ":1m", "--device-write-bps", disk + ":2m"}, {"sleep", "30"});
+  std::string id = RunDetached({"--device-read-bps", disk + ":1m", "--device-write-bps",
+                                disk + ":2m", "--device-read-iops", disk + ":300",
+                                "--device-write-iops", disk + ":40"},
+                               {"sleep", "30"});
   auto read_limit =
       ReadFileToString(agent_.CgroupFile(id, "blkio", "blkio.throttle.read_bps_device", "io.max"));
   ASSERT_TRUE(read_limit.ok()) << read_limit.status().message();
   if (read_limit->find("rbps=") != std::string::npos) {  // cgroup2 io.max
-    EXPECT_NE(read_limit->find(major_minor + " rbps=1048576 wbps=2097152"), std::string::npos)
+    EXPECT_NE(read_limit->find(major_minor + " rbps=1048576 wbps=2097152 riops=300 wiops=40"),
+              std::string::npos)
         << *read_limit;
   } else {
     EXPECT_EQ(*read_limit, major_minor + " 1048576\n");
-    auto write_limit = ReadFileToString(
-        agent_.CgroupFile(id, "blkio", "blkio.throttle.write_bps_device", "io.max"));
-    ASSERT_TRUE(write_limit.ok());
-    EXPECT_EQ(*write_limit, major_minor + " 2097152\n");
+    const std::pair<const char*, std::string> others[] = {
+        {"blkio.throttle.write_bps_device", " 2097152\n"},
+        {"blkio.throttle.read_iops_device", " 300\n"},
+        {"blkio.throttle.write_iops_device", " 40\n"},
+    };
+    for (const auto& [file, value] : others) {
+      auto limit = ReadFileToString(agent_.CgroupFile(id, "blkio", file, "io.max"));
+      ASSERT_TRUE(limit.ok()) << file;
+      EXPECT_EQ(*limit, major_minor + value) << file;
+    }
   }
   // Not a block device, and a disk named twice: refused, naming the field; nothing created.
   CommandResult character = RunRm({"--device-read-bps", "/dev/null:1m"}, {"true"});

@@ -26,8 +26,9 @@ boxcar_opts = [
     ], help='How Glance images reach the agent and snapshots reach Glance.'),
     cfg.StrOpt('throttle_device', default='',
                help='Whole-disk block device (e.g. /dev/vda) of the file system under the '
-                    "agent's root; flavors' quota:disk_read_bytes_sec and "
-                    'quota:disk_write_bytes_sec limit it. Empty: those extra specs are '
+                    "agent's root; flavors' quota:disk_read_bytes_sec, "
+                    'quota:disk_write_bytes_sec, quota:disk_read_iops_sec and '
+                    'quota:disk_write_iops_sec limit it. Empty: those extra specs are '
                     'refused.'),
     cfg.IntOpt('soft_reboot_timeout', default=30, min=0,
                help='Seconds a soft reboot waits for the payload to stop before killing '

@@ -83,16 +83,23 @@ TEST_F(ContainerSpecFlagsTest, BadRestartAndUlimitAreRefused) {
 
 TEST_F(ContainerSpecFlagsTest, DeviceRatesOfOneDeviceShareOneLimit) {
   ASSERT_TRUE(Parse({"--device-read-bps", "/dev/vda:10m", "--device-write-bps", "/dev/vda:1m",
+                     "--device-read-iops", "/dev/vda:500", "--device-write-iops", "/dev/vda:20",
                      "busybox"})
                   .ok());
   ASSERT_EQ(spec_.limits().block_devices_size(), 1);
   EXPECT_EQ(spec_.limits().block_devices(0).device(), "/dev/vda");
   EXPECT_EQ(spec_.limits().block_devices(0).read_bps(), 10u << 20);
   EXPECT_EQ(spec_.limits().block_devices(0).write_bps(), 1u << 20);
+  EXPECT_EQ(spec_.limits().block_devices(0).read_iops(), 500u);
+  EXPECT_EQ(spec_.limits().block_devices(0).write_iops(), 20u);
   flags_ = {};
   spec_.Clear();
   EXPECT_THAT(Parse({"--device-read-bps", "/dev/vda", "busybox"}).message(),
               HasSubstr("is not DEVICE:RATE"));
+  flags_ = {};
+  spec_.Clear();
+  EXPECT_THAT(Parse({"--device-write-iops", "/dev/vda:1k", "busybox"}).message(),
+              HasSubstr("--device-write-iops '/dev/vda:1k' is not DEVICE:COUNT"));
 }
 
 TEST_F(ContainerSpecFlagsTest, AnEnvNameAloneTakesTheCallersValue) {

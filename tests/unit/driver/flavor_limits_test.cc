@@ -81,8 +81,8 @@ TEST(FlavorLimitsTest, AFlavorLargerThanTheHostIsRefused) {
 }
 
 TEST(FlavorLimitsTest, WhatCgroupsCannotDoIsRefusedNamingTheSpec) {
-  for (const char* key : {"quota:disk_read_iops_sec",
-                          "quota:disk_total_bytes_sec", "quota:vif_inbound_average"}) {
+  for (const char* key : {"quota:disk_total_iops_sec", "quota:disk_total_bytes_sec",
+                          "quota:vif_inbound_average"}) {
     FlavorRequest flavor = Flavor(512, 1);
     flavor.extra_specs = {{key, "100"}};
     auto refused = LimitsForFlavor(flavor, TwoCpuHost());
@@ -127,6 +127,28 @@ TEST(FlavorLimitsTest, DiskBandwidthNeedsTheThrottleDevice) {
   EXPECT_EQ(limits->block_devices(0).device(), "/dev/vda");
   EXPECT_EQ(limits->block_devices(0).read_bps(), 10485760u);
   EXPECT_EQ(limits->block_devices(0).write_bps(), 1048576u);
+  EXPECT_EQ(limits->block_devices(0).read_iops(), 0u);
+}
+
+TEST(FlavorLimitsTest, DiskOperationRatesJoinTheBandwidthOfTheSameDevice) {
+  HostCapacity host = TwoCpuHost();
+  host.throttle_device = "/dev/vda";
+  FlavorRequest flavor = Flavor(512, 1);
+  flavor.extra_specs = {{"quota:disk_read_iops_sec", "500"},
+                        {"quota:disk_write_iops_sec", "200"},
+                        {"quota:disk_write_bytes_sec", "1048576"}};
+  auto limits = LimitsForFlavor(flavor, host);
+  ASSERT_TRUE(limits.ok()) << limits.status().message();
+  ASSERT_EQ(limits->block_devices_size(), 1);
+  EXPECT_EQ(limits->block_devices(0).read_iops(), 500u);
+  EXPECT_EQ(limits->block_devices(0).write_iops(), 200u);
+  EXPECT_EQ(limits->block_devices(0).write_bps(), 1048576u);
+  EXPECT_EQ(limits->block_devices(0).read_bps(), 0u);
+
+  flavor.extra_specs = {{"quota:disk_read_iops_sec", "-1"}};
+  auto negative = LimitsForFlavor(flavor, host);
+  EXPECT_EQ(negative.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(negative.status().message().find("quota:disk_read_iops_sec"), std::string::npos);
 }
 
 }  // namespace
