@@ -1,11 +1,13 @@
-// The build context as it arrives: tar chunks written to a file in a scratch directory of
-// the build, then unpacked by the layer unpacker (no "..", no absolute names, no symlinked
-// parents, no links climbing out, a size limit against tar bombs). The scratch directory goes
-// with the upload.
+// The build context as it arrives: tar chunks streamed through a pipe into the layer unpacker
+// while they arrive (no "..", no absolute names, no symlinked parents, no links climbing out,
+// a size limit against tar bombs), so the context is never written twice nor hashed as a
+// layer. The scratch directory goes with the upload.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <thread>
 
 #include "common/status.h"
 #include "common/unique_fd.h"
@@ -20,19 +22,26 @@ class ContextUpload {
                                                         uint64_t max_bytes);
   ~ContextUpload();
 
+  // The unpacker's error when it refused what arrived so far.
   Status Write(const std::string& chunk);
-  // Unpacks what arrived (nothing: an empty context); the context directory.
+  // Waits for the unpacker (nothing arrived: an empty context); the context directory.
   StatusOr<std::string> Finish();
   // Scratch space of the same build (COPY layers, mounts of other stages).
   const std::string& scratch_dir() const { return dir_; }
 
  private:
-  ContextUpload(std::string dir, UniqueFd tar, uint64_t max_bytes)
-      : dir_(std::move(dir)), tar_(std::move(tar)), max_bytes_(max_bytes) {}
+  ContextUpload(std::string dir, uint64_t max_bytes) : dir_(std::move(dir)), max_bytes_(max_bytes) {}
+  Status StartUnpacker();
+  // Closes the pipe, waits for the unpacker and returns its outcome.
+  Status StopUnpacker();
+
   std::string dir_;
-  UniqueFd tar_;
+  std::string context_dir_;
   uint64_t max_bytes_;
   uint64_t received_ = 0;
+  UniqueFd pipe_in_;  // write end; the unpacker reads the other
+  std::thread unpacker_;
+  Status unpacked_;
 };
 
 }  // namespace boxcar

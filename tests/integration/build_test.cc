@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 
@@ -315,6 +316,33 @@ TEST_F(BuildTest, ContextTarOrDockerfileOnStdin) {
       Shell(cli + " build -q -f nope/Dockerfile - < " + tarball + " 2>&1; echo exit=$?");
   EXPECT_NE(missing.find("options.dockerfile_path"), std::string::npos) << missing;
   EXPECT_EQ(missing.find("exit=0"), std::string::npos) << missing;
+}
+
+// The context is unpacked while it streams in: a hostile member stops the build with the
+// unpacker's error, and no scratch directory stays under the agent's tmp/.
+TEST_F(BuildTest, HostileContextTarIsRefusedAndLeavesNothing) {
+  std::string cli = std::string(BOXCAR_CLI_PATH) + " --socket " + agent_.socket_path();
+  std::string tarball = agent_.work_dir() + "/hostile.tar";
+  Shell("python3 -c \"import io, tarfile\n"
+        "t = tarfile.open('" + tarball + "', 'w')\n"
+        "d = b'FROM busybox\\nCOPY . /\\n'\n"
+        "i = tarfile.TarInfo('Dockerfile'); i.size = len(d); t.addfile(i, io.BytesIO(d))\n"
+        "p = b'x' * (4 << 20)\n"
+        "i = tarfile.TarInfo('big'); i.size = len(p); t.addfile(i, io.BytesIO(p))\n"
+        "i = tarfile.TarInfo('../escape'); i.size = 1; t.addfile(i, io.BytesIO(b'!'))\n"
+        "t.addfile(tarfile.TarInfo('after'), io.BytesIO(b''))\n"
+        "t.close()\"");
+  std::string built =
+      Shell(cli + " build -q -t hostile:1 - < " + tarball + " 2>&1; echo exit=$?");
+  EXPECT_EQ(built.find("exit=0"), std::string::npos) << built;
+  EXPECT_NE(built.find("build context"), std::string::npos) << built;
+  EXPECT_NE(built.find("../escape"), std::string::npos) << built;
+  EXPECT_NE(agent_.Cli({"image", "inspect", "hostile:1"}).exit_code, 0);
+  EXPECT_FALSE(std::filesystem::exists(agent_.root_dir() + "/tmp/escape"));
+  EXPECT_EQ(Shell("ls " + agent_.root_dir() + "/tmp | grep '^build-' || true"), "");
+  // The agent still builds.
+  built = Shell(cli + " build -q -t after:1 " + kFixtures + "/cache 2>&1; echo exit=$?");
+  EXPECT_NE(built.find("exit=0"), std::string::npos) << built;
 }
 
 // ADD of a URL from an HTTP server on loopback: fetched, checked against --checksum, kept
