@@ -287,6 +287,40 @@ TEST_F(BuildTest, RunStepsOnTheLxcBackend) {
   EXPECT_EQ(agent_.Cli({"run", "--rm", "lxc-built:1"}).out, "second\n");
 }
 
+// What boxcar build makes, other tools take: `image save` of a built image loads into podman
+// (its own storage, vfs) under the same image id, and podman runs it with the built CMD.
+TEST_F(BuildTest, BuiltImageLoadsIntoPodmanAndRuns) {
+  if (std::system("command -v podman >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "podman is not installed (deploy/install-deps.sh installs it)";
+  }
+  CommandResult built = agent_.Cli({"build", "-q", "-t", "topodman:1", kFixtures + "/cache"});
+  ASSERT_EQ(built.exit_code, 0) << built.err;
+  CommandResult inspected = agent_.Cli({"image", "inspect", "topodman:1"});
+  ASSERT_EQ(inspected.exit_code, 0) << inspected.err;
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(inspected.out, match, std::regex("sha256:([0-9a-f]{64})")))
+      << inspected.out;
+  const std::string image_hex = match[1];
+  const std::string saved = agent_.work_dir() + "/topodman.tar";
+  ASSERT_EQ(agent_.Cli({"image", "save", "-o", saved, "topodman:1"}).exit_code, 0);
+  const std::string podman = "podman --root " + agent_.work_dir() + "/podman-root --runroot " +
+                             agent_.work_dir() + "/podman-run --storage-driver vfs "
+                             "--events-backend none --cgroup-manager cgroupfs";
+  std::string loaded = Shell(podman + " load -i " + saved + " 2>&1; echo exit=$?");
+  ASSERT_NE(loaded.find("exit=0"), std::string::npos) << loaded;
+  std::string ids = Shell(podman + " images --no-trunc --format '{{.ID}}' 2>&1");
+  EXPECT_NE(ids.find(image_hex), std::string::npos) << "podman: " << ids << "boxcar: " << inspected.out;
+  // podman's default rlimits are above this machine's hard limits, and CAP_SYS_RESOURCE is not
+  // in its bounding set: ask for lower ones.
+  std::string ran = Shell(podman +
+                          " run --rm --network none --ulimit nofile=1024:1024 --ulimit "
+                          "nproc=1024:1024 " +
+                          image_hex + " 2>&1; echo exit=$?");
+  EXPECT_EQ(ran, "second\nexit=0\n") << ran;
+  Shell(podman + " rmi -a -f >/dev/null 2>&1; rm -rf " + agent_.work_dir() + "/podman-root " +
+        agent_.work_dir() + "/podman-run");
+}
+
 // CONTEXT "-": a context tar on stdin (plain or gzip, -f naming its Dockerfile), or a
 // Dockerfile alone.
 TEST_F(BuildTest, ContextTarOrDockerfileOnStdin) {
