@@ -65,7 +65,8 @@ int main(int argc, char** argv) {
   std::unique_ptr<BootableImagePublisher> bootable;
   if (config->bootable_images)
     bootable = std::make_unique<BootableImagePublisher>(config->archive_dir());
-  auto server = HttpServer::Listen(config->listen_address, config->port);
+  auto server = HttpServer::Listen(config->listen_address, config->port,
+                                   TlsFiles{config->tls_cert_file, config->tls_key_file});
   if (!server.ok()) {
     spdlog::error("{}", server.status().message());
     return 1;
@@ -76,8 +77,9 @@ int main(int argc, char** argv) {
     std::ofstream(settings.port_file + ".tmp") << "port=" << settings.port << "\n";
     ::rename((settings.port_file + ".tmp").c_str(), settings.port_file.c_str());
   }
-  spdlog::info("listening on {}:{} (Keystone {}, state {})", settings.listen_address, settings.port,
-               settings.keystone_url, settings.state_dir);
+  spdlog::info("listening on {}:{} ({}, Keystone {}, state {})", settings.listen_address,
+               settings.port, settings.tls() ? "HTTPS" : "plain HTTP", settings.keystone_url,
+               settings.state_dir);
   RegistryApp app(settings, RegistryTokenSigner(*key), &uploads, bootable.get(),
                   config->blob_cache_bytes > 0 ? &cache : nullptr);
   HttpServer* raw_server = server->get();

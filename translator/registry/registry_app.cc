@@ -25,7 +25,7 @@ std::string RegistryApp::Realm(const HttpExchange& http) const {
   if (!config_.realm.empty()) return config_.realm;
   std::string host = http.Header("Host");
   if (host.empty()) host = config_.listen_address + ":" + std::to_string(config_.port);
-  return "http://" + host + "/token";
+  return (http.secure() ? "https://" : "http://") + host + "/token";
 }
 
 void RegistryApp::Handle(HttpExchange& http) {

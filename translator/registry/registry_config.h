@@ -12,9 +12,13 @@ namespace boxcar::registry {
 struct RegistryConfig {
   std::string listen_address = "127.0.0.1";
   uint16_t port = 5000;
-  // Plain HTTP is refused on anything but loopback unless this is set (TLS termination in
-  // front of the registry, e.g. a reverse proxy).
+  // HTTPS with this certificate (chain) and private key, PEM files. Without them plain HTTP
+  // is served on loopback only; anything else is refused unless allow_plain_http says TLS is
+  // terminated in front of the registry (a reverse proxy).
+  std::string tls_cert_file;
+  std::string tls_key_file;
   bool allow_plain_http = false;
+  bool tls() const { return !tls_cert_file.empty(); }
   std::string keystone_url;     // Keystone v3
   std::string glance_endpoint;  // from the token's catalog when empty
   std::string interface = "public";
