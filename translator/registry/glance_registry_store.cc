@@ -52,22 +52,17 @@ Status GlanceRegistryStore::PutBlob(const std::string& digest, uint64_t size,
   create.disk_format = "raw";
   create.visibility = "private";
   create.properties = {{kKindProperty, "blob"}, {kSha256Property, Hex(digest)}};
-  ASSIGN_OR_RETURN(auto image, glance_.Create(create));
-  Status uploaded = glance_.Upload(image.id, source);
-  if (uploaded.ok()) {
-    auto shown = glance_.Show(image.id);
-    if (!shown.ok()) {
-      uploaded = shown.status();
-    } else if (shown->status != "active" || shown->size.value_or(0) != size) {
-      uploaded = DataLoss("glance image " + image.id + " of blob " + digest + " is '" +
-                          shown->status + "' with " + std::to_string(shown->size.value_or(0)) +
-                          " bytes after the upload, not active with " + std::to_string(size));
-    }
-  }
-  if (!uploaded.ok()) {
-    (void)glance_.Delete(image.id);  // nothing partial stays in Glance (unless Glance is away)
-    return uploaded.Annotate("storing blob " + digest);
-  }
+  auto stored = CreateAndUpload(
+      glance_, journal_, create, source, [&](const std::string& image_id) -> Status {
+        ASSIGN_OR_RETURN(auto shown, glance_.Show(image_id));
+        if (shown.status == "active" && shown.size.value_or(0) == size) {
+          return OkStatus();
+        }
+        return DataLoss("glance image " + image_id + " of blob " + digest + " is '" + shown.status +
+                        "' with " + std::to_string(shown.size.value_or(0)) +
+                        " bytes after the upload, not active with " + std::to_string(size));
+      });
+  if (!stored.ok()) return stored.status().Annotate("storing blob " + digest);
   for (const auto& leftover : existing) (void)glance_.Delete(leftover.id);
   return OkStatus();
 }
@@ -133,19 +128,18 @@ Status GlanceRegistryStore::PutManifest(const std::string& repository, const std
                          {kRepositoryProperty, repository},
                          {kMediaTypeProperty, media_type}};
     if (!tag.empty()) create.tags = {tag};
-    ASSIGN_OR_RETURN(auto image, glance_.Create(create));
     size_t offset = 0;
-    Status uploaded = glance_.Upload(image.id, [&](char* buffer, size_t size) -> StatusOr<size_t> {
-      size_t n = std::min(size, bytes.size() - offset);
-      std::copy_n(bytes.data() + offset, n, buffer);
-      offset += n;
-      return n;
-    });
-    if (!uploaded.ok()) {
-      (void)glance_.Delete(image.id);
-      return uploaded.Annotate("storing manifest " + repository + "@" + digest);
+    auto stored = CreateAndUpload(glance_, journal_, create,
+                                  [&](char* buffer, size_t size) -> StatusOr<size_t> {
+                                    size_t n = std::min(size, bytes.size() - offset);
+                                    std::copy_n(bytes.data() + offset, n, buffer);
+                                    offset += n;
+                                    return n;
+                                  });
+    if (!stored.ok()) {
+      return stored.status().Annotate("storing manifest " + repository + "@" + digest);
     }
-    target_id = image.id;
+    target_id = *stored;
   }
   if (tag.empty()) return OkStatus();
   auto tagged = ActiveOf("manifest");

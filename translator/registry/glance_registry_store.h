@@ -16,13 +16,17 @@
 
 #include "common/status.h"
 #include "glance/glance_client.h"
+#include "registry/glance_write_journal.h"
 
 namespace boxcar::registry {
 
 class GlanceRegistryStore {
  public:
-  explicit GlanceRegistryStore(openstack::KeystoneSession session)
-      : project_id_(session.project_id), glance_(std::move(session)) {}
+  // Images it creates are recorded in `journal` (glance_write_journal.h) while being written,
+  // when given.
+  explicit GlanceRegistryStore(openstack::KeystoneSession session,
+                               GlanceWriteJournal* journal = nullptr)
+      : project_id_(session.project_id), glance_(std::move(session)), journal_(journal) {}
 
   // A blob visible to the project (its own, or shared with it by Glance).
   StatusOr<std::optional<glance::GlanceImage>> FindBlob(const std::string& digest);
@@ -56,6 +60,7 @@ class GlanceRegistryStore {
 
   std::string project_id_;
   glance::GlanceClient glance_;
+  GlanceWriteJournal* journal_;
 };
 
 // The Glance property names of the layout.

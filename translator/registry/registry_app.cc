@@ -76,7 +76,8 @@ void RegistryApp::Handle(HttpExchange& http) {
   }
   openstack::KeystoneSession session{grant->keystone_token, grant->project_id,
                                      grant->glance_endpoint};
-  GlanceRegistryStore store(session);
+  if (sweeper_) sweeper_->OfferSession(session);
+  GlanceRegistryStore store(session, journal_);
   RequestContext context{http, route, *grant, store, config_, *uploads_, bootable_, cache_};
   switch (route.kind) {
     case RouteKind::kCatalog:

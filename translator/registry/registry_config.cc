@@ -28,6 +28,10 @@ StatusOr<RegistryConfig> RegistryConfig::FromCommandLine(int argc, char** argv, 
   app.add_option("--upload-max-age", c.upload_max_age_seconds,
                  "Seconds an untouched upload is kept")
       ->capture_default_str();
+  app.add_option("--orphan-sweep-interval", c.orphan_sweep_interval_seconds,
+                 "Seconds between sweeps of Glance images left by interrupted writes")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{86400}));
   app.add_option("--max-manifest-bytes", c.max_manifest_bytes, "Largest manifest accepted")
       ->capture_default_str();
   app.add_option("--max-blob-bytes", c.max_blob_bytes, "Largest blob accepted")

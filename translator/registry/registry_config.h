@@ -27,6 +27,9 @@ struct RegistryConfig {
   std::string realm;  // the Bearer realm; "http://<Host>/token" when empty
   int64_t token_ttl_seconds = 3600;
   int64_t upload_max_age_seconds = 24 * 3600;
+  // Seconds between sweeps of the Glance images interrupted writes left (orphan_sweeper.h);
+  // one also runs at start-up.
+  int64_t orphan_sweep_interval_seconds = 600;
   uint64_t max_manifest_bytes = 4 << 20;
   uint64_t max_blob_bytes = uint64_t{16} << 30;
   std::string log_level = "info";
@@ -42,6 +45,7 @@ struct RegistryConfig {
   std::string blob_cache_dir() const { return state_dir + "/blobs"; }
   std::string archive_dir() const { return state_dir + "/archives"; }
   std::string token_key_file() const { return state_dir + "/token.key"; }
+  std::string glance_write_dir() const { return state_dir + "/glance-writes"; }
 
   // Parses argv (and --config). On --help, or a parse error, *exit_code is set and the
   // status is not OK.
