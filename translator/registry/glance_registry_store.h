@@ -35,6 +35,12 @@ class GlanceRegistryStore {
   Status PutBlob(const std::string& digest, uint64_t size, const glance::DataSource& source);
   // Streams a blob's bytes, verified against Glance's recorded hash.
   Status ReadImage(const glance::GlanceImage& image, const glance::DataSink& sink);
+  // Bytes [first, first + length) of an image through one HTTP Range request, which
+  // glance-api answers 206 from that offset: nothing before `first` is read. Not hashed (only
+  // a whole read can be); the digest is the client's check once it holds the whole blob.
+  // kFailedPrecondition when Glance ignored the Range (answered 200): read it whole instead.
+  Status ReadImageRange(const glance::GlanceImage& image, uint64_t first, uint64_t length,
+                        const glance::DataSink& sink);
   StatusOr<std::string> ReadSmallImage(const glance::GlanceImage& image, uint64_t limit);
 
   StatusOr<std::optional<glance::GlanceImage>> FindManifest(const std::string& repository,
