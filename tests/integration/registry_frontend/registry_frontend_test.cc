@@ -226,28 +226,29 @@ TEST_F(RegistryFrontendTest, LoginWithoutScopeUsesTheKeystoneDefaultProject) {
   const std::string a = OpenStackFixture::Get("OS_FIXTURE_PROJECT_A_ID");
   const std::string b = OpenStackFixture::Get("OS_FIXTURE_PROJECT_B_ID");
   // A member of tenantA and tenantB whose default project is tenantB: a login without a
-  // scope (podman login) lands in tenantB, not in the first project by name.
+  // scope (podman login) lands in tenantB, not in the first project by name. (What goes into
+  // tenantB is never pushed into tenantA: the isolation test reads every blob of A as B.)
   KeystoneUser carol({a, b}, b);
   ASSERT_TRUE(carol.ok());
   const std::string token = RegistryTokenFor(*registry_, carol.name(), "carol-secret", "");
   ASSERT_FALSE(token.empty()) << registry_->log();
-  EXPECT_EQ(PushBlob(token, "tenantb/default-project", "default-project-blob").status, 201);
-  auto denied = PushBlob(token, "tenanta/default-project", "default-project-blob");
+  EXPECT_EQ(PushBlob(token, "tenantb/default-project", "default-project-blob-b").status, 201);
+  auto denied = PushBlob(token, "tenanta/default-project", "default-project-blob-a");
   EXPECT_EQ(denied.status, 403);
   EXPECT_NE(denied.body.find("project 'tenantb'"), std::string::npos) << denied.body;
   // A scope naming the other project still wins.
   const std::string scoped = RegistryTokenFor(*registry_, carol.name(), "carol-secret",
                                               "repository:tenanta/default-project:pull,push");
   ASSERT_FALSE(scoped.empty());
-  EXPECT_EQ(PushBlob(scoped, "tenanta/default-project", "default-project-blob").status, 201);
+  EXPECT_EQ(PushBlob(scoped, "tenanta/default-project", "default-project-blob-a").status, 201);
 
   // Without a default project: the first project by name, as before (tenantA).
   KeystoneUser dave({a, b}, "");
   ASSERT_TRUE(dave.ok());
   const std::string first = RegistryTokenFor(*registry_, dave.name(), "carol-secret", "");
   ASSERT_FALSE(first.empty());
-  EXPECT_EQ(PushBlob(first, "tenanta/default-project", "default-project-blob").status, 201);
-  EXPECT_EQ(PushBlob(first, "tenantb/default-project", "default-project-blob").status, 403);
+  EXPECT_EQ(PushBlob(first, "tenanta/default-project", "default-project-blob-a").status, 201);
+  EXPECT_EQ(PushBlob(first, "tenantb/default-project", "default-project-blob-b").status, 403);
 }
 
 TEST_F(RegistryFrontendTest, BearerLoginAgainstKeystone) {
