@@ -141,6 +141,13 @@ std::vector<GlanceWriteRecord> GlanceWriteJournal::Orphans() const {
   return orphans;
 }
 
+bool GlanceWriteJournal::IsLive(const std::string& id) const {
+  if (!IsHexId(id)) return false;
+  UniqueFd fd(::open((dir_ + "/" + id + kSuffix).c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return false;
+  return ::flock(fd.get(), LOCK_EX | LOCK_NB) != 0;
+}
+
 void GlanceWriteJournal::Remove(const std::string& id) {
   if (IsHexId(id)) ::unlink((dir_ + "/" + id + kSuffix).c_str());
 }
@@ -153,6 +160,7 @@ StatusOr<std::string> CreateAndUpload(glance::GlanceClient& glance, GlanceWriteJ
   if (journal) {
     ASSIGN_OR_RETURN(write, journal->Begin(glance.session()));
     create.properties[kWriteProperty] = write->id();
+    create.properties[kWriteStartedProperty] = std::to_string(::time(nullptr));
   }
   ASSIGN_OR_RETURN(auto image, glance.Create(create));
   Status stored = write ? write->SetImage(image.id) : OkStatus();

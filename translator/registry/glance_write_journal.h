@@ -21,6 +21,8 @@
 namespace boxcar::registry {
 
 inline constexpr const char* kWriteProperty = "boxcar_registry_write";
+// Unix seconds when the write began (the grace of the Glance-side sweep, orphan_sweeper.h).
+inline constexpr const char* kWriteStartedProperty = "boxcar_registry_write_started";
 
 struct GlanceWriteRecord {
   std::string id;  // 32 hex; the image's kWriteProperty
@@ -56,6 +58,8 @@ class GlanceWriteJournal {
   StatusOr<std::unique_ptr<GlanceWrite>> Begin(const openstack::KeystoneSession& session);
   // Records no writer holds: their writers are gone.
   std::vector<GlanceWriteRecord> Orphans() const;
+  // True while a writer of this daemon holds record `id`.
+  bool IsLive(const std::string& id) const;
   // Removes an orphan's record once its images are dealt with.
   void Remove(const std::string& id);
   const std::string& dir() const { return dir_; }

@@ -89,7 +89,8 @@ int main(int argc, char** argv) {
                settings.state_dir);
   // Images a killed predecessor left queued / saving go now (in the background) and then
   // periodically.
-  OrphanSweeper sweeper(&journal, config->orphan_sweep_interval_seconds);
+  OrphanSweeper sweeper(&journal, config->orphan_sweep_interval_seconds,
+                        config->orphan_grace_seconds);
   sweeper.Start();
   RegistryApp app(settings, RegistryTokenSigner(*key), &uploads, bootable.get(),
                   config->blob_cache_bytes > 0 ? &cache : nullptr, &journal, &sweeper);

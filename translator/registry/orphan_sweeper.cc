@@ -1,8 +1,10 @@
 #include "registry/orphan_sweeper.h"
 
 #include <spdlog/spdlog.h>
+#include <time.h>
 
 #include <chrono>
+#include <cstdlib>
 
 #include "glance/glance_client.h"
 
@@ -66,11 +68,52 @@ void OrphanSweeper::SweepOnce() {
   }
 }
 
+void OrphanSweeper::SweepProject(const openstack::KeystoneSession& session) {
+  glance::GlanceClient glance(session);
+  const int64_t now = ::time(nullptr);
+  for (const char* status : {"queued", "saving"}) {
+    glance::ListImagesFilter filter;
+    filter.owner = session.project_id;
+    filter.status = status;
+    auto images = glance.ListAll(filter);
+    if (!images.ok()) {
+      spdlog::warn("sweeping project {}: {}", session.project_id, images.status().message());
+      return;
+    }
+    for (const auto& image : *images) {
+      const std::string write = image.Property(kWriteProperty);
+      const int64_t started = std::atoll(image.Property(kWriteStartedProperty).c_str());
+      if (write.empty() || started <= 0) continue;  // not made by a registry
+      if (now - started < grace_seconds_ || journal_->IsLive(write)) continue;
+      Status deleted = glance.Delete(image.id);
+      if (!deleted.ok() && deleted.code() != StatusCode::kNotFound) {
+        spdlog::warn("sweeping project {}: {}", session.project_id, deleted.message());
+        continue;
+      }
+      spdlog::info(
+          "deleted Glance image {} ('{}', {} since {} s by write {} no registry holds) "
+          "of project {}",
+          image.id, image.name, image.status, now - started, write, session.project_id);
+      journal_->Remove(write);
+    }
+  }
+}
+
 void OrphanSweeper::OfferSession(const openstack::KeystoneSession& session) {
+  bool waiting = false;
+  bool project_due = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (waiting_projects_.erase(session.project_id) == 0) return;
+    waiting = waiting_projects_.erase(session.project_id) > 0;
+    const int64_t now = ::time(nullptr);
+    auto [it, first] = project_swept_.try_emplace(session.project_id, now);
+    if (first || now - it->second >= interval_seconds_) {
+      it->second = now;
+      project_due = true;
+    }
   }
+  if (project_due) SweepProject(session);
+  if (!waiting) return;
   for (const auto& record : journal_->Orphans()) {
     if (record.session.project_id != session.project_id) continue;
     openstack::KeystoneSession fresh = session;

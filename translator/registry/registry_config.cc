@@ -32,6 +32,10 @@ StatusOr<RegistryConfig> RegistryConfig::FromCommandLine(int argc, char** argv, 
                  "Seconds between sweeps of Glance images left by interrupted writes")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{1}, int64_t{86400}));
+  app.add_option("--orphan-grace", c.orphan_grace_seconds,
+                 "Seconds after which a queued/saving image of a write no record names is deleted")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{30} * 86400));
   app.add_option("--max-manifest-bytes", c.max_manifest_bytes, "Largest manifest accepted")
       ->capture_default_str();
   app.add_option("--max-blob-bytes", c.max_blob_bytes, "Largest blob accepted")

@@ -30,6 +30,8 @@ struct RegistryConfig {
   // Seconds between sweeps of the Glance images interrupted writes left (orphan_sweeper.h);
   // one also runs at start-up.
   int64_t orphan_sweep_interval_seconds = 600;
+  // Age past which a never-active image of a write no record names is swept (Glance-side).
+  int64_t orphan_grace_seconds = 6 * 3600;
   uint64_t max_manifest_bytes = 4 << 20;
   uint64_t max_blob_bytes = uint64_t{16} << 30;
   std::string log_level = "info";

@@ -2,7 +2,8 @@
 // (queued / saving) Glance image it leaves is found through the write journal and the image's
 // boxcar_registry_write property and deleted at the next start, with the record's own token or,
 // when Glance refuses that token, with the token of the project's next request; the upload is
-// then finished by a retried PUT and pushes work.
+// then finished by a retried PUT and pushes work. Never-active images of writes no record names
+// (a lost state dir) are swept Glance-side once past --orphan-grace, and only those.
 #include <dirent.h>
 #include <gtest/gtest.h>
 
@@ -186,6 +187,52 @@ TEST_F(RegistryCrashTest, AnOrphanWhoseTokenExpiredIsSweptAtTheProjectsNextReque
   auto retried = Http("PUT", registry_->url() + killed.location() + "?digest=" + killed.digest(),
                       {Bearer(fresh)});
   EXPECT_EQ(retried.status, 201) << retried.body;
+}
+
+TEST_F(RegistryCrashTest, UnrecordedLeftoversPastTheGraceAreSweptAtTheProjectsFirstRequest) {
+  // Never-active images as a registry whose state dir is lost would leave them: one past the
+  // grace, one within it, and a queued image of tenant A that no registry made.
+  auto glance = ClientFor("A");
+  auto make = [&](const std::string& name, int64_t age, bool registry_made) {
+    glance::CreateImageRequest create;
+    create.name = name;
+    create.container_format = "bare";
+    create.disk_format = "raw";
+    create.visibility = "private";
+    if (registry_made) {
+      create.properties = {{registry::kKindProperty, "blob"},
+                           {registry::kWriteProperty, "0123456789abcdef0123456789abcdef"},
+                           {registry::kWriteStartedProperty, std::to_string(time(nullptr) - age)}};
+    }
+    auto image = glance.Create(create);
+    EXPECT_TRUE(image.ok()) << image.status().message();
+    return image.ok() ? image->id : std::string();
+  };
+  const std::string old_one = make("sweep-old", 3600, true);
+  const std::string fresh = make("sweep-fresh", 0, true);
+  const std::string foreign = make("sweep-foreign", 3600, false);
+  ASSERT_FALSE(old_one.empty() || fresh.empty() || foreign.empty());
+
+  registry_->Stop();
+  ASSERT_TRUE(registry_->Start({"--orphan-grace", "600"})) << registry_->log();
+  const std::string token = Token("A", "repository:tenanta/swept:pull");
+  ASSERT_FALSE(token.empty());
+  Http("GET", registry_->url() + "/v2/tenanta/swept/tags/list", {Bearer(token)});
+  auto shown = glance.Show(old_one);
+  EXPECT_FALSE(shown.ok() && shown->status != "deleted")
+      << "the registry's image past the grace is still there\n"
+      << registry_->log();
+  EXPECT_NE(registry_->log().find("by write 0123456789abcdef0123456789abcdef no registry holds"),
+            std::string::npos)
+      << registry_->log();
+  for (const auto& kept : {fresh, foreign}) {
+    auto image = glance.Show(kept);
+    ASSERT_TRUE(image.ok()) << kept << " was deleted: " << image.status().message();
+    EXPECT_EQ(image->status, "queued");
+    EXPECT_TRUE(glance.Delete(kept).ok());
+  }
+  registry_->Stop();
+  ASSERT_TRUE(registry_->Start()) << registry_->log();
 }
 
 }  // namespace
