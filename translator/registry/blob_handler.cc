@@ -98,19 +98,35 @@ void ServeBlob(RequestContext& c) {
     streamed = FromFile(c.http, cached.get(), first, length);
     spdlog::debug("blob {} for project {} from the local cache", digest, c.grant.project_id);
   } else {
-    // Glance has no offset reads through the client: bytes before `first` are skipped. A
-    // whole download is kept in the cache once it hashed right.
-    auto keep = c.cache && status == 200 ? c.cache->StartWrite(digest) : nullptr;
-    uint64_t position = 0;
-    streamed = c.store.ReadImage(image, [&](const char* bytes, size_t n) -> Status {
-      if (keep) keep->Write(bytes, n);
-      const uint64_t begin = position, end = position + n;
-      position = end;
-      if (end <= first || begin > last) return OkStatus();
-      const uint64_t from = std::max(begin, first), to = std::min(end, last + 1);
-      return c.http.Write(bytes + (from - begin), to - from);
-    });
-    if (streamed.ok() && keep) keep->Commit();
+    bool whole = status == 200;
+    if (!whole) {
+      // A Range read asks Glance for those bytes only (a resumed pull of a large layer does
+      // not read it again from byte 0).
+      streamed = c.store.ReadImageRange(image, first, length, [&](const char* bytes, size_t n) {
+        return c.http.Write(bytes, n);
+      });
+      if (streamed.ok()) {
+        spdlog::debug("blob {} bytes {}-{} for project {} by a ranged Glance read", digest, first,
+                      last, c.grant.project_id);
+      }
+      // A Glance that ignored the Range sent nothing to the client yet: read it whole.
+      whole = streamed.code() == StatusCode::kFailedPrecondition;
+    }
+    if (whole) {
+      // Bytes before `first` are skipped; a whole download is kept in the cache once it hashed
+      // right.
+      auto keep = c.cache && status == 200 ? c.cache->StartWrite(digest) : nullptr;
+      uint64_t position = 0;
+      streamed = c.store.ReadImage(image, [&](const char* bytes, size_t n) -> Status {
+        if (keep) keep->Write(bytes, n);
+        const uint64_t begin = position, end = position + n;
+        position = end;
+        if (end <= first || begin > last) return OkStatus();
+        const uint64_t from = std::max(begin, first), to = std::min(end, last + 1);
+        return c.http.Write(bytes + (from - begin), to - from);
+      });
+      if (streamed.ok() && keep) keep->Commit();
+    }
   }
   if (streamed.ok()) streamed = c.http.FinishStream();
   if (!streamed.ok()) {

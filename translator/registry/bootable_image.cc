@@ -67,8 +67,8 @@ Status WriteArchive(const BootableImageJob& job, GlanceRegistryStore& store, int
 
 }  // namespace
 
-StatusOr<std::string> PublishBootableImage(const BootableImageJob& job,
-                                           const std::string& work_dir) {
+StatusOr<std::string> PublishBootableImage(const BootableImageJob& job, const std::string& work_dir,
+                                           GlanceWriteJournal* journal) {
   if (job.blob_digests.empty()) return InvalidArgument("bootable image: a manifest without config");
   GlanceRegistryStore store(job.session);
   // An unnamed temporary file: nothing to clean up after a crash.
@@ -91,18 +91,17 @@ StatusOr<std::string> PublishBootableImage(const BootableImageJob& job,
                        {"boxcar_config_digest", job.blob_digests.front()},
                        {"boxcar_manifest_digest", job.manifest_digest},
                        {"boxcar_references", job.repository + ":" + job.tag}};
-  ASSIGN_OR_RETURN(auto image, glance.Create(create));
-  Status uploaded = glance.Upload(image.id, [&](char* buffer, size_t size) -> StatusOr<size_t> {
-    while (true) {
-      ssize_t n = ::read(fd.get(), buffer, size);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return ErrnoStatus("reading the temporary archive");
-      return static_cast<size_t>(n);
-    }
-  });
-  if (!uploaded.ok()) {
-    (void)glance.Delete(image.id);
-    return uploaded.Annotate("uploading the bootable image of " + create.name);
+  auto image_id =
+      CreateAndUpload(glance, journal, create, [&](char* buffer, size_t size) -> StatusOr<size_t> {
+        while (true) {
+          ssize_t n = ::read(fd.get(), buffer, size);
+          if (n < 0 && errno == EINTR) continue;
+          if (n < 0) return ErrnoStatus("reading the temporary archive");
+          return static_cast<size_t>(n);
+        }
+      });
+  if (!image_id.ok()) {
+    return image_id.status().Annotate("uploading the bootable image of " + create.name);
   }
   // Only now the older images of this tag go.
   glance::ListImagesFilter older;
@@ -111,13 +110,13 @@ StatusOr<std::string> PublishBootableImage(const BootableImageJob& job,
   older.owner = job.session.project_id;
   ASSIGN_OR_RETURN(auto previous, glance.ListAll(older));
   for (const auto& old : previous) {
-    if (old.id != image.id) (void)glance.Delete(old.id);
+    if (old.id != *image_id) (void)glance.Delete(old.id);
   }
-  return image.id;
+  return *image_id;
 }
 
-BootableImagePublisher::BootableImagePublisher(std::string work_dir)
-    : work_dir_(std::move(work_dir)), worker_([this] { Run(); }) {}
+BootableImagePublisher::BootableImagePublisher(std::string work_dir, GlanceWriteJournal* journal)
+    : work_dir_(std::move(work_dir)), journal_(journal), worker_([this] { Run(); }) {}
 
 BootableImagePublisher::~BootableImagePublisher() {
   {
@@ -152,7 +151,7 @@ void BootableImagePublisher::Run() {
       job = std::move(queue_.front());
       queue_.pop_front();
     }
-    auto published = PublishBootableImage(job, work_dir_);
+    auto published = PublishBootableImage(job, work_dir_, journal_);
     if (published.ok()) {
       spdlog::info("bootable image {} of {}:{} ({}) published for project {}", *published,
                    job.repository, job.tag, job.manifest_digest, job.session.project_id);

@@ -17,6 +17,7 @@
 
 #include "common/status.h"
 #include "openstack/keystone_credentials.h"
+#include "registry/glance_write_journal.h"
 
 namespace boxcar::registry {
 
@@ -32,21 +33,23 @@ struct BootableImageJob {
 
 inline constexpr const char* kTagProperty = "boxcar_registry_tag";
 
-// Builds and uploads the image; returns its Glance id.
-StatusOr<std::string> PublishBootableImage(const BootableImageJob& job,
-                                           const std::string& work_dir);
+// Builds and uploads the image (recorded in `journal` while written, when given); returns its
+// Glance id.
+StatusOr<std::string> PublishBootableImage(const BootableImageJob& job, const std::string& work_dir,
+                                           GlanceWriteJournal* journal = nullptr);
 
 // One worker thread publishing jobs in order; a queued job is dropped when a newer one for the
 // same repository:tag arrives. The destructor finishes the job in hand and drops the rest.
 class BootableImagePublisher {
  public:
-  explicit BootableImagePublisher(std::string work_dir);
+  BootableImagePublisher(std::string work_dir, GlanceWriteJournal* journal);
   ~BootableImagePublisher();
   void Enqueue(BootableImageJob job);
 
  private:
   void Run();
   std::string work_dir_;
+  GlanceWriteJournal* journal_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<BootableImageJob> queue_;

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <set>
 
+#include "glance/glance_errors.h"
+#include "openstack/http_client.h"
+
 namespace boxcar::registry {
 namespace {
 
@@ -52,22 +55,17 @@ Status GlanceRegistryStore::PutBlob(const std::string& digest, uint64_t size,
   create.disk_format = "raw";
   create.visibility = "private";
   create.properties = {{kKindProperty, "blob"}, {kSha256Property, Hex(digest)}};
-  ASSIGN_OR_RETURN(auto image, glance_.Create(create));
-  Status uploaded = glance_.Upload(image.id, source);
-  if (uploaded.ok()) {
-    auto shown = glance_.Show(image.id);
-    if (!shown.ok()) {
-      uploaded = shown.status();
-    } else if (shown->status != "active" || shown->size.value_or(0) != size) {
-      uploaded = DataLoss("glance image " + image.id + " of blob " + digest + " is '" +
-                          shown->status + "' with " + std::to_string(shown->size.value_or(0)) +
-                          " bytes after the upload, not active with " + std::to_string(size));
-    }
-  }
-  if (!uploaded.ok()) {
-    (void)glance_.Delete(image.id);  // nothing partial stays in Glance (unless Glance is away)
-    return uploaded.Annotate("storing blob " + digest);
-  }
+  auto stored = CreateAndUpload(
+      glance_, journal_, create, source, [&](const std::string& image_id) -> Status {
+        ASSIGN_OR_RETURN(auto shown, glance_.Show(image_id));
+        if (shown.status == "active" && shown.size.value_or(0) == size) {
+          return OkStatus();
+        }
+        return DataLoss("glance image " + image_id + " of blob " + digest + " is '" + shown.status +
+                        "' with " + std::to_string(shown.size.value_or(0)) +
+                        " bytes after the upload, not active with " + std::to_string(size));
+      });
+  if (!stored.ok()) return stored.status().Annotate("storing blob " + digest);
   for (const auto& leftover : existing) (void)glance_.Delete(leftover.id);
   return OkStatus();
 }
@@ -75,6 +73,43 @@ Status GlanceRegistryStore::PutBlob(const std::string& digest, uint64_t size,
 Status GlanceRegistryStore::ReadImage(const glance::GlanceImage& image,
                                       const glance::DataSink& sink) {
   return glance_.Download(image, sink);
+}
+
+Status GlanceRegistryStore::ReadImageRange(const glance::GlanceImage& image, uint64_t first,
+                                           uint64_t length, const glance::DataSink& sink) {
+  if (length == 0) return OkStatus();
+  const std::string what = "reading bytes " + std::to_string(first) + "-" +
+                           std::to_string(first + length - 1) + " of image " + image.id;
+  openstack::HttpRequest request;
+  request.url =
+      glance_.session().glance_endpoint + "/v2/images/" + glance::UrlEncode(image.id) + "/file";
+  request.headers = {
+      "X-Auth-Token: " + glance_.session().token, "Accept: application/octet-stream",
+      "Range: bytes=" + std::to_string(first) + "-" + std::to_string(first + length - 1)};
+  // Only a 206 streams to the sink (as in GlanceClient::Download's resume; glance-api honours
+  // Range on /file, FACTS.md).
+  request.sink_status = 206;
+  uint64_t received = 0;
+  request.body_sink = [&](const char* bytes, size_t size) -> Status {
+    if (received + size > length) {
+      return DataLoss("glance: " + what + ": more bytes than asked for");
+    }
+    received += size;
+    return sink(bytes, size);
+  };
+  auto response = openstack::PerformHttp(request);
+  if (!response.ok()) return response.status().Annotate("glance: " + what);
+  if (response->status == 200) {
+    return FailedPrecondition("glance: " + what + ": the Range was ignored");
+  }
+  if (response->status != 206) {
+    return glance::GlanceHttpError(response->status, what, response->body);
+  }
+  if (received != length) {
+    return DataLoss("glance: " + what + ": got " + std::to_string(received) + " of " +
+                    std::to_string(length) + " bytes");
+  }
+  return OkStatus();
 }
 
 StatusOr<std::string> GlanceRegistryStore::ReadSmallImage(const glance::GlanceImage& image,
@@ -133,19 +168,18 @@ Status GlanceRegistryStore::PutManifest(const std::string& repository, const std
                          {kRepositoryProperty, repository},
                          {kMediaTypeProperty, media_type}};
     if (!tag.empty()) create.tags = {tag};
-    ASSIGN_OR_RETURN(auto image, glance_.Create(create));
     size_t offset = 0;
-    Status uploaded = glance_.Upload(image.id, [&](char* buffer, size_t size) -> StatusOr<size_t> {
-      size_t n = std::min(size, bytes.size() - offset);
-      std::copy_n(bytes.data() + offset, n, buffer);
-      offset += n;
-      return n;
-    });
-    if (!uploaded.ok()) {
-      (void)glance_.Delete(image.id);
-      return uploaded.Annotate("storing manifest " + repository + "@" + digest);
+    auto stored = CreateAndUpload(glance_, journal_, create,
+                                  [&](char* buffer, size_t size) -> StatusOr<size_t> {
+                                    size_t n = std::min(size, bytes.size() - offset);
+                                    std::copy_n(bytes.data() + offset, n, buffer);
+                                    offset += n;
+                                    return n;
+                                  });
+    if (!stored.ok()) {
+      return stored.status().Annotate("storing manifest " + repository + "@" + digest);
     }
-    target_id = image.id;
+    target_id = *stored;
   }
   if (tag.empty()) return OkStatus();
   auto tagged = ActiveOf("manifest");

@@ -16,13 +16,17 @@
 
 #include "common/status.h"
 #include "glance/glance_client.h"
+#include "registry/glance_write_journal.h"
 
 namespace boxcar::registry {
 
 class GlanceRegistryStore {
  public:
-  explicit GlanceRegistryStore(openstack::KeystoneSession session)
-      : project_id_(session.project_id), glance_(std::move(session)) {}
+  // Images it creates are recorded in `journal` (glance_write_journal.h) while being written,
+  // when given.
+  explicit GlanceRegistryStore(openstack::KeystoneSession session,
+                               GlanceWriteJournal* journal = nullptr)
+      : project_id_(session.project_id), glance_(std::move(session)), journal_(journal) {}
 
   // A blob visible to the project (its own, or shared with it by Glance).
   StatusOr<std::optional<glance::GlanceImage>> FindBlob(const std::string& digest);
@@ -31,6 +35,12 @@ class GlanceRegistryStore {
   Status PutBlob(const std::string& digest, uint64_t size, const glance::DataSource& source);
   // Streams a blob's bytes, verified against Glance's recorded hash.
   Status ReadImage(const glance::GlanceImage& image, const glance::DataSink& sink);
+  // Bytes [first, first + length) of an image through one HTTP Range request, which
+  // glance-api answers 206 from that offset: nothing before `first` is read. Not hashed (only
+  // a whole read can be); the digest is the client's check once it holds the whole blob.
+  // kFailedPrecondition when Glance ignored the Range (answered 200): read it whole instead.
+  Status ReadImageRange(const glance::GlanceImage& image, uint64_t first, uint64_t length,
+                        const glance::DataSink& sink);
   StatusOr<std::string> ReadSmallImage(const glance::GlanceImage& image, uint64_t limit);
 
   StatusOr<std::optional<glance::GlanceImage>> FindManifest(const std::string& repository,
@@ -56,6 +66,7 @@ class GlanceRegistryStore {
 
   std::string project_id_;
   glance::GlanceClient glance_;
+  GlanceWriteJournal* journal_;
 };
 
 // The Glance property names of the layout.

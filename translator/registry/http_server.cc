@@ -5,11 +5,14 @@
 #include <sys/time.h>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <limits>
 #include <thread>
+
+#include "registry/tls_context.h"
 
 namespace boxcar::registry {
 namespace {
@@ -17,6 +20,7 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 
 constexpr size_t kPiece = 256 * 1024;
@@ -34,11 +38,20 @@ Status SocketError(const char* what, const beast::error_code& ec) {
   return Unavailable(std::string("http: ") + what + ": " + ec.message());
 }
 
+// On `Stream`: the TCP socket itself, or a TLS stream over it (`socket` is then its lowest
+// layer, for shutdowns).
+template <typename Stream>
 class BeastExchange : public HttpExchange {
  public:
-  BeastExchange(tcp::socket& socket, beast::flat_buffer& buffer,
-                http::request_parser<http::buffer_body>& parser, const std::string& peer)
-      : socket_(socket), buffer_(buffer), parser_(parser), peer_(peer) {
+  BeastExchange(Stream& stream, tcp::socket& socket, beast::flat_buffer& buffer,
+                http::request_parser<http::buffer_body>& parser, const std::string& peer,
+                bool secure)
+      : io_(stream),
+        socket_(socket),
+        buffer_(buffer),
+        parser_(parser),
+        peer_(peer),
+        secure_(secure) {
     const auto& req = parser_.get();
     method_ = std::string(req.method_string());
     std::string target(req.target());
@@ -69,6 +82,7 @@ class BeastExchange : public HttpExchange {
   const std::string& path() const override { return path_; }
   const std::multimap<std::string, std::string>& query() const override { return query_; }
   const std::string& peer() const override { return peer_; }
+  bool secure() const override { return secure_; }
   std::string Header(const std::string& name) const override {
     auto it = parser_.get().find(name);
     return it == parser_.get().end() ? std::string() : std::string(it->value());
@@ -85,7 +99,7 @@ class BeastExchange : public HttpExchange {
       continued_ = true;
       http::response<http::empty_body> cont{http::status::continue_, 11};
       beast::error_code ec;
-      http::write(socket_, cont, ec);
+      http::write(io_, cont, ec);
       if (ec) return Fail("writing 100 Continue", ec);
     }
     std::string piece(kPiece, '\0');
@@ -94,7 +108,7 @@ class BeastExchange : public HttpExchange {
       parser_.get().body().data = piece.data();
       parser_.get().body().size = piece.size();
       beast::error_code ec;
-      http::read(socket_, buffer_, parser_, ec);
+      http::read(io_, buffer_, parser_, ec);
       if (ec == http::error::need_buffer) ec = {};
       if (ec) return Fail("reading the request body", ec);
       const size_t n = piece.size() - parser_.get().body().size;
@@ -119,13 +133,13 @@ class BeastExchange : public HttpExchange {
       Headers(res, headers);
       res.set(http::field::content_length, std::to_string(body.size()));
       http::response_serializer<http::empty_body> sr{res};
-      http::write_header(socket_, sr, ec);
+      http::write_header(io_, sr, ec);
     } else {
       http::response<http::string_body> res{static_cast<http::status>(status), 11};
       Headers(res, headers);
       res.body() = body;
       res.prepare_payload();
-      http::write(socket_, res, ec);
+      http::write(io_, res, ec);
     }
     if (ec) return Fail("writing the answer", ec);
     return OkStatus();
@@ -143,7 +157,7 @@ class BeastExchange : public HttpExchange {
     stream_->body().more = method_ != "HEAD";
     serializer_ = std::make_unique<http::response_serializer<http::buffer_body>>(*stream_);
     beast::error_code ec;
-    http::write_header(socket_, *serializer_, ec);
+    http::write_header(io_, *serializer_, ec);
     if (ec) return Fail("writing the answer's headers", ec);
     return OkStatus();
   }
@@ -154,7 +168,7 @@ class BeastExchange : public HttpExchange {
     stream_->body().size = size;
     stream_->body().more = true;
     beast::error_code ec;
-    http::write(socket_, *serializer_, ec);
+    http::write(io_, *serializer_, ec);
     if (ec == http::error::need_buffer) ec = {};
     if (ec) return Fail("writing the answer's body", ec);
     return OkStatus();
@@ -166,7 +180,7 @@ class BeastExchange : public HttpExchange {
     stream_->body().size = 0;
     stream_->body().more = false;
     beast::error_code ec;
-    http::write(socket_, *serializer_, ec);
+    http::write(io_, *serializer_, ec);
     if (ec) return Fail("finishing the answer's body", ec);
     return OkStatus();
   }
@@ -193,10 +207,12 @@ class BeastExchange : public HttpExchange {
     return SocketError(what, ec);
   }
 
+  Stream& io_;
   tcp::socket& socket_;
   beast::flat_buffer& buffer_;
   http::request_parser<http::buffer_body>& parser_;
   const std::string& peer_;
+  const bool secure_;
   std::string method_;
   std::string path_;
   std::multimap<std::string, std::string> query_;
@@ -208,21 +224,18 @@ class BeastExchange : public HttpExchange {
   std::unique_ptr<http::response_serializer<http::buffer_body>> serializer_;
 };
 
-void ServeConnection(tcp::socket socket, HttpHandler handler) {
-  timeval idle{kIdleSeconds, 0};
-  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle);
-  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &idle, sizeof idle);
+// Requests of one connection until it closes or a handler leaves it unusable.
+template <typename Stream>
+void ServeRequests(Stream& stream, tcp::socket& socket, const HttpHandler& handler,
+                   const std::string& peer, bool secure) {
   beast::error_code ec;
-  auto remote = socket.remote_endpoint(ec);
-  const std::string peer =
-      ec ? "?" : remote.address().to_string() + ":" + std::to_string(remote.port());
   beast::flat_buffer buffer;
   while (true) {
     http::request_parser<http::buffer_body> parser;
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-    http::read_header(socket, buffer, parser, ec);
+    http::read_header(stream, buffer, parser, ec);
     if (ec) break;
-    BeastExchange exchange(socket, buffer, parser, peer);
+    BeastExchange<Stream> exchange(stream, socket, buffer, parser, peer, secure);
     const auto started = std::chrono::steady_clock::now();
     handler(exchange);
     if (!exchange.responded()) (void)exchange.Respond(500, {}, "");
@@ -237,6 +250,62 @@ void ServeConnection(tcp::socket socket, HttpHandler handler) {
       Status drained =
           exchange.ReadBody([](const char*, size_t) { return OkStatus(); }, kDrainLimit);
       if (!drained.ok()) break;
+    }
+  }
+}
+
+// A TLS port spoken to in plain HTTP (the first byte is no TLS handshake record): one
+// plain answer saying so, as Go's servers do, so a client (curl http://, the agent probing
+// loopback registries over HTTP first) gets a clear 400 instead of a reset or garbage.
+void RefusePlainHttp(tcp::socket& socket, const std::string& peer) {
+  const std::string body = "plain HTTP request on the TLS port of boxcar-registry: use https://\n";
+  const std::string answer =
+      "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body;
+  beast::error_code ec;
+  asio::write(socket, asio::buffer(answer), ec);
+  // The request is read and dropped after our FIN: closing with it unread would reset the
+  // connection, and the client could lose the answer.
+  ::shutdown(socket.native_handle(), SHUT_WR);
+  timeval brief{2, 0};
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &brief, sizeof brief);
+  char sink[4096];
+  for (size_t total = 0; total < 65536;) {
+    const ssize_t n = ::recv(socket.native_handle(), sink, sizeof sink, 0);
+    if (n <= 0) break;
+    total += static_cast<size_t>(n);
+  }
+  spdlog::debug("{}: plain HTTP on the TLS port, answered 400", peer);
+}
+
+void ServeConnection(tcp::socket socket, HttpHandler handler, std::shared_ptr<ssl::context> tls) {
+  timeval idle{kIdleSeconds, 0};
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle);
+  ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &idle, sizeof idle);
+  beast::error_code ec;
+  auto remote = socket.remote_endpoint(ec);
+  const std::string peer =
+      ec ? "?" : remote.address().to_string() + ":" + std::to_string(remote.port());
+  if (!tls) {
+    ServeRequests(socket, socket, handler, peer, false);
+  } else {
+    unsigned char first = 0;
+    const ssize_t peeked = ::recv(socket.native_handle(), &first, 1, MSG_PEEK);
+    if (peeked == 1 && !LooksLikeTlsHandshake(first)) {
+      RefusePlainHttp(socket, peer);
+    } else if (peeked == 1) {
+      ssl::stream<tcp::socket> stream(std::move(socket), *tls);
+      stream.handshake(ssl::stream_base::server, ec);
+      if (ec) {
+        spdlog::debug("{}: TLS handshake failed: {}", peer, ec.message());
+      } else {
+        ServeRequests(stream, stream.next_layer(), handler, peer, true);
+      }
+      // No close_notify exchange: every answer is delimited by its Content-Length.
+      stream.next_layer().shutdown(tcp::socket::shutdown_both, ec);
+      stream.next_layer().close(ec);
+      return;
     }
   }
   socket.shutdown(tcp::socket::shutdown_both, ec);
@@ -280,6 +349,7 @@ struct HttpServer::Impl {
   asio::io_context io;
   tcp::acceptor acceptor{io};
   std::atomic<bool> stopping{false};
+  std::shared_ptr<ssl::context> tls;  // null: plain HTTP
 };
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl, uint16_t port)
@@ -287,9 +357,12 @@ HttpServer::HttpServer(std::unique_ptr<Impl> impl, uint16_t port)
 
 HttpServer::~HttpServer() = default;
 
-StatusOr<std::unique_ptr<HttpServer>> HttpServer::Listen(const std::string& address,
-                                                         uint16_t port) {
+StatusOr<std::unique_ptr<HttpServer>> HttpServer::Listen(const std::string& address, uint16_t port,
+                                                         const TlsFiles& tls) {
   auto impl = std::make_unique<Impl>();
+  if (tls.enabled() || !tls.key_file.empty()) {
+    ASSIGN_OR_RETURN(impl->tls, LoadServerTlsContext(tls.cert_file, tls.key_file));
+  }
   beast::error_code ec;
   auto ip = asio::ip::make_address(address, ec);
   if (ec) return InvalidArgument("listen address '" + address + "': " + ec.message());
@@ -315,7 +388,7 @@ void HttpServer::Serve(const HttpHandler& handler) {
       if (impl_->stopping) break;
       continue;
     }
-    std::thread(ServeConnection, std::move(socket), handler).detach();
+    std::thread(ServeConnection, std::move(socket), handler, impl_->tls).detach();
   }
 }
 

@@ -1,4 +1,5 @@
-// The registry's HTTP/1.1 server (Boost.Beast, synchronous, one thread per connection).
+// The registry's HTTP/1.1 server (Boost.Beast, synchronous, one thread per connection), plain
+// or over TLS (boost::asio::ssl on OpenSSL, tls_context.h).
 // Beast parses into a caller-supplied buffer (buffer_body), so request bodies go to the
 // upload file and Glance's download goes to the socket in 256 KiB pieces: a blob of any size
 // is never held in memory. Keep-alive is kept unless a handler left a body unread.
@@ -31,6 +32,8 @@ class HttpExchange {
   virtual std::string Header(const std::string& name) const = 0;
   // The peer's address, for logs.
   virtual const std::string& peer() const = 0;
+  // True on a TLS connection ("https" in URLs the registry hands out).
+  virtual bool secure() const = 0;
   // Content-Length of the request, or -1 (chunked or none).
   virtual int64_t ContentLength() const = 0;
 
@@ -61,10 +64,21 @@ class HttpExchange {
 
 using HttpHandler = std::function<void(HttpExchange&)>;
 
+// PEM files of the server's certificate (chain) and private key; both empty: plain HTTP.
+struct TlsFiles {
+  std::string cert_file;
+  std::string key_file;
+  bool enabled() const { return !cert_file.empty(); }
+};
+
 class HttpServer {
  public:
-  // Binds `address`:`port` (port 0: any free port; see port()).
-  static StatusOr<std::unique_ptr<HttpServer>> Listen(const std::string& address, uint16_t port);
+  // Binds `address`:`port` (port 0: any free port; see port()). With `tls` enabled the
+  // certificate and key are loaded (and checked to match) here, so a bad file stops the
+  // start; every connection then speaks TLS, and a plain HTTP request on it is answered
+  // "400 plain HTTP request on the TLS port" and closed.
+  static StatusOr<std::unique_ptr<HttpServer>> Listen(const std::string& address, uint16_t port,
+                                                      const TlsFiles& tls = {});
   ~HttpServer();
   uint16_t port() const { return port_; }
   // Accepts until Stop(); each connection on a thread of its own.

@@ -53,8 +53,27 @@ std::string UnscopedBody(const std::string& user, const std::string& password) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-StatusOr<std::string> UnscopedToken(const std::string& v3, const std::string& user,
-                                    const std::string& password) {
+struct PasswordLogin {
+  std::string token;
+  // Keystone scopes a login without a scope to the user's default_project_id when it has one
+  // (and a role there): that project's id, else empty.
+  std::string default_project_id;
+};
+
+std::string TokenProjectId(const std::string& body) {
+  rapidjson::Document doc;
+  doc.Parse(body.c_str(), body.size());
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("token") ||
+      !doc["token"].IsObject() || !doc["token"].HasMember("project") ||
+      !doc["token"]["project"].IsObject() || !doc["token"]["project"].HasMember("id") ||
+      !doc["token"]["project"]["id"].IsString()) {
+    return "";
+  }
+  return doc["token"]["project"]["id"].GetString();
+}
+
+StatusOr<PasswordLogin> UnscopedToken(const std::string& v3, const std::string& user,
+                                      const std::string& password) {
   openstack::HttpRequest request;
   request.method = "POST";
   request.url = v3 + "/auth/tokens";
@@ -69,9 +88,11 @@ StatusOr<std::string> UnscopedToken(const std::string& v3, const std::string& us
   if (response->status != 201) {
     return Unavailable("keystone login: HTTP " + std::to_string(response->status));
   }
-  std::string token = response->Header("x-subject-token");
-  if (token.empty()) return Unavailable("keystone login: no X-Subject-Token in the answer");
-  return token;
+  PasswordLogin login;
+  login.token = response->Header("x-subject-token");
+  if (login.token.empty()) return Unavailable("keystone login: no X-Subject-Token in the answer");
+  login.default_project_id = TokenProjectId(response->body);
+  return login;
 }
 
 StatusOr<std::vector<Project>> UserProjects(const std::string& v3, const std::string& token) {
@@ -173,12 +194,16 @@ StatusOr<RegistryGrant> KeystoneLogin(const KeystoneEndpoints& endpoints,
     return ApplicationCredentialLogin(endpoints, user_name, password);
   }
   if (!unscoped.ok()) return unscoped.status();
-  ASSIGN_OR_RETURN(auto projects, UserProjects(v3, *unscoped));
+  ASSIGN_OR_RETURN(auto projects, UserProjects(v3, unscoped->token));
   if (projects.empty()) {
     return Status(StatusCode::kPermissionDenied,
                   "keystone: user '" + user_name + "' has a role on no project");
   }
+  // The project the scope names, else the user's default project, else the first by name.
   const Project* chosen = &projects.front();
+  for (const auto& p : projects) {
+    if (p.id == unscoped->default_project_id) chosen = &p;
+  }
   for (const auto& p : projects) {
     if (!wanted_project.empty() && Lowercase(p.name) == wanted_project) chosen = &p;
   }

@@ -1,7 +1,9 @@
 // `docker login` with a Keystone user and password: finds the user's projects with an
 // unscoped token (GET /v3/auth/projects), picks the one a repository name's first component
 // names (project names compared in lower case, since repository names are lower case), else
-// the user's first project by name, and scopes a token to it. Three Keystone calls per login.
+// the user's default project (Keystone scopes a login without a scope to default_project_id),
+// else the user's first project by name, and scopes a token to it. Three Keystone calls per
+// login.
 // A user name that is an application credential's id (32 hex) whose password login fails is
 // tried as that application credential (its secret as the password), in its own project.
 #pragma once

@@ -10,7 +10,9 @@
 
 #include "registry/blob_cache.h"
 #include "registry/bootable_image.h"
+#include "registry/glance_write_journal.h"
 #include "registry/http_server.h"
+#include "registry/orphan_sweeper.h"
 #include "registry/registry_app.h"
 #include "registry/registry_config.h"
 #include "registry/registry_token.h"
@@ -62,10 +64,16 @@ int main(int argc, char** argv) {
     spdlog::error("{}", st.message());
     return 1;
   }
+  GlanceWriteJournal journal(config->glance_write_dir());
+  if (auto st = journal.Init(); !st.ok()) {
+    spdlog::error("{}", st.message());
+    return 1;
+  }
   std::unique_ptr<BootableImagePublisher> bootable;
   if (config->bootable_images)
-    bootable = std::make_unique<BootableImagePublisher>(config->archive_dir());
-  auto server = HttpServer::Listen(config->listen_address, config->port);
+    bootable = std::make_unique<BootableImagePublisher>(config->archive_dir(), &journal);
+  auto server = HttpServer::Listen(config->listen_address, config->port,
+                                   TlsFiles{config->tls_cert_file, config->tls_key_file});
   if (!server.ok()) {
     spdlog::error("{}", server.status().message());
     return 1;
@@ -76,10 +84,16 @@ int main(int argc, char** argv) {
     std::ofstream(settings.port_file + ".tmp") << "port=" << settings.port << "\n";
     ::rename((settings.port_file + ".tmp").c_str(), settings.port_file.c_str());
   }
-  spdlog::info("listening on {}:{} (Keystone {}, state {})", settings.listen_address, settings.port,
-               settings.keystone_url, settings.state_dir);
+  spdlog::info("listening on {}:{} ({}, Keystone {}, state {})", settings.listen_address,
+               settings.port, settings.tls() ? "HTTPS" : "plain HTTP", settings.keystone_url,
+               settings.state_dir);
+  // Images a killed predecessor left queued / saving go now (in the background) and then
+  // periodically.
+  OrphanSweeper sweeper(&journal, config->orphan_sweep_interval_seconds,
+                        config->orphan_grace_seconds);
+  sweeper.Start();
   RegistryApp app(settings, RegistryTokenSigner(*key), &uploads, bootable.get(),
-                  config->blob_cache_bytes > 0 ? &cache : nullptr);
+                  config->blob_cache_bytes > 0 ? &cache : nullptr, &journal, &sweeper);
   HttpServer* raw_server = server->get();
   std::thread([signals, raw_server]() mutable {
     int signal_number = 0;

@@ -25,7 +25,7 @@ std::string RegistryApp::Realm(const HttpExchange& http) const {
   if (!config_.realm.empty()) return config_.realm;
   std::string host = http.Header("Host");
   if (host.empty()) host = config_.listen_address + ":" + std::to_string(config_.port);
-  return "http://" + host + "/token";
+  return (http.secure() ? "https://" : "http://") + host + "/token";
 }
 
 void RegistryApp::Handle(HttpExchange& http) {
@@ -76,7 +76,8 @@ void RegistryApp::Handle(HttpExchange& http) {
   }
   openstack::KeystoneSession session{grant->keystone_token, grant->project_id,
                                      grant->glance_endpoint};
-  GlanceRegistryStore store(session);
+  if (sweeper_) sweeper_->OfferSession(session);
+  GlanceRegistryStore store(session, journal_);
   RequestContext context{http, route, *grant, store, config_, *uploads_, bootable_, cache_};
   switch (route.kind) {
     case RouteKind::kCatalog:

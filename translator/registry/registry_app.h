@@ -7,7 +7,9 @@
 
 #include "registry/blob_cache.h"
 #include "registry/bootable_image.h"
+#include "registry/glance_write_journal.h"
 #include "registry/http_server.h"
+#include "registry/orphan_sweeper.h"
 #include "registry/registry_config.h"
 #include "registry/registry_token.h"
 #include "registry/upload_sessions.h"
@@ -16,13 +18,18 @@ namespace boxcar::registry {
 
 class RegistryApp {
  public:
+  // `journal` records the Glance images being written; `sweeper` (may be null) is offered
+  // each caller's session for the orphans of that project whose own token expired.
   RegistryApp(RegistryConfig config, RegistryTokenSigner signer, UploadSessions* uploads,
-              BootableImagePublisher* bootable, BlobCache* cache)
+              BootableImagePublisher* bootable, BlobCache* cache, GlanceWriteJournal* journal,
+              OrphanSweeper* sweeper)
       : config_(std::move(config)),
         signer_(std::move(signer)),
         uploads_(uploads),
         bootable_(bootable),
-        cache_(cache) {}
+        cache_(cache),
+        journal_(journal),
+        sweeper_(sweeper) {}
   void Handle(HttpExchange& http);
 
  private:
@@ -32,6 +39,8 @@ class RegistryApp {
   UploadSessions* uploads_;
   BootableImagePublisher* bootable_;
   BlobCache* cache_;
+  GlanceWriteJournal* journal_;
+  OrphanSweeper* sweeper_;
 };
 
 }  // namespace boxcar::registry

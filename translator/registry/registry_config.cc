@@ -10,6 +10,9 @@ StatusOr<RegistryConfig> RegistryConfig::FromCommandLine(int argc, char** argv, 
   app.set_config("--config", "", "Config file (key = value lines, same names as the flags)");
   app.add_option("--listen", c.listen_address, "Address to listen on")->capture_default_str();
   app.add_option("--port", c.port, "TCP port (0: any free port)")->capture_default_str();
+  app.add_option("--tls-cert", c.tls_cert_file,
+                 "Serve HTTPS with this certificate (PEM, chain after the leaf)");
+  app.add_option("--tls-key", c.tls_key_file, "Private key (PEM) of --tls-cert");
   app.add_flag("--allow-plain-http", c.allow_plain_http,
                "Serve plain HTTP on a non-loopback address (TLS terminated in front)");
   app.add_option("--keystone-url", c.keystone_url, "Keystone v3 URL")->required();
@@ -18,13 +21,21 @@ StatusOr<RegistryConfig> RegistryConfig::FromCommandLine(int argc, char** argv, 
   app.add_option("--region", c.region_name, "Catalog region (default: any)");
   app.add_option("--state-dir", c.state_dir, "Upload files and the token signing key")
       ->capture_default_str();
-  app.add_option("--realm", c.realm, "Bearer realm URL (default: http://<Host>/token)");
+  app.add_option("--realm", c.realm, "Bearer realm URL (default: http[s]://<Host>/token)");
   app.add_option("--token-ttl", c.token_ttl_seconds, "Registry token lifetime, seconds")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{10}, int64_t{86400}));
   app.add_option("--upload-max-age", c.upload_max_age_seconds,
                  "Seconds an untouched upload is kept")
       ->capture_default_str();
+  app.add_option("--orphan-sweep-interval", c.orphan_sweep_interval_seconds,
+                 "Seconds between sweeps of Glance images left by interrupted writes")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{86400}));
+  app.add_option("--orphan-grace", c.orphan_grace_seconds,
+                 "Seconds after which a queued/saving image of a write no record names is deleted")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{30} * 86400));
   app.add_option("--max-manifest-bytes", c.max_manifest_bytes, "Largest manifest accepted")
       ->capture_default_str();
   app.add_option("--max-blob-bytes", c.max_blob_bytes, "Largest blob accepted")
@@ -53,12 +64,16 @@ StatusOr<RegistryConfig> RegistryConfig::FromCommandLine(int argc, char** argv, 
 }
 
 Status RegistryConfig::Validate() const {
-  const bool loopback = listen_address == "127.0.0.1" || listen_address == "::1" ||
-                        listen_address.rfind("127.", 0) == 0;
-  if (!loopback && !allow_plain_http) {
+  if (tls_cert_file.empty() != tls_key_file.empty()) {
+    return InvalidArgument(tls_cert_file.empty() ? "tls-cert: missing (tls-key is set)"
+                                                 : "tls-key: missing (tls-cert is set)");
+  }
+  const bool loopback = listen_address == "::1" || listen_address.rfind("127.", 0) == 0;
+  if (!loopback && !tls() && !allow_plain_http) {
     return InvalidArgument("listen: " + listen_address +
-                           " is not loopback; this build serves plain HTTP only: put a TLS "
-                           "terminator in front and pass --allow-plain-http");
+                           " is not a loopback address, and plain HTTP is served on loopback "
+                           "only: set --tls-cert and --tls-key (PEM files) to serve HTTPS, or "
+                           "--allow-plain-http when TLS is terminated in front (a proxy)");
   }
   if (state_dir.empty()) return InvalidArgument("state-dir: empty");
   if (max_manifest_bytes < 1024) return InvalidArgument("max-manifest-bytes: below 1024");

@@ -12,9 +12,13 @@ namespace boxcar::registry {
 struct RegistryConfig {
   std::string listen_address = "127.0.0.1";
   uint16_t port = 5000;
-  // Plain HTTP is refused on anything but loopback unless this is set (TLS termination in
-  // front of the registry, e.g. a reverse proxy).
+  // HTTPS with this certificate (chain) and private key, PEM files. Without them plain HTTP
+  // is served on loopback only; anything else is refused unless allow_plain_http says TLS is
+  // terminated in front of the registry (a reverse proxy).
+  std::string tls_cert_file;
+  std::string tls_key_file;
   bool allow_plain_http = false;
+  bool tls() const { return !tls_cert_file.empty(); }
   std::string keystone_url;     // Keystone v3
   std::string glance_endpoint;  // from the token's catalog when empty
   std::string interface = "public";
@@ -23,6 +27,11 @@ struct RegistryConfig {
   std::string realm;  // the Bearer realm; "http://<Host>/token" when empty
   int64_t token_ttl_seconds = 3600;
   int64_t upload_max_age_seconds = 24 * 3600;
+  // Seconds between sweeps of the Glance images interrupted writes left (orphan_sweeper.h);
+  // one also runs at start-up.
+  int64_t orphan_sweep_interval_seconds = 600;
+  // Age past which a never-active image of a write no record names is swept (Glance-side).
+  int64_t orphan_grace_seconds = 6 * 3600;
   uint64_t max_manifest_bytes = 4 << 20;
   uint64_t max_blob_bytes = uint64_t{16} << 30;
   std::string log_level = "info";
@@ -38,6 +47,7 @@ struct RegistryConfig {
   std::string blob_cache_dir() const { return state_dir + "/blobs"; }
   std::string archive_dir() const { return state_dir + "/archives"; }
   std::string token_key_file() const { return state_dir + "/token.key"; }
+  std::string glance_write_dir() const { return state_dir + "/glance-writes"; }
 
   // Parses argv (and --config). On --help, or a parse error, *exit_code is set and the
   // status is not OK.

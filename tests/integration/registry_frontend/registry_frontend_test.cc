@@ -3,10 +3,12 @@
 // login, tenant isolation and sharing through Glance members, hostile input, uploads across
 // restarts, tags paging, catalog, delete and cross-repository mount.
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
 #include <time.h>
 
 #include <algorithm>
 #include <fstream>
+#include <random>
 #include <thread>
 
 #include "agent_harness.h"
@@ -163,6 +165,90 @@ TEST_F(RegistryFrontendTest, ApplicationCredentialLogsInToItsProject) {
   auto denied = PushBlob(token, "tenantb/appcred", "app-credential-blob");
   EXPECT_EQ(denied.status, 403);
   EXPECT_EQ(ErrorCodeOf(denied.body), "DENIED");
+}
+
+// A Keystone user made for one test (admin API), with a role on `projects` and an optional
+// default project; deleted on destruction.
+class KeystoneUser {
+ public:
+  KeystoneUser(const std::vector<std::string>& projects, const std::string& default_project) {
+    auto admin = openstack::Authenticate(OpenStackFixture::Credentials("admin"));
+    if (!admin.ok()) return;
+    admin_token_ = admin->token;
+    name_ = "carol-" + std::to_string(std::random_device()());
+    const std::string v3 = OpenStackFixture::Get("OS_FIXTURE_AUTH_URL");
+    std::string body =
+        R"({"user":{"name":")" + name_ + R"(","domain_id":"default","password":"carol-secret")";
+    if (!default_project.empty()) body += R"(,"default_project_id":")" + default_project + "\"";
+    body += "}}";
+    auto made = Http("POST", v3 + "/users", Headers(), body);
+    id_ = Field(made.body, "user");
+    auto roles = Http("GET", v3 + "/roles?name=member", Headers());
+    rapidjson::Document doc;
+    doc.Parse(roles.body.c_str());
+    if (id_.empty() || doc.HasParseError() || !doc.HasMember("roles") || doc["roles"].Empty()) {
+      return;
+    }
+    const std::string role = doc["roles"][0]["id"].GetString();
+    for (const auto& project : projects) {
+      if (Http("PUT", v3 + "/projects/" + project + "/users/" + id_ + "/roles/" + role, Headers())
+              .status != 204) {
+        return;
+      }
+    }
+    ok_ = true;
+  }
+  ~KeystoneUser() {
+    if (!id_.empty()) {
+      Http("DELETE", OpenStackFixture::Get("OS_FIXTURE_AUTH_URL") + "/users/" + id_, Headers());
+    }
+  }
+  bool ok() const { return ok_; }
+  const std::string& name() const { return name_; }
+
+ private:
+  std::vector<std::string> Headers() const {
+    return {"X-Auth-Token: " + admin_token_, "Content-Type: application/json"};
+  }
+  static std::string Field(const std::string& body, const char* object) {
+    rapidjson::Document doc;
+    doc.Parse(body.c_str());
+    if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember(object)) return "";
+    return doc[object]["id"].GetString();
+  }
+  std::string admin_token_;
+  std::string name_;
+  std::string id_;
+  bool ok_ = false;
+};
+
+TEST_F(RegistryFrontendTest, LoginWithoutScopeUsesTheKeystoneDefaultProject) {
+  const std::string a = OpenStackFixture::Get("OS_FIXTURE_PROJECT_A_ID");
+  const std::string b = OpenStackFixture::Get("OS_FIXTURE_PROJECT_B_ID");
+  // A member of tenantA and tenantB whose default project is tenantB: a login without a
+  // scope (podman login) lands in tenantB, not in the first project by name. (What goes into
+  // tenantB is never pushed into tenantA: the isolation test reads every blob of A as B.)
+  KeystoneUser carol({a, b}, b);
+  ASSERT_TRUE(carol.ok());
+  const std::string token = RegistryTokenFor(*registry_, carol.name(), "carol-secret", "");
+  ASSERT_FALSE(token.empty()) << registry_->log();
+  EXPECT_EQ(PushBlob(token, "tenantb/default-project", "default-project-blob-b").status, 201);
+  auto denied = PushBlob(token, "tenanta/default-project", "default-project-blob-a");
+  EXPECT_EQ(denied.status, 403);
+  EXPECT_NE(denied.body.find("project 'tenantb'"), std::string::npos) << denied.body;
+  // A scope naming the other project still wins.
+  const std::string scoped = RegistryTokenFor(*registry_, carol.name(), "carol-secret",
+                                              "repository:tenanta/default-project:pull,push");
+  ASSERT_FALSE(scoped.empty());
+  EXPECT_EQ(PushBlob(scoped, "tenanta/default-project", "default-project-blob-a").status, 201);
+
+  // Without a default project: the first project by name, as before (tenantA).
+  KeystoneUser dave({a, b}, "");
+  ASSERT_TRUE(dave.ok());
+  const std::string first = RegistryTokenFor(*registry_, dave.name(), "carol-secret", "");
+  ASSERT_FALSE(first.empty());
+  EXPECT_EQ(PushBlob(first, "tenanta/default-project", "default-project-blob-a").status, 201);
+  EXPECT_EQ(PushBlob(first, "tenantb/default-project", "default-project-blob-b").status, 403);
 }
 
 TEST_F(RegistryFrontendTest, BearerLoginAgainstKeystone) {

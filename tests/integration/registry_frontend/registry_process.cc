@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -47,6 +48,7 @@ bool RegistryProcess::Start(const std::vector<std::string>& extra_args) {
                                    "--log-level",
                                    "debug"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
+  tls_ = std::find(extra_args.begin(), extra_args.end(), "--tls-cert") != extra_args.end();
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);

@@ -17,12 +17,13 @@ class RegistryProcess {
   RegistryProcess();
   ~RegistryProcess();
   // Starts it (again, with the same state dir) with `extra_args`; false when it does not
-  // come up within 10 s (see log()).
+  // come up within 10 s (see log()). With "--tls-cert" among them, url() is https.
   bool Start(const std::vector<std::string>& extra_args = {});
   void Stop(bool kill9 = false);
-  // "127.0.0.1:PORT" and "http://127.0.0.1:PORT".
+  // "127.0.0.1:PORT" and "http[s]://127.0.0.1:PORT".
   const std::string& host() const { return host_; }
-  std::string url() const { return "http://" + host_; }
+  std::string url() const { return (tls_ ? "https://" : "http://") + host_; }
+  pid_t pid() const { return pid_; }
   const std::string& state_dir() const { return state_dir_; }
   std::string log() const;
 
@@ -30,6 +31,7 @@ class RegistryProcess {
   std::string work_dir_;
   std::string state_dir_;
   std::string host_;
+  bool tls_ = false;
   pid_t pid_ = 0;
 };
 

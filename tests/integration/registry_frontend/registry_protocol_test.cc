@@ -221,6 +221,47 @@ std::set<std::string> GlanceStoreFiles() {
   return names;
 }
 
+TEST_F(RegistryProtocolTest, RangeReadsAskGlanceForTheRangeOnly) {
+  // No local cache: every blob GET goes to Glance.
+  registry_->Stop();
+  ASSERT_TRUE(registry_->Start({"--blob-cache-bytes", "0"})) << registry_->log();
+  const std::string token = Token("A", "repository:tenanta/ranged:pull,push");
+  ASSERT_FALSE(token.empty());
+  std::string blob(8 << 20, '\0');
+  const uint64_t seed = static_cast<uint64_t>(time(nullptr)) * 2654435761u + getpid();
+  for (size_t i = 0; i < blob.size(); i += 8) {
+    const uint64_t v = (i + seed) * 0x9E3779B97F4A7C15ull;
+    memcpy(&blob[i], &v, 8);
+  }
+  ASSERT_EQ(PushBlob(token, "tenanta/ranged", blob).status, 201);
+  const std::string url = registry_->url() + "/v2/tenanta/ranged/blobs/" + Sha256Digest(blob);
+  const size_t first = blob.size() - 1000 - 4096, last = blob.size() - 1000;
+  auto middle =
+      Http("GET", url,
+           {Bearer(token), "Range: bytes=" + std::to_string(first) + "-" + std::to_string(last)});
+  EXPECT_EQ(middle.status, 206);
+  EXPECT_EQ(middle.Header("content-range"), "bytes " + std::to_string(first) + "-" +
+                                                std::to_string(last) + "/" +
+                                                std::to_string(blob.size()));
+  EXPECT_TRUE(middle.body == blob.substr(first, last - first + 1)) << middle.body.size();
+  auto tail = Http("GET", url, {Bearer(token), "Range: bytes=7000000-"});
+  EXPECT_EQ(tail.status, 206);
+  EXPECT_TRUE(tail.body == blob.substr(7000000)) << tail.body.size();
+  EXPECT_NE(registry_->log().find(
+                "bytes " + std::to_string(first) + "-" + std::to_string(last) + " for project " +
+                OpenStackFixture::Get("OS_FIXTURE_PROJECT_A_ID") + " by a ranged Glance read"),
+            std::string::npos)
+      << registry_->log();
+  auto whole = Http("GET", url, {Bearer(token)});
+  EXPECT_EQ(whole.status, 200);
+  EXPECT_TRUE(whole.body == blob);
+  auto beyond = Http("GET", url, {Bearer(token), "Range: bytes=99999999-"});
+  EXPECT_EQ(beyond.status, 416);
+  EXPECT_EQ(ErrorCodeOf(beyond.body), "RANGE_INVALID");
+  registry_->Stop();
+  ASSERT_TRUE(registry_->Start()) << registry_->log();
+}
+
 TEST_F(RegistryProtocolTest, GlanceKilledMidUploadLeavesNothingAndTheUploadIsRetried) {
   const std::string token = Token("A", "repository:tenanta/killed:pull,push");
   ASSERT_FALSE(token.empty());

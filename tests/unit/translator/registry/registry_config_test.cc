@@ -1,0 +1,60 @@
+#include "registry/registry_config.h"
+
+#include <gtest/gtest.h>
+
+#include "registry/tls_context.h"
+
+namespace boxcar::registry {
+namespace {
+
+RegistryConfig On(const std::string& address) {
+  RegistryConfig config;
+  config.keystone_url = "http://127.0.0.1:5000/v3";
+  config.listen_address = address;
+  return config;
+}
+
+TEST(RegistryConfig, PlainHttpOnLoopbackOnly) {
+  EXPECT_TRUE(On("127.0.0.1").Validate().ok());
+  EXPECT_TRUE(On("127.0.0.2").Validate().ok());
+  EXPECT_TRUE(On("::1").Validate().ok());
+  for (const char* address : {"0.0.0.0", "::", "192.0.2.10", "1127.0.0.1"}) {
+    Status refused = On(address).Validate();
+    EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument) << address;
+    EXPECT_NE(refused.message().find("set --tls-cert and --tls-key"), std::string::npos)
+        << refused.message();
+  }
+  RegistryConfig proxied = On("0.0.0.0");
+  proxied.allow_plain_http = true;
+  EXPECT_TRUE(proxied.Validate().ok());
+}
+
+TEST(RegistryConfig, TlsNeedsCertificateAndKey) {
+  RegistryConfig tls = On("0.0.0.0");
+  tls.tls_cert_file = "/etc/boxcar/registry.crt";
+  EXPECT_NE(tls.Validate().message().find("tls-key: missing"), std::string::npos);
+  tls.tls_key_file = "/etc/boxcar/registry.key";
+  EXPECT_TRUE(tls.Validate().ok());
+  EXPECT_TRUE(tls.tls());
+  tls.tls_cert_file.clear();
+  EXPECT_NE(tls.Validate().message().find("tls-cert: missing"), std::string::npos);
+}
+
+TEST(TlsContext, UnreadableFilesNameTheOption) {
+  auto missing = LoadServerTlsContext("/nonexistent/server.crt", "/nonexistent/server.key");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("tls-cert '/nonexistent/server.crt'"),
+            std::string::npos)
+      << missing.status().message();
+  EXPECT_FALSE(LoadServerTlsContext("", "/x.key").ok());
+}
+
+TEST(TlsContext, OnlyAHandshakeRecordIsTls) {
+  EXPECT_TRUE(LooksLikeTlsHandshake(0x16));
+  for (int c : {int{'G'}, int{'P'}, int{'H'}, int{'D'}, 0x15, 0x17}) {
+    EXPECT_FALSE(LooksLikeTlsHandshake(static_cast<unsigned char>(c)));
+  }
+}
+
+}  // namespace
+}  // namespace boxcar::registry
