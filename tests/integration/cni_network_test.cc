@@ -295,8 +295,24 @@ TEST_F(CniNetworkTest, ForwardPolicyDropStillLetsPublishedPortsThrough) {
   }
   EXPECT_EQ(namespaces_->RunIn(namespaces_->agent(), "iptables -S FORWARD | grep -c \"boxcar tnet\"").out,
             "3\n");
-  agent_.RemoveAllContainers();
-  ASSERT_EQ(agent_.Cli({"network", "rm", "tnet"}).exit_code, 0);
+  // Those accepts are what lets the published ports through: without them both are dropped.
+  CommandResult removed = namespaces_->RunIn(
+      namespaces_->agent(),
+      "iptables -S FORWARD | grep \"boxcar tnet\" | sed \"s/^-A/-D/\" | xargs -L1 iptables && "
+      "iptables -S CNI-ADMIN | grep boxcar | sed \"s/^-A/-D/\" | xargs -L1 iptables");
+  ASSERT_EQ(removed.exit_code, 0) << removed.out;
+  for (const char* port : {"8080", "8081"}) {
+    CommandResult dropped = namespaces_->RunIn(
+        namespaces_->remote(),
+        std::string("timeout 3 busybox wget -qO- http://") + kAgentSideAddress + ":" + port + "/");
+    EXPECT_NE(dropped.exit_code, 0) << "port " << port << " answers without the accepts";
+  }
+  // A network's accepts go with it.
+  ASSERT_EQ(agent_.Cli({"network", "create", "tnet2", "--subnet", "10.204.0.0/24"}).exit_code, 0);
+  EXPECT_EQ(RunRm({"--network", "tnet2"}, {"true"}).exit_code, 0);
+  EXPECT_EQ(namespaces_->RunIn(namespaces_->agent(), "iptables -S FORWARD | grep -c \"boxcar tnet2\"").out,
+            "3\n");
+  ASSERT_EQ(agent_.Cli({"network", "rm", "tnet2"}).exit_code, 0);
   EXPECT_EQ(namespaces_->RunIn(namespaces_->agent(), "iptables -S FORWARD | grep -c boxcar || true").out,
             "0\n");
 }
