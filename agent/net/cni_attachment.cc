@@ -10,6 +10,7 @@
 
 #include <set>
 
+#include "common/crash_points.h"
 #include "common/directory_tree.h"
 #include "net/cni/cni_conflist.h"
 #include "net/ipv4_subnet.h"
@@ -166,6 +167,7 @@ StatusOr<std::vector<v1::PortMapping>> NetworkService::AttachCni(const v1::Conta
     release_ports();
     return pinned;
   }
+  CrashPoint("cni.after_pin");
   auto forget = [&](Status failure) {
     (void)UnpinNetworkNamespace(attachment.netns_path);
     (void)cni_cache_.Remove(id);

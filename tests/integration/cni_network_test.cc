@@ -6,8 +6,10 @@
 // the leaks are counted: veths, per-container iptables chains and rules, host-local lease
 // files, cached results and pinned network namespaces.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -268,6 +270,39 @@ TEST_F(CniNetworkTest, KillNineAndRestartDeletesWhatEndedAndChecksWhatRuns) {
   // Its port is still the agent's.
   CommandResult twice = RunRm({"--network", "tnet", "-p", "8080:80"}, {"true"});
   EXPECT_NE(twice.err.find("already published"), std::string::npos) << twice.err;
+}
+
+// The agent killed in the middle of a start on a CNI network: after the pin (no cache entry
+// yet), and after the first plugin's ADD (veth and lease made, the cache entry has no result).
+// Its next start-up DELs and unpins; the container starts again.
+TEST_F(CniNetworkTest, AgentKilledDuringAnAddLeavesNothingAfterItsRestart) {
+  for (const char* point : {"cni.after_pin", "cni.after_first_add"}) {
+    SCOPED_TRACE(point);
+    ASSERT_EQ(agent_.Cli({"create", "--name", "s", "--network", "cnet", "-p", "8080:80", "busybox",
+                          "sleep", "1000"})
+                  .exit_code,
+              0);
+    agent_.Stop();
+    agent_.Start(agent_args_, {std::string("BOXCAR_CRASH_AT=") + point});
+    ASSERT_FALSE(HasFatalFailure());
+    EXPECT_NE(agent_.Cli({"start", "s"}).exit_code, 0);
+    int status = agent_.WaitForExit(std::chrono::seconds(10));
+    ASSERT_TRUE(status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+        << "the agent did not crash there (wait status " << status << ")";
+    if (std::string(point) == "cni.after_first_add") {
+      EXPECT_EQ(Veths(), 1) << "bridge's ADD made the veth";
+      EXPECT_EQ(CachedResults(), 1);
+    }
+    RestartAgent();
+    ASSERT_FALSE(HasFatalFailure());
+    EXPECT_NE(Inspect("s").state(), v1::CONTAINER_STATE_RUNNING);
+    ExpectNoCniLeaks();
+    CommandResult started = agent_.Cli({"start", "s"});
+    EXPECT_EQ(started.exit_code, 0) << started.err;
+    ExpectCniCounts(1);
+    EXPECT_EQ(agent_.Cli({"rm", "-f", "s"}).exit_code, 0);
+    ExpectNoCniLeaks();
+  }
 }
 
 TEST_F(CniNetworkTest, ForwardPolicyDropStillLetsPublishedPortsThrough) {

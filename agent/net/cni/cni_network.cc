@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/crash_points.h"
+
 namespace boxcar {
 
 CniInvocation CniNetwork::Invocation(const char* command, const CniAttachment& attachment) const {
@@ -28,6 +30,7 @@ StatusOr<std::string> CniNetwork::Add(const CniAttachment& attachment) const {
       return added.status().Annotate("network " + attachment.network);
     }
     result = std::move(*added);
+    if (i == 0) CrashPoint("cni.after_first_add");
   }
   return result;
 }
