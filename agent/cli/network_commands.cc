@@ -1,6 +1,8 @@
 #include "cli/network_commands.h"
 
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +18,7 @@ struct NetworkFlags {
   std::string subnet;
   std::string gateway;
   std::string bridge;
+  std::string cni_conflist_path;
   uint32_t mtu = 0;
   bool json = false;
   std::vector<std::string> names;
@@ -38,6 +41,17 @@ int Create(AgentConnection& agent, const NetworkFlags& flags) {
   network->set_gateway(flags.gateway);
   network->set_bridge(flags.bridge);
   network->set_mtu(flags.mtu);
+  if (!flags.cni_conflist_path.empty()) {
+    std::ifstream file(flags.cni_conflist_path);
+    std::stringstream content;
+    content << file.rdbuf();
+    if (!file) {
+      std::fprintf(stderr, "boxcar: --cni-conflist: cannot read '%s'\n",
+                   flags.cni_conflist_path.c_str());
+      return 2;
+    }
+    network->set_cni_conflist(content.str());
+  }
   v1::Network created;
   grpc::Status status = agent.networks().Create(&context, request, &created);
   if (!status.ok()) return agent.Report(status);
@@ -56,6 +70,10 @@ int List(AgentConnection& agent, bool json) {
   }
   std::printf("%-20s %-18s %-16s %-16s %s\n", "NAME", "SUBNET", "GATEWAY", "BRIDGE", "MTU");
   for (const auto& network : response.networks()) {
+    if (!network.cni_conflist().empty()) {
+      std::printf("%-20s %s\n", network.name().c_str(), "(CNI conflist)");
+      continue;
+    }
     std::printf("%-20s %-18s %-16s %-16s %u\n", network.name().c_str(), network.subnet().c_str(),
                 network.gateway().c_str(), network.bridge().c_str(), network.mtu());
   }
@@ -80,9 +98,13 @@ void AddNetworkCommands(CLI::App& app, std::function<AgentConnection&()> connect
   auto flags = std::make_shared<NetworkFlags>();
   CLI::App* network = app.add_subcommand("network", "Container networks")->require_subcommand(1);
 
-  CLI::App* create = network->add_subcommand("create", "Create a bridge network");
+  CLI::App* create =
+      network->add_subcommand("create", "Create a bridge network, or a CNI network from a conflist");
   create->add_option("NAME", flags->name, "Network name")->required();
-  create->add_option("--subnet", flags->subnet, "IPv4 subnet, e.g. 10.89.0.0/24")->required();
+  create->add_option("--subnet", flags->subnet, "IPv4 subnet, e.g. 10.89.0.0/24 (bridge network)");
+  create->add_option("--cni-conflist", flags->cni_conflist_path,
+                     "A CNI network configuration list (e.g. /etc/cni/net.d/x.conflist): the "
+                     "network is its plugins'");
   create->add_option("--gateway", flags->gateway, "Bridge address (default: first of the subnet)");
   create->add_option("--bridge", flags->bridge, "Bridge name (default: bx-NAME)");
   create->add_option("--mtu", flags->mtu, "MTU (default 1500)");

@@ -54,6 +54,10 @@ StatusOr<AgentConfig> AgentConfig::FromCommandLine(int argc, char** argv, int* e
                  "Network of containers run without --network: none, host or a network name "
                  "(boxcar0 is created at its first use)")
       ->capture_default_str();
+  app.add_option("--cni-path", config.cni_path,
+                 "Directories of CNI plugins for networks created with a conflist, ':'-separated "
+                 "(Debian's containernetworking-plugins: /usr/lib/cni)")
+      ->capture_default_str();
   app.add_option("--max-layer-bytes", config.max_layer_bytes,
                  "Refuse layers that unpack to more than this many bytes (0: no limit)");
   app.add_option("--insecure-registry", config.insecure_registries,

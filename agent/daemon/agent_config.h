@@ -30,6 +30,8 @@ struct AgentConfig {
   // --default-network: the network of a container whose spec names none. "none" keeps a host
   // free of bridges and nftables tables until someone asks for a network.
   std::string default_network = "none";
+  // --cni-path: directories of CNI plugin binaries, ':'-separated, searched in order.
+  std::string cni_path = "/opt/cni/bin:/usr/lib/cni";
 
   // Parses argv (and the file named by --config, INI/TOML "key = value"). On --help or a
   // bad flag returns a non-OK status whose message is the text to print; `exit_code` is set.

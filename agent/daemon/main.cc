@@ -110,7 +110,17 @@ int RunAgent(const AgentConfig& config) {
   if (!userns_range.ok()) return Fail(userns_range.status());
   auto instance_id = LoadOrCreateAgentInstanceId(config.root_dir);
   if (!instance_id.ok()) return Fail(instance_id.status());
-  NetworkService networks({config.default_network}, db->get());
+  NetworkServiceConfig network_config;
+  network_config.default_network = config.default_network;
+  network_config.cni_path.clear();
+  for (size_t start = 0; start <= config.cni_path.size();) {
+    size_t colon = config.cni_path.find(':', start);
+    if (colon == std::string::npos) colon = config.cni_path.size();
+    if (colon > start) network_config.cni_path.push_back(config.cni_path.substr(start, colon - start));
+    start = colon + 1;
+  }
+  network_config.cni_state_dir = config.root_dir + "/cni";
+  NetworkService networks(network_config, db->get());
   auto volumes = VolumeStore::Open(config.root_dir + "/volumes");
   if (!volumes.ok()) return Fail(volumes.status());
   ContainerService containers({config.root_dir,

@@ -8,6 +8,7 @@
 #include "common/atomic_file.h"
 #include "net/bridge_link.h"
 #include "net/container_name_files.h"
+#include "net/forward_accepts.h"
 #include "net/ipv4_subnet.h"
 #include "net/net_namespace.h"
 #include "net/network_service.h"
@@ -26,6 +27,10 @@ Status NetworkService::EnsureNetworkPlumbing(const v1::Network& network) {
   RETURN_IF_ERROR(EnsureBridge(socket, bridge).status().Annotate("network " + network.name()));
   RETURN_IF_ERROR(nft_.EnsureInstalled());
   RETURN_IF_ERROR(nft_.AddSubnet(network.subnet()));
+  if (Status forward = EnsureForwardAccepts(network.name(), network.subnet(), network.bridge());
+      !forward.ok()) {
+    spdlog::warn("{}", forward.message());
+  }
   plumbed_.insert(network.name());
   return OkStatus();
 }
@@ -63,6 +68,15 @@ StatusOr<std::vector<v1::PortMapping>> NetworkService::Attach(const v1::Containe
   const std::string& id = record.id();
   const v1::NetworkSpec& spec = record.spec().network();
   if (spec.mode() == kNetworkVif) return AttachVif(record, rootfs_dir, netns_pid);
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    auto cni = networks_.find(record.network_endpoint().network());
+    if (cni != networks_.end() && !cni->second.cni_conflist().empty()) {
+      const v1::Network network = cni->second;
+      lock.unlock();
+      return AttachCni(record, rootfs_dir, netns_pid, network);
+    }
+  }
   const auto began = std::chrono::steady_clock::now();
   auto elapsed_us = [&began] {
     return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
@@ -83,7 +97,7 @@ StatusOr<std::vector<v1::PortMapping>> NetworkService::Attach(const v1::Containe
   ASSIGN_OR_RETURN(Ipv4Subnet subnet, ParseIpv4Subnet(network->second.subnet(), "network.subnet"));
   const std::string ip = FormatIpv4(lease->second.address);
 
-  Attached attached{network->first, HostVethName(id), ip, {record.name()}, rootfs_dir, {}};
+  Attached attached{network->first, HostVethName(id), ip, {record.name()}, rootfs_dir, {}, {}};
   // What can fail without leaving anything comes first.
   ASSIGN_OR_RETURN(UniqueFd netns, OpenNetworkNamespace(netns_pid));
   ASSIGN_OR_RETURN(RouteSocket socket, RouteSocket::Open());
@@ -158,10 +172,23 @@ Status NetworkService::FinishAttach(const v1::Container& record, Attached attach
 
 void NetworkService::Detach(const v1::Container& record) {
   const std::string& id = record.id();
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock(mutex_);
   auto attached = attached_.find(id);
   if (attached == attached_.end()) return;
   const std::string network = attached->second.network;
+  if (attached->second.cni) {
+    const Attached cni = std::move(attached->second);
+    attached_.erase(attached);
+    RefreshHosts(network);
+    // The plugins' DEL takes a tenth of a second or more: other starts and exits go on.
+    lock.unlock();
+    if (Status deleted = DelCni(*cni.cni); !deleted.ok()) {
+      spdlog::warn("container {}: {} (kept for a retry at the agent's next start)",
+                   id.substr(0, 12), deleted.message());
+    }
+    for (const auto& rule : cni.ports) ports_.Release(id, rule.host_ip, rule.protocol, rule.host_port);
+    return;
+  }
   const std::string attached_host_interface = attached->second.host_interface;
   UnpublishLocked(id, attached->second.ports);
   attached_.erase(attached);

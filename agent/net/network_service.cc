@@ -6,6 +6,7 @@
 
 #include <regex>
 
+#include "net/forward_accepts.h"
 #include "net/ipv4_subnet.h"
 #include "net/route_socket.h"
 
@@ -44,7 +45,10 @@ std::string HostVethName(const std::string& container_id) {
 }
 
 NetworkService::NetworkService(NetworkServiceConfig config, SqliteDatabase* db)
-    : config_(std::move(config)), records_(db) {}
+    : config_(std::move(config)),
+      records_(db),
+      cni_exec_(config_.cni_path),
+      cni_cache_(config_.cni_state_dir + "/results") {}
 
 Status NetworkService::Recover(const std::vector<v1::Container>& containers) {
   ASSIGN_OR_RETURN(std::vector<v1::Network> networks, records_.LoadNetworks());
@@ -61,7 +65,7 @@ Status NetworkService::Recover(const std::vector<v1::Container>& containers) {
     if (IsLiveState(container.state())) {
       attached_[container.id()] = {endpoint.network(), endpoint.host_interface(), endpoint.ip(),
                                    {container.name(), container.spec().hostname()},
-                                   container.rootfs_dir(), {}};
+                                   container.rootfs_dir(), {}, {}};
     } else if (route_socket.ok()) {
       (void)route_socket->DeleteLink(endpoint.host_interface());
     }
@@ -75,7 +79,10 @@ Status NetworkService::Recover(const std::vector<v1::Container>& containers) {
     }
     leases_[lease.container_id] = lease;
   }
-  if (networks_.empty()) return OkStatus();  // nothing of ours on the host's network
+  RecoverCni(by_id);
+  bool any_bridge = false;
+  for (const auto& [name, network] : networks_) any_bridge |= network.cni_conflist().empty();
+  if (!any_bridge) return OkStatus();  // nothing of ours on the host's network
   // The table is rebuilt from the records: elements of containers that ended while the agent
   // was away vanish, the running ones' come back.
   RETURN_IF_ERROR(nft_.Reset());
@@ -89,7 +96,7 @@ Status NetworkService::Recover(const std::vector<v1::Container>& containers) {
     if (network == networks_.end()) continue;
     RETURN_IF_ERROR(EnsureNetworkPlumbing(network->second));
     Attached attached{lease.network, HostVethName(id), FormatIpv4(lease.address),
-                      {container.name(), container.spec().hostname()}, container.rootfs_dir(), {}};
+                      {container.name(), container.spec().hostname()}, container.rootfs_dir(), {}, {}};
     for (const auto& port : container.published_ports()) {
       PortRule rule{port.host_ip(), port.protocol(), port.host_port(), attached.ip,
                     port.container_port()};
@@ -128,9 +135,19 @@ StatusOr<v1::Network> NetworkService::CreateNetworkLocked(const v1::Network& wan
   if (networks_.count(network.name())) {
     return AlreadyExists("network.name: a network '" + network.name() + "' exists already");
   }
-  if (network.subnet().empty()) return InvalidArgument("network.subnet: required (e.g. 10.89.0.0/24)");
+  if (!network.cni_conflist().empty()) {
+    RETURN_IF_ERROR(CheckCniNetwork(network));
+    RETURN_IF_ERROR(records_.InsertNetwork(network));
+    networks_[network.name()] = network;
+    spdlog::info("network {} created: CNI conflist", network.name());
+    return network;
+  }
+  if (network.subnet().empty()) {
+    return InvalidArgument("network.subnet: required (e.g. 10.89.0.0/24), or a CNI conflist");
+  }
   ASSIGN_OR_RETURN(Ipv4Subnet subnet, ParseIpv4Subnet(network.subnet(), "network.subnet"));
   for (const auto& [name, other] : networks_) {
+    if (!other.cni_conflist().empty()) continue;
     auto other_subnet = ParseIpv4Subnet(other.subnet(), "subnet");
     if (other_subnet.ok() && (subnet.Contains(other_subnet->network) ||
                               other_subnet->Contains(subnet.network))) {
@@ -179,6 +196,14 @@ StatusOr<v1::Network> NetworkService::InspectNetwork(const std::string& name) {
   auto it = networks_.find(name);
   if (it == networks_.end()) return NotFound("network: no network '" + name + "'");
   v1::Network network = it->second;
+  for (const auto& [id, attached] : attached_) {
+    if (attached.network != name || !attached.cni) continue;
+    v1::NetworkEndpoint* endpoint = network.add_endpoints();
+    endpoint->set_network(name);
+    endpoint->set_container_id(id);
+    endpoint->set_container_name(attached.names.front());
+    endpoint->set_ip(attached.ip);
+  }
   for (const auto& [id, lease] : leases_) {
     if (lease.network != name) continue;
     v1::NetworkEndpoint* endpoint = network.add_endpoints();
@@ -199,6 +224,7 @@ Status NetworkService::RemoveNetwork(const std::string& name) {
   if (it == networks_.end()) return NotFound("network: no network '" + name + "'");
   size_t holders = 0;
   for (const auto& [id, lease] : leases_) holders += lease.network == name;
+  for (const auto& [id, attached] : attached_) holders += attached.network == name && attached.cni;
   if (holders > 0) {
     return FailedPrecondition("network: " + name + " is used by " + std::to_string(holders) +
                               " container(s); remove them first");
@@ -206,7 +232,14 @@ Status NetworkService::RemoveNetwork(const std::string& name) {
   const v1::Network network = it->second;
   RETURN_IF_ERROR(records_.DeleteNetwork(name));
   networks_.erase(it);
+  if (!network.cni_conflist().empty()) {
+    // NOTE: the plugins' bridge and chains (CNI-HOSTPORT-*, CNI-FORWARD) are theirs: DEL never
+    // removes them either, and another runtime may use the same conflist.
+    spdlog::info("network {} removed", name);
+    return OkStatus();
+  }
   plumbed_.erase(name);
+  RemoveForwardAccepts(network.name(), network.subnet(), network.bridge());
   auto socket = RouteSocket::Open();
   if (socket.ok()) {
     Status deleted = socket->DeleteLink(network.bridge());
@@ -214,8 +247,10 @@ Status NetworkService::RemoveNetwork(const std::string& name) {
       spdlog::warn("network {}: {}", name, deleted.message());
     }
   }
-  // The table goes with the last network, so an agent without networks leaves none.
-  Status table = networks_.empty() ? nft_.Remove() : nft_.RemoveSubnet(network.subnet());
+  // The table goes with the last bridge network, so an agent without one leaves none.
+  bool any_bridge = false;
+  for (const auto& [other_name, other] : networks_) any_bridge |= other.cni_conflist().empty();
+  Status table = !any_bridge ? nft_.Remove() : nft_.RemoveSubnet(network.subnet());
   if (!table.ok()) spdlog::debug("network {}: {}", name, table.message());
   spdlog::info("network {} removed", name);
   return OkStatus();
@@ -258,6 +293,9 @@ StatusOr<v1::NetworkEndpoint> NetworkService::Reserve(const std::string& contain
     builtin.set_bridge(kDefaultBridgeNetwork);
     RETURN_IF_ERROR(CreateNetworkLocked(builtin).status());
     network = networks_.find(mode);
+  }
+  if (!network->second.cni_conflist().empty()) {
+    return ReserveCni(container_id, container_name, *spec, network->second);
   }
   ASSIGN_OR_RETURN(Ipv4Subnet subnet, ParseIpv4Subnet(network->second.subnet(), "network.subnet"));
   ASSIGN_OR_RETURN(uint32_t gateway, ParseIpv4Address(network->second.gateway(), "network.gateway"));

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -16,6 +17,8 @@
 #include "boxcar/v1/containers.pb.h"
 #include "boxcar/v1/networks.pb.h"
 #include "common/status.h"
+#include "net/cni/cni_plugin_exec.h"
+#include "net/cni/cni_result_cache.h"
 #include "net/network_records.h"
 #include "net/nft_table.h"
 #include "net/port_table.h"
@@ -35,6 +38,10 @@ struct NetworkServiceConfig {
   // Network of a container whose spec names none: "none" unless the agent says otherwise.
   std::string default_network = kNetworkNone;
   std::string host_resolv_conf = "/etc/resolv.conf";
+  // Directories of CNI plugin binaries, searched in order (CNI_PATH).
+  std::vector<std::string> cni_path = {"/opt/cni/bin", "/usr/lib/cni"};
+  // The CNI state: results/<id>.json (cni_result_cache.h), netns/<id> (cni_netns_pin.h).
+  std::string cni_state_dir = "/var/lib/boxcar/cni";
 };
 
 // The host end of a container's veth: "bx" + 11 characters of its id (IFNAMSIZ is 16).
@@ -90,7 +97,8 @@ class NetworkService {
     std::string ip;
     std::vector<std::string> names;
     std::string rootfs_dir;
-    std::vector<PortRule> ports;
+    std::vector<PortRule> ports;  // on a CNI network: claims in ports_ only, no nft element
+    std::optional<CniAttachment> cni;  // on a CNI network: what its DEL needs
   };
 
   StatusOr<v1::Network> CreateNetworkLocked(const v1::Network& wanted);
@@ -100,6 +108,21 @@ class NetworkService {
                                            const v1::NetworkSpec& spec);
   StatusOr<std::vector<v1::PortMapping>> AttachVif(const v1::Container& record,
                                                    const std::string& rootfs_dir, pid_t netns_pid);
+  // The CNI parts of CreateNetwork, Reserve, Attach, Detach and Recover (cni_attachment.cc).
+  Status CheckCniNetwork(const v1::Network& network);
+  StatusOr<v1::NetworkEndpoint> ReserveCni(const std::string& container_id,
+                                           const std::string& container_name,
+                                           const v1::NetworkSpec& spec,
+                                           const v1::Network& network);
+  StatusOr<std::vector<v1::PortMapping>> AttachCni(const v1::Container& record,
+                                                   const std::string& rootfs_dir, pid_t netns_pid,
+                                                   const v1::Network& network);
+  // DEL (the CNI-ADMIN accept first), then the pin and the cache entry go. On a failed DEL
+  // both stay, for the next start-up's reconciliation to try again.
+  Status DelCni(const CniAttachment& attachment);
+  // With mutex_ held: running containers' attachments known again (and CHECKed), the others
+  // DELed; pins without a cache entry removed.
+  void RecoverCni(const std::map<std::string, const v1::Container*>& by_id);
   // resolv.conf and hostname into the rootfs; the container joins attached_ and the hosts
   // files of its network are rewritten. With mutex_ held.
   Status FinishAttach(const v1::Container& record, Attached attached);
@@ -111,6 +134,8 @@ class NetworkService {
 
   NetworkServiceConfig config_;
   NetworkRecords records_;
+  CniPluginExec cni_exec_;
+  CniResultCache cni_cache_;
   NftTable nft_;
   PortTable ports_;
   std::mutex mutex_;

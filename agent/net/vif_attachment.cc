@@ -99,7 +99,7 @@ StatusOr<std::vector<v1::PortMapping>> NetworkService::AttachVif(const v1::Conta
   (void)socket.DeleteLink(vif.host_interface());
   RETURN_IF_ERROR(CreateContainerVeth(socket, veth).Annotate("spec.network.vif"));
   Attached attached{"vif:" + vif.bridge(), vif.host_interface(),
-                    record.network_endpoint().ip(), {record.name()}, rootfs_dir, {}};
+                    record.network_endpoint().ip(), {record.name()}, rootfs_dir, {}, {}};
   if (Status finished = FinishAttach(record, std::move(attached)); !finished.ok()) {
     (void)socket.DeleteLink(vif.host_interface());
     return finished;

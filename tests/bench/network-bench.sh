@@ -4,7 +4,8 @@
 # podman with netavark when it is installed, in alternating hyperfine rounds. Everything runs
 # inside a network namespace this script makes (the agent via nsenter --net, podman likewise):
 # bridges, veths and the nftables table live and die there, the host's network is untouched.
-# Target (issue 17): the bridge network adds <= 3 ms.
+# Target (issue 17): the bridge network adds <= 3 ms. Also interleaved: a CNI network of the
+# Debian plugins (bridge + host-local + portmap + firewall, /usr/lib/cni) when they are there.
 # Then CONCURRENT (default 100) containers with a network started at once (run -d), timed to
 # the last one running, and removed.
 # Usage: tests/bench/network-bench.sh [BUILD_DIR] [RUNS] [CONCURRENT]
@@ -27,6 +28,20 @@ cli=$build/agent/boxcar
 "$cli" network create benchnet --subnet 10.231.0.0/24 >/dev/null
 # The first start on a network makes its bridge and the nftables table: not part of the figure.
 "$cli" run --rm --network benchnet busybox true
+cni=0
+if [ -x /usr/lib/cni/bridge ] && [ -x /usr/lib/cni/portmap ] && [ -x /usr/lib/cni/firewall ]; then
+  cni=1
+  cat >"$work/cnibench.conflist" <<EOF
+{"cniVersion": "1.0.0", "name": "cnibench", "plugins": [
+  {"type": "bridge", "bridge": "bxb-cni0", "isGateway": true, "ipMasq": true, "hairpinMode": true,
+   "ipam": {"type": "host-local", "dataDir": "$work/ipam", "ranges": [[{"subnet": "10.232.0.0/24"}]],
+            "routes": [{"dst": "0.0.0.0/0"}]}},
+  {"type": "portmap", "capabilities": {"portMappings": true}},
+  {"type": "firewall", "backend": "iptables"}]}
+EOF
+  "$cli" network create cnibench --cni-conflist "$work/cnibench.conflist" >/dev/null
+  "$cli" run --rm --network cnibench busybox true
+fi
 
 commands=(
   "$cli run --rm --network none busybox true"
@@ -34,6 +49,11 @@ commands=(
   "$cli run --rm --network benchnet -p 80 busybox true"
 )
 names=("network none" "bridge network" "bridge network + published port")
+if [ "$cni" = 1 ]; then
+  commands+=("$cli run --rm --network cnibench busybox true"
+             "$cli run --rm --network cnibench -p 80 busybox true")
+  names+=("CNI bridge conflist" "CNI bridge conflist + published port")
+fi
 if command -v podman >/dev/null && command -v netavark >/dev/null && podman image exists busybox 2>/dev/null; then
   commands+=("nsenter --net=/run/netns/$ns -- podman run --rm --network bridge busybox true")
   names+=("podman run --rm --network bridge (netavark)")
@@ -68,5 +88,8 @@ echo "$concurrent concurrent run -d on the bridge network: $(( (end - start) / 1
 "$cli" ps -aq | xargs -r "$cli" rm -f >/dev/null
 sleep 1  # the kernel deletes the veths with their namespaces, asynchronously
 leases=$(sqlite3 "$work/root/state.db" 'SELECT count(*) FROM network_leases')
-veths=$(ip -n "$ns" -o link show type veth | grep -c ': bx' || true)
-echo "left after the runs: $leases leases, $veths veths"
+veths=$(ip -n "$ns" -o link show type veth | grep -cE ': (bx|veth)' || true)
+cni_left=$(ls "$work/root/cni/results" 2>/dev/null | wc -l)
+cni_leases=$(ls "$work"/ipam/*/ 2>/dev/null | grep -c '^10\.' || true)
+cni_chains=$(ip netns exec "$ns" iptables-save 2>/dev/null | grep -cE 'CNI-DN-|^:CNI-[0-9a-f]{24} ' || true)
+echo "left after the runs: $leases leases, $veths veths; CNI: $cni_left cached results, $cni_leases leases, $cni_chains per-container chains"
