@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "cli/attach_command.h"
 #include "cli/container_calls.h"
 #include "cli/container_spec_flags.h"
 #include "cli/human_format.h"
@@ -85,11 +86,27 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
   });
 
   auto start_names = std::make_shared<std::vector<std::string>>();
+  auto start_attach = std::make_shared<bool>(false);
+  auto start_interactive = std::make_shared<bool>(false);
   CLI::App* start = app.add_subcommand("start", "Start created or exited containers");
   start->add_option("container", *start_names, "Id, id prefix or name")->required();
-  start->callback([&, connect, start_names] {
+  start->add_flag("-a,--attach", *start_attach,
+                  "Attach to its output (and terminal) and exit with its exit code");
+  start->add_flag("-i,--interactive", *start_interactive, "Attach stdin too (with -a)");
+  start->callback([&, connect, start_names, start_attach, start_interactive] {
     action = [=] {
       AgentConnection& agent = connect();
+      if (*start_attach || *start_interactive) {
+        if (start_names->size() != 1) {
+          std::fprintf(stderr, "boxcar start: -a and -i attach to one container only\n");
+          return 1;
+        }
+        AttachSessionOptions session;
+        session.container = start_names->front();
+        session.start = true;
+        session.stdin = *start_interactive;
+        return AttachSession(agent, session);
+      }
       return ForEachName(agent, *start_names, [&](const std::string& name) {
         v1::Container container;
         grpc::Status status = StartContainer(agent, name, &container);
