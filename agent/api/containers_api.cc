@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "api/attach_stream.h"
 #include "api/exec_stream.h"
 #include "api/grpc_status.h"
 
@@ -143,6 +144,12 @@ grpc::Status ContainersApi::Exec(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<v1::ExecResponse, v1::ExecRequest>* stream) {
   return ServeExec(containers_, context, stream);
+}
+
+grpc::Status ContainersApi::Attach(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<v1::AttachResponse, v1::AttachRequest>* stream) {
+  return ServeAttach(containers_, context, stream);
 }
 
 grpc::Status ContainersApi::Commit(grpc::ServerContext*, const v1::CommitContainerRequest* request,

@@ -14,6 +14,7 @@ std::vector<std::string> BackendCapabilities::Names() const {
   if (survives_agent_restart) names.push_back("survives-agent-restart");
   if (prewarm) names.push_back("prewarm");
   if (userns) names.push_back("userns");
+  if (terminal) names.push_back("terminal");
   return names;
 }
 
@@ -35,6 +36,8 @@ std::pair<bool, const char*> Lookup(const BackendCapabilities& capabilities,
       return {capabilities.checkpoint, "cannot checkpoint containers"};
     case Capability::kUserns:
       return {capabilities.userns, "does not support user namespaces"};
+    case Capability::kTerminal:
+      return {capabilities.terminal, "cannot give containers a terminal or an open stdin"};
   }
   return {false, "lacks an unknown capability"};
 }

@@ -3,7 +3,9 @@
 #include <cstdio>
 #include <memory>
 
+#include "cli/attach_command.h"
 #include "cli/container_calls.h"
+#include "cli/container_filters.h"
 #include "cli/container_spec_flags.h"
 #include "cli/human_format.h"
 #include "cli/json_output.h"
@@ -29,25 +31,60 @@ std::string StatusText(const v1::Container& container) {
   }
 }
 
-int List(AgentConnection& agent, bool all, bool json, bool quiet) {
+struct ListOptions {
+  bool all = false;
+  bool json = false;
+  bool quiet = false;
+  std::vector<std::string> filters;
+  std::string format;
+};
+
+int List(AgentConnection& agent, const ListOptions& options) {
+  auto filter = ContainerFilter::Parse(options.filters);
+  if (!filter.ok()) {
+    std::fprintf(stderr, "boxcar ps: %s\n", filter.status().message().c_str());
+    return 1;
+  }
   grpc::ClientContext context;
   v1::ListContainersRequest request;
-  request.set_all(all);
+  request.set_all(options.all || filter->NeedsAll());
   v1::ListContainersResponse response;
   grpc::Status status = agent.containers().List(&context, request, &response);
   if (!status.ok()) return agent.Report(status);
-  if (json) {
-    PrintJsonArray(response.containers());
+  google::protobuf::RepeatedPtrField<v1::Container> listed;
+  for (const auto& container : response.containers()) {
+    if (filter->Matches(container)) *listed.Add() = container;
+  }
+  if (options.json) {
+    PrintJsonArray(listed);
     return 0;
   }
-  if (quiet) {
-    for (const auto& container : response.containers())
-      std::printf("%s\n", container.id().substr(0, 12).c_str());
+  if (options.quiet) {
+    for (const auto& container : listed) std::printf("%s\n", container.id().substr(0, 12).c_str());
+    return 0;
+  }
+  if (options.format == "json") {
+    // As `docker ps --format json`: one object per line.
+    for (const auto& container : listed)
+      std::printf("%s\n", MessageToJson(container, false).c_str());
+    return 0;
+  }
+  if (!options.format.empty() && options.format != "table") {
+    std::string out;
+    for (const auto& container : listed) {
+      auto line = FormatContainer(options.format, container);
+      if (!line.ok()) {
+        std::fprintf(stderr, "boxcar ps: %s\n", line.status().message().c_str());
+        return 1;
+      }
+      out += *line + "\n";
+    }
+    std::fputs(out.c_str(), stdout);
     return 0;
   }
   std::vector<std::vector<std::string>> rows = {
       {"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "BACKEND", "NAME"}};
-  for (const auto& container : response.containers()) {
+  for (const auto& container : listed) {
     std::string command;
     for (const auto& arg : container.argv()) command += (command.empty() ? "" : " ") + arg;
     if (command.size() > 24) command = command.substr(0, 21) + "...";
@@ -85,11 +122,27 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
   });
 
   auto start_names = std::make_shared<std::vector<std::string>>();
+  auto start_attach = std::make_shared<bool>(false);
+  auto start_interactive = std::make_shared<bool>(false);
   CLI::App* start = app.add_subcommand("start", "Start created or exited containers");
   start->add_option("container", *start_names, "Id, id prefix or name")->required();
-  start->callback([&, connect, start_names] {
+  start->add_flag("-a,--attach", *start_attach,
+                  "Attach to its output (and terminal) and exit with its exit code");
+  start->add_flag("-i,--interactive", *start_interactive, "Attach stdin too (with -a)");
+  start->callback([&, connect, start_names, start_attach, start_interactive] {
     action = [=] {
       AgentConnection& agent = connect();
+      if (*start_attach || *start_interactive) {
+        if (start_names->size() != 1) {
+          std::fprintf(stderr, "boxcar start: -a and -i attach to one container only\n");
+          return 1;
+        }
+        AttachSessionOptions session;
+        session.container = start_names->front();
+        session.start = true;
+        session.stdin = *start_interactive;
+        return AttachSession(agent, session);
+      }
       return ForEachName(agent, *start_names, [&](const std::string& name) {
         v1::Container container;
         grpc::Status status = StartContainer(agent, name, &container);
@@ -115,6 +168,30 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
         request.set_timeout_seconds(static_cast<uint32_t>(std::max(0, *stop_timeout)));
         v1::Container container;
         grpc::Status status = agent.containers().Stop(&context, request, &container);
+        if (status.ok()) std::printf("%s\n", name.c_str());
+        return status;
+      });
+    };
+  });
+
+  auto restart_names = std::make_shared<std::vector<std::string>>();
+  auto restart_timeout = std::make_shared<int>(10);
+  CLI::App* restart = app.add_subcommand(
+      "restart", "Stop containers (stop signal, SIGKILL after --time) and start them again");
+  restart->add_option("container", *restart_names, "Id, id prefix or name")->required();
+  restart->add_option("-t,--time", *restart_timeout, "Seconds before SIGKILL")
+      ->capture_default_str();
+  restart->callback([&, connect, restart_names, restart_timeout] {
+    action = [=] {
+      AgentConnection& agent = connect();
+      return ForEachName(agent, *restart_names, [&](const std::string& name) {
+        grpc::ClientContext context;
+        v1::StopContainerRequest request;
+        request.set_container(name);
+        request.set_timeout_seconds(static_cast<uint32_t>(std::max(0, *restart_timeout)));
+        v1::Container container;
+        grpc::Status status = agent.containers().Stop(&context, request, &container);
+        if (status.ok()) status = StartContainer(agent, name, &container);
         if (status.ok()) std::printf("%s\n", name.c_str());
         return status;
       });
@@ -183,15 +260,21 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
     };
   });
 
-  auto ps_all = std::make_shared<bool>(false);
-  auto ps_json = std::make_shared<bool>(false);
-  auto ps_quiet = std::make_shared<bool>(false);
+  auto ps_options = std::make_shared<ListOptions>();
   CLI::App* ps = app.add_subcommand("ps", "List containers");
-  ps->add_flag("-a,--all", *ps_all, "Include containers that are not running");
-  ps->add_flag("--json", *ps_json, "Print JSON");
-  ps->add_flag("-q,--quiet", *ps_quiet, "Print only ids");
-  ps->callback([&, connect, ps_all, ps_json, ps_quiet] {
-    action = [=] { return List(connect(), *ps_all, *ps_json, *ps_quiet); };
+  ps->add_flag("-a,--all", ps_options->all, "Include containers that are not running");
+  ps->add_flag("--json", ps_options->json, "Print JSON");
+  ps->add_flag("-q,--quiet", ps_options->quiet, "Print only ids");
+  ps->add_option("-f,--filter", ps_options->filters,
+                 "status=created|running|paused|exited, name=SUBSTRING, label=KEY[=VALUE], "
+                 "ancestor=IMAGE (repeat the flag)")
+      ->allow_extra_args(false);
+  ps->add_option("--format", ps_options->format,
+                 "table, json (one object per line) or a template such as "
+                 "'{{.ID}}\\t{{.Names}}' (.ID .Names .Image .Command .Status .State .Backend "
+                 ".Labels .CreatedAt .ExitCode)");
+  ps->callback([&, connect, ps_options] {
+    action = [=] { return List(connect(), *ps_options); };
   });
 
   auto inspect_names = std::make_shared<std::vector<std::string>>();

@@ -72,6 +72,12 @@ void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
                    "type=bind|volume|tmpfs,source=..,target=..[,readonly][,tmpfs-size=..]")
       ->allow_extra_args(false);
   command->add_flag("--read-only", options.read_only, "Mount the root filesystem read-only");
+  command->add_option("-l,--label", options.labels, "Label KEY=VALUE (repeat the flag)")
+      ->allow_extra_args(false);
+  command->add_flag("-i,--interactive", options.interactive,
+                    "Keep stdin open (boxcar attach, start -ai and run -i write to it)");
+  command->add_flag("-t,--tty", options.tty,
+                    "Give the container a terminal (Ctrl-C, window size; detach: Ctrl-P Ctrl-Q)");
   // Everything from the image on (IMAGE [COMMAND [ARG...]]) belongs to the payload, options
   // included: parsing stops at the first positional and the rest lands in remaining().
   command->prefix_command();
@@ -186,6 +192,14 @@ Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* 
     ASSIGN_OR_RETURN(*spec->add_mounts(), ParseMountFlag(text));
   }
   spec->set_read_only_rootfs(options.read_only);
+  spec->set_tty(options.tty);
+  for (const auto& label : options.labels) {
+    // "--label KEY" is an empty value, as Docker's.
+    size_t equals = label.find('=');
+    (*spec->mutable_labels())[label.substr(0, equals)] =
+        equals == std::string::npos ? "" : label.substr(equals + 1);
+  }
+  spec->set_stdin_open(options.interactive);
   for (const auto& ulimit : options.ulimits) {
     auto equals = ulimit.find('=');
     if (equals == std::string::npos) {

@@ -42,6 +42,9 @@ struct ContainerSpecFlags {
   std::vector<std::string> tmpfs;
   std::vector<std::string> mounts;  // --mount
   bool read_only = false;
+  bool interactive = false;  // -i: stdin kept open (spec.stdin_open)
+  bool tty = false;          // -t: a terminal (spec.tty)
+  std::vector<std::string> labels;  // --label KEY=VALUE
   // IMAGE [COMMAND [ARG...]]: everything from the first positional on.
   std::vector<std::string> image_and_command;
 };

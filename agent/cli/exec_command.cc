@@ -1,14 +1,12 @@
 #include "cli/exec_command.h"
 
-#include <signal.h>
-#include <sys/ioctl.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
-#include <mutex>
-#include <thread>
+
+#include "cli/terminal_session.h"
 
 namespace boxcar::cli {
 
@@ -27,55 +25,6 @@ struct ExecOptions {
 };
 
 using ExecStream = grpc::ClientReaderWriter<v1::ExecRequest, v1::ExecResponse>;
-
-// Puts the local terminal into raw mode for a tty session and restores it at the end.
-class RawTerminal {
- public:
-  explicit RawTerminal(bool enable) {
-    if (!enable || ::tcgetattr(0, &saved_) != 0) return;
-    struct termios raw = saved_;
-    ::cfmakeraw(&raw);
-    active_ = ::tcsetattr(0, TCSANOW, &raw) == 0;
-  }
-  ~RawTerminal() {
-    if (active_) ::tcsetattr(0, TCSANOW, &saved_);
-  }
-
- private:
-  struct termios saved_ {};
-  bool active_ = false;
-};
-
-v1::TerminalSize LocalTerminalSize() {
-  v1::TerminalSize size;
-  struct winsize window {};
-  if (::ioctl(1, TIOCGWINSZ, &window) == 0) {
-    size.set_rows(window.ws_row);
-    size.set_columns(window.ws_col);
-  }
-  return size;
-}
-
-// Writes from several threads (stdin, window changes, the final half-close) take turns.
-class StreamWriter {
- public:
-  explicit StreamWriter(ExecStream* stream) : stream_(stream) {}
-  bool Write(const v1::ExecRequest& request) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return !closed_ && stream_->Write(request);
-  }
-  void WritesDone() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (closed_) return;
-    closed_ = true;
-    stream_->WritesDone();
-  }
-
- private:
-  std::mutex mutex_;
-  ExecStream* stream_;
-  bool closed_ = false;
-};
 
 int StartFailureCode(const grpc::Status& status) {
   if (status.error_code() != grpc::StatusCode::INVALID_ARGUMENT) return kExitAgentError;
@@ -115,7 +64,7 @@ int Exec(AgentConnection& agent, const ExecOptions& options) {
 
   grpc::ClientContext context;
   std::unique_ptr<ExecStream> stream = agent.containers().Exec(&context);
-  StreamWriter writer(stream.get());
+  StreamWriter<v1::ExecRequest, v1::ExecResponse> writer(stream.get());
   writer.Write(start);
   v1::ExecResponse response;
   if (!stream->Read(&response) || !response.has_started()) {
@@ -128,39 +77,29 @@ int Exec(AgentConnection& agent, const ExecOptions& options) {
 
   RawTerminal raw(tty && options.interactive && ::isatty(0));
   if (options.interactive) {
-    // Stdin is read on a thread of its own; its end (or EOF) closes the process's stdin.
-    std::thread([&writer] {
-      std::string buffer(32 * 1024, '\0');
-      for (;;) {
-        ssize_t n = ::read(0, buffer.data(), buffer.size());
-        if (n < 0 && errno == EINTR) continue;
-        v1::ExecRequest request;
-        if (n <= 0) {
+    // Its end (or EOF) closes the process's stdin.
+    ReadStdinInBackground(
+        [&writer](const std::string& bytes) {
+          v1::ExecRequest request;
+          request.set_stdin(bytes);
+          return writer.Write(request);
+        },
+        [&writer] {
+          v1::ExecRequest request;
           request.set_close_stdin(true);
           writer.Write(request);
-          return;
-        }
-        request.set_stdin(buffer.data(), static_cast<size_t>(n));
-        if (!writer.Write(request)) return;
-      }
-    }).detach();
+        });
   } else {
     v1::ExecRequest request;
     request.set_close_stdin(true);
     writer.Write(request);
   }
   if (tty) {
-    sigset_t winch;
-    sigemptyset(&winch);
-    sigaddset(&winch, SIGWINCH);
-    pthread_sigmask(SIG_BLOCK, &winch, nullptr);
-    std::thread([&writer, winch] {
-      for (int received = 0; sigwait(&winch, &received) == 0;) {
-        v1::ExecRequest request;
-        *request.mutable_resize() = LocalTerminalSize();
-        if (!writer.Write(request)) return;
-      }
-    }).detach();
+    WatchTerminalSize([&writer](const v1::TerminalSize& size) {
+      v1::ExecRequest request;
+      *request.mutable_resize() = size;
+      return writer.Write(request);
+    });
   }
 
   int exit_code = kExitAgentError;

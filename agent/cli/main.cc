@@ -9,6 +9,7 @@
 #include <string>
 
 #include "cli/agent_connection.h"
+#include "cli/attach_command.h"
 #include "cli/build_command.h"
 #include "cli/commit_command.h"
 #include "cli/container_commands.h"
@@ -20,12 +21,14 @@
 #include "cli/network_commands.h"
 #include "cli/run_command.h"
 #include "cli/system_commands.h"
+#include "cli/terminal_session.h"
 #include "cli/volume_commands.h"
 
 int main(int argc, char** argv) {
   // Debian builds abseil with assertions on, which turns on absl::Mutex's deadlock detection:
   // a lock-order graph kept and checked on every lock gRPC takes (~3 % of a command).
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  boxcar::cli::BlockTerminalSizeSignal();
   CLI::App app{"boxcar: run containers through the Boxcar agent"};
   app.require_subcommand(1);
   const char* socket_env = std::getenv("BOXCAR_SOCKET");
@@ -48,10 +51,11 @@ int main(int argc, char** argv) {
   const Group groups[] = {
       {{"image"}, boxcar::cli::AddImageCommands},
       {{"run"}, boxcar::cli::AddRunCommand},
-      {{"create", "start", "stop", "kill", "wait", "rm", "ps", "inspect", "logs"},
+      {{"create", "start", "stop", "restart", "kill", "wait", "rm", "ps", "inspect", "logs"},
        boxcar::cli::AddContainerCommands},
       {{"pause", "unpause", "stats", "update", "events"}, boxcar::cli::AddLifecycleCommands},
       {{"exec"}, boxcar::cli::AddExecCommand},
+      {{"attach"}, boxcar::cli::AddAttachCommand},
       {{"system", "info"}, boxcar::cli::AddSystemCommands},
       {{"commit"}, boxcar::cli::AddCommitCommand},
       {{"build"}, boxcar::cli::AddBuildCommand},

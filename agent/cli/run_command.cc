@@ -1,14 +1,17 @@
 #include "cli/run_command.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <memory>
 #include <optional>
 #include <thread>
 
+#include "cli/attach_command.h"
 #include "cli/container_calls.h"
 #include "cli/container_spec_flags.h"
+#include "cli/terminal_session.h"
 
 namespace boxcar::cli {
 
@@ -25,35 +28,6 @@ int StartFailureExitCode(const grpc::Status& status) {
   if (status.error_code() != grpc::StatusCode::INVALID_ARGUMENT) return kExitAgentError;
   return status.error_message().find("No such file") != std::string::npos ? 127 : 126;
 }
-
-// SIGINT/SIGTERM/SIGHUP to `boxcar run` are forwarded to the container, as `docker run` does.
-// They are blocked from the start; what arrives before the container has started is
-// forwarded once it has.
-class SignalForwarder {
- public:
-  SignalForwarder() {
-    sigemptyset(&forwarded_);
-    for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&forwarded_, sig);
-    pthread_sigmask(SIG_BLOCK, &forwarded_, nullptr);
-  }
-  void ForwardTo(AgentConnection& agent, const std::string& id) {
-    std::thread([&agent, id, forwarded = forwarded_] {
-      for (;;) {
-        int received = 0;
-        if (sigwait(&forwarded, &received) != 0) return;
-        grpc::ClientContext context;
-        v1::KillContainerRequest request;
-        request.set_container(id);
-        request.set_signal(received);
-        v1::KillContainerResponse response;
-        (void)agent.containers().Kill(&context, request, &response);
-      }
-    }).detach();
-  }
-
- private:
-  sigset_t forwarded_;
-};
 
 // run -d: create and start, print the id.
 int RunDetached(AgentConnection& agent, const v1::ContainerSpec& spec) {
@@ -90,6 +64,27 @@ int Run(AgentConnection& agent, const RunOptions& options) {
     return kExitAgentError;
   }
   if (options.detach) return RunDetached(agent, spec);
+  if (spec.tty() || spec.stdin_open()) {
+    // As Docker: a terminal session needs a terminal to read from.
+    if (spec.tty() && spec.stdin_open() && !::isatty(0)) {
+      std::fprintf(stderr, "boxcar: the input is not a terminal; leave out -t to pipe into -i\n");
+      return kExitAgentError;
+    }
+    // Created first, then attached and started in one Attach stream, so that no output is
+    // missed and stdin reaches the payload from its start.
+    v1::Container container;
+    grpc::Status status = CreateContainer(agent, spec, &container);
+    if (!status.ok()) {
+      agent.Report(status);
+      return kExitAgentError;
+    }
+    AttachSessionOptions session;
+    session.container = container.id();
+    session.start = true;
+    session.remove = options.remove;
+    session.stdin = spec.stdin_open();
+    return AttachSession(agent, session);
+  }
 
   // One streaming call: create, start, output, exit (and removal with --rm).
   SignalForwarder signals;
@@ -105,7 +100,14 @@ int Run(AgentConnection& agent, const RunOptions& options) {
     switch (message.event_case()) {
       case v1::RunContainerResponse::kStarted:
         name = message.started().name();
-        signals.ForwardTo(agent, message.started().id());
+        signals.ForwardTo([&agent, id = message.started().id()](int signal_number) {
+          grpc::ClientContext context;
+          v1::KillContainerRequest request;
+          request.set_container(id);
+          request.set_signal(signal_number);
+          v1::KillContainerResponse response;
+          (void)agent.containers().Kill(&context, request, &response);
+        });
         break;
       case v1::RunContainerResponse::kOutput: {
         const v1::LogChunk& chunk = message.output();

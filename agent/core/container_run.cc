@@ -47,19 +47,22 @@ StatusOr<v1::WaitContainerResponse> ContainerService::Run(const v1::ContainerSpe
     return Status(StatusCode::kCancelled, "the caller went away");
   }
   const auto ended_us = since_begun_us();
-  v1::WaitContainerResponse exited;
-  if (remove) {
-    // The output ended, so the payload has exited: Remove needs no force.
-    ASSIGN_OR_RETURN(v1::Container removed, Remove(id, false, /*remove_volumes=*/true));
-    exited.set_exit_code(removed.exit_code());
-    exited.set_exit_signal(removed.exit_signal());
-    exited.set_oom_killed(removed.oom_killed());
-  } else {
-    ASSIGN_OR_RETURN(exited, Wait(id, callbacks.cancelled));
-  }
+  ASSIGN_OR_RETURN(v1::WaitContainerResponse exited, EndOfRun(id, remove, callbacks.cancelled));
   spdlog::debug("run of {}: created at {} us, started at {} us, output ended at {} us, {} at {} us",
                 id.substr(0, 12), created_us, started_us, ended_us, remove ? "removed" : "waited",
                 since_begun_us());
+  return exited;
+}
+
+StatusOr<v1::WaitContainerResponse> ContainerService::EndOfRun(const std::string& id, bool remove,
+                                                               const CancelCheck& cancelled) {
+  if (!remove) return Wait(id, cancelled);
+  // The output ended, so the payload has exited: Remove needs no force.
+  ASSIGN_OR_RETURN(v1::Container removed, Remove(id, false, /*remove_volumes=*/true));
+  v1::WaitContainerResponse exited;
+  exited.set_exit_code(removed.exit_code());
+  exited.set_exit_signal(removed.exit_signal());
+  exited.set_oom_killed(removed.oom_killed());
   return exited;
 }
 

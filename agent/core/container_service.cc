@@ -288,6 +288,9 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   spec.userns = userns;
   spec.mounts = std::move(mounts);
   spec.read_only_rootfs = record.spec().read_only_rootfs();
+  spec.tty = record.spec().tty();
+  spec.stdin_open = record.spec().stdin_open();
+  if (spec.tty || spec.stdin_open) spec.attach_socket_path = AttachSocketPath(state_dir);
   spec.memory_limit_bytes = record.spec().limits().memory_bytes();
   spec.cpu_millis = record.spec().limits().cpu_millis();
   std::vector<v1::PortMapping> published_ports;

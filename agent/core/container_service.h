@@ -27,6 +27,7 @@
 #include "core/host_id_blocks.h"
 #include "core/prewarm_pool.h"
 #include "core/timer_queue.h"
+#include "launch/attach_socket.h"
 #include "net/network_service.h"
 #include "snapshot/snapshotter.h"
 #include "store/image_store.h"
@@ -103,6 +104,26 @@ class ContainerService {
                                           std::string* failed_step);
   Status StreamLogs(const std::string& container, bool follow, const LogSink& sink,
                     const CancelCheck& cancelled);
+  // Attach (container_attach.cc): the output of a running container from now on, or with
+  // `start` of a created or exited one from its start; `attached` hears of the running
+  // container and gets the connection to its stdin and terminal (null unless it was created
+  // with tty or stdin_open). Then, as Run, Remove (with `remove`) or Wait. A container that is
+  // not running (and no `start`) is FAILED_PRECONDITION naming it.
+  struct AttachOptions {
+    bool start = false;
+    bool remove = false;
+    uint16_t rows = 0;  // the terminal's size, applied once attached; 0: unchanged
+    uint16_t columns = 0;
+  };
+  struct AttachCallbacks {
+    std::function<bool(const v1::Container&, std::shared_ptr<AttachConnection>)> attached;
+    LogSink output;
+    CancelCheck cancelled;
+  };
+  StatusOr<v1::WaitContainerResponse> Attach(const std::string& container,
+                                             const AttachOptions& options,
+                                             const AttachCallbacks& callbacks,
+                                             std::string* failed_step);
 
   // Freezer (capability "pause"): RUNNING <-> PAUSED.
   StatusOr<v1::Container> Pause(const std::string& container);
@@ -231,6 +252,20 @@ class ContainerService {
   void DetachNetwork(const v1::Container& record) {
     if (config_.networks && record.has_network_endpoint()) config_.networks->Detach(record);
   }
+  // The log files of a container, each open at a position, or not yet (then read from its
+  // beginning once it exists).
+  struct LogPositions {
+    UniqueFd stdout_fd;
+    UniqueFd stderr_fd;
+  };
+  // Positions at the current ends of the logs of the container `id`.
+  LogPositions LogsAtEnd(const std::string& id) const;
+  // Streams the logs from `positions` on; with `follow`, until the container has exited.
+  Status FollowLogs(Entry& entry, LogPositions& positions, bool follow, const LogSink& sink,
+                    const CancelCheck& cancelled);
+  // The end of Run and Attach once the output has ended: Remove (with `remove`) or Wait.
+  StatusOr<v1::WaitContainerResponse> EndOfRun(const std::string& id, bool remove,
+                                               const CancelCheck& cancelled);
   // The snapshot and state directory of a new container: a spare renamed, else made now.
   Status PrepareDirectories(const std::string& id, const IdMapping& ids);
 

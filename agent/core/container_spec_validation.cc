@@ -136,6 +136,11 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
     RETURN_IF_ERROR(
         RequireCapability(backends, backend_name, Capability::kLimits, "spec.limits").status());
   }
+  if (spec.tty() || spec.stdin_open()) {
+    RETURN_IF_ERROR(RequireCapability(backends, backend_name, Capability::kTerminal,
+                                      spec.tty() ? "spec.tty" : "spec.stdin_open")
+                        .status());
+  }
   if (spec.has_userns()) {
     RETURN_IF_ERROR(
         RequireCapability(backends, backend_name, Capability::kUserns, "spec.userns").status());

@@ -2,6 +2,8 @@
 
 #include <sys/resource.h>
 
+#include <utility>
+
 #include "launch/launch_mounts_json.h"
 #include "launch/spec_json.h"
 
@@ -66,6 +68,13 @@ std::string LaunchSpecToJson(const LaunchSpec& spec) {
     writer.Key("read_only_rootfs");
     writer.Bool(true);
   }
+  if (spec.tty || spec.stdin_open) {
+    writer.Key("tty");
+    writer.Bool(spec.tty);
+    writer.Key("stdin_open");
+    writer.Bool(spec.stdin_open);
+    WriteStringField(writer, "attach_socket_path", spec.attach_socket_path);
+  }
   writer.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -104,6 +113,17 @@ StatusOr<LaunchSpec> LaunchSpecFromJson(const std::string& json) {
       return InvalidArgument("launch spec: read_only_rootfs is not a bool");
     }
     spec.read_only_rootfs = member->value.GetBool();
+  }
+  for (auto [key, field] : {std::pair{"tty", &spec.tty}, std::pair{"stdin_open", &spec.stdin_open}}) {
+    if (auto member = document.FindMember(key); member != document.MemberEnd()) {
+      if (!member->value.IsBool()) return InvalidArgument(std::string("launch spec: ") + key + " is not a bool");
+      *field = member->value.GetBool();
+    }
+  }
+  RETURN_IF_ERROR(
+      ReadStringField(document, kSpecName, "attach_socket_path", &spec.attach_socket_path));
+  if ((spec.tty || spec.stdin_open) && spec.attach_socket_path.empty()) {
+    return InvalidArgument("launch spec: tty and stdin_open need attach_socket_path");
   }
   if (spec.rootfs_dir.empty() || spec.argv.empty() || spec.exit_file.empty()) {
     return InvalidArgument("launch spec: rootfs_dir, argv and exit_file are required");

@@ -56,6 +56,12 @@ struct LaunchSpec {
   std::vector<LaunchMount> mounts;
   // The rootfs mount itself is read-only (the mounts, /dev and /proc are not).
   bool read_only_rootfs = false;
+  // The payload's stdio are a terminal of the container's devpts (tty), or its stdin a pipe
+  // (stdin_open); either way the shim listens on attach_socket_path for input
+  // (launch/stdio_frames.h) and keeps the terminal drained into stdout_path.
+  bool tty = false;
+  bool stdin_open = false;
+  std::string attach_socket_path;
   // Not sent to the shim: called with the shim's pid once its network namespace exists and
   // before the payload is started in it, to plug interfaces in (--network NAME).
   std::function<Status(pid_t shim_pid)> prepare_network;

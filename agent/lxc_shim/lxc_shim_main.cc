@@ -27,6 +27,8 @@
 
 #include "common/atomic_file.h"
 #include "common/fd_io.h"
+#include "common/pidfd.h"
+#include "launch/attach_socket.h"
 #include "common/unique_fd.h"
 #include "launch/launch_spec.h"
 #include "lxc_shim/lxc_config.h"
@@ -36,6 +38,8 @@
 #include "lxc_shim/rootfs_lookup.h"
 #include "shim/container_init.h"
 #include "shim/container_mounts.h"
+#include "shim/pty_relay.h"
+#include "shim/stdio_relay.h"
 #include "common/unix_time.h"
 
 namespace boxcar {
@@ -206,6 +210,30 @@ int Run() {
   launch.stdin_fd = stdin_fd.get();
   launch.stdout_fd = stdout_fd.get();
   launch.stderr_fd = stderr_fd.get();
+  // With a terminal or an open stdin, as boxcar-shim (shim/stdio_relay.h); the terminal is one
+  // of the host's devpts (LXC passes the monitor's stdio to the payload). LXC starts the payload
+  // in a session of its own without a controlling terminal, so the relay signals the payload's
+  // process group for Ctrl-C and resizes itself.
+  UniqueFd attach_listener, stdin_write;
+  ContainerPty terminal;
+  if (spec.tty || spec.stdin_open) {
+    auto listener = ListenOnAttachSocket(spec.attach_socket_path);
+    RefuseUnless(listener.status());
+    attach_listener = std::move(*listener);
+  }
+  if (spec.tty) {
+    std::string error = OpenContainerPty(24, 80, &terminal);
+    if (!error.empty()) RefuseStart(kExitSetupFailed, error);
+    launch.stdin_fd = launch.stdout_fd = launch.stderr_fd = terminal.slave.get();
+  } else if (spec.stdin_open) {
+    int stdin_pipe[2];
+    if (::pipe2(stdin_pipe, O_CLOEXEC) != 0) {
+      RefuseStart(kExitSetupFailed, std::string("pipe: ") + std::strerror(errno));
+    }
+    stdin_fd.reset(stdin_pipe[0]);
+    stdin_write.reset(stdin_pipe[1]);
+    launch.stdin_fd = stdin_fd.get();
+  }
   std::vector<UniqueFd> procs_fds;
   for (const auto& procs_file : spec.cgroup_procs_files) {
     procs_fds.push_back(OpenOrRefuse(procs_file, O_WRONLY, "cgroup.procs"));
@@ -264,13 +292,26 @@ int Run() {
   cgroup_dir.reset();
   cgroup_dir_procs.reset();
   stdin_fd.reset();
-  stdout_fd.reset();
   stderr_fd.reset();
+  terminal.slave.reset();
+  if (!spec.tty) stdout_fd.reset();
 
   pid_t payload = WaitForRunningPayload(launch.name, launch.lxcpath, report.get());
   if (payload > 0) {
     Reply("ok " + std::to_string(::getpid()) + " " + std::to_string(payload));
     ::close(kControlFd);
+  }
+  if (attach_listener) {
+    // The monitor ends after the payload: then no slave of the terminal is left.
+    UniqueFd monitor_pidfd = OpenPidfd(monitor);
+    if (monitor_pidfd) {
+      RunStdioRelay({attach_listener.get(), terminal.master.get(), stdin_write.get(),
+                     spec.tty ? stdout_fd.get() : -1, monitor_pidfd.get(), payload});
+    }
+    attach_listener.reset();
+    ::unlink(spec.attach_socket_path.c_str());
+    terminal.master.reset();
+    stdin_write.reset();
   }
   auto report_text = ReadAll(report.get(), "the monitor report");
   int monitor_status = 0;

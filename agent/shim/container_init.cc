@@ -19,6 +19,8 @@
 #include "common/unique_fd.h"
 #include "shim/hardening.h"
 #include "shim/process_setup.h"
+#include "shim/pty_relay.h"
+#include "shim/stdio_relay.h"
 
 namespace boxcar {
 
@@ -173,6 +175,22 @@ void MakeWorkingDirectory(const std::string& working_dir) {
   }
 }
 
+// A terminal of the container's own devpts: its master goes to the shim, which relays it
+// (stdio_relay.h); the slave becomes our controlling terminal, owned by the payload's user.
+// Returns the slave.
+int TakeTerminal(int tty_socket, const ResolvedUser& user) {
+  ContainerPty pty;
+  CheckStep(OpenContainerPty(24, 80, &pty));
+  CheckStep(SendDescriptor(tty_socket, pty.master.get()));
+  pty.master.reset();
+  ::close(tty_socket);
+  // A session of our own, so that the terminal's Ctrl-C and SIGWINCH reach our process group.
+  if (::setsid() < 0) FailErrno("setsid for the terminal");
+  if (::ioctl(pty.slave.get(), TIOCSCTTY, 0) != 0) FailErrno("make the pty the controlling terminal");
+  (void)!::fchown(pty.slave.get(), user.uid, static_cast<gid_t>(-1));
+  return pty.slave.release();
+}
+
 }  // namespace
 
 bool BringUpLoopback() {
@@ -212,13 +230,22 @@ void RunContainerInit(const LaunchSpec& spec, const InitFds& fds) {
   MakeWorkingDirectory(working_dir);
   ResolvedUser user;
   CheckStep(ResolveContainerUser(spec.user, &user));
+  const int tty_slave = fds.tty_socket >= 0 ? TakeTerminal(fds.tty_socket, user) : -1;
   CheckStep(SwitchToUser(user));
   if (::chdir(working_dir.c_str()) != 0) FailErrno("chdir working dir '" + working_dir + "'");
 
-  if (::dup2(fds.stdin_fd, 0) < 0 || ::dup2(fds.stdout_fd, 1) < 0 || ::dup2(fds.stderr_fd, 2) < 0) {
+  if (tty_slave >= 0) {
+    if (::dup2(tty_slave, 0) < 0 || ::dup2(tty_slave, 1) < 0 || ::dup2(tty_slave, 2) < 0) {
+      FailErrno("dup2 the terminal");
+    }
+    if (tty_slave > 2) ::close(tty_slave);
+  } else if (::dup2(fds.stdin_fd, 0) < 0 || ::dup2(fds.stdout_fd, 1) < 0 ||
+             ::dup2(fds.stderr_fd, 2) < 0) {
     FailErrno("dup2 stdio");
   }
-  HardenAndExec(spec.argv, WithDefaultVariables(spec.env, user, spec.hostname), fds.error_pipe);
+  std::vector<std::string> env = WithDefaultVariables(spec.env, user, spec.hostname);
+  if (tty_slave >= 0 && !HasVariable(env, "TERM")) env.push_back("TERM=xterm");
+  HardenAndExec(spec.argv, std::move(env), fds.error_pipe);
 }
 
 }  // namespace boxcar

@@ -25,6 +25,10 @@ struct InitFds {
   bool loopback_up;
   // spec.mounts, prepared by the shim as host root; attached below the rootfs.
   std::vector<PreparedMount>* mounts;
+  // With spec.tty: a socket to hand the terminal's master to the shim (stdio_relay.h); the
+  // slave becomes the payload's controlling terminal and its stdin, stdout and stderr. -1
+  // without a terminal.
+  int tty_socket = -1;
 };
 
 // Brings up lo in the caller's network namespace; false (errno set) on failure.

@@ -25,11 +25,15 @@
 
 #include "common/atomic_file.h"
 #include "common/fd_io.h"
+#include "common/pidfd.h"
+#include "common/unique_fd.h"
+#include "launch/attach_socket.h"
 #include "common/user_namespace.h"
 #include "launch/launch_spec.h"
 #include "shim/container_init.h"
 #include "shim/exec_shim.h"
 #include "shim/hardening.h"
+#include "shim/stdio_relay.h"
 #include "common/unix_time.h"
 
 namespace {
@@ -168,7 +172,39 @@ int main(int argc, char** argv) {
     }
   }
 
-  int stdin_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  // With a terminal or an open stdin, the agent attaches through a socket the shim listens
+  // on (shim/stdio_relay.h); the payload's stdin is then a pipe, or the terminal the child
+  // opens in the container's devpts and hands back over tty_socket.
+  const bool attachable = spec.tty || spec.stdin_open;
+  boxcar::UniqueFd attach_listener, stdin_write, tty_socket;
+  int child_tty_socket = -1;
+  int stdin_fd = -1;
+  if (attachable) {
+    auto listener = boxcar::ListenOnAttachSocket(spec.attach_socket_path);
+    if (!listener.ok()) {
+      Reply("error 125 " + listener.status().message());
+      return 1;
+    }
+    attach_listener = std::move(*listener);
+  }
+  if (spec.tty) {
+    int pair[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) != 0) {
+      Reply(std::string("error 125 socketpair for the terminal: ") + std::strerror(errno));
+      return 1;
+    }
+    tty_socket.reset(pair[0]);
+    child_tty_socket = pair[1];
+    stdin_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);  // replaced by the terminal
+  } else if (spec.stdin_open) {
+    int stdin_pipe[2];
+    if (::pipe2(stdin_pipe, O_CLOEXEC) == 0) {
+      stdin_fd = stdin_pipe[0];
+      stdin_write.reset(stdin_pipe[1]);
+    }
+  } else {
+    stdin_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  }
   int stdout_fd = OpenLog(spec.stdout_path);
   int stderr_fd = OpenLog(spec.stderr_path);
   int error_pipe[2];
@@ -234,12 +270,15 @@ int main(int argc, char** argv) {
     ::close(error_pipe[0]);
     ::close(kControlFd);
     if (userns_ready[1] >= 0) ::close(userns_ready[1]);
+    attach_listener.reset();
+    stdin_write.reset();
+    tty_socket.reset();
     for (int sig : {SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGQUIT}) ::signal(sig, SIG_DFL);
     if (spec.userns.enabled()) mutable_spec.cgroup_procs_files.clear();  // joined by the shim
     boxcar::RunContainerInit(spec,
                              {stdin_fd, stdout_fd, stderr_fd, error_pipe[1], payload_oom_score_adj,
                               userns_ready[0], loopback_up && !(args.flags & CLONE_NEWNET),
-                              &*prepared_mounts});
+                              &*prepared_mounts, child_tty_socket});
   }
   prepared_mounts->clear();  // the child has them
   // The shim must not pin the rootfs mount for as long as the payload runs.
@@ -259,7 +298,9 @@ int main(int argc, char** argv) {
   }
   ::close(error_pipe[1]);
   ::close(stdin_fd);
-  ::close(stdout_fd);
+  if (child_tty_socket >= 0) ::close(child_tty_socket);
+  // With a terminal the shim writes its output into the stdout log itself.
+  if (!spec.tty) ::close(stdout_fd);
   ::close(stderr_fd);
 
   // EOF without a message means the payload's exec succeeded (the pipe is close-on-exec).
@@ -273,8 +314,41 @@ int main(int argc, char** argv) {
     Reply("error " + failure);
     return 1;
   }
+  boxcar::UniqueFd tty_master;
+  if (spec.tty) {
+    // Sent before the exec, so it is queued by now.
+    tty_master.reset(boxcar::ReceiveDescriptor(tty_socket.get()));
+    if (!tty_master) {
+      ::kill(payload_pid, SIGKILL);
+      while (::waitpid(payload_pid, nullptr, 0) < 0 && errno == EINTR) {
+      }
+      Reply(std::string("error 125 receive the payload's terminal: ") + std::strerror(errno));
+      return 1;
+    }
+    tty_socket.reset();
+  }
+  boxcar::UniqueFd payload_pidfd;
+  if (attachable) {
+    payload_pidfd = boxcar::OpenPidfd(payload_pid);
+    if (!payload_pidfd) {
+      ::kill(payload_pid, SIGKILL);
+      while (::waitpid(payload_pid, nullptr, 0) < 0 && errno == EINTR) {
+      }
+      Reply(std::string("error 125 pidfd_open of the payload: ") + std::strerror(errno));
+      return 1;
+    }
+  }
   Reply("ok " + std::to_string(::getpid()) + " " + std::to_string(payload_pid));
   ::close(kControlFd);
+  if (attachable) {
+    boxcar::RunStdioRelay({attach_listener.get(), tty_master.get(), stdin_write.get(),
+                           spec.tty ? stdout_fd : -1, payload_pidfd.get()});
+    attach_listener.reset();
+    ::unlink(spec.attach_socket_path.c_str());
+    tty_master.reset();
+    stdin_write.reset();
+    if (spec.tty) ::close(stdout_fd);
+  }
 
   int status = 0;
   while (::waitpid(payload_pid, &status, 0) < 0) {

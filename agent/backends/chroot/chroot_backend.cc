@@ -47,6 +47,7 @@ BackendCapabilities ChrootBackend::capabilities() const {
   capabilities.survives_agent_restart = true;
   capabilities.prewarm = true;
   capabilities.userns = true;
+  capabilities.terminal = true;  // the shim keeps the terminal (shim/stdio_relay.h)
   return capabilities;
 }
 

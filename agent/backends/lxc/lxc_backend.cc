@@ -28,6 +28,7 @@ BackendCapabilities LxcBackend::capabilities() const {
   capabilities.networking = true;  // the shim's network namespace, plugged in before the payload
   capabilities.survives_agent_restart = true;
   capabilities.userns = true;
+  capabilities.terminal = true;  // the shim keeps the terminal (shim/stdio_relay.h)
   // LXC's monitor: the payload's parent, born in the container's cgroups before the payload.
   capabilities.helper_processes_in_cgroup = 1;
   return capabilities;

@@ -51,6 +51,10 @@ TEST(RequireCapabilityTest, AMissingCapabilityIsUnimplementedNamingFieldAndBacke
                   .status()
                   .message(),
               HasSubstr("spec.userns: backend 'limited' does not support user namespaces"));
+  EXPECT_THAT(RequireCapability(backends, "limited", Capability::kTerminal, "spec.tty")
+                  .status()
+                  .message(),
+              HasSubstr("spec.tty: backend 'limited' cannot give containers a terminal"));
 }
 
 TEST(RequireCapabilityTest, ABackendTheAgentLacksIsAFailedPrecondition) {

@@ -59,6 +59,28 @@ TEST(LaunchSpecTest, RejectsMalformedInput) {
       LaunchSpecFromJson("{\"rootfs_dir\":\"/r\",\"argv\":[1],\"exit_file\":\"/x\"}").ok());
 }
 
+TEST(LaunchSpecTest, TerminalSettingsRoundTripAndNeedTheAttachSocket) {
+  LaunchSpec spec;
+  spec.rootfs_dir = "/r";
+  spec.argv = {"sh"};
+  spec.exit_file = "/x";
+  spec.tty = true;
+  spec.stdin_open = true;
+  spec.attach_socket_path = "/state/attach.sock";
+  auto parsed = LaunchSpecFromJson(LaunchSpecToJson(spec));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_TRUE(parsed->tty);
+  EXPECT_TRUE(parsed->stdin_open);
+  EXPECT_EQ(parsed->attach_socket_path, "/state/attach.sock");
+  spec.attach_socket_path.clear();
+  auto refused = LaunchSpecFromJson(LaunchSpecToJson(spec));
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  spec.tty = spec.stdin_open = false;
+  auto plain = LaunchSpecFromJson(LaunchSpecToJson(spec));
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->tty);
+}
+
 TEST(ExitRecordTest, RoundTripsAndRejectsGarbage) {
   ExitRecord record{137, 9, 123456789};
   auto parsed = ExitRecordFromJson(ExitRecordToJson(record));

@@ -1,0 +1,158 @@
+#include "cli/container_filters.h"
+
+#include <algorithm>
+
+namespace boxcar::cli {
+
+namespace {
+
+constexpr const char* kFilterKeys[] = {"status", "name", "label", "ancestor"};
+
+bool MatchesAncestor(const v1::Container& container, const std::string& ancestor) {
+  const std::string& image = container.spec().image();
+  if (image == ancestor || image == ancestor + ":latest" || ancestor == image + ":latest") {
+    return true;
+  }
+  std::string id = ancestor.rfind("sha256:", 0) == 0 ? ancestor.substr(7) : ancestor;
+  const std::string& image_id = container.image_id();
+  const std::string hex = image_id.rfind("sha256:", 0) == 0 ? image_id.substr(7) : image_id;
+  return id.size() >= 4 && hex.compare(0, id.size(), id) == 0;
+}
+
+bool MatchesLabel(const v1::Container& container, const std::string& label) {
+  const auto& labels = container.spec().labels();
+  size_t equals = label.find('=');
+  if (equals == std::string::npos) return labels.count(label) > 0;
+  auto it = labels.find(label.substr(0, equals));
+  return it != labels.end() && it->second == label.substr(equals + 1);
+}
+
+bool MatchesOne(const v1::Container& container, const std::string& key,
+                const std::string& value) {
+  if (key == "status") return StateName(container.state()) == value;
+  if (key == "name") return container.name().find(value) != std::string::npos;
+  if (key == "label") return MatchesLabel(container, value);
+  return MatchesAncestor(container, value);
+}
+
+std::string Command(const v1::Container& container) {
+  std::string command;
+  for (const auto& arg : container.argv()) command += (command.empty() ? "" : " ") + arg;
+  return command;
+}
+
+std::string Labels(const v1::Container& container) {
+  std::vector<std::string> pairs;
+  for (const auto& [key, value] : container.spec().labels()) pairs.push_back(key + "=" + value);
+  std::sort(pairs.begin(), pairs.end());
+  std::string joined;
+  for (const auto& pair : pairs) joined += (joined.empty() ? "" : ",") + pair;
+  return joined;
+}
+
+}  // namespace
+
+std::string StateName(v1::ContainerState state) {
+  switch (state) {
+    case v1::CONTAINER_STATE_RUNNING:
+      return "running";
+    case v1::CONTAINER_STATE_PAUSED:
+      return "paused";
+    case v1::CONTAINER_STATE_EXITED:
+      return "exited";
+    default:
+      return "created";
+  }
+}
+
+StatusOr<ContainerFilter> ContainerFilter::Parse(const std::vector<std::string>& filters) {
+  ContainerFilter filter;
+  for (const auto& entry : filters) {
+    size_t equals = entry.find('=');
+    if (equals == std::string::npos || equals == 0 || equals + 1 == entry.size()) {
+      return InvalidArgument("--filter '" + entry + "': give KEY=VALUE, e.g. status=running");
+    }
+    std::string key = entry.substr(0, equals);
+    std::string value = entry.substr(equals + 1);
+    if (std::find(std::begin(kFilterKeys), std::end(kFilterKeys), key) == std::end(kFilterKeys)) {
+      return InvalidArgument("--filter '" + entry +
+                             "': unknown key; use status, name, label or ancestor");
+    }
+    if (key == "status" && value != "created" && value != "running" && value != "paused" &&
+        value != "exited") {
+      return InvalidArgument("--filter '" + entry +
+                             "': status is created, running, paused or exited");
+    }
+    filter.values_[key].push_back(value);
+  }
+  return filter;
+}
+
+bool ContainerFilter::Matches(const v1::Container& container) const {
+  for (const auto& [key, values] : values_) {
+    bool any = false;
+    for (const auto& value : values) any = any || MatchesOne(container, key, value);
+    if (!any) return false;
+  }
+  return true;
+}
+
+bool ContainerFilter::NeedsAll() const {
+  auto it = values_.find("status");
+  if (it == values_.end()) return false;
+  return std::any_of(it->second.begin(), it->second.end(),
+                     [](const std::string& status) { return status != "running"; });
+}
+
+StatusOr<std::string> FormatContainer(const std::string& given_template,
+                                      const v1::Container& container) {
+  // As Docker's templates: "\t" typed on a command line is a tab.
+  std::string format_template = given_template;
+  for (size_t tab; (tab = format_template.find("\\t")) != std::string::npos;) {
+    format_template.replace(tab, 2, "\t");
+  }
+  std::string out;
+  size_t at = 0;
+  while (at < format_template.size()) {
+    size_t open = format_template.find("{{", at);
+    if (open == std::string::npos) {
+      out += format_template.substr(at);
+      break;
+    }
+    out += format_template.substr(at, open - at);
+    size_t close = format_template.find("}}", open);
+    if (close == std::string::npos) {
+      return InvalidArgument("--format: '{{' without '}}' in '" + format_template + "'");
+    }
+    std::string field = format_template.substr(open + 2, close - open - 2);
+    field.erase(0, field.find_first_not_of(' '));
+    field.erase(field.find_last_not_of(' ') + 1);
+    if (field == ".ID") {
+      out += container.id().substr(0, 12);
+    } else if (field == ".Names" || field == ".Name") {
+      out += container.name();
+    } else if (field == ".Image") {
+      out += container.spec().image();
+    } else if (field == ".Command") {
+      out += "\"" + Command(container) + "\"";
+    } else if (field == ".State" || field == ".Status") {
+      out += StateName(container.state());
+    } else if (field == ".Backend") {
+      out += container.backend();
+    } else if (field == ".Labels") {
+      out += Labels(container);
+    } else if (field == ".CreatedAt") {
+      out += std::to_string(container.created_unix_ns() / 1000000000);
+    } else if (field == ".ExitCode") {
+      out += std::to_string(container.exit_code());
+    } else {
+      return InvalidArgument("--format: unknown field '" + field +
+                             "'; use .ID .Names .Image .Command .Status .State .Backend .Labels "
+                             ".CreatedAt .ExitCode");
+    }
+    at = close + 2;
+  }
+  return out;
+}
+
+}  // namespace boxcar::cli

@@ -1,0 +1,39 @@
+// `boxcar ps --filter KEY=VALUE` and `--format`, as Docker reads them. Filters: status
+// (created, running, paused, exited), name (a substring), label (KEY or KEY=VALUE) and
+// ancestor (the image as given at create, its name with or without a tag, or its id). Filters
+// of different keys must all match, several of one key any of them. --format: "json" (one
+// object per line), "table" (the default), or a template of columns such as
+// '{{.ID}} {{.Names}}' with .ID .Names .Image .Command .Status .State .Backend .Labels
+// .CreatedAt .ExitCode.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "boxcar/v1/containers.pb.h"
+#include "common/status.h"
+
+namespace boxcar::cli {
+
+class ContainerFilter {
+ public:
+  // INVALID_ARGUMENT naming --filter for an unknown key, a missing '=' or a bad status.
+  static StatusOr<ContainerFilter> Parse(const std::vector<std::string>& filters);
+  bool Matches(const v1::Container& container) const;
+  // A status filter asks for containers that are not running: ps must list them all.
+  bool NeedsAll() const;
+
+ private:
+  std::map<std::string, std::vector<std::string>> values_;  // by key
+};
+
+// The column of a template placeholder (".ID", ...) for `container`; INVALID_ARGUMENT naming
+// --format for an unknown one.
+StatusOr<std::string> FormatContainer(const std::string& format_template,
+                                      const v1::Container& container);
+
+// Docker's lower-case state name: created, running, paused, exited.
+std::string StateName(v1::ContainerState state);
+
+}  // namespace boxcar::cli

@@ -1,0 +1,81 @@
+// Attach: a container's output followed from now (or from its start) and its stdin, for one
+// caller (`boxcar attach`, `start -a`, `run -it`).
+#include <spdlog/spdlog.h>
+
+#include "common/identifiers.h"
+#include "core/container_service.h"
+#include "core/container_states.h"
+
+namespace boxcar {
+
+StatusOr<v1::WaitContainerResponse> ContainerService::Attach(const std::string& container,
+                                                             const AttachOptions& options,
+                                                             const AttachCallbacks& callbacks,
+                                                             std::string* failed_step) {
+  auto looked_up = Lookup(container);
+  // Lookup's messages name "container"; here it is the field of the start message.
+  if (!looked_up.ok()) return Status(looked_up.status().code(), "start." + looked_up.status().message());
+  EntryPtr entry = *looked_up;
+  std::string id;
+  {
+    std::lock_guard<std::mutex> lock(entry->mutex);
+    const v1::Container& record = entry->record;
+    if (entry->removed) return NotFound("start.container: '" + container + "' was removed");
+    id = record.id();
+    if (options.remove && record.spec().restart_policy().mode() != v1::RestartPolicy::MODE_NO) {
+      return InvalidArgument("start.remove: container " + record.name() +
+                             " has a restart policy; a container removed at its exit cannot");
+    }
+    if (!options.start && !IsLive(record.state())) {
+      return FailedPrecondition("start.container: " + record.name() +
+                                " is not running; start it with `boxcar start -a " +
+                                record.name() + "`");
+    }
+  }
+  // Fixed before the start, so that nothing the payload writes at once is missed.
+  LogPositions positions = LogsAtEnd(id);
+  if (options.start) {
+    auto started = Start(id);
+    if (!started.ok()) {
+      if (options.remove) (void)Remove(id, true, /*remove_volumes=*/true);
+      if (failed_step) *failed_step = "start";
+      return started.status();
+    }
+  }
+  v1::Container record;
+  {
+    std::lock_guard<std::mutex> lock(entry->mutex);
+    record = entry->record;
+  }
+  std::shared_ptr<AttachConnection> connection;
+  if ((record.spec().tty() || record.spec().stdin_open()) && IsLive(record.state())) {
+    auto socket_fd = ConnectToAttachSocket(AttachSocketPath(StateDir(id)));
+    if (socket_fd.ok()) {
+      connection = std::make_shared<AttachConnection>(std::move(*socket_fd));
+      if (record.spec().tty() && options.rows != 0 && options.columns != 0) {
+        (void)connection->Resize(options.rows, options.columns);
+      }
+    } else {
+      // The payload may have ended meanwhile; its output is still streamed.
+      spdlog::warn("container {}: attach without input: {}", ShortId(id),
+                   socket_fd.status().message());
+    }
+  }
+  bool connected = callbacks.attached(record, connection);
+  if (connected) {
+    auto sink = [&](v1::LogStream stream, const std::string& bytes) {
+      connected = callbacks.output(stream, bytes);
+      return connected;
+    };
+    RETURN_IF_ERROR(FollowLogs(*entry, positions, /*follow=*/true, sink, callbacks.cancelled));
+    connected = connected && !callbacks.cancelled();
+  }
+  if (!connected) {
+    // Detached: the container runs on, and goes at its exit when asked to.
+    if (options.remove) (void)RemoveOnExit(id);
+    return Status(StatusCode::kCancelled, "the caller detached");
+  }
+  return EndOfRun(id, options.remove, callbacks.cancelled);
+}
+
+}  // namespace boxcar

@@ -1,0 +1,39 @@
+// What a shim does for a container started with a terminal or an open stdin (LaunchSpec::tty,
+// stdin_open), from its "ok" until the payload has ended: it accepts the agent's attach
+// connections and relays their frames (launch/stdio_frames.h) into the payload's terminal or
+// stdin pipe, and with a terminal copies everything the terminal shows into the stdout log.
+// The terminal is drained whether or not anyone is attached, so a payload never blocks on a
+// full terminal, and an attach only needs to follow the log. Shared by boxcar-shim and
+// boxcar-lxc-shim.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+namespace boxcar {
+
+struct StdioRelayFds {
+  int listen_fd = -1;       // the attach socket, listening
+  int tty_master = -1;      // the payload's terminal; -1 without one
+  int stdin_write = -1;     // write end of the payload's stdin pipe; -1 with a terminal
+  int output_log = -1;      // the stdout log (tty only): what the terminal shows goes here
+  int payload_exited = -1;  // readable once the payload has ended (a pidfd)
+  // A payload whose terminal is not its controlling terminal (liblxc starts it in a session of
+  // its own without one): the relay does what the terminal would do for a foreground process
+  // group, for this one (the payload's, as its pid): the interrupt and quit characters and a
+  // resize signal it. 0: the terminal is the payload's controlling terminal.
+  pid_t group_without_terminal = 0;
+};
+
+// Returns once the payload has ended and its terminal is drained (EIO: no slave is left; or
+// quiet for a while, in case a stray process keeps one open).
+void RunStdioRelay(const StdioRelayFds& fds);
+
+// The pieces of a terminal travel between a container's init and its shim over a socketpair:
+// one byte with the descriptor attached (SCM_RIGHTS). "" or what failed.
+std::string SendDescriptor(int socket_fd, int fd);
+// -1 (errno set) when none came.
+int ReceiveDescriptor(int socket_fd);
+
+}  // namespace boxcar

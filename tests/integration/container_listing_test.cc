@@ -1,0 +1,79 @@
+// The everyday container commands a Docker user reaches for: labels on run and create, ps
+// --filter and --format, restart; through the real CLI against a real agent.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "agent_fixture.h"
+
+namespace boxcar::testing {
+namespace {
+
+class ContainerListingTest : public ::testing::Test, public AgentFixture {
+ protected:
+  void SetUp() override { StartAgentWithBusybox({}); }
+  void TearDown() override { StopAgentAndCheckLeftovers(); }
+};
+
+TEST_F(ContainerListingTest, LabelsShowInInspectAndFilterPs) {
+  std::string web = RunDetached({"--name", "web", "--label", "tier=front", "-l", "team=a"},
+                                {"sleep", "60"});
+  CommandResult created =
+      agent_.Cli({"create", "--name", "db", "--label", "tier=back", "busybox", "true"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  CommandResult inspect = agent_.Cli({"inspect", "web"});
+  EXPECT_NE(inspect.out.find("\"tier\": \"front\""), std::string::npos) << inspect.out;
+  EXPECT_NE(inspect.out.find("\"team\": \"a\""), std::string::npos) << inspect.out;
+
+  auto names = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "ps");
+    args.insert(args.end(), {"--format", "{{.Names}}"});
+    CommandResult result = agent_.Cli(args);
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return result.out;
+  };
+  EXPECT_EQ(names({}), "web\n") << "without -a only what runs";
+  EXPECT_EQ(names({"--filter", "label=tier=back"}), "") << "db is not running";
+  EXPECT_EQ(names({"-a", "--filter", "label=tier=back"}), "db\n");
+  EXPECT_EQ(names({"-a", "--filter", "label=team"}), "web\n");
+  EXPECT_EQ(names({"--filter", "status=created"}), "db\n") << "a status filter implies -a";
+  EXPECT_EQ(names({"-a", "--filter", "name=we", "--filter", "ancestor=busybox"}), "web\n");
+  EXPECT_EQ(names({"-a", "--filter", "ancestor=alpine"}), "");
+
+  CommandResult columns = agent_.Cli({"ps", "--format", "{{.ID}} {{.Names}} {{.State}}"});
+  EXPECT_EQ(columns.out, web.substr(0, 12) + " web running\n");
+  CommandResult json = agent_.Cli({"ps", "-a", "--format", "json"});
+  EXPECT_EQ(std::count(json.out.begin(), json.out.end(), '\n'), 2) << "one object per line";
+  EXPECT_NE(json.out.find("\"name\":\"db\""), std::string::npos) << json.out;
+
+  CommandResult bad_filter = agent_.Cli({"ps", "--filter", "color=red"});
+  EXPECT_EQ(bad_filter.exit_code, 1);
+  EXPECT_NE(bad_filter.err.find("--filter 'color=red'"), std::string::npos) << bad_filter.err;
+  CommandResult bad_format = agent_.Cli({"ps", "--format", "{{.Nope}}"});
+  EXPECT_EQ(bad_format.exit_code, 1);
+  EXPECT_NE(bad_format.err.find("--format"), std::string::npos) << bad_format.err;
+}
+
+TEST_F(ContainerListingTest, RestartStopsAndStartsAgain) {
+  std::string id = RunDetached({"--name", "counter"}, {"sh", "-c", "echo run; sleep 60"});
+  int64_t first_start = Inspect(id).started_unix_ns();
+  CommandResult restart = agent_.Cli({"restart", "-t", "1", "counter"});
+  EXPECT_EQ(restart.exit_code, 0) << restart.err;
+  EXPECT_EQ(restart.out, "counter\n");
+  v1::Container after = Inspect(id);
+  EXPECT_EQ(after.state(), v1::CONTAINER_STATE_RUNNING);
+  EXPECT_GT(after.started_unix_ns(), first_start);
+  // Both runs wrote to the same log.
+  for (int i = 0; i < 50 && agent_.Cli({"logs", "counter"}).out != "run\nrun\n"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(agent_.Cli({"logs", "counter"}).out, "run\nrun\n");
+  CommandResult missing = agent_.Cli({"restart", "no-such"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("no-such"), std::string::npos) << missing.err;
+}
+
+}  // namespace
+}  // namespace boxcar::testing

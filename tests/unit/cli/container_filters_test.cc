@@ -1,0 +1,62 @@
+#include "cli/container_filters.h"
+
+#include <gtest/gtest.h>
+
+namespace boxcar::cli {
+namespace {
+
+v1::Container Sample(const std::string& name, v1::ContainerState state) {
+  v1::Container container;
+  container.set_id(std::string(64, 'a'));
+  container.set_name(name);
+  container.set_state(state);
+  container.set_image_id("sha256:" + std::string(64, 'b'));
+  container.mutable_spec()->set_image("busybox");
+  (*container.mutable_spec()->mutable_labels())["tier"] = "web";
+  container.add_argv("sh");
+  container.set_backend("chroot");
+  return container;
+}
+
+TEST(ContainerFilterTest, KeysAreAndedAndValuesOfOneKeyOred) {
+  v1::Container web = Sample("web-1", v1::CONTAINER_STATE_RUNNING);
+  auto filter = ContainerFilter::Parse({"status=running", "status=exited", "name=web"});
+  ASSERT_TRUE(filter.ok());
+  EXPECT_TRUE(filter->Matches(web));
+  EXPECT_TRUE(filter->NeedsAll());
+  auto other_name = ContainerFilter::Parse({"status=running", "name=db"});
+  EXPECT_FALSE(other_name->Matches(web));
+  EXPECT_FALSE(other_name->NeedsAll());
+}
+
+TEST(ContainerFilterTest, LabelsAndAncestors) {
+  v1::Container web = Sample("web-1", v1::CONTAINER_STATE_EXITED);
+  EXPECT_TRUE(ContainerFilter::Parse({"label=tier"})->Matches(web));
+  EXPECT_TRUE(ContainerFilter::Parse({"label=tier=web"})->Matches(web));
+  EXPECT_FALSE(ContainerFilter::Parse({"label=tier=db"})->Matches(web));
+  EXPECT_TRUE(ContainerFilter::Parse({"ancestor=busybox:latest"})->Matches(web));
+  EXPECT_TRUE(ContainerFilter::Parse({"ancestor=bbbbbbbb"})->Matches(web));
+  EXPECT_FALSE(ContainerFilter::Parse({"ancestor=alpine"})->Matches(web));
+}
+
+TEST(ContainerFilterTest, BadFiltersNameTheFlag) {
+  for (const char* bad : {"status", "color=red", "status=sleeping", "=x", "name="}) {
+    auto filter = ContainerFilter::Parse({bad});
+    EXPECT_EQ(filter.status().code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(filter.status().message().find("--filter"), std::string::npos) << bad;
+  }
+}
+
+TEST(FormatContainerTest, TemplatesOfColumnNames) {
+  v1::Container web = Sample("web-1", v1::CONTAINER_STATE_RUNNING);
+  auto line = FormatContainer("{{.ID}} {{ .Names }}\\t{{.Status}} {{.Labels}} {{.Command}}", web);
+  ASSERT_TRUE(line.ok()) << line.status().message();
+  EXPECT_EQ(*line, "aaaaaaaaaaaa web-1\trunning tier=web \"sh\"");
+  auto unknown = FormatContainer("{{.Nope}}", web);
+  EXPECT_EQ(unknown.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(unknown.status().message().find("--format"), std::string::npos);
+  EXPECT_FALSE(FormatContainer("{{.ID", web).ok());
+}
+
+}  // namespace
+}  // namespace boxcar::cli
