@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "common/atomic_file.h"
+#include "common/delay_points.h"
 #include "common/directory_tree.h"
 
 namespace boxcar {
@@ -40,7 +41,7 @@ StatusOr<std::unique_ptr<BlobStore>> BlobStore::Open(const std::string& root_dir
   return std::unique_ptr<BlobStore>(new BlobStore(root_dir));
 }
 
-BlobStore::Writer::Writer(const BlobStore* store, std::string temp_path, UniqueFd fd, bool direct)
+BlobStore::Writer::Writer(BlobStore* store, std::string temp_path, UniqueFd fd, bool direct)
     : store_(store),
       temp_path_(std::move(temp_path)),
       fd_(std::move(fd)),
@@ -173,6 +174,15 @@ Status BlobStore::Writer::FlushBlock(const char* data, size_t size, bool final_b
 }
 
 StatusOr<std::string> BlobStore::Writer::Commit(std::string_view expected_digest) {
+  return CommitAndMaybePin(expected_digest, /*pin=*/false);
+}
+
+StatusOr<std::string> BlobStore::Writer::CommitPinned(std::string_view expected_digest) {
+  return CommitAndMaybePin(expected_digest, /*pin=*/true);
+}
+
+StatusOr<std::string> BlobStore::Writer::CommitAndMaybePin(std::string_view expected_digest,
+                                                           bool pin) {
   if (spent_) return FailedPrecondition("blob writer is finished (committed or failed)");
   spent_ = true;  // the hash is final either way
   if (!staging_) return ResourceExhausted("blob writer: no memory for its write buffer");
@@ -200,15 +210,22 @@ StatusOr<std::string> BlobStore::Writer::Commit(std::string_view expected_digest
     return failed;
   }
   fd_.reset();
+  if (pin) store_->Pin(digest);
   // Replacing an identical blob is harmless: readers keep the inode they opened.
   std::string final_path = store_->BlobPath(digest);
   if (::rename(temp_path_.c_str(), final_path.c_str()) != 0) {
     Status failed = ErrnoStatus("rename '" + temp_path_ + "' to '" + final_path + "'");
+    if (pin) store_->Unpin(digest);
     Discard();
     return failed;
   }
   temp_path_.clear();  // it is the blob now
-  RETURN_IF_ERROR(SyncParentDirectory(final_path));
+  // A test widens the window between the rename and the caller (DelayPoint's comment).
+  DelayPoint("blob.after_rename");
+  if (Status synced = SyncParentDirectory(final_path); !synced.ok()) {
+    if (pin) store_->Unpin(digest);
+    return synced;
+  }
   return digest;
 }
 

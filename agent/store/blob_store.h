@@ -45,6 +45,10 @@ class BlobStore {
     // got Y"), fsyncs, renames into place (an existing identical blob is fine), fsyncs the
     // directory and returns "sha256:<hex>".
     StatusOr<std::string> Commit(std::string_view expected_digest = "");
+    // Commit for an import: the blob is pinned (Pin) before it appears under its name, so that
+    // another import's clean-up cannot delete it between the rename and a pin by the caller
+    // (six imports of one archive once lost its manifest that way). The caller Unpins it.
+    StatusOr<std::string> CommitPinned(std::string_view expected_digest = "");
 
    private:
     friend class BlobStore;
@@ -57,7 +61,8 @@ class BlobStore {
       size_t size;
       bool final;
     };
-    Writer(const BlobStore* store, std::string temp_path, UniqueFd fd, bool direct);
+    Writer(BlobStore* store, std::string temp_path, UniqueFd fd, bool direct);
+    StatusOr<std::string> CommitAndMaybePin(std::string_view expected_digest, bool pin);
     // Closes and unlinks the temp file, once.
     void Discard();
     // Hands the staged block to the flusher (the last one of a small blob is flushed here)
@@ -70,7 +75,7 @@ class BlobStore {
     // Joins the flusher; `drain`: after it has written every handed block. Its first failure.
     Status StopFlusher(bool drain);
 
-    const BlobStore* store_;
+    BlobStore* store_;
     std::string temp_path_;  // empty once committed or discarded
     UniqueFd fd_;
     bool direct_;    // O_DIRECT: every write a multiple of kDirectAlignment from a block

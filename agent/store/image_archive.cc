@@ -215,11 +215,12 @@ Status ReadMembers(archive* reader, BlobStore* blobs, std::vector<std::string>* 
       if (copy) copy->Write(bytes, n);
       return OkStatus();
     }));
-    auto digest = writer->Commit(expected);
+    // Pinned until the import ends (ImageStore::ReleaseArchiveBlobs), from before it is
+    // visible: another import of the same archive, ending, deletes the blobs no record keeps.
+    auto digest = writer->CommitPinned(expected);
     if (!digest.ok()) return digest.status().Annotate("image archive: member '" + name + "'");
-    if (copy) copy->Finish(*digest, writer->bytes_written());
-    blobs->Pin(*digest);  // until the import ends (ImageStore::ReleaseArchiveBlobs)
     stored_blobs->push_back(*digest);
+    if (copy) copy->Finish(*digest, writer->bytes_written());
     members->member_digests[name] = *digest;
   }
 }

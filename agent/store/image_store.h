@@ -139,6 +139,7 @@ class ImageStore {
     friend class ImageStore;
     explicit BlobPull(ImageStore* store);
     void Keep(const std::string& digest);  // pins, remembers for the release at the end
+    void KeepPinned(const std::string& digest);  // one a writer's CommitPinned pinned
 
     ImageStore* store_;
     std::mutex mutex_;  // guards stored_blobs_ and early_unpacks_->Open

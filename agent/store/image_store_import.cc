@@ -113,13 +113,21 @@ StatusOr<v1::Image> ImageStore::ImageImport::FinishArchiveStream(LayerProgress* 
 }
 
 StatusOr<v1::Image> ImageStore::ImageImport::FinishWholeStream(LayerProgress* progress) {
-  auto digest = writer_->Commit(expected_digest_);
+  auto digest = writer_->CommitPinned(expected_digest_);
   if (!digest.ok()) {
     if (digest.status().code() == StatusCode::kInvalidArgument) {
       return digest.status().Annotate("header.expected_digest");
     }
     return digest.status();
   }
+  // Pinned until the import ends (the deletes below leave it alone until then): another
+  // import of the same bytes, ending, would delete it from under this one. Then kept only if
+  // a layer record uses it (a rootfs tarball's layer; never an archive).
+  struct ReleaseWhenDone {
+    ImageStore* store;
+    std::string digest;
+    ~ReleaseWhenDone() { store->ReleaseArchiveBlobs({digest}); }
+  } release_when_done{store_, *digest};
   if (LooksLikeImageArchive(store_->blobs_->BlobPath(*digest))) {
     return store_->FinishArchiveImport(reference_, *digest, progress);
   }

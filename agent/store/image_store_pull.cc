@@ -25,6 +25,10 @@ ImageStore::BlobPull::~BlobPull() {
 
 void ImageStore::BlobPull::Keep(const std::string& digest) {
   store_->blobs_->Pin(digest);
+  KeepPinned(digest);
+}
+
+void ImageStore::BlobPull::KeepPinned(const std::string& digest) {
   std::lock_guard<std::mutex> lock(mutex_);
   stored_blobs_.push_back(digest);
 }
@@ -70,8 +74,8 @@ Status ImageStore::BlobPull::LayerDownload::Write(const char* bytes, size_t size
 }
 
 Status ImageStore::BlobPull::LayerDownload::Commit() {
-  ASSIGN_OR_RETURN(std::string digest, writer_->Commit(digest_));
-  pull_->Keep(digest);
+  ASSIGN_OR_RETURN(std::string digest, writer_->CommitPinned(digest_));
+  pull_->KeepPinned(digest);
   if (unpack_) {
     unpack_->Finish(digest, writer_->bytes_written());
     unpack_.reset();
@@ -82,8 +86,8 @@ Status ImageStore::BlobPull::LayerDownload::Commit() {
 Status ImageStore::BlobPull::StoreBlob(const std::string& content, const std::string& digest) {
   ASSIGN_OR_RETURN(auto writer, store_->blobs_->NewWriter());
   RETURN_IF_ERROR(writer->Write(content.data(), content.size()));
-  ASSIGN_OR_RETURN(std::string stored, writer->Commit(digest));
-  Keep(stored);
+  ASSIGN_OR_RETURN(std::string stored, writer->CommitPinned(digest));
+  KeepPinned(stored);
   return OkStatus();
 }
 

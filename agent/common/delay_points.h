@@ -1,0 +1,14 @@
+// Fault injection for race tests: an agent started with BOXCAR_DELAY_AT=<point>:<milliseconds>
+// sleeps that long each time a thread reaches the named point, widening a window that is
+// otherwise microseconds wide so that a test can show a race reliably (and its fix). Unset
+// (always, outside tests), a point costs one load and compare.
+//
+// Points: blob.after_rename (a committed blob is visible under its name, before the writer's
+// caller has its digest).
+#pragma once
+
+namespace boxcar {
+
+void DelayPoint(const char* name);
+
+}  // namespace boxcar
