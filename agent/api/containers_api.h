@@ -44,6 +44,14 @@ class ContainersApi final : public v1::Containers::Service {
                     grpc::ServerReaderWriter<v1::ExecResponse, v1::ExecRequest>*) override;
   grpc::Status Attach(grpc::ServerContext*,
                       grpc::ServerReaderWriter<v1::AttachResponse, v1::AttachRequest>*) override;
+  // Top, Diff and the copy calls: container_files_api.cc.
+  grpc::Status Top(grpc::ServerContext*, const v1::TopRequest*, v1::TopResponse*) override;
+  grpc::Status Diff(grpc::ServerContext*, const v1::DiffRequest*, v1::DiffResponse*) override;
+  grpc::Status StatPath(grpc::ServerContext*, const v1::StatPathRequest*, v1::PathStat*) override;
+  grpc::Status CopyFrom(grpc::ServerContext*, const v1::CopyFromRequest*,
+                        grpc::ServerWriter<v1::CopyFromResponse>*) override;
+  grpc::Status CopyTo(grpc::ServerContext*, grpc::ServerReader<v1::CopyToRequest>*,
+                      v1::CopyToResponse*) override;
 
  private:
   ContainerService* containers_;

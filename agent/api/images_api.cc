@@ -90,6 +90,11 @@ grpc::Status ImagesApi::Tag(grpc::ServerContext*, const v1::TagImageRequest* req
   return grpc::Status::OK;
 }
 
+grpc::Status ImagesApi::History(grpc::ServerContext*, const v1::ImageHistoryRequest* request,
+                                v1::ImageHistoryResponse* response) {
+  return Reply(images_->History(request->image()), response);
+}
+
 grpc::Status ImagesApi::Save(grpc::ServerContext* context, const v1::SaveImagesRequest* request,
                              grpc::ServerWriter<v1::SaveChunk>* writer) {
   std::vector<std::string> images(request->images().begin(), request->images().end());

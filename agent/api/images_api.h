@@ -23,6 +23,8 @@ class ImagesApi final : public v1::Images::Service {
                       v1::RemoveImageResponse* response) override;
   grpc::Status Prune(grpc::ServerContext* context, const v1::PruneImagesRequest* request,
                      v1::PruneImagesResponse* response) override;
+  grpc::Status History(grpc::ServerContext* context, const v1::ImageHistoryRequest* request,
+                       v1::ImageHistoryResponse* response) override;
   grpc::Status Save(grpc::ServerContext* context, const v1::SaveImagesRequest* request,
                     grpc::ServerWriter<v1::SaveChunk>* writer) override;
 

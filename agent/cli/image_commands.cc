@@ -11,6 +11,7 @@
 
 #include "cli/distribution_commands.h"
 #include "cli/human_format.h"
+#include "cli/image_history_command.h"
 #include "cli/image_save_command.h"
 #include "cli/json_output.h"
 
@@ -309,6 +310,7 @@ prune->callback([&, connect, prune_all, prune_json] {
 });
 
 AddImageSaveCommand(image, connect, action);
+AddImageHistoryCommand(image, connect, action);
 }
 
 }  // namespace boxcar::cli

@@ -9,6 +9,7 @@
 #include "cli/human_format.h"
 #include "cli/json_output.h"
 #include "cli/restart_policy_flag.h"
+#include "cli/stats_command.h"
 
 namespace boxcar::cli {
 
@@ -42,43 +43,6 @@ std::string TimestampText(int64_t unix_ns) {
   std::snprintf(with_fraction, sizeof with_fraction, "%s.%06lld", text,
                 static_cast<long long>((unix_ns % 1000000000) / 1000));
   return with_fraction;
-}
-
-int PrintStats(AgentConnection& agent, const std::vector<std::string>& names, bool json) {
-  std::vector<v1::ContainerStats> all;
-  int exit_code = 0;
-  for (const auto& name : names) {
-    grpc::ClientContext context;
-    v1::StatsRequest request;
-    request.set_container(name);
-    v1::ContainerStats stats;
-    grpc::Status status = agent.containers().Stats(&context, request, &stats);
-    if (!status.ok()) {
-      exit_code = agent.Report(status);
-      continue;
-    }
-    all.push_back(stats);
-  }
-  if (json) {
-    PrintJsonArray(all);
-    return exit_code;
-  }
-  std::vector<std::vector<std::string>> rows = {
-      {"CONTAINER ID", "CPU TIME", "MEM USAGE / LIMIT", "PIDS", "BLOCK I/O"}};
-  for (const auto& stats : all) {
-    char cpu[32];
-    std::snprintf(cpu, sizeof cpu, "%.3f s", static_cast<double>(stats.cpu_usage_ns()) / 1e9);
-    std::string limit =
-        stats.memory_limit_bytes() ? HumanBytes(stats.memory_limit_bytes()) : "unlimited";
-    std::string pids = std::to_string(stats.pids_current());
-    if (stats.pids_limit()) pids += " / " + std::to_string(stats.pids_limit());
-    rows.push_back(
-        {stats.id().substr(0, 12), cpu, HumanBytes(stats.memory_usage_bytes()) + " / " + limit,
-         pids,
-         HumanBytes(stats.block_read_bytes()) + " / " + HumanBytes(stats.block_write_bytes())});
-  }
-  PrintTable(rows);
-  return exit_code;
 }
 
 struct UpdateOptions {
@@ -191,13 +155,15 @@ void AddLifecycleCommands(CLI::App& app, std::function<AgentConnection&()> conne
     };
   });
 
-  auto stats_names = std::make_shared<std::vector<std::string>>();
-  auto stats_json = std::make_shared<bool>(false);
-  CLI::App* stats = app.add_subcommand("stats", "Show the resource usage of running containers");
-  stats->add_option("container", *stats_names, "Id, id prefix or name")->required();
-  stats->add_flag("--json", *stats_json, "Print JSON");
-  stats->callback([&, connect, stats_names, stats_json] {
-    action = [=] { return PrintStats(connect(), *stats_names, *stats_json); };
+  auto stats_options = std::make_shared<StatsOptions>();
+  CLI::App* stats = app.add_subcommand(
+      "stats", "Show the resource usage of running containers, refreshed every second");
+  stats->add_option("container", stats_options->names,
+                    "Id, id prefix or name (default: every running container)");
+  stats->add_flag("--no-stream", stats_options->no_stream, "Print once and exit");
+  stats->add_flag("--json", stats_options->json, "Print JSON (an array per refresh)");
+  stats->callback([&, connect, stats_options] {
+    action = [=] { return RunStats(connect(), *stats_options); };
   });
 
   auto update_options = std::make_shared<UpdateOptions>();

@@ -13,6 +13,8 @@
 #include "cli/build_command.h"
 #include "cli/commit_command.h"
 #include "cli/container_commands.h"
+#include "cli/cp_command.h"
+#include "cli/diff_command.h"
 #include "cli/distribution_commands.h"
 #include "cli/exec_command.h"
 #include "cli/image_commands.h"
@@ -22,6 +24,7 @@
 #include "cli/run_command.h"
 #include "cli/system_commands.h"
 #include "cli/terminal_session.h"
+#include "cli/top_command.h"
 #include "cli/volume_commands.h"
 
 int main(int argc, char** argv) {
@@ -63,6 +66,9 @@ int main(int argc, char** argv) {
       {{"network", "port"}, boxcar::cli::AddNetworkCommands},
       {{"interface"}, boxcar::cli::AddInterfaceCommands},
       {{"volume"}, boxcar::cli::AddVolumeCommands},
+      {{"cp"}, boxcar::cli::AddCpCommand},
+      {{"diff"}, boxcar::cli::AddDiffCommand},
+      {{"top"}, boxcar::cli::AddTopCommand},
   };
   // Building every command with its options costs ~0.3 ms of each invocation (`boxcar run`
   // included); when the first word names a command, only its group is built. Anything else

@@ -31,4 +31,22 @@ inline std::string Rfc3339NowUtc() {
   return with_nanos;
 }
 
+// Seconds since the epoch of an RFC 3339 time ("2024-01-01T00:00:00Z", fractions and
+// "+01:00" offsets too); 0 when `text` is not one.
+inline int64_t Rfc3339ToUnixSeconds(const std::string& text) {
+  struct tm parts {};
+  const char* rest = ::strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &parts);
+  if (rest == nullptr) return 0;
+  int64_t seconds = static_cast<int64_t>(::timegm(&parts));
+  if (*rest == '.') {
+    while (*++rest >= '0' && *rest <= '9') {
+    }
+  }
+  int hours = 0, minutes = 0;
+  if ((*rest == '+' || *rest == '-') && std::sscanf(rest + 1, "%d:%d", &hours, &minutes) == 2) {
+    seconds -= (*rest == '+' ? 1 : -1) * (hours * 3600 + minutes * 60);
+  }
+  return seconds;
+}
+
 }  // namespace boxcar

@@ -28,6 +28,8 @@
 #include "core/prewarm_pool.h"
 #include "core/timer_queue.h"
 #include "launch/attach_socket.h"
+#include "core/tree_tar_extractor.h"
+#include "core/tree_tar_writer.h"
 #include "net/network_service.h"
 #include "snapshot/snapshotter.h"
 #include "store/image_store.h"
@@ -138,6 +140,19 @@ class ContainerService {
                                               const v1::ExecSpec& spec, int* exit_code_hint);
   // A new image from the container's changes (see the Commit RPC).
   StatusOr<v1::CommitContainerResponse> Commit(const v1::CommitContainerRequest& request);
+  // The processes of a running or paused container (container_top.cc).
+  StatusOr<v1::TopResponse> Top(const std::string& container);
+  // Its writable layer's changes against its image (container_diff.cc).
+  StatusOr<v1::DiffResponse> Diff(const std::string& container);
+  // Paths inside a container, resolved inside its root (container_copy.cc): a running one's
+  // as its processes see them, a stopped one's through its snapshot, mounted for the call
+  // (the job lock held meanwhile, so no Start comes between).
+  StatusOr<v1::PathStat> StatPath(const std::string& container, const std::string& path);
+  // `stat` hears what the path is before `sink` gets the tar (see the CopyFrom RPC).
+  Status CopyFrom(const std::string& container, const std::string& path,
+                  const std::function<Status(const v1::PathStat&)>& stat, const TarSink& sink);
+  StatusOr<uint64_t> CopyTo(const std::string& container, const std::string& path,
+                            const TarSource& source);
   // Networks service: puts a container that is not running on `network` (a lease now, the
   // interface at its next start), or takes it off again.
   Status ConnectNetwork(const std::string& network, const std::string& container,
@@ -266,6 +281,22 @@ class ContainerService {
   // The end of Run and Attach once the output has ended: Remove (with `remove`) or Wait.
   StatusOr<v1::WaitContainerResponse> EndOfRun(const std::string& id, bool remove,
                                                const CancelCheck& cancelled);
+  // A container's root directory for the copy calls, and what keeps it usable until this
+  // goes (container_copy.cc).
+  struct RootForCopy {
+    UniqueFd root_fd;
+    HostIdShift ids;
+    std::unique_lock<std::mutex> lock;  // a stopped container's, while its snapshot is mounted
+    std::function<void()> release;
+    RootForCopy() = default;
+    RootForCopy(RootForCopy&&) = default;
+    ~RootForCopy() {
+      root_fd.reset();  // first: a lazily unmounted overlay lives on while a descriptor holds it
+      if (release) release();
+    }
+  };
+  StatusOr<RootForCopy> OpenRootForCopy(const std::string& container);
+
   // The snapshot and state directory of a new container: a spare renamed, else made now.
   Status PrepareDirectories(const std::string& id, const IdMapping& ids);
 

@@ -201,6 +201,9 @@ class ImageStore {
       const std::vector<std::string>& layer_digests, const std::string& new_layer_dir,
       const std::function<std::string(const std::string& new_layer_digest)>& config_json,
       bool adopt_layer_dir = false);
+  // How `image` (reference, id or prefix; errors name "image") was made: its config's
+  // history, each entry with its layer (image_store_history.cc).
+  StatusOr<v1::ImageHistoryResponse> History(const std::string& image);
   // The config JSON of a stored image.
   StatusOr<std::string> ReadImageConfig(const std::string& image_id) {
     return blobs_->ReadBlob(image_id);

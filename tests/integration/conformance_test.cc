@@ -453,7 +453,7 @@ TEST_P(ConformanceTest, StatsReportUsageAndLimits) {
   EXPECT_EQ(stats.pids_current(), 3u) << "sh and two sleeps";
   EXPECT_EQ(stats.pids_limit(), 20u);
 
-  CommandResult json = agent_.Cli({"stats", "--json", id});
+  CommandResult json = agent_.Cli({"stats", "--no-stream", "--json", id});
   EXPECT_EQ(json.exit_code, 0) << json.err;
   EXPECT_NE(json.out.find("\"memory_limit_bytes\":\"67108864\""), std::string::npos) << json.out;
 

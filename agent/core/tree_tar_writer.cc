@@ -1,0 +1,183 @@
+#include "core/tree_tar_writer.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/unique_fd.h"
+
+namespace boxcar {
+
+namespace {
+
+constexpr size_t kSinkPieceBytes = 256 << 10;
+
+// libarchive's output, gathered into pieces for the sink.
+struct SinkBuffer {
+  const TarSink* sink;
+  std::string pending;
+  Status failure;
+
+  static la_ssize_t Write(archive* writer, void* self, const void* bytes, size_t size) {
+    auto* buffer = static_cast<SinkBuffer*>(self);
+    buffer->pending.append(static_cast<const char*>(bytes), size);
+    if (buffer->pending.size() >= kSinkPieceBytes && !buffer->Flush()) {
+      archive_set_error(writer, EIO, "%s", buffer->failure.message().c_str());
+      return -1;
+    }
+    return static_cast<la_ssize_t>(size);
+  }
+  static int Close(archive* writer, void* self) {
+    auto* buffer = static_cast<SinkBuffer*>(self);
+    if (!buffer->Flush()) {
+      archive_set_error(writer, EIO, "%s", buffer->failure.message().c_str());
+      return ARCHIVE_FATAL;
+    }
+    return ARCHIVE_OK;
+  }
+  bool Flush() {
+    if (!failure.ok()) return false;
+    if (pending.empty()) return true;
+    failure = (*sink)(pending);
+    pending.clear();
+    return failure.ok();
+  }
+};
+
+struct WriterDeleter {
+  void operator()(archive* writer) const { archive_write_free(writer); }
+};
+struct EntryDeleter {
+  void operator()(archive_entry* entry) const { archive_entry_free(entry); }
+};
+
+uint32_t Unshift(uint32_t id, uint32_t first, uint32_t size) {
+  return size != 0 && id >= first && id - first < size ? id - first : id;
+}
+
+class TreeTar {
+ public:
+  TreeTar(archive* writer, const HostIdShift& ids, SinkBuffer* buffer)
+      : writer_(writer), ids_(ids), buffer_(buffer) {}
+
+  Status Add(int object_fd, const std::string& name) {
+    struct stat st;
+    if (::fstatat(object_fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0)
+      return ErrnoStatus("stat '" + name + "'");
+    if (S_ISSOCK(st.st_mode)) return OkStatus();
+    std::unique_ptr<archive_entry, EntryDeleter> entry(archive_entry_new());
+    archive_entry_set_pathname(entry.get(), name.c_str());
+    archive_entry_set_mode(entry.get(), st.st_mode);
+    archive_entry_set_uid(entry.get(), Unshift(st.st_uid, ids_.first_uid, ids_.size));
+    archive_entry_set_gid(entry.get(), Unshift(st.st_gid, ids_.first_gid, ids_.size));
+    archive_entry_set_mtime(entry.get(), st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+    UniqueFd data;
+    if (S_ISREG(st.st_mode)) {
+      // An O_PATH descriptor cannot be read: reopened through our own /proc, which names
+      // exactly the inode that was looked up.
+      data.reset(::open(("/proc/self/fd/" + std::to_string(object_fd)).c_str(),
+                        O_RDONLY | O_CLOEXEC | O_NOCTTY));
+      if (!data) return ErrnoStatus("open '" + name + "'");
+      archive_entry_set_size(entry.get(), st.st_size);
+    } else if (S_ISLNK(st.st_mode)) {
+      std::string target(static_cast<size_t>(std::max<off_t>(st.st_size, 0)) + 256, '\0');
+      ssize_t n = ::readlinkat(object_fd, "", target.data(), target.size());
+      if (n < 0) return ErrnoStatus("readlink '" + name + "'");
+      target.resize(static_cast<size_t>(n));
+      archive_entry_set_symlink(entry.get(), target.c_str());
+    } else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+      archive_entry_set_rdev(entry.get(), st.st_rdev);
+    }
+    if (archive_write_header(writer_, entry.get()) < ARCHIVE_WARN) return Failed(name);
+    if (data) RETURN_IF_ERROR(CopyData(data.get(), static_cast<uint64_t>(st.st_size), name));
+    if (!S_ISDIR(st.st_mode)) return OkStatus();
+    return AddChildren(object_fd, name);
+  }
+
+ private:
+  Status Failed(const std::string& name) {
+    if (!buffer_->failure.ok()) return buffer_->failure;
+    const char* text = archive_error_string(writer_);
+    return Internal("tar of '" + name + "': " + (text ? text : "libarchive failed"));
+  }
+
+  // Exactly `size` bytes (the header's): a file that shrank meanwhile is padded with zeros,
+  // one that grew is cut.
+  Status CopyData(int fd, uint64_t size, const std::string& name) {
+    std::string block(std::min<uint64_t>(size, 1 << 20), '\0');
+    uint64_t left = size;
+    while (left > 0) {
+      ssize_t n = ::read(fd, block.data(), std::min<uint64_t>(left, block.size()));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return ErrnoStatus("read '" + name + "'");
+      if (n == 0) {
+        std::fill(block.begin(), block.end(), '\0');
+        n = static_cast<ssize_t>(std::min<uint64_t>(left, block.size()));
+      }
+      if (archive_write_data(writer_, block.data(), static_cast<size_t>(n)) < 0)
+        return Failed(name);
+      left -= static_cast<uint64_t>(n);
+    }
+    return OkStatus();
+  }
+
+  Status AddChildren(int directory_fd, const std::string& name) {
+    UniqueFd listing(::openat(directory_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!listing) return ErrnoStatus("open directory '" + name + "'");
+    std::unique_ptr<DIR, int (*)(DIR*)> dir(::fdopendir(::dup(listing.get())), ::closedir);
+    if (!dir) return ErrnoStatus("list '" + name + "'");
+    std::vector<std::string> children;
+    while (struct dirent* child = ::readdir(dir.get())) {
+      std::string child_name = child->d_name;
+      if (child_name != "." && child_name != "..") children.push_back(child_name);
+    }
+    std::sort(children.begin(), children.end());  // the same tree, the same tar
+    for (const auto& child : children) {
+      UniqueFd child_fd(
+          ::openat(listing.get(), child.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+      if (!child_fd) {
+        if (errno == ENOENT) continue;  // deleted since the listing
+        return ErrnoStatus("open '" + name + "/" + child + "'");
+      }
+      RETURN_IF_ERROR(Add(child_fd.get(), name + "/" + child));
+    }
+    return OkStatus();
+  }
+
+  archive* writer_;
+  HostIdShift ids_;
+  SinkBuffer* buffer_;
+};
+
+}  // namespace
+
+Status WriteTreeAsTar(int top_fd, const std::string& member_name, const HostIdShift& ids,
+                      const TarSink& sink) {
+  std::unique_ptr<archive, WriterDeleter> writer(archive_write_new());
+  archive_write_set_format_pax_restricted(writer.get());
+  archive_write_set_bytes_in_last_block(writer.get(), 1);
+  SinkBuffer buffer{&sink, {}, OkStatus()};
+  if (archive_write_open(writer.get(), &buffer, nullptr, &SinkBuffer::Write, &SinkBuffer::Close) !=
+      ARCHIVE_OK) {
+    return Internal("tar: cannot start the stream");
+  }
+  TreeTar tree(writer.get(), ids, &buffer);
+  Status added = tree.Add(top_fd, member_name);
+  if (!added.ok()) return added;
+  if (archive_write_close(writer.get()) != ARCHIVE_OK) {
+    if (!buffer.failure.ok()) return buffer.failure;
+    const char* text = archive_error_string(writer.get());
+    return Internal(std::string("tar: ") + (text ? text : "cannot finish the stream"));
+  }
+  return OkStatus();
+}
+
+}  // namespace boxcar

@@ -1,0 +1,33 @@
+// A file system tree as a tar stream (what `boxcar cp CONTAINER:PATH` reads): walked by
+// descriptors from an O_PATH descriptor of its top, never following a symlink, so a container
+// swapping a directory for a link mid-walk cannot lead the walk out of its root.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace boxcar {
+
+// The ids a user-namespace container's files carry on the host: host `first_uid` is uid 0 in
+// the tar (and in the container). `size` 0: no shift.
+struct HostIdShift {
+  uint32_t first_uid = 0;
+  uint32_t first_gid = 0;
+  uint32_t size = 0;
+};
+
+// Receives the tar's bytes in order, in pieces of up to 256 KiB; a failure ends the walk.
+using TarSink = std::function<Status(std::string_view bytes)>;
+
+// Archives the object `top_fd` (O_PATH | O_NOFOLLOW) as `member_name`, and for a directory
+// everything below it as `member_name`/... (pax format: long names, large files). Regular
+// files, directories and symlinks with their modes, owners and mtimes; devices and fifos as
+// entries without data; sockets skipped.
+Status WriteTreeAsTar(int top_fd, const std::string& member_name, const HostIdShift& ids,
+                      const TarSink& sink);
+
+}  // namespace boxcar
