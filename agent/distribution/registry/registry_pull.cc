@@ -109,7 +109,7 @@ Status RegistryPull::PullLayer(ImageStore::BlobPull* pull, const Descriptor& lay
     uint64_t to_skip = 0;  // a server that ignored the Range sends the first bytes again
     bool first_bytes = true;
     Status sink_failure;
-    request.body_sink = [&](long status, const char* bytes, size_t size) {
+    request.body_sink = [&](long status, const char* bytes, size_t size) -> Status {
       if (first_bytes) {
         first_bytes = false;
         to_skip = (offset > 0 && status == 200) ? offset : 0;
@@ -123,18 +123,18 @@ Status RegistryPull::PullLayer(ImageStore::BlobPull* pull, const Descriptor& lay
       if (download->bytes_written() + size > layer.size) {
         sink_failure = InvalidArgument(what + ": the registry sends more than the " +
                                        std::to_string(layer.size) + " bytes the manifest states");
-        return false;
+        return sink_failure;
       }
       if (Status written = download->Write(bytes, size); !written.ok()) {
         sink_failure = written;
-        return false;
+        return sink_failure;
       }
       auto now = std::chrono::steady_clock::now();
       if (now - last_report > std::chrono::milliseconds(200)) {
         last_report = now;
         Report(digest, v1::TRANSFER_STATE_DOWNLOADING, download->bytes_written(), layer.size);
       }
-      return true;
+      return OkStatus();
     };
     auto response = client_->Send(request, Scopes());
     if (!sink_failure.ok()) return sink_failure;
