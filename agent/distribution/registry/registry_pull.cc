@@ -57,9 +57,11 @@ StatusOr<HttpResponse> RegistryPull::FetchManifest(const std::string& key,
   return response;
 }
 
-StatusOr<std::string> RegistryPull::FetchImageManifest(const Platform& platform) {
+StatusOr<std::string> RegistryPull::FetchImageManifest(const Platform& platform,
+                                                       std::string* top_digest) {
   ASSIGN_OR_RETURN(HttpResponse response,
                    FetchManifest(reference_.ManifestKey(), reference_.digest));
+  *top_digest = Sha256Digest(response.body);
   if (!IsManifestIndex(response.Header("content-type"), response.body)) return response.body;
   auto chosen = SelectPlatformManifest(response.body, platform);
   if (!chosen.ok()) return chosen.status().Annotate("source: " + reference_.ToString());
@@ -188,7 +190,8 @@ StatusOr<v1::Image> RegistryPull::Run(const Platform& platform,
     ASSIGN_OR_RETURN(ImageReference extra, ParseImageReference(extra_reference, "reference"));
     references.push_back(extra.ToString());
   }
-  ASSIGN_OR_RETURN(std::string manifest_json, FetchImageManifest(platform));
+  std::string manifest_digest;
+  ASSIGN_OR_RETURN(std::string manifest_json, FetchImageManifest(platform, &manifest_digest));
   auto blobs = ParseImageManifestBlobs(manifest_json);
   if (!blobs.ok()) return blobs.status().Annotate("source: " + reference_.ToString());
   ASSIGN_OR_RETURN(auto pull, store_->BeginBlobPull());
@@ -199,7 +202,8 @@ StatusOr<v1::Image> RegistryPull::Run(const Platform& platform,
   RETURN_IF_ERROR(PullLayers(pull.get(), blobs->layers));
   std::vector<std::string> layer_digests;
   for (const auto& layer : blobs->layers) layer_digests.push_back(layer.digest);
-  auto image = pull->Finish(references, blobs->config.digest, layer_digests);
+  auto image = pull->Finish(references, {reference_.RepoDigest(manifest_digest)},
+                            blobs->config.digest, layer_digests);
   if (!image.ok()) return image.status().Annotate("source: " + reference_.ToString());
   for (const auto& layer : blobs->layers)
     Report(layer.digest, v1::TRANSFER_STATE_DONE, layer.size, layer.size);
