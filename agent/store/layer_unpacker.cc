@@ -552,24 +552,30 @@ StatusOr<UnpackedLayer> UnpackLayerStream(const std::string& source, const Layer
   return std::move(*outcome);
 }
 
-StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::string& target_dir,
-                                    const UnpackLimits& limits, const std::string& blob_digest) {
-  UniqueFd blob_fd(::open(blob_path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!blob_fd) return ErrnoStatus("open layer '" + blob_path + "'");
-  std::function<std::string()> known_digest;
-  if (!blob_digest.empty()) known_digest = [&blob_digest] { return blob_digest; };
+StatusOr<UnpackedLayer> UnpackLayerStream(const std::string& source, int source_fd,
+                                          const std::string& target_dir, const UnpackLimits& limits,
+                                          const std::function<std::string()>& blob_digest) {
   std::unique_ptr<char[]> buffer(new char[kBlockSize]);
   LayerBlockReader read = [&](const void** block, size_t* size) {
     ssize_t n;
     do {
-      n = ::read(blob_fd.get(), buffer.get(), kBlockSize);
+      n = ::read(source_fd, buffer.get(), kBlockSize);
     } while (n < 0 && errno == EINTR);
     if (n < 0) return false;
     *block = buffer.get();
     *size = static_cast<size_t>(n);
     return true;
   };
-  return UnpackLayerStream("'" + blob_path + "'", read, target_dir, limits, known_digest);
+  return UnpackLayerStream(source, read, target_dir, limits, blob_digest);
+}
+
+StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::string& target_dir,
+                                    const UnpackLimits& limits, const std::string& blob_digest) {
+  UniqueFd blob_fd(::open(blob_path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!blob_fd) return ErrnoStatus("open layer '" + blob_path + "'");
+  std::function<std::string()> known_digest;
+  if (!blob_digest.empty()) known_digest = [&blob_digest] { return blob_digest; };
+  return UnpackLayerStream("'" + blob_path + "'", blob_fd.get(), target_dir, limits, known_digest);
 }
 
 }  // namespace boxcar

@@ -79,5 +79,9 @@ using LayerBlockReader = std::function<bool(const void** block, size_t* size)>;
 StatusOr<UnpackedLayer> UnpackLayerStream(const std::string& name, const LayerBlockReader& read,
                                           const std::string& target_dir, const UnpackLimits& limits,
                                           const std::function<std::string()>& blob_digest_at_end);
+// The same, read from `source_fd` (a pipe, a socket, a file) until its end.
+StatusOr<UnpackedLayer> UnpackLayerStream(const std::string& name, int source_fd,
+                                          const std::string& target_dir, const UnpackLimits& limits,
+                                          const std::function<std::string()>& blob_digest_at_end);
 
 }  // namespace boxcar
