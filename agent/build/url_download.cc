@@ -1,50 +1,15 @@
 #include "build/url_download.h"
 
-#include <curl/curl.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <memory>
-
 #include "common/fd_io.h"
 #include "common/sha256.h"
 #include "common/unique_fd.h"
+#include "http/http_client.h"
 
 namespace boxcar {
-namespace {
-
-struct CurlDeleter {
-  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
-};
-
-struct Sink {
-  int fd;
-  Sha256 hasher;
-  uint64_t written = 0;
-  uint64_t max_bytes;
-  bool too_large = false;
-  Status failed;
-};
-
-size_t OnData(char* bytes, size_t size, size_t count, void* user) {
-  auto* sink = static_cast<Sink*>(user);
-  size_t length = size * count;
-  sink->written += length;
-  if (sink->max_bytes && sink->written > sink->max_bytes) {
-    sink->too_large = true;
-    return 0;
-  }
-  sink->hasher.Update(bytes, length);
-  if (Status written = WriteAll(sink->fd, std::string_view(bytes, length), "download");
-      !written.ok()) {
-    sink->failed = written;
-    return 0;
-  }
-  return length;
-}
-
-}  // namespace
 
 StatusOr<DownloadedFile> DownloadUrl(const std::string& url, const std::string& dir,
                                      const std::string& checksum, uint64_t max_bytes) {
@@ -63,43 +28,35 @@ StatusOr<DownloadedFile> DownloadUrl(const std::string& url, const std::string& 
   DownloadedFile file{dir + "/" + name, name, ""};
   UniqueFd fd(::open(file.path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
   if (!fd) return ErrnoStatus("create '" + file.path + "'");
-  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
-  if (!curl) return Internal("curl_easy_init failed");
-  Sink sink{fd.get(), Sha256(), 0, max_bytes, false, OkStatus()};
-  char error[CURL_ERROR_SIZE] = {};
-  curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(curl.get(), CURLOPT_MAXREDIRS, 5L);
-  curl_easy_setopt(curl.get(), CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl.get(), CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, OnData);
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &sink);
-  curl_easy_setopt(curl.get(), CURLOPT_ERRORBUFFER, error);
-  curl_easy_setopt(curl.get(), CURLOPT_FILETIME, 1L);
-  curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl.get(), CURLOPT_CONNECTTIMEOUT, 30L);
-  CURLcode code = curl_easy_perform(curl.get());
-  if (sink.too_large) {
-    return ResourceExhausted("'" + url + "': more than " + std::to_string(max_bytes) + " bytes");
+  Sha256 hasher;
+  uint64_t written = 0;
+  HttpRequest request;
+  request.url = url;
+  request.follow_redirects = true;
+  request.max_redirects = 5;
+  request.connect_timeout_seconds = 30;
+  request.want_file_time = true;
+  request.max_kept_body_bytes = 64 << 10;  // an error page is not kept whole
+  request.body_sink = [&](long, const char* bytes, size_t size) -> Status {
+    written += size;
+    if (max_bytes && written > max_bytes) {
+      return ResourceExhausted("'" + url + "': more than " + std::to_string(max_bytes) +
+                               " bytes");
+    }
+    hasher.Update(bytes, size);
+    return WriteAll(fd.get(), std::string_view(bytes, size), "download");
+  };
+  ASSIGN_OR_RETURN(HttpResponse response, PerformHttp(request));
+  if (response.status < 200 || response.status >= 300) {
+    return NotFound("'" + url + "': HTTP status " + std::to_string(response.status));
   }
-  RETURN_IF_ERROR(sink.failed);
-  if (code != CURLE_OK) {
-    return Unavailable("'" + url + "': " + (error[0] ? error : curl_easy_strerror(code)));
-  }
-  long status = 0;
-  curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
-  if (status < 200 || status >= 300) {
-    return NotFound("'" + url + "': HTTP status " + std::to_string(status));
-  }
-  file.digest = sink.hasher.FinishDigest();
+  file.digest = hasher.FinishDigest();
   if (!checksum.empty() && checksum != file.digest) {
     return InvalidArgument("'" + url + "': checksum mismatch: --checksum=" + checksum +
                            ", the content is " + file.digest);
   }
-  long filetime = -1;
-  curl_easy_getinfo(curl.get(), CURLINFO_FILETIME, &filetime);
-  if (filetime >= 0) {
-    struct timespec times[2] = {{filetime, 0}, {filetime, 0}};
+  if (response.file_time >= 0) {
+    struct timespec times[2] = {{response.file_time, 0}, {response.file_time, 0}};
     ::futimens(fd.get(), times);
   }
   return file;

@@ -155,7 +155,13 @@ int List(AgentConnection& agent, bool json, bool quiet) {
   for (const auto& image : response.images()) {
     std::string age = HumanDuration(NowUnixSeconds() - image.created_unix_seconds()) + " ago";
     std::string short_id = image.id().substr(7, 12);
-    if (image.references().empty())
+    // Pulled by digest alone: listed by its repo digests, which resolve (Docker shows the name
+    // with a <none> tag and the digest).
+    if (image.references().empty()) {
+      for (const auto& repo_digest : image.repo_digests())
+        rows.push_back({repo_digest, short_id, age, HumanBytes(image.size_bytes())});
+    }
+    if (image.references().empty() && image.repo_digests().empty())
       rows.push_back({"<none>", short_id, age, HumanBytes(image.size_bytes())});
     for (const auto& reference : image.references()) {
       rows.push_back({reference, short_id, age, HumanBytes(image.size_bytes())});

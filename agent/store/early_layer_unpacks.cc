@@ -1,23 +1,18 @@
 #include "store/early_layer_unpacks.h"
 
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <system_error>
 #include <utility>
 
 #include "common/directory_tree.h"
 #include "common/sha256.h"
-#include "common/unique_fd.h"
+#include "store/layer_channel.h"
 
 namespace boxcar {
 
 namespace {
 
-// The socket between a member's copy and its unpacker: the copy runs at most about this far
-// ahead. A socket rather than a pipe: send() with MSG_NOSIGNAL reports an unpacker that is gone
-// as EPIPE without raising SIGPIPE, whatever the process does with that signal.
-constexpr int kChannelBytes = 16 << 20;
+// How far a member's copy may run ahead of its unpacker.
+constexpr size_t kChannelBytes = 16 << 20;
 
 // Configs, manifests and indexes are JSON objects; a layer is a tar or a compressed stream.
 bool LooksLikeJson(std::string_view head) {
@@ -52,19 +47,13 @@ struct EarlyLayerUnpacks::Unpack {
 // unpacker that gave up (a hostile or non-layer member) closed its end, and the copy stops.
 class EarlyLayerUnpacks::ChannelCopy : public MemberTap::Copy {
  public:
-  ChannelCopy(Unpack* unpack, UniqueFd channel) : unpack_(unpack), channel_(std::move(channel)) {}
+  ChannelCopy(Unpack* unpack, std::shared_ptr<LayerChannel> channel)
+      : unpack_(unpack), channel_(std::move(channel)) {}
+  // Without Finish: the unpacker sees the end of a member that was never stored.
+  ~ChannelCopy() override { channel_->CloseWrite(); }
 
   void Write(const char* bytes, size_t size) override {
-    while (channel_ && size > 0) {
-      ssize_t n = ::send(channel_.get(), bytes, size, MSG_NOSIGNAL);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        channel_.reset();  // EPIPE: the unpacker is done
-        return;
-      }
-      bytes += n;
-      size -= static_cast<size_t>(n);
-    }
+    if (open_) open_ = channel_->Write(bytes, size);
   }
 
   void Finish(const std::string& digest, uint64_t size) override {
@@ -73,12 +62,13 @@ class EarlyLayerUnpacks::ChannelCopy : public MemberTap::Copy {
       unpack_->blob_digest = digest;
       unpack_->blob_size = size;  // the unpacker may have stopped reading before the end
     }
-    channel_.reset();  // end of the layer for the unpacker
+    channel_->CloseWrite();  // end of the layer for the unpacker
   }
 
  private:
   Unpack* unpack_;
-  UniqueFd channel_;
+  std::shared_ptr<LayerChannel> channel_;
+  bool open_ = true;  // false once the unpacker is gone
 };
 
 EarlyLayerUnpacks::EarlyLayerUnpacks(UnpackLimits limits,
@@ -97,33 +87,26 @@ std::unique_ptr<MemberTap::Copy> EarlyLayerUnpacks::Open(const std::string& name
   if (size == 0 || LooksLikeJson(head)) return nullptr;
   if (std::string digest = DigestFromName(name); !digest.empty() && has_layer_of_(digest))
     return nullptr;
-  int fds[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
-    return nullptr;  // the layer is unpacked from its blob
-  UniqueFd read_end(fds[0]);
-  UniqueFd write_end(fds[1]);
-  // FORCE: beyond net.core.wmem_max as root; a smaller buffer works too.
-  if (::setsockopt(write_end.get(), SOL_SOCKET, SO_SNDBUFFORCE, &kChannelBytes,
-                   sizeof kChannelBytes) != 0) {
-    (void)::setsockopt(write_end.get(), SOL_SOCKET, SO_SNDBUF, &kChannelBytes,
-                       sizeof kChannelBytes);
-  }
-  (void)::shutdown(read_end.get(), SHUT_WR);
-  (void)::shutdown(write_end.get(), SHUT_RD);
+  auto channel = std::make_shared<LayerChannel>(kChannelBytes);
   auto dir = make_directory_();
   if (!dir.ok()) return nullptr;
   auto unpack = std::make_unique<Unpack>();
   unpack->dir = *dir;
   Unpack* raw = unpack.get();
   try {
-    unpack->thread = std::thread([this, raw, name, read_end = std::move(read_end)]() mutable {
-      auto outcome =
-          UnpackLayerStream("member '" + name + "'", read_end.get(), raw->dir, limits_, [raw] {
-            std::lock_guard<std::mutex> lock(raw->mutex);
-            return raw->blob_digest;
-          });
-      // Before anything else: a copy waiting on a full channel gets EPIPE and moves on.
-      read_end.reset();
+    unpack->thread = std::thread([this, raw, name, channel] {
+      LayerBlockReader read = [&channel](const void** block, size_t* size) {
+        std::string_view chunk = channel->Read();
+        *block = chunk.data();
+        *size = chunk.size();
+        return true;
+      };
+      auto outcome = UnpackLayerStream("member '" + name + "'", read, raw->dir, limits_, [raw] {
+        std::lock_guard<std::mutex> lock(raw->mutex);
+        return raw->blob_digest;
+      });
+      // Before anything else: a copy waiting on a full channel wakes and moves on.
+      channel->CloseRead();
       raw->outcome = std::move(outcome);
     });
   } catch (const std::system_error&) {
@@ -131,7 +114,7 @@ std::unique_ptr<MemberTap::Copy> EarlyLayerUnpacks::Open(const std::string& name
     return nullptr;
   }
   unpacks_.push_back(std::move(unpack));
-  return std::make_unique<ChannelCopy>(raw, std::move(write_end));
+  return std::make_unique<ChannelCopy>(raw, std::move(channel));
 }
 
 std::vector<UnpackedLayerDirectory> EarlyLayerUnpacks::Finish() {

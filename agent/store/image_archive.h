@@ -33,6 +33,8 @@ struct ArchivedImage {
   std::string config_digest;
   std::vector<std::string> layer_digests;
   std::vector<std::string> references;
+  // "name@sha256:<manifest digest>" this image is known by in a registry (a pull's).
+  std::vector<std::string> repo_digests;
 };
 
 struct ImageArchive {

@@ -26,6 +26,19 @@ constexpr const char* kImageHint =
 
 }  // namespace
 
+StatusOr<std::string> CanonicalRepoDigest(const std::string& text, const std::string& field) {
+  size_t at = text.find('@');
+  if (at == std::string::npos) {
+    return InvalidArgument(field + ": '" + text + "' is not name@sha256:<hex>");
+  }
+  const std::string digest = text.substr(at + 1);
+  if (!IsSha256Digest(digest)) {
+    return InvalidArgument(field + ": '" + digest + "' after '@' is not sha256:<64 hex>");
+  }
+  ASSIGN_OR_RETURN(ImageReference name, ParseImageReference(text.substr(0, at), field));
+  return name.name + "@" + digest;
+}
+
 StatusOr<std::unique_ptr<ImageStore>> ImageStore::Open(const std::string& root_dir,
                                                        SqliteDatabase* db, BlobStore* blobs,
                                                        UnpackLimits limits) {
@@ -53,6 +66,14 @@ StatusOr<v1::Image> ImageStore::LoadImage(const std::string& id) {
   refs.Bind(1, id);
   RETURN_IF_ERROR(refs.ForEachRow([&](const SqliteStatement& row) {
     image.add_references(row.ColumnText(0));
+    return OkStatus();
+  }));
+  ASSIGN_OR_RETURN(auto digests,
+                   db_->Prepare("SELECT repo_digest FROM image_repo_digests WHERE image_id = ? "
+                                "ORDER BY repo_digest"));
+  digests.Bind(1, id);
+  RETURN_IF_ERROR(digests.ForEachRow([&](const SqliteStatement& row) {
+    image.add_repo_digests(row.ColumnText(0));
     return OkStatus();
   }));
   return image;
@@ -105,6 +126,13 @@ StatusOr<v1::Image> ImageStore::ResolveByDigest(const std::string& name, const s
     return InvalidArgument(field + ": '" + digest + "' after '@' is not sha256:<64 hex>");
   }
   ASSIGN_OR_RETURN(ImageReference parsed, ParseImageReference(name, field));
+  {
+    ASSIGN_OR_RETURN(auto pulled, db_->Prepare("SELECT image_id FROM image_repo_digests WHERE "
+                                               "repo_digest = ?"));
+    pulled.Bind(1, parsed.name + "@" + digest);
+    ASSIGN_OR_RETURN(bool found, pulled.Step());
+    if (found) return LoadImage(pulled.ColumnText(0));
+  }
   ASSIGN_OR_RETURN(auto select,
                    db_->Prepare("SELECT DISTINCT image_id FROM image_refs WHERE reference LIKE ? "
                                 "ESCAPE '\\'"));
@@ -157,14 +185,24 @@ StatusOr<v1::RemoveImageResponse> ImageStore::Remove(const std::string& image_te
                               " container(s); remove them first (boxcar rm) or untag with --force");
   }
 
-  // A reference removes just that tag; an id removes every tag.
+  // A reference removes just that tag, a repo digest just that digest (as Docker does); an
+  // id removes every tag. The image goes with its last tag (its repo digests with it), or
+  // with its last repo digest when it has no tag.
   std::vector<std::string> untag;
+  std::vector<std::string> untag_digests;
   auto reference = ParseImageReference(image_text, "image");
-  for (const auto& existing : image.references()) {
-    if (!reference.ok() || existing == reference->ToString()) untag.push_back(existing);
+  auto repo_digest = CanonicalRepoDigest(image_text, "image");
+  if (repo_digest.ok() &&
+      std::find(image.repo_digests().begin(), image.repo_digests().end(), *repo_digest) !=
+          image.repo_digests().end()) {
+    untag_digests.push_back(*repo_digest);
+  } else {
+    for (const auto& existing : image.references()) {
+      if (!reference.ok() || existing == reference->ToString()) untag.push_back(existing);
+    }
+    if (reference.ok() && untag.empty())
+      untag.assign(image.references().begin(), image.references().end());
   }
-  if (reference.ok() && untag.empty())
-    untag.assign(image.references().begin(), image.references().end());
 
   v1::RemoveImageResponse response;
   SqliteTransaction transaction(*db_);
@@ -175,8 +213,22 @@ StatusOr<v1::RemoveImageResponse> ImageStore::Remove(const std::string& image_te
     RETURN_IF_ERROR(remove.Run());
     response.add_untagged(tag);
   }
+  for (const auto& digest : untag_digests) {
+    ASSIGN_OR_RETURN(auto remove,
+                     db_->Prepare("DELETE FROM image_repo_digests WHERE repo_digest = ?"));
+    remove.Bind(1, digest);
+    RETURN_IF_ERROR(remove.Run());
+    response.add_untagged(digest);
+  }
   bool delete_image =
-      container_count == 0 && untag.size() == static_cast<size_t>(image.references_size());
+      container_count == 0 && untag.size() == static_cast<size_t>(image.references_size()) &&
+      (untag_digests.empty() || (image.references_size() == 0 &&
+                                 untag_digests.size() ==
+                                     static_cast<size_t>(image.repo_digests_size())));
+  if (delete_image && untag_digests.empty()) {
+    // Its repo digests go with it (ON DELETE CASCADE): said as Docker says it.
+    for (const auto& digest : image.repo_digests()) response.add_untagged(digest);
+  }
   if (delete_image) {
     ASSIGN_OR_RETURN(auto remove, db_->Prepare("DELETE FROM images WHERE id = ?"));
     remove.Bind(1, image.id());
@@ -238,7 +290,9 @@ StatusOr<v1::PruneImagesResponse> ImageStore::Prune(bool all) {
   ASSIGN_OR_RETURN(auto select,
                    db_->Prepare(std::string("SELECT id FROM images WHERE id NOT IN (SELECT "
                                             "image_id FROM containers)") +
-                                (all ? "" : " AND id NOT IN (SELECT image_id FROM image_refs)") +
+                                (all ? ""
+                                     : " AND id NOT IN (SELECT image_id FROM image_refs) AND id "
+                                       "NOT IN (SELECT image_id FROM image_repo_digests)") +
                                 " ORDER BY id"));
   std::vector<std::string> ids;
   RETURN_IF_ERROR(select.ForEachRow([&](const SqliteStatement& row) {

@@ -26,6 +26,10 @@
 
 namespace boxcar {
 
+// "name@sha256:<hex>" as the store keeps a repo digest (the name validated and normalised as
+// ParseImageReference does, a tag before the '@' dropped); errors name `field`.
+StatusOr<std::string> CanonicalRepoDigest(const std::string& text, const std::string& field);
+
 class ImageStore {
  public:
   // `root_dir` holds layers/ and tmp/; `db` and `blobs` outlive the store.
@@ -128,9 +132,11 @@ class ImageStore {
     // A small blob (the config) already in memory, verified against `digest`.
     Status StoreBlob(const std::string& content, const std::string& digest);
     // Checks the config against the layers, takes the layers unpacked while they downloaded
-    // (unpacks any other from its blob) and records the image with `references` (may be
-    // empty), in one transaction.
+    // (unpacks any other from its blob) and records the image with `references` and
+    // `repo_digests` ("name@sha256:<manifest digest>"; both may be empty), in one
+    // transaction.
     StatusOr<v1::Image> Finish(const std::vector<std::string>& references,
+                               const std::vector<std::string>& repo_digests,
                                const std::string& config_digest,
                                const std::vector<std::string>& layer_digests,
                                LayerProgress* progress = nullptr);
@@ -221,8 +227,9 @@ class ImageStore {
       : root_dir_(std::move(root_dir)), db_(db), blobs_(blobs), limits_(limits) {}
   std::string LayerDirectory(int64_t number) const;
   StatusOr<v1::Image> LoadImage(const std::string& id);
-  // `name@digest`: an image referenced as `name:<any tag>` whose id or manifest digest is
-  // `digest`. Called with the database lock held.
+  // `name@digest`: the image pulled as that repo digest, else an image referenced as
+  // `name:<any tag>` whose id or manifest digest is `digest`. Called with the database lock
+  // held.
   StatusOr<v1::Image> ResolveByDigest(const std::string& name, const std::string& digest,
                                       const std::string& field);
   // An OCI layout or docker-archive stored whole as a blob: read, then StoreArchive; the
@@ -255,6 +262,7 @@ class ImageStore {
     v1::Image image;
     std::vector<std::string> references;
     PendingLayers new_layers;
+    std::vector<std::string> repo_digests;
   };
   // True when a layer of the store has `digest` as its blob digest or diff id.
   bool HasLayerOfBlob(const std::string& digest);

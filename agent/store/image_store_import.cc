@@ -242,6 +242,10 @@ StatusOr<ImageStore::PreparedImage> ImageStore::PrepareImage(
     LayerProgress* progress) {
   PreparedImage prepared;
   prepared.references = references;
+  for (const auto& repo_digest : archived.repo_digests) {
+    ASSIGN_OR_RETURN(std::string canonical, CanonicalRepoDigest(repo_digest, "repo digest"));
+    prepared.repo_digests.push_back(std::move(canonical));
+  }
   v1::Image& image = prepared.image;
   ASSIGN_OR_RETURN(std::string config_json, blobs_->ReadBlob(archived.config_digest));
   image.set_id(archived.config_digest);
@@ -346,7 +350,7 @@ StatusOr<std::vector<v1::Image>> ImageStore::RecordImages(std::vector<PreparedIm
     if (number >= 0) statement.Bind(index, number);
     return statement.Run();
   };
-  for (auto& [image, references, new_layers] : prepared) {
+  for (auto& [image, references, new_layers, repo_digests] : prepared) {
     for (auto& layer : new_layers.layers) {
       auto insert = db_->Prepare(
           "INSERT OR IGNORE INTO layers(diff_id, blob_digest, size_bytes, unpacked_bytes) "
@@ -399,6 +403,12 @@ StatusOr<std::vector<v1::Image>> ImageStore::RecordImages(std::vector<PreparedIm
                           {parsed->ToString(), image.id()});
       if (!tagged.ok()) return fail(tagged);
     }
+    for (const auto& repo_digest : repo_digests) {
+      Status recorded =
+          run("INSERT OR REPLACE INTO image_repo_digests(repo_digest, image_id) VALUES(?, ?)",
+              {repo_digest, image.id()});
+      if (!recorded.ok()) return fail(recorded);
+    }
   }
   CrashPoint("store.before_record");
   if (Status committed = transaction.Commit(); !committed.ok()) return fail(committed);
@@ -406,7 +416,7 @@ StatusOr<std::vector<v1::Image>> ImageStore::RecordImages(std::vector<PreparedIm
   std::set<std::string> moved;
   for (const auto& [from, to] : renamed) moved.insert(from);
   std::vector<v1::Image> images;
-  for (auto& [image, references, new_layers] : prepared) {
+  for (auto& [image, references, new_layers, repo_digests] : prepared) {
     std::erase_if(new_layers.layers, [&](const auto& layer) { return moved.count(layer.dir); });
     ASSIGN_OR_RETURN(v1::Image stored, LoadImage(image.id()));
     images.push_back(std::move(stored));

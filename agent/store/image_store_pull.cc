@@ -92,6 +92,7 @@ Status ImageStore::BlobPull::StoreBlob(const std::string& content, const std::st
 }
 
 StatusOr<v1::Image> ImageStore::BlobPull::Finish(const std::vector<std::string>& references,
+                                                 const std::vector<std::string>& repo_digests,
                                                  const std::string& config_digest,
                                                  const std::vector<std::string>& layer_digests,
                                                  LayerProgress* progress) {
@@ -99,7 +100,7 @@ StatusOr<v1::Image> ImageStore::BlobPull::Finish(const std::vector<std::string>&
   PendingLayers unpacked;
   unpacked.layers = early_unpacks_->Finish();
   ImageArchive archive;
-  archive.images.push_back({config_digest, layer_digests, {}});
+  archive.images.push_back({config_digest, layer_digests, {}, repo_digests});
   std::vector<std::string> stored;
   {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -26,6 +26,7 @@
 #include "common/sha256.h"
 #include "common/unique_fd.h"
 #include "store/archive_reader.h"
+#include "store/plain_file_writer.h"
 
 namespace boxcar {
 
@@ -401,6 +402,17 @@ Status UnpackMembers(archive* reader, archive* disk, ParentDirectories& parents,
                                  "-byte limit (at member '" + member + "')");
       }
     }
+    DropOverlayXattrs(entry);
+    if (IsPlainFile(entry)) {
+      bool stream_ended = false;
+      RETURN_IF_ERROR(WritePlainFile(reader, entry, parent_fd, components.back(), member,
+                                     &stream_ended, [&] {
+                                       return RemoveExisting(parent_fd, components.back(), path,
+                                                             member);
+                                     }));
+      if (stream_ended) return OkStatus();
+      continue;
+    }
     // The later member wins. libarchive replaces files and links itself, but can only rmdir
     // an empty directory in the way.
     if (type != AE_IFDIR || is_hardlink) {
@@ -410,7 +422,6 @@ Status UnpackMembers(archive* reader, archive* disk, ParentDirectories& parents,
         RETURN_IF_ERROR(RemoveTree(path).Annotate("member '" + member + "'"));
       }
     }
-    DropOverlayXattrs(entry);
     archive_entry_set_pathname(entry, path.c_str());
     rc = archive_write_header(disk, entry);
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
@@ -440,15 +451,27 @@ uint64_t StreamLimit(const UnpackLimits& limits) {
 // NOTE: everything that uses relative paths, including the deferred directory fix-ups that
 // archive_write_free applies on an early return, must stay inside this function.
 // `source` names the layer in errors.
-StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& source, int blob_fd,
-                                                 UniqueFd root_fd, const UnpackLimits& limits,
+// archive_read_open callback over a LayerBlockReader.
+la_ssize_t ReadLayerBlock(archive* decompressor, void* self, const void** block) {
+  size_t size = 0;
+  if (!(*static_cast<const LayerBlockReader*>(self))(block, &size)) {
+    archive_set_error(decompressor, EIO, "reading the layer failed");
+    return -1;
+  }
+  return static_cast<la_ssize_t>(size);
+}
+
+StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& source,
+                                                 const LayerBlockReader& read, UniqueFd root_fd,
+                                                 const UnpackLimits& limits,
                                                  const std::function<std::string()>& blob_digest) {
   ParentDirectories parents(std::move(root_fd));
 
   ArchiveReader decompressor(archive_read_new());
   SupportImageCompressions(decompressor.get());
   archive_read_support_format_raw(decompressor.get());
-  if (archive_read_open_fd(decompressor.get(), blob_fd, kBlockSize) != ARCHIVE_OK) {
+  if (archive_read_open(decompressor.get(), const_cast<LayerBlockReader*>(&read), nullptr,
+                        &ReadLayerBlock, nullptr) != ARCHIVE_OK) {
     return InvalidArgument("layer " + source + ": " + ArchiveErrorText(decompressor.get()));
   }
   archive_entry* raw_entry;
@@ -507,7 +530,7 @@ StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& source, int 
 }  // namespace
 
 // Unpacks on a thread with a private working directory (see the NOTE below).
-StatusOr<UnpackedLayer> UnpackLayerStream(const std::string& source, int source_fd,
+StatusOr<UnpackedLayer> UnpackLayerStream(const std::string& source, const LayerBlockReader& read,
                                           const std::string& target_dir, const UnpackLimits& limits,
                                           const std::function<std::string()>& blob_digest) {
   UniqueFd root_fd(::open(target_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -522,11 +545,28 @@ StatusOr<UnpackedLayer> UnpackLayerStream(const std::string& source, int source_
   Status ran = RunWithPrivateFs("unpacking into '" + target_dir + "'", [&]() -> Status {
     ::umask(0);
     if (::fchdir(root_fd.get()) != 0) return ErrnoStatus("chdir '" + target_dir + "'");
-    outcome = UnpackInWorkingDirectory(source, source_fd, std::move(root_fd), limits, blob_digest);
+    outcome = UnpackInWorkingDirectory(source, read, std::move(root_fd), limits, blob_digest);
     return OkStatus();
   });
   if (!ran.ok()) return ran;
   return std::move(*outcome);
+}
+
+StatusOr<UnpackedLayer> UnpackLayerStream(const std::string& source, int source_fd,
+                                          const std::string& target_dir, const UnpackLimits& limits,
+                                          const std::function<std::string()>& blob_digest) {
+  std::unique_ptr<char[]> buffer(new char[kBlockSize]);
+  LayerBlockReader read = [&](const void** block, size_t* size) {
+    ssize_t n;
+    do {
+      n = ::read(source_fd, buffer.get(), kBlockSize);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) return false;
+    *block = buffer.get();
+    *size = static_cast<size_t>(n);
+    return true;
+  };
+  return UnpackLayerStream(source, read, target_dir, limits, blob_digest);
 }
 
 StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::string& target_dir,

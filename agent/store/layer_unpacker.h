@@ -67,11 +67,19 @@ StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::str
                                     const UnpackLimits& limits,
                                     const std::string& blob_digest = "");
 
-// The same for a layer read as it arrives: `source_fd` is the read end of a socket that an
-// archive member is copied into while it is stored as a blob (see early_layer_unpacks.h);
-// `name` names it in errors. An uncompressed layer's diff id is its blob digest, known only
-// once the blob is stored: `blob_digest_at_end` is asked after the last byte and returns it,
-// or "" when the blob was not stored (kFailedPrecondition).
+// Where a layer's bytes come from: the next block, valid until the next call (size 0 at the
+// end); false on a read error.
+using LayerBlockReader = std::function<bool(const void** block, size_t* size)>;
+
+// The same for a layer read as it arrives: `read` hands over the blocks of an archive member
+// while it is stored as a blob (see early_layer_unpacks.h); `name` names it in errors. An
+// uncompressed layer's diff id is its blob digest, known only once the blob is stored:
+// `blob_digest_at_end` is asked after the last byte and returns it, or "" when the blob was
+// not stored (kFailedPrecondition).
+StatusOr<UnpackedLayer> UnpackLayerStream(const std::string& name, const LayerBlockReader& read,
+                                          const std::string& target_dir, const UnpackLimits& limits,
+                                          const std::function<std::string()>& blob_digest_at_end);
+// The same, read from `source_fd` (a pipe, a socket, a file) until its end.
 StatusOr<UnpackedLayer> UnpackLayerStream(const std::string& name, int source_fd,
                                           const std::string& target_dir, const UnpackLimits& limits,
                                           const std::function<std::string()>& blob_digest_at_end);

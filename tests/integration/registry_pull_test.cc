@@ -199,9 +199,29 @@ TEST_F(RegistryPullTest, PullByDigestAndErrorsNameTheField) {
                   &digest),
             0);
   while (!digest.empty() && digest.back() == '\n') digest.pop_back();
-  CommandResult by_digest =
-      agent_.Cli({"image", "pull", "-q", registry_.host() + "/app@" + digest});
+  const std::string repo_digest = registry_.host() + "/app@" + digest;
+  CommandResult by_digest = agent_.Cli({"image", "pull", "-q", repo_digest});
   EXPECT_EQ(by_digest.exit_code, 0) << by_digest.err;
+  // As Docker: the image has no tag, but its repo digest names it in `image ls` and in `run`.
+  CommandResult listed = agent_.Cli({"image", "ls"});
+  EXPECT_NE(listed.out.find(repo_digest), std::string::npos) << listed.out;
+  EXPECT_EQ(listed.out.find("<none>"), std::string::npos) << listed.out;
+  CommandResult listed_json = agent_.Cli({"image", "ls", "--json"});
+  EXPECT_NE(listed_json.out.find("\"repo_digests\""), std::string::npos) << listed_json.out;
+  CommandResult run = agent_.Cli({"run", "--rm", repo_digest, "cat", "/srv/hello"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "second-layer\n");
+  // `image prune` keeps it (not dangling); removing it by its repo digest removes it.
+  ASSERT_EQ(agent_.Cli({"image", "prune"}).exit_code, 0);
+  EXPECT_EQ(agent_.Cli({"image", "inspect", repo_digest}).exit_code, 0);
+  CommandResult removed = agent_.Cli({"image", "rm", repo_digest});
+  EXPECT_EQ(removed.exit_code, 0) << removed.err;
+  EXPECT_NE(agent_.Cli({"image", "inspect", repo_digest}).exit_code, 0);
+  // Pulled by tag: the tag's manifest digest is recorded too, and resolves.
+  ASSERT_EQ(agent_.Cli({"image", "pull", "-q", registry_.host() + "/app:1"}).exit_code, 0);
+  CommandResult by_repo_digest = agent_.Cli({"image", "inspect", repo_digest});
+  EXPECT_EQ(by_repo_digest.exit_code, 0) << by_repo_digest.err;
+  EXPECT_NE(by_repo_digest.out.find(repo_digest), std::string::npos) << by_repo_digest.out;
 
   CommandResult unknown_tag = agent_.Cli({"image", "pull", registry_.host() + "/app:nope"});
   EXPECT_NE(unknown_tag.exit_code, 0);

@@ -9,27 +9,10 @@
 #include "glance/background_hasher.h"
 #include "glance/glance_errors.h"
 #include "glance/image_hash_verifier.h"
-#include "openstack/http_client.h"
+#include "http/http_client.h"
+#include "http/url_encoding.h"
 
 namespace boxcar::glance {
-
-using openstack::HttpRequest;
-using openstack::PerformHttp;
-
-std::string UrlEncode(const std::string& value) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : value) {
-    if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 std::string ListQuery(const ListImagesFilter& f) {
   std::string query;
@@ -143,7 +126,7 @@ Status GlanceClient::Download(const GlanceImage& image, const DataSink& sink,
     request.headers.push_back("Accept: application/octet-stream");
     if (received > 0) request.headers.push_back("Range: bytes=" + std::to_string(received) + "-");
     request.sink_status = received > 0 ? 206 : 200;
-    request.body_sink = [&](const char* bytes, size_t size) -> Status {
+    request.body_sink = [&](long, const char* bytes, size_t size) -> Status {
       hasher.Update(bytes, size);
       received += size;
       return sink(bytes, size);

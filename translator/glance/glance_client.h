@@ -90,8 +90,6 @@ class GlanceClient {
   int download_resumes_ = 5;
 };
 
-// Percent-encodes a query value or path segment.
-std::string UrlEncode(const std::string& value);
 // The query string of `filter` ("?limit=..&name=..").
 std::string ListQuery(const ListImagesFilter& filter);
 

@@ -1,6 +1,6 @@
 #include "openstack/keystone_auth.h"
 
-#include "openstack/http_client.h"
+#include "http/http_client.h"
 #include "openstack/keystone_auth_body.h"
 
 namespace boxcar::openstack {

@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "openstack/http_client.h"
+#include "http/http_client.h"
 #include "openstack/keystone_auth.h"
 #include "openstack/keystone_auth_body.h"
 #include "registry/repository_name.h"
@@ -74,13 +74,13 @@ std::string TokenProjectId(const std::string& body) {
 
 StatusOr<PasswordLogin> UnscopedToken(const std::string& v3, const std::string& user,
                                       const std::string& password) {
-  openstack::HttpRequest request;
+  HttpRequest request;
   request.method = "POST";
   request.url = v3 + "/auth/tokens";
   request.headers = {"Content-Type: application/json"};
   request.body = UnscopedBody(user, password);
   request.timeout_seconds = 30;
-  auto response = openstack::PerformHttp(request);
+  auto response = PerformHttp(request);
   if (!response.ok()) return response.status().Annotate("keystone login");
   if (response->status == 401 || response->status == 400) {
     return Status(StatusCode::kUnauthenticated, "keystone: wrong user name or password");
@@ -96,11 +96,11 @@ StatusOr<PasswordLogin> UnscopedToken(const std::string& v3, const std::string& 
 }
 
 StatusOr<std::vector<Project>> UserProjects(const std::string& v3, const std::string& token) {
-  openstack::HttpRequest request;
+  HttpRequest request;
   request.url = v3 + "/auth/projects";
   request.headers = {"X-Auth-Token: " + token, "Accept: application/json"};
   request.timeout_seconds = 30;
-  auto response = openstack::PerformHttp(request);
+  auto response = PerformHttp(request);
   if (!response.ok()) return response.status().Annotate("keystone: listing the user's projects");
   if (response->status != 200) {
     return Unavailable("keystone: listing the user's projects: HTTP " +
@@ -134,13 +134,13 @@ StatusOr<RegistryGrant> ApplicationCredentialLogin(const KeystoneEndpoints& endp
   openstack::KeystoneCredentials c;
   c.application_credential_id = id;
   c.application_credential_secret = secret;
-  openstack::HttpRequest request;
+  HttpRequest request;
   request.method = "POST";
   request.url = openstack::KeystoneV3Url(endpoints.auth_url) + "/auth/tokens";
   request.headers = {"Content-Type: application/json"};
   ASSIGN_OR_RETURN(request.body, openstack::KeystoneAuthRequestBody(c));
   request.timeout_seconds = 30;
-  auto response = openstack::PerformHttp(request);
+  auto response = PerformHttp(request);
   if (!response.ok()) return response.status().Annotate("keystone login");
   if (response->status != 201) {
     return Status(StatusCode::kUnauthenticated, "keystone: wrong user name or password");

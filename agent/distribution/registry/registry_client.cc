@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include "distribution/registry/auth_challenge.h"
+#include "http/url_encoding.h"
 
 namespace boxcar {
 
@@ -69,6 +70,14 @@ Status RegistryError(const HttpResponse& response, const std::string& what) {
   }
 }
 
+StatusOr<HttpResponse> RegistryClient::Perform(HttpRequest request) {
+  request.follow_redirects = true;
+  request.connect_timeout_seconds = 15;
+  // Error bodies are short JSON.
+  request.max_kept_body_bytes = 1 << 20;
+  return PerformHttp(request, options_.tls, &connections_);
+}
+
 Status RegistryClient::Ping() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!base_url_.empty()) return OkStatus();
@@ -87,7 +96,7 @@ Status RegistryClient::Ping() {
     const bool https = scheme == "https://";
     HttpRequest request;
     request.url = scheme + api_host_ + "/v2/";
-    auto response = PerformHttp(request, options_.tls);
+    auto response = Perform(request);
     if (response.ok() && (response->status == 200 || response->status == 401)) {
       base_url_ = scheme + api_host_;
       return OkStatus();
@@ -138,7 +147,7 @@ StatusOr<std::string> RegistryClient::Authenticate(const std::string& challenge_
   HttpRequest request;
   request.url = url;
   if (have_credentials) request.headers.push_back("Authorization: " + basic);
-  auto response = PerformHttp(request, options_.tls);
+  auto response = Perform(request);
   if (!response.ok()) return response.status().Annotate("token service of " + registry_);
   if (response->status != 200) {
     return RegistryError(*response, "token service " + realm + " of registry " + registry_);
@@ -168,7 +177,7 @@ StatusOr<HttpResponse> RegistryClient::Send(HttpRequest request,
       authorization = authorization_;
     }
     if (!authorization.empty()) sent.headers.push_back("Authorization: " + authorization);
-    ASSIGN_OR_RETURN(HttpResponse response, PerformHttp(sent, options_.tls));
+    ASSIGN_OR_RETURN(HttpResponse response, Perform(sent));
     if (response.status != 401 || attempt > 0) return response;
     std::string challenge = response.Header("www-authenticate");
     if (challenge.empty()) return response;

@@ -9,8 +9,9 @@
 #include <vector>
 
 #include "boxcar/v1/distribution.pb.h"
-#include "distribution/registry/http_client.h"
 #include "distribution/registry/registry_reference.h"
+#include "http/http_client.h"
+#include "http/http_connection_pool.h"
 
 namespace boxcar {
 
@@ -48,6 +49,9 @@ class RegistryClient {
   // Acquires an Authorization header value for `scopes` from `challenge_header`.
   StatusOr<std::string> Authenticate(const std::string& challenge_header,
                                      const std::vector<std::string>& scopes);
+  // One exchange with what every registry request gets (redirects followed, at most 1 MiB
+  // of an error body kept), over the pool's connections.
+  StatusOr<HttpResponse> Perform(HttpRequest request);
 
   std::string registry_;
   std::string api_host_;
@@ -56,6 +60,8 @@ class RegistryClient {
   std::mutex mutex_;
   std::string base_url_;       // "https://host" once Ping chose
   std::string authorization_;  // the current Authorization header value, or ""
+  // Connections kept open between the requests of a pull or push (one per parallel stream).
+  HttpConnectionPool connections_;
 };
 
 // A registry error answer as a status: 401 kPermissionDenied ("unauthorized"), 403

@@ -57,9 +57,11 @@ StatusOr<HttpResponse> RegistryPull::FetchManifest(const std::string& key,
   return response;
 }
 
-StatusOr<std::string> RegistryPull::FetchImageManifest(const Platform& platform) {
+StatusOr<std::string> RegistryPull::FetchImageManifest(const Platform& platform,
+                                                       std::string* top_digest) {
   ASSIGN_OR_RETURN(HttpResponse response,
                    FetchManifest(reference_.ManifestKey(), reference_.digest));
+  *top_digest = Sha256Digest(response.body);
   if (!IsManifestIndex(response.Header("content-type"), response.body)) return response.body;
   auto chosen = SelectPlatformManifest(response.body, platform);
   if (!chosen.ok()) return chosen.status().Annotate("source: " + reference_.ToString());
@@ -109,7 +111,7 @@ Status RegistryPull::PullLayer(ImageStore::BlobPull* pull, const Descriptor& lay
     uint64_t to_skip = 0;  // a server that ignored the Range sends the first bytes again
     bool first_bytes = true;
     Status sink_failure;
-    request.body_sink = [&](long status, const char* bytes, size_t size) {
+    request.body_sink = [&](long status, const char* bytes, size_t size) -> Status {
       if (first_bytes) {
         first_bytes = false;
         to_skip = (offset > 0 && status == 200) ? offset : 0;
@@ -123,18 +125,18 @@ Status RegistryPull::PullLayer(ImageStore::BlobPull* pull, const Descriptor& lay
       if (download->bytes_written() + size > layer.size) {
         sink_failure = InvalidArgument(what + ": the registry sends more than the " +
                                        std::to_string(layer.size) + " bytes the manifest states");
-        return false;
+        return sink_failure;
       }
       if (Status written = download->Write(bytes, size); !written.ok()) {
         sink_failure = written;
-        return false;
+        return sink_failure;
       }
       auto now = std::chrono::steady_clock::now();
       if (now - last_report > std::chrono::milliseconds(200)) {
         last_report = now;
         Report(digest, v1::TRANSFER_STATE_DOWNLOADING, download->bytes_written(), layer.size);
       }
-      return true;
+      return OkStatus();
     };
     auto response = client_->Send(request, Scopes());
     if (!sink_failure.ok()) return sink_failure;
@@ -188,7 +190,8 @@ StatusOr<v1::Image> RegistryPull::Run(const Platform& platform,
     ASSIGN_OR_RETURN(ImageReference extra, ParseImageReference(extra_reference, "reference"));
     references.push_back(extra.ToString());
   }
-  ASSIGN_OR_RETURN(std::string manifest_json, FetchImageManifest(platform));
+  std::string manifest_digest;
+  ASSIGN_OR_RETURN(std::string manifest_json, FetchImageManifest(platform, &manifest_digest));
   auto blobs = ParseImageManifestBlobs(manifest_json);
   if (!blobs.ok()) return blobs.status().Annotate("source: " + reference_.ToString());
   ASSIGN_OR_RETURN(auto pull, store_->BeginBlobPull());
@@ -199,7 +202,8 @@ StatusOr<v1::Image> RegistryPull::Run(const Platform& platform,
   RETURN_IF_ERROR(PullLayers(pull.get(), blobs->layers));
   std::vector<std::string> layer_digests;
   for (const auto& layer : blobs->layers) layer_digests.push_back(layer.digest);
-  auto image = pull->Finish(references, blobs->config.digest, layer_digests);
+  auto image = pull->Finish(references, {reference_.RepoDigest(manifest_digest)},
+                            blobs->config.digest, layer_digests);
   if (!image.ok()) return image.status().Annotate("source: " + reference_.ToString());
   for (const auto& layer : blobs->layers)
     Report(layer.digest, v1::TRANSFER_STATE_DONE, layer.size, layer.size);

@@ -32,8 +32,10 @@ class RegistryPull {
   StatusOr<v1::Image> Run(const Platform& platform, const std::string& extra_reference);
 
  private:
-  // The image manifest's JSON and digest, through an index when the reference names one.
-  StatusOr<std::string> FetchImageManifest(const Platform& platform);
+  // The image manifest's JSON, through an index when the reference names one;
+  // `top_digest` is the digest of the manifest the reference names (the index, if any): the
+  // image's repo digest, as Docker records it.
+  StatusOr<std::string> FetchImageManifest(const Platform& platform, std::string* top_digest);
   // GET of a manifest by tag or digest, verified against `expected_digest` when given.
   StatusOr<HttpResponse> FetchManifest(const std::string& key, const std::string& expected_digest);
   // A small blob (the config) into memory, verified.

@@ -4,6 +4,7 @@
 
 #include "common/unique_fd.h"
 #include "distribution/registry/parallel_transfers.h"
+#include "http/url_encoding.h"
 #include "store/image_manifest.h"
 
 namespace boxcar {

@@ -142,6 +142,10 @@ std::string RegistryReference::StoreReference() const {
   return NormalizeDockerHubName(registry + "/" + repository) + ":" + tag;
 }
 
+std::string RegistryReference::RepoDigest(const std::string& manifest_digest) const {
+  return NormalizeDockerHubName(registry + "/" + repository) + "@" + manifest_digest;
+}
+
 std::string RegistryReference::ToString() const {
   std::string text = registry + "/" + repository;
   if (!tag.empty()) text += ":" + tag;

@@ -22,6 +22,9 @@ struct RegistryReference {
   // The name the store keeps: "busybox:latest" and "team/app:1" for Docker Hub (as Docker
   // shows them), "host:port/repo:tag" elsewhere; empty for a digest-only reference.
   std::string StoreReference() const;
+  // The repo digest the store keeps for a manifest of this repository: "busybox@sha256:..."
+  // (Docker Hub names as above), "host:port/repo@sha256:..." elsewhere.
+  std::string RepoDigest(const std::string& manifest_digest) const;
   // "host/repo:tag@digest" in full, for messages.
   std::string ToString() const;
   // What the registry's manifest endpoint takes: the digest when given, else the tag.

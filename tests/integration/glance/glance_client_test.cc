@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "openstack/http_client.h"
+#include "http/http_client.h"
 #include "openstack/keystone_auth.h"
 #include "openstack_fixture.h"
 
@@ -74,13 +74,13 @@ TEST(KeystoneAuth, PasswordTokenAndCatalog) {
 TEST(KeystoneAuth, ApplicationCredential) {
   auto session = openstack::Authenticate(OpenStackFixture::Credentials("A"));
   ASSERT_TRUE(session.ok());
-  openstack::HttpRequest create;
+  HttpRequest create;
   create.method = "POST";
   create.url = OpenStackFixture::Get("OS_FIXTURE_AUTH_URL") + "/users/" +
                OpenStackFixture::Get("OS_FIXTURE_USER_A_ID") + "/application_credentials";
   create.headers = {"X-Auth-Token: " + session->token, "Content-Type: application/json"};
   create.body = R"({"application_credential":{"name":"boxcar-test","secret":"app-secret"}})";
-  auto made = openstack::PerformHttp(create);
+  auto made = PerformHttp(create);
   ASSERT_TRUE(made.ok()) << made.status().message();
   ASSERT_EQ(made->status, 201) << made->body;
   auto id_at = made->body.find("\"id\": \"");

@@ -14,7 +14,7 @@
 #include <sstream>
 #include <thread>
 
-#include "openstack/http_client.h"
+#include "http/http_client.h"
 #include "openstack_fixture.h"
 #include "registry/registry_token.h"
 
@@ -106,14 +106,14 @@ std::string RegistryProcess::log() const {
 
 HttpResult Http(const std::string& method, const std::string& url,
                 const std::vector<std::string>& headers, const std::string& body) {
-  openstack::HttpRequest request;
+  HttpRequest request;
   request.method = method;
   request.url = url;
   request.headers = headers;
   request.body = body;
   request.timeout_seconds = 60;
   HttpResult result;
-  auto response = openstack::PerformHttp(request);
+  auto response = PerformHttp(request);
   if (!response.ok()) return result;
   result.status = response->status;
   result.body = response->body;

@@ -1,6 +1,5 @@
 // One response header line as libcurl's CURLOPT_HEADERFUNCTION hands it over ("Name: value\r\n"),
-// split into a lower-case name and a trimmed value. Shared by the translator's HTTP client and
-// the agent's registry client.
+// split into a lower-case name and a trimmed value.
 #pragma once
 
 #include <cctype>

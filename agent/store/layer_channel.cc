@@ -1,0 +1,65 @@
+#include "store/layer_channel.h"
+
+#include <algorithm>
+
+namespace boxcar {
+
+namespace {
+
+// Pieces are gathered into chunks of about this size (HTTP hands over 16 KiB at a time): one
+// lock and one wake-up per chunk.
+constexpr size_t kChunkBytes = 256 << 10;
+
+}  // namespace
+
+LayerChannel::LayerChannel(size_t capacity) : capacity_(std::max(capacity, 2 * kChunkBytes)) {}
+
+bool LayerChannel::Write(const char* bytes, size_t size) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (size > 0) {
+    changed_.wait(lock, [&] { return read_closed_ || queued_ < capacity_; });
+    if (read_closed_) return false;
+    if (chunks_.empty() || chunks_.back().size() >= kChunkBytes) {
+      chunks_.emplace_back();
+      chunks_.back().reserve(kChunkBytes);
+    }
+    std::string& tail = chunks_.back();
+    const size_t n = std::min(size, kChunkBytes - tail.size());
+    tail.append(bytes, n);
+    queued_ += n;
+    bytes += n;
+    size -= n;
+    // A full chunk is ready once a later one exists (see Read).
+    if (chunks_.size() >= 2) changed_.notify_all();
+  }
+  return true;
+}
+
+void LayerChannel::CloseWrite() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  write_closed_ = true;
+  changed_.notify_all();
+}
+
+std::string_view LayerChannel::Read() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  reading_.clear();
+  // A chunk is taken once a later one exists (the writer moved on) or the writer is done.
+  changed_.wait(lock, [&] { return chunks_.size() >= 2 || write_closed_; });
+  if (chunks_.empty()) return {};
+  reading_.swap(chunks_.front());
+  chunks_.pop_front();
+  queued_ -= reading_.size();
+  changed_.notify_all();
+  return reading_;
+}
+
+void LayerChannel::CloseRead() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  read_closed_ = true;
+  chunks_.clear();
+  queued_ = 0;
+  changed_.notify_all();
+}
+
+}  // namespace boxcar
