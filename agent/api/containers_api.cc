@@ -69,8 +69,9 @@ grpc::Status ContainersApi::Logs(grpc::ServerContext* context, const v1::LogsReq
     chunk.set_data(bytes);
     return writer->Write(chunk);
   };
-  return ToGrpcStatus(containers_->StreamLogs(request->container(), request->follow(), sink,
-                                              [context] { return context->IsCancelled(); }));
+  return ToGrpcStatus(containers_->StreamLogs(
+      request->container(), request->follow(), sink, [context] { return context->IsCancelled(); },
+      request->has_tail() ? std::optional<uint32_t>(request->tail()) : std::nullopt));
 }
 
 grpc::Status ContainersApi::Run(grpc::ServerContext* context,
@@ -150,6 +151,11 @@ grpc::Status ContainersApi::Attach(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<v1::AttachResponse, v1::AttachRequest>* stream) {
   return ServeAttach(containers_, context, stream);
+}
+
+grpc::Status ContainersApi::Rename(grpc::ServerContext*, const v1::RenameContainerRequest* request,
+                                   v1::Container* response) {
+  return Reply(containers_->Rename(request->container(), request->name()), response);
 }
 
 grpc::Status ContainersApi::Commit(grpc::ServerContext*, const v1::CommitContainerRequest* request,

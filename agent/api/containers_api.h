@@ -42,6 +42,8 @@ class ContainersApi final : public v1::Containers::Service {
                       v1::CommitContainerResponse*) override;
   grpc::Status Exec(grpc::ServerContext*,
                     grpc::ServerReaderWriter<v1::ExecResponse, v1::ExecRequest>*) override;
+  grpc::Status Rename(grpc::ServerContext*, const v1::RenameContainerRequest*,
+                      v1::Container*) override;
   grpc::Status Attach(grpc::ServerContext*,
                       grpc::ServerReaderWriter<v1::AttachResponse, v1::AttachRequest>*) override;
   // Top, Diff and the copy calls: container_files_api.cc.

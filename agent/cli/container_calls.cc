@@ -30,11 +30,13 @@ grpc::Status RemoveContainer(AgentConnection& agent, const std::string& id, bool
   return agent.containers().Remove(&context, request, removed ? removed : &response);
 }
 
-grpc::Status StreamLogs(AgentConnection& agent, const std::string& id, bool follow) {
+grpc::Status StreamLogs(AgentConnection& agent, const std::string& id, bool follow,
+                        std::optional<uint32_t> tail) {
   grpc::ClientContext context;
   v1::LogsRequest request;
   request.set_container(id);
   request.set_follow(follow);
+  if (tail) request.set_tail(*tail);
   auto reader = agent.containers().Logs(&context, request);
   v1::LogChunk chunk;
   while (reader->Read(&chunk)) {

@@ -1,6 +1,8 @@
 // Container calls to the agent that several commands make.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "cli/agent_connection.h"
@@ -14,7 +16,9 @@ grpc::Status RemoveContainer(AgentConnection& agent, const std::string& id, bool
                              v1::RemoveContainerResponse* removed = nullptr,
                              bool remove_volumes = false);
 // Copies the container's output to our stdout/stderr until it ends (follow) or is exhausted.
-grpc::Status StreamLogs(AgentConnection& agent, const std::string& id, bool follow);
+// With `tail`, only the last lines of each stream first.
+grpc::Status StreamLogs(AgentConnection& agent, const std::string& id, bool follow,
+                        std::optional<uint32_t> tail = std::nullopt);
 grpc::Status WaitContainer(AgentConnection& agent, const std::string& id,
                            v1::WaitContainerResponse* response);
 

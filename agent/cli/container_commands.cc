@@ -1,7 +1,10 @@
 #include "cli/container_commands.h"
 
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
+#include <optional>
 
 #include "cli/attach_command.h"
 #include "cli/container_calls.h"
@@ -198,6 +201,22 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
     };
   });
 
+  auto rename_names = std::make_shared<std::vector<std::string>>();
+  CLI::App* rename = app.add_subcommand("rename", "Give a container a new name");
+  rename->add_option("names", *rename_names, "CONTAINER NEW_NAME")->required()->expected(2);
+  rename->callback([&, connect, rename_names] {
+    action = [=] {
+      AgentConnection& agent = connect();
+      grpc::ClientContext context;
+      v1::RenameContainerRequest request;
+      request.set_container(rename_names->at(0));
+      request.set_name(rename_names->at(1));
+      v1::Container renamed;
+      grpc::Status status = agent.containers().Rename(&context, request, &renamed);
+      return status.ok() ? 0 : agent.Report(status);
+    };
+  });
+
   auto kill_names = std::make_shared<std::vector<std::string>>();
   auto kill_signal = std::make_shared<std::string>("KILL");
   CLI::App* kill = app.add_subcommand("kill", "Send a signal to containers");
@@ -299,13 +318,27 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
 
   auto logs_name = std::make_shared<std::string>();
   auto logs_follow = std::make_shared<bool>(false);
+  auto logs_tail = std::make_shared<std::string>("all");
   CLI::App* logs = app.add_subcommand("logs", "Print a container's stdout and stderr");
   logs->add_option("container", *logs_name, "Id, id prefix or name")->required();
   logs->add_flag("-f,--follow", *logs_follow, "Keep printing until the container exits");
-  logs->callback([&, connect, logs_name, logs_follow] {
+  logs->add_option("-n,--tail", *logs_tail, "Only the last N lines of each stream, or all")
+      ->capture_default_str();
+  logs->callback([&, connect, logs_name, logs_follow, logs_tail] {
     action = [=] {
+      std::optional<uint32_t> tail;
+      if (*logs_tail != "all") {
+        char* end = nullptr;
+        unsigned long lines = std::strtoul(logs_tail->c_str(), &end, 10);
+        if (logs_tail->empty() || *end != '\0' || lines > UINT32_MAX) {
+          std::fprintf(stderr, "boxcar logs: --tail '%s' is not a number of lines or all\n",
+                       logs_tail->c_str());
+          return 1;
+        }
+        tail = static_cast<uint32_t>(lines);
+      }
       AgentConnection& agent = connect();
-      grpc::Status status = StreamLogs(agent, *logs_name, *logs_follow);
+      grpc::Status status = StreamLogs(agent, *logs_name, *logs_follow, tail);
       return status.ok() ? 0 : agent.Report(status);
     };
   });

@@ -54,7 +54,8 @@ int main(int argc, char** argv) {
   const Group groups[] = {
       {{"image"}, boxcar::cli::AddImageCommands},
       {{"run"}, boxcar::cli::AddRunCommand},
-      {{"create", "start", "stop", "restart", "kill", "wait", "rm", "ps", "inspect", "logs"},
+      {{"create", "start", "stop", "restart", "rename", "kill", "wait", "rm", "ps", "inspect",
+        "logs"},
        boxcar::cli::AddContainerCommands},
       {{"pause", "unpause", "stats", "update", "events"}, boxcar::cli::AddLifecycleCommands},
       {{"exec"}, boxcar::cli::AddExecCommand},

@@ -9,10 +9,50 @@
 namespace boxcar {
 
 Status ContainerService::StreamLogs(const std::string& container, bool follow, const LogSink& sink,
-                                    const CancelCheck& cancelled) {
+                                    const CancelCheck& cancelled, std::optional<uint32_t> tail) {
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
-  LogPositions from_the_beginning;
-  return FollowLogs(*entry, from_the_beginning, follow, sink, cancelled);
+  std::string id;
+  {
+    std::lock_guard<std::mutex> lock(entry->mutex);
+    id = entry->record.id();
+  }
+  LogPositions positions = tail ? LogsAtLastLines(id, *tail) : LogPositions{};
+  return FollowLogs(*entry, positions, follow, sink, cancelled);
+}
+
+namespace {
+
+// The offset where the last `lines` lines of the file begin (a last line without its newline
+// counts); 0 when it has fewer.
+off_t StartOfLastLines(int fd, uint32_t lines) {
+  const off_t size = ::lseek(fd, 0, SEEK_END);
+  if (size <= 0) return 0;
+  if (lines == 0) return size;
+  char chunk[8192];
+  uint32_t newlines = 0;
+  for (off_t end = size; end > 0;) {
+    const off_t begin = end > static_cast<off_t>(sizeof chunk) ? end - sizeof chunk : 0;
+    ssize_t n = ::pread(fd, chunk, static_cast<size_t>(end - begin), begin);
+    if (n <= 0) return 0;
+    for (ssize_t i = n - 1; i >= 0; --i) {
+      const off_t offset = begin + i;
+      if (chunk[i] != '\n' || offset == size - 1) continue;  // the file's own last newline
+      if (++newlines == lines) return offset + 1;
+    }
+    end = begin;
+  }
+  return 0;
+}
+
+}  // namespace
+
+ContainerService::LogPositions ContainerService::LogsAtLastLines(const std::string& id,
+                                                                 uint32_t lines) const {
+  LogPositions positions = LogsAtEnd(id);
+  for (UniqueFd* fd : {&positions.stdout_fd, &positions.stderr_fd}) {
+    if (*fd) ::lseek(fd->get(), StartOfLastLines(fd->get(), lines), SEEK_SET);
+  }
+  return positions;
 }
 
 ContainerService::LogPositions ContainerService::LogsAtEnd(const std::string& id) const {

@@ -25,11 +25,13 @@ Status ContainerRecords::Update(const v1::Container& record, pid_t shim_pid,
   ASSIGN_OR_RETURN(
       auto update,
       db_->Prepare(
-          "UPDATE containers SET record = ?, shim_pid = ?, shim_start_ticks = ? WHERE id = ?"));
-  update.BindBlob(1, record.SerializeAsString())
-      .Bind(2, static_cast<int64_t>(shim_pid))
-      .Bind(3, static_cast<int64_t>(shim_start_ticks))
-      .Bind(4, record.id());
+          "UPDATE containers SET name = ?, record = ?, shim_pid = ?, shim_start_ticks = ? "
+          "WHERE id = ?"));
+  update.Bind(1, record.name())
+      .BindBlob(2, record.SerializeAsString())
+      .Bind(3, static_cast<int64_t>(shim_pid))
+      .Bind(4, static_cast<int64_t>(shim_start_ticks))
+      .Bind(5, record.id());
   return update.Run().Annotate("persist container " + record.id());
 }
 

@@ -104,8 +104,12 @@ class ContainerService {
   StatusOr<v1::WaitContainerResponse> Run(const v1::ContainerSpec& spec, bool remove,
                                           const RunCallbacks& callbacks,
                                           std::string* failed_step);
+  // With `tail`, only the last `tail` lines of each stream, then what follows.
   Status StreamLogs(const std::string& container, bool follow, const LogSink& sink,
-                    const CancelCheck& cancelled);
+                    const CancelCheck& cancelled,
+                    std::optional<uint32_t> tail = std::nullopt);
+  // A new name (container_rename.cc); ALREADY_EXISTS when another container has it.
+  StatusOr<v1::Container> Rename(const std::string& container, const std::string& name);
   // Attach (container_attach.cc): the output of a running container from now on, or with
   // `start` of a created or exited one from its start; `attached` hears of the running
   // container and gets the connection to its stdin and terminal (null unless it was created
@@ -275,6 +279,8 @@ class ContainerService {
   };
   // Positions at the current ends of the logs of the container `id`.
   LogPositions LogsAtEnd(const std::string& id) const;
+  // Positions at the starts of the last `lines` lines of each log of the container `id`.
+  LogPositions LogsAtLastLines(const std::string& id, uint32_t lines) const;
   // Streams the logs from `positions` on; with `follow`, until the container has exited.
   Status FollowLogs(Entry& entry, LogPositions& positions, bool follow, const LogSink& sink,
                     const CancelCheck& cancelled);

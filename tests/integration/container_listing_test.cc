@@ -75,5 +75,44 @@ TEST_F(ContainerListingTest, RestartStopsAndStartsAgain) {
   EXPECT_NE(missing.err.find("no-such"), std::string::npos) << missing.err;
 }
 
+TEST_F(ContainerListingTest, RenameFreesTheOldNameAndRefusesATakenOne) {
+  std::string id = RunDetached({"--name", "old"}, {"sleep", "60"});
+  RunDetached({"--name", "taken"}, {"sleep", "60"});
+  CommandResult renamed = agent_.Cli({"rename", "old", "new"});
+  EXPECT_EQ(renamed.exit_code, 0) << renamed.err;
+  EXPECT_EQ(Inspect(id).name(), "new");
+  EXPECT_EQ(Inspect("new").id(), id);
+  CommandResult taken = agent_.Cli({"rename", "new", "taken"});
+  EXPECT_EQ(taken.exit_code, 1);
+  EXPECT_NE(taken.err.find("name: 'taken' is already used"), std::string::npos) << taken.err;
+  CommandResult malformed = agent_.Cli({"rename", "new", "bad/name"});
+  EXPECT_EQ(malformed.exit_code, 1);
+  EXPECT_NE(malformed.err.find("name"), std::string::npos) << malformed.err;
+  // The old name is free again, also for the database's unique index.
+  std::string reused = RunDetached({"--name", "old"}, {"true"});
+  EXPECT_EQ(reused.size(), 64u);
+  // And the new one survives a restart of the agent.
+  agent_.Stop();
+  RestartAgent();
+  EXPECT_EQ(Inspect(id).name(), "new");
+}
+
+TEST_F(ContainerListingTest, LogsTailShowsTheLastLinesOfEachStream) {
+  std::string id = RunDetached(
+      {}, {"sh", "-c", "for i in 1 2 3 4 5; do echo out-$i; echo err-$i >&2; done; printf last"});
+  ASSERT_EQ(agent_.Cli({"wait", id}).exit_code, 0);
+  CommandResult tail = agent_.Cli({"logs", "--tail", "2", id});
+  EXPECT_EQ(tail.exit_code, 0) << tail.err;
+  EXPECT_EQ(tail.out, "out-5\nlast") << "a last line without its newline counts";
+  EXPECT_EQ(tail.err, "err-4\nerr-5\n");
+  EXPECT_EQ(agent_.Cli({"logs", "-n", "0", id}).out, "");
+  EXPECT_EQ(agent_.Cli({"logs", "--tail", "100", id}).err, "err-1\nerr-2\nerr-3\nerr-4\nerr-5\n");
+  EXPECT_EQ(agent_.Cli({"logs", "--tail", "all", id}).out.size(),
+            std::string("out-1\nout-2\nout-3\nout-4\nout-5\nlast").size());
+  CommandResult bad = agent_.Cli({"logs", "--tail", "many", id});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("--tail 'many'"), std::string::npos) << bad.err;
+}
+
 }  // namespace
 }  // namespace boxcar::testing
