@@ -4,7 +4,7 @@
 #include <set>
 
 #include "glance/glance_errors.h"
-#include "openstack/http_client.h"
+#include "http/http_client.h"
 
 namespace boxcar::registry {
 namespace {
@@ -80,7 +80,7 @@ Status GlanceRegistryStore::ReadImageRange(const glance::GlanceImage& image, uin
   if (length == 0) return OkStatus();
   const std::string what = "reading bytes " + std::to_string(first) + "-" +
                            std::to_string(first + length - 1) + " of image " + image.id;
-  openstack::HttpRequest request;
+  HttpRequest request;
   request.url =
       glance_.session().glance_endpoint + "/v2/images/" + glance::UrlEncode(image.id) + "/file";
   request.headers = {
@@ -90,14 +90,14 @@ Status GlanceRegistryStore::ReadImageRange(const glance::GlanceImage& image, uin
   // Range on /file, FACTS.md).
   request.sink_status = 206;
   uint64_t received = 0;
-  request.body_sink = [&](const char* bytes, size_t size) -> Status {
+  request.body_sink = [&](long, const char* bytes, size_t size) -> Status {
     if (received + size > length) {
       return DataLoss("glance: " + what + ": more bytes than asked for");
     }
     received += size;
     return sink(bytes, size);
   };
-  auto response = openstack::PerformHttp(request);
+  auto response = PerformHttp(request);
   if (!response.ok()) return response.status().Annotate("glance: " + what);
   if (response->status == 200) {
     return FailedPrecondition("glance: " + what + ": the Range was ignored");
