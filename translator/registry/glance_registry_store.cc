@@ -5,6 +5,7 @@
 
 #include "glance/glance_errors.h"
 #include "http/http_client.h"
+#include "http/url_encoding.h"
 
 namespace boxcar::registry {
 namespace {
@@ -82,7 +83,7 @@ Status GlanceRegistryStore::ReadImageRange(const glance::GlanceImage& image, uin
                            std::to_string(first + length - 1) + " of image " + image.id;
   HttpRequest request;
   request.url =
-      glance_.session().glance_endpoint + "/v2/images/" + glance::UrlEncode(image.id) + "/file";
+      glance_.session().glance_endpoint + "/v2/images/" + UrlEncode(image.id) + "/file";
   request.headers = {
       "X-Auth-Token: " + glance_.session().token, "Accept: application/octet-stream",
       "Range: bytes=" + std::to_string(first) + "-" + std::to_string(first + length - 1)};
