@@ -16,8 +16,9 @@ packages=(
   libvirt-daemon libvirt-daemon-driver-lxc libvirt-clients
   # container networking: netlink (bridge, veth, addresses, routes) and nftables (NAT, ports)
   libnl-3-dev libnl-route-3-dev libnftables-dev nftables
-  # CNI networks: the standard plugins (/usr/lib/cni) and the iptables they run
-  containernetworking-plugins iptables
+  # CNI networks: the standard plugins (/usr/lib/cni) and the iptables they run; netavark for
+  # the network benchmark's podman comparison
+  containernetworking-plugins iptables netavark aardvark-dns
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   busybox-static util-linux iproute2 procps psmisc hyperfine sqlite3 python3 file
