@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "store/archive_error.h"
+#include "store/member_data.h"
 #include "common/directory_tree.h"
 #include "common/private_fs_thread.h"
 #include "common/sha256.h"
@@ -317,33 +318,6 @@ Status RedirectHardLink(ParentDirectories& parents, archive_entry* entry,
   return OkStatus();
 }
 
-// `stream_ended` is set when the stream stops right after the member's data, without the
-// padding to 512 bytes and the end-of-archive blocks: umoci 0.4 writes small layers that way,
-// and such a layer is whole.
-Status CopyData(archive* reader, archive* disk, const std::string& member, la_int64_t expected_size,
-                bool* stream_ended) {
-  const void* block;
-  size_t size;
-  la_int64_t offset;
-  la_int64_t received = 0;
-  for (;;) {
-    int rc = archive_read_data_block(reader, &block, &size, &offset);
-    if (rc == ARCHIVE_EOF) return OkStatus();
-    if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
-      if (received == expected_size) {
-        *stream_ended = true;
-        return OkStatus();
-      }
-      return InvalidArgument("member '" + member +
-                             "': truncated or corrupt data: " + ArchiveErrorText(reader));
-    }
-    received = std::max<la_int64_t>(received, offset + static_cast<la_int64_t>(size));
-    if (archive_write_data_block(disk, block, size, offset) < ARCHIVE_WARN) {
-      return Internal("member '" + member + "': write: " + ArchiveErrorText(disk));
-    }
-  }
-}
-
 // The members of the layer, written under the working directory.
 Status UnpackMembers(archive* reader, archive* disk, ParentDirectories& parents,
                      const UnpackLimits& limits, UnpackedLayer* result) {
@@ -429,7 +403,14 @@ Status UnpackMembers(archive* reader, archive* disk, ParentDirectories& parents,
     }
     bool stream_ended = false;
     if (!is_hardlink && archive_entry_size(entry) > 0) {
-      RETURN_IF_ERROR(CopyData(reader, disk, member, archive_entry_size(entry), &stream_ended));
+      RETURN_IF_ERROR(ForEachMemberBlock(
+          reader, member, archive_entry_size(entry), &stream_ended,
+          [&](const void* block, size_t size, la_int64_t offset) -> Status {
+            if (archive_write_data_block(disk, block, size, offset) < ARCHIVE_WARN) {
+              return Internal("member '" + member + "': write: " + ArchiveErrorText(disk));
+            }
+            return OkStatus();
+          }));
     }
     rc = archive_write_finish_entry(disk);
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {

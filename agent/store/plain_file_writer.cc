@@ -7,41 +7,29 @@
 #include <algorithm>
 
 #include "common/unique_fd.h"
-#include "store/archive_error.h"
+#include "store/member_data.h"
 
 namespace boxcar {
 
 namespace {
 
-// The data of the current member into `fd`, as CopyData writes it to disk.
+// The data of the current member into `fd` at the blocks' offsets.
 Status CopyDataToFile(archive* reader, int fd, const std::string& member, la_int64_t expected_size,
                       bool* stream_ended) {
-  const void* block;
-  size_t size;
-  la_int64_t offset;
-  la_int64_t received = 0;
-  for (;;) {
-    int rc = archive_read_data_block(reader, &block, &size, &offset);
-    if (rc == ARCHIVE_EOF) return OkStatus();
-    if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
-      if (received == expected_size) {
-        *stream_ended = true;
+  return ForEachMemberBlock(
+      reader, member, expected_size, stream_ended,
+      [&](const void* block, size_t size, la_int64_t offset) -> Status {
+        const char* cursor = static_cast<const char*>(block);
+        while (size > 0) {
+          ssize_t n = ::pwrite(fd, cursor, size, offset);
+          if (n < 0 && errno == EINTR) continue;
+          if (n < 0) return ErrnoStatus("member '" + member + "': write");
+          cursor += n;
+          size -= static_cast<size_t>(n);
+          offset += n;
+        }
         return OkStatus();
-      }
-      return InvalidArgument("member '" + member +
-                             "': truncated or corrupt data: " + ArchiveErrorText(reader));
-    }
-    const char* cursor = static_cast<const char*>(block);
-    while (size > 0) {
-      ssize_t n = ::pwrite(fd, cursor, size, offset);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return ErrnoStatus("member '" + member + "': write");
-      cursor += n;
-      size -= static_cast<size_t>(n);
-      offset += n;
-    }
-    received = std::max<la_int64_t>(received, offset);
-  }
+      });
 }
 
 }  // namespace
