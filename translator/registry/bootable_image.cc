@@ -74,7 +74,10 @@ StatusOr<std::string> PublishBootableImage(const BootableImageJob& job, const st
   // An unnamed temporary file: nothing to clean up after a crash.
   UniqueFd fd(::open(work_dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600));
   if (!fd) return ErrnoStatus("creating a temporary archive in '" + work_dir + "'");
+  spdlog::debug("bootable image of {}:{}: writing the archive of {} blobs", job.repository,
+                job.tag, job.blob_digests.size());
   RETURN_IF_ERROR(WriteArchive(job, store, fd.get()));
+  spdlog::debug("bootable image of {}:{}: archive written, uploading", job.repository, job.tag);
   if (::lseek(fd.get(), 0, SEEK_SET) != 0) return ErrnoStatus("rewinding the temporary archive");
 
   glance::GlanceClient glance(job.session);

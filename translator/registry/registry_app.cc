@@ -18,6 +18,10 @@ bool IsWrite(const std::string& method) {
 
 void SendError(HttpExchange& http, const RegistryError& error, HeaderList headers) {
   headers.emplace_back("Content-Type", "application/json");
+  // The client gets the message too; the log keeps what went wrong on the server's side.
+  if (error.HttpStatus() >= 500) {
+    spdlog::warn("{} {}: {} {}", http.method(), http.path(), error.HttpStatus(), error.message);
+  }
   (void)http.Respond(error.HttpStatus(), headers, error.Body());
 }
 
