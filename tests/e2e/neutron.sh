@@ -75,8 +75,19 @@ CONF
     echo "service_token_roles_required = true"
     authtoken_section nova nova
   } > "$n/neutron.conf"
-  printf '[DEFAULT]\ninterface_driver = linuxbridge\ndhcp_driver = neutron.agent.linux.dhcp.Dnsmasq\nenable_isolated_metadata = false\n' \
-    > "$n/dhcp_agent.ini"
+  # dnsmasq drops to user nobody by default, who cannot read its host file under $STACK (mode
+  # 700 from mktemp): it then answers every DHCPDISCOVER "no address available". user=root
+  # keeps it root (as the agent is). Its log (--log-dhcp) goes to $STACK/logs/dnsmasq/<net>/.
+  printf 'user=root\n' > "$n/dnsmasq.conf"
+  mkdir -p "$STACK/logs/dnsmasq"
+  cat > "$n/dhcp_agent.ini" <<CONF
+[DEFAULT]
+interface_driver = linuxbridge
+dhcp_driver = neutron.agent.linux.dhcp.Dnsmasq
+enable_isolated_metadata = false
+dnsmasq_config_file = $n/dnsmasq.conf
+dnsmasq_base_log_dir = $STACK/logs/dnsmasq
+CONF
 }
 
 start_neutron() {
