@@ -93,6 +93,8 @@ def label(pid, name):
             argv = f.read().decode(errors="replace").split("\0")
     except OSError:
         return name
+    if argv and " " in argv[0]:  # a process title (setproctitle): "neutron-server: api worker (...)"
+        return argv[0].split()[0].rstrip(":")
     prog = os.path.basename(argv[0]) if argv and argv[0] else name
     if prog.startswith("python") and len(argv) > 2:
         if argv[1] == "-c" and "nova.cmd." in argv[2]:
