@@ -4,7 +4,10 @@ availability_zone ZONE:HOST, as admin), then GET /servers/{id} every 0.1 s until
 Boxcar's host and the fake.FakeDriver host interleaved, after one untimed warm-up boot per
 host (the image lands in the agent's store). `openstack server create --wait` polls every 5 s
 and would hide the difference. Run inside the stack's ctl namespace (openstack-bench.sh).
-Usage: openstack_bench.py KEYSTONE_URL NOVA_URL IMAGE_ID FLAVOR_ID ROUNDS ZONE:HOST..."""
+Without --network: servers with no network (`"networks": "none"`); with --network=ID: first
+those, then the same rounds with one port on network ID each (Nova creates and binds it in
+Neutron; Boxcar's driver plugs it).
+Usage: openstack_bench.py KEYSTONE_URL NOVA_URL IMAGE_ID FLAVOR_ID ROUNDS [--network=ID] ZONE:HOST..."""
 import json
 import statistics
 import sys
@@ -13,7 +16,8 @@ import urllib.error
 import urllib.request
 
 KURL, NOVA, IMAGE, FLAVOR, ROUNDS = sys.argv[1:6]
-HOSTS = sys.argv[6:]
+HOSTS = [a for a in sys.argv[6:] if not a.startswith("--network=")]
+NETWORKS = ["none"] + [a.split("=", 1)[1] for a in sys.argv[6:] if a.startswith("--network=")]
 
 
 def call(method, url, body=None, token=None):
@@ -38,11 +42,12 @@ _, headers, _ = call("POST", KURL + "/v3/auth/tokens", {"auth": {"identity": {
 TOKEN = headers["X-Subject-Token"]
 
 
-def boot(host, n):
+def boot(host, n, network):
     t0 = time.monotonic()
     status, _, out = call("POST", NOVA + "/servers", {"server": {
         "name": "bench-%s-%d" % (host.split(":")[1], n), "imageRef": IMAGE,
-        "flavorRef": FLAVOR, "networks": "none", "availability_zone": host}}, TOKEN)
+        "flavorRef": FLAVOR, "availability_zone": host,
+        "networks": "none" if network == "none" else [{"uuid": network}]}}, TOKEN)
     if status != 202:
         raise RuntimeError("POST /servers on %s: %s" % (host, status))
     server = out["server"]["id"]
@@ -60,20 +65,30 @@ def boot(host, n):
     while call("GET", NOVA + "/servers/" + server, token=TOKEN)[0] != 404:
         time.sleep(0.2)
     if state != "ACTIVE":
-        raise RuntimeError("server on %s went to ERROR" % host)
+        raise RuntimeError("server on %s went to ERROR: %s" % (host, out["server"].get("fault")))
     return posted, active
 
 
-for host in HOSTS:
-    boot(host, 0)  # warm-up: the image into the agent's store, the host's first boot
-times = {host: [] for host in HOSTS}
-for n in range(1, int(ROUNDS) + 1):
+def variant(network):
+    what = "no network" if network == "none" else "a port on network " + network
     for host in HOSTS:
-        posted, active = boot(host, n)
-        times[host].append(active)
-        print("%-12s boot %2d: POST answered %.2f s, ACTIVE after %.2f s" % (host, n, posted, active),
-              flush=True)
-for host in HOSTS:
-    print("%-12s API-to-ACTIVE median %.2f s (min %.2f, max %.2f, n=%d)" % (
-        host, statistics.median(times[host]), min(times[host]), max(times[host]),
-        len(times[host])))
+        boot(host, 0, network)  # warm-up: the image into the agent's store, the host's first boot
+    times = {host: [] for host in HOSTS}
+    for n in range(1, int(ROUNDS) + 1):
+        for host in HOSTS:
+            posted, active = boot(host, n, network)
+            times[host].append(active)
+            print("%-12s %-10s boot %2d: POST answered %.2f s, ACTIVE after %.2f s" % (
+                host, "port" if network != "none" else "no-net", n, posted, active), flush=True)
+    print("API-to-ACTIVE with %s:" % what)
+    for host in HOSTS:
+        print("  %-12s median %.2f s (min %.2f, max %.2f, n=%d)" % (
+            host, statistics.median(times[host]), min(times[host]), max(times[host]),
+            len(times[host])), flush=True)
+    if len(HOSTS) == 2:
+        print("  %s - %s: %+.2f s (medians)" % (HOSTS[0], HOSTS[1],
+              statistics.median(times[HOSTS[0]]) - statistics.median(times[HOSTS[1]])), flush=True)
+
+
+for network in NETWORKS:
+    variant(network)

@@ -21,6 +21,39 @@ summary() {
 osc() { "$E2E_DIR/cli" "$STACK" "$@"; }                 # osc CLOUD ARGS...
 field() { osc "$1" "${@:3}" -f value -c "$2" | awk NF; } # field CLOUD COLUMN ARGS...
 
+# equals A B / matches TEXT REGEX: for `check`, with what differed as the failure's detail.
+equals() { [ "$1" = "$2" ] || { echo "'$1' is not '$2'"; return 1; }; }
+matches() { printf '%s\n' "$1" | grep -q -- "$2" || { echo "'$1' does not match $2"; return 1; }; }
+
+# eventually SECONDS CMD... / never_again SECONDS CMD...: CMD succeeds once / fails once
+# within SECONDS (retried every 0.5 s; for changes that take effect asynchronously).
+eventually() {
+  local deadline=$(( $(date +%s) + $1 )); shift
+  until "$@" > /dev/null 2>&1; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "still failing after the wait: $*"; return 1; }
+    sleep 0.5
+  done
+}
+never_again() {
+  local deadline=$(( $(date +%s) + $1 )); shift
+  while "$@" > /dev/null 2>&1; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "still succeeding after the wait: $*"; return 1; }
+    sleep 0.5
+  done
+}
+
+# json_field KEY...: the value at KEY/KEY/... of the JSON document on stdin (of a list: its
+# first element), empty when absent.
+json_field() {
+  "$PY" -c '
+import json, sys
+doc = json.load(sys.stdin)
+for key in sys.argv[1:]:
+    doc = doc[0] if isinstance(doc, list) and doc else doc
+    doc = doc.get(key, "") if isinstance(doc, dict) else ""
+print(doc[0] if isinstance(doc, list) and doc else doc)' "$@"
+}
+
 server_status() { field "$1" status server show "$2"; }
 wait_status() {  # CLOUD SERVER STATUS [SECONDS]: Nova's status reaches STATUS
   local deadline=$(( $(date +%s) + ${4:-120} )) now

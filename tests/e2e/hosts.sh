@@ -47,13 +47,15 @@ CONF
 }
 
 # E2E_FAKE_HOST=1: a third compute host hostF with Nova's fake.FakeDriver on the same stack,
-# the floor for tests/bench/openstack-bench.sh (it needs no agent: it runs in ctl).
+# the floor for tests/bench/openstack-bench.sh, in a namespace of its own (no agent; with
+# E2E_NEUTRON=1 Neutron's linuxbridge agent binds its ports, which nothing plugs).
 start_fake_compute() {
   local d=$STACK/hosts/hostF
   mkdir -p "$d/state" "$d/instances" "$d/lock"
   cat > "$d/compute.conf" <<CONF
 [DEFAULT]
 host = hostF
+my_ip = ${HOST_IP[hostF]}
 compute_driver = fake.FakeDriver
 state_path = $d/state
 instances_path = $d/instances
@@ -64,6 +66,6 @@ connection =
 [oslo_concurrency]
 lock_path = $d/lock
 CONF
-  spawn nova-compute-hostF ctl "$PY" -c 'import sys; from nova.cmd.compute import main; sys.exit(main())' \
+  spawn nova-compute-hostF hostF "$PY" -c 'import sys; from nova.cmd.compute import main; sys.exit(main())' \
     --config-file "$STACK/nova/nova.conf" --config-file "$d/compute.conf"
 }

@@ -5,6 +5,7 @@
 #                agent, on `lo` and on the management bridge br-mgmt (10.77.0.1/24)
 #   <id>-hostA   compute host A: its boxcard, nova-compute (and Neutron's linuxbridge agent),
 #   <id>-hostB   compute host B  each on mgmt0 (10.77.0.11 / .12) joined to br-mgmt
+#   <id>-hostF   E2E_FAKE_HOST=1 only: a nova-compute with fake.FakeDriver (10.77.0.13)
 # The host's own network namespace is never changed. Every daemon is started by `spawn`, which
 # records "NAME PGID NETNS" in $STACK/pids for `down`.
 export LC_ALL=C.UTF-8
@@ -14,7 +15,10 @@ BUILD=${BOXCAR_BUILD_DIR:-$REPO/build}
 PY=/usr/bin/python3
 CTL_IP=10.77.0.1
 HOSTS=(hostA hostB)
-declare -A HOST_IP=([hostA]=10.77.0.11 [hostB]=10.77.0.12)
+declare -A HOST_IP=([hostA]=10.77.0.11 [hostB]=10.77.0.12 [hostF]=10.77.0.13)
+# The compute nodes that get a namespace: the Boxcar hosts, and hostF with E2E_FAKE_HOST=1.
+NODES=("${HOSTS[@]}")
+[ "${E2E_FAKE_HOST:-0}" = 1 ] && NODES+=(hostF)
 
 stack_id() { cat "$STACK/id"; }
 ns() { echo "$(stack_id)-$1"; }               # ns ctl -> e2e1234-ctl

@@ -1,6 +1,7 @@
 # Part of `up` with E2E_NEUTRON=1: a real Neutron (ML2 linuxbridge, flat physnet1, dhcp agent)
 # instead of neutron_stub.py, as FACTS.md's recipe: neutron-server and the dhcp agent in ctl
-# (the network node), a linuxbridge agent on every node (ctl, hostA, hostB) in its namespace.
+# (the network node), a linuxbridge agent on every node (ctl, hostA, hostB; hostF with
+# E2E_FAKE_HOST=1, so that Neutron binds the fake host's ports too) in its namespace.
 # The physical network: a bridge br-phys in ctl with one veth per node, whose node end is
 # phys0 (physnet1); br-phys holds the upstream gateway 10.99.0.1/24.
 PHYS_GW=10.99.0.1
@@ -10,7 +11,7 @@ make_physnet() {
   ip -n "$(ns ctl)" link add br-phys type bridge
   ip -n "$(ns ctl)" addr add "$PHYS_GW/24" dev br-phys
   ip -n "$(ns ctl)" link set br-phys up
-  for node in ctl "${HOSTS[@]}"; do
+  for node in ctl "${NODES[@]}"; do
     ip -n "$(ns ctl)" link add "p-$node" type veth peer name phys0 netns "$(ns "$node")"
     ip -n "$(ns ctl)" link set "p-$node" master br-phys up
     ip -n "$(ns "$node")" link set phys0 up
@@ -74,8 +75,19 @@ CONF
     echo "service_token_roles_required = true"
     authtoken_section nova nova
   } > "$n/neutron.conf"
-  printf '[DEFAULT]\ninterface_driver = linuxbridge\ndhcp_driver = neutron.agent.linux.dhcp.Dnsmasq\nenable_isolated_metadata = false\n' \
-    > "$n/dhcp_agent.ini"
+  # dnsmasq drops to user nobody by default, who cannot read its host file under $STACK (mode
+  # 700 from mktemp): it then answers every DHCPDISCOVER "no address available". user=root
+  # keeps it root (as the agent is). Its log (--log-dhcp) goes to $STACK/logs/dnsmasq/<net>/.
+  printf 'user=root\n' > "$n/dnsmasq.conf"
+  mkdir -p "$STACK/logs/dnsmasq"
+  cat > "$n/dhcp_agent.ini" <<CONF
+[DEFAULT]
+interface_driver = linuxbridge
+dhcp_driver = neutron.agent.linux.dhcp.Dnsmasq
+enable_isolated_metadata = false
+dnsmasq_config_file = $n/dnsmasq.conf
+dnsmasq_base_log_dir = $STACK/logs/dnsmasq
+CONF
 }
 
 start_neutron() {
@@ -84,17 +96,17 @@ start_neutron() {
   neutron-db-manage --config-file "$n/neutron.conf" upgrade heads > "$STACK/logs/neutron-db-manage.log" 2>&1 ||
     die "neutron-db-manage upgrade heads failed"
   spawn neutron-server ctl neutron-server --config-file "$n/neutron.conf"
-  for node in ctl "${HOSTS[@]}"; do printf '[DEFAULT]\nhost = %s\n' "$node" > "$n/host-$node.conf"; done
+  for node in ctl "${NODES[@]}"; do printf '[DEFAULT]\nhost = %s\n' "$node" > "$n/host-$node.conf"; done
   spawn_with_sysfs neutron-dhcp-agent ctl neutron-dhcp-agent --config-file "$n/neutron.conf" \
     --config-file "$n/dhcp_agent.ini" --config-file "$n/host-ctl.conf"
-  for node in ctl "${HOSTS[@]}"; do
+  for node in ctl "${NODES[@]}"; do
     spawn_with_sysfs "neutron-linuxbridge-agent-$node" "$node" neutron-linuxbridge-agent \
       --config-file "$n/neutron.conf" --config-file "$n/host-$node.conf"
   done
 }
 
-# All four agents (a linuxbridge agent per node, the dhcp agent) report alive.
+# Every agent (a linuxbridge agent per node, the dhcp agent) reports alive.
 neutron_agents_alive() {
   [ "$("$E2E_DIR/cli" "$STACK" admin network agent list -f value -c Alive 2>/dev/null |
-       grep -c True)" = $(( ${#HOSTS[@]} + 2 )) ]
+       grep -c True)" = $(( ${#NODES[@]} + 2 )) ]
 }

@@ -87,6 +87,11 @@ workers = 1
 [scheduler]
 workers = 1
 discover_hosts_in_cells_interval = 2
+[filter_scheduler]
+# Nova 26's defaults without AvailabilityZoneFilter: placement's zone pre-filter does not
+# restrict the default zone (nova, no aggregate), so boots could land on E2E_FAKE_HOST's hostF
+# (zone bench). The filter keeps hosts of another zone out of it.
+enabled_filters = AvailabilityZoneFilter,ComputeFilter,ComputeCapabilitiesFilter,ImagePropertiesFilter,ServerGroupAntiAffinityFilter,ServerGroupAffinityFilter
 [oslo_concurrency]
 lock_path = $STACK/nova/lock
 [oslo_policy]
