@@ -108,7 +108,8 @@ void ListTree(const std::string& root, const std::string& relative,
   }
 }
 
-Status HashFile(const std::string& path, Sha256& hasher) {
+StatusOr<std::string> FileDigest(const std::string& path) {
+  Sha256 hasher;
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   if (!fd) return ErrnoStatus("open '" + path + "'");
   char buffer[1 << 16];
@@ -118,18 +119,31 @@ Status HashFile(const std::string& path, Sha256& hasher) {
       if (errno == EINTR) continue;
       return ErrnoStatus("read '" + path + "'");
     }
-    if (got == 0) return OkStatus();
+    if (got == 0) return hasher.FinishDigest();
     hasher.Update(buffer, static_cast<size_t>(got));
   }
 }
 
-Status HashTree(const std::string& path, const std::string& name, Sha256& hasher) {
+Status HashTree(const std::string& path, const std::string& name, Sha256& hasher,
+                FileDigests* known) {
   struct stat st;
   if (::lstat(path.c_str(), &st) != 0) return ErrnoStatus("lstat '" + path + "'");
   std::string header = name + std::string(1, '\0') + std::to_string(st.st_mode) + " " +
                        std::to_string(S_ISREG(st.st_mode) ? st.st_size : 0) + "\n";
   hasher.Update(header);
-  if (S_ISREG(st.st_mode)) return HashFile(path, hasher);
+  if (S_ISREG(st.st_mode)) {
+    if (known) {
+      auto found = known->find(path);
+      if (found != known->end()) {
+        hasher.Update(found->second);
+        return OkStatus();
+      }
+    }
+    ASSIGN_OR_RETURN(std::string digest, FileDigest(path));
+    hasher.Update(digest);
+    if (known) known->emplace(path, std::move(digest));
+    return OkStatus();
+  }
   if (S_ISLNK(st.st_mode)) {
     char target[4096];
     ssize_t length = ::readlink(path.c_str(), target, sizeof target);
@@ -139,7 +153,7 @@ Status HashTree(const std::string& path, const std::string& name, Sha256& hasher
   }
   if (S_ISDIR(st.st_mode)) {
     for (const auto& child : SortedEntries(path)) {
-      RETURN_IF_ERROR(HashTree(path + "/" + child, name + "/" + child, hasher));
+      RETURN_IF_ERROR(HashTree(path + "/" + child, name + "/" + child, hasher, known));
     }
   }
   return OkStatus();
@@ -191,10 +205,11 @@ StatusOr<std::vector<ContextSource>> ResolveContextSources(const std::string& ro
   return sources;
 }
 
-StatusOr<std::string> SourcesDigest(const std::vector<ContextSource>& sources) {
+StatusOr<std::string> SourcesDigest(const std::vector<ContextSource>& sources,
+                                    FileDigests* known) {
   Sha256 hasher;
   for (const auto& source : sources) {
-    RETURN_IF_ERROR(HashTree(source.path, source.relative_path, hasher));
+    RETURN_IF_ERROR(HashTree(source.path, source.relative_path, hasher, known));
   }
   return hasher.FinishDigest();
 }

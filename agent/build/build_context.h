@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
@@ -27,9 +28,15 @@ StatusOr<std::vector<ContextSource>> ResolveContextSources(const std::string& ro
                                                            const std::string& pattern,
                                                            bool filesystem = false);
 
-// sha256 over the sources' names, types, modes, sizes, contents and link targets (owners and
-// times are not part of it: COPY sets its own owners).
-StatusOr<std::string> SourcesDigest(const std::vector<ContextSource>& sources);
+// Content digests ("sha256:...") of regular files by their path: given beforehand for files
+// whose content is known (a reused context: context_reuse.h), filled in while hashing.
+using FileDigests = std::unordered_map<std::string, std::string>;
+
+// sha256 over the sources' names, types, modes, sizes, content digests and link targets
+// (owners and times are not part of it: COPY sets its own owners). A regular file found in
+// `known` is not read.
+StatusOr<std::string> SourcesDigest(const std::vector<ContextSource>& sources,
+                                    FileDigests* known = nullptr);
 
 // "a/../b/./c" -> "b/c"; false when it climbs above its start.
 bool CleanRelativePath(const std::string& path, std::string* cleaned);

@@ -68,6 +68,7 @@ struct ImageBuilder::Run {
   const std::string& context_dir;
   const std::string& scratch_dir;
   const BuildEventSink& events;
+  FileDigests* context_digests;
   Dockerfile dockerfile;
   BuildVariables global_args;
   std::vector<BuildStage> stages;
@@ -354,7 +355,8 @@ struct ImageBuilder::Run {
       ASSIGN_OR_RETURN(auto matched, ResolveContextSources(root, pattern, !from_key.empty()));
       sources.insert(sources.end(), matched.begin(), matched.end());
     }
-    ASSIGN_OR_RETURN(std::string digest, SourcesDigest(sources));
+    ASSIGN_OR_RETURN(std::string digest,
+                     SourcesDigest(sources, from_key.empty() ? context_digests : nullptr));
     ImageRootfsView image_view({});
     if (!stage.parent_id.empty()) {
       ASSIGN_OR_RETURN(auto dirs, builder.images_->LayerDirectories(stage.parent_id));
@@ -497,7 +499,8 @@ struct ImageBuilder::Run {
 StatusOr<v1::BuildResult> ImageBuilder::Build(const v1::BuildOptions& options,
                                               const std::string& context_dir,
                                               const std::string& scratch_dir,
-                                              const BuildEventSink& events) {
+                                              const BuildEventSink& events,
+                                              FileDigests* context_digests) {
   for (const auto& tag : options.tags()) {
     RETURN_IF_ERROR(ParseImageReference(tag, "tags").status());
   }
@@ -513,7 +516,8 @@ StatusOr<v1::BuildResult> ImageBuilder::Build(const v1::BuildOptions& options,
     ASSIGN_OR_RETURN(text, ReadDockerfile(found->front().path));
   }
   ASSIGN_OR_RETURN(Dockerfile dockerfile, ParseDockerfile(text));
-  Run run{*this, options, context_dir, scratch_dir, events, std::move(dockerfile), {}, {}, {}, 0, 0, {}};
+  Run run{*this, options, context_dir, scratch_dir, events, context_digests,
+          std::move(dockerfile), {}, {}, {}, 0, 0, {}};
   RETURN_IF_ERROR(run.Execute());
   spdlog::info("built image {} ({} steps, {} cached, {} RUN executed)", ShortId(run.result.image_id()),
                run.step, run.result.cached_steps(), run.result.run_steps_executed());

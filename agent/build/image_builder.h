@@ -13,6 +13,7 @@
 
 #include "boxcar/v1/build.pb.h"
 #include "build/build_cache.h"
+#include "build/build_context.h"
 #include "build/build_stage.h"
 #include "build/dockerfile_parser.h"
 #include "core/container_service.h"
@@ -37,8 +38,11 @@ class ImageBuilder {
   // Builds from `options` with the context unpacked in `context_dir`; `scratch_dir` takes
   // the build's temporary files. Errors name the Dockerfile line ("Dockerfile line 4: RUN:
   // exit code 2").
+  // `context_digests` (may be null) holds the content digests known for context files and
+  // gets those the build computes.
   StatusOr<v1::BuildResult> Build(const v1::BuildOptions& options, const std::string& context_dir,
-                                  const std::string& scratch_dir, const BuildEventSink& events);
+                                  const std::string& scratch_dir, const BuildEventSink& events,
+                                  FileDigests* context_digests = nullptr);
 
  private:
   struct Run;  // one build's state (image_builder.cc)

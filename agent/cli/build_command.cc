@@ -5,12 +5,20 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <set>
 #include <sstream>
+
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/context_tar.h"
 
 namespace boxcar::cli {
 namespace {
+
+// Files per listing message: well below gRPC's 4 MB message limit with long paths.
+constexpr int kListingBatch = 4096;
 
 struct BuildFlags {
   std::string context;
@@ -109,6 +117,16 @@ int Build(AgentConnection& agent, const BuildFlags& flags) {
     std::string text;
     if (ReadFile(flags.context + "/.dockerignore", &text)) ignore = DockerIgnore(text);
   }
+  if (!from_stdin && !flags.no_cache) {
+    // The same directory on the same host finds the agent's kept copy of its last context.
+    char host[256] = "";
+    (void)::gethostname(host, sizeof host - 1);
+    char* real = ::realpath(flags.context.c_str(), nullptr);
+    if (real) {
+      options.set_context_reuse_key(std::string(host) + ":" + real);
+      std::free(real);
+    }
+  }
   grpc::ClientContext context;
   auto stream = agent.builds().Build(&context);
   bool sent = stream->Write(first);
@@ -117,12 +135,54 @@ int Build(AgentConnection& agent, const BuildFlags& flags) {
     chunk.set_context_chunk(stdin_context.substr(at, 1 << 20));
     sent = stream->Write(chunk);
   }
+  // A directory context is listed first: the agent asks only for the files that changed
+  // since its previous build (--no-cache sends everything).
+  std::set<std::string> wanted;
+  const bool listed = sent && !options.context_reuse_key().empty();
+  if (listed) {
+    std::vector<ContextFileStat> files;
+    if (std::string error = ListContextFiles(flags.context, ignore, &files); !error.empty()) {
+      context.TryCancel();
+      std::fprintf(stderr, "boxcar: build context: %s\n", error.c_str());
+      return 1;
+    }
+    v1::BuildRequest listing;
+    for (size_t i = 0; sent && i <= files.size(); ++i) {
+      if (i == files.size() || listing.context_listing().files_size() == kListingBatch) {
+        listing.mutable_context_listing()->set_last(i == files.size());
+        sent = stream->Write(listing);
+        listing.Clear();
+        if (i == files.size()) break;
+      }
+      v1::ContextFile& file = *listing.mutable_context_listing()->add_files();
+      const struct stat& st = files[i].st;
+      file.set_path(files[i].path);
+      file.set_size(static_cast<uint64_t>(st.st_size));
+      file.set_mode(st.st_mode);
+      file.set_mtime_ns(st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec);
+      file.set_ctime_ns(st.st_ctim.tv_sec * 1000000000LL + st.st_ctim.tv_nsec);
+      file.set_inode(st.st_ino);
+    }
+    v1::BuildEvent answer;
+    if (sent && stream->Read(&answer) && answer.has_context_wanted()) {
+      for (uint32_t index : answer.context_wanted().indices()) {
+        if (index < files.size()) wanted.insert(files[index].path);
+      }
+    } else {
+      sent = false;  // the agent refused the listing: Finish() says why
+    }
+  }
   if (sent && !from_stdin) {
     v1::BuildRequest chunk;
-    std::string error = WriteContextTar(flags.context, ignore, [&](const std::string& bytes) {
-      chunk.set_context_chunk(bytes);
-      return stream->Write(chunk);
-    });
+    std::function<bool(const std::string&)> send_file;
+    if (listed) send_file = [&](const std::string& path) { return wanted.count(path) > 0; };
+    std::string error = WriteContextTar(
+        flags.context, ignore,
+        [&](const std::string& bytes) {
+          chunk.set_context_chunk(bytes);
+          return stream->Write(chunk);
+        },
+        send_file);
     if (!error.empty() && error.find("the agent stopped") == std::string::npos) {
       context.TryCancel();
       std::fprintf(stderr, "boxcar: build context: %s\n", error.c_str());
@@ -151,6 +211,10 @@ int Build(AgentConnection& agent, const BuildFlags& flags) {
         }
         std::printf("%u RUN steps executed, %u steps from the cache\n",
                     event.result().run_steps_executed(), event.result().cached_steps());
+        if (!options.context_reuse_key().empty()) {
+          std::printf("context: %u files sent, %u kept by the agent from the last build\n",
+                      event.result().context_files_sent(), event.result().context_files_reused());
+        }
       }
     }
     std::fflush(stdout);

@@ -157,7 +157,8 @@ int RunAgent(const AgentConfig& config) {
     request.set_source(reference);
     return distribution.Pull(request, {}, [] { return false; });
   });
-  BuildsApi builds_api(&image_builder, config.root_dir + "/tmp", config.max_layer_bytes);
+  BuildsApi builds_api(&image_builder, config.root_dir + "/tmp",
+                       config.root_dir + "/build-contexts", config.max_layer_bytes);
 
   ImagesApi images_api(images->get());
   DistributionApi distribution_api(&distribution);

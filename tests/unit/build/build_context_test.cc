@@ -87,6 +87,22 @@ TEST_F(BuildContextTest, DigestFollowsContentAndModeOnly) {
   EXPECT_NE(*SourcesDigest(*sources), *changed);
 }
 
+TEST_F(BuildContextTest, KnownFileDigestsAreUsedInsteadOfTheFiles) {
+  auto sources = ResolveContextSources(context_, "src");
+  ASSERT_TRUE(sources.ok());
+  FileDigests known;
+  auto first = SourcesDigest(*sources, &known);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(*first, *SourcesDigest(*sources)) << "the same digest with or without the memo";
+  ASSERT_EQ(known.count(context_ + "/src/a.txt"), 1u);
+  EXPECT_EQ(known[context_ + "/src/a.txt"].rfind("sha256:", 0), 0u);
+  // Same size, other bytes: with the memo the file is not read again (what a kept build
+  // context relies on), without it the change shows.
+  Write("src/sub/c.txt", "x");
+  EXPECT_EQ(*SourcesDigest(*sources, &known), *first);
+  EXPECT_NE(*SourcesDigest(*sources), *first);
+}
+
 TEST_F(BuildContextTest, CopyDestinationRules) {
   std::string layer = dir_ + "/layer";
   ASSERT_EQ(::mkdir(layer.c_str(), 0755), 0);
