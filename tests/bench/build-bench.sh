@@ -45,7 +45,7 @@ base=$work/busybox-oci.tar
 buildah_cmd="buildah --root $work/buildah-root --runroot $work/buildah-run --storage-driver vfs"
 bud="$buildah_cmd bud --isolation chroot --layers -q --build-arg BASE=oci-archive:$base"
 commands=(
-  -n "boxcar build, cold" --prepare "$boxcar image rm bench:cold >/dev/null 2>&1; $boxcar image prune >/dev/null"
+  -n "boxcar build, cold" --prepare "$boxcar image rm bench:cold >/dev/null 2>&1; $boxcar image prune >/dev/null; rm -rf $work/root/build-contexts"
   "$boxcar build -q -t bench:cold $context"
   -n "boxcar build, cached" --prepare true "$boxcar build -q -t bench:cached $context"
   -n "buildah bud, cold" --prepare "$buildah_cmd rmi -a -f >/dev/null 2>&1 || true"
