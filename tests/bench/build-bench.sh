@@ -2,9 +2,10 @@
 # `boxcar build` against `buildah bud` (and `podman build` where it works here), as root, on
 # one five-step Dockerfile (FROM busybox, COPY SIZE_MB of random data, RUN, ENV, CMD):
 #   cold    every step runs: the previous result and its step images are removed first
-#           (boxcar: image rm + image prune; buildah/podman: rmi -a), so layers are written
-#           and unpacked again;
-#   cached  the same context again: every step from the cache, context upload included.
+#           (boxcar: image rm + image prune + its kept contexts, so the whole context is
+#           uploaded; buildah/podman: rmi -a), so layers are written and unpacked again;
+#   cached  the same context again: every step from the cache, context upload included (the
+#           listing, and only the files that changed: none).
 # Alternating rounds of one run of each command, pooled (the VM drifts within minutes; see
 # run-bench.sh). Starts its own agent on a temporary root, socket and cgroup parent; buildah
 # and podman use storages of their own under it (vfs driver, chroot isolation: no runtime and
