@@ -12,6 +12,7 @@
 #include <regex>
 
 #include "agent_fixture.h"
+#include "registry_harness.h"
 #include "boxcar/v1/build.grpc.pb.h"
 
 namespace boxcar::testing {
@@ -36,14 +37,10 @@ class BuildContextReuseTest : public ::testing::Test, public AgentFixture {
     StopAgentAndCheckLeftovers();
   }
 
+  // The output of `command` (registry_harness.h's Shell).
   std::string Shell(const std::string& command) {
     std::string out;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (!pipe) return "popen failed";
-    char buffer[4096];
-    size_t got;
-    while ((got = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, got);
-    ::pclose(pipe);
+    testing::Shell(command, &out);
     return out;
   }
 
