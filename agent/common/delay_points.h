@@ -4,7 +4,8 @@
 // (always, outside tests), a point costs one load and compare.
 //
 // Points: blob.after_rename (a committed blob is visible under its name, before the writer's
-// caller has its digest).
+// caller has its digest); bootable.before_upload (boxcar-registry's publisher has written a
+// bootable image's archive and is about to upload it).
 #pragma once
 
 namespace boxcar {

@@ -7,6 +7,7 @@
 
 #include <set>
 
+#include "common/delay_points.h"
 #include "common/unique_fd.h"
 #include "glance/glance_client.h"
 #include "registry/glance_registry_store.h"
@@ -68,7 +69,7 @@ Status WriteArchive(const BootableImageJob& job, GlanceRegistryStore& store, int
 }  // namespace
 
 StatusOr<std::string> PublishBootableImage(const BootableImageJob& job, const std::string& work_dir,
-                                           GlanceWriteJournal* journal) {
+                                           GlanceWriteJournal* journal, std::mutex* settle) {
   if (job.blob_digests.empty()) return InvalidArgument("bootable image: a manifest without config");
   GlanceRegistryStore store(job.session);
   // An unnamed temporary file: nothing to clean up after a crash.
@@ -78,6 +79,7 @@ StatusOr<std::string> PublishBootableImage(const BootableImageJob& job, const st
                 job.tag, job.blob_digests.size());
   RETURN_IF_ERROR(WriteArchive(job, store, fd.get()));
   spdlog::debug("bootable image of {}:{}: archive written, uploading", job.repository, job.tag);
+  DelayPoint("bootable.before_upload");
   if (::lseek(fd.get(), 0, SEEK_SET) != 0) return ErrnoStatus("rewinding the temporary archive");
 
   glance::GlanceClient glance(job.session);
@@ -105,6 +107,24 @@ StatusOr<std::string> PublishBootableImage(const BootableImageJob& job, const st
       });
   if (!image_id.ok()) {
     return image_id.status().Annotate("uploading the bootable image of " + create.name);
+  }
+  spdlog::debug("bootable image {} of {}:{}: uploaded, settling", *image_id, job.repository,
+                job.tag);
+  std::unique_lock<std::mutex> settling;
+  if (settle != nullptr) settling = std::unique_lock<std::mutex>(*settle);
+  // The manifest may have been deleted while the archive was built or uploaded; its DELETE saw
+  // no active image of ours then, so this one goes here (also when the check fails: a push
+  // publishes again, a leftover would stay forever).
+  auto held = store.HoldsManifest(job.repository, job.manifest_digest);
+  if (!held.ok() || !*held) {
+    Status removed = glance.Delete(*image_id);
+    if (!removed.ok() && removed.code() != StatusCode::kNotFound) {
+      spdlog::warn("bootable image {} of {}:{}: deleting it again: {}", *image_id,
+                   job.repository, job.tag, removed.message());
+    }
+    if (!held.ok()) return held.status().Annotate("checking the manifest of " + create.name);
+    return NotFound("manifest " + job.manifest_digest + " of " + create.name +
+                    " was deleted meanwhile: its bootable image " + *image_id + " was removed");
   }
   // Only now the older images of this tag go.
   glance::ListImagesFilter older;
@@ -144,6 +164,22 @@ void BootableImagePublisher::Enqueue(BootableImageJob job) {
   changed_.notify_all();
 }
 
+Status BootableImagePublisher::DeleteManifest(GlanceRegistryStore& store,
+                                              const std::string& repository,
+                                              const std::string& digest) {
+  RETURN_IF_ERROR(store.DeleteManifestImages(repository, digest));
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto it = queue_.begin(); it != queue_.end();) {
+      const bool of_digest = it->session.project_id == store.project_id() &&
+                             it->repository == repository && it->manifest_digest == digest;
+      it = of_digest ? queue_.erase(it) : it + 1;
+    }
+  }
+  std::lock_guard<std::mutex> settling(settle_mutex_);
+  return store.DeleteBootableImages(repository, digest);
+}
+
 void BootableImagePublisher::Run() {
   while (true) {
     BootableImageJob job;
@@ -154,7 +190,7 @@ void BootableImagePublisher::Run() {
       job = std::move(queue_.front());
       queue_.pop_front();
     }
-    auto published = PublishBootableImage(job, work_dir_, journal_);
+    auto published = PublishBootableImage(job, work_dir_, journal_, &settle_mutex_);
     if (published.ok()) {
       spdlog::info("bootable image {} of {}:{} ({}) published for project {}", *published,
                    job.repository, job.tag, job.manifest_digest, job.session.project_id);

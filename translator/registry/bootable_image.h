@@ -17,6 +17,7 @@
 
 #include "common/status.h"
 #include "openstack/keystone_credentials.h"
+#include "registry/glance_registry_store.h"
 #include "registry/glance_write_journal.h"
 
 namespace boxcar::registry {
@@ -34,9 +35,12 @@ struct BootableImageJob {
 inline constexpr const char* kTagProperty = "boxcar_registry_tag";
 
 // Builds and uploads the image (recorded in `journal` while written, when given); returns its
-// Glance id.
+// Glance id. Once uploaded, holding `settle` (when given): when the project no longer holds
+// the manifest (deleted during the upload), the new image is deleted again (kNotFound);
+// otherwise the older images of the tag are deleted.
 StatusOr<std::string> PublishBootableImage(const BootableImageJob& job, const std::string& work_dir,
-                                           GlanceWriteJournal* journal = nullptr);
+                                           GlanceWriteJournal* journal = nullptr,
+                                           std::mutex* settle = nullptr);
 
 // One worker thread publishing jobs in order; a queued job is dropped when a newer one for the
 // same repository:tag arrives. The destructor finishes the job in hand and drops the rest.
@@ -45,11 +49,20 @@ class BootableImagePublisher {
   BootableImagePublisher(std::string work_dir, GlanceWriteJournal* journal);
   ~BootableImagePublisher();
   void Enqueue(BootableImageJob job);
+  // GlanceRegistryStore::DeleteManifest in step with the worker, so that no bootable image
+  // outlives its manifest: the manifest images go first, then the queued jobs of that digest,
+  // then (while the worker settles none) the bootable images; an upload in hand finds the
+  // manifest gone when it settles and deletes its image itself.
+  Status DeleteManifest(GlanceRegistryStore& store, const std::string& repository,
+                        const std::string& digest);
 
  private:
   void Run();
   std::string work_dir_;
   GlanceWriteJournal* journal_;
+  // Held while a bootable image is settled (manifest checked, older images deleted) and while
+  // DeleteManifest deletes bootable images: never two deletes of one Glance image at once.
+  std::mutex settle_mutex_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<BootableImageJob> queue_;

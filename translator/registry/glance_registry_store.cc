@@ -194,22 +194,52 @@ Status GlanceRegistryStore::PutManifest(const std::string& repository, const std
   return OkStatus();
 }
 
+StatusOr<bool> GlanceRegistryStore::HoldsManifest(const std::string& repository,
+                                                  const std::string& digest) {
+  auto filter = ActiveOf("manifest");
+  filter.properties[kRepositoryProperty] = repository;
+  filter.properties[kSha256Property] = Hex(digest);
+  filter.owner = project_id_;
+  ASSIGN_OR_RETURN(auto found, First(filter));
+  return found.has_value();
+}
+
 Status GlanceRegistryStore::DeleteManifest(const std::string& repository,
                                            const std::string& digest) {
+  RETURN_IF_ERROR(DeleteManifestImages(repository, digest));
+  return DeleteBootableImages(repository, digest);
+}
+
+Status GlanceRegistryStore::DeleteManifestImages(const std::string& repository,
+                                                 const std::string& digest) {
   auto filter = ActiveOf("manifest");
   filter.properties[kRepositoryProperty] = repository;
   filter.properties[kSha256Property] = Hex(digest);
   filter.owner = project_id_;
   ASSIGN_OR_RETURN(auto images, glance_.ListAll(filter));
   if (images.empty()) return NotFound("no manifest " + digest + " in " + repository);
-  for (const auto& image : images) RETURN_IF_ERROR(glance_.Delete(image.id));
-  // Its bootable images (bootable_image.h) go with it.
-  filter.properties[kKindProperty] = "bootable";
+  for (const auto& image : images) {
+    Status deleted = glance_.Delete(image.id);
+    // A concurrent DELETE of the same digest got there first: deleted all the same.
+    if (!deleted.ok() && deleted.code() != StatusCode::kNotFound) {
+      return deleted.Annotate("deleting manifest image " + image.id);
+    }
+  }
+  return OkStatus();
+}
+
+Status GlanceRegistryStore::DeleteBootableImages(const std::string& repository,
+                                                 const std::string& digest) {
+  auto filter = ActiveOf("bootable");
+  filter.properties[kRepositoryProperty] = repository;
+  filter.properties[kSha256Property] = Hex(digest);
+  filter.owner = project_id_;
   ASSIGN_OR_RETURN(auto bootable, glance_.ListAll(filter));
   for (const auto& image : bootable) {
     Status deleted = glance_.Delete(image.id);
-    // The publisher may have replaced it meanwhile.
-    if (!deleted.ok() && deleted.code() != StatusCode::kNotFound) return deleted;
+    if (!deleted.ok() && deleted.code() != StatusCode::kNotFound) {
+      return deleted.Annotate("deleting bootable image " + image.id);
+    }
   }
   return OkStatus();
 }

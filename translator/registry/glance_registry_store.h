@@ -52,8 +52,15 @@ class GlanceRegistryStore {
   Status PutManifest(const std::string& repository, const std::string& digest,
                      const std::string& media_type, const std::string& bytes,
                      const std::string& tag);
-  // Deletes the project's manifest images of repository@digest; kNotFound when none.
+  // Whether the project holds an active manifest image of repository@digest.
+  StatusOr<bool> HoldsManifest(const std::string& repository, const std::string& digest);
+  // Deletes the project's manifest images of repository@digest (kNotFound when none), then
+  // its bootable images (DeleteBootableImages).
   Status DeleteManifest(const std::string& repository, const std::string& digest);
+  Status DeleteManifestImages(const std::string& repository, const std::string& digest);
+  // Deletes the project's active bootable images (bootable_image.h) of repository@digest; one
+  // that is gone meanwhile is no error.
+  Status DeleteBootableImages(const std::string& repository, const std::string& digest);
   // Repository names of every manifest the project sees; sorted, unique.
   StatusOr<std::vector<std::string>> Repositories();
   // Manifest images of `repository` (any digest, any tag) visible to the project.

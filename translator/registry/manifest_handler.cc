@@ -120,7 +120,9 @@ void Delete(RequestContext& c) {
     SendError(c.http, ErrorCode::kUnsupported, "manifests are deleted by digest, not by tag");
     return;
   }
-  Status deleted = c.store.DeleteManifest(c.route.repository, c.route.reference);
+  Status deleted =
+      c.bootable ? c.bootable->DeleteManifest(c.store, c.route.repository, c.route.reference)
+                 : c.store.DeleteManifest(c.route.repository, c.route.reference);
   if (!deleted.ok()) {
     SendError(c.http, ErrorFromStatus(deleted, ErrorCode::kManifestUnknown));
     return;

@@ -37,6 +37,10 @@ void OpenStackFixture::SetUp() {
 void OpenStackFixture::TearDown() {
   if (state_dir_.empty()) return;
   RunShell(std::string(BOXCAR_OPENSTACK_FIXTURE_DIR) + "/down " + state_dir_);
+  // For chasing flaky runs: BOXCAR_FIXTURE_LOG_DIR=DIR keeps Keystone's and Glance's logs.
+  if (const char* keep = getenv("BOXCAR_FIXTURE_LOG_DIR"); keep != nullptr && *keep != '\0') {
+    RunShell("mkdir -p '" + std::string(keep) + "' && cp " + state_dir_ + "/*.log '" + keep + "'/");
+  }
   RunShell("rm -rf " + state_dir_);
 }
 
