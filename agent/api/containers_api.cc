@@ -63,15 +63,25 @@ grpc::Status ContainersApi::Inspect(grpc::ServerContext*,
 
 grpc::Status ContainersApi::Logs(grpc::ServerContext* context, const v1::LogsRequest* request,
                                  grpc::ServerWriter<v1::LogChunk>* writer) {
-  auto sink = [writer](v1::LogStream stream, const std::string& bytes) {
+  if (request->since_unix_ns() < 0 || request->until_unix_ns() < 0) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        request->since_unix_ns() < 0 ? "since_unix_ns: before the epoch"
+                                                     : "until_unix_ns: before the epoch");
+  }
+  auto sink = [writer](v1::LogStream stream, const std::string& bytes, int64_t unix_ns) {
     v1::LogChunk chunk;
     chunk.set_stream(stream);
     chunk.set_data(bytes);
+    chunk.set_time_unix_ns(unix_ns);
     return writer->Write(chunk);
   };
-  return ToGrpcStatus(containers_->StreamLogs(
-      request->container(), request->follow(), sink, [context] { return context->IsCancelled(); },
-      request->has_tail() ? std::optional<uint32_t>(request->tail()) : std::nullopt));
+  OutputLogFilter filter;
+  if (request->has_tail()) filter.tail = request->tail();
+  filter.since_unix_ns = request->since_unix_ns();
+  filter.until_unix_ns = request->until_unix_ns();
+  return ToGrpcStatus(containers_->StreamLogs(request->container(), request->follow(), sink,
+                                              [context] { return context->IsCancelled(); },
+                                              filter));
 }
 
 grpc::Status ContainersApi::Run(grpc::ServerContext* context,
@@ -83,10 +93,11 @@ grpc::Status ContainersApi::Run(grpc::ServerContext* context,
     *message.mutable_started() = started;
     return writer->Write(message);
   };
-  callbacks.output = [writer](v1::LogStream stream, const std::string& bytes) {
+  callbacks.output = [writer](v1::LogStream stream, const std::string& bytes, int64_t unix_ns) {
     v1::RunContainerResponse message;
     message.mutable_output()->set_stream(stream);
     message.mutable_output()->set_data(bytes);
+    message.mutable_output()->set_time_unix_ns(unix_ns);
     return writer->Write(message);
   };
   callbacks.cancelled = [context] { return context->IsCancelled(); };

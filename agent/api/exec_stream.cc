@@ -3,70 +3,47 @@
 #include <poll.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
+#include <memory>
 
 #include "api/grpc_status.h"
+#include "api/request_pump.h"
 #include "common/fd_io.h"
 
 namespace boxcar {
 
 namespace {
 
-constexpr auto kClientGrace = std::chrono::seconds(5);
+using ExecStream = grpc::ServerReaderWriter<v1::ExecResponse, v1::ExecRequest>;
 
 // Relays the client's messages to the session until the client half-closes or goes away.
 // The client's half-close also ends the process's stdin.
-class StdinPump {
- public:
-  StdinPump(ExecSession* session,
-            grpc::ServerReaderWriter<v1::ExecResponse, v1::ExecRequest>* stream)
-      : thread_([this, session, stream] { Run(session, stream); }) {}
-  ~StdinPump() { thread_.join(); }
-
-  // Waits up to `timeout` for the client's half-close; false when it did not come.
-  bool WaitDone(std::chrono::seconds timeout) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    return changed_.wait_for(lock, timeout, [&] { return done_; });
-  }
-
- private:
-  void Run(ExecSession* session,
-           grpc::ServerReaderWriter<v1::ExecResponse, v1::ExecRequest>* stream) {
-    v1::ExecRequest request;
-    bool stdin_open = true;
-    while (stream->Read(&request)) {
-      if (request.has_stdin() && stdin_open && session->stdin_fd() >= 0) {
-        // A process that stopped reading stdin just loses the rest (EPIPE, SIGPIPE ignored).
-        if (!WriteAll(session->stdin_fd(), request.stdin(), "exec stdin").ok()) {
-          stdin_open = false;
-        }
-      } else if (request.has_close_stdin() && request.close_stdin()) {
-        session->CloseStdin();
-        stdin_open = false;
-      } else if (request.has_resize()) {
-        (void)session->Resize(static_cast<uint16_t>(request.resize().rows()),
-                              static_cast<uint16_t>(request.resize().columns()));
-      }
+std::unique_ptr<RequestPump> PumpStdin(ExecSession* session, ExecStream* stream) {
+  // Shared with at_end, which closes stdin unless a message did.
+  auto stdin_open = std::make_shared<bool>(true);
+  auto next = [session, stream, stdin_open, request = v1::ExecRequest()]() mutable {
+    if (!stream->Read(&request)) return false;
+    if (request.has_stdin() && *stdin_open && session->stdin_fd() >= 0) {
+      // A process that stopped reading stdin just loses the rest (EPIPE, SIGPIPE ignored).
+      if (!WriteAll(session->stdin_fd(), request.stdin(), "exec stdin").ok()) *stdin_open = false;
+    } else if (request.has_close_stdin() && request.close_stdin()) {
+      session->CloseStdin();
+      *stdin_open = false;
+    } else if (request.has_resize()) {
+      (void)session->Resize(static_cast<uint16_t>(request.resize().rows()),
+                            static_cast<uint16_t>(request.resize().columns()));
     }
-    if (stdin_open) session->CloseStdin();
-    std::lock_guard<std::mutex> lock(mutex_);
-    done_ = true;
-    changed_.notify_all();
-  }
-
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  bool done_ = false;
-  std::thread thread_;
-};
+    return true;
+  };
+  auto at_end = [session, stdin_open] {
+    if (*stdin_open) session->CloseStdin();
+  };
+  return std::make_unique<RequestPump>(std::move(next), std::move(at_end));
+}
 
 }  // namespace
 
 grpc::Status ServeExec(ContainerService* containers, grpc::ServerContext* context,
-                       grpc::ServerReaderWriter<v1::ExecResponse, v1::ExecRequest>* stream) {
+                       ExecStream* stream) {
   v1::ExecRequest first;
   if (!stream->Read(&first) || !first.has_start()) {
     return ToGrpcStatus(InvalidArgument("start: the first Exec message must be `start`"));
@@ -80,7 +57,7 @@ grpc::Status ServeExec(ContainerService* containers, grpc::ServerContext* contex
 
   grpc::Status result = grpc::Status::OK;
   {
-    StdinPump pump(session->get(), stream);
+    std::unique_ptr<RequestPump> pump = PumpStdin(session->get(), stream);
     struct pollfd fds[2] = {{(*session)->stdout_fd(), POLLIN, 0},
                             {(*session)->stderr_fd(), POLLIN, 0}};
     std::string buffer(64 * 1024, '\0');
@@ -127,10 +104,7 @@ grpc::Status ServeExec(ContainerService* containers, grpc::ServerContext* contex
         stream->Write(exit);
       }
     }
-    // The client half-closes once it has the exit code; one that does not is cut off.
-    if (!pump.WaitDone(result.ok() ? kClientGrace : std::chrono::seconds(0))) {
-      context->TryCancel();
-    }
+    pump->EndCall(context, result.ok());
   }
   return result;
 }

@@ -48,7 +48,7 @@ Status RunBuildContainer(ContainerService* containers, Snapshotter* snapshotter,
   ContainerRemoval removal{containers, created.id()};
   ASSIGN_OR_RETURN(v1::Container started, containers->Start(created.id()));
   bool connected = true;
-  auto sink = [&](v1::LogStream, const std::string& bytes) {
+  auto sink = [&](v1::LogStream, const std::string& bytes, int64_t) {
     connected = output(bytes);
     return connected;
   };

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "cli/log_times.h"
+
 namespace boxcar::cli {
 
 grpc::Status CreateContainer(AgentConnection& agent, const v1::ContainerSpec& spec,
@@ -30,18 +32,20 @@ grpc::Status RemoveContainer(AgentConnection& agent, const std::string& id, bool
   return agent.containers().Remove(&context, request, removed ? removed : &response);
 }
 
-grpc::Status StreamLogs(AgentConnection& agent, const std::string& id, bool follow,
-                        std::optional<uint32_t> tail) {
+grpc::Status StreamLogs(AgentConnection& agent, const v1::LogsRequest& request, bool timestamps) {
   grpc::ClientContext context;
-  v1::LogsRequest request;
-  request.set_container(id);
-  request.set_follow(follow);
-  if (tail) request.set_tail(*tail);
   auto reader = agent.containers().Logs(&context, request);
   v1::LogChunk chunk;
+  LineTimestamps stamps;
   while (reader->Read(&chunk)) {
-    FILE* out = chunk.stream() == v1::LOG_STREAM_STDERR ? stderr : stdout;
-    std::fwrite(chunk.data().data(), 1, chunk.data().size(), out);
+    const bool is_stderr = chunk.stream() == v1::LOG_STREAM_STDERR;
+    FILE* out = is_stderr ? stderr : stdout;
+    if (timestamps) {
+      const std::string stamped = stamps.Stamp(is_stderr ? 1 : 0, chunk.data(), chunk.time_unix_ns());
+      std::fwrite(stamped.data(), 1, stamped.size(), out);
+    } else {
+      std::fwrite(chunk.data().data(), 1, chunk.data().size(), out);
+    }
     std::fflush(out);
   }
   return reader->Finish();

@@ -16,9 +16,10 @@ grpc::Status RemoveContainer(AgentConnection& agent, const std::string& id, bool
                              v1::RemoveContainerResponse* removed = nullptr,
                              bool remove_volumes = false);
 // Copies the container's output to our stdout/stderr until it ends (follow) or is exhausted.
-// With `tail`, only the last lines of each stream first.
-grpc::Status StreamLogs(AgentConnection& agent, const std::string& id, bool follow,
-                        std::optional<uint32_t> tail = std::nullopt);
+// `request` names the container and what to keep (tail, since, until); with `timestamps`,
+// each line comes after the time it was written (cli/log_times.h).
+grpc::Status StreamLogs(AgentConnection& agent, const v1::LogsRequest& request,
+                        bool timestamps = false);
 grpc::Status WaitContainer(AgentConnection& agent, const std::string& id,
                            v1::WaitContainerResponse* response);
 

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include "cli/attach_command.h"
 #include "cli/container_calls.h"
@@ -12,8 +13,10 @@
 #include "cli/container_spec_flags.h"
 #include "cli/human_format.h"
 #include "cli/json_output.h"
+#include "cli/log_times.h"
 #include "cli/run_command.h"
 #include "common/signal_names.h"
+#include "common/unix_time.h"
 
 namespace boxcar::cli {
 
@@ -318,15 +321,27 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
 
   auto logs_name = std::make_shared<std::string>();
   auto logs_follow = std::make_shared<bool>(false);
+  auto logs_timestamps = std::make_shared<bool>(false);
   auto logs_tail = std::make_shared<std::string>("all");
+  auto logs_since = std::make_shared<std::string>();
+  auto logs_until = std::make_shared<std::string>();
   CLI::App* logs = app.add_subcommand("logs", "Print a container's stdout and stderr");
   logs->add_option("container", *logs_name, "Id, id prefix or name")->required();
   logs->add_flag("-f,--follow", *logs_follow, "Keep printing until the container exits");
-  logs->add_option("-n,--tail", *logs_tail, "Only the last N lines of each stream, or all")
+  logs->add_flag("-t,--timestamps", *logs_timestamps, "Print the time each line was written");
+  logs->add_option("-n,--tail", *logs_tail,
+                   "Only the last N lines (of both streams, in the order written), or all")
       ->capture_default_str();
-  logs->callback([&, connect, logs_name, logs_follow, logs_tail] {
+  logs->add_option("--since", *logs_since,
+                   "Only output since a time (RFC 3339, Unix seconds, or a duration back: 10m)");
+  logs->add_option("--until", *logs_until,
+                   "Only output until a time (RFC 3339, Unix seconds, or a duration back: 10m)");
+  logs->callback([&, connect, logs_name, logs_follow, logs_timestamps, logs_tail, logs_since,
+                  logs_until] {
     action = [=] {
-      std::optional<uint32_t> tail;
+      v1::LogsRequest request;
+      request.set_container(*logs_name);
+      request.set_follow(*logs_follow);
       if (*logs_tail != "all") {
         char* end = nullptr;
         unsigned long lines = std::strtoul(logs_tail->c_str(), &end, 10);
@@ -335,10 +350,24 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
                        logs_tail->c_str());
           return 1;
         }
-        tail = static_cast<uint32_t>(lines);
+        request.set_tail(static_cast<uint32_t>(lines));
+      }
+      const int64_t now = NowUnixNs();
+      for (auto [flag, text] : {std::pair{"--since", logs_since}, std::pair{"--until", logs_until}}) {
+        if (text->empty()) continue;
+        std::optional<int64_t> time = ParseLogTime(*text, now);
+        if (!time || *time <= 0) {
+          std::fprintf(stderr,
+                       "boxcar logs: %s '%s' is not a time (RFC 3339, Unix seconds) or a "
+                       "duration (10m, 1h30m)\n",
+                       flag, text->c_str());
+          return 1;
+        }
+        if (text == logs_since) request.set_since_unix_ns(*time);
+        if (text == logs_until) request.set_until_unix_ns(*time);
       }
       AgentConnection& agent = connect();
-      grpc::Status status = StreamLogs(agent, *logs_name, *logs_follow, tail);
+      grpc::Status status = StreamLogs(agent, request, *logs_timestamps);
       return status.ok() ? 0 : agent.Report(status);
     };
   });

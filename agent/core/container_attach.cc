@@ -33,7 +33,7 @@ StatusOr<v1::WaitContainerResponse> ContainerService::Attach(const std::string& 
     }
   }
   // Fixed before the start, so that nothing the payload writes at once is missed.
-  LogPositions positions = LogsAtEnd(id);
+  OutputLogCursor cursor = OutputLogCursor::AtEnd(StateDir(id));
   if (options.start) {
     auto started = Start(id);
     if (!started.ok()) {
@@ -63,11 +63,11 @@ StatusOr<v1::WaitContainerResponse> ContainerService::Attach(const std::string& 
   }
   bool connected = callbacks.attached(record, connection);
   if (connected) {
-    auto sink = [&](v1::LogStream stream, const std::string& bytes) {
-      connected = callbacks.output(stream, bytes);
+    auto sink = [&](v1::LogStream stream, const std::string& bytes, int64_t unix_ns) {
+      connected = callbacks.output(stream, bytes, unix_ns);
       return connected;
     };
-    RETURN_IF_ERROR(FollowLogs(*entry, positions, /*follow=*/true, sink, callbacks.cancelled));
+    RETURN_IF_ERROR(FollowLogs(*entry, cursor, /*follow=*/true, sink, callbacks.cancelled));
     connected = connected && !callbacks.cancelled();
   }
   if (!connected) {

@@ -10,8 +10,10 @@
 
 #include "common/identifiers.h"
 #include "common/path_in_root.h"
+#include "core/container_mounts.h"
 #include "core/container_service.h"
 #include "core/container_states.h"
+#include "core/copy_root_mounts.h"
 #include "core/host_id_blocks.h"
 
 namespace boxcar {
@@ -95,6 +97,16 @@ StatusOr<ContainerService::RootForCopy> ContainerService::OpenRootForCopy(
   ASSIGN_OR_RETURN(std::vector<std::string> layer_dirs, images_->LayerDirectories(record.image_id()));
   ASSIGN_OR_RETURN(std::string rootfs_dir, snapshotter_->Mount(id, layer_dirs, ids));
   root.release = [this, id] { WarnIfFailed(id, snapshotter_->Unmount(id)); };
+  // With its volumes and binds, as its payload saw them; a volume removed since, or a kernel
+  // that cannot attach below a detached tree, leaves the bare root filesystem.
+  auto mounts = LaunchMountsOf(record.spec(), config_.volumes);
+  auto with_mounts = mounts.ok() ? OpenRootWithMounts(rootfs_dir, *mounts, ids) : mounts.status();
+  if (with_mounts.ok()) {
+    root.root_fd = std::move(*with_mounts);
+    return root;
+  }
+  spdlog::warn("container {}: cp without its volumes: {}", ShortId(id),
+               with_mounts.status().message());
   root.root_fd.reset(::open(rootfs_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root.root_fd) return ErrnoStatus("container: open the root filesystem '" + rootfs_dir + "'");
   return root;

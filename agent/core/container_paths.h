@@ -12,10 +12,13 @@ inline std::string ContainerStateDir(const std::string& root_dir, const std::str
 
 // Files of a state directory, as suffixes of its path. The shim opens the logs O_APPEND |
 // O_CREAT (0640) and renames the exit record into place when the payload has exited.
+// The payload's output, both streams as records (launch/log_records.h).
+inline constexpr const char* kOutputLogFile = "/output.log";
+// Where shims before output records wrote stdout and stderr raw (core/output_log_cursor.h).
 inline constexpr const char* kStdoutLogFile = "/stdout.log";
 inline constexpr const char* kStderrLogFile = "/stderr.log";
 inline constexpr const char* kShimLogFile = "/shim.log";
 inline constexpr const char* kExitRecordFile = "/exit.json";
-inline constexpr const char* kContainerLogFiles[] = {kStdoutLogFile, kStderrLogFile, kShimLogFile};
+inline constexpr const char* kContainerLogFiles[] = {kOutputLogFile, kShimLogFile};
 
 }  // namespace boxcar

@@ -34,8 +34,8 @@ StatusOr<v1::WaitContainerResponse> ContainerService::Run(const v1::ContainerSpe
   const auto started_us = since_begun_us();
   bool connected = callbacks.started(*started);
   if (connected) {
-    auto sink = [&](v1::LogStream stream, const std::string& bytes) {
-      connected = callbacks.output(stream, bytes);
+    auto sink = [&](v1::LogStream stream, const std::string& bytes, int64_t unix_ns) {
+      connected = callbacks.output(stream, bytes, unix_ns);
       return connected;
     };
     RETURN_IF_ERROR(StreamLogs(id, /*follow=*/true, sink, callbacks.cancelled));

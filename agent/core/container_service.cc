@@ -22,6 +22,7 @@
 #include "core/container_mounts.h"
 #include "core/container_spec_validation.h"
 #include "core/container_states.h"
+#include "core/legacy_output.h"
 #include "core/env_merge.h"
 
 namespace boxcar {
@@ -270,6 +271,11 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   CrashPoint("start.after_mount");
   auto mounted_us = elapsed_us();
 
+  // Output of a shim from before output records, kept ahead of the new output (two failed
+  // opens otherwise). A failure costs the old output its place in `logs`, not the start.
+  Status converted = ConvertLegacyOutput(state_dir);
+  if (!converted.ok()) spdlog::warn("container {}: {}", ShortId(id), converted.message());
+
   LaunchSpec spec;
   spec.container_id = id;
   spec.rootfs_dir = rootfs_dir;
@@ -281,8 +287,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   for (const auto& rlimit : record.spec().rlimits()) {
     spec.rlimits.push_back({rlimit.name(), rlimit.soft(), rlimit.hard()});
   }
-  spec.stdout_path = state_dir + kStdoutLogFile;
-  spec.stderr_path = state_dir + kStderrLogFile;
+  spec.stdout_path = state_dir + kOutputLogFile;  // both streams, as records
   spec.exit_file = state_dir + kExitRecordFile;
   spec.shim_log_path = state_dir + kShimLogFile;
   spec.userns = userns;

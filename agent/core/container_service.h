@@ -24,6 +24,7 @@
 #include "core/container_records.h"
 #include "core/event_bus.h"
 #include "core/exit_monitor.h"
+#include "core/output_log_cursor.h"
 #include "core/host_id_blocks.h"
 #include "core/prewarm_pool.h"
 #include "core/timer_queue.h"
@@ -60,8 +61,10 @@ struct ContainerServiceConfig {
 class ContainerService {
  public:
   using BackendMap = boxcar::BackendMap;
-  // Receives log output; returns false to stop streaming (client gone).
-  using LogSink = std::function<bool(v1::LogStream stream, const std::string& bytes)>;
+  // Receives log output with the time the shim read it (0: unknown, a log from before output
+  // records); returns false to stop streaming (client gone).
+  using LogSink =
+      std::function<bool(v1::LogStream stream, const std::string& bytes, int64_t unix_ns)>;
   // Polled while blocking; true ends the wait (e.g. the RPC was cancelled).
   using CancelCheck = std::function<bool()>;
 
@@ -104,10 +107,10 @@ class ContainerService {
   StatusOr<v1::WaitContainerResponse> Run(const v1::ContainerSpec& spec, bool remove,
                                           const RunCallbacks& callbacks,
                                           std::string* failed_step);
-  // With `tail`, only the last `tail` lines of each stream, then what follows.
+  // What `filter` keeps of the output (core/output_log_cursor.h); with `follow`, on until the
+  // container has exited (or, with an until, until then).
   Status StreamLogs(const std::string& container, bool follow, const LogSink& sink,
-                    const CancelCheck& cancelled,
-                    std::optional<uint32_t> tail = std::nullopt);
+                    const CancelCheck& cancelled, const OutputLogFilter& filter = {});
   // A new name (container_rename.cc); ALREADY_EXISTS when another container has it.
   StatusOr<v1::Container> Rename(const std::string& container, const std::string& name);
   // Attach (container_attach.cc): the output of a running container from now on, or with
@@ -271,18 +274,8 @@ class ContainerService {
   void DetachNetwork(const v1::Container& record) {
     if (config_.networks && record.has_network_endpoint()) config_.networks->Detach(record);
   }
-  // The log files of a container, each open at a position, or not yet (then read from its
-  // beginning once it exists).
-  struct LogPositions {
-    UniqueFd stdout_fd;
-    UniqueFd stderr_fd;
-  };
-  // Positions at the current ends of the logs of the container `id`.
-  LogPositions LogsAtEnd(const std::string& id) const;
-  // Positions at the starts of the last `lines` lines of each log of the container `id`.
-  LogPositions LogsAtLastLines(const std::string& id, uint32_t lines) const;
-  // Streams the logs from `positions` on; with `follow`, until the container has exited.
-  Status FollowLogs(Entry& entry, LogPositions& positions, bool follow, const LogSink& sink,
+  // Streams the output from `cursor` on; with `follow`, until the container has exited.
+  Status FollowLogs(Entry& entry, OutputLogCursor& cursor, bool follow, const LogSink& sink,
                     const CancelCheck& cancelled);
   // The end of Run and Attach once the output has ended: Remove (with `remove`) or Wait.
   StatusOr<v1::WaitContainerResponse> EndOfRun(const std::string& id, bool remove,

@@ -42,8 +42,10 @@ struct LaunchSpec {
   std::string cgroup_clone_into_dir;  // cgroup2 dir the payload is cloned into (CLONE_INTO_CGROUP)
   std::vector<std::string> cgroup_procs_files;  // the payload joins each before exec
   std::vector<RlimitSetting> rlimits;
-  std::string stdout_path;    // payload stdout, appended
-  std::string stderr_path;    // payload stderr, appended
+  // The output log: the payload's stdout and stderr, appended as records
+  // (launch/log_records.h) by the shim, which reads them from pipes or the terminal.
+  std::string stdout_path;
+  std::string stderr_path;    // unused since output records (empty)
   std::string exit_file;      // the shim writes an ExitRecord here when the payload ends
   std::string shim_log_path;  // the shim's own stderr, appended
   // Enabled: the payload gets a user namespace of its own with these ids, and rootfs_dir
@@ -58,7 +60,7 @@ struct LaunchSpec {
   bool read_only_rootfs = false;
   // The payload's stdio are a terminal of the container's devpts (tty), or its stdin a pipe
   // (stdin_open); either way the shim listens on attach_socket_path for input
-  // (launch/stdio_frames.h) and keeps the terminal drained into stdout_path.
+  // (launch/stdio_frames.h); the terminal is drained into stdout_path.
   bool tty = false;
   bool stdin_open = false;
   std::string attach_socket_path;

@@ -205,8 +205,15 @@ int Run() {
 
   // What the monitor needs from the host, opened before the cgroup mounts are hidden.
   UniqueFd stdin_fd = OpenOrRefuse("/dev/null", O_RDONLY, "stdin");
-  UniqueFd stdout_fd = OpenOrRefuse(spec.stdout_path, O_WRONLY | O_APPEND | O_CREAT, "stdout");
-  UniqueFd stderr_fd = OpenOrRefuse(spec.stderr_path, O_WRONLY | O_APPEND | O_CREAT, "stderr");
+  // As boxcar-shim: the payload writes into pipes, copied into the output log as records.
+  UniqueFd output_log =
+      OpenOrRefuse(spec.stdout_path, O_WRONLY | O_APPEND | O_CREAT, "the output log");
+  int stdout_pipe[2], stderr_pipe[2];
+  if (::pipe2(stdout_pipe, O_CLOEXEC) != 0 || ::pipe2(stderr_pipe, O_CLOEXEC) != 0) {
+    RefuseStart(kExitSetupFailed, std::string("pipe: ") + std::strerror(errno));
+  }
+  UniqueFd stdout_read(stdout_pipe[0]), stdout_fd(stdout_pipe[1]);
+  UniqueFd stderr_read(stderr_pipe[0]), stderr_fd(stderr_pipe[1]);
   launch.stdin_fd = stdin_fd.get();
   launch.stdout_fd = stdout_fd.get();
   launch.stderr_fd = stderr_fd.get();
@@ -292,26 +299,34 @@ int Run() {
   cgroup_dir.reset();
   cgroup_dir_procs.reset();
   stdin_fd.reset();
+  stdout_fd.reset();
   stderr_fd.reset();
   terminal.slave.reset();
-  if (!spec.tty) stdout_fd.reset();
+  if (spec.tty) {
+    stdout_read.reset();  // the terminal carries the output
+    stderr_read.reset();
+  }
 
   pid_t payload = WaitForRunningPayload(launch.name, launch.lxcpath, report.get());
   if (payload > 0) {
     Reply("ok " + std::to_string(::getpid()) + " " + std::to_string(payload));
     ::close(kControlFd);
   }
-  if (attach_listener) {
-    // The monitor ends after the payload: then no slave of the terminal is left.
+  {
+    // The monitor ends after the payload: then no slave of the terminal is left, and no
+    // writer of the pipes.
     UniqueFd monitor_pidfd = OpenPidfd(monitor);
     if (monitor_pidfd) {
       RunStdioRelay({attach_listener.get(), terminal.master.get(), stdin_write.get(),
-                     spec.tty ? stdout_fd.get() : -1, monitor_pidfd.get(), payload});
+                     stdout_read.get(), stderr_read.get(), output_log.get(), monitor_pidfd.get(),
+                     payload});
     }
+    if (attach_listener) ::unlink(spec.attach_socket_path.c_str());
     attach_listener.reset();
-    ::unlink(spec.attach_socket_path.c_str());
     terminal.master.reset();
     stdin_write.reset();
+    stdout_read.reset();
+    stderr_read.reset();
   }
   auto report_text = ReadAll(report.get(), "the monitor report");
   int monitor_status = 0;

@@ -13,8 +13,8 @@ namespace boxcar {
 
 struct InitFds {
   int stdin_fd;       // /dev/null of the host
-  int stdout_fd;      // payload stdout log
-  int stderr_fd;      // payload stderr log
+  int stdout_fd;      // payload stdout: a pipe to the shim (shim/output_log.h)
+  int stderr_fd;      // payload stderr: another
   int error_pipe;     // close-on-exec; a failure message is written here before _exit
   int oom_score_adj;  // the payload's; the shim protects itself with a lower one
   // With a user namespace: one byte arrives once the shim has mapped the child's ids and put

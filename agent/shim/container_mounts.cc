@@ -17,7 +17,7 @@ Status SetString(int fs, const char* key, const std::string& value, const std::s
   return OkStatus();
 }
 
-StatusOr<PreparedMount> PrepareBind(const LaunchMount& mount) {
+StatusOr<PreparedMount> PrepareBind(const LaunchMount& mount, const IdMapping& userns) {
   PreparedMount prepared;
   prepared.target = mount.target;
   // Recursive, as Docker binds: what is mounted below the source comes along.
@@ -34,10 +34,20 @@ StatusOr<PreparedMount> PrepareBind(const LaunchMount& mount) {
   struct mount_attr attr {};
   attr.propagation = MS_PRIVATE;
   if (mount.read_only) attr.attr_set = MOUNT_ATTR_RDONLY;
+  // With a user namespace the bind is idmapped: ids inside are the ids on disk, so root inside
+  // owns a volume made by (host) root, and a volume or host directory reads the same from
+  // every container, with or without --userns (docs/volumes.md).
+  UniqueFd mapping;
+  if (userns.enabled()) {
+    ASSIGN_OR_RETURN(mapping, OpenUserNamespace(userns));
+    attr.attr_set |= MOUNT_ATTR_IDMAP;
+    attr.userns_fd = static_cast<uint64_t>(mapping.get());
+  }
   if (::mount_setattr(prepared.tree.get(), "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) !=
       0) {
     return ErrnoStatus("make the bind of '" + mount.source + "' private" +
-                       (mount.read_only ? " and read-only" : ""));
+                       (mount.read_only ? ", read-only" : "") +
+                       (userns.enabled() ? " and idmapped for the user namespace" : ""));
   }
   return prepared;
 }
@@ -74,7 +84,7 @@ StatusOr<std::vector<PreparedMount>> PrepareMounts(const std::vector<LaunchMount
   std::vector<PreparedMount> prepared;
   for (const LaunchMount& mount : mounts) {
     auto one = mount.kind == LaunchMount::Kind::kTmpfs ? PrepareTmpfs(mount, userns)
-                                                       : PrepareBind(mount);
+                                                       : PrepareBind(mount, userns);
     if (!one.ok()) return one.status();
     prepared.push_back(std::move(*one));
   }

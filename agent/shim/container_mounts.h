@@ -22,7 +22,8 @@ struct PreparedMount {
   MountTargetKind kind = MountTargetKind::kDirectory;
 };
 
-// With a user namespace a tmpfs root belongs to the container's root (userns.host_uid/gid).
+// With a user namespace a tmpfs root belongs to the container's root (userns.host_uid/gid),
+// and binds and volumes are idmapped (id N inside is id N on disk).
 StatusOr<std::vector<PreparedMount>> PrepareMounts(const std::vector<LaunchMount>& mounts,
                                                    const IdMapping& userns);
 

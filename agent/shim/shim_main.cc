@@ -205,13 +205,18 @@ int main(int argc, char** argv) {
   } else {
     stdin_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   }
-  int stdout_fd = OpenLog(spec.stdout_path);
-  int stderr_fd = OpenLog(spec.stderr_path);
+  // The payload writes into pipes (replaced by the terminal with tty), which the shim copies
+  // into the output log as records (shim/output_log.h).
+  boxcar::UniqueFd output_log(OpenLog(spec.stdout_path));
+  int stdout_pipe[2] = {-1, -1}, stderr_pipe[2] = {-1, -1};
   int error_pipe[2];
-  if (stdin_fd < 0 || stdout_fd < 0 || stderr_fd < 0 || ::pipe2(error_pipe, O_CLOEXEC) != 0) {
+  if (stdin_fd < 0 || !output_log || ::pipe2(stdout_pipe, O_CLOEXEC) != 0 ||
+      ::pipe2(stderr_pipe, O_CLOEXEC) != 0 || ::pipe2(error_pipe, O_CLOEXEC) != 0) {
     Reply(std::string("error 125 open payload stdio: ") + std::strerror(errno));
     return 1;
   }
+  boxcar::UniqueFd stdout_read(stdout_pipe[0]), stderr_read(stderr_pipe[0]);
+  const int stdout_fd = stdout_pipe[1], stderr_fd = stderr_pipe[1];
 
   // Host paths are opened now, as host root: container root of a user namespace could not
   // reach the agent's volumes below its 0700 directories.
@@ -273,6 +278,9 @@ int main(int argc, char** argv) {
     attach_listener.reset();
     stdin_write.reset();
     tty_socket.reset();
+    stdout_read.reset();
+    stderr_read.reset();
+    output_log.reset();
     for (int sig : {SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGQUIT}) ::signal(sig, SIG_DFL);
     if (spec.userns.enabled()) mutable_spec.cgroup_procs_files.clear();  // joined by the shim
     boxcar::RunContainerInit(spec,
@@ -299,9 +307,13 @@ int main(int argc, char** argv) {
   ::close(error_pipe[1]);
   ::close(stdin_fd);
   if (child_tty_socket >= 0) ::close(child_tty_socket);
-  // With a terminal the shim writes its output into the stdout log itself.
-  if (!spec.tty) ::close(stdout_fd);
+  ::close(stdout_fd);
   ::close(stderr_fd);
+  if (spec.tty) {
+    // The terminal carries the output: nothing will come through the pipes.
+    stdout_read.reset();
+    stderr_read.reset();
+  }
 
   // EOF without a message means the payload's exec succeeded (the pipe is close-on-exec).
   std::string failure = ReadOrEmpty(error_pipe[0]);
@@ -327,28 +339,28 @@ int main(int argc, char** argv) {
     }
     tty_socket.reset();
   }
-  boxcar::UniqueFd payload_pidfd;
-  if (attachable) {
-    payload_pidfd = boxcar::OpenPidfd(payload_pid);
-    if (!payload_pidfd) {
-      ::kill(payload_pid, SIGKILL);
-      while (::waitpid(payload_pid, nullptr, 0) < 0 && errno == EINTR) {
-      }
-      Reply(std::string("error 125 pidfd_open of the payload: ") + std::strerror(errno));
-      return 1;
+  boxcar::UniqueFd payload_pidfd = boxcar::OpenPidfd(payload_pid);
+  if (!payload_pidfd) {
+    ::kill(payload_pid, SIGKILL);
+    while (::waitpid(payload_pid, nullptr, 0) < 0 && errno == EINTR) {
     }
+    Reply(std::string("error 125 pidfd_open of the payload: ") + std::strerror(errno));
+    return 1;
   }
   Reply("ok " + std::to_string(::getpid()) + " " + std::to_string(payload_pid));
   ::close(kControlFd);
+  boxcar::RunStdioRelay({attach_listener.get(), tty_master.get(), stdin_write.get(),
+                         stdout_read.get(), stderr_read.get(), output_log.get(),
+                         payload_pidfd.get()});
   if (attachable) {
-    boxcar::RunStdioRelay({attach_listener.get(), tty_master.get(), stdin_write.get(),
-                           spec.tty ? stdout_fd : -1, payload_pidfd.get()});
     attach_listener.reset();
     ::unlink(spec.attach_socket_path.c_str());
-    tty_master.reset();
-    stdin_write.reset();
-    if (spec.tty) ::close(stdout_fd);
   }
+  tty_master.reset();
+  stdin_write.reset();
+  stdout_read.reset();
+  stderr_read.reset();
+  output_log.reset();
 
   int status = 0;
   while (::waitpid(payload_pid, &status, 0) < 0) {

@@ -15,17 +15,19 @@
 #include <memory>
 #include <vector>
 
-#include "common/fd_io.h"
 #include "common/unique_fd.h"
 #include "launch/stdio_frames.h"
+#include "shim/output_log.h"
 #include "shim/pty_relay.h"
 
 namespace boxcar {
 
 namespace {
 
-// As the exec shim's (exec_shim.cc): after the payload ended, the terminal is drained until
-// no slave is left, or until it has been quiet this long, and never for longer than the cap.
+// As the exec shim's (exec_shim.cc): after the payload ended, its output is drained until the
+// pipes give EOF and no slave of the terminal is left (at once, normally: the payload's pid
+// namespace died with it), or until it has been quiet this long, and never for longer than the
+// cap.
 constexpr int kDrainIdleMs = 200;
 constexpr int kDrainMaxMs = 2000;
 // Input waiting for the payload; clients are not read while this much is queued.
@@ -51,8 +53,9 @@ class StdioRelay {
       : fds_(fds), input_sink_(fds.tty_master >= 0 ? fds.tty_master : fds.stdin_write) {}
 
   void Run() {
-    if (fds_.tty_master >= 0) SetNonBlocking(fds_.tty_master);
-    if (fds_.stdin_write >= 0) SetNonBlocking(fds_.stdin_write);
+    for (int fd : {fds_.tty_master, fds_.stdin_write, fds_.stdout_read, fds_.stderr_read}) {
+      if (fd >= 0) SetNonBlocking(fd);
+    }
     while (!Finished()) {
       std::vector<struct pollfd> entries;
       const bool reading_clients = !exited_ && pending_input_.size() < kMaxPendingInput;
@@ -61,14 +64,22 @@ class StdioRelay {
       entries.push_back({terminal_done_ ? -1 : fds_.tty_master, POLLIN, 0});
       entries.push_back({input_sink_ >= 0 && !pending_input_.empty() && !exited_ ? input_sink_ : -1,
                          POLLOUT, 0});
+      entries.push_back({stdout_done_ ? -1 : fds_.stdout_read, POLLIN, 0});
+      entries.push_back({stderr_done_ ? -1 : fds_.stderr_read, POLLIN, 0});
       for (const auto& client : clients_) {
         entries.push_back({reading_clients ? client->fd.get() : -1, POLLIN, 0});
       }
       int ready = ::poll(entries.data(), entries.size(), exited_ ? kDrainIdleMs : -1);
       if (ready < 0 && errno == EINTR) continue;
       if (ready < 0) break;
-      if (ready == 0) break;  // a terminal that stays quiet after the payload ended
+      if (ready == 0) break;  // output that stays quiet after the payload ended
       if (entries[2].revents) CopyTerminalOutput();
+      if (entries[4].revents) {
+        stdout_done_ = !CopyToOutputLog(fds_.stdout_read, fds_.output_log, LogRecordStream::kStdout);
+      }
+      if (entries[5].revents) {
+        stderr_done_ = !CopyToOutputLog(fds_.stderr_read, fds_.output_log, LogRecordStream::kStderr);
+      }
       if (entries[1].revents) {
         exited_ = true;
         exited_at_ms_ = NowMs();
@@ -77,27 +88,26 @@ class StdioRelay {
       if (entries[0].revents) Accept();
       if (entries[3].revents) FlushInput();
       // Clients accepted in this round have no entry yet.
-      for (size_t i = entries.size() - 4; i-- > 0;) {
-        if (entries[4 + i].revents) ReadClient(i);
+      for (size_t i = entries.size() - kClientEntries; i-- > 0;) {
+        if (entries[kClientEntries + i].revents) ReadClient(i);
       }
     }
   }
 
  private:
+  // Entries of the poll set before the clients'.
+  static constexpr size_t kClientEntries = 6;
+
   bool Finished() const {
     if (!exited_) return false;
-    if (fds_.tty_master < 0 || terminal_done_) return true;
-    return NowMs() - exited_at_ms_ > kDrainMaxMs;
+    const bool drained = (fds_.tty_master < 0 || terminal_done_) &&
+                         (fds_.stdout_read < 0 || stdout_done_) &&
+                         (fds_.stderr_read < 0 || stderr_done_);
+    return drained || NowMs() - exited_at_ms_ > kDrainMaxMs;
   }
 
   void CopyTerminalOutput() {
-    char chunk[16384];
-    ssize_t n = ::read(fds_.tty_master, chunk, sizeof chunk);
-    if (n > 0) {
-      // A log file takes what it is given (no back-pressure on the terminal).
-      (void)WriteAll(fds_.output_log, std::string_view(chunk, static_cast<size_t>(n)),
-                     "the stdout log");
-    } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+    if (!CopyToOutputLog(fds_.tty_master, fds_.output_log, LogRecordStream::kStdout)) {
       terminal_done_ = true;  // EIO: the last slave is closed
     }
   }
@@ -211,6 +221,8 @@ class StdioRelay {
   bool input_ended_ = false;
   bool input_at_line_start_ = true;
   bool terminal_done_ = false;
+  bool stdout_done_ = false;
+  bool stderr_done_ = false;
   bool exited_ = false;
   int64_t exited_at_ms_ = 0;
 };

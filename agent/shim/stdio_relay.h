@@ -1,10 +1,10 @@
-// What a shim does for a container started with a terminal or an open stdin (LaunchSpec::tty,
-// stdin_open), from its "ok" until the payload has ended: it accepts the agent's attach
-// connections and relays their frames (launch/stdio_frames.h) into the payload's terminal or
-// stdin pipe, and with a terminal copies everything the terminal shows into the stdout log.
-// The terminal is drained whether or not anyone is attached, so a payload never blocks on a
-// full terminal, and an attach only needs to follow the log. Shared by boxcar-shim and
-// boxcar-lxc-shim.
+// What a shim does from its "ok" until the payload has ended: it copies the payload's output
+// (its stdout and stderr pipes, or its terminal) into the output log (shim/output_log.h), and
+// for a container started with a terminal or an open stdin (LaunchSpec::tty, stdin_open) it
+// accepts the agent's attach connections and relays their frames (launch/stdio_frames.h) into
+// the payload's terminal or stdin pipe. The output is drained whether or not anyone is
+// attached, so a payload never blocks on a full terminal, and an attach only needs to follow
+// the log. Shared by boxcar-shim and boxcar-lxc-shim.
 #pragma once
 
 #include <sys/types.h>
@@ -14,10 +14,12 @@
 namespace boxcar {
 
 struct StdioRelayFds {
-  int listen_fd = -1;       // the attach socket, listening
+  int listen_fd = -1;       // the attach socket, listening; -1: nothing to attach to
   int tty_master = -1;      // the payload's terminal; -1 without one
   int stdin_write = -1;     // write end of the payload's stdin pipe; -1 with a terminal
-  int output_log = -1;      // the stdout log (tty only): what the terminal shows goes here
+  int stdout_read = -1;     // read ends of the payload's stdout and stderr pipes; -1 with a
+  int stderr_read = -1;     //   terminal
+  int output_log = -1;      // the output log: what the pipes or the terminal carry goes here
   int payload_exited = -1;  // readable once the payload has ended (a pidfd)
   // A payload whose terminal is not its controlling terminal (liblxc starts it in a session of
   // its own without one): the relay does what the terminal would do for a foreground process
@@ -26,8 +28,8 @@ struct StdioRelayFds {
   pid_t group_without_terminal = 0;
 };
 
-// Returns once the payload has ended and its terminal is drained (EIO: no slave is left; or
-// quiet for a while, in case a stray process keeps one open).
+// Returns once the payload has ended and its output is drained (EOF on the pipes, EIO on the
+// terminal: no slave is left; or quiet for a while, in case a stray process keeps one open).
 void RunStdioRelay(const StdioRelayFds& fds);
 
 // The pieces of a terminal travel between a container's init and its shim over a socketpair:

@@ -708,7 +708,7 @@ TEST_F(AgentTest, SpareDirectoriesAreTakenByCreatesRefilledAndNeverLeftBehind) {
   for (const auto& name : before)
     if (!spares_in(containers).count(name)) taken.insert(name);
   EXPECT_EQ(taken.size(), 1u) << "the create took one spare";
-  for (const char* file : {"stdout.log", "stderr.log", "shim.log"}) {
+  for (const char* file : {"output.log", "shim.log"}) {
     struct stat st;
     ASSERT_EQ(::stat((containers + "/" + id + "/" + file).c_str(), &st), 0) << file;
     EXPECT_EQ(st.st_mode & 07777, 0640u) << file;

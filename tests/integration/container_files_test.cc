@@ -120,9 +120,19 @@ TEST_P(ContainerFilesTest, CpCopiesBothWaysOnRunningAndStoppedContainers) {
   ASSERT_EQ(stopped.exit_code, 0) << stopped.err;
   ASSERT_EQ(agent_.Cli({"cp", "box:/tmp/in.txt", Work("from-stopped.txt")}).exit_code, 0);
   EXPECT_EQ(ReadFile(Work("from-stopped.txt")), "hello\n");
+  // Its volume too, both ways, as Docker's cp sees it.
+  CommandResult volume_out = agent_.Cli({"cp", "box:/data/in.txt", Work("from-volume.txt")});
+  ASSERT_EQ(volume_out.exit_code, 0) << volume_out.err;
+  EXPECT_EQ(ReadFile(Work("from-volume.txt")), "hello\n");
+  WriteFile(Work("into-volume.txt"), "while stopped\n");
+  CommandResult volume_in = agent_.Cli({"cp", Work("into-volume.txt"), "box:/data/"});
+  ASSERT_EQ(volume_in.exit_code, 0) << volume_in.err;
   EXPECT_EQ(agent_.LeftoverMounts(), "") << "the snapshot mounted for the copy is unmounted";
   ASSERT_EQ(agent_.Cli({"start", "box"}).exit_code, 0);
   EXPECT_EQ(CatInside("box", "/root/stopped.txt"), "hello\n");
+  EXPECT_EQ(CatInside("box", "/data/into-volume.txt"), "while stopped\n") << "in the volume";
+  EXPECT_EQ(RunRm({"-v", "cpdata:/data"}, {"cat", "/data/into-volume.txt"}).out, "while stopped\n")
+      << "in the volume, not in box's layer below it";
 }
 
 TEST_P(ContainerFilesTest, CpRefusesHostileArchivesAndNeverLeavesTheContainer) {

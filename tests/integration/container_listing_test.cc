@@ -97,22 +97,5 @@ TEST_F(ContainerListingTest, RenameFreesTheOldNameAndRefusesATakenOne) {
   EXPECT_EQ(Inspect(id).name(), "new");
 }
 
-TEST_F(ContainerListingTest, LogsTailShowsTheLastLinesOfEachStream) {
-  std::string id = RunDetached(
-      {}, {"sh", "-c", "for i in 1 2 3 4 5; do echo out-$i; echo err-$i >&2; done; printf last"});
-  ASSERT_EQ(agent_.Cli({"wait", id}).exit_code, 0);
-  CommandResult tail = agent_.Cli({"logs", "--tail", "2", id});
-  EXPECT_EQ(tail.exit_code, 0) << tail.err;
-  EXPECT_EQ(tail.out, "out-5\nlast") << "a last line without its newline counts";
-  EXPECT_EQ(tail.err, "err-4\nerr-5\n");
-  EXPECT_EQ(agent_.Cli({"logs", "-n", "0", id}).out, "");
-  EXPECT_EQ(agent_.Cli({"logs", "--tail", "100", id}).err, "err-1\nerr-2\nerr-3\nerr-4\nerr-5\n");
-  EXPECT_EQ(agent_.Cli({"logs", "--tail", "all", id}).out.size(),
-            std::string("out-1\nout-2\nout-3\nout-4\nout-5\nlast").size());
-  CommandResult bad = agent_.Cli({"logs", "--tail", "many", id});
-  EXPECT_EQ(bad.exit_code, 1);
-  EXPECT_NE(bad.err.find("--tail 'many'"), std::string::npos) << bad.err;
-}
-
 }  // namespace
 }  // namespace boxcar::testing

@@ -187,6 +187,43 @@ TEST_P(UserNamespaceTest, CommitShiftsOwnersBack) {
   EXPECT_EQ(again.out, "0:0\n5:6\n") << again.err;
 }
 
+TEST_P(UserNamespaceTest, VolumesAndBindsAreIdmappedTheSameForEveryContainer) {
+  // A volume made by the agent (host root) belongs to root inside; what is written keeps the
+  // ids it has inside, on disk too, and reads the same from a container without --userns.
+  CommandResult writer = RunRm(
+      {"--userns", "-v", "shared:/data"},
+      {"sh", "-c", "stat -c '%u:%g' /data && echo hi > /data/f && chown 7:8 /data/f && "
+                   "stat -c '%u:%g' /data/f"});
+  ASSERT_EQ(writer.exit_code, 0) << writer.err;
+  EXPECT_EQ(writer.out, "0:0\n7:8\n");
+  std::string data_dir = agent_.root_dir() + "/volumes/shared/_data";
+  struct stat on_disk {};
+  ASSERT_EQ(::stat((data_dir + "/f").c_str(), &on_disk), 0) << data_dir;
+  EXPECT_EQ(on_disk.st_uid, 7u) << "not shifted into the container's block";
+  EXPECT_EQ(on_disk.st_gid, 8u);
+  EXPECT_EQ(RunRm({"-v", "shared:/data"}, {"stat", "-c", "%u:%g", "/data/f"}).out, "7:8\n");
+  // Another container, with another block of host ids (the first is held), sees the same.
+  RunDetached({"--userns"}, {"sleep", "1000"});
+  CommandResult second =
+      RunRm({"--userns", "-v", "shared:/data:ro"},
+            {"sh", "-c", "id -u; stat -c '%u:%g' /data/f; cat /data/f; cat /proc/self/uid_map"});
+  EXPECT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(second.out.substr(0, 9), "0\n7:8\nhi\n") << second.err;
+  EXPECT_NE(Words(second.out).find("0 " + std::to_string(kRangeFirst + kBlock) + " "),
+            std::string::npos)
+      << second.out;
+
+  // A host directory owned by host root, bound: root inside owns and writes it.
+  const std::string host_dir = agent_.work_dir() + "/bound";
+  ASSERT_EQ(::mkdir(host_dir.c_str(), 0755), 0);
+  CommandResult bound = RunRm({"--userns", "-v", host_dir + ":/b"},
+                              {"sh", "-c", "stat -c '%u' /b && touch /b/made"});
+  EXPECT_EQ(bound.exit_code, 0) << bound.err;
+  EXPECT_EQ(bound.out, "0\n");
+  ASSERT_EQ(::stat((host_dir + "/made").c_str(), &on_disk), 0);
+  EXPECT_EQ(on_disk.st_uid, 0u) << "host root's, as root inside made it";
+}
+
 TEST_P(UserNamespaceTest, BlocksAreCheckedAndSurviveAnAgentRestart) {
   auto create = [&](uint32_t host_uid, uint32_t host_gid, uint32_t size, v1::Container* created) {
     v1::ContainerSpec spec;

@@ -1,0 +1,67 @@
+// Reading a container's output (launch/log_records.h) for `logs` and attach: from its start,
+// its current end, its last lines or a time on, and on as the shim appends. Both streams come
+// in the one order the shim read them. A container last started by an agent before output
+// records has stdout.log and stderr.log instead: they are read raw, stdout's then stderr's,
+// without times (0), as before.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/unique_fd.h"
+#include "launch/log_records.h"
+
+namespace boxcar {
+
+struct OutputLogFilter {
+  // Only the last `tail` lines (of both streams together; a piece without its newline at a
+  // record's end counts as a line), then what follows.
+  std::optional<uint32_t> tail;
+  // Only output read at or after / at or before these times (ns since the epoch); 0: no bound.
+  int64_t since_unix_ns = 0;
+  int64_t until_unix_ns = 0;
+};
+
+class OutputLogCursor {
+ public:
+  // Gets each piece of output; false stops the reading (the reader went away).
+  using Sink = std::function<bool(LogRecordStream stream, std::string_view bytes, int64_t unix_ns)>;
+
+  // At the first piece `filter` keeps; a log that does not exist yet is read from its start
+  // once it does.
+  static OutputLogCursor Open(const std::string& state_dir, const OutputLogFilter& filter);
+  // At the current end: what the payload writes from now on.
+  static OutputLogCursor AtEnd(const std::string& state_dir);
+
+  enum class Pass {
+    kNothingNew,  // nothing complete to read yet
+    kRead,        // read up to the current end
+    kStopped,     // the sink returned false
+    kPastUntil,   // reached output after the filter's until: nothing more will be kept
+  };
+  // Hands the sink everything complete from the position on, and moves past it.
+  Pass ReadAvailable(const Sink& sink);
+
+ private:
+  explicit OutputLogCursor(const std::string& state_dir);
+  void PositionAtLastLines(uint32_t lines);
+  Pass ReadRecords(const Sink& sink);
+  Pass ReadLegacy(const Sink& sink);
+
+  std::string output_log_path_;
+  std::string legacy_paths_[2];  // stdout.log, stderr.log
+  bool legacy_ = false;
+  UniqueFd fd_;
+  off_t offset_ = 0;
+  size_t skip_in_next_record_ = 0;  // bytes of the record at offset_ before the tail's start
+  UniqueFd legacy_fds_[2];
+  int64_t since_unix_ns_ = 0;
+  int64_t until_unix_ns_ = 0;
+};
+
+}  // namespace boxcar

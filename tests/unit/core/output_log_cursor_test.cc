@@ -1,0 +1,151 @@
+#include "core/output_log_cursor.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "common/unique_fd.h"
+#include "core/container_paths.h"
+
+namespace boxcar {
+namespace {
+
+struct Piece {
+  LogRecordStream stream;
+  std::string bytes;
+  int64_t unix_ns;
+  bool operator==(const Piece& other) const {
+    return stream == other.stream && bytes == other.bytes && unix_ns == other.unix_ns;
+  }
+};
+
+std::ostream& operator<<(std::ostream& out, const Piece& piece) {
+  return out << (piece.stream == LogRecordStream::kStderr ? "err:" : "out:") << piece.bytes << "@"
+             << piece.unix_ns;
+}
+
+constexpr LogRecordStream kOut = LogRecordStream::kStdout;
+constexpr LogRecordStream kErr = LogRecordStream::kStderr;
+
+class OutputLogCursorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir[] = "/tmp/output_log_cursor_test.XXXXXX";
+    ASSERT_NE(::mkdtemp(dir), nullptr);
+    state_dir_ = dir;
+  }
+  void TearDown() override { std::filesystem::remove_all(state_dir_); }
+
+  void Append(LogRecordStream stream, const std::string& bytes, int64_t unix_ns) {
+    UniqueFd fd(::open((state_dir_ + kOutputLogFile).c_str(),
+                       O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
+    ASSERT_TRUE(fd);
+    ASSERT_TRUE(AppendLogRecord(fd.get(), stream, bytes, unix_ns).ok());
+  }
+
+  std::vector<Piece> ReadAll(OutputLogCursor& cursor,
+                             OutputLogCursor::Pass* last_pass = nullptr) {
+    std::vector<Piece> pieces;
+    OutputLogCursor::Pass pass = cursor.ReadAvailable(
+        [&](LogRecordStream stream, std::string_view bytes, int64_t unix_ns) {
+          pieces.push_back({stream, std::string(bytes), unix_ns});
+          return true;
+        });
+    if (last_pass) *last_pass = pass;
+    return pieces;
+  }
+
+  std::vector<Piece> Read(const OutputLogFilter& filter) {
+    OutputLogCursor cursor = OutputLogCursor::Open(state_dir_, filter);
+    return ReadAll(cursor);
+  }
+
+  // out-1 err-1 ... out-5 err-5, then "last" without its newline; output i at time i*10.
+  void WriteSample() {
+    for (int i = 1; i <= 5; ++i) {
+      Append(kOut, "out-" + std::to_string(i) + "\n", i * 10);
+      Append(kErr, "err-" + std::to_string(i) + "\n", i * 10 + 5);
+    }
+    Append(kOut, "last", 60);
+  }
+
+  std::string state_dir_;
+};
+
+TEST_F(OutputLogCursorTest, BothStreamsComeInTheOrderWrittenWithTheirTimes) {
+  WriteSample();
+  std::vector<Piece> all = Read({});
+  ASSERT_EQ(all.size(), 11u);
+  EXPECT_EQ(all[0], (Piece{kOut, "out-1\n", 10}));
+  EXPECT_EQ(all[1], (Piece{kErr, "err-1\n", 15}));
+  EXPECT_EQ(all[10], (Piece{kOut, "last", 60}));
+}
+
+TEST_F(OutputLogCursorTest, TailCountsLinesOfBothStreamsFromTheEnd) {
+  WriteSample();
+  EXPECT_EQ(Read({.tail = 2}), (std::vector<Piece>{{kErr, "err-5\n", 55}, {kOut, "last", 60}}));
+  EXPECT_TRUE(Read({.tail = 0}).empty());
+  EXPECT_EQ(Read({.tail = 100}).size(), 11u);
+  // A record of several lines is cut at a line's start.
+  Append(kOut, "a\nb\nc\n", 70);
+  EXPECT_EQ(Read({.tail = 2}), (std::vector<Piece>{{kOut, "b\nc\n", 70}}));
+  EXPECT_EQ(Read({.tail = 4}), (std::vector<Piece>{{kOut, "last", 60}, {kOut, "a\nb\nc\n", 70}}));
+}
+
+TEST_F(OutputLogCursorTest, SinceAndUntilKeepTheRecordsBetweenBothIncluded) {
+  WriteSample();
+  std::vector<Piece> between = Read({.since_unix_ns = 20, .until_unix_ns = 35});
+  EXPECT_EQ(between, (std::vector<Piece>{
+                         {kOut, "out-2\n", 20}, {kErr, "err-2\n", 25}, {kOut, "out-3\n", 30},
+                         {kErr, "err-3\n", 35}}));
+  EXPECT_EQ(Read({.tail = 1, .since_unix_ns = 20, .until_unix_ns = 35}),
+            (std::vector<Piece>{{kErr, "err-3\n", 35}}))
+      << "the tail of what the times keep";
+  EXPECT_EQ(Read({.tail = 100, .since_unix_ns = 50}).size(), 3u);
+  EXPECT_TRUE(Read({.since_unix_ns = 61}).empty());
+  OutputLogCursor cursor = OutputLogCursor::Open(state_dir_, {.until_unix_ns = 12});
+  OutputLogCursor::Pass pass;
+  EXPECT_EQ(ReadAll(cursor, &pass).size(), 1u);
+  EXPECT_EQ(pass, OutputLogCursor::Pass::kPastUntil);
+}
+
+TEST_F(OutputLogCursorTest, FollowsWhatIsAppendedAndSkipsPastDamage) {
+  OutputLogCursor from_start = OutputLogCursor::Open(state_dir_, {});
+  OutputLogCursor::Pass pass;
+  EXPECT_TRUE(ReadAll(from_start, &pass).empty()) << "no log yet";
+  EXPECT_EQ(pass, OutputLogCursor::Pass::kNothingNew);
+  Append(kOut, "first\n", 1);
+  OutputLogCursor at_end = OutputLogCursor::AtEnd(state_dir_);
+  EXPECT_EQ(ReadAll(from_start).size(), 1u);
+  // A shim killed in the middle of a write (12 bytes of a header claiming 8 bytes of data),
+  // then a new one appending.
+  {
+    UniqueFd fd(::open((state_dir_ + kOutputLogFile).c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
+    ASSERT_EQ(::write(fd.get(), "\x01OLB\x08\x00\x00\x00torn", 12), 12);
+  }
+  EXPECT_TRUE(ReadAll(from_start, &pass).empty());
+  EXPECT_EQ(pass, OutputLogCursor::Pass::kNothingNew) << "maybe a write in progress";
+  Append(kErr, "after\n", 2);
+  EXPECT_EQ(ReadAll(from_start), (std::vector<Piece>{{kErr, "after\n", 2}}));
+  EXPECT_EQ(ReadAll(at_end), (std::vector<Piece>{{kErr, "after\n", 2}}));
+}
+
+TEST_F(OutputLogCursorTest, LogsOfOldShimsAreReadRawWithoutTimes) {
+  for (auto [file, text] : {std::pair{kStdoutLogFile, "o1\no2\no3\n"}, std::pair{kStderrLogFile, "e1\n"}}) {
+    UniqueFd fd(::open((state_dir_ + file).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0640));
+    ASSERT_EQ(::write(fd.get(), text, std::strlen(text)), static_cast<ssize_t>(std::strlen(text)));
+  }
+  EXPECT_EQ(Read({}), (std::vector<Piece>{{kOut, "o1\no2\no3\n", 0}, {kErr, "e1\n", 0}}));
+  EXPECT_EQ(Read({.tail = 1}), (std::vector<Piece>{{kOut, "o3\n", 0}, {kErr, "e1\n", 0}}))
+      << "per file, as before";
+  EXPECT_TRUE(Read({.since_unix_ns = 1}).empty()) << "no time is after a since";
+}
+
+}  // namespace
+}  // namespace boxcar
