@@ -132,6 +132,9 @@ BackendCapabilities LibvirtBackend::capabilities() const {
   // libvirt's own console (virDomainOpenConsole) is the controller's pty of the domain's init,
   // not the payload's: it is not used.
   capabilities.terminal = true;
+  // Not userns: the kernel refuses the payload's proc mount in a user namespace of its own
+  // ("mount proc: Operation not permitted") because libvirt over-mounts parts of the domain's
+  // /proc (/proc/sys read-only, /proc/meminfo through FUSE), so no proc is fully visible.
   // boxcar-shim, the domain's init, lives in the container's cgroups beside the payload.
   capabilities.helper_processes_in_cgroup = 1;
   return capabilities;
