@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -104,6 +105,19 @@ class Backend {
   virtual Status ReconcileAfterRestart(const std::vector<std::string>& live_container_ids) {
     return OkStatus();
   }
+
+  // Exits a backend learns of by itself (libvirt's domain events), besides the agent's own
+  // watch of the shim: the current run of `container_id` may have ended (the agent checks).
+  // Called on a thread of the backend's; the listener must not block. Null stops the calls.
+  using ExitListener = std::function<void(const std::string& container_id)>;
+  virtual void SetExitListener(ExitListener listener) {}
+
+  // The container's current run has ended (its shim is gone): the backend may end what of it
+  // outlives the shim. Called with the container's job lock held: must not block.
+  virtual void RunEnded(const std::string& container_id) {}
+
+  // The container was removed: the backend drops what it still keeps of it.
+  virtual void ReleaseContainer(const std::string& container_id) {}
 
   // Capability "exec": starts `spec` inside the running container; `exit_code_hint` as for
   // Launch.

@@ -22,4 +22,16 @@ StatusOr<uint64_t> ReadProcessStartTicks(pid_t pid) {
   return start_ticks;
 }
 
+bool ProcessIsRunning(pid_t pid, uint64_t start_ticks) {
+  if (pid <= 0) return false;
+  auto stat = ReadFileToString("/proc/" + std::to_string(pid) + "/stat");
+  if (!stat.ok()) return false;
+  auto close_paren = stat->rfind(')');
+  if (close_paren == std::string::npos || close_paren + 2 >= stat->size()) return false;
+  const char state = (*stat)[close_paren + 2];
+  if (state == 'Z' || state == 'X') return false;
+  auto ticks = ReadProcessStartTicks(pid);
+  return ticks.ok() && *ticks == start_ticks;
+}
+
 }  // namespace boxcar

@@ -12,4 +12,7 @@ namespace boxcar {
 
 StatusOr<uint64_t> ReadProcessStartTicks(pid_t pid);
 
+// The process `pid` that started at `start_ticks` still runs (exists and is no zombie).
+bool ProcessIsRunning(pid_t pid, uint64_t start_ticks);
+
 }  // namespace boxcar

@@ -8,6 +8,7 @@
 
 #include "common/atomic_file.h"
 #include "common/identifiers.h"
+#include "common/process_start_time.h"
 #include "common/unix_time.h"
 #include "core/container_states.h"
 #include "launch/launch_spec.h"
@@ -36,6 +37,19 @@ void ContainerService::OnProcessExited(const std::string& id) {
   timers_.RunAt(TimerQueue::Clock::now(), [this, id] { CompleteExit(id); });
 }
 
+void ContainerService::OnBackendReportedExit(const std::string& id) {
+  EntryPtr entry = FindById(id);
+  if (!entry) return;
+  {
+    std::lock_guard<std::mutex> lock(entry->mutex);
+    if (!IsLive(entry->record.state())) return;  // the watch of the shim was first
+    if (ProcessIsRunning(entry->shim_pid, entry->shim_start_ticks)) return;
+    spdlog::debug("container {}: exit reported by its backend", ShortId(id));
+    FinishExit(*entry, /*defer_cleanup=*/true);
+  }
+  timers_.RunAt(TimerQueue::Clock::now(), [this, id] { CompleteExit(id); });
+}
+
 void ContainerService::FinishExit(Entry& entry, bool defer_cleanup) {
   v1::Container& record = entry.record;
   const std::string& id = record.id();
@@ -58,6 +72,10 @@ void ContainerService::FinishExit(Entry& entry, bool defer_cleanup) {
     record.set_finished_unix_ns(NowUnixNs());
   }
   record.set_oom_killed(cgroups_->OomKilled(id));
+  // Whether or not the backend is available now (libvirtd may be away).
+  if (auto backend = backends_.find(record.backend()); backend != backends_.end()) {
+    backend->second->RunEnded(id);
+  }
   entry.cgroups_pending = true;
   entry.exit_cleanup_pending = defer_cleanup;
   if (!defer_cleanup) {

@@ -34,6 +34,13 @@ Status ContainerService::Recover() {
   RETURN_IF_ERROR(cgroups_->RemoveStaleSlots(prewarm_.slot_prefix())
                       .Annotate("remove prewarmed cgroup slots of a previous agent"));
   RETURN_IF_ERROR(monitor_.Start());
+  // Exits backends learn of by themselves (libvirt's domain events) are checked on the timer
+  // thread, never on the backend's (which must not wait for a container's job lock).
+  for (const auto& [name, backend] : backends_) {
+    backend->SetExitListener([this](const std::string& id) {
+      timers_.RunAt(TimerQueue::Clock::now(), [this, id] { OnBackendReportedExit(id); });
+    });
+  }
   ASSIGN_OR_RETURN(std::vector<StoredContainer> rows, records_.LoadAll());
   std::set<std::string> known;
   // Live containers whose shim still runs: watched once their networks are known again.

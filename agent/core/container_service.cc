@@ -55,6 +55,7 @@ ContainerService::ContainerService(ContainerServiceConfig config, SqliteDatabase
                cgroups_, snapshotter_) {}
 
 ContainerService::~ContainerService() {
+  for (const auto& [name, backend] : backends_) backend->SetExitListener(nullptr);
   prewarm_.Stop();
   monitor_.Stop();
 }
@@ -516,6 +517,9 @@ StatusOr<v1::Container> ContainerService::Remove(const std::string& container, b
   // below, after the rest of the removal, so that both overlap).
   entry->cgroups_pending = false;
   if (!entry->exit_cleanup_running) WarnIfFailed(id, cgroups_->Destroy(id));
+  if (auto backend = backends_.find(record.backend()); backend != backends_.end()) {
+    backend->second->ReleaseContainer(id);
+  }
   WarnIfFailed(id, config_.trash ? config_.trash->Discard(StateDir(id)) : RemoveTree(StateDir(id)));
   entry->changed.wait(lock, [&] { return !entry->exit_cleanup_running; });
   entry->removed = true;

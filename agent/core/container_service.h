@@ -247,6 +247,10 @@ class ContainerService {
   // Removes cgroups FinishExit left behind, if it did. Called with entry.mutex held.
   void DestroyPendingCgroups(Entry& entry);
   void OnProcessExited(const std::string& id);
+  // A backend's report that the container's current run may have ended (Backend::
+  // SetExitListener): finished as OnProcessExited once its shim is really gone; a report of
+  // an earlier run, reported late, finds the current shim running and changes nothing.
+  void OnBackendReportedExit(const std::string& id);
   // The timer task after a deferred FinishExit: records the exit, unmounts, destroys the
   // cgroups (outside the job lock), then removes the container if RemoveOnExit asked.
   void CompleteExit(const std::string& id);

@@ -58,22 +58,27 @@ void AgentFixture::StartBackendAgent(const std::string& backend,
 }
 
 void AgentFixture::StopBackendAgentAndCheckLeftovers() {
-  StopAgentAndCheckLeftovers();
-  if (backend_ == "lxc") {
-    EXPECT_EQ(LxcShimProcesses(), "");
-    EXPECT_EQ(LxcCgroupsAnywhere(), "") << "LXC made cgroups of its own";
-    EXPECT_EQ(RunLxcListing(), run_lxc_before_);
-  }
   if (backend_ == "libvirt") {
-    // A domain ends with its shim; libvirtd may take a moment to forget it.
+    agent_.RemoveAllContainers();
+    // A domain ends with its shim; libvirtd may take a moment to forget it. The agent still
+    // runs meanwhile, to hear of each domain's end and remove what libvirt leaves of it.
     LibvirtdHarness& libvirtd = LibvirtdHarness::Shared();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (!libvirtd.BoxcarDomains().empty() && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     EXPECT_EQ(libvirtd.BoxcarDomains(), "") << "transient domains must end with their containers";
-    LibvirtdHarness::RemoveDomainLeftovers();
+    // libvirt 9.0 leaves <name>.{sock,dev,devpts,fuse}: the agent removes them.
+    EXPECT_EQ(LibvirtdHarness::RunStateLeftAfter("boxcar-", std::chrono::seconds(5)), "")
+        << "under /run/libvirt/lxc";
   }
+  StopAgentAndCheckLeftovers();
+  if (backend_ == "lxc") {
+    EXPECT_EQ(LxcShimProcesses(), "");
+    EXPECT_EQ(LxcCgroupsAnywhere(), "") << "LXC made cgroups of its own";
+    EXPECT_EQ(RunLxcListing(), run_lxc_before_);
+  }
+  if (backend_ == "libvirt") LibvirtdHarness::RemoveDomainLeftovers();  // logs; after failures
 }
 
 void AgentFixture::ExpectPrivilegedOperationsRefused(const std::vector<std::string>& run_flags) {

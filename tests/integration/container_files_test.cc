@@ -254,7 +254,7 @@ TEST_P(ContainerFilesTest, StatsStreamsUntilInterruptedOrPrintsOnce) {
   EXPECT_GE(headers, 2u) << stream;
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, ContainerFilesTest, ::testing::Values("chroot", "lxc"),
+INSTANTIATE_TEST_SUITE_P(Backends, ContainerFilesTest, ::testing::Values("chroot", "lxc", "libvirt"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

@@ -135,6 +135,25 @@ std::string LibvirtdHarness::BoxcarDomains() const {
   return domains;
 }
 
+std::string LibvirtdHarness::RunStateOf(const std::string& prefix) {
+  std::string found;
+  for (const auto& name : Names("/run/libvirt/lxc")) {
+    if (name.rfind(prefix, 0) == 0) found += name + "\n";
+  }
+  return found;
+}
+
+std::string LibvirtdHarness::RunStateLeftAfter(const std::string& prefix,
+                                               std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::string left = RunStateOf(prefix);
+  while (!left.empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    left = RunStateOf(prefix);
+  }
+  return left;
+}
+
 void LibvirtdHarness::RemoveDomainLeftovers() {
   for (const auto& name : Names("/run/libvirt/lxc")) {
     if (name.rfind("boxcar-", 0) == 0) (void)RemoveTree("/run/libvirt/lxc/" + name);

@@ -5,6 +5,7 @@
 // in the cgroup tree.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 namespace boxcar::testing {
@@ -30,6 +31,13 @@ class LibvirtdHarness {
 
   // Domains named boxcar-* that libvirtd still lists, one per line ("" when none).
   std::string BoxcarDomains() const;
+  // What libvirt keeps under /run/libvirt/lxc of domains whose names start with `prefix`,
+  // one name per line ("" when nothing).
+  static std::string RunStateOf(const std::string& prefix = "boxcar-");
+  // The same, polled for up to `timeout` until nothing is left (the agent removes what libvirt
+  // leaves once it hears of the domain's end).
+  static std::string RunStateLeftAfter(const std::string& prefix,
+                                       std::chrono::milliseconds timeout);
   // Removes libvirt's per-domain leftovers of boxcar-* domains (see docs/libvirt.md).
   static void RemoveDomainLeftovers();
 

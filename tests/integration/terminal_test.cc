@@ -22,7 +22,12 @@ constexpr char kDetachKeys[] = "\x10\x11";  // Ctrl-P Ctrl-Q
 
 class TerminalTest : public ::testing::TestWithParam<std::string>, public AgentFixture {
  protected:
-  void SetUp() override { StartBackendAgent(GetParam()); }
+  void SetUp() override {
+    StartBackendAgent(GetParam());
+    if (!HasFatalFailure() && !Has("terminal")) {
+      GTEST_SKIP() << "backend " << GetParam() << " has no terminal capability";
+    }
+  }
   void TearDown() override { StopBackendAgentAndCheckLeftovers(); }
 
   std::unique_ptr<PtyProcess> Cli(const std::vector<std::string>& args, unsigned short rows = 24,
@@ -168,7 +173,7 @@ TEST_P(TerminalTest, AttachToAContainerThatDoesNotRunNamesIt) {
       << status.error_message();
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, TerminalTest, ::testing::Values("chroot", "lxc"),
+INSTANTIATE_TEST_SUITE_P(Backends, TerminalTest, ::testing::Values("chroot", "lxc", "libvirt"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

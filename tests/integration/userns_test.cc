@@ -280,7 +280,7 @@ TEST_P(UserNamespaceTest, BlocksAreCheckedAndSurviveAnAgentRestart) {
       << no_range.error_message();
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, UserNamespaceTest, ::testing::Values("chroot", "lxc"),
+INSTANTIATE_TEST_SUITE_P(Backends, UserNamespaceTest, ::testing::Values("chroot", "lxc", "libvirt"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

@@ -284,7 +284,7 @@ TEST_P(VolumeConformanceTest, ImageVolumesGetAnonymousVolumesRemovedWithRmV) {
   ASSERT_EQ(agent_.Cli({"rm", keep}).exit_code, 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, VolumeConformanceTest, ::testing::Values("chroot", "lxc"),
+INSTANTIATE_TEST_SUITE_P(Backends, VolumeConformanceTest, ::testing::Values("chroot", "lxc", "libvirt"),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <climits>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 
@@ -52,6 +54,41 @@ StatusOr<pid_t> FirstChild(pid_t pid) {
   return child;
 }
 
+// A libvirtd on this host: a URI without a host part ("lxc:///system?socket=...").
+bool IsLocalUri(const std::string& uri) {
+  auto scheme_end = uri.find("://");
+  return scheme_end != std::string::npos && uri.compare(scheme_end + 3, 1, "/") == 0;
+}
+
+// The domain's view of the container's bind mounts: each source directory (a file's parent)
+// becomes a <filesystem> of the domain at kLibvirtVolumesDirInside/<n>, where the shim finds
+// it. Sources are resolved on the host first, as the domain could not follow their symlinks.
+StatusOr<std::vector<LaunchMount>> BindSourcesInsideDomain(const std::vector<LaunchMount>& mounts,
+                                                           std::vector<LibvirtBind>* binds) {
+  std::vector<LaunchMount> inside = mounts;
+  for (auto& mount : inside) {
+    if (mount.kind != LaunchMount::Kind::kBind) continue;
+    char resolved[PATH_MAX];
+    struct stat st {};
+    if (::realpath(mount.source.c_str(), resolved) == nullptr || ::stat(resolved, &st) != 0) {
+      return ErrnoStatus("bind source '" + mount.source + "' of mount target '" + mount.target +
+                         "'");
+    }
+    std::string source = resolved;
+    std::string file;
+    if (!S_ISDIR(st.st_mode)) {
+      auto slash = source.rfind('/');
+      file = "/" + source.substr(slash + 1);
+      source = slash == 0 ? "/" : source.substr(0, slash);
+    }
+    LibvirtBind bind{source, std::string(kLibvirtVolumesDirInside) + "/" +
+                                 std::to_string(binds->size())};
+    mount.source = bind.target_dir + file;
+    binds->push_back(std::move(bind));
+  }
+  return inside;
+}
+
 uint64_t HostMemoryBytes() {
   return static_cast<uint64_t>(::sysconf(_SC_PHYS_PAGES)) *
          static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
@@ -66,8 +103,17 @@ StatusOr<std::unique_ptr<Backend>> LibvirtBackend::Create(const BackendConfig& c
 LibvirtBackend::LibvirtBackend(const BackendConfig& config)
     : root_dir_(config.root_dir),
       shim_path_(config.shim_path),
-      connection_(config.libvirt_uri),
-      exec_launcher_(config.shim_path) {}
+      exec_launcher_(config.shim_path),
+      domains_(IsLocalUri(config.libvirt_uri) ? LibvirtDomains::kLocalStateDir : ""),
+      connection_(
+          config.libvirt_uri,
+          [this](const std::string& domain, const std::string& uuid, int event, int detail) {
+            OnLifecycle(domain, uuid, event, detail);
+          },
+          [this] { FindDomainsEndedMeanwhile(); }),
+      lingering_([this](const std::string& name, const std::string& uuid, bool init_ended) {
+        return EndIfLingering(name, uuid, init_ended);
+      }) {}
 
 std::string LibvirtBackend::DomainName(const std::string& container_id) {
   return "boxcar-" + container_id.substr(0, 12);
@@ -81,6 +127,14 @@ BackendCapabilities LibvirtBackend::capabilities() const {
   // The shim's network namespace, inside the domain's, plugged in before the payload runs.
   capabilities.networking = true;
   capabilities.survives_agent_restart = true;  // the domain and its shim outlive boxcard
+  // The shim keeps the terminal as on chroot (shim/stdio_relay.h); its attach socket lies in
+  // the state directory bound into the domain, so the agent reaches it at the host's path.
+  // libvirt's own console (virDomainOpenConsole) is the controller's pty of the domain's init,
+  // not the payload's: it is not used.
+  capabilities.terminal = true;
+  // Not userns: the kernel refuses the payload's proc mount in a user namespace of its own
+  // ("mount proc: Operation not permitted") because libvirt over-mounts parts of the domain's
+  // /proc (/proc/sys read-only, /proc/meminfo through FUSE), so no proc is fully visible.
   // boxcar-shim, the domain's init, lives in the container's cgroups beside the payload.
   capabilities.helper_processes_in_cgroup = 1;
   return capabilities;
@@ -156,23 +210,29 @@ StatusOr<RunningContainer> LibvirtBackend::Launch(const LaunchSpec& spec,
   domain_spec.host_memory_bytes = HostMemoryBytes();
   domain_spec.cpu_millis = spec.cpu_millis;
   domain_spec.host_network = spec.host_network;
+  ASSIGN_OR_RETURN(std::vector<LaunchMount> mounts_inside,
+                   BindSourcesInsideDomain(spec.mounts, &domain_spec.binds));
   // Transient: the domain is gone from libvirt as soon as its init (the shim) ends.
+  domains_.Creating(domain_spec.name, spec.container_id);
   LibvirtDomainHandle domain(
       virDomainCreateXML(connection.get(), LibvirtDomainXml(domain_spec).c_str(), 0));
   if (!domain) {
-    return Internal("libvirt backend: create domain " + domain_spec.name + ": " +
-                    LastLibvirtError());
+    Status failed = Internal("libvirt backend: create domain " + domain_spec.name + ": " +
+                             LastLibvirtError());
+    domains_.Ended(domain_spec.name, "");
+    return failed;
   }
+  char uuid[VIR_UUID_STRING_BUFLEN] = {};
+  if (virDomainGetUUIDString(domain.get(), uuid) != 0) uuid[0] = '\0';
+  domains_.Created(domain_spec.name, uuid);
   CrashPoint("libvirt.after_create_domain");
   auto started =
-      StartInDomain(spec, state_dir, connection.get(), domain.get(), channel, exit_code_hint);
+      StartInDomain(spec, state_dir, std::move(mounts_inside), channel, exit_code_hint);
   if (!started.ok()) {
     // The shim has usually ended by itself (and with it the domain); this covers the rest.
     // NOTE: virDomainDestroy costs ~1.8 s here, paid only on this failure path.
-    virDomainPtr still = virDomainLookupByName(connection.get(), domain_spec.name.c_str());
-    if (still != nullptr) {
-      if (virDomainIsActive(still) == 1) virDomainDestroy(still);
-      virDomainFree(still);
+    if (virDomainIsActive(domain.get()) == 1 && virDomainDestroy(domain.get()) == 0) {
+      domains_.Ended(domain_spec.name, uuid);  // else at its STOPPED event
     }
     return started.status().Annotate("libvirt backend, domain " + domain_spec.name);
   }
@@ -181,7 +241,7 @@ StatusOr<RunningContainer> LibvirtBackend::Launch(const LaunchSpec& spec,
 
 StatusOr<RunningContainer> LibvirtBackend::StartInDomain(const LaunchSpec& spec,
                                                          const std::string& state_dir,
-                                                         virConnectPtr, virDomainPtr,
+                                                         std::vector<LaunchMount> mounts_inside,
                                                          LibvirtShimChannel& channel,
                                                          int* exit_code_hint) {
   ASSIGN_OR_RETURN(pid_t shim_pid, channel.AcceptShim(kShimConnectTimeout));
@@ -204,6 +264,10 @@ StatusOr<RunningContainer> LibvirtBackend::StartInDomain(const LaunchSpec& spec,
   inside.stderr_path = InsideDomain(spec.stderr_path, state_dir);
   inside.exit_file = InsideDomain(spec.exit_file, state_dir);
   inside.shim_log_path = InsideDomain(spec.shim_log_path, state_dir);
+  // The shim listens there; the socket is the same inode at the host's path, where the agent
+  // connects.
+  inside.attach_socket_path = InsideDomain(spec.attach_socket_path, state_dir);
+  inside.mounts = std::move(mounts_inside);
   inside.cgroup_clone_into_dir.clear();
   inside.cgroup_procs_files.clear();
   inside.prepare_network = nullptr;
@@ -249,6 +313,9 @@ Status LibvirtBackend::ReconcileAfterRestart(const std::vector<std::string>& liv
     auto owner = ParseLibvirtMetadata(metadata);
     free(metadata);
     if (!owner.ok() || owner->agent_root != root_dir_) continue;  // another agent's
+    char uuid[VIR_UUID_STRING_BUFLEN] = {};
+    if (virDomainGetUUIDString(domain.get(), uuid) != 0) uuid[0] = '\0';
+    domains_.Found(name, uuid, owner->container_id);
     if (live.count(owner->container_id)) {
       spdlog::info("libvirt: domain {} of container {} found running again", name,
                    owner->container_id.substr(0, 12));
@@ -258,9 +325,86 @@ Status LibvirtBackend::ReconcileAfterRestart(const std::vector<std::string>& liv
                  owner->container_id.substr(0, 12));
     if (virDomainDestroy(domain.get()) != 0) {
       spdlog::warn("libvirt: destroy {}: {}", name, LastLibvirtError());
+      continue;
     }
+    domains_.Ended(name, uuid);
   }
   return OkStatus();
+}
+
+void LibvirtBackend::SetExitListener(ExitListener listener) {
+  std::lock_guard<std::mutex> lock(listener_mutex_);
+  listener_ = std::move(listener);
+}
+
+void LibvirtBackend::ReportExit(const std::string& container_id) {
+  std::lock_guard<std::mutex> lock(listener_mutex_);
+  if (listener_) listener_(container_id);
+}
+
+void LibvirtBackend::RunEnded(const std::string& container_id) {
+  if (auto current = domains_.CurrentOf(container_id)) {
+    lingering_.InitEnded(current->first, current->second);
+  }
+}
+
+bool LibvirtBackend::EndIfLingering(const std::string& name, const std::string& uuid,
+                                    bool init_ended) {
+  auto running = domains_.Running();
+  if (auto it = running.find(name); it == running.end() || it->second != uuid) return true;
+  auto connection = connection_.Get();
+  if (!connection.ok()) return false;  // libvirtd away: asked again later
+  LibvirtDomainHandle domain(virDomainLookupByUUIDString(connection->get(), uuid.c_str()));
+  if (!domain) {
+    virErrorPtr error = virGetLastError();
+    if (error == nullptr || error->code != VIR_ERR_NO_DOMAIN) return false;
+    if (!init_ended) {
+      spdlog::info("libvirt: domain {} ended while libvirtd was away", name);
+    }
+  } else if (virDomainIsActive(domain.get()) == 1) {
+    if (!init_ended) return true;  // runs
+    spdlog::warn("libvirt: domain {} still runs {} s after its init ended; destroying it", name,
+                 std::chrono::seconds(LibvirtLingeringDomains::kGrace).count());
+    if (virDomainDestroy(domain.get()) != 0) {
+      spdlog::warn("libvirt: destroy {}: {}", name, LastLibvirtError());
+      return false;
+    }
+  } else {
+    // NOTE: a libvirtd restarted after the domain's init ended keeps the transient domain,
+    // shut off. A destroy fails ("not running") but makes libvirt drop it, as it drops a
+    // transient domain at the end of every job on it.
+    if (!init_ended) return false;  // or libvirtd has not reconnected to its controller yet
+    spdlog::warn("libvirt: domain {} was kept shut off by libvirtd after its init ended; "
+                 "dropping it",
+                 name);
+    virDomainDestroy(domain.get());
+    LibvirtDomainHandle again(virDomainLookupByUUIDString(connection->get(), uuid.c_str()));
+    if (again) return false;
+  }
+  if (auto container_id = domains_.Ended(name, uuid)) ReportExit(*container_id);
+  return true;
+}
+
+void LibvirtBackend::ReleaseContainer(const std::string& container_id) {
+  domains_.Release(container_id, DomainName(container_id));
+}
+
+void LibvirtBackend::OnLifecycle(const std::string& domain, const std::string& uuid, int event,
+                                 int detail) {
+  if (event != VIR_DOMAIN_EVENT_STOPPED) return;
+  // NOTE: libvirt has no OOM event for LXC domains; the agent reads OOM kills from the
+  // container's memory cgroup when it records the exit.
+  auto container_id = domains_.Ended(domain, uuid);
+  if (!container_id) return;
+  spdlog::info("libvirt: domain {} of container {} stopped (detail {})", domain,
+               container_id->substr(0, 12), detail);
+  ReportExit(*container_id);
+}
+
+void LibvirtBackend::FindDomainsEndedMeanwhile() {
+  // NOTE: a libvirtd just started lists its domains as inactive, or not at all, until it has
+  // reconnected to their controllers: what looks ended now is looked at again later.
+  for (const auto& [name, uuid] : domains_.Running()) lingering_.LookAgain(name, uuid);
 }
 
 Status LibvirtBackend::Signal(const RunningContainer& container, int signal) {

@@ -5,15 +5,20 @@
 // payload as PID 1 of its own namespaces, Boxcar's /dev, hardening, log files, and the exit
 // record that gives the payload's real exit code (libvirt's LXC driver reports none). The
 // agent moves the shim into the container's cgroups before the payload starts, so limits,
-// pause, stats and OOM reports work as on the other backends. docs/libvirt.md has the details.
+// pause, stats and OOM reports work as on the other backends. libvirt's lifecycle events
+// tell the agent of a domain's end; what libvirt leaves of ended domains is removed
+// (libvirt_domains.h). docs/libvirt.md has the details.
 #pragma once
 
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "backends/backend.h"
 #include "backends/libvirt/libvirt_connection.h"
+#include "backends/libvirt/libvirt_domains.h"
+#include "backends/libvirt/libvirt_lingering_domains.h"
 
 namespace boxcar {
 
@@ -37,6 +42,14 @@ class LibvirtBackend : public Backend {
   Status ReconcileAfterRestart(const std::vector<std::string>& live_container_ids) override;
   // Through boxcar-shim's exec mode, as chroot: the payload's host pid is all it needs.
   StatusOr<std::unique_ptr<ExecSession>> Exec(const ExecSpec& spec, int* exit_code_hint) override;
+  // Reports the end of a container's current domain (a STOPPED event, or one found missing
+  // after a reconnect to libvirtd).
+  void SetExitListener(ExitListener listener) override;
+  // Destroys the run's domain if libvirt still lists it a while later (see
+  // libvirt_lingering_domains.h).
+  void RunEnded(const std::string& container_id) override;
+  // Removes what libvirt left of the container's ended domains.
+  void ReleaseContainer(const std::string& container_id) override;
 
   // The libvirt domain name of a container.
   static std::string DomainName(const std::string& container_id);
@@ -48,16 +61,30 @@ class LibvirtBackend : public Backend {
   // DomainName, or with a suffix while a domain of an earlier run still goes away.
   StatusOr<std::string> FreeDomainName(virConnectPtr connection, const std::string& container_id);
   StatusOr<RunningContainer> StartInDomain(const LaunchSpec& spec, const std::string& state_dir,
-                                           virConnectPtr connection, virDomainPtr domain,
+                                           std::vector<LaunchMount> mounts_inside,
                                            class LibvirtShimChannel& channel, int* exit_code_hint);
+  // libvirt's lifecycle event of a boxcar-* domain (on libvirt's event thread).
+  void OnLifecycle(const std::string& domain, const std::string& uuid, int event, int detail);
+  // After a reconnect: the domains believed running are looked for a while later; those
+  // that ended while libvirtd was away are handled as if their STOPPED events had come.
+  void FindDomainsEndedMeanwhile();
+  void ReportExit(const std::string& container_id);
+  // LibvirtLingeringDomains' check: true once the domain is gone, destroyed (only with
+  // `init_ended`) or found running.
+  bool EndIfLingering(const std::string& name, const std::string& uuid, bool init_ended);
 
   std::string name_ = kName;
   std::string root_dir_;
   std::string shim_path_;
-  mutable LibvirtConnection connection_;
   ExecLauncher exec_launcher_;
   std::mutex shim_directory_mutex_;
   std::string shim_directory_;  // set once made
+  LibvirtDomains domains_;
+  std::mutex listener_mutex_;
+  ExitListener listener_;  // guarded by listener_mutex_
+  // Last: destroyed first, so their threads stop before what their callbacks use goes.
+  mutable LibvirtConnection connection_;
+  LibvirtLingeringDomains lingering_;
 };
 
 }  // namespace boxcar

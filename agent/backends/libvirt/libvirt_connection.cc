@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <thread>
+#include <chrono>
 
 namespace boxcar {
 
@@ -10,6 +10,7 @@ namespace {
 
 constexpr int kKeepAliveIntervalSeconds = 5;
 constexpr int kKeepAliveMissedReplies = 3;
+constexpr auto kRetryInterval = std::chrono::milliseconds(500);
 
 // libvirt's default event loop, on a thread of its own for the life of the process: keepalive
 // messages, the close callback and domain events all need one. It must be registered before
@@ -35,10 +36,20 @@ void StartEventLoopOnce() {
 
 }  // namespace
 
-LibvirtConnection::LibvirtConnection(std::string uri, LifecycleCallback on_lifecycle)
-    : uri_(std::move(uri)), on_lifecycle_(std::move(on_lifecycle)) {}
+LibvirtConnection::LibvirtConnection(std::string uri, LifecycleCallback on_lifecycle,
+                                     ReconnectedCallback on_reconnected)
+    : uri_(std::move(uri)),
+      on_lifecycle_(std::move(on_lifecycle)),
+      on_reconnected_(std::move(on_reconnected)),
+      reconnect_thread_([this] { ReconnectLoop(); }) {}
 
 LibvirtConnection::~LibvirtConnection() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  reconnect_thread_.join();
   std::lock_guard<std::mutex> lock(mutex_);
   Drop();
 }
@@ -56,10 +67,12 @@ void LibvirtConnection::Drop() {
 
 void LibvirtConnection::OnClosed(virConnectPtr connection, int reason, void* opaque) {
   auto* self = static_cast<LibvirtConnection*>(opaque);
-  spdlog::warn("libvirt: connection to {} closed (reason {}); reconnecting at the next call",
-               self->uri_, reason);
-  std::lock_guard<std::mutex> lock(self->mutex_);
-  if (connection == self->connection_) self->closed_ = true;
+  spdlog::warn("libvirt: connection to {} closed (reason {}); reconnecting", self->uri_, reason);
+  {
+    std::lock_guard<std::mutex> lock(self->mutex_);
+    if (connection == self->connection_) self->closed_ = true;
+  }
+  self->wake_.notify_all();
 }
 
 int LibvirtConnection::OnLifecycle(virConnectPtr, virDomainPtr domain, int event, int detail,
@@ -67,24 +80,51 @@ int LibvirtConnection::OnLifecycle(virConnectPtr, virDomainPtr domain, int event
   auto* self = static_cast<LibvirtConnection*>(opaque);
   const char* name = virDomainGetName(domain);
   if (name == nullptr || std::string(name).rfind("boxcar-", 0) != 0) return 0;
+  char uuid[VIR_UUID_STRING_BUFLEN] = {};
+  if (virDomainGetUUIDString(domain, uuid) != 0) uuid[0] = '\0';
   spdlog::debug("libvirt: domain {} event {} detail {}", name, event, detail);
-  if (self->on_lifecycle_) self->on_lifecycle_(name, event, detail);
+  if (self->on_lifecycle_) self->on_lifecycle_(name, uuid, event, detail);
   return 0;
+}
+
+void LibvirtConnection::ReconnectLoop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stopping_) {
+    wake_.wait(lock, [this] { return stopping_ || closed_ || resync_wanted_; });
+    if (stopping_) return;
+    if (closed_) {
+      lock.unlock();
+      auto connection = Get();
+      lock.lock();
+      if (!connection.ok()) {
+        wake_.wait_for(lock, kRetryInterval, [this] { return stopping_; });
+        continue;
+      }
+    }
+    if (resync_wanted_) {
+      resync_wanted_ = false;
+      lock.unlock();
+      if (on_reconnected_) on_reconnected_();
+      lock.lock();
+    }
+  }
 }
 
 StatusOr<LibvirtConnectionRef> LibvirtConnection::Get() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (connection_ != nullptr && (closed_ || virConnectIsAlive(connection_) != 1)) {
     Drop();
+    closed_ = true;  // until open again: the reconnect thread retries
+    wake_.notify_all();
   }
   if (connection_ == nullptr) {
     StartEventLoopOnce();
-    closed_ = false;
     connection_ = virConnectOpen(uri_.c_str());
     if (connection_ == nullptr) {
       return Unavailable("libvirt backend: cannot connect to libvirtd at '" + uri_ +
                          "': " + LastLibvirtError() + " (is libvirtd running? see --libvirt-uri)");
     }
+    closed_ = false;
     if (virConnectSetKeepAlive(connection_, kKeepAliveIntervalSeconds, kKeepAliveMissedReplies) !=
         0) {
       spdlog::warn("libvirt: keepalive for {}: {}", uri_, LastLibvirtError());
@@ -96,6 +136,11 @@ StatusOr<LibvirtConnectionRef> LibvirtConnection::Get() {
     if (lifecycle_callback_id_ < 0) {
       spdlog::warn("libvirt: domain events of {}: {}", uri_, LastLibvirtError());
     }
+    if (ever_opened_) {
+      resync_wanted_ = true;
+      wake_.notify_all();
+    }
+    ever_opened_ = true;
     spdlog::info("libvirt: connected to {}", uri_);
   }
   virConnectRef(connection_);

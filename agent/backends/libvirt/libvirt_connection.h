@@ -1,10 +1,13 @@
 // The agent's one connection to libvirtd: opened on first use, kept alive with libvirt's
-// keepalive messages, and opened again (events re-registered) after libvirtd went away.
+// keepalive messages, and opened again after libvirtd went away, by a thread of its own that
+// retries until libvirtd is back, so domain events flow again without waiting for a call.
 #pragma once
 
+#include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "backends/libvirt/libvirt_handles.h"
 #include "common/status.h"
@@ -14,10 +17,15 @@ namespace boxcar {
 class LibvirtConnection {
  public:
   // Called on libvirt's event thread for every lifecycle event of a domain named "boxcar-*":
-  // the domain's name, the virDomainEventType and its detail.
-  using LifecycleCallback = std::function<void(const std::string& domain, int event, int detail)>;
+  // the domain's name and UUID, the virDomainEventType and its detail. Must not block.
+  using LifecycleCallback = std::function<void(const std::string& domain, const std::string& uuid,
+                                               int event, int detail)>;
+  // Called on the reconnect thread after a connection was opened again (events missed
+  // meanwhile are the callee's to find).
+  using ReconnectedCallback = std::function<void()>;
 
-  explicit LibvirtConnection(std::string uri, LifecycleCallback on_lifecycle = nullptr);
+  LibvirtConnection(std::string uri, LifecycleCallback on_lifecycle = nullptr,
+                    ReconnectedCallback on_reconnected = nullptr);
   ~LibvirtConnection();
   LibvirtConnection(const LibvirtConnection&) = delete;
   LibvirtConnection& operator=(const LibvirtConnection&) = delete;
@@ -32,13 +40,22 @@ class LibvirtConnection {
   static int OnLifecycle(virConnectPtr connection, virDomainPtr domain, int event, int detail,
                          void* opaque);
   void Drop();  // with mutex_ held
+  // The reconnect thread: after a close, Get() every kRetryInterval until it succeeds; after
+  // any reopen (its own or a caller's), on_reconnected_.
+  void ReconnectLoop();
 
-  std::string uri_;
-  LifecycleCallback on_lifecycle_;
+  const std::string uri_;
+  const LifecycleCallback on_lifecycle_;
+  const ReconnectedCallback on_reconnected_;
   std::mutex mutex_;
+  std::condition_variable wake_;        // closed_, resync_wanted_ or stopping_ set
   virConnectPtr connection_ = nullptr;  // our own reference; guarded by mutex_
   int lifecycle_callback_id_ = -1;
-  bool closed_ = false;  // libvirt told us the connection died; guarded by mutex_
+  bool closed_ = false;          // libvirt told us the connection died; guarded by mutex_
+  bool ever_opened_ = false;     // guarded by mutex_
+  bool resync_wanted_ = false;   // opened again after a drop; guarded by mutex_
+  bool stopping_ = false;        // guarded by mutex_
+  std::thread reconnect_thread_;  // last: started once the rest is set up
 };
 
 }  // namespace boxcar

@@ -108,7 +108,12 @@ std::string LibvirtDomainXml(const LibvirtDomainSpec& spec) {
       << "    <filesystem type='mount'><source dir='" << XmlEscape(spec.shim_dir)
       << "'/><target dir='" << kLibvirtShimDirInside << "'/><readonly/></filesystem>\n"
       << "    <filesystem type='mount'><source dir='" << XmlEscape(spec.state_dir)
-      << "'/><target dir='" << kLibvirtStateDirInside << "'/></filesystem>\n"
+      << "'/><target dir='" << kLibvirtStateDirInside << "'/></filesystem>\n";
+  for (const auto& bind : spec.binds) {
+    xml << "    <filesystem type='mount'><source dir='" << XmlEscape(bind.source_dir)
+        << "'/><target dir='" << XmlEscape(bind.target_dir) << "'/></filesystem>\n";
+  }
+  xml
       << "    <console type='pty'/>\n"
       << "  </devices>\n"
       << "</domain>\n";

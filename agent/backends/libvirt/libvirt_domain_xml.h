@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 
@@ -15,9 +16,17 @@ inline constexpr const char* kLibvirtStateDirInside = "/dev/.boxcar/state";
 // The snapshot once more, as boxcar-shim's rootfs: it pivots into this bind as it does for
 // chroot containers (pivoting into the domain's own "/" would stack a mount on the root).
 inline constexpr const char* kLibvirtRootfsDirInside = "/dev/.boxcar/rootfs";
+// The sources of the container's bind mounts (volumes, host paths), <n> for the n-th.
+inline constexpr const char* kLibvirtVolumesDirInside = "/dev/.boxcar/volumes";
 inline constexpr const char* kLibvirtControlSocketName = "control.sock";
 // The namespace of Boxcar's <metadata> element.
 inline constexpr const char* kLibvirtMetadataUri = "https://boxcar.dev/xmlns/libvirt/1";
+
+// A host directory the domain sees at `target_dir`.
+struct LibvirtBind {
+  std::string source_dir;
+  std::string target_dir;
+};
 
 struct LibvirtDomainSpec {
   std::string name;           // boxcar-<short id>
@@ -31,7 +40,8 @@ struct LibvirtDomainSpec {
   uint32_t cpu_millis = 0;
   // --network host: no <privnet/>, so the domain (and the shim's "host" namespace) is
   // libvirtd's network namespace.
-  bool host_network = false;  // 0: unlimited
+  bool host_network = false;
+  std::vector<LibvirtBind> binds;  // the sources of the container's bind mounts
 };
 
 // <domain type='lxc'>: init = boxcar-shim --control-socket, <privnet/>, a pty console (libvirt

@@ -21,6 +21,18 @@ bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
+TEST(LibvirtDomainXmlTest, BindSourcesAreFilesystemsOfTheDomain) {
+  LibvirtDomainSpec spec = Spec();
+  spec.binds = {{"/srv/data & more", "/dev/.boxcar/volumes/0"}, {"/etc", "/dev/.boxcar/volumes/1"}};
+  std::string xml = LibvirtDomainXml(spec);
+  EXPECT_TRUE(Contains(xml,
+                       "<filesystem type='mount'><source dir='/srv/data &amp; more'/><target "
+                       "dir='/dev/.boxcar/volumes/0'/></filesystem>"))
+      << xml;
+  EXPECT_TRUE(Contains(xml, "<source dir='/etc'/><target dir='/dev/.boxcar/volumes/1'/>")) << xml;
+  EXPECT_FALSE(Contains(LibvirtDomainXml(Spec()), "/dev/.boxcar/volumes")) << "none without binds";
+}
+
 TEST(LibvirtDomainXmlTest, InitIsTheShimConnectingBackOverTheStateDirectory) {
   std::string xml = LibvirtDomainXml(Spec());
   EXPECT_TRUE(Contains(xml, "<name>boxcar-0123456789ab</name>")) << xml;

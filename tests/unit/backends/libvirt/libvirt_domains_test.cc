@@ -1,0 +1,111 @@
+#include "backends/libvirt/libvirt_domains.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "common/directory_tree.h"
+
+namespace boxcar {
+namespace {
+
+class LibvirtDomainsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir_template[] = "/tmp/libvirt-domains-test-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir_template), nullptr);
+    state_dir_ = dir_template;
+  }
+  void TearDown() override { ASSERT_TRUE(RemoveTree(state_dir_).ok()); }
+
+  // What libvirt 9.0 leaves of an ended domain (and, with `running`, has while it runs).
+  void LeaveFilesOf(const std::string& name, bool running = false) {
+    for (const char* dir : {".dev", ".devpts", ".fuse"}) {
+      ASSERT_EQ(::mkdir((state_dir_ + "/" + name + dir).c_str(), 0755), 0);
+    }
+    std::ofstream(state_dir_ + "/" + name + ".dev/null") << "";
+    std::ofstream(state_dir_ + "/" + name + ".sock") << "";
+    if (running) std::ofstream(state_dir_ + "/" + name + ".pid") << "42\n";
+  }
+  std::string Files() {
+    std::string all;
+    for (const auto& name : ListDirectoryNames(state_dir_)) all += name + " ";
+    return all;
+  }
+
+  std::string state_dir_;
+};
+
+TEST_F(LibvirtDomainsTest, TheEndOfTheCurrentRunIsReportedAndItsFilesGo) {
+  LibvirtDomains domains(state_dir_);
+  domains.Creating("boxcar-aaa", "aaa-id");
+  domains.Created("boxcar-aaa", "uuid-1");
+  LeaveFilesOf("boxcar-aaa");
+  LeaveFilesOf("boxcar-bbb");  // another agent's: never touched
+  EXPECT_EQ(domains.Running().at("boxcar-aaa"), "uuid-1");
+  EXPECT_EQ(domains.Ended("boxcar-aaa", "uuid-1"), std::optional<std::string>("aaa-id"));
+  EXPECT_EQ(Files(), "boxcar-bbb.dev boxcar-bbb.devpts boxcar-bbb.fuse boxcar-bbb.sock ");
+  EXPECT_EQ(domains.Ended("boxcar-aaa", "uuid-1"), std::nullopt) << "reported once";
+  EXPECT_EQ(domains.Ended("boxcar-bbb", "uuid-9"), std::nullopt) << "not ours";
+  EXPECT_TRUE(domains.Running().empty());
+}
+
+TEST_F(LibvirtDomainsTest, ALateEndOfAnEarlierDomainOfTheSameNameChangesNothing) {
+  LibvirtDomains domains(state_dir_);
+  domains.Creating("boxcar-aaa", "aaa-id");
+  LeaveFilesOf("boxcar-aaa", /*running=*/true);
+  EXPECT_EQ(domains.Ended("boxcar-aaa", "uuid-old"), std::nullopt) << "still being created";
+  domains.Created("boxcar-aaa", "uuid-new");
+  EXPECT_EQ(domains.Ended("boxcar-aaa", "uuid-old"), std::nullopt);
+  EXPECT_NE(Files().find("boxcar-aaa.sock"), std::string::npos);
+  EXPECT_EQ(domains.Running().size(), 1u);
+}
+
+TEST_F(LibvirtDomainsTest, AnEarlierRunsDomainEndingIsNoExitOfTheCurrentOne) {
+  LibvirtDomains domains(state_dir_);
+  domains.Creating("boxcar-aaa", "aaa-id");
+  domains.Created("boxcar-aaa", "uuid-1");
+  domains.Creating("boxcar-aaa-1", "aaa-id");  // a restart while the first still goes away
+  domains.Created("boxcar-aaa-1", "uuid-2");
+  LeaveFilesOf("boxcar-aaa");
+  EXPECT_EQ(domains.Ended("boxcar-aaa", "uuid-1"), std::nullopt);
+  EXPECT_EQ(Files(), "") << "its files go all the same";
+  EXPECT_EQ(domains.Ended("boxcar-aaa-1", "uuid-2"), std::optional<std::string>("aaa-id"));
+}
+
+TEST_F(LibvirtDomainsTest, ReleaseRemovesTheFilesOfTheContainersEndedDomainsOnly) {
+  LibvirtDomains domains(state_dir_);
+  LeaveFilesOf("boxcar-aaa");                    // ended while the agent was away
+  LeaveFilesOf("boxcar-aaa-2");                  // an earlier run's, likewise
+  LeaveFilesOf("boxcar-aaa-3", /*running=*/true);  // libvirt still has it
+  LeaveFilesOf("boxcar-aaab");                   // another container's
+  LeaveFilesOf("boxcar-aaa-x");                  // no run of it either
+  domains.Found("boxcar-aaa-4", "uuid-4", "aaa-id");
+  LeaveFilesOf("boxcar-aaa-4");  // running, as the registry knows
+  domains.Release("aaa-id", "boxcar-aaa");
+  const std::string files = Files();
+  EXPECT_EQ(files.find("boxcar-aaa."), std::string::npos) << files;
+  EXPECT_EQ(files.find("boxcar-aaa-2."), std::string::npos) << files;
+  EXPECT_NE(files.find("boxcar-aaa-3.sock"), std::string::npos) << files;
+  EXPECT_NE(files.find("boxcar-aaa-4.sock"), std::string::npos) << files;
+  EXPECT_NE(files.find("boxcar-aaab.sock"), std::string::npos) << files;
+  EXPECT_NE(files.find("boxcar-aaa-x.sock"), std::string::npos) << files;
+  EXPECT_EQ(domains.Ended("boxcar-aaa-4", "uuid-4"), std::nullopt)
+      << "a removed container's run is reported no more";
+  EXPECT_EQ(Files().find("boxcar-aaa-4."), std::string::npos) << "but its files go";
+}
+
+TEST_F(LibvirtDomainsTest, NothingIsRemovedWhenLibvirtdIsElsewhere) {
+  LibvirtDomains domains("");
+  domains.Creating("boxcar-aaa", "aaa-id");
+  domains.Created("boxcar-aaa", "uuid-1");
+  LeaveFilesOf("boxcar-aaa");
+  EXPECT_EQ(domains.Ended("boxcar-aaa", "uuid-1"), std::optional<std::string>("aaa-id"));
+  domains.Release("aaa-id", "boxcar-aaa");
+  EXPECT_NE(Files(), "");
+}
+
+}  // namespace
+}  // namespace boxcar
