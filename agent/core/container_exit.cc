@@ -84,6 +84,9 @@ void ContainerService::FinishExit(Entry& entry, bool defer_cleanup) {
   }
   DetachNetwork(record);
   record.clear_published_ports();
+  if (record.has_network_endpoint()) {
+    NetworkService::EndpointAfterExit(record.spec().network(), record.mutable_network_endpoint());
+  }
   record.set_state(v1::CONTAINER_STATE_EXITED);
   record.set_pid(0);
   entry.shim_pid = 0;

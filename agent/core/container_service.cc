@@ -299,8 +299,8 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   if (spec.tty || spec.stdin_open) spec.attach_socket_path = AttachSocketPath(state_dir);
   spec.memory_limit_bytes = record.spec().limits().memory_bytes();
   spec.cpu_millis = record.spec().limits().cpu_millis();
-  std::vector<v1::PortMapping> published_ports;
-  PrepareNetworkLaunch(record, rootfs_dir, spec, &published_ports);
+  NetworkAttachment network;
+  PrepareNetworkLaunch(record, rootfs_dir, spec, &network);
   ::unlink(spec.exit_file.c_str());
 
   auto undo = [&](Status failure) {
@@ -366,7 +366,11 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   record.set_exit_code(0);
   record.set_exit_signal(0);
   record.set_oom_killed(false);
-  record.mutable_published_ports()->Assign(published_ports.begin(), published_ports.end());
+  record.mutable_published_ports()->Assign(network.published_ports.begin(),
+                                           network.published_ports.end());
+  if (record.has_network_endpoint() && !network.endpoint.network().empty()) {
+    *record.mutable_network_endpoint() = network.endpoint;
+  }
   record.set_cgroup_helper_processes((was_prewarmed ? 1 : 0) +
                                      backend->capabilities().helper_processes_in_cgroup);
   if (Status persisted = Persist(*entry); !persisted.ok()) return abandon(persisted);

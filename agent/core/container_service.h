@@ -271,9 +271,10 @@ class ContainerService {
   // At Create: spec.network completed (-P's ports from the image), checked against the
   // backend, and an address leased (container_network.cc).
   Status ReserveNetwork(v1::Container& record, const v1::Image& image);
-  // At Start: what the launch does to plug the container in before its payload runs.
+  // At Start: what the launch does to plug the container in before its payload runs; what
+  // it plugged in lands in `attached`.
   void PrepareNetworkLaunch(const v1::Container& record, const std::string& rootfs_dir,
-                            LaunchSpec& spec, std::vector<v1::PortMapping>* published);
+                            LaunchSpec& spec, NetworkAttachment* attached);
   // At exit and after a failed start: ports, veth and hosts entries go.
   void DetachNetwork(const v1::Container& record) {
     if (config_.networks && record.has_network_endpoint()) config_.networks->Detach(record);

@@ -16,6 +16,7 @@
 #include "net/ipv4_subnet.h"
 #include "net/cni/cni_netns_pin.h"
 #include "net/cni/cni_network.h"
+#include "net/cni/cni_result.h"
 #include "net/iptables_rules.h"
 #include "net/network_service.h"
 
@@ -25,19 +26,9 @@ namespace {
 
 constexpr const char* kConflistField = "network.cni_conflist";
 
-// The first address of a CNI result ("10.22.0.5/24" -> "10.22.0.5"); empty when none.
+// The container's address in a CNI result ("10.22.0.5/24" -> "10.22.0.5"); empty when none.
 std::string FirstResultAddress(const std::string& result_json) {
-  rapidjson::Document result;
-  result.Parse(result_json.c_str(), result_json.size());
-  if (result.HasParseError() || !result.IsObject()) return "";
-  auto ips = result.FindMember("ips");
-  if (ips == result.MemberEnd() || !ips->value.IsArray()) return "";
-  for (const auto& ip : ips->value.GetArray()) {
-    if (!ip.IsObject() || !ip.HasMember("address") || !ip["address"].IsString()) continue;
-    std::string address = ip["address"].GetString();
-    return address.substr(0, address.find('/'));
-  }
-  return "";
+  return ParseCniResultAddress(result_json).ip;
 }
 
 std::string RuntimeConfigJson(const std::vector<PortRule>& ports, const v1::NetworkSpec& spec) {
@@ -127,13 +118,13 @@ StatusOr<v1::NetworkEndpoint> NetworkService::ReserveCni(const std::string& cont
   endpoint.set_container_id(container_id);
   endpoint.set_container_name(container_name);
   endpoint.set_mac(spec.mac());
+  endpoint.set_cni(true);
   return endpoint;
 }
 
-StatusOr<std::vector<v1::PortMapping>> NetworkService::AttachCni(const v1::Container& record,
-                                                                 const std::string& rootfs_dir,
-                                                                 pid_t netns_pid,
-                                                                 const v1::Network& network) {
+StatusOr<NetworkAttachment> NetworkService::AttachCni(const v1::Container& record,
+                                                      const std::string& rootfs_dir,
+                                                      pid_t netns_pid, const v1::Network& network) {
   const std::string& id = record.id();
   const v1::NetworkSpec& spec = record.spec().network();
   ASSIGN_OR_RETURN(CniConflist conflist, ParseCniConflist(network.cni_conflist(), kConflistField));
@@ -184,7 +175,8 @@ StatusOr<std::vector<v1::PortMapping>> NetworkService::AttachCni(const v1::Conta
     (void)cni.Del(attachment);
     return forget(saved);
   }
-  const std::string ip = FirstResultAddress(attachment.result_json);
+  const CniResultAddress address = ParseCniResultAddress(attachment.result_json);
+  const std::string& ip = address.ip;
   if (!ip.empty() && NeedsAdminAccept(conflist, attachment)) {
     if (Status accepted = EnsureIptablesRule(kCniAdminChain, AdminAcceptRule(ip, id)); !accepted.ok()) {
       spdlog::warn("container {}: {}", id.substr(0, 12), accepted.message());
@@ -202,7 +194,13 @@ StatusOr<std::vector<v1::PortMapping>> NetworkService::AttachCni(const v1::Conta
     return finished;
   }
   spdlog::debug("container {} on CNI network {} as {}", id.substr(0, 12), network.name(), ip);
-  return published;
+  NetworkAttachment plugged{std::move(published), record.network_endpoint()};
+  plugged.endpoint.set_cni(true);
+  plugged.endpoint.set_ip(ip);
+  plugged.endpoint.set_prefix_length(address.prefix_length);
+  plugged.endpoint.set_gateway(address.gateway);
+  if (!address.mac.empty()) plugged.endpoint.set_mac(address.mac);
+  return plugged;
 }
 
 Status NetworkService::DelCni(const CniAttachment& attachment) {

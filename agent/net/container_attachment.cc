@@ -62,9 +62,8 @@ void NetworkService::UnpublishLocked(const std::string& container_id,
   }
 }
 
-StatusOr<std::vector<v1::PortMapping>> NetworkService::Attach(const v1::Container& record,
-                                                              const std::string& rootfs_dir,
-                                                              pid_t netns_pid) {
+StatusOr<NetworkAttachment> NetworkService::Attach(const v1::Container& record,
+                                                   const std::string& rootfs_dir, pid_t netns_pid) {
   const std::string& id = record.id();
   const v1::NetworkSpec& spec = record.spec().network();
   if (spec.mode() == kNetworkVif) return AttachVif(record, rootfs_dir, netns_pid);
@@ -148,7 +147,20 @@ StatusOr<std::vector<v1::PortMapping>> NetworkService::Attach(const v1::Containe
   spdlog::debug("container {} on network {} as {}: ports {} us, veth {} us, files {} us",
                 id.substr(0, 12), network->first, ip, ports_us, veth_us - ports_us,
                 elapsed_us() - veth_us);
-  return published;
+  NetworkAttachment attachment{std::move(published), record.network_endpoint()};
+  attachment.endpoint.set_ip(ip);
+  attachment.endpoint.set_prefix_length(subnet.prefix_length);
+  attachment.endpoint.set_gateway(network->second.gateway());
+  attachment.endpoint.set_mac(veth.container_mac);
+  return attachment;
+}
+
+void NetworkService::EndpointAfterExit(const v1::NetworkSpec& spec, v1::NetworkEndpoint* endpoint) {
+  if (!endpoint->cni()) return;
+  endpoint->clear_ip();
+  endpoint->clear_prefix_length();
+  endpoint->clear_gateway();
+  endpoint->set_mac(spec.mac());
 }
 
 Status NetworkService::FinishAttach(const v1::Container& record, Attached attached) {

@@ -6,6 +6,7 @@
 
 #include <regex>
 
+#include "net/cni/cni_result.h"
 #include "net/forward_accepts.h"
 #include "net/ipv4_subnet.h"
 #include "net/route_socket.h"
@@ -202,7 +203,12 @@ StatusOr<v1::Network> NetworkService::InspectNetwork(const std::string& name) {
     endpoint->set_network(name);
     endpoint->set_container_id(id);
     endpoint->set_container_name(attached.names.front());
-    endpoint->set_ip(attached.ip);
+    const CniResultAddress address = ParseCniResultAddress(attached.cni->result_json);
+    endpoint->set_ip(address.ip);
+    endpoint->set_prefix_length(address.prefix_length);
+    endpoint->set_gateway(address.gateway);
+    endpoint->set_mac(address.mac);
+    endpoint->set_cni(true);
   }
   for (const auto& [id, lease] : leases_) {
     if (lease.network != name) continue;
@@ -326,6 +332,8 @@ StatusOr<v1::NetworkEndpoint> NetworkService::Reserve(const std::string& contain
   endpoint.set_container_id(container_id);
   endpoint.set_container_name(container_name);
   endpoint.set_ip(FormatIpv4(address));
+  endpoint.set_prefix_length(subnet.prefix_length);
+  endpoint.set_gateway(network->second.gateway());
   endpoint.set_mac(spec->mac().empty() ? MacForAddress(address) : spec->mac());
   return endpoint;
 }

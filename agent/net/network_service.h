@@ -47,6 +47,14 @@ struct NetworkServiceConfig {
 // The host end of a container's veth: "bx" + 11 characters of its id (IFNAMSIZ is 16).
 std::string HostVethName(const std::string& container_id);
 
+// What a start's Attach plugged in: the published ports with their host ports, and the
+// container's endpoint as it is while it runs (on a CNI network the address, prefix, gateway
+// and MAC of the plugins' result).
+struct NetworkAttachment {
+  std::vector<v1::PortMapping> published_ports;
+  v1::NetworkEndpoint endpoint;
+};
+
 class NetworkService {
  public:
   NetworkService(NetworkServiceConfig config, SqliteDatabase* db);
@@ -71,11 +79,15 @@ class NetworkService {
   Status Release(const std::string& container_id);
 
   // At Start, before the payload runs: plugs the container into the network namespace of
-  // `netns_pid`; returns the published ports with their host ports. Undone on failure.
-  StatusOr<std::vector<v1::PortMapping>> Attach(const v1::Container& record,
-                                                const std::string& rootfs_dir, pid_t netns_pid);
+  // `netns_pid`. Undone on failure.
+  StatusOr<NetworkAttachment> Attach(const v1::Container& record, const std::string& rootfs_dir,
+                                     pid_t netns_pid);
   // At the exit, or the failure of a start after Attach: ports, host veth and hosts entries go.
   void Detach(const v1::Container& record);
+  // The endpoint of a container that no longer runs: a CNI network's address goes (the
+  // plugins' DEL gave it back), a bridge network's lease stays. Needs no network loaded, so
+  // an exit found at start-up, before Recover, gets it too.
+  static void EndpointAfterExit(const v1::NetworkSpec& spec, v1::NetworkEndpoint* endpoint);
 
   // A VIF of Networks.AttachInterface (vif_attachment.cc): its fields checked (errors name
   // `field`.<name>) and its name inside the container required.
@@ -106,17 +118,16 @@ class NetworkService {
   StatusOr<v1::NetworkEndpoint> ReserveVif(const std::string& container_id,
                                            const std::string& container_name,
                                            const v1::NetworkSpec& spec);
-  StatusOr<std::vector<v1::PortMapping>> AttachVif(const v1::Container& record,
-                                                   const std::string& rootfs_dir, pid_t netns_pid);
+  StatusOr<NetworkAttachment> AttachVif(const v1::Container& record, const std::string& rootfs_dir,
+                                        pid_t netns_pid);
   // The CNI parts of CreateNetwork, Reserve, Attach, Detach and Recover (cni_attachment.cc).
   Status CheckCniNetwork(const v1::Network& network);
   StatusOr<v1::NetworkEndpoint> ReserveCni(const std::string& container_id,
                                            const std::string& container_name,
                                            const v1::NetworkSpec& spec,
                                            const v1::Network& network);
-  StatusOr<std::vector<v1::PortMapping>> AttachCni(const v1::Container& record,
-                                                   const std::string& rootfs_dir, pid_t netns_pid,
-                                                   const v1::Network& network);
+  StatusOr<NetworkAttachment> AttachCni(const v1::Container& record, const std::string& rootfs_dir,
+                                        pid_t netns_pid, const v1::Network& network);
   // DEL (the CNI-ADMIN accept first), then the pin and the cache entry go. On a failed DEL
   // both stay, for the next start-up's reconciliation to try again.
   Status DelCni(const CniAttachment& attachment);

@@ -71,9 +71,9 @@ StatusOr<v1::NetworkEndpoint> NetworkService::ReserveVif(const std::string& cont
   return endpoint;
 }
 
-StatusOr<std::vector<v1::PortMapping>> NetworkService::AttachVif(const v1::Container& record,
-                                                                 const std::string& rootfs_dir,
-                                                                 pid_t netns_pid) {
+StatusOr<NetworkAttachment> NetworkService::AttachVif(const v1::Container& record,
+                                                      const std::string& rootfs_dir,
+                                                      pid_t netns_pid) {
   const v1::VifSpec& vif = record.spec().network().vif();
   const uint32_t mtu = vif.mtu() == 0 ? 1500 : vif.mtu();
   std::lock_guard<std::mutex> lock(mutex_);
@@ -106,7 +106,7 @@ StatusOr<std::vector<v1::PortMapping>> NetworkService::AttachVif(const v1::Conta
   }
   spdlog::debug("container {}: VIF {} on bridge {}", record.id().substr(0, 12),
                 vif.host_interface(), vif.bridge());
-  return std::vector<v1::PortMapping>();
+  return NetworkAttachment{{}, record.network_endpoint()};
 }
 
 Status NetworkService::PlugInterface(const std::string& container_id, const v1::VifSpec& vif,

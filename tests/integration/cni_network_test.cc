@@ -15,100 +15,10 @@
 #include <string>
 #include <vector>
 
-#include "network_fixture.h"
+#include "cni_network_fixture.h"
 
 namespace boxcar::testing {
 namespace {
-
-const std::string kServeHello =
-    "mkdir -p /www && echo hello-from-web > /www/index.html && exec httpd -f -p 80 -h /www";
-
-class CniNetworkTest : public NetworkTest {
- protected:
-  void SetUp() override {
-    if (::access("/usr/lib/cni/bridge", X_OK) != 0) {
-      GTEST_SKIP() << "containernetworking-plugins is not installed (deploy/install-deps.sh)";
-    }
-    NetworkTest::SetUp();
-    ASSERT_FALSE(HasFatalFailure());
-    CommandResult created = CreateCniNetwork("cnet", Conflist("cnet", "bxt-cni0", "10.210.0.0/24"));
-    ASSERT_EQ(created.exit_code, 0) << created.err;
-  }
-  void TearDown() override {
-    if (namespaces_) {
-      agent_.RemoveAllContainers();
-      ExpectNoCniLeaks();
-    }
-    NetworkTest::TearDown();
-  }
-
-  std::string IpamDir() const { return agent_.work_dir() + "/ipam"; }
-  // bridge (gateway, masquerade, hairpin; ips and mac from the run's flags) with host-local,
-  // portmap and firewall, as FACTS.md verified them. `extra_plugins`: JSON objects appended.
-  std::string Conflist(const std::string& name, const std::string& bridge, const std::string& subnet,
-                       const std::string& range = "", const std::string& extra_plugins = "") const {
-    return R"({"cniVersion": "1.0.0", "name": ")" + name + R"(", "plugins": [
-      {"type": "bridge", "bridge": ")" + bridge + R"(", "isGateway": true, "ipMasq": true,
-       "hairpinMode": true, "capabilities": {"ips": true, "mac": true},
-       "ipam": {"type": "host-local", "dataDir": ")" + IpamDir() + R"(",
-                "ranges": [[{"subnet": ")" + subnet + "\"" + range + R"(}]],
-                "routes": [{"dst": "0.0.0.0/0"}]}},
-      {"type": "portmap", "capabilities": {"portMappings": true}},
-      {"type": "firewall", "backend": "iptables"})" + extra_plugins + "]}";
-  }
-  CommandResult CreateCniNetwork(const std::string& name, const std::string& conflist) {
-    const std::string path = agent_.work_dir() + "/" + name + ".conflist";
-    std::ofstream(path) << conflist;
-    return agent_.Cli({"network", "create", name, "--cni-conflist", path});
-  }
-
-  // What a container on a CNI network may leave behind.
-  int Veths() const {
-    return std::atoi(namespaces_->RunIn(namespaces_->agent(),
-                                        "ip -o link show type veth | grep -c \": veth\" || true")
-                         .out.c_str());
-  }
-  std::string IptablesSave() const {
-    return namespaces_->RunIn(namespaces_->agent(), "iptables-save 2>/dev/null").out;
-  }
-  // Lines of iptables-save (nat and filter) matching the extended regex `pattern`.
-  int IptablesLines(const std::string& pattern) const {
-    return std::atoi(namespaces_->RunIn(namespaces_->agent(),
-                                        "iptables-save 2>/dev/null | grep -cE \"" + pattern + "\" || true")
-                         .out.c_str());
-  }
-  // Per-container chains and rules: portmap's CNI-DN-*, bridge's masquerade chain CNI-<24 hex>,
-  // and every rule naming one container address (firewall, masquerade jump, CNI-ADMIN accept).
-  int ContainerIptablesEntries() const {
-    return IptablesLines("CNI-DN-|^:CNI-[0-9a-f]{24} |10\\.21[0-9]\\.0\\.[0-9]+/32");
-  }
-  int LeaseFiles() const {
-    return std::atoi(namespaces_->RunIn(namespaces_->agent(),
-                                        "ls " + IpamDir() + "/*/ 2>/dev/null | grep -c \"^10\\.\" || true")
-                         .out.c_str());
-  }
-  int CachedResults() const {
-    return std::atoi(namespaces_->RunIn(namespaces_->agent(),
-                                        "ls " + agent_.root_dir() + "/cni/results 2>/dev/null | wc -l")
-                         .out.c_str());
-  }
-  int Pins() const {
-    return std::atoi(namespaces_->RunIn(namespaces_->agent(),
-                                        "(ls " + agent_.root_dir() + "/cni/netns 2>/dev/null; grep \"" +
-                                            agent_.root_dir() + "/cni/netns\" /proc/self/mountinfo) | wc -l")
-                         .out.c_str());
-  }
-  void ExpectCniCounts(int containers) {
-    EXPECT_EQ(Settled([&] { return Veths(); }, containers), containers) << "veths";
-    EXPECT_EQ(Settled([&] { return CachedResults(); }, containers), containers) << "cached results";
-    EXPECT_EQ(Settled([&] { return Pins(); }, 2 * containers), 2 * containers) << "pins and their mounts";
-    EXPECT_EQ(Settled([&] { return LeaseFiles(); }, containers), containers) << "host-local leases";
-    if (containers == 0) {
-      EXPECT_EQ(Settled([&] { return ContainerIptablesEntries(); }, 0), 0) << IptablesSave();
-    }
-  }
-  void ExpectNoCniLeaks() { ExpectCniCounts(0); }
-};
 
 TEST_F(CniNetworkTest, TwoContainersPingAndReachEachOtherByName) {
   RunDetached({"--network", "cnet", "--name", "web"}, {"sh", "-c", kServeHello});
@@ -128,6 +38,43 @@ TEST_F(CniNetworkTest, TwoContainersPingAndReachEachOtherByName) {
                               {"sh", "-c", "ip -o -4 addr show eth0; ip -o link show eth0"});
   EXPECT_NE(fixed.out.find("10.210.0.77/24"), std::string::npos) << fixed.out << fixed.err;
   EXPECT_NE(fixed.out.find("02:00:00:00:02:77"), std::string::npos) << fixed.out;
+}
+
+// Container inspect shows what the plugins gave (the cached ADD result's address, prefix,
+// gateway and eth0's MAC), the same as eth0 inside shows; once it exits the address is gone.
+TEST_F(CniNetworkTest, InspectShowsTheAddressOfTheCachedResultAndOfEth0) {
+  const std::string id = RunDetached({"--network", "cnet", "--name", "web"}, {"sleep", "60"});
+  const v1::NetworkEndpoint endpoint = Inspect(id).network_endpoint();
+  EXPECT_EQ(endpoint.network(), "cnet");
+  EXPECT_TRUE(endpoint.cni());
+  EXPECT_EQ(endpoint.ip().rfind("10.210.0.", 0), 0u) << endpoint.ShortDebugString();
+  EXPECT_EQ(endpoint.prefix_length(), 24u);
+  EXPECT_EQ(endpoint.gateway(), "10.210.0.1");
+  std::ifstream cached(agent_.root_dir() + "/cni/results/" + id + ".json");
+  const std::string result((std::istreambuf_iterator<char>(cached)), std::istreambuf_iterator<char>());
+  // The result is a JSON string inside the cache entry: its quotes are escaped.
+  EXPECT_NE(result.find("\\\"" + endpoint.ip() + "/24\\\""), std::string::npos) << result;
+  EXPECT_NE(result.find(endpoint.mac()), std::string::npos) << result;
+  CommandResult inside = agent_.Cli({"exec", "web", "sh", "-c",
+                                     "ip -o -4 addr show eth0 | awk '{print $4}'; ip link show eth0 | awk '/link.ether/ {print $2}'; "
+                                     "ip route | awk '/^default/ {print $3}'"});
+  EXPECT_EQ(inside.out, endpoint.ip() + "/24\n" + endpoint.mac() + "\n10.210.0.1\n") << inside.err;
+  CommandResult printed = agent_.Cli({"inspect", "web"});
+  EXPECT_NE(printed.out.find("\"ip\": \"" + endpoint.ip() + "\""), std::string::npos) << printed.out;
+  EXPECT_NE(printed.out.find("\"gateway\": \"10.210.0.1\""), std::string::npos) << printed.out;
+  ASSERT_EQ(agent_.Cli({"stop", "-t", "1", "web"}).exit_code, 0);
+  const v1::NetworkEndpoint stopped = Inspect(id).network_endpoint();
+  EXPECT_EQ(stopped.network(), "cnet");
+  EXPECT_EQ(stopped.ip(), "") << "host-local gave the address back at DEL";
+  EXPECT_EQ(stopped.mac(), "");
+  // A fixed MAC stays with the stopped container; a restart shows the new result again.
+  const std::string fixed = RunDetached({"--network", "cnet", "--mac-address", "02:00:00:00:02:78"},
+                                        {"sleep", "60"});
+  EXPECT_EQ(Inspect(fixed).network_endpoint().mac(), "02:00:00:00:02:78");
+  ASSERT_EQ(agent_.Cli({"stop", "-t", "1", fixed}).exit_code, 0);
+  EXPECT_EQ(Inspect(fixed).network_endpoint().mac(), "02:00:00:00:02:78");
+  ASSERT_EQ(agent_.Cli({"start", "web"}).exit_code, 0);
+  EXPECT_EQ(Inspect(id).network_endpoint().ip().rfind("10.210.0.", 0), 0u);
 }
 
 TEST_F(CniNetworkTest, PublishedPortAnswersFromEverywhereAndEgressIsMasqueraded) {

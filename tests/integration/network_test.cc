@@ -147,6 +147,22 @@ TEST_F(NetworkTest, KillNineAndRestartKeepsRunningContainersNetworkAndDropsTheRe
   EXPECT_EQ(Inspect(exiting).state(), v1::CONTAINER_STATE_EXITED);
 }
 
+TEST_F(NetworkTest, InspectShowsTheAddressMacAndGatewayEth0Has) {
+  const std::string id = RunDetached({"--network", "tnet", "--name", "web"}, {"sleep", "60"});
+  const v1::NetworkEndpoint endpoint = Inspect(id).network_endpoint();
+  EXPECT_FALSE(endpoint.cni());
+  EXPECT_EQ(endpoint.ip().rfind("10.201.0.", 0), 0u) << endpoint.ShortDebugString();
+  EXPECT_EQ(endpoint.prefix_length(), 24u);
+  EXPECT_EQ(endpoint.gateway(), "10.201.0.1");
+  CommandResult inside = agent_.Cli({"exec", "web", "sh", "-c",
+                                     "ip -o -4 addr show eth0 | awk '{print $4}'; ip link show eth0 | awk '/link.ether/ {print $2}'; "
+                                     "ip route | awk '/^default/ {print $3}'"});
+  EXPECT_EQ(inside.out, endpoint.ip() + "/24\n" + endpoint.mac() + "\n10.201.0.1\n") << inside.err;
+  // The lease stays with the stopped container.
+  ASSERT_EQ(agent_.Cli({"stop", "-t", "1", "web"}).exit_code, 0);
+  EXPECT_EQ(Inspect(id).network_endpoint().ip(), endpoint.ip());
+}
+
 TEST_F(NetworkTest, ListInspectConnectAndDisconnect) {
   CommandResult listed = agent_.Cli({"network", "ls", "--json"});
   EXPECT_NE(listed.out.find("\"subnet\": \"10.201.0.0/24\""), std::string::npos) << listed.out;
