@@ -7,11 +7,11 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include <cstdio>
 #include <fstream>
 #include <regex>
 
 #include "agent_fixture.h"
+#include "common/atomic_file.h"
 #include "registry_harness.h"
 #include "boxcar/v1/build.grpc.pb.h"
 
@@ -165,42 +165,11 @@ v1::ContextFile Listed(const std::string& path, uint64_t size, int64_t stamp) {
   return file;
 }
 
-// A context tar of `entries` (name, content; a name ending in "/" is a directory, "name>target"
-// a symlink) in ustar form.
-std::string Tar(const std::vector<std::pair<std::string, std::string>>& entries) {
-  std::string tar;
-  for (const auto& [raw_name, content] : entries) {
-    std::string name = raw_name, link;
-    char type = '0';
-    if (size_t arrow = name.find('>'); arrow != std::string::npos) {
-      link = name.substr(arrow + 1);
-      name = name.substr(0, arrow);
-      type = '2';
-    } else if (name.back() == '/') {
-      type = '5';
-    }
-    char header[512] = {};
-    std::snprintf(header, 100, "%s", name.c_str());
-    std::snprintf(header + 100, 8, "%07o", type == '5' ? 0755 : 0644);
-    std::snprintf(header + 108, 8, "%07o", 0);
-    std::snprintf(header + 116, 8, "%07o", 0);
-    std::snprintf(header + 124, 12, "%011lo", type == '0' ? content.size() : 0ul);
-    std::snprintf(header + 136, 12, "%011o", 0);
-    header[156] = type;
-    std::snprintf(header + 157, 100, "%s", link.c_str());
-    std::memcpy(header + 257, "ustar\0" "00", 8);
-    std::memset(header + 148, ' ', 8);
-    unsigned sum = 0;
-    for (unsigned char c : header) sum += c;
-    std::snprintf(header + 148, 8, "%06o", sum);
-    tar.append(header, 512);
-    if (type == '0') {
-      tar += content;
-      tar.append((512 - content.size() % 512) % 512, '\0');
-    }
-  }
-  tar.append(1024, '\0');
-  return tar;
+// A context tar of `members`, written by the harness's WriteTarball into `dir`.
+std::string Tar(const std::string& dir, const std::vector<TarMember>& members) {
+  WriteTarball(dir + "/context.tar", members);
+  auto bytes = ReadFileToString(dir + "/context.tar");
+  return bytes.ok() ? *bytes : "";
 }
 
 struct RawBuild {
@@ -242,42 +211,49 @@ RawBuild BuildRaw(v1::Builds::Stub& stub, const std::string& key,
 
 TEST_F(BuildContextReuseTest, ListingsThatClimbOutOrLieAreRefusedAndTouchNothing) {
   auto stub = Stub();
+  const std::string work = agent_.work_dir();
+  const std::vector<TarMember> a_and_sub_b = {{TarMember::kFile, "a", "one"},
+                                              {TarMember::kDirectory, "sub", ""},
+                                              {TarMember::kFile, "sub/b", "two"}};
   const std::string outside = agent_.work_dir() + "/outside";
   Shell("mkdir -p " + outside);
   // A first build keeps a context with a and sub/b.
   RawBuild kept = BuildRaw(*stub, "hostile", {Listed("a", 3, 1), Listed("sub/b", 3, 1)},
-                           Tar({{"a", "one"}, {"sub/", ""}, {"sub/b", "two"}}));
+                           Tar(work, a_and_sub_b));
   ASSERT_TRUE(kept.status.ok()) << kept.status.error_message();
   EXPECT_EQ(kept.wanted, (std::vector<uint32_t>{0, 1}));
 
   // Paths that are not clean and relative, and a path listed twice.
   for (const std::string bad : {"../x", "/etc/passwd", "sub/../../x", "a//b", "./a", ""}) {
-    RawBuild refused = BuildRaw(*stub, "hostile", {Listed(bad, 1, 1)}, Tar({}));
+    RawBuild refused = BuildRaw(*stub, "hostile", {Listed(bad, 1, 1)}, Tar(work, {}));
     EXPECT_EQ(refused.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad;
     EXPECT_NE(refused.status.error_message().find("context_listing.files[0].path"),
               std::string::npos)
         << refused.status.error_message();
   }
-  RawBuild twice = BuildRaw(*stub, "other", {Listed("x", 1, 1), Listed("x", 1, 1)}, Tar({}));
+  RawBuild twice =
+      BuildRaw(*stub, "other", {Listed("x", 1, 1), Listed("x", 1, 1)}, Tar(work, {}));
   EXPECT_EQ(twice.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(twice.status.error_message().find("listed twice"), std::string::npos);
 
   // The kept "sub/b" is unchanged, but the tar makes "sub" a symlink out of the context: the
   // file must not be moved through it.
   kept = BuildRaw(*stub, "hostile", {Listed("a", 3, 1), Listed("sub/b", 3, 1)},
-                  Tar({{"a", "one"}, {"sub/", ""}, {"sub/b", "two"}}));
+                  Tar(work, a_and_sub_b));
   ASSERT_TRUE(kept.status.ok()) << kept.status.error_message();
   RawBuild climbing = BuildRaw(*stub, "hostile", {Listed("a", 3, 1), Listed("sub/b", 3, 1)},
-                               Tar({{"sub>" + outside, ""}}));
+                               Tar(work, {{TarMember::kSymlink, "sub", outside}}));
   EXPECT_EQ(climbing.wanted, (std::vector<uint32_t>{}));
   EXPECT_EQ(climbing.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
       << climbing.status.error_message();
   EXPECT_EQ(Shell("ls -A " + outside), "");
 
   // A file the agent did not ask for comes in the tar anyway.
-  kept = BuildRaw(*stub, "hostile", {Listed("a", 3, 1)}, Tar({{"a", "one"}}));
+  kept = BuildRaw(*stub, "hostile", {Listed("a", 3, 1)},
+                  Tar(work, {{TarMember::kFile, "a", "one"}}));
   ASSERT_TRUE(kept.status.ok()) << kept.status.error_message();
-  RawBuild extra = BuildRaw(*stub, "hostile", {Listed("a", 3, 1)}, Tar({{"a", "evil"}}));
+  RawBuild extra = BuildRaw(*stub, "hostile", {Listed("a", 3, 1)},
+                            Tar(work, {{TarMember::kFile, "a", "evil"}}));
   EXPECT_EQ(extra.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(extra.status.error_message().find("did not ask for it"), std::string::npos)
       << extra.status.error_message();
