@@ -1,6 +1,7 @@
 // The CLI's own tar reading (no libarchive in the static CLI): what libarchive writes, fed a
 // few bytes at a time, lands below the destination renamed; hostile members are refused.
 #include "cli/tar_extract_to_dir.h"
+#include "../tar_bytes.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -22,40 +23,29 @@ struct Member {
 };
 
 std::string Tar(const std::vector<Member>& members) {
-  std::string out;
-  archive* writer = archive_write_new();
-  archive_write_set_format_pax_restricted(writer);
-  archive_write_open(
-      writer, &out, nullptr,
-      [](archive*, void* self, const void* bytes, size_t size) -> la_ssize_t {
-        static_cast<std::string*>(self)->append(static_cast<const char*>(bytes), size);
-        return static_cast<la_ssize_t>(size);
-      },
-      nullptr);
-  for (const auto& member : members) {
-    archive_entry* entry = archive_entry_new();
-    archive_entry_set_pathname(entry, member.name.c_str());
-    archive_entry_set_mtime(entry, 1700000000, 0);
-    if (member.type == 'f') {
-      archive_entry_set_filetype(entry, AE_IFREG);
-      archive_entry_set_perm(entry, 0640);
-      archive_entry_set_size(entry, static_cast<la_int64_t>(member.content_or_target.size()));
-    } else if (member.type == 'd') {
-      archive_entry_set_filetype(entry, AE_IFDIR);
-      archive_entry_set_perm(entry, 0750);
-    } else {
-      archive_entry_set_filetype(entry, AE_IFLNK);
-      archive_entry_set_perm(entry, 0777);
-      archive_entry_set_symlink(entry, member.content_or_target.c_str());
+  return testing::TarBytes([&](archive* writer) {
+    for (const auto& member : members) {
+      archive_entry* entry = archive_entry_new();
+      archive_entry_set_pathname(entry, member.name.c_str());
+      archive_entry_set_mtime(entry, 1700000000, 0);
+      if (member.type == 'f') {
+        archive_entry_set_filetype(entry, AE_IFREG);
+        archive_entry_set_perm(entry, 0640);
+        archive_entry_set_size(entry, static_cast<la_int64_t>(member.content_or_target.size()));
+      } else if (member.type == 'd') {
+        archive_entry_set_filetype(entry, AE_IFDIR);
+        archive_entry_set_perm(entry, 0750);
+      } else {
+        archive_entry_set_filetype(entry, AE_IFLNK);
+        archive_entry_set_perm(entry, 0777);
+        archive_entry_set_symlink(entry, member.content_or_target.c_str());
+      }
+      archive_write_header(writer, entry);
+      if (member.type == 'f')
+        archive_write_data(writer, member.content_or_target.data(), member.content_or_target.size());
+      archive_entry_free(entry);
     }
-    archive_write_header(writer, entry);
-    if (member.type == 'f')
-      archive_write_data(writer, member.content_or_target.data(), member.content_or_target.size());
-    archive_entry_free(entry);
-  }
-  archive_write_close(writer);
-  archive_write_free(writer);
-  return out;
+  });
 }
 
 class TarExtractToDirTest : public ::testing::Test {

@@ -13,6 +13,7 @@
 #include "common/unique_fd.h"
 #include "core/tree_tar_extractor.h"
 #include "core/tree_tar_writer.h"
+#include "../tar_bytes.h"
 
 namespace boxcar {
 namespace {
@@ -78,34 +79,23 @@ TEST_F(TreeTarTest, TreesRoundTripWithLinksAndModes) {
 }
 
 std::string HandMadeTar(const std::vector<std::pair<std::string, std::string>>& links_then_files) {
-  std::string out;
-  archive* writer = archive_write_new();
-  archive_write_set_format_pax_restricted(writer);
-  archive_write_open(
-      writer, &out, nullptr,
-      [](archive*, void* self, const void* bytes, size_t size) -> la_ssize_t {
-        static_cast<std::string*>(self)->append(static_cast<const char*>(bytes), size);
-        return static_cast<la_ssize_t>(size);
-      },
-      nullptr);
-  for (const auto& [name, link] : links_then_files) {
-    archive_entry* entry = archive_entry_new();
-    archive_entry_set_pathname(entry, name.c_str());
-    if (!link.empty()) {
-      archive_entry_set_filetype(entry, AE_IFLNK);
-      archive_entry_set_symlink(entry, link.c_str());
-    } else {
-      archive_entry_set_filetype(entry, AE_IFREG);
-      archive_entry_set_size(entry, 1);
+  return testing::TarBytes([&](archive* writer) {
+    for (const auto& [name, link] : links_then_files) {
+      archive_entry* entry = archive_entry_new();
+      archive_entry_set_pathname(entry, name.c_str());
+      if (!link.empty()) {
+        archive_entry_set_filetype(entry, AE_IFLNK);
+        archive_entry_set_symlink(entry, link.c_str());
+      } else {
+        archive_entry_set_filetype(entry, AE_IFREG);
+        archive_entry_set_size(entry, 1);
+      }
+      archive_entry_set_perm(entry, 0644);
+      archive_write_header(writer, entry);
+      if (link.empty()) archive_write_data(writer, "x", 1);
+      archive_entry_free(entry);
     }
-    archive_entry_set_perm(entry, 0644);
-    archive_write_header(writer, entry);
-    if (link.empty()) archive_write_data(writer, "x", 1);
-    archive_entry_free(entry);
-  }
-  archive_write_close(writer);
-  archive_write_free(writer);
-  return out;
+  });
 }
 
 TEST_F(TreeTarTest, HostileMembersAreRefusedNamingThem) {
