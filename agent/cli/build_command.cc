@@ -5,7 +5,6 @@
 #include <iostream>
 #include <iterator>
 #include <memory>
-#include <set>
 #include <sstream>
 
 #include <limits.h>
@@ -127,6 +126,13 @@ int Build(AgentConnection& agent, const BuildFlags& flags) {
       std::free(real);
     }
   }
+  std::vector<ContextEntry> entries;
+  if (!from_stdin) {
+    if (std::string error = ListContext(flags.context, ignore, &entries); !error.empty()) {
+      std::fprintf(stderr, "boxcar: build context: %s\n", error.c_str());
+      return 1;
+    }
+  }
   grpc::ClientContext context;
   auto stream = agent.builds().Build(&context);
   bool sent = stream->Write(first);
@@ -137,15 +143,11 @@ int Build(AgentConnection& agent, const BuildFlags& flags) {
   }
   // A directory context is listed first: the agent asks only for the files that changed
   // since its previous build (--no-cache sends everything).
-  std::set<std::string> wanted;
-  const bool listed = sent && !options.context_reuse_key().empty();
-  if (listed) {
-    std::vector<ContextFileStat> files;
-    if (std::string error = ListContextFiles(flags.context, ignore, &files); !error.empty()) {
-      context.TryCancel();
-      std::fprintf(stderr, "boxcar: build context: %s\n", error.c_str());
-      return 1;
-    }
+  std::vector<ContextEntry*> files;  // the regular ones, in listing order
+  for (auto& entry : entries) {
+    if (S_ISREG(entry.st.st_mode)) files.push_back(&entry);
+  }
+  if (sent && !options.context_reuse_key().empty()) {
     v1::BuildRequest listing;
     for (size_t i = 0; sent && i <= files.size(); ++i) {
       if (i == files.size() || listing.context_listing().files_size() == kListingBatch) {
@@ -155,8 +157,8 @@ int Build(AgentConnection& agent, const BuildFlags& flags) {
         if (i == files.size()) break;
       }
       v1::ContextFile& file = *listing.mutable_context_listing()->add_files();
-      const struct stat& st = files[i].st;
-      file.set_path(files[i].path);
+      const struct stat& st = files[i]->st;
+      file.set_path(files[i]->path);
       file.set_size(static_cast<uint64_t>(st.st_size));
       file.set_mode(st.st_mode);
       file.set_mtime_ns(st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec);
@@ -165,8 +167,9 @@ int Build(AgentConnection& agent, const BuildFlags& flags) {
     }
     v1::BuildEvent answer;
     if (sent && stream->Read(&answer) && answer.has_context_wanted()) {
+      for (ContextEntry* file : files) file->send = false;
       for (uint32_t index : answer.context_wanted().indices()) {
-        if (index < files.size()) wanted.insert(files[index].path);
+        if (index < files.size()) files[index]->send = true;
       }
     } else {
       sent = false;  // the agent refused the listing: Finish() says why
@@ -174,15 +177,10 @@ int Build(AgentConnection& agent, const BuildFlags& flags) {
   }
   if (sent && !from_stdin) {
     v1::BuildRequest chunk;
-    std::function<bool(const std::string&)> send_file;
-    if (listed) send_file = [&](const std::string& path) { return wanted.count(path) > 0; };
-    std::string error = WriteContextTar(
-        flags.context, ignore,
-        [&](const std::string& bytes) {
-          chunk.set_context_chunk(bytes);
-          return stream->Write(chunk);
-        },
-        send_file);
+    std::string error = WriteContextTar(flags.context, entries, [&](const std::string& bytes) {
+      chunk.set_context_chunk(bytes);
+      return stream->Write(chunk);
+    });
     if (!error.empty() && error.find("the agent stopped") == std::string::npos) {
       context.TryCancel();
       std::fprintf(stderr, "boxcar: build context: %s\n", error.c_str());

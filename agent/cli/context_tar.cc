@@ -28,13 +28,8 @@ std::vector<std::string> SortedEntries(const std::string& dir) {
   return names;
 }
 
-// Calls `visit` for every entry WriteContextTar sends (directories before their contents,
-// in name order); `visit` returns "" or an error that stops the walk.
-using Visitor = std::function<std::string(const std::string& path, const std::string& host,
-                                          const struct stat& st)>;
-
 std::string Walk(const std::string& root, const std::string& relative, const DockerIgnore& ignore,
-                 const Visitor& visit) {
+                 std::vector<ContextEntry>* entries) {
   std::string dir = relative.empty() ? root : root + "/" + relative;
   for (const auto& name : SortedEntries(dir)) {
     std::string path = relative.empty() ? name : relative + "/" + name;
@@ -46,57 +41,50 @@ std::string Walk(const std::string& root, const std::string& relative, const Doc
     bool excluded = ignore.Excluded(path);
     if (S_ISDIR(st.st_mode)) {
       if (excluded && !ignore.HasExceptions()) continue;
-      if (!excluded) {
-        if (std::string error = visit(path, host, st); !error.empty()) return error;
-      }
-      if (std::string error = Walk(root, path, ignore, visit); !error.empty()) return error;
+      if (!excluded) entries->push_back({path, st});
+      if (std::string error = Walk(root, path, ignore, entries); !error.empty()) return error;
       continue;
     }
     if (excluded || !(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))) continue;
-    if (std::string error = visit(path, host, st); !error.empty()) return error;
+    entries->push_back({path, st});
   }
   return "";
 }
 
 }  // namespace
 
-std::string WriteContextTar(const std::string& context_dir, const DockerIgnore& ignore,
-                            const std::function<bool(const std::string&)>& sink,
-                            const std::function<bool(const std::string&)>& send_file) {
+std::string ListContext(const std::string& context_dir, const DockerIgnore& ignore,
+                        std::vector<ContextEntry>* entries) {
+  return Walk(context_dir, "", ignore, entries);
+}
+
+std::string WriteContextTar(const std::string& context_dir,
+                            const std::vector<ContextEntry>& entries,
+                            const std::function<bool(const std::string&)>& sink) {
   TarWriter tar(sink);
   const char* stopped = "the agent stopped reading";
-  std::string error = Walk(context_dir, "", ignore,
-                           [&](const std::string& path, const std::string& host,
-                               const struct stat& st) -> std::string {
-    if (S_ISDIR(st.st_mode)) return tar.Header(path + "/", st, '5', "") ? "" : stopped;
-    if (S_ISLNK(st.st_mode)) {
+  for (const auto& entry : entries) {
+    const struct stat& st = entry.st;
+    const std::string host = context_dir + "/" + entry.path;
+    if (S_ISDIR(st.st_mode)) {
+      if (!tar.Header(entry.path + "/", st, '5', "")) return stopped;
+    } else if (S_ISLNK(st.st_mode)) {
       char target[4096];
       ssize_t length = ::readlink(host.c_str(), target, sizeof target);
       if (length < 0) return "readlink '" + host + "': " + std::strerror(errno);
-      return tar.Header(path, st, '2', std::string(target, static_cast<size_t>(length)))
-                 ? ""
-                 : stopped;
+      if (!tar.Header(entry.path, st, '2', std::string(target, static_cast<size_t>(length)))) {
+        return stopped;
+      }
+    } else if (entry.send) {
+      std::string failed;
+      if (!tar.Header(entry.path, st, '0', "") ||
+          !tar.File(host, static_cast<uint64_t>(st.st_size), &failed)) {
+        return failed.empty() ? stopped : failed;
+      }
     }
-    if (send_file && !send_file(path)) return "";
-    std::string failed;
-    if (!tar.Header(path, st, '0', "") ||
-        !tar.File(host, static_cast<uint64_t>(st.st_size), &failed)) {
-      return failed.empty() ? stopped : failed;
-    }
-    return "";
-  });
-  if (!error.empty()) return error;
+  }
   if (!tar.Finish()) return "the agent stopped reading the context";
   return "";
-}
-
-std::string ListContextFiles(const std::string& context_dir, const DockerIgnore& ignore,
-                             std::vector<ContextFileStat>* files) {
-  return Walk(context_dir, "", ignore,
-              [&](const std::string& path, const std::string&, const struct stat& st) {
-                if (S_ISREG(st.st_mode)) files->push_back({path, st});
-                return std::string();
-              });
 }
 
 }  // namespace boxcar::cli

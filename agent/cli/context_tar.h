@@ -14,21 +14,23 @@
 
 namespace boxcar::cli {
 
-// `sink` gets the tar in chunks and returns false to stop. With `send_file`, a regular file
-// for which it returns false is left out (the agent kept it from the previous build);
-// directories and symlinks always go. Returns "" or an error message naming the path.
-std::string WriteContextTar(const std::string& context_dir, const DockerIgnore& ignore,
-                            const std::function<bool(const std::string&)>& sink,
-                            const std::function<bool(const std::string&)>& send_file = nullptr);
-
-struct ContextFileStat {
+// One entry of the context tar: a directory, regular file or symlink.
+struct ContextEntry {
   std::string path;  // relative to the context
-  struct stat st;
+  struct stat st;    // its lstat
+  bool send = true;  // a regular file's content goes in the tar (false: the agent kept it)
 };
 
-// The regular files WriteContextTar sends, in its order, with their lstat. Returns "" or an
-// error message naming the path.
-std::string ListContextFiles(const std::string& context_dir, const DockerIgnore& ignore,
-                             std::vector<ContextFileStat>* files);
+// Every entry the context tar carries, in its order (directories before their contents, in
+// name order), minus what .dockerignore excludes. Returns "" or an error naming the path.
+std::string ListContext(const std::string& context_dir, const DockerIgnore& ignore,
+                        std::vector<ContextEntry>* entries);
+
+// The tar of `entries` (ListContext of `context_dir`); `sink` gets it in chunks and returns
+// false to stop. Regular files whose `send` is false are left out. Returns "" or an error
+// message naming the path.
+std::string WriteContextTar(const std::string& context_dir,
+                            const std::vector<ContextEntry>& entries,
+                            const std::function<bool(const std::string&)>& sink);
 
 }  // namespace boxcar::cli
