@@ -1,6 +1,5 @@
 #include "build/build_context.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <sys/stat.h>
@@ -9,24 +8,12 @@
 #include <algorithm>
 #include <functional>
 
+#include "common/directory_tree.h"
 #include "common/sha256.h"
 #include "common/unique_fd.h"
 
 namespace boxcar {
 namespace {
-
-std::vector<std::string> SortedEntries(const std::string& dir) {
-  std::vector<std::string> names;
-  DIR* stream = ::opendir(dir.c_str());
-  if (!stream) return names;
-  while (struct dirent* entry = ::readdir(stream)) {
-    std::string name = entry->d_name;
-    if (name != "." && name != "..") names.push_back(name);
-  }
-  ::closedir(stream);
-  std::sort(names.begin(), names.end());
-  return names;
-}
 
 std::vector<std::string> SplitPath(const std::string& path) {
   std::vector<std::string> parts;
@@ -98,7 +85,7 @@ bool HasGlob(const std::string& pattern) {
 void ListTree(const std::string& root, const std::string& relative,
               std::vector<std::string>* paths) {
   std::string dir = relative.empty() ? root : root + "/" + relative;
-  for (const auto& name : SortedEntries(dir)) {
+  for (const auto& name : ListDirectoryNames(dir)) {
     std::string child = relative.empty() ? name : relative + "/" + name;
     paths->push_back(child);
     struct stat st;
@@ -152,7 +139,7 @@ Status HashTree(const std::string& path, const std::string& name, Sha256& hasher
     return OkStatus();
   }
   if (S_ISDIR(st.st_mode)) {
-    for (const auto& child : SortedEntries(path)) {
+    for (const auto& child : ListDirectoryNames(path)) {
       RETURN_IF_ERROR(HashTree(path + "/" + child, name + "/" + child, hasher, known));
     }
   }

@@ -1,8 +1,8 @@
 #include "cli/context_tar.h"
 
 #include "cli/tar_writer.h"
+#include "common/directory_tree.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,23 +15,10 @@
 namespace boxcar::cli {
 namespace {
 
-std::vector<std::string> SortedEntries(const std::string& dir) {
-  std::vector<std::string> names;
-  DIR* stream = ::opendir(dir.c_str());
-  if (!stream) return names;
-  while (struct dirent* entry = ::readdir(stream)) {
-    std::string name = entry->d_name;
-    if (name != "." && name != "..") names.push_back(name);
-  }
-  ::closedir(stream);
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 std::string Walk(const std::string& root, const std::string& relative, const DockerIgnore& ignore,
                  std::vector<ContextEntry>* entries) {
   std::string dir = relative.empty() ? root : root + "/" + relative;
-  for (const auto& name : SortedEntries(dir)) {
+  for (const auto& name : ListDirectoryNames(dir)) {
     std::string path = relative.empty() ? name : relative + "/" + name;
     std::string host = root + "/" + path;
     struct stat st;
