@@ -1,8 +1,12 @@
-// HEAD / GET /v2/<name>/blobs/<digest> (GET with one "bytes=A-B" Range); DELETE answers
-// UNSUPPORTED (blobs are shared by the project's repositories; a manifest delete is the
-// unit of removal).
+// HEAD / GET /v2/<name>/blobs/<digest> (GET with one "bytes=A-B" Range), and DELETE: the
+// project's own Glance images of that blob go, unless a manifest of the project still uses it
+// (405 UNSUPPORTED naming those manifests). Blobs are per project, not per repository, so any
+// repository of the caller's project names the same blob.
 #include <spdlog/spdlog.h>
 #include <unistd.h>
+
+#include <mutex>
+#include <shared_mutex>
 
 #include "registry/repository_name.h"
 #include "registry/request_context.h"
@@ -44,15 +48,58 @@ Status FromFile(HttpExchange& http, int fd, uint64_t offset, uint64_t length) {
   return OkStatus();
 }
 
+// What a DELETE refuses a blob for: "the manifests a, b, c and 2 more".
+std::string ListOfUsers(const std::vector<std::string>& users) {
+  std::string list;
+  for (size_t i = 0; i < users.size() && i < 5; ++i) list += (i ? ", " : "") + users[i];
+  if (users.size() > 5) list += " and " + std::to_string(users.size() - 5) + " more";
+  return list;
+}
+
+void Delete(RequestContext& c) {
+  const std::string& digest = c.route.reference;
+  if (!IsValidDigest(digest)) {
+    SendError(c.http, ErrorCode::kDigestInvalid,
+              "'" + digest.substr(0, 100) + "' is not a sha256 digest");
+    return;
+  }
+  // No manifest PUT of this daemon checks or stores references meanwhile.
+  std::unique_lock<std::shared_mutex> exclusive(c.blob_references);
+  auto owned = c.store.OwnBlobImages(digest);
+  if (!owned.ok()) {
+    SendError(c.http, ErrorFromStatus(owned.status(), ErrorCode::kBlobUnknown));
+    return;
+  }
+  if (owned->empty()) {
+    SendError(c.http, ErrorCode::kBlobUnknown,
+              "blob " + digest + " is not held by project '" + c.grant.project_name + "'");
+    return;
+  }
+  auto users = c.store.ManifestsUsingBlob(digest, c.config.max_manifest_bytes);
+  if (!users.ok()) {
+    SendError(c.http, ErrorFromStatus(users.status(), ErrorCode::kBlobUnknown));
+    return;
+  }
+  if (!users->empty()) {
+    SendError(c.http, ErrorCode::kUnsupported,
+              "blob " + digest + " is used by manifest" + (users->size() > 1 ? "s " : " ") +
+                  ListOfUsers(*users) + ": delete the manifests that use it first");
+    return;
+  }
+  Status deleted = c.store.DeleteBlob(digest);
+  if (!deleted.ok()) {
+    SendError(c.http, ErrorFromStatus(deleted, ErrorCode::kBlobUnknown));
+    return;
+  }
+  spdlog::info("blob {} deleted by project {}", digest, c.grant.project_id);
+  (void)c.http.Respond(202, {}, "");
+}
+
 }  // namespace
 
 void ServeBlob(RequestContext& c) {
   const std::string& digest = c.route.reference;
-  if (c.http.method() == "DELETE") {
-    SendError(c.http, ErrorCode::kUnsupported,
-              "blobs are deleted with the manifests that use them, not one by one");
-    return;
-  }
+  if (c.http.method() == "DELETE") return Delete(c);
   if (c.http.method() != "GET" && c.http.method() != "HEAD") {
     SendError(c.http, ErrorCode::kUnsupported, "method " + c.http.method() + " on a blob");
     return;

@@ -75,8 +75,8 @@ StatusOr<std::string> PublishBootableImage(const BootableImageJob& job, const st
   // An unnamed temporary file: nothing to clean up after a crash.
   UniqueFd fd(::open(work_dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600));
   if (!fd) return ErrnoStatus("creating a temporary archive in '" + work_dir + "'");
-  spdlog::debug("bootable image of {}:{}: writing the archive of {} blobs", job.repository,
-                job.tag, job.blob_digests.size());
+  spdlog::debug("bootable image of {}:{}: writing the archive of {} blobs", job.repository, job.tag,
+                job.blob_digests.size());
   RETURN_IF_ERROR(WriteArchive(job, store, fd.get()));
   spdlog::debug("bootable image of {}:{}: archive written, uploading", job.repository, job.tag);
   DelayPoint("bootable.before_upload");
@@ -112,19 +112,20 @@ StatusOr<std::string> PublishBootableImage(const BootableImageJob& job, const st
                 job.tag);
   std::unique_lock<std::mutex> settling;
   if (settle != nullptr) settling = std::unique_lock<std::mutex>(*settle);
-  // The manifest may have been deleted while the archive was built or uploaded; its DELETE saw
-  // no active image of ours then, so this one goes here (also when the check fails: a push
-  // publishes again, a leftover would stay forever).
-  auto held = store.HoldsManifest(job.repository, job.manifest_digest);
+  // The manifest or the tag may have been deleted (or the tag moved) while the archive was
+  // built or uploaded; that DELETE saw no active image of ours then, so this one goes here
+  // (also when the check fails: a push publishes again, a leftover would stay forever).
+  auto held = store.TagPointsAt(job.repository, job.tag, job.manifest_digest);
   if (!held.ok() || !*held) {
     Status removed = glance.Delete(*image_id);
     if (!removed.ok() && removed.code() != StatusCode::kNotFound) {
-      spdlog::warn("bootable image {} of {}:{}: deleting it again: {}", *image_id,
-                   job.repository, job.tag, removed.message());
+      spdlog::warn("bootable image {} of {}:{}: deleting it again: {}", *image_id, job.repository,
+                   job.tag, removed.message());
     }
     if (!held.ok()) return held.status().Annotate("checking the manifest of " + create.name);
-    return NotFound("manifest " + job.manifest_digest + " of " + create.name +
-                    " was deleted meanwhile: its bootable image " + *image_id + " was removed");
+    return NotFound("tag " + create.name + " no longer points at manifest " + job.manifest_digest +
+                    " (deleted or moved meanwhile): its bootable image " + *image_id +
+                    " was removed");
   }
   // Only now the older images of this tag go.
   glance::ListImagesFilter older;
@@ -178,6 +179,21 @@ Status BootableImagePublisher::DeleteManifest(GlanceRegistryStore& store,
   }
   std::lock_guard<std::mutex> settling(settle_mutex_);
   return store.DeleteBootableImages(repository, digest);
+}
+
+Status BootableImagePublisher::DeleteTag(GlanceRegistryStore& store, const std::string& repository,
+                                         const std::string& tag) {
+  RETURN_IF_ERROR(store.RemoveTag(repository, tag));
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto it = queue_.begin(); it != queue_.end();) {
+      const bool of_tag = it->session.project_id == store.project_id() &&
+                          it->repository == repository && it->tag == tag;
+      it = of_tag ? queue_.erase(it) : it + 1;
+    }
+  }
+  std::lock_guard<std::mutex> settling(settle_mutex_);
+  return store.DeleteTagBootableImages(repository, tag);
 }
 
 void BootableImagePublisher::Run() {

@@ -32,12 +32,10 @@ struct BootableImageJob {
   std::vector<std::string> blob_digests;  // config first, then the layers in order
 };
 
-inline constexpr const char* kTagProperty = "boxcar_registry_tag";
-
 // Builds and uploads the image (recorded in `journal` while written, when given); returns its
-// Glance id. Once uploaded, holding `settle` (when given): when the project no longer holds
-// the manifest (deleted during the upload), the new image is deleted again (kNotFound);
-// otherwise the older images of the tag are deleted.
+// Glance id. Once uploaded, holding `settle` (when given): when the tag no longer points at
+// the manifest (the manifest or the tag deleted, or the tag moved, during the upload), the new
+// image is deleted again (kNotFound); otherwise the older images of the tag are deleted.
 StatusOr<std::string> PublishBootableImage(const BootableImageJob& job, const std::string& work_dir,
                                            GlanceWriteJournal* journal = nullptr,
                                            std::mutex* settle = nullptr);
@@ -55,6 +53,11 @@ class BootableImagePublisher {
   // manifest gone when it settles and deletes its image itself.
   Status DeleteManifest(GlanceRegistryStore& store, const std::string& repository,
                         const std::string& digest);
+  // GlanceRegistryStore::RemoveTag in the same step: the tag goes from its manifest image,
+  // then the queued jobs of repository:tag, then (while the worker settles none) the tag's
+  // bootable images; an upload in hand finds the tag gone when it settles.
+  Status DeleteTag(GlanceRegistryStore& store, const std::string& repository,
+                   const std::string& tag);
 
  private:
   void Run();

@@ -6,6 +6,7 @@
 #include "glance/glance_errors.h"
 #include "http/http_client.h"
 #include "http/url_encoding.h"
+#include "registry/manifest_document.h"
 
 namespace boxcar::registry {
 namespace {
@@ -82,8 +83,7 @@ Status GlanceRegistryStore::ReadImageRange(const glance::GlanceImage& image, uin
   const std::string what = "reading bytes " + std::to_string(first) + "-" +
                            std::to_string(first + length - 1) + " of image " + image.id;
   HttpRequest request;
-  request.url =
-      glance_.session().glance_endpoint + "/v2/images/" + UrlEncode(image.id) + "/file";
+  request.url = glance_.session().glance_endpoint + "/v2/images/" + UrlEncode(image.id) + "/file";
   request.headers = {
       "X-Auth-Token: " + glance_.session().token, "Accept: application/octet-stream",
       "Range: bytes=" + std::to_string(first) + "-" + std::to_string(first + length - 1)};
@@ -194,16 +194,6 @@ Status GlanceRegistryStore::PutManifest(const std::string& repository, const std
   return OkStatus();
 }
 
-StatusOr<bool> GlanceRegistryStore::HoldsManifest(const std::string& repository,
-                                                  const std::string& digest) {
-  auto filter = ActiveOf("manifest");
-  filter.properties[kRepositoryProperty] = repository;
-  filter.properties[kSha256Property] = Hex(digest);
-  filter.owner = project_id_;
-  ASSIGN_OR_RETURN(auto found, First(filter));
-  return found.has_value();
-}
-
 Status GlanceRegistryStore::DeleteManifest(const std::string& repository,
                                            const std::string& digest) {
   RETURN_IF_ERROR(DeleteManifestImages(repository, digest));
@@ -242,6 +232,90 @@ Status GlanceRegistryStore::DeleteBootableImages(const std::string& repository,
     }
   }
   return OkStatus();
+}
+
+Status GlanceRegistryStore::RemoveTag(const std::string& repository, const std::string& tag) {
+  auto filter = ActiveOf("manifest");
+  filter.properties[kRepositoryProperty] = repository;
+  filter.tags = {tag};
+  filter.owner = project_id_;
+  ASSIGN_OR_RETURN(auto holders, glance_.ListAll(filter));
+  if (holders.empty()) return NotFound("no tag " + tag + " in " + repository);
+  for (const auto& holder : holders) {
+    Status removed = glance_.RemoveTag(holder.id, tag);
+    // A concurrent DELETE of the same tag got there first: removed all the same.
+    if (!removed.ok() && removed.code() != StatusCode::kNotFound) {
+      return removed.Annotate("removing tag " + tag + " from manifest image " + holder.id);
+    }
+  }
+  return OkStatus();
+}
+
+Status GlanceRegistryStore::DeleteTagBootableImages(const std::string& repository,
+                                                    const std::string& tag) {
+  auto filter = ActiveOf("bootable");
+  filter.properties[kRepositoryProperty] = repository;
+  filter.properties[kTagProperty] = tag;
+  filter.owner = project_id_;
+  ASSIGN_OR_RETURN(auto bootable, glance_.ListAll(filter));
+  for (const auto& image : bootable) {
+    Status deleted = glance_.Delete(image.id);
+    if (!deleted.ok() && deleted.code() != StatusCode::kNotFound) {
+      return deleted.Annotate("deleting bootable image " + image.id);
+    }
+  }
+  return OkStatus();
+}
+
+StatusOr<bool> GlanceRegistryStore::TagPointsAt(const std::string& repository,
+                                                const std::string& tag, const std::string& digest) {
+  auto filter = ActiveOf("manifest");
+  filter.properties[kRepositoryProperty] = repository;
+  filter.tags = {tag};
+  filter.owner = project_id_;
+  ASSIGN_OR_RETURN(auto tagged, First(filter));
+  return tagged.has_value() && tagged->Property(kSha256Property) == Hex(digest);
+}
+
+StatusOr<std::vector<glance::GlanceImage>> GlanceRegistryStore::OwnBlobImages(
+    const std::string& digest) {
+  auto filter = ActiveOf("blob");
+  filter.properties[kSha256Property] = Hex(digest);
+  filter.owner = project_id_;
+  return glance_.ListAll(filter);
+}
+
+Status GlanceRegistryStore::DeleteBlob(const std::string& digest) {
+  ASSIGN_OR_RETURN(auto images, OwnBlobImages(digest));
+  if (images.empty()) return NotFound("no blob " + digest + " in project " + project_id_);
+  for (const auto& image : images) {
+    Status deleted = glance_.Delete(image.id);
+    if (!deleted.ok() && deleted.code() != StatusCode::kNotFound) {
+      return deleted.Annotate("deleting blob image " + image.id);
+    }
+  }
+  return OkStatus();
+}
+
+StatusOr<std::vector<std::string>> GlanceRegistryStore::ManifestsUsingBlob(
+    const std::string& blob_digest, uint64_t max_manifest_bytes) {
+  // Manifest images carry no list of what they reference (Glance property values are short),
+  // so each one is read: they are small, and a blob DELETE is rare.
+  auto filter = ActiveOf("manifest");
+  filter.owner = project_id_;
+  ASSIGN_OR_RETURN(auto manifests, glance_.ListAll(filter));
+  std::vector<std::string> users;
+  for (const auto& image : manifests) {
+    ASSIGN_OR_RETURN(auto bytes, ReadSmallImage(image, max_manifest_bytes));
+    auto document = ParseManifest(bytes, image.Property(kMediaTypeProperty));
+    if (!document.ok()) continue;  // stored only after it parsed; nothing it could reference
+    const auto& blobs = document->blob_digests;
+    if (std::find(blobs.begin(), blobs.end(), blob_digest) != blobs.end()) {
+      users.push_back(image.Property(kRepositoryProperty) +
+                      "@sha256:" + image.Property(kSha256Property));
+    }
+  }
+  return users;
 }
 
 StatusOr<std::vector<glance::GlanceImage>> GlanceRegistryStore::Manifests(

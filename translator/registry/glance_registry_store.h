@@ -52,8 +52,6 @@ class GlanceRegistryStore {
   Status PutManifest(const std::string& repository, const std::string& digest,
                      const std::string& media_type, const std::string& bytes,
                      const std::string& tag);
-  // Whether the project holds an active manifest image of repository@digest.
-  StatusOr<bool> HoldsManifest(const std::string& repository, const std::string& digest);
   // Deletes the project's manifest images of repository@digest (kNotFound when none), then
   // its bootable images (DeleteBootableImages).
   Status DeleteManifest(const std::string& repository, const std::string& digest);
@@ -61,6 +59,24 @@ class GlanceRegistryStore {
   // Deletes the project's active bootable images (bootable_image.h) of repository@digest; one
   // that is gone meanwhile is no error.
   Status DeleteBootableImages(const std::string& repository, const std::string& digest);
+  // Removes `tag` from the project's manifest image of `repository` that carries it
+  // (kNotFound when none does); the manifest itself stays, reachable by digest.
+  Status RemoveTag(const std::string& repository, const std::string& tag);
+  // Deletes the project's active bootable images of repository:tag; one that is gone meanwhile
+  // is no error.
+  Status DeleteTagBootableImages(const std::string& repository, const std::string& tag);
+  // Whether the project's manifest image of `repository` tagged `tag` is the one of `digest`.
+  StatusOr<bool> TagPointsAt(const std::string& repository, const std::string& tag,
+                             const std::string& digest);
+  // The project's own active images of blob `digest` (not those Glance shares with it).
+  StatusOr<std::vector<glance::GlanceImage>> OwnBlobImages(const std::string& digest);
+  // Deletes the project's own active images of blob `digest` (kNotFound when none); the
+  // caller checked that no manifest uses it (ManifestsUsingBlob).
+  Status DeleteBlob(const std::string& digest);
+  // "REPOSITORY@DIGEST" of every manifest of the project whose config or layers include
+  // `blob_digest` (each manifest image is read: at most `max_manifest_bytes`).
+  StatusOr<std::vector<std::string>> ManifestsUsingBlob(const std::string& blob_digest,
+                                                        uint64_t max_manifest_bytes);
   // Repository names of every manifest the project sees; sorted, unique.
   StatusOr<std::vector<std::string>> Repositories();
   // Manifest images of `repository` (any digest, any tag) visible to the project.
@@ -81,5 +97,7 @@ inline constexpr const char* kKindProperty = "boxcar_registry_kind";
 inline constexpr const char* kSha256Property = "boxcar_registry_sha256";
 inline constexpr const char* kRepositoryProperty = "boxcar_registry_repository";
 inline constexpr const char* kMediaTypeProperty = "boxcar_registry_media_type";
+// The tag a bootable image (bootable_image.h) was built for.
+inline constexpr const char* kTagProperty = "boxcar_registry_tag";
 
 }  // namespace boxcar::registry

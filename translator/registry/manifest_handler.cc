@@ -3,6 +3,8 @@
 // references is there; the bytes are stored as sent, so a pull returns them byte for byte.
 #include <spdlog/spdlog.h>
 
+#include <shared_mutex>
+
 #include "common/sha256.h"
 #include "registry/manifest_document.h"
 #include "registry/repository_name.h"
@@ -37,6 +39,8 @@ void Put(RequestContext& c) {
     SendError(c.http, ErrorCode::kManifestInvalid, document.status().message());
     return;
   }
+  // A blob DELETE waits until the references checked here are stored.
+  std::shared_lock<std::shared_mutex> references(c.blob_references);
   for (const auto& blob : document->blob_digests) {
     auto found = c.store.FindBlob(blob);
     if (!found.ok()) {
@@ -65,6 +69,7 @@ void Put(RequestContext& c) {
     SendError(c.http, ErrorFromStatus(stored, ErrorCode::kManifestUnknown));
     return;
   }
+  references.unlock();
   spdlog::info("manifest {}@{} ({}) stored for project {}", c.route.repository, digest,
                by_digest ? "untagged" : reference, c.grant.project_id);
   if (c.bootable && !by_digest && !IsIndexMediaType(document->media_type)) {
@@ -115,14 +120,35 @@ void Get(RequestContext& c) {
   (void)c.http.Respond(200, headers, *bytes);
 }
 
-void Delete(RequestContext& c) {
-  if (!IsValidDigest(c.route.reference)) {
-    SendError(c.http, ErrorCode::kUnsupported, "manifests are deleted by digest, not by tag");
+// DELETE by tag: the tag goes (its manifest stays, reachable by digest), with its bootable
+// image.
+void DeleteTag(RequestContext& c) {
+  const std::string& tag = c.route.reference;
+  Status deleted = c.bootable ? c.bootable->DeleteTag(c.store, c.route.repository, tag)
+                              : c.store.RemoveTag(c.route.repository, tag);
+  if (deleted.ok() && !c.bootable) {
+    deleted = c.store.DeleteTagBootableImages(c.route.repository, tag);
+  }
+  if (!deleted.ok()) {
+    SendError(c.http, ErrorFromStatus(deleted, ErrorCode::kManifestUnknown));
     return;
   }
-  Status deleted =
-      c.bootable ? c.bootable->DeleteManifest(c.store, c.route.repository, c.route.reference)
-                 : c.store.DeleteManifest(c.route.repository, c.route.reference);
+  spdlog::info("tag {}:{} deleted by project {}", c.route.repository, tag, c.grant.project_id);
+  (void)c.http.Respond(202, {}, "");
+}
+
+void Delete(RequestContext& c) {
+  const std::string& reference = c.route.reference;
+  const bool by_digest = reference.rfind("sha256:", 0) == 0;
+  if (by_digest ? !IsValidDigest(reference) : !IsValidTag(reference)) {
+    SendError(c.http, by_digest ? ErrorCode::kDigestInvalid : ErrorCode::kManifestInvalid,
+              "'" + reference.substr(0, 130) + "' is neither a valid tag nor a sha256 digest");
+    return;
+  }
+  if (!by_digest) return DeleteTag(c);
+  Status deleted = c.bootable
+                       ? c.bootable->DeleteManifest(c.store, c.route.repository, c.route.reference)
+                       : c.store.DeleteManifest(c.route.repository, c.route.reference);
   if (!deleted.ok()) {
     SendError(c.http, ErrorFromStatus(deleted, ErrorCode::kManifestUnknown));
     return;

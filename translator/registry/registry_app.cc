@@ -82,7 +82,8 @@ void RegistryApp::Handle(HttpExchange& http) {
                                      grant->glance_endpoint};
   if (sweeper_) sweeper_->OfferSession(session);
   GlanceRegistryStore store(session, journal_);
-  RequestContext context{http, route, *grant, store, config_, *uploads_, bootable_, cache_};
+  RequestContext context{http,      route,     *grant, store,           config_,
+                         *uploads_, bootable_, cache_, blob_references_};
   switch (route.kind) {
     case RouteKind::kCatalog:
       ServeCatalog(context);

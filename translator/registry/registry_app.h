@@ -3,6 +3,7 @@
 // listing_handler, token_handler). Every refusal goes out as the spec's error JSON.
 #pragma once
 
+#include <shared_mutex>
 #include <string>
 
 #include "registry/blob_cache.h"
@@ -41,6 +42,7 @@ class RegistryApp {
   BlobCache* cache_;
   GlanceWriteJournal* journal_;
   OrphanSweeper* sweeper_;
+  std::shared_mutex blob_references_;  // RequestContext::blob_references
 };
 
 }  // namespace boxcar::registry

@@ -3,6 +3,7 @@
 // every handler answers an error.
 #pragma once
 
+#include <shared_mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,6 +31,10 @@ struct RequestContext {
   UploadSessions& uploads;
   BootableImagePublisher* bootable;  // null: no bootable images
   BlobCache* cache;                  // null: no local blob cache
+  // Shared while a manifest PUT checks and stores what it references, exclusive while a blob
+  // DELETE checks that no manifest references the blob and deletes it: a blob never goes
+  // under a manifest being stored (within this daemon).
+  std::shared_mutex& blob_references;
 };
 
 void SendError(HttpExchange& http, const RegistryError& error, HeaderList headers = {});

@@ -1,6 +1,7 @@
 // The distribution protocol spoken directly: hostile input (absent blobs, digest mismatch,
 // oversized manifests, traversal in names, digests and upload ids), uploads across a
-// restart and their expiry, tags paging, catalog, tag moves, delete and cross-repo mount.
+// restart and their expiry, tags paging, catalog, tag moves, delete of tags, manifests and
+// blobs, and cross-repo mount.
 #include <dirent.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -210,8 +211,20 @@ TEST_F(RegistryProtocolTest, TagsPagingCatalogTagMoveDeleteAndMount) {
   auto catalog_page = Http("GET", registry_->url() + "/v2/_catalog?n=1", {Bearer(token)});
   EXPECT_NE(catalog_page.Header("link").find("rel=\"next\""), std::string::npos) << catalog.body;
 
-  // Delete by digest; by tag is unsupported.
-  EXPECT_EQ(Http("DELETE", base + "/manifests/b", {Bearer(token)}).status, 405);
+  // Delete by tag: the tag goes, its manifest stays (by digest and under its other tag).
+  auto untagged = Http("DELETE", base + "/manifests/c", {Bearer(token)});
+  EXPECT_EQ(untagged.status, 202) << untagged.body << registry_->log();
+  EXPECT_EQ(ErrorCodeOf(Http("GET", base + "/manifests/c", {Bearer(token)}).body),
+            "MANIFEST_UNKNOWN");
+  EXPECT_EQ(Http("GET", base + "/manifests/b", {Bearer(token)}).body, first);
+  EXPECT_EQ(Http("GET", base + "/tags/list", {Bearer(token)}).body,
+            "{\"name\":\"tenanta/paging\",\"tags\":[\"a\",\"b\"]}");
+  auto again = Http("DELETE", base + "/manifests/c", {Bearer(token)});
+  EXPECT_EQ(again.status, 404);
+  EXPECT_EQ(ErrorCodeOf(again.body), "MANIFEST_UNKNOWN") << again.body;
+  EXPECT_EQ(ErrorCodeOf(Http("DELETE", base + "/manifests/-bad", {Bearer(token)}).body),
+            "MANIFEST_INVALID");
+  // Delete by digest: the manifest goes with every tag it carried.
   auto deleted = Http("DELETE", base + "/manifests/" + Sha256Digest(first), {Bearer(token)});
   EXPECT_EQ(deleted.status, 202) << deleted.body << registry_->log();
   auto gone = Http("GET", base + "/manifests/" + Sha256Digest(first), {Bearer(token)});
@@ -219,6 +232,152 @@ TEST_F(RegistryProtocolTest, TagsPagingCatalogTagMoveDeleteAndMount) {
   EXPECT_EQ(ErrorCodeOf(gone.body), "MANIFEST_UNKNOWN");
   EXPECT_EQ(Http("GET", base + "/tags/list", {Bearer(token)}).body,
             "{\"name\":\"tenanta/paging\",\"tags\":[\"a\"]}");
+}
+
+TEST_F(RegistryProtocolTest, DockerSchema2OciIndexAndManifestListRoundTrip) {
+  const std::string repository = "tenanta/multi";
+  const std::string token = Token("A", "repository:" + repository + ":pull,push");
+  ASSERT_FALSE(token.empty());
+  const std::string base = registry_->url() + "/v2/" + repository;
+  const std::string config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}";
+  const std::string layer = Layer("multi");
+  for (const auto* blob : {&config, &layer})
+    ASSERT_EQ(PushBlob(token, repository, *blob).status, 201);
+  auto put = [&](const std::string& reference, const std::string& media_type,
+                 const std::string& body) {
+    return Http("PUT", base + "/manifests/" + reference,
+                {Bearer(token), "Content-Type: " + media_type}, body);
+  };
+  auto expect_round_trip = [&](const std::string& tag, const std::string& media_type,
+                               const std::string& body) {
+    auto stored = put(tag, media_type, body);
+    ASSERT_EQ(stored.status, 201) << stored.body;
+    EXPECT_EQ(stored.Header("docker-content-digest"), Sha256Digest(body));
+    for (const std::string& reference : {tag, Sha256Digest(body)}) {
+      auto got =
+          Http("GET", base + "/manifests/" + reference, {Bearer(token), "Accept: " + media_type});
+      EXPECT_EQ(got.status, 200) << reference;
+      EXPECT_EQ(got.body, body) << reference;
+      EXPECT_EQ(got.Header("content-type"), media_type) << reference;
+      auto head = Http("HEAD", base + "/manifests/" + reference, {Bearer(token)});
+      EXPECT_EQ(head.Header("content-length"), std::to_string(body.size())) << reference;
+    }
+  };
+  // Docker schema 2 and OCI image manifests of the same blobs, pushed by digest (untagged).
+  const std::string docker =
+      "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.docker.distribution.manifest.v2+json\","
+      "\"config\":{\"mediaType\":\"application/vnd.docker.container.image.v1+json\",\"digest\":\"" +
+      Sha256Digest(config) + "\",\"size\":" + std::to_string(config.size()) +
+      "},\"layers\":[{\"mediaType\":\"application/"
+      "vnd.docker.image.rootfs.diff.tar\",\"digest\":\"" +
+      Sha256Digest(layer) + "\",\"size\":" + std::to_string(layer.size()) + "}]}";
+  const std::string oci = ManifestOf(config, layer);
+  expect_round_trip("docker", "application/vnd.docker.distribution.manifest.v2+json", docker);
+  expect_round_trip("oci", "application/vnd.oci.image.manifest.v1+json", oci);
+  auto entry = [](const std::string& media_type, const std::string& body, const std::string& arch) {
+    return "{\"mediaType\":\"" + media_type + "\",\"digest\":\"" + Sha256Digest(body) +
+           "\",\"size\":" + std::to_string(body.size()) + ",\"platform\":{\"architecture\":\"" +
+           arch + "\",\"os\":\"linux\"}}";
+  };
+  // An OCI index and a Docker manifest list over them.
+  const std::string index =
+      "{\"schemaVersion\":2,\"mediaType\":\"application/"
+      "vnd.oci.image.index.v1+json\",\"manifests\":[" +
+      entry("application/vnd.oci.image.manifest.v1+json", oci, "amd64") + "," +
+      entry("application/vnd.docker.distribution.manifest.v2+json", docker, "arm64") + "]}";
+  expect_round_trip("index", "application/vnd.oci.image.index.v1+json", index);
+  const std::string list =
+      "{\"schemaVersion\":2,\"mediaType\":"
+      "\"application/vnd.docker.distribution.manifest.list.v2+json\",\"manifests\":[" +
+      entry("application/vnd.docker.distribution.manifest.v2+json", docker, "amd64") + "]}";
+  expect_round_trip("list", "application/vnd.docker.distribution.manifest.list.v2+json", list);
+  // An index naming a manifest the repository does not hold.
+  const std::string dangling =
+      "{\"schemaVersion\":2,\"mediaType\":\"application/"
+      "vnd.oci.image.index.v1+json\",\"manifests\":[" +
+      entry("application/vnd.oci.image.manifest.v1+json", "absent", "amd64") + "]}";
+  auto refused = put("dangling", "application/vnd.oci.image.index.v1+json", dangling);
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_EQ(ErrorCodeOf(refused.body), "MANIFEST_BLOB_UNKNOWN") << refused.body;
+  EXPECT_EQ(Http("GET", base + "/tags/list", {Bearer(token)}).body,
+            "{\"name\":\"" + repository + "\",\"tags\":[\"docker\",\"index\",\"list\",\"oci\"]}");
+  // skopeo reads the index and picks the platform's image.
+  EXPECT_EQ(Skopeo("inspect --creds alice:alice-secret docker://" + registry_->host() + "/" +
+                   repository + ":index"),
+            0)
+      << SkopeoLog();
+}
+
+// Tenant A's Glance images of blob `digest`, any status.
+std::vector<glance::GlanceImage> BlobImagesOf(const std::string& digest) {
+  glance::ListImagesFilter filter;
+  filter.properties[registry::kKindProperty] = "blob";
+  filter.properties[registry::kSha256Property] = digest.substr(7);
+  auto images = ClientFor("A").ListAll(filter);
+  EXPECT_TRUE(images.ok()) << images.status().message();
+  return images.ok() ? *images : std::vector<glance::GlanceImage>{};
+}
+
+TEST_F(RegistryProtocolTest, ABlobIsDeletedOnlyOnceNoManifestUsesIt) {
+  const std::string repository = "tenanta/blobdelete";
+  const std::string token = Token("A", "repository:" + repository + ":pull,push");
+  ASSERT_FALSE(token.empty());
+  const std::string base = registry_->url() + "/v2/" + repository;
+  // Blobs of this test only (other tests share the plain config).
+  const std::string unique = std::to_string(getpid()) + "-" + std::to_string(time(nullptr));
+  const std::string config =
+      "{\"architecture\":\"amd64\",\"os\":\"linux\",\"x\":\"" + unique + "\"}";
+  const std::string layer = Layer("delete-" + unique);
+  for (const auto* blob : {&config, &layer})
+    ASSERT_EQ(PushBlob(token, repository, *blob).status, 201);
+  const std::string manifest = ManifestOf(config, layer);
+  const std::string manifest_digest = Sha256Digest(manifest);
+  ASSERT_EQ(PutManifest(token, repository, "1", manifest).status, 201);
+  const std::string layer_url = base + "/blobs/" + Sha256Digest(layer);
+
+  // Used by a manifest: refused, naming it; nothing deleted.
+  auto used = Http("DELETE", layer_url, {Bearer(token)});
+  EXPECT_EQ(used.status, 405);
+  EXPECT_EQ(ErrorCodeOf(used.body), "UNSUPPORTED") << used.body;
+  EXPECT_NE(used.body.find(repository + "@" + manifest_digest), std::string::npos) << used.body;
+  EXPECT_EQ(BlobImagesOf(Sha256Digest(layer)).size(), 1u);
+  // Bad and unknown digests; another project's token.
+  EXPECT_EQ(ErrorCodeOf(Http("DELETE", base + "/blobs/sha256:xyz", {Bearer(token)}).body),
+            "DIGEST_INVALID");
+  auto unknown =
+      Http("DELETE", base + "/blobs/" + Sha256Digest("never pushed " + unique), {Bearer(token)});
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(ErrorCodeOf(unknown.body), "BLOB_UNKNOWN") << unknown.body;
+  const std::string bob = Token("B", "repository:tenantb/blobdelete:pull,push");
+  EXPECT_EQ(Http("DELETE", layer_url, {Bearer(bob)}).status, 403);
+  auto not_bobs =
+      Http("DELETE", registry_->url() + "/v2/tenantb/blobdelete/blobs/" + Sha256Digest(layer),
+           {Bearer(bob)});
+  EXPECT_EQ(not_bobs.status, 404) << not_bobs.body;
+  EXPECT_EQ(BlobImagesOf(Sha256Digest(layer)).size(), 1u);
+
+  // Still used once its tag is gone (the manifest stays, by digest); free once the manifest
+  // is deleted. Deleting a manifest leaves its blobs: the config stays until deleted too.
+  // The tag's DELETE takes its bootable image along.
+  ASSERT_TRUE(WaitForBootableImage("A", repository, "1").has_value()) << registry_->log();
+  ASSERT_EQ(Http("DELETE", base + "/manifests/1", {Bearer(token)}).status, 202);
+  EXPECT_TRUE(RegistryImages("A", "bootable", repository).empty()) << registry_->log();
+  EXPECT_EQ(Http("DELETE", layer_url, {Bearer(token)}).status, 405);
+  ASSERT_EQ(Http("DELETE", base + "/manifests/" + manifest_digest, {Bearer(token)}).status, 202);
+  auto freed = Http("DELETE", layer_url, {Bearer(token)});
+  EXPECT_EQ(freed.status, 202) << freed.body << registry_->log();
+  EXPECT_TRUE(BlobImagesOf(Sha256Digest(layer)).empty()) << "the blob image is still in Glance";
+  auto gone = Http("GET", layer_url, {Bearer(token)});
+  EXPECT_EQ(gone.status, 404);
+  EXPECT_EQ(ErrorCodeOf(gone.body), "BLOB_UNKNOWN");
+  EXPECT_EQ(Http("HEAD", layer_url, {Bearer(token)}).status, 404);
+  EXPECT_EQ(Http("DELETE", layer_url, {Bearer(token)}).status, 404);
+  EXPECT_EQ(Http("HEAD", base + "/blobs/" + Sha256Digest(config), {Bearer(token)}).status, 200);
+  ASSERT_EQ(Http("DELETE", base + "/blobs/" + Sha256Digest(config), {Bearer(token)}).status, 202);
+  // A deleted blob can be pushed again.
+  EXPECT_EQ(PushBlob(token, repository, layer).status, 201);
+  EXPECT_EQ(Http("HEAD", layer_url, {Bearer(token)}).status, 200);
+  EXPECT_EQ(Http("DELETE", layer_url, {Bearer(token)}).status, 202);
 }
 
 // Names of the files in glance-api's image store.
