@@ -5,7 +5,9 @@
 //
 // Points: blob.after_rename (a committed blob is visible under its name, before the writer's
 // caller has its digest); bootable.before_upload (boxcar-registry's publisher has written a
-// bootable image's archive and is about to upload it).
+// bootable image's archive and is about to upload it); glance_write.created.<kind>
+// (boxcar-registry created a Glance image of kind blob, manifest or bootable and is about to
+// fill it).
 #pragma once
 
 namespace boxcar {

@@ -11,6 +11,9 @@
 
 #include <sstream>
 
+#include "common/delay_points.h"
+#include "registry/glance_registry_store.h"  // kKindProperty
+
 namespace boxcar::registry {
 namespace {
 
@@ -165,6 +168,8 @@ StatusOr<std::string> CreateAndUpload(glance::GlanceClient& glance, GlanceWriteJ
   }
   ASSIGN_OR_RETURN(auto image, glance.Create(create));
   Status stored = write ? write->SetImage(image.id) : OkStatus();
+  // For crash tests: the image exists, queued, and nothing is uploaded yet.
+  DelayPoint(("glance_write.created." + create.properties[kKindProperty]).c_str());
   if (stored.ok()) stored = glance.Upload(image.id, source);
   if (stored.ok() && verify) stored = verify(image.id);
   if (stored.ok()) {

@@ -3,9 +3,14 @@
 // boxcar_registry_write property and deleted at the next start, with the record's own token or,
 // when Glance refuses that token, with the token of the project's next request; the upload is
 // then finished by a retried PUT and pushes work. Never-active images of writes no record names
-// (a lost state dir) are swept Glance-side once past --orphan-grace, and only those.
+// (a lost state dir) are swept Glance-side once past --orphan-grace, and only those. A
+// bootable image killed right after its create (delay point glance_write.created.bootable)
+// goes the same way, and the tag's next push publishes it.
 #include <dirent.h>
 #include <gtest/gtest.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -152,6 +157,56 @@ TEST_F(RegistryCrashTest, NeverActiveImagesOfAKilledRegistryAreSweptAtRestart) {
   // And a whole new push works.
   ASSERT_EQ(PushAs("alice", "tenanta/after-crash:1"), 0) << SkopeoLog() << registry_->log();
   EXPECT_EQ(RegistryImages("A", "manifest", "tenanta/after-crash").size(), 1u);
+}
+
+TEST_F(RegistryCrashTest, ABootableImageCutByAKillIsSweptAtRestartAndPublishedByTheNextPush) {
+  // The publisher stops for 60 s right after Glance created the tag's bootable image (delay
+  // point glance_write.created.bootable): the kill comes while it is queued.
+  setenv("BOXCAR_DELAY_AT", "glance_write.created.bootable:60000", 1);
+  registry_->Stop();
+  const bool delayed = registry_->Start();
+  unsetenv("BOXCAR_DELAY_AT");
+  ASSERT_TRUE(delayed) << registry_->log();
+  const std::string repository = "tenanta/killed-build";
+  const std::string token = Token("A", "repository:" + repository + ":pull,push");
+  ASSERT_FALSE(token.empty());
+  const std::string unique = std::to_string(getpid()) + "-" + std::to_string(time(nullptr));
+  const std::string config =
+      "{\"architecture\":\"amd64\",\"os\":\"linux\",\"k\":\"" + unique + "\"}";
+  const std::string layer = "killed build layer " + unique;
+  for (const auto* blob : {&config, &layer}) {
+    auto pushed = PushBlob(token, repository, *blob);
+    ASSERT_EQ(pushed.status, 201) << pushed.body;
+  }
+  const std::string manifest = ManifestOf(config, layer);
+  ASSERT_EQ(PutManifest(token, repository, "k", manifest).status, 201);
+  std::vector<glance::GlanceImage> cut;
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        cut = RegistryImages("A", "bootable", repository);
+        return !cut.empty();
+      },
+      60))
+      << registry_->log();
+  registry_->Stop(/*kill9=*/true);
+  ASSERT_EQ(cut.size(), 1u);
+  EXPECT_EQ(cut[0].status, "queued");
+  EXPECT_FALSE(cut[0].Property(registry::kWriteProperty).empty());
+
+  // The restart's sweep deletes it; the manifest stays, and the next push of the tag
+  // publishes its bootable image.
+  ASSERT_TRUE(registry_->Start()) << registry_->log();
+  EXPECT_TRUE(WaitUntil([&] { return RegistryImages("A", "bootable", repository).empty(); }, 30))
+      << "the killed build's image is still in Glance\n"
+      << registry_->log();
+  EXPECT_TRUE(WaitUntil([&] { return JournalRecords(registry_->state_dir()).empty(); }, 30));
+  EXPECT_EQ(
+      Http("GET", registry_->url() + "/v2/" + repository + "/manifests/k", {Bearer(token)}).body,
+      manifest);
+  ASSERT_EQ(PutManifest(token, repository, "k", manifest).status, 201);
+  auto bootable = WaitForBootableImage("A", repository, "k");
+  ASSERT_TRUE(bootable.has_value()) << registry_->log();
+  EXPECT_EQ(RegistryImages("A", "bootable", repository).size(), 1u);
 }
 
 TEST_F(RegistryCrashTest, AnOrphanWhoseTokenExpiredIsSweptAtTheProjectsNextRequest) {
