@@ -1,6 +1,8 @@
 #include "registry/registry_config.h"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "registry/tls_context.h"
 
@@ -38,6 +40,29 @@ TEST(RegistryConfig, TlsNeedsCertificateAndKey) {
   EXPECT_TRUE(tls.tls());
   tls.tls_cert_file.clear();
   EXPECT_NE(tls.Validate().message().find("tls-cert: missing"), std::string::npos);
+}
+
+TEST(RegistryConfig, TlsKeysFromTheConfigFile) {
+  char path[] = "/tmp/boxcar-registry-config.XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  const std::string text =
+      "keystone-url = \"http://127.0.0.1:5000/v3\"\nlisten = \"0.0.0.0\"\nport = 5443\n"
+      "tls-cert = \"/run/credentials/r/tls.crt\"\ntls-key = \"/run/credentials/r/tls.key\"\n";
+  ASSERT_EQ(write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  close(fd);
+  std::string program = "boxcar-registry", flag = "--config", file = path;
+  char* argv[] = {program.data(), flag.data(), file.data(), nullptr};
+  int exit_code = -1;
+  auto config = RegistryConfig::FromCommandLine(3, argv, &exit_code);
+  unlink(path);
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->listen_address, "0.0.0.0");
+  EXPECT_EQ(config->port, 5443);
+  EXPECT_EQ(config->tls_cert_file, "/run/credentials/r/tls.crt");
+  EXPECT_EQ(config->tls_key_file, "/run/credentials/r/tls.key");
+  EXPECT_TRUE(config->tls());
+  EXPECT_TRUE(config->Validate().ok()) << config->Validate().message();
 }
 
 TEST(TlsContext, UnreadableFilesNameTheOption) {
