@@ -1,7 +1,7 @@
 // boxcar-registry against a real Keystone + glance-api with two tenants
 // (tests/fixtures/openstack): skopeo and `boxcar image push/pull` end to end, the Bearer
-// login, tenant isolation and sharing through Glance members, hostile input, uploads across
-// restarts, tags paging, catalog, delete and cross-repository mount.
+// login, tenant isolation, sharing through Glance members and public images, hostile input, uploads
+// across restarts, tags paging, catalog, delete and cross-repository mount.
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 #include <time.h>
@@ -16,6 +16,11 @@
 
 namespace boxcar::testing {
 namespace {
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
 
 TEST_F(RegistryFrontendTest, SkopeoRoundTripIsByteIdenticalAndBlobsAreStoredOncePerProject) {
   ASSERT_EQ(PushAs("alice", "tenanta/roundtrip:v1"), 0) << SkopeoLog() << registry_->log();
@@ -54,6 +59,24 @@ TEST_F(RegistryFrontendTest, SkopeoRoundTripIsByteIdenticalAndBlobsAreStoredOnce
   EXPECT_EQ(bootable->name, "tenanta/roundtrip:v1");
   EXPECT_EQ(bootable->Property("boxcar_manifest_digest"),
             "sha256:" + manifests[0].Property(registry::kSha256Property));
+
+  // `openstack image list` of tenant A shows the tag's bootable image; tenant B's does not.
+  for (const auto& [who, shown] :
+       std::vector<std::pair<std::string, bool>>{{"A", true}, {"B", false}}) {
+    auto c = OpenStackFixture::Credentials(who);
+    const std::string listing = images_dir_ + "/image-list-" + who + ".txt";
+    ASSERT_EQ(RunShell("HOME=" + images_dir_ + " OS_AUTH_URL=" + c.auth_url +
+                       " OS_USERNAME=" + c.username + " OS_PASSWORD=" + c.password +
+                       " OS_PROJECT_NAME=" + c.project_name +
+                       " OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default"
+                       " OS_IDENTITY_API_VERSION=3 openstack image list -f value -c ID -c Name > " +
+                       listing + " 2>&1"),
+              0)
+        << ReadText(listing);
+    EXPECT_EQ(ReadText(listing).find(bootable->id + " tenanta/roundtrip:v1") != std::string::npos,
+              shown)
+        << who << ": " << ReadText(listing);
+  }
 
   // The same image in a second repository: a second manifest image, no new blob image.
   ASSERT_EQ(PushAs("alice", "tenanta/second:v2"), 0) << SkopeoLog();
@@ -99,6 +122,12 @@ TEST_F(RegistryFrontendTest, BoxcarImagePushAndPull) {
     ASSERT_EQ(agent.Cli({"image", "rm", image}).exit_code, 0);
   }
   ASSERT_EQ(agent.Cli({"image", "prune", "-a"}).exit_code, 0);
+  // Tenant B cannot pull tenant A's private bootable image through glance:// either.
+  auto b = OpenStackFixture::Credentials("B");
+  CommandResult refused = agent.Cli({"image", "pull", "glance://" + bootable->id, "--os-auth-url",
+                                     b.auth_url, "--os-username", b.username, "--os-password",
+                                     b.password, "--os-project-name", b.project_name});
+  EXPECT_NE(refused.exit_code, 0) << "tenant B pulled tenant A's private image: " << refused.out;
   auto c = OpenStackFixture::Credentials("A");
   CommandResult glance_pull = agent.Cli(
       {"image", "pull", "glance://" + bootable->id, "--os-auth-url", c.auth_url, "--os-username",
@@ -361,6 +390,28 @@ TEST_F(RegistryFrontendTest, TenantBSeesOnlyWhatGlanceSharesWithIt) {
   EXPECT_EQ(Http("DELETE", base + "/manifests/" + digest, {Bearer(bob)}).status, 403);
   for (const auto& id : shared) (void)alice_glance.RemoveMember(id, project_b);
   EXPECT_NE(PullAs("bob", "tenanta/private:1", images_dir_ + "/unshared"), 0);
+
+  // Made public by an admin (Glance lets only admins publicize): B pulls and lists it, still
+  // read-only; private again: refused again.
+  auto admin_glance = ClientFor("admin");
+  auto set_visibility = [&](const std::string& visibility) {
+    for (const auto& id : shared) {
+      ASSERT_TRUE(
+          admin_glance
+              .Update(id, {{glance::PatchOperation::Op::kReplace, "visibility", visibility}})
+              .ok())
+          << id << " -> " << visibility;
+    }
+  };
+  set_visibility("public");
+  EXPECT_EQ(PullAs("bob", "tenanta/private:1", images_dir_ + "/public"), 0) << SkopeoLog();
+  ExpectSameBlobs(images_dir_ + "/public");
+  EXPECT_NE(
+      Http("GET", registry_->url() + "/v2/_catalog", {Bearer(bob)}).body.find("tenanta/private"),
+      std::string::npos);
+  EXPECT_EQ(Http("DELETE", base + "/manifests/" + digest, {Bearer(bob)}).status, 403);
+  set_visibility("private");
+  EXPECT_NE(PullAs("bob", "tenanta/private:1", images_dir_ + "/private-again"), 0);
 }
 
 }  // namespace

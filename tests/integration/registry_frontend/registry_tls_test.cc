@@ -1,6 +1,7 @@
 // boxcar-registry's own TLS (--tls-cert / --tls-key): a throw-away CA and a server certificate
 // for 127.0.0.1 made here with the openssl CLI; skopeo push and pull verifying it through a
-// cert dir, the agent's login / push / pull through --ca-file, a plain HTTP client on the TLS
+// cert dir, podman's login / push / pull through --cert-dir, the agent's login / push / pull
+// through --ca-file, a plain HTTP client on the TLS
 // port answered 400, and the start-up refusals (a non-loopback address without a
 // certificate, a key that is not the certificate's, a certificate without its key).
 #include <gtest/gtest.h>
@@ -114,6 +115,33 @@ TEST_F(RegistryTlsTest, SkopeoAndTheAgentPushAndPullOverVerifiedTls) {
   EXPECT_NE(untrusted, 0) << "skopeo without the CA must refuse the certificate";
   EXPECT_NE(untrusted_log.find("certificate"), std::string::npos) << untrusted_log;
   EXPECT_EQ(RegistryImages("A", "manifest", "tenanta/tls").size(), 1u);
+
+  // podman trusting the CA through --cert-dir: login, push, pull (its own storage, vfs).
+  const std::string dir = images_dir_ + "/podman-tls";
+  const std::string podman = "REGISTRY_AUTH_FILE=" + dir + "/auth.json podman --root " + dir +
+                             "/root --runroot " + dir + "/run --storage-driver vfs ";
+  const std::string podman_ref = tls.host() + "/tenanta/tls-podman:1";
+  ASSERT_EQ(RunShell("rm -rf " + dir + "; mkdir -p " + dir), 0);
+  int podman_exit = 0;
+  std::string podman_log =
+      ShellOutput(podman + "login --cert-dir " + certs + " -u alice -p alice-secret " + tls.host(),
+                  &podman_exit);
+  ASSERT_EQ(podman_exit, 0) << podman_log << tls.log();
+  podman_log =
+      ShellOutput("skopeo copy -q oci:" + images_dir_ + "/oci:latest 'containers-storage:[vfs@" +
+                      dir + "/root+" + dir + "/run]" + podman_ref + "'",
+                  &podman_exit);
+  ASSERT_EQ(podman_exit, 0) << podman_log;
+  podman_log = ShellOutput(podman + "push " + podman_ref, &podman_exit);
+  EXPECT_NE(podman_exit, 0) << "podman pushed over TLS without trusting the CA";
+  EXPECT_NE(podman_log.find("certificate"), std::string::npos) << podman_log;
+  podman_log = ShellOutput(podman + "push --cert-dir " + certs + " " + podman_ref, &podman_exit);
+  ASSERT_EQ(podman_exit, 0) << podman_log << tls.log();
+  ASSERT_EQ(RunShell(podman + "rmi -a -f >/dev/null 2>&1"), 0);
+  podman_log = ShellOutput(podman + "pull --cert-dir " + certs + " " + podman_ref, &podman_exit);
+  ASSERT_EQ(podman_exit, 0) << podman_log << tls.log();
+  EXPECT_EQ(RegistryImages("A", "manifest", "tenanta/tls-podman").size(), 1u);
+  RunShell(podman + "rmi -a -f >/dev/null 2>&1; rm -rf " + dir);
 
   // The agent: login, push and pull over https with --ca-file (its loopback probe over plain
   // HTTP gets the 400 and moves to https); without the CA the pull is refused.
