@@ -12,6 +12,7 @@
 #include "registry/bootable_image.h"
 #include "registry/glance_write_journal.h"
 #include "registry/http_server.h"
+#include "registry/json_log_lines.h"
 #include "registry/orphan_sweeper.h"
 #include "registry/registry_app.h"
 #include "registry/registry_config.h"
@@ -31,7 +32,11 @@ int main(int argc, char** argv) {
     return exit_code;
   }
   spdlog::set_level(spdlog::level::from_str(config->log_level));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l registry %v", spdlog::pattern_time_type::utc);
+  if (config->log_format == "json") {
+    spdlog::set_formatter(boxcar::registry::JsonLogLineFormatter());
+  } else {
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l registry %v", spdlog::pattern_time_type::utc);
+  }
 
   // SIGTERM / SIGINT are taken by a thread of their own; blocked before any thread starts.
   sigset_t signals;

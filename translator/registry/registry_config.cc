@@ -48,6 +48,9 @@ StatusOr<RegistryConfig> RegistryConfig::FromCommandLine(int argc, char** argv, 
       ->capture_default_str();
   app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
+  app.add_option("--log-format", c.log_format,
+                 "text (one line per event) or json (one JSON object per line)")
+      ->capture_default_str();
   app.add_option("--port-file", c.port_file, "Write \"port=N\" here once listening");
   try {
     app.parse(argc, argv);
@@ -74,6 +77,9 @@ Status RegistryConfig::Validate() const {
                            " is not a loopback address, and plain HTTP is served on loopback "
                            "only: set --tls-cert and --tls-key (PEM files) to serve HTTPS, or "
                            "--allow-plain-http when TLS is terminated in front (a proxy)");
+  }
+  if (log_format != "text" && log_format != "json") {
+    return InvalidArgument("log-format: '" + log_format + "' is neither text nor json");
   }
   if (state_dir.empty()) return InvalidArgument("state-dir: empty");
   if (max_manifest_bytes < 1024) return InvalidArgument("max-manifest-bytes: below 1024");

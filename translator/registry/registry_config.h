@@ -35,6 +35,7 @@ struct RegistryConfig {
   uint64_t max_manifest_bytes = 4 << 20;
   uint64_t max_blob_bytes = uint64_t{16} << 30;
   std::string log_level = "info";
+  std::string log_format = "text";  // or "json" (json_log_lines.h)
   // A file with one line: "port=N" once listening (tests, port 0).
   std::string port_file;
 

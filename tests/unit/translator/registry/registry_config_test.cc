@@ -65,6 +65,15 @@ TEST(RegistryConfig, TlsKeysFromTheConfigFile) {
   EXPECT_TRUE(config->Validate().ok()) << config->Validate().message();
 }
 
+TEST(RegistryConfig, LogFormatIsTextOrJson) {
+  RegistryConfig config = On("127.0.0.1");
+  EXPECT_EQ(config.log_format, "text");
+  config.log_format = "json";
+  EXPECT_TRUE(config.Validate().ok());
+  config.log_format = "xml";
+  EXPECT_NE(config.Validate().message().find("log-format: 'xml'"), std::string::npos);
+}
+
 TEST(TlsContext, UnreadableFilesNameTheOption) {
   auto missing = LoadServerTlsContext("/nonexistent/server.crt", "/nonexistent/server.key");
   ASSERT_FALSE(missing.ok());
