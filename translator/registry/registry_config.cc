@@ -19,12 +19,17 @@ StatusOr<RegistryConfig> RegistryConfig::FromCommandLine(int argc, char** argv, 
   app.add_option("--glance-url", c.glance_endpoint, "Glance endpoint (default: the catalog's)");
   app.add_option("--interface", c.interface, "Catalog interface")->capture_default_str();
   app.add_option("--region", c.region_name, "Catalog region (default: any)");
-  app.add_option("--state-dir", c.state_dir, "Upload files and the token signing key")
+  app.add_option(
+         "--state-dir", c.state_dir,
+         "Uploads (unless --upload-dir), blob cache, write journal and the token signing key")
       ->capture_default_str();
   app.add_option("--realm", c.realm, "Bearer realm URL (default: http[s]://<Host>/token)");
   app.add_option("--token-ttl", c.token_ttl_seconds, "Registry token lifetime, seconds")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{10}, int64_t{86400}));
+  app.add_option("--upload-dir", c.upload_dir_override,
+                 "Where uploads in progress are kept (default STATE_DIR/uploads); on the same "
+                 "file system as the state dir, or pushed blobs are not kept in the blob cache");
   app.add_option("--upload-max-age", c.upload_max_age_seconds,
                  "Seconds an untouched upload is kept")
       ->capture_default_str();

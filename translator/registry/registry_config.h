@@ -42,7 +42,11 @@ struct RegistryConfig {
   // After each tagged push, one container_format=docker Glance image of repository:tag.
   bool bootable_images = true;
 
-  std::string upload_dir() const { return state_dir + "/uploads"; }
+  // Uploads in progress (upload_sessions.h): --upload-dir, else STATE_DIR/uploads.
+  std::string upload_dir_override;
+  std::string upload_dir() const {
+    return upload_dir_override.empty() ? state_dir + "/uploads" : upload_dir_override;
+  }
   // Local copy of blobs for pulls (blob_cache.h); 0 turns it off.
   uint64_t blob_cache_bytes = uint64_t{10} << 30;
   std::string blob_cache_dir() const { return state_dir + "/blobs"; }

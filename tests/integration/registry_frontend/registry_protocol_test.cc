@@ -308,6 +308,32 @@ TEST_F(RegistryProtocolTest, DockerSchema2OciIndexAndManifestListRoundTrip) {
       << SkopeoLog();
 }
 
+TEST_F(RegistryProtocolTest, UploadsInProgressLiveInTheUploadDir) {
+  char dir[] = "/tmp/boxcar-registry-uploads.XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string upload_dir = dir;
+  registry_->Stop();
+  ASSERT_TRUE(registry_->Start({"--upload-dir", upload_dir})) << registry_->log();
+  const std::string token = Token("A", "repository:tenanta/upload-dir:pull,push");
+  ASSERT_FALSE(token.empty());
+  const std::string blob = "upload dir " + std::to_string(getpid()) + std::to_string(time(nullptr));
+  auto started =
+      Http("POST", registry_->url() + "/v2/tenanta/upload-dir/blobs/uploads/", {Bearer(token)});
+  ASSERT_EQ(started.status, 202) << started.body;
+  const std::string location = registry_->url() + started.Header("location");
+  ASSERT_EQ(Http("PATCH", location, {Bearer(token), "Content-Type: application/octet-stream"}, blob)
+                .status,
+            202);
+  EXPECT_EQ(RunShell("test $(ls " + upload_dir + "/*.data | wc -l) -eq 1"), 0)
+      << "the upload is not in --upload-dir";
+  auto done = Http("PUT", location + "?digest=" + Sha256Digest(blob), {Bearer(token)});
+  EXPECT_EQ(done.status, 201) << done.body;
+  EXPECT_NE(RunShell("ls " + upload_dir + "/*.data >/dev/null 2>&1"), 0) << "left after the PUT";
+  registry_->Stop();
+  ASSERT_TRUE(registry_->Start()) << registry_->log();
+  RunShell("rm -rf " + upload_dir);
+}
+
 // Tenant A's Glance images of blob `digest`, any status.
 std::vector<glance::GlanceImage> BlobImagesOf(const std::string& digest) {
   glance::ListImagesFilter filter;

@@ -42,13 +42,14 @@ TEST(RegistryConfig, TlsNeedsCertificateAndKey) {
   EXPECT_NE(tls.Validate().message().find("tls-cert: missing"), std::string::npos);
 }
 
-TEST(RegistryConfig, TlsKeysFromTheConfigFile) {
+TEST(RegistryConfig, TlsAndUploadDirKeysFromTheConfigFile) {
   char path[] = "/tmp/boxcar-registry-config.XXXXXX";
   const int fd = mkstemp(path);
   ASSERT_GE(fd, 0);
   const std::string text =
       "keystone-url = \"http://127.0.0.1:5000/v3\"\nlisten = \"0.0.0.0\"\nport = 5443\n"
-      "tls-cert = \"/run/credentials/r/tls.crt\"\ntls-key = \"/run/credentials/r/tls.key\"\n";
+      "tls-cert = \"/run/credentials/r/tls.crt\"\ntls-key = \"/run/credentials/r/tls.key\"\n"
+      "upload-dir = \"/var/tmp/registry-uploads\"\n";
   ASSERT_EQ(write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
   close(fd);
   std::string program = "boxcar-registry", flag = "--config", file = path;
@@ -62,7 +63,9 @@ TEST(RegistryConfig, TlsKeysFromTheConfigFile) {
   EXPECT_EQ(config->tls_cert_file, "/run/credentials/r/tls.crt");
   EXPECT_EQ(config->tls_key_file, "/run/credentials/r/tls.key");
   EXPECT_TRUE(config->tls());
+  EXPECT_EQ(config->upload_dir(), "/var/tmp/registry-uploads");
   EXPECT_TRUE(config->Validate().ok()) << config->Validate().message();
+  EXPECT_EQ(On("127.0.0.1").upload_dir(), "/var/lib/boxcar-registry/uploads");
 }
 
 TEST(RegistryConfig, LogFormatIsTextOrJson) {
