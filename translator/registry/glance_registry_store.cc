@@ -145,7 +145,7 @@ StatusOr<std::optional<glance::GlanceImage>> GlanceRegistryStore::FindTagged(
 
 Status GlanceRegistryStore::PutManifest(const std::string& repository, const std::string& digest,
                                         const std::string& media_type, const std::string& bytes,
-                                        const std::string& tag) {
+                                        const std::string& tag, const std::string& subject) {
   auto filter = ActiveOf("manifest");
   filter.properties[kRepositoryProperty] = repository;
   filter.properties[kSha256Property] = Hex(digest);
@@ -168,6 +168,7 @@ Status GlanceRegistryStore::PutManifest(const std::string& repository, const std
                          {kSha256Property, Hex(digest)},
                          {kRepositoryProperty, repository},
                          {kMediaTypeProperty, media_type}};
+    if (!subject.empty()) create.properties[kSubjectProperty] = Hex(subject);
     if (!tag.empty()) create.tags = {tag};
     size_t offset = 0;
     auto stored = CreateAndUpload(glance_, journal_, create,
@@ -316,6 +317,14 @@ StatusOr<std::vector<std::string>> GlanceRegistryStore::ManifestsUsingBlob(
     }
   }
   return users;
+}
+
+StatusOr<std::vector<glance::GlanceImage>> GlanceRegistryStore::Referrers(
+    const std::string& repository, const std::string& digest) {
+  auto filter = ActiveOf("manifest");
+  filter.properties[kRepositoryProperty] = repository;
+  filter.properties[kSubjectProperty] = Hex(digest);
+  return glance_.ListAll(filter);
 }
 
 StatusOr<std::vector<glance::GlanceImage>> GlanceRegistryStore::Manifests(

@@ -48,10 +48,14 @@ class GlanceRegistryStore {
   StatusOr<std::optional<glance::GlanceImage>> FindTagged(const std::string& repository,
                                                           const std::string& tag);
   // Stores (or reuses) the manifest image of `repository`@`digest`, then moves `tag` (when
-  // given) onto it: added here first, removed from the others after.
+  // given) onto it: added here first, removed from the others after. `subject` (a digest, or
+  // empty) is kept as kSubjectProperty for the referrers API.
   Status PutManifest(const std::string& repository, const std::string& digest,
                      const std::string& media_type, const std::string& bytes,
-                     const std::string& tag);
+                     const std::string& tag, const std::string& subject = "");
+  // Manifest images of `repository` whose subject is `digest`, visible to the project.
+  StatusOr<std::vector<glance::GlanceImage>> Referrers(const std::string& repository,
+                                                       const std::string& digest);
   // Deletes the project's manifest images of repository@digest (kNotFound when none), then
   // its bootable images (DeleteBootableImages).
   Status DeleteManifest(const std::string& repository, const std::string& digest);
@@ -97,6 +101,8 @@ inline constexpr const char* kKindProperty = "boxcar_registry_kind";
 inline constexpr const char* kSha256Property = "boxcar_registry_sha256";
 inline constexpr const char* kRepositoryProperty = "boxcar_registry_repository";
 inline constexpr const char* kMediaTypeProperty = "boxcar_registry_media_type";
+// The hex digest of a manifest's "subject" (the referrers API).
+inline constexpr const char* kSubjectProperty = "boxcar_registry_subject";
 // The tag a bootable image (bootable_image.h) was built for.
 inline constexpr const char* kTagProperty = "boxcar_registry_tag";
 

@@ -1,6 +1,8 @@
 #include "registry/manifest_document.h"
 
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "registry/repository_name.h"
 
@@ -58,6 +60,20 @@ StatusOr<ManifestDocument> ParseManifest(const std::string& bytes,
   for (const char* type : kMediaTypes) known = known || m.media_type == type;
   if (!known)
     return InvalidArgument("manifest: media type '" + m.media_type + "' is not supported");
+  if (doc.HasMember("subject")) {
+    std::vector<std::string> subject;
+    RETURN_IF_ERROR(Descriptor(doc["subject"], "subject", &subject));
+    m.subject_digest = subject.front();
+  }
+  if (doc.HasMember("artifactType") && doc["artifactType"].IsString()) {
+    m.artifact_type = doc["artifactType"].GetString();
+  }
+  if (doc.HasMember("annotations") && doc["annotations"].IsObject()) {
+    rapidjson::StringBuffer annotations;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(annotations);
+    doc["annotations"].Accept(writer);
+    m.annotations_json = annotations.GetString();
+  }
   if (IsIndexMediaType(m.media_type)) {
     if (!doc.HasMember("manifests") || !doc["manifests"].IsArray()) {
       return InvalidArgument("manifest: an index without a \"manifests\" array");
@@ -69,6 +85,10 @@ StatusOr<ManifestDocument> ParseManifest(const std::string& bytes,
   }
   if (!doc.HasMember("config")) return InvalidArgument("manifest: no \"config\"");
   RETURN_IF_ERROR(Descriptor(doc["config"], "config", &m.blob_digests));
+  if (m.artifact_type.empty() && doc["config"].HasMember("mediaType") &&
+      doc["config"]["mediaType"].IsString()) {
+    m.artifact_type = doc["config"]["mediaType"].GetString();
+  }
   if (!doc.HasMember("layers") || !doc["layers"].IsArray()) {
     return InvalidArgument("manifest: no \"layers\" array");
   }

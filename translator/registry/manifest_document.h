@@ -14,6 +14,11 @@ struct ManifestDocument {
   std::string media_type;
   std::vector<std::string> blob_digests;      // config + layers
   std::vector<std::string> manifest_digests;  // index / manifest list entries
+  // For the referrers API: the "subject" digest (empty when none), "artifactType" (else the
+  // config's media type of an image manifest) and the "annotations" object as JSON (or "").
+  std::string subject_digest;
+  std::string artifact_type;
+  std::string annotations_json;
 };
 
 // kInvalidArgument (MANIFEST_INVALID) for anything but a schema 2 / OCI manifest or index in

@@ -62,7 +62,7 @@ void Put(RequestContext& c) {
     }
   }
   Status stored = c.store.PutManifest(c.route.repository, digest, document->media_type, bytes,
-                                      by_digest ? "" : reference);
+                                      by_digest ? "" : reference, document->subject_digest);
   if (!stored.ok()) {
     spdlog::warn("PUT manifest {}:{} for project {}: {}", c.route.repository, reference,
                  c.grant.project_id, stored.message());
@@ -78,10 +78,13 @@ void Put(RequestContext& c) {
                          c.route.repository, reference, digest, document->media_type, bytes,
                          document->blob_digests});
   }
-  (void)c.http.Respond(201,
-                       {{"Location", "/v2/" + c.route.repository + "/manifests/" + digest},
-                        {"Docker-Content-Digest", digest}},
-                       "");
+  HeaderList headers = {{"Location", "/v2/" + c.route.repository + "/manifests/" + digest},
+                        {"Docker-Content-Digest", digest}};
+  // The spec's signal that the referrers API knows this manifest's subject.
+  if (!document->subject_digest.empty()) {
+    headers.emplace_back("OCI-Subject", document->subject_digest);
+  }
+  (void)c.http.Respond(201, headers, "");
 }
 
 void Get(RequestContext& c) {

@@ -103,6 +103,9 @@ void RegistryApp::Handle(HttpExchange& http) {
     case RouteKind::kUpload:
       ServeUpload(context);
       break;
+    case RouteKind::kReferrers:
+      ServeReferrers(context);
+      break;
     default:
       SendError(http, ErrorCode::kUnsupported, "unsupported");
       break;

@@ -48,5 +48,6 @@ void ServeUpload(RequestContext& context);
 void ServeManifest(RequestContext& context);
 void ServeTags(RequestContext& context);
 void ServeCatalog(RequestContext& context);
+void ServeReferrers(RequestContext& context);
 
 }  // namespace boxcar::registry

@@ -44,6 +44,13 @@ Route ParseRoute(const std::string& path) {
     route.reference = rest.substr(at + 15);
     return route;
   }
+  at = rest.rfind("/referrers/");
+  if (at != std::string::npos && rest.find('/', at + 11) == std::string::npos) {
+    route.kind = RouteKind::kReferrers;
+    route.repository = rest.substr(0, at);
+    route.reference = rest.substr(at + 11);
+    return route;
+  }
   at = rest.rfind("/manifests/");
   if (at != std::string::npos) {
     route.kind = RouteKind::kManifest;

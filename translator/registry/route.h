@@ -15,6 +15,7 @@ enum class RouteKind {
   kBlob,         // /v2/<name>/blobs/<digest>
   kUploadStart,  // /v2/<name>/blobs/uploads/
   kUpload,       // /v2/<name>/blobs/uploads/<id>
+  kReferrers,    // /v2/<name>/referrers/<digest>
   kUnknown,
 };
 

@@ -28,6 +28,36 @@ TEST(ManifestDocument, IndexReferencesManifestsAndTypeComesFromContentType) {
   EXPECT_EQ(m->manifest_digests, std::vector<std::string>{kA});
 }
 
+TEST(ManifestDocument, SubjectArtifactTypeAndAnnotationsForTheReferrersApi) {
+  auto artifact = ParseManifest(
+      "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+      "\"artifactType\":\"application/vnd.example.sbom\",\"config\":{\"mediaType\":"
+      "\"application/vnd.oci.empty.v1+json\",\"digest\":\"" +
+          kA + "\"},\"layers\":[],\"subject\":{\"digest\":\"" + kB +
+          "\"},\"annotations\":{\"org.example\":\"x\\\"y\"}}",
+      "");
+  ASSERT_TRUE(artifact.ok()) << artifact.status().message();
+  EXPECT_EQ(artifact->subject_digest, kB);
+  EXPECT_EQ(artifact->artifact_type, "application/vnd.example.sbom");
+  EXPECT_EQ(artifact->annotations_json, "{\"org.example\":\"x\\\"y\"}");
+  EXPECT_EQ(artifact->blob_digests, std::vector<std::string>{kA});
+  // Without artifactType: the config's media type; without subject or annotations: empty.
+  auto image = ParseManifest(
+      "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
+      "\"digest\":\"" +
+          kA + "\"},\"layers\":[]}",
+      "application/vnd.oci.image.manifest.v1+json");
+  ASSERT_TRUE(image.ok()) << image.status().message();
+  EXPECT_EQ(image->artifact_type, "application/vnd.oci.image.config.v1+json");
+  EXPECT_TRUE(image->subject_digest.empty());
+  EXPECT_TRUE(image->annotations_json.empty());
+  // A subject that is no sha256 descriptor is refused.
+  auto bad = ParseManifest("{\"schemaVersion\":2,\"config\":{\"digest\":\"" + kA +
+                               "\"},\"layers\":[],\"subject\":{\"digest\":\"md5:x\"}}",
+                           "application/vnd.oci.image.manifest.v1+json");
+  EXPECT_FALSE(bad.ok());
+}
+
 TEST(ManifestDocument, RefusesWhatItCannotCheck) {
   for (const std::string& bad : std::vector<std::string>{
            std::string("not json"), std::string("[]"),

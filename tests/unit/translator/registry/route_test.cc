@@ -31,6 +31,20 @@ TEST(Route, EveryNounOfTheSpec) {
   EXPECT_EQ(upload.kind, RouteKind::kUpload);
   EXPECT_EQ(upload.repository, "team/app");
   EXPECT_EQ(upload.reference, "0123");
+
+  Route referrers = ParseRoute("/v2/team/app/referrers/sha256:abc");
+  EXPECT_EQ(referrers.kind, RouteKind::kReferrers);
+  EXPECT_EQ(referrers.repository, "team/app");
+  EXPECT_EQ(referrers.reference, "sha256:abc");
+}
+
+TEST(Route, ARepositoryPartNamedReferrersIsNoReferrersRoute) {
+  Route manifest = ParseRoute("/v2/a/referrers/b/manifests/1");
+  EXPECT_EQ(manifest.kind, RouteKind::kManifest);
+  EXPECT_EQ(manifest.repository, "a/referrers/b");
+  Route blob = ParseRoute("/v2/referrers/blobs/sha256:abc");
+  EXPECT_EQ(blob.kind, RouteKind::kBlob);
+  EXPECT_EQ(blob.repository, "referrers");
 }
 
 TEST(Route, NounsInsideRepositoryNamesResolveFromTheEnd) {
