@@ -274,8 +274,13 @@ StatusOr<bool> GlanceRegistryStore::TagPointsAt(const std::string& repository,
   filter.properties[kRepositoryProperty] = repository;
   filter.tags = {tag};
   filter.owner = project_id_;
-  ASSIGN_OR_RETURN(auto tagged, First(filter));
-  return tagged.has_value() && tagged->Property(kSha256Property) == Hex(digest);
+  // Any holder counts: while a tag moves, both manifest images carry it for a moment, and
+  // the newer job of the tag replaces this image anyway.
+  ASSIGN_OR_RETURN(auto tagged, glance_.ListAll(filter));
+  for (const auto& image : tagged) {
+    if (image.Property(kSha256Property) == Hex(digest)) return true;
+  }
+  return false;
 }
 
 StatusOr<std::vector<glance::GlanceImage>> GlanceRegistryStore::OwnBlobImages(
@@ -298,25 +303,44 @@ Status GlanceRegistryStore::DeleteBlob(const std::string& digest) {
   return OkStatus();
 }
 
-StatusOr<std::vector<std::string>> GlanceRegistryStore::ManifestsUsingBlob(
-    const std::string& blob_digest, uint64_t max_manifest_bytes) {
+Status GlanceRegistryStore::ForEachOwnManifest(
+    uint64_t max_manifest_bytes,
+    const std::function<void(const glance::GlanceImage&, const std::vector<std::string>&)>& visit) {
   // Manifest images carry no list of what they reference (Glance property values are short),
-  // so each one is read: they are small, and a blob DELETE is rare.
+  // so each one is read: they are small, and deletes are rare.
   auto filter = ActiveOf("manifest");
   filter.owner = project_id_;
   ASSIGN_OR_RETURN(auto manifests, glance_.ListAll(filter));
-  std::vector<std::string> users;
   for (const auto& image : manifests) {
     ASSIGN_OR_RETURN(auto bytes, ReadSmallImage(image, max_manifest_bytes));
     auto document = ParseManifest(bytes, image.Property(kMediaTypeProperty));
-    if (!document.ok()) continue;  // stored only after it parsed; nothing it could reference
-    const auto& blobs = document->blob_digests;
-    if (std::find(blobs.begin(), blobs.end(), blob_digest) != blobs.end()) {
-      users.push_back(image.Property(kRepositoryProperty) +
-                      "@sha256:" + image.Property(kSha256Property));
-    }
+    // Stored only after it parsed; one that does not was not made by a registry.
+    if (document.ok()) visit(image, document->blob_digests);
   }
+  return OkStatus();
+}
+
+StatusOr<std::vector<std::string>> GlanceRegistryStore::ManifestsUsingBlob(
+    const std::string& blob_digest, uint64_t max_manifest_bytes) {
+  std::vector<std::string> users;
+  RETURN_IF_ERROR(ForEachOwnManifest(
+      max_manifest_bytes,
+      [&](const glance::GlanceImage& image, const std::vector<std::string>& blobs) {
+        if (std::find(blobs.begin(), blobs.end(), blob_digest) != blobs.end()) {
+          users.push_back(image.Property(kRepositoryProperty) +
+                          "@sha256:" + image.Property(kSha256Property));
+        }
+      }));
   return users;
+}
+
+StatusOr<std::set<std::string>> GlanceRegistryStore::BlobsInUse(uint64_t max_manifest_bytes) {
+  std::set<std::string> in_use;
+  RETURN_IF_ERROR(ForEachOwnManifest(
+      max_manifest_bytes, [&](const glance::GlanceImage&, const std::vector<std::string>& blobs) {
+        in_use.insert(blobs.begin(), blobs.end());
+      }));
+  return in_use;
 }
 
 StatusOr<std::vector<glance::GlanceImage>> GlanceRegistryStore::Referrers(

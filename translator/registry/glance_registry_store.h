@@ -10,7 +10,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -69,7 +71,7 @@ class GlanceRegistryStore {
   // Deletes the project's active bootable images of repository:tag; one that is gone meanwhile
   // is no error.
   Status DeleteTagBootableImages(const std::string& repository, const std::string& tag);
-  // Whether the project's manifest image of `repository` tagged `tag` is the one of `digest`.
+  // Whether a manifest image of the project tagged `tag` in `repository` is the one of `digest`.
   StatusOr<bool> TagPointsAt(const std::string& repository, const std::string& tag,
                              const std::string& digest);
   // The project's own active images of blob `digest` (not those Glance shares with it).
@@ -81,6 +83,8 @@ class GlanceRegistryStore {
   // `blob_digest` (each manifest image is read: at most `max_manifest_bytes`).
   StatusOr<std::vector<std::string>> ManifestsUsingBlob(const std::string& blob_digest,
                                                         uint64_t max_manifest_bytes);
+  // Digests of every blob (config or layer) some manifest of the project uses.
+  StatusOr<std::set<std::string>> BlobsInUse(uint64_t max_manifest_bytes);
   // Repository names of every manifest the project sees; sorted, unique.
   StatusOr<std::vector<std::string>> Repositories();
   // Manifest images of `repository` (any digest, any tag) visible to the project.
@@ -90,6 +94,11 @@ class GlanceRegistryStore {
 
  private:
   StatusOr<std::optional<glance::GlanceImage>> First(glance::ListImagesFilter filter);
+  // Reads and parses every active manifest image the project owns; `visit` gets each one
+  // that parses with its blob digests.
+  Status ForEachOwnManifest(uint64_t max_manifest_bytes,
+                            const std::function<void(const glance::GlanceImage&,
+                                                     const std::vector<std::string>&)>& visit);
 
   std::string project_id_;
   glance::GlanceClient glance_;

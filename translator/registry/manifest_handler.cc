@@ -3,6 +3,7 @@
 // references is there; the bytes are stored as sent, so a pull returns them byte for byte.
 #include <spdlog/spdlog.h>
 
+#include <set>
 #include <shared_mutex>
 
 #include "common/sha256.h"
@@ -123,6 +124,30 @@ void Get(RequestContext& c) {
   (void)c.http.Respond(200, headers, *bytes);
 }
 
+// After a manifest DELETE (--delete-unused-blobs): its blobs that no manifest of the project
+// uses any more go too. Under the lock manifest PUTs take, so none is stored over them; a
+// failure is logged, the manifest is deleted all the same.
+void DeleteUnusedBlobs(RequestContext& c, const std::vector<std::string>& blobs) {
+  std::unique_lock<std::shared_mutex> exclusive(c.blob_references);
+  auto in_use = c.store.BlobsInUse(c.config.max_manifest_bytes);
+  if (!in_use.ok()) {
+    spdlog::warn("after deleting manifest {}@{}: listing the blobs in use: {}", c.route.repository,
+                 c.route.reference, in_use.status().message());
+    return;
+  }
+  for (const auto& blob : std::set<std::string>(blobs.begin(), blobs.end())) {
+    if (in_use->count(blob)) continue;
+    Status deleted = c.store.DeleteBlob(blob);
+    if (deleted.ok()) {
+      spdlog::info("blob {} deleted with manifest {}@{}: no manifest of project {} uses it", blob,
+                   c.route.repository, c.route.reference, c.grant.project_id);
+    } else if (deleted.code() != StatusCode::kNotFound) {
+      spdlog::warn("after deleting manifest {}@{}: blob {}: {}", c.route.repository,
+                   c.route.reference, blob, deleted.message());
+    }
+  }
+}
+
 // DELETE by tag: the tag goes (its manifest stays, reachable by digest), with its bootable
 // image.
 void DeleteTag(RequestContext& c) {
@@ -149,6 +174,17 @@ void Delete(RequestContext& c) {
     return;
   }
   if (!by_digest) return DeleteTag(c);
+  // With --delete-unused-blobs: what the manifest used, read before it goes.
+  std::vector<std::string> used_blobs;
+  if (c.config.delete_unused_blobs) {
+    auto image = c.store.FindManifest(c.route.repository, reference);
+    if (image.ok() && *image) {
+      auto bytes = c.store.ReadSmallImage(**image, c.config.max_manifest_bytes);
+      auto document = bytes.ok() ? ParseManifest(*bytes, (*image)->Property(kMediaTypeProperty))
+                                 : StatusOr<ManifestDocument>(bytes.status());
+      if (document.ok()) used_blobs = document->blob_digests;
+    }
+  }
   Status deleted = c.bootable
                        ? c.bootable->DeleteManifest(c.store, c.route.repository, c.route.reference)
                        : c.store.DeleteManifest(c.route.repository, c.route.reference);
@@ -158,6 +194,7 @@ void Delete(RequestContext& c) {
   }
   spdlog::info("manifest {}@{} deleted by project {}", c.route.repository, c.route.reference,
                c.grant.project_id);
+  if (!used_blobs.empty()) DeleteUnusedBlobs(c, used_blobs);
   (void)c.http.Respond(202, {}, "");
 }
 

@@ -51,6 +51,10 @@ StatusOr<RegistryConfig> RegistryConfig::FromCommandLine(int argc, char** argv, 
   app.add_option("--bootable-images", c.bootable_images,
                  "After each tagged push, publish repository:tag as one bootable Glance image")
       ->capture_default_str();
+  app.add_option("--delete-unused-blobs", c.delete_unused_blobs,
+                 "A manifest DELETE also deletes its blobs no other manifest of the project uses "
+                 "(a push in flight that found such a blob present must then push it again)")
+      ->capture_default_str();
   app.add_option("--log-level", c.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
   app.add_option("--log-format", c.log_format,

@@ -41,6 +41,9 @@ struct RegistryConfig {
 
   // After each tagged push, one container_format=docker Glance image of repository:tag.
   bool bootable_images = true;
+  // A manifest DELETE by digest also deletes the blobs it used that no other manifest of the
+  // project uses (docs/registry.md, Deleting).
+  bool delete_unused_blobs = false;
 
   // Uploads in progress (upload_sessions.h): --upload-dir, else STATE_DIR/uploads.
   std::string upload_dir_override;

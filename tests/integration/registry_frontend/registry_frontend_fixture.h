@@ -57,6 +57,13 @@ inline std::optional<glance::GlanceImage> WaitForBootableImage(const std::string
 
 inline std::string Bearer(const std::string& token) { return "Authorization: Bearer " + token; }
 
+// ~50 kB of blob bytes that differ with `seed`.
+inline std::string Layer(const std::string& seed) {
+  std::string bytes;
+  for (int i = 0; i < 5000; ++i) bytes += seed + std::to_string(i);
+  return bytes;
+}
+
 class RegistryFrontendTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {

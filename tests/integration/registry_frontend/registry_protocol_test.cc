@@ -1,7 +1,7 @@
 // The distribution protocol spoken directly: hostile input (absent blobs, digest mismatch,
 // oversized manifests, traversal in names, digests and upload ids), uploads across a
-// restart and their expiry, tags paging, catalog, tag moves, delete of tags, manifests and
-// blobs, and cross-repo mount.
+// restart and their expiry, tags paging, catalog, tag moves, delete of tags and manifests,
+// cross-repo mount, the manifest kinds, the upload dir (blob deletes: registry_delete_test.cc).
 #include <dirent.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -19,12 +19,6 @@ namespace boxcar::testing {
 namespace {
 
 using RegistryProtocolTest = RegistryFrontendTest;
-
-std::string Layer(const std::string& seed) {
-  std::string bytes;
-  for (int i = 0; i < 5000; ++i) bytes += seed + std::to_string(i);
-  return bytes;
-}
 
 TEST_F(RegistryProtocolTest, HostileInputIsRefusedAndLeavesNothingInGlance) {
   const std::string token = Token("A", "repository:tenanta/hostile:pull,push");
@@ -332,78 +326,6 @@ TEST_F(RegistryProtocolTest, UploadsInProgressLiveInTheUploadDir) {
   registry_->Stop();
   ASSERT_TRUE(registry_->Start()) << registry_->log();
   RunShell("rm -rf " + upload_dir);
-}
-
-// Tenant A's Glance images of blob `digest`, any status.
-std::vector<glance::GlanceImage> BlobImagesOf(const std::string& digest) {
-  glance::ListImagesFilter filter;
-  filter.properties[registry::kKindProperty] = "blob";
-  filter.properties[registry::kSha256Property] = digest.substr(7);
-  auto images = ClientFor("A").ListAll(filter);
-  EXPECT_TRUE(images.ok()) << images.status().message();
-  return images.ok() ? *images : std::vector<glance::GlanceImage>{};
-}
-
-TEST_F(RegistryProtocolTest, ABlobIsDeletedOnlyOnceNoManifestUsesIt) {
-  const std::string repository = "tenanta/blobdelete";
-  const std::string token = Token("A", "repository:" + repository + ":pull,push");
-  ASSERT_FALSE(token.empty());
-  const std::string base = registry_->url() + "/v2/" + repository;
-  // Blobs of this test only (other tests share the plain config).
-  const std::string unique = std::to_string(getpid()) + "-" + std::to_string(time(nullptr));
-  const std::string config =
-      "{\"architecture\":\"amd64\",\"os\":\"linux\",\"x\":\"" + unique + "\"}";
-  const std::string layer = Layer("delete-" + unique);
-  for (const auto* blob : {&config, &layer})
-    ASSERT_EQ(PushBlob(token, repository, *blob).status, 201);
-  const std::string manifest = ManifestOf(config, layer);
-  const std::string manifest_digest = Sha256Digest(manifest);
-  ASSERT_EQ(PutManifest(token, repository, "1", manifest).status, 201);
-  const std::string layer_url = base + "/blobs/" + Sha256Digest(layer);
-
-  // Used by a manifest: refused, naming it; nothing deleted.
-  auto used = Http("DELETE", layer_url, {Bearer(token)});
-  EXPECT_EQ(used.status, 405);
-  EXPECT_EQ(ErrorCodeOf(used.body), "UNSUPPORTED") << used.body;
-  EXPECT_NE(used.body.find(repository + "@" + manifest_digest), std::string::npos) << used.body;
-  EXPECT_EQ(BlobImagesOf(Sha256Digest(layer)).size(), 1u);
-  // Bad and unknown digests; another project's token.
-  EXPECT_EQ(ErrorCodeOf(Http("DELETE", base + "/blobs/sha256:xyz", {Bearer(token)}).body),
-            "DIGEST_INVALID");
-  auto unknown =
-      Http("DELETE", base + "/blobs/" + Sha256Digest("never pushed " + unique), {Bearer(token)});
-  EXPECT_EQ(unknown.status, 404);
-  EXPECT_EQ(ErrorCodeOf(unknown.body), "BLOB_UNKNOWN") << unknown.body;
-  const std::string bob = Token("B", "repository:tenantb/blobdelete:pull,push");
-  EXPECT_EQ(Http("DELETE", layer_url, {Bearer(bob)}).status, 403);
-  auto not_bobs =
-      Http("DELETE", registry_->url() + "/v2/tenantb/blobdelete/blobs/" + Sha256Digest(layer),
-           {Bearer(bob)});
-  EXPECT_EQ(not_bobs.status, 404) << not_bobs.body;
-  EXPECT_EQ(BlobImagesOf(Sha256Digest(layer)).size(), 1u);
-
-  // Still used once its tag is gone (the manifest stays, by digest); free once the manifest
-  // is deleted. Deleting a manifest leaves its blobs: the config stays until deleted too.
-  // The tag's DELETE takes its bootable image along.
-  ASSERT_TRUE(WaitForBootableImage("A", repository, "1").has_value()) << registry_->log();
-  ASSERT_EQ(Http("DELETE", base + "/manifests/1", {Bearer(token)}).status, 202);
-  EXPECT_TRUE(RegistryImages("A", "bootable", repository).empty()) << registry_->log();
-  EXPECT_EQ(Http("DELETE", layer_url, {Bearer(token)}).status, 405);
-  ASSERT_EQ(Http("DELETE", base + "/manifests/" + manifest_digest, {Bearer(token)}).status, 202);
-  auto freed = Http("DELETE", layer_url, {Bearer(token)});
-  EXPECT_EQ(freed.status, 202) << freed.body << registry_->log();
-  EXPECT_TRUE(BlobImagesOf(Sha256Digest(layer)).empty()) << "the blob image is still in Glance";
-  auto gone = Http("GET", layer_url, {Bearer(token)});
-  EXPECT_EQ(gone.status, 404);
-  EXPECT_EQ(ErrorCodeOf(gone.body), "BLOB_UNKNOWN");
-  EXPECT_EQ(Http("HEAD", layer_url, {Bearer(token)}).status, 404);
-  EXPECT_EQ(Http("DELETE", layer_url, {Bearer(token)}).status, 404);
-  EXPECT_EQ(Http("HEAD", base + "/blobs/" + Sha256Digest(config), {Bearer(token)}).status, 200);
-  ASSERT_EQ(Http("DELETE", base + "/blobs/" + Sha256Digest(config), {Bearer(token)}).status, 202);
-  // A deleted blob can be pushed again.
-  EXPECT_EQ(PushBlob(token, repository, layer).status, 201);
-  EXPECT_EQ(Http("HEAD", layer_url, {Bearer(token)}).status, 200);
-  EXPECT_EQ(Http("DELETE", layer_url, {Bearer(token)}).status, 202);
 }
 
 // Names of the files in glance-api's image store.
