@@ -25,6 +25,9 @@ packages=(
   gzip zstd xz-utils
   # image interop tools
   skopeo umoci runc podman containerd buildah
+  # Docker Engine (dockerd + docker CLI at /usr/bin) for the registry's `docker login/push/pull`
+  # test, which starts its own dockerd; nothing autostarts it (no systemd on these machines)
+  docker.io
   # Registry v2 tests: the reference registry, htpasswd, a token service (JWT) and a test CA
   docker-registry apache2-utils openssl python3-cryptography
   # the Nova compute driver: its Python module, and Nova's own test suites it runs against
