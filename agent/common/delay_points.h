@@ -7,7 +7,8 @@
 // caller has its digest); bootable.before_upload (boxcar-registry's publisher has written a
 // bootable image's archive and is about to upload it); glance_write.created.<kind>
 // (boxcar-registry created a Glance image of kind blob, manifest or bootable and is about to
-// fill it).
+// fill it); cni.before_exit_del (a container on a CNI network has exited, its exit is
+// recorded, the plugins' DEL is about to run).
 #pragma once
 
 namespace boxcar {

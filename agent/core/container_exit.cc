@@ -32,8 +32,9 @@ void ContainerService::OnProcessExited(const std::string& id) {
     FinishExit(*entry, /*defer_cleanup=*/true);
   }
   // Waiters have their answer. The rest of the exit's clean-up (recording the exit, the
-  // unmount, the empty cgroups) runs now on the timer thread, outside the job lock: a Remove
-  // meanwhile does its own work alongside and waits for it at the end, a Start first.
+  // unmount, the empty cgroups, a CNI network's DEL) runs now on the timer thread, outside
+  // the job lock: a Remove meanwhile does its own work alongside and waits for it at the end,
+  // a Start first.
   timers_.RunAt(TimerQueue::Clock::now(), [this, id] { CompleteExit(id); });
 }
 
@@ -83,6 +84,7 @@ void ContainerService::FinishExit(Entry& entry, bool defer_cleanup) {
     WarnIfFailed(id, snapshotter_->Unmount(id));
   }
   DetachNetwork(record);
+  if (!defer_cleanup) RunPendingNetworkDel(id);
   record.clear_published_ports();
   if (record.has_network_endpoint()) {
     NetworkService::EndpointAfterExit(record.spec().network(), record.mutable_network_endpoint());
@@ -106,7 +108,10 @@ void ContainerService::FinishExit(Entry& entry, bool defer_cleanup) {
 
 void ContainerService::CompleteExit(const std::string& id) {
   EntryPtr exited = FindById(id);
-  if (!exited) return;
+  if (!exited) {
+    RunPendingNetworkDel(id);  // a `run --rm` removed it first
+    return;
+  }
   bool cleanup = false;
   bool remove = false;
   v1::Container record;
@@ -134,6 +139,11 @@ void ContainerService::CompleteExit(const std::string& id) {
     exited->exit_cleanup_running = false;
     exited->changed.notify_all();
   }
+  // The plugins' DEL of a CNI network, last: the exit is recorded and announced, the rootfs
+  // unmounted. Until it has run, the pin keeps the namespace (bridge's DEL needs it) and the
+  // cache entry the port mappings (portmap's DEL needs them); an agent killed meanwhile DELs
+  // at its next start-up. A Start or Remove meanwhile runs or waits for it.
+  RunPendingNetworkDel(id);
   if (remove) {
     if (auto removed = Remove(id, false, /*remove_volumes=*/true); !removed.ok()) {
       spdlog::warn("container {}: removal at exit failed: {}; remove it with boxcar rm",

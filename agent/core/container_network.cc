@@ -44,16 +44,18 @@ Status ContainerService::ReserveNetwork(v1::Container& record, const v1::Image& 
 
 void ContainerService::PrepareNetworkLaunch(const v1::Container& record,
                                             const std::string& rootfs_dir, LaunchSpec& spec,
-                                            NetworkAttachment* attached) {
+                                            NetworkAttachment* attached,
+                                            const std::string* idle_veth) {
   const std::string& mode = record.spec().network().mode();
   spec.host_network = mode == kNetworkHost;
   if (!config_.networks || (!record.has_network_endpoint() && record.interfaces_size() == 0)) {
     return;
   }
   NetworkService* networks = config_.networks;
-  spec.prepare_network = [networks, &record, rootfs_dir, attached](pid_t shim_pid) -> Status {
+  spec.prepare_network = [networks, &record, rootfs_dir, attached,
+                          idle_veth](pid_t shim_pid) -> Status {
     if (record.has_network_endpoint()) {
-      ASSIGN_OR_RETURN(*attached, networks->Attach(record, rootfs_dir, shim_pid));
+      ASSIGN_OR_RETURN(*attached, networks->Attach(record, rootfs_dir, shim_pid, *idle_veth));
     }
     // Attached VIFs after the network of the spec; the first brings the default route when
     // the spec's network does not.

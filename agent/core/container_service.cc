@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -35,6 +36,15 @@ bool IsStopSignal(int signal) {
   return signal == SIGKILL || signal == SIGTERM || signal == SIGINT || signal == SIGQUIT;
 }
 
+// What the prewarm pool plugs into a new helper's network namespace when starts on a bridge
+// network want it: an idle veth pair (net/idle_veth.h).
+std::function<std::string(pid_t, const std::string&)> IdleVethPreparer(NetworkService* networks) {
+  if (networks == nullptr) return nullptr;
+  return [networks](pid_t helper_pid, const std::string& slot_name) {
+    return networks->PrepareIdleVeth(helper_pid, slot_name);
+  };
+}
+
 }  // namespace
 
 ContainerService::ContainerService(ContainerServiceConfig config, SqliteDatabase* db,
@@ -47,7 +57,8 @@ ContainerService::ContainerService(ContainerServiceConfig config, SqliteDatabase
       cgroups_(cgroups),
       backends_(std::move(backends)),
       monitor_([this](const std::string& id) { OnProcessExited(id); }),
-      prewarm_({config_.root_dir, config_.agent_instance_id, config_.prewarm_count, config_.trash},
+      prewarm_({config_.root_dir, config_.agent_instance_id, config_.prewarm_count, config_.trash,
+                IdleVethPreparer(config_.networks)},
                backends_.count(config_.default_backend)
                    ? backends_.at(config_.default_backend).get()
                    : nullptr,
@@ -57,6 +68,8 @@ ContainerService::~ContainerService() {
   for (const auto& [name, backend] : backends_) backend->SetExitListener(nullptr);
   prewarm_.Stop();
   monitor_.Stop();
+  // CNI DELs of exits whose clean-up has not run them yet (the timer queue drops its tasks).
+  if (config_.networks) config_.networks->RunPendingDels();
 }
 
 void ContainerService::WarnIfFailed(const std::string& id, const Status& status) {
@@ -290,7 +303,7 @@ StatusOr<v1::WaitContainerResponse> ContainerService::Wait(const std::string& co
 }
 
 StatusOr<v1::Container> ContainerService::Remove(const std::string& container, bool force,
-                                                 bool remove_volumes) {
+                                                 bool remove_volumes, bool await_network_del) {
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
   std::unique_lock<std::mutex> lock(entry->mutex);
   v1::Container& record = entry->record;
@@ -318,6 +331,9 @@ StatusOr<v1::Container> ContainerService::Remove(const std::string& container, b
   CrashPoint("remove.after_record");
   // A crash before this leaves a lease no record owns: start-up releases it.
   if (config_.networks) WarnIfFailed(id, config_.networks->Release(id));
+  // The CNI DEL of its last exit, if still pending: a crash before it ran leaves a cache
+  // entry no record owns, which start-up DELs in its still pinned namespace.
+  if (await_network_del) RunPendingNetworkDel(id);
   entry->exit_cleanup_pending = false;  // done below, unless the timer thread is at it
   WarnIfFailed(id, snapshotter_->Remove(id));
   CrashPoint("remove.after_snapshot");

@@ -84,9 +84,11 @@ class ContainerService {
                                            const CancelCheck& cancelled);
   // Returns the record as it was when removed (how its last run ended included).
   // With `remove_volumes`, its anonymous volumes go too (`rm -v`, `run --rm`), unless
-  // another container uses them.
+  // another container uses them. Without `await_network_del` (`run --rm`) a CNI DEL still
+  // pending from the exit is left to the exit's clean-up (the next start-up's, if the agent
+  // dies first) instead of run or waited for here.
   StatusOr<v1::Container> Remove(const std::string& container, bool force,
-                                 bool remove_volumes = false);
+                                 bool remove_volumes = false, bool await_network_del = true);
   // Ids of the containers (any state) whose spec mounts the volume `name`.
   std::vector<std::string> ContainersUsingVolume(const std::string& name);
   // Removes the container as soon as it has exited (now, if it has): a Run with remove whose
@@ -273,11 +275,17 @@ class ContainerService {
   Status ReserveNetwork(v1::Container& record, const v1::Image& image);
   // At Start: what the launch does to plug the container in before its payload runs; what
   // it plugged in lands in `attached`.
+  // `idle_veth` (read when the launch plugs in): the prewarmed helper's idle pair, if any.
   void PrepareNetworkLaunch(const v1::Container& record, const std::string& rootfs_dir,
-                            LaunchSpec& spec, NetworkAttachment* attached);
-  // At exit and after a failed start: ports, veth and hosts entries go.
+                            LaunchSpec& spec, NetworkAttachment* attached,
+                            const std::string* idle_veth);
+  // At exit and after a failed start: ports, veth and hosts entries go; a CNI network's DEL
+  // is left pending for RunPendingNetworkDel (the exit's deferred clean-up, Start, Remove).
   void DetachNetwork(const v1::Container& record) {
     if (config_.networks && record.has_network_endpoint()) config_.networks->Detach(record);
+  }
+  void RunPendingNetworkDel(const std::string& id) {
+    if (config_.networks) config_.networks->RunPendingDel(id);
   }
   // Streams the output from `cursor` on; with `follow`, until the container has exited.
   Status FollowLogs(Entry& entry, OutputLogCursor& cursor, bool follow, const LogSink& sink,

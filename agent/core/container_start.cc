@@ -42,6 +42,8 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   }
   DestroyPendingCgroups(*entry);
   entry->changed.wait(lock, [&] { return !entry->exit_cleanup_running; });
+  // And the last run's CNI DEL (its pin and cache entry have this container's name).
+  RunPendingNetworkDel(record.id());
   ASSIGN_OR_RETURN(Backend * backend, BackendFor(record));
   const std::string& id = record.id();
   const std::string state_dir = StateDir(id);
@@ -93,17 +95,21 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   spec.memory_limit_bytes = record.spec().limits().memory_bytes();
   spec.cpu_millis = record.spec().limits().cpu_millis();
   NetworkAttachment network;
-  PrepareNetworkLaunch(record, rootfs_dir, spec, &network);
+  std::string idle_veth;  // the prewarmed helper's idle pair, once one is taken
+  PrepareNetworkLaunch(record, rootfs_dir, spec, &network, &idle_veth);
   ::unlink(spec.exit_file.c_str());
 
   auto undo = [&](Status failure) {
     DetachNetwork(record);
+    RunPendingNetworkDel(id);
     (void)cgroups_->Destroy(id);
     (void)snapshotter_->Unmount(id);
     spdlog::warn("container {}: start failed: {}", ShortId(id), failure.message());
     return failure;
   };
-  std::optional<PrewarmPool::Slot> prewarmed = prewarm_.TakeSlot(backend);
+  std::optional<PrewarmPool::Slot> prewarmed =
+      prewarm_.TakeSlot(backend, config_.networks && config_.networks->CanClaimIdleVeth(record));
+  if (prewarmed) idle_veth = prewarmed->idle_veth;
   if (backend->capabilities().limits) {
     ContainerLimits limits{record.spec().limits().memory_bytes(),
                            record.spec().limits().cpu_millis(), record.spec().limits().pids_max(),
@@ -120,6 +126,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
         prewarm_.CountSlotFallback();
         prewarm_.ReleaseSlot(std::move(*prewarmed));
         prewarmed.reset();
+        idle_veth.clear();
         // What the adoption renamed before it failed.
         WarnIfFailed(id, cgroups_->Destroy(id));
       }

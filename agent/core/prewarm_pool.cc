@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <vector>
 
 #include "common/directory_tree.h"
@@ -18,6 +20,23 @@ namespace {
 
 // Names of spare directories; never a container id (64 hex).
 constexpr const char* kSparePrefix = "spare-";
+
+// Whether the helper `pid` runs in a network namespace other than the agent's (a shim
+// unshares its own first thing), waiting up to `patience` for it: helpers run at SCHED_IDLE,
+// and on a busy host one may not have made its namespace yet.
+bool InOwnNetworkNamespace(pid_t pid, std::chrono::milliseconds patience) {
+  struct stat own {};
+  if (::stat("/proc/self/ns/net", &own) != 0) return false;
+  const std::string helper = "/proc/" + std::to_string(pid) + "/ns/net";
+  const auto deadline = std::chrono::steady_clock::now() + patience;
+  for (;;) {
+    struct stat theirs {};
+    if (::stat(helper.c_str(), &theirs) != 0) return false;
+    if (theirs.st_ino != own.st_ino || theirs.st_dev != own.st_dev) return true;
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
 
 }  // namespace
 
@@ -49,20 +68,25 @@ void PrewarmPool::RefillLoop() {
   auto backoff = std::chrono::milliseconds(0);
   for (;;) {
     size_t missing = 0;
+    size_t missing_with_veth = 0;
     size_t missing_spares = 0;
     {
       std::unique_lock<std::mutex> lock(mutex_);
       changed_.wait_for(lock, backoff, [&] { return stopping_; });
       changed_.wait(lock, [&] {
-        return stopping_ || slots_.size() < refill_below || spares_.size() < refill_below;
+        return stopping_ || slots_.size() < refill_below || spares_.size() < refill_below ||
+               (idle_veths_wanted_ && veth_slots_.size() < refill_below);
       });
       if (stopping_) return;
-      missing = config_.count - slots_.size();
+      missing = config_.count - std::min<size_t>(config_.count, slots_.size());
+      if (idle_veths_wanted_) {
+        missing_with_veth = config_.count - std::min<size_t>(config_.count, veth_slots_.size());
+      }
       missing_spares = config_.count - spares_.size();
     }
     std::vector<std::unique_ptr<PrewarmedLauncher>> launchers;
     Status failure;
-    for (size_t i = 0; i < missing && failure.ok(); ++i) {
+    for (size_t i = 0; i < missing + missing_with_veth && failure.ok(); ++i) {
       auto launcher = backend_->Prewarm();
       if (launcher.ok()) {
         launchers.push_back(std::move(*launcher));
@@ -70,7 +94,9 @@ void PrewarmPool::RefillLoop() {
         failure = launcher.status();
       }
     }
-    for (auto& launcher : launchers) {
+    size_t idle_veths_made = 0;
+    for (size_t i = 0; i < launchers.size(); ++i) {
+      auto& launcher = launchers[i];
       std::string slot = slot_prefix() + ShortId(NewContainerId());
       Status joined = cgroups_->CreateSlot(slot, launcher->pid());
       if (!joined.ok()) {
@@ -79,8 +105,30 @@ void PrewarmPool::RefillLoop() {
         (void)cgroups_->RemoveSlot(slot);  // and what CreateSlot made goes
         continue;
       }
+      std::string idle_veth;
+      if (i >= missing && config_.prepare_idle_veth &&
+          InOwnNetworkNamespace(launcher->pid(), std::chrono::seconds(1))) {
+        idle_veth = config_.prepare_idle_veth(launcher->pid(), slot);
+      }
+      idle_veths_made += !idle_veth.empty();
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!idle_veth.empty()) {
+          veth_slots_.push_back({std::move(launcher), slot, std::move(idle_veth)});
+          continue;
+        }
+        if (slots_.size() < config_.count) {
+          slots_.push_back({std::move(launcher), slot, ""});
+          continue;
+        }
+      }
+      ReleaseSlot({std::move(launcher), slot, ""});  // a pair was wanted, none was made
+    }
+    if (missing_with_veth > 0 && idle_veths_made == 0 && failure.ok()) {
+      // No bridge network is plumbed (any more), or the helpers had no namespace in time:
+      // the next start that wants a pair asks again.
       std::lock_guard<std::mutex> lock(mutex_);
-      slots_.push_back({std::move(launcher), slot});
+      idle_veths_wanted_ = false;
     }
     for (size_t i = 0; i < missing_spares && failure.ok(); ++i) {
       std::string name = std::string(kSparePrefix) + ShortId(NewContainerId());
@@ -111,8 +159,11 @@ void PrewarmPool::Stop() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     slots.swap(slots_);
+    for (auto& slot : veth_slots_) slots.push_back(std::move(slot));
+    veth_slots_.clear();
     spares.swap(spares_);
   }
+  // A helper's idle pair goes with its network namespace when the helper exits.
   for (auto& slot : slots) ReleaseSlot(std::move(slot));
   for (const auto& name : spares) DiscardSpare(name);
   // Whatever of ours is still there (a slot a failed start or adoption left): the last sweep.
@@ -149,14 +200,22 @@ std::optional<std::string> PrewarmPool::TakeSpare() {
   return spare;
 }
 
-std::optional<PrewarmPool::Slot> PrewarmPool::TakeSlot(Backend* backend) {
+std::optional<PrewarmPool::Slot> PrewarmPool::TakeSlot(Backend* backend, bool wants_idle_veth) {
   if (backend != backend_ || backend == nullptr) return std::nullopt;
   std::optional<Slot> taken;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (slots_.empty()) return std::nullopt;
-    taken = std::move(slots_.front());
-    slots_.pop_front();
+    if (wants_idle_veth && config_.prepare_idle_veth) {
+      idle_veths_wanted_ = true;
+      if (!veth_slots_.empty()) {
+        taken = std::move(veth_slots_.front());
+        veth_slots_.pop_front();
+      }
+    }
+    if (!taken && !slots_.empty()) {
+      taken = std::move(slots_.front());
+      slots_.pop_front();
+    }
   }
   changed_.notify_all();
   return taken;

@@ -6,6 +6,10 @@
 //   directories and files (on ext4 without a journal, allocating an inode skips every inode
 //   freed in the last minute one by one, which made each mkdir and log file of a busy agent
 //   cost ~0.1 ms: tests/bench/RESULTS.md).
+// - helpers of a second kind, each with an idle veth pair in its network namespace
+//   (net/idle_veth.h), made once a start on a bridge network asked for one: only such starts
+//   get them (TakeSlot's `wants_idle_veth`), every other start (none, host, CNI, VIFs) gets a
+//   helper whose namespace holds only `lo`.
 // A refill thread keeps `count` of each. Slots carry the agent's instance id (see
 // cgroups/container_cgroups.h); spares live under the agent's own root. What a killed agent
 // left is removed by its next start-up: slots by RemoveStaleSlots, spares like any snapshot
@@ -16,6 +20,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -34,6 +39,9 @@ struct PrewarmPoolConfig {
   std::string agent_instance_id;  // slot names carry it
   uint32_t count = 0;             // helpers and spares kept ready; 0 disables both
   TrashCan* trash = nullptr;      // where discarded spares go; deleted at once when null
+  // Plugs an idle veth pair into a new helper's network namespace (net/idle_veth.h); returns
+  // the host end's name, or "" when it made none. Null: no helpers of the second kind.
+  std::function<std::string(pid_t helper_pid, const std::string& slot_name)> prepare_idle_veth;
 };
 
 class PrewarmPool {
@@ -42,6 +50,7 @@ class PrewarmPool {
   struct Slot {
     std::unique_ptr<PrewarmedLauncher> launcher;
     std::string name;
+    std::string idle_veth;  // an idle veth pair in the helper's namespace; "" when none
   };
 
   // `backend` (may be null: no helpers, no spares) must have the "prewarm" capability and
@@ -55,8 +64,12 @@ class PrewarmPool {
   // Stops it and releases the helpers, their slots and the spares.
   void Stop();
 
-  // A helper for a start on `backend`, if one is ready.
-  std::optional<Slot> TakeSlot(Backend* backend);
+  // A helper for a start on `backend`, if one is ready. With `wants_idle_veth` (a start on a
+  // bridge network whose veth an idle pair can become) one with an idle pair if there is one,
+  // else a plain one (the start makes its veth; the refill then makes helpers with pairs).
+  // Without it, never one with a pair: its eth0 would be in the way of a CNI plugin, and
+  // an extra interface in a `none` container.
+  std::optional<Slot> TakeSlot(Backend* backend, bool wants_idle_veth = false);
   // Stops the helper and removes its slot (a start that could not use it).
   void ReleaseSlot(Slot slot);
   // The name of a ready spare, if any; the caller renames or discards it.
@@ -85,7 +98,11 @@ class PrewarmPool {
 
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<Slot> slots_;
+  std::deque<Slot> slots_;       // plain helpers
+  std::deque<Slot> veth_slots_;  // helpers with an idle veth pair
+  // A start wanted a helper with a pair: the refill keeps `count` of them from then on, until
+  // it fails to make one (no bridge network plumbed any more, or no namespace in time).
+  bool idle_veths_wanted_ = false;
   std::deque<std::string> spares_;
   bool stopping_ = false;
   std::thread refill_thread_;

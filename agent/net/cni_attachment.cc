@@ -11,6 +11,7 @@
 #include <set>
 
 #include "common/crash_points.h"
+#include "common/delay_points.h"
 #include "common/directory_tree.h"
 #include "net/cni/cni_conflist.h"
 #include "net/ipv4_subnet.h"
@@ -201,6 +202,60 @@ StatusOr<NetworkAttachment> NetworkService::AttachCni(const v1::Container& recor
   plugged.endpoint.set_gateway(address.gateway);
   if (!address.mac.empty()) plugged.endpoint.set_mac(address.mac);
   return plugged;
+}
+
+void NetworkService::RunPendingDel(const std::string& container_id) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  auto pending = pending_dels_.find(container_id);
+  if (pending == pending_dels_.end()) return;
+  if (pending->second.running) {
+    pending_dels_changed_.wait(lock, [&] { return !pending_dels_.count(container_id); });
+    return;
+  }
+  pending->second.running = true;
+  const Attached cni = pending->second.attached;
+  lock.unlock();
+  DelayPoint("cni.before_exit_del");
+  if (Status deleted = DelCni(*cni.cni); !deleted.ok()) {
+    spdlog::warn("container {}: {} (kept for a retry at the agent's next start)",
+                 container_id.substr(0, 12), deleted.message());
+  }
+  // Only now: until DEL ran, portmap's DNAT rules still send the port to the old address.
+  for (const auto& rule : cni.ports) {
+    ports_.Release(container_id, rule.host_ip, rule.protocol, rule.host_port);
+  }
+  lock.lock();
+  pending_dels_.erase(container_id);
+  pending_dels_changed_.notify_all();
+}
+
+void NetworkService::RunPendingDels() {
+  std::vector<std::string> ids;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& [id, pending] : pending_dels_) ids.push_back(id);
+  }
+  for (const auto& id : ids) RunPendingDel(id);
+}
+
+void NetworkService::RunConflictingPendingDels(const v1::Container& record) {
+  const v1::NetworkSpec& spec = record.spec().network();
+  std::vector<std::string> conflicting;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& [id, pending] : pending_dels_) {
+      bool conflicts = !spec.ip().empty() && pending.attached.ip == spec.ip() &&
+                       pending.attached.network == record.network_endpoint().network();
+      for (const auto& rule : pending.attached.ports) {
+        for (const auto& port : spec.ports()) {
+          conflicts |= port.host_port() != 0 && port.host_port() == rule.host_port &&
+                       port.protocol() == rule.protocol;
+        }
+      }
+      if (conflicts) conflicting.push_back(id);
+    }
+  }
+  for (const auto& id : conflicting) RunPendingDel(id);
 }
 
 Status NetworkService::DelCni(const CniAttachment& attachment) {

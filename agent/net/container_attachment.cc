@@ -9,6 +9,7 @@
 #include "net/bridge_link.h"
 #include "net/container_name_files.h"
 #include "net/forward_accepts.h"
+#include "net/idle_veth.h"
 #include "net/ipv4_subnet.h"
 #include "net/net_namespace.h"
 #include "net/network_service.h"
@@ -63,10 +64,12 @@ void NetworkService::UnpublishLocked(const std::string& container_id,
 }
 
 StatusOr<NetworkAttachment> NetworkService::Attach(const v1::Container& record,
-                                                   const std::string& rootfs_dir, pid_t netns_pid) {
+                                                   const std::string& rootfs_dir, pid_t netns_pid,
+                                                   const std::string& idle_veth) {
   const std::string& id = record.id();
   const v1::NetworkSpec& spec = record.spec().network();
   if (spec.mode() == kNetworkVif) return AttachVif(record, rootfs_dir, netns_pid);
+  RunConflictingPendingDels(record);
   {
     std::unique_lock<std::mutex> lock(mutex_);
     auto cni = networks_.find(record.network_endpoint().network());
@@ -136,7 +139,20 @@ StatusOr<NetworkAttachment> NetworkService::Attach(const v1::Container& record,
   // The veth is the slow part (milliseconds of RTNL): other starts go on meanwhile. Nothing
   // it uses can change: this container's job lock is held, and its lease keeps the network.
   lock.unlock();
-  Status created = CreateContainerVeth(socket, veth);
+  Status created = OkStatus();
+  bool claimed = false;
+  if (!idle_veth.empty() && veth.mtu == kIdleVethMtu) {
+    Status claim = ClaimIdleVeth(socket, idle_veth, veth);  // deletes the pair on failure
+    claimed = claim.ok();
+    if (!claimed) {
+      spdlog::warn("container {}: {}; making a new veth", id.substr(0, 12), claim.message());
+    }
+  } else if (!idle_veth.empty()) {
+    // Its eth0 would be in the way of the new pair's (CanClaimIdleVeth said yes, so the
+    // network's MTU changed since; networks cannot change, so this is a safety net only).
+    (void)socket.DeleteLink(idle_veth);
+  }
+  if (!claimed) created = CreateContainerVeth(socket, veth);
   lock.lock();
   if (!created.ok()) return undo(created);
   const auto veth_us = elapsed_us();
@@ -144,15 +160,41 @@ StatusOr<NetworkAttachment> NetworkService::Attach(const v1::Container& record,
     (void)socket.DeleteLink(veth.host_name);
     return undo(finished);
   }
-  spdlog::debug("container {} on network {} as {}: ports {} us, veth {} us, files {} us",
-                id.substr(0, 12), network->first, ip, ports_us, veth_us - ports_us,
-                elapsed_us() - veth_us);
+  spdlog::debug("container {} on network {} as {}: ports {} us, {} veth {} us, files {} us",
+                id.substr(0, 12), network->first, ip, ports_us, claimed ? "prewarmed" : "new",
+                veth_us - ports_us, elapsed_us() - veth_us);
   NetworkAttachment attachment{std::move(published), record.network_endpoint()};
   attachment.endpoint.set_ip(ip);
   attachment.endpoint.set_prefix_length(subnet.prefix_length);
   attachment.endpoint.set_gateway(network->second.gateway());
   attachment.endpoint.set_mac(veth.container_mac);
   return attachment;
+}
+
+std::string NetworkService::PrepareIdleVeth(pid_t helper_pid, const std::string& slot_name) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (plumbed_.empty()) return "";
+  }
+  const std::string name = IdleVethName(slot_name);
+  auto netns = OpenNetworkNamespace(helper_pid);
+  auto socket = netns.ok() ? RouteSocket::Open() : StatusOr<RouteSocket>(netns.status());
+  Status made = socket.ok() ? CreateIdleVeth(*socket, name, netns->get()) : socket.status();
+  if (!made.ok()) {
+    spdlog::warn("prewarmed helper {}: {}", slot_name, made.message());
+    return "";
+  }
+  return name;
+}
+
+bool NetworkService::CanClaimIdleVeth(const v1::Container& record) {
+  if (!record.has_network_endpoint() || record.spec().network().mode() == kNetworkVif) return false;
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto lease = leases_.find(record.id());
+  if (lease == leases_.end()) return false;
+  auto network = networks_.find(lease->second.network);
+  return network != networks_.end() && network->second.cni_conflist().empty() &&
+         network->second.mtu() == kIdleVethMtu;
 }
 
 void NetworkService::EndpointAfterExit(const v1::NetworkSpec& spec, v1::NetworkEndpoint* endpoint) {
@@ -189,16 +231,10 @@ void NetworkService::Detach(const v1::Container& record) {
   if (attached == attached_.end()) return;
   const std::string network = attached->second.network;
   if (attached->second.cni) {
-    const Attached cni = std::move(attached->second);
+    // The plugins' DEL takes a tenth of a second or more: the exit is recorded without it.
+    pending_dels_[id] = {std::move(attached->second), false};
     attached_.erase(attached);
     RefreshHosts(network);
-    // The plugins' DEL takes a tenth of a second or more: other starts and exits go on.
-    lock.unlock();
-    if (Status deleted = DelCni(*cni.cni); !deleted.ok()) {
-      spdlog::warn("container {}: {} (kept for a retry at the agent's next start)",
-                   id.substr(0, 12), deleted.message());
-    }
-    for (const auto& rule : cni.ports) ports_.Release(id, rule.host_ip, rule.protocol, rule.host_port);
     return;
   }
   const std::string attached_host_interface = attached->second.host_interface;

@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -80,10 +81,29 @@ class NetworkService {
 
   // At Start, before the payload runs: plugs the container into the network namespace of
   // `netns_pid`. Undone on failure.
+  // `idle_veth`: an idle pair already in that namespace (PrepareIdleVeth), claimed instead of
+  // making one on a bridge network of its MTU; a failed claim falls back to a fresh pair.
   StatusOr<NetworkAttachment> Attach(const v1::Container& record, const std::string& rootfs_dir,
-                                     pid_t netns_pid);
+                                     pid_t netns_pid, const std::string& idle_veth = "");
+  // For a prewarmed helper (pid `helper_pid`, cgroup slot `slot_name`): an idle veth pair in
+  // its network namespace, once a bridge network is in use (before, nothing of the host's
+  // network is touched). Its name, or "" when none was made.
+  std::string PrepareIdleVeth(pid_t helper_pid, const std::string& slot_name);
+  // Whether the start of `record` could claim an idle pair: it is on a bridge network (not
+  // CNI, not a VIF) of the idle pairs' MTU and holds its lease. Only such starts may get a
+  // helper with one (PrewarmPool::TakeSlot).
+  bool CanClaimIdleVeth(const v1::Container& record);
   // At the exit, or the failure of a start after Attach: ports, host veth and hosts entries go.
+  // On a CNI network the plugins' DEL (a tenth of a second or more) is left pending, for
+  // RunPendingDel: the pin keeps the namespace, the cache entry what DEL needs (and what the
+  // next start-up DELs if the agent dies first), and the host ports stay claimed until it ran.
   void Detach(const v1::Container& record);
+  // The pending DEL of `container_id`, if any: run here when nobody runs it yet, waited for
+  // when someone does. The exit's deferred clean-up calls it, and Start and Remove before
+  // they go on (a failed start right after its Detach).
+  void RunPendingDel(const std::string& container_id);
+  // Every pending DEL (at the agent's stop).
+  void RunPendingDels();
   // The endpoint of a container that no longer runs: a CNI network's address goes (the
   // plugins' DEL gave it back), a bridge network's lease stays. Needs no network loaded, so
   // an exit found at start-up, before Recover, gets it too.
@@ -131,6 +151,9 @@ class NetworkService {
   // DEL (the CNI-ADMIN accept first), then the pin and the cache entry go. On a failed DEL
   // both stay, for the next start-up's reconciliation to try again.
   Status DelCni(const CniAttachment& attachment);
+  // Runs first the pending DELs whose host ports, or whose address on the same network,
+  // `record` wants (a `run --rm` returns before its DEL has run).
+  void RunConflictingPendingDels(const v1::Container& record);
   // With mutex_ held: running containers' attachments known again (and CHECKed), the others
   // DELed; pins without a cache entry removed.
   void RecoverCni(const std::map<std::string, const v1::Container*>& by_id);
@@ -153,6 +176,14 @@ class NetworkService {
   std::map<std::string, v1::Network> networks_;   // by name
   std::map<std::string, AddressLease> leases_;    // by container id
   std::map<std::string, Attached> attached_;      // by container id, while running
+  // CNI attachments of exited containers whose DEL has not run yet (Detach), by container
+  // id; `running` once someone runs it.
+  struct PendingDel {
+    Attached attached;
+    bool running = false;
+  };
+  std::map<std::string, PendingDel> pending_dels_;
+  std::condition_variable pending_dels_changed_;
   std::set<std::string> plumbed_;                 // networks whose bridge is up
 };
 

@@ -38,10 +38,9 @@ Status CreatePair(const RouteSocket& socket, const VethConfig& config) {
   return OkStatus();
 }
 
-// NOTE: with br_netfilter (built into this kind of kernel, bridge-nf-call-iptables=1) a
-// container's packet to its own published port is DNATed while still being bridged and must
-// leave through the port it came in: hairpin mode on that port lets it.
-Status SetHairpin(const RouteSocket& socket, const std::string& name) {
+}  // namespace
+
+Status SetHairpinMode(const RouteSocket& socket, const std::string& name) {
   ASSIGN_OR_RETURN(int index, socket.LinkIndex(name));
   // libnl changes a link only within one family: both sides are AF_BRIDGE port objects.
   rtnl_link* original = rtnl_link_alloc();
@@ -57,11 +56,9 @@ Status SetHairpin(const RouteSocket& socket, const std::string& name) {
   return OkStatus();
 }
 
-}  // namespace
-
 Status CreateContainerVeth(const RouteSocket& host_socket, const VethConfig& config) {
   RETURN_IF_ERROR(CreatePair(host_socket, config));
-  if (Status hairpin = SetHairpin(host_socket, config.host_name); !hairpin.ok()) {
+  if (Status hairpin = SetHairpinMode(host_socket, config.host_name); !hairpin.ok()) {
     (void)host_socket.DeleteLink(config.host_name);
     return hairpin;
   }

@@ -28,4 +28,9 @@ inline constexpr const char* kContainerInterface = "eth0";
 // Creates the pair (host end up, on the bridge) and configures the container's end.
 Status CreateContainerVeth(const RouteSocket& host_socket, const VethConfig& config);
 
+// NOTE: with br_netfilter (built into this kind of kernel, bridge-nf-call-iptables=1) a
+// container's packet to its own published port is DNATed while still being bridged and must
+// leave through the port it came in: hairpin mode on the bridge port `name` lets it.
+Status SetHairpinMode(const RouteSocket& socket, const std::string& name);
+
 }  // namespace boxcar

@@ -252,6 +252,95 @@ TEST_F(CniNetworkTest, AgentKilledDuringAnAddLeavesNothingAfterItsRestart) {
   }
 }
 
+// A CNI container's exit is recorded (kill + wait, the exit state, `run --rm`) without waiting
+// for the plugins' DEL, which runs last in the exit's deferred clean-up: until then the
+// namespace stays pinned, the cache entry keeps the port mappings and the port its claim.
+// `rm` runs or waits for a pending DEL; a start that wants the same host port or --ip waits
+// for it. The DEL is held back by a delay point here.
+TEST_F(CniNetworkTest, ExitIsRecordedBeforeItsDelRunsAndRmWaitsForIt) {
+  constexpr int kDelDelayMs = 2500;
+  agent_.Stop();
+  agent_.Start(agent_args_, {"BOXCAR_DELAY_AT=cni.before_exit_del:" + std::to_string(kDelDelayMs)});
+  ASSERT_FALSE(HasFatalFailure());
+  auto since_ms = [](std::chrono::steady_clock::time_point began) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 began)
+        .count();
+  };
+
+  const std::string id =
+      RunDetached({"--network", "cnet", "--name", "web", "-p", "8080:80"}, {"sleep", "60"});
+  auto began = std::chrono::steady_clock::now();
+  ASSERT_EQ(agent_.Cli({"kill", "web"}).exit_code, 0);
+  CommandResult waited = agent_.Cli({"wait", "web"});
+  EXPECT_EQ(waited.out, "137\n") << waited.err;
+  EXPECT_LT(since_ms(began), kDelDelayMs) << "the exit waited for the DEL";
+  EXPECT_EQ(Inspect(id).state(), v1::CONTAINER_STATE_EXITED);
+  EXPECT_EQ(CachedResults(), 1) << "DEL has not run yet";
+  EXPECT_EQ(Pins(), 2) << "the namespace stays pinned until DEL";
+  EXPECT_GE(IptablesLines("dport 8080"), 1) << "portmap's rules go at DEL";
+  // The same host port right away: the start waits for the pending DEL of its holder.
+  CommandResult same_port = RunRm({"--network", "cnet", "-p", "8080:80"}, {"true"});
+  EXPECT_EQ(same_port.exit_code, 0) << same_port.err;
+
+  // `run --rm` returns before its DEL; the same --ip right after it still works.
+  ExpectNoCniLeaks();
+  began = std::chrono::steady_clock::now();
+  CommandResult fixed = RunRm({"--network", "cnet", "--ip", "10.210.0.60"}, {"true"});
+  EXPECT_EQ(fixed.exit_code, 0) << fixed.err;
+  EXPECT_LT(since_ms(began), kDelDelayMs) << "run --rm waited for the DEL";
+  EXPECT_EQ(CachedResults(), 1) << "DEL has not run yet";
+  CommandResult again = RunRm({"--network", "cnet", "--ip", "10.210.0.60"},
+                              {"sh", "-c", "ip -o -4 addr show eth0 | awk '{print $4}'"});
+  EXPECT_EQ(again.out, "10.210.0.60/24\n") << again.err;
+  ExpectNoCniLeaks();
+
+  // rm of an exited container whose DEL is pending leaves nothing once it returns.
+  RunDetached({"--network", "cnet", "--name", "gone", "-p", "8082:80"}, {"sleep", "60"});
+  ASSERT_EQ(agent_.Cli({"kill", "gone"}).exit_code, 0);
+  ASSERT_EQ(agent_.Cli({"wait", "gone"}).exit_code, 137);
+  EXPECT_EQ(CachedResults(), 1);
+  ASSERT_EQ(agent_.Cli({"rm", "gone"}).exit_code, 0);
+  EXPECT_EQ(CachedResults(), 0);
+  EXPECT_EQ(Pins(), 0);
+  EXPECT_EQ(LeaseFiles(), 0);
+  EXPECT_EQ(IptablesLines("dport 8082"), 0) << IptablesSave();
+  ExpectNoCniLeaks();
+}
+
+// The agent killed after a CNI container's exit was recorded and before its DEL ran: the
+// still pinned namespace and the cache entry let the next start-up DEL it, nothing is left.
+TEST_F(CniNetworkTest, AgentKilledBetweenAnExitAndItsDelLeavesNothingAfterItsRestart) {
+  agent_.Stop();
+  agent_.Start(agent_args_, {"BOXCAR_DELAY_AT=cni.before_exit_del:60000"});
+  ASSERT_FALSE(HasFatalFailure());
+  const std::string id =
+      RunDetached({"--network", "cnet", "--name", "web", "-p", "8080:80"}, {"sleep", "60"});
+  ASSERT_EQ(agent_.Cli({"kill", "web"}).exit_code, 0);
+  ASSERT_EQ(agent_.Cli({"wait", "web"}).exit_code, 137);
+  usleep(300 * 1000);  // the deferred clean-up records the exit, then reaches the DEL
+  agent_.Stop(/*kill9=*/true);
+  EXPECT_EQ(CachedResults(), 1) << "DEL never ran";
+  EXPECT_EQ(Pins(), 2);
+  EXPECT_EQ(Veths(), 1) << "the pinned namespace keeps its veth";
+  EXPECT_GE(IptablesLines("dport 8080"), 1);
+  RestartAgent();
+  ASSERT_FALSE(HasFatalFailure());
+  EXPECT_EQ(Inspect(id).state(), v1::CONTAINER_STATE_EXITED);
+  ExpectNoCniLeaks();
+  EXPECT_EQ(IptablesLines("dport 8080"), 0) << IptablesSave();
+  std::ifstream log(agent_.work_dir() + "/agent.log");
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("DEL of container " + id.substr(0, 12) + ", which no longer runs"),
+            std::string::npos);
+  // It starts again on its network, and goes without a trace.
+  CommandResult started = agent_.Cli({"start", "web"});
+  EXPECT_EQ(started.exit_code, 0) << started.err;
+  ExpectCniCounts(1);
+  EXPECT_EQ(agent_.Cli({"rm", "-f", "web"}).exit_code, 0);
+  ExpectNoCniLeaks();
+}
+
 TEST_F(CniNetworkTest, ForwardPolicyDropStillLetsPublishedPortsThrough) {
   // The host firewall of Docker and many distributions; in the agent's namespace only.
   CommandResult policy = namespaces_->RunIn(namespaces_->agent(), "iptables -P FORWARD DROP");
