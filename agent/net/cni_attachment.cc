@@ -1,6 +1,7 @@
 // Containers on CNI networks: the conflist checked at network create, the spec at container
 // create, ADD at start (with the network namespace pinned and the cache entry written before
-// the first plugin runs), DEL at exit, and the reconciliation of cached attachments at
+// the first plugin runs), DEL after the exit (pending from Detach until the exit's deferred
+// clean-up, a Start or a Remove runs it), and the reconciliation of cached attachments at
 // start-up. Host ports go through the agent's port table like those of bridge networks: the
 // plugins have no conflict check of their own.
 #include <rapidjson/document.h>

@@ -175,6 +175,14 @@ TEST_F(NetworkCyclesTest, CreateRemoveCyclesOnBoxcar0AndACniConflistLeaveNothing
     table << "  " << what << ": " << count << " -> " << after.at(what) << "\n";
     EXPECT_EQ(after.at(what), count) << what;
   }
+  // How many boxcar0 starts took the fast path (0 where the pool has no helpers, cgroup v2).
+  const std::string log = ReadText(agent_.work_dir() + "/agent.log");
+  int claimed = 0;
+  for (auto at = log.find("prewarmed veth"); at != std::string::npos;
+       at = log.find("prewarmed veth", at + 1)) {
+    ++claimed;
+  }
+  table << "  (starts that claimed a prewarmed veth pair: " << claimed << ")\n";
   std::printf("%s", table.str().c_str());
   RecordProperty("census", table.str());
   EXPECT_EQ(before.at("agent address leases"), 0);
