@@ -306,6 +306,18 @@ TEST_F(CniNetworkTest, ExitIsRecordedBeforeItsDelRunsAndRmWaitsForIt) {
   EXPECT_EQ(LeaseFiles(), 0);
   EXPECT_EQ(IptablesLines("dport 8082"), 0) << IptablesSave();
   ExpectNoCniLeaks();
+
+  // The agent's stop runs the DELs still pending (its timer thread would drop them).
+  RunDetached({"--network", "cnet", "--name", "last", "-p", "8083:80"}, {"sleep", "60"});
+  ASSERT_EQ(agent_.Cli({"kill", "last"}).exit_code, 0);
+  ASSERT_EQ(agent_.Cli({"wait", "last"}).exit_code, 137);
+  EXPECT_EQ(CachedResults(), 1);
+  agent_.Stop();
+  EXPECT_EQ(CachedResults(), 0);
+  EXPECT_EQ(Pins(), 0);
+  EXPECT_EQ(IptablesLines("dport 8083"), 0) << IptablesSave();
+  RestartAgent();
+  ASSERT_FALSE(HasFatalFailure());
 }
 
 // The agent killed after a CNI container's exit was recorded and before its DEL ran: the
