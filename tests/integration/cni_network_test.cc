@@ -307,6 +307,19 @@ TEST_F(CniNetworkTest, ExitIsRecordedBeforeItsDelRunsAndRmWaitsForIt) {
   EXPECT_EQ(IptablesLines("dport 8082"), 0) << IptablesSave();
   ExpectNoCniLeaks();
 
+  // A start of an exited container whose DEL is pending takes the DEL over first (the pin
+  // and the cache entry have the container's name).
+  RunDetached({"--network", "cnet", "--name", "again", "-p", "8084:80"}, {"sleep", "60"});
+  ASSERT_EQ(agent_.Cli({"kill", "again"}).exit_code, 0);
+  ASSERT_EQ(agent_.Cli({"wait", "again"}).exit_code, 137);
+  EXPECT_EQ(CachedResults(), 1);
+  CommandResult restarted = agent_.Cli({"start", "again"});
+  EXPECT_EQ(restarted.exit_code, 0) << restarted.err;
+  ExpectCniCounts(1);
+  EXPECT_EQ(IptablesLines("^:CNI-DN-"), 1) << "one port chain, the new run's: " << IptablesSave();
+  ASSERT_EQ(agent_.Cli({"rm", "-f", "again"}).exit_code, 0);
+  ExpectNoCniLeaks();
+
   // The agent's stop runs the DELs still pending (its timer thread would drop them).
   RunDetached({"--network", "cnet", "--name", "last", "-p", "8083:80"}, {"sleep", "60"});
   ASSERT_EQ(agent_.Cli({"kill", "last"}).exit_code, 0);
