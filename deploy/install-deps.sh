@@ -10,6 +10,8 @@ packages=(
   # libraries the code links against
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   rapidjson-dev libarchive-dev libssl-dev libcurl4-openssl-dev libsqlite3-dev
+  # ISA-L: igzip inflates gzip layers several times faster than zlib
+  libisal-dev
   libspdlog-dev libfmt-dev libcli11-dev libboost-dev libseccomp-dev
   lxc-dev liblxc1 lxc libvirt-dev
   # the libvirt backend: libvirtd with only its LXC driver loaded (tests start a private one), virsh

@@ -20,13 +20,14 @@
 #include <system_error>
 #include <vector>
 
-#include "store/archive_error.h"
-#include "store/member_data.h"
 #include "common/directory_tree.h"
 #include "common/private_fs_thread.h"
 #include "common/sha256.h"
 #include "common/unique_fd.h"
+#include "store/archive_error.h"
 #include "store/archive_reader.h"
+#include "store/layer_decompressor.h"
+#include "store/member_data.h"
 #include "store/plain_file_writer.h"
 
 namespace boxcar {
@@ -43,13 +44,13 @@ struct ArchiveWriteDeleter {
 };
 using ArchiveWriter = std::unique_ptr<archive, ArchiveWriteDeleter>;
 
-// The decompressed layer: an outer archive (any filter, "raw" format) whose data blocks are the
-// tar stream. The tar reader pulls its input from here, so every byte it sees is hashed once
-// and the layer is decompressed once: that hash is the diff_id.
+// The decompressed layer (layer_decompressor.h) as the tar reader's input. The tar reader pulls
+// its input from here, so every byte it sees is hashed once and the layer is decompressed
+// once: that hash is the diff_id.
 class DecompressedStream {
  public:
   // `limit`: the most bytes the decompressed stream may have (0: unlimited).
-  DecompressedStream(archive* outer, uint64_t limit) : outer_(outer), limit_(limit) {}
+  DecompressedStream(LayerDecompressor* source, uint64_t limit) : source_(source), limit_(limit) {}
 
   // archive_read_open callback for the tar reader.
   static la_ssize_t Read(archive* tar_reader, void* self, const void** block) {
@@ -58,7 +59,7 @@ class DecompressedStream {
     if (!stream->Next(block, &size)) {
       archive_set_error(
           tar_reader, EIO, "decompressing the layer: %s",
-          stream->exceeded_ ? "size limit reached" : ArchiveErrorText(stream->outer_).c_str());
+          stream->exceeded_ ? "size limit reached" : stream->source_->ErrorText().c_str());
       return -1;
     }
     return static_cast<la_ssize_t>(size);
@@ -71,7 +72,7 @@ class DecompressedStream {
     do {
       if (!Next(&block, &size)) {
         return InvalidArgument("layer: truncated or corrupt compressed stream: " +
-                               ArchiveErrorText(outer_));
+                               source_->ErrorText());
       }
     } while (size > 0);
     return OkStatus();
@@ -90,15 +91,11 @@ class DecompressedStream {
     *block = nullptr;
     *size = 0;
     if (at_end_) return true;
-    la_int64_t offset;
-    int rc = archive_read_data_block(outer_, block, size, &offset);
-    if (rc == ARCHIVE_EOF) {
+    if (!source_->Next(block, size)) return false;
+    if (*size == 0) {
       at_end_ = true;
-      *block = nullptr;
-      *size = 0;
       return true;
     }
-    if (rc != ARCHIVE_OK) return false;
     total_ += *size;
     if (limit_ && total_ > limit_) {
       exceeded_ = true;
@@ -108,7 +105,7 @@ class DecompressedStream {
     return true;
   }
 
-  archive* outer_;
+  LayerDecompressor* source_;
   const uint64_t limit_;
   Sha256 hasher_;
   std::function<std::string()> known_digest_;
@@ -432,37 +429,16 @@ uint64_t StreamLimit(const UnpackLimits& limits) {
 // NOTE: everything that uses relative paths, including the deferred directory fix-ups that
 // archive_write_free applies on an early return, must stay inside this function.
 // `source` names the layer in errors.
-// archive_read_open callback over a LayerBlockReader.
-la_ssize_t ReadLayerBlock(archive* decompressor, void* self, const void** block) {
-  size_t size = 0;
-  if (!(*static_cast<const LayerBlockReader*>(self))(block, &size)) {
-    archive_set_error(decompressor, EIO, "reading the layer failed");
-    return -1;
-  }
-  return static_cast<la_ssize_t>(size);
-}
-
 StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& source,
                                                  const LayerBlockReader& read, UniqueFd root_fd,
                                                  const UnpackLimits& limits,
                                                  const std::function<std::string()>& blob_digest) {
   ParentDirectories parents(std::move(root_fd));
 
-  ArchiveReader decompressor(archive_read_new());
-  SupportImageCompressions(decompressor.get());
-  archive_read_support_format_raw(decompressor.get());
-  if (archive_read_open(decompressor.get(), const_cast<LayerBlockReader*>(&read), nullptr,
-                        &ReadLayerBlock, nullptr) != ARCHIVE_OK) {
-    return InvalidArgument("layer " + source + ": " + ArchiveErrorText(decompressor.get()));
-  }
-  archive_entry* raw_entry;
-  if (archive_read_next_header(decompressor.get(), &raw_entry) != ARCHIVE_OK) {
-    return InvalidArgument("layer " + source + ": " + ArchiveErrorText(decompressor.get()));
-  }
-  DecompressedStream stream(decompressor.get(), StreamLimit(limits));
-  if (blob_digest && archive_filter_code(decompressor.get(), 0) == ARCHIVE_FILTER_NONE) {
-    stream.UseKnownDigest(blob_digest);
-  }
+  auto decompressor = OpenLayerDecompressor(read);
+  if (!decompressor.ok()) return decompressor.status().Annotate("layer " + source);
+  DecompressedStream stream(decompressor->get(), StreamLimit(limits));
+  if (blob_digest && !(*decompressor)->compressed()) stream.UseKnownDigest(blob_digest);
 
   ArchiveReader reader(archive_read_new());
   archive_read_support_format_tar(reader.get());

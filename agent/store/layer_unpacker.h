@@ -1,5 +1,6 @@
-// Unpacks one image layer (a tar stream: plain, gzip, zstd or xz) into a directory with
-// libarchive, refusing hostile members and turning OCI whiteouts into overlayfs ones.
+// Unpacks one image layer (a tar stream: plain, gzip, zstd or xz; layer_decompressor.h) into a
+// directory with libarchive, refusing hostile members and turning OCI whiteouts into overlayfs
+// ones.
 //
 // Names: a leading "./" is stripped; "/", "." and "./" (the layer root) are skipped; missing
 // parent directories are created 0755. Later members replace earlier ones of the same name,
@@ -31,6 +32,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "store/layer_decompressor.h"  // LayerBlockReader
 
 namespace boxcar {
 
@@ -66,10 +68,6 @@ struct UnpackedLayer {
 StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::string& target_dir,
                                     const UnpackLimits& limits,
                                     const std::string& blob_digest = "");
-
-// Where a layer's bytes come from: the next block, valid until the next call (size 0 at the
-// end); false on a read error.
-using LayerBlockReader = std::function<bool(const void** block, size_t* size)>;
 
 // The same for a layer read as it arrives: `read` hands over the blocks of an archive member
 // while it is stored as a blob (see early_layer_unpacks.h); `name` names it in errors. An
