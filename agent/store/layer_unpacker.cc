@@ -203,15 +203,20 @@ class ParentDirectories {
     }
     parent_fd_ = std::move(current);
     parent_path_ = std::move(parent);
+    struct stat st;
+    parent_setgid_ = ::fstat(parent_fd_.get(), &st) != 0 || (st.st_mode & S_ISGID) != 0;
     return parent_fd_.get();
   }
 
   int root_fd() const { return root_fd_.get(); }
+  // Whether the last parent opened gives new files its group (setgid; true when unknown).
+  bool parent_setgid() const { return parent_setgid_; }
 
  private:
   UniqueFd root_fd_;
   UniqueFd parent_fd_;
   std::string parent_path_;
+  bool parent_setgid_ = true;
 };
 
 // Removes whatever is at `name` in `parent_fd` (file, link, device or directory tree).
@@ -376,8 +381,8 @@ Status UnpackMembers(archive* reader, archive* disk, ParentDirectories& parents,
     DropOverlayXattrs(entry);
     if (IsPlainFile(entry)) {
       bool stream_ended = false;
-      RETURN_IF_ERROR(WritePlainFile(reader, entry, parent_fd, components.back(), member,
-                                     &stream_ended, [&] {
+      RETURN_IF_ERROR(WritePlainFile(reader, entry, parent_fd, parents.parent_setgid(),
+                                     components.back(), member, &stream_ended, [&] {
                                        return RemoveExisting(parent_fd, components.back(), path,
                                                              member);
                                      }));

@@ -40,8 +40,8 @@ bool IsPlainFile(archive_entry* entry) {
          archive_entry_sparse_count(entry) == 0;
 }
 
-Status WritePlainFile(archive* reader, archive_entry* entry, int parent_fd, const std::string& name,
-                      const std::string& member, bool* stream_ended,
+Status WritePlainFile(archive* reader, archive_entry* entry, int parent_fd, bool parent_setgid,
+                      const std::string& name, const std::string& member, bool* stream_ended,
                       const std::function<Status()>& remove_existing) {
   const mode_t mode = archive_entry_mode(entry) & 07777;
   constexpr int kFlags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
@@ -56,8 +56,12 @@ Status WritePlainFile(archive* reader, archive_entry* entry, int parent_fd, cons
     RETURN_IF_ERROR(
         CopyDataToFile(reader, file.get(), member, archive_entry_size(entry), stream_ended));
   }
-  const bool owned = ::fchown(file.get(), static_cast<uid_t>(archive_entry_uid(entry)),
-                              static_cast<gid_t>(archive_entry_gid(entry))) == 0;
+  static const uid_t kOwnUid = ::geteuid();
+  static const gid_t kOwnGid = ::getegid();
+  const auto uid = static_cast<uid_t>(archive_entry_uid(entry));
+  const auto gid = static_cast<gid_t>(archive_entry_gid(entry));
+  const bool owned = (uid == kOwnUid && gid == kOwnGid && !parent_setgid) ||
+                     ::fchown(file.get(), uid, gid) == 0;
   // chown clears setuid and setgid: the mode goes after it.
   if ((mode & 07000) != 0 && ::fchmod(file.get(), owned ? mode : mode & ~(S_ISUID | S_ISGID)) != 0)
     return ErrnoStatus("member '" + member + "': chmod");

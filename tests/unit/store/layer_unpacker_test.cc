@@ -618,6 +618,41 @@ TEST_F(LayerUnpackerTest, LayerOfHeadersAloneIsStoppedByTheStreamLimit) {
   EXPECT_TRUE(unlimited.ok()) << "a higher limit leaves room for the headers";
 }
 
+// Files owned like the unpacker (root:root here) are not chowned, but a setgid directory
+// gives new files its group: there the owner must still be set.
+TEST_F(LayerUnpackerTest, OwnersAreRightUnderASetgidDirectory) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to chown";
+  ASSERT_EQ(::chown(root_.c_str(), 0, 4321), 0);
+  ASSERT_EQ(::chmod(root_.c_str(), 02755), 0);
+  Member other = File("nested/other", "x");
+  other.uid = 1000;
+  other.gid = 1000;
+  auto unpacked = UnpackMembers({File("top", "x"), File("nested/own", "x"), other});
+  ASSERT_TRUE(unpacked.ok()) << unpacked.status().message();
+  struct stat st;
+  for (const char* name : {"top", "nested/own"}) {
+    ASSERT_EQ(::lstat(At(name).c_str(), &st), 0) << name;
+    EXPECT_EQ(st.st_uid, 0u) << name;
+    EXPECT_EQ(st.st_gid, 0u) << name << ": the setgid directory's group leaked in";
+  }
+  ASSERT_EQ(::lstat(At("nested/other").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 1000u);
+  EXPECT_EQ(st.st_gid, 1000u);
+}
+
+TEST_F(LayerUnpackerTest, FilesOwnedByTheUnpackerKeepTheirModeAndSetuid) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+  auto unpacked = UnpackMembers({File("bin/su", "x", 04755), File("bin/plain", "y", 0600)});
+  ASSERT_TRUE(unpacked.ok()) << unpacked.status().message();
+  struct stat st;
+  ASSERT_EQ(::lstat(At("bin/su").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 04755u);
+  EXPECT_EQ(st.st_uid, 0u);
+  EXPECT_EQ(st.st_gid, 0u);
+  ASSERT_EQ(::lstat(At("bin/plain").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+}
+
 TEST_F(LayerUnpackerTest, TruncatedGzipIsAnError) {
   ASSERT_NO_FATAL_FAILURE(
       WriteTar(tar_, {File("random.bin", RandomBytes(256 * 1024, 3))}, Filter::kGzip));
