@@ -26,6 +26,7 @@
 #include "common/unique_fd.h"
 #include "store/archive_error.h"
 #include "store/archive_reader.h"
+#include "store/background_decompressor.h"
 #include "store/layer_decompressor.h"
 #include "store/member_data.h"
 #include "store/plain_file_writer.h"
@@ -50,7 +51,8 @@ using ArchiveWriter = std::unique_ptr<archive, ArchiveWriteDeleter>;
 class DecompressedStream {
  public:
   // `limit`: the most bytes the decompressed stream may have (0: unlimited).
-  DecompressedStream(LayerDecompressor* source, uint64_t limit) : source_(source), limit_(limit) {}
+  explicit DecompressedStream(uint64_t limit) : limit_(limit) {}
+  void set_source(LayerDecompressor* source) { source_ = source; }
 
   // archive_read_open callback for the tar reader.
   static la_ssize_t Read(archive* tar_reader, void* self, const void** block) {
@@ -81,6 +83,12 @@ class DecompressedStream {
   // For an uncompressed blob whose digest the blob store verifies: it is the diff id, asked
   // for once the stream has ended.
   void UseKnownDigest(std::function<std::string()> digest) { known_digest_ = std::move(digest); }
+  // For a source that hashes its blocks on its own thread (BackgroundDecompressor): the
+  // observer it calls. The source must be gone, or at its end, before FinishDigest.
+  DecompressedBlockObserver HashElsewhere() {
+    hashed_elsewhere_ = true;
+    return [this](const void* block, size_t size) { hasher_.Update(block, size); };
+  }
   // "" when the known digest turned out to be unknown (the blob was not stored).
   std::string FinishDigest() { return known_digest_ ? known_digest_() : hasher_.FinishDigest(); }
   bool exceeded() const { return exceeded_; }
@@ -101,14 +109,15 @@ class DecompressedStream {
       exceeded_ = true;
       return false;
     }
-    if (!known_digest_) hasher_.Update(*block, *size);
+    if (!known_digest_ && !hashed_elsewhere_) hasher_.Update(*block, *size);
     return true;
   }
 
-  LayerDecompressor* source_;
+  LayerDecompressor* source_ = nullptr;
   const uint64_t limit_;
   Sha256 hasher_;
   std::function<std::string()> known_digest_;
+  bool hashed_elsewhere_ = false;
   uint64_t total_ = 0;
   bool exceeded_ = false;
   bool at_end_ = false;
@@ -442,8 +451,17 @@ StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& source,
 
   auto decompressor = OpenLayerDecompressor(read);
   if (!decompressor.ok()) return decompressor.status().Annotate("layer " + source);
-  DecompressedStream stream(decompressor->get(), StreamLimit(limits));
-  if (blob_digest && !(*decompressor)->compressed()) stream.UseKnownDigest(blob_digest);
+  DecompressedStream stream(StreamLimit(limits));
+  // Declared after `stream`: a background thread stops before the hasher it feeds goes.
+  std::unique_ptr<LayerDecompressor> decompressed = std::move(*decompressor);
+  if (decompressed->compressed()) {
+    // Inflate and the diff id hash on a thread of their own; this one writes the files.
+    decompressed = std::make_unique<BackgroundDecompressor>(std::move(decompressed),
+                                                            stream.HashElsewhere());
+  } else if (blob_digest) {
+    stream.UseKnownDigest(blob_digest);
+  }
+  stream.set_source(decompressed.get());
 
   ArchiveReader reader(archive_read_new());
   archive_read_support_format_tar(reader.get());
