@@ -6,7 +6,7 @@
 #           every run;
 #   skopeo  `skopeo copy` of the same image into a new OCI layout (download + verify, no
 #           unpack);
-#   podman  `podman pull` into a storage of its own, emptied before each run.
+#   podman  `podman pull` into a storage of its own, a new one for each run.
 # Rounds of one run of each command alternate (RUNS rounds) and are pooled, as in
 # import-bench.sh: the VM drifts within minutes. Starts its own agents and registry on
 # temporary roots, a free loopback port and its own cgroup parent; removes everything.
@@ -110,7 +110,19 @@ commands=(-n "boxcar image pull (${image_mb} MB, $((layers + 1)) layers)"
 if command -v podman >/dev/null; then
   # A storage of its own (podman's default driver), never the host's /var/lib/containers.
   podman_cmd="podman --root $work/podman-root --runroot $work/podman-run --events-backend none"
-  commands+=(-n "podman pull" --prepare "$podman_cmd rmi -a -f >/dev/null 2>&1 || true"
+  # Each run gets an empty storage by moving the last one aside, never by `rmi`: deleting
+  # ~12,000 files between runs slowed the next runs' file creation (an ext4 without a journal,
+  # as on our VMs, skips inodes deleted in the last 60 s one by one at every allocation), and
+  # the next run was boxcar's. Everything goes at exit.
+  cat >"$work/fresh-podman.sh" <<EOF
+#!/bin/sh
+n=\$(date +%s%N)
+mkdir -p $work/podman-old
+[ ! -d $work/podman-root ] || mv $work/podman-root $work/podman-old/root-\$n
+[ ! -d $work/podman-run ] || mv $work/podman-run $work/podman-old/run-\$n
+EOF
+  chmod +x "$work/fresh-podman.sh"
+  commands+=(-n "podman pull" --prepare "$work/fresh-podman.sh"
     "$podman_cmd pull -q --tls-verify=false $image")
 else
   echo "podman is not installed: no podman pull comparison" >&2
