@@ -398,6 +398,12 @@ Status UnpackMembers(archive* reader, archive* disk, ParentDirectories& parents,
       if (stream_ended) return OkStatus();
       continue;
     }
+    if (IsPlainSymlink(entry)) {
+      RETURN_IF_ERROR(WritePlainSymlink(
+          entry, parent_fd, parents.parent_setgid(), components.back(), member,
+          [&] { return RemoveExisting(parent_fd, components.back(), path, member); }));
+      continue;
+    }
     // The later member wins. libarchive replaces files and links itself, but can only rmdir
     // an empty directory in the way.
     if (type != AE_IFDIR || is_hardlink) {

@@ -653,6 +653,34 @@ TEST_F(LayerUnpackerTest, FilesOwnedByTheUnpackerKeepTheirModeAndSetuid) {
   EXPECT_EQ(st.st_mode & 07777, 0600u);
 }
 
+// Symlinks take the fast path (symlinkat + utimensat): owner, time and the later-member-wins
+// rule as libarchive gave them.
+TEST_F(LayerUnpackerTest, SymlinksKeepOwnerAndTimeAndReplaceWhatIsInTheWay) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to chown";
+  Member foreign = Symlink("foreign", "/etc/passwd");
+  foreign.uid = 1000;
+  foreign.gid = 1001;
+  auto unpacked = UnpackMembers({Symlink("own", "target"), foreign, File("was-file", "x"),
+                                 Symlink("was-file", "t1"), Dir("was-dir"),
+                                 File("was-dir/child", "y"), Symlink("was-dir", "t2")});
+  ASSERT_TRUE(unpacked.ok()) << unpacked.status().message();
+  struct stat st;
+  ASSERT_EQ(::lstat(At("own").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISLNK(st.st_mode));
+  EXPECT_EQ(st.st_uid, 0u);
+  EXPECT_EQ(st.st_mtime, kMtime);
+  ASSERT_EQ(::lstat(At("foreign").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 1000u);
+  EXPECT_EQ(st.st_gid, 1001u);
+  EXPECT_EQ(st.st_mtime, kMtime);
+  char target[64] = {};
+  ASSERT_GT(::readlink(At("was-file").c_str(), target, sizeof target - 1), 0);
+  EXPECT_STREQ(target, "t1");
+  std::fill(std::begin(target), std::end(target), '\0');
+  ASSERT_GT(::readlink(At("was-dir").c_str(), target, sizeof target - 1), 0);
+  EXPECT_STREQ(target, "t2");
+}
+
 TEST_F(LayerUnpackerTest, TruncatedGzipIsAnError) {
   ASSERT_NO_FATAL_FAILURE(
       WriteTar(tar_, {File("random.bin", RandomBytes(256 * 1024, 3))}, Filter::kGzip));
