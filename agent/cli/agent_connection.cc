@@ -28,7 +28,8 @@ int ConnectUnixSocket(const std::string& path) {
 
 }  // namespace
 
-AgentConnection::AgentConnection(const std::string& socket_path) : socket_path_(socket_path) {
+const std::shared_ptr<grpc::Channel>& AgentConnection::Channel() {
+  if (channel_) return channel_;
   grpc::ChannelArguments arguments;
   arguments.SetMaxReceiveMessageSize(64 << 20);
   // A local socket: no DNS, no proxies, no retries.
@@ -38,18 +39,11 @@ AgentConnection::AgentConnection(const std::string& socket_path) : socket_path_(
   // the resolver, the subchannel and its connectivity state machine, about 1 ms of every
   // command. When the agent cannot be reached, a regular channel reports it as UNAVAILABLE
   // at the first call (Report turns that into advice).
-  int fd = ConnectUnixSocket(socket_path);
+  int fd = ConnectUnixSocket(socket_path_);
   channel_ = fd >= 0 ? grpc::CreateCustomInsecureChannelFromFd("boxcard", fd, arguments)
-                     : grpc::CreateCustomChannel("unix:" + socket_path,
+                     : grpc::CreateCustomChannel("unix:" + socket_path_,
                                                  grpc::InsecureChannelCredentials(), arguments);
-  images_ = v1::Images::NewStub(channel_);
-  containers_ = v1::Containers::NewStub(channel_);
-  system_ = v1::System::NewStub(channel_);
-}
-
-v1::Distribution::Stub& AgentConnection::distribution() {
-  if (!distribution_) distribution_ = v1::Distribution::NewStub(channel_);
-  return *distribution_;
+  return channel_;
 }
 
 int AgentConnection::Report(const grpc::Status& status) const {

@@ -21,33 +21,31 @@ namespace boxcar::cli {
 
 class AgentConnection {
  public:
-  explicit AgentConnection(const std::string& socket_path);
+  // Connects nothing yet: the channel (and gRPC itself) starts at the first stub asked for, so
+  // a command served by the local fast path (cli/local_call.h) never starts gRPC.
+  explicit AgentConnection(const std::string& socket_path) : socket_path_(socket_path) {}
 
-  v1::Images::Stub& images() { return *images_; }
-  v1::Containers::Stub& containers() { return *containers_; }
-  v1::System::Stub& system() { return *system_; }
-  // Made at first use: most commands never pull or push.
-  v1::Distribution::Stub& distribution();
-  // Made at first use: most commands never need it.
-  v1::Networks::Stub& networks() {
-    if (!networks_) networks_ = v1::Networks::NewStub(channel_);
-    return *networks_;
-  }
-  // Made at first use: only `boxcar build` needs it.
-  v1::Builds::Stub& builds() {
-    if (!builds_) builds_ = v1::Builds::NewStub(channel_);
-    return *builds_;
-  }
-  v1::Volumes::Stub& volumes() {
-    if (!volumes_) volumes_ = v1::Volumes::NewStub(channel_);
-    return *volumes_;
-  }
+  // Each stub is made at its first use.
+  v1::Images::Stub& images() { return Stub(images_); }
+  v1::Containers::Stub& containers() { return Stub(containers_); }
+  v1::System::Stub& system() { return Stub(system_); }
+  v1::Distribution::Stub& distribution() { return Stub(distribution_); }
+  v1::Networks::Stub& networks() { return Stub(networks_); }
+  v1::Builds::Stub& builds() { return Stub(builds_); }
+  v1::Volumes::Stub& volumes() { return Stub(volumes_); }
   const std::string& socket_path() const { return socket_path_; }
 
   // Prints "boxcar: <message>" with a hint for connection failures; returns the exit code (1).
   int Report(const grpc::Status& status) const;
 
  private:
+  const std::shared_ptr<grpc::Channel>& Channel();
+  template <typename StubType>
+  StubType& Stub(std::unique_ptr<StubType>& stub) {
+    if (!stub) stub = std::make_unique<StubType>(Channel());
+    return *stub;
+  }
+
   std::string socket_path_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::Images::Stub> images_;

@@ -11,6 +11,7 @@
 #include "cli/attach_command.h"
 #include "cli/container_calls.h"
 #include "cli/container_spec_flags.h"
+#include "cli/local_call.h"
 #include "cli/terminal_session.h"
 
 namespace boxcar::cli {
@@ -29,8 +30,21 @@ int StartFailureExitCode(const grpc::Status& status) {
   return status.error_message().find("No such file") != std::string::npos ? 127 : 126;
 }
 
-// run -d: create and start, print the id.
+// run -d: create and start, print the id. Through the agent's local fast path when there is
+// one (no gRPC started at all), else over gRPC: the same service calls, the same answers.
 int RunDetached(AgentConnection& agent, const v1::ContainerSpec& spec) {
+  v1::LocalRequest local;
+  *local.mutable_run_detached()->mutable_spec() = spec;
+  if (std::optional<v1::LocalResponse> answer = CallLocal(agent.socket_path(), local)) {
+    if (answer->status_code() != 0) {
+      grpc::Status status(static_cast<grpc::StatusCode>(answer->status_code()),
+                          answer->status_message());
+      agent.Report(status);
+      return answer->failed_step() == "start" ? StartFailureExitCode(status) : kExitAgentError;
+    }
+    std::printf("%s\n", answer->container().id().c_str());
+    return 0;
+  }
   v1::Container container;
   grpc::Status status = CreateContainer(agent, spec, &container);
   if (!status.ok()) {

@@ -1,4 +1,5 @@
-// Run: create, start, stream the output and remove or wait, for one caller (`boxcar run`).
+// Run: create, start, stream the output and remove or wait, for one caller (`boxcar run`);
+// RunDetached: create and start (`boxcar run -d`).
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -52,6 +53,18 @@ StatusOr<v1::WaitContainerResponse> ContainerService::Run(const v1::ContainerSpe
                 id.substr(0, 12), created_us, started_us, ended_us, remove ? "removed" : "waited",
                 since_begun_us());
   return exited;
+}
+
+StatusOr<v1::Container> ContainerService::RunDetached(const v1::ContainerSpec& spec,
+                                                      std::string* failed_step) {
+  auto created = Create(spec);
+  if (!created.ok()) {
+    if (failed_step) *failed_step = "create";
+    return created.status();
+  }
+  auto started = Start(created->id());
+  if (!started.ok() && failed_step) *failed_step = "start";
+  return started;
 }
 
 StatusOr<v1::WaitContainerResponse> ContainerService::EndOfRun(const std::string& id, bool remove,

@@ -109,6 +109,10 @@ class ContainerService {
   StatusOr<v1::WaitContainerResponse> Run(const v1::ContainerSpec& spec, bool remove,
                                           const RunCallbacks& callbacks,
                                           std::string* failed_step);
+  // `run -d`: Create, then Start; the started container. A container whose start fails stays
+  // created, as after a Create and a failed Start call. `failed_step` is set to "create" or
+  // "start" on failure.
+  StatusOr<v1::Container> RunDetached(const v1::ContainerSpec& spec, std::string* failed_step);
   // What `filter` keeps of the output (core/output_log_cursor.h); with `follow`, on until the
   // container has exited (or, with an until, until then).
   Status StreamLogs(const std::string& container, bool follow, const LogSink& sink,

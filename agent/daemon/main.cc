@@ -17,6 +17,8 @@
 #include "api/containers_api.h"
 #include "api/distribution_api.h"
 #include "api/images_api.h"
+#include "api/local_api.h"
+#include "api/local_socket_server.h"
 #include "api/networks_api.h"
 #include "api/volumes_api.h"
 #include "api/system_api.h"
@@ -25,6 +27,7 @@
 #include "build/image_builder.h"
 #include "common/agent_instance.h"
 #include "common/directory_tree.h"
+#include "common/local_socket_path.h"
 #include "common/trash_can.h"
 #include "common/unique_fd.h"
 #include "core/container_service.h"
@@ -182,6 +185,23 @@ int RunAgent(const AgentConfig& config) {
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server) return Fail(Unavailable("cannot listen on " + config.socket_path));
   ::chmod(config.socket_path.c_str(), 0660);
+  // The CLI's fast path for `run -d` (proto/boxcar/v1/local.proto), with the gRPC socket's
+  // owner and mode. Without it the CLI uses gRPC for everything: a warning, not a failure.
+  LocalApi local_api(&containers);
+  std::unique_ptr<LocalSocketServer> local_server;
+  auto local_listening = [&]() -> Status {
+    ASSIGN_OR_RETURN(SocketPermissions permissions, PermissionsOf(config.socket_path));
+    ASSIGN_OR_RETURN(local_server,
+                     LocalSocketServer::Listen(
+                         LocalSocketPath(config.socket_path), permissions,
+                         [&local_api](const StatusOr<std::string>& request) {
+                           return local_api.Handle(request);
+                         }));
+    return OkStatus();
+  }();
+  if (!local_listening.ok()) {
+    spdlog::warn("local fast path off ({}); the CLI uses gRPC", local_listening.message());
+  }
   spdlog::info("boxcard {} (instance {}) listening on {} (root {}, default backend {}, cgroups {})",
                kVersion, *instance_id, config.socket_path, config.root_dir, config.default_backend,
                (*cgroups)->ModeName());
@@ -190,6 +210,7 @@ int RunAgent(const AgentConfig& config) {
     int received = 0;
     sigwait(&stop_signals, &received);
     spdlog::info("signal {}: shutting down; running containers keep running", received);
+    if (local_server) local_server->Stop();
     containers.Shutdown();  // ends Events streams, which would otherwise hold Shutdown up
     server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   });
