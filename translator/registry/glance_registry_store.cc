@@ -209,11 +209,15 @@ Status GlanceRegistryStore::DeleteManifestImages(const std::string& repository,
   filter.owner = project_id_;
   ASSIGN_OR_RETURN(auto images, glance_.ListAll(filter));
   if (images.empty()) return NotFound("no manifest " + digest + " in " + repository);
+  return DeleteEach(images);
+}
+
+Status GlanceRegistryStore::DeleteEach(const std::vector<glance::GlanceImage>& images) {
   for (const auto& image : images) {
     Status deleted = glance_.Delete(image.id);
-    // A concurrent DELETE of the same digest got there first: deleted all the same.
+    // Already gone (a concurrent DELETE got there first): deleted all the same.
     if (!deleted.ok() && deleted.code() != StatusCode::kNotFound) {
-      return deleted.Annotate("deleting manifest image " + image.id);
+      return deleted.Annotate("deleting image " + image.id);
     }
   }
   return OkStatus();
@@ -225,14 +229,8 @@ Status GlanceRegistryStore::DeleteBootableImages(const std::string& repository,
   filter.properties[kRepositoryProperty] = repository;
   filter.properties[kSha256Property] = Hex(digest);
   filter.owner = project_id_;
-  ASSIGN_OR_RETURN(auto bootable, glance_.ListAll(filter));
-  for (const auto& image : bootable) {
-    Status deleted = glance_.Delete(image.id);
-    if (!deleted.ok() && deleted.code() != StatusCode::kNotFound) {
-      return deleted.Annotate("deleting bootable image " + image.id);
-    }
-  }
-  return OkStatus();
+  ASSIGN_OR_RETURN(auto images, glance_.ListAll(filter));
+  return DeleteEach(images);
 }
 
 Status GlanceRegistryStore::RemoveTag(const std::string& repository, const std::string& tag) {
@@ -258,14 +256,8 @@ Status GlanceRegistryStore::DeleteTagBootableImages(const std::string& repositor
   filter.properties[kRepositoryProperty] = repository;
   filter.properties[kTagProperty] = tag;
   filter.owner = project_id_;
-  ASSIGN_OR_RETURN(auto bootable, glance_.ListAll(filter));
-  for (const auto& image : bootable) {
-    Status deleted = glance_.Delete(image.id);
-    if (!deleted.ok() && deleted.code() != StatusCode::kNotFound) {
-      return deleted.Annotate("deleting bootable image " + image.id);
-    }
-  }
-  return OkStatus();
+  ASSIGN_OR_RETURN(auto images, glance_.ListAll(filter));
+  return DeleteEach(images);
 }
 
 StatusOr<bool> GlanceRegistryStore::TagPointsAt(const std::string& repository,
@@ -294,13 +286,7 @@ StatusOr<std::vector<glance::GlanceImage>> GlanceRegistryStore::OwnBlobImages(
 Status GlanceRegistryStore::DeleteBlob(const std::string& digest) {
   ASSIGN_OR_RETURN(auto images, OwnBlobImages(digest));
   if (images.empty()) return NotFound("no blob " + digest + " in project " + project_id_);
-  for (const auto& image : images) {
-    Status deleted = glance_.Delete(image.id);
-    if (!deleted.ok() && deleted.code() != StatusCode::kNotFound) {
-      return deleted.Annotate("deleting blob image " + image.id);
-    }
-  }
-  return OkStatus();
+  return DeleteEach(images);
 }
 
 Status GlanceRegistryStore::ForEachOwnManifest(

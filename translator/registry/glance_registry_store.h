@@ -93,6 +93,9 @@ class GlanceRegistryStore {
   const std::string& project_id() const { return project_id_; }
 
  private:
+  // Deletes `images`; one that is gone meanwhile (a concurrent DELETE got there first) is no
+  // error.
+  Status DeleteEach(const std::vector<glance::GlanceImage>& images);
   StatusOr<std::optional<glance::GlanceImage>> First(glance::ListImagesFilter filter);
   // Reads and parses every active manifest image the project owns; `visit` gets each one
   // that parses with its blob digests.
