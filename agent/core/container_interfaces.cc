@@ -36,7 +36,12 @@ StatusOr<v1::AttachInterfaceResponse> ContainerService::AttachInterface(
   RETURN_IF_ERROR(NetworkService::CheckVif(vif, "interface"));
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
   std::lock_guard<std::mutex> lock(entry->mutex);
-  v1::Container& record = entry->record;
+  return AttachInterfaceLocked(*entry, std::move(vif));
+}
+
+StatusOr<v1::AttachInterfaceResponse> ContainerService::AttachInterfaceLocked(Entry& entry,
+                                                                              v1::VifSpec vif) {
+  v1::Container& record = entry.record;
   RETURN_IF_ERROR(
       RequireCapability(backends_, record.backend(), Capability::kNetworking, "interface")
           .status());
@@ -78,7 +83,7 @@ StatusOr<v1::AttachInterfaceResponse> ContainerService::AttachInterface(
     response.set_plugged(true);
   }
   *record.add_interfaces() = vif;
-  if (Status persisted = Persist(*entry); !persisted.ok()) {
+  if (Status persisted = Persist(entry); !persisted.ok()) {
     record.mutable_interfaces()->RemoveLast();
     if (response.plugged()) {
       WarnIfFailed(record.id(), config_.networks->UnplugInterface(record.id(), vif.host_interface()));
@@ -105,6 +110,11 @@ Status ContainerService::DetachInterface(const std::string& container,
   if (found == interfaces->end()) {
     return NotFound("host_interface: container " + record.name() + " has no interface " +
                     host_interface + " attached");
+  }
+  if (!found->network().empty()) {
+    return FailedPrecondition("host_interface: " + host_interface + " connects " + record.name() +
+                              " to network " + found->network() +
+                              "; use `boxcar network disconnect " + found->network() + "`");
   }
   if (IsLive(record.state())) {
     RETURN_IF_ERROR(config_.networks

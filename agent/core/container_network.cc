@@ -1,4 +1,7 @@
 // A container's network at Create (the lease) and Start (plugging in before the payload).
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <cstdlib>
 
 #include "core/container_service.h"
@@ -62,6 +65,7 @@ void ContainerService::PrepareNetworkLaunch(const v1::Container& record,
     bool default_route = !record.has_network_endpoint();
     for (const auto& vif : record.interfaces()) {
       RETURN_IF_ERROR(networks->PlugInterface(record.id(), vif, shim_pid, default_route, true));
+      networks->JoinConnection(record, vif, rootfs_dir);
       default_route = false;
     }
     return OkStatus();
@@ -75,19 +79,22 @@ namespace boxcar {
 Status ContainerService::ConnectNetwork(const std::string& network, const std::string& container,
                                         const std::string& ip) {
   if (network.empty()) return InvalidArgument("network: a network name is required");
+  if (network == kNetworkNone || network == kNetworkHost || network == kNetworkVif) {
+    return InvalidArgument("network: '" + network + "' is not a network to connect to");
+  }
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
   std::lock_guard<std::mutex> lock(entry->mutex);
   v1::Container& record = entry->record;
-  if (IsLive(record.state())) {
-    return FailedPrecondition("container: " + record.name() +
-                              " is running; stop it first (hot attach is not supported yet)");
+  if (record.network_endpoint().network() == network) {
+    return AlreadyExists("network: container " + record.name() + " is already on " + network);
   }
-  if (record.has_network_endpoint()) {
-    return FailedPrecondition("container: " + record.name() + " is on network " +
-                              record.network_endpoint().network() + "; disconnect it first");
+  for (const auto& vif : record.interfaces()) {
+    if (vif.network() == network) {
+      return AlreadyExists("network: container " + record.name() + " is already on " + network);
+    }
   }
-  if (network == kNetworkNone || network == kNetworkHost) {
-    return InvalidArgument("network: '" + network + "' is not a network to connect to");
+  if (IsLive(record.state()) || record.has_network_endpoint()) {
+    return ConnectBeside(*entry, network, ip);
   }
   const v1::Container before = record;
   v1::NetworkSpec* spec = record.mutable_spec()->mutable_network();
@@ -109,12 +116,16 @@ Status ContainerService::DisconnectNetwork(const std::string& network,
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
   std::lock_guard<std::mutex> lock(entry->mutex);
   v1::Container& record = entry->record;
+  for (const auto& vif : record.interfaces()) {
+    if (!network.empty() && vif.network() == network) return DisconnectBeside(*entry, network);
+  }
   if (record.network_endpoint().network() != network || network.empty()) {
     return NotFound("network: container " + record.name() + " is not on network '" + network + "'");
   }
   if (IsLive(record.state())) {
     return FailedPrecondition("container: " + record.name() +
-                              " is running; stop it first (hot detach is not supported yet)");
+                              " is running and " + network +
+                              " is the network of its spec (its eth0); stop it first");
   }
   const v1::Container before = record;
   record.clear_network_endpoint();
@@ -125,6 +136,51 @@ Status ContainerService::DisconnectNetwork(const std::string& network,
     return persisted;
   }
   return config_.networks ? config_.networks->Release(record.id()) : OkStatus();
+}
+
+}  // namespace boxcar
+
+namespace boxcar {
+
+Status ContainerService::ConnectBeside(Entry& entry, const std::string& network,
+                                       const std::string& ip) {
+  v1::Container& record = entry.record;
+  if (!config_.networks) return FailedPrecondition("network: this agent has no networking");
+  if (record.spec().network().mode() == kNetworkHost) {
+    return FailedPrecondition("network: container " + record.name() +
+                              " uses the host's network; it cannot join another");
+  }
+  ASSIGN_OR_RETURN(v1::VifSpec vif, config_.networks->ReserveConnection(record.id(), network, ip));
+  auto attached = AttachInterfaceLocked(entry, vif);  // the next free ethN, plugged when live
+  if (!attached.ok()) {
+    WarnIfFailed(record.id(), config_.networks->ReleaseConnection(record.id(), network));
+    return attached.status();
+  }
+  if (attached->plugged()) {
+    config_.networks->JoinConnection(record, attached->interface(), record.rootfs_dir());
+  }
+  spdlog::info("container {}: connected to network {} as {} ({})", record.id().substr(0, 12),
+               network, attached->interface().name(), attached->interface().addresses(0));
+  return OkStatus();
+}
+
+Status ContainerService::DisconnectBeside(Entry& entry, const std::string& network) {
+  v1::Container& record = entry.record;
+  auto* interfaces = record.mutable_interfaces();
+  auto found = std::find_if(interfaces->begin(), interfaces->end(),
+                            [&](const v1::VifSpec& vif) { return vif.network() == network; });
+  const v1::Container before = record;
+  const std::string host_interface = found->host_interface();
+  if (IsLive(record.state()) && config_.networks) {
+    RETURN_IF_ERROR(config_.networks->UnplugInterface(record.id(), host_interface));
+  }
+  interfaces->erase(found);
+  if (Status persisted = Persist(entry); !persisted.ok()) {
+    record = before;
+    return persisted;
+  }
+  spdlog::info("container {}: disconnected from network {}", record.id().substr(0, 12), network);
+  return config_.networks ? config_.networks->ReleaseConnection(record.id(), network) : OkStatus();
 }
 
 }  // namespace boxcar

@@ -166,8 +166,10 @@ class ContainerService {
                   const std::function<Status(const v1::PathStat&)>& stat, const TarSink& sink);
   StatusOr<uint64_t> CopyTo(const std::string& container, const std::string& path,
                             const TarSource& source);
-  // Networks service: puts a container that is not running on `network` (a lease now, the
-  // interface at its next start), or takes it off again.
+  // Networks service: puts a container on `network`, or takes it off again. A stopped one
+  // without a network gets it as its spec's network (a lease now, eth0 at its next start);
+  // a running one, or one already on a network, a connection beside it: a lease and the next
+  // free ethN, plugged at once when it runs and at every start (network_connections.cc).
   Status ConnectNetwork(const std::string& network, const std::string& container,
                         const std::string& ip);
   Status DisconnectNetwork(const std::string& network, const std::string& container);
@@ -231,6 +233,11 @@ class ContainerService {
   // The block of host ids of a new container's user namespace: the one asked for, or the
   // lowest free one of the range. Called with entries_mutex_ held.
   StatusOr<v1::UserNamespace> PlaceUserNamespace(const v1::UserNamespace& wanted);
+  // ConnectNetwork and DisconnectNetwork of a connection beside the spec's network.
+  Status ConnectBeside(Entry& entry, const std::string& network, const std::string& ip);
+  Status DisconnectBeside(Entry& entry, const std::string& network);
+  // AttachInterface with the container's entry locked (also `network connect`'s path).
+  StatusOr<v1::AttachInterfaceResponse> AttachInterfaceLocked(Entry& entry, v1::VifSpec vif);
   Status Persist(const Entry& entry) {
     return records_.Update(entry.record, entry.shim_pid, entry.shim_start_ticks);
   }
@@ -286,7 +293,9 @@ class ContainerService {
   // At exit and after a failed start: ports, veth and hosts entries go; a CNI network's DEL
   // is left pending for RunPendingNetworkDel (the exit's deferred clean-up, Start, Remove).
   void DetachNetwork(const v1::Container& record) {
-    if (config_.networks && record.has_network_endpoint()) config_.networks->Detach(record);
+    if (config_.networks && (record.has_network_endpoint() || record.interfaces_size() > 0)) {
+      config_.networks->Detach(record);
+    }
   }
   void RunPendingNetworkDel(const std::string& id) {
     if (config_.networks) config_.networks->RunPendingDel(id);

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <set>
 
 #include "common/atomic_file.h"
 #include "net/bridge_link.h"
@@ -37,19 +39,28 @@ Status NetworkService::EnsureNetworkPlumbing(const v1::Network& network) {
 }
 
 void NetworkService::RefreshHosts(const std::string& network) {
-  std::vector<HostsEntry> entries;
-  for (const auto& [id, attached] : attached_) {
-    if (attached.network != network) continue;
-    HostsEntry entry{attached.ip, attached.names};
-    if (std::find(entry.names.begin(), entry.names.end(), id.substr(0, 12)) == entry.names.end())
-      entry.names.push_back(id.substr(0, 12));
-    entries.push_back(std::move(entry));
+  // A container on several networks (connections beside its spec's) gets the entries of all
+  // of them in its one hosts file.
+  auto entries_of = [this](const std::set<std::string>& networks) {
+    std::vector<HostsEntry> entries;
+    for (const auto& [key, attached] : attached_) {
+      if (!networks.count(attached.network)) continue;
+      const std::string id = LeaseHolder(key);
+      HostsEntry entry{attached.ip, attached.names};
+      if (std::find(entry.names.begin(), entry.names.end(), id.substr(0, 12)) == entry.names.end())
+        entry.names.push_back(id.substr(0, 12));
+      entries.push_back(std::move(entry));
+    }
+    return entries;
+  };
+  std::map<std::string, std::set<std::string>> networks_of;  // by rootfs
+  for (const auto& [key, attached] : attached_) {
+    if (!attached.rootfs_dir.empty()) networks_of[attached.rootfs_dir].insert(attached.network);
   }
-  const std::string content = HostsFileContent(entries);
-  for (const auto& [id, attached] : attached_) {
-    if (attached.network != network || attached.rootfs_dir.empty()) continue;
-    Status written = WriteContainerEtcFile(attached.rootfs_dir, "hosts", content);
-    if (!written.ok()) spdlog::warn("container {}: {}", id.substr(0, 12), written.message());
+  for (const auto& [rootfs_dir, networks] : networks_of) {
+    if (!networks.count(network)) continue;
+    Status written = WriteContainerEtcFile(rootfs_dir, "hosts", HostsFileContent(entries_of(networks)));
+    if (!written.ok()) spdlog::warn("{}: {}", rootfs_dir, written.message());
   }
 }
 
@@ -227,6 +238,12 @@ Status NetworkService::FinishAttach(const v1::Container& record, Attached attach
 void NetworkService::Detach(const v1::Container& record) {
   const std::string& id = record.id();
   std::unique_lock<std::mutex> lock(mutex_);
+  // Connections beside the spec's network: their pairs go with the network namespace.
+  for (const auto& vif : record.interfaces()) {
+    if (!vif.network().empty() && attached_.erase(ConnectionKey(id, vif.network()))) {
+      RefreshHosts(vif.network());
+    }
+  }
   auto attached = attached_.find(id);
   if (attached == attached_.end()) return;
   const std::string network = attached->second.network;

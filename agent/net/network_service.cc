@@ -72,7 +72,7 @@ Status NetworkService::Recover(const std::vector<v1::Container>& containers) {
     }
   }
   for (const auto& lease : leases) {
-    if (!by_id.count(lease.container_id)) {
+    if (!by_id.count(LeaseHolder(lease.container_id))) {
       spdlog::info("network {}: releasing the lease of {} held by removed container {}",
                    lease.network, FormatIpv4(lease.address), lease.container_id.substr(0, 12));
       RETURN_IF_ERROR(records_.DeleteLease(lease.container_id));
@@ -88,7 +88,11 @@ Status NetworkService::Recover(const std::vector<v1::Container>& containers) {
   // was away vanish, the running ones' come back.
   RETURN_IF_ERROR(nft_.Reset());
   for (const auto& [id, lease] : leases_) {
-    const v1::Container& container = *by_id.at(id);
+    const v1::Container& container = *by_id.at(LeaseHolder(id));
+    if (id != container.id()) {
+      // A connection beside the spec's network: its VIF is known again below.
+      continue;
+    }
     if (!IsLiveState(container.state())) {
       if (route_socket.ok()) (void)route_socket->DeleteLink(HostVethName(id));
       continue;
@@ -112,6 +116,21 @@ Status NetworkService::Recover(const std::vector<v1::Container>& containers) {
       attached.ports.push_back(rule);
     }
     attached_[id] = std::move(attached);
+  }
+  // Connections of running containers beside their spec's network: bridge up, hosts entries.
+  for (const auto& container : containers) {
+    if (!IsLiveState(container.state())) continue;
+    for (const auto& vif : container.interfaces()) {
+      if (vif.network().empty() || !leases_.count(ConnectionKey(container.id(), vif.network())))
+        continue;
+      auto network = networks_.find(vif.network());
+      if (network == networks_.end()) continue;
+      RETURN_IF_ERROR(EnsureNetworkPlumbing(network->second));
+      attached_[ConnectionKey(container.id(), vif.network())] = {
+          vif.network(), vif.host_interface(),
+          vif.addresses_size() ? vif.addresses(0).substr(0, vif.addresses(0).find('/')) : "",
+          {container.name(), container.spec().hostname()}, container.rootfs_dir(), {}, {}};
+    }
   }
   return OkStatus();
 }
@@ -214,11 +233,11 @@ StatusOr<v1::Network> NetworkService::InspectNetwork(const std::string& name) {
     if (lease.network != name) continue;
     v1::NetworkEndpoint* endpoint = network.add_endpoints();
     endpoint->set_network(name);
-    endpoint->set_container_id(id);
+    endpoint->set_container_id(LeaseHolder(id));
     endpoint->set_ip(FormatIpv4(lease.address));
     if (auto attached = attached_.find(id); attached != attached_.end()) {
       endpoint->set_container_name(attached->second.names.front());
-      endpoint->set_host_interface(HostVethName(id));
+      endpoint->set_host_interface(attached->second.host_interface);
     }
   }
   return network;
@@ -340,9 +359,14 @@ StatusOr<v1::NetworkEndpoint> NetworkService::Reserve(const std::string& contain
 
 Status NetworkService::Release(const std::string& container_id) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (!leases_.count(container_id)) return OkStatus();
-  RETURN_IF_ERROR(records_.DeleteLease(container_id));
-  leases_.erase(container_id);
+  std::vector<std::string> keys;
+  for (const auto& [key, lease] : leases_) {
+    if (LeaseHolder(key) == container_id) keys.push_back(key);
+  }
+  for (const auto& key : keys) {
+    RETURN_IF_ERROR(records_.DeleteLease(key));
+    leases_.erase(key);
+  }
   return OkStatus();
 }
 

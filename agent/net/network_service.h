@@ -48,6 +48,11 @@ struct NetworkServiceConfig {
 // The host end of a container's veth: "bx" + 11 characters of its id (IFNAMSIZ is 16).
 std::string HostVethName(const std::string& container_id);
 
+// The lease key of a connection of `container_id` to `network` beside its spec's network
+// (network_connections.cc), and the container holding a lease of such a key (or a plain id).
+std::string ConnectionKey(const std::string& container_id, const std::string& network);
+std::string LeaseHolder(const std::string& lease_key);
+
 // What a start's Attach plugged in: the published ports with their host ports, and the
 // container's endpoint as it is while it runs (on a CNI network the address, prefix, gateway
 // and MAC of the plugins' result).
@@ -119,6 +124,17 @@ class NetworkService {
   // the pair of its last run may still be going with its old network namespace).
   Status PlugInterface(const std::string& container_id, const v1::VifSpec& vif, pid_t netns_pid,
                        bool default_route, bool replace_leftover);
+  // `network connect` beside the spec's network (network_connections.cc): a lease on the
+  // bridge network `network` (errors name network and ip) and the VIF that plugs it in, its
+  // name inside the container left to AttachInterface. CNI networks: FAILED_PRECONDITION.
+  StatusOr<v1::VifSpec> ReserveConnection(const std::string& container_id,
+                                          const std::string& network, const std::string& ip);
+  // The lease goes and the container leaves the network's hosts files.
+  Status ReleaseConnection(const std::string& container_id, const std::string& network);
+  // Once a connection's VIF is plugged into the running container: its names join the hosts
+  // files of the network's containers, theirs its own. No-op for a VIF of no network.
+  void JoinConnection(const v1::Container& record, const v1::VifSpec& vif,
+                      const std::string& rootfs_dir);
   // Deletes the host end of a plugged VIF (the pair goes with it); absent is fine.
   Status UnplugInterface(const std::string& container_id, const std::string& host_interface);
 

@@ -57,7 +57,7 @@ CommandResult NetworkNamespaces::RunIn(const std::string& name, const std::strin
 }
 
 int NetworkNamespaces::HostVeths() const {
-  return Count(Shell("ip -n " + agent_ + " -o link show type veth | grep -c ': bx[0-9a-f]\\{11\\}@' || true"));
+  return Count(Shell("ip -n " + agent_ + " -o link show type veth | grep -c ': b[xy][0-9a-f]\\{11\\}@' || true"));
 }
 
 int NetworkNamespaces::PortElements() const {

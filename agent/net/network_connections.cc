@@ -1,0 +1,113 @@
+// Connections of a container to bridge networks beside the one of its spec (`network
+// connect` of a running container, or of one already on a network): a lease of the network
+// keyed ConnectionKey(id, network), plugged as a VIF (PlugInterface) on the network's bridge,
+// and the container's names in the hosts files of that network's containers.
+#include <spdlog/spdlog.h>
+
+#include <functional>
+#include <set>
+
+#include "net/ipv4_subnet.h"
+#include "net/network_service.h"
+
+namespace boxcar {
+
+std::string ConnectionKey(const std::string& container_id, const std::string& network) {
+  return container_id + "@" + network;
+}
+
+std::string LeaseHolder(const std::string& lease_key) {
+  return lease_key.substr(0, lease_key.find('@'));
+}
+
+namespace {
+
+// "by" + 8 characters of the id + 3 hex digits of the network's name (IFNAMSIZ is 16).
+std::string ConnectionVethName(const std::string& container_id, const std::string& network) {
+  static const char kHex[] = "0123456789abcdef";
+  size_t hash = std::hash<std::string>{}(network);
+  std::string name = "by" + container_id.substr(0, 8);
+  for (int i = 0; i < 3; ++i, hash >>= 4) name += kHex[hash & 15];
+  return name;
+}
+
+}  // namespace
+
+StatusOr<v1::VifSpec> NetworkService::ReserveConnection(const std::string& container_id,
+                                                        const std::string& network_name,
+                                                        const std::string& ip) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto network = networks_.find(network_name);
+  if (network == networks_.end()) {
+    return NotFound("network: no network '" + network_name + "' (see `boxcar network ls`)");
+  }
+  if (!network->second.cni_conflist().empty()) {
+    return FailedPrecondition("network: " + network_name +
+                              " is a CNI network; a container can join one only as the network "
+                              "of its spec: stop it, disconnect it from its network, then connect");
+  }
+  const std::string key = ConnectionKey(container_id, network_name);
+  if (leases_.count(key)) {
+    return AlreadyExists("network: the container is already connected to " + network_name);
+  }
+  ASSIGN_OR_RETURN(Ipv4Subnet subnet, ParseIpv4Subnet(network->second.subnet(), "network.subnet"));
+  ASSIGN_OR_RETURN(uint32_t gateway, ParseIpv4Address(network->second.gateway(), "network.gateway"));
+  std::set<uint32_t> taken;
+  for (const auto& [id, lease] : leases_) {
+    if (lease.network == network_name) taken.insert(lease.address);
+  }
+  uint32_t address = 0;
+  if (!ip.empty()) {
+    ASSIGN_OR_RETURN(address, ParseIpv4Address(ip, "ip"));
+    if (!subnet.Contains(address) || address == subnet.network || address == subnet.Broadcast() ||
+        address == gateway) {
+      return InvalidArgument("ip: " + ip + " is not a free host address of " + subnet.ToString());
+    }
+    if (taken.count(address)) {
+      return FailedPrecondition("ip: " + ip + " is leased to another container");
+    }
+  } else {
+    ASSIGN_OR_RETURN(address, LowestFreeAddress(subnet, gateway, taken, network_name));
+  }
+  RETURN_IF_ERROR(EnsureNetworkPlumbing(network->second));
+  AddressLease lease{network_name, address, key};
+  RETURN_IF_ERROR(records_.InsertLease(lease));
+  leases_[key] = lease;
+  v1::VifSpec vif;
+  vif.set_bridge(network->second.bridge());
+  vif.set_host_interface(ConnectionVethName(container_id, network_name));
+  vif.set_mac(MacForAddress(address));
+  vif.set_mtu(network->second.mtu());
+  vif.add_addresses(FormatIpv4(address) + "/" + std::to_string(subnet.prefix_length));
+  // The default route only when it is the container's one interface (PlugInterface's caller
+  // decides).
+  vif.set_gateway(network->second.gateway());
+  vif.set_network(network_name);
+  return vif;
+}
+
+Status NetworkService::ReleaseConnection(const std::string& container_id,
+                                         const std::string& network) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const std::string key = ConnectionKey(container_id, network);
+  if (attached_.erase(key)) RefreshHosts(network);
+  if (!leases_.count(key)) return OkStatus();
+  RETURN_IF_ERROR(records_.DeleteLease(key));
+  leases_.erase(key);
+  return OkStatus();
+}
+
+void NetworkService::JoinConnection(const v1::Container& record, const v1::VifSpec& vif,
+                                    const std::string& rootfs_dir) {
+  if (vif.network().empty()) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  const std::string ip = vif.addresses_size() ? vif.addresses(0).substr(0, vif.addresses(0).find('/')) : "";
+  Attached attached{vif.network(), vif.host_interface(), ip, {record.name()}, rootfs_dir, {}, {}};
+  if (!record.spec().hostname().empty() && record.spec().hostname() != record.name()) {
+    attached.names.push_back(record.spec().hostname());
+  }
+  attached_[ConnectionKey(record.id(), vif.network())] = std::move(attached);
+  RefreshHosts(vif.network());
+}
+
+}  // namespace boxcar
