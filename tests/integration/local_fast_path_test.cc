@@ -80,6 +80,8 @@ v1::Container WithoutIdentity(v1::Container container) {
   container.clear_pid();
   container.clear_created_unix_ns();
   container.clear_started_unix_ns();
+  // 1 when the start took a prewarmed helper, which depends on the pool, not on the path.
+  container.clear_cgroup_helper_processes();
   container.mutable_spec()->clear_name();
   container.mutable_spec()->clear_hostname();
   return container;
