@@ -165,10 +165,13 @@ void AgentHarness::Start(const std::vector<std::string>& extra_args,
       grpc::Status status = system_->Info(&context, {}, &info);
       if (!status.ok()) {
         ::kill(agent_pid_, SIGKILL);  // not left running behind a failed test
-        ::waitpid(agent_pid_, nullptr, 0);
+        int exit_status = 0;
+        ::waitpid(agent_pid_, &exit_status, 0);
         agent_pid_ = 0;
+        auto log = ReadFileToString(work_dir_ + "/agent.log");
+        FAIL() << "boxcard answered Info with: " << status.error_message() << " (wait status "
+               << exit_status << "); its log: " << (log.ok() ? *log : "");
       }
-      ASSERT_TRUE(status.ok()) << status.error_message();
       return;
     }
     int status = 0;
