@@ -178,8 +178,16 @@ LibvirtdHarness::~LibvirtdHarness() {
   RemoveDomainLeftovers();
   if (!run_libvirt_existed_) (void)RemoveTree("/run/libvirt");
   if (!log_libvirt_existed_) (void)RemoveTree("/var/log/libvirt");
-  if (!machine_cgroup_existed_) {
-    for (const auto& machine : MachineCgroups()) ::rmdir(machine.c_str());
+  // libvirt removes a domain's machine cgroup when its controller ends cleanly; a libvirtd
+  // killed by a test leaves the (empty) lxc-PID-boxcar-ID.libvirt-lxc groups behind.
+  for (const auto& machine : MachineCgroups()) {
+    for (const auto& name : Names(machine)) {
+      if (name.find("-boxcar-") != std::string::npos && name.size() > 12 &&
+          name.compare(name.size() - 12, 12, ".libvirt-lxc") == 0) {
+        ::rmdir((machine + "/" + name).c_str());
+      }
+    }
+    if (!machine_cgroup_existed_) ::rmdir(machine.c_str());
   }
   ::umount2(shared_dir().c_str(), MNT_DETACH);
   (void)RemoveTree(work_dir_);
