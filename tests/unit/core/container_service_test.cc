@@ -16,6 +16,7 @@
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
 #include "store/state_schema.h"
+#include "mock_snapshotter.h"
 
 extern char** environ;
 
@@ -44,27 +45,6 @@ class MockBackend : public Backend {
   MOCK_METHOD(Status, Signal, (const RunningContainer&, int), (override));
 
   BackendCapabilities capabilities_;
-  std::string name_ = "mock";
-};
-
-class MockSnapshotter : public Snapshotter {
- public:
-  MockSnapshotter() {
-    ON_CALL(*this, Prepare(_, _)).WillByDefault(Return(OkStatus()));
-    ON_CALL(*this, Mount(_, _, _))
-        .WillByDefault(Return(StatusOr<std::string>(std::string("/rootfs"))));
-    ON_CALL(*this, Unmount(_)).WillByDefault(Return(OkStatus()));
-    ON_CALL(*this, Remove(_)).WillByDefault(Return(OkStatus()));
-  }
-  const std::string& name() const override { return name_; }
-  MOCK_METHOD(Status, Prepare, (const std::string&, const IdMapping&), (override));
-  MOCK_METHOD(StatusOr<std::string>, Mount,
-              (const std::string&, const std::vector<std::string>&, const IdMapping&), (override));
-  MOCK_METHOD(std::string, RootfsDir, (const std::string&), (const, override));
-  MOCK_METHOD(std::string, ChangesDir, (const std::string&), (const, override));
-  MOCK_METHOD(Status, Unmount, (const std::string&), (override));
-  MOCK_METHOD(Status, Remove, (const std::string&), (override));
-  MOCK_METHOD(std::vector<std::string>, ListKeys, (), (const, override));
   std::string name_ = "mock";
 };
 

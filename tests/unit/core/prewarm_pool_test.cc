@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "common/directory_tree.h"
+#include "mock_snapshotter.h"
 
 extern char** environ;
 
@@ -88,24 +89,6 @@ class SlotCgroups : public ContainerCgroups {
   std::string parent_ = "test";
 };
 
-class NullSnapshotter : public Snapshotter {
- public:
-  NullSnapshotter() {
-    ON_CALL(*this, Prepare(_, _)).WillByDefault(Return(OkStatus()));
-    ON_CALL(*this, Remove(_)).WillByDefault(Return(OkStatus()));
-  }
-  const std::string& name() const override { return name_; }
-  MOCK_METHOD(Status, Prepare, (const std::string&, const IdMapping&), (override));
-  MOCK_METHOD(StatusOr<std::string>, Mount,
-              (const std::string&, const std::vector<std::string>&, const IdMapping&), (override));
-  MOCK_METHOD(std::string, RootfsDir, (const std::string&), (const, override));
-  MOCK_METHOD(std::string, ChangesDir, (const std::string&), (const, override));
-  MOCK_METHOD(Status, Unmount, (const std::string&), (override));
-  MOCK_METHOD(Status, Remove, (const std::string&), (override));
-  MOCK_METHOD(std::vector<std::string>, ListKeys, (), (const, override));
-  std::string name_ = "null";
-};
-
 template <typename Predicate>
 bool Eventually(Predicate done) {
   for (int i = 0; i < 500 && !done(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -132,7 +115,7 @@ class PrewarmPoolTest : public ::testing::Test {
   std::string root_;
   HelperBackend backend_;
   SlotCgroups cgroups_;
-  NiceMock<NullSnapshotter> snapshotter_;
+  NiceMock<MockSnapshotter> snapshotter_;
   std::atomic<int> prepared_{0};
   std::atomic<bool> refuse_{false};
 };
