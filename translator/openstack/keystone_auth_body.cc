@@ -21,6 +21,39 @@ void Domain(Writer& w, const std::string& name) {
   w.EndObject();
 }
 
+// {"auth": {"identity": {"methods": [method], ... : the caller writes the method's object and
+// closes the three objects.
+void StartIdentity(Writer& w, const char* method) {
+  w.StartObject();
+  w.Key("auth");
+  w.StartObject();
+  w.Key("identity");
+  w.StartObject();
+  w.Key("methods");
+  w.StartArray();
+  w.String(method);
+  w.EndArray();
+}
+
+// "password": {"user": {...}}: by id when given, else by name in its domain ("Default" when
+// empty).
+void PasswordUser(Writer& w, const std::string& user_id, const std::string& username,
+                  const std::string& user_domain_name, const std::string& password) {
+  w.Key("password");
+  w.StartObject();
+  w.Key("user");
+  w.StartObject();
+  if (!user_id.empty()) {
+    Key(w, "id", user_id);
+  } else {
+    Key(w, "name", username);
+    Domain(w, user_domain_name);
+  }
+  Key(w, "password", password);
+  w.EndObject();
+  w.EndObject();
+}
+
 std::string Member(const rapidjson::Value& object, const char* key) {
   if (!object.IsObject()) return {};
   auto it = object.FindMember(key);
@@ -38,64 +71,45 @@ std::string KeystoneV3Url(const std::string& auth_url) {
 }
 
 StatusOr<std::string> KeystoneAuthRequestBody(const KeystoneCredentials& c) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
-  w.StartObject();
-  w.Key("auth");
-  w.StartObject();
-  w.Key("identity");
-  w.StartObject();
-  w.Key("methods");
-  w.StartArray();
   const bool app_cred = !c.application_credential_id.empty();
   if (app_cred) {
     if (c.application_credential_secret.empty()) {
       return InvalidArgument(
           "openstack.application_credential_secret: empty (os-application-credential-secret)");
     }
-    w.String("application_credential");
-    w.EndArray();
-    w.Key("application_credential");
-    w.StartObject();
-    Key(w, "id", c.application_credential_id);
-    Key(w, "secret", c.application_credential_secret);
-    w.EndObject();
-  } else if (!c.token.empty()) {
-    w.String("token");
-    w.EndArray();
-    w.Key("token");
-    w.StartObject();
-    Key(w, "id", c.token);
-    w.EndObject();
-  } else {
+  } else if (c.token.empty()) {
     if (c.username.empty() && c.user_id.empty()) {
       return InvalidArgument(
           "openstack.username: empty; give os-username (or os-user-id), os-token or an "
           "application credential");
     }
     if (c.password.empty()) return InvalidArgument("openstack.password: empty (os-password)");
-    w.String("password");
-    w.EndArray();
-    w.Key("password");
+  }
+  // An application credential carries its own scope.
+  if (!app_cred && c.project_id.empty() && c.project_name.empty()) {
+    return InvalidArgument("openstack.project_name: empty; give os-project-name or os-project-id");
+  }
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  if (app_cred) {
+    StartIdentity(w, "application_credential");
+    w.Key("application_credential");
     w.StartObject();
-    w.Key("user");
+    Key(w, "id", c.application_credential_id);
+    Key(w, "secret", c.application_credential_secret);
+    w.EndObject();
+  } else if (!c.token.empty()) {
+    StartIdentity(w, "token");
+    w.Key("token");
     w.StartObject();
-    if (!c.user_id.empty()) {
-      Key(w, "id", c.user_id);
-    } else {
-      Key(w, "name", c.username);
-      Domain(w, c.user_domain_name);
-    }
-    Key(w, "password", c.password);
+    Key(w, "id", c.token);
     w.EndObject();
-    w.EndObject();
+  } else {
+    StartIdentity(w, "password");
+    PasswordUser(w, c.user_id, c.username, c.user_domain_name, c.password);
   }
   w.EndObject();  // identity
-  // An application credential carries its own scope.
   if (!app_cred) {
-    if (c.project_id.empty() && c.project_name.empty()) {
-      return InvalidArgument("openstack.project_name: empty; give os-project-name or os-project-id");
-    }
     w.Key("scope");
     w.StartObject();
     w.Key("project");
@@ -109,6 +123,18 @@ StatusOr<std::string> KeystoneAuthRequestBody(const KeystoneCredentials& c) {
     w.EndObject();
     w.EndObject();
   }
+  w.EndObject();  // auth
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string KeystoneUnscopedPasswordBody(const std::string& username,
+                                         const std::string& password) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  StartIdentity(w, "password");
+  PasswordUser(w, "", username, "", password);
+  w.EndObject();  // identity
   w.EndObject();  // auth
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());

@@ -13,6 +13,11 @@ namespace boxcar::openstack {
 // name the missing field (os-username / os-password / os-project-name ...).
 StatusOr<std::string> KeystoneAuthRequestBody(const KeystoneCredentials& credentials);
 
+// The body of an unscoped password authentication of a user name in the Default domain (the
+// registry's login, before it knows the user's projects). Empty fields are sent as they are:
+// Keystone refuses them.
+std::string KeystoneUnscopedPasswordBody(const std::string& username, const std::string& password);
+
 struct KeystoneTokenInfo {
   std::string project_id;
   std::string glance_endpoint;  // empty when the catalog has no matching image endpoint

@@ -21,6 +21,26 @@ glance::ListImagesFilter ActiveOf(const std::string& kind) {
   return filter;
 }
 
+// The active manifest images of one repository (of every project until an owner is set).
+glance::ListImagesFilter ManifestsOf(const std::string& repository) {
+  auto filter = ActiveOf("manifest");
+  filter.properties[kRepositoryProperty] = repository;
+  return filter;
+}
+
+glance::ListImagesFilter ManifestByDigest(const std::string& repository,
+                                          const std::string& digest) {
+  auto filter = ManifestsOf(repository);
+  filter.properties[kSha256Property] = Hex(digest);
+  return filter;
+}
+
+glance::ListImagesFilter ManifestByTag(const std::string& repository, const std::string& tag) {
+  auto filter = ManifestsOf(repository);
+  filter.tags = {tag};
+  return filter;
+}
+
 }  // namespace
 
 StatusOr<std::optional<glance::GlanceImage>> GlanceRegistryStore::First(
@@ -129,26 +149,18 @@ StatusOr<std::string> GlanceRegistryStore::ReadSmallImage(const glance::GlanceIm
 
 StatusOr<std::optional<glance::GlanceImage>> GlanceRegistryStore::FindManifest(
     const std::string& repository, const std::string& digest) {
-  auto filter = ActiveOf("manifest");
-  filter.properties[kRepositoryProperty] = repository;
-  filter.properties[kSha256Property] = Hex(digest);
-  return First(filter);
+  return First(ManifestByDigest(repository, digest));
 }
 
 StatusOr<std::optional<glance::GlanceImage>> GlanceRegistryStore::FindTagged(
     const std::string& repository, const std::string& tag) {
-  auto filter = ActiveOf("manifest");
-  filter.properties[kRepositoryProperty] = repository;
-  filter.tags = {tag};
-  return First(filter);  // newest first: during a tag move the new image wins
+  return First(ManifestByTag(repository, tag));  // newest first: during a tag move the new image wins
 }
 
 Status GlanceRegistryStore::PutManifest(const std::string& repository, const std::string& digest,
                                         const std::string& media_type, const std::string& bytes,
                                         const std::string& tag, const std::string& subject) {
-  auto filter = ActiveOf("manifest");
-  filter.properties[kRepositoryProperty] = repository;
-  filter.properties[kSha256Property] = Hex(digest);
+  auto filter = ManifestByDigest(repository, digest);
   filter.owner = project_id_;
   ASSIGN_OR_RETURN(auto existing, First(filter));
   std::string target_id;
@@ -184,9 +196,7 @@ Status GlanceRegistryStore::PutManifest(const std::string& repository, const std
     target_id = *stored;
   }
   if (tag.empty()) return OkStatus();
-  auto tagged = ActiveOf("manifest");
-  tagged.properties[kRepositoryProperty] = repository;
-  tagged.tags = {tag};
+  auto tagged = ManifestByTag(repository, tag);
   tagged.owner = project_id_;
   ASSIGN_OR_RETURN(auto holders, glance_.ListAll(tagged));
   for (const auto& holder : holders) {
@@ -203,9 +213,7 @@ Status GlanceRegistryStore::DeleteManifest(const std::string& repository,
 
 Status GlanceRegistryStore::DeleteManifestImages(const std::string& repository,
                                                  const std::string& digest) {
-  auto filter = ActiveOf("manifest");
-  filter.properties[kRepositoryProperty] = repository;
-  filter.properties[kSha256Property] = Hex(digest);
+  auto filter = ManifestByDigest(repository, digest);
   filter.owner = project_id_;
   ASSIGN_OR_RETURN(auto images, glance_.ListAll(filter));
   if (images.empty()) return NotFound("no manifest " + digest + " in " + repository);
@@ -234,9 +242,7 @@ Status GlanceRegistryStore::DeleteBootableImages(const std::string& repository,
 }
 
 Status GlanceRegistryStore::RemoveTag(const std::string& repository, const std::string& tag) {
-  auto filter = ActiveOf("manifest");
-  filter.properties[kRepositoryProperty] = repository;
-  filter.tags = {tag};
+  auto filter = ManifestByTag(repository, tag);
   filter.owner = project_id_;
   ASSIGN_OR_RETURN(auto holders, glance_.ListAll(filter));
   if (holders.empty()) return NotFound("no tag " + tag + " in " + repository);
@@ -262,9 +268,7 @@ Status GlanceRegistryStore::DeleteTagBootableImages(const std::string& repositor
 
 StatusOr<bool> GlanceRegistryStore::TagPointsAt(const std::string& repository,
                                                 const std::string& tag, const std::string& digest) {
-  auto filter = ActiveOf("manifest");
-  filter.properties[kRepositoryProperty] = repository;
-  filter.tags = {tag};
+  auto filter = ManifestByTag(repository, tag);
   filter.owner = project_id_;
   // Any holder counts: while a tag moves, both manifest images carry it for a moment, and
   // the newer job of the tag replaces this image anyway.
@@ -331,17 +335,14 @@ StatusOr<std::set<std::string>> GlanceRegistryStore::BlobsInUse(uint64_t max_man
 
 StatusOr<std::vector<glance::GlanceImage>> GlanceRegistryStore::Referrers(
     const std::string& repository, const std::string& digest) {
-  auto filter = ActiveOf("manifest");
-  filter.properties[kRepositoryProperty] = repository;
+  auto filter = ManifestsOf(repository);
   filter.properties[kSubjectProperty] = Hex(digest);
   return glance_.ListAll(filter);
 }
 
 StatusOr<std::vector<glance::GlanceImage>> GlanceRegistryStore::Manifests(
     const std::string& repository) {
-  auto filter = ActiveOf("manifest");
-  filter.properties[kRepositoryProperty] = repository;
-  return glance_.ListAll(filter);
+  return glance_.ListAll(ManifestsOf(repository));
 }
 
 StatusOr<std::vector<std::string>> GlanceRegistryStore::Repositories() {

@@ -1,8 +1,6 @@
 #include "registry/keystone_login.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <vector>
@@ -19,39 +17,6 @@ struct Project {
   std::string id;
   std::string name;
 };
-
-std::string UnscopedBody(const std::string& user, const std::string& password) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  w.StartObject();
-  w.Key("auth");
-  w.StartObject();
-  w.Key("identity");
-  w.StartObject();
-  w.Key("methods");
-  w.StartArray();
-  w.String("password");
-  w.EndArray();
-  w.Key("password");
-  w.StartObject();
-  w.Key("user");
-  w.StartObject();
-  w.Key("name");
-  w.String(user.c_str(), static_cast<rapidjson::SizeType>(user.size()));
-  w.Key("domain");
-  w.StartObject();
-  w.Key("name");
-  w.String("Default");
-  w.EndObject();
-  w.Key("password");
-  w.String(password.c_str(), static_cast<rapidjson::SizeType>(password.size()));
-  w.EndObject();
-  w.EndObject();
-  w.EndObject();
-  w.EndObject();
-  w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
 
 struct PasswordLogin {
   std::string token;
@@ -78,7 +43,7 @@ StatusOr<PasswordLogin> UnscopedToken(const std::string& v3, const std::string& 
   request.method = "POST";
   request.url = v3 + "/auth/tokens";
   request.headers = {"Content-Type: application/json"};
-  request.body = UnscopedBody(user, password);
+  request.body = openstack::KeystoneUnscopedPasswordBody(user, password);
   request.timeout_seconds = 30;
   auto response = PerformHttp(request);
   if (!response.ok()) return response.status().Annotate("keystone login");

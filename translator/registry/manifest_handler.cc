@@ -14,14 +14,21 @@
 namespace boxcar::registry {
 namespace {
 
+// The route's reference is a tag or a sha256 digest (*by_digest says which); anything else is
+// answered with the spec's error, and false returned.
+bool CheckReference(RequestContext& c, bool* by_digest) {
+  const std::string& reference = c.route.reference;
+  *by_digest = reference.rfind("sha256:", 0) == 0;
+  if (*by_digest ? IsValidDigest(reference) : IsValidTag(reference)) return true;
+  SendError(c.http, *by_digest ? ErrorCode::kDigestInvalid : ErrorCode::kManifestInvalid,
+            "'" + reference.substr(0, 130) + "' is neither a valid tag nor a sha256 digest");
+  return false;
+}
+
 void Put(RequestContext& c) {
   const std::string& reference = c.route.reference;
-  const bool by_digest = reference.rfind("sha256:", 0) == 0;
-  if (by_digest ? !IsValidDigest(reference) : !IsValidTag(reference)) {
-    SendError(c.http, by_digest ? ErrorCode::kDigestInvalid : ErrorCode::kManifestInvalid,
-              "'" + reference.substr(0, 130) + "' is neither a valid tag nor a sha256 digest");
-    return;
-  }
+  bool by_digest = false;
+  if (!CheckReference(c, &by_digest)) return;
   std::string bytes;
   Status read = c.http.ReadBodyToString(&bytes, c.config.max_manifest_bytes);
   if (!read.ok()) {
@@ -90,12 +97,8 @@ void Put(RequestContext& c) {
 
 void Get(RequestContext& c) {
   const std::string& reference = c.route.reference;
-  const bool by_digest = reference.rfind("sha256:", 0) == 0;
-  if (by_digest ? !IsValidDigest(reference) : !IsValidTag(reference)) {
-    SendError(c.http, by_digest ? ErrorCode::kDigestInvalid : ErrorCode::kManifestInvalid,
-              "'" + reference.substr(0, 130) + "' is neither a valid tag nor a sha256 digest");
-    return;
-  }
+  bool by_digest = false;
+  if (!CheckReference(c, &by_digest)) return;
   auto found = by_digest ? c.store.FindManifest(c.route.repository, reference)
                          : c.store.FindTagged(c.route.repository, reference);
   if (!found.ok()) {
@@ -167,12 +170,8 @@ void DeleteTag(RequestContext& c) {
 
 void Delete(RequestContext& c) {
   const std::string& reference = c.route.reference;
-  const bool by_digest = reference.rfind("sha256:", 0) == 0;
-  if (by_digest ? !IsValidDigest(reference) : !IsValidTag(reference)) {
-    SendError(c.http, by_digest ? ErrorCode::kDigestInvalid : ErrorCode::kManifestInvalid,
-              "'" + reference.substr(0, 130) + "' is neither a valid tag nor a sha256 digest");
-    return;
-  }
+  bool by_digest = false;
+  if (!CheckReference(c, &by_digest)) return;
   if (!by_digest) return DeleteTag(c);
   // With --delete-unused-blobs: what the manifest used, read before it goes.
   std::vector<std::string> used_blobs;

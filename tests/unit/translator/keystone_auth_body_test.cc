@@ -40,6 +40,14 @@ TEST(KeystoneAuthBody, ApplicationCredentialHasNoScope) {
                    R"("application_credential":{"id":"ac","secret":"sec"}}}})");
 }
 
+// The registry's login: the same password identity, no scope, the Default domain; what the
+// old inline writer sent, byte for byte.
+TEST(KeystoneAuthBody, UnscopedPassword) {
+  EXPECT_EQ(KeystoneUnscopedPasswordBody("alice", "s\"ecret"),
+            R"({"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"alice",)"
+            R"("domain":{"name":"Default"},"password":"s\"ecret"}}}}})");
+}
+
 TEST(KeystoneAuthBody, MissingFieldsAreNamed) {
   KeystoneCredentials c;
   EXPECT_NE(KeystoneAuthRequestBody(c).status().message().find("openstack.username"),
