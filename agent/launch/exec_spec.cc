@@ -35,8 +35,7 @@ std::string ExecSpecToJson(const ExecSpec& spec) {
   WriteStringsField(writer, "env", spec.env);
   WriteStringField(writer, "working_dir", spec.working_dir);
   WriteStringField(writer, "user", spec.user);
-  writer.Key("tty");
-  writer.Bool(spec.tty);
+  WriteBoolField(writer, "tty", spec.tty);
   WriteUint64Field(writer, "tty_rows", spec.tty_rows);
   WriteUint64Field(writer, "tty_cols", spec.tty_cols);
   WriteStringsField(writer, "cgroup_procs_files", spec.cgroup_procs_files);
@@ -47,10 +46,7 @@ std::string ExecSpecToJson(const ExecSpec& spec) {
 
 StatusOr<ExecSpec> ExecSpecFromJson(const std::string& json) {
   rapidjson::Document document;
-  document.Parse(json.c_str(), json.size());
-  if (document.HasParseError() || !document.IsObject()) {
-    return InvalidArgument("exec spec: malformed JSON");
-  }
+  RETURN_IF_ERROR(ParseSpecObject(json, kExecSpecName, &document));
   ExecSpec spec;
   uint32_t init_pid = 0;
   RETURN_IF_ERROR(ReadStringField(document, kExecSpecName, "container_id", &spec.container_id));
@@ -60,10 +56,7 @@ StatusOr<ExecSpec> ExecSpecFromJson(const std::string& json) {
   RETURN_IF_ERROR(ReadStringsField(document, kExecSpecName, "env", &spec.env));
   RETURN_IF_ERROR(ReadStringField(document, kExecSpecName, "working_dir", &spec.working_dir));
   RETURN_IF_ERROR(ReadStringField(document, kExecSpecName, "user", &spec.user));
-  if (auto it = document.FindMember("tty"); it != document.MemberEnd()) {
-    if (!it->value.IsBool()) return InvalidArgument("exec spec: tty is not a boolean");
-    spec.tty = it->value.GetBool();
-  }
+  RETURN_IF_ERROR(ReadBoolField(document, kExecSpecName, "tty", &spec.tty));
   RETURN_IF_ERROR(ReadUnsignedField(document, "tty_rows", &spec.tty_rows));
   RETURN_IF_ERROR(ReadUnsignedField(document, "tty_cols", &spec.tty_cols));
   RETURN_IF_ERROR(

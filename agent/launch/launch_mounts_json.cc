@@ -21,8 +21,7 @@ void WriteLaunchMounts(SpecJsonWriter& writer, const std::vector<LaunchMount>& m
     WriteStringField(writer, "kind", mount.kind == LaunchMount::Kind::kTmpfs ? "tmpfs" : "bind");
     WriteStringField(writer, "source", mount.source);
     WriteStringField(writer, "target", mount.target);
-    writer.Key("read_only");
-    writer.Bool(mount.read_only);
+    WriteBoolField(writer, "read_only", mount.read_only);
     WriteUint64Field(writer, "tmpfs_size_bytes", mount.tmpfs_size_bytes);
     WriteUint64Field(writer, "tmpfs_mode", mount.tmpfs_mode);
     writer.EndObject();

@@ -60,19 +60,15 @@ std::string LaunchSpecToJson(const LaunchSpec& spec) {
   WriteStringField(writer, "shim_log_path", spec.shim_log_path);
   if (spec.userns.enabled()) WriteUserNamespace(writer, spec.userns);
   if (spec.host_network) {
-    writer.Key("host_network");
-    writer.Bool(true);
+    WriteBoolField(writer, "host_network", true);
   }
   if (!spec.mounts.empty()) WriteLaunchMounts(writer, spec.mounts);
   if (spec.read_only_rootfs) {
-    writer.Key("read_only_rootfs");
-    writer.Bool(true);
+    WriteBoolField(writer, "read_only_rootfs", true);
   }
   if (spec.tty || spec.stdin_open) {
-    writer.Key("tty");
-    writer.Bool(spec.tty);
-    writer.Key("stdin_open");
-    writer.Bool(spec.stdin_open);
+    WriteBoolField(writer, "tty", spec.tty);
+    WriteBoolField(writer, "stdin_open", spec.stdin_open);
     WriteStringField(writer, "attach_socket_path", spec.attach_socket_path);
   }
   writer.EndObject();
@@ -81,10 +77,7 @@ std::string LaunchSpecToJson(const LaunchSpec& spec) {
 
 StatusOr<LaunchSpec> LaunchSpecFromJson(const std::string& json) {
   rapidjson::Document document;
-  document.Parse(json.c_str(), json.size());
-  if (document.HasParseError() || !document.IsObject()) {
-    return InvalidArgument("launch spec: malformed JSON");
-  }
+  RETURN_IF_ERROR(ParseSpecObject(json, kSpecName, &document));
   LaunchSpec spec;
   RETURN_IF_ERROR(ReadStringField(document, kSpecName, "container_id", &spec.container_id));
   RETURN_IF_ERROR(ReadStringField(document, kSpecName, "rootfs_dir", &spec.rootfs_dir));
@@ -103,23 +96,12 @@ StatusOr<LaunchSpec> LaunchSpecFromJson(const std::string& json) {
   RETURN_IF_ERROR(ReadStringField(document, kSpecName, "exit_file", &spec.exit_file));
   RETURN_IF_ERROR(ReadStringField(document, kSpecName, "shim_log_path", &spec.shim_log_path));
   RETURN_IF_ERROR(ReadUserNamespace(document, &spec.userns));
-  if (auto member = document.FindMember("host_network"); member != document.MemberEnd()) {
-    if (!member->value.IsBool()) return InvalidArgument("launch spec: host_network is not a bool");
-    spec.host_network = member->value.GetBool();
-  }
+  RETURN_IF_ERROR(ReadBoolField(document, kSpecName, "host_network", &spec.host_network));
   RETURN_IF_ERROR(ReadLaunchMounts(document, &spec.mounts));
-  if (auto member = document.FindMember("read_only_rootfs"); member != document.MemberEnd()) {
-    if (!member->value.IsBool()) {
-      return InvalidArgument("launch spec: read_only_rootfs is not a bool");
-    }
-    spec.read_only_rootfs = member->value.GetBool();
-  }
-  for (auto [key, field] : {std::pair{"tty", &spec.tty}, std::pair{"stdin_open", &spec.stdin_open}}) {
-    if (auto member = document.FindMember(key); member != document.MemberEnd()) {
-      if (!member->value.IsBool()) return InvalidArgument(std::string("launch spec: ") + key + " is not a bool");
-      *field = member->value.GetBool();
-    }
-  }
+  RETURN_IF_ERROR(
+      ReadBoolField(document, kSpecName, "read_only_rootfs", &spec.read_only_rootfs));
+  RETURN_IF_ERROR(ReadBoolField(document, kSpecName, "tty", &spec.tty));
+  RETURN_IF_ERROR(ReadBoolField(document, kSpecName, "stdin_open", &spec.stdin_open));
   RETURN_IF_ERROR(
       ReadStringField(document, kSpecName, "attach_socket_path", &spec.attach_socket_path));
   if ((spec.tty || spec.stdin_open) && spec.attach_socket_path.empty()) {

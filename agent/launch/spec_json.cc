@@ -12,6 +12,11 @@ void WriteUint64Field(SpecJsonWriter& writer, const char* key, uint64_t value) {
   writer.Uint64(value);
 }
 
+void WriteBoolField(SpecJsonWriter& writer, const char* key, bool value) {
+  writer.Key(key);
+  writer.Bool(value);
+}
+
 void WriteStringsField(SpecJsonWriter& writer, const char* key,
                        const std::vector<std::string>& values) {
   writer.Key(key);
@@ -35,6 +40,15 @@ void WriteRlimitsField(SpecJsonWriter& writer, const std::vector<RlimitSetting>&
   writer.EndArray();
 }
 
+Status ParseSpecObject(const std::string& json, const char* spec_name,
+                       rapidjson::Document* document) {
+  document->Parse(json.c_str(), json.size());
+  if (document->HasParseError() || !document->IsObject()) {
+    return InvalidArgument(std::string(spec_name) + ": malformed JSON");
+  }
+  return OkStatus();
+}
+
 Status ReadStringField(const rapidjson::Value& object, const char* spec_name, const char* key,
                        std::string* out) {
   auto it = object.FindMember(key);
@@ -42,6 +56,16 @@ Status ReadStringField(const rapidjson::Value& object, const char* spec_name, co
   if (!it->value.IsString())
     return InvalidArgument(std::string(spec_name) + ": " + key + " is not a string");
   out->assign(it->value.GetString(), it->value.GetStringLength());
+  return OkStatus();
+}
+
+Status ReadBoolField(const rapidjson::Value& object, const char* spec_name, const char* key,
+                     bool* out) {
+  auto it = object.FindMember(key);
+  if (it == object.MemberEnd()) return OkStatus();
+  if (!it->value.IsBool())
+    return InvalidArgument(std::string(spec_name) + ": " + key + " is not a bool");
+  *out = it->value.GetBool();
   return OkStatus();
 }
 

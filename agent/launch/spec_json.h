@@ -20,12 +20,19 @@ using SpecJsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
 void WriteStringField(SpecJsonWriter& writer, const char* key, const std::string& value);
 void WriteUint64Field(SpecJsonWriter& writer, const char* key, uint64_t value);
+void WriteBoolField(SpecJsonWriter& writer, const char* key, bool value);
 void WriteStringsField(SpecJsonWriter& writer, const char* key,
                        const std::vector<std::string>& values);
 void WriteRlimitsField(SpecJsonWriter& writer, const std::vector<RlimitSetting>& rlimits);
 
+// The spec as a JSON object, or "<spec>: malformed JSON".
+Status ParseSpecObject(const std::string& json, const char* spec_name,
+                       rapidjson::Document* document);
+
 Status ReadStringField(const rapidjson::Value& object, const char* spec_name, const char* key,
                        std::string* out);
+Status ReadBoolField(const rapidjson::Value& object, const char* spec_name, const char* key,
+                     bool* out);
 Status ReadStringsField(const rapidjson::Value& object, const char* spec_name, const char* key,
                         std::vector<std::string>* out);
 // "rlimits": [{"name": "nofile", "soft": 1024, "hard": 4096}, ...]

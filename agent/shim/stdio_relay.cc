@@ -227,19 +227,31 @@ class StdioRelay {
   int64_t exited_at_ms_ = 0;
 };
 
+// One byte of data and room for one SCM_RIGHTS descriptor: the message both ends of the
+// terminal's hand-over use.
+struct DescriptorMessage {
+  char byte = 'f';
+  struct iovec data = {&byte, 1};
+  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  struct msghdr message {};
+
+  DescriptorMessage() {
+    message.msg_iov = &data;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+  }
+  DescriptorMessage(const DescriptorMessage&) = delete;
+  DescriptorMessage& operator=(const DescriptorMessage&) = delete;
+};
+
 }  // namespace
 
 void RunStdioRelay(const StdioRelayFds& fds) { StdioRelay(fds).Run(); }
 
 std::string SendDescriptor(int socket_fd, int fd) {
-  char byte = 'f';
-  struct iovec data = {&byte, 1};
-  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  struct msghdr message {};
-  message.msg_iov = &data;
-  message.msg_iovlen = 1;
-  message.msg_control = control;
-  message.msg_controllen = sizeof control;
+  DescriptorMessage sent;
+  struct msghdr& message = sent.message;
   struct cmsghdr* header = CMSG_FIRSTHDR(&message);
   header->cmsg_level = SOL_SOCKET;
   header->cmsg_type = SCM_RIGHTS;
@@ -252,14 +264,8 @@ std::string SendDescriptor(int socket_fd, int fd) {
 }
 
 int ReceiveDescriptor(int socket_fd) {
-  char byte = 0;
-  struct iovec data = {&byte, 1};
-  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  struct msghdr message {};
-  message.msg_iov = &data;
-  message.msg_iovlen = 1;
-  message.msg_control = control;
-  message.msg_controllen = sizeof control;
+  DescriptorMessage received;
+  struct msghdr& message = received.message;
   ssize_t n;
   while ((n = ::recvmsg(socket_fd, &message, MSG_CMSG_CLOEXEC | MSG_DONTWAIT)) < 0 && errno == EINTR) {
   }
