@@ -66,14 +66,4 @@ int AgentConnection::Report(const grpc::Status& status) const {
   return 1;
 }
 
-int ForEachName(AgentConnection& agent, const std::vector<std::string>& names,
-                const std::function<grpc::Status(const std::string&)>& one) {
-  int exit_code = 0;
-  for (const auto& name : names) {
-    grpc::Status status = one(name);
-    if (!status.ok()) exit_code = agent.Report(status);
-  }
-  return exit_code;
-}
-
 }  // namespace boxcar::cli

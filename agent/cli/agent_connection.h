@@ -4,10 +4,8 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include <functional>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "boxcar/v1/build.grpc.pb.h"
 #include "boxcar/v1/containers.grpc.pb.h"
@@ -56,9 +54,5 @@ class AgentConnection {
   std::unique_ptr<v1::Builds::Stub> builds_;
   std::unique_ptr<v1::Volumes::Stub> volumes_;
 };
-
-// Runs `one` for every name, reporting each failure; the exit code is 1 if any failed.
-int ForEachName(AgentConnection& agent, const std::vector<std::string>& names,
-                const std::function<grpc::Status(const std::string&)>& one);
 
 }  // namespace boxcar::cli

@@ -11,6 +11,7 @@
 #include "cli/container_calls.h"
 #include "cli/container_filters.h"
 #include "cli/container_spec_flags.h"
+#include "cli/for_each_name.h"
 #include "cli/human_format.h"
 #include "cli/json_output.h"
 #include "cli/log_times.h"
@@ -149,11 +150,9 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
         session.stdin = *start_interactive;
         return AttachSession(agent, session);
       }
-      return ForEachName(agent, *start_names, [&](const std::string& name) {
+      return ForEachPrinted(agent, *start_names, [&](const std::string& name) {
         v1::Container container;
-        grpc::Status status = StartContainer(agent, name, &container);
-        if (status.ok()) std::printf("%s\n", name.c_str());
-        return status;
+        return StartContainer(agent, name, &container);
       });
     };
   });
@@ -167,15 +166,13 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
   stop->callback([&, connect, stop_names, stop_timeout] {
     action = [=] {
       AgentConnection& agent = connect();
-      return ForEachName(agent, *stop_names, [&](const std::string& name) {
+      return ForEachPrinted(agent, *stop_names, [&](const std::string& name) {
         grpc::ClientContext context;
         v1::StopContainerRequest request;
         request.set_container(name);
         request.set_timeout_seconds(static_cast<uint32_t>(std::max(0, *stop_timeout)));
         v1::Container container;
-        grpc::Status status = agent.containers().Stop(&context, request, &container);
-        if (status.ok()) std::printf("%s\n", name.c_str());
-        return status;
+        return agent.containers().Stop(&context, request, &container);
       });
     };
   });
@@ -190,7 +187,7 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
   restart->callback([&, connect, restart_names, restart_timeout] {
     action = [=] {
       AgentConnection& agent = connect();
-      return ForEachName(agent, *restart_names, [&](const std::string& name) {
+      return ForEachPrinted(agent, *restart_names, [&](const std::string& name) {
         grpc::ClientContext context;
         v1::StopContainerRequest request;
         request.set_container(name);
@@ -198,7 +195,6 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
         v1::Container container;
         grpc::Status status = agent.containers().Stop(&context, request, &container);
         if (status.ok()) status = StartContainer(agent, name, &container);
-        if (status.ok()) std::printf("%s\n", name.c_str());
         return status;
       });
     };
@@ -235,15 +231,13 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
         return 1;
       }
       AgentConnection& agent = connect();
-      return ForEachName(agent, *kill_names, [&](const std::string& name) {
+      return ForEachPrinted(agent, *kill_names, [&](const std::string& name) {
         grpc::ClientContext context;
         v1::KillContainerRequest request;
         request.set_container(name);
         request.set_signal(signal);
         v1::KillContainerResponse response;
-        grpc::Status status = agent.containers().Kill(&context, request, &response);
-        if (status.ok()) std::printf("%s\n", name.c_str());
-        return status;
+        return agent.containers().Kill(&context, request, &response);
       });
     };
   });
@@ -273,11 +267,8 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
   remove->callback([&, connect, remove_names, remove_force, remove_volumes] {
     action = [=] {
       AgentConnection& agent = connect();
-      return ForEachName(agent, *remove_names, [&](const std::string& name) {
-        grpc::Status status =
-            RemoveContainer(agent, name, *remove_force, nullptr, *remove_volumes);
-        if (status.ok()) std::printf("%s\n", name.c_str());
-        return status;
+      return ForEachPrinted(agent, *remove_names, [&](const std::string& name) {
+        return RemoveContainer(agent, name, *remove_force, nullptr, *remove_volumes);
       });
     };
   });
@@ -307,15 +298,11 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
   inspect->callback([&, connect, inspect_names] {
     action = [=] {
       AgentConnection& agent = connect();
-      return ForEachName(agent, *inspect_names, [&](const std::string& name) {
-        grpc::ClientContext context;
-        v1::InspectContainerRequest request;
-        request.set_container(name);
-        v1::Container container;
-        grpc::Status status = agent.containers().Inspect(&context, request, &container);
-        if (status.ok()) std::printf("%s\n", MessageToJson(container, true).c_str());
-        return status;
-      });
+      return InspectEach(agent, *inspect_names, agent.containers(),
+                         &v1::Containers::Stub::Inspect,
+                         [](v1::InspectContainerRequest* request, const std::string& name) {
+                           request->set_container(name);
+                         });
     };
   });
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "cli/for_each_name.h"
 #include "cli/human_format.h"
 #include "cli/json_output.h"
 #include "cli/restart_policy_flag.h"
@@ -14,16 +15,6 @@
 namespace boxcar::cli {
 
 namespace {
-
-// ForEachName that prints each name it succeeded for, as Docker's commands do.
-int ForEachPrinted(AgentConnection& agent, const std::vector<std::string>& names,
-                   const std::function<grpc::Status(const std::string&)>& one) {
-  return ForEachName(agent, names, [&](const std::string& name) {
-    grpc::Status status = one(name);
-    if (status.ok()) std::printf("%s\n", name.c_str());
-    return status;
-  });
-}
 
 std::string EventTypeText(v1::EventType type) {
   std::string name = v1::EventType_Name(type);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/for_each_name.h"
 #include "cli/json_output.h"
 
 namespace boxcar::cli {
@@ -120,15 +121,10 @@ void AddNetworkCommands(CLI::App& app, std::function<AgentConnection&()> connect
   inspect->callback([&, connect, flags] {
     action = [=] {
       AgentConnection& agent = connect();
-      return ForEachName(agent, flags->names, [&](const std::string& name) {
-        grpc::ClientContext context;
-        v1::InspectNetworkRequest request;
-        request.set_name(name);
-        v1::Network response;
-        grpc::Status status = agent.networks().Inspect(&context, request, &response);
-        if (status.ok()) std::printf("%s\n", MessageToJson(response, true).c_str());
-        return status;
-      });
+      return InspectEach(agent, flags->names, agent.networks(), &v1::Networks::Stub::Inspect,
+                         [](v1::InspectNetworkRequest* request, const std::string& name) {
+                           request->set_name(name);
+                         });
     };
   });
 
@@ -137,14 +133,12 @@ void AddNetworkCommands(CLI::App& app, std::function<AgentConnection&()> connect
   remove->callback([&, connect, flags] {
     action = [=] {
       AgentConnection& agent = connect();
-      return ForEachName(agent, flags->names, [&](const std::string& name) {
+      return ForEachPrinted(agent, flags->names, [&](const std::string& name) {
         grpc::ClientContext context;
         v1::RemoveNetworkRequest request;
         request.set_name(name);
         v1::RemoveNetworkResponse response;
-        grpc::Status status = agent.networks().Remove(&context, request, &response);
-        if (status.ok()) std::printf("%s\n", name.c_str());
-        return status;
+        return agent.networks().Remove(&context, request, &response);
       });
     };
   });

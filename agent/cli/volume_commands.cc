@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/for_each_name.h"
 #include "cli/json_output.h"
 
 namespace boxcar::cli {
@@ -76,15 +77,10 @@ void AddVolumeCommands(CLI::App& app, std::function<AgentConnection&()> connect,
   inspect->callback([&, connect, flags] {
     action = [=] {
       AgentConnection& agent = connect();
-      return ForEachName(agent, flags->names, [&](const std::string& name) {
-        grpc::ClientContext context;
-        v1::InspectVolumeRequest request;
-        request.set_name(name);
-        v1::Volume response;
-        grpc::Status status = agent.volumes().Inspect(&context, request, &response);
-        if (status.ok()) std::printf("%s\n", MessageToJson(response, true).c_str());
-        return status;
-      });
+      return InspectEach(agent, flags->names, agent.volumes(), &v1::Volumes::Stub::Inspect,
+                         [](v1::InspectVolumeRequest* request, const std::string& name) {
+                           request->set_name(name);
+                         });
     };
   });
 
@@ -94,15 +90,13 @@ void AddVolumeCommands(CLI::App& app, std::function<AgentConnection&()> connect,
   remove->callback([&, connect, flags] {
     action = [=] {
       AgentConnection& agent = connect();
-      return ForEachName(agent, flags->names, [&](const std::string& name) {
+      return ForEachPrinted(agent, flags->names, [&](const std::string& name) {
         grpc::ClientContext context;
         v1::RemoveVolumeRequest request;
         request.set_name(name);
         request.set_force(flags->force);
         v1::RemoveVolumeResponse response;
-        grpc::Status status = agent.volumes().Remove(&context, request, &response);
-        if (status.ok()) std::printf("%s\n", name.c_str());
-        return status;
+        return agent.volumes().Remove(&context, request, &response);
       });
     };
   });
