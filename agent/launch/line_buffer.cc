@@ -21,6 +21,13 @@ std::optional<std::string> LineBuffer::PopLine() {
   return line;
 }
 
+std::string LineBuffer::TakeLineOrRest() {
+  auto newline = buffered_.find('\n');
+  std::string line = buffered_.substr(0, newline == std::string::npos ? newline : newline + 1);
+  buffered_.erase(0, line.size());
+  return line;
+}
+
 std::optional<std::string> LineBuffer::ReadLine(int fd) {
   for (;;) {
     if (auto line = PopLine()) return line;

@@ -17,6 +17,10 @@ class LineBuffer {
   std::optional<std::string> PopLine();
   // Reads until a line is complete; nullopt at EOF or on a read error (EINTR is retried).
   std::optional<std::string> ReadLine(int fd);
+  bool HasLine() const { return buffered_.find('\n') != std::string::npos; }
+  // The next line with its '\n'; with no complete line, all that is buffered (the shim's last
+  // words before it died), which may be "".
+  std::string TakeLineOrRest();
 
  private:
   std::string buffered_;

@@ -12,6 +12,7 @@
 
 #include "common/fd_io.h"
 #include "common/unique_fd.h"
+#include "launch/line_buffer.h"
 #include "launch/shim_spawn.h"
 
 namespace boxcar {
@@ -52,19 +53,14 @@ StatusOr<LaunchedProcesses> ShimLauncher::Deliver(PendingShim shim, const Launch
   int socket = shim.socket_.get();
   // Lines from the shim: "ready <netns made>" once its network namespace exists, then the
   // verdict. `pending` keeps what was read past the first line.
-  std::string pending;
+  LineBuffer pending;
   auto read_line = [&]() {
-    char buffer[1024];
-    while (pending.find('\n') == std::string::npos) {
-      ssize_t n = ::read(socket, buffer, sizeof buffer);
+    while (!pending.HasLine()) {
+      ssize_t n = pending.ReadFrom(socket);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) break;
-      pending.append(buffer, static_cast<size_t>(n));
     }
-    auto end = pending.find('\n');
-    std::string line = pending.substr(0, end == std::string::npos ? pending.size() : end + 1);
-    pending.erase(0, line.size());
-    return line;
+    return pending.TakeLineOrRest();
   };
   if (spec.prepare_network) {
     std::string ready = read_line();

@@ -40,8 +40,7 @@ LibvirtShimChannel::~LibvirtShimChannel() {
 
 std::string LibvirtShimChannel::ReadLine(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  char buffer[1024];
-  while (pending_.find('\n') == std::string::npos) {
+  while (!pending_.HasLine()) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
@@ -49,15 +48,11 @@ std::string LibvirtShimChannel::ReadLine(std::chrono::milliseconds timeout) {
     int ready = ::poll(&readable, 1, static_cast<int>(left.count()));
     if (ready < 0 && errno == EINTR) continue;
     if (ready <= 0) break;
-    ssize_t n = ::read(connection_.get(), buffer, sizeof buffer);
+    ssize_t n = pending_.ReadFrom(connection_.get());
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
-    pending_.append(buffer, static_cast<size_t>(n));
   }
-  auto end = pending_.find('\n');
-  std::string line = pending_.substr(0, end == std::string::npos ? pending_.size() : end + 1);
-  pending_.erase(0, line.size());
-  return line;
+  return pending_.TakeLineOrRest();
 }
 
 StatusOr<pid_t> LibvirtShimChannel::AcceptShim(std::chrono::milliseconds timeout) {

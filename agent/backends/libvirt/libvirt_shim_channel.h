@@ -12,6 +12,7 @@
 #include "common/status.h"
 #include "common/unique_fd.h"
 #include "launch/launch_spec.h"
+#include "launch/line_buffer.h"
 
 namespace boxcar {
 
@@ -38,7 +39,7 @@ class LibvirtShimChannel {
   UniqueFd listener_;
   std::string socket_path_;
   UniqueFd connection_;
-  std::string pending_;
+  LineBuffer pending_;  // what was read past the last line
 };
 
 }  // namespace boxcar

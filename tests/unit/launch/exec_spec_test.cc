@@ -96,6 +96,26 @@ TEST(LineBufferTest, KeepsWhatFollowsALine) {
   ::close(fds[0]);
 }
 
+// The shim launcher's reading: lines keep their '\n', and at EOF the rest comes whole.
+TEST(LineBufferTest, TakeLineOrRestKeepsTheNewlineAndGivesTheRest) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  std::string replies = "ready 1\nok 7 8\nerror cut";
+  ASSERT_EQ(::write(fds[1], replies.data(), replies.size()), static_cast<ssize_t>(replies.size()));
+  ::close(fds[1]);
+  LineBuffer lines;
+  EXPECT_FALSE(lines.HasLine());
+  while (lines.ReadFrom(fds[0]) > 0) {
+  }
+  EXPECT_TRUE(lines.HasLine());
+  EXPECT_EQ(lines.TakeLineOrRest(), "ready 1\n");
+  EXPECT_EQ(lines.TakeLineOrRest(), "ok 7 8\n");
+  EXPECT_FALSE(lines.HasLine());
+  EXPECT_EQ(lines.TakeLineOrRest(), "error cut");
+  EXPECT_EQ(lines.TakeLineOrRest(), "");
+  ::close(fds[0]);
+}
+
 constexpr char kHybridMountInfo[] =
     "31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
     "32 31 0:29 / /sys/fs/cgroup/cpu,cpuacct rw,relatime - cgroup cgroup rw,cpu,cpuacct\n"
