@@ -23,6 +23,22 @@ void WriteStringArray(rapidjson::Writer<rapidjson::StringBuffer>& writer, const 
   writer.EndArray();
 }
 
+// Docker's set notation, {"a": {}, "b": {}}, sorted so the config (and the image id) does not
+// depend on the order given.
+void WriteStringSet(rapidjson::Writer<rapidjson::StringBuffer>& writer, const char* key,
+                    const google::protobuf::RepeatedPtrField<std::string>& values) {
+  if (values.empty()) return;
+  std::set<std::string> sorted(values.begin(), values.end());
+  writer.Key(key);
+  writer.StartObject();
+  for (const auto& value : sorted) {
+    writer.Key(value.c_str());
+    writer.StartObject();
+    writer.EndObject();
+  }
+  writer.EndObject();
+}
+
 }  // namespace
 
 std::string BuildOciConfigJson(const v1::ImageConfig& config,
@@ -51,28 +67,8 @@ std::string BuildOciConfigJson(const v1::ImageConfig& config,
     writer.Key("StopSignal");
     writer.String(config.stop_signal().c_str());
   }
-  if (!config.exposed_ports().empty()) {
-    std::set<std::string> ports(config.exposed_ports().begin(), config.exposed_ports().end());
-    writer.Key("ExposedPorts");
-    writer.StartObject();
-    for (const auto& port : ports) {
-      writer.Key(port.c_str());
-      writer.StartObject();
-      writer.EndObject();
-    }
-    writer.EndObject();
-  }
-  if (!config.volumes().empty()) {
-    std::set<std::string> volumes(config.volumes().begin(), config.volumes().end());
-    writer.Key("Volumes");
-    writer.StartObject();
-    for (const auto& volume : volumes) {
-      writer.Key(volume.c_str());
-      writer.StartObject();
-      writer.EndObject();
-    }
-    writer.EndObject();
-  }
+  WriteStringSet(writer, "ExposedPorts", config.exposed_ports());
+  WriteStringSet(writer, "Volumes", config.volumes());
   if (!config.labels().empty()) {
     // Sorted, so the config (and the image id) does not depend on map order.
     std::map<std::string, std::string> labels(config.labels().begin(), config.labels().end());
