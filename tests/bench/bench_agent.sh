@@ -35,6 +35,31 @@ json.dump({"results": results}, open(f"{work}/{prefix}.json", "w"))
 PY
 }
 
+# write_fresh_agent_script BUILD_DIR NAME: writes $work/fresh-agent.sh, a hyperfine --prepare
+# that stops the agent it started last and starts a new one on an empty root (socket
+# $work/NAME.sock, pid file $work/NAME-agent.pid, cgroup parent $parent-NAME, no prewarm),
+# then waits until it answers.
+write_fresh_agent_script() {
+  local build=$1 name=$2
+  cat >"$work/fresh-agent.sh" <<EOF
+#!/bin/sh
+set -e
+if [ -f $work/$name-agent.pid ]; then
+  pid=\$(cat $work/$name-agent.pid)
+  kill \$pid 2>/dev/null || true
+  while kill -0 \$pid 2>/dev/null; do sleep 0.02; done
+fi
+root=$work/roots/\$(date +%s%N)
+mkdir -p $work/roots
+$build/agent/boxcard --root \$root --socket $work/$name.sock --cgroup-parent $parent-$name \\
+  --prewarm 0 --log-level warn >>$work/$name-agent.log 2>&1 &
+echo \$! >$work/$name-agent.pid
+for i in \$(seq 200); do BOXCAR_SOCKET=$work/$name.sock $build/agent/boxcar info >/dev/null 2>&1 && exit 0; sleep 0.02; done
+exit 1
+EOF
+  chmod +x "$work/fresh-agent.sh"
+}
+
 start_bench_agent() {
   local build=$1 name=$2
   shift 2

@@ -78,23 +78,7 @@ tar -C "$archive_dir" -cf "$archive" manifest.json config.json $(cd "$archive_di
 archive_mb=$(($(stat -c %s "$archive") / 1000000))
 
 # --prepare of the import runs: the previous agent stopped, a new one on an empty root.
-cat >"$work/fresh-agent.sh" <<EOF
-#!/bin/sh
-set -e
-if [ -f $work/import-agent.pid ]; then
-  pid=\$(cat $work/import-agent.pid)
-  kill \$pid 2>/dev/null || true
-  while kill -0 \$pid 2>/dev/null; do sleep 0.02; done
-fi
-root=$work/roots/\$(date +%s%N)
-mkdir -p $work/roots
-$build/agent/boxcard --root \$root --socket $work/import.sock --cgroup-parent $parent-import \\
-  --prewarm 0 --log-level warn >>$work/import-agent.log 2>&1 &
-echo \$! >$work/import-agent.pid
-for i in \$(seq 200); do BOXCAR_SOCKET=$work/import.sock $boxcar info >/dev/null 2>&1 && exit 0; sleep 0.02; done
-exit 1
-EOF
-chmod +x "$work/fresh-agent.sh"
+write_fresh_agent_script "$build" import
 mkdir -p "$work/floors"
 
 commands=(-n "boxcar image import (${archive_mb} MB, $layers layers)"

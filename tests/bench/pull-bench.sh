@@ -82,23 +82,7 @@ skopeo copy -q --dest-tls-verify=false "oci:$work/image/oci:bench" "docker://$im
 image_mb=$(du -sm "$work/registry" | cut -f1)
 
 # --prepare of the boxcar runs: the previous agent stopped, a new one on an empty root.
-cat >"$work/fresh-agent.sh" <<EOF
-#!/bin/sh
-set -e
-if [ -f $work/pull-agent.pid ]; then
-  pid=\$(cat $work/pull-agent.pid)
-  kill \$pid 2>/dev/null || true
-  while kill -0 \$pid 2>/dev/null; do sleep 0.02; done
-fi
-root=$work/roots/\$(date +%s%N)
-mkdir -p $work/roots
-$build/agent/boxcard --root \$root --socket $work/pull.sock --cgroup-parent $parent-pull \\
-  --prewarm 0 --log-level warn >>$work/pull-agent.log 2>&1 &
-echo \$! >$work/pull-agent.pid
-for i in \$(seq 200); do BOXCAR_SOCKET=$work/pull.sock $boxcar info >/dev/null 2>&1 && exit 0; sleep 0.02; done
-exit 1
-EOF
-chmod +x "$work/fresh-agent.sh"
+write_fresh_agent_script "$build" pull
 mkdir -p "$work/layouts"
 
 commands=(-n "boxcar image pull (${image_mb} MB, $((layers + 1)) layers)"
