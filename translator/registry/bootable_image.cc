@@ -66,6 +66,16 @@ Status WriteArchive(const BootableImageJob& job, GlanceRegistryStore& store, int
   return tar.Finish();
 }
 
+// Drops the queued jobs of one project's repository that `matches` (the caller holds the
+// queue's lock); the others keep their order.
+template <typename Match>
+void DropQueued(std::deque<BootableImageJob>& queue, const std::string& project_id,
+                const std::string& repository, const Match& matches) {
+  std::erase_if(queue, [&](const BootableImageJob& job) {
+    return job.session.project_id == project_id && job.repository == repository && matches(job);
+  });
+}
+
 }  // namespace
 
 StatusOr<std::string> PublishBootableImage(const BootableImageJob& job, const std::string& work_dir,
@@ -155,11 +165,8 @@ BootableImagePublisher::~BootableImagePublisher() {
 void BootableImagePublisher::Enqueue(BootableImageJob job) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    for (auto it = queue_.begin(); it != queue_.end();) {
-      const bool same = it->session.project_id == job.session.project_id &&
-                        it->repository == job.repository && it->tag == job.tag;
-      it = same ? queue_.erase(it) : it + 1;
-    }
+    DropQueued(queue_, job.session.project_id, job.repository,
+               [&](const BootableImageJob& queued) { return queued.tag == job.tag; });
     queue_.push_back(std::move(job));
   }
   changed_.notify_all();
@@ -171,11 +178,8 @@ Status BootableImagePublisher::DeleteManifest(GlanceRegistryStore& store,
   RETURN_IF_ERROR(store.DeleteManifestImages(repository, digest));
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    for (auto it = queue_.begin(); it != queue_.end();) {
-      const bool of_digest = it->session.project_id == store.project_id() &&
-                             it->repository == repository && it->manifest_digest == digest;
-      it = of_digest ? queue_.erase(it) : it + 1;
-    }
+    DropQueued(queue_, store.project_id(), repository,
+               [&](const BootableImageJob& queued) { return queued.manifest_digest == digest; });
   }
   std::lock_guard<std::mutex> settling(settle_mutex_);
   return store.DeleteBootableImages(repository, digest);
@@ -186,11 +190,8 @@ Status BootableImagePublisher::DeleteTag(GlanceRegistryStore& store, const std::
   RETURN_IF_ERROR(store.RemoveTag(repository, tag));
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    for (auto it = queue_.begin(); it != queue_.end();) {
-      const bool of_tag = it->session.project_id == store.project_id() &&
-                          it->repository == repository && it->tag == tag;
-      it = of_tag ? queue_.erase(it) : it + 1;
-    }
+    DropQueued(queue_, store.project_id(), repository,
+               [&](const BootableImageJob& queued) { return queued.tag == tag; });
   }
   std::lock_guard<std::mutex> settling(settle_mutex_);
   return store.DeleteTagBootableImages(repository, tag);

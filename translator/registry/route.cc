@@ -8,6 +8,19 @@ bool EndsWith(const std::string& text, const std::string& suffix) {
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// "<repository><marker><reference>", split at the last marker; false without one, or with a '/'
+// after it where the reference must be one path segment.
+bool SplitAtLast(const std::string& rest, const std::string& marker, bool one_segment,
+                 RouteKind kind, Route* route) {
+  size_t at = rest.rfind(marker);
+  if (at == std::string::npos) return false;
+  if (one_segment && rest.find('/', at + marker.size()) != std::string::npos) return false;
+  route->kind = kind;
+  route->repository = rest.substr(0, at);
+  route->reference = rest.substr(at + marker.size());
+  return true;
+}
+
 }  // namespace
 
 Route ParseRoute(const std::string& path) {
@@ -37,33 +50,17 @@ Route ParseRoute(const std::string& path) {
     route.repository = rest.substr(0, rest.rfind("/blobs/uploads"));
     return route;
   }
-  size_t at = rest.rfind("/blobs/uploads/");
-  if (at != std::string::npos) {
-    route.kind = RouteKind::kUpload;
-    route.repository = rest.substr(0, at);
-    route.reference = rest.substr(at + 15);
-    return route;
-  }
-  at = rest.rfind("/referrers/");
-  if (at != std::string::npos && rest.find('/', at + 11) == std::string::npos) {
-    route.kind = RouteKind::kReferrers;
-    route.repository = rest.substr(0, at);
-    route.reference = rest.substr(at + 11);
-    return route;
-  }
-  at = rest.rfind("/manifests/");
-  if (at != std::string::npos) {
-    route.kind = RouteKind::kManifest;
-    route.repository = rest.substr(0, at);
-    route.reference = rest.substr(at + 11);
-    return route;
-  }
-  at = rest.rfind("/blobs/");
-  if (at != std::string::npos) {
-    route.kind = RouteKind::kBlob;
-    route.repository = rest.substr(0, at);
-    route.reference = rest.substr(at + 7);
-    return route;
+  // In this order: an upload's path has "/blobs/" too.
+  struct Marker {
+    const char* text;
+    bool one_segment;
+    RouteKind kind;
+  };
+  for (const Marker& marker : {Marker{"/blobs/uploads/", false, RouteKind::kUpload},
+                               Marker{"/referrers/", true, RouteKind::kReferrers},
+                               Marker{"/manifests/", false, RouteKind::kManifest},
+                               Marker{"/blobs/", false, RouteKind::kBlob}}) {
+    if (SplitAtLast(rest, marker.text, marker.one_segment, marker.kind, &route)) break;
   }
   return route;
 }
