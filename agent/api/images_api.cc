@@ -68,26 +68,17 @@ grpc::Status ImagesApi::Inspect(grpc::ServerContext*, const v1::InspectImageRequ
 
 grpc::Status ImagesApi::Prune(grpc::ServerContext*, const v1::PruneImagesRequest* request,
                               v1::PruneImagesResponse* response) {
-  auto pruned = images_->Prune(request->all());
-  if (!pruned.ok()) return ToGrpcStatus(pruned.status());
-  *response = std::move(*pruned);
-  return grpc::Status::OK;
+  return Reply(images_->Prune(request->all()), response);
 }
 
 grpc::Status ImagesApi::Remove(grpc::ServerContext*, const v1::RemoveImageRequest* request,
                                v1::RemoveImageResponse* response) {
-  auto removed = images_->Remove(request->image(), request->force());
-  if (!removed.ok()) return ToGrpcStatus(removed.status());
-  *response = std::move(*removed);
-  return grpc::Status::OK;
+  return Reply(images_->Remove(request->image(), request->force()), response);
 }
 
 grpc::Status ImagesApi::Tag(grpc::ServerContext*, const v1::TagImageRequest* request,
                             v1::Image* response) {
-  auto tagged = images_->Tag(request->image(), request->reference());
-  if (!tagged.ok()) return ToGrpcStatus(tagged.status());
-  *response = std::move(*tagged);
-  return grpc::Status::OK;
+  return Reply(images_->Tag(request->image(), request->reference()), response);
 }
 
 grpc::Status ImagesApi::History(grpc::ServerContext*, const v1::ImageHistoryRequest* request,

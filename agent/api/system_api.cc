@@ -43,10 +43,7 @@ grpc::Status SystemApi::Info(grpc::ServerContext*, const v1::InfoRequest*,
 
 grpc::Status SystemApi::Check(grpc::ServerContext*, const v1::CheckRequest* request,
                               v1::CheckResponse* response) {
-  auto checked = images_->Check(request->repair());
-  if (!checked.ok()) return ToGrpcStatus(checked.status());
-  *response = std::move(*checked);
-  return grpc::Status::OK;
+  return Reply(images_->Check(request->repair()), response);
 }
 
 }  // namespace boxcar
