@@ -9,23 +9,12 @@
 #include <functional>
 
 #include "common/directory_tree.h"
+#include "common/path_components.h"
 #include "common/sha256.h"
 #include "common/unique_fd.h"
 
 namespace boxcar {
 namespace {
-
-std::vector<std::string> SplitPath(const std::string& path) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string::npos) end = path.size();
-    if (end > start) parts.push_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  return parts;
-}
 
 std::string Join(const std::vector<std::string>& parts) {
   std::string joined;
@@ -36,14 +25,13 @@ std::string Join(const std::vector<std::string>& parts) {
 // `relative` (clean) inside `root` with every symlink on the way resolved inside the root.
 StatusOr<std::string> ResolveInside(const std::string& root, const std::string& relative,
                                     const std::string& pattern, bool filesystem) {
-  std::vector<std::string> pending = SplitPath(relative);
+  std::vector<std::string> pending = PathComponents(relative);
   std::reverse(pending.begin(), pending.end());
   std::vector<std::string> resolved;
   int hops = 0;
   while (!pending.empty()) {
     std::string part = pending.back();
     pending.pop_back();
-    if (part == ".") continue;
     if (part == "..") {
       if (resolved.empty() && filesystem) continue;  // "/.." is "/"
       if (resolved.empty()) {
@@ -71,7 +59,7 @@ StatusOr<std::string> ResolveInside(const std::string& root, const std::string& 
                              "' leads outside the build context");
     }
     if (!resolved.empty() && !(link[0] == '/' && filesystem)) resolved.pop_back();
-    std::vector<std::string> link_parts = SplitPath(link);
+    std::vector<std::string> link_parts = PathComponents(link);
     for (auto it = link_parts.rbegin(); it != link_parts.rend(); ++it) pending.push_back(*it);
   }
   return Join(resolved);
@@ -150,8 +138,7 @@ Status HashTree(const std::string& path, const std::string& name, Sha256& hasher
 
 bool CleanRelativePath(const std::string& path, std::string* cleaned) {
   std::vector<std::string> parts;
-  for (const auto& part : SplitPath(path)) {
-    if (part == ".") continue;
+  for (const auto& part : PathComponents(path)) {
     if (part == "..") {
       if (parts.empty()) return false;
       parts.pop_back();

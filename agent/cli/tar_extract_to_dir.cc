@@ -4,10 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <vector>
+
+#include "common/path_components.h"
 
 namespace boxcar::cli {
 
@@ -34,18 +37,10 @@ TarExtractToDir::~TarExtractToDir() {
 
 int TarExtractToDir::OpenParent(const std::string& relative, std::string* base,
                                 std::string* error) {
-  std::vector<std::string> components;
-  size_t start = 0;
-  while (start <= relative.size()) {
-    size_t end = relative.find('/', start);
-    if (end == std::string::npos) end = relative.size();
-    std::string component = relative.substr(start, end - start);
-    if (component == "..") {
-      *error = "member '" + member_ + "': '..' would leave the destination";
-      return -1;
-    }
-    if (!component.empty() && component != ".") components.push_back(component);
-    start = end + 1;
+  std::vector<std::string> components = PathComponents(relative);
+  if (std::find(components.begin(), components.end(), "..") != components.end()) {
+    *error = "member '" + member_ + "': '..' would leave the destination";
+    return -1;
   }
   if (components.empty()) {
     *base = ".";

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <vector>
 
+#include "common/path_components.h"
+
 namespace boxcar {
 
 namespace {
@@ -31,24 +33,11 @@ int OpenInRoot(int rootfs_fd, const std::string& relative) {
   }
 }
 
-std::vector<std::string> Components(const std::string& path) {
-  std::vector<std::string> components;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string::npos) end = path.size();
-    std::string component = path.substr(start, end - start);
-    if (!component.empty() && component != ".") components.push_back(component);
-    start = end + 1;
-  }
-  return components;
-}
-
 }  // namespace
 
 StatusOr<UniqueFd> OpenMountTarget(int rootfs_fd, const std::string& target,
                                    MountTargetKind kind) {
-  const std::vector<std::string> components = Components(target);
+  const std::vector<std::string> components = PathComponents(target);
   UniqueFd current(OpenInRoot(rootfs_fd, ""));
   if (!current) return ErrnoStatus("open the container's root for '" + target + "'", -current.get());
   std::string prefix;

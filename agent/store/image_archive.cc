@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "store/archive_error.h"
+#include "common/path_components.h"
 #include "common/sha256.h"
 #include "store/archive_reader.h"
 #include "store/image_manifest.h"
@@ -87,17 +88,12 @@ std::string ResolveLink(const std::string& link, const std::string& target) {
   std::vector<std::string> parts;
   std::string dir = link.substr(0, link.rfind('/') == std::string::npos ? 0 : link.rfind('/'));
   std::string joined = dir.empty() ? target : dir + "/" + target;
-  size_t start = 0;
-  while (start <= joined.size()) {
-    size_t end = joined.find('/', start);
-    if (end == std::string::npos) end = joined.size();
-    std::string part = joined.substr(start, end - start);
-    if (part == "..") {
-      if (!parts.empty()) parts.pop_back();
-    } else if (!part.empty() && part != ".") {
-      parts.push_back(part);
+  for (auto& part : PathComponents(joined)) {
+    if (part != "..") {
+      parts.push_back(std::move(part));
+    } else if (!parts.empty()) {
+      parts.pop_back();
     }
-    start = end + 1;
   }
   std::string resolved;
   for (const auto& part : parts) resolved += (resolved.empty() ? "" : "/") + part;
