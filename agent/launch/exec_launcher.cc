@@ -173,12 +173,9 @@ StatusOr<std::unique_ptr<ExecSession>> ExecLauncher::Start(const ExecSpec& spec,
   if (!spec.tty) {
     ASSIGN_OR_RETURN(stderr_pipe, MakePipe("stderr"));
   }
-  int sockets[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) != 0) {
-    return ErrnoStatus("socketpair for boxcar-shim exec");
-  }
-  UniqueFd control(sockets[0]);
-  UniqueFd shim_end(sockets[1]);
+  ASSIGN_OR_RETURN(ShimSocket sockets, MakeShimSocket("boxcar-shim exec"));
+  UniqueFd control = std::move(sockets.agent_end);
+  UniqueFd shim_end = std::move(sockets.shim_end);
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);

@@ -27,12 +27,9 @@ PendingShim::~PendingShim() {
 
 StatusOr<PendingShim> ShimLauncher::Spawn(const std::string& shim_log_path,
                                           SpawnPriority priority) const {
-  int sockets[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) != 0) {
-    return ErrnoStatus("socketpair for boxcar-shim");
-  }
-  UniqueFd agent_end(sockets[0]);
-  UniqueFd shim_end(sockets[1]);
+  ASSIGN_OR_RETURN(ShimSocket sockets, MakeShimSocket("boxcar-shim"));
+  UniqueFd agent_end = std::move(sockets.agent_end);
+  UniqueFd shim_end = std::move(sockets.shim_end);
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);

@@ -2,6 +2,7 @@
 
 #include <sched.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 extern char** environ;
 
@@ -39,6 +40,14 @@ StatusOr<pid_t> SpawnShim(const std::string& shim_path, const std::vector<std::s
     return ErrnoStatus("spawn '" + shim_path + "' (set --shim-path)", spawn_error);
   }
   return shim_pid;
+}
+
+StatusOr<ShimSocket> MakeShimSocket(const std::string& shim) {
+  int sockets[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) != 0) {
+    return ErrnoStatus("socketpair for " + shim);
+  }
+  return ShimSocket{UniqueFd(sockets[0]), UniqueFd(sockets[1])};
 }
 
 }  // namespace boxcar

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/unique_fd.h"
 
 namespace boxcar {
 
@@ -27,5 +28,13 @@ enum class SpawnPriority {
 StatusOr<pid_t> SpawnShim(const std::string& shim_path, const std::vector<std::string>& args,
                           const posix_spawn_file_actions_t* actions,
                           SpawnPriority priority = SpawnPriority::kNormal);
+
+// The agent <-> shim control socket, a close-on-exec stream socketpair: the agent keeps one
+// end, the shim gets the other as fd 3. The error names `shim` ("boxcar-shim exec").
+struct ShimSocket {
+  UniqueFd agent_end;
+  UniqueFd shim_end;
+};
+StatusOr<ShimSocket> MakeShimSocket(const std::string& shim);
 
 }  // namespace boxcar
