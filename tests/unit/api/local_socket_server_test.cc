@@ -17,6 +17,7 @@
 #include "common/directory_tree.h"
 #include "common/local_socket_path.h"
 #include "common/unique_fd.h"
+#include "../temp_dir.h"
 
 namespace boxcar {
 namespace {
@@ -24,9 +25,7 @@ namespace {
 class LocalSocketServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir[] = "/tmp/local-socket-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir), nullptr);
-    dir_ = dir;
+    ASSERT_NO_FATAL_FAILURE(MakeTempDir("/tmp/local-socket-test-XXXXXX", &dir_));
     path_ = dir_ + "/boxcard.sock.local";
   }
   void TearDown() override { (void)RemoveTree(dir_); }

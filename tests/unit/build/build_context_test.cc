@@ -10,6 +10,7 @@
 
 #include "build/copy_into_layer.h"
 #include "common/directory_tree.h"
+#include "../temp_dir.h"
 
 namespace boxcar {
 namespace {
@@ -17,8 +18,7 @@ namespace {
 class BuildContextTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir_template[] = "/tmp/boxcar-build-context-XXXXXX";
-    dir_ = ::mkdtemp(dir_template);
+    ASSERT_NO_FATAL_FAILURE(MakeTempDir("/tmp/boxcar-build-context-XXXXXX", &dir_));
     context_ = dir_ + "/context";
     ASSERT_TRUE(MakeDirectories(context_ + "/src/sub").ok());
     Write("src/a.txt", "a");

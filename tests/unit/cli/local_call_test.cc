@@ -7,6 +7,7 @@
 #include "api/local_socket_server.h"
 #include "common/directory_tree.h"
 #include "common/local_socket_path.h"
+#include "../temp_dir.h"
 
 namespace boxcar::cli {
 namespace {
@@ -14,9 +15,7 @@ namespace {
 class LocalCallTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir[] = "/tmp/local-call-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir), nullptr);
-    dir_ = dir;
+    ASSERT_NO_FATAL_FAILURE(MakeTempDir("/tmp/local-call-test-XXXXXX", &dir_));
     grpc_socket_ = dir_ + "/boxcard.sock";
   }
   void TearDown() override {

@@ -13,6 +13,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "../temp_dir.h"
+
 namespace boxcar::cli {
 namespace {
 
@@ -51,8 +53,7 @@ std::string Tar(const std::vector<Member>& members) {
 class TarExtractToDirTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir[] = "/tmp/tar-extract-test-XXXXXX";
-    dir_ = ::mkdtemp(dir);
+    ASSERT_NO_FATAL_FAILURE(MakeTempDir("/tmp/tar-extract-test-XXXXXX", &dir_));
   }
   void TearDown() override { (void)std::system(("rm -rf " + dir_).c_str()); }
 

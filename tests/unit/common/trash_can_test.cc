@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "common/directory_tree.h"
+#include "../temp_dir.h"
 
 namespace boxcar {
 namespace {
@@ -14,8 +15,7 @@ namespace {
 class TrashCanTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir_template[] = "/tmp/boxcar-trash-XXXXXX";
-    root_ = ::mkdtemp(dir_template);
+    ASSERT_NO_FATAL_FAILURE(MakeTempDir("/tmp/boxcar-trash-XXXXXX", &root_));
   }
   void TearDown() override { (void)RemoveTree(root_); }
   bool Exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }

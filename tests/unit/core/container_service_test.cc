@@ -17,6 +17,7 @@
 #include "common/directory_tree.h"
 #include "store/state_schema.h"
 #include "mock_snapshotter.h"
+#include "../temp_dir.h"
 
 extern char** environ;
 
@@ -79,8 +80,7 @@ pid_t SpawnSleeper(const char* seconds) {
 class ContainerServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir_template[] = "/tmp/boxcar-unit-XXXXXX";
-    root_ = ::mkdtemp(dir_template);
+    ASSERT_NO_FATAL_FAILURE(MakeTempDir("/tmp/boxcar-unit-XXXXXX", &root_));
     auto db = SqliteDatabase::Open(root_ + "/state.db", kStateSchema);
     ASSERT_TRUE(db.ok()) << db.status().message();
     db_ = std::move(*db);

@@ -13,6 +13,7 @@
 #include "common/unique_fd.h"
 #include "core/container_paths.h"
 #include "core/output_log_cursor.h"
+#include "../temp_dir.h"
 
 namespace boxcar {
 namespace {
@@ -20,9 +21,7 @@ namespace {
 class LegacyOutputTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir[] = "/tmp/legacy_output_test.XXXXXX";
-    ASSERT_NE(::mkdtemp(dir), nullptr);
-    state_dir_ = dir;
+    ASSERT_NO_FATAL_FAILURE(MakeTempDir("/tmp/legacy_output_test.XXXXXX", &state_dir_));
   }
   void TearDown() override { std::filesystem::remove_all(state_dir_); }
 

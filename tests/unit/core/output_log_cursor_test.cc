@@ -12,6 +12,7 @@
 
 #include "common/unique_fd.h"
 #include "core/container_paths.h"
+#include "../temp_dir.h"
 
 namespace boxcar {
 namespace {
@@ -36,9 +37,7 @@ constexpr LogRecordStream kErr = LogRecordStream::kStderr;
 class OutputLogCursorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir[] = "/tmp/output_log_cursor_test.XXXXXX";
-    ASSERT_NE(::mkdtemp(dir), nullptr);
-    state_dir_ = dir;
+    ASSERT_NO_FATAL_FAILURE(MakeTempDir("/tmp/output_log_cursor_test.XXXXXX", &state_dir_));
   }
   void TearDown() override { std::filesystem::remove_all(state_dir_); }
 

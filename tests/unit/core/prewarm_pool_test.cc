@@ -19,6 +19,7 @@
 
 #include "common/directory_tree.h"
 #include "mock_snapshotter.h"
+#include "../temp_dir.h"
 
 extern char** environ;
 
@@ -98,8 +99,7 @@ bool Eventually(Predicate done) {
 class PrewarmPoolTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir_template[] = "/tmp/boxcar-prewarm-XXXXXX";
-    root_ = ::mkdtemp(dir_template);
+    ASSERT_NO_FATAL_FAILURE(MakeTempDir("/tmp/boxcar-prewarm-XXXXXX", &root_));
     ASSERT_EQ(::mkdir((root_ + "/containers").c_str(), 0700), 0);
   }
   void TearDown() override { (void)RemoveTree(root_); }

@@ -14,6 +14,7 @@
 #include "core/tree_tar_extractor.h"
 #include "core/tree_tar_writer.h"
 #include "../tar_bytes.h"
+#include "../temp_dir.h"
 
 namespace boxcar {
 namespace {
@@ -21,8 +22,7 @@ namespace {
 class TreeTarTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir[] = "/tmp/tree-tar-test-XXXXXX";
-    dir_ = ::mkdtemp(dir);
+    ASSERT_NO_FATAL_FAILURE(MakeTempDir("/tmp/tree-tar-test-XXXXXX", &dir_));
   }
   void TearDown() override { (void)std::system(("rm -rf " + dir_).c_str()); }
 

@@ -9,6 +9,7 @@
 
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
+#include "../temp_dir.h"
 
 namespace boxcar {
 namespace {
@@ -16,8 +17,7 @@ namespace {
 class RootfsLookupTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir_template[] = "/tmp/boxcar-rootfs-XXXXXX";
-    dir_ = ::mkdtemp(dir_template);
+    ASSERT_NO_FATAL_FAILURE(MakeTempDir("/tmp/boxcar-rootfs-XXXXXX", &dir_));
     rootfs_ = dir_ + "/rootfs";
     ASSERT_TRUE(MakeDirectories(rootfs_ + "/bin").ok());
     ASSERT_TRUE(MakeDirectories(rootfs_ + "/etc").ok());

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "common/directory_tree.h"
+#include "../temp_dir.h"
 
 namespace boxcar {
 namespace {
@@ -14,9 +15,7 @@ namespace {
 class MountTargetTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir_template[] = "/tmp/mount-target-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir_template), nullptr);
-    dir_ = dir_template;
+    ASSERT_NO_FATAL_FAILURE(MakeTempDir("/tmp/mount-target-test-XXXXXX", &dir_));
     ASSERT_EQ(::mkdir((dir_ + "/rootfs").c_str(), 0755), 0);
     ASSERT_EQ(::mkdir((dir_ + "/outside").c_str(), 0755), 0);
     rootfs_.reset(::open((dir_ + "/rootfs").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));

@@ -6,14 +6,15 @@
 
 #include <fstream>
 
+#include "../temp_dir.h"
+
 namespace boxcar {
 namespace {
 
 class UserLookupTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir_template[] = "/tmp/boxcar-users-XXXXXX";
-    dir_ = ::mkdtemp(dir_template);
+    ASSERT_NO_FATAL_FAILURE(MakeTempDir("/tmp/boxcar-users-XXXXXX", &dir_));
     std::ofstream(dir_ + "/passwd") << "root:x:0:0:root:/root:/bin/sh\n"
                                        "app:x:1000:1000:App:/home/app:/bin/sh\n"
                                        "broken line\n";

@@ -13,6 +13,7 @@
 
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
+#include "../temp_dir.h"
 
 namespace boxcar {
 namespace {
@@ -20,9 +21,7 @@ namespace {
 class OverlaySnapshotterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir_template[] = "/tmp/boxcar-snapshotter-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir_template), nullptr);
-    dir_ = dir_template;
+    ASSERT_NO_FATAL_FAILURE(MakeTempDir("/tmp/boxcar-snapshotter-test-XXXXXX", &dir_));
     auto snapshotter = OverlaySnapshotter::Create(dir_ + "/snapshots");
     ASSERT_TRUE(snapshotter.ok()) << snapshotter.status().message();
     snapshotter_ = std::move(*snapshotter);

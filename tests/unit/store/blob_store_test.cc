@@ -17,6 +17,7 @@
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
 #include "common/sha256.h"
+#include "../temp_dir.h"
 
 namespace boxcar {
 namespace {
@@ -41,9 +42,7 @@ bool Exists(const std::string& path) {
 class BlobStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir_template[] = "/tmp/boxcar-blob-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir_template), nullptr);
-    dir_ = dir_template;
+    ASSERT_NO_FATAL_FAILURE(MakeTempDir("/tmp/boxcar-blob-test-XXXXXX", &dir_));
     root_ = dir_ + "/store";
     auto store = BlobStore::Open(root_);
     ASSERT_TRUE(store.ok()) << store.status().message();

@@ -14,6 +14,7 @@
 #include "common/directory_tree.h"
 #include "common/sha256.h"
 #include "image_store_fixture.h"
+#include "../temp_dir.h"
 
 namespace boxcar {
 namespace {
@@ -21,9 +22,7 @@ namespace {
 class EarlyLayerUnpacksTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir_template[] = "/tmp/boxcar-early-unpacks-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir_template), nullptr);
-    dir_ = dir_template;
+    ASSERT_NO_FATAL_FAILURE(MakeTempDir("/tmp/boxcar-early-unpacks-XXXXXX", &dir_));
     unpacks_ = std::make_unique<EarlyLayerUnpacks>(
         UnpackLimits{},
         [this]() -> StatusOr<std::string> {

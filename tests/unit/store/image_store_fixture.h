@@ -20,6 +20,7 @@
 #include "common/sha256.h"
 #include "store/image_store.h"
 #include "store/state_schema.h"
+#include "../temp_dir.h"
 
 namespace boxcar {
 
@@ -94,9 +95,7 @@ inline constexpr const char* kReference = "test/busybox:1";
 class ImageStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir_template[] = "/tmp/boxcar-image-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir_template), nullptr);
-    dir_ = dir_template;
+    ASSERT_NO_FATAL_FAILURE(MakeTempDir("/tmp/boxcar-image-test-XXXXXX", &dir_));
     auto db = SqliteDatabase::Open(dir_ + "/state.db", kStateSchema);
     ASSERT_TRUE(db.ok()) << db.status().message();
     db_ = std::move(*db);

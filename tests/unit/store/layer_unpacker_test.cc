@@ -29,6 +29,7 @@
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
 #include "common/sha256.h"
+#include "../temp_dir.h"
 
 namespace boxcar {
 namespace {
@@ -200,9 +201,7 @@ std::string GetXattr(const std::string& path, const char* name) {
 class LayerUnpackerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir_template[] = "/tmp/boxcar-unpack-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir_template), nullptr);
-    dir_ = dir_template;
+    ASSERT_NO_FATAL_FAILURE(MakeTempDir("/tmp/boxcar-unpack-test-XXXXXX", &dir_));
     root_ = dir_ + "/root";
     tar_ = dir_ + "/layer.tar";
     ASSERT_EQ(::mkdir(root_.c_str(), 0755), 0);

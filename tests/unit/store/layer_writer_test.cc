@@ -13,6 +13,7 @@
 #include <map>
 
 #include "common/directory_tree.h"
+#include "../temp_dir.h"
 
 namespace boxcar {
 namespace {
@@ -26,8 +27,7 @@ struct Owner {
 class LayerWriterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir_template[] = "/tmp/boxcar-layer-writer-XXXXXX";
-    root_ = ::mkdtemp(dir_template);
+    ASSERT_NO_FATAL_FAILURE(MakeTempDir("/tmp/boxcar-layer-writer-XXXXXX", &root_));
     upper_ = root_ + "/upper";
     ASSERT_EQ(::mkdir(upper_.c_str(), 0755), 0);
     auto blobs = BlobStore::Open(root_);

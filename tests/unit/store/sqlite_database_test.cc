@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "common/directory_tree.h"
+#include "../temp_dir.h"
 
 namespace boxcar {
 namespace {
@@ -14,9 +15,7 @@ using ::testing::HasSubstr;
 class SqliteDatabaseTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir[] = "/tmp/boxcar-sqlite-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir), nullptr);
-    dir_ = dir;
+    ASSERT_NO_FATAL_FAILURE(MakeTempDir("/tmp/boxcar-sqlite-XXXXXX", &dir_));
     auto db = SqliteDatabase::Open(dir_ + "/test.db",
                                    "CREATE TABLE IF NOT EXISTS t(k TEXT PRIMARY KEY, v INTEGER);");
     ASSERT_TRUE(db.ok()) << db.status().message();

@@ -7,6 +7,7 @@
 
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
+#include "../temp_dir.h"
 
 namespace boxcar {
 namespace {
@@ -14,9 +15,7 @@ namespace {
 class VolumeStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir_template[] = "/tmp/volume-store-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir_template), nullptr);
-    dir_ = dir_template;
+    ASSERT_NO_FATAL_FAILURE(MakeTempDir("/tmp/volume-store-test-XXXXXX", &dir_));
   }
   void TearDown() override { (void)RemoveTree(dir_); }
   std::string dir_;

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "common/directory_tree.h"
+#include "../../temp_dir.h"
 
 namespace boxcar {
 namespace {
@@ -14,9 +15,7 @@ namespace {
 class LibvirtDomainsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir_template[] = "/tmp/libvirt-domains-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir_template), nullptr);
-    state_dir_ = dir_template;
+    ASSERT_NO_FATAL_FAILURE(MakeTempDir("/tmp/libvirt-domains-test-XXXXXX", &state_dir_));
   }
   void TearDown() override { ASSERT_TRUE(RemoveTree(state_dir_).ok()); }
 

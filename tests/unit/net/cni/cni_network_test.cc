@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "../../temp_dir.h"
+
 namespace boxcar {
 namespace {
 
@@ -29,9 +31,7 @@ exit 0
 class CniNetworkTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char dir_template[] = "/tmp/cni-fake-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir_template), nullptr);
-    dir_ = dir_template;
+    ASSERT_NO_FATAL_FAILURE(MakeTempDir("/tmp/cni-fake-XXXXXX", &dir_));
     for (const char* name : {"a", "b", "portmap"}) {
       std::ofstream(dir_ + "/" + name) << kFakePlugin;
       ::chmod((dir_ + "/" + name).c_str(), 0755);
