@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+
 namespace boxcar {
 
 Status WriteAll(int fd, std::string_view bytes, const std::string& what) {
@@ -28,6 +30,23 @@ StatusOr<std::string> ReadAll(int fd, const std::string& what) {
     if (n == 0) return content;
     content.append(buffer, static_cast<size_t>(n));
   }
+}
+
+bool FlushPending(int fd, std::string* pending) {
+  while (!pending->empty()) {
+    ssize_t n = ::write(fd, pending->data(), pending->size());
+    if (n > 0) {
+      pending->erase(0, static_cast<size_t>(n));
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else if (n < 0 && errno == EAGAIN) {
+      return true;
+    } else {
+      pending->clear();
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace boxcar

@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/fd_io.h"
+
 namespace boxcar {
 
 namespace {
@@ -72,19 +74,7 @@ void ByteRelay::Transfer() {
       source_done_ = true;
     }
   }
-  while (!pending_.empty() && !sink_broken_) {
-    ssize_t n = ::write(to_, pending_.data(), pending_.size());
-    if (n > 0) {
-      pending_.erase(0, static_cast<size_t>(n));
-    } else if (n < 0 && errno == EINTR) {
-      continue;
-    } else if (n < 0 && errno == EAGAIN) {
-      break;
-    } else {
-      sink_broken_ = true;
-      pending_.clear();
-    }
-  }
+  if (!sink_broken_ && !FlushPending(to_, &pending_)) sink_broken_ = true;
 }
 
 }  // namespace boxcar

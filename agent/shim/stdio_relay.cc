@@ -15,6 +15,7 @@
 #include <memory>
 #include <vector>
 
+#include "common/fd_io.h"
 #include "common/unique_fd.h"
 #include "launch/stdio_frames.h"
 #include "shim/output_log.h"
@@ -189,20 +190,10 @@ class StdioRelay {
   }
 
   void FlushInput() {
-    while (!pending_input_.empty() && input_sink_ >= 0) {
-      ssize_t n = ::write(input_sink_, pending_input_.data(), pending_input_.size());
-      if (n > 0) {
-        pending_input_.erase(0, static_cast<size_t>(n));
-      } else if (n < 0 && errno == EINTR) {
-        continue;
-      } else if (n < 0 && errno == EAGAIN) {
-        return;
-      } else {
-        // The payload closed its stdin (EPIPE): what it would not read is dropped.
-        pending_input_.clear();
-        CloseStdinPipe();
-        return;
-      }
+    if (input_sink_ >= 0 && !FlushPending(input_sink_, &pending_input_)) {
+      // The payload closed its stdin (EPIPE): what it would not read is dropped.
+      CloseStdinPipe();
+      return;
     }
     if (input_ended_ && pending_input_.empty()) CloseStdinPipe();
   }
