@@ -55,18 +55,24 @@ StatusOr<std::pair<uid_t, gid_t>> ImageRootfsView::ResolveOwner(const std::strin
   std::string user = spec.substr(0, colon);
   std::string group = colon == std::string::npos ? "" : spec.substr(colon + 1);
   if (user.empty()) return InvalidArgument("owner '" + spec + "': no user");
+  // `name`'s line in the image's /etc/passwd or /etc/group, split, with `fields` fields at least.
+  auto entry_of = [&](const char* kind, const std::string& file, const std::string& name,
+                      size_t fields) -> StatusOr<std::vector<std::string>> {
+    std::string host = HostPath(file);
+    auto entry = host.empty() ? std::vector<std::string>{} : FindEntry(host, name);
+    if (entry.size() < fields) {
+      return InvalidArgument("owner '" + spec + "': no " + kind + " '" + name +
+                             "' in the image's " + file);
+    }
+    return entry;
+  };
   uid_t uid;
   gid_t gid;
   if (IsNumber(user)) {
     uid = static_cast<uid_t>(std::stoul(user));
     gid = static_cast<gid_t>(uid);
   } else {
-    std::string passwd = HostPath("/etc/passwd");
-    auto entry = passwd.empty() ? std::vector<std::string>{} : FindEntry(passwd, user);
-    if (entry.size() < 4) {
-      return InvalidArgument("owner '" + spec + "': no user '" + user +
-                             "' in the image's /etc/passwd");
-    }
+    ASSIGN_OR_RETURN(auto entry, entry_of("user", "/etc/passwd", user, 4));
     uid = static_cast<uid_t>(std::stoul(entry[2]));
     gid = static_cast<gid_t>(std::stoul(entry[3]));
   }
@@ -74,12 +80,7 @@ StatusOr<std::pair<uid_t, gid_t>> ImageRootfsView::ResolveOwner(const std::strin
     if (IsNumber(group)) {
       gid = static_cast<gid_t>(std::stoul(group));
     } else {
-      std::string groups = HostPath("/etc/group");
-      auto entry = groups.empty() ? std::vector<std::string>{} : FindEntry(groups, group);
-      if (entry.size() < 3) {
-        return InvalidArgument("owner '" + spec + "': no group '" + group +
-                               "' in the image's /etc/group");
-      }
+      ASSIGN_OR_RETURN(auto entry, entry_of("group", "/etc/group", group, 3));
       gid = static_cast<gid_t>(std::stoul(entry[2]));
     }
   }
