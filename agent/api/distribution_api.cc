@@ -18,30 +18,43 @@ TransferProgressSink StreamProgress(grpc::ServerWriter<Response>* writer, std::m
   };
 }
 
-}  // namespace
-
-grpc::Status DistributionApi::Pull(grpc::ServerContext* context, const v1::PullRequest* request,
-                                   grpc::ServerWriter<v1::PullResponse>* writer) {
+// A transfer on a server stream: progress messages while it runs, then one message that
+// `set_result` fills with what it made.
+template <typename Response, typename Transfer, typename SetResult>
+grpc::Status StreamTransfer(grpc::ServerContext* context, grpc::ServerWriter<Response>* writer,
+                            const Transfer& transfer, const SetResult& set_result) {
   std::mutex write_mutex;
-  auto image = distribution_->Pull(*request, StreamProgress(writer, &write_mutex),
-                                   [context] { return context->IsCancelled(); });
-  if (!image.ok()) return ToGrpcStatus(image.status());
-  v1::PullResponse last;
-  *last.mutable_image() = std::move(*image);
+  auto result = transfer(StreamProgress(writer, &write_mutex),
+                         [context] { return context->IsCancelled(); });
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  Response last;
+  set_result(&last, std::move(*result));
   writer->Write(last);
   return grpc::Status::OK;
 }
 
+}  // namespace
+
+grpc::Status DistributionApi::Pull(grpc::ServerContext* context, const v1::PullRequest* request,
+                                   grpc::ServerWriter<v1::PullResponse>* writer) {
+  return StreamTransfer(
+      context, writer,
+      [&](const TransferProgressSink& progress, const TransferCancelCheck& cancelled) {
+        return distribution_->Pull(*request, progress, cancelled);
+      },
+      [](v1::PullResponse* last, v1::Image image) { *last->mutable_image() = std::move(image); });
+}
+
 grpc::Status DistributionApi::Push(grpc::ServerContext* context, const v1::PushRequest* request,
                                    grpc::ServerWriter<v1::PushResponse>* writer) {
-  std::mutex write_mutex;
-  auto result = distribution_->Push(*request, StreamProgress(writer, &write_mutex),
-                                    [context] { return context->IsCancelled(); });
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  v1::PushResponse last;
-  *last.mutable_result() = std::move(*result);
-  writer->Write(last);
-  return grpc::Status::OK;
+  return StreamTransfer(
+      context, writer,
+      [&](const TransferProgressSink& progress, const TransferCancelCheck& cancelled) {
+        return distribution_->Push(*request, progress, cancelled);
+      },
+      [](v1::PushResponse* last, v1::PushResult result) {
+        *last->mutable_result() = std::move(result);
+      });
 }
 
 grpc::Status DistributionApi::Login(grpc::ServerContext*, const v1::LoginRequest* request,
