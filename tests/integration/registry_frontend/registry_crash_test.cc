@@ -45,16 +45,6 @@ std::vector<std::string> JournalRecords(const std::string& state_dir) {
   return records;
 }
 
-// Tenant A's Glance images of blob `digest`, whatever their status.
-std::vector<glance::GlanceImage> BlobImages(const std::string& digest) {
-  glance::ListImagesFilter filter;
-  filter.properties[registry::kKindProperty] = "blob";
-  filter.properties[registry::kSha256Property] = digest.substr(7);
-  auto images = ClientFor("A").ListAll(filter);
-  EXPECT_TRUE(images.ok()) << images.status().message();
-  return images.ok() ? *images : std::vector<glance::GlanceImage>{};
-}
-
 bool WaitUntil(const std::function<bool()>& done, int seconds) {
   for (int i = 0; i < seconds * 10; ++i) {
     if (done()) return true;
@@ -109,12 +99,24 @@ class KilledUpload {
     ASSERT_TRUE(killed) << "no Glance write was seen in the journal";
     EXPECT_EQ(cut.status, 0) << "the PUT was answered: " << cut.body;
     // What the test is about: a never-active image of the registry is in Glance now.
-    auto images = BlobImages(digest_);
+    auto images = BlobImagesOf(digest_);
     ASSERT_EQ(images.size(), 1u);
     ASSERT_TRUE(images[0].status == "queued" || images[0].status == "saving")
         << images[0].status << ": the upload ended before the kill";
     EXPECT_FALSE(images[0].Property(registry::kWriteProperty).empty());
     ASSERT_EQ(JournalRecords(registry.state_dir()).size(), 1u);
+  }
+  // Run as a test's start: false after a failure (a missing token too), with the registry
+  // started again for the next test.
+  bool RunOrRestart(RegistryProcess& registry, const std::string& token) {
+    if (token.empty()) {
+      ADD_FAILURE() << "no token for tenanta/crashed";
+      return false;
+    }
+    Run(registry, token);
+    if (!::testing::Test::HasFatalFailure()) return true;
+    EXPECT_TRUE(registry.Start()) << registry.log();
+    return false;
   }
   const std::string& blob() const { return blob_; }
   const std::string& digest() const { return digest_; }
@@ -128,20 +130,15 @@ class KilledUpload {
 
 TEST_F(RegistryCrashTest, NeverActiveImagesOfAKilledRegistryAreSweptAtRestart) {
   const std::string token = Token("A", "repository:tenanta/crashed:pull,push");
-  ASSERT_FALSE(token.empty());
   KilledUpload killed;
-  killed.Run(*registry_, token);
-  if (HasFatalFailure()) {
-    ASSERT_TRUE(registry_->Start()) << registry_->log();
-    return;
-  }
+  if (!killed.RunOrRestart(*registry_, token)) return;
 
   ASSERT_TRUE(registry_->Start()) << registry_->log();
   // The record goes after its images: once it is gone, the sweep is over.
   EXPECT_TRUE(WaitUntil([&] { return JournalRecords(registry_->state_dir()).empty(); }, 30))
       << "the write's record is still there\n"
       << registry_->log();
-  EXPECT_TRUE(BlobImages(killed.digest()).empty()) << "the queued image is still in Glance";
+  EXPECT_TRUE(BlobImagesOf(killed.digest()).empty()) << "the queued image is still in Glance";
   EXPECT_NE(registry_->log().find("by an interrupted write"), std::string::npos)
       << registry_->log();
 
@@ -149,7 +146,7 @@ TEST_F(RegistryCrashTest, NeverActiveImagesOfAKilledRegistryAreSweptAtRestart) {
   auto retried = Http("PUT", registry_->url() + killed.location() + "?digest=" + killed.digest(),
                       {Bearer(token)});
   ASSERT_EQ(retried.status, 201) << retried.body << registry_->log();
-  auto images = BlobImages(killed.digest());
+  auto images = BlobImagesOf(killed.digest());
   ASSERT_EQ(images.size(), 1u);
   EXPECT_EQ(images[0].status, "active");
   EXPECT_EQ(images[0].size.value_or(0), killed.blob().size());
@@ -211,13 +208,8 @@ TEST_F(RegistryCrashTest, ABootableImageCutByAKillIsSweptAtRestartAndPublishedBy
 
 TEST_F(RegistryCrashTest, AnOrphanWhoseTokenExpiredIsSweptAtTheProjectsNextRequest) {
   const std::string token = Token("A", "repository:tenanta/crashed:pull,push");
-  ASSERT_FALSE(token.empty());
   KilledUpload killed;
-  killed.Run(*registry_, token);
-  if (HasFatalFailure()) {
-    ASSERT_TRUE(registry_->Start()) << registry_->log();
-    return;
-  }
+  if (!killed.RunOrRestart(*registry_, token)) return;
   // The record's Keystone token no longer works (as after a long outage).
   ASSERT_EQ(RunShell("sed -i 's/^token=.*/token=gone/' " + registry_->state_dir() +
                      "/glance-writes/*.write"),
@@ -226,7 +218,7 @@ TEST_F(RegistryCrashTest, AnOrphanWhoseTokenExpiredIsSweptAtTheProjectsNextReque
   ASSERT_TRUE(WaitUntil(
       [&] { return registry_->log().find("its token has expired") != std::string::npos; }, 30))
       << registry_->log();
-  auto waiting = BlobImages(killed.digest());
+  auto waiting = BlobImagesOf(killed.digest());
   ASSERT_EQ(waiting.size(), 1u) << "deleted without a valid token?";
   EXPECT_NE(waiting[0].status, "active");
 
@@ -236,7 +228,7 @@ TEST_F(RegistryCrashTest, AnOrphanWhoseTokenExpiredIsSweptAtTheProjectsNextReque
   ASSERT_FALSE(fresh.empty());
   auto tags = Http("GET", registry_->url() + "/v2/tenanta/crashed/tags/list", {Bearer(fresh)});
   EXPECT_TRUE(tags.status == 200 || tags.status == 404) << tags.status << tags.body;
-  EXPECT_TRUE(BlobImages(killed.digest()).empty()) << registry_->log();
+  EXPECT_TRUE(BlobImagesOf(killed.digest()).empty()) << registry_->log();
   EXPECT_TRUE(JournalRecords(registry_->state_dir()).empty());
   // The abandoned upload files go with the usual expiry; this one is finished instead.
   auto retried = Http("PUT", registry_->url() + killed.location() + "?digest=" + killed.digest(),

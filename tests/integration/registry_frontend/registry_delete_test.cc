@@ -12,16 +12,6 @@ namespace {
 
 using RegistryDeleteTest = RegistryFrontendTest;
 
-// Tenant A's Glance images of blob `digest`, any status.
-std::vector<glance::GlanceImage> BlobImagesOf(const std::string& digest) {
-  glance::ListImagesFilter filter;
-  filter.properties[registry::kKindProperty] = "blob";
-  filter.properties[registry::kSha256Property] = digest.substr(7);
-  auto images = ClientFor("A").ListAll(filter);
-  EXPECT_TRUE(images.ok()) << images.status().message();
-  return images.ok() ? *images : std::vector<glance::GlanceImage>{};
-}
-
 TEST_F(RegistryDeleteTest, ABlobIsDeletedOnlyOnceNoManifestUsesIt) {
   const std::string repository = "tenanta/blobdelete";
   const std::string token = Token("A", "repository:" + repository + ":pull,push");

@@ -41,6 +41,16 @@ inline std::vector<glance::GlanceImage> RegistryImages(const std::string& who,
   return images.ok() ? *images : std::vector<glance::GlanceImage>{};
 }
 
+// Tenant A's Glance images of blob `digest`, any status.
+inline std::vector<glance::GlanceImage> BlobImagesOf(const std::string& digest) {
+  glance::ListImagesFilter filter;
+  filter.properties[registry::kKindProperty] = "blob";
+  filter.properties[registry::kSha256Property] = digest.substr(7);
+  auto images = ClientFor("A").ListAll(filter);
+  EXPECT_TRUE(images.ok()) << images.status().message();
+  return images.ok() ? *images : std::vector<glance::GlanceImage>{};
+}
+
 // The active bootable image (container_format=docker) of repository:tag once the registry
 // published it; waits up to 60 s.
 inline std::optional<glance::GlanceImage> WaitForBootableImage(const std::string& who,
