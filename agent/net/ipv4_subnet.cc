@@ -57,6 +57,23 @@ StatusOr<uint32_t> LowestFreeAddress(const Ipv4Subnet& subnet, uint32_t gateway,
                            " leased); remove containers or use a larger subnet");
 }
 
+StatusOr<uint32_t> ChooseLeaseAddress(const Ipv4Subnet& subnet, uint32_t gateway,
+                                      const std::set<uint32_t>& taken, const std::string& ip,
+                                      const std::string& ip_field,
+                                      const std::string& network_name) {
+  if (ip.empty()) return LowestFreeAddress(subnet, gateway, taken, network_name);
+  ASSIGN_OR_RETURN(uint32_t address, ParseIpv4Address(ip, ip_field));
+  if (!subnet.Contains(address) || address == subnet.network || address == subnet.Broadcast() ||
+      address == gateway) {
+    return InvalidArgument(ip_field + ": " + ip + " is not a free host address of " +
+                           subnet.ToString());
+  }
+  if (taken.count(address)) {
+    return FailedPrecondition(ip_field + ": " + ip + " is leased to another container");
+  }
+  return address;
+}
+
 std::string MacForAddress(uint32_t address) {
   char text[18];
   std::snprintf(text, sizeof text, "02:42:%02x:%02x:%02x:%02x", (address >> 24) & 0xff,

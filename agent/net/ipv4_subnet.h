@@ -34,6 +34,13 @@ StatusOr<uint32_t> LowestFreeAddress(const Ipv4Subnet& subnet, uint32_t gateway,
                                      const std::set<uint32_t>& taken,
                                      const std::string& network_name);
 
+// The address of a new lease: `ip` when given (checked: a host address of `subnet`, not the
+// gateway, not `taken`; errors name `ip_field`), else LowestFreeAddress.
+StatusOr<uint32_t> ChooseLeaseAddress(const Ipv4Subnet& subnet, uint32_t gateway,
+                                      const std::set<uint32_t>& taken, const std::string& ip,
+                                      const std::string& ip_field,
+                                      const std::string& network_name);
+
 // A locally administered unicast MAC derived from an address (02:42:a.b.c.d, as Docker does),
 // so a container keeps its MAC across restarts without storing it.
 std::string MacForAddress(uint32_t address);

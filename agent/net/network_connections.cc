@@ -56,19 +56,8 @@ StatusOr<v1::VifSpec> NetworkService::ReserveConnection(const std::string& conta
   for (const auto& [id, lease] : leases_) {
     if (lease.network == network_name) taken.insert(lease.address);
   }
-  uint32_t address = 0;
-  if (!ip.empty()) {
-    ASSIGN_OR_RETURN(address, ParseIpv4Address(ip, "ip"));
-    if (!subnet.Contains(address) || address == subnet.network || address == subnet.Broadcast() ||
-        address == gateway) {
-      return InvalidArgument("ip: " + ip + " is not a free host address of " + subnet.ToString());
-    }
-    if (taken.count(address)) {
-      return FailedPrecondition("ip: " + ip + " is leased to another container");
-    }
-  } else {
-    ASSIGN_OR_RETURN(address, LowestFreeAddress(subnet, gateway, taken, network_name));
-  }
+  ASSIGN_OR_RETURN(uint32_t address,
+                   ChooseLeaseAddress(subnet, gateway, taken, ip, "ip", network_name));
   RETURN_IF_ERROR(EnsureNetworkPlumbing(network->second));
   AddressLease lease{network_name, address, key};
   RETURN_IF_ERROR(records_.InsertLease(lease));

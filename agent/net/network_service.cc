@@ -328,20 +328,8 @@ StatusOr<v1::NetworkEndpoint> NetworkService::Reserve(const std::string& contain
   for (const auto& [id, lease] : leases_) {
     if (lease.network == mode) taken.insert(lease.address);
   }
-  uint32_t address = 0;
-  if (!spec->ip().empty()) {
-    ASSIGN_OR_RETURN(address, ParseIpv4Address(spec->ip(), "spec.network.ip"));
-    if (!subnet.Contains(address) || address == subnet.network || address == subnet.Broadcast() ||
-        address == gateway) {
-      return InvalidArgument("spec.network.ip: " + spec->ip() + " is not a free host address of " +
-                             subnet.ToString());
-    }
-    if (taken.count(address)) {
-      return FailedPrecondition("spec.network.ip: " + spec->ip() + " is leased to another container");
-    }
-  } else {
-    ASSIGN_OR_RETURN(address, LowestFreeAddress(subnet, gateway, taken, mode));
-  }
+  ASSIGN_OR_RETURN(uint32_t address, ChooseLeaseAddress(subnet, gateway, taken, spec->ip(),
+                                                        "spec.network.ip", mode));
   if (!spec->mac().empty()) RETURN_IF_ERROR(CheckMacAddress(spec->mac(), "spec.network.mac"));
   AddressLease lease{mode, address, container_id};
   RETURN_IF_ERROR(records_.InsertLease(lease));

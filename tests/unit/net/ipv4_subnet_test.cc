@@ -41,6 +41,26 @@ TEST(Ipv4SubnetTest, LowestFreeAddressSkipsGatewayAndLeasesUntilFull) {
   EXPECT_EQ(FormatIpv4(*LowestFreeAddress(subnet, gateway, taken, "n")), "10.0.0.4");
 }
 
+TEST(Ipv4SubnetTest, ChooseLeaseAddressChecksAGivenIpNamingItsField) {
+  auto subnet = *ParseIpv4Subnet("10.0.0.0/29", "s");
+  uint32_t gateway = subnet.FirstHost();
+  std::set<uint32_t> taken = {*ParseIpv4Address("10.0.0.3", "ip")};
+  EXPECT_EQ(FormatIpv4(*ChooseLeaseAddress(subnet, gateway, taken, "", "ip", "n")), "10.0.0.2");
+  EXPECT_EQ(FormatIpv4(*ChooseLeaseAddress(subnet, gateway, taken, "10.0.0.5", "ip", "n")),
+            "10.0.0.5");
+  for (const char* outside : {"10.0.0.0", "10.0.0.1", "10.0.0.7", "10.0.1.2"}) {
+    auto refused = ChooseLeaseAddress(subnet, gateway, taken, outside, "spec.network.ip", "n");
+    EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument) << outside;
+    EXPECT_EQ(refused.status().message(), std::string("spec.network.ip: ") + outside +
+                                              " is not a free host address of 10.0.0.0/29");
+  }
+  auto leased = ChooseLeaseAddress(subnet, gateway, taken, "10.0.0.3", "ip", "n");
+  EXPECT_EQ(leased.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(leased.status().message(), "ip: 10.0.0.3 is leased to another container");
+  EXPECT_EQ(ChooseLeaseAddress(subnet, gateway, taken, "10.0.0.x", "ip", "n").status().code(),
+            StatusCode::kInvalidArgument);
+}
+
 TEST(Ipv4SubnetTest, MacAddresses) {
   EXPECT_EQ(MacForAddress(*ParseIpv4Address("10.88.0.2", "ip")), "02:42:0a:58:00:02");
   EXPECT_TRUE(CheckMacAddress("02:00:00:00:00:77", "mac").ok());
