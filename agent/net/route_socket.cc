@@ -25,6 +25,15 @@ using RtAddrPtr = std::unique_ptr<rtnl_addr, NlDeleter<rtnl_addr, rtnl_addr_put>
 using RoutePtr = std::unique_ptr<rtnl_route, NlDeleter<rtnl_route, rtnl_route_put>>;
 using CachePtr = std::unique_ptr<nl_cache, NlDeleter<nl_cache, nl_cache_free>>;
 
+// An IPv4 address or prefix as libnl holds it; `what` names it in the error.
+StatusOr<AddrPtr> ParseAddress(const std::string& text, const std::string& what) {
+  nl_addr* raw = nullptr;
+  if (int error = nl_addr_parse(text.c_str(), AF_INET, &raw); error < 0) {
+    return NetlinkStatus("netlink: " + what, error);
+  }
+  return AddrPtr(raw);
+}
+
 }  // namespace
 
 Status NetlinkStatus(const std::string& what, int error) {
@@ -82,11 +91,7 @@ Status RouteSocket::DeleteLink(const std::string& name) const {
 }
 
 Status RouteSocket::AddAddress(int link_index, const std::string& cidr) const {
-  nl_addr* raw = nullptr;
-  if (int error = nl_addr_parse(cidr.c_str(), AF_INET, &raw); error < 0) {
-    return NetlinkStatus("netlink: parse address '" + cidr + "'", error);
-  }
-  AddrPtr local(raw);
+  ASSIGN_OR_RETURN(AddrPtr local, ParseAddress(cidr, "parse address '" + cidr + "'"));
   RtAddrPtr address(rtnl_addr_alloc());
   rtnl_addr_set_ifindex(address.get(), link_index);
   rtnl_addr_set_local(address.get(), local.get());
@@ -98,16 +103,8 @@ Status RouteSocket::AddAddress(int link_index, const std::string& cidr) const {
 }
 
 Status RouteSocket::AddDefaultRoute(int link_index, const std::string& gateway) const {
-  nl_addr* raw_dst = nullptr;
-  nl_addr* raw_gateway = nullptr;
-  if (int error = nl_addr_parse("0.0.0.0/0", AF_INET, &raw_dst); error < 0) {
-    return NetlinkStatus("netlink: default destination", error);
-  }
-  AddrPtr dst(raw_dst);
-  if (int error = nl_addr_parse(gateway.c_str(), AF_INET, &raw_gateway); error < 0) {
-    return NetlinkStatus("netlink: parse gateway '" + gateway + "'", error);
-  }
-  AddrPtr via(raw_gateway);
+  ASSIGN_OR_RETURN(AddrPtr dst, ParseAddress("0.0.0.0/0", "default destination"));
+  ASSIGN_OR_RETURN(AddrPtr via, ParseAddress(gateway, "parse gateway '" + gateway + "'"));
   RoutePtr route(rtnl_route_alloc());
   rtnl_route_set_family(route.get(), AF_INET);
   rtnl_route_set_dst(route.get(), dst.get());
