@@ -50,8 +50,9 @@ class BlobStore {
     uint64_t bytes_written() const { return bytes_written_; }
     // Hands each block, once hashed and written, to `sink` instead of reusing it: a reader of
     // the blob as it arrives (an early unpack) reads the bytes in place, where it needed a copy
-    // of its own. At most about `max_lent_bytes` are lent at once: Write waits for blocks to
-    // come back meanwhile. Call before the first Write.
+    // of its own. Its blocks out (lent, staged, queued, being written) are at most
+    // `max_lent_bytes` plus 4 MiB: Write waits for lent ones to come back meanwhile. Call before
+    // the first Write.
     void LendBlocks(LentBlockSink sink, size_t max_lent_bytes);
     // Verifies `expected_digest` when non-empty (kInvalidArgument "digest mismatch: expected X,
     // got Y"), fsyncs, renames into place (an existing identical blob is fine), fsyncs the
