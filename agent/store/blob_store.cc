@@ -133,18 +133,15 @@ BlobStore::Writer::Block BlobStore::Writer::TakeBlock() {
   return block;
 }
 
-void BlobStore::Writer::DoneWithBlock(Block block, size_t size, bool written) {
-  if (!block) return;
-  if (!written || !sink_ || size == 0) {
-    BlockBudget::Return(pool_, budget_, std::move(block));
-    return;
-  }
+LentBlock BlobStore::Writer::ShareBlock(Block block, size_t size) {
   char* raw = block.release();
-  sink_(LentBlock(new std::string_view(raw, size),
-                  [pool = pool_, budget = budget_, raw](const std::string_view* view) {
-                    delete view;
-                    BlockBudget::Return(pool, budget, Block(raw));
-                  }));
+  LentBlock shared(new std::string_view(raw, size),
+                   [pool = pool_, budget = budget_, raw](const std::string_view* view) {
+                     delete view;
+                     BlockBudget::Return(pool, budget, Block(raw));
+                   });
+  if (sink_ && size > 0) sink_(shared);
+  return shared;
 }
 
 void BlobStore::Writer::Discard() {
@@ -181,8 +178,9 @@ Status BlobStore::Writer::Write(const void* bytes, size_t size) {
 }
 
 Status BlobStore::Writer::HandOff(bool final_block) {
+  bool inline_flush = false;
   if (!flusher_.joinable()) {
-    bool inline_flush = final_block;  // a small blob
+    inline_flush = final_block;  // a small blob
     if (!inline_flush) {
       try {
         flusher_ = std::thread([this] { FlushLoop(); });
@@ -190,24 +188,24 @@ Status BlobStore::Writer::HandOff(bool final_block) {
         inline_flush = true;  // no thread
       }
     }
-    if (inline_flush) {
-      Status flushed = FlushBlock(staging_.get(), staged_, final_block);
-      DoneWithBlock(std::move(staging_), staged_, flushed.ok());
-      staged_ = 0;
-      if (final_block || !flushed.ok()) return flushed;
-      staging_ = TakeBlock();
-      if (!staging_) return ResourceExhausted("blob writer: no memory for its write buffer");
-      return OkStatus();
-    }
   }
   {
     std::lock_guard<std::mutex> lock(flush_mutex_);
     if (!flush_status_.ok()) return flush_status_;
-    full_blocks_.push_back({std::move(staging_), staged_, final_block});
-    staged_ = 0;
   }
-  flush_changed_.notify_all();
+  LentBlock bytes = ShareBlock(std::move(staging_), staged_);
+  staged_ = 0;
+  if (inline_flush) {
+    RETURN_IF_ERROR(FlushBlock(bytes->data(), bytes->size(), final_block));
+  } else {
+    {
+      std::lock_guard<std::mutex> lock(flush_mutex_);
+      full_blocks_.push_back({std::move(bytes), final_block});
+    }
+    flush_changed_.notify_all();
+  }
   if (final_block) return OkStatus();
+  bytes.reset();  // an inline flush is done with it
   staging_ = TakeBlock();
   if (!staging_) return ResourceExhausted("blob writer: no memory for its write buffer");
   std::lock_guard<std::mutex> lock(flush_mutex_);
@@ -223,9 +221,10 @@ void BlobStore::Writer::FlushLoop() {
     full_blocks_.pop_front();
     const bool failed_before = !flush_status_.ok();
     lock.unlock();
-    Status flushed =
-        failed_before ? OkStatus() : FlushBlock(next.block.get(), next.size, next.final);
-    DoneWithBlock(std::move(next.block), next.size, !failed_before && flushed.ok());
+    Status flushed = failed_before
+                         ? OkStatus()
+                         : FlushBlock(next.bytes->data(), next.bytes->size(), next.final);
+    next.bytes.reset();  // back to the pool, unless a reader still has it
     lock.lock();
     if (!flushed.ok() && flush_status_.ok()) flush_status_ = flushed;
   }

@@ -30,7 +30,8 @@ namespace boxcar {
 // A block of a blob being written, lent to a reader of the blob's bytes as they arrive
 // (BlobStore::Writer::LendBlocks): it goes back to its writer when the last reference goes.
 using LentBlock = std::shared_ptr<const std::string_view>;
-// Takes lent blocks, in order, on the thread that wrote them. It may outlive the writer.
+// Takes lent blocks, in order, on the writing thread, as each fills (before it is hashed and
+// written). It may outlive the writer.
 using LentBlockSink = std::function<void(LentBlock)>;
 
 class BlobStore {
@@ -69,9 +70,10 @@ class BlobStore {
       void operator()(char* block) const { std::free(block); }
     };
     using Block = std::unique_ptr<char, FreeAligned>;
+    // A filled block on its way to the flusher; `bytes` goes back to the pool when the flusher
+    // and any reader it was lent to are done with it.
     struct FullBlock {
-      Block block;
-      size_t size;
+      LentBlock bytes;
       bool final;
     };
     class BlockPool;
@@ -87,8 +89,8 @@ class BlobStore {
     Status FlushBlock(const char* data, size_t size, bool final_block);
     // A block for staging, waiting while the writer has as many out as its budget allows.
     Block TakeBlock();
-    // A flushed block: lent to the sink (when `written` and there is one), else back.
-    void DoneWithBlock(Block block, size_t size, bool written);
+    // The `size` bytes staged in `block`, shared from here on (and lent to the sink if any).
+    LentBlock ShareBlock(Block block, size_t size);
     // The flusher thread: full blocks in order, until stopped with nothing left.
     void FlushLoop();
     // Joins the flusher; `drain`: after it has written every handed block. Its first failure.
