@@ -9,6 +9,8 @@ namespace {
 
 // Blocks the thread may run ahead of the reader.
 constexpr size_t kQueuedBlocks = 8;
+// The size of the buffers a decompressor that writes into them fills (igzip's own block size).
+constexpr size_t kBlockBytes = 256 << 10;
 
 }  // namespace
 
@@ -37,11 +39,32 @@ BackgroundDecompressor::~BackgroundDecompressor() {
 
 void BackgroundDecompressor::Run() {
   for (;;) {
+    std::string buffer;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait(lock, [&] { return stopping_ || full_.size() < kQueuedBlocks; });
+      if (stopping_) return;
+      if (!spare_.empty()) {
+        buffer = std::move(spare_.back());
+        spare_.pop_back();
+      }
+    }
     const void* block = nullptr;
     size_t size = 0;
-    const bool ok = inner_->Next(&block, &size);
+    bool ok;
+    if (inner_->writes_into_buffers()) {
+      if (buffer.size() < kBlockBytes) buffer.resize(kBlockBytes);
+      ok = inner_->NextInto(buffer.data(), buffer.size(), &size);
+      block = buffer.data();
+    } else {
+      ok = inner_->Next(&block, &size);
+      if (ok && size > 0) {
+        buffer.assign(static_cast<const char*>(block), size);
+        block = buffer.data();
+      }
+    }
     if (ok && size > 0 && observe_) observe_(block, size);
-    std::unique_lock<std::mutex> lock(mutex_);
+    std::lock_guard<std::mutex> lock(mutex_);
     if (!ok || size == 0) {
       failed_ = !ok;
       if (!ok) error_ = inner_->ErrorText();
@@ -49,17 +72,8 @@ void BackgroundDecompressor::Run() {
       changed_.notify_all();
       return;
     }
-    changed_.wait(lock, [&] { return stopping_ || full_.size() < kQueuedBlocks; });
     if (stopping_) return;
-    std::string buffer;
-    if (!spare_.empty()) {
-      buffer = std::move(spare_.back());
-      spare_.pop_back();
-    }
-    lock.unlock();
-    buffer.assign(static_cast<const char*>(block), size);
-    lock.lock();
-    full_.push_back(std::move(buffer));
+    full_.push_back({std::move(buffer), size});
     changed_.notify_all();
   }
 }
@@ -75,7 +89,7 @@ bool BackgroundDecompressor::Next(const void** block, size_t* size) {
   std::unique_lock<std::mutex> lock(mutex_);
   if (holding_) {
     holding_ = false;
-    spare_.push_back(std::move(current_));
+    spare_.push_back(std::move(current_.bytes));
   }
   changed_.wait(lock, [&] { return !full_.empty() || done_; });
   if (full_.empty()) return !failed_;
@@ -83,8 +97,8 @@ bool BackgroundDecompressor::Next(const void** block, size_t* size) {
   full_.pop_front();
   holding_ = true;
   changed_.notify_all();
-  *block = current_.data();
-  *size = current_.size();
+  *block = current_.bytes.data();
+  *size = current_.size;
   return true;
 }
 

@@ -2,7 +2,8 @@
 // the diff id hash of its output on that thread too. Unpacking a layer was one thread doing
 // inflate, sha256 and the file writes in turn: a pull's last layer (and every single-layer
 // image) kept one core busy while the other idled. Now inflate + sha256 and the tar reader's
-// file writes overlap. Blocks are copied once into a small pool of buffers (8 x the block).
+// file writes overlap. Blocks go into a small pool of buffers (8 x the block): igzip inflates
+// straight into them, other decompressors' blocks are copied.
 #pragma once
 
 #include <condition_variable>
@@ -38,6 +39,12 @@ class BackgroundDecompressor : public LayerDecompressor {
   const char* name() const override { return name_; }
 
  private:
+  // A decompressed block: `size` bytes at the start of `bytes`.
+  struct Block {
+    std::string bytes;
+    size_t size = 0;
+  };
+
   void Run();
 
   std::unique_ptr<LayerDecompressor> inner_;  // used by the thread only, while it runs
@@ -48,9 +55,9 @@ class BackgroundDecompressor : public LayerDecompressor {
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<std::string> full_;    // decompressed blocks, in order
+  std::deque<Block> full_;          // decompressed blocks, in order
   std::vector<std::string> spare_;  // buffers to reuse
-  std::string current_;             // the block the reader holds
+  Block current_;                   // the block the reader holds
   bool holding_ = false;            // current_ is the reader's
   bool done_ = false;               // the thread reached the end or an error
   bool failed_ = false;

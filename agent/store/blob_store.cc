@@ -22,8 +22,11 @@ namespace {
 // page: at least any disk's logical block).
 constexpr size_t kStagingSize = 1 << 20;
 constexpr size_t kDirectAlignment = 4096;
-// Blocks of a writer in flight at once (one filling, the others queued or being flushed).
+// Blocks of a writer in flight at once (one filling, the others queued or being flushed),
+// besides those it lends.
 constexpr size_t kBlocksInFlight = 4;
+// Free blocks kept for the next writers (while any writer or lent block lives).
+constexpr size_t kPooledBlocks = 64;
 
 Status CheckDigest(std::string_view digest) {
   if (!IsSha256Digest(digest)) {
@@ -34,6 +37,64 @@ Status CheckDigest(std::string_view digest) {
 }
 
 }  // namespace
+
+// Free blocks all writers share while any writer or lent block lives; then they are freed.
+class BlobStore::Writer::BlockPool {
+ public:
+  static std::shared_ptr<BlockPool> Get() {
+    static std::mutex mutex;
+    static std::weak_ptr<BlockPool> current;
+    std::lock_guard<std::mutex> lock(mutex);
+    std::shared_ptr<BlockPool> pool = current.lock();
+    if (!pool) {
+      pool = std::make_shared<BlockPool>();
+      current = pool;
+    }
+    return pool;
+  }
+
+  // Null when out of memory.
+  Block Take() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!free_.empty()) {
+        Block block = std::move(free_.back());
+        free_.pop_back();
+        return block;
+      }
+    }
+    return Block(static_cast<char*>(std::aligned_alloc(kDirectAlignment, kStagingSize)));
+  }
+
+  void Give(Block block) {
+    if (!block) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (free_.size() < kPooledBlocks) free_.push_back(std::move(block));
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<Block> free_;
+};
+
+// The blocks one writer has out (staged, queued, being written or lent) and may have.
+struct BlobStore::Writer::BlockBudget {
+  std::mutex mutex;
+  std::condition_variable returned;
+  size_t out = 0;
+  size_t limit = kBlocksInFlight;
+
+  // A block back (to `pool`), from the writer or from the last holder of a lent one.
+  static void Return(const std::shared_ptr<BlockPool>& pool,
+                     const std::shared_ptr<BlockBudget>& budget, Block block) {
+    pool->Give(std::move(block));
+    {
+      std::lock_guard<std::mutex> lock(budget->mutex);
+      --budget->out;
+    }
+    budget->returned.notify_all();
+  }
+};
 
 StatusOr<std::unique_ptr<BlobStore>> BlobStore::Open(const std::string& root_dir) {
   RETURN_IF_ERROR(MakeDirectories(root_dir + "/blobs/sha256", 0700));
@@ -46,9 +107,42 @@ BlobStore::Writer::Writer(BlobStore* store, std::string temp_path, UniqueFd fd, 
       temp_path_(std::move(temp_path)),
       fd_(std::move(fd)),
       direct_(direct),
-      staging_(static_cast<char*>(std::aligned_alloc(kDirectAlignment, kStagingSize))) {}
+      pool_(BlockPool::Get()),
+      budget_(std::make_shared<BlockBudget>()) {
+  staging_ = TakeBlock();
+}
 
 BlobStore::Writer::~Writer() { Discard(); }
+
+void BlobStore::Writer::LendBlocks(LentBlockSink sink, size_t max_lent_bytes) {
+  sink_ = std::move(sink);
+  std::lock_guard<std::mutex> lock(budget_->mutex);
+  budget_->limit = kBlocksInFlight + (max_lent_bytes + kStagingSize - 1) / kStagingSize;
+}
+
+BlobStore::Writer::Block BlobStore::Writer::TakeBlock() {
+  {
+    // Blocks always come back: the flusher writes (or, after a failure, skips) every queued
+    // block, and a lent one goes when its reader is done or gone.
+    std::unique_lock<std::mutex> lock(budget_->mutex);
+    budget_->returned.wait(lock, [&] { return budget_->out < budget_->limit; });
+    ++budget_->out;
+  }
+  Block block = pool_->Take();
+  if (!block) BlockBudget::Return(pool_, budget_, nullptr);
+  return block;
+}
+
+LentBlock BlobStore::Writer::ShareBlock(Block block, size_t size) {
+  char* raw = block.release();
+  LentBlock shared(new std::string_view(raw, size),
+                   [pool = pool_, budget = budget_, raw](const std::string_view* view) {
+                     delete view;
+                     BlockBudget::Return(pool, budget, Block(raw));
+                   });
+  if (sink_ && size > 0) sink_(shared);
+  return shared;
+}
 
 void BlobStore::Writer::Discard() {
   (void)StopFlusher(/*drain=*/false);
@@ -84,33 +178,38 @@ Status BlobStore::Writer::Write(const void* bytes, size_t size) {
 }
 
 Status BlobStore::Writer::HandOff(bool final_block) {
+  bool inline_flush = false;
   if (!flusher_.joinable()) {
-    if (final_block) return FlushBlock(staging_.get(), staged_, true);  // a small blob
-    try {
-      flusher_ = std::thread([this] { FlushLoop(); });
-    } catch (const std::system_error&) {
-      Status flushed = FlushBlock(staging_.get(), staged_, false);  // no thread: inline
-      staged_ = 0;
-      return flushed;
+    inline_flush = final_block;  // a small blob
+    if (!inline_flush) {
+      try {
+        flusher_ = std::thread([this] { FlushLoop(); });
+      } catch (const std::system_error&) {
+        inline_flush = true;  // no thread
+      }
     }
   }
-  std::unique_lock<std::mutex> lock(flush_mutex_);
-  if (!flush_status_.ok()) return flush_status_;
-  full_blocks_.push_back({std::move(staging_), staged_, final_block});
-  staged_ = 0;
-  flush_changed_.notify_all();
-  if (final_block) return OkStatus();
-  if (empty_blocks_.empty() && blocks_allocated_ < kBlocksInFlight) {
-    staging_.reset(static_cast<char*>(std::aligned_alloc(kDirectAlignment, kStagingSize)));
-    if (!staging_) return ResourceExhausted("blob writer: no memory for its write buffer");
-    ++blocks_allocated_;
-    return OkStatus();
+  {
+    std::lock_guard<std::mutex> lock(flush_mutex_);
+    if (!flush_status_.ok()) return flush_status_;
   }
-  flush_changed_.wait(lock, [&] { return !empty_blocks_.empty() || !flush_status_.ok(); });
-  if (!flush_status_.ok()) return flush_status_;
-  staging_ = std::move(empty_blocks_.back());
-  empty_blocks_.pop_back();
-  return OkStatus();
+  LentBlock bytes = ShareBlock(std::move(staging_), staged_);
+  staged_ = 0;
+  if (inline_flush) {
+    RETURN_IF_ERROR(FlushBlock(bytes->data(), bytes->size(), final_block));
+  } else {
+    {
+      std::lock_guard<std::mutex> lock(flush_mutex_);
+      full_blocks_.push_back({std::move(bytes), final_block});
+    }
+    flush_changed_.notify_all();
+  }
+  if (final_block) return OkStatus();
+  bytes.reset();  // an inline flush is done with it
+  staging_ = TakeBlock();
+  if (!staging_) return ResourceExhausted("blob writer: no memory for its write buffer");
+  std::lock_guard<std::mutex> lock(flush_mutex_);
+  return flush_status_;
 }
 
 void BlobStore::Writer::FlushLoop() {
@@ -122,12 +221,12 @@ void BlobStore::Writer::FlushLoop() {
     full_blocks_.pop_front();
     const bool failed_before = !flush_status_.ok();
     lock.unlock();
-    Status flushed =
-        failed_before ? OkStatus() : FlushBlock(next.block.get(), next.size, next.final);
+    Status flushed = failed_before
+                         ? OkStatus()
+                         : FlushBlock(next.bytes->data(), next.bytes->size(), next.final);
+    next.bytes.reset();  // back to the pool, unless a reader still has it
     lock.lock();
     if (!flushed.ok() && flush_status_.ok()) flush_status_ = flushed;
-    empty_blocks_.push_back(std::move(next.block));
-    flush_changed_.notify_all();
   }
 }
 

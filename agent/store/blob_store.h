@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -25,6 +26,13 @@
 #include "common/unique_fd.h"
 
 namespace boxcar {
+
+// A block of a blob being written, lent to a reader of the blob's bytes as they arrive
+// (BlobStore::Writer::LendBlocks): it goes back to its writer when the last reference goes.
+using LentBlock = std::shared_ptr<const std::string_view>;
+// Takes lent blocks, in order, on the writing thread, as each fills (before it is hashed and
+// written). It may outlive the writer.
+using LentBlockSink = std::function<void(LentBlock)>;
 
 class BlobStore {
  public:
@@ -41,6 +49,12 @@ class BlobStore {
 
     Status Write(const void* bytes, size_t size);
     uint64_t bytes_written() const { return bytes_written_; }
+    // Hands each block, once hashed and written, to `sink` instead of reusing it: a reader of
+    // the blob as it arrives (an early unpack) reads the bytes in place, where it needed a copy
+    // of its own. Its blocks out (lent, staged, queued, being written) are at most
+    // `max_lent_bytes` plus 4 MiB: Write waits for lent ones to come back meanwhile. Call before
+    // the first Write.
+    void LendBlocks(LentBlockSink sink, size_t max_lent_bytes);
     // Verifies `expected_digest` when non-empty (kInvalidArgument "digest mismatch: expected X,
     // got Y"), fsyncs, renames into place (an existing identical blob is fine), fsyncs the
     // directory and returns "sha256:<hex>".
@@ -56,11 +70,14 @@ class BlobStore {
       void operator()(char* block) const { std::free(block); }
     };
     using Block = std::unique_ptr<char, FreeAligned>;
+    // A filled block on its way to the flusher; `bytes` goes back to the pool when the flusher
+    // and any reader it was lent to are done with it.
     struct FullBlock {
-      Block block;
-      size_t size;
+      LentBlock bytes;
       bool final;
     };
+    class BlockPool;
+    struct BlockBudget;
     Writer(BlobStore* store, std::string temp_path, UniqueFd fd, bool direct);
     StatusOr<std::string> CommitAndMaybePin(std::string_view expected_digest, bool pin);
     // Closes and unlinks the temp file, once.
@@ -70,6 +87,10 @@ class BlobStore {
     Status HandOff(bool final_block);
     // Hashes a block and writes it; a final block of a direct writer is padded.
     Status FlushBlock(const char* data, size_t size, bool final_block);
+    // A block for staging, waiting while the writer has as many out as its budget allows.
+    Block TakeBlock();
+    // The `size` bytes staged in `block`, shared from here on (and lent to the sink if any).
+    LentBlock ShareBlock(Block block, size_t size);
     // The flusher thread: full blocks in order, until stopped with nothing left.
     void FlushLoop();
     // Joins the flusher; `drain`: after it has written every handed block. Its first failure.
@@ -87,8 +108,11 @@ class BlobStore {
     std::mutex flush_mutex_;
     std::condition_variable flush_changed_;
     std::deque<FullBlock> full_blocks_;  // handed to the flusher, in order
-    std::vector<Block> empty_blocks_;
-    size_t blocks_allocated_ = 1;
+    // Blocks come from, and go back to, a pool all writers share (a block is a fresh mapping
+    // to fault in otherwise); the budget counts this writer's, lent ones included.
+    std::shared_ptr<BlockPool> pool_;
+    std::shared_ptr<BlockBudget> budget_;
+    LentBlockSink sink_;
     bool flusher_stopping_ = false;
     bool flusher_draining_ = false;
     Status flush_status_;

@@ -13,6 +13,9 @@ namespace {
 
 // How far a member's copy may run ahead of its unpacker.
 constexpr size_t kChannelBytes = 16 << 20;
+// The same for the blob writer's blocks, lent to the unpacker: blocks come from a pool all
+// writers share, and a pull's parallel layers together stay within it.
+constexpr size_t kLentBytes = 4 << 20;
 
 // Configs, manifests and indexes are JSON objects; a layer is a tar or a compressed stream.
 bool LooksLikeJson(std::string_view head) {
@@ -55,6 +58,11 @@ class EarlyLayerUnpacks::ChannelCopy : public MemberTap::Copy {
   void Write(const char* bytes, size_t size) override {
     if (open_) open_ = channel_->Write(bytes, size);
   }
+
+  LentBlockSink LentBlocks() override {
+    return [channel = channel_](LentBlock block) { channel->Push(std::move(block)); };
+  }
+  size_t max_lent_bytes() const override { return kLentBytes; }
 
   void Finish(const std::string& digest, uint64_t size) override {
     {

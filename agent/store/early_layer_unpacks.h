@@ -1,8 +1,9 @@
 // Unpacks the layers of an image archive while the archive is still arriving. Each blob member
-// that may be a layer (not empty, not JSON, not a blob whose layer the store already has) is
-// copied, as it is stored, into a queue in memory (layer_channel.h) that an unpacker on a
-// thread of its own reads: storing the archive and unpacking its layers overlap instead of
-// following each other, and a layer is not read back from its blob.
+// that may be a layer (not empty, not JSON, not a blob whose layer the store already has) goes,
+// as it is stored, into a queue in memory (layer_channel.h) that an unpacker on a thread of its
+// own reads: storing the archive and unpacking its layers overlap instead of following each
+// other, and a layer is not read back from its blob. The queue holds the blob writer's own
+// blocks, lent (BlobStore::Writer::LendBlocks, at most kLentBytes ahead), not copies.
 //
 // What the unpackers make is only offered: ImageStore::PrepareImage takes an unpacked layer
 // whose diff id and blob the image names, and unpacks any other layer from its blob as before.

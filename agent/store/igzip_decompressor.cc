@@ -2,6 +2,7 @@
 
 #include <isa-l/igzip_lib.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <utility>
 
@@ -47,12 +48,35 @@ class IgzipDecompressor : public LayerDecompressor {
 
   bool Next(const void** block, size_t* size) override {
     if (fallback_) return fallback_->Next(block, size);
+    return Inflate(output_.get(), kOutputBytes, block, size);
+  }
+
+  // igzip falls back to libarchive only before its first byte of output: from there on, it
+  // can inflate into the caller's buffers.
+  bool writes_into_buffers() const override { return !fallback_ && total_output_ > 0; }
+
+  bool NextInto(char* buffer, size_t capacity, size_t* size) override {
+    const void* block = nullptr;
+    return Inflate(reinterpret_cast<uint8_t*>(buffer),
+                   static_cast<uint32_t>(std::min<size_t>(capacity, UINT32_MAX)), &block, size);
+  }
+
+  std::string ErrorText() const override { return fallback_ ? fallback_->ErrorText() : error_; }
+  bool compressed() const override { return true; }
+  const char* name() const override { return fallback_ ? fallback_->name() : "igzip"; }
+
+ private:
+  // Inflates into `out` until its `capacity` bytes are full or the stream ends; Next's
+  // contract, the block being `out` (or the fallback's first block).
+  bool Inflate(uint8_t* out, uint32_t capacity, const void** block, size_t* size) {
     *block = nullptr;
     *size = 0;
     if (!error_.empty()) return false;
     if (at_end_) return true;
-    state_->next_out = output_.get();
-    state_->avail_out = kOutputBytes;
+    out_ = out;
+    capacity_ = capacity;
+    state_->next_out = out;
+    state_->avail_out = capacity;
     while (state_->avail_out > 0 && !at_end_) {
       if (state_->avail_in == 0 && !input_ended_ && !Refill()) return Fail(error_, block, size);
       if (state_->block_state == ISAL_BLOCK_FINISH) {
@@ -91,23 +115,18 @@ class IgzipDecompressor : public LayerDecompressor {
       }
       if (state_->avail_in == in_before) return Fail("igzip made no progress", block, size);
     }
-    *size = kOutputBytes - state_->avail_out;
-    if (*size > 0) *block = output_.get();
+    *size = capacity_ - state_->avail_out;
+    if (*size > 0) *block = out_;
     return true;
   }
 
-  std::string ErrorText() const override { return fallback_ ? fallback_->ErrorText() : error_; }
-  bool compressed() const override { return true; }
-  const char* name() const override { return fallback_ ? fallback_->name() : "igzip"; }
-
- private:
   // The bytes decompressed before the error go out first (the tar reader names the member they
   // cut); the error comes with the next call.
   bool Fail(std::string error, const void** block, size_t* size) {
     error_ = std::move(error);
-    *size = kOutputBytes - state_->avail_out;
+    *size = capacity_ - state_->avail_out;
     if (*size == 0) return false;
-    *block = output_.get();
+    *block = out_;
     return true;
   }
 
@@ -147,7 +166,9 @@ class IgzipDecompressor : public LayerDecompressor {
   std::string replay_;  // blocks read after `head_` while nothing was decompressed
   const LayerBlockReader& read_;
   std::unique_ptr<inflate_state> state_;
-  std::unique_ptr<uint8_t[]> output_;
+  std::unique_ptr<uint8_t[]> output_;  // Next's blocks
+  uint8_t* out_ = nullptr;             // where the current call inflates to
+  uint32_t capacity_ = 0;              // its size
   std::unique_ptr<LayerDecompressor> fallback_;
   uint64_t total_output_ = 0;
   uint64_t member_output_ = 0;

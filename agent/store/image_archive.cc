@@ -204,11 +204,15 @@ Status ReadMembers(archive* reader, BlobStore* blobs, std::vector<std::string>* 
     }
     ASSIGN_OR_RETURN(auto writer, blobs->NewWriter());
     std::unique_ptr<MemberTap::Copy> copy;
+    bool copy_lent = false;  // the writer lends its blocks to `copy`
     const uint64_t size = static_cast<uint64_t>(std::max<la_int64_t>(0, archive_entry_size(entry)));
     RETURN_IF_ERROR(ReadMemberData(reader, name, buffer, [&](const char* bytes, size_t n) {
-      if (tap && writer->bytes_written() == 0) copy = tap->Open(name, size, {bytes, n});
+      if (tap && writer->bytes_written() == 0) {
+        copy = tap->Open(name, size, {bytes, n});
+        copy_lent = TakeBlobBlocks(copy.get(), writer.get());
+      }
       RETURN_IF_ERROR(writer->Write(bytes, n));
-      if (copy) copy->Write(bytes, n);
+      if (copy && !copy_lent) copy->Write(bytes, n);
       return OkStatus();
     }));
     // Pinned until the import ends (ImageStore::ReleaseArchiveBlobs), from before it is
@@ -220,6 +224,18 @@ Status ReadMembers(archive* reader, BlobStore* blobs, std::vector<std::string>* 
     members->member_digests[name] = *digest;
   }
 }
+
+}  // namespace
+
+bool TakeBlobBlocks(MemberTap::Copy* copy, BlobStore::Writer* writer) {
+  if (copy == nullptr) return false;
+  LentBlockSink sink = copy->LentBlocks();
+  if (!sink) return false;
+  writer->LendBlocks(std::move(sink), copy->max_lent_bytes());
+  return true;
+}
+
+namespace {
 
 // A reference as Docker reads it: "busybox:1" is "docker.io/library/busybox:1", a name without
 // a tag or digest has ":latest". `ctr images export` names an image both ways (the index's

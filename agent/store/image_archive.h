@@ -51,6 +51,10 @@ class MemberTap {
    public:
     virtual ~Copy() = default;  // without Finish: the member was not stored
     virtual void Write(const char* bytes, size_t size) = 0;
+    // Where the blob writer may lend the member's blocks instead (TakeBlobBlocks), and how many
+    // bytes of them at most may be out at once; null: Write it is.
+    virtual LentBlockSink LentBlocks() { return nullptr; }
+    virtual size_t max_lent_bytes() const { return 0; }
     // The member is stored as the blob `digest` of `size` bytes.
     virtual void Finish(const std::string& digest, uint64_t size) = 0;
   };
@@ -59,6 +63,10 @@ class MemberTap {
   virtual std::unique_ptr<Copy> Open(const std::string& name, uint64_t size,
                                      std::string_view head) = 0;
 };
+
+// Has `writer` lend its blocks to `copy` when the copy takes them (no copy of the bytes is
+// made then); false when it must be given them with Write.
+bool TakeBlobBlocks(MemberTap::Copy* copy, BlobStore::Writer* writer);
 
 // True when the tar at `path` is an image archive (has manifest.json or index.json) rather
 // than a plain rootfs tarball.

@@ -120,6 +120,7 @@ class ImageStore {
       std::unique_ptr<BlobStore::Writer> writer_;
       std::unique_ptr<MemberTap::Copy> unpack_;  // opened at the first bytes
       bool opened_ = false;
+      bool unpack_lent_ = false;  // writer_ lends its blocks to unpack_
     };
 
     ~BlobPull();

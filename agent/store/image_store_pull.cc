@@ -55,7 +55,8 @@ StatusOr<std::unique_ptr<ImageStore::BlobPull::LayerDownload>> ImageStore::BlobP
 
 ImageStore::BlobPull::LayerDownload::~LayerDownload() {
   // Without Commit: the unpacker sees the end of a layer that was never stored, and its
-  // directory is removed by EarlyLayerUnpacks.
+  // directory is removed by EarlyLayerUnpacks. The writer first: it stops lending blocks.
+  writer_.reset();
   unpack_.reset();
 }
 
@@ -67,9 +68,10 @@ Status ImageStore::BlobPull::LayerDownload::Write(const char* bytes, size_t size
     std::lock_guard<std::mutex> lock(pull_->mutex_);
     unpack_ = pull_->early_unpacks_->Open("blobs/sha256/" + digest_.substr(7), size_,
                                           std::string_view(bytes, size));
+    unpack_lent_ = TakeBlobBlocks(unpack_.get(), writer_.get());
   }
   RETURN_IF_ERROR(writer_->Write(bytes, size));
-  if (unpack_) unpack_->Write(bytes, size);
+  if (unpack_ && !unpack_lent_) unpack_->Write(bytes, size);
   return OkStatus();
 }
 

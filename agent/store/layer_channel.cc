@@ -19,11 +19,16 @@ bool LayerChannel::Write(const char* bytes, size_t size) {
   while (size > 0) {
     changed_.wait(lock, [&] { return read_closed_ || queued_ < capacity_; });
     if (read_closed_) return false;
-    if (chunks_.empty() || chunks_.back().size() >= kChunkBytes) {
+    if (chunks_.empty() || chunks_.back().lent || chunks_.back().bytes.size() >= kChunkBytes) {
       chunks_.emplace_back();
-      chunks_.back().reserve(kChunkBytes);
+      if (spare_.empty()) {
+        chunks_.back().bytes.reserve(kChunkBytes);
+      } else {
+        chunks_.back().bytes = std::move(spare_.back());
+        spare_.pop_back();
+      }
     }
-    std::string& tail = chunks_.back();
+    std::string& tail = chunks_.back().bytes;
     const size_t n = std::min(size, kChunkBytes - tail.size());
     tail.append(bytes, n);
     queued_ += n;
@@ -35,6 +40,16 @@ bool LayerChannel::Write(const char* bytes, size_t size) {
   return true;
 }
 
+void LayerChannel::Push(LentBlock block) {
+  if (!block || block->empty()) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (read_closed_ || write_closed_) return;
+    chunks_.push_back({std::string(), std::move(block)});
+  }
+  changed_.notify_all();
+}
+
 void LayerChannel::CloseWrite() {
   std::lock_guard<std::mutex> lock(mutex_);
   write_closed_ = true;
@@ -43,22 +58,32 @@ void LayerChannel::CloseWrite() {
 
 std::string_view LayerChannel::Read() {
   std::unique_lock<std::mutex> lock(mutex_);
-  reading_.clear();
-  // A chunk is taken once a later one exists (the writer moved on) or the writer is done.
-  changed_.wait(lock, [&] { return chunks_.size() >= 2 || write_closed_; });
+  reading_.lent.reset();  // back to its writer
+  if (reading_.bytes.capacity() >= kChunkBytes) {
+    reading_.bytes.clear();
+    spare_.push_back(std::move(reading_.bytes));
+  }
+  reading_.bytes.clear();
+  // A lent block is whole; a copy is taken once a later chunk exists (the writer moved on) or
+  // the writer is done.
+  changed_.wait(lock, [&] {
+    return (!chunks_.empty() && chunks_.front().lent) || chunks_.size() >= 2 || write_closed_;
+  });
   if (chunks_.empty()) return {};
-  reading_.swap(chunks_.front());
+  reading_ = std::move(chunks_.front());
   chunks_.pop_front();
-  queued_ -= reading_.size();
+  if (reading_.lent) return *reading_.lent;
+  queued_ -= reading_.bytes.size();
   changed_.notify_all();
-  return reading_;
+  return reading_.bytes;
 }
 
 void LayerChannel::CloseRead() {
   std::lock_guard<std::mutex> lock(mutex_);
   read_closed_ = true;
-  chunks_.clear();
-  queued_ = 0;
+  chunks_.clear();  // lent blocks go back to their writer
+  spare_.clear();
+  reading_ = Chunk();
   changed_.notify_all();
 }
 

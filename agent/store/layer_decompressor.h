@@ -24,6 +24,15 @@ class LayerDecompressor {
   // The next block of the decompressed stream, valid until the next call; size 0 at the end.
   // False on a corrupt or truncated stream or a read error (ErrorText says which).
   virtual bool Next(const void** block, size_t* size) = 0;
+  // Whether NextInto works now: a caller that keeps blocks (background_decompressor.h) then
+  // has them written into its own buffers instead of copying each one.
+  virtual bool writes_into_buffers() const { return false; }
+  // Next, written into `buffer` (up to `capacity` bytes; `*size` 0 at the end). Only while
+  // writes_into_buffers().
+  virtual bool NextInto(char* /*buffer*/, size_t /*capacity*/, size_t* size) {
+    *size = 0;
+    return false;
+  }
   virtual std::string ErrorText() const = 0;
   // False when the blob is not compressed: its bytes are the tar stream itself.
   virtual bool compressed() const = 0;

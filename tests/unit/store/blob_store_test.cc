@@ -9,7 +9,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -224,6 +226,82 @@ TEST_F(BlobStoreTest, LargeBlobsWithAWrongDigestOrDroppedHalfwayLeaveNothing) {
   }  // dropped without Commit
   EXPECT_TRUE(TempNames().empty());
   EXPECT_TRUE(store_->ListDigests().empty());
+}
+
+// A writer that lends its blocks (to an early unpack) hands over every byte once, in order,
+// in blocks the reader may keep past the writer's end, and stores the blob as before.
+TEST_F(BlobStoreTest, LentBlocksCarryTheBlobInOrderAndOutliveTheWriter) {
+  constexpr size_t kMiB = 1 << 20;
+  for (size_t size : {size_t{1}, kMiB - 1, kMiB, 3 * kMiB + 4097}) {
+    std::string content(size, '\0');
+    for (size_t i = 0; i < size; ++i) content[i] = static_cast<char>('a' + (i * 13 + i / 999) % 26);
+    std::mutex mutex;
+    std::vector<LentBlock> lent;
+    auto writer = store_->NewWriter();
+    ASSERT_TRUE(writer.ok());
+    (*writer)->LendBlocks(
+        [&](LentBlock block) {
+          std::lock_guard<std::mutex> lock(mutex);
+          lent.push_back(std::move(block));
+        },
+        8 * kMiB);
+    for (size_t offset = 0; offset < size; offset += 7919) {
+      ASSERT_TRUE(
+          (*writer)->Write(content.data() + offset, std::min<size_t>(7919, size - offset)).ok());
+    }
+    auto digest = (*writer)->Commit(Sha256Digest(content));
+    ASSERT_TRUE(digest.ok()) << size << ": " << digest.status().message();
+    writer->reset();  // the blocks stay the reader's
+    std::string received;
+    for (const auto& block : lent) received.append(*block);
+    EXPECT_EQ(received.size(), size);
+    EXPECT_TRUE(received == content) << size;
+    auto stored = ReadFileToString(store_->BlobPath(*digest));
+    ASSERT_TRUE(stored.ok());
+    EXPECT_TRUE(*stored == content) << size;
+  }
+  EXPECT_TRUE(TempNames().empty());
+}
+
+// The blocks a reader holds count against the writer: it waits for them to come back before
+// running further ahead (the unpacker holds the download back), and goes on when they do.
+TEST_F(BlobStoreTest, AWriterWaitsForItsLentBlocksToComeBack) {
+  constexpr size_t kMiB = 1 << 20;
+  const std::string content(16 * kMiB, 'q');
+  std::mutex mutex;
+  std::vector<LentBlock> held;
+  std::atomic<bool> hold{true};
+  std::atomic<size_t> received{0};
+  auto writer = store_->NewWriter();
+  ASSERT_TRUE(writer.ok());
+  (*writer)->LendBlocks(
+      [&](LentBlock block) {
+        received += block->size();
+        std::lock_guard<std::mutex> lock(mutex);
+        if (hold) held.push_back(std::move(block));
+      },
+      2 * kMiB);
+  std::atomic<size_t> written{0};
+  std::thread write([&] {
+    for (size_t offset = 0; offset < content.size(); offset += kMiB / 4) {
+      ASSERT_TRUE((*writer)->Write(content.data() + offset, kMiB / 4).ok());
+      written += kMiB / 4;
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    // The 2 MiB lent and the writer's own 4 blocks, all of which it may have lent by now; the
+    // one Write fills is not written yet.
+    EXPECT_LE(held.size(), 6u);
+    EXPECT_LE(written.load(), 7 * kMiB) << "the writer ran past its lent blocks";
+    hold = false;
+    held.clear();
+  }
+  write.join();
+  auto digest = (*writer)->Commit(Sha256Digest(content));
+  ASSERT_TRUE(digest.ok()) << digest.status().message();
+  EXPECT_EQ(received.load(), content.size());
 }
 
 TEST_F(BlobStoreTest, BlobsAreReadOnlyForOthers) {

@@ -38,6 +38,45 @@ TEST(LayerChannelTest, BytesArriveInOrderAndWhole) {
   EXPECT_TRUE(received == sent);
 }
 
+// Lent blocks (the blob writer's own, blob_store.h) are read in place, between copies, in
+// order, and go back to their lender once the reader moves on or stops.
+TEST(LayerChannelTest, LentBlocksAreReadInPlaceAndGoBackWhenTheReaderMovesOn) {
+  LayerChannel channel(0);
+  std::atomic<int> returned{0};
+  const std::string first(3000, 'a');
+  const std::string second(5000, 'b');
+  auto lend = [&](const std::string& bytes) {
+    return LentBlock(new std::string_view(bytes), [&](const std::string_view* view) {
+      delete view;
+      ++returned;
+    });
+  };
+  channel.Write("head", 4);
+  channel.Push(lend(first));
+  channel.Push(lend(second));
+  channel.Write("tail", 4);
+  channel.CloseWrite();
+  EXPECT_EQ(channel.Read(), "head");
+  std::string_view chunk = channel.Read();
+  EXPECT_EQ(chunk.data(), first.data()) << "a lent block is read in place";
+  EXPECT_EQ(chunk.size(), first.size());
+  EXPECT_EQ(returned.load(), 0) << "the block the reader holds stays lent";
+  EXPECT_EQ(channel.Read().data(), second.data());
+  EXPECT_EQ(returned.load(), 1);
+  EXPECT_EQ(channel.Read(), "tail");
+  EXPECT_EQ(returned.load(), 2);
+  EXPECT_TRUE(channel.Read().empty());
+
+  LayerChannel stopped(0);
+  stopped.Push(lend(first));
+  stopped.Push(lend(second));
+  EXPECT_EQ(stopped.Read().size(), first.size());
+  stopped.CloseRead();
+  EXPECT_EQ(returned.load(), 4) << "a reader that stops gives every block back";
+  stopped.Push(lend(first));
+  EXPECT_EQ(returned.load(), 5) << "blocks lent after the reader stopped go straight back";
+}
+
 TEST(LayerChannelTest, AFullQueueHoldsTheWriterUntilTheReaderTakes) {
   LayerChannel channel(0);  // the least capacity: 512 KiB
   std::atomic<size_t> written{0};
