@@ -125,8 +125,12 @@ void LocalSocketServer::AcceptLoop() {
         start_worker = true;
       }
     }
-    changed_.notify_all();
-    if (start_worker) std::thread([this] { WorkerLoop(); }).detach();
+    // One waiter is enough; waking every idle worker for each call cost more than it saved.
+    if (start_worker) {
+      std::thread([this] { WorkerLoop(); }).detach();
+    } else {
+      connections_.notify_one();
+    }
   }
 }
 
@@ -134,8 +138,8 @@ void LocalSocketServer::WorkerLoop() {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
     ++idle_workers_;
-    const bool woken = changed_.wait_for(lock, kIdleWorkerLifetime,
-                                         [&] { return stopped_ || !accepted_.empty(); });
+    const bool woken = connections_.wait_for(lock, kIdleWorkerLifetime,
+                                             [&] { return stopped_ || !accepted_.empty(); });
     --idle_workers_;
     if (accepted_.empty()) {
       if (!woken || stopped_) break;
@@ -187,6 +191,7 @@ void LocalSocketServer::Stop() {
     stopped_ = true;
   }
   changed_.notify_all();
+  connections_.notify_all();
   uint64_t one = 1;
   (void)!::write(stop_event_.get(), &one, sizeof(one));
   if (accept_thread_.joinable()) accept_thread_.join();

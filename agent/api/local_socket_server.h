@@ -66,7 +66,8 @@ class LocalSocketServer {
   const Handler handler_;
   std::thread accept_thread_;
   std::mutex mutex_;
-  std::condition_variable changed_;
+  std::condition_variable changed_;     // calls ended, workers gone: the accept loop and Stop
+  std::condition_variable connections_;  // a connection queued, or the end: one idle worker
   std::deque<UniqueFd> accepted_;  // connections no thread has taken yet
   size_t calls_in_flight_ = 0;     // accepted, not yet answered
   size_t workers_ = 0;             // threads running WorkerLoop
