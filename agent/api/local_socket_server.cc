@@ -8,6 +8,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstring>
 
 #include "common/identifiers.h"
@@ -21,6 +22,8 @@ namespace {
 constexpr size_t kMaxCallsInFlight = 256;
 // A client that connects and never sends (or never reads) does not hold a thread forever.
 constexpr int kPeerTimeoutSeconds = 10;
+// How long a thread whose call ended waits for another before it exits.
+constexpr auto kIdleWorkerLifetime = std::chrono::seconds(10);
 
 StatusOr<sockaddr_un> UnixAddress(const std::string& path) {
   sockaddr_un address{};
@@ -111,17 +114,48 @@ void LocalSocketServer::AcceptLoop() {
       if (errno == EMFILE || errno == ENFILE) std::this_thread::sleep_for(std::chrono::milliseconds(10));
       continue;
     }
+    bool start_worker = false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       ++calls_in_flight_;
+      accepted_.push_back(std::move(connection));
+      // A thread for each connection no idle thread will take.
+      if (accepted_.size() > idle_workers_) {
+        ++workers_;
+        start_worker = true;
+      }
     }
-    std::thread([this, fd = connection.release()]() mutable {
-      Serve(UniqueFd(fd));
-      std::lock_guard<std::mutex> lock(mutex_);
-      --calls_in_flight_;
-      changed_.notify_all();
-    }).detach();
+    // One waiter is enough; waking every idle worker for each call cost more than it saved.
+    if (start_worker) {
+      std::thread([this] { WorkerLoop(); }).detach();
+    } else {
+      connections_.notify_one();
+    }
   }
+}
+
+void LocalSocketServer::WorkerLoop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    ++idle_workers_;
+    const bool woken = connections_.wait_for(lock, kIdleWorkerLifetime,
+                                             [&] { return stopped_ || !accepted_.empty(); });
+    --idle_workers_;
+    if (accepted_.empty()) {
+      if (!woken || stopped_) break;
+      continue;
+    }
+    UniqueFd connection = std::move(accepted_.front());
+    accepted_.pop_front();
+    lock.unlock();
+    Serve(std::move(connection));
+    lock.lock();
+    --calls_in_flight_;
+    changed_.notify_all();
+  }
+  // The last touch of the server: Stop waits for this count, under this lock.
+  --workers_;
+  changed_.notify_all();
 }
 
 void LocalSocketServer::Serve(UniqueFd connection) {
@@ -157,13 +191,15 @@ void LocalSocketServer::Stop() {
     stopped_ = true;
   }
   changed_.notify_all();
+  connections_.notify_all();
   uint64_t one = 1;
   (void)!::write(stop_event_.get(), &one, sizeof(one));
   if (accept_thread_.joinable()) accept_thread_.join();
   ::unlink(path_.c_str());
   listener_.reset();  // connections waiting in the backlog see the end of the file
+  // The calls accepted are answered first: a worker leaves only once none is queued.
   std::unique_lock<std::mutex> lock(mutex_);
-  changed_.wait(lock, [&] { return calls_in_flight_ == 0; });
+  changed_.wait(lock, [&] { return calls_in_flight_ == 0 && workers_ == 0; });
 }
 
 }  // namespace boxcar

@@ -237,6 +237,14 @@ StatusOr<ContainerCgroup> ContainerCgroup::AdoptV1Slot(const CgroupLayout& layou
 Status ContainerCgroup::MakeDirectories(const std::string& parent, const std::string& name,
                                         std::vector<std::string>* created) const {
   for (const std::string& mount : mounts_) {
+    // The parent is there but for the first cgroup: one mkdir then, not one per component.
+    const std::string leaf = mount + "/" + parent + "/" + name;
+    if (::mkdir(leaf.c_str(), 0755) == 0) {
+      created->push_back(leaf);
+      continue;
+    }
+    if (errno == EEXIST) return AlreadyExists("cgroup '" + leaf + "' already exists");
+    if (errno != ENOENT) return ErrnoStatus("mkdir '" + leaf + "'");
     std::string dir = mount;
     for (const std::string& part : Components(parent)) {
       dir += "/" + part;

@@ -5,7 +5,8 @@
 //
 // Points: create.after_directories, create.after_record, start.after_mount,
 // start.after_cgroups, start.after_launch, start.after_record, remove.after_record,
-// remove.after_snapshot, store.before_record, store.after_record (imports and commits),
+// remove.after_snapshot, remove.half_recycled (its directories half renamed into a spare),
+// store.before_record, store.after_record (imports and commits),
 // cni.after_pin, cni.after_first_add (a start on a CNI network).
 #pragma once
 

@@ -1,7 +1,12 @@
 #include "common/trash_can.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
+
+#include <cstring>
+#include <vector>
 
 #include "common/directory_tree.h"
 
@@ -59,6 +64,31 @@ void TrashCan::Loop() {
     ++deleted_;
     changed_.notify_all();
   }
+}
+
+Status DiscardContents(TrashCan* trash, const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  DIR* stream = fd < 0 ? nullptr : ::fdopendir(fd);
+  if (stream == nullptr) {
+    const int open_errno = errno;
+    if (fd >= 0) ::close(fd);
+    return ErrnoStatus("open directory '" + dir + "'", open_errno);
+  }
+  std::vector<std::string> names;
+  errno = 0;
+  while (const dirent* entry = ::readdir(stream)) {
+    if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0) {
+      names.emplace_back(entry->d_name);
+    }
+  }
+  const int read_errno = errno;
+  ::closedir(stream);
+  if (read_errno != 0) return ErrnoStatus("read directory '" + dir + "'", read_errno);
+  for (const auto& name : names) {
+    const std::string path = dir + "/" + name;
+    RETURN_IF_ERROR(trash ? trash->Discard(path) : RemoveTree(path));
+  }
+  return OkStatus();
 }
 
 }  // namespace boxcar

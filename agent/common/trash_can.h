@@ -41,4 +41,8 @@ class TrashCan {
   std::thread thread_;
 };
 
+// Moves every entry of `dir` into `trash`, or deletes it at once when `trash` is null; `dir`
+// itself stays, empty. (A removed container's directories are emptied so to become a spare.)
+Status DiscardContents(TrashCan* trash, const std::string& dir);
+
 }  // namespace boxcar

@@ -335,7 +335,10 @@ StatusOr<v1::Container> ContainerService::Remove(const std::string& container, b
   // entry no record owns, which start-up DELs in its still pinned namespace.
   if (await_network_del) RunPendingNetworkDel(id);
   entry->exit_cleanup_pending = false;  // done below, unless the timer thread is at it
-  WarnIfFailed(id, snapshotter_->Remove(id));
+  // Its snapshot and state directory become a spare when the pool takes them (below, once the
+  // exit's clean-up is done with them), else are deleted now.
+  const bool recyclable = prewarm_.KeepsSpares();
+  if (!recyclable) WarnIfFailed(id, snapshotter_->Remove(id));
   CrashPoint("remove.after_snapshot");
   // Unless the exit's clean-up is already destroying them (outside this lock; waited for
   // below, after the rest of the removal, so that both overlap).
@@ -344,8 +347,16 @@ StatusOr<v1::Container> ContainerService::Remove(const std::string& container, b
   if (auto backend = backends_.find(record.backend()); backend != backends_.end()) {
     backend->second->ReleaseContainer(id);
   }
-  WarnIfFailed(id, config_.trash ? config_.trash->Discard(StateDir(id)) : RemoveTree(StateDir(id)));
+  if (!recyclable) {
+    WarnIfFailed(id,
+                 config_.trash ? config_.trash->Discard(StateDir(id)) : RemoveTree(StateDir(id)));
+  }
   entry->changed.wait(lock, [&] { return !entry->exit_cleanup_running; });
+  if (recyclable && !prewarm_.Recycle(id)) {
+    WarnIfFailed(id, snapshotter_->Remove(id));
+    WarnIfFailed(id,
+                 config_.trash ? config_.trash->Discard(StateDir(id)) : RemoveTree(StateDir(id)));
+  }
   entry->removed = true;
   ++entry->generation;
   entry->changed.notify_all();

@@ -9,8 +9,10 @@
 #include <thread>
 #include <vector>
 
+#include "common/crash_points.h"
 #include "common/directory_tree.h"
 #include "common/identifiers.h"
+#include "common/trash_can.h"
 #include "common/unique_fd.h"
 #include "core/container_paths.h"
 
@@ -20,6 +22,9 @@ namespace {
 
 // Names of spare directories; never a container id (64 hex).
 constexpr const char* kSparePrefix = "spare-";
+// Recycled spares kept at most (unless `count` is higher): a burst of 100 removals, then of
+// 100 creates, makes no directory. Each is 4 empty directories and 2 empty files on disk.
+constexpr size_t kMaxSpares = 128;
 
 // Whether the helper `pid` runs in a network namespace other than the agent's (a shim
 // unshares its own first thing), waiting up to `patience` for it: helpers run at SCHED_IDLE,
@@ -82,7 +87,8 @@ void PrewarmPool::RefillLoop() {
       if (idle_veths_wanted_) {
         missing_with_veth = config_.count - std::min<size_t>(config_.count, veth_slots_.size());
       }
-      missing_spares = config_.count - spares_.size();
+      // Recycled spares may be more than `count`.
+      missing_spares = config_.count - std::min<size_t>(config_.count, spares_.size());
     }
     std::vector<std::unique_ptr<PrewarmedLauncher>> launchers;
     Status failure;
@@ -174,13 +180,58 @@ Status PrewarmPool::MakeSpare(const std::string& name) {
   RETURN_IF_ERROR(snapshotter_->Prepare(name, IdMapping{}));
   const std::string dir = StateDir(name);
   Status made = ::mkdir(dir.c_str(), 0700) == 0 ? OkStatus() : ErrnoStatus("create '" + dir + "'");
-  for (const char* file : kContainerLogFiles) {
-    if (!made.ok()) break;
-    UniqueFd fd(::open((dir + file).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640));
-    if (!fd) made = ErrnoStatus("create '" + dir + file + "'");
-  }
+  if (made.ok()) made = MakeLogFiles(dir);
   if (!made.ok()) DiscardSpare(name);
   return made;
+}
+
+Status PrewarmPool::MakeLogFiles(const std::string& dir) {
+  for (const char* file : kContainerLogFiles) {
+    UniqueFd fd(::open((dir + file).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640));
+    if (!fd) return ErrnoStatus("create '" + dir + file + "'");
+  }
+  return OkStatus();
+}
+
+size_t PrewarmPool::MaxSpares() const { return std::max<size_t>(config_.count, kMaxSpares); }
+
+bool PrewarmPool::Recycle(const std::string& id) {
+  if (backend_ == nullptr) return false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_ || spares_.size() + spares_recycling_ >= MaxSpares()) return false;
+    ++spares_recycling_;
+  }
+  const std::string name = std::string(kSparePrefix) + ShortId(NewContainerId());
+  const std::string state_dir = StateDir(id);
+  // In this order, so that a failure leaves everything under `id` for the caller to delete.
+  Status recycled = snapshotter_->Reset(id);
+  if (recycled.ok()) recycled = DiscardContents(config_.trash, state_dir);
+  if (recycled.ok()) recycled = MakeLogFiles(state_dir);
+  if (recycled.ok()) recycled = snapshotter_->Rekey(id, name, IdMapping{});
+  // A crash from here on leaves a snapshot and a state directory no container owns, under
+  // either name: start-up removes them.
+  if (recycled.ok()) CrashPoint("remove.half_recycled");
+  if (recycled.ok() && ::rename(state_dir.c_str(), StateDir(name).c_str()) != 0) {
+    recycled = ErrnoStatus("rename '" + state_dir + "' to '" + StateDir(name) + "'");
+    if (!snapshotter_->Rekey(name, id, IdMapping{}).ok()) (void)snapshotter_->Remove(name);
+  }
+  bool discard = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    --spares_recycling_;
+    if (recycled.ok() && stopping_) {
+      discard = true;  // Stop has discarded the spares already
+    } else if (recycled.ok()) {
+      spares_.push_back(name);
+    }
+  }
+  if (discard) DiscardSpare(name);
+  if (!recycled.ok()) {
+    spdlog::debug("container {}: directories not kept as a spare: {}", ShortId(id),
+                  recycled.message());
+  }
+  return recycled.ok();
 }
 
 void PrewarmPool::DiscardSpare(const std::string& name) {

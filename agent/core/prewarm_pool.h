@@ -5,7 +5,9 @@
 //   "spare-<random>"; a create renames one to the container's id instead of making its
 //   directories and files (on ext4 without a journal, allocating an inode skips every inode
 //   freed in the last minute one by one, which made each mkdir and log file of a busy agent
-//   cost ~0.1 ms: tests/bench/RESULTS.md).
+//   cost ~0.1 ms: tests/bench/RESULTS.md). A removed container's directories become a spare
+//   too, emptied (Recycle), up to kMaxSpares: hosts that remove and create containers all
+//   the time then make no directories at all.
 // - helpers of a second kind, each with an idle veth pair in its network namespace
 //   (net/idle_veth.h), made once a start on a bridge network asked for one: only such starts
 //   get them (TakeSlot's `wants_idle_veth`), every other start (none, host, CNI, VIFs) gets a
@@ -75,6 +77,16 @@ class PrewarmPool {
   // The name of a ready spare, if any; the caller renames or discards it.
   std::optional<std::string> TakeSpare();
   void DiscardSpare(const std::string& name);
+  // Keeps the directories of the removed container `id` (its snapshot, unmounted, and its
+  // state directory) as a spare, emptied: the snapshot Reset, the state directory's files
+  // discarded and its empty log files made anew (a reader of the old output keeps the old
+  // file). False when the pool keeps no spares, has kMaxSpares or failed: the caller then
+  // deletes them as before, still under `id`.
+  bool Recycle(const std::string& id);
+  // Spares kept, made or recycled: the refill makes `count`; removals add up to this many.
+  size_t MaxSpares() const;
+  // Whether the pool keeps spares at all (a backend with helpers, `count` > 0).
+  bool KeepsSpares() const { return backend_ != nullptr; }
 
   // Starts that could not use what they took (its slot or spare was gone) and fell back to the
   // ordinary path; counted by the service, reported by `boxcar info`.
@@ -89,6 +101,8 @@ class PrewarmPool {
  private:
   void RefillLoop();
   Status MakeSpare(const std::string& name);
+  // Empty output and shim logs in the state directory `dir`, made before the shim opens them.
+  Status MakeLogFiles(const std::string& dir);
   std::string StateDir(const std::string& name) const;
 
   const PrewarmPoolConfig config_;
@@ -104,6 +118,7 @@ class PrewarmPool {
   // it fails to make one (no bridge network plumbed any more, or no namespace in time).
   bool idle_veths_wanted_ = false;
   std::deque<std::string> spares_;
+  size_t spares_recycling_ = 0;  // Recycle calls under way, counted against MaxSpares
   bool stopping_ = false;
   std::thread refill_thread_;
   std::atomic<uint64_t> slot_fallbacks_{0};

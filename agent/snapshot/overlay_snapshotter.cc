@@ -1,9 +1,13 @@
 #include "snapshot/overlay_snapshotter.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <memory>
 
@@ -79,6 +83,52 @@ Status OverlaySnapshotter::Rekey(const std::string& from, const std::string& to,
       (void)::rename(PartDir(to, kParts[i]).c_str(), PartDir(from, kParts[i]).c_str());
   }
   return failure;
+}
+
+namespace {
+
+// The attributes of a container's root that its user may have changed (they are the upper
+// directory's), back to a fresh directory's: no extended attributes (container root's own,
+// ACLs, overlay's), owner and mode those of `fresh` (made by the same Prepare, out of the
+// container's reach), times now.
+Status ResetRootAttributes(const std::string& dir, const std::string& fresh) {
+  struct stat like {};
+  if (::lstat(fresh.c_str(), &like) != 0) return ErrnoStatus("stat '" + fresh + "'");
+  ssize_t size = ::llistxattr(dir.c_str(), nullptr, 0);
+  if (size < 0) return ErrnoStatus("list extended attributes of '" + dir + "'");
+  std::string names(static_cast<size_t>(size), '\0');
+  if (size > 0) {
+    size = ::llistxattr(dir.c_str(), names.data(), names.size());
+    if (size < 0) return ErrnoStatus("list extended attributes of '" + dir + "'");
+    names.resize(static_cast<size_t>(size));
+  }
+  for (size_t at = 0; at < names.size();) {
+    const std::string name = names.c_str() + at;
+    at += name.size() + 1;
+    if (name.empty()) continue;
+    if (::lremovexattr(dir.c_str(), name.c_str()) != 0 && errno != ENODATA) {
+      return ErrnoStatus("remove extended attribute " + name + " of '" + dir + "'");
+    }
+  }
+  // chown first: it clears set-id bits, which the chmod then sets as `fresh` has them.
+  if (::lchown(dir.c_str(), like.st_uid, like.st_gid) != 0) return ErrnoStatus("chown '" + dir + "'");
+  if (::chmod(dir.c_str(), like.st_mode & 07777) != 0) return ErrnoStatus("chmod '" + dir + "'");
+  if (::utimensat(AT_FDCWD, dir.c_str(), nullptr, AT_SYMLINK_NOFOLLOW) != 0) {
+    return ErrnoStatus("touch '" + dir + "'");
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Status OverlaySnapshotter::Reset(const std::string& key) {
+  const std::string rootfs = RootfsDir(key);
+  if (IsMountPoint(rootfs)) {
+    return FailedPrecondition("snapshot '" + key + "' is mounted on '" + rootfs +
+                              "'; unmount it before resetting it");
+  }
+  for (const char* part : kParts) RETURN_IF_ERROR(DiscardContents(trash_, PartDir(key, part)));
+  return ResetRootAttributes(PartDir(key, "upper"), PartDir(key, "work"));
 }
 
 std::string OverlaySnapshotter::RootfsDir(const std::string& key) const {

@@ -21,6 +21,7 @@ class OverlaySnapshotter : public Snapshotter {
   const std::string& name() const override { return name_; }
   Status Prepare(const std::string& key, const IdMapping& ids) override;
   Status Rekey(const std::string& from, const std::string& to, const IdMapping& ids) override;
+  Status Reset(const std::string& key) override;
   StatusOr<std::string> Mount(const std::string& key, const std::vector<std::string>& lower_dirs,
                               const IdMapping& ids) override;
   std::string RootfsDir(const std::string& key) const override;

@@ -18,13 +18,22 @@ class Snapshotter {
   // Creates the writable layer for `key` (a container id). Nothing is mounted yet. With an
   // enabled `ids`, its root belongs to the mapped root, so container root can write to it.
   virtual Status Prepare(const std::string& key, const IdMapping& ids) = 0;
-  // Gives the prepared, never mounted snapshot `from` (prepared without ids) to `to`, then
+  // Gives the prepared (or Reset), unmounted snapshot `from` (without ids) to `to`, then
   // applies `ids` as Prepare would; on failure `from` is unchanged. Snapshotters that cannot
   // are kUnimplemented: the caller prepares `to` instead. (The agent prepares spare snapshots
   // ahead of time: a create then renames directories instead of allocating inodes.)
   virtual Status Rekey(const std::string& from, const std::string& to, const IdMapping& ids) {
     (void)from, (void)to, (void)ids;
     return Unimplemented("snapshotter " + name() + " cannot rekey a snapshot");
+  }
+  // Empties the unmounted snapshot `key` back into what Prepare makes without ids: its
+  // changes gone, its root's owner, mode and extended attributes a fresh one's. (The agent
+  // keeps a removed container's snapshot as a spare this way instead of deleting it and
+  // preparing another.) A mounted snapshot is kFailedPrecondition; on any failure the caller
+  // removes the snapshot. Snapshotters that cannot are kUnimplemented.
+  virtual Status Reset(const std::string& key) {
+    (void)key;
+    return Unimplemented("snapshotter " + name() + " cannot reset a snapshot");
   }
   // Mounts the snapshot over `lower_dirs` (lowest layer first); returns the rootfs directory.
   // With an enabled `ids` (the one given to Prepare), the layers' files show shifted into it.

@@ -116,7 +116,8 @@ TEST_F(CrashPointsTest, StartAfterTheRecordLeavesARunningContainerTheAgentWatche
 }
 
 TEST_F(CrashPointsTest, RemoveCrashesLeaveNoContainerAndNoDirectories) {
-  for (const char* point : {"remove.after_record", "remove.after_snapshot"}) {
+  for (const char* point :
+       {"remove.after_record", "remove.after_snapshot", "remove.half_recycled"}) {
     SCOPED_TRACE(point);
     ASSERT_EQ(agent_.Cli({"run", "--name", "r", "busybox", "true"}).exit_code, 0);
     const std::string id = Inspect("r").id();

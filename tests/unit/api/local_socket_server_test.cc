@@ -11,6 +11,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -139,6 +141,25 @@ TEST_F(LocalSocketServerTest, ConcurrentCallsDoNotWaitForEachOther) {
   for (size_t i = 0; i < answers.size(); ++i) EXPECT_EQ(answers[i], "echo:" + std::to_string(i));
   EXPECT_GT(most_inside.load(), 10);
   EXPECT_LT(took, std::chrono::seconds(2));  // 20 x 200 ms one after the other would be 4 s
+}
+
+TEST_F(LocalSocketServerTest, AThreadWhoseCallEndedServesTheNextOne) {
+  std::mutex mutex;
+  std::set<pid_t> threads;  // kernel thread ids: pthread ids of cached stacks repeat
+  auto recording = [&](const StatusOr<std::string>& request) {
+    std::lock_guard<std::mutex> lock(mutex);
+    threads.insert(::gettid());
+    return Echo(request);
+  };
+  auto server = LocalSocketServer::Listen(path_, {::getuid(), ::getgid(), 0660}, recording);
+  ASSERT_TRUE(server.ok());
+  for (int call = 0; call < 5; ++call) {
+    EXPECT_EQ(Exchange(std::to_string(call)), "echo:" + std::to_string(call));
+    // Time for the thread to wait for the next connection again.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(threads.size(), 1u) << "calls one after the other need one thread";
+  (*server)->Stop();
 }
 
 TEST_F(LocalSocketServerTest, StopWaitsForTheCallsInFlight) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 
@@ -53,6 +54,36 @@ TEST_F(TrashCanTest, DestructionDeletesWhatIsPending) {
     }
   }
   EXPECT_TRUE(ListDirectoryNames(root_ + "/trash").empty());
+}
+
+TEST_F(TrashCanTest, DiscardContentsEmptiesADirectoryAndKeepsIt) {
+  auto trash = TrashCan::Open(root_ + "/trash");
+  ASSERT_TRUE(trash.ok());
+  for (TrashCan* can : {trash->get(), static_cast<TrashCan*>(nullptr)}) {
+    SCOPED_TRACE(can ? "into the trash" : "deleted at once");
+    ASSERT_TRUE(MakeDirectories(root_ + "/dir/sub/deeper", 0755).ok());
+    std::ofstream(root_ + "/dir/file") << "content";
+    std::ofstream(root_ + "/dir/.hidden") << "content";
+    ASSERT_EQ(::symlink("/", (root_ + "/dir/link").c_str()), 0);
+    struct stat before {};
+    ASSERT_EQ(::stat((root_ + "/dir").c_str(), &before), 0);
+    Status emptied = DiscardContents(can, root_ + "/dir");
+    ASSERT_TRUE(emptied.ok()) << emptied.message();
+    EXPECT_TRUE(ListDirectoryNames(root_ + "/dir").empty());
+    struct stat after {};
+    ASSERT_EQ(::stat((root_ + "/dir").c_str(), &after), 0);
+    EXPECT_EQ(after.st_ino, before.st_ino) << "the directory itself stays";
+    EXPECT_TRUE(Exists("/")) << "a symlink inside goes, not what it points to";
+    ASSERT_EQ(::rmdir((root_ + "/dir").c_str()), 0);
+  }
+  (*trash)->Drain();
+  EXPECT_TRUE(ListDirectoryNames(root_ + "/trash").empty());
+  Status missing = DiscardContents(trash->get(), root_ + "/missing");
+  EXPECT_FALSE(missing.ok());
+  EXPECT_NE(missing.message().find(root_ + "/missing"), std::string::npos) << missing.message();
+  ASSERT_EQ(::symlink(root_.c_str(), (root_ + "/link").c_str()), 0);
+  EXPECT_FALSE(DiscardContents(nullptr, root_ + "/link").ok()) << "a symlink is not followed";
+  EXPECT_TRUE(Exists(root_ + "/trash"));
 }
 
 }  // namespace

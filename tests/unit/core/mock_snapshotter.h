@@ -21,6 +21,7 @@ class MockSnapshotter : public Snapshotter {
         .WillByDefault(Return(StatusOr<std::string>(std::string("/rootfs"))));
     ON_CALL(*this, Unmount(_)).WillByDefault(Return(OkStatus()));
     ON_CALL(*this, Remove(_)).WillByDefault(Return(OkStatus()));
+    ON_CALL(*this, Reset(_)).WillByDefault(Return(OkStatus()));
   }
   const std::string& name() const override { return name_; }
   MOCK_METHOD(Status, Prepare, (const std::string&, const IdMapping&), (override));
@@ -30,6 +31,7 @@ class MockSnapshotter : public Snapshotter {
   MOCK_METHOD(std::string, ChangesDir, (const std::string&), (const, override));
   MOCK_METHOD(Status, Unmount, (const std::string&), (override));
   MOCK_METHOD(Status, Remove, (const std::string&), (override));
+  MOCK_METHOD(Status, Reset, (const std::string&), (override));
   MOCK_METHOD(std::vector<std::string>, ListKeys, (), (const, override));
   std::string name_ = "mock";
 };

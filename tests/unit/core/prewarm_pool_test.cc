@@ -2,9 +2,11 @@
 // start asked for one) go only to starts that want one; every other start gets a plain
 // helper, or none. Helpers are real processes in a network namespace of their own
 // (`unshare --net sleep`), as a shim is; the pair is a name the test's preparer makes up, so
-// nothing touches a network.
+// nothing touches a network. A removed container's directories become a spare, emptied, up to
+// a limit (on a real overlay snapshotter, which Recycle needs no mount for).
 #include "core/prewarm_pool.h"
 
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -17,8 +19,12 @@
 #include <chrono>
 #include <thread>
 
+#include "common/atomic_file.h"
 #include "common/directory_tree.h"
+#include "common/unique_fd.h"
+#include "core/container_paths.h"
 #include "mock_snapshotter.h"
+#include "snapshot/overlay_snapshotter.h"
 #include "../temp_dir.h"
 
 extern char** environ;
@@ -179,6 +185,131 @@ TEST_F(PrewarmPoolTest, APoolThatCannotMakePairsStopsTryingUntilAStartAsksAgain)
   EXPECT_NE(with_veth->idle_veth, "");
   pool.ReleaseSlot(std::move(*with_veth));
   pool.Stop();
+}
+
+class RecycleTest : public PrewarmPoolTest {
+ protected:
+  void SetUp() override {
+    PrewarmPoolTest::SetUp();
+    auto overlay = OverlaySnapshotter::Create(root_ + "/snapshots");
+    ASSERT_TRUE(overlay.ok()) << overlay.status().message();
+    overlay_ = std::move(*overlay);
+  }
+
+  // The directories a container leaves at its removal: changes, output, an exit record.
+  void MakeRemovedContainer(const std::string& id) {
+    ASSERT_TRUE(overlay_->Prepare(id, IdMapping{}).ok());
+    ASSERT_TRUE(WriteFileAtomically(overlay_->ChangesDir(id) + "/written", "x").ok());
+    const std::string state = ContainerStateDir(root_, id);
+    ASSERT_EQ(::mkdir(state.c_str(), 0700), 0);
+    for (const char* file : {kOutputLogFile, kShimLogFile, kExitRecordFile})
+      ASSERT_TRUE(WriteFileAtomically(state + file, "old output", 0640, Durability::kProcessCrash).ok());
+  }
+
+  std::vector<std::string> Sorted(std::vector<std::string> names) {
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+  std::unique_ptr<OverlaySnapshotter> overlay_;
+};
+
+TEST_F(RecycleTest, ARemovedContainersDirectoriesBecomeAnEmptySpare) {
+  PrewarmPool pool({root_, "agent1", 1, nullptr, nullptr}, &backend_, &cgroups_, overlay_.get());
+  MakeRemovedContainer("c1");
+  // A `logs -f` of the removed container, still reading.
+  UniqueFd old_output(::open((ContainerStateDir(root_, "c1") + kOutputLogFile).c_str(), O_RDONLY));
+  ASSERT_TRUE(old_output);
+  ASSERT_TRUE(pool.Recycle("c1"));
+
+  EXPECT_EQ(::access(ContainerStateDir(root_, "c1").c_str(), F_OK), -1) << "renamed";
+  EXPECT_TRUE(overlay_->ListKeys().size() == 1 && overlay_->ListKeys()[0] != "c1");
+  auto spare = pool.TakeSpare();
+  ASSERT_TRUE(spare.has_value());
+  EXPECT_EQ(spare->rfind("spare-", 0), 0u) << *spare;
+  EXPECT_EQ(overlay_->ListKeys(), std::vector<std::string>{*spare});
+  EXPECT_TRUE(ListDirectoryNames(overlay_->ChangesDir(*spare)).empty()) << "no change left";
+  const std::string state = ContainerStateDir(root_, *spare);
+  EXPECT_EQ(Sorted(ListDirectoryNames(state)), (std::vector<std::string>{"output.log", "shim.log"}));
+  for (const char* file : kContainerLogFiles) {
+    struct stat st {};
+    ASSERT_EQ(::stat((state + file).c_str(), &st), 0) << file;
+    EXPECT_EQ(st.st_size, 0) << file;
+    EXPECT_EQ(st.st_mode & 07777, 0640u) << file;
+  }
+  // The reader keeps the old file, and will never see the next container's output.
+  {
+    UniqueFd next(::open((state + kOutputLogFile).c_str(), O_WRONLY | O_APPEND));  // as a shim
+    ASSERT_TRUE(next);
+    ASSERT_EQ(::write(next.get(), "new", 3), 3);
+  }
+  char read_back[32] = {};
+  EXPECT_EQ(::pread(old_output.get(), read_back, sizeof read_back - 1, 0), 10);
+  EXPECT_STREQ(read_back, "old output");
+  // The spare is one like the refill makes: a create can rekey it.
+  EXPECT_TRUE(overlay_->Rekey(*spare, "c2", IdMapping{}).ok());
+  EXPECT_FALSE(pool.TakeSpare().has_value());
+  pool.Stop();
+}
+
+TEST_F(RecycleTest, SparesAreKeptUpToTheLimitAndNotByADisabledPool) {
+  {
+    PrewarmPool disabled({root_, "agent1", 0, nullptr, nullptr}, &backend_, &cgroups_,
+                         overlay_.get());
+    MakeRemovedContainer("c0");
+    EXPECT_FALSE(disabled.KeepsSpares());
+    EXPECT_FALSE(disabled.Recycle("c0")) << "--prewarm 0: no spares at all";
+    EXPECT_EQ(overlay_->ListKeys(), std::vector<std::string>{"c0"}) << "left for the caller";
+    ASSERT_TRUE(overlay_->Remove("c0").ok());
+    ASSERT_TRUE(RemoveTree(ContainerStateDir(root_, "c0")).ok());
+  }
+  PrewarmPool pool({root_, "agent1", 1, nullptr, nullptr}, &backend_, &cgroups_, overlay_.get());
+  ASSERT_GT(pool.MaxSpares(), 1u);
+  for (size_t i = 0; i < pool.MaxSpares(); ++i) {
+    MakeRemovedContainer("c" + std::to_string(i));
+    ASSERT_TRUE(pool.Recycle("c" + std::to_string(i))) << i;
+  }
+  MakeRemovedContainer("over");
+  EXPECT_FALSE(pool.Recycle("over")) << "the pool is full";
+  EXPECT_EQ(ListDirectoryNames(ContainerStateDir(root_, "over")).size(), 3u) << "untouched";
+  // Taking one makes room again.
+  ASSERT_TRUE(pool.TakeSpare().has_value());
+  EXPECT_TRUE(pool.Recycle("over"));
+  pool.Stop();
+  EXPECT_TRUE(overlay_->ListKeys().size() <= 1u) << "Stop discards the spares (one was taken)";
+}
+
+TEST_F(RecycleTest, TheRefillMakesNoSpareWhileRecycledOnesAreMoreThanItsCount) {
+  PrewarmPool pool({root_, "agent1", 2, nullptr, nullptr}, &backend_, &cgroups_, overlay_.get());
+  pool.Start();
+  ASSERT_TRUE(Eventually([&] { return backend_.helpers >= 2 && overlay_->ListKeys().size() >= 2; }));
+  for (const char* id : {"c1", "c2", "c3", "c4"}) {
+    MakeRemovedContainer(id);
+    ASSERT_TRUE(pool.Recycle(id));
+  }
+  // The helpers run short (a refill), the spares do not.
+  for (int taken = 0; taken < 2; ++taken) {
+    auto slot = pool.TakeSlot(&backend_);
+    ASSERT_TRUE(slot.has_value());
+    pool.ReleaseSlot(std::move(*slot));
+  }
+  ASSERT_TRUE(Eventually([&] { return backend_.helpers >= 4; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(overlay_->ListKeys().size(), 6u);
+  EXPECT_EQ(ListDirectoryNames(root_ + "/containers").size(), 6u);
+  pool.Stop();
+  EXPECT_TRUE(overlay_->ListKeys().empty());
+}
+
+TEST_F(PrewarmPoolTest, ARecycleThatFailsLeavesTheDirectoriesUnderTheContainersId) {
+  PrewarmPool pool({root_, "agent1", 1, nullptr, nullptr}, &backend_, &cgroups_, &snapshotter_);
+  ON_CALL(snapshotter_, Reset(_)).WillByDefault(Return(Internal("the disk is gone")));
+  const std::string state = ContainerStateDir(root_, "c1");
+  ASSERT_EQ(::mkdir(state.c_str(), 0700), 0);
+  ASSERT_TRUE(WriteFileAtomically(state + kExitRecordFile, "{}").ok());
+  EXPECT_FALSE(pool.Recycle("c1"));
+  EXPECT_EQ(ListDirectoryNames(state), std::vector<std::string>{"exit.json"});
+  EXPECT_FALSE(pool.TakeSpare().has_value());
 }
 
 }  // namespace

@@ -1,10 +1,13 @@
 // OverlaySnapshotter::Rekey: a prepared snapshot handed to another key by renames, all or
-// nothing. (Mounting is covered by the integration suites and snapshot_bench.)
+// nothing; Reset: a used snapshot emptied back into a prepared one. (Mounting is covered by
+// the integration suites and snapshot_bench.)
 #include "snapshot/overlay_snapshotter.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -63,6 +66,58 @@ TEST_F(OverlaySnapshotterTest, AFailedRekeyLeavesTheSpareWhole) {
   EXPECT_EQ(Names(), (std::vector<std::string>{"c1.work", "spare-1.rootfs", "spare-1.upper",
                                                "spare-1.work"}));
   EXPECT_FALSE(snapshotter_->Rekey("missing", "c2", IdMapping{}).ok());
+}
+
+TEST_F(OverlaySnapshotterTest, ResetEmptiesEveryPartAndGivesTheRootAFreshOnesAttributes) {
+  ASSERT_TRUE(snapshotter_->Prepare("fresh", IdMapping{}).ok());
+  IdMapping ids;
+  ids.host_uid = 300000;
+  ids.host_gid = 300000;
+  ids.size = 65536;
+  ASSERT_TRUE(snapshotter_->Prepare("used", ids).ok());
+  // What a container and overlayfs leave: changes, work files, and its root's attributes.
+  const std::string upper = snapshotter_->ChangesDir("used");
+  ASSERT_TRUE(MakeDirectories(upper + "/etc/deep", 0700).ok());
+  ASSERT_TRUE(WriteFileAtomically(upper + "/etc/deep/secret", "x").ok());
+  ASSERT_TRUE(WriteFileAtomically(upper + "/.wh.bin", "").ok());
+  ASSERT_TRUE(MakeDirectories(dir_ + "/snapshots/used.work/work/incompat/volatile", 0700).ok());
+  ASSERT_EQ(::chmod(upper.c_str(), 01777), 0);
+  const bool has_xattr = ::lsetxattr(upper.c_str(), "user.mark", "1", 1, 0) == 0;
+  const bool has_trusted = ::lsetxattr(upper.c_str(), "trusted.overlay.opaque", "y", 1, 0) == 0;
+
+  Status reset = snapshotter_->Reset("used");
+  ASSERT_TRUE(reset.ok()) << reset.message();
+  for (const char* part : {"upper", "work", "rootfs"}) {
+    EXPECT_TRUE(ListDirectoryNames(dir_ + "/snapshots/used." + part).empty()) << part;
+  }
+  struct stat fresh, used;
+  ASSERT_EQ(::stat(snapshotter_->ChangesDir("fresh").c_str(), &fresh), 0);
+  ASSERT_EQ(::stat(upper.c_str(), &used), 0);
+  EXPECT_EQ(used.st_mode, fresh.st_mode);
+  EXPECT_EQ(used.st_uid, fresh.st_uid) << "the mapped root's no more";
+  EXPECT_EQ(used.st_gid, fresh.st_gid);
+  EXPECT_EQ(::llistxattr(upper.c_str(), nullptr, 0), 0)
+      << "extended attributes were set: " << has_xattr << has_trusted;
+  // A reset snapshot is as good as a prepared one: it can be rekeyed.
+  ASSERT_TRUE(snapshotter_->Rekey("used", "next", IdMapping{}).ok());
+  EXPECT_EQ(Names(), (std::vector<std::string>{"fresh.rootfs", "fresh.upper", "fresh.work",
+                                               "next.rootfs", "next.upper", "next.work"}));
+  EXPECT_FALSE(snapshotter_->Reset("missing").ok());
+}
+
+TEST_F(OverlaySnapshotterTest, ResetRefusesAMountedSnapshot) {
+  ASSERT_TRUE(snapshotter_->Prepare("mounted", IdMapping{}).ok());
+  const std::string rootfs = snapshotter_->RootfsDir("mounted");
+  if (::mount("tmpfs", rootfs.c_str(), "tmpfs", 0, "size=64k") != 0) {
+    GTEST_SKIP() << "needs root to mount";
+  }
+  ASSERT_TRUE(WriteFileAtomically(snapshotter_->ChangesDir("mounted") + "/kept", "x").ok());
+  Status reset = snapshotter_->Reset("mounted");
+  EXPECT_EQ(reset.code(), StatusCode::kFailedPrecondition) << reset.message();
+  EXPECT_EQ(ListDirectoryNames(snapshotter_->ChangesDir("mounted")),
+            std::vector<std::string>{"kept"});
+  ASSERT_EQ(::umount2(rootfs.c_str(), MNT_DETACH), 0);
+  EXPECT_TRUE(snapshotter_->Reset("mounted").ok());
 }
 
 }  // namespace
