@@ -66,6 +66,10 @@ void TrashCan::Loop() {
   }
 }
 
+Status DiscardTree(TrashCan* trash, const std::string& path) {
+  return trash ? trash->Discard(path) : RemoveTree(path);
+}
+
 Status DiscardContents(TrashCan* trash, const std::string& dir) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   DIR* stream = fd < 0 ? nullptr : ::fdopendir(fd);
@@ -85,8 +89,7 @@ Status DiscardContents(TrashCan* trash, const std::string& dir) {
   ::closedir(stream);
   if (read_errno != 0) return ErrnoStatus("read directory '" + dir + "'", read_errno);
   for (const auto& name : names) {
-    const std::string path = dir + "/" + name;
-    RETURN_IF_ERROR(trash ? trash->Discard(path) : RemoveTree(path));
+    RETURN_IF_ERROR(DiscardTree(trash, dir + "/" + name));
   }
   return OkStatus();
 }

@@ -41,6 +41,9 @@ class TrashCan {
   std::thread thread_;
 };
 
+// Moves `path` into `trash`, or deletes it at once when `trash` is null (a missing path is fine).
+Status DiscardTree(TrashCan* trash, const std::string& path);
+
 // Moves every entry of `dir` into `trash`, or deletes it at once when `trash` is null; `dir`
 // itself stays, empty. (A removed container's directories are emptied so to become a spare.)
 Status DiscardContents(TrashCan* trash, const std::string& dir);

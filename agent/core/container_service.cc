@@ -347,15 +347,11 @@ StatusOr<v1::Container> ContainerService::Remove(const std::string& container, b
   if (auto backend = backends_.find(record.backend()); backend != backends_.end()) {
     backend->second->ReleaseContainer(id);
   }
-  if (!recyclable) {
-    WarnIfFailed(id,
-                 config_.trash ? config_.trash->Discard(StateDir(id)) : RemoveTree(StateDir(id)));
-  }
+  if (!recyclable) WarnIfFailed(id, DiscardTree(config_.trash, StateDir(id)));
   entry->changed.wait(lock, [&] { return !entry->exit_cleanup_running; });
   if (recyclable && !prewarm_.Recycle(id)) {
     WarnIfFailed(id, snapshotter_->Remove(id));
-    WarnIfFailed(id,
-                 config_.trash ? config_.trash->Discard(StateDir(id)) : RemoveTree(StateDir(id)));
+    WarnIfFailed(id, DiscardTree(config_.trash, StateDir(id)));
   }
   entry->removed = true;
   ++entry->generation;

@@ -236,7 +236,7 @@ bool PrewarmPool::Recycle(const std::string& id) {
 
 void PrewarmPool::DiscardSpare(const std::string& name) {
   (void)snapshotter_->Remove(name);
-  (void)(config_.trash ? config_.trash->Discard(StateDir(name)) : RemoveTree(StateDir(name)));
+  (void)DiscardTree(config_.trash, StateDir(name));
 }
 
 std::optional<std::string> PrewarmPool::TakeSpare() {

@@ -49,9 +49,9 @@ class BlobStore {
 
     Status Write(const void* bytes, size_t size);
     uint64_t bytes_written() const { return bytes_written_; }
-    // Hands each block, once hashed and written, to `sink` instead of reusing it: a reader of
-    // the blob as it arrives (an early unpack) reads the bytes in place, where it needed a copy
-    // of its own. Its blocks out (lent, staged, queued, being written) are at most
+    // Hands each block, as soon as it fills (before it is hashed and written), to `sink`
+    // instead of reusing it at once: a reader of the blob as it arrives (an early unpack) reads
+    // the bytes in place, where it needed a copy of its own. Its blocks out (lent, staged, queued, being written) are at most
     // `max_lent_bytes` plus 4 MiB: Write waits for lent ones to come back meanwhile. Call before
     // the first Write.
     void LendBlocks(LentBlockSink sink, size_t max_lent_bytes);
