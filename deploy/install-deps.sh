@@ -25,6 +25,8 @@ packages=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   busybox-static util-linux iproute2 procps psmisc hyperfine sqlite3 python3 file
   gzip zstd xz-utils
+  # the pull bench's floor row: igzip (ISA-L) gunzips as the agent does, jq reads the manifest
+  isal jq
   # image interop tools
   skopeo umoci runc podman containerd buildah
   # Docker Engine (dockerd + docker CLI at /usr/bin) for the registry's `docker login/push/pull`
