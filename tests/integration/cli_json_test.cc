@@ -1,5 +1,5 @@
 // The CLI adds its messages' descriptors to protobuf's pool at their first use, not before
-// main (proto/lazy_descriptors.cmake). Its JSON, which is the first use, must still print
+// main (cli/lazy_descriptors.cc). Its JSON, which is the first use, must still print
 // every field of the agent's answer, those of imported files (networks.proto's NetworkSpec
 // inside a ContainerSpec) included.
 #include <google/protobuf/util/json_util.h>
