@@ -3,7 +3,8 @@
 // "ok <shim pid> <payload pid>\n" (or "error <code> <message>\n"), closes fd 3, then waits for
 // the payload and writes its ExitRecord atomically. It outlives boxcard restarts, so
 // containers keep running and keep their exit codes when the agent is killed.
-// `boxcar-shim exec` runs one more process inside a running container instead (exec_shim.h).
+// `boxcar-shim exec` runs one more process inside a running container instead (exec_shim.h);
+// `boxcar-shim zygote` forks container shims on the agent's request (shim_zygote.h).
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <sched.h>
@@ -33,6 +34,7 @@
 #include "shim/container_init.h"
 #include "shim/exec_shim.h"
 #include "shim/hardening.h"
+#include "shim/shim_zygote.h"
 #include "shim/stdio_relay.h"
 #include "common/unix_time.h"
 
@@ -110,18 +112,8 @@ std::string PrepareUserNamespaceChild(pid_t child, const boxcar::LaunchSpec& spe
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  // Not dumpable: until it execs the payload, a shim child inside a container's pid namespace
-  // runs this host binary, and a dumpable process's /proc/<pid>/exe would hand the container
-  // an fd of it to overwrite once it is no longer busy (CVE-2019-5736, runc's breakout).
-  // exec of the payload makes it dumpable again, its exe then being the container's binary.
-  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-  if (argc > 1 && std::strcmp(argv[1], "exec") == 0) return boxcar::RunExecShim(kControlFd);
-  if (argc > 2 && std::strcmp(argv[1], "--control-socket") == 0 &&
-      !ConnectControlSocket(argv[2])) {
-    std::fprintf(stderr, "boxcar-shim: connect to '%s': %s\n", argv[2], std::strerror(errno));
-    return 125;
-  }
+// A container's shim, from a spawned process or a zygote's fork: fd 3 is its control socket.
+static int RunContainerShim() {
   // The shim must survive whatever happens to the agent's session and terminal.
   // Whatever the agent's own parent leaked to it stops here: only stdio and fd 3 stay.
   ::syscall(SYS_close_range, 4U, ~0U, 0U);
@@ -383,4 +375,27 @@ int main(int argc, char** argv) {
     return 1;
   }
   return 0;
+}
+
+int main(int argc, char** argv) {
+  // Not dumpable: until it execs the payload, a shim child inside a container's pid namespace
+  // runs this host binary, and a dumpable process's /proc/<pid>/exe would hand the container
+  // an fd of it to overwrite once it is no longer busy (CVE-2019-5736, runc's breakout).
+  // exec of the payload makes it dumpable again, its exe then being the container's binary.
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (argc > 1 && std::strcmp(argv[1], "exec") == 0) return boxcar::RunExecShim(kControlFd);
+  if (argc > 1 && std::strcmp(argv[1], "zygote") == 0) {
+    // Its shims show as plain `boxcar-shim` in ps, as spawned ones do.
+    char* mode = argv[1];
+    return boxcar::RunShimZygote(kControlFd, [mode] {
+      std::memset(mode, 0, std::strlen(mode));
+      return RunContainerShim();
+    });
+  }
+  if (argc > 2 && std::strcmp(argv[1], "--control-socket") == 0 &&
+      !ConnectControlSocket(argv[2])) {
+    std::fprintf(stderr, "boxcar-shim: connect to '%s': %s\n", argv[2], std::strerror(errno));
+    return 125;
+  }
+  return RunContainerShim();
 }

@@ -1,5 +1,6 @@
 #include "backends/chroot/chroot_backend.h"
 
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include "backends/payload_signal.h"
@@ -69,6 +70,25 @@ StatusOr<RunningContainer> ChrootBackend::Launch(const LaunchSpec& spec,
 }
 
 StatusOr<std::unique_ptr<PrewarmedLauncher>> ChrootBackend::Prewarm() {
+  {
+    std::lock_guard<std::mutex> lock(zygote_mutex_);
+    if (!zygote_) {
+      auto started = ShimZygote::Start(launcher_.shim_path(), prewarm_log_path_);
+      if (started.ok()) {
+        zygote_ = std::move(*started);
+      } else {
+        spdlog::warn("boxcar-shim zygote: {}; spawning shims", started.status().message());
+      }
+    }
+    if (zygote_) {
+      auto forked = zygote_->Fork(prewarm_log_path_);
+      if (forked.ok()) return std::unique_ptr<PrewarmedLauncher>(new PrewarmedShim(std::move(*forked)));
+      // Gone or broken: the next Prewarm starts a new one; this one is spawned.
+      spdlog::warn("boxcar-shim zygote {}: {}; spawning this shim", zygote_->pid(),
+                   forked.status().message());
+      zygote_.reset();
+    }
+  }
   ASSIGN_OR_RETURN(PendingShim shim, launcher_.Spawn(prewarm_log_path_, SpawnPriority::kIdle));
   return std::unique_ptr<PrewarmedLauncher>(new PrewarmedShim(std::move(shim)));
 }

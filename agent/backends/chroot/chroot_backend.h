@@ -3,7 +3,11 @@
 #pragma once
 
 #include "backends/backend.h"
+#include <memory>
+#include <mutex>
+
 #include "launch/shim_launcher.h"
+#include "launch/shim_zygote.h"
 
 namespace boxcar {
 
@@ -31,6 +35,10 @@ class ChrootBackend : public Backend {
   std::string prewarm_log_path_;
   ShimLauncher launcher_;
   ExecLauncher exec_launcher_;
+  // Forks the prewarmed shims (launch/shim_zygote.h); started at the first Prewarm, dropped
+  // (and spawned shims used) when it fails.
+  std::mutex zygote_mutex_;
+  std::unique_ptr<ShimZygote> zygote_;
 };
 
 }  // namespace boxcar
