@@ -16,12 +16,11 @@ namespace boxcar {
 
 namespace {
 
-// A zygote's reply arrives within milliseconds; at SCHED_IDLE on a saturated host it may wait
-// for CPU time, but not forever.
+// A zygote's reply arrives within a millisecond; on a saturated host it may wait for CPU
+// time, but not forever.
 constexpr int kReplyTimeoutSeconds = 10;
 
-Status SendDescriptors(int socket, int control_fd, int log_fd) {
-  char byte = 'f';
+Status SendDescriptors(int socket, char byte, int control_fd, int log_fd) {
   struct iovec data {&byte, 1};
   alignas(struct cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
   struct msghdr message {};
@@ -61,7 +60,7 @@ StatusOr<std::unique_ptr<ShimZygote>> ShimZygote::Start(const std::string& shim_
   posix_spawn_file_actions_addopen(&actions, 2, log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT,
                                    0640);
   posix_spawn_file_actions_adddup2(&actions, zygote_end.get(), 3);
-  auto pid = SpawnShim(shim_path, {"boxcar-shim", "zygote"}, &actions, SpawnPriority::kIdle);
+  auto pid = SpawnShim(shim_path, {"boxcar-shim", "zygote"}, &actions, SpawnPriority::kNormal);
   posix_spawn_file_actions_destroy(&actions);
   if (!pid.ok()) return pid.status();
   return std::make_unique<ShimZygote>(*pid, std::move(agent_end));
@@ -74,11 +73,12 @@ ShimZygote::~ShimZygote() {
   }
 }
 
-StatusOr<PendingShim> ShimZygote::Fork(const std::string& shim_log_path) {
+StatusOr<PendingShim> ShimZygote::Fork(const std::string& shim_log_path, SpawnPriority priority) {
   ASSIGN_OR_RETURN(ShimSocket sockets, MakeShimSocket("boxcar-shim"));
   UniqueFd log(::open(shim_log_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
   if (!log) return ErrnoStatus("open the shim log '" + shim_log_path + "'");
-  RETURN_IF_ERROR(SendDescriptors(socket_.get(), sockets.shim_end.get(), log.get()));
+  const char request = priority == SpawnPriority::kIdle ? 'i' : 'n';
+  RETURN_IF_ERROR(SendDescriptors(socket_.get(), request, sockets.shim_end.get(), log.get()));
   sockets.shim_end.reset();  // the shim's own copy is the only one left
   int32_t reply = 0;
   ssize_t n;

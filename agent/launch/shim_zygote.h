@@ -12,13 +12,13 @@
 #include "common/status.h"
 #include "common/unique_fd.h"
 #include "launch/shim_launcher.h"
+#include "launch/shim_spawn.h"
 
 namespace boxcar {
 
 class ShimZygote {
  public:
-  // Spawns `shim_path zygote` at SCHED_IDLE (its shims inherit that, as prewarmed shims are
-  // spawned), its stderr appended to `log_path`.
+  // Spawns `shim_path zygote`, its stderr appended to `log_path`.
   static StatusOr<std::unique_ptr<ShimZygote>> Start(const std::string& shim_path,
                                                       const std::string& log_path);
   // A zygote already running as `pid`, our child, with `socket` as its request socket.
@@ -28,9 +28,11 @@ class ShimZygote {
   // Closes the request socket, so the zygote exits, and reaps it. Its shims live on.
   ~ShimZygote();
 
-  // A new shim waiting for its LaunchSpec, its stderr appended to `shim_log_path`. A failure
-  // means the zygote is gone or broken: drop it and spawn instead.
-  StatusOr<PendingShim> Fork(const std::string& shim_log_path);
+  // A new shim waiting for its LaunchSpec, its stderr appended to `shim_log_path`, scheduled
+  // as a shim spawned with `priority` would be. A failure means the zygote is gone or broken:
+  // drop it and spawn instead.
+  StatusOr<PendingShim> Fork(const std::string& shim_log_path,
+                             SpawnPriority priority = SpawnPriority::kNormal);
 
   pid_t pid() const { return pid_; }
 

@@ -21,9 +21,10 @@ namespace {
 
 constexpr int kShimControlFd = 3;
 constexpr int kShimLogFd = 2;
+constexpr char kIdleRequest = 'i';
 
 // One request: its two descriptors, or false at EOF or on a broken socket.
-bool ReceiveRequest(int request_fd, int* control_fd, int* log_fd) {
+bool ReceiveRequest(int request_fd, char* priority, int* control_fd, int* log_fd) {
   for (;;) {
     char byte = 0;
     struct iovec data {&byte, 1};
@@ -52,6 +53,7 @@ bool ReceiveRequest(int request_fd, int* control_fd, int* log_fd) {
       }
     }
     if (received == 2 && (message.msg_flags & MSG_CTRUNC) == 0) {
+      *priority = byte;
       *control_fd = fds[0];
       *log_fd = fds[1];
       return true;
@@ -68,14 +70,18 @@ int RunShimZygote(int request_fd, const std::function<int()>& run_shim) {
   // Compiled once here; every shim forked below inherits the program (PrepareSeccompFilter
   // then returns at once). A failure shows again in the payload, which reports it.
   (void)PrepareSeccompFilter();
+  char priority = 0;
   int control_fd = -1, log_fd = -1;
-  while (ReceiveRequest(request_fd, &control_fd, &log_fd)) {
+  while (ReceiveRequest(request_fd, &priority, &control_fd, &log_fd)) {
     // NOTE: a raw clone, as for the payload: glibc's fork cannot make the agent the parent.
     // The zygote is single-threaded and holds no lock here, so the child may use libc freely.
     struct clone_args args {};
     args.flags = CLONE_PARENT;
     long child = ::syscall(SYS_clone3, &args, sizeof args);
     if (child == 0) {
+      // A prewarmed shim runs at SCHED_IDLE until its spec arrives, as a spawned one does.
+      struct sched_param no_priority {};
+      if (priority == kIdleRequest) ::sched_setscheduler(0, SCHED_IDLE, &no_priority);
       if (::dup2(control_fd, kShimControlFd) != kShimControlFd ||
           ::dup2(log_fd, kShimLogFd) != kShimLogFd) {
         std::fprintf(stderr, "boxcar-shim: take the descriptors from the zygote: %s\n",

@@ -4,7 +4,8 @@
 // seccomp filter are paid once per zygote, not once per container.
 //
 // The agent starts it with a SOCK_SEQPACKET socket as fd 3. Each request is one message of
-// one byte carrying two descriptors (SCM_RIGHTS): the new shim's control socket, which the
+// one byte ('i': the shim is prewarmed and runs at SCHED_IDLE until its spec arrives, 'n':
+// it is not) carrying two descriptors (SCM_RIGHTS): the new shim's control socket, which the
 // shim gets as fd 3, and its log, which it gets as fd 2 (stdin and stdout are the zygote's
 // /dev/null). The reply is one message holding the new shim's pid as an int32_t, or -errno.
 // The new shim is cloned with CLONE_PARENT: it is the agent's child, as a spawned shim is, so

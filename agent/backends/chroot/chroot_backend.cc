@@ -64,12 +64,20 @@ Status ChrootBackend::CheckAvailable() const {
 StatusOr<RunningContainer> ChrootBackend::Launch(const LaunchSpec& spec,
                                                  const std::string& state_dir,
                                                  int* exit_code_hint) {
+  *exit_code_hint = 125;
+  ASSIGN_OR_RETURN(PendingShim shim, StartShim(state_dir + "/shim.log", SpawnPriority::kNormal));
   ASSIGN_OR_RETURN(LaunchedProcesses launched,
-                   launcher_.Launch(spec, state_dir + "/shim.log", exit_code_hint));
+                   launcher_.Deliver(std::move(shim), spec, exit_code_hint));
   return RunningFrom(spec.container_id, launched);
 }
 
 StatusOr<std::unique_ptr<PrewarmedLauncher>> ChrootBackend::Prewarm() {
+  ASSIGN_OR_RETURN(PendingShim shim, StartShim(prewarm_log_path_, SpawnPriority::kIdle));
+  return std::unique_ptr<PrewarmedLauncher>(new PrewarmedShim(std::move(shim)));
+}
+
+StatusOr<PendingShim> ChrootBackend::StartShim(const std::string& log_path,
+                                               SpawnPriority priority) {
   {
     std::lock_guard<std::mutex> lock(zygote_mutex_);
     if (!zygote_) {
@@ -81,16 +89,15 @@ StatusOr<std::unique_ptr<PrewarmedLauncher>> ChrootBackend::Prewarm() {
       }
     }
     if (zygote_) {
-      auto forked = zygote_->Fork(prewarm_log_path_);
-      if (forked.ok()) return std::unique_ptr<PrewarmedLauncher>(new PrewarmedShim(std::move(*forked)));
-      // Gone or broken: the next Prewarm starts a new one; this one is spawned.
+      auto forked = zygote_->Fork(log_path, priority);
+      if (forked.ok()) return forked;
+      // Gone or broken: the next start makes a new one; this shim is spawned.
       spdlog::warn("boxcar-shim zygote {}: {}; spawning this shim", zygote_->pid(),
                    forked.status().message());
       zygote_.reset();
     }
   }
-  ASSIGN_OR_RETURN(PendingShim shim, launcher_.Spawn(prewarm_log_path_, SpawnPriority::kIdle));
-  return std::unique_ptr<PrewarmedLauncher>(new PrewarmedShim(std::move(shim)));
+  return launcher_.Spawn(log_path, priority);
 }
 
 StatusOr<RunningContainer> ChrootBackend::LaunchPrewarmed(

@@ -31,12 +31,15 @@ class ChrootBackend : public Backend {
   StatusOr<std::unique_ptr<ExecSession>> Exec(const ExecSpec& spec, int* exit_code_hint) override;
 
  private:
+  // A shim waiting for its spec: forked by the zygote, or spawned when there is none.
+  StatusOr<PendingShim> StartShim(const std::string& log_path, SpawnPriority priority);
+
   std::string name_ = kName;
   std::string prewarm_log_path_;
   ShimLauncher launcher_;
   ExecLauncher exec_launcher_;
-  // Forks the prewarmed shims (launch/shim_zygote.h); started at the first Prewarm, dropped
-  // (and spawned shims used) when it fails.
+  // Forks the shims (launch/shim_zygote.h); started at the first start or Prewarm, dropped
+  // (and the shim spawned) when it fails.
   std::mutex zygote_mutex_;
   std::unique_ptr<ShimZygote> zygote_;
 };

@@ -4,6 +4,7 @@
 #include "launch/shim_zygote.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -22,11 +23,13 @@
 namespace boxcar {
 namespace {
 
-// The stand-in for a container shim: says hello in its log, waits for EOF on its control
-// socket, exits 7. (_exit: the test's own atexit handlers must not run in it.)
+// The stand-in for a container shim: says hello and how it is scheduled in its log, waits
+// for EOF on its control socket, exits 7. (_exit: the test's own atexit handlers must not run.)
 int FakeShim() {
-  const char hello[] = "hello from a forked shim\n";
-  (void)!::write(2, hello, sizeof hello - 1);
+  const std::string hello = std::string("hello from a forked shim at ") +
+                            (::sched_getscheduler(0) == SCHED_IDLE ? "idle" : "normal") +
+                            " priority\n";
+  (void)!::write(2, hello.data(), hello.size());
   (void)!::write(3, "ready\n", 6);
   char byte;
   while (::read(3, &byte, 1) > 0) {
@@ -61,8 +64,8 @@ class ShimZygoteTest : public ::testing::Test {
 
 TEST_F(ShimZygoteTest, ForkedShimsAreOurChildrenWithTheirSocketAndLog) {
   const std::string log = dir_ + "/shim.log";
-  for (int round = 0; round < 2; ++round) {
-    auto shim = zygote_->Fork(log);
+  for (SpawnPriority priority : {SpawnPriority::kNormal, SpawnPriority::kIdle}) {
+    auto shim = zygote_->Fork(log, priority);
     ASSERT_TRUE(shim.ok()) << shim.status().message();
     const pid_t pid = shim->pid();
     ASSERT_GT(pid, 0);
@@ -78,7 +81,9 @@ TEST_F(ShimZygoteTest, ForkedShimsAreOurChildrenWithTheirSocketAndLog) {
   }
   auto written = ReadFileToString(log);
   ASSERT_TRUE(written.ok()) << written.status().message();
-  EXPECT_EQ(*written, "hello from a forked shim\nhello from a forked shim\n");
+  EXPECT_EQ(*written,
+            "hello from a forked shim at normal priority\n"
+            "hello from a forked shim at idle priority\n");
 }
 
 TEST_F(ShimZygoteTest, ClosingTheSocketEndsTheZygote) {
