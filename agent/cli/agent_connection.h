@@ -7,13 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "boxcar/v1/build.grpc.pb.h"
-#include "boxcar/v1/containers.grpc.pb.h"
-#include "boxcar/v1/distribution.grpc.pb.h"
-#include "boxcar/v1/images.grpc.pb.h"
-#include "boxcar/v1/networks.grpc.pb.h"
-#include "boxcar/v1/system.grpc.pb.h"
-#include "boxcar/v1/volumes.grpc.pb.h"
+#include "api/agent_stubs.h"
 
 namespace boxcar::cli {
 
@@ -23,14 +17,14 @@ class AgentConnection {
   // a command served by the local fast path (cli/local_call.h) never starts gRPC.
   explicit AgentConnection(const std::string& socket_path) : socket_path_(socket_path) {}
 
-  // Each stub is made at its first use.
-  v1::Images::Stub& images() { return Stub(images_); }
-  v1::Containers::Stub& containers() { return Stub(containers_); }
-  v1::System::Stub& system() { return Stub(system_); }
-  v1::Distribution::Stub& distribution() { return Stub(distribution_); }
-  v1::Networks::Stub& networks() { return Stub(networks_); }
-  v1::Builds::Stub& builds() { return Stub(builds_); }
-  v1::Volumes::Stub& volumes() { return Stub(volumes_); }
+  // The stubs are made at the first use of any.
+  v1::Images::Stub& images() { return Stubs().images; }
+  v1::Containers::Stub& containers() { return Stubs().containers; }
+  v1::System::Stub& system() { return Stubs().system; }
+  v1::Distribution::Stub& distribution() { return Stubs().distribution; }
+  v1::Networks::Stub& networks() { return Stubs().networks; }
+  v1::Builds::Stub& builds() { return Stubs().builds; }
+  v1::Volumes::Stub& volumes() { return Stubs().volumes; }
   const std::string& socket_path() const { return socket_path_; }
 
   // Prints "boxcar: <message>" with a hint for connection failures; returns the exit code (1).
@@ -38,21 +32,14 @@ class AgentConnection {
 
  private:
   const std::shared_ptr<grpc::Channel>& Channel();
-  template <typename StubType>
-  StubType& Stub(std::unique_ptr<StubType>& stub) {
-    if (!stub) stub = std::make_unique<StubType>(Channel());
-    return *stub;
+  AgentStubs& Stubs() {
+    if (!stubs_) stubs_ = std::make_unique<AgentStubs>(Channel());
+    return *stubs_;
   }
 
   std::string socket_path_;
   std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<v1::Images::Stub> images_;
-  std::unique_ptr<v1::Containers::Stub> containers_;
-  std::unique_ptr<v1::System::Stub> system_;
-  std::unique_ptr<v1::Distribution::Stub> distribution_;
-  std::unique_ptr<v1::Networks::Stub> networks_;
-  std::unique_ptr<v1::Builds::Stub> builds_;
-  std::unique_ptr<v1::Volumes::Stub> volumes_;
+  std::unique_ptr<AgentStubs> stubs_;
 };
 
 }  // namespace boxcar::cli

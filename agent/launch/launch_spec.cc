@@ -13,97 +13,84 @@ namespace {
 
 constexpr char kSpecName[] = "launch spec";
 
-void WriteUserNamespace(SpecJsonWriter& writer, const IdMapping& userns) {
-  writer.Key("userns");
+void WriteUserNamespace(SpecJsonWriter& writer, const char* key, const LaunchSpec& spec) {
+  writer.Key(key);
   writer.StartObject();
-  WriteUint64Field(writer, "host_uid", userns.host_uid);
-  WriteUint64Field(writer, "host_gid", userns.host_gid);
-  WriteUint64Field(writer, "size", userns.size);
+  WriteUint64Field(writer, "host_uid", spec.userns.host_uid);
+  WriteUint64Field(writer, "host_gid", spec.userns.host_gid);
+  WriteUint64Field(writer, "size", spec.userns.size);
   writer.EndObject();
 }
 
 // Absent: no user namespace.
-Status ReadUserNamespace(const rapidjson::Value& object, IdMapping* userns) {
-  auto it = object.FindMember("userns");
+Status ReadUserNamespace(const rapidjson::Value& object, const char* key, LaunchSpec* spec) {
+  auto it = object.FindMember(key);
   if (it == object.MemberEnd()) return OkStatus();
   const rapidjson::Value& value = it->value;
-  for (const char* key : {"host_uid", "host_gid", "size"}) {
-    if (!value.IsObject() || !value.HasMember(key) || !value[key].IsUint()) {
-      return InvalidArgument(std::string(kSpecName) + ": userns." + key + " is not a uint32");
+  for (const char* id_key : {"host_uid", "host_gid", "size"}) {
+    if (!value.IsObject() || !value.HasMember(id_key) || !value[id_key].IsUint()) {
+      return InvalidArgument(std::string(kSpecName) + ": " + key + "." + id_key +
+                             " is not a uint32");
     }
   }
-  userns->host_uid = value["host_uid"].GetUint();
-  userns->host_gid = value["host_gid"].GetUint();
-  userns->size = value["size"].GetUint();
+  spec->userns.host_uid = value["host_uid"].GetUint();
+  spec->userns.host_gid = value["host_gid"].GetUint();
+  spec->userns.size = value["size"].GetUint();
   return OkStatus();
 }
+
+// launch_mounts_json names its key ("mounts") itself.
+void WriteMounts(SpecJsonWriter& writer, const char* /*key*/, const LaunchSpec& spec) {
+  WriteLaunchMounts(writer, spec.mounts);
+}
+
+Status ReadMounts(const rapidjson::Value& object, const char* /*key*/, LaunchSpec* spec) {
+  return ReadLaunchMounts(object, &spec->mounts);
+}
+
+// Written only when they say something: a spec without them reads as before they existed.
+bool HasUserNamespace(const LaunchSpec& spec) { return spec.userns.enabled(); }
+bool HasHostNetwork(const LaunchSpec& spec) { return spec.host_network; }
+bool HasMounts(const LaunchSpec& spec) { return !spec.mounts.empty(); }
+bool HasReadOnlyRootfs(const LaunchSpec& spec) { return spec.read_only_rootfs; }
+bool HasAttach(const LaunchSpec& spec) { return spec.tty || spec.stdin_open; }
+
+const SpecField<LaunchSpec> kLaunchSpecFields[] = {
+    {"container_id", &LaunchSpec::container_id},
+    {"rootfs_dir", &LaunchSpec::rootfs_dir},
+    {"argv", &LaunchSpec::argv},
+    {"env", &LaunchSpec::env},
+    {"working_dir", &LaunchSpec::working_dir},
+    {"hostname", &LaunchSpec::hostname},
+    {"user", &LaunchSpec::user},
+    {"cgroup_clone_into_dir", &LaunchSpec::cgroup_clone_into_dir},
+    {"cgroup_procs_files", &LaunchSpec::cgroup_procs_files},
+    {"rlimits", &LaunchSpec::rlimits},
+    {"stdout_path", &LaunchSpec::stdout_path},
+    {"stderr_path", &LaunchSpec::stderr_path},
+    {"exit_file", &LaunchSpec::exit_file},
+    {"shim_log_path", &LaunchSpec::shim_log_path},
+    {"userns", SpecObjectField<LaunchSpec>{WriteUserNamespace, ReadUserNamespace},
+     HasUserNamespace},
+    {"host_network", &LaunchSpec::host_network, HasHostNetwork},
+    {"mounts", SpecObjectField<LaunchSpec>{WriteMounts, ReadMounts}, HasMounts},
+    {"read_only_rootfs", &LaunchSpec::read_only_rootfs, HasReadOnlyRootfs},
+    {"tty", &LaunchSpec::tty, HasAttach},
+    {"stdin_open", &LaunchSpec::stdin_open, HasAttach},
+    {"attach_socket_path", &LaunchSpec::attach_socket_path, HasAttach},
+};
 
 }  // namespace
 
 std::string LaunchSpecToJson(const LaunchSpec& spec) {
-  rapidjson::StringBuffer buffer;
-  SpecJsonWriter writer(buffer);
-  writer.StartObject();
-  WriteStringField(writer, "container_id", spec.container_id);
-  WriteStringField(writer, "rootfs_dir", spec.rootfs_dir);
-  WriteStringsField(writer, "argv", spec.argv);
-  WriteStringsField(writer, "env", spec.env);
-  WriteStringField(writer, "working_dir", spec.working_dir);
-  WriteStringField(writer, "hostname", spec.hostname);
-  WriteStringField(writer, "user", spec.user);
-  WriteStringField(writer, "cgroup_clone_into_dir", spec.cgroup_clone_into_dir);
-  WriteStringsField(writer, "cgroup_procs_files", spec.cgroup_procs_files);
-  WriteRlimitsField(writer, spec.rlimits);
-  WriteStringField(writer, "stdout_path", spec.stdout_path);
-  WriteStringField(writer, "stderr_path", spec.stderr_path);
-  WriteStringField(writer, "exit_file", spec.exit_file);
-  WriteStringField(writer, "shim_log_path", spec.shim_log_path);
-  if (spec.userns.enabled()) WriteUserNamespace(writer, spec.userns);
-  if (spec.host_network) {
-    WriteBoolField(writer, "host_network", true);
-  }
-  if (!spec.mounts.empty()) WriteLaunchMounts(writer, spec.mounts);
-  if (spec.read_only_rootfs) {
-    WriteBoolField(writer, "read_only_rootfs", true);
-  }
-  if (spec.tty || spec.stdin_open) {
-    WriteBoolField(writer, "tty", spec.tty);
-    WriteBoolField(writer, "stdin_open", spec.stdin_open);
-    WriteStringField(writer, "attach_socket_path", spec.attach_socket_path);
-  }
-  writer.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
+  return WriteSpecFields(spec, kLaunchSpecFields);
 }
 
 StatusOr<LaunchSpec> LaunchSpecFromJson(const std::string& json) {
   rapidjson::Document document;
   RETURN_IF_ERROR(ParseSpecObject(json, kSpecName, &document));
   LaunchSpec spec;
-  RETURN_IF_ERROR(ReadStringField(document, kSpecName, "container_id", &spec.container_id));
-  RETURN_IF_ERROR(ReadStringField(document, kSpecName, "rootfs_dir", &spec.rootfs_dir));
-  RETURN_IF_ERROR(ReadStringsField(document, kSpecName, "argv", &spec.argv));
-  RETURN_IF_ERROR(ReadStringsField(document, kSpecName, "env", &spec.env));
-  RETURN_IF_ERROR(ReadStringField(document, kSpecName, "working_dir", &spec.working_dir));
-  RETURN_IF_ERROR(ReadStringField(document, kSpecName, "hostname", &spec.hostname));
-  RETURN_IF_ERROR(ReadStringField(document, kSpecName, "user", &spec.user));
-  RETURN_IF_ERROR(
-      ReadStringField(document, kSpecName, "cgroup_clone_into_dir", &spec.cgroup_clone_into_dir));
-  RETURN_IF_ERROR(
-      ReadStringsField(document, kSpecName, "cgroup_procs_files", &spec.cgroup_procs_files));
-  RETURN_IF_ERROR(ReadRlimitsField(document, kSpecName, &spec.rlimits));
-  RETURN_IF_ERROR(ReadStringField(document, kSpecName, "stdout_path", &spec.stdout_path));
-  RETURN_IF_ERROR(ReadStringField(document, kSpecName, "stderr_path", &spec.stderr_path));
-  RETURN_IF_ERROR(ReadStringField(document, kSpecName, "exit_file", &spec.exit_file));
-  RETURN_IF_ERROR(ReadStringField(document, kSpecName, "shim_log_path", &spec.shim_log_path));
-  RETURN_IF_ERROR(ReadUserNamespace(document, &spec.userns));
-  RETURN_IF_ERROR(ReadBoolField(document, kSpecName, "host_network", &spec.host_network));
-  RETURN_IF_ERROR(ReadLaunchMounts(document, &spec.mounts));
-  RETURN_IF_ERROR(
-      ReadBoolField(document, kSpecName, "read_only_rootfs", &spec.read_only_rootfs));
-  RETURN_IF_ERROR(ReadBoolField(document, kSpecName, "tty", &spec.tty));
-  RETURN_IF_ERROR(ReadBoolField(document, kSpecName, "stdin_open", &spec.stdin_open));
-  RETURN_IF_ERROR(
-      ReadStringField(document, kSpecName, "attach_socket_path", &spec.attach_socket_path));
+  RETURN_IF_ERROR(ReadSpecFields(document, kSpecName, kLaunchSpecFields, &spec));
   if ((spec.tty || spec.stdin_open) && spec.attach_socket_path.empty()) {
     return InvalidArgument("launch spec: tty and stdin_open need attach_socket_path");
   }

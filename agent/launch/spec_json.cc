@@ -1,6 +1,25 @@
 #include "launch/spec_json.h"
 
+#include <limits>
+
 namespace boxcar {
+
+namespace {
+
+// A member that is absent keeps *out; one of another type, or too large for T, is an error.
+template <typename T>
+Status ReadUnsignedField(const rapidjson::Value& object, const char* spec_name, const char* key,
+                         T* out) {
+  auto it = object.FindMember(key);
+  if (it == object.MemberEnd()) return OkStatus();
+  if (!it->value.IsUint64() || it->value.GetUint64() > std::numeric_limits<T>::max()) {
+    return InvalidArgument(std::string(spec_name) + ": " + key + " is not a valid number");
+  }
+  *out = static_cast<T>(it->value.GetUint64());
+  return OkStatus();
+}
+
+}  // namespace
 
 void WriteStringField(SpecJsonWriter& writer, const char* key, const std::string& value) {
   writer.Key(key);
@@ -27,8 +46,9 @@ void WriteStringsField(SpecJsonWriter& writer, const char* key,
   writer.EndArray();
 }
 
-void WriteRlimitsField(SpecJsonWriter& writer, const std::vector<RlimitSetting>& rlimits) {
-  writer.Key("rlimits");
+void WriteRlimitsField(SpecJsonWriter& writer, const char* key,
+                       const std::vector<RlimitSetting>& rlimits) {
+  writer.Key(key);
   writer.StartArray();
   for (const auto& rlimit : rlimits) {
     writer.StartObject();
@@ -83,9 +103,29 @@ Status ReadStringsField(const rapidjson::Value& object, const char* spec_name, c
   return OkStatus();
 }
 
-Status ReadRlimitsField(const rapidjson::Value& object, const char* spec_name,
+Status ReadUint64Field(const rapidjson::Value& object, const char* spec_name, const char* key,
+                       uint64_t* out) {
+  return ReadUnsignedField(object, spec_name, key, out);
+}
+
+Status ReadUint16Field(const rapidjson::Value& object, const char* spec_name, const char* key,
+                       uint16_t* out) {
+  return ReadUnsignedField(object, spec_name, key, out);
+}
+
+Status ReadPidField(const rapidjson::Value& object, const char* spec_name, const char* key,
+                    pid_t* out) {
+  if (!object.HasMember(key)) return OkStatus();
+  uint32_t pid = 0;
+  RETURN_IF_ERROR(ReadUnsignedField(object, spec_name, key, &pid));
+  *out =
+      pid > static_cast<uint32_t>(std::numeric_limits<pid_t>::max()) ? 0 : static_cast<pid_t>(pid);
+  return OkStatus();
+}
+
+Status ReadRlimitsField(const rapidjson::Value& object, const char* spec_name, const char* key,
                         std::vector<RlimitSetting>* out) {
-  auto it = object.FindMember("rlimits");
+  auto it = object.FindMember(key);
   if (it == object.MemberEnd() || !it->value.IsArray()) return OkStatus();
   for (const auto& item : it->value.GetArray()) {
     if (!item.IsObject() || !item.HasMember("name") || !item["name"].IsString() ||

@@ -88,6 +88,19 @@ class GrpcSaveStream final : public ImageSaveStream {
   bool done_ = false;
 };
 
+// The channel to the agent's socket.
+std::shared_ptr<grpc::Channel> AgentChannel(const std::string& socket_path) {
+  grpc::ChannelArguments arguments;
+  // An agent that restarts is back within a second: reconnect quickly rather than back off
+  // for up to two minutes, as gRPC's defaults would.
+  arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+  arguments.SetMaxReceiveMessageSize(-1);
+  return grpc::CreateCustomChannel("unix:" + socket_path, grpc::InsecureChannelCredentials(),
+                                   arguments);
+}
+
 }  // namespace
 
 Status FromGrpc(const grpc::Status& status, const std::string& call,
@@ -106,22 +119,8 @@ Status FromGrpc(const grpc::Status& status, const std::string& call,
   return Status(code, call + ": " + status.error_message());
 }
 
-GrpcAgentClient::GrpcAgentClient(AgentClientOptions options) : options_(std::move(options)) {
-  grpc::ChannelArguments arguments;
-  // An agent that restarts is back within a second: reconnect quickly rather than back off
-  // for up to two minutes, as gRPC's defaults would.
-  arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
-  arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  arguments.SetMaxReceiveMessageSize(-1);
-  channel_ = grpc::CreateCustomChannel("unix:" + options_.socket_path,
-                                       grpc::InsecureChannelCredentials(), arguments);
-  images_ = v1::Images::NewStub(channel_);
-  containers_ = v1::Containers::NewStub(channel_);
-  system_ = v1::System::NewStub(channel_);
-  distribution_ = v1::Distribution::NewStub(channel_);
-  networks_ = v1::Networks::NewStub(channel_);
-}
+GrpcAgentClient::GrpcAgentClient(AgentClientOptions options)
+    : options_(std::move(options)), stubs_(AgentChannel(options_.socket_path)) {}
 
 std::unique_ptr<grpc::ClientContext> GrpcAgentClient::Context(std::chrono::seconds timeout) const {
   auto context = std::make_unique<grpc::ClientContext>();
@@ -149,14 +148,14 @@ StatusOr<Response> CallUnary(Stub* stub,
 }  // namespace
 
 StatusOr<v1::InfoResponse> GrpcAgentClient::Info() {
-  return CallUnary(system_.get(), &v1::System::Stub::Info, "System.Info", v1::InfoRequest(),
+  return CallUnary(&stubs_.system, &v1::System::Stub::Info, "System.Info", v1::InfoRequest(),
                    options_, options_.rpc_timeout);
 }
 
 StatusOr<v1::Image> GrpcAgentClient::InspectImage(const std::string& image) {
   v1::InspectImageRequest request;
   request.set_image(image);
-  return CallUnary(images_.get(), &v1::Images::Stub::Inspect, "Images.Inspect", request, options_,
+  return CallUnary(&stubs_.images, &v1::Images::Stub::Inspect, "Images.Inspect", request, options_,
                    options_.rpc_timeout);
 }
 
@@ -165,14 +164,14 @@ StatusOr<v1::Image> GrpcAgentClient::TagImage(const std::string& image,
   v1::TagImageRequest request;
   request.set_image(image);
   request.set_reference(reference);
-  return CallUnary(images_.get(), &v1::Images::Stub::Tag, "Images.Tag", request, options_,
+  return CallUnary(&stubs_.images, &v1::Images::Stub::Tag, "Images.Tag", request, options_,
                    options_.rpc_timeout);
 }
 
 Status GrpcAgentClient::RemoveImage(const std::string& image) {
   v1::RemoveImageRequest request;
   request.set_image(image);
-  return CallUnary(images_.get(), &v1::Images::Stub::Remove, "Images.Remove", request, options_,
+  return CallUnary(&stubs_.images, &v1::Images::Stub::Remove, "Images.Remove", request, options_,
                    options_.rpc_timeout)
       .status();
 }
@@ -180,7 +179,7 @@ Status GrpcAgentClient::RemoveImage(const std::string& image) {
 StatusOr<std::unique_ptr<ImageImportStream>> GrpcAgentClient::StartImport(
     const v1::ImportHeader& header) {
   auto stream = std::make_unique<GrpcImportStream>(Context(options_.transfer_timeout),
-                                                   images_.get(), options_);
+                                                   &stubs_.images, options_);
   RETURN_IF_ERROR(stream->Start(header));
   return std::unique_ptr<ImageImportStream>(std::move(stream));
 }
@@ -191,14 +190,14 @@ StatusOr<std::unique_ptr<ImageSaveStream>> GrpcAgentClient::StartSave(const std:
   request.add_images(image);
   request.set_format(format);
   auto context = Context(options_.transfer_timeout);
-  auto reader = images_->Save(context.get(), request);
+  auto reader = stubs_.images.Save(context.get(), request);
   return std::unique_ptr<ImageSaveStream>(
       std::make_unique<GrpcSaveStream>(std::move(context), std::move(reader), options_));
 }
 
 StatusOr<v1::Image> GrpcAgentClient::Pull(const v1::PullRequest& request) {
   auto context = Context(options_.transfer_timeout);
-  auto reader = distribution_->Pull(context.get(), request);
+  auto reader = stubs_.distribution.Pull(context.get(), request);
   v1::PullResponse response;
   v1::Image image;
   while (reader->Read(&response)) {
@@ -213,7 +212,7 @@ StatusOr<v1::Image> GrpcAgentClient::Pull(const v1::PullRequest& request) {
 
 StatusOr<v1::PushResult> GrpcAgentClient::Push(const v1::PushRequest& request) {
   auto context = Context(options_.transfer_timeout);
-  auto reader = distribution_->Push(context.get(), request);
+  auto reader = stubs_.distribution.Push(context.get(), request);
   v1::PushResponse response;
   v1::PushResult result;
   bool answered = false;
@@ -233,14 +232,14 @@ StatusOr<v1::PushResult> GrpcAgentClient::Push(const v1::PushRequest& request) {
 StatusOr<v1::Container> GrpcAgentClient::Create(const v1::ContainerSpec& spec) {
   v1::CreateContainerRequest request;
   *request.mutable_spec() = spec;
-  return CallUnary(containers_.get(), &v1::Containers::Stub::Create, "Containers.Create", request,
+  return CallUnary(&stubs_.containers, &v1::Containers::Stub::Create, "Containers.Create", request,
                    options_, options_.rpc_timeout);
 }
 
 StatusOr<v1::Container> GrpcAgentClient::Start(const std::string& container) {
   v1::StartContainerRequest request;
   request.set_container(container);
-  return CallUnary(containers_.get(), &v1::Containers::Stub::Start, "Containers.Start", request,
+  return CallUnary(&stubs_.containers, &v1::Containers::Stub::Start, "Containers.Start", request,
                    options_, options_.rpc_timeout);
 }
 
@@ -250,7 +249,7 @@ StatusOr<v1::Container> GrpcAgentClient::Stop(const std::string& container,
   request.set_container(container);
   request.set_timeout_seconds(timeout_seconds);
   // The agent waits up to timeout_seconds before it kills: the deadline covers that wait.
-  return CallUnary(containers_.get(), &v1::Containers::Stub::Stop, "Containers.Stop", request,
+  return CallUnary(&stubs_.containers, &v1::Containers::Stub::Stop, "Containers.Stop", request,
                    options_, options_.rpc_timeout + std::chrono::seconds(timeout_seconds));
 }
 
@@ -258,7 +257,7 @@ Status GrpcAgentClient::Remove(const std::string& container, bool force) {
   v1::RemoveContainerRequest request;
   request.set_container(container);
   request.set_force(force);
-  return CallUnary(containers_.get(), &v1::Containers::Stub::Remove, "Containers.Remove", request,
+  return CallUnary(&stubs_.containers, &v1::Containers::Stub::Remove, "Containers.Remove", request,
                    options_, options_.rpc_timeout)
       .status();
 }
@@ -266,15 +265,15 @@ Status GrpcAgentClient::Remove(const std::string& container, bool force) {
 StatusOr<v1::Container> GrpcAgentClient::Inspect(const std::string& container) {
   v1::InspectContainerRequest request;
   request.set_container(container);
-  return CallUnary(containers_.get(), &v1::Containers::Stub::Inspect, "Containers.Inspect", request,
-                   options_, options_.rpc_timeout);
+  return CallUnary(&stubs_.containers, &v1::Containers::Stub::Inspect, "Containers.Inspect",
+                   request, options_, options_.rpc_timeout);
 }
 
 StatusOr<std::vector<v1::Container>> GrpcAgentClient::List() {
   v1::ListContainersRequest request;
   request.set_all(true);
   ASSIGN_OR_RETURN(auto response,
-                   CallUnary(containers_.get(), &v1::Containers::Stub::List, "Containers.List",
+                   CallUnary(&stubs_.containers, &v1::Containers::Stub::List, "Containers.List",
                              request, options_, options_.rpc_timeout));
   return std::vector<v1::Container>(response.containers().begin(), response.containers().end());
 }
@@ -282,21 +281,21 @@ StatusOr<std::vector<v1::Container>> GrpcAgentClient::List() {
 StatusOr<v1::Container> GrpcAgentClient::Pause(const std::string& container) {
   v1::PauseContainerRequest request;
   request.set_container(container);
-  return CallUnary(containers_.get(), &v1::Containers::Stub::Pause, "Containers.Pause", request,
+  return CallUnary(&stubs_.containers, &v1::Containers::Stub::Pause, "Containers.Pause", request,
                    options_, options_.rpc_timeout);
 }
 
 StatusOr<v1::Container> GrpcAgentClient::Unpause(const std::string& container) {
   v1::UnpauseContainerRequest request;
   request.set_container(container);
-  return CallUnary(containers_.get(), &v1::Containers::Stub::Unpause, "Containers.Unpause", request,
-                   options_, options_.rpc_timeout);
+  return CallUnary(&stubs_.containers, &v1::Containers::Stub::Unpause, "Containers.Unpause",
+                   request, options_, options_.rpc_timeout);
 }
 
 StatusOr<v1::ContainerStats> GrpcAgentClient::Stats(const std::string& container) {
   v1::StatsRequest request;
   request.set_container(container);
-  return CallUnary(containers_.get(), &v1::Containers::Stub::Stats, "Containers.Stats", request,
+  return CallUnary(&stubs_.containers, &v1::Containers::Stub::Stats, "Containers.Stats", request,
                    options_, options_.rpc_timeout);
 }
 
@@ -304,7 +303,7 @@ StatusOr<std::string> GrpcAgentClient::Logs(const std::string& container) {
   v1::LogsRequest request;
   request.set_container(container);
   auto context = Context(options_.rpc_timeout);
-  auto reader = containers_->Logs(context.get(), request);
+  auto reader = stubs_.containers.Logs(context.get(), request);
   std::string output;
   v1::LogChunk chunk;
   while (reader->Read(&chunk)) output += chunk.data();
@@ -315,16 +314,16 @@ StatusOr<std::string> GrpcAgentClient::Logs(const std::string& container) {
 
 StatusOr<v1::CommitContainerResponse> GrpcAgentClient::Commit(
     const v1::CommitContainerRequest& request) {
-  return CallUnary(containers_.get(), &v1::Containers::Stub::Commit, "Containers.Commit", request,
+  return CallUnary(&stubs_.containers, &v1::Containers::Stub::Commit, "Containers.Commit", request,
                    options_, options_.transfer_timeout);
 }
 
-StatusOr<v1::AttachInterfaceResponse> GrpcAgentClient::AttachInterface(
-    const std::string& container, const v1::VifSpec& vif) {
+StatusOr<v1::AttachInterfaceResponse> GrpcAgentClient::AttachInterface(const std::string& container,
+                                                                       const v1::VifSpec& vif) {
   v1::AttachInterfaceRequest request;
   request.set_container(container);
   *request.mutable_interface() = vif;
-  return CallUnary(networks_.get(), &v1::Networks::Stub::AttachInterface,
+  return CallUnary(&stubs_.networks, &v1::Networks::Stub::AttachInterface,
                    "Networks.AttachInterface", request, options_, options_.rpc_timeout);
 }
 
@@ -333,7 +332,7 @@ Status GrpcAgentClient::DetachInterface(const std::string& container,
   v1::DetachInterfaceRequest request;
   request.set_container(container);
   request.set_host_interface(host_interface);
-  return CallUnary(networks_.get(), &v1::Networks::Stub::DetachInterface,
+  return CallUnary(&stubs_.networks, &v1::Networks::Stub::DetachInterface,
                    "Networks.DetachInterface", request, options_, options_.rpc_timeout)
       .status();
 }

@@ -8,11 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "boxcar/v1/containers.grpc.pb.h"
-#include "boxcar/v1/distribution.grpc.pb.h"
-#include "boxcar/v1/images.grpc.pb.h"
-#include "boxcar/v1/networks.grpc.pb.h"
-#include "boxcar/v1/system.grpc.pb.h"
+#include "api/agent_stubs.h"
 #include "core/agent_client.h"
 
 namespace boxcar::nova {
@@ -58,12 +54,7 @@ class GrpcAgentClient final : public AgentClient {
   std::unique_ptr<grpc::ClientContext> Context(std::chrono::seconds timeout) const;
 
   AgentClientOptions options_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<v1::Images::Stub> images_;
-  std::unique_ptr<v1::Containers::Stub> containers_;
-  std::unique_ptr<v1::System::Stub> system_;
-  std::unique_ptr<v1::Distribution::Stub> distribution_;
-  std::unique_ptr<v1::Networks::Stub> networks_;
+  AgentStubs stubs_;
 };
 
 // grpc::Status -> Status, the message prefixed with the call ("Containers.Start: ...");

@@ -13,7 +13,6 @@
 
 #include "backends/libvirt/libvirt_domain_xml.h"
 #include "backends/libvirt/libvirt_shim_channel.h"
-#include "backends/payload_signal.h"
 #include "common/crash_points.h"
 #include "common/fd_io.h"
 #include "common/pidfd.h"
@@ -101,9 +100,9 @@ StatusOr<std::unique_ptr<Backend>> LibvirtBackend::Create(const BackendConfig& c
 }
 
 LibvirtBackend::LibvirtBackend(const BackendConfig& config)
-    : root_dir_(config.root_dir),
+    : ShimPayloadBackend(kName, config.shim_path),
+      root_dir_(config.root_dir),
       shim_path_(config.shim_path),
-      exec_launcher_(config.shim_path),
       domains_(IsLocalUri(config.libvirt_uri) ? LibvirtDomains::kLocalStateDir : ""),
       connection_(
           config.libvirt_uri,
@@ -405,15 +404,6 @@ void LibvirtBackend::FindDomainsEndedMeanwhile() {
   // NOTE: a libvirtd just started lists its domains as inactive, or not at all, until it has
   // reconnected to their controllers: what looks ended now is looked at again later.
   for (const auto& [name, uuid] : domains_.Running()) lingering_.LookAgain(name, uuid);
-}
-
-Status LibvirtBackend::Signal(const RunningContainer& container, int signal) {
-  return SignalPayload(container, signal);
-}
-
-StatusOr<std::unique_ptr<ExecSession>> LibvirtBackend::Exec(const ExecSpec& spec,
-                                                            int* exit_code_hint) {
-  return exec_launcher_.Start(spec, exit_code_hint);
 }
 
 }  // namespace boxcar

@@ -15,33 +15,29 @@
 #include <string>
 #include <vector>
 
-#include "backends/backend.h"
 #include "backends/libvirt/libvirt_connection.h"
 #include "backends/libvirt/libvirt_domains.h"
 #include "backends/libvirt/libvirt_lingering_domains.h"
+#include "backends/shim_payload_backend.h"
 
 namespace boxcar {
 
-class LibvirtBackend : public Backend {
+class LibvirtBackend : public ShimPayloadBackend {
  public:
   static constexpr const char* kName = "libvirt";
   static StatusOr<std::unique_ptr<Backend>> Create(const BackendConfig& config);
 
   explicit LibvirtBackend(const BackendConfig& config);
 
-  const std::string& name() const override { return name_; }
   BackendCapabilities capabilities() const override;
   // boxcar-shim is there, we are root, and libvirtd answers at the configured URI.
   Status CheckAvailable() const override;
   StatusOr<RunningContainer> Launch(const LaunchSpec& spec, const std::string& state_dir,
                                     int* exit_code_hint) override;
-  Status Signal(const RunningContainer& container, int signal) override;
   // Finds this agent's domains by their <metadata> (the agent root and container id) and
   // destroys those of containers the agent does not know as running (a crash between the
   // domain's creation and the record of the start).
   Status ReconcileAfterRestart(const std::vector<std::string>& live_container_ids) override;
-  // Through boxcar-shim's exec mode, as chroot: the payload's host pid is all it needs.
-  StatusOr<std::unique_ptr<ExecSession>> Exec(const ExecSpec& spec, int* exit_code_hint) override;
   // Reports the end of a container's current domain (a STOPPED event, or one found missing
   // after a reconnect to libvirtd).
   void SetExitListener(ExitListener listener) override;
@@ -73,10 +69,8 @@ class LibvirtBackend : public Backend {
   // `init_ended`) or found running.
   bool EndIfLingering(const std::string& name, const std::string& uuid, bool init_ended);
 
-  std::string name_ = kName;
   std::string root_dir_;
   std::string shim_path_;
-  ExecLauncher exec_launcher_;
   std::mutex shim_directory_mutex_;
   std::string shim_directory_;  // set once made
   LibvirtDomains domains_;

@@ -5,7 +5,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "backends/payload_signal.h"
 #include "common/fd_io.h"
 #include "common/unique_fd.h"
 
@@ -18,7 +17,7 @@ StatusOr<std::unique_ptr<Backend>> LxcBackend::Create(const BackendConfig& confi
 }
 
 LxcBackend::LxcBackend(const BackendConfig& config)
-    : launcher_(config.lxc_shim_path), exec_launcher_(config.shim_path) {}
+    : ShimPayloadBackend(kName, config.shim_path), launcher_(config.lxc_shim_path) {}
 
 BackendCapabilities LxcBackend::capabilities() const {
   BackendCapabilities capabilities;
@@ -85,14 +84,6 @@ StatusOr<RunningContainer> LxcBackend::Launch(const LaunchSpec& spec, const std:
   running.shim_pid = launched.shim_pid;
   running.init_pid = launched.init_pid;
   return running;
-}
-
-Status LxcBackend::Signal(const RunningContainer& container, int signal) {
-  return SignalPayload(container, signal);
-}
-
-StatusOr<std::unique_ptr<ExecSession>> LxcBackend::Exec(const ExecSpec& spec, int* exit_code_hint) {
-  return exec_launcher_.Start(spec, exit_code_hint);
 }
 
 }  // namespace boxcar
