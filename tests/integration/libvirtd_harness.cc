@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -58,6 +59,20 @@ std::vector<std::string> MachineCgroups() {
   return found;
 }
 
+// A test process that crashed never ran its harness's destructor: the work directories whose
+// owner (owner.pid, the test process) is gone are unmounted and removed by the next harness.
+void RemoveDeadHarnessesLeftovers() {
+  for (const auto& name : Names("/tmp")) {
+    if (name.rfind("boxcar-libvirtd-", 0) != 0) continue;
+    const std::string dir = "/tmp/" + name;
+    std::ifstream owner_file(dir + "/owner.pid");
+    pid_t owner = 0;
+    if (owner_file >> owner && owner > 0 && (::kill(owner, 0) == 0 || errno != ESRCH)) continue;
+    ::umount2((dir + "/shared").c_str(), MNT_DETACH);
+    (void)RemoveTree(dir);
+  }
+}
+
 }  // namespace
 
 LibvirtdHarness& LibvirtdHarness::Shared() {
@@ -69,8 +84,10 @@ LibvirtdHarness::LibvirtdHarness() {
   run_libvirt_existed_ = Exists("/run/libvirt");
   log_libvirt_existed_ = Exists("/var/log/libvirt");
   machine_cgroup_existed_ = !MachineCgroups().empty();
+  RemoveDeadHarnessesLeftovers();
   char dir_template[] = "/tmp/boxcar-libvirtd-XXXXXX";
   work_dir_ = ::mkdtemp(dir_template);
+  std::ofstream(work_dir_ + "/owner.pid") << ::getpid() << "\n";
   ::mkdir((work_dir_ + "/drivers").c_str(), 0755);
   const std::string shared = shared_dir();
   ::mkdir(shared.c_str(), 0755);
