@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "common/descriptor_message.h"
 #include "launch/shim_spawn.h"
 
 namespace boxcar {
@@ -21,13 +22,8 @@ namespace {
 constexpr int kReplyTimeoutSeconds = 10;
 
 Status SendDescriptors(int socket, char byte, int control_fd, int log_fd) {
-  struct iovec data {&byte, 1};
-  alignas(struct cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
-  struct msghdr message {};
-  message.msg_iov = &data;
-  message.msg_iovlen = 1;
-  message.msg_control = control;
-  message.msg_controllen = sizeof control;
+  DescriptorMessage<2> request(byte);
+  struct msghdr& message = request.message;
   struct cmsghdr* header = CMSG_FIRSTHDR(&message);
   header->cmsg_level = SOL_SOCKET;
   header->cmsg_type = SCM_RIGHTS;

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "common/descriptor_message.h"
 #include "shim/hardening.h"
 
 namespace boxcar {
@@ -26,14 +27,8 @@ constexpr char kIdleRequest = 'i';
 // One request: its two descriptors, or false at EOF or on a broken socket.
 bool ReceiveRequest(int request_fd, char* priority, int* control_fd, int* log_fd) {
   for (;;) {
-    char byte = 0;
-    struct iovec data {&byte, 1};
-    alignas(struct cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
-    struct msghdr message {};
-    message.msg_iov = &data;
-    message.msg_iovlen = 1;
-    message.msg_control = control;
-    message.msg_controllen = sizeof control;
+    DescriptorMessage<2> request;
+    struct msghdr& message = request.message;
     ssize_t n = ::recvmsg(request_fd, &message, MSG_CMSG_CLOEXEC);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
@@ -53,7 +48,7 @@ bool ReceiveRequest(int request_fd, char* priority, int* control_fd, int* log_fd
       }
     }
     if (received == 2 && (message.msg_flags & MSG_CTRUNC) == 0) {
-      *priority = byte;
+      *priority = request.byte;
       *control_fd = fds[0];
       *log_fd = fds[1];
       return true;

@@ -15,6 +15,7 @@
 #include <memory>
 #include <vector>
 
+#include "common/descriptor_message.h"
 #include "common/fd_io.h"
 #include "common/unique_fd.h"
 #include "launch/stdio_frames.h"
@@ -218,30 +219,12 @@ class StdioRelay {
   int64_t exited_at_ms_ = 0;
 };
 
-// One byte of data and room for one SCM_RIGHTS descriptor: the message both ends of the
-// terminal's hand-over use.
-struct DescriptorMessage {
-  char byte = 'f';
-  struct iovec data = {&byte, 1};
-  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  struct msghdr message {};
-
-  DescriptorMessage() {
-    message.msg_iov = &data;
-    message.msg_iovlen = 1;
-    message.msg_control = control;
-    message.msg_controllen = sizeof control;
-  }
-  DescriptorMessage(const DescriptorMessage&) = delete;
-  DescriptorMessage& operator=(const DescriptorMessage&) = delete;
-};
-
 }  // namespace
 
 void RunStdioRelay(const StdioRelayFds& fds) { StdioRelay(fds).Run(); }
 
 std::string SendDescriptor(int socket_fd, int fd) {
-  DescriptorMessage sent;
+  DescriptorMessage<1> sent('f');
   struct msghdr& message = sent.message;
   struct cmsghdr* header = CMSG_FIRSTHDR(&message);
   header->cmsg_level = SOL_SOCKET;
@@ -255,7 +238,7 @@ std::string SendDescriptor(int socket_fd, int fd) {
 }
 
 int ReceiveDescriptor(int socket_fd) {
-  DescriptorMessage received;
+  DescriptorMessage<1> received('f');
   struct msghdr& message = received.message;
   ssize_t n;
   while ((n = ::recvmsg(socket_fd, &message, MSG_CMSG_CLOEXEC | MSG_DONTWAIT)) < 0 && errno == EINTR) {
