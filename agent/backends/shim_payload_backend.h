@@ -1,7 +1,7 @@
 // The part every backend whose payload boxcar-shim (or boxcar-lxc-shim) starts shares: the
 // agent knows the payload's PID 1 by its host pid, so a signal goes to it through the agent's
 // pidfd (payload_signal.h) and an exec goes through boxcar-shim's exec mode, which needs only
-// that pid. The lxc and libvirt backends derive from it (chroot does the same by hand, for now).
+// that pid. The chroot, lxc and libvirt backends derive from it.
 #pragma once
 
 #include <memory>

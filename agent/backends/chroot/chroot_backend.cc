@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include "backends/payload_signal.h"
 
 namespace boxcar {
 
@@ -35,9 +34,9 @@ RunningContainer RunningFrom(const std::string& container_id, const LaunchedProc
 }  // namespace
 
 ChrootBackend::ChrootBackend(const BackendConfig& config)
-    : prewarm_log_path_(config.root_dir + "/prewarmed-shims.log"),
-      launcher_(config.shim_path),
-      exec_launcher_(config.shim_path) {}
+    : ShimPayloadBackend(kName, config.shim_path),
+      prewarm_log_path_(config.root_dir + "/prewarmed-shims.log"),
+      launcher_(config.shim_path) {}
 
 BackendCapabilities ChrootBackend::capabilities() const {
   BackendCapabilities capabilities;
@@ -108,15 +107,6 @@ StatusOr<RunningContainer> ChrootBackend::LaunchPrewarmed(
   ASSIGN_OR_RETURN(LaunchedProcesses launched,
                    launcher_.Deliver(std::move(prewarmed->shim()), spec, exit_code_hint));
   return RunningFrom(spec.container_id, launched);
-}
-
-Status ChrootBackend::Signal(const RunningContainer& container, int signal) {
-  return SignalPayload(container, signal);
-}
-
-StatusOr<std::unique_ptr<ExecSession>> ChrootBackend::Exec(const ExecSpec& spec,
-                                                           int* exit_code_hint) {
-  return exec_launcher_.Start(spec, exit_code_hint);
 }
 
 }  // namespace boxcar

@@ -2,23 +2,23 @@
 // namespaces and pivot_roots into the snapshot. No daemon, no library: the fastest path.
 #pragma once
 
-#include "backends/backend.h"
 #include <memory>
 #include <mutex>
+
+#include "backends/shim_payload_backend.h"
 
 #include "launch/shim_launcher.h"
 #include "launch/shim_zygote.h"
 
 namespace boxcar {
 
-class ChrootBackend : public Backend {
+class ChrootBackend : public ShimPayloadBackend {
  public:
   static constexpr const char* kName = "chroot";
   static StatusOr<std::unique_ptr<Backend>> Create(const BackendConfig& config);
 
   explicit ChrootBackend(const BackendConfig& config);
 
-  const std::string& name() const override { return name_; }
   BackendCapabilities capabilities() const override;
   Status CheckAvailable() const override;
   StatusOr<RunningContainer> Launch(const LaunchSpec& spec, const std::string& state_dir,
@@ -27,17 +27,13 @@ class ChrootBackend : public Backend {
   StatusOr<RunningContainer> LaunchPrewarmed(std::unique_ptr<PrewarmedLauncher> launcher,
                                              const LaunchSpec& spec, const std::string& state_dir,
                                              int* exit_code_hint) override;
-  Status Signal(const RunningContainer& container, int signal) override;
-  StatusOr<std::unique_ptr<ExecSession>> Exec(const ExecSpec& spec, int* exit_code_hint) override;
 
  private:
   // A shim waiting for its spec: forked by the zygote, or spawned when there is none.
   StatusOr<PendingShim> StartShim(const std::string& log_path, SpawnPriority priority);
 
-  std::string name_ = kName;
   std::string prewarm_log_path_;
   ShimLauncher launcher_;
-  ExecLauncher exec_launcher_;
   // Forks the shims (launch/shim_zygote.h); started at the first start or Prewarm, dropped
   // (and the shim spawned) when it fails.
   std::mutex zygote_mutex_;
