@@ -18,8 +18,20 @@ settle=${SETTLE:-3}
 source "$repo/tests/bench/bench_agent.sh"
 bench_requirements start-throughput-bench.sh unshare chroot python3
 floor_pids=()
+# Kills the floor: each unshare and its child. The child (pid 1 of its own pid namespace,
+# running the sleep) outlives a killed `unshare --fork`, so killing only the unshares left N
+# sleeping containers (and their namespaces) behind per round, which loaded every later round
+# (pivot_root walks every task on the host) and the host after the run.
+kill_floor() {
+  local pid children=()
+  for pid in "$@"; do
+    # shellcheck disable=SC2207
+    children+=($(cat "/proc/$pid/task/$pid/children" 2>/dev/null))
+  done
+  kill -9 "$@" ${children[@]+"${children[@]}"} 2>/dev/null || true
+}
 bench_extra_cleanup() {
-  [ ${#floor_pids[@]} -gt 0 ] && kill -9 "${floor_pids[@]}" 2>/dev/null || true
+  [ ${#floor_pids[@]} -gt 0 ] && kill_floor "${floor_pids[@]}"
   "$build/agent/boxcar" ps -a -q | xargs -r "$build/agent/boxcar" rm -f >/dev/null 2>&1 || true
 }
 start_bench_agent "$build" boxcar-throughput
@@ -53,7 +65,7 @@ for round in $(seq "$rounds"); do
   while [ "$(ls "$rootfs/tmp" | grep -c "^up-.*-$round\$")" -lt "$n" ]; do sleep 0.005; done
   floor=$(python3 -c "print(f'{$(now) - $start:.3f}')")
   start=$(now)
-  kill -9 "${floor_pids[@]}" 2>/dev/null || true
+  kill_floor "${floor_pids[@]}"
   wait "${floor_pids[@]}" 2>/dev/null || true
   floor_kill=$(python3 -c "print(f'{$(now) - $start:.3f}')")
   floor_pids=()
