@@ -2,6 +2,22 @@
 
 namespace boxcar {
 
+namespace {
+
+// Statements kept per connection, at most: the agent uses a few dozen distinct ones.
+constexpr size_t kMaxKeptStatements = 128;
+
+}  // namespace
+
+SqliteStatement::~SqliteStatement() {
+  if (statement_ == nullptr) return;
+  if (owner_ != nullptr) {
+    owner_->Keep(statement_);
+  } else {
+    sqlite3_finalize(statement_);
+  }
+}
+
 SqliteStatement& SqliteStatement::Bind(int index, const std::string& text) {
   sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()),
                     SQLITE_TRANSIENT);
@@ -81,15 +97,51 @@ StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string
   return db;
 }
 
-SqliteDatabase::~SqliteDatabase() { sqlite3_close_v2(db_); }
+SqliteDatabase::~SqliteDatabase() {
+  for (auto& [sql, statement] : kept_) sqlite3_finalize(statement);
+  sqlite3_close_v2(db_);
+}
 
 StatusOr<SqliteStatement> SqliteDatabase::Prepare(const std::string& sql) {
+  {
+    std::lock_guard<std::mutex> lock(kept_mutex_);
+    auto kept = kept_.find(sql);
+    if (kept != kept_.end()) {
+      sqlite3_stmt* statement = kept->second;
+      kept_.erase(kept);
+      return SqliteStatement(db_, statement, this);
+    }
+  }
   sqlite3_stmt* statement = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &statement, nullptr) !=
+  const char* tail = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &statement, &tail) !=
       SQLITE_OK) {
     return Internal("database: prepare '" + sql + "': " + sqlite3_errmsg(db_));
   }
-  return SqliteStatement(db_, statement);
+  // Only the SQL of exactly one statement is kept: Prepare compiles the first of several, and
+  // another Prepare of that SQL must compile the same one.
+  const bool one_statement = statement != nullptr && *tail == '\0';
+  return SqliteStatement(db_, statement, one_statement ? this : nullptr);
+}
+
+void SqliteDatabase::Keep(sqlite3_stmt* statement) {
+  // Ends a statement stopped before its last row (which holds a read transaction open) as
+  // finalize would; its result code is the step's error, already reported.
+  (void)sqlite3_reset(statement);
+  (void)sqlite3_clear_bindings(statement);
+  {
+    std::lock_guard<std::mutex> lock(kept_mutex_);
+    if (kept_.size() < kMaxKeptStatements) {
+      kept_.emplace(sqlite3_sql(statement), statement);
+      return;
+    }
+  }
+  sqlite3_finalize(statement);
+}
+
+Status SqliteDatabase::Run(const std::string& sql) {
+  ASSIGN_OR_RETURN(SqliteStatement statement, Prepare(sql));
+  return statement.Run();
 }
 
 Status SqliteDatabase::Exec(const std::string& sql) {

@@ -105,6 +105,41 @@ TEST_F(SqliteDatabaseTest, BlobsKeepEveryByteAndBadSqlNamesTheProblem) {
   EXPECT_THAT(bad.status().message(), HasSubstr("syntax error"));
 }
 
+TEST_F(SqliteDatabaseTest, AStatementReusedStartsOverWithoutTheOldBindings) {
+  ASSERT_TRUE(Insert("a", 1).ok());
+  ASSERT_TRUE(Insert("b", 2).ok());
+  const std::string sql = "SELECT k FROM t WHERE v >= ? ORDER BY k";
+  {
+    // Stopped after its first row: it must not hold the read transaction or its binding.
+    auto select = db_->Prepare(sql);
+    ASSERT_TRUE(select.ok());
+    select->Bind(1, int64_t{1});
+    ASSERT_TRUE(*select->Step());
+    EXPECT_EQ(select->ColumnText(0), "a");
+  }
+  {
+    // The same SQL twice at once: two statements, each from its own first row.
+    auto first = db_->Prepare(sql);
+    auto second = db_->Prepare(sql);
+    ASSERT_TRUE(first.ok() && second.ok());
+    first->Bind(1, int64_t{2});
+    second->Bind(1, int64_t{0});
+    ASSERT_TRUE(*first->Step());
+    ASSERT_TRUE(*second->Step());
+    EXPECT_EQ(first->ColumnText(0), "b");
+    EXPECT_EQ(second->ColumnText(0), "a");
+  }
+  // Unbound again: NULL matches nothing.
+  auto unbound = db_->Prepare(sql);
+  ASSERT_TRUE(unbound.ok());
+  EXPECT_FALSE(*unbound->Step());
+  // A writer is not blocked by a reader left behind.
+  SqliteTransaction transaction(*db_);
+  ASSERT_TRUE(transaction.begun().ok());
+  ASSERT_TRUE(Insert("c", 3).ok());
+  EXPECT_TRUE(transaction.Commit().ok());
+}
+
 TEST_F(SqliteDatabaseTest, TheDataSurvivesReopening) {
   ASSERT_TRUE(Insert("a", 1).ok());
   db_.reset();
