@@ -6,7 +6,11 @@
 #           every run;
 #   boxcar (running agent)  the same pull by one agent that runs for the whole benchmark, as
 #           the daemon does: --prepare removes the image (`boxcar image rm`, which deletes its
-#           blobs and unpacked layers) and checks that the store holds no blob and no layer;
+#           blobs and unpacked layers) and checks that the store holds no blob and no layer.
+#           NOTE: on an ext4 without a journal (our VMs) the ~12,000 inodes rm frees are
+#           "recently deleted" for 60 s or more, and every file the next pull creates in their
+#           block group scans past them (recently_deleted in perf: up to 40 % of the agent's
+#           samples), so this row's spread is wide; its min shows the agent without that scan;
 #   skopeo  `skopeo copy` of the same image into a new OCI layout (download + verify, no
 #           unpack);
 #   floor   the work of boxcar's pull done by standard tools, a reference: a script that fetches
