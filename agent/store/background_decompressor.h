@@ -2,7 +2,7 @@
 // the diff id hash of its output on that thread too. Unpacking a layer was one thread doing
 // inflate, sha256 and the file writes in turn: a pull's last layer (and every single-layer
 // image) kept one core busy while the other idled. Now inflate + sha256 and the tar reader's
-// file writes overlap. Blocks go into a small pool of buffers (8 x the block): igzip inflates
+// file writes overlap. Blocks go into a small pool of buffers (4 x the block): igzip inflates
 // straight into them, other decompressors' blocks are copied.
 #pragma once
 

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,8 +26,10 @@ constexpr size_t kDirectAlignment = 4096;
 // Blocks of a writer in flight at once (one filling, the others queued or being flushed),
 // besides those it lends.
 constexpr size_t kBlocksInFlight = 4;
-// Free blocks kept for the next writers (while any writer or lent block lives).
+// Free blocks the pool keeps while writers are at work, and once they are all gone (the
+// blocks of a pull of a few layers: the next pull finds them mapped, not to fault in again).
 constexpr size_t kPooledBlocks = 64;
+constexpr size_t kIdleBlocks = 32;
 
 Status CheckDigest(std::string_view digest) {
   if (!IsSha256Digest(digest)) {
@@ -38,19 +41,29 @@ Status CheckDigest(std::string_view digest) {
 
 }  // namespace
 
-// Free blocks all writers share while any writer or lent block lives; then they are freed.
+void BlobStore::Writer::UnmapBlock::operator()(char* block) const { ::munmap(block, kStagingSize); }
+
+// Free blocks all writers share, one pool for the agent's life. Past kIdleBlocks, blocks go
+// back to the system when no writer is left; the kept ones are marked MADV_FREE meanwhile, so
+// the kernel may still take their pages under memory pressure (a block it took faults in
+// again), and a block it did not take needs no fault at all.
 class BlobStore::Writer::BlockPool {
  public:
   static std::shared_ptr<BlockPool> Get() {
-    static std::mutex mutex;
-    static std::weak_ptr<BlockPool> current;
-    std::lock_guard<std::mutex> lock(mutex);
-    std::shared_ptr<BlockPool> pool = current.lock();
-    if (!pool) {
-      pool = std::make_shared<BlockPool>();
-      current = pool;
-    }
-    return pool;
+    static auto* pool = new std::shared_ptr<BlockPool>(std::make_shared<BlockPool>());
+    return *pool;
+  }
+
+  void WriterStarted() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++writers_;
+  }
+
+  void WriterDone() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (--writers_ > 0) return;
+    while (free_.size() > kIdleBlocks) free_.pop_back();
+    for (const Block& block : free_) (void)::madvise(block.get(), kStagingSize, MADV_FREE);
   }
 
   // Null when out of memory.
@@ -63,18 +76,26 @@ class BlobStore::Writer::BlockPool {
         return block;
       }
     }
-    return Block(static_cast<char*>(std::aligned_alloc(kDirectAlignment, kStagingSize)));
+    void* block = ::mmap(nullptr, kStagingSize, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return Block(block == MAP_FAILED ? nullptr : static_cast<char*>(block));
   }
 
   void Give(Block block) {
     if (!block) return;
     std::lock_guard<std::mutex> lock(mutex_);
+    if (writers_ == 0) {
+      // A lent block back after its writer: the pool is idle.
+      if (free_.size() >= kIdleBlocks) return;
+      (void)::madvise(block.get(), kStagingSize, MADV_FREE);
+    }
     if (free_.size() < kPooledBlocks) free_.push_back(std::move(block));
   }
 
  private:
   std::mutex mutex_;
   std::vector<Block> free_;
+  size_t writers_ = 0;
 };
 
 // The blocks one writer has out (staged, queued, being written or lent) and may have.
@@ -109,10 +130,15 @@ BlobStore::Writer::Writer(BlobStore* store, std::string temp_path, UniqueFd fd, 
       direct_(direct),
       pool_(BlockPool::Get()),
       budget_(std::make_shared<BlockBudget>()) {
+  pool_->WriterStarted();
   staging_ = TakeBlock();
 }
 
-BlobStore::Writer::~Writer() { Discard(); }
+BlobStore::Writer::~Writer() {
+  Discard();
+  pool_->Give(std::move(staging_));
+  pool_->WriterDone();  // its lent blocks may come back later
+}
 
 void BlobStore::Writer::LendBlocks(LentBlockSink sink, size_t max_lent_bytes) {
   sink_ = std::move(sink);

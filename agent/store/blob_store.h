@@ -66,10 +66,10 @@ class BlobStore {
 
    private:
     friend class BlobStore;
-    struct FreeAligned {
-      void operator()(char* block) const { std::free(block); }
+    struct UnmapBlock {
+      void operator()(char* block) const;
     };
-    using Block = std::unique_ptr<char, FreeAligned>;
+    using Block = std::unique_ptr<char, UnmapBlock>;
     // A filled block on its way to the flusher; `bytes` goes back to the pool when the flusher
     // and any reader it was lent to are done with it.
     struct FullBlock {
@@ -108,8 +108,9 @@ class BlobStore {
     std::mutex flush_mutex_;
     std::condition_variable flush_changed_;
     std::deque<FullBlock> full_blocks_;  // handed to the flusher, in order
-    // Blocks come from, and go back to, a pool all writers share (a block is a fresh mapping
-    // to fault in otherwise); the budget counts this writer's, lent ones included.
+    // Blocks come from, and go back to, a pool all writers share, kept between writers (a
+    // block is a fresh mapping to fault in otherwise); the budget counts this writer's, lent
+    // ones included.
     std::shared_ptr<BlockPool> pool_;
     std::shared_ptr<BlockBudget> budget_;
     LentBlockSink sink_;
