@@ -49,8 +49,9 @@ void BlobStore::Writer::UnmapBlock::operator()(char* block) const { ::munmap(blo
 // again), and a block it did not take needs no fault at all.
 class BlobStore::Writer::BlockPool {
  public:
-  static std::shared_ptr<BlockPool> Get() {
-    static auto* pool = new std::shared_ptr<BlockPool>(std::make_shared<BlockPool>());
+  // Never destroyed: lent blocks may come back from other threads until the process ends.
+  static BlockPool& Get() {
+    static auto* pool = new BlockPool;
     return *pool;
   }
 
@@ -105,10 +106,9 @@ struct BlobStore::Writer::BlockBudget {
   size_t out = 0;
   size_t limit = kBlocksInFlight;
 
-  // A block back (to `pool`), from the writer or from the last holder of a lent one.
-  static void Return(const std::shared_ptr<BlockPool>& pool,
-                     const std::shared_ptr<BlockBudget>& budget, Block block) {
-    pool->Give(std::move(block));
+  // A block back to the pool, from the writer or from the last holder of a lent one.
+  static void Return(const std::shared_ptr<BlockBudget>& budget, Block block) {
+    BlockPool::Get().Give(std::move(block));
     {
       std::lock_guard<std::mutex> lock(budget->mutex);
       --budget->out;
@@ -128,16 +128,15 @@ BlobStore::Writer::Writer(BlobStore* store, std::string temp_path, UniqueFd fd, 
       temp_path_(std::move(temp_path)),
       fd_(std::move(fd)),
       direct_(direct),
-      pool_(BlockPool::Get()),
       budget_(std::make_shared<BlockBudget>()) {
-  pool_->WriterStarted();
+  BlockPool::Get().WriterStarted();
   staging_ = TakeBlock();
 }
 
 BlobStore::Writer::~Writer() {
   Discard();
-  pool_->Give(std::move(staging_));
-  pool_->WriterDone();  // its lent blocks may come back later
+  BlockPool::Get().Give(std::move(staging_));
+  BlockPool::Get().WriterDone();  // its lent blocks may come back later
 }
 
 void BlobStore::Writer::LendBlocks(LentBlockSink sink, size_t max_lent_bytes) {
@@ -154,17 +153,17 @@ BlobStore::Writer::Block BlobStore::Writer::TakeBlock() {
     budget_->returned.wait(lock, [&] { return budget_->out < budget_->limit; });
     ++budget_->out;
   }
-  Block block = pool_->Take();
-  if (!block) BlockBudget::Return(pool_, budget_, nullptr);
+  Block block = BlockPool::Get().Take();
+  if (!block) BlockBudget::Return(budget_, nullptr);
   return block;
 }
 
 LentBlock BlobStore::Writer::ShareBlock(Block block, size_t size) {
   char* raw = block.release();
   LentBlock shared(new std::string_view(raw, size),
-                   [pool = pool_, budget = budget_, raw](const std::string_view* view) {
+                   [budget = budget_, raw](const std::string_view* view) {
                      delete view;
-                     BlockBudget::Return(pool, budget, Block(raw));
+                     BlockBudget::Return(budget, Block(raw));
                    });
   if (sink_ && size > 0) sink_(shared);
   return shared;

@@ -108,10 +108,9 @@ class BlobStore {
     std::mutex flush_mutex_;
     std::condition_variable flush_changed_;
     std::deque<FullBlock> full_blocks_;  // handed to the flusher, in order
-    // Blocks come from, and go back to, a pool all writers share, kept between writers (a
+    // Blocks come from, and go back to, one pool all writers share for the agent's life (a
     // block is a fresh mapping to fault in otherwise); the budget counts this writer's, lent
     // ones included.
-    std::shared_ptr<BlockPool> pool_;
     std::shared_ptr<BlockBudget> budget_;
     LentBlockSink sink_;
     bool flusher_stopping_ = false;

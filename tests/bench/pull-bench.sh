@@ -39,7 +39,9 @@ bench_requirements pull-bench.sh hyperfine docker-registry skopeo umoci python3 
 bench_extra_cleanup() {
   if [ -n "${podman_cmd:-}" ]; then
     $podman_cmd rmi -a -f >/dev/null 2>&1 || true
-    awk -v dir="$work/podman" 'index($2, dir) == 1 {print $2}' /proc/mounts | sort -r |
+    # The current storage and those moved aside (move-aside.sh, below).
+    awk -v dir="$work/podman" -v old="$work/old/podman" \
+      'index($2, dir) == 1 || index($2, old) == 1 {print $2}' /proc/mounts | sort -r |
       xargs -r -n1 umount -l
   fi
   for pidfile in "$work/pull-agent.pid" "$work/warm-agent.pid" "$work/registry.pid"; do
@@ -99,17 +101,23 @@ image_mb=$(du -sm "$work/registry" | cut -f1)
 # --prepare of the boxcar runs: the previous agent stopped, a new one on an empty root.
 write_fresh_agent_script "$build" pull
 mkdir -p "$work/layouts"
-# --prepare of the skopeo runs: the last layout moved aside, never removed, as the cold agents'
-# roots, the floor's and podman's storages are: deleting it just before the next run handed
-# skopeo's writes the page cache it had just freed, while the other rows wrote into memory not
-# touched before, which on these VMs costs ~3 ms of system time per MB (dd of 200 MB: 0.60 s
-# into fresh page cache, 0.08-0.12 s into pages just freed).
-cat >"$work/fresh-layout.sh" <<EOF
+# --prepare of the skopeo, floor and podman runs: MOVE-ASIDE PATH... moves the last run's output
+# into $work/old, never removes it (everything goes at exit), as the cold agents' roots are
+# never reused. Deleting it just before the next run would hand that run the page cache it had
+# just freed, while the other rows write into memory not touched before, which on these VMs
+# costs ~3 ms of system time per MB (dd of 200 MB: 0.60 s into fresh page cache, 0.08-0.12 s
+# into pages just freed); and deleting many files slows the next run's file creation (an ext4
+# without a journal, as on our VMs, skips inodes deleted in the last 60 s one by one at every
+# allocation).
+cat >"$work/move-aside.sh" <<EOF
 #!/bin/sh
-mkdir -p $work/layouts-old
-[ ! -d $work/layouts/next ] || mv $work/layouts/next "$work/layouts-old/\$(date +%s%N)"
+n=\$(date +%s%N)
+mkdir -p $work/old
+for path in "\$@"; do
+  [ ! -d "\$path" ] || mv "\$path" "$work/old/\$(basename "\$path")-\$n"
+done
 EOF
-chmod +x "$work/fresh-layout.sh"
+chmod +x "$work/move-aside.sh"
 
 # The running agent, and the --prepare of its runs: the image removed, the store checked empty.
 "$build/agent/boxcard" --root "$work/warm-root" --socket "$work/warm.sock" \
@@ -141,7 +149,7 @@ commands=(-n "boxcar image pull (${image_mb} MB, $((layers + 1)) layers)"
   --prepare "$work/empty-warm.sh"
   "env BOXCAR_SOCKET=$work/warm.sock $boxcar image pull -q $image"
   -n "skopeo copy to an OCI layout"
-  --prepare "$work/fresh-layout.sh"
+  --prepare "$work/move-aside.sh $work/layouts/next"
   "skopeo copy -q --src-tls-verify=false docker://$image oci:$work/layouts/next:bench")
 # The floor: FLOOR_SCRIPT REGISTRY_URL REPOSITORY TAG DIR, DIR new.
 gunzip=gzip
@@ -193,32 +201,16 @@ done
 for pid in "${pids[@]}"; do wait "$pid"; done
 EOF
 chmod +x "$work/floor.sh"
-# Each run a new directory; the last one is moved aside, never removed (see podman below).
-cat >"$work/fresh-floor.sh" <<EOF
-#!/bin/sh
-mkdir -p $work/floor-old
-[ ! -d $work/floor ] || mv $work/floor "$work/floor-old/\$(date +%s%N)"
-EOF
-chmod +x "$work/fresh-floor.sh"
+# Each run a new directory; the last one is moved aside.
 commands+=(-n "floor: curl + sha256 + $gunzip + tar -x (per layer, in parallel)"
-  --prepare "$work/fresh-floor.sh"
+  --prepare "$work/move-aside.sh $work/floor"
   "$work/floor.sh http://127.0.0.1:$port bench/pull 1 $work/floor $gunzip")
 if command -v podman >/dev/null; then
   # A storage of its own (podman's default driver), never the host's /var/lib/containers.
   podman_cmd="podman --root $work/podman-root --runroot $work/podman-run --events-backend none"
-  # Each run gets an empty storage by moving the last one aside, never by `rmi`: deleting
-  # ~12,000 files between runs slowed the next runs' file creation (an ext4 without a journal,
-  # as on our VMs, skips inodes deleted in the last 60 s one by one at every allocation), and
-  # the next run was boxcar's. Everything goes at exit.
-  cat >"$work/fresh-podman.sh" <<EOF
-#!/bin/sh
-n=\$(date +%s%N)
-mkdir -p $work/podman-old
-[ ! -d $work/podman-root ] || mv $work/podman-root $work/podman-old/root-\$n
-[ ! -d $work/podman-run ] || mv $work/podman-run $work/podman-old/run-\$n
-EOF
-  chmod +x "$work/fresh-podman.sh"
-  commands+=(-n "podman pull" --prepare "$work/fresh-podman.sh"
+  # Each run gets an empty storage by moving the last one aside, never by `rmi` (~12,000 files
+  # deleted between runs slowed the next run's file creation, and the next run was boxcar's).
+  commands+=(-n "podman pull" --prepare "$work/move-aside.sh $work/podman-root $work/podman-run"
     "$podman_cmd pull -q --tls-verify=false $image")
 else
   echo "podman is not installed: no podman pull comparison" >&2
