@@ -12,16 +12,17 @@
 
 namespace boxcar {
 
-StatusOr<std::unique_ptr<TrashCan>> TrashCan::Open(const std::string& trash_dir) {
+StatusOr<std::unique_ptr<TrashCan>> TrashCan::Open(const std::string& trash_dir,
+                                                    IdleGate* idle_gate) {
   RETURN_IF_ERROR(MakeDirectories(trash_dir, 0700));
   for (const auto& name : ListDirectoryNames(trash_dir)) {
     RETURN_IF_ERROR(RemoveTree(trash_dir + "/" + name));
   }
-  return std::unique_ptr<TrashCan>(new TrashCan(trash_dir));
+  return std::unique_ptr<TrashCan>(new TrashCan(trash_dir, idle_gate));
 }
 
-TrashCan::TrashCan(std::string trash_dir)
-    : trash_dir_(std::move(trash_dir)), thread_([this] { Loop(); }) {}
+TrashCan::TrashCan(std::string trash_dir, IdleGate* idle_gate)
+    : trash_dir_(std::move(trash_dir)), idle_gate_(idle_gate), thread_([this] { Loop(); }) {}
 
 TrashCan::~TrashCan() {
   Drain();
@@ -47,8 +48,10 @@ Status TrashCan::Discard(const std::string& path) {
 }
 
 void TrashCan::Drain() {
+  ++draining_;
   std::unique_lock<std::mutex> lock(mutex_);
   changed_.wait(lock, [&] { return deleted_ == discarded_; });
+  --draining_;
 }
 
 void TrashCan::Loop() {
@@ -59,6 +62,7 @@ void TrashCan::Loop() {
     const std::string target =
         trash_dir_ + "/" + std::to_string(getpid()) + "-" + std::to_string(deleted_);
     lock.unlock();
+    WaitUntilIdle(idle_gate_, [this] { return stopping_ || draining_ > 0; });
     (void)RemoveTree(target);  // a failure leaves it for the next agent's Open
     lock.lock();
     ++deleted_;

@@ -93,6 +93,7 @@ void PrewarmPool::RefillLoop() {
     std::vector<std::unique_ptr<PrewarmedLauncher>> launchers;
     Status failure;
     for (size_t i = 0; i < missing + missing_with_veth && failure.ok(); ++i) {
+      if (!WaitForIdleTime()) break;
       auto launcher = backend_->Prewarm();
       if (launcher.ok()) {
         launchers.push_back(std::move(*launcher));
@@ -103,6 +104,8 @@ void PrewarmPool::RefillLoop() {
     size_t idle_veths_made = 0;
     for (size_t i = 0; i < launchers.size(); ++i) {
       auto& launcher = launchers[i];
+      // A helper left without a slot when the pool stops exits with its launcher.
+      if (!WaitForIdleTime()) break;
       std::string slot = slot_prefix() + ShortId(NewContainerId());
       Status joined = cgroups_->CreateSlot(slot, launcher->pid());
       if (!joined.ok()) {
@@ -137,6 +140,7 @@ void PrewarmPool::RefillLoop() {
       idle_veths_wanted_ = false;
     }
     for (size_t i = 0; i < missing_spares && failure.ok(); ++i) {
+      if (!WaitForIdleTime()) break;
       std::string name = std::string(kSparePrefix) + ShortId(NewContainerId());
       failure = MakeSpare(name);
       if (failure.ok()) {
@@ -153,10 +157,16 @@ void PrewarmPool::RefillLoop() {
   }
 }
 
+bool PrewarmPool::WaitForIdleTime() {
+  WaitUntilIdle(config_.idle_gate, [this] { return stop_requested_.load(); });
+  return !stop_requested_;
+}
+
 void PrewarmPool::Stop() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
+    stop_requested_ = true;
   }
   changed_.notify_all();
   if (refill_thread_.joinable()) refill_thread_.join();

@@ -12,7 +12,9 @@
 //   (net/idle_veth.h), made once a start on a bridge network asked for one: only such starts
 //   get them (TakeSlot's `wants_idle_veth`), every other start (none, host, CNI, VIFs) gets a
 //   helper whose namespace holds only `lo`.
-// A refill thread keeps `count` of each. Slots carry the agent's instance id (see
+// A refill thread keeps `count` of each, making them when starts leave it the time
+// (common/idle_gate.h): a burst draws on what was made before it, without refills taking CPU
+// from its starts. Slots carry the agent's instance id (see
 // cgroups/container_cgroups.h); spares live under the agent's own root. What a killed agent
 // left is removed by its next start-up: slots by RemoveStaleSlots, spares like any snapshot
 // and state directory no container owns.
@@ -31,6 +33,7 @@
 
 #include "backends/backend.h"
 #include "cgroups/container_cgroups.h"
+#include "common/idle_gate.h"
 #include "common/trash_can.h"
 #include "snapshot/snapshotter.h"
 
@@ -44,6 +47,8 @@ struct PrewarmPoolConfig {
   // Plugs an idle veth pair into a new helper's network namespace (net/idle_veth.h); returns
   // the host end's name, or "" when it made none. Null: no helpers of the second kind.
   std::function<std::string(pid_t helper_pid, const std::string& slot_name)> prepare_idle_veth;
+  // What the refill waits for before each helper and spare it makes; null: it does not wait.
+  IdleGate* idle_gate = nullptr;
 };
 
 class PrewarmPool {
@@ -100,6 +105,8 @@ class PrewarmPool {
 
  private:
   void RefillLoop();
+  // Waits for the idle gate; false when the pool is stopping.
+  bool WaitForIdleTime();
   Status MakeSpare(const std::string& name);
   // Empty output and shim logs in the state directory `dir`, made before the shim opens them.
   Status MakeLogFiles(const std::string& dir);
@@ -120,6 +127,7 @@ class PrewarmPool {
   std::deque<std::string> spares_;
   size_t spares_recycling_ = 0;  // Recycle calls under way, counted against MaxSpares
   bool stopping_ = false;
+  std::atomic<bool> stop_requested_{false};  // stopping_, read without the mutex
   std::thread refill_thread_;
   std::atomic<uint64_t> slot_fallbacks_{0};
   std::atomic<uint64_t> spare_fallbacks_{0};

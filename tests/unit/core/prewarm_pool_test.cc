@@ -312,5 +312,28 @@ TEST_F(PrewarmPoolTest, ARecycleThatFailsLeavesTheDirectoriesUnderTheContainersI
   EXPECT_FALSE(pool.TakeSpare().has_value());
 }
 
+TEST_F(PrewarmPoolTest, RefillsWaitForTheStartsToLeaveTheIdleGateIdle) {
+  IdleGate gate(std::chrono::milliseconds(5));
+  PrewarmPool pool({root_, "agent1", 2, nullptr, nullptr, &gate}, &backend_, &cgroups_,
+                   &snapshotter_);
+  pool.Start();
+  ASSERT_TRUE(Eventually([&] { return backend_.helpers >= 2; })) << "filled while idle";
+  {
+    IdleGate::Busy burst(&gate);
+    ASSERT_TRUE(pool.TakeSlot(&backend_).has_value());
+    ASSERT_TRUE(pool.TakeSlot(&backend_).has_value());
+    EXPECT_FALSE(pool.TakeSlot(&backend_).has_value());
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(backend_.helpers, 2) << "a refill ran while a start was busy";
+  }
+  ASSERT_TRUE(Eventually([&] { return backend_.helpers >= 4; })) << "no refill once idle";
+  // Stop does not wait for a busy gate.
+  IdleGate::Busy busy(&gate);
+  ASSERT_TRUE(pool.TakeSlot(&backend_).has_value());
+  const auto asked = std::chrono::steady_clock::now();
+  pool.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::seconds(2));
+}
+
 }  // namespace
 }  // namespace boxcar

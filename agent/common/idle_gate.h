@@ -1,0 +1,54 @@
+// Work that can wait (prewarm refills, deleting the trash) yields to container starts. Each
+// create and start holds a Busy while it runs; a background thread calls WaitUntilIdle before
+// each unit of its work, which returns once no Busy has been held for `quiet`. On a host whose
+// cores a burst of starts keeps busy, the refills and deletions then run after the burst
+// instead of taking CPU from it (a refill made during a burst only moved the same work from
+// the starts to the refill thread), and a burst draws on what was prepared before it.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+
+namespace boxcar {
+
+class IdleGate {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  explicit IdleGate(Clock::duration quiet) : quiet_(quiet) {}
+  IdleGate(const IdleGate&) = delete;
+  IdleGate& operator=(const IdleGate&) = delete;
+
+  // Held for the length of a call that background work yields to.
+  class Busy {
+   public:
+    explicit Busy(IdleGate* gate);  // a null gate: nothing held
+    ~Busy();
+    Busy(const Busy&) = delete;
+    Busy& operator=(const Busy&) = delete;
+
+   private:
+    IdleGate* gate_;
+  };
+
+  // Returns once no Busy is held and none was for `quiet`, or as soon as `give_up()` (checked
+  // at least every 10 ms) is true, e.g. the waiting thread is asked to stop.
+  void WaitUntilIdle(const std::function<bool()>& give_up);
+
+ private:
+  const Clock::duration quiet_;
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  uint64_t busy_ = 0;
+  Clock::time_point last_busy_end_{};
+};
+
+// WaitUntilIdle on `gate` when there is one.
+inline void WaitUntilIdle(IdleGate* gate, const std::function<bool()>& give_up) {
+  if (gate != nullptr) gate->WaitUntilIdle(give_up);
+}
+
+}  // namespace boxcar
