@@ -14,13 +14,16 @@
 //   helper whose namespace holds only `lo`.
 // A refill thread keeps `count` of each, making them when starts leave it the time
 // (common/idle_gate.h): a burst draws on what was made before it, without refills taking CPU
-// from its starts. Slots carry the agent's instance id (see
+// from its starts. A burst that asked for more plain helpers than the pool held raises the
+// number kept to what it asked for (up to MaxSpares()); it halves back towards `count` after
+// each `shrink_after` without a start. Slots carry the agent's instance id (see
 // cgroups/container_cgroups.h); spares live under the agent's own root. What a killed agent
 // left is removed by its next start-up: slots by RemoveStaleSlots, spares like any snapshot
 // and state directory no container owns.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -49,6 +52,8 @@ struct PrewarmPoolConfig {
   std::function<std::string(pid_t helper_pid, const std::string& slot_name)> prepare_idle_veth;
   // What the refill waits for before each helper and spare it makes; null: it does not wait.
   IdleGate* idle_gate = nullptr;
+  // How long a pool grown by a burst keeps its size without a start asking for a helper.
+  std::chrono::steady_clock::duration shrink_after = std::chrono::minutes(5);
 };
 
 class PrewarmPool {
@@ -104,7 +109,13 @@ class PrewarmPool {
   std::string slot_prefix() const { return SlotPrefixOf(config_.agent_instance_id); }
 
  private:
+  using Clock = std::chrono::steady_clock;
   void RefillLoop();
+  // Under mutex_: raises target_ to what starts asked for since the pool was last full.
+  void FoldDemand();
+  // Under mutex_: halves a grown target_ no start asked for in `shrink_after`; returns the
+  // helpers beyond it, to release.
+  std::deque<Slot> ShrinkIfUnasked();
   // Waits for the idle gate; false when the pool is stopping.
   bool WaitForIdleTime();
   Status MakeSpare(const std::string& name);
@@ -120,6 +131,9 @@ class PrewarmPool {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<Slot> slots_;       // plain helpers
+  size_t target_;                // plain helpers kept: `count`, or more after a burst
+  size_t asked_since_full_ = 0;  // plain helpers asked for since slots_ last held target_
+  Clock::time_point last_asked_ = Clock::now();
   std::deque<Slot> veth_slots_;  // helpers with an idle veth pair
   // A start wanted a helper with a pair: the refill keeps `count` of them from then on, until
   // it fails to make one (no bridge network plumbed any more, or no namespace in time).
