@@ -9,7 +9,7 @@ namespace {
 constexpr auto kGiveUpPoll = std::chrono::milliseconds(10);
 }  // namespace
 
-IdleGate::Busy::Busy(IdleGate* gate) : gate_(gate) {
+IdleGate::Busy::Busy(IdleGate* gate, Then then) : gate_(gate), then_(then) {
   if (gate_ == nullptr) return;
   std::lock_guard<std::mutex> lock(gate_->mutex_);
   ++gate_->busy_;
@@ -21,7 +21,7 @@ IdleGate::Busy::~Busy() {
   {
     std::lock_guard<std::mutex> lock(gate_->mutex_);
     last = --gate_->busy_ == 0;
-    gate_->last_busy_end_ = Clock::now();
+    if (then_ == Then::kQuiet) gate_->last_busy_end_ = Clock::now();
   }
   // Waiters care only for the end of the last one (no wake-up per start in a burst).
   if (last) gate_->changed_.notify_all();

@@ -22,20 +22,26 @@ class IdleGate {
   IdleGate(const IdleGate&) = delete;
   IdleGate& operator=(const IdleGate&) = delete;
 
+  // Whether the quiet time follows a Busy's end (starts, whose bursts have short gaps) or
+  // not (removals: the refill may follow each of a client's sequential `run --rm`s at once).
+  enum class Then { kQuiet, kIdle };
+
   // Held for the length of a call that background work yields to.
   class Busy {
    public:
-    explicit Busy(IdleGate* gate);  // a null gate: nothing held
+    explicit Busy(IdleGate* gate, Then then = Then::kQuiet);  // a null gate: nothing held
     ~Busy();
     Busy(const Busy&) = delete;
     Busy& operator=(const Busy&) = delete;
 
    private:
     IdleGate* gate_;
+    Then then_;
   };
 
-  // Returns once no Busy is held and none was for `quiet`, or as soon as `give_up()` (checked
-  // at least every 10 ms) is true, e.g. the waiting thread is asked to stop.
+  // Returns once no Busy is held and no kQuiet one ended within `quiet`, or as soon as
+  // `give_up()` (checked at least every 10 ms) is true, e.g. the waiting thread is asked to
+  // stop.
   void WaitUntilIdle(const std::function<bool()>& give_up);
 
  private:

@@ -305,6 +305,7 @@ StatusOr<v1::WaitContainerResponse> ContainerService::Wait(const std::string& co
 
 StatusOr<v1::Container> ContainerService::Remove(const std::string& container, bool force,
                                                  bool remove_volumes, bool await_network_del) {
+  IdleGate::Busy busy(config_.idle_gate, IdleGate::Then::kIdle);
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
   std::unique_lock<std::mutex> lock(entry->mutex);
   v1::Container& record = entry->record;

@@ -57,10 +57,10 @@ struct ContainerServiceConfig {
   NetworkService* networks = nullptr;
   // Volumes (Mount.TYPE_VOLUME and the images' VOLUME paths); null: none.
   VolumeStore* volumes = nullptr;
-  // Held busy by every Create and Start (not Remove: the gaps between the sequential
-  // `run --rm`s of one client would leave the refill too little time); the prewarm refill
-  // waits for it to be idle, and so does the trash's deletion given the same gate. Null:
-  // nothing waits.
+  // Held busy by every Create and Start, and by every Remove without the quiet time after it
+  // (the gaps between the sequential `run --rm`s of one client would leave the refill too
+  // little time); the prewarm refill waits for it to be idle, and so does the trash's
+  // deletion given the same gate. Null: nothing waits.
   IdleGate* idle_gate = nullptr;
 };
 

@@ -56,6 +56,24 @@ TEST(IdleGateTest, OverlappingBusyPeriodsKeepItBusy) {
   EXPECT_TRUE(returned);
 }
 
+TEST(IdleGateTest, ABusyOfThenIdleHoldsItWithoutAQuietTimeAfter) {
+  IdleGate gate(std::chrono::seconds(10));
+  std::atomic<bool> returned{false};
+  std::thread waiter;
+  {
+    IdleGate::Busy removal(&gate, IdleGate::Then::kIdle);
+    waiter = std::thread([&] {
+      gate.WaitUntilIdle(nullptr);
+      returned = true;
+    });
+    std::this_thread::sleep_for(milliseconds(30));
+    EXPECT_FALSE(returned) << "returned while a Busy was held";
+  }
+  const auto ended = Clock::now();
+  waiter.join();
+  EXPECT_LT(Clock::now() - ended, std::chrono::seconds(5)) << "waited for the quiet time";
+}
+
 TEST(IdleGateTest, GiveUpEndsTheWait) {
   IdleGate gate(milliseconds(5));
   IdleGate::Busy busy(&gate);
