@@ -29,9 +29,10 @@ IdleGate::Busy::~Busy() {
 
 void IdleGate::WaitUntilIdle(const std::function<bool()>& give_up) {
   std::unique_lock<std::mutex> lock(mutex_);
+  const Clock::time_point deadline = Clock::now() + patience_;
   for (;;) {
-    if (give_up && give_up()) break;
-    Clock::duration wait = kGiveUpPoll;
+    if ((give_up && give_up()) || Clock::now() >= deadline) break;
+    Clock::duration wait = std::min<Clock::duration>(kGiveUpPoll, deadline - Clock::now());
     if (busy_ == 0) {
       const Clock::duration quiet_left = last_busy_end_ + quiet_ - Clock::now();
       if (quiet_left <= Clock::duration::zero()) break;

@@ -18,7 +18,9 @@ class IdleGate {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit IdleGate(Clock::duration quiet) : quiet_(quiet) {}
+  // `patience`: the longest a wait lasts, busy or not, so that an agent whose starts never
+  // pause still deletes its trash and refills its pool.
+  IdleGate(Clock::duration quiet, Clock::duration patience) : quiet_(quiet), patience_(patience) {}
   IdleGate(const IdleGate&) = delete;
   IdleGate& operator=(const IdleGate&) = delete;
 
@@ -39,13 +41,14 @@ class IdleGate {
     Then then_;
   };
 
-  // Returns once no Busy is held and no kQuiet one ended within `quiet`, or as soon as
-  // `give_up()` (checked at least every 10 ms) is true, e.g. the waiting thread is asked to
-  // stop.
+  // Returns once no Busy is held and no kQuiet one ended within `quiet`, after `patience`, or
+  // as soon as `give_up()` (checked at least every 10 ms) is true, e.g. the waiting thread is
+  // asked to stop.
   void WaitUntilIdle(const std::function<bool()>& give_up);
 
  private:
   const Clock::duration quiet_;
+  const Clock::duration patience_;
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   uint64_t busy_ = 0;

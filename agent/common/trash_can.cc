@@ -12,6 +12,12 @@
 
 namespace boxcar {
 
+namespace {
+// Trees left pending while starts run, at most: past it, starts that never pause (each
+// discards its overlay's work/incompat) do not grow the trash without bound.
+constexpr uint64_t kMaxDeferredTrees = 256;
+}  // namespace
+
 StatusOr<std::unique_ptr<TrashCan>> TrashCan::Open(const std::string& trash_dir,
                                                     IdleGate* idle_gate) {
   RETURN_IF_ERROR(MakeDirectories(trash_dir, 0700));
@@ -61,8 +67,9 @@ void TrashCan::Loop() {
     if (deleted_ == discarded_ && stopping_) return;
     const std::string target =
         trash_dir_ + "/" + std::to_string(getpid()) + "-" + std::to_string(deleted_);
+    const bool backlog = discarded_ - deleted_ > kMaxDeferredTrees;
     lock.unlock();
-    WaitUntilIdle(idle_gate_, [this] { return stopping_ || draining_ > 0; });
+    if (!backlog) WaitUntilIdle(idle_gate_, [this] { return stopping_ || draining_ > 0; });
     (void)RemoveTree(target);  // a failure leaves it for the next agent's Open
     lock.lock();
     ++deleted_;

@@ -13,14 +13,14 @@ using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
 TEST(IdleGateTest, IdleFromTheStart) {
-  IdleGate gate(milliseconds(50));
+  IdleGate gate(milliseconds(50), std::chrono::seconds(30));
   const auto begun = Clock::now();
   gate.WaitUntilIdle(nullptr);
   EXPECT_LT(Clock::now() - begun, milliseconds(40)) << "no Busy was ever held";
 }
 
 TEST(IdleGateTest, WaitsWhileBusyThenForTheQuietTime) {
-  IdleGate gate(milliseconds(30));
+  IdleGate gate(milliseconds(30), std::chrono::seconds(30));
   std::atomic<bool> returned{false};
   Clock::time_point busy_ended;
   std::thread waiter;
@@ -39,7 +39,7 @@ TEST(IdleGateTest, WaitsWhileBusyThenForTheQuietTime) {
 }
 
 TEST(IdleGateTest, OverlappingBusyPeriodsKeepItBusy) {
-  IdleGate gate(milliseconds(5));
+  IdleGate gate(milliseconds(5), std::chrono::seconds(30));
   std::atomic<bool> returned{false};
   auto first = std::make_unique<IdleGate::Busy>(&gate);
   std::thread waiter([&] {
@@ -57,7 +57,7 @@ TEST(IdleGateTest, OverlappingBusyPeriodsKeepItBusy) {
 }
 
 TEST(IdleGateTest, ABusyOfThenIdleHoldsItWithoutAQuietTimeAfter) {
-  IdleGate gate(std::chrono::seconds(10));
+  IdleGate gate(std::chrono::seconds(10), std::chrono::seconds(30));
   std::atomic<bool> returned{false};
   std::thread waiter;
   {
@@ -74,8 +74,17 @@ TEST(IdleGateTest, ABusyOfThenIdleHoldsItWithoutAQuietTimeAfter) {
   EXPECT_LT(Clock::now() - ended, std::chrono::seconds(5)) << "waited for the quiet time";
 }
 
+TEST(IdleGateTest, AWaitLastsNoLongerThanThePatience) {
+  IdleGate gate(milliseconds(5), milliseconds(100));
+  IdleGate::Busy busy(&gate);
+  const auto begun = Clock::now();
+  gate.WaitUntilIdle(nullptr);
+  EXPECT_GE(Clock::now() - begun, milliseconds(100));
+  EXPECT_LT(Clock::now() - begun, std::chrono::seconds(5));
+}
+
 TEST(IdleGateTest, GiveUpEndsTheWait) {
-  IdleGate gate(milliseconds(5));
+  IdleGate gate(milliseconds(5), std::chrono::seconds(30));
   IdleGate::Busy busy(&gate);
   std::atomic<bool> stop{false};
   std::thread waiter([&] { gate.WaitUntilIdle([&] { return stop.load(); }); });

@@ -38,7 +38,7 @@ TEST_F(TrashCanTest, DiscardMovesAtOnceAndDeletesInTheBackground) {
 }
 
 TEST_F(TrashCanTest, DeletesOnlyOnceTheIdleGateIsIdle) {
-  IdleGate gate(std::chrono::milliseconds(5));
+  IdleGate gate(std::chrono::milliseconds(5), std::chrono::seconds(30));
   auto trash = TrashCan::Open(root_ + "/trash", &gate);
   ASSERT_TRUE(trash.ok()) << trash.status().message();
   {

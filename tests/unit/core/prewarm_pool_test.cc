@@ -313,7 +313,7 @@ TEST_F(PrewarmPoolTest, ARecycleThatFailsLeavesTheDirectoriesUnderTheContainersI
 }
 
 TEST_F(PrewarmPoolTest, RefillsWaitForTheStartsToLeaveTheIdleGateIdle) {
-  IdleGate gate(std::chrono::milliseconds(5));
+  IdleGate gate(std::chrono::milliseconds(5), std::chrono::seconds(30));
   PrewarmPool pool({root_, "agent1", 2, nullptr, nullptr, &gate}, &backend_, &cgroups_,
                    &snapshotter_);
   pool.Start();
@@ -336,7 +336,7 @@ TEST_F(PrewarmPoolTest, RefillsWaitForTheStartsToLeaveTheIdleGateIdle) {
 }
 
 TEST_F(PrewarmPoolTest, ABurstThatAskedForMoreGrowsThePoolWhichHalvesBackUnasked) {
-  IdleGate gate(std::chrono::milliseconds(5));
+  IdleGate gate(std::chrono::milliseconds(5), std::chrono::seconds(30));
   PrewarmPoolConfig config{root_, "agent1", 2, nullptr, nullptr, &gate};
   config.shrink_after = std::chrono::milliseconds(300);
   PrewarmPool pool(config, &backend_, &cgroups_, &snapshotter_);
