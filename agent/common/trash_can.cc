@@ -12,16 +12,23 @@
 
 namespace boxcar {
 
-StatusOr<std::unique_ptr<TrashCan>> TrashCan::Open(const std::string& trash_dir) {
+namespace {
+// Trees left pending while starts run, at most: past it, starts that never pause (each
+// discards its overlay's work/incompat) do not grow the trash without bound.
+constexpr uint64_t kMaxDeferredTrees = 256;
+}  // namespace
+
+StatusOr<std::unique_ptr<TrashCan>> TrashCan::Open(const std::string& trash_dir,
+                                                    IdleGate* idle_gate) {
   RETURN_IF_ERROR(MakeDirectories(trash_dir, 0700));
   for (const auto& name : ListDirectoryNames(trash_dir)) {
     RETURN_IF_ERROR(RemoveTree(trash_dir + "/" + name));
   }
-  return std::unique_ptr<TrashCan>(new TrashCan(trash_dir));
+  return std::unique_ptr<TrashCan>(new TrashCan(trash_dir, idle_gate));
 }
 
-TrashCan::TrashCan(std::string trash_dir)
-    : trash_dir_(std::move(trash_dir)), thread_([this] { Loop(); }) {}
+TrashCan::TrashCan(std::string trash_dir, IdleGate* idle_gate)
+    : trash_dir_(std::move(trash_dir)), idle_gate_(idle_gate), thread_([this] { Loop(); }) {}
 
 TrashCan::~TrashCan() {
   Drain();
@@ -47,8 +54,10 @@ Status TrashCan::Discard(const std::string& path) {
 }
 
 void TrashCan::Drain() {
+  ++draining_;
   std::unique_lock<std::mutex> lock(mutex_);
   changed_.wait(lock, [&] { return deleted_ == discarded_; });
+  --draining_;
 }
 
 void TrashCan::Loop() {
@@ -58,7 +67,9 @@ void TrashCan::Loop() {
     if (deleted_ == discarded_ && stopping_) return;
     const std::string target =
         trash_dir_ + "/" + std::to_string(getpid()) + "-" + std::to_string(deleted_);
+    const bool backlog = discarded_ - deleted_ > kMaxDeferredTrees;
     lock.unlock();
+    if (!backlog) WaitUntilIdle(idle_gate_, [this] { return stopping_ || draining_ > 0; });
     (void)RemoveTree(target);  // a failure leaves it for the next agent's Open
     lock.lock();
     ++deleted_;

@@ -58,7 +58,7 @@ ContainerService::ContainerService(ContainerServiceConfig config, SqliteDatabase
       backends_(std::move(backends)),
       monitor_([this](const std::string& id) { OnProcessExited(id); }),
       prewarm_({config_.root_dir, config_.agent_instance_id, config_.prewarm_count, config_.trash,
-                IdleVethPreparer(config_.networks)},
+                IdleVethPreparer(config_.networks), config_.idle_gate},
                backends_.count(config_.default_backend)
                    ? backends_.at(config_.default_backend).get()
                    : nullptr,
@@ -139,6 +139,7 @@ Status ContainerService::PrepareDirectories(const std::string& id, const IdMappi
 }
 
 StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) {
+  IdleGate::Busy busy(config_.idle_gate);
   RETURN_IF_ERROR(
       ValidateContainerSpec(spec, backends_, config_.default_backend, config_.userns_range));
   ASSIGN_OR_RETURN(v1::Image image, images_->Resolve(spec.image(), "spec.image"));
@@ -304,6 +305,7 @@ StatusOr<v1::WaitContainerResponse> ContainerService::Wait(const std::string& co
 
 StatusOr<v1::Container> ContainerService::Remove(const std::string& container, bool force,
                                                  bool remove_volumes, bool await_network_del) {
+  IdleGate::Busy busy(config_.idle_gate, IdleGate::Then::kIdle);
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
   std::unique_lock<std::mutex> lock(entry->mutex);
   v1::Container& record = entry->record;

@@ -18,6 +18,7 @@
 #include "backends/backend.h"
 #include "boxcar/v1/containers.pb.h"
 #include "cgroups/container_cgroups.h"
+#include "common/idle_gate.h"
 #include "common/trash_can.h"
 #include "common/unique_fd.h"
 #include "core/container_paths.h"
@@ -56,6 +57,11 @@ struct ContainerServiceConfig {
   NetworkService* networks = nullptr;
   // Volumes (Mount.TYPE_VOLUME and the images' VOLUME paths); null: none.
   VolumeStore* volumes = nullptr;
+  // Held busy by every Create and Start, and by every Remove without the quiet time after it
+  // (the gaps between the sequential `run --rm`s of one client would leave the refill too
+  // little time); the prewarm refill waits for it to be idle, and so does the trash's
+  // deletion given the same gate. Null: nothing waits.
+  IdleGate* idle_gate = nullptr;
 };
 
 class ContainerService {

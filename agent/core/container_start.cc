@@ -21,6 +21,7 @@
 namespace boxcar {
 
 StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
+  IdleGate::Busy busy(config_.idle_gate);
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
   std::unique_lock<std::mutex> lock(entry->mutex);
   v1::Container& record = entry->record;

@@ -23,7 +23,7 @@ namespace {
 // Names of spare directories; never a container id (64 hex).
 constexpr const char* kSparePrefix = "spare-";
 // Recycled spares kept at most (unless `count` is higher): a burst of 100 removals, then of
-// 100 creates, makes no directory. Each is 4 empty directories and 2 empty files on disk.
+// 100 creates, makes no directory. Also the most helpers a burst's demand grows the pool to. Each is 4 empty directories and 2 empty files on disk.
 constexpr size_t kMaxSpares = 128;
 
 // Whether the helper `pid` runs in a network namespace other than the agent's (a shim
@@ -50,7 +50,8 @@ PrewarmPool::PrewarmPool(PrewarmPoolConfig config, Backend* backend, ContainerCg
     : config_(std::move(config)),
       backend_(backend),
       cgroups_(cgroups),
-      snapshotter_(snapshotter) {
+      snapshotter_(snapshotter),
+      target_(config_.count) {
   if (backend_ != nullptr && (config_.count == 0 || !backend_->capabilities().prewarm ||
                               !cgroups_->SupportsSlots())) {
     backend_ = nullptr;
@@ -66,6 +67,23 @@ void PrewarmPool::Start() {
   refill_thread_ = std::thread([this] { RefillLoop(); });
 }
 
+void PrewarmPool::FoldDemand() {
+  target_ = std::clamp<size_t>(std::max(target_, asked_since_full_), config_.count, MaxSpares());
+  if (slots_.size() >= target_) asked_since_full_ = 0;
+}
+
+std::deque<PrewarmPool::Slot> PrewarmPool::ShrinkIfUnasked() {
+  std::deque<Slot> surplus;
+  if (target_ <= config_.count || Clock::now() - last_asked_ < config_.shrink_after) return surplus;
+  target_ = std::max<size_t>(config_.count, target_ / 2);
+  last_asked_ = Clock::now();  // the next halving after another `shrink_after`
+  while (slots_.size() > target_) {
+    surplus.push_back(std::move(slots_.back()));
+    slots_.pop_back();
+  }
+  return surplus;
+}
+
 void PrewarmPool::RefillLoop() {
   // Refill in bursts: on v1 the first migration into a cgroup waits for an RCU grace period,
   // the ones right after it do not, so a burst costs about one grace period in all.
@@ -75,24 +93,41 @@ void PrewarmPool::RefillLoop() {
     size_t missing = 0;
     size_t missing_with_veth = 0;
     size_t missing_spares = 0;
+    std::deque<Slot> surplus;
     {
       std::unique_lock<std::mutex> lock(mutex_);
       changed_.wait_for(lock, backoff, [&] { return stopping_; });
-      changed_.wait(lock, [&] {
-        return stopping_ || slots_.size() < refill_below || spares_.size() < refill_below ||
-               (idle_veths_wanted_ && veth_slots_.size() < refill_below);
-      });
+      for (;;) {
+        FoldDemand();
+        if (stopping_ || slots_.size() < std::max<size_t>(1, target_ / 2) ||
+            spares_.size() < std::max<size_t>(1, target_ / 2) ||
+            (idle_veths_wanted_ && veth_slots_.size() < refill_below)) {
+          break;
+        }
+        surplus = ShrinkIfUnasked();
+        if (!surplus.empty()) break;
+        changed_.wait_for(lock, config_.shrink_after);
+      }
       if (stopping_) return;
-      missing = config_.count - std::min<size_t>(config_.count, slots_.size());
+      if (surplus.empty()) {
+        // Sized after the burst that emptied the pool, not in its first takes.
+        lock.unlock();
+        if (!WaitForIdleTime()) return;
+        lock.lock();
+        FoldDemand();
+      }
+      missing = target_ - std::min<size_t>(target_, slots_.size());
       if (idle_veths_wanted_) {
         missing_with_veth = config_.count - std::min<size_t>(config_.count, veth_slots_.size());
       }
-      // Recycled spares may be more than `count`.
-      missing_spares = config_.count - std::min<size_t>(config_.count, spares_.size());
+      // Recycled spares may be more than the target.
+      missing_spares = target_ - std::min<size_t>(target_, spares_.size());
     }
+    for (auto& slot : surplus) ReleaseSlot(std::move(slot));
     std::vector<std::unique_ptr<PrewarmedLauncher>> launchers;
     Status failure;
     for (size_t i = 0; i < missing + missing_with_veth && failure.ok(); ++i) {
+      if (!WaitForIdleTime()) break;
       auto launcher = backend_->Prewarm();
       if (launcher.ok()) {
         launchers.push_back(std::move(*launcher));
@@ -103,6 +138,8 @@ void PrewarmPool::RefillLoop() {
     size_t idle_veths_made = 0;
     for (size_t i = 0; i < launchers.size(); ++i) {
       auto& launcher = launchers[i];
+      // A helper left without a slot when the pool stops exits with its launcher.
+      if (!WaitForIdleTime()) break;
       std::string slot = slot_prefix() + ShortId(NewContainerId());
       Status joined = cgroups_->CreateSlot(slot, launcher->pid());
       if (!joined.ok()) {
@@ -123,7 +160,7 @@ void PrewarmPool::RefillLoop() {
           veth_slots_.push_back({std::move(launcher), slot, std::move(idle_veth)});
           continue;
         }
-        if (slots_.size() < config_.count) {
+        if (slots_.size() < target_) {
           slots_.push_back({std::move(launcher), slot, ""});
           continue;
         }
@@ -137,12 +174,17 @@ void PrewarmPool::RefillLoop() {
       idle_veths_wanted_ = false;
     }
     for (size_t i = 0; i < missing_spares && failure.ok(); ++i) {
+      if (!WaitForIdleTime()) break;
       std::string name = std::string(kSparePrefix) + ShortId(NewContainerId());
       failure = MakeSpare(name);
       if (failure.ok()) {
         std::lock_guard<std::mutex> lock(mutex_);
         spares_.push_back(std::move(name));
       }
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      FoldDemand();  // the demand of a burst this pass waited out, before the pool counts as full
     }
     backoff = std::chrono::milliseconds(0);
     if (!failure.ok()) {
@@ -153,10 +195,16 @@ void PrewarmPool::RefillLoop() {
   }
 }
 
+bool PrewarmPool::WaitForIdleTime() {
+  WaitUntilIdle(config_.idle_gate, [this] { return stop_requested_.load(); });
+  return !stop_requested_;
+}
+
 void PrewarmPool::Stop() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
+    stop_requested_ = true;
   }
   changed_.notify_all();
   if (refill_thread_.joinable()) refill_thread_.join();
@@ -263,9 +311,13 @@ std::optional<PrewarmPool::Slot> PrewarmPool::TakeSlot(Backend* backend, bool wa
         veth_slots_.pop_front();
       }
     }
-    if (!taken && !slots_.empty()) {
-      taken = std::move(slots_.front());
-      slots_.pop_front();
+    if (!taken) {
+      ++asked_since_full_;
+      last_asked_ = Clock::now();
+      if (!slots_.empty()) {
+        taken = std::move(slots_.front());
+        slots_.pop_front();
+      }
     }
   }
   changed_.notify_all();

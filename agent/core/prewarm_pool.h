@@ -12,13 +12,18 @@
 //   (net/idle_veth.h), made once a start on a bridge network asked for one: only such starts
 //   get them (TakeSlot's `wants_idle_veth`), every other start (none, host, CNI, VIFs) gets a
 //   helper whose namespace holds only `lo`.
-// A refill thread keeps `count` of each. Slots carry the agent's instance id (see
+// A refill thread keeps `count` of each, making them when starts leave it the time
+// (common/idle_gate.h): a burst draws on what was made before it, without refills taking CPU
+// from its starts. A burst that asked for more plain helpers than the pool held raises the
+// number kept to what it asked for (up to MaxSpares()); it halves back towards `count` after
+// each `shrink_after` without a start. Slots carry the agent's instance id (see
 // cgroups/container_cgroups.h); spares live under the agent's own root. What a killed agent
 // left is removed by its next start-up: slots by RemoveStaleSlots, spares like any snapshot
 // and state directory no container owns.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -31,6 +36,7 @@
 
 #include "backends/backend.h"
 #include "cgroups/container_cgroups.h"
+#include "common/idle_gate.h"
 #include "common/trash_can.h"
 #include "snapshot/snapshotter.h"
 
@@ -44,6 +50,10 @@ struct PrewarmPoolConfig {
   // Plugs an idle veth pair into a new helper's network namespace (net/idle_veth.h); returns
   // the host end's name, or "" when it made none. Null: no helpers of the second kind.
   std::function<std::string(pid_t helper_pid, const std::string& slot_name)> prepare_idle_veth;
+  // What the refill waits for before each helper and spare it makes; null: it does not wait.
+  IdleGate* idle_gate = nullptr;
+  // How long a pool grown by a burst keeps its size without a start asking for a helper.
+  std::chrono::steady_clock::duration shrink_after = std::chrono::minutes(5);
 };
 
 class PrewarmPool {
@@ -99,7 +109,15 @@ class PrewarmPool {
   std::string slot_prefix() const { return SlotPrefixOf(config_.agent_instance_id); }
 
  private:
+  using Clock = std::chrono::steady_clock;
   void RefillLoop();
+  // Under mutex_: raises target_ to what starts asked for since the pool was last full.
+  void FoldDemand();
+  // Under mutex_: halves a grown target_ no start asked for in `shrink_after`; returns the
+  // helpers beyond it, to release.
+  std::deque<Slot> ShrinkIfUnasked();
+  // Waits for the idle gate; false when the pool is stopping.
+  bool WaitForIdleTime();
   Status MakeSpare(const std::string& name);
   // Empty output and shim logs in the state directory `dir`, made before the shim opens them.
   Status MakeLogFiles(const std::string& dir);
@@ -113,6 +131,9 @@ class PrewarmPool {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<Slot> slots_;       // plain helpers
+  size_t target_;                // plain helpers kept: `count`, or more after a burst
+  size_t asked_since_full_ = 0;  // plain helpers asked for since slots_ last held target_
+  Clock::time_point last_asked_ = Clock::now();
   std::deque<Slot> veth_slots_;  // helpers with an idle veth pair
   // A start wanted a helper with a pair: the refill keeps `count` of them from then on, until
   // it fails to make one (no bridge network plumbed any more, or no namespace in time).
@@ -120,6 +141,7 @@ class PrewarmPool {
   std::deque<std::string> spares_;
   size_t spares_recycling_ = 0;  // Recycle calls under way, counted against MaxSpares
   bool stopping_ = false;
+  std::atomic<bool> stop_requested_{false};  // stopping_, read without the mutex
   std::thread refill_thread_;
   std::atomic<uint64_t> slot_fallbacks_{0};
   std::atomic<uint64_t> spare_fallbacks_{0};

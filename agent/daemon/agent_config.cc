@@ -45,7 +45,8 @@ StatusOr<AgentConfig> AgentConfig::FromCommandLine(int argc, char** argv, int* e
   app.add_option(
          "--prewarm", config.prewarm,
          "Helpers of the default backend kept started inside cgroup slots (v1/hybrid hosts), "
-         "so a start skips the slow cgroup migration; 0 disables")
+         "so a start skips the slow cgroup migration; a burst of starts that asked for more "
+         "raises it (up to 128, halved back after each idle 5 minutes); 0 disables")
       ->capture_default_str();
   app.add_option("--userns-range", config.userns_range,
                  "Host ids FIRST:COUNT for containers run with --userns; each gets a block of "

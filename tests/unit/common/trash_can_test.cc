@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "common/directory_tree.h"
 #include "../temp_dir.h"
@@ -33,6 +35,30 @@ TEST_F(TrashCanTest, DiscardMovesAtOnceAndDeletesInTheBackground) {
   (*trash)->Drain();
   EXPECT_TRUE(ListDirectoryNames(root_ + "/trash").empty());
   EXPECT_TRUE((*trash)->Discard(root_ + "/missing").ok()) << "a missing path is fine";
+}
+
+TEST_F(TrashCanTest, DeletesOnlyOnceTheIdleGateIsIdle) {
+  IdleGate gate(std::chrono::milliseconds(5), std::chrono::seconds(30));
+  auto trash = TrashCan::Open(root_ + "/trash", &gate);
+  ASSERT_TRUE(trash.ok()) << trash.status().message();
+  {
+    IdleGate::Busy busy(&gate);
+    ASSERT_TRUE(MakeDirectories(root_ + "/tree/sub", 0755).ok());
+    ASSERT_TRUE((*trash)->Discard(root_ + "/tree").ok());
+    EXPECT_FALSE(Exists(root_ + "/tree")) << "moved at once, busy or not";
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_EQ(ListDirectoryNames(root_ + "/trash").size(), 1u) << "deleted while busy";
+  }
+  for (int i = 0; i < 200 && !ListDirectoryNames(root_ + "/trash").empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(ListDirectoryNames(root_ + "/trash").empty()) << "not deleted once idle";
+  // Drain does not wait for the gate (a caller may hold it busy).
+  IdleGate::Busy busy(&gate);
+  ASSERT_TRUE(MakeDirectories(root_ + "/again", 0755).ok());
+  ASSERT_TRUE((*trash)->Discard(root_ + "/again").ok());
+  (*trash)->Drain();
+  EXPECT_TRUE(ListDirectoryNames(root_ + "/trash").empty());
 }
 
 TEST_F(TrashCanTest, OpenEmptiesWhatAPreviousRunLeft) {

@@ -312,5 +312,61 @@ TEST_F(PrewarmPoolTest, ARecycleThatFailsLeavesTheDirectoriesUnderTheContainersI
   EXPECT_FALSE(pool.TakeSpare().has_value());
 }
 
+TEST_F(PrewarmPoolTest, RefillsWaitForTheStartsToLeaveTheIdleGateIdle) {
+  IdleGate gate(std::chrono::milliseconds(5), std::chrono::seconds(30));
+  PrewarmPool pool({root_, "agent1", 2, nullptr, nullptr, &gate}, &backend_, &cgroups_,
+                   &snapshotter_);
+  pool.Start();
+  ASSERT_TRUE(Eventually([&] { return backend_.helpers >= 2; })) << "filled while idle";
+  {
+    IdleGate::Busy burst(&gate);
+    ASSERT_TRUE(pool.TakeSlot(&backend_).has_value());
+    ASSERT_TRUE(pool.TakeSlot(&backend_).has_value());
+    EXPECT_FALSE(pool.TakeSlot(&backend_).has_value());
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(backend_.helpers, 2) << "a refill ran while a start was busy";
+  }
+  ASSERT_TRUE(Eventually([&] { return backend_.helpers >= 4; })) << "no refill once idle";
+  // Stop does not wait for a busy gate.
+  IdleGate::Busy busy(&gate);
+  ASSERT_TRUE(pool.TakeSlot(&backend_).has_value());
+  const auto asked = std::chrono::steady_clock::now();
+  pool.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::seconds(2));
+}
+
+TEST_F(PrewarmPoolTest, ABurstThatAskedForMoreGrowsThePoolWhichHalvesBackUnasked) {
+  IdleGate gate(std::chrono::milliseconds(5), std::chrono::seconds(30));
+  PrewarmPoolConfig config{root_, "agent1", 2, nullptr, nullptr, &gate};
+  config.shrink_after = std::chrono::milliseconds(300);
+  PrewarmPool pool(config, &backend_, &cgroups_, &snapshotter_);
+  pool.Start();
+  ASSERT_TRUE(Eventually([&] { return backend_.helpers >= 2; }));
+  {
+    IdleGate::Busy burst(&gate);
+    int taken = 0;
+    for (int i = 0; i < 6; ++i) taken += pool.TakeSlot(&backend_).has_value();
+    EXPECT_EQ(taken, 2) << "the pool held 2";
+  }
+  // The burst asked for 6: the refill makes 6, not 2.
+  ASSERT_TRUE(Eventually([&] { return backend_.helpers >= 8; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(backend_.helpers, 8);
+  int taken = 0;
+  {
+    IdleGate::Busy burst(&gate);
+    for (int i = 0; i < 6; ++i) taken += pool.TakeSlot(&backend_).has_value();
+  }
+  EXPECT_EQ(taken, 6);
+  ASSERT_TRUE(Eventually([&] { return backend_.helpers >= 14; })) << "refilled to 6 again";
+  // Unasked for 300 ms, it keeps 3, then 2 (`count`), never fewer.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  EXPECT_EQ(backend_.helpers, 14) << "shrinking makes no helper";
+  IdleGate::Busy burst(&gate);
+  taken = 0;
+  for (int i = 0; i < 6; ++i) taken += pool.TakeSlot(&backend_).has_value();
+  EXPECT_EQ(taken, 2);
+}
+
 }  // namespace
 }  // namespace boxcar
