@@ -3,14 +3,23 @@
 #   boxcar  `boxcar image pull` of a ~SIZE_MB MB image of LAYERS gzip layers (each 40 % random
 #           1 MiB files, the rest 10 KiB random files) plus busybox, from a docker-registry on
 #           loopback into an empty store: --prepare starts a fresh agent on a new --root for
-#           every run;
+#           every run (its start-up is in --prepare, not timed; the last run's agent is stopped
+#           and its root kept: nothing is deleted);
 #   boxcar (running agent)  the same pull by one agent that runs for the whole benchmark, as
-#           the daemon does: --prepare removes the image (`boxcar image rm`, which deletes its
-#           blobs and unpacked layers) and checks that the store holds no blob and no layer.
-#           NOTE: on an ext4 without a journal (our VMs) the ~12,000 inodes rm frees are
-#           "recently deleted" for 60 s or more, and every file the next pull creates in their
-#           block group scans past them (recently_deleted in perf: up to 40 % of the agent's
-#           samples), so this row's spread is wide; its min shows the agent without that scan;
+#           the daemon does: before each round the image is removed (`boxcar image rm`, which
+#           deletes its blobs and unpacked layers), then the round rests PULL_BENCH_RM_REST
+#           seconds; --prepare checks that the store holds no blob and no layer.
+#           NOTE: on an ext4 without a journal (our VMs) an inode freed in an earlier second
+#           stays "recently deleted" for dirty_expire_centisecs/100 s (+5 while its inode table
+#           block is dirty): every file created in its block group meanwhile scans past each
+#           of them, one by one (recently_deleted and find_inode_bit in perf: 15-40 % of the
+#           samples, +1-2 s of CPU a pull). The rm's ~12,000 inodes used to be freed just
+#           before this row's pull, which then paid that scan or not depending on whether a
+#           second boundary fell between the rm and the pull (0.8-3 s), and so did the rows
+#           after it (floor, podman) and the next round's cold agent. Resting after the rm,
+#           before the round starts, gives every row the same condition: no recent deletions.
+#           The default rest is dirty_expire_centisecs/100 + 6 s (36 s with the default 3000);
+#           PULL_BENCH_RM_REST=0 shows the scan;
 #   skopeo  `skopeo copy` of the same image into a new OCI layout (download + verify, no
 #           unpack);
 #   floor   the work of boxcar's pull done by standard tools, a reference: a script that fetches
@@ -127,11 +136,22 @@ for _ in $(seq 100); do
   BOXCAR_SOCKET=$work/warm.sock "$boxcar" info >/dev/null 2>&1 && break
   sleep 0.05
 done
-cat >"$work/empty-warm.sh" <<EOF
+# remove-warm.sh removes the image (before each round, then the rest); empty-warm.sh, the
+# --prepare, removes it too when it is there (the warm-up runs) and checks that the store is
+# empty.
+rm_rest=${PULL_BENCH_RM_REST:-$(($(cat /proc/sys/vm/dirty_expire_centisecs) / 100 + 6))}
+cat >"$work/remove-warm.sh" <<EOF
 #!/bin/sh
 set -e
 export BOXCAR_SOCKET=$work/warm.sock
 if $boxcar image inspect $image >/dev/null 2>&1; then $boxcar image rm $image >/dev/null; fi
+EOF
+chmod +x "$work/remove-warm.sh"
+cat >"$work/empty-warm.sh" <<EOF
+#!/bin/sh
+set -e
+export BOXCAR_SOCKET=$work/warm.sock
+$work/remove-warm.sh
 left=\$(find $work/warm-root/blobs/sha256 $work/warm-root/layers -mindepth 1 -maxdepth 1 | wc -l)
 temps=\$(find $work/warm-root/tmp -mindepth 1 -maxdepth 1 -name 'blob-*' | wc -l)
 images=\$($boxcar image ls -q | wc -l)
@@ -217,6 +237,8 @@ else
 fi
 hyperfine --warmup 1 --runs 1 "${commands[@]}" >/dev/null
 for round in $(seq "$runs"); do
+  "$work/remove-warm.sh"
+  sleep "$rm_rest"
   hyperfine --runs 1 --export-json "$work/pull-$round.json" "${commands[@]}" >/dev/null
 done
 pool_rounds "$work" pull "$runs"

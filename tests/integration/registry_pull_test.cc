@@ -1,6 +1,6 @@
 // Pulls and pushes through a real docker-registry (Distribution 2.8) on loopback: multi-layer
 // images made by umoci and pushed by skopeo, run after a pull; skipped layers; errors naming
-// the field; a registry or an agent killed mid-pull leaves the store clean and the next pull
+// the field; a config failing its digest; a registry or an agent killed mid-pull leaves the store clean and the next pull
 // finishes; pushes that skopeo reads back with equal digests, cross-repository mounts and
 // chunked uploads; htpasswd Basic auth with login and logout.
 #include <gtest/gtest.h>
@@ -248,6 +248,28 @@ TEST_F(RegistryPullTest, PullByDigestAndErrorsNameTheField) {
   EXPECT_NE(no_registry.exit_code, 0);
   EXPECT_NE(no_registry.err.find("source:"), std::string::npos) << no_registry.err;
   EXPECT_EQ(no_registry.err.find("cannot reach boxcard"), std::string::npos) << no_registry.err;
+  ExpectStoreClean();
+}
+
+TEST_F(RegistryPullTest, ConfigFailingItsDigestStopsTheLayersAndLeavesNothing) {
+  ASSERT_TRUE(registry_.Start()) << registry_.log();
+  PushFixture("app:1", 8);
+  std::string manifest;
+  ASSERT_EQ(Shell("skopeo inspect --raw --tls-verify=false docker://" + registry_.host() + "/app:1",
+                  &manifest),
+            0);
+  const size_t digest_at = manifest.find("sha256:", manifest.find("\"config\""));
+  ASSERT_NE(digest_at, std::string::npos) << manifest;
+  const std::string hex = manifest.substr(digest_at + 7, 64);
+  // One byte changed, the size kept: the registry serves it, its digest no longer matches.
+  // The config downloads beside the layers: its failure stops them.
+  const std::string data = registry_.work_dir() + "/storage/docker/registry/v2/blobs/sha256/" +
+                           hex.substr(0, 2) + "/" + hex + "/data";
+  ASSERT_EQ(Shell("printf X | dd of=" + data + " bs=1 seek=1 conv=notrunc status=none"), 0);
+  CommandResult pulled = agent_.Cli({"image", "pull", "-q", registry_.host() + "/app:1"});
+  EXPECT_NE(pulled.exit_code, 0);
+  EXPECT_NE(pulled.err.find("image config: digest mismatch"), std::string::npos) << pulled.err;
+  EXPECT_NE(agent_.Cli({"image", "inspect", registry_.host() + "/app:1"}).exit_code, 0);
   ExpectStoreClean();
 }
 

@@ -1,6 +1,8 @@
 #include "distribution/registry/registry_pull.h"
 
+#include <atomic>
 #include <chrono>
+#include <system_error>
 #include <thread>
 
 #include "common/identifiers.h"
@@ -168,14 +170,46 @@ Status RegistryPull::PullLayer(ImageStore::BlobPull* pull, const Descriptor& lay
   return OkStatus();
 }
 
-Status RegistryPull::PullLayers(ImageStore::BlobPull* pull, const std::vector<Descriptor>& layers) {
+Status RegistryPull::PullLayers(ImageStore::BlobPull* pull, const std::vector<Descriptor>& layers,
+                               const TransferCancelCheck& cancelled) {
   for (const auto& layer : layers) Report(layer.digest, v1::TRANSFER_STATE_WAITING, 0, layer.size);
   return RunParallelTransfers(
       layers.size(), options_.parallel_layers,
       [&](size_t index, const std::function<bool()>& stop) {
         return PullLayer(pull, layers[index], stop);
       },
-      cancelled_);
+      cancelled);
+}
+
+Status RegistryPull::StoreConfig(ImageStore::BlobPull* pull, const Descriptor& config) {
+  if (pull->KeepExistingBlob(config.digest)) return OkStatus();
+  ASSIGN_OR_RETURN(std::string content, FetchSmallBlob(config));
+  return pull->StoreBlob(content, config.digest);
+}
+
+Status RegistryPull::PullBlobs(ImageStore::BlobPull* pull, const ImageManifestBlobs& blobs) {
+  // The config downloads beside the layers, on a thread of its own: fetched first, it was a
+  // round trip and two fsyncs with both cores idle before the first layer started. A config
+  // that fails stops the layers, and its error is the pull's.
+  std::atomic<bool> config_failed{false};
+  Status config_stored;
+  auto store_config = [&] {
+    config_stored = StoreConfig(pull, blobs.config);
+    if (!config_stored.ok()) config_failed = true;
+  };
+  std::jthread config_thread;
+  try {
+    config_thread = std::jthread(store_config);
+  } catch (const std::system_error&) {
+    store_config();  // no thread: first, as before
+  }
+  const TransferCancelCheck cancelled = [&] {
+    return config_failed.load() || (cancelled_ && cancelled_());
+  };
+  Status layers_pulled = PullLayers(pull, blobs.layers, cancelled);
+  if (config_thread.joinable()) config_thread.join();
+  RETURN_IF_ERROR(config_stored);
+  return layers_pulled;
 }
 
 StatusOr<v1::Image> RegistryPull::Run(const Platform& platform,
@@ -195,11 +229,7 @@ StatusOr<v1::Image> RegistryPull::Run(const Platform& platform,
   auto blobs = ParseImageManifestBlobs(manifest_json);
   if (!blobs.ok()) return blobs.status().Annotate("source: " + reference_.ToString());
   ASSIGN_OR_RETURN(auto pull, store_->BeginBlobPull());
-  if (!pull->KeepExistingBlob(blobs->config.digest)) {
-    ASSIGN_OR_RETURN(std::string config, FetchSmallBlob(blobs->config));
-    RETURN_IF_ERROR(pull->StoreBlob(config, blobs->config.digest));
-  }
-  RETURN_IF_ERROR(PullLayers(pull.get(), blobs->layers));
+  RETURN_IF_ERROR(PullBlobs(pull.get(), *blobs));
   std::vector<std::string> layer_digests;
   for (const auto& layer : blobs->layers) layer_digests.push_back(layer.digest);
   auto image = pull->Finish(references, {reference_.RepoDigest(manifest_digest)},

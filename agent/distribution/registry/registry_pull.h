@@ -1,5 +1,5 @@
 // One pull from a registry into the store: the manifest (an index resolved to the platform's
-// manifest), the config, then the layers, several at once, each stored and unpacked while it
+// manifest), then the config and the layers, several at once, each stored and unpacked while it
 // downloads, verified by digest, and resumed with a Range request when its connection is cut.
 #pragma once
 
@@ -40,7 +40,12 @@ class RegistryPull {
   StatusOr<HttpResponse> FetchManifest(const std::string& key, const std::string& expected_digest);
   // A small blob (the config) into memory, verified.
   StatusOr<std::string> FetchSmallBlob(const Descriptor& descriptor);
-  Status PullLayers(ImageStore::BlobPull* pull, const std::vector<Descriptor>& layers);
+  // The config and the layers, at once; the config's failure first.
+  Status PullBlobs(ImageStore::BlobPull* pull, const ImageManifestBlobs& blobs);
+  // The config into the store, unless it is there already.
+  Status StoreConfig(ImageStore::BlobPull* pull, const Descriptor& config);
+  Status PullLayers(ImageStore::BlobPull* pull, const std::vector<Descriptor>& layers,
+                    const TransferCancelCheck& cancelled);
   Status PullLayer(ImageStore::BlobPull* pull, const Descriptor& layer,
                    const std::function<bool()>& stop);
   void Report(const std::string& digest, v1::TransferState state, uint64_t done, uint64_t total);
