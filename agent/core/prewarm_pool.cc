@@ -23,7 +23,8 @@ namespace {
 // Names of spare directories; never a container id (64 hex).
 constexpr const char* kSparePrefix = "spare-";
 // Recycled spares kept at most (unless `count` is higher): a burst of 100 removals, then of
-// 100 creates, makes no directory. Also the most helpers a burst's demand grows the pool to. Each is 4 empty directories and 2 empty files on disk.
+// 100 creates, makes no directory. Each is 4 empty directories and 2 empty files on disk.
+// Also the most helpers a burst's demand grows the pool to.
 constexpr size_t kMaxSpares = 128;
 
 // Whether the helper `pid` runs in a network namespace other than the agent's (a shim
@@ -87,7 +88,8 @@ std::deque<PrewarmPool::Slot> PrewarmPool::ShrinkIfUnasked() {
 void PrewarmPool::RefillLoop() {
   // Refill in bursts: on v1 the first migration into a cgroup waits for an RCU grace period,
   // the ones right after it do not, so a burst costs about one grace period in all.
-  const size_t refill_below = std::max<size_t>(1, config_.count / 2);
+  // A kind is refilled once it fell below half of what is kept of it.
+  auto below_half = [](size_t have, size_t kept) { return have < std::max<size_t>(1, kept / 2); };
   auto backoff = std::chrono::milliseconds(0);
   for (;;) {
     size_t missing = 0;
@@ -96,12 +98,12 @@ void PrewarmPool::RefillLoop() {
     std::deque<Slot> surplus;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      changed_.wait_for(lock, backoff, [&] { return stopping_; });
+      changed_.wait_for(lock, backoff, [&] { return stopping_.load(); });
       for (;;) {
         FoldDemand();
-        if (stopping_ || slots_.size() < std::max<size_t>(1, target_ / 2) ||
-            spares_.size() < std::max<size_t>(1, target_ / 2) ||
-            (idle_veths_wanted_ && veth_slots_.size() < refill_below)) {
+        if (stopping_ || below_half(slots_.size(), target_) ||
+            below_half(spares_.size(), target_) ||
+            (idle_veths_wanted_ && below_half(veth_slots_.size(), config_.count))) {
           break;
         }
         surplus = ShrinkIfUnasked();
@@ -196,15 +198,14 @@ void PrewarmPool::RefillLoop() {
 }
 
 bool PrewarmPool::WaitForIdleTime() {
-  WaitUntilIdle(config_.idle_gate, [this] { return stop_requested_.load(); });
-  return !stop_requested_;
+  WaitUntilIdle(config_.idle_gate, [this] { return stopping_.load(); });
+  return !stopping_;
 }
 
 void PrewarmPool::Stop() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
-    stop_requested_ = true;
   }
   changed_.notify_all();
   if (refill_thread_.joinable()) refill_thread_.join();

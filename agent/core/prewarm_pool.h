@@ -140,8 +140,7 @@ class PrewarmPool {
   bool idle_veths_wanted_ = false;
   std::deque<std::string> spares_;
   size_t spares_recycling_ = 0;  // Recycle calls under way, counted against MaxSpares
-  bool stopping_ = false;
-  std::atomic<bool> stop_requested_{false};  // stopping_, read without the mutex
+  std::atomic<bool> stopping_{false};  // set under mutex_; WaitForIdleTime reads it without
   std::thread refill_thread_;
   std::atomic<uint64_t> slot_fallbacks_{0};
   std::atomic<uint64_t> spare_fallbacks_{0};

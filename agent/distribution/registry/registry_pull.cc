@@ -1,8 +1,6 @@
 #include "distribution/registry/registry_pull.h"
 
-#include <atomic>
 #include <chrono>
-#include <system_error>
 #include <thread>
 
 #include "common/identifiers.h"
@@ -170,17 +168,6 @@ Status RegistryPull::PullLayer(ImageStore::BlobPull* pull, const Descriptor& lay
   return OkStatus();
 }
 
-Status RegistryPull::PullLayers(ImageStore::BlobPull* pull, const std::vector<Descriptor>& layers,
-                               const TransferCancelCheck& cancelled) {
-  for (const auto& layer : layers) Report(layer.digest, v1::TRANSFER_STATE_WAITING, 0, layer.size);
-  return RunParallelTransfers(
-      layers.size(), options_.parallel_layers,
-      [&](size_t index, const std::function<bool()>& stop) {
-        return PullLayer(pull, layers[index], stop);
-      },
-      cancelled);
-}
-
 Status RegistryPull::StoreConfig(ImageStore::BlobPull* pull, const Descriptor& config) {
   if (pull->KeepExistingBlob(config.digest)) return OkStatus();
   ASSIGN_OR_RETURN(std::string content, FetchSmallBlob(config));
@@ -188,28 +175,19 @@ Status RegistryPull::StoreConfig(ImageStore::BlobPull* pull, const Descriptor& c
 }
 
 Status RegistryPull::PullBlobs(ImageStore::BlobPull* pull, const ImageManifestBlobs& blobs) {
-  // The config downloads beside the layers, on a thread of its own: fetched first, it was a
-  // round trip and two fsyncs with both cores idle before the first layer started. A config
-  // that fails stops the layers, and its error is the pull's.
-  std::atomic<bool> config_failed{false};
-  Status config_stored;
-  auto store_config = [&] {
-    config_stored = StoreConfig(pull, blobs.config);
-    if (!config_stored.ok()) config_failed = true;
-  };
-  std::jthread config_thread;
-  try {
-    config_thread = std::jthread(store_config);
-  } catch (const std::system_error&) {
-    store_config();  // no thread: first, as before
+  for (const auto& layer : blobs.layers) {
+    Report(layer.digest, v1::TRANSFER_STATE_WAITING, 0, layer.size);
   }
-  const TransferCancelCheck cancelled = [&] {
-    return config_failed.load() || (cancelled_ && cancelled_());
-  };
-  Status layers_pulled = PullLayers(pull, blobs.layers, cancelled);
-  if (config_thread.joinable()) config_thread.join();
-  RETURN_IF_ERROR(config_stored);
-  return layers_pulled;
+  // The config is the first transfer, beside the first layers: fetched before them, it was a
+  // round trip and two fsyncs with both cores idle before the first layer started. Its
+  // failure, like any transfer's, stops the others and is the pull's.
+  return RunParallelTransfers(
+      blobs.layers.size() + 1, options_.parallel_layers,
+      [&](size_t index, const std::function<bool()>& stop) {
+        if (index == 0) return StoreConfig(pull, blobs.config);
+        return PullLayer(pull, blobs.layers[index - 1], stop);
+      },
+      cancelled_);
 }
 
 StatusOr<v1::Image> RegistryPull::Run(const Platform& platform,

@@ -40,12 +40,10 @@ class RegistryPull {
   StatusOr<HttpResponse> FetchManifest(const std::string& key, const std::string& expected_digest);
   // A small blob (the config) into memory, verified.
   StatusOr<std::string> FetchSmallBlob(const Descriptor& descriptor);
-  // The config and the layers, at once; the config's failure first.
+  // The config and the layers, `parallel_layers` transfers at once, the config first.
   Status PullBlobs(ImageStore::BlobPull* pull, const ImageManifestBlobs& blobs);
   // The config into the store, unless it is there already.
   Status StoreConfig(ImageStore::BlobPull* pull, const Descriptor& config);
-  Status PullLayers(ImageStore::BlobPull* pull, const std::vector<Descriptor>& layers,
-                    const TransferCancelCheck& cancelled);
   Status PullLayer(ImageStore::BlobPull* pull, const Descriptor& layer,
                    const std::function<bool()>& stop);
   void Report(const std::string& digest, v1::TransferState state, uint64_t done, uint64_t total);
