@@ -5,6 +5,7 @@
 #include "api/attach_stream.h"
 #include "api/exec_stream.h"
 #include "api/grpc_status.h"
+#include "api/remove_response.h"
 
 namespace boxcar {
 
@@ -41,10 +42,7 @@ grpc::Status ContainersApi::Remove(grpc::ServerContext*, const v1::RemoveContain
                                    v1::RemoveContainerResponse* response) {
   auto removed = containers_->Remove(request->container(), request->force(), request->volumes());
   if (!removed.ok()) return ToGrpcStatus(removed.status());
-  response->set_id(removed->id());
-  response->set_exit_code(removed->exit_code());
-  response->set_exit_signal(removed->exit_signal());
-  response->set_oom_killed(removed->oom_killed());
+  *response = RemoveResponseOf(*removed);
   return grpc::Status::OK;
 }
 

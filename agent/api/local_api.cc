@@ -1,5 +1,7 @@
 #include "api/local_api.h"
 
+#include "api/remove_response.h"
+
 namespace boxcar {
 
 namespace {
@@ -31,6 +33,14 @@ v1::LocalResponse LocalApi::Answer(const v1::LocalRequest& request) {
       if (!started.ok()) return Failure(started.status(), failed_step);
       v1::LocalResponse response;
       *response.mutable_container() = std::move(*started);
+      return response;
+    }
+    case v1::LocalRequest::kRemove: {
+      const v1::RemoveContainerRequest& remove = request.remove();
+      auto removed = containers_->Remove(remove.container(), remove.force(), remove.volumes());
+      if (!removed.ok()) return Failure(removed.status());
+      v1::LocalResponse response;
+      *response.mutable_removed() = RemoveResponseOf(*removed);
       return response;
     }
     default:

@@ -12,6 +12,7 @@ namespace boxcar::cli {
 grpc::Status CreateContainer(AgentConnection& agent, const v1::ContainerSpec& spec,
                              v1::Container* created);
 grpc::Status StartContainer(AgentConnection& agent, const std::string& id, v1::Container* started);
+// Through the agent's local fast path when there is one (cli/local_call.h), else over gRPC.
 grpc::Status RemoveContainer(AgentConnection& agent, const std::string& id, bool force,
                              v1::RemoveContainerResponse* removed = nullptr,
                              bool remove_volumes = false);

@@ -1,8 +1,9 @@
 // The CLI's local fast path (proto/boxcar/v1/local.proto): the agent's SOCK_SEQPACKET socket
-// next to the gRPC one answers `run -d` exactly as Create and Start over gRPC do, with the
-// gRPC socket's permissions, and the CLI falls back to gRPC without it.
+// next to the gRPC one answers `run -d` exactly as Create and Start over gRPC do, and `rm` as
+// Remove does, with the gRPC socket's permissions, and the CLI falls back to gRPC without it.
 #include <gtest/gtest.h>
 #include <google/protobuf/util/message_differencer.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -52,6 +53,24 @@ class LocalFastPathAgentTest : public ::testing::Test, public AgentFixture {
     v1::LocalResponse response;
     EXPECT_TRUE(response.ParseFromString(Exchange(request.SerializeAsString())));
     return response;
+  }
+
+  v1::LocalResponse RemoveLocally(const std::string& container, bool force) {
+    v1::LocalRequest request;
+    request.mutable_remove()->set_container(container);
+    request.mutable_remove()->set_force(force);
+    v1::LocalResponse response;
+    EXPECT_TRUE(response.ParseFromString(Exchange(request.SerializeAsString())));
+    return response;
+  }
+
+  grpc::Status RemoveOverGrpc(const std::string& container, bool force,
+                              v1::RemoveContainerResponse* removed) {
+    grpc::ClientContext context;
+    v1::RemoveContainerRequest request;
+    request.set_container(container);
+    request.set_force(force);
+    return agent_.containers().Remove(&context, request, removed);
   }
 
   // Create and Start over gRPC; the status of the first that failed, and which.
@@ -160,15 +179,49 @@ TEST_F(LocalFastPathAgentTest, BadInputGivesTheSameErrorAsGrpcNamingTheField) {
   }
 }
 
+TEST_F(LocalFastPathAgentTest, RemoveGivesWhatRemoveOverGrpcGives) {
+  const std::string local_id = RunDetached({"--name", "local"}, {"sleep", "30"});
+  const std::string grpc_id = RunDetached({"--name", "grpc"}, {"sleep", "30"});
+  // Running, not forced: the same refusal both ways, nothing removed.
+  v1::LocalResponse refused = RemoveLocally("local", false);
+  v1::RemoveContainerResponse ignored;
+  grpc::Status refused_over_grpc = RemoveOverGrpc("local", false, &ignored);
+  ASSERT_FALSE(refused_over_grpc.ok());
+  EXPECT_EQ(refused.status_code(), static_cast<int>(refused_over_grpc.error_code()));
+  EXPECT_EQ(refused.status_message(), refused_over_grpc.error_message());
+  EXPECT_NE(refused.status_message().find("is running"), std::string::npos)
+      << refused.status_message();
+  EXPECT_EQ(Inspect("local").state(), v1::CONTAINER_STATE_RUNNING);
+
+  v1::LocalResponse removed = RemoveLocally("local", true);
+  ASSERT_EQ(removed.status_code(), 0) << removed.status_message();
+  v1::RemoveContainerResponse removed_over_grpc;
+  grpc::Status status = RemoveOverGrpc("grpc", true, &removed_over_grpc);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(removed.removed().id(), local_id);
+  EXPECT_EQ(removed_over_grpc.id(), grpc_id);
+  EXPECT_EQ(removed.removed().exit_code(), removed_over_grpc.exit_code());
+  EXPECT_EQ(removed.removed().exit_signal(), removed_over_grpc.exit_signal());
+  EXPECT_EQ(removed.removed().exit_signal(), SIGKILL);
+  EXPECT_FALSE(removed.container().has_spec()) << "a remove answers in `removed` only";
+
+  // Gone: the same NotFound both ways.
+  v1::LocalResponse again = RemoveLocally("local", true);
+  grpc::Status again_over_grpc = RemoveOverGrpc("local", true, &ignored);
+  EXPECT_EQ(again.status_code(), static_cast<int>(grpc::StatusCode::NOT_FOUND));
+  EXPECT_EQ(again.status_code(), static_cast<int>(again_over_grpc.error_code()));
+  EXPECT_EQ(again.status_message(), again_over_grpc.error_message());
+}
+
 TEST_F(LocalFastPathAgentTest, MalformedAndOversizedRequestsAreRefusedNamingTheRequest) {
   v1::LocalResponse garbage;
   ASSERT_TRUE(garbage.ParseFromString(Exchange(std::string("\xff\xff\xff\xff garbage", 13))));
   EXPECT_EQ(garbage.status_code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
   EXPECT_EQ(garbage.status_message().rfind("request:", 0), 0u) << garbage.status_message();
 
-  // A call this agent does not know (field 2 of LocalRequest, empty): from a newer CLI.
+  // A call this agent does not know (field 15 of LocalRequest, empty): from a newer CLI.
   v1::LocalResponse empty_call;
-  ASSERT_TRUE(empty_call.ParseFromString(Exchange(std::string("\x12\x00", 2))));
+  ASSERT_TRUE(empty_call.ParseFromString(Exchange(std::string("\x7a\x00", 2))));
   EXPECT_EQ(empty_call.status_code(), static_cast<int>(grpc::StatusCode::UNIMPLEMENTED));
   EXPECT_EQ(empty_call.status_message().rfind("request:", 0), 0u) << empty_call.status_message();
 
@@ -221,6 +274,36 @@ TEST_F(LocalFastPathAgentTest, CliRunDetachedUsesItAndFallsBackToGrpcWithoutIt) 
   EXPECT_EQ(refused_over_grpc.exit_code, 127) << refused_over_grpc.err;
   EXPECT_EQ(refused_over_grpc.err, refused.err);
   EXPECT_EQ(Inspect("slow").state(), v1::CONTAINER_STATE_RUNNING);
+}
+
+TEST_F(LocalFastPathAgentTest, CliRmUsesItAndFallsBackToGrpcWithoutIt) {
+  // With the gRPC socket's name gone, only the local path can serve `rm`.
+  RunDetached({"--name", "box"}, {"sleep", "30"});
+  const std::string hidden = agent_.socket_path() + ".hidden";
+  ASSERT_EQ(::rename(agent_.socket_path().c_str(), hidden.c_str()), 0);
+  CommandResult refused = agent_.Cli({"rm", "box"});
+  CommandResult removed = agent_.Cli({"rm", "-f", "box"});
+  CommandResult missing = agent_.Cli({"rm", "-f", "box"});
+  ASSERT_EQ(::rename(hidden.c_str(), agent_.socket_path().c_str()), 0);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("is running"), std::string::npos) << refused.err;
+  EXPECT_EQ(removed.exit_code, 0) << removed.err;
+  EXPECT_EQ(removed.out, "box\n");
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("no container 'box'"), std::string::npos) << missing.err;
+
+  // Without the local socket (an older agent): gRPC, the same results.
+  ASSERT_EQ(::unlink(LocalPath().c_str()), 0);
+  RunDetached({"--name", "box"}, {"sleep", "30"});
+  CommandResult refused_over_grpc = agent_.Cli({"rm", "box"});
+  CommandResult removed_over_grpc = agent_.Cli({"rm", "-f", "box"});
+  CommandResult missing_over_grpc = agent_.Cli({"rm", "-f", "box"});
+  EXPECT_EQ(refused_over_grpc.exit_code, refused.exit_code);
+  EXPECT_EQ(refused_over_grpc.err, refused.err);
+  EXPECT_EQ(removed_over_grpc.exit_code, 0) << removed_over_grpc.err;
+  EXPECT_EQ(removed_over_grpc.out, "box\n");
+  EXPECT_EQ(missing_over_grpc.exit_code, missing.exit_code);
+  EXPECT_EQ(missing_over_grpc.err, missing.err);
 }
 
 TEST_F(LocalFastPathAgentTest, CliCanBeToldNotToUseIt) {

@@ -327,9 +327,10 @@ TEST_F(PrewarmPoolTest, RefillsWaitForTheStartsToLeaveTheIdleGateIdle) {
     EXPECT_EQ(backend_.helpers, 2) << "a refill ran while a start was busy";
   }
   ASSERT_TRUE(Eventually([&] { return backend_.helpers >= 4; })) << "no refill once idle";
+  // A helper made is in the pool only once its slot is (under load, a while later).
+  ASSERT_TRUE(Eventually([&] { return pool.TakeSlot(&backend_).has_value(); }));
   // Stop does not wait for a busy gate.
   IdleGate::Busy busy(&gate);
-  ASSERT_TRUE(pool.TakeSlot(&backend_).has_value());
   const auto asked = std::chrono::steady_clock::now();
   pool.Stop();
   EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::seconds(2));
