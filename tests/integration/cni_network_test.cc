@@ -94,7 +94,7 @@ TEST_F(CniNetworkTest, PublishedPortAnswersFromEverywhereAndEgressIsMasqueraded)
 
   CommandResult served = namespaces_->RunIn(
       namespaces_->remote(),
-      "d=$(mktemp -d) && mkdir $d/cgi-bin && printf \"#!/bin/busybox sh\\necho\\necho \\$REMOTE_ADDR\\n\" "
+      "d=" + agent_.work_dir() + "/remote-www && mkdir -p $d && mkdir $d/cgi-bin && printf \"#!/bin/busybox sh\\necho\\necho \\$REMOTE_ADDR\\n\" "
       "> $d/cgi-bin/addr && chmod +x $d/cgi-bin/addr && busybox httpd -p 8000 -h $d");
   ASSERT_EQ(served.exit_code, 0) << served.out;
   CommandResult egress = RunRm({"--network", "cnet"},
@@ -382,7 +382,7 @@ TEST_F(CniNetworkTest, ForwardPolicyDropStillLetsPublishedPortsThrough) {
   }
   // Egress of both networks still gets out.
   CommandResult served = namespaces_->RunIn(
-      namespaces_->remote(), "d=$(mktemp -d) && echo out > $d/index.html && busybox httpd -p 8000 -h $d");
+      namespaces_->remote(), "d=" + agent_.work_dir() + "/remote-www && mkdir -p $d && echo out > $d/index.html && busybox httpd -p 8000 -h $d");
   ASSERT_EQ(served.exit_code, 0) << served.out;
   for (const char* network : {"tnet", "cnet"}) {
     CommandResult egress = RunRm({"--network", network},
