@@ -30,17 +30,8 @@ grpc::Status RemoveContainer(AgentConnection& agent, const std::string& id, bool
   request.set_force(force);
   request.set_volumes(remove_volumes);
   v1::RemoveContainerResponse response;
-  std::optional<v1::LocalResponse> answer = CallLocal(agent.socket_path(), local);
-  // An agent whose local socket serves only `run -d` refused the call without making it.
-  if (answer && answer->status_code() == grpc::StatusCode::UNIMPLEMENTED &&
-      answer->status_message().rfind("request:", 0) == 0) {
-    answer.reset();
-  }
-  if (answer) {
-    if (answer->status_code() != 0) {
-      return grpc::Status(static_cast<grpc::StatusCode>(answer->status_code()),
-                          answer->status_message());
-    }
+  if (std::optional<v1::LocalResponse> answer = CallLocal(agent.socket_path(), local)) {
+    if (answer->status_code() != 0) return StatusOf(*answer);
     *(removed ? removed : &response) = std::move(*answer->mutable_removed());
     return grpc::Status::OK;
   }

@@ -60,7 +60,17 @@ std::optional<v1::LocalResponse> CallLocal(const std::string& grpc_socket_path,
   if (!response.ParseFromString(answer)) {
     return Unavailable("the agent's answer on " + path + " is not a boxcar.v1.LocalResponse");
   }
+  // An agent older than the call refuses it before doing anything (api/local_api.cc).
+  if (response.status_code() == grpc::StatusCode::UNIMPLEMENTED &&
+      response.status_message().rfind("request:", 0) == 0) {
+    return std::nullopt;
+  }
   return response;
+}
+
+grpc::Status StatusOf(const v1::LocalResponse& answer) {
+  return grpc::Status(static_cast<grpc::StatusCode>(answer.status_code()),
+                      answer.status_message());
 }
 
 }  // namespace boxcar::cli

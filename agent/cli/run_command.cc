@@ -37,8 +37,7 @@ int RunDetached(AgentConnection& agent, const v1::ContainerSpec& spec) {
   *local.mutable_run_detached()->mutable_spec() = spec;
   if (std::optional<v1::LocalResponse> answer = CallLocal(agent.socket_path(), local)) {
     if (answer->status_code() != 0) {
-      grpc::Status status(static_cast<grpc::StatusCode>(answer->status_code()),
-                          answer->status_message());
+      grpc::Status status = StatusOf(*answer);
       agent.Report(status);
       return answer->failed_step() == "start" ? StartFailureExitCode(status) : kExitAgentError;
     }

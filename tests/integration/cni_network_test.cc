@@ -92,10 +92,7 @@ TEST_F(CniNetworkTest, PublishedPortAnswersFromEverywhereAndEgressIsMasqueraded)
                                std::string("http://") + kAgentSideAddress + ":8080/"});
   EXPECT_EQ(other.out, "hello-from-web\n") << other.err;
 
-  CommandResult served = namespaces_->RunIn(
-      namespaces_->remote(),
-      "d=" + agent_.work_dir() + "/remote-www && mkdir -p $d && mkdir $d/cgi-bin && printf \"#!/bin/busybox sh\\necho\\necho \\$REMOTE_ADDR\\n\" "
-      "> $d/cgi-bin/addr && chmod +x $d/cgi-bin/addr && busybox httpd -p 8000 -h $d");
+  CommandResult served = namespaces_->ServeHttpOnRemote(agent_.work_dir() + "/remote-www");
   ASSERT_EQ(served.exit_code, 0) << served.out;
   CommandResult egress = RunRm({"--network", "cnet"},
                                {"timeout", "5", "wget", "-qO-",
@@ -381,8 +378,7 @@ TEST_F(CniNetworkTest, ForwardPolicyDropStillLetsPublishedPortsThrough) {
     EXPECT_EQ(remote.out, "hello-from-web\n") << "port " << port << ": " << IptablesSave();
   }
   // Egress of both networks still gets out.
-  CommandResult served = namespaces_->RunIn(
-      namespaces_->remote(), "d=" + agent_.work_dir() + "/remote-www && mkdir -p $d && echo out > $d/index.html && busybox httpd -p 8000 -h $d");
+  CommandResult served = namespaces_->ServeHttpOnRemote(agent_.work_dir() + "/remote-www");
   ASSERT_EQ(served.exit_code, 0) << served.out;
   for (const char* network : {"tnet", "cnet"}) {
     CommandResult egress = RunRm({"--network", network},

@@ -56,6 +56,13 @@ CommandResult NetworkNamespaces::RunIn(const std::string& name, const std::strin
   return Shell("ip netns exec " + name + " sh -c '" + command + "'");
 }
 
+CommandResult NetworkNamespaces::ServeHttpOnRemote(const std::string& dir) const {
+  const std::string addr = dir + "/cgi-bin/addr";
+  return RunIn(remote_, "mkdir -p " + dir + "/cgi-bin && echo out > " + dir + "/index.html && " +
+                            "printf \"#!/bin/busybox sh\\necho\\necho \\$REMOTE_ADDR\\n\" > " +
+                            addr + " && chmod +x " + addr + " && busybox httpd -p 8000 -h " + dir);
+}
+
 int NetworkNamespaces::HostVeths() const {
   return Count(Shell("ip -n " + agent_ + " -o link show type veth | grep -c ': b[xy][0-9a-f]\\{11\\}@' || true"));
 }

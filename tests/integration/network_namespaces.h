@@ -22,6 +22,9 @@ class NetworkNamespaces {
   const std::string& remote() const { return remote_; }
   // `command` through sh, inside namespace `name`.
   CommandResult RunIn(const std::string& name, const std::string& command) const;
+  // Starts busybox httpd on port 8000 in "remote", serving `dir` (made here, the caller's to
+  // remove): `/` answers "out", `/cgi-bin/addr` the address the request came from.
+  CommandResult ServeHttpOnRemote(const std::string& dir) const;
   // What an agent left in its namespace: veths named bx*, port map elements, and (from its
   // database under `root_dir`) address leases.
   int HostVeths() const;

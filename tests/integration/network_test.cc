@@ -70,10 +70,7 @@ TEST_F(NetworkTest, PublishedPortAnswersOnHostAddressLoopbackAndFromContainers) 
 
 TEST_F(NetworkTest, EgressIsMasqueradedToTheOutside) {
   // The remote side answers with the address the request came from.
-  CommandResult served = namespaces_->RunIn(
-      namespaces_->remote(),
-      "d=" + agent_.work_dir() + "/remote-www && mkdir -p $d && mkdir $d/cgi-bin && printf \"#!/bin/busybox sh\\necho\\necho \\$REMOTE_ADDR\\n\" "
-      "> $d/cgi-bin/addr && chmod +x $d/cgi-bin/addr && busybox httpd -p 8000 -h $d");
+  CommandResult served = namespaces_->ServeHttpOnRemote(agent_.work_dir() + "/remote-www");
   ASSERT_EQ(served.exit_code, 0) << served.out;
   CommandResult result = RunRm({"--network", "tnet"},
                                {"timeout", "5", "wget", "-qO-", std::string("http://") + kRemoteAddress + ":8000/cgi-bin/addr"});
