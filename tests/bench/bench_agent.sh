@@ -35,13 +35,17 @@ json.dump({"results": results}, open(f"{work}/{prefix}.json", "w"))
 PY
 }
 
-# write_fresh_agent_script BUILD_DIR NAME: writes $work/fresh-agent.sh, a hyperfine --prepare
-# that stops the agent it started last and starts a new one on an empty root (socket
-# $work/NAME.sock, pid file $work/NAME-agent.pid, cgroup parent $parent-NAME, no prewarm),
-# then waits until it answers.
+# write_fresh_agent_script BUILD_DIR NAME [WARM_UP...]: writes $work/fresh-NAME-agent.sh, a
+# hyperfine --prepare that stops the agent it started last and starts a new one on an empty root
+# (socket $work/NAME.sock, pid file $work/NAME-agent.pid, cgroup parent $parent-NAME, no
+# prewarm), waits until it answers, then runs WARM_UP (words of a command, run with
+# BOXCAR_SOCKET set to the new agent) if given. The last agent's root is kept, never deleted
+# (see pull-bench.sh on deletions).
 write_fresh_agent_script() {
   local build=$1 name=$2
-  cat >"$work/fresh-agent.sh" <<EOF
+  shift 2
+  local warm_up=${*:-true}
+  cat >"$work/fresh-$name-agent.sh" <<EOF
 #!/bin/sh
 set -e
 if [ -f $work/$name-agent.pid ]; then
@@ -54,10 +58,12 @@ mkdir -p $work/roots
 $build/agent/boxcard --root \$root --socket $work/$name.sock --cgroup-parent $parent-$name \\
   --prewarm 0 --log-level warn >>$work/$name-agent.log 2>&1 &
 echo \$! >$work/$name-agent.pid
-for i in \$(seq 200); do BOXCAR_SOCKET=$work/$name.sock $build/agent/boxcar info >/dev/null 2>&1 && exit 0; sleep 0.02; done
-exit 1
+export BOXCAR_SOCKET=$work/$name.sock
+for i in \$(seq 200); do $build/agent/boxcar info >/dev/null 2>&1 && break; sleep 0.02; done
+$build/agent/boxcar info >/dev/null
+$warm_up >/dev/null
 EOF
-  chmod +x "$work/fresh-agent.sh"
+  chmod +x "$work/fresh-$name-agent.sh"
 }
 
 start_bench_agent() {

@@ -82,7 +82,7 @@ write_fresh_agent_script "$build" import
 mkdir -p "$work/floors"
 
 commands=(-n "boxcar image import (${archive_mb} MB, $layers layers)"
-  --prepare "$work/fresh-agent.sh"
+  --prepare "$work/fresh-import-agent.sh"
   "env BOXCAR_SOCKET=$work/import.sock $boxcar image import -q $archive"
   -n "floor: tar -x + sha256sum of the layers"
   --prepare "mkdir $work/floors/next && mv $work/floors/next $work/floors/\$(date +%s%N)"

@@ -5,21 +5,9 @@
 #           loopback into an empty store: --prepare starts a fresh agent on a new --root for
 #           every run (its start-up is in --prepare, not timed; the last run's agent is stopped
 #           and its root kept: nothing is deleted);
-#   boxcar (running agent)  the same pull by one agent that runs for the whole benchmark, as
-#           the daemon does: before each round the image is removed (`boxcar image rm`, which
-#           deletes its blobs and unpacked layers), then the round rests PULL_BENCH_RM_REST
-#           seconds; --prepare checks that the store holds no blob and no layer.
-#           NOTE: on an ext4 without a journal (our VMs) an inode freed in an earlier second
-#           stays "recently deleted" for dirty_expire_centisecs/100 s (+5 while its inode table
-#           block is dirty): every file created in its block group meanwhile scans past each
-#           of them, one by one (recently_deleted and find_inode_bit in perf: 15-40 % of the
-#           samples, +1-2 s of CPU a pull). The rm's ~12,000 inodes used to be freed just
-#           before this row's pull, which then paid that scan or not depending on whether a
-#           second boundary fell between the rm and the pull (0.8-3 s), and so did the rows
-#           after it (floor, podman) and the next round's cold agent. Resting after the rm,
-#           before the round starts, gives every row the same condition: no recent deletions.
-#           The default rest is dirty_expire_centisecs/100 + 6 s (36 s with the default 3000);
-#           PULL_BENCH_RM_REST=0 shows the scan;
+#   boxcar (running agent)  the same pull by an agent that has already served one: --prepare
+#           starts a fresh agent on a new --root, as for the row above, and has it pull a small
+#           image of its own (no blob in common with the measured one) before the timed pull;
 #   skopeo  `skopeo copy` of the same image into a new OCI layout (download + verify, no
 #           unpack);
 #   floor   the work of boxcar's pull done by standard tools, a reference: a script that fetches
@@ -31,6 +19,20 @@
 #           boxcar it keeps no copy of the blobs (the agent writes them with O_DIRECT and
 #           fsyncs them) and records nothing;
 #   podman  `podman pull` into a storage of its own, a new one for each run.
+# NOTHING IS DELETED until the script exits (rows get new directories, the old ones are moved
+# aside): on an ext4 without a journal (our VMs) an inode freed less than 60 s ago, or less than
+# 360 s ago while its inode-table block is dirty, is skipped one by one by every inode
+# allocation in its block group (fs/ext4/ialloc.c: recently_deleted, RECENTCY_MIN 60 and
+# RECENTCY_DIRTY 300; only without a journal), and the pulls' own creations dirty those blocks:
+# in earlier versions of this script, which removed the running agent's image before each round,
+# that scan (recently_deleted and find_get_block in perf) cost the rows that create files
+# (boxcar, floor, podman; not skopeo, which creates five) 0.5-1.9 s of CPU in some rounds and
+# nothing in others, whatever the rest after the removal (36 or 62 s). For the same reason,
+# start this benchmark 6 minutes or more after any large deletion on the same filesystem (the
+# cleanup of an earlier benchmark or a CI run).
+# Every --prepare ends with `sync`: a row's dirty data (200-400 MB, below the background
+# threshold) would otherwise be written back dirty_expire_centisecs later, during whichever
+# row of a later round runs then (with ext4's delayed allocation that writeback is CPU too).
 # Rounds of one run of each command alternate (RUNS rounds) and are pooled, as in
 # import-bench.sh: the VM drifts within minutes. Starts its own agents and registry on
 # temporary roots, a free loopback port and its own cgroup parent; removes everything.
@@ -83,7 +85,7 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/v2/" >/dev/null && brea
 per_layer_kib=$((size_mb * 1024 / layers))
 big_files=$((per_layer_kib * 4 / 10 / 1024))
 small_files=$(((per_layer_kib - big_files * 1024) / 10))
-mkdir -p "$work/image" "$work/rootfs"
+mkdir -p "$work/image" "$work/rootfs" "$work/old"
 tar -xf "$build/images/busybox-rootfs.tar" -C "$work/rootfs"
 (
   cd "$work/image"
@@ -98,17 +100,30 @@ tar -xf "$build/images/busybox-rootfs.tar" -C "$work/rootfs"
       head -c $((small_files * 10240)) /dev/urandom | split -b 10240 -a 4 - "$tree/small$i/s"
     fi
     umoci insert --image oci:bench "$tree" / >/dev/null
-    rm -rf "$tree"
+    mv "$tree" "$work/old/"
   done
   umoci config --image oci:bench --config.cmd /bin/sh >/dev/null
   umoci gc --layout oci
 )
 image=127.0.0.1:$port/bench/pull:1
 skopeo copy -q --dest-tls-verify=false "oci:$work/image/oci:bench" "docker://$image"
+# The running agent's warm-up image: one layer of one small file of its own.
+mkdir -p "$work/warm-image/tree"
+head -c 65536 /dev/urandom >"$work/warm-image/tree/warm-up"
+(
+  cd "$work/warm-image"
+  umoci init --layout oci >/dev/null
+  umoci new --image oci:warm >/dev/null
+  umoci insert --image oci:warm tree / >/dev/null
+  umoci config --image oci:warm --config.cmd /warm-up >/dev/null
+)
+warm_image=127.0.0.1:$port/bench/warm:1
+skopeo copy -q --dest-tls-verify=false "oci:$work/warm-image/oci:warm" "docker://$warm_image"
 image_mb=$(du -sm "$work/registry" | cut -f1)
 
 # --prepare of the boxcar runs: the previous agent stopped, a new one on an empty root.
 write_fresh_agent_script "$build" pull
+write_fresh_agent_script "$build" warm "$boxcar" image pull -q "$warm_image"
 mkdir -p "$work/layouts"
 # --prepare of the skopeo, floor and podman runs: MOVE-ASIDE PATH... moves the last run's output
 # into $work/old, never removes it (everything goes at exit), as the cold agents' roots are
@@ -125,48 +140,15 @@ mkdir -p $work/old
 for path in "\$@"; do
   [ ! -d "\$path" ] || mv "\$path" "$work/old/\$(basename "\$path")-\$n"
 done
+sync
 EOF
 chmod +x "$work/move-aside.sh"
 
-# The running agent, and the --prepare of its runs: the image removed, the store checked empty.
-"$build/agent/boxcard" --root "$work/warm-root" --socket "$work/warm.sock" \
-  --cgroup-parent "$parent-warm" --prewarm 0 --log-level warn >"$work/warm-agent.log" 2>&1 &
-echo $! >"$work/warm-agent.pid"
-for _ in $(seq 100); do
-  BOXCAR_SOCKET=$work/warm.sock "$boxcar" info >/dev/null 2>&1 && break
-  sleep 0.05
-done
-# remove-warm.sh removes the image (before each round, then the rest); empty-warm.sh, the
-# --prepare, removes it too when it is there (the warm-up runs) and checks that the store is
-# empty.
-rm_rest=${PULL_BENCH_RM_REST:-$(($(cat /proc/sys/vm/dirty_expire_centisecs) / 100 + 6))}
-cat >"$work/remove-warm.sh" <<EOF
-#!/bin/sh
-set -e
-export BOXCAR_SOCKET=$work/warm.sock
-if $boxcar image inspect $image >/dev/null 2>&1; then $boxcar image rm $image >/dev/null; fi
-EOF
-chmod +x "$work/remove-warm.sh"
-cat >"$work/empty-warm.sh" <<EOF
-#!/bin/sh
-set -e
-export BOXCAR_SOCKET=$work/warm.sock
-$work/remove-warm.sh
-left=\$(find $work/warm-root/blobs/sha256 $work/warm-root/layers -mindepth 1 -maxdepth 1 | wc -l)
-temps=\$(find $work/warm-root/tmp -mindepth 1 -maxdepth 1 -name 'blob-*' | wc -l)
-images=\$($boxcar image ls -q | wc -l)
-if [ "\$left" != 0 ] || [ "\$temps" != 0 ] || [ "\$images" != 0 ]; then
-  echo "running agent: the store is not empty: \$left blobs and layers, \$temps temporary blobs, \$images images" >&2
-  exit 1
-fi
-EOF
-chmod +x "$work/empty-warm.sh"
-
 commands=(-n "boxcar image pull (${image_mb} MB, $((layers + 1)) layers)"
-  --prepare "$work/fresh-agent.sh"
+  --prepare "$work/fresh-pull-agent.sh && sync"
   "env BOXCAR_SOCKET=$work/pull.sock $boxcar image pull -q $image"
   -n "boxcar image pull (running agent)"
-  --prepare "$work/empty-warm.sh"
+  --prepare "$work/fresh-warm-agent.sh && sync"
   "env BOXCAR_SOCKET=$work/warm.sock $boxcar image pull -q $image"
   -n "skopeo copy to an OCI layout"
   --prepare "$work/move-aside.sh $work/layouts/next"
@@ -237,8 +219,6 @@ else
 fi
 hyperfine --warmup 1 --runs 1 "${commands[@]}" >/dev/null
 for round in $(seq "$runs"); do
-  "$work/remove-warm.sh"
-  sleep "$rm_rest"
   hyperfine --runs 1 --export-json "$work/pull-$round.json" "${commands[@]}" >/dev/null
 done
 pool_rounds "$work" pull "$runs"
