@@ -66,6 +66,21 @@ EOF
   chmod +x "$work/fresh-$name-agent.sh"
 }
 
+# write_move_aside_script: writes $work/move-aside.sh, a hyperfine --prepare: MOVE-ASIDE PATH...
+# moves each PATH that exists into $work/old (a new name each time), never deletes it: the
+# script's exit removes everything (see pull-bench.sh on deletions).
+write_move_aside_script() {
+  cat >"$work/move-aside.sh" <<EOF
+#!/bin/sh
+n=\$(date +%s%N)
+mkdir -p $work/old
+for path in "\$@"; do
+  [ ! -d "\$path" ] || mv "\$path" "$work/old/\$(basename "\$path")-\$n"
+done
+EOF
+  chmod +x "$work/move-aside.sh"
+}
+
 start_bench_agent() {
   local build=$1 name=$2
   shift 2

@@ -10,10 +10,11 @@
 #           installed (deploy/install-deps.sh installs it);
 #   commit  `boxcar commit` of a stopped container whose upper directory holds 50 MB of
 #           changes (50 x 1 MiB random files), the committed image removed each run.
-# NOTE: nothing is deleted between the import and floor runs (old roots and directories are
-# removed at the end): on ext4 without a journal, creating files within 30 s of deleting as
-# many is several times slower (the inode allocator skips recently deleted inodes one by
-# one), which would measure the previous run's clean-up, not the import.
+# NOTE: nothing is deleted before the commit runs (old roots, directories and podman storages
+# are moved aside and removed at the end): on ext4 without a journal, creating files within
+# 60-360 s of deleting as many is several times slower (the inode allocator skips recently
+# deleted inodes one by one, see pull-bench.sh), which would measure an earlier run's clean-up,
+# not the import. Start it 6 minutes or more after a large deletion on the same filesystem.
 # Starts its own agents on temporary roots, sockets and cgroup parents; removes everything.
 # Usage: tests/bench/import-bench.sh [BUILD_DIR] [RUNS] [LAYERS] (RUNS alternating rounds)
 set -euo pipefail
@@ -30,8 +31,10 @@ bench_extra_cleanup() {
   "$boxcar" ps -a -q | xargs -r "$boxcar" rm -f >/dev/null 2>&1
   if [ -n "${podman_cmd:-}" ]; then
     $podman_cmd rmi -a -f >/dev/null 2>&1 || true
-    # The overlay driver makes its home a private mount of its own.
-    awk -v dir="$work/podman" 'index($2, dir) == 1 {print $2}' /proc/mounts | sort -r |
+    # The overlay driver makes its home a private mount of its own: the current storage's and
+    # those moved aside.
+    awk -v dir="$work/podman" -v old="$work/old/podman" \
+      'index($2, dir) == 1 || index($2, old) == 1 {print $2}' /proc/mounts | sort -r |
       xargs -r -n1 umount -l
   fi
   if [ -f "$work/import-agent.pid" ]; then
@@ -55,7 +58,8 @@ for i in $(seq "$layers"); do
   for f in $(seq 40); do head -c 1048576 /dev/urandom >"$tree/big$i/f$f"; done
   head -c 10240000 /dev/urandom | split -b 10240 -a 3 - "$tree/small$i/s"
   tar --sort=name --numeric-owner --owner=0 --group=0 -C "$tree" -cf "$archive_dir/layer$i.tar" .
-  rm -rf "$tree"
+  mkdir -p "$work/old"
+  mv "$tree" "$work/old/"
 done
 python3 - "$archive_dir" "$layers" <<'PY'
 import hashlib, json, os, sys
@@ -79,6 +83,7 @@ archive_mb=$(($(stat -c %s "$archive") / 1000000))
 
 # --prepare of the import runs: the previous agent stopped, a new one on an empty root.
 write_fresh_agent_script "$build" import
+write_move_aside_script
 mkdir -p "$work/floors"
 
 commands=(-n "boxcar image import (${archive_mb} MB, $layers layers)"
@@ -90,7 +95,10 @@ commands=(-n "boxcar image import (${archive_mb} MB, $layers layers)"
 if command -v podman >/dev/null; then
   # A storage of its own (podman's default driver), never the host's /var/lib/containers.
   podman_cmd="podman --root $work/podman-root --runroot $work/podman-run --events-backend none"
-  commands+=(-n "podman load" --prepare "$podman_cmd rmi -a -f >/dev/null 2>&1 || true"
+  # A new storage for each run, the last one moved aside (never `rmi`: see NOTE), made by an
+  # untimed `podman images` so that the run does not pay the storage's creation.
+  commands+=(-n "podman load"
+    --prepare "$work/move-aside.sh $work/podman-root $work/podman-run && $podman_cmd images >/dev/null"
     "$podman_cmd load -q -i $archive")
 else
   echo "podman is not installed: no podman load comparison" >&2

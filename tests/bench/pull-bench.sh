@@ -130,19 +130,8 @@ mkdir -p "$work/layouts"
 # never reused. Deleting it just before the next run would hand that run the page cache it had
 # just freed, while the other rows write into memory not touched before, which on these VMs
 # costs ~3 ms of system time per MB (dd of 200 MB: 0.60 s into fresh page cache, 0.08-0.12 s
-# into pages just freed); and deleting many files slows the next run's file creation (an ext4
-# without a journal, as on our VMs, skips inodes deleted in the last 60 s one by one at every
-# allocation).
-cat >"$work/move-aside.sh" <<EOF
-#!/bin/sh
-n=\$(date +%s%N)
-mkdir -p $work/old
-for path in "\$@"; do
-  [ ! -d "\$path" ] || mv "\$path" "$work/old/\$(basename "\$path")-\$n"
-done
-sync
-EOF
-chmod +x "$work/move-aside.sh"
+# into pages just freed); and deleting many files slows the next run's file creation (above).
+write_move_aside_script
 
 commands=(-n "boxcar image pull (${image_mb} MB, $((layers + 1)) layers)"
   --prepare "$work/fresh-pull-agent.sh && sync"
@@ -151,7 +140,7 @@ commands=(-n "boxcar image pull (${image_mb} MB, $((layers + 1)) layers)"
   --prepare "$work/fresh-warm-agent.sh && sync"
   "env BOXCAR_SOCKET=$work/warm.sock $boxcar image pull -q $image"
   -n "skopeo copy to an OCI layout"
-  --prepare "$work/move-aside.sh $work/layouts/next"
+  --prepare "$work/move-aside.sh $work/layouts/next && sync"
   "skopeo copy -q --src-tls-verify=false docker://$image oci:$work/layouts/next:bench")
 # The floor: FLOOR_SCRIPT REGISTRY_URL REPOSITORY TAG DIR, DIR new.
 gunzip=gzip
@@ -205,14 +194,16 @@ EOF
 chmod +x "$work/floor.sh"
 # Each run a new directory; the last one is moved aside.
 commands+=(-n "floor: curl + sha256 + $gunzip + tar -x (per layer, in parallel)"
-  --prepare "$work/move-aside.sh $work/floor"
+  --prepare "$work/move-aside.sh $work/floor && sync"
   "$work/floor.sh http://127.0.0.1:$port bench/pull 1 $work/floor $gunzip")
 if command -v podman >/dev/null; then
   # A storage of its own (podman's default driver), never the host's /var/lib/containers.
   podman_cmd="podman --root $work/podman-root --runroot $work/podman-run --events-backend none"
   # Each run gets an empty storage by moving the last one aside, never by `rmi` (~12,000 files
-  # deleted between runs slowed the next run's file creation, and the next run was boxcar's).
-  commands+=(-n "podman pull" --prepare "$work/move-aside.sh $work/podman-root $work/podman-run"
+  # deleted between runs slowed the next run's file creation, and the next run was boxcar's),
+  # made by an untimed `podman images` so that the run does not pay the storage's creation.
+  commands+=(-n "podman pull"
+    --prepare "$work/move-aside.sh $work/podman-root $work/podman-run && $podman_cmd images >/dev/null && sync"
     "$podman_cmd pull -q --tls-verify=false $image")
 else
   echo "podman is not installed: no podman pull comparison" >&2
