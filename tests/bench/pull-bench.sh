@@ -33,8 +33,8 @@
 # Every --prepare ends with `sync`: a row's dirty data (200-400 MB, below the background
 # threshold) would otherwise be written back dirty_expire_centisecs later, during whichever
 # row of a later round runs then (with ext4's delayed allocation that writeback is CPU too).
-# Rounds of one run of each command alternate (RUNS rounds) and are pooled, as in
-# import-bench.sh: the VM drifts within minutes. Starts its own agents and registry on
+# Rounds of one run of each command alternate (RUNS rounds, each starting with the next row)
+# and are pooled, as in import-bench.sh: the VM drifts within minutes. Starts its own agents and registry on
 # temporary roots, a free loopback port and its own cgroup parent; removes everything.
 # Usage: tests/bench/pull-bench.sh [BUILD_DIR] [RUNS] [SIZE_MB] [LAYERS]
 set -euo pipefail
@@ -209,8 +209,15 @@ else
   echo "podman is not installed: no podman pull comparison" >&2
 fi
 hyperfine --warmup 1 --runs 1 "${commands[@]}" >/dev/null
+# Round R starts with row (R-1) mod ROWS and goes round: a row's place in the round matters on
+# these VMs (of the two boxcar rows, the one run first was the faster in all 7 runs of
+# 2026-12-04 17:05-18:45, by 0.01-0.48 s, whichever it was), so every row takes every place in
+# turn; use a multiple of the 5 rows for RUNS. Each row is 5 words: -n NAME --prepare P CMD.
+rows=$((${#commands[@]} / 5))
 for round in $(seq "$runs"); do
-  hyperfine --runs 1 --export-json "$work/pull-$round.json" "${commands[@]}" >/dev/null
+  first=$(((round - 1) % rows * 5))
+  rotated=("${commands[@]:first}" "${commands[@]:0:first}")
+  hyperfine --runs 1 --export-json "$work/pull-$round.json" "${rotated[@]}" >/dev/null
 done
 pool_rounds "$work" pull "$runs"
 
