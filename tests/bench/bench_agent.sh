@@ -66,19 +66,30 @@ EOF
   chmod +x "$work/fresh-$name-agent.sh"
 }
 
-# write_move_aside_script: writes $work/move-aside.sh, a hyperfine --prepare: MOVE-ASIDE PATH...
-# moves each PATH that exists into $work/old (a new name each time), never deletes it: the
-# script's exit removes everything (see pull-bench.sh on deletions).
+# write_move_aside_script: makes $work/old and writes $work/move-aside.sh, a hyperfine
+# --prepare: MOVE-ASIDE PATH... moves each PATH that exists into $work/old (a new name each
+# time), never deletes it: the script's exit removes everything (see pull-bench.sh on
+# deletions). Set-up steps put what they are done with into $work/old too.
 write_move_aside_script() {
+  mkdir -p "$work/old"
   cat >"$work/move-aside.sh" <<EOF
 #!/bin/sh
 n=\$(date +%s%N)
-mkdir -p $work/old
 for path in "\$@"; do
   [ ! -d "\$path" ] || mv "\$path" "$work/old/\$(basename "\$path")-\$n"
 done
 EOF
   chmod +x "$work/move-aside.sh"
+}
+
+# remove_podman_storages PODMAN_CMD: at exit, the images of PODMAN_CMD's storage removed and
+# the private mounts podman's overlay driver made in every storage under $work/podman* and
+# $work/old/podman* (those moved aside) unmounted, so that the work directory can go.
+remove_podman_storages() {
+  $1 rmi -a -f >/dev/null 2>&1 || true
+  awk -v dir="$work/podman" -v old="$work/old/podman" \
+    'index($2, dir) == 1 || index($2, old) == 1 {print $2}' /proc/mounts | sort -r |
+    xargs -r -n1 umount -l
 }
 
 start_bench_agent() {

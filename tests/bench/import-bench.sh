@@ -29,14 +29,7 @@ boxcar=$build/agent/boxcar
 source "$repo/tests/bench/bench_agent.sh"
 bench_extra_cleanup() {
   "$boxcar" ps -a -q | xargs -r "$boxcar" rm -f >/dev/null 2>&1
-  if [ -n "${podman_cmd:-}" ]; then
-    $podman_cmd rmi -a -f >/dev/null 2>&1 || true
-    # The overlay driver makes its home a private mount of its own: the current storage's and
-    # those moved aside.
-    awk -v dir="$work/podman" -v old="$work/old/podman" \
-      'index($2, dir) == 1 || index($2, old) == 1 {print $2}' /proc/mounts | sort -r |
-      xargs -r -n1 umount -l
-  fi
+  if [ -n "${podman_cmd:-}" ]; then remove_podman_storages "$podman_cmd"; fi
   if [ -f "$work/import-agent.pid" ]; then
     local pid
     pid=$(cat "$work/import-agent.pid")
@@ -48,6 +41,7 @@ bench_extra_cleanup() {
   done
 }
 start_bench_agent "$build" boxcar-import-bench
+write_move_aside_script
 
 # The archive: one layer tarball per directory, a config naming their diff ids, manifest.json.
 archive_dir=$work/archive
@@ -58,7 +52,6 @@ for i in $(seq "$layers"); do
   for f in $(seq 40); do head -c 1048576 /dev/urandom >"$tree/big$i/f$f"; done
   head -c 10240000 /dev/urandom | split -b 10240 -a 3 - "$tree/small$i/s"
   tar --sort=name --numeric-owner --owner=0 --group=0 -C "$tree" -cf "$archive_dir/layer$i.tar" .
-  mkdir -p "$work/old"
   mv "$tree" "$work/old/"
 done
 python3 - "$archive_dir" "$layers" <<'PY'
@@ -83,7 +76,6 @@ archive_mb=$(($(stat -c %s "$archive") / 1000000))
 
 # --prepare of the import runs: the previous agent stopped, a new one on an empty root.
 write_fresh_agent_script "$build" import
-write_move_aside_script
 mkdir -p "$work/floors"
 
 commands=(-n "boxcar image import (${archive_mb} MB, $layers layers)"

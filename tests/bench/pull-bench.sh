@@ -48,13 +48,7 @@ source "$repo/tests/bench/bench_agent.sh"
 bench_requirements pull-bench.sh hyperfine docker-registry skopeo umoci python3 curl jq openssl
 
 bench_extra_cleanup() {
-  if [ -n "${podman_cmd:-}" ]; then
-    $podman_cmd rmi -a -f >/dev/null 2>&1 || true
-    # The current storage and those moved aside (move-aside.sh, below).
-    awk -v dir="$work/podman" -v old="$work/old/podman" \
-      'index($2, dir) == 1 || index($2, old) == 1 {print $2}' /proc/mounts | sort -r |
-      xargs -r -n1 umount -l
-  fi
+  if [ -n "${podman_cmd:-}" ]; then remove_podman_storages "$podman_cmd"; fi
   for pidfile in "$work/pull-agent.pid" "$work/warm-agent.pid" "$work/registry.pid"; do
     if [ -f "$pidfile" ]; then
       local pid
@@ -68,6 +62,7 @@ bench_extra_cleanup() {
   done
 }
 start_bench_agent "$build" boxcar-pull-bench
+write_move_aside_script
 
 # The registry, on a free loopback port.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -85,7 +80,7 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/v2/" >/dev/null && brea
 per_layer_kib=$((size_mb * 1024 / layers))
 big_files=$((per_layer_kib * 4 / 10 / 1024))
 small_files=$(((per_layer_kib - big_files * 1024) / 10))
-mkdir -p "$work/image" "$work/rootfs" "$work/old"
+mkdir -p "$work/image" "$work/rootfs"
 tar -xf "$build/images/busybox-rootfs.tar" -C "$work/rootfs"
 (
   cd "$work/image"
@@ -131,7 +126,7 @@ mkdir -p "$work/layouts"
 # just freed, while the other rows write into memory not touched before, which on these VMs
 # costs ~3 ms of system time per MB (dd of 200 MB: 0.60 s into fresh page cache, 0.08-0.12 s
 # into pages just freed); and deleting many files slows the next run's file creation (above).
-write_move_aside_script
+# (move-aside.sh is written at the start, by write_move_aside_script.)
 
 commands=(-n "boxcar image pull (${image_mb} MB, $((layers + 1)) layers)"
   --prepare "$work/fresh-pull-agent.sh && sync"
