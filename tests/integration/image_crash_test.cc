@@ -1,6 +1,6 @@
 // kill -9 of the agent in the middle of a commit and of a prune (the import's case is in
-// agent_test.cc): after a restart no partial blob, layer or image is visible, `system check`
-// finds nothing wrong, nothing is left in tmp/, and the operation then succeeds.
+// image_commands_test.cc): after a restart no partial blob, layer or image is visible, `system
+// check` finds nothing wrong, nothing is left in tmp/, and the operation then succeeds.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>

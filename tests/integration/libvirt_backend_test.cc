@@ -1,5 +1,5 @@
 // What only the libvirt backend has (its domains, its connection to libvirtd); what every
-// backend must do runs against libvirt in conformance_test.cc. The tests use the process's
+// backend must do runs against libvirt in conformance*_test.cc. The tests use the process's
 // private libvirtd (libvirtd_harness.h) and check that no boxcar-* domain is left behind.
 #include <gtest/gtest.h>
 #include <signal.h>

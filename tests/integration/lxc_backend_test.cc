@@ -1,5 +1,5 @@
 // What only the lxc backend has (its monitor, its cgroup placement, its own start-up checks);
-// what every backend must do runs against lxc in conformance_test.cc. Besides the harness's leak
+// what every backend must do runs against lxc in conformance*_test.cc. Besides the harness's leak
 // checks, every test checks that LXC left nothing of its own: no lxc.* cgroup in any hierarchy,
 // no lxc shim or monitor process, nothing new in /run/lxc.
 #include <dirent.h>
