@@ -8,13 +8,14 @@
 #include "common/sha256.h"
 #include "common/unique_fd.h"
 #include "http/http_client.h"
+#include "http/url_for_messages.h"
 
 namespace boxcar {
 
 StatusOr<DownloadedFile> DownloadUrl(const std::string& url, const std::string& dir,
                                      const std::string& checksum, uint64_t max_bytes) {
   if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
-    return InvalidArgument("'" + url + "': only http and https URLs are fetched");
+    return InvalidArgument("'" + UrlForMessages(url) + "': only http and https URLs are fetched");
   }
   if (!checksum.empty() && !IsSha256Digest(checksum)) {
     return InvalidArgument("--checksum=" + checksum + ": expected sha256:<64 hex digits>");
@@ -40,20 +41,21 @@ StatusOr<DownloadedFile> DownloadUrl(const std::string& url, const std::string& 
   request.body_sink = [&](long, const char* bytes, size_t size) -> Status {
     written += size;
     if (max_bytes && written > max_bytes) {
-      return ResourceExhausted("'" + url + "': more than " + std::to_string(max_bytes) +
-                               " bytes");
+      return ResourceExhausted("'" + UrlForMessages(url) + "': more than " +
+                               std::to_string(max_bytes) + " bytes");
     }
     hasher.Update(bytes, size);
     return WriteAll(fd.get(), std::string_view(bytes, size), "download");
   };
   ASSIGN_OR_RETURN(HttpResponse response, PerformHttp(request));
   if (response.status < 200 || response.status >= 300) {
-    return NotFound("'" + url + "': HTTP status " + std::to_string(response.status));
+    return NotFound("'" + UrlForMessages(url) + "': HTTP status " +
+                    std::to_string(response.status));
   }
   file.digest = hasher.FinishDigest();
   if (!checksum.empty() && checksum != file.digest) {
-    return InvalidArgument("'" + url + "': checksum mismatch: --checksum=" + checksum +
-                           ", the content is " + file.digest);
+    return InvalidArgument("'" + UrlForMessages(url) + "': checksum mismatch: --checksum=" +
+                           checksum + ", the content is " + file.digest);
   }
   if (response.file_time >= 0) {
     struct timespec times[2] = {{response.file_time, 0}, {response.file_time, 0}};

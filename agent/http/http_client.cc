@@ -9,6 +9,7 @@
 
 #include "http/http_connection_pool.h"
 #include "http/http_header_line.h"
+#include "http/url_for_messages.h"
 
 namespace boxcar {
 
@@ -209,7 +210,7 @@ StatusOr<HttpResponse> PerformHttp(const HttpRequest& request, const TlsOptions&
   }
 
   CURLcode code = curl_easy_perform(c);
-  const std::string what = request.method + " " + request.url;
+  const std::string what = request.method + " " + UrlForMessages(request.url);
   if (exchange.cancelled) return Status(StatusCode::kCancelled, what + ": cancelled");
   if (!exchange.sink_failure.ok()) return exchange.sink_failure;
   if (!exchange.read_failure.ok()) return exchange.read_failure.Annotate(what);

@@ -2,10 +2,42 @@
 
 #include <rapidjson/document.h>
 
+#include <cctype>
+
 #include "distribution/registry/auth_challenge.h"
 #include "http/url_encoding.h"
+#include "http/url_for_messages.h"
 
 namespace boxcar {
+
+namespace {
+
+// "host[:port]" of an absolute URL, without any userinfo; "" for a relative one.
+std::string OriginHost(const std::string& url) {
+  size_t start = url.find("://");
+  if (start == std::string::npos) return "";
+  start += 3;
+  size_t end = url.find_first_of("/?#", start);
+  std::string authority = url.substr(start, end == std::string::npos ? end : end - start);
+  size_t at = authority.rfind('@');
+  return at == std::string::npos ? authority : authority.substr(at + 1);
+}
+
+// True when `url` is `origin` ("scheme://host[:port]") or a path, query or fragment of it;
+// the scheme and host compare case-insensitively.
+bool IsUnderOrigin(const std::string& url, const std::string& origin) {
+  if (origin.empty() || url.size() < origin.size()) return false;
+  for (size_t i = 0; i < origin.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(url[i])) !=
+        std::tolower(static_cast<unsigned char>(origin[i]))) {
+      return false;
+    }
+  }
+  return url.size() == origin.size() || url[origin.size()] == '/' || url[origin.size()] == '?' ||
+         url[origin.size()] == '#';
+}
+
+}  // namespace
 
 bool IsLoopbackRegistry(const std::string& registry) {
   std::string host = registry;
@@ -136,6 +168,15 @@ StatusOr<std::string> RegistryClient::Authenticate(const std::string& challenge_
   std::string realm = challenge.Param("realm");
   if (realm.empty())
     return InvalidArgument("registry " + registry_ + ": Bearer challenge without a realm");
+  // The user name and password go to the token service in clear over plain HTTP: only where
+  // the registry itself could be spoken to that way (loopback, --insecure-registry).
+  if (have_credentials && realm.rfind("http://", 0) == 0 &&
+      !IsInsecureRegistry(NormalizeRegistryHost(OriginHost(realm)), options_.insecure_registries)) {
+    return Status(StatusCode::kPermissionDenied,
+                  "registry " + registry_ + ": its token service " + UrlForMessages(realm) +
+                      " is plain HTTP; the credentials are not sent over it (if that host is "
+                      "trusted, list it with boxcard --insecure-registry)");
+  }
   std::string url = realm + (realm.find('?') == std::string::npos ? "?" : "&");
   if (!challenge.Param("service").empty())
     url += "service=" + UrlEncode(challenge.Param("service"));
@@ -150,24 +191,29 @@ StatusOr<std::string> RegistryClient::Authenticate(const std::string& challenge_
   auto response = Perform(request);
   if (!response.ok()) return response.status().Annotate("token service of " + registry_);
   if (response->status != 200) {
-    return RegistryError(*response, "token service " + realm + " of registry " + registry_);
+    return RegistryError(*response,
+                         "token service " + UrlForMessages(realm) + " of registry " + registry_);
   }
   rapidjson::Document document;
   document.Parse(response->body.c_str(), response->body.size());
   if (document.HasParseError() || !document.IsObject()) {
-    return InvalidArgument("token service " + realm + ": the answer is not a JSON object");
+    return InvalidArgument("token service " + UrlForMessages(realm) +
+                           ": the answer is not a JSON object");
   }
   for (const char* key : {"token", "access_token"}) {
     if (document.HasMember(key) && document[key].IsString() && document[key].GetStringLength() > 0)
       return std::string("Bearer ") + document[key].GetString();
   }
-  return InvalidArgument("token service " + realm + ": the answer has no token");
+  return InvalidArgument("token service " + UrlForMessages(realm) + ": the answer has no token");
 }
 
 StatusOr<HttpResponse> RegistryClient::Send(HttpRequest request,
                                             const std::vector<std::string>& scopes) {
   RETURN_IF_ERROR(Ping());
   const std::string url = Url(request.url);
+  // The registry's credentials and tokens go to the registry only: a Location elsewhere (an
+  // upload session on another host, object storage) gets the request without them.
+  const bool to_the_registry = IsUnderOrigin(url, base_url_);
   for (int attempt = 0;; ++attempt) {
     HttpRequest sent = request;
     sent.url = url;
@@ -176,9 +222,11 @@ StatusOr<HttpResponse> RegistryClient::Send(HttpRequest request,
       std::lock_guard<std::mutex> lock(mutex_);
       authorization = authorization_;
     }
-    if (!authorization.empty()) sent.headers.push_back("Authorization: " + authorization);
+    if (!authorization.empty() && to_the_registry) {
+      sent.headers.push_back("Authorization: " + authorization);
+    }
     ASSIGN_OR_RETURN(HttpResponse response, Perform(sent));
-    if (response.status != 401 || attempt > 0) return response;
+    if (response.status != 401 || attempt > 0 || !to_the_registry) return response;
     std::string challenge = response.Header("www-authenticate");
     if (challenge.empty()) return response;
     ASSIGN_OR_RETURN(std::string fresh, Authenticate(challenge, scopes));

@@ -17,173 +17,12 @@
 #include <thread>
 #include <vector>
 
+#include "../test_http_server.h"
 #include "http/http_connection_pool.h"
 #include "http/url_encoding.h"
 
 namespace boxcar {
 namespace {
-
-// A loopback HTTP/1.1 server on threads of its own: each request (Content-Length or chunked
-// body) is answered with the raw response its handler returns; connections are kept alive
-// unless the response says "Connection: close". Counts the connections it accepted.
-class TestHttpServer {
- public:
-  struct Request {
-    std::string method;
-    std::string target;
-    std::map<std::string, std::string> headers;  // names lower-cased
-    std::string body;
-  };
-  using Handler = std::function<std::string(const Request&)>;
-
-  explicit TestHttpServer(Handler handler) : handler_(std::move(handler)) {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::listen(listen_fd_, 16) != 0 ||
-        ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-      ADD_FAILURE() << "cannot listen on loopback";
-    }
-    port_ = ntohs(address.sin_port);
-    acceptor_ = std::thread([this] { Accept(); });
-  }
-
-  ~TestHttpServer() {
-    stopping_ = true;
-    ::shutdown(listen_fd_, SHUT_RDWR);
-    acceptor_.join();
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      for (int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);
-    }
-    for (auto& thread : connection_threads_) thread.join();
-    ::close(listen_fd_);
-  }
-
-  std::string Url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port_) + path;
-  }
-  int connections() const { return connections_.load(); }
-  std::vector<Request> requests() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return requests_;
-  }
-
- private:
-  void Accept() {
-    for (;;) {
-      int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (fd < 0) {
-        if (stopping_) return;
-        continue;
-      }
-      ++connections_;
-      std::lock_guard<std::mutex> lock(mutex_);
-      open_fds_.push_back(fd);
-      connection_threads_.emplace_back([this, fd] { Serve(fd); });
-    }
-  }
-
-  // Reads until `buffer` holds `size` bytes; false at the end of the stream.
-  static bool Fill(int fd, std::string& buffer, size_t size) {
-    char chunk[65536];
-    while (buffer.size() < size) {
-      ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
-      if (n <= 0) return false;
-      buffer.append(chunk, static_cast<size_t>(n));
-    }
-    return true;
-  }
-  static bool FillUntil(int fd, std::string& buffer, const std::string& marker, size_t from) {
-    while (buffer.find(marker, from) == std::string::npos) {
-      if (!Fill(fd, buffer, buffer.size() + 1)) return false;
-    }
-    return true;
-  }
-
-  void Serve(int fd) {
-    std::string buffer;
-    for (;;) {
-      if (!FillUntil(fd, buffer, "\r\n\r\n", 0)) break;
-      size_t head_end = buffer.find("\r\n\r\n");
-      std::string head = buffer.substr(0, head_end);
-      buffer.erase(0, head_end + 4);
-      Request request;
-      size_t line_end = head.find("\r\n");
-      std::string line = head.substr(0, line_end);
-      request.method = line.substr(0, line.find(' '));
-      request.target = line.substr(line.find(' ') + 1, line.rfind(' ') - line.find(' ') - 1);
-      size_t at = line_end == std::string::npos ? head.size() : line_end + 2;
-      while (at < head.size()) {
-        size_t end = head.find("\r\n", at);
-        if (end == std::string::npos) end = head.size();
-        std::string header = head.substr(at, end - at);
-        size_t colon = header.find(':');
-        std::string name = header.substr(0, colon);
-        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        std::string value = header.substr(colon + 1);
-        while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-        request.headers[name] = value;
-        at = end + 2;
-      }
-      if (request.headers.count("content-length")) {
-        size_t length = std::stoul(request.headers["content-length"]);
-        if (!Fill(fd, buffer, length)) break;
-        request.body = buffer.substr(0, length);
-        buffer.erase(0, length);
-      } else if (request.headers["transfer-encoding"] == "chunked") {
-        for (;;) {
-          if (!FillUntil(fd, buffer, "\r\n", 0)) return Close(fd);
-          size_t size_end = buffer.find("\r\n");
-          size_t size = std::stoul(buffer.substr(0, size_end), nullptr, 16);
-          buffer.erase(0, size_end + 2);
-          if (!Fill(fd, buffer, size + 2)) return Close(fd);
-          request.body += buffer.substr(0, size);
-          buffer.erase(0, size + 2);
-          if (size == 0) break;
-        }
-      }
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        requests_.push_back(request);
-      }
-      std::string response = handler_(request);
-      size_t sent = 0;
-      while (sent < response.size()) {
-        ssize_t n = ::send(fd, response.data() + sent, response.size() - sent, MSG_NOSIGNAL);
-        if (n <= 0) return Close(fd);
-        sent += static_cast<size_t>(n);
-      }
-      if (response.find("Connection: close") != std::string::npos) break;
-    }
-    Close(fd);
-  }
-
-  void Close(int fd) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    std::erase(open_fds_, fd);
-    ::close(fd);
-  }
-
-  Handler handler_;
-  int listen_fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stopping_{false};
-  std::atomic<int> connections_{0};
-  std::thread acceptor_;
-  std::mutex mutex_;
-  std::vector<int> open_fds_;
-  std::vector<std::thread> connection_threads_;
-  std::vector<Request> requests_;
-};
-
-std::string Answer(int status, const std::string& body, const std::string& extra_headers = "") {
-  return "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Length: " +
-         std::to_string(body.size()) + "\r\n" + extra_headers + "\r\n" + body;
-}
 
 // Answers by path: /hello, /missing (404), /big (8 MiB), /stalled, /moved (302 to /hello),
 // /dated (Last-Modified), /echo (the method, the body and some request headers).
@@ -192,7 +31,8 @@ std::string Route(const TestHttpServer::Request& request) {
   if (request.target == "/missing") return Answer(404, "{\"error\":\"no such thing\"}");
   if (request.target == "/big") return Answer(200, std::string(8 << 20, 'b'));
   // A body that stops after 7 of its 1000000 bytes: the client waits for the rest.
-  if (request.target == "/stalled") return "HTTP/1.1 200 X\r\nContent-Length: 1000000\r\n\r\npartial";
+  if (request.target == "/stalled")
+    return "HTTP/1.1 200 X\r\nContent-Length: 1000000\r\n\r\npartial";
   if (request.target == "/moved") return Answer(302, "", "Location: /hello\r\n");
   if (request.target == "/dated")
     return Answer(200, "old", "Last-Modified: Wed, 01 Jan 2020 00:00:00 GMT\r\n");
@@ -201,9 +41,9 @@ std::string Route(const TestHttpServer::Request& request) {
       auto found = request.headers.find(name);
       return found == request.headers.end() ? std::string("-") : found->second;
     };
-    return Answer(200, request.method + " " + request.body + " length=" +
-                           header("content-length") + " te=" + header("transfer-encoding") +
-                           " expect=" + header("expect") + " ua=" + header("user-agent"));
+    return Answer(200, request.method + " " + request.body + " length=" + header("content-length") +
+                           " te=" + header("transfer-encoding") + " expect=" + header("expect") +
+                           " ua=" + header("user-agent"));
   }
   return Answer(500, "unrouted");
 }
@@ -434,6 +274,20 @@ TEST(HttpClient, TransportFailuresAreUnavailableNamingTheUrl) {
   EXPECT_EQ(refused.status().message().rfind("DELETE " + request.url + ": ", 0), 0u)
       << refused.status().message();
 
+  // Credentials in the URL, a signature in its query: neither reaches the message.
+  HttpRequest with_secrets;
+  with_secrets.url = "http://alice:secret@127.0.0.1:" + std::to_string(ntohs(address.sin_port)) +
+                     "/x?signature=s3cr3t";
+  auto hidden = PerformHttp(with_secrets);
+  ASSERT_FALSE(hidden.ok());
+  EXPECT_EQ(
+      hidden.status().message().rfind(
+          "GET http://***@127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/x?...: ", 0),
+      0u)
+      << hidden.status().message();
+  EXPECT_EQ(hidden.status().message().find("secret"), std::string::npos);
+  EXPECT_EQ(hidden.status().message().find("s3cr3t"), std::string::npos);
+
   HttpRequest other_scheme;
   other_scheme.url = "file:///etc/hostname";
   auto file = PerformHttp(other_scheme);
@@ -441,8 +295,7 @@ TEST(HttpClient, TransportFailuresAreUnavailableNamingTheUrl) {
 }
 
 TEST(UrlEncoding, PercentEncodesAllButUnreservedAndBase64Pads) {
-  EXPECT_EQ(UrlEncode("repository:team/app:pull,push"),
-            "repository%3Ateam%2Fapp%3Apull%2Cpush");
+  EXPECT_EQ(UrlEncode("repository:team/app:pull,push"), "repository%3Ateam%2Fapp%3Apull%2Cpush");
   EXPECT_EQ(UrlEncode("a-b_c.d~e"), "a-b_c.d~e");
   EXPECT_EQ(UrlEncode("é "), "%C3%A9%20");
   EXPECT_EQ(Base64("alice:secret"), "YWxpY2U6c2VjcmV0");
