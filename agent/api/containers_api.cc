@@ -62,9 +62,9 @@ grpc::Status ContainersApi::Inspect(grpc::ServerContext*,
 grpc::Status ContainersApi::Logs(grpc::ServerContext* context, const v1::LogsRequest* request,
                                  grpc::ServerWriter<v1::LogChunk>* writer) {
   if (request->since_unix_ns() < 0 || request->until_unix_ns() < 0) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        request->since_unix_ns() < 0 ? "since_unix_ns: before the epoch"
-                                                     : "until_unix_ns: before the epoch");
+    return AgentGrpcStatus(grpc::StatusCode::INVALID_ARGUMENT,
+                           request->since_unix_ns() < 0 ? "since_unix_ns: before the epoch"
+                                                        : "until_unix_ns: before the epoch");
   }
   auto sink = [writer](v1::LogStream stream, const std::string& bytes, int64_t unix_ns) {
     v1::LogChunk chunk;

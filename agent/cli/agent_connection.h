@@ -27,7 +27,8 @@ class AgentConnection {
   v1::Volumes::Stub& volumes() { return Stubs().volumes; }
   const std::string& socket_path() const { return socket_path_; }
 
-  // Prints "boxcar: <message>" with a hint for connection failures; returns the exit code (1).
+  // Prints "boxcar: <message>", for failures to reach the agent with what to do (start it,
+  // permissions, a connection that broke off); returns the exit code (1).
   int Report(const grpc::Status& status) const;
 
  private:
@@ -39,6 +40,7 @@ class AgentConnection {
 
   std::string socket_path_;
   std::shared_ptr<grpc::Channel> channel_;
+  int connect_errno_ = 0;  // why the CLI could not connect the socket itself, or 0
   std::unique_ptr<AgentStubs> stubs_;
 };
 

@@ -165,12 +165,18 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
   stop->add_option("-t,--time", *stop_timeout, "Seconds before SIGKILL")->capture_default_str();
   stop->callback([&, connect, stop_names, stop_timeout] {
     action = [=] {
+      if (*stop_timeout < 0) {
+        std::fprintf(stderr,
+                     "boxcar stop: --time '%d' must be 0 (SIGKILL at once) or more seconds\n",
+                     *stop_timeout);
+        return 1;
+      }
       AgentConnection& agent = connect();
       return ForEachPrinted(agent, *stop_names, [&](const std::string& name) {
         grpc::ClientContext context;
         v1::StopContainerRequest request;
         request.set_container(name);
-        request.set_timeout_seconds(static_cast<uint32_t>(std::max(0, *stop_timeout)));
+        request.set_timeout_seconds(static_cast<uint32_t>(*stop_timeout));
         v1::Container container;
         return agent.containers().Stop(&context, request, &container);
       });
@@ -186,12 +192,18 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
       ->capture_default_str();
   restart->callback([&, connect, restart_names, restart_timeout] {
     action = [=] {
+      if (*restart_timeout < 0) {
+        std::fprintf(stderr,
+                     "boxcar restart: --time '%d' must be 0 (SIGKILL at once) or more seconds\n",
+                     *restart_timeout);
+        return 1;
+      }
       AgentConnection& agent = connect();
       return ForEachPrinted(agent, *restart_names, [&](const std::string& name) {
         grpc::ClientContext context;
         v1::StopContainerRequest request;
         request.set_container(name);
-        request.set_timeout_seconds(static_cast<uint32_t>(std::max(0, *restart_timeout)));
+        request.set_timeout_seconds(static_cast<uint32_t>(*restart_timeout));
         v1::Container container;
         grpc::Status status = agent.containers().Stop(&context, request, &container);
         if (status.ok()) status = StartContainer(agent, name, &container);

@@ -124,7 +124,12 @@ Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* 
     }
     spec->mutable_limits()->set_memory_bytes(*bytes);
   }
-  if (options.cpus < 0) return InvalidArgument("--cpus must be positive");
+  if (options.cpus < 0) {
+    char given[32];
+    std::snprintf(given, sizeof given, "%g", options.cpus);
+    return InvalidArgument("--cpus '" + std::string(given) +
+                           "' must be 0 (no limit) or more, e.g. 0.5 or 2");
+  }
   spec->mutable_limits()->set_cpu_millis(static_cast<uint64_t>(std::llround(options.cpus * 1000)));
   spec->mutable_limits()->set_pids_max(options.pids_limit);
   spec->mutable_limits()->set_cpu_shares(options.cpu_shares);

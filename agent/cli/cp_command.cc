@@ -229,7 +229,11 @@ struct CpOptions {
 int Cp(AgentConnection& agent, const CpOptions& options) {
   auto from = ParseContainerPath(options.source);
   auto to = ParseContainerPath(options.dest);
-  if (from && to) return Fail("copying between containers is not supported");
+  if (from && to) {
+    return Fail(
+        "copying between containers is not supported; copy to the host first (boxcar cp "
+        "CONTAINER:PATH DIR), then from there into the other container");
+  }
   if (!from && !to) return Fail("one of the paths must be CONTAINER:PATH");
   if (from) {
     if (from->path.empty() || from->path[0] != '/') from->path = "/" + from->path;

@@ -187,6 +187,16 @@ int Login(AgentConnection& agent, LoginOptions options) {
     std::getline(std::cin, line);
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
     options.password = line;
+  } else if (!options.password.empty()) {
+    std::fprintf(stderr,
+                 "boxcar login: WARNING: a password on the command line is visible to other "
+                 "users (ps) and kept in shell history; prefer --password-stdin\n");
+  }
+  if (options.password.empty()) {
+    std::fprintf(stderr,
+                 "boxcar login: no password; give it on stdin with --password-stdin (or with "
+                 "-p, visible to other users)\n");
+    return 2;
   }
   v1::LoginRequest request;
   request.set_registry(options.registry);

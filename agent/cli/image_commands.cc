@@ -32,11 +32,13 @@ struct ImportOptions {
 };
 
 // Shows "importing busybox:latest  12.0 MiB / 24.0 MiB (50%)" on a terminal while the bytes
-// go, then "... layers 2/4" while the agent checks and unpacks them, rewritten in place.
+// go, then "... layers 2/4" while the agent checks and unpacks them, rewritten in place at most
+// every 100 ms. Elsewhere (a log, a pipe) one line when the upload ends and one per layer, as
+// pull and push print theirs.
 class ImportProgress {
  public:
   ImportProgress(std::string label, uint64_t total, bool enabled)
-      : label_(std::move(label)), total_(total), enabled_(enabled && ::isatty(2)) {}
+      : label_(std::move(label)), total_(total), enabled_(enabled), terminal_(::isatty(2)) {}
   void Update(uint64_t sent, bool final) {
     sent_ = sent;
     Show(final);
@@ -48,11 +50,6 @@ class ImportProgress {
   }
   void Show(bool final) {
     if (!enabled_) return;
-    auto now = std::chrono::steady_clock::now();
-    if (!final && now - last_ < std::chrono::milliseconds(100) && layers_done_ != layers_total_) {
-      return;
-    }
-    last_ = now;
     std::string bytes = HumanBytes(sent_);
     if (total_ > 0) {
       bytes += " / " + HumanBytes(total_) + " (" + std::to_string(sent_ * 100 / total_) + "%)";
@@ -60,6 +57,18 @@ class ImportProgress {
     std::string layers = layers_total_ ? "  layers " + std::to_string(layers_done_) + "/" +
                                              std::to_string(layers_total_)
                                        : "";
+    if (!terminal_) {
+      if (final || layers_done_ != layers_printed_) {
+        layers_printed_ = layers_done_;
+        std::fprintf(stderr, "importing %s  %s%s\n", label_.c_str(), bytes.c_str(),
+                     layers.c_str());
+      }
+      return;
+    }
+    auto now = std::chrono::steady_clock::now();
+    const bool layers_finished = layers_total_ > 0 && layers_done_ == layers_total_;
+    if (!final && !layers_finished && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
     std::fprintf(stderr, "\rimporting %s  %s%s   ", label_.c_str(), bytes.c_str(), layers.c_str());
     if (final) std::fputs("\n", stderr);
   }
@@ -68,9 +77,11 @@ class ImportProgress {
   std::string label_;
   uint64_t total_;
   bool enabled_;
+  bool terminal_;
   uint64_t sent_ = 0;
   uint32_t layers_done_ = 0;
   uint32_t layers_total_ = 0;
+  uint32_t layers_printed_ = 0;
   std::chrono::steady_clock::time_point last_{};
 };
 
@@ -242,81 +253,81 @@ void AddImageCommands(CLI::App& app, std::function<AgentConnection&()> connect,
   AddImagePullPushCommands(*image, connect, action);
 
   auto import_options = std::make_shared<ImportOptions>();
-  CLI::App* import = image->add_subcommand(
+  CLI::App* import_command = image->add_subcommand(
       "import",
       "Import a rootfs tarball (plain, gzip or zstd), an OCI layout tar or a docker-archive");
-  import->add_option("file", import_options->file, "Tarball, or - for stdin")->required();
-  import->add_option("reference", import_options->reference,
-                     "name[:tag] to give the image (needed for a rootfs tarball; an OCI layout or "
-                     "docker-archive tar keeps its own tags unless one is given)");
-  import->add_option("--cmd", import_options->cmd, "Default command (repeat for each argument)")
+  import_command->add_option("file", import_options->file, "Tarball, or - for stdin")->required();
+  import_command->add_option(
+      "reference", import_options->reference,
+      "name[:tag] to give the image (needed for a rootfs tarball; an OCI layout or "
+      "docker-archive tar keeps its own tags unless one is given)");
+  import_command
+      ->add_option("--cmd", import_options->cmd, "Default command (repeat for each argument)")
       ->allow_extra_args(false);
-  import
+  import_command
       ->add_option("--entrypoint", import_options->entrypoint,
                    "Entrypoint (repeat for each argument)")
       ->allow_extra_args(false);
-  import->add_option("--env", import_options->env, "Default environment KEY=value")
+  import_command->add_option("--env", import_options->env, "Default environment KEY=value")
       ->allow_extra_args(false);
-  import->add_option("--workdir", import_options->working_dir, "Default working directory");
-  import->add_option("--user", import_options->user, "Default user");
-  import->add_option("--digest", import_options->digest,
-                     "Expected sha256:<hex> of the file; the import fails on a mismatch");
-  import->add_flag("-q,--quiet", import_options->quiet, "No progress output");
-  import->callback([&, connect, import_options] { action = [=] { return Import(connect(), *import_options);
-};
-}  // namespace boxcar::cli
-);
+  import_command->add_option("--workdir", import_options->working_dir, "Default working directory");
+  import_command->add_option("--user", import_options->user, "Default user");
+  import_command->add_option("--digest", import_options->digest,
+                             "Expected sha256:<hex> of the file; the import fails on a mismatch");
+  import_command->add_flag("-q,--quiet", import_options->quiet, "No progress output");
+  import_command->callback([&, connect, import_options] {
+    action = [=] { return Import(connect(), *import_options); };
+  });
 
-auto list_json = std::make_shared<bool>(false);
-auto list_quiet = std::make_shared<bool>(false);
-CLI::App* list = image->add_subcommand("ls", "List images");
-list->alias("list");
-list->add_flag("--json", *list_json, "Print JSON");
-list->add_flag("-q,--quiet", *list_quiet, "Print only ids");
-list->callback([&, connect, list_json, list_quiet] {
-  action = [=] { return List(connect(), *list_json, *list_quiet); };
-});
+  auto list_json = std::make_shared<bool>(false);
+  auto list_quiet = std::make_shared<bool>(false);
+  CLI::App* list = image->add_subcommand("ls", "List images");
+  list->alias("list");
+  list->add_flag("--json", *list_json, "Print JSON");
+  list->add_flag("-q,--quiet", *list_quiet, "Print only ids");
+  list->callback([&, connect, list_json, list_quiet] {
+    action = [=] { return List(connect(), *list_json, *list_quiet); };
+  });
 
-auto inspect_names = std::make_shared<std::vector<std::string>>();
-CLI::App* inspect = image->add_subcommand("inspect", "Show images as JSON");
-inspect->add_option("image", *inspect_names, "Reference, id or id prefix")->required();
-static bool json_always = true;
-inspect->add_flag("--json", json_always, "Print JSON (the default and only format)");
-inspect->callback([&, connect, inspect_names] {
-  action = [=] { return Inspect(connect(), *inspect_names); };
-});
+  auto inspect_names = std::make_shared<std::vector<std::string>>();
+  CLI::App* inspect = image->add_subcommand("inspect", "Show images as JSON");
+  inspect->add_option("image", *inspect_names, "Reference, id or id prefix")->required();
+  static bool json_always = true;
+  inspect->add_flag("--json", json_always, "Print JSON (the default and only format)");
+  inspect->callback(
+      [&, connect, inspect_names] { action = [=] { return Inspect(connect(), *inspect_names); }; });
 
-auto tag_source = std::make_shared<std::string>();
-auto tag_target = std::make_shared<std::string>();
-CLI::App* tag = image->add_subcommand("tag", "Add a reference to an image");
-tag->add_option("image", *tag_source, "Reference, id or id prefix")->required();
-tag->add_option("reference", *tag_target, "New name[:tag]")->required();
-tag->callback([&, connect, tag_source, tag_target] {
-  action = [=] { return Tag(connect(), *tag_source, *tag_target); };
-});
+  auto tag_source = std::make_shared<std::string>();
+  auto tag_target = std::make_shared<std::string>();
+  CLI::App* tag = image->add_subcommand("tag", "Add a reference to an image");
+  tag->add_option("image", *tag_source, "Reference, id or id prefix")->required();
+  tag->add_option("reference", *tag_target, "New name[:tag]")->required();
+  tag->callback([&, connect, tag_source, tag_target] {
+    action = [=] { return Tag(connect(), *tag_source, *tag_target); };
+  });
 
-auto remove_names = std::make_shared<std::vector<std::string>>();
-auto remove_force = std::make_shared<bool>(false);
-CLI::App* remove = image->add_subcommand("rm", "Remove images or references");
-remove->alias("remove");
-remove->add_option("image", *remove_names, "Reference, id or id prefix")->required();
-remove->add_flag("-f,--force", *remove_force, "Untag even if containers use the image");
-remove->callback([&, connect, remove_names, remove_force] {
-  action = [=] { return Remove(connect(), *remove_names, *remove_force); };
-});
+  auto remove_names = std::make_shared<std::vector<std::string>>();
+  auto remove_force = std::make_shared<bool>(false);
+  CLI::App* remove = image->add_subcommand("rm", "Remove images or references");
+  remove->alias("remove");
+  remove->add_option("image", *remove_names, "Reference, id or id prefix")->required();
+  remove->add_flag("-f,--force", *remove_force, "Untag even if containers use the image");
+  remove->callback([&, connect, remove_names, remove_force] {
+    action = [=] { return Remove(connect(), *remove_names, *remove_force); };
+  });
 
-auto prune_all = std::make_shared<bool>(false);
-auto prune_json = std::make_shared<bool>(false);
-CLI::App* prune = image->add_subcommand(
-    "prune", "Delete untagged images no container uses (with -a: every unused image)");
-prune->add_flag("-a,--all", *prune_all, "Also delete tagged images no container uses");
-prune->add_flag("--json", *prune_json, "Print JSON");
-prune->callback([&, connect, prune_all, prune_json] {
-  action = [=] { return Prune(connect(), *prune_all, *prune_json); };
-});
+  auto prune_all = std::make_shared<bool>(false);
+  auto prune_json = std::make_shared<bool>(false);
+  CLI::App* prune = image->add_subcommand(
+      "prune", "Delete untagged images no container uses (with -a: every unused image)");
+  prune->add_flag("-a,--all", *prune_all, "Also delete tagged images no container uses");
+  prune->add_flag("--json", *prune_json, "Print JSON");
+  prune->callback([&, connect, prune_all, prune_json] {
+    action = [=] { return Prune(connect(), *prune_all, *prune_json); };
+  });
 
-AddImageSaveCommand(image, connect, action);
-AddImageHistoryCommand(image, connect, action);
+  AddImageSaveCommand(image, connect, action);
+  AddImageHistoryCommand(image, connect, action);
 }
 
 }  // namespace boxcar::cli

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <tuple>
 
 #include "cli/for_each_name.h"
 #include "cli/human_format.h"
@@ -42,6 +43,9 @@ struct UpdateOptions {
   double cpus = -1;
   int64_t pids_limit = -1;
   int64_t cpu_shares = -1;
+  bool cpus_given = false;
+  bool pids_limit_given = false;
+  bool cpu_shares_given = false;
   std::string restart;
 };
 
@@ -55,6 +59,16 @@ int Update(AgentConnection& agent, const UpdateOptions& options) {
       return 1;
     }
     request.set_memory_bytes(*bytes);
+  }
+  // -1 is "not given"; a negative value given is refused, not taken for "not given".
+  for (const auto& [flag, given, value] :
+       {std::tuple{"--cpus", options.cpus_given, options.cpus},
+        std::tuple{"--pids-limit", options.pids_limit_given, double(options.pids_limit)},
+        std::tuple{"--cpu-shares", options.cpu_shares_given, double(options.cpu_shares)}}) {
+    if (given && value < 0) {
+      std::fprintf(stderr, "boxcar update: %s '%g' must be 0 (no limit) or more\n", flag, value);
+      return 1;
+    }
   }
   if (options.cpus >= 0) {
     request.set_cpu_millis(static_cast<uint64_t>(std::llround(options.cpus * 1000)));
@@ -167,7 +181,10 @@ void AddLifecycleCommands(CLI::App& app, std::function<AgentConnection&()> conne
   update->add_option("-c,--cpu-shares", update_options->cpu_shares,
                      "Relative CPU weight, 2-262144 (0 = the default 1024)");
   update->add_option("--restart", update_options->restart, "no, on-failure[:N] or always");
-  update->callback([&, connect, update_options] {
+  update->callback([&, connect, update, update_options] {
+    update_options->cpus_given = update->count("--cpus") > 0;
+    update_options->pids_limit_given = update->count("--pids-limit") > 0;
+    update_options->cpu_shares_given = update->count("--cpu-shares") > 0;
     action = [=] { return Update(connect(), *update_options); };
   });
 

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "api/grpc_status.h"
 #include "common/local_socket_path.h"
 #include "common/unique_fd.h"
 
@@ -69,8 +70,10 @@ std::optional<v1::LocalResponse> CallLocal(const std::string& grpc_socket_path,
 }
 
 grpc::Status StatusOf(const v1::LocalResponse& answer) {
-  return grpc::Status(static_cast<grpc::StatusCode>(answer.status_code()),
-                      answer.status_message());
+  // The agent's answer, or this side's words on a local socket that closed: either is meant
+  // for the user as it is (AgentConnection::Report adds nothing to an agent's error).
+  return AgentGrpcStatus(static_cast<grpc::StatusCode>(answer.status_code()),
+                         answer.status_message());
 }
 
 }  // namespace boxcar::cli

@@ -81,13 +81,17 @@ int List(AgentConnection& agent, bool json) {
   return 0;
 }
 
-int Ports(AgentConnection& agent, const std::string& container) {
+int Ports(AgentConnection& agent, const std::string& container, bool json) {
   grpc::ClientContext context;
   v1::ContainerPortsRequest request;
   request.set_container(container);
   v1::ContainerPortsResponse response;
   grpc::Status status = agent.networks().Ports(&context, request, &response);
   if (!status.ok()) return agent.Report(status);
+  if (json) {
+    PrintJsonArray(response.ports());
+    return 0;
+  }
   for (const auto& port : response.ports()) std::printf("%s\n", PortText(port).c_str());
   return 0;
 }
@@ -118,6 +122,7 @@ void AddNetworkCommands(CLI::App& app, std::function<AgentConnection&()> connect
 
   CLI::App* inspect = network->add_subcommand("inspect", "Show networks and their containers");
   inspect->add_option("NAME", flags->names, "Network names")->required();
+  inspect->add_flag("--json", flags->json, "Print JSON (the only format, accepted for scripts)");
   inspect->callback([&, connect, flags] {
     action = [=] {
       AgentConnection& agent = connect();
@@ -181,8 +186,10 @@ void AddNetworkCommands(CLI::App& app, std::function<AgentConnection&()> connect
 
   CLI::App* port = app.add_subcommand("port", "List a container's published ports");
   port->add_option("CONTAINER", flags->container, "Container")->required();
-  port->callback(
-      [&, connect, flags] { action = [=] { return Ports(connect(), flags->container); }; });
+  port->add_flag("--json", flags->json, "Print JSON");
+  port->callback([&, connect, flags] {
+    action = [=] { return Ports(connect(), flags->container, flags->json); };
+  });
 }
 
 }  // namespace boxcar::cli

@@ -1,5 +1,6 @@
 #include "cli/restart_policy_flag.h"
 
+#include <cctype>
 #include <cstdlib>
 
 namespace boxcar::cli {
@@ -17,8 +18,10 @@ StatusOr<v1::RestartPolicy> ParseRestartPolicy(const std::string& text) {
     if (!count.empty()) {
       char* end = nullptr;
       unsigned long retries = std::strtoul(count.c_str(), &end, 10);
-      if (*end != '\0' || retries > 1000000) {
-        return InvalidArgument("--restart '" + text + "': the retry count must be a number");
+      if (!std::isdigit(static_cast<unsigned char>(count[0])) || *end != '\0' ||
+          retries > 1000000) {
+        return InvalidArgument("--restart '" + text +
+                               "': the retry count must be a number from 0 to 1000000");
       }
       policy.set_max_retries(static_cast<uint32_t>(retries));
     }

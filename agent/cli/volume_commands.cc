@@ -74,6 +74,7 @@ void AddVolumeCommands(CLI::App& app, std::function<AgentConnection&()> connect,
 
   CLI::App* inspect = volume->add_subcommand("inspect", "Show volumes and their containers");
   inspect->add_option("NAME", flags->names, "Volume names")->required();
+  inspect->add_flag("--json", flags->json, "Print JSON (the only format, accepted for scripts)");
   inspect->callback([&, connect, flags] {
     action = [=] {
       AgentConnection& agent = connect();
@@ -104,6 +105,7 @@ void AddVolumeCommands(CLI::App& app, std::function<AgentConnection&()> connect,
   CLI::App* prune = volume->add_subcommand("prune", "Remove the volumes no container uses");
   prune->add_flag("-a,--all", flags->all, "Named volumes too, not only anonymous ones");
   prune->add_flag("-f,--force", flags->force, "Accepted for Docker's sake: prune never asks");
+  prune->add_flag("--json", flags->json, "Print JSON");
   prune->callback([&, connect, flags] {
     action = [=] {
       AgentConnection& agent = connect();
@@ -113,6 +115,10 @@ void AddVolumeCommands(CLI::App& app, std::function<AgentConnection&()> connect,
       v1::PruneVolumesResponse response;
       grpc::Status status = agent.volumes().Prune(&context, request, &response);
       if (!status.ok()) return agent.Report(status);
+      if (flags->json) {
+        std::printf("%s\n", MessageToJson(response, false).c_str());
+        return 0;
+      }
       for (const auto& name : response.removed()) std::printf("%s\n", name.c_str());
       return 0;
     };

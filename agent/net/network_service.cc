@@ -214,7 +214,8 @@ std::vector<v1::Network> NetworkService::ListNetworks() {
 StatusOr<v1::Network> NetworkService::InspectNetwork(const std::string& name) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = networks_.find(name);
-  if (it == networks_.end()) return NotFound("network: no network '" + name + "'");
+  if (it == networks_.end())
+    return NotFound("network: no network '" + name + "' (see `boxcar network ls`)");
   v1::Network network = it->second;
   for (const auto& [id, attached] : attached_) {
     if (attached.network != name || !attached.cni) continue;
@@ -246,7 +247,8 @@ StatusOr<v1::Network> NetworkService::InspectNetwork(const std::string& name) {
 Status NetworkService::RemoveNetwork(const std::string& name) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = networks_.find(name);
-  if (it == networks_.end()) return NotFound("network: no network '" + name + "'");
+  if (it == networks_.end())
+    return NotFound("network: no network '" + name + "' (see `boxcar network ls`)");
   size_t holders = 0;
   for (const auto& [id, lease] : leases_) holders += lease.network == name;
   for (const auto& [id, attached] : attached_) holders += attached.network == name && attached.cni;

@@ -44,5 +44,13 @@ TEST_F(CliJsonTest, InspectPrintsEveryFieldTheAgentAnswers) {
   EXPECT_NE(inspected.out.find("\"oom_killed\": false"), std::string::npos) << inspected.out;
 }
 
+TEST_F(CliJsonTest, SystemCheckPrintsItsAnswer) {
+  CommandResult checked = agent_.Cli({"system", "check", "--json"});
+  ASSERT_EQ(checked.exit_code, 0) << checked.err;
+  v1::CheckResponse response = FromJson<v1::CheckResponse>(checked.out);
+  EXPECT_EQ(response.problems_size(), 0) << checked.out;
+  EXPECT_GT(response.blobs_checked(), 0u) << checked.out;
+}
+
 }  // namespace
 }  // namespace boxcar::testing

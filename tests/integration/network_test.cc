@@ -47,6 +47,10 @@ TEST_F(NetworkTest, PublishedPortAnswersOnHostAddressLoopbackAndFromContainers) 
       RunDetached({"--network", "tnet", "--name", "web", "-p", "8080:80"}, {"sh", "-c", kServeHello});
   CommandResult ports = agent_.Cli({"port", "web"});
   EXPECT_EQ(ports.out, "80/tcp -> 0.0.0.0:8080\n") << ports.err;
+  CommandResult ports_json = agent_.Cli({"port", "--json", "web"});
+  EXPECT_EQ(ports_json.out.rfind("[{", 0), 0u) << ports_json.out << ports_json.err;
+  EXPECT_NE(ports_json.out.find("\"host_port\":8080"), std::string::npos) << ports_json.out;
+  EXPECT_NE(ports_json.out.find("\"container_port\":80"), std::string::npos) << ports_json.out;
   EXPECT_EQ(namespaces_->PortElements(), 1);
   EXPECT_EQ(WgetFromAgentSide(std::string("http://") + kAgentSideAddress + ":8080/").out,
             "hello-from-web\n");
@@ -171,6 +175,7 @@ TEST_F(NetworkTest, ListInspectConnectAndDisconnect) {
   ASSERT_EQ(connected.exit_code, 0) << connected.err;
   CommandResult inspected = agent_.Cli({"network", "inspect", "tnet"});
   EXPECT_NE(inspected.out.find("\"ip\": \"10.201.0.50\""), std::string::npos) << inspected.out;
+  EXPECT_EQ(agent_.Cli({"network", "inspect", "--json", "tnet"}).out, inspected.out);
   EXPECT_EQ(NetworkNamespaces::Leases(agent_.root_dir()), 1);
   ASSERT_EQ(agent_.Cli({"start", "later"}).exit_code, 0);
   ASSERT_EQ(agent_.Cli({"wait", "later"}).exit_code, 0);

@@ -280,7 +280,10 @@ TEST_P(VolumeConformanceTest, ImageVolumesGetAnonymousVolumesRemovedWithRmV) {
   // run --rm takes the anonymous volumes along, as Docker's.
   EXPECT_EQ(agent_.Cli({"run", "--rm", "withvol:1", "true"}).exit_code, 0);
   EXPECT_EQ(VolumeNames(), "named\n");
-  EXPECT_EQ(agent_.Cli({"volume", "prune", "-a"}).out, "named\n");
+  CommandResult inspected = agent_.Cli({"volume", "inspect", "--json", "named"});
+  EXPECT_EQ(inspected.exit_code, 0) << inspected.err;
+  EXPECT_NE(inspected.out.find("\"name\": \"named\""), std::string::npos) << inspected.out;
+  EXPECT_EQ(agent_.Cli({"volume", "prune", "-a", "--json"}).out, "{\"removed\":[\"named\"]}\n");
   ASSERT_EQ(agent_.Cli({"rm", keep}).exit_code, 0);
 }
 
