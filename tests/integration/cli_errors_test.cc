@@ -65,6 +65,15 @@ TEST_F(CliErrorsTest, OutOfRangeFlagValuesAreRefusedNamingTheFlagAndChangeNothin
   ExpectRefused(unknown, "no network 'nosuch' (see `boxcar network ls`)");
 }
 
+// A registry given as a URL with credentials in it: the refusal does not repeat them.
+TEST_F(CliErrorsTest, ALoginUrlsCredentialsAreNotEchoed) {
+  CommandResult login =
+      agent_.Cli({"login", "https://alice:s3cret@bad_host!", "-u", "alice", "-p", "x"});
+  ExpectRefused(login, "is not a registry host[:port]");
+  EXPECT_EQ(login.err.find("s3cret"), std::string::npos) << login.err;
+  EXPECT_NE(login.err.find("***@"), std::string::npos) << login.err;
+}
+
 // UNAVAILABLE from the agent itself (here: Glance, on a port where nothing listens) is the
 // agent's message, not advice to start an agent that runs.
 TEST_F(CliErrorsTest, TheAgentsOwnUnavailableIsNotTakenForAMissingAgent) {

@@ -73,6 +73,11 @@ Status GlanceWriteJournal::Init() {
   if (::mkdir(dir_.c_str(), 0700) != 0 && errno != EEXIST) {
     return ErrnoStatus("creating the Glance write journal '" + dir_ + "'");
   }
+  // Its records hold the writers' Keystone tokens: only the owner may list or read them, also
+  // where the directory was made by someone else (or an older version) with a wider mode.
+  if (::chmod(dir_.c_str(), 0700) != 0) {
+    return ErrnoStatus("making the Glance write journal '" + dir_ + "' private (0700)");
+  }
   if (DIR* d = ::opendir(dir_.c_str())) {
     while (dirent* entry = ::readdir(d)) {
       const std::string name = entry->d_name;

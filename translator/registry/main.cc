@@ -8,6 +8,7 @@
 #include <memory>
 #include <thread>
 
+#include "http/url_for_messages.h"
 #include "registry/blob_cache.h"
 #include "registry/bootable_image.h"
 #include "registry/glance_write_journal.h"
@@ -90,8 +91,8 @@ int main(int argc, char** argv) {
     ::rename((settings.port_file + ".tmp").c_str(), settings.port_file.c_str());
   }
   spdlog::info("listening on {}:{} ({}, Keystone {}, state {})", settings.listen_address,
-               settings.port, settings.tls() ? "HTTPS" : "plain HTTP", settings.keystone_url,
-               settings.state_dir);
+               settings.port, settings.tls() ? "HTTPS" : "plain HTTP",
+               boxcar::UrlForMessages(settings.keystone_url), settings.state_dir);
   // Images a killed predecessor left queued / saving go now (in the background) and then
   // periodically.
   OrphanSweeper sweeper(&journal, config->orphan_sweep_interval_seconds,

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include "http/url_for_messages.h"
+
 namespace boxcar {
 
 namespace {
@@ -17,6 +19,7 @@ Status CheckCaFile(const std::string& ca_file, const std::string& field) {
 
 // "host[:port]" as Login/Logout take it (a reference's registry part, or a URL's host).
 StatusOr<std::string> RegistryHost(std::string text) {
+  const std::string given = text;
   for (const char* scheme : {"https://", "http://"}) {
     if (text.rfind(scheme, 0) == 0) text = text.substr(std::string(scheme).size());
   }
@@ -26,7 +29,12 @@ StatusOr<std::string> RegistryHost(std::string text) {
   if (!parsed.ok() || parsed->registry == "docker.io") {
     std::string host = NormalizeRegistryHost(text);
     if (host == "docker.io") return host;
-    return InvalidArgument("registry: '" + text + "' is not a registry host[:port]");
+    // A URL with user:password@ is shown without them.
+    const std::string shown = given.find("://") != std::string::npos ? UrlForMessages(given)
+                              : text.find('@') != std::string::npos
+                                  ? "***@" + text.substr(text.rfind('@') + 1)
+                                  : text;
+    return InvalidArgument("registry: '" + shown + "' is not a registry host[:port]");
   }
   return parsed->registry;
 }

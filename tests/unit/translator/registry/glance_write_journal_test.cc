@@ -40,6 +40,16 @@ TEST_F(GlanceWriteJournalTest, AWriteInProgressIsNoOrphanAndDoneLeavesNothing) {
   EXPECT_NE(stat((dir_ + "/writes/" + (*write)->id() + ".write").c_str(), &st), 0);
 }
 
+TEST_F(GlanceWriteJournalTest, AnExistingDirectoryIsMadePrivate) {
+  const std::string writes = dir_ + "/writes";
+  ASSERT_EQ(mkdir(writes.c_str(), 0755), 0);
+  GlanceWriteJournal journal(writes);
+  ASSERT_TRUE(journal.Init().ok());
+  struct stat st;
+  ASSERT_EQ(stat(writes.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u) << "its records hold tokens";
+}
+
 TEST_F(GlanceWriteJournalTest, AWriterGoneWithoutDoneLeavesAnOrphanWithItsSession) {
   GlanceWriteJournal journal(dir_ + "/writes");
   ASSERT_TRUE(journal.Init().ok());
