@@ -1,4 +1,5 @@
-// Whole-file reads and crash-safe writes (temp file + fsync + rename + fsync of the dir).
+// Whole-file reads and crash-safe writes (unnamed temp file + fsync + link + rename + fsync of
+// the dir).
 #pragma once
 
 #include <sys/types.h>
@@ -14,7 +15,8 @@ namespace boxcar {
 // it), for records that lose their meaning when the host goes down anyway.
 enum class Durability { kHostCrash, kProcessCrash };
 
-// Replaces `path` with `content` so that a crash leaves either the old or the new file.
+// Replaces `path` with `content` so that a crash leaves either the old or the new file, and
+// (on file systems with O_TMPFILE) no partial copy either. Safe from several threads at once.
 Status WriteFileAtomically(const std::string& path, const std::string& content, mode_t mode = 0644,
                            Durability durability = Durability::kHostCrash);
 
