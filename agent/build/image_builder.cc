@@ -215,7 +215,11 @@ struct ImageBuilder::Run {
     }
     if (options.pull()) {
       if (!builder.puller_) return Unimplemented("--pull: this agent has no registry client");
-      auto pulled = builder.puller_(image);
+      auto pulled = builder.puller_(image, [this](const v1::TransferProgress& progress) {
+        v1::BuildEvent event;
+        *event.mutable_pull_progress() = progress;
+        Emit(event);
+      });
       if (!pulled.ok()) return pulled.status().Annotate("--pull of '" + image + "'");
     }
     auto base = builder.images_->Resolve(image, "FROM");

@@ -32,7 +32,10 @@ class ImageBuilder {
       : images_(images), containers_(containers), snapshotter_(snapshotter), cache_(cache) {}
 
   // How --pull fetches a FROM image (the agent's ImageDistribution); unset: --pull is refused.
-  using Puller = std::function<StatusOr<v1::Image>(const std::string& reference)>;
+  // Pulls `reference` into the store, reporting each blob's transfer to `progress`.
+  using Puller = std::function<StatusOr<v1::Image>(
+      const std::string& reference,
+      const std::function<void(const v1::TransferProgress&)>& progress)>;
   void set_puller(Puller puller) { puller_ = std::move(puller); }
 
   // Builds from `options` with the context unpacked in `context_dir`; `scratch_dir` takes

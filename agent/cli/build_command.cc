@@ -1,17 +1,19 @@
 #include "cli/build_command.h"
 
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <sstream>
 
-#include <limits.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include "cli/context_tar.h"
+#include "cli/transfer_display.h"
 
 namespace boxcar::cli {
 namespace {
@@ -190,7 +192,18 @@ int Build(AgentConnection& agent, const BuildFlags& flags) {
   stream->WritesDone();
   v1::BuildEvent event;
   std::string image_id;
+  // A FROM image's --pull, shown as `image pull` shows it; closed by the next event.
+  std::optional<TransferDisplay> pull_display;
   while (stream->Read(&event)) {
+    if (event.has_pull_progress()) {
+      if (!pull_display) pull_display.emplace(flags.quiet);
+      pull_display->Update(event.pull_progress());
+      continue;
+    }
+    if (pull_display) {
+      pull_display->Finish();
+      pull_display.reset();
+    }
     if (event.has_step() && !flags.quiet) {
       std::printf("STEP %u/%u: %s\n", event.step().number(), event.step().total(),
                   event.step().instruction().c_str());

@@ -444,6 +444,10 @@ TEST_F(BuildTest, PullFetchesTheBaseImageFromItsRegistry) {
       << missing.err;
   CommandResult built = agent_.Cli({"build", "--pull", "-t", "pulled:1", context});
   ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
+  // The pull's progress, as `image pull` prints it off a terminal: a line per blob and state.
+  EXPECT_TRUE(built.err.find(": done\n") != std::string::npos ||
+              built.err.find(": already exists\n") != std::string::npos)
+      << built.err;
   EXPECT_EQ(agent_.Cli({"run", "--rm", "pulled:1", "cat", "/p"}).out, "pulled\n");
 }
 
