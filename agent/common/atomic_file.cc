@@ -20,18 +20,6 @@ std::string ParentOf(const std::string& path) {
   return path.substr(0, slash);
 }
 
-}  // namespace
-
-Status SyncParentDirectory(const std::string& path) {
-  std::string dir = ParentOf(path);
-  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd) return ErrnoStatus("open directory '" + dir + "'");
-  if (::fsync(fd.get()) != 0) return ErrnoStatus("fsync directory '" + dir + "'");
-  return OkStatus();
-}
-
-namespace {
-
 // A name for the finished file next to `path`, unique in this process (threads may write the
 // same path at once).
 std::string TemporaryNameFor(const std::string& path) {
@@ -50,6 +38,14 @@ bool LinkUnnamedFile(int fd, const std::string& name) {
 }
 
 }  // namespace
+
+Status SyncParentDirectory(const std::string& path) {
+  std::string dir = ParentOf(path);
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd) return ErrnoStatus("open directory '" + dir + "'");
+  if (::fsync(fd.get()) != 0) return ErrnoStatus("fsync directory '" + dir + "'");
+  return OkStatus();
+}
 
 Status WriteFileAtomically(const std::string& path, const std::string& content, mode_t mode,
                            Durability durability) {
