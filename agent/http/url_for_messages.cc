@@ -9,7 +9,7 @@ std::string UrlForMessages(std::string_view url) {
   size_t authority_end = url.find_first_of("/?#", authority_start);
   if (authority_end == std::string_view::npos) authority_end = url.size();
   std::string_view authority = url.substr(authority_start, authority_end - authority_start);
-  size_t at = scheme_end == std::string_view::npos ? std::string_view::npos : authority.rfind('@');
+  size_t at = authority.rfind('@');
   shown += url.substr(0, authority_start);
   if (at != std::string_view::npos) {
     shown += "***@";

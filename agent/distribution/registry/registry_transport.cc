@@ -19,7 +19,6 @@ Status CheckCaFile(const std::string& ca_file, const std::string& field) {
 
 // "host[:port]" as Login/Logout take it (a reference's registry part, or a URL's host).
 StatusOr<std::string> RegistryHost(std::string text) {
-  const std::string given = text;
   for (const char* scheme : {"https://", "http://"}) {
     if (text.rfind(scheme, 0) == 0) text = text.substr(std::string(scheme).size());
   }
@@ -29,12 +28,9 @@ StatusOr<std::string> RegistryHost(std::string text) {
   if (!parsed.ok() || parsed->registry == "docker.io") {
     std::string host = NormalizeRegistryHost(text);
     if (host == "docker.io") return host;
-    // A URL with user:password@ is shown without them.
-    const std::string shown = given.find("://") != std::string::npos ? UrlForMessages(given)
-                              : text.find('@') != std::string::npos
-                                  ? "***@" + text.substr(text.rfind('@') + 1)
-                                  : text;
-    return InvalidArgument("registry: '" + shown + "' is not a registry host[:port]");
+    // A host given with user:password@ is shown without them.
+    return InvalidArgument("registry: '" + UrlForMessages(text) +
+                           "' is not a registry host[:port]");
   }
   return parsed->registry;
 }

@@ -11,6 +11,8 @@ TEST(UrlForMessages, DropsUserinfoCredentialsAndTheQuery) {
   EXPECT_EQ(UrlForMessages("https://alice:secret@files.example.com:8443/a/b.tar"),
             "https://***@files.example.com:8443/a/b.tar");
   EXPECT_EQ(UrlForMessages("http://token@host"), "http://***@host");
+  EXPECT_EQ(UrlForMessages("alice:secret@registry.example.com:5000/team"),
+            "***@registry.example.com:5000/team");
   EXPECT_EQ(UrlForMessages("https://bucket.example.com/blob?X-Amz-Signature=abc&x=1"),
             "https://bucket.example.com/blob?...");
   EXPECT_EQ(UrlForMessages("https://u:p@host?sig=1#frag"), "https://***@host?...");
