@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -13,6 +14,7 @@
 #include <sstream>
 
 #include "cli/context_tar.h"
+#include "cli/human_format.h"
 #include "cli/transfer_display.h"
 
 namespace boxcar::cli {
@@ -20,6 +22,8 @@ namespace {
 
 // Files per listing message: well below gRPC's 4 MB message limit with long paths.
 constexpr int kListingBatch = 4096;
+// How often a terminal sees the context's upload progress.
+constexpr auto kContextProgressEvery = std::chrono::milliseconds(100);
 
 struct BuildFlags {
   std::string context;
@@ -179,14 +183,28 @@ int Build(AgentConnection& agent, const BuildFlags& flags) {
   }
   if (sent && !from_stdin) {
     v1::BuildRequest chunk;
+    // On a terminal, the bytes sent so far (every 100 ms); the files sent and kept are in the
+    // result's summary line.
+    const bool terminal = !flags.quiet && ::isatty(2);
+    uint64_t bytes_sent = 0;
+    auto last_shown = std::chrono::steady_clock::now();
     std::string error = WriteContextTar(flags.context, entries, [&](const std::string& bytes) {
       chunk.set_context_chunk(bytes);
+      bytes_sent += bytes.size();
+      if (terminal && std::chrono::steady_clock::now() - last_shown > kContextProgressEvery) {
+        last_shown = std::chrono::steady_clock::now();
+        std::fprintf(stderr, "\rsending the build context  %s   ", HumanBytes(bytes_sent).c_str());
+      }
       return stream->Write(chunk);
     });
     if (!error.empty() && error.find("the agent stopped") == std::string::npos) {
       context.TryCancel();
+      if (terminal) std::fputs("\n", stderr);
       std::fprintf(stderr, "boxcar: build context: %s\n", error.c_str());
       return 1;
+    }
+    if (terminal) {
+      std::fprintf(stderr, "\rsent the build context  %s   \n", HumanBytes(bytes_sent).c_str());
     }
   }
   stream->WritesDone();

@@ -11,9 +11,10 @@
 #include <regex>
 
 #include "agent_fixture.h"
-#include "common/atomic_file.h"
-#include "registry_harness.h"
 #include "boxcar/v1/build.grpc.pb.h"
+#include "common/atomic_file.h"
+#include "pty_process.h"
+#include "registry_harness.h"
 
 namespace boxcar::testing {
 namespace {
@@ -140,6 +141,19 @@ TEST_F(BuildContextReuseTest, RebuildSendsOnlyChangedFilesAndTheImageFollowsTheC
   CommandResult after_restart = Build("reuse:7");
   ASSERT_EQ(after_restart.exit_code, 0) << after_restart.err;
   EXPECT_EQ(ContextCounts(after_restart), std::make_pair(0, 4)) << after_restart.out;
+}
+
+// At a terminal the upload of the context shows its bytes, ending in one line of its own
+// before the steps.
+TEST_F(BuildContextReuseTest, ATerminalSeesTheContextGo) {
+  WriteFile("big", std::string(3 << 20, 'x'));
+  PtyProcess build(agent_.socket_path(), {"build", "-t", "tty:1", context_});
+  ASSERT_TRUE(build.started());
+  EXPECT_EQ(build.Wait(std::chrono::seconds(60)), 0) << build.output();
+  const std::string& shown = build.output();
+  size_t sent = shown.find("sent the build context  3.0 MiB");
+  EXPECT_NE(sent, std::string::npos) << shown;
+  EXPECT_LT(sent, shown.find("STEP 1/")) << shown;
 }
 
 TEST_F(BuildContextReuseTest, OnlyTheMostRecentContextsAreKept) {
