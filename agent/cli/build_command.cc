@@ -191,9 +191,13 @@ int Build(AgentConnection& agent, const BuildFlags& flags) {
     std::string error = WriteContextTar(flags.context, entries, [&](const std::string& bytes) {
       chunk.set_context_chunk(bytes);
       bytes_sent += bytes.size();
-      if (terminal && std::chrono::steady_clock::now() - last_shown > kContextProgressEvery) {
-        last_shown = std::chrono::steady_clock::now();
-        std::fprintf(stderr, "\rsending the build context  %s   ", HumanBytes(bytes_sent).c_str());
+      if (terminal) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_shown > kContextProgressEvery) {
+          last_shown = now;
+          std::fprintf(stderr, "\rsending the build context  %s   ",
+                       HumanBytes(bytes_sent).c_str());
+        }
       }
       return stream->Write(chunk);
     });

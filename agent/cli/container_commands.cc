@@ -104,6 +104,14 @@ int List(AgentConnection& agent, const ListOptions& options) {
   return 0;
 }
 
+// stop's and restart's --time: a negative one is refused (it would be a SIGKILL at once).
+bool RefuseNegativeTime(const char* command, int seconds) {
+  if (seconds >= 0) return false;
+  std::fprintf(stderr, "boxcar %s: --time '%d' must be 0 (SIGKILL at once) or more seconds\n",
+               command, seconds);
+  return true;
+}
+
 }  // namespace
 
 void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> connect,
@@ -165,12 +173,7 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
   stop->add_option("-t,--time", *stop_timeout, "Seconds before SIGKILL")->capture_default_str();
   stop->callback([&, connect, stop_names, stop_timeout] {
     action = [=] {
-      if (*stop_timeout < 0) {
-        std::fprintf(stderr,
-                     "boxcar stop: --time '%d' must be 0 (SIGKILL at once) or more seconds\n",
-                     *stop_timeout);
-        return 1;
-      }
+      if (RefuseNegativeTime("stop", *stop_timeout)) return 1;
       AgentConnection& agent = connect();
       return ForEachPrinted(agent, *stop_names, [&](const std::string& name) {
         grpc::ClientContext context;
@@ -192,12 +195,7 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
       ->capture_default_str();
   restart->callback([&, connect, restart_names, restart_timeout] {
     action = [=] {
-      if (*restart_timeout < 0) {
-        std::fprintf(stderr,
-                     "boxcar restart: --time '%d' must be 0 (SIGKILL at once) or more seconds\n",
-                     *restart_timeout);
-        return 1;
-      }
+      if (RefuseNegativeTime("restart", *restart_timeout)) return 1;
       AgentConnection& agent = connect();
       return ForEachPrinted(agent, *restart_names, [&](const std::string& name) {
         grpc::ClientContext context;

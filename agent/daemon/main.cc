@@ -169,8 +169,7 @@ int RunAgent(const AgentConfig& config) {
   if (!build_cache.ok()) return Fail(build_cache.status());
   ImageBuilder image_builder(images->get(), &containers, snapshotter->get(), build_cache->get());
   image_builder.set_puller(
-      [&distribution](const std::string& reference,
-                      const std::function<void(const v1::TransferProgress&)>& progress) {
+      [&distribution](const std::string& reference, const TransferProgressSink& progress) {
         v1::PullRequest request;
         request.set_source(reference);
         return distribution.Pull(request, progress, [] { return false; });

@@ -39,7 +39,7 @@ StatusOr<v1::VifSpec> NetworkService::ReserveConnection(const std::string& conta
   std::lock_guard<std::mutex> lock(mutex_);
   auto network = networks_.find(network_name);
   if (network == networks_.end()) {
-    return NotFound("network: no network '" + network_name + "' (see `boxcar network ls`)");
+    return NoSuchNetwork(network_name);
   }
   if (!network->second.cni_conflist().empty()) {
     return FailedPrecondition("network: " + network_name +

@@ -211,11 +211,14 @@ std::vector<v1::Network> NetworkService::ListNetworks() {
   return networks;
 }
 
+Status NetworkService::NoSuchNetwork(const std::string& name) {
+  return NotFound("network: no network '" + name + "' (see `boxcar network ls`)");
+}
+
 StatusOr<v1::Network> NetworkService::InspectNetwork(const std::string& name) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = networks_.find(name);
-  if (it == networks_.end())
-    return NotFound("network: no network '" + name + "' (see `boxcar network ls`)");
+  if (it == networks_.end()) return NoSuchNetwork(name);
   v1::Network network = it->second;
   for (const auto& [id, attached] : attached_) {
     if (attached.network != name || !attached.cni) continue;
@@ -247,8 +250,7 @@ StatusOr<v1::Network> NetworkService::InspectNetwork(const std::string& name) {
 Status NetworkService::RemoveNetwork(const std::string& name) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = networks_.find(name);
-  if (it == networks_.end())
-    return NotFound("network: no network '" + name + "' (see `boxcar network ls`)");
+  if (it == networks_.end()) return NoSuchNetwork(name);
   size_t holders = 0;
   for (const auto& [id, lease] : leases_) holders += lease.network == name;
   for (const auto& [id, attached] : attached_) holders += attached.network == name && attached.cni;

@@ -139,6 +139,8 @@ class NetworkService {
   Status UnplugInterface(const std::string& container_id, const std::string& host_interface);
 
  private:
+  // NotFound for a network name nothing knows, pointing to `boxcar network ls`.
+  static Status NoSuchNetwork(const std::string& name);
   struct Attached {
     std::string network;  // a network's name, or "vif:<bridge>"
     std::string host_interface;
