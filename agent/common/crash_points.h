@@ -7,7 +7,8 @@
 // start.after_cgroups, start.after_launch, start.after_record, remove.after_record,
 // remove.after_snapshot, remove.half_recycled (its directories half renamed into a spare),
 // store.before_record, store.after_record (imports and commits),
-// cni.after_pin, cni.after_first_add (a start on a CNI network).
+// cni.after_pin, cni.after_first_add (a start on a CNI network),
+// libvirt.after_create_domain (the libvirt backend's start).
 #pragma once
 
 namespace boxcar {

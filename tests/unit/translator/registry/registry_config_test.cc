@@ -4,6 +4,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
 #include "registry/tls_context.h"
 
 namespace boxcar::registry {
@@ -75,6 +80,38 @@ TEST(RegistryConfig, LogFormatIsTextOrJson) {
   EXPECT_TRUE(config.Validate().ok());
   config.log_format = "xml";
   EXPECT_NE(config.Validate().message().find("log-format: 'xml'"), std::string::npos);
+}
+
+TEST(RegistryConfig, TheShippedConfigFileLoadsAndNamesEveryFlag) {
+  const std::string shipped = std::string(BOXCAR_DEPLOY_DIR) + "/registry/boxcar-registry.conf";
+  std::string program = "boxcar-registry", flag = "--config", file = shipped;
+  char* argv[] = {program.data(), flag.data(), file.data(), nullptr};
+  int exit_code = -1;
+  auto config = RegistryConfig::FromCommandLine(3, argv, &exit_code);
+  ASSERT_TRUE(config.ok()) << shipped << ": " << config.status().message();
+  EXPECT_EQ(config->blob_cache_bytes, RegistryConfig{}.blob_cache_bytes);
+  EXPECT_EQ(config->bootable_images, RegistryConfig{}.bootable_images);
+
+  // Every flag of --help is a key of the file, set or commented out, so that the file is the
+  // one place an operator reads them all.
+  std::string help_flag = "--help";
+  char* help_argv[] = {program.data(), help_flag.data(), nullptr};
+  ::testing::internal::CaptureStdout();
+  (void)RegistryConfig::FromCommandLine(2, help_argv, &exit_code);
+  const std::string help = ::testing::internal::GetCapturedStdout();
+  std::ifstream in(shipped);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::set<std::string> flags;
+  const std::regex flag_pattern("--([a-z][a-z-]+)");
+  for (std::sregex_iterator it(help.begin(), help.end(), flag_pattern), end; it != end; ++it)
+    flags.insert((*it)[1]);
+  ASSERT_GT(flags.size(), 15u) << help;
+  for (const std::string& name : flags) {
+    if (name == "help" || name == "config") continue;
+    const std::regex key("(^|\\n)#? ?" + name + " = ");
+    EXPECT_TRUE(std::regex_search(text.str(), key)) << name << " is not in " << shipped;
+  }
 }
 
 TEST(TlsContext, UnreadableFilesNameTheOption) {
