@@ -304,11 +304,15 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
   CLI::App* inspect = app.add_subcommand("inspect", "Show containers as JSON");
   inspect->add_option("container", *inspect_names, "Id, id prefix or name")->required();
   static bool json_always = true;
-  inspect->add_flag("--json", json_always, "Print JSON (the default and only format)");
-  inspect->callback([&, connect, inspect_names] {
+  inspect->add_flag("--json", json_always, "Print JSON (the default)");
+  auto inspect_format = std::make_shared<std::string>();
+  inspect->add_option("-f,--format", *inspect_format,
+                      "A line per name from a template of its fields: '{{.pid}}', "
+                      "'{{.spec.labels.tier}}', '{{json .spec}}'");
+  inspect->callback([&, connect, inspect_names, inspect_format] {
     action = [=] {
       AgentConnection& agent = connect();
-      return InspectEach(agent, *inspect_names, agent.containers(),
+      return InspectEach(agent, *inspect_names, *inspect_format, agent.containers(),
                          &v1::Containers::Stub::Inspect,
                          [](v1::InspectContainerRequest* request, const std::string& name) {
                            request->set_container(name);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "cli/format_template.h"
+
 namespace boxcar::cli {
 
 namespace {
@@ -104,55 +106,23 @@ bool ContainerFilter::NeedsAll() const {
                      [](const std::string& status) { return status != "running"; });
 }
 
-StatusOr<std::string> FormatContainer(const std::string& given_template,
+StatusOr<std::string> FormatContainer(const std::string& format_template,
                                       const v1::Container& container) {
-  // As Docker's templates: "\t" typed on a command line is a tab.
-  std::string format_template = given_template;
-  for (size_t tab; (tab = format_template.find("\\t")) != std::string::npos;) {
-    format_template.replace(tab, 2, "\t");
-  }
-  std::string out;
-  size_t at = 0;
-  while (at < format_template.size()) {
-    size_t open = format_template.find("{{", at);
-    if (open == std::string::npos) {
-      out += format_template.substr(at);
-      break;
-    }
-    out += format_template.substr(at, open - at);
-    size_t close = format_template.find("}}", open);
-    if (close == std::string::npos) {
-      return InvalidArgument("--format: '{{' without '}}' in '" + format_template + "'");
-    }
-    std::string field = format_template.substr(open + 2, close - open - 2);
-    field.erase(0, field.find_first_not_of(' '));
-    field.erase(field.find_last_not_of(' ') + 1);
-    if (field == ".ID") {
-      out += container.id().substr(0, 12);
-    } else if (field == ".Names" || field == ".Name") {
-      out += container.name();
-    } else if (field == ".Image") {
-      out += container.spec().image();
-    } else if (field == ".Command") {
-      out += "\"" + Command(container) + "\"";
-    } else if (field == ".State" || field == ".Status") {
-      out += StateName(container.state());
-    } else if (field == ".Backend") {
-      out += container.backend();
-    } else if (field == ".Labels") {
-      out += Labels(container);
-    } else if (field == ".CreatedAt") {
-      out += std::to_string(container.created_unix_ns() / 1000000000);
-    } else if (field == ".ExitCode") {
-      out += std::to_string(container.exit_code());
-    } else {
-      return InvalidArgument("--format: unknown field '" + field +
-                             "'; use .ID .Names .Image .Command .Status .State .Backend .Labels "
-                             ".CreatedAt .ExitCode");
-    }
-    at = close + 2;
-  }
-  return out;
+  return ExpandFormatTemplate(
+      format_template, [&](const std::string& field) -> StatusOr<std::string> {
+        if (field == ".ID") return container.id().substr(0, 12);
+        if (field == ".Names" || field == ".Name") return container.name();
+        if (field == ".Image") return container.spec().image();
+        if (field == ".Command") return "\"" + Command(container) + "\"";
+        if (field == ".State" || field == ".Status") return StateName(container.state());
+        if (field == ".Backend") return container.backend();
+        if (field == ".Labels") return Labels(container);
+        if (field == ".CreatedAt") return std::to_string(container.created_unix_ns() / 1000000000);
+        if (field == ".ExitCode") return std::to_string(container.exit_code());
+        return InvalidArgument("--format: unknown field '" + field +
+                               "'; use .ID .Names .Image .Command .Status .State .Backend .Labels "
+                               ".CreatedAt .ExitCode");
+      });
 }
 
 }  // namespace boxcar::cli

@@ -12,6 +12,7 @@
 
 #include "cli/agent_connection.h"
 #include "cli/json_output.h"
+#include "cli/message_template.h"
 
 namespace boxcar::cli {
 
@@ -23,22 +24,42 @@ int ForEachName(AgentConnection& agent, const std::vector<std::string>& names,
 int ForEachPrinted(AgentConnection& agent, const std::vector<std::string>& names,
                    const std::function<grpc::Status(const std::string&)>& one);
 
-// `inspect`: one unary `call` per name (`name_into` puts the name in the request), each answer
-// printed as indented JSON.
+// `inspect`: one unary `call` per name (`name_into` puts the name in the request), the answers
+// printed as one indented JSON array (Docker's shape: `jq '.[0]'`), or with `format` (a
+// template, cli/message_template.h) one line each; each failure reported.
 template <typename Stub, typename Request, typename Response>
 int InspectEach(
-    AgentConnection& agent, const std::vector<std::string>& names, Stub& stub,
-    grpc::Status (Stub::*call)(grpc::ClientContext*, const Request&, Response*),
+    AgentConnection& agent, const std::vector<std::string>& names, const std::string& format,
+    Stub& stub, grpc::Status (Stub::*call)(grpc::ClientContext*, const Request&, Response*),
     const std::type_identity_t<std::function<void(Request*, const std::string&)>>& name_into) {
-  return ForEachName(agent, names, [&](const std::string& name) {
+  std::vector<std::string> answers;
+  std::string template_error;
+  const int exit_code = ForEachName(agent, names, [&](const std::string& name) {
+    if (!template_error.empty()) return grpc::Status::OK;  // the first one was reported
     grpc::ClientContext context;
     Request request;
     name_into(&request, name);
     Response response;
     grpc::Status status = (stub.*call)(&context, request, &response);
-    if (status.ok()) std::printf("%s\n", MessageToJson(response, true).c_str());
+    if (!status.ok()) return status;
+    if (format.empty()) {
+      answers.push_back(MessageToJson(response, true));
+      return status;
+    }
+    StatusOr<std::string> line = RenderMessageTemplate(format, response);
+    if (!line.ok()) {
+      template_error = line.status().message();
+      return status;
+    }
+    std::printf("%s\n", line->c_str());
     return status;
   });
+  if (!template_error.empty()) {
+    std::fprintf(stderr, "boxcar: %s\n", template_error.c_str());
+    return 2;
+  }
+  if (format.empty()) std::fputs(IndentedJsonArray(answers).c_str(), stdout);
+  return exit_code;
 }
 
 }  // namespace boxcar::cli

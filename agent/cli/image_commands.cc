@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "cli/distribution_commands.h"
+#include "cli/for_each_name.h"
 #include "cli/human_format.h"
 #include "cli/image_history_command.h"
 #include "cli/image_save_command.h"
@@ -182,21 +183,11 @@ int List(AgentConnection& agent, bool json, bool quiet) {
   return 0;
 }
 
-int Inspect(AgentConnection& agent, const std::vector<std::string>& images) {
-  int exit_code = 0;
-  for (const auto& name : images) {
-    grpc::ClientContext context;
-    v1::InspectImageRequest request;
-    request.set_image(name);
-    v1::Image image;
-    grpc::Status status = agent.images().Inspect(&context, request, &image);
-    if (!status.ok()) {
-      exit_code = agent.Report(status);
-      continue;
-    }
-    std::printf("%s\n", MessageToJson(image, true).c_str());
-  }
-  return exit_code;
+int Inspect(AgentConnection& agent, const std::vector<std::string>& images,
+            const std::string& format) {
+  return InspectEach(
+      agent, images, format, agent.images(), &v1::Images::Stub::Inspect,
+      [](v1::InspectImageRequest* request, const std::string& name) { request->set_image(name); });
 }
 
 int Tag(AgentConnection& agent, const std::string& image, const std::string& reference) {
@@ -293,9 +284,14 @@ void AddImageCommands(CLI::App& app, std::function<AgentConnection&()> connect,
   CLI::App* inspect = image->add_subcommand("inspect", "Show images as JSON");
   inspect->add_option("image", *inspect_names, "Reference, id or id prefix")->required();
   static bool json_always = true;
-  inspect->add_flag("--json", json_always, "Print JSON (the default and only format)");
-  inspect->callback(
-      [&, connect, inspect_names] { action = [=] { return Inspect(connect(), *inspect_names); }; });
+  inspect->add_flag("--json", json_always, "Print JSON (the default)");
+  auto inspect_format = std::make_shared<std::string>();
+  inspect->add_option("-f,--format", *inspect_format,
+                      "A line per name from a template of its fields: '{{.id}}', "
+                      "'{{.references.0}}', '{{json .config}}'");
+  inspect->callback([&, connect, inspect_names, inspect_format] {
+    action = [=] { return Inspect(connect(), *inspect_names, *inspect_format); };
+  });
 
   auto tag_source = std::make_shared<std::string>();
   auto tag_target = std::make_shared<std::string>();

@@ -2,6 +2,8 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <string_view>
+
 namespace boxcar::cli {
 
 std::string MessageToJson(const google::protobuf::Message& message, bool pretty) {
@@ -12,6 +14,23 @@ std::string MessageToJson(const google::protobuf::Message& message, bool pretty)
   std::string json;
   (void)google::protobuf::util::MessageToJsonString(message, &json, options);
   return json;
+}
+
+std::string IndentedJsonArray(const std::vector<std::string>& indented_objects) {
+  if (indented_objects.empty()) return "[]\n";
+  std::string out = "[\n";
+  for (size_t i = 0; i < indented_objects.size(); ++i) {
+    std::string_view object = indented_objects[i];
+    while (!object.empty() && object.back() == '\n') object.remove_suffix(1);
+    out += "  ";
+    for (char c : object) {
+      out += c;
+      if (c == '\n') out += "  ";
+    }
+    out += i + 1 < indented_objects.size() ? ",\n" : "\n";
+  }
+  out += "]\n";
+  return out;
 }
 
 }  // namespace boxcar::cli

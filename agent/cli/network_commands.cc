@@ -22,6 +22,7 @@ struct NetworkFlags {
   std::string cni_conflist_path;
   uint32_t mtu = 0;
   bool json = false;
+  std::string format;
   std::vector<std::string> names;
   std::string container;
   std::string ip;
@@ -66,7 +67,7 @@ int List(AgentConnection& agent, bool json) {
   grpc::Status status = agent.networks().List(&context, {}, &response);
   if (!status.ok()) return agent.Report(status);
   if (json) {
-    std::printf("%s\n", MessageToJson(response, true).c_str());
+    PrintJsonArray(response.networks());
     return 0;
   }
   std::printf("%-20s %-18s %-16s %-16s %s\n", "NAME", "SUBNET", "GATEWAY", "BRIDGE", "MTU");
@@ -122,11 +123,15 @@ void AddNetworkCommands(CLI::App& app, std::function<AgentConnection&()> connect
 
   CLI::App* inspect = network->add_subcommand("inspect", "Show networks and their containers");
   inspect->add_option("NAME", flags->names, "Network names")->required();
-  inspect->add_flag("--json", flags->json, "Print JSON (the only format, accepted for scripts)");
+  inspect->add_flag("--json", flags->json, "Print JSON (the default, accepted for scripts)");
+  inspect->add_option("-f,--format", flags->format,
+                      "A line per name from a template of its fields: '{{.subnet}}', "
+                      "'{{.endpoints.0.ip}}', '{{json .endpoints}}'");
   inspect->callback([&, connect, flags] {
     action = [=] {
       AgentConnection& agent = connect();
-      return InspectEach(agent, flags->names, agent.networks(), &v1::Networks::Stub::Inspect,
+      return InspectEach(agent, flags->names, flags->format, agent.networks(),
+                         &v1::Networks::Stub::Inspect,
                          [](v1::InspectNetworkRequest* request, const std::string& name) {
                            request->set_name(name);
                          });
@@ -148,8 +153,8 @@ void AddNetworkCommands(CLI::App& app, std::function<AgentConnection&()> connect
     };
   });
 
-  CLI::App* connect_command =
-      network->add_subcommand("connect", "Put a stopped container on a network");
+  CLI::App* connect_command = network->add_subcommand(
+      "connect", "Put a container on a network (running: a connection beside its own, at once)");
   connect_command->add_option("NETWORK", flags->name, "Network")->required();
   connect_command->add_option("CONTAINER", flags->container, "Container")->required();
   connect_command->add_option("--ip", flags->ip, "IPv4 address on the network");
@@ -167,8 +172,8 @@ void AddNetworkCommands(CLI::App& app, std::function<AgentConnection&()> connect
     };
   });
 
-  CLI::App* disconnect =
-      network->add_subcommand("disconnect", "Take a stopped container off its network");
+  CLI::App* disconnect = network->add_subcommand(
+      "disconnect", "Take a container off a network (running: a connection beside eth0)");
   disconnect->add_option("NETWORK", flags->name, "Network")->required();
   disconnect->add_option("CONTAINER", flags->container, "Container")->required();
   disconnect->callback([&, connect, flags] {

@@ -15,6 +15,7 @@ namespace {
 struct VolumeFlags {
   std::string name;
   std::vector<std::string> names;
+  std::string format;
   bool json = false;
   bool quiet = false;
   bool force = false;
@@ -38,7 +39,7 @@ int List(AgentConnection& agent, const VolumeFlags& flags) {
   grpc::Status status = agent.volumes().List(&context, {}, &response);
   if (!status.ok()) return agent.Report(status);
   if (flags.json) {
-    std::printf("%s\n", MessageToJson(response, true).c_str());
+    PrintJsonArray(response.volumes());
     return 0;
   }
   if (!flags.quiet) std::printf("%-66s %-10s %-10s %s\n", "NAME", "KIND", "USED BY", "MOUNTPOINT");
@@ -74,11 +75,15 @@ void AddVolumeCommands(CLI::App& app, std::function<AgentConnection&()> connect,
 
   CLI::App* inspect = volume->add_subcommand("inspect", "Show volumes and their containers");
   inspect->add_option("NAME", flags->names, "Volume names")->required();
-  inspect->add_flag("--json", flags->json, "Print JSON (the only format, accepted for scripts)");
+  inspect->add_flag("--json", flags->json, "Print JSON (the default, accepted for scripts)");
+  inspect->add_option("-f,--format", flags->format,
+                      "A line per name from a template of its fields: '{{.mountpoint}}', "
+                      "'{{.containers.0}}', '{{json .containers}}'");
   inspect->callback([&, connect, flags] {
     action = [=] {
       AgentConnection& agent = connect();
-      return InspectEach(agent, flags->names, agent.volumes(), &v1::Volumes::Stub::Inspect,
+      return InspectEach(agent, flags->names, flags->format, agent.volumes(),
+                         &v1::Volumes::Stub::Inspect,
                          [](v1::InspectVolumeRequest* request, const std::string& name) {
                            request->set_name(name);
                          });

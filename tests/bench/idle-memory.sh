@@ -41,7 +41,7 @@ for backend in chroot lxc; do
   sleep 2
   after=$(mem_available_kib)
   for id in $(cat "$work/ids"); do boxcar inspect "$id" | python3 -c \
-    'import json,sys; c=json.load(sys.stdin); print(c["id"], c["pid"])'; done >"$work/pids"
+    'import json,sys; c=json.load(sys.stdin)[0]; print(c["id"], c["pid"])'; done >"$work/pids"
   python3 - "$backend" "$parent" "$agent_pid" "$work/pids" "$before" "$after" <<'PY'
 import os, sys
 backend, parent, agent_pid, pids_file, before, after = sys.argv[1:7]

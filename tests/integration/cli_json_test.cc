@@ -1,12 +1,18 @@
-// The CLI adds its messages' descriptors to protobuf's pool at their first use, not before
-// main (cli/lazy_descriptors.cc). Its JSON, which is the first use, must still print
-// every field of the agent's answer, those of imported files (networks.proto's NetworkSpec
-// inside a ContainerSpec) included.
+// The CLI's JSON (cli/json_output.h): lists print one array, inspect an indented array of
+// what it was asked for (Docker's shape), `inspect -f` a line per name. The CLI adds its
+// messages' descriptors to protobuf's pool at their first use, not before main
+// (cli/lazy_descriptors.cc). Its JSON, which is the first use, must still print every field
+// of the agent's answer, those of imported files (networks.proto's NetworkSpec inside a
+// ContainerSpec) included.
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "agent_fixture.h"
+#include "boxcar/v1/volumes.pb.h"
 
 namespace boxcar::testing {
 namespace {
@@ -16,6 +22,23 @@ class CliJsonTest : public ::testing::Test, public AgentFixture {
   void SetUp() override { StartAgentWithBusybox({}); }
   void TearDown() override { StopAgentAndCheckLeftovers(); }
 };
+
+// The elements of a JSON array, each as its own JSON text; empty (and a failure) if `json` is
+// not an array.
+std::vector<std::string> ArrayElements(const std::string& json) {
+  rapidjson::Document document;
+  document.Parse(json.c_str());
+  EXPECT_TRUE(!document.HasParseError() && document.IsArray()) << json;
+  std::vector<std::string> elements;
+  if (document.HasParseError() || !document.IsArray()) return elements;
+  for (const auto& element : document.GetArray()) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    element.Accept(writer);
+    elements.push_back(buffer.GetString());
+  }
+  return elements;
+}
 
 template <typename Message>
 Message FromJson(const std::string& json) {
@@ -35,13 +58,68 @@ TEST_F(CliJsonTest, InspectPrintsEveryFieldTheAgentAnswers) {
 
   CommandResult inspected = agent_.Cli({"inspect", "json"});
   ASSERT_EQ(inspected.exit_code, 0) << inspected.err;
-  v1::Container printed = FromJson<v1::Container>(inspected.out);
+  std::vector<std::string> elements = ArrayElements(inspected.out);
+  ASSERT_EQ(elements.size(), 1u) << inspected.out;
+  v1::Container printed = FromJson<v1::Container>(elements[0]);
   std::string differences;
   google::protobuf::util::MessageDifferencer differencer;
   differencer.ReportDifferencesToString(&differences);
   EXPECT_TRUE(differencer.Compare(expected, printed)) << differences;
   // Fields at their default are printed too, by their proto names.
   EXPECT_NE(inspected.out.find("\"oom_killed\": false"), std::string::npos) << inspected.out;
+}
+
+TEST_F(CliJsonTest, InspectOfSeveralPrintsOneArrayAndReportsWhatItCouldNotFind) {
+  std::string first = RunDetached({"--name", "one"}, {"sleep", "60"});
+  std::string second = RunDetached({"--name", "two"}, {"sleep", "60"});
+  CommandResult both = agent_.Cli({"inspect", "two", "nosuch", "one"});
+  EXPECT_EQ(both.exit_code, 1) << "one name was not found";
+  EXPECT_NE(both.err.find("nosuch"), std::string::npos) << both.err;
+  std::vector<std::string> elements = ArrayElements(both.out);
+  ASSERT_EQ(elements.size(), 2u) << both.out;
+  EXPECT_EQ(FromJson<v1::Container>(elements[0]).id(), second);
+  EXPECT_EQ(FromJson<v1::Container>(elements[1]).id(), first);
+  CommandResult none = agent_.Cli({"inspect", "nosuch"});
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_EQ(none.out, "[]\n");
+
+  for (const auto& kind : {std::vector<std::string>{"image", "inspect", "busybox"},
+                           std::vector<std::string>{"volume", "inspect", "data"}}) {
+    if (kind[0] == "volume") {
+      ASSERT_EQ(agent_.Cli({"volume", "create", "data"}).exit_code, 0);
+    }
+    CommandResult inspected = agent_.Cli(kind);
+    ASSERT_EQ(inspected.exit_code, 0) << kind[0] << ": " << inspected.err;
+    EXPECT_EQ(ArrayElements(inspected.out).size(), 1u) << kind[0] << ": " << inspected.out;
+  }
+  CommandResult volumes = agent_.Cli({"volume", "ls", "--json"});
+  ASSERT_EQ(ArrayElements(volumes.out).size(), 1u) << volumes.out;
+  EXPECT_EQ(FromJson<v1::Volume>(ArrayElements(volumes.out)[0]).name(), "data");
+  EXPECT_EQ(volumes.out.find('\n'), volumes.out.size() - 1)
+      << "a list is one line: " << volumes.out;
+}
+
+TEST_F(CliJsonTest, InspectFormatPrintsALinePerName) {
+  std::string id = RunDetached({"--name", "fmt", "-l", "tier=front"}, {"sleep", "60"});
+  v1::Container expected = Inspect(id);
+  CommandResult formatted = agent_.Cli(
+      {"inspect", "-f", "{{.Name}} {{.Pid}} {{.spec.labels.tier}} {{.State}}", "fmt", id});
+  ASSERT_EQ(formatted.exit_code, 0) << formatted.err;
+  const std::string line =
+      "fmt " + std::to_string(expected.pid()) + " front CONTAINER_STATE_RUNNING\n";
+  EXPECT_EQ(formatted.out, line + line);
+  EXPECT_GT(expected.pid(), 0);
+
+  CommandResult image = agent_.Cli({"image", "inspect", "--format", "{{.id}}", "busybox"});
+  ASSERT_EQ(image.exit_code, 0) << image.err;
+  EXPECT_EQ(image.out.rfind("sha256:", 0), 0u) << image.out;
+  EXPECT_EQ(image.out.size(), 72u) << image.out;
+
+  CommandResult typo = agent_.Cli({"inspect", "-f", "{{.spec.imag}}", "fmt"});
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_EQ(typo.out, "");
+  EXPECT_NE(typo.err.find("--format: .spec has no field 'imag'; it has:"), std::string::npos)
+      << typo.err;
 }
 
 TEST_F(CliJsonTest, SystemCheckPrintsItsAnswer) {

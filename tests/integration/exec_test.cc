@@ -117,8 +117,10 @@ class ExecTest : public ::testing::Test {
     container_id_ = run.out.substr(0, run.out.find('\n'));
     CommandResult inspect = agent_.Cli({"inspect", "--json", container_id_});
     ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
-    rapidjson::Document container;
-    container.Parse(inspect.out.c_str());
+    rapidjson::Document inspected;
+    inspected.Parse(inspect.out.c_str());
+    ASSERT_TRUE(inspected.IsArray() && inspected.Size() == 1) << inspect.out;
+    const rapidjson::Value& container = inspected[0];
     ASSERT_TRUE(container.IsObject() && container.HasMember("pid") && container["pid"].IsInt())
         << inspect.out;
     init_pid_ = container["pid"].GetInt();

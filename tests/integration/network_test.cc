@@ -166,14 +166,16 @@ TEST_F(NetworkTest, InspectShowsTheAddressMacAndGatewayEth0Has) {
 
 TEST_F(NetworkTest, ListInspectConnectAndDisconnect) {
   CommandResult listed = agent_.Cli({"network", "ls", "--json"});
-  EXPECT_NE(listed.out.find("\"subnet\": \"10.201.0.0/24\""), std::string::npos) << listed.out;
-  EXPECT_NE(listed.out.find("\"bridge\": \"bx-tnet\""), std::string::npos) << listed.out;
+  EXPECT_EQ(listed.out.front(), '[') << "a list prints one array: " << listed.out;
+  EXPECT_NE(listed.out.find("\"subnet\":\"10.201.0.0/24\""), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("\"bridge\":\"bx-tnet\""), std::string::npos) << listed.out;
   CommandResult created = agent_.Cli({"create", "--name", "later", "busybox", "sh", "-c",
                                       "ip -o -4 addr show eth0 | wc -l"});
   ASSERT_EQ(created.exit_code, 0) << created.err;
   CommandResult connected = agent_.Cli({"network", "connect", "tnet", "later", "--ip", "10.201.0.50"});
   ASSERT_EQ(connected.exit_code, 0) << connected.err;
   CommandResult inspected = agent_.Cli({"network", "inspect", "tnet"});
+  EXPECT_EQ(inspected.out.rfind("[\n  {\n", 0), 0u) << "inspect prints an array: " << inspected.out;
   EXPECT_NE(inspected.out.find("\"ip\": \"10.201.0.50\""), std::string::npos) << inspected.out;
   EXPECT_EQ(agent_.Cli({"network", "inspect", "--json", "tnet"}).out, inspected.out);
   EXPECT_EQ(NetworkNamespaces::Leases(agent_.root_dir()), 1);
