@@ -10,6 +10,7 @@
 
 #include "cli/human_format.h"
 #include "cli/openstack_auth_flags.h"
+#include "cli/terminal_prompt.h"
 #include "cli/transfer_display.h"
 #include "distribution/image_distribution.h"
 
@@ -93,24 +94,38 @@ int Push(AgentConnection& agent, const PushOptions& options) {
 }
 
 int Login(AgentConnection& agent, LoginOptions options) {
+  // At a terminal, what the flags did not give is asked for, the password without echo.
+  const bool terminal = StdinIsTerminal();
+  if (options.username.empty() && terminal)
+    options.username = AskAtTerminal("Username: ", false).value_or("");
+  if (options.username.empty()) {
+    std::fprintf(stderr, "boxcar login: no user name; give it with -u USER\n");
+    return 2;
+  }
   if (options.password_stdin) {
     if (!options.password.empty()) {
       std::fprintf(stderr, "boxcar: give either --password or --password-stdin\n");
       return 2;
     }
-    std::string line;
-    std::getline(std::cin, line);
-    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
-    options.password = line;
+    if (terminal) {
+      options.password = AskAtTerminal("Password: ", true).value_or("");
+    } else {
+      std::string line;
+      std::getline(std::cin, line);
+      while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+      options.password = line;
+    }
   } else if (!options.password.empty()) {
     std::fprintf(stderr,
                  "boxcar login: WARNING: a password on the command line is visible to other "
                  "users (ps) and kept in shell history; prefer --password-stdin\n");
+  } else if (terminal) {
+    options.password = AskAtTerminal("Password: ", true).value_or("");
   }
   if (options.password.empty()) {
     std::fprintf(stderr,
-                 "boxcar login: no password; give it on stdin with --password-stdin (or with "
-                 "-p, visible to other users)\n");
+                 "boxcar login: no password; type it at a terminal, or give it on stdin with "
+                 "--password-stdin (or with -p, visible to other users)\n");
     return 2;
   }
   v1::LoginRequest request;
@@ -178,8 +193,9 @@ void AddLoginCommands(CLI::App& app, std::function<AgentConnection&()> connect,
   CLI::App* login = app.add_subcommand(
       "login", "Store credentials of a registry in the agent (checked against it first)");
   login->add_option("registry", login_options->registry, "host[:port]")->required();
-  login->add_option("-u,--username", login_options->username, "User name")->required();
-  login->add_option("-p,--password", login_options->password, "Password or token");
+  login->add_option("-u,--username", login_options->username, "User name (asked at a terminal)");
+  login->add_option("-p,--password", login_options->password,
+                    "Password or token (asked without echo at a terminal)");
   login->add_flag("--password-stdin", login_options->password_stdin,
                   "Read the password from stdin");
   login->add_option("--ca-file", login_options->ca_file,

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -36,6 +37,11 @@ PtyProcess::~PtyProcess() {
     ::waitpid(pid_, nullptr, 0);
   }
   if (master_ >= 0) ::close(master_);
+}
+
+bool PtyProcess::Echoing() const {
+  struct termios settings {};
+  return ::tcgetattr(master_, &settings) == 0 && (settings.c_lflag & ECHO) != 0;
 }
 
 void PtyProcess::Type(const std::string& keys) {

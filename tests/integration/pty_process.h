@@ -34,6 +34,8 @@ class PtyProcess {
   int Wait(std::chrono::milliseconds timeout);
 
   const std::string& output() const { return output_; }
+  // Whether the terminal echoes what is typed (its ECHO flag), also after the CLI ended.
+  bool Echoing() const;
 
  private:
   // Reads what is there within `timeout_ms`; false once the terminal reports EOF/EIO.

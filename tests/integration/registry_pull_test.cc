@@ -14,6 +14,7 @@
 #include "agent_fixture.h"
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
+#include "pty_process.h"
 #include "registry_harness.h"
 
 namespace boxcar::testing {
@@ -446,6 +447,41 @@ TEST_F(RegistryPullTest, BasicAuthLoginPullPushAndLogout) {
   CommandResult after = agent_.Cli({"image", "pull", "-q", reference});
   EXPECT_NE(after.exit_code, 0) << "logged out, yet pulled";
   ExpectStoreClean();
+}
+
+// At a terminal `login` asks for what its flags did not give, the password without echo, and
+// Ctrl-C at the password leaves the terminal echoing again.
+TEST_F(RegistryPullTest, LoginAtATerminalAsksAndDoesNotEchoThePassword) {
+  ASSERT_TRUE(registry_.Start({"alice", "s3cret-pass"})) << registry_.log();
+  PtyProcess login(agent_.socket_path(), {"login", registry_.host()});
+  ASSERT_TRUE(login.started());
+  ASSERT_TRUE(login.WaitFor("Username: ", std::chrono::seconds(10))) << login.output();
+  login.Type("alice\n");
+  ASSERT_TRUE(login.WaitFor("Password: ", std::chrono::seconds(10))) << login.output();
+  const size_t asked = login.output().size();
+  login.Type("s3cret-pass\n");
+  EXPECT_EQ(login.Wait(std::chrono::seconds(30)), 0) << login.output();
+  EXPECT_NE(login.output().find("Login succeeded", asked), std::string::npos) << login.output();
+  EXPECT_EQ(login.output().find("s3cret-pass"), std::string::npos)
+      << "the terminal showed the password: " << login.output();
+  EXPECT_EQ(login.output().find("alice", asked), std::string::npos) << login.output();
+  EXPECT_NE(login.output().find("alice"), std::string::npos) << "the user name is echoed";
+  CommandResult pull = agent_.Cli({"image", "pull", "-q", registry_.host() + "/nothing/here:1"});
+  EXPECT_EQ(pull.err.find("boxcar login"), std::string::npos)
+      << "logged in, the pull is not told to log in: " << pull.err;
+
+  // Interrupted at the password: the terminal echoes again, nothing is stored but the first
+  // login.
+  PtyProcess interrupted(agent_.socket_path(), {"login", registry_.host(), "-u", "bob"});
+  ASSERT_TRUE(interrupted.WaitFor("Password: ", std::chrono::seconds(10))) << interrupted.output();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the prompt comes before echo off
+  EXPECT_FALSE(interrupted.Echoing()) << "the terminal echoes while the password is typed";
+  interrupted.Type("\x03");
+  EXPECT_NE(interrupted.Wait(std::chrono::seconds(10)), 0) << interrupted.output();
+  EXPECT_TRUE(interrupted.Echoing()) << "Ctrl-C left the terminal without echo";
+  auto logins = ReadFileToString(agent_.root_dir() + "/registry-logins.json");
+  ASSERT_TRUE(logins.ok());
+  EXPECT_EQ(logins->find("bob"), std::string::npos) << *logins;
 }
 
 }  // namespace
