@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
   OrphanSweeper sweeper(&journal, config->orphan_sweep_interval_seconds,
                         config->orphan_grace_seconds);
   sweeper.Start();
-  RegistryApp app(settings, RegistryTokenSigner(*key), &uploads, bootable.get(),
+  RegistryApp app(settings, RegistryTokenSealer(*key), &uploads, bootable.get(),
                   config->blob_cache_bytes > 0 ? &cache : nullptr, &journal, &sweeper);
   HttpServer* raw_server = server->get();
   std::thread([signals, raw_server]() mutable {

@@ -35,7 +35,7 @@ std::string RegistryApp::Realm(const HttpExchange& http) const {
 void RegistryApp::Handle(HttpExchange& http) {
   const Route route = ParseRoute(http.path());
   if (route.kind == RouteKind::kToken) {
-    ServeToken(http, config_, signer_);
+    ServeToken(http, config_, sealer_);
     return;
   }
   if (route.kind == RouteKind::kUnknown) {
@@ -46,7 +46,7 @@ void RegistryApp::Handle(HttpExchange& http) {
   const std::string authorization = http.Header("Authorization");
   StatusOr<RegistryGrant> grant = Status(StatusCode::kUnauthenticated, "authentication required");
   if (authorization.size() > 7 && Lowercase(authorization.substr(0, 7)) == "bearer ") {
-    grant = signer_.Verify(authorization.substr(7), ::time(nullptr));
+    grant = sealer_.Open(authorization.substr(7), ::time(nullptr));
   }
   if (!grant.ok()) {
     std::string challenge = "Bearer realm=\"" + Realm(http) + "\",service=\"boxcar-registry\"";

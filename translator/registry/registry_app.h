@@ -21,11 +21,11 @@ class RegistryApp {
  public:
   // `journal` records the Glance images being written; `sweeper` (may be null) is offered
   // each caller's session for the orphans of that project whose own token expired.
-  RegistryApp(RegistryConfig config, RegistryTokenSigner signer, UploadSessions* uploads,
+  RegistryApp(RegistryConfig config, RegistryTokenSealer sealer, UploadSessions* uploads,
               BootableImagePublisher* bootable, BlobCache* cache, GlanceWriteJournal* journal,
               OrphanSweeper* sweeper)
       : config_(std::move(config)),
-        signer_(std::move(signer)),
+        sealer_(std::move(sealer)),
         uploads_(uploads),
         bootable_(bootable),
         cache_(cache),
@@ -36,7 +36,7 @@ class RegistryApp {
  private:
   std::string Realm(const HttpExchange& http) const;
   RegistryConfig config_;
-  RegistryTokenSigner signer_;
+  RegistryTokenSealer sealer_;
   UploadSessions* uploads_;
   BootableImagePublisher* bootable_;
   BlobCache* cache_;

@@ -1,17 +1,17 @@
 #include "registry/registry_token.h"
 
-#include <fcntl.h>
-#include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <fstream>
+#include <memory>
 #include <sstream>
+
+#include "common/atomic_file.h"
 
 namespace boxcar::registry {
 namespace {
@@ -70,15 +70,23 @@ StatusOr<std::string> Base64Decode(std::string_view text) {
   return out;
 }
 
-std::string RegistryTokenSigner::Mac(std::string_view payload) const {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key_.data(), static_cast<int>(key_.size()),
-       reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), mac, &length);
-  return std::string(reinterpret_cast<char*>(mac), length);
+namespace {
+
+constexpr std::string_view kTokenPrefix = "v1.";
+constexpr std::string_view kAssociatedData = "boxcar-registry token v1";
+constexpr size_t kNonceBytes = 12;
+constexpr size_t kTagBytes = 16;
+
+struct CipherContextFree {
+  void operator()(EVP_CIPHER_CTX* context) const { EVP_CIPHER_CTX_free(context); }
+};
+using CipherContext = std::unique_ptr<EVP_CIPHER_CTX, CipherContextFree>;
+
+const unsigned char* Bytes(std::string_view text) {
+  return reinterpret_cast<const unsigned char*>(text.data());
 }
 
-std::string RegistryTokenSigner::Sign(const RegistryGrant& g) const {
+std::string GrantJson(const RegistryGrant& g) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   auto put = [&](const char* key, const std::string& value) {
@@ -94,26 +102,71 @@ std::string RegistryTokenSigner::Sign(const RegistryGrant& g) const {
   w.Key("exp");
   w.Int64(g.expires_at);
   w.EndObject();
-  const std::string payload =
-      Base64UrlEncode(std::string_view(buffer.GetString(), buffer.GetSize()));
-  return payload + "." + Base64UrlEncode(Mac(payload));
+  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-StatusOr<RegistryGrant> RegistryTokenSigner::Verify(std::string_view token, int64_t now) const {
+}  // namespace
+
+RegistryTokenSealer::RegistryTokenSealer(std::string_view key) {
+  // The cipher's own key, so that the file's key serves no two purposes.
+  constexpr std::string_view kPurpose = "boxcar-registry token encryption";
+  unsigned char derived[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), Bytes(kPurpose), kPurpose.size(),
+       derived, &length);
+  cipher_key_.assign(reinterpret_cast<char*>(derived), length);
+}
+
+std::string RegistryTokenSealer::Seal(const RegistryGrant& grant) const {
+  const std::string plain = GrantJson(grant);
+  std::string sealed(kNonceBytes + plain.size() + kTagBytes, '\0');
+  auto* out = reinterpret_cast<unsigned char*>(sealed.data());
+  CipherContext context(EVP_CIPHER_CTX_new());
+  int length = 0;
+  const bool ok =
+      context && RAND_bytes(out, kNonceBytes) == 1 &&
+      EVP_EncryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, Bytes(cipher_key_), out) == 1 &&
+      EVP_EncryptUpdate(context.get(), nullptr, &length, Bytes(kAssociatedData),
+                        static_cast<int>(kAssociatedData.size())) == 1 &&
+      EVP_EncryptUpdate(context.get(), out + kNonceBytes, &length, Bytes(plain),
+                        static_cast<int>(plain.size())) == 1 &&
+      EVP_EncryptFinal_ex(context.get(), out + kNonceBytes + length, &length) == 1 &&
+      EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes,
+                          out + kNonceBytes + plain.size()) == 1;
+  // Without a sealed token nobody logs in; an empty one is refused by Open.
+  if (!ok) return {};
+  return std::string(kTokenPrefix) + Base64UrlEncode(sealed);
+}
+
+StatusOr<RegistryGrant> RegistryTokenSealer::Open(std::string_view token, int64_t now) const {
   const Status refused(StatusCode::kUnauthenticated, "the registry token is not valid");
-  const size_t dot = token.find('.');
-  if (dot == std::string_view::npos) return refused;
-  const std::string_view payload = token.substr(0, dot);
-  const std::string expected = Base64UrlEncode(Mac(payload));
-  const std::string_view given = token.substr(dot + 1);
-  if (given.size() != expected.size() ||
-      CRYPTO_memcmp(given.data(), expected.data(), expected.size()) != 0) {
+  if (token.substr(0, kTokenPrefix.size()) != kTokenPrefix) return refused;
+  const std::string_view encoded = token.substr(kTokenPrefix.size());
+  auto sealed = Base64Decode(encoded);
+  // One spelling per token: the decoder would overlook trailing bits and padding.
+  if (!sealed.ok() || sealed->size() < kNonceBytes + kTagBytes ||
+      Base64UrlEncode(*sealed) != encoded) {
     return refused;
   }
-  auto json = Base64Decode(payload);
-  if (!json.ok()) return refused;
+  const size_t cipher_bytes = sealed->size() - kNonceBytes - kTagBytes;
+  const auto* in = Bytes(*sealed);
+  std::string plain(cipher_bytes, '\0');
+  CipherContext context(EVP_CIPHER_CTX_new());
+  int length = 0;
+  const bool ok =
+      context &&
+      EVP_DecryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, Bytes(cipher_key_), in) == 1 &&
+      EVP_DecryptUpdate(context.get(), nullptr, &length, Bytes(kAssociatedData),
+                        static_cast<int>(kAssociatedData.size())) == 1 &&
+      EVP_DecryptUpdate(context.get(), reinterpret_cast<unsigned char*>(plain.data()), &length,
+                        in + kNonceBytes, static_cast<int>(cipher_bytes)) == 1 &&
+      EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_TAG, kTagBytes,
+                          const_cast<unsigned char*>(in + kNonceBytes + cipher_bytes)) == 1 &&
+      EVP_DecryptFinal_ex(context.get(), reinterpret_cast<unsigned char*>(plain.data()) + length,
+                          &length) == 1;
+  if (!ok) return refused;
   rapidjson::Document doc;
-  doc.Parse(json->c_str(), json->size());
+  doc.Parse(plain.c_str(), plain.size());
   if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("exp") || !doc["exp"].IsInt64()) {
     return refused;
   }
@@ -142,11 +195,8 @@ StatusOr<std::string> LoadOrCreateTokenKey(const std::string& path) {
   if (RAND_bytes(reinterpret_cast<unsigned char*>(key.data()), 32) != 1) {
     return Internal("making a token key: RAND_bytes failed");
   }
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return ErrnoStatus("creating token key file '" + path + "'");
-  const bool written = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size());
-  ::close(fd);
-  if (!written) return ErrnoStatus("writing token key file '" + path + "'");
+  Status written = WriteFileAtomically(path, key, 0600);
+  if (!written.ok()) return written.Annotate("token key file '" + path + "'");
   return key;
 }
 

@@ -42,7 +42,7 @@ std::string FirstScopedRepository(const HttpExchange& http) {
 }
 
 void ServeToken(HttpExchange& http, const RegistryConfig& config,
-                const RegistryTokenSigner& signer) {
+                const RegistryTokenSealer& sealer) {
   std::string user, password;
   if (!ParseBasicAuthorization(http.Header("Authorization"), &user, &password)) {
     SendError(http,
@@ -62,7 +62,7 @@ void ServeToken(HttpExchange& http, const RegistryConfig& config,
   }
   const int64_t now = ::time(nullptr);
   grant->expires_at = now + config.token_ttl_seconds;
-  const std::string token = signer.Sign(*grant);
+  const std::string token = sealer.Seal(*grant);
   char issued[32];
   struct tm utc;
   time_t now_t = now;

@@ -11,7 +11,7 @@
 namespace boxcar::registry {
 
 void ServeToken(HttpExchange& http, const RegistryConfig& config,
-                const RegistryTokenSigner& signer);
+                const RegistryTokenSealer& sealer);
 
 // "Basic dXNlcjpwdw==" -> user, password; false for anything else.
 bool ParseBasicAuthorization(const std::string& header, std::string* user, std::string* password);

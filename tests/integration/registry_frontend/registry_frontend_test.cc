@@ -303,13 +303,20 @@ TEST_F(RegistryFrontendTest, BearerLoginAgainstKeystone) {
   const std::string token = Token("A", "");  // podman login asks without a scope
   ASSERT_FALSE(token.empty());
   EXPECT_EQ(Http("GET", registry_->url() + "/v2/", {Bearer(token)}).status, 200);
+  // Opaque: nothing of the grant (the user, the project, Keystone's token) can be read off it.
+  auto sealed = registry::Base64Decode(token.substr(token.find('.') + 1));
+  ASSERT_TRUE(sealed.ok());
+  for (const std::string& inside : {std::string("alice"), std::string("tenantA"),
+                                    OpenStackFixture::Get("OS_FIXTURE_PROJECT_A_ID")}) {
+    EXPECT_EQ(sealed->find(inside), std::string::npos) << inside;
+  }
   std::string tampered = token;
   tampered[10] = tampered[10] == 'A' ? 'B' : 'A';
   auto refused = Http("GET", registry_->url() + "/v2/", {Bearer(tampered)});
   EXPECT_EQ(refused.status, 401);
   EXPECT_EQ(ErrorCodeOf(refused.body), "UNAUTHORIZED");
 
-  // A token signed with the registry's own key but expired.
+  // A token sealed with the registry's own key but expired.
   std::ifstream key_file(registry_->state_dir() + "/token.key", std::ios::binary);
   std::string key((std::istreambuf_iterator<char>(key_file)), {});
   ASSERT_EQ(key.size(), 32u);
@@ -318,15 +325,15 @@ TEST_F(RegistryFrontendTest, BearerLoginAgainstKeystone) {
   grant.project_name = "tenantA";
   grant.expires_at = ::time(nullptr) - 1;
   auto expired = Http("GET", registry_->url() + "/v2/",
-                      {Bearer(registry::RegistryTokenSigner(key).Sign(grant))});
+                      {Bearer(registry::RegistryTokenSealer(key).Seal(grant))});
   EXPECT_EQ(expired.status, 401);
   EXPECT_NE(expired.body.find("expired"), std::string::npos) << expired.body;
-  // A valid signature over a bad Keystone token: Glance refuses, and so does the registry.
+  // A token rightly sealed around a bad Keystone token: Glance refuses, and so does the registry.
   grant.expires_at = ::time(nullptr) + 60;
   grant.keystone_token = "bogus";
   grant.glance_endpoint = OpenStackFixture::Get("OS_FIXTURE_GLANCE_URL");
   auto bogus = Http("GET", registry_->url() + "/v2/_catalog",
-                    {Bearer(registry::RegistryTokenSigner(key).Sign(grant))});
+                    {Bearer(registry::RegistryTokenSealer(key).Seal(grant))});
   EXPECT_EQ(bogus.status, 401) << bogus.body;
   EXPECT_EQ(ErrorCodeOf(bogus.body), "UNAUTHORIZED") << bogus.body;
 }

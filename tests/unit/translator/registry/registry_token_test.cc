@@ -16,34 +16,56 @@ RegistryGrant Grant(int64_t expires_at) {
   return g;
 }
 
-TEST(RegistryToken, SignedTokenVerifiesWithTheSameKeyOnly) {
-  RegistryTokenSigner signer(std::string(32, 'k'));
-  const std::string token = signer.Sign(Grant(2000));
-  auto grant = signer.Verify(token, 1000);
+TEST(RegistryToken, SealedTokenOpensWithTheSameKeyOnly) {
+  RegistryTokenSealer sealer(std::string(32, 'k'));
+  const std::string token = sealer.Seal(Grant(2000));
+  auto grant = sealer.Open(token, 1000);
   ASSERT_TRUE(grant.ok()) << grant.status().message();
+  EXPECT_EQ(grant->user_name, "alice");
   EXPECT_EQ(grant->project_id, "p1");
   EXPECT_EQ(grant->project_name, "tenantA");
   EXPECT_EQ(grant->keystone_token, "gAAAA-token");
   EXPECT_EQ(grant->glance_endpoint, "http://127.0.0.1:9292");
   EXPECT_EQ(grant->expires_at, 2000);
 
-  RegistryTokenSigner other(std::string(32, 'o'));
-  EXPECT_EQ(other.Verify(token, 1000).status().code(), StatusCode::kUnauthenticated);
+  RegistryTokenSealer other(std::string(32, 'o'));
+  EXPECT_EQ(other.Open(token, 1000).status().code(), StatusCode::kUnauthenticated);
+  EXPECT_NE(sealer.Seal(Grant(2000)), token) << "each token has a nonce of its own";
 }
 
-TEST(RegistryToken, ExpiredTamperedAndMalformedTokensAreRefused) {
-  RegistryTokenSigner signer(std::string(32, 'k'));
-  const std::string token = signer.Sign(Grant(2000));
-  auto expired = signer.Verify(token, 2000);
+// The holder (or a proxy's log) sees an opaque token: not the Keystone token, not the grant.
+TEST(RegistryToken, TheKeystoneTokenInsideCannotBeRead) {
+  RegistryTokenSealer sealer(std::string(32, 'k'));
+  const std::string token = sealer.Seal(Grant(2000));
+  ASSERT_EQ(token.rfind("v1.", 0), 0u) << token;
+  auto bytes = Base64Decode(token.substr(3));
+  ASSERT_TRUE(bytes.ok());
+  for (const char* secret : {"gAAAA-token", "tenantA", "alice", "127.0.0.1", "kst"}) {
+    EXPECT_EQ(bytes->find(secret), std::string::npos) << secret;
+    EXPECT_EQ(token.find(Base64UrlEncode(secret).substr(0, 8)), std::string::npos) << secret;
+  }
+}
+
+TEST(RegistryToken, ExpiredEditedAndMalformedTokensAreRefused) {
+  RegistryTokenSealer sealer(std::string(32, 'k'));
+  const std::string token = sealer.Seal(Grant(2000));
+  auto expired = sealer.Open(token, 2000);
   EXPECT_EQ(expired.status().code(), StatusCode::kUnauthenticated);
   EXPECT_NE(expired.status().message().find("expired"), std::string::npos);
-  // A payload edited to a later expiry no longer matches its MAC.
-  const std::string forged =
-      signer.Sign(Grant(999999)).substr(0, token.find('.')) + token.substr(token.find('.'));
-  EXPECT_FALSE(signer.Verify(forged, 1000).ok());
-  for (const std::string& bad :
-       std::vector<std::string>{"", ".", "abc", "abc.def", token + "x", "." + token}) {
-    EXPECT_EQ(signer.Verify(bad, 1000).status().code(), StatusCode::kUnauthenticated) << bad;
+  // Any byte changed (a later expiry guessed into the ciphertext, the tag) fails the tag.
+  auto sealed = *Base64Decode(token.substr(3));
+  for (size_t at : {size_t{0}, size_t{12}, sealed.size() / 2, sealed.size() - 1}) {
+    std::string edited = sealed;
+    edited[at] = static_cast<char>(edited[at] ^ 0x01);
+    EXPECT_EQ(sealer.Open("v1." + Base64UrlEncode(edited), 1000).status().code(),
+              StatusCode::kUnauthenticated)
+        << "byte " << at;
+  }
+  // The signed tokens of before (payload.mac) are refused: their holders log in again.
+  for (const std::string& bad : std::vector<std::string>{
+           "", ".", "v1.", "v1.abc", "abc.def", token + "x", "v2." + token.substr(3),
+           token.substr(0, token.size() - 4), "eyJ1c3IiOiJhIn0.bWFj"}) {
+    EXPECT_EQ(sealer.Open(bad, 1000).status().code(), StatusCode::kUnauthenticated) << bad;
   }
 }
 
