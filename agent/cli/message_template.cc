@@ -127,10 +127,19 @@ std::string Rendered(const Cursor& at, bool as_json) {
   return text;
 }
 
-// One step of the path from `at`: a field, a map key or a list index. nullopt: a key or index
-// that is not there ("<no value>").
-StatusOr<std::optional<Cursor>> Step(const Cursor& at, const std::string& walked,
-                                     const std::string& name) {
+// Where a step ends: the value it reached and how much of the path it took. A map's key may
+// hold dots (labels such as org.openstack.nova.instance-uuid): the longest key the path starts
+// with is taken.
+struct Stepped {
+  Cursor at;
+  size_t taken = 0;
+};
+
+// One step of `path` (what is left of it, without its leading dot) from `at`: a field, a map
+// key or a list index. nullopt: a key or index that is not there ("<no value>").
+StatusOr<std::optional<Stepped>> Step(const Cursor& at, const std::string& walked,
+                                      std::string_view path) {
+  const std::string name(path.substr(0, path.find('.')));
   if (at.field == nullptr) {
     const FieldDescriptor* field = FieldNamed(at.message->GetDescriptor(), name);
     if (field == nullptr) {
@@ -138,7 +147,7 @@ StatusOr<std::optional<Cursor>> Step(const Cursor& at, const std::string& walked
                              " has no field '" + name +
                              "'; it has:" + FieldList(at.message->GetDescriptor()));
     }
-    return std::optional<Cursor>(Settled({at.message, field}));
+    return std::optional<Stepped>({Settled({at.message, field}), name.size()});
   }
   if (!at.field->is_repeated() || at.index >= 0) {
     return InvalidArgument("--format: " + walked + " is a value, it has no field '" + name + "'");
@@ -148,19 +157,25 @@ StatusOr<std::optional<Cursor>> Step(const Cursor& at, const std::string& walked
   if (at.field->is_map()) {
     const FieldDescriptor* key = at.field->message_type()->map_key();
     const FieldDescriptor* value = at.field->message_type()->map_value();
+    std::optional<Stepped> longest;
     for (int i = 0; i < size; ++i) {
       const Message& entry = r->GetRepeatedMessage(*at.message, at.field, i);
-      if (ScalarText({&entry, key}) == name) return std::optional<Cursor>(Settled({&entry, value}));
+      const std::string text = ScalarText({&entry, key});
+      const bool starts = path.substr(0, text.size()) == text &&
+                          (path.size() == text.size() || path[text.size()] == '.');
+      if (starts && (!longest || text.size() > longest->taken))
+        longest = Stepped{Settled({&entry, value}), text.size()};
     }
-    return std::optional<Cursor>();
+    return longest;
   }
   if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) {
     return InvalidArgument("--format: " + walked + " is a list; index it with a number (" + walked +
                            ".0)");
   }
   const long index = name.size() > 9 ? size : std::stol(name);
-  if (index >= size) return std::optional<Cursor>();
-  return std::optional<Cursor>(Settled({at.message, at.field, static_cast<int>(index)}));
+  if (index >= size) return std::optional<Stepped>();
+  return std::optional<Stepped>(
+      {Settled({at.message, at.field, static_cast<int>(index)}), name.size()});
 }
 
 StatusOr<std::string> FieldValue(const Message& message, std::string field) {
@@ -175,16 +190,13 @@ StatusOr<std::string> FieldValue(const Message& message, std::string field) {
   }
   Cursor at{&message};
   std::string walked;
-  size_t start = 1;
-  while (start < field.size()) {
-    size_t dot = field.find('.', start);
-    if (dot == std::string::npos) dot = field.size();
-    const std::string name = field.substr(start, dot - start);
-    ASSIGN_OR_RETURN(std::optional<Cursor> next, Step(at, walked, name));
+  for (size_t start = 1; start < field.size();) {
+    const std::string_view path = std::string_view(field).substr(start);
+    ASSIGN_OR_RETURN(std::optional<Stepped> next, Step(at, walked, path));
     if (!next) return std::string(kNoValue);
-    at = *next;
-    walked += "." + name;
-    start = dot + 1;
+    at = next->at;
+    walked += "." + std::string(path.substr(0, next->taken));
+    start += next->taken + 1;
   }
   return Rendered(at, as_json);
 }

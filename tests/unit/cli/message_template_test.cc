@@ -18,6 +18,8 @@ v1::Container Sample() {
   container.set_created_unix_ns(1700000000123456789);
   container.mutable_spec()->set_image("busybox");
   (*container.mutable_spec()->mutable_labels())["tier"] = "web \"front\"";
+  (*container.mutable_spec()->mutable_labels())["org.example"] = "short";
+  (*container.mutable_spec()->mutable_labels())["org.example.role"] = "long";
   container.add_argv("sh");
   container.add_argv("-c");
   auto* port = container.add_published_ports();
@@ -54,10 +56,15 @@ TEST(MessageTemplateTest, MapKeysListIndexesAndJson) {
   EXPECT_EQ(Rendered("{{.spec.labels.tier}}"), "web \"front\"");
   EXPECT_EQ(Rendered("{{json .spec.labels.tier}}"), "\"web \\\"front\\\"\"");
   EXPECT_EQ(Rendered("{{.spec.labels.nope}}"), "<no value>");
+  // Keys with dots: the longest that the path starts with.
+  EXPECT_EQ(Rendered("{{.spec.labels.org.example.role}} {{.spec.labels.org.example}}"),
+            "long short");
+  EXPECT_EQ(Rendered("{{.spec.labels.org}}"), "<no value>");
   EXPECT_EQ(Rendered("{{.argv.1}} {{.argv.2}}"), "-c <no value>");
   EXPECT_EQ(Rendered("{{.argv}}"), "[\"sh\",\"-c\"]");
   EXPECT_EQ(Rendered("{{.published_ports.0.host_port}}"), "8080");
-  EXPECT_EQ(Rendered("{{json .spec.labels}}"), "{\"tier\":\"web \\\"front\\\"\"}");
+  EXPECT_NE(Rendered("{{json .spec.labels}}").find("\"tier\":\"web \\\"front\\\"\""),
+            std::string::npos);
   EXPECT_EQ(Rendered("{{json .state}}"), "\"CONTAINER_STATE_RUNNING\"");
   // Messages print as JSON; an unset one as its defaults, as inspect prints them.
   EXPECT_NE(Rendered("{{json .published_ports.0}}").find("\"container_port\":80"),
