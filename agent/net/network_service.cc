@@ -2,8 +2,11 @@
 // Create and Remove; Recover at start-up.
 #include "net/network_service.h"
 
+#include <net/if.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cctype>
 #include <regex>
 
 #include "net/cni/cni_result.h"
@@ -34,6 +37,17 @@ Status CheckPorts(v1::NetworkSpec* spec) {
     if (!port->host_ip().empty()) {
       RETURN_IF_ERROR(ParseIpv4Address(port->host_ip(), field + ".host_ip").status());
       if (port->host_ip() == "0.0.0.0") port->clear_host_ip();
+    }
+    // Twice the same host port (on the same or every address) would fail every start.
+    for (int j = 0; j < i && port->host_port() != 0; ++j) {
+      const v1::PortMapping& earlier = spec->ports(j);
+      if (earlier.host_port() == port->host_port() && earlier.protocol() == port->protocol() &&
+          (earlier.host_ip().empty() || port->host_ip().empty() ||
+           earlier.host_ip() == port->host_ip())) {
+        return InvalidArgument(field + ".host_port: " + std::to_string(port->host_port()) + "/" +
+                               port->protocol() + " is published by spec.network.ports[" +
+                               std::to_string(j) + "] too");
+      }
     }
   }
   return OkStatus();
@@ -68,7 +82,7 @@ Status NetworkService::Recover(const std::vector<v1::Container>& containers) {
                                    {container.name(), container.spec().hostname()},
                                    container.rootfs_dir(), {}, {}};
     } else if (route_socket.ok()) {
-      (void)route_socket->DeleteLink(endpoint.host_interface());
+      (void)route_socket->DeleteVeth(endpoint.host_interface());
     }
   }
   for (const auto& lease : leases) {
@@ -137,10 +151,11 @@ Status NetworkService::Recover(const std::vector<v1::Container>& containers) {
 
 StatusOr<v1::Network> NetworkService::CreateNetwork(const v1::Network& wanted) {
   std::lock_guard<std::mutex> lock(mutex_);
-  return CreateNetworkLocked(wanted);
+  return CreateNetworkLocked(wanted, /*adopt_existing_bridge=*/false);
 }
 
-StatusOr<v1::Network> NetworkService::CreateNetworkLocked(const v1::Network& wanted) {
+StatusOr<v1::Network> NetworkService::CreateNetworkLocked(const v1::Network& wanted,
+                                                          bool adopt_existing_bridge) {
   static const std::regex kName("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,30}");
   v1::Network network = wanted;
   network.clear_endpoints();
@@ -191,6 +206,21 @@ StatusOr<v1::Network> NetworkService::CreateNetworkLocked(const v1::Network& wan
   if (network.bridge().empty()) network.set_bridge(("bx-" + network.name()).substr(0, 15));
   if (network.bridge().size() > 15) {
     return InvalidArgument("network.bridge: '" + network.bridge() + "' is longer than 15 characters");
+  }
+  if (network.bridge() == "." || network.bridge() == ".." ||
+      std::any_of(network.bridge().begin(), network.bridge().end(), [](char c) {
+        return c == '/' || c == ':' || std::isspace(static_cast<unsigned char>(c)) ||
+               std::iscntrl(static_cast<unsigned char>(c));
+      })) {
+    return InvalidArgument("network.bridge: '" + network.bridge() +
+                           "' is not an interface name (no '/', ':' or spaces)");
+  }
+  // The agent addresses, brings up and at `network rm` deletes its bridge: a link the host
+  // has already (eth0, docker0, another agent's bridge) is not taken over. The built-in
+  // boxcar0 is Boxcar's own wherever it is found.
+  if (!adopt_existing_bridge && ::if_nametoindex(network.bridge().c_str()) != 0) {
+    return FailedPrecondition("network.bridge: this host has a link '" + network.bridge() +
+                              "' already; name another bridge (Boxcar makes and removes its own)");
   }
   for (const auto& [name, other] : networks_) {
     if (other.bridge() == network.bridge()) {
@@ -320,7 +350,7 @@ StatusOr<v1::NetworkEndpoint> NetworkService::Reserve(const std::string& contain
     builtin.set_name(kDefaultBridgeNetwork);
     builtin.set_subnet(kDefaultBridgeSubnet);
     builtin.set_bridge(kDefaultBridgeNetwork);
-    RETURN_IF_ERROR(CreateNetworkLocked(builtin).status());
+    RETURN_IF_ERROR(CreateNetworkLocked(builtin, /*adopt_existing_bridge=*/true).status());
     network = networks_.find(mode);
   }
   if (!network->second.cni_conflist().empty()) {

@@ -151,7 +151,8 @@ class NetworkService {
     std::optional<CniAttachment> cni;  // on a CNI network: what its DEL needs
   };
 
-  StatusOr<v1::Network> CreateNetworkLocked(const v1::Network& wanted);
+  // `adopt_existing_bridge`: the built-in network, whose bridge is Boxcar's wherever found.
+  StatusOr<v1::Network> CreateNetworkLocked(const v1::Network& wanted, bool adopt_existing_bridge);
   // The VIF parts of Reserve and Attach (vif_attachment.cc).
   StatusOr<v1::NetworkEndpoint> ReserveVif(const std::string& container_id,
                                            const std::string& container_name,

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include <memory>
+#include <string_view>
 
 namespace boxcar {
 
@@ -84,6 +85,23 @@ Status RouteSocket::SetUp(const std::string& name) const {
 Status RouteSocket::DeleteLink(const std::string& name) const {
   LinkPtr link(rtnl_link_alloc());
   rtnl_link_set_name(link.get(), name.c_str());
+  if (int error = rtnl_link_delete(socket_, link.get()); error < 0) {
+    return NetlinkStatus("netlink: delete link '" + name + "'", error);
+  }
+  return OkStatus();
+}
+
+Status RouteSocket::DeleteVeth(const std::string& name) const {
+  rtnl_link* raw = nullptr;
+  if (int error = rtnl_link_get_kernel(socket_, 0, name.c_str(), &raw); error < 0) {
+    return NetlinkStatus("netlink: look up link '" + name + "'", error);
+  }
+  LinkPtr link(raw);
+  const char* kind = rtnl_link_get_type(link.get());
+  if (kind == nullptr || std::string_view(kind) != "veth") {
+    return FailedPrecondition("link '" + name + "' is a " + (kind ? kind : "device") +
+                              ", not a veth: left alone");
+  }
   if (int error = rtnl_link_delete(socket_, link.get()); error < 0) {
     return NetlinkStatus("netlink: delete link '" + name + "'", error);
   }

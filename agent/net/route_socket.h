@@ -26,6 +26,9 @@ class RouteSocket {
   StatusOr<int> LinkIndex(const std::string& name) const;
   Status SetUp(const std::string& name) const;
   Status DeleteLink(const std::string& name) const;
+  // DeleteLink for a name a caller chose (a VIF's host end): only a veth is deleted, anything
+  // else of that name (a bridge, eth0) is FAILED_PRECONDITION and stays.
+  Status DeleteVeth(const std::string& name) const;
   // "10.88.0.1/16" on the link; an address already there is fine.
   Status AddAddress(int link_index, const std::string& cidr) const;
   // A default route via `gateway`.

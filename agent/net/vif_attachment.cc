@@ -21,6 +21,10 @@ Status NetworkService::CheckVif(const v1::VifSpec& vif, const std::string& field
     return InvalidArgument(field + ".host_interface: '" + vif.host_interface() +
                            "' is not an interface name");
   }
+  if (vif.host_interface() == vif.bridge()) {
+    return InvalidArgument(field + ".host_interface: '" + vif.host_interface() +
+                           "' is the bridge's name; the host end needs one of its own");
+  }
   RETURN_IF_ERROR(CheckMacAddress(vif.mac(), field + ".mac"));
   if (vif.mtu() != 0 && (vif.mtu() < 576 || vif.mtu() > 9000)) {
     return InvalidArgument(field + ".mtu: " + std::to_string(vif.mtu()) + " is not 576-9000");
@@ -96,12 +100,12 @@ StatusOr<NetworkAttachment> NetworkService::AttachVif(const v1::Container& recor
                   {vif.addresses().begin(), vif.addresses().end()},
                   vif.gateway()};
   // The pair of this container's last run may still be going with its old namespace.
-  (void)socket.DeleteLink(vif.host_interface());
+  (void)socket.DeleteVeth(vif.host_interface());
   RETURN_IF_ERROR(CreateContainerVeth(socket, veth).Annotate("spec.network.vif"));
   Attached attached{"vif:" + vif.bridge(), vif.host_interface(),
                     record.network_endpoint().ip(), {record.name()}, rootfs_dir, {}, {}};
   if (Status finished = FinishAttach(record, std::move(attached)); !finished.ok()) {
-    (void)socket.DeleteLink(vif.host_interface());
+    (void)socket.DeleteVeth(vif.host_interface());
     return finished;
   }
   spdlog::debug("container {}: VIF {} on bridge {}", record.id().substr(0, 12),
@@ -134,7 +138,7 @@ Status NetworkService::PlugInterface(const std::string& container_id, const v1::
   }
   if (!bridge_index.ok()) return bridge_index.status().Annotate(field + ".bridge");
   if (replace_leftover) {
-    (void)socket.DeleteLink(vif.host_interface());
+    (void)socket.DeleteVeth(vif.host_interface());
   } else if (socket.LinkIndex(vif.host_interface()).ok()) {
     return FailedPrecondition(field + ".host_interface: the host already has a link named " +
                               vif.host_interface());
@@ -156,7 +160,7 @@ Status NetworkService::PlugInterface(const std::string& container_id, const v1::
 Status NetworkService::UnplugInterface(const std::string& container_id,
                                        const std::string& host_interface) {
   ASSIGN_OR_RETURN(RouteSocket socket, RouteSocket::Open());
-  Status deleted = socket.DeleteLink(host_interface);
+  Status deleted = socket.DeleteVeth(host_interface);
   if (!deleted.ok() && deleted.code() != StatusCode::kNotFound) {
     return deleted.Annotate("container " + container_id.substr(0, 12) + ": unplug " +
                             host_interface);

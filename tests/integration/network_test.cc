@@ -111,6 +111,21 @@ TEST_F(NetworkTest, PortConflictsAndAFullRangeAreRefusedLeavingNothing) {
   CommandResult bound = RunRm({"--network", "tnet", "-p", "9090:80"}, {"true"});
   EXPECT_NE(bound.exit_code, 0);
   EXPECT_NE(bound.err.find("not free on the host"), std::string::npos) << bound.err;
+  // One host port twice in one spec: refused at create (every start would have failed).
+  CommandResult doubled = agent_.Cli({"create", "--network", "tnet", "-p", "8090:80", "-p",
+                                      "127.0.0.1:8090:81", "busybox", "true"});
+  EXPECT_NE(doubled.exit_code, 0);
+  EXPECT_NE(doubled.err.find("spec.network.ports[1].host_port: 8090/tcp is published by "
+                             "spec.network.ports[0] too"),
+            std::string::npos)
+      << doubled.err;
+  EXPECT_EQ(agent_
+                .Cli({"create", "--name", "both", "--network", "tnet", "-p", "8091:80", "-p",
+                      "8091:80/udp", "busybox", "true"})
+                .exit_code,
+            0)
+      << "tcp and udp of one port are two bindings";
+  EXPECT_EQ(agent_.Cli({"rm", "both"}).exit_code, 0);
   EXPECT_EQ(namespaces_->PortElements(), 1) << "only web's element";
   // A start that fails after the network was plugged in (no such command) leaves nothing.
   CommandResult failed = RunRm({"--network", "tnet", "-p", "8082:80"}, {"/no/such/command"});
@@ -132,6 +147,20 @@ TEST_F(NetworkTest, PortConflictsAndAFullRangeAreRefusedLeavingNothing) {
   CommandResult bad = agent_.Cli({"network", "create", "bad", "--subnet", "10.203.0.1/24"});
   EXPECT_NE(bad.err.find("network.subnet"), std::string::npos) << bad.err;
   EXPECT_EQ(NetworkNamespaces::Leases(agent_.root_dir()), 2) << "web's and the first tiny one's";
+
+  // A link the host has is not taken over (addressed, brought up, deleted at rm): lo here.
+  CommandResult taken =
+      agent_.Cli({"network", "create", "onlo", "--subnet", "10.204.0.0/24", "--bridge", "lo"});
+  EXPECT_NE(taken.exit_code, 0);
+  EXPECT_NE(taken.err.find("network.bridge: this host has a link 'lo' already"), std::string::npos)
+      << taken.err;
+  CommandResult spaced =
+      agent_.Cli({"network", "create", "spaced", "--subnet", "10.204.0.0/24", "--bridge", "a b"});
+  EXPECT_NE(spaced.err.find("network.bridge: 'a b' is not an interface name"), std::string::npos)
+      << spaced.err;
+  CommandResult listed = agent_.Cli({"network", "ls"});
+  EXPECT_EQ(listed.out.find("onlo"), std::string::npos) << listed.out;
+  EXPECT_EQ(listed.out.find("spaced"), std::string::npos) << listed.out;
 }
 
 TEST_F(NetworkTest, KillNineAndRestartKeepsRunningContainersNetworkAndDropsTheRest) {
@@ -280,6 +309,30 @@ TEST_F(NetworkTest, VifJoinsAnExistingBridgeWithTheGivenMacMtuAndName) {
     usleep(50 * 1000);
   }
   EXPECT_EQ(taps.out, "0\n") << "no VIF host end left";
+
+  // A host end named as a link that is not a VIF's veth (a second bridge here, eth0 on a
+  // real host) is never deleted: the start fails and the link stays. The bridge's own name is
+  // refused at Create.
+  ASSERT_EQ(namespaces_->RunIn(namespaces_->agent(), "ip link add bxt-dummy type bridge").exit_code,
+            0);
+  spec.set_name("vm4");
+  vif->set_host_interface("bxt-dummy");
+  ASSERT_TRUE(Create(spec).ok());
+  CommandResult clash = agent_.Cli({"start", "vm4"});
+  EXPECT_NE(clash.exit_code, 0);
+  EXPECT_NE(clash.err.find("spec.network.vif"), std::string::npos) << clash.err;
+  EXPECT_EQ(agent_.Cli({"rm", "-f", "vm4"}).exit_code, 0);
+  EXPECT_EQ(namespaces_->RunIn(namespaces_->agent(), "ip -o link show bxt-dummy | wc -l").out,
+            "1\n")
+      << "the start or the removal deleted a link that was not the VIF's";
+  spec.set_name("vm5");
+  vif->set_host_interface("bxt-br1");
+  grpc::Status bridge_as_end = Create(spec);
+  EXPECT_EQ(bridge_as_end.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(bridge_as_end.error_message().find("spec.network.vif.host_interface"),
+            std::string::npos)
+      << bridge_as_end.error_message();
+  (void)namespaces_->RunIn(namespaces_->agent(), "ip link del bxt-dummy");
 }
 
 TEST_F(NetworkTest, ConcurrentStartsGetDistinctAddressesAndPorts) {
