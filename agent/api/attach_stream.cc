@@ -27,7 +27,8 @@ std::unique_ptr<RequestPump> PumpInput(ContainerService* containers, const std::
     } else if (request.has_resize() && connection != nullptr) {
       (void)connection->Resize(static_cast<uint16_t>(request.resize().rows()),
                                static_cast<uint16_t>(request.resize().columns()));
-    } else if (request.request_case() == v1::AttachRequest::kSignal) {
+    } else if (request.request_case() == v1::AttachRequest::kSignal && request.signal() > 0) {
+      // Kill takes 0 for its default, SIGKILL; a client forwarding a probe (0) kills nothing.
       (void)containers->Kill(id, request.signal());
     }
     return true;

@@ -17,6 +17,9 @@ StatusOr<v1::WaitContainerResponse> ContainerService::Attach(const std::string& 
   if (!looked_up.ok()) return Status(looked_up.status().code(), "start." + looked_up.status().message());
   EntryPtr entry = *looked_up;
   std::string id;
+  // A container that runs already is attached to, as `docker start -a` does; it is not started
+  // again (which would fail and, with `remove`, have removed a running container).
+  bool start = options.start;
   {
     std::lock_guard<std::mutex> lock(entry->mutex);
     const v1::Container& record = entry->record;
@@ -26,6 +29,7 @@ StatusOr<v1::WaitContainerResponse> ContainerService::Attach(const std::string& 
       return InvalidArgument("start.remove: container " + record.name() +
                              " has a restart policy; a container removed at its exit cannot");
     }
+    if (IsLive(record.state())) start = false;
     if (!options.start && !IsLive(record.state())) {
       return FailedPrecondition("start.container: " + record.name() +
                                 " is not running; start it with `boxcar start -a " +
@@ -34,7 +38,7 @@ StatusOr<v1::WaitContainerResponse> ContainerService::Attach(const std::string& 
   }
   // Fixed before the start, so that nothing the payload writes at once is missed.
   OutputLogCursor cursor = OutputLogCursor::AtEnd(StateDir(id));
-  if (options.start) {
+  if (start) {
     auto started = Start(id);
     if (!started.ok()) {
       if (options.remove) (void)Remove(id, true, /*remove_volumes=*/true);

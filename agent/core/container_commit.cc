@@ -11,6 +11,9 @@ namespace boxcar {
 StatusOr<v1::CommitContainerResponse> ContainerService::Commit(
     const v1::CommitContainerRequest& request) {
   const v1::CommitChanges& changes = request.changes();
+  // Checked before the container is frozen: a refused request changes nothing.
+  if (!request.reference().empty())
+    RETURN_IF_ERROR(ParseImageReference(request.reference(), "reference").status());
   ImageStore::CommitChanges store_changes;
   if (changes.has_cmd()) {
     store_changes.cmd.emplace(changes.cmd().values().begin(), changes.cmd().values().end());
@@ -25,7 +28,10 @@ StatusOr<v1::CommitContainerResponse> ContainerService::Commit(
     RETURN_IF_ERROR(ValidateAbsolutePath(changes.working_dir(), "changes.working_dir"));
     store_changes.working_dir = changes.working_dir();
   }
-  if (changes.has_user()) store_changes.user = changes.user();
+  if (changes.has_user()) {
+    RETURN_IF_ERROR(ValidateUserSpec(changes.user(), "changes.user"));
+    store_changes.user = changes.user();
+  }
   store_changes.comment = request.message();
 
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(request.container()));

@@ -25,6 +25,14 @@ Status CheckPath(const std::string& path, const std::string& field = "path") {
     return InvalidArgument(field + ": '" + path + "' must be an absolute path inside the container");
   }
   if (path.find('\0') != std::string::npos) return InvalidArgument(field + ": contains a NUL byte");
+  // The last component is opened from its parent without RESOLVE_IN_ROOT (so that a symlink
+  // is seen as one): a last "..", of the root, would leave the container.
+  std::string trimmed = path;
+  while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
+  if (trimmed.size() >= 3 && trimmed.compare(trimmed.size() - 3, 3, "/..") == 0) {
+    return InvalidArgument(field + ": '" + path +
+                           "' ends in '..'; give the directory by its own path");
+  }
   return OkStatus();
 }
 

@@ -22,6 +22,7 @@ StatusOr<std::unique_ptr<ExecSession>> ContainerService::Exec(const std::string&
     RETURN_IF_ERROR(ValidateAbsolutePath(spec.working_dir(), "start.spec.working_dir"));
   }
   RETURN_IF_ERROR(ValidateEnvEntries(spec.env(), "start.spec.env"));
+  RETURN_IF_ERROR(ValidateUserSpec(spec.user(), "start.spec.user"));
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
   ExecSpec exec;
   Backend* backend = nullptr;

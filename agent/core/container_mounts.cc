@@ -54,6 +54,11 @@ Status ValidateMounts(const v1::ContainerSpec& spec) {
                              "' must be an absolute path inside the container");
     }
     const std::string target = CleanContainerPath(mount.target());
+    // `..` would be resolved at start (to the root for "/..") and escape both checks here.
+    if ((target + "/").find("/../") != std::string::npos) {
+      return InvalidArgument(field + ".target: '" + mount.target() +
+                             "' has a '..' component; give the path without it");
+    }
     if (target == "/") {
       return InvalidArgument(field + ".target: the container's root cannot be a mount target");
     }

@@ -30,12 +30,16 @@ std::vector<std::string> ReadLines(const std::string& path) {
   return lines;
 }
 
+bool AllDigits(const std::string& text) {
+  return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// A numeric id in range; false for a name or an id past kMaxUserId.
 bool ParseId(const std::string& text, unsigned long* id) {
-  if (text.empty() || text.size() > 10) return false;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-  }
-  *id = std::strtoul(text.c_str(), nullptr, 10);
+  if (!AllDigits(text) || text.size() > 10) return false;
+  const unsigned long long value = std::strtoull(text.c_str(), nullptr, 10);
+  if (value > kMaxUserId) return false;
+  *id = static_cast<unsigned long>(value);
   return true;
 }
 
@@ -50,6 +54,13 @@ bool ResolveUser(const std::string& user_spec, const std::string& passwd_path,
     user_part = user_part.substr(0, colon);
   }
 
+  for (const std::string* part : {&user_part, &group_part}) {
+    unsigned long ignored = 0;
+    if (AllDigits(*part) && !ParseId(*part, &ignored)) {
+      *error = "id " + *part + " is out of range (0 to " + std::to_string(kMaxUserId) + ")";
+      return false;
+    }
+  }
   unsigned long numeric = 0;
   bool user_is_numeric = ParseId(user_part, &numeric);
   bool found_user = false;

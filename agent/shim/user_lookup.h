@@ -9,6 +9,9 @@
 
 namespace boxcar {
 
+// The highest id a user or group can have: (uid_t)-1 tells setresuid to leave an id as is.
+constexpr unsigned long kMaxUserId = 4294967294UL;
+
 struct ResolvedUser {
   uid_t uid = 0;
   gid_t gid = 0;

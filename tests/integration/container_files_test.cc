@@ -190,6 +190,29 @@ TEST_P(ContainerFilesTest, CpRefusesHostileArchivesAndNeverLeavesTheContainer) {
   EXPECT_NE(missing_dir.error_message().find("header.path"), std::string::npos);
   grpc::Status unknown = CopyTo("nosuch", "/tmp", Work("hostile.tar"));
   EXPECT_EQ(unknown.error_code(), grpc::StatusCode::NOT_FOUND) << unknown.error_message();
+
+  // A last ".." (of the root: the snapshot directory above a stopped container's rootfs, on
+  // the host) is refused, running or stopped; ".." inside a path stays inside the container.
+  CommandResult stopped = agent_.Cli({"create", "--name", "still", "busybox", "true"});
+  ASSERT_EQ(stopped.exit_code, 0) << stopped.err;
+  for (const std::string& container : {"box", "still"}) {
+    for (const std::string& path : {"/..", "/etc/../..", "/../"}) {
+      grpc::ClientContext stat_context;
+      v1::StatPathRequest up;
+      up.set_container(container);
+      up.set_path(path);
+      grpc::Status refused = agent_.containers().StatPath(&stat_context, up, &stat);
+      EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << container << path;
+      EXPECT_NE(refused.error_message().find("ends in '..'"), std::string::npos)
+          << refused.error_message();
+    }
+    CommandResult copied = agent_.Cli({"cp", container + ":/..", Work("up-" + container)});
+    EXPECT_NE(copied.exit_code, 0) << container;
+    EXPECT_NE(::access(Work("up-" + container).c_str(), F_OK), 0) << container;
+    EXPECT_EQ(
+        agent_.Cli({"cp", container + ":/etc/../etc/passwd", Work("host-" + container)}).exit_code,
+        0);
+  }
 }
 
 TEST_P(ContainerFilesTest, DiffListsAddedChangedAndDeletedPaths) {

@@ -173,6 +173,36 @@ TEST_P(TerminalTest, AttachToAContainerThatDoesNotRunNamesIt) {
       << status.error_message();
 }
 
+// `start` for a container that already runs attaches to it (as `docker start -a`): it used to
+// start it again, fail, and with `remove` remove the running container. A forwarded signal 0
+// is a probe, not Kill's default SIGKILL.
+TEST_P(TerminalTest, StartingAttachToARunningContainerAttachesAndKeepsIt) {
+  CommandResult run = agent_.Cli({"run", "-d", "-i", "-t", "--name", "live", "busybox", "sh"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  {
+    grpc::ClientContext context;
+    auto stream = agent_.containers().Attach(&context);
+    v1::AttachRequest request;
+    request.mutable_start()->set_container("live");
+    request.mutable_start()->set_start(true);
+    request.mutable_start()->set_remove(true);
+    ASSERT_TRUE(stream->Write(request));
+    v1::AttachResponse response;
+    ASSERT_TRUE(stream->Read(&response)) << stream->Finish().error_message();
+    ASSERT_TRUE(response.has_attached());
+    EXPECT_EQ(response.attached().state(), v1::CONTAINER_STATE_RUNNING);
+    v1::AttachRequest probe;  // signal 0, as kill(pid, 0): nothing is sent
+    probe.set_signal(0);
+    ASSERT_TRUE(stream->Write(probe));
+    std::this_thread::sleep_for(milliseconds(300));
+    context.TryCancel();
+    (void)stream->Finish();
+  }
+  std::this_thread::sleep_for(milliseconds(300));
+  EXPECT_EQ(Inspect("live").state(), v1::CONTAINER_STATE_RUNNING);
+  EXPECT_EQ(agent_.Cli({"exec", "live", "true"}).exit_code, 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, TerminalTest, ::testing::Values("chroot", "lxc", "libvirt"),
                          [](const auto& info) { return info.param; });
 

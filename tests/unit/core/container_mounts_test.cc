@@ -26,6 +26,10 @@ TEST(ContainerMountsTest, ValidationNamesTheField) {
       {MakeMount(v1::Mount::TYPE_BIND, "relative", "/x"), "spec.mounts[0].source"},
       {MakeMount(v1::Mount::TYPE_BIND, "/", "x"), "spec.mounts[0].target"},
       {MakeMount(v1::Mount::TYPE_BIND, "/", "/./"), "spec.mounts[0].target"},
+      // `..` would be resolved at start: "/.." is the root, "/a/../b" the same as "/b".
+      {MakeMount(v1::Mount::TYPE_BIND, "/", "/.."), "spec.mounts[0].target: '/..' has a '..'"},
+      {MakeMount(v1::Mount::TYPE_TMPFS, "", "/a/../b"), "spec.mounts[0].target: '/a/../b' has"},
+      {MakeMount(v1::Mount::TYPE_TMPFS, "", "/a/.."), "spec.mounts[0].target"},
       {MakeMount(v1::Mount::TYPE_VOLUME, "../up", "/x"), "spec.mounts[0].source"},
       {MakeMount(v1::Mount::TYPE_TMPFS, "/tmp", "/x"), "spec.mounts[0].source"},
   };

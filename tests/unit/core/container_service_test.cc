@@ -209,6 +209,20 @@ TEST_F(ContainerServiceTest, DuplicateNameIsRefusedBeforeAnythingIsPrepared) {
   EXPECT_EQ(service_->List(true).size(), 1u);
 }
 
+// (uid_t)-1 would leave setresuid's ids as they were (root), 4294967296 would wrap to 0.
+TEST_F(ContainerServiceTest, UserIdsPastTheRangeAreRefusedNamingTheField) {
+  EXPECT_CALL(snapshotter_, Prepare(_, _)).Times(0);
+  for (const std::string& user :
+       {"4294967295", "4294967296", "0:4294967295", "99999999999", "a:b:c", ":0", "app\nroot"}) {
+    v1::ContainerSpec spec = Spec();
+    spec.set_user(user);
+    auto created = service_->Create(spec);
+    EXPECT_EQ(created.status().code(), StatusCode::kInvalidArgument) << user;
+    EXPECT_THAT(created.status().message(), HasSubstr("spec.user: ")) << user;
+  }
+  EXPECT_EQ(service_->List(true).size(), 0u);
+}
+
 TEST_F(ContainerServiceTest, LimitsOnABackendWithoutThemAreUnimplemented) {
   backend_->capabilities_.limits = false;
   v1::ContainerSpec spec = Spec();
@@ -486,6 +500,26 @@ TEST_F(ContainerServiceTest, PauseOnABackendWithoutItIsUnimplemented) {
   auto paused = service_->Pause("plain");
   EXPECT_EQ(paused.status().code(), StatusCode::kUnimplemented);
   EXPECT_THAT(paused.status().message(), HasSubstr("'mock'"));
+  ::kill(sleeper, SIGKILL);
+}
+
+// A bad reference is refused before the running container is frozen for its changes.
+TEST_F(ContainerServiceTest, CommitWithABadReferenceLeavesTheContainerAlone) {
+  backend_->capabilities_.pause = true;
+  ASSERT_TRUE(service_->Create(Spec("busy")).ok());
+  pid_t sleeper = 0;
+  ExpectLaunchOfSleeper(&sleeper);
+  ASSERT_TRUE(service_->Start("busy").ok());
+  EXPECT_CALL(cgroups_, Freeze(_)).Times(0);
+  v1::CommitContainerRequest request;
+  request.set_container("busy");
+  request.set_reference("Bad Name!");
+  auto committed = service_->Commit(request);
+  EXPECT_EQ(committed.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(committed.status().message(), HasSubstr("reference"));
+  request.set_reference("");
+  request.mutable_changes()->set_user("4294967295");
+  EXPECT_THAT(service_->Commit(request).status().message(), HasSubstr("changes.user: "));
   ::kill(sleeper, SIGKILL);
 }
 

@@ -55,6 +55,20 @@ TEST_F(UserLookupTest, NumericAndGroupOverrides) {
   EXPECT_EQ(numeric_group.gid, 77u);
 }
 
+// An image's config may carry any user: (uid_t)-1 would leave the ids as they were (root).
+TEST_F(UserLookupTest, IdsPastTheRangeAreErrorsNotRoot) {
+  for (const char* spec : {"4294967295", "4294967296", "9999999999", "0:4294967295"}) {
+    ResolvedUser user;
+    std::string error;
+    EXPECT_FALSE(Resolve(spec, &user, &error)) << spec;
+    EXPECT_NE(error.find("out of range"), std::string::npos) << spec << ": " << error;
+  }
+  ResolvedUser highest;
+  std::string error;
+  ASSERT_TRUE(Resolve("4294967294", &highest, &error)) << error;
+  EXPECT_EQ(highest.uid, 4294967294u);
+}
+
 TEST_F(UserLookupTest, UnknownNamesAreErrors) {
   ResolvedUser user;
   std::string error;
