@@ -1,5 +1,6 @@
 #include "api/attach_stream.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "api/grpc_status.h"
@@ -25,8 +26,10 @@ std::unique_ptr<RequestPump> PumpInput(ContainerService* containers, const std::
       (void)connection->CloseInput();
       input_open = false;
     } else if (request.has_resize() && connection != nullptr) {
-      (void)connection->Resize(static_cast<uint16_t>(request.resize().rows()),
-                               static_cast<uint16_t>(request.resize().columns()));
+      // At most 65535 either way (winsize); larger sizes do not wrap to small.
+      (void)connection->Resize(
+          static_cast<uint16_t>(std::min(request.resize().rows(), 0xffffu)),
+          static_cast<uint16_t>(std::min(request.resize().columns(), 0xffffu)));
     } else if (request.request_case() == v1::AttachRequest::kSignal && request.signal() > 0) {
       // Kill takes 0 for its default, SIGKILL; a client forwarding a probe (0) kills nothing.
       (void)containers->Kill(id, request.signal());

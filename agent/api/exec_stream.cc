@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "api/grpc_status.h"
@@ -29,8 +30,9 @@ std::unique_ptr<RequestPump> PumpStdin(ExecSession* session, ExecStream* stream)
       session->CloseStdin();
       *stdin_open = false;
     } else if (request.has_resize()) {
-      (void)session->Resize(static_cast<uint16_t>(request.resize().rows()),
-                            static_cast<uint16_t>(request.resize().columns()));
+      // A terminal is at most 65535 either way (winsize); larger sizes do not wrap to small.
+      (void)session->Resize(static_cast<uint16_t>(std::min(request.resize().rows(), 0xffffu)),
+                            static_cast<uint16_t>(std::min(request.resize().columns(), 0xffffu)));
     }
     return true;
   };

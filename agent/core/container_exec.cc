@@ -23,6 +23,9 @@ StatusOr<std::unique_ptr<ExecSession>> ContainerService::Exec(const std::string&
   }
   RETURN_IF_ERROR(ValidateEnvEntries(spec.env(), "start.spec.env"));
   RETURN_IF_ERROR(ValidateUserSpec(spec.user(), "start.spec.user"));
+  if (spec.terminal_size().rows() > 0xffff || spec.terminal_size().columns() > 0xffff) {
+    return InvalidArgument("start.spec.terminal_size: rows and columns are at most 65535");
+  }
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
   ExecSpec exec;
   Backend* backend = nullptr;

@@ -34,6 +34,10 @@ StatusOr<v1::AttachInterfaceResponse> ContainerService::AttachInterface(
     const std::string& container, v1::VifSpec vif) {
   if (!config_.networks) return FailedPrecondition("interface: this agent has no networking");
   RETURN_IF_ERROR(NetworkService::CheckVif(vif, "interface"));
+  if (!vif.network().empty()) {
+    return InvalidArgument("interface.network: '" + vif.network() +
+                           "' is the agent's to set (`network connect`); leave it empty");
+  }
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
   std::lock_guard<std::mutex> lock(entry->mutex);
   return AttachInterfaceLocked(*entry, std::move(vif));

@@ -172,6 +172,25 @@ TEST_P(ConformanceTest, ExecRunsCommandsInsideARunningContainer) {
   EXPECT_NE(tty.output.find("/dev/pts/"), std::string::npos) << tty.output;
   EXPECT_NE(tty.output.find("33 101"), std::string::npos) << tty.output;
   EXPECT_NE(tty.output.find("got typed"), std::string::npos) << tty.output;
+  {
+    // 65537 rows would have wrapped to a 1-row terminal: refused, naming the field.
+    grpc::ClientContext context;
+    auto stream = agent_.containers().Exec(&context);
+    v1::ExecRequest start;
+    start.mutable_start()->set_container(id);
+    start.mutable_start()->mutable_spec()->set_tty(true);
+    start.mutable_start()->mutable_spec()->mutable_terminal_size()->set_rows(65537);
+    start.mutable_start()->mutable_spec()->add_command("true");
+    ASSERT_TRUE(stream->Write(start));
+    stream->WritesDone();
+    v1::ExecResponse response;
+    while (stream->Read(&response)) {
+    }
+    grpc::Status refused = stream->Finish();
+    EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_NE(refused.error_message().find("start.spec.terminal_size"), std::string::npos)
+        << refused.error_message();
+  }
 
   if (Has("pause")) {
     ASSERT_TRUE(Pause(id).ok());

@@ -2,12 +2,14 @@
 // hot attach and detach on a running container, VIFs kept with a stopped one and plugged at
 // each start, kept running across kill -9 of the agent, bad input refused leaving nothing.
 // The bridge is made by the test in the agent's own network namespace.
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <string>
 #include <vector>
 
+#include "boxcar/v1/networks.grpc.pb.h"
 #include "network_fixture.h"
 
 namespace boxcar::testing {
@@ -119,6 +121,24 @@ TEST_F(InterfaceTest, BadInputIsRefusedNamingTheFieldAndChangesNothing) {
   // A host link of that name already there (here: the bridge's own name).
   CommandResult taken = Attach("vm", "bxt-vifbr", "fa:16:3e:00:00:0d", "192.168.60.23/24");
   EXPECT_NE(taken.err.find("interface.host_interface"), std::string::npos) << taken.err;
+  {
+    // The network a connection joins is the agent's to record (`network connect`).
+    grpc::ClientContext context;
+    v1::AttachInterfaceRequest request;
+    request.set_container("vm");
+    v1::VifSpec* vif = request.mutable_interface();
+    vif->set_bridge("bxt-vifbr");
+    vif->set_host_interface("tapb7");
+    vif->set_mac("fa:16:3e:00:00:11");
+    vif->set_network("somenet");
+    v1::AttachInterfaceResponse response;
+    auto networks = v1::Networks::NewStub(
+        grpc::CreateChannel("unix:" + agent_.socket_path(), grpc::InsecureChannelCredentials()));
+    grpc::Status refused = networks->AttachInterface(&context, request, &response);
+    EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_NE(refused.error_message().find("interface.network"), std::string::npos)
+        << refused.error_message();
+  }
   EXPECT_EQ(Inspect("vm").interfaces_size(), 0);
   EXPECT_EQ(TapsSettled(0), 0);
   EXPECT_EQ(Inside("vm", "ls /sys/class/net"), "lo\n");

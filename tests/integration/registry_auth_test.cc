@@ -57,6 +57,11 @@ TEST_F(RegistryAuthTest, TlsWithTestCaAndChunkedPush) {
 
   CommandResult bad_ca = agent_.Cli({"image", "pull", "--ca-file", "relative.pem", reference});
   EXPECT_NE(bad_ca.err.find("ca_file:"), std::string::npos) << bad_ca.err;
+  CommandResult missing_ca =
+      agent_.Cli({"image", "pull", "--ca-file", "/nonexistent/ca.pem", reference});
+  EXPECT_NE(missing_ca.err.find("boxcar: ca_file: cannot read '/nonexistent/ca.pem': No such file"),
+            std::string::npos)
+      << missing_ca.err;
 
   CommandResult pull =
       agent_.Cli({"image", "pull", "-q", "--ca-file", registry_.ca_file(), reference});
