@@ -12,10 +12,7 @@ StatusOr<v1::WaitContainerResponse> ContainerService::Attach(const std::string& 
                                                              const AttachOptions& options,
                                                              const AttachCallbacks& callbacks,
                                                              std::string* failed_step) {
-  auto looked_up = Lookup(container);
-  // Lookup's messages name "container"; here it is the field of the start message.
-  if (!looked_up.ok()) return Status(looked_up.status().code(), "start." + looked_up.status().message());
-  EntryPtr entry = *looked_up;
+  ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container, "start.container"));
   std::string id;
   // A container that runs already is attached to, as `docker start -a` does; it is not started
   // again (which would fail and, with `remove`, have removed a running container).

@@ -75,12 +75,12 @@ std::pair<std::string, std::string> SplitLast(std::string path) {
 }  // namespace
 
 StatusOr<ContainerService::RootForCopy> ContainerService::OpenRootForCopy(
-    const std::string& container) {
-  ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
+    const std::string& container, const std::string& field) {
+  ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container, field));
   RootForCopy root;
   root.lock = std::unique_lock<std::mutex>(entry->mutex);
   const v1::Container& record = entry->record;
-  if (entry->removed) return NotFound("container: '" + container + "' was removed");
+  if (entry->removed) return NotFound(field + ": '" + container + "' was removed");
   const IdMapping ids = IdMappingOf(record.spec());
   root.ids = {ids.host_uid, ids.host_gid, ids.size};
   if (IsLive(record.state())) {
@@ -100,7 +100,7 @@ StatusOr<ContainerService::RootForCopy> ContainerService::OpenRootForCopy(
   entry->changed.wait(root.lock, [&] {
     return !entry->exit_cleanup_pending && !entry->exit_cleanup_running;
   });
-  if (entry->removed) return NotFound("container: '" + container + "' was removed");
+  if (entry->removed) return NotFound(field + ": '" + container + "' was removed");
   const std::string id = record.id();
   ASSIGN_OR_RETURN(std::vector<std::string> layer_dirs, images_->LayerDirectories(record.image_id()));
   ASSIGN_OR_RETURN(std::string rootfs_dir, snapshotter_->Mount(id, layer_dirs, ids));
@@ -163,7 +163,7 @@ Status ContainerService::CopyFrom(const std::string& container, const std::strin
 StatusOr<uint64_t> ContainerService::CopyTo(const std::string& container, const std::string& path,
                                             const TarSource& source) {
   RETURN_IF_ERROR(CheckPath(path, "header.path"));
-  ASSIGN_OR_RETURN(RootForCopy root, OpenRootForCopy(container));
+  ASSIGN_OR_RETURN(RootForCopy root, OpenRootForCopy(container, "header.container"));
   auto target = OpenInRoot(root.root_fd.get(), path, O_PATH | O_DIRECTORY, "header.path");
   if (!target.ok()) {
     if (target.status().code() == StatusCode::kNotFound ||

@@ -26,7 +26,7 @@ StatusOr<std::unique_ptr<ExecSession>> ContainerService::Exec(const std::string&
   if (spec.terminal_size().rows() > 0xffff || spec.terminal_size().columns() > 0xffff) {
     return InvalidArgument("start.spec.terminal_size: rows and columns are at most 65535");
   }
-  ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
+  ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container, "start.container"));
   ExecSpec exec;
   Backend* backend = nullptr;
   {

@@ -76,8 +76,9 @@ void ContainerService::WarnIfFailed(const std::string& id, const Status& status)
   if (!status.ok()) spdlog::warn("container {}: {}", ShortId(id), status.message());
 }
 
-StatusOr<ContainerService::EntryPtr> ContainerService::Lookup(const std::string& container) {
-  if (container.empty()) return InvalidArgument("container: a container id or name is required");
+StatusOr<ContainerService::EntryPtr> ContainerService::Lookup(const std::string& container,
+                                                              const std::string& field) {
+  if (container.empty()) return InvalidArgument(field + ": a container id or name is required");
   std::lock_guard<std::mutex> lock(entries_mutex_);
   if (auto it = entries_.find(container); it != entries_.end()) return it->second;
   for (const auto& [id, entry] : entries_) {
@@ -90,11 +91,11 @@ StatusOr<ContainerService::EntryPtr> ContainerService::Lookup(const std::string&
     }
     if (matches.size() == 1) return matches[0];
     if (matches.size() > 1) {
-      return InvalidArgument("container: id prefix '" + container +
+      return InvalidArgument(field + ": id prefix '" + container +
                              "' is ambiguous; give more characters");
     }
   }
-  return NotFound("container: no container '" + container + "'" + kContainerHint);
+  return NotFound(field + ": no container '" + container + "'" + kContainerHint);
 }
 
 ContainerService::EntryPtr ContainerService::FindById(const std::string& id) {
@@ -425,8 +426,9 @@ void ContainerService::Emit(v1::EventType type, const v1::Container& record) {
 StatusOr<std::shared_ptr<EventBus::Subscription>> ContainerService::SubscribeEvents(
     const std::vector<std::string>& containers) {
   std::set<std::string> ids;
-  for (const auto& container : containers) {
-    ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
+  for (size_t i = 0; i < containers.size(); ++i) {
+    ASSIGN_OR_RETURN(EntryPtr entry,
+                     Lookup(containers[i], "containers[" + std::to_string(i) + "]"));
     std::lock_guard<std::mutex> lock(entry->mutex);
     ids.insert(entry->record.id());
   }

@@ -233,7 +233,9 @@ class ContainerService {
   };
   using EntryPtr = std::shared_ptr<Entry>;
 
-  StatusOr<EntryPtr> Lookup(const std::string& container);
+  // By id, name or unique id prefix; errors name `field`, the request's (e.g.
+  // "start.container" for Exec and Attach).
+  StatusOr<EntryPtr> Lookup(const std::string& container, const std::string& field = "container");
   // The entry of a full id, or null.
   EntryPtr FindById(const std::string& id);
   // The block of host ids of a new container's user namespace: the one asked for, or the
@@ -326,7 +328,8 @@ class ContainerService {
       if (release) release();
     }
   };
-  StatusOr<RootForCopy> OpenRootForCopy(const std::string& container);
+  StatusOr<RootForCopy> OpenRootForCopy(const std::string& container,
+                                        const std::string& field = "container");
 
   // The snapshot and state directory of a new container: a spare renamed, else made now.
   Status PrepareDirectories(const std::string& id, const IdMapping& ids);

@@ -61,6 +61,9 @@ TEST_F(CliErrorsTest, OutOfRangeFlagValuesAreRefusedNamingTheFlagAndChangeNothin
   CommandResult no_password = agent_.Cli({"login", "127.0.0.1:1", "-u", "alice"});
   EXPECT_EQ(no_password.exit_code, 2);
   EXPECT_NE(no_password.err.find("--password-stdin"), std::string::npos) << no_password.err;
+  // Unknown containers are named by the request's own field.
+  ExpectRefused(agent_.Cli({"exec", "nosuch", "true"}), "start.container: no container 'nosuch'");
+  ExpectRefused(agent_.Cli({"events", "nosuch"}), "containers[0]: no container 'nosuch'");
   CommandResult unknown = agent_.Cli({"network", "inspect", "nosuch"});
   ExpectRefused(unknown, "no network 'nosuch' (see `boxcar network ls`)");
 }

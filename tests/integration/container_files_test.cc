@@ -190,6 +190,8 @@ TEST_P(ContainerFilesTest, CpRefusesHostileArchivesAndNeverLeavesTheContainer) {
   EXPECT_NE(missing_dir.error_message().find("header.path"), std::string::npos);
   grpc::Status unknown = CopyTo("nosuch", "/tmp", Work("hostile.tar"));
   EXPECT_EQ(unknown.error_code(), grpc::StatusCode::NOT_FOUND) << unknown.error_message();
+  EXPECT_EQ(unknown.error_message().rfind("header.container: no container 'nosuch'", 0), 0u)
+      << unknown.error_message();
 
   // A last ".." (of the root: the snapshot directory above a stopped container's rootfs, on
   // the host) is refused, running or stopped; ".." inside a path stays inside the container.
