@@ -29,7 +29,7 @@ StatusOr<v1::CommitContainerResponse> ContainerService::Commit(
     store_changes.working_dir = changes.working_dir();
   }
   if (changes.has_user()) {
-    RETURN_IF_ERROR(ValidateUserSpec(changes.user(), "changes.user"));
+    RETURN_IF_ERROR(CheckUserSpec(changes.user(), "changes.user"));
     store_changes.user = changes.user();
   }
   store_changes.comment = request.message();

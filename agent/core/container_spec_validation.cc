@@ -11,7 +11,6 @@
 #include "core/container_labels.h"
 #include "core/container_mounts.h"
 #include "launch/launch_spec.h"
-#include "shim/user_lookup.h"
 
 namespace boxcar {
 
@@ -22,26 +21,6 @@ Status ValidateEnvEntries(const google::protobuf::RepeatedPtrField<std::string>&
       return InvalidArgument(field + ": '" + entry + "' is not KEY=value");
     }
   }
-  return OkStatus();
-}
-
-Status ValidateUserSpec(const std::string& user_spec, const std::string& field) {
-  const size_t colon = user_spec.find(':');
-  for (const std::string& part : {user_spec.substr(0, colon),
-                                  colon == std::string::npos ? "" : user_spec.substr(colon + 1)}) {
-    for (char c : part) {
-      if (c == ':' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-        return InvalidArgument(field + ": '" + user_spec +
-                               "' is not user[:group] (a name or id each, one ':')");
-      }
-    }
-    if (!part.empty() && part.find_first_not_of("0123456789") == std::string::npos &&
-        (part.size() > 10 || std::stoull(part) > kMaxUserId)) {
-      return InvalidArgument(field + ": id " + part + " is out of range (0 to " +
-                             std::to_string(kMaxUserId) + ")");
-    }
-  }
-  if (colon == 0) return InvalidArgument(field + ": '" + user_spec + "' has a group but no user");
   return OkStatus();
 }
 
@@ -118,7 +97,7 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
     RETURN_IF_ERROR(ValidateAbsolutePath(spec.working_dir(), "spec.working_dir"));
   }
   RETURN_IF_ERROR(ValidateEnvEntries(spec.env(), "spec.env"));
-  RETURN_IF_ERROR(ValidateUserSpec(spec.user(), "spec.user"));
+  RETURN_IF_ERROR(CheckUserSpec(spec.user(), "spec.user"));
   RETURN_IF_ERROR(ValidateMounts(spec));
   RETURN_IF_ERROR(ValidateContainerLabels(spec.labels(), "spec.labels"));
   static const std::regex kHostname("[A-Za-z0-9]([A-Za-z0-9.-]{0,62})");

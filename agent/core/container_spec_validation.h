@@ -9,6 +9,7 @@
 #include "backends/backend.h"
 #include "boxcar/v1/containers.pb.h"
 #include "cgroups/cgroup_limits.h"
+#include "common/user_spec.h"
 #include "core/host_id_blocks.h"
 
 namespace boxcar {
@@ -16,9 +17,6 @@ namespace boxcar {
 // "KEY=value" entries with a non-empty key.
 Status ValidateEnvEntries(const google::protobuf::RepeatedPtrField<std::string>& env,
                           const std::string& field);
-// "user[:group]", each a name or a numeric id of 0 to 4294967294 ((uid_t)-1 would leave
-// setresuid's ids as they are: root).
-Status ValidateUserSpec(const std::string& user_spec, const std::string& field);
 // An absolute path.
 Status ValidateAbsolutePath(const std::string& path, const std::string& field);
 Status ValidateRestartPolicy(const v1::RestartPolicy& policy, const std::string& field);

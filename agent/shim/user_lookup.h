@@ -7,10 +7,9 @@
 #include <string>
 #include <vector>
 
-namespace boxcar {
+#include "common/user_spec.h"
 
-// The highest id a user or group can have: (uid_t)-1 tells setresuid to leave an id as is.
-constexpr unsigned long kMaxUserId = 4294967294UL;
+namespace boxcar {
 
 struct ResolvedUser {
   uid_t uid = 0;

@@ -1,7 +1,5 @@
 // ImageStore's import path: a stream (rootfs tarball or image archive) becomes blobs, layers
 // and image records; nothing is visible until every layer is checked and recorded.
-#include "store/image_store.h"
-
 #include <dirent.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -14,10 +12,12 @@
 #include <algorithm>
 #include <set>
 
+#include "common/crash_points.h"
 #include "common/directory_tree.h"
 #include "common/sha256.h"
+#include "common/user_spec.h"
 #include "store/image_manifest.h"
-#include "common/crash_points.h"
+#include "store/image_store.h"
 
 namespace boxcar {
 
@@ -33,6 +33,14 @@ StatusOr<std::unique_ptr<ImageStore::ImageImport>> ImageStore::BeginImport(
   if (!header.config().working_dir().empty() && header.config().working_dir()[0] != '/') {
     return InvalidArgument("header.config.working_dir: must be absolute");
   }
+  for (int i = 0; i < header.config().env_size(); ++i) {
+    const std::string& entry = header.config().env(i);
+    if (entry.empty() || entry[0] == '=' || entry.find('=') == std::string::npos) {
+      return InvalidArgument("header.config.env[" + std::to_string(i) + "]: '" + entry +
+                             "' is not KEY=value");
+    }
+  }
+  RETURN_IF_ERROR(CheckUserSpec(header.config().user(), "header.config.user"));
   ASSIGN_OR_RETURN(auto writer, blobs_->NewWriter());
   ++imports_in_flight_;  // the ImageImport's destructor counts it out
   return std::unique_ptr<ImageImport>(new ImageImport(

@@ -225,6 +225,24 @@ TEST_F(ImageStoreTest, BadHeadersAreRefusedBeforeAnyData) {
   ASSERT_FALSE(import.ok());
   EXPECT_NE(import.status().message().find("header.config.working_dir"), std::string::npos);
 
+  // What containers of the image inherit: env entries (commit and exec refuse the same) and a
+  // user id that setresuid would take for "leave as is".
+  v1::ImportHeader bare_env = Header(kReference);
+  bare_env.mutable_config()->add_env("A=1");
+  bare_env.mutable_config()->add_env("FOO");
+  import = images_->BeginImport(bare_env);
+  ASSERT_FALSE(import.ok());
+  EXPECT_NE(import.status().message().find("header.config.env[1]: 'FOO' is not KEY=value"),
+            std::string::npos)
+      << import.status().message();
+  v1::ImportHeader huge_user = Header(kReference);
+  huge_user.mutable_config()->set_user("4294967295");
+  import = images_->BeginImport(huge_user);
+  ASSERT_FALSE(import.ok());
+  EXPECT_NE(import.status().message().find("header.config.user: id 4294967295 is out of range"),
+            std::string::npos)
+      << import.status().message();
+
   EXPECT_TRUE(ListNames(dir_ + "/tmp").empty());
 }
 
