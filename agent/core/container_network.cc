@@ -106,7 +106,15 @@ Status ContainerService::ConnectNetwork(const std::string& network, const std::s
   if (!reserved.ok()) {
     if (config_.networks) (void)config_.networks->Release(record.id());
     record = before;
-    return reserved;
+    // The reservation names the spec's fields; the caller gave Connect's own.
+    std::string message(reserved.message());
+    for (const auto& [spec_field, request_field] :
+         {std::pair<std::string, std::string>{"spec.network.mode", "network"},
+          {"spec.network.ip", "ip"}}) {
+      if (message.rfind(spec_field, 0) == 0)
+        message = request_field + message.substr(spec_field.size());
+    }
+    return Status(reserved.code(), message);
   }
   return OkStatus();
 }

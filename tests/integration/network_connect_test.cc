@@ -105,6 +105,20 @@ TEST_F(NetworkConnectTest, ConnectErrorsNameTheFieldAndChangeNothing) {
       << taken.err;
   CommandResult garbage = agent_.Cli({"network", "connect", "tnet2", "app", "--ip", "x"});
   EXPECT_NE(garbage.err.find("ip:"), std::string::npos) << garbage.err;
+  // The same of a stopped container without a network (its spec's network is set): Connect's
+  // own fields are named, not the spec's.
+  ASSERT_EQ(
+      agent_.Cli({"create", "--name", "bare", "--network", "none", "busybox", "true"}).exit_code,
+      0);
+  CommandResult bare_unknown = agent_.Cli({"network", "connect", "nosuch", "bare"});
+  EXPECT_EQ(bare_unknown.err.find("spec.network"), std::string::npos) << bare_unknown.err;
+  EXPECT_NE(bare_unknown.err.find("network: no network 'nosuch'"), std::string::npos)
+      << bare_unknown.err;
+  CommandResult bare_outside =
+      agent_.Cli({"network", "connect", "tnet2", "bare", "--ip", "10.9.9.9"});
+  EXPECT_NE(bare_outside.err.find("boxcar: ip: 10.9.9.9"), std::string::npos) << bare_outside.err;
+  EXPECT_EQ(Inspect("bare").spec().network().mode(), "none");
+  ASSERT_EQ(agent_.Cli({"rm", "bare"}).exit_code, 0);
   EXPECT_EQ(Leases(), 2);
   EXPECT_EQ(Inspect("app").interfaces_size(), 0);
   EXPECT_NE(InApp("ip link show eth1").exit_code, 0);
