@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
@@ -143,7 +145,17 @@ v1::ContextWanted ContextReuse::Wanted() {
   return wanted;
 }
 
+ContextReuse::~ContextReuse() {
+  if (settled_ || taken_dir_.empty()) return;
+  // Back where it was taken from, unless a build of the same key has kept a newer one since.
+  if (::rename(taken_dir_.c_str(), (contexts_dir_ + "/" + name_).c_str()) != 0) {
+    spdlog::debug("build context {}: kept copy not put back: {}", name_.substr(0, 12),
+                  std::strerror(errno));
+  }
+}
+
 Status ContextReuse::Fill(const std::string& context_dir, FileDigests* digests) {
+  settled_ = true;
   if (reused_.empty()) return OkStatus();
   const std::string tree = taken_dir_ + "/" + kTreeName;
   UniqueFd from_root(::open(tree.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
@@ -180,6 +192,7 @@ Status ContextReuse::Fill(const std::string& context_dir, FileDigests* digests) 
 }
 
 void ContextReuse::Keep(const std::string& context_dir, const FileDigests& digests) {
+  settled_ = true;
   // What the next build may trust: listed files that are in the context as listed.
   v1::KeptContextIndex index;
   UniqueFd root(::open(context_dir.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));

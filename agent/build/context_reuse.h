@@ -49,6 +49,12 @@ class ContextReuse {
   // Failures only cost the next build its reuse (logged).
   void Keep(const std::string& context_dir, const FileDigests& digests);
 
+  // A build refused before Fill (a bad listing or chunk, a cancel) puts the kept context back
+  // as it was: a bad request costs the key nothing.
+  ~ContextReuse();
+  ContextReuse(const ContextReuse&) = delete;
+  ContextReuse& operator=(const ContextReuse&) = delete;
+
   uint32_t files_sent() const { return static_cast<uint32_t>(wanted_.size()); }
   uint32_t files_reused() const { return static_cast<uint32_t>(reused_.size()); }
 
@@ -69,6 +75,7 @@ class ContextReuse {
   std::string contexts_dir_;
   std::string name_;       // the key's directory name under contexts_dir_
   std::string taken_dir_;  // the kept context, taken (its tree/ and index), or ""
+  bool settled_ = false;   // Fill began moving files out of it, or Keep replaced it
   uint64_t max_bytes_;
   uint64_t listed_bytes_ = 0;
   std::map<std::string, KeptFile> kept_;  // by path: what the kept index says
