@@ -5,6 +5,7 @@
 #include "api/grpc_status.h"
 #include "build/context_reuse.h"
 #include "build/context_upload.h"
+#include "build/image_builder.h"
 
 namespace boxcar {
 
@@ -16,6 +17,9 @@ grpc::Status BuildsApi::Build(grpc::ServerContext* context,
         InvalidArgument("options: the first message of a build must carry the options"));
   }
   const v1::BuildOptions options = request.options();
+  if (Status checked = ImageBuilder::CheckOptions(options); !checked.ok()) {
+    return ToGrpcStatus(checked);
+  }
   auto upload = ContextUpload::Begin(work_root_, max_context_bytes_);
   if (!upload.ok()) return ToGrpcStatus(upload.status());
   std::unique_ptr<ContextReuse> reuse;

@@ -500,14 +500,25 @@ struct ImageBuilder::Run {
   }
 };
 
+Status ImageBuilder::CheckOptions(const v1::BuildOptions& options) {
+  for (int i = 0; i < options.tags_size(); ++i) {
+    RETURN_IF_ERROR(
+        ParseImageReference(options.tags(i), "options.tags[" + std::to_string(i) + "]").status());
+  }
+  for (const auto& [key, value] : options.labels()) {
+    if (key.empty() || key.find_first_of("=\n") != std::string::npos) {
+      return InvalidArgument("options.labels: key '" + key + "' is empty or has '=' or a newline");
+    }
+  }
+  return OkStatus();
+}
+
 StatusOr<v1::BuildResult> ImageBuilder::Build(const v1::BuildOptions& options,
                                               const std::string& context_dir,
                                               const std::string& scratch_dir,
                                               const BuildEventSink& events,
                                               FileDigests* context_digests) {
-  for (const auto& tag : options.tags()) {
-    RETURN_IF_ERROR(ParseImageReference(tag, "tags").status());
-  }
+  RETURN_IF_ERROR(CheckOptions(options));
   std::string text = options.dockerfile();
   if (text.empty()) {
     // The context's own Dockerfile (a context sent as a tar).

@@ -494,6 +494,13 @@ TEST_F(BuildTest, BadInputFailsWithTheDockerfileLine) {
   EXPECT_NE(climbing.exit_code, 0);
   EXPECT_NE(climbing.err.find("build context"), std::string::npos) << climbing.err;
   EXPECT_NE(climbing.err.find("sub-link"), std::string::npos) << climbing.err;
+  // A bad tag is refused with the options, naming its index, before any step runs.
+  Shell("rm -f " + context + "/sub-link");
+  CommandResult bad_tag = agent_.Cli({"build", "-t", "good:1", "-t", "Bad Tag", context});
+  EXPECT_NE(bad_tag.exit_code, 0);
+  EXPECT_NE(bad_tag.err.find("options.tags[1]"), std::string::npos) << bad_tag.err;
+  EXPECT_EQ(bad_tag.out.find("STEP"), std::string::npos) << bad_tag.out;
+  EXPECT_NE(agent_.Cli({"image", "inspect", "good:1"}).exit_code, 0);
 }
 
 }  // namespace
