@@ -32,7 +32,9 @@ StatusOr<std::vector<LaunchMount>> LaunchMountsOf(const v1::ContainerSpec& spec,
 // The names of the volumes the spec mounts.
 std::vector<std::string> VolumeNamesOf(const v1::ContainerSpec& spec);
 
-// "/a//b/" -> "/a/b"; "." components dropped (".." is left for the shim to clamp).
+// "/a//b/" -> "/a/b"; "." components dropped, ".." taken lexically and clamped at the root
+// ("/../x" -> "/x", "/a/../b" -> "/b", "/.." -> "/"), as Docker's filepath.Clean, so that the
+// checks of the root and of duplicates see what the mount will be.
 std::string CleanContainerPath(const std::string& path);
 
 }  // namespace boxcar

@@ -26,10 +26,10 @@ TEST(ContainerMountsTest, ValidationNamesTheField) {
       {MakeMount(v1::Mount::TYPE_BIND, "relative", "/x"), "spec.mounts[0].source"},
       {MakeMount(v1::Mount::TYPE_BIND, "/", "x"), "spec.mounts[0].target"},
       {MakeMount(v1::Mount::TYPE_BIND, "/", "/./"), "spec.mounts[0].target"},
-      // `..` would be resolved at start: "/.." is the root, "/a/../b" the same as "/b".
-      {MakeMount(v1::Mount::TYPE_BIND, "/", "/.."), "spec.mounts[0].target: '/..' has a '..'"},
-      {MakeMount(v1::Mount::TYPE_TMPFS, "", "/a/../b"), "spec.mounts[0].target: '/a/../b' has"},
-      {MakeMount(v1::Mount::TYPE_TMPFS, "", "/a/.."), "spec.mounts[0].target"},
+      // ".." is taken lexically: "/.." and "/a/.." are the root.
+      {MakeMount(v1::Mount::TYPE_BIND, "/", "/.."), "spec.mounts[0].target: the container's root"},
+      {MakeMount(v1::Mount::TYPE_TMPFS, "", "/a/.."),
+       "spec.mounts[0].target: the container's root"},
       {MakeMount(v1::Mount::TYPE_VOLUME, "../up", "/x"), "spec.mounts[0].source"},
       {MakeMount(v1::Mount::TYPE_TMPFS, "/tmp", "/x"), "spec.mounts[0].source"},
   };
@@ -46,6 +46,17 @@ TEST(ContainerMountsTest, ValidationNamesTheField) {
   Status duplicate = ValidateMounts(twice);
   EXPECT_NE(duplicate.message().find("spec.mounts[1].target"), std::string::npos)
       << duplicate.message();
+  // The same place through "..": one target.
+  v1::ContainerSpec around;
+  *around.add_mounts() = MakeMount(v1::Mount::TYPE_TMPFS, "", "/data");
+  *around.add_mounts() = MakeMount(v1::Mount::TYPE_TMPFS, "", "/x/../../data");
+  Status same = ValidateMounts(around);
+  EXPECT_NE(same.message().find("spec.mounts[1].target: '/data' is already the target of "
+                                "spec.mounts[0]"),
+            std::string::npos)
+      << same.message();
+  EXPECT_EQ(CleanContainerPath("/../../tmp/x/up"), "/tmp/x/up");
+  EXPECT_EQ(CleanContainerPath("/a/./b/../c/"), "/a/c");
 }
 
 TEST(ContainerMountsTest, CompletesVolumesAndOrdersParentsFirst) {
