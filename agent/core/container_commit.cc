@@ -22,7 +22,7 @@ StatusOr<v1::CommitContainerResponse> ContainerService::Commit(
     store_changes.entrypoint.emplace(changes.entrypoint().values().begin(),
                                      changes.entrypoint().values().end());
   }
-  RETURN_IF_ERROR(ValidateEnvEntries(changes.env(), "changes.env"));
+  RETURN_IF_ERROR(CheckEnvEntries(changes.env(), "changes.env"));
   store_changes.env.assign(changes.env().begin(), changes.env().end());
   if (changes.has_working_dir()) {
     RETURN_IF_ERROR(ValidateAbsolutePath(changes.working_dir(), "changes.working_dir"));

@@ -21,7 +21,7 @@ StatusOr<std::unique_ptr<ExecSession>> ContainerService::Exec(const std::string&
   if (!spec.working_dir().empty()) {
     RETURN_IF_ERROR(ValidateAbsolutePath(spec.working_dir(), "start.spec.working_dir"));
   }
-  RETURN_IF_ERROR(ValidateEnvEntries(spec.env(), "start.spec.env"));
+  RETURN_IF_ERROR(CheckEnvEntries(spec.env(), "start.spec.env"));
   RETURN_IF_ERROR(CheckUserSpec(spec.user(), "start.spec.user"));
   if (spec.terminal_size().rows() > 0xffff || spec.terminal_size().columns() > 0xffff) {
     return InvalidArgument("start.spec.terminal_size: rows and columns are at most 65535");

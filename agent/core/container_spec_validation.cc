@@ -14,16 +14,6 @@
 
 namespace boxcar {
 
-Status ValidateEnvEntries(const google::protobuf::RepeatedPtrField<std::string>& env,
-                          const std::string& field) {
-  for (const auto& entry : env) {
-    if (entry.find('=') == std::string::npos || entry[0] == '=') {
-      return InvalidArgument(field + ": '" + entry + "' is not KEY=value");
-    }
-  }
-  return OkStatus();
-}
-
 Status ValidateAbsolutePath(const std::string& path, const std::string& field) {
   if (path.empty() || path[0] != '/') {
     return InvalidArgument(field + ": '" + path + "' must be an absolute path");
@@ -96,7 +86,7 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
   if (!spec.working_dir().empty()) {
     RETURN_IF_ERROR(ValidateAbsolutePath(spec.working_dir(), "spec.working_dir"));
   }
-  RETURN_IF_ERROR(ValidateEnvEntries(spec.env(), "spec.env"));
+  RETURN_IF_ERROR(CheckEnvEntries(spec.env(), "spec.env"));
   RETURN_IF_ERROR(CheckUserSpec(spec.user(), "spec.user"));
   RETURN_IF_ERROR(ValidateMounts(spec));
   RETURN_IF_ERROR(ValidateContainerLabels(spec.labels(), "spec.labels"));

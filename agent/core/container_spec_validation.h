@@ -9,14 +9,12 @@
 #include "backends/backend.h"
 #include "boxcar/v1/containers.pb.h"
 #include "cgroups/cgroup_limits.h"
+#include "common/env_entries.h"
 #include "common/user_spec.h"
 #include "core/host_id_blocks.h"
 
 namespace boxcar {
 
-// "KEY=value" entries with a non-empty key.
-Status ValidateEnvEntries(const google::protobuf::RepeatedPtrField<std::string>& env,
-                          const std::string& field);
 // An absolute path.
 Status ValidateAbsolutePath(const std::string& path, const std::string& field);
 Status ValidateRestartPolicy(const v1::RestartPolicy& policy, const std::string& field);

@@ -14,6 +14,7 @@
 
 #include "common/crash_points.h"
 #include "common/directory_tree.h"
+#include "common/env_entries.h"
 #include "common/sha256.h"
 #include "common/user_spec.h"
 #include "store/image_manifest.h"
@@ -33,13 +34,7 @@ StatusOr<std::unique_ptr<ImageStore::ImageImport>> ImageStore::BeginImport(
   if (!header.config().working_dir().empty() && header.config().working_dir()[0] != '/') {
     return InvalidArgument("header.config.working_dir: must be absolute");
   }
-  for (int i = 0; i < header.config().env_size(); ++i) {
-    const std::string& entry = header.config().env(i);
-    if (entry.empty() || entry[0] == '=' || entry.find('=') == std::string::npos) {
-      return InvalidArgument("header.config.env[" + std::to_string(i) + "]: '" + entry +
-                             "' is not KEY=value");
-    }
-  }
+  RETURN_IF_ERROR(CheckEnvEntries(header.config().env(), "header.config.env"));
   RETURN_IF_ERROR(CheckUserSpec(header.config().user(), "header.config.user"));
   ASSIGN_OR_RETURN(auto writer, blobs_->NewWriter());
   ++imports_in_flight_;  // the ImageImport's destructor counts it out
