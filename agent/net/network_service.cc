@@ -5,8 +5,6 @@
 #include <net/if.h>
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
-#include <cctype>
 #include <regex>
 
 #include "net/cni/cni_result.h"
@@ -204,16 +202,9 @@ StatusOr<v1::Network> NetworkService::CreateNetworkLocked(const v1::Network& wan
     return InvalidArgument("network.mtu: " + std::to_string(network.mtu()) + " is not 576-9000");
   }
   if (network.bridge().empty()) network.set_bridge(("bx-" + network.name()).substr(0, 15));
-  if (network.bridge().size() > 15) {
-    return InvalidArgument("network.bridge: '" + network.bridge() + "' is longer than 15 characters");
-  }
-  if (network.bridge() == "." || network.bridge() == ".." ||
-      std::any_of(network.bridge().begin(), network.bridge().end(), [](char c) {
-        return c == '/' || c == ':' || std::isspace(static_cast<unsigned char>(c)) ||
-               std::iscntrl(static_cast<unsigned char>(c));
-      })) {
+  if (!IsInterfaceName(network.bridge())) {
     return InvalidArgument("network.bridge: '" + network.bridge() +
-                           "' is not an interface name (no '/', ':' or spaces)");
+                           "' is not an interface name (1-15 characters, no '/', ':' or spaces)");
   }
   // The agent addresses, brings up and at `network rm` deletes its bridge: a link the host
   // has already (eth0, docker0, another agent's bridge) is not taken over. The built-in

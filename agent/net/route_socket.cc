@@ -7,6 +7,8 @@
 #include <netlink/route/route.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <cctype>
 #include <memory>
 #include <string_view>
 
@@ -43,6 +45,14 @@ Status NetlinkStatus(const std::string& what, int error) {
   if (error == -NLE_EXIST) code = StatusCode::kAlreadyExists;
   if (error == -NLE_PERM) code = StatusCode::kPermissionDenied;
   return Status(code, what + ": " + nl_geterror(error));
+}
+
+bool IsInterfaceName(std::string_view name) {
+  if (name.empty() || name.size() > 15 || name == "." || name == "..") return false;
+  return std::none_of(name.begin(), name.end(), [](char c) {
+    return c == '/' || c == ':' || std::isspace(static_cast<unsigned char>(c)) ||
+           std::iscntrl(static_cast<unsigned char>(c));
+  });
 }
 
 StatusOr<RouteSocket> RouteSocket::Open() {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -12,6 +13,10 @@ struct nl_sock;
 struct rtnl_link;
 
 namespace boxcar {
+
+// A name the kernel takes for a link: 1-15 bytes, not "." or "..", no '/', ':', space or
+// control character.
+bool IsInterfaceName(std::string_view name);
 
 class RouteSocket {
  public:

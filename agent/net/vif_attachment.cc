@@ -6,20 +6,19 @@
 #include "net/ipv4_subnet.h"
 #include "net/net_namespace.h"
 #include "net/network_service.h"
+#include "net/route_socket.h"
 #include "net/veth_link.h"
 
 namespace boxcar {
 
 Status NetworkService::CheckVif(const v1::VifSpec& vif, const std::string& field) {
-  if (vif.bridge().empty() || vif.bridge().size() > 15) {
-    return InvalidArgument(field + ".bridge: a bridge name of 1-15 characters is required");
+  if (!IsInterfaceName(vif.bridge())) {
+    return InvalidArgument(field + ".bridge: '" + vif.bridge() +
+                           "' is not a bridge name (1-15 characters, no '/', ':' or spaces)");
   }
-  if (vif.host_interface().empty() || vif.host_interface().size() > 15) {
-    return InvalidArgument(field + ".host_interface: a name of 1-15 characters is required");
-  }
-  if (vif.host_interface().find_first_of("/: ") != std::string::npos) {
+  if (!IsInterfaceName(vif.host_interface())) {
     return InvalidArgument(field + ".host_interface: '" + vif.host_interface() +
-                           "' is not an interface name");
+                           "' is not an interface name (1-15 characters, no '/', ':' or spaces)");
   }
   if (vif.host_interface() == vif.bridge()) {
     return InvalidArgument(field + ".host_interface: '" + vif.host_interface() +
