@@ -24,6 +24,15 @@ void Report(const TransferProgressSink& progress, v1::TransferState state, uint6
   progress(p);
 }
 
+// Keystone and Glance are reached with the system's CAs only: a CA file given for the call
+// would be ignored, so it is refused instead.
+Status RefuseCaFile(const std::string& ca_file) {
+  if (ca_file.empty()) return OkStatus();
+  return InvalidArgument(
+      "ca_file: glance:// transfers trust the system's CAs only; add the cloud's CA to them "
+      "(/usr/local/share/ca-certificates, update-ca-certificates) and leave --ca-file out");
+}
+
 StatusOr<glance::GlanceClient> Connect(const v1::OpenStackAuth& auth) {
   auto session = openstack::Authenticate(ToKeystoneCredentials(auth));
   if (!session.ok()) return session.status().Annotate("openstack");
@@ -50,6 +59,7 @@ StatusOr<v1::Image> GlanceTransport::Pull(const v1::PullRequest& request,
                                           const TransferProgressSink& progress,
                                           const TransferCancelCheck& cancelled) {
   ASSIGN_OR_RETURN(const std::string id, GlanceLocationId(request.source(), "source", true));
+  RETURN_IF_ERROR(RefuseCaFile(request.ca_file()));
   ASSIGN_OR_RETURN(auto client, Connect(request.openstack()));
   ASSIGN_OR_RETURN(auto image, client.Show(id));
   RETURN_IF_ERROR(CheckPullable(image));
@@ -113,6 +123,7 @@ StatusOr<v1::PushResult> GlanceTransport::Push(const v1::PushRequest& request,
                                                const TransferCancelCheck& cancelled) {
   ASSIGN_OR_RETURN(std::string name,
                    GlanceLocationId(request.destination(), "destination", false));
+  RETURN_IF_ERROR(RefuseCaFile(request.ca_file()));
   const std::string visibility =
       request.glance_visibility().empty() ? "private" : request.glance_visibility();
   if (visibility != "private" && visibility != "shared" && visibility != "community" &&
