@@ -102,25 +102,21 @@ int Login(AgentConnection& agent, LoginOptions options) {
     std::fprintf(stderr, "boxcar login: no user name; give it with -u USER\n");
     return 2;
   }
-  if (options.password_stdin) {
-    if (!options.password.empty()) {
-      std::fprintf(stderr, "boxcar: give either --password or --password-stdin\n");
-      return 2;
-    }
-    if (terminal) {
-      options.password = AskAtTerminal("Password: ", true).value_or("");
-    } else {
-      std::string line;
-      std::getline(std::cin, line);
-      while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
-      options.password = line;
-    }
-  } else if (!options.password.empty()) {
+  if (options.password_stdin && !options.password.empty()) {
+    std::fprintf(stderr, "boxcar: give either --password or --password-stdin\n");
+    return 2;
+  }
+  if (!options.password.empty()) {
     std::fprintf(stderr,
                  "boxcar login: WARNING: a password on the command line is visible to other "
                  "users (ps) and kept in shell history; prefer --password-stdin\n");
-  } else if (terminal) {
+  } else if (terminal) {  // with or without --password-stdin: typed, not shown
     options.password = AskAtTerminal("Password: ", true).value_or("");
+  } else if (options.password_stdin) {
+    std::string line;
+    std::getline(std::cin, line);
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+    options.password = line;
   }
   if (options.password.empty()) {
     std::fprintf(stderr,

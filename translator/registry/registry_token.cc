@@ -117,7 +117,7 @@ RegistryTokenSealer::RegistryTokenSealer(std::string_view key) {
   cipher_key_.assign(reinterpret_cast<char*>(derived), length);
 }
 
-std::string RegistryTokenSealer::Seal(const RegistryGrant& grant) const {
+StatusOr<std::string> RegistryTokenSealer::Seal(const RegistryGrant& grant) const {
   const std::string plain = GrantJson(grant);
   std::string sealed(kNonceBytes + plain.size() + kTagBytes, '\0');
   auto* out = reinterpret_cast<unsigned char*>(sealed.data());
@@ -133,8 +133,7 @@ std::string RegistryTokenSealer::Seal(const RegistryGrant& grant) const {
       EVP_EncryptFinal_ex(context.get(), out + kNonceBytes + length, &length) == 1 &&
       EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes,
                           out + kNonceBytes + plain.size()) == 1;
-  // Without a sealed token nobody logs in; an empty one is refused by Open.
-  if (!ok) return {};
+  if (!ok) return Internal("sealing a registry token: OpenSSL's AES-256-GCM failed");
   return std::string(kTokenPrefix) + Base64UrlEncode(sealed);
 }
 

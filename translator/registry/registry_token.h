@@ -28,7 +28,8 @@ class RegistryTokenSealer {
  public:
   // `key`: the registry's key (LoadOrCreateTokenKey); the cipher's key is derived from it.
   explicit RegistryTokenSealer(std::string_view key);
-  std::string Seal(const RegistryGrant& grant) const;
+  // INTERNAL only if OpenSSL fails.
+  StatusOr<std::string> Seal(const RegistryGrant& grant) const;
   // kUnauthenticated for a token that is malformed, not sealed under this key, edited, or
   // expired at `now` (unix seconds).
   StatusOr<RegistryGrant> Open(std::string_view token, int64_t now) const;

@@ -62,7 +62,13 @@ void ServeToken(HttpExchange& http, const RegistryConfig& config,
   }
   const int64_t now = ::time(nullptr);
   grant->expires_at = now + config.token_ttl_seconds;
-  const std::string token = sealer.Seal(*grant);
+  auto sealed = sealer.Seal(*grant);
+  if (!sealed.ok()) {
+    spdlog::error("token for user '{}': {}", user, sealed.status().message());
+    SendError(http, ErrorFromStatus(sealed.status(), ErrorCode::kUnknown));
+    return;
+  }
+  const std::string& token = *sealed;
   char issued[32];
   struct tm utc;
   time_t now_t = now;

@@ -325,7 +325,7 @@ TEST_F(RegistryFrontendTest, BearerLoginAgainstKeystone) {
   grant.project_name = "tenantA";
   grant.expires_at = ::time(nullptr) - 1;
   auto expired = Http("GET", registry_->url() + "/v2/",
-                      {Bearer(registry::RegistryTokenSealer(key).Seal(grant))});
+                      {Bearer(*registry::RegistryTokenSealer(key).Seal(grant))});
   EXPECT_EQ(expired.status, 401);
   EXPECT_NE(expired.body.find("expired"), std::string::npos) << expired.body;
   // A token rightly sealed around a bad Keystone token: Glance refuses, and so does the registry.
@@ -333,7 +333,7 @@ TEST_F(RegistryFrontendTest, BearerLoginAgainstKeystone) {
   grant.keystone_token = "bogus";
   grant.glance_endpoint = OpenStackFixture::Get("OS_FIXTURE_GLANCE_URL");
   auto bogus = Http("GET", registry_->url() + "/v2/_catalog",
-                    {Bearer(registry::RegistryTokenSealer(key).Seal(grant))});
+                    {Bearer(*registry::RegistryTokenSealer(key).Seal(grant))});
   EXPECT_EQ(bogus.status, 401) << bogus.body;
   EXPECT_EQ(ErrorCodeOf(bogus.body), "UNAUTHORIZED") << bogus.body;
 }

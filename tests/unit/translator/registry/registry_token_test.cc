@@ -18,7 +18,7 @@ RegistryGrant Grant(int64_t expires_at) {
 
 TEST(RegistryToken, SealedTokenOpensWithTheSameKeyOnly) {
   RegistryTokenSealer sealer(std::string(32, 'k'));
-  const std::string token = sealer.Seal(Grant(2000));
+  const std::string token = *sealer.Seal(Grant(2000));
   auto grant = sealer.Open(token, 1000);
   ASSERT_TRUE(grant.ok()) << grant.status().message();
   EXPECT_EQ(grant->user_name, "alice");
@@ -30,13 +30,13 @@ TEST(RegistryToken, SealedTokenOpensWithTheSameKeyOnly) {
 
   RegistryTokenSealer other(std::string(32, 'o'));
   EXPECT_EQ(other.Open(token, 1000).status().code(), StatusCode::kUnauthenticated);
-  EXPECT_NE(sealer.Seal(Grant(2000)), token) << "each token has a nonce of its own";
+  EXPECT_NE(*sealer.Seal(Grant(2000)), token) << "each token has a nonce of its own";
 }
 
 // The holder (or a proxy's log) sees an opaque token: not the Keystone token, not the grant.
 TEST(RegistryToken, TheKeystoneTokenInsideCannotBeRead) {
   RegistryTokenSealer sealer(std::string(32, 'k'));
-  const std::string token = sealer.Seal(Grant(2000));
+  const std::string token = *sealer.Seal(Grant(2000));
   ASSERT_EQ(token.rfind("v1.", 0), 0u) << token;
   auto bytes = Base64Decode(token.substr(3));
   ASSERT_TRUE(bytes.ok());
@@ -48,7 +48,7 @@ TEST(RegistryToken, TheKeystoneTokenInsideCannotBeRead) {
 
 TEST(RegistryToken, ExpiredEditedAndMalformedTokensAreRefused) {
   RegistryTokenSealer sealer(std::string(32, 'k'));
-  const std::string token = sealer.Seal(Grant(2000));
+  const std::string token = *sealer.Seal(Grant(2000));
   auto expired = sealer.Open(token, 2000);
   EXPECT_EQ(expired.status().code(), StatusCode::kUnauthenticated);
   EXPECT_NE(expired.status().message().find("expired"), std::string::npos);
