@@ -4,9 +4,12 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <cstdlib>
+#include <map>
 #include <regex>
 #include <set>
 
+#include "common/atomic_file.h"
 #include "common/identifiers.h"
 #include "core/container_labels.h"
 #include "core/container_mounts.h"
@@ -99,13 +102,31 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
                                       limits.pids_max(), limits.cpu_shares()));
   RETURN_IF_ERROR(BlockDeviceThrottles(limits, "spec.limits").status());
   RETURN_IF_ERROR(ValidateRestartPolicy(spec.restart_policy(), "spec.restart_policy"));
-  for (const auto& rlimit : spec.rlimits()) {
+  std::map<std::string, int> rlimit_names;
+  for (int i = 0; i < spec.rlimits_size(); ++i) {
+    const v1::Rlimit& rlimit = spec.rlimits(i);
+    const std::string field = "spec.rlimits[" + std::to_string(i) + "]";
     if (RlimitResourceByName(rlimit.name()) < 0) {
-      return InvalidArgument("spec.rlimits: unknown rlimit '" + rlimit.name() + "'");
+      return InvalidArgument(field + ".name: unknown rlimit '" + rlimit.name() + "'");
+    }
+    if (auto [it, inserted] = rlimit_names.emplace(rlimit.name(), i); !inserted) {
+      return InvalidArgument(field + ".name: '" + rlimit.name() + "' is given by spec.rlimits[" +
+                             std::to_string(it->second) + "] too");
     }
     if (rlimit.soft() > rlimit.hard()) {
-      return InvalidArgument("spec.rlimits: soft limit of '" + rlimit.name() +
+      return InvalidArgument(field + ".soft: soft limit of '" + rlimit.name() +
                              "' exceeds the hard limit");
+    }
+    // setrlimit refuses more open files than the host allows any process: said here, not as
+    // "Operation not permitted" at start.
+    if (rlimit.name() == "nofile") {
+      auto nr_open = ReadFileToString("/proc/sys/fs/nr_open");
+      const uint64_t host_max = nr_open.ok() ? std::strtoull(nr_open->c_str(), nullptr, 10) : 0;
+      if (host_max > 0 && rlimit.hard() > host_max) {
+        return InvalidArgument(field + ".hard: " + std::to_string(rlimit.hard()) +
+                               " open files is past this host's fs.nr_open (" +
+                               std::to_string(host_max) + ")");
+      }
     }
   }
   const std::string backend_name = spec.backend().empty() ? default_backend : spec.backend();

@@ -12,12 +12,13 @@
 #include <unistd.h>
 
 #include <future>
+#include <tuple>
 
+#include "../temp_dir.h"
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
-#include "store/state_schema.h"
 #include "mock_snapshotter.h"
-#include "../temp_dir.h"
+#include "store/state_schema.h"
 
 extern char** environ;
 
@@ -220,6 +221,32 @@ TEST_F(ContainerServiceTest, UserIdsPastTheRangeAreRefusedNamingTheField) {
     EXPECT_EQ(created.status().code(), StatusCode::kInvalidArgument) << user;
     EXPECT_THAT(created.status().message(), HasSubstr("spec.user: ")) << user;
   }
+  EXPECT_EQ(service_->List(true).size(), 0u);
+}
+
+TEST_F(ContainerServiceTest, RlimitsAreCheckedOneByOneNamingTheirIndex) {
+  EXPECT_CALL(snapshotter_, Prepare(_, _)).Times(0);
+  auto refusal = [&](std::vector<std::tuple<std::string, uint64_t, uint64_t>> limits) {
+    v1::ContainerSpec spec = Spec();
+    for (const auto& [name, soft, hard] : limits) {
+      v1::Rlimit* rlimit = spec.add_rlimits();
+      rlimit->set_name(name);
+      rlimit->set_soft(soft);
+      rlimit->set_hard(hard);
+    }
+    auto created = service_->Create(spec);
+    EXPECT_EQ(created.status().code(), StatusCode::kInvalidArgument);
+    return std::string(created.status().message());
+  };
+  EXPECT_THAT(refusal({{"core", 0, 0}, {"nofiles", 1, 1}}),
+              HasSubstr("spec.rlimits[1].name: unknown rlimit 'nofiles'"));
+  EXPECT_THAT(refusal({{"nofile", 64, 64}, {"nofile", 128, 128}}),
+              HasSubstr("spec.rlimits[1].name: 'nofile' is given by spec.rlimits[0] too"));
+  EXPECT_THAT(refusal({{"nproc", 10, 5}}), HasSubstr("spec.rlimits[0].soft: "));
+  // More open files than the host allows any process: refused here, not at start.
+  EXPECT_THAT(refusal({{"nofile", 1024, uint64_t{1} << 40}}),
+              HasSubstr("spec.rlimits[0].hard: 1099511627776 open files is past this host's "
+                        "fs.nr_open"));
   EXPECT_EQ(service_->List(true).size(), 0u);
 }
 
