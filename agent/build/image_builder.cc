@@ -518,7 +518,6 @@ StatusOr<v1::BuildResult> ImageBuilder::Build(const v1::BuildOptions& options,
                                               const std::string& scratch_dir,
                                               const BuildEventSink& events,
                                               FileDigests* context_digests) {
-  RETURN_IF_ERROR(CheckOptions(options));
   std::string text = options.dockerfile();
   if (text.empty()) {
     // The context's own Dockerfile (a context sent as a tar).

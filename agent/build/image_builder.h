@@ -38,9 +38,9 @@ class ImageBuilder {
       const std::function<void(const v1::TransferProgress&)>& progress)>;
   void set_puller(Puller puller) { puller_ = std::move(puller); }
 
-  // Builds from `options` with the context unpacked in `context_dir`; `scratch_dir` takes
-  // the build's temporary files. Errors name the Dockerfile line ("Dockerfile line 4: RUN:
-  // exit code 2").
+  // Builds from `options` (which passed CheckOptions as they came in, before the context) with
+  // the context unpacked in `context_dir`; `scratch_dir` takes the build's temporary files.
+  // Errors name the Dockerfile line ("Dockerfile line 4: RUN: exit code 2").
   // `context_digests` (may be null) holds the content digests known for context files and
   // gets those the build computes.
   StatusOr<v1::BuildResult> Build(const v1::BuildOptions& options, const std::string& context_dir,

@@ -20,6 +20,13 @@ namespace boxcar {
 
 namespace {
 
+// "/a/b/" -> "b"; "/" -> "/".
+std::string LastComponent(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  size_t slash = path.rfind('/');
+  return path == "/" ? "/" : path.substr(slash + 1);
+}
+
 Status CheckPath(const std::string& path, const std::string& field = "path") {
   if (path.empty() || path.front() != '/') {
     return InvalidArgument(field + ": '" + path + "' must be an absolute path inside the container");
@@ -27,20 +34,11 @@ Status CheckPath(const std::string& path, const std::string& field = "path") {
   if (path.find('\0') != std::string::npos) return InvalidArgument(field + ": contains a NUL byte");
   // The last component is opened from its parent without RESOLVE_IN_ROOT (so that a symlink
   // is seen as one): a last "..", of the root, would leave the container.
-  std::string trimmed = path;
-  while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
-  if (trimmed.size() >= 3 && trimmed.compare(trimmed.size() - 3, 3, "/..") == 0) {
+  if (LastComponent(path) == "..") {
     return InvalidArgument(field + ": '" + path +
                            "' ends in '..'; give the directory by its own path");
   }
   return OkStatus();
-}
-
-// "/a/b/" -> "b"; "/" -> "/".
-std::string LastComponent(std::string path) {
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
-  size_t slash = path.rfind('/');
-  return path == "/" ? "/" : path.substr(slash + 1);
 }
 
 StatusOr<v1::PathStat> StatOf(int fd, const std::string& path) {

@@ -9,14 +9,15 @@
 
 namespace boxcar {
 
-Status ContainerService::ReserveNetwork(v1::Container& record, const v1::Image& image) {
+Status ContainerService::ReserveNetwork(v1::Container& record, const v1::Image& image,
+                                        const NetworkRequestFields& fields) {
   v1::NetworkSpec* spec = record.mutable_spec()->mutable_network();
   if (!config_.networks) {
     if (spec->mode().empty() || spec->mode() == kNetworkNone) {
       spec->set_mode(kNetworkNone);
       return OkStatus();
     }
-    return FailedPrecondition("spec.network.mode: this agent has no networking");
+    return FailedPrecondition(fields.mode + ": this agent has no networking");
   }
   if (spec->publish_all()) {
     for (const auto& exposed : image.config().exposed_ports()) {
@@ -31,16 +32,16 @@ Status ContainerService::ReserveNetwork(v1::Container& record, const v1::Image& 
   }
   const std::string mode = spec->mode().empty() ? config_.networks->default_network() : spec->mode();
   if (mode != kNetworkNone) {
-    RETURN_IF_ERROR(RequireCapability(backends_, record.backend(), Capability::kNetworking,
-                                      "spec.network.mode")
-                        .status());
+    RETURN_IF_ERROR(
+        RequireCapability(backends_, record.backend(), Capability::kNetworking, fields.mode)
+            .status());
     if (record.spec().has_userns()) {
-      return InvalidArgument("spec.network.mode: '" + mode +
+      return InvalidArgument(fields.mode + ": '" + mode +
                              "' cannot be combined with a user namespace yet; use none");
     }
   }
   ASSIGN_OR_RETURN(v1::NetworkEndpoint endpoint,
-                   config_.networks->Reserve(record.id(), record.name(), spec));
+                   config_.networks->Reserve(record.id(), record.name(), spec, fields));
   if (!endpoint.network().empty()) *record.mutable_network_endpoint() = std::move(endpoint);
   return OkStatus();
 }
@@ -101,20 +102,12 @@ Status ContainerService::ConnectNetwork(const std::string& network, const std::s
   spec->set_mode(network);
   spec->set_ip(ip);
   auto image = images_->Resolve(record.image_id(), "image");
-  Status reserved = image.ok() ? ReserveNetwork(record, *image) : image.status();
+  Status reserved = image.ok() ? ReserveNetwork(record, *image, {"network", "ip"}) : image.status();
   if (reserved.ok()) reserved = Persist(*entry);
   if (!reserved.ok()) {
     if (config_.networks) (void)config_.networks->Release(record.id());
     record = before;
-    // The reservation names the spec's fields; the caller gave Connect's own.
-    std::string message(reserved.message());
-    for (const auto& [spec_field, request_field] :
-         {std::pair<std::string, std::string>{"spec.network.mode", "network"},
-          {"spec.network.ip", "ip"}}) {
-      if (message.rfind(spec_field, 0) == 0)
-        message = request_field + message.substr(spec_field.size());
-    }
-    return Status(reserved.code(), message);
+    return reserved;
   }
   return OkStatus();
 }

@@ -291,7 +291,9 @@ class ContainerService {
 
   // At Create: spec.network completed (-P's ports from the image), checked against the
   // backend, and an address leased (container_network.cc).
-  Status ReserveNetwork(v1::Container& record, const v1::Image& image);
+  // `fields`: what the errors call the mode and ip (Connect's own names for a stopped one).
+  Status ReserveNetwork(v1::Container& record, const v1::Image& image,
+                        const NetworkRequestFields& fields = {});
   // At Start: what the launch does to plug the container in before its payload runs; what
   // it plugged in lands in `attached`.
   // `idle_veth` (read when the launch plugs in): the prewarmed helper's idle pair, if any.

@@ -102,7 +102,8 @@ Status NetworkService::CheckCniNetwork(const v1::Network& network) {
 StatusOr<v1::NetworkEndpoint> NetworkService::ReserveCni(const std::string& container_id,
                                                          const std::string& container_name,
                                                          const v1::NetworkSpec& spec,
-                                                         const v1::Network& network) {
+                                                         const v1::Network& network,
+                                                         const NetworkRequestFields& fields) {
   ASSIGN_OR_RETURN(CniConflist conflist, ParseCniConflist(network.cni_conflist(), kConflistField));
   auto needs = [&](bool wanted, const char* capability, const std::string& field) {
     if (!wanted || conflist.HasCapability(capability)) return OkStatus();
@@ -111,9 +112,9 @@ StatusOr<v1::NetworkEndpoint> NetworkService::ReserveCni(const std::string& cont
                            "\": true}");
   };
   RETURN_IF_ERROR(needs(spec.ports_size() > 0, "portMappings", "spec.network.ports"));
-  RETURN_IF_ERROR(needs(!spec.ip().empty(), "ips", "spec.network.ip"));
+  RETURN_IF_ERROR(needs(!spec.ip().empty(), "ips", fields.ip));
   RETURN_IF_ERROR(needs(!spec.mac().empty(), "mac", "spec.network.mac"));
-  if (!spec.ip().empty()) RETURN_IF_ERROR(ParseIpv4Address(spec.ip(), "spec.network.ip").status());
+  if (!spec.ip().empty()) RETURN_IF_ERROR(ParseIpv4Address(spec.ip(), fields.ip).status());
   if (!spec.mac().empty()) RETURN_IF_ERROR(CheckMacAddress(spec.mac(), "spec.network.mac"));
   v1::NetworkEndpoint endpoint;
   endpoint.set_network(network.name());

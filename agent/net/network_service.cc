@@ -2,7 +2,6 @@
 // Create and Remove; Recover at start-up.
 #include "net/network_service.h"
 
-#include <net/if.h>
 #include <spdlog/spdlog.h>
 
 #include <regex>
@@ -209,9 +208,13 @@ StatusOr<v1::Network> NetworkService::CreateNetworkLocked(const v1::Network& wan
   // The agent addresses, brings up and at `network rm` deletes its bridge: a link the host
   // has already (eth0, docker0, another agent's bridge) is not taken over. The built-in
   // boxcar0 is Boxcar's own wherever it is found.
-  if (!adopt_existing_bridge && ::if_nametoindex(network.bridge().c_str()) != 0) {
-    return FailedPrecondition("network.bridge: this host has a link '" + network.bridge() +
-                              "' already; name another bridge (Boxcar makes and removes its own)");
+  if (!adopt_existing_bridge) {
+    ASSIGN_OR_RETURN(RouteSocket socket, RouteSocket::Open());
+    if (socket.LinkIndex(network.bridge()).ok()) {
+      return FailedPrecondition(
+          "network.bridge: this host has a link '" + network.bridge() +
+          "' already; name another bridge (Boxcar makes and removes its own)");
+    }
   }
   for (const auto& [name, other] : networks_) {
     if (other.bridge() == network.bridge()) {
@@ -308,7 +311,8 @@ Status NetworkService::RemoveNetwork(const std::string& name) {
 
 StatusOr<v1::NetworkEndpoint> NetworkService::Reserve(const std::string& container_id,
                                                       const std::string& container_name,
-                                                      v1::NetworkSpec* spec) {
+                                                      v1::NetworkSpec* spec,
+                                                      const NetworkRequestFields& fields) {
   if (spec->mode().empty()) spec->set_mode(config_.default_network);
   const std::string mode = spec->mode();
   for (int i = 0; i < spec->dns_size(); ++i) {
@@ -322,7 +326,7 @@ StatusOr<v1::NetworkEndpoint> NetworkService::Reserve(const std::string& contain
   }
   if (mode == kNetworkNone || mode == kNetworkHost) {
     if (!spec->ip().empty() || !spec->mac().empty()) {
-      return InvalidArgument("spec.network.ip: an address needs a named network, not '" + mode + "'");
+      return InvalidArgument(fields.ip + ": an address needs a named network, not '" + mode + "'");
     }
     if (spec->ports_size() > 0) {
       return InvalidArgument("spec.network.ports: publishing ports needs a named network, not '" +
@@ -334,7 +338,7 @@ StatusOr<v1::NetworkEndpoint> NetworkService::Reserve(const std::string& contain
   auto network = networks_.find(mode);
   if (network == networks_.end()) {
     if (mode != kDefaultBridgeNetwork) {
-      return NotFound("spec.network.mode: no network '" + mode +
+      return NotFound(fields.mode + ": no network '" + mode +
                       "' (see `boxcar network ls`; none and host are built in)");
     }
     v1::Network builtin;
@@ -345,7 +349,7 @@ StatusOr<v1::NetworkEndpoint> NetworkService::Reserve(const std::string& contain
     network = networks_.find(mode);
   }
   if (!network->second.cni_conflist().empty()) {
-    return ReserveCni(container_id, container_name, *spec, network->second);
+    return ReserveCni(container_id, container_name, *spec, network->second, fields);
   }
   ASSIGN_OR_RETURN(Ipv4Subnet subnet, ParseIpv4Subnet(network->second.subnet(), "network.subnet"));
   ASSIGN_OR_RETURN(uint32_t gateway, ParseIpv4Address(network->second.gateway(), "network.gateway"));
@@ -353,8 +357,8 @@ StatusOr<v1::NetworkEndpoint> NetworkService::Reserve(const std::string& contain
   for (const auto& [id, lease] : leases_) {
     if (lease.network == mode) taken.insert(lease.address);
   }
-  ASSIGN_OR_RETURN(uint32_t address, ChooseLeaseAddress(subnet, gateway, taken, spec->ip(),
-                                                        "spec.network.ip", mode));
+  ASSIGN_OR_RETURN(uint32_t address,
+                   ChooseLeaseAddress(subnet, gateway, taken, spec->ip(), fields.ip, mode));
   if (!spec->mac().empty()) RETURN_IF_ERROR(CheckMacAddress(spec->mac(), "spec.network.mac"));
   AddressLease lease{mode, address, container_id};
   RETURN_IF_ERROR(records_.InsertLease(lease));

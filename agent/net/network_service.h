@@ -61,6 +61,13 @@ struct NetworkAttachment {
   v1::NetworkEndpoint endpoint;
 };
 
+// The request fields a reservation's errors name: the spec's at Create, Connect's own
+// ("network", "ip") when `network connect` gives a stopped container its network.
+struct NetworkRequestFields {
+  std::string mode = "spec.network.mode";
+  std::string ip = "spec.network.ip";
+};
+
 class NetworkService {
  public:
   NetworkService(NetworkServiceConfig config, SqliteDatabase* db);
@@ -76,11 +83,12 @@ class NetworkService {
   StatusOr<v1::Network> InspectNetwork(const std::string& name);
   Status RemoveNetwork(const std::string& name);
 
-  // At Create: fills in spec->mode, checks the spec (errors name spec.network.*) and leases
-  // an address on a named network. The endpoint (empty for none and host).
+  // At Create: fills in spec->mode, checks the spec (errors name spec.network.*, the mode and
+  // ip as `fields` says) and leases an address on a named network. The endpoint (empty for
+  // none and host).
   StatusOr<v1::NetworkEndpoint> Reserve(const std::string& container_id,
-                                        const std::string& container_name,
-                                        v1::NetworkSpec* spec);
+                                        const std::string& container_name, v1::NetworkSpec* spec,
+                                        const NetworkRequestFields& fields = {});
   // At Remove (and a failed Create): the lease goes.
   Status Release(const std::string& container_id);
 
@@ -163,8 +171,8 @@ class NetworkService {
   Status CheckCniNetwork(const v1::Network& network);
   StatusOr<v1::NetworkEndpoint> ReserveCni(const std::string& container_id,
                                            const std::string& container_name,
-                                           const v1::NetworkSpec& spec,
-                                           const v1::Network& network);
+                                           const v1::NetworkSpec& spec, const v1::Network& network,
+                                           const NetworkRequestFields& fields);
   StatusOr<NetworkAttachment> AttachCni(const v1::Container& record, const std::string& rootfs_dir,
                                         pid_t netns_pid, const v1::Network& network);
   // DEL (the CNI-ADMIN accept first), then the pin and the cache entry go. On a failed DEL
