@@ -172,7 +172,8 @@ StatusOr<uint64_t> ContainerService::CopyTo(const std::string& container, const 
     return target.status();
   }
   // An O_PATH descriptor serves as the directory for *at calls.
-  ASSIGN_OR_RETURN(uint64_t members, ExtractTarBelow(target->get(), source, root.ids, "chunk"));
+  ASSIGN_OR_RETURN(uint64_t members,
+                   ExtractTarBelow(target->get(), source, root.ids, "chunk", config_.root_dir));
   spdlog::info("container {}: copied {} members into '{}'", container, members, path);
   return members;
 }

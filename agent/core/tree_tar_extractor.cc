@@ -9,8 +9,10 @@
 #include <memory>
 #include <vector>
 
+#include "common/fd_io.h"
 #include "common/path_in_root.h"
 #include "common/unique_fd.h"
+#include "core/tar_extraction_plan.h"
 
 namespace boxcar {
 
@@ -19,47 +21,6 @@ namespace {
 struct ReaderDeleter {
   void operator()(archive* reader) const { archive_read_free(reader); }
 };
-
-// libarchive's input: the source's chunks, each kept until the next is asked for.
-struct SourceReader {
-  const TarSource* source;
-  std::string current;
-  Status failure;
-
-  static la_ssize_t Read(archive* reader, void* self, const void** block) {
-    auto* input = static_cast<SourceReader*>(self);
-    auto next = (*input->source)();
-    if (!next.ok()) {
-      input->failure = next.status();
-      archive_set_error(reader, EIO, "%s", input->failure.message().c_str());
-      return -1;
-    }
-    input->current = std::move(*next);
-    *block = input->current.data();
-    return static_cast<la_ssize_t>(input->current.size());
-  }
-};
-
-// "./a/b/" -> "a/b"; components split. False for an absolute name or a ".." component.
-bool SplitMemberName(std::string name, std::vector<std::string>* components) {
-  if (!name.empty() && name.front() == '/') return false;
-  size_t start = 0;
-  while (start <= name.size()) {
-    size_t end = name.find('/', start);
-    if (end == std::string::npos) end = name.size();
-    std::string component = name.substr(start, end - start);
-    if (component == "..") return false;
-    if (!component.empty() && component != ".") components->push_back(component);
-    start = end + 1;
-  }
-  return true;
-}
-
-std::string Join(const std::vector<std::string>& components, size_t count) {
-  std::string joined;
-  for (size_t i = 0; i < count; ++i) joined += (i ? "/" : "") + components[i];
-  return joined.empty() ? "." : joined;
-}
 
 uint32_t Shift(int64_t id, uint32_t first, uint32_t size) {
   uint32_t plain = id < 0 ? 0 : static_cast<uint32_t>(id);
@@ -71,22 +32,13 @@ class Extraction {
   Extraction(int dir_fd, const HostIdShift& ids, std::string field)
       : dir_fd_(dir_fd), ids_(ids), field_(std::move(field)) {}
 
-  Status Member(archive* reader, archive_entry* entry) {
-    const char* raw = archive_entry_pathname(entry);
-    name_ = raw ? raw : "";
-    std::vector<std::string> components;
-    if (!SplitMemberName(name_, &components)) {
-      return Refused("its name is absolute or has '..' (it would land outside the target)");
-    }
-    const mode_t type = archive_entry_filetype(entry);
-    const char* hardlink = archive_entry_hardlink(entry);
-    if (components.empty()) {
-      // "./": the target directory itself, which exists; its metadata is left alone.
-      return type == AE_IFDIR ? OkStatus() : Refused("it names the target directory");
-    }
-    if (!hardlink && type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK) {
-      return Refused("devices, fifos and sockets are not copied into containers");
-    }
+  // Creates `member`, whose data `reader` holds next.
+  Status Member(archive* reader, archive_entry* entry, const TarMember& member) {
+    name_ = member.name;
+    const std::vector<std::string>& components = member.components;
+    if (components.empty()) return OkStatus();
+    const mode_t type = member.type;
+    const bool hardlink = member.is_hardlink;
     ASSIGN_OR_RETURN(UniqueFd parent, OpenParent(components));
     const std::string& base = components.back();
     const uid_t uid = Shift(archive_entry_uid(entry), ids_.first_uid, ids_.size);
@@ -108,7 +60,7 @@ class Extraction {
     }
     if (exists && S_ISDIR(existing.st_mode)) return Refused("a directory is there");
     if (exists) RETURN_IF_ERROR(Unlink(parent.get(), base, false));
-    if (hardlink) return Link(parent.get(), base, hardlink);
+    if (hardlink) return Link(parent.get(), base, member.hardlink);
     if (type == AE_IFLNK) {
       const char* target = archive_entry_symlink(entry);
       if (::symlinkat(target ? target : "", parent.get(), base.c_str()) != 0)
@@ -130,9 +82,7 @@ class Extraction {
   }
 
  private:
-  Status Refused(const std::string& why) const {
-    return InvalidArgument(field_ + ": member '" + name_ + "': " + why);
-  }
+  Status Refused(const std::string& why) const { return RefusedMember(field_, name_, why); }
   std::string Where(const std::string& operation) const {
     return operation + " member '" + name_ + "'";
   }
@@ -141,7 +91,8 @@ class Extraction {
   // through a symlink.
   StatusOr<UniqueFd> OpenParent(const std::vector<std::string>& components) {
     const size_t depth = components.size() - 1;
-    int fd = OpenBeneathWithoutSymlinks(dir_fd_, Join(components, depth), O_PATH | O_DIRECTORY);
+    int fd = OpenBeneathWithoutSymlinks(dir_fd_, JoinComponents(components, depth),
+                                        O_PATH | O_DIRECTORY);
     if (fd >= 0) return UniqueFd(fd);
     if (fd == -ELOOP) return Refused("its parent is, or goes through, a symlink");
     if (fd == -ENOTDIR) return Refused("its parent is not a directory");
@@ -173,7 +124,7 @@ class Extraction {
     std::vector<std::string> target;
     if (!SplitMemberName(target_name, &target) || target.empty())
       return Refused("its link target '" + target_name + "' is absolute or has '..'");
-    int target_fd = OpenBeneathWithoutSymlinks(dir_fd_, Join(target, target.size()),
+    int target_fd = OpenBeneathWithoutSymlinks(dir_fd_, JoinComponents(target, target.size()),
                                                O_PATH | O_NOFOLLOW);
     if (target_fd < 0) {
       return -target_fd == ELOOP ? Refused("its link target goes through a symlink")
@@ -224,34 +175,81 @@ class Extraction {
   std::string name_;
 };
 
-}  // namespace
+// The stream, kept in an unnamed file of `spool_dir` (gone with its descriptor, also after a
+// kill -9), so that it can be read twice.
+StatusOr<UniqueFd> SpoolStream(const TarSource& source, const std::string& spool_dir) {
+  UniqueFd spool(::open(spool_dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600));
+  if (!spool) return ErrnoStatus("keep the copied tar in '" + spool_dir + "'");
+  for (;;) {
+    ASSIGN_OR_RETURN(std::string chunk, source());
+    if (chunk.empty()) return spool;
+    RETURN_IF_ERROR(WriteAll(spool.get(), chunk, "keep the copied tar"));
+  }
+}
 
-StatusOr<uint64_t> ExtractTarBelow(int dir_fd, const TarSource& source, const HostIdShift& ids,
-                                   const std::string& field) {
+// libarchive's input: the spooled file, read in blocks.
+struct FileInput {
+  int fd;
+  std::string block;
+
+  static la_ssize_t Read(archive* reader, void* self, const void** block) {
+    auto* input = static_cast<FileInput*>(self);
+    ssize_t n;
+    do {
+      n = ::read(input->fd, input->block.data(), input->block.size());
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) archive_set_error(reader, errno, "read the copied tar");
+    *block = input->block.data();
+    return n;
+  }
+};
+
+using MemberVisitor = std::function<Status(archive*, archive_entry*, const TarMember&)>;
+
+// Reads the tar in `fd` from its start, member by member; how many there were.
+StatusOr<uint64_t> ForEachMember(int fd, const std::string& field, const MemberVisitor& visit) {
+  if (::lseek(fd, 0, SEEK_SET) != 0) return ErrnoStatus("rewind the copied tar");
   std::unique_ptr<archive, ReaderDeleter> reader(archive_read_new());
   archive_read_support_format_tar(reader.get());
   archive_read_support_format_gnutar(reader.get());
-  SourceReader input{&source, {}, OkStatus()};
-  if (archive_read_open(reader.get(), &input, nullptr, &SourceReader::Read, nullptr) !=
-      ARCHIVE_OK) {
-    if (!input.failure.ok()) return input.failure;
+  // Read through, never skipped with a seek: a member cut short must be seen by the plan too.
+  FileInput input{fd, std::string(64 << 10, '\0')};
+  if (archive_read_open(reader.get(), &input, nullptr, &FileInput::Read, nullptr) != ARCHIVE_OK) {
     return InvalidArgument(field + ": not a tar stream");
   }
-  Extraction extraction(dir_fd, ids, field);
   uint64_t members = 0;
   for (;;) {
     archive_entry* entry;
     int rc = archive_read_next_header(reader.get(), &entry);
     if (rc == ARCHIVE_EOF) return members;
     if (rc < ARCHIVE_WARN) {
-      if (!input.failure.ok()) return input.failure;
       const char* text = archive_error_string(reader.get());
       return InvalidArgument(field + ": not a tar stream, or a truncated one: " +
                              (text ? text : "unreadable"));
     }
-    RETURN_IF_ERROR(extraction.Member(reader.get(), entry));
+    ASSIGN_OR_RETURN(TarMember member, ReadTarMember(entry, field));
+    RETURN_IF_ERROR(visit(reader.get(), entry, member));
     ++members;
   }
+}
+
+}  // namespace
+
+StatusOr<uint64_t> ExtractTarBelow(int dir_fd, const TarSource& source, const HostIdShift& ids,
+                                   const std::string& field, const std::string& spool_dir) {
+  ASSIGN_OR_RETURN(UniqueFd spool, SpoolStream(source, spool_dir));
+  // First the whole stream against the plan: a refused member, or a stream cut short, changes
+  // nothing. Then the members, checked again on the tree itself.
+  TarExtractionPlan plan(dir_fd, field);
+  auto planned = ForEachMember(
+      spool.get(), field,
+      [&](archive*, archive_entry*, const TarMember& member) { return plan.Plan(member); });
+  if (!planned.ok()) return planned.status();
+  Extraction extraction(dir_fd, ids, field);
+  return ForEachMember(spool.get(), field,
+                       [&](archive* reader, archive_entry* entry, const TarMember& member) {
+                         return extraction.Member(reader, entry, member);
+                       });
 }
 
 }  // namespace boxcar

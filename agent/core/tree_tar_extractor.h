@@ -22,9 +22,12 @@ using TarSource = std::function<StatusOr<std::string>()>;
 // is replaced; an existing directory is kept (its mode and owner updated). Refused with
 // INVALID_ARGUMENT naming the member (as "field: member 'NAME': ..."): an absolute name, a
 // ".." component, a parent that is a symlink or not a directory, a directory replaced by a
-// file, devices, fifos and sockets; a stream that is not a tar. Members before the refused
-// one stay. Returns how many members were created.
+// file, devices, fifos and sockets; a stream that is not a tar, or is cut short. A refused
+// stream changes nothing: it is kept whole first (an unnamed file in `spool_dir`) and every
+// member checked against what the ones before it would leave (tar_extraction_plan.h). Only
+// the file system failing midway (full, say), or the container changing the directory
+// meanwhile, can leave the members before the failure. Returns how many members were created.
 StatusOr<uint64_t> ExtractTarBelow(int dir_fd, const TarSource& source, const HostIdShift& ids,
-                                   const std::string& field);
+                                   const std::string& field, const std::string& spool_dir);
 
 }  // namespace boxcar

@@ -175,6 +175,8 @@ TEST_P(ContainerFilesTest, CpRefusesHostileArchivesAndNeverLeavesTheContainer) {
   }
   EXPECT_EQ(agent_.Cli({"exec", "box", "test", "-e", "/tmp/evil" + Work("owned")}).exit_code, 1)
       << "nothing written through the archive's symlink inside the container either";
+  EXPECT_EQ(agent_.Cli({"exec", "box", "test", "-L", "/tmp/evil"}).exit_code, 1)
+      << "a refused stream changes nothing: its members before the refused one are not there";
 
   // Bad requests name their field.
   grpc::ClientContext context;

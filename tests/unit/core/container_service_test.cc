@@ -213,7 +213,7 @@ TEST_F(ContainerServiceTest, DuplicateNameIsRefusedBeforeAnythingIsPrepared) {
 // (uid_t)-1 would leave setresuid's ids as they were (root), 4294967296 would wrap to 0.
 TEST_F(ContainerServiceTest, UserIdsPastTheRangeAreRefusedNamingTheField) {
   EXPECT_CALL(snapshotter_, Prepare(_, _)).Times(0);
-  for (const std::string& user :
+  for (const char* user :
        {"4294967295", "4294967296", "0:4294967295", "99999999999", "a:b:c", ":0", "app\nroot"}) {
     v1::ContainerSpec spec = Spec();
     spec.set_user(user);

@@ -55,7 +55,7 @@ class TreeTarTest : public ::testing::Test {
           given = true;
           return tar;
         },
-        {}, "chunk");
+        {}, "chunk", dir_);
   }
 
   std::string dir_;
@@ -120,6 +120,151 @@ TEST_F(TreeTarTest, HostileMembersAreRefusedNamingThem) {
   }
   auto not_tar = ExtractInto("target", std::string(1024, 'z'));
   EXPECT_EQ(not_tar.status().code(), StatusCode::kInvalidArgument);
+}
+
+// One member of a hand-made tar: a file with `data` (its size `size`, when given, may claim
+// more), a directory, a symlink to `target` or a hard link to `target`.
+struct Member {
+  enum Type { kFile, kDirectory, kSymlink, kHardlink, kFifo } type;
+  std::string name;
+  std::string target;
+  std::string data = "x";
+  int64_t size = -1;
+};
+
+std::string TarOfMembers(const std::vector<Member>& members) {
+  return testing::TarBytes([&](archive* writer) {
+    for (const Member& member : members) {
+      archive_entry* entry = archive_entry_new();
+      archive_entry_set_pathname(entry, member.name.c_str());
+      archive_entry_set_perm(entry, 0755);
+      switch (member.type) {
+        case Member::kFile:
+          archive_entry_set_filetype(entry, AE_IFREG);
+          archive_entry_set_size(
+              entry, member.size >= 0 ? member.size : static_cast<int64_t>(member.data.size()));
+          break;
+        case Member::kDirectory:
+          archive_entry_set_filetype(entry, AE_IFDIR);
+          break;
+        case Member::kSymlink:
+          archive_entry_set_filetype(entry, AE_IFLNK);
+          archive_entry_set_symlink(entry, member.target.c_str());
+          break;
+        case Member::kHardlink:
+          archive_entry_set_filetype(entry, AE_IFREG);
+          archive_entry_set_hardlink(entry, member.target.c_str());
+          break;
+        case Member::kFifo:
+          archive_entry_set_filetype(entry, AE_IFIFO);
+          break;
+      }
+      archive_write_header(writer, entry);
+      if (member.type == Member::kFile)
+        archive_write_data(writer, member.data.data(), member.data.size());
+      archive_entry_free(entry);
+    }
+  });
+}
+
+// Every entry below `dir`, "name type" sorted, as `find -printf '%P %y\n'` gives them.
+std::string Listing(const std::string& dir) {
+  std::string command = "cd " + dir + " && find . -mindepth 1 -printf '%P %y\n' | sort";
+  std::string listing;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  char line[512];
+  while (pipe && std::fgets(line, sizeof line, pipe)) listing += line;
+  if (pipe) ::pclose(pipe);
+  return listing;
+}
+
+// A refused stream is checked whole before anything is written: the members before the refused
+// one are not left behind, and what was there is as it was.
+TEST_F(TreeTarTest, ARefusedStreamChangesNothing) {
+  ::mkdir(Path("outside").c_str(), 0755);
+  struct Case {
+    std::string what;
+    std::vector<Member> members;
+    std::string refused;
+    size_t cut_at = 0;  // the tar's bytes kept, when not 0
+  } cases[] = {
+      {"a symlink planted, then a file through it",
+       {{Member::kFile, "first", ""},
+        {Member::kSymlink, "evil", Path("outside")},
+        {Member::kFile, "evil/planted", ""}},
+       "member 'evil/planted': its parent is, or goes through, a symlink"},
+      {"a file, then a parent that is that file",
+       {{Member::kFile, "first", ""}, {Member::kFile, "first/second", ""}},
+       "member 'first/second': its parent is not a directory"},
+      {"a file over a directory that is there",
+       {{Member::kFile, "first", ""}, {Member::kFile, "kept", ""}},
+       "member 'kept': a directory is there"},
+      {"a file over a directory an earlier member made",
+       {{Member::kFile, "new/first", ""}, {Member::kFile, "new", ""}},
+       "member 'new': a directory is there"},
+      {"a fifo last", {{Member::kFile, "first", ""}, {Member::kFifo, "pipe", ""}}, "member 'pipe'"},
+      {"dot-dot last",
+       {{Member::kFile, "first", ""}, {Member::kFile, "a/../../x", ""}},
+       "member 'a/../../x'"},
+      {"a hard link to nothing",
+       {{Member::kFile, "first", ""}, {Member::kHardlink, "link", "missing"}},
+       "find the link target of member 'link'"},
+      {"a hard link to a directory",
+       {{Member::kDirectory, "dir", ""}, {Member::kHardlink, "link", "dir"}},
+       "member 'link': its link target is a directory"},
+      {"a hard link through a planted symlink",
+       {{Member::kSymlink, "up", Path("outside")}, {Member::kHardlink, "link", "up/secret"}},
+       "member 'link': its link target goes through a symlink"},
+      {"the last member cut short",
+       {{Member::kFile, "first", ""}, {Member::kFile, "short", "", std::string(4096, 'y')}},
+       "chunk: not a tar stream, or a truncated one",
+       3 * 512 + 1000},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.what);
+    (void)std::system(("rm -rf " + Path("target")).c_str());
+    ::mkdir(Path("target").c_str(), 0755);
+    ::mkdir(Path("target/kept").c_str(), 0700);
+    std::ofstream(Path("target/kept/inside")) << "old";
+    std::ofstream(Path("outside/secret")) << "host";
+    const std::string before = Listing(Path("target"));
+    std::string tar = TarOfMembers(c.members);
+    if (c.cut_at) tar.resize(c.cut_at);
+    auto extracted = ExtractInto("target", tar);
+    ASSERT_FALSE(extracted.ok());
+    EXPECT_NE(extracted.status().message().find(c.refused), std::string::npos)
+        << extracted.status().message();
+    EXPECT_EQ(Listing(Path("target")), before);
+    EXPECT_EQ(Read("target/kept/inside"), "old");
+    EXPECT_EQ(Listing(Path("outside")), "secret f\n");
+  }
+}
+
+// The check follows what earlier members do: a symlink replaced by a directory is a directory
+// for the members after it (its old target's entries are not in the way), a directory made by
+// a member's parents takes files, a hard link may name an earlier member.
+TEST_F(TreeTarTest, MembersAreCheckedAgainstWhatTheEarlierOnesLeave) {
+  ::mkdir(Path("target").c_str(), 0755);
+  ::mkdir(Path("target/real").c_str(), 0755);
+  ::mkdir(Path("target/real/sub").c_str(), 0755);
+  ASSERT_EQ(::symlink("real", Path("target/link").c_str()), 0);
+  std::ofstream(Path("target/was-file")) << "old";
+  auto extracted = ExtractInto("target", TarOfMembers({
+                                             {Member::kDirectory, "link", ""},
+                                             {Member::kFile, "link/sub", "", "now a file"},
+                                             {Member::kDirectory, "was-file", ""},
+                                             {Member::kFile, "was-file/inner", "", "in"},
+                                             {Member::kFile, "deep/er/file", "", "deep"},
+                                             {Member::kHardlink, "again", "deep/er/file"},
+                                         }));
+  ASSERT_TRUE(extracted.ok()) << extracted.status().message();
+  EXPECT_EQ(*extracted, 6u);
+  EXPECT_EQ(Read("target/link/sub"), "now a file");
+  struct stat st;
+  ASSERT_EQ(::lstat(Path("target/real/sub").c_str(), &st), 0);
+  EXPECT_TRUE(S_ISDIR(st.st_mode)) << "the old link's target is untouched";
+  EXPECT_EQ(Read("target/was-file/inner"), "in");
+  EXPECT_EQ(Read("target/again"), "deep");
 }
 
 }  // namespace
