@@ -17,7 +17,7 @@ grpc::Status BuildsApi::Build(grpc::ServerContext* context,
         InvalidArgument("options: the first message of a build must carry the options"));
   }
   const v1::BuildOptions options = request.options();
-  if (Status checked = ImageBuilder::CheckOptions(options); !checked.ok()) {
+  if (Status checked = builder_->CheckOptions(options); !checked.ok()) {
     return ToGrpcStatus(checked);
   }
   auto upload = ContextUpload::Begin(work_root_, max_context_bytes_);

@@ -1,8 +1,8 @@
 #include "build/image_builder.h"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <stdlib.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -14,9 +14,10 @@
 #include "build/url_download.h"
 #include "common/directory_tree.h"
 #include "common/fd_io.h"
-#include "common/unique_fd.h"
 #include "common/identifiers.h"
 #include "common/sha256.h"
+#include "common/unique_fd.h"
+#include "core/container_spec_validation.h"
 
 namespace boxcar {
 namespace {
@@ -500,7 +501,7 @@ struct ImageBuilder::Run {
   }
 };
 
-Status ImageBuilder::CheckOptions(const v1::BuildOptions& options) {
+Status ImageBuilder::CheckOptions(const v1::BuildOptions& options) const {
   for (int i = 0; i < options.tags_size(); ++i) {
     RETURN_IF_ERROR(
         ParseImageReference(options.tags(i), "options.tags[" + std::to_string(i) + "]").status());
@@ -510,7 +511,10 @@ Status ImageBuilder::CheckOptions(const v1::BuildOptions& options) {
       return InvalidArgument("options.labels: key '" + key + "' is empty or has '=' or a newline");
     }
   }
-  return OkStatus();
+  // A backend named that this agent lacks is reported before the context is sent, RUN or not
+  // (each RUN's create checks it again; the default one is left to them).
+  if (options.backend().empty()) return OkStatus();
+  return AvailableBackend(containers_->backends(), options.backend(), "options.backend").status();
 }
 
 StatusOr<v1::BuildResult> ImageBuilder::Build(const v1::BuildOptions& options,

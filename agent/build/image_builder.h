@@ -47,9 +47,10 @@ class ImageBuilder {
                                   const std::string& scratch_dir, const BuildEventSink& events,
                                   FileDigests* context_digests = nullptr);
 
-  // What can be judged of the options alone (tags, label keys), checked as soon as they come
-  // in, before the context is uploaded. Errors name the field ("options.tags[1]").
-  static Status CheckOptions(const v1::BuildOptions& options);
+  // What can be judged of the options alone (tags, label keys, the backend RUN steps use),
+  // checked as soon as they come in, before the context is uploaded. Errors name the field
+  // ("options.tags[1]", "options.backend").
+  Status CheckOptions(const v1::BuildOptions& options) const;
 
  private:
   struct Run;  // one build's state (image_builder.cc)

@@ -81,6 +81,23 @@ StatusOr<std::vector<BlockDeviceThrottle>> BlockDeviceThrottles(const v1::Resour
   return throttles;
 }
 
+StatusOr<Backend*> AvailableBackend(const BackendMap& backends, const std::string& name,
+                                    const std::string& field) {
+  if (backends.find(name) == backends.end()) {
+    std::string known;
+    for (const auto& [known_name, unused] : backends) {
+      known += (known.empty() ? "" : ", ") + known_name;
+    }
+    return InvalidArgument(field + ": unknown backend '" + name + "' (known: " + known + ")");
+  }
+  ASSIGN_OR_RETURN(Backend * backend, RequireCapability(backends, name, std::nullopt, field));
+  if (Status available = backend->CheckAvailable(); !available.ok()) {
+    return FailedPrecondition(field + ": backend '" + name +
+                              "' is unavailable: " + available.message());
+  }
+  return backend;
+}
+
 Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& backends,
                              const std::string& default_backend, const HostIdRange& userns_range) {
   if (spec.image().empty())
@@ -130,18 +147,7 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
     }
   }
   const std::string backend_name = spec.backend().empty() ? default_backend : spec.backend();
-  if (backends.find(backend_name) == backends.end()) {
-    std::string known;
-    for (const auto& [name, unused] : backends) known += (known.empty() ? "" : ", ") + name;
-    return InvalidArgument("spec.backend: unknown backend '" + backend_name + "' (known: " + known +
-                           ")");
-  }
-  ASSIGN_OR_RETURN(Backend * backend,
-                   RequireCapability(backends, backend_name, std::nullopt, "spec.backend"));
-  if (Status available = backend->CheckAvailable(); !available.ok()) {
-    return FailedPrecondition("spec.backend: backend '" + backend_name +
-                              "' is unavailable: " + available.message());
-  }
+  RETURN_IF_ERROR(AvailableBackend(backends, backend_name, "spec.backend").status());
   const bool wants_limits = limits.memory_bytes() || limits.cpu_millis() || limits.pids_max() ||
                             limits.cpu_shares() || limits.block_devices_size() > 0;
   if (wants_limits) {

@@ -27,6 +27,11 @@ Status ValidateLimitValues(const std::string& field, uint64_t memory_bytes, uint
 StatusOr<std::vector<BlockDeviceThrottle>> BlockDeviceThrottles(const v1::ResourceLimits& limits,
                                                                 const std::string& field);
 
+// The backend `name`, if this agent has it and it is available (its daemon or library there);
+// errors name `field` and list the backends there are.
+StatusOr<Backend*> AvailableBackend(const BackendMap& backends, const std::string& name,
+                                    const std::string& field);
+
 // Everything Create checks before it touches anything: the spec's own fields, then that its
 // backend exists here, is available and has the capabilities the spec needs.
 Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& backends,

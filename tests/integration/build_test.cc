@@ -501,6 +501,15 @@ TEST_F(BuildTest, BadInputFailsWithTheDockerfileLine) {
   EXPECT_NE(bad_tag.err.find("options.tags[1]"), std::string::npos) << bad_tag.err;
   EXPECT_EQ(bad_tag.out.find("STEP"), std::string::npos) << bad_tag.out;
   EXPECT_NE(agent_.Cli({"image", "inspect", "good:1"}).exit_code, 0);
+  // So is a backend this agent lacks, RUN or not.
+  CommandResult bad_backend =
+      agent_.Cli({"build", "-t", "good:2", "--backend", "no-such-backend", context});
+  EXPECT_NE(bad_backend.exit_code, 0);
+  EXPECT_NE(bad_backend.err.find("options.backend: unknown backend 'no-such-backend' (known: "),
+            std::string::npos)
+      << bad_backend.err;
+  EXPECT_EQ(bad_backend.out.find("STEP"), std::string::npos) << bad_backend.out;
+  EXPECT_NE(agent_.Cli({"image", "inspect", "good:2"}).exit_code, 0);
 }
 
 }  // namespace

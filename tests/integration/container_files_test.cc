@@ -199,8 +199,8 @@ TEST_P(ContainerFilesTest, CpRefusesHostileArchivesAndNeverLeavesTheContainer) {
   // the host) is refused, running or stopped; ".." inside a path stays inside the container.
   CommandResult stopped = agent_.Cli({"create", "--name", "still", "busybox", "true"});
   ASSERT_EQ(stopped.exit_code, 0) << stopped.err;
-  for (const std::string& container : {"box", "still"}) {
-    for (const std::string& path : {"/..", "/etc/../..", "/../"}) {
+  for (const std::string container : {"box", "still"}) {
+    for (const char* path : {"/..", "/etc/../..", "/../"}) {
       grpc::ClientContext stat_context;
       v1::StatPathRequest up;
       up.set_container(container);
