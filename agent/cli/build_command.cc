@@ -4,8 +4,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -100,10 +102,20 @@ int Build(AgentConnection& agent, const BuildFlags& flags) {
       return 1;
     }
   } else {
+    struct stat context_stat;
+    const bool found = ::stat(flags.context.c_str(), &context_stat) == 0;
+    if (!found || !S_ISDIR(context_stat.st_mode)) {
+      std::fprintf(stderr,
+                   "boxcar build: context '%s': %s; give the directory to build from, or - "
+                   "for stdin\n",
+                   flags.context.c_str(), found ? "not a directory" : std::strerror(errno));
+      return 1;
+    }
     std::string dockerfile_path =
         flags.dockerfile.empty() ? flags.context + "/Dockerfile" : flags.dockerfile;
     if (!ReadFile(dockerfile_path, options.mutable_dockerfile())) {
-      std::fprintf(stderr, "boxcar: cannot read the Dockerfile '%s'\n", dockerfile_path.c_str());
+      std::fprintf(stderr, "boxcar build: cannot read the Dockerfile '%s': %s\n",
+                   dockerfile_path.c_str(), std::strerror(errno));
       return 1;
     }
   }

@@ -124,13 +124,17 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
       if (!TakeImageAndCommand(create, *create_options)) return kExitAgentError;
       AgentConnection& agent = connect();
       v1::ContainerSpec spec;
+      // Failures exit 125, as `run`'s and `docker create`'s.
       if (Status built = BuildContainerSpec(*create_options, &spec); !built.ok()) {
         std::fprintf(stderr, "boxcar: %s\n", built.message().c_str());
-        return 1;
+        return kExitAgentError;
       }
       v1::Container container;
       grpc::Status status = CreateContainer(agent, spec, &container);
-      if (!status.ok()) return agent.Report(status);
+      if (!status.ok()) {
+        agent.Report(status);
+        return kExitAgentError;
+      }
       std::printf("%s\n", container.id().c_str());
       return 0;
     };
@@ -252,18 +256,20 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
     };
   });
 
-  auto wait_name = std::make_shared<std::string>();
-  CLI::App* wait =
-      app.add_subcommand("wait", "Wait for a container to exit; prints and returns its exit code");
-  wait->add_option("container", *wait_name, "Id, id prefix or name")->required();
-  wait->callback([&, connect, wait_name] {
+  auto wait_names = std::make_shared<std::vector<std::string>>();
+  CLI::App* wait = app.add_subcommand(
+      "wait", "Wait for containers to exit and print their exit codes (exit 0, as Docker's)");
+  wait->add_option("container", *wait_names, "Id, id prefix or name")->required();
+  wait->callback([&, connect, wait_names] {
     action = [=] {
       AgentConnection& agent = connect();
-      v1::WaitContainerResponse exit;
-      grpc::Status status = WaitContainer(agent, *wait_name, &exit);
-      if (!status.ok()) return agent.Report(status);
-      std::printf("%d\n", exit.exit_code());
-      return exit.exit_code();
+      return ForEachName(agent, *wait_names, [&](const std::string& name) {
+        v1::WaitContainerResponse exit;
+        grpc::Status status = WaitContainer(agent, name, &exit);
+        if (status.ok()) std::printf("%d\n", exit.exit_code());
+        std::fflush(stdout);
+        return status;
+      });
     };
   });
 

@@ -1,5 +1,6 @@
 #include "cli/container_spec_flags.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -7,6 +8,7 @@
 
 #include "cli/human_format.h"
 #include "cli/mount_flags.h"
+#include "cli/payload_words.h"
 #include "cli/publish_flag.h"
 #include "cli/restart_policy_flag.h"
 
@@ -19,10 +21,13 @@ void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
   command->add_option("-w,--workdir", options.working_dir,
                       "Working directory inside the container");
   command->add_option("-u,--user", options.user, "user, uid, uid:gid or user:group");
-  command->add_option("--hostname", options.hostname, "Hostname inside the container");
+  // -h is --hostname, as Docker's; help is --help only.
+  command->set_help_flag("--help", "Print this help message and exit");
+  command->add_option("-h,--hostname", options.hostname, "Hostname inside the container");
   command->add_option("-m,--memory", options.memory, "Memory limit (e.g. 64m, 1g)");
   command->add_option("--cpus", options.cpus, "CPU limit (e.g. 0.5, 2)");
-  command->add_option("--pids-limit", options.pids_limit, "Maximum number of processes");
+  command->add_option("--pids-limit", options.pids_limit,
+                      "Maximum number of processes (-1 or 0: no limit)");
   command->add_option("-c,--cpu-shares", options.cpu_shares,
                       "Relative CPU weight, 2-262144 (default 1024)");
   command->add_option("--backend", options.backend, "Backend: chroot, lxc, ... (see boxcar info)");
@@ -85,10 +90,9 @@ void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
 }
 
 bool TakeImageAndCommand(CLI::App* command, ContainerSpecFlags& options) {
-  options.image_and_command = command->remaining();
-  if (!options.image_and_command.empty() && options.image_and_command[0] == "--") {
-    options.image_and_command.erase(options.image_and_command.begin());
-  }
+  auto words = PayloadWords(command);
+  if (!words) return false;
+  options.image_and_command = std::move(*words);
   if (options.image_and_command.empty()) {
     std::fprintf(stderr, "boxcar %s: an IMAGE is required (see `boxcar image ls`)\n",
                  command->get_name().c_str());
@@ -131,8 +135,17 @@ Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* 
                            "' must be 0 (no limit) or more, e.g. 0.5 or 2");
   }
   spec->mutable_limits()->set_cpu_millis(static_cast<uint64_t>(std::llround(options.cpus * 1000)));
-  spec->mutable_limits()->set_pids_max(options.pids_limit);
-  spec->mutable_limits()->set_cpu_shares(options.cpu_shares);
+  if (options.pids_limit < -1) {
+    return InvalidArgument("--pids-limit '" + std::to_string(options.pids_limit) +
+                           "' must be -1 or 0 (no limit) or more");
+  }
+  if (options.cpu_shares < 0) {
+    return InvalidArgument("--cpu-shares '" + std::to_string(options.cpu_shares) +
+                           "' must be 2-262144, or 0 for the default");
+  }
+  spec->mutable_limits()->set_pids_max(
+      static_cast<uint64_t>(std::max<int64_t>(options.pids_limit, 0)));
+  spec->mutable_limits()->set_cpu_shares(static_cast<uint64_t>(options.cpu_shares));
   // --device-{read,write}-{bps,iops}: one BlockDeviceLimit per device.
   enum class Rate { kReadBps, kWriteBps, kReadIops, kWriteIops };
   auto add_device_rate = [&](const std::string& flag, const std::string& value, Rate kind) {

@@ -21,8 +21,8 @@ struct ContainerSpecFlags {
   std::string hostname;
   std::string memory;
   double cpus = 0;
-  uint64_t pids_limit = 0;
-  uint64_t cpu_shares = 0;
+  int64_t pids_limit = 0;  // -1 and 0: no limit, as Docker's
+  int64_t cpu_shares = 0;
   std::string backend;
   std::string entrypoint;
   std::vector<std::string> ulimits;

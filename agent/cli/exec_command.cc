@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "cli/payload_words.h"
 #include "cli/terminal_session.h"
 
 namespace boxcar::cli {
@@ -136,10 +137,9 @@ void AddExecCommand(CLI::App& app, std::function<AgentConnection&()> connect,
   exec->footer("Usage: CONTAINER COMMAND [ARG...] after the options");
   exec->callback([&, connect, exec, options] {
     action = [=] {
-      options->container_and_command = exec->remaining();
-      if (!options->container_and_command.empty() && options->container_and_command[0] == "--") {
-        options->container_and_command.erase(options->container_and_command.begin());
-      }
+      auto words = PayloadWords(exec);
+      if (!words) return kExitAgentError;
+      options->container_and_command = std::move(*words);
       return Exec(connect(), *options);
     };
   });

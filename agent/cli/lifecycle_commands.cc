@@ -60,7 +60,8 @@ int Update(AgentConnection& agent, const UpdateOptions& options) {
     }
     request.set_memory_bytes(*bytes);
   }
-  // -1 is "not given"; a negative value given is refused, not taken for "not given".
+  // -1 is "not given"; a negative value given is refused, not taken for "not given" (but
+  // --pids-limit -1 is Docker's "no limit": 0 by then).
   for (const auto& [flag, given, value] :
        {std::tuple{"--cpus", options.cpus_given, options.cpus},
         std::tuple{"--pids-limit", options.pids_limit_given, double(options.pids_limit)},
@@ -177,13 +178,16 @@ void AddLifecycleCommands(CLI::App& app, std::function<AgentConnection&()> conne
   update->add_option("container", update_options->names, "Id, id prefix or name")->required();
   update->add_option("-m,--memory", update_options->memory, "Memory limit (e.g. 64m; 0 = none)");
   update->add_option("--cpus", update_options->cpus, "CPU limit (e.g. 0.5; 0 = none)");
-  update->add_option("--pids-limit", update_options->pids_limit, "Process limit (0 = none)");
+  update->add_option("--pids-limit", update_options->pids_limit, "Process limit (-1 or 0: none)");
   update->add_option("-c,--cpu-shares", update_options->cpu_shares,
                      "Relative CPU weight, 2-262144 (0 = the default 1024)");
   update->add_option("--restart", update_options->restart, "no, on-failure[:N] or always");
   update->callback([&, connect, update, update_options] {
     update_options->cpus_given = update->count("--cpus") > 0;
     update_options->pids_limit_given = update->count("--pids-limit") > 0;
+    if (update_options->pids_limit_given && update_options->pids_limit == -1) {
+      update_options->pids_limit = 0;  // Docker's "no limit"
+    }
     update_options->cpu_shares_given = update->count("--cpu-shares") > 0;
     action = [=] { return Update(connect(), *update_options); };
   });

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <iostream>
 #include <memory>
 #include <set>
 #include <string>
@@ -18,13 +19,14 @@
 #include "cli/distribution_commands.h"
 #include "cli/exec_command.h"
 #include "cli/image_commands.h"
-#include "cli/lifecycle_commands.h"
 #include "cli/interface_commands.h"
+#include "cli/lifecycle_commands.h"
 #include "cli/network_commands.h"
 #include "cli/run_command.h"
 #include "cli/system_commands.h"
 #include "cli/terminal_session.h"
 #include "cli/top_command.h"
+#include "cli/usage_errors.h"
 #include "cli/volume_commands.h"
 
 int main(int argc, char** argv) {
@@ -91,7 +93,14 @@ int main(int argc, char** argv) {
   for (const Group& group : groups) {
     if (only == nullptr || only == &group) group.add(app, connect, action);
   }
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int usage_exit_code = boxcar::cli::ReportUsageError(app, error, argc, argv);
+    std::cout.flush();
+    std::fflush(nullptr);
+    std::_Exit(usage_exit_code);
+  }
   int exit_code = action ? action() : 0;
   // Every RPC has completed; tearing down gRPC's threads and globals only adds latency to each
   // command (run --rm included), so leave without running destructors.

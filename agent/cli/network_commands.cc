@@ -22,6 +22,7 @@ struct NetworkFlags {
   std::string cni_conflist_path;
   uint32_t mtu = 0;
   bool json = false;
+  bool quiet = false;
   std::string format;
   std::vector<std::string> names;
   std::string container;
@@ -61,13 +62,17 @@ int Create(AgentConnection& agent, const NetworkFlags& flags) {
   return 0;
 }
 
-int List(AgentConnection& agent, bool json) {
+int List(AgentConnection& agent, bool json, bool quiet) {
   grpc::ClientContext context;
   v1::ListNetworksResponse response;
   grpc::Status status = agent.networks().List(&context, {}, &response);
   if (!status.ok()) return agent.Report(status);
   if (json) {
     PrintJsonArray(response.networks());
+    return 0;
+  }
+  if (quiet) {
+    for (const auto& network : response.networks()) std::printf("%s\n", network.name().c_str());
     return 0;
   }
   std::printf("%-20s %-18s %-16s %-16s %s\n", "NAME", "SUBNET", "GATEWAY", "BRIDGE", "MTU");
@@ -119,7 +124,9 @@ void AddNetworkCommands(CLI::App& app, std::function<AgentConnection&()> connect
   CLI::App* list = network->add_subcommand("ls", "List networks");
   list->alias("list");
   list->add_flag("--json", flags->json, "Print JSON");
-  list->callback([&, connect, flags] { action = [=] { return List(connect(), flags->json); }; });
+  list->add_flag("-q,--quiet", flags->quiet, "Print only names");
+  list->callback(
+      [&, connect, flags] { action = [=] { return List(connect(), flags->json, flags->quiet); }; });
 
   CLI::App* inspect = network->add_subcommand("inspect", "Show networks and their containers");
   inspect->add_option("NAME", flags->names, "Network names")->required();

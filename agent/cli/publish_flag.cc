@@ -41,6 +41,11 @@ StatusOr<v1::PortMapping> ParsePublishFlag(const std::string& text) {
   }
   parts.push_back(rest.substr(start));
   if (parts.size() > 3) return invalid("too many ':'");
+  for (size_t i = parts.size() == 3 ? 1 : 0; i < parts.size(); ++i) {
+    if (parts[i].find('-') != std::string::npos) {
+      return invalid("port ranges are not supported; give one -p per port");
+    }
+  }
   uint32_t port = 0;
   if (!ParsePort(parts.back(), &port)) return invalid("container port must be 1-65535");
   mapping.set_container_port(port);

@@ -114,7 +114,7 @@ int RunStats(AgentConnection& agent, const StatsOptions& options) {
     Sample sample = Read(agent, targets);
     // Named containers that cannot be read: an error once (then as docker: they drop out).
     if (first && sample.failed > 0 && (options.no_stream || sample.stats.empty())) {
-      if (options.no_stream) {
+      if (options.no_stream && !sample.stats.empty()) {  // the ones that could be read
         PrintSample(sample, before ? &*before : nullptr, options.json);
       }
       return agent.Report(sample.last_error);

@@ -1,13 +1,13 @@
 // Exec: one more process inside a running container.
-#include "core/container_service.h"
-
 #include <spdlog/spdlog.h>
 
 #include "cgroups/process_cgroups.h"
 #include "common/identifiers.h"
 #include "common/process_start_time.h"
 #include "common/unix_time.h"
+#include "core/container_service.h"
 #include "core/container_spec_validation.h"
+#include "core/container_states.h"
 #include "core/env_merge.h"
 
 namespace boxcar {
@@ -37,7 +37,7 @@ StatusOr<std::unique_ptr<ExecSession>> ContainerService::Exec(const std::string&
                                 " is paused; resume it first (boxcar unpause)");
     }
     if (record.state() != v1::CONTAINER_STATE_RUNNING) {
-      return FailedPrecondition("container: " + record.name() + " is not running");
+      return NotRunning(record.name());
     }
     ASSIGN_OR_RETURN(backend, BackendFor(record, Capability::kExec, "exec"));
     exec.container_id = record.id();

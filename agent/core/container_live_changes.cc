@@ -28,7 +28,7 @@ StatusOr<v1::Container> ContainerService::Pause(const std::string& container) {
     return FailedPrecondition("container: " + record.name() + " is already paused");
   }
   if (record.state() != v1::CONTAINER_STATE_RUNNING) {
-    return FailedPrecondition("container: " + record.name() + " is not running");
+    return NotRunning(record.name());
   }
   RETURN_IF_ERROR(BackendFor(record, Capability::kPause, "pause").status());
   RETURN_IF_ERROR(cgroups_->Freeze(record.id()));

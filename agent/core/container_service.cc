@@ -278,7 +278,7 @@ Status ContainerService::Kill(const std::string& container, int signal) {
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
   std::lock_guard<std::mutex> lock(entry->mutex);
   if (!IsLive(entry->record.state())) {
-    return FailedPrecondition("container: " + entry->record.name() + " is not running");
+    return NotRunning(entry->record.name());
   }
   ASSIGN_OR_RETURN(Backend * backend, BackendFor(entry->record));
   if (IsStopSignal(signal)) entry->stopped_by_user = true;
@@ -313,8 +313,10 @@ StatusOr<v1::Container> ContainerService::Remove(const std::string& container, b
   const std::string id = record.id();
   if (IsLive(record.state())) {
     if (!force) {
-      return FailedPrecondition("container: " + record.name() +
-                                " is running; stop it first (boxcar stop) or remove with --force");
+      return FailedPrecondition(
+          "container: " + record.name() +
+          (record.state() == v1::CONTAINER_STATE_PAUSED ? " is paused" : " is running") +
+          "; stop it first (boxcar stop) or remove with --force");
     }
     ASSIGN_OR_RETURN(Backend * backend, BackendFor(record));
     entry->stopped_by_user = true;

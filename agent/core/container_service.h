@@ -83,6 +83,7 @@ class ContainerService {
   Status Recover();
 
   StatusOr<v1::Container> Create(const v1::ContainerSpec& spec);
+  // A running container is left as it is (its record returned); a paused one is refused.
   StatusOr<v1::Container> Start(const std::string& container);
   StatusOr<v1::Container> Stop(const std::string& container, uint32_t timeout_seconds);
   Status Kill(const std::string& container, int signal);

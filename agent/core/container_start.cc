@@ -26,9 +26,8 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   std::unique_lock<std::mutex> lock(entry->mutex);
   v1::Container& record = entry->record;
   if (entry->removed) return NotFound("container: '" + container + "' was removed");
-  if (record.state() == v1::CONTAINER_STATE_RUNNING) {
-    return FailedPrecondition("container: " + record.name() + " is already running");
-  }
+  // Starting a running container changes nothing and is no error (as Docker's start).
+  if (record.state() == v1::CONTAINER_STATE_RUNNING) return record;
   if (record.state() == v1::CONTAINER_STATE_PAUSED) {
     return FailedPrecondition("container: " + record.name() +
                               " is paused; resume it with `boxcar unpause`");

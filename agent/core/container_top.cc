@@ -102,7 +102,7 @@ StatusOr<v1::TopResponse> ContainerService::Top(const std::string& container) {
     std::lock_guard<std::mutex> lock(entry->mutex);
     name = entry->record.name();
     if (!IsLive(entry->record.state())) {
-      return FailedPrecondition("container: " + name + " is not running");
+      return NotRunning(name);
     }
     init_pid = static_cast<pid_t>(entry->record.pid());
   }

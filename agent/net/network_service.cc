@@ -5,7 +5,9 @@
 #include <spdlog/spdlog.h>
 
 #include <regex>
+#include <set>
 
+#include "common/identifiers.h"
 #include "net/cni/cni_result.h"
 #include "net/forward_accepts.h"
 #include "net/ipv4_subnet.h"
@@ -275,12 +277,18 @@ Status NetworkService::RemoveNetwork(const std::string& name) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = networks_.find(name);
   if (it == networks_.end()) return NoSuchNetwork(name);
-  size_t holders = 0;
-  for (const auto& [id, lease] : leases_) holders += lease.network == name;
-  for (const auto& [id, attached] : attached_) holders += attached.network == name && attached.cni;
-  if (holders > 0) {
-    return FailedPrecondition("network: " + name + " is used by " + std::to_string(holders) +
-                              " container(s); remove them first");
+  std::set<std::string> holders;
+  for (const auto& [id, lease] : leases_) {
+    if (lease.network == name) holders.insert(ShortId(id));
+  }
+  for (const auto& [id, attached] : attached_) {
+    if (attached.network == name && attached.cni) holders.insert(ShortId(id));
+  }
+  if (!holders.empty()) {
+    std::string ids;
+    for (const auto& id : holders) ids += (ids.empty() ? "" : ", ") + id;
+    return FailedPrecondition("network: " + name + " is used by container(s) " + ids +
+                              "; remove them first (boxcar rm -f)");
   }
   const v1::Network network = it->second;
   RETURN_IF_ERROR(records_.DeleteNetwork(name));

@@ -295,7 +295,7 @@ TEST_F(CniNetworkTest, ExitIsRecordedBeforeItsDelRunsAndRmWaitsForIt) {
   // rm of an exited container whose DEL is pending leaves nothing once it returns.
   RunDetached({"--network", "cnet", "--name", "gone", "-p", "8082:80"}, {"sleep", "60"});
   ASSERT_EQ(agent_.Cli({"kill", "gone"}).exit_code, 0);
-  ASSERT_EQ(agent_.Cli({"wait", "gone"}).exit_code, 137);
+  ASSERT_EQ(agent_.Cli({"wait", "gone"}).out, "137\n");
   EXPECT_EQ(CachedResults(), 1);
   ASSERT_EQ(agent_.Cli({"rm", "gone"}).exit_code, 0);
   EXPECT_EQ(CachedResults(), 0);
@@ -308,7 +308,7 @@ TEST_F(CniNetworkTest, ExitIsRecordedBeforeItsDelRunsAndRmWaitsForIt) {
   // and the cache entry have the container's name).
   RunDetached({"--network", "cnet", "--name", "again", "-p", "8084:80"}, {"sleep", "60"});
   ASSERT_EQ(agent_.Cli({"kill", "again"}).exit_code, 0);
-  ASSERT_EQ(agent_.Cli({"wait", "again"}).exit_code, 137);
+  ASSERT_EQ(agent_.Cli({"wait", "again"}).out, "137\n");
   EXPECT_EQ(CachedResults(), 1);
   CommandResult restarted = agent_.Cli({"start", "again"});
   EXPECT_EQ(restarted.exit_code, 0) << restarted.err;
@@ -320,7 +320,7 @@ TEST_F(CniNetworkTest, ExitIsRecordedBeforeItsDelRunsAndRmWaitsForIt) {
   // The agent's stop runs the DELs still pending (its timer thread would drop them).
   RunDetached({"--network", "cnet", "--name", "last", "-p", "8083:80"}, {"sleep", "60"});
   ASSERT_EQ(agent_.Cli({"kill", "last"}).exit_code, 0);
-  ASSERT_EQ(agent_.Cli({"wait", "last"}).exit_code, 137);
+  ASSERT_EQ(agent_.Cli({"wait", "last"}).out, "137\n");
   EXPECT_EQ(CachedResults(), 1);
   agent_.Stop();
   EXPECT_EQ(CachedResults(), 0);
@@ -339,7 +339,7 @@ TEST_F(CniNetworkTest, AgentKilledBetweenAnExitAndItsDelLeavesNothingAfterItsRes
   const std::string id =
       RunDetached({"--network", "cnet", "--name", "web", "-p", "8080:80"}, {"sleep", "60"});
   ASSERT_EQ(agent_.Cli({"kill", "web"}).exit_code, 0);
-  ASSERT_EQ(agent_.Cli({"wait", "web"}).exit_code, 137);
+  ASSERT_EQ(agent_.Cli({"wait", "web"}).out, "137\n");
   usleep(300 * 1000);  // the deferred clean-up records the exit, then reaches the DEL
   agent_.Stop(/*kill9=*/true);
   EXPECT_EQ(CachedResults(), 1) << "DEL never ran";

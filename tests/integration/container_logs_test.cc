@@ -58,7 +58,7 @@ TEST_P(ContainerLogsTest, BothStreamsKeepTheOrderTheyWereWrittenIn) {
   std::string id = RunDetached({}, {"sh", "-c",
                                     "for i in 1 2 3; do echo out-$i; sleep 0.05; echo err-$i >&2; "
                                     "sleep 0.05; done"});
-  ASSERT_EQ(agent_.Cli({"wait", id}).exit_code, 0);
+  ASSERT_EQ(agent_.Cli({"wait", id}).out, "0\n");
   EXPECT_EQ(Joined(Logs(id)), "O:out-1\nE:err-1\nO:out-2\nE:err-2\nO:out-3\nE:err-3\n");
   CommandResult cli = agent_.Cli({"logs", id});
   EXPECT_EQ(cli.out, "out-1\nout-2\nout-3\n");
@@ -70,7 +70,7 @@ TEST_P(ContainerLogsTest, TailCountsTheLastLinesOfBothStreams) {
   std::string id = RunDetached({}, {"sh", "-c",
                                     "for i in 1 2 3 4 5; do echo out-$i; sleep 0.03; echo err-$i >&2; "
                                     "sleep 0.03; done; printf last"});
-  ASSERT_EQ(agent_.Cli({"wait", id}).exit_code, 0);
+  ASSERT_EQ(agent_.Cli({"wait", id}).out, "0\n");
   v1::LogsRequest request;
   request.set_container(id);
   request.set_tail(3);
@@ -91,7 +91,7 @@ TEST_P(ContainerLogsTest, TailCountsTheLastLinesOfBothStreams) {
 TEST_P(ContainerLogsTest, TimestampsAreWhenEachLineWasWritten) {
   const int64_t before = NowUnixNs();
   std::string id = RunDetached({}, {"sh", "-c", "echo early; sleep 1; echo late >&2; echo later"});
-  ASSERT_EQ(agent_.Cli({"wait", id}).exit_code, 0);
+  ASSERT_EQ(agent_.Cli({"wait", id}).out, "0\n");
   const int64_t after = NowUnixNs();
   std::vector<Chunk> chunks = Logs(id);
   ASSERT_GE(chunks.size(), 2u);
@@ -118,7 +118,7 @@ TEST_P(ContainerLogsTest, TimestampsAreWhenEachLineWasWritten) {
 TEST_P(ContainerLogsTest, SinceAndUntilKeepWhatWasWrittenBetween) {
   std::string id = RunDetached(
       {}, {"sh", "-c", "echo first; sleep 1.2; echo second >&2; sleep 1.2; echo third"});
-  ASSERT_EQ(agent_.Cli({"wait", id}).exit_code, 0);
+  ASSERT_EQ(agent_.Cli({"wait", id}).out, "0\n");
   std::vector<Chunk> all = Logs(id);
   ASSERT_EQ(Joined(all), "O:first\nE:second\nO:third\n");
   const int64_t second_ns = all[1].unix_ns;

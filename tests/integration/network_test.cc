@@ -141,7 +141,13 @@ TEST_F(NetworkTest, PortConflictsAndAFullRangeAreRefusedLeavingNothing) {
   EXPECT_NE(full.err.find("no free address"), std::string::npos) << full.err;
   CommandResult in_use = agent_.Cli({"network", "rm", "tiny"});
   EXPECT_NE(in_use.exit_code, 0);
-  EXPECT_NE(in_use.err.find("used by 1 container"), std::string::npos) << in_use.err;
+  EXPECT_NE(
+      in_use.err.find("used by container(s) " + first.out.substr(0, 12) + "; remove them first"),
+      std::string::npos)
+      << in_use.err;
+  CommandResult names = agent_.Cli({"network", "ls", "-q"});
+  EXPECT_NE(names.out.find("tiny\n"), std::string::npos) << names.out;
+  EXPECT_EQ(names.out.find("SUBNET"), std::string::npos) << "names only";
   CommandResult unknown = agent_.Cli({"create", "--network", "nosuch", "busybox", "true"});
   EXPECT_NE(unknown.err.find("spec.network.mode"), std::string::npos) << unknown.err;
   CommandResult bad = agent_.Cli({"network", "create", "bad", "--subnet", "10.203.0.1/24"});
@@ -209,7 +215,7 @@ TEST_F(NetworkTest, ListInspectConnectAndDisconnect) {
   EXPECT_EQ(agent_.Cli({"network", "inspect", "--json", "tnet"}).out, inspected.out);
   EXPECT_EQ(NetworkNamespaces::Leases(agent_.root_dir()), 1);
   ASSERT_EQ(agent_.Cli({"start", "later"}).exit_code, 0);
-  ASSERT_EQ(agent_.Cli({"wait", "later"}).exit_code, 0);
+  ASSERT_EQ(agent_.Cli({"wait", "later"}).out, "0\n");
   EXPECT_EQ(agent_.Cli({"logs", "later"}).out, "1\n") << "eth0 has its address";
   CommandResult twice = agent_.Cli({"network", "connect", "tnet", "later"});
   EXPECT_NE(twice.err.find("network: container later is already on tnet"), std::string::npos)
@@ -217,7 +223,7 @@ TEST_F(NetworkTest, ListInspectConnectAndDisconnect) {
   ASSERT_EQ(agent_.Cli({"network", "disconnect", "tnet", "later"}).exit_code, 0);
   EXPECT_EQ(NetworkNamespaces::Leases(agent_.root_dir()), 0);
   ASSERT_EQ(agent_.Cli({"start", "later"}).exit_code, 0);
-  ASSERT_EQ(agent_.Cli({"wait", "later"}).exit_code, 0);
+  ASSERT_EQ(agent_.Cli({"wait", "later"}).out, "0\n");
   EXPECT_EQ(agent_.Cli({"logs", "later"}).out, "1\n0\n") << "no eth0 after disconnect";
 }
 
