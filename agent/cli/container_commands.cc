@@ -23,21 +23,6 @@ namespace boxcar::cli {
 
 namespace {
 
-std::string StatusText(const v1::Container& container) {
-  int64_t now = NowUnixSeconds();
-  switch (container.state()) {
-    case v1::CONTAINER_STATE_RUNNING:
-      return "Up " + HumanDuration(now - container.started_unix_ns() / 1000000000);
-    case v1::CONTAINER_STATE_PAUSED:
-      return "Up " + HumanDuration(now - container.started_unix_ns() / 1000000000) + " (Paused)";
-    case v1::CONTAINER_STATE_EXITED:
-      return "Exited (" + std::to_string(container.exit_code()) + ") " +
-             HumanDuration(now - container.finished_unix_ns() / 1000000000) + " ago";
-    default:
-      return "Created";
-  }
-}
-
 struct ListOptions {
   bool all = false;
   bool json = false;
@@ -76,17 +61,42 @@ int List(AgentConnection& agent, const ListOptions& options) {
       std::printf("%s\n", MessageToJson(container, false).c_str());
     return 0;
   }
-  if (!options.format.empty() && options.format != "table") {
-    std::string out;
+  // "table TEMPLATE": a header row, and the tab-separated columns aligned (as Docker's).
+  const bool table = options.format.rfind("table ", 0) == 0;
+  const std::string format_template = table ? options.format.substr(6) : options.format;
+  if (!format_template.empty() && format_template != "table") {
+    std::vector<std::string> lines;
+    if (table) {
+      auto header = FormatContainerHeader(format_template);
+      if (!header.ok()) {
+        std::fprintf(stderr, "boxcar ps: %s\n", header.status().message().c_str());
+        return 1;
+      }
+      lines.push_back(*header);
+    }
     for (const auto& container : listed) {
-      auto line = FormatContainer(options.format, container);
+      auto line = FormatContainer(format_template, container);
       if (!line.ok()) {
         std::fprintf(stderr, "boxcar ps: %s\n", line.status().message().c_str());
         return 1;
       }
-      out += *line + "\n";
+      lines.push_back(*line);
     }
-    std::fputs(out.c_str(), stdout);
+    if (!table) {
+      for (const auto& line : lines) std::printf("%s\n", line.c_str());
+      return 0;
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& line : lines) {
+      std::vector<std::string> cells;
+      size_t begin = 0;
+      for (size_t tab; (tab = line.find('\t', begin)) != std::string::npos; begin = tab + 1) {
+        cells.push_back(line.substr(begin, tab - begin));
+      }
+      cells.push_back(line.substr(begin));
+      rows.push_back(std::move(cells));
+    }
+    PrintTable(rows);
     return 0;
   }
   std::vector<std::vector<std::string>> rows = {

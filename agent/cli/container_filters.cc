@@ -1,8 +1,11 @@
 #include "cli/container_filters.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "cli/format_template.h"
+#include "cli/human_format.h"
+#include "common/unix_time.h"
 
 namespace boxcar::cli {
 
@@ -106,23 +109,66 @@ bool ContainerFilter::NeedsAll() const {
                      [](const std::string& status) { return status != "running"; });
 }
 
-StatusOr<std::string> FormatContainer(const std::string& format_template,
-                                      const v1::Container& container) {
+std::string StatusText(const v1::Container& container) {
+  int64_t now = NowUnixSeconds();
+  switch (container.state()) {
+    case v1::CONTAINER_STATE_RUNNING:
+      return "Up " + HumanDuration(now - container.started_unix_ns() / 1000000000);
+    case v1::CONTAINER_STATE_PAUSED:
+      return "Up " + HumanDuration(now - container.started_unix_ns() / 1000000000) + " (Paused)";
+    case v1::CONTAINER_STATE_EXITED:
+      return "Exited (" + std::to_string(container.exit_code()) + ") " +
+             HumanDuration(now - container.finished_unix_ns() / 1000000000) + " ago";
+    default:
+      return "Created";
+  }
+}
+
+namespace {
+
+// Each placeholder's column for `container`, or with `container` null its header (Docker's).
+StatusOr<std::string> ExpandContainerTemplate(const std::string& format_template,
+                                              const v1::Container* container) {
+  struct Column {
+    const char* field;
+    const char* header;
+    std::function<std::string(const v1::Container&)> value;
+  };
+  static const auto* columns = new std::vector<Column>{
+      {".ID", "CONTAINER ID", [](const auto& c) { return c.id().substr(0, 12); }},
+      {".Names", "NAMES", [](const auto& c) { return c.name(); }},
+      {".Name", "NAME", [](const auto& c) { return c.name(); }},
+      {".Image", "IMAGE", [](const auto& c) { return c.spec().image(); }},
+      {".Command", "COMMAND", [](const auto& c) { return "\"" + Command(c) + "\""; }},
+      {".Status", "STATUS", [](const auto& c) { return StatusText(c); }},
+      {".State", "STATE", [](const auto& c) { return StateName(c.state()); }},
+      {".Backend", "BACKEND", [](const auto& c) { return c.backend(); }},
+      {".Labels", "LABELS", [](const auto& c) { return Labels(c); }},
+      {".CreatedAt", "CREATED AT",
+       [](const auto& c) { return std::to_string(c.created_unix_ns() / 1000000000); }},
+      {".ExitCode", "EXIT CODE", [](const auto& c) { return std::to_string(c.exit_code()); }},
+  };
   return ExpandFormatTemplate(
       format_template, [&](const std::string& field) -> StatusOr<std::string> {
-        if (field == ".ID") return container.id().substr(0, 12);
-        if (field == ".Names" || field == ".Name") return container.name();
-        if (field == ".Image") return container.spec().image();
-        if (field == ".Command") return "\"" + Command(container) + "\"";
-        if (field == ".State" || field == ".Status") return StateName(container.state());
-        if (field == ".Backend") return container.backend();
-        if (field == ".Labels") return Labels(container);
-        if (field == ".CreatedAt") return std::to_string(container.created_unix_ns() / 1000000000);
-        if (field == ".ExitCode") return std::to_string(container.exit_code());
+        for (const Column& column : *columns) {
+          if (field != column.field) continue;
+          return container ? column.value(*container) : std::string(column.header);
+        }
         return InvalidArgument("--format: unknown field '" + field +
                                "'; use .ID .Names .Image .Command .Status .State .Backend .Labels "
                                ".CreatedAt .ExitCode");
       });
+}
+
+}  // namespace
+
+StatusOr<std::string> FormatContainer(const std::string& format_template,
+                                      const v1::Container& container) {
+  return ExpandContainerTemplate(format_template, &container);
+}
+
+StatusOr<std::string> FormatContainerHeader(const std::string& format_template) {
+  return ExpandContainerTemplate(format_template, nullptr);
 }
 
 }  // namespace boxcar::cli

@@ -4,7 +4,8 @@
 // of different keys must all match, several of one key any of them. --format: "json" (one
 // object per line), "table" (the default), or a template of columns such as
 // '{{.ID}} {{.Names}}' with .ID .Names .Image .Command .Status .State .Backend .Labels
-// .CreatedAt .ExitCode.
+// .CreatedAt .ExitCode; "table TEMPLATE" adds a header row and aligns the tab-separated
+// columns.
 #pragma once
 
 #include <map>
@@ -32,6 +33,13 @@ class ContainerFilter {
 // --format for an unknown one.
 StatusOr<std::string> FormatContainer(const std::string& format_template,
                                       const v1::Container& container);
+
+// The header row of a "table TEMPLATE": each placeholder's column name (".Status" -> STATUS).
+StatusOr<std::string> FormatContainerHeader(const std::string& format_template);
+
+// Docker's STATUS column: "Up 3 minutes", "Up 2 seconds (Paused)", "Exited (137) 4 seconds ago",
+// "Created".
+std::string StatusText(const v1::Container& container);
 
 // Docker's lower-case state name: created, running, paused, exited.
 std::string StateName(v1::ContainerState state);

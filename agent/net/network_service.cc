@@ -177,7 +177,9 @@ StatusOr<v1::Network> NetworkService::CreateNetworkLocked(const v1::Network& wan
     return network;
   }
   if (network.subnet().empty()) {
-    return InvalidArgument("network.subnet: required (e.g. 10.89.0.0/24), or a CNI conflist");
+    return InvalidArgument(
+        "network.subnet: required, e.g. --subnet 10.89.0.0/24 (one no other network uses), or "
+        "--cni-conflist FILE");
   }
   ASSIGN_OR_RETURN(Ipv4Subnet subnet, ParseIpv4Subnet(network.subnet(), "network.subnet"));
   for (const auto& [name, other] : networks_) {
@@ -336,9 +338,15 @@ StatusOr<v1::NetworkEndpoint> NetworkService::Reserve(const std::string& contain
     if (!spec->ip().empty() || !spec->mac().empty()) {
       return InvalidArgument(fields.ip + ": an address needs a named network, not '" + mode + "'");
     }
+    if (spec->ports_size() > 0 && mode == kNetworkHost) {
+      return InvalidArgument(
+          "spec.network.ports: with network 'host' the payload listens on the host's own ports; "
+          "there is nothing to publish");
+    }
     if (spec->ports_size() > 0) {
-      return InvalidArgument("spec.network.ports: publishing ports needs a named network, not '" +
-                             mode + "'");
+      return InvalidArgument(
+          "spec.network.ports: publishing ports needs a named network, not 'none'; add --network " +
+          std::string(kDefaultBridgeNetwork) + " (built in) or another of `boxcar network ls`");
     }
     return v1::NetworkEndpoint();
   }

@@ -118,6 +118,12 @@ TEST_F(CliUsageTest, DockerHabits) {
   EXPECT_NE(range.err.find("port ranges are not supported; give one -p per port"),
             std::string::npos)
       << range.err;
+  CommandResult no_network = agent_.Cli({"create", "-p", "8080:80", "busybox"});
+  EXPECT_NE(no_network.err.find("add --network boxcar0 (built in)"), std::string::npos)
+      << no_network.err;
+  CommandResult host = agent_.Cli({"create", "--network", "host", "-p", "8080:80", "busybox"});
+  EXPECT_NE(host.err.find("the payload listens on the host's own ports"), std::string::npos)
+      << host.err;
   const std::string missing_context = agent_.work_dir() + "/no-such-context";
   CommandResult context = agent_.Cli({"build", "-t", "x:1", missing_context});
   EXPECT_NE(context.err.find("context '" + missing_context +

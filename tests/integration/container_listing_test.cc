@@ -44,6 +44,15 @@ TEST_F(ContainerListingTest, LabelsShowInInspectAndFilterPs) {
 
   CommandResult columns = agent_.Cli({"ps", "--format", "{{.ID}} {{.Names}} {{.State}}"});
   EXPECT_EQ(columns.out, web.substr(0, 12) + " web running\n");
+  // .Status is Docker's STATUS column; "table" adds the header and aligns the columns.
+  CommandResult status = agent_.Cli({"ps", "-a", "--format", "{{.Names}}={{.Status}}"});
+  EXPECT_NE(status.out.find("web=Up "), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("db=Created"), std::string::npos) << status.out;
+  CommandResult table =
+      agent_.Cli({"ps", "-a", "--format", "table {{.Names}}\\t{{.State}}\\t{{.ID}}"});
+  EXPECT_EQ(table.out.rfind("NAMES   STATE     CONTAINER ID\n", 0), 0u) << table.out;
+  EXPECT_NE(table.out.find("\nweb     running   " + web.substr(0, 12) + "\n"), std::string::npos)
+      << table.out;
   CommandResult json = agent_.Cli({"ps", "-a", "--format", "json"});
   EXPECT_EQ(std::count(json.out.begin(), json.out.end(), '\n'), 2) << "one object per line";
   EXPECT_NE(json.out.find("\"name\":\"db\""), std::string::npos) << json.out;
