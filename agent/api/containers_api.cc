@@ -22,7 +22,7 @@ grpc::Status ContainersApi::Start(grpc::ServerContext*, const v1::StartContainer
 grpc::Status ContainersApi::Stop(grpc::ServerContext*, const v1::StopContainerRequest* request,
                                  v1::Container* response) {
   uint32_t timeout = request->has_timeout_seconds() ? request->timeout_seconds() : 10;
-  return Reply(containers_->Stop(request->container(), timeout), response);
+  return Reply(containers_->Stop(request->container(), timeout, request->for_restart()), response);
 }
 
 grpc::Status ContainersApi::Kill(grpc::ServerContext*, const v1::KillContainerRequest* request,

@@ -216,6 +216,7 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
         v1::StopContainerRequest request;
         request.set_container(name);
         request.set_timeout_seconds(static_cast<uint32_t>(*restart_timeout));
+        request.set_for_restart(true);  // a run -d --rm container stays for the start
         v1::Container container;
         grpc::Status status = agent.containers().Stop(&context, request, &container);
         if (status.ok()) status = StartContainer(agent, name, &container);

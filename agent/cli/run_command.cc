@@ -60,12 +60,6 @@ int RunDetached(AgentConnection& agent, const v1::ContainerSpec& spec) {
 }
 
 int Run(AgentConnection& agent, const RunOptions& options) {
-  if (options.remove && options.detach) {
-    std::fprintf(
-        stderr,
-        "boxcar: --rm with -d is not supported yet; remove the container later with boxcar rm\n");
-    return kExitAgentError;
-  }
   if (options.remove && !options.spec.restart.empty() && options.spec.restart != "no") {
     std::fprintf(stderr, "boxcar: --rm and --restart %s contradict each other; choose one\n",
                  options.spec.restart.c_str());
@@ -76,7 +70,10 @@ int Run(AgentConnection& agent, const RunOptions& options) {
     std::fprintf(stderr, "boxcar: %s\n", built.message().c_str());
     return kExitAgentError;
   }
-  if (options.detach) return RunDetached(agent, spec);
+  if (options.detach) {
+    spec.set_auto_remove(options.remove);  // the agent removes it at its exit
+    return RunDetached(agent, spec);
+  }
   if (spec.tty() || spec.stdin_open()) {
     // As Docker: a terminal session needs a terminal to read from.
     if (spec.tty() && spec.stdin_open() && !::isatty(0)) {

@@ -125,7 +125,11 @@ void ContainerService::CompleteExit(const std::string& id) {
       exited->exit_cleanup_running = true;
       record = exited->record;
     }
-    remove = exited->remove_on_exit && !exited->removed;
+    // Asked by a caller gone away (RemoveOnExit), or by the spec (run -d --rm) unless this was
+    // a restart's stop; never once started again meanwhile.
+    remove = (exited->remove_on_exit ||
+              (exited->record.spec().auto_remove() && !exited->kept_for_restart)) &&
+             !exited->removed && exited->record.state() == v1::CONTAINER_STATE_EXITED;
   }
   if (cleanup) {
     // The exit record is the shim's exit.json until this lands; an agent killed before then

@@ -124,6 +124,25 @@ Status ContainerService::Recover() {
     (void)cgroups_->Destroy(name);
     RETURN_IF_ERROR(RemoveTree(StateDir(name)));
   }
+  // Containers of `run -d --rm` that exited while the agent was down (or before their removal
+  // ran) go now.
+  std::vector<std::string> auto_removed;
+  {
+    std::lock_guard<std::mutex> lock(entries_mutex_);
+    for (const auto& [id, entry] : entries_) {
+      if (entry->record.spec().auto_remove() &&
+          entry->record.state() == v1::CONTAINER_STATE_EXITED) {
+        auto_removed.push_back(id);
+      }
+    }
+  }
+  for (const auto& id : auto_removed) {
+    if (auto removed = Remove(id, false, /*remove_volumes=*/true); !removed.ok()) {
+      spdlog::warn(
+          "container {}: removal after its exit (--rm) failed: {}; remove it with boxcar rm",
+          ShortId(id), removed.status().message());
+    }
+  }
   prewarm_.Start();
   return OkStatus();
 }

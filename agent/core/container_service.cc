@@ -242,11 +242,12 @@ StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) 
 }
 
 StatusOr<v1::Container> ContainerService::Stop(const std::string& container,
-                                               uint32_t timeout_seconds) {
+                                               uint32_t timeout_seconds, bool for_restart) {
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
   std::unique_lock<std::mutex> lock(entry->mutex);
   // Also cancels a restart the restart policy has scheduled.
   entry->stopped_by_user = true;
+  if (for_restart) entry->kept_for_restart = true;
   ++entry->generation;
   if (!IsLive(entry->record.state())) return entry->record;
   ASSIGN_OR_RETURN(Backend * backend, BackendFor(entry->record));

@@ -85,7 +85,9 @@ class ContainerService {
   StatusOr<v1::Container> Create(const v1::ContainerSpec& spec);
   // A running container is left as it is (its record returned); a paused one is refused.
   StatusOr<v1::Container> Start(const std::string& container);
-  StatusOr<v1::Container> Stop(const std::string& container, uint32_t timeout_seconds);
+  // `for_restart`: a Start follows, so spec.auto_remove does not remove it at this exit.
+  StatusOr<v1::Container> Stop(const std::string& container, uint32_t timeout_seconds,
+                               bool for_restart = false);
   Status Kill(const std::string& container, int signal);
   StatusOr<v1::WaitContainerResponse> Wait(const std::string& container,
                                            const CancelCheck& cancelled);
@@ -223,6 +225,8 @@ class ContainerService {
     bool cgroups_pending = false;
     // RemoveOnExit: the exit schedules a Remove.
     bool remove_on_exit = false;
+    // Stop for a restart: spec.auto_remove skips this exit (cleared by Start).
+    bool kept_for_restart = false;
     // FinishExit left recording the exit, the unmount and the cgroups to the timer thread
     // (pending), which does them outside the job lock (running); Start and Remove wait for
     // it to finish.

@@ -119,6 +119,11 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
                                       limits.pids_max(), limits.cpu_shares()));
   RETURN_IF_ERROR(BlockDeviceThrottles(limits, "spec.limits").status());
   RETURN_IF_ERROR(ValidateRestartPolicy(spec.restart_policy(), "spec.restart_policy"));
+  if (spec.auto_remove() && spec.restart_policy().mode() != v1::RestartPolicy::MODE_NO) {
+    return InvalidArgument(
+        "spec.auto_remove: a container removed at its exit cannot also be restarted by "
+        "spec.restart_policy; choose one");
+  }
   std::map<std::string, int> rlimit_names;
   for (int i = 0; i < spec.rlimits_size(); ++i) {
     const v1::Rlimit& rlimit = spec.rlimits(i);

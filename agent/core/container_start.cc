@@ -34,6 +34,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   }
   ++entry->generation;
   entry->stopped_by_user = false;
+  entry->kept_for_restart = false;
   // The last run's exit clean-up: done here if the timer thread has not taken it yet,
   // waited for if it has (it would unmount the rootfs this start mounts).
   if (entry->exit_cleanup_pending) {

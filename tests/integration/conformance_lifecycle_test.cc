@@ -85,6 +85,42 @@ TEST_P(ConformanceLifecycleTest, ExitedContainerCanBeStartedAgain) {
   EXPECT_EQ(agent_.Cli({"logs", "again"}).out, "1\n2\n");
 }
 
+// run -d --rm: the agent removes the container at its exit (with its anonymous volumes), also
+// an exit while it was down; a restart keeps it.
+TEST_P(ConformanceLifecycleTest, DetachedRunWithRmIsRemovedAtItsExit) {
+  auto gone = [&](const std::string& name) {
+    for (int i = 0; i < 200; ++i) {
+      if (agent_.Cli({"inspect", name}).exit_code != 0) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  };
+  CommandResult quick =
+      agent_.Cli({"run", "-d", "--rm", "--name", "quick", "-v", "/scratch", "busybox", "true"});
+  ASSERT_EQ(quick.exit_code, 0) << quick.err;
+  EXPECT_TRUE(gone("quick"));
+  EXPECT_EQ(agent_.Cli({"volume", "ls", "-q"}).out, "") << "its anonymous volume went with it";
+
+  RunDetached({"--rm", "--name", "kept"}, {"sleep", "100"});
+  CommandResult restarted = agent_.Cli({"restart", "-t", "0", "kept"});
+  EXPECT_EQ(restarted.exit_code, 0) << restarted.err;
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(Inspect("kept").state(), v1::CONTAINER_STATE_RUNNING) << "a restart keeps it";
+  ASSERT_EQ(agent_.Cli({"stop", "-t", "0", "kept"}).exit_code, 0);
+  EXPECT_TRUE(gone("kept")) << "a stop is an exit";
+
+  RunDetached({"--rm", "--name", "late"}, {"sleep", "0.3"});
+  agent_.Stop(/*kill9=*/true);
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  RestartAgent();
+  ASSERT_FALSE(HasFatalFailure());
+  EXPECT_NE(agent_.Cli({"inspect", "late"}).exit_code, 0) << "exited while the agent was down";
+
+  CommandResult both = agent_.Cli({"run", "-d", "--rm", "--restart", "always", "busybox", "true"});
+  EXPECT_EQ(both.exit_code, 125);
+  EXPECT_EQ(agent_.Cli({"ps", "-aq"}).out, "");
+}
+
 TEST_P(ConformanceLifecycleTest, ContainersSurviveKillNineOfTheAgent) {
   std::string long_running = RunDetached({}, {"sh", "-c", "sleep 2; exit 5"});
   std::string short_lived = RunDetached({}, {"sh", "-c", "sleep 0.3; exit 9"});

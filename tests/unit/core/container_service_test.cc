@@ -210,6 +210,17 @@ TEST_F(ContainerServiceTest, DuplicateNameIsRefusedBeforeAnythingIsPrepared) {
   EXPECT_EQ(service_->List(true).size(), 1u);
 }
 
+TEST_F(ContainerServiceTest, AutoRemoveAndARestartPolicyContradict) {
+  EXPECT_CALL(snapshotter_, Prepare(_, _)).Times(0);
+  v1::ContainerSpec spec = Spec();
+  spec.set_auto_remove(true);
+  spec.mutable_restart_policy()->set_mode(v1::RestartPolicy::MODE_ALWAYS);
+  auto created = service_->Create(spec);
+  EXPECT_EQ(created.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(created.status().message(), HasSubstr("spec.auto_remove: "));
+  EXPECT_EQ(service_->List(true).size(), 0u);
+}
+
 // (uid_t)-1 would leave setresuid's ids as they were (root), 4294967296 would wrap to 0.
 TEST_F(ContainerServiceTest, UserIdsPastTheRangeAreRefusedNamingTheField) {
   EXPECT_CALL(snapshotter_, Prepare(_, _)).Times(0);
