@@ -307,7 +307,8 @@ void AddImageCommands(CLI::App& app, std::function<AgentConnection&()> connect,
   CLI::App* remove = image->add_subcommand("rm", "Remove images or references");
   remove->alias("remove");
   remove->add_option("image", *remove_names, "Reference, id or id prefix")->required();
-  remove->add_flag("-f,--force", *remove_force, "Untag even if containers use the image");
+  remove->add_flag("-f,--force", *remove_force,
+                   "Untag even when that would delete an image containers use (it stays)");
   remove->callback([&, connect, remove_names, remove_force] {
     action = [=] { return Remove(connect(), *remove_names, *remove_force); };
   });

@@ -166,8 +166,8 @@ class ImageStore {
   // request field in errors.
   StatusOr<v1::Image> Resolve(const std::string& image, const std::string& field);
   StatusOr<std::vector<v1::Image>> List();
-  // Untags (a reference) or deletes (an id); refuses images used by containers unless
-  // `force`, which then only untags.
+  // Untags (a reference) or deletes (an id, or the last reference). Only what would delete
+  // an image that containers use is refused, unless `force`, which then only untags.
   StatusOr<v1::RemoveImageResponse> Remove(const std::string& image, bool force);
   // Points `reference` at the image; errors name the field ("image", "reference").
   StatusOr<v1::Image> Tag(const std::string& image, const std::string& reference);

@@ -407,6 +407,42 @@ TEST_F(ImageStoreTest, ImageUsedByAContainerIsOnlyUntaggedWithForce) {
   EXPECT_EQ(images_->Remove(image->id(), false).status().code(), StatusCode::kFailedPrecondition);
 }
 
+// As Docker: `rm` of one of several tags only untags, whoever uses the image; what would
+// delete it (its last tag, its id) is what containers stop.
+TEST_F(ImageStoreTest, UntagOfOneOfSeveralTagsIgnoresContainersButTheLastTagDoesNot) {
+  auto image = Import(tar_);
+  ASSERT_TRUE(image.ok()) << image.status().message();
+  ASSERT_TRUE(images_->Tag(kReference, "bb:1").ok());
+  {
+    auto insert = db_->Prepare(
+        "INSERT INTO containers(id, name, image_id, record) VALUES('c', 'vuser', ?, x'')");
+    ASSERT_TRUE(insert.ok()) << insert.status().message();
+    insert->Bind(1, image->id());
+    ASSERT_TRUE(insert->Run().ok());
+  }
+
+  auto untagged = images_->Remove("bb:1", false);
+  ASSERT_TRUE(untagged.ok()) << untagged.status().message();
+  ASSERT_EQ(untagged->untagged_size(), 1);
+  EXPECT_EQ(untagged->untagged(0), "bb:1");
+  EXPECT_TRUE(untagged->deleted_id().empty());
+  EXPECT_EQ(images_->Resolve("bb:1", "image").status().code(), StatusCode::kNotFound);
+
+  Snapshot before = Take();
+  for (const std::string& name : {std::string(kReference), image->id()}) {
+    auto refused = images_->Remove(name, false);
+    ASSERT_FALSE(refused.ok()) << name;
+    EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+    EXPECT_NE(refused.status().message().find("used by 1 container(s) (vuser)"), std::string::npos)
+        << refused.status().message();
+    EXPECT_EQ(refused.status().message().find("image: "), 0u) << refused.status().message();
+    EXPECT_EQ(Take(), before) << name;
+  }
+  auto still = images_->Resolve(kReference, "image");
+  ASSERT_TRUE(still.ok()) << still.status().message();
+  EXPECT_EQ(still->id(), image->id());
+}
+
 TEST_F(ImageStoreTest, RemoveOrphansClearsWhatNoRecordRefersTo) {
   auto image = Import(tar_);
   ASSERT_TRUE(image.ok()) << image.status().message();
