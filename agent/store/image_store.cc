@@ -156,9 +156,21 @@ StatusOr<v1::Image> ImageStore::ResolveByDigest(const std::string& name, const s
   return NotFound(field + ": no image '" + name + "' with digest " + digest + kImageHint);
 }
 
-StatusOr<std::vector<v1::Image>> ImageStore::List() {
+namespace {
+
+// Untagged images of the build cache (the steps' images, table build_cache): what Docker
+// calls intermediate images, hidden from lists and kept by a dangling-image prune.
+constexpr const char* kNotBuildCache =
+    "(id NOT IN (SELECT image_id FROM build_cache) OR id IN (SELECT image_id FROM image_refs) "
+    "OR id IN (SELECT image_id FROM image_repo_digests))";
+
+}  // namespace
+
+StatusOr<std::vector<v1::Image>> ImageStore::List(bool all) {
   std::lock_guard<std::mutex> lock(db_->mutex());
-  ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT id FROM images ORDER BY rowid"));
+  ASSIGN_OR_RETURN(auto select, db_->Prepare(std::string("SELECT id FROM images") +
+                                             (all ? "" : std::string(" WHERE ") + kNotBuildCache) +
+                                             " ORDER BY rowid"));
   std::vector<std::string> ids;
   RETURN_IF_ERROR(select.ForEachRow([&](const SqliteStatement& row) {
     ids.push_back(row.ColumnText(0));
@@ -305,7 +317,8 @@ StatusOr<v1::PruneImagesResponse> ImageStore::Prune(bool all) {
                                             "image_id FROM containers)") +
                                 (all ? ""
                                      : " AND id NOT IN (SELECT image_id FROM image_refs) AND id "
-                                       "NOT IN (SELECT image_id FROM image_repo_digests)") +
+                                       "NOT IN (SELECT image_id FROM image_repo_digests) AND id "
+                                       "NOT IN (SELECT image_id FROM build_cache)") +
                                 " ORDER BY id"));
   std::vector<std::string> ids;
   RETURN_IF_ERROR(select.ForEachRow([&](const SqliteStatement& row) {
