@@ -48,9 +48,9 @@ grpc::Status ImagesApi::Import(
   return grpc::Status::OK;
 }
 
-grpc::Status ImagesApi::List(grpc::ServerContext*, const v1::ListImagesRequest*,
+grpc::Status ImagesApi::List(grpc::ServerContext*, const v1::ListImagesRequest* request,
                              v1::ListImagesResponse* response) {
-  auto images = images_->List();
+  auto images = images_->List(request->all());
   if (!images.ok()) return ToGrpcStatus(images.status());
   for (auto& image : *images) *response->add_images() = std::move(image);
   return grpc::Status::OK;

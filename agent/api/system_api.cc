@@ -23,7 +23,7 @@ grpc::Status SystemApi::Info(grpc::ServerContext*, const v1::InfoRequest*,
       info->add_capabilities(capability);
     info->set_is_default(name == containers_->default_backend());
   }
-  auto images = images_->List();
+  auto images = images_->List(/*all=*/true);
   if (!images.ok()) return ToGrpcStatus(images.status());
   response->set_images(static_cast<uint32_t>(images->size()));
   auto all = containers_->List(true);

@@ -6,12 +6,9 @@ namespace boxcar {
 
 StatusOr<std::unique_ptr<BuildCache>> BuildCache::Open(SqliteDatabase* db, ImageStore* images) {
   std::lock_guard<std::mutex> lock(db->mutex());
-  RETURN_IF_ERROR(db->Exec(
-      "CREATE TABLE IF NOT EXISTS build_cache("
-      " parent_id TEXT NOT NULL,"
-      " step_key TEXT NOT NULL,"
-      " image_id TEXT NOT NULL,"
-      " PRIMARY KEY(parent_id, step_key))"));
+  // The table is in the agent's schema (state_schema.h): the image store reads it too.
+  ASSIGN_OR_RETURN(auto probe, db->Prepare("SELECT COUNT(*) FROM build_cache"));
+  RETURN_IF_ERROR(probe.Step().status());
   return std::unique_ptr<BuildCache>(new BuildCache(db, images));
 }
 

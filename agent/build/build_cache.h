@@ -1,8 +1,10 @@
 // The layer cache of builds: which image a step made from which parent. A step's key is the
 // digest of what decides its result (the instruction text with its arguments expanded, the
 // metadata steps since the parent, and for COPY / ADD the content digest of the sources). Rows
-// live in SQLite, so the cache survives restarts; a row whose image was removed (image prune,
-// image rm) is dropped at its next lookup.
+// live in SQLite (table build_cache of state_schema.h), so the cache survives restarts. Its
+// images are untagged: the image store lists them only when asked for all, and only
+// `image prune -a` deletes them (ImageStore::List, Prune). A row whose image was removed
+// (image prune -a, image rm) is dropped at its next lookup.
 #pragma once
 
 #include <optional>
@@ -15,7 +17,7 @@ namespace boxcar {
 
 class BuildCache {
  public:
-  // Creates the table when missing.
+  // Checks that the database has the table (the agent's schema makes it).
   static StatusOr<std::unique_ptr<BuildCache>> Open(SqliteDatabase* db, ImageStore* images);
 
   // The image a step with `step_key` made from `parent_id` ("scratch" for none), if it still

@@ -150,10 +150,12 @@ int Import(AgentConnection& agent, const ImportOptions& options) {
   return 0;
 }
 
-int List(AgentConnection& agent, bool json, bool quiet) {
+int List(AgentConnection& agent, bool all, bool json, bool quiet) {
   grpc::ClientContext context;
+  v1::ListImagesRequest request;
+  request.set_all(all);
   v1::ListImagesResponse response;
-  grpc::Status status = agent.images().List(&context, {}, &response);
+  grpc::Status status = agent.images().List(&context, request, &response);
   if (!status.ok()) return agent.Report(status);
   if (json) {
     PrintJsonArray(response.images());
@@ -270,14 +272,16 @@ void AddImageCommands(CLI::App& app, std::function<AgentConnection&()> connect,
     action = [=] { return Import(connect(), *import_options); };
   });
 
+  auto list_all = std::make_shared<bool>(false);
   auto list_json = std::make_shared<bool>(false);
   auto list_quiet = std::make_shared<bool>(false);
   CLI::App* list = image->add_subcommand("ls", "List images");
   list->alias("list");
+  list->add_flag("-a,--all", *list_all, "Also the build cache's untagged step images");
   list->add_flag("--json", *list_json, "Print JSON");
   list->add_flag("-q,--quiet", *list_quiet, "Print only ids");
-  list->callback([&, connect, list_json, list_quiet] {
-    action = [=] { return List(connect(), *list_json, *list_quiet); };
+  list->callback([&, connect, list_all, list_json, list_quiet] {
+    action = [=] { return List(connect(), *list_all, *list_json, *list_quiet); };
   });
 
   auto inspect_names = std::make_shared<std::vector<std::string>>();
@@ -307,7 +311,8 @@ void AddImageCommands(CLI::App& app, std::function<AgentConnection&()> connect,
   CLI::App* remove = image->add_subcommand("rm", "Remove images or references");
   remove->alias("remove");
   remove->add_option("image", *remove_names, "Reference, id or id prefix")->required();
-  remove->add_flag("-f,--force", *remove_force, "Untag even if containers use the image");
+  remove->add_flag("-f,--force", *remove_force,
+                   "Untag even when that would delete an image containers use (it stays)");
   remove->callback([&, connect, remove_names, remove_force] {
     action = [=] { return Remove(connect(), *remove_names, *remove_force); };
   });
@@ -316,7 +321,8 @@ void AddImageCommands(CLI::App& app, std::function<AgentConnection&()> connect,
   auto prune_json = std::make_shared<bool>(false);
   CLI::App* prune = image->add_subcommand(
       "prune", "Delete untagged images no container uses (with -a: every unused image)");
-  prune->add_flag("-a,--all", *prune_all, "Also delete tagged images no container uses");
+  prune->add_flag("-a,--all", *prune_all,
+                  "Also delete tagged images and the build cache that no container uses");
   prune->add_flag("--json", *prune_json, "Print JSON");
   prune->callback([&, connect, prune_all, prune_json] {
     action = [=] { return Prune(connect(), *prune_all, *prune_json); };

@@ -92,7 +92,8 @@ void AddVolumeCommands(CLI::App& app, std::function<AgentConnection&()> connect,
 
   CLI::App* remove = volume->add_subcommand("rm", "Remove volumes and their data");
   remove->add_option("NAME", flags->names, "Volume names")->required();
-  remove->add_flag("-f,--force", flags->force, "Remove even while containers use them");
+  remove->add_flag("-f,--force", flags->force,
+                   "No error for volumes that do not exist (volumes in use are still refused)");
   remove->callback([&, connect, flags] {
     action = [=] {
       AgentConnection& agent = connect();

@@ -34,16 +34,21 @@ StatusOr<v1::Volume> VolumeService::Inspect(const std::string& name) {
 }
 
 Status VolumeService::Remove(const std::string& name, bool force) {
-  RETURN_IF_ERROR(store_->Get(name).status());
+  auto found = store_->Get(name);
+  // --force as Docker's: a volume that does not exist is no error (a name that cannot be one
+  // still is).
+  if (!found.ok() && force && found.status().code() == StatusCode::kNotFound) return OkStatus();
+  RETURN_IF_ERROR(found.status());
+  // Refused even with --force, as Docker does: its data would go from under the containers.
   std::vector<std::string> users = containers_->ContainersUsingVolume(name);
-  if (!users.empty() && !force) {
+  if (!users.empty()) {
     std::string names;
     for (const auto& id : users) names += (names.empty() ? "" : ", ") + ShortId(id);
     return FailedPrecondition("name: volume '" + name + "' is in use by container(s) " + names +
-                              "; remove them first or use --force");
+                              "; remove them first (boxcar rm), then the volume");
   }
   RETURN_IF_ERROR(store_->Remove(name));
-  spdlog::info("volume {} removed{}", name, users.empty() ? "" : " (forced, still in use)");
+  spdlog::info("volume {} removed", name);
   return OkStatus();
 }
 

@@ -156,9 +156,21 @@ StatusOr<v1::Image> ImageStore::ResolveByDigest(const std::string& name, const s
   return NotFound(field + ": no image '" + name + "' with digest " + digest + kImageHint);
 }
 
-StatusOr<std::vector<v1::Image>> ImageStore::List() {
+namespace {
+
+// Untagged images of the build cache (the steps' images, table build_cache): what Docker
+// calls intermediate images, hidden from lists and kept by a dangling-image prune.
+constexpr const char* kNotBuildCache =
+    "(id NOT IN (SELECT image_id FROM build_cache) OR id IN (SELECT image_id FROM image_refs) "
+    "OR id IN (SELECT image_id FROM image_repo_digests))";
+
+}  // namespace
+
+StatusOr<std::vector<v1::Image>> ImageStore::List(bool all) {
   std::lock_guard<std::mutex> lock(db_->mutex());
-  ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT id FROM images ORDER BY rowid"));
+  ASSIGN_OR_RETURN(auto select, db_->Prepare(std::string("SELECT id FROM images") +
+                                             (all ? "" : std::string(" WHERE ") + kNotBuildCache) +
+                                             " ORDER BY rowid"));
   std::vector<std::string> ids;
   RETURN_IF_ERROR(select.ForEachRow([&](const SqliteStatement& row) {
     ids.push_back(row.ColumnText(0));
@@ -175,15 +187,6 @@ StatusOr<std::vector<v1::Image>> ImageStore::List() {
 StatusOr<v1::RemoveImageResponse> ImageStore::Remove(const std::string& image_text, bool force) {
   ASSIGN_OR_RETURN(v1::Image image, Resolve(image_text, "image"));
   std::lock_guard<std::mutex> lock(db_->mutex());
-  ASSIGN_OR_RETURN(auto users, db_->Prepare("SELECT COUNT(*) FROM containers WHERE image_id = ?"));
-  users.Bind(1, image.id());
-  ASSIGN_OR_RETURN(bool counted, users.Step());
-  int64_t container_count = counted ? users.ColumnInt(0) : 0;
-  if (container_count > 0 && !force) {
-    return FailedPrecondition("image: '" + image_text + "' is used by " +
-                              std::to_string(container_count) +
-                              " container(s); remove them first (boxcar rm) or untag with --force");
-  }
 
   // A reference removes just that tag, a repo digest just that digest (as Docker does); an
   // id removes every tag. The image goes with its last tag (its repo digests with it), or
@@ -203,6 +206,32 @@ StatusOr<v1::RemoveImageResponse> ImageStore::Remove(const std::string& image_te
     if (reference.ok() && untag.empty())
       untag.assign(image.references().begin(), image.references().end());
   }
+  const bool last_name = untag.size() == static_cast<size_t>(image.references_size()) &&
+                         (untag_digests.empty() ||
+                          (image.references_size() == 0 &&
+                           untag_digests.size() == static_cast<size_t>(image.repo_digests_size())));
+
+  // Containers matter only when the image would go: untagging one of several names leaves
+  // it for them, as Docker's "Untagged:".
+  std::vector<std::string> users;
+  if (last_name) {
+    ASSIGN_OR_RETURN(auto select, db_->Prepare("SELECT name FROM containers WHERE image_id = ? "
+                                               "ORDER BY name"));
+    select.Bind(1, image.id());
+    RETURN_IF_ERROR(select.ForEachRow([&](const SqliteStatement& row) {
+      users.push_back(row.ColumnText(0));
+      return OkStatus();
+    }));
+  }
+  if (!users.empty() && !force) {
+    std::string names;
+    for (size_t i = 0; i < users.size() && i < 3; ++i) names += (i ? ", " : "") + users[i];
+    if (users.size() > 3) names += ", ...";
+    return FailedPrecondition(
+        "image: removing '" + image_text + "' would delete image " + ShortId(image.id()) +
+        ", which is used by " + std::to_string(users.size()) + " container(s) (" + names +
+        "); remove them first (boxcar rm), or untag it with --force (the image stays for them)");
+  }
 
   v1::RemoveImageResponse response;
   SqliteTransaction transaction(*db_);
@@ -220,11 +249,7 @@ StatusOr<v1::RemoveImageResponse> ImageStore::Remove(const std::string& image_te
     RETURN_IF_ERROR(remove.Run());
     response.add_untagged(digest);
   }
-  bool delete_image =
-      container_count == 0 && untag.size() == static_cast<size_t>(image.references_size()) &&
-      (untag_digests.empty() || (image.references_size() == 0 &&
-                                 untag_digests.size() ==
-                                     static_cast<size_t>(image.repo_digests_size())));
+  const bool delete_image = last_name && users.empty();
   if (delete_image && untag_digests.empty()) {
     // Its repo digests go with it (ON DELETE CASCADE): said as Docker says it.
     for (const auto& digest : image.repo_digests()) response.add_untagged(digest);
@@ -292,7 +317,8 @@ StatusOr<v1::PruneImagesResponse> ImageStore::Prune(bool all) {
                                             "image_id FROM containers)") +
                                 (all ? ""
                                      : " AND id NOT IN (SELECT image_id FROM image_refs) AND id "
-                                       "NOT IN (SELECT image_id FROM image_repo_digests)") +
+                                       "NOT IN (SELECT image_id FROM image_repo_digests) AND id "
+                                       "NOT IN (SELECT image_id FROM build_cache)") +
                                 " ORDER BY id"));
   std::vector<std::string> ids;
   RETURN_IF_ERROR(select.ForEachRow([&](const SqliteStatement& row) {

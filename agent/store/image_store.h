@@ -165,13 +165,15 @@ class ImageStore {
   // hex prefix of the id. `field` names the
   // request field in errors.
   StatusOr<v1::Image> Resolve(const std::string& image, const std::string& field);
-  StatusOr<std::vector<v1::Image>> List();
-  // Untags (a reference) or deletes (an id); refuses images used by containers unless
-  // `force`, which then only untags.
+  // Oldest first; without `all`, not the untagged images of the build cache (its steps').
+  StatusOr<std::vector<v1::Image>> List(bool all);
+  // Untags (a reference) or deletes (an id, or the last reference). Only what would delete
+  // an image that containers use is refused, unless `force`, which then only untags.
   StatusOr<v1::RemoveImageResponse> Remove(const std::string& image, bool force);
   // Points `reference` at the image; errors name the field ("image", "reference").
   StatusOr<v1::Image> Tag(const std::string& image, const std::string& reference);
-  // Deletes images no container uses: untagged ones, or every one with `all`.
+  // Deletes images no container uses: untagged ones but those of the build cache, or every
+  // one with `all` (the build cache's too: the only way to drop it).
   StatusOr<v1::PruneImagesResponse> Prune(bool all);
   // Digest of the OCI manifest Save writes for `image` (see image_manifest.h).
   StatusOr<std::string> ManifestDigest(const v1::Image& image);

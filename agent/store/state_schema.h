@@ -1,5 +1,6 @@
-// The agent's SQLite schema: images, their layers and references, and containers. Records
-// are serialized boxcar.v1 protobuf messages; columns hold what queries filter on.
+// The agent's SQLite schema: images, their layers and references, the build cache, and
+// containers. Records are serialized boxcar.v1 protobuf messages; columns hold what queries
+// filter on.
 #pragma once
 
 namespace boxcar {
@@ -25,6 +26,11 @@ CREATE TABLE IF NOT EXISTS image_refs(
 CREATE TABLE IF NOT EXISTS image_repo_digests(
   repo_digest TEXT PRIMARY KEY,
   image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE);
+CREATE TABLE IF NOT EXISTS build_cache(
+  parent_id TEXT NOT NULL,
+  step_key TEXT NOT NULL,
+  image_id TEXT NOT NULL,
+  PRIMARY KEY(parent_id, step_key));
 CREATE TABLE IF NOT EXISTS containers(
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL UNIQUE,

@@ -120,6 +120,12 @@ TEST_F(BuildTest, SecondBuildRunsNoStepAndAChangedSourceRebuildsFromItsStep) {
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
   EXPECT_EQ(RunStepsExecuted(first), 2) << first.out;
   const std::string id = LastLine(first.out);
+  // The step images are the cache: listed only with -a, as Docker's intermediate images.
+  CommandResult listed = agent_.Cli({"image", "ls"});
+  EXPECT_EQ(listed.out.find("<none>"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("cached:1"), std::string::npos) << listed.out;
+  EXPECT_EQ(Count(agent_.Cli({"image", "ls", "-a"}).out, "<none>"), 4)
+      << "two COPY, two RUN: " << agent_.Cli({"image", "ls", "-a"}).out;
 
   CommandResult second = agent_.Cli({"build", "-t", "cached:1", context});
   ASSERT_EQ(second.exit_code, 0) << second.err;
@@ -152,13 +158,26 @@ TEST_F(BuildTest, SecondBuildRunsNoStepAndAChangedSourceRebuildsFromItsStep) {
   EXPECT_EQ(RunStepsExecuted(no_cache), 2) << no_cache.out;
   EXPECT_EQ(Count(no_cache.out, "--> CACHED"), 0);
 
-  // Pruning removes the untagged step images, and with them what the cache can offer.
+  // A dangling-image prune takes the --no-cache build's step images but keeps the cache's;
+  // prune -a (every image no container uses) drops the cache too.
   ASSERT_EQ(agent_.Cli({"image", "rm", "cached:1"}).exit_code, 0);
   ASSERT_EQ(agent_.Cli({"image", "rm", "cached:2"}).exit_code, 0);
+  EXPECT_NE(agent_.Cli({"image", "ls"}).out.find("<none>"), std::string::npos)
+      << "the --no-cache build's step images are not the cache";
   ASSERT_EQ(agent_.Cli({"image", "prune"}).exit_code, 0);
   CommandResult after_prune = agent_.Cli({"build", "-t", "cached:1", context});
   ASSERT_EQ(after_prune.exit_code, 0) << after_prune.err;
-  EXPECT_EQ(RunStepsExecuted(after_prune), 2) << after_prune.out;
+  EXPECT_EQ(RunStepsExecuted(after_prune), 0) << after_prune.out;
+  EXPECT_EQ(agent_.Cli({"image", "ls"}).out.find("<none>"), std::string::npos);
+
+  ASSERT_EQ(agent_.Cli({"image", "rm", "cached:1"}).exit_code, 0);
+  ASSERT_EQ(agent_.Cli({"create", "--name", "keeps-busybox", "busybox", "true"}).exit_code, 0);
+  ASSERT_EQ(agent_.Cli({"image", "prune", "-a"}).exit_code, 0);
+  ASSERT_EQ(agent_.Cli({"rm", "keeps-busybox"}).exit_code, 0);
+  EXPECT_EQ(agent_.Cli({"image", "ls", "-a", "-q"}).out, agent_.Cli({"image", "ls", "-q"}).out);
+  CommandResult after_prune_all = agent_.Cli({"build", "-t", "cached:1", context});
+  ASSERT_EQ(after_prune_all.exit_code, 0) << after_prune_all.err;
+  EXPECT_EQ(RunStepsExecuted(after_prune_all), 2) << after_prune_all.out;
 }
 
 TEST_F(BuildTest, FailingRunShowsItsOutputAndExitCodeAndTagsNothing) {

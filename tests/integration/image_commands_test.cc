@@ -289,9 +289,15 @@ TEST_F(ImageCommandsTest, ImageListInspectRemove) {
   EXPECT_NE(list.out.find(image_id_), std::string::npos);
   EXPECT_NE(list.out.find("busybox:latest"), std::string::npos);
   std::string id = RunDetached({}, {"sleep", "30"});
+  // One of two tags of an image in use: only untagged (Docker's "Untagged:"), never refused.
+  ASSERT_EQ(agent_.Cli({"image", "tag", "busybox", "bb:1"}).exit_code, 0);
+  CommandResult untag = agent_.Cli({"image", "rm", "bb:1"});
+  EXPECT_EQ(untag.exit_code, 0) << untag.err;
+  EXPECT_EQ(untag.out, "Untagged: bb:1\n");
   CommandResult in_use = agent_.Cli({"image", "rm", "busybox"});
   EXPECT_EQ(in_use.exit_code, 1);
   EXPECT_NE(in_use.err.find("used by 1 container"), std::string::npos) << in_use.err;
+  EXPECT_EQ(agent_.Cli({"image", "inspect", "busybox"}).exit_code, 0) << "a refusal keeps the tag";
   ASSERT_EQ(agent_.Cli({"rm", "-f", id}).exit_code, 0);
   CommandResult removed = agent_.Cli({"image", "rm", "busybox"});
   EXPECT_EQ(removed.exit_code, 0) << removed.err;

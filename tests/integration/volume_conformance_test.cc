@@ -97,11 +97,19 @@ TEST_P(VolumeConformanceTest, NamedVolumeKeepsDataForTheNextContainerAndAgentKil
   CommandResult inspect = agent_.Cli({"volume", "inspect", "appdata"});
   EXPECT_NE(inspect.out.find(id), std::string::npos) << inspect.out;
 
-  // In use: refused without -f, naming the container.
-  CommandResult refused = agent_.Cli({"volume", "rm", "appdata"});
-  EXPECT_NE(refused.exit_code, 0);
-  EXPECT_NE(refused.err.find("in use"), std::string::npos) << refused.err;
-  EXPECT_NE(refused.err.find(id.substr(0, 12)), std::string::npos) << refused.err;
+  // In use: refused with and without -f (as Docker), naming the container, and the data stays.
+  for (bool force : {false, true}) {
+    CommandResult refused = force ? agent_.Cli({"volume", "rm", "-f", "appdata"})
+                                  : agent_.Cli({"volume", "rm", "appdata"});
+    EXPECT_NE(refused.exit_code, 0) << "force " << force;
+    EXPECT_NE(refused.err.find("in use"), std::string::npos) << refused.err;
+    EXPECT_NE(refused.err.find(id.substr(0, 12)), std::string::npos) << refused.err;
+    EXPECT_EQ(refused.err.find("--force"), std::string::npos)
+        << "no advice to force: " << refused.err;
+    CommandResult still = agent_.Cli({"exec", id, "cat", "/data/file"});
+    EXPECT_EQ(still.out, "kept\n") << "force " << force << ": " << still.err;
+  }
+  EXPECT_EQ(VolumeNames(), "appdata\n");
   ASSERT_EQ(agent_.Cli({"rm", "-f", id}).exit_code, 0);
   EXPECT_EQ(VolumeNames(), "appdata\n") << "a named volume outlives its containers";
   CommandResult json = agent_.Cli({"volume", "ls", "--json"});
@@ -109,6 +117,14 @@ TEST_P(VolumeConformanceTest, NamedVolumeKeepsDataForTheNextContainerAndAgentKil
   EXPECT_EQ(agent_.Cli({"volume", "prune"}).out, "") << "prune keeps named volumes";
   EXPECT_EQ(agent_.Cli({"volume", "rm", "appdata"}).exit_code, 0);
   EXPECT_EQ(VolumeNames(), "");
+  // -f: a volume that does not exist is no error (Docker prints its name), a bad name still is.
+  EXPECT_NE(agent_.Cli({"volume", "rm", "appdata"}).exit_code, 0);
+  CommandResult missing = agent_.Cli({"volume", "rm", "-f", "appdata"});
+  EXPECT_EQ(missing.exit_code, 0) << missing.err;
+  EXPECT_EQ(missing.out, "appdata\n");
+  CommandResult bad_name = agent_.Cli({"volume", "rm", "-f", "no/such"});
+  EXPECT_NE(bad_name.exit_code, 0);
+  EXPECT_NE(bad_name.err.find("is not a volume name"), std::string::npos) << bad_name.err;
 }
 
 TEST_P(VolumeConformanceTest, BindMountsHostPathsReadWriteAndReadOnly) {

@@ -100,7 +100,7 @@ TEST_F(ImageStorePullTest, RepoDigestsResolveAndHoldTheImage) {
             StatusCode::kNotFound);
   EXPECT_EQ(images_->Resolve("registry.test/other@" + manifest, "image").status().code(),
             StatusCode::kNotFound);
-  auto listed = images_->List();
+  auto listed = images_->List(false);
   ASSERT_TRUE(listed.ok());
   ASSERT_EQ(listed->size(), 1u);
   EXPECT_EQ((*listed)[0].repo_digests_size(), 1);

@@ -50,7 +50,7 @@ TEST_F(ImageStoreTest, ImportStoresAnImageWhoseIdIsTheConfigDigest) {
   EXPECT_EQ(CountRows("images"), 1);
   EXPECT_EQ(CountRows("layers"), 1);
 
-  auto listed = images_->List();
+  auto listed = images_->List(false);
   ASSERT_TRUE(listed.ok());
   ASSERT_EQ(listed->size(), 1u);
   EXPECT_EQ((*listed)[0].id(), image->id());
@@ -405,6 +405,91 @@ TEST_F(ImageStoreTest, ImageUsedByAContainerIsOnlyUntaggedWithForce) {
 
   // Removing by id while the container exists is refused too, even though no tag is left.
   EXPECT_EQ(images_->Remove(image->id(), false).status().code(), StatusCode::kFailedPrecondition);
+}
+
+// As Docker: `rm` of one of several tags only untags, whoever uses the image; what would
+// delete it (its last tag, its id) is what containers stop.
+TEST_F(ImageStoreTest, UntagOfOneOfSeveralTagsIgnoresContainersButTheLastTagDoesNot) {
+  auto image = Import(tar_);
+  ASSERT_TRUE(image.ok()) << image.status().message();
+  ASSERT_TRUE(images_->Tag(kReference, "bb:1").ok());
+  {
+    auto insert = db_->Prepare(
+        "INSERT INTO containers(id, name, image_id, record) VALUES('c', 'vuser', ?, x'')");
+    ASSERT_TRUE(insert.ok()) << insert.status().message();
+    insert->Bind(1, image->id());
+    ASSERT_TRUE(insert->Run().ok());
+  }
+
+  auto untagged = images_->Remove("bb:1", false);
+  ASSERT_TRUE(untagged.ok()) << untagged.status().message();
+  ASSERT_EQ(untagged->untagged_size(), 1);
+  EXPECT_EQ(untagged->untagged(0), "bb:1");
+  EXPECT_TRUE(untagged->deleted_id().empty());
+  EXPECT_EQ(images_->Resolve("bb:1", "image").status().code(), StatusCode::kNotFound);
+
+  Snapshot before = Take();
+  for (const std::string& name : {std::string(kReference), image->id()}) {
+    auto refused = images_->Remove(name, false);
+    ASSERT_FALSE(refused.ok()) << name;
+    EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+    EXPECT_NE(refused.status().message().find("used by 1 container(s) (vuser)"), std::string::npos)
+        << refused.status().message();
+    EXPECT_EQ(refused.status().message().find("image: "), 0u) << refused.status().message();
+    EXPECT_EQ(Take(), before) << name;
+  }
+  auto still = images_->Resolve(kReference, "image");
+  ASSERT_TRUE(still.ok()) << still.status().message();
+  EXPECT_EQ(still->id(), image->id());
+}
+
+// The build cache's step images are untagged: as Docker's intermediate images, lists show
+// them only with `all`, and only `Prune(all)` deletes them (a dangling prune keeps the cache).
+TEST_F(ImageStoreTest, BuildCacheImagesAreListedAndPrunedOnlyWithAll) {
+  auto step = Import(tar_);
+  ASSERT_TRUE(step.ok()) << step.status().message();
+  v1::ImportHeader header = Header("test/other:1");
+  header.mutable_config()->add_env("A=b");
+  auto dangling = Import(tar_, header);
+  ASSERT_TRUE(dangling.ok()) << dangling.status().message();
+  ASSERT_TRUE(db_->Exec("DELETE FROM image_refs").ok());
+  {
+    auto insert = db_->Prepare(
+        "INSERT INTO build_cache(parent_id, step_key, image_id) VALUES('scratch', 'k', ?)");
+    ASSERT_TRUE(insert.ok()) << insert.status().message();
+    insert->Bind(1, step->id());
+    ASSERT_TRUE(insert->Run().ok());
+  }
+  auto ids = [](const StatusOr<std::vector<v1::Image>>& images) {
+    std::vector<std::string> listed;
+    if (images.ok()) {
+      for (const auto& image : *images) listed.push_back(image.id());
+    }
+    return listed;
+  };
+  EXPECT_EQ(ids(images_->List(false)), std::vector<std::string>{dangling->id()});
+  EXPECT_EQ(ids(images_->List(true)), (std::vector<std::string>{step->id(), dangling->id()}));
+
+  auto pruned = images_->Prune(false);
+  ASSERT_TRUE(pruned.ok()) << pruned.status().message();
+  EXPECT_EQ(std::vector<std::string>(pruned->deleted_ids().begin(), pruned->deleted_ids().end()),
+            std::vector<std::string>{dangling->id()});
+  EXPECT_TRUE(images_->Resolve(step->id(), "image").ok()) << "the build cache stays";
+
+  // Tagged, it is listed like any image.
+  ASSERT_TRUE(images_->Tag(step->id(), "app:1").ok());
+  EXPECT_EQ(ids(images_->List(false)), std::vector<std::string>{step->id()});
+  auto tagged = images_->Prune(false);
+  ASSERT_TRUE(tagged.ok()) << tagged.status().message();
+  EXPECT_EQ(tagged->deleted_ids_size(), 0);
+  ASSERT_TRUE(db_->Exec("DELETE FROM image_refs").ok());
+
+  // -a drops the build cache too.
+  auto all = images_->Prune(true);
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  EXPECT_EQ(std::vector<std::string>(all->deleted_ids().begin(), all->deleted_ids().end()),
+            std::vector<std::string>{step->id()});
+  EXPECT_EQ(CountRows("images"), 0);
 }
 
 TEST_F(ImageStoreTest, RemoveOrphansClearsWhatNoRecordRefersTo) {
