@@ -150,7 +150,7 @@ int Import(AgentConnection& agent, const ImportOptions& options) {
   return 0;
 }
 
-int List(AgentConnection& agent, bool all, bool json, bool quiet) {
+int List(AgentConnection& agent, bool all, bool json, bool quiet, bool no_trunc) {
   grpc::ClientContext context;
   v1::ListImagesRequest request;
   request.set_all(all);
@@ -162,13 +162,16 @@ int List(AgentConnection& agent, bool all, bool json, bool quiet) {
     return 0;
   }
   if (quiet) {
-    for (const auto& image : response.images()) std::printf("%s\n", image.id().c_str());
+    // Short ids as Docker's (an id prefix names the image everywhere); --no-trunc: whole.
+    for (const auto& image : response.images()) {
+      std::printf("%s\n", no_trunc ? image.id().c_str() : image.id().substr(7, 12).c_str());
+    }
     return 0;
   }
   std::vector<std::vector<std::string>> rows = {{"REFERENCE", "IMAGE ID", "CREATED", "SIZE"}};
   for (const auto& image : response.images()) {
     std::string age = HumanDuration(NowUnixSeconds() - image.created_unix_seconds()) + " ago";
-    std::string short_id = image.id().substr(7, 12);
+    std::string short_id = no_trunc ? image.id() : image.id().substr(7, 12);
     // Pulled by digest alone: listed by its repo digests, which resolve (Docker shows the name
     // with a <none> tag and the digest).
     if (image.references().empty()) {
@@ -280,8 +283,10 @@ void AddImageCommands(CLI::App& app, std::function<AgentConnection&()> connect,
   list->add_flag("-a,--all", *list_all, "Also the build cache's untagged step images");
   list->add_flag("--json", *list_json, "Print JSON");
   list->add_flag("-q,--quiet", *list_quiet, "Print only ids");
-  list->callback([&, connect, list_all, list_json, list_quiet] {
-    action = [=] { return List(connect(), *list_all, *list_json, *list_quiet); };
+  auto list_no_trunc = std::make_shared<bool>(false);
+  list->add_flag("--no-trunc", *list_no_trunc, "Whole ids (sha256:...)");
+  list->callback([&, connect, list_all, list_json, list_quiet, list_no_trunc] {
+    action = [=] { return List(connect(), *list_all, *list_json, *list_quiet, *list_no_trunc); };
   });
 
   auto inspect_names = std::make_shared<std::vector<std::string>>();

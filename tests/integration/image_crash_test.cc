@@ -101,7 +101,7 @@ TEST_F(ImageCrashTest, KillNineDuringCommitLeavesNothingAndTheCommitThenSucceeds
           agent_.Cli({"commit", id, "crash/commit:1"});
         },
         point.reached, point.what);
-    CommandResult images = agent_.Cli({"image", "ls", "-q"});
+    CommandResult images = agent_.Cli({"image", "ls", "-q", "--no-trunc"});
     EXPECT_EQ(images.out, image_id_ + "\n") << "no partial image";
     EXPECT_EQ(ListDirectoryNames(agent_.root_dir() + "/blobs/sha256").size(), blobs_before)
         << "no blob of the interrupted commit";
@@ -136,7 +136,7 @@ TEST_F(ImageCrashTest, KillNineDuringAnArchiveImportLeavesNothingAndTheImportThe
       },
       [&] { return ListDirectoryNames(blobs_dir).size() > blobs_before; },
       "the config stored, the layer arriving");
-  EXPECT_EQ(agent_.Cli({"image", "ls", "-q"}).out, image_id_ + "\n");
+  EXPECT_EQ(agent_.Cli({"image", "ls", "-q", "--no-trunc"}).out, image_id_ + "\n");
   EXPECT_EQ(ListDirectoryNames(blobs_dir).size(), blobs_before) << "the stored member is gone";
   EXPECT_EQ(ListDirectoryNames(agent_.root_dir() + "/layers").size(), 1u);
   ExpectConsistentStore("after the interrupted import");
@@ -180,7 +180,7 @@ TEST_F(ImageCrashTest, KillNineDuringPruneLeavesAConsistentStore) {
       [&] { return ListDirectoryNames(many_dir).size() < 19000; },
       "removing the pruned layer's files");
   EXPECT_GT(left_at_kill, 0u) << "the kill landed while the layer directory was being removed";
-  CommandResult images = agent_.Cli({"image", "ls", "-q"});
+  CommandResult images = agent_.Cli({"image", "ls", "-q", "--no-trunc"});
   EXPECT_EQ(images.out, image_id_ + "\n") << "the records went in one transaction";
   EXPECT_EQ(agent_.Cli({"image", "inspect", untagged_id}).exit_code, 1);
   EXPECT_EQ(ListDirectoryNames(agent_.root_dir() + "/layers").size(), 1u)

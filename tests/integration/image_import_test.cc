@@ -80,7 +80,7 @@ TEST_F(ImageImportTest, MultiImageArchivesImportEveryImageWithItsTag) {
               "b\nkept\n");
     ASSERT_EQ(agent_.Cli({"image", "rm", "localhost/multi-a:1", "localhost/multi-b:2"}).exit_code,
               0);
-    EXPECT_EQ(agent_.Cli({"image", "ls", "-q"}).out, image_id_ + "\n");
+    EXPECT_EQ(agent_.Cli({"image", "ls", "-q", "--no-trunc"}).out, image_id_ + "\n");
   }
 }
 
@@ -119,7 +119,7 @@ TEST_F(ImageImportTest, CompressedArchivesImportLikeTheirTar) {
       EXPECT_EQ(RunOut("localhost/multi-b:2", "cat /which"), "b\n");
       ASSERT_EQ(agent_.Cli({"image", "rm", "localhost/multi-a:1", "localhost/multi-b:2"}).exit_code,
                 0);
-      EXPECT_EQ(agent_.Cli({"image", "ls", "-q"}).out, image_id_ + "\n");
+      EXPECT_EQ(agent_.Cli({"image", "ls", "-q", "--no-trunc"}).out, image_id_ + "\n");
     }
   }
 }
