@@ -561,7 +561,9 @@ StatusOr<UnpackedLayer> UnpackLayer(const std::string& blob_path, const std::str
   if (!blob_fd) return ErrnoStatus("open layer '" + blob_path + "'");
   std::function<std::string()> known_digest;
   if (!blob_digest.empty()) known_digest = [&blob_digest] { return blob_digest; };
-  return UnpackLayerStream("'" + blob_path + "'", blob_fd.get(), target_dir, limits, known_digest);
+  // Named by its digest where known (its path is the agent's business).
+  const std::string name = blob_digest.empty() ? "'" + blob_path + "'" : blob_digest;
+  return UnpackLayerStream(name, blob_fd.get(), target_dir, limits, known_digest);
 }
 
 }  // namespace boxcar

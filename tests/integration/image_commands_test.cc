@@ -65,6 +65,16 @@ TEST_F(ImageCommandsTest, HostileTarballsAreRefusedAndLeaveNothing) {
     EXPECT_NE(status.error_message().find(c.member_in_error), std::string::npos)
         << c.name << ": " << status.error_message();
   }
+  // Not an archive at all: said what is accepted, without the agent's blob paths.
+  const std::string garbage = agent_.work_dir() + "/garbage.tar";
+  ASSERT_TRUE(WriteFileAtomically(garbage, std::string(4096, 'g')).ok());
+  CommandResult not_archive = agent_.Cli({"image", "import", "-q", garbage, "g:1"});
+  EXPECT_NE(not_archive.exit_code, 0);
+  EXPECT_NE(not_archive.err.find("chunk: the file is not an OCI layout tar, a docker-archive or a "
+                                 "rootfs tarball (plain, gzip or zstd tar)"),
+            std::string::npos)
+      << not_archive.err;
+  EXPECT_EQ(not_archive.err.find(agent_.root_dir()), std::string::npos) << not_archive.err;
   EXPECT_NE(::access("/tmp/pwned", F_OK), 0);
   EXPECT_EQ(snapshot_store(), before) << "a refused import must leave no blob, layer or temp file";
   CommandResult images = agent_.Cli({"image", "ls", "-q"});

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "cli/human_format.h"
+
 namespace boxcar::cli {
 namespace {
 
@@ -49,9 +51,15 @@ TEST(ContainerFilterTest, BadFiltersNameTheFlag) {
 
 TEST(FormatContainerTest, TemplatesOfColumnNames) {
   v1::Container web = Sample("web-1", v1::CONTAINER_STATE_RUNNING);
-  auto line = FormatContainer("{{.ID}} {{ .Names }}\\t{{.Status}} {{.Labels}} {{.Command}}", web);
+  auto line = FormatContainer("{{.ID}} {{ .Names }}\\t{{.State}} {{.Labels}} {{.Command}}", web);
   ASSERT_TRUE(line.ok()) << line.status().message();
   EXPECT_EQ(*line, "aaaaaaaaaaaa web-1\trunning tier=web \"sh\"");
+  // .Status is Docker's STATUS column, the header row names the columns.
+  web.set_started_unix_ns((NowUnixSeconds() - 180) * 1000000000);
+  EXPECT_EQ(*FormatContainer("{{.Status}}", web), StatusText(web));
+  EXPECT_EQ(FormatContainer("{{.Status}}", web)->rfind("Up 3 ", 0), 0u) << StatusText(web);
+  EXPECT_EQ(*FormatContainerHeader("{{.ID}}\\t{{.Names}}\\t{{.Status}}"),
+            "CONTAINER ID\tNAMES\tSTATUS");
   auto unknown = FormatContainer("{{.Nope}}", web);
   EXPECT_EQ(unknown.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(unknown.status().message().find("--format"), std::string::npos);
