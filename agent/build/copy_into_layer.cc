@@ -168,15 +168,36 @@ bool ParseOctalMode(const std::string& text, mode_t* mode) {
   return true;
 }
 
+Status MakeDirectoryInLayer(const std::string& path, const std::string& layer_dir,
+                            const ImageRootfsView& image) {
+  CopyOptions options;
+  options.destination = path;
+  Copier copier{layer_dir, options, image};
+  return copier.MakeParents(path == "/" ? "/" : path + "/");
+}
+
 Status CopyIntoLayer(const std::vector<ContextSource>& sources, const std::string& layer_dir,
                      const CopyOptions& options, const ImageRootfsView& image) {
   Copier copier{layer_dir, options, image};
   const std::string& destination = options.destination;
-  std::string dest = destination;
-  while (dest.size() > 1 && dest.back() == '/') dest.pop_back();
+  // Named as a directory: a trailing "/", or a last "." (COPY x . is "into the WORKDIR").
+  const bool named_directory =
+      destination.back() == '/' ||
+      (destination.size() >= 2 && destination.compare(destination.size() - 2, 2, "/.") == 0);
+  // The image's symlinks on the way are followed inside its root, as Docker does: COPY into
+  // /lib2/ where /lib2 -> usr/lib2 writes /usr/lib2/..., and the link stays.
+  ASSIGN_OR_RETURN(std::string dest, image.Resolve(destination, /*follow_last=*/false));
   auto in_image = image.Stat(dest);
-  const bool into_directory = destination.back() == '/' || sources.size() > 1 ||
-                              (in_image && S_ISDIR(in_image->st_mode));
+  if (in_image && S_ISLNK(in_image->st_mode)) {
+    ASSIGN_OR_RETURN(std::string followed, image.Resolve(dest, /*follow_last=*/true));
+    auto target = image.Stat(followed);
+    if (named_directory || (target && S_ISDIR(target->st_mode))) {
+      dest = followed;
+      in_image = target;
+    }
+  }
+  const bool into_directory =
+      named_directory || sources.size() > 1 || (in_image && S_ISDIR(in_image->st_mode));
   RETURN_IF_ERROR(copier.MakeParents(dest == "/" ? "/" : dest + (into_directory ? "/" : "")));
   for (const auto& source : sources) {
     struct stat st;

@@ -25,6 +25,11 @@ struct CopyOptions {
 Status CopyIntoLayer(const std::vector<ContextSource>& sources, const std::string& layer_dir,
                      const CopyOptions& options, const ImageRootfsView& image);
 
+// WORKDIR of a directory the image lacks: `path` (absolute, its symlinks resolved) and its
+// missing parents made in `layer_dir`, root's and 0755 where the image has none.
+Status MakeDirectoryInLayer(const std::string& path, const std::string& layer_dir,
+                            const ImageRootfsView& image);
+
 // "755" -> 0755; false unless octal digits up to 07777.
 bool ParseOctalMode(const std::string& text, mode_t* mode);
 

@@ -362,11 +362,7 @@ struct ImageBuilder::Run {
     }
     ASSIGN_OR_RETURN(std::string digest,
                      SourcesDigest(sources, from_key.empty() ? context_digests : nullptr));
-    ImageRootfsView image_view({});
-    if (!stage.parent_id.empty()) {
-      ASSIGN_OR_RETURN(auto dirs, builder.images_->LayerDirectories(stage.parent_id));
-      image_view = ImageRootfsView(std::move(dirs));
-    }
+    ASSIGN_OR_RETURN(ImageRootfsView image_view, ViewOf(stage));
     CopyOptions copy;
     copy.destination = destination;
     copy.extract_archives = add;
@@ -402,6 +398,13 @@ struct ImageBuilder::Run {
     });
   }
 
+  // The stage's image as its files are, read from its layers (scratch: none).
+  StatusOr<ImageRootfsView> ViewOf(const BuildStage& stage) {
+    if (stage.parent_id.empty()) return ImageRootfsView({});
+    ASSIGN_OR_RETURN(auto dirs, builder.images_->LayerDirectories(stage.parent_id));
+    return ImageRootfsView(std::move(dirs));
+  }
+
   Status Instruction(const DockerfileInstruction& instruction, BuildStage& stage) {
     const std::string& keyword = instruction.keyword;
     if (keyword == "RUN") return RunInstruction(instruction, stage);
@@ -411,8 +414,34 @@ struct ImageBuilder::Run {
     RETURN_IF_ERROR(ApplyMetadataInstruction(instruction, dockerfile.escape, arg_sources, stage,
                                              &created_by));
     stage.pending_key += instruction.original + "\x1f" + ArgsKey(stage) + "\n";
+    if (keyword == "WORKDIR") return MakeWorkingDirectory(stage);
     EndStep(false, "");
     return OkStatus();
+  }
+
+  // As Docker: WORKDIR makes its directory when the image lacks it (a layer of its own).
+  Status MakeWorkingDirectory(BuildStage& stage) {
+    ASSIGN_OR_RETURN(ImageRootfsView image_view, ViewOf(stage));
+    ASSIGN_OR_RETURN(std::string dir, image_view.Resolve(stage.config.GetString("WorkingDir"),
+                                                         /*follow_last=*/true));
+    if (auto existing = image_view.Stat(dir); existing && S_ISDIR(existing->st_mode)) {
+      EndStep(false, "");
+      return OkStatus();
+    }
+    return LayerStep(stage, "WORKDIR\x1f" + dir, "/bin/sh -c #(nop) mkdir " + dir + " (WORKDIR)",
+                     [&](const auto& store) {
+                       ScratchDir layer;
+                       std::string pattern = scratch_dir + "/workdir-XXXXXX";
+                       std::vector<char> path(pattern.begin(), pattern.end());
+                       path.push_back('\0');
+                       if (!::mkdtemp(path.data())) return ErrnoStatus("mkdtemp '" + pattern + "'");
+                       layer.path = path.data();
+                       if (::chmod(layer.path.c_str(), 0755) != 0) {
+                         return ErrnoStatus("chmod '" + layer.path + "'");
+                       }
+                       RETURN_IF_ERROR(MakeDirectoryInLayer(dir, layer.path, image_view));
+                       return store(layer.path, true);
+                     });
   }
 
   // The base image's ONBUILD triggers, run right after FROM.

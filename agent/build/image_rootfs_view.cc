@@ -1,9 +1,14 @@
 #include "build/image_rootfs_view.h"
 
+#include <fcntl.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
+
+#include "common/path_in_root.h"
+#include "common/unique_fd.h"
 
 namespace boxcar {
 namespace {
@@ -33,14 +38,65 @@ std::vector<std::string> FindEntry(const std::string& file, const std::string& n
 }  // namespace
 
 std::string ImageRootfsView::HostPath(const std::string& path) const {
+  std::string relative = path;
+  while (!relative.empty() && relative.front() == '/') relative.erase(0, 1);
+  if (relative.empty()) relative = ".";
   for (auto layer = layer_dirs_.rbegin(); layer != layer_dirs_.rend(); ++layer) {
-    std::string host = *layer + path;
+    UniqueFd layer_fd(::open(layer->c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!layer_fd) continue;
+    int fd = OpenBeneathWithoutSymlinks(layer_fd.get(), relative, O_PATH | O_NOFOLLOW);
+    if (fd < 0) continue;
+    UniqueFd found(fd);
     struct stat st;
-    if (::lstat(host.c_str(), &st) != 0) continue;
+    if (::fstat(found.get(), &st) != 0) continue;
     if (IsWhiteout(st)) return "";
-    return host;
+    return *layer + "/" + relative;
   }
   return "";
+}
+
+StatusOr<std::string> ImageRootfsView::Resolve(const std::string& path, bool follow_last) const {
+  std::vector<std::string> pending;  // components still to walk, the next one last
+  auto push_components = [&pending](const std::string& text) {
+    std::vector<std::string> parts;
+    size_t start = 0;
+    while (start <= text.size()) {
+      size_t end = text.find('/', start);
+      if (end == std::string::npos) end = text.size();
+      if (end > start) parts.push_back(text.substr(start, end - start));
+      start = end + 1;
+    }
+    pending.insert(pending.end(), parts.rbegin(), parts.rend());
+  };
+  push_components(path);
+  std::string resolved;  // "" is the root
+  int links = 0;
+  while (!pending.empty()) {
+    std::string component = pending.back();
+    pending.pop_back();
+    if (component == ".") continue;
+    if (component == "..") {
+      resolved.erase(resolved.empty() ? 0 : resolved.rfind('/'));
+      continue;
+    }
+    const std::string candidate = resolved + "/" + component;
+    const bool last = pending.empty();
+    auto st = Stat(candidate);
+    if (!st || !S_ISLNK(st->st_mode) || (last && !follow_last)) {
+      resolved = candidate;
+      continue;
+    }
+    if (++links > 40) {
+      return InvalidArgument("'" + path + "': too many symlinks in the image (a loop?)");
+    }
+    char target[4096];
+    ssize_t length = ::readlink(HostPath(candidate).c_str(), target, sizeof target - 1);
+    if (length < 0) return ErrnoStatus("readlink '" + candidate + "' in the image");
+    target[length] = '\0';
+    if (target[0] == '/') resolved.clear();  // absolute: from the image's root
+    push_components(target);
+  }
+  return resolved.empty() ? "/" : resolved;
 }
 
 std::optional<struct stat> ImageRootfsView::Stat(const std::string& path) const {

@@ -19,10 +19,17 @@ class ImageRootfsView {
   explicit ImageRootfsView(std::vector<std::string> layer_dirs)
       : layer_dirs_(std::move(layer_dirs)) {}
 
-  // lstat of an absolute path as the container would see it; nullopt when absent.
+  // lstat of an absolute path as the container would see it; nullopt when absent. The
+  // components before the last are taken as they are (see Resolve).
   std::optional<struct stat> Stat(const std::string& path) const;
-  // The host path of the topmost copy of `path`; "" when absent.
+  // The host path of the topmost copy of `path`; "" when absent. A layer's copy is looked up
+  // without following any symlink on the host (one inside the image never leads out of it).
   std::string HostPath(const std::string& path) const;
+  // `path` (absolute) with the image's symlinks on the way followed as the container would
+  // follow them, inside the image's root: "/lib2/x" where /lib2 -> usr/lib2 is "/usr/lib2/x".
+  // The last component is followed when `follow_last`. Lexically clean ("." and ".." taken,
+  // ".." of the root is the root). INVALID_ARGUMENT after 40 links (a loop).
+  StatusOr<std::string> Resolve(const std::string& path, bool follow_last) const;
 
   // "uid[:gid]" or "name[:group]" as --chown and USER take it: numbers as they are, names
   // looked up in the image's /etc/passwd and /etc/group. A user alone takes its primary

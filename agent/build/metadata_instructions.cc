@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "core/container_mounts.h"
+
 namespace boxcar {
 namespace {
 
@@ -170,7 +172,7 @@ Status ApplyMetadataInstruction(const DockerfileInstruction& instruction, char e
       if (base.empty()) base = "/";
       dir = base + (base.back() == '/' ? "" : "/") + dir;
     }
-    config.SetString("WorkingDir", dir);
+    config.SetString("WorkingDir", CleanContainerPath(dir));  // "/abs/../rel" is "/rel"
   } else if (keyword == "CMD") {
     config.SetStringArray("Cmd", CommandOf(instruction, shell));
     stage.cmd_set = true;

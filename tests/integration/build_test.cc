@@ -531,5 +531,42 @@ TEST_F(BuildTest, BadInputFailsWithTheDockerfileLine) {
   EXPECT_NE(agent_.Cli({"image", "inspect", "good:2"}).exit_code, 0);
 }
 
+// Everyday Dockerfile patterns that failed (a Dockerfile audit): COPY into "." after WORKDIR
+// of a directory the image lacks (WORKDIR made nothing, "/w/." was no directory), COPY into a
+// directory that is a symlink in the image (the link was replaced by a real directory), and
+// paths with "..".
+TEST_F(BuildTest, WorkdirMakesItsDirectoryAndCopyFollowsTheImagesSymlinks) {
+  const std::string context = agent_.work_dir() + "/ctx-patterns";
+  Shell("mkdir -p " + context + " && echo copied > " + context + "/f.txt");
+  WriteFile(context + "/Dockerfile",
+            "FROM busybox\n"
+            "WORKDIR /app\n"
+            "COPY f.txt .\n"
+            "WORKDIR /made/deep\n"
+            "WORKDIR ../../rel\n"
+            "RUN mkdir -p /usr/lib2 /real && echo libc > /usr/lib2/libc.so && "
+            "ln -s usr/lib2 /lib2 && ln -s /real /linkdir\n"
+            "COPY f.txt /lib2/\n"
+            "COPY f.txt /linkdir/sub/\n"
+            "COPY f.txt /tmp/made/../b.txt\n");
+  CommandResult built = agent_.Cli({"build", "-t", "patterns:1", context});
+  ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
+  auto sh = [&](const std::string& script) {
+    CommandResult ran = agent_.Cli({"run", "--rm", "-w", "/", "patterns:1", "sh", "-c", script});
+    return ran.exit_code == 0 ? ran.out : "<exit " + std::to_string(ran.exit_code) + ">" + ran.err;
+  };
+  EXPECT_EQ(sh("cat /app/f.txt"), "copied\n");
+  EXPECT_EQ(sh("test -d /made/deep && echo made"), "made\n") << "WORKDIR makes its directory";
+  EXPECT_EQ(sh("test -d /rel && echo rel"), "rel\n");
+  EXPECT_EQ(agent_.Cli({"image", "inspect", "-f", "{{.config.WorkingDir}}", "patterns:1"}).out,
+            "/rel\n")
+      << "WORKDIR ../../rel is /rel";
+  EXPECT_EQ(sh("test -L /lib2 && cat /usr/lib2/libc.so /lib2/f.txt"), "libc\ncopied\n")
+      << "the image's link stays and the file lands where it leads";
+  EXPECT_EQ(sh("test -L /linkdir && cat /real/sub/f.txt"), "copied\n") << "an absolute link";
+  EXPECT_EQ(sh("cat /tmp/b.txt && test ! -e /tmp/made && echo clean"), "copied\nclean\n");
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "patterns:1", "pwd"}).out, "/rel\n");
+}
+
 }  // namespace
 }  // namespace boxcar::testing

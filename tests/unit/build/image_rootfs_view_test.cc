@@ -52,5 +52,31 @@ TEST_F(ImageRootfsViewTest, UnknownNamesAreRefusedNamingTheFile) {
   EXPECT_EQ(scratch.status().message(), "owner 'app': no user 'app' in the image's /etc/passwd");
 }
 
+// Symlinks are followed inside the image's root, across layers, never out to the host.
+TEST_F(ImageRootfsViewTest, ResolveFollowsTheImagesLinksInsideItsRoot) {
+  const std::string lower = dir_ + "/layer";
+  const std::string upper = dir_ + "/upper";
+  std::filesystem::create_directories(lower + "/usr/lib2");
+  std::filesystem::create_directories(upper);
+  std::filesystem::create_symlink("usr/lib2", lower + "/lib2");
+  std::filesystem::create_symlink("/usr/lib2", upper + "/abs");  // absolute: the image's root
+  std::filesystem::create_symlink("../../../../../etc", upper + "/up");
+  std::filesystem::create_symlink("loop2", upper + "/loop1");
+  std::filesystem::create_symlink("loop1", upper + "/loop2");
+  std::filesystem::create_symlink("/", upper + "/host");
+  ImageRootfsView view({lower, upper});
+  EXPECT_EQ(*view.Resolve("/lib2/x", false), "/usr/lib2/x");
+  EXPECT_EQ(*view.Resolve("/lib2", false), "/lib2") << "the last one only when asked";
+  EXPECT_EQ(*view.Resolve("/lib2", true), "/usr/lib2");
+  EXPECT_EQ(*view.Resolve("/abs/./y/../z", false), "/usr/lib2/z");
+  EXPECT_EQ(*view.Resolve("/up/passwd", false), "/etc/passwd") << "'..' stops at the root";
+  EXPECT_EQ(*view.Resolve("/a/../../b/.", false), "/b");
+  EXPECT_EQ(view.Resolve("/loop1/x", false).status().code(), StatusCode::kInvalidArgument);
+  // The host's /etc/hostname is not the image's: a link to "/" is the image's root.
+  EXPECT_FALSE(view.Stat(*view.Resolve("/host/etc/hostname", false)).has_value());
+  EXPECT_EQ(view.HostPath("/host/etc/hostname"), "")
+      << "a layer's copy is never looked up through a link on the host";
+}
+
 }  // namespace
 }  // namespace boxcar
