@@ -20,9 +20,17 @@ struct Copier {
   const std::string& layer_dir;
   const CopyOptions& options;
   const ImageRootfsView& image;
+  // ADD of a local archive: its members keep their owners (unless --chown), as Docker's.
+  bool keep_source_owners = false;
 
   uid_t uid() const { return options.owner ? options.owner->first : 0; }
   gid_t gid() const { return options.owner ? options.owner->second : 0; }
+  // Who a copied entry belongs to: --chown's, the archive's (keep_source_owners) or root.
+  std::pair<uid_t, gid_t> OwnerOf(const struct stat& st) const {
+    if (options.owner) return *options.owner;
+    if (keep_source_owners) return {st.st_uid, st.st_gid};
+    return {0, 0};
+  }
 
   // Makes the parents of `path` (absolute in the image) in the layer.
   Status MakeParents(const std::string& path) {
@@ -41,7 +49,8 @@ struct Copier {
   // Makes `path` (absolute in the image) in the layer as a directory, taking the image's owner
   // and mode when it has one there; a copied directory (`copied`) takes the COPY's owner and
   // `copied_mode`.
-  Status MakeDirectory(const std::string& path, bool copied, mode_t copied_mode = 0755) {
+  Status MakeDirectory(const std::string& path, bool copied, mode_t copied_mode = 0755,
+                       std::optional<std::pair<uid_t, gid_t>> copied_owner = std::nullopt) {
     std::string host = layer_dir + path;
     struct stat st;
     if (::lstat(host.c_str(), &st) == 0) {
@@ -51,8 +60,8 @@ struct Copier {
     // New directories take the COPY's owner (as BuildKit and buildah), existing ones keep the
     // image's.
     mode_t mode = copied ? copied_mode : 0755;
-    uid_t owner_uid = uid();
-    gid_t owner_gid = gid();
+    uid_t owner_uid = copied_owner ? copied_owner->first : uid();
+    gid_t owner_gid = copied_owner ? copied_owner->second : gid();
     if (!copied) {
       if (auto existing = image.Stat(path); existing && S_ISDIR(existing->st_mode)) {
         mode = existing->st_mode & 07777;
@@ -89,7 +98,8 @@ struct Copier {
       left -= sent;
     }
     mode_t mode = options.mode ? *options.mode : (st.st_mode & 07777);
-    if (::fchown(out.get(), uid(), gid()) != 0) return ErrnoStatus("chown '" + to + "'");
+    const auto [owner_uid, owner_gid] = OwnerOf(st);
+    if (::fchown(out.get(), owner_uid, owner_gid) != 0) return ErrnoStatus("chown '" + to + "'");
     if (::fchmod(out.get(), mode) != 0) return ErrnoStatus("chmod '" + to + "'");
     struct timespec times[2] = {st.st_atim, st.st_mtim};
     ::futimens(out.get(), times);
@@ -102,7 +112,8 @@ struct Copier {
     if (::lstat(from.c_str(), &st) != 0) return ErrnoStatus("lstat '" + from + "'");
     std::string host = layer_dir + to;
     if (S_ISDIR(st.st_mode)) {
-      RETURN_IF_ERROR(MakeDirectory(to, true, options.mode ? *options.mode : st.st_mode & 07777));
+      RETURN_IF_ERROR(
+          MakeDirectory(to, true, options.mode ? *options.mode : st.st_mode & 07777, OwnerOf(st)));
       return CopyContents(from, to);
     }
     if (S_ISLNK(st.st_mode)) {
@@ -112,7 +123,10 @@ struct Copier {
       target[length] = '\0';
       (void)RemoveTree(host);
       if (::symlink(target, host.c_str()) != 0) return ErrnoStatus("symlink '" + host + "'");
-      if (::lchown(host.c_str(), uid(), gid()) != 0) return ErrnoStatus("chown '" + host + "'");
+      const auto [owner_uid, owner_gid] = OwnerOf(st);
+      if (::lchown(host.c_str(), owner_uid, owner_gid) != 0) {
+        return ErrnoStatus("chown '" + host + "'");
+      }
       return OkStatus();
     }
     if (S_ISREG(st.st_mode)) {
@@ -122,7 +136,7 @@ struct Copier {
       }
       return CopyFile(from, host, st);
     }
-    return OkStatus();  // devices, fifos and sockets are not copied
+    return OkStatus();  // devices, fifos and sockets are not copied (as layers drop them)
   }
 
   // The entries of directory `from` into directory `to` (which exists in the layer).
@@ -214,16 +228,23 @@ Status CopyIntoLayer(const std::vector<ContextSource>& sources, const std::strin
       (void)RemoveTree(scratch);
       if (::mkdir(scratch.c_str(), 0755) != 0) return ErrnoStatus("mkdir '" + scratch + "'");
       auto unpacked = UnpackLayer(source.path, scratch, UnpackLimits{});
-      Status merged = unpacked.ok() ? OkStatus() : unpacked.status();
-      if (merged.ok() && dest != "/") merged = copier.MakeDirectory(dest, false);
-      if (merged.ok()) {
-        Copier keep_owners{layer_dir, CopyOptions{dest, options.owner, options.mode, false},
-                           image};
-        merged = keep_owners.CopyContents(scratch, dest);
+      // A compressed file that holds no tar is copied as it is (as Docker's ADD).
+      const bool not_tar =
+          !unpacked.ok() && unpacked.status().code() == StatusCode::kInvalidArgument &&
+          unpacked.status().message().find(" is not a tar archive: ") != std::string::npos;
+      if (!not_tar) {
+        Status merged = unpacked.ok() ? OkStatus() : unpacked.status();
+        if (merged.ok() && dest != "/") merged = copier.MakeDirectory(dest, false);
+        if (merged.ok()) {
+          CopyOptions archive_options{dest, options.owner, options.mode, false};
+          Copier archive_copier{layer_dir, archive_options, image, /*keep_source_owners=*/true};
+          merged = archive_copier.CopyContents(scratch, dest);
+        }
+        (void)RemoveTree(scratch);
+        RETURN_IF_ERROR(merged.Annotate("ADD '" + source.relative_path + "'"));
+        continue;
       }
       (void)RemoveTree(scratch);
-      RETURN_IF_ERROR(merged.Annotate("ADD '" + source.relative_path + "'"));
-      continue;
     }
     std::string name = source.relative_path.substr(source.relative_path.rfind('/') + 1);
     std::string target = into_directory ? (dest == "/" ? "" : dest) + "/" + name : dest;

@@ -568,5 +568,30 @@ TEST_F(BuildTest, WorkdirMakesItsDirectoryAndCopyFollowsTheImagesSymlinks) {
   EXPECT_EQ(agent_.Cli({"run", "--rm", "patterns:1", "pwd"}).out, "/rel\n");
 }
 
+// ADD of a local archive keeps its members' owners (how a base image is built: FROM scratch +
+// ADD rootfs.tar /; they all became root's); device nodes and fifos are dropped, as from every
+// layer (docs/build.md). A compressed file holding no tar is copied as it is (it was refused).
+TEST_F(BuildTest, AddOfAnArchiveKeepsOwnersAndSpecialFiles) {
+  const std::string context = agent_.work_dir() + "/ctx-add";
+  Shell("mkdir -p " + context + "/r/etc && cd " + context +
+        " && echo secret > r/etc/shadow && "
+        "chown 7:42 r/etc/shadow && chmod 640 r/etc/shadow && ln -s shadow r/etc/link && "
+        "chown -h 8:43 r/etc/link && mknod r/null c 1 3 && mkfifo r/fifo && "
+        "tar -C r -cf rootfs.tar . && rm -rf r && echo hi | gzip > notatar.gz");
+  WriteFile(context + "/Dockerfile",
+            "FROM busybox\n"
+            "ADD rootfs.tar /r/\n"
+            "ADD notatar.gz /n/\n"
+            "ADD --chown=9:44 rootfs.tar /owned/\n");
+  CommandResult built = agent_.Cli({"build", "-t", "add:1", context});
+  ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
+  CommandResult ran = agent_.Cli(
+      {"run", "--rm", "add:1", "sh", "-c",
+       "stat -c '%u:%g %a' /r/etc/shadow; stat -c '%u:%g' /r/etc/link; test -e /r/null || "
+       "echo no-null; test -e /r/fifo || echo no-fifo; gunzip -c /n/notatar.gz; "
+       "stat -c '%u:%g' /owned/etc/shadow"});
+  EXPECT_EQ(ran.out, "7:42 640\n8:43\nno-null\nno-fifo\nhi\n9:44\n") << ran.err;
+}
+
 }  // namespace
 }  // namespace boxcar::testing
