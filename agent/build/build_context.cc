@@ -44,7 +44,8 @@ StatusOr<std::string> ResolveInside(const std::string& root, const std::string& 
     std::string path = root + "/" + Join(resolved);
     struct stat st;
     if (::lstat(path.c_str(), &st) != 0) {
-      return NotFound("'" + pattern + "' not found in the build context");
+      return NotFound("'" + pattern + "' not found in " +
+                      (filesystem ? "the --from stage or image" : "the build context"));
     }
     if (!S_ISLNK(st.st_mode)) continue;
     if (++hops > 40) return InvalidArgument("'" + pattern + "': too many levels of symlinks");

@@ -152,6 +152,12 @@ void BuildImageConfig::SetHealthcheck(const std::vector<std::string>& test, int6
   if (retries) check.AddMember("Retries", retries, allocator);
 }
 
+void BuildImageConfig::SetAuthor(const std::string& author) {
+  Member(document_, "author", rapidjson::kStringType)
+      .SetString(author.c_str(), static_cast<rapidjson::SizeType>(author.size()),
+                 document_.GetAllocator());
+}
+
 void BuildImageConfig::AddLayer(const std::string& diff_id) {
   auto& allocator = document_.GetAllocator();
   rapidjson::Value& rootfs = Member(document_, "rootfs", rapidjson::kObjectType);

@@ -40,6 +40,9 @@ class BuildImageConfig {
   void SetHealthcheck(const std::vector<std::string>& test, int64_t interval_ns,
                       int64_t timeout_ns, int64_t start_period_ns, int retries);
 
+  // The image's "author" (MAINTAINER).
+  void SetAuthor(const std::string& author);
+
   void AddLayer(const std::string& diff_id);
   void AddHistory(const std::string& created_by, bool empty_layer);
   std::vector<std::string> DiffIds() const;

@@ -305,6 +305,8 @@ struct ImageBuilder::Run {
     if (words.size() < 2) return InvalidArgument("needs at least one source and a destination");
     for (const auto& [flag, value] : instruction.flags) {
       if (flag == "checksum" && add) continue;
+      // BuildKit's --link (a layer independent of the one below): the layer made is the same.
+      if (flag == "link") continue;
       if (flag != "from" && flag != "chown" && flag != "chmod") {
         return Unimplemented("--" + flag + " is not supported");
       }

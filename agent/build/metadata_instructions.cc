@@ -150,8 +150,25 @@ Status ApplyMetadataInstruction(const DockerfileInstruction& instruction, char e
       if (number.empty() || number.find_first_not_of("0123456789-") != std::string::npos) {
         return InvalidArgument("EXPOSE: '" + port + "' is not PORT[/tcp|/udp]");
       }
-      if (port.find('/') == std::string::npos) port += "/tcp";
-      config.AddToSet("ExposedPorts", port);
+      const std::string protocol =
+          port.find('/') == std::string::npos ? "tcp" : port.substr(port.find('/') + 1);
+      // A range ("8000-8002") is every port of it, as Docker stores it.
+      const size_t dash = number.find('-');
+      const std::string first_text = number.substr(0, dash);
+      const std::string last_text =
+          dash == std::string::npos ? first_text : number.substr(dash + 1);
+      const bool numbers = !first_text.empty() && !last_text.empty() &&
+                           first_text.find('-') == std::string::npos &&
+                           last_text.find('-') == std::string::npos && first_text.size() <= 5 &&
+                           last_text.size() <= 5;
+      const unsigned long first = numbers ? std::stoul(first_text) : 0;
+      const unsigned long last = numbers ? std::stoul(last_text) : 0;
+      if (!numbers || first < 1 || last > 65535 || first > last) {
+        return InvalidArgument("EXPOSE: '" + port + "' is not PORT[-PORT][/tcp|/udp] of 1-65535");
+      }
+      for (unsigned long each = first; each <= last; ++each) {
+        config.AddToSet("ExposedPorts", std::to_string(each) + "/" + protocol);
+      }
     }
   } else if (keyword == "VOLUME") {
     std::vector<std::string> volumes = instruction.exec_args;
@@ -233,7 +250,9 @@ Status ApplyMetadataInstruction(const DockerfileInstruction& instruction, char e
     }
     config.AddOnBuild(trigger);
   } else if (keyword == "MAINTAINER") {
-    // Deprecated; kept in the history only.
+    // Deprecated; the image's author, as Docker sets it.
+    ASSIGN_OR_RETURN(std::string author, ExpandWord(args, variables, escape));
+    config.SetAuthor(author);
   } else {
     return InvalidArgument("'" + keyword + "' is not a metadata instruction");
   }

@@ -593,5 +593,38 @@ TEST_F(BuildTest, AddOfAnArchiveKeepsOwnersAndSpecialFiles) {
   EXPECT_EQ(ran.out, "7:42 640\n8:43\nno-null\nno-fifo\nhi\n9:44\n") << ran.err;
 }
 
+// EXPOSE of a range is each port, MAINTAINER sets the author, COPY --link is accepted, and a
+// COPY --from source that is missing is looked for in the stage, not the context.
+TEST_F(BuildTest, ExposeRangesMaintainerAndCopyLink) {
+  const std::string context = agent_.work_dir() + "/ctx-meta";
+  Shell("mkdir -p " + context + " && echo linked > " + context + "/f.txt");
+  WriteFile(context + "/Dockerfile",
+            "FROM busybox\n"
+            "MAINTAINER Jane <jane@example.com>\n"
+            "EXPOSE 8000-8002/udp 80\n"
+            "COPY --link f.txt /l/\n");
+  CommandResult built = agent_.Cli({"build", "-t", "meta:1", context});
+  ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
+  EXPECT_EQ(agent_.Cli({"image", "inspect", "-f", "{{json .config.exposed_ports}}", "meta:1"}).out,
+            "[\"80/tcp\",\"8000/udp\",\"8001/udp\",\"8002/udp\"]\n");
+  const std::string id =
+      agent_.Cli({"image", "inspect", "-f", "{{.id}}", "meta:1"}).out.substr(7, 64);
+  EXPECT_NE(Shell("cat " + agent_.root_dir() + "/blobs/sha256/" + id)
+                .find("\"author\":\"Jane <jane@example.com>\""),
+            std::string::npos);
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "meta:1", "cat", "/l/f.txt"}).out, "linked\n");
+
+  WriteFile(context + "/Dockerfile",
+            "FROM busybox AS first\nFROM busybox\nCOPY --from=first /nope /x\n");
+  CommandResult missing = agent_.Cli({"build", context});
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("'/nope' not found in the --from stage or image"), std::string::npos)
+      << missing.err;
+  WriteFile(context + "/Dockerfile", "FROM busybox\nEXPOSE 9-8\n");
+  CommandResult backwards = agent_.Cli({"build", context});
+  EXPECT_NE(backwards.err.find("EXPOSE: '9-8' is not PORT[-PORT]"), std::string::npos)
+      << backwards.err;
+}
+
 }  // namespace
 }  // namespace boxcar::testing
