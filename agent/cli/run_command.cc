@@ -53,6 +53,9 @@ int RunDetached(AgentConnection& agent, const v1::ContainerSpec& spec) {
   status = StartContainer(agent, container.id(), &container);
   if (!status.ok()) {
     agent.Report(status);
+    if (spec.auto_remove()) {  // never ran: goes, as Docker's
+      (void)RemoveContainer(agent, container.id(), true, nullptr, /*remove_volumes=*/true);
+    }
     return StartFailureExitCode(status);
   }
   std::printf("%s\n", container.id().c_str());

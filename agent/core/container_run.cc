@@ -63,7 +63,11 @@ StatusOr<v1::Container> ContainerService::RunDetached(const v1::ContainerSpec& s
     return created.status();
   }
   auto started = Start(created->id());
-  if (!started.ok() && failed_step) *failed_step = "start";
+  if (!started.ok()) {
+    if (failed_step) *failed_step = "start";
+    // run -d --rm: a container that never ran goes at once, as Docker's.
+    if (spec.auto_remove()) (void)Remove(created->id(), true, /*remove_volumes=*/true);
+  }
   return started;
 }
 

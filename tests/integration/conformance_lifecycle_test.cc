@@ -116,6 +116,10 @@ TEST_P(ConformanceLifecycleTest, DetachedRunWithRmIsRemovedAtItsExit) {
   ASSERT_FALSE(HasFatalFailure());
   EXPECT_NE(agent_.Cli({"inspect", "late"}).exit_code, 0) << "exited while the agent was down";
 
+  CommandResult never = agent_.Cli({"run", "-d", "--rm", "--name", "never", "busybox", "/nosuch"});
+  EXPECT_EQ(never.exit_code, 127) << never.err;
+  EXPECT_NE(agent_.Cli({"inspect", "never"}).exit_code, 0) << "a start that failed: gone too";
+
   CommandResult both = agent_.Cli({"run", "-d", "--rm", "--restart", "always", "busybox", "true"});
   EXPECT_EQ(both.exit_code, 125);
   EXPECT_EQ(agent_.Cli({"ps", "-aq"}).out, "");
