@@ -229,10 +229,7 @@ Status CopyIntoLayer(const std::vector<ContextSource>& sources, const std::strin
       if (::mkdir(scratch.c_str(), 0755) != 0) return ErrnoStatus("mkdir '" + scratch + "'");
       auto unpacked = UnpackLayer(source.path, scratch, UnpackLimits{});
       // A compressed file that holds no tar is copied as it is (as Docker's ADD).
-      const bool not_tar =
-          !unpacked.ok() && unpacked.status().code() == StatusCode::kInvalidArgument &&
-          unpacked.status().message().find(" is not a tar archive: ") != std::string::npos;
-      if (!not_tar) {
+      if (unpacked.ok() || !IsNotTarArchive(unpacked.status())) {
         Status merged = unpacked.ok() ? OkStatus() : unpacked.status();
         if (merged.ok() && dest != "/") merged = copier.MakeDirectory(dest, false);
         if (merged.ok()) {

@@ -451,14 +451,11 @@ StatusOr<v1::Image> ImageStore::FinishImport(const ImageReference& reference,
     (void)RemoveTree(unpack_dir);
     DeleteUnreferencedBlobs({blob_digest});
     // Neither an OCI layout nor a docker-archive, and not a tar either: say what is accepted.
-    constexpr std::string_view kNotTar = " is not a tar archive: ";
-    const std::string& message = unpacked.status().message();
-    if (size_t at = message.find(kNotTar);
-        unpacked.status().code() == StatusCode::kInvalidArgument && at != std::string::npos) {
+    if (IsNotTarArchive(unpacked.status())) {
       return InvalidArgument(
           "chunk: the file is not an OCI layout tar, a docker-archive or a rootfs tarball "
           "(plain, gzip or zstd tar): " +
-          message.substr(at + kNotTar.size()));
+          NotTarArchiveReason(unpacked.status()));
     }
     return unpacked.status().Annotate("rootfs tarball");
   }

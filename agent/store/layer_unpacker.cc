@@ -34,6 +34,20 @@
 namespace boxcar {
 
 namespace {
+constexpr std::string_view kNotTarArchive = " is not a tar archive: ";
+}  // namespace
+
+bool IsNotTarArchive(const Status& status) {
+  return status.code() == StatusCode::kInvalidArgument &&
+         status.message().find(kNotTarArchive) != std::string::npos;
+}
+
+std::string NotTarArchiveReason(const Status& status) {
+  const size_t at = status.message().find(kNotTarArchive);
+  return at == std::string::npos ? "" : status.message().substr(at + kNotTarArchive.size());
+}
+
+namespace {
 
 constexpr size_t kBlockSize = 1 << 20;
 constexpr std::string_view kWhiteoutPrefix = ".wh.";
@@ -474,8 +488,8 @@ StatusOr<UnpackedLayer> UnpackInWorkingDirectory(const std::string& source,
   archive_read_support_format_gnutar(reader.get());
   if (archive_read_open(reader.get(), &stream, nullptr, &DecompressedStream::Read, nullptr) !=
       ARCHIVE_OK) {
-    return InvalidArgument("layer " + source +
-                           " is not a tar archive: " + ArchiveErrorText(reader.get()));
+    return InvalidArgument("layer " + source + std::string(kNotTarArchive) +
+                           ArchiveErrorText(reader.get()));
   }
 
   ArchiveWriter disk(archive_write_disk_new());

@@ -59,6 +59,11 @@ struct UnpackedLayer {
   uint64_t entry_count = 0;     // members read, including skipped and dropped ones
 };
 
+// An unpack's refusal of a stream that is no tar at all (rather than a tar with a bad member).
+bool IsNotTarArchive(const Status& status);
+// The reason libarchive gave for it ("Unrecognized archive format").
+std::string NotTarArchiveReason(const Status& status);
+
 // `target_dir` exists and is empty; on error (the message names the member and the reason)
 // the caller removes it. A missing blob is kNotFound, a corrupt or truncated one
 // kInvalidArgument, exceeding the limit kResourceExhausted.
