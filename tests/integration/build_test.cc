@@ -260,6 +260,35 @@ TEST_F(BuildTest, BuildArgsAddArchivesAndOnbuildTriggers) {
   EXPECT_EQ(agent_.Cli({"run", "--rm", "child:1"}).out, "triggered\nchild-file\n");
 }
 
+// Two RUN steps that change nothing store the same empty layer twice: the image lists one
+// layer directory twice, and overlayfs refuses a lowerdir that names a directory twice
+// (ELOOP). The next RUN, `run` and COPY --from of the image all mount it.
+TEST_F(BuildTest, RepeatedEmptyLayersMount) {
+  std::string context = agent_.work_dir() + "/repeated";
+  Shell("mkdir -p " + context);
+  WriteFile(context + "/Dockerfile", "FROM busybox\nRUN true\nRUN true\nRUN echo third > /third\n");
+  CommandResult built = agent_.Cli({"build", "-t", "repeated:1", context});
+  ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
+  EXPECT_EQ(RunStepsExecuted(built), 3) << built.out;
+  CommandResult inspect = agent_.Cli({"image", "inspect", "repeated:1"});
+  std::smatch match;
+  std::vector<std::string> diff_ids;
+  static const std::regex diff_id("\"diff_id\": \"(sha256:[0-9a-f]+)\"");
+  for (std::string rest = inspect.out; std::regex_search(rest, match, diff_id);
+       rest = match.suffix()) {
+    diff_ids.push_back(match[1]);
+  }
+  ASSERT_EQ(diff_ids.size(), 4u) << inspect.out;
+  EXPECT_EQ(diff_ids[1], diff_ids[2]) << "the two no-op RUN steps make the same layer";
+  CommandResult ran = agent_.Cli({"run", "--rm", "repeated:1", "cat", "/third"});
+  EXPECT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, "third\n");
+  WriteFile(context + "/Dockerfile", "FROM busybox\nCOPY --from=repeated:1 /third /copied\n");
+  CommandResult copied = agent_.Cli({"build", "-t", "copied:1", context});
+  ASSERT_EQ(copied.exit_code, 0) << copied.out << copied.err;
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "copied:1", "cat", "/copied"}).out, "third\n");
+}
+
 TEST_F(BuildTest, TenThousandLineDockerfileBuilds) {
   std::string context = agent_.work_dir() + "/long";
   Shell("mkdir -p " + context);
