@@ -10,6 +10,7 @@
 #include "build/copy_into_layer.h"
 #include "build/image_root_mount.h"
 #include "build/metadata_instructions.h"
+#include "build/platform_args.h"
 #include "build/run_step.h"
 #include "build/url_download.h"
 #include "common/directory_tree.h"
@@ -434,6 +435,12 @@ struct ImageBuilder::Run {
 
   Status Execute() {
     for (const auto& [name, value] : options.build_args()) build_args[name] = value;
+    // BuildKit's automatic platform ARGs are global ones: FROM lines see them undeclared, a
+    // stage gets one with `ARG NAME`. A --build-arg overrides one, as BuildKit's.
+    for (const auto& [name, value] : AutomaticPlatformArgs(HostPlatform())) {
+      auto given = build_args.find(name);
+      global_args[name] = given != build_args.end() ? given->second : value;
+    }
     const auto& instructions = dockerfile.instructions;
     // ARGs before the first FROM: the global ones, for FROM lines.
     size_t i = 0;
@@ -442,7 +449,13 @@ struct ImageBuilder::Run {
                        ParseArgDeclarations(instructions[i].args, dockerfile.escape, global_args));
       for (const auto& [name, default_value] : declared) {
         auto given = build_args.find(name);
-        global_args[name] = given != build_args.end() ? given->second : default_value.value_or("");
+        if (given != build_args.end()) {
+          global_args[name] = given->second;
+        } else if (default_value) {
+          global_args[name] = *default_value;
+        } else {
+          global_args.emplace(name, "");  // `ARG TARGETARCH` keeps the automatic value
+        }
       }
     }
     if (i == instructions.size()) {

@@ -3,6 +3,7 @@
 // a changed COPY source rebuilds from its step on, and bad input fails with the Dockerfile
 // line and leaves nothing behind.
 #include <gtest/gtest.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -287,6 +288,37 @@ TEST_F(BuildTest, RepeatedEmptyLayersMount) {
   CommandResult copied = agent_.Cli({"build", "-t", "copied:1", context});
   ASSERT_EQ(copied.exit_code, 0) << copied.out << copied.err;
   EXPECT_EQ(agent_.Cli({"run", "--rm", "copied:1", "cat", "/copied"}).out, "third\n");
+}
+
+// BuildKit's automatic platform ARGs: this host's platform in Go's names, in FROM without a
+// declaration (a global ARG without a default keeps it), in a stage only once declared; a
+// --build-arg overrides one, as BuildKit's.
+TEST_F(BuildTest, AutomaticPlatformArgs) {
+  struct utsname host;
+  ASSERT_EQ(::uname(&host), 0);
+  const std::string machine = host.machine;
+  const std::string arch = machine == "x86_64" ? "amd64" : machine == "aarch64" ? "arm64" : machine;
+  ASSERT_EQ(agent_.Cli({"image", "tag", "busybox", "plat:linux-" + arch}).exit_code, 0);
+  std::string context = agent_.work_dir() + "/platform";
+  Shell("mkdir -p " + context);
+  WriteFile(context + "/Dockerfile",
+            "ARG TARGETARCH\n"
+            "FROM plat:${TARGETOS}-${TARGETARCH}\n"
+            "RUN echo \"[$TARGETARCH]\" > /undeclared\n"
+            "ARG TARGETPLATFORM TARGETOS TARGETARCH TARGETVARIANT\n"
+            "ARG BUILDPLATFORM BUILDOS BUILDARCH BUILDVARIANT\n"
+            "RUN echo \"$TARGETPLATFORM $TARGETOS $TARGETARCH [$TARGETVARIANT]\"\\\n"
+            "         \"$BUILDPLATFORM $BUILDOS $BUILDARCH [$BUILDVARIANT]\" > /platform\n");
+  CommandResult built = agent_.Cli({"build", "-t", "platform:1", context});
+  ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
+  EXPECT_EQ(
+      agent_.Cli({"run", "--rm", "platform:1", "cat", "/undeclared", "/platform"}).out,
+      "[]\nlinux/" + arch + " linux " + arch + " [] linux/" + arch + " linux " + arch + " []\n");
+  CommandResult overridden =
+      agent_.Cli({"build", "--build-arg", "BUILDARCH=given", "-t", "platform:2", context});
+  ASSERT_EQ(overridden.exit_code, 0) << overridden.out << overridden.err;
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "platform:2", "cat", "/platform"}).out,
+            "linux/" + arch + " linux " + arch + " [] linux/" + arch + " linux given []\n");
 }
 
 TEST_F(BuildTest, TenThousandLineDockerfileBuilds) {
