@@ -70,6 +70,7 @@ struct ImageBuilder::Run {
   const std::string& context_dir;
   const std::string& scratch_dir;
   const BuildEventSink& events;
+  const ContainerService::CancelCheck& cancelled;
   FileDigests* context_digests;
   Dockerfile dockerfile;
   BuildVariables global_args;
@@ -284,6 +285,7 @@ struct ImageBuilder::Run {
             event.set_output(bytes);
             return Emit(event);
           },
+          cancelled,
           [&](const std::string& upper_dir) {
             result.set_run_steps_executed(result.run_steps_executed() + 1);
             return store(upper_dir, false);
@@ -534,6 +536,7 @@ StatusOr<v1::BuildResult> ImageBuilder::Build(const v1::BuildOptions& options,
                                               const std::string& context_dir,
                                               const std::string& scratch_dir,
                                               const BuildEventSink& events,
+                                              const ContainerService::CancelCheck& cancelled,
                                               FileDigests* context_digests) {
   std::string text = options.dockerfile();
   if (text.empty()) {
@@ -547,8 +550,20 @@ StatusOr<v1::BuildResult> ImageBuilder::Build(const v1::BuildOptions& options,
     ASSIGN_OR_RETURN(text, ReadDockerfile(found->front().path));
   }
   ASSIGN_OR_RETURN(Dockerfile dockerfile, ParseDockerfile(text));
-  Run run{*this, options, context_dir, scratch_dir, events, context_digests,
-          std::move(dockerfile), {}, {}, {}, 0, 0, {}};
+  Run run{*this,
+          options,
+          context_dir,
+          scratch_dir,
+          events,
+          cancelled,
+          context_digests,
+          std::move(dockerfile),
+          {},
+          {},
+          {},
+          0,
+          0,
+          {}};
   RETURN_IF_ERROR(run.Execute());
   spdlog::info("built image {} ({} steps, {} cached, {} RUN executed)", ShortId(run.result.image_id()),
                run.step, run.result.cached_steps(), run.result.run_steps_executed());

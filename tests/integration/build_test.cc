@@ -3,7 +3,9 @@
 // a changed COPY source rebuilds from its step on, and bad input fails with the Dockerfile
 // line and leaves nothing behind.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -319,6 +321,46 @@ TEST_F(BuildTest, AutomaticPlatformArgs) {
   ASSERT_EQ(overridden.exit_code, 0) << overridden.out << overridden.err;
   EXPECT_EQ(agent_.Cli({"run", "--rm", "platform:2", "cat", "/platform"}).out,
             "linux/" + arch + " linux " + arch + " [] linux/" + arch + " linux given []\n");
+}
+
+// A RUN step that prints nothing learns that its client went away all the same: the build
+// stops within a second or so, its container, mount and processes gone.
+TEST_F(BuildTest, CancelledBuildStopsItsSilentRunStep) {
+  std::string context = agent_.work_dir() + "/slow";
+  Shell("mkdir -p " + context);
+  WriteFile(context + "/Dockerfile", "FROM busybox\nRUN sleep 60\n");
+  const std::string base = agent_.work_dir() + "/slow-build";
+  pid_t cli = Spawn({BOXCAR_CLI_PATH, "--socket", agent_.socket_path(), "build", "--no-cache", "-t",
+                     "slow:1", context},
+                    base + ".out", base + ".err");
+  ASSERT_GT(cli, 0);
+  std::string container;
+  for (int i = 0; i < 100 && container.empty(); ++i) {
+    container = agent_.Cli({"ps", "-q"}).out;
+    if (container.empty()) ::usleep(100 * 1000);
+  }
+  ASSERT_FALSE(container.empty()) << "the RUN step's container never ran";
+  container = container.substr(0, container.find('\n'));
+  const std::string payload = agent_.Cli({"inspect", "-f", "{{.Pid}}", container}).out;
+  ASSERT_GT(std::atoi(payload.c_str()), 0) << payload;
+  ::usleep(500 * 1000);  // the step is well under way, silent
+
+  ASSERT_EQ(::kill(cli, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(cli, &status, 0), cli);
+  const auto cancelled = std::chrono::steady_clock::now();
+  std::string left = "?";
+  while (std::chrono::steady_clock::now() - cancelled < std::chrono::seconds(10)) {
+    left = agent_.Cli({"ps", "-a", "-q"}).out;
+    if (left.empty()) break;
+    ::usleep(50 * 1000);
+  }
+  EXPECT_EQ(left, "") << "the build container outlived its client";
+  EXPECT_LT(std::chrono::steady_clock::now() - cancelled, std::chrono::seconds(3));
+  EXPECT_NE(::kill(std::atoi(payload.c_str()), 0), 0) << "sleep 60 still runs";
+  EXPECT_EQ(agent_.LeftoverMounts(), "");
+  EXPECT_NE(agent_.Cli({"image", "inspect", "slow:1"}).exit_code, 0) << "nothing tagged";
+  // TearDown: no scratch directory, cgroup or shim left.
 }
 
 TEST_F(BuildTest, TenThousandLineDockerfileBuilds) {
