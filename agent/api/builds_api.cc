@@ -69,7 +69,7 @@ grpc::Status BuildsApi::Build(grpc::ServerContext* context,
   auto built = builder_->Build(
       options, *context_dir, (*upload)->scratch_dir(),
       [&](const v1::BuildEvent& event) { return !context->IsCancelled() && stream->Write(event); },
-      &digests);
+      [&] { return context->IsCancelled(); }, &digests);
   // Kept whether the build succeeded or not: fixing a failed step is the usual next build.
   if (reuse) reuse->Keep(*context_dir, digests);
   if (!built.ok()) {

@@ -10,6 +10,7 @@
 #include "build/copy_into_layer.h"
 #include "build/image_root_mount.h"
 #include "build/metadata_instructions.h"
+#include "build/platform_args.h"
 #include "build/run_step.h"
 #include "build/url_download.h"
 #include "common/directory_tree.h"
@@ -69,6 +70,7 @@ struct ImageBuilder::Run {
   const std::string& context_dir;
   const std::string& scratch_dir;
   const BuildEventSink& events;
+  const ContainerService::CancelCheck& cancelled;
   FileDigests* context_digests;
   Dockerfile dockerfile;
   BuildVariables global_args;
@@ -283,6 +285,7 @@ struct ImageBuilder::Run {
             event.set_output(bytes);
             return Emit(event);
           },
+          cancelled,
           [&](const std::string& upper_dir) {
             result.set_run_steps_executed(result.run_steps_executed() + 1);
             return store(upper_dir, false);
@@ -465,6 +468,12 @@ struct ImageBuilder::Run {
 
   Status Execute() {
     for (const auto& [name, value] : options.build_args()) build_args[name] = value;
+    // BuildKit's automatic platform ARGs are global ones: FROM lines see them undeclared, a
+    // stage gets one with `ARG NAME`. A --build-arg overrides one, as BuildKit's.
+    for (const auto& [name, value] : AutomaticPlatformArgs(HostPlatform())) {
+      auto given = build_args.find(name);
+      global_args[name] = given != build_args.end() ? given->second : value;
+    }
     const auto& instructions = dockerfile.instructions;
     // ARGs before the first FROM: the global ones, for FROM lines.
     size_t i = 0;
@@ -473,7 +482,13 @@ struct ImageBuilder::Run {
                        ParseArgDeclarations(instructions[i].args, dockerfile.escape, global_args));
       for (const auto& [name, default_value] : declared) {
         auto given = build_args.find(name);
-        global_args[name] = given != build_args.end() ? given->second : default_value.value_or("");
+        if (given != build_args.end()) {
+          global_args[name] = given->second;
+        } else if (default_value) {
+          global_args[name] = *default_value;
+        } else {
+          global_args.emplace(name, "");  // `ARG TARGETARCH` keeps the automatic value
+        }
       }
     }
     if (i == instructions.size()) {
@@ -552,6 +567,7 @@ StatusOr<v1::BuildResult> ImageBuilder::Build(const v1::BuildOptions& options,
                                               const std::string& context_dir,
                                               const std::string& scratch_dir,
                                               const BuildEventSink& events,
+                                              const ContainerService::CancelCheck& cancelled,
                                               FileDigests* context_digests) {
   std::string text = options.dockerfile();
   if (text.empty()) {
@@ -565,8 +581,20 @@ StatusOr<v1::BuildResult> ImageBuilder::Build(const v1::BuildOptions& options,
     ASSIGN_OR_RETURN(text, ReadDockerfile(found->front().path));
   }
   ASSIGN_OR_RETURN(Dockerfile dockerfile, ParseDockerfile(text));
-  Run run{*this, options, context_dir, scratch_dir, events, context_digests,
-          std::move(dockerfile), {}, {}, {}, 0, 0, {}};
+  Run run{*this,
+          options,
+          context_dir,
+          scratch_dir,
+          events,
+          cancelled,
+          context_digests,
+          std::move(dockerfile),
+          {},
+          {},
+          {},
+          0,
+          0,
+          {}};
   RETURN_IF_ERROR(run.Execute());
   spdlog::info("built image {} ({} steps, {} cached, {} RUN executed)", ShortId(run.result.image_id()),
                run.step, run.result.cached_steps(), run.result.run_steps_executed());

@@ -41,10 +41,13 @@ class ImageBuilder {
   // Builds from `options` (which passed CheckOptions as they came in, before the context) with
   // the context unpacked in `context_dir`; `scratch_dir` takes the build's temporary files.
   // Errors name the Dockerfile line ("Dockerfile line 4: RUN: exit code 2").
+  // `cancelled` (may be empty) is polled while a RUN step runs: true, the caller is gone, and
+  // the step's container is killed and the build fails kCancelled.
   // `context_digests` (may be null) holds the content digests known for context files and
   // gets those the build computes.
   StatusOr<v1::BuildResult> Build(const v1::BuildOptions& options, const std::string& context_dir,
                                   const std::string& scratch_dir, const BuildEventSink& events,
+                                  const ContainerService::CancelCheck& cancelled,
                                   FileDigests* context_digests = nullptr);
 
   // What can be judged of the options alone (tags, label keys, the backend RUN steps use),

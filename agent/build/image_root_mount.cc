@@ -4,16 +4,19 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include "snapshot/overlay_lower_dirs.h"
+
 namespace boxcar {
 
 StatusOr<std::unique_ptr<ImageRootMount>> ImageRootMount::Mount(
     const std::vector<std::string>& layer_dirs, const std::string& scratch_dir) {
   if (layer_dirs.empty()) return FailedPrecondition("the image has no layers");
-  if (layer_dirs.size() == 1) {
-    return std::unique_ptr<ImageRootMount>(new ImageRootMount(layer_dirs[0], false));
+  const std::vector<std::string> lower_dirs = DistinctLowerDirs(layer_dirs);
+  if (lower_dirs.size() == 1) {
+    return std::unique_ptr<ImageRootMount>(new ImageRootMount(lower_dirs[0], false));
   }
   std::string lower;
-  for (auto dir = layer_dirs.rbegin(); dir != layer_dirs.rend(); ++dir) {
+  for (auto dir = lower_dirs.rbegin(); dir != lower_dirs.rend(); ++dir) {
     lower += (lower.empty() ? "" : ":") + *dir;
   }
   std::string pattern = scratch_dir + "/from-XXXXXX";

@@ -23,6 +23,7 @@ struct ContainerRemoval {
 Status RunBuildContainer(ContainerService* containers, Snapshotter* snapshotter,
                          const RunStepSpec& spec,
                          const std::function<bool(const std::string&)>& output,
+                         const ContainerService::CancelCheck& cancelled,
                          const std::function<Status(const std::string& upper_dir)>& use_changes) {
   if (spec.argv.empty()) return InvalidArgument("RUN needs a command");
   v1::ContainerSpec container;
@@ -52,10 +53,12 @@ Status RunBuildContainer(ContainerService* containers, Snapshotter* snapshotter,
     connected = output(bytes);
     return connected;
   };
-  auto cancelled = [&] { return !connected; };
-  RETURN_IF_ERROR(containers->StreamLogs(created.id(), /*follow=*/true, sink, cancelled));
-  if (!connected) return Status(StatusCode::kCancelled, "the client went away");
-  ASSIGN_OR_RETURN(v1::WaitContainerResponse exited, containers->Wait(created.id(), cancelled));
+  // A failed write says the caller is gone only when the step prints something; `cancelled`
+  // says it of a silent one. Either ends the step, and the removal kills the container.
+  auto gone = [&] { return !connected || (cancelled && cancelled()); };
+  RETURN_IF_ERROR(containers->StreamLogs(created.id(), /*follow=*/true, sink, gone));
+  if (gone()) return Status(StatusCode::kCancelled, "the client went away");
+  ASSIGN_OR_RETURN(v1::WaitContainerResponse exited, containers->Wait(created.id(), gone));
   if (exited.exit_code() != 0) {
     return Status(StatusCode::kAborted,
                   "exit code " + std::to_string(exited.exit_code()) +

@@ -21,12 +21,15 @@ struct RunStepSpec {
   std::string backend;
 };
 
-// Runs `spec`; `output` gets stdout and stderr as they come (false: the caller is gone, the
-// step stops). A non-zero exit is kAborted "exit code N". On success, `use_changes` gets the
+// Runs `spec`; `output` gets stdout and stderr as they come. The caller is gone when `output`
+// returns false or `cancelled` (polled while the step runs, so a step that prints nothing
+// learns it too) returns true: the container is killed and removed, and the step is
+// kCancelled. A non-zero exit is kAborted "exit code N". On success, `use_changes` gets the
 // container's upper directory before the container is removed.
 Status RunBuildContainer(ContainerService* containers, Snapshotter* snapshotter,
                          const RunStepSpec& spec,
                          const std::function<bool(const std::string&)>& output,
+                         const ContainerService::CancelCheck& cancelled,
                          const std::function<Status(const std::string& upper_dir)>& use_changes);
 
 }  // namespace boxcar

@@ -14,9 +14,10 @@
 
 namespace boxcar {
 
-// Mounts overlayfs on `target` with `lower_dirs` (lowest first) idmapped by `mapping` and
-// the given upper and work directories. Needs Linux 6.13+ (layers passed to overlayfs as
-// descriptors with fsconfig(FSCONFIG_SET_FD, "lowerdir+")); no limit on the number of layers.
+// Mounts overlayfs on `target` with `lower_dirs` (lowest first, each once: DistinctLowerDirs)
+// idmapped by `mapping` and the given upper and work directories. Needs Linux 6.13+ (layers
+// passed to overlayfs as descriptors with fsconfig(FSCONFIG_SET_FD, "lowerdir+")); no limit on
+// the number of layers.
 Status MountIdmappedOverlay(const std::vector<std::string>& lower_dirs,
                             const std::string& upper_dir, const std::string& work_dir,
                             const std::string& target, const IdMapping& mapping);

@@ -8,12 +8,12 @@
 #include <unistd.h>
 
 #include <cerrno>
-
 #include <memory>
 
 #include "common/directory_tree.h"
 #include "common/private_fs_thread.h"
 #include "snapshot/idmapped_overlay.h"
+#include "snapshot/overlay_lower_dirs.h"
 
 namespace boxcar {
 
@@ -136,10 +136,11 @@ std::string OverlaySnapshotter::RootfsDir(const std::string& key) const {
 }
 
 StatusOr<std::string> OverlaySnapshotter::Mount(const std::string& key,
-                                                const std::vector<std::string>& lower_dirs,
+                                                const std::vector<std::string>& layer_dirs,
                                                 const IdMapping& ids) {
-  if (lower_dirs.empty())
+  if (layer_dirs.empty())
     return InvalidArgument("overlay snapshot '" + key + "' needs at least one layer");
+  const std::vector<std::string> lower_dirs = DistinctLowerDirs(layer_dirs);
   std::string rootfs = RootfsDir(key);
   if (IsMountPoint(rootfs)) return rootfs;
   if (ids.enabled()) {

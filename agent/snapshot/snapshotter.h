@@ -35,7 +35,8 @@ class Snapshotter {
     (void)key;
     return Unimplemented("snapshotter " + name() + " cannot reset a snapshot");
   }
-  // Mounts the snapshot over `lower_dirs` (lowest layer first); returns the rootfs directory.
+  // Mounts the snapshot over `lower_dirs` (lowest layer first, as ImageStore::LayerDirectories
+  // gives them: a layer the image lists twice is there twice); returns the rootfs directory.
   // With an enabled `ids` (the one given to Prepare), the layers' files show shifted into it.
   virtual StatusOr<std::string> Mount(const std::string& key,
                                       const std::vector<std::string>& lower_dirs,

@@ -60,8 +60,12 @@ std::vector<std::string> ListDir(const std::string& path) {
   return names;
 }
 
+std::atomic<int> g_agent_counter{0};
+
+}  // namespace
+
 pid_t Spawn(const std::vector<std::string>& args, const std::string& out_path,
-            const std::string& err_path, const std::vector<std::string>& environment = {}) {
+            const std::string& err_path, const std::vector<std::string>& environment) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -81,10 +85,6 @@ pid_t Spawn(const std::vector<std::string>& args, const std::string& out_path,
   posix_spawn_file_actions_destroy(&actions);
   return rc == 0 ? pid : -1;
 }
-
-std::atomic<int> g_agent_counter{0};
-
-}  // namespace
 
 AgentHarness::AgentHarness() {
   char dir_template[] = "/tmp/boxcar-it-XXXXXX";

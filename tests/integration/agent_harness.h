@@ -101,6 +101,11 @@ class AgentHarness {
   std::unique_ptr<v1::System::Stub> system_;
 };
 
+// Starts `args` (argv[0] a path) with stdin from /dev/null, stdout and stderr appended to the
+// given files and `environment` ("KEY=value") added to this process's; -1 if it cannot start.
+pid_t Spawn(const std::vector<std::string>& args, const std::string& out_path,
+            const std::string& err_path, const std::vector<std::string>& environment = {});
+
 // Writes an uncompressed tarball with libarchive.
 void WriteTarball(const std::string& path, const std::vector<TarMember>& members);
 

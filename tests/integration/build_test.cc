@@ -3,6 +3,9 @@
 // a changed COPY source rebuilds from its step on, and bad input fails with the Dockerfile
 // line and leaves nothing behind.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -258,6 +261,106 @@ TEST_F(BuildTest, BuildArgsAddArchivesAndOnbuildTriggers) {
   CommandResult child_built = agent_.Cli({"build", "-t", "child:1", child});
   ASSERT_EQ(child_built.exit_code, 0) << child_built.out << child_built.err;
   EXPECT_EQ(agent_.Cli({"run", "--rm", "child:1"}).out, "triggered\nchild-file\n");
+}
+
+// Two RUN steps that change nothing store the same empty layer twice: the image lists one
+// layer directory twice, and overlayfs refuses a lowerdir that names a directory twice
+// (ELOOP). The next RUN, `run` and COPY --from of the image all mount it.
+TEST_F(BuildTest, RepeatedEmptyLayersMount) {
+  std::string context = agent_.work_dir() + "/repeated";
+  Shell("mkdir -p " + context);
+  WriteFile(context + "/Dockerfile", "FROM busybox\nRUN true\nRUN true\nRUN echo third > /third\n");
+  CommandResult built = agent_.Cli({"build", "-t", "repeated:1", context});
+  ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
+  EXPECT_EQ(RunStepsExecuted(built), 3) << built.out;
+  CommandResult inspect = agent_.Cli({"image", "inspect", "repeated:1"});
+  std::smatch match;
+  std::vector<std::string> diff_ids;
+  static const std::regex diff_id("\"diff_id\": \"(sha256:[0-9a-f]+)\"");
+  for (std::string rest = inspect.out; std::regex_search(rest, match, diff_id);
+       rest = match.suffix()) {
+    diff_ids.push_back(match[1]);
+  }
+  ASSERT_EQ(diff_ids.size(), 4u) << inspect.out;
+  EXPECT_EQ(diff_ids[1], diff_ids[2]) << "the two no-op RUN steps make the same layer";
+  CommandResult ran = agent_.Cli({"run", "--rm", "repeated:1", "cat", "/third"});
+  EXPECT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, "third\n");
+  WriteFile(context + "/Dockerfile", "FROM busybox\nCOPY --from=repeated:1 /third /copied\n");
+  CommandResult copied = agent_.Cli({"build", "-t", "copied:1", context});
+  ASSERT_EQ(copied.exit_code, 0) << copied.out << copied.err;
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "copied:1", "cat", "/copied"}).out, "third\n");
+}
+
+// BuildKit's automatic platform ARGs: this host's platform in Go's names, in FROM without a
+// declaration (a global ARG without a default keeps it), in a stage only once declared; a
+// --build-arg overrides one, as BuildKit's.
+TEST_F(BuildTest, AutomaticPlatformArgs) {
+  struct utsname host;
+  ASSERT_EQ(::uname(&host), 0);
+  const std::string machine = host.machine;
+  const std::string arch = machine == "x86_64" ? "amd64" : machine == "aarch64" ? "arm64" : machine;
+  ASSERT_EQ(agent_.Cli({"image", "tag", "busybox", "plat:linux-" + arch}).exit_code, 0);
+  std::string context = agent_.work_dir() + "/platform";
+  Shell("mkdir -p " + context);
+  WriteFile(context + "/Dockerfile",
+            "ARG TARGETARCH\n"
+            "FROM plat:${TARGETOS}-${TARGETARCH}\n"
+            "RUN echo \"[$TARGETARCH]\" > /undeclared\n"
+            "ARG TARGETPLATFORM TARGETOS TARGETARCH TARGETVARIANT\n"
+            "ARG BUILDPLATFORM BUILDOS BUILDARCH BUILDVARIANT\n"
+            "RUN echo \"$TARGETPLATFORM $TARGETOS $TARGETARCH [$TARGETVARIANT]\"\\\n"
+            "         \"$BUILDPLATFORM $BUILDOS $BUILDARCH [$BUILDVARIANT]\" > /platform\n");
+  CommandResult built = agent_.Cli({"build", "-t", "platform:1", context});
+  ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
+  EXPECT_EQ(
+      agent_.Cli({"run", "--rm", "platform:1", "cat", "/undeclared", "/platform"}).out,
+      "[]\nlinux/" + arch + " linux " + arch + " [] linux/" + arch + " linux " + arch + " []\n");
+  CommandResult overridden =
+      agent_.Cli({"build", "--build-arg", "BUILDARCH=given", "-t", "platform:2", context});
+  ASSERT_EQ(overridden.exit_code, 0) << overridden.out << overridden.err;
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "platform:2", "cat", "/platform"}).out,
+            "linux/" + arch + " linux " + arch + " [] linux/" + arch + " linux given []\n");
+}
+
+// A RUN step that prints nothing learns that its client went away all the same: the build
+// stops within a second or so, its container, mount and processes gone.
+TEST_F(BuildTest, CancelledBuildStopsItsSilentRunStep) {
+  std::string context = agent_.work_dir() + "/slow";
+  Shell("mkdir -p " + context);
+  WriteFile(context + "/Dockerfile", "FROM busybox\nRUN sleep 60\n");
+  const std::string base = agent_.work_dir() + "/slow-build";
+  pid_t cli = Spawn({BOXCAR_CLI_PATH, "--socket", agent_.socket_path(), "build", "--no-cache", "-t",
+                     "slow:1", context},
+                    base + ".out", base + ".err");
+  ASSERT_GT(cli, 0);
+  std::string container;
+  for (int i = 0; i < 100 && container.empty(); ++i) {
+    container = agent_.Cli({"ps", "-q"}).out;
+    if (container.empty()) ::usleep(100 * 1000);
+  }
+  ASSERT_FALSE(container.empty()) << "the RUN step's container never ran";
+  container = container.substr(0, container.find('\n'));
+  const std::string payload = agent_.Cli({"inspect", "-f", "{{.Pid}}", container}).out;
+  ASSERT_GT(std::atoi(payload.c_str()), 0) << payload;
+  ::usleep(500 * 1000);  // the step is well under way, silent
+
+  ASSERT_EQ(::kill(cli, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(cli, &status, 0), cli);
+  const auto cancelled = std::chrono::steady_clock::now();
+  std::string left = "?";
+  while (std::chrono::steady_clock::now() - cancelled < std::chrono::seconds(10)) {
+    left = agent_.Cli({"ps", "-a", "-q"}).out;
+    if (left.empty()) break;
+    ::usleep(50 * 1000);
+  }
+  EXPECT_EQ(left, "") << "the build container outlived its client";
+  EXPECT_LT(std::chrono::steady_clock::now() - cancelled, std::chrono::seconds(3));
+  EXPECT_NE(::kill(std::atoi(payload.c_str()), 0), 0) << "sleep 60 still runs";
+  EXPECT_EQ(agent_.LeftoverMounts(), "");
+  EXPECT_NE(agent_.Cli({"image", "inspect", "slow:1"}).exit_code, 0) << "nothing tagged";
+  // TearDown: no scratch directory, cgroup or shim left.
 }
 
 TEST_F(BuildTest, TenThousandLineDockerfileBuilds) {

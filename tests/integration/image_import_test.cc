@@ -201,6 +201,43 @@ TEST_F(ImageImportTest, ImageConfigLabelsStopSignalAndExposedPortsReachInspectAn
   EXPECT_EQ(Inspect(id).exit_code(), 3);
 }
 
+// A docker-archive whose manifest lists one layer twice (`docker save` of an image that made
+// the same layer in two steps): the busybox rootfs below and above a layer that changes a file
+// of it. The image keeps its three layers; it mounts (overlayfs refuses a directory named twice
+// in one lowerdir: ELOOP), and the merged tree is the top copy's: the middle layer's change is
+// hidden again, its new file is not.
+TEST_F(ImageImportTest, ArchiveListingOneLayerTwiceImportsAndRuns) {
+  auto rootfs = ReadFileToString(BOXCAR_BUSYBOX_TAR);
+  ASSERT_TRUE(rootfs.ok()) << rootfs.status().message();
+  const std::string middle_path = agent_.work_dir() + "/middle.tar";
+  WriteTarball(middle_path, {{TarMember::kDirectory, "etc", ""},
+                             {TarMember::kFile, "etc/nsswitch.conf", "from the middle layer\n"},
+                             {TarMember::kFile, "middle", "m\n"}});
+  auto middle = ReadFileToString(middle_path);
+  ASSERT_TRUE(middle.ok());
+  const std::string rootfs_id = Sha256Digest(*rootfs);
+  const std::string middle_id = Sha256Digest(*middle);
+  const std::string config = R"({"architecture":"amd64","os":"linux","config":{"Cmd":["sh"]},)"
+                             R"("rootfs":{"type":"layers","diff_ids":[")" +
+                             rootfs_id + R"(",")" + middle_id + R"(",")" + rootfs_id + R"("]}})";
+  const std::string config_name = Sha256Digest(config).substr(7) + ".json";
+  const std::string rootfs_name = rootfs_id.substr(7) + "/layer.tar";
+  const std::string middle_name = middle_id.substr(7) + "/layer.tar";
+  const std::string archive = agent_.work_dir() + "/repeated.tar";
+  WriteTarball(archive,
+               {{TarMember::kFile, config_name, config},
+                {TarMember::kFile, rootfs_name, *rootfs},
+                {TarMember::kFile, middle_name, *middle},
+                {TarMember::kFile, "manifest.json",
+                 R"([{"Config":")" + config_name + R"(","RepoTags":["repeated:1"],"Layers":[")" +
+                     rootfs_name + R"(",")" + middle_name + R"(",")" + rootfs_name + R"("]}])"}});
+  ImportQuietly(archive);
+  v1::Image image = InspectImage("repeated:1");
+  ASSERT_EQ(image.layers_size(), 3);
+  EXPECT_EQ(image.layers(0).diff_id(), image.layers(2).diff_id());
+  EXPECT_EQ(RunOut("repeated:1", "cat /etc/nsswitch.conf /middle"), "hosts: files\nm\n");
+}
+
 // An agent with a 256 KiB cap, and a small image already in its store.
 class DecompressionBombTest : public ::testing::Test, public AgentFixture {
  protected:
