@@ -18,7 +18,6 @@
 #include "common/identifiers.h"
 #include "common/sha256.h"
 #include "common/unique_fd.h"
-#include "core/container_spec_validation.h"
 
 namespace boxcar {
 namespace {
@@ -44,7 +43,6 @@ struct ScratchDir {
     if (!path.empty()) (void)RemoveTree(path);
   }
 };
-
 
 // A Dockerfile in the context, at most kMaxDockerfileBytes.
 StatusOr<std::string> ReadDockerfile(const std::string& path) {
@@ -350,15 +348,12 @@ struct ImageBuilder::Run {
     std::vector<ContextSource> sources;
     for (const auto& pattern : words) {
       if (add && (pattern.rfind("http://", 0) == 0 || pattern.rfind("https://", 0) == 0)) {
-        std::string dir_pattern = scratch_dir + "/url-XXXXXX";
-        std::vector<char> dir(dir_pattern.begin(), dir_pattern.end());
-        dir.push_back('\0');
-        if (!::mkdtemp(dir.data())) return ErrnoStatus("mkdtemp '" + dir_pattern + "'");
+        ASSIGN_OR_RETURN(std::string dir, MakeScratchDirectory("url", 0700));
         auto checksum = instruction.flags.find("checksum");
-        ASSIGN_OR_RETURN(DownloadedFile file,
-                         DownloadUrl(pattern, dir.data(),
-                                     checksum == instruction.flags.end() ? "" : checksum->second,
-                                     0));
+        ASSIGN_OR_RETURN(
+            DownloadedFile file,
+            DownloadUrl(pattern, dir, checksum == instruction.flags.end() ? "" : checksum->second,
+                        0));
         sources.push_back({file.name, file.path, true});
         continue;
       }
@@ -391,16 +386,25 @@ struct ImageBuilder::Run {
                             "\x1f" + digest + "\x1f" + destination;
     return LayerStep(stage, key, created_by, [&](const auto& store) {
       ScratchDir layer;
-      std::string pattern = scratch_dir + "/copy-XXXXXX";
-      std::vector<char> path(pattern.begin(), pattern.end());
-      path.push_back('\0');
-      if (!::mkdtemp(path.data())) return ErrnoStatus("mkdtemp '" + pattern + "'");
-      layer.path = path.data();
-      if (::chmod(layer.path.c_str(), 0755) != 0) return ErrnoStatus("chmod '" + layer.path + "'");
+      ASSIGN_OR_RETURN(layer.path, MakeScratchDirectory("copy", 0755));
       RETURN_IF_ERROR(CopyIntoLayer(sources, layer.path, copy, image_view));
       // The directory becomes the layer as it is: no second copy unpacked from the blob.
       return store(layer.path, true);
     });
+  }
+
+  // A new directory "PREFIX-XXXXXX" in the build's scratch directory, with `mode`.
+  StatusOr<std::string> MakeScratchDirectory(const std::string& prefix, mode_t mode) {
+    std::string pattern = scratch_dir + "/" + prefix + "-XXXXXX";
+    std::vector<char> path(pattern.begin(), pattern.end());
+    path.push_back('\0');
+    if (!::mkdtemp(path.data())) return ErrnoStatus("mkdtemp '" + pattern + "'");
+    if (::chmod(path.data(), mode) != 0) {
+      Status failed = ErrnoStatus("chmod '" + std::string(path.data()) + "'");
+      (void)::rmdir(path.data());
+      return failed;
+    }
+    return std::string(path.data());
   }
 
   // The stage's image as its files are, read from its layers (scratch: none).
@@ -436,14 +440,7 @@ struct ImageBuilder::Run {
     return LayerStep(stage, "WORKDIR\x1f" + dir, "/bin/sh -c #(nop) mkdir " + dir + " (WORKDIR)",
                      [&](const auto& store) {
                        ScratchDir layer;
-                       std::string pattern = scratch_dir + "/workdir-XXXXXX";
-                       std::vector<char> path(pattern.begin(), pattern.end());
-                       path.push_back('\0');
-                       if (!::mkdtemp(path.data())) return ErrnoStatus("mkdtemp '" + pattern + "'");
-                       layer.path = path.data();
-                       if (::chmod(layer.path.c_str(), 0755) != 0) {
-                         return ErrnoStatus("chmod '" + layer.path + "'");
-                       }
+                       ASSIGN_OR_RETURN(layer.path, MakeScratchDirectory("workdir", 0755));
                        RETURN_IF_ERROR(MakeDirectoryInLayer(dir, layer.path, image_view));
                        return store(layer.path, true);
                      });
@@ -546,22 +543,6 @@ struct ImageBuilder::Run {
     return OkStatus();
   }
 };
-
-Status ImageBuilder::CheckOptions(const v1::BuildOptions& options) const {
-  for (int i = 0; i < options.tags_size(); ++i) {
-    RETURN_IF_ERROR(
-        ParseImageReference(options.tags(i), "options.tags[" + std::to_string(i) + "]").status());
-  }
-  for (const auto& [key, value] : options.labels()) {
-    if (key.empty() || key.find_first_of("=\n") != std::string::npos) {
-      return InvalidArgument("options.labels: key '" + key + "' is empty or has '=' or a newline");
-    }
-  }
-  // A backend named that this agent lacks is reported before the context is sent, RUN or not
-  // (each RUN's create checks it again; the default one is left to them).
-  if (options.backend().empty()) return OkStatus();
-  return AvailableBackend(containers_->backends(), options.backend(), "options.backend").status();
-}
 
 StatusOr<v1::BuildResult> ImageBuilder::Build(const v1::BuildOptions& options,
                                               const std::string& context_dir,
