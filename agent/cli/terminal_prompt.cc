@@ -53,10 +53,12 @@ class EchoOff {
 bool StdinIsTerminal() { return ::isatty(STDIN_FILENO) == 1; }
 
 std::optional<std::string> AskAtTerminal(const char* prompt, bool hidden) {
-  std::fputs(prompt, stderr);
-  std::fflush(stderr);
+  // Echo goes off before the prompt shows (as getpass does): what is typed once the prompt is
+  // seen is never echoed, nor thrown away by the switch's flush.
   std::optional<EchoOff> echo_off;
   if (hidden) echo_off.emplace();
+  std::fputs(prompt, stderr);
+  std::fflush(stderr);
   std::string line;
   if (!std::getline(std::cin, line)) return std::nullopt;
   while (!line.empty() && line.back() == '\r') line.pop_back();

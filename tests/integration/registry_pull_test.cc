@@ -474,7 +474,6 @@ TEST_F(RegistryPullTest, LoginAtATerminalAsksAndDoesNotEchoThePassword) {
   // login.
   PtyProcess interrupted(agent_.socket_path(), {"login", registry_.host(), "-u", "bob"});
   ASSERT_TRUE(interrupted.WaitFor("Password: ", std::chrono::seconds(10))) << interrupted.output();
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the prompt comes before echo off
   EXPECT_FALSE(interrupted.Echoing()) << "the terminal echoes while the password is typed";
   interrupted.Type("\x03");
   EXPECT_NE(interrupted.Wait(std::chrono::seconds(10)), 0) << interrupted.output();
