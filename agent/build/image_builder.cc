@@ -11,6 +11,7 @@
 #include "build/image_root_mount.h"
 #include "build/metadata_instructions.h"
 #include "build/platform_args.h"
+#include "build/predefined_args.h"
 #include "build/run_step.h"
 #include "build/url_download.h"
 #include "common/directory_tree.h"
@@ -74,6 +75,7 @@ struct ImageBuilder::Run {
   BuildVariables global_args;
   std::vector<BuildStage> stages;
   std::map<std::string, std::string> build_args;
+  std::set<std::string> declared_args;  // ARG names of the global part and the stages built
   uint32_t step = 0;
   uint32_t total = 0;
   v1::BuildResult result;
@@ -255,12 +257,10 @@ struct ImageBuilder::Run {
     }
     // The predefined proxy ARGs reach RUN without a declaration, and stay out of the cache
     // key and the history (as Docker).
-    for (const char* proxy : {"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy",
-                              "FTP_PROXY", "ftp_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY",
-                              "all_proxy"}) {
+    for (const std::string& proxy : PredefinedProxyArgs()) {
       auto given = build_args.find(proxy);
       if (given != build_args.end() && !stage.args.count(proxy)) {
-        spec.env.push_back(std::string(proxy) + "=" + given->second);
+        spec.env.push_back(proxy + "=" + given->second);
       }
     }
     spec.working_dir = stage.config.GetString("WorkingDir");
@@ -418,7 +418,7 @@ struct ImageBuilder::Run {
     const std::string& keyword = instruction.keyword;
     if (keyword == "RUN") return RunInstruction(instruction, stage);
     if (keyword == "COPY" || keyword == "ADD") return CopyInstruction(instruction, stage);
-    ArgSources arg_sources{&build_args, &global_args};
+    ArgSources arg_sources{&build_args, &global_args, &declared_args};
     std::string created_by;
     RETURN_IF_ERROR(ApplyMetadataInstruction(instruction, dockerfile.escape, arg_sources, stage,
                                              &created_by));
@@ -478,6 +478,7 @@ struct ImageBuilder::Run {
       ASSIGN_OR_RETURN(auto declared,
                        ParseArgDeclarations(instructions[i].args, dockerfile.escape, global_args));
       for (const auto& [name, default_value] : declared) {
+        declared_args.insert(name);
         auto given = build_args.find(name);
         if (given != build_args.end()) {
           global_args[name] = given->second;
@@ -535,6 +536,9 @@ struct ImageBuilder::Run {
       return InvalidArgument("the build produced an empty image (FROM scratch with no layers)");
     }
     result.set_image_id(last.parent_id);
+    if (auto warning = UnconsumedBuildArgsWarning(build_args, declared_args)) {
+      result.add_warnings(*warning);
+    }
     for (const auto& tag : options.tags()) {
       auto tagged = builder.images_->Tag(last.parent_id, tag);
       if (!tagged.ok()) return tagged.status().Annotate("tag '" + tag + "'");
@@ -570,6 +574,7 @@ StatusOr<v1::BuildResult> ImageBuilder::Build(const v1::BuildOptions& options,
           cancelled,
           context_digests,
           std::move(dockerfile),
+          {},
           {},
           {},
           {},

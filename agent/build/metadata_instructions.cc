@@ -129,6 +129,7 @@ Status ApplyMetadataInstruction(const DockerfileInstruction& instruction, char e
   } else if (keyword == "ARG") {
     ASSIGN_OR_RETURN(auto declared, ParseArgDeclarations(args, escape, variables));
     for (const auto& [name, default_value] : declared) {
+      arg_sources.declared->insert(name);
       auto given = arg_sources.build_args->find(name);
       auto global = arg_sources.global_args->find(name);
       if (given != arg_sources.build_args->end()) {

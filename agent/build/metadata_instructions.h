@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 
 #include "build/build_stage.h"
@@ -14,6 +15,7 @@ namespace boxcar {
 struct ArgSources {
   const std::map<std::string, std::string>* build_args;  // --build-arg
   const BuildVariables* global_args;                       // ARGs before the first FROM
+  std::set<std::string>* declared;  // gets each ARG name declared (a --build-arg it consumes)
 };
 
 bool IsMetadataInstruction(const std::string& keyword);

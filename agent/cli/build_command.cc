@@ -250,6 +250,9 @@ int Build(AgentConnection& agent, const BuildFlags& flags) {
       }
     } else if (event.has_result()) {
       image_id = event.result().image_id();
+      for (const auto& warning : event.result().warnings()) {
+        std::fprintf(stderr, "[Warning] %s\n", warning.c_str());
+      }
       if (!flags.quiet) {
         for (const auto& reference : event.result().references()) {
           std::printf("Successfully tagged %s\n", reference.c_str());

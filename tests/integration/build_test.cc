@@ -252,6 +252,7 @@ TEST_F(BuildTest, BuildArgsAddArchivesAndOnbuildTriggers) {
   CommandResult built =
       agent_.Cli({"build", "--build-arg", "WHO=alice", "-t", "parent:1", parent});
   ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
+  EXPECT_EQ(built.err.find("not consumed"), std::string::npos) << built.err;
   EXPECT_EQ(agent_.Cli({"run", "--rm", "parent:1", "cat", "/who", "/opt/x/y.txt"}).out,
             "built by alice!\nfrom-archive\n");
   EXPECT_NE(agent_.Cli({"run", "--rm", "parent:1", "test", "-e", "/onbuild"}).exit_code, 0)
@@ -261,6 +262,25 @@ TEST_F(BuildTest, BuildArgsAddArchivesAndOnbuildTriggers) {
   CommandResult child_built = agent_.Cli({"build", "-t", "child:1", child});
   ASSERT_EQ(child_built.exit_code, 0) << child_built.out << child_built.err;
   EXPECT_EQ(agent_.Cli({"run", "--rm", "child:1"}).out, "triggered\nchild-file\n");
+}
+
+// A --build-arg that no ARG of the stages built declares is named in Docker's warning (a
+// misspelt name would otherwise go unnoticed); the predefined proxy ARGs need no declaration.
+TEST_F(BuildTest, UnconsumedBuildArgsAreWarnedOf) {
+  std::string context = agent_.work_dir() + "/unconsumed";
+  Shell("mkdir -p " + context);
+  WriteFile(context + "/Dockerfile",
+            "ARG GLOBAL\nFROM busybox AS one\nARG USED\nRUN echo $USED > /used\n"
+            "FROM busybox AS two\nARG LATER\n");
+  CommandResult built =
+      agent_.Cli({"build", "--target", "one", "--build-arg", "USED=1", "--build-arg", "GLOBAL=2",
+                  "--build-arg", "LATER=3", "--build-arg", "NOPE=4", "--build-arg",
+                  "HTTP_PROXY=http://p:1", "-t", "unconsumed:1", context});
+  ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
+  EXPECT_NE(built.err.find("[Warning] One or more build-args [LATER NOPE] were not consumed"),
+            std::string::npos)
+      << built.err;
+  EXPECT_EQ(agent_.Cli({"run", "--rm", "unconsumed:1", "cat", "/used"}).out, "1\n");
 }
 
 // Two RUN steps that change nothing store the same empty layer twice: the image lists one
