@@ -77,18 +77,28 @@ struct Copier {
     return OkStatus();
   }
 
+  Status CheckCancelled() const {
+    if (options.cancelled && options.cancelled()) {
+      return Status(StatusCode::kCancelled, "the client went away");
+    }
+    return OkStatus();
+  }
+
   Status CopyFile(const std::string& from, const std::string& to, const struct stat& st) {
     UniqueFd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (!in) return ErrnoStatus("open '" + from + "'");
     ::unlink(to.c_str());
     UniqueFd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (!out) return ErrnoStatus("create '" + to + "'");
+    // In chunks, so that a large file does not hold up a cancel.
+    constexpr off_t kChunkBytes = 64 << 20;
     off_t left = st.st_size;
     while (left > 0) {
-      ssize_t sent = ::copy_file_range(in.get(), nullptr, out.get(), nullptr,
-                                       static_cast<size_t>(left), 0);
+      RETURN_IF_ERROR(CheckCancelled());
+      const size_t chunk = static_cast<size_t>(std::min(left, kChunkBytes));
+      ssize_t sent = ::copy_file_range(in.get(), nullptr, out.get(), nullptr, chunk, 0);
       if (sent < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL)) {
-        sent = ::sendfile(out.get(), in.get(), nullptr, static_cast<size_t>(left));
+        sent = ::sendfile(out.get(), in.get(), nullptr, chunk);
       }
       if (sent < 0) {
         if (errno == EINTR) continue;
@@ -108,6 +118,7 @@ struct Copier {
 
   // Copies `from` (host path, not followed if a link) to `to` (absolute in the image).
   Status CopyEntry(const std::string& from, const std::string& to) {
+    RETURN_IF_ERROR(CheckCancelled());
     struct stat st;
     if (::lstat(from.c_str(), &st) != 0) return ErrnoStatus("lstat '" + from + "'");
     std::string host = layer_dir + to;
@@ -233,7 +244,7 @@ Status CopyIntoLayer(const std::vector<ContextSource>& sources, const std::strin
         Status merged = unpacked.ok() ? OkStatus() : unpacked.status();
         if (merged.ok() && dest != "/") merged = copier.MakeDirectory(dest, false);
         if (merged.ok()) {
-          CopyOptions archive_options{dest, options.owner, options.mode, false};
+          CopyOptions archive_options{dest, options.owner, options.mode, false, options.cancelled};
           Copier archive_copier{layer_dir, archive_options, image, /*keep_source_owners=*/true};
           merged = archive_copier.CopyContents(scratch, dest);
         }

@@ -6,6 +6,7 @@
 // layer does not change them.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,8 @@ struct CopyOptions {
   std::optional<std::pair<uid_t, gid_t>> owner;  // --chown; 0:0 when unset
   std::optional<mode_t> mode;                    // --chmod
   bool extract_archives = false;                 // ADD: local tar archives are unpacked
+  // Polled between entries and chunks of large files: true stops the copy (kCancelled).
+  std::function<bool()> cancelled;
 };
 
 Status CopyIntoLayer(const std::vector<ContextSource>& sources, const std::string& layer_dir,

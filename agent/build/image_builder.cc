@@ -80,7 +80,17 @@ struct ImageBuilder::Run {
   uint32_t total = 0;
   v1::BuildResult result;
 
-  bool Emit(const v1::BuildEvent& event) { return events(event); }
+  bool client_gone = false;  // an event could not be sent
+
+  bool Emit(const v1::BuildEvent& event) {
+    if (!events(event)) client_gone = true;
+    return !client_gone;
+  }
+
+  // For the long parts of a step (a download, a pull, a copy): true once the caller is gone.
+  std::function<bool()> CancelCheck() {
+    return [this] { return client_gone || (cancelled && cancelled()); };
+  }
 
   Status Cancelled() { return Status(StatusCode::kCancelled, "the client went away"); }
 
@@ -218,11 +228,14 @@ struct ImageBuilder::Run {
     }
     if (options.pull()) {
       if (!builder.puller_) return Unimplemented("--pull: this agent has no registry client");
-      auto pulled = builder.puller_(image, [this](const v1::TransferProgress& progress) {
-        v1::BuildEvent event;
-        *event.mutable_pull_progress() = progress;
-        Emit(event);
-      });
+      auto pulled = builder.puller_(
+          image,
+          [this](const v1::TransferProgress& progress) {
+            v1::BuildEvent event;
+            *event.mutable_pull_progress() = progress;
+            Emit(event);
+          },
+          CancelCheck());
       if (!pulled.ok()) return pulled.status().Annotate("--pull of '" + image + "'");
     }
     auto base = builder.images_->Resolve(image, "FROM");
@@ -353,7 +366,7 @@ struct ImageBuilder::Run {
         ASSIGN_OR_RETURN(
             DownloadedFile file,
             DownloadUrl(pattern, dir, checksum == instruction.flags.end() ? "" : checksum->second,
-                        0));
+                        0, CancelCheck()));
         sources.push_back({file.name, file.path, true});
         continue;
       }
@@ -366,6 +379,7 @@ struct ImageBuilder::Run {
     CopyOptions copy;
     copy.destination = destination;
     copy.extract_archives = add;
+    copy.cancelled = CancelCheck();
     if (auto chown = instruction.flags.find("chown"); chown != instruction.flags.end()) {
       ASSIGN_OR_RETURN(std::string owner, ExpandWord(chown->second, variables, escape));
       ASSIGN_OR_RETURN(copy.owner, image_view.ResolveOwner(owner));

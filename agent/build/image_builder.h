@@ -32,10 +32,12 @@ class ImageBuilder {
       : images_(images), containers_(containers), snapshotter_(snapshotter), cache_(cache) {}
 
   // How --pull fetches a FROM image (the agent's ImageDistribution); unset: --pull is refused.
-  // Pulls `reference` into the store, reporting each blob's transfer to `progress`.
+  // Pulls `reference` into the store, reporting each blob's transfer to `progress`; stops
+  // (kCancelled, nothing kept) once `cancelled` says the build's caller is gone.
   using Puller = std::function<StatusOr<v1::Image>(
       const std::string& reference,
-      const std::function<void(const v1::TransferProgress&)>& progress)>;
+      const std::function<void(const v1::TransferProgress&)>& progress,
+      const std::function<bool()>& cancelled)>;
   void set_puller(Puller puller) { puller_ = std::move(puller); }
 
   // Builds from `options` (which passed CheckOptions as they came in, before the context) with

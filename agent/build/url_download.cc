@@ -13,7 +13,8 @@
 namespace boxcar {
 
 StatusOr<DownloadedFile> DownloadUrl(const std::string& url, const std::string& dir,
-                                     const std::string& checksum, uint64_t max_bytes) {
+                                     const std::string& checksum, uint64_t max_bytes,
+                                     const std::function<bool()>& cancelled) {
   if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
     return InvalidArgument("'" + UrlForMessages(url) + "': only http and https URLs are fetched");
   }
@@ -37,6 +38,7 @@ StatusOr<DownloadedFile> DownloadUrl(const std::string& url, const std::string& 
   request.max_redirects = 5;
   request.connect_timeout_seconds = 30;
   request.want_file_time = true;
+  request.cancelled = cancelled;
   request.max_kept_body_bytes = 64 << 10;  // an error page is not kept whole
   request.body_sink = [&](long, const char* bytes, size_t size) -> Status {
     written += size;

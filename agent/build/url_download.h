@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "common/status.h"
@@ -17,7 +18,10 @@ struct DownloadedFile {
 };
 
 // Bodies larger than `max_bytes` (0: no limit) are refused; HTTP errors name the status.
+// `cancelled` (may be empty) is polled while the transfer runs, also while no byte comes:
+// true stops it (kCancelled).
 StatusOr<DownloadedFile> DownloadUrl(const std::string& url, const std::string& dir,
-                                     const std::string& checksum, uint64_t max_bytes);
+                                     const std::string& checksum, uint64_t max_bytes,
+                                     const std::function<bool()>& cancelled = {});
 
 }  // namespace boxcar

@@ -168,12 +168,13 @@ int RunAgent(const AgentConfig& config) {
   auto build_cache = BuildCache::Open(db->get(), images->get());
   if (!build_cache.ok()) return Fail(build_cache.status());
   ImageBuilder image_builder(images->get(), &containers, snapshotter->get(), build_cache->get());
-  image_builder.set_puller(
-      [&distribution](const std::string& reference, const TransferProgressSink& progress) {
-        v1::PullRequest request;
-        request.set_source(reference);
-        return distribution.Pull(request, progress, [] { return false; });
-      });
+  image_builder.set_puller([&distribution](const std::string& reference,
+                                           const TransferProgressSink& progress,
+                                           const std::function<bool()>& cancelled) {
+    v1::PullRequest request;
+    request.set_source(reference);
+    return distribution.Pull(request, progress, cancelled);
+  });
   BuildsApi builds_api(&image_builder, config.root_dir + "/tmp",
                        config.root_dir + "/build-contexts", config.max_layer_bytes);
 

@@ -568,6 +568,71 @@ TEST_F(BuildTest, AddFetchesUrlsAndChecksTheirChecksum) {
   EXPECT_NE(missing.err.find("HTTP status 404"), std::string::npos) << missing.err;
 }
 
+// ADD of a URL that trickles stops when its client goes away: the agent closes the
+// connection within a few seconds (it downloaded on to the end, 100 MB at 10 KB/s), and the
+// build leaves nothing (TearDown: no scratch directory).
+TEST_F(BuildTest, CancelledBuildStopsItsDownload) {
+  const std::string dir = agent_.work_dir() + "/trickle";
+  Shell("mkdir -p " + dir);
+  WriteFile(dir + "/serve.py",
+            "import http.server, socketserver, sys, time\n"
+            "d = sys.argv[1]\n"
+            "class H(http.server.BaseHTTPRequestHandler):\n"
+            "    def do_GET(self):\n"
+            "        self.send_response(200)\n"
+            "        self.send_header('Content-Length', str(100 << 20))\n"
+            "        self.end_headers()\n"
+            "        open(d + '/asked', 'w').close()\n"
+            "        try:\n"
+            "            while True:\n"
+            "                self.wfile.write(b'x' * 1024); self.wfile.flush(); time.sleep(0.1)\n"
+            "        except OSError:\n"
+            "            open(d + '/closed', 'w').close()\n"
+            "    def log_message(self, *args): pass\n"
+            "s = socketserver.ThreadingTCPServer(('127.0.0.1', 0), H)\n"
+            "open(d + '/port.tmp', 'w').write(str(s.server_address[1]))\n"
+            "import os; os.rename(d + '/port.tmp', d + '/port')\n"
+            "s.serve_forever()\n");
+  std::string pid = Shell("python3 " + dir + "/serve.py " + dir + " >/dev/null 2>&1 & echo $!");
+  struct Server {
+    std::string pid;
+    ~Server() { std::system(("kill " + pid + " 2>/dev/null").c_str()); }
+  } server{pid.substr(0, pid.find('\n'))};
+  std::string port;
+  for (int i = 0; i < 100 && port.empty(); ++i) {
+    port = Shell("cat " + dir + "/port 2>/dev/null");
+    if (port.empty()) ::usleep(50000);
+  }
+  ASSERT_FALSE(port.empty()) << "the HTTP server did not start";
+  const std::string context = dir + "/context";
+  Shell("mkdir -p " + context);
+  WriteFile(context + "/Dockerfile", "FROM busybox\nADD http://127.0.0.1:" + port + "/big /big\n");
+  const std::string base = dir + "/build";
+  pid_t cli = Spawn({BOXCAR_CLI_PATH, "--socket", agent_.socket_path(), "build", "--no-cache", "-t",
+                     "trickle:1", context},
+                    base + ".out", base + ".err");
+  ASSERT_GT(cli, 0);
+  bool asked = false;
+  for (int i = 0; i < 200 && !asked; ++i) {
+    asked = ::access((dir + "/asked").c_str(), F_OK) == 0;
+    if (!asked) ::usleep(50000);
+  }
+  ASSERT_TRUE(asked) << "the agent never asked for the URL";
+  ::usleep(300 * 1000);  // the download is under way
+  ASSERT_EQ(::kill(cli, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(cli, &status, 0), cli);
+  const auto killed = std::chrono::steady_clock::now();
+  bool closed = false;
+  while (!closed && std::chrono::steady_clock::now() - killed < std::chrono::seconds(10)) {
+    closed = ::access((dir + "/closed").c_str(), F_OK) == 0;
+    if (!closed) ::usleep(50000);
+  }
+  EXPECT_TRUE(closed) << "the agent downloads on for a client that is gone";
+  EXPECT_LT(std::chrono::steady_clock::now() - killed, std::chrono::seconds(4));
+  EXPECT_NE(agent_.Cli({"image", "inspect", "trickle:1"}).exit_code, 0) << "nothing tagged";
+}
+
 // --pull fetches the FROM image from its registry (a docker-registry on loopback); without
 // it, a FROM image missing from the store is an error naming the line.
 TEST_F(BuildTest, PullFetchesTheBaseImageFromItsRegistry) {
