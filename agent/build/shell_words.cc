@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "build/shell_pattern.h"
+
 namespace boxcar {
 namespace {
 
@@ -9,8 +11,9 @@ bool IsNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || 
 
 class Expander {
  public:
-  Expander(const std::string& text, const BuildVariables& variables, char escape)
-      : text_(text), variables_(variables), escape_(escape) {}
+  Expander(const std::string& text, const BuildVariables& variables, char escape,
+           bool raw_escapes = false)
+      : text_(text), variables_(variables), escape_(escape), raw_escapes_(raw_escapes) {}
 
   // Reads words; `split` false keeps white space inside the single word.
   StatusOr<std::vector<std::string>> Run(bool split) {
@@ -29,6 +32,7 @@ class Expander {
       in_word = true;
       if (c == escape_) {
         ++pos_;
+        if (raw_escapes_ && pos_ < text_.size()) word += '\\';
         if (pos_ < text_.size()) word += text_[pos_++];
         continue;
       }
@@ -92,43 +96,106 @@ class Expander {
         ++pos_;
         return Lookup(name);
       }
-      std::string op;
-      if (text_[pos_] == ':') op = ":", ++pos_;
-      if (pos_ >= text_.size() || (text_[pos_] != '-' && text_[pos_] != '+')) {
-        return InvalidArgument("bad substitution in ${" + name + "...}: only :- and :+ are supported");
+      // The modifier: :- - :+ + :? ? # ## % %% / // (BuildKit's).
+      const bool colon = text_[pos_] == ':';
+      if (colon) ++pos_;
+      if (pos_ >= text_.size()) return InvalidArgument("missing '}' in ${" + name + "...}");
+      const char op = text_[pos_++];
+      const std::string allowed = colon ? "-+?" : "-+?#%/";
+      if (allowed.find(op) == std::string::npos) {
+        return InvalidArgument("bad substitution in ${" + name + "...}: unsupported modifier (" +
+                               std::string(colon ? ":" : "") + op +
+                               "); these are :- - :+ + :? ? # ## % %% / //");
       }
-      op += text_[pos_++];
-      // The word up to the matching brace, itself expanded.
-      size_t word_start = pos_;
-      int depth = 1;
-      while (pos_ < text_.size() && depth > 0) {
-        if (text_[pos_] == '{') ++depth;
-        if (text_[pos_] == '}') --depth;
-        if (depth > 0) ++pos_;
-      }
-      if (depth != 0) return InvalidArgument("missing '}' in ${" + name + "...}");
-      std::string inner = text_.substr(word_start, pos_ - word_start);
-      ++pos_;
+      ASSIGN_OR_RETURN(std::string inner, BracedWord(name));
       auto found = variables_.find(name);
-      bool set = found != variables_.end();
-      bool non_empty = set && !found->second.empty();
-      bool use_word = (op == ":-") ? !non_empty
-                      : (op == "-") ? !set
-                      : (op == ":+") ? non_empty
-                                     : set;
-      if (op == ":-" || op == "-") {
-        if (!use_word) return found->second;
-      } else if (!use_word) {
-        return std::string();
+      const bool set = found != variables_.end();
+      const std::string value = set ? found->second : "";
+      const bool unset = !set || (colon && value.empty());
+      switch (op) {
+        case '-':
+          return unset ? Expand(inner, false) : value;
+        case '+':
+          return unset ? std::string() : Expand(inner, false);
+        case '?': {
+          if (!unset) return value;
+          ASSIGN_OR_RETURN(std::string message, Expand(inner, false));
+          if (message.empty())
+            message = !set ? "is not allowed to be unset" : "is not allowed to be empty";
+          return InvalidArgument(name + ": " + message);
+        }
+        case '#':
+        case '%': {
+          const bool longest = !inner.empty() && inner[0] == op;
+          ASSIGN_OR_RETURN(std::string text, Expand(longest ? inner.substr(1) : inner, true));
+          ASSIGN_OR_RETURN(ShellPattern pattern, ShellPattern::Parse(text));
+          return op == '#' ? pattern.TrimPrefix(value, longest)
+                           : pattern.TrimSuffix(value, longest);
+        }
+        default: {  // '/'
+          const bool all = !inner.empty() && inner[0] == '/';
+          if (all) inner.erase(0, 1);
+          const size_t slash = UnescapedSlash(inner);
+          if (slash == std::string::npos) {
+            return InvalidArgument("bad substitution in ${" + name +
+                                   "/...}: missing '/' before the replacement");
+          }
+          ASSIGN_OR_RETURN(std::string text, Expand(inner.substr(0, slash), true));
+          ASSIGN_OR_RETURN(std::string replacement, Expand(inner.substr(slash + 1), true));
+          ASSIGN_OR_RETURN(ShellPattern pattern, ShellPattern::Parse(text));
+          return pattern.Replace(value, replacement, all);
+        }
       }
-      Expander nested(inner, variables_, escape_);
-      ASSIGN_OR_RETURN(std::vector<std::string> words, nested.Run(false));
-      return words.empty() ? std::string() : words[0];
     }
     size_t start = pos_;
     while (pos_ < text_.size() && IsNameChar(text_[pos_])) ++pos_;
     if (pos_ == start) return std::string("$");
     return Lookup(text_.substr(start, pos_ - start));
+  }
+
+  // After a modifier: the text up to the `}` that closes ${NAME... (nested braces and escaped
+  // characters skipped); pos_ moves past that brace.
+  StatusOr<std::string> BracedWord(const std::string& name) {
+    const size_t start = pos_;
+    int depth = 1;
+    while (pos_ < text_.size()) {
+      const char c = text_[pos_];
+      if (c == escape_ && pos_ + 1 < text_.size()) {
+        pos_ += 2;
+        continue;
+      }
+      if (c == '{') ++depth;
+      if (c == '}' && --depth == 0) break;
+      ++pos_;
+    }
+    if (depth != 0) return InvalidArgument("missing '}' in ${" + name + "...}");
+    return text_.substr(start, pos_++ - start);
+  }
+
+  // Where ${NAME/pattern/replacement}'s pattern ends: the first '/' outside nested braces and
+  // not escaped.
+  size_t UnescapedSlash(const std::string& inner) const {
+    int depth = 0;
+    for (size_t i = 0; i < inner.size(); ++i) {
+      if (inner[i] == escape_) {
+        ++i;
+      } else if (inner[i] == '{') {
+        ++depth;
+      } else if (inner[i] == '}') {
+        --depth;
+      } else if (inner[i] == '/' && depth == 0) {
+        return i;
+      }
+    }
+    return std::string::npos;
+  }
+
+  // A modifier's word, its variables expanded; `raw_escapes` keeps the escapes (a pattern's
+  // `\*` stays a literal star for ShellPattern).
+  StatusOr<std::string> Expand(const std::string& word, bool raw_escapes) const {
+    Expander nested(word, variables_, escape_, raw_escapes);
+    ASSIGN_OR_RETURN(std::vector<std::string> words, nested.Run(false));
+    return words.empty() ? std::string() : words[0];
   }
 
   std::string Lookup(const std::string& name) const {
@@ -139,6 +206,7 @@ class Expander {
   const std::string& text_;
   const BuildVariables& variables_;
   const char escape_;
+  const bool raw_escapes_;
   size_t pos_ = 0;
 };
 

@@ -1,5 +1,8 @@
 // Variable expansion and word splitting as a Dockerfile does them for ENV, ARG, LABEL, COPY,
-// WORKDIR, USER, ...: $NAME, ${NAME}, ${NAME:-default}, ${NAME:+alternative}; single quotes
+// WORKDIR, USER, ...: $NAME, ${NAME}, and BuildKit's modifiers ${NAME:-default} ${NAME-default}
+// ${NAME:+alternative} ${NAME+alternative} ${NAME:?message} ${NAME?message} ${NAME#pattern}
+// ${NAME##pattern} ${NAME%pattern} ${NAME%%pattern} ${NAME/pattern/replacement}
+// ${NAME//pattern/replacement} (patterns: build/shell_pattern.h); single quotes
 // keep everything literal, double quotes keep spaces, the escape character (\ or `) escapes
 // the next character. Quotes are removed.
 #pragma once
