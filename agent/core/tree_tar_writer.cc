@@ -4,7 +4,9 @@
 #include <archive_entry.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -63,12 +65,42 @@ uint32_t Unshift(uint32_t id, uint32_t first, uint32_t size) {
   return size != 0 && id >= first && id - first < size ? id - first : id;
 }
 
+// A kernel's view rather than files (a running container's /proc, /sys, /dev/pts, cgroup
+// trees): its contents are no part of the container's filesystem, as Docker's cp and export
+// leave them out. Reading them fails (/proc/self names a pid of another namespace) or never
+// ends.
+bool OnPseudoFilesystem(int fd) {
+  struct statfs fs;
+  if (::fstatfs(fd, &fs) != 0) return false;
+  switch (static_cast<unsigned long>(fs.f_type)) {
+    case PROC_SUPER_MAGIC:
+    case SYSFS_MAGIC:
+    case DEVPTS_SUPER_MAGIC:
+    case CGROUP_SUPER_MAGIC:
+    case CGROUP2_SUPER_MAGIC:
+    case 0x19800202:  // mqueue (MQUEUE_MAGIC is not in linux/magic.h)
+    case DEBUGFS_MAGIC:
+    case TRACEFS_MAGIC:
+    case SECURITYFS_MAGIC:
+    case BPF_FS_MAGIC:
+    case BINFMTFS_MAGIC:
+    case PSTOREFS_MAGIC:
+    case EFIVARFS_MAGIC:
+      return true;
+    default:
+      return false;
+  }
+}
+
 class TreeTar {
  public:
   TreeTar(archive* writer, const HostIdShift& ids, SinkBuffer* buffer)
       : writer_(writer), ids_(ids), buffer_(buffer) {}
 
-  Status Add(int object_fd, const std::string& name) {
+  // `top`: the object the caller asked for, whose contents are archived also on a pseudo
+  // filesystem (`cp CONTAINER:/proc/cpuinfo` reads it); below it such directories are
+  // archived empty.
+  Status Add(int object_fd, const std::string& name, bool top = false) {
     struct stat st;
     if (::fstatat(object_fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0)
       return ErrnoStatus("stat '" + name + "'");
@@ -99,6 +131,7 @@ class TreeTar {
     if (archive_write_header(writer_, entry.get()) < ARCHIVE_WARN) return Failed(name);
     if (data) RETURN_IF_ERROR(CopyData(data.get(), static_cast<uint64_t>(st.st_size), name));
     if (!S_ISDIR(st.st_mode)) return OkStatus();
+    if (!top && OnPseudoFilesystem(object_fd)) return OkStatus();
     return AddChildren(object_fd, name);
   }
 
@@ -170,7 +203,7 @@ Status WriteTreeAsTar(int top_fd, const std::string& member_name, const HostIdSh
     return Internal("tar: cannot start the stream");
   }
   TreeTar tree(writer.get(), ids, &buffer);
-  Status added = tree.Add(top_fd, member_name);
+  Status added = tree.Add(top_fd, member_name, /*top=*/true);
   if (!added.ok()) return added;
   if (archive_write_close(writer.get()) != ARCHIVE_OK) {
     if (!buffer.failure.ok()) return buffer.failure;

@@ -26,7 +26,9 @@ using TarSink = std::function<Status(std::string_view bytes)>;
 // Archives the object `top_fd` (O_PATH | O_NOFOLLOW) as `member_name`, and for a directory
 // everything below it as `member_name`/... (pax format: long names, large files). Regular
 // files, directories and symlinks with their modes, owners and mtimes; devices and fifos as
-// entries without data; sockets skipped.
+// entries without data; sockets skipped. Below the top, a directory on a pseudo filesystem
+// (proc, sysfs, devpts, cgroup, ...: a running container's /proc and /sys) is archived
+// without its contents.
 Status WriteTreeAsTar(int top_fd, const std::string& member_name, const HostIdShift& ids,
                       const TarSink& sink);
 

@@ -135,6 +135,26 @@ TEST_P(ContainerFilesTest, CpCopiesBothWaysOnRunningAndStoppedContainers) {
       << "in the volume, not in box's layer below it";
 }
 
+// The whole root of a running container as a tar (Docker's `cp c:/ -`, its `export`): its
+// files and volumes, with /proc and /sys as empty directories — the walk went into /proc and
+// failed at /proc/self (a pid of another namespace) after half a tar.
+TEST_P(ContainerFilesTest, CpOfTheRootLeavesTheKernelsFilesystemsOut) {
+  RunDetached({"--name", "whole", "-v", "wholedata:/data"},
+              {"sh", "-c", "echo mine > /mine.txt; echo kept > /data/v.txt; sleep 1000"});
+  ASSERT_FALSE(HasFatalFailure());
+  for (int i = 0; i < 50 && CatInside("whole", "/data/v.txt") != "kept\n"; ++i) ::usleep(50000);
+  ASSERT_EQ(Shell("$BOXCAR cp whole:/ - > " + Work("root.tar")), 0) << ReadFile(Work("shell.log"));
+  ASSERT_EQ(Shell("tar -tf " + Work("root.tar") + " > " + Work("root.list")), 0);
+  const std::string list = ReadFile(Work("root.list"));
+  EXPECT_NE(list.find("./mine.txt\n"), std::string::npos) << list;
+  EXPECT_NE(list.find("./data/v.txt\n"), std::string::npos) << "the volume, as the payload sees it";
+  EXPECT_NE(list.find("./bin/sh\n"), std::string::npos);
+  EXPECT_NE(list.find("./proc/\n"), std::string::npos) << list;
+  EXPECT_EQ(list.find("./proc/1"), std::string::npos) << "the processes are no files";
+  EXPECT_EQ(list.find("./sys/kernel"), std::string::npos);
+  EXPECT_EQ(list.find("./dev/pts/ptmx"), std::string::npos);
+}
+
 TEST_P(ContainerFilesTest, CpRefusesHostileArchivesAndNeverLeavesTheContainer) {
   RunDetached({"--name", "box"}, {"sh", "-c", "ln -s /../../../../.. /tmp/up; sleep 1000"});
   ASSERT_FALSE(HasFatalFailure());
