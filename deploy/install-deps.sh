@@ -13,6 +13,8 @@ packages=(
   # ISA-L: igzip inflates gzip layers several times faster than zlib
   libisal-dev
   libspdlog-dev libfmt-dev libcli11-dev libboost-dev libseccomp-dev
+  # clouds.yaml for glance:// (the CLI; linked statically into it)
+  libyaml-cpp-dev
   lxc-dev liblxc1 lxc libvirt-dev
   # the libvirt backend: libvirtd with only its LXC driver loaded (tests start a private one), virsh
   libvirt-daemon libvirt-daemon-driver-lxc libvirt-clients
@@ -34,6 +36,8 @@ packages=(
   docker.io
   # Registry v2 tests: the reference registry, htpasswd, a token service (JWT) and a test CA
   docker-registry apache2-utils openssl python3-cryptography
+  # glance:// over TLS: socat terminates TLS in front of the test Keystone and glance-api
+  socat
   # the Nova compute driver: its Python module, and Nova's own test suites it runs against
   pybind11-dev python3-dev python3-nova python3-oslotest python3-stestr python3-testtools
   python3-requests-mock python3-wsgi-intercept python3-placement

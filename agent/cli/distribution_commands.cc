@@ -43,14 +43,24 @@ struct LoginOptions {
   std::string ca_file;
 };
 
+// A clouds.yaml or OS_* setting the CLI could not use (never a secret's value).
+int ReportOpenStackError(const Status& status) {
+  std::fprintf(stderr, "boxcar: %s\n", status.message().c_str());
+  return 1;
+}
+
 int Pull(AgentConnection& agent, const PullOptions& options) {
   v1::PullRequest request;
   request.set_source(options.source);
   request.set_platform(options.platform);
   request.set_ca_file(options.ca_file);
-  // glance:// sources and destinations carry the caller's OpenStack credentials.
-  if (IsGlanceLocation(options.source))
-    *request.mutable_openstack() = OpenStackAuthFrom(options.openstack);
+  // glance:// sources and destinations carry the caller's OpenStack credentials and CA.
+  if (IsGlanceLocation(options.source)) {
+    auto openstack = ResolveOpenStackAuth(options.openstack, options.ca_file);
+    if (!openstack.ok()) return ReportOpenStackError(openstack.status());
+    *request.mutable_openstack() = std::move(openstack->auth);
+    request.set_ca_file(openstack->ca_file);
+  }
   grpc::ClientContext context;
   auto reader = agent.distribution().Pull(&context, request);
   TransferDisplay display(options.quiet);
@@ -73,7 +83,10 @@ int Push(AgentConnection& agent, const PushOptions& options) {
   request.set_destination(options.destination);
   request.set_ca_file(options.ca_file);
   if (IsGlanceLocation(options.destination)) {
-    *request.mutable_openstack() = OpenStackAuthFrom(options.openstack);
+    auto openstack = ResolveOpenStackAuth(options.openstack, options.ca_file);
+    if (!openstack.ok()) return ReportOpenStackError(openstack.status());
+    *request.mutable_openstack() = std::move(openstack->auth);
+    request.set_ca_file(openstack->ca_file);
     request.set_glance_image_id(options.glance.image_id);
     request.set_glance_visibility(options.glance.visibility);
   }

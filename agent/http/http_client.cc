@@ -218,6 +218,9 @@ StatusOr<HttpResponse> PerformHttp(const HttpRequest& request, const TlsOptions&
     std::string reason = curl_easy_strerror(code);
     // curl's own words often name the host, port or certificate: kept after its reason.
     if (error[0] != '\0' && reason != error) reason += std::string(" (") + error + ")";
+    const bool untrusted = code == CURLE_PEER_FAILED_VERIFICATION ||
+                           code == CURLE_SSL_CACERT_BADFILE || code == CURLE_SSL_ISSUER_ERROR;
+    if (untrusted && !tls.untrusted_hint.empty()) reason += "; " + tls.untrusted_hint;
     return Unavailable(what + ": " + reason);
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "http/tls_options.h"
 
 namespace boxcar {
 
@@ -55,12 +56,9 @@ struct HttpResponse {
   std::string Header(const std::string& lower_name) const;
 };
 
-struct TlsOptions {
-  std::string ca_file;  // PEM; trusted besides the system's CAs
-};
-
 // Performs the request (http and https URLs only, also when redirected). A transport failure
-// (refused, cut, timed out, TLS) is kUnavailable naming the method, the URL and curl's reason;
+// (refused, cut, timed out, TLS) is kUnavailable naming the method, the URL and curl's reason
+// (and tls.untrusted_hint when the peer's certificate was not trusted);
 // an HTTP error status is NOT an error here (see HttpResponse::status). A cancel is
 // kCancelled; a sink's failure is returned as the sink gave it; a failed read of body_fd
 // names the read. With `pool`, the exchange takes an idle handle from it (and its open

@@ -42,6 +42,7 @@ StatusOr<ImageLookup> InstanceImages::Resolve(const ImageRequest& image,
   pull.set_source("glance://" + image.id);
   pull.set_reference(reference);
   *pull.mutable_openstack() = OpenStackAuthFor(credentials);
+  pull.set_ca_file(credentials.ca_file);
   auto pulled = agent_->Pull(pull);
   if (pulled.ok()) {
     lookup.image_id = pulled->id();
@@ -116,6 +117,7 @@ StatusOr<SnapshotPush> InstanceImages::PushSnapshot(const std::string& image_id,
   push.set_destination("glance://");
   push.set_glance_image_id(snapshot_image_id);
   *push.mutable_openstack() = OpenStackAuthFor(credentials);
+  push.set_ca_file(credentials.ca_file);
   auto pushed = agent_->Push(push);
   if (pushed.ok()) {
     outcome.pushed = true;

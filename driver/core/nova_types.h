@@ -58,11 +58,13 @@ struct InstanceRequest {
   std::vector<VifRequest> vifs;
 };
 
-// The caller's identity for Glance: the request context's Keystone token and where Glance is.
+// The caller's identity for Glance: the request context's Keystone token and where Glance is,
+// and nova.conf's [glance] cafile (the CA of Glance's certificate; empty: the system's CAs).
 struct GlanceCredentials {
   std::string token;
   std::string glance_endpoint;
   std::string project_id;
+  std::string ca_file;
 };
 
 }  // namespace boxcar::nova

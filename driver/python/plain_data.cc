@@ -95,6 +95,7 @@ GlanceCredentials CredentialsFromDict(const py::dict& dict) {
   Take(dict, "token", &credentials.token);
   Take(dict, "glance_endpoint", &credentials.glance_endpoint);
   Take(dict, "project_id", &credentials.project_id);
+  Take(dict, "ca_file", &credentials.ca_file);
   return credentials;
 }
 

@@ -271,13 +271,14 @@ std::string AgentHarness::ImportBusybox() {
   return response.image().id();
 }
 
-CommandResult AgentHarness::Cli(const std::vector<std::string>& args) {
+CommandResult AgentHarness::Cli(const std::vector<std::string>& args,
+                                const std::vector<std::string>& environment) {
   static std::atomic<int> counter{0};
   std::string base = work_dir_ + "/cli-" + std::to_string(counter++);
   std::vector<std::string> argv = {BOXCAR_CLI_PATH, "--socket", socket_path_};
   argv.insert(argv.end(), args.begin(), args.end());
   CommandResult result;
-  pid_t pid = Spawn(argv, base + ".out", base + ".err");
+  pid_t pid = Spawn(argv, base + ".out", base + ".err", environment);
   if (pid <= 0) return result;
   int status = 0;
   ::waitpid(pid, &status, 0);

@@ -64,8 +64,9 @@ class AgentHarness {
   grpc::Status ImportTarball(const std::string& tarball_path, const std::string& reference,
                              v1::ImportResponse* response = nullptr,
                              std::vector<v1::ImportProgress>* progress = nullptr);
-  // Runs the boxcar CLI against this agent.
-  CommandResult Cli(const std::vector<std::string>& args);
+  // Runs the boxcar CLI against this agent; `environment` ("KEY=value") is added to its own.
+  CommandResult Cli(const std::vector<std::string>& args,
+                    const std::vector<std::string>& environment = {});
   // Force-removes every container the agent knows.
   void RemoveAllContainers();
 

@@ -15,6 +15,7 @@
 
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
+#include "test_ca.h"
 
 namespace boxcar::testing {
 
@@ -77,18 +78,6 @@ std::string RegistryServer::log() const {
   return text.ok() ? *text : "(no registry log)";
 }
 
-bool RegistryServer::MakeTlsFiles() {
-  const std::string& w = work_dir_;
-  std::string command =
-      "cd " + w +
-      " && openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=boxcar-test-ca "
-      "-keyout ca.key -out ca.pem && openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 "
-      "-keyout server.key -out server.csr && printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' "
-      "> san.ext && openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
-      "-days 2 -extfile san.ext -out server.pem";
-  return Shell(command + " >tls.log 2>&1") == 0;
-}
-
 bool RegistryServer::Start(const RegistryServerOptions& options) {
   if (port_ == 0) {
     port_ = FreeLoopbackPort();
@@ -98,7 +87,7 @@ bool RegistryServer::Start(const RegistryServerOptions& options) {
               work_dir_ + "/htpasswd") != 0) {
       return false;
     }
-    if (options.tls && !MakeTlsFiles()) return false;
+    if (options.tls && !MakeTestCa(work_dir_)) return false;
   }
   std::string config =
       "version: 0.1\nlog: {level: info}\n"

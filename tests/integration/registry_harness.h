@@ -39,8 +39,6 @@ class RegistryServer {
   std::string log() const;
 
  private:
-  bool MakeTlsFiles();
-
   std::string work_dir_;
   std::string host_;
   int port_ = 0;

@@ -50,7 +50,7 @@ StatusOr<std::string> GlanceClient::Call(const std::string& method, const std::s
   request.headers = Headers(content_type);
   request.body = body;
   request.timeout_seconds = 120;
-  auto response = PerformHttp(request);
+  auto response = PerformHttp(request, tls_);
   if (!response.ok()) return response.status().Annotate("glance: " + what);
   for (long status : ok) {
     if (response->status == status) return std::move(response->body);
@@ -99,7 +99,7 @@ Status GlanceClient::Upload(const std::string& image_id, const DataSource& sourc
     return static_cast<int64_t>(*n);
   };
   request.cancelled = cancelled;
-  auto response = PerformHttp(request);
+  auto response = PerformHttp(request, tls_);
   if (!source_status.ok()) return source_status.Annotate("uploading to glance image " + image_id);
   if (!response.ok()) return response.status().Annotate("glance: uploading image " + image_id);
   if (response->status != 204 && response->status != 201 && response->status != 200) {
@@ -132,7 +132,7 @@ Status GlanceClient::Download(const GlanceImage& image, const DataSink& sink,
       return sink(bytes, size);
     };
     request.cancelled = cancelled;
-    auto response = PerformHttp(request);
+    auto response = PerformHttp(request, tls_);
     Status failure;
     if (!response.ok()) {
       failure = response.status().Annotate("glance: " + what);

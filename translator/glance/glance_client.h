@@ -12,6 +12,7 @@
 #include "common/status.h"
 #include "glance/glance_image.h"
 #include "glance/json_patch.h"
+#include "http/tls_options.h"
 #include "openstack/keystone_credentials.h"
 
 namespace boxcar::glance {
@@ -46,7 +47,9 @@ using CancelCheck = std::function<bool()>;
 
 class GlanceClient {
  public:
-  explicit GlanceClient(openstack::KeystoneSession session) : session_(std::move(session)) {}
+  // `tls`: how Glance's certificate is trusted (the cloud's CA, as for Keystone).
+  explicit GlanceClient(openstack::KeystoneSession session, TlsOptions tls = {})
+      : session_(std::move(session)), tls_(std::move(tls)) {}
   const openstack::KeystoneSession& session() const { return session_; }
   void set_download_resumes(int resumes) { download_resumes_ = resumes; }
 
@@ -87,6 +90,7 @@ class GlanceClient {
                              std::initializer_list<long> ok, const std::string& what);
 
   openstack::KeystoneSession session_;
+  TlsOptions tls_;
   int download_resumes_ = 5;
 };
 

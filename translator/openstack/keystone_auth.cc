@@ -64,7 +64,7 @@ StatusOr<KeystoneSession> Authenticate(const KeystoneCredentials& c) {
     request.method = "POST";
     request.headers = {"Content-Type: application/json"};
   }
-  auto response = PerformHttp(request);
+  auto response = PerformHttp(request, c.tls);
   if (!response.ok()) return response.status().Annotate("keystone");
   if (response->status != 200 && response->status != 201) {
     return KeystoneError(*response, token_only ? "validating the token" : "authenticating");

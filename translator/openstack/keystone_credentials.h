@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "http/tls_options.h"
+
 namespace boxcar::openstack {
 
 struct KeystoneCredentials {
@@ -22,6 +24,9 @@ struct KeystoneCredentials {
   std::string glance_endpoint;  // from the catalog when empty
   std::string region_name;      // any when empty
   std::string interface;        // "public" when empty
+  // The cloud's CA, trusted besides the system's for Keystone (and for Glance: the client is
+  // made with the same options).
+  TlsOptions tls;
 };
 
 // A scoped token and where Glance is.

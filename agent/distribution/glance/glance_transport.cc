@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "distribution/ca_file_check.h"
 #include "distribution/glance/byte_pipe.h"
 #include "distribution/glance/glance_image_mapping.h"
 #include "distribution/glance/openstack_credentials.h"
@@ -24,19 +25,26 @@ void Report(const TransferProgressSink& progress, v1::TransferState state, uint6
   progress(p);
 }
 
-// Keystone and Glance are reached with the system's CAs only: a CA file given for the call
-// would be ignored, so it is refused instead.
-Status RefuseCaFile(const std::string& ca_file) {
-  if (ca_file.empty()) return OkStatus();
-  return InvalidArgument(
-      "ca_file: glance:// transfers trust the system's CAs only; add the cloud's CA to them "
-      "(/usr/local/share/ca-certificates, update-ca-certificates) and leave --ca-file out");
+// Keystone's and Glance's certificates are checked against the system's CAs plus the
+// request's ca_file (the CLI's --ca-file, OS_CACERT or the cloud's cacert in clouds.yaml).
+TlsOptions CloudTls(const std::string& ca_file) {
+  TlsOptions tls;
+  tls.ca_file = ca_file;
+  tls.untrusted_hint =
+      ca_file.empty()
+          ? "the cloud's certificate is not signed by a CA this host trusts: give the cloud's "
+            "CA with --ca-file, OS_CACERT or cacert in clouds.yaml"
+          : "the cloud's certificate is not signed by the CA in " + ca_file +
+                " (nor by the system's): give the CA that signed it";
+  return tls;
 }
 
-StatusOr<glance::GlanceClient> Connect(const v1::OpenStackAuth& auth) {
-  auto session = openstack::Authenticate(ToKeystoneCredentials(auth));
+StatusOr<glance::GlanceClient> Connect(const v1::OpenStackAuth& auth, const std::string& ca_file) {
+  auto credentials = ToKeystoneCredentials(auth);
+  credentials.tls = CloudTls(ca_file);
+  auto session = openstack::Authenticate(credentials);
   if (!session.ok()) return session.status().Annotate("openstack");
-  return glance::GlanceClient(std::move(*session));
+  return glance::GlanceClient(std::move(*session), credentials.tls);
 }
 
 // Adds the Glance image's recorded references (and the request's) to the stored image.
@@ -59,8 +67,8 @@ StatusOr<v1::Image> GlanceTransport::Pull(const v1::PullRequest& request,
                                           const TransferProgressSink& progress,
                                           const TransferCancelCheck& cancelled) {
   ASSIGN_OR_RETURN(const std::string id, GlanceLocationId(request.source(), "source", true));
-  RETURN_IF_ERROR(RefuseCaFile(request.ca_file()));
-  ASSIGN_OR_RETURN(auto client, Connect(request.openstack()));
+  RETURN_IF_ERROR(CheckCaFile(request.ca_file(), "ca_file"));
+  ASSIGN_OR_RETURN(auto client, Connect(request.openstack(), request.ca_file()));
   ASSIGN_OR_RETURN(auto image, client.Show(id));
   RETURN_IF_ERROR(CheckPullable(image));
   std::vector<std::string> references = GlanceReferences(image);
@@ -123,7 +131,7 @@ StatusOr<v1::PushResult> GlanceTransport::Push(const v1::PushRequest& request,
                                                const TransferCancelCheck& cancelled) {
   ASSIGN_OR_RETURN(std::string name,
                    GlanceLocationId(request.destination(), "destination", false));
-  RETURN_IF_ERROR(RefuseCaFile(request.ca_file()));
+  RETURN_IF_ERROR(CheckCaFile(request.ca_file(), "ca_file"));
   const std::string visibility =
       request.glance_visibility().empty() ? "private" : request.glance_visibility();
   if (visibility != "private" && visibility != "shared" && visibility != "community" &&
@@ -135,7 +143,7 @@ StatusOr<v1::PushResult> GlanceTransport::Push(const v1::PushRequest& request,
   if (name.empty()) name = image.references_size() > 0 ? image.references(0) : image.id();
   ASSIGN_OR_RETURN(const std::string manifest_digest, store_->ManifestDigest(image));
   const auto properties = GlancePropertiesOf(image, manifest_digest);
-  ASSIGN_OR_RETURN(auto client, Connect(request.openstack()));
+  ASSIGN_OR_RETURN(auto client, Connect(request.openstack(), request.ca_file()));
 
   std::string target_id = request.glance_image_id();
   const bool created = target_id.empty();

@@ -1,26 +1,11 @@
 #include "distribution/registry/registry_transport.h"
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
+#include "distribution/ca_file_check.h"
 #include "http/url_for_messages.h"
 
 namespace boxcar {
 
 namespace {
-
-Status CheckCaFile(const std::string& ca_file, const std::string& field) {
-  if (ca_file.empty()) return OkStatus();
-  if (ca_file[0] != '/')
-    return InvalidArgument(field + ": '" + ca_file + "' must be an absolute path");
-  if (::access(ca_file.c_str(), R_OK) != 0) {
-    return InvalidArgument(field + ": cannot read '" + ca_file + "': " + std::strerror(errno) +
-                           " (a PEM file the agent can read)");
-  }
-  return OkStatus();
-}
 
 // "host[:port]" as Login/Logout take it (a reference's registry part, or a URL's host).
 StatusOr<std::string> RegistryHost(std::string text) {

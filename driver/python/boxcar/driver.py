@@ -85,7 +85,7 @@ class BoxcarDriver(driver.ComputeDriver):
             endpoint = next(glance.get_api_servers(context))
         except Exception as error:  # no catalog: the agent finds Glance in the token's
             LOG.debug('No Glance endpoint for the agent: %s', error)
-        return nova_data.credentials_dict(context, endpoint)
+        return nova_data.credentials_dict(context, endpoint, CONF.glance.cafile)
 
     # -- the host ------------------------------------------------------------------------
 

@@ -118,9 +118,11 @@ def vif_dicts(network_info):
     return vifs
 
 
-def credentials_dict(context, glance_endpoint):
+def credentials_dict(context, glance_endpoint, ca_file=None):
+    """ca_file: nova.conf's [glance] cafile, the CA the agent trusts for Glance's TLS."""
     return {
         'token': (context.auth_token or '') if context else '',
         'glance_endpoint': glance_endpoint or '',
         'project_id': (context.project_id or '') if context else '',
+        'ca_file': ca_file or '',
     }

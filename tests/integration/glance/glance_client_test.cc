@@ -12,12 +12,6 @@ namespace {
 
 using boxcar::testing::OpenStackFixture;
 
-GlanceClient ClientFor(const std::string& who) {
-  auto session = openstack::Authenticate(OpenStackFixture::Credentials(who));
-  EXPECT_TRUE(session.ok()) << session.status().message();
-  return GlanceClient(session.ok() ? *session : openstack::KeystoneSession{});
-}
-
 std::string Bytes(size_t size) {
   std::string bytes(size, '\0');
   for (size_t i = 0; i < size; ++i) bytes[i] = static_cast<char>((i * 7919) >> 3);
@@ -107,7 +101,7 @@ TEST(GlanceClient, BadTokenIs401) {
 }
 
 TEST(GlanceClient, UploadDownloadVerified) {
-  auto client = ClientFor("A");
+  auto client = OpenStackFixture::Client("A");
   const std::string bytes = Bytes(3 * 1024 * 1024 + 17);
   auto image = UploadedImage(client, "roundtrip", bytes);
   ASSERT_TRUE(image.ok()) << image.status().message();
@@ -141,7 +135,7 @@ TEST(GlanceClient, UploadDownloadVerified) {
 }
 
 TEST(GlanceClient, UploadOverTheSizeCapIs413) {
-  auto client = ClientFor("A");
+  auto client = OpenStackFixture::Client("A");
   CreateImageRequest create;
   create.name = "too-big";
   auto image = client.Create(create);
@@ -162,7 +156,7 @@ TEST(GlanceClient, UploadOverTheSizeCapIs413) {
 }
 
 TEST(GlanceClient, QueuedImageCannotBeDownloaded) {
-  auto client = ClientFor("A");
+  auto client = OpenStackFixture::Client("A");
   CreateImageRequest create;
   create.name = "queued";
   auto image = client.Create(create);
@@ -175,7 +169,7 @@ TEST(GlanceClient, QueuedImageCannotBeDownloaded) {
 }
 
 TEST(GlanceClient, ListFiltersAndPaging) {
-  auto client = ClientFor("A");
+  auto client = OpenStackFixture::Client("A");
   std::vector<std::string> ids;
   for (int i = 0; i < 3; ++i) {
     CreateImageRequest create;
@@ -205,7 +199,7 @@ TEST(GlanceClient, ListFiltersAndPaging) {
 }
 
 TEST(GlanceClient, PatchTagsAndErrors) {
-  auto client = ClientFor("A");
+  auto client = OpenStackFixture::Client("A");
   CreateImageRequest create;
   create.name = "patched";
   auto image = client.Create(create);
@@ -233,8 +227,8 @@ TEST(GlanceClient, PatchTagsAndErrors) {
 }
 
 TEST(GlanceClient, TenantsAndMembers) {
-  auto a = ClientFor("A");
-  auto b = ClientFor("B");
+  auto a = OpenStackFixture::Client("A");
+  auto b = OpenStackFixture::Client("B");
   const std::string bytes = Bytes(4096);
   auto priv = UploadedImage(a, "private-of-a", bytes, "private");
   ASSERT_TRUE(priv.ok()) << priv.status().message();

@@ -28,12 +28,6 @@ v1::OpenStackAuth AuthOf(const std::string& who) {
   return auth;
 }
 
-glance::GlanceClient ClientFor(const std::string& who) {
-  auto session = openstack::Authenticate(OpenStackFixture::Credentials(who));
-  EXPECT_TRUE(session.ok()) << session.status().message();
-  return glance::GlanceClient(session.ok() ? *session : openstack::KeystoneSession{});
-}
-
 class GlanceTransportTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -49,7 +43,7 @@ class GlanceTransportTest : public ::testing::Test {
   }
   void TearDown() override {
     agent_.RemoveAllContainers();
-    for (const auto& [who, id] : glance_images_) (void)ClientFor(who).Delete(id);
+    for (const auto& [who, id] : glance_images_) (void)OpenStackFixture::Client(who).Delete(id);
     auto log = ReadFileToString(agent_.work_dir() + "/agent.log");
     ASSERT_TRUE(log.ok());
     for (const char* secret : {"alice-secret", "bob-secret", "admin-secret"}) {
@@ -83,7 +77,7 @@ class GlanceTransportTest : public ::testing::Test {
   std::string Upload(const std::string& who, const std::string& bytes,
                      const std::string& visibility, const std::string& container_format = "docker",
                      std::map<std::string, std::string> properties = {}) {
-    auto client = ClientFor(who);
+    auto client = OpenStackFixture::Client(who);
     glance::CreateImageRequest create;
     create.name = "test-image";
     create.visibility = visibility;
@@ -205,10 +199,10 @@ TEST_F(GlanceTransportTest, SharedAndPublicFollowGlance) {
   const std::string id = Upload("A", archive_, "shared");
   v1::Image image;
   EXPECT_EQ(Pull("glance://" + id, "B", &image).error_code(), grpc::StatusCode::NOT_FOUND);
-  auto a = ClientFor("A");
+  auto a = OpenStackFixture::Client("A");
   const std::string project_b = OpenStackFixture::Get("OS_FIXTURE_PROJECT_B_ID");
   ASSERT_TRUE(a.AddMember(id, project_b).ok());
-  ASSERT_TRUE(ClientFor("B").SetMemberStatus(id, project_b, "accepted").ok());
+  ASSERT_TRUE(OpenStackFixture::Client("B").SetMemberStatus(id, project_b, "accepted").ok());
   auto shared = Pull("glance://" + id, "B", &image);
   ASSERT_TRUE(shared.ok()) << shared.error_message();
   EXPECT_EQ(image.id(), busybox_id_);
@@ -246,7 +240,8 @@ TEST_F(GlanceTransportTest, OtherFormatsAreRefused) {
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_NE(refused.error_message().find("container_format 'bare'"), std::string::npos)
       << refused.error_message();
-  auto queued = ClientFor("A").Create({"queued", "docker", "raw", "private", {}, {}});
+  auto queued =
+      OpenStackFixture::Client("A").Create({"queued", "docker", "raw", "private", {}, {}});
   ASSERT_TRUE(queued.ok());
   glance_images_.emplace_back("A", queued->id);
   refused = Pull("glance://" + queued->id, "A", &image);
@@ -267,18 +262,18 @@ TEST_F(GlanceTransportTest, OtherFormatsAreRefused) {
   }
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
 
-  // A CA file would not be used (Keystone and Glance go by the system's CAs): refused.
+  // The CA file is checked as for registry pulls, before Keystone is asked.
   v1::PullRequest with_ca;
   with_ca.set_source("glance://" + bare);
   *with_ca.mutable_openstack() = AuthOf("A");
-  with_ca.set_ca_file("/etc/ssl/certs/ca-certificates.crt");
+  with_ca.set_ca_file("ca.pem");
   grpc::ClientContext ca_context;
   auto ca_reader = distribution_->Pull(&ca_context, with_ca);
   while (ca_reader->Read(&ignored)) {
   }
   grpc::Status ca_refused = ca_reader->Finish();
   EXPECT_EQ(ca_refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_NE(ca_refused.error_message().find("ca_file: glance:// transfers trust the system's CAs"),
+  EXPECT_NE(ca_refused.error_message().find("ca_file: 'ca.pem' must be an absolute path"),
             std::string::npos)
       << ca_refused.error_message();
 }
@@ -446,7 +441,7 @@ TEST_F(GlanceTransportTest, CancelledPushLeavesNoImageInGlance) {
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
   ASSERT_TRUE(cancelled) << "the push ended before it could be cancelled";
   // The agent deletes the image it created once the upload stops.
-  auto a = ClientFor("A");
+  auto a = OpenStackFixture::Client("A");
   glance::ListImagesFilter filter;
   filter.name = "cancel-box-push";
   std::vector<glance::GlanceImage> left;
@@ -471,7 +466,7 @@ TEST_F(GlanceTransportTest, PushThenPullRunsAContainer) {
   ASSERT_FALSE(result.glance_image_id().empty());
   glance_images_.emplace_back("A", result.glance_image_id());
   EXPECT_EQ(result.destination(), "glance://" + result.glance_image_id());
-  auto shown = ClientFor("A").Show(result.glance_image_id());
+  auto shown = OpenStackFixture::Client("A").Show(result.glance_image_id());
   ASSERT_TRUE(shown.ok());
   EXPECT_EQ(shown->status, "active");
   EXPECT_EQ(shown->name, "pushed-box:1");
@@ -513,7 +508,7 @@ TEST_F(GlanceTransportTest, CliPushAndPullWithOsFlags) {
   ASSERT_NE(at, std::string::npos) << pushed.out;
   const std::string id = pushed.out.substr(9, at - 9);
   glance_images_.emplace_back("A", id);
-  auto shown = ClientFor("A").Show(id);
+  auto shown = OpenStackFixture::Client("A").Show(id);
   ASSERT_TRUE(shown.ok()) << shown.status().message();
   EXPECT_EQ(shown->name, "cli-box");
   EXPECT_EQ(shown->status, "active");
@@ -538,14 +533,15 @@ TEST_F(GlanceTransportTest, CliPushAndPullWithOsFlags) {
 TEST_F(GlanceTransportTest, PushIntoAGivenQueuedImage) {
   v1::ImportResponse imported;
   ASSERT_TRUE(agent_.ImportTarball(BOXCAR_BUSYBOX_TAR, "snap:1", &imported).ok());
-  auto queued = ClientFor("A").Create({"nova-snapshot", "bare", "qcow2", "private", {}, {}});
+  auto queued =
+      OpenStackFixture::Client("A").Create({"nova-snapshot", "bare", "qcow2", "private", {}, {}});
   ASSERT_TRUE(queued.ok());
   glance_images_.emplace_back("A", queued->id);
   v1::PushResult result;
   auto pushed = Push("snap:1", "glance://", "A", &result, queued->id);
   ASSERT_TRUE(pushed.ok()) << pushed.error_message();
   EXPECT_EQ(result.glance_image_id(), queued->id);
-  auto shown = ClientFor("A").Show(queued->id);
+  auto shown = OpenStackFixture::Client("A").Show(queued->id);
   ASSERT_TRUE(shown.ok());
   EXPECT_EQ(shown->status, "active");
   EXPECT_EQ(shown->container_format, "docker");

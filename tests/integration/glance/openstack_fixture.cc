@@ -5,6 +5,8 @@
 
 #include <fstream>
 
+#include "openstack/keystone_auth.h"
+
 namespace boxcar::testing {
 
 std::string OpenStackFixture::state_dir_;
@@ -79,6 +81,12 @@ openstack::KeystoneCredentials OpenStackFixture::Credentials(const std::string& 
     c.project_name = Get("OS_FIXTURE_PROJECT_" + who);
   }
   return c;
+}
+
+glance::GlanceClient OpenStackFixture::Client(const std::string& who) {
+  auto session = openstack::Authenticate(Credentials(who));
+  EXPECT_TRUE(session.ok()) << session.status().message();
+  return glance::GlanceClient(session.ok() ? *session : openstack::KeystoneSession{});
 }
 
 }  // namespace boxcar::testing

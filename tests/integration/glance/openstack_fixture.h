@@ -3,11 +3,12 @@
 // test fails). Its env file is read into a map.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <map>
 #include <string>
 
-#include <gtest/gtest.h>
-
+#include "glance/glance_client.h"
 #include "openstack/keystone_credentials.h"
 
 namespace boxcar::testing {
@@ -20,6 +21,8 @@ class OpenStackFixture : public ::testing::Environment {
   static std::string Get(const std::string& key);
   // Password credentials of tenant "A", "B" or "admin".
   static openstack::KeystoneCredentials Credentials(const std::string& who);
+  // A Glance client authenticated with Credentials(who) (a test failure when Keystone refuses).
+  static glance::GlanceClient Client(const std::string& who);
   static const std::string& state_dir();
   // The process group of glance-api (its pid), to kill it mid-transfer.
   static int GlanceProcessGroup();

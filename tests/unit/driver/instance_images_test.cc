@@ -33,6 +33,7 @@ class InstanceImagesTest : public ::testing::Test {
     credentials.token = "gAAAA-token";
     credentials.glance_endpoint = "http://127.0.0.1:9292";
     credentials.project_id = "p1";
+    credentials.ca_file = "/etc/nova/glance-ca.pem";
     return credentials;
   }
 
@@ -72,6 +73,7 @@ TEST_F(InstanceImagesTest, AMissIsPulledFromGlanceWithTheCallersToken) {
   EXPECT_EQ(pull.openstack().token(), "gAAAA-token");
   EXPECT_EQ(pull.openstack().glance_endpoint(), "http://127.0.0.1:9292");
   EXPECT_EQ(pull.openstack().project_id(), "p1");
+  EXPECT_EQ(pull.ca_file(), "/etc/nova/glance-ca.pem") << "nova.conf's [glance] cafile";
 }
 
 TEST_F(InstanceImagesTest, AnAgentWithoutGlanceHandsTheTransferToNovaCompute) {
@@ -165,6 +167,7 @@ TEST_F(InstanceImagesTest, SnapshotsArePushedIntoTheImageNovaCreated) {
   EXPECT_EQ(push.destination(), "glance://");
   EXPECT_EQ(push.glance_image_id(), "snap-id");
   EXPECT_EQ(push.openstack().token(), "gAAAA-token");
+  EXPECT_EQ(push.ca_file(), "/etc/nova/glance-ca.pem");
   auto fallback = Images().PushSnapshot("sha256:snap", "snap-id", Credentials());
   EXPECT_TRUE(fallback->needs_download);
 }

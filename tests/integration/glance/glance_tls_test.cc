@@ -1,0 +1,217 @@
+// glance:// with Keystone and glance-api behind TLS whose certificate a private CA signed, as in
+// an operator's cloud: the real fixture stack (tests/fixtures/openstack) with a socat TLS
+// terminator in front of each, and the real CLI. Without the CA a pull fails saying how to give
+// it; with --ca-file, OS_CACERT or a clouds.yaml's cacert, pushes and pulls work.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <fstream>
+
+#include "agent_harness.h"
+#include "common/directory_tree.h"
+#include "glance/glance_client.h"
+#include "image_test_support.h"
+#include "openstack/keystone_auth.h"
+#include "openstack_fixture.h"
+#include "registry_harness.h"
+#include "test_ca.h"
+
+namespace boxcar::testing {
+namespace {
+
+// socat terminating TLS on a free loopback port and passing the bytes on to `backend_port`,
+// in a session of its own so that its per-connection children stop with it.
+class TlsTerminator {
+ public:
+  bool Start(int backend_port, const std::string& pki_dir) {
+    port_ = FreeLoopbackPort();
+    pid_ = Spawn({"/usr/bin/setsid", "/usr/bin/socat",
+                  "OPENSSL-LISTEN:" + std::to_string(port_) +
+                      ",bind=127.0.0.1,reuseaddr,fork,cert=" + pki_dir +
+                      "/server.pem,key=" + pki_dir + "/server.key,verify=0",
+                  "TCP:127.0.0.1:" + std::to_string(backend_port)},
+                 pki_dir + "/socat.log", pki_dir + "/socat.log");
+    return pid_ > 0 && WaitForPort(port_, 10);
+  }
+  // Stops socat and every child it forked; true when none is left.
+  bool Stop() {
+    if (pid_ <= 0) return true;
+    ::kill(-pid_, SIGTERM);
+    ::waitpid(pid_, nullptr, 0);
+    for (int i = 0; i < 100 && ::kill(-pid_, 0) == 0; ++i) ::usleep(20000);
+    if (::kill(-pid_, 0) == 0) ::kill(-pid_, SIGKILL);
+    const bool gone = ::kill(-pid_, 0) != 0;
+    pid_ = 0;
+    return gone;
+  }
+  int port() const { return port_; }
+
+ private:
+  int port_ = 0;
+  pid_t pid_ = 0;
+};
+
+// The port of "http://127.0.0.1:PORT[/path]".
+int PortOf(const std::string& url) { return std::stoi(url.substr(url.rfind(':') + 1)); }
+
+class GlanceTlsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    char dir[] = "/tmp/boxcar-glance-tls-XXXXXX";
+    ASSERT_NE(::mkdtemp(dir), nullptr);
+    pki_dir_ = dir;
+    ASSERT_TRUE(MakeTestCa(pki_dir_)) << "openssl failed; see " << pki_dir_ << "/tls.log";
+    keystone_tls_ = new TlsTerminator();
+    glance_tls_ = new TlsTerminator();
+    ASSERT_TRUE(
+        keystone_tls_->Start(PortOf(OpenStackFixture::Get("OS_FIXTURE_AUTH_URL")), pki_dir_));
+    ASSERT_TRUE(
+        glance_tls_->Start(PortOf(OpenStackFixture::Get("OS_FIXTURE_GLANCE_URL")), pki_dir_));
+  }
+  static void TearDownTestSuite() {
+    // Nothing of the terminators stays behind.
+    EXPECT_TRUE(keystone_tls_->Stop());
+    EXPECT_TRUE(glance_tls_->Stop());
+    delete keystone_tls_;
+    delete glance_tls_;
+    (void)RemoveTree(pki_dir_);
+  }
+
+  void SetUp() override {
+    agent_.Start();
+    v1::ImportResponse imported;
+    ASSERT_TRUE(agent_.ImportTarball(BOXCAR_BUSYBOX_TAR, "tls-box:1", &imported).ok());
+    box_id_ = imported.image().id();
+  }
+  void TearDown() override {
+    for (const auto& id : glance_images_) (void)OpenStackFixture::Client("A").Delete(id);
+    auto log = ReadFileToString(agent_.work_dir() + "/agent.log");
+    ASSERT_TRUE(log.ok());
+    EXPECT_EQ(log->find("alice-secret"), std::string::npos) << "the agent logged a password";
+  }
+
+  static std::string KeystoneUrl() {
+    return "https://127.0.0.1:" + std::to_string(keystone_tls_->port()) + "/v3";
+  }
+  static std::string GlanceUrl() {
+    return "https://127.0.0.1:" + std::to_string(glance_tls_->port());
+  }
+  // Tenant A's password credentials against the TLS endpoints.
+  static std::vector<std::string> OsFlags() {
+    auto c = OpenStackFixture::Credentials("A");
+    return {"--os-auth-url",  KeystoneUrl(), "--os-username",     c.username,
+            "--os-password",  c.password,    "--os-project-name", c.project_name,
+            "--os-image-url", GlanceUrl()};
+  }
+
+  CommandResult Cli(std::vector<std::string> args, const std::vector<std::string>& extra,
+                    const std::vector<std::string>& environment = {}) {
+    args.insert(args.end(), extra.begin(), extra.end());
+    return agent_.Cli(args, environment);
+  }
+
+  // Pushes tls-box:1 to Glance, removes it locally and pulls it back, each with `extra` flags
+  // and `environment`: the pulled image is the pushed one.
+  void PushAndPull(const std::vector<std::string>& extra,
+                   const std::vector<std::string>& environment) {
+    auto pushed = Cli({"image", "push", "-q", "tls-box:1", "glance://tls-box"}, extra, environment);
+    ASSERT_EQ(pushed.exit_code, 0) << pushed.err;
+    const size_t at = pushed.out.find('@');
+    ASSERT_EQ(pushed.out.rfind("glance://", 0), 0u) << pushed.out;
+    ASSERT_NE(at, std::string::npos) << pushed.out;
+    const std::string id = pushed.out.substr(9, at - 9);
+    glance_images_.push_back(id);
+    auto shown = OpenStackFixture::Client("A").Show(id);
+    ASSERT_TRUE(shown.ok()) << shown.status().message();
+    EXPECT_EQ(shown->status, "active");
+
+    auto removed = agent_.Cli({"image", "rm", "tls-box:1"});
+    ASSERT_EQ(removed.exit_code, 0) << removed.err;
+    auto pulled = Cli({"image", "pull", "-q", "glance://" + id}, extra, environment);
+    ASSERT_EQ(pulled.exit_code, 0) << pulled.err;
+    EXPECT_NE(pulled.out.find(box_id_), std::string::npos) << pulled.out;
+    auto run = agent_.Cli({"run", "--rm", "tls-box:1", "echo", "over-tls"});
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+  }
+
+  static std::string pki_dir_;
+  static TlsTerminator* keystone_tls_;
+  static TlsTerminator* glance_tls_;
+  AgentHarness agent_;
+  std::string box_id_;
+  std::vector<std::string> glance_images_;
+};
+
+std::string GlanceTlsTest::pki_dir_;
+TlsTerminator* GlanceTlsTest::keystone_tls_ = nullptr;
+TlsTerminator* GlanceTlsTest::glance_tls_ = nullptr;
+
+TEST_F(GlanceTlsTest, WithoutTheCaAPullFailsSayingHowToGiveIt) {
+  auto target =
+      OpenStackFixture::Client("A").Create({"tls-target", "docker", "raw", "private", {}, {}});
+  ASSERT_TRUE(target.ok()) << target.status().message();
+  const std::string id = target->id;
+  glance_images_.push_back(id);
+  const std::string before = StoreListing(agent_.root_dir());
+  auto refused = Cli({"image", "pull", "-q", "glance://" + id}, OsFlags());
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("give the cloud's CA with --ca-file, OS_CACERT or cacert in "
+                             "clouds.yaml"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_NE(refused.err.find("certificate"), std::string::npos) << refused.err;
+  EXPECT_EQ(StoreListing(agent_.root_dir()), before) << "the store is as it was";
+
+  // A CA that did not sign it: the message names the file.
+  auto wrong = Cli({"image", "pull", "-q", "glance://" + id}, OsFlags(),
+                   {"OS_CACERT=/etc/ssl/certs/ca-certificates.crt"});
+  EXPECT_NE(wrong.exit_code, 0);
+  EXPECT_NE(wrong.err.find("not signed by the CA in /etc/ssl/certs/ca-certificates.crt"),
+            std::string::npos)
+      << wrong.err;
+}
+
+TEST_F(GlanceTlsTest, CaFileFlag) {
+  auto flags = OsFlags();
+  flags.insert(flags.end(), {"--ca-file", pki_dir_ + "/ca.pem"});
+  PushAndPull(flags, {});
+}
+
+TEST_F(GlanceTlsTest, OsCacert) { PushAndPull(OsFlags(), {"OS_CACERT=" + pki_dir_ + "/ca.pem"}); }
+
+TEST_F(GlanceTlsTest, CloudsYamlWithCacertAndSecureYaml) {
+  auto c = OpenStackFixture::Credentials("A");
+  const std::string clouds = agent_.work_dir() + "/clouds.yaml";
+  const std::string secure = agent_.work_dir() + "/secure.yaml";
+  std::ofstream(clouds) << "clouds:\n"
+                        << "  tls-cloud:\n"
+                        << "    auth_type: password\n"
+                        << "    auth:\n"
+                        << "      auth_url: " << KeystoneUrl() << "\n"
+                        << "      username: " << c.username << "\n"
+                        << "      project_name: " << c.project_name << "\n"
+                        << "      user_domain_name: Default\n"
+                        << "      project_domain_name: Default\n"
+                        << "    image_endpoint_override: " << GlanceUrl() << "\n"
+                        << "    cacert: " << pki_dir_ << "/ca.pem\n";
+  std::ofstream(secure) << "clouds:\n  tls-cloud:\n    auth:\n      password: " << c.password
+                        << "\n";
+  PushAndPull({"--os-cloud", "tls-cloud"},
+              {"OS_CLIENT_CONFIG_FILE=" + clouds, "OS_SECURE_FILE=" + secure});
+  // The same cloud by OS_CLOUD; a wrong name says which clouds the file has.
+  auto missing = Cli({"image", "pull", "-q", "glance://x"}, {},
+                     {"OS_CLIENT_CONFIG_FILE=" + clouds, "OS_CLOUD=other"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("its clouds: tls-cloud"), std::string::npos) << missing.err;
+  EXPECT_EQ(missing.err.find(c.password), std::string::npos);
+}
+
+}  // namespace
+}  // namespace boxcar::testing
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  ::testing::AddGlobalTestEnvironment(new boxcar::testing::OpenStackFixture());
+  return RUN_ALL_TESTS();
+}
