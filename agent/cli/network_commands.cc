@@ -112,11 +112,14 @@ void AddNetworkCommands(CLI::App& app, std::function<AgentConnection&()> connect
   CLI::App* create =
       network->add_subcommand("create", "Create a bridge network, or a CNI network from a conflist");
   create->add_option("NAME", flags->name, "Network name")->required();
-  create->add_option("--subnet", flags->subnet, "IPv4 subnet, e.g. 10.89.0.0/24 (bridge network)");
+  create->add_option("--subnet", flags->subnet,
+                     "IPv4 subnet, e.g. 10.89.0.0/24 (bridge network; default: the first free "
+                     "one of the agent's address pools)");
   create->add_option("--cni-conflist", flags->cni_conflist_path,
                      "A CNI network configuration list (e.g. /etc/cni/net.d/x.conflist): the "
                      "network is its plugins'");
-  create->add_option("--gateway", flags->gateway, "Bridge address (default: first of the subnet)");
+  create->add_option("--gateway", flags->gateway,
+                     "Bridge address (default: first of the subnet; needs --subnet)");
   create->add_option("--bridge", flags->bridge, "Bridge name (default: bx-NAME)");
   create->add_option("--mtu", flags->mtu, "MTU (default 1500)");
   create->callback([&, connect, flags] { action = [=] { return Create(connect(), *flags); }; });

@@ -105,7 +105,7 @@ Status ContainerService::ConnectNetwork(const std::string& network, const std::s
   Status reserved = image.ok() ? ReserveNetwork(record, *image, {"network", "ip"}) : image.status();
   if (reserved.ok()) reserved = Persist(*entry);
   if (!reserved.ok()) {
-    if (config_.networks) (void)config_.networks->Release(record.id());
+    if (config_.networks) config_.networks->ReleaseRefused(record.id());
     record = before;
     return reserved;
   }

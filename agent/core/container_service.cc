@@ -215,7 +215,7 @@ StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) 
     entries_.erase(record.id());
     (void)snapshotter_->Remove(record.id());
     (void)RemoveTree(StateDir(record.id()));
-    if (config_.networks) (void)config_.networks->Release(record.id());
+    if (config_.networks) config_.networks->ReleaseRefused(record.id());
     remove_made_volumes();
     return failure;
   };

@@ -6,6 +6,8 @@
 #include <climits>
 #include <cstdio>
 
+#include "net/subnet_allocator.h"
+
 namespace boxcar {
 
 namespace {
@@ -59,6 +61,11 @@ StatusOr<AgentConfig> AgentConfig::FromCommandLine(int argc, char** argv, int* e
                  "Directories of CNI plugins for networks created with a conflist, ':'-separated "
                  "(Debian's containernetworking-plugins: /usr/lib/cni)")
       ->capture_default_str();
+  app.add_option("--default-address-pool,--default-address-pools", config.default_address_pools,
+                 "Where a bridge network created without --subnet gets one: base=CIDR,size=N, "
+                 "the first subnet of that size no network, route or address of the host "
+                 "overlaps (repeat, in order; default: Docker's, 172.17-31.0.0/16 and "
+                 "192.168.0.0/16 as /20s)");
   app.add_option("--max-layer-bytes", config.max_layer_bytes,
                  "Refuse layers that unpack to more than this many bytes (0: no limit)");
   app.add_option("--insecure-registry", config.insecure_registries,
@@ -99,6 +106,9 @@ Status AgentConfig::Validate() const {
   if (cgroup_parent.empty() || cgroup_parent[0] == '/' ||
       cgroup_parent.find("..") != std::string::npos) {
     return InvalidArgument("--cgroup-parent must be a relative path without '..'");
+  }
+  for (const auto& pool : default_address_pools) {
+    RETURN_IF_ERROR(ParseAddressPool(pool, "--default-address-pool").status());
   }
   return UsernsRange().status();
 }

@@ -32,6 +32,9 @@ struct AgentConfig {
   std::string default_network = "none";
   // --cni-path: directories of CNI plugin binaries, ':'-separated, searched in order.
   std::string cni_path = "/opt/cni/bin:/usr/lib/cni";
+  // --default-address-pool base=CIDR,size=N (repeat): where `network create` without
+  // --subnet finds one, in order; empty: Docker's defaults (net/subnet_allocator.h).
+  std::vector<std::string> default_address_pools;
 
   // Parses argv (and the file named by --config, INI/TOML "key = value"). On --help or a
   // bad flag returns a non-OK status whose message is the text to print; `exit_code` is set.

@@ -20,11 +20,12 @@
 #include "api/local_api.h"
 #include "api/local_socket_server.h"
 #include "api/networks_api.h"
-#include "api/volumes_api.h"
 #include "api/system_api.h"
+#include "api/volumes_api.h"
 #include "backends/backend_registry.h"
 #include "build/build_cache.h"
 #include "build/image_builder.h"
+#include "cgroups/host_container_cgroups.h"
 #include "common/agent_instance.h"
 #include "common/directory_tree.h"
 #include "common/idle_gate.h"
@@ -32,11 +33,11 @@
 #include "common/trash_can.h"
 #include "common/unique_fd.h"
 #include "core/container_service.h"
-#include "cgroups/host_container_cgroups.h"
+#include "daemon/agent_config.h"
 #include "distribution/glance/glance_transport.h"
 #include "distribution/image_distribution.h"
 #include "distribution/registry/registry_transport.h"
-#include "daemon/agent_config.h"
+#include "net/subnet_allocator.h"
 #include "snapshot/overlay_snapshotter.h"
 #include "store/blob_store.h"
 #include "store/image_store.h"
@@ -135,6 +136,13 @@ int RunAgent(const AgentConfig& config) {
     start = colon + 1;
   }
   network_config.cni_state_dir = config.root_dir + "/cni";
+  if (!config.default_address_pools.empty()) {
+    network_config.address_pools.clear();
+    for (const auto& text : config.default_address_pools) {
+      // Validate() has parsed each.
+      network_config.address_pools.push_back(*ParseAddressPool(text, "--default-address-pool"));
+    }
+  }
   NetworkService networks(network_config, db->get());
   auto volumes = VolumeStore::Open(config.root_dir + "/volumes");
   if (!volumes.ok()) return Fail(volumes.status());

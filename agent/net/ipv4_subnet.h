@@ -17,6 +17,10 @@ struct Ipv4Subnet {
   uint32_t Mask() const { return prefix_length == 0 ? 0 : ~uint32_t{0} << (32 - prefix_length); }
   uint32_t Broadcast() const { return network | ~Mask(); }
   bool Contains(uint32_t address) const { return (address & Mask()) == network; }
+  // Whether the two share an address (one holds the other's network address).
+  bool Overlaps(const Ipv4Subnet& other) const {
+    return Contains(other.network) || other.Contains(network);
+  }
   // The first and last addresses a host may have (network and broadcast excluded).
   uint32_t FirstHost() const { return network + 1; }
   uint32_t LastHost() const { return Broadcast() - 1; }

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <optional>
 #include <regex>
 #include <set>
 
@@ -149,12 +150,53 @@ Status NetworkService::Recover(const std::vector<v1::Container>& containers) {
 }
 
 StatusOr<v1::Network> NetworkService::CreateNetwork(const v1::Network& wanted) {
+  // Under the lock from the check to the record: two creates never get one free subnet.
   std::lock_guard<std::mutex> lock(mutex_);
-  return CreateNetworkLocked(wanted, /*adopt_existing_bridge=*/false);
+  ASSIGN_OR_RETURN(v1::Network network,
+                   CheckNewNetworkLocked(wanted, /*adopt_existing_bridge=*/false));
+  RETURN_IF_ERROR(AddNetworkLocked(network));
+  return network;
 }
 
-StatusOr<v1::Network> NetworkService::CreateNetworkLocked(const v1::Network& wanted,
-                                                          bool adopt_existing_bridge) {
+Status NetworkService::AddNetworkLocked(const v1::Network& network) {
+  RETURN_IF_ERROR(records_.InsertNetwork(network));
+  networks_[network.name()] = network;
+  if (network.name() == kDefaultBridgeNetwork) builtin_made_for_.clear();
+  if (!network.cni_conflist().empty()) {
+    spdlog::info("network {} created: CNI conflist", network.name());
+  } else {
+    spdlog::info("network {} created: {} on bridge {}", network.name(), network.subnet(),
+                 network.bridge());
+  }
+  return OkStatus();
+}
+
+StatusOr<Ipv4Subnet> NetworkService::FreeSubnetLocked() {
+  std::vector<Ipv4Subnet> taken;
+  for (const auto& [name, network] : networks_) {
+    if (!network.cni_conflist().empty()) continue;
+    if (auto subnet = ParseIpv4Subnet(network.subnet(), "subnet"); subnet.ok()) {
+      taken.push_back(*subnet);
+    }
+  }
+  if (!networks_.count(kDefaultBridgeNetwork)) {
+    taken.push_back(*ParseIpv4Subnet(kDefaultBridgeSubnet, "subnet"));
+  }
+  // NOTE: read only; the namespace the agent runs in is the host's network as it sees it.
+  auto socket = RouteSocket::Open();
+  auto host_prefixes =
+      socket.ok() ? socket->Ipv4Prefixes() : StatusOr<std::vector<Ipv4Subnet>>(socket.status());
+  if (!host_prefixes.ok()) {
+    return Status(host_prefixes.status().code(),
+                  "network.subnet: cannot read the host's routes to choose a free subnet (" +
+                      host_prefixes.status().message() + "); give one with --subnet");
+  }
+  taken.insert(taken.end(), host_prefixes->begin(), host_prefixes->end());
+  return ChooseFreeSubnet(config_.address_pools, taken);
+}
+
+StatusOr<v1::Network> NetworkService::CheckNewNetworkLocked(const v1::Network& wanted,
+                                                            bool adopt_existing_bridge) {
   static const std::regex kName("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,30}");
   v1::Network network = wanted;
   network.clear_endpoints();
@@ -171,22 +213,23 @@ StatusOr<v1::Network> NetworkService::CreateNetworkLocked(const v1::Network& wan
   }
   if (!network.cni_conflist().empty()) {
     RETURN_IF_ERROR(CheckCniNetwork(network));
-    RETURN_IF_ERROR(records_.InsertNetwork(network));
-    networks_[network.name()] = network;
-    spdlog::info("network {} created: CNI conflist", network.name());
     return network;
   }
   if (network.subnet().empty()) {
-    return InvalidArgument(
-        "network.subnet: required, e.g. --subnet 10.89.0.0/24 (one no other network uses), or "
-        "--cni-conflist FILE");
+    if (!network.gateway().empty()) {
+      return InvalidArgument(
+          "network.gateway: " + network.gateway() +
+          " needs network.subnet (--subnet): the gateway of a subnet the agent chooses is its "
+          "first host address");
+    }
+    ASSIGN_OR_RETURN(Ipv4Subnet chosen, FreeSubnetLocked());
+    network.set_subnet(chosen.ToString());
   }
   ASSIGN_OR_RETURN(Ipv4Subnet subnet, ParseIpv4Subnet(network.subnet(), "network.subnet"));
   for (const auto& [name, other] : networks_) {
     if (!other.cni_conflist().empty()) continue;
     auto other_subnet = ParseIpv4Subnet(other.subnet(), "subnet");
-    if (other_subnet.ok() && (subnet.Contains(other_subnet->network) ||
-                              other_subnet->Contains(subnet.network))) {
+    if (other_subnet.ok() && subnet.Overlaps(*other_subnet)) {
       return FailedPrecondition("network.subnet: " + network.subnet() + " overlaps network " +
                                 name + " (" + other.subnet() + ")");
     }
@@ -225,10 +268,6 @@ StatusOr<v1::Network> NetworkService::CreateNetworkLocked(const v1::Network& wan
       return FailedPrecondition("network.bridge: " + network.bridge() + " is network " + name + "'s");
     }
   }
-  RETURN_IF_ERROR(records_.InsertNetwork(network));
-  networks_[network.name()] = network;
-  spdlog::info("network {} created: {} on bridge {}", network.name(), network.subnet(),
-               network.bridge());
   return network;
 }
 
@@ -351,24 +390,27 @@ StatusOr<v1::NetworkEndpoint> NetworkService::Reserve(const std::string& contain
     return v1::NetworkEndpoint();
   }
   std::lock_guard<std::mutex> lock(mutex_);
-  auto network = networks_.find(mode);
-  if (network == networks_.end()) {
+  // The built-in network, at its first use, is kept only with the lease: a refused spec
+  // leaves no record of it.
+  std::optional<v1::Network> builtin;
+  auto found = networks_.find(mode);
+  if (found == networks_.end()) {
     if (mode != kDefaultBridgeNetwork) {
       return NotFound(fields.mode + ": no network '" + mode +
                       "' (see `boxcar network ls`; none and host are built in)");
     }
-    v1::Network builtin;
-    builtin.set_name(kDefaultBridgeNetwork);
-    builtin.set_subnet(kDefaultBridgeSubnet);
-    builtin.set_bridge(kDefaultBridgeNetwork);
-    RETURN_IF_ERROR(CreateNetworkLocked(builtin, /*adopt_existing_bridge=*/true).status());
-    network = networks_.find(mode);
+    v1::Network wanted;
+    wanted.set_name(kDefaultBridgeNetwork);
+    wanted.set_subnet(kDefaultBridgeSubnet);
+    wanted.set_bridge(kDefaultBridgeNetwork);
+    ASSIGN_OR_RETURN(builtin, CheckNewNetworkLocked(wanted, /*adopt_existing_bridge=*/true));
   }
-  if (!network->second.cni_conflist().empty()) {
-    return ReserveCni(container_id, container_name, *spec, network->second, fields);
+  const v1::Network& network = builtin ? *builtin : found->second;
+  if (!network.cni_conflist().empty()) {
+    return ReserveCni(container_id, container_name, *spec, network, fields);
   }
-  ASSIGN_OR_RETURN(Ipv4Subnet subnet, ParseIpv4Subnet(network->second.subnet(), "network.subnet"));
-  ASSIGN_OR_RETURN(uint32_t gateway, ParseIpv4Address(network->second.gateway(), "network.gateway"));
+  ASSIGN_OR_RETURN(Ipv4Subnet subnet, ParseIpv4Subnet(network.subnet(), "network.subnet"));
+  ASSIGN_OR_RETURN(uint32_t gateway, ParseIpv4Address(network.gateway(), "network.gateway"));
   std::set<uint32_t> taken;
   for (const auto& [id, lease] : leases_) {
     if (lease.network == mode) taken.insert(lease.address);
@@ -376,8 +418,19 @@ StatusOr<v1::NetworkEndpoint> NetworkService::Reserve(const std::string& contain
   ASSIGN_OR_RETURN(uint32_t address,
                    ChooseLeaseAddress(subnet, gateway, taken, spec->ip(), fields.ip, mode));
   if (!spec->mac().empty()) RETURN_IF_ERROR(CheckMacAddress(spec->mac(), "spec.network.mac"));
+  if (builtin) {
+    RETURN_IF_ERROR(AddNetworkLocked(*builtin));
+    builtin_made_for_ = container_id;
+  }
   AddressLease lease{mode, address, container_id};
-  RETURN_IF_ERROR(records_.InsertLease(lease));
+  if (Status inserted = records_.InsertLease(lease); !inserted.ok()) {
+    if (builtin) {
+      (void)records_.DeleteNetwork(kDefaultBridgeNetwork);
+      networks_.erase(kDefaultBridgeNetwork);
+      builtin_made_for_.clear();
+    }
+    return inserted;
+  }
   leases_[container_id] = lease;
   v1::NetworkEndpoint endpoint;
   endpoint.set_network(mode);
@@ -385,7 +438,7 @@ StatusOr<v1::NetworkEndpoint> NetworkService::Reserve(const std::string& contain
   endpoint.set_container_name(container_name);
   endpoint.set_ip(FormatIpv4(address));
   endpoint.set_prefix_length(subnet.prefix_length);
-  endpoint.set_gateway(network->second.gateway());
+  endpoint.set_gateway(network.gateway());
   endpoint.set_mac(spec->mac().empty() ? MacForAddress(address) : spec->mac());
   return endpoint;
 }
@@ -401,6 +454,26 @@ Status NetworkService::Release(const std::string& container_id) {
     leases_.erase(key);
   }
   return OkStatus();
+}
+
+void NetworkService::ReleaseRefused(const std::string& container_id) {
+  (void)Release(container_id);
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (builtin_made_for_ != container_id || !networks_.count(kDefaultBridgeNetwork) ||
+      plumbed_.count(kDefaultBridgeNetwork)) {
+    return;
+  }
+  for (const auto& [key, lease] : leases_) {
+    if (lease.network == kDefaultBridgeNetwork) return;
+  }
+  builtin_made_for_.clear();
+  if (Status deleted = records_.DeleteNetwork(kDefaultBridgeNetwork); !deleted.ok()) {
+    spdlog::warn("network {}: {}", kDefaultBridgeNetwork, deleted.message());
+    return;
+  }
+  networks_.erase(kDefaultBridgeNetwork);
+  spdlog::info("network {} removed again: the create that made it was refused",
+               kDefaultBridgeNetwork);
 }
 
 }  // namespace boxcar

@@ -23,6 +23,7 @@
 #include "net/network_records.h"
 #include "net/nft_table.h"
 #include "net/port_table.h"
+#include "net/subnet_allocator.h"
 #include "store/sqlite_database.h"
 
 namespace boxcar {
@@ -43,6 +44,8 @@ struct NetworkServiceConfig {
   std::vector<std::string> cni_path = {"/opt/cni/bin", "/usr/lib/cni"};
   // The CNI state: results/<id>.json (cni_result_cache.h), netns/<id> (cni_netns_pin.h).
   std::string cni_state_dir = "/var/lib/boxcar/cni";
+  // Where a bridge network created without a subnet gets one (--default-address-pool).
+  std::vector<AddressPool> address_pools = DefaultAddressPools();
 };
 
 // The host end of a container's veth: "bx" + 11 characters of its id (IFNAMSIZ is 16).
@@ -89,8 +92,11 @@ class NetworkService {
   StatusOr<v1::NetworkEndpoint> Reserve(const std::string& container_id,
                                         const std::string& container_name, v1::NetworkSpec* spec,
                                         const NetworkRequestFields& fields = {});
-  // At Remove (and a failed Create): the lease goes.
+  // At Remove: the lease goes.
   Status Release(const std::string& container_id);
+  // At a Create (or connect) refused after Reserve: Release, and the built-in network goes
+  // again if this reservation made it and no lease or bridge uses it, so nothing is left.
+  void ReleaseRefused(const std::string& container_id);
 
   // At Start, before the payload runs: plugs the container into the network namespace of
   // `netns_pid`. Undone on failure.
@@ -159,8 +165,15 @@ class NetworkService {
     std::optional<CniAttachment> cni;  // on a CNI network: what its DEL needs
   };
 
+  // A new network checked and completed (a free subnet when none is given), not yet kept.
   // `adopt_existing_bridge`: the built-in network, whose bridge is Boxcar's wherever found.
-  StatusOr<v1::Network> CreateNetworkLocked(const v1::Network& wanted, bool adopt_existing_bridge);
+  StatusOr<v1::Network> CheckNewNetworkLocked(const v1::Network& wanted,
+                                              bool adopt_existing_bridge);
+  // Persists and keeps a network CheckNewNetworkLocked gave.
+  Status AddNetworkLocked(const v1::Network& network);
+  // The first subnet of the address pools no network and no host route or address overlaps
+  // (the built-in network's counts, made or not).
+  StatusOr<Ipv4Subnet> FreeSubnetLocked();
   // The VIF parts of Reserve and Attach (vif_attachment.cc).
   StatusOr<v1::NetworkEndpoint> ReserveVif(const std::string& container_id,
                                            const std::string& container_name,
@@ -212,6 +225,8 @@ class NetworkService {
   std::map<std::string, PendingDel> pending_dels_;
   std::condition_variable pending_dels_changed_;
   std::set<std::string> plumbed_;                 // networks whose bridge is up
+  // The container whose Reserve made the built-in network, for ReleaseRefused.
+  std::string builtin_made_for_;
 };
 
 }  // namespace boxcar

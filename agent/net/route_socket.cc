@@ -1,5 +1,6 @@
 #include "net/route_socket.h"
 
+#include <arpa/inet.h>
 #include <linux/if.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
@@ -9,6 +10,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <memory>
 #include <string_view>
 
@@ -160,6 +162,50 @@ StatusOr<std::vector<std::string>> RouteSocket::LinkNames(const std::string& pre
     if (name && std::string(name).compare(0, prefix.size(), prefix) == 0) names.push_back(name);
   }
   return names;
+}
+
+namespace {
+
+// An IPv4 prefix of libnl as a subnet (host bits cleared); nothing for another family or /0.
+void AddPrefix(nl_addr* address, int prefix_length, std::vector<Ipv4Subnet>* prefixes) {
+  if (!address || nl_addr_get_family(address) != AF_INET || prefix_length <= 0 ||
+      nl_addr_get_len(address) != 4) {
+    return;
+  }
+  uint32_t network_order = 0;
+  std::memcpy(&network_order, nl_addr_get_binary_addr(address), 4);
+  Ipv4Subnet prefix{ntohl(network_order), prefix_length};
+  prefix.network &= prefix.Mask();
+  prefixes->push_back(prefix);
+}
+
+}  // namespace
+
+StatusOr<std::vector<Ipv4Subnet>> RouteSocket::Ipv4Prefixes() const {
+  std::vector<Ipv4Subnet> prefixes;
+  nl_cache* raw = nullptr;
+  if (int error = rtnl_route_alloc_cache(socket_, AF_INET, 0, &raw); error < 0) {
+    return NetlinkStatus("netlink: list IPv4 routes", error);
+  }
+  CachePtr routes(raw);
+  for (nl_object* object = nl_cache_get_first(routes.get()); object;
+       object = nl_cache_get_next(object)) {
+    auto* route = reinterpret_cast<rtnl_route*>(object);
+    if (rtnl_route_get_table(route) != RT_TABLE_MAIN) continue;
+    nl_addr* dst = rtnl_route_get_dst(route);
+    AddPrefix(dst, dst ? static_cast<int>(nl_addr_get_prefixlen(dst)) : 0, &prefixes);
+  }
+  raw = nullptr;
+  if (int error = rtnl_addr_alloc_cache(socket_, &raw); error < 0) {
+    return NetlinkStatus("netlink: list addresses", error);
+  }
+  CachePtr addresses(raw);
+  for (nl_object* object = nl_cache_get_first(addresses.get()); object;
+       object = nl_cache_get_next(object)) {
+    auto* address = reinterpret_cast<rtnl_addr*>(object);
+    AddPrefix(rtnl_addr_get_local(address), rtnl_addr_get_prefixlen(address), &prefixes);
+  }
+  return prefixes;
 }
 
 }  // namespace boxcar

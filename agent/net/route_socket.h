@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "net/ipv4_subnet.h"
 
 struct nl_sock;
 struct rtnl_link;
@@ -40,6 +41,9 @@ class RouteSocket {
   Status AddDefaultRoute(int link_index, const std::string& gateway) const;
   // Names of the links whose name starts with `prefix`.
   StatusOr<std::vector<std::string>> LinkNames(const std::string& prefix) const;
+  // What IPv4 space this namespace uses, read only: the destinations of the main table's
+  // routes (not the default route, as Docker) and the subnets of the addresses on its links.
+  StatusOr<std::vector<Ipv4Subnet>> Ipv4Prefixes() const;
 
  private:
   explicit RouteSocket(nl_sock* socket) : socket_(socket) {}

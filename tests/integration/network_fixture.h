@@ -10,6 +10,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "agent_fixture.h"
 #include "network_namespaces.h"
@@ -65,6 +67,17 @@ class NetworkTest : public ::testing::Test, public AgentFixture {
       usleep(100 * 1000);
     }
     return result;
+  }
+  // The CLI commands `commands` all at once, a thread each; their results in order.
+  std::vector<CommandResult> CliAtOnce(const std::vector<std::vector<std::string>>& commands) {
+    std::vector<CommandResult> results(commands.size());
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < commands.size(); ++i) {
+      threads.emplace_back(
+          [this, i, &commands, &results] { results[i] = agent_.Cli(commands[i]); });
+    }
+    for (auto& thread : threads) thread.join();
+    return results;
   }
   std::unique_ptr<NetworkNamespaces> namespaces_;
 };

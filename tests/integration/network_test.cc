@@ -4,12 +4,10 @@
 // after every test.
 #include <gtest/gtest.h>
 
-#include <functional>
-
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <set>
-#include <thread>
 #include <string>
 #include <vector>
 
@@ -343,15 +341,8 @@ TEST_F(NetworkTest, VifJoinsAnExistingBridgeWithTheGivenMacMtuAndName) {
 
 TEST_F(NetworkTest, ConcurrentStartsGetDistinctAddressesAndPorts) {
   constexpr int kContainers = 12;
-  std::vector<CommandResult> results(kContainers);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kContainers; ++i) {
-    threads.emplace_back([this, i, &results] {
-      results[i] = agent_.Cli(
-          {"run", "-d", "--network", "tnet", "-p", "80", "busybox", "sleep", "60"});
-    });
-  }
-  for (auto& thread : threads) thread.join();
+  const std::vector<CommandResult> results = CliAtOnce(std::vector<std::vector<std::string>>(
+      kContainers, {"run", "-d", "--network", "tnet", "-p", "80", "busybox", "sleep", "60"}));
   std::set<std::string> addresses;
   std::set<uint32_t> host_ports;
   for (const auto& result : results) {

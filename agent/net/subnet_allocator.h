@@ -1,0 +1,33 @@
+// The subnet of a bridge network created without one, as Docker's default address pools give
+// it: the first subnet cut from the pools, in order, that overlaps no network of the agent and
+// no route or address of the host. Pure, so that unit tests cover it without a network.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "net/ipv4_subnet.h"
+
+namespace boxcar {
+
+// `base` cut into subnets of prefix length `size` (dockerd's --default-address-pool).
+struct AddressPool {
+  Ipv4Subnet base;
+  int size = 0;
+  std::string ToString() const;  // "base=172.17.0.0/16,size=16"
+};
+
+// Docker's defaults: 172.17.0.0/16 ... 172.31.0.0/16 (a /16 each), then 192.168.0.0/16 cut
+// into /20s.
+std::vector<AddressPool> DefaultAddressPools();
+
+// "base=10.10.0.0/16,size=24", as dockerd takes it; errors name `field`.
+StatusOr<AddressPool> ParseAddressPool(const std::string& text, const std::string& field);
+
+// The first subnet of `pools` that overlaps none of `taken` (the agent's networks, the host's
+// routes and addresses). RESOURCE_EXHAUSTED, in Docker's words, when none is left.
+StatusOr<Ipv4Subnet> ChooseFreeSubnet(const std::vector<AddressPool>& pools,
+                                      const std::vector<Ipv4Subnet>& taken);
+
+}  // namespace boxcar
