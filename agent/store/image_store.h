@@ -218,6 +218,15 @@ class ImageStore {
     return blobs_->ReadBlob(image_id);
   }
 
+  // Archives known to hold an image (image_store_archive_digests.cc): "ALGO:HEX" of an
+  // archive's bytes, recorded once those bytes were imported (or written by Save and hashed by
+  // their receiver), so that the same archive is recognised again without its transfer. A
+  // digest found is a proof of content only if the caller's hash of the bytes was computed by
+  // someone it trusts (Glance's os_hash_value, never a property a user can set).
+  Status RecordArchiveDigest(const std::string& archive_digest, const std::string& image_id);
+  // The image an archive digest was recorded for; std::nullopt when none (or it was removed).
+  StatusOr<std::optional<v1::Image>> FindByArchiveDigest(const std::string& archive_digest);
+
   // `boxcar system check [--repair]` (image_store_check.cc).
   StatusOr<v1::CheckResponse> Check(bool repair);
 

@@ -26,6 +26,9 @@ CREATE TABLE IF NOT EXISTS image_refs(
 CREATE TABLE IF NOT EXISTS image_repo_digests(
   repo_digest TEXT PRIMARY KEY,
   image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE);
+CREATE TABLE IF NOT EXISTS archive_digests(
+  archive_digest TEXT PRIMARY KEY,
+  image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE);
 CREATE TABLE IF NOT EXISTS build_cache(
   parent_id TEXT NOT NULL,
   step_key TEXT NOT NULL,

@@ -25,11 +25,10 @@ StatusOr<ImageLookup> InstanceImages::Resolve(const ImageRequest& image,
   RETURN_IF_ERROR(CheckBootableImage(image));
   ASSIGN_OR_RETURN(std::string reference, CacheReferenceFor(image));
   ImageLookup lookup;
-  auto content = image.properties.find(kBoxcarImageIdProperty);
-  if (content != image.properties.end() && content->second.rfind("sha256:", 0) == 0) {
-    ASSIGN_OR_RETURN(lookup.image_id, FindInStore(content->second));
-    if (!lookup.image_id.empty()) return lookup;
-  }
+  // Only the cache entry of this very Glance image (which Nova let the caller use). The image's
+  // boxcar_config_digest property is no proof of its content — any owner writes any value,
+  // naming another project's image — so it never selects a stored image; the agent's pull
+  // knows data it has by Glance's own hash of it.
   ASSIGN_OR_RETURN(lookup.image_id, FindInStore(reference));
   if (!lookup.image_id.empty()) return lookup;
 

@@ -1,6 +1,9 @@
 #include "distribution/glance/glance_image_mapping.h"
 
+#include <set>
 #include <sstream>
+
+#include "common/identifiers.h"
 
 namespace boxcar {
 
@@ -58,9 +61,19 @@ std::vector<std::string> GlanceReferences(const glance::GlanceImage& image) {
   std::stringstream in(image.Property(kGlanceReferences));
   std::string reference;
   while (std::getline(in, reference, ',')) {
-    if (!reference.empty()) references.push_back(reference);
+    if (reference.empty()) continue;
+    auto parsed = ParseImageReference(reference, "boxcar_references");
+    if (parsed.ok() && parsed->name.rfind("glance/", 0) == 0) continue;
+    references.push_back(reference);
   }
   return references;
+}
+
+std::optional<std::string> GlanceArchiveDigest(const glance::GlanceImage& image) {
+  static const std::set<std::string> kUnforgeable = {
+      "sha224", "sha256", "sha384", "sha512", "sha3_224", "sha3_256", "sha3_384", "sha3_512"};
+  if (image.os_hash_value.empty() || !kUnforgeable.count(image.os_hash_algo)) return std::nullopt;
+  return image.os_hash_algo + ":" + image.os_hash_value;
 }
 
 }  // namespace boxcar

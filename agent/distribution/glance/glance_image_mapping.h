@@ -8,6 +8,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,7 +34,15 @@ Status CheckPullable(const glance::GlanceImage& image);
 std::map<std::string, std::string> GlancePropertiesOf(const v1::Image& image,
                                                       const std::string& manifest_digest);
 
-// boxcar_references of a Glance image, split; empty when unset.
+// boxcar_references of a Glance image, split; empty when unset. Names under "glance/" are left
+// out: the compute driver keeps its cache of Glance images there ("glance/<image id>"), and a
+// property of someone's image must not re-point another image's entry.
 std::vector<std::string> GlanceReferences(const glance::GlanceImage& image);
+
+// "ALGO:HEX" of the image's data as Glance computed it at upload (os_hash_algo and
+// os_hash_value), when the algorithm is one that cannot be forged (SHA-2 or SHA-3); none for
+// md5/sha1 or an image without a multihash. What the store records an archive as
+// (ImageStore::RecordArchiveDigest).
+std::optional<std::string> GlanceArchiveDigest(const glance::GlanceImage& image);
 
 }  // namespace boxcar

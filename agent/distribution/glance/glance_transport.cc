@@ -1,7 +1,10 @@
 #include "distribution/glance/glance_transport.h"
 
+#include <spdlog/spdlog.h>
+
 #include <thread>
 
+#include "common/identifiers.h"
 #include "distribution/ca_file_check.h"
 #include "distribution/glance/byte_pipe.h"
 #include "distribution/glance/glance_image_mapping.h"
@@ -63,6 +66,15 @@ StatusOr<v1::Image> TagWith(ImageStore* store, v1::Image image,
 
 }  // namespace
 
+void GlanceTransport::RecordArchiveDigest(const std::string& archive_digest,
+                                          const std::string& image_id) {
+  // Only a shortcut is lost when this fails: the next pull downloads.
+  if (Status recorded = store_->RecordArchiveDigest(archive_digest, image_id); !recorded.ok()) {
+    spdlog::warn("glance: cannot record {} of image {}: {}", archive_digest, ShortId(image_id),
+                 recorded.message());
+  }
+}
+
 StatusOr<v1::Image> GlanceTransport::Pull(const v1::PullRequest& request,
                                           const TransferProgressSink& progress,
                                           const TransferCancelCheck& cancelled) {
@@ -71,15 +83,20 @@ StatusOr<v1::Image> GlanceTransport::Pull(const v1::PullRequest& request,
   ASSIGN_OR_RETURN(auto client, Connect(request.openstack(), request.ca_file()));
   ASSIGN_OR_RETURN(auto image, client.Show(id));
   RETURN_IF_ERROR(CheckPullable(image));
-  std::vector<std::string> references = GlanceReferences(image);
-  if (!request.reference().empty()) references.insert(references.begin(), request.reference());
+  // The caller's reference, else the ones the image's owner recorded (boxcar_references: a
+  // property any owner sets, so never names in the compute driver's cache).
+  std::vector<std::string> references = request.reference().empty()
+                                            ? GlanceReferences(image)
+                                            : std::vector<std::string>{request.reference()};
   const uint64_t total = image.size.value_or(0);
 
-  // Already stored (pulled before, or pushed from here): nothing to download.
-  const std::string config_digest = image.Property(kGlanceConfigDigest);
-  if (!config_digest.empty()) {
-    auto stored = store_->Resolve(config_digest, "source");
-    if (stored.ok()) {
+  // Already stored (pulled before, or pushed from here): nothing to download — known by the
+  // hash Glance computed of the data, never by the boxcar_config_digest property (anyone can
+  // write that one, naming another project's image).
+  const std::optional<std::string> archive_digest = GlanceArchiveDigest(image);
+  if (archive_digest) {
+    ASSIGN_OR_RETURN(auto stored, store_->FindByArchiveDigest(*archive_digest));
+    if (stored) {
       Report(progress, v1::TRANSFER_STATE_EXISTS, total, total);
       return TagWith(store_, std::move(*stored), references);
     }
@@ -122,6 +139,8 @@ StatusOr<v1::Image> GlanceTransport::Pull(const v1::PullRequest& request,
     return stored.status().Annotate("pulling " + request.source() + " (Glance image " + id +
                                     " is not a docker-archive or OCI archive the store takes)");
   }
+  // The download matched Glance's hash (Download verified it): that hash now names the image.
+  if (archive_digest) RecordArchiveDigest(*archive_digest, stored->id());
   Report(progress, v1::TRANSFER_STATE_DONE, done, total);
   return TagWith(store_, std::move(*stored), references);
 }
@@ -206,6 +225,13 @@ StatusOr<v1::PushResult> GlanceTransport::Push(const v1::PushRequest& request,
     // Leave nothing partial: an image this push made goes again.
     if (created) (void)client.Delete(target_id);
     return uploaded.Annotate("pushing " + request.image() + " to glance://" + target_id);
+  }
+  // Glance hashed the bytes it took from this upload (an active image's data never changes):
+  // a pull of this Glance image here needs no download.
+  if (auto uploaded_image = client.Show(target_id); uploaded_image.ok()) {
+    if (auto archive_digest = GlanceArchiveDigest(*uploaded_image)) {
+      RecordArchiveDigest(*archive_digest, image.id());
+    }
   }
   Report(progress, v1::TRANSFER_STATE_DONE, sent, sent);
   v1::PushResult result;

@@ -22,6 +22,10 @@ class GlanceTransport : public ImageTransport {
                                 const TransferCancelCheck& cancelled) override;
 
  private:
+  // Records in the store that Glance's hash `archive_digest` names `image_id` (a warning when
+  // that fails).
+  void RecordArchiveDigest(const std::string& archive_digest, const std::string& image_id);
+
   ImageStore* store_;
 };
 

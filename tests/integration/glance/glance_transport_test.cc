@@ -195,6 +195,39 @@ TEST_F(GlanceTransportTest, SamePullTwiceIsStoredOnceAndTagged) {
   EXPECT_EQ(StoreListing(agent_.root_dir()), listing);
 }
 
+// Tenant B's Glance image whose properties name A's image (boxcar_config_digest = the id A
+// pulled, boxcar_references = the compute driver's cache name of A's image) gets nothing of
+// A's: B's own data is downloaded (and refused, it is no archive), no name is re-pointed.
+// Before, the property alone handed A's image over, also to a Nova boot.
+TEST_F(GlanceTransportTest, PropertiesNamingAnotherProjectsImageAreNoProofOfContent) {
+  const std::string a_id = Upload("A", archive_, "private");
+  v1::Image a_image;
+  ASSERT_TRUE(Pull("glance://" + a_id, "A", &a_image).ok());
+  ASSERT_EQ(a_image.id(), busybox_id_);
+  const std::string cache_name = "glance/" + a_id;
+  ASSERT_TRUE(agent_.Cli({"image", "tag", busybox_id_, cache_name}).exit_code == 0);
+  const std::string listing = StoreListing(agent_.root_dir());
+
+  const std::string b_id = Upload(
+      "B", "no archive at all, but the properties say otherwise", "private", "docker",
+      {{"boxcar_config_digest", busybox_id_}, {"boxcar_references", cache_name + ",stolen:1"}});
+  v1::Image b_image;
+  std::vector<v1::TransferProgress> progress;
+  auto pulled = Pull("glance://" + b_id, "B", &b_image, &progress);
+  EXPECT_FALSE(pulled.ok()) << "B was handed image " << b_image.id();
+  for (const auto& p : progress) EXPECT_NE(p.state(), v1::TRANSFER_STATE_EXISTS);
+  EXPECT_EQ(StoreListing(agent_.root_dir()), listing);
+  EXPECT_NE(agent_.Cli({"image", "inspect", "stolen:1"}).exit_code, 0);
+  CommandResult cache = agent_.Cli({"image", "inspect", "-f", "{{.Id}}", cache_name});
+  EXPECT_NE(cache.out.find(busybox_id_), std::string::npos) << cache.out << cache.err;
+
+  // A's own second pull is still known by Glance's hash of the data: no download.
+  progress.clear();
+  ASSERT_TRUE(Pull("glance://" + a_id, "A", &a_image, &progress).ok());
+  ASSERT_FALSE(progress.empty());
+  EXPECT_EQ(progress.front().state(), v1::TRANSFER_STATE_EXISTS);
+}
+
 TEST_F(GlanceTransportTest, SharedAndPublicFollowGlance) {
   const std::string id = Upload("A", archive_, "shared");
   v1::Image image;

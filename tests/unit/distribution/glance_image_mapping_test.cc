@@ -54,6 +54,32 @@ TEST(GlanceProperties, RoundTripOfReferences) {
   EXPECT_TRUE(GlanceReferences(glance::GlanceImage{}).empty());
 }
 
+// A property anyone writes never names the compute driver's cache ("glance/<image id>").
+TEST(GlanceProperties, ReferencesNeverNameTheComputeDriversCache) {
+  glance::GlanceImage image;
+  image.properties[kGlanceReferences] =
+      "app:1,glance/0d3e-aa,docker.io/glance/0d3e-aa:latest,glancex/ok:2";
+  EXPECT_EQ(GlanceReferences(image), (std::vector<std::string>{"app:1", "glancex/ok:2"}));
+}
+
+// Only Glance's own multihash, of an algorithm that cannot be forged, names an archive.
+TEST(GlanceArchiveDigest, OnlyGlancesStrongHash) {
+  glance::GlanceImage image;
+  EXPECT_FALSE(GlanceArchiveDigest(image));
+  image.checksum = "d41d8cd98f00b204e9800998ecf8427e";
+  EXPECT_FALSE(GlanceArchiveDigest(image)) << "md5 alone";
+  image.os_hash_algo = "sha512";
+  image.os_hash_value = "ab12";
+  EXPECT_EQ(GlanceArchiveDigest(image), std::optional<std::string>("sha512:ab12"));
+  image.os_hash_algo = "sha1";
+  EXPECT_FALSE(GlanceArchiveDigest(image));
+  image.os_hash_algo = "sha3_256";
+  EXPECT_EQ(GlanceArchiveDigest(image), std::optional<std::string>("sha3_256:ab12"));
+  image.properties[kGlanceConfigDigest] = "sha256:feed";
+  image.os_hash_value.clear();
+  EXPECT_FALSE(GlanceArchiveDigest(image)) << "the property is no hash of the data";
+}
+
 TEST(BytePipe, CarriesBytesInOrderAndTheWritersError) {
   BytePipe pipe(16);
   std::thread writer([&] {

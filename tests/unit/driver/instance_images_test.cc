@@ -41,15 +41,18 @@ class InstanceImagesTest : public ::testing::Test {
   DriverOptions options_;
 };
 
-TEST_F(InstanceImagesTest, AnImageTheStoreHasByContentNeedsNoTransfer) {
+// The boxcar_config_digest property is written by the image's owner: naming another
+// project's image there must not hand that image over (the audit's cross-tenant boot). Only
+// this Glance image's own cache entry counts, else the agent pulls its data.
+TEST_F(InstanceImagesTest, TheConfigDigestPropertyNeverSelectsAStoredImage) {
   ImageRequest image = Image();
   image.properties["boxcar_config_digest"] = "sha256:feed";
-  EXPECT_CALL(agent_, InspectImage("sha256:feed")).WillOnce(Return(ImageWithId("sha256:feed")));
-  EXPECT_CALL(agent_, Pull(_)).Times(0);
+  EXPECT_CALL(agent_, InspectImage("sha256:feed")).Times(0);
+  EXPECT_CALL(agent_, InspectImage(kReference)).WillOnce(Return(NotFound("no image")));
+  EXPECT_CALL(agent_, Pull(_)).WillOnce(Return(ImageWithId("sha256:beef")));
   auto lookup = Images().Resolve(image, Credentials());
-  ASSERT_TRUE(lookup.ok());
-  EXPECT_EQ(lookup->image_id, "sha256:feed");
-  EXPECT_FALSE(lookup->needs_upload);
+  ASSERT_TRUE(lookup.ok()) << lookup.status().message();
+  EXPECT_EQ(lookup->image_id, "sha256:beef");
 }
 
 TEST_F(InstanceImagesTest, AnImageTheStoreHasByGlanceIdNeedsNoTransfer) {
