@@ -20,23 +20,24 @@
 #include "api/local_api.h"
 #include "api/local_socket_server.h"
 #include "api/networks_api.h"
-#include "api/volumes_api.h"
 #include "api/system_api.h"
+#include "api/volumes_api.h"
 #include "backends/backend_registry.h"
 #include "build/build_cache.h"
 #include "build/image_builder.h"
+#include "cgroups/host_container_cgroups.h"
 #include "common/agent_instance.h"
 #include "common/directory_tree.h"
 #include "common/idle_gate.h"
 #include "common/local_socket_path.h"
+#include "common/space_reserve.h"
 #include "common/trash_can.h"
 #include "common/unique_fd.h"
 #include "core/container_service.h"
-#include "cgroups/host_container_cgroups.h"
+#include "daemon/agent_config.h"
 #include "distribution/glance/glance_transport.h"
 #include "distribution/image_distribution.h"
 #include "distribution/registry/registry_transport.h"
-#include "daemon/agent_config.h"
 #include "snapshot/overlay_snapshotter.h"
 #include "store/blob_store.h"
 #include "store/image_store.h"
@@ -83,8 +84,16 @@ int RunAgent(const AgentConfig& config) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
+  // Made before the database opens: removals must find room on a disk filled later.
+  SpaceReserve space_reserve(config.root_dir + "/space-reserve",
+                             [](const std::string& warning) { spdlog::warn("{}", warning); });
+  if (Status reserved = space_reserve.Make(); !reserved.ok()) {
+    spdlog::warn("{}; made once the filesystem of {} has room", reserved.message(),
+                 config.root_dir);
+  }
   auto db = SqliteDatabase::Open(config.root_dir + "/state.db", kStateSchema);
   if (!db.ok()) return Fail(db.status());
+  (*db)->set_space_reserve(&space_reserve);
   auto blobs = BlobStore::Open(config.root_dir);
   if (!blobs.ok()) return Fail(blobs.status());
   UnpackLimits limits;
@@ -178,7 +187,7 @@ int RunAgent(const AgentConfig& config) {
   BuildsApi builds_api(&image_builder, config.root_dir + "/tmp",
                        config.root_dir + "/build-contexts", config.max_layer_bytes);
 
-  ImagesApi images_api(images->get());
+  ImagesApi images_api(images->get(), config.root_dir + "/build-contexts");
   DistributionApi distribution_api(&distribution);
   ContainersApi containers_api(&containers);
   NetworksApi networks_api(&networks, &containers);

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/disk_full.h"
 #include "http/url_for_messages.h"
 
 namespace boxcar {
@@ -87,6 +88,9 @@ StatusOr<v1::Image> RegistryTransport::Pull(const v1::PullRequest& request,
                         EndpointOptions(request.ca_file()));
   RegistryPull pull(store_, &client, reference, options_.pull, progress, cancelled);
   auto image = pull.Run(platform, request.reference());
+  // A full disk is the agent's, not the registry's: not said as a fault of the source.
+  if (!image.ok() && IsDiskFull(image.status()))
+    return ExplainDiskFull(image.status(), store_->root_dir()).Annotate("pull " + request.source());
   return NameField(std::move(image), "source", request.source());
 }
 
