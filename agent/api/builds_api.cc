@@ -6,6 +6,7 @@
 #include "build/context_reuse.h"
 #include "build/context_upload.h"
 #include "build/image_builder.h"
+#include "common/disk_full.h"
 
 namespace boxcar {
 
@@ -70,8 +71,10 @@ grpc::Status BuildsApi::Build(grpc::ServerContext* context,
       options, *context_dir, (*upload)->scratch_dir(),
       [&](const v1::BuildEvent& event) { return !context->IsCancelled() && stream->Write(event); },
       [&] { return context->IsCancelled(); }, &digests);
-  // Kept whether the build succeeded or not: fixing a failed step is the usual next build.
-  if (reuse) reuse->Keep(*context_dir, digests);
+  // Kept whether the build succeeded or not: fixing a failed step is the usual next build;
+  // not after a full disk, where the copy would hold on to the space wanted.
+  const bool disk_full = !built.ok() && IsDiskFull(built.status());
+  if (reuse && !disk_full) reuse->Keep(*context_dir, digests);
   if (!built.ok()) {
     spdlog::warn("build failed: {}", built.status().message());
     return ToGrpcStatus(built.status());

@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "api/grpc_status.h"
+#include "build/context_reuse.h"
+#include "common/disk_full.h"
 
 namespace boxcar {
 
@@ -22,6 +24,8 @@ grpc::Status ImagesApi::Import(
       return ToGrpcStatus(InvalidArgument("header: sent twice in one import"));
     // Moved, not copied, into the import (the next Read allocates a new one).
     if (Status written = (*import)->Write(std::move(*request.mutable_chunk())); !written.ok()) {
+      written = ExplainDiskFull(written, images_->root_dir());
+      spdlog::warn("import of {} failed: {}", reference, written.message());
       return ToGrpcStatus(written);
     }
   }
@@ -38,8 +42,9 @@ grpc::Status ImagesApi::Import(
   };
   auto image = (*import)->Finish(&progress);
   if (!image.ok()) {
-    spdlog::warn("import of {} failed: {}", reference, image.status().message());
-    return ToGrpcStatus(image.status());
+    Status failed = ExplainDiskFull(image.status(), images_->root_dir());
+    spdlog::warn("import of {} failed: {}", reference, failed.message());
+    return ToGrpcStatus(failed);
   }
   spdlog::info("imported image {}", image->id());
   v1::ImportResponse last;
@@ -68,7 +73,15 @@ grpc::Status ImagesApi::Inspect(grpc::ServerContext*, const v1::InspectImageRequ
 
 grpc::Status ImagesApi::Prune(grpc::ServerContext*, const v1::PruneImagesRequest* request,
                               v1::PruneImagesResponse* response) {
-  return Reply(images_->Prune(request->all()), response);
+  auto pruned = images_->Prune(request->all());
+  if (!pruned.ok()) return ToGrpcStatus(ExplainDiskFull(pruned.status(), images_->root_dir()));
+  if (request->all()) {
+    const uint64_t contexts = ContextReuse::DropAll(kept_contexts_dir_);
+    if (contexts > 0) spdlog::info("image prune: dropped kept build contexts, {} bytes", contexts);
+    pruned->set_reclaimed_bytes(pruned->reclaimed_bytes() + contexts);
+  }
+  *response = std::move(*pruned);
+  return grpc::Status::OK;
 }
 
 grpc::Status ImagesApi::Remove(grpc::ServerContext*, const v1::RemoveImageRequest* request,

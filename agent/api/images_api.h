@@ -1,6 +1,8 @@
 // gRPC adapter of the Images service over the ImageStore.
 #pragma once
 
+#include <string>
+
 #include "boxcar/v1/images.grpc.pb.h"
 #include "store/image_store.h"
 
@@ -8,7 +10,10 @@ namespace boxcar {
 
 class ImagesApi final : public v1::Images::Service {
  public:
-  explicit ImagesApi(ImageStore* images) : images_(images) {}
+  // `kept_contexts_dir`: the build contexts kept for reuse (build/context_reuse.h), which
+  // `prune --all` drops with the build cache.
+  ImagesApi(ImageStore* images, std::string kept_contexts_dir)
+      : images_(images), kept_contexts_dir_(std::move(kept_contexts_dir)) {}
 
   grpc::Status Import(
       grpc::ServerContext* context,
@@ -30,6 +35,7 @@ class ImagesApi final : public v1::Images::Service {
 
  private:
   ImageStore* images_;
+  std::string kept_contexts_dir_;
 };
 
 }  // namespace boxcar

@@ -1,6 +1,7 @@
 #include "build/context_reuse.h"
 
 #include <fcntl.h>
+#include <ftw.h>
 #include <spdlog/spdlog.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -59,7 +60,34 @@ bool SameStat(const v1::ContextFile& a, const v1::ContextFile& b) {
          a.ctime_ns() == b.ctime_ns() && a.inode() == b.inode();
 }
 
+// The bytes of the regular files below `path`.
+uint64_t TreeBytes(const std::string& path) {
+  static thread_local uint64_t total;
+  total = 0;
+  (void)::nftw(
+      path.c_str(),
+      [](const char*, const struct stat* st, int type, struct FTW*) {
+        if (type == FTW_F && S_ISREG(st->st_mode)) total += static_cast<uint64_t>(st->st_size);
+        return 0;
+      },
+      16, FTW_PHYS);
+  return total;
+}
+
 }  // namespace
+
+uint64_t ContextReuse::DropAll(const std::string& contexts_dir) {
+  uint64_t dropped = 0;
+  for (const auto& entry : ListDirectoryNames(contexts_dir)) {
+    // Moved away first, as Keep drops old keys: a build taking one meanwhile gets all or none.
+    const std::string doomed = contexts_dir + ".dropped-" + entry;
+    if (::rename((contexts_dir + "/" + entry).c_str(), doomed.c_str()) != 0) continue;
+    dropped += TreeBytes(doomed);
+    if (Status removed = RemoveTree(doomed); !removed.ok())
+      spdlog::warn("build context {}: {}", entry.substr(0, 12), removed.message());
+  }
+  return dropped;
+}
 
 StatusOr<std::unique_ptr<ContextReuse>> ContextReuse::Take(const std::string& contexts_dir,
                                                            const std::string& key,

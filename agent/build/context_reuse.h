@@ -49,6 +49,10 @@ class ContextReuse {
   // Failures only cost the next build its reuse (logged).
   void Keep(const std::string& context_dir, const FileDigests& digests);
 
+  // Removes every kept context under `contexts_dir` (image prune -a: they are the build
+  // cache's too); a build holding one taken keeps it. Returns the bytes of their files.
+  static uint64_t DropAll(const std::string& contexts_dir);
+
   // A build refused before Fill (a bad listing or chunk, a cancel) puts the kept context back
   // as it was: a bad request costs the key nothing.
   ~ContextReuse();

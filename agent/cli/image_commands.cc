@@ -327,7 +327,8 @@ void AddImageCommands(CLI::App& app, std::function<AgentConnection&()> connect,
   CLI::App* prune = image->add_subcommand(
       "prune", "Delete untagged images no container uses (with -a: every unused image)");
   prune->add_flag("-a,--all", *prune_all,
-                  "Also delete tagged images and the build cache that no container uses");
+                  "Also delete tagged images and the build cache that no container uses, "
+                  "and the build contexts kept for the next build");
   prune->add_flag("--json", *prune_json, "Print JSON");
   prune->callback([&, connect, prune_all, prune_json] {
     action = [=] { return Prune(connect(), *prune_all, *prune_json); };

@@ -1,9 +1,9 @@
 // Commit: a container's changes as a new image.
-#include "core/container_service.h"
-
 #include <spdlog/spdlog.h>
 
+#include "common/disk_full.h"
 #include "common/identifiers.h"
+#include "core/container_service.h"
 #include "core/container_spec_validation.h"
 
 namespace boxcar {
@@ -54,7 +54,7 @@ StatusOr<v1::CommitContainerResponse> ContainerService::Commit(
       spdlog::error("container {}: thaw after commit: {}", ShortId(record.id()), thawed.message());
     }
   }
-  if (!image.ok()) return image.status();
+  if (!image.ok()) return ExplainDiskFull(image.status(), config_.root_dir);
   spdlog::info("container {} committed as image {}", ShortId(record.id()), ShortId(image->id()));
   v1::CommitContainerResponse response;
   response.set_image_id(image->id());

@@ -8,6 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/disk_full.h"
 #include "common/identifiers.h"
 #include "common/path_in_root.h"
 #include "core/container_mounts.h"
@@ -172,10 +173,14 @@ StatusOr<uint64_t> ContainerService::CopyTo(const std::string& container, const 
     return target.status();
   }
   // An O_PATH descriptor serves as the directory for *at calls.
-  ASSIGN_OR_RETURN(uint64_t members,
-                   ExtractTarBelow(target->get(), source, root.ids, "chunk", config_.root_dir));
-  spdlog::info("container {}: copied {} members into '{}'", container, members, path);
-  return members;
+  auto members = ExtractTarBelow(target->get(), source, root.ids, "chunk", config_.root_dir);
+  if (!members.ok()) {
+    Status failed = ExplainDiskFull(members.status(), config_.root_dir);
+    spdlog::warn("container {}: copy into '{}' failed: {}", container, path, failed.message());
+    return failed;
+  }
+  spdlog::info("container {}: copied {} members into '{}'", container, *members, path);
+  return *members;
 }
 
 }  // namespace boxcar

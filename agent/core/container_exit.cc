@@ -1,16 +1,15 @@
 // A container's exit: the record read, waiters woken, the clean-up after it, restarts.
-#include "core/container_service.h"
-
 #include <spdlog/spdlog.h>
 #include <sys/wait.h>
 
 #include <algorithm>
 
-#include "common/atomic_file.h"
 #include "common/identifiers.h"
 #include "common/process_start_time.h"
 #include "common/unix_time.h"
+#include "core/container_service.h"
 #include "core/container_states.h"
+#include "launch/exit_record_reserve.h"
 #include "launch/launch_spec.h"
 
 namespace boxcar {
@@ -57,9 +56,7 @@ void ContainerService::FinishExit(Entry& entry, bool defer_cleanup) {
   // Reap the shim when it is our child; after an agent restart it is not (ECHILD).
   if (entry.shim_pid > 0) ::waitpid(entry.shim_pid, nullptr, WNOHANG);
 
-  auto exit_json = ReadFileToString(StateDir(id) + kExitRecordFile);
-  auto exit_record =
-      exit_json.ok() ? ExitRecordFromJson(*exit_json) : StatusOr<ExitRecord>(exit_json.status());
+  auto exit_record = ReadExitRecord(StateDir(id) + kExitRecordFile);
   if (exit_record.ok()) {
     record.set_exit_code(exit_record->exit_code);
     record.set_exit_signal(exit_record->exit_signal);

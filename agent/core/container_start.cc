@@ -17,6 +17,7 @@
 #include "core/container_spec_validation.h"
 #include "core/container_states.h"
 #include "core/legacy_output.h"
+#include "launch/exit_record_reserve.h"
 
 namespace boxcar {
 
@@ -99,6 +100,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   std::string idle_veth;  // the prewarmed helper's idle pair, once one is taken
   PrepareNetworkLaunch(record, rootfs_dir, spec, &network, &idle_veth);
   ::unlink(spec.exit_file.c_str());
+  ::unlink(ExitRecordReservePath(spec.exit_file).c_str());
 
   auto undo = [&](Status failure) {
     DetachNetwork(record);

@@ -49,9 +49,9 @@ class Extraction {
         ::fstatat(parent.get(), base.c_str(), &existing, AT_SYMLINK_NOFOLLOW) == 0;
     if (type == AE_IFDIR && !hardlink) {
       if (exists && !S_ISDIR(existing.st_mode)) RETURN_IF_ERROR(Unlink(parent.get(), base, false));
-      if ((!exists || !S_ISDIR(existing.st_mode)) &&
-          ::mkdirat(parent.get(), base.c_str(), 0700) != 0) {
-        return ErrnoStatus(Where("mkdir"));
+      if (!exists || !S_ISDIR(existing.st_mode)) {
+        if (::mkdirat(parent.get(), base.c_str(), 0700) != 0) return ErrnoStatus(Where("mkdir"));
+        Created(components, components.size() - 1, true);
       }
       UniqueFd dir(::openat(parent.get(), base.c_str(),
                             O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
@@ -59,29 +59,80 @@ class Extraction {
       return SetOwnerAndMode(dir.get(), uid, gid, mode);
     }
     if (exists && S_ISDIR(existing.st_mode)) return Refused("a directory is there");
+    if (!hardlink && type != AE_IFLNK) {
+      return RegularFile(reader, entry, parent.get(), components, exists, uid, gid, mode);
+    }
     if (exists) RETURN_IF_ERROR(Unlink(parent.get(), base, false));
-    if (hardlink) return Link(parent.get(), base, member.hardlink);
-    if (type == AE_IFLNK) {
+    if (hardlink) {
+      RETURN_IF_ERROR(Link(parent.get(), base, member.hardlink));
+    } else {
       const char* target = archive_entry_symlink(entry);
       if (::symlinkat(target ? target : "", parent.get(), base.c_str()) != 0)
         return ErrnoStatus(Where("symlink"));
+      Created(components, components.size() - 1, false);
       if (::fchownat(parent.get(), base.c_str(), uid, gid, AT_SYMLINK_NOFOLLOW) != 0)
         return ErrnoStatus(Where("chown"));
       return OkStatus();
     }
-    UniqueFd file(::openat(parent.get(), base.c_str(),
-                           O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
-    if (!file) return ErrnoStatus(Where("create"));
-    RETURN_IF_ERROR(CopyData(reader, file.get()));
-    RETURN_IF_ERROR(SetOwnerAndMode(file.get(), uid, gid, mode));
-    struct timespec times[2] = {{0, UTIME_OMIT},
-                                {archive_entry_mtime(entry),
-                                 static_cast<long>(archive_entry_mtime_nsec(entry))}};
-    if (::futimens(file.get(), times) != 0) return ErrnoStatus(Where("set the mtime of"));
+    Created(components, components.size() - 1, false);
     return OkStatus();
   }
 
+  // After a failure midway (a full disk, say): removes what this extraction created, the
+  // latest first (a directory after what it made in it). What was there before stays; a
+  // file or link an earlier member replaced keeps its new content.
+  void Undo() {
+    for (auto made = created_.rbegin(); made != created_.rend(); ++made) {
+      const std::vector<std::string>& components = made->components;
+      const size_t depth = components.size() - 1;
+      int parent = OpenBeneathWithoutSymlinks(dir_fd_, JoinComponents(components, depth),
+                                              O_PATH | O_DIRECTORY);
+      if (parent < 0) continue;
+      UniqueFd owned(parent);
+      (void)::unlinkat(parent, components.back().c_str(), made->directory ? AT_REMOVEDIR : 0);
+    }
+    created_.clear();
+  }
+
  private:
+  struct Made {
+    std::vector<std::string> components;  // its path below dir_fd_
+    bool directory;
+  };
+
+  void Created(const std::vector<std::string>& components, size_t index, bool directory) {
+    created_.push_back({{components.begin(), components.begin() + index + 1}, directory});
+  }
+
+  // A regular file: written under a temporary name, then renamed to its own, so that a write
+  // failing midway (a full disk) leaves neither a partial file nor, where a file of that name
+  // was, a lost one.
+  Status RegularFile(archive* reader, archive_entry* entry, int parent_fd,
+                     const std::vector<std::string>& components, bool replaces, uid_t uid,
+                     gid_t gid, mode_t mode) {
+    const std::string& base = components.back();
+    const std::string temp_name =
+        ".boxcar-cp-" + std::to_string(::getpid()) + "." + std::to_string(temp_files_++);
+    UniqueFd file(::openat(parent_fd, temp_name.c_str(),
+                           O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!file) return ErrnoStatus(Where("create"));
+    Status written = CopyData(reader, file.get());
+    if (written.ok()) written = SetOwnerAndMode(file.get(), uid, gid, mode);
+    struct timespec times[2] = {{0, UTIME_OMIT},
+                                {archive_entry_mtime(entry),
+                                 static_cast<long>(archive_entry_mtime_nsec(entry))}};
+    if (written.ok() && ::futimens(file.get(), times) != 0)
+      written = ErrnoStatus(Where("set the mtime of"));
+    if (written.ok() && ::renameat(parent_fd, temp_name.c_str(), parent_fd, base.c_str()) != 0)
+      written = ErrnoStatus(Where("rename into place"));
+    if (!written.ok()) {
+      ::unlinkat(parent_fd, temp_name.c_str(), 0);
+      return written;
+    }
+    if (!replaces) Created(components, components.size() - 1, false);
+    return OkStatus();
+  }
+
   Status Refused(const std::string& why) const { return RefusedMember(field_, name_, why); }
   std::string Where(const std::string& operation) const {
     return operation + " member '" + name_ + "'";
@@ -99,8 +150,11 @@ class Extraction {
     if (fd != -ENOENT) return ErrnoStatus(Where("open the parent of"), -fd);
     UniqueFd current(::dup(dir_fd_));
     for (size_t i = 0; i < depth; ++i) {
-      if (::mkdirat(current.get(), components[i].c_str(), 0755) != 0 && errno != EEXIST)
+      if (::mkdirat(current.get(), components[i].c_str(), 0755) == 0) {
+        Created(components, i, true);
+      } else if (errno != EEXIST) {
         return ErrnoStatus(Where("make the parents of"));
+      }
       int next = ::openat(current.get(), components[i].c_str(),
                           O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       if (next < 0) {
@@ -173,6 +227,8 @@ class Extraction {
   HostIdShift ids_;
   std::string field_;
   std::string name_;
+  std::vector<Made> created_;
+  uint64_t temp_files_ = 0;
 };
 
 // The stream, kept in an unnamed file of `spool_dir` (gone with its descriptor, also after a
@@ -183,7 +239,8 @@ StatusOr<UniqueFd> SpoolStream(const TarSource& source, const std::string& spool
   for (;;) {
     ASSIGN_OR_RETURN(std::string chunk, source());
     if (chunk.empty()) return spool;
-    RETURN_IF_ERROR(WriteAll(spool.get(), chunk, "keep the copied tar"));
+    RETURN_IF_ERROR(WriteAll(spool.get(), chunk,
+                             "the copied tar, kept in an unnamed file of '" + spool_dir + "'"));
   }
 }
 
@@ -246,10 +303,12 @@ StatusOr<uint64_t> ExtractTarBelow(int dir_fd, const TarSource& source, const Ho
       [&](archive*, archive_entry*, const TarMember& member) { return plan.Plan(member); });
   if (!planned.ok()) return planned.status();
   Extraction extraction(dir_fd, ids, field);
-  return ForEachMember(spool.get(), field,
-                       [&](archive* reader, archive_entry* entry, const TarMember& member) {
-                         return extraction.Member(reader, entry, member);
-                       });
+  auto extracted = ForEachMember(
+      spool.get(), field, [&](archive* reader, archive_entry* entry, const TarMember& member) {
+        return extraction.Member(reader, entry, member);
+      });
+  if (!extracted.ok()) extraction.Undo();
+  return extracted;
 }
 
 }  // namespace boxcar

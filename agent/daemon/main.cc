@@ -30,6 +30,7 @@
 #include "common/directory_tree.h"
 #include "common/idle_gate.h"
 #include "common/local_socket_path.h"
+#include "common/space_reserve.h"
 #include "common/trash_can.h"
 #include "common/unique_fd.h"
 #include "core/container_service.h"
@@ -84,8 +85,16 @@ int RunAgent(const AgentConfig& config) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
+  // Made before the database opens: removals must find room on a disk filled later.
+  SpaceReserve space_reserve(config.root_dir + "/space-reserve",
+                             [](const std::string& warning) { spdlog::warn("{}", warning); });
+  if (Status reserved = space_reserve.Make(); !reserved.ok()) {
+    spdlog::warn("{}; made once the filesystem of {} has room", reserved.message(),
+                 config.root_dir);
+  }
   auto db = SqliteDatabase::Open(config.root_dir + "/state.db", kStateSchema);
   if (!db.ok()) return Fail(db.status());
+  (*db)->set_space_reserve(&space_reserve);
   auto blobs = BlobStore::Open(config.root_dir);
   if (!blobs.ok()) return Fail(blobs.status());
   UnpackLimits limits;
@@ -186,7 +195,7 @@ int RunAgent(const AgentConfig& config) {
   BuildsApi builds_api(&image_builder, config.root_dir + "/tmp",
                        config.root_dir + "/build-contexts", config.max_layer_bytes);
 
-  ImagesApi images_api(images->get());
+  ImagesApi images_api(images->get(), config.root_dir + "/build-contexts");
   DistributionApi distribution_api(&distribution);
   ContainersApi containers_api(&containers);
   NetworksApi networks_api(&networks, &containers);

@@ -28,15 +28,16 @@
 #include "common/fd_io.h"
 #include "common/pidfd.h"
 #include "common/unique_fd.h"
-#include "launch/attach_socket.h"
+#include "common/unix_time.h"
 #include "common/user_namespace.h"
+#include "launch/attach_socket.h"
+#include "launch/exit_record_reserve.h"
 #include "launch/launch_spec.h"
 #include "shim/container_init.h"
 #include "shim/exec_shim.h"
 #include "shim/hardening.h"
 #include "shim/shim_zygote.h"
 #include "shim/stdio_relay.h"
-#include "common/unix_time.h"
 
 namespace {
 
@@ -163,6 +164,12 @@ static int RunContainerShim() {
       ::close(log_fd);
     }
   }
+
+  // The exit record's room, taken before the payload runs: a disk full by its exit still
+  // gets its code recorded (launch/exit_record_reserve.h).
+  auto exit_reserve = boxcar::MakeExitRecordReserve(spec.exit_file);
+  if (!exit_reserve.ok())
+    std::fprintf(stderr, "boxcar-shim: %s\n", exit_reserve.status().message().c_str());
 
   // With a terminal or an open stdin, the agent attaches through a socket the shim listens
   // on (shim/stdio_relay.h); the payload's stdin is then a pipe, or the terminal the child
@@ -372,8 +379,12 @@ static int RunContainerShim() {
                                              boxcar::Durability::kProcessCrash);
   if (!written.ok()) {
     std::fprintf(stderr, "boxcar-shim: %s\n", written.message().c_str());
-    return 1;
+    if (!exit_reserve.ok() || !boxcar::WriteExitRecordInReserve(exit_reserve->get(), record).ok())
+      return 1;
+    std::fprintf(stderr, "boxcar-shim: exit record written into its reserve\n");
+    return 0;
   }
+  if (exit_reserve.ok()) ::unlink(boxcar::ExitRecordReservePath(spec.exit_file).c_str());
   return 0;
 }
 

@@ -35,6 +35,8 @@ class ImageStore {
   // `root_dir` holds layers/ and tmp/; `db` and `blobs` outlive the store.
   static StatusOr<std::unique_ptr<ImageStore>> Open(const std::string& root_dir, SqliteDatabase* db,
                                                     BlobStore* blobs, UnpackLimits limits);
+  // The agent's root (--root): where layers/, tmp/ and the blobs are.
+  const std::string& root_dir() const { return root_dir_; }
 
   // How far an import has got with its layers: `report` gets (layers checked or unpacked,
   // layers in all) after each one, on the importing thread.

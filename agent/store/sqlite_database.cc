@@ -1,11 +1,23 @@
 #include "store/sqlite_database.h"
 
+#include "common/disk_full.h"
+
 namespace boxcar {
 
 namespace {
 
 // Statements kept per connection, at most: the agent uses a few dozen distinct ones.
 constexpr size_t kMaxKeptStatements = 128;
+
+// SQLite's error of `db` as a status naming the database file; a full disk says so (where and
+// what to do) as RESOURCE_EXHAUSTED.
+Status DatabaseError(sqlite3* db, int rc, const std::string& message) {
+  const char* file = sqlite3_db_filename(db, "main");
+  const std::string path = file ? file : "";
+  Status status = Internal("database '" + path + "': " + message);
+  if ((rc & 0xff) != SQLITE_FULL) return status;
+  return ExplainDiskFull(status, path.substr(0, path.rfind('/')));
+}
 
 }  // namespace
 
@@ -36,12 +48,24 @@ SqliteStatement& SqliteStatement::Bind(int index, int64_t number) {
 }
 
 StatusOr<bool> SqliteStatement::Step() {
+  const bool in_transaction = sqlite3_get_autocommit(db_) == 0;
   int rc = sqlite3_step(statement_);
+  // A full disk: the statement was undone; with the reserve's space it goes through. Not when
+  // SQLite had to roll back the caller's whole transaction (autocommit again): the caller's
+  // next attempt has the space.
+  if ((rc & 0xff) == SQLITE_FULL && reserve_ != nullptr &&
+      (!in_transaction || sqlite3_get_autocommit(db_) == 0) && reserve_->Release()) {
+    (void)sqlite3_reset(statement_);
+    rc = sqlite3_step(statement_);
+  }
   if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
+  if (rc == SQLITE_DONE) {
+    if (reserve_ != nullptr && !sqlite3_stmt_readonly(statement_)) reserve_->Replenish();
+    return false;
+  }
   if (rc == SQLITE_CONSTRAINT)
     return AlreadyExists(std::string("database constraint: ") + sqlite3_errmsg(db_));
-  return Internal(std::string("database: ") + sqlite3_errmsg(db_));
+  return DatabaseError(db_, rc, sqlite3_errmsg(db_));
 }
 
 Status SqliteStatement::ForEachRow(
@@ -109,7 +133,7 @@ StatusOr<SqliteStatement> SqliteDatabase::Prepare(const std::string& sql) {
     if (kept != kept_.end()) {
       sqlite3_stmt* statement = kept->second;
       kept_.erase(kept);
-      return SqliteStatement(db_, statement, this);
+      return SqliteStatement(db_, statement, this, reserve_);
     }
   }
   sqlite3_stmt* statement = nullptr;
@@ -121,7 +145,7 @@ StatusOr<SqliteStatement> SqliteDatabase::Prepare(const std::string& sql) {
   // Only the SQL of exactly one statement is kept: Prepare compiles the first of several, and
   // another Prepare of that SQL must compile the same one.
   const bool one_statement = statement != nullptr && *tail == '\0';
-  return SqliteStatement(db_, statement, one_statement ? this : nullptr);
+  return SqliteStatement(db_, statement, one_statement ? this : nullptr, reserve_);
 }
 
 void SqliteDatabase::Keep(sqlite3_stmt* statement) {
@@ -146,10 +170,10 @@ Status SqliteDatabase::Run(const std::string& sql) {
 
 Status SqliteDatabase::Exec(const std::string& sql) {
   char* error = nullptr;
-  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+  if (int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error); rc != SQLITE_OK) {
     std::string message = error ? error : "unknown error";
     sqlite3_free(error);
-    return Internal("database: " + message);
+    return DatabaseError(db_, rc, message);
   }
   return OkStatus();
 }

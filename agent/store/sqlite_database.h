@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "common/space_reserve.h"
 #include "common/status.h"
 
 namespace boxcar {
@@ -24,12 +25,15 @@ class SqliteDatabase;
 class SqliteStatement {
  public:
   // `owner`, if given, takes the statement back for reuse when this ends; else it is finalized.
-  SqliteStatement(sqlite3* db, sqlite3_stmt* statement, SqliteDatabase* owner = nullptr)
-      : db_(db), statement_(statement), owner_(owner) {}
+  // `reserve`, if given, is released when a write finds the disk full, and the write retried.
+  SqliteStatement(sqlite3* db, sqlite3_stmt* statement, SqliteDatabase* owner = nullptr,
+                  SpaceReserve* reserve = nullptr)
+      : db_(db), statement_(statement), owner_(owner), reserve_(reserve) {}
   SqliteStatement(SqliteStatement&& other) noexcept
       : db_(other.db_),
         statement_(std::exchange(other.statement_, nullptr)),
-        owner_(other.owner_) {}
+        owner_(other.owner_),
+        reserve_(other.reserve_) {}
   SqliteStatement(const SqliteStatement&) = delete;
   ~SqliteStatement();
 
@@ -52,6 +56,7 @@ class SqliteStatement {
   sqlite3* db_;
   sqlite3_stmt* statement_;
   SqliteDatabase* owner_;
+  SpaceReserve* reserve_;
 };
 
 class SqliteDatabase {
@@ -62,6 +67,10 @@ class SqliteDatabase {
   ~SqliteDatabase();
 
   std::mutex& mutex() { return mutex_; }
+  // The reserve (common/space_reserve.h) a write that finds the disk full releases before it
+  // is retried once: removals, which free space, must not need any. Not owned; set at
+  // start-up, before any statement.
+  void set_space_reserve(SpaceReserve* reserve) { reserve_ = reserve; }
   // One statement of `sql`: a kept one if there is one, else compiled now.
   StatusOr<SqliteStatement> Prepare(const std::string& sql);
   // Any number of statements, compiled each time (for DDL and pragmas).
@@ -79,6 +88,7 @@ class SqliteDatabase {
   void Keep(sqlite3_stmt* statement);
 
   sqlite3* db_;
+  SpaceReserve* reserve_ = nullptr;
   std::mutex mutex_;
   // Kept statements by their SQL; several of one SQL when callers used them at once.
   std::mutex kept_mutex_;

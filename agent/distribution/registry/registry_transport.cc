@@ -1,5 +1,6 @@
 #include "distribution/registry/registry_transport.h"
 
+#include "common/disk_full.h"
 #include "distribution/ca_file_check.h"
 #include "http/url_for_messages.h"
 
@@ -72,6 +73,9 @@ StatusOr<v1::Image> RegistryTransport::Pull(const v1::PullRequest& request,
                         EndpointOptions(request.ca_file()));
   RegistryPull pull(store_, &client, reference, options_.pull, progress, cancelled);
   auto image = pull.Run(platform, request.reference());
+  // A full disk is the agent's, not the registry's: not said as a fault of the source.
+  if (!image.ok() && IsDiskFull(image.status()))
+    return ExplainDiskFull(image.status(), store_->root_dir()).Annotate("pull " + request.source());
   return NameField(std::move(image), "source", request.source());
 }
 
