@@ -18,6 +18,13 @@ bool AgentAway(const Status& status) {
          status.code() == StatusCode::kDeadlineExceeded;
 }
 
+// A spawn that failed and could not remove its container: never UNAVAILABLE, which tells
+// the caller that nothing was left and the instance may go to another host.
+Status CleanUpFailed(const Status& failed, const std::string& clean_up) {
+  StatusCode code = AgentAway(failed) ? StatusCode::kAborted : failed.code();
+  return Status(code, failed.message() + " " + clean_up);
+}
+
 bool IsUp(const v1::Container& container) {
   return container.state() == v1::CONTAINER_STATE_RUNNING ||
          container.state() == v1::CONTAINER_STATE_PAUSED;
@@ -126,7 +133,8 @@ StatusOr<InstanceState> ContainerInstances::Spawn(const InstanceRequest& instanc
     // The agent may have created it before it went away.
     if (AgentAway(created.status())) {
       Status cleaned = RemoveWithRetry(name);
-      if (!cleaned.ok()) return failed.Annotate("(clean-up failed: " + cleaned.message() + ")");
+      if (!cleaned.ok())
+        return CleanUpFailed(failed, "(clean-up failed: " + cleaned.message() + ")");
     }
     return failed;
   }
@@ -144,8 +152,8 @@ StatusOr<InstanceState> ContainerInstances::Spawn(const InstanceRequest& instanc
                                  : plugged;
     Status cleaned = RemoveWithRetry(name);
     if (!cleaned.ok()) {
-      return Status(failed.code(), failed.message() + " (and removing container " + name +
-                                       " failed: " + cleaned.message() + ")");
+      return CleanUpFailed(
+          failed, "(and removing container " + name + " failed: " + cleaned.message() + ")");
     }
     return failed;
   }

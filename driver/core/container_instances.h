@@ -43,7 +43,10 @@ class ContainerInstances {
 
   // Creates and starts the instance's container from `image_id` (InstanceImages::Resolve).
   // Whatever fails, nothing of it stays in the agent: the container is removed, also when the
-  // agent went away midway and comes back within cleanup_retry_for.
+  // agent went away midway and comes back within cleanup_retry_for. UNAVAILABLE (or
+  // DEADLINE_EXCEEDED) means the agent could not be reached and nothing was left, so another
+  // host may take the instance; when the removal itself failed the code is ABORTED instead,
+  // since the container may still be there.
   StatusOr<InstanceState> Spawn(const InstanceRequest& instance, const ImageRequest& image,
                                 const std::string& image_id);
   // Removes the container, killing its payload; false when there was none.

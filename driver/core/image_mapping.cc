@@ -14,6 +14,10 @@ bool IsEnvironmentName(const std::string& key) {
   return true;
 }
 
+bool IsReservedForTheStart(const std::string& key) {
+  return key == "PATH" || key == "HOME" || key == "HOSTNAME" || key.rfind("LD_", 0) == 0;
+}
+
 }  // namespace
 
 Status CheckBootableImage(const ImageRequest& image) {
@@ -94,7 +98,7 @@ StatusOr<std::vector<std::string>> CommandFor(const ImageRequest& image) {
 std::vector<std::string> EnvironmentFor(const std::map<std::string, std::string>& metadata) {
   std::vector<std::string> env;
   for (const auto& [key, value] : metadata) {
-    if (IsEnvironmentName(key)) env.push_back(key + "=" + value);
+    if (IsEnvironmentName(key) && !IsReservedForTheStart(key)) env.push_back(key + "=" + value);
   }
   return env;
 }

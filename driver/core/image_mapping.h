@@ -39,6 +39,10 @@ StatusOr<std::vector<std::string>> CommandFor(const ImageRequest& image);
 // Instance metadata as "KEY=value" environment entries, sorted by key. Keys that are not
 // environment names ([A-Za-z_][A-Za-z0-9_]*) are left out: metadata is also used by other
 // services (Heat, schedulers) with keys no program could read from its environment.
+// Metadata may replace the image's ENV (as `docker run -e`), but never the variables the
+// container's start depends on: PATH, HOME, HOSTNAME and the dynamic loader's LD_*. Anyone
+// who may edit the server's metadata could otherwise make every later start fail ("exec
+// 'sh': No such file or directory" after PATH=/nonexistent).
 std::vector<std::string> EnvironmentFor(const std::map<std::string, std::string>& metadata);
 
 }  // namespace boxcar::nova

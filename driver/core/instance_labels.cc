@@ -56,16 +56,47 @@ std::string InstanceNameOf(const v1::Container& container) {
 }
 
 std::string ContainerHostnameFor(const std::string& nova_hostname) {
+  // Nova keeps Latin-1 letters (U+00C0..U+00FF, two bytes in UTF-8: C3 80..C3 BF) in its
+  // hostnames; they become their base letter, as a reader would expect ("ü" -> "u").
+  static constexpr char kLatin1Letters[] =
+      "AAAAAAACEEEEIIIIDNOOOOO-OUUUUYTsaaaaaaaceeeeiiiidnooooo-ouuuuyty";
   std::string hostname;
-  for (char c : nova_hostname) {
-    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                c == '.' || c == '-';
-    hostname += keep ? c : '-';
+  for (size_t i = 0; i < nova_hostname.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(nova_hostname[i]);
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+        c == '-') {
+      hostname += static_cast<char>(c);
+    } else if (c == ' ' || c == '_') {
+      hostname += '-';  // as Nova's sanitize_hostname
+    } else if (c == 0xC3 && i + 1 < nova_hostname.size() &&
+               (static_cast<unsigned char>(nova_hostname[i + 1]) & 0xC0) == 0x80) {
+      hostname += kLatin1Letters[(static_cast<unsigned char>(nova_hostname[++i]) & 0x3F)];
+    } else if (c >= 0xC0) {
+      // Any other character is left out, its UTF-8 continuation bytes with it.
+      while (i + 1 < nova_hostname.size() &&
+             (static_cast<unsigned char>(nova_hostname[i + 1]) & 0xC0) == 0x80) {
+        ++i;
+      }
+    }  // other bytes (punctuation, stray continuation bytes) are left out, as Nova does
   }
-  size_t first = hostname.find_first_not_of(".-");
-  if (first == std::string::npos) return "";
-  hostname = hostname.substr(first, 63);
-  return hostname;
+  // RFC 1123: each dot-separated label starts and ends with a letter or digit.
+  std::string valid;
+  size_t begin = 0;
+  while (begin <= hostname.size()) {
+    size_t dot = hostname.find('.', begin);
+    if (dot == std::string::npos) dot = hostname.size();
+    std::string label = hostname.substr(begin, dot - begin);
+    size_t first = label.find_first_not_of('-');
+    if (first != std::string::npos) {
+      label = label.substr(first, label.find_last_not_of('-') - first + 1);
+      valid += (valid.empty() ? "" : ".") + label.substr(0, 63);
+    }
+    begin = dot + 1;
+  }
+  // The agent takes at most 63 characters; the cut must not end in '-' or '.' either.
+  valid = valid.substr(0, 63);
+  size_t last = valid.find_last_not_of(".-");
+  return last == std::string::npos ? "" : valid.substr(0, last + 1);
 }
 
 }  // namespace boxcar::nova

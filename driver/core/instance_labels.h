@@ -31,9 +31,11 @@ bool IsInstanceContainer(const v1::Container& container);
 std::string InstanceUuidOf(const v1::Container& container);
 std::string InstanceNameOf(const v1::Container& container);
 
-// A hostname the agent accepts ([A-Za-z0-9][A-Za-z0-9.-]{0,62}) from Nova's instance
-// hostname: other characters become '-', the result is cut to 63 characters; empty when
-// nothing usable is left (the agent then uses the short id).
+// A hostname valid per RFC 1123 that the agent accepts ([A-Za-z0-9][A-Za-z0-9.-]{0,62})
+// from Nova's instance hostname, which is returned unchanged when it is one already. Else:
+// ' ' and '_' become '-' (as Nova's sanitize_hostname), Latin-1 letters their ASCII base
+// letter, other characters are left out; labels lose leading and trailing '-', the whole is
+// cut to 63 characters. Empty when nothing usable is left (the agent then uses the short id).
 std::string ContainerHostnameFor(const std::string& nova_hostname);
 
 }  // namespace boxcar::nova

@@ -40,6 +40,19 @@ class BoxcarError(exception.NovaException):
     msg_fmt = '%(reason)s'
 
 
+class BoxcarBuildAbort(exception.BuildAbortException):
+    """A build no host would do better with. str() is the reason alone: when the clean-up
+    after a failed spawn fails too, Nova aborts with BuildAbortException(reason=str(error)),
+    which then names the instance once, not twice."""
+
+    def __str__(self):
+        return str(self.kwargs['reason'])
+
+
+_NO_MIGRATION = ('Boxcar containers cannot be moved to another host yet: rebuild the '
+                 'server, or snapshot it and boot the snapshot where it is needed')
+
+
 class BoxcarDriver(driver.ComputeDriver):
     # Honest: True only for what works today.
     capabilities = dict(driver.ComputeDriver.capabilities)
@@ -59,6 +72,8 @@ class BoxcarDriver(driver.ComputeDriver):
         self._native = _native.Driver(boxcar_conf.native_options(CONF))
         self._image_api = glance.API()
         self._last_node = None
+        # Instances whose spawn failed with the agent unreachable, leaving nothing in it.
+        self._spawns_left_nothing = set()
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -220,20 +235,32 @@ class BoxcarDriver(driver.ComputeDriver):
             self._call(self._native.spawn, request, image, image_id)
             if not power_on:
                 self._call(self._native.power_off, instance['uuid'], 0)
+        except _native.Unavailable as error:
+            # This host's agent is unreachable and the C++ left nothing in it (else the code
+            # would not be UNAVAILABLE): another host can take the instance. Nova turns any
+            # error but BuildAbortException into RescheduledException (naming the instance).
+            self._spawns_left_nothing.add(instance['uuid'])
+            raise BoxcarError(reason=str(error))
         except _native.AgentError as error:
-            # Nothing is left in the agent (the C++ removes what it made); no other host
-            # would do better with this image or flavor, and the reason must reach the
-            # instance's fault, so the build is aborted rather than rescheduled.
-            raise exception.BuildAbortException(instance_uuid=instance['uuid'],
-                                                reason=str(error))
+            # Nothing is left in the agent (the C++ removes what it made, or says it could
+            # not); no other host would do better with this image or flavor, and the reason
+            # must reach the instance's fault, so the build is aborted, not rescheduled.
+            raise BoxcarBuildAbort(instance_uuid=instance['uuid'], reason=str(error))
 
     def destroy(self, context, instance, network_info, block_device_info=None,
                 destroy_disks=True, destroy_secrets=True):
         # The container's rootfs is its disk: it goes with the container.
         try:
             self._call(self._native.destroy, instance['uuid'])
+        except _native.Unavailable as error:
+            if instance['uuid'] not in self._spawns_left_nothing:
+                raise BoxcarError(reason=str(error))
+            # Nova cleans up before rescheduling; the failed spawn left nothing to remove.
+            LOG.warning('Not removing the container of a spawn that left none: %s', error,
+                        instance=instance)
         except _native.AgentError as error:
             raise BoxcarError(reason=str(error))
+        self._spawns_left_nothing.discard(instance['uuid'])
 
     def cleanup(self, context, instance, network_info, block_device_info=None,
                 destroy_disks=True, migrate_data=None, destroy_vifs=True,
@@ -282,6 +309,29 @@ class BoxcarDriver(driver.ComputeDriver):
 
     def unrescue(self, context, instance):
         raise NotImplementedError('Boxcar containers have no rescue mode')
+
+    def trigger_crash_dump(self, instance):
+        # Containers have no kernel of their own to dump: a clean refusal, as libvirt's.
+        raise exception.TriggerCrashDumpNotSupported()
+
+    # -- moves: refused before anything is touched; the server stays as it was -------------
+
+    def check_can_live_migrate_destination(self, context, instance, src_compute_info,
+                                           dst_compute_info, block_migration=False,
+                                           disk_over_commit=False):
+        # The conductor tries the next host, then gives up with the server unchanged.
+        raise exception.MigrationPreCheckError(reason=_NO_MIGRATION)
+
+    def check_can_live_migrate_source(self, context, instance, dest_check_data,
+                                      block_device_info=None):
+        raise exception.MigrationPreCheckError(reason=_NO_MIGRATION)
+
+    def migrate_disk_and_power_off(self, context, instance, dest, flavor, network_info,
+                                   block_device_info=None, timeout=0, retry_interval=0):
+        # Called on the source before the container is touched. InstanceFaultRollback puts
+        # the server back in its state, and the reason is the resize action's error.
+        raise exception.InstanceFaultRollback(
+            inner_exception=exception.MigrationPreCheckError(reason=_NO_MIGRATION))
 
     # -- images --------------------------------------------------------------------------
 

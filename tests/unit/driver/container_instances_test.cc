@@ -86,6 +86,21 @@ TEST_F(ContainerInstancesTest, AnAgentThatStaysAwaySaysTheCleanUpFailed) {
   auto state = Instances().Spawn(Instance(), Image(), "sha256:abc");
   EXPECT_THAT(state.status().message(),
               HasSubstr("removing container " + std::string(kName) + " failed: still gone"));
+  // Not UNAVAILABLE: the container may be left, so the build must not go to another host.
+  EXPECT_EQ(state.status().code(), StatusCode::kAborted);
+}
+
+TEST_F(ContainerInstancesTest, ALostCreateThatCannotBeRemovedIsNotUnavailable) {
+  options_.cleanup_retry_for = std::chrono::milliseconds(0);
+  EXPECT_CALL(agent_, Info()).WillOnce(Return(info_));
+  ExpectNoLeftover();
+  EXPECT_CALL(agent_, Create(_)).WillOnce(Return(Unavailable("agent killed")));
+  EXPECT_CALL(agent_, Remove(kName, true)).WillOnce(Return(Unavailable("still gone")));
+  auto state = Instances().Spawn(Instance(), Image(), "sha256:abc");
+  EXPECT_EQ(state.status().code(), StatusCode::kAborted);
+  EXPECT_THAT(state.status().message(),
+              HasSubstr("create the container of instance " + std::string(kUuid) +
+                        ": agent killed (clean-up failed: still gone)"));
 }
 
 TEST_F(ContainerInstancesTest, LeftoversOfTheSameInstanceGoOthersAreNotTouched) {

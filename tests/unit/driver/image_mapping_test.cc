@@ -72,5 +72,17 @@ TEST(ImageMappingTest, MetadataWithEnvironmentNamesBecomesTheEnvironment) {
               ElementsAre("EMPTY=", "ROLE=web", "_x1=y"));
 }
 
+TEST(ImageMappingTest, MetadataNeverSetsWhatTheStartDependsOn) {
+  EXPECT_THAT(EnvironmentFor({{"PATH", "/nonexistent"},
+                              {"HOME", "/nowhere"},
+                              {"HOSTNAME", "other"},
+                              {"LD_PRELOAD", "/tmp/x.so"},
+                              {"LD_LIBRARY_PATH", "/tmp"},
+                              {"JAVA_HOME", "/opt/java"},
+                              {"path", "kept: not PATH"},
+                              {"OLD_PATH", "kept"}}),
+              ElementsAre("JAVA_HOME=/opt/java", "OLD_PATH=kept", "path=kept: not PATH"));
+}
+
 }  // namespace
 }  // namespace boxcar::nova

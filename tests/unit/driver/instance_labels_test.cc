@@ -50,5 +50,25 @@ TEST(InstanceLabelsTest, HostnamesAreMadeValidForTheAgent) {
   EXPECT_EQ(ContainerHostnameFor(std::string(100, 'a')).size(), 63u);
 }
 
+TEST(InstanceLabelsTest, NonAsciiHostnamesBecomeRfc1123Names) {
+  // Nova's hostname for the server name 'we!rd name; $(x) ü/..'.
+  EXPECT_EQ(ContainerHostnameFor("werd-name-x-\xc3\xbc"), "werd-name-x-u");
+  EXPECT_EQ(ContainerHostnameFor("m\xc3\xbcnchen-\xc3\x9f"), "munchen-s");
+  // Characters beyond Latin-1 (Nova drops them itself) and stray bytes are left out.
+  EXPECT_EQ(ContainerHostnameFor("web-\xe2\x82\xac-\xf0\x9f\x98\x80"), "web");
+  EXPECT_EQ(ContainerHostnameFor("a\x80"
+                                 "b\xc3"),
+            "ab");
+  EXPECT_EQ(ContainerHostnameFor("\xd1\x81\xd0\xb5\xd1\x80\xd0\xb2"), "");
+  // Labels neither start nor end with '-'; empty labels go.
+  EXPECT_EQ(ContainerHostnameFor("-a-.-b-..c\xc3\xbc-"), "a.b.cu");
+  EXPECT_EQ(ContainerHostnameFor("x.-"), "x");
+  // The cut at 63 does not leave a trailing '-'.
+  EXPECT_EQ(ContainerHostnameFor(std::string(62, 'a') + "-b"), std::string(62, 'a'));
+  // A valid hostname passes unchanged.
+  EXPECT_EQ(ContainerHostnameFor("server-57742de4-996d-4d3c-88a3-baacd3d6ae8b"),
+            "server-57742de4-996d-4d3c-88a3-baacd3d6ae8b");
+}
+
 }  // namespace
 }  // namespace boxcar::nova
