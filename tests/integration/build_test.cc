@@ -15,12 +15,39 @@
 #include <regex>
 
 #include "agent_fixture.h"
+#include "common/atomic_file.h"
 #include "registry_harness.h"
 
 namespace boxcar::testing {
 namespace {
 
 const std::string kFixtures = std::string(BOXCAR_FIXTURES_DIR) + "/build";
+
+// An HTTP server a test started in the background (`... & echo $!` gave `pid_output`),
+// killed when it goes out of scope.
+class BackgroundServer {
+ public:
+  explicit BackgroundServer(const std::string& pid_output)
+      : pid_(pid_output.substr(0, pid_output.find('\n'))) {}
+  ~BackgroundServer() { std::system(("kill " + pid_ + " 2>/dev/null").c_str()); }
+  BackgroundServer(const BackgroundServer&) = delete;
+  BackgroundServer& operator=(const BackgroundServer&) = delete;
+
+  // The port the server wrote to `port_file` (in one write), waited for up to 5 s; "" when it
+  // never came.
+  static std::string WaitForPort(const std::string& port_file) {
+    for (int i = 0; i < 100; ++i) {
+      auto port = ReadFileToString(port_file);
+      if (port.ok() && !port->empty() && port->back() == '\n') port->pop_back();
+      if (port.ok() && !port->empty()) return *port;
+      ::usleep(50000);
+    }
+    return "";
+  }
+
+ private:
+  std::string pid_;
+};
 
 class BuildTest : public ::testing::Test, public AgentFixture {
  protected:
@@ -524,20 +551,13 @@ TEST_F(BuildTest, AddFetchesUrlsAndChecksTheirChecksum) {
   Shell("mkdir -p " + served + "/in && echo remote content > " + served +
         "/remote.txt && echo z > " + served + "/in/z && tar -czf " + served +
         "/remote.tar.gz -C " + served + "/in z");
-  std::string pid = Shell(
-      "cd " + served + " && python3 -c \"import http.server, socketserver; "
-      "s = socketserver.TCPServer(('127.0.0.1', 0), http.server.SimpleHTTPRequestHandler); "
-      "print(s.server_address[1], flush=True); s.serve_forever()\" > " + served +
-      "/../port 2>/dev/null & echo $!");
-  struct Server {
-    std::string pid;
-    ~Server() { std::system(("kill " + pid + " 2>/dev/null").c_str()); }
-  } server{pid.substr(0, pid.find('\n'))};
-  std::string port;
-  for (int i = 0; i < 100 && port.empty(); ++i) {
-    port = Shell("cat " + agent_.work_dir() + "/port 2>/dev/null | tr -d '\\n'");
-    if (port.empty()) ::usleep(50000);
-  }
+  BackgroundServer server(
+      Shell("cd " + served +
+            " && python3 -c \"import http.server, socketserver; "
+            "s = socketserver.TCPServer(('127.0.0.1', 0), http.server.SimpleHTTPRequestHandler); "
+            "print(s.server_address[1], flush=True); s.serve_forever()\" > " +
+            served + "/../port 2>/dev/null & echo $!"));
+  const std::string port = BackgroundServer::WaitForPort(agent_.work_dir() + "/port");
   ASSERT_FALSE(port.empty()) << "the HTTP server did not start";
   const std::string base = "http://127.0.0.1:" + port + "/";
   std::string digest =
@@ -593,16 +613,9 @@ TEST_F(BuildTest, CancelledBuildStopsItsDownload) {
             "open(d + '/port.tmp', 'w').write(str(s.server_address[1]))\n"
             "import os; os.rename(d + '/port.tmp', d + '/port')\n"
             "s.serve_forever()\n");
-  std::string pid = Shell("python3 " + dir + "/serve.py " + dir + " >/dev/null 2>&1 & echo $!");
-  struct Server {
-    std::string pid;
-    ~Server() { std::system(("kill " + pid + " 2>/dev/null").c_str()); }
-  } server{pid.substr(0, pid.find('\n'))};
-  std::string port;
-  for (int i = 0; i < 100 && port.empty(); ++i) {
-    port = Shell("cat " + dir + "/port 2>/dev/null");
-    if (port.empty()) ::usleep(50000);
-  }
+  BackgroundServer server(
+      Shell("python3 " + dir + "/serve.py " + dir + " >/dev/null 2>&1 & echo $!"));
+  const std::string port = BackgroundServer::WaitForPort(dir + "/port");
   ASSERT_FALSE(port.empty()) << "the HTTP server did not start";
   const std::string context = dir + "/context";
   Shell("mkdir -p " + context);
