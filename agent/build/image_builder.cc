@@ -3,11 +3,13 @@
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 
 #include "build/copy_into_layer.h"
+#include "build/dockerfile_stages.h"
 #include "build/image_root_mount.h"
 #include "build/metadata_instructions.h"
 #include "build/platform_args.h"
@@ -30,11 +32,6 @@ Status AtLine(const DockerfileInstruction& instruction, const Status& status) {
   if (status.ok()) return status;
   return Status(status.code(), "Dockerfile line " + std::to_string(instruction.line) + ": " +
                                    instruction.keyword + ": " + status.message());
-}
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), ::tolower);
-  return text;
 }
 
 // A scratch directory removed with its owner.
@@ -209,17 +206,17 @@ struct ImageBuilder::Run {
       return Unimplemented("--platform is not supported: builds are for this host's platform");
     }
     std::vector<std::string> words = SplitRawWords(instruction.args, dockerfile.escape);
-    if (words.size() != 1 && !(words.size() == 3 && Lower(words[1]) == "as")) {
+    if (words.size() != 1 && !(words.size() == 3 && ::strcasecmp(words[1].c_str(), "as") == 0)) {
       return InvalidArgument("expected FROM IMAGE [AS NAME], got '" + instruction.args + "'");
     }
     ASSIGN_OR_RETURN(std::string image, ExpandWord(words[0], global_args, dockerfile.escape));
-    if (words.size() == 3) stage.name = Lower(words[2]);
+    if (words.size() == 3) stage.name = StageNameKey(words[2]);
     if (image == "scratch") {
       AddDefaultPath(stage);
       return OkStatus();
     }
     for (const auto& earlier : stages) {
-      if (!earlier.name.empty() && earlier.name == Lower(image)) {
+      if (!earlier.name.empty() && earlier.name == StageNameKey(image)) {
         stage.parent_id = earlier.parent_id;
         stage.layer_digests = earlier.layer_digests;
         ASSIGN_OR_RETURN(stage.config, BuildImageConfig::FromJson(earlier.config.ToJson()));
@@ -335,7 +332,7 @@ struct ImageBuilder::Run {
       std::string image_id;
       for (const auto& earlier : stages) {
         if (&earlier != &stage &&
-            (earlier.name == Lower(name) || std::to_string(earlier.index) == name)) {
+            (earlier.name == StageNameKey(name) || std::to_string(earlier.index) == name)) {
           image_id = earlier.parent_id;
         }
       }
@@ -511,24 +508,7 @@ struct ImageBuilder::Run {
                     InvalidArgument("comes before any FROM; a build starts with FROM IMAGE"));
     }
     // The stages to build: up to --target.
-    size_t end = instructions.size();
-    if (!options.target().empty()) {
-      bool found = false;
-      int stage_index = -1;
-      for (size_t j = i; j < instructions.size(); ++j) {
-        if (instructions[j].keyword != "FROM") continue;
-        if (found) {
-          end = j;
-          break;
-        }
-        ++stage_index;
-        auto words = SplitRawWords(instructions[j].args, dockerfile.escape);
-        if (words.size() == 3 && Lower(words[2]) == Lower(options.target())) found = true;
-      }
-      if (!found) {
-        return InvalidArgument("target: no stage named '" + options.target() + "'");
-      }
-    }
+    ASSIGN_OR_RETURN(const size_t end, EndOfTargetStage(dockerfile, i, options.target()));
     total = static_cast<uint32_t>(end - i);
     for (; i < end; ++i) {
       const DockerfileInstruction& instruction = instructions[i];

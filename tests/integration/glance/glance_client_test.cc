@@ -270,9 +270,3 @@ TEST(GlanceClient, TenantsAndMembers) {
 
 }  // namespace
 }  // namespace boxcar::glance
-
-int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(new boxcar::testing::OpenStackFixture());
-  return RUN_ALL_TESTS();
-}

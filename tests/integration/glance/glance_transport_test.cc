@@ -589,9 +589,3 @@ TEST_F(GlanceTransportTest, PushIntoAGivenQueuedImage) {
 
 }  // namespace
 }  // namespace boxcar::testing
-
-int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(new boxcar::testing::OpenStackFixture());
-  return RUN_ALL_TESTS();
-}

@@ -423,9 +423,3 @@ TEST_F(RegistryFrontendTest, TenantBSeesOnlyWhatGlanceSharesWithIt) {
 
 }  // namespace
 }  // namespace boxcar::testing
-
-int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::AddGlobalTestEnvironment(new boxcar::testing::OpenStackFixture());
-  return RUN_ALL_TESTS();
-}
