@@ -32,6 +32,20 @@ class ImageSaveStream {
   virtual StatusOr<std::string> Read() = 0;
 };
 
+// A Containers.Events stream of every container. Cancel may be called from any thread; a Read
+// blocked in another thread then returns false.
+class ContainerEventStream {
+ public:
+  virtual ~ContainerEventStream() = default;
+  // Blocks until the agent has the subscription in place (or the stream failed): events that
+  // happen from then on arrive.
+  virtual void WaitSubscribed() = 0;
+  // The next event; false when the stream ended (Finish says why).
+  virtual bool Read(v1::ContainerEvent* event) = 0;
+  virtual Status Finish() = 0;
+  virtual void Cancel() = 0;
+};
+
 class AgentClient {
  public:
   virtual ~AgentClient() = default;
@@ -55,6 +69,9 @@ class AgentClient {
   virtual Status Remove(const std::string& container, bool force) = 0;
   virtual StatusOr<v1::Container> Inspect(const std::string& container) = 0;
   virtual StatusOr<std::vector<v1::Container>> List() = 0;
+  // Containers.Events of every container, without a deadline: it lasts until cancelled or
+  // the agent goes away.
+  virtual std::unique_ptr<ContainerEventStream> OpenEvents() = 0;
   virtual StatusOr<v1::Container> Pause(const std::string& container) = 0;
   virtual StatusOr<v1::Container> Unpause(const std::string& container) = 0;
   virtual StatusOr<v1::ContainerStats> Stats(const std::string& container) = 0;

@@ -88,6 +88,40 @@ class GrpcSaveStream final : public ImageSaveStream {
   bool done_ = false;
 };
 
+class GrpcEventStream final : public ContainerEventStream {
+ public:
+  GrpcEventStream(v1::Containers::Stub* containers, const AgentClientOptions& options)
+      : options_(options) {
+    reader_ = containers->Events(&context_, v1::EventsRequest());
+  }
+
+  ~GrpcEventStream() override {
+    if (!finished_) {
+      context_.TryCancel();
+      reader_->Finish();
+    }
+  }
+
+  // The agent sends its headers once the subscription is in place.
+  void WaitSubscribed() override { reader_->WaitForInitialMetadata(); }
+  bool Read(v1::ContainerEvent* event) override { return reader_->Read(event); }
+
+  Status Finish() override {
+    finished_ = true;
+    grpc::Status status = reader_->Finish();
+    if (status.ok()) return OkStatus();
+    return FromGrpc(status, "Containers.Events", options_, std::chrono::seconds(0));
+  }
+
+  void Cancel() override { context_.TryCancel(); }
+
+ private:
+  grpc::ClientContext context_;
+  std::unique_ptr<grpc::ClientReader<v1::ContainerEvent>> reader_;
+  AgentClientOptions options_;
+  bool finished_ = false;
+};
+
 // The channel to the agent's socket.
 std::shared_ptr<grpc::Channel> AgentChannel(const std::string& socket_path) {
   grpc::ChannelArguments arguments;
@@ -276,6 +310,10 @@ StatusOr<std::vector<v1::Container>> GrpcAgentClient::List() {
                    CallUnary(&stubs_.containers, &v1::Containers::Stub::List, "Containers.List",
                              request, options_, options_.rpc_timeout));
   return std::vector<v1::Container>(response.containers().begin(), response.containers().end());
+}
+
+std::unique_ptr<ContainerEventStream> GrpcAgentClient::OpenEvents() {
+  return std::make_unique<GrpcEventStream>(&stubs_.containers, options_);
 }
 
 StatusOr<v1::Container> GrpcAgentClient::Pause(const std::string& container) {

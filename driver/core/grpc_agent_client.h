@@ -40,6 +40,7 @@ class GrpcAgentClient final : public AgentClient {
   Status Remove(const std::string& container, bool force) override;
   StatusOr<v1::Container> Inspect(const std::string& container) override;
   StatusOr<std::vector<v1::Container>> List() override;
+  std::unique_ptr<ContainerEventStream> OpenEvents() override;
   StatusOr<v1::Container> Pause(const std::string& container) override;
   StatusOr<v1::Container> Unpause(const std::string& container) override;
   StatusOr<v1::ContainerStats> Stats(const std::string& container) override;

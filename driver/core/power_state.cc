@@ -9,7 +9,10 @@ NovaPowerState PowerStateFor(const v1::Container& container, const std::string& 
     case v1::CONTAINER_STATE_PAUSED:
       return vm_state == "suspended" ? NovaPowerState::kSuspended : NovaPowerState::kPaused;
     case v1::CONTAINER_STATE_EXITED:
-      return container.oom_killed() ? NovaPowerState::kCrashed : NovaPowerState::kShutdown;
+      // Nova has no crash lifecycle event: the STOPPED one an OOM exit sends is acted upon
+      // only when get_info agrees, so a server Nova thinks is active sees SHUTDOWN.
+      return container.oom_killed() && vm_state != "active" ? NovaPowerState::kCrashed
+                                                            : NovaPowerState::kShutdown;
     case v1::CONTAINER_STATE_CREATED:
       return NovaPowerState::kShutdown;
     default:

@@ -18,7 +18,10 @@ enum class NovaPowerState : int {
 
 // Running -> RUNNING; paused -> PAUSED, or SUSPENDED when Nova suspended the instance
 // (`vm_state` "suspended": suspend freezes the container as pause does); created or exited
-// -> SHUTDOWN; exited because the OOM killer struck -> CRASHED.
+// -> SHUTDOWN; exited because the OOM killer struck -> CRASHED, except while Nova thinks the
+// instance is active: SHUTDOWN then, so Nova acts on the STOPPED lifecycle event of the exit
+// (it acts only on an event get_info agrees with, and has no crash event); once Nova stopped
+// the server, its power-state sync records CRASHED.
 NovaPowerState PowerStateFor(const v1::Container& container, const std::string& vm_state);
 
 }  // namespace boxcar::nova

@@ -10,6 +10,7 @@
 #include "core/container_instances.h"
 #include "core/grpc_agent_client.h"
 #include "core/instance_images.h"
+#include "core/lifecycle_watcher.h"
 #include "core/vif_mapping.h"
 #include "plain_data.h"
 
@@ -73,6 +74,8 @@ class NativeDriver {
 
   InstanceImages& images() { return *images_; }
   ContainerInstances& instances() { return *instances_; }
+  AgentClient* client() { return client_.get(); }
+  const std::string& socket_path() const { return client_options_.socket_path; }
 
  private:
   AgentClientOptions client_options_;
@@ -145,6 +148,40 @@ class SaveSession {
   std::unique_ptr<ImageSaveStream> stream_;
 };
 
+// The agent's container events as Nova lifecycle events (LifecycleWatcher), for the
+// adapter's green thread: it waits until fileno() is readable, then drains.
+class EventWatcher {
+ public:
+  EventWatcher(NativeDriver* driver, int reconnect_ms)
+      : watcher_(driver->client(), driver->socket_path(), std::chrono::milliseconds(reconnect_ms)) {
+    Check(watcher_.Start());
+  }
+
+  int FileNo() const { return watcher_.notify_fd(); }
+
+  // ([(instance uuid, "started" | "stopped" | "paused" | "resumed")], [(warning?, text)])
+  py::tuple Drain() {
+    LifecycleWatcher::Drained drained = watcher_.Drain();
+    py::list events;
+    for (const auto& event : drained.events) {
+      events.append(py::make_tuple(event.instance_uuid, TransitionName(event.transition)));
+    }
+    py::list notices;
+    for (const auto& notice : drained.notices) {
+      notices.append(py::make_tuple(notice.warning, notice.text));
+    }
+    return py::make_tuple(events, notices);
+  }
+
+  void Stop() {
+    py::gil_scoped_release release;
+    watcher_.Stop();
+  }
+
+ private:
+  LifecycleWatcher watcher_;
+};
+
 // A call on one instance that returns only a Status, made without the GIL.
 template <typename... Args>
 auto InstanceAction(Status (ContainerInstances::*action)(const std::string&, Args...)) {
@@ -159,6 +196,7 @@ auto InstanceAction(Status (ContainerInstances::*action)(const std::string&, Arg
 }  // namespace boxcar::nova
 
 using boxcar::nova::ContainerToDict;
+using boxcar::nova::EventWatcher;
 using boxcar::nova::ImportSession;
 using boxcar::nova::NativeDriver;
 using boxcar::nova::SaveSession;
@@ -205,6 +243,11 @@ PYBIND11_MODULE(_native, m) {
   py::class_<SaveSession>(m, "SaveSession")
       .def("read", &SaveSession::Read, "The next bytes of the docker-archive; b'' at the end.")
       .def("close", &SaveSession::Close);
+
+  py::class_<EventWatcher>(m, "EventWatcher")
+      .def("fileno", &EventWatcher::FileNo, "Readable while events or notices wait.")
+      .def("drain", &EventWatcher::Drain, "(events, notices) queued since the last drain.")
+      .def("stop", &EventWatcher::Stop, "Ends the stream and its thread; idempotent.");
 
   py::class_<NativeDriver>(m, "Driver")
       .def(py::init<const py::dict&>(), py::arg("options"))
@@ -263,6 +306,13 @@ PYBIND11_MODULE(_native, m) {
              }
              return std::make_unique<SaveSession>(std::move(stream));
            })
+      .def(
+          "watch_events",
+          [](NativeDriver& self, int reconnect_ms) {
+            return std::make_unique<EventWatcher>(&self, reconnect_ms);
+          },
+          py::arg("reconnect_ms"), py::keep_alive<0, 1>(),
+          "Follows the agent's container events on a thread of its own (EventWatcher).")
       // Instances.
       .def("spawn",
            [](NativeDriver& self, const py::dict& instance, const py::dict& image,

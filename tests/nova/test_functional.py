@@ -8,6 +8,9 @@ busybox docker-archive) into the agent's Images.Import, and a snapshot's Images.
 the fixture (which then keeps the bytes, so a server can boot from the snapshot)."""
 
 import io
+import json
+import os
+import signal
 import threading
 import time
 
@@ -245,6 +248,73 @@ class BoxcarBadInputTest(_BoxcarServersBase):
         # The agent is usable again, and the image boots.
         server = self._boot()
         self.assertEqual('RUNNING', self._container(server))
+        self._delete_server(server)
+
+
+class BoxcarLifecycleEventsTest(_BoxcarServersBase):
+    """What happens to a container outside Nova reaches Nova as a lifecycle event. Nova's
+    power-state sync runs every 10 minutes (its periodic tasks do not run in this harness at
+    all): without the events these servers would stay ACTIVE."""
+
+    def _payload_pid(self, server):
+        inspected = self.agent.cli('inspect', 'nova-' + server['id'])
+        self.assertEqual(0, inspected.returncode, inspected.stderr)
+        document = json.loads(inspected.stdout)
+        container = document[0] if isinstance(document, list) else document
+        pid = int(container.get('pid', 0))
+        self.assertGreater(pid, 0, inspected.stdout)
+        return pid
+
+    def test_a_payload_killed_outside_nova_shuts_the_server_off(self):
+        server = self._boot()
+        killed = self.agent.cli('kill', 'nova-' + server['id'])
+        self.assertEqual(0, killed.returncode, killed.stderr)
+        server = self._wait(server, 'SHUTOFF')
+        self.assertEqual(4, server['OS-EXT-STS:power_state'])  # SHUTDOWN
+        self.assertEqual('EXITED', self._container(server))
+        # The server starts again as any stopped server does.
+        self._start_server(server)
+        self.assertEqual('RUNNING', self._container(server))
+        self._delete_server(server)
+
+    def test_a_payload_the_oom_killer_ends_shuts_the_server_off(self):
+        image_id = 'b0c5ca20-0000-4000-8000-00000000000e'
+        # dd's 200 MB buffer is beyond the flavor's 64 MB.
+        self.glance.create(None, {
+            'id': image_id, 'name': 'hog', 'container_format': 'docker',
+            'disk_format': 'raw', 'size': len(self.archive), 'min_ram': 0, 'min_disk': 0,
+            'status': 'active', 'visibility': 'public',
+            'properties': {'os_command_line':
+                           "sh -c 'sleep 1; dd if=/dev/zero of=/dev/null bs=200M count=1'"}},
+            data=io.BytesIO(self.archive))
+        flavor = self._create_flavor(memory_mb=64, vcpu=1, disk=1, ephemeral=0)
+        server = self._boot(image=image_id, flavor=flavor)
+        server = self._wait(server, 'SHUTOFF')
+        inspected = self.agent.cli('inspect', 'nova-' + server['id'])
+        self.assertIn('"oom_killed": true', inspected.stdout)
+        self._delete_server(server)
+
+    def test_a_pause_outside_nova_is_seen(self):
+        server = self._boot()
+        paused = self.agent.cli('pause', 'nova-' + server['id'])
+        self.assertEqual(0, paused.returncode, paused.stderr)
+        self._wait_for_server_parameter(server, {'OS-EXT-STS:power_state': 3},  # PAUSED
+                                        max_retries=WAIT_RETRIES)
+        self.agent.cli('unpause', 'nova-' + server['id'])
+        self._wait_for_server_parameter(server, {'OS-EXT-STS:power_state': 1},  # RUNNING
+                                        max_retries=WAIT_RETRIES)
+        self.assertEqual('ACTIVE', self.api.get_server(server['id'])['status'])
+        self._delete_server(server)
+
+    def test_an_exit_while_the_agent_was_away_is_seen_when_it_is_back(self):
+        server = self._boot()
+        pid = self._payload_pid(server)
+        self.agent.stop(kill9=True)  # the container runs on without its agent
+        os.kill(pid, signal.SIGKILL)
+        time.sleep(2)  # the driver retries the agent's stream meanwhile
+        self.agent.start()
+        server = self._wait(server, 'SHUTOFF')
+        self.assertEqual('EXITED', self._container(server))
         self._delete_server(server)
 
 

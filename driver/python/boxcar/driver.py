@@ -3,6 +3,8 @@ plain data (nova_data), calls the C++ driver (_native) in eventlet's thread pool
 the result or the error back into what Nova expects. The mapping itself (flavors, images,
 states, VIFs) is C++ under driver/core/, unit-tested there."""
 
+import eventlet
+from eventlet import hubs
 from eventlet import tpool
 from oslo_log import log as logging
 from oslo_serialization import jsonutils
@@ -15,6 +17,7 @@ from nova.image import glance
 from nova.objects import diagnostics as diagnostics_obj
 from nova.objects import fields
 from nova.virt import driver
+from nova.virt import event as virtevent
 from nova.virt import hardware
 
 from nova.virt.boxcar import _native
@@ -33,6 +36,17 @@ _POWER_STATE_NAMES = {
     power_state.CRASHED: 'crashed',
     power_state.SUSPENDED: 'suspended',
 }
+
+
+# _native.EventWatcher's transition names -> nova.virt.event's.
+_TRANSITIONS = {
+    'started': virtevent.EVENT_LIFECYCLE_STARTED,
+    'stopped': virtevent.EVENT_LIFECYCLE_STOPPED,
+    'paused': virtevent.EVENT_LIFECYCLE_PAUSED,
+    'resumed': virtevent.EVENT_LIFECYCLE_RESUMED,
+}
+# While the agent is away, the event stream is retried this often.
+_EVENTS_RECONNECT_MS = 1000
 
 
 class BoxcarError(exception.NovaException):
@@ -74,6 +88,8 @@ class BoxcarDriver(driver.ComputeDriver):
         self._last_node = None
         # Instances whose spawn failed with the agent unreachable, leaving nothing in it.
         self._spawns_left_nothing = set()
+        self._event_watcher = None
+        self._event_thread = None
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -113,6 +129,38 @@ class BoxcarDriver(driver.ComputeDriver):
         LOG.info('Boxcar agent at %s: %s CPUs, %s MB, %s GB on host %s',
                  CONF.boxcar.agent_socket, node['vcpus'], node['memory_mb'],
                  node['local_gb'], node['hypervisor_hostname'])
+        self._start_event_watcher()
+
+    def cleanup_host(self, host):
+        self._stop_event_watcher()
+
+    # -- lifecycle events ----------------------------------------------------------------
+
+    def _start_event_watcher(self):
+        """A payload that exits (or is paused) outside Nova becomes a lifecycle event at once,
+        as libvirt's domain events do: Nova then stops the server instead of waiting for its
+        power-state sync. The agent's stream is followed by a native thread; its events are
+        emitted from a green thread, as Nova requires."""
+        self._stop_event_watcher()
+        self._event_watcher = self._native.watch_events(_EVENTS_RECONNECT_MS)
+        self._event_thread = eventlet.spawn(self._dispatch_events, self._event_watcher)
+
+    def _stop_event_watcher(self):
+        if self._event_thread is not None:
+            self._event_thread.kill()
+            self._event_thread = None
+        if self._event_watcher is not None:
+            self._event_watcher.stop()
+            self._event_watcher = None
+
+    def _dispatch_events(self, watcher):
+        while True:
+            hubs.trampoline(watcher.fileno(), read=True)
+            events, notices = watcher.drain()
+            for warning, text in notices:
+                (LOG.warning if warning else LOG.info)('%s', text)
+            for uuid, transition in events:
+                self.emit_event(virtevent.LifecycleEvent(uuid, _TRANSITIONS[transition]))
 
     def get_available_nodes(self, refresh=False):
         return [CONF.host]

@@ -25,6 +25,7 @@ class MockAgentClient : public AgentClient {
   MOCK_METHOD(Status, Remove, (const std::string&, bool), (override));
   MOCK_METHOD(StatusOr<v1::Container>, Inspect, (const std::string&), (override));
   MOCK_METHOD(StatusOr<std::vector<v1::Container>>, List, (), (override));
+  MOCK_METHOD(std::unique_ptr<ContainerEventStream>, OpenEvents, (), (override));
   MOCK_METHOD(StatusOr<v1::Container>, Pause, (const std::string&), (override));
   MOCK_METHOD(StatusOr<v1::Container>, Unpause, (const std::string&), (override));
   MOCK_METHOD(StatusOr<v1::ContainerStats>, Stats, (const std::string&), (override));

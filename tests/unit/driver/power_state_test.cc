@@ -17,10 +17,18 @@ TEST(PowerStateTest, ContainerStatesMapToNovaPowerStates) {
   EXPECT_EQ(PowerStateFor(In(v1::CONTAINER_STATE_PAUSED), "paused"), NovaPowerState::kPaused);
   EXPECT_EQ(PowerStateFor(In(v1::CONTAINER_STATE_PAUSED), "suspended"), NovaPowerState::kSuspended);
   EXPECT_EQ(PowerStateFor(In(v1::CONTAINER_STATE_EXITED), "active"), NovaPowerState::kShutdown);
-  EXPECT_EQ(PowerStateFor(In(v1::CONTAINER_STATE_EXITED, true), "active"),
+  EXPECT_EQ(PowerStateFor(In(v1::CONTAINER_STATE_EXITED, true), "stopped"),
             NovaPowerState::kCrashed);
   EXPECT_EQ(PowerStateFor(In(v1::CONTAINER_STATE_CREATED), "building"), NovaPowerState::kShutdown);
   EXPECT_EQ(PowerStateFor(In(v1::CONTAINER_STATE_UNSPECIFIED), ""), NovaPowerState::kNoState);
+}
+
+// Nova acts on a STOPPED lifecycle event only when get_info says SHUTDOWN too (it has no crash
+// event): an OOM exit of a server Nova thinks active is SHUTDOWN until Nova stopped it.
+TEST(PowerStateTest, AnOomExitOfAnActiveServerIsShutdownSoTheStopEventCounts) {
+  EXPECT_EQ(PowerStateFor(In(v1::CONTAINER_STATE_EXITED, true), "active"),
+            NovaPowerState::kShutdown);
+  EXPECT_EQ(PowerStateFor(In(v1::CONTAINER_STATE_EXITED, true), "error"), NovaPowerState::kCrashed);
 }
 
 TEST(PowerStateTest, NumbersAreNovas) {
