@@ -111,6 +111,7 @@ StatusOr<InstanceState> ContainerInstances::Spawn(const InstanceRequest& instanc
   capacity.memory_bytes = info.host().memory_total_bytes();
   capacity.disk_bytes = info.host().disk_total_bytes();
   capacity.throttle_device = options_.throttle_device;
+  capacity.pids_limit = options_.pids_limit;
   ASSIGN_OR_RETURN(v1::ResourceLimits limits, LimitsForFlavor(instance.flavor, capacity));
   ASSIGN_OR_RETURN(std::vector<std::string> command, CommandFor(image));
 

@@ -27,6 +27,9 @@ struct DriverOptions {
   std::string backend;
   // Whole-disk block device for quota:disk_*_bytes_sec; empty refuses those specs.
   std::string throttle_device;
+  // Most processes (and threads) an instance's container may have when its flavor has no
+  // boxcar:pids_limit; 0 = no limit.
+  uint64_t pids_limit = 4096;
   // A soft reboot waits this long for the payload to stop before it is killed.
   uint32_t soft_reboot_timeout_seconds = 30;
   ImageTransfer image_transfer = ImageTransfer::kAuto;

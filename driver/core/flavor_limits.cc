@@ -95,6 +95,17 @@ StatusOr<v1::ResourceLimits> LimitsForFlavor(const FlavorRequest& flavor,
     limits.set_cpu_shares(static_cast<uint64_t>(shares));
   }
 
+  uint64_t pids_limit = host.pids_limit;
+  if (flavor.extra_specs.count(kPidsLimitSpec)) {
+    ASSIGN_OR_RETURN(int64_t value, IntegerSpec(flavor, kPidsLimitSpec));
+    if (value < 0) {
+      return InvalidArgument(FlavorName(flavor) + ": extra spec " + kPidsLimitSpec + "=" +
+                             std::to_string(value) + " must not be negative (0: no limit)");
+    }
+    pids_limit = static_cast<uint64_t>(value);
+  }
+  limits.set_pids_max(pids_limit);
+
   v1::BlockDeviceLimit disk;
   for (const char* key : {"quota:disk_read_bytes_sec", "quota:disk_write_bytes_sec",
                           "quota:disk_read_iops_sec", "quota:disk_write_iops_sec"}) {

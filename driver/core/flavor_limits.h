@@ -20,12 +20,19 @@ struct HostCapacity {
   // Whole-disk block device holding the agent's root ([boxcar] throttle_device); empty: the
   // quota:disk_* extra specs are refused.
   std::string throttle_device;
+  // [boxcar] pids_limit: the pids limit of flavors without boxcar:pids_limit (0 = none).
+  uint64_t pids_limit = 0;
 };
+
+// The flavor extra spec that sets the most processes (and threads) of a container.
+inline constexpr char kPidsLimitSpec[] = "boxcar:pids_limit";
 
 // memory_mb -> memory_bytes; vcpus -> cpu_millis (at most the host's CPUs: more cannot be
 // used anyway, and Nova may overcommit vCPUs); quota:cpu_quota / quota:cpu_period -> cpu_millis
 // instead (a quota <= 0 means unlimited, as with libvirt); quota:disk_read_bytes_sec and
-// quota:disk_write_bytes_sec -> a bandwidth limit on the throttle device.
+// quota:disk_write_bytes_sec -> a bandwidth limit on the throttle device; boxcar:pids_limit
+// (else the host's pids_limit) -> pids_max, so a fork bomb stays inside its container
+// (0 = no limit).
 // A flavor larger than the host (memory or root disk) is kResourceExhausted; unsupported or
 // malformed quota:* specs are kInvalidArgument / kUnimplemented naming the key.
 StatusOr<v1::ResourceLimits> LimitsForFlavor(const FlavorRequest& flavor, const HostCapacity& host);

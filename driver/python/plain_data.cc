@@ -109,6 +109,7 @@ void OptionsFromDict(const py::dict& dict, AgentClientOptions* client, DriverOpt
   client->transfer_timeout = std::chrono::seconds(seconds);
   Take(dict, "backend", &driver->backend);
   Take(dict, "throttle_device", &driver->throttle_device);
+  Take(dict, "pids_limit", &driver->pids_limit);
   Take(dict, "soft_reboot_timeout", &driver->soft_reboot_timeout_seconds);
   Take(dict, "allow_unplugged_vifs", &driver->allow_unplugged_vifs);
   Take(dict, "console_max_bytes", &driver->console_max_bytes);

@@ -156,6 +156,26 @@ class BoxcarServerLifecycleTest(_BoxcarServersBase):
         self.assertIsNone(self._container(server))
         self._expect_agent_empty()
 
+    def _limits(self, server):
+        inspected = self.agent.cli('inspect', 'nova-' + server['id'])
+        self.assertEqual(0, inspected.returncode, inspected.stderr)
+        return json.loads(inspected.stdout)[0]['spec']['limits']
+
+    def test_a_fork_bomb_stays_inside_its_server(self):
+        # [boxcar] pids_limit (4096) holds for every flavor that sets none.
+        server = self._boot()
+        self.assertEqual('4096', self._limits(server)['pids_max'])
+        self._delete_server(server)
+        # A flavor's boxcar:pids_limit replaces it: forking beyond it fails inside.
+        flavor = self._create_flavor(memory_mb=512, vcpu=1, disk=1, ephemeral=0,
+                                     extra_spec={'boxcar:pids_limit': '12'})
+        server = self._boot(flavor=flavor)
+        self.assertEqual('12', self._limits(server)['pids_max'])
+        forked = self.agent.cli('exec', 'nova-' + server['id'], 'sh', '-c',
+                                'for i in $(seq 30); do sleep 1 & done; wait')
+        self.assertIn("can't fork", forked.stderr)
+        self._delete_server(server)
+
     def test_second_boot_of_an_image_transfers_nothing(self):
         downloads = []
         fixture_download = self.glance.download

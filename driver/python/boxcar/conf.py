@@ -30,6 +30,10 @@ boxcar_opts = [
                     'quota:disk_write_bytes_sec, quota:disk_read_iops_sec and '
                     'quota:disk_write_iops_sec limit it. Empty: those extra specs are '
                     'refused.'),
+    cfg.IntOpt('pids_limit', default=4096, min=0,
+               help='Most processes and threads an instance may have, so that a fork bomb '
+                    'in one cannot exhaust the host\'s process ids; a flavor\'s '
+                    'boxcar:pids_limit extra spec overrides it. 0: no limit.'),
     cfg.IntOpt('soft_reboot_timeout', default=30, min=0,
                help='Seconds a soft reboot waits for the payload to stop before killing '
                     'it.'),
@@ -63,6 +67,7 @@ def native_options(conf):
         'backend': group.backend,
         'image_transfer': group.image_transfer,
         'throttle_device': group.throttle_device,
+        'pids_limit': group.pids_limit,
         'soft_reboot_timeout': group.soft_reboot_timeout,
         'allow_unplugged_vifs': group.allow_unplugged_vifs,
         'console_max_bytes': group.console_max_bytes,

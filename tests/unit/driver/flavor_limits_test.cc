@@ -32,6 +32,25 @@ TEST(FlavorLimitsTest, MemoryAndVcpusBecomeCgroupLimits) {
   EXPECT_EQ(limits->block_devices_size(), 0);
 }
 
+TEST(FlavorLimitsTest, TheHostsPidsLimitHoldsUnlessTheFlavorSetsOne) {
+  HostCapacity host = TwoCpuHost();
+  EXPECT_EQ(LimitsForFlavor(Flavor(512, 1), host)->pids_max(), 0u);  // none configured
+  host.pids_limit = 4096;
+  EXPECT_EQ(LimitsForFlavor(Flavor(512, 1), host)->pids_max(), 4096u);
+  FlavorRequest flavor = Flavor(512, 1);
+  flavor.extra_specs = {{"boxcar:pids_limit", "100"}};
+  EXPECT_EQ(LimitsForFlavor(flavor, host)->pids_max(), 100u);
+  flavor.extra_specs = {{"boxcar:pids_limit", "0"}};  // this flavor: no limit
+  EXPECT_EQ(LimitsForFlavor(flavor, host)->pids_max(), 0u);
+  for (const char* bad : {"-1", "many", "10k"}) {
+    flavor.extra_specs = {{"boxcar:pids_limit", bad}};
+    auto refused = LimitsForFlavor(flavor, host);
+    EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(refused.status().message().find("boxcar:pids_limit"), std::string::npos)
+        << refused.status().message();
+  }
+}
+
 TEST(FlavorLimitsTest, MoreVcpusThanTheHostAreCappedNotRefused) {
   auto limits = LimitsForFlavor(Flavor(512, 8), TwoCpuHost());
   ASSERT_TRUE(limits.ok());
