@@ -72,14 +72,16 @@ class _BoxcarServersBase(boxcar_agent.AgentPerTestClass,
         return self._wait_for_server_parameter(server, {'status': status},
                                                max_retries=WAIT_RETRIES)
 
-    def _boot(self, image=BUSYBOX_IMAGE_ID, flavor=None, status='ACTIVE', metadata=None):
-        body = self._build_server(image_uuid=image, flavor_id=flavor, networks='none')
+    def _boot(self, image=BUSYBOX_IMAGE_ID, flavor=None, status='ACTIVE', metadata=None,
+              host=None):
+        body = self._build_server(image_uuid=image, flavor_id=flavor, networks='none',
+                                  host=host)
         if metadata:
             body['metadata'] = metadata
         return self._wait(self.api.post_server({'server': body}), status)
 
-    def _container(self, server):
-        inspected = self.agent.cli('inspect', 'nova-' + server['id'])
+    def _container(self, server, agent=None):
+        inspected = (agent or self.agent).cli('inspect', 'nova-' + server['id'])
         if inspected.returncode != 0:
             return None
         for state in ('RUNNING', 'PAUSED', 'EXITED', 'CREATED'):
@@ -93,10 +95,11 @@ class _BoxcarServersBase(boxcar_agent.AgentPerTestClass,
         self.assertIn(text, server['fault']['message'])
         return server
 
-    def _expect_agent_empty(self):
-        self.assertEqual('', self.agent.cli('ps', '-a', '-q').stdout.strip())
-        self.assertEqual([], self.agent.leftover_mounts())
-        self.assertEqual([], self.agent.leftover_cgroups())
+    def _expect_agent_empty(self, agent=None):
+        agent = agent or self.agent
+        self.assertEqual('', agent.cli('ps', '-a', '-q').stdout.strip())
+        self.assertEqual([], agent.leftover_mounts())
+        self.assertEqual([], agent.leftover_cgroups())
 
 
 class BoxcarServerLifecycleTest(_BoxcarServersBase):
@@ -154,6 +157,17 @@ class BoxcarServerLifecycleTest(_BoxcarServersBase):
         self._delete_server(from_snapshot)
         self._delete_server(server)
         self.assertIsNone(self._container(server))
+        self._expect_agent_empty()
+
+    def test_rebuild_starts_afresh_from_the_image(self):
+        server = self._boot()
+        written = self.agent.cli('exec', 'nova-' + server['id'], 'touch', '/before-rebuild')
+        self.assertEqual(0, written.returncode, written.stderr)
+        server = self._rebuild_server(server, BUSYBOX_IMAGE_ID)
+        self.assertEqual('RUNNING', self._container(server))
+        looked = self.agent.cli('exec', 'nova-' + server['id'], 'ls', '/before-rebuild')
+        self.assertNotEqual(0, looked.returncode)
+        self._delete_server(server)
         self._expect_agent_empty()
 
     def _limits(self, server):
@@ -366,6 +380,47 @@ class BoxcarTwoHostsTest(_BoxcarServersBase):
         self.assertEqual(source, self._host_of(server))
         self.assertEqual('RUNNING', self._container(server))
         self._delete_server(server)
+
+
+class BoxcarEvacuateTest(_BoxcarServersBase):
+    """Two nova-compute services, 'compute' and 'host2', each with an agent of its own."""
+
+    def setUp(self):
+        super().setUp()
+        self.agent2 = boxcar_agent.AgentProcess()
+        self.addCleanup(self.agent2.close)
+        self.agent2.start()
+        # The driver takes the socket when it is made: host2's driver is bound to agent2.
+        self.flags(agent_socket=self.agent2.socket_path, group='boxcar')
+        self._start_compute('host2')
+        self.flags(agent_socket=self.agent.socket_path, group='boxcar')
+
+    def test_a_server_of_a_host_that_is_down_is_rebuilt_on_another(self):
+        server = self._boot(host='compute')
+        written = self.agent.cli('exec', 'nova-' + server['id'], 'touch', '/on-the-old-host')
+        self.assertEqual(0, written.returncode, written.stderr)
+        # The host goes down (its nova-compute stops; the operator forces the service down).
+        source = self.admin_api.get_services(host='compute', binary='nova-compute')[0]
+        self.computes['compute'].stop()
+        self.admin_api.put_service_force_down(source['id'], forced_down=True)
+
+        server = self._evacuate_server(server, expected_host='host2')
+        self.assertEqual('RUNNING', self._container(server, self.agent2))
+        # Rebuilt from the image: what the old container wrote stayed behind.
+        looked = self.agent2.cli('exec', 'nova-' + server['id'], 'ls', '/on-the-old-host')
+        self.assertNotEqual(0, looked.returncode)
+        # The old host only lost its nova-compute: its container is still there until...
+        self.assertEqual('RUNNING', self._container(server))
+
+        # ...its nova-compute is back, and removes what was evacuated from it.
+        self.restart_compute_service(self.computes['compute'])
+        self.admin_api.put_service_force_down(source['id'], forced_down=False)
+        self.assertIsNone(self._container(server))
+        self._expect_agent_empty()
+        self.assertEqual('RUNNING', self._container(server, self.agent2))
+
+        self._delete_server(server)
+        self._expect_agent_empty(self.agent2)
 
 
 if __name__ == '__main__':

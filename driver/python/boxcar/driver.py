@@ -79,6 +79,11 @@ class BoxcarDriver(driver.ComputeDriver):
         'supports_tagged_attach_interface': False,
         # Glance images of container_format=docker carry disk_format=raw.
         'supports_image_type_raw': True,
+        # A server of a host that is down is rebuilt from its image on another host (its
+        # writable layer stays behind, as a libvirt guest's local disk does): instance_on_disk
+        # is False, so Nova spawns it afresh; the old container is destroyed when its host's
+        # nova-compute comes back (_destroy_evacuated_instances).
+        'supports_evacuate': True,
     })
 
     def __init__(self, virtapi, read_only=False):
