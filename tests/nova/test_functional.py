@@ -382,7 +382,7 @@ class BoxcarTwoHostsTest(_BoxcarServersBase):
         self._delete_server(server)
 
 
-class BoxcarEvacuateTest(_BoxcarServersBase):
+class BoxcarTwoAgentsTest(_BoxcarServersBase):
     """Two nova-compute services, 'compute' and 'host2', each with an agent of its own."""
 
     def setUp(self):
@@ -420,6 +420,28 @@ class BoxcarEvacuateTest(_BoxcarServersBase):
         self.assertEqual('RUNNING', self._container(server, self.agent2))
 
         self._delete_server(server)
+        self._expect_agent_empty(self.agent2)
+
+    def test_a_boot_on_a_host_whose_agent_is_down_moves_to_another_host(self):
+        # A first server on host2 makes 'compute' the scheduler's first choice (more free
+        # memory); host2 stays among the alternates.
+        first = self._boot(host='host2')
+        self.agent.stop(kill9=True)
+        server = self._boot()
+        self.assertEqual('host2', self.admin_api.get_server(server['id'])['OS-EXT-SRV-ATTR:host'])
+        self.assertEqual('RUNNING', self._container(server, self.agent2))
+        # It went to 'compute' first: its agent's absence made the build reschedule.
+        events = self.api.api_get('/servers/%s/os-instance-actions' % server['id']).body
+        request_id = events['instanceActions'][0]['request_id']
+        action = self.admin_api.api_get('/servers/%s/os-instance-actions/%s' % (
+            server['id'], request_id)).body['instanceAction']
+        hosts = [event.get('host') for event in action['events']
+                 if event['event'] == 'compute__do_build_and_run_instance']
+        self.assertIn('compute', hosts)
+        self.agent.start()
+        self._expect_agent_empty()
+        self._delete_server(server)
+        self._delete_server(first)
         self._expect_agent_empty(self.agent2)
 
 
