@@ -40,6 +40,9 @@ class ContainerEventStream {
   // Blocks until the agent has the subscription in place (or the stream failed): events that
   // happen from then on arrive.
   virtual void WaitSubscribed() = 0;
+  // Every container with its state (Containers.List), on the stream's own connection: the
+  // driver's other calls never wait for a connection the stream keeps retrying.
+  virtual StatusOr<std::vector<v1::Container>> ListContainers() = 0;
   // The next event; false when the stream ended (Finish says why).
   virtual bool Read(v1::ContainerEvent* event) = 0;
   virtual Status Finish() = 0;

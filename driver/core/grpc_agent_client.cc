@@ -91,7 +91,7 @@ class GrpcSaveStream final : public ImageSaveStream {
 class GrpcEventStream final : public ContainerEventStream {
  public:
   GrpcEventStream(v1::Containers::Stub* containers, const AgentClientOptions& options)
-      : options_(options) {
+      : containers_(containers), options_(options) {
     reader_ = containers->Events(&context_, v1::EventsRequest());
   }
 
@@ -106,6 +106,8 @@ class GrpcEventStream final : public ContainerEventStream {
   void WaitSubscribed() override { reader_->WaitForInitialMetadata(); }
   bool Read(v1::ContainerEvent* event) override { return reader_->Read(event); }
 
+  StatusOr<std::vector<v1::Container>> ListContainers() override;
+
   Status Finish() override {
     finished_ = true;
     grpc::Status status = reader_->Finish();
@@ -116,15 +118,19 @@ class GrpcEventStream final : public ContainerEventStream {
   void Cancel() override { context_.TryCancel(); }
 
  private:
+  v1::Containers::Stub* containers_;
   grpc::ClientContext context_;
   std::unique_ptr<grpc::ClientReader<v1::ContainerEvent>> reader_;
   AgentClientOptions options_;
   bool finished_ = false;
 };
 
-// The channel to the agent's socket.
-std::shared_ptr<grpc::Channel> AgentChannel(const std::string& socket_path) {
+// A channel to the agent's socket. `own_connection`: not shared with any other channel of the
+// process (a subchannel pool of its own).
+std::shared_ptr<grpc::Channel> AgentChannel(const std::string& socket_path,
+                                            bool own_connection = false) {
   grpc::ChannelArguments arguments;
+  if (own_connection) arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   // An agent that restarts is back within a second: reconnect quickly rather than back off
   // for up to two minutes, as gRPC's defaults would.
   arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
@@ -154,7 +160,12 @@ Status FromGrpc(const grpc::Status& status, const std::string& call,
 }
 
 GrpcAgentClient::GrpcAgentClient(AgentClientOptions options)
-    : options_(std::move(options)), stubs_(AgentChannel(options_.socket_path)) {}
+    : options_(std::move(options)),
+      stubs_(AgentChannel(options_.socket_path)),
+      // While the agent is away the event stream is retried every second, which keeps its
+      // channel in reconnect backoff; on a channel of their own, the driver's calls connect
+      // at once when the agent is back (on the shared one they failed for seconds after).
+      events_stub_(AgentChannel(options_.socket_path, /*own_connection=*/true)) {}
 
 std::unique_ptr<grpc::ClientContext> GrpcAgentClient::Context(std::chrono::seconds timeout) const {
   auto context = std::make_unique<grpc::ClientContext>();
@@ -312,8 +323,17 @@ StatusOr<std::vector<v1::Container>> GrpcAgentClient::List() {
   return std::vector<v1::Container>(response.containers().begin(), response.containers().end());
 }
 
+StatusOr<std::vector<v1::Container>> GrpcEventStream::ListContainers() {
+  v1::ListContainersRequest request;
+  request.set_all(true);
+  ASSIGN_OR_RETURN(auto response,
+                   CallUnary(containers_, &v1::Containers::Stub::List, "Containers.List", request,
+                             options_, options_.rpc_timeout));
+  return std::vector<v1::Container>(response.containers().begin(), response.containers().end());
+}
+
 std::unique_ptr<ContainerEventStream> GrpcAgentClient::OpenEvents() {
-  return std::make_unique<GrpcEventStream>(&stubs_.containers, options_);
+  return std::make_unique<GrpcEventStream>(&events_stub_, options_);
 }
 
 StatusOr<v1::Container> GrpcAgentClient::Pause(const std::string& container) {

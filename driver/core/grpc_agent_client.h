@@ -56,6 +56,8 @@ class GrpcAgentClient final : public AgentClient {
 
   AgentClientOptions options_;
   AgentStubs stubs_;
+  // Containers.Events only, on a connection of its own (OpenEvents).
+  v1::Containers::Stub events_stub_;
 };
 
 // grpc::Status -> Status, the message prefixed with the call ("Containers.Start: ...");

@@ -93,7 +93,7 @@ bool LifecycleWatcher::FollowOnce(bool* ever_connected, bool* lost_reported) {
   stream->WaitSubscribed();
   // The states are read once the subscription is in place, so no change falls in between.
   // They matter only after a loss: at the first connection Nova has just synced them.
-  auto containers = agent_->List();
+  auto containers = stream->ListContainers();
   if (containers.ok()) {
     std::vector<Notice> notices;
     std::vector<LifecycleEvent> events;

@@ -340,6 +340,19 @@ class BoxcarLifecycleEventsTest(_BoxcarServersBase):
         self.assertEqual('ACTIVE', self.api.get_server(server['id'])['status'])
         self._delete_server(server)
 
+    def test_nova_drives_the_server_as_soon_as_a_restarted_agent_answers(self):
+        # The event stream retries while the agent is away; Nova's own calls must not wait
+        # for that stream's reconnection (a shared gRPC channel in backoff failed them).
+        server = self._boot()
+        self.agent.stop(kill9=True)
+        time.sleep(3)
+        self.agent.start()
+        self._stop_server(server)
+        self.assertEqual('EXITED', self._container(server))
+        self._start_server(server)
+        self.assertEqual('RUNNING', self._container(server))
+        self._delete_server(server)
+
     def test_an_exit_while_the_agent_was_away_is_seen_when_it_is_back(self):
         server = self._boot()
         pid = self._payload_pid(server)
