@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "http/http_client.h"
+
 namespace boxcar::registry {
 
 TlsOptions CloudTlsOptions(const std::string& ca_file) {
@@ -45,6 +47,20 @@ Status CheckCloudCaFile(const std::string& ca_file) {
   }
   X509_free(certificate);
   return OkStatus();
+}
+
+std::string UntrustedCertificateAt(const std::string& url, const TlsOptions& tls) {
+  if (url.rfind("https://", 0) != 0) return "";
+  HttpRequest request;
+  request.url = url;
+  request.connect_timeout_seconds = 5;
+  request.timeout_seconds = 5;
+  request.max_kept_body_bytes = 1 << 16;
+  auto response = PerformHttp(request, tls);
+  // PerformHttp adds the hint to a failed certificate check only.
+  if (response.ok() || response.status().message().find(tls.untrusted_hint) == std::string::npos)
+    return "";
+  return response.status().message();
 }
 
 bool IsInsecureValue(const std::string& value) {

@@ -19,6 +19,12 @@ TlsOptions CloudTlsOptions(const std::string& ca_file);
 // kInvalidArgument naming os-cacert, the file and the reason.
 Status CheckCloudCaFile(const std::string& ca_file);
 
+// One GET of `url` (no credentials, 5 s) when it is https: the failure's message when the
+// peer's certificate is not trusted under `tls`, else "" (any answer, or a peer that is away, is
+// not this check's business). At start-up, so that an operator learns of a missing CA before a
+// tenant does (podman shows a refused login as a bare 503).
+std::string UntrustedCertificateAt(const std::string& url, const TlsOptions& tls);
+
 // Whether an OS_INSECURE-style value asks for no verification: anything but "", "false", "f",
 // "0", "no", "n" and "off" (any case), so that an odd spelling is refused, not ignored.
 bool IsInsecureValue(const std::string& value);

@@ -81,6 +81,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   const boxcar::TlsOptions cloud_tls = config->cloud_tls();
+  for (const std::string& url : {config->keystone_url, config->glance_endpoint}) {
+    const std::string untrusted = UntrustedCertificateAt(url, cloud_tls);
+    if (!untrusted.empty()) spdlog::error("checking the cloud's certificate: {}", untrusted);
+  }
   std::unique_ptr<BootableImagePublisher> bootable;
   if (config->bootable_images) {
     bootable = std::make_unique<BootableImagePublisher>(config->archive_dir(), &journal, cloud_tls);

@@ -1,7 +1,8 @@
 // boxcar-registry in front of a cloud whose Keystone and glance-api sit behind TLS signed by a
 // private CA (socat terminators with a test CA, tests/integration/tls_terminator.h): without
-// the CA a login is refused with 503 UNAVAILABLE whose message (and the registry's log) names
-// --os-cacert, as is a Glance call when only Glance's certificate is untrusted; with
+// the CA the start-up check logs an error and a login is refused with 503 UNAVAILABLE whose
+// message (and the registry's log) names --os-cacert, as is a Glance call when only Glance's
+// certificate is untrusted; with
 // --os-cacert, or OS_CACERT, skopeo pushes and pulls through it, byte-identical, and the tag's
 // bootable image is published (Glance through TLS from the publisher's thread too). Turning
 // verification off (OS_INSECURE) and a CA file holding no certificate stop the start.
@@ -106,6 +107,14 @@ class RegistryCloudCaTest : public RegistryFrontendTest {
 TEST_F(RegistryCloudCaTest, WithoutTheCaLoginFailsNamingTheOption) {
   RegistryProcess registry;
   ASSERT_TRUE(registry.Start(CloudArgs())) << registry.log();
+  // The start-up check tells the operator first (it starts all the same).
+  for (const std::string& url : {KeystoneUrl(), GlanceUrl()}) {
+    const size_t line =
+        registry.log().find("error registry checking the cloud's certificate: GET " + url + ": ");
+    ASSERT_NE(line, std::string::npos) << registry.log();
+    const std::string text = registry.log().substr(line, registry.log().find('\n', line) - line);
+    EXPECT_NE(text.find("--os-cacert FILE"), std::string::npos) << text;
+  }
 
   // The token endpoint: 503 UNAVAILABLE, the message says what failed and which option of the
   // registry gives the CA.
@@ -174,6 +183,7 @@ TEST_F(RegistryCloudCaTest, OsCacertFlagPushAndPull) {
   args.insert(args.end(), {"--os-cacert", CaFile()});
   ASSERT_TRUE(registry.Start(args)) << registry.log();
   PushAndPull(registry, "tenanta/cloud-ca-flag");
+  EXPECT_EQ(registry.log().find(" error registry "), std::string::npos) << registry.log();
 }
 
 TEST_F(RegistryCloudCaTest, OsCacertVariablePushAndPull) {

@@ -50,6 +50,13 @@ TEST(CloudTls, TheCaFileMustHoldAPemCertificate) {
   EXPECT_TRUE(CheckCloudCaFile(bundle).ok()) << CheckCloudCaFile(bundle).message();
 }
 
+TEST(CloudTls, TheStartUpCheckSpeaksOnlyOfCertificates) {
+  // Plain HTTP is not checked; a peer that refuses the connection is not a certificate problem
+  // (the integration test has the untrusted one).
+  EXPECT_EQ(UntrustedCertificateAt("http://127.0.0.1:1/v3", CloudTlsOptions("")), "");
+  EXPECT_EQ(UntrustedCertificateAt("https://127.0.0.1:1/v3", CloudTlsOptions("")), "");
+}
+
 TEST(CloudTls, InsecureValuesAreAnythingButAFalseSpelling) {
   for (const char* yes : {"true", "TRUE", "1", "yes", "on", "t", "y", "whatever"}) {
     EXPECT_TRUE(IsInsecureValue(yes)) << yes;
