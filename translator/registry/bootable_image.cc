@@ -79,9 +79,10 @@ void DropQueued(std::deque<BootableImageJob>& queue, const std::string& project_
 }  // namespace
 
 StatusOr<std::string> PublishBootableImage(const BootableImageJob& job, const std::string& work_dir,
-                                           GlanceWriteJournal* journal, std::mutex* settle) {
+                                           const TlsOptions& cloud_tls, GlanceWriteJournal* journal,
+                                           std::mutex* settle) {
   if (job.blob_digests.empty()) return InvalidArgument("bootable image: a manifest without config");
-  GlanceRegistryStore store(job.session);
+  GlanceRegistryStore store(job.session, cloud_tls);
   // An unnamed temporary file: nothing to clean up after a crash.
   UniqueFd fd(::open(work_dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600));
   if (!fd) return ErrnoStatus("creating a temporary archive in '" + work_dir + "'");
@@ -92,7 +93,7 @@ StatusOr<std::string> PublishBootableImage(const BootableImageJob& job, const st
   DelayPoint("bootable.before_upload");
   if (::lseek(fd.get(), 0, SEEK_SET) != 0) return ErrnoStatus("rewinding the temporary archive");
 
-  glance::GlanceClient glance(job.session);
+  glance::GlanceClient glance(job.session, cloud_tls);
   glance::CreateImageRequest create;
   create.name = job.repository + ":" + job.tag;
   create.container_format = "docker";
@@ -149,8 +150,12 @@ StatusOr<std::string> PublishBootableImage(const BootableImageJob& job, const st
   return *image_id;
 }
 
-BootableImagePublisher::BootableImagePublisher(std::string work_dir, GlanceWriteJournal* journal)
-    : work_dir_(std::move(work_dir)), journal_(journal), worker_([this] { Run(); }) {}
+BootableImagePublisher::BootableImagePublisher(std::string work_dir, GlanceWriteJournal* journal,
+                                               TlsOptions cloud_tls)
+    : work_dir_(std::move(work_dir)),
+      journal_(journal),
+      cloud_tls_(std::move(cloud_tls)),
+      worker_([this] { Run(); }) {}
 
 BootableImagePublisher::~BootableImagePublisher() {
   {
@@ -207,7 +212,7 @@ void BootableImagePublisher::Run() {
       job = std::move(queue_.front());
       queue_.pop_front();
     }
-    auto published = PublishBootableImage(job, work_dir_, journal_, &settle_mutex_);
+    auto published = PublishBootableImage(job, work_dir_, cloud_tls_, journal_, &settle_mutex_);
     if (published.ok()) {
       spdlog::info("bootable image {} of {}:{} ({}) published for project {}", *published,
                    job.repository, job.tag, job.manifest_digest, job.session.project_id);

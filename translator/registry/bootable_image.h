@@ -36,7 +36,9 @@ struct BootableImageJob {
 // Glance id. Once uploaded, holding `settle` (when given): when the tag no longer points at
 // the manifest (the manifest or the tag deleted, or the tag moved, during the upload), the new
 // image is deleted again (kNotFound); otherwise the older images of the tag are deleted.
+// `cloud_tls`: how Glance's certificate is trusted (cloud_tls.h).
 StatusOr<std::string> PublishBootableImage(const BootableImageJob& job, const std::string& work_dir,
+                                           const TlsOptions& cloud_tls,
                                            GlanceWriteJournal* journal = nullptr,
                                            std::mutex* settle = nullptr);
 
@@ -44,7 +46,8 @@ StatusOr<std::string> PublishBootableImage(const BootableImageJob& job, const st
 // same repository:tag arrives. The destructor finishes the job in hand and drops the rest.
 class BootableImagePublisher {
  public:
-  BootableImagePublisher(std::string work_dir, GlanceWriteJournal* journal);
+  BootableImagePublisher(std::string work_dir, GlanceWriteJournal* journal,
+                         TlsOptions cloud_tls = {});
   ~BootableImagePublisher();
   void Enqueue(BootableImageJob job);
   // GlanceRegistryStore::DeleteManifest in step with the worker, so that no bootable image
@@ -63,6 +66,7 @@ class BootableImagePublisher {
   void Run();
   std::string work_dir_;
   GlanceWriteJournal* journal_;
+  TlsOptions cloud_tls_;
   // Held while a bootable image is settled (manifest checked, older images deleted) and while
   // DeleteManifest deletes bootable images: never two deletes of one Glance image at once.
   std::mutex settle_mutex_;

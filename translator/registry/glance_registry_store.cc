@@ -118,7 +118,7 @@ Status GlanceRegistryStore::ReadImageRange(const glance::GlanceImage& image, uin
     received += size;
     return sink(bytes, size);
   };
-  auto response = PerformHttp(request);
+  auto response = PerformHttp(request, cloud_tls_);
   if (!response.ok()) return response.status().Annotate("glance: " + what);
   if (response->status == 200) {
     return FailedPrecondition("glance: " + what + ": the Range was ignored");

@@ -24,11 +24,14 @@ namespace boxcar::registry {
 
 class GlanceRegistryStore {
  public:
-  // Images it creates are recorded in `journal` (glance_write_journal.h) while being written,
-  // when given.
-  explicit GlanceRegistryStore(openstack::KeystoneSession session,
-                               GlanceWriteJournal* journal = nullptr)
-      : project_id_(session.project_id), glance_(std::move(session)), journal_(journal) {}
+  // Glance's certificate is trusted as `cloud_tls` says (cloud_tls.h). Images it creates are
+  // recorded in `journal` (glance_write_journal.h) while being written, when given.
+  GlanceRegistryStore(openstack::KeystoneSession session, TlsOptions cloud_tls,
+                      GlanceWriteJournal* journal = nullptr)
+      : project_id_(session.project_id),
+        glance_(std::move(session), cloud_tls),
+        cloud_tls_(std::move(cloud_tls)),
+        journal_(journal) {}
 
   // A blob visible to the project (its own, or shared with it by Glance).
   StatusOr<std::optional<glance::GlanceImage>> FindBlob(const std::string& digest);
@@ -105,6 +108,7 @@ class GlanceRegistryStore {
 
   std::string project_id_;
   glance::GlanceClient glance_;
+  TlsOptions cloud_tls_;  // also for the exchanges made here without glance_
   GlanceWriteJournal* journal_;
 };
 

@@ -37,15 +37,15 @@ std::string TokenProjectId(const std::string& body) {
   return doc["token"]["project"]["id"].GetString();
 }
 
-StatusOr<PasswordLogin> UnscopedToken(const std::string& v3, const std::string& user,
-                                      const std::string& password) {
+StatusOr<PasswordLogin> UnscopedToken(const std::string& v3, const TlsOptions& tls,
+                                      const std::string& user, const std::string& password) {
   HttpRequest request;
   request.method = "POST";
   request.url = v3 + "/auth/tokens";
   request.headers = {"Content-Type: application/json"};
   request.body = openstack::KeystoneUnscopedPasswordBody(user, password);
   request.timeout_seconds = 30;
-  auto response = PerformHttp(request);
+  auto response = PerformHttp(request, tls);
   if (!response.ok()) return response.status().Annotate("keystone login");
   if (response->status == 401 || response->status == 400) {
     return Status(StatusCode::kUnauthenticated, "keystone: wrong user name or password");
@@ -60,12 +60,13 @@ StatusOr<PasswordLogin> UnscopedToken(const std::string& v3, const std::string& 
   return login;
 }
 
-StatusOr<std::vector<Project>> UserProjects(const std::string& v3, const std::string& token) {
+StatusOr<std::vector<Project>> UserProjects(const std::string& v3, const TlsOptions& tls,
+                                            const std::string& token) {
   HttpRequest request;
   request.url = v3 + "/auth/projects";
   request.headers = {"X-Auth-Token: " + token, "Accept: application/json"};
   request.timeout_seconds = 30;
-  auto response = PerformHttp(request);
+  auto response = PerformHttp(request, tls);
   if (!response.ok()) return response.status().Annotate("keystone: listing the user's projects");
   if (response->status != 200) {
     return Unavailable("keystone: listing the user's projects: HTTP " +
@@ -99,13 +100,14 @@ StatusOr<RegistryGrant> ApplicationCredentialLogin(const KeystoneEndpoints& endp
   openstack::KeystoneCredentials c;
   c.application_credential_id = id;
   c.application_credential_secret = secret;
+  c.tls = endpoints.tls;
   HttpRequest request;
   request.method = "POST";
   request.url = openstack::KeystoneV3Url(endpoints.auth_url) + "/auth/tokens";
   request.headers = {"Content-Type: application/json"};
   ASSIGN_OR_RETURN(request.body, openstack::KeystoneAuthRequestBody(c));
   request.timeout_seconds = 30;
-  auto response = PerformHttp(request);
+  auto response = PerformHttp(request, endpoints.tls);
   if (!response.ok()) return response.status().Annotate("keystone login");
   if (response->status != 201) {
     return Status(StatusCode::kUnauthenticated, "keystone: wrong user name or password");
@@ -153,13 +155,13 @@ StatusOr<RegistryGrant> KeystoneLogin(const KeystoneEndpoints& endpoints,
     return Status(StatusCode::kUnauthenticated, "a Keystone user name and password are needed");
   }
   const std::string v3 = openstack::KeystoneV3Url(endpoints.auth_url);
-  auto unscoped = UnscopedToken(v3, user_name, password);
+  auto unscoped = UnscopedToken(v3, endpoints.tls, user_name, password);
   if (!unscoped.ok() && unscoped.status().code() == StatusCode::kUnauthenticated &&
       LooksLikeApplicationCredentialId(user_name)) {
     return ApplicationCredentialLogin(endpoints, user_name, password);
   }
   if (!unscoped.ok()) return unscoped.status();
-  ASSIGN_OR_RETURN(auto projects, UserProjects(v3, unscoped->token));
+  ASSIGN_OR_RETURN(auto projects, UserProjects(v3, endpoints.tls, unscoped->token));
   if (projects.empty()) {
     return Status(StatusCode::kPermissionDenied,
                   "keystone: user '" + user_name + "' has a role on no project");
@@ -180,6 +182,7 @@ StatusOr<RegistryGrant> KeystoneLogin(const KeystoneEndpoints& endpoints,
   c.glance_endpoint = endpoints.glance_endpoint;
   c.interface = endpoints.interface;
   c.region_name = endpoints.region_name;
+  c.tls = endpoints.tls;
   ASSIGN_OR_RETURN(auto session, openstack::Authenticate(c));
   RegistryGrant grant;
   grant.user_name = user_name;

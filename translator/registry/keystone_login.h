@@ -11,6 +11,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "http/tls_options.h"
 #include "registry/registry_token.h"
 
 namespace boxcar::registry {
@@ -20,6 +21,7 @@ struct KeystoneEndpoints {
   std::string glance_endpoint;  // from the catalog when empty
   std::string interface;        // "public" when empty
   std::string region_name;      // any when empty
+  TlsOptions tls;               // Keystone's (and Glance's) certificate: cloud_tls.h
 };
 
 // Wrong user or password: kUnauthenticated; a user without any project: kPermissionDenied;

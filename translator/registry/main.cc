@@ -11,6 +11,7 @@
 #include "http/url_for_messages.h"
 #include "registry/blob_cache.h"
 #include "registry/bootable_image.h"
+#include "registry/cloud_tls.h"
 #include "registry/glance_write_journal.h"
 #include "registry/http_server.h"
 #include "registry/json_log_lines.h"
@@ -47,6 +48,10 @@ int main(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  if (auto st = CheckCloudCaFile(config->os_cacert); !st.ok()) {
+    spdlog::error("{}", st.message());
+    return 1;
+  }
   if (::mkdir(config->state_dir.c_str(), 0700) != 0 && errno != EEXIST) {
     spdlog::error("creating state dir '{}': {}", config->state_dir, strerror(errno));
     return 1;
@@ -75,9 +80,15 @@ int main(int argc, char** argv) {
     spdlog::error("{}", st.message());
     return 1;
   }
+  const boxcar::TlsOptions cloud_tls = config->cloud_tls();
+  for (const std::string& url : {config->keystone_url, config->glance_endpoint}) {
+    const std::string untrusted = UntrustedCertificateAt(url, cloud_tls);
+    if (!untrusted.empty()) spdlog::error("checking the cloud's certificate: {}", untrusted);
+  }
   std::unique_ptr<BootableImagePublisher> bootable;
-  if (config->bootable_images)
-    bootable = std::make_unique<BootableImagePublisher>(config->archive_dir(), &journal);
+  if (config->bootable_images) {
+    bootable = std::make_unique<BootableImagePublisher>(config->archive_dir(), &journal, cloud_tls);
+  }
   auto server = HttpServer::Listen(config->listen_address, config->port,
                                    TlsFiles{config->tls_cert_file, config->tls_key_file});
   if (!server.ok()) {
@@ -90,13 +101,16 @@ int main(int argc, char** argv) {
     std::ofstream(settings.port_file + ".tmp") << "port=" << settings.port << "\n";
     ::rename((settings.port_file + ".tmp").c_str(), settings.port_file.c_str());
   }
-  spdlog::info("listening on {}:{} ({}, Keystone {}, state {})", settings.listen_address,
-               settings.port, settings.tls() ? "HTTPS" : "plain HTTP",
-               boxcar::UrlForMessages(settings.keystone_url), settings.state_dir);
+  spdlog::info(
+      "listening on {}:{} ({}, Keystone {}, cloud CA {}, state {})", settings.listen_address,
+      settings.port, settings.tls() ? "HTTPS" : "plain HTTP",
+      boxcar::UrlForMessages(settings.keystone_url),
+      settings.os_cacert.empty() ? "the system's" : settings.os_cacert + " and the system's",
+      settings.state_dir);
   // Images a killed predecessor left queued / saving go now (in the background) and then
   // periodically.
   OrphanSweeper sweeper(&journal, config->orphan_sweep_interval_seconds,
-                        config->orphan_grace_seconds);
+                        config->orphan_grace_seconds, cloud_tls);
   sweeper.Start();
   RegistryApp app(settings, RegistryTokenSealer(*key), &uploads, bootable.get(),
                   config->blob_cache_bytes > 0 ? &cache : nullptr, &journal, &sweeper);

@@ -35,7 +35,7 @@ void OrphanSweeper::Run() {
 
 Status OrphanSweeper::Sweep(const GlanceWriteRecord& record,
                             const openstack::KeystoneSession& session) {
-  glance::GlanceClient glance(session);
+  glance::GlanceClient glance(session, cloud_tls_);
   glance::ListImagesFilter filter;
   filter.properties[kWriteProperty] = record.id;
   filter.owner = record.session.project_id;
@@ -69,7 +69,7 @@ void OrphanSweeper::SweepOnce() {
 }
 
 void OrphanSweeper::SweepProject(const openstack::KeystoneSession& session) {
-  glance::GlanceClient glance(session);
+  glance::GlanceClient glance(session, cloud_tls_);
   const int64_t now = ::time(nullptr);
   for (const char* status : {"queued", "saving"}) {
     glance::ListImagesFilter filter;

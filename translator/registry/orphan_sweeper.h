@@ -21,14 +21,20 @@
 #include <thread>
 
 #include "common/status.h"
+#include "http/tls_options.h"
 #include "registry/glance_write_journal.h"
 
 namespace boxcar::registry {
 
 class OrphanSweeper {
  public:
-  OrphanSweeper(GlanceWriteJournal* journal, int64_t interval_seconds, int64_t grace_seconds)
-      : journal_(journal), interval_seconds_(interval_seconds), grace_seconds_(grace_seconds) {}
+  // `cloud_tls`: how Glance's certificate is trusted (cloud_tls.h).
+  OrphanSweeper(GlanceWriteJournal* journal, int64_t interval_seconds, int64_t grace_seconds,
+                TlsOptions cloud_tls = {})
+      : journal_(journal),
+        interval_seconds_(interval_seconds),
+        grace_seconds_(grace_seconds),
+        cloud_tls_(std::move(cloud_tls)) {}
   ~OrphanSweeper();
   // The background thread: a pass now, then one per interval.
   void Start();
@@ -48,6 +54,7 @@ class OrphanSweeper {
   GlanceWriteJournal* journal_;
   int64_t interval_seconds_;
   int64_t grace_seconds_;
+  TlsOptions cloud_tls_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

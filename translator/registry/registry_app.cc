@@ -81,7 +81,7 @@ void RegistryApp::Handle(HttpExchange& http) {
   openstack::KeystoneSession session{grant->keystone_token, grant->project_id,
                                      grant->glance_endpoint};
   if (sweeper_) sweeper_->OfferSession(session);
-  GlanceRegistryStore store(session, journal_);
+  GlanceRegistryStore store(session, cloud_tls_, journal_);
   RequestContext context{http,      route,     *grant, store,           config_,
                          *uploads_, bootable_, cache_, blob_references_};
   switch (route.kind) {

@@ -25,6 +25,7 @@ class RegistryApp {
               BootableImagePublisher* bootable, BlobCache* cache, GlanceWriteJournal* journal,
               OrphanSweeper* sweeper)
       : config_(std::move(config)),
+        cloud_tls_(config_.cloud_tls()),
         sealer_(std::move(sealer)),
         uploads_(uploads),
         bootable_(bootable),
@@ -36,6 +37,7 @@ class RegistryApp {
  private:
   std::string Realm(const HttpExchange& http) const;
   RegistryConfig config_;
+  TlsOptions cloud_tls_;  // every Keystone and Glance exchange (cloud_tls.h)
   RegistryTokenSealer sealer_;
   UploadSessions* uploads_;
   BootableImagePublisher* bootable_;

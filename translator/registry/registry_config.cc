@@ -1,10 +1,33 @@
 #include "registry/registry_config.h"
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <cstdlib>
+
+#include "registry/cloud_tls.h"
 
 namespace boxcar::registry {
+namespace {
 
-StatusOr<RegistryConfig> RegistryConfig::FromCommandLine(int argc, char** argv, int* exit_code) {
+// `path` made absolute against the working directory, so that every message names the file
+// the registry actually reads.
+std::string AbsolutePath(const std::string& path) {
+  if (path.empty() || path[0] == '/') return path;
+  char cwd[4096];
+  if (!::getcwd(cwd, sizeof cwd)) return path;
+  return std::string(cwd) + "/" + path;
+}
+
+}  // namespace
+
+TlsOptions RegistryConfig::cloud_tls() const { return CloudTlsOptions(os_cacert); }
+
+StatusOr<RegistryConfig> RegistryConfig::FromCommandLine(int argc, char** argv, int* exit_code,
+                                                         const EnvReader& given_getenv) {
+  const EnvReader getenv = given_getenv ? given_getenv : [](const char* name) -> const char* {
+    return std::getenv(name);
+  };
   RegistryConfig c;
   CLI::App app{"boxcar-registry: a Registry v2 front end storing images in Glance"};
   app.set_config("--config", "", "Config file (key = value lines, same names as the flags)");
@@ -19,6 +42,15 @@ StatusOr<RegistryConfig> RegistryConfig::FromCommandLine(int argc, char** argv, 
   app.add_option("--glance-url", c.glance_endpoint, "Glance endpoint (default: the catalog's)");
   app.add_option("--interface", c.interface, "Catalog interface")->capture_default_str();
   app.add_option("--region", c.region_name, "Catalog region (default: any)");
+  app.add_option("--os-cacert", c.os_cacert,
+                 "The cloud's CA (PEM), trusted besides the system's for Keystone and Glance "
+                 "(default: OS_CACERT)");
+  // Not in --help: these only exist to be refused by name (a config file's unknown key would
+  // be ignored silently).
+  bool insecure_flag = false;
+  bool verify = true;
+  app.add_flag("--insecure,--os-insecure", insecure_flag)->group("");
+  app.add_option("--verify", verify)->group("");
   app.add_option(
          "--state-dir", c.state_dir,
          "Uploads (unless --upload-dir), blob cache, write journal and the token signing key")
@@ -67,6 +99,19 @@ StatusOr<RegistryConfig> RegistryConfig::FromCommandLine(int argc, char** argv, 
     *exit_code = app.exit(error);
     return InvalidArgument(error.what());
   }
+  if (c.os_cacert.empty()) {
+    const char* env_cacert = getenv("OS_CACERT");
+    if (env_cacert) c.os_cacert = env_cacert;
+  }
+  c.os_cacert = AbsolutePath(c.os_cacert);
+  const char* env_insecure = getenv("OS_INSECURE");
+  if (insecure_flag) {
+    c.insecure_source = "insecure (a flag or a key of the config file)";
+  } else if (!verify) {
+    c.insecure_source = "verify = false";
+  } else if (env_insecure && IsInsecureValue(env_insecure)) {
+    c.insecure_source = "OS_INSECURE=" + std::string(env_insecure);
+  }
   Status valid = c.Validate();
   if (!valid.ok()) {
     *exit_code = 2;
@@ -86,6 +131,12 @@ Status RegistryConfig::Validate() const {
                            " is not a loopback address, and plain HTTP is served on loopback "
                            "only: set --tls-cert and --tls-key (PEM files) to serve HTTPS, or "
                            "--allow-plain-http when TLS is terminated in front (a proxy)");
+  }
+  if (!insecure_source.empty()) {
+    return InvalidArgument(insecure_source +
+                           ": boxcar-registry does not turn off TLS verification of Keystone and "
+                           "Glance; give the cloud's CA with --os-cacert FILE (os-cacert in the "
+                           "config file, or OS_CACERT) instead");
   }
   if (log_format != "text" && log_format != "json") {
     return InvalidArgument("log-format: '" + log_format + "' is neither text nor json");

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "common/status.h"
+#include "http/tls_options.h"
 
 namespace boxcar::registry {
 
@@ -23,6 +25,14 @@ struct RegistryConfig {
   std::string glance_endpoint;  // from the token's catalog when empty
   std::string interface = "public";
   std::string region_name;
+  // The cloud's CA (PEM), trusted besides the system's for every Keystone and Glance
+  // exchange: --os-cacert or os-cacert in the config file, else OS_CACERT (cloud_tls.h).
+  // Made absolute when parsed.
+  std::string os_cacert;
+  // Where a request to turn verification off came from (--insecure, an insecure key of the
+  // config file, OS_INSECURE): refused by Validate, never ignored. Empty when none did.
+  std::string insecure_source;
+  TlsOptions cloud_tls() const;
   std::string state_dir = "/var/lib/boxcar-registry";  // uploads/ and token.key
   std::string realm;  // the Bearer realm; "http://<Host>/token" when empty
   int64_t token_ttl_seconds = 3600;
@@ -57,9 +67,12 @@ struct RegistryConfig {
   std::string token_key_file() const { return state_dir + "/token.key"; }
   std::string glance_write_dir() const { return state_dir + "/glance-writes"; }
 
-  // Parses argv (and --config). On --help, or a parse error, *exit_code is set and the
+  // Parses argv (and --config), then the environment (OS_CACERT, OS_INSECURE) through
+  // `getenv` (std::getenv when null). On --help, or a parse error, *exit_code is set and the
   // status is not OK.
-  static StatusOr<RegistryConfig> FromCommandLine(int argc, char** argv, int* exit_code);
+  using EnvReader = std::function<const char*(const char*)>;
+  static StatusOr<RegistryConfig> FromCommandLine(int argc, char** argv, int* exit_code,
+                                                  const EnvReader& getenv = nullptr);
   Status Validate() const;
 };
 

@@ -52,7 +52,7 @@ void ServeToken(HttpExchange& http, const RegistryConfig& config,
     return;
   }
   KeystoneEndpoints endpoints{config.keystone_url, config.glance_endpoint, config.interface,
-                              config.region_name};
+                              config.region_name, config.cloud_tls()};
   auto grant = KeystoneLogin(endpoints, user, password, ProjectPrefix(FirstScopedRepository(http)));
   if (!grant.ok()) {
     spdlog::info("token refused for user '{}' from {}: {}", user, http.peer(),

@@ -3,8 +3,6 @@
 // terminator in front of each, and the real CLI. Without the CA a pull fails saying how to give
 // it; with --ca-file, OS_CACERT or a clouds.yaml's cacert, pushes and pulls work.
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
 
 #include <fstream>
 
@@ -14,46 +12,11 @@
 #include "image_test_support.h"
 #include "openstack/keystone_auth.h"
 #include "openstack_fixture.h"
-#include "registry_harness.h"
 #include "test_ca.h"
+#include "tls_terminator.h"
 
 namespace boxcar::testing {
 namespace {
-
-// socat terminating TLS on a free loopback port and passing the bytes on to `backend_port`,
-// in a session of its own so that its per-connection children stop with it.
-class TlsTerminator {
- public:
-  bool Start(int backend_port, const std::string& pki_dir) {
-    port_ = FreeLoopbackPort();
-    pid_ = Spawn({"/usr/bin/setsid", "/usr/bin/socat",
-                  "OPENSSL-LISTEN:" + std::to_string(port_) +
-                      ",bind=127.0.0.1,reuseaddr,fork,cert=" + pki_dir +
-                      "/server.pem,key=" + pki_dir + "/server.key,verify=0",
-                  "TCP:127.0.0.1:" + std::to_string(backend_port)},
-                 pki_dir + "/socat.log", pki_dir + "/socat.log");
-    return pid_ > 0 && WaitForPort(port_, 10);
-  }
-  // Stops socat and every child it forked; true when none is left.
-  bool Stop() {
-    if (pid_ <= 0) return true;
-    ::kill(-pid_, SIGTERM);
-    ::waitpid(pid_, nullptr, 0);
-    for (int i = 0; i < 100 && ::kill(-pid_, 0) == 0; ++i) ::usleep(20000);
-    if (::kill(-pid_, 0) == 0) ::kill(-pid_, SIGKILL);
-    const bool gone = ::kill(-pid_, 0) != 0;
-    pid_ = 0;
-    return gone;
-  }
-  int port() const { return port_; }
-
- private:
-  int port_ = 0;
-  pid_t pid_ = 0;
-};
-
-// The port of "http://127.0.0.1:PORT[/path]".
-int PortOf(const std::string& url) { return std::stoi(url.substr(url.rfind(':') + 1)); }
 
 class GlanceTlsTest : public ::testing::Test {
  protected:

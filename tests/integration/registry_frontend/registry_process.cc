@@ -33,21 +33,22 @@ RegistryProcess::~RegistryProcess() {
   if (!work_dir_.empty()) RunShell("rm -rf " + work_dir_);
 }
 
-bool RegistryProcess::Start(const std::vector<std::string>& extra_args) {
+bool RegistryProcess::Start(const std::vector<std::string>& extra_args,
+                            const std::vector<std::string>& environment) {
   const std::string port_file = work_dir_ + "/port";
   ::unlink(port_file.c_str());
-  std::vector<std::string> args = {BOXCAR_REGISTRY_PATH,
-                                   "--port",
-                                   "0",
-                                   "--port-file",
-                                   port_file,
-                                   "--keystone-url",
-                                   OpenStackFixture::Get("OS_FIXTURE_AUTH_URL"),
-                                   "--state-dir",
-                                   state_dir_,
-                                   "--log-level",
-                                   "debug"};
+  std::vector<std::string> args = {BOXCAR_REGISTRY_PATH, "--port",      "0",
+                                   "--port-file",        port_file,     "--state-dir",
+                                   state_dir_,           "--log-level", "debug"};
+  if (std::find(extra_args.begin(), extra_args.end(), "--keystone-url") == extra_args.end()) {
+    args.insert(args.end(), {"--keystone-url", OpenStackFixture::Get("OS_FIXTURE_AUTH_URL")});
+  }
   args.insert(args.end(), extra_args.begin(), extra_args.end());
+  std::vector<std::string> env_strings(environment);
+  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
+  std::vector<char*> envp;
+  for (auto& entry : env_strings) envp.push_back(entry.data());
+  envp.push_back(nullptr);
   tls_ = std::find(extra_args.begin(), extra_args.end(), "--tls-cert") != extra_args.end();
   std::vector<char*> argv;
   for (auto& arg : args) argv.push_back(arg.data());
@@ -58,7 +59,7 @@ bool RegistryProcess::Start(const std::vector<std::string>& extra_args) {
   posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
                                    0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+  int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) {
     pid_ = 0;

@@ -16,9 +16,12 @@ class RegistryProcess {
  public:
   RegistryProcess();
   ~RegistryProcess();
-  // Starts it (again, with the same state dir) with `extra_args`; false when it does not
-  // come up within 10 s (see log()). With "--tls-cert" among them, url() is https.
-  bool Start(const std::vector<std::string>& extra_args = {});
+  // Starts it (again, with the same state dir) with `extra_args` and `environment`
+  // ("KEY=value", added to this process's); false when it does not come up within 10 s (see
+  // log()). With "--tls-cert" among them, url() is https; a "--keystone-url" among them
+  // replaces the fixture's.
+  bool Start(const std::vector<std::string>& extra_args = {},
+             const std::vector<std::string>& environment = {});
   void Stop(bool kill9 = false);
   // "127.0.0.1:PORT" and "http[s]://127.0.0.1:PORT".
   const std::string& host() const { return host_; }

@@ -5,9 +5,11 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include "registry/tls_context.h"
 
@@ -71,6 +73,93 @@ TEST(RegistryConfig, TlsAndUploadDirKeysFromTheConfigFile) {
   EXPECT_EQ(config->upload_dir(), "/var/tmp/registry-uploads");
   EXPECT_TRUE(config->Validate().ok()) << config->Validate().message();
   EXPECT_EQ(On("127.0.0.1").upload_dir(), "/var/lib/boxcar-registry/uploads");
+}
+
+// FromCommandLine over `args` (after the program name) with `env` as the environment.
+StatusOr<RegistryConfig> Parse(std::vector<std::string> args,
+                               std::map<std::string, std::string> env = {}) {
+  args.insert(args.begin(), {"boxcar-registry", "--keystone-url", "https://keystone:5000/v3"});
+  std::vector<char*> argv;
+  for (auto& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  int exit_code = -1;
+  return RegistryConfig::FromCommandLine(
+      static_cast<int>(args.size()), argv.data(), &exit_code, [&env](const char* name) {
+        auto it = env.find(name);
+        return it == env.end() ? static_cast<const char*>(nullptr) : it->second.c_str();
+      });
+}
+
+TEST(RegistryConfig, CloudCaFromTheFlagTheConfigFileElseOsCacert) {
+  auto flag = Parse({"--os-cacert", "/etc/boxcar/cloud-ca.pem"}, {{"OS_CACERT", "/env/ca.pem"}});
+  ASSERT_TRUE(flag.ok()) << flag.status().message();
+  EXPECT_EQ(flag->os_cacert, "/etc/boxcar/cloud-ca.pem");
+  EXPECT_EQ(flag->cloud_tls().ca_file, "/etc/boxcar/cloud-ca.pem");
+
+  auto env = Parse({}, {{"OS_CACERT", "/env/ca.pem"}});
+  ASSERT_TRUE(env.ok()) << env.status().message();
+  EXPECT_EQ(env->cloud_tls().ca_file, "/env/ca.pem");
+
+  auto none = Parse({});
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->cloud_tls().ca_file, "");
+  EXPECT_NE(none->cloud_tls().untrusted_hint.find("--os-cacert"), std::string::npos);
+
+  // A relative path is the working directory's file, named absolutely from then on.
+  auto relative = Parse({"--os-cacert", "ca.pem"});
+  ASSERT_TRUE(relative.ok());
+  char cwd[4096];
+  ASSERT_NE(getcwd(cwd, sizeof cwd), nullptr);
+  EXPECT_EQ(relative->os_cacert, std::string(cwd) + "/ca.pem");
+
+  char path[] = "/tmp/boxcar-registry-config.XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  const std::string text = "os-cacert = \"/etc/boxcar/file-ca.pem\"\n";
+  ASSERT_EQ(write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  close(fd);
+  auto file = Parse({"--config", path}, {{"OS_CACERT", "/env/ca.pem"}});
+  unlink(path);
+  ASSERT_TRUE(file.ok()) << file.status().message();
+  EXPECT_EQ(file->os_cacert, "/etc/boxcar/file-ca.pem");
+}
+
+TEST(RegistryConfig, TurningVerificationOffIsRefusedNamingTheCaOption) {
+  for (const char* value : {"true", "1", "True", "yes", "on", "anything"}) {
+    auto refused = Parse({}, {{"OS_INSECURE", value}});
+    ASSERT_FALSE(refused.ok()) << value;
+    EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(refused.status().message().find(std::string("OS_INSECURE=") + value),
+              std::string::npos)
+        << refused.status().message();
+    EXPECT_NE(refused.status().message().find("give the cloud's CA with --os-cacert FILE"),
+              std::string::npos)
+        << refused.status().message();
+  }
+  for (const char* value : {"", "false", "0", "no", "off", "False"}) {
+    EXPECT_TRUE(Parse({}, {{"OS_INSECURE", value}}).ok()) << value;
+  }
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--insecure"}, {"--os-insecure"}, {"--verify", "false"}}) {
+    auto refused = Parse(args);
+    ASSERT_FALSE(refused.ok()) << args[0];
+    EXPECT_NE(refused.status().message().find("does not turn off TLS verification"),
+              std::string::npos)
+        << refused.status().message();
+  }
+  EXPECT_TRUE(Parse({"--verify", "true"}).ok());
+
+  // The same keys in a config file (which would otherwise ignore a key it does not know).
+  char path[] = "/tmp/boxcar-registry-config.XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  const std::string text = "insecure = true\n";
+  ASSERT_EQ(write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  close(fd);
+  auto file = Parse({"--config", path});
+  unlink(path);
+  ASSERT_FALSE(file.ok());
+  EXPECT_NE(file.status().message().find("insecure"), std::string::npos) << file.status().message();
 }
 
 TEST(RegistryConfig, LogFormatIsTextOrJson) {
