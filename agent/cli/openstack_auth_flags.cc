@@ -5,6 +5,8 @@
 #include <climits>
 #include <cstdlib>
 
+#include "common/insecure_value.h"
+
 namespace boxcar::cli {
 namespace {
 
@@ -133,6 +135,11 @@ StatusOr<OpenStackRequestAuth> ResolveOpenStackAuth(const OpenStackAuthFlags& fl
   if (f.project_name.empty()) f.project_name = env("OS_TENANT_NAME");
   std::string ca_file =
       !ca_file_flag.empty() ? ca_file_flag : AbsolutePath(env("OS_CACERT"), getenv);
+  if (IsInsecureValue(env("OS_INSECURE"))) {
+    return InvalidArgument("OS_INSECURE=" + env("OS_INSECURE") +
+                           ": Boxcar does not turn TLS verification off; give the cloud's CA "
+                           "with --ca-file FILE or OS_CACERT instead (and unset OS_INSECURE)");
+  }
 
   if (!f.cloud.empty()) {
     ASSIGN_OR_RETURN(CloudSettings cloud, LoadCloud(f.cloud, getenv));
@@ -142,9 +149,10 @@ StatusOr<OpenStackRequestAuth> ResolveOpenStackAuth(const OpenStackAuthFlags& fl
     }
     if (domain.empty()) domain = cloud.Get("auth.domain_name");
     if (f.project_name.empty()) f.project_name = cloud.Get("auth.tenant_name");
-    if (IsYamlFalse(cloud.Get("verify"))) {
+    if (IsYamlFalse(cloud.Get("verify")) || IsInsecureValue(cloud.Get("insecure"))) {
       return InvalidArgument(cloud.Describe() +
-                             " has 'verify: false': Boxcar does not turn TLS verification off; "
+                             " has 'verify: false' or 'insecure: true': Boxcar does not turn TLS "
+                             "verification off; "
                              "give the cloud's CA as 'cacert: /path/ca.pem' instead");
     }
     if (ca_file.empty()) ca_file = AbsolutePath(cloud.Get("cacert"), getenv);

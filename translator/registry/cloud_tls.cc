@@ -63,14 +63,4 @@ std::string UntrustedCertificateAt(const std::string& url, const TlsOptions& tls
   return response.status().message();
 }
 
-bool IsInsecureValue(const std::string& value) {
-  std::string lower = value;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  for (const char* no : {"", "false", "f", "0", "no", "n", "off"}) {
-    if (lower == no) return false;
-  }
-  return true;
-}
-
 }  // namespace boxcar::registry

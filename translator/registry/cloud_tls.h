@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "common/insecure_value.h"  // IsInsecureValue, for OS_INSECURE and the config's keys
 #include "common/status.h"
 #include "http/tls_options.h"
 
@@ -24,9 +25,5 @@ Status CheckCloudCaFile(const std::string& ca_file);
 // not this check's business). At start-up, so that an operator learns of a missing CA before a
 // tenant does (podman shows a refused login as a bare 503).
 std::string UntrustedCertificateAt(const std::string& url, const TlsOptions& tls);
-
-// Whether an OS_INSECURE-style value asks for no verification: anything but "", "false", "f",
-// "0", "no", "n" and "off" (any case), so that an odd spelling is refused, not ignored.
-bool IsInsecureValue(const std::string& value);
 
 }  // namespace boxcar::registry

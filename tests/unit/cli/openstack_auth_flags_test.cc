@@ -200,6 +200,28 @@ TEST_F(OpenStackAuthFlagsTest, VerifyFalseIsRefusedAskingForTheCa) {
   EXPECT_EQ(message.find("hunter2"), std::string::npos) << "no secret in a message";
 }
 
+TEST_F(OpenStackAuthFlagsTest, InsecureSettingsAreRefusedAskingForTheCa) {
+  WriteClouds(
+      "clouds: {lab: {insecure: true, auth: {auth_url: https://k/v3, password: "
+      "hunter2-secret}}}\n");
+  auto refused = Resolve({"--os-cloud", "lab"});
+  ASSERT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("'insecure: true'"), std::string::npos)
+      << refused.status().message();
+  EXPECT_EQ(refused.status().message().find("hunter2"), std::string::npos);
+
+  // OS_INSECURE, as openstackclient reads it: refused whatever else is set.
+  env_["OS_INSECURE"] = "True";
+  env_["OS_AUTH_URL"] = "https://k/v3";
+  refused = Resolve({});
+  ASSERT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("OS_INSECURE=True"), std::string::npos)
+      << refused.status().message();
+  EXPECT_NE(refused.status().message().find("--ca-file"), std::string::npos);
+  env_["OS_INSECURE"] = "false";
+  EXPECT_TRUE(Resolve({}).ok());
+}
+
 TEST_F(OpenStackAuthFlagsTest, AMissingCloudIsAnError) {
   WriteClouds(kCloud);
   auto missing = Resolve({"--os-cloud", "staging"});

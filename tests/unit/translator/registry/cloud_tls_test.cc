@@ -57,14 +57,5 @@ TEST(CloudTls, TheStartUpCheckSpeaksOnlyOfCertificates) {
   EXPECT_EQ(UntrustedCertificateAt("https://127.0.0.1:1/v3", CloudTlsOptions("")), "");
 }
 
-TEST(CloudTls, InsecureValuesAreAnythingButAFalseSpelling) {
-  for (const char* yes : {"true", "TRUE", "1", "yes", "on", "t", "y", "whatever"}) {
-    EXPECT_TRUE(IsInsecureValue(yes)) << yes;
-  }
-  for (const char* no : {"", "false", "False", "0", "no", "n", "off", "f"}) {
-    EXPECT_FALSE(IsInsecureValue(no)) << no;
-  }
-}
-
 }  // namespace
 }  // namespace boxcar::registry
