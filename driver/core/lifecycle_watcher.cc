@@ -17,7 +17,9 @@ LifecycleWatcher::LifecycleWatcher(AgentClient* agent, std::string agent_name,
 LifecycleWatcher::~LifecycleWatcher() { Stop(); }
 
 Status LifecycleWatcher::Start() {
-  if (thread_.joinable()) return FailedPrecondition("the agent's events are followed already");
+  if (thread_.joinable() || stopping_) {
+    return FailedPrecondition("a watcher of the agent's events starts once (make a new one)");
+  }
   notify_fd_.reset(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
   if (!notify_fd_) return Internal(std::string("eventfd: ") + strerror(errno));
   thread_ = std::thread([this] { Run(); });

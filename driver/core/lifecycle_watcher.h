@@ -40,7 +40,7 @@ class LifecycleWatcher {
   LifecycleWatcher(const LifecycleWatcher&) = delete;
   LifecycleWatcher& operator=(const LifecycleWatcher&) = delete;
 
-  // Makes notify_fd() and starts the thread.
+  // Makes notify_fd() and starts the thread; once per watcher (not again after Stop).
   Status Start();
   // Ends the stream and the thread; idempotent. notify_fd() becomes readable.
   void Stop();

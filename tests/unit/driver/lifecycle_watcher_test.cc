@@ -192,6 +192,7 @@ TEST_F(LifecycleWatcherTest, StopEndsABlockedStreamAndLeavesTheFdReadable) {
   // A lost stream after Stop is not reported: nothing is retried either.
   EXPECT_TRUE(watcher.Drain().notices.empty());
   watcher.Stop();  // idempotent
+  EXPECT_EQ(watcher.Start().code(), StatusCode::kFailedPrecondition);  // not restartable
 }
 
 TEST_F(LifecycleWatcherTest, AnUndrainedQueueKeepsTheNewestEventsAndSaysSo) {
