@@ -10,6 +10,11 @@ namespace {
 // the host itself sends (127.0.0.1 too: the bridge has route_localnet, and the last rule
 // masquerades such packets to the bridge's address). Traffic DNATed back onto a subnet
 // (container to a published port, hairpin) is masqueraded so replies return the same way.
+// route_localnet would also let a container's hand-made frame to 127.0.0.1 in (to the host's
+// loopback-only services, or DNATed to a port published on 127.0.0.1 only; the same for
+// another machine's frame to the host): loopback destinations are dropped before conntrack
+// unless they come from lo (replies to the host's 127.0.0.1 come back to the masqueraded
+// bridge address, not to 127.0.0.1).
 constexpr const char* kTable = R"nft(
 add table ip boxcar
 delete table ip boxcar
@@ -17,6 +22,10 @@ table ip boxcar {
   set subnets { type ipv4_addr; flags interval; }
   map ports_any { type inet_proto . inet_service : ipv4_addr . inet_service; }
   map ports_ip { type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service; }
+  chain loopback_guard {
+    type filter hook prerouting priority raw; policy accept;
+    iifname != "lo" ip daddr 127.0.0.0/8 drop
+  }
   chain prerouting {
     type nat hook prerouting priority dstnat; policy accept;
     fib daddr type local dnat ip to meta l4proto . th dport map @ports_any
