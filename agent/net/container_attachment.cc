@@ -29,7 +29,7 @@ Status NetworkService::EnsureNetworkPlumbing(const v1::Network& network) {
                       network.mtu()};
   RETURN_IF_ERROR(EnsureBridge(socket, bridge).status().Annotate("network " + network.name()));
   RETURN_IF_ERROR(nft_.EnsureInstalled());
-  RETURN_IF_ERROR(nft_.AddSubnet(network.subnet()));
+  RETURN_IF_ERROR(nft_.AddNetwork(network.subnet(), network.bridge()));
   if (Status forward = EnsureForwardAccepts(network.name(), network.subnet(), network.bridge());
       !forward.ok()) {
     spdlog::warn("{}", forward.message());

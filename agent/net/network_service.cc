@@ -352,7 +352,8 @@ Status NetworkService::RemoveNetwork(const std::string& name) {
   // The table goes with the last bridge network, so an agent without one leaves none.
   bool any_bridge = false;
   for (const auto& [other_name, other] : networks_) any_bridge |= other.cni_conflist().empty();
-  Status table = !any_bridge ? nft_.Remove() : nft_.RemoveSubnet(network.subnet());
+  Status table =
+      !any_bridge ? nft_.Remove() : nft_.RemoveNetwork(network.subnet(), network.bridge());
   if (!table.ok()) spdlog::debug("network {}: {}", name, table.message());
   spdlog::info("network {} removed", name);
   return OkStatus();

@@ -15,13 +15,23 @@ namespace {
 // another machine's frame to the host): loopback destinations are dropped before conntrack
 // unless they come from lo (replies to the host's 127.0.0.1 come back to the masqueraded
 // bridge address, not to 127.0.0.1).
+// `isolation` keeps a network's containers to themselves, as Docker's isolation chains and
+// its FORWARD drop do: a new connection forwarded into a network's bridge from anywhere but
+// that bridge (another network, the LAN) is dropped unless it was DNATed to a published port;
+// replies to the containers' own connections are not new.
 constexpr const char* kTable = R"nft(
 add table ip boxcar
 delete table ip boxcar
 table ip boxcar {
   set subnets { type ipv4_addr; flags interval; }
+  set bridges { type ifname; }
+  set same_bridge { type ifname . ifname; }
   map ports_any { type inet_proto . inet_service : ipv4_addr . inet_service; }
   map ports_ip { type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service; }
+  chain isolation {
+    type filter hook forward priority filter; policy accept;
+    oifname @bridges ct state new ct status ! dnat iifname . oifname != @same_bridge drop
+  }
   chain loopback_guard {
     type filter hook prerouting priority raw; policy accept;
     iifname != "lo" ip daddr 127.0.0.0/8 drop
@@ -95,14 +105,20 @@ Status NftTable::EnsureInstalled() {
   return Reset();
 }
 
-Status NftTable::AddSubnet(const std::string& cidr) {
+Status NftTable::AddNetwork(const std::string& cidr, const std::string& bridge) {
   std::lock_guard<std::mutex> lock(mutex_);
-  return Run("add element ip boxcar subnets { " + cidr + " }", "add subnet " + cidr);
+  return Run("add element ip boxcar subnets { " + cidr + " }\n" +
+                 "add element ip boxcar bridges { \"" + bridge + "\" }\n" +
+                 "add element ip boxcar same_bridge { \"" + bridge + "\" . \"" + bridge + "\" }",
+             "add network " + cidr + " on " + bridge);
 }
 
-Status NftTable::RemoveSubnet(const std::string& cidr) {
+Status NftTable::RemoveNetwork(const std::string& cidr, const std::string& bridge) {
   std::lock_guard<std::mutex> lock(mutex_);
-  return Run("delete element ip boxcar subnets { " + cidr + " }", "remove subnet " + cidr);
+  return Run("delete element ip boxcar subnets { " + cidr + " }\n" +
+                 "delete element ip boxcar bridges { \"" + bridge + "\" }\n" +
+                 "delete element ip boxcar same_bridge { \"" + bridge + "\" . \"" + bridge + "\" }",
+             "remove network " + cidr + " on " + bridge);
 }
 
 Status NftTable::AddPort(const PortRule& rule) {

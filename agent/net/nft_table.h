@@ -1,5 +1,6 @@
 // The one nftables table Boxcar owns, `ip boxcar`, through libnftables: a set of the
-// networks' subnets (one masquerade rule covers them all) and two maps of published ports
+// networks' subnets (one masquerade rule covers them all), sets of their bridges (one rule
+// isolates every network from the others and from the outside) and two maps of published ports
 // (any host address / one host address), so starting a container adds map elements and never
 // changes a chain. Created at the first network's use, so an agent that has no network never
 // touches nftables.
@@ -35,8 +36,9 @@ class NftTable {
   Status Reset();
   // Reset() unless done already by this object.
   Status EnsureInstalled();
-  Status AddSubnet(const std::string& cidr);
-  Status RemoveSubnet(const std::string& cidr);
+  // A bridge network: its subnet (masquerade) and its bridge (isolation), in one transaction.
+  Status AddNetwork(const std::string& cidr, const std::string& bridge);
+  Status RemoveNetwork(const std::string& cidr, const std::string& bridge);
   Status AddPort(const PortRule& rule);
   Status RemovePort(const PortRule& rule);
   // Removes the table (the agent's last network went).
