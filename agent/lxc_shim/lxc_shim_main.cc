@@ -28,8 +28,10 @@
 #include "common/atomic_file.h"
 #include "common/fd_io.h"
 #include "common/pidfd.h"
-#include "launch/attach_socket.h"
 #include "common/unique_fd.h"
+#include "common/unix_time.h"
+#include "launch/attach_socket.h"
+#include "launch/exit_record_reserve.h"
 #include "launch/launch_spec.h"
 #include "lxc_shim/lxc_config.h"
 #include "lxc_shim/lxc_monitor.h"
@@ -40,7 +42,6 @@
 #include "shim/container_mounts.h"
 #include "shim/pty_relay.h"
 #include "shim/stdio_relay.h"
-#include "common/unix_time.h"
 
 namespace boxcar {
 namespace {
@@ -190,6 +191,11 @@ int Run() {
     UniqueFd log = OpenOrRefuse(spec.shim_log_path, O_WRONLY | O_APPEND | O_CREAT, "the shim log");
     ::dup2(log.get(), 2);
   }
+  // The exit record's room, taken before the payload runs, as boxcar-shim does: a disk full
+  // by the payload's exit still gets its code recorded (launch/exit_record_reserve.h).
+  auto exit_reserve = MakeExitRecordReserve(spec.exit_file);
+  if (!exit_reserve.ok())
+    std::fprintf(stderr, "boxcar-lxc-shim: %s\n", exit_reserve.status().message().c_str());
 
   if (spec.host_network && (!host_netns || ::setns(host_netns.get(), CLONE_NEWNET) != 0)) {
     RefuseStart(kExitSetupFailed,
@@ -351,12 +357,9 @@ int Run() {
     Reply("ok " + std::to_string(::getpid()) + " " + std::to_string(monitor_report->payload_pid));
     ::close(kControlFd);
   }
-  auto written = WriteFileAtomically(
-      spec.exit_file, ExitRecordToJson(ExitRecordOfLxcStatus(monitor_report->wait_status)));
-  if (!written.ok()) {
-    std::fprintf(stderr, "boxcar-lxc-shim: %s\n", written.message().c_str());
+  if (!RecordExit(spec.exit_file, ExitRecordOfLxcStatus(monitor_report->wait_status), exit_reserve,
+                  Durability::kHostCrash, "boxcar-lxc-shim"))
     return 1;
-  }
   return 0;
 }
 

@@ -375,16 +375,9 @@ static int RunContainerShim() {
   record.finished_unix_ns = boxcar::NowUnixNs();
   // The exit record tells an agent that was down (or killed) how the payload ended; a host
   // crash ends container, shim and record alike, so no fsync (~0.5 ms on every exit).
-  auto written = boxcar::WriteFileAtomically(spec.exit_file, boxcar::ExitRecordToJson(record), 0644,
-                                             boxcar::Durability::kProcessCrash);
-  if (!written.ok()) {
-    std::fprintf(stderr, "boxcar-shim: %s\n", written.message().c_str());
-    if (!exit_reserve.ok() || !boxcar::WriteExitRecordInReserve(exit_reserve->get(), record).ok())
-      return 1;
-    std::fprintf(stderr, "boxcar-shim: exit record written into its reserve\n");
-    return 0;
-  }
-  if (exit_reserve.ok()) ::unlink(boxcar::ExitRecordReservePath(spec.exit_file).c_str());
+  if (!boxcar::RecordExit(spec.exit_file, record, exit_reserve, boxcar::Durability::kProcessCrash,
+                          "boxcar-shim"))
+    return 1;
   return 0;
 }
 
