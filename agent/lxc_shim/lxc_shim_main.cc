@@ -37,10 +37,10 @@
 #include "lxc_shim/lxc_monitor.h"
 #include "lxc_shim/lxc_mount_namespace.h"
 #include "lxc_shim/lxc_payload_watch.h"
+#include "lxc_shim/lxc_terminal_init.h"
 #include "lxc_shim/rootfs_lookup.h"
 #include "shim/container_init.h"
 #include "shim/container_mounts.h"
-#include "shim/pty_relay.h"
 #include "shim/stdio_relay.h"
 
 namespace boxcar {
@@ -223,21 +223,23 @@ int Run() {
   launch.stdin_fd = stdin_fd.get();
   launch.stdout_fd = stdout_fd.get();
   launch.stderr_fd = stderr_fd.get();
-  // With a terminal or an open stdin, as boxcar-shim (shim/stdio_relay.h); the terminal is one
-  // of the host's devpts (LXC passes the monitor's stdio to the payload). LXC starts the payload
-  // in a session of its own without a controlling terminal, so the relay signals the payload's
-  // process group for Ctrl-C and resizes itself.
+  // With a terminal or an open stdin, as boxcar-shim (shim/stdio_relay.h). The terminal is one
+  // of the container's devpts, which the payload's first image, the terminal init, opens and
+  // makes its controlling terminal (lxc_terminal_init.h); until then its stdio are the
+  // monitor's, so what fails before goes to the output log.
   UniqueFd attach_listener, stdin_write;
-  ContainerPty terminal;
+  LxcTerminalInit terminal_init;
   if (spec.tty || spec.stdin_open) {
     auto listener = ListenOnAttachSocket(spec.attach_socket_path);
     RefuseUnless(listener.status());
     attach_listener = std::move(*listener);
   }
   if (spec.tty) {
-    std::string error = OpenContainerPty(24, 80, &terminal);
-    if (!error.empty()) RefuseStart(kExitSetupFailed, error);
-    launch.stdin_fd = launch.stdout_fd = launch.stderr_fd = terminal.slave.get();
+    auto prepared = PrepareLxcTerminalInit(spec.terminal_init_path);
+    RefuseUnless(prepared.status());
+    terminal_init = std::move(*prepared);
+    launch.terminal_image_fd = terminal_init.image.get();
+    launch.terminal_socket_fd = terminal_init.init_end.get();
   } else if (spec.stdin_open) {
     int stdin_pipe[2];
     if (::pipe2(stdin_pipe, O_CLOEXEC) != 0) {
@@ -307,13 +309,13 @@ int Run() {
   stdin_fd.reset();
   stdout_fd.reset();
   stderr_fd.reset();
-  terminal.slave.reset();
-  if (spec.tty) {
-    stdout_read.reset();  // the terminal carries the output
-    stderr_read.reset();
-  }
+  terminal_init.image.reset();
+  terminal_init.init_end.reset();
 
   pid_t payload = WaitForRunningPayload(launch.name, launch.lxcpath, report.get());
+  UniqueFd terminal;
+  if (spec.tty) terminal = ReceiveTerminalMaster(terminal_init.shim_end.get(), report.get());
+  terminal_init.shim_end.reset();
   if (payload > 0) {
     Reply("ok " + std::to_string(::getpid()) + " " + std::to_string(payload));
     ::close(kControlFd);
@@ -323,13 +325,12 @@ int Run() {
     // writer of the pipes.
     UniqueFd monitor_pidfd = OpenPidfd(monitor);
     if (monitor_pidfd) {
-      RunStdioRelay({attach_listener.get(), terminal.master.get(), stdin_write.get(),
-                     stdout_read.get(), stderr_read.get(), output_log.get(), monitor_pidfd.get(),
-                     payload});
+      RunStdioRelay({attach_listener.get(), terminal.get(), stdin_write.get(), stdout_read.get(),
+                     stderr_read.get(), output_log.get(), monitor_pidfd.get()});
     }
     if (attach_listener) ::unlink(spec.attach_socket_path.c_str());
     attach_listener.reset();
-    terminal.master.reset();
+    terminal.reset();
     stdin_write.reset();
     stdout_read.reset();
     stderr_read.reset();

@@ -4,7 +4,8 @@
 // the payload and writes its ExitRecord atomically. It outlives boxcard restarts, so
 // containers keep running and keep their exit codes when the agent is killed.
 // `boxcar-shim exec` runs one more process inside a running container instead (exec_shim.h);
-// `boxcar-shim zygote` forks container shims on the agent's request (shim_zygote.h).
+// `boxcar-shim zygote` forks container shims on the agent's request (shim_zygote.h);
+// `boxcar-shim terminal-init` gives a payload of the lxc backend its terminal (terminal_init.h).
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <sched.h>
@@ -38,6 +39,7 @@
 #include "shim/hardening.h"
 #include "shim/shim_zygote.h"
 #include "shim/stdio_relay.h"
+#include "shim/terminal_init.h"
 
 namespace {
 
@@ -388,6 +390,9 @@ int main(int argc, char** argv) {
   // exec of the payload makes it dumpable again, its exe then being the container's binary.
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (argc > 1 && std::strcmp(argv[1], "exec") == 0) return boxcar::RunExecShim(kControlFd);
+  if (argc > 1 && std::strcmp(argv[1], "terminal-init") == 0) {
+    return boxcar::RunTerminalInit(argc, argv);
+  }
   if (argc > 1 && std::strcmp(argv[1], "zygote") == 0) {
     // Its shims show as plain `boxcar-shim` in ps, as spawned ones do.
     char* mode = argv[1];
