@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cstdio>
+
 #include "common/atomic_file.h"
 #include "common/fd_io.h"
 
@@ -29,6 +31,24 @@ Status WriteExitRecordInReserve(int reserve_fd, const ExitRecord& record) {
   if (::ftruncate(reserve_fd, static_cast<off_t>(json.size())) != 0)
     return ErrnoStatus("cut the exit record's reserve");
   return OkStatus();
+}
+
+bool RecordExit(const std::string& exit_file, const ExitRecord& record,
+                const StatusOr<UniqueFd>& reserve, Durability durability, const char* shim_name) {
+  Status written = WriteFileAtomically(exit_file, ExitRecordToJson(record), 0644, durability);
+  if (written.ok()) {
+    if (reserve.ok()) ::unlink(ExitRecordReservePath(exit_file).c_str());
+    return true;
+  }
+  std::fprintf(stderr, "%s: %s\n", shim_name, written.message().c_str());
+  if (!reserve.ok()) return false;
+  Status reserved = WriteExitRecordInReserve(reserve->get(), record);
+  if (!reserved.ok()) {
+    std::fprintf(stderr, "%s: %s\n", shim_name, reserved.message().c_str());
+    return false;
+  }
+  std::fprintf(stderr, "%s: exit record written into its reserve\n", shim_name);
+  return true;
 }
 
 StatusOr<ExitRecord> ReadExitRecord(const std::string& exit_file) {

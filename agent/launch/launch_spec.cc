@@ -54,6 +54,7 @@ bool HasHostNetwork(const LaunchSpec& spec) { return spec.host_network; }
 bool HasMounts(const LaunchSpec& spec) { return !spec.mounts.empty(); }
 bool HasReadOnlyRootfs(const LaunchSpec& spec) { return spec.read_only_rootfs; }
 bool HasAttach(const LaunchSpec& spec) { return spec.tty || spec.stdin_open; }
+bool HasTerminalInit(const LaunchSpec& spec) { return !spec.terminal_init_path.empty(); }
 
 const SpecField<LaunchSpec> kLaunchSpecFields[] = {
     {"container_id", &LaunchSpec::container_id},
@@ -78,6 +79,7 @@ const SpecField<LaunchSpec> kLaunchSpecFields[] = {
     {"tty", &LaunchSpec::tty, HasAttach},
     {"stdin_open", &LaunchSpec::stdin_open, HasAttach},
     {"attach_socket_path", &LaunchSpec::attach_socket_path, HasAttach},
+    {"terminal_init_path", &LaunchSpec::terminal_init_path, HasTerminalInit},
 };
 
 }  // namespace

@@ -64,6 +64,9 @@ struct LaunchSpec {
   bool tty = false;
   bool stdin_open = false;
   std::string attach_socket_path;
+  // boxcar-shim, for boxcar-lxc-shim: with tty, the payload starts as its terminal init
+  // (shim/terminal_init.h), liblxc giving the payload no controlling terminal of its own.
+  std::string terminal_init_path;
   // Not sent to the shim: called with the shim's pid once its network namespace exists and
   // before the payload is started in it, to plug interfaces in (--network NAME).
   std::function<Status(pid_t shim_pid)> prepare_network;

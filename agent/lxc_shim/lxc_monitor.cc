@@ -12,12 +12,16 @@
 #include <sstream>
 
 #include "common/fd_io.h"
+#include "lxc_shim/lxc_terminal_init.h"
 
 namespace boxcar {
 
 namespace {
 
 constexpr int kReportFd = 3;
+// Where the container's init finds the terminal init's image and socket.
+constexpr int kTerminalImageFd = 4;
+constexpr int kTerminalSocketFd = 5;
 
 [[noreturn]] void Finish(int report_fd, const MonitorReport& report) {
   (void)WriteAll(report_fd, MonitorReportToText(report), "the monitor report");
@@ -70,8 +74,8 @@ void RunLxcMonitor(const MonitorLaunch& launch) {
       Fail(launch.report_fd, std::string("join the container's cgroup: ") + std::strerror(errno));
     }
   }
-  // Only the report pipe and, later, the payload's stdio survive: LXC hands every inherited
-  // descriptor on to the payload.
+  // Only the report pipe, the payload's stdio and the terminal init's descriptors survive: LXC
+  // hands every inherited descriptor on to the payload.
   if (::dup2(launch.report_fd, kReportFd) != kReportFd ||
       ::fcntl(kReportFd, F_SETFD, FD_CLOEXEC) != 0) {
     Fail(launch.report_fd, std::string("move the report pipe: ") + std::strerror(errno));
@@ -80,7 +84,20 @@ void RunLxcMonitor(const MonitorLaunch& launch) {
       ::dup2(launch.stderr_fd, 2) < 0) {
     Fail(kReportFd, std::string("dup2 the payload's stdio: ") + std::strerror(errno));
   }
-  ::syscall(SYS_close_range, kReportFd + 1U, ~0U, 0U);
+  std::vector<std::string> init_argv = launch.argv;
+  unsigned first_closed = kReportFd + 1U;
+  if (launch.terminal_image_fd >= 0) {
+    // Copies above the fixed numbers first, which may be taken by either.
+    int image = ::fcntl(launch.terminal_image_fd, F_DUPFD_CLOEXEC, kTerminalSocketFd + 1);
+    int socket = ::fcntl(launch.terminal_socket_fd, F_DUPFD_CLOEXEC, kTerminalSocketFd + 1);
+    if (image < 0 || socket < 0 || ::dup2(image, kTerminalImageFd) < 0 ||
+        ::dup2(socket, kTerminalSocketFd) < 0) {
+      Fail(kReportFd, std::string("pass the terminal init on: ") + std::strerror(errno));
+    }
+    init_argv = TerminalInitArgv(kTerminalImageFd, kTerminalSocketFd, launch.argv);
+    first_closed = kTerminalSocketFd + 1U;
+  }
+  ::syscall(SYS_close_range, first_closed, ~0U, 0U);
 
   struct lxc_container* container =
       ::lxc_container_new(launch.name.c_str(), launch.lxcpath.c_str());
@@ -95,7 +112,7 @@ void RunLxcMonitor(const MonitorLaunch& launch) {
   container->want_daemonize(container, false);
 
   std::vector<char*> argv;
-  for (const auto& arg : launch.argv) argv.push_back(const_cast<char*>(arg.c_str()));
+  for (const auto& arg : init_argv) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
   MonitorReport report;
   report.started = container->start(container, 0, argv.data());

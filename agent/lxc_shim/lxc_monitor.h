@@ -35,6 +35,10 @@ struct MonitorLaunch {
   int stdout_fd = -1;
   int stderr_fd = -1;
   int report_fd = -1;  // write end of the report pipe, close-on-exec
+  // With a terminal: the payload starts as the terminal init (lxc_terminal_init.h), from this
+  // image, sending the master over this socket; -1 without.
+  int terminal_image_fd = -1;
+  int terminal_socket_fd = -1;
 };
 
 // Where liblxc binds the rootfs before pivot_root: lxc.rootfs.mount's default (LIBDIR/lxc/

@@ -28,19 +28,20 @@
 #include "common/atomic_file.h"
 #include "common/fd_io.h"
 #include "common/pidfd.h"
-#include "launch/attach_socket.h"
 #include "common/unique_fd.h"
+#include "common/unix_time.h"
+#include "launch/attach_socket.h"
+#include "launch/exit_record_reserve.h"
 #include "launch/launch_spec.h"
 #include "lxc_shim/lxc_config.h"
 #include "lxc_shim/lxc_monitor.h"
 #include "lxc_shim/lxc_mount_namespace.h"
 #include "lxc_shim/lxc_payload_watch.h"
+#include "lxc_shim/lxc_terminal_init.h"
 #include "lxc_shim/rootfs_lookup.h"
 #include "shim/container_init.h"
 #include "shim/container_mounts.h"
-#include "shim/pty_relay.h"
 #include "shim/stdio_relay.h"
-#include "common/unix_time.h"
 
 namespace boxcar {
 namespace {
@@ -190,6 +191,11 @@ int Run() {
     UniqueFd log = OpenOrRefuse(spec.shim_log_path, O_WRONLY | O_APPEND | O_CREAT, "the shim log");
     ::dup2(log.get(), 2);
   }
+  // The exit record's room, taken before the payload runs, as boxcar-shim does: a disk full
+  // by the payload's exit still gets its code recorded (launch/exit_record_reserve.h).
+  auto exit_reserve = MakeExitRecordReserve(spec.exit_file);
+  if (!exit_reserve.ok())
+    std::fprintf(stderr, "boxcar-lxc-shim: %s\n", exit_reserve.status().message().c_str());
 
   if (spec.host_network && (!host_netns || ::setns(host_netns.get(), CLONE_NEWNET) != 0)) {
     RefuseStart(kExitSetupFailed,
@@ -217,21 +223,23 @@ int Run() {
   launch.stdin_fd = stdin_fd.get();
   launch.stdout_fd = stdout_fd.get();
   launch.stderr_fd = stderr_fd.get();
-  // With a terminal or an open stdin, as boxcar-shim (shim/stdio_relay.h); the terminal is one
-  // of the host's devpts (LXC passes the monitor's stdio to the payload). LXC starts the payload
-  // in a session of its own without a controlling terminal, so the relay signals the payload's
-  // process group for Ctrl-C and resizes itself.
+  // With a terminal or an open stdin, as boxcar-shim (shim/stdio_relay.h). The terminal is one
+  // of the container's devpts, which the payload's first image, the terminal init, opens and
+  // makes its controlling terminal (lxc_terminal_init.h); until then its stdio are the
+  // monitor's, so what fails before goes to the output log.
   UniqueFd attach_listener, stdin_write;
-  ContainerPty terminal;
+  LxcTerminalInit terminal_init;
   if (spec.tty || spec.stdin_open) {
     auto listener = ListenOnAttachSocket(spec.attach_socket_path);
     RefuseUnless(listener.status());
     attach_listener = std::move(*listener);
   }
   if (spec.tty) {
-    std::string error = OpenContainerPty(24, 80, &terminal);
-    if (!error.empty()) RefuseStart(kExitSetupFailed, error);
-    launch.stdin_fd = launch.stdout_fd = launch.stderr_fd = terminal.slave.get();
+    auto prepared = PrepareLxcTerminalInit(spec.terminal_init_path);
+    RefuseUnless(prepared.status());
+    terminal_init = std::move(*prepared);
+    launch.terminal_image_fd = terminal_init.image.get();
+    launch.terminal_socket_fd = terminal_init.init_end.get();
   } else if (spec.stdin_open) {
     int stdin_pipe[2];
     if (::pipe2(stdin_pipe, O_CLOEXEC) != 0) {
@@ -301,13 +309,13 @@ int Run() {
   stdin_fd.reset();
   stdout_fd.reset();
   stderr_fd.reset();
-  terminal.slave.reset();
-  if (spec.tty) {
-    stdout_read.reset();  // the terminal carries the output
-    stderr_read.reset();
-  }
+  terminal_init.image.reset();
+  terminal_init.init_end.reset();
 
   pid_t payload = WaitForRunningPayload(launch.name, launch.lxcpath, report.get());
+  UniqueFd terminal;
+  if (spec.tty) terminal = ReceiveTerminalMaster(terminal_init.shim_end.get(), report.get());
+  terminal_init.shim_end.reset();
   if (payload > 0) {
     Reply("ok " + std::to_string(::getpid()) + " " + std::to_string(payload));
     ::close(kControlFd);
@@ -317,13 +325,12 @@ int Run() {
     // writer of the pipes.
     UniqueFd monitor_pidfd = OpenPidfd(monitor);
     if (monitor_pidfd) {
-      RunStdioRelay({attach_listener.get(), terminal.master.get(), stdin_write.get(),
-                     stdout_read.get(), stderr_read.get(), output_log.get(), monitor_pidfd.get(),
-                     payload});
+      RunStdioRelay({attach_listener.get(), terminal.get(), stdin_write.get(), stdout_read.get(),
+                     stderr_read.get(), output_log.get(), monitor_pidfd.get()});
     }
     if (attach_listener) ::unlink(spec.attach_socket_path.c_str());
     attach_listener.reset();
-    terminal.master.reset();
+    terminal.reset();
     stdin_write.reset();
     stdout_read.reset();
     stderr_read.reset();
@@ -351,12 +358,9 @@ int Run() {
     Reply("ok " + std::to_string(::getpid()) + " " + std::to_string(monitor_report->payload_pid));
     ::close(kControlFd);
   }
-  auto written = WriteFileAtomically(
-      spec.exit_file, ExitRecordToJson(ExitRecordOfLxcStatus(monitor_report->wait_status)));
-  if (!written.ok()) {
-    std::fprintf(stderr, "boxcar-lxc-shim: %s\n", written.message().c_str());
+  if (!RecordExit(spec.exit_file, ExitRecordOfLxcStatus(monitor_report->wait_status), exit_reserve,
+                  Durability::kHostCrash, "boxcar-lxc-shim"))
     return 1;
-  }
   return 0;
 }
 

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "common/unique_fd.h"
+#include "shim/controlling_terminal.h"
 #include "shim/hardening.h"
 #include "shim/process_setup.h"
 #include "shim/pty_relay.h"
@@ -175,20 +176,12 @@ void MakeWorkingDirectory(const std::string& working_dir) {
   }
 }
 
-// A terminal of the container's own devpts: its master goes to the shim, which relays it
-// (stdio_relay.h); the slave becomes our controlling terminal, owned by the payload's user.
-// Returns the slave.
+// The payload's terminal (shim/controlling_terminal.h), owned by its user. Returns the slave.
 int TakeTerminal(int tty_socket, const ResolvedUser& user) {
-  ContainerPty pty;
-  CheckStep(OpenContainerPty(24, 80, &pty));
-  CheckStep(SendDescriptor(tty_socket, pty.master.get()));
-  pty.master.reset();
+  UniqueFd slave;
+  CheckStep(TakeContainerTerminal(tty_socket, user.uid, &slave));
   ::close(tty_socket);
-  // A session of our own, so that the terminal's Ctrl-C and SIGWINCH reach our process group.
-  if (::setsid() < 0) FailErrno("setsid for the terminal");
-  if (::ioctl(pty.slave.get(), TIOCSCTTY, 0) != 0) FailErrno("make the pty the controlling terminal");
-  (void)!::fchown(pty.slave.get(), user.uid, static_cast<gid_t>(-1));
-  return pty.slave.release();
+  return slave.release();
 }
 
 }  // namespace

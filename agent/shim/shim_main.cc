@@ -4,7 +4,8 @@
 // the payload and writes its ExitRecord atomically. It outlives boxcard restarts, so
 // containers keep running and keep their exit codes when the agent is killed.
 // `boxcar-shim exec` runs one more process inside a running container instead (exec_shim.h);
-// `boxcar-shim zygote` forks container shims on the agent's request (shim_zygote.h).
+// `boxcar-shim zygote` forks container shims on the agent's request (shim_zygote.h);
+// `boxcar-shim terminal-init` gives a payload of the lxc backend its terminal (terminal_init.h).
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <sched.h>
@@ -38,6 +39,7 @@
 #include "shim/hardening.h"
 #include "shim/shim_zygote.h"
 #include "shim/stdio_relay.h"
+#include "shim/terminal_init.h"
 
 namespace {
 
@@ -375,16 +377,9 @@ static int RunContainerShim() {
   record.finished_unix_ns = boxcar::NowUnixNs();
   // The exit record tells an agent that was down (or killed) how the payload ended; a host
   // crash ends container, shim and record alike, so no fsync (~0.5 ms on every exit).
-  auto written = boxcar::WriteFileAtomically(spec.exit_file, boxcar::ExitRecordToJson(record), 0644,
-                                             boxcar::Durability::kProcessCrash);
-  if (!written.ok()) {
-    std::fprintf(stderr, "boxcar-shim: %s\n", written.message().c_str());
-    if (!exit_reserve.ok() || !boxcar::WriteExitRecordInReserve(exit_reserve->get(), record).ok())
-      return 1;
-    std::fprintf(stderr, "boxcar-shim: exit record written into its reserve\n");
-    return 0;
-  }
-  if (exit_reserve.ok()) ::unlink(boxcar::ExitRecordReservePath(spec.exit_file).c_str());
+  if (!boxcar::RecordExit(spec.exit_file, record, exit_reserve, boxcar::Durability::kProcessCrash,
+                          "boxcar-shim"))
+    return 1;
   return 0;
 }
 
@@ -395,6 +390,9 @@ int main(int argc, char** argv) {
   // exec of the payload makes it dumpable again, its exe then being the container's binary.
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (argc > 1 && std::strcmp(argv[1], "exec") == 0) return boxcar::RunExecShim(kControlFd);
+  if (argc > 1 && std::strcmp(argv[1], "terminal-init") == 0) {
+    return boxcar::RunTerminalInit(argc, argv);
+  }
   if (argc > 1 && std::strcmp(argv[1], "zygote") == 0) {
     // Its shims show as plain `boxcar-shim` in ps, as spawned ones do.
     char* mode = argv[1];

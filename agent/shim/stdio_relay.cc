@@ -144,7 +144,6 @@ class StdioRelay {
     switch (frame.type) {
       case StdioFrameType::kInput:
         if (input_sink_ < 0 || input_ended_) return;
-        SignalAsTheTerminalWould(frame.payload);
         pending_input_ += frame.payload;
         input_at_line_start_ = frame.payload.empty() ? input_at_line_start_
                                                      : frame.payload.back() == '\n' ||
@@ -161,33 +160,11 @@ class StdioRelay {
         uint16_t rows = 0, cols = 0;
         if (fds_.tty_master >= 0 && DecodeResize(frame.payload, &rows, &cols) && rows && cols) {
           (void)ResizePty(fds_.tty_master, rows, cols);
-          if (WithoutControllingTerminal()) ::kill(-fds_.group_without_terminal, SIGWINCH);
         }
         break;
       }
     }
     FlushInput();
-  }
-
-  // The terminal is nobody's controlling terminal (no session), so its line discipline signals
-  // nobody: the relay signals the payload's process group instead.
-  bool WithoutControllingTerminal() const {
-    if (fds_.group_without_terminal <= 0 || fds_.tty_master < 0) return false;
-    pid_t session = 0;
-    return ::ioctl(fds_.tty_master, TIOCGSID, &session) != 0;
-  }
-
-  void SignalAsTheTerminalWould(const std::string& input) {
-    if (!WithoutControllingTerminal()) return;
-    struct termios settings;
-    if (::tcgetattr(fds_.tty_master, &settings) != 0 || !(settings.c_lflag & ISIG)) return;
-    for (char byte : input) {
-      if (byte == static_cast<char>(settings.c_cc[VINTR])) {
-        ::kill(-fds_.group_without_terminal, SIGINT);
-      } else if (byte == static_cast<char>(settings.c_cc[VQUIT])) {
-        ::kill(-fds_.group_without_terminal, SIGQUIT);
-      }
-    }
   }
 
   void FlushInput() {

@@ -17,15 +17,10 @@ struct StdioRelayFds {
   int listen_fd = -1;       // the attach socket, listening; -1: nothing to attach to
   int tty_master = -1;      // the payload's terminal; -1 without one
   int stdin_write = -1;     // write end of the payload's stdin pipe; -1 with a terminal
-  int stdout_read = -1;     // read ends of the payload's stdout and stderr pipes; -1 with a
-  int stderr_read = -1;     //   terminal
+  int stdout_read = -1;     // read ends of the payload's stdout and stderr pipes; -1 where a
+  int stderr_read = -1;     //   terminal carries all of its output
   int output_log = -1;      // the output log: what the pipes or the terminal carry goes here
   int payload_exited = -1;  // readable once the payload has ended (a pidfd)
-  // A payload whose terminal is not its controlling terminal (liblxc starts it in a session of
-  // its own without one): the relay does what the terminal would do for a foreground process
-  // group, for this one (the payload's, as its pid): the interrupt and quit characters and a
-  // resize signal it. 0: the terminal is the payload's controlling terminal.
-  pid_t group_without_terminal = 0;
 };
 
 // Returns once the payload has ended and its output is drained (EOF on the pipes, EIO on the

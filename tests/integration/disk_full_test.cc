@@ -18,6 +18,7 @@
 #include "agent_fixture.h"
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
+#include "lxc_leftovers.h"
 
 namespace boxcar::testing {
 namespace {
@@ -140,7 +141,25 @@ TEST_F(DiskFullTest, RemovalsWorkOnAFullDiskAndErrorsSayWhoseDiskIsFull) {
   EXPECT_NE(log.ok() ? log->find("the disk is full") : std::string::npos, std::string::npos);
 }
 
-TEST_F(DiskFullTest, ExitCodeSurvivesAFullDiskAndARestart) {
+// The exit code, on each backend whose shim records it: boxcar-shim (chroot) and
+// boxcar-lxc-shim (lxc), which reported 255 here ("no exit record") until it took a reserve.
+class DiskFullExitCodeTest : public DiskFullTest,
+                             public ::testing::WithParamInterface<std::string> {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(Mount(agent_.root_dir())) << "loop-mounted ext4 on " << agent_.root_dir();
+    StartBackendAgent(GetParam(), {"--prewarm", "0"});
+  }
+  void TearDown() override {
+    DiskFullTest::TearDown();
+    if (GetParam() == "lxc") {
+      EXPECT_EQ(LxcShimProcesses(), "");
+      EXPECT_EQ(LxcCgroupsAnywhere(), "") << "LXC made cgroups of its own";
+    }
+  }
+};
+
+TEST_P(DiskFullExitCodeTest, ExitCodeSurvivesAFullDiskAndARestart) {
   const std::string id = RunDetached({}, {"sh", "-c", "sleep 3; exit 3"});
   ASSERT_FALSE(id.empty());
   Fill();
@@ -154,6 +173,9 @@ TEST_F(DiskFullTest, ExitCodeSurvivesAFullDiskAndARestart) {
   RestartAgent();
   EXPECT_EQ(Inspect(id).exit_code(), 3);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, DiskFullExitCodeTest, ::testing::Values("chroot", "lxc"),
+                         [](const auto& info) { return info.param; });
 
 TEST_F(DiskFullTest, AFailedCopyIntoAContainerLeavesNothing) {
   const std::string source = dir() + "/b.bin";

@@ -62,6 +62,40 @@ TEST_P(TerminalTest, CtrlCInterruptsTheForegroundCommand) {
   EXPECT_NE(run->output().find("after-2"), std::string::npos) << run->output();
 }
 
+// The terminal is the payload's controlling terminal, one of its container's own devpts, as
+// Docker gives it: `tty` names a /dev/pts/N that exists inside, the shell's tty_nr is set,
+// /dev/tty works and Ctrl-Z stops the foreground job. On lxc the payload had none (liblxc
+// starts it without one): "can't access tty", `tty` said "not a tty", Ctrl-Z did nothing.
+TEST_P(TerminalTest, TheTerminalIsThePayloadsControllingTerminal) {
+  auto run = Cli({"run", "--rm", "-it", "busybox", "sh"});
+  ASSERT_TRUE(run->WaitFor(kPrompt, kTimeout)) << run->output();
+  EXPECT_EQ(run->output().find("can't access tty"), std::string::npos) << run->output();
+  run->Type("t=$(tty); case $t in /dev/pts/[0-9]*) [ -c $t ] && echo pts-$((2*3));; esac\r");
+  EXPECT_TRUE(run->WaitFor("pts-6", kTimeout)) << run->output();
+  // /proc/PID/stat's 7th field, tty_nr: 0 without a controlling terminal.
+  run->Type("read -r _ _ _ _ _ _ nr _ < /proc/$$/stat; [ $nr -ne 0 ] && echo ctty-$((3*3))\r");
+  EXPECT_TRUE(run->WaitFor("ctty-9", kTimeout)) << run->output();
+  run->Type("echo dev-tty-$((4*4)) > /dev/tty\r");
+  EXPECT_TRUE(run->WaitFor("dev-tty-16", kTimeout)) << run->output();
+
+  run->Type("sleep 60\r");
+  std::this_thread::sleep_for(milliseconds(500));
+  size_t before_suspend = run->output().size();
+  run->Type("\x1a");  // Ctrl-Z
+  ASSERT_TRUE(run->WaitFor("Stopped", kTimeout, before_suspend)) << run->output();
+  ASSERT_TRUE(run->WaitFor(kPrompt, kTimeout, before_suspend)) << run->output();
+  // Back in the foreground, where Ctrl-C ends it.
+  size_t before_resume = run->output().size();
+  run->Type("fg\r");
+  ASSERT_TRUE(run->WaitFor("sleep 60", kTimeout, before_resume)) << run->output();
+  std::this_thread::sleep_for(milliseconds(300));
+  size_t before_interrupt = run->output().size();
+  run->Type("\x03");
+  ASSERT_TRUE(run->WaitFor(kPrompt, kTimeout, before_interrupt)) << run->output();
+  run->Type("exit 7\r");
+  EXPECT_EQ(run->Wait(kTimeout), 7) << run->output();
+}
+
 TEST_P(TerminalTest, TheTerminalHasTheSizeOfTheClientsAndFollowsItsChanges) {
   auto run = Cli({"run", "--rm", "-it", "busybox", "sh"}, 30, 100);
   ASSERT_TRUE(run->WaitFor(kPrompt, kTimeout)) << run->output();

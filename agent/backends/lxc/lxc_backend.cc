@@ -17,7 +17,9 @@ StatusOr<std::unique_ptr<Backend>> LxcBackend::Create(const BackendConfig& confi
 }
 
 LxcBackend::LxcBackend(const BackendConfig& config)
-    : ShimPayloadBackend(kName, config.shim_path), launcher_(config.lxc_shim_path) {}
+    : ShimPayloadBackend(kName, config.shim_path),
+      launcher_(config.lxc_shim_path),
+      terminal_init_path_(config.shim_path) {}
 
 BackendCapabilities LxcBackend::capabilities() const {
   BackendCapabilities capabilities;
@@ -77,8 +79,10 @@ Status LxcBackend::ProbeLiblxc() const {
 
 StatusOr<RunningContainer> LxcBackend::Launch(const LaunchSpec& spec, const std::string& state_dir,
                                               int* exit_code_hint) {
+  LaunchSpec lxc_spec = spec;
+  if (spec.tty) lxc_spec.terminal_init_path = terminal_init_path_;
   ASSIGN_OR_RETURN(LaunchedProcesses launched,
-                   launcher_.Launch(spec, state_dir + "/shim.log", exit_code_hint));
+                   launcher_.Launch(lxc_spec, state_dir + "/shim.log", exit_code_hint));
   RunningContainer running;
   running.container_id = spec.container_id;
   running.shim_pid = launched.shim_pid;

@@ -29,6 +29,7 @@ class LxcBackend : public ShimPayloadBackend {
   Status ProbeLiblxc() const;
 
   ShimLauncher launcher_;
+  std::string terminal_init_path_;  // boxcar-shim (LaunchSpec::terminal_init_path)
   mutable std::mutex probe_mutex_;
   mutable bool liblxc_loads_ = false;
 };

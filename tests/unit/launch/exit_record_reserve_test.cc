@@ -54,5 +54,34 @@ TEST_F(ExitRecordReserveTest, RecordWrittenInPlaceIsReadWhenExitJsonIsMissing) {
   EXPECT_EQ(read->exit_code, 3);
 }
 
+// RecordExit, the shims' last step: exit.json and no reserve left when it can be written; the
+// reserve when it cannot (here a directory is in its way, as a full disk would be).
+TEST_F(ExitRecordReserveTest, RecordExitFallsBackOnTheReserve) {
+  ExitRecord record;
+  record.exit_code = 3;
+  const std::string written = dir_ + "/written.json";
+  auto reserve = MakeExitRecordReserve(written);
+  ASSERT_TRUE(reserve.ok());
+  EXPECT_TRUE(RecordExit(written, record, reserve, Durability::kProcessCrash, "test"));
+  EXPECT_NE(::access(written.c_str(), F_OK), -1);
+  EXPECT_EQ(::access(ExitRecordReservePath(written).c_str(), F_OK), -1) << "reserve removed";
+
+  const std::string blocked = dir_ + "/blocked.json";
+  reserve = MakeExitRecordReserve(blocked);
+  ASSERT_TRUE(reserve.ok());
+  ASSERT_EQ(::mkdir(blocked.c_str(), 0755), 0);
+  ASSERT_EQ(::mkdir((blocked + "/in-the-way").c_str(), 0755), 0);
+  EXPECT_TRUE(RecordExit(blocked, record, reserve, Durability::kProcessCrash, "test"));
+  auto reserved = ReadFileToString(ExitRecordReservePath(blocked));
+  ASSERT_TRUE(reserved.ok());
+  auto read = ExitRecordFromJson(*reserved);
+  ASSERT_TRUE(read.ok()) << *reserved;
+  EXPECT_EQ(read->exit_code, 3);
+
+  // Neither: no reserve was made.
+  EXPECT_FALSE(RecordExit(blocked, record, StatusOr<UniqueFd>(Internal("none")),
+                          Durability::kProcessCrash, "test"));
+}
+
 }  // namespace
 }  // namespace boxcar

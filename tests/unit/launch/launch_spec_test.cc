@@ -67,11 +67,13 @@ TEST(LaunchSpecTest, TerminalSettingsRoundTripAndNeedTheAttachSocket) {
   spec.tty = true;
   spec.stdin_open = true;
   spec.attach_socket_path = "/state/attach.sock";
+  spec.terminal_init_path = "/usr/local/bin/boxcar-shim";
   auto parsed = LaunchSpecFromJson(LaunchSpecToJson(spec));
   ASSERT_TRUE(parsed.ok()) << parsed.status().message();
   EXPECT_TRUE(parsed->tty);
   EXPECT_TRUE(parsed->stdin_open);
   EXPECT_EQ(parsed->attach_socket_path, "/state/attach.sock");
+  EXPECT_EQ(parsed->terminal_init_path, "/usr/local/bin/boxcar-shim");
   spec.attach_socket_path.clear();
   auto refused = LaunchSpecFromJson(LaunchSpecToJson(spec));
   EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
