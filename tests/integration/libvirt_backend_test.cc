@@ -196,6 +196,28 @@ TEST_F(LibvirtBackendTest, NothingOfADomainIsLeftUnderRunLibvirt) {
   EXPECT_EQ(LibvirtdHarness::RunStateOf(domain_of(orphan)), "") << "after kill -9 and rm";
 }
 
+// libvirt's LXC driver makes `.oldroot` in the source of the domain's "/" when it pivots
+// (lxcContainerPivotRoot), and mount points there: the domain's "/" is a directory of the
+// agent's, not the container's rootfs, so none of it shows in `diff` or `commit`.
+TEST_F(LibvirtBackendTest, LibvirtWritesNothingIntoTheContainersRootfs) {
+  std::string id = RunDetached({"--name", "clean"}, {"sleep", "30"});
+  CommandResult listing = agent_.Cli({"exec", id, "ls", "-a", "/"});
+  ASSERT_EQ(listing.exit_code, 0) << listing.err;
+  EXPECT_EQ(listing.out.find(".oldroot"), std::string::npos) << listing.out;
+  CommandResult diff = agent_.Cli({"diff", id});
+  ASSERT_EQ(diff.exit_code, 0) << diff.err;
+  EXPECT_EQ(diff.out, "") << "the container changed nothing";
+  ASSERT_EQ(agent_.Cli({"kill", id}).exit_code, 0);
+  EXPECT_EQ(agent_.Cli({"wait", id}).out, "137\n");
+  EXPECT_EQ(agent_.Cli({"diff", id}).out, "") << "after the domain's end";
+  CommandResult committed = agent_.Cli({"commit", id, "clean:1"});
+  ASSERT_EQ(committed.exit_code, 0) << committed.err;
+  CommandResult in_image =
+      agent_.Cli({"run", "--rm", "--backend", "chroot", "clean:1", "ls", "-a", "/"});
+  ASSERT_EQ(in_image.exit_code, 0) << in_image.err;
+  EXPECT_EQ(in_image.out.find(".oldroot"), std::string::npos) << in_image.out;
+}
+
 // The agent killed at each point of a start on libvirt: what it leaves ends by itself (a
 // shim whose agent went away before sending the spec exits, and its domain with it) or at the
 // restart (recovery kills what runs in the cgroups of a container not recorded as running;

@@ -176,6 +176,21 @@ StatusOr<std::string> LibvirtBackend::EnsureShimDirectory() {
   return shim_directory_;
 }
 
+StatusOr<std::string> LibvirtBackend::EnsureDomainRootDirectory() {
+  std::lock_guard<std::mutex> lock(shim_directory_mutex_);
+  if (!domain_root_directory_.empty()) return domain_root_directory_;
+  const std::string directory = root_dir_ + "/libvirt-domain-root";
+  // libvirt makes these itself when missing: made here, they are there before any domain.
+  for (const std::string& path : {directory, directory + "/.oldroot", directory + "/dev",
+                                  directory + "/proc", directory + "/sys"}) {
+    if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) {
+      return ErrnoStatus("create '" + path + "'");
+    }
+  }
+  domain_root_directory_ = directory;
+  return domain_root_directory_;
+}
+
 StatusOr<std::string> LibvirtBackend::FreeDomainName(virConnectPtr connection,
                                                      const std::string& container_id) {
   // NOTE: libvirt takes a while (up to ~2 s here) to forget a domain whose init has ended; a
@@ -196,12 +211,14 @@ StatusOr<RunningContainer> LibvirtBackend::Launch(const LaunchSpec& spec,
   *exit_code_hint = 125;
   ASSIGN_OR_RETURN(LibvirtConnectionRef connection, connection_.Get());
   ASSIGN_OR_RETURN(std::string shim_directory, EnsureShimDirectory());
+  ASSIGN_OR_RETURN(std::string domain_root_directory, EnsureDomainRootDirectory());
   ASSIGN_OR_RETURN(LibvirtShimChannel channel, LibvirtShimChannel::Listen(state_dir));
 
   LibvirtDomainSpec domain_spec;
   ASSIGN_OR_RETURN(domain_spec.name, FreeDomainName(connection.get(), spec.container_id));
   domain_spec.container_id = spec.container_id;
   domain_spec.agent_root = root_dir_;
+  domain_spec.domain_root_dir = domain_root_directory;
   domain_spec.rootfs_dir = spec.rootfs_dir;
   domain_spec.shim_dir = shim_directory;
   domain_spec.state_dir = state_dir;

@@ -54,6 +54,9 @@ class LibvirtBackend : public ShimPayloadBackend {
   // A directory holding only boxcar-shim (a hard link, or a copy across file systems), bound
   // read-only into every domain.
   StatusOr<std::string> EnsureShimDirectory();
+  // An empty directory of the agent's, the "/" of every domain (see
+  // LibvirtDomainSpec::domain_root_dir).
+  StatusOr<std::string> EnsureDomainRootDirectory();
   // DomainName, or with a suffix while a domain of an earlier run still goes away.
   StatusOr<std::string> FreeDomainName(virConnectPtr connection, const std::string& container_id);
   StatusOr<RunningContainer> StartInDomain(const LaunchSpec& spec, const std::string& state_dir,
@@ -72,7 +75,8 @@ class LibvirtBackend : public ShimPayloadBackend {
   std::string root_dir_;
   std::string shim_path_;
   std::mutex shim_directory_mutex_;
-  std::string shim_directory_;  // set once made
+  std::string shim_directory_;         // set once made
+  std::string domain_root_directory_;  // set once made
   LibvirtDomains domains_;
   std::mutex listener_mutex_;
   ExitListener listener_;  // guarded by listener_mutex_

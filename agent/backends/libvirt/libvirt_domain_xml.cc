@@ -101,7 +101,7 @@ std::string LibvirtDomainXml(const LibvirtDomainSpec& spec) {
       << "  <on_reboot>destroy</on_reboot>\n"
       << "  <on_crash>destroy</on_crash>\n"
       << "  <devices>\n"
-      << "    <filesystem type='mount'><source dir='" << XmlEscape(spec.rootfs_dir)
+      << "    <filesystem type='mount'><source dir='" << XmlEscape(spec.domain_root_dir)
       << "'/><target dir='/'/></filesystem>\n"
       << "    <filesystem type='mount'><source dir='" << XmlEscape(spec.rootfs_dir)
       << "'/><target dir='" << kLibvirtRootfsDirInside << "'/></filesystem>\n"
