@@ -73,6 +73,18 @@ TEST_F(LibvirtBackendTest, ARunningContainerIsATransientDomainWithItsIdInTheMeta
   EXPECT_EQ(left, "");
 }
 
+// libvirt's default error handler prints every failed call to stderr: the probe for a free
+// domain name at each create ("LXC Driver error : Domain not found"), each reconnect attempt
+// while libvirtd is away ("XML-RPC error : Failed to connect socket"). They go to the agent's
+// log at debug level instead.
+TEST_F(LibvirtBackendTest, LibvirtErrorsAreNotPrintedToStderr) {
+  CommandResult run = RunRm({}, {"true"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto log = ReadFileToString(agent_.work_dir() + "/agent.log");
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ(log->find("LXC Driver error"), std::string::npos) << *log;
+}
+
 TEST_F(LibvirtBackendTest, TheExitCodeIsThePayloadsOwn) {
   for (int code : {0, 3, 42}) {
     CommandResult result = RunRm({}, {"sh", "-c", "exit " + std::to_string(code)});
@@ -272,6 +284,9 @@ TEST(LibvirtUnavailableTest, AWrongUriLeavesTheAgentUpAndTheBackendUnavailable) 
   EXPECT_NE(run.err.find("backend 'libvirt' is unavailable"), std::string::npos) << run.err;
   CommandResult chroot = agent.Cli({"run", "--rm", "busybox", "echo", "fine"});
   EXPECT_EQ(chroot.out, "fine\n") << "the other backends work: " << chroot.err;
+  auto log = ReadFileToString(agent.work_dir() + "/agent.log");
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ(log->find("XML-RPC error"), std::string::npos) << "libvirt's messages are debug output";
   agent.RemoveAllContainers();
   agent.Stop();
 }

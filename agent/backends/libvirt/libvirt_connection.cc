@@ -12,6 +12,20 @@ constexpr int kKeepAliveIntervalSeconds = 5;
 constexpr int kKeepAliveMissedReplies = 3;
 constexpr auto kRetryInterval = std::chrono::milliseconds(500);
 
+// libvirt reports every failed call through an error handler whose default prints to stderr
+// ("libvirt: LXC Driver error : Domain not found", "Failed to connect socket" at each retry
+// while libvirtd is away). The callers report the failures that matter, with context; the
+// rest is debug output.
+void LogLibvirtError(void*, virErrorPtr error) {
+  if (error == nullptr || error->message == nullptr) return;
+  spdlog::debug("libvirt: {}", error->message);
+}
+
+void RouteErrorsToLogOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { virSetErrorFunc(nullptr, &LogLibvirtError); });
+}
+
 // libvirt's default event loop, on a thread of its own for the life of the process: keepalive
 // messages, the close callback and domain events all need one. It must be registered before
 // the first connection is opened.
@@ -41,7 +55,9 @@ LibvirtConnection::LibvirtConnection(std::string uri, LifecycleCallback on_lifec
     : uri_(std::move(uri)),
       on_lifecycle_(std::move(on_lifecycle)),
       on_reconnected_(std::move(on_reconnected)),
-      reconnect_thread_([this] { ReconnectLoop(); }) {}
+      reconnect_thread_([this] { ReconnectLoop(); }) {
+  RouteErrorsToLogOnce();
+}
 
 LibvirtConnection::~LibvirtConnection() {
   {

@@ -1,6 +1,8 @@
 // The agent's one connection to libvirtd: opened on first use, kept alive with libvirt's
 // keepalive messages, and opened again after libvirtd went away, by a thread of its own that
 // retries until libvirtd is back, so domain events flow again without waiting for a call.
+// libvirt's errors go to the agent's log at debug level (the caller reports what failed), not
+// to stderr.
 #pragma once
 
 #include <condition_variable>
