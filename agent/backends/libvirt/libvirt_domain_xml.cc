@@ -130,4 +130,13 @@ StatusOr<LibvirtDomainOwner> ParseLibvirtMetadata(const std::string& metadata_xm
   return owner;
 }
 
+StatusOr<LibvirtDomainOwner> ParseLibvirtDomainOwner(const std::string& domain_xml) {
+  // The element that declares Boxcar's namespace, from its '<' to its '>'.
+  const auto uri = domain_xml.find(kLibvirtMetadataUri);
+  const auto start = uri == std::string::npos ? uri : domain_xml.rfind('<', uri);
+  const auto end = start == std::string::npos ? start : domain_xml.find('>', uri);
+  if (end == std::string::npos) return NotFound("libvirt domain XML has no Boxcar metadata");
+  return ParseLibvirtMetadata(domain_xml.substr(start, end - start + 1));
+}
+
 }  // namespace boxcar

@@ -61,6 +61,9 @@ struct LibvirtDomainOwner {
   std::string agent_root;
 };
 StatusOr<LibvirtDomainOwner> ParseLibvirtMetadata(const std::string& metadata_xml);
+// The same from a whole domain's XML (virDomainGetXMLDesc), which libvirt gives in every state
+// (virDomainGetMetadata has none for a transient domain that is shut off).
+StatusOr<LibvirtDomainOwner> ParseLibvirtDomainOwner(const std::string& domain_xml);
 
 // Text escaped for XML attributes and element content.
 std::string XmlEscape(const std::string& text);

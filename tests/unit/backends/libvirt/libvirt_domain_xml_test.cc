@@ -70,6 +70,20 @@ TEST(LibvirtDomainXmlTest, PathsAreEscaped) {
   EXPECT_FALSE(Contains(xml, "a'b")) << xml;
 }
 
+TEST(LibvirtDomainXmlTest, TheOwnerIsFoundInAWholeDomainsXml) {
+  // As virDomainGetXMLDesc gives it: the domain's own id= comes first.
+  auto owner = ParseLibvirtDomainOwner(
+      "<domain type='lxc' id='4242'>\n  <name>boxcar-abc</name>\n  <metadata>\n"
+      "    <boxcar:container xmlns:boxcar=\"https://boxcar.dev/xmlns/libvirt/1\" id=\"abc123\" "
+      "root=\"/var/lib/boxcar\"/>\n  </metadata>\n</domain>\n");
+  ASSERT_TRUE(owner.ok()) << owner.status().message();
+  EXPECT_EQ(owner->container_id, "abc123");
+  EXPECT_EQ(owner->agent_root, "/var/lib/boxcar");
+  EXPECT_EQ(
+      ParseLibvirtDomainOwner("<domain type='lxc' id='1'><name>x</name></domain>").status().code(),
+      StatusCode::kNotFound);
+}
+
 TEST(LibvirtDomainXmlTest, TheDomainsRootIsAnAgentDirectoryAndTheSnapshotIsTheShims) {
   LibvirtDomainSpec spec = Spec();
   std::string xml = LibvirtDomainXml(spec);
