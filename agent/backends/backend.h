@@ -101,7 +101,8 @@ class Backend {
 
   // After an agent restart, once the records are loaded: `live_container_ids` are this
   // backend's containers the agent found still running. A backend with state of its own (the
-  // libvirt backend's domains) ends what belongs to this agent but to none of them.
+  // libvirt backend's domains) ends what belongs to this agent but to none of them; when that
+  // state cannot be reached now, it returns the error and reconciles once it can.
   virtual Status ReconcileAfterRestart(const std::vector<std::string>& live_container_ids) {
     return OkStatus();
   }

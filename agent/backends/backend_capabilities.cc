@@ -42,6 +42,20 @@ std::pair<bool, const char*> Lookup(const BackendCapabilities& capabilities,
   return {false, "lacks an unknown capability"};
 }
 
+// For a container's spec (a field "spec.*", where another backend can still be chosen): the
+// configured backends that have `capability`, as a hint; "" when none or for other calls.
+std::string AlternativesFor(const BackendMap& backends, Capability capability,
+                            const std::string& field) {
+  if (field.rfind("spec.", 0) != 0) return "";
+  std::string names;
+  for (const auto& [name, backend] : backends) {
+    if (!Lookup(backend->capabilities(), capability).first) continue;
+    names += (names.empty() ? "" : ", ") + name;
+  }
+  if (names.empty()) return "";
+  return "; use a backend that does (--backend): " + names;
+}
+
 }  // namespace
 
 StatusOr<Backend*> RequireCapability(const BackendMap& backends, const std::string& name,
@@ -54,7 +68,10 @@ StatusOr<Backend*> RequireCapability(const BackendMap& backends, const std::stri
   }
   if (capability) {
     auto [has, lacking] = Lookup(it->second->capabilities(), *capability);
-    if (!has) return Unimplemented(field + ": backend '" + name + "' " + lacking);
+    if (!has) {
+      return Unimplemented(field + ": backend '" + name + "' " + lacking +
+                           AlternativesFor(backends, *capability, field));
+    }
   }
   return it->second.get();
 }

@@ -107,8 +107,8 @@ Status ContainerService::Recover() {
         if (entry->record.backend() == name && IsLive(entry->record.state())) live.push_back(id);
       }
     }
-    // Not fatal: a backend that cannot be reached now (libvirtd down) is reconciled never,
-    // and its leftovers are reported in the log.
+    // Not fatal: a backend that cannot reach its own state now (libvirtd down) reconciles
+    // once it can (the libvirt backend at its next connection to libvirtd).
     if (Status reconciled = backend->ReconcileAfterRestart(live); !reconciled.ok()) {
       spdlog::warn("backend {}: reconcile after restart: {}", name, reconciled.message());
     }

@@ -73,6 +73,18 @@ TEST_F(LibvirtBackendTest, ARunningContainerIsATransientDomainWithItsIdInTheMeta
   EXPECT_EQ(left, "");
 }
 
+// libvirt's default error handler prints every failed call to stderr: the probe for a free
+// domain name at each create ("LXC Driver error : Domain not found"), each reconnect attempt
+// while libvirtd is away ("XML-RPC error : Failed to connect socket"). They go to the agent's
+// log at debug level instead.
+TEST_F(LibvirtBackendTest, LibvirtErrorsAreNotPrintedToStderr) {
+  CommandResult run = RunRm({}, {"true"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto log = ReadFileToString(agent_.work_dir() + "/agent.log");
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ(log->find("LXC Driver error"), std::string::npos) << *log;
+}
+
 TEST_F(LibvirtBackendTest, TheExitCodeIsThePayloadsOwn) {
   for (int code : {0, 3, 42}) {
     CommandResult result = RunRm({}, {"sh", "-c", "exit " + std::to_string(code)});
@@ -196,6 +208,81 @@ TEST_F(LibvirtBackendTest, NothingOfADomainIsLeftUnderRunLibvirt) {
   EXPECT_EQ(LibvirtdHarness::RunStateOf(domain_of(orphan)), "") << "after kill -9 and rm";
 }
 
+// libvirt's LXC driver makes `.oldroot` in the source of the domain's "/" when it pivots
+// (lxcContainerPivotRoot), and mount points there: the domain's "/" is a directory of the
+// agent's, not the container's rootfs, so none of it shows in `diff` or `commit`.
+TEST_F(LibvirtBackendTest, LibvirtWritesNothingIntoTheContainersRootfs) {
+  std::string id = RunDetached({"--name", "clean"}, {"sleep", "30"});
+  CommandResult listing = agent_.Cli({"exec", id, "ls", "-a", "/"});
+  ASSERT_EQ(listing.exit_code, 0) << listing.err;
+  EXPECT_EQ(listing.out.find(".oldroot"), std::string::npos) << listing.out;
+  CommandResult diff = agent_.Cli({"diff", id});
+  ASSERT_EQ(diff.exit_code, 0) << diff.err;
+  EXPECT_EQ(diff.out, "") << "the container changed nothing";
+  ASSERT_EQ(agent_.Cli({"kill", id}).exit_code, 0);
+  EXPECT_EQ(agent_.Cli({"wait", id}).out, "137\n");
+  EXPECT_EQ(agent_.Cli({"diff", id}).out, "") << "after the domain's end";
+  CommandResult committed = agent_.Cli({"commit", id, "clean:1"});
+  ASSERT_EQ(committed.exit_code, 0) << committed.err;
+  CommandResult in_image =
+      agent_.Cli({"run", "--rm", "--backend", "chroot", "clean:1", "ls", "-a", "/"});
+  ASSERT_EQ(in_image.exit_code, 0) << in_image.err;
+  EXPECT_EQ(in_image.out.find(".oldroot"), std::string::npos) << in_image.out;
+}
+
+// The audit's sequence: the agent restarts while libvirtd is away and the container is stopped
+// meanwhile; libvirtd, back, keeps the container's domain shut off. The agent reconciles once
+// libvirtd answers: the domain goes, with what libvirt left of it under /run/libvirt/lxc and
+// its machine cgroups, and the container starts again under its own domain name.
+TEST_F(LibvirtBackendTest, DomainsAreReconciledOnceLibvirtdIsBackAfterAnAgentRestart) {
+  std::string id =
+      RunDetached({}, {"sh", "-c", "trap 'exit 9' TERM; while true; do sleep 0.2; done"});
+  const std::string domain = "boxcar-" + id.substr(0, 12);
+  LibvirtdHarness& libvirtd = LibvirtdHarness::Shared();
+  agent_.Stop(/*kill9=*/true);
+  libvirtd.Stop();
+  RestartAgent();
+  ASSERT_FALSE(HasFatalFailure());
+  CommandResult stopped = agent_.Cli({"stop", "-t", "3", id});
+  ASSERT_EQ(stopped.exit_code, 0) << stopped.err;
+  EXPECT_EQ(Inspect(id).exit_code(), 9);
+  libvirtd.Start();
+  ASSERT_TRUE(libvirtd.running());
+  std::string left = "x";
+  for (int i = 0; i < 300 && !left.empty(); ++i) {
+    left = libvirtd.BoxcarDomains();
+    if (!left.empty()) std::this_thread::sleep_for(milliseconds(50));
+  }
+  EXPECT_EQ(left, "") << Virsh("list --all");
+  EXPECT_EQ(LibvirtdHarness::RunStateLeftAfter(domain, std::chrono::seconds(5)), "");
+  EXPECT_EQ(Output("ls -d /sys/fs/cgroup/*/machine/lxc-*-" + domain + ".libvirt-lxc 2>/dev/null"),
+            "");
+  CommandResult started = agent_.Cli({"start", id});
+  ASSERT_EQ(started.exit_code, 0) << started.err;
+  EXPECT_EQ(Virsh("list --all --name"), domain + "\n") << "nothing holds its name";
+  ASSERT_EQ(agent_.Cli({"stop", "-t", "3", id}).exit_code, 0);
+}
+
+// rm removes its container's domains whatever their state: here the domain libvirtd, restarted
+// after the container's end, keeps shut off; gone when rm returns, not a while later.
+TEST_F(LibvirtBackendTest, RmRemovesTheContainersDomainThatLibvirtdKeepsShutOff) {
+  std::string id = RunDetached({}, {"sleep", "30"});
+  const std::string domain = "boxcar-" + id.substr(0, 12);
+  LibvirtdHarness& libvirtd = LibvirtdHarness::Shared();
+  libvirtd.Stop();
+  ASSERT_EQ(::kill(Inspect(id).pid(), SIGKILL), 0);
+  EXPECT_EQ(agent_.Cli({"wait", id}).out, "137\n");
+  libvirtd.Start();
+  ASSERT_TRUE(libvirtd.running());
+  ASSERT_NE(Virsh("list --all --name").find(domain), std::string::npos)
+      << "libvirtd keeps it (else this test shows nothing)";
+  ASSERT_EQ(agent_.Cli({"rm", id}).exit_code, 0);
+  EXPECT_EQ(libvirtd.BoxcarDomains(), "") << "at once";
+  EXPECT_EQ(LibvirtdHarness::RunStateOf(domain), "");
+  EXPECT_EQ(Output("ls -d /sys/fs/cgroup/*/machine/lxc-*-" + domain + ".libvirt-lxc 2>/dev/null"),
+            "");
+}
+
 // The agent killed at each point of a start on libvirt: what it leaves ends by itself (a
 // shim whose agent went away before sending the spec exits, and its domain with it) or at the
 // restart (recovery kills what runs in the cgroups of a container not recorded as running;
@@ -250,6 +337,11 @@ TEST(LibvirtUnavailableTest, AWrongUriLeavesTheAgentUpAndTheBackendUnavailable) 
   EXPECT_NE(run.err.find("backend 'libvirt' is unavailable"), std::string::npos) << run.err;
   CommandResult chroot = agent.Cli({"run", "--rm", "busybox", "echo", "fine"});
   EXPECT_EQ(chroot.out, "fine\n") << "the other backends work: " << chroot.err;
+  // The agent keeps trying to connect, quietly (libvirt's own messages are debug output).
+  std::this_thread::sleep_for(milliseconds(1500));
+  auto log = ReadFileToString(agent.work_dir() + "/agent.log");
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ(log->find("XML-RPC error"), std::string::npos) << *log;
   agent.RemoveAllContainers();
   agent.Stop();
 }

@@ -52,6 +52,9 @@ class UserNamespaceTest : public ::testing::TestWithParam<std::string>, public A
       EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNIMPLEMENTED) << refused.error_message();
       EXPECT_NE(refused.error_message().find(GetParam()), std::string::npos)
           << refused.error_message();
+      EXPECT_NE(refused.error_message().find("use a backend that does (--backend): chroot, lxc"),
+                std::string::npos)
+          << "says what to use instead: " << refused.error_message();
       GTEST_SKIP() << "backend " << GetParam() << " has no user namespaces";
     }
   }

@@ -9,9 +9,11 @@
 #include <climits>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "backends/libvirt/libvirt_domain_xml.h"
+#include "backends/libvirt/libvirt_owned_domains.h"
 #include "backends/libvirt/libvirt_shim_channel.h"
 #include "common/crash_points.h"
 #include "common/fd_io.h"
@@ -109,7 +111,7 @@ LibvirtBackend::LibvirtBackend(const BackendConfig& config)
           [this](const std::string& domain, const std::string& uuid, int event, int detail) {
             OnLifecycle(domain, uuid, event, detail);
           },
-          [this] { FindDomainsEndedMeanwhile(); }),
+          [this](bool reopened) { OnConnected(reopened); }),
       lingering_([this](const std::string& name, const std::string& uuid, bool init_ended) {
         return EndIfLingering(name, uuid, init_ended);
       }) {}
@@ -176,6 +178,21 @@ StatusOr<std::string> LibvirtBackend::EnsureShimDirectory() {
   return shim_directory_;
 }
 
+StatusOr<std::string> LibvirtBackend::EnsureDomainRootDirectory() {
+  std::lock_guard<std::mutex> lock(shim_directory_mutex_);
+  if (!domain_root_directory_.empty()) return domain_root_directory_;
+  const std::string directory = root_dir_ + "/libvirt-domain-root";
+  // libvirt makes these itself when missing: made here, they are there before any domain.
+  for (const std::string& path : {directory, directory + "/.oldroot", directory + "/dev",
+                                  directory + "/proc", directory + "/sys"}) {
+    if (::mkdir(path.c_str(), 0755) != 0 && errno != EEXIST) {
+      return ErrnoStatus("create '" + path + "'");
+    }
+  }
+  domain_root_directory_ = directory;
+  return domain_root_directory_;
+}
+
 StatusOr<std::string> LibvirtBackend::FreeDomainName(virConnectPtr connection,
                                                      const std::string& container_id) {
   // NOTE: libvirt takes a while (up to ~2 s here) to forget a domain whose init has ended; a
@@ -196,12 +213,14 @@ StatusOr<RunningContainer> LibvirtBackend::Launch(const LaunchSpec& spec,
   *exit_code_hint = 125;
   ASSIGN_OR_RETURN(LibvirtConnectionRef connection, connection_.Get());
   ASSIGN_OR_RETURN(std::string shim_directory, EnsureShimDirectory());
+  ASSIGN_OR_RETURN(std::string domain_root_directory, EnsureDomainRootDirectory());
   ASSIGN_OR_RETURN(LibvirtShimChannel channel, LibvirtShimChannel::Listen(state_dir));
 
   LibvirtDomainSpec domain_spec;
   ASSIGN_OR_RETURN(domain_spec.name, FreeDomainName(connection.get(), spec.container_id));
   domain_spec.container_id = spec.container_id;
   domain_spec.agent_root = root_dir_;
+  domain_spec.domain_root_dir = domain_root_directory;
   domain_spec.rootfs_dir = spec.rootfs_dir;
   domain_spec.shim_dir = shim_directory;
   domain_spec.state_dir = state_dir;
@@ -295,38 +314,67 @@ StatusOr<RunningContainer> LibvirtBackend::StartInDomain(const LaunchSpec& spec,
 }
 
 Status LibvirtBackend::ReconcileAfterRestart(const std::vector<std::string>& live_container_ids) {
+  {
+    std::lock_guard<std::mutex> lock(recovered_mutex_);
+    for (const auto& id : live_container_ids) {
+      if (!ended_before_reconcile_.count(id)) recovered_live_.insert(id);
+    }
+    ended_before_reconcile_.clear();
+    reconcile_enabled_ = true;
+  }
+  Status reconciled = Reconcile();
+  if (!reconciled.ok()) {
+    return Status(reconciled.code(),
+                  reconciled.message() + "; reconciled once libvirtd answers (retried)");
+  }
+  return reconciled;
+}
+
+void LibvirtBackend::OnConnected(bool reopened) {
+  bool enabled;
+  {
+    std::lock_guard<std::mutex> lock(recovered_mutex_);
+    enabled = reconcile_enabled_;
+  }
+  if (enabled) {
+    if (Status reconciled = Reconcile(); !reconciled.ok()) {
+      spdlog::warn("libvirt: reconcile of domains: {}", reconciled.message());
+    }
+  }
+  if (reopened) FindDomainsEndedMeanwhile();
+}
+
+Status LibvirtBackend::Reconcile() {
+  std::lock_guard<std::mutex> serial(reconcile_mutex_);
   ASSIGN_OR_RETURN(LibvirtConnectionRef connection, connection_.Get());
-  virDomainPtr* domains = nullptr;
-  int count = virConnectListAllDomains(connection.get(), &domains, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
-  if (count < 0) return Internal("libvirt backend: list domains: " + LastLibvirtError());
-  std::vector<LibvirtDomainHandle> owned;
-  for (int i = 0; i < count; ++i) owned.emplace_back(domains[i]);
-  free(domains);
-  const std::set<std::string> live(live_container_ids.begin(), live_container_ids.end());
+  ASSIGN_OR_RETURN(std::vector<LibvirtOwnedDomain> owned,
+                   ListOwnedDomains(connection.get(), root_dir_));
+  // Read after the listing: a domain listed that this agent made is known here by then, as
+  // its name is taken (LibvirtDomains::Creating) before libvirt is asked to create it.
+  const std::map<std::string, std::string> running = domains_.Running();
   for (const auto& domain : owned) {
-    const char* name = virDomainGetName(domain.get());
-    if (name == nullptr || std::string(name).rfind("boxcar-", 0) != 0) continue;
-    char* metadata = virDomainGetMetadata(domain.get(), VIR_DOMAIN_METADATA_ELEMENT,
-                                          kLibvirtMetadataUri, VIR_DOMAIN_AFFECT_LIVE);
-    if (metadata == nullptr) continue;  // not Boxcar's
-    auto owner = ParseLibvirtMetadata(metadata);
-    free(metadata);
-    if (!owner.ok() || owner->agent_root != root_dir_) continue;  // another agent's
-    char uuid[VIR_UUID_STRING_BUFLEN] = {};
-    if (virDomainGetUUIDString(domain.get(), uuid) != 0) uuid[0] = '\0';
-    domains_.Found(name, uuid, owner->container_id);
-    if (live.count(owner->container_id)) {
-      spdlog::info("libvirt: domain {} of container {} found running again", name,
-                   owner->container_id.substr(0, 12));
+    if (auto known = running.find(domain.name);
+        known != running.end() && (known->second.empty() || known->second == domain.uuid)) {
       continue;
     }
-    spdlog::warn("libvirt: destroying domain {}: its container {} is not running", name,
-                 owner->container_id.substr(0, 12));
-    if (virDomainDestroy(domain.get()) != 0) {
-      spdlog::warn("libvirt: destroy {}: {}", name, LastLibvirtError());
+    bool recovered;
+    {
+      std::lock_guard<std::mutex> lock(recovered_mutex_);
+      recovered = recovered_live_.count(domain.container_id) > 0;
+    }
+    if (recovered && !domains_.CurrentOf(domain.container_id)) {
+      domains_.Found(domain.name, domain.uuid, domain.container_id);
+      spdlog::info("libvirt: domain {} of container {} found running again", domain.name,
+                   domain.container_id.substr(0, 12));
       continue;
     }
-    domains_.Ended(name, uuid);
+    spdlog::warn("libvirt: removing domain {} ({}): its container {} is not running", domain.name,
+                 domain.active ? "running" : "shut off", domain.container_id.substr(0, 12));
+    if (Status dropped = DropOwnedDomain(connection.get(), domain); !dropped.ok()) {
+      spdlog::warn("libvirt: {}", dropped.message());
+      continue;
+    }
+    domains_.Dropped(domain.name);
   }
   return OkStatus();
 }
@@ -342,6 +390,12 @@ void LibvirtBackend::ReportExit(const std::string& container_id) {
 }
 
 void LibvirtBackend::RunEnded(const std::string& container_id) {
+  {
+    std::lock_guard<std::mutex> lock(recovered_mutex_);
+    recovered_live_.erase(container_id);
+    // Recovery watches containers before it hands their list to ReconcileAfterRestart.
+    if (!reconcile_enabled_) ended_before_reconcile_.insert(container_id);
+  }
   if (auto current = domains_.CurrentOf(container_id)) {
     lingering_.InitEnded(current->first, current->second);
   }
@@ -385,7 +439,39 @@ bool LibvirtBackend::EndIfLingering(const std::string& name, const std::string& 
 }
 
 void LibvirtBackend::ReleaseContainer(const std::string& container_id) {
-  domains_.Release(container_id, DomainName(container_id));
+  {
+    std::lock_guard<std::mutex> lock(recovered_mutex_);
+    recovered_live_.erase(container_id);
+  }
+  const std::string base = DomainName(container_id);
+  // libvirtd away: the reconcile at the next connection removes them (their container is
+  // unknown then).
+  if (auto connection = connection_.Get(); connection.ok()) {
+    auto owned = ListOwnedDomains(connection->get(), root_dir_, [&](const std::string& name) {
+      return LibvirtDomains::IsRunOf(name, base);
+    });
+    std::vector<LibvirtOwnedDomain> found;
+    if (owned.ok()) {
+      found = std::move(*owned);
+    } else {
+      spdlog::warn("container {}: {}", container_id.substr(0, 12), owned.status().message());
+    }
+    const std::map<std::string, std::string> running = domains_.Running();
+    for (const auto& domain : found) {
+      if (domain.container_id != container_id) continue;
+      // NOTE: the last run's domain is usually still being torn down by libvirt, which reports
+      // its end (or LibvirtLingeringDomains destroys it): no virDomainDestroy (~1.8 s) on rm.
+      auto known = running.find(domain.name);
+      if (domain.active && known != running.end() && known->second == domain.uuid) continue;
+      if (Status dropped = DropOwnedDomain(connection->get(), domain); !dropped.ok()) {
+        spdlog::warn("container {}: {}", container_id.substr(0, 12), dropped.message());
+        continue;
+      }
+      domains_.Ended(domain.name, domain.uuid);
+      domains_.Dropped(domain.name);
+    }
+  }
+  domains_.Release(container_id, base);
 }
 
 void LibvirtBackend::OnLifecycle(const std::string& domain, const std::string& uuid, int event,

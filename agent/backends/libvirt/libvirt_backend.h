@@ -12,6 +12,7 @@
 
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,9 +35,11 @@ class LibvirtBackend : public ShimPayloadBackend {
   Status CheckAvailable() const override;
   StatusOr<RunningContainer> Launch(const LaunchSpec& spec, const std::string& state_dir,
                                     int* exit_code_hint) override;
-  // Finds this agent's domains by their <metadata> (the agent root and container id) and
-  // destroys those of containers the agent does not know as running (a crash between the
-  // domain's creation and the record of the start).
+  // Finds this agent's domains, in every state, by their <metadata> (the agent root and
+  // container id): those of `live_container_ids` are watched again, the others removed (a
+  // crash between the domain's creation and the record of the start; domains that libvirtd,
+  // restarted after their init ended, keeps shut off). Done again at every (re)connection to
+  // libvirtd, so a libvirtd away now is reconciled once it is back.
   Status ReconcileAfterRestart(const std::vector<std::string>& live_container_ids) override;
   // Reports the end of a container's current domain (a STOPPED event, or one found missing
   // after a reconnect to libvirtd).
@@ -44,7 +47,9 @@ class LibvirtBackend : public ShimPayloadBackend {
   // Destroys the run's domain if libvirt still lists it a while later (see
   // libvirt_lingering_domains.h).
   void RunEnded(const std::string& container_id) override;
-  // Removes what libvirt left of the container's ended domains.
+  // Removes the container's domains that libvirt still lists and that are not about to end
+  // by themselves (shut off, or unknown to this run of the agent), and what libvirt left of
+  // its ended domains.
   void ReleaseContainer(const std::string& container_id) override;
 
   // The libvirt domain name of a container.
@@ -54,6 +59,9 @@ class LibvirtBackend : public ShimPayloadBackend {
   // A directory holding only boxcar-shim (a hard link, or a copy across file systems), bound
   // read-only into every domain.
   StatusOr<std::string> EnsureShimDirectory();
+  // An empty directory of the agent's, the "/" of every domain (see
+  // LibvirtDomainSpec::domain_root_dir).
+  StatusOr<std::string> EnsureDomainRootDirectory();
   // DomainName, or with a suffix while a domain of an earlier run still goes away.
   StatusOr<std::string> FreeDomainName(virConnectPtr connection, const std::string& container_id);
   StatusOr<RunningContainer> StartInDomain(const LaunchSpec& spec, const std::string& state_dir,
@@ -61,6 +69,11 @@ class LibvirtBackend : public ShimPayloadBackend {
                                            class LibvirtShimChannel& channel, int* exit_code_hint);
   // libvirt's lifecycle event of a boxcar-* domain (on libvirt's event thread).
   void OnLifecycle(const std::string& domain, const std::string& uuid, int event, int detail);
+  // On the connection's thread after each open: the reconcile (once recovery has asked for
+  // one), and after a reopen FindDomainsEndedMeanwhile.
+  void OnConnected(bool reopened);
+  // The agent's domains that libvirtd lists, against what this backend knows runs.
+  Status Reconcile();
   // After a reconnect: the domains believed running are looked for a while later; those
   // that ended while libvirtd was away are handled as if their STOPPED events had come.
   void FindDomainsEndedMeanwhile();
@@ -72,7 +85,17 @@ class LibvirtBackend : public ShimPayloadBackend {
   std::string root_dir_;
   std::string shim_path_;
   std::mutex shim_directory_mutex_;
-  std::string shim_directory_;  // set once made
+  std::string shim_directory_;         // set once made
+  std::string domain_root_directory_;  // set once made
+  std::mutex reconcile_mutex_;         // one reconcile at a time
+  std::mutex recovered_mutex_;
+  // Since ReconcileAfterRestart: reconciles run at every connection. Guarded by
+  // recovered_mutex_.
+  bool reconcile_enabled_ = false;
+  // Containers recovery found running whose run has not ended yet: their domains are found
+  // again, not removed. Guarded by recovered_mutex_.
+  std::set<std::string> recovered_live_;
+  std::set<std::string> ended_before_reconcile_;  // guarded by recovered_mutex_
   LibvirtDomains domains_;
   std::mutex listener_mutex_;
   ExitListener listener_;  // guarded by listener_mutex_

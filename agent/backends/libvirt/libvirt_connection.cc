@@ -11,6 +11,23 @@ namespace {
 constexpr int kKeepAliveIntervalSeconds = 5;
 constexpr int kKeepAliveMissedReplies = 3;
 constexpr auto kRetryInterval = std::chrono::milliseconds(500);
+// libvirtd away for longer (or never there: a host without it): tried less often.
+constexpr int kFastRetries = 60;
+constexpr auto kSlowRetryInterval = std::chrono::seconds(5);
+
+// libvirt reports every failed call through an error handler whose default prints to stderr
+// ("libvirt: LXC Driver error : Domain not found", "Failed to connect socket" at each retry
+// while libvirtd is away). The callers report the failures that matter, with context; the
+// rest is debug output.
+void LogLibvirtError(void*, virErrorPtr error) {
+  if (error == nullptr || error->message == nullptr) return;
+  spdlog::debug("libvirt: {}", error->message);
+}
+
+void RouteErrorsToLogOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { virSetErrorFunc(nullptr, &LogLibvirtError); });
+}
 
 // libvirt's default event loop, on a thread of its own for the life of the process: keepalive
 // messages, the close callback and domain events all need one. It must be registered before
@@ -37,11 +54,13 @@ void StartEventLoopOnce() {
 }  // namespace
 
 LibvirtConnection::LibvirtConnection(std::string uri, LifecycleCallback on_lifecycle,
-                                     ReconnectedCallback on_reconnected)
+                                     ConnectedCallback on_connected)
     : uri_(std::move(uri)),
       on_lifecycle_(std::move(on_lifecycle)),
-      on_reconnected_(std::move(on_reconnected)),
-      reconnect_thread_([this] { ReconnectLoop(); }) {}
+      on_connected_(std::move(on_connected)),
+      reconnect_thread_([this] { ReconnectLoop(); }) {
+  RouteErrorsToLogOnce();
+}
 
 LibvirtConnection::~LibvirtConnection() {
   {
@@ -89,22 +108,29 @@ int LibvirtConnection::OnLifecycle(virConnectPtr, virDomainPtr domain, int event
 
 void LibvirtConnection::ReconnectLoop() {
   std::unique_lock<std::mutex> lock(mutex_);
+  int failed_retries = 0;
   while (!stopping_) {
-    wake_.wait(lock, [this] { return stopping_ || closed_ || resync_wanted_; });
+    wake_.wait(lock, [this] { return stopping_ || closed_ || connected_pending_; });
     if (stopping_) return;
     if (closed_) {
       lock.unlock();
       auto connection = Get();
       lock.lock();
       if (!connection.ok()) {
-        wake_.wait_for(lock, kRetryInterval, [this] { return stopping_; });
+        const auto interval =
+            ++failed_retries <= kFastRetries
+                ? std::chrono::duration_cast<std::chrono::milliseconds>(kRetryInterval)
+                : std::chrono::duration_cast<std::chrono::milliseconds>(kSlowRetryInterval);
+        wake_.wait_for(lock, interval, [this] { return stopping_; });
         continue;
       }
+      failed_retries = 0;
     }
-    if (resync_wanted_) {
-      resync_wanted_ = false;
+    if (connected_pending_) {
+      const bool reopened = reopened_pending_;
+      connected_pending_ = reopened_pending_ = false;
       lock.unlock();
-      if (on_reconnected_) on_reconnected_();
+      if (on_connected_) on_connected_(reopened);
       lock.lock();
     }
   }
@@ -121,6 +147,8 @@ StatusOr<LibvirtConnectionRef> LibvirtConnection::Get() {
     StartEventLoopOnce();
     connection_ = virConnectOpen(uri_.c_str());
     if (connection_ == nullptr) {
+      closed_ = true;  // the reconnect thread retries, so the backend catches up once it is back
+      wake_.notify_all();
       return Unavailable("libvirt backend: cannot connect to libvirtd at '" + uri_ +
                          "': " + LastLibvirtError() + " (is libvirtd running? see --libvirt-uri)");
     }
@@ -136,11 +164,9 @@ StatusOr<LibvirtConnectionRef> LibvirtConnection::Get() {
     if (lifecycle_callback_id_ < 0) {
       spdlog::warn("libvirt: domain events of {}: {}", uri_, LastLibvirtError());
     }
-    if (ever_opened_) {
-      resync_wanted_ = true;
-      wake_.notify_all();
-    }
-    ever_opened_ = true;
+    connected_pending_ = true;
+    if (opens_++ > 0) reopened_pending_ = true;
+    wake_.notify_all();
     spdlog::info("libvirt: connected to {}", uri_);
   }
   virConnectRef(connection_);

@@ -101,7 +101,7 @@ std::string LibvirtDomainXml(const LibvirtDomainSpec& spec) {
       << "  <on_reboot>destroy</on_reboot>\n"
       << "  <on_crash>destroy</on_crash>\n"
       << "  <devices>\n"
-      << "    <filesystem type='mount'><source dir='" << XmlEscape(spec.rootfs_dir)
+      << "    <filesystem type='mount'><source dir='" << XmlEscape(spec.domain_root_dir)
       << "'/><target dir='/'/></filesystem>\n"
       << "    <filesystem type='mount'><source dir='" << XmlEscape(spec.rootfs_dir)
       << "'/><target dir='" << kLibvirtRootfsDirInside << "'/></filesystem>\n"
@@ -128,6 +128,15 @@ StatusOr<LibvirtDomainOwner> ParseLibvirtMetadata(const std::string& metadata_xm
     return NotFound("libvirt domain metadata names no Boxcar container");
   }
   return owner;
+}
+
+StatusOr<LibvirtDomainOwner> ParseLibvirtDomainOwner(const std::string& domain_xml) {
+  // The element that declares Boxcar's namespace, from its '<' to its '>'.
+  const auto uri = domain_xml.find(kLibvirtMetadataUri);
+  const auto start = uri == std::string::npos ? uri : domain_xml.rfind('<', uri);
+  const auto end = start == std::string::npos ? start : domain_xml.find('>', uri);
+  if (end == std::string::npos) return NotFound("libvirt domain XML has no Boxcar metadata");
+  return ParseLibvirtMetadata(domain_xml.substr(start, end - start + 1));
 }
 
 }  // namespace boxcar

@@ -13,8 +13,8 @@ namespace boxcar {
 // on libvirt's own /dev tmpfs, so nothing is written into the container's rootfs.
 inline constexpr const char* kLibvirtShimDirInside = "/dev/.boxcar/bin";
 inline constexpr const char* kLibvirtStateDirInside = "/dev/.boxcar/state";
-// The snapshot once more, as boxcar-shim's rootfs: it pivots into this bind as it does for
-// chroot containers (pivoting into the domain's own "/" would stack a mount on the root).
+// The snapshot, as boxcar-shim's rootfs: it pivots into this bind as it does for chroot
+// containers. The domain's own "/" is not the snapshot (see LibvirtDomainSpec::domain_root_dir).
 inline constexpr const char* kLibvirtRootfsDirInside = "/dev/.boxcar/rootfs";
 // The sources of the container's bind mounts (volumes, host paths), <n> for the n-th.
 inline constexpr const char* kLibvirtVolumesDirInside = "/dev/.boxcar/volumes";
@@ -32,7 +32,12 @@ struct LibvirtDomainSpec {
   std::string name;           // boxcar-<short id>
   std::string container_id;   // recorded in <metadata>
   std::string agent_root;     // the agent's --root, also in <metadata>
-  std::string rootfs_dir;     // the mounted overlay snapshot: the domain's /
+  // The domain's "/": an empty directory of the agent's, shared by its domains. NOTE: libvirt's
+  // LXC driver makes `.oldroot` in the source of "/" when it pivots (lxcContainerPivotRoot),
+  // and mount points for /proc, /sys and /dev after it; with the snapshot as "/" they would
+  // land in the container's writable layer (`boxcar diff`, `commit`).
+  std::string domain_root_dir;
+  std::string rootfs_dir;     // the mounted overlay snapshot, at kLibvirtRootfsDirInside
   std::string shim_dir;       // host directory holding boxcar-shim
   std::string state_dir;      // the container's state directory (logs, exit record, socket)
   uint64_t memory_bytes = 0;  // 0: unlimited (the domain gets the host's memory)
@@ -56,6 +61,9 @@ struct LibvirtDomainOwner {
   std::string agent_root;
 };
 StatusOr<LibvirtDomainOwner> ParseLibvirtMetadata(const std::string& metadata_xml);
+// The same from a whole domain's XML (virDomainGetXMLDesc), which libvirt gives in every state
+// (virDomainGetMetadata has none for a transient domain that is shut off).
+StatusOr<LibvirtDomainOwner> ParseLibvirtDomainOwner(const std::string& domain_xml);
 
 // Text escaped for XML attributes and element content.
 std::string XmlEscape(const std::string& text);

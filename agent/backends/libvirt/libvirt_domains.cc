@@ -1,9 +1,12 @@
 #include "backends/libvirt/libvirt_domains.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include "common/directory_tree.h"
 
@@ -15,8 +18,30 @@ namespace {
 // Boxcar makes have no dot).
 std::string DomainOfFile(const std::string& file) { return file.substr(0, file.find('.')); }
 
-// `name` is `base` or `base`-N.
-bool IsRunOf(const std::string& name, const std::string& base) {
+// libvirt's cgroup of the domain `name` whose controller had `pid`: "lxc-<pid>-<name>.libvirt-lxc".
+bool IsMachineCgroupOf(const std::string& cgroup, const std::string& name) {
+  const std::string suffix = "-" + name + ".libvirt-lxc";
+  if (cgroup.size() <= 4 + suffix.size() || cgroup.compare(0, 4, "lxc-") != 0 ||
+      cgroup.compare(cgroup.size() - suffix.size(), suffix.size(), suffix) != 0) {
+    return false;
+  }
+  return std::all_of(cgroup.begin() + 4, cgroup.end() - static_cast<long>(suffix.size()),
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// rmdir of a cgroup and its children, deepest first; a cgroup with processes stays (EBUSY).
+bool RemoveEmptyCgroup(const std::string& path) {
+  for (const auto& entry : ListDirectoryNames(path)) {
+    struct stat st {};
+    const std::string child = path + "/" + entry;
+    if (::lstat(child.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) RemoveEmptyCgroup(child);
+  }
+  return ::rmdir(path.c_str()) == 0 || errno == ENOENT;
+}
+
+}  // namespace
+
+bool LibvirtDomains::IsRunOf(const std::string& name, const std::string& base) {
   if (name == base) return true;
   if (name.size() <= base.size() + 1 || name.compare(0, base.size() + 1, base + "-") != 0) {
     return false;
@@ -24,8 +49,6 @@ bool IsRunOf(const std::string& name, const std::string& base) {
   return std::all_of(name.begin() + static_cast<long>(base.size()) + 1, name.end(),
                      [](char c) { return c >= '0' && c <= '9'; });
 }
-
-}  // namespace
 
 void LibvirtDomains::Creating(const std::string& name, const std::string& container_id) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -59,6 +82,11 @@ std::optional<std::string> LibvirtDomains::Ended(const std::string& name,
   return container_id;
 }
 
+void LibvirtDomains::Dropped(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!running_.count(name)) RemoveLeftovers(name, /*even_with_pid_file=*/true);
+}
+
 void LibvirtDomains::Release(const std::string& container_id, const std::string& domain_base) {
   std::lock_guard<std::mutex> lock(mutex_);
   current_.erase(container_id);
@@ -89,15 +117,38 @@ std::map<std::string, std::string> LibvirtDomains::Running() const {
   return running;
 }
 
-void LibvirtDomains::RemoveLeftovers(const std::string& name) {
+void LibvirtDomains::RemoveLeftovers(const std::string& name, bool even_with_pid_file) {
   if (state_dir_.empty()) return;
   const std::string prefix = name + ".";
-  if (::access((state_dir_ + "/" + prefix + "pid").c_str(), F_OK) == 0) return;
+  if (!even_with_pid_file && ::access((state_dir_ + "/" + prefix + "pid").c_str(), F_OK) == 0) {
+    return;
+  }
   for (const auto& file : ListDirectoryNames(state_dir_)) {
     if (file.compare(0, prefix.size(), prefix) != 0) continue;
     const std::string path = state_dir_ + "/" + file;
     Status removed = RemoveTree(path);
     if (!removed.ok()) spdlog::warn("libvirt: remove '{}': {}", path, removed.message());
+  }
+  RemoveEmptyMachineCgroups(name);
+}
+
+void LibvirtDomains::RemoveEmptyMachineCgroups(const std::string& name) {
+  // NOTE: libvirtd removes a domain's cgroups when it sees the domain end; not for a domain
+  // whose init ended while libvirtd was away (it then never learns of the controller). The
+  // "machine" partition is libvirt's default, in every v1 hierarchy or in the v2 root.
+  std::vector<std::string> partitions = {cgroup_root_ + "/machine"};
+  for (const auto& hierarchy : ListDirectoryNames(cgroup_root_)) {
+    partitions.push_back(cgroup_root_ + "/" + hierarchy + "/machine");
+  }
+  for (const auto& partition : partitions) {
+    for (const auto& cgroup : ListDirectoryNames(partition)) {
+      if (!IsMachineCgroupOf(cgroup, name)) continue;
+      const std::string path = partition + "/" + cgroup;
+      if (!RemoveEmptyCgroup(path)) {
+        spdlog::debug("libvirt: cgroup '{}' of domain {} stays: {}", path, name,
+                      std::strerror(errno));
+      }
+    }
   }
 }
 

@@ -57,6 +57,22 @@ TEST(RequireCapabilityTest, AMissingCapabilityIsUnimplementedNamingFieldAndBacke
               HasSubstr("spec.tty: backend 'limited' cannot give containers a terminal"));
 }
 
+TEST(RequireCapabilityTest, ASpecFieldNamesTheBackendsThatHaveTheCapability) {
+  BackendMap backends = Backends();
+  BackendCapabilities full;
+  full.userns = true;
+  full.pause = true;
+  backends.emplace("chroot", std::make_unique<FixedBackend>("chroot", full));
+  backends.emplace("lxc", std::make_unique<FixedBackend>("lxc", full));
+  EXPECT_EQ(
+      RequireCapability(backends, "limited", Capability::kUserns, "spec.userns").status().message(),
+      "spec.userns: backend 'limited' does not support user namespaces; use a backend that does "
+      "(--backend): chroot, lxc");
+  // A call on an existing container cannot change its backend: no hint.
+  EXPECT_EQ(RequireCapability(backends, "limited", Capability::kPause, "pause").status().message(),
+            "pause: backend 'limited' cannot pause containers");
+}
+
 TEST(RequireCapabilityTest, ABackendTheAgentLacksIsAFailedPrecondition) {
   BackendMap backends = Backends();
   auto missing = RequireCapability(backends, "libvirt", Capability::kExec, "exec");

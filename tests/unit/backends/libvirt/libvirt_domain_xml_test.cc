@@ -10,6 +10,7 @@ LibvirtDomainSpec Spec() {
   spec.name = "boxcar-0123456789ab";
   spec.container_id = std::string("0123456789ab") + std::string(52, 'c');
   spec.agent_root = "/var/lib/boxcar";
+  spec.domain_root_dir = "/var/lib/boxcar/libvirt-domain-root";
   spec.rootfs_dir = "/var/lib/boxcar/snapshots/x.rootfs";
   spec.shim_dir = "/var/lib/boxcar/libvirt-shim";
   spec.state_dir = "/var/lib/boxcar/containers/x";
@@ -39,8 +40,6 @@ TEST(LibvirtDomainXmlTest, InitIsTheShimConnectingBackOverTheStateDirectory) {
   EXPECT_TRUE(Contains(xml, "<init>/dev/.boxcar/bin/boxcar-shim</init>")) << xml;
   EXPECT_TRUE(Contains(xml, "<initarg>--control-socket</initarg>")) << xml;
   EXPECT_TRUE(Contains(xml, "<initarg>/dev/.boxcar/state/control.sock</initarg>")) << xml;
-  EXPECT_TRUE(Contains(xml, "<source dir='/var/lib/boxcar/snapshots/x.rootfs'/><target dir='/'/>"))
-      << xml;
   EXPECT_TRUE(Contains(xml, "<target dir='/dev/.boxcar/rootfs'/>")) << xml;
   EXPECT_TRUE(Contains(xml,
                        "<source dir='/var/lib/boxcar/libvirt-shim'/><target "
@@ -69,6 +68,34 @@ TEST(LibvirtDomainXmlTest, PathsAreEscaped) {
   std::string xml = LibvirtDomainXml(spec);
   EXPECT_TRUE(Contains(xml, "<source dir='/srv/a&apos;b&amp;&lt;c&gt;'/>")) << xml;
   EXPECT_FALSE(Contains(xml, "a'b")) << xml;
+}
+
+TEST(LibvirtDomainXmlTest, TheOwnerIsFoundInAWholeDomainsXml) {
+  // As virDomainGetXMLDesc gives it: the domain's own id= comes first.
+  auto owner = ParseLibvirtDomainOwner(
+      "<domain type='lxc' id='4242'>\n  <name>boxcar-abc</name>\n  <metadata>\n"
+      "    <boxcar:container xmlns:boxcar=\"https://boxcar.dev/xmlns/libvirt/1\" id=\"abc123\" "
+      "root=\"/var/lib/boxcar\"/>\n  </metadata>\n</domain>\n");
+  ASSERT_TRUE(owner.ok()) << owner.status().message();
+  EXPECT_EQ(owner->container_id, "abc123");
+  EXPECT_EQ(owner->agent_root, "/var/lib/boxcar");
+  EXPECT_EQ(
+      ParseLibvirtDomainOwner("<domain type='lxc' id='1'><name>x</name></domain>").status().code(),
+      StatusCode::kNotFound);
+}
+
+TEST(LibvirtDomainXmlTest, TheDomainsRootIsAnAgentDirectoryAndTheSnapshotIsTheShims) {
+  LibvirtDomainSpec spec = Spec();
+  std::string xml = LibvirtDomainXml(spec);
+  EXPECT_TRUE(Contains(
+      xml, "<source dir='/var/lib/boxcar/libvirt-domain-root'/><target dir='/'/></filesystem>"))
+      << xml;
+  EXPECT_TRUE(Contains(xml,
+                       "<source dir='/var/lib/boxcar/snapshots/x.rootfs'/><target "
+                       "dir='/dev/.boxcar/rootfs'/>"))
+      << xml;
+  EXPECT_FALSE(Contains(xml, "x.rootfs'/><target dir='/'/>"))
+      << "libvirt's pivot writes .oldroot into the source of /" << xml;
 }
 
 TEST(LibvirtDomainXmlTest, MetadataRoundTripsAsLibvirtReturnsIt) {

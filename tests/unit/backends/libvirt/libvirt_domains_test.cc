@@ -16,8 +16,21 @@ class LibvirtDomainsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(MakeTempDir("/tmp/libvirt-domains-test-XXXXXX", &state_dir_));
+    ASSERT_NO_FATAL_FAILURE(MakeTempDir("/tmp/libvirt-cgroups-test-XXXXXX", &cgroup_root_));
   }
-  void TearDown() override { ASSERT_TRUE(RemoveTree(state_dir_).ok()); }
+  void TearDown() override {
+    ASSERT_TRUE(RemoveTree(state_dir_).ok());
+    ASSERT_TRUE(RemoveTree(cgroup_root_).ok());
+  }
+
+  // libvirt's cgroup of a domain under `hierarchy` ("" for a v2 root), as directories.
+  std::string MakeCgroup(const std::string& hierarchy, const std::string& cgroup) {
+    const std::string path =
+        cgroup_root_ + (hierarchy.empty() ? "" : "/" + hierarchy) + "/machine/" + cgroup;
+    EXPECT_TRUE(MakeDirectories(path).ok()) << path;
+    return path;
+  }
+  static bool Exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
 
   // What libvirt 9.0 leaves of an ended domain (and, with `running`, has while it runs).
   void LeaveFilesOf(const std::string& name, bool running = false) {
@@ -35,10 +48,11 @@ class LibvirtDomainsTest : public ::testing::Test {
   }
 
   std::string state_dir_;
+  std::string cgroup_root_;
 };
 
 TEST_F(LibvirtDomainsTest, TheEndOfTheCurrentRunIsReportedAndItsFilesGo) {
-  LibvirtDomains domains(state_dir_);
+  LibvirtDomains domains(state_dir_, cgroup_root_);
   domains.Creating("boxcar-aaa", "aaa-id");
   domains.Created("boxcar-aaa", "uuid-1");
   LeaveFilesOf("boxcar-aaa");
@@ -52,7 +66,7 @@ TEST_F(LibvirtDomainsTest, TheEndOfTheCurrentRunIsReportedAndItsFilesGo) {
 }
 
 TEST_F(LibvirtDomainsTest, ALateEndOfAnEarlierDomainOfTheSameNameChangesNothing) {
-  LibvirtDomains domains(state_dir_);
+  LibvirtDomains domains(state_dir_, cgroup_root_);
   domains.Creating("boxcar-aaa", "aaa-id");
   LeaveFilesOf("boxcar-aaa", /*running=*/true);
   EXPECT_EQ(domains.Ended("boxcar-aaa", "uuid-old"), std::nullopt) << "still being created";
@@ -63,7 +77,7 @@ TEST_F(LibvirtDomainsTest, ALateEndOfAnEarlierDomainOfTheSameNameChangesNothing)
 }
 
 TEST_F(LibvirtDomainsTest, AnEarlierRunsDomainEndingIsNoExitOfTheCurrentOne) {
-  LibvirtDomains domains(state_dir_);
+  LibvirtDomains domains(state_dir_, cgroup_root_);
   domains.Creating("boxcar-aaa", "aaa-id");
   domains.Created("boxcar-aaa", "uuid-1");
   domains.Creating("boxcar-aaa-1", "aaa-id");  // a restart while the first still goes away
@@ -75,7 +89,7 @@ TEST_F(LibvirtDomainsTest, AnEarlierRunsDomainEndingIsNoExitOfTheCurrentOne) {
 }
 
 TEST_F(LibvirtDomainsTest, ReleaseRemovesTheFilesOfTheContainersEndedDomainsOnly) {
-  LibvirtDomains domains(state_dir_);
+  LibvirtDomains domains(state_dir_, cgroup_root_);
   LeaveFilesOf("boxcar-aaa");                    // ended while the agent was away
   LeaveFilesOf("boxcar-aaa-2");                  // an earlier run's, likewise
   LeaveFilesOf("boxcar-aaa-3", /*running=*/true);  // libvirt still has it
@@ -94,6 +108,36 @@ TEST_F(LibvirtDomainsTest, ReleaseRemovesTheFilesOfTheContainersEndedDomainsOnly
   EXPECT_EQ(domains.Ended("boxcar-aaa-4", "uuid-4"), std::nullopt)
       << "a removed container's run is reported no more";
   EXPECT_EQ(Files().find("boxcar-aaa-4."), std::string::npos) << "but its files go";
+}
+
+// A transient domain kept shut off by a libvirtd restarted after its init ended, once libvirt
+// dropped it: its files (a stale pid file too) and its empty machine cgroups go.
+TEST_F(LibvirtDomainsTest, ADroppedDomainLeavesNoFilesAndNoMachineCgroups) {
+  LibvirtDomains domains(state_dir_, cgroup_root_);
+  LeaveFilesOf("boxcar-aaa", /*running=*/true);
+  LeaveFilesOf("boxcar-aaa-1");
+  const std::string v1 = MakeCgroup("memory", "lxc-4544-boxcar-aaa.libvirt-lxc");
+  const std::string nested = MakeCgroup("cpu,cpuacct", "lxc-4544-boxcar-aaa.libvirt-lxc/inner");
+  const std::string v2 = MakeCgroup("", "lxc-77-boxcar-aaa.libvirt-lxc");
+  const std::string later_run = MakeCgroup("memory", "lxc-4600-boxcar-aaa-1.libvirt-lxc");
+  const std::string other = MakeCgroup("memory", "lxc-12-boxcar-aaab.libvirt-lxc");
+  const std::string busy = MakeCgroup("pids", "lxc-4544-boxcar-aaa.libvirt-lxc");
+  std::ofstream(busy + "/tasks") << "1\n";  // as a cgroup with a process refuses rmdir
+  domains.Dropped("boxcar-aaa");
+  EXPECT_EQ(Files().find("boxcar-aaa."), std::string::npos) << Files();
+  EXPECT_NE(Files().find("boxcar-aaa-1.sock"), std::string::npos) << Files();
+  EXPECT_FALSE(Exists(v1));
+  EXPECT_FALSE(Exists(nested));
+  EXPECT_FALSE(Exists(v2));
+  EXPECT_TRUE(Exists(busy));
+  EXPECT_TRUE(Exists(later_run));
+  EXPECT_TRUE(Exists(other));
+  EXPECT_TRUE(Exists(cgroup_root_ + "/memory/machine")) << "libvirt's partition stays";
+
+  domains.Creating("boxcar-aaa-1", "aaa-id");
+  domains.Dropped("boxcar-aaa-1");
+  EXPECT_NE(Files().find("boxcar-aaa-1.sock"), std::string::npos) << "a name running again";
+  EXPECT_TRUE(Exists(later_run));
 }
 
 TEST_F(LibvirtDomainsTest, NothingIsRemovedWhenLibvirtdIsElsewhere) {
