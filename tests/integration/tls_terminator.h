@@ -1,7 +1,7 @@
 // socat terminating TLS on a free loopback port and passing the bytes on to a plain backend, as
 // a TLS front of Keystone or glance-api whose certificate a test CA signed (test_ca.h): for
-// tests of clients that must trust a private CA (glance/glance_tls_test.cc,
-// registry_frontend/registry_cloud_ca_test.cc).
+// tests of clients that must trust a private CA (glance/tls_fronted_cloud.h puts one in front
+// of the OpenStack fixture's Keystone and glance-api).
 #pragma once
 
 #include <sys/types.h>

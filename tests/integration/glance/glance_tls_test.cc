@@ -7,13 +7,11 @@
 #include <fstream>
 
 #include "agent_harness.h"
-#include "common/directory_tree.h"
 #include "glance/glance_client.h"
 #include "image_test_support.h"
 #include "openstack/keystone_auth.h"
 #include "openstack_fixture.h"
-#include "test_ca.h"
-#include "tls_terminator.h"
+#include "tls_fronted_cloud.h"
 
 namespace boxcar::testing {
 namespace {
@@ -21,24 +19,13 @@ namespace {
 class GlanceTlsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    char dir[] = "/tmp/boxcar-glance-tls-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir), nullptr);
-    pki_dir_ = dir;
-    ASSERT_TRUE(MakeTestCa(pki_dir_)) << "openssl failed; see " << pki_dir_ << "/tls.log";
-    keystone_tls_ = new TlsTerminator();
-    glance_tls_ = new TlsTerminator();
-    ASSERT_TRUE(
-        keystone_tls_->Start(PortOf(OpenStackFixture::Get("OS_FIXTURE_AUTH_URL")), pki_dir_));
-    ASSERT_TRUE(
-        glance_tls_->Start(PortOf(OpenStackFixture::Get("OS_FIXTURE_GLANCE_URL")), pki_dir_));
+    cloud_ = new TlsFrontedCloud();
+    ASSERT_TRUE(cloud_->Start());
   }
   static void TearDownTestSuite() {
     // Nothing of the terminators stays behind.
-    EXPECT_TRUE(keystone_tls_->Stop());
-    EXPECT_TRUE(glance_tls_->Stop());
-    delete keystone_tls_;
-    delete glance_tls_;
-    (void)RemoveTree(pki_dir_);
+    EXPECT_TRUE(cloud_->Stop());
+    delete cloud_;
   }
 
   void SetUp() override {
@@ -54,12 +41,8 @@ class GlanceTlsTest : public ::testing::Test {
     EXPECT_EQ(log->find("alice-secret"), std::string::npos) << "the agent logged a password";
   }
 
-  static std::string KeystoneUrl() {
-    return "https://127.0.0.1:" + std::to_string(keystone_tls_->port()) + "/v3";
-  }
-  static std::string GlanceUrl() {
-    return "https://127.0.0.1:" + std::to_string(glance_tls_->port());
-  }
+  static std::string KeystoneUrl() { return cloud_->KeystoneUrl(); }
+  static std::string GlanceUrl() { return cloud_->GlanceUrl(); }
   // Tenant A's password credentials against the TLS endpoints.
   static std::vector<std::string> OsFlags() {
     auto c = OpenStackFixture::Credentials("A");
@@ -98,17 +81,13 @@ class GlanceTlsTest : public ::testing::Test {
     EXPECT_EQ(run.exit_code, 0) << run.err;
   }
 
-  static std::string pki_dir_;
-  static TlsTerminator* keystone_tls_;
-  static TlsTerminator* glance_tls_;
+  static TlsFrontedCloud* cloud_;
   AgentHarness agent_;
   std::string box_id_;
   std::vector<std::string> glance_images_;
 };
 
-std::string GlanceTlsTest::pki_dir_;
-TlsTerminator* GlanceTlsTest::keystone_tls_ = nullptr;
-TlsTerminator* GlanceTlsTest::glance_tls_ = nullptr;
+TlsFrontedCloud* GlanceTlsTest::cloud_ = nullptr;
 
 TEST_F(GlanceTlsTest, WithoutTheCaAPullFailsSayingHowToGiveIt) {
   auto target =
@@ -137,11 +116,11 @@ TEST_F(GlanceTlsTest, WithoutTheCaAPullFailsSayingHowToGiveIt) {
 
 TEST_F(GlanceTlsTest, CaFileFlag) {
   auto flags = OsFlags();
-  flags.insert(flags.end(), {"--ca-file", pki_dir_ + "/ca.pem"});
+  flags.insert(flags.end(), {"--ca-file", cloud_->CaFile()});
   PushAndPull(flags, {});
 }
 
-TEST_F(GlanceTlsTest, OsCacert) { PushAndPull(OsFlags(), {"OS_CACERT=" + pki_dir_ + "/ca.pem"}); }
+TEST_F(GlanceTlsTest, OsCacert) { PushAndPull(OsFlags(), {"OS_CACERT=" + cloud_->CaFile()}); }
 
 TEST_F(GlanceTlsTest, CloudsYamlWithCacertAndSecureYaml) {
   auto c = OpenStackFixture::Credentials("A");
@@ -157,7 +136,7 @@ TEST_F(GlanceTlsTest, CloudsYamlWithCacertAndSecureYaml) {
                         << "      user_domain_name: Default\n"
                         << "      project_domain_name: Default\n"
                         << "    image_endpoint_override: " << GlanceUrl() << "\n"
-                        << "    cacert: " << pki_dir_ << "/ca.pem\n";
+                        << "    cacert: " << cloud_->CaFile() << "\n";
   std::ofstream(secure) << "clouds:\n  tls-cloud:\n    auth:\n      password: " << c.password
                         << "\n";
   PushAndPull({"--os-cloud", "tls-cloud"},

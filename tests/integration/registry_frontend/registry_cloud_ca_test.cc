@@ -13,10 +13,8 @@
 #include <string>
 
 #include "agent_harness.h"
-#include "common/directory_tree.h"
 #include "registry_frontend_fixture.h"
-#include "test_ca.h"
-#include "tls_terminator.h"
+#include "tls_fronted_cloud.h"
 
 namespace boxcar::testing {
 namespace {
@@ -38,33 +36,18 @@ class RegistryCloudCaTest : public RegistryFrontendTest {
  protected:
   static void SetUpTestSuite() {
     RegistryFrontendTest::SetUpTestSuite();
-    char dir[] = "/tmp/boxcar-registry-cloud-ca.XXXXXX";
-    ASSERT_NE(::mkdtemp(dir), nullptr);
-    pki_dir_ = dir;
-    ASSERT_TRUE(MakeTestCa(pki_dir_)) << "openssl failed; see " << pki_dir_ << "/tls.log";
-    keystone_tls_ = new TlsTerminator();
-    glance_tls_ = new TlsTerminator();
-    ASSERT_TRUE(
-        keystone_tls_->Start(PortOf(OpenStackFixture::Get("OS_FIXTURE_AUTH_URL")), pki_dir_));
-    ASSERT_TRUE(
-        glance_tls_->Start(PortOf(OpenStackFixture::Get("OS_FIXTURE_GLANCE_URL")), pki_dir_));
+    cloud_ = new TlsFrontedCloud();
+    ASSERT_TRUE(cloud_->Start());
   }
   static void TearDownTestSuite() {
-    EXPECT_TRUE(keystone_tls_->Stop()) << "socat left children";
-    EXPECT_TRUE(glance_tls_->Stop()) << "socat left children";
-    delete keystone_tls_;
-    delete glance_tls_;
-    (void)RemoveTree(pki_dir_);
+    EXPECT_TRUE(cloud_->Stop()) << "socat left children";
+    delete cloud_;
     RegistryFrontendTest::TearDownTestSuite();
   }
 
-  static std::string KeystoneUrl() {
-    return "https://127.0.0.1:" + std::to_string(keystone_tls_->port()) + "/v3";
-  }
-  static std::string GlanceUrl() {
-    return "https://127.0.0.1:" + std::to_string(glance_tls_->port());
-  }
-  static std::string CaFile() { return pki_dir_ + "/ca.pem"; }
+  static std::string KeystoneUrl() { return cloud_->KeystoneUrl(); }
+  static std::string GlanceUrl() { return cloud_->GlanceUrl(); }
+  static std::string CaFile() { return cloud_->CaFile(); }
   // Keystone and Glance both through TLS.
   static std::vector<std::string> CloudArgs() {
     return {"--keystone-url", KeystoneUrl(), "--glance-url", GlanceUrl()};
@@ -99,9 +82,7 @@ class RegistryCloudCaTest : public RegistryFrontendTest {
     }
   }
 
-  static inline std::string pki_dir_;
-  static inline TlsTerminator* keystone_tls_ = nullptr;
-  static inline TlsTerminator* glance_tls_ = nullptr;
+  static inline TlsFrontedCloud* cloud_ = nullptr;
 };
 
 TEST_F(RegistryCloudCaTest, WithoutTheCaLoginFailsNamingTheOption) {
@@ -207,13 +188,13 @@ TEST_F(RegistryCloudCaTest, InsecureAndABadCaFileStopTheStart) {
   EXPECT_NE(flag.log().find("does not turn off TLS verification"), std::string::npos) << flag.log();
 
   RegistryProcess missing;
-  EXPECT_FALSE(missing.Start({"--os-cacert", pki_dir_ + "/nope.pem"}));
-  EXPECT_NE(missing.log().find("os-cacert: cannot read '" + pki_dir_ + "/nope.pem'"),
+  EXPECT_FALSE(missing.Start({"--os-cacert", cloud_->pki_dir() + "/nope.pem"}));
+  EXPECT_NE(missing.log().find("os-cacert: cannot read '" + cloud_->pki_dir() + "/nope.pem'"),
             std::string::npos)
       << missing.log();
 
   RegistryProcess not_pem;
-  EXPECT_FALSE(not_pem.Start({"--os-cacert", pki_dir_ + "/tls.log"}));
+  EXPECT_FALSE(not_pem.Start({"--os-cacert", cloud_->pki_dir() + "/tls.log"}));
   EXPECT_NE(not_pem.log().find("holds no PEM certificate"), std::string::npos) << not_pem.log();
 }
 
