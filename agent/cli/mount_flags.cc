@@ -1,10 +1,9 @@
 #include "cli/mount_flags.h"
 
-#include <unistd.h>
-
 #include <vector>
 
 #include "cli/human_format.h"
+#include "common/absolute_path.h"
 
 namespace boxcar::cli {
 
@@ -28,9 +27,7 @@ std::string AbsoluteHostPath(const std::string& source) {
       source.rfind("../", 0) != 0) {
     return source;
   }
-  char cwd[4096];
-  if (::getcwd(cwd, sizeof cwd) == nullptr) return source;
-  return std::string(cwd) + "/" + source;
+  return AbsolutePath(source);
 }
 
 void SetSource(v1::Mount* mount, const std::string& source) {

@@ -1,10 +1,8 @@
 #include "cli/openstack_auth_flags.h"
 
-#include <unistd.h>
-
-#include <climits>
 #include <cstdlib>
 
+#include "common/absolute_path.h"
 #include "common/insecure_value.h"
 
 namespace boxcar::cli {
@@ -62,12 +60,9 @@ bool IsYamlFalse(const std::string& value) {
 
 // ~/ is $HOME; a relative path is the current directory's (the agent takes absolute ones).
 std::string AbsolutePath(const std::string& path, const EnvReader& getenv) {
-  if (path.empty() || path[0] == '/') return path;
   const char* home = getenv("HOME");
   if (path.rfind("~/", 0) == 0 && home != nullptr) return std::string(home) + path.substr(1);
-  char cwd[PATH_MAX];
-  if (::getcwd(cwd, sizeof cwd) == nullptr) return path;
-  return std::string(cwd) + "/" + path;
+  return boxcar::AbsolutePath(path);
 }
 
 // Keeps only the credentials `auth_type` authenticates with.

@@ -55,6 +55,15 @@ table ip boxcar {
 }
 )nft";
 
+// The elements of one bridge network: its subnet (masquerade) and its bridge (isolation).
+std::string NetworkElements(const std::string& verb, const std::string& cidr,
+                            const std::string& bridge) {
+  const std::string name = "\"" + bridge + "\"";
+  return verb + " element ip boxcar subnets { " + cidr + " }\n" + verb +
+         " element ip boxcar bridges { " + name + " }\n" + verb +
+         " element ip boxcar same_bridge { " + name + " . " + name + " }";
+}
+
 std::string PortElement(const PortRule& rule) {
   std::string key = rule.protocol + " . " + std::to_string(rule.host_port);
   std::string map = "ports_any";
@@ -107,18 +116,12 @@ Status NftTable::EnsureInstalled() {
 
 Status NftTable::AddNetwork(const std::string& cidr, const std::string& bridge) {
   std::lock_guard<std::mutex> lock(mutex_);
-  return Run("add element ip boxcar subnets { " + cidr + " }\n" +
-                 "add element ip boxcar bridges { \"" + bridge + "\" }\n" +
-                 "add element ip boxcar same_bridge { \"" + bridge + "\" . \"" + bridge + "\" }",
-             "add network " + cidr + " on " + bridge);
+  return Run(NetworkElements("add", cidr, bridge), "add network " + cidr + " on " + bridge);
 }
 
 Status NftTable::RemoveNetwork(const std::string& cidr, const std::string& bridge) {
   std::lock_guard<std::mutex> lock(mutex_);
-  return Run("delete element ip boxcar subnets { " + cidr + " }\n" +
-                 "delete element ip boxcar bridges { \"" + bridge + "\" }\n" +
-                 "delete element ip boxcar same_bridge { \"" + bridge + "\" . \"" + bridge + "\" }",
-             "remove network " + cidr + " on " + bridge);
+  return Run(NetworkElements("delete", cidr, bridge), "remove network " + cidr + " on " + bridge);
 }
 
 Status NftTable::AddPort(const PortRule& rule) {

@@ -190,6 +190,17 @@ StatusOr<Response> CallUnary(Stub* stub,
   return response;
 }
 
+// Containers.List of every container, running or not, through `containers`.
+StatusOr<std::vector<v1::Container>> ListAllContainers(v1::Containers::Stub* containers,
+                                                       const AgentClientOptions& options) {
+  v1::ListContainersRequest request;
+  request.set_all(true);
+  ASSIGN_OR_RETURN(auto response,
+                   CallUnary(containers, &v1::Containers::Stub::List, "Containers.List", request,
+                             options, options.rpc_timeout));
+  return std::vector<v1::Container>(response.containers().begin(), response.containers().end());
+}
+
 }  // namespace
 
 StatusOr<v1::InfoResponse> GrpcAgentClient::Info() {
@@ -315,21 +326,11 @@ StatusOr<v1::Container> GrpcAgentClient::Inspect(const std::string& container) {
 }
 
 StatusOr<std::vector<v1::Container>> GrpcAgentClient::List() {
-  v1::ListContainersRequest request;
-  request.set_all(true);
-  ASSIGN_OR_RETURN(auto response,
-                   CallUnary(&stubs_.containers, &v1::Containers::Stub::List, "Containers.List",
-                             request, options_, options_.rpc_timeout));
-  return std::vector<v1::Container>(response.containers().begin(), response.containers().end());
+  return ListAllContainers(&stubs_.containers, options_);
 }
 
 StatusOr<std::vector<v1::Container>> GrpcEventStream::ListContainers() {
-  v1::ListContainersRequest request;
-  request.set_all(true);
-  ASSIGN_OR_RETURN(auto response,
-                   CallUnary(containers_, &v1::Containers::Stub::List, "Containers.List", request,
-                             options_, options_.rpc_timeout));
-  return std::vector<v1::Container>(response.containers().begin(), response.containers().end());
+  return ListAllContainers(containers_, options_);
 }
 
 std::unique_ptr<ContainerEventStream> GrpcAgentClient::OpenEvents() {

@@ -54,7 +54,7 @@ std::optional<LifecycleEvent> LifecycleEventFor(const v1::ContainerEvent& event)
 std::vector<LifecycleEvent> LifecycleEventsForStates(const std::vector<v1::Container>& containers) {
   std::vector<LifecycleEvent> events;
   for (const auto& container : containers) {
-    if (!IsInstanceContainer(container)) continue;
+    // Named for an instance and labelled for the same one (other containers have no label).
     auto uuid = InstanceUuidOfContainerName(container.name());
     if (!uuid || *uuid != InstanceUuidOf(container)) continue;
     switch (container.state()) {

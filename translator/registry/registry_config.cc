@@ -1,25 +1,12 @@
 #include "registry/registry_config.h"
 
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 
+#include "common/absolute_path.h"
 #include "registry/cloud_tls.h"
 
 namespace boxcar::registry {
-namespace {
-
-// `path` made absolute against the working directory, so that every message names the file
-// the registry actually reads.
-std::string AbsolutePath(const std::string& path) {
-  if (path.empty() || path[0] == '/') return path;
-  char cwd[4096];
-  if (!::getcwd(cwd, sizeof cwd)) return path;
-  return std::string(cwd) + "/" + path;
-}
-
-}  // namespace
 
 TlsOptions RegistryConfig::cloud_tls() const { return CloudTlsOptions(os_cacert); }
 
