@@ -4,6 +4,7 @@
 #include <chrono>
 #include <thread>
 
+#include "core/config_drive.h"
 #include "core/flavor_limits.h"
 #include "core/image_mapping.h"
 #include "core/instance_labels.h"
@@ -28,6 +29,17 @@ Status CleanUpFailed(const Status& failed, const std::string& clean_up) {
 bool IsUp(const v1::Container& container) {
   return container.state() == v1::CONTAINER_STATE_RUNNING ||
          container.state() == v1::CONTAINER_STATE_PAUSED;
+}
+
+// The host directory of the container's config drive (its mount at /config-drive); empty when
+// it has none.
+std::string ConfigDriveOf(const v1::Container& container) {
+  for (const auto& mount : container.spec().mounts()) {
+    if (mount.type() == v1::Mount::TYPE_BIND && mount.target() == kConfigDriveTarget) {
+      return mount.source();
+    }
+  }
+  return "";
 }
 
 InstanceState StateOf(const v1::Container& container, const std::string& vm_state) {
@@ -86,7 +98,16 @@ Status ContainerInstances::RemoveLeftover(const std::string& name,
     return AlreadyExists("container '" + name + "' exists and is not instance " + instance_uuid +
                          "'s; remove it with `boxcar rm -f " + name + "`");
   }
-  return agent_->Remove(name, /*force=*/true).Annotate("remove the leftover container " + name);
+  RETURN_IF_ERROR(
+      agent_->Remove(name, /*force=*/true).Annotate("remove the leftover container " + name));
+  return RemoveDriveOf(*existing, instance_uuid);
+}
+
+Status ContainerInstances::RemoveDriveOf(const v1::Container& container,
+                                         const std::string& instance_uuid) {
+  const std::string drive = ConfigDriveOf(container);
+  if (drive.empty()) return OkStatus();
+  return RemoveConfigDrive(options_.instances_path, instance_uuid, drive);
 }
 
 StatusOr<InstanceState> ContainerInstances::Spawn(const InstanceRequest& instance,
@@ -128,6 +149,21 @@ StatusOr<InstanceState> ContainerInstances::Spawn(const InstanceRequest& instanc
   for (const auto& [key, value] : LabelsFor(instance, image)) (*spec.mutable_labels())[key] = value;
 
   RETURN_IF_ERROR(RemoveLeftover(name, instance.uuid));
+  std::string drive;
+  if (!instance.config_drive_files.empty()) {
+    ASSIGN_OR_RETURN(drive, WriteConfigDrive(options_.instances_path, instance.uuid,
+                                             instance.config_drive_files));
+    v1::Mount* mount = spec.add_mounts();
+    mount->set_type(v1::Mount::TYPE_BIND);
+    mount->set_source(drive);
+    mount->set_target(kConfigDriveTarget);
+    mount->set_read_only(true);
+  }
+  // Once the container is known to be gone, so goes its config drive.
+  auto drive_gone = [&](Status failed) {
+    if (!drive.empty()) (void)RemoveConfigDrive(options_.instances_path, instance.uuid, drive);
+    return failed;
+  };
   auto created = agent_->Create(spec);
   if (!created.ok()) {
     Status failed = created.status().Annotate("create the container of instance " + instance.uuid);
@@ -137,7 +173,7 @@ StatusOr<InstanceState> ContainerInstances::Spawn(const InstanceRequest& instanc
       if (!cleaned.ok())
         return CleanUpFailed(failed, "(clean-up failed: " + cleaned.message() + ")");
     }
-    return failed;
+    return drive_gone(failed);
   }
   Status plugged = OkStatus();
   for (const auto& plan : *interfaces) {
@@ -156,16 +192,22 @@ StatusOr<InstanceState> ContainerInstances::Spawn(const InstanceRequest& instanc
       return CleanUpFailed(
           failed, "(and removing container " + name + " failed: " + cleaned.message() + ")");
     }
-    return failed;
+    return drive_gone(failed);
   }
   return StateOf(*started, instance.vm_state);
 }
 
 StatusOr<bool> ContainerInstances::Destroy(const std::string& instance_uuid) {
   ASSIGN_OR_RETURN(std::string name, ContainerNameFor(instance_uuid));
+  // The spec names the container's config drive; it goes after the container.
+  auto container = agent_->Inspect(name);
+  if (!container.ok() && container.status().code() == StatusCode::kNotFound) return false;
+  RETURN_IF_ERROR(container.status().Annotate("destroy instance " + instance_uuid));
   Status removed = agent_->Remove(name, /*force=*/true);
   if (removed.code() == StatusCode::kNotFound) return false;
   RETURN_IF_ERROR(removed.Annotate("destroy instance " + instance_uuid));
+  RETURN_IF_ERROR(
+      RemoveDriveOf(*container, instance_uuid).Annotate("destroy instance " + instance_uuid));
   return true;
 }
 

@@ -41,7 +41,8 @@ class ContainerInstances {
   ContainerInstances(AgentClient* agent, const DriverOptions& options)
       : agent_(agent), options_(options) {}
 
-  // Creates and starts the instance's container from `image_id` (InstanceImages::Resolve).
+  // Creates and starts the instance's container from `image_id` (InstanceImages::Resolve),
+  // with its config drive at /config-drive when the instance has one (config_drive.h).
   // Whatever fails, nothing of it stays in the agent: the container is removed, also when the
   // agent went away midway and comes back within cleanup_retry_for. UNAVAILABLE (or
   // DEADLINE_EXCEEDED) means the agent could not be reached and nothing was left, so another
@@ -49,7 +50,8 @@ class ContainerInstances {
   // since the container may still be there.
   StatusOr<InstanceState> Spawn(const InstanceRequest& instance, const ImageRequest& image,
                                 const std::string& image_id);
-  // Removes the container, killing its payload; false when there was none.
+  // Removes the container, killing its payload, then its config drive; false when there was
+  // none.
   StatusOr<bool> Destroy(const std::string& instance_uuid);
 
   // Stops the payload: the image's stop signal, SIGKILL after `timeout_seconds` (0 = at once).
@@ -86,6 +88,8 @@ class ContainerInstances {
   // A container of this name left by an earlier attempt of the same instance is removed; one
   // of another owner is an error.
   Status RemoveLeftover(const std::string& name, const std::string& instance_uuid);
+  // Removes the config drive `container` (gone from the agent) mounted, if any.
+  Status RemoveDriveOf(const v1::Container& container, const std::string& instance_uuid);
 
   AgentClient* agent_;
   DriverOptions options_;

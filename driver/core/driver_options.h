@@ -25,6 +25,8 @@ enum class ImageTransfer {
 struct DriverOptions {
   // Backend of new containers; the agent's default when empty.
   std::string backend;
+  // nova.conf's instances_path: instances' config drives are written under it.
+  std::string instances_path;
   // Whole-disk block device for quota:disk_*_bytes_sec; empty refuses those specs.
   std::string throttle_device;
   // Most processes (and threads) an instance's container may have when its flavor has no

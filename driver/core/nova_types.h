@@ -45,6 +45,13 @@ struct VifRequest {
   bool create_bridge = false;          // network.meta.should_create_bridge
 };
 
+// One file of the instance's config drive: its path in the drive ("openstack/latest/
+// meta_data.json") and its bytes.
+struct ConfigDriveFile {
+  std::string path;
+  std::string content;
+};
+
 // nova.objects.Instance.
 struct InstanceRequest {
   std::string uuid;
@@ -56,6 +63,8 @@ struct InstanceRequest {
   FlavorRequest flavor;
   std::map<std::string, std::string> metadata;
   std::vector<VifRequest> vifs;
+  // The config drive's files when Nova requires one (configdrive.required_by); empty: none.
+  std::vector<ConfigDriveFile> config_drive_files;
 };
 
 // The caller's identity for Glance: the request context's Keystone token and where Glance is,

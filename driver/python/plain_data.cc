@@ -55,6 +55,12 @@ InstanceRequest InstanceFromDict(const py::dict& dict) {
     instance.flavor.extra_specs = StringMap(flavor, "extra_specs");
   }
   if (dict.contains("vifs") && !dict["vifs"].is_none()) instance.vifs = VifsFromList(dict["vifs"]);
+  // (path, bytes) pairs.
+  std::vector<std::pair<std::string, std::string>> drive;
+  Take(dict, "config_drive_files", &drive);
+  for (auto& [path, content] : drive) {
+    instance.config_drive_files.push_back({std::move(path), std::move(content)});
+  }
   return instance;
 }
 
@@ -109,6 +115,7 @@ void OptionsFromDict(const py::dict& dict, AgentClientOptions* client, DriverOpt
   client->transfer_timeout = std::chrono::seconds(seconds);
   Take(dict, "backend", &driver->backend);
   Take(dict, "throttle_device", &driver->throttle_device);
+  Take(dict, "instances_path", &driver->instances_path);
   Take(dict, "pids_limit", &driver->pids_limit);
   Take(dict, "soft_reboot_timeout", &driver->soft_reboot_timeout_seconds);
   Take(dict, "allow_unplugged_vifs", &driver->allow_unplugged_vifs);

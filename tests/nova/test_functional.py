@@ -7,10 +7,13 @@ The Glance fixture has no real Glance behind it, so the driver runs with
 busybox docker-archive) into the agent's Images.Import, and a snapshot's Images.Save into
 the fixture (which then keeps the bytes, so a server can boot from the snapshot)."""
 
+import base64
 import io
 import json
 import os
+import shutil
 import signal
+import tempfile
 import threading
 import time
 
@@ -39,6 +42,10 @@ class _BoxcarServersBase(boxcar_agent.AgentPerTestClass,
             self.agent.start()
         self.flags(api_paste_config=nova_test_env.API_PASTE, group='wsgi')
         self.flags(compute_driver='boxcar.BoxcarDriver')
+        # Config drives are written under instances_path (never Nova's package directory).
+        self.instances_path = tempfile.mkdtemp(prefix='boxcar-nova-instances-')
+        self.addCleanup(shutil.rmtree, self.instances_path, ignore_errors=True)
+        self.flags(instances_path=self.instances_path)
         self.flags(agent_socket=self.agent.socket_path, image_transfer='compute',
                    cleanup_retry_seconds=5, soft_reboot_timeout=10, group='boxcar')
         super().setUp()
@@ -168,6 +175,50 @@ class BoxcarServerLifecycleTest(_BoxcarServersBase):
         looked = self.agent.cli('exec', 'nova-' + server['id'], 'ls', '/before-rebuild')
         self.assertNotEqual(0, looked.returncode)
         self._delete_server(server)
+        self._expect_agent_empty()
+
+    def test_a_config_drive_carries_user_data_and_metadata(self):
+        user_data = '#cloud-config\nruncmd: [echo from-user-data]\n'
+        body = self._build_server(image_uuid=BUSYBOX_IMAGE_ID, networks='none')
+        body.update(config_drive=True, metadata={'ROLE': 'db'},
+                    user_data=base64.b64encode(user_data.encode()).decode())
+        server = self._wait(self.api.post_server({'server': body}), 'ACTIVE')
+        name = 'nova-' + server['id']
+
+        def drive_file(path):
+            read = self.agent.cli('exec', name, 'cat', '/config-drive/' + path)
+            self.assertEqual(0, read.returncode, read.stderr)
+            return read.stdout
+
+        def drives():
+            return sorted(os.listdir(os.path.join(self.instances_path, server['id'])))
+
+        meta = json.loads(drive_file('openstack/latest/meta_data.json'))
+        self.assertEqual(server['id'], meta['uuid'])
+        self.assertEqual({'ROLE': 'db'}, meta['meta'])
+        self.assertEqual(user_data, drive_file('openstack/latest/user_data'))
+        self.assertEqual(user_data, drive_file('ec2/latest/user-data'))
+        written = self.agent.cli('exec', name, 'touch', '/config-drive/x')
+        self.assertNotEqual(0, written.returncode)
+        self.assertIn('Read-only', written.stderr)
+        self.assertEqual(1, len(drives()), drives())
+
+        # A rebuild gets a drive of its own; the old one goes with the old container.
+        first = drives()
+        server = self._rebuild_server(server, BUSYBOX_IMAGE_ID)
+        self.assertEqual(server['id'], json.loads(
+            drive_file('openstack/latest/meta_data.json'))['uuid'])
+        self.assertEqual(1, len(drives()), drives())
+        self.assertNotEqual(first, drives())
+
+        # A server that asks for none has none.
+        plain = self._boot()
+        looked = self.agent.cli('exec', 'nova-' + plain['id'], 'ls', '/config-drive')
+        self.assertNotEqual(0, looked.returncode)
+
+        self._delete_server(server)
+        self._delete_server(plain)
+        self.assertEqual([], os.listdir(self.instances_path))
         self._expect_agent_empty()
 
     def _limits(self, server):

@@ -67,6 +67,7 @@ def native_options(conf):
         'backend': group.backend,
         'image_transfer': group.image_transfer,
         'throttle_device': group.throttle_device,
+        'instances_path': conf.instances_path,
         'pids_limit': group.pids_limit,
         'soft_reboot_timeout': group.soft_reboot_timeout,
         'allow_unplugged_vifs': group.allow_unplugged_vifs,

@@ -16,6 +16,7 @@ from nova import exception
 from nova.image import glance
 from nova.objects import diagnostics as diagnostics_obj
 from nova.objects import fields
+from nova.virt import configdrive
 from nova.virt import driver
 from nova.virt import event as virtevent
 from nova.virt import hardware
@@ -277,6 +278,12 @@ class BoxcarDriver(driver.ComputeDriver):
               accel_info=None):
         image = nova_data.image_dict(image_meta, instance)
         request = nova_data.instance_dict(instance, network_info)
+        if configdrive.required_by(instance):
+            # Read-only at /config-drive in the container (cloud-init's ConfigDrive
+            # datasource looks there); the files are Nova's, written by the C++.
+            LOG.info('Using config drive', instance=instance)
+            request['config_drive_files'] = nova_data.config_drive_files(
+                instance, injected_files, admin_password, network_info)
         if request['vifs'] and CONF.boxcar.allow_unplugged_vifs:
             try:
                 self._native.plan_interfaces(request['vifs'])

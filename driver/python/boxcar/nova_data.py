@@ -2,6 +2,7 @@
 
 import netaddr
 
+from nova.api.metadata import base as instance_metadata
 from nova.compute import flavors
 from nova import objects
 from nova import utils
@@ -42,6 +43,16 @@ def instance_dict(instance, network_info=None):
         'metadata': {str(k): str(v) for k, v in utils.instance_meta(instance).items()},
         'vifs': vif_dicts(network_info),
     }
+
+
+def config_drive_files(instance, injected_files, admin_password, network_info):
+    """The files Nova puts on a config drive (as the libvirt driver builds its ISO from),
+    as (path, bytes) pairs."""
+    extra_md = {'admin_pass': admin_password} if admin_password else {}
+    metadata = instance_metadata.InstanceMetadata(
+        instance, content=injected_files, extra_md=extra_md, network_info=network_info)
+    return [(path, data if isinstance(data, bytes) else data.encode('utf-8'))
+            for path, data in metadata.metadata_for_config_drive()]
 
 
 def image_dict(image_meta, instance=None):

@@ -174,7 +174,6 @@ TEST_F(ContainerInstancesTest, RebootsStopWithTheirTimeoutThenStart) {
 
 TEST_F(ContainerInstancesTest, MissingInstancesAreNotFound) {
   EXPECT_CALL(agent_, Inspect(kName)).WillRepeatedly(Return(NotFound("no container")));
-  EXPECT_CALL(agent_, Remove(kName, true)).WillOnce(Return(NotFound("no container")));
   EXPECT_EQ(Instances().State(kUuid, "active").status().code(), StatusCode::kNotFound);
   EXPECT_EQ(Instances().PowerOn(kUuid).code(), StatusCode::kNotFound);
   auto destroyed = Instances().Destroy(kUuid);
