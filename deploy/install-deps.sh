@@ -12,7 +12,7 @@ packages=(
   rapidjson-dev libarchive-dev libssl-dev libcurl4-openssl-dev libsqlite3-dev
   # ISA-L: igzip inflates gzip layers several times faster than zlib
   libisal-dev
-  libspdlog-dev libfmt-dev libcli11-dev libboost-dev libseccomp-dev
+  libspdlog-dev libfmt-dev libcli11-dev libboost-dev libseccomp-dev libcap-dev
   # clouds.yaml for glance:// (the CLI; linked statically into it)
   libyaml-cpp-dev
   lxc-dev liblxc1 lxc libvirt-dev

@@ -77,6 +77,14 @@ void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
                    "type=bind|volume|tmpfs,source=..,target=..[,readonly][,tmpfs-size=..]")
       ->allow_extra_args(false);
   command->add_flag("--read-only", options.read_only, "Mount the root filesystem read-only");
+  command
+      ->add_option("--cap-add", options.cap_add,
+                   "Add a capability to the default set, e.g. NET_ADMIN, or ALL (repeat the flag)")
+      ->allow_extra_args(false);
+  command
+      ->add_option("--cap-drop", options.cap_drop,
+                   "Drop a capability from the default set, e.g. NET_RAW, or ALL (repeat the flag)")
+      ->allow_extra_args(false);
   command->add_option("-l,--label", options.labels, "Label KEY=VALUE (repeat the flag)")
       ->allow_extra_args(false);
   command->add_flag("-i,--interactive", options.interactive,
@@ -210,6 +218,8 @@ Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* 
     ASSIGN_OR_RETURN(*spec->add_mounts(), ParseMountFlag(text));
   }
   spec->set_read_only_rootfs(options.read_only);
+  for (const auto& name : options.cap_add) spec->add_cap_add(name);
+  for (const auto& name : options.cap_drop) spec->add_cap_drop(name);
   spec->set_tty(options.tty);
   for (const auto& label : options.labels) {
     // "--label KEY" is an empty value, as Docker's.

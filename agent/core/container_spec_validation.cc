@@ -11,6 +11,7 @@
 
 #include "common/atomic_file.h"
 #include "common/identifiers.h"
+#include "core/container_capabilities.h"
 #include "core/container_labels.h"
 #include "core/container_mounts.h"
 #include "launch/launch_spec.h"
@@ -119,6 +120,7 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
                                       limits.pids_max(), limits.cpu_shares()));
   RETURN_IF_ERROR(BlockDeviceThrottles(limits, "spec.limits").status());
   RETURN_IF_ERROR(ValidateRestartPolicy(spec.restart_policy(), "spec.restart_policy"));
+  RETURN_IF_ERROR(KeptCapabilitiesOf(spec).status());
   if (spec.auto_remove() && spec.restart_policy().mode() != v1::RestartPolicy::MODE_NO) {
     return InvalidArgument(
         "spec.auto_remove: a container removed at its exit cannot also be restarted by "

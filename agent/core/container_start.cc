@@ -12,6 +12,7 @@
 #include "common/pidfd.h"
 #include "common/process_start_time.h"
 #include "common/unix_time.h"
+#include "core/container_capabilities.h"
 #include "core/container_mounts.h"
 #include "core/container_service.h"
 #include "core/container_spec_validation.h"
@@ -91,6 +92,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   spec.userns = userns;
   spec.mounts = std::move(mounts);
   spec.read_only_rootfs = record.spec().read_only_rootfs();
+  ASSIGN_OR_RETURN(spec.kept_capabilities, KeptCapabilitiesOf(record.spec()));
   spec.tty = record.spec().tty();
   spec.stdin_open = record.spec().stdin_open();
   if (spec.tty || spec.stdin_open) spec.attach_socket_path = AttachSocketPath(state_dir);

@@ -21,6 +21,8 @@ const SpecField<ExecSpec> kExecSpecFields[] = {
     {"tty_cols", &ExecSpec::tty_cols},
     {"cgroup_procs_files", &ExecSpec::cgroup_procs_files},
     {"rlimits", &ExecSpec::rlimits},
+    {"kept_capabilities", &ExecSpec::kept_capabilities,
+     [](const ExecSpec& spec) { return spec.kept_capabilities != kDefaultKeptCapabilities; }},
 };
 
 }  // namespace

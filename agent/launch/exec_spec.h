@@ -30,6 +30,8 @@ struct ExecSpec {
   uint16_t tty_cols = 0;
   std::vector<std::string> cgroup_procs_files;  // host paths; the process joins each before exec
   std::vector<RlimitSetting> rlimits;
+  // The container's bounding set (LaunchSpec::kept_capabilities).
+  uint64_t kept_capabilities = kDefaultKeptCapabilities;
 };
 
 std::string ExecSpecToJson(const ExecSpec& spec);

@@ -55,6 +55,9 @@ bool HasMounts(const LaunchSpec& spec) { return !spec.mounts.empty(); }
 bool HasReadOnlyRootfs(const LaunchSpec& spec) { return spec.read_only_rootfs; }
 bool HasAttach(const LaunchSpec& spec) { return spec.tty || spec.stdin_open; }
 bool HasTerminalInit(const LaunchSpec& spec) { return !spec.terminal_init_path.empty(); }
+bool HasOwnCapabilities(const LaunchSpec& spec) {
+  return spec.kept_capabilities != kDefaultKeptCapabilities;
+}
 
 const SpecField<LaunchSpec> kLaunchSpecFields[] = {
     {"container_id", &LaunchSpec::container_id},
@@ -80,6 +83,7 @@ const SpecField<LaunchSpec> kLaunchSpecFields[] = {
     {"stdin_open", &LaunchSpec::stdin_open, HasAttach},
     {"attach_socket_path", &LaunchSpec::attach_socket_path, HasAttach},
     {"terminal_init_path", &LaunchSpec::terminal_init_path, HasTerminalInit},
+    {"kept_capabilities", &LaunchSpec::kept_capabilities, HasOwnCapabilities},
 };
 
 }  // namespace

@@ -14,6 +14,10 @@
 
 namespace boxcar {
 
+// The capabilities a container keeps by default (shim/hardening.h's policy, which checks it):
+// Docker's default set without CAP_MKNOD.
+inline constexpr uint64_t kDefaultKeptCapabilities = 0x00000000a00425fbull;
+
 struct RlimitSetting {
   std::string name;  // "nofile", "nproc", ... (lower case, no RLIMIT_ prefix)
   uint64_t soft = 0;
@@ -58,6 +62,8 @@ struct LaunchSpec {
   std::vector<LaunchMount> mounts;
   // The rootfs mount itself is read-only (the mounts, /dev and /proc are not).
   bool read_only_rootfs = false;
+  // The bounding set of the payload (and of every exec): a mask of capability numbers.
+  uint64_t kept_capabilities = kDefaultKeptCapabilities;
   // The payload's stdio are a terminal of the container's devpts (tty), or its stdin a pipe
   // (stdin_open); either way the shim listens on attach_socket_path for input
   // (launch/stdio_frames.h); the terminal is drained into stdout_path.

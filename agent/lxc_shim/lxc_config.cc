@@ -126,10 +126,17 @@ std::vector<LxcConfigItem> LxcConfigItems(const LaunchSpec& spec,
     items.push_back({"lxc.mount.entry", FstabField(settings.rootfs_mount + path) + " " +
                                             Relative(path) + " none bind,ro,optional 0 0"});
   }
+  // By name where the policy names it, else by number (LXC takes both); "none" keeps none.
   std::string kept;
-  for (const KeptCapability& capability : KeptCapabilities())
-    kept += (kept.empty() ? "" : " ") + std::string(capability.name);
-  items.push_back({"lxc.cap.keep", kept});
+  for (int number = 0; number < 64; ++number) {
+    if (!(spec.kept_capabilities & (uint64_t{1} << number))) continue;
+    std::string name = std::to_string(number);
+    for (const KeptCapability& capability : KeptCapabilities()) {
+      if (capability.number == number) name = capability.name;
+    }
+    kept += (kept.empty() ? "" : " ") + name;
+  }
+  items.push_back({"lxc.cap.keep", kept.empty() ? "none" : kept});
   items.push_back({"lxc.no_new_privs", "1"});
   items.push_back({"lxc.seccomp.profile", settings.seccomp_profile});
 
@@ -150,11 +157,14 @@ std::vector<LxcConfigItem> LxcConfigItems(const LaunchSpec& spec,
   return items;
 }
 
-std::string LxcSeccompProfile() {
+std::string LxcSeccompProfile(uint64_t kept_capabilities) {
   std::string profile = "2\ndenylist\n[all]\n";
-  for (const char* name : DeniedSyscalls())
-    profile += std::string(name) + " errno " + std::to_string(EPERM) + "\n";
-  for (uint64_t flag : DeniedCloneFlags()) {
+  for (const DeniedSyscall& syscall : DeniedSyscalls()) {
+    if (IsDenied(syscall, kept_capabilities))
+      profile += std::string(syscall.name) + " errno " + std::to_string(EPERM) + "\n";
+  }
+  for (uint64_t flag :
+       CloneFlagsDenied(kept_capabilities) ? DeniedCloneFlags() : std::span<const uint64_t>()) {
     std::string value = std::to_string(flag);
     profile += "clone errno " + std::to_string(EPERM) + " [0," + value + ",SCMP_CMP_MASKED_EQ," +
                value + "]\n";

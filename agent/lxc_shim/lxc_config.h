@@ -34,9 +34,10 @@ using LxcConfigItem = std::pair<std::string, std::string>;
 std::vector<LxcConfigItem> LxcConfigItems(const LaunchSpec& spec,
                                           const LxcContainerSettings& settings);
 
-// LXC's seccomp policy (format 2): DeniedSyscalls() and namespace-creating clone() fail with
-// EPERM, clone3 with ENOSYS, as the chroot shim's filter does.
-std::string LxcSeccompProfile();
+// LXC's seccomp policy (format 2) for a container keeping `kept_capabilities`: the
+// DeniedSyscalls() still denied and namespace-creating clone() fail with EPERM, clone3 with
+// ENOSYS, as the chroot shim's filter does.
+std::string LxcSeccompProfile(uint64_t kept_capabilities);
 
 // spec.env plus the defaults the chroot shim also adds: PATH, HOME (the user's) and HOSTNAME.
 std::vector<std::string> PayloadEnvironment(const LaunchSpec& spec, const ResolvedUser& user);

@@ -118,10 +118,10 @@ LxcContainerSettings SettleInRootfs(const LaunchSpec& spec) {
 
 // The seccomp policy in a memfd of this process, named by its /proc path: nothing is written
 // to disk per start, and the monitor reads it while this process keeps it open.
-UniqueFd SeccompProfileMemfd(std::string* path) {
+UniqueFd SeccompProfileMemfd(uint64_t kept_capabilities, std::string* path) {
   UniqueFd memfd(::memfd_create("boxcar-lxc-seccomp", MFD_CLOEXEC));
   if (!memfd) RefuseStart(kExitSetupFailed, std::string("memfd_create: ") + std::strerror(errno));
-  RefuseUnless(WriteAll(memfd.get(), LxcSeccompProfile(), "the seccomp profile"));
+  RefuseUnless(WriteAll(memfd.get(), LxcSeccompProfile(kept_capabilities), "the seccomp profile"));
   *path = "/proc/" + std::to_string(::getpid()) + "/fd/" + std::to_string(memfd.get());
   return memfd;
 }
@@ -290,7 +290,7 @@ int Run() {
   if (settings.rootfs_mount.empty()) {
     RefuseStart(kExitSetupFailed, "liblxc does not tell where it mounts the rootfs");
   }
-  UniqueFd seccomp_profile = SeccompProfileMemfd(&settings.seccomp_profile);
+  UniqueFd seccomp_profile = SeccompProfileMemfd(spec.kept_capabilities, &settings.seccomp_profile);
   launch.config = LxcConfigItems(spec, settings);
   int report_pipe[2];
   if (::pipe2(report_pipe, O_CLOEXEC) != 0) {

@@ -217,7 +217,7 @@ void RunContainerInit(const LaunchSpec& spec, const InitFds& fds) {
   CheckStep(ApplyRlimits(spec.rlimits));
 
   CheckStep(HardenProc());
-  CheckStep(DropCapabilities());
+  CheckStep(DropCapabilities(spec.kept_capabilities));
 
   std::string working_dir = spec.working_dir.empty() ? "/" : spec.working_dir;
   MakeWorkingDirectory(working_dir);
@@ -238,7 +238,7 @@ void RunContainerInit(const LaunchSpec& spec, const InitFds& fds) {
   }
   std::vector<std::string> env = WithDefaultVariables(spec.env, user, spec.hostname);
   if (tty_slave >= 0 && !HasVariable(env, "TERM")) env.push_back("TERM=xterm");
-  HardenAndExec(spec.argv, std::move(env), fds.error_pipe);
+  HardenAndExec(spec.argv, std::move(env), spec.kept_capabilities, fds.error_pipe);
 }
 
 }  // namespace boxcar

@@ -98,7 +98,7 @@ void SetNonBlocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONB
     ::setpgid(0, 0);
   }
   check(ApplyRlimits(spec.rlimits));
-  check(DropCapabilities());
+  check(DropCapabilities(spec.kept_capabilities));
   ResolvedUser user;
   check(ResolveContainerUser(spec.user, &user));
   // The terminal belongs to whoever uses it, as a login would leave it.
@@ -111,7 +111,7 @@ void SetNonBlocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONB
   ::gethostname(hostname, sizeof hostname - 1);
   std::vector<std::string> env = WithDefaultVariables(spec.env, user, hostname);
   if (setup.tty_slave >= 0 && !HasVariable(env, "TERM")) env.push_back("TERM=xterm");
-  HardenAndExec(spec.argv, std::move(env), setup.error_pipe);
+  HardenAndExec(spec.argv, std::move(env), spec.kept_capabilities, setup.error_pipe);
 }
 
 class ExecSupervisor {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/unique_fd.h"
+#include "launch/launch_spec.h"
 
 namespace boxcar {
 
@@ -57,54 +58,56 @@ constexpr const char* kReadOnlyPaths[] = {
     "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
 };
 
-constexpr const char* kDeniedSyscalls[] = {
-    "acct",
-    "add_key",
-    "adjtimex",
-    "bpf",
-    "clock_adjtime",
-    "clock_settime",
-    "create_module",
-    "delete_module",
-    "finit_module",
-    "fsconfig",
-    "fsmount",
-    "fsopen",
-    "fspick",
-    "get_kernel_syms",
-    "init_module",
-    "ioperm",
-    "iopl",
-    "kexec_file_load",
-    "kexec_load",
-    "keyctl",
-    "lookup_dcookie",
-    "mount",
-    "mount_setattr",
-    "move_mount",
-    "name_to_handle_at",
-    "nfsservctl",
-    "open_by_handle_at",
-    "open_tree",
-    "perf_event_open",
-    "pivot_root",
-    "query_module",
-    "quotactl",
-    "reboot",
-    "request_key",
-    "setns",
-    "settimeofday",
-    "stime",
-    "swapoff",
-    "swapon",
-    "syslog",
-    "umount",
-    "umount2",
-    "unshare",
-    "uselib",
-    "userfaultfd",
-    "vm86",
-    "vm86old",
+constexpr int kNever = -1;
+// Docker's default profile: what a capability is for comes back with it.
+constexpr DeniedSyscall kDeniedSyscalls[] = {
+    {"acct", CAP_SYS_PACCT},
+    {"add_key", kNever},
+    {"adjtimex", CAP_SYS_TIME},
+    {"bpf", CAP_SYS_ADMIN},
+    {"clock_adjtime", CAP_SYS_TIME},
+    {"clock_settime", CAP_SYS_TIME},
+    {"create_module", kNever},
+    {"delete_module", CAP_SYS_MODULE},
+    {"finit_module", CAP_SYS_MODULE},
+    {"fsconfig", CAP_SYS_ADMIN},
+    {"fsmount", CAP_SYS_ADMIN},
+    {"fsopen", CAP_SYS_ADMIN},
+    {"fspick", CAP_SYS_ADMIN},
+    {"get_kernel_syms", kNever},
+    {"init_module", CAP_SYS_MODULE},
+    {"ioperm", CAP_SYS_RAWIO},
+    {"iopl", CAP_SYS_RAWIO},
+    {"kexec_file_load", CAP_SYS_BOOT},
+    {"kexec_load", CAP_SYS_BOOT},
+    {"keyctl", kNever},
+    {"lookup_dcookie", CAP_SYS_ADMIN},
+    {"mount", CAP_SYS_ADMIN},
+    {"mount_setattr", CAP_SYS_ADMIN},
+    {"move_mount", CAP_SYS_ADMIN},
+    {"name_to_handle_at", CAP_DAC_READ_SEARCH},
+    {"nfsservctl", kNever},
+    {"open_by_handle_at", CAP_DAC_READ_SEARCH},
+    {"open_tree", CAP_SYS_ADMIN},
+    {"perf_event_open", CAP_SYS_ADMIN},
+    {"pivot_root", CAP_SYS_ADMIN},
+    {"query_module", kNever},
+    {"quotactl", CAP_SYS_ADMIN},
+    {"reboot", CAP_SYS_BOOT},
+    {"request_key", kNever},
+    {"setns", CAP_SYS_ADMIN},
+    {"settimeofday", CAP_SYS_TIME},
+    {"stime", CAP_SYS_TIME},
+    {"swapoff", CAP_SYS_ADMIN},
+    {"swapon", CAP_SYS_ADMIN},
+    {"syslog", CAP_SYSLOG},
+    {"umount", CAP_SYS_ADMIN},
+    {"umount2", CAP_SYS_ADMIN},
+    {"unshare", CAP_SYS_ADMIN},
+    {"uselib", kNever},
+    {"userfaultfd", kNever},
+    {"vm86", kNever},
+    {"vm86old", kNever},
 };
 
 constexpr uint64_t kDeniedCloneFlags[] = {CLONE_NEWNS,     CLONE_NEWUTS, CLONE_NEWIPC,
@@ -118,8 +121,16 @@ std::string Errno(const std::string& what) { return what + ": " + std::strerror(
 std::span<const KeptCapability> KeptCapabilities() { return kKeptCapabilities; }
 std::span<const char* const> MaskedPaths() { return kMaskedPaths; }
 std::span<const char* const> ReadOnlyPaths() { return kReadOnlyPaths; }
-std::span<const char* const> DeniedSyscalls() { return kDeniedSyscalls; }
+std::span<const DeniedSyscall> DeniedSyscalls() { return kDeniedSyscalls; }
 std::span<const uint64_t> DeniedCloneFlags() { return kDeniedCloneFlags; }
+
+bool IsDenied(const DeniedSyscall& syscall, uint64_t kept_capabilities) {
+  return syscall.lifted_by == kNever || !(kept_capabilities & (uint64_t{1} << syscall.lifted_by));
+}
+
+bool CloneFlagsDenied(uint64_t kept_capabilities) {
+  return !(kept_capabilities & (uint64_t{1} << CAP_SYS_ADMIN));
+}
 
 uint64_t DefaultCapabilityMask() {
   uint64_t mask = 0;
@@ -127,6 +138,14 @@ uint64_t DefaultCapabilityMask() {
     mask |= uint64_t{1} << capability.number;
   return mask;
 }
+
+// LaunchSpec's default (launch/ sits below the shim) is this policy's.
+static_assert([] {
+  uint64_t mask = 0;
+  for (const KeptCapability& capability : kKeptCapabilities)
+    mask |= uint64_t{1} << capability.number;
+  return mask;
+}() == kDefaultKeptCapabilities);
 
 std::string HardenProc() {
   for (const char* path : kMaskedPaths) {
@@ -146,8 +165,7 @@ std::string HardenProc() {
   return "";
 }
 
-std::string DropCapabilities() {
-  uint64_t kept = DefaultCapabilityMask();
+std::string DropCapabilities(uint64_t kept) {
   // One call a capability: dropping one already gone is fine, and the first number past the
   // kernel's last capability is EINVAL (numbers are contiguous), which ends the loop.
   for (int capability = 0; capability <= 63; ++capability) {
@@ -170,22 +188,28 @@ std::string SetNoNewPrivileges() {
 
 namespace {
 
-// The compiled default filter of this process (PrepareSeccompFilter).
-std::vector<sock_filter>& SeccompProgram() {
-  static std::vector<sock_filter> program;
-  return program;
+// The compiled filter of this process (PrepareSeccompFilter) and the capabilities it is for.
+struct CompiledFilter {
+  std::vector<sock_filter> program;
+  uint64_t kept = 0;
+};
+CompiledFilter& SeccompProgram() {
+  static CompiledFilter compiled;
+  return compiled;
 }
 
-std::string AddDefaultRules(scmp_filter_ctx filter) {
-  for (const char* name : kDeniedSyscalls) {
-    int number = ::seccomp_syscall_resolve_name(name);
+std::string AddDefaultRules(scmp_filter_ctx filter, uint64_t kept) {
+  for (const DeniedSyscall& syscall : kDeniedSyscalls) {
+    if (!IsDenied(syscall, kept)) continue;
+    int number = ::seccomp_syscall_resolve_name(syscall.name);
     if (number == __NR_SCMP_ERROR) continue;  // not on this architecture
     if (::seccomp_rule_add(filter, SCMP_ACT_ERRNO(EPERM), number, 0) != 0) {
-      return std::string("seccomp rule for ") + name;
+      return std::string("seccomp rule for ") + syscall.name;
     }
   }
   // clone with any namespace flag is refused; clone3 passes its flags in memory, where a
   // filter cannot look, so it reports ENOSYS and libc falls back to clone.
+  if (!CloneFlagsDenied(kept)) return "";
   for (uint64_t flag : kDeniedCloneFlags) {
     if (::seccomp_rule_add(filter, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
                            SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag)) != 0) {
@@ -202,11 +226,11 @@ std::string AddDefaultRules(scmp_filter_ctx filter) {
 
 }  // namespace
 
-std::string PrepareSeccompFilter() {
-  if (!SeccompProgram().empty()) return "";
+std::string PrepareSeccompFilter(uint64_t kept) {
+  if (!SeccompProgram().program.empty() && SeccompProgram().kept == kept) return "";
   scmp_filter_ctx filter = ::seccomp_init(SCMP_ACT_ALLOW);
   if (filter == nullptr) return "seccomp_init failed";
-  std::string error = AddDefaultRules(filter);
+  std::string error = AddDefaultRules(filter, kept);
   // libseccomp writes the program to a descriptor; a memfd holds it for reading back.
   UniqueFd memory(::memfd_create("boxcar-seccomp", MFD_CLOEXEC));
   if (error.empty() && !memory) error = Errno("memfd_create for the seccomp filter");
@@ -224,13 +248,13 @@ std::string PrepareSeccompFilter() {
   if (::pread(memory.get(), program.data(), static_cast<size_t>(st.st_size), 0) != st.st_size) {
     return Errno("read the compiled seccomp filter");
   }
-  SeccompProgram() = std::move(program);
+  SeccompProgram() = {std::move(program), kept};
   return "";
 }
 
-std::string InstallSeccompFilter() {
-  if (std::string error = PrepareSeccompFilter(); !error.empty()) return error;
-  std::vector<sock_filter>& program = SeccompProgram();
+std::string InstallSeccompFilter(uint64_t kept) {
+  if (std::string error = PrepareSeccompFilter(kept); !error.empty()) return error;
+  std::vector<sock_filter>& program = SeccompProgram().program;
   struct sock_fprog fprog {};
   fprog.len = static_cast<unsigned short>(program.size());
   fprog.filter = program.data();

@@ -19,15 +19,26 @@ struct KeptCapability {
   const char* name;
 };
 std::span<const KeptCapability> KeptCapabilities();
+// A system call the default filter refuses, unless `lifted_by` (a capability number, -1 for
+// none) is in the container's bounding set: Docker's profile lets mount through with
+// CAP_SYS_ADMIN, settimeofday with CAP_SYS_TIME, and so on.
+struct DeniedSyscall {
+  const char* name;
+  int lifted_by;
+};
 // Hidden inside the container: a directory gets an empty read-only tmpfs, a file /dev/null.
 std::span<const char* const> MaskedPaths();
 // Made read-only inside the container.
 std::span<const char* const> ReadOnlyPaths();
 // System calls that fail with EPERM (names unknown on this architecture are skipped).
-std::span<const char* const> DeniedSyscalls();
-// clone() fails with EPERM when its flags contain any of these (new namespaces); clone3, whose
-// flags a filter cannot read, fails with ENOSYS so that libc falls back to clone.
+std::span<const DeniedSyscall> DeniedSyscalls();
+// Whether `syscall` is refused for a container keeping `kept_capabilities`.
+bool IsDenied(const DeniedSyscall& syscall, uint64_t kept_capabilities);
+// clone() fails with EPERM when its flags contain any of these (new namespaces), unless
+// CAP_SYS_ADMIN is kept; clone3, whose flags a filter cannot read, fails with ENOSYS so that
+// libc falls back to clone.
 std::span<const uint64_t> DeniedCloneFlags();
+bool CloneFlagsDenied(uint64_t kept_capabilities);
 
 // KeptCapabilities() as a mask: Docker's default set minus CAP_MKNOD (no device nodes can be
 // made inside): CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, SETGID, SETUID, SETPCAP,
@@ -37,19 +48,20 @@ uint64_t DefaultCapabilityMask();
 // Hides /proc/kcore, /proc/keys, ... (bind /dev/null or an empty read-only tmpfs) and makes
 // /proc/sys, /proc/sysrq-trigger, /proc/irq, /proc/bus and /proc/fs read-only.
 std::string HardenProc();
-// Drops every capability outside DefaultCapabilityMask() from the bounding set; what exec
-// grants afterwards is limited to it.
-std::string DropCapabilities();
+// Drops every capability outside `kept` (a mask of capability numbers; LaunchSpec's
+// kept_capabilities) from the bounding set; what exec grants afterwards is limited to it.
+std::string DropCapabilities(uint64_t kept);
 std::string SetNoNewPrivileges();
 // The default seccomp filter allows everything but kernel-wide or escape-prone calls (module
 // loading, mount, kexec, reboot, swap, clock setting, bpf, perf, keyrings, new namespaces,
 // ...), which get EPERM; clone3 gets ENOSYS so that libc falls back to clone, whose flags a
 // filter can inspect.
 //
-// PrepareSeccompFilter compiles it to BPF once per process (libseccomp, ~0.2 ms), which a
-// shim does while it waits for its spec; InstallSeccompFilter then only hands the program to
-// the kernel (it prepares first if nothing was). Needs no_new_privs (or CAP_SYS_ADMIN).
-std::string PrepareSeccompFilter();
-std::string InstallSeccompFilter();
+// PrepareSeccompFilter compiles it to BPF for a container keeping `kept` capabilities
+// (libseccomp, ~0.2 ms), which a shim does for the default set while it waits for its spec;
+// InstallSeccompFilter then only hands the program to the kernel (it compiles again when the
+// container keeps another set). Needs no_new_privs (or CAP_SYS_ADMIN).
+std::string PrepareSeccompFilter(uint64_t kept);
+std::string InstallSeccompFilter(uint64_t kept);
 
 }  // namespace boxcar

@@ -94,7 +94,7 @@ std::string FindInPath(const std::string& command) {
 }
 
 void HardenAndExec(const std::vector<std::string>& argv, std::vector<std::string> env,
-                   int error_pipe) {
+                   uint64_t kept_capabilities, int error_pipe) {
   // Every descriptor beyond stdio (the error pipe included) closes at exec.
   ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
   std::vector<char*> envp;
@@ -108,7 +108,7 @@ void HardenAndExec(const std::vector<std::string>& argv, std::vector<std::string
   if (std::string error = SetNoNewPrivileges(); !error.empty())
     FailThroughPipe(error_pipe, kExitSetupFailed, error);
   // Last: from here on only exec is left to do.
-  if (std::string error = InstallSeccompFilter(); !error.empty())
+  if (std::string error = InstallSeccompFilter(kept_capabilities); !error.empty())
     FailThroughPipe(error_pipe, kExitSetupFailed, error);
   // execvp searches the PATH of `environ`, so the container's environment must be in place.
   environ = envp.data();

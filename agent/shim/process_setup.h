@@ -37,10 +37,11 @@ std::vector<std::string> WithDefaultVariables(std::vector<std::string> env,
 std::string FindInPath(const std::string& command);
 
 // Marks every descriptor above stdio close-on-exec, sets no_new_privs, installs the seccomp
-// filter and execvp's argv with `env` (PATH searched in it). Never returns: an exec failure is
-// reported as 127 (not found) or 126, a hardening failure as 125.
+// filter (for a container keeping `kept_capabilities`) and execvp's argv with `env` (PATH
+// searched in it). Never returns: an exec failure is reported as 127 (not found) or 126, a
+// hardening failure as 125.
 
 [[noreturn]] void HardenAndExec(const std::vector<std::string>& argv, std::vector<std::string> env,
-                                int error_pipe);
+                                uint64_t kept_capabilities, int error_pipe);
 
 }  // namespace boxcar

@@ -138,7 +138,7 @@ static int RunContainerShim() {
   Reply(netns_made ? "ready 1" : "ready 0");
   // Likewise the seccomp filter is compiled now; the payload only installs it. (A failure
   // shows again, and is reported, when the payload installs it.)
-  (void)boxcar::PrepareSeccompFilter();
+  (void)boxcar::PrepareSeccompFilter(boxcar::kDefaultKeptCapabilities);
 
   auto spec_or = boxcar::LaunchSpecFromJson(ReadOrEmpty(kControlFd));
   if (!spec_or.ok()) {

@@ -14,6 +14,7 @@
 #include <cstring>
 
 #include "common/descriptor_message.h"
+#include "launch/launch_spec.h"
 #include "shim/hardening.h"
 
 namespace boxcar {
@@ -64,7 +65,7 @@ bool ReceiveRequest(int request_fd, char* priority, int* control_fd, int* log_fd
 int RunShimZygote(int request_fd, const std::function<int()>& run_shim) {
   // Compiled once here; every shim forked below inherits the program (PrepareSeccompFilter
   // then returns at once). A failure shows again in the payload, which reports it.
-  (void)PrepareSeccompFilter();
+  (void)PrepareSeccompFilter(kDefaultKeptCapabilities);
   char priority = 0;
   int control_fd = -1, log_fd = -1;
   while (ReceiveRequest(request_fd, &priority, &control_fd, &log_fd)) {

@@ -228,6 +228,7 @@ StatusOr<RunningContainer> LibvirtBackend::Launch(const LaunchSpec& spec,
   domain_spec.host_memory_bytes = HostMemoryBytes();
   domain_spec.cpu_millis = spec.cpu_millis;
   domain_spec.host_network = spec.host_network;
+  domain_spec.kept_capabilities = spec.kept_capabilities;
   ASSIGN_OR_RETURN(std::vector<LaunchMount> mounts_inside,
                    BindSourcesInsideDomain(spec.mounts, &domain_spec.binds));
   // Transient: the domain is gone from libvirt as soon as its init (the shim) ends.

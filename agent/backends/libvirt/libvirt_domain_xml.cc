@@ -1,5 +1,7 @@
 #include "backends/libvirt/libvirt_domain_xml.h"
 
+#include <linux/capability.h>
+
 #include <sstream>
 
 namespace boxcar {
@@ -7,6 +9,26 @@ namespace boxcar {
 namespace {
 
 constexpr uint64_t kCpuPeriodMicros = 100000;
+
+// libvirt's default capability policy drops these before the shim runs (lxc_container.c):
+// a container that keeps one must have it turned on.
+constexpr struct {
+  int number;
+  const char* name;
+} kDroppedByLibvirt[] = {
+    {CAP_SYS_BOOT, "sys_boot"},   {CAP_SYS_MODULE, "sys_module"},
+    {CAP_SYS_TIME, "sys_time"},   {CAP_AUDIT_CONTROL, "audit_control"},
+    {CAP_MAC_ADMIN, "mac_admin"},
+};
+
+std::string LibvirtDroppedCapabilitiesKept(uint64_t kept) {
+  std::string elements;
+  for (const auto& capability : kDroppedByLibvirt) {
+    if (kept & (uint64_t{1} << capability.number))
+      elements += "<" + std::string(capability.name) + " state='on'/>";
+  }
+  return elements;
+}
 
 // The value of attribute `name` in `xml` (first occurrence, either quote), unescaped only for
 // the entities XmlEscape makes.
@@ -95,7 +117,8 @@ std::string LibvirtDomainXml(const LibvirtDomainSpec& spec) {
       // it then narrows the bounding set itself (shim/hardening.h).
       << "  <features>\n"
       << (spec.host_network ? "" : "    <privnet/>\n")
-      << "    <capabilities policy='default'><mknod state='on'/></capabilities>\n"
+      << "    <capabilities policy='default'><mknod state='on'/>"
+      << LibvirtDroppedCapabilitiesKept(spec.kept_capabilities) << "</capabilities>\n"
       << "  </features>\n"
       << "  <on_poweroff>destroy</on_poweroff>\n"
       << "  <on_reboot>destroy</on_reboot>\n"

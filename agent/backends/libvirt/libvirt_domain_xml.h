@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "launch/launch_spec.h"
 
 namespace boxcar {
 
@@ -46,6 +47,9 @@ struct LibvirtDomainSpec {
   // --network host: no <privnet/>, so the domain (and the shim's "host" namespace) is
   // libvirtd's network namespace.
   bool host_network = false;
+  // The container's bounding set (LaunchSpec::kept_capabilities): the shim narrows to it, but
+  // what libvirt's default policy drops first must be turned on in the XML.
+  uint64_t kept_capabilities = kDefaultKeptCapabilities;
   std::vector<LibvirtBind> binds;  // the sources of the container's bind mounts
 };
 

@@ -23,6 +23,7 @@ ExecSpec FullSpec() {
   spec.tty_cols = 132;
   spec.cgroup_procs_files = {"/a/cgroup.procs", "/b/cgroup.procs"};
   spec.rlimits = {{"nofile", 1024, 4096}};
+  spec.kept_capabilities = 1;
   return spec;
 }
 
@@ -47,6 +48,7 @@ TEST(ExecSpecTest, RoundTripsThroughOneLineOfJson) {
   EXPECT_EQ(parsed->rlimits[0].name, "nofile");
   EXPECT_EQ(parsed->rlimits[0].soft, 1024u);
   EXPECT_EQ(parsed->rlimits[0].hard, 4096u);
+  EXPECT_EQ(parsed->kept_capabilities, 1u);
 }
 
 TEST(ExecSpecTest, OptionalFieldsDefault) {
@@ -56,6 +58,7 @@ TEST(ExecSpecTest, OptionalFieldsDefault) {
   EXPECT_EQ(parsed->tty_rows, 0);
   EXPECT_TRUE(parsed->working_dir.empty());
   EXPECT_TRUE(parsed->cgroup_procs_files.empty());
+  EXPECT_EQ(parsed->kept_capabilities, kDefaultKeptCapabilities);
 }
 
 TEST(ExecSpecTest, RejectsWhatTheShimCannotUse) {

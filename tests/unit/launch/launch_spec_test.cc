@@ -83,6 +83,22 @@ TEST(LaunchSpecTest, TerminalSettingsRoundTripAndNeedTheAttachSocket) {
   EXPECT_FALSE(plain->tty);
 }
 
+TEST(LaunchSpecTest, CapabilitiesRoundTripAndAreTheDefaultWhenAbsent) {
+  LaunchSpec spec;
+  spec.rootfs_dir = "/r";
+  spec.argv = {"sh"};
+  spec.exit_file = "/x";
+  EXPECT_EQ(LaunchSpecToJson(spec).find("kept_capabilities"), std::string::npos);
+  EXPECT_EQ(LaunchSpecFromJson(LaunchSpecToJson(spec))->kept_capabilities,
+            kDefaultKeptCapabilities);
+  for (uint64_t kept : {uint64_t{0}, uint64_t{1}, ~uint64_t{0} >> 23}) {
+    spec.kept_capabilities = kept;
+    auto parsed = LaunchSpecFromJson(LaunchSpecToJson(spec));
+    ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+    EXPECT_EQ(parsed->kept_capabilities, kept);
+  }
+}
+
 TEST(ExitRecordTest, RoundTripsAndRejectsGarbage) {
   ExitRecord record{137, 9, 123456789};
   auto parsed = ExitRecordFromJson(ExitRecordToJson(record));

@@ -22,6 +22,17 @@ bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
+TEST(LibvirtDomainXmlTest, CapabilitiesLibvirtDropsAreOnWhenTheContainerKeepsThem) {
+  std::string plain = LibvirtDomainXml(Spec());
+  EXPECT_TRUE(Contains(plain, "<capabilities policy='default'><mknod state='on'/></capabilities>"))
+      << plain;
+  LibvirtDomainSpec spec = Spec();
+  spec.kept_capabilities = kDefaultKeptCapabilities | (uint64_t{1} << 25) | (uint64_t{1} << 21);
+  std::string xml = LibvirtDomainXml(spec);
+  // SYS_TIME (25) is dropped by libvirt's default policy; SYS_ADMIN (21) is not.
+  EXPECT_TRUE(Contains(xml, "<mknod state='on'/><sys_time state='on'/></capabilities>")) << xml;
+}
+
 TEST(LibvirtDomainXmlTest, BindSourcesAreFilesystemsOfTheDomain) {
   LibvirtDomainSpec spec = Spec();
   spec.binds = {{"/srv/data & more", "/dev/.boxcar/volumes/0"}, {"/etc", "/dev/.boxcar/volumes/1"}};
