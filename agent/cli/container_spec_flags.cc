@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "cli/env_file.h"
 #include "cli/human_format.h"
 #include "cli/mount_flags.h"
 #include "cli/payload_words.h"
@@ -16,6 +17,10 @@ namespace boxcar::cli {
 
 void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
   command->add_option("--name", options.name, "Container name");
+  command
+      ->add_option("--env-file", options.env_files,
+                   "Read environment KEY=value lines from a file (repeat the flag)")
+      ->allow_extra_args(false);
   command->add_option("-e,--env", options.env, "Environment KEY=value (repeat the flag)")
       ->allow_extra_args(false);
   command->add_option("-w,--workdir", options.working_dir,
@@ -114,6 +119,11 @@ Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* 
   for (size_t i = 1; i < options.image_and_command.size(); ++i)
     spec->add_command(options.image_and_command[i]);
   spec->set_name(options.name);
+  // --env-file first, -e after it: a -e of the same name wins in the agent's merge.
+  for (const auto& path : options.env_files) {
+    ASSIGN_OR_RETURN(std::vector<std::string> entries, ReadEnvFile(path));
+    for (auto& entry : entries) spec->add_env(std::move(entry));
+  }
   for (const auto& entry : options.env) {
     // "-e KEY" passes the caller's value through, as Docker does.
     if (entry.find('=') == std::string::npos) {

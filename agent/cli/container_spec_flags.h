@@ -42,6 +42,7 @@ struct ContainerSpecFlags {
   std::vector<std::string> tmpfs;
   std::vector<std::string> mounts;  // --mount
   bool read_only = false;
+  std::vector<std::string> env_files;  // --env-file
   std::vector<std::string> cap_add;
   std::vector<std::string> cap_drop;
   bool interactive = false;  // -i: stdin kept open (spec.stdin_open)
