@@ -210,6 +210,8 @@ TEST_F(NetworkTest, ListInspectConnectAndDisconnect) {
   CommandResult inspected = agent_.Cli({"network", "inspect", "tnet"});
   EXPECT_EQ(inspected.out.rfind("[\n  {\n", 0), 0u) << "inspect prints an array: " << inspected.out;
   EXPECT_NE(inspected.out.find("\"ip\": \"10.201.0.50\""), std::string::npos) << inspected.out;
+  EXPECT_NE(inspected.out.find("\"prefix_length\": 24"), std::string::npos)
+      << "an endpoint has its prefix and gateway: " << inspected.out;
   EXPECT_EQ(agent_.Cli({"network", "inspect", "--json", "tnet"}).out, inspected.out);
   EXPECT_EQ(NetworkNamespaces::Leases(agent_.root_dir()), 1);
   ASSERT_EQ(agent_.Cli({"start", "later"}).exit_code, 0);
