@@ -146,6 +146,8 @@ TEST_F(NetworkTest, PortConflictsAndAFullRangeAreRefusedLeavingNothing) {
   CommandResult names = agent_.Cli({"network", "ls", "-q"});
   EXPECT_NE(names.out.find("tiny\n"), std::string::npos) << names.out;
   EXPECT_EQ(names.out.find("SUBNET"), std::string::npos) << "names only";
+  EXPECT_NE(names.out.find("\nhost\nnone\n"), std::string::npos)
+      << "built in, as Docker lists them";
   CommandResult unknown = agent_.Cli({"create", "--network", "nosuch", "busybox", "true"});
   EXPECT_NE(unknown.err.find("spec.network.mode"), std::string::npos) << unknown.err;
   CommandResult bad = agent_.Cli({"network", "create", "bad", "--subnet", "10.203.0.1/24"});
@@ -165,6 +167,11 @@ TEST_F(NetworkTest, PortConflictsAndAFullRangeAreRefusedLeavingNothing) {
   CommandResult listed = agent_.Cli({"network", "ls"});
   EXPECT_EQ(listed.out.find("onlo"), std::string::npos) << listed.out;
   EXPECT_EQ(listed.out.find("spaced"), std::string::npos) << listed.out;
+  EXPECT_NE(
+      listed.out.find(
+          "\nhost                 (the host's network)\nnone                 (loopback only)\n"),
+      std::string::npos)
+      << listed.out;
 }
 
 TEST_F(NetworkTest, KillNineAndRestartKeepsRunningContainersNetworkAndDropsTheRest) {
