@@ -18,8 +18,9 @@ packages=(
   lxc-dev liblxc1 lxc libvirt-dev
   # the libvirt backend: libvirtd with only its LXC driver loaded (tests start a private one), virsh
   libvirt-daemon libvirt-daemon-driver-lxc libvirt-clients
-  # container networking: netlink (bridge, veth, addresses, routes) and nftables (NAT, ports)
-  libnl-3-dev libnl-route-3-dev libnftables-dev nftables
+  # container networking: netlink (bridge, veth, addresses, routes), nftables (NAT, ports) and
+  # conntrack (the NAT entries of unpublished ports); the conntrack CLI for the tests' checks
+  libnl-3-dev libnl-route-3-dev libnftables-dev nftables libnetfilter-conntrack-dev conntrack
   # CNI networks: the standard plugins (/usr/lib/cni) and the iptables they run; netavark for
   # the network benchmark's podman comparison
   containernetworking-plugins iptables netavark aardvark-dns

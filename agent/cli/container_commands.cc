@@ -100,7 +100,7 @@ int List(AgentConnection& agent, const ListOptions& options) {
     return 0;
   }
   std::vector<std::vector<std::string>> rows = {
-      {"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "BACKEND", "NAME"}};
+      {"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "BACKEND", "NAME"}};
   for (const auto& container : listed) {
     std::string command;
     for (const auto& arg : container.argv()) command += (command.empty() ? "" : " ") + arg;
@@ -108,7 +108,7 @@ int List(AgentConnection& agent, const ListOptions& options) {
     rows.push_back(
         {container.id().substr(0, 12), container.spec().image(), "\"" + command + "\"",
          HumanDuration(NowUnixSeconds() - container.created_unix_ns() / 1000000000) + " ago",
-         StatusText(container), container.backend(), container.name()});
+         StatusText(container), PortsText(container), container.backend(), container.name()});
   }
   PrintTable(rows);
   return 0;
@@ -309,10 +309,11 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
                  "status=created|running|paused|exited, name=SUBSTRING, label=KEY[=VALUE], "
                  "ancestor=IMAGE (repeat the flag)")
       ->allow_extra_args(false);
-  ps->add_option("--format", ps_options->format,
-                 "table, json (one object per line) or a template such as "
-                 "'{{.ID}}\\t{{.Names}}' (.ID .Names .Image .Command .Status .State .Backend "
-                 ".Labels .CreatedAt .ExitCode)");
+  ps->add_option(
+      "--format", ps_options->format,
+      "table, json (one object per line) or a template such as "
+      "'{{.ID}}\\t{{.Names}}' (.ID .Names .Image .Command .Status .State .Backend .Ports "
+      ".Labels .CreatedAt .ExitCode)");
   ps->callback([&, connect, ps_options] {
     action = [=] { return List(connect(), *ps_options); };
   });

@@ -124,6 +124,17 @@ std::string StatusText(const v1::Container& container) {
   }
 }
 
+std::string PortsText(const v1::Container& container) {
+  std::string text;
+  for (const auto& port : container.published_ports()) {
+    if (!text.empty()) text += ", ";
+    text += (port.host_ip().empty() ? "0.0.0.0" : port.host_ip()) + ":" +
+            std::to_string(port.host_port()) + "->" + std::to_string(port.container_port()) + "/" +
+            (port.protocol().empty() ? "tcp" : port.protocol());
+  }
+  return text;
+}
+
 namespace {
 
 // Each placeholder's column for `container`, or with `container` null its header (Docker's).
@@ -143,6 +154,7 @@ StatusOr<std::string> ExpandContainerTemplate(const std::string& format_template
       {".Status", "STATUS", [](const auto& c) { return StatusText(c); }},
       {".State", "STATE", [](const auto& c) { return StateName(c.state()); }},
       {".Backend", "BACKEND", [](const auto& c) { return c.backend(); }},
+      {".Ports", "PORTS", [](const auto& c) { return PortsText(c); }},
       {".Labels", "LABELS", [](const auto& c) { return Labels(c); }},
       {".CreatedAt", "CREATED AT",
        [](const auto& c) { return std::to_string(c.created_unix_ns() / 1000000000); }},
@@ -154,9 +166,10 @@ StatusOr<std::string> ExpandContainerTemplate(const std::string& format_template
           if (field != column.field) continue;
           return container ? column.value(*container) : std::string(column.header);
         }
-        return InvalidArgument("--format: unknown field '" + field +
-                               "'; use .ID .Names .Image .Command .Status .State .Backend .Labels "
-                               ".CreatedAt .ExitCode");
+        return InvalidArgument(
+            "--format: unknown field '" + field +
+            "'; use .ID .Names .Image .Command .Status .State .Backend .Ports .Labels "
+            ".CreatedAt .ExitCode");
       });
 }
 

@@ -3,7 +3,7 @@
 // ancestor (the image as given at create, its name with or without a tag, or its id). Filters
 // of different keys must all match, several of one key any of them. --format: "json" (one
 // object per line), "table" (the default), or a template of columns such as
-// '{{.ID}} {{.Names}}' with .ID .Names .Image .Command .Status .State .Backend .Labels
+// '{{.ID}} {{.Names}}' with .ID .Names .Image .Command .Status .State .Backend .Ports .Labels
 // .CreatedAt .ExitCode; "table TEMPLATE" adds a header row and aligns the tab-separated
 // columns.
 #pragma once
@@ -40,6 +40,10 @@ StatusOr<std::string> FormatContainerHeader(const std::string& format_template);
 // Docker's STATUS column: "Up 3 minutes", "Up 2 seconds (Paused)", "Exited (137) 4 seconds ago",
 // "Created".
 std::string StatusText(const v1::Container& container);
+
+// Docker's PORTS column: the published ports of a running container, "0.0.0.0:8080->80/tcp,
+// 127.0.0.1:5353->53/udp" ("" when it publishes none or does not run).
+std::string PortsText(const v1::Container& container);
 
 // Docker's lower-case state name: created, running, paused, exited.
 std::string StateName(v1::ContainerState state);

@@ -71,8 +71,13 @@ int List(AgentConnection& agent, bool json, bool quiet) {
     PrintJsonArray(response.networks());
     return 0;
   }
+  // Besides the agent's networks, the two every agent has built in, as Docker lists them (the
+  // JSON stays the agent's records: these have no subnet, bridge or endpoints to show).
+  const std::pair<const char*, const char*> kBuiltIn[] = {{"host", "(the host's network)"},
+                                                          {"none", "(loopback only)"}};
   if (quiet) {
     for (const auto& network : response.networks()) std::printf("%s\n", network.name().c_str());
+    for (const auto& [name, what] : kBuiltIn) std::printf("%s\n", name);
     return 0;
   }
   std::printf("%-20s %-18s %-16s %-16s %s\n", "NAME", "SUBNET", "GATEWAY", "BRIDGE", "MTU");
@@ -84,6 +89,7 @@ int List(AgentConnection& agent, bool json, bool quiet) {
     std::printf("%-20s %-18s %-16s %-16s %u\n", network.name().c_str(), network.subnet().c_str(),
                 network.gateway().c_str(), network.bridge().c_str(), network.mtu());
   }
+  for (const auto& [name, what] : kBuiltIn) std::printf("%-20s %s\n", name, what);
   return 0;
 }
 

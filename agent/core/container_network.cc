@@ -25,9 +25,18 @@ Status ContainerService::ReserveNetwork(v1::Container& record, const v1::Image& 
       auto slash = exposed.find('/');
       int port = std::atoi(exposed.substr(0, slash).c_str());
       if (port <= 0 || port > 65535) continue;
+      const std::string protocol = slash == std::string::npos ? "tcp" : exposed.substr(slash + 1);
+      // A port published already (-p, or by an earlier reservation of this spec) keeps its
+      // host port, as Docker's -P does: no second, random one.
+      const bool published = std::any_of(
+          spec->ports().begin(), spec->ports().end(), [&](const v1::PortMapping& mapping) {
+            return mapping.container_port() == static_cast<uint32_t>(port) &&
+                   (mapping.protocol().empty() ? "tcp" : mapping.protocol()) == protocol;
+          });
+      if (published) continue;
       v1::PortMapping* mapping = spec->add_ports();
       mapping->set_container_port(static_cast<uint32_t>(port));
-      mapping->set_protocol(slash == std::string::npos ? "tcp" : exposed.substr(slash + 1));
+      mapping->set_protocol(protocol);
     }
   }
   const std::string mode = spec->mode().empty() ? config_.networks->default_network() : spec->mode();

@@ -9,6 +9,7 @@
 
 #include "common/atomic_file.h"
 #include "net/bridge_link.h"
+#include "net/conntrack_flush.h"
 #include "net/container_name_files.h"
 #include "net/forward_accepts.h"
 #include "net/idle_veth.h"
@@ -74,6 +75,18 @@ void NetworkService::UnpublishLocked(const std::string& container_id,
   }
 }
 
+void NetworkService::FlushConntrack(const std::string& container_id, const ConntrackFlush& flush,
+                                    const std::string& why) {
+  auto deleted = DeleteConntrackEntries(flush);
+  if (!deleted.ok()) {
+    spdlog::warn("container {}: {}: {}", container_id.substr(0, 12), why,
+                 deleted.status().message());
+  } else if (*deleted > 0) {
+    spdlog::debug("container {}: {}: {} conntrack entries deleted", container_id.substr(0, 12), why,
+                  *deleted);
+  }
+}
+
 StatusOr<NetworkAttachment> NetworkService::Attach(const v1::Container& record,
                                                    const std::string& rootfs_dir, pid_t netns_pid,
                                                    const std::string& idle_veth) {
@@ -118,8 +131,12 @@ StatusOr<NetworkAttachment> NetworkService::Attach(const v1::Container& record,
   std::vector<v1::PortMapping> published;
   auto undo = [&](Status failure) {
     UnpublishLocked(id, attached.ports);
+    FlushConntrack(id, ConntrackFlush{{ip}, {}}, "undo the start's network");
     return failure;
   };
+  // Entries of flows to a UDP host port made while it was not published (or published by a
+  // container gone since) would keep a client that sends on off this container's DNAT.
+  ConntrackFlush udp_port_flows;
   for (int i = 0; i < spec.ports_size(); ++i) {
     const v1::PortMapping& port = spec.ports(i);
     auto host_port = ports_.Claim(id, port.host_ip(), port.protocol(), port.host_port(),
@@ -131,6 +148,9 @@ StatusOr<NetworkAttachment> NetworkService::Attach(const v1::Container& record,
       return undo(added);
     }
     attached.ports.push_back(rule);
+    if (rule.protocol == "udp") {
+      udp_port_flows.host_ports.push_back({rule.protocol, rule.host_ip, rule.host_port});
+    }
     v1::PortMapping mapping = port;
     mapping.set_host_port(*host_port);
     published.push_back(mapping);
@@ -150,6 +170,8 @@ StatusOr<NetworkAttachment> NetworkService::Attach(const v1::Container& record,
   // The veth is the slow part (milliseconds of RTNL): other starts go on meanwhile. Nothing
   // it uses can change: this container's job lock is held, and its lease keeps the network.
   lock.unlock();
+  // After the DNAT elements: a flow's next packet gets this container's.
+  FlushConntrack(id, udp_port_flows, "publish UDP ports");
   Status created = OkStatus();
   bool claimed = false;
   if (!idle_veth.empty() && veth.mtu == kIdleVethMtu) {
@@ -239,22 +261,33 @@ void NetworkService::Detach(const v1::Container& record) {
   const std::string& id = record.id();
   std::unique_lock<std::mutex> lock(mutex_);
   // Connections beside the spec's network: their pairs go with the network namespace.
+  ConntrackFlush flows;
   for (const auto& vif : record.interfaces()) {
-    if (!vif.network().empty() && attached_.erase(ConnectionKey(id, vif.network()))) {
-      RefreshHosts(vif.network());
-    }
+    if (vif.network().empty()) continue;
+    auto connection = attached_.find(ConnectionKey(id, vif.network()));
+    if (connection == attached_.end()) continue;
+    if (!connection->second.ip.empty()) flows.addresses.push_back(connection->second.ip);
+    attached_.erase(connection);
+    RefreshHosts(vif.network());
   }
   auto attached = attached_.find(id);
-  if (attached == attached_.end()) return;
+  if (attached == attached_.end()) {
+    lock.unlock();
+    FlushConntrack(id, flows, "leave its connected networks");
+    return;
+  }
   const std::string network = attached->second.network;
   if (attached->second.cni) {
     // The plugins' DEL takes a tenth of a second or more: the exit is recorded without it.
     pending_dels_[id] = {std::move(attached->second), false};
     attached_.erase(attached);
     RefreshHosts(network);
+    lock.unlock();
+    FlushConntrack(id, flows, "leave its connected networks");
     return;
   }
   const std::string attached_host_interface = attached->second.host_interface;
+  flows.addresses.push_back(attached->second.ip);
   UnpublishLocked(id, attached->second.ports);
   attached_.erase(attached);
   // NOTE: the pair goes with the container's network namespace, which the kernel tears down
@@ -264,6 +297,10 @@ void NetworkService::Detach(const v1::Container& record) {
   // those of containers that do not run.
   (void)attached_host_interface;
   RefreshHosts(network);
+  lock.unlock();
+  // Once its DNAT elements are gone: entries of its flows (a client's UDP flow to its published
+  // port among them) would keep going to its address, to a container that may get it next.
+  FlushConntrack(id, flows, "leave network " + network);
 }
 
 }  // namespace boxcar

@@ -79,7 +79,15 @@ Status NetworkService::ReleaseConnection(const std::string& container_id,
                                          const std::string& network) {
   std::lock_guard<std::mutex> lock(mutex_);
   const std::string key = ConnectionKey(container_id, network);
-  if (attached_.erase(key)) RefreshHosts(network);
+  if (auto connection = attached_.find(key); connection != attached_.end()) {
+    // Its flows on that network go with it (the address may be leased again at once).
+    if (!connection->second.ip.empty()) {
+      FlushConntrack(container_id, ConntrackFlush{{connection->second.ip}, {}},
+                     "disconnect from network " + network);
+    }
+    attached_.erase(connection);
+    RefreshHosts(network);
+  }
   if (!leases_.count(key)) return OkStatus();
   RETURN_IF_ERROR(records_.DeleteLease(key));
   leases_.erase(key);

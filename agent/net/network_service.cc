@@ -101,6 +101,7 @@ Status NetworkService::Recover(const std::vector<v1::Container>& containers) {
   // The table is rebuilt from the records: elements of containers that ended while the agent
   // was away vanish, the running ones' come back.
   RETURN_IF_ERROR(nft_.Reset());
+  ConntrackFlush exited_flows;  // of containers that exited while the agent was away
   for (const auto& [id, lease] : leases_) {
     const v1::Container& container = *by_id.at(LeaseHolder(id));
     if (id != container.id()) {
@@ -109,6 +110,7 @@ Status NetworkService::Recover(const std::vector<v1::Container>& containers) {
     }
     if (!IsLiveState(container.state())) {
       if (route_socket.ok()) (void)route_socket->DeleteLink(HostVethName(id));
+      exited_flows.addresses.push_back(FormatIpv4(lease.address));
       continue;
     }
     auto network = networks_.find(lease.network);
@@ -130,6 +132,9 @@ Status NetworkService::Recover(const std::vector<v1::Container>& containers) {
       attached.ports.push_back(rule);
     }
     attached_[id] = std::move(attached);
+  }
+  if (auto deleted = DeleteConntrackEntries(exited_flows); !deleted.ok()) {
+    spdlog::warn("network recovery: {}", deleted.status().message());
   }
   // Connections of running containers beside their spec's network: bridge up, hosts entries.
   for (const auto& container : containers) {
@@ -300,12 +305,15 @@ StatusOr<v1::Network> NetworkService::InspectNetwork(const std::string& name) {
     endpoint->set_mac(address.mac);
     endpoint->set_cni(true);
   }
+  auto subnet = ParseIpv4Subnet(network.subnet(), "network.subnet");
   for (const auto& [id, lease] : leases_) {
     if (lease.network != name) continue;
     v1::NetworkEndpoint* endpoint = network.add_endpoints();
     endpoint->set_network(name);
     endpoint->set_container_id(LeaseHolder(id));
     endpoint->set_ip(FormatIpv4(lease.address));
+    if (subnet.ok()) endpoint->set_prefix_length(subnet->prefix_length);
+    endpoint->set_gateway(network.gateway());
     if (auto attached = attached_.find(id); attached != attached_.end()) {
       endpoint->set_container_name(attached->second.names.front());
       endpoint->set_host_interface(attached->second.host_interface);

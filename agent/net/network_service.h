@@ -20,6 +20,7 @@
 #include "common/status.h"
 #include "net/cni/cni_plugin_exec.h"
 #include "net/cni/cni_result_cache.h"
+#include "net/conntrack_flush.h"
 #include "net/network_records.h"
 #include "net/nft_table.h"
 #include "net/port_table.h"
@@ -205,6 +206,9 @@ class NetworkService {
   // Rewrites /etc/hosts of every attached container on `network`; with mutex_ held.
   void RefreshHosts(const std::string& network);
   void UnpublishLocked(const std::string& container_id, const std::vector<PortRule>& ports);
+  // DeleteConntrackEntries, a failure logged (the flows' entries expire by themselves).
+  static void FlushConntrack(const std::string& container_id, const ConntrackFlush& flush,
+                             const std::string& why);
 
   NetworkServiceConfig config_;
   NetworkRecords records_;

@@ -1,6 +1,8 @@
 // The host ports published by containers. The kernel would accept two DNAT elements for one
 // port silently, so the agent refuses a second claim here, and a port a host process has
-// bound (tried with bind(2)); port 0 picks a free port.
+// bound; port 0 picks a free port. A claim holds a socket bound to its port until released,
+// as Docker does, so a host service started later fails to bind it (EADDRINUSE) instead of
+// silently losing its traffic to the DNAT.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +12,7 @@
 #include <tuple>
 
 #include "common/status.h"
+#include "common/unique_fd.h"
 
 namespace boxcar {
 
@@ -20,6 +23,7 @@ class PortTable {
   StatusOr<uint32_t> Claim(const std::string& container_id, const std::string& host_ip,
                            const std::string& protocol, uint32_t host_port,
                            const std::string& field);
+  // The claim goes, and its socket is closed.
   void Release(const std::string& container_id, const std::string& host_ip,
                const std::string& protocol, uint32_t host_port);
 
@@ -27,6 +31,7 @@ class PortTable {
   struct Claimant {
     std::string container_id;
     std::string host_ip;
+    UniqueFd held_socket;  // bound to host_ip:port (TCP: listening, never accepting)
   };
   std::mutex mutex_;
   std::multimap<std::pair<std::string, uint32_t>, Claimant> claims_;  // (protocol, port)

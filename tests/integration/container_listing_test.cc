@@ -42,6 +42,11 @@ TEST_F(ContainerListingTest, LabelsShowInInspectAndFilterPs) {
   EXPECT_EQ(names({"-a", "--filter", "name=we", "--filter", "ancestor=busybox"}), "web\n");
   EXPECT_EQ(names({"-a", "--filter", "ancestor=alpine"}), "");
 
+  // Docker's default columns, PORTS among them (empty: web publishes nothing).
+  CommandResult default_table = agent_.Cli({"ps"});
+  const std::string header = default_table.out.substr(0, default_table.out.find('\n'));
+  EXPECT_EQ(header.rfind("CONTAINER ID   IMAGE", 0), 0u) << default_table.out;
+  EXPECT_NE(header.find(" PORTS   BACKEND   NAME"), std::string::npos) << header;
   CommandResult columns = agent_.Cli({"ps", "--format", "{{.ID}} {{.Names}} {{.State}}"});
   EXPECT_EQ(columns.out, web.substr(0, 12) + " web running\n");
   // .Status is Docker's STATUS column; "table" adds the header and aligns the columns.

@@ -137,7 +137,7 @@ TEST_F(NetworkAutoSubnetTest, RefusedCreatesOnTheBuiltinNetworkLeaveNoNetwork) {
   EXPECT_NE(mac.err.find("spec.network.mac"), std::string::npos) << mac.err;
   auto expect_nothing = [&](const std::string& when) {
     EXPECT_EQ(agent_.Cli({"ps", "-aq"}).out, "") << when;
-    EXPECT_EQ(agent_.Cli({"network", "ls", "-q"}).out, "tnet\n") << when;
+    EXPECT_EQ(agent_.Cli({"network", "ls", "-q"}).out, "tnet\nhost\nnone\n") << when;
     EXPECT_EQ(LinksNamed("boxcar0"), 0) << when;
   };
   expect_nothing("after the refusals");

@@ -1,7 +1,7 @@
 // The fixture of the networking tests: an agent inside a network namespace of the test's own
 // (tests never touch the host's network), a "remote" namespace as the outside world, a bridge
-// network "tnet" (10.201.0.0/24), and the leak counts (veths, port elements, leases) after
-// every test.
+// network "tnet" (10.201.0.0/24), and the leak counts (veths, port elements, held host ports,
+// conntrack entries of tnet's addresses, leases) after every test.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -20,6 +20,7 @@ namespace boxcar::testing {
 
 class NetworkTest : public ::testing::Test, public AgentFixture {
  protected:
+  static constexpr const char* kTnetPrefix = "10.201.0.";
   void SetUp() override {
     namespaces_ = std::make_unique<NetworkNamespaces>();
     ASSERT_FALSE(HasFailure());
@@ -56,6 +57,10 @@ class NetworkTest : public ::testing::Test, public AgentFixture {
   void ExpectNoNetworkLeaks() {
     EXPECT_EQ(HostVethsSettled(0), 0) << "host veths left";
     EXPECT_EQ(namespaces_->PortElements(), 0) << "published port elements left";
+    EXPECT_EQ(namespaces_->HeldPorts(), 0) << "host ports still held by boxcard";
+    EXPECT_EQ(Settled([&] { return namespaces_->ConntrackEntries(kTnetPrefix); }, 0), 0)
+        << "conntrack entries of tnet's containers left:\n"
+        << namespaces_->ConntrackListing();
     EXPECT_EQ(NetworkNamespaces::Leases(agent_.root_dir()), 0) << "address leases left";
   }
   // Waits until `url` answers from inside the agent's namespace (busybox wget on the host).

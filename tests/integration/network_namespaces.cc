@@ -77,6 +77,40 @@ int NetworkNamespaces::PortElements() const {
                      "if \"map\" in x))'"));
 }
 
+int NetworkNamespaces::HeldPorts() const {
+  return Count(Shell("ip netns exec " + agent_ + " ss -Htuanp | grep -c '\"boxcard\"' || true"));
+}
+
+int NetworkNamespaces::ConntrackEntries(const std::string& address_prefix) const {
+  std::string pattern;
+  for (char c : address_prefix) pattern += c == '.' ? std::string("\\.") : std::string(1, c);
+  // The bridge's own IGMP reports (to 224.0.0.22) are no container's.
+  return Count(Shell("ip netns exec " + agent_ + " conntrack -L -f ipv4 2>/dev/null | grep -v " +
+                     "'dst=2[23][0-9]\\.' | grep -c '=" + pattern + "' || true"));
+}
+
+std::string NetworkNamespaces::ConntrackListing() const {
+  return Shell("ip netns exec " + agent_ + " conntrack -L -f ipv4 2>/dev/null").out;
+}
+
+std::string NetworkNamespaces::BindInAgentNamespace(const std::string& protocol, int port) const {
+  const std::string script =
+      "import errno, socket, sys\n"
+      "kind = socket.SOCK_DGRAM if sys.argv[1] == 'udp' else socket.SOCK_STREAM\n"
+      "s = socket.socket(socket.AF_INET, kind)\n"
+      "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+      "try:\n"
+      "    s.bind(('0.0.0.0', int(sys.argv[2])))\n"
+      "    if kind == socket.SOCK_STREAM: s.listen(1)\n"
+      "    print('bound')\n"
+      "except OSError as e:\n"
+      "    print(errno.errorcode[e.errno])\n";
+  CommandResult result = Shell("ip netns exec " + agent_ + " python3 -c \"" + script + "\" " +
+                               protocol + " " + std::to_string(port));
+  while (!result.out.empty() && result.out.back() == '\n') result.out.pop_back();
+  return result.out;
+}
+
 int NetworkNamespaces::Leases(const std::string& root_dir) {
   return Count(Shell("sqlite3 " + root_dir + "/state.db 'SELECT count(*) FROM network_leases'"));
 }

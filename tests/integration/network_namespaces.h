@@ -25,10 +25,18 @@ class NetworkNamespaces {
   // Starts busybox httpd on port 8000 in "remote", serving `dir` (made here, the caller's to
   // remove): `/` answers "out", `/cgi-bin/addr` the address the request came from.
   CommandResult ServeHttpOnRemote(const std::string& dir) const;
-  // What an agent left in its namespace: veths named bx*, port map elements, and (from its
-  // database under `root_dir`) address leases.
+  // What an agent left in its namespace: veths named bx*, port map elements, the host ports
+  // boxcard holds (TCP listening, UDP bound), conntrack entries (multicast aside) with an address
+  // starting with `address_prefix` ("10.201.0."), and (from its database under `root_dir`) address
+  // leases.
   int HostVeths() const;
   int PortElements() const;
+  int HeldPorts() const;
+  int ConntrackEntries(const std::string& address_prefix) const;
+  std::string ConntrackListing() const;  // for failure messages
+  // "bound" if a server's bind(2) (SO_REUSEADDR; TCP also listen) of 0.0.0.0:`port` succeeds
+  // in the agent's namespace, else the errno's name ("EADDRINUSE").
+  std::string BindInAgentNamespace(const std::string& protocol, int port) const;
   static int Leases(const std::string& root_dir);
 
  private:

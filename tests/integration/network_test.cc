@@ -146,6 +146,8 @@ TEST_F(NetworkTest, PortConflictsAndAFullRangeAreRefusedLeavingNothing) {
   CommandResult names = agent_.Cli({"network", "ls", "-q"});
   EXPECT_NE(names.out.find("tiny\n"), std::string::npos) << names.out;
   EXPECT_EQ(names.out.find("SUBNET"), std::string::npos) << "names only";
+  EXPECT_NE(names.out.find("\nhost\nnone\n"), std::string::npos)
+      << "built in, as Docker lists them";
   CommandResult unknown = agent_.Cli({"create", "--network", "nosuch", "busybox", "true"});
   EXPECT_NE(unknown.err.find("spec.network.mode"), std::string::npos) << unknown.err;
   CommandResult bad = agent_.Cli({"network", "create", "bad", "--subnet", "10.203.0.1/24"});
@@ -165,6 +167,11 @@ TEST_F(NetworkTest, PortConflictsAndAFullRangeAreRefusedLeavingNothing) {
   CommandResult listed = agent_.Cli({"network", "ls"});
   EXPECT_EQ(listed.out.find("onlo"), std::string::npos) << listed.out;
   EXPECT_EQ(listed.out.find("spaced"), std::string::npos) << listed.out;
+  EXPECT_NE(
+      listed.out.find(
+          "\nhost                 (the host's network)\nnone                 (loopback only)\n"),
+      std::string::npos)
+      << listed.out;
 }
 
 TEST_F(NetworkTest, KillNineAndRestartKeepsRunningContainersNetworkAndDropsTheRest) {
@@ -210,6 +217,8 @@ TEST_F(NetworkTest, ListInspectConnectAndDisconnect) {
   CommandResult inspected = agent_.Cli({"network", "inspect", "tnet"});
   EXPECT_EQ(inspected.out.rfind("[\n  {\n", 0), 0u) << "inspect prints an array: " << inspected.out;
   EXPECT_NE(inspected.out.find("\"ip\": \"10.201.0.50\""), std::string::npos) << inspected.out;
+  EXPECT_NE(inspected.out.find("\"prefix_length\": 24"), std::string::npos)
+      << "an endpoint has its prefix and gateway: " << inspected.out;
   EXPECT_EQ(agent_.Cli({"network", "inspect", "--json", "tnet"}).out, inspected.out);
   EXPECT_EQ(NetworkNamespaces::Leases(agent_.root_dir()), 1);
   ASSERT_EQ(agent_.Cli({"start", "later"}).exit_code, 0);

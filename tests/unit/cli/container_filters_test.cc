@@ -66,5 +66,22 @@ TEST(FormatContainerTest, TemplatesOfColumnNames) {
   EXPECT_FALSE(FormatContainer("{{.ID", web).ok());
 }
 
+TEST(FormatContainerTest, PortsAreDockersPortsColumn) {
+  v1::Container web = Sample("web-1", v1::CONTAINER_STATE_RUNNING);
+  EXPECT_EQ(PortsText(web), "");
+  v1::PortMapping* any = web.add_published_ports();
+  any->set_host_port(8080);
+  any->set_container_port(80);
+  any->set_protocol("tcp");
+  v1::PortMapping* loopback = web.add_published_ports();
+  loopback->set_host_ip("127.0.0.1");
+  loopback->set_host_port(5353);
+  loopback->set_container_port(53);
+  loopback->set_protocol("udp");
+  EXPECT_EQ(PortsText(web), "0.0.0.0:8080->80/tcp, 127.0.0.1:5353->53/udp");
+  EXPECT_EQ(*FormatContainer("{{.Ports}}", web), PortsText(web));
+  EXPECT_EQ(*FormatContainerHeader("{{.Names}}\\t{{.Ports}}"), "NAMES\tPORTS");
+}
+
 }  // namespace
 }  // namespace boxcar::cli
