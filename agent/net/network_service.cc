@@ -98,6 +98,7 @@ Status NetworkService::Recover(const std::vector<v1::Container>& containers) {
   bool any_bridge = false;
   for (const auto& [name, network] : networks_) any_bridge |= network.cni_conflist().empty();
   if (!any_bridge) return OkStatus();  // nothing of ours on the host's network
+  StartChangeWatchLocked();
   // The table is rebuilt from the records: elements of containers that ended while the agent
   // was away vanish, the running ones' come back.
   RETURN_IF_ERROR(nft_.Reset());
@@ -165,6 +166,7 @@ Status NetworkService::AddNetworkLocked(const v1::Network& network) {
   if (!network.cni_conflist().empty()) {
     spdlog::info("network {} created: CNI conflist", network.name());
   } else {
+    StartChangeWatchLocked();
     spdlog::info("network {} created: {} on bridge {}", network.name(), network.subnet(),
                  network.bridge());
   }
@@ -234,6 +236,9 @@ StatusOr<v1::Network> NetworkService::CheckNewNetworkLocked(const v1::Network& w
                                 name + " (" + other.subnet() + ")");
     }
   }
+  if (!wanted.subnet().empty() && !adopt_existing_bridge) {
+    RETURN_IF_ERROR(CheckSubnetFreeOnHostLocked(subnet));
+  }
   uint32_t gateway = subnet.FirstHost();
   if (!network.gateway().empty()) {
     ASSIGN_OR_RETURN(gateway, ParseIpv4Address(network.gateway(), "network.gateway"));
@@ -269,6 +274,28 @@ StatusOr<v1::Network> NetworkService::CheckNewNetworkLocked(const v1::Network& w
     }
   }
   return network;
+}
+
+Status NetworkService::CheckSubnetFreeOnHostLocked(const Ipv4Subnet& subnet) {
+  // NOTE: read only, as FreeSubnetLocked. A bridge with an address in the host's LAN (or a
+  // VPN's routes) would take those destinations from the host once a container starts.
+  const std::string field = "network.subnet (--subnet): " + subnet.ToString();
+  auto socket = RouteSocket::Open();
+  auto host_prefixes = socket.ok() ? socket->Ipv4PrefixesWithDevices()
+                                   : StatusOr<std::vector<HostIpv4Prefix>>(socket.status());
+  if (!host_prefixes.ok()) {
+    return Status(host_prefixes.status().code(),
+                  field + ": cannot read the host's routes and addresses to check it (" +
+                      host_prefixes.status().message() + ")");
+  }
+  std::set<std::string> own_bridges{kDefaultBridgeNetwork};
+  for (const auto& [name, network] : networks_) own_bridges.insert(network.bridge());
+  if (auto used = FindHostOverlap(subnet, *host_prefixes, own_bridges)) {
+    return FailedPrecondition(field + " overlaps the host's " + used->ToString() +
+                              ": a bridge on it would cut the host off from those addresses; "
+                              "choose another subnet, or none to get a free one");
+  }
+  return OkStatus();
 }
 
 std::vector<v1::Network> NetworkService::ListNetworks() {
