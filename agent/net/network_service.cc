@@ -8,6 +8,7 @@
 #include <regex>
 #include <set>
 
+#include "common/crash_points.h"
 #include "common/identifiers.h"
 #include "net/cni/cni_result.h"
 #include "net/forward_accepts.h"
@@ -359,14 +360,17 @@ Status NetworkService::RemoveNetwork(const std::string& name) {
                               "; remove them first (boxcar rm -f)");
   }
   const v1::Network network = it->second;
-  RETURN_IF_ERROR(records_.DeleteNetwork(name));
-  networks_.erase(it);
   if (!network.cni_conflist().empty()) {
+    RETURN_IF_ERROR(records_.DeleteNetwork(name));
+    networks_.erase(it);
     // NOTE: the plugins' bridge and chains (CNI-HOSTPORT-*, CNI-FORWARD) are theirs: DEL never
     // removes them either, and another runtime may use the same conflist.
     spdlog::info("network {} removed", name);
     return OkStatus();
   }
+  // The plumbing goes before the record: a crash in between leaves a network whose bridge
+  // is made again at its next use, or removed by the next rm. The record first would leave a
+  // bridge and elements no record knows, and a create of the same name refused for the link.
   plumbed_.erase(name);
   RemoveForwardAccepts(network.name(), network.subnet(), network.bridge());
   auto socket = RouteSocket::Open();
@@ -376,12 +380,17 @@ Status NetworkService::RemoveNetwork(const std::string& name) {
       spdlog::warn("network {}: {}", name, deleted.message());
     }
   }
+  CrashPoint("network_rm.after_bridge");
   // The table goes with the last bridge network, so an agent without one leaves none.
   bool any_bridge = false;
-  for (const auto& [other_name, other] : networks_) any_bridge |= other.cni_conflist().empty();
+  for (const auto& [other_name, other] : networks_) {
+    any_bridge |= other_name != name && other.cni_conflist().empty();
+  }
   Status table =
       !any_bridge ? nft_.Remove() : nft_.RemoveNetwork(network.subnet(), network.bridge());
   if (!table.ok()) spdlog::debug("network {}: {}", name, table.message());
+  RETURN_IF_ERROR(records_.DeleteNetwork(name));
+  networks_.erase(it);
   spdlog::info("network {} removed", name);
   return OkStatus();
 }

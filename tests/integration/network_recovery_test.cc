@@ -3,8 +3,11 @@
 // `ip link del` of a network's bridge. The agent sees it (network_change_watch) and puts
 // everything back by itself, with no boxcar command in between: within a bounded time the
 // published port answers again, and a new container on the network gets its NAT (and, after a
-// bridge went, the running container is back on the new bridge).
+// bridge went, the running container is back on the new bridge). And the agent killed in
+// the middle of a `network rm` leaves a network that works or goes whole.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -111,6 +114,34 @@ TEST_F(NetworkRecoveryTest, DeletedBridgeComesBackWithTheRunningContainerOnIt) {
   CommandResult direct =
       RunRm({"--network", "tnet"}, {"timeout", "5", "wget", "-qO-", "http://10.201.0.2/"});
   EXPECT_EQ(direct.out, "hello-from-web\n") << direct.err;
+}
+
+using NetworkRemoveCrashTest = NetworkTest;
+
+TEST_F(NetworkRemoveCrashTest, AgentKilledBetweenTheBridgeAndTheRecordLeavesAWorkingNetwork) {
+  // In use once: its bridge and elements exist.
+  CommandResult used = RunRm({"--network", "tnet"}, {"true"});
+  ASSERT_EQ(used.exit_code, 0) << used.err;
+  agent_.Stop();
+  agent_.Start(agent_args_, {"BOXCAR_CRASH_AT=network_rm.after_bridge"});
+  ASSERT_FALSE(HasFatalFailure());
+  agent_.Cli({"network", "rm", "tnet"});
+  const int status = agent_.WaitForExit(std::chrono::seconds(10));
+  ASSERT_TRUE(status != -1 && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+      << "the agent did not crash at network_rm.after_bridge (wait status " << status << ")";
+  RestartAgent();
+  ASSERT_FALSE(HasFatalFailure());
+  // The record is still there, its bridge made again at the next use.
+  CommandResult ping = RunRm({"--network", "tnet"}, {"ping", "-c1", "-W2", "10.201.0.1"});
+  EXPECT_EQ(ping.exit_code, 0) << ping.out << ping.err;
+  // An rm now removes all of it, and the same network can be made again.
+  CommandResult removed = agent_.Cli({"network", "rm", "tnet"});
+  ASSERT_EQ(removed.exit_code, 0) << removed.err;
+  EXPECT_NE(namespaces_->RunIn(namespaces_->agent(), "ip link show bx-tnet").exit_code, 0);
+  EXPECT_NE(namespaces_->RunIn(namespaces_->agent(), "nft list table ip boxcar").exit_code, 0)
+      << "the last bridge network took the table with it";
+  CommandResult again = agent_.Cli({"network", "create", "tnet", "--subnet", "10.201.0.0/24"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
 }
 
 }  // namespace
