@@ -7,6 +7,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <poll.h>
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -112,7 +113,11 @@ NetworkChangeWatch::NetworkChangeWatch(std::string table_name, Handler handler, 
       links_(std::move(links)),
       nftables_(std::move(nftables)),
       stop_(std::move(stop)) {
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "boxcar-netwatch");  // in top -H and gdb
+    Run();
+  });
+  spdlog::debug("networks: watching for bridges and table ip {} deleted by others", table_name_);
 }
 
 NetworkChangeWatch::~NetworkChangeWatch() {
