@@ -8,6 +8,7 @@
 #include <regex>
 #include <set>
 
+#include "common/crash_points.h"
 #include "common/identifiers.h"
 #include "net/cni/cni_result.h"
 #include "net/forward_accepts.h"
@@ -98,6 +99,7 @@ Status NetworkService::Recover(const std::vector<v1::Container>& containers) {
   bool any_bridge = false;
   for (const auto& [name, network] : networks_) any_bridge |= network.cni_conflist().empty();
   if (!any_bridge) return OkStatus();  // nothing of ours on the host's network
+  StartChangeWatchLocked();
   // The table is rebuilt from the records: elements of containers that ended while the agent
   // was away vanish, the running ones' come back.
   RETURN_IF_ERROR(nft_.Reset());
@@ -170,6 +172,7 @@ Status NetworkService::AddNetworkLocked(const v1::Network& network) {
   if (!network.cni_conflist().empty()) {
     spdlog::info("network {} created: CNI conflist", network.name());
   } else {
+    StartChangeWatchLocked();
     spdlog::info("network {} created: {} on bridge {}", network.name(), network.subnet(),
                  network.bridge());
   }
@@ -239,6 +242,9 @@ StatusOr<v1::Network> NetworkService::CheckNewNetworkLocked(const v1::Network& w
                                 name + " (" + other.subnet() + ")");
     }
   }
+  if (!wanted.subnet().empty() && !adopt_existing_bridge) {
+    RETURN_IF_ERROR(CheckSubnetFreeOnHostLocked(subnet));
+  }
   uint32_t gateway = subnet.FirstHost();
   if (!network.gateway().empty()) {
     ASSIGN_OR_RETURN(gateway, ParseIpv4Address(network.gateway(), "network.gateway"));
@@ -274,6 +280,28 @@ StatusOr<v1::Network> NetworkService::CheckNewNetworkLocked(const v1::Network& w
     }
   }
   return network;
+}
+
+Status NetworkService::CheckSubnetFreeOnHostLocked(const Ipv4Subnet& subnet) {
+  // NOTE: read only, as FreeSubnetLocked. A bridge with an address in the host's LAN (or a
+  // VPN's routes) would take those destinations from the host once a container starts.
+  const std::string field = "network.subnet (--subnet): " + subnet.ToString();
+  auto socket = RouteSocket::Open();
+  auto host_prefixes = socket.ok() ? socket->Ipv4PrefixesWithDevices()
+                                   : StatusOr<std::vector<HostIpv4Prefix>>(socket.status());
+  if (!host_prefixes.ok()) {
+    return Status(host_prefixes.status().code(),
+                  field + ": cannot read the host's routes and addresses to check it (" +
+                      host_prefixes.status().message() + ")");
+  }
+  std::set<std::string> own_bridges{kDefaultBridgeNetwork};
+  for (const auto& [name, network] : networks_) own_bridges.insert(network.bridge());
+  if (auto used = FindHostOverlap(subnet, *host_prefixes, own_bridges)) {
+    return FailedPrecondition(field + " overlaps the host's " + used->ToString() +
+                              ": a bridge on it would cut the host off from those addresses; "
+                              "choose another subnet, or none to get a free one");
+  }
+  return OkStatus();
 }
 
 std::vector<v1::Network> NetworkService::ListNetworks() {
@@ -340,14 +368,17 @@ Status NetworkService::RemoveNetwork(const std::string& name) {
                               "; remove them first (boxcar rm -f)");
   }
   const v1::Network network = it->second;
-  RETURN_IF_ERROR(records_.DeleteNetwork(name));
-  networks_.erase(it);
   if (!network.cni_conflist().empty()) {
+    RETURN_IF_ERROR(records_.DeleteNetwork(name));
+    networks_.erase(it);
     // NOTE: the plugins' bridge and chains (CNI-HOSTPORT-*, CNI-FORWARD) are theirs: DEL never
     // removes them either, and another runtime may use the same conflist.
     spdlog::info("network {} removed", name);
     return OkStatus();
   }
+  // The plumbing goes before the record: a crash in between leaves a network whose bridge
+  // is made again at its next use, or removed by the next rm. The record first would leave a
+  // bridge and elements no record knows, and a create of the same name refused for the link.
   plumbed_.erase(name);
   RemoveForwardAccepts(network.name(), network.subnet(), network.bridge());
   auto socket = RouteSocket::Open();
@@ -357,12 +388,17 @@ Status NetworkService::RemoveNetwork(const std::string& name) {
       spdlog::warn("network {}: {}", name, deleted.message());
     }
   }
+  CrashPoint("network_rm.after_bridge");
   // The table goes with the last bridge network, so an agent without one leaves none.
   bool any_bridge = false;
-  for (const auto& [other_name, other] : networks_) any_bridge |= other.cni_conflist().empty();
+  for (const auto& [other_name, other] : networks_) {
+    any_bridge |= other_name != name && other.cni_conflist().empty();
+  }
   Status table =
       !any_bridge ? nft_.Remove() : nft_.RemoveNetwork(network.subnet(), network.bridge());
   if (!table.ok()) spdlog::debug("network {}: {}", name, table.message());
+  RETURN_IF_ERROR(records_.DeleteNetwork(name));
+  networks_.erase(it);
   spdlog::info("network {} removed", name);
   return OkStatus();
 }

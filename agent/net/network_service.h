@@ -21,6 +21,7 @@
 #include "net/cni/cni_plugin_exec.h"
 #include "net/cni/cni_result_cache.h"
 #include "net/conntrack_flush.h"
+#include "net/network_change_watch.h"
 #include "net/network_records.h"
 #include "net/nft_table.h"
 #include "net/port_table.h"
@@ -172,6 +173,9 @@ class NetworkService {
                                               bool adopt_existing_bridge);
   // Persists and keeps a network CheckNewNetworkLocked gave.
   Status AddNetworkLocked(const v1::Network& network);
+  // FAILED_PRECONDITION naming --subnet and the route or address when an explicit `subnet`
+  // overlaps a route or address of the host's namespace (not on the agent's own bridges).
+  Status CheckSubnetFreeOnHostLocked(const Ipv4Subnet& subnet);
   // The first subnet of the address pools no network and no host route or address overlaps
   // (the built-in network's counts, made or not).
   StatusOr<Ipv4Subnet> FreeSubnetLocked();
@@ -203,6 +207,15 @@ class NetworkService {
   Status FinishAttach(const v1::Container& record, Attached attached);
   // The bridge, the nftables table and the subnet element; called with mutex_ held.
   Status EnsureNetworkPlumbing(const v1::Network& network);
+  // Recovery from others' changes (network_recovery.cc): once a bridge network exists, the
+  // watch of the agent's namespace runs; with mutex_ held.
+  void StartChangeWatchLocked();
+  // The watch's handler: RestorePlumbingLocked under mutex_, failures logged.
+  void OnHostNetworkChanged(const std::string& cause);
+  // Puts back what others deleted of the plumbing of the networks in use (plumbed_): the
+  // nftables table with every element (NftTable::RestoreIfMissing) and each missing bridge,
+  // with the host ends of the running containers' veths (and connections) on it again.
+  Status RestorePlumbingLocked(const std::string& cause);
   // Rewrites /etc/hosts of every attached container on `network`; with mutex_ held.
   void RefreshHosts(const std::string& network);
   void UnpublishLocked(const std::string& container_id, const std::vector<PortRule>& ports);
@@ -231,6 +244,8 @@ class NetworkService {
   std::set<std::string> plumbed_;                 // networks whose bridge is up
   // The container whose Reserve made the built-in network, for ReleaseRefused.
   std::string builtin_made_for_;
+  // Last: destroyed (its thread joined) before what its handler uses.
+  std::unique_ptr<NetworkChangeWatch> change_watch_;
 };
 
 }  // namespace boxcar

@@ -103,6 +103,8 @@ Status NftTable::Reset() {
   std::lock_guard<std::mutex> lock(mutex_);
   RETURN_IF_ERROR(Run(kTable, "create table ip boxcar"));
   installed_ = true;
+  networks_.clear();
+  port_elements_.clear();
   return OkStatus();
 }
 
@@ -114,30 +116,98 @@ Status NftTable::EnsureInstalled() {
   return Reset();
 }
 
+Status NftTable::RunRestoring(const std::string& commands, const std::string& what) {
+  Status ran = Run(commands, what);
+  if (ran.ok()) return ran;
+  bool restored = false;
+  if (Status restore = RestoreIfMissingLocked(&restored); !restore.ok() || !restored) return ran;
+  return Run(commands, what);
+}
+
 Status NftTable::AddNetwork(const std::string& cidr, const std::string& bridge) {
   std::lock_guard<std::mutex> lock(mutex_);
-  return Run(NetworkElements("add", cidr, bridge), "add network " + cidr + " on " + bridge);
+  RETURN_IF_ERROR(
+      RunRestoring(NetworkElements("add", cidr, bridge), "add network " + cidr + " on " + bridge));
+  networks_.insert({cidr, bridge});
+  return OkStatus();
 }
 
 Status NftTable::RemoveNetwork(const std::string& cidr, const std::string& bridge) {
   std::lock_guard<std::mutex> lock(mutex_);
+  networks_.erase({cidr, bridge});
   return Run(NetworkElements("delete", cidr, bridge), "remove network " + cidr + " on " + bridge);
 }
 
 Status NftTable::AddPort(const PortRule& rule) {
   std::lock_guard<std::mutex> lock(mutex_);
-  return Run("add element ip boxcar " + PortElement(rule), "publish port");
+  const std::string element = PortElement(rule);
+  RETURN_IF_ERROR(RunRestoring("add element ip boxcar " + element, "publish port"));
+  port_elements_.insert(element);
+  return OkStatus();
 }
 
 Status NftTable::RemovePort(const PortRule& rule) {
   std::lock_guard<std::mutex> lock(mutex_);
-  return Run("delete element ip boxcar " + PortElement(rule), "unpublish port");
+  const std::string element = PortElement(rule);
+  port_elements_.erase(element);
+  return Run("delete element ip boxcar " + element, "unpublish port");
 }
 
 Status NftTable::Remove() {
   std::lock_guard<std::mutex> lock(mutex_);
   installed_ = false;
+  networks_.clear();
+  port_elements_.clear();
   return Run("add table ip boxcar\ndelete table ip boxcar", "delete table ip boxcar");
+}
+
+Status NftTable::Check() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return CheckLocked();
+}
+
+Status NftTable::CheckLocked() {
+  if (!installed_) return OkStatus();
+  if (!context_) return Internal("nftables: no libnftables context");
+  // NOTE: terse: the chains and sets without their elements, so the check costs the same
+  // with ten thousand published ports.
+  const unsigned int flags = nft_ctx_output_get_flags(context_);
+  nft_ctx_output_set_flags(context_, flags | NFT_CTX_OUTPUT_TERSE);
+  const int listed = nft_run_cmd_from_buffer(context_, "list table ip boxcar");
+  nft_ctx_output_set_flags(context_, flags);
+  const std::string listing = nft_ctx_get_output_buffer(context_);
+  if (listed != 0) {
+    (void)nft_ctx_get_error_buffer(context_);  // emptied for the next command
+    return NotFound("nftables: table ip boxcar is missing");
+  }
+  for (const char* part :
+       {"set subnets ", "set bridges ", "set same_bridge ", "map ports_any ", "map ports_ip ",
+        "chain isolation ", "chain loopback_guard ", "chain prerouting ", "chain output ",
+        "chain postrouting ", "masquerade", "drop"}) {
+    if (listing.find(part) == std::string::npos) {
+      return NotFound(std::string("nftables: table ip boxcar lacks '") + part + "'");
+    }
+  }
+  return OkStatus();
+}
+
+Status NftTable::RestoreIfMissing(bool* restored) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return RestoreIfMissingLocked(restored);
+}
+
+Status NftTable::RestoreIfMissingLocked(bool* restored) {
+  *restored = false;
+  const Status checked = CheckLocked();
+  if (checked.ok()) return OkStatus();
+  std::string commands = kTable;
+  for (const auto& [cidr, bridge] : networks_) {
+    commands += NetworkElements("add", cidr, bridge) + "\n";
+  }
+  for (const auto& element : port_elements_) commands += "add element ip boxcar " + element + "\n";
+  RETURN_IF_ERROR(Run(commands, "restore table ip boxcar (" + checked.message() + ")"));
+  *restored = true;
+  return OkStatus();
 }
 
 }  // namespace boxcar

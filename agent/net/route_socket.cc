@@ -12,6 +12,7 @@
 #include <cctype>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 namespace boxcar {
@@ -167,23 +168,49 @@ StatusOr<std::vector<std::string>> RouteSocket::LinkNames(const std::string& pre
 namespace {
 
 // An IPv4 prefix of libnl as a subnet (host bits cleared); nothing for another family or /0.
-void AddPrefix(nl_addr* address, int prefix_length, std::vector<Ipv4Subnet>* prefixes) {
+std::optional<Ipv4Subnet> ToPrefix(nl_addr* address, int prefix_length) {
   if (!address || nl_addr_get_family(address) != AF_INET || prefix_length <= 0 ||
       nl_addr_get_len(address) != 4) {
-    return;
+    return std::nullopt;
   }
   uint32_t network_order = 0;
   std::memcpy(&network_order, nl_addr_get_binary_addr(address), 4);
   Ipv4Subnet prefix{ntohl(network_order), prefix_length};
   prefix.network &= prefix.Mask();
-  prefixes->push_back(prefix);
+  return prefix;
+}
+
+std::string LinkName(nl_cache* links, int index) {
+  char name[IFNAMSIZ + 1] = {};
+  if (links && index > 0 && rtnl_link_i2name(links, index, name, sizeof name)) return name;
+  return "";
 }
 
 }  // namespace
 
+std::string HostIpv4Prefix::ToString() const {
+  std::string text =
+      address ? "address " + FormatIpv4(local) + "/" + std::to_string(prefix.prefix_length)
+              : "route " + prefix.ToString();
+  if (!device.empty()) text += " on " + device;
+  return text;
+}
+
 StatusOr<std::vector<Ipv4Subnet>> RouteSocket::Ipv4Prefixes() const {
+  ASSIGN_OR_RETURN(std::vector<HostIpv4Prefix> with_devices, Ipv4PrefixesWithDevices());
   std::vector<Ipv4Subnet> prefixes;
+  for (const auto& used : with_devices) prefixes.push_back(used.prefix);
+  return prefixes;
+}
+
+StatusOr<std::vector<HostIpv4Prefix>> RouteSocket::Ipv4PrefixesWithDevices() const {
+  std::vector<HostIpv4Prefix> prefixes;
   nl_cache* raw = nullptr;
+  if (int error = rtnl_link_alloc_cache(socket_, AF_UNSPEC, &raw); error < 0) {
+    return NetlinkStatus("netlink: list links", error);
+  }
+  CachePtr links(raw);
+  raw = nullptr;
   if (int error = rtnl_route_alloc_cache(socket_, AF_INET, 0, &raw); error < 0) {
     return NetlinkStatus("netlink: list IPv4 routes", error);
   }
@@ -193,7 +220,11 @@ StatusOr<std::vector<Ipv4Subnet>> RouteSocket::Ipv4Prefixes() const {
     auto* route = reinterpret_cast<rtnl_route*>(object);
     if (rtnl_route_get_table(route) != RT_TABLE_MAIN) continue;
     nl_addr* dst = rtnl_route_get_dst(route);
-    AddPrefix(dst, dst ? static_cast<int>(nl_addr_get_prefixlen(dst)) : 0, &prefixes);
+    auto prefix = ToPrefix(dst, dst ? static_cast<int>(nl_addr_get_prefixlen(dst)) : 0);
+    if (!prefix) continue;
+    rtnl_nexthop* hop = rtnl_route_nexthop_n(route, 0);
+    prefixes.push_back(
+        {*prefix, hop ? LinkName(links.get(), rtnl_route_nh_get_ifindex(hop)) : "", false});
   }
   raw = nullptr;
   if (int error = rtnl_addr_alloc_cache(socket_, &raw); error < 0) {
@@ -203,9 +234,30 @@ StatusOr<std::vector<Ipv4Subnet>> RouteSocket::Ipv4Prefixes() const {
   for (nl_object* object = nl_cache_get_first(addresses.get()); object;
        object = nl_cache_get_next(object)) {
     auto* address = reinterpret_cast<rtnl_addr*>(object);
-    AddPrefix(rtnl_addr_get_local(address), rtnl_addr_get_prefixlen(address), &prefixes);
+    auto prefix = ToPrefix(rtnl_addr_get_local(address), rtnl_addr_get_prefixlen(address));
+    if (!prefix) continue;
+    uint32_t local = 0;
+    std::memcpy(&local, nl_addr_get_binary_addr(rtnl_addr_get_local(address)), 4);
+    prefixes.push_back(
+        {*prefix, LinkName(links.get(), rtnl_addr_get_ifindex(address)), true, ntohl(local)});
   }
   return prefixes;
+}
+
+Status RouteSocket::SetMaster(const std::string& name, int bridge_index) const {
+  rtnl_link* raw = nullptr;
+  if (int error = rtnl_link_get_kernel(socket_, 0, name.c_str(), &raw); error < 0) {
+    return NetlinkStatus("netlink: look up link '" + name + "'", error);
+  }
+  LinkPtr link(raw);
+  LinkPtr change(rtnl_link_alloc());
+  rtnl_link_set_master(change.get(), bridge_index);
+  rtnl_link_set_flags(change.get(), IFF_UP);
+  if (int error = rtnl_link_change(socket_, link.get(), change.get(), 0); error < 0) {
+    return NetlinkStatus(
+        "netlink: put link '" + name + "' on bridge " + std::to_string(bridge_index), error);
+  }
+  return OkStatus();
 }
 
 }  // namespace boxcar

@@ -15,6 +15,15 @@ struct rtnl_link;
 
 namespace boxcar {
 
+// A prefix this namespace uses: a route's destination or an address's subnet, with its link.
+struct HostIpv4Prefix {
+  Ipv4Subnet prefix;
+  std::string device;            // the link's name; empty when the kernel names none
+  bool address = false;          // an address on `device` (else a route's destination)
+  uint32_t local = 0;            // an address's own value (host byte order), shown by ToString
+  std::string ToString() const;  // "route 10.250.0.0/24 on lan0", "address 10.250.0.1/24 on lan0"
+};
+
 // A name the kernel takes for a link: 1-15 bytes, not "." or "..", no '/', ':', space or
 // control character.
 bool IsInterfaceName(std::string_view name);
@@ -44,6 +53,10 @@ class RouteSocket {
   // What IPv4 space this namespace uses, read only: the destinations of the main table's
   // routes (not the default route, as Docker) and the subnets of the addresses on its links.
   StatusOr<std::vector<Ipv4Subnet>> Ipv4Prefixes() const;
+  // The same, each with its link and what it is (an explicit --subnet's check names them).
+  StatusOr<std::vector<HostIpv4Prefix>> Ipv4PrefixesWithDevices() const;
+  // Puts link `name` on the bridge of index `bridge_index` and sets it up.
+  Status SetMaster(const std::string& name, int bridge_index) const;
 
  private:
   explicit RouteSocket(nl_sock* socket) : socket_(socket) {}

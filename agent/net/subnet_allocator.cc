@@ -73,4 +73,14 @@ StatusOr<Ipv4Subnet> ChooseFreeSubnet(const std::vector<AddressPool>& pools,
       listed + "); give one with --subnet, or more pools to the agent (--default-address-pool)");
 }
 
+std::optional<HostIpv4Prefix> FindHostOverlap(const Ipv4Subnet& subnet,
+                                              const std::vector<HostIpv4Prefix>& host_prefixes,
+                                              const std::set<std::string>& own_links) {
+  for (const HostIpv4Prefix& used : host_prefixes) {
+    if (own_links.count(used.device)) continue;
+    if (subnet.Overlaps(used.prefix)) return used;
+  }
+  return std::nullopt;
+}
+
 }  // namespace boxcar

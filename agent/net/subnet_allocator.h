@@ -3,11 +3,14 @@
 // no route or address of the host. Pure, so that unit tests cover it without a network.
 #pragma once
 
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
 #include "net/ipv4_subnet.h"
+#include "net/route_socket.h"
 
 namespace boxcar {
 
@@ -29,5 +32,12 @@ StatusOr<AddressPool> ParseAddressPool(const std::string& text, const std::strin
 // routes and addresses). RESOURCE_EXHAUSTED, in Docker's words, when none is left.
 StatusOr<Ipv4Subnet> ChooseFreeSubnet(const std::vector<AddressPool>& pools,
                                       const std::vector<Ipv4Subnet>& taken);
+
+// The first of the host's routes and addresses `subnet` overlaps (an explicit --subnet is
+// checked with it), leaving out those on `own_links`: the agent's bridges, whose networks are
+// checked as networks.
+std::optional<HostIpv4Prefix> FindHostOverlap(const Ipv4Subnet& subnet,
+                                              const std::vector<HostIpv4Prefix>& host_prefixes,
+                                              const std::set<std::string>& own_links);
 
 }  // namespace boxcar

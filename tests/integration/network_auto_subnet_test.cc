@@ -100,8 +100,14 @@ TEST_F(NetworkAutoSubnetTest, ConfiguredPoolsSkipHostRoutesAndRunOut) {
       << none.err;
   CommandResult names = agent_.Cli({"network", "ls", "-q"});
   EXPECT_EQ(names.out.find("p2"), std::string::npos) << names.out;
-  // A subnet given still may be anything free of other networks.
-  EXPECT_EQ(agent_.Cli({"network", "create", "p3", "--subnet", "10.203.0.0/24"}).exit_code, 0);
+  // A subnet given may be outside the pools, but not over the host's route
+  // (network_subnet_conflict_test.cc).
+  CommandResult over = agent_.Cli({"network", "create", "p3", "--subnet", "10.203.0.0/24"});
+  EXPECT_NE(over.exit_code, 0);
+  EXPECT_NE(over.err.find("--subnet): 10.203.0.0/24 overlaps the host's route 10.203.0.0/25"),
+            std::string::npos)
+      << over.err;
+  EXPECT_EQ(agent_.Cli({"network", "create", "p3", "--subnet", "10.203.0.128/25"}).exit_code, 0);
   ASSERT_EQ(agent_.Cli({"network", "rm", "p1", "p3"}).exit_code, 0);
 }
 

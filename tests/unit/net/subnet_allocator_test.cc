@@ -104,5 +104,23 @@ TEST(SubnetAllocatorTest, BadPoolsAreRefusedNamingTheField) {
             std::string::npos);
 }
 
+TEST(SubnetAllocatorTest, HostOverlapNamesTheRouteOrAddressAndSkipsOwnBridges) {
+  const std::vector<HostIpv4Prefix> host = {
+      {Subnet("198.18.0.0/24"), "eth0", false},
+      {Subnet("10.201.0.0/24"), "bx-tnet", false},
+      {Subnet("10.250.0.0/24"), "lan0", true, *ParseIpv4Address("10.250.0.1", "test")},
+  };
+  const std::set<std::string> own = {"bx-tnet"};
+  EXPECT_FALSE(FindHostOverlap(Subnet("10.252.0.0/24"), host, own));
+  // The agent's own bridges are checked as its networks, not here.
+  EXPECT_FALSE(FindHostOverlap(Subnet("10.201.0.0/16"), host, own));
+  auto inside = FindHostOverlap(Subnet("198.18.0.128/25"), host, own);
+  ASSERT_TRUE(inside);
+  EXPECT_EQ(inside->ToString(), "route 198.18.0.0/24 on eth0");
+  auto holding = FindHostOverlap(Subnet("10.250.0.0/16"), host, own);
+  ASSERT_TRUE(holding);
+  EXPECT_EQ(holding->ToString(), "address 10.250.0.1/24 on lan0");
+}
+
 }  // namespace
 }  // namespace boxcar
