@@ -79,7 +79,13 @@ Status NetworkService::ReleaseConnection(const std::string& container_id,
                                          const std::string& network) {
   std::lock_guard<std::mutex> lock(mutex_);
   const std::string key = ConnectionKey(container_id, network);
-  if (attached_.erase(key)) RefreshHosts(network);
+  auto attached = attached_.find(key);
+  if (attached != attached_.end()) {
+    // Its own hosts file loses the network's containers too (its other networks stay).
+    const std::string own_etc_files_dir = attached->second.etc_files_dir;
+    attached_.erase(attached);
+    RefreshHosts(network, own_etc_files_dir);
+  }
   if (!leases_.count(key)) return OkStatus();
   RETURN_IF_ERROR(records_.DeleteLease(key));
   leases_.erase(key);
@@ -87,16 +93,31 @@ Status NetworkService::ReleaseConnection(const std::string& container_id,
 }
 
 void NetworkService::JoinConnection(const v1::Container& record, const v1::VifSpec& vif,
-                                    const std::string& rootfs_dir) {
+                                    const std::string& etc_files_dir) {
   if (vif.network().empty()) return;
   std::lock_guard<std::mutex> lock(mutex_);
   const std::string ip = vif.addresses_size() ? vif.addresses(0).substr(0, vif.addresses(0).find('/')) : "";
-  Attached attached{vif.network(), vif.host_interface(), ip, {record.name()}, rootfs_dir, {}, {}};
+  Attached attached{
+      vif.network(),     vif.host_interface(), ip, {record.name()}, etc_files_dir, {}, {},
+      ExtraHosts(record)};
   if (!record.spec().hostname().empty() && record.spec().hostname() != record.name()) {
     attached.names.push_back(record.spec().hostname());
   }
   attached_[ConnectionKey(record.id(), vif.network())] = std::move(attached);
   RefreshHosts(vif.network());
+}
+
+void NetworkService::RenameContainer(const std::string& container_id, const std::string& old_name,
+                                     const std::string& new_name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::set<std::string> networks;
+  for (auto& [key, attached] : attached_) {
+    if (LeaseHolder(key) != container_id) continue;
+    // The name comes first; a hostname equal to the old name stays.
+    if (!attached.names.empty() && attached.names[0] == old_name) attached.names[0] = new_name;
+    networks.insert(attached.network);
+  }
+  for (const auto& network : networks) RefreshHosts(network);
 }
 
 }  // namespace boxcar
