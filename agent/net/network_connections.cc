@@ -82,9 +82,22 @@ Status NetworkService::ReleaseConnection(const std::string& container_id,
   auto attached = attached_.find(key);
   if (attached != attached_.end()) {
     // Its own hosts file loses the network's containers too (its other networks stay).
-    const std::string own_etc_files_dir = attached->second.etc_files_dir;
+    const Attached left = std::move(attached->second);
     attached_.erase(attached);
-    RefreshHosts(network, own_etc_files_dir);
+    RefreshHosts(network, left.etc_files_dir);
+    bool on_another = false;
+    for (const auto& [other_key, other] : attached_) {
+      on_another |= other.etc_files_dir == left.etc_files_dir;
+    }
+    if (!on_another && !left.etc_files_dir.empty()) {
+      // Its last network (a container of none): back to what a start writes for none.
+      std::vector<HostsEntry> entries = left.extra_hosts;
+      const std::string hostname = left.names.size() > 1 ? left.names[1] : left.names.front();
+      entries.push_back({"127.0.0.1", {hostname}});
+      Status written =
+          WriteContainerEtcFile(left.etc_files_dir, kHostsFile, HostsFileContent(entries));
+      if (!written.ok()) spdlog::warn("{}: {}", left.etc_files_dir, written.message());
+    }
   }
   if (!leases_.count(key)) return OkStatus();
   RETURN_IF_ERROR(records_.DeleteLease(key));

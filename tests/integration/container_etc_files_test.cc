@@ -115,6 +115,18 @@ TEST_F(ContainerEtcFilesTest, DisconnectLeavesTheContainersOwnHostsFileCurrent) 
   EXPECT_NE(hosts.find("10.201.0.2\tapp"), std::string::npos) << hosts;
 }
 
+TEST_F(ContainerEtcFilesTest, DisconnectFromTheOnlyNetworkLeavesNoPeerInTheHostsFile) {
+  RunDetached({"--network", "tnet", "--name", "peer"}, {"sleep", "600"});
+  RunDetached({"--network", "none", "--name", "loner", "--hostname", "lonely"}, {"sleep", "600"});
+  ASSERT_EQ(agent_.Cli({"network", "connect", "tnet", "loner"}).exit_code, 0);
+  EXPECT_NE(Exec("loner", "cat /etc/hosts").find("\tpeer"), std::string::npos)
+      << Exec("loner", "cat /etc/hosts");
+  ASSERT_EQ(agent_.Cli({"network", "disconnect", "tnet", "loner"}).exit_code, 0);
+  std::string hosts = Exec("loner", "cat /etc/hosts");
+  EXPECT_EQ(hosts.find("peer"), std::string::npos) << hosts;
+  EXPECT_NE(hosts.find("127.0.0.1\tlonely\n"), std::string::npos) << hosts;
+}
+
 TEST_F(ContainerEtcFilesTest, RenameUpdatesThePeersHostsFiles) {
   RunDetached({"--network", "tnet", "--name", "web"}, {"sleep", "600"});
   RunDetached({"--network", "tnet", "--name", "other"}, {"sleep", "600"});
