@@ -53,6 +53,18 @@ TEST_F(ContainerEtcFilesTest, ANetworkedContainersDiffAndCommitHaveNoEtcFiles) {
   EXPECT_EQ(child.out, "x\n1\n") << child.err;
 }
 
+TEST_F(ContainerEtcFilesTest, CpOfAStoppedContainerReadsItsLastFiles) {
+  RunDetached({"--network", "tnet", "--name", "web"}, {"sleep", "600"});
+  ASSERT_EQ(agent_.Cli({"stop", "-t", "1", "web"}).exit_code, 0);
+  CommandResult copied = agent_.Cli({"cp", "web:/etc/hosts", agent_.work_dir() + "/hosts-out"});
+  ASSERT_EQ(copied.exit_code, 0) << copied.err;
+  std::ifstream out(agent_.work_dir() + "/hosts-out");
+  std::stringstream hosts;
+  hosts << out.rdbuf();
+  EXPECT_NE(hosts.str().find("10.201.0.2\tweb"), std::string::npos) << hosts.str();
+  EXPECT_EQ(agent_.Cli({"diff", "web"}).out, "") << "cp out of it changes nothing";
+}
+
 TEST_F(ContainerEtcFilesTest, APeerJoiningShowsInTheMountedHostsFile) {
   RunDetached({"--network", "tnet", "--name", "web"}, {"sleep", "600"});
   // A reader holding the file open sees the rewrite (written in place, same inode).
