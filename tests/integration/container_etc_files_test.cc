@@ -163,8 +163,8 @@ TEST_F(ContainerEtcFilesTest, AddHostDnsSearchAndDnsOptionAreWrittenAndCheckedAt
   EXPECT_NE(result.out.find("--\nnameserver 192.0.2.53\nsearch corp.test\noptions ndots:3\n"),
             std::string::npos)
       << result.out;
-  CommandResult none =
-      RunRm({"--network", "none", "--add-host", "db:192.0.2.9"}, {"grep", "db", "/etc/hosts"});
+  CommandResult none = RunRm({"--network", "none", "--add-host", "db:192.0.2.9"},
+                             {"grep", "^192.0.2.9", "/etc/hosts"});
   EXPECT_EQ(none.out, "192.0.2.9\tdb\n") << none.err;
   // A bad address: refused naming the field, nothing made.
   CommandResult bad =
