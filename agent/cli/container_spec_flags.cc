@@ -66,6 +66,17 @@ void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
   command->add_option("--mac-address", options.mac_address, "MAC address of eth0");
   command->add_option("--dns", options.dns, "Name server for /etc/resolv.conf (repeat the flag)")
       ->allow_extra_args(false);
+  command
+      ->add_option("--dns-search", options.dns_search,
+                   "Search domain for /etc/resolv.conf (repeat the flag)")
+      ->allow_extra_args(false);
+  command
+      ->add_option("--dns-option", options.dns_options,
+                   "Resolver option for /etc/resolv.conf, e.g. ndots:2 (repeat the flag)")
+      ->allow_extra_args(false);
+  command
+      ->add_option("--add-host", options.add_hosts, "Add NAME:IP to /etc/hosts (repeat the flag)")
+      ->allow_extra_args(false);
   command->add_option("-p,--publish", options.publish,
                       "Publish [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/tcp|/udp] (repeat the flag)")
       ->allow_extra_args(false);
@@ -214,6 +225,9 @@ Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* 
   network->set_ip(options.ip);
   network->set_mac(options.mac_address);
   for (const auto& server : options.dns) network->add_dns(server);
+  for (const auto& domain : options.dns_search) network->add_dns_search(domain);
+  for (const auto& option : options.dns_options) network->add_dns_options(option);
+  for (const auto& host : options.add_hosts) network->add_extra_hosts(host);
   for (const auto& text : options.publish) {
     ASSIGN_OR_RETURN(*network->add_ports(), ParsePublishFlag(text));
   }

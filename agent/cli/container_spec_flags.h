@@ -36,6 +36,9 @@ struct ContainerSpecFlags {
   std::string ip;
   std::string mac_address;
   std::vector<std::string> dns;
+  std::vector<std::string> dns_search;
+  std::vector<std::string> dns_options;
+  std::vector<std::string> add_hosts;  // NAME:IP
   std::vector<std::string> publish;
   bool publish_all = false;
   std::vector<std::string> volumes;  // -v

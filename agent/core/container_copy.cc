@@ -11,11 +11,13 @@
 #include "common/disk_full.h"
 #include "common/identifiers.h"
 #include "common/path_in_root.h"
+#include "core/container_etc_files.h"
 #include "core/container_mounts.h"
 #include "core/container_service.h"
 #include "core/container_states.h"
 #include "core/copy_root_mounts.h"
 #include "core/host_id_blocks.h"
+#include "net/container_name_files.h"
 
 namespace boxcar {
 
@@ -102,11 +104,18 @@ StatusOr<ContainerService::RootForCopy> ContainerService::OpenRootForCopy(
   if (entry->removed) return NotFound(field + ": '" + container + "' was removed");
   const std::string id = record.id();
   ASSIGN_OR_RETURN(std::vector<std::string> layer_dirs, images_->LayerDirectories(record.image_id()));
+  // Its /etc files as its last run had them (container_etc_files.h), once it has run.
+  const bool etc_files = config_.networks != nullptr && ImageEtcIsDirectoryOrAbsent(layer_dirs) &&
+                         ::access((StateDir(id) + "/" + kHostsFile).c_str(), F_OK) == 0;
+  if (etc_files) layer_dirs.push_back(EtcMountPointsLayer(config_.root_dir));
   ASSIGN_OR_RETURN(std::string rootfs_dir, snapshotter_->Mount(id, layer_dirs, ids));
   root.release = [this, id] { WarnIfFailed(id, snapshotter_->Unmount(id)); };
   // With its volumes and binds, as its payload saw them; a volume removed since, or a kernel
   // that cannot attach below a detached tree, leaves the bare root filesystem.
   auto mounts = LaunchMountsOf(record.spec(), config_.volumes);
+  if (mounts.ok() && etc_files) {
+    for (auto& mount : EtcFileMounts(StateDir(id), record.spec())) mounts->push_back(mount);
+  }
   auto with_mounts = mounts.ok() ? OpenRootWithMounts(rootfs_dir, *mounts, ids) : mounts.status();
   if (with_mounts.ok()) {
     root.root_fd = std::move(*with_mounts);

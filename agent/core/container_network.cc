@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "core/container_etc_files.h"
 #include "core/container_service.h"
 #include "core/container_states.h"
+#include "net/container_name_files.h"
 
 namespace boxcar {
 
@@ -55,31 +57,46 @@ Status ContainerService::ReserveNetwork(v1::Container& record, const v1::Image& 
   return OkStatus();
 }
 
-void ContainerService::PrepareNetworkLaunch(const v1::Container& record,
-                                            const std::string& rootfs_dir, LaunchSpec& spec,
-                                            NetworkAttachment* attached,
-                                            const std::string* idle_veth) {
+Status ContainerService::PrepareNetworkLaunch(const v1::Container& record,
+                                              const std::string& etc_files_dir, bool etc_files,
+                                              LaunchSpec& spec, NetworkAttachment* attached,
+                                              const std::string* idle_veth) {
   const std::string& mode = record.spec().network().mode();
   spec.host_network = mode == kNetworkHost;
-  if (!config_.networks || (!record.has_network_endpoint() && record.interfaces_size() == 0)) {
-    return;
-  }
+  if (!config_.networks) return OkStatus();
   NetworkService* networks = config_.networks;
-  spec.prepare_network = [networks, &record, rootfs_dir, attached,
+  if (etc_files) {
+    RETURN_IF_ERROR(CreateContainerEtcFiles(etc_files_dir));
+    for (auto& mount : EtcFileMounts(etc_files_dir, record.spec())) {
+      spec.mounts.push_back(std::move(mount));
+    }
+  } else {
+    spdlog::warn(
+        "container {}: /etc of its image is not a directory; no /etc/hosts, "
+        "/etc/resolv.conf or /etc/hostname mounted",
+        ShortId(record.id()));
+  }
+  if (!record.has_network_endpoint()) {
+    // none or host: written now, nothing to plug in (connections beside refresh hosts).
+    RETURN_IF_ERROR(networks->WriteUnattachedEtcFiles(record, etc_files_dir));
+    if (record.interfaces_size() == 0) return OkStatus();
+  }
+  spec.prepare_network = [networks, &record, etc_files_dir, attached,
                           idle_veth](pid_t shim_pid) -> Status {
     if (record.has_network_endpoint()) {
-      ASSIGN_OR_RETURN(*attached, networks->Attach(record, rootfs_dir, shim_pid, *idle_veth));
+      ASSIGN_OR_RETURN(*attached, networks->Attach(record, etc_files_dir, shim_pid, *idle_veth));
     }
     // Attached VIFs after the network of the spec; the first brings the default route when
     // the spec's network does not.
     bool default_route = !record.has_network_endpoint();
     for (const auto& vif : record.interfaces()) {
       RETURN_IF_ERROR(networks->PlugInterface(record.id(), vif, shim_pid, default_route, true));
-      networks->JoinConnection(record, vif, rootfs_dir);
+      networks->JoinConnection(record, vif, etc_files_dir);
       default_route = false;
     }
     return OkStatus();
   };
+  return OkStatus();
 }
 
 }  // namespace boxcar
@@ -167,7 +184,7 @@ Status ContainerService::ConnectBeside(Entry& entry, const std::string& network,
     return attached.status();
   }
   if (attached->plugged()) {
-    config_.networks->JoinConnection(record, attached->interface(), record.rootfs_dir());
+    config_.networks->JoinConnection(record, attached->interface(), StateDir(record.id()));
   }
   spdlog::info("container {}: connected to network {} as {} ({})", record.id().substr(0, 12),
                network, attached->interface().name(), attached->interface().addresses(0));

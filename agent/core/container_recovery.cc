@@ -1,6 +1,4 @@
 // Recover: the records reconciled with what runs after a restart (or kill -9) of the agent.
-#include "core/container_service.h"
-
 #include <spdlog/spdlog.h>
 
 #include <memory>
@@ -9,10 +7,12 @@
 #include <vector>
 
 #include "common/directory_tree.h"
-#include "core/container_mounts.h"
 #include "common/identifiers.h"
 #include "common/pidfd.h"
 #include "common/process_start_time.h"
+#include "core/container_etc_files.h"
+#include "core/container_mounts.h"
+#include "core/container_service.h"
 #include "core/container_states.h"
 
 namespace boxcar {
@@ -31,6 +31,7 @@ bool ProcessIsAlive(pid_t pid, uint64_t start_ticks) {
 Status ContainerService::Recover() {
   RETURN_IF_ERROR(MakeDirectories(config_.root_dir + "/containers", 0700));
   (void)MarkTopDirectory(config_.root_dir + "/containers");  // see directory_tree.h
+  if (config_.networks) RETURN_IF_ERROR(EnsureEtcMountPointsLayer(config_.root_dir));
   RETURN_IF_ERROR(cgroups_->RemoveStaleSlots(prewarm_.slot_prefix())
                       .Annotate("remove prewarmed cgroup slots of a previous agent"));
   RETURN_IF_ERROR(monitor_.Start());
@@ -90,7 +91,9 @@ Status ContainerService::Recover() {
       std::lock_guard<std::mutex> lock(entries_mutex_);
       for (const auto& [id, entry] : entries_) records.push_back(entry->record);
     }
-    RETURN_IF_ERROR(config_.networks->Recover(records).Annotate("reconcile container networks"));
+    RETURN_IF_ERROR(
+        config_.networks->Recover(records, [this](const std::string& id) { return StateDir(id); })
+            .Annotate("reconcile container networks"));
   }
   // Watched only now: an exit seen at once (a payload that ended during the restart) finds
   // its network known again, and its clean-up releases its ports and veth.

@@ -3,6 +3,7 @@
 
 #include "common/identifiers.h"
 #include "core/container_service.h"
+#include "core/container_states.h"
 
 namespace boxcar {
 
@@ -33,6 +34,10 @@ StatusOr<v1::Container> ContainerService::Rename(const std::string& container,
     std::lock_guard<std::mutex> entries_lock(entries_mutex_);
     record.set_name(old_name);
     return persisted;
+  }
+  // Its peers' hosts files (and its own) know it by the new name at once.
+  if (config_.networks && IsLive(record.state())) {
+    config_.networks->RenameContainer(record.id(), old_name, name);
   }
   spdlog::info("container {} renamed from {} to {}", ShortId(record.id()), old_name, name);
   Emit(v1::EVENT_TYPE_RENAMED, record);

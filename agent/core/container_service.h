@@ -299,12 +299,14 @@ class ContainerService {
   // `fields`: what the errors call the mode and ip (Connect's own names for a stopped one).
   Status ReserveNetwork(v1::Container& record, const v1::Image& image,
                         const NetworkRequestFields& fields = {});
-  // At Start: what the launch does to plug the container in before its payload runs; what
-  // it plugged in lands in `attached`.
+  // At Start: its /etc files in `etc_files_dir` (written now for none and host, at the
+  // plugging in otherwise) and, with `etc_files` (the overlay has their mount points), their
+  // binds in `spec`; what the launch does to plug the container in before its payload runs;
+  // what it plugged in lands in `attached`.
   // `idle_veth` (read when the launch plugs in): the prewarmed helper's idle pair, if any.
-  void PrepareNetworkLaunch(const v1::Container& record, const std::string& rootfs_dir,
-                            LaunchSpec& spec, NetworkAttachment* attached,
-                            const std::string* idle_veth);
+  Status PrepareNetworkLaunch(const v1::Container& record, const std::string& etc_files_dir,
+                              bool etc_files, LaunchSpec& spec, NetworkAttachment* attached,
+                              const std::string* idle_veth);
   // At exit and after a failed start: ports, veth and hosts entries go; a CNI network's DEL
   // is left pending for RunPendingNetworkDel (the exit's deferred clean-up, Start, Remove).
   void DetachNetwork(const v1::Container& record) {

@@ -13,6 +13,7 @@
 #include "common/process_start_time.h"
 #include "common/unix_time.h"
 #include "core/container_capabilities.h"
+#include "core/container_etc_files.h"
 #include "core/container_mounts.h"
 #include "core/container_service.h"
 #include "core/container_spec_validation.h"
@@ -62,6 +63,10 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   };
   ASSIGN_OR_RETURN(std::vector<std::string> layer_dirs,
                    images_->LayerDirectories(record.image_id()));
+  // The mount points of its generated /etc files, as the topmost lower layer
+  // (container_etc_files.h).
+  const bool etc_files = config_.networks != nullptr && ImageEtcIsDirectoryOrAbsent(layer_dirs);
+  if (etc_files) layer_dirs.push_back(EtcMountPointsLayer(config_.root_dir));
   ASSIGN_OR_RETURN(std::vector<LaunchMount> mounts, LaunchMountsOf(record.spec(), config_.volumes));
   const IdMapping userns = IdMappingOf(record.spec());
   ASSIGN_OR_RETURN(std::string rootfs_dir, snapshotter_->Mount(id, layer_dirs, userns));
@@ -100,7 +105,6 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   spec.cpu_millis = record.spec().limits().cpu_millis();
   NetworkAttachment network;
   std::string idle_veth;  // the prewarmed helper's idle pair, once one is taken
-  PrepareNetworkLaunch(record, rootfs_dir, spec, &network, &idle_veth);
   ::unlink(spec.exit_file.c_str());
   ::unlink(ExitRecordReservePath(spec.exit_file).c_str());
 
@@ -112,6 +116,11 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
     spdlog::warn("container {}: start failed: {}", ShortId(id), failure.message());
     return failure;
   };
+  if (Status prepared =
+          PrepareNetworkLaunch(record, state_dir, etc_files, spec, &network, &idle_veth);
+      !prepared.ok()) {
+    return undo(prepared);
+  }
   std::optional<PrewarmPool::Slot> prewarmed =
       prewarm_.TakeSlot(backend, config_.networks && config_.networks->CanClaimIdleVeth(record));
   if (prewarmed) idle_veth = prewarmed->idle_veth;

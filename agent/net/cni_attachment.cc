@@ -126,7 +126,7 @@ StatusOr<v1::NetworkEndpoint> NetworkService::ReserveCni(const std::string& cont
 }
 
 StatusOr<NetworkAttachment> NetworkService::AttachCni(const v1::Container& record,
-                                                      const std::string& rootfs_dir,
+                                                      const std::string& etc_files_dir,
                                                       pid_t netns_pid, const v1::Network& network) {
   const std::string& id = record.id();
   const v1::NetworkSpec& spec = record.spec().network();
@@ -186,7 +186,8 @@ StatusOr<NetworkAttachment> NetworkService::AttachCni(const v1::Container& recor
     }
   }
   for (auto& rule : claimed) rule.container_ip = ip;
-  Attached attached{network.name(), "", ip, {record.name()}, rootfs_dir, claimed, attachment};
+  Attached attached{network.name(), "",      ip,         {record.name()},
+                    etc_files_dir,  claimed, attachment, ExtraHosts(record)};
   std::unique_lock<std::mutex> lock(mutex_);
   if (Status finished = FinishAttach(record, attached); !finished.ok()) {
     lock.unlock();
@@ -306,9 +307,14 @@ void NetworkService::RecoverCni(const std::map<std::string, const v1::Container*
         spdlog::warn("container {}: CNI CHECK failed: {}", id.substr(0, 12), checked.message());
       }
     }
-    Attached attached{attachment.network, "", FirstResultAddress(attachment.result_json),
-                      {record.name(), record.spec().hostname()}, record.rootfs_dir(), {},
-                      attachment};
+    Attached attached{attachment.network,
+                      "",
+                      FirstResultAddress(attachment.result_json),
+                      {record.name(), record.spec().hostname()},
+                      etc_files_dir_of_(id),
+                      {},
+                      attachment,
+                      ExtraHosts(record)};
     for (const auto& port : record.published_ports()) {
       auto claimed = ports_.Claim(id, port.host_ip(), port.protocol(), port.host_port(), "port");
       if (!claimed.ok()) {

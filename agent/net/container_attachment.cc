@@ -1,6 +1,7 @@
 // Attach and Detach: what a container's start plugs into its network namespace and what its
 // exit takes away again.
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -39,7 +40,13 @@ Status NetworkService::EnsureNetworkPlumbing(const v1::Network& network) {
   return OkStatus();
 }
 
-void NetworkService::RefreshHosts(const std::string& network) {
+std::vector<HostsEntry> NetworkService::ExtraHosts(const v1::Container& record) {
+  const auto& extra_hosts = record.spec().network().extra_hosts();
+  return ExtraHostsOf({extra_hosts.begin(), extra_hosts.end()});
+}
+
+void NetworkService::RefreshHosts(const std::string& network,
+                                  const std::string& also_etc_files_dir) {
   // A container on several networks (connections beside its spec's) gets the entries of all
   // of them in its one hosts file.
   auto entries_of = [this](const std::set<std::string>& networks) {
@@ -54,15 +61,69 @@ void NetworkService::RefreshHosts(const std::string& network) {
     }
     return entries;
   };
-  std::map<std::string, std::set<std::string>> networks_of;  // by rootfs
+  std::map<std::string, std::set<std::string>> networks_of;  // by etc files directory
+  std::map<std::string, const std::vector<HostsEntry>*> extra_hosts_of;
   for (const auto& [key, attached] : attached_) {
-    if (!attached.rootfs_dir.empty()) networks_of[attached.rootfs_dir].insert(attached.network);
+    if (attached.etc_files_dir.empty()) continue;
+    networks_of[attached.etc_files_dir].insert(attached.network);
+    extra_hosts_of[attached.etc_files_dir] = &attached.extra_hosts;
   }
-  for (const auto& [rootfs_dir, networks] : networks_of) {
-    if (!networks.count(network)) continue;
-    Status written = WriteContainerEtcFile(rootfs_dir, "hosts", HostsFileContent(entries_of(networks)));
-    if (!written.ok()) spdlog::warn("{}: {}", rootfs_dir, written.message());
+  for (const auto& [etc_files_dir, networks] : networks_of) {
+    if (!networks.count(network) && etc_files_dir != also_etc_files_dir) continue;
+    std::vector<HostsEntry> entries = *extra_hosts_of.at(etc_files_dir);
+    for (auto& entry : entries_of(networks)) entries.push_back(std::move(entry));
+    Status written = WriteContainerEtcFile(etc_files_dir, kHostsFile, HostsFileContent(entries));
+    if (!written.ok()) spdlog::warn("{}: {}", etc_files_dir, written.message());
   }
+}
+
+std::string NetworkService::ContainerResolvConf(const v1::NetworkSpec& spec,
+                                                bool own_network_namespace) {
+  ResolvConfRequest request;
+  request.nameservers.assign(spec.dns().begin(), spec.dns().end());
+  request.search.assign(spec.dns_search().begin(), spec.dns_search().end());
+  request.options.assign(spec.dns_options().begin(), spec.dns_options().end());
+  ResolvConfContentResult resolv = ResolvConfContent(
+      request, ReadHostResolvConf(config_.host_resolv_conf), own_network_namespace);
+  if (resolv.used_fallback_nameservers && !warned_resolver_fallback_.exchange(true)) {
+    spdlog::warn(
+        "no usable nameserver in the host's {} (nor {}): containers get 8.8.8.8 and "
+        "8.8.4.4; give them others with --dns",
+        config_.host_resolv_conf.resolv_conf, config_.host_resolv_conf.systemd_resolved);
+  }
+  return resolv.content;
+}
+
+Status NetworkService::WriteUnattachedEtcFiles(const v1::Container& record,
+                                               const std::string& etc_files_dir) {
+  const v1::NetworkSpec& spec = record.spec().network();
+  const bool host = spec.mode() == kNetworkHost;
+  std::string hosts, hostname;
+  if (host) {
+    // As Docker: the host's names and hostname, its resolvers as they are (loopback ones
+    // answer in the host's network namespace).
+    auto host_hosts = ReadFileToString(config_.host_hosts_file);
+    hosts = host_hosts.ok() ? *host_hosts : HostsFileContent({});
+    if (!hosts.empty() && hosts.back() != '\n') hosts += "\n";
+    for (const auto& entry : ExtraHosts(record)) {
+      hosts += entry.ip;
+      for (const auto& name : entry.names) hosts += "\t" + name;
+      hosts += "\n";
+    }
+    char name[256] = {};
+    ::gethostname(name, sizeof name - 1);
+    hostname = name;
+  } else {
+    hostname =
+        record.spec().hostname().empty() ? record.id().substr(0, 12) : record.spec().hostname();
+    std::vector<HostsEntry> entries = ExtraHosts(record);
+    entries.push_back({"127.0.0.1", {hostname}});
+    hosts = HostsFileContent(entries);
+  }
+  RETURN_IF_ERROR(WriteContainerEtcFile(etc_files_dir, kHostsFile, hosts));
+  RETURN_IF_ERROR(
+      WriteContainerEtcFile(etc_files_dir, kResolvConfFile, ContainerResolvConf(spec, !host)));
+  return WriteContainerEtcFile(etc_files_dir, kHostnameFile, hostname + "\n");
 }
 
 void NetworkService::UnpublishLocked(const std::string& container_id,
@@ -88,11 +149,11 @@ void NetworkService::FlushConntrack(const std::string& container_id, const Connt
 }
 
 StatusOr<NetworkAttachment> NetworkService::Attach(const v1::Container& record,
-                                                   const std::string& rootfs_dir, pid_t netns_pid,
-                                                   const std::string& idle_veth) {
+                                                   const std::string& etc_files_dir,
+                                                   pid_t netns_pid, const std::string& idle_veth) {
   const std::string& id = record.id();
   const v1::NetworkSpec& spec = record.spec().network();
-  if (spec.mode() == kNetworkVif) return AttachVif(record, rootfs_dir, netns_pid);
+  if (spec.mode() == kNetworkVif) return AttachVif(record, etc_files_dir, netns_pid);
   RunConflictingPendingDels(record);
   {
     std::unique_lock<std::mutex> lock(mutex_);
@@ -100,7 +161,7 @@ StatusOr<NetworkAttachment> NetworkService::Attach(const v1::Container& record,
     if (cni != networks_.end() && !cni->second.cni_conflist().empty()) {
       const v1::Network network = cni->second;
       lock.unlock();
-      return AttachCni(record, rootfs_dir, netns_pid, network);
+      return AttachCni(record, etc_files_dir, netns_pid, network);
     }
   }
   const auto began = std::chrono::steady_clock::now();
@@ -123,7 +184,8 @@ StatusOr<NetworkAttachment> NetworkService::Attach(const v1::Container& record,
   ASSIGN_OR_RETURN(Ipv4Subnet subnet, ParseIpv4Subnet(network->second.subnet(), "network.subnet"));
   const std::string ip = FormatIpv4(lease->second.address);
 
-  Attached attached{network->first, HostVethName(id), ip, {record.name()}, rootfs_dir, {}, {}};
+  Attached attached{network->first,    HostVethName(id), ip, {record.name()}, etc_files_dir, {}, {},
+                    ExtraHosts(record)};
   // What can fail without leaving anything comes first.
   ASSIGN_OR_RETURN(UniqueFd netns, OpenNetworkNamespace(netns_pid));
   ASSIGN_OR_RETURN(RouteSocket socket, RouteSocket::Open());
@@ -243,14 +305,9 @@ Status NetworkService::FinishAttach(const v1::Container& record, Attached attach
   const std::string hostname = record.spec().hostname().empty() ? record.id().substr(0, 12)
                                                                 : record.spec().hostname();
   if (hostname != record.name()) attached.names.push_back(hostname);
-  auto host_resolv = ReadFileToString(config_.host_resolv_conf);
-  const std::vector<std::string> dns(spec.dns().begin(), spec.dns().end());
-  for (const auto& [name, content] :
-       {std::pair<std::string, std::string>{"resolv.conf",
-                                            ResolvConfContent(dns, host_resolv.ok() ? *host_resolv : "")},
-        {"hostname", hostname + "\n"}}) {
-    RETURN_IF_ERROR(WriteContainerEtcFile(attached.rootfs_dir, name, content));
-  }
+  RETURN_IF_ERROR(WriteContainerEtcFile(attached.etc_files_dir, kResolvConfFile,
+                                        ContainerResolvConf(spec, true)));
+  RETURN_IF_ERROR(WriteContainerEtcFile(attached.etc_files_dir, kHostnameFile, hostname + "\n"));
   const std::string network = attached.network;
   attached_[record.id()] = std::move(attached);
   RefreshHosts(network);

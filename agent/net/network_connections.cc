@@ -79,14 +79,30 @@ Status NetworkService::ReleaseConnection(const std::string& container_id,
                                          const std::string& network) {
   std::lock_guard<std::mutex> lock(mutex_);
   const std::string key = ConnectionKey(container_id, network);
-  if (auto connection = attached_.find(key); connection != attached_.end()) {
+  auto attached = attached_.find(key);
+  if (attached != attached_.end()) {
     // Its flows on that network go with it (the address may be leased again at once).
-    if (!connection->second.ip.empty()) {
-      FlushConntrack(container_id, ConntrackFlush{{connection->second.ip}, {}},
+    if (!attached->second.ip.empty()) {
+      FlushConntrack(container_id, ConntrackFlush{{attached->second.ip}, {}},
                      "disconnect from network " + network);
     }
-    attached_.erase(connection);
-    RefreshHosts(network);
+    // Its own hosts file loses the network's containers too (its other networks stay).
+    const Attached left = std::move(attached->second);
+    attached_.erase(attached);
+    RefreshHosts(network, left.etc_files_dir);
+    bool on_another = false;
+    for (const auto& [other_key, other] : attached_) {
+      on_another |= other.etc_files_dir == left.etc_files_dir;
+    }
+    if (!on_another && !left.etc_files_dir.empty()) {
+      // Its last network (a container of none): back to what a start writes for none.
+      std::vector<HostsEntry> entries = left.extra_hosts;
+      const std::string hostname = left.names.size() > 1 ? left.names[1] : left.names.front();
+      entries.push_back({"127.0.0.1", {hostname}});
+      Status written =
+          WriteContainerEtcFile(left.etc_files_dir, kHostsFile, HostsFileContent(entries));
+      if (!written.ok()) spdlog::warn("{}: {}", left.etc_files_dir, written.message());
+    }
   }
   if (!leases_.count(key)) return OkStatus();
   RETURN_IF_ERROR(records_.DeleteLease(key));
@@ -95,16 +111,31 @@ Status NetworkService::ReleaseConnection(const std::string& container_id,
 }
 
 void NetworkService::JoinConnection(const v1::Container& record, const v1::VifSpec& vif,
-                                    const std::string& rootfs_dir) {
+                                    const std::string& etc_files_dir) {
   if (vif.network().empty()) return;
   std::lock_guard<std::mutex> lock(mutex_);
   const std::string ip = vif.addresses_size() ? vif.addresses(0).substr(0, vif.addresses(0).find('/')) : "";
-  Attached attached{vif.network(), vif.host_interface(), ip, {record.name()}, rootfs_dir, {}, {}};
+  Attached attached{
+      vif.network(),     vif.host_interface(), ip, {record.name()}, etc_files_dir, {}, {},
+      ExtraHosts(record)};
   if (!record.spec().hostname().empty() && record.spec().hostname() != record.name()) {
     attached.names.push_back(record.spec().hostname());
   }
   attached_[ConnectionKey(record.id(), vif.network())] = std::move(attached);
   RefreshHosts(vif.network());
+}
+
+void NetworkService::RenameContainer(const std::string& container_id, const std::string& old_name,
+                                     const std::string& new_name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::set<std::string> networks;
+  for (auto& [key, attached] : attached_) {
+    if (LeaseHolder(key) != container_id) continue;
+    // The name comes first; a hostname equal to the old name stays.
+    if (!attached.names.empty() && attached.names[0] == old_name) attached.names[0] = new_name;
+    networks.insert(attached.network);
+  }
+  for (const auto& network : networks) RefreshHosts(network);
 }
 
 }  // namespace boxcar

@@ -66,12 +66,15 @@ NetworkService::NetworkService(NetworkServiceConfig config, SqliteDatabase* db)
       cni_exec_(config_.cni_path),
       cni_cache_(config_.cni_state_dir + "/results") {}
 
-Status NetworkService::Recover(const std::vector<v1::Container>& containers) {
+Status NetworkService::Recover(
+    const std::vector<v1::Container>& containers,
+    const std::function<std::string(const std::string& id)>& etc_files_dir_of) {
   ASSIGN_OR_RETURN(std::vector<v1::Network> networks, records_.LoadNetworks());
   ASSIGN_OR_RETURN(std::vector<AddressLease> leases, records_.LoadLeases());
   std::map<std::string, const v1::Container*> by_id;
   for (const auto& container : containers) by_id[container.id()] = &container;
   std::lock_guard<std::mutex> lock(mutex_);
+  etc_files_dir_of_ = etc_files_dir_of;
   for (auto& network : networks) networks_[network.name()] = std::move(network);
   auto route_socket = RouteSocket::Open();
   // VIFs: no lease, no table; a running one is known again, a stopped one's host end goes.
@@ -79,9 +82,14 @@ Status NetworkService::Recover(const std::vector<v1::Container>& containers) {
     const v1::NetworkEndpoint& endpoint = container.network_endpoint();
     if (container.spec().network().mode() != kNetworkVif || endpoint.host_interface().empty()) continue;
     if (IsLiveState(container.state())) {
-      attached_[container.id()] = {endpoint.network(), endpoint.host_interface(), endpoint.ip(),
+      attached_[container.id()] = {endpoint.network(),
+                                   endpoint.host_interface(),
+                                   endpoint.ip(),
                                    {container.name(), container.spec().hostname()},
-                                   container.rootfs_dir(), {}, {}};
+                                   etc_files_dir_of(container.id()),
+                                   {},
+                                   {},
+                                   ExtraHosts(container)};
     } else if (route_socket.ok()) {
       (void)route_socket->DeleteVeth(endpoint.host_interface());
     }
@@ -118,8 +126,14 @@ Status NetworkService::Recover(const std::vector<v1::Container>& containers) {
     auto network = networks_.find(lease.network);
     if (network == networks_.end()) continue;
     RETURN_IF_ERROR(EnsureNetworkPlumbing(network->second));
-    Attached attached{lease.network, HostVethName(id), FormatIpv4(lease.address),
-                      {container.name(), container.spec().hostname()}, container.rootfs_dir(), {}, {}};
+    Attached attached{lease.network,
+                      HostVethName(id),
+                      FormatIpv4(lease.address),
+                      {container.name(), container.spec().hostname()},
+                      etc_files_dir_of(container.id()),
+                      {},
+                      {},
+                      ExtraHosts(container)};
     for (const auto& port : container.published_ports()) {
       PortRule rule{port.host_ip(), port.protocol(), port.host_port(), attached.ip,
                     port.container_port()};
@@ -148,9 +162,14 @@ Status NetworkService::Recover(const std::vector<v1::Container>& containers) {
       if (network == networks_.end()) continue;
       RETURN_IF_ERROR(EnsureNetworkPlumbing(network->second));
       attached_[ConnectionKey(container.id(), vif.network())] = {
-          vif.network(), vif.host_interface(),
+          vif.network(),
+          vif.host_interface(),
           vif.addresses_size() ? vif.addresses(0).substr(0, vif.addresses(0).find('/')) : "",
-          {container.name(), container.spec().hostname()}, container.rootfs_dir(), {}, {}};
+          {container.name(), container.spec().hostname()},
+          etc_files_dir_of(container.id()),
+          {},
+          {},
+          ExtraHosts(container)};
     }
   }
   return OkStatus();
@@ -412,6 +431,19 @@ StatusOr<v1::NetworkEndpoint> NetworkService::Reserve(const std::string& contain
   for (int i = 0; i < spec->dns_size(); ++i) {
     RETURN_IF_ERROR(
         ParseIpv4Address(spec->dns(i), "spec.network.dns[" + std::to_string(i) + "]").status());
+  }
+  for (int i = 0; i < spec->dns_search_size(); ++i) {
+    RETURN_IF_ERROR(CheckResolvConfWord(spec->dns_search(i),
+                                        "spec.network.dns_search[" + std::to_string(i) + "]"));
+  }
+  for (int i = 0; i < spec->dns_options_size(); ++i) {
+    RETURN_IF_ERROR(CheckResolvConfWord(spec->dns_options(i),
+                                        "spec.network.dns_options[" + std::to_string(i) + "]"));
+  }
+  for (int i = 0; i < spec->extra_hosts_size(); ++i) {
+    RETURN_IF_ERROR(
+        ParseExtraHost(spec->extra_hosts(i), "spec.network.extra_hosts[" + std::to_string(i) + "]")
+            .status());
   }
   RETURN_IF_ERROR(CheckPorts(spec));
   if (mode == kNetworkVif) return ReserveVif(container_id, container_name, *spec);

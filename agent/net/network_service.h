@@ -6,7 +6,9 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -22,6 +24,7 @@
 #include "net/cni/cni_result_cache.h"
 #include "net/conntrack_flush.h"
 #include "net/network_change_watch.h"
+#include "net/container_name_files.h"
 #include "net/network_records.h"
 #include "net/nft_table.h"
 #include "net/port_table.h"
@@ -41,7 +44,9 @@ inline constexpr const char* kDefaultBridgeSubnet = "10.88.0.0/16";
 struct NetworkServiceConfig {
   // Network of a container whose spec names none: "none" unless the agent says otherwise.
   std::string default_network = kNetworkNone;
-  std::string host_resolv_conf = "/etc/resolv.conf";
+  // The host's resolvers (containers' resolv.conf) and names (--network host's /etc/hosts).
+  HostResolvConfPaths host_resolv_conf;
+  std::string host_hosts_file = "/etc/hosts";
   // Directories of CNI plugin binaries, searched in order (CNI_PATH).
   std::vector<std::string> cni_path = {"/opt/cni/bin", "/usr/lib/cni"};
   // The CNI state: results/<id>.json (cni_result_cache.h), netns/<id> (cni_netns_pin.h).
@@ -79,8 +84,10 @@ class NetworkService {
 
   // At start-up, before serving: loads networks and leases, drops the leases of containers
   // not in `containers`, rebuilds the nftables table with the ports of those that run, and
-  // deletes host veths left by the ones that do not.
-  Status Recover(const std::vector<v1::Container>& containers);
+  // deletes host veths left by the ones that do not. `etc_files_dir_of(id)`: where a
+  // container's generated /etc files are (its state directory).
+  Status Recover(const std::vector<v1::Container>& containers,
+                 const std::function<std::string(const std::string& id)>& etc_files_dir_of);
   const std::string& default_network() const { return config_.default_network; }
 
   StatusOr<v1::Network> CreateNetwork(const v1::Network& wanted);
@@ -100,11 +107,16 @@ class NetworkService {
   // again if this reservation made it and no lease or bridge uses it, so nothing is left.
   void ReleaseRefused(const std::string& container_id);
 
+  // At Start, for a container not plugged into a network of its own (none, host): its
+  // /etc/hosts, resolv.conf and hostname into `etc_files_dir` (container_name_files.h). With
+  // none, hosts has loopback and its hostname; with host, the host's hosts file and hostname.
+  Status WriteUnattachedEtcFiles(const v1::Container& record, const std::string& etc_files_dir);
+
   // At Start, before the payload runs: plugs the container into the network namespace of
-  // `netns_pid`. Undone on failure.
+  // `netns_pid`; its /etc files go into `etc_files_dir`. Undone on failure.
   // `idle_veth`: an idle pair already in that namespace (PrepareIdleVeth), claimed instead of
   // making one on a bridge network of its MTU; a failed claim falls back to a fresh pair.
-  StatusOr<NetworkAttachment> Attach(const v1::Container& record, const std::string& rootfs_dir,
+  StatusOr<NetworkAttachment> Attach(const v1::Container& record, const std::string& etc_files_dir,
                                      pid_t netns_pid, const std::string& idle_veth = "");
   // For a prewarmed helper (pid `helper_pid`, cgroup slot `slot_name`): an idle veth pair in
   // its network namespace, once a bridge network is in use (before, nothing of the host's
@@ -145,12 +157,17 @@ class NetworkService {
   // name inside the container left to AttachInterface. CNI networks: FAILED_PRECONDITION.
   StatusOr<v1::VifSpec> ReserveConnection(const std::string& container_id,
                                           const std::string& network, const std::string& ip);
-  // The lease goes and the container leaves the network's hosts files.
+  // The lease goes and the container leaves the network's hosts files; its own loses that
+  // network's containers.
   Status ReleaseConnection(const std::string& container_id, const std::string& network);
   // Once a connection's VIF is plugged into the running container: its names join the hosts
   // files of the network's containers, theirs its own. No-op for a VIF of no network.
   void JoinConnection(const v1::Container& record, const v1::VifSpec& vif,
-                      const std::string& rootfs_dir);
+                      const std::string& etc_files_dir);
+  // A running container renamed: its name in the hosts files of its networks' containers
+  // (its own included) becomes `new_name`.
+  void RenameContainer(const std::string& container_id, const std::string& old_name,
+                       const std::string& new_name);
   // Deletes the host end of a plugged VIF (the pair goes with it); absent is fine.
   Status UnplugInterface(const std::string& container_id, const std::string& host_interface);
 
@@ -162,10 +179,13 @@ class NetworkService {
     std::string host_interface;
     std::string ip;
     std::vector<std::string> names;
-    std::string rootfs_dir;
+    std::string etc_files_dir;    // where its /etc files are (its state directory)
     std::vector<PortRule> ports;  // on a CNI network: claims in ports_ only, no nft element
     std::optional<CniAttachment> cni;  // on a CNI network: what its DEL needs
+    std::vector<HostsEntry> extra_hosts;  // --add-host, first in its hosts file
   };
+  // The record's --add-host entries.
+  static std::vector<HostsEntry> ExtraHosts(const v1::Container& record);
 
   // A new network checked and completed (a free subnet when none is given), not yet kept.
   // `adopt_existing_bridge`: the built-in network, whose bridge is Boxcar's wherever found.
@@ -183,16 +203,17 @@ class NetworkService {
   StatusOr<v1::NetworkEndpoint> ReserveVif(const std::string& container_id,
                                            const std::string& container_name,
                                            const v1::NetworkSpec& spec);
-  StatusOr<NetworkAttachment> AttachVif(const v1::Container& record, const std::string& rootfs_dir,
-                                        pid_t netns_pid);
+  StatusOr<NetworkAttachment> AttachVif(const v1::Container& record,
+                                        const std::string& etc_files_dir, pid_t netns_pid);
   // The CNI parts of CreateNetwork, Reserve, Attach, Detach and Recover (cni_attachment.cc).
   Status CheckCniNetwork(const v1::Network& network);
   StatusOr<v1::NetworkEndpoint> ReserveCni(const std::string& container_id,
                                            const std::string& container_name,
                                            const v1::NetworkSpec& spec, const v1::Network& network,
                                            const NetworkRequestFields& fields);
-  StatusOr<NetworkAttachment> AttachCni(const v1::Container& record, const std::string& rootfs_dir,
-                                        pid_t netns_pid, const v1::Network& network);
+  StatusOr<NetworkAttachment> AttachCni(const v1::Container& record,
+                                        const std::string& etc_files_dir, pid_t netns_pid,
+                                        const v1::Network& network);
   // DEL (the CNI-ADMIN accept first), then the pin and the cache entry go. On a failed DEL
   // both stay, for the next start-up's reconciliation to try again.
   Status DelCni(const CniAttachment& attachment);
@@ -202,7 +223,7 @@ class NetworkService {
   // With mutex_ held: running containers' attachments known again (and CHECKed), the others
   // DELed; pins without a cache entry removed.
   void RecoverCni(const std::map<std::string, const v1::Container*>& by_id);
-  // resolv.conf and hostname into the rootfs; the container joins attached_ and the hosts
+  // resolv.conf and hostname into its etc files; the container joins attached_ and the hosts
   // files of its network are rewritten. With mutex_ held.
   Status FinishAttach(const v1::Container& record, Attached attached);
   // The bridge, the nftables table and the subnet element; called with mutex_ held.
@@ -216,8 +237,12 @@ class NetworkService {
   // nftables table with every element (NftTable::RestoreIfMissing) and each missing bridge,
   // with the host ends of the running containers' veths (and connections) on it again.
   Status RestorePlumbingLocked(const std::string& cause);
-  // Rewrites /etc/hosts of every attached container on `network`; with mutex_ held.
-  void RefreshHosts(const std::string& network);
+  // Rewrites /etc/hosts of every attached container on `network`, and the one in
+  // `also_etc_files_dir` (a container that just left `network`); with mutex_ held.
+  void RefreshHosts(const std::string& network, const std::string& also_etc_files_dir = "");
+  // The resolv.conf of a container (the host's resolvers or its spec's); the fallback to
+  // public resolvers is logged once per agent.
+  std::string ContainerResolvConf(const v1::NetworkSpec& spec, bool own_network_namespace);
   void UnpublishLocked(const std::string& container_id, const std::vector<PortRule>& ports);
   // DeleteConntrackEntries, a failure logged (the flows' entries expire by themselves).
   static void FlushConntrack(const std::string& container_id, const ConntrackFlush& flush,
@@ -244,6 +269,9 @@ class NetworkService {
   std::set<std::string> plumbed_;                 // networks whose bridge is up
   // The container whose Reserve made the built-in network, for ReleaseRefused.
   std::string builtin_made_for_;
+  std::atomic<bool> warned_resolver_fallback_{false};
+  // Recover's, for RecoverCni.
+  std::function<std::string(const std::string& id)> etc_files_dir_of_;
   // Last: destroyed (its thread joined) before what its handler uses.
   std::unique_ptr<NetworkChangeWatch> change_watch_;
 };

@@ -75,7 +75,7 @@ StatusOr<v1::NetworkEndpoint> NetworkService::ReserveVif(const std::string& cont
 }
 
 StatusOr<NetworkAttachment> NetworkService::AttachVif(const v1::Container& record,
-                                                      const std::string& rootfs_dir,
+                                                      const std::string& etc_files_dir,
                                                       pid_t netns_pid) {
   const v1::VifSpec& vif = record.spec().network().vif();
   const uint32_t mtu = vif.mtu() == 0 ? 1500 : vif.mtu();
@@ -101,8 +101,14 @@ StatusOr<NetworkAttachment> NetworkService::AttachVif(const v1::Container& recor
   // The pair of this container's last run may still be going with its old namespace.
   (void)socket.DeleteVeth(vif.host_interface());
   RETURN_IF_ERROR(CreateContainerVeth(socket, veth).Annotate("spec.network.vif"));
-  Attached attached{"vif:" + vif.bridge(), vif.host_interface(),
-                    record.network_endpoint().ip(), {record.name()}, rootfs_dir, {}, {}};
+  Attached attached{"vif:" + vif.bridge(),
+                    vif.host_interface(),
+                    record.network_endpoint().ip(),
+                    {record.name()},
+                    etc_files_dir,
+                    {},
+                    {},
+                    ExtraHosts(record)};
   if (Status finished = FinishAttach(record, std::move(attached)); !finished.ok()) {
     (void)socket.DeleteVeth(vif.host_interface());
     return finished;

@@ -149,10 +149,12 @@ StatusOr<std::string> OverlaySnapshotter::Mount(const std::string& key,
     return rootfs;
   }
   // Overlay lists the top layer first; we keep layers lowest first.
-  auto build_options = [&](bool relative) {
+  // `relative_to`: a directory whose children are named relative to it, the others in full.
+  auto build_options = [&](const std::string& relative_to) {
     std::string options = "lowerdir=";
     for (auto it = lower_dirs.rbegin(); it != lower_dirs.rend(); ++it) {
       if (it != lower_dirs.rbegin()) options += ':';
+      const bool relative = !relative_to.empty() && it->substr(0, it->rfind('/')) == relative_to;
       options += relative ? it->substr(it->rfind('/') + 1) : *it;
     }
     // volatile: overlay skips syncing the upper filesystem, above all at unmount, which is on
@@ -173,7 +175,7 @@ StatusOr<std::string> OverlaySnapshotter::Mount(const std::string& key,
     return rootfs;
   };
   const size_t page = static_cast<size_t>(::getpagesize());
-  std::string options = build_options(false);
+  std::string options = build_options("");
   if (options.size() < page) {
     if (::mount("overlay", rootfs.c_str(), "overlay", 0, options.c_str()) != 0) {
       return ErrnoStatus("mount overlay on '" + rootfs + "'");
@@ -181,16 +183,10 @@ StatusOr<std::string> OverlaySnapshotter::Mount(const std::string& key,
     return mounted();
   }
   // Mount data is limited to one page: with many layers, name them relative to their common
-  // parent (layers/<number>), from a thread whose working directory is that parent.
+  // parent (layers/<number>), from a thread whose working directory is that parent. A lower
+  // directory elsewhere (the mount points of the /etc files) keeps its full path.
   std::string parent = lower_dirs.front().substr(0, lower_dirs.front().rfind('/'));
-  for (const auto& dir : lower_dirs) {
-    if (dir.substr(0, dir.rfind('/')) != parent) {
-      return ResourceExhausted("overlay mount options for '" + key + "' exceed one page (" +
-                               std::to_string(lower_dirs.size()) +
-                               " layers in different directories)");
-    }
-  }
-  options = build_options(true);
+  options = build_options(parent);
   if (options.size() >= page) {
     return ResourceExhausted("overlay mount options for '" + key + "' exceed one page even " +
                              "with relative layer paths (" + std::to_string(lower_dirs.size()) +

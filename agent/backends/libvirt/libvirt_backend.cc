@@ -64,9 +64,16 @@ bool IsLocalUri(const std::string& uri) {
 // The domain's view of the container's bind mounts: each source directory (a file's parent)
 // becomes a <filesystem> of the domain at kLibvirtVolumesDirInside/<n>, where the shim finds
 // it. Sources are resolved on the host first, as the domain could not follow their symlinks.
+// A file of the container's state directory (its /etc files) is found in the domain's view of
+// that directory, which the domain has anyway.
 StatusOr<std::vector<LaunchMount>> BindSourcesInsideDomain(const std::vector<LaunchMount>& mounts,
+                                                           const std::string& state_dir,
                                                            std::vector<LibvirtBind>* binds) {
   std::vector<LaunchMount> inside = mounts;
+  char state_resolved[PATH_MAX];
+  const std::string state_prefix = ::realpath(state_dir.c_str(), state_resolved) != nullptr
+                                       ? std::string(state_resolved) + "/"
+                                       : "";
   for (auto& mount : inside) {
     if (mount.kind != LaunchMount::Kind::kBind) continue;
     char resolved[PATH_MAX];
@@ -77,6 +84,12 @@ StatusOr<std::vector<LaunchMount>> BindSourcesInsideDomain(const std::vector<Lau
     }
     std::string source = resolved;
     std::string file;
+    if (!S_ISDIR(st.st_mode) && !state_prefix.empty() &&
+        source.compare(0, state_prefix.size(), state_prefix) == 0 &&
+        source.find('/', state_prefix.size()) == std::string::npos) {
+      mount.source = std::string(kLibvirtStateDirInside) + "/" + source.substr(state_prefix.size());
+      continue;
+    }
     if (!S_ISDIR(st.st_mode)) {
       auto slash = source.rfind('/');
       file = "/" + source.substr(slash + 1);
@@ -230,7 +243,7 @@ StatusOr<RunningContainer> LibvirtBackend::Launch(const LaunchSpec& spec,
   domain_spec.host_network = spec.host_network;
   domain_spec.kept_capabilities = spec.kept_capabilities;
   ASSIGN_OR_RETURN(std::vector<LaunchMount> mounts_inside,
-                   BindSourcesInsideDomain(spec.mounts, &domain_spec.binds));
+                   BindSourcesInsideDomain(spec.mounts, state_dir, &domain_spec.binds));
   // Transient: the domain is gone from libvirt as soon as its init (the shim) ends.
   domains_.Creating(domain_spec.name, spec.container_id);
   LibvirtDomainHandle domain(

@@ -120,5 +120,30 @@ TEST_F(OverlaySnapshotterTest, ResetRefusesAMountedSnapshot) {
   EXPECT_TRUE(snapshotter_->Reset("mounted").ok());
 }
 
+TEST_F(OverlaySnapshotterTest, ManyLayersMountWithALowerDirectoryOutsideTheirParent) {
+  // Enough layers that their full paths exceed a page: named relative to layers/, while the
+  // /etc mount points' directory elsewhere keeps its full path.
+  std::vector<std::string> lower_dirs;
+  ASSERT_EQ(::mkdir((dir_ + "/layers").c_str(), 0755), 0);
+  for (int i = 1; i <= 120; ++i) {
+    lower_dirs.push_back(dir_ + "/layers/" + std::to_string(i));
+    ASSERT_EQ(::mkdir(lower_dirs.back().c_str(), 0755), 0);
+  }
+  ASSERT_TRUE(WriteFileAtomically(lower_dirs.front() + "/base", "b").ok());
+  ASSERT_EQ(::mkdir((dir_ + "/etc-mount-points").c_str(), 0755), 0);
+  ASSERT_TRUE(WriteFileAtomically(dir_ + "/etc-mount-points/hosts", "").ok());
+  lower_dirs.push_back(dir_ + "/etc-mount-points");
+  ASSERT_TRUE(snapshotter_->Prepare("many", IdMapping{}).ok());
+  auto rootfs = snapshotter_->Mount("many", lower_dirs, IdMapping{});
+  if (!rootfs.ok() &&
+      rootfs.status().message().find("Operation not permitted") != std::string::npos) {
+    GTEST_SKIP() << "needs root to mount";
+  }
+  ASSERT_TRUE(rootfs.ok()) << rootfs.status().message();
+  EXPECT_EQ(::access((*rootfs + "/base").c_str(), F_OK), 0);
+  EXPECT_EQ(::access((*rootfs + "/hosts").c_str(), F_OK), 0);
+  EXPECT_TRUE(snapshotter_->Unmount("many").ok());
+}
+
 }  // namespace
 }  // namespace boxcar
