@@ -189,7 +189,14 @@ StatusOr<NetworkAttachment> NetworkService::Attach(const v1::Container& record,
   // What can fail without leaving anything comes first.
   ASSIGN_OR_RETURN(UniqueFd netns, OpenNetworkNamespace(netns_pid));
   ASSIGN_OR_RETURN(RouteSocket socket, RouteSocket::Open());
-  ASSIGN_OR_RETURN(int bridge_index, socket.LinkIndex(network->second.bridge()));
+  StatusOr<int> bridge = socket.LinkIndex(network->second.bridge());
+  if (bridge.status().code() == StatusCode::kNotFound) {
+    // Deleted by someone else an instant ago, before the change watch's quiet time ended.
+    RETURN_IF_ERROR(RestorePlumbingLocked("bridge " + network->second.bridge() +
+                                          " missing at the start of " + record.name()));
+    bridge = socket.LinkIndex(network->second.bridge());
+  }
+  ASSIGN_OR_RETURN(int bridge_index, std::move(bridge));
   std::vector<v1::PortMapping> published;
   auto undo = [&](Status failure) {
     UnpublishLocked(id, attached.ports);

@@ -116,6 +116,17 @@ TEST_F(NetworkRecoveryTest, DeletedBridgeComesBackWithTheRunningContainerOnIt) {
   EXPECT_EQ(direct.out, "hello-from-web\n") << direct.err;
 }
 
+TEST_F(NetworkRecoveryTest, AStartRightAfterTheBridgeWentPutsItBackItself) {
+  // The start reaches the bridge before the change watch's quiet time is over.
+  CommandResult started = namespaces_->RunIn(
+      namespaces_->agent(), std::string("ip link del bx-tnet && ") + BOXCAR_CLI_PATH +
+                                " --socket " + agent_.socket_path() +
+                                " run --rm --network tnet busybox echo started");
+  EXPECT_EQ(started.exit_code, 0) << started.out;
+  EXPECT_NE(started.out.find("started"), std::string::npos) << started.out;
+  EXPECT_EQ(PublishedFromRemote(kRecoveryBound).out, "hello-from-web\n");
+}
+
 using NetworkRemoveCrashTest = NetworkTest;
 
 TEST_F(NetworkRemoveCrashTest, AgentKilledBetweenTheBridgeAndTheRecordLeavesAWorkingNetwork) {
