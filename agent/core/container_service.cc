@@ -3,6 +3,7 @@
 #include "core/container_service.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -28,6 +29,15 @@
 namespace boxcar {
 
 namespace {
+
+// The short id, or with --network host the host's name, as Docker gives it.
+std::string DefaultHostname(const v1::ContainerSpec& spec, const std::string& id) {
+  if (spec.network().mode() == kNetworkHost) {
+    char host[HOST_NAME_MAX + 1] = {};
+    if (::gethostname(host, sizeof host - 1) == 0 && host[0] != '\0') return host;
+  }
+  return ShortId(id);
+}
 
 constexpr const char* kContainerHint = " (see `boxcar ps -a`)";
 
@@ -159,7 +169,7 @@ StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) 
   filled = spec;
   filled.set_name(record.name());
   filled.set_backend(record.backend());
-  if (filled.hostname().empty()) filled.set_hostname(ShortId(record.id()));
+  if (filled.hostname().empty()) filled.set_hostname(DefaultHostname(spec, record.id()));
   if (filled.user().empty()) filled.set_user(image.config().user());
   if (filled.working_dir().empty()) {
     filled.set_working_dir(image.config().working_dir().empty() ? "/"

@@ -95,6 +95,9 @@ TEST_F(ContainerEtcFilesTest, NoneAndHostGetTheirFiles) {
   host_hosts << host_hosts_file.rdbuf();
   CommandResult host_name = RunRm({"--network", "host"}, {"cat", "/etc/hostname"});
   EXPECT_EQ(host_name.out, std::string(host_hostname) + "\n") << host_name.err;
+  // The container's own name is the host's too, as with Docker.
+  CommandResult uts_name = RunRm({"--network", "host"}, {"hostname"});
+  EXPECT_EQ(uts_name.out, std::string(host_hostname) + "\n") << uts_name.err;
   CommandResult host_file = RunRm({"--network", "host"}, {"cat", "/etc/hosts"});
   EXPECT_EQ(host_file.out, host_hosts.str()) << host_file.err;
   CommandResult host_dns = RunRm({"--network", "host", "--dns", "192.0.2.54"},
