@@ -258,6 +258,7 @@ StatusOr<NetworkAttachment> NetworkService::Attach(const v1::Container& record,
   lock.lock();
   if (!created.ok()) return undo(created);
   const auto veth_us = elapsed_us();
+  attached.mac = veth.container_mac;
   if (Status finished = FinishAttach(record, attached); !finished.ok()) {
     (void)socket.DeleteLink(veth.host_name);
     return undo(finished);

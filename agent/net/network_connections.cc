@@ -121,6 +121,7 @@ void NetworkService::JoinConnection(const v1::Container& record, const v1::VifSp
   if (!record.spec().hostname().empty() && record.spec().hostname() != record.name()) {
     attached.names.push_back(record.spec().hostname());
   }
+  attached.mac = vif.mac();
   attached_[ConnectionKey(record.id(), vif.network())] = std::move(attached);
   RefreshHosts(vif.network());
 }

@@ -134,6 +134,7 @@ Status NetworkService::Recover(
                       {},
                       {},
                       ExtraHosts(container)};
+    attached.mac = container.network_endpoint().mac();
     for (const auto& port : container.published_ports()) {
       PortRule rule{port.host_ip(), port.protocol(), port.host_port(), attached.ip,
                     port.container_port()};
@@ -364,6 +365,7 @@ StatusOr<v1::Network> NetworkService::InspectNetwork(const std::string& name) {
     if (auto attached = attached_.find(id); attached != attached_.end()) {
       endpoint->set_container_name(attached->second.names.front());
       endpoint->set_host_interface(attached->second.host_interface);
+      endpoint->set_mac(attached->second.mac);
     }
   }
   return network;

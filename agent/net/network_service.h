@@ -183,6 +183,7 @@ class NetworkService {
     std::vector<PortRule> ports;  // on a CNI network: claims in ports_ only, no nft element
     std::optional<CniAttachment> cni;  // on a CNI network: what its DEL needs
     std::vector<HostsEntry> extra_hosts;  // --add-host, first in its hosts file
+    std::string mac;                      // of its interface on the network (inspect)
   };
   // The record's --add-host entries.
   static std::vector<HostsEntry> ExtraHosts(const v1::Container& record);

@@ -199,6 +199,16 @@ TEST_F(NetworkTest, InspectShowsTheAddressMacAndGatewayEth0Has) {
                                      "ip -o -4 addr show eth0 | awk '{print $4}'; ip link show eth0 | awk '/link.ether/ {print $2}'; "
                                      "ip route | awk '/^default/ {print $3}'"});
   EXPECT_EQ(inside.out, endpoint.ip() + "/24\n" + endpoint.mac() + "\n10.201.0.1\n") << inside.err;
+  // The network's view of it has the same MAC (and keeps it over an agent restart).
+  for (bool restarted : {false, true}) {
+    if (restarted) {
+      agent_.Stop(/*kill9=*/true);
+      RestartAgent();
+    }
+    CommandResult network = agent_.Cli({"network", "inspect", "tnet"});
+    EXPECT_NE(network.out.find("\"mac\": \"" + endpoint.mac() + "\""), std::string::npos)
+        << (restarted ? "after a restart: " : "") << network.out;
+  }
   // The lease stays with the stopped container.
   ASSERT_EQ(agent_.Cli({"stop", "-t", "1", "web"}).exit_code, 0);
   EXPECT_EQ(Inspect(id).network_endpoint().ip(), endpoint.ip());
