@@ -65,9 +65,9 @@ TEST_F(CliUsageTest, HelpAndUsageErrorsEndInTheirMessageAndExitCode) {
 // Docker's spellings and habits where they differed.
 TEST_F(CliUsageTest, DockerHabits) {
   // A flag run, create or exec lacks was taken for the image or container name.
-  CommandResult unknown_flag = agent_.Cli({"run", "--rm", "--env-file", "x", "busybox", "env"});
+  CommandResult unknown_flag = agent_.Cli({"run", "--rm", "--gpus", "all", "busybox", "env"});
   EXPECT_EQ(unknown_flag.exit_code, 125);
-  EXPECT_NE(unknown_flag.err.find("boxcar run: unknown flag: --env-file"), std::string::npos)
+  EXPECT_NE(unknown_flag.err.find("boxcar run: unknown flag: --gpus"), std::string::npos)
       << unknown_flag.err;
   CommandResult unknown_create = agent_.Cli({"create", "--privileged=true", "busybox"});
   EXPECT_EQ(unknown_create.exit_code, 125);

@@ -177,7 +177,8 @@ TEST_F(ImageCommandsTest, ImportsOciLayoutAndDockerArchive) {
   CommandResult inside = agent_.Cli({"run", "--rm", "localhost/busybox", "sh", "-c",
                                      "pwd; cat hello; echo $FROM_CONFIG; ls /etc | tr '\\n' ' '"});
   EXPECT_EQ(inside.exit_code, 0) << inside.err;
-  EXPECT_EQ(inside.out, "/srv\nsecond-layer\nyes\nnsswitch.conf passwd ")
+  // hostname, hosts and resolv.conf are the agent's, bind-mounted as Docker's.
+  EXPECT_EQ(inside.out, "/srv\nsecond-layer\nyes\nhostname hosts nsswitch.conf passwd resolv.conf ")
       << "working dir, second layer, config env, and the whiteout of /etc/group";
   CommandResult saved = agent_.Cli({"image", "import", "-q", fixtures + "/docker-save.tar"});
   EXPECT_EQ(saved.out, docker.out)

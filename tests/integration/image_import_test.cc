@@ -167,7 +167,8 @@ TEST_F(ImageImportTest, CtrExportImportsUnderItsContainerdName) {
   ASSERT_EQ(image.layers_size(), 3);
   EXPECT_EQ(image.layers(0).digest(), image.layers(0).diff_id()) << "uncompressed";
   EXPECT_EQ(RunOut("docker.io/library/busybox:ctr", "cat /srv/hello; ls /etc | tr '\\n' ' '"),
-            "second-layer\nnsswitch.conf passwd ");
+            "second-layer\nhostname hosts nsswitch.conf passwd resolv.conf ")
+      << "the image's /etc, and the agent's three files bind-mounted as Docker's";
 }
 
 // Labels, StopSignal and ExposedPorts of the config: shown by `image inspect`, and the stop
