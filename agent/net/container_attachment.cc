@@ -138,6 +138,7 @@ void NetworkService::UnpublishLocked(const std::string& container_id,
 
 void NetworkService::FlushConntrack(const std::string& container_id, const ConntrackFlush& flush,
                                     const std::string& why) {
+  if (flush.empty()) return;
   auto deleted = DeleteConntrackEntries(flush);
   if (!deleted.ok()) {
     spdlog::warn("container {}: {}: {}", container_id.substr(0, 12), why,
@@ -325,13 +326,13 @@ Status NetworkService::FinishAttach(const v1::Container& record, Attached attach
 void NetworkService::Detach(const v1::Container& record) {
   const std::string& id = record.id();
   std::unique_lock<std::mutex> lock(mutex_);
-  // Connections beside the spec's network: their pairs go with the network namespace.
+  // Connections beside the spec's network: their pairs go with the network namespace. Their
+  // conntrack entries stay (no port is published through a connection: nothing DNATs to it).
   ConntrackFlush flows;
   for (const auto& vif : record.interfaces()) {
     if (vif.network().empty()) continue;
     auto connection = attached_.find(ConnectionKey(id, vif.network()));
     if (connection == attached_.end()) continue;
-    if (!connection->second.ip.empty()) flows.addresses.push_back(connection->second.ip);
     attached_.erase(connection);
     RefreshHosts(vif.network());
   }
@@ -352,7 +353,11 @@ void NetworkService::Detach(const v1::Container& record) {
     return;
   }
   const std::string attached_host_interface = attached->second.host_interface;
-  flows.addresses.push_back(attached->second.ip);
+  // Only a container that published ports has entries that would send others' flows to its
+  // address (DNAT). The flush dumps the whole conntrack table, which the kernel walks bucket
+  // by bucket (262144 on a 24 GiB host: ~3.7 ms on each exit); entries of a container's own
+  // outbound flows are harmless to the next holder of its address (replies it drops).
+  if (!attached->second.ports.empty()) flows.addresses.push_back(attached->second.ip);
   UnpublishLocked(id, attached->second.ports);
   attached_.erase(attached);
   // NOTE: the pair goes with the container's network namespace, which the kernel tears down
