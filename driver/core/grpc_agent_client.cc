@@ -137,6 +137,17 @@ std::shared_ptr<grpc::Channel> AgentChannel(const std::string& socket_path,
   arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   arguments.SetMaxReceiveMessageSize(-1);
+  // The first call after the agent restarted may still go out on the dead connection and fail
+  // UNAVAILABLE ("Broken pipe") before gRPC notices it is gone: the calls that only read are
+  // retried (a few times within a second) on a new one. Calls that change something are not:
+  // the driver decides what a failed one means.
+  arguments.SetServiceConfigJSON(R"({"methodConfig": [{
+    "name": [{"service": "boxcar.v1.Containers", "method": "Inspect"},
+             {"service": "boxcar.v1.Containers", "method": "List"},
+             {"service": "boxcar.v1.Containers", "method": "Stats"},
+             {"service": "boxcar.v1.System", "method": "Info"}],
+    "retryPolicy": {"maxAttempts": 4, "initialBackoff": "0.1s", "maxBackoff": "0.4s",
+                    "backoffMultiplier": 2, "retryableStatusCodes": ["UNAVAILABLE"]}}]})");
   return grpc::CreateCustomChannel("unix:" + socket_path, grpc::InsecureChannelCredentials(),
                                    arguments);
 }
