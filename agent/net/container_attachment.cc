@@ -328,7 +328,6 @@ void NetworkService::Detach(const v1::Container& record) {
   std::unique_lock<std::mutex> lock(mutex_);
   // Connections beside the spec's network: their pairs go with the network namespace. Their
   // conntrack entries stay (no port is published through a connection: nothing DNATs to it).
-  ConntrackFlush flows;
   for (const auto& vif : record.interfaces()) {
     if (vif.network().empty()) continue;
     auto connection = attached_.find(ConnectionKey(id, vif.network()));
@@ -337,26 +336,20 @@ void NetworkService::Detach(const v1::Container& record) {
     RefreshHosts(vif.network());
   }
   auto attached = attached_.find(id);
-  if (attached == attached_.end()) {
-    lock.unlock();
-    FlushConntrack(id, flows, "leave its connected networks");
-    return;
-  }
+  if (attached == attached_.end()) return;
   const std::string network = attached->second.network;
   if (attached->second.cni) {
     // The plugins' DEL takes a tenth of a second or more: the exit is recorded without it.
     pending_dels_[id] = {std::move(attached->second), false};
     attached_.erase(attached);
     RefreshHosts(network);
-    lock.unlock();
-    FlushConntrack(id, flows, "leave its connected networks");
     return;
   }
-  const std::string attached_host_interface = attached->second.host_interface;
   // Only a container that published ports has entries that would send others' flows to its
   // address (DNAT). The flush dumps the whole conntrack table, which the kernel walks bucket
   // by bucket (262144 on a 24 GiB host: ~3.7 ms on each exit); entries of a container's own
   // outbound flows are harmless to the next holder of its address (replies it drops).
+  ConntrackFlush flows;
   if (!attached->second.ports.empty()) flows.addresses.push_back(attached->second.ip);
   UnpublishLocked(id, attached->second.ports);
   attached_.erase(attached);
@@ -365,7 +358,6 @@ void NetworkService::Detach(const v1::Container& record) {
   // took ~25 ms on every exit (unregister_netdevice waits for RCU grace periods under the RTNL
   // lock). A start of the same container deletes a pair still there, and start-up deletes
   // those of containers that do not run.
-  (void)attached_host_interface;
   RefreshHosts(network);
   lock.unlock();
   // Once its DNAT elements are gone: entries of its flows (a client's UDP flow to its published

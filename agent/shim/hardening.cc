@@ -132,20 +132,15 @@ bool CloneFlagsDenied(uint64_t kept_capabilities) {
   return !(kept_capabilities & (uint64_t{1} << CAP_SYS_ADMIN));
 }
 
-uint64_t DefaultCapabilityMask() {
-  uint64_t mask = 0;
-  for (const KeptCapability& capability : kKeptCapabilities)
-    mask |= uint64_t{1} << capability.number;
-  return mask;
-}
-
-// LaunchSpec's default (launch/ sits below the shim) is this policy's.
+// LaunchSpec's default (launch/ sits below the shim) is this policy's table as a mask.
 static_assert([] {
   uint64_t mask = 0;
   for (const KeptCapability& capability : kKeptCapabilities)
     mask |= uint64_t{1} << capability.number;
   return mask;
 }() == kDefaultKeptCapabilities);
+
+uint64_t DefaultCapabilityMask() { return kDefaultKeptCapabilities; }
 
 std::string HardenProc() {
   for (const char* path : kMaskedPaths) {

@@ -117,13 +117,7 @@ TEST_F(ConfigDriveTest, SpawnMountsTheDriveReadOnlyAndDestroyRemovesIt) {
   InstanceRequest instance = Instance();
   instance.config_drive_files = DriveFiles();
   v1::ContainerSpec spec;
-  EXPECT_CALL(agent_, Info()).WillOnce(Return(info_));
-  ExpectNoLeftover();
-  EXPECT_CALL(agent_, Create(_)).WillOnce([&](const v1::ContainerSpec& given) {
-    spec = given;
-    return ContainerIn(v1::CONTAINER_STATE_CREATED, kUuid);
-  });
-  EXPECT_CALL(agent_, Start(kName)).WillOnce(Return(ContainerIn(v1::CONTAINER_STATE_RUNNING)));
+  ExpectSpawnOf(&spec);
   ASSERT_TRUE(Instances().Spawn(instance, Image(), "sha256:abc").ok());
   ASSERT_EQ(spec.mounts_size(), 1);
   const v1::Mount& mount = spec.mounts(0);

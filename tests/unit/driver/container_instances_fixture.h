@@ -48,6 +48,18 @@ class ContainerInstancesTest : public ::testing::Test {
     EXPECT_CALL(agent_, Inspect(kName)).WillOnce(::testing::Return(NotFound("no container")));
   }
 
+  // A spawn that succeeds: Info, no leftover, Create (its spec kept in `*spec`), Start.
+  void ExpectSpawnOf(v1::ContainerSpec* spec) {
+    EXPECT_CALL(agent_, Info()).WillOnce(::testing::Return(info_));
+    ExpectNoLeftover();
+    EXPECT_CALL(agent_, Create(::testing::_)).WillOnce([spec](const v1::ContainerSpec& given) {
+      *spec = given;
+      return ContainerIn(v1::CONTAINER_STATE_CREATED, kUuid);
+    });
+    EXPECT_CALL(agent_, Start(kName))
+        .WillOnce(::testing::Return(ContainerIn(v1::CONTAINER_STATE_RUNNING)));
+  }
+
   MockAgentClient agent_;
   DriverOptions options_;
   v1::InfoResponse info_;

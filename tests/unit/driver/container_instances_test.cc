@@ -17,13 +17,7 @@ using ::testing::SaveArg;
 
 TEST_F(ContainerInstancesTest, SpawnCreatesAndStartsTheMappedContainer) {
   v1::ContainerSpec spec;
-  EXPECT_CALL(agent_, Info()).WillOnce(Return(info_));
-  ExpectNoLeftover();
-  EXPECT_CALL(agent_, Create(_)).WillOnce([&](const v1::ContainerSpec& given) {
-    spec = given;
-    return ContainerIn(v1::CONTAINER_STATE_CREATED, kUuid);
-  });
-  EXPECT_CALL(agent_, Start(kName)).WillOnce(Return(ContainerIn(v1::CONTAINER_STATE_RUNNING)));
+  ExpectSpawnOf(&spec);
   auto state = Instances().Spawn(Instance(), Image(), "sha256:abc");
   ASSERT_TRUE(state.ok()) << state.status().message();
   EXPECT_EQ(state->power_state, NovaPowerState::kRunning);
