@@ -21,7 +21,8 @@ grpc::Status ContainersApi::Start(grpc::ServerContext*, const v1::StartContainer
 
 grpc::Status ContainersApi::Stop(grpc::ServerContext*, const v1::StopContainerRequest* request,
                                  v1::Container* response) {
-  uint32_t timeout = request->has_timeout_seconds() ? request->timeout_seconds() : 10;
+  std::optional<uint32_t> timeout;
+  if (request->has_timeout_seconds()) timeout = request->timeout_seconds();
   return Reply(containers_->Stop(request->container(), timeout, request->for_restart()), response);
 }
 

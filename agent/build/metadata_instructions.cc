@@ -3,33 +3,11 @@
 #include <algorithm>
 #include <optional>
 
+#include "common/go_duration.h"
 #include "core/container_mounts.h"
 
 namespace boxcar {
 namespace {
-
-// "30s", "1m30s", "500ms", "2h" -> nanoseconds; false when malformed.
-bool ParseDuration(const std::string& text, int64_t* nanoseconds) {
-  int64_t total = 0;
-  size_t i = 0;
-  if (text.empty()) return false;
-  while (i < text.size()) {
-    size_t start = i;
-    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'))
-      ++i;
-    if (start == i) return false;
-    double number = std::stod(text.substr(start, i - start));
-    size_t unit_start = i;
-    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
-    std::string unit = text.substr(unit_start, i - unit_start);
-    double scale = unit == "ns" ? 1 : unit == "us" ? 1e3 : unit == "ms" ? 1e6 : unit == "s" ? 1e9
-                   : unit == "m" ? 60e9 : unit == "h" ? 3600e9 : -1;
-    if (scale < 0) return false;
-    total += static_cast<int64_t>(number * scale);
-  }
-  *nanoseconds = total;
-  return true;
-}
 
 // NAME=VALUE pairs (or the legacy "NAME VALUE" of ENV), values expanded.
 StatusOr<std::vector<std::pair<std::string, std::string>>> NameValuePairs(
@@ -229,10 +207,13 @@ Status ApplyMetadataInstruction(const DockerfileInstruction& instruction, char e
       const char* names[3] = {"interval", "timeout", "start-period"};
       for (int i = 0; i < 3; ++i) {
         auto flag = instruction.flags.find(names[i]);
-        if (flag != instruction.flags.end() && !ParseDuration(flag->second, &durations[i])) {
+        if (flag == instruction.flags.end()) continue;
+        std::optional<int64_t> duration = ParseGoDuration(flag->second);
+        if (!duration || *duration < 0) {
           return InvalidArgument(std::string("HEALTHCHECK --") + names[i] + ": '" + flag->second +
                                  "' is not a duration (30s, 1m, 500ms)");
         }
+        durations[i] = *duration;
       }
       int retries = 0;
       if (auto flag = instruction.flags.find("retries"); flag != instruction.flags.end()) {

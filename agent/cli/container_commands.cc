@@ -184,8 +184,10 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
   CLI::App* stop =
       app.add_subcommand("stop", "Stop containers: stop signal, then SIGKILL after --time");
   stop->add_option("container", *stop_names, "Id, id prefix or name")->required();
-  stop->add_option("-t,--time", *stop_timeout, "Seconds before SIGKILL")->capture_default_str();
-  stop->callback([&, connect, stop_names, stop_timeout] {
+  CLI::Option* stop_time =
+      stop->add_option("-t,--time", *stop_timeout,
+                       "Seconds before SIGKILL (default: the container's --stop-timeout, else 10)");
+  stop->callback([&, connect, stop_names, stop_timeout, stop_time] {
     action = [=] {
       if (RefuseNegativeTime("stop", *stop_timeout)) return 1;
       AgentConnection& agent = connect();
@@ -193,7 +195,9 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
         grpc::ClientContext context;
         v1::StopContainerRequest request;
         request.set_container(name);
-        request.set_timeout_seconds(static_cast<uint32_t>(*stop_timeout));
+        if (stop_time->count() > 0) {
+          request.set_timeout_seconds(static_cast<uint32_t>(*stop_timeout));
+        }
         v1::Container container;
         return agent.containers().Stop(&context, request, &container);
       });
@@ -205,9 +209,10 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
   CLI::App* restart = app.add_subcommand(
       "restart", "Stop containers (stop signal, SIGKILL after --time) and start them again");
   restart->add_option("container", *restart_names, "Id, id prefix or name")->required();
-  restart->add_option("-t,--time", *restart_timeout, "Seconds before SIGKILL")
-      ->capture_default_str();
-  restart->callback([&, connect, restart_names, restart_timeout] {
+  CLI::Option* restart_time = restart->add_option(
+      "-t,--time", *restart_timeout,
+      "Seconds before SIGKILL (default: the container's --stop-timeout, else 10)");
+  restart->callback([&, connect, restart_names, restart_timeout, restart_time] {
     action = [=] {
       if (RefuseNegativeTime("restart", *restart_timeout)) return 1;
       AgentConnection& agent = connect();
@@ -215,7 +220,9 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
         grpc::ClientContext context;
         v1::StopContainerRequest request;
         request.set_container(name);
-        request.set_timeout_seconds(static_cast<uint32_t>(*restart_timeout));
+        if (restart_time->count() > 0) {
+          request.set_timeout_seconds(static_cast<uint32_t>(*restart_timeout));
+        }
         request.set_for_restart(true);  // a run -d --rm container stays for the start
         v1::Container container;
         grpc::Status status = agent.containers().Stop(&context, request, &container);
@@ -306,7 +313,8 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
   ps->add_flag("--json", ps_options->json, "Print JSON");
   ps->add_flag("-q,--quiet", ps_options->quiet, "Print only ids");
   ps->add_option("-f,--filter", ps_options->filters,
-                 "status=created|running|paused|exited, name=SUBSTRING, label=KEY[=VALUE], "
+                 "status=created|running|paused|exited, health=starting|healthy|unhealthy|none, "
+                 "name=SUBSTRING, label=KEY[=VALUE], "
                  "ancestor=IMAGE (repeat the flag)")
       ->allow_extra_args(false);
   ps->add_option(

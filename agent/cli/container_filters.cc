@@ -11,7 +11,7 @@ namespace boxcar::cli {
 
 namespace {
 
-constexpr const char* kFilterKeys[] = {"status", "name", "label", "ancestor"};
+constexpr const char* kFilterKeys[] = {"status", "name", "label", "ancestor", "health"};
 
 bool MatchesAncestor(const v1::Container& container, const std::string& ancestor) {
   const std::string& image = container.spec().image();
@@ -37,6 +37,7 @@ bool MatchesOne(const v1::Container& container, const std::string& key,
   if (key == "status") return StateName(container.state()) == value;
   if (key == "name") return container.name().find(value) != std::string::npos;
   if (key == "label") return MatchesLabel(container, value);
+  if (key == "health") return HealthName(container.health().status()) == value;
   return MatchesAncestor(container, value);
 }
 
@@ -56,6 +57,19 @@ std::string Labels(const v1::Container& container) {
 }
 
 }  // namespace
+
+std::string HealthName(v1::HealthStatus status) {
+  switch (status) {
+    case v1::HEALTH_STATUS_STARTING:
+      return "starting";
+    case v1::HEALTH_STATUS_HEALTHY:
+      return "healthy";
+    case v1::HEALTH_STATUS_UNHEALTHY:
+      return "unhealthy";
+    default:
+      return "none";
+  }
+}
 
 std::string StateName(v1::ContainerState state) {
   switch (state) {
@@ -81,7 +95,12 @@ StatusOr<ContainerFilter> ContainerFilter::Parse(const std::vector<std::string>&
     std::string value = entry.substr(equals + 1);
     if (std::find(std::begin(kFilterKeys), std::end(kFilterKeys), key) == std::end(kFilterKeys)) {
       return InvalidArgument("--filter '" + entry +
-                             "': unknown key; use status, name, label or ancestor");
+                             "': unknown key; use status, name, label, ancestor or health");
+    }
+    if (key == "health" && value != "starting" && value != "healthy" && value != "unhealthy" &&
+        value != "none") {
+      return InvalidArgument("--filter '" + entry +
+                             "': health is starting, healthy, unhealthy or none");
     }
     if (key == "status" && value != "created" && value != "running" && value != "paused" &&
         value != "exited") {
@@ -112,8 +131,19 @@ bool ContainerFilter::NeedsAll() const {
 std::string StatusText(const v1::Container& container) {
   int64_t now = NowUnixSeconds();
   switch (container.state()) {
-    case v1::CONTAINER_STATE_RUNNING:
-      return "Up " + HumanDuration(now - container.started_unix_ns() / 1000000000);
+    case v1::CONTAINER_STATE_RUNNING: {
+      std::string text = "Up " + HumanDuration(now - container.started_unix_ns() / 1000000000);
+      switch (container.health().status()) {
+        case v1::HEALTH_STATUS_STARTING:
+          return text + " (health: starting)";
+        case v1::HEALTH_STATUS_HEALTHY:
+          return text + " (healthy)";
+        case v1::HEALTH_STATUS_UNHEALTHY:
+          return text + " (unhealthy)";
+        default:
+          return text;
+      }
+    }
     case v1::CONTAINER_STATE_PAUSED:
       return "Up " + HumanDuration(now - container.started_unix_ns() / 1000000000) + " (Paused)";
     case v1::CONTAINER_STATE_EXITED:

@@ -1,8 +1,9 @@
 // `boxcar ps --filter KEY=VALUE` and `--format`, as Docker reads them. Filters: status
-// (created, running, paused, exited), name (a substring), label (KEY or KEY=VALUE) and
-// ancestor (the image as given at create, its name with or without a tag, or its id). Filters
-// of different keys must all match, several of one key any of them. --format: "json" (one
-// object per line), "table" (the default), or a template of columns such as
+// (created, running, paused, exited), health (starting, healthy, unhealthy, none), name (a
+// substring), label (KEY or KEY=VALUE) and ancestor (the image as given at create, its name with or
+// without a tag, or its id). Filters of different keys must all match, several of one key any of
+// them. --format: "json" (one object per line), "table" (the default), or a template of columns
+// such as
 // '{{.ID}} {{.Names}}' with .ID .Names .Image .Command .Status .State .Backend .Ports .Labels
 // .CreatedAt .ExitCode; "table TEMPLATE" adds a header row and aligns the tab-separated
 // columns.
@@ -37,13 +38,16 @@ StatusOr<std::string> FormatContainer(const std::string& format_template,
 // The header row of a "table TEMPLATE": each placeholder's column name (".Status" -> STATUS).
 StatusOr<std::string> FormatContainerHeader(const std::string& format_template);
 
-// Docker's STATUS column: "Up 3 minutes", "Up 2 seconds (Paused)", "Exited (137) 4 seconds ago",
-// "Created".
+// Docker's STATUS column: "Up 3 minutes", "Up 1 second (healthy)", "Up 2 seconds (Paused)", "Exited
+// (137) 4 seconds ago", "Created".
 std::string StatusText(const v1::Container& container);
 
 // Docker's PORTS column: the published ports of a running container, "0.0.0.0:8080->80/tcp,
 // 127.0.0.1:5353->53/udp" ("" when it publishes none or does not run).
 std::string PortsText(const v1::Container& container);
+
+// The health status as Docker names it: starting, healthy, unhealthy, none.
+std::string HealthName(v1::HealthStatus status);
 
 // Docker's lower-case state name: created, running, paused, exited.
 std::string StateName(v1::ContainerState state);

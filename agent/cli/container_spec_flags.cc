@@ -101,6 +101,7 @@ void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
       ->add_option("--cap-drop", options.cap_drop,
                    "Drop a capability from the default set, e.g. NET_RAW, or ALL (repeat the flag)")
       ->allow_extra_args(false);
+  AddHealthFlags(command, options.health);
   command->add_option("-l,--label", options.labels, "Label KEY=VALUE (repeat the flag)")
       ->allow_extra_args(false);
   command->add_flag("-i,--interactive", options.interactive,
@@ -252,6 +253,7 @@ Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* 
         equals == std::string::npos ? "" : label.substr(equals + 1);
   }
   spec->set_stdin_open(options.interactive);
+  RETURN_IF_ERROR(ApplyHealthFlags(options.health, spec));
   for (const auto& ulimit : options.ulimits) {
     auto equals = ulimit.find('=');
     if (equals == std::string::npos) {

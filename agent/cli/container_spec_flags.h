@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "boxcar/v1/containers.pb.h"
+#include "cli/health_flags.h"
 #include "common/status.h"
 
 namespace boxcar::cli {
@@ -51,6 +52,7 @@ struct ContainerSpecFlags {
   bool interactive = false;  // -i: stdin kept open (spec.stdin_open)
   bool tty = false;          // -t: a terminal (spec.tty)
   std::vector<std::string> labels;  // --label KEY=VALUE
+  HealthFlags health;               // --health-*, --stop-signal, --stop-timeout
   // IMAGE [COMMAND [ARG...]]: everything from the first positional on.
   std::vector<std::string> image_and_command;
 };

@@ -7,6 +7,7 @@
 #include <memory>
 #include <tuple>
 
+#include "cli/container_filters.h"
 #include "cli/for_each_name.h"
 #include "cli/human_format.h"
 #include "cli/json_output.h"
@@ -115,9 +116,12 @@ int StreamEvents(AgentConnection& agent, const std::vector<std::string>& names, 
         detail = " exit_code=" + std::to_string(event.exit_code()) +
                  (event.oom_killed() ? " oom_killed=true" : "");
       }
+      // Docker's spelling: "container health_status: healthy ID (name=...)".
+      const std::string action = event.type() == v1::EVENT_TYPE_HEALTH_STATUS
+                                     ? "health_status: " + HealthName(event.health_status())
+                                     : EventTypeText(event.type());
       std::printf("%s container %s %s (name=%s)%s\n", TimestampText(event.unix_ns()).c_str(),
-                  EventTypeText(event.type()).c_str(), event.id().c_str(), event.name().c_str(),
-                  detail.c_str());
+                  action.c_str(), event.id().c_str(), event.name().c_str(), detail.c_str());
     }
     std::fflush(stdout);
   }

@@ -7,48 +7,13 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/go_duration.h"
+
 namespace boxcar::cli {
 
 namespace {
 
 constexpr int64_t kNanosPerSecond = 1000000000;
-
-// Go's time.ParseDuration: one or more decimal numbers, each with a unit.
-std::optional<int64_t> ParseDurationNs(const std::string& text) {
-  static const struct {
-    const char* unit;
-    double nanos;
-  } kUnits[] = {{"ns", 1}, {"us", 1e3}, {"µs", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9},
-                {"h", 3600e9}};
-  if (text.empty()) return std::nullopt;
-  double total = 0;
-  size_t at = 0;
-  while (at < text.size()) {
-    size_t number_end = at;
-    while (number_end < text.size() &&
-           (std::isdigit(static_cast<unsigned char>(text[number_end])) || text[number_end] == '.')) {
-      ++number_end;
-    }
-    if (number_end == at) return std::nullopt;
-    const double value = std::strtod(text.substr(at, number_end - at).c_str(), nullptr);
-    size_t unit_end = number_end;
-    while (unit_end < text.size() && !std::isdigit(static_cast<unsigned char>(text[unit_end])) &&
-           text[unit_end] != '.') {
-      ++unit_end;
-    }
-    const std::string unit = text.substr(number_end, unit_end - number_end);
-    bool known = false;
-    for (const auto& candidate : kUnits) {
-      if (unit == candidate.unit) {
-        total += value * candidate.nanos;
-        known = true;
-      }
-    }
-    if (!known) return std::nullopt;
-    at = unit_end;
-  }
-  return static_cast<int64_t>(total);
-}
 
 // "1764756000" or "1764756000.5": seconds since the epoch.
 std::optional<int64_t> ParseUnixTimeNs(const std::string& text) {
@@ -98,7 +63,7 @@ std::optional<int64_t> ParseRfc3339Ns(const std::string& text) {
 std::optional<int64_t> ParseLogTime(const std::string& text, int64_t now_unix_ns) {
   if (auto unix_time = ParseUnixTimeNs(text)) return unix_time;
   if (auto rfc3339 = ParseRfc3339Ns(text)) return rfc3339;
-  if (auto duration = ParseDurationNs(text)) return now_unix_ns - *duration;
+  if (auto duration = ParseGoDuration(text)) return now_unix_ns - *duration;
   return std::nullopt;
 }
 

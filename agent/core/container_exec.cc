@@ -15,7 +15,7 @@ namespace boxcar {
 
 StatusOr<std::unique_ptr<ExecSession>> ContainerService::Exec(const std::string& container,
                                                               const v1::ExecSpec& spec,
-                                                              int* exit_code_hint) {
+                                                              int* exit_code_hint, bool announce) {
   if (spec.command().empty() || spec.command(0).empty()) {
     return InvalidArgument("start.spec.command: a command to run is required");
   }
@@ -62,6 +62,7 @@ StatusOr<std::unique_ptr<ExecSession>> ContainerService::Exec(const std::string&
   ASSIGN_OR_RETURN(exec.cgroup_procs_files, CgroupProcsFilesToJoin(exec.init_pid));
   // Outside the container's lock: the process may run for long, and Stop must still work.
   ASSIGN_OR_RETURN(std::unique_ptr<ExecSession> session, backend->Exec(exec, exit_code_hint));
+  if (!announce) return session;
   v1::ContainerEvent event;
   event.set_type(v1::EVENT_TYPE_EXEC_STARTED);
   {

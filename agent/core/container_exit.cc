@@ -87,6 +87,7 @@ void ContainerService::FinishExit(Entry& entry, bool defer_cleanup) {
     NetworkService::EndpointAfterExit(record.spec().network(), record.mutable_network_endpoint());
   }
   record.set_state(v1::CONTAINER_STATE_EXITED);
+  DisarmHealthCheck(entry);
   record.set_pid(0);
   entry.shim_pid = 0;
   entry.shim_start_ticks = 0;

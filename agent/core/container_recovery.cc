@@ -98,9 +98,14 @@ Status ContainerService::Recover() {
   // Watched only now: an exit seen at once (a payload that ended during the restart) finds
   // its network known again, and its clean-up releases its ports and veth.
   for (auto& [entry, shim_pidfd] : still_running) {
-    if (monitor_.Watch(entry->record.id(), std::move(shim_pidfd)).ok()) continue;
+    const bool watched = monitor_.Watch(entry->record.id(), std::move(shim_pidfd)).ok();
     std::lock_guard<std::mutex> lock(entry->mutex);
-    FinishExit(*entry);
+    if (!watched) {
+      FinishExit(*entry);
+    } else if (IsLive(entry->record.state())) {
+      // The check goes on where it was (its status and streak are in the record).
+      ArmHealthCheck(*entry);
+    }
   }
   for (const auto& [name, backend] : backends_) {
     std::vector<std::string> live;

@@ -21,6 +21,7 @@
 #include "common/process_start_time.h"
 #include "common/signal_names.h"
 #include "common/unix_time.h"
+#include "core/container_health_config.h"
 #include "core/container_mounts.h"
 #include "core/container_spec_validation.h"
 #include "core/container_states.h"
@@ -75,6 +76,7 @@ ContainerService::ContainerService(ContainerServiceConfig config, SqliteDatabase
                cgroups_, snapshotter_) {}
 
 ContainerService::~ContainerService() {
+  health_monitors_.StopAll();
   for (const auto& [name, backend] : backends_) backend->SetExitListener(nullptr);
   prewarm_.Stop();
   monitor_.Stop();
@@ -175,6 +177,11 @@ StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) 
     filled.set_working_dir(image.config().working_dir().empty() ? "/"
                                                                 : image.config().working_dir());
   }
+  // As Docker, the image's health check and stop signal become the container's own.
+  if (auto health = EffectiveHealthConfig(spec.healthcheck(), image.config())) {
+    *filled.mutable_healthcheck() = *health;
+  }
+  if (filled.stop_signal().empty()) filled.set_stop_signal(image.config().stop_signal());
   auto merged_env = MergeEnv(image.config().env(), spec.env());
   filled.mutable_env()->Assign(merged_env.begin(), merged_env.end());
   const auto& entrypoint =
@@ -252,7 +259,7 @@ StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) 
 }
 
 StatusOr<v1::Container> ContainerService::Stop(const std::string& container,
-                                               uint32_t timeout_seconds, bool for_restart) {
+                                               std::optional<uint32_t> timeout, bool for_restart) {
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
   std::unique_lock<std::mutex> lock(entry->mutex);
   // Also cancels a restart the restart policy has scheduled.
@@ -261,10 +268,18 @@ StatusOr<v1::Container> ContainerService::Stop(const std::string& container,
   ++entry->generation;
   if (!IsLive(entry->record.state())) return entry->record;
   ASSIGN_OR_RETURN(Backend * backend, BackendFor(entry->record));
-  int stop_signal = SIGTERM;
-  if (auto image = images_->Resolve(entry->record.image_id(), "image"); image.ok()) {
-    if (int parsed = ParseSignal(image->config().stop_signal()); parsed != 0) stop_signal = parsed;
+  const v1::ContainerSpec& spec = entry->record.spec();
+  const uint32_t timeout_seconds = timeout                           ? *timeout
+                                   : spec.has_stop_timeout_seconds() ? spec.stop_timeout_seconds()
+                                                                     : 10;
+  // The spec has the image's signal since Create; containers made before that, the image's.
+  int stop_signal = ParseSignal(spec.stop_signal());
+  if (stop_signal == 0) {
+    if (auto image = images_->Resolve(entry->record.image_id(), "image"); image.ok()) {
+      stop_signal = ParseSignal(image->config().stop_signal());
+    }
   }
+  if (stop_signal == 0) stop_signal = SIGTERM;
   RETURN_IF_ERROR(backend->Signal(RunningOf(*entry), stop_signal));
   RETURN_IF_ERROR(ThawIfPaused(*entry));
   auto now = std::chrono::steady_clock::now();
@@ -370,6 +385,7 @@ StatusOr<v1::Container> ContainerService::Remove(const std::string& container, b
     WarnIfFailed(id, DiscardTree(config_.trash, StateDir(id)));
   }
   entry->removed = true;
+  health_monitors_.Stop(id);
   ++entry->generation;
   entry->changed.notify_all();
   Emit(v1::EVENT_TYPE_DELETED, record);

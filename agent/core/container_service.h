@@ -25,13 +25,14 @@
 #include "core/container_records.h"
 #include "core/event_bus.h"
 #include "core/exit_monitor.h"
-#include "core/output_log_cursor.h"
+#include "core/health_monitors.h"
 #include "core/host_id_blocks.h"
+#include "core/output_log_cursor.h"
 #include "core/prewarm_pool.h"
 #include "core/timer_queue.h"
-#include "launch/attach_socket.h"
 #include "core/tree_tar_extractor.h"
 #include "core/tree_tar_writer.h"
+#include "launch/attach_socket.h"
 #include "net/network_service.h"
 #include "snapshot/snapshotter.h"
 #include "store/image_store.h"
@@ -86,7 +87,9 @@ class ContainerService {
   // A running container is left as it is (its record returned); a paused one is refused.
   StatusOr<v1::Container> Start(const std::string& container);
   // `for_restart`: a Start follows, so spec.auto_remove does not remove it at this exit.
-  StatusOr<v1::Container> Stop(const std::string& container, uint32_t timeout_seconds,
+  // `timeout`: seconds between the stop signal and SIGKILL; unset, the spec's
+  // stop_timeout_seconds, else 10.
+  StatusOr<v1::Container> Stop(const std::string& container, std::optional<uint32_t> timeout,
                                bool for_restart = false);
   Status Kill(const std::string& container, int signal);
   StatusOr<v1::WaitContainerResponse> Wait(const std::string& container,
@@ -158,8 +161,10 @@ class ContainerService {
   StatusOr<v1::Container> Update(const v1::UpdateContainerRequest& request);
   // Starts a process inside a running container (capability "exec"). Environment, user and
   // working directory default to the container's; errors name "start.spec.*" fields.
+  // `announce`: an EXEC_STARTED event and a log line (not for health probes).
   StatusOr<std::unique_ptr<ExecSession>> Exec(const std::string& container,
-                                              const v1::ExecSpec& spec, int* exit_code_hint);
+                                              const v1::ExecSpec& spec, int* exit_code_hint,
+                                              bool announce = true);
   // A new image from the container's changes (see the Commit RPC).
   StatusOr<v1::CommitContainerResponse> Commit(const v1::CommitContainerRequest& request);
   // The processes of a running or paused container (container_top.cc).
@@ -197,6 +202,7 @@ class ContainerService {
   // Stops prewarming and releases the prewarmed helpers and their cgroup slots. Running
   // containers are left alone: they survive the agent.
   void Shutdown() {
+    health_monitors_.StopAll();
     events_.Close();
     prewarm_.Stop();
   }
@@ -283,6 +289,20 @@ class ContainerService {
   // After FinishExit: schedules a restart when the container's policy asks for one.
   void MaybeScheduleRestart(Entry& entry);
   void Emit(v1::EventType type, const v1::Container& record);
+
+  // Health checks (container_health.cc). At a start, before the record is persisted: the
+  // status STARTING (or none). Once running: the loop of probes. At the exit or removal: the
+  // loop ends, and an exited container's check is UNHEALTHY. Called with entry.mutex held.
+  static void ResetHealth(v1::Container& record);
+  void ArmHealthCheck(Entry& entry);
+  void DisarmHealthCheck(Entry& entry);
+  // One probe of the loop armed for run `generation`: the wait before the next, or nullopt
+  // when that run is over.
+  std::optional<std::chrono::nanoseconds> ProbeHealth(const std::string& id, uint64_t generation,
+                                                      const std::atomic<bool>& stop);
+  // Runs the check's command through Exec and collects its exit code and output.
+  v1::HealthProbe RunHealthProbe(const std::string& id, const v1::HealthConfig& config,
+                                 const std::atomic<bool>& stop);
   // Thaws a PAUSED container (it is RUNNING afterwards); others are left alone.
   Status ThawIfPaused(Entry& entry);
   // A start that failed after its launch: kills the payload, reaps its shim, forgets them.
@@ -357,9 +377,11 @@ class ContainerService {
   std::map<std::string, EntryPtr> entries_;  // by id
 
   EventBus events_;
-  // Restarts and deferred clean-ups. Last member: destroyed first, so no task runs on a
+  // Restarts and deferred clean-ups. Destroyed before the rest, so no task runs on a
   // half-destroyed service.
   TimerQueue timers_;
+  // The health checks' loops, whose probes use all of the above: destroyed first.
+  HealthMonitors health_monitors_;
 };
 
 }  // namespace boxcar

@@ -11,7 +11,9 @@
 
 #include "common/atomic_file.h"
 #include "common/identifiers.h"
+#include "common/signal_names.h"
 #include "core/container_capabilities.h"
+#include "core/container_health_config.h"
 #include "core/container_labels.h"
 #include "core/container_mounts.h"
 #include "launch/launch_spec.h"
@@ -121,6 +123,11 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
   RETURN_IF_ERROR(BlockDeviceThrottles(limits, "spec.limits").status());
   RETURN_IF_ERROR(ValidateRestartPolicy(spec.restart_policy(), "spec.restart_policy"));
   RETURN_IF_ERROR(KeptCapabilitiesOf(spec).status());
+  RETURN_IF_ERROR(ValidateHealthConfig(spec.healthcheck(), "spec.healthcheck"));
+  if (!spec.stop_signal().empty() && ParseSignal(spec.stop_signal()) == 0) {
+    return InvalidArgument("spec.stop_signal: '" + spec.stop_signal() +
+                           "' is not a signal (SIGTERM, TERM or 15, ...)");
+  }
   if (spec.auto_remove() && spec.restart_policy().mode() != v1::RestartPolicy::MODE_NO) {
     return InvalidArgument(
         "spec.auto_remove: a container removed at its exit cannot also be restarted by "
@@ -160,6 +167,10 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
   if (wants_limits) {
     RETURN_IF_ERROR(
         RequireCapability(backends, backend_name, Capability::kLimits, "spec.limits").status());
+  }
+  if (HasHealthCheck(spec.healthcheck())) {
+    RETURN_IF_ERROR(
+        RequireCapability(backends, backend_name, Capability::kExec, "spec.healthcheck").status());
   }
   if (spec.tty() || spec.stdin_open()) {
     RETURN_IF_ERROR(RequireCapability(backends, backend_name, Capability::kTerminal,

@@ -187,6 +187,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   }
   record.set_cgroup_helper_processes((was_prewarmed ? 1 : 0) +
                                      backend->capabilities().helper_processes_in_cgroup);
+  ResetHealth(record);
   if (Status persisted = Persist(*entry); !persisted.ok()) return abandon(persisted);
   CrashPoint("start.after_record");
   // RUNNING is recorded now: a failure must also record the container as it was before.
@@ -206,6 +207,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   }
   spdlog::info("container {} started, pid {}", ShortId(id), launched->init_pid);
   Emit(v1::EVENT_TYPE_STARTED, record);
+  ArmHealthCheck(*entry);
   spdlog::debug("container {} start ({}): mount {} us, cgroups {} us, launch {} us, total {} us",
                 ShortId(id), was_prewarmed ? "prewarmed" : "cold", mounted_us,
                 cgroups_us - mounted_us, elapsed_us() - cgroups_us, elapsed_us());

@@ -69,6 +69,25 @@ std::string BuildOciConfigJson(const v1::ImageConfig& config,
   }
   WriteStringSet(writer, "ExposedPorts", config.exposed_ports());
   WriteStringSet(writer, "Volumes", config.volumes());
+  if (config.has_healthcheck()) {
+    const v1::HealthConfig& check = config.healthcheck();
+    writer.Key("Healthcheck");
+    writer.StartObject();
+    WriteStringArray(writer, "Test", check.test());
+    auto duration = [&](const char* key, int64_t nanoseconds) {
+      if (nanoseconds == 0) return;
+      writer.Key(key);
+      writer.Int64(nanoseconds);
+    };
+    duration("Interval", check.interval_ns());
+    duration("Timeout", check.timeout_ns());
+    duration("StartPeriod", check.start_period_ns());
+    if (check.retries() != 0) {
+      writer.Key("Retries");
+      writer.Int(check.retries());
+    }
+    writer.EndObject();
+  }
   if (!config.labels().empty()) {
     // Sorted, so the config (and the image id) does not depend on map order.
     std::map<std::string, std::string> labels(config.labels().begin(), config.labels().end());
@@ -147,6 +166,26 @@ Status ParseImageConfig(const std::string& json, v1::ImageConfig* config,
     for (const auto& port : runtime["ExposedPorts"].GetObject())
       ports.insert(port.name.GetString());
     config->mutable_exposed_ports()->Add(ports.begin(), ports.end());
+  }
+  // {"Test": [...], "Interval": ns, "Timeout": ns, "StartPeriod": ns, "Retries": n}; a
+  // malformed check is kept as it is and ignored when a container starts.
+  if (runtime.HasMember("Healthcheck") && runtime["Healthcheck"].IsObject()) {
+    const auto& check = runtime["Healthcheck"];
+    v1::HealthConfig* health = config->mutable_healthcheck();
+    if (check.HasMember("Test") && check["Test"].IsArray()) {
+      for (const auto& word : check["Test"].GetArray()) {
+        if (word.IsString()) health->add_test(word.GetString());
+      }
+    }
+    auto duration = [&](const char* key) -> int64_t {
+      return check.HasMember(key) && check[key].IsInt64() ? check[key].GetInt64() : 0;
+    };
+    health->set_interval_ns(duration("Interval"));
+    health->set_timeout_ns(duration("Timeout"));
+    health->set_start_period_ns(duration("StartPeriod"));
+    if (check.HasMember("Retries") && check["Retries"].IsInt()) {
+      health->set_retries(check["Retries"].GetInt());
+    }
   }
   // {"/data": {}, ...}: the image's VOLUME paths, sorted likewise.
   if (runtime.HasMember("Volumes") && runtime["Volumes"].IsObject()) {
