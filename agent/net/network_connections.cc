@@ -59,6 +59,8 @@ StatusOr<v1::VifSpec> NetworkService::ReserveConnection(const std::string& conta
   ASSIGN_OR_RETURN(uint32_t address,
                    ChooseLeaseAddress(subnet, gateway, taken, ip, "ip", network_name));
   RETURN_IF_ERROR(EnsureNetworkPlumbing(network->second));
+  // The exit's flush of an address given up an instant ago must not delete this one's entries.
+  conntrack_flushes_.WaitUntilFlushed(FormatIpv4(address));
   AddressLease lease{network_name, address, key};
   RETURN_IF_ERROR(records_.InsertLease(lease));
   leases_[key] = lease;

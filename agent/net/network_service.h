@@ -23,6 +23,7 @@
 #include "net/cni/cni_plugin_exec.h"
 #include "net/cni/cni_result_cache.h"
 #include "net/conntrack_flush.h"
+#include "net/conntrack_flush_queue.h"
 #include "net/container_name_files.h"
 #include "net/network_change_watch.h"
 #include "net/network_records.h"
@@ -255,6 +256,8 @@ class NetworkService {
   CniResultCache cni_cache_;
   NftTable nft_;
   PortTable ports_;
+  // The flushes of exits and of published UDP ports, off the paths that callers wait for.
+  ConntrackFlushQueue conntrack_flushes_;
   std::mutex mutex_;
   std::map<std::string, v1::Network> networks_;   // by name
   std::map<std::string, AddressLease> leases_;    // by container id
