@@ -16,6 +16,7 @@
 #include "net/idle_veth.h"
 #include "net/ipv4_subnet.h"
 #include "net/net_namespace.h"
+#include "net/network_alias.h"
 #include "net/network_service.h"
 #include "net/veth_link.h"
 
@@ -55,6 +56,7 @@ void NetworkService::RefreshHosts(const std::string& network,
       if (!networks.count(attached.network)) continue;
       const std::string id = LeaseHolder(key);
       HostsEntry entry{attached.ip, attached.names};
+      AppendAliases(attached.aliases, &entry.names);
       if (std::find(entry.names.begin(), entry.names.end(), id.substr(0, 12)) == entry.names.end())
         entry.names.push_back(id.substr(0, 12));
       entries.push_back(std::move(entry));
@@ -319,6 +321,7 @@ Status NetworkService::FinishAttach(const v1::Container& record, Attached attach
   const std::string hostname = record.spec().hostname().empty() ? record.id().substr(0, 12)
                                                                 : record.spec().hostname();
   if (hostname != record.name()) attached.names.push_back(hostname);
+  attached.aliases = {spec.aliases().begin(), spec.aliases().end()};
   RETURN_IF_ERROR(WriteContainerEtcFile(attached.etc_files_dir, kResolvConfFile,
                                         ContainerResolvConf(spec, true)));
   RETURN_IF_ERROR(WriteContainerEtcFile(attached.etc_files_dir, kHostnameFile, hostname + "\n"));

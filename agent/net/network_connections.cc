@@ -124,6 +124,7 @@ void NetworkService::JoinConnection(const v1::Container& record, const v1::VifSp
     attached.names.push_back(record.spec().hostname());
   }
   attached.mac = vif.mac();
+  attached.aliases = {vif.aliases().begin(), vif.aliases().end()};
   attached_[ConnectionKey(record.id(), vif.network())] = std::move(attached);
   RefreshHosts(vif.network());
 }

@@ -185,6 +185,7 @@ class NetworkService {
     std::optional<CniAttachment> cni;  // on a CNI network: what its DEL needs
     std::vector<HostsEntry> extra_hosts;  // --add-host, first in its hosts file
     std::string mac;                      // of its interface on the network (inspect)
+    std::vector<std::string> aliases;     // its names on the network beside `names`
   };
   // The record's --add-host entries.
   static std::vector<HostsEntry> ExtraHosts(const v1::Container& record);
