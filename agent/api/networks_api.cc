@@ -28,7 +28,8 @@ grpc::Status NetworksApi::Remove(grpc::ServerContext*, const v1::RemoveNetworkRe
 grpc::Status NetworksApi::Connect(grpc::ServerContext*, const v1::ConnectNetworkRequest* request,
                                   v1::ConnectNetworkResponse*) {
   return ToGrpcStatus(
-      containers_->ConnectNetwork(request->network(), request->container(), request->ip()));
+      containers_->ConnectNetwork(request->network(), request->container(), request->ip(),
+                                  {request->aliases().begin(), request->aliases().end()}));
 }
 
 grpc::Status NetworksApi::Disconnect(grpc::ServerContext*,

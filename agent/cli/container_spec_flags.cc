@@ -77,6 +77,11 @@ void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
   command
       ->add_option("--add-host", options.add_hosts, "Add NAME:IP to /etc/hosts (repeat the flag)")
       ->allow_extra_args(false);
+  command
+      ->add_option("--network-alias,--net-alias", options.network_aliases,
+                   "Another name of the container on its network, in the hosts files of the "
+                   "network's containers (repeat the flag)")
+      ->allow_extra_args(false);
   command->add_option("-p,--publish", options.publish,
                       "Publish [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/tcp|/udp] (repeat the flag)")
       ->allow_extra_args(false);
@@ -229,6 +234,7 @@ Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* 
   for (const auto& domain : options.dns_search) network->add_dns_search(domain);
   for (const auto& option : options.dns_options) network->add_dns_options(option);
   for (const auto& host : options.add_hosts) network->add_extra_hosts(host);
+  for (const auto& alias : options.network_aliases) network->add_aliases(alias);
   for (const auto& text : options.publish) {
     ASSIGN_OR_RETURN(*network->add_ports(), ParsePublishFlag(text));
   }

@@ -40,6 +40,7 @@ struct ContainerSpecFlags {
   std::vector<std::string> dns_search;
   std::vector<std::string> dns_options;
   std::vector<std::string> add_hosts;  // NAME:IP
+  std::vector<std::string> network_aliases;
   std::vector<std::string> publish;
   bool publish_all = false;
   std::vector<std::string> volumes;  // -v

@@ -27,6 +27,7 @@ struct NetworkFlags {
   std::vector<std::string> names;
   std::string container;
   std::string ip;
+  std::vector<std::string> aliases;  // connect --alias
 };
 
 std::string PortText(const v1::PortMapping& port) {
@@ -174,6 +175,10 @@ void AddNetworkCommands(CLI::App& app, std::function<AgentConnection&()> connect
   connect_command->add_option("NETWORK", flags->name, "Network")->required();
   connect_command->add_option("CONTAINER", flags->container, "Container")->required();
   connect_command->add_option("--ip", flags->ip, "IPv4 address on the network");
+  connect_command
+      ->add_option("--alias", flags->aliases,
+                   "Another name of the container on that network (repeat the flag)")
+      ->allow_extra_args(false);
   connect_command->callback([&, connect, flags] {
     action = [=] {
       AgentConnection& agent = connect();
@@ -182,6 +187,7 @@ void AddNetworkCommands(CLI::App& app, std::function<AgentConnection&()> connect
       request.set_network(flags->name);
       request.set_container(flags->container);
       request.set_ip(flags->ip);
+      for (const auto& alias : flags->aliases) request.add_aliases(alias);
       v1::ConnectNetworkResponse response;
       grpc::Status status = agent.networks().Connect(&context, request, &response);
       return status.ok() ? 0 : agent.Report(status);

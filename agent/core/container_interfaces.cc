@@ -38,6 +38,9 @@ StatusOr<v1::AttachInterfaceResponse> ContainerService::AttachInterface(
     return InvalidArgument("interface.network: '" + vif.network() +
                            "' is the agent's to set (`network connect`); leave it empty");
   }
+  if (vif.aliases_size() > 0) {
+    return InvalidArgument("interface.aliases: only a network's (`network connect --alias`)");
+  }
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
   std::lock_guard<std::mutex> lock(entry->mutex);
   return AttachInterfaceLocked(*entry, std::move(vif));

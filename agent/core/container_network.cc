@@ -8,6 +8,7 @@
 #include "core/container_service.h"
 #include "core/container_states.h"
 #include "net/container_name_files.h"
+#include "net/network_alias.h"
 
 namespace boxcar {
 
@@ -104,11 +105,13 @@ Status ContainerService::PrepareNetworkLaunch(const v1::Container& record,
 namespace boxcar {
 
 Status ContainerService::ConnectNetwork(const std::string& network, const std::string& container,
-                                        const std::string& ip) {
+                                        const std::string& ip,
+                                        const std::vector<std::string>& aliases) {
   if (network.empty()) return InvalidArgument("network: a network name is required");
   if (network == kNetworkNone || network == kNetworkHost || network == kNetworkVif) {
     return InvalidArgument("network: '" + network + "' is not a network to connect to");
   }
+  RETURN_IF_ERROR(CheckNetworkAliases(aliases, network, "aliases"));
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
   std::lock_guard<std::mutex> lock(entry->mutex);
   v1::Container& record = entry->record;
@@ -121,12 +124,13 @@ Status ContainerService::ConnectNetwork(const std::string& network, const std::s
     }
   }
   if (IsLive(record.state()) || record.has_network_endpoint()) {
-    return ConnectBeside(*entry, network, ip);
+    return ConnectBeside(*entry, network, ip, aliases);
   }
   const v1::Container before = record;
   v1::NetworkSpec* spec = record.mutable_spec()->mutable_network();
   spec->set_mode(network);
   spec->set_ip(ip);
+  for (const auto& alias : aliases) spec->add_aliases(alias);
   auto image = images_->Resolve(record.image_id(), "image");
   Status reserved = image.ok() ? ReserveNetwork(record, *image, {"network", "ip"}) : image.status();
   if (reserved.ok()) reserved = Persist(*entry);
@@ -170,7 +174,8 @@ Status ContainerService::DisconnectNetwork(const std::string& network,
 namespace boxcar {
 
 Status ContainerService::ConnectBeside(Entry& entry, const std::string& network,
-                                       const std::string& ip) {
+                                       const std::string& ip,
+                                       const std::vector<std::string>& aliases) {
   v1::Container& record = entry.record;
   if (!config_.networks) return FailedPrecondition("network: this agent has no networking");
   if (record.spec().network().mode() == kNetworkHost) {
@@ -178,6 +183,7 @@ Status ContainerService::ConnectBeside(Entry& entry, const std::string& network,
                               " uses the host's network; it cannot join another");
   }
   ASSIGN_OR_RETURN(v1::VifSpec vif, config_.networks->ReserveConnection(record.id(), network, ip));
+  for (const auto& alias : aliases) vif.add_aliases(alias);
   auto attached = AttachInterfaceLocked(entry, vif);  // the next free ethN, plugged when live
   if (!attached.ok()) {
     WarnIfFailed(record.id(), config_.networks->ReleaseConnection(record.id(), network));

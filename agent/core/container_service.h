@@ -184,8 +184,9 @@ class ContainerService {
   // without a network gets it as its spec's network (a lease now, eth0 at its next start);
   // a running one, or one already on a network, a connection beside it: a lease and the next
   // free ethN, plugged at once when it runs and at every start (network_connections.cc).
+  // `aliases`: its more names on that network (errors name "aliases[i]").
   Status ConnectNetwork(const std::string& network, const std::string& container,
-                        const std::string& ip);
+                        const std::string& ip, const std::vector<std::string>& aliases = {});
   Status DisconnectNetwork(const std::string& network, const std::string& container);
   // Networks service: a VIF added to or taken from a container, at once when it runs (hot
   // attach / detach), persisted with it (container_interfaces.cc).
@@ -253,7 +254,8 @@ class ContainerService {
   // lowest free one of the range. Called with entries_mutex_ held.
   StatusOr<v1::UserNamespace> PlaceUserNamespace(const v1::UserNamespace& wanted);
   // ConnectNetwork and DisconnectNetwork of a connection beside the spec's network.
-  Status ConnectBeside(Entry& entry, const std::string& network, const std::string& ip);
+  Status ConnectBeside(Entry& entry, const std::string& network, const std::string& ip,
+                       const std::vector<std::string>& aliases);
   Status DisconnectBeside(Entry& entry, const std::string& network);
   // AttachInterface with the container's entry locked (also `network connect`'s path).
   StatusOr<v1::AttachInterfaceResponse> AttachInterfaceLocked(Entry& entry, v1::VifSpec vif);

@@ -315,6 +315,8 @@ void NetworkService::RecoverCni(const std::map<std::string, const v1::Container*
                       {},
                       attachment,
                       ExtraHosts(record)};
+    attached.aliases = {record.spec().network().aliases().begin(),
+                        record.spec().network().aliases().end()};
     for (const auto& port : record.published_ports()) {
       auto claimed = ports_.Claim(id, port.host_ip(), port.protocol(), port.host_port(), "port");
       if (!claimed.ok()) {

@@ -16,6 +16,7 @@
 #include "net/idle_veth.h"
 #include "net/ipv4_subnet.h"
 #include "net/net_namespace.h"
+#include "net/network_alias.h"
 #include "net/network_service.h"
 #include "net/veth_link.h"
 
@@ -55,6 +56,7 @@ void NetworkService::RefreshHosts(const std::string& network,
       if (!networks.count(attached.network)) continue;
       const std::string id = LeaseHolder(key);
       HostsEntry entry{attached.ip, attached.names};
+      AppendAliases(attached.aliases, &entry.names);
       if (std::find(entry.names.begin(), entry.names.end(), id.substr(0, 12)) == entry.names.end())
         entry.names.push_back(id.substr(0, 12));
       entries.push_back(std::move(entry));
@@ -198,6 +200,10 @@ StatusOr<NetworkAttachment> NetworkService::Attach(const v1::Container& record,
     bridge = socket.LinkIndex(network->second.bridge());
   }
   ASSIGN_OR_RETURN(int bridge_index, std::move(bridge));
+  // An exit's flush of this address still queued would delete this container's entries.
+  // NOTE: waited for under mutex_ (the queue's thread never takes it); only a start that
+  // follows the exit of its address's last holder within milliseconds waits at all.
+  conntrack_flushes_.WaitUntilFlushed(ip);
   std::vector<v1::PortMapping> published;
   auto undo = [&](Status failure) {
     UnpublishLocked(id, attached.ports);
@@ -240,8 +246,9 @@ StatusOr<NetworkAttachment> NetworkService::Attach(const v1::Container& record,
   // The veth is the slow part (milliseconds of RTNL): other starts go on meanwhile. Nothing
   // it uses can change: this container's job lock is held, and its lease keeps the network.
   lock.unlock();
-  // After the DNAT elements: a flow's next packet gets this container's.
-  FlushConntrack(id, udp_port_flows, "publish UDP ports");
+  // After the DNAT elements: a flow's next packet gets this container's (queued: the start
+  // does not wait for the dump).
+  conntrack_flushes_.Enqueue(id, std::move(udp_port_flows), "publish UDP ports");
   Status created = OkStatus();
   bool claimed = false;
   if (!idle_veth.empty() && veth.mtu == kIdleVethMtu) {
@@ -314,6 +321,7 @@ Status NetworkService::FinishAttach(const v1::Container& record, Attached attach
   const std::string hostname = record.spec().hostname().empty() ? record.id().substr(0, 12)
                                                                 : record.spec().hostname();
   if (hostname != record.name()) attached.names.push_back(hostname);
+  attached.aliases = {spec.aliases().begin(), spec.aliases().end()};
   RETURN_IF_ERROR(WriteContainerEtcFile(attached.etc_files_dir, kResolvConfFile,
                                         ContainerResolvConf(spec, true)));
   RETURN_IF_ERROR(WriteContainerEtcFile(attached.etc_files_dir, kHostnameFile, hostname + "\n"));
@@ -345,12 +353,20 @@ void NetworkService::Detach(const v1::Container& record) {
     RefreshHosts(network);
     return;
   }
-  // Only a container that published ports has entries that would send others' flows to its
-  // address (DNAT). The flush dumps the whole conntrack table, which the kernel walks bucket
-  // by bucket (262144 on a 24 GiB host: ~3.7 ms on each exit); entries of a container's own
-  // outbound flows are harmless to the next holder of its address (replies it drops).
+  // Only a container that published UDP ports has entries that would keep sending others'
+  // flows to its address (DNAT), as long as a client sends on. As Docker, TCP needs none: a
+  // connection to a gone container fails and the client's next one is a new flow (a SYN
+  // reopens an entry in TIME_WAIT, with a new NAT decision). Entries of its own outbound flows
+  // are harmless to the next holder of its address (replies it drops). The flush dumps the
+  // whole conntrack table, which the kernel walks bucket by bucket (262144 on a 24 GiB host:
+  // ~4 ms, and up to 10 more to close its socket; even queued, it slowed the next start by
+  // ~5 ms on 2 cores): so only for UDP, and queued, off the exit `run --rm` waits for.
   ConntrackFlush flows;
-  if (!attached->second.ports.empty()) flows.addresses.push_back(attached->second.ip);
+  for (const auto& rule : attached->second.ports) {
+    if (rule.protocol != "udp") continue;
+    flows.addresses.push_back(attached->second.ip);
+    break;
+  }
   UnpublishLocked(id, attached->second.ports);
   attached_.erase(attached);
   // NOTE: the pair goes with the container's network namespace, which the kernel tears down
@@ -359,10 +375,10 @@ void NetworkService::Detach(const v1::Container& record) {
   // lock). A start of the same container deletes a pair still there, and start-up deletes
   // those of containers that do not run.
   RefreshHosts(network);
-  lock.unlock();
   // Once its DNAT elements are gone: entries of its flows (a client's UDP flow to its published
-  // port among them) would keep going to its address, to a container that may get it next.
-  FlushConntrack(id, flows, "leave network " + network);
+  // port among them) would keep going to its address, to a container that may get it next
+  // (which waits for this flush in Attach).
+  conntrack_flushes_.Enqueue(id, std::move(flows), "leave network " + network);
 }
 
 }  // namespace boxcar

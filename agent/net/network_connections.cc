@@ -59,6 +59,8 @@ StatusOr<v1::VifSpec> NetworkService::ReserveConnection(const std::string& conta
   ASSIGN_OR_RETURN(uint32_t address,
                    ChooseLeaseAddress(subnet, gateway, taken, ip, "ip", network_name));
   RETURN_IF_ERROR(EnsureNetworkPlumbing(network->second));
+  // The exit's flush of an address given up an instant ago must not delete this one's entries.
+  conntrack_flushes_.WaitUntilFlushed(FormatIpv4(address));
   AddressLease lease{network_name, address, key};
   RETURN_IF_ERROR(records_.InsertLease(lease));
   leases_[key] = lease;
@@ -122,6 +124,7 @@ void NetworkService::JoinConnection(const v1::Container& record, const v1::VifSp
     attached.names.push_back(record.spec().hostname());
   }
   attached.mac = vif.mac();
+  attached.aliases = {vif.aliases().begin(), vif.aliases().end()};
   attached_[ConnectionKey(record.id(), vif.network())] = std::move(attached);
   RefreshHosts(vif.network());
 }

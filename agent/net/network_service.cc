@@ -13,6 +13,7 @@
 #include "net/cni/cni_result.h"
 #include "net/forward_accepts.h"
 #include "net/ipv4_subnet.h"
+#include "net/network_alias.h"
 #include "net/route_socket.h"
 
 namespace boxcar {
@@ -135,6 +136,8 @@ Status NetworkService::Recover(
                       {},
                       ExtraHosts(container)};
     attached.mac = container.network_endpoint().mac();
+    attached.aliases = {container.spec().network().aliases().begin(),
+                        container.spec().network().aliases().end()};
     for (const auto& port : container.published_ports()) {
       PortRule rule{port.host_ip(), port.protocol(), port.host_port(), attached.ip,
                     port.container_port()};
@@ -171,6 +174,8 @@ Status NetworkService::Recover(
           {},
           {},
           ExtraHosts(container)};
+      attached_[ConnectionKey(container.id(), vif.network())].aliases = {vif.aliases().begin(),
+                                                                         vif.aliases().end()};
     }
   }
   return OkStatus();
@@ -352,6 +357,7 @@ StatusOr<v1::Network> NetworkService::InspectNetwork(const std::string& name) {
     endpoint->set_gateway(address.gateway);
     endpoint->set_mac(address.mac);
     endpoint->set_cni(true);
+    for (const auto& alias : attached.aliases) endpoint->add_aliases(alias);
   }
   auto subnet = ParseIpv4Subnet(network.subnet(), "network.subnet");
   for (const auto& [id, lease] : leases_) {
@@ -366,6 +372,7 @@ StatusOr<v1::Network> NetworkService::InspectNetwork(const std::string& name) {
       endpoint->set_container_name(attached->second.names.front());
       endpoint->set_host_interface(attached->second.host_interface);
       endpoint->set_mac(attached->second.mac);
+      for (const auto& alias : attached->second.aliases) endpoint->add_aliases(alias);
     }
   }
   return network;
@@ -448,6 +455,8 @@ StatusOr<v1::NetworkEndpoint> NetworkService::Reserve(const std::string& contain
             .status());
   }
   RETURN_IF_ERROR(CheckPorts(spec));
+  RETURN_IF_ERROR(CheckNetworkAliases({spec->aliases().begin(), spec->aliases().end()}, mode,
+                                      "spec.network.aliases"));
   if (mode == kNetworkVif) return ReserveVif(container_id, container_name, *spec);
   if (spec->has_vif()) {
     return InvalidArgument("spec.network.vif: only with mode \"vif\", not '" + mode + "'");
@@ -519,6 +528,7 @@ StatusOr<v1::NetworkEndpoint> NetworkService::Reserve(const std::string& contain
   endpoint.set_prefix_length(subnet.prefix_length);
   endpoint.set_gateway(network.gateway());
   endpoint.set_mac(spec->mac().empty() ? MacForAddress(address) : spec->mac());
+  *endpoint.mutable_aliases() = spec->aliases();
   return endpoint;
 }
 

@@ -23,6 +23,7 @@
 #include "net/cni/cni_plugin_exec.h"
 #include "net/cni/cni_result_cache.h"
 #include "net/conntrack_flush.h"
+#include "net/conntrack_flush_queue.h"
 #include "net/container_name_files.h"
 #include "net/network_change_watch.h"
 #include "net/network_records.h"
@@ -184,6 +185,7 @@ class NetworkService {
     std::optional<CniAttachment> cni;  // on a CNI network: what its DEL needs
     std::vector<HostsEntry> extra_hosts;  // --add-host, first in its hosts file
     std::string mac;                      // of its interface on the network (inspect)
+    std::vector<std::string> aliases;     // its names on the network beside `names`
   };
   // The record's --add-host entries.
   static std::vector<HostsEntry> ExtraHosts(const v1::Container& record);
@@ -255,6 +257,8 @@ class NetworkService {
   CniResultCache cni_cache_;
   NftTable nft_;
   PortTable ports_;
+  // The flushes of exits and of published UDP ports, off the paths that callers wait for.
+  ConntrackFlushQueue conntrack_flushes_;
   std::mutex mutex_;
   std::map<std::string, v1::Network> networks_;   // by name
   std::map<std::string, AddressLease> leases_;    // by container id

@@ -138,6 +138,14 @@ TEST_F(InterfaceTest, BadInputIsRefusedNamingTheFieldAndChangesNothing) {
     EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
     EXPECT_NE(refused.error_message().find("interface.network"), std::string::npos)
         << refused.error_message();
+    // So are its aliases (a hosts-file line of the network's containers).
+    grpc::ClientContext alias_context;
+    vif->clear_network();
+    vif->add_aliases("db\n10.0.0.1 evil");
+    refused = networks->AttachInterface(&alias_context, request, &response);
+    EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_NE(refused.error_message().find("interface.aliases"), std::string::npos)
+        << refused.error_message();
   }
   EXPECT_EQ(Inspect("vm").interfaces_size(), 0);
   EXPECT_EQ(TapsSettled(0), 0);

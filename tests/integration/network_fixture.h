@@ -59,7 +59,7 @@ class NetworkTest : public ::testing::Test, public AgentFixture {
     EXPECT_EQ(namespaces_->PortElements(), 0) << "published port elements left";
     EXPECT_EQ(namespaces_->HeldPorts(), 0) << "host ports still held by boxcard";
     EXPECT_EQ(Settled([&] { return namespaces_->ConntrackEntries(kTnetPrefix); }, 0), 0)
-        << "conntrack entries DNATed to tnet's containers left:\n"
+        << "non-TCP conntrack entries DNATed to tnet's containers left:\n"
         << namespaces_->ConntrackListing();
     EXPECT_EQ(NetworkNamespaces::Leases(agent_.root_dir()), 0) << "address leases left";
   }

@@ -82,14 +82,16 @@ int NetworkNamespaces::HeldPorts() const {
 }
 
 int NetworkNamespaces::ConntrackEntries(const std::string& address_prefix) const {
-  // Flows DNATed to a container (its published ports: the reply comes from its address, the
-  // original went to another): the agent deletes them when it goes. Its own outbound flows
-  // stay until they time out, harmless to the next holder of its address.
-  const std::string count_dnated = "awk -v p=" + address_prefix +
-                                   " '{ od = \"\"; rs = \"\"; n = 0; for (i = 1; i <= NF; i++) {"
-                                   " if ($i ~ /^dst=/ && od == \"\") od = substr($i, 5);"
-                                   " if ($i ~ /^src=/ && ++n == 2) rs = substr($i, 5) }"
-                                   " if (index(rs, p) == 1 && od != rs) c++ } END { print c + 0 }'";
+  // UDP (and other non-TCP) flows DNATed to a container (its published ports: the reply comes
+  // from its address, the original went to another): the agent deletes them when it goes.
+  // TCP ones stay, as Docker's (a connection to a gone container fails; a new one is a new
+  // flow), and so do its own outbound flows, harmless to the next holder of its address.
+  const std::string count_dnated =
+      "awk -v p=" + address_prefix +
+      " '$1 == \"tcp\" { next } { od = \"\"; rs = \"\"; n = 0; for (i = 1; i <= NF; i++) {"
+      " if ($i ~ /^dst=/ && od == \"\") od = substr($i, 5);"
+      " if ($i ~ /^src=/ && ++n == 2) rs = substr($i, 5) }"
+      " if (index(rs, p) == 1 && od != rs) c++ } END { print c + 0 }'";
   return Count(
       Shell("ip netns exec " + agent_ + " conntrack -L -f ipv4 2>/dev/null | " + count_dnated));
 }

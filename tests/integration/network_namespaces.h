@@ -26,7 +26,7 @@ class NetworkNamespaces {
   // remove): `/` answers "out", `/cgi-bin/addr` the address the request came from.
   CommandResult ServeHttpOnRemote(const std::string& dir) const;
   // What an agent left in its namespace: veths named bx*, port map elements, the host ports
-  // boxcard holds (TCP listening, UDP bound), conntrack entries (multicast aside) with an address
+  // boxcard holds (TCP listening, UDP bound), non-TCP conntrack entries DNATed to an address
   // starting with `address_prefix` ("10.201.0."), and (from its database under `root_dir`) address
   // leases.
   int HostVeths() const;

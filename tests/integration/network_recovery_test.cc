@@ -116,6 +116,22 @@ TEST_F(NetworkRecoveryTest, DeletedBridgeComesBackWithTheRunningContainerOnIt) {
   EXPECT_EQ(direct.out, "hello-from-web\n") << direct.err;
 }
 
+// Not put back by the agent (docs/networking.md says why): the container's eth0 went with its
+// peer; a restart of the container gives it the same address and its port again.
+TEST_F(NetworkRecoveryTest, AHostVethDeletedByHandComesBackWithARestartOfItsContainer) {
+  const std::string ip = Inspect("web").network_endpoint().ip();
+  const std::string veth = "bx" + Inspect("web").id().substr(0, 11);  // HostVethName
+  ASSERT_NO_FATAL_FAILURE(InAgentNamespace("ip link del " + veth));
+  EXPECT_NE(agent_.Cli({"exec", "web", "ip", "link", "show", "eth0"}).exit_code, 0)
+      << "eth0 goes with its peer";
+  ASSERT_EQ(agent_.Cli({"restart", "-t", "1", "web"}).exit_code, 0);
+  EXPECT_EQ(
+      agent_.Cli({"exec", "web", "sh", "-c", "ip -o -4 addr show eth0 | awk '{print $4}'"}).out,
+      ip + "/24\n");
+  EXPECT_EQ(PublishedFromRemote(kRecoveryBound).out, "hello-from-web\n");
+  EXPECT_EQ(HostVethsSettled(1), 1);
+}
+
 TEST_F(NetworkRecoveryTest, AStartRightAfterTheBridgeWentPutsItBackItself) {
   // The start reaches the bridge before the change watch's quiet time is over.
   CommandResult started = namespaces_->RunIn(
