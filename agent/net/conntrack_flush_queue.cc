@@ -4,7 +4,8 @@
 
 namespace boxcar {
 
-ConntrackFlushQueue::ConntrackFlushQueue(FlushFunction flush) : flush_(std::move(flush)) {}
+ConntrackFlushQueue::ConntrackFlushQueue(FlushFunction flush)
+    : flush_(std::move(flush)), worker_([this] { Run(); }) {}
 
 ConntrackFlushQueue::~ConntrackFlushQueue() {
   {
@@ -22,7 +23,6 @@ void ConntrackFlushQueue::Enqueue(const std::string& container_id, ConntrackFlus
     std::lock_guard<std::mutex> lock(mutex_);
     for (const auto& address : flush.addresses) pending_addresses_.insert(address);
     jobs_.push_back({container_id, std::move(flush), why});
-    if (!worker_.joinable()) worker_ = std::thread([this] { Run(); });
   }
   changed_.notify_all();
 }

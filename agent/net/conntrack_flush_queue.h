@@ -22,9 +22,9 @@ class ConntrackFlushQueue {
  public:
   using FlushFunction = std::function<StatusOr<int>(const ConntrackFlush&)>;
   // `flush` runs the flushes (DeleteConntrackEntries; a stand-in in tests). The thread starts
-  // at the first Enqueue, in the network namespace of the thread that calls it (NOTE: it
-  // must be the agent's: the worker's netlink sockets open in the worker's namespace, which
-  // it inherits from its creator).
+  // now, in the network namespace of the constructing thread: the agent's at its start-up
+  // (NOTE: its netlink sockets open in the namespace it inherits from its creator, so it is
+  // never made by a thread that may have entered a container's).
   explicit ConntrackFlushQueue(FlushFunction flush = DeleteConntrackEntries);
   // Runs every flush still queued, then joins the thread.
   ~ConntrackFlushQueue();
