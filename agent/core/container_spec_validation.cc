@@ -14,6 +14,7 @@
 #include "core/container_capabilities.h"
 #include "core/container_labels.h"
 #include "core/container_mounts.h"
+#include "core/container_security_options.h"
 #include "launch/launch_spec.h"
 
 namespace boxcar {
@@ -120,7 +121,8 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
                                       limits.pids_max(), limits.cpu_shares()));
   RETURN_IF_ERROR(BlockDeviceThrottles(limits, "spec.limits").status());
   RETURN_IF_ERROR(ValidateRestartPolicy(spec.restart_policy(), "spec.restart_policy"));
-  RETURN_IF_ERROR(KeptCapabilitiesOf(spec).status());
+  ASSIGN_OR_RETURN(uint64_t kept_capabilities, KeptCapabilitiesOf(spec));
+  RETURN_IF_ERROR(ValidateSecurityOptions(spec, kept_capabilities));
   if (spec.auto_remove() && spec.restart_policy().mode() != v1::RestartPolicy::MODE_NO) {
     return InvalidArgument(
         "spec.auto_remove: a container removed at its exit cannot also be restarted by "
@@ -164,6 +166,11 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
   if (spec.tty() || spec.stdin_open()) {
     RETURN_IF_ERROR(RequireCapability(backends, backend_name, Capability::kTerminal,
                                       spec.tty() ? "spec.tty" : "spec.stdin_open")
+                        .status());
+  }
+  if (int index = SeccompProfileOptionIndex(spec); index >= 0) {
+    RETURN_IF_ERROR(RequireCapability(backends, backend_name, Capability::kSeccompProfile,
+                                      "spec.security_opt[" + std::to_string(index) + "]")
                         .status());
   }
   if (spec.has_userns()) {
