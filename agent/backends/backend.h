@@ -31,6 +31,8 @@ struct BackendCapabilities {
   bool prewarm = false;                 // helpers can be started before their container is known
   bool userns = false;                  // a user namespace per container (LaunchSpec::userns)
   bool terminal = false;  // a terminal or an open stdin for the payload (LaunchSpec::tty)
+  // A seccomp profile of the container's own (ProcessConfinement::seccomp_profile_json).
+  bool seccomp_profile = false;
   // Processes of the backend's own that live inside the container's cgroups (LXC's monitor);
   // the agent raises pids_max by as many, so the payload gets the limit it asked for.
   uint32_t helper_processes_in_cgroup = 0;
@@ -39,7 +41,16 @@ struct BackendCapabilities {
 };
 
 // The capabilities a call may need, by name; see RequireCapability.
-enum class Capability { kLimits, kPause, kExec, kNetworking, kCheckpoint, kUserns, kTerminal };
+enum class Capability {
+  kLimits,
+  kPause,
+  kExec,
+  kNetworking,
+  kCheckpoint,
+  kUserns,
+  kTerminal,
+  kSeccompProfile
+};
 
 // The running processes of one container, as recorded by the agent.
 struct RunningContainer {

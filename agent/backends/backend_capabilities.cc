@@ -15,6 +15,7 @@ std::vector<std::string> BackendCapabilities::Names() const {
   if (prewarm) names.push_back("prewarm");
   if (userns) names.push_back("userns");
   if (terminal) names.push_back("terminal");
+  if (seccomp_profile) names.push_back("seccomp-profile");
   return names;
 }
 
@@ -38,6 +39,9 @@ std::pair<bool, const char*> Lookup(const BackendCapabilities& capabilities,
       return {capabilities.userns, "does not support user namespaces"};
     case Capability::kTerminal:
       return {capabilities.terminal, "cannot give containers a terminal or an open stdin"};
+    case Capability::kSeccompProfile:
+      return {capabilities.seccomp_profile,
+              "takes no seccomp profile (seccomp=unconfined or the default filter only)"};
   }
   return {false, "lacks an unknown capability"};
 }

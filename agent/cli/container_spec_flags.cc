@@ -12,6 +12,7 @@
 #include "cli/payload_words.h"
 #include "cli/publish_flag.h"
 #include "cli/restart_policy_flag.h"
+#include "cli/security_opt_flag.h"
 
 namespace boxcar::cli {
 
@@ -105,6 +106,14 @@ void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
   command
       ->add_option("--cap-drop", options.cap_drop,
                    "Drop a capability from the default set, e.g. NET_RAW, or ALL (repeat the flag)")
+      ->allow_extra_args(false);
+  command->add_flag("--privileged", options.privileged,
+                    "Every capability, no seccomp filter, /proc and /sys unmasked and writable, "
+                    "the host's devices in /dev");
+  command
+      ->add_option("--security-opt", options.security_opts,
+                   "no-new-privileges[=true|false], seccomp=unconfined|PROFILE.json, "
+                   "label=disable, apparmor=unconfined (repeat the flag)")
       ->allow_extra_args(false);
   AddHealthFlags(command, options.health);
   command->add_option("-l,--label", options.labels, "Label KEY=VALUE (repeat the flag)")
@@ -251,6 +260,11 @@ Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* 
   spec->set_read_only_rootfs(options.read_only);
   for (const auto& name : options.cap_add) spec->add_cap_add(name);
   for (const auto& name : options.cap_drop) spec->add_cap_drop(name);
+  spec->set_privileged(options.privileged);
+  for (size_t i = 0; i < options.security_opts.size(); ++i) {
+    ASSIGN_OR_RETURN(*spec->add_security_opt(),
+                     SecurityOptForSpec(options.security_opts[i], static_cast<int>(i)));
+  }
   spec->set_tty(options.tty);
   for (const auto& label : options.labels) {
     // "--label KEY" is an empty value, as Docker's.

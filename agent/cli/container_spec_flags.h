@@ -50,6 +50,8 @@ struct ContainerSpecFlags {
   std::vector<std::string> env_files;  // --env-file
   std::vector<std::string> cap_add;
   std::vector<std::string> cap_drop;
+  bool privileged = false;
+  std::vector<std::string> security_opts;  // --security-opt, as given
   bool interactive = false;  // -i: stdin kept open (spec.stdin_open)
   bool tty = false;          // -t: a terminal (spec.tty)
   std::vector<std::string> labels;  // --label KEY=VALUE

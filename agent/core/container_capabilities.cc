@@ -64,6 +64,8 @@ StatusOr<Listed> ListedCapabilities(const google::protobuf::RepeatedPtrField<std
 StatusOr<uint64_t> KeptCapabilitiesOf(const v1::ContainerSpec& spec) {
   ASSIGN_OR_RETURN(Listed added, ListedCapabilities(spec.cap_add(), "spec.cap_add"));
   ASSIGN_OR_RETURN(Listed dropped, ListedCapabilities(spec.cap_drop(), "spec.cap_drop"));
+  // As Docker's: a privileged container keeps every capability; the lists are still checked.
+  if (spec.privileged()) return AllCapabilities();
   if (added.all) return AllCapabilities() & ~dropped.mask;
   if (dropped.all) return added.mask;
   return (kDefaultKeptCapabilities & ~dropped.mask) | added.mask;

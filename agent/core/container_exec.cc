@@ -6,6 +6,7 @@
 #include "common/process_start_time.h"
 #include "common/unix_time.h"
 #include "core/container_capabilities.h"
+#include "core/container_security_options.h"
 #include "core/container_service.h"
 #include "core/container_spec_validation.h"
 #include "core/container_states.h"
@@ -50,6 +51,7 @@ StatusOr<std::unique_ptr<ExecSession>> ContainerService::Exec(const std::string&
         spec.working_dir().empty() ? record.spec().working_dir() : spec.working_dir();
     exec.user = spec.user().empty() ? record.spec().user() : spec.user();
     ASSIGN_OR_RETURN(exec.kept_capabilities, KeptCapabilitiesOf(record.spec()));
+    ASSIGN_OR_RETURN(exec.confinement, ConfinementOf(record.spec()));
     exec.tty = spec.tty();
     exec.tty_rows =
         static_cast<uint16_t>(spec.terminal_size().rows() ? spec.terminal_size().rows() : 24);

@@ -16,6 +16,7 @@
 #include "core/container_health_config.h"
 #include "core/container_labels.h"
 #include "core/container_mounts.h"
+#include "core/container_security_options.h"
 #include "launch/launch_spec.h"
 
 namespace boxcar {
@@ -122,7 +123,8 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
                                       limits.pids_max(), limits.cpu_shares()));
   RETURN_IF_ERROR(BlockDeviceThrottles(limits, "spec.limits").status());
   RETURN_IF_ERROR(ValidateRestartPolicy(spec.restart_policy(), "spec.restart_policy"));
-  RETURN_IF_ERROR(KeptCapabilitiesOf(spec).status());
+  ASSIGN_OR_RETURN(uint64_t kept_capabilities, KeptCapabilitiesOf(spec));
+  RETURN_IF_ERROR(ValidateSecurityOptions(spec, kept_capabilities));
   RETURN_IF_ERROR(ValidateHealthConfig(spec.healthcheck(), "spec.healthcheck"));
   if (!spec.stop_signal().empty() && ParseSignal(spec.stop_signal()) == 0) {
     return InvalidArgument("spec.stop_signal: '" + spec.stop_signal() +
@@ -175,6 +177,11 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
   if (spec.tty() || spec.stdin_open()) {
     RETURN_IF_ERROR(RequireCapability(backends, backend_name, Capability::kTerminal,
                                       spec.tty() ? "spec.tty" : "spec.stdin_open")
+                        .status());
+  }
+  if (int index = SeccompProfileOptionIndex(spec); index >= 0) {
+    RETURN_IF_ERROR(RequireCapability(backends, backend_name, Capability::kSeccompProfile,
+                                      "spec.security_opt[" + std::to_string(index) + "]")
                         .status());
   }
   if (spec.has_userns()) {

@@ -15,6 +15,7 @@
 #include "core/container_capabilities.h"
 #include "core/container_etc_files.h"
 #include "core/container_mounts.h"
+#include "core/container_security_options.h"
 #include "core/container_service.h"
 #include "core/container_spec_validation.h"
 #include "core/container_states.h"
@@ -98,6 +99,8 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   spec.mounts = std::move(mounts);
   spec.read_only_rootfs = record.spec().read_only_rootfs();
   ASSIGN_OR_RETURN(spec.kept_capabilities, KeptCapabilitiesOf(record.spec()));
+  ASSIGN_OR_RETURN(spec.confinement, ConfinementOf(record.spec()));
+  spec.privileged = record.spec().privileged();
   spec.tty = record.spec().tty();
   spec.stdin_open = record.spec().stdin_open();
   if (spec.tty || spec.stdin_open) spec.attach_socket_path = AttachSocketPath(state_dir);

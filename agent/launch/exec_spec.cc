@@ -23,6 +23,14 @@ const SpecField<ExecSpec> kExecSpecFields[] = {
     {"rlimits", &ExecSpec::rlimits},
     {"kept_capabilities", &ExecSpec::kept_capabilities,
      [](const ExecSpec& spec) { return spec.kept_capabilities != kDefaultKeptCapabilities; }},
+    // ProcessConfinement's keys sit in the spec itself (spec_json.h).
+    {"confinement", SpecObjectField<ExecSpec>{
+                        [](SpecJsonWriter& writer, const char*, const ExecSpec& spec) {
+                          WriteConfinementFields(writer, spec.confinement);
+                        },
+                        [](const rapidjson::Value& object, const char*, ExecSpec* spec) {
+                          return ReadConfinementFields(object, kExecSpecName, &spec->confinement);
+                        }}},
 };
 
 }  // namespace

@@ -32,6 +32,8 @@ struct ExecSpec {
   std::vector<RlimitSetting> rlimits;
   // The container's bounding set (LaunchSpec::kept_capabilities).
   uint64_t kept_capabilities = kDefaultKeptCapabilities;
+  // The container's (LaunchSpec::confinement).
+  ProcessConfinement confinement;
 };
 
 std::string ExecSpecToJson(const ExecSpec& spec);

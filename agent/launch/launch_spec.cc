@@ -48,6 +48,15 @@ Status ReadMounts(const rapidjson::Value& object, const char* /*key*/, LaunchSpe
   return ReadLaunchMounts(object, &spec->mounts);
 }
 
+// ProcessConfinement's keys sit in the spec itself (spec_json.h).
+void WriteConfinement(SpecJsonWriter& writer, const char* /*key*/, const LaunchSpec& spec) {
+  WriteConfinementFields(writer, spec.confinement);
+}
+
+Status ReadConfinement(const rapidjson::Value& object, const char* /*key*/, LaunchSpec* spec) {
+  return ReadConfinementFields(object, kSpecName, &spec->confinement);
+}
+
 // Written only when they say something: a spec without them reads as before they existed.
 bool HasUserNamespace(const LaunchSpec& spec) { return spec.userns.enabled(); }
 bool HasHostNetwork(const LaunchSpec& spec) { return spec.host_network; }
@@ -58,6 +67,7 @@ bool HasTerminalInit(const LaunchSpec& spec) { return !spec.terminal_init_path.e
 bool HasOwnCapabilities(const LaunchSpec& spec) {
   return spec.kept_capabilities != kDefaultKeptCapabilities;
 }
+bool IsPrivileged(const LaunchSpec& spec) { return spec.privileged; }
 
 const SpecField<LaunchSpec> kLaunchSpecFields[] = {
     {"container_id", &LaunchSpec::container_id},
@@ -84,6 +94,8 @@ const SpecField<LaunchSpec> kLaunchSpecFields[] = {
     {"attach_socket_path", &LaunchSpec::attach_socket_path, HasAttach},
     {"terminal_init_path", &LaunchSpec::terminal_init_path, HasTerminalInit},
     {"kept_capabilities", &LaunchSpec::kept_capabilities, HasOwnCapabilities},
+    {"confinement", SpecObjectField<LaunchSpec>{WriteConfinement, ReadConfinement}},
+    {"privileged", &LaunchSpec::privileged, IsPrivileged},
 };
 
 }  // namespace

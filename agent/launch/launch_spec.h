@@ -35,6 +35,19 @@ struct LaunchMount {
   uint32_t tmpfs_mode = 0;        // kTmpfs: 0 = 01777
 };
 
+// How a container's processes are confined beyond their bounding set (--security-opt,
+// --privileged), the same for its payload and every exec.
+struct ProcessConfinement {
+  // no_new_privs (Docker's no-new-privileges): off by default, as Docker's, so that setuid
+  // binaries work; the seccomp filter then goes in while the process is still root.
+  bool no_new_privileges = false;
+  bool seccomp_unconfined = false;  // no seccomp filter at all
+  // Docker's profile format (shim/seccomp_profile.h) in place of the default filter; "": the
+  // default filter.
+  std::string seccomp_profile_json;
+  bool operator==(const ProcessConfinement&) const = default;
+};
+
 struct LaunchSpec {
   std::string container_id;
   std::string rootfs_dir;  // mounted snapshot; becomes "/" inside
@@ -64,6 +77,10 @@ struct LaunchSpec {
   bool read_only_rootfs = false;
   // The bounding set of the payload (and of every exec): a mask of capability numbers.
   uint64_t kept_capabilities = kDefaultKeptCapabilities;
+  ProcessConfinement confinement;
+  // --privileged: /proc without masked or read-only paths, /sys read-write, the host's device
+  // nodes in /dev (the agent also keeps every capability and sets seccomp_unconfined).
+  bool privileged = false;
   // The payload's stdio are a terminal of the container's devpts (tty), or its stdin a pipe
   // (stdin_open); either way the shim listens on attach_socket_path for input
   // (launch/stdio_frames.h); the terminal is drained into stdout_path.

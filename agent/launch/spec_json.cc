@@ -89,6 +89,20 @@ Status ReadBoolField(const rapidjson::Value& object, const char* spec_name, cons
   return OkStatus();
 }
 
+void WriteConfinementFields(SpecJsonWriter& writer, const ProcessConfinement& confinement) {
+  if (confinement.no_new_privileges) WriteBoolField(writer, "no_new_privileges", true);
+  if (confinement.seccomp_unconfined) WriteBoolField(writer, "seccomp_unconfined", true);
+  if (!confinement.seccomp_profile_json.empty())
+    WriteStringField(writer, "seccomp_profile", confinement.seccomp_profile_json);
+}
+
+Status ReadConfinementFields(const rapidjson::Value& object, const char* spec_name,
+                             ProcessConfinement* out) {
+  RETURN_IF_ERROR(ReadBoolField(object, spec_name, "no_new_privileges", &out->no_new_privileges));
+  RETURN_IF_ERROR(ReadBoolField(object, spec_name, "seccomp_unconfined", &out->seccomp_unconfined));
+  return ReadStringField(object, spec_name, "seccomp_profile", &out->seccomp_profile_json);
+}
+
 Status ReadStringsField(const rapidjson::Value& object, const char* spec_name, const char* key,
                         std::vector<std::string>* out) {
   auto it = object.FindMember(key);

@@ -33,6 +33,11 @@ void WriteStringsField(SpecJsonWriter& writer, const char* key,
 void WriteRlimitsField(SpecJsonWriter& writer, const char* key,
                        const std::vector<RlimitSetting>& rlimits);
 
+// ProcessConfinement as keys of the spec itself, each written only when it is not the default.
+void WriteConfinementFields(SpecJsonWriter& writer, const ProcessConfinement& confinement);
+Status ReadConfinementFields(const rapidjson::Value& object, const char* spec_name,
+                             ProcessConfinement* out);
+
 // The spec as a JSON object, or "<spec>: malformed JSON".
 Status ParseSpecObject(const std::string& json, const char* spec_name,
                        rapidjson::Document* document);

@@ -4,9 +4,11 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <set>
 #include <string_view>
 
 #include "shim/hardening.h"
+#include "shim/host_devices.h"
 
 // NOTE: no lxc.cgroup.* keys. The agent creates the container's cgroups <parent>/<id> with
 // their limits before the shim starts, and the payload must live directly in them: the agent
@@ -91,7 +93,8 @@ std::vector<LxcConfigItem> LxcConfigItems(const LaunchSpec& spec,
       {"lxc.console.path", "none"},
       {"lxc.autodev", "1"},
       {"lxc.pty.max", "1024"},
-      {"lxc.mount.auto", "proc:mixed sys:ro"},
+      // privileged: /proc and /sys as the kernel shows them, writable.
+      {"lxc.mount.auto", spec.privileged ? "proc:rw sys:rw" : "proc:mixed sys:ro"},
       {"lxc.mount.entry",
        "shm dev/shm tmpfs nosuid,nodev,noexec,mode=1777,size=65536k,create=dir 0 0"},
   };
@@ -111,8 +114,20 @@ std::vector<LxcConfigItem> LxcConfigItems(const LaunchSpec& spec,
                                       std::to_string(spec.userns.size)});
   }
 
+  if (spec.privileged) {
+    // privileged: device cgroup allows all (merge with devices work)
+    // lxc.autodev makes these itself.
+    static const std::set<std::string> kMadeByLxc = {"null",   "zero",    "full",
+                                                     "random", "urandom", "tty"};
+    for (const std::string& node : HostDeviceNodes()) {
+      if (kMadeByLxc.count(node) != 0) continue;
+      items.push_back({"lxc.mount.entry", FstabField("/dev/" + node) + " " +
+                                              FstabField("dev/" + node) +
+                                              " none bind,create=file,optional 0 0"});
+    }
+  }
   // Masks and read-only binds, as chroot's HardenProc(); "optional" skips what this kernel lacks.
-  for (const char* path : MaskedPaths()) {
+  for (const char* path : spec.privileged ? std::span<const char* const>() : MaskedPaths()) {
     struct stat st;
     if (::lstat(path, &st) != 0) continue;
     items.push_back(
@@ -122,7 +137,7 @@ std::vector<LxcConfigItem> LxcConfigItems(const LaunchSpec& spec,
              : "/dev/null " + Relative(path) + " none bind,optional 0 0"});
   }
   // The source is the container's own /proc, below the rootfs mount LXC is setting up.
-  for (const char* path : ReadOnlyPaths()) {
+  for (const char* path : spec.privileged ? std::span<const char* const>() : ReadOnlyPaths()) {
     items.push_back({"lxc.mount.entry", FstabField(settings.rootfs_mount + path) + " " +
                                             Relative(path) + " none bind,ro,optional 0 0"});
   }
@@ -137,8 +152,11 @@ std::vector<LxcConfigItem> LxcConfigItems(const LaunchSpec& spec,
     kept += (kept.empty() ? "" : " ") + name;
   }
   items.push_back({"lxc.cap.keep", kept.empty() ? "none" : kept});
-  items.push_back({"lxc.no_new_privs", "1"});
-  items.push_back({"lxc.seccomp.profile", settings.seccomp_profile});
+  // liblxc loads the filter before it drops to the container's user, so it needs no
+  // no_new_privs; it is set only when asked for (Docker's default leaves setuid binaries working).
+  items.push_back({"lxc.no_new_privs", spec.confinement.no_new_privileges ? "1" : "0"});
+  if (!settings.seccomp_profile.empty())
+    items.push_back({"lxc.seccomp.profile", settings.seccomp_profile});
 
   items.push_back({"lxc.init.uid", std::to_string(settings.user.uid)});
   items.push_back({"lxc.init.gid", std::to_string(settings.user.gid)});

@@ -18,7 +18,9 @@ struct LxcContainerSettings {
   std::string rootfs_dir;       // lxc.rootfs.path (dir:); spec.rootfs_dir when empty
   std::string rootfs_mount;     // lxc.rootfs.mount: where LXC binds the rootfs before pivot_root
   std::string log_file;         // lxc.log.file
-  std::string seccomp_profile;  // lxc.seccomp.profile: a file holding LxcSeccompProfile()
+  // lxc.seccomp.profile: a file holding LxcSeccompProfile(); empty: no filter
+  // (seccomp_unconfined).
+  std::string seccomp_profile;
   ResolvedUser user;            // spec.user, resolved in the image's /etc/passwd and /etc/group
   std::string working_dir;      // absolute; exists in the rootfs
   int oom_score_adj = 0;        // the payload's (the shim and LXC's monitor keep -1000)

@@ -290,7 +290,12 @@ int Run() {
   if (settings.rootfs_mount.empty()) {
     RefuseStart(kExitSetupFailed, "liblxc does not tell where it mounts the rootfs");
   }
-  UniqueFd seccomp_profile = SeccompProfileMemfd(spec.kept_capabilities, &settings.seccomp_profile);
+  // The agent refuses a profile of the container's own for this backend (no "seccomp-profile").
+  if (!spec.confinement.seccomp_profile_json.empty())
+    RefuseStart(kExitSetupFailed, "the lxc backend takes no seccomp profile of its own");
+  UniqueFd seccomp_profile;
+  if (!spec.confinement.seccomp_unconfined)
+    seccomp_profile = SeccompProfileMemfd(spec.kept_capabilities, &settings.seccomp_profile);
   launch.config = LxcConfigItems(spec, settings);
   int report_pipe[2];
   if (::pipe2(report_pipe, O_CLOEXEC) != 0) {

@@ -19,6 +19,7 @@
 #include "common/unique_fd.h"
 #include "shim/controlling_terminal.h"
 #include "shim/hardening.h"
+#include "shim/host_devices.h"
 #include "shim/process_setup.h"
 #include "shim/pty_relay.h"
 #include "shim/stdio_relay.h"
@@ -125,8 +126,14 @@ void SetUpRootfs(const LaunchSpec& spec, std::vector<PreparedMount>& mounts) {
   EnsureDirectory("proc", 0555);
   Mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
   EnsureDirectory("sys", 0555);
-  Mount("sysfs", "sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
+  Mount("sysfs", "sys", "sysfs",
+        (spec.privileged ? 0 : MS_RDONLY) | MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
   SetUpDev(spec.userns.enabled());
+  if (spec.privileged) {
+    // privileged: device cgroup allows all (merge with devices work)
+    Status bound = BindHostDevices("dev");
+    if (!bound.ok()) FailWith(kExitSetupFailed, bound.message());
+  }
   // The container's own mounts, below the rootfs as resolved from inside it.
   {
     UniqueFd root(::open(".", O_PATH | O_DIRECTORY | O_CLOEXEC));
@@ -216,7 +223,8 @@ void RunContainerInit(const LaunchSpec& spec, const InitFds& fds) {
   if (!fds.loopback_up && !BringUpLoopback()) FailErrno("bring up lo");
   CheckStep(ApplyRlimits(spec.rlimits));
 
-  CheckStep(HardenProc());
+  // privileged: /proc as the kernel shows it.
+  if (!spec.privileged) CheckStep(HardenProc());
   CheckStep(DropCapabilities(spec.kept_capabilities));
 
   std::string working_dir = spec.working_dir.empty() ? "/" : spec.working_dir;
@@ -224,6 +232,7 @@ void RunContainerInit(const LaunchSpec& spec, const InitFds& fds) {
   ResolvedUser user;
   CheckStep(ResolveContainerUser(spec.user, &user));
   const int tty_slave = fds.tty_socket >= 0 ? TakeTerminal(fds.tty_socket, user) : -1;
+  CheckStep(FilterBeforeUserSwitch(spec.confinement, spec.kept_capabilities));
   CheckStep(SwitchToUser(user));
   if (::chdir(working_dir.c_str()) != 0) FailErrno("chdir working dir '" + working_dir + "'");
 
@@ -238,7 +247,8 @@ void RunContainerInit(const LaunchSpec& spec, const InitFds& fds) {
   }
   std::vector<std::string> env = WithDefaultVariables(spec.env, user, spec.hostname);
   if (tty_slave >= 0 && !HasVariable(env, "TERM")) env.push_back("TERM=xterm");
-  HardenAndExec(spec.argv, std::move(env), spec.kept_capabilities, fds.error_pipe);
+  HardenAndExec(spec.argv, std::move(env), spec.confinement, spec.kept_capabilities,
+                fds.error_pipe);
 }
 
 }  // namespace boxcar

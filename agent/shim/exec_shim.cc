@@ -80,7 +80,7 @@ void SetNonBlocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONB
     if (!error.empty()) fail(error);
   };
   for (int sig : kIgnoredSignals) ::signal(sig, SIG_DFL);
-  // A shim that dies takes its process along (no_new_privs keeps this across exec).
+  // A shim that dies takes its process along (only the exec of a setuid binary clears this).
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   for (const auto& cgroup : *setup.cgroups) {
     if (::write(cgroup.fd.get(), "0", 1) != 1)
@@ -103,6 +103,7 @@ void SetNonBlocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONB
   check(ResolveContainerUser(spec.user, &user));
   // The terminal belongs to whoever uses it, as a login would leave it.
   if (setup.tty_slave >= 0) (void)!::fchown(setup.tty_slave, user.uid, static_cast<gid_t>(-1));
+  check(FilterBeforeUserSwitch(spec.confinement, spec.kept_capabilities));
   check(SwitchToUser(user));
   if (!spec.working_dir.empty() && ::chdir(spec.working_dir.c_str()) != 0)
     fail("chdir working dir '" + spec.working_dir + "': " + std::strerror(errno));
@@ -111,7 +112,8 @@ void SetNonBlocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONB
   ::gethostname(hostname, sizeof hostname - 1);
   std::vector<std::string> env = WithDefaultVariables(spec.env, user, hostname);
   if (setup.tty_slave >= 0 && !HasVariable(env, "TERM")) env.push_back("TERM=xterm");
-  HardenAndExec(spec.argv, std::move(env), spec.kept_capabilities, setup.error_pipe);
+  HardenAndExec(spec.argv, std::move(env), spec.confinement, spec.kept_capabilities,
+                setup.error_pipe);
 }
 
 class ExecSupervisor {

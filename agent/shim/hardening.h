@@ -1,6 +1,7 @@
 // Default hardening of a container's init, applied after pivot_root and before exec: masked
-// and read-only /proc paths, a reduced capability bounding set, no_new_privs and a seccomp
-// filter. Each function returns "" on success or a message naming what failed.
+// and read-only /proc paths, a reduced capability bounding set and a seccomp filter
+// (no_new_privs only when the container asks for it: shim/process_setup.h). Each function
+// returns "" on success or a message naming what failed.
 #pragma once
 
 #include <cstdint>
@@ -60,7 +61,7 @@ std::string SetNoNewPrivileges();
 // PrepareSeccompFilter compiles it to BPF for a container keeping `kept` capabilities
 // (libseccomp, ~0.2 ms), which a shim does for the default set while it waits for its spec;
 // InstallSeccompFilter then only hands the program to the kernel (it compiles again when the
-// container keeps another set). Needs no_new_privs (or CAP_SYS_ADMIN).
+// container keeps another set). Needs CAP_SYS_ADMIN, or no_new_privs set before.
 std::string PrepareSeccompFilter(uint64_t kept);
 std::string InstallSeccompFilter(uint64_t kept);
 

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "shim/hardening.h"
+#include "shim/seccomp_profile.h"
 
 extern char** environ;
 
@@ -93,8 +94,23 @@ std::string FindInPath(const std::string& command) {
   }
 }
 
+std::string InstallConfinementFilter(const ProcessConfinement& confinement,
+                                     uint64_t kept_capabilities) {
+  if (confinement.seccomp_unconfined) return "";
+  if (!confinement.seccomp_profile_json.empty())
+    return InstallSeccompProfile(confinement.seccomp_profile_json, kept_capabilities);
+  return InstallSeccompFilter(kept_capabilities);
+}
+
+std::string FilterBeforeUserSwitch(const ProcessConfinement& confinement,
+                                   uint64_t kept_capabilities) {
+  if (confinement.no_new_privileges) return "";
+  return InstallConfinementFilter(confinement, kept_capabilities);
+}
+
 void HardenAndExec(const std::vector<std::string>& argv, std::vector<std::string> env,
-                   uint64_t kept_capabilities, int error_pipe) {
+                   const ProcessConfinement& confinement, uint64_t kept_capabilities,
+                   int error_pipe) {
   // Every descriptor beyond stdio (the error pipe included) closes at exec.
   ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
   std::vector<char*> envp;
@@ -105,11 +121,14 @@ void HardenAndExec(const std::vector<std::string>& argv, std::vector<std::string
   for (auto& arg : argv_storage) argv_pointers.push_back(arg.data());
   argv_pointers.push_back(nullptr);
 
-  if (std::string error = SetNoNewPrivileges(); !error.empty())
-    FailThroughPipe(error_pipe, kExitSetupFailed, error);
-  // Last: from here on only exec is left to do.
-  if (std::string error = InstallSeccompFilter(kept_capabilities); !error.empty())
-    FailThroughPipe(error_pipe, kExitSetupFailed, error);
+  if (confinement.no_new_privileges) {
+    if (std::string error = SetNoNewPrivileges(); !error.empty())
+      FailThroughPipe(error_pipe, kExitSetupFailed, error);
+    // Last: from here on only exec is left to do.
+    if (std::string error = InstallConfinementFilter(confinement, kept_capabilities);
+        !error.empty())
+      FailThroughPipe(error_pipe, kExitSetupFailed, error);
+  }
   // execvp searches the PATH of `environ`, so the container's environment must be in place.
   environ = envp.data();
   // execvp would try every PATH entry with execve, each miss costing a whole failed exec

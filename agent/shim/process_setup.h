@@ -1,7 +1,8 @@
 // The last steps before a container process runs, shared by a container's init and by a
-// process exec'd into a running container: rlimits, the user, the environment, then
-// no_new_privs, the seccomp filter and exec. Failures travel as "<exit code> <message>" on a
-// close-on-exec error pipe, read by the shim, which turns them into its "error" reply.
+// process exec'd into a running container: rlimits, the seccomp filter (shim/hardening.h),
+// the user, the environment, no_new_privs when asked for, and exec. Failures travel as "<exit code>
+// <message>" on a close-on-exec error pipe, read by the shim, which turns them into its "error"
+// reply.
 #pragma once
 
 #include <string>
@@ -36,12 +37,22 @@ std::vector<std::string> WithDefaultVariables(std::vector<std::string> env,
 // there is none or `command` has a slash.
 std::string FindInPath(const std::string& command);
 
-// Marks every descriptor above stdio close-on-exec, sets no_new_privs, installs the seccomp
-// filter (for a container keeping `kept_capabilities`) and execvp's argv with `env` (PATH
-// searched in it). Never returns: an exec failure is reported as 127 (not found) or 126, a
-// hardening failure as 125.
+// The seccomp filter a container's process gets: none (seccomp_unconfined), the container's
+// profile, or the default filter for a container keeping `kept_capabilities`.
+std::string InstallConfinementFilter(const ProcessConfinement& confinement,
+                                     uint64_t kept_capabilities);
+// runc's order: without no_new_privs, installing a filter needs CAP_SYS_ADMIN, so it goes in
+// here, just before the switch to the container's user, while the process is still root;
+// with no_new_privs it waits for HardenAndExec, as late as possible. "" on success.
+std::string FilterBeforeUserSwitch(const ProcessConfinement& confinement,
+                                   uint64_t kept_capabilities);
 
+// Marks every descriptor above stdio close-on-exec, then with no_new_privileges sets
+// no_new_privs and installs the filter (FilterBeforeUserSwitch did otherwise), and execvp's
+// argv with `env` (PATH searched in it). Never returns: an exec failure is reported as 127
+// (not found) or 126, a hardening failure as 125.
 [[noreturn]] void HardenAndExec(const std::vector<std::string>& argv, std::vector<std::string> env,
-                                uint64_t kept_capabilities, int error_pipe);
+                                const ProcessConfinement& confinement, uint64_t kept_capabilities,
+                                int error_pipe);
 
 }  // namespace boxcar

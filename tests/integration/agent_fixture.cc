@@ -84,7 +84,7 @@ void AgentFixture::StopBackendAgentAndCheckLeftovers() {
 void AgentFixture::ExpectPrivilegedOperationsRefused(const std::vector<std::string>& run_flags) {
   CommandResult status =
       RunRm(run_flags, {"grep", "-E", "^(CapBnd|NoNewPrivs|Seccomp):", "/proc/self/status"});
-  EXPECT_EQ(status.out, "CapBnd:\t00000000a00425fb\nNoNewPrivs:\t1\nSeccomp:\t2\n") << status.err;
+  EXPECT_EQ(status.out, "CapBnd:\t00000000a00425fb\nNoNewPrivs:\t0\nSeccomp:\t2\n") << status.err;
   char host_hostname[256] = {};
   ::gethostname(host_hostname, sizeof host_hostname - 1);
   struct Attempt {

@@ -28,9 +28,9 @@ class AgentFixture {
   void StopBackendAgentAndCheckLeftovers();
   bool Has(const std::string& capability) const { return capabilities_.count(capability) > 0; }
 
-  // In containers run with `run_flags`: the bounding set, no_new_privs and seccomp of the
-  // hardening; mount, insmod, writes to /proc/sys and /sys, a block device, the host's
-  // hostname and a new user namespace refused; the kept capabilities still working.
+  // In containers run with `run_flags`: the bounding set and seccomp of the hardening (and no
+  // no_new_privs, as Docker's); mount, insmod, writes to /proc/sys and /sys, a block device, the
+  // host's hostname and a new user namespace refused; the kept capabilities still working.
   void ExpectPrivilegedOperationsRefused(const std::vector<std::string>& run_flags);
 
   // `command` run in the running container `id` through the Exec stream, with a terminal of

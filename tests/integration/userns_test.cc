@@ -160,7 +160,7 @@ TEST_P(UserNamespaceTest, ExecJoinsTheContainersUserNamespace) {
   EXPECT_EQ(nobody.out, "65534\nUid:\t65534\t65534\t65534\t65534\n") << nobody.err;
   CommandResult hardened =
       agent_.Cli({"exec", id, "grep", "-E", "^(CapBnd|NoNewPrivs):", "/proc/self/status"});
-  EXPECT_EQ(hardened.out, "CapBnd:\t00000000a00425fb\nNoNewPrivs:\t1\n");
+  EXPECT_EQ(hardened.out, "CapBnd:\t00000000a00425fb\nNoNewPrivs:\t0\n");
 
   // With a terminal from the container's own devpts, owned by root inside.
   TtyExecResult tty = ExecWithTty(id, {"sh", "-c", "tty; stat -c '%u' $(tty)"});

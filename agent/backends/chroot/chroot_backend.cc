@@ -48,6 +48,7 @@ BackendCapabilities ChrootBackend::capabilities() const {
   capabilities.prewarm = true;
   capabilities.userns = true;
   capabilities.terminal = true;  // the shim keeps the terminal (shim/stdio_relay.h)
+  capabilities.seccomp_profile = true;  // compiled by the shim (shim/seccomp_profile.h)
   return capabilities;
 }
 

@@ -19,6 +19,7 @@
 #include "common/fd_io.h"
 #include "common/pidfd.h"
 #include "common/unique_fd.h"
+#include "shim/host_devices.h"
 
 namespace boxcar {
 
@@ -146,6 +147,7 @@ BackendCapabilities LibvirtBackend::capabilities() const {
   // libvirt's own console (virDomainOpenConsole) is the controller's pty of the domain's init,
   // not the payload's: it is not used.
   capabilities.terminal = true;
+  capabilities.seccomp_profile = true;  // boxcar-shim runs inside the domain
   // Not userns: the kernel refuses the payload's proc mount in a user namespace of its own
   // ("mount proc: Operation not permitted") because libvirt over-mounts parts of the domain's
   // /proc (/proc/sys read-only, /proc/meminfo through FUSE), so no proc is fully visible.
@@ -242,6 +244,17 @@ StatusOr<RunningContainer> LibvirtBackend::Launch(const LaunchSpec& spec,
   domain_spec.cpu_millis = spec.cpu_millis;
   domain_spec.host_network = spec.host_network;
   domain_spec.kept_capabilities = spec.kept_capabilities;
+  if (spec.privileged) {
+    // privileged: device cgroup allows all (merge with devices work); libvirt's own device
+    // cgroup lets through what the domain lists.
+    for (const std::string& node : HostDeviceNodes()) {
+      struct stat st;
+      const std::string path = "/dev/" + node;
+      if (::stat(path.c_str(), &st) != 0) continue;
+      (S_ISBLK(st.st_mode) ? domain_spec.host_block_devices : domain_spec.host_char_devices)
+          .push_back(path);
+    }
+  }
   ASSIGN_OR_RETURN(std::vector<LaunchMount> mounts_inside,
                    BindSourcesInsideDomain(spec.mounts, state_dir, &domain_spec.binds));
   // Transient: the domain is gone from libvirt as soon as its init (the shim) ends.

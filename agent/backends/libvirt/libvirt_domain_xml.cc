@@ -136,6 +136,14 @@ std::string LibvirtDomainXml(const LibvirtDomainSpec& spec) {
     xml << "    <filesystem type='mount'><source dir='" << XmlEscape(bind.source_dir)
         << "'/><target dir='" << XmlEscape(bind.target_dir) << "'/></filesystem>\n";
   }
+  for (const auto& path : spec.host_char_devices) {
+    xml << "    <hostdev mode='capabilities' type='misc'><source><char>" << XmlEscape(path)
+        << "</char></source></hostdev>\n";
+  }
+  for (const auto& path : spec.host_block_devices) {
+    xml << "    <hostdev mode='capabilities' type='storage'><source><block>" << XmlEscape(path)
+        << "</block></source></hostdev>\n";
+  }
   xml
       << "    <console type='pty'/>\n"
       << "  </devices>\n"

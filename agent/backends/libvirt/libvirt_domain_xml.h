@@ -51,6 +51,10 @@ struct LibvirtDomainSpec {
   // what libvirt's default policy drops first must be turned on in the XML.
   uint64_t kept_capabilities = kDefaultKeptCapabilities;
   std::vector<LibvirtBind> binds;  // the sources of the container's bind mounts
+  // --privileged: host device nodes (absolute paths) that libvirt makes in the domain's /dev
+  // and lets through its device cgroup, for the shim to bind into the container's /dev.
+  std::vector<std::string> host_char_devices;
+  std::vector<std::string> host_block_devices;
 };
 
 // <domain type='lxc'>: init = boxcar-shim --control-socket, <privnet/>, a pty console (libvirt

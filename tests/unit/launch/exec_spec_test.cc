@@ -51,6 +51,20 @@ TEST(ExecSpecTest, RoundTripsThroughOneLineOfJson) {
   EXPECT_EQ(parsed->kept_capabilities, 1u);
 }
 
+TEST(ExecSpecTest, ConfinementRoundTrips) {
+  ExecSpec spec;
+  spec.init_pid = 7;
+  spec.init_start_ticks = 9;
+  spec.argv = {"true"};
+  spec.confinement.no_new_privileges = true;
+  spec.confinement.seccomp_profile_json = R"({"defaultAction": "SCMP_ACT_LOG"})";
+  auto parsed = ExecSpecFromJson(ExecSpecToJson(spec));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(parsed->confinement, spec.confinement);
+  spec.confinement = {false, true, ""};
+  EXPECT_EQ(ExecSpecFromJson(ExecSpecToJson(spec))->confinement, spec.confinement);
+}
+
 TEST(ExecSpecTest, OptionalFieldsDefault) {
   auto parsed = ExecSpecFromJson(R"({"init_pid":7,"init_start_ticks":9,"argv":["true"]})");
   ASSERT_TRUE(parsed.ok()) << parsed.status().message();
@@ -59,6 +73,7 @@ TEST(ExecSpecTest, OptionalFieldsDefault) {
   EXPECT_TRUE(parsed->working_dir.empty());
   EXPECT_TRUE(parsed->cgroup_procs_files.empty());
   EXPECT_EQ(parsed->kept_capabilities, kDefaultKeptCapabilities);
+  EXPECT_EQ(parsed->confinement, ProcessConfinement{});
 }
 
 TEST(ExecSpecTest, RejectsWhatTheShimCannotUse) {

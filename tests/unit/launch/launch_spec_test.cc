@@ -99,6 +99,25 @@ TEST(LaunchSpecTest, CapabilitiesRoundTripAndAreTheDefaultWhenAbsent) {
   }
 }
 
+TEST(LaunchSpecTest, ConfinementAndPrivilegedRoundTripAndAreAbsentByDefault) {
+  LaunchSpec spec;
+  spec.rootfs_dir = "/r";
+  spec.argv = {"sh"};
+  spec.exit_file = "/x";
+  const std::string plain = LaunchSpecToJson(spec);
+  for (const char* key : {"no_new_privileges", "seccomp", "privileged"})
+    EXPECT_EQ(plain.find(key), std::string::npos) << key;
+  spec.confinement = {true, true, R"({"defaultAction": "SCMP_ACT_ALLOW"})"};
+  spec.privileged = true;
+  auto parsed = LaunchSpecFromJson(LaunchSpecToJson(spec));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(parsed->confinement, spec.confinement);
+  EXPECT_TRUE(parsed->privileged);
+  EXPECT_FALSE(LaunchSpecFromJson(R"({"rootfs_dir":"/r","argv":["sh"],"exit_file":"/x",)"
+                                  R"("no_new_privileges":"yes"})")
+                   .ok());
+}
+
 TEST(ExitRecordTest, RoundTripsAndRejectsGarbage) {
   ExitRecord record{137, 9, 123456789};
   auto parsed = ExitRecordFromJson(ExitRecordToJson(record));

@@ -83,7 +83,8 @@ TEST_F(LxcConfigTest, HardeningMatchesTheChrootShim) {
   EXPECT_EQ(mask, DefaultCapabilityMask());
   EXPECT_EQ(std::count(kept.begin(), kept.end(), ' ') + 1,
             static_cast<long>(KeptCapabilities().size()));
-  EXPECT_EQ(Value("lxc.no_new_privs"), "1");
+  // Docker's default: no no_new_privs (liblxc loads the filter while still root).
+  EXPECT_EQ(Value("lxc.no_new_privs"), "0");
   EXPECT_EQ(Value("lxc.seccomp.profile"), settings_.seccomp_profile);
   EXPECT_EQ(Value("lxc.mount.auto"), "proc:mixed sys:ro");
   EXPECT_EQ(Value("lxc.autodev"), "1");
@@ -96,6 +97,33 @@ TEST_F(LxcConfigTest, HardeningMatchesTheChrootShim) {
   EXPECT_NE(std::find_if(entries.begin(), entries.end(),
                          [](const std::string& e) { return e.rfind("shm dev/shm tmpfs", 0) == 0; }),
             entries.end());
+}
+
+TEST_F(LxcConfigTest, SecurityOptionsSetNoNewPrivsAndLeaveTheFilterOut) {
+  spec_.confinement.no_new_privileges = true;
+  EXPECT_EQ(Value("lxc.no_new_privs"), "1");
+  settings_.seccomp_profile.clear();  // the shim makes none for seccomp_unconfined
+  EXPECT_TRUE(Values("lxc.seccomp.profile").empty());
+}
+
+TEST_F(LxcConfigTest, PrivilegedUnmasksProcAndSysAndBindsTheHostsDevices) {
+  spec_.privileged = true;
+  EXPECT_EQ(Value("lxc.mount.auto"), "proc:rw sys:rw");
+  auto entries = Values("lxc.mount.entry");
+  for (const auto& entry : entries) {
+    EXPECT_EQ(entry.find("proc/sys"), std::string::npos) << entry;
+    EXPECT_EQ(entry.find("proc/kcore"), std::string::npos) << entry;
+  }
+  // Every host device but those LXC makes itself (null, zero, ...) and ptmx.
+  size_t devices = 0;
+  for (const auto& entry : entries) {
+    if (entry.rfind("/dev/", 0) != 0) continue;
+    ++devices;
+    EXPECT_NE(entry.find(" none bind,create=file,optional 0 0"), std::string::npos) << entry;
+    EXPECT_EQ(entry.rfind("/dev/null ", 0), std::string::npos) << entry;
+    EXPECT_EQ(entry.rfind("/dev/ptmx ", 0), std::string::npos) << entry;
+  }
+  EXPECT_GT(devices, 0u);
 }
 
 TEST_F(LxcConfigTest, MountSourcesEscapeWhiteSpace) {

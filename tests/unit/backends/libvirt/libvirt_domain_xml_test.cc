@@ -33,6 +33,22 @@ TEST(LibvirtDomainXmlTest, CapabilitiesLibvirtDropsAreOnWhenTheContainerKeepsThe
   EXPECT_TRUE(Contains(xml, "<mknod state='on'/><sys_time state='on'/></capabilities>")) << xml;
 }
 
+TEST(LibvirtDomainXmlTest, PrivilegedListsTheHostsDevicesAsHostdevs) {
+  EXPECT_FALSE(Contains(LibvirtDomainXml(Spec()), "<hostdev")) << "none unless privileged";
+  LibvirtDomainSpec spec = Spec();
+  spec.host_char_devices = {"/dev/kmsg", "/dev/net/tun"};
+  spec.host_block_devices = {"/dev/loop0"};
+  std::string xml = LibvirtDomainXml(spec);
+  EXPECT_TRUE(Contains(xml,
+                       "<hostdev mode='capabilities' type='misc'><source><char>/dev/net/tun"
+                       "</char></source></hostdev>"))
+      << xml;
+  EXPECT_TRUE(Contains(xml,
+                       "<hostdev mode='capabilities' type='storage'><source><block>/dev/loop0"
+                       "</block></source></hostdev>"))
+      << xml;
+}
+
 TEST(LibvirtDomainXmlTest, BindSourcesAreFilesystemsOfTheDomain) {
   LibvirtDomainSpec spec = Spec();
   spec.binds = {{"/srv/data & more", "/dev/.boxcar/volumes/0"}, {"/etc", "/dev/.boxcar/volumes/1"}};
