@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "cli/device_flag.h"
 #include "cli/env_file.h"
 #include "cli/human_format.h"
 #include "cli/mount_flags.h"
@@ -100,6 +101,11 @@ void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
   command
       ->add_option("--cap-drop", options.cap_drop,
                    "Drop a capability from the default set, e.g. NET_RAW, or ALL (repeat the flag)")
+      ->allow_extra_args(false);
+  command
+      ->add_option("--device", options.devices,
+                   "Give the container a host device HOST_PATH[:CONTAINER_PATH[:PERMS]], PERMS "
+                   "some of rwm (default rwm; repeat the flag)")
       ->allow_extra_args(false);
   command->add_option("-l,--label", options.labels, "Label KEY=VALUE (repeat the flag)")
       ->allow_extra_args(false);
@@ -244,6 +250,9 @@ Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* 
   spec->set_read_only_rootfs(options.read_only);
   for (const auto& name : options.cap_add) spec->add_cap_add(name);
   for (const auto& name : options.cap_drop) spec->add_cap_drop(name);
+  for (const auto& text : options.devices) {
+    ASSIGN_OR_RETURN(*spec->add_devices(), ParseDeviceFlag(text));
+  }
   spec->set_tty(options.tty);
   for (const auto& label : options.labels) {
     // "--label KEY" is an empty value, as Docker's.

@@ -48,6 +48,7 @@ struct ContainerSpecFlags {
   std::vector<std::string> env_files;  // --env-file
   std::vector<std::string> cap_add;
   std::vector<std::string> cap_drop;
+  std::vector<std::string> devices;  // --device HOST[:CONTAINER[:PERMS]]
   bool interactive = false;  // -i: stdin kept open (spec.stdin_open)
   bool tty = false;          // -t: a terminal (spec.tty)
   std::vector<std::string> labels;  // --label KEY=VALUE

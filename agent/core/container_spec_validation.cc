@@ -12,6 +12,7 @@
 #include "common/atomic_file.h"
 #include "common/identifiers.h"
 #include "core/container_capabilities.h"
+#include "core/container_devices.h"
 #include "core/container_labels.h"
 #include "core/container_mounts.h"
 #include "launch/launch_spec.h"
@@ -121,6 +122,7 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
   RETURN_IF_ERROR(BlockDeviceThrottles(limits, "spec.limits").status());
   RETURN_IF_ERROR(ValidateRestartPolicy(spec.restart_policy(), "spec.restart_policy"));
   RETURN_IF_ERROR(KeptCapabilitiesOf(spec).status());
+  RETURN_IF_ERROR(ResolveContainerDevices(spec).status());
   if (spec.auto_remove() && spec.restart_policy().mode() != v1::RestartPolicy::MODE_NO) {
     return InvalidArgument(
         "spec.auto_remove: a container removed at its exit cannot also be restarted by "

@@ -95,6 +95,13 @@ std::vector<LxcConfigItem> LxcConfigItems(const LaunchSpec& spec,
       {"lxc.mount.entry",
        "shm dev/shm tmpfs nosuid,nodev,noexec,mode=1777,size=65536k,create=dir 0 0"},
   };
+  // --device: the host's node bound in (its type, number, mode and owner with it), also in a
+  // user namespace; the agent's device cgroup, which the monitor joined, allows it.
+  for (const LaunchDevice& device : spec.devices) {
+    items.push_back({"lxc.mount.entry", FstabField(device.host_path) + " " +
+                                            FstabField(device.target.substr(1)) +
+                                            " none bind,create=file 0 0"});
+  }
   if (settings.share_network_namespace) {
     items.push_back({"lxc.net.0.type", "none"});
   } else {
