@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cgroups/cgroup_layout.h"
+#include "cgroups/device_rules.h"
 #include "common/status.h"
 
 namespace boxcar {
@@ -30,6 +31,9 @@ struct CgroupLimits {
   uint64_t pids_max = 0;
   std::vector<BlockDeviceThrottle> block_devices;
   uint64_t cpu_shares = 0;    // cgroup v1 cpu.shares, kMinCpuShares..kMaxCpuShares; 0 = default
+  // The only device nodes the cgroup's processes may use (everything else denied); empty
+  // leaves the device access the cgroup inherits.
+  std::vector<DeviceRule> device_rules;
 };
 
 // A change of limits: unset fields stay, 0 means unlimited.

@@ -17,6 +17,7 @@
 
 #include "cgroups/cgroup_files.h"
 #include "cgroups/cgroup_limits.h"
+#include "cgroups/device_program.h"
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
 #include "common/unique_fd.h"
@@ -27,8 +28,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// cpuset needs cpus/mems before a task may join and devices is not used: neither is created.
-constexpr const char* kV1Hierarchies[] = {"memory", "cpu", "cpuacct", "pids", "freezer", "blkio"};
+// cpuset needs cpus/mems before a task may join: not created.
+constexpr const char* kV1Hierarchies[] = {"memory",  "cpu",   "cpuacct", "pids",
+                                          "freezer", "blkio", "devices"};
 // Enabled in each ancestor's cgroup.subtree_control on pure v2.
 constexpr const char* kV2Controllers[] = {"memory", "cpu", "pids", "io"};
 constexpr auto kRemoveTimeout = std::chrono::seconds(1);
@@ -318,7 +320,22 @@ Status ContainerCgroup::ApplyLimits(const CgroupLimits& limits,
                                                           v2 ? "io" : "blkio", enable_errors));
     RETURN_IF_ERROR(WriteBlockDeviceLimits(dir, v2, limits.block_devices));
   }
+  if (!limits.device_rules.empty()) RETURN_IF_ERROR(ApplyDeviceRules(limits.device_rules));
   return OkStatus();
+}
+
+Status ContainerCgroup::ApplyDeviceRules(const std::vector<DeviceRule>& rules) const {
+  // The v1 controller wherever there is one (also on hybrid hosts); cgroup2 has no device
+  // files, only a BPF program attached to the cgroup.
+  if (auto devices = v1_directories_.find("devices"); devices != v1_directories_.end()) {
+    return WriteV1DeviceRules(devices->second, rules).Annotate("device access");
+  }
+  if (!unified_directory_.empty()) {
+    return AttachDeviceProgram(unified_directory_, rules).Annotate("device access");
+  }
+  return FailedPrecondition(
+      "device access needs the cgroup v1 devices controller or cgroup2, and this host has "
+      "neither");
 }
 
 Status ContainerCgroup::UpdateLimits(const CgroupLimitsUpdate& update) const {

@@ -30,12 +30,12 @@ struct CgroupStats {
 // A handle, not an owner: the cgroup outlives the handle (and the agent) until Remove().
 class ContainerCgroup {
  public:
-  // Creates <mount>/<parent>/<name> in the memory, cpu, cpuacct, pids, freezer and blkio
-  // hierarchies (v1; on hybrid hosts also in the cgroup2 mount, for process tracking only) or
-  // in the unified hierarchy (v2, where the memory, cpu and pids controllers are enabled in
-  // each ancestor's cgroup.subtree_control), and applies `limits`. Missing controller for a
-  // limit: kFailedPrecondition; bad path or limit: kInvalidArgument; an existing cgroup:
-  // kAlreadyExists. On failure every directory this call created is removed again.
+  // Creates <mount>/<parent>/<name> in the memory, cpu, cpuacct, pids, freezer, blkio and
+  // devices hierarchies (v1; on hybrid hosts also in the cgroup2 mount, for process tracking only)
+  // or in the unified hierarchy (v2, where the memory, cpu and pids controllers are enabled in each
+  // ancestor's cgroup.subtree_control), and applies `limits`. Missing controller for a limit:
+  // kFailedPrecondition; bad path or limit: kInvalidArgument; an existing cgroup: kAlreadyExists.
+  // On failure every directory this call created is removed again.
   static StatusOr<ContainerCgroup> Create(const CgroupLayout& layout, const std::string& parent,
                                           const std::string& name, const CgroupLimits& limits);
   // Slots: v1 cgroups made before their container is known. A helper process joins a slot
@@ -95,6 +95,8 @@ class ContainerCgroup {
                          std::vector<std::string>* created) const;
   Status ApplyLimits(const CgroupLimits& limits,
                      const std::map<std::string, std::string>& enable_errors) const;
+  // v1 devices controller, else a BPF program on the cgroup2 directory.
+  Status ApplyDeviceRules(const std::vector<DeviceRule>& rules) const;
   std::vector<pid_t> PidsInAnyHierarchy() const;
   // The directory holding `controller`'s files (v1 hierarchy or the unified one), or why
   // there is none; `field` names the request field in the message.

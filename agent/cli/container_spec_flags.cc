@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "cli/device_flag.h"
 #include "cli/env_file.h"
 #include "cli/human_format.h"
 #include "cli/mount_flags.h"
@@ -116,6 +117,11 @@ void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
                    "label=disable, apparmor=unconfined (repeat the flag)")
       ->allow_extra_args(false);
   AddHealthFlags(command, options.health);
+  command
+      ->add_option("--device", options.devices,
+                   "Give the container a host device HOST_PATH[:CONTAINER_PATH[:PERMS]], PERMS "
+                   "some of rwm (default rwm; repeat the flag)")
+      ->allow_extra_args(false);
   command->add_option("-l,--label", options.labels, "Label KEY=VALUE (repeat the flag)")
       ->allow_extra_args(false);
   command->add_flag("-i,--interactive", options.interactive,
@@ -264,6 +270,9 @@ Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* 
   for (size_t i = 0; i < options.security_opts.size(); ++i) {
     ASSIGN_OR_RETURN(*spec->add_security_opt(),
                      SecurityOptForSpec(options.security_opts[i], static_cast<int>(i)));
+  }
+  for (const auto& text : options.devices) {
+    ASSIGN_OR_RETURN(*spec->add_devices(), ParseDeviceFlag(text));
   }
   spec->set_tty(options.tty);
   for (const auto& label : options.labels) {

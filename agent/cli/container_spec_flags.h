@@ -52,6 +52,7 @@ struct ContainerSpecFlags {
   std::vector<std::string> cap_drop;
   bool privileged = false;
   std::vector<std::string> security_opts;  // --security-opt, as given
+  std::vector<std::string> devices;  // --device HOST[:CONTAINER[:PERMS]]
   bool interactive = false;  // -i: stdin kept open (spec.stdin_open)
   bool tty = false;          // -t: a terminal (spec.tty)
   std::vector<std::string> labels;  // --label KEY=VALUE

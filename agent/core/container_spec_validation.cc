@@ -14,6 +14,7 @@
 #include "common/signal_names.h"
 #include "core/container_capabilities.h"
 #include "core/container_health_config.h"
+#include "core/container_devices.h"
 #include "core/container_labels.h"
 #include "core/container_mounts.h"
 #include "core/container_security_options.h"
@@ -130,6 +131,7 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
     return InvalidArgument("spec.stop_signal: '" + spec.stop_signal() +
                            "' is not a signal (SIGTERM, TERM or 15, ...)");
   }
+  RETURN_IF_ERROR(ResolveContainerDevices(spec).status());
   if (spec.auto_remove() && spec.restart_policy().mode() != v1::RestartPolicy::MODE_NO) {
     return InvalidArgument(
         "spec.auto_remove: a container removed at its exit cannot also be restarted by "

@@ -13,6 +13,7 @@
 #include "common/process_start_time.h"
 #include "common/unix_time.h"
 #include "core/container_capabilities.h"
+#include "core/container_devices.h"
 #include "core/container_etc_files.h"
 #include "core/container_mounts.h"
 #include "core/container_security_options.h"
@@ -55,6 +56,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   // Resolved again at every start: a device node may have changed since Create.
   ASSIGN_OR_RETURN(std::vector<BlockDeviceThrottle> block_devices,
                    BlockDeviceThrottles(record.spec().limits(), "spec.limits"));
+  ASSIGN_OR_RETURN(ContainerDevices devices, ResolveContainerDevices(record.spec()));
 
   auto started_at = std::chrono::steady_clock::now();
   auto elapsed_us = [&started_at] {
@@ -98,6 +100,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   spec.userns = userns;
   spec.mounts = std::move(mounts);
   spec.read_only_rootfs = record.spec().read_only_rootfs();
+  spec.devices = std::move(devices.nodes);
   ASSIGN_OR_RETURN(spec.kept_capabilities, KeptCapabilitiesOf(record.spec()));
   ASSIGN_OR_RETURN(spec.confinement, ConfinementOf(record.spec()));
   spec.privileged = record.spec().privileged();
@@ -128,9 +131,10 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
       prewarm_.TakeSlot(backend, config_.networks && config_.networks->CanClaimIdleVeth(record));
   if (prewarmed) idle_veth = prewarmed->idle_veth;
   if (backend->capabilities().limits) {
-    ContainerLimits limits{record.spec().limits().memory_bytes(),
-                           record.spec().limits().cpu_millis(), record.spec().limits().pids_max(),
-                           std::move(block_devices), record.spec().limits().cpu_shares()};
+    ContainerLimits limits{
+        record.spec().limits().memory_bytes(), record.spec().limits().cpu_millis(),
+        record.spec().limits().pids_max(),     std::move(block_devices),
+        record.spec().limits().cpu_shares(),   std::move(devices.rules)};
     if (limits.pids_max != 0) limits.pids_max += backend->capabilities().helper_processes_in_cgroup;
     StatusOr<CgroupPlacement> placement = FailedPrecondition("no cgroup slot");
     if (prewarmed) {

@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "launch/launch_devices_json.h"
 #include "launch/launch_mounts_json.h"
 #include "launch/spec_json.h"
 
@@ -57,10 +58,20 @@ Status ReadConfinement(const rapidjson::Value& object, const char* /*key*/, Laun
   return ReadConfinementFields(object, kSpecName, &spec->confinement);
 }
 
+// launch_devices_json names its key ("devices") itself.
+void WriteDevices(SpecJsonWriter& writer, const char* /*key*/, const LaunchSpec& spec) {
+  WriteLaunchDevices(writer, spec.devices);
+}
+
+Status ReadDevices(const rapidjson::Value& object, const char* /*key*/, LaunchSpec* spec) {
+  return ReadLaunchDevices(object, &spec->devices);
+}
+
 // Written only when they say something: a spec without them reads as before they existed.
 bool HasUserNamespace(const LaunchSpec& spec) { return spec.userns.enabled(); }
 bool HasHostNetwork(const LaunchSpec& spec) { return spec.host_network; }
 bool HasMounts(const LaunchSpec& spec) { return !spec.mounts.empty(); }
+bool HasDevices(const LaunchSpec& spec) { return !spec.devices.empty(); }
 bool HasReadOnlyRootfs(const LaunchSpec& spec) { return spec.read_only_rootfs; }
 bool HasAttach(const LaunchSpec& spec) { return spec.tty || spec.stdin_open; }
 bool HasTerminalInit(const LaunchSpec& spec) { return !spec.terminal_init_path.empty(); }
@@ -88,6 +99,7 @@ const SpecField<LaunchSpec> kLaunchSpecFields[] = {
      HasUserNamespace},
     {"host_network", &LaunchSpec::host_network, HasHostNetwork},
     {"mounts", SpecObjectField<LaunchSpec>{WriteMounts, ReadMounts}, HasMounts},
+    {"devices", SpecObjectField<LaunchSpec>{WriteDevices, ReadDevices}, HasDevices},
     {"read_only_rootfs", &LaunchSpec::read_only_rootfs, HasReadOnlyRootfs},
     {"tty", &LaunchSpec::tty, HasAttach},
     {"stdin_open", &LaunchSpec::stdin_open, HasAttach},

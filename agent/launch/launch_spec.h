@@ -48,6 +48,18 @@ struct ProcessConfinement {
   bool operator==(const ProcessConfinement&) const = default;
 };
 
+// A host device node given to the container (--device), resolved by the agent at start.
+struct LaunchDevice {
+  std::string host_path;  // where the node is on the host (bound from there in a userns)
+  std::string target;     // absolute path inside the container
+  char type = 'c';        // 'c' or 'b'
+  uint32_t major = 0;
+  uint32_t minor = 0;
+  uint32_t mode = 0;  // permission bits of the host's node
+  uint32_t uid = 0;   // owner of the host's node
+  uint32_t gid = 0;
+};
+
 struct LaunchSpec {
   std::string container_id;
   std::string rootfs_dir;  // mounted snapshot; becomes "/" inside
@@ -73,6 +85,8 @@ struct LaunchSpec {
   bool host_network = false;
   // Attached below the rootfs in the order given (parents before what lies under them).
   std::vector<LaunchMount> mounts;
+  // Made below the container's /dev once it is set up (after the mounts).
+  std::vector<LaunchDevice> devices;
   // The rootfs mount itself is read-only (the mounts, /dev and /proc are not).
   bool read_only_rootfs = false;
   // The bounding set of the payload (and of every exec): a mask of capability numbers.

@@ -98,6 +98,13 @@ std::vector<LxcConfigItem> LxcConfigItems(const LaunchSpec& spec,
       {"lxc.mount.entry",
        "shm dev/shm tmpfs nosuid,nodev,noexec,mode=1777,size=65536k,create=dir 0 0"},
   };
+  // --device: the host's node bound in (its type, number, mode and owner with it), also in a
+  // user namespace; the agent's device cgroup, which the monitor joined, allows it.
+  for (const LaunchDevice& device : spec.devices) {
+    items.push_back({"lxc.mount.entry", FstabField(device.host_path) + " " +
+                                            FstabField(device.target.substr(1)) +
+                                            " none bind,create=file 0 0"});
+  }
   if (settings.share_network_namespace) {
     items.push_back({"lxc.net.0.type", "none"});
   } else {
@@ -115,7 +122,7 @@ std::vector<LxcConfigItem> LxcConfigItems(const LaunchSpec& spec,
   }
 
   if (spec.privileged) {
-    // privileged: device cgroup allows all (merge with devices work)
+    // The agent's device cgroup allows every device (core/container_devices.cc).
     // lxc.autodev makes these itself.
     static const std::set<std::string> kMadeByLxc = {"null",   "zero",    "full",
                                                      "random", "urandom", "tty"};

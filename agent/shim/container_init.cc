@@ -17,6 +17,7 @@
 #include <string>
 
 #include "common/unique_fd.h"
+#include "shim/container_devices.h"
 #include "shim/controlling_terminal.h"
 #include "shim/hardening.h"
 #include "shim/host_devices.h"
@@ -130,7 +131,7 @@ void SetUpRootfs(const LaunchSpec& spec, std::vector<PreparedMount>& mounts) {
         (spec.privileged ? 0 : MS_RDONLY) | MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
   SetUpDev(spec.userns.enabled());
   if (spec.privileged) {
-    // privileged: device cgroup allows all (merge with devices work)
+    // The agent's device cgroup allows every device (core/container_devices.cc).
     Status bound = BindHostDevices("dev");
     if (!bound.ok()) FailWith(kExitSetupFailed, bound.message());
   }
@@ -140,6 +141,8 @@ void SetUpRootfs(const LaunchSpec& spec, std::vector<PreparedMount>& mounts) {
     if (!root) FailErrno("open the rootfs '" + spec.rootfs_dir + "'");
     Status attached = AttachMounts(root.get(), mounts);
     if (!attached.ok()) FailWith(kExitSetupFailed, attached.message());
+    Status made = MakeContainerDevices(root.get(), spec.devices, spec.userns.enabled());
+    if (!made.ok()) FailWith(kExitSetupFailed, made.message());
     if (spec.read_only_rootfs) {
       Status read_only = MakeMountReadOnly(root.get(), "the root filesystem");
       if (!read_only.ok()) FailWith(kExitSetupFailed, read_only.message());

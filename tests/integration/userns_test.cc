@@ -134,6 +134,15 @@ TEST_P(UserNamespaceTest, PrivilegedOperationsAreStillRefused) {
   ExpectPrivilegedOperationsRefused({"--userns"});
 }
 
+// mknod is out of reach in a user namespace: the host's node is bound in instead, and works
+// (writes reach /dev/full's driver, which says "No space left").
+TEST_P(UserNamespaceTest, AMappedDeviceIsBoundFromTheHost) {
+  CommandResult used = RunRm({"--userns", "--device", "/dev/full:/dev/f"},
+                             {"sh", "-c", "head -c 3 /dev/f | wc -c; echo x > /dev/f"});
+  EXPECT_EQ(used.out, "3\n") << used.err;
+  EXPECT_NE(used.err.find("No space left on device"), std::string::npos) << used.err;
+}
+
 TEST_P(UserNamespaceTest, ExecJoinsTheContainersUserNamespace) {
   std::string id = RunDetached({"--userns"}, {"sleep", "1000"});
   pid_t init = Inspect(id).pid();

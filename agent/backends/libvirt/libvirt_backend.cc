@@ -245,8 +245,8 @@ StatusOr<RunningContainer> LibvirtBackend::Launch(const LaunchSpec& spec,
   domain_spec.host_network = spec.host_network;
   domain_spec.kept_capabilities = spec.kept_capabilities;
   if (spec.privileged) {
-    // privileged: device cgroup allows all (merge with devices work); libvirt's own device
-    // cgroup lets through what the domain lists.
+    // The nodes in the domain's /dev, for the shim to bind (the agent's device cgroup, which
+    // the shim joins, allows every device).
     for (const std::string& node : HostDeviceNodes()) {
       struct stat st;
       const std::string path = "/dev/" + node;

@@ -57,12 +57,13 @@ TEST_F(ContainerCgroupTest, CreatesTheHierarchiesAndAppliesLimits) {
     return;
   }
 
-  for (const char* controller : {"memory", "cpu", "cpuacct", "pids", "freezer", "blkio"}) {
+  for (const char* controller :
+       {"memory", "cpu", "cpuacct", "pids", "freezer", "blkio", "devices"}) {
     auto mount = layout_.v1_mounts.find(controller);
     if (mount == layout_.v1_mounts.end()) continue;
     EXPECT_TRUE(IsDirectory(Dir(mount->second, "c1"))) << controller;
   }
-  for (const char* unused : {"cpuset", "devices"}) {
+  for (const char* unused : {"cpuset"}) {
     auto mount = layout_.v1_mounts.find(unused);
     if (mount == layout_.v1_mounts.end()) continue;
     if (mount->second == layout_.v1_mounts.at("memory")) continue;  // co-mounted

@@ -19,6 +19,8 @@ TEST_F(ContainerServiceTest, StartMountsCreatesCgroupsAndLaunches) {
       .WillOnce(Invoke([](const std::string&, const ContainerLimits& limits) {
         EXPECT_EQ(limits.memory_bytes, 32u << 20);
         EXPECT_EQ(limits.pids_max, 10u);
+        // Every container's device cgroup: Docker's defaults, nothing more without --device.
+        EXPECT_EQ(limits.device_rules.size(), DefaultDeviceRules().size());
         return StatusOr<CgroupPlacement>(CgroupPlacement{"/cg/unified", {"/cg/a/cgroup.procs"}});
       }));
   EXPECT_CALL(*backend_, Launch(_, _, _))

@@ -118,6 +118,35 @@ TEST(LaunchSpecTest, ConfinementAndPrivilegedRoundTripAndAreAbsentByDefault) {
                    .ok());
 }
 
+TEST(LaunchSpecTest, DevicesRoundTripAndAreNoneWhenAbsent) {
+  LaunchSpec spec;
+  spec.rootfs_dir = "/r";
+  spec.argv = {"sh"};
+  spec.exit_file = "/x";
+  EXPECT_EQ(LaunchSpecToJson(spec).find("devices"), std::string::npos);
+  spec.devices = {{"/dev/loop3", "/dev/xvdc", 'b', 7, 3, 0660, 0, 6},
+                  {"/dev/net/tun", "/dev/net/tun", 'c', 10, 200, 0666, 0, 0}};
+  auto parsed = LaunchSpecFromJson(LaunchSpecToJson(spec));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  ASSERT_EQ(parsed->devices.size(), 2u);
+  const LaunchDevice& loop = parsed->devices[0];
+  EXPECT_EQ(loop.host_path, "/dev/loop3");
+  EXPECT_EQ(loop.target, "/dev/xvdc");
+  EXPECT_EQ(loop.type, 'b');
+  EXPECT_EQ(loop.major, 7u);
+  EXPECT_EQ(loop.minor, 3u);
+  EXPECT_EQ(loop.mode, 0660u);
+  EXPECT_EQ(loop.gid, 6u);
+  EXPECT_EQ(parsed->devices[1].type, 'c');
+  auto bad_type = LaunchSpecFromJson(
+      R"({"rootfs_dir":"/r","argv":["sh"],"exit_file":"/x","devices":[{"host_path":"/dev/x",)"
+      R"("target":"/dev/x","type":"p",)"
+      R"("major":1,"minor":1,"mode":0,"uid":0,"gid":0}]})");
+  ASSERT_FALSE(bad_type.ok());
+  EXPECT_NE(bad_type.status().message().find("devices[0].type"), std::string::npos)
+      << bad_type.status().message();
+}
+
 TEST(ExitRecordTest, RoundTripsAndRejectsGarbage) {
   ExitRecord record{137, 9, 123456789};
   auto parsed = ExitRecordFromJson(ExitRecordToJson(record));

@@ -134,6 +134,18 @@ TEST_F(LxcConfigTest, MountSourcesEscapeWhiteSpace) {
             entries.end());
 }
 
+TEST_F(LxcConfigTest, DevicesAreBoundFromTheHostAtTheirTargets) {
+  spec_.devices = {{"/dev/loop3", "/dev/xvdc", 'b', 7, 3, 0660, 0, 6},
+                   {"/dev/my disk", "/dev/my disk", 'b', 8, 0, 0600, 0, 0}};
+  auto entries = Values("lxc.mount.entry");
+  EXPECT_NE(
+      std::find(entries.begin(), entries.end(), "/dev/loop3 dev/xvdc none bind,create=file 0 0"),
+      entries.end());
+  EXPECT_NE(std::find(entries.begin(), entries.end(),
+                      "/dev/my\\040disk dev/my\\040disk none bind,create=file 0 0"),
+            entries.end());
+}
+
 TEST_F(LxcConfigTest, UserWorkingDirEnvironmentAndRlimits) {
   settings_.user.supplementary_gids = {10, 20};
   spec_.env = {"GREETING=hi there", "PATH=/bin"};
