@@ -104,6 +104,15 @@ TEST_P(ConformanceDevicesTest, TheDefaultNodesStayUsable) {
   EXPECT_NE(tty.out.find("ok"), std::string::npos) << tty.out << tty.err;
 }
 
+// --privileged: the host's nodes are in its /dev and its device cgroup allows every one.
+TEST_P(ConformanceDevicesTest, APrivilegedContainerOpensTheHostsDevices) {
+  LoopDevice loop;
+  ASSERT_FALSE(loop.path().empty());
+  CommandResult read =
+      RunRm({"--privileged"}, {"sh", "-c", "dd if=" + loop.path() + " bs=11 count=1 2>/dev/null"});
+  EXPECT_EQ(read.out, "boxcar-loop") << read.err;
+}
+
 TEST_P(ConformanceDevicesTest, AMappedDeviceIsUsableAndOnlyThere) {
   LoopDevice loop;
   ASSERT_FALSE(loop.path().empty());
