@@ -69,9 +69,9 @@ TEST_F(CliUsageTest, DockerHabits) {
   EXPECT_EQ(unknown_flag.exit_code, 125);
   EXPECT_NE(unknown_flag.err.find("boxcar run: unknown flag: --gpus"), std::string::npos)
       << unknown_flag.err;
-  CommandResult unknown_create = agent_.Cli({"create", "--privileged=true", "busybox"});
+  CommandResult unknown_create = agent_.Cli({"create", "--isolation=hyperv", "busybox"});
   EXPECT_EQ(unknown_create.exit_code, 125);
-  EXPECT_NE(unknown_create.err.find("unknown flag: --privileged"), std::string::npos)
+  EXPECT_NE(unknown_create.err.find("unknown flag: --isolation"), std::string::npos)
       << unknown_create.err;
   EXPECT_EQ(agent_.Cli({"ps", "-aq"}).out, "") << "nothing was created";
   // The payload keeps its own options.
