@@ -4,7 +4,6 @@
 #include <sys/stat.h>
 
 #include <cerrno>
-#include <set>
 #include <string_view>
 
 #include "shim/hardening.h"
@@ -123,11 +122,8 @@ std::vector<LxcConfigItem> LxcConfigItems(const LaunchSpec& spec,
 
   if (spec.privileged) {
     // The agent's device cgroup allows every device (core/container_devices.cc).
-    // lxc.autodev makes these itself.
-    static const std::set<std::string> kMadeByLxc = {"null",   "zero",    "full",
-                                                     "random", "urandom", "tty"};
     for (const std::string& node : HostDeviceNodes()) {
-      if (kMadeByLxc.count(node) != 0) continue;
+      if (IsStandardDeviceNode(node)) continue;  // lxc.autodev makes these itself
       items.push_back({"lxc.mount.entry", FstabField("/dev/" + node) + " " +
                                               FstabField("dev/" + node) +
                                               " none bind,create=file,optional 0 0"});

@@ -42,6 +42,12 @@ void Collect(const std::string& relative_dir, std::vector<std::string>* nodes) {
 
 }  // namespace
 
+bool IsStandardDeviceNode(const std::string& relative) {
+  static const std::set<std::string> kStandard = {"null",   "zero",    "full",
+                                                  "random", "urandom", "tty"};
+  return kStandard.count(relative) != 0;
+}
+
 std::vector<std::string> HostDeviceNodes() {
   std::vector<std::string> nodes;
   Collect("", &nodes);

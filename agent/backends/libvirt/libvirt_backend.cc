@@ -10,7 +10,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
-#include <set>
 
 #include "backends/libvirt/libvirt_domain_xml.h"
 #include "backends/libvirt/libvirt_owned_domains.h"
@@ -246,12 +245,11 @@ StatusOr<RunningContainer> LibvirtBackend::Launch(const LaunchSpec& spec,
   domain_spec.kept_capabilities = spec.kept_capabilities;
   if (spec.privileged) {
     // The nodes in the domain's /dev, for the shim to bind (the agent's device cgroup, which
-    // the shim joins, allows every device). libvirt_lxc makes these itself: a <hostdev> of
-    // one fails the domain's start ("Unable to create device /dev/tty: File exists").
-    static const std::set<std::string> kMadeByLibvirt = {"null",   "zero",    "full",
-                                                         "random", "urandom", "tty"};
+    // the shim joins, allows every device). libvirt_lxc makes the standard ones itself: a
+    // <hostdev> of one fails the domain's start ("Unable to create device /dev/tty: File
+    // exists").
     for (const std::string& node : HostDeviceNodes()) {
-      if (kMadeByLibvirt.count(node) != 0) continue;
+      if (IsStandardDeviceNode(node)) continue;
       struct stat st;
       const std::string path = "/dev/" + node;
       if (::stat(path.c_str(), &st) != 0) continue;
