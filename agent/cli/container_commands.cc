@@ -13,6 +13,7 @@
 #include "cli/container_spec_flags.h"
 #include "cli/for_each_name.h"
 #include "cli/human_format.h"
+#include "cli/image_pull_policy.h"
 #include "cli/json_output.h"
 #include "cli/log_times.h"
 #include "cli/run_command.h"
@@ -127,9 +128,11 @@ bool RefuseNegativeTime(const char* command, int seconds) {
 void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> connect,
                           std::function<int()>& action) {
   auto create_options = std::make_shared<ContainerSpecFlags>();
+  auto create_pull = std::make_shared<ImagePullFlags>();
   CLI::App* create = app.add_subcommand("create", "Create a container from an image");
   AddContainerSpecFlags(create, *create_options);
-  create->callback([&, connect, create, create_options] {
+  AddImagePullFlags(create, *create_pull);
+  create->callback([&, connect, create, create_options, create_pull] {
     action = [=] {
       if (!TakeImageAndCommand(create, *create_options)) return kExitAgentError;
       AgentConnection& agent = connect();
@@ -139,8 +142,10 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
         std::fprintf(stderr, "boxcar: %s\n", built.message().c_str());
         return kExitAgentError;
       }
+      ContainerImagePuller puller(agent, *create_pull, spec.image());
       v1::Container container;
-      grpc::Status status = CreateContainer(agent, spec, &container);
+      grpc::Status status = puller.BeforeCreate();
+      if (status.ok()) status = puller.Create(spec, &container);
       if (!status.ok()) {
         agent.Report(status);
         return kExitAgentError;

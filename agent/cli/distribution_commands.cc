@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "cli/human_format.h"
+#include "cli/image_pull_call.h"
 #include "cli/openstack_auth_flags.h"
 #include "cli/terminal_prompt.h"
 #include "cli/transfer_display.h"
@@ -61,17 +62,8 @@ int Pull(AgentConnection& agent, const PullOptions& options) {
     *request.mutable_openstack() = std::move(openstack->auth);
     request.set_ca_file(openstack->ca_file);
   }
-  grpc::ClientContext context;
-  auto reader = agent.distribution().Pull(&context, request);
-  TransferDisplay display(options.quiet);
-  v1::PullResponse response;
   v1::Image image;
-  while (reader->Read(&response)) {
-    if (response.has_progress()) display.Update(response.progress());
-    if (response.has_image()) image = response.image();
-  }
-  grpc::Status status = reader->Finish();
-  display.Finish();
+  grpc::Status status = PullImage(agent, request, options.quiet, &image);
   if (!status.ok()) return agent.Report(status);
   std::printf("%s\n", image.id().c_str());
   return 0;

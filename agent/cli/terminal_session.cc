@@ -113,10 +113,22 @@ SignalForwarder::SignalForwarder() {
 }
 
 void SignalForwarder::ForwardTo(std::function<void(int signal_number)> send) {
-  std::thread([send = std::move(send), forwarded = forwarded_] {
+  if (receiver_) {
+    std::lock_guard<std::mutex> lock(receiver_->mutex);
+    receiver_->send = std::move(send);
+    return;
+  }
+  receiver_ = std::make_shared<Receiver>();
+  receiver_->send = std::move(send);
+  std::thread([receiver = receiver_, forwarded = forwarded_] {
     for (;;) {
       int received = 0;
       if (sigwait(&forwarded, &received) != 0) return;
+      std::function<void(int)> send;
+      {
+        std::lock_guard<std::mutex> lock(receiver->mutex);
+        send = receiver->send;
+      }
       send(received);
     }
   }).detach();

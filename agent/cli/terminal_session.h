@@ -9,6 +9,7 @@
 #include <termios.h>
 
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -87,11 +88,17 @@ class StreamWriter {
 class SignalForwarder {
  public:
   SignalForwarder();
-  // `send` gets each signal on a detached thread.
+  // `send` gets each signal on a detached thread. A later call replaces the receiver (a run
+  // that pulls its image between two attempts: the pull is interrupted, the payload is not).
   void ForwardTo(std::function<void(int signal_number)> send);
 
  private:
+  struct Receiver {
+    std::mutex mutex;
+    std::function<void(int signal_number)> send;
+  };
   sigset_t forwarded_;
+  std::shared_ptr<Receiver> receiver_;  // shared with the thread, which outlives this
 };
 
 }  // namespace boxcar::cli

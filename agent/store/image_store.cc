@@ -22,7 +22,8 @@ namespace boxcar {
 namespace {
 
 constexpr const char* kImageHint =
-    " (see `boxcar image ls`, or import one with `boxcar image import`)";
+    " (see `boxcar image ls`; `boxcar image pull` fetches one from a registry, `boxcar image "
+    "import` loads an archive)";
 
 }  // namespace
 
