@@ -59,8 +59,55 @@ std::vector<std::string> MachineCgroups() {
   return found;
 }
 
-// A test process that crashed never ran its harness's destructor: the work directories whose
-// owner (owner.pid, the test process) is gone are unmounted and removed by the next harness.
+std::string UriOf(const std::string& work_dir) {
+  return "lxc:///system?socket=" + work_dir + "/libvirt-sock";
+}
+
+// Ends the boxcar domains a test left behind, with libvirtd's controllers.
+void DestroyBoxcarDomains(const std::string& uri) {
+  std::string listing = Output("virsh -q -c '" + uri + "' list --name 2>/dev/null");
+  size_t start = 0;
+  while (start < listing.size()) {
+    size_t end = listing.find('\n', start);
+    if (end == std::string::npos) end = listing.size();
+    std::string name = listing.substr(start, end - start);
+    if (name.rfind("boxcar-", 0) == 0) {
+      Output("virsh -q -c '" + uri + "' destroy " + name + " >/dev/null 2>&1");
+    }
+    start = end + 1;
+  }
+}
+
+// SIGTERM, then SIGKILL after 20 s.
+void EndProcess(pid_t pid, bool kill9) {
+  ::kill(pid, kill9 ? SIGKILL : SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (::kill(pid, 0) == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (::kill(pid, 0) == 0) ::kill(pid, SIGKILL);
+}
+
+// libvirt removes a domain's machine cgroup when its controller ends cleanly; a libvirtd
+// killed by a test leaves the (empty) lxc-PID-boxcar-ID.libvirt-lxc groups behind. The
+// partition itself goes when the harness made it.
+void RemoveMachineCgroups(bool partition_too) {
+  for (const auto& machine : MachineCgroups()) {
+    for (const auto& name : Names(machine)) {
+      if (name.find("-boxcar-") != std::string::npos && name.size() > 12 &&
+          name.compare(name.size() - 12, 12, ".libvirt-lxc") == 0) {
+        ::rmdir((machine + "/" + name).c_str());
+      }
+    }
+    if (partition_too) ::rmdir(machine.c_str());
+  }
+}
+
+// A test process that crashed or was killed never ran its harness's destructor: its libvirtd
+// (a daemon) lives on with the domains it ran, and its work directory stays. The next
+// harness ends that libvirtd (the one whose pid file its directory holds, when that process
+// is still the libvirtd of that directory), removes the machine cgroups it made, and unmounts
+// and removes the directories whose owner (owner.pid, the test process) is gone.
 void RemoveDeadHarnessesLeftovers() {
   for (const auto& name : Names("/tmp")) {
     if (name.rfind("boxcar-libvirtd-", 0) != 0) continue;
@@ -68,6 +115,18 @@ void RemoveDeadHarnessesLeftovers() {
     std::ifstream owner_file(dir + "/owner.pid");
     pid_t owner = 0;
     if (owner_file >> owner && owner > 0 && (::kill(owner, 0) == 0 || errno != ESRCH)) continue;
+    std::ifstream pid_file(dir + "/libvirtd.pid");
+    pid_t libvirtd = 0;
+    if (pid_file >> libvirtd && libvirtd > 0) {
+      std::ifstream cmdline_file("/proc/" + std::to_string(libvirtd) + "/cmdline");
+      std::string cmdline((std::istreambuf_iterator<char>(cmdline_file)),
+                          std::istreambuf_iterator<char>());
+      if (cmdline.find(dir + "/libvirtd.conf") != std::string::npos) {
+        DestroyBoxcarDomains(UriOf(dir));
+        EndProcess(libvirtd, /*kill9=*/false);
+      }
+    }
+    RemoveMachineCgroups(/*partition_too=*/Exists(dir + "/made-machine-cgroups"));
     ::umount2((dir + "/shared").c_str(), MNT_DETACH);
     (void)RemoveTree(dir);
   }
@@ -83,11 +142,12 @@ LibvirtdHarness& LibvirtdHarness::Shared() {
 LibvirtdHarness::LibvirtdHarness() {
   run_libvirt_existed_ = Exists("/run/libvirt");
   log_libvirt_existed_ = Exists("/var/log/libvirt");
-  machine_cgroup_existed_ = !MachineCgroups().empty();
   RemoveDeadHarnessesLeftovers();
+  machine_cgroup_existed_ = !MachineCgroups().empty();
   char dir_template[] = "/tmp/boxcar-libvirtd-XXXXXX";
   work_dir_ = ::mkdtemp(dir_template);
   std::ofstream(work_dir_ + "/owner.pid") << ::getpid() << "\n";
+  if (!machine_cgroup_existed_) std::ofstream(work_dir_ + "/made-machine-cgroups");
   ::mkdir((work_dir_ + "/drivers").c_str(), 0755);
   const std::string shared = shared_dir();
   ::mkdir(shared.c_str(), 0755);
@@ -129,12 +189,7 @@ void LibvirtdHarness::Start() {
 
 void LibvirtdHarness::Stop(bool kill9) {
   if (pid_ <= 0) return;
-  ::kill(pid_, kill9 ? SIGKILL : SIGTERM);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (::kill(pid_, 0) == 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  if (::kill(pid_, 0) == 0) ::kill(pid_, SIGKILL);
+  EndProcess(pid_, kill9);
   pid_ = 0;
 }
 
@@ -181,31 +236,12 @@ void LibvirtdHarness::RemoveDomainLeftovers() {
 }
 
 LibvirtdHarness::~LibvirtdHarness() {
-  // Domains a failed test left behind end with libvirtd's controllers.
-  for (const auto& line : {BoxcarDomains()}) {
-    size_t start = 0;
-    while (start < line.size()) {
-      size_t end = line.find('\n', start);
-      Output("virsh -q -c '" + uri() + "' destroy " + line.substr(start, end - start) +
-             " >/dev/null 2>&1");
-      start = end + 1;
-    }
-  }
+  DestroyBoxcarDomains(uri());
   Stop();
   RemoveDomainLeftovers();
   if (!run_libvirt_existed_) (void)RemoveTree("/run/libvirt");
   if (!log_libvirt_existed_) (void)RemoveTree("/var/log/libvirt");
-  // libvirt removes a domain's machine cgroup when its controller ends cleanly; a libvirtd
-  // killed by a test leaves the (empty) lxc-PID-boxcar-ID.libvirt-lxc groups behind.
-  for (const auto& machine : MachineCgroups()) {
-    for (const auto& name : Names(machine)) {
-      if (name.find("-boxcar-") != std::string::npos && name.size() > 12 &&
-          name.compare(name.size() - 12, 12, ".libvirt-lxc") == 0) {
-        ::rmdir((machine + "/" + name).c_str());
-      }
-    }
-    if (!machine_cgroup_existed_) ::rmdir(machine.c_str());
-  }
+  RemoveMachineCgroups(/*partition_too=*/!machine_cgroup_existed_);
   ::umount2(shared_dir().c_str(), MNT_DETACH);
   (void)RemoveTree(work_dir_);
 }
