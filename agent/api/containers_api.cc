@@ -168,6 +168,12 @@ grpc::Status ContainersApi::Rename(grpc::ServerContext*, const v1::RenameContain
   return Reply(containers_->Rename(request->container(), request->name()), response);
 }
 
+grpc::Status ContainersApi::Prune(grpc::ServerContext*, const v1::PruneContainersRequest* request,
+                                  v1::PruneContainersResponse* response) {
+  *response = containers_->Prune(*request);
+  return grpc::Status::OK;
+}
+
 grpc::Status ContainersApi::Commit(grpc::ServerContext*, const v1::CommitContainerRequest* request,
                                    v1::CommitContainerResponse* response) {
   return Reply(containers_->Commit(*request), response);

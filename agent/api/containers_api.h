@@ -44,6 +44,8 @@ class ContainersApi final : public v1::Containers::Service {
                     grpc::ServerReaderWriter<v1::ExecResponse, v1::ExecRequest>*) override;
   grpc::Status Rename(grpc::ServerContext*, const v1::RenameContainerRequest*,
                       v1::Container*) override;
+  grpc::Status Prune(grpc::ServerContext*, const v1::PruneContainersRequest*,
+                     v1::PruneContainersResponse*) override;
   grpc::Status Attach(grpc::ServerContext*,
                       grpc::ServerReaderWriter<v1::AttachResponse, v1::AttachRequest>*) override;
   // Top, Diff and the copy calls: container_files_api.cc.

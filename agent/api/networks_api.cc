@@ -60,4 +60,10 @@ grpc::Status NetworksApi::DetachInterface(grpc::ServerContext*,
       containers_->DetachInterface(request->container(), request->host_interface()));
 }
 
+grpc::Status NetworksApi::Prune(grpc::ServerContext*, const v1::PruneNetworksRequest*,
+                                v1::PruneNetworksResponse* response) {
+  for (auto& name : networks_->PruneNetworks()) response->add_deleted(std::move(name));
+  return grpc::Status::OK;
+}
+
 }  // namespace boxcar

@@ -30,6 +30,8 @@ class NetworksApi final : public v1::Networks::Service {
                                v1::AttachInterfaceResponse*) override;
   grpc::Status DetachInterface(grpc::ServerContext*, const v1::DetachInterfaceRequest*,
                                v1::DetachInterfaceResponse*) override;
+  grpc::Status Prune(grpc::ServerContext*, const v1::PruneNetworksRequest*,
+                     v1::PruneNetworksResponse*) override;
 
  private:
   NetworkService* networks_;

@@ -2,6 +2,7 @@
 
 #include "api/grpc_status.h"
 #include "api/host_resources.h"
+#include "core/disk_usage.h"
 
 namespace boxcar {
 
@@ -44,6 +45,11 @@ grpc::Status SystemApi::Info(grpc::ServerContext*, const v1::InfoRequest*,
 grpc::Status SystemApi::Check(grpc::ServerContext*, const v1::CheckRequest* request,
                               v1::CheckResponse* response) {
   return Reply(images_->Check(request->repair()), response);
+}
+
+grpc::Status SystemApi::DiskUsage(grpc::ServerContext*, const v1::DiskUsageRequest*,
+                                  v1::DiskUsageResponse* response) {
+  return Reply(MeasureDiskUsage(*images_, *containers_, volumes_), response);
 }
 
 }  // namespace boxcar

@@ -22,6 +22,7 @@
 #include "cli/interface_commands.h"
 #include "cli/lifecycle_commands.h"
 #include "cli/network_commands.h"
+#include "cli/prune_commands.h"
 #include "cli/run_command.h"
 #include "cli/system_commands.h"
 #include "cli/terminal_session.h"
@@ -72,6 +73,7 @@ int main(int argc, char** argv) {
       {{"cp"}, boxcar::cli::AddCpCommand},
       {{"diff"}, boxcar::cli::AddDiffCommand},
       {{"top"}, boxcar::cli::AddTopCommand},
+      {{"container"}, boxcar::cli::AddContainerGroupCommands},
   };
   // Building every command with its options costs ~0.3 ms of each invocation (`boxcar run`
   // included); when the first word names a command, only its group is built. Anything else

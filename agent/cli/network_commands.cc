@@ -2,13 +2,14 @@
 
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli/for_each_name.h"
 #include "cli/json_output.h"
+#include "cli/prune_commands.h"
 
 namespace boxcar::cli {
 
@@ -210,6 +211,7 @@ void AddNetworkCommands(CLI::App& app, std::function<AgentConnection&()> connect
       return status.ok() ? 0 : agent.Report(status);
     };
   });
+  AddNetworkPruneCommand(network, connect, action);
 
   CLI::App* port = app.add_subcommand("port", "List a container's published ports");
   port->add_option("CONTAINER", flags->container, "Container")->required();

@@ -3,7 +3,9 @@
 #include <cstdio>
 #include <memory>
 
+#include "cli/disk_usage_command.h"
 #include "cli/json_output.h"
+#include "cli/prune_commands.h"
 
 namespace boxcar::cli {
 
@@ -54,6 +56,8 @@ void AddSystemCommands(CLI::App& app, std::function<AgentConnection&()> connect,
   check->add_flag("--json", *json, "Print JSON");
   check->callback(
       [&, connect, repair, json] { action = [=] { return Check(connect(), *repair, *json); }; });
+  AddSystemDfCommand(system, connect, action);
+  AddSystemPruneCommand(system, connect, action);
 
   auto info_json = std::make_shared<bool>(false);
   CLI::App* info = app.add_subcommand("info", "Describe the agent and its backends");

@@ -1,4 +1,4 @@
-// `boxcar system check [--repair] [--json]`, `boxcar info [--json]`.
+// `boxcar system check [--repair] [--json]`, `system df`, `system prune`, `boxcar info [--json]`.
 #pragma once
 
 #include <CLI/CLI.hpp>

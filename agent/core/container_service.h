@@ -108,6 +108,11 @@ class ContainerService {
   Status RemoveOnExit(const std::string& container);
   std::vector<v1::Container> List(bool all);
   StatusOr<v1::Container> Inspect(const std::string& container);
+  // The Prune RPC (container_prune.cc): removes the created and exited containers the request's
+  // filters keep; one started meanwhile is skipped.
+  v1::PruneContainersResponse Prune(const v1::PruneContainersRequest& request);
+  // The apparent size of a container's writable layer (container_prune.cc).
+  StatusOr<uint64_t> WritableLayerBytes(const std::string& container);
   // Create, Start, the output and Remove (with `remove`) or Wait, for one caller: `started`
   // hears of the running container and `output` gets its logs (either returns false when the
   // caller is gone: the container then runs on, and goes at its exit with `remove`).

@@ -202,7 +202,7 @@ int RunAgent(const AgentConfig& config) {
   VolumeService volume_service(volumes->get(), &containers);
   VolumesApi volumes_api(&volume_service);
   SystemApi system_api({kVersion, config.root_dir, config.socket_path}, &containers, images->get(),
-                       cgroups->get());
+                       cgroups->get(), &volume_service);
   ::unlink(config.socket_path.c_str());
   grpc::ServerBuilder builder;
   builder.AddListeningPort("unix:" + config.socket_path, grpc::InsecureServerCredentials());

@@ -95,6 +95,9 @@ class NetworkService {
   std::vector<v1::Network> ListNetworks();
   StatusOr<v1::Network> InspectNetwork(const std::string& name);
   Status RemoveNetwork(const std::string& name);
+  // Removes every network no container is on (RemoveNetwork's rule), but the default one and
+  // the built-in bridge (network_prune.cc); the names removed.
+  std::vector<std::string> PruneNetworks();
 
   // At Create: fills in spec->mode, checks the spec (errors name spec.network.*, the mode and
   // ip as `fields` says) and leases an address on a named network. The endpoint (empty for
