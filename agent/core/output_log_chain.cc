@@ -51,7 +51,9 @@ bool OutputLogChain::GenerationIs(uint32_t generation, const OutputLogFile& file
 
 OutputLogFile OutputLogChain::OpenOldest() const {
   for (int attempt = 0; attempt < kAttempts && dir_; ++attempt) {
-    for (uint32_t generation : OutputLogGenerations(dir_.get(), name_)) {
+    const std::vector<uint32_t> generations = OutputLogGenerations(dir_.get(), name_);
+    if (generations.empty()) break;  // no log (yet)
+    for (uint32_t generation : generations) {
       if (OutputLogFile file = OpenGeneration(generation)) return file;
     }
   }
