@@ -6,6 +6,7 @@
 #include "api/exec_stream.h"
 #include "api/grpc_status.h"
 #include "api/remove_response.h"
+#include "core/container_log_options.h"
 
 namespace boxcar {
 
@@ -66,6 +67,15 @@ grpc::Status ContainersApi::Logs(grpc::ServerContext* context, const v1::LogsReq
     return AgentGrpcStatus(grpc::StatusCode::INVALID_ARGUMENT,
                            request->since_unix_ns() < 0 ? "since_unix_ns: before the epoch"
                                                         : "until_unix_ns: before the epoch");
+  }
+  // Said rather than an empty stream, as `docker logs` does for the none driver.
+  auto container = containers_->Inspect(request->container());
+  if (!container.ok()) return ToGrpcStatus(container.status());
+  if (container->spec().log_driver() == kLogDriverNone) {
+    return AgentGrpcStatus(grpc::StatusCode::FAILED_PRECONDITION,
+                           "container '" + container->name() +
+                               "' has log driver none: its output is not kept, so there are no "
+                               "logs to show (create it with --log-driver local to keep them)");
   }
   auto sink = [writer](v1::LogStream stream, const std::string& bytes, int64_t unix_ns) {
     v1::LogChunk chunk;

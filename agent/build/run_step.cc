@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/container_log_options.h"
+
 namespace boxcar {
 namespace {
 
@@ -44,6 +46,8 @@ Status RunBuildContainer(ContainerService* containers, Snapshotter* snapshotter,
   container.set_user(spec.user);
   container.set_backend(spec.backend);
   (*container.mutable_labels())["boxcar.build"] = "run";
+  // The step's output is what the build shows, whatever the agent's default driver.
+  container.set_log_driver(kLogDriverLocal);
 
   ASSIGN_OR_RETURN(v1::Container created, containers->Create(container));
   ContainerRemoval removal{containers, created.id()};

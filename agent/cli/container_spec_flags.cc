@@ -124,6 +124,14 @@ void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
       ->allow_extra_args(false);
   command->add_option("-l,--label", options.labels, "Label KEY=VALUE (repeat the flag)")
       ->allow_extra_args(false);
+  command->add_option("--log-driver", options.log_driver,
+                      "local (the output log, rotated by size) or none (no output kept); "
+                      "default: the agent's (local)");
+  command
+      ->add_option("--log-opt", options.log_opts,
+                   "max-size=SIZE (per file, e.g. 10m; -1: no bound) or max-file=N (files "
+                   "kept); default: the agent's (max-size=20m, max-file=5; repeat the flag)")
+      ->allow_extra_args(false);
   command->add_flag("-i,--interactive", options.interactive,
                     "Keep stdin open (boxcar attach, start -ai and run -i write to it)");
   command->add_flag("-t,--tty", options.tty,
@@ -282,6 +290,14 @@ Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* 
         equals == std::string::npos ? "" : label.substr(equals + 1);
   }
   spec->set_stdin_open(options.interactive);
+  spec->set_log_driver(options.log_driver);
+  for (const auto& option : options.log_opts) {
+    const size_t equals = option.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      return InvalidArgument("--log-opt '" + option + "' is not KEY=VALUE (e.g. max-size=10m)");
+    }
+    (*spec->mutable_log_options())[option.substr(0, equals)] = option.substr(equals + 1);
+  }
   RETURN_IF_ERROR(ApplyHealthFlags(options.health, spec));
   for (const auto& ulimit : options.ulimits) {
     auto equals = ulimit.find('=');

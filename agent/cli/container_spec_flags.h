@@ -56,6 +56,8 @@ struct ContainerSpecFlags {
   bool interactive = false;  // -i: stdin kept open (spec.stdin_open)
   bool tty = false;          // -t: a terminal (spec.tty)
   std::vector<std::string> labels;  // --label KEY=VALUE
+  std::string log_driver;           // --log-driver local|none
+  std::vector<std::string> log_opts;  // --log-opt KEY=VALUE
   HealthFlags health;               // --health-*, --stop-signal, --stop-timeout
   // IMAGE [COMMAND [ARG...]]: everything from the first positional on.
   std::vector<std::string> image_and_command;

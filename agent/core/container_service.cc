@@ -182,6 +182,7 @@ StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) 
     *filled.mutable_healthcheck() = *health;
   }
   if (filled.stop_signal().empty()) filled.set_stop_signal(image.config().stop_signal());
+  FillLogDefaults(config_.log_defaults, &filled);
   auto merged_env = MergeEnv(image.config().env(), spec.env());
   filled.mutable_env()->Assign(merged_env.begin(), merged_env.end());
   const auto& entrypoint =

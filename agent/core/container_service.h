@@ -21,6 +21,7 @@
 #include "common/idle_gate.h"
 #include "common/trash_can.h"
 #include "common/unique_fd.h"
+#include "core/container_log_options.h"
 #include "core/container_paths.h"
 #include "core/container_records.h"
 #include "core/event_bus.h"
@@ -63,6 +64,8 @@ struct ContainerServiceConfig {
   // little time); the prewarm refill waits for it to be idle, and so does the trash's
   // deletion given the same gate. Null: nothing waits.
   IdleGate* idle_gate = nullptr;
+  // The agent's --log-driver and --log-opt: filled into specs that give none at Create.
+  ContainerLogDefaults log_defaults;
 };
 
 class ContainerService {

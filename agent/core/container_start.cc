@@ -94,7 +94,12 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   for (const auto& rlimit : record.spec().rlimits()) {
     spec.rlimits.push_back({rlimit.name(), rlimit.soft(), rlimit.hard()});
   }
-  spec.stdout_path = state_dir + kOutputLogFile;  // both streams, as records
+  const ContainerLogBound log_bound = LogBoundOf(record.spec(), config_.log_defaults);
+  if (log_bound.keeps_output) {
+    spec.stdout_path = state_dir + kOutputLogFile;  // both streams, as records
+    spec.log_max_size_bytes = log_bound.max_size_bytes;
+    spec.log_max_files = log_bound.max_files;
+  }
   spec.exit_file = state_dir + kExitRecordFile;
   spec.shim_log_path = state_dir + kShimLogFile;
   spec.userns = userns;

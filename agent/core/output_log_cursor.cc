@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <utility>
+#include <vector>
 
 #include "core/container_paths.h"
 
@@ -74,10 +75,9 @@ off_t NextRecordAfter(int fd, off_t offset) {
 }  // namespace
 
 OutputLogCursor::OutputLogCursor(const std::string& state_dir)
-    : output_log_path_(state_dir + kOutputLogFile),
+    : chain_(state_dir, kOutputLogFile + 1),
       legacy_paths_{state_dir + kStdoutLogFile, state_dir + kStderrLogFile} {
-  fd_ = OpenForReading(output_log_path_);
-  if (fd_) return;
+  if (chain_.Exists()) return;
   for (int i = 0; i < 2; ++i) legacy_fds_[i] = OpenForReading(legacy_paths_[i]);
   legacy_ = legacy_fds_[0] || legacy_fds_[1];
 }
@@ -86,69 +86,110 @@ OutputLogCursor OutputLogCursor::Open(const std::string& state_dir, const Output
   OutputLogCursor cursor(state_dir);
   cursor.since_unix_ns_ = filter.since_unix_ns;
   cursor.until_unix_ns_ = filter.until_unix_ns;
-  if (filter.tail) {
-    if (cursor.legacy_) {
+  if (cursor.legacy_) {
+    if (filter.tail) {
       for (UniqueFd& fd : cursor.legacy_fds_) {
         if (fd) ::lseek(fd.get(), StartOfLastLines(fd.get(), *filter.tail), SEEK_SET);
       }
-    } else if (cursor.fd_) {
-      cursor.PositionAtLastLines(*filter.tail);
     }
+  } else if (filter.tail) {
+    cursor.PositionAtLastLines(*filter.tail);
+  } else {
+    cursor.file_ = cursor.chain_.OpenOldest();
   }
   return cursor;
 }
 
 OutputLogCursor OutputLogCursor::AtEnd(const std::string& state_dir) {
   OutputLogCursor cursor(state_dir);
-  if (cursor.fd_) cursor.offset_ = ::lseek(cursor.fd_.get(), 0, SEEK_END);
+  cursor.file_ = cursor.chain_.OpenNewest();
+  if (cursor.file_) cursor.offset_ = ::lseek(cursor.file_.fd.get(), 0, SEEK_END);
   for (UniqueFd& fd : cursor.legacy_fds_) {
     if (fd) ::lseek(fd.get(), 0, SEEK_END);
   }
   return cursor;
 }
 
-// Backwards from the end, record by record, counting the pieces the filter keeps.
+// Backwards from the end, record by record and file by file, counting the pieces the filter
+// keeps.
 void OutputLogCursor::PositionAtLastLines(uint32_t lines) {
-  off_t end = ::lseek(fd_.get(), 0, SEEK_END);
-  if (end < 0) end = 0;
-  offset_ = end;
-  if (lines == 0) return;
+  std::vector<OutputLogFile> files = chain_.OpenAllNewestFirst();
+  if (files.empty()) return;
+  // Where reading starts: the end of the newest file, until records are kept.
+  auto start_at = [&](size_t index, off_t offset) {
+    file_ = std::move(files[index]);
+    offset_ = offset;
+  };
+  const off_t newest_end = std::max<off_t>(::lseek(files[0].fd.get(), 0, SEEK_END), 0);
+  size_t start_index = 0;
+  off_t start_offset = newest_end;
   LogRecord record;
-  while (end > 0) {
-    // Damage: what follows it is shown.
-    if (ReadLogRecordBefore(fd_.get(), end, &record) != LogRecordRead::kRecord) return;
-    if (since_unix_ns_ != 0 && record.unix_ns < since_unix_ns_) return;
-    end = record.offset;
-    if (until_unix_ns_ != 0 && record.unix_ns > until_unix_ns_) continue;
-    offset_ = record.offset;
-    const uint32_t pieces = CountPieces(record.data);
-    if (pieces >= lines) {
-      skip_in_next_record_ = PastNewlines(record.data, pieces - lines);
-      return;
+  for (size_t index = 0; index < files.size() && lines > 0; ++index) {
+    const int fd = files[index].fd.get();
+    off_t end = index == 0 ? newest_end : std::max<off_t>(::lseek(fd, 0, SEEK_END), 0);
+    while (end > 0) {
+      // Damage (or a record before the since): what follows it is shown.
+      if (ReadLogRecordBefore(fd, end, &record) != LogRecordRead::kRecord ||
+          (since_unix_ns_ != 0 && record.unix_ns < since_unix_ns_)) {
+        return start_at(start_index, start_offset);
+      }
+      end = record.offset;
+      if (until_unix_ns_ != 0 && record.unix_ns > until_unix_ns_) continue;
+      start_index = index;
+      start_offset = record.offset;
+      const uint32_t pieces = CountPieces(record.data);
+      if (pieces >= lines) {
+        skip_in_next_record_ = PastNewlines(record.data, pieces - lines);
+        return start_at(start_index, start_offset);
+      }
+      lines -= pieces;
     }
-    lines -= pieces;
+    // This whole file is kept: the one before it may hold more.
+    start_index = index;
+    start_offset = 0;
   }
+  start_at(start_index, start_offset);
 }
 
 OutputLogCursor::Pass OutputLogCursor::ReadAvailable(const Sink& sink) {
   if (legacy_) return ReadLegacy(sink);
-  if (!fd_) fd_ = OpenForReading(output_log_path_);
-  if (!fd_) return Pass::kNothingNew;
+  if (!file_) file_ = chain_.OpenOldest();
+  if (!file_) return Pass::kNothingNew;
   return ReadRecords(sink);
+}
+
+bool OutputLogCursor::MoveToNextFile() {
+  if (!retired_) {
+    if (!chain_.IsRetired(file_)) return false;
+    retired_ = true;
+    return true;  // read once more: records appended before the rename
+  }
+  OutputLogFile next = chain_.OpenNext(file_);
+  if (!next) return false;
+  file_ = std::move(next);
+  retired_ = false;
+  offset_ = 0;
+  skip_in_next_record_ = 0;
+  return true;
 }
 
 OutputLogCursor::Pass OutputLogCursor::ReadRecords(const Sink& sink) {
   Pass pass = Pass::kNothingNew;
   LogRecord record;
   for (;;) {
-    LogRecordRead read = ReadLogRecordAt(fd_.get(), offset_, &record);
-    if (read == LogRecordRead::kIncomplete) return pass;
+    LogRecordRead read = ReadLogRecordAt(file_.fd.get(), offset_, &record);
     if (read == LogRecordRead::kDamaged) {
-      off_t next = NextRecordAfter(fd_.get(), offset_);
-      if (next < 0) return pass;
-      offset_ = next;
-      skip_in_next_record_ = 0;
-      continue;
+      off_t next = NextRecordAfter(file_.fd.get(), offset_);
+      if (next >= 0) {
+        offset_ = next;
+        skip_in_next_record_ = 0;
+        continue;
+      }
+      // A torn record at the end of a retired file: nothing follows it there.
+    }
+    if (read != LogRecordRead::kRecord) {
+      if (MoveToNextFile()) continue;
+      return pass;
     }
     offset_ = record.end;
     const size_t skip = std::exchange(skip_in_next_record_, 0);

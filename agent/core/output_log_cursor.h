@@ -1,8 +1,9 @@
 // Reading a container's output (launch/log_records.h) for `logs` and attach: from its start,
 // its current end, its last lines or a time on, and on as the shim appends. Both streams come
-// in the one order the shim read them. A container last started by an agent before output
-// records has stdout.log and stderr.log instead: they are read raw, stdout's then stderr's,
-// without times (0), as before.
+// in the one order the shim read them, across the files of a rotated log (oldest kept first,
+// core/output_log_chain.h), also while the shim rotates them under a follower. A container last
+// started by an agent before output records has stdout.log and stderr.log instead: they are read
+// raw, stdout's then stderr's, without times (0), as before.
 #pragma once
 
 #include <sys/types.h>
@@ -14,6 +15,7 @@
 #include <string_view>
 
 #include "common/unique_fd.h"
+#include "core/output_log_chain.h"
 #include "launch/log_records.h"
 
 namespace boxcar {
@@ -51,12 +53,18 @@ class OutputLogCursor {
   explicit OutputLogCursor(const std::string& state_dir);
   void PositionAtLastLines(uint32_t lines);
   Pass ReadRecords(const Sink& sink);
+  // At the end of fd_: on into the next file once the shim has rotated fd_'s away. False
+  // while there is nothing to move on to.
+  bool MoveToNextFile();
   Pass ReadLegacy(const Sink& sink);
 
-  std::string output_log_path_;
+  OutputLogChain chain_;
   std::string legacy_paths_[2];  // stdout.log, stderr.log
   bool legacy_ = false;
-  UniqueFd fd_;
+  OutputLogFile file_;  // being read
+  // file_ was seen retired; read to its end once more before moving on (records appended
+  // before the rename).
+  bool retired_ = false;
   off_t offset_ = 0;
   size_t skip_in_next_record_ = 0;  // bytes of the record at offset_ before the tail's start
   UniqueFd legacy_fds_[2];

@@ -66,6 +66,13 @@ StatusOr<AgentConfig> AgentConfig::FromCommandLine(int argc, char** argv, int* e
                  "the first subnet of that size no network, route or address of the host "
                  "overlaps (repeat, in order; default: Docker's, 172.17-31.0.0/16 and "
                  "192.168.0.0/16 as /20s)");
+  app.add_option("--log-driver", config.log_driver,
+                 "Log driver of containers created without --log-driver: local (the output log, "
+                 "rotated by size) or none")
+      ->capture_default_str();
+  app.add_option("--log-opt", config.log_opts,
+                 "Log option of containers created without it: max-size=SIZE (per file; -1: no "
+                 "bound) or max-file=N (repeat; default max-size=20m, max-file=5)");
   app.add_option("--max-layer-bytes", config.max_layer_bytes,
                  "Refuse layers that unpack to more than this many bytes (0: no limit)");
   app.add_option("--insecure-registry", config.insecure_registries,
@@ -110,7 +117,25 @@ Status AgentConfig::Validate() const {
   for (const auto& pool : default_address_pools) {
     RETURN_IF_ERROR(ParseAddressPool(pool, "--default-address-pool").status());
   }
+  RETURN_IF_ERROR(LogDefaults().status());
   return UsernsRange().status();
+}
+
+StatusOr<ContainerLogDefaults> AgentConfig::LogDefaults() const {
+  ContainerLogDefaults defaults;
+  RETURN_IF_ERROR(ValidateLogDriver(log_driver, "--log-driver"));
+  defaults.driver = log_driver.empty() ? kLogDriverLocal : log_driver;
+  for (const auto& option : log_opts) {
+    const size_t equals = option.find('=');
+    if (equals == std::string::npos || equals == 0) {
+      return InvalidArgument("--log-opt '" + option + "' is not KEY=VALUE (e.g. max-size=10m)");
+    }
+    const std::string key = option.substr(0, equals);
+    const std::string value = option.substr(equals + 1);
+    RETURN_IF_ERROR(ValidateLogOption(key, value, "--log-opt " + key));
+    defaults.options[key] = value;
+  }
+  return defaults;
 }
 
 StatusOr<AgentConfig::IdRange> AgentConfig::UsernsRange() const {

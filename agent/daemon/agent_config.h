@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "core/container_log_options.h"
 
 namespace boxcar {
 
@@ -35,6 +36,10 @@ struct AgentConfig {
   // --default-address-pool base=CIDR,size=N (repeat): where `network create` without
   // --subnet finds one, in order; empty: Docker's defaults (net/subnet_allocator.h).
   std::vector<std::string> default_address_pools;
+  // --log-driver / --log-opt KEY=VALUE: what a container created without its own gets
+  // (core/container_log_options.h); as Docker's local driver, 5 files of 20 MiB.
+  std::string log_driver = "local";
+  std::vector<std::string> log_opts;
 
   // Parses argv (and the file named by --config, INI/TOML "key = value"). On --help or a
   // bad flag returns a non-OK status whose message is the text to print; `exit_code` is set.
@@ -46,6 +51,8 @@ struct AgentConfig {
     uint32_t count = 0;
   };
   StatusOr<IdRange> UsernsRange() const;
+  // log_driver and log_opts over the built-in defaults.
+  StatusOr<ContainerLogDefaults> LogDefaults() const;
 };
 
 }  // namespace boxcar

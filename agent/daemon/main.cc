@@ -133,6 +133,8 @@ int RunAgent(const AgentConfig& config) {
 
   auto userns_range = config.UsernsRange();
   if (!userns_range.ok()) return Fail(userns_range.status());
+  auto log_defaults = config.LogDefaults();
+  if (!log_defaults.ok()) return Fail(log_defaults.status());
   auto instance_id = LoadOrCreateAgentInstanceId(config.root_dir);
   if (!instance_id.ok()) return Fail(instance_id.status());
   NetworkServiceConfig network_config;
@@ -163,7 +165,8 @@ int RunAgent(const AgentConfig& config) {
                                {userns_range->first, userns_range->count},
                                &networks,
                                volumes->get(),
-                               &idle_gate},
+                               &idle_gate,
+                               *log_defaults},
                               db->get(), images->get(), snapshotter->get(), cgroups->get(),
                               std::move(backends));
   if (Status recovered = containers.Recover(); !recovered.ok())

@@ -79,6 +79,7 @@ bool HasOwnCapabilities(const LaunchSpec& spec) {
   return spec.kept_capabilities != kDefaultKeptCapabilities;
 }
 bool IsPrivileged(const LaunchSpec& spec) { return spec.privileged; }
+bool HasLogBound(const LaunchSpec& spec) { return spec.log_max_size_bytes != 0; }
 
 const SpecField<LaunchSpec> kLaunchSpecFields[] = {
     {"container_id", &LaunchSpec::container_id},
@@ -93,6 +94,8 @@ const SpecField<LaunchSpec> kLaunchSpecFields[] = {
     {"rlimits", &LaunchSpec::rlimits},
     {"stdout_path", &LaunchSpec::stdout_path},
     {"stderr_path", &LaunchSpec::stderr_path},
+    {"log_max_size_bytes", &LaunchSpec::log_max_size_bytes, HasLogBound},
+    {"log_max_files", &LaunchSpec::log_max_files, HasLogBound},
     {"exit_file", &LaunchSpec::exit_file},
     {"shim_log_path", &LaunchSpec::shim_log_path},
     {"userns", SpecObjectField<LaunchSpec>{WriteUserNamespace, ReadUserNamespace},

@@ -73,7 +73,12 @@ struct LaunchSpec {
   std::vector<RlimitSetting> rlimits;
   // The output log: the payload's stdout and stderr, appended as records
   // (launch/log_records.h) by the shim, which reads them from pipes or the terminal.
+  // "": the output is read and dropped (--log-driver none).
   std::string stdout_path;
+  // The shim rotates the output log past this size (launch/output_log_files.h), keeping this
+  // many files in all; 0: one file without bound.
+  uint64_t log_max_size_bytes = 0;
+  uint64_t log_max_files = 1;
   std::string stderr_path;    // unused since output records (empty)
   std::string exit_file;      // the shim writes an ExitRecord here when the payload ends
   std::string shim_log_path;  // the shim's own stderr, appended

@@ -212,8 +212,10 @@ int Run() {
   // What the monitor needs from the host, opened before the cgroup mounts are hidden.
   UniqueFd stdin_fd = OpenOrRefuse("/dev/null", O_RDONLY, "stdin");
   // As boxcar-shim: the payload writes into pipes, copied into the output log as records.
-  UniqueFd output_log =
-      OpenOrRefuse(spec.stdout_path, O_WRONLY | O_APPEND | O_CREAT, "the output log");
+  auto opened_log =
+      OutputLogWriter::Open(spec.stdout_path, {spec.log_max_size_bytes, spec.log_max_files});
+  RefuseUnless(opened_log.status());
+  OutputLogWriter output_log = std::move(*opened_log);
   int stdout_pipe[2], stderr_pipe[2];
   if (::pipe2(stdout_pipe, O_CLOEXEC) != 0 || ::pipe2(stderr_pipe, O_CLOEXEC) != 0) {
     RefuseStart(kExitSetupFailed, std::string("pipe: ") + std::strerror(errno));
@@ -331,7 +333,7 @@ int Run() {
     UniqueFd monitor_pidfd = OpenPidfd(monitor);
     if (monitor_pidfd) {
       RunStdioRelay({attach_listener.get(), terminal.get(), stdin_write.get(), stdout_read.get(),
-                     stderr_read.get(), output_log.get(), monitor_pidfd.get()});
+                     stderr_read.get(), &output_log, monitor_pidfd.get()});
     }
     if (attach_listener) ::unlink(spec.attach_socket_path.c_str());
     attach_listener.reset();

@@ -1,27 +1,97 @@
 #include "shim/output_log.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
 
 #include "common/unix_time.h"
+#include "launch/output_log_files.h"
 
 namespace boxcar {
 
-bool CopyToOutputLog(int from, int log_fd, LogRecordStream stream) {
+namespace {
+
+constexpr int kLogFileFlags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC;
+constexpr mode_t kLogFileMode = 0640;
+
+// Once per kind: a full disk would otherwise fill the shim's log with the same line.
+void ReportOnce(bool* reported, const Status& status) {
+  if (status.ok() || *reported) return;
+  *reported = true;
+  std::fprintf(stderr, "boxcar-shim: %s\n", status.message().c_str());
+}
+
+}  // namespace
+
+StatusOr<OutputLogWriter> OutputLogWriter::Open(const std::string& path, OutputLogBound bound) {
+  OutputLogWriter writer;
+  if (path.empty()) return writer;
+  const size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+  writer.name_ = path.substr(slash == std::string::npos ? 0 : slash + 1);
+  writer.bound_ = bound;
+  if (writer.bound_.max_files == 0) writer.bound_.max_files = 1;
+  if (bound.max_size_bytes > 0) {
+    writer.dir_.reset(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!writer.dir_) return ErrnoStatus("open the output log's directory '" + dir + "'");
+  }
+  writer.file_.reset(::open(path.c_str(), kLogFileFlags, kLogFileMode));
+  if (!writer.file_) return ErrnoStatus("open the output log '" + path + "'");
+  // A restarted container appends to what its last run left.
+  struct stat info {};
+  if (::fstat(writer.file_.get(), &info) == 0) writer.size_ = static_cast<uint64_t>(info.st_size);
+  return writer;
+}
+
+Status OutputLogWriter::Append(LogRecordStream stream, std::string_view data, int64_t unix_ns) {
+  if (!file_ || data.empty()) return OkStatus();
+  const uint64_t record_size = kLogRecordHeaderSize + data.size() + kLogRecordTrailerSize;
+  if (bound_.max_size_bytes > 0 && size_ > 0 && size_ + record_size > bound_.max_size_bytes) {
+    static bool reported = false;
+    ReportOnce(&reported, Rotate());
+  }
+  size_ += record_size;
+  return AppendLogRecord(file_.get(), stream, data, unix_ns);
+}
+
+// Oldest first, so that each rename replaces a file already copied one place on; the file
+// being written is renamed last and a new one opened under its name.
+Status OutputLogWriter::Rotate() {
+  const auto max_files = static_cast<uint32_t>(bound_.max_files);
+  for (uint32_t generation = max_files - 1; generation >= 2; --generation) {
+    const std::string from = OutputLogGenerationName(name_, generation - 1);
+    const std::string to = OutputLogGenerationName(name_, generation);
+    if (::renameat(dir_.get(), from.c_str(), dir_.get(), to.c_str()) != 0 && errno != ENOENT) {
+      size_ = 0;  // tried again once this file is full again, not at every record
+      return ErrnoStatus("rotate the output log: rename '" + from + "' to '" + to + "'");
+    }
+  }
+  const int retired = max_files >= 2 ? ::renameat(dir_.get(), name_.c_str(), dir_.get(),
+                                                  OutputLogGenerationName(name_, 1).c_str())
+                                     : ::unlinkat(dir_.get(), name_.c_str(), 0);
+  if (retired != 0) {
+    size_ = 0;
+    return ErrnoStatus("rotate the output log '" + name_ + "'");
+  }
+  // Until the new file opens, records go on into the one just retired: kept, in order.
+  size_ = 0;
+  UniqueFd next(::openat(dir_.get(), name_.c_str(), kLogFileFlags, kLogFileMode));
+  if (!next) return ErrnoStatus("rotate the output log: open a new '" + name_ + "'");
+  file_ = std::move(next);
+  return OkStatus();
+}
+
+bool CopyToOutputLog(int from, OutputLogWriter& log, LogRecordStream stream) {
   // A pipe holds 64 KiB by default: one read takes all of it. The shims are single-threaded.
   static char chunk[64 * 1024];
   ssize_t n = ::read(from, chunk, sizeof chunk);
   if (n > 0) {
-    Status appended = AppendLogRecord(log_fd, stream, std::string_view(chunk, static_cast<size_t>(n)),
-                                      NowUnixNs());
-    // Once: a full disk would otherwise fill the shim's log with the same line.
     static bool reported = false;
-    if (!appended.ok() && !reported) {
-      reported = true;
-      std::fprintf(stderr, "boxcar-shim: %s\n", appended.message().c_str());
-    }
+    ReportOnce(&reported,
+               log.Append(stream, std::string_view(chunk, static_cast<size_t>(n)), NowUnixNs()));
     return true;
   }
   return n < 0 && (errno == EAGAIN || errno == EINTR);

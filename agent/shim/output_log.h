@@ -1,15 +1,50 @@
 // What a payload writes, into its container's output log (launch/log_records.h): one record per
 // read of its stdout or stderr pipe or of its terminal, stamped with the time of the read. The
-// shim's only per-chunk work on the run path: a read, a clock_gettime (vDSO) and a writev.
+// shim's only per-chunk work on the run path: a read, a clock_gettime (vDSO), a writev and a
+// size comparison; with a size bound, the shim rotates the log (launch/output_log_files.h)
+// itself, so a log stays bounded whatever happens to the agent.
 #pragma once
 
+#include <cstdint>
+#include <string>
+
+#include "common/status.h"
+#include "common/unique_fd.h"
 #include "launch/log_records.h"
 
 namespace boxcar {
 
-// One read of the non-blocking `from`, appended to `log_fd` as a record of `stream` (a log
-// file takes what it is given: no back-pressure on the payload). False once `from` is done:
-// EOF, EIO (a terminal whose last slave is closed) or another error.
-bool CopyToOutputLog(int from, int log_fd, LogRecordStream stream);
+struct OutputLogBound {
+  uint64_t max_size_bytes = 0;  // per file; 0: one file that grows without bound
+  uint64_t max_files = 1;       // files kept, the one being written included
+};
+
+class OutputLogWriter {
+ public:
+  // Appends to `path` (created 0640); "" keeps nothing (--log-driver none).
+  static StatusOr<OutputLogWriter> Open(const std::string& path, OutputLogBound bound);
+  OutputLogWriter() = default;
+  OutputLogWriter(OutputLogWriter&&) = default;
+  OutputLogWriter& operator=(OutputLogWriter&&) = default;
+
+  // One record; first a rotation when the record would take the file past the bound (a file
+  // holding nothing yet takes any record, so one larger than the bound still lands whole).
+  Status Append(LogRecordStream stream, std::string_view data, int64_t unix_ns);
+  bool keeps_output() const { return static_cast<bool>(file_); }
+
+ private:
+  Status Rotate();
+
+  UniqueFd dir_;  // the log's directory: renames stay right if the shim's root changes
+  std::string name_;
+  UniqueFd file_;
+  OutputLogBound bound_;
+  uint64_t size_ = 0;  // of file_, counted: no fstat per record
+};
+
+// One read of the non-blocking `from`, appended to `log` as a record of `stream` (a log file
+// takes what it is given: no back-pressure on the payload). False once `from` is done: EOF,
+// EIO (a terminal whose last slave is closed) or another error.
+bool CopyToOutputLog(int from, OutputLogWriter& log, LogRecordStream stream);
 
 }  // namespace boxcar

@@ -51,10 +51,6 @@ void Reply(const std::string& line) {
   (void)ignored;
 }
 
-int OpenLog(const std::string& path) {
-  return ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-}
-
 // Everything until EOF; what could be read when reading fails.
 std::string ReadOrEmpty(int fd) {
   auto content = boxcar::ReadAll(fd, "fd " + std::to_string(fd));
@@ -208,10 +204,15 @@ static int RunContainerShim() {
   }
   // The payload writes into pipes (replaced by the terminal with tty), which the shim copies
   // into the output log as records (shim/output_log.h).
-  boxcar::UniqueFd output_log(OpenLog(spec.stdout_path));
+  auto output_log = boxcar::OutputLogWriter::Open(spec.stdout_path,
+                                                  {spec.log_max_size_bytes, spec.log_max_files});
+  if (!output_log.ok()) {
+    Reply("error 125 " + output_log.status().message());
+    return 1;
+  }
   int stdout_pipe[2] = {-1, -1}, stderr_pipe[2] = {-1, -1};
   int error_pipe[2];
-  if (stdin_fd < 0 || !output_log || ::pipe2(stdout_pipe, O_CLOEXEC) != 0 ||
+  if (stdin_fd < 0 || ::pipe2(stdout_pipe, O_CLOEXEC) != 0 ||
       ::pipe2(stderr_pipe, O_CLOEXEC) != 0 || ::pipe2(error_pipe, O_CLOEXEC) != 0) {
     Reply(std::string("error 125 open payload stdio: ") + std::strerror(errno));
     return 1;
@@ -281,7 +282,7 @@ static int RunContainerShim() {
     tty_socket.reset();
     stdout_read.reset();
     stderr_read.reset();
-    output_log.reset();
+    *output_log = boxcar::OutputLogWriter();
     for (int sig : {SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGQUIT}) ::signal(sig, SIG_DFL);
     if (spec.userns.enabled()) mutable_spec.cgroup_procs_files.clear();  // joined by the shim
     boxcar::RunContainerInit(spec,
@@ -351,8 +352,7 @@ static int RunContainerShim() {
   Reply("ok " + std::to_string(::getpid()) + " " + std::to_string(payload_pid));
   ::close(kControlFd);
   boxcar::RunStdioRelay({attach_listener.get(), tty_master.get(), stdin_write.get(),
-                         stdout_read.get(), stderr_read.get(), output_log.get(),
-                         payload_pidfd.get()});
+                         stdout_read.get(), stderr_read.get(), &*output_log, payload_pidfd.get()});
   if (attachable) {
     attach_listener.reset();
     ::unlink(spec.attach_socket_path.c_str());
@@ -361,7 +361,7 @@ static int RunContainerShim() {
   stdin_write.reset();
   stdout_read.reset();
   stderr_read.reset();
-  output_log.reset();
+  *output_log = boxcar::OutputLogWriter();
 
   int status = 0;
   while (::waitpid(payload_pid, &status, 0) < 0) {

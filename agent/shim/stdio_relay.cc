@@ -77,10 +77,12 @@ class StdioRelay {
       if (ready == 0) break;  // output that stays quiet after the payload ended
       if (entries[2].revents) CopyTerminalOutput();
       if (entries[4].revents) {
-        stdout_done_ = !CopyToOutputLog(fds_.stdout_read, fds_.output_log, LogRecordStream::kStdout);
+        stdout_done_ =
+            !CopyToOutputLog(fds_.stdout_read, *fds_.output_log, LogRecordStream::kStdout);
       }
       if (entries[5].revents) {
-        stderr_done_ = !CopyToOutputLog(fds_.stderr_read, fds_.output_log, LogRecordStream::kStderr);
+        stderr_done_ =
+            !CopyToOutputLog(fds_.stderr_read, *fds_.output_log, LogRecordStream::kStderr);
       }
       if (entries[1].revents) {
         exited_ = true;
@@ -109,7 +111,7 @@ class StdioRelay {
   }
 
   void CopyTerminalOutput() {
-    if (!CopyToOutputLog(fds_.tty_master, fds_.output_log, LogRecordStream::kStdout)) {
+    if (!CopyToOutputLog(fds_.tty_master, *fds_.output_log, LogRecordStream::kStdout)) {
       terminal_done_ = true;  // EIO: the last slave is closed
     }
   }

@@ -11,6 +11,8 @@
 
 #include <string>
 
+#include "shim/output_log.h"
+
 namespace boxcar {
 
 struct StdioRelayFds {
@@ -19,7 +21,7 @@ struct StdioRelayFds {
   int stdin_write = -1;     // write end of the payload's stdin pipe; -1 with a terminal
   int stdout_read = -1;     // read ends of the payload's stdout and stderr pipes; -1 where a
   int stderr_read = -1;     //   terminal carries all of its output
-  int output_log = -1;      // the output log: what the pipes or the terminal carry goes here
+  OutputLogWriter* output_log = nullptr;  // what the pipes or the terminal carry goes here
   int payload_exited = -1;  // readable once the payload has ended (a pidfd)
 };
 

@@ -1,18 +1,18 @@
 #include "core/output_log_cursor.h"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "../temp_dir.h"
 #include "common/unique_fd.h"
 #include "core/container_paths.h"
-#include "../temp_dir.h"
+#include "shim/output_log.h"
 
 namespace boxcar {
 namespace {
@@ -144,6 +144,82 @@ TEST_F(OutputLogCursorTest, LogsOfOldShimsAreReadRawWithoutTimes) {
   EXPECT_EQ(Read({.tail = 1}), (std::vector<Piece>{{kOut, "o3\n", 0}, {kErr, "e1\n", 0}}))
       << "per file, as before";
   EXPECT_TRUE(Read({.since_unix_ns = 1}).empty()) << "no time is after a since";
+}
+
+// Rotated logs (shim/output_log.h): "line-i\n" at time i, 16 + 7..9 + 4 bytes a record.
+class RotatedOutputLogTest : public OutputLogCursorTest {
+ protected:
+  void SetUp() override {
+    OutputLogCursorTest::SetUp();
+    auto writer = OutputLogWriter::Open(state_dir_ + kOutputLogFile, {100, 3});
+    ASSERT_TRUE(writer.ok());
+    writer_ = std::move(*writer);
+  }
+  void Write(int from, int to) {
+    for (int i = from; i < to; ++i) {
+      ASSERT_TRUE(writer_.Append(kOut, "line-" + std::to_string(i) + "\n", i).ok());
+    }
+  }
+  static std::vector<Piece> Lines(int from, int to) {
+    std::vector<Piece> pieces;
+    for (int i = from; i < to; ++i) pieces.push_back({kOut, "line-" + std::to_string(i) + "\n", i});
+    return pieces;
+  }
+  bool Exists(const std::string& suffix) {
+    return std::filesystem::exists(state_dir_ + kOutputLogFile + suffix);
+  }
+  OutputLogWriter writer_;
+};
+
+TEST_F(RotatedOutputLogTest, ReadsTheKeptFilesOldestFirst) {
+  Write(0, 30);  // 3 records (84 bytes) a file: 0-2 ... 27-29; 21-29 kept
+  ASSERT_TRUE(Exists(".2"));
+  ASSERT_FALSE(Exists(".3"));
+  EXPECT_EQ(Read({}), Lines(21, 30));
+}
+
+TEST_F(RotatedOutputLogTest, TailAndSinceReachIntoOlderFiles) {
+  Write(0, 30);
+  EXPECT_EQ(Read({.tail = 5}), Lines(25, 30));
+  EXPECT_EQ(Read({.tail = 8}), Lines(22, 30));
+  EXPECT_EQ(Read({.tail = 100}), Lines(21, 30));
+  EXPECT_EQ(Read({.tail = 4, .until_unix_ns = 26}), Lines(23, 27));
+  EXPECT_EQ(Read({.tail = 100, .since_unix_ns = 23}), Lines(23, 30));
+  EXPECT_EQ(Read({.since_unix_ns = 22, .until_unix_ns = 25}), Lines(22, 26));
+}
+
+TEST_F(RotatedOutputLogTest, AFollowerGoesOnAcrossRotationsWithoutLossOrRepeats) {
+  Write(0, 2);
+  OutputLogCursor from_start = OutputLogCursor::Open(state_dir_, {});
+  OutputLogCursor at_end = OutputLogCursor::AtEnd(state_dir_);
+  OutputLogCursor tail = OutputLogCursor::Open(state_dir_, {.tail = 1});
+  EXPECT_EQ(ReadAll(from_start), Lines(0, 2));
+  EXPECT_EQ(ReadAll(tail), Lines(1, 2));
+  std::vector<Piece> followed[3];
+  OutputLogCursor* cursors[3] = {&from_start, &at_end, &tail};
+  // One rotation between reads, then two (the file being read lands at .2), then one of each.
+  for (auto [from, to] : {std::pair{2, 5}, std::pair{5, 11}, std::pair{11, 12}, std::pair{12, 13},
+                          std::pair{13, 14}, std::pair{14, 17}}) {
+    Write(from, to);
+    for (int i = 0; i < 3; ++i) {
+      for (auto& piece : ReadAll(*cursors[i])) followed[i].push_back(piece);
+    }
+  }
+  EXPECT_EQ(followed[0], Lines(2, 17)) << "from the start";
+  EXPECT_EQ(followed[1], Lines(2, 17)) << "from the end";
+  EXPECT_EQ(followed[2], Lines(2, 17)) << "from the tail";
+}
+
+// Records dropped with the oldest file before a slow follower got to them are lost; it goes
+// on with the oldest kept, in order.
+TEST_F(RotatedOutputLogTest, AFollowerOvertakenByTheDropGoesOnWithTheOldestKept) {
+  Write(0, 2);
+  OutputLogCursor cursor = OutputLogCursor::Open(state_dir_, {});
+  EXPECT_EQ(ReadAll(cursor), Lines(0, 2));
+  Write(2, 30);                               // 0-2 was dropped long ago; 21-29 kept
+  std::vector<Piece> expected = Lines(2, 3);  // still in the dropped file the cursor has open
+  for (auto& piece : Lines(21, 30)) expected.push_back(piece);
+  EXPECT_EQ(ReadAll(cursor), expected);
 }
 
 }  // namespace
