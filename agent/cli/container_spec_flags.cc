@@ -116,6 +116,12 @@ void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
                    "no-new-privileges[=true|false], seccomp=unconfined|PROFILE.json, "
                    "label=disable, apparmor=unconfined (repeat the flag)")
       ->allow_extra_args(false);
+  // A function, not a std::optional<bool> target: CLI11 2.1 sets such a target to false even
+  // when the flag is absent, and absent must mean "the agent's default".
+  command->add_flag_function(
+      "--init", [&options](int64_t count) { options.init = count > 0; },
+      "Run an init (tini, at /sbin/docker-init) as PID 1 that reaps orphaned processes and "
+      "forwards signals; --init=false overrides the agent's default");
   AddHealthFlags(command, options.health);
   command
       ->add_option("--device", options.devices,
@@ -267,6 +273,7 @@ Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* 
   for (const auto& name : options.cap_add) spec->add_cap_add(name);
   for (const auto& name : options.cap_drop) spec->add_cap_drop(name);
   spec->set_privileged(options.privileged);
+  if (options.init) spec->set_init(*options.init);
   for (size_t i = 0; i < options.security_opts.size(); ++i) {
     ASSIGN_OR_RETURN(*spec->add_security_opt(),
                      SecurityOptForSpec(options.security_opts[i], static_cast<int>(i)));

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,7 @@ struct ContainerSpecFlags {
   bool interactive = false;  // -i: stdin kept open (spec.stdin_open)
   bool tty = false;          // -t: a terminal (spec.tty)
   std::vector<std::string> labels;  // --label KEY=VALUE
+  std::optional<bool> init;         // --init[=true|false]; unset: the agent's default
   HealthFlags health;               // --health-*, --stop-signal, --stop-timeout
   // IMAGE [COMMAND [ARG...]]: everything from the first positional on.
   std::vector<std::string> image_and_command;

@@ -63,6 +63,10 @@ struct ContainerServiceConfig {
   // little time); the prewarm refill waits for it to be idle, and so does the trash's
   // deletion given the same gate. Null: nothing waits.
   IdleGate* idle_gate = nullptr;
+  // --init: the init binary (core/container_init_process.h), and whether a spec that does not
+  // say gets it.
+  std::string init_path;
+  bool default_init = false;
 };
 
 class ContainerService {

@@ -15,6 +15,7 @@
 #include "core/container_capabilities.h"
 #include "core/container_devices.h"
 #include "core/container_etc_files.h"
+#include "core/container_init_process.h"
 #include "core/container_mounts.h"
 #include "core/container_security_options.h"
 #include "core/container_service.h"
@@ -64,6 +65,8 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
                                                                  started_at)
         .count();
   };
+  // Before anything is mounted: the binary may have gone since Create.
+  if (record.spec().init()) RETURN_IF_ERROR(CheckInitBinary(config_.init_path, "spec.init"));
   ASSIGN_OR_RETURN(std::vector<std::string> layer_dirs,
                    images_->LayerDirectories(record.image_id()));
   // The mount points of its generated /etc files, as the topmost lower layer
@@ -101,6 +104,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   spec.mounts = std::move(mounts);
   spec.read_only_rootfs = record.spec().read_only_rootfs();
   spec.devices = std::move(devices.nodes);
+  if (record.spec().init()) AddInitProcess(config_.init_path, &spec);
   ASSIGN_OR_RETURN(spec.kept_capabilities, KeptCapabilitiesOf(record.spec()));
   ASSIGN_OR_RETURN(spec.confinement, ConfinementOf(record.spec()));
   spec.privileged = record.spec().privileged();

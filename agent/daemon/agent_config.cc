@@ -66,6 +66,13 @@ StatusOr<AgentConfig> AgentConfig::FromCommandLine(int argc, char** argv, int* e
                  "the first subnet of that size no network, route or address of the host "
                  "overlaps (repeat, in order; default: Docker's, 172.17-31.0.0/16 and "
                  "192.168.0.0/16 as /20s)");
+  app.add_flag("--init", config.default_init,
+               "Run containers that do not say otherwise (run --init=false) with an init as PID 1 "
+               "that reaps orphans and forwards signals");
+  app.add_option("--init-path", config.init_path,
+                 "The init binary of containers run with --init, bound at /sbin/docker-init "
+                 "(Debian's tini package)")
+      ->capture_default_str();
   app.add_option("--max-layer-bytes", config.max_layer_bytes,
                  "Refuse layers that unpack to more than this many bytes (0: no limit)");
   app.add_option("--insecure-registry", config.insecure_registries,
@@ -110,6 +117,9 @@ Status AgentConfig::Validate() const {
   for (const auto& pool : default_address_pools) {
     RETURN_IF_ERROR(ParseAddressPool(pool, "--default-address-pool").status());
   }
+  if (init_path.empty() || init_path[0] != '/')
+    return InvalidArgument("--init-path must be an absolute path");
+  if (default_init) RETURN_IF_ERROR(CheckInitBinary(init_path, "--init"));
   return UsernsRange().status();
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "core/container_init_process.h"
 
 namespace boxcar {
 
@@ -35,6 +36,10 @@ struct AgentConfig {
   // --default-address-pool base=CIDR,size=N (repeat): where `network create` without
   // --subnet finds one, in order; empty: Docker's defaults (net/subnet_allocator.h).
   std::vector<std::string> default_address_pools;
+  // --init: containers whose spec does not say run the init (as dockerd's "init": true);
+  // --init-path: the init binary bound into containers run with it (tini).
+  bool default_init = false;
+  std::string init_path = kDefaultInitPath;
 
   // Parses argv (and the file named by --config, INI/TOML "key = value"). On --help or a
   // bad flag returns a non-OK status whose message is the text to print; `exit_code` is set.

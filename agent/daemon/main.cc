@@ -163,7 +163,9 @@ int RunAgent(const AgentConfig& config) {
                                {userns_range->first, userns_range->count},
                                &networks,
                                volumes->get(),
-                               &idle_gate},
+                               &idle_gate,
+                               config.init_path,
+                               config.default_init},
                               db->get(), images->get(), snapshotter->get(), cgroups->get(),
                               std::move(backends));
   if (Status recovered = containers.Recover(); !recovered.ok())
