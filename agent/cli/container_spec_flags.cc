@@ -37,6 +37,10 @@ void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
                       "Maximum number of processes (-1 or 0: no limit)");
   command->add_option("-c,--cpu-shares", options.cpu_shares,
                       "Relative CPU weight, 2-262144 (default 1024)");
+  command->add_option("--cpuset-cpus", options.cpuset_cpus,
+                      "CPUs the container may use, e.g. 0, 0-1 or 0,2");
+  command->add_option("--cpuset-mems", options.cpuset_mems,
+                      "Memory (NUMA) nodes the container may use, e.g. 0 or 0-1");
   command->add_option("--backend", options.backend, "Backend: chroot, lxc, ... (see boxcar info)");
   command->add_option("--entrypoint", options.entrypoint, "Replace the image's entrypoint");
   command->add_option("--ulimit", options.ulimits, "rlimit name=soft[:hard], e.g. nofile=1024:2048")
@@ -202,6 +206,8 @@ Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* 
   spec->mutable_limits()->set_pids_max(
       static_cast<uint64_t>(std::max<int64_t>(options.pids_limit, 0)));
   spec->mutable_limits()->set_cpu_shares(static_cast<uint64_t>(options.cpu_shares));
+  spec->mutable_limits()->set_cpuset_cpus(options.cpuset_cpus);
+  spec->mutable_limits()->set_cpuset_mems(options.cpuset_mems);
   // --device-{read,write}-{bps,iops}: one BlockDeviceLimit per device.
   enum class Rate { kReadBps, kWriteBps, kReadIops, kWriteIops };
   auto add_device_rate = [&](const std::string& flag, const std::string& value, Rate kind) {

@@ -25,6 +25,8 @@ struct ContainerSpecFlags {
   double cpus = 0;
   int64_t pids_limit = 0;  // -1 and 0: no limit, as Docker's
   int64_t cpu_shares = 0;
+  std::string cpuset_cpus;
+  std::string cpuset_mems;
   std::string backend;
   std::string entrypoint;
   std::vector<std::string> ulimits;

@@ -131,14 +131,21 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
       !prepared.ok()) {
     return undo(prepared);
   }
+  // A cpuset cgroup is made with the container's (ContainerCgroup::Create), never in a slot.
+  const bool has_cpuset = !record.spec().limits().cpuset_cpus().empty() ||
+                          !record.spec().limits().cpuset_mems().empty();
   std::optional<PrewarmPool::Slot> prewarmed =
-      prewarm_.TakeSlot(backend, config_.networks && config_.networks->CanClaimIdleVeth(record));
+      has_cpuset ? std::nullopt
+                 : prewarm_.TakeSlot(
+                       backend, config_.networks && config_.networks->CanClaimIdleVeth(record));
   if (prewarmed) idle_veth = prewarmed->idle_veth;
   if (backend->capabilities().limits) {
     ContainerLimits limits{
         record.spec().limits().memory_bytes(), record.spec().limits().cpu_millis(),
         record.spec().limits().pids_max(),     std::move(block_devices),
         record.spec().limits().cpu_shares(),   std::move(devices.rules)};
+    limits.cpuset_cpus = record.spec().limits().cpuset_cpus();
+    limits.cpuset_mems = record.spec().limits().cpuset_mems();
     if (limits.pids_max != 0) limits.pids_max += backend->capabilities().helper_processes_in_cgroup;
     StatusOr<CgroupPlacement> placement = FailedPrecondition("no cgroup slot");
     if (prewarmed) {
