@@ -28,6 +28,11 @@ void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
   command->add_option("-w,--workdir", options.working_dir,
                       "Working directory inside the container");
   command->add_option("-u,--user", options.user, "user, uid, uid:gid or user:group");
+  command
+      ->add_option("--group-add", options.group_add,
+                   "Another supplementary group (a name in the image's /etc/group, or a gid) of "
+                   "the payload and of every exec (repeat the flag)")
+      ->allow_extra_args(false);
   // -h is --hostname, as Docker's; help is --help only.
   command->set_help_flag("--help", "Print this help message and exit");
   command->add_option("-h,--hostname", options.hostname, "Hostname inside the container");
@@ -177,6 +182,7 @@ Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* 
   }
   spec->set_working_dir(options.working_dir);
   spec->set_user(options.user);
+  for (const auto& group : options.group_add) spec->add_group_add(group);
   spec->set_hostname(options.hostname);
   spec->set_backend(options.backend);
   if (!options.entrypoint.empty()) spec->add_entrypoint(options.entrypoint);

@@ -20,6 +20,7 @@ struct ContainerSpecFlags {
   std::vector<std::string> env;
   std::string working_dir;
   std::string user;
+  std::vector<std::string> group_add;  // --group-add GROUP|GID
   std::string hostname;
   std::string memory;
   double cpus = 0;

@@ -114,6 +114,9 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
   }
   RETURN_IF_ERROR(CheckEnvEntries(spec.env(), "spec.env"));
   RETURN_IF_ERROR(CheckUserSpec(spec.user(), "spec.user"));
+  for (int i = 0; i < spec.group_add_size(); ++i) {
+    RETURN_IF_ERROR(CheckGroupSpec(spec.group_add(i), "spec.group_add[" + std::to_string(i) + "]"));
+  }
   RETURN_IF_ERROR(ValidateMounts(spec));
   RETURN_IF_ERROR(ValidateContainerLabels(spec.labels(), "spec.labels"));
   static const std::regex kHostname("[A-Za-z0-9]([A-Za-z0-9.-]{0,62})");

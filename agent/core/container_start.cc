@@ -94,6 +94,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   spec.working_dir = record.spec().working_dir();
   spec.hostname = record.spec().hostname();
   spec.user = record.spec().user();
+  spec.group_add.assign(record.spec().group_add().begin(), record.spec().group_add().end());
   for (const auto& rlimit : record.spec().rlimits()) {
     spec.rlimits.push_back({rlimit.name(), rlimit.soft(), rlimit.hard()});
   }

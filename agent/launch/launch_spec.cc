@@ -79,6 +79,7 @@ bool HasOwnCapabilities(const LaunchSpec& spec) {
   return spec.kept_capabilities != kDefaultKeptCapabilities;
 }
 bool IsPrivileged(const LaunchSpec& spec) { return spec.privileged; }
+bool HasGroupAdd(const LaunchSpec& spec) { return !spec.group_add.empty(); }
 
 const SpecField<LaunchSpec> kLaunchSpecFields[] = {
     {"container_id", &LaunchSpec::container_id},
@@ -108,6 +109,7 @@ const SpecField<LaunchSpec> kLaunchSpecFields[] = {
     {"kept_capabilities", &LaunchSpec::kept_capabilities, HasOwnCapabilities},
     {"confinement", SpecObjectField<LaunchSpec>{WriteConfinement, ReadConfinement}},
     {"privileged", &LaunchSpec::privileged, IsPrivileged},
+    {"group_add", &LaunchSpec::group_add, HasGroupAdd},
 };
 
 }  // namespace
