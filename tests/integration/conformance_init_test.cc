@@ -46,6 +46,10 @@ TEST_P(ConformanceInitTest, OrphansAreReapedWithInitOnly) {
   CommandResult init = agent_.Cli({"exec", with_init, "cat", "/proc/1/cmdline"});
   EXPECT_EQ(init.out, std::string("/sbin/docker-init\0--\0sh\0-c\0", 27) +
                           "(sleep 0.1 &); exec sleep 1000" + std::string(1, '\0'));
+  // Bound read-only, and nothing else of the host's directory is reachable.
+  EXPECT_NE(agent_.Cli({"exec", with_init, "sh", "-c", "echo x >> /sbin/docker-init"}).exit_code,
+            0);
+  EXPECT_NE(agent_.Cli({"exec", with_init, "ls", "/dev/.boxcar"}).exit_code, 0);
   EXPECT_TRUE(Inspect(with_init).spec().init());
   EXPECT_FALSE(Inspect(without).spec().init());
   CommandResult inspected = agent_.Cli({"inspect", "--format", "{{.spec.init}}", with_init});
