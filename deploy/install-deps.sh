@@ -27,6 +27,8 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   busybox-static util-linux iproute2 procps psmisc hyperfine sqlite3 python3 file
+  # docker run --init: tini-static is the init boxcard binds into such containers
+  tini
   gzip zstd xz-utils
   # the pull bench's floor row: igzip (ISA-L) gunzips as the agent does, jq reads the manifest
   isal jq

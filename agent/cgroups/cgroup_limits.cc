@@ -52,6 +52,10 @@ std::vector<std::pair<std::string, std::string>> NeededControllers(const CgroupL
   if (limits.cpu_shares != 0) needed.emplace_back("limits.cpu_shares", "cpu");
   if (limits.pids_max != 0) needed.emplace_back("limits.pids_max", "pids");
   if (!limits.block_devices.empty()) needed.emplace_back("limits.block_devices", "blkio");
+  if (limits.HasCpuset()) {
+    needed.emplace_back(limits.cpuset_cpus.empty() ? "limits.cpuset_mems" : "limits.cpuset_cpus",
+                        "cpuset");
+  }
   return needed;
 }
 

@@ -34,6 +34,10 @@ struct CgroupLimits {
   // The only device nodes the cgroup's processes may use (everything else denied); empty
   // leaves the device access the cgroup inherits.
   std::vector<DeviceRule> device_rules;
+  // cpuset.cpus / cpuset.mems (cgroups/cpuset.h); both empty: no cpuset cgroup at all.
+  std::string cpuset_cpus;
+  std::string cpuset_mems;
+  bool HasCpuset() const { return !cpuset_cpus.empty() || !cpuset_mems.empty(); }
 };
 
 // A change of limits: unset fields stay, 0 means unlimited.
@@ -42,6 +46,9 @@ struct CgroupLimitsUpdate {
   std::optional<uint64_t> cpu_millis;
   std::optional<uint64_t> pids_max;
   std::optional<uint64_t> cpu_shares;
+  // "" = every CPU (node) of the parent cgroup.
+  std::optional<std::string> cpuset_cpus;
+  std::optional<std::string> cpuset_mems;
 };
 
 inline constexpr uint64_t kMinMemoryBytes = 4ull << 20;

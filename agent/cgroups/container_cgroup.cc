@@ -17,6 +17,7 @@
 
 #include "cgroups/cgroup_files.h"
 #include "cgroups/cgroup_limits.h"
+#include "cgroups/cpuset.h"
 #include "cgroups/device_program.h"
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
@@ -28,7 +29,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// cpuset needs cpus/mems before a task may join: not created.
+// cpuset needs cpus/mems before a task may join: created only for containers given a cpuset
+// (MakeV1Cpuset).
 constexpr const char* kV1Hierarchies[] = {"memory",  "cpu",   "cpuacct", "pids",
                                           "freezer", "blkio", "devices"};
 // Enabled in each ancestor's cgroup.subtree_control on pure v2.
@@ -48,7 +50,8 @@ std::vector<std::string> Components(const std::string& path) {
 // cgroup.subtree_control, so enable it from the root down to `parent`. Returns the failures
 // by controller; they only matter when that controller's limit is requested.
 std::map<std::string, std::string> EnableV2Controllers(const CgroupLayout& layout,
-                                                       const std::string& parent) {
+                                                       const std::string& parent,
+                                                       bool with_cpuset) {
   std::map<std::string, std::string> errors;
   // NOTE: on hybrid hosts the cgroup2 mount belongs to the host's init and must never have
   // controllers enabled in it.
@@ -62,10 +65,11 @@ std::map<std::string, std::string> EnableV2Controllers(const CgroupLayout& layou
   for (const std::string& dir : levels) {
     std::set<std::string> available = ReadCgroupWords(dir + "/cgroup.controllers");
     std::set<std::string> enabled = ReadCgroupWords(dir + "/cgroup.subtree_control");
-    for (const char* controller : kV2Controllers) {
+    std::vector<std::string> controllers(std::begin(kV2Controllers), std::end(kV2Controllers));
+    if (with_cpuset) controllers.push_back("cpuset");
+    for (const std::string& controller : controllers) {
       if (available.count(controller) == 0 || enabled.count(controller) != 0) continue;
-      Status status =
-          WriteCgroupFile(dir + "/cgroup.subtree_control", std::string("+") + controller);
+      Status status = WriteCgroupFile(dir + "/cgroup.subtree_control", "+" + controller);
       if (!status.ok() && errors.count(controller) == 0) errors[controller] = status.message();
     }
   }
@@ -97,6 +101,22 @@ Status RemoveCgroupDirectory(const std::string& dir, Clock::time_point deadline)
     }
     std::this_thread::sleep_for(kRetrySleep);
   }
+}
+
+// `dir` below the v1 cpuset hierarchy's `mount`, with whatever of its path is missing, each
+// level given its parent's CPUs and nodes where it has none.
+Status MakeV1CpusetDirectory(const std::string& mount, const std::string& dir,
+                             std::vector<std::string>* created) {
+  std::string level = mount;
+  for (const std::string& part : Components(dir.substr(mount.size() + 1))) {
+    level += "/" + part;
+    if (::mkdir(level.c_str(), 0755) == 0) {
+      created->push_back(level);
+    } else if (errno != EEXIST || level == dir) {
+      return ErrnoStatus("mkdir '" + level + "'");
+    }
+  }
+  return InheritV1CpusetSets(mount, dir);
 }
 
 }  // namespace
@@ -158,8 +178,14 @@ ContainerCgroup ContainerCgroup::Open(const CgroupLayout& layout, const std::str
     mounts.push_back(layout.unified_mount);
     directories.push_back(unified_directory);
   }
-  return ContainerCgroup(layout.mode, std::move(mounts), std::move(directories),
+  ContainerCgroup cgroup(layout.mode, std::move(mounts), std::move(directories),
                          std::move(v1_directories), std::move(unified_directory));
+  if (auto cpuset = layout.v1_mounts.find("cpuset");
+      layout.mode != CgroupMode::kV2 && cpuset != layout.v1_mounts.end()) {
+    cgroup.cpuset_mount_ = cpuset->second;
+    cgroup.cpuset_directory_ = cpuset->second + relative;
+  }
+  return cgroup;
 }
 
 StatusOr<ContainerCgroup> ContainerCgroup::Create(const CgroupLayout& layout,
@@ -178,7 +204,12 @@ StatusOr<ContainerCgroup> ContainerCgroup::Create(const CgroupLayout& layout,
   }
   std::vector<std::string> created;
   Status status = cgroup.MakeDirectories(parent, name, &created);
-  if (status.ok()) status = cgroup.ApplyLimits(limits, EnableV2Controllers(layout, parent));
+  if (status.ok() && limits.HasCpuset() && layout.mode != CgroupMode::kV2) {
+    status = cgroup.MakeV1Cpuset(parent, name, limits, &created);
+  }
+  if (status.ok()) {
+    status = cgroup.ApplyLimits(limits, EnableV2Controllers(layout, parent, limits.HasCpuset()));
+  }
   if (!status.ok()) {
     // Nothing has joined yet, so plain rmdir of what this call made is enough.
     RemoveCreatedDirectories(created);
@@ -218,6 +249,9 @@ StatusOr<ContainerCgroup> ContainerCgroup::AdoptV1Slot(const CgroupLayout& layou
   RETURN_IF_ERROR(ValidateCgroupPath(name, "cgroup name"));
   RETURN_IF_ERROR(ValidateCgroupLimits(limits));
   RETURN_IF_ERROR(CheckControllersPresent(layout, limits));
+  if (limits.HasCpuset()) {
+    return FailedPrecondition("a container given a cpuset is not started in a cgroup slot");
+  }
   ContainerCgroup from = Open(layout, parent, slot);
   ContainerCgroup to = Open(layout, parent, name);
   Status status;
@@ -268,6 +302,33 @@ Status ContainerCgroup::MakeDirectories(const std::string& parent, const std::st
     }
   }
   return OkStatus();
+}
+
+Status ContainerCgroup::MakeV1Cpuset(const std::string& parent, const std::string& name,
+                                     const CgroupLimits& limits,
+                                     std::vector<std::string>* created) {
+  const std::string field =
+      limits.cpuset_cpus.empty() ? "limits.cpuset_mems" : "limits.cpuset_cpus";
+  if (cpuset_directory_.empty()) {
+    return FailedPrecondition(field +
+                              " needs the cpuset controller, but no cgroup v1 cpuset "
+                              "hierarchy is mounted");
+  }
+  RETURN_IF_ERROR(MakeV1CpusetDirectory(cpuset_mount_, cpuset_directory_, created));
+  RETURN_IF_ERROR(WriteCpusetSets(cpuset_directory_, limits.cpuset_cpus, limits.cpuset_mems));
+  mounts_.push_back(cpuset_mount_);
+  directories_.push_back(cpuset_directory_);
+  v1_directories_["cpuset"] = cpuset_directory_;
+  return OkStatus();
+}
+
+std::vector<std::string> ContainerCgroup::DirectoriesToRemove() const {
+  std::vector<std::string> directories = directories_;
+  if (!cpuset_directory_.empty() &&
+      std::find(directories.begin(), directories.end(), cpuset_directory_) == directories.end()) {
+    directories.push_back(cpuset_directory_);
+  }
+  return directories;
 }
 
 StatusOr<std::string> ContainerCgroup::ControllerDirectory(
@@ -321,6 +382,13 @@ Status ContainerCgroup::ApplyLimits(const CgroupLimits& limits,
     RETURN_IF_ERROR(WriteBlockDeviceLimits(dir, v2, limits.block_devices));
   }
   if (!limits.device_rules.empty()) RETURN_IF_ERROR(ApplyDeviceRules(limits.device_rules));
+  if (limits.HasCpuset() && v2) {
+    ASSIGN_OR_RETURN(std::string dir,
+                     ControllerDirectory(
+                         limits.cpuset_cpus.empty() ? "limits.cpuset_mems" : "limits.cpuset_cpus",
+                         "cpuset", enable_errors));
+    RETURN_IF_ERROR(WriteCpusetSets(dir, limits.cpuset_cpus, limits.cpuset_mems));
+  }
   return OkStatus();
 }
 
@@ -364,6 +432,59 @@ Status ContainerCgroup::UpdateLimits(const CgroupLimitsUpdate& update) const {
   if (update.cpu_millis) RETURN_IF_ERROR(WriteCpuLimit(cpu_dir, v2, *update.cpu_millis));
   if (update.cpu_shares) RETURN_IF_ERROR(WriteCpuShares(cpu_dir, v2, *update.cpu_shares));
   if (update.pids_max) RETURN_IF_ERROR(WritePidsLimit(pids_dir, *update.pids_max));
+  if (update.cpuset_cpus || update.cpuset_mems) {
+    RETURN_IF_ERROR(UpdateCpuset(update.cpuset_cpus, update.cpuset_mems));
+  }
+  return OkStatus();
+}
+
+Status ContainerCgroup::UpdateCpuset(const std::optional<std::string>& cpus,
+                                     const std::optional<std::string>& mems) const {
+  const std::string field = cpus ? "limits.cpuset_cpus" : "limits.cpuset_mems";
+  if (mode_ == CgroupMode::kV2) {
+    ASSIGN_OR_RETURN(std::string dir, ControllerDirectory(field, "cpuset"));
+    // "" hands the set back to the parent's.
+    if (cpus) RETURN_IF_ERROR(WriteCgroupFile(dir + "/cpuset.cpus", *cpus).Annotate(field));
+    if (mems) RETURN_IF_ERROR(WriteCgroupFile(dir + "/cpuset.mems", *mems).Annotate(field));
+    return OkStatus();
+  }
+  if (cpuset_directory_.empty()) {
+    return FailedPrecondition(field +
+                              " needs the cpuset controller, but no cgroup v1 cpuset "
+                              "hierarchy is mounted");
+  }
+  const bool existed = ::access(cpuset_directory_.c_str(), F_OK) == 0;
+  if (!existed) {
+    if ((!cpus || cpus->empty()) && (!mems || mems->empty())) return OkStatus();  // nothing asked
+    // NOTE: a v1 cpuset cgroup may be made and joined at any time; what the container forks
+    // while its processes move is caught by the second pass.
+    std::vector<std::string> created;
+    Status made = MakeV1CpusetDirectory(cpuset_mount_, cpuset_directory_, &created);
+    if (!made.ok()) {
+      RemoveCreatedDirectories(created);
+      return made.Annotate(field);
+    }
+  }
+  // v1 has no "inherit": "" is the parent's set.
+  const std::string parent = cpuset_directory_.substr(0, cpuset_directory_.rfind('/'));
+  auto value = [&](const std::optional<std::string>& given, const char* file) {
+    return given->empty() ? ReadCgroupValue(parent + file) : *given;
+  };
+  if (cpus) {
+    RETURN_IF_ERROR(WriteCgroupFile(cpuset_directory_ + "/cpuset.cpus", value(cpus, "/cpuset.cpus"))
+                        .Annotate(field));
+  }
+  if (mems) {
+    RETURN_IF_ERROR(WriteCgroupFile(cpuset_directory_ + "/cpuset.mems", value(mems, "/cpuset.mems"))
+                        .Annotate("limits.cpuset_mems"));
+  }
+  if (existed) return OkStatus();
+  for (int pass = 0; pass < 2; ++pass) {
+    for (pid_t pid : Pids()) {
+      Status moved = WriteCgroupFile(cpuset_directory_ + "/cgroup.procs", std::to_string(pid));
+      if (!moved.ok() && ::kill(pid, 0) == 0) return moved.Annotate(field);  // else it exited
+    }
+  }
   return OkStatus();
 }
 
@@ -392,8 +513,8 @@ std::vector<pid_t> ContainerCgroup::Pids() const {
 
 std::vector<pid_t> ContainerCgroup::PidsInAnyHierarchy() const {
   std::set<pid_t> pids;
-  for (const std::string& file : ProcsFiles()) {
-    for (pid_t pid : ReadCgroupPids(file)) pids.insert(pid);
+  for (const std::string& dir : DirectoriesToRemove()) {
+    for (pid_t pid : ReadCgroupPids(dir + "/cgroup.procs")) pids.insert(pid);
   }
   return {pids.begin(), pids.end()};
 }
@@ -486,7 +607,10 @@ Status ContainerCgroup::KillAll() const {
 }
 
 bool ContainerCgroup::RemoveIfEmpty() const {
-  for (auto dir = directories_.rbegin(); dir != directories_.rend(); ++dir) {
+  // NOTE: on v1 hosts this includes the cpuset directory, which most containers lack: one
+  // rmdir that fails with ENOENT.
+  const std::vector<std::string> directories = DirectoriesToRemove();
+  for (auto dir = directories.rbegin(); dir != directories.rend(); ++dir) {
     if (::rmdir(dir->c_str()) != 0 && errno != ENOENT) return false;
   }
   return true;
@@ -495,7 +619,8 @@ bool ContainerCgroup::RemoveIfEmpty() const {
 Status ContainerCgroup::Remove() const {
   const Clock::time_point deadline = Clock::now() + kRemoveTimeout;
   Status result;
-  for (auto dir = directories_.rbegin(); dir != directories_.rend(); ++dir) {
+  const std::vector<std::string> directories = DirectoriesToRemove();
+  for (auto dir = directories.rbegin(); dir != directories.rend(); ++dir) {
     Status removed = RemoveCgroupDirectory(*dir, deadline);
     if (result.ok() && !removed.ok()) result = removed;
   }
@@ -510,6 +635,8 @@ Status RemoveCgroupParentIfEmpty(const CgroupLayout& layout, const std::string& 
       auto mount = layout.v1_mounts.find(controller);
       if (mount != layout.v1_mounts.end()) mounts.insert(mount->second);
     }
+    if (auto cpuset = layout.v1_mounts.find("cpuset"); cpuset != layout.v1_mounts.end())
+      mounts.insert(cpuset->second);
   }
   if (layout.mode != CgroupMode::kV1 && !layout.unified_mount.empty()) {
     mounts.insert(layout.unified_mount);

@@ -31,7 +31,8 @@ struct CgroupStats {
 class ContainerCgroup {
  public:
   // Creates <mount>/<parent>/<name> in the memory, cpu, cpuacct, pids, freezer, blkio and
-  // devices hierarchies (v1; on hybrid hosts also in the cgroup2 mount, for process tracking only)
+  // devices hierarchies (v1, and in the cpuset one only when `limits` has a cpuset; on hybrid
+  // hosts also in the cgroup2 mount, for process tracking only)
   // or in the unified hierarchy (v2, where the memory, cpu and pids controllers are enabled in each
   // ancestor's cgroup.subtree_control), and applies `limits`. Missing controller for a limit:
   // kFailedPrecondition; bad path or limit: kInvalidArgument; an existing cgroup: kAlreadyExists.
@@ -93,6 +94,17 @@ class ContainerCgroup {
 
   Status MakeDirectories(const std::string& parent, const std::string& name,
                          std::vector<std::string>* created) const;
+  // v1 and hybrid: <cpuset mount>/<parent>/<name>, made only for a container given a cpuset,
+  // with the sets its ancestors lack copied down (cgroups/cpuset.h).
+  Status MakeV1Cpuset(const std::string& parent, const std::string& name,
+                      const CgroupLimits& limits, std::vector<std::string>* created);
+  // UpdateLimits of cpuset.cpus / cpuset.mems; on v1 a container that had no cpuset cgroup gets
+  // one and its processes are moved into it.
+  Status UpdateCpuset(const std::optional<std::string>& cpus,
+                      const std::optional<std::string>& mems) const;
+  // The directories cleanup walks: directories() and, on v1 hosts, the cpuset one that only
+  // some containers have (a missing one is fine).
+  std::vector<std::string> DirectoriesToRemove() const;
   Status ApplyLimits(const CgroupLimits& limits,
                      const std::map<std::string, std::string>& enable_errors) const;
   // v1 devices controller, else a BPF program on the cgroup2 directory.
@@ -109,6 +121,10 @@ class ContainerCgroup {
   std::vector<std::string> directories_;  // <mount>/<parent>/<name>
   std::map<std::string, std::string> v1_directories_;  // controller -> directory (v1, hybrid)
   std::string unified_directory_;                      // cgroup2 directory, empty on v1
+  // v1 cpuset hierarchy: its mount and this cgroup's directory there (which exists only for a
+  // container given a cpuset); empty on pure v2 or without the hierarchy.
+  std::string cpuset_mount_;
+  std::string cpuset_directory_;
 };
 
 // Relative, [A-Za-z0-9_.-/] only, no "..", no empty or "." components. `field` names the

@@ -28,6 +28,11 @@ void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
   command->add_option("-w,--workdir", options.working_dir,
                       "Working directory inside the container");
   command->add_option("-u,--user", options.user, "user, uid, uid:gid or user:group");
+  command
+      ->add_option("--group-add", options.group_add,
+                   "Another supplementary group (a name in the image's /etc/group, or a gid) of "
+                   "the payload and of every exec (repeat the flag)")
+      ->allow_extra_args(false);
   // -h is --hostname, as Docker's; help is --help only.
   command->set_help_flag("--help", "Print this help message and exit");
   command->add_option("-h,--hostname", options.hostname, "Hostname inside the container");
@@ -37,6 +42,10 @@ void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
                       "Maximum number of processes (-1 or 0: no limit)");
   command->add_option("-c,--cpu-shares", options.cpu_shares,
                       "Relative CPU weight, 2-262144 (default 1024)");
+  command->add_option("--cpuset-cpus", options.cpuset_cpus,
+                      "CPUs the container may use, e.g. 0, 0-1 or 0,2");
+  command->add_option("--cpuset-mems", options.cpuset_mems,
+                      "Memory (NUMA) nodes the container may use, e.g. 0 or 0-1");
   command->add_option("--backend", options.backend, "Backend: chroot, lxc, ... (see boxcar info)");
   command->add_option("--entrypoint", options.entrypoint, "Replace the image's entrypoint");
   command->add_option("--ulimit", options.ulimits, "rlimit name=soft[:hard], e.g. nofile=1024:2048")
@@ -116,6 +125,12 @@ void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
                    "no-new-privileges[=true|false], seccomp=unconfined|PROFILE.json, "
                    "label=disable, apparmor=unconfined (repeat the flag)")
       ->allow_extra_args(false);
+  // A function, not a std::optional<bool> target: CLI11 2.1 sets such a target to false even
+  // when the flag is absent, and absent must mean "the agent's default".
+  command->add_flag_function(
+      "--init", [&options](int64_t count) { options.init = count > 0; },
+      "Run an init (tini, at /sbin/docker-init) as PID 1 that reaps orphaned processes and "
+      "forwards signals; --init=false overrides the agent's default");
   AddHealthFlags(command, options.health);
   command
       ->add_option("--device", options.devices,
@@ -175,6 +190,7 @@ Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* 
   }
   spec->set_working_dir(options.working_dir);
   spec->set_user(options.user);
+  for (const auto& group : options.group_add) spec->add_group_add(group);
   spec->set_hostname(options.hostname);
   spec->set_backend(options.backend);
   if (!options.entrypoint.empty()) spec->add_entrypoint(options.entrypoint);
@@ -204,6 +220,8 @@ Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* 
   spec->mutable_limits()->set_pids_max(
       static_cast<uint64_t>(std::max<int64_t>(options.pids_limit, 0)));
   spec->mutable_limits()->set_cpu_shares(static_cast<uint64_t>(options.cpu_shares));
+  spec->mutable_limits()->set_cpuset_cpus(options.cpuset_cpus);
+  spec->mutable_limits()->set_cpuset_mems(options.cpuset_mems);
   // --device-{read,write}-{bps,iops}: one BlockDeviceLimit per device.
   enum class Rate { kReadBps, kWriteBps, kReadIops, kWriteIops };
   auto add_device_rate = [&](const std::string& flag, const std::string& value, Rate kind) {
@@ -275,6 +293,7 @@ Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* 
   for (const auto& name : options.cap_add) spec->add_cap_add(name);
   for (const auto& name : options.cap_drop) spec->add_cap_drop(name);
   spec->set_privileged(options.privileged);
+  if (options.init) spec->set_init(*options.init);
   for (size_t i = 0; i < options.security_opts.size(); ++i) {
     ASSIGN_OR_RETURN(*spec->add_security_opt(),
                      SecurityOptForSpec(options.security_opts[i], static_cast<int>(i)));

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,11 +20,14 @@ struct ContainerSpecFlags {
   std::vector<std::string> env;
   std::string working_dir;
   std::string user;
+  std::vector<std::string> group_add;  // --group-add GROUP|GID
   std::string hostname;
   std::string memory;
   double cpus = 0;
   int64_t pids_limit = 0;  // -1 and 0: no limit, as Docker's
   int64_t cpu_shares = 0;
+  std::string cpuset_cpus;
+  std::string cpuset_mems;
   std::string backend;
   std::string entrypoint;
   std::vector<std::string> ulimits;
@@ -58,6 +62,7 @@ struct ContainerSpecFlags {
   std::vector<std::string> labels;  // --label KEY=VALUE
   std::string log_driver;           // --log-driver local|none
   std::vector<std::string> log_opts;  // --log-opt KEY=VALUE
+  std::optional<bool> init;         // --init[=true|false]; unset: the agent's default
   HealthFlags health;               // --health-*, --stop-signal, --stop-timeout
   // IMAGE [COMMAND [ARG...]]: everything from the first positional on.
   std::vector<std::string> image_and_command;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <tuple>
 
 #include "cli/container_filters.h"
@@ -47,6 +48,8 @@ struct UpdateOptions {
   bool cpus_given = false;
   bool pids_limit_given = false;
   bool cpu_shares_given = false;
+  std::optional<std::string> cpuset_cpus;
+  std::optional<std::string> cpuset_mems;
   std::string restart;
 };
 
@@ -77,6 +80,8 @@ int Update(AgentConnection& agent, const UpdateOptions& options) {
   }
   if (options.pids_limit >= 0) request.set_pids_max(static_cast<uint64_t>(options.pids_limit));
   if (options.cpu_shares >= 0) request.set_cpu_shares(static_cast<uint64_t>(options.cpu_shares));
+  if (options.cpuset_cpus) request.set_cpuset_cpus(*options.cpuset_cpus);
+  if (options.cpuset_mems) request.set_cpuset_mems(*options.cpuset_mems);
   if (!options.restart.empty()) {
     auto policy = ParseRestartPolicy(options.restart);
     if (!policy.ok()) {
@@ -86,10 +91,11 @@ int Update(AgentConnection& agent, const UpdateOptions& options) {
     *request.mutable_restart_policy() = *policy;
   }
   if (!request.has_memory_bytes() && !request.has_cpu_millis() && !request.has_pids_max() &&
-      !request.has_cpu_shares() && !request.has_restart_policy()) {
+      !request.has_cpu_shares() && !request.has_restart_policy() && !request.has_cpuset_cpus() &&
+      !request.has_cpuset_mems()) {
     std::fprintf(stderr,
                  "boxcar update: nothing to change; pass --memory, --cpus, --cpu-shares, "
-                 "--pids-limit or --restart\n");
+                 "--cpuset-cpus, --cpuset-mems, --pids-limit or --restart\n");
     return 1;
   }
   return ForEachPrinted(agent, options.names, [&](const std::string& name) {
@@ -185,6 +191,10 @@ void AddLifecycleCommands(CLI::App& app, std::function<AgentConnection&()> conne
   update->add_option("--pids-limit", update_options->pids_limit, "Process limit (-1 or 0: none)");
   update->add_option("-c,--cpu-shares", update_options->cpu_shares,
                      "Relative CPU weight, 2-262144 (0 = the default 1024)");
+  update->add_option("--cpuset-cpus", update_options->cpuset_cpus,
+                     "CPUs the container may use, e.g. 0-1 or 0,2 (\"\" = all)");
+  update->add_option("--cpuset-mems", update_options->cpuset_mems,
+                     "Memory nodes the container may use, e.g. 0 (\"\" = all)");
   update->add_option("--restart", update_options->restart, "no, on-failure[:N] or always");
   update->callback([&, connect, update, update_options] {
     update_options->cpus_given = update->count("--cpus") > 0;

@@ -22,4 +22,12 @@ Status CheckUserSpec(const std::string& user_spec, const std::string& field) {
   return OkStatus();
 }
 
+Status CheckGroupSpec(const std::string& group, const std::string& field) {
+  if (group.empty() || group.find(':') != std::string::npos) {
+    return InvalidArgument(field + ": '" + group + "' is not a group name or gid");
+  }
+  // "0:<group>" is a user spec whose group part is this one: the same characters and range.
+  return CheckUserSpec("0:" + group, field);
+}
+
 }  // namespace boxcar

@@ -17,4 +17,8 @@ constexpr unsigned long kMaxUserId = 4294967294UL;
 // a user, or a numeric part past kMaxUserId. Empty is fine (the image's, or root).
 Status CheckUserSpec(const std::string& user_spec, const std::string& field);
 
+// One supplementary group (--group-add): a name or a gid. INVALID_ARGUMENT naming `field` when
+// empty, with a ':' or control character, or a gid past kMaxUserId.
+Status CheckGroupSpec(const std::string& group, const std::string& field);
+
 }  // namespace boxcar

@@ -50,6 +50,7 @@ StatusOr<std::unique_ptr<ExecSession>> ContainerService::Exec(const std::string&
     exec.working_dir =
         spec.working_dir().empty() ? record.spec().working_dir() : spec.working_dir();
     exec.user = spec.user().empty() ? record.spec().user() : spec.user();
+    exec.group_add.assign(record.spec().group_add().begin(), record.spec().group_add().end());
     ASSIGN_OR_RETURN(exec.kept_capabilities, KeptCapabilitiesOf(record.spec()));
     ASSIGN_OR_RETURN(exec.confinement, ConfinementOf(record.spec()));
     exec.tty = spec.tty();

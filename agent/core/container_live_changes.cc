@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cgroups/cpuset.h"
 #include "common/identifiers.h"
 #include "common/unix_time.h"
 #include "core/container_spec_validation.h"
@@ -81,17 +82,22 @@ StatusOr<v1::Container> ContainerService::Update(const v1::UpdateContainerReques
   if (request.has_restart_policy()) {
     RETURN_IF_ERROR(ValidateRestartPolicy(request.restart_policy(), "restart_policy"));
   }
+  RETURN_IF_ERROR(CheckCpusetCpus(request.cpuset_cpus(), "cpuset_cpus"));
+  RETURN_IF_ERROR(CheckCpusetMems(request.cpuset_mems(), "cpuset_mems"));
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(request.container()));
   std::lock_guard<std::mutex> lock(entry->mutex);
   v1::Container& record = entry->record;
   const bool changes_limits = request.has_memory_bytes() || request.has_cpu_millis() ||
-                              request.has_pids_max() || request.has_cpu_shares();
+                              request.has_pids_max() || request.has_cpu_shares() ||
+                              request.has_cpuset_cpus() || request.has_cpuset_mems();
   if (changes_limits) RETURN_IF_ERROR(BackendFor(record, Capability::kLimits, "limits").status());
   if (changes_limits && IsLive(record.state())) {
     CgroupLimitsUpdate update;
     if (request.has_memory_bytes()) update.memory_bytes = request.memory_bytes();
     if (request.has_cpu_millis()) update.cpu_millis = request.cpu_millis();
     if (request.has_cpu_shares()) update.cpu_shares = request.cpu_shares();
+    if (request.has_cpuset_cpus()) update.cpuset_cpus = request.cpuset_cpus();
+    if (request.has_cpuset_mems()) update.cpuset_mems = request.cpuset_mems();
     if (request.has_pids_max()) {
       update.pids_max =
           request.pids_max() == 0 ? 0 : request.pids_max() + record.cgroup_helper_processes();
@@ -103,6 +109,8 @@ StatusOr<v1::Container> ContainerService::Update(const v1::UpdateContainerReques
   if (request.has_cpu_millis()) limits.set_cpu_millis(request.cpu_millis());
   if (request.has_cpu_shares()) limits.set_cpu_shares(request.cpu_shares());
   if (request.has_pids_max()) limits.set_pids_max(request.pids_max());
+  if (request.has_cpuset_cpus()) limits.set_cpuset_cpus(request.cpuset_cpus());
+  if (request.has_cpuset_mems()) limits.set_cpuset_mems(request.cpuset_mems());
   if (request.has_restart_policy()) {
     *record.mutable_spec()->mutable_restart_policy() = request.restart_policy();
   }

@@ -22,6 +22,7 @@
 #include "common/signal_names.h"
 #include "common/unix_time.h"
 #include "core/container_health_config.h"
+#include "core/container_init_process.h"
 #include "core/container_mounts.h"
 #include "core/container_spec_validation.h"
 #include "core/container_states.h"
@@ -194,6 +195,8 @@ StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) 
     return InvalidArgument("spec.command: no command given and image '" + spec.image() +
                            "' has no default command; pass one after the image name");
   }
+  if (!spec.has_init() && config_.default_init) filled.set_init(true);
+  if (filled.init()) RETURN_IF_ERROR(CheckInitBinary(config_.init_path, "spec.init"));
   // The volumes go last and first again on failure: made only for a spec that is otherwise
   // fine, and never left behind by a Create that fails.
   std::vector<std::string> made_volumes;

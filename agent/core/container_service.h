@@ -66,6 +66,10 @@ struct ContainerServiceConfig {
   IdleGate* idle_gate = nullptr;
   // The agent's --log-driver and --log-opt: filled into specs that give none at Create.
   ContainerLogDefaults log_defaults;
+  // --init: the init binary (core/container_init_process.h), and whether a spec that does not
+  // say gets it.
+  std::string init_path;
+  bool default_init = false;
 };
 
 class ContainerService {

@@ -9,6 +9,7 @@
 #include <regex>
 #include <set>
 
+#include "cgroups/cpuset.h"
 #include "common/atomic_file.h"
 #include "common/identifiers.h"
 #include "common/signal_names.h"
@@ -114,6 +115,9 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
   }
   RETURN_IF_ERROR(CheckEnvEntries(spec.env(), "spec.env"));
   RETURN_IF_ERROR(CheckUserSpec(spec.user(), "spec.user"));
+  for (int i = 0; i < spec.group_add_size(); ++i) {
+    RETURN_IF_ERROR(CheckGroupSpec(spec.group_add(i), "spec.group_add[" + std::to_string(i) + "]"));
+  }
   RETURN_IF_ERROR(ValidateMounts(spec));
   RETURN_IF_ERROR(ValidateContainerLabels(spec.labels(), "spec.labels"));
   static const std::regex kHostname("[A-Za-z0-9]([A-Za-z0-9.-]{0,62})");
@@ -124,6 +128,8 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
   RETURN_IF_ERROR(ValidateLimitValues("spec.limits", limits.memory_bytes(), limits.cpu_millis(),
                                       limits.pids_max(), limits.cpu_shares()));
   RETURN_IF_ERROR(BlockDeviceThrottles(limits, "spec.limits").status());
+  RETURN_IF_ERROR(CheckCpusetCpus(limits.cpuset_cpus(), "spec.limits.cpuset_cpus"));
+  RETURN_IF_ERROR(CheckCpusetMems(limits.cpuset_mems(), "spec.limits.cpuset_mems"));
   RETURN_IF_ERROR(ValidateRestartPolicy(spec.restart_policy(), "spec.restart_policy"));
   ASSIGN_OR_RETURN(uint64_t kept_capabilities, KeptCapabilitiesOf(spec));
   RETURN_IF_ERROR(ValidateSecurityOptions(spec, kept_capabilities));
@@ -169,7 +175,8 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
   const std::string backend_name = spec.backend().empty() ? default_backend : spec.backend();
   RETURN_IF_ERROR(AvailableBackend(backends, backend_name, "spec.backend").status());
   const bool wants_limits = limits.memory_bytes() || limits.cpu_millis() || limits.pids_max() ||
-                            limits.cpu_shares() || limits.block_devices_size() > 0;
+                            limits.cpu_shares() || limits.block_devices_size() > 0 ||
+                            !limits.cpuset_cpus().empty() || !limits.cpuset_mems().empty();
   if (wants_limits) {
     RETURN_IF_ERROR(
         RequireCapability(backends, backend_name, Capability::kLimits, "spec.limits").status());

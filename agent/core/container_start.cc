@@ -15,6 +15,7 @@
 #include "core/container_capabilities.h"
 #include "core/container_devices.h"
 #include "core/container_etc_files.h"
+#include "core/container_init_process.h"
 #include "core/container_mounts.h"
 #include "core/container_security_options.h"
 #include "core/container_service.h"
@@ -64,6 +65,8 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
                                                                  started_at)
         .count();
   };
+  // Before anything is mounted: the binary may have gone since Create.
+  if (record.spec().init()) RETURN_IF_ERROR(CheckInitBinary(config_.init_path, "spec.init"));
   ASSIGN_OR_RETURN(std::vector<std::string> layer_dirs,
                    images_->LayerDirectories(record.image_id()));
   // The mount points of its generated /etc files, as the topmost lower layer
@@ -91,6 +94,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   spec.working_dir = record.spec().working_dir();
   spec.hostname = record.spec().hostname();
   spec.user = record.spec().user();
+  spec.group_add.assign(record.spec().group_add().begin(), record.spec().group_add().end());
   for (const auto& rlimit : record.spec().rlimits()) {
     spec.rlimits.push_back({rlimit.name(), rlimit.soft(), rlimit.hard()});
   }
@@ -106,6 +110,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   spec.mounts = std::move(mounts);
   spec.read_only_rootfs = record.spec().read_only_rootfs();
   spec.devices = std::move(devices.nodes);
+  if (record.spec().init()) AddInitProcess(config_.init_path, &spec);
   ASSIGN_OR_RETURN(spec.kept_capabilities, KeptCapabilitiesOf(record.spec()));
   ASSIGN_OR_RETURN(spec.confinement, ConfinementOf(record.spec()));
   spec.privileged = record.spec().privileged();
@@ -132,14 +137,21 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
       !prepared.ok()) {
     return undo(prepared);
   }
+  // A cpuset cgroup is made with the container's (ContainerCgroup::Create), never in a slot.
+  const bool has_cpuset = !record.spec().limits().cpuset_cpus().empty() ||
+                          !record.spec().limits().cpuset_mems().empty();
   std::optional<PrewarmPool::Slot> prewarmed =
-      prewarm_.TakeSlot(backend, config_.networks && config_.networks->CanClaimIdleVeth(record));
+      has_cpuset ? std::nullopt
+                 : prewarm_.TakeSlot(
+                       backend, config_.networks && config_.networks->CanClaimIdleVeth(record));
   if (prewarmed) idle_veth = prewarmed->idle_veth;
   if (backend->capabilities().limits) {
     ContainerLimits limits{
         record.spec().limits().memory_bytes(), record.spec().limits().cpu_millis(),
         record.spec().limits().pids_max(),     std::move(block_devices),
         record.spec().limits().cpu_shares(),   std::move(devices.rules)};
+    limits.cpuset_cpus = record.spec().limits().cpuset_cpus();
+    limits.cpuset_mems = record.spec().limits().cpuset_mems();
     if (limits.pids_max != 0) limits.pids_max += backend->capabilities().helper_processes_in_cgroup;
     StatusOr<CgroupPlacement> placement = FailedPrecondition("no cgroup slot");
     if (prewarmed) {

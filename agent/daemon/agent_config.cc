@@ -73,6 +73,13 @@ StatusOr<AgentConfig> AgentConfig::FromCommandLine(int argc, char** argv, int* e
   app.add_option("--log-opt", config.log_opts,
                  "Log option of containers created without it: max-size=SIZE (per file; -1: no "
                  "bound) or max-file=N (repeat; default max-size=20m, max-file=5)");
+  app.add_flag("--init", config.default_init,
+               "Run containers that do not say otherwise (run --init=false) with an init as PID 1 "
+               "that reaps orphans and forwards signals");
+  app.add_option("--init-path", config.init_path,
+                 "The init binary of containers run with --init, bound at /sbin/docker-init "
+                 "(Debian's tini package)")
+      ->capture_default_str();
   app.add_option("--max-layer-bytes", config.max_layer_bytes,
                  "Refuse layers that unpack to more than this many bytes (0: no limit)");
   app.add_option("--insecure-registry", config.insecure_registries,
@@ -118,6 +125,9 @@ Status AgentConfig::Validate() const {
     RETURN_IF_ERROR(ParseAddressPool(pool, "--default-address-pool").status());
   }
   RETURN_IF_ERROR(LogDefaults().status());
+  if (init_path.empty() || init_path[0] != '/')
+    return InvalidArgument("--init-path must be an absolute path");
+  if (default_init) RETURN_IF_ERROR(CheckInitBinary(init_path, "--init"));
   return UsernsRange().status();
 }
 

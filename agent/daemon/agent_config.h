@@ -7,6 +7,7 @@
 
 #include "common/status.h"
 #include "core/container_log_options.h"
+#include "core/container_init_process.h"
 
 namespace boxcar {
 
@@ -40,6 +41,10 @@ struct AgentConfig {
   // (core/container_log_options.h); as Docker's local driver, 5 files of 20 MiB.
   std::string log_driver = "local";
   std::vector<std::string> log_opts;
+  // --init: containers whose spec does not say run the init (as dockerd's "init": true);
+  // --init-path: the init binary bound into containers run with it (tini).
+  bool default_init = false;
+  std::string init_path = kDefaultInitPath;
 
   // Parses argv (and the file named by --config, INI/TOML "key = value"). On --help or a
   // bad flag returns a non-OK status whose message is the text to print; `exit_code` is set.

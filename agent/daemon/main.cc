@@ -166,7 +166,9 @@ int RunAgent(const AgentConfig& config) {
                                &networks,
                                volumes->get(),
                                &idle_gate,
-                               *log_defaults},
+                               *log_defaults,
+                               config.init_path,
+                               config.default_init},
                               db->get(), images->get(), snapshotter->get(), cgroups->get(),
                               std::move(backends));
   if (Status recovered = containers.Recover(); !recovered.ok())

@@ -16,6 +16,8 @@ const SpecField<ExecSpec> kExecSpecFields[] = {
     {"env", &ExecSpec::env},
     {"working_dir", &ExecSpec::working_dir},
     {"user", &ExecSpec::user},
+    {"group_add", &ExecSpec::group_add,
+     [](const ExecSpec& spec) { return !spec.group_add.empty(); }},
     {"tty", &ExecSpec::tty},
     {"tty_rows", &ExecSpec::tty_rows},
     {"tty_cols", &ExecSpec::tty_cols},

@@ -25,6 +25,7 @@ struct ExecSpec {
   std::vector<std::string> env;
   std::string working_dir;  // absolute, inside the container; empty: PID 1's working directory
   std::string user;         // "name", "uid", "uid:gid", "name:group"; resolved in the container
+  std::vector<std::string> group_add;  // the container's (LaunchSpec::group_add)
   bool tty = false;         // a terminal from the container's devpts on stdin/stdout/stderr
   uint16_t tty_rows = 0;    // initial terminal size; 0 leaves the kernel's default
   uint16_t tty_cols = 0;

@@ -80,6 +80,7 @@ bool HasOwnCapabilities(const LaunchSpec& spec) {
 }
 bool IsPrivileged(const LaunchSpec& spec) { return spec.privileged; }
 bool HasLogBound(const LaunchSpec& spec) { return spec.log_max_size_bytes != 0; }
+bool HasGroupAdd(const LaunchSpec& spec) { return !spec.group_add.empty(); }
 
 const SpecField<LaunchSpec> kLaunchSpecFields[] = {
     {"container_id", &LaunchSpec::container_id},
@@ -111,6 +112,7 @@ const SpecField<LaunchSpec> kLaunchSpecFields[] = {
     {"kept_capabilities", &LaunchSpec::kept_capabilities, HasOwnCapabilities},
     {"confinement", SpecObjectField<LaunchSpec>{WriteConfinement, ReadConfinement}},
     {"privileged", &LaunchSpec::privileged, IsPrivileged},
+    {"group_add", &LaunchSpec::group_add, HasGroupAdd},
 };
 
 }  // namespace

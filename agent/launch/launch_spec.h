@@ -68,6 +68,8 @@ struct LaunchSpec {
   std::string working_dir;       // absolute, inside the rootfs
   std::string hostname;
   std::string user;  // "name", "uid", "uid:gid", "name:group"; resolved inside the rootfs
+  // More supplementary groups (--group-add): names, resolved in the rootfs's /etc/group, or gids.
+  std::vector<std::string> group_add;
   std::string cgroup_clone_into_dir;  // cgroup2 dir the payload is cloned into (CLONE_INTO_CGROUP)
   std::vector<std::string> cgroup_procs_files;  // the payload joins each before exec
   std::vector<RlimitSetting> rlimits;

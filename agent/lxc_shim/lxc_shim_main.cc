@@ -99,9 +99,10 @@ LxcContainerSettings SettleInRootfs(const LaunchSpec& spec) {
   auto passwd = OpenInRootfs(rootfs.get(), "/etc/passwd", O_RDONLY);
   auto group = OpenInRootfs(rootfs.get(), "/etc/group", O_RDONLY);
   std::string error;
+  const std::string group_path = group.ok() ? "/proc/self/fd/" + std::to_string(group->get()) : "";
   if (!ResolveUser(spec.user, passwd.ok() ? "/proc/self/fd/" + std::to_string(passwd->get()) : "",
-                   group.ok() ? "/proc/self/fd/" + std::to_string(group->get()) : "",
-                   &settings.user, &error)) {
+                   group_path, &settings.user, &error) ||
+      !AddExtraGroups(spec.group_add, group_path, &settings.user, &error)) {
     RefuseStart(kExitSetupFailed, error);
   }
   settings.working_dir = spec.working_dir.empty() ? "/" : spec.working_dir;

@@ -233,7 +233,7 @@ void RunContainerInit(const LaunchSpec& spec, const InitFds& fds) {
   std::string working_dir = spec.working_dir.empty() ? "/" : spec.working_dir;
   MakeWorkingDirectory(working_dir);
   ResolvedUser user;
-  CheckStep(ResolveContainerUser(spec.user, &user));
+  CheckStep(ResolveContainerUser(spec.user, spec.group_add, &user));
   const int tty_slave = fds.tty_socket >= 0 ? TakeTerminal(fds.tty_socket, user) : -1;
   CheckStep(FilterBeforeUserSwitch(spec.confinement, spec.kept_capabilities));
   CheckStep(SwitchToUser(user));

@@ -100,7 +100,7 @@ void SetNonBlocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONB
   check(ApplyRlimits(spec.rlimits));
   check(DropCapabilities(spec.kept_capabilities));
   ResolvedUser user;
-  check(ResolveContainerUser(spec.user, &user));
+  check(ResolveContainerUser(spec.user, spec.group_add, &user));
   // The terminal belongs to whoever uses it, as a login would leave it.
   if (setup.tty_slave >= 0) (void)!::fchown(setup.tty_slave, user.uid, static_cast<gid_t>(-1));
   check(FilterBeforeUserSwitch(spec.confinement, spec.kept_capabilities));

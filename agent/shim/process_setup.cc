@@ -38,9 +38,11 @@ std::string ApplyRlimits(const std::vector<RlimitSetting>& rlimits) {
   return "";
 }
 
-std::string ResolveContainerUser(const std::string& user_spec, ResolvedUser* user) {
+std::string ResolveContainerUser(const std::string& user_spec,
+                                 const std::vector<std::string>& group_add, ResolvedUser* user) {
   std::string error;
   if (!ResolveUser(user_spec, "/etc/passwd", "/etc/group", user, &error)) return error;
+  if (!AddExtraGroups(group_add, "/etc/group", user, &error)) return error;
   return "";
 }
 

@@ -22,8 +22,10 @@ inline constexpr int kExitNotFound = 127;
 
 // Each returns "" on success or a message naming what failed.
 std::string ApplyRlimits(const std::vector<RlimitSetting>& rlimits);
-// Resolves `user_spec` in the current root's /etc/passwd and /etc/group.
-std::string ResolveContainerUser(const std::string& user_spec, ResolvedUser* user);
+// Resolves `user_spec` in the current root's /etc/passwd and /etc/group, with the extra
+// supplementary groups `group_add` (--group-add).
+std::string ResolveContainerUser(const std::string& user_spec,
+                                 const std::vector<std::string>& group_add, ResolvedUser* user);
 // setgroups, setresgid, setresuid.
 std::string SwitchToUser(const ResolvedUser& user);
 

@@ -113,4 +113,24 @@ bool ResolveUser(const std::string& user_spec, const std::string& passwd_path,
   return true;
 }
 
+bool AddExtraGroups(const std::vector<std::string>& groups, const std::string& group_path,
+                    ResolvedUser* resolved, std::string* error) {
+  if (groups.empty()) return true;
+  const std::vector<std::string> lines = ReadLines(group_path);
+  for (const std::string& group : groups) {
+    unsigned long gid = 0;
+    bool found = ParseId(group, &gid);
+    for (size_t i = 0; !found && i < lines.size(); ++i) {
+      auto fields = Split(lines[i], ':');
+      found = fields.size() >= 3 && fields[0] == group && ParseId(fields[2], &gid);
+    }
+    if (!found) {
+      *error = "--group-add: group '" + group + "' not found in the image's /etc/group";
+      return false;
+    }
+    resolved->supplementary_gids.push_back(static_cast<gid_t>(gid));
+  }
+  return true;
+}
+
 }  // namespace boxcar

@@ -22,4 +22,9 @@ struct ResolvedUser {
 bool ResolveUser(const std::string& user_spec, const std::string& passwd_path,
                  const std::string& group_path, ResolvedUser* resolved, std::string* error);
 
+// Adds `groups` (--group-add: names looked up in `group_path`, or numeric gids) to the
+// supplementary gids of `resolved`; false and `error` naming it for an unknown name.
+bool AddExtraGroups(const std::vector<std::string>& groups, const std::string& group_path,
+                    ResolvedUser* resolved, std::string* error);
+
 }  // namespace boxcar

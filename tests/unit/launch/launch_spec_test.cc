@@ -118,6 +118,18 @@ TEST(LaunchSpecTest, ConfinementAndPrivilegedRoundTripAndAreAbsentByDefault) {
                    .ok());
 }
 
+TEST(LaunchSpecTest, ExtraGroupsRoundTripAndAreAbsentByDefault) {
+  LaunchSpec spec;
+  spec.rootfs_dir = "/r";
+  spec.argv = {"sh"};
+  spec.exit_file = "/x";
+  EXPECT_EQ(LaunchSpecToJson(spec).find("group_add"), std::string::npos);
+  spec.group_add = {"audio", "1234"};
+  auto parsed = LaunchSpecFromJson(LaunchSpecToJson(spec));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(parsed->group_add, spec.group_add);
+}
+
 TEST(LaunchSpecTest, DevicesRoundTripAndAreNoneWhenAbsent) {
   LaunchSpec spec;
   spec.rootfs_dir = "/r";

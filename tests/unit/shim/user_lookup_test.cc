@@ -78,5 +78,25 @@ TEST_F(UserLookupTest, UnknownNamesAreErrors) {
   EXPECT_NE(error.find("nogroup"), std::string::npos);
 }
 
+TEST_F(UserLookupTest, ExtraGroupsByNameOrGidFollowTheUsersOwn) {
+  ResolvedUser user;
+  std::string error;
+  ASSERT_TRUE(Resolve("app", &user, &error)) << error;
+  ASSERT_TRUE(AddExtraGroups({"staff", "4242"}, dir_ + "/group", &user, &error)) << error;
+  EXPECT_EQ(user.supplementary_gids, (std::vector<gid_t>{10, 50, 4242}));
+  EXPECT_EQ(user.gid, 1000u) << "the primary group stays";
+}
+
+TEST_F(UserLookupTest, UnknownExtraGroupNameIsNamed) {
+  ResolvedUser user;
+  std::string error;
+  EXPECT_FALSE(AddExtraGroups({"staff", "nosuch"}, dir_ + "/group", &user, &error));
+  EXPECT_EQ(error, "--group-add: group 'nosuch' not found in the image's /etc/group");
+  // No /etc/group at all: numeric gids still work.
+  ResolvedUser numeric;
+  EXPECT_TRUE(AddExtraGroups({"7"}, dir_ + "/missing", &numeric, &error));
+  EXPECT_EQ(numeric.supplementary_gids, std::vector<gid_t>{7});
+}
+
 }  // namespace
 }  // namespace boxcar

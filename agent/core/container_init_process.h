@@ -1,0 +1,26 @@
+// Docker's --init on every backend: the agent's init binary (tini) bound read-only into the
+// container at /sbin/docker-init and run as its PID 1, the payload's argv after "--". Nothing
+// of this happens for a container without spec.init.
+#pragma once
+
+#include <string>
+
+#include "common/status.h"
+#include "launch/launch_spec.h"
+
+namespace boxcar {
+
+// Where the init binary appears inside the container, as Docker's docker-init.
+inline constexpr const char* kInitPathInContainer = "/sbin/docker-init";
+// Debian 12's tini package: statically linked, so it runs in any image.
+inline constexpr const char* kDefaultInitPath = "/usr/bin/tini-static";
+
+// FAILED_PRECONDITION naming `field`, the path and the package to install when `init_path` is
+// not an executable regular file.
+Status CheckInitBinary(const std::string& init_path, const std::string& field);
+
+// Binds `init_path` at kInitPathInContainer (read-only) and runs it with the payload's argv
+// after "--".
+void AddInitProcess(const std::string& init_path, LaunchSpec* spec);
+
+}  // namespace boxcar

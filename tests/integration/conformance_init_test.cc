@@ -1,0 +1,118 @@
+// Conformance, --init on every backend (conformance_test.cc says how the suite works): the
+// agent's tini runs as PID 1 at /sbin/docker-init, reaps orphaned processes, forwards the stop
+// signal to the command and exits with its code; exec and health checks are unchanged.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "agent_fixture.h"
+#include "conformance_fixture.h"
+#include "health_check_wait.h"
+
+namespace boxcar::testing {
+namespace {
+
+class ConformanceInitTest : public ConformanceTest {
+ protected:
+  // Zombies in container `id` after its orphan (see kLeavesAnOrphan) has ended: polled for up to
+  // 3 s, so that a reaper has had time.
+  int ZombiesAfterTheOrphanEnded(const std::string& id, bool expect_some) {
+    int zombies = -1;
+    for (int attempt = 0; attempt < 30; ++attempt) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      CommandResult listed =
+          agent_.Cli({"exec", id, "sh", "-c", "grep -l '^State:.*Z' /proc/[0-9]*/status | wc -l"});
+      if (listed.exit_code != 0) continue;
+      zombies = std::stoi(listed.out);
+      if ((zombies > 0) == expect_some && attempt >= 5) break;
+    }
+    return zombies;
+  }
+
+  // A payload that leaves a child behind (its subshell exits at once), which ends 0.1 s later;
+  // PID 1 then sleeps and never waits for anyone.
+  const std::vector<std::string> kLeavesAnOrphan = {"sh", "-c", "(sleep 0.1 &); exec sleep 1000"};
+};
+
+TEST_P(ConformanceInitTest, OrphansAreReapedWithInitOnly) {
+  std::string with_init = RunDetached({"--init"}, kLeavesAnOrphan);
+  EXPECT_EQ(ZombiesAfterTheOrphanEnded(with_init, false), 0) << "tini reaps the orphan";
+  std::string without = RunDetached({}, kLeavesAnOrphan);
+  EXPECT_EQ(ZombiesAfterTheOrphanEnded(without, true), 1)
+      << "without --init the ended orphan stays a zombie of the payload";
+  // The payload runs as tini's child, behind "--".
+  CommandResult init = agent_.Cli({"exec", with_init, "cat", "/proc/1/cmdline"});
+  EXPECT_EQ(init.out, std::string("/sbin/docker-init\0--\0sh\0-c\0", 27) +
+                          "(sleep 0.1 &); exec sleep 1000" + std::string(1, '\0'));
+  // Bound read-only, and nothing else of the host's directory is reachable.
+  EXPECT_NE(agent_.Cli({"exec", with_init, "sh", "-c", "echo x >> /sbin/docker-init"}).exit_code,
+            0);
+  EXPECT_NE(agent_.Cli({"exec", with_init, "ls", "/dev/.boxcar"}).exit_code, 0);
+  EXPECT_TRUE(Inspect(with_init).spec().init());
+  EXPECT_FALSE(Inspect(without).spec().init());
+  CommandResult inspected = agent_.Cli({"inspect", "--format", "{{.spec.init}}", with_init});
+  EXPECT_EQ(inspected.out, "true\n") << inspected.err;
+}
+
+TEST_P(ConformanceInitTest, StopSignalReachesAShellThatIgnoresItAsPidOne) {
+  std::string id = RunDetached({"--init"}, {"sh", "-c", "sleep 1000"});
+  auto started = std::chrono::steady_clock::now();
+  CommandResult stopped = agent_.Cli({"stop", "-t", "20", id});
+  ASSERT_EQ(stopped.exit_code, 0) << stopped.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(8))
+      << "SIGTERM ended the payload, not the SIGKILL 20 s later";
+  EXPECT_EQ(Inspect(id).exit_code(), 143);
+}
+
+TEST_P(ConformanceInitTest, ExitCodesPassThrough) {
+  EXPECT_EQ(RunRm({"--init"}, {"sh", "-c", "exit 3"}).exit_code, 3);
+  EXPECT_EQ(RunRm({"--init"}, {"sh", "-c", "kill -9 $$"}).exit_code, 137);
+  CommandResult output = RunRm({"--init"}, {"echo", "hello"});
+  EXPECT_EQ(output.exit_code, 0);
+  EXPECT_EQ(output.out, "hello\n");
+}
+
+TEST_P(ConformanceInitTest, ExecAndHealthChecksStillWork) {
+  std::string id =
+      RunDetached({"--init", "--health-cmd", "test -e /proc/1", "--health-interval", "200ms"},
+                  {"sleep", "1000"});
+  v1::Container healthy = WaitForHealth([&] { return Inspect(id); }, v1::HEALTH_STATUS_HEALTHY);
+  EXPECT_EQ(healthy.health().status(), v1::HEALTH_STATUS_HEALTHY) << healthy.DebugString();
+  CommandResult exec = agent_.Cli({"exec", id, "sh", "-c", "echo in; exit 4"});
+  EXPECT_EQ(exec.exit_code, 4);
+  EXPECT_EQ(exec.out, "in\n");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ConformanceInitTest,
+                         ::testing::Values("chroot", "lxc", "libvirt"),
+                         [](const auto& info) { return info.param; });
+
+// The agent's own settings: --init as its default, --init-path naming a missing binary.
+class InitAgentSettingsTest : public ::testing::Test, public AgentFixture {
+ protected:
+  void TearDown() override { StopBackendAgentAndCheckLeftovers(); }
+};
+
+TEST_F(InitAgentSettingsTest, AgentDefaultAppliesUnlessTheRunSaysOtherwise) {
+  StartBackendAgent("chroot", {"--init"});
+  CommandResult by_default = RunRm({}, {"cat", "/proc/1/cmdline"});
+  EXPECT_EQ(by_default.out.rfind("/sbin/docker-init", 0), 0u) << by_default.out;
+  CommandResult turned_off = RunRm({"--init=false"}, {"cat", "/proc/1/cmdline"});
+  EXPECT_EQ(turned_off.out, std::string("cat\0/proc/1/cmdline\0", 20)) << turned_off.err;
+}
+
+TEST_F(InitAgentSettingsTest, MissingInitBinaryNamesWhatToInstall) {
+  StartBackendAgent("chroot", {"--init-path", "/nonexistent/tini-static"});
+  CommandResult refused = agent_.Cli({"create", "--init", "busybox", "true"});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("spec.init"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("/nonexistent/tini-static"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("tini"), std::string::npos) << refused.err;
+  EXPECT_EQ(agent_.Cli({"ps", "-aq"}).out, "") << "nothing was created";
+  EXPECT_EQ(RunRm({}, {"true"}).exit_code, 0) << "containers without --init are unaffected";
+}
+
+}  // namespace
+}  // namespace boxcar::testing
