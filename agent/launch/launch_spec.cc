@@ -79,6 +79,8 @@ bool HasOwnCapabilities(const LaunchSpec& spec) {
   return spec.kept_capabilities != kDefaultKeptCapabilities;
 }
 bool IsPrivileged(const LaunchSpec& spec) { return spec.privileged; }
+bool HasSysctls(const LaunchSpec& spec) { return !spec.sysctls.empty(); }
+bool HasShmSize(const LaunchSpec& spec) { return spec.shm_size_bytes != 0; }
 
 const SpecField<LaunchSpec> kLaunchSpecFields[] = {
     {"container_id", &LaunchSpec::container_id},
@@ -108,6 +110,8 @@ const SpecField<LaunchSpec> kLaunchSpecFields[] = {
     {"kept_capabilities", &LaunchSpec::kept_capabilities, HasOwnCapabilities},
     {"confinement", SpecObjectField<LaunchSpec>{WriteConfinement, ReadConfinement}},
     {"privileged", &LaunchSpec::privileged, IsPrivileged},
+    {"sysctls", &LaunchSpec::sysctls, HasSysctls},
+    {"shm_size_bytes", &LaunchSpec::shm_size_bytes, HasShmSize},
 };
 
 }  // namespace
