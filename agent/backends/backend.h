@@ -33,6 +33,8 @@ struct BackendCapabilities {
   bool terminal = false;  // a terminal or an open stdin for the payload (LaunchSpec::tty)
   // A seccomp profile of the container's own (ProcessConfinement::seccomp_profile_json).
   bool seccomp_profile = false;
+  // Namespaced sysctls (LaunchSpec::sysctls) for a container that also has a user namespace.
+  bool sysctls_in_userns = false;
   // Processes of the backend's own that live inside the container's cgroups (LXC's monitor);
   // the agent raises pids_max by as many, so the payload gets the limit it asked for.
   uint32_t helper_processes_in_cgroup = 0;
@@ -49,7 +51,8 @@ enum class Capability {
   kCheckpoint,
   kUserns,
   kTerminal,
-  kSeccompProfile
+  kSeccompProfile,
+  kSysctlsInUserns
 };
 
 // The running processes of one container, as recorded by the agent.

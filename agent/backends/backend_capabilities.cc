@@ -16,6 +16,7 @@ std::vector<std::string> BackendCapabilities::Names() const {
   if (userns) names.push_back("userns");
   if (terminal) names.push_back("terminal");
   if (seccomp_profile) names.push_back("seccomp-profile");
+  if (sysctls_in_userns) names.push_back("sysctls-in-userns");
   return names;
 }
 
@@ -42,6 +43,9 @@ std::pair<bool, const char*> Lookup(const BackendCapabilities& capabilities,
     case Capability::kSeccompProfile:
       return {capabilities.seccomp_profile,
               "takes no seccomp profile (seccomp=unconfined or the default filter only)"};
+    case Capability::kSysctlsInUserns:
+      return {capabilities.sysctls_in_userns,
+              "sets no sysctls in a container with a user namespace"};
   }
   return {false, "lacks an unknown capability"};
 }

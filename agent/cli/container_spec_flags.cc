@@ -14,6 +14,7 @@
 #include "cli/publish_flag.h"
 #include "cli/restart_policy_flag.h"
 #include "cli/security_opt_flag.h"
+#include "cli/sysctl_flags.h"
 
 namespace boxcar::cli {
 
@@ -137,6 +138,12 @@ void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
                    "Give the container a host device HOST_PATH[:CONTAINER_PATH[:PERMS]], PERMS "
                    "some of rwm (default rwm; repeat the flag)")
       ->allow_extra_args(false);
+  command
+      ->add_option("--sysctl", options.sysctls,
+                   "Namespaced kernel parameter KEY=VALUE: kernel.shm*, kernel.msg*, kernel.sem, "
+                   "fs.mqueue.*, net.* (not with --network host; repeat the flag)")
+      ->allow_extra_args(false);
+  command->add_option("--shm-size", options.shm_size, "Size of /dev/shm, e.g. 128m (default 64m)");
   command->add_option("-l,--label", options.labels, "Label KEY=VALUE (repeat the flag)")
       ->allow_extra_args(false);
   command->add_option("--log-driver", options.log_driver,
@@ -301,6 +308,7 @@ Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* 
   for (const auto& text : options.devices) {
     ASSIGN_OR_RETURN(*spec->add_devices(), ParseDeviceFlag(text));
   }
+  RETURN_IF_ERROR(ApplySysctlFlags(options.sysctls, options.shm_size, spec));
   spec->set_tty(options.tty);
   for (const auto& label : options.labels) {
     // "--label KEY" is an empty value, as Docker's.

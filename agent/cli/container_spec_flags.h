@@ -57,6 +57,8 @@ struct ContainerSpecFlags {
   bool privileged = false;
   std::vector<std::string> security_opts;  // --security-opt, as given
   std::vector<std::string> devices;  // --device HOST[:CONTAINER[:PERMS]]
+  std::vector<std::string> sysctls;  // --sysctl KEY=VALUE
+  std::string shm_size;              // --shm-size, as given ("128m")
   bool interactive = false;  // -i: stdin kept open (spec.stdin_open)
   bool tty = false;          // -t: a terminal (spec.tty)
   std::vector<std::string> labels;  // --label KEY=VALUE

@@ -7,6 +7,7 @@
 #include "core/container_etc_files.h"
 #include "core/container_service.h"
 #include "core/container_states.h"
+#include "core/container_sysctls.h"
 #include "net/container_name_files.h"
 #include "net/network_alias.h"
 
@@ -43,6 +44,7 @@ Status ContainerService::ReserveNetwork(v1::Container& record, const v1::Image& 
     }
   }
   const std::string mode = spec->mode().empty() ? config_.networks->default_network() : spec->mode();
+  if (mode == kNetworkHost) RETURN_IF_ERROR(RefuseNetSysctlsOnHostNetwork(record.spec()));
   if (mode != kNetworkNone) {
     RETURN_IF_ERROR(
         RequireCapability(backends_, record.backend(), Capability::kNetworking, fields.mode)

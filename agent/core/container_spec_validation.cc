@@ -20,6 +20,7 @@
 #include "core/container_log_options.h"
 #include "core/container_mounts.h"
 #include "core/container_security_options.h"
+#include "core/container_sysctls.h"
 #include "launch/launch_spec.h"
 
 namespace boxcar {
@@ -140,6 +141,7 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
   }
   RETURN_IF_ERROR(ResolveContainerDevices(spec).status());
   RETURN_IF_ERROR(ValidateLogSettings(spec));
+  RETURN_IF_ERROR(ValidateSysctlsAndShmSize(spec));
   if (spec.auto_remove() && spec.restart_policy().mode() != v1::RestartPolicy::MODE_NO) {
     return InvalidArgument(
         "spec.auto_remove: a container removed at its exit cannot also be restarted by "
@@ -205,6 +207,11 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
     }
     if ((spec.userns().host_uid() == 0) != (spec.userns().host_gid() == 0)) {
       return InvalidArgument("spec.userns: give both host_uid and host_gid, or neither");
+    }
+    if (spec.sysctls_size() > 0) {
+      RETURN_IF_ERROR(
+          RequireCapability(backends, backend_name, Capability::kSysctlsInUserns, "spec.sysctls")
+              .status());
     }
   }
   return OkStatus();

@@ -21,6 +21,7 @@
 #include "core/container_service.h"
 #include "core/container_spec_validation.h"
 #include "core/container_states.h"
+#include "core/container_sysctls.h"
 #include "core/legacy_output.h"
 #include "launch/exit_record_reserve.h"
 
@@ -114,6 +115,8 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   ASSIGN_OR_RETURN(spec.kept_capabilities, KeptCapabilitiesOf(record.spec()));
   ASSIGN_OR_RETURN(spec.confinement, ConfinementOf(record.spec()));
   spec.privileged = record.spec().privileged();
+  spec.sysctls = SysctlLaunchSettings(record.spec());
+  spec.shm_size_bytes = record.spec().shm_size_bytes();
   spec.tty = record.spec().tty();
   spec.stdin_open = record.spec().stdin_open();
   if (spec.tty || spec.stdin_open) spec.attach_socket_path = AttachSocketPath(state_dir);

@@ -81,6 +81,8 @@ bool HasOwnCapabilities(const LaunchSpec& spec) {
 bool IsPrivileged(const LaunchSpec& spec) { return spec.privileged; }
 bool HasLogBound(const LaunchSpec& spec) { return spec.log_max_size_bytes != 0; }
 bool HasGroupAdd(const LaunchSpec& spec) { return !spec.group_add.empty(); }
+bool HasSysctls(const LaunchSpec& spec) { return !spec.sysctls.empty(); }
+bool HasShmSize(const LaunchSpec& spec) { return spec.shm_size_bytes != 0; }
 
 const SpecField<LaunchSpec> kLaunchSpecFields[] = {
     {"container_id", &LaunchSpec::container_id},
@@ -113,6 +115,8 @@ const SpecField<LaunchSpec> kLaunchSpecFields[] = {
     {"confinement", SpecObjectField<LaunchSpec>{WriteConfinement, ReadConfinement}},
     {"privileged", &LaunchSpec::privileged, IsPrivileged},
     {"group_add", &LaunchSpec::group_add, HasGroupAdd},
+    {"sysctls", &LaunchSpec::sysctls, HasSysctls},
+    {"shm_size_bytes", &LaunchSpec::shm_size_bytes, HasShmSize},
 };
 
 }  // namespace

@@ -102,6 +102,12 @@ struct LaunchSpec {
   // --privileged: /proc without masked or read-only paths, /sys read-write, the host's device
   // nodes in /dev (the agent also keeps every capability and sets seccomp_unconfined).
   bool privileged = false;
+  // Namespaced kernel parameters, "KEY=VALUE" with the key as Docker takes it
+  // (launch/sysctl_key.h), checked by the agent: written inside the container's namespaces,
+  // its interfaces already there, before the payload starts.
+  std::vector<std::string> sysctls;
+  // Bytes of the container's /dev/shm; 0: 64 MiB.
+  uint64_t shm_size_bytes = 0;
   // The payload's stdio are a terminal of the container's devpts (tty), or its stdin a pipe
   // (stdin_open); either way the shim listens on attach_socket_path for input
   // (launch/stdio_frames.h); the terminal is drained into stdout_path.

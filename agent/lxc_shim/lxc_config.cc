@@ -94,8 +94,10 @@ std::vector<LxcConfigItem> LxcConfigItems(const LaunchSpec& spec,
       {"lxc.pty.max", "1024"},
       // privileged: /proc and /sys as the kernel shows them, writable.
       {"lxc.mount.auto", spec.privileged ? "proc:rw sys:rw" : "proc:mixed sys:ro"},
-      {"lxc.mount.entry",
-       "shm dev/shm tmpfs nosuid,nodev,noexec,mode=1777,size=65536k,create=dir 0 0"},
+      {"lxc.mount.entry", "shm dev/shm tmpfs nosuid,nodev,noexec,mode=1777,size=" +
+                              (spec.shm_size_bytes == 0 ? std::string("65536k")
+                                                        : std::to_string(spec.shm_size_bytes)) +
+                              ",create=dir 0 0"},
   };
   // --device: the host's node bound in (its type, number, mode and owner with it), also in a
   // user namespace; the agent's device cgroup, which the monitor joined, allows it.
@@ -111,6 +113,10 @@ std::vector<LxcConfigItem> LxcConfigItems(const LaunchSpec& spec,
     items.push_back({"lxc.net.0.type", "empty"});
     items.push_back({"lxc.net.0.flags", "up"});
   }
+  // NOTE: LXC makes every namespace a keep list leaves out, the user namespace included (an
+  // unmapped one: mkdir then fails EOVERFLOW), so the list names all three we inherit; the
+  // shim refuses sysctls unless the network namespace is its own (shared above).
+  if (settings.keep_ipc_namespace) items.push_back({"lxc.namespace.keep", "user net ipc"});
   if (!spec.hostname.empty()) items.push_back({"lxc.uts.name", spec.hostname});
   if (spec.userns.enabled()) {
     // The rootfs already shows the image's files owned by these ids (idmapped layers).

@@ -28,6 +28,10 @@ struct LxcContainerSettings {
   // shim made and the agent plugged interfaces into, or the host's for --network host.
   // Otherwise LXC makes one with only lo (type empty).
   bool share_network_namespace = false;
+  // The container runs in the shim's IPC namespace (lxc.namespace.keep): one the shim made and
+  // wrote the container's sysctls into. Otherwise LXC makes one. Needs
+  // share_network_namespace and no user namespace.
+  bool keep_ipc_namespace = false;
 };
 
 using LxcConfigItem = std::pair<std::string, std::string>;

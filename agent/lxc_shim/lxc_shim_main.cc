@@ -41,6 +41,7 @@
 #include "lxc_shim/rootfs_lookup.h"
 #include "shim/container_init.h"
 #include "shim/container_mounts.h"
+#include "shim/namespaced_sysctls.h"
 #include "shim/stdio_relay.h"
 
 namespace boxcar {
@@ -203,6 +204,25 @@ int Run() {
                 std::string("join the host's network namespace: ") + std::strerror(errno));
   }
   host_netns.reset();
+  // The container's sysctls, written here in the namespaces its payload will have: the network
+  // one the agent plugged (lxc.net.0.type none: eth0 is in already) and an IPC one made for
+  // it, which LXC keeps (lxc.namespace.keep) instead of making its own. LXC's lxc.sysctl.*
+  // would write only after /proc/sys turned read-only (proc:mixed and our read-only paths).
+  const bool keep_ipc_namespace = !spec.sysctls.empty();
+  if (keep_ipc_namespace) {
+    // The agent refuses sysctls with a user namespace on this backend; without a namespace of
+    // our own, net.* would land in the host's.
+    if (spec.userns.enabled() || (!netns_made && !spec.host_network)) {
+      RefuseStart(kExitSetupFailed,
+                  "the lxc backend sets sysctls only in a network namespace of boxcar-lxc-shim's "
+                  "and without a user namespace");
+    }
+    if (::unshare(CLONE_NEWIPC) != 0) {
+      RefuseStart(kExitSetupFailed,
+                  std::string("unshare the container's IPC namespace: ") + std::strerror(errno));
+    }
+    RefuseUnless(WriteNamespacedSysctls(spec.sysctls, "/proc/sys"));
+  }
   // The container's state directory is LXC's lxcpath; LXC writes its log into the shim's.
   const std::string state_dir = spec.exit_file.substr(0, spec.exit_file.rfind('/'));
   MonitorLaunch launch;
@@ -280,6 +300,7 @@ int Run() {
   // A user-namespaced payload gets a network namespace of its own (owned by its user
   // namespace) from LXC, as before.
   settings.share_network_namespace = (netns_made || spec.host_network) && !spec.userns.enabled();
+  settings.keep_ipc_namespace = keep_ipc_namespace;
   settings.oom_score_adj = oom_score_adj.ok() ? std::atoi(oom_score_adj->c_str()) : 0;
   settings.log_file = spec.shim_log_path.empty() ? state_dir + "/lxc.log" : spec.shim_log_path;
   if (spec.userns.enabled()) {

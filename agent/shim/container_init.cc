@@ -21,6 +21,7 @@
 #include "shim/controlling_terminal.h"
 #include "shim/hardening.h"
 #include "shim/host_devices.h"
+#include "shim/namespaced_sysctls.h"
 #include "shim/process_setup.h"
 #include "shim/pty_relay.h"
 #include "shim/stdio_relay.h"
@@ -68,7 +69,7 @@ void JoinCgroups(const LaunchSpec& spec) {
 }
 
 // Below the rootfs, which is the working directory: relative paths only.
-void SetUpDev(bool in_user_namespace) {
+void SetUpDev(bool in_user_namespace, uint64_t shm_size_bytes) {
   EnsureDirectory("dev", 0755);
   Mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
   struct Node {
@@ -99,7 +100,10 @@ void SetUpDev(bool in_user_namespace) {
   Mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
         "newinstance,ptmxmode=0666,mode=0620");
   EnsureDirectory("dev/shm", 01777);
-  Mount("shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
+  const std::string shm_options = shm_size_bytes == 0
+                                      ? "mode=1777,size=65536k"
+                                      : "mode=1777,size=" + std::to_string(shm_size_bytes);
+  Mount("shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, shm_options.c_str());
   const std::pair<const char*, const char*> links[] = {{"pts/ptmx", "ptmx"},
                                                        {"/proc/self/fd", "fd"},
                                                        {"/proc/self/fd/0", "stdin"},
@@ -129,7 +133,7 @@ void SetUpRootfs(const LaunchSpec& spec, std::vector<PreparedMount>& mounts) {
   EnsureDirectory("sys", 0555);
   Mount("sysfs", "sys", "sysfs",
         (spec.privileged ? 0 : MS_RDONLY) | MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr);
-  SetUpDev(spec.userns.enabled());
+  SetUpDev(spec.userns.enabled(), spec.shm_size_bytes);
   if (spec.privileged) {
     // The agent's device cgroup allows every device (core/container_devices.cc).
     Status bound = BindHostDevices("dev");
@@ -174,6 +178,10 @@ void BecomeUserNamespaceRoot(int userns_ready) {
 // "" from a set-up step is success; anything else is its failure message.
 void CheckStep(const std::string& error) {
   if (!error.empty()) FailWith(kExitSetupFailed, error);
+}
+
+void CheckStepStatus(const Status& status) {
+  if (!status.ok()) FailWith(kExitSetupFailed, status.message());
 }
 
 void MakeWorkingDirectory(const std::string& working_dir) {
@@ -224,6 +232,9 @@ void RunContainerInit(const LaunchSpec& spec, const InitFds& fds) {
     FailErrno("sethostname '" + spec.hostname + "'");
   }
   if (!fds.loopback_up && !BringUpLoopback()) FailErrno("bring up lo");
+  // Our own /proc now, its /proc/sys still writable; the network's interfaces were plugged in
+  // before the spec came (a per-interface key finds its eth0).
+  if (!spec.sysctls.empty()) CheckStepStatus(WriteNamespacedSysctls(spec.sysctls, "/proc/sys"));
   CheckStep(ApplyRlimits(spec.rlimits));
 
   // privileged: /proc as the kernel shows it.

@@ -50,5 +50,16 @@ TEST_F(LibvirtNetworkTest, LibvirtContainersGetTheSameNetworking) {
   EXPECT_EQ(client.out, "hello-from-web\n") << client.err;
 }
 
+// network_sysctls_test.cc's check on libvirt: eth0 is in the domain before the shim writes.
+TEST_F(LibvirtNetworkTest, NetSysctlsIncludingEth0sAreSetOnTheBridgeNetwork) {
+  CommandResult result = RunRm(
+      {"--backend", "libvirt", "--network", "tnet", "--sysctl", "net.ipv4.conf.eth0.rp_filter=2",
+       "--sysctl", "net.ipv4.ip_unprivileged_port_start=1024"},
+      {"sh", "-c",
+       "cat /proc/sys/net/ipv4/conf/eth0/rp_filter "
+       "/proc/sys/net/ipv4/ip_unprivileged_port_start"});
+  EXPECT_EQ(result.out, "2\n1024\n") << result.err;
+}
+
 }  // namespace
 }  // namespace boxcar::testing

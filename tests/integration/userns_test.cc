@@ -292,6 +292,28 @@ TEST_P(UserNamespaceTest, BlocksAreCheckedAndSurviveAnAgentRestart) {
       << no_range.error_message();
 }
 
+// The payload's init, root of the user namespace, writes them (chroot); boxcar-lxc-shim writes
+// sysctls only in namespaces of its own, which a user-namespaced payload does not share.
+TEST_P(UserNamespaceTest, SysctlsAreSetInsideOrRefusedNamingTheBackend) {
+  const std::vector<std::string> flags = {"--userns", "--sysctl", "kernel.shmmax=123456789",
+                                          "--sysctl", "net.ipv4.ip_unprivileged_port_start=81"};
+  if (!Has("sysctls-in-userns")) {
+    std::vector<std::string> args = {"create"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    args.insert(args.end(), {"busybox", "true"});
+    CommandResult refused = agent_.Cli(args);
+    EXPECT_NE(refused.exit_code, 0);
+    EXPECT_NE(refused.err.find("spec.sysctls: backend '" + GetParam() + "'"), std::string::npos)
+        << refused.err;
+    EXPECT_EQ(agent_.Cli({"ps", "-a", "-q"}).out, "") << "nothing was created";
+    return;
+  }
+  CommandResult set = RunRm(flags, {"sh", "-c",
+                                    "cat /proc/sys/kernel/shmmax "
+                                    "/proc/sys/net/ipv4/ip_unprivileged_port_start"});
+  EXPECT_EQ(set.out, "123456789\n81\n") << set.err;
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, UserNamespaceTest, ::testing::Values("chroot", "lxc", "libvirt"),
                          [](const auto& info) { return info.param; });
 

@@ -30,6 +30,8 @@ BackendCapabilities LxcBackend::capabilities() const {
   capabilities.survives_agent_restart = true;
   capabilities.userns = true;
   capabilities.terminal = true;  // the shim keeps the terminal (shim/stdio_relay.h)
+  // NOTE: no sysctls_in_userns: boxcar-lxc-shim writes sysctls in namespaces of its own, which
+  // a user-namespaced payload does not share (LXC makes its network namespace).
   // LXC's monitor: the payload's parent, born in the container's cgroups before the payload.
   capabilities.helper_processes_in_cgroup = 1;
   return capabilities;

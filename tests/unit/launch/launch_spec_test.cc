@@ -159,6 +159,22 @@ TEST(LaunchSpecTest, DevicesRoundTripAndAreNoneWhenAbsent) {
       << bad_type.status().message();
 }
 
+TEST(LaunchSpecTest, SysctlsAndShmSizeRoundTripAndAreAbsentByDefault) {
+  LaunchSpec spec;
+  spec.rootfs_dir = "/r";
+  spec.argv = {"sh"};
+  spec.exit_file = "/x";
+  const std::string plain = LaunchSpecToJson(spec);
+  EXPECT_EQ(plain.find("sysctls"), std::string::npos) << plain;
+  EXPECT_EQ(plain.find("shm_size_bytes"), std::string::npos) << plain;
+  spec.sysctls = {"kernel.sem=250 32000 32 128", "net/ipv4/ip_forward=1"};
+  spec.shm_size_bytes = 128ull << 20;
+  auto parsed = LaunchSpecFromJson(LaunchSpecToJson(spec));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(parsed->sysctls, spec.sysctls);
+  EXPECT_EQ(parsed->shm_size_bytes, 128ull << 20);
+}
+
 TEST(ExitRecordTest, RoundTripsAndRejectsGarbage) {
   ExitRecord record{137, 9, 123456789};
   auto parsed = ExitRecordFromJson(ExitRecordToJson(record));

@@ -56,6 +56,28 @@ TEST_F(LxcConfigTest, RootfsIsTheSnapshotAndNeverManagedByLxc) {
   EXPECT_EQ(Value("lxc.log.file"), settings_.log_file);
 }
 
+TEST_F(LxcConfigTest, ShmSizeIsTheSpecsOr64MiB) {
+  auto shm_entry = [&] {
+    for (const auto& entry : Values("lxc.mount.entry")) {
+      if (entry.rfind("shm dev/shm ", 0) == 0) return entry;
+    }
+    return std::string();
+  };
+  EXPECT_NE(shm_entry().find(",size=65536k,"), std::string::npos) << shm_entry();
+  spec_.shm_size_bytes = 128ull << 20;
+  EXPECT_NE(shm_entry().find(",size=134217728,"), std::string::npos) << shm_entry();
+}
+
+// The shim wrote the sysctls into an IPC namespace of its own, which LXC must keep.
+TEST_F(LxcConfigTest, TheShimsIpcNamespaceIsKeptOnlyWhenItWroteSysctls) {
+  EXPECT_TRUE(Values("lxc.namespace.keep").empty());
+  EXPECT_TRUE(Values("lxc.sysctl").empty());
+  settings_.keep_ipc_namespace = true;
+  settings_.share_network_namespace = true;
+  // LXC makes every namespace a keep list leaves out: the list names all we inherit.
+  EXPECT_EQ(Value("lxc.namespace.keep"), "user net ipc");
+}
+
 TEST_F(LxcConfigTest, UserNamespaceMapsRootAndUsesTheReachableRootfs) {
   EXPECT_TRUE(Values("lxc.idmap").empty()) << "no user namespace unless asked for";
   spec_.userns = {100000, 200000, 65536};
