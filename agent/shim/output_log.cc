@@ -57,10 +57,20 @@ Status OutputLogWriter::Append(LogRecordStream stream, std::string_view data, in
   return AppendLogRecord(file_.get(), stream, data, unix_ns);
 }
 
-// Oldest first, so that each rename replaces a file already copied one place on; the file
-// being written is renamed last and a new one opened under its name.
+// The oldest file is unlinked first, then each newer one moves one place on to a free name,
+// the file being written last; a new one is opened under its name. No rename replaces a file:
+// ext4 writes back the data of a file renamed over another (auto_da_alloc) before the rename
+// returns, 2-9 ms for 10 MiB here, which the payload would wait for (its pipe is not read
+// meanwhile); the unlink of the dropped file costs ~1 ms.
 Status OutputLogWriter::Rotate() {
   const auto max_files = static_cast<uint32_t>(bound_.max_files);
+  if (max_files >= 2) {
+    const std::string dropped = OutputLogGenerationName(name_, max_files - 1);
+    if (::unlinkat(dir_.get(), dropped.c_str(), 0) != 0 && errno != ENOENT) {
+      size_ = 0;  // tried again once this file is full again, not at every record
+      return ErrnoStatus("rotate the output log: remove '" + dropped + "'");
+    }
+  }
   for (uint32_t generation = max_files - 1; generation >= 2; --generation) {
     const std::string from = OutputLogGenerationName(name_, generation - 1);
     const std::string to = OutputLogGenerationName(name_, generation);
