@@ -75,4 +75,8 @@ uint64_t ReadCgroupLimit(const std::string& path) {
   return parsed >= (1ull << 62) ? 0 : parsed;
 }
 
+void RemoveCreatedDirectories(const std::vector<std::string>& created) {
+  for (auto dir = created.rbegin(); dir != created.rend(); ++dir) ::rmdir(dir->c_str());
+}
+
 }  // namespace boxcar

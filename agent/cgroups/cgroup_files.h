@@ -27,5 +27,7 @@ uint64_t ReadCgroupLimit(const std::string& path);
 // The file's text without its trailing newline and blanks; empty if unreadable.
 std::string ReadCgroupValue(const std::string& path);
 bool CgroupFileExists(const std::string& path);
+// rmdir of directories a failed call made, newest first (nothing has joined them yet).
+void RemoveCreatedDirectories(const std::vector<std::string>& created);
 
 }  // namespace boxcar

@@ -76,10 +76,6 @@ std::map<std::string, std::string> EnableV2Controllers(const CgroupLayout& layou
   return errors;
 }
 
-void RemoveCreatedDirectories(const std::vector<std::string>& created) {
-  for (auto dir = created.rbegin(); dir != created.rend(); ++dir) ::rmdir(dir->c_str());
-}
-
 // rmdir of `dir` after its child cgroups, retrying on EBUSY until `deadline`.
 Status RemoveCgroupDirectory(const std::string& dir, Clock::time_point deadline) {
   Status result;
@@ -101,22 +97,6 @@ Status RemoveCgroupDirectory(const std::string& dir, Clock::time_point deadline)
     }
     std::this_thread::sleep_for(kRetrySleep);
   }
-}
-
-// `dir` below the v1 cpuset hierarchy's `mount`, with whatever of its path is missing, each
-// level given its parent's CPUs and nodes where it has none.
-Status MakeV1CpusetDirectory(const std::string& mount, const std::string& dir,
-                             std::vector<std::string>* created) {
-  std::string level = mount;
-  for (const std::string& part : Components(dir.substr(mount.size() + 1))) {
-    level += "/" + part;
-    if (::mkdir(level.c_str(), 0755) == 0) {
-      created->push_back(level);
-    } else if (errno != EEXIST || level == dir) {
-      return ErrnoStatus("mkdir '" + level + "'");
-    }
-  }
-  return InheritV1CpusetSets(mount, dir);
 }
 
 }  // namespace
@@ -304,33 +284,6 @@ Status ContainerCgroup::MakeDirectories(const std::string& parent, const std::st
   return OkStatus();
 }
 
-Status ContainerCgroup::MakeV1Cpuset(const std::string& parent, const std::string& name,
-                                     const CgroupLimits& limits,
-                                     std::vector<std::string>* created) {
-  const std::string field =
-      limits.cpuset_cpus.empty() ? "limits.cpuset_mems" : "limits.cpuset_cpus";
-  if (cpuset_directory_.empty()) {
-    return FailedPrecondition(field +
-                              " needs the cpuset controller, but no cgroup v1 cpuset "
-                              "hierarchy is mounted");
-  }
-  RETURN_IF_ERROR(MakeV1CpusetDirectory(cpuset_mount_, cpuset_directory_, created));
-  RETURN_IF_ERROR(WriteCpusetSets(cpuset_directory_, limits.cpuset_cpus, limits.cpuset_mems));
-  mounts_.push_back(cpuset_mount_);
-  directories_.push_back(cpuset_directory_);
-  v1_directories_["cpuset"] = cpuset_directory_;
-  return OkStatus();
-}
-
-std::vector<std::string> ContainerCgroup::DirectoriesToRemove() const {
-  std::vector<std::string> directories = directories_;
-  if (!cpuset_directory_.empty() &&
-      std::find(directories.begin(), directories.end(), cpuset_directory_) == directories.end()) {
-    directories.push_back(cpuset_directory_);
-  }
-  return directories;
-}
-
 StatusOr<std::string> ContainerCgroup::ControllerDirectory(
     const std::string& field, const std::string& controller,
     const std::map<std::string, std::string>& enable_errors) const {
@@ -434,56 +387,6 @@ Status ContainerCgroup::UpdateLimits(const CgroupLimitsUpdate& update) const {
   if (update.pids_max) RETURN_IF_ERROR(WritePidsLimit(pids_dir, *update.pids_max));
   if (update.cpuset_cpus || update.cpuset_mems) {
     RETURN_IF_ERROR(UpdateCpuset(update.cpuset_cpus, update.cpuset_mems));
-  }
-  return OkStatus();
-}
-
-Status ContainerCgroup::UpdateCpuset(const std::optional<std::string>& cpus,
-                                     const std::optional<std::string>& mems) const {
-  const std::string field = cpus ? "limits.cpuset_cpus" : "limits.cpuset_mems";
-  if (mode_ == CgroupMode::kV2) {
-    ASSIGN_OR_RETURN(std::string dir, ControllerDirectory(field, "cpuset"));
-    // "" hands the set back to the parent's.
-    if (cpus) RETURN_IF_ERROR(WriteCgroupFile(dir + "/cpuset.cpus", *cpus).Annotate(field));
-    if (mems) RETURN_IF_ERROR(WriteCgroupFile(dir + "/cpuset.mems", *mems).Annotate(field));
-    return OkStatus();
-  }
-  if (cpuset_directory_.empty()) {
-    return FailedPrecondition(field +
-                              " needs the cpuset controller, but no cgroup v1 cpuset "
-                              "hierarchy is mounted");
-  }
-  const bool existed = ::access(cpuset_directory_.c_str(), F_OK) == 0;
-  if (!existed) {
-    if ((!cpus || cpus->empty()) && (!mems || mems->empty())) return OkStatus();  // nothing asked
-    // NOTE: a v1 cpuset cgroup may be made and joined at any time; what the container forks
-    // while its processes move is caught by the second pass.
-    std::vector<std::string> created;
-    Status made = MakeV1CpusetDirectory(cpuset_mount_, cpuset_directory_, &created);
-    if (!made.ok()) {
-      RemoveCreatedDirectories(created);
-      return made.Annotate(field);
-    }
-  }
-  // v1 has no "inherit": "" is the parent's set.
-  const std::string parent = cpuset_directory_.substr(0, cpuset_directory_.rfind('/'));
-  auto value = [&](const std::optional<std::string>& given, const char* file) {
-    return given->empty() ? ReadCgroupValue(parent + file) : *given;
-  };
-  if (cpus) {
-    RETURN_IF_ERROR(WriteCgroupFile(cpuset_directory_ + "/cpuset.cpus", value(cpus, "/cpuset.cpus"))
-                        .Annotate(field));
-  }
-  if (mems) {
-    RETURN_IF_ERROR(WriteCgroupFile(cpuset_directory_ + "/cpuset.mems", value(mems, "/cpuset.mems"))
-                        .Annotate("limits.cpuset_mems"));
-  }
-  if (existed) return OkStatus();
-  for (int pass = 0; pass < 2; ++pass) {
-    for (pid_t pid : Pids()) {
-      Status moved = WriteCgroupFile(cpuset_directory_ + "/cgroup.procs", std::to_string(pid));
-      if (!moved.ok() && ::kill(pid, 0) == 0) return moved.Annotate(field);  // else it exited
-    }
   }
   return OkStatus();
 }

@@ -1,5 +1,8 @@
 #include "cgroups/cpuset.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <cstdlib>
 
 #include "cgroups/cgroup_files.h"
@@ -102,6 +105,20 @@ Status WriteCpusetSets(const std::string& dir, const std::string& cpus, const st
   if (!mems.empty())
     RETURN_IF_ERROR(WriteCgroupFile(dir + "/cpuset.mems", mems).Annotate("limits.cpuset_mems"));
   return OkStatus();
+}
+
+Status MakeV1CpusetDirectory(const std::string& mount, const std::string& dir,
+                             std::vector<std::string>* created) {
+  for (size_t slash = mount.size(); slash != std::string::npos;) {
+    slash = dir.find('/', slash + 1);
+    const std::string level = dir.substr(0, slash);
+    if (::mkdir(level.c_str(), 0755) == 0) {
+      created->push_back(level);
+    } else if (errno != EEXIST || level == dir) {
+      return ErrnoStatus("mkdir '" + level + "'");
+    }
+  }
+  return InheritV1CpusetSets(mount, dir);
 }
 
 }  // namespace boxcar

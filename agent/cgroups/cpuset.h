@@ -5,6 +5,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 
@@ -28,6 +29,10 @@ Status CheckCpusetMems(const std::string& list, const std::string& field,
 // cgroup v1: a new cpuset cgroup has no CPUs and no nodes, and no task may join it then. Gives
 // every directory from below `mount` down to `dir` (inclusive) that has none its parent's.
 Status InheritV1CpusetSets(const std::string& mount, const std::string& dir);
+// `dir` below the v1 cpuset hierarchy's `mount`, with whatever of its path is missing (each
+// directory made is added to `created`), then InheritV1CpusetSets.
+Status MakeV1CpusetDirectory(const std::string& mount, const std::string& dir,
+                             std::vector<std::string>* created);
 
 // Writes cpuset.cpus and cpuset.mems of `dir` (v1 or cgroup2: the same file names); an empty
 // value is left as it is. Errors name "limits.cpuset_cpus" / "limits.cpuset_mems".

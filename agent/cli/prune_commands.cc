@@ -8,6 +8,7 @@
 #include "cli/human_format.h"
 #include "cli/json_output.h"
 #include "cli/log_times.h"
+#include "common/unix_time.h"
 
 namespace boxcar::cli {
 
@@ -26,12 +27,6 @@ struct SystemPruneFlags {
   bool volumes = false;
   bool force = false;
 };
-
-int64_t NowUnixNs() {
-  struct timespec now {};
-  ::clock_gettime(CLOCK_REALTIME, &now);
-  return static_cast<int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
-}
 
 // until=TIME, label=KEY[=VALUE], label!=KEY[=VALUE] (Docker's container prune filters).
 bool ParsePruneFilters(const std::vector<std::string>& filters,

@@ -33,6 +33,16 @@ class ConformanceTest : public ::testing::TestWithParam<std::string>, public Age
     EXPECT_NE(status.error_message().find(GetParam()), std::string::npos) << status.error_message();
   }
 
+  // `create` with `flags` fails, its error naming `message` (a field or a flag).
+  void ExpectCreateRefused(const std::vector<std::string>& flags, const std::string& message) {
+    std::vector<std::string> args = {"create"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    args.insert(args.end(), {"busybox", "true"});
+    CommandResult refused = agent_.Cli(args);
+    EXPECT_NE(refused.exit_code, 0) << message;
+    EXPECT_NE(refused.err.find(message), std::string::npos) << message << ": " << refused.err;
+  }
+
   grpc::Status Pause(const std::string& container) {
     grpc::ClientContext context;
     v1::PauseContainerRequest request;

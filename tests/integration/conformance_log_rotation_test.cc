@@ -129,15 +129,7 @@ TEST_P(ConformanceLogRotationTest, BadLogOptionsAreRefusedNamingTheField) {
       {{"--log-driver", "none", "--log-opt", "max-size=1m"}, "spec.log_options[max-size]"},
       {{"--log-opt", "max-size"}, "--log-opt 'max-size'"},
   };
-  for (const Case& bad : cases) {
-    std::vector<std::string> args = {"create"};
-    args.insert(args.end(), bad.flags.begin(), bad.flags.end());
-    args.insert(args.end(), {"busybox", "true"});
-    CommandResult refused = agent_.Cli(args);
-    EXPECT_NE(refused.exit_code, 0) << bad.message;
-    EXPECT_NE(refused.err.find(bad.message), std::string::npos)
-        << bad.message << ": " << refused.err;
-  }
+  for (const Case& bad : cases) ExpectCreateRefused(bad.flags, bad.message);
   v1::ContainerSpec spec;
   spec.set_image("busybox");
   spec.add_command("true");
