@@ -20,33 +20,21 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <iostream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
+#include "cgroup_mount_points.h"
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
+#include "dead_test_leftovers.h"
 
 extern char** environ;
 
 namespace boxcar::testing {
 
 namespace {
-
-std::vector<std::string> CgroupMounts() {
-  std::vector<std::string> mounts;
-  std::ifstream mountinfo("/proc/self/mountinfo");
-  for (std::string line; std::getline(mountinfo, line);) {
-    auto dash = line.find(" - ");
-    if (dash == std::string::npos) continue;
-    std::istringstream before(line.substr(0, dash)), after(line.substr(dash + 3));
-    std::string field, mount_point, type;
-    for (int i = 0; i < 5; ++i) before >> field;
-    mount_point = field;
-    after >> type;
-    if (type == "cgroup" || type == "cgroup2") mounts.push_back(mount_point);
-  }
-  return mounts;
-}
 
 std::vector<std::string> ListDir(const std::string& path) {
   std::vector<std::string> names;
@@ -87,8 +75,14 @@ pid_t Spawn(const std::vector<std::string>& args, const std::string& out_path,
 }
 
 AgentHarness::AgentHarness() {
+  static std::once_flag swept;
+  std::call_once(swept, [] {
+    std::string removed = RemoveDeadTestsLeftovers();
+    if (!removed.empty()) std::cerr << "removed what killed tests left:\n" << removed;
+  });
   char dir_template[] = "/tmp/boxcar-it-XXXXXX";
   work_dir_ = ::mkdtemp(dir_template);
+  MarkOwnedByThisProcess(work_dir_);
   root_dir_ = work_dir_ + "/root";
   socket_path_ = work_dir_ + "/boxcard.sock";
   cgroup_parent_ =
@@ -99,6 +93,7 @@ void AgentHarness::MoveWorkDirUnder(const std::string& base) {
   (void)RemoveTree(work_dir_);
   std::string dir_template = base + "/boxcar-it-XXXXXX";
   work_dir_ = ::mkdtemp(dir_template.data());
+  MarkOwnedByThisProcess(work_dir_);
   root_dir_ = work_dir_ + "/root";
   socket_path_ = work_dir_ + "/boxcard.sock";
 }
@@ -109,7 +104,7 @@ AgentHarness::~AgentHarness() {
     Stop();
   }
   // Whatever a failed test left: kill shims and payloads, unmount, remove cgroups and files.
-  for (const auto& mount : CgroupMounts()) {
+  for (const auto& mount : CgroupMountPoints()) {
     std::string parent = mount + "/" + cgroup_parent_;
     for (const auto& child : ListDir(parent)) {
       std::ifstream procs(parent + "/" + child + "/cgroup.procs");
@@ -126,7 +121,7 @@ AgentHarness::~AgentHarness() {
   }
   for (auto it = mounts.rbegin(); it != mounts.rend(); ++it) ::umount2(it->c_str(), MNT_DETACH);
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  for (const auto& mount : CgroupMounts()) {
+  for (const auto& mount : CgroupMountPoints()) {
     std::string parent = mount + "/" + cgroup_parent_;
     for (const auto& child : ListDir(parent)) ::rmdir((parent + "/" + child).c_str());
     ::rmdir(parent.c_str());
@@ -318,7 +313,7 @@ std::string AgentHarness::LeftoverMounts() const {
 
 std::string AgentHarness::LeftoverCgroups() const {
   std::string leftovers;
-  for (const auto& mount : CgroupMounts()) {
+  for (const auto& mount : CgroupMountPoints()) {
     for (const auto& child : ListDir(mount + "/" + cgroup_parent_)) {
       // Prewarmed slots belong to the running agent; they must be gone once it stops.
       if (agent_pid_ > 0 && child.rfind("slot-", 0) == 0) continue;

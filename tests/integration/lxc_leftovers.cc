@@ -8,6 +8,8 @@
 #include <sstream>
 #include <vector>
 
+#include "cgroup_mount_points.h"
+
 namespace boxcar::testing {
 
 namespace {
@@ -32,16 +34,7 @@ std::string LxcCgroupsBelow(const std::string& dir) {
 
 std::string LxcCgroupsAnywhere() {
   std::string found;
-  std::ifstream mountinfo("/proc/self/mountinfo");
-  for (std::string line; std::getline(mountinfo, line);) {
-    auto dash = line.find(" - ");
-    if (dash == std::string::npos) continue;
-    std::istringstream before(line.substr(0, dash)), after(line.substr(dash + 3));
-    std::string field, type;
-    for (int i = 0; i < 5; ++i) before >> field;
-    after >> type;
-    if (type == "cgroup" || type == "cgroup2") found += LxcCgroupsBelow(field);
-  }
+  for (const auto& mount : CgroupMountPoints()) found += LxcCgroupsBelow(mount);
   return found;
 }
 
