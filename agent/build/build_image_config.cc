@@ -139,7 +139,8 @@ void BuildImageConfig::AddOnBuild(const std::string& instruction) {
 }
 
 void BuildImageConfig::SetHealthcheck(const std::vector<std::string>& test, int64_t interval_ns,
-                                      int64_t timeout_ns, int64_t start_period_ns, int retries) {
+                                      int64_t timeout_ns, int64_t start_period_ns,
+                                      int64_t start_interval_ns, int retries) {
   auto& allocator = document_.GetAllocator();
   rapidjson::Value& check = Member(Runtime(), "Healthcheck", rapidjson::kObjectType);
   check.SetObject();
@@ -149,6 +150,7 @@ void BuildImageConfig::SetHealthcheck(const std::vector<std::string>& test, int6
   if (interval_ns) check.AddMember("Interval", interval_ns, allocator);
   if (timeout_ns) check.AddMember("Timeout", timeout_ns, allocator);
   if (start_period_ns) check.AddMember("StartPeriod", start_period_ns, allocator);
+  if (start_interval_ns) check.AddMember("StartInterval", start_interval_ns, allocator);
   if (retries) check.AddMember("Retries", retries, allocator);
 }
 

@@ -37,8 +37,8 @@ class BuildImageConfig {
   void SetEnv(const std::string& name, const std::string& value);
   void AddOnBuild(const std::string& instruction);
   // Healthcheck: test ["NONE"] disables; durations in nanoseconds (0 = inherit).
-  void SetHealthcheck(const std::vector<std::string>& test, int64_t interval_ns,
-                      int64_t timeout_ns, int64_t start_period_ns, int retries);
+  void SetHealthcheck(const std::vector<std::string>& test, int64_t interval_ns, int64_t timeout_ns,
+                      int64_t start_period_ns, int64_t start_interval_ns, int retries);
 
   // The image's "author" (MAINTAINER).
   void SetAuthor(const std::string& author);

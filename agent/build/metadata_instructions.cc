@@ -191,7 +191,7 @@ Status ApplyMetadataInstruction(const DockerfileInstruction& instruction, char e
     std::string upper = words.empty() ? "" : words[0];
     std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
     if (upper == "NONE") {
-      config.SetHealthcheck({"NONE"}, 0, 0, 0, 0);
+      config.SetHealthcheck({"NONE"}, 0, 0, 0, 0, 0);
     } else if (upper == "CMD") {
       std::string rest = args.substr(args.find(words[0]) + words[0].size());
       rest.erase(0, rest.find_first_not_of(" \t"));
@@ -203,9 +203,9 @@ Status ApplyMetadataInstruction(const DockerfileInstruction& instruction, char e
       } else {
         test = {"CMD-SHELL", rest};
       }
-      int64_t durations[3] = {0, 0, 0};
-      const char* names[3] = {"interval", "timeout", "start-period"};
-      for (int i = 0; i < 3; ++i) {
+      int64_t durations[4] = {0, 0, 0, 0};
+      const char* names[4] = {"interval", "timeout", "start-period", "start-interval"};
+      for (int i = 0; i < 4; ++i) {
         auto flag = instruction.flags.find(names[i]);
         if (flag == instruction.flags.end()) continue;
         std::optional<int64_t> duration = ParseGoDuration(flag->second);
@@ -219,7 +219,7 @@ Status ApplyMetadataInstruction(const DockerfileInstruction& instruction, char e
       if (auto flag = instruction.flags.find("retries"); flag != instruction.flags.end()) {
         retries = std::atoi(flag->second.c_str());
       }
-      config.SetHealthcheck(test, durations[0], durations[1], durations[2], retries);
+      config.SetHealthcheck(test, durations[0], durations[1], durations[2], durations[3], retries);
     } else {
       return InvalidArgument("HEALTHCHECK needs NONE or [--flags] CMD command");
     }

@@ -14,6 +14,9 @@ void AddHealthFlags(CLI::App* command, HealthFlags& options) {
                       "Time a health check may take before it counts as failed (default 30s)");
   command->add_option("--health-start-period", options.start_period,
                       "Time after the start in which failed checks do not count (default 0s)");
+  command->add_option("--health-start-interval", options.start_interval,
+                      "Time between health checks during the start period, while starting "
+                      "(default 5s)");
   command->add_option("--health-retries", options.retries,
                       "Failed checks in a row that make it unhealthy (default 3)");
   command->add_flag("--no-healthcheck", options.none,
@@ -29,7 +32,7 @@ Status ApplyHealthFlags(const HealthFlags& options, v1::ContainerSpec* spec) {
   v1::HealthConfig* check = spec->mutable_healthcheck();
   const bool tuned = !options.cmd.empty() || !options.interval.empty() ||
                      !options.timeout.empty() || !options.start_period.empty() ||
-                     options.retries != 0;
+                     !options.start_interval.empty() || options.retries != 0;
   if (options.none) {
     if (tuned) {
       return InvalidArgument("--no-healthcheck conflicts with the --health-* options; give one");
@@ -48,6 +51,8 @@ Status ApplyHealthFlags(const HealthFlags& options, v1::ContainerSpec* spec) {
       {"--health-interval", &options.interval, &v1::HealthConfig::set_interval_ns},
       {"--health-timeout", &options.timeout, &v1::HealthConfig::set_timeout_ns},
       {"--health-start-period", &options.start_period, &v1::HealthConfig::set_start_period_ns},
+      {"--health-start-interval", &options.start_interval,
+       &v1::HealthConfig::set_start_interval_ns},
   };
   for (const auto& duration : durations) {
     if (duration.text->empty()) continue;
@@ -64,7 +69,7 @@ Status ApplyHealthFlags(const HealthFlags& options, v1::ContainerSpec* spec) {
   }
   check->set_retries(options.retries);
   if (!check->test_size() && !check->interval_ns() && !check->timeout_ns() &&
-      !check->start_period_ns() && !check->retries()) {
+      !check->start_period_ns() && !check->start_interval_ns() && !check->retries()) {
     spec->clear_healthcheck();
   }
   spec->set_stop_signal(options.stop_signal);

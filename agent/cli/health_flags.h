@@ -16,6 +16,7 @@ struct HealthFlags {
   std::string interval;  // durations: "30s", "1m30s", "500ms"
   std::string timeout;
   std::string start_period;
+  std::string start_interval;
   int retries = 0;
   bool none = false;  // --no-healthcheck
   std::string stop_signal;

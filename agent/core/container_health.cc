@@ -52,7 +52,9 @@ void ContainerService::ArmHealthCheck(Entry& entry) {
   if (!HasHealthCheck(config)) return;
   const std::string id = entry.record.id();
   const uint64_t generation = entry.generation;
-  health_monitors_.Start(id, std::chrono::nanoseconds(config.interval_ns()),
+  const int64_t first_delay_ns =
+      NextHealthProbeDelayNs(config, entry.record.health().status(), /*since_start_ns=*/0);
+  health_monitors_.Start(id, std::chrono::nanoseconds(first_delay_ns),
                          [this, id, generation](const std::atomic<bool>& stop) {
                            return ProbeHealth(id, generation, stop);
                          });
@@ -111,7 +113,8 @@ std::optional<std::chrono::nanoseconds> ContainerService::ProbeHealth(
     event.set_health_status(record.health().status());
     events_.Publish(event);
   }
-  return std::chrono::nanoseconds(config.interval_ns());
+  return std::chrono::nanoseconds(
+      NextHealthProbeDelayNs(config, record.health().status(), NowUnixNs() - started_unix_ns));
 }
 
 v1::HealthProbe ContainerService::RunHealthProbe(const std::string& id,

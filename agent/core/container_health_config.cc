@@ -25,7 +25,8 @@ Status ValidateHealthConfig(const v1::HealthConfig& config, const std::string& f
     int64_t value;
   } durations[] = {{"interval_ns", config.interval_ns()},
                    {"timeout_ns", config.timeout_ns()},
-                   {"start_period_ns", config.start_period_ns()}};
+                   {"start_period_ns", config.start_period_ns()},
+                   {"start_interval_ns", config.start_interval_ns()}};
   for (const auto& duration : durations) {
     if (duration.value != 0 && duration.value < kMinHealthDurationNs) {
       return InvalidArgument(field + "." + duration.name + ": " + std::to_string(duration.value) +
@@ -60,9 +61,20 @@ std::optional<v1::HealthConfig> EffectiveHealthConfig(const v1::HealthConfig& sp
   effective.set_timeout_ns(
       pick(spec.timeout_ns(), from_image.timeout_ns(), kDefaultHealthTimeoutNs));
   effective.set_start_period_ns(pick(spec.start_period_ns(), from_image.start_period_ns(), 0));
+  effective.set_start_interval_ns(pick(spec.start_interval_ns(), from_image.start_interval_ns(),
+                                       kDefaultHealthStartIntervalNs));
   effective.set_retries(static_cast<int32_t>(pick(
       spec.retries(), from_image.retries() > 0 ? from_image.retries() : 0, kDefaultHealthRetries)));
   return effective;
+}
+
+int64_t NextHealthProbeDelayNs(const v1::HealthConfig& config, v1::HealthStatus status,
+                               int64_t since_start_ns) {
+  const bool in_start_period = since_start_ns < config.start_period_ns();
+  if (in_start_period && status == v1::HEALTH_STATUS_STARTING && config.start_interval_ns() > 0) {
+    return config.start_interval_ns();
+  }
+  return config.interval_ns();
 }
 
 std::vector<std::string> HealthProbeCommand(const v1::HealthConfig& config) {

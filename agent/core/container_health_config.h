@@ -16,6 +16,7 @@ namespace boxcar {
 inline constexpr int64_t kDefaultHealthIntervalNs = 30'000'000'000;
 inline constexpr int64_t kDefaultHealthTimeoutNs = 30'000'000'000;
 inline constexpr int32_t kDefaultHealthRetries = 3;
+inline constexpr int64_t kDefaultHealthStartIntervalNs = 5'000'000'000;
 inline constexpr int64_t kMinHealthDurationNs = 1'000'000;  // 1 ms, as Docker's
 // What a probe's output keeps, and how many probes the log keeps (Docker's).
 inline constexpr size_t kHealthOutputBytes = 4096;
@@ -34,6 +35,11 @@ std::optional<v1::HealthConfig> EffectiveHealthConfig(const v1::HealthConfig& sp
 inline bool HasHealthCheck(const v1::HealthConfig& config) {
   return !config.test().empty() && config.test(0) != "NONE";
 }
+
+// How long after a probe the next one runs: the start interval while the container is still
+// starting within its start period (`since_start_ns` after its start), else the interval.
+int64_t NextHealthProbeDelayNs(const v1::HealthConfig& config, v1::HealthStatus status,
+                               int64_t since_start_ns);
 
 // The command of a probe: CMD's words, or /bin/sh -c for CMD-SHELL.
 std::vector<std::string> HealthProbeCommand(const v1::HealthConfig& config);

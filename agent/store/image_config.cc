@@ -82,6 +82,7 @@ std::string BuildOciConfigJson(const v1::ImageConfig& config,
     duration("Interval", check.interval_ns());
     duration("Timeout", check.timeout_ns());
     duration("StartPeriod", check.start_period_ns());
+    duration("StartInterval", check.start_interval_ns());
     if (check.retries() != 0) {
       writer.Key("Retries");
       writer.Int(check.retries());
@@ -167,7 +168,8 @@ Status ParseImageConfig(const std::string& json, v1::ImageConfig* config,
       ports.insert(port.name.GetString());
     config->mutable_exposed_ports()->Add(ports.begin(), ports.end());
   }
-  // {"Test": [...], "Interval": ns, "Timeout": ns, "StartPeriod": ns, "Retries": n}; a
+  // {"Test": [...], "Interval": ns, "Timeout": ns, "StartPeriod": ns, "StartInterval": ns,
+  // "Retries": n}; a
   // malformed check is kept as it is and ignored when a container starts.
   if (runtime.HasMember("Healthcheck") && runtime["Healthcheck"].IsObject()) {
     const auto& check = runtime["Healthcheck"];
@@ -183,6 +185,7 @@ Status ParseImageConfig(const std::string& json, v1::ImageConfig* config,
     health->set_interval_ns(duration("Interval"));
     health->set_timeout_ns(duration("Timeout"));
     health->set_start_period_ns(duration("StartPeriod"));
+    health->set_start_interval_ns(duration("StartInterval"));
     if (check.HasMember("Retries") && check["Retries"].IsInt()) {
       health->set_retries(check["Retries"].GetInt());
     }

@@ -67,6 +67,49 @@ TEST_F(ContainerHealthTest, TheImagesHealthcheckRunsUnlessTurnedOff) {
   EXPECT_EQ(agent_.Cli({"ps", "-q", "--filter", "health=none"}).out, off.substr(0, 12) + "\n");
 }
 
+// Docker's start interval: while a container is starting within its start period the check
+// runs every start interval (the image's HEALTHCHECK --start-interval or the flag), after that
+// every interval.
+TEST_F(ContainerHealthTest, TheStartIntervalProbesOftenWhileStartingThenTheIntervalRules) {
+  const std::string context = agent_.work_dir() + "/start-interval-context";
+  ASSERT_EQ(::system(("mkdir -p " + context).c_str()), 0);
+  std::ofstream(context + "/Dockerfile")
+      << "FROM busybox\n"
+         "HEALTHCHECK --interval=1h --start-period=1m --start-interval=150ms CMD test -e /ready\n";
+  CommandResult built = agent_.Cli({"build", "-t", "starting:1", context});
+  ASSERT_EQ(built.exit_code, 0) << built.out << built.err;
+  std::string id = agent_.Cli({"run", "-d", "starting:1", "sleep", "60"}).out;
+  id = id.substr(0, id.find('\n'));
+  ASSERT_FALSE(id.empty());
+  EXPECT_EQ(Inspect(id).spec().healthcheck().start_interval_ns(), 150'000'000);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  v1::Container starting = Inspect(id);
+  // Failed probes inside the start period: still starting, several probes already.
+  EXPECT_EQ(starting.health().status(), v1::HEALTH_STATUS_STARTING);
+  EXPECT_GE(starting.health().log_size(), 3) << starting.health().DebugString();
+  ASSERT_EQ(agent_.Cli({"exec", id, "touch", "/ready"}).exit_code, 0);
+  v1::Container healthy = WaitFor(id, v1::HEALTH_STATUS_HEALTHY);
+  ASSERT_EQ(healthy.health().status(), v1::HEALTH_STATUS_HEALTHY);
+  // Healthy: the hour's interval now, no more probes.
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  v1::Container later = Inspect(id);
+  ASSERT_GT(later.health().log_size(), 0);
+  EXPECT_EQ(later.health().log(later.health().log_size() - 1).start_unix_ns(),
+            healthy.health().log(healthy.health().log_size() - 1).start_unix_ns());
+
+  // The flag over the image's default (5 s): healthy well before the interval's hour.
+  std::string flagged =
+      RunDetached({"--health-cmd", "true", "--health-interval", "1h", "--health-start-period", "1m",
+                   "--health-start-interval", "100ms"},
+                  {"sleep", "60"});
+  EXPECT_EQ(Inspect(flagged).spec().healthcheck().start_interval_ns(), 100'000'000);
+  EXPECT_EQ(WaitForHealth([&] { return Inspect(flagged); }, v1::HEALTH_STATUS_HEALTHY,
+                          std::chrono::seconds(3))
+                .health()
+                .status(),
+            v1::HEALTH_STATUS_HEALTHY);
+}
+
 TEST_F(ContainerHealthTest, ProbingGoesOnAcrossAnAgentRestartAndChangesAreEvents) {
   std::string id = RunDetached({"--name", "probed", "--health-cmd", "test -e /tmp/ok",
                                 "--health-interval", "100ms", "--health-retries", "1"},

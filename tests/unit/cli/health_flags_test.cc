@@ -11,6 +11,7 @@ TEST(HealthFlagsTest, FlagsBecomeTheSpecsHealthCheckAndStop) {
   flags.interval = "1m30s";
   flags.timeout = "500ms";
   flags.start_period = "2s";
+  flags.start_interval = "250ms";
   flags.retries = 5;
   flags.stop_signal = "SIGQUIT";
   flags.stop_timeout = 0;
@@ -22,6 +23,7 @@ TEST(HealthFlagsTest, FlagsBecomeTheSpecsHealthCheckAndStop) {
   EXPECT_EQ(spec.healthcheck().interval_ns(), 90'000'000'000);
   EXPECT_EQ(spec.healthcheck().timeout_ns(), 500'000'000);
   EXPECT_EQ(spec.healthcheck().start_period_ns(), 2'000'000'000);
+  EXPECT_EQ(spec.healthcheck().start_interval_ns(), 250'000'000);
   EXPECT_EQ(spec.healthcheck().retries(), 5);
   EXPECT_EQ(spec.stop_signal(), "SIGQUIT");
   ASSERT_TRUE(spec.has_stop_timeout_seconds());

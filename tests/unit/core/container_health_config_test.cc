@@ -34,6 +34,28 @@ TEST(ContainerHealthConfigTest, ValidationNamesTheField) {
             std::string::npos);
   EXPECT_NE(ValidateHealthConfig(Check({"CMD", "true"}, 0, -1), "h").message().find("h.retries"),
             std::string::npos);
+  v1::HealthConfig short_start_interval = Check({"CMD", "true"});
+  short_start_interval.set_start_interval_ns(1000);
+  EXPECT_NE(ValidateHealthConfig(short_start_interval, "h").message().find("h.start_interval_ns"),
+            std::string::npos);
+}
+
+// Docker's monitor: the start interval while starting within the start period, else the
+// interval.
+TEST(ContainerHealthConfigTest, NextProbeUsesTheStartIntervalOnlyWhileStartingInTheStartPeriod) {
+  v1::HealthConfig config = Check({"CMD", "x"}, 30'000'000'000);
+  config.set_start_period_ns(10'000'000'000);
+  config.set_start_interval_ns(500'000'000);
+  EXPECT_EQ(NextHealthProbeDelayNs(config, v1::HEALTH_STATUS_STARTING, 0), 500'000'000);
+  EXPECT_EQ(NextHealthProbeDelayNs(config, v1::HEALTH_STATUS_STARTING, 9'999'999'999), 500'000'000);
+  EXPECT_EQ(NextHealthProbeDelayNs(config, v1::HEALTH_STATUS_STARTING, 10'000'000'000),
+            30'000'000'000);
+  EXPECT_EQ(NextHealthProbeDelayNs(config, v1::HEALTH_STATUS_HEALTHY, 1'000'000'000),
+            30'000'000'000);
+  EXPECT_EQ(NextHealthProbeDelayNs(config, v1::HEALTH_STATUS_UNHEALTHY, 1'000'000'000),
+            30'000'000'000);
+  config.set_start_period_ns(0);  // no start period: never the start interval
+  EXPECT_EQ(NextHealthProbeDelayNs(config, v1::HEALTH_STATUS_STARTING, 0), 30'000'000'000);
 }
 
 TEST(ContainerHealthConfigTest, TheSpecOverridesTheImageFieldByField) {
@@ -61,7 +83,15 @@ TEST(ContainerHealthConfigTest, TheSpecOverridesTheImageFieldByField) {
   EXPECT_EQ(own->interval_ns(), kDefaultHealthIntervalNs);
   EXPECT_EQ(own->timeout_ns(), kDefaultHealthTimeoutNs);
   EXPECT_EQ(own->start_period_ns(), 0);
+  EXPECT_EQ(own->start_interval_ns(), kDefaultHealthStartIntervalNs);
   EXPECT_EQ(own->retries(), kDefaultHealthRetries);
+
+  // The start interval as the other durations: the spec's, else the image's.
+  image.mutable_healthcheck()->set_start_interval_ns(2'000'000'000);
+  EXPECT_EQ(EffectiveHealthConfig(v1::HealthConfig(), image)->start_interval_ns(), 2'000'000'000);
+  v1::HealthConfig fast_start;
+  fast_start.set_start_interval_ns(100'000'000);
+  EXPECT_EQ(EffectiveHealthConfig(fast_start, image)->start_interval_ns(), 100'000'000);
 
   EXPECT_FALSE(EffectiveHealthConfig(Check({"NONE"}), image).has_value());
   EXPECT_FALSE(EffectiveHealthConfig(v1::HealthConfig(), v1::ImageConfig()).has_value());

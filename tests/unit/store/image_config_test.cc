@@ -12,7 +12,8 @@ TEST(ImageConfigTest, TheHealthcheckIsReadFromTheOciConfig) {
   const std::string json = std::string(R"({"rootfs": {"type": "layers", "diff_ids": [")") +
                            kDiffId + R"("]}, "config": {"StopSignal": "SIGQUIT", "Healthcheck":
       {"Test": ["CMD-SHELL", "curl -f http://localhost/"], "Interval": 5000000000,
-       "Timeout": 3000000000, "StartPeriod": 1000000000, "Retries": 4}}})";
+       "Timeout": 3000000000, "StartPeriod": 1000000000, "StartInterval": 200000000,
+       "Retries": 4}}})";
   v1::ImageConfig config;
   std::vector<std::string> diff_ids;
   ASSERT_TRUE(ParseImageConfig(json, &config, &diff_ids).ok());
@@ -22,6 +23,7 @@ TEST(ImageConfigTest, TheHealthcheckIsReadFromTheOciConfig) {
   EXPECT_EQ(config.healthcheck().interval_ns(), 5'000'000'000);
   EXPECT_EQ(config.healthcheck().timeout_ns(), 3'000'000'000);
   EXPECT_EQ(config.healthcheck().start_period_ns(), 1'000'000'000);
+  EXPECT_EQ(config.healthcheck().start_interval_ns(), 200'000'000);
   EXPECT_EQ(config.healthcheck().retries(), 4);
   EXPECT_EQ(config.stop_signal(), "SIGQUIT");
 
