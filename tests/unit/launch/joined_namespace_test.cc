@@ -31,6 +31,9 @@ TEST(JoinedNamespaceTest, MalformedTextIsRefused) {
 TEST(JoinedNamespaceTest, LaunchSpecCarriesThemAndNoneWhenAbsent) {
   LaunchSpec spec;
   spec.container_id = "c";
+  spec.rootfs_dir = "/r";
+  spec.argv = {"true"};
+  spec.exit_file = "/e";
   EXPECT_EQ(LaunchSpecToJson(spec).find("joined_namespaces"), std::string::npos)
       << "not written for a container that shares nothing";
   spec.joined_namespaces = {{"net", 7, 8}, {"pid"}};
