@@ -94,6 +94,17 @@ TEST_P(ConformanceNamespaceSharingTest, PidContainerSeesTheOthersProcesses) {
   // The other container sees the dependent's payload too.
   CommandResult from_a = agent_.Cli({"exec", a, "sh", "-c", "ps -o args= | grep -c '^sleep 700'"});
   EXPECT_EQ(from_a.out, "1\n") << from_a.err;
+  // What the dependent leaves running in the other's namespace goes with the dependent (its
+  // cgroup), not to the other's PID 1.
+  CommandResult orphaning = RunRm({"--pid", "container:main"}, {"sh", "-c", "sleep 301 & exit 0"});
+  EXPECT_EQ(orphaning.exit_code, 0) << orphaning.err;
+  std::string orphans;
+  for (int i = 0; i < 50; ++i) {
+    orphans = agent_.Cli({"exec", a, "sh", "-c", "ps -o args= | grep -c '^sleep 301'"}).out;
+    if (orphans == "0\n") break;
+    usleep(100 * 1000);
+  }
+  EXPECT_EQ(orphans, "0\n") << "a process of the removed dependent lives on";
   // Its PID 1 gone, the kernel ends every process of the namespace: the dependent exits too.
   agent_.Cli({"stop", "-t", "1", a});
   CommandResult waited = agent_.Cli({"wait", b});
@@ -128,8 +139,9 @@ TEST_P(ConformanceNamespaceSharingTest, HostModesShareTheHostsNamespaces) {
   char host_hostname[256] = {};
   ::gethostname(host_hostname, sizeof host_hostname - 1);
   EXPECT_EQ(agent_.Cli({"exec", id, "hostname"}).out, std::string(host_hostname) + "\n");
+  // Docker's names work too (the CLI folds case and underscores).
   EXPECT_EQ(
-      agent_.Cli({"inspect", "-f", "{{.spec.pid_mode}} {{.spec.ipc_mode}} {{.spec.uts_mode}}", id})
+      agent_.Cli({"inspect", "-f", "{{.Spec.PidMode}} {{.Spec.IpcMode}} {{.Spec.UtsMode}}", id})
           .out,
       "host host host\n");
   // The default stays a namespace of its own.
