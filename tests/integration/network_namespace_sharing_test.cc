@@ -56,5 +56,21 @@ TEST_F(NetworkTest, NetworkContainerHasTheOthersAddressAndEtcFiles) {
   }
 }
 
+// After an agent restart the agent still knows who shares whose network: the owner's exit
+// deletes its veth then too.
+TEST_F(NetworkTest, AfterAnAgentRestartTheOwnersExitStillTakesItsVeth) {
+  std::string a = RunDetached({"--name", "owner", "--network", "tnet"}, {"sleep", "60"});
+  std::string b = RunDetached({"--network", "container:owner"}, {"sleep", "60"});
+  EXPECT_EQ(HostVethsSettled(1), 1);
+  agent_.Stop(/*kill9=*/true);
+  RestartAgent();
+  ASSERT_FALSE(HasFatalFailure());
+  EXPECT_EQ(agent_.Cli({"inspect", "-f", "{{.State}}", b}).out, "CONTAINER_STATE_RUNNING\n");
+  EXPECT_EQ(agent_.Cli({"stop", "-t", "1", a}).exit_code, 0);
+  EXPECT_EQ(HostVethsSettled(0), 0) << "the owner's veth is deleted at its exit";
+  agent_.Cli({"rm", "-f", b});
+  agent_.Cli({"rm", "-f", a});
+}
+
 }  // namespace
 }  // namespace boxcar::testing
