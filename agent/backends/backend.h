@@ -35,6 +35,9 @@ struct BackendCapabilities {
   bool seccomp_profile = false;
   // Namespaced sysctls (LaunchSpec::sysctls) for a container that also has a user namespace.
   bool sysctls_in_userns = false;
+  // Namespaces shared with another container or the host (LaunchSpec::joined_namespaces:
+  // --network/--pid/--ipc container:NAME, --pid/--ipc/--uts host).
+  bool namespace_sharing = false;
   // Processes of the backend's own that live inside the container's cgroups (LXC's monitor);
   // the agent raises pids_max by as many, so the payload gets the limit it asked for.
   uint32_t helper_processes_in_cgroup = 0;
@@ -52,7 +55,8 @@ enum class Capability {
   kUserns,
   kTerminal,
   kSeccompProfile,
-  kSysctlsInUserns
+  kSysctlsInUserns,
+  kNamespaceSharing
 };
 
 // The running processes of one container, as recorded by the agent.

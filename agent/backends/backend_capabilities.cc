@@ -17,6 +17,7 @@ std::vector<std::string> BackendCapabilities::Names() const {
   if (terminal) names.push_back("terminal");
   if (seccomp_profile) names.push_back("seccomp-profile");
   if (sysctls_in_userns) names.push_back("sysctls-in-userns");
+  if (namespace_sharing) names.push_back("namespace-sharing");
   return names;
 }
 
@@ -46,6 +47,9 @@ std::pair<bool, const char*> Lookup(const BackendCapabilities& capabilities,
     case Capability::kSysctlsInUserns:
       return {capabilities.sysctls_in_userns,
               "sets no sysctls in a container with a user namespace"};
+    case Capability::kNamespaceSharing:
+      return {capabilities.namespace_sharing,
+              "cannot share namespaces with another container or the host"};
   }
   return {false, "lacks an unknown capability"};
 }

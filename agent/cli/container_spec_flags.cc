@@ -72,8 +72,15 @@ void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
                     "Own user namespace: root inside is an unprivileged uid of the agent's "
                     "--userns-range on the host");
   command->add_option("--network,--net", options.network,
-                      "none, host or a network name (boxcar network ls); the agent's default "
-                      "when not given");
+                      "none, host, a network name (boxcar network ls) or container:NAME (that "
+                      "running container's network namespace); the agent's default when not "
+                      "given");
+  command->add_option("--pid", options.pid_mode,
+                      "PID namespace: host or container:NAME (default: its own)");
+  command->add_option("--ipc", options.ipc_mode,
+                      "IPC namespace: private (default), shareable (others may join it), host "
+                      "or container:NAME (a shareable one)");
+  command->add_option("--uts", options.uts_mode, "UTS namespace: host (default: its own)");
   command->add_option("--ip", options.ip, "IPv4 address on the network");
   command->add_option("--mac-address", options.mac_address, "MAC address of eth0");
   command->add_option("--dns", options.dns, "Name server for /etc/resolv.conf (repeat the flag)")
@@ -287,6 +294,9 @@ Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* 
     ASSIGN_OR_RETURN(*network->add_ports(), ParsePublishFlag(text));
   }
   network->set_publish_all(options.publish_all);
+  spec->set_pid_mode(options.pid_mode);
+  spec->set_ipc_mode(options.ipc_mode);
+  spec->set_uts_mode(options.uts_mode);
   for (const auto& text : options.volumes) {
     ASSIGN_OR_RETURN(*spec->add_mounts(), ParseVolumeFlag(text));
   }

@@ -58,6 +58,9 @@ struct ContainerSpecFlags {
   std::vector<std::string> security_opts;  // --security-opt, as given
   std::vector<std::string> devices;  // --device HOST[:CONTAINER[:PERMS]]
   std::vector<std::string> sysctls;  // --sysctl KEY=VALUE
+  std::string pid_mode;              // --pid: host or container:NAME
+  std::string ipc_mode;              // --ipc: private, shareable, host or container:NAME
+  std::string uts_mode;              // --uts: host
   std::string shm_size;              // --shm-size, as given ("128m")
   bool interactive = false;  // -i: stdin kept open (spec.stdin_open)
   bool tty = false;          // -t: a terminal (spec.tty)

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/container_namespace_modes.h"
 #include "core/container_service.h"
 #include "core/container_states.h"
 
@@ -52,9 +53,11 @@ StatusOr<v1::AttachInterfaceResponse> ContainerService::AttachInterfaceLocked(En
   RETURN_IF_ERROR(
       RequireCapability(backends_, record.backend(), Capability::kNetworking, "interface")
           .status());
-  if (record.spec().network().mode() == kNetworkHost) {
+  if (record.spec().network().mode() == kNetworkHost ||
+      !ContainerOfMode(record.spec().network().mode()).empty()) {
     return FailedPrecondition("interface: container " + record.name() +
-                              " uses the host's network; it cannot take interfaces");
+                              " uses the host's or another container's network; it cannot "
+                              "take interfaces");
   }
   if (record.spec().has_userns()) {
     return FailedPrecondition("interface: container " + record.name() +

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "core/container_etc_files.h"
+#include "core/container_namespace_modes.h"
 #include "core/container_service.h"
 #include "core/container_states.h"
 #include "core/container_sysctls.h"
@@ -16,6 +17,8 @@ namespace boxcar {
 Status ContainerService::ReserveNetwork(v1::Container& record, const v1::Image& image,
                                         const NetworkRequestFields& fields) {
   v1::NetworkSpec* spec = record.mutable_spec()->mutable_network();
+  // Another container's network namespace: nothing of its own to reserve.
+  if (!ContainerOfMode(spec->mode()).empty()) return OkStatus();
   if (!config_.networks) {
     if (spec->mode().empty() || spec->mode() == kNetworkNone) {
       spec->set_mode(kNetworkNone);
@@ -68,8 +71,10 @@ Status ContainerService::PrepareNetworkLaunch(const v1::Container& record,
   spec.host_network = mode == kNetworkHost;
   if (!config_.networks) return OkStatus();
   NetworkService* networks = config_.networks;
+  const bool shared_network = !ContainerOfMode(mode).empty();
   if (etc_files) {
-    RETURN_IF_ERROR(CreateContainerEtcFiles(etc_files_dir));
+    RETURN_IF_ERROR(shared_network ? CopySharedEtcFiles(record, etc_files_dir)
+                                   : CreateContainerEtcFiles(etc_files_dir));
     for (auto& mount : EtcFileMounts(etc_files_dir, record.spec())) {
       spec.mounts.push_back(std::move(mount));
     }
@@ -79,6 +84,8 @@ Status ContainerService::PrepareNetworkLaunch(const v1::Container& record,
         "/etc/resolv.conf or /etc/hostname mounted",
         ShortId(record.id()));
   }
+  // The other container's namespace (entered by the shim): nothing to plug in or write.
+  if (shared_network) return OkStatus();
   if (!record.has_network_endpoint()) {
     // none or host: written now, nothing to plug in (connections beside refresh hosts).
     RETURN_IF_ERROR(networks->WriteUnattachedEtcFiles(record, etc_files_dir));
@@ -117,6 +124,11 @@ Status ContainerService::ConnectNetwork(const std::string& network, const std::s
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
   std::lock_guard<std::mutex> lock(entry->mutex);
   v1::Container& record = entry->record;
+  if (!ContainerOfMode(record.spec().network().mode()).empty()) {
+    return FailedPrecondition(
+        "container: " + record.name() + " shares the network namespace of another container (" +
+        record.spec().network().mode() + "); it cannot be connected to a network");
+  }
   if (record.network_endpoint().network() == network) {
     return AlreadyExists("network: container " + record.name() + " is already on " + network);
   }

@@ -12,6 +12,7 @@
 #include "common/process_start_time.h"
 #include "core/container_etc_files.h"
 #include "core/container_mounts.h"
+#include "core/container_namespace_modes.h"
 #include "core/container_service.h"
 #include "core/container_states.h"
 
@@ -52,6 +53,7 @@ Status ContainerService::Recover() {
     entry->shim_pid = row.shim_pid;
     entry->shim_start_ticks = row.shim_start_ticks;
     entry->volume_names = VolumeNamesOf(entry->record.spec());
+    entry->network_shared_with = ContainerOfMode(entry->record.spec().network().mode());
     const std::string id = entry->record.id();
     known.insert(id);
     {

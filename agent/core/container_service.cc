@@ -24,6 +24,7 @@
 #include "core/container_health_config.h"
 #include "core/container_init_process.h"
 #include "core/container_mounts.h"
+#include "core/container_namespace_modes.h"
 #include "core/container_spec_validation.h"
 #include "core/container_states.h"
 #include "core/env_merge.h"
@@ -32,9 +33,9 @@ namespace boxcar {
 
 namespace {
 
-// The short id, or with --network host the host's name, as Docker gives it.
+// The short id, or with --network host or --uts host the host's name, as Docker gives it.
 std::string DefaultHostname(const v1::ContainerSpec& spec, const std::string& id) {
-  if (spec.network().mode() == kNetworkHost) {
+  if (spec.network().mode() == kNetworkHost || spec.uts_mode() == "host") {
     char host[HOST_NAME_MAX + 1] = {};
     if (::gethostname(host, sizeof host - 1) == 0 && host[0] != '\0') return host;
   }
@@ -172,6 +173,7 @@ StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) 
   filled = spec;
   filled.set_name(record.name());
   filled.set_backend(record.backend());
+  RETURN_IF_ERROR(ResolveSharedNamespaces(&filled));
   if (filled.hostname().empty()) filled.set_hostname(DefaultHostname(spec, record.id()));
   if (filled.user().empty()) filled.set_user(image.config().user());
   if (filled.working_dir().empty()) {
@@ -229,6 +231,7 @@ StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) 
     }
     // Reserve the name (and the user namespace's ids) while the snapshot is prepared.
     entry->volume_names = VolumeNamesOf(filled);
+    entry->network_shared_with = ContainerOfMode(filled.network().mode());
     entries_[record.id()] = entry;
   }
   auto unreserve = [&](Status failure) {

@@ -254,6 +254,9 @@ class ContainerService {
     // The volumes its spec mounts, fixed at Create; read under entries_mutex_ without the
     // job lock (ContainersUsingVolume).
     std::vector<std::string> volume_names;
+    // --network container:ID: that container's id, fixed at Create (read under entries_mutex_,
+    // as volume_names).
+    std::string network_shared_with;
   };
   using EntryPtr = std::shared_ptr<Entry>;
 
@@ -331,6 +334,14 @@ class ContainerService {
   // At Create: spec.network completed (-P's ports from the image), checked against the
   // backend, and an address leased (container_network.cc).
   // `fields`: what the errors call the mode and ip (Connect's own names for a stopped one).
+  // Namespaces shared with other containers (container_namespace_sharing.cc): at Create,
+  // each "container:NAME" recorded as "container:ID" (NOT_FOUND naming the field); at Start,
+  // what the payload joins (FAILED_PRECONDITION while the other one is not running) and, on
+  // another's network, a copy of its /etc files.
+  Status ResolveSharedNamespaces(v1::ContainerSpec* spec);
+  StatusOr<std::vector<JoinedNamespace>> JoinedNamespacesOf(const v1::Container& record);
+  Status CopySharedEtcFiles(const v1::Container& record, const std::string& etc_files_dir);
+
   Status ReserveNetwork(v1::Container& record, const v1::Image& image,
                         const NetworkRequestFields& fields = {});
   // At Start: its /etc files in `etc_files_dir` (written now for none and host, at the
@@ -345,9 +356,12 @@ class ContainerService {
   // is left pending for RunPendingNetworkDel (the exit's deferred clean-up, Start, Remove).
   void DetachNetwork(const v1::Container& record) {
     if (config_.networks && (record.has_network_endpoint() || record.interfaces_size() > 0)) {
-      config_.networks->Detach(record);
+      config_.networks->Detach(record,
+                               record.has_network_endpoint() && NetworkSharedByOthers(record.id()));
     }
   }
+  // Some container's spec.network.mode is "container:<id>" (container_namespace_sharing.cc).
+  bool NetworkSharedByOthers(const std::string& id);
   void RunPendingNetworkDel(const std::string& id) {
     if (config_.networks) config_.networks->RunPendingDel(id);
   }

@@ -19,6 +19,7 @@
 #include "core/container_labels.h"
 #include "core/container_log_options.h"
 #include "core/container_mounts.h"
+#include "core/container_namespace_modes.h"
 #include "core/container_security_options.h"
 #include "core/container_sysctls.h"
 #include "launch/launch_spec.h"
@@ -142,6 +143,7 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
   RETURN_IF_ERROR(ResolveContainerDevices(spec).status());
   RETURN_IF_ERROR(ValidateLogSettings(spec));
   RETURN_IF_ERROR(ValidateSysctlsAndShmSize(spec));
+  RETURN_IF_ERROR(ValidateNamespaceModes(spec));
   if (spec.auto_remove() && spec.restart_policy().mode() != v1::RestartPolicy::MODE_NO) {
     return InvalidArgument(
         "spec.auto_remove: a container removed at its exit cannot also be restarted by "
@@ -196,6 +198,10 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
     RETURN_IF_ERROR(RequireCapability(backends, backend_name, Capability::kSeccompProfile,
                                       "spec.security_opt[" + std::to_string(index) + "]")
                         .status());
+  }
+  if (const std::string field = FirstSharingField(spec); !field.empty()) {
+    RETURN_IF_ERROR(
+        RequireCapability(backends, backend_name, Capability::kNamespaceSharing, field).status());
   }
   if (spec.has_userns()) {
     RETURN_IF_ERROR(

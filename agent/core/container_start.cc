@@ -17,6 +17,7 @@
 #include "core/container_etc_files.h"
 #include "core/container_init_process.h"
 #include "core/container_mounts.h"
+#include "core/container_namespace_modes.h"
 #include "core/container_security_options.h"
 #include "core/container_service.h"
 #include "core/container_spec_validation.h"
@@ -135,6 +136,12 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
     spdlog::warn("container {}: start failed: {}", ShortId(id), failure.message());
     return failure;
   };
+  // Shared namespaces (--network/--pid/--ipc container:, --pid/--ipc/--uts host) only.
+  if (!FirstSharingField(record.spec()).empty()) {
+    auto joined = JoinedNamespacesOf(record);
+    if (!joined.ok()) return undo(joined.status());
+    spec.joined_namespaces = std::move(*joined);
+  }
   if (Status prepared =
           PrepareNetworkLaunch(record, state_dir, etc_files, spec, &network, &idle_veth);
       !prepared.ok()) {

@@ -69,6 +69,28 @@ Status RefuseNetSysctlsOnHostNetwork(const v1::ContainerSpec& spec) {
   return OkStatus();
 }
 
+Status RefuseSysctlsOfSharedNamespaces(const v1::ContainerSpec& spec, bool shared_network,
+                                       bool shared_ipc) {
+  const std::map<std::string, std::string> sysctls(spec.sysctls().begin(), spec.sysctls().end());
+  for (const auto& [key, value] : sysctls) {
+    auto path = SysctlProcPath(key);
+    if (!path.ok()) continue;  // ValidateSysctlsAndShmSize says so
+    const bool network = IsNetworkSysctl(*path);
+    if (network && shared_network) {
+      return InvalidArgument(Field(key) +
+                             ": the container shares the network namespace of another "
+                             "container (spec.network.mode container:), so this would change "
+                             "that one's; set it there");
+    }
+    if (!network && shared_ipc) {
+      return InvalidArgument(Field(key) +
+                             ": the container shares another IPC namespace (spec.ipc_mode), so "
+                             "this would change that one's; set it there");
+    }
+  }
+  return OkStatus();
+}
+
 std::vector<std::string> SysctlLaunchSettings(const v1::ContainerSpec& spec) {
   const std::map<std::string, std::string> sysctls(spec.sysctls().begin(), spec.sysctls().end());
   std::vector<std::string> settings;

@@ -23,6 +23,12 @@ Status ValidateSysctlsAndShmSize(const v1::ContainerSpec& spec);
 // network namespace of its own, so a net.* value would change the host's.
 Status RefuseNetSysctlsOnHostNetwork(const v1::ContainerSpec& spec);
 
+// INVALID_ARGUMENT naming the first net.* key when `shared_network` (--network container:),
+// or the first IPC key (kernel.*, fs.mqueue.*) when `shared_ipc` (--ipc host|container:):
+// the value would change the namespace of another container or the host's.
+Status RefuseSysctlsOfSharedNamespaces(const v1::ContainerSpec& spec, bool shared_network,
+                                       bool shared_ipc);
+
 // "KEY=VALUE" for the launch spec, in key order (empty without sysctls).
 std::vector<std::string> SysctlLaunchSettings(const v1::ContainerSpec& spec);
 

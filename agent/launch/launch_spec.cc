@@ -67,6 +67,23 @@ Status ReadDevices(const rapidjson::Value& object, const char* /*key*/, LaunchSp
   return ReadLaunchDevices(object, &spec->devices);
 }
 
+// Each "TYPE:PID:START_TICKS" or "TYPE:host" (launch/joined_namespace.h).
+void WriteJoinedNamespaces(SpecJsonWriter& writer, const char* key, const LaunchSpec& spec) {
+  std::vector<std::string> texts;
+  for (const auto& joined : spec.joined_namespaces) texts.push_back(JoinedNamespaceToText(joined));
+  WriteStringsField(writer, key, texts);
+}
+
+Status ReadJoinedNamespaces(const rapidjson::Value& object, const char* key, LaunchSpec* spec) {
+  std::vector<std::string> texts;
+  RETURN_IF_ERROR(ReadStringsField(object, kSpecName, key, &texts));
+  for (const auto& text : texts) {
+    ASSIGN_OR_RETURN(JoinedNamespace joined, JoinedNamespaceFromText(text));
+    spec->joined_namespaces.push_back(std::move(joined));
+  }
+  return OkStatus();
+}
+
 // Written only when they say something: a spec without them reads as before they existed.
 bool HasUserNamespace(const LaunchSpec& spec) { return spec.userns.enabled(); }
 bool HasHostNetwork(const LaunchSpec& spec) { return spec.host_network; }
@@ -83,6 +100,7 @@ bool HasLogBound(const LaunchSpec& spec) { return spec.log_max_size_bytes != 0; 
 bool HasGroupAdd(const LaunchSpec& spec) { return !spec.group_add.empty(); }
 bool HasSysctls(const LaunchSpec& spec) { return !spec.sysctls.empty(); }
 bool HasShmSize(const LaunchSpec& spec) { return spec.shm_size_bytes != 0; }
+bool HasJoinedNamespaces(const LaunchSpec& spec) { return !spec.joined_namespaces.empty(); }
 
 const SpecField<LaunchSpec> kLaunchSpecFields[] = {
     {"container_id", &LaunchSpec::container_id},
@@ -117,6 +135,8 @@ const SpecField<LaunchSpec> kLaunchSpecFields[] = {
     {"group_add", &LaunchSpec::group_add, HasGroupAdd},
     {"sysctls", &LaunchSpec::sysctls, HasSysctls},
     {"shm_size_bytes", &LaunchSpec::shm_size_bytes, HasShmSize},
+    {"joined_namespaces", SpecObjectField<LaunchSpec>{WriteJoinedNamespaces, ReadJoinedNamespaces},
+     HasJoinedNamespaces},
 };
 
 }  // namespace

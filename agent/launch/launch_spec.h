@@ -11,6 +11,7 @@
 
 #include "common/status.h"
 #include "common/user_namespace.h"
+#include "launch/joined_namespace.h"
 
 namespace boxcar {
 
@@ -90,6 +91,10 @@ struct LaunchSpec {
   // The payload stays in the network namespace the shim was started in (--network host)
   // instead of the one the shim made.
   bool host_network = false;
+  // Namespaces shared with another container or the host instead of made for the payload
+  // (launch/joined_namespace.h); empty for most containers. A joined "net" replaces the one
+  // the shim made (no interfaces are plugged in then); a joined "uts" skips sethostname.
+  std::vector<JoinedNamespace> joined_namespaces;
   // Attached below the rootfs in the order given (parents before what lies under them).
   std::vector<LaunchMount> mounts;
   // Made below the container's /dev once it is set up (after the mounts).

@@ -117,7 +117,15 @@ std::vector<LxcConfigItem> LxcConfigItems(const LaunchSpec& spec,
   // unmapped one: mkdir then fails EOVERFLOW), so the list names all three we inherit; the
   // shim refuses sysctls unless the network namespace is its own (shared above).
   if (settings.keep_ipc_namespace) items.push_back({"lxc.namespace.keep", "user net ipc"});
-  if (!spec.hostname.empty()) items.push_back({"lxc.uts.name", spec.hostname});
+  // --pid/--ipc container:NAME or host, --uts host: LXC opens /proc/<pid>/ns/<type> itself.
+  // A joined network is the shim's own by now (share_network_namespace).
+  for (const JoinedNamespace& joined : spec.joined_namespaces) {
+    if (joined.type == "net") continue;
+    items.push_back({"lxc.namespace.share." + joined.type,
+                     std::to_string(joined.host() ? settings.host_namespaces_pid : joined.pid)});
+  }
+  if (!spec.hostname.empty() && !FindJoinedNamespace(spec.joined_namespaces, "uts"))
+    items.push_back({"lxc.uts.name", spec.hostname});
   if (spec.userns.enabled()) {
     // The rootfs already shows the image's files owned by these ids (idmapped layers).
     items.push_back({"lxc.idmap", "u 0 " + std::to_string(spec.userns.host_uid) + " " +

@@ -32,6 +32,9 @@ struct LxcContainerSettings {
   // wrote the container's sysctls into. Otherwise LXC makes one. Needs
   // share_network_namespace and no user namespace.
   bool keep_ipc_namespace = false;
+  // A process in the host's namespaces (the shim), for spec.joined_namespaces of the host's:
+  // lxc.namespace.share.* takes a pid.
+  pid_t host_namespaces_pid = 0;
 };
 
 using LxcConfigItem = std::pair<std::string, std::string>;

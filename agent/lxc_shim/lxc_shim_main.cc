@@ -41,6 +41,7 @@
 #include "lxc_shim/rootfs_lookup.h"
 #include "shim/container_init.h"
 #include "shim/container_mounts.h"
+#include "shim/joined_namespaces.h"
 #include "shim/namespaced_sysctls.h"
 #include "shim/stdio_relay.h"
 
@@ -204,6 +205,11 @@ int Run() {
                 std::string("join the host's network namespace: ") + std::strerror(errno));
   }
   host_netns.reset();
+  // --network container:NAME: the shim enters that network namespace and LXC keeps it, as it
+  // keeps the host's (lxc.net.0.type none); the other shared ones are LXC's (lxc_config.cc).
+  if (const JoinedNamespace* network = FindJoinedNamespace(spec.joined_namespaces, "net")) {
+    RefuseUnless(EnterJoinedNamespace(*network));
+  }
   // The container's sysctls, written here in the namespaces its payload will have: the network
   // one the agent plugged (lxc.net.0.type none: eth0 is in already) and an IPC one made for
   // it, which LXC keeps (lxc.namespace.keep) instead of making its own. LXC's lxc.sysctl.*
@@ -299,7 +305,10 @@ int Run() {
   rootfs.reset();
   // A user-namespaced payload gets a network namespace of its own (owned by its user
   // namespace) from LXC, as before.
-  settings.share_network_namespace = (netns_made || spec.host_network) && !spec.userns.enabled();
+  settings.share_network_namespace =
+      ((netns_made || spec.host_network) && !spec.userns.enabled()) ||
+      FindJoinedNamespace(spec.joined_namespaces, "net") != nullptr;
+  settings.host_namespaces_pid = ::getpid();
   settings.keep_ipc_namespace = keep_ipc_namespace;
   settings.oom_score_adj = oom_score_adj.ok() ? std::atoi(oom_score_adj->c_str()) : 0;
   settings.log_file = spec.shim_log_path.empty() ? state_dir + "/lxc.log" : spec.shim_log_path;

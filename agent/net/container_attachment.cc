@@ -331,7 +331,7 @@ Status NetworkService::FinishAttach(const v1::Container& record, Attached attach
   return OkStatus();
 }
 
-void NetworkService::Detach(const v1::Container& record) {
+void NetworkService::Detach(const v1::Container& record, bool namespace_outlives) {
   const std::string& id = record.id();
   std::unique_lock<std::mutex> lock(mutex_);
   // Connections beside the spec's network: their pairs go with the network namespace. Their
@@ -368,6 +368,17 @@ void NetworkService::Detach(const v1::Container& record) {
     break;
   }
   UnpublishLocked(id, attached->second.ports);
+  // Another container shares the namespace (--network container:) and keeps it: the pair, and
+  // the address the lease gives back, must not stay in it.
+  if (namespace_outlives) {
+    auto socket = RouteSocket::Open();
+    Status deleted =
+        socket.ok() ? socket->DeleteLink(attached->second.host_interface) : socket.status();
+    if (!deleted.ok()) {
+      spdlog::warn("container {}: delete the host veth {} of a shared namespace: {}",
+                   id.substr(0, 12), attached->second.host_interface, deleted.message());
+    }
+  }
   attached_.erase(attached);
   // NOTE: the pair goes with the container's network namespace, which the kernel tears down
   // asynchronously once the payload and the shim are gone. Deleting the host end here instead

@@ -134,7 +134,9 @@ class NetworkService {
   // On a CNI network the plugins' DEL (a tenth of a second or more) is left pending, for
   // RunPendingDel: the pin keeps the namespace, the cache entry what DEL needs (and what the
   // next start-up DELs if the agent dies first), and the host ports stay claimed until it ran.
-  void Detach(const v1::Container& record);
+  // `namespace_outlives`: another container shares its network namespace and keeps it; the
+  // host veth is deleted here then (not left to the namespace's end).
+  void Detach(const v1::Container& record, bool namespace_outlives = false);
   // The pending DEL of `container_id`, if any: run here when nobody runs it yet, waited for
   // when someone does. The exit's deferred clean-up calls it, and Start and Remove before
   // they go on (a failed start right after its Detach).

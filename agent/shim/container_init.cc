@@ -228,7 +228,9 @@ void RunContainerInit(const LaunchSpec& spec, const InitFds& fds) {
   }
   JoinCgroups(spec);
   SetUpRootfs(spec, *fds.mounts);
-  if (!spec.hostname.empty() && ::sethostname(spec.hostname.data(), spec.hostname.size()) != 0) {
+  // A shared UTS namespace (--uts host) keeps its hostname.
+  if (!spec.hostname.empty() && !FindJoinedNamespace(spec.joined_namespaces, "uts") &&
+      ::sethostname(spec.hostname.data(), spec.hostname.size()) != 0) {
     FailErrno("sethostname '" + spec.hostname + "'");
   }
   if (!fds.loopback_up && !BringUpLoopback()) FailErrno("bring up lo");

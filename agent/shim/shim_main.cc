@@ -37,6 +37,7 @@
 #include "shim/container_init.h"
 #include "shim/exec_shim.h"
 #include "shim/hardening.h"
+#include "shim/joined_namespaces.h"
 #include "shim/shim_zygote.h"
 #include "shim/stdio_relay.h"
 #include "shim/terminal_init.h"
@@ -150,6 +151,15 @@ static int RunContainerShim() {
     loopback_up = true;  // the host's lo is the host's business
   }
   if (host_netns >= 0) ::close(host_netns);
+  // Namespaces shared with another container (--network/--pid/--ipc container:NAME): entered
+  // by the shim, so the payload is born in them; a joined network replaces the one made above.
+  for (const auto& joined : spec.joined_namespaces) {
+    if (boxcar::Status entered = boxcar::EnterJoinedNamespace(joined); !entered.ok()) {
+      Reply("error 125 " + entered.message());
+      return 1;
+    }
+    if (joined.type == "net") loopback_up = true;  // the other container's business
+  }
   // A prewarmed shim was spawned at SCHED_IDLE; from here on it is on a container's start
   // path, and the payload inherits its policy.
   struct sched_param no_priority {};
@@ -230,9 +240,15 @@ static int RunContainerShim() {
 
   struct clone_args args {};
   args.flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
+  // A shared namespace (the host's or one entered above) is inherited, not made.
+  for (const auto& joined : spec.joined_namespaces) {
+    args.flags &= ~static_cast<uint64_t>(boxcar::CloneFlagOfNamespace(joined.type));
+  }
+  const bool joined_network = boxcar::FindJoinedNamespace(spec.joined_namespaces, "net");
   // A user-namespaced payload gets a network namespace of its own after all: one owned by
   // its user namespace, so that its root may bring up lo there.
-  if ((!netns_made && !spec.host_network) || spec.userns.enabled()) args.flags |= CLONE_NEWNET;
+  if (((!netns_made && !spec.host_network) || spec.userns.enabled()) && !joined_network)
+    args.flags |= CLONE_NEWNET;
   args.exit_signal = SIGCHLD;
   // Born inside its cgroup2 directory: no migration, which would cost an RCU grace period.
   boxcar::LaunchSpec& mutable_spec = *spec_or;

@@ -150,6 +150,9 @@ BackendCapabilities LibvirtBackend::capabilities() const {
   // Not userns: the kernel refuses the payload's proc mount in a user namespace of its own
   // ("mount proc: Operation not permitted") because libvirt over-mounts parts of the domain's
   // /proc (/proc/sys read-only, /proc/meminfo through FUSE), so no proc is fully visible.
+  // Not namespace_sharing: boxcar-shim runs inside the domain's own PID namespace and /proc,
+  // where another container's /proc/<pid>/ns is out of reach; libvirt's <lxc:namespace>
+  // <sharenet/> would share the domain's network namespace only, not the shim's inner one.
   // boxcar-shim, the domain's init, lives in the container's cgroups beside the payload.
   capabilities.helper_processes_in_cgroup = 1;
   return capabilities;

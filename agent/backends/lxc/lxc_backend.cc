@@ -32,6 +32,9 @@ BackendCapabilities LxcBackend::capabilities() const {
   capabilities.terminal = true;  // the shim keeps the terminal (shim/stdio_relay.h)
   // NOTE: no sysctls_in_userns: boxcar-lxc-shim writes sysctls in namespaces of its own, which
   // a user-namespaced payload does not share (LXC makes its network namespace).
+  // The network namespace entered by boxcar-lxc-shim, the others by liblxc
+  // (lxc.namespace.share.*).
+  capabilities.namespace_sharing = true;
   // LXC's monitor: the payload's parent, born in the container's cgroups before the payload.
   capabilities.helper_processes_in_cgroup = 1;
   return capabilities;

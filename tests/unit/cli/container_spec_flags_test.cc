@@ -41,6 +41,16 @@ TEST_F(ContainerSpecFlagsTest, EverythingFromTheImageOnIsThePayloadOptionsInclud
   EXPECT_THAT(spec_.env(), ElementsAre("A=1"));
 }
 
+TEST_F(ContainerSpecFlagsTest, NamespaceModesReachTheSpecAsGiven) {
+  ASSERT_TRUE(Parse({"--net", "container:web", "--pid", "container:web", "--ipc", "shareable",
+                     "--uts", "host", "busybox"})
+                  .ok());
+  EXPECT_EQ(spec_.network().mode(), "container:web");
+  EXPECT_EQ(spec_.pid_mode(), "container:web");
+  EXPECT_EQ(spec_.ipc_mode(), "shareable");
+  EXPECT_EQ(spec_.uts_mode(), "host");
+}
+
 TEST_F(ContainerSpecFlagsTest, LimitsAreConvertedToBytesMillisAndCounts) {
   ASSERT_TRUE(Parse({"-m", "64m", "--cpus", "0.5", "--pids-limit", "20", "busybox"}).ok());
   EXPECT_EQ(spec_.limits().memory_bytes(), 64u << 20);

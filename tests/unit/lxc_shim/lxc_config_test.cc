@@ -78,6 +78,17 @@ TEST_F(LxcConfigTest, TheShimsIpcNamespaceIsKeptOnlyWhenItWroteSysctls) {
   EXPECT_EQ(Value("lxc.namespace.keep"), "user net ipc");
 }
 
+TEST_F(LxcConfigTest, SharedNamespacesAreLxcsShareItemsByPid) {
+  EXPECT_TRUE(Values("lxc.namespace.share.pid").empty()) << "none by default";
+  spec_.joined_namespaces = {{"net", 42, 7}, {"pid", 42, 7}, {"ipc", 0, 0}, {"uts", 0, 0}};
+  settings_.host_namespaces_pid = 99;
+  EXPECT_EQ(Value("lxc.namespace.share.pid"), "42");
+  EXPECT_EQ(Value("lxc.namespace.share.ipc"), "99") << "the host's: the shim's own";
+  EXPECT_EQ(Value("lxc.namespace.share.uts"), "99");
+  EXPECT_TRUE(Values("lxc.namespace.share.net").empty()) << "the shim enters it itself";
+  EXPECT_TRUE(Values("lxc.uts.name").empty()) << "a shared UTS namespace keeps its hostname";
+}
+
 TEST_F(LxcConfigTest, UserNamespaceMapsRootAndUsesTheReachableRootfs) {
   EXPECT_TRUE(Values("lxc.idmap").empty()) << "no user namespace unless asked for";
   spec_.userns = {100000, 200000, 65536};
