@@ -117,6 +117,7 @@ const SpecField<LaunchSpec> kLaunchSpecFields[] = {
     {"group_add", &LaunchSpec::group_add, HasGroupAdd},
     {"sysctls", &LaunchSpec::sysctls, HasSysctls},
     {"shm_size_bytes", &LaunchSpec::shm_size_bytes, HasShmSize},
+    {"oom_score_adj", &LaunchSpec::oom_score_adj},
 };
 
 }  // namespace

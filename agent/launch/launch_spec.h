@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -108,6 +109,9 @@ struct LaunchSpec {
   std::vector<std::string> sysctls;
   // Bytes of the container's /dev/shm; 0: 64 MiB.
   uint64_t shm_size_bytes = 0;
+  // --oom-score-adj: the payload's /proc/self/oom_score_adj; unset: the one the shim started
+  // with.
+  std::optional<int> oom_score_adj;
   // The payload's stdio are a terminal of the container's devpts (tty), or its stdin a pipe
   // (stdin_open); either way the shim listens on attach_socket_path for input
   // (launch/stdio_frames.h); the terminal is drained into stdout_path.

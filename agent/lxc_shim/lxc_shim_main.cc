@@ -301,7 +301,9 @@ int Run() {
   // namespace) from LXC, as before.
   settings.share_network_namespace = (netns_made || spec.host_network) && !spec.userns.enabled();
   settings.keep_ipc_namespace = keep_ipc_namespace;
-  settings.oom_score_adj = oom_score_adj.ok() ? std::atoi(oom_score_adj->c_str()) : 0;
+  settings.oom_score_adj = spec.oom_score_adj   ? *spec.oom_score_adj
+                           : oom_score_adj.ok() ? std::atoi(oom_score_adj->c_str())
+                                                : 0;
   settings.log_file = spec.shim_log_path.empty() ? state_dir + "/lxc.log" : spec.shim_log_path;
   if (spec.userns.enabled()) {
     auto paths = MakeUserNamespacePaths(spec.rootfs_dir);
