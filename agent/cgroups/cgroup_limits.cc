@@ -89,19 +89,13 @@ Status CheckControllersPresent(const CgroupLayout& layout, const CgroupLimits& l
 Status WriteMemoryLimit(const std::string& dir, bool v2, uint64_t bytes, int64_t swap_bytes) {
   const std::string field = "limits.memory_bytes";
   const std::string swap_field = "limits.memory_swap_bytes";
-  auto no_swap_accounting = [&](const std::string& file) {
-    return FailedPrecondition(swap_field + ": this host's kernel does not account swap (no '" +
-                              file +
-                              "'; boot with swapaccount=1), so swap cannot be limited; leave "
-                              "--memory-swap out or give -1");
-  };
   if (v2) {
     RETURN_IF_ERROR(WriteCgroupFile(dir + "/memory.max", bytes ? std::to_string(bytes) : "max")
                         .Annotate(field));
     // memory.swap.max only exists with swap accounting; 0 matches v1's memsw == limit.
     const std::string swap_max = dir + "/memory.swap.max";
     if (!CgroupFileExists(swap_max)) {
-      if (bytes != 0 && swap_bytes > 0) return no_swap_accounting(swap_max);
+      if (bytes != 0 && swap_bytes > 0) return NoSwapAccounting(swap_max);
       return OkStatus();
     }
     std::string swap = "max";
@@ -117,7 +111,7 @@ Status WriteMemoryLimit(const std::string& dir, bool v2, uint64_t bytes, int64_t
   const bool memsw_unlimited = bytes == 0 || swap_bytes < 0;
   const uint64_t memsw_bytes = swap_bytes > 0 ? static_cast<uint64_t>(swap_bytes) : bytes;
   const bool has_memsw = CgroupFileExists(memsw);
-  if (!has_memsw && bytes != 0 && swap_bytes > 0) return no_swap_accounting(memsw);
+  if (!has_memsw && bytes != 0 && swap_bytes > 0) return NoSwapAccounting(memsw);
   // memsw must stay >= limit_in_bytes: write it first when the new memsw is at least the
   // current limit, else lower the limit first.
   const uint64_t current = ReadCgroupLimit(dir + "/memory.limit_in_bytes");  // 0 = none

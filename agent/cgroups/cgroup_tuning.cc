@@ -112,14 +112,7 @@ Status CheckTuningSupported(const CgroupLayout& layout, const std::string& paren
       (!v2 || memory_dir != layout.unified_mount)) {
     const std::string file =
         memory_dir + (v2 ? "/memory.swap.max" : "/memory.memsw.limit_in_bytes");
-    if (!CgroupFileExists(file)) {
-      return FailedPrecondition(
-          "limits.memory_swap_bytes: this host's kernel does not account "
-          "swap (no '" +
-          file +
-          "'; boot with swapaccount=1), so swap cannot be limited; leave "
-          "--memory-swap out or give -1");
-    }
+    if (!CgroupFileExists(file)) return NoSwapAccounting(file);
   }
   if (limits.blkio_weight != 0) {
     auto blkio = layout.v1_mounts.find("blkio");
@@ -144,6 +137,15 @@ Status CheckTuningSupported(const CgroupLayout& layout, const std::string& paren
     }
   }
   return OkStatus();
+}
+
+Status NoSwapAccounting(const std::string& missing_file) {
+  return FailedPrecondition(
+      "limits.memory_swap_bytes: this host's kernel does not account swap "
+      "(no '" +
+      missing_file +
+      "'; boot with swapaccount=1), so swap cannot be limited; leave "
+      "--memory-swap out or give -1");
 }
 
 Status WriteMemoryReservation(const std::string& dir, bool v2, uint64_t bytes) {

@@ -35,6 +35,10 @@ Status CheckTuningValues(const CgroupLimits& limits, const std::string& prefix);
 Status CheckTuningSupported(const CgroupLayout& layout, const std::string& parent,
                             const CgroupLimits& limits);
 
+// FAILED_PRECONDITION naming limits.memory_swap_bytes: `missing_file` (memsw or
+// memory.swap.max) says this kernel does not account swap.
+Status NoSwapAccounting(const std::string& missing_file);
+
 // Writers; `dir` is the controller's directory (v1) or the cgroup2 one.
 // v1 memory.soft_limit_in_bytes (0: -1), cgroup2 memory.low (0: 0).
 Status WriteMemoryReservation(const std::string& dir, bool v2, uint64_t bytes);

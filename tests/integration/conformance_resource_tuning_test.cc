@@ -30,12 +30,11 @@ class ConformanceResourceTuningTest : public ConformanceTest {
     while (!value.empty() && (value.back() == '\n' || value.back() == ' ')) value.pop_back();
     return value;
   }
-  bool MemoryIsV1() {
-    return ::access(("/sys/fs/cgroup/memory/" + agent_.cgroup_parent()).c_str(), F_OK) == 0;
+  // Whether the host has the v1 memory (cpu) hierarchy, as the agent's layout would.
+  static bool MemoryIsV1() {
+    return ::access("/sys/fs/cgroup/memory/memory.limit_in_bytes", F_OK) == 0;
   }
-  bool CpuIsV1() {
-    return ::access(("/sys/fs/cgroup/cpu/" + agent_.cgroup_parent()).c_str(), F_OK) == 0;
-  }
+  static bool CpuIsV1() { return ::access("/sys/fs/cgroup/cpu/cpu.shares", F_OK) == 0; }
 };
 
 TEST_P(ConformanceResourceTuningTest, MemorySwapAndReservationReachTheCgroupAndUpdate) {
@@ -164,6 +163,8 @@ TEST_P(ConformanceResourceTuningTest, SwappinessAndOomKillDisableOnV1) {
 }
 
 TEST_P(ConformanceResourceTuningTest, BlkioWeightReachesTheCgroupOrIsRefusedClearly) {
+  // The weight files are never on a hierarchy's root: the agent's parent must exist to tell.
+  RunRm({}, {"true"});
   std::string blkio_parent = "/sys/fs/cgroup/blkio/" + agent_.cgroup_parent();
   std::string io_parent = "/sys/fs/cgroup/" + agent_.cgroup_parent();
   const bool v1_file = ::access((blkio_parent + "/blkio.weight").c_str(), F_OK) == 0 ||

@@ -30,7 +30,8 @@ class VolumesFromTest : public ::testing::TestWithParam<std::string>, public Age
                     host_dir_ + ":/host", "--tmpfs", "/scratch", "busybox", "sh", "-c",
                     "echo n > /named/f; echo a > /anon/f; echo h > /host/f; echo t > /scratch/f"});
     ASSERT_EQ(made.exit_code, 0) << made.err;
-    for (const auto& mount : Inspect("src").spec().mounts()) {
+    const v1::Container source = Inspect("src");
+    for (const auto& mount : source.spec().mounts()) {
       if (mount.target() == "/anon") anonymous_ = mount.source();
     }
     ASSERT_FALSE(anonymous_.empty());
@@ -82,7 +83,8 @@ TEST_P(VolumesFromTest, ReadOnlySuffixAndExplicitMountsWin) {
   ASSERT_EQ(own.exit_code, 0) << own.err;
   EXPECT_EQ(own.out, "fresh\na\n") << "the explicit -v at /named wins";
   int named_at = 0;
-  for (const auto& mount : Inspect("own").spec().mounts()) {
+  const v1::Container own_record = Inspect("own");
+  for (const auto& mount : own_record.spec().mounts()) {
     if (mount.target() == "/named") {
       ++named_at;
       EXPECT_EQ(mount.source(), "other");
