@@ -19,7 +19,6 @@
 #include "cgroups/cgroup_limits.h"
 #include "cgroups/cgroup_tuning.h"
 #include "cgroups/cpuset.h"
-#include "cgroups/device_program.h"
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
 #include "common/unique_fd.h"
