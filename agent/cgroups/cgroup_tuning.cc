@@ -93,10 +93,6 @@ Status CheckTuningValues(const CgroupLimits& limits, const std::string& prefix) 
 Status CheckTuningSupported(const CgroupLayout& layout, const std::string& parent,
                             const CgroupLimits& limits) {
   const bool v2 = layout.mode == CgroupMode::kV2;
-  auto memory = layout.v1_mounts.find("memory");
-  const std::string memory_dir =
-      v2 ? ProbeDirectory(layout.unified_mount, parent)
-         : (memory == layout.v1_mounts.end() ? "" : ProbeDirectory(memory->second, parent));
   if (limits.memory_swappiness && v2) {
     return FailedPrecondition(
         "limits.memory_swappiness: cgroup2 has no per-cgroup swappiness (memory.swappiness is "
@@ -107,7 +103,14 @@ Status CheckTuningSupported(const CgroupLayout& layout, const std::string& paren
         "oom_kill_disable: cgroup2 cannot turn the OOM killer off for a cgroup (memory.oom_control "
         "is a cgroup v1 file); leave --oom-kill-disable out on this host");
   }
-  // cgroup2's root has no memory.swap.max: only a parent that exists tells.
+  // cgroup2's root has no memory.swap.max: only a parent that exists tells. (Probed only for
+  // a swap limit: nothing of this costs a container without the knobs a syscall.)
+  auto memory = layout.v1_mounts.find("memory");
+  const std::string memory_dir = limits.memory_swap_bytes <= 0 ? ""
+                                 : v2 ? ProbeDirectory(layout.unified_mount, parent)
+                                 : memory == layout.v1_mounts.end()
+                                     ? ""
+                                     : ProbeDirectory(memory->second, parent);
   if (limits.memory_swap_bytes > 0 && !memory_dir.empty() &&
       (!v2 || memory_dir != layout.unified_mount)) {
     const std::string file =
