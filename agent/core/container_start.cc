@@ -124,6 +124,11 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   if (record.spec().has_oom_score_adj()) spec.oom_score_adj = record.spec().oom_score_adj();
   spec.memory_limit_bytes = record.spec().limits().memory_bytes();
   spec.cpu_millis = record.spec().limits().cpu_millis();
+  spec.memory_reservation_bytes = record.spec().limits().memory_reservation_bytes();
+  spec.memory_swap_bytes = record.spec().limits().memory_swap_bytes();
+  spec.blkio_weight = record.spec().limits().blkio_weight();
+  spec.cpu_period_us = record.spec().limits().cpu_period_us();
+  spec.cpu_quota_us = record.spec().limits().cpu_quota_us();
   NetworkAttachment network;
   std::string idle_veth;  // the prewarmed helper's idle pair, once one is taken
   ::unlink(spec.exit_file.c_str());

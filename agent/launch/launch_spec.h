@@ -128,6 +128,11 @@ struct LaunchSpec {
   // backends that also state them to their own manager (libvirt's domain XML). 0: unlimited.
   uint64_t memory_limit_bytes = 0;
   uint32_t cpu_millis = 0;
+  uint64_t memory_reservation_bytes = 0;
+  int64_t memory_swap_bytes = 0;
+  uint32_t blkio_weight = 0;
+  uint64_t cpu_period_us = 0;
+  int64_t cpu_quota_us = 0;
 };
 
 // How a payload ended, as written by the shim into LaunchSpec::exit_file.
