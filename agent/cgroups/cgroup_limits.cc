@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "cgroups/cgroup_files.h"
+#include "cgroups/cgroup_tuning.h"
 
 namespace boxcar {
 
@@ -39,6 +40,7 @@ Status CheckCpuShares(uint64_t cpu_shares, const std::string& field) {
 Status ValidateCgroupLimits(const CgroupLimits& limits) {
   RETURN_IF_ERROR(CheckMemoryLimit(limits.memory_bytes, "limits.memory_bytes"));
   RETURN_IF_ERROR(CheckCpuShares(limits.cpu_shares, "limits.cpu_shares"));
+  RETURN_IF_ERROR(CheckTuningValues(limits, "limits"));
   return CheckCpuLimit(limits.cpu_millis, "limits.cpu_millis");
 }
 
@@ -50,6 +52,11 @@ std::vector<std::pair<std::string, std::string>> NeededControllers(const CgroupL
   if (limits.memory_bytes != 0) needed.emplace_back("limits.memory_bytes", "memory");
   if (limits.cpu_millis != 0) needed.emplace_back("limits.cpu_millis", "cpu");
   if (limits.cpu_shares != 0) needed.emplace_back("limits.cpu_shares", "cpu");
+  if (limits.HasCpuPeriodOrQuota()) needed.emplace_back("limits.cpu_period_us", "cpu");
+  if (limits.memory_reservation_bytes != 0 || limits.memory_swappiness || limits.oom_kill_disable) {
+    needed.emplace_back("limits.memory_reservation_bytes", "memory");
+  }
+  if (limits.blkio_weight != 0) needed.emplace_back("limits.blkio_weight", "blkio");
   if (limits.pids_max != 0) needed.emplace_back("limits.pids_max", "pids");
   if (!limits.block_devices.empty()) needed.emplace_back("limits.block_devices", "blkio");
   if (limits.HasCpuset()) {
@@ -79,24 +86,40 @@ Status CheckControllersPresent(const CgroupLayout& layout, const CgroupLimits& l
   return OkStatus();
 }
 
-Status WriteMemoryLimit(const std::string& dir, bool v2, uint64_t bytes) {
+Status WriteMemoryLimit(const std::string& dir, bool v2, uint64_t bytes, int64_t swap_bytes) {
   const std::string field = "limits.memory_bytes";
+  const std::string swap_field = "limits.memory_swap_bytes";
   if (v2) {
     RETURN_IF_ERROR(WriteCgroupFile(dir + "/memory.max", bytes ? std::to_string(bytes) : "max")
                         .Annotate(field));
     // memory.swap.max only exists with swap accounting; 0 matches v1's memsw == limit.
-    if (CgroupFileExists(dir + "/memory.swap.max")) {
-      RETURN_IF_ERROR(
-          WriteCgroupFile(dir + "/memory.swap.max", bytes ? "0" : "max").Annotate(field));
+    const std::string swap_max = dir + "/memory.swap.max";
+    if (!CgroupFileExists(swap_max)) {
+      if (bytes != 0 && swap_bytes > 0) return NoSwapAccounting(swap_max);
+      return OkStatus();
     }
-    return OkStatus();
+    std::string swap = "max";
+    if (bytes != 0 && swap_bytes == 0) swap = "0";
+    if (bytes != 0 && swap_bytes > 0) {
+      swap = std::to_string(static_cast<uint64_t>(swap_bytes) > bytes ? swap_bytes - bytes : 0);
+    }
+    return WriteCgroupFile(swap_max, swap).Annotate(swap_field);
   }
   const std::string value = bytes ? std::to_string(bytes) : "-1";
   const std::string memsw = dir + "/memory.memsw.limit_in_bytes";
-  // memsw must stay >= limit_in_bytes: raise memsw first, lower it last.
-  uint64_t current = ReadCgroupLimit(dir + "/memory.limit_in_bytes");  // 0 = none
-  bool raising = bytes == 0 || (current != 0 && bytes > current);
-  if (raising && CgroupFileExists(memsw)) RETURN_IF_ERROR(WriteCgroupFile(memsw, value).Annotate(field));
+  // The memsw value: no swap on top (the memory limit), unlimited, or memory plus swap.
+  const bool memsw_unlimited = bytes == 0 || swap_bytes < 0;
+  const uint64_t memsw_bytes = swap_bytes > 0 ? static_cast<uint64_t>(swap_bytes) : bytes;
+  const bool has_memsw = CgroupFileExists(memsw);
+  if (!has_memsw && bytes != 0 && swap_bytes > 0) return NoSwapAccounting(memsw);
+  // memsw must stay >= limit_in_bytes: write it first when the new memsw is at least the
+  // current limit, else lower the limit first.
+  const uint64_t current = ReadCgroupLimit(dir + "/memory.limit_in_bytes");  // 0 = none
+  const bool memsw_first = memsw_unlimited || (current != 0 && memsw_bytes >= current);
+  const std::string memsw_value = memsw_unlimited ? "-1" : std::to_string(memsw_bytes);
+  if (memsw_first && has_memsw) {
+    RETURN_IF_ERROR(WriteCgroupFile(memsw, memsw_value).Annotate(swap_field));
+  }
   Status limit = WriteCgroupFile(dir + "/memory.limit_in_bytes", value);
   if (!limit.ok()) {
     if (limit.code() == StatusCode::kFailedPrecondition) {  // EBUSY
@@ -105,7 +128,9 @@ Status WriteMemoryLimit(const std::string& dir, bool v2, uint64_t bytes) {
     }
     return limit.Annotate(field);
   }
-  if (!raising && CgroupFileExists(memsw)) RETURN_IF_ERROR(WriteCgroupFile(memsw, value).Annotate(field));
+  if (!memsw_first && has_memsw) {
+    RETURN_IF_ERROR(WriteCgroupFile(memsw, memsw_value).Annotate(swap_field));
+  }
   return OkStatus();
 }
 

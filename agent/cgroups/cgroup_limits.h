@@ -26,7 +26,7 @@ struct BlockDeviceThrottle {
 
 // 0 = unlimited.
 struct CgroupLimits {
-  uint64_t memory_bytes = 0;  // at least kMinMemoryBytes; no swap on top of it
+  uint64_t memory_bytes = 0;  // at least kMinMemoryBytes; swap as memory_swap_bytes says
   uint64_t cpu_millis = 0;    // thousandths of a CPU, at least kMinCpuMillis
   uint64_t pids_max = 0;
   std::vector<BlockDeviceThrottle> block_devices;
@@ -38,6 +38,17 @@ struct CgroupLimits {
   std::string cpuset_cpus;
   std::string cpuset_mems;
   bool HasCpuset() const { return !cpuset_cpus.empty() || !cpuset_mems.empty(); }
+  // Docker's finer knobs (cgroups/cgroup_tuning.h); 0 / unset: left as the cgroup has them,
+  // but for memory_swap_bytes: memory plus swap (Docker's MemorySwap), 0 = no swap on top of
+  // memory_bytes, -1 = swap without limit, else at least memory_bytes.
+  int64_t memory_swap_bytes = 0;
+  uint64_t memory_reservation_bytes = 0;
+  std::optional<uint32_t> memory_swappiness;  // v1 only
+  bool oom_kill_disable = false;              // v1 only
+  uint32_t blkio_weight = 0;
+  uint64_t cpu_period_us = 0;  // with cpu_quota_us, instead of cpu_millis
+  int64_t cpu_quota_us = 0;    // 0 or -1: no quota
+  bool HasCpuPeriodOrQuota() const { return cpu_period_us != 0 || cpu_quota_us > 0; }
 };
 
 // A change of limits: unset fields stay, 0 means unlimited.
@@ -49,6 +60,14 @@ struct CgroupLimitsUpdate {
   // "" = every CPU (node) of the parent cgroup.
   std::optional<std::string> cpuset_cpus;
   std::optional<std::string> cpuset_mems;
+  // Given together with memory_bytes whenever either changes (the caller fills in the one
+  // that stays), so that memsw is written in an order the kernel accepts.
+  std::optional<int64_t> memory_swap_bytes;
+  std::optional<uint64_t> memory_reservation_bytes;  // 0 = none
+  std::optional<uint32_t> blkio_weight;              // 0 = the default
+  // Both given whenever either changes; 0 period = 100000, 0 or -1 quota = none.
+  std::optional<uint64_t> cpu_period_us;
+  std::optional<int64_t> cpu_quota_us;
 };
 
 inline constexpr uint64_t kMinMemoryBytes = 4ull << 20;
@@ -70,7 +89,10 @@ Status CheckControllersPresent(const CgroupLayout& layout, const CgroupLimits& l
 
 // Limit writers shared by Create (only set limits) and UpdateLimits (0 = unlimited); `dir` is
 // the directory of the controller's hierarchy (v1) or the cgroup2 directory (v2).
-Status WriteMemoryLimit(const std::string& dir, bool v2, uint64_t bytes);
+// `swap_bytes` as CgroupLimits::memory_swap_bytes; on v1 memsw is written before or after
+// limit_in_bytes as the kernel needs (memsw >= limit at every moment). A positive swap_bytes on
+// a host without swap accounting is FAILED_PRECONDITION.
+Status WriteMemoryLimit(const std::string& dir, bool v2, uint64_t bytes, int64_t swap_bytes = 0);
 Status WriteCpuLimit(const std::string& dir, bool v2, uint64_t cpu_millis);
 // v1 cpu.shares; v2 cpu.weight = 1 + (shares - 2) * 9999 / 262142 (as runc and crun convert).
 Status WriteCpuShares(const std::string& dir, bool v2, uint64_t cpu_shares);

@@ -34,6 +34,10 @@ class ContainerCgroups {
   // Creates the container's cgroups with `limits`.
   virtual StatusOr<CgroupPlacement> Create(const std::string& container_id,
                                            const ContainerLimits& limits) = 0;
+  // Whether this host can apply `limits` at all (controllers, swap accounting, weight files,
+  // v1-only knobs), for Create to refuse what Start could not do; FAILED_PRECONDITION naming
+  // the field.
+  virtual Status CheckSupported(const ContainerLimits& limits) const { return OkStatus(); }
   virtual bool OomKilled(const std::string& container_id) = 0;
   // Lifecycle of a live container: freezer, usage and limit changes (see ContainerCgroup).
   virtual Status Freeze(const std::string& container_id) = 0;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 
+#include "cgroups/cgroup_tuning.h"
 #include "cgroups/container_cgroup.h"
 #include "common/directory_tree.h"
 
@@ -38,6 +39,11 @@ StatusOr<CgroupPlacement> HostContainerCgroups::Create(const std::string& contai
   ASSIGN_OR_RETURN(ContainerCgroup cgroup,
                    ContainerCgroup::Create(layout_, parent_, container_id, limits));
   return PlacementOf(cgroup, /*payload_joins_v1=*/true);
+}
+
+Status HostContainerCgroups::CheckSupported(const ContainerLimits& limits) const {
+  RETURN_IF_ERROR(CheckControllersPresent(layout_, limits));
+  return CheckTuningSupported(layout_, parent_, limits);
 }
 
 bool HostContainerCgroups::OomKilled(const std::string& container_id) {

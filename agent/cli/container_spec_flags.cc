@@ -47,6 +47,7 @@ void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
                       "CPUs the container may use, e.g. 0, 0-1 or 0,2");
   command->add_option("--cpuset-mems", options.cpuset_mems,
                       "Memory (NUMA) nodes the container may use, e.g. 0 or 0-1");
+  AddResourceTuningFlags(command, options.tuning);
   command->add_option("--backend", options.backend, "Backend: chroot, lxc, ... (see boxcar info)");
   command->add_option("--entrypoint", options.entrypoint, "Replace the image's entrypoint");
   command->add_option("--ulimit", options.ulimits, "rlimit name=soft[:hard], e.g. nofile=1024:2048")
@@ -115,6 +116,11 @@ void AddContainerSpecFlags(CLI::App* command, ContainerSpecFlags& options) {
   command
       ->add_option("--mount", options.mounts,
                    "type=bind|volume|tmpfs,source=..,target=..[,readonly][,tmpfs-size=..]")
+      ->allow_extra_args(false);
+  command
+      ->add_option("--volumes-from", options.volumes_from,
+                   "Mount the volumes and bind mounts of CONTAINER[:ro|:rw] at the same paths "
+                   "(repeat the flag)")
       ->allow_extra_args(false);
   command->add_flag("--read-only", options.read_only, "Mount the root filesystem read-only");
   command
@@ -236,6 +242,8 @@ Status BuildContainerSpec(const ContainerSpecFlags& options, v1::ContainerSpec* 
   spec->mutable_limits()->set_cpu_shares(static_cast<uint64_t>(options.cpu_shares));
   spec->mutable_limits()->set_cpuset_cpus(options.cpuset_cpus);
   spec->mutable_limits()->set_cpuset_mems(options.cpuset_mems);
+  RETURN_IF_ERROR(ApplyResourceTuningFlags(options.tuning, spec));
+  for (const auto& source : options.volumes_from) spec->add_volumes_from(source);
   // --device-{read,write}-{bps,iops}: one BlockDeviceLimit per device.
   enum class Rate { kReadBps, kWriteBps, kReadIops, kWriteIops };
   auto add_device_rate = [&](const std::string& flag, const std::string& value, Rate kind) {

@@ -11,6 +11,7 @@
 
 #include "boxcar/v1/containers.pb.h"
 #include "cli/health_flags.h"
+#include "cli/resource_tuning_flags.h"
 #include "common/status.h"
 
 namespace boxcar::cli {
@@ -50,6 +51,8 @@ struct ContainerSpecFlags {
   std::vector<std::string> volumes;  // -v
   std::vector<std::string> tmpfs;
   std::vector<std::string> mounts;  // --mount
+  std::vector<std::string> volumes_from;  // --volumes-from CONTAINER[:ro|:rw]
+  ResourceTuningFlags tuning;             // --memory-swap, --oom-score-adj, --cpu-quota, ...
   bool read_only = false;
   std::vector<std::string> env_files;  // --env-file
   std::vector<std::string> cap_add;

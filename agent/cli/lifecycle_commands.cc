@@ -12,6 +12,7 @@
 #include "cli/for_each_name.h"
 #include "cli/human_format.h"
 #include "cli/json_output.h"
+#include "cli/resource_tuning_flags.h"
 #include "cli/restart_policy_flag.h"
 #include "cli/stats_command.h"
 
@@ -51,6 +52,7 @@ struct UpdateOptions {
   std::optional<std::string> cpuset_cpus;
   std::optional<std::string> cpuset_mems;
   std::string restart;
+  ResourceTuningFlags tuning;  // --memory-swap, --memory-reservation, --blkio-weight, ...
 };
 
 int Update(AgentConnection& agent, const UpdateOptions& options) {
@@ -90,12 +92,17 @@ int Update(AgentConnection& agent, const UpdateOptions& options) {
     }
     *request.mutable_restart_policy() = *policy;
   }
+  if (Status tuned = ApplyUpdateTuningFlags(options.tuning, &request); !tuned.ok()) {
+    std::fprintf(stderr, "boxcar update: %s\n", tuned.message().c_str());
+    return 1;
+  }
   if (!request.has_memory_bytes() && !request.has_cpu_millis() && !request.has_pids_max() &&
       !request.has_cpu_shares() && !request.has_restart_policy() && !request.has_cpuset_cpus() &&
-      !request.has_cpuset_mems()) {
+      !request.has_cpuset_mems() && !ChangesTuning(request)) {
     std::fprintf(stderr,
-                 "boxcar update: nothing to change; pass --memory, --cpus, --cpu-shares, "
-                 "--cpuset-cpus, --cpuset-mems, --pids-limit or --restart\n");
+                 "boxcar update: nothing to change; pass --memory, --memory-swap, "
+                 "--memory-reservation, --cpus, --cpu-shares, --cpu-period, --cpu-quota, "
+                 "--cpuset-cpus, --cpuset-mems, --blkio-weight, --pids-limit or --restart\n");
     return 1;
   }
   return ForEachPrinted(agent, options.names, [&](const std::string& name) {
@@ -196,6 +203,7 @@ void AddLifecycleCommands(CLI::App& app, std::function<AgentConnection&()> conne
   update->add_option("--cpuset-mems", update_options->cpuset_mems,
                      "Memory nodes the container may use, e.g. 0 (\"\" = all)");
   update->add_option("--restart", update_options->restart, "no, on-failure[:N] or always");
+  AddUpdateTuningFlags(update, update_options->tuning);
   update->callback([&, connect, update, update_options] {
     update_options->cpus_given = update->count("--cpus") > 0;
     update_options->pids_limit_given = update->count("--pids-limit") > 0;

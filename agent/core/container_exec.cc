@@ -53,6 +53,7 @@ StatusOr<std::unique_ptr<ExecSession>> ContainerService::Exec(const std::string&
     exec.group_add.assign(record.spec().group_add().begin(), record.spec().group_add().end());
     ASSIGN_OR_RETURN(exec.kept_capabilities, KeptCapabilitiesOf(record.spec()));
     ASSIGN_OR_RETURN(exec.confinement, ConfinementOf(record.spec()));
+    if (record.spec().has_oom_score_adj()) exec.oom_score_adj = record.spec().oom_score_adj();
     exec.tty = spec.tty();
     exec.tty_rows =
         static_cast<uint16_t>(spec.terminal_size().rows() ? spec.terminal_size().rows() : 24);

@@ -1,11 +1,11 @@
 // Changes to a live container: pause and unpause (freezer), usage, limits and restart policy.
-#include "core/container_service.h"
-
 #include <spdlog/spdlog.h>
 
 #include "cgroups/cpuset.h"
 #include "common/identifiers.h"
 #include "common/unix_time.h"
+#include "core/container_resource_tuning.h"
+#include "core/container_service.h"
 #include "core/container_spec_validation.h"
 #include "core/container_states.h"
 
@@ -89,11 +89,14 @@ StatusOr<v1::Container> ContainerService::Update(const v1::UpdateContainerReques
   v1::Container& record = entry->record;
   const bool changes_limits = request.has_memory_bytes() || request.has_cpu_millis() ||
                               request.has_pids_max() || request.has_cpu_shares() ||
-                              request.has_cpuset_cpus() || request.has_cpuset_mems();
+                              request.has_cpuset_cpus() || request.has_cpuset_mems() ||
+                              ChangesResourceTuning(request);
   if (changes_limits) RETURN_IF_ERROR(BackendFor(record, Capability::kLimits, "limits").status());
+  // Memory, CPU and the finer knobs checked together against what the container has.
+  v1::ResourceLimits next_limits = record.spec().limits();
+  CgroupLimitsUpdate update;
+  RETURN_IF_ERROR(ApplyTuningUpdate(request, &next_limits, &update));
   if (changes_limits && IsLive(record.state())) {
-    CgroupLimitsUpdate update;
-    if (request.has_memory_bytes()) update.memory_bytes = request.memory_bytes();
     if (request.has_cpu_millis()) update.cpu_millis = request.cpu_millis();
     if (request.has_cpu_shares()) update.cpu_shares = request.cpu_shares();
     if (request.has_cpuset_cpus()) update.cpuset_cpus = request.cpuset_cpus();
@@ -105,8 +108,7 @@ StatusOr<v1::Container> ContainerService::Update(const v1::UpdateContainerReques
     RETURN_IF_ERROR(cgroups_->UpdateLimits(record.id(), update));
   }
   v1::ResourceLimits& limits = *record.mutable_spec()->mutable_limits();
-  if (request.has_memory_bytes()) limits.set_memory_bytes(request.memory_bytes());
-  if (request.has_cpu_millis()) limits.set_cpu_millis(request.cpu_millis());
+  limits = next_limits;
   if (request.has_cpu_shares()) limits.set_cpu_shares(request.cpu_shares());
   if (request.has_pids_max()) limits.set_pids_max(request.pids_max());
   if (request.has_cpuset_cpus()) limits.set_cpuset_cpus(request.cpuset_cpus());

@@ -104,7 +104,7 @@ Status ValidateMounts(const v1::ContainerSpec& spec) {
 }
 
 Status CompleteMounts(v1::ContainerSpec* spec, const v1::ImageConfig& image, VolumeStore* volumes,
-                      std::vector<std::string>* created) {
+                      std::vector<std::string>* created, const std::vector<v1::Mount>& inherited) {
   std::set<std::string> targets;
   for (int i = 0; i < spec->mounts_size(); ++i) {
     v1::Mount& mount = *spec->mutable_mounts(i);
@@ -126,6 +126,11 @@ Status CompleteMounts(v1::ContainerSpec* spec, const v1::ImageConfig& image, Vol
     if (existing.status().code() != StatusCode::kNotFound) return existing.status();
     ASSIGN_OR_RETURN(VolumeRecord volume, volumes->Ensure(mount.source(), field));
     created->push_back(volume.name);
+  }
+  // --volumes-from: the source's own volumes (which it holds, so they exist), as it has them.
+  for (const v1::Mount& mount : inherited) {
+    if (!targets.insert(mount.target()).second) continue;  // an explicit mount wins
+    *spec->add_mounts() = mount;
   }
   // The image's VOLUME paths (as Docker: each gets a fresh anonymous volume).
   for (const std::string& path : image.volumes()) {

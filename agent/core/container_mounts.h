@@ -19,11 +19,13 @@ namespace boxcar {
 // same), bind sources that exist on this host, volume names, tmpfs options.
 Status ValidateMounts(const v1::ContainerSpec& spec);
 
-// Makes the volumes `spec`'s mounts need and adds the image's VOLUME paths no mount covers;
-// `created` receives the names of the volumes made, for the caller to remove if the Create
-// fails later. `volumes` null: volumes are refused (FAILED_PRECONDITION).
+// Makes the volumes `spec`'s mounts need, adds the `inherited` mounts (--volumes-from, with
+// their volumes' anonymous flags) at targets no mount of the spec has, then the image's VOLUME
+// paths no mount covers; `created` receives the names of the volumes made, for the caller to
+// remove if the Create fails later. `volumes` null: volumes are refused (FAILED_PRECONDITION).
 Status CompleteMounts(v1::ContainerSpec* spec, const v1::ImageConfig& image, VolumeStore* volumes,
-                      std::vector<std::string>* created);
+                      std::vector<std::string>* created,
+                      const std::vector<v1::Mount>& inherited = {});
 
 // The mounts to attach at Start, parents before what lies below them.
 StatusOr<std::vector<LaunchMount>> LaunchMountsOf(const v1::ContainerSpec& spec,

@@ -25,6 +25,7 @@
 #include "core/container_init_process.h"
 #include "core/container_mounts.h"
 #include "core/container_namespace_modes.h"
+#include "core/container_resource_tuning.h"
 #include "core/container_spec_validation.h"
 #include "core/container_states.h"
 #include "core/env_merge.h"
@@ -158,6 +159,9 @@ StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) 
   RETURN_IF_ERROR(
       ValidateContainerSpec(spec, backends_, config_.default_backend, config_.userns_range));
   ASSIGN_OR_RETURN(v1::Image image, images_->Resolve(spec.image(), "spec.image"));
+  // What Start could not apply on this host is refused now, with nothing made.
+  if (UsesResourceTuning(spec)) RETURN_IF_ERROR(cgroups_->CheckSupported(TuningLimitsOf(spec)));
+  ASSIGN_OR_RETURN(std::vector<v1::Mount> inherited_mounts, VolumesFromMounts(spec));
 
   auto entry = std::make_shared<Entry>();
   v1::Container& record = entry->record;
@@ -205,7 +209,8 @@ StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) 
   auto remove_made_volumes = [&] {
     for (const auto& name : made_volumes) WarnIfFailed(record.id(), config_.volumes->Remove(name));
   };
-  if (Status completed = CompleteMounts(&filled, image.config(), config_.volumes, &made_volumes);
+  if (Status completed =
+          CompleteMounts(&filled, image.config(), config_.volumes, &made_volumes, inherited_mounts);
       !completed.ok()) {
     remove_made_volumes();
     return completed;

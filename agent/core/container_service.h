@@ -265,6 +265,9 @@ class ContainerService {
   StatusOr<EntryPtr> Lookup(const std::string& container, const std::string& field = "container");
   // The entry of a full id, or null.
   EntryPtr FindById(const std::string& id);
+  // The mounts spec.volumes_from gives (core/container_volumes_from.h), in order, earlier
+  // sources winning a target; a missing source is NOT_FOUND naming "spec.volumes_from[i]".
+  StatusOr<std::vector<v1::Mount>> VolumesFromMounts(const v1::ContainerSpec& spec);
   // The block of host ids of a new container's user namespace: the one asked for, or the
   // lowest free one of the range. Called with entries_mutex_ held.
   StatusOr<v1::UserNamespace> PlaceUserNamespace(const v1::UserNamespace& wanted);

@@ -20,8 +20,10 @@
 #include "core/container_log_options.h"
 #include "core/container_mounts.h"
 #include "core/container_namespace_modes.h"
+#include "core/container_resource_tuning.h"
 #include "core/container_security_options.h"
 #include "core/container_sysctls.h"
+#include "core/container_volumes_from.h"
 #include "launch/launch_spec.h"
 
 namespace boxcar {
@@ -129,6 +131,8 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
   const auto& limits = spec.limits();
   RETURN_IF_ERROR(ValidateLimitValues("spec.limits", limits.memory_bytes(), limits.cpu_millis(),
                                       limits.pids_max(), limits.cpu_shares()));
+  RETURN_IF_ERROR(ValidateResourceTuning(spec));
+  RETURN_IF_ERROR(ValidateVolumesFrom(spec));
   RETURN_IF_ERROR(BlockDeviceThrottles(limits, "spec.limits").status());
   RETURN_IF_ERROR(CheckCpusetCpus(limits.cpuset_cpus(), "spec.limits.cpuset_cpus"));
   RETURN_IF_ERROR(CheckCpusetMems(limits.cpuset_mems(), "spec.limits.cpuset_mems"));
@@ -180,7 +184,8 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
   RETURN_IF_ERROR(AvailableBackend(backends, backend_name, "spec.backend").status());
   const bool wants_limits = limits.memory_bytes() || limits.cpu_millis() || limits.pids_max() ||
                             limits.cpu_shares() || limits.block_devices_size() > 0 ||
-                            !limits.cpuset_cpus().empty() || !limits.cpuset_mems().empty();
+                            !limits.cpuset_cpus().empty() || !limits.cpuset_mems().empty() ||
+                            UsesResourceTuning(spec);
   if (wants_limits) {
     RETURN_IF_ERROR(
         RequireCapability(backends, backend_name, Capability::kLimits, "spec.limits").status());

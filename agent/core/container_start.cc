@@ -18,6 +18,7 @@
 #include "core/container_init_process.h"
 #include "core/container_mounts.h"
 #include "core/container_namespace_modes.h"
+#include "core/container_resource_tuning.h"
 #include "core/container_security_options.h"
 #include "core/container_service.h"
 #include "core/container_spec_validation.h"
@@ -121,8 +122,14 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   spec.tty = record.spec().tty();
   spec.stdin_open = record.spec().stdin_open();
   if (spec.tty || spec.stdin_open) spec.attach_socket_path = AttachSocketPath(state_dir);
+  if (record.spec().has_oom_score_adj()) spec.oom_score_adj = record.spec().oom_score_adj();
   spec.memory_limit_bytes = record.spec().limits().memory_bytes();
   spec.cpu_millis = record.spec().limits().cpu_millis();
+  spec.memory_reservation_bytes = record.spec().limits().memory_reservation_bytes();
+  spec.memory_swap_bytes = record.spec().limits().memory_swap_bytes();
+  spec.blkio_weight = record.spec().limits().blkio_weight();
+  spec.cpu_period_us = record.spec().limits().cpu_period_us();
+  spec.cpu_quota_us = record.spec().limits().cpu_quota_us();
   NetworkAttachment network;
   std::string idle_veth;  // the prewarmed helper's idle pair, once one is taken
   ::unlink(spec.exit_file.c_str());
@@ -162,6 +169,7 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
         record.spec().limits().cpu_shares(),   std::move(devices.rules)};
     limits.cpuset_cpus = record.spec().limits().cpuset_cpus();
     limits.cpuset_mems = record.spec().limits().cpuset_mems();
+    AddResourceTuning(record.spec(), &limits);
     if (limits.pids_max != 0) limits.pids_max += backend->capabilities().helper_processes_in_cgroup;
     StatusOr<CgroupPlacement> placement = FailedPrecondition("no cgroup slot");
     if (prewarmed) {

@@ -25,6 +25,7 @@ const SpecField<ExecSpec> kExecSpecFields[] = {
     {"rlimits", &ExecSpec::rlimits},
     {"kept_capabilities", &ExecSpec::kept_capabilities,
      [](const ExecSpec& spec) { return spec.kept_capabilities != kDefaultKeptCapabilities; }},
+    {"oom_score_adj", &ExecSpec::oom_score_adj},
     // ProcessConfinement's keys sit in the spec itself (spec_json.h).
     {"confinement", SpecObjectField<ExecSpec>{
                         [](SpecJsonWriter& writer, const char*, const ExecSpec& spec) {

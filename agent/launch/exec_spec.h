@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,8 @@ struct ExecSpec {
   uint64_t kept_capabilities = kDefaultKeptCapabilities;
   // The container's (LaunchSpec::confinement).
   ProcessConfinement confinement;
+  // The container's --oom-score-adj (LaunchSpec::oom_score_adj); unset: the shim's own.
+  std::optional<int> oom_score_adj;
 };
 
 std::string ExecSpecToJson(const ExecSpec& spec);

@@ -137,6 +137,7 @@ const SpecField<LaunchSpec> kLaunchSpecFields[] = {
     {"shm_size_bytes", &LaunchSpec::shm_size_bytes, HasShmSize},
     {"joined_namespaces", SpecObjectField<LaunchSpec>{WriteJoinedNamespaces, ReadJoinedNamespaces},
      HasJoinedNamespaces},
+    {"oom_score_adj", &LaunchSpec::oom_score_adj},
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -113,6 +114,9 @@ struct LaunchSpec {
   std::vector<std::string> sysctls;
   // Bytes of the container's /dev/shm; 0: 64 MiB.
   uint64_t shm_size_bytes = 0;
+  // --oom-score-adj: the payload's /proc/self/oom_score_adj; unset: the one the shim started
+  // with.
+  std::optional<int> oom_score_adj;
   // The payload's stdio are a terminal of the container's devpts (tty), or its stdin a pipe
   // (stdin_open); either way the shim listens on attach_socket_path for input
   // (launch/stdio_frames.h); the terminal is drained into stdout_path.
@@ -129,6 +133,11 @@ struct LaunchSpec {
   // backends that also state them to their own manager (libvirt's domain XML). 0: unlimited.
   uint64_t memory_limit_bytes = 0;
   uint32_t cpu_millis = 0;
+  uint64_t memory_reservation_bytes = 0;
+  int64_t memory_swap_bytes = 0;
+  uint32_t blkio_weight = 0;
+  uint64_t cpu_period_us = 0;
+  int64_t cpu_quota_us = 0;
 };
 
 // How a payload ended, as written by the shim into LaunchSpec::exit_file.

@@ -137,6 +137,23 @@ Status ReadPidField(const rapidjson::Value& object, const char* spec_name, const
   return OkStatus();
 }
 
+void WriteOptionalIntField(SpecJsonWriter& writer, const char* key,
+                           const std::optional<int>& value) {
+  if (!value) return;
+  writer.Key(key);
+  writer.Int(*value);
+}
+
+Status ReadOptionalIntField(const rapidjson::Value& object, const char* spec_name, const char* key,
+                            std::optional<int>* out) {
+  if (!object.HasMember(key)) return OkStatus();
+  if (!object[key].IsInt()) {
+    return InvalidArgument(std::string(spec_name) + ": " + key + " is not a valid number");
+  }
+  *out = object[key].GetInt();
+  return OkStatus();
+}
+
 Status ReadRlimitsField(const rapidjson::Value& object, const char* spec_name, const char* key,
                         std::vector<RlimitSetting>* out) {
   auto it = object.FindMember(key);

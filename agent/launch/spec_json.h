@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <variant>
@@ -32,6 +33,9 @@ void WriteStringsField(SpecJsonWriter& writer, const char* key,
                        const std::vector<std::string>& values);
 void WriteRlimitsField(SpecJsonWriter& writer, const char* key,
                        const std::vector<RlimitSetting>& rlimits);
+// Nothing at all when unset.
+void WriteOptionalIntField(SpecJsonWriter& writer, const char* key,
+                           const std::optional<int>& value);
 
 // ProcessConfinement as keys of the spec itself, each written only when it is not the default.
 void WriteConfinementFields(SpecJsonWriter& writer, const ProcessConfinement& confinement);
@@ -56,6 +60,9 @@ Status ReadUint16Field(const rapidjson::Value& object, const char* spec_name, co
 // A uint32; one beyond pid_t's range reads as 0 (no pid), which the spec's checks refuse.
 Status ReadPidField(const rapidjson::Value& object, const char* spec_name, const char* key,
                     pid_t* out);
+// A signed int when the key is there, else unset.
+Status ReadOptionalIntField(const rapidjson::Value& object, const char* spec_name, const char* key,
+                            std::optional<int>* out);
 // "rlimits": [{"name": "nofile", "soft": 1024, "hard": 4096}, ...]; not an array: none.
 Status ReadRlimitsField(const rapidjson::Value& object, const char* spec_name, const char* key,
                         std::vector<RlimitSetting>* out);
@@ -71,7 +78,8 @@ struct SpecObjectField {
 template <typename Spec>
 using SpecMember = std::variant<std::string Spec::*, std::vector<std::string> Spec::*, bool Spec::*,
                                 uint64_t Spec::*, uint16_t Spec::*, pid_t Spec::*,
-                                std::vector<RlimitSetting> Spec::*, SpecObjectField<Spec>>;
+                                std::vector<RlimitSetting> Spec::*, std::optional<int> Spec::*,
+                                SpecObjectField<Spec>>;
 
 template <typename Spec>
 struct SpecField {
@@ -92,6 +100,8 @@ void WriteValue(SpecJsonWriter& writer, const char* key, const T& value) {
     WriteBoolField(writer, key, value);
   } else if constexpr (std::is_same_v<T, std::vector<RlimitSetting>>) {
     WriteRlimitsField(writer, key, value);
+  } else if constexpr (std::is_same_v<T, std::optional<int>>) {
+    WriteOptionalIntField(writer, key, value);
   } else {  // uint64_t, uint16_t, pid_t
     WriteUint64Field(writer, key, static_cast<uint64_t>(value));
   }
@@ -107,6 +117,8 @@ Status ReadValue(const rapidjson::Value& object, const char* spec_name, const ch
     return ReadBoolField(object, spec_name, key, out);
   } else if constexpr (std::is_same_v<T, std::vector<RlimitSetting>>) {
     return ReadRlimitsField(object, spec_name, key, out);
+  } else if constexpr (std::is_same_v<T, std::optional<int>>) {
+    return ReadOptionalIntField(object, spec_name, key, out);
   } else if constexpr (std::is_same_v<T, uint64_t>) {
     return ReadUint64Field(object, spec_name, key, out);
   } else if constexpr (std::is_same_v<T, uint16_t>) {

@@ -310,7 +310,9 @@ int Run() {
       FindJoinedNamespace(spec.joined_namespaces, "net") != nullptr;
   settings.host_namespaces_pid = ::getpid();
   settings.keep_ipc_namespace = keep_ipc_namespace;
-  settings.oom_score_adj = oom_score_adj.ok() ? std::atoi(oom_score_adj->c_str()) : 0;
+  settings.oom_score_adj = spec.oom_score_adj   ? *spec.oom_score_adj
+                           : oom_score_adj.ok() ? std::atoi(oom_score_adj->c_str())
+                                                : 0;
   settings.log_file = spec.shim_log_path.empty() ? state_dir + "/lxc.log" : spec.shim_log_path;
   if (spec.userns.enabled()) {
     auto paths = MakeUserNamespacePaths(spec.rootfs_dir);

@@ -220,12 +220,9 @@ bool BringUpLoopback() {
 void RunContainerInit(const LaunchSpec& spec, const InitFds& fds) {
   g_fds = &fds;
   if (fds.userns_ready >= 0) BecomeUserNamespaceRoot(fds.userns_ready);
-  std::string oom_score_adj = std::to_string(fds.oom_score_adj);
-  int oom_fd = ::open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-  if (oom_fd >= 0) {
-    (void)!::write(oom_fd, oom_score_adj.data(), oom_score_adj.size());
-    ::close(oom_fd);
-  }
+  // Best effort for the value the shim started with; --oom-score-adj must take.
+  std::string oom_error = SetOomScoreAdj(fds.oom_score_adj);
+  if (spec.oom_score_adj) CheckStep(oom_error);
   JoinCgroups(spec);
   SetUpRootfs(spec, *fds.mounts);
   // A shared UTS namespace (--uts host) keeps its hostname.

@@ -98,6 +98,8 @@ void SetNonBlocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONB
     ::setpgid(0, 0);
   }
   check(ApplyRlimits(spec.rlimits));
+  // --oom-score-adj, as the payload's (lowering it needs the capabilities dropped next).
+  if (spec.oom_score_adj) check(SetOomScoreAdj(*spec.oom_score_adj));
   check(DropCapabilities(spec.kept_capabilities));
   ResolvedUser user;
   check(ResolveContainerUser(spec.user, spec.group_add, &user));

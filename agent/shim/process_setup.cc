@@ -1,5 +1,6 @@
 #include "shim/process_setup.h"
 
+#include <fcntl.h>
 #include <grp.h>
 #include <linux/close_range.h>
 #include <sys/resource.h>
@@ -23,6 +24,17 @@ void FailThroughPipe(int error_pipe, int exit_code, const std::string& message) 
   ssize_t ignored = ::write(error_pipe, line.data(), line.size());
   (void)ignored;
   ::_exit(exit_code);
+}
+
+std::string SetOomScoreAdj(int value) {
+  const std::string text = std::to_string(value);
+  int fd = ::open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  bool written =
+      fd >= 0 && ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  const int saved_errno = errno;
+  if (fd >= 0) ::close(fd);
+  if (!written) return "set oom_score_adj " + text + ": " + std::strerror(saved_errno);
+  return "";
 }
 
 std::string ApplyRlimits(const std::vector<RlimitSetting>& rlimits) {

@@ -22,6 +22,8 @@ inline constexpr int kExitNotFound = 127;
 
 // Each returns "" on success or a message naming what failed.
 std::string ApplyRlimits(const std::vector<RlimitSetting>& rlimits);
+// /proc/self/oom_score_adj = value (lowering it needs CAP_SYS_RESOURCE).
+std::string SetOomScoreAdj(int value);
 // Resolves `user_spec` in the current root's /etc/passwd and /etc/group, with the extra
 // supplementary groups `group_add` (--group-add).
 std::string ResolveContainerUser(const std::string& user_spec,

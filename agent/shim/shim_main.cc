@@ -301,10 +301,10 @@ static int RunContainerShim() {
     *output_log = boxcar::OutputLogWriter();
     for (int sig : {SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGQUIT}) ::signal(sig, SIG_DFL);
     if (spec.userns.enabled()) mutable_spec.cgroup_procs_files.clear();  // joined by the shim
-    boxcar::RunContainerInit(spec,
-                             {stdin_fd, stdout_fd, stderr_fd, error_pipe[1], payload_oom_score_adj,
-                              userns_ready[0], loopback_up && !(args.flags & CLONE_NEWNET),
-                              &*prepared_mounts, child_tty_socket});
+    boxcar::RunContainerInit(
+        spec, {stdin_fd, stdout_fd, stderr_fd, error_pipe[1],
+               spec.oom_score_adj.value_or(payload_oom_score_adj), userns_ready[0],
+               loopback_up && !(args.flags & CLONE_NEWNET), &*prepared_mounts, child_tty_socket});
   }
   prepared_mounts->clear();  // the child has them
   // The shim must not pin the rootfs mount for as long as the payload runs.

@@ -244,6 +244,11 @@ StatusOr<RunningContainer> LibvirtBackend::Launch(const LaunchSpec& spec,
   domain_spec.memory_bytes = spec.memory_limit_bytes;
   domain_spec.host_memory_bytes = HostMemoryBytes();
   domain_spec.cpu_millis = spec.cpu_millis;
+  domain_spec.memory_reservation_bytes = spec.memory_reservation_bytes;
+  domain_spec.memory_swap_bytes = spec.memory_swap_bytes;
+  domain_spec.blkio_weight = spec.blkio_weight;
+  domain_spec.cpu_period_us = spec.cpu_period_us;
+  domain_spec.cpu_quota_us = spec.cpu_quota_us;
   domain_spec.host_network = spec.host_network;
   domain_spec.kept_capabilities = spec.kept_capabilities;
   if (spec.privileged) {

@@ -100,11 +100,33 @@ std::string LibvirtDomainXml(const LibvirtDomainSpec& spec) {
       << XmlEscape(spec.container_id) << "' root='" << XmlEscape(spec.agent_root) << "'/>\n"
       << "  </metadata>\n"
       << "  <memory unit='KiB'>" << (memory + 1023) / 1024 << "</memory>\n";
+  const bool swap_limit = spec.memory_bytes != 0 && spec.memory_swap_bytes > 0;
+  if (spec.memory_reservation_bytes != 0 || swap_limit) {
+    xml << "  <memtune>\n";
+    if (spec.memory_reservation_bytes != 0) {
+      xml << "    <soft_limit unit='KiB'>" << (spec.memory_reservation_bytes + 1023) / 1024
+          << "</soft_limit>\n";
+    }
+    if (swap_limit) {
+      xml << "    <swap_hard_limit unit='KiB'>" << (spec.memory_swap_bytes + 1023) / 1024
+          << "</swap_hard_limit>\n";
+    }
+    xml << "  </memtune>\n";
+  }
+  if (spec.blkio_weight != 0) {
+    xml << "  <blkiotune>\n    <weight>" << spec.blkio_weight << "</weight>\n  </blkiotune>\n";
+  }
   if (spec.cpu_millis != 0) {
     xml << "  <cputune>\n"
         << "    <period>" << kCpuPeriodMicros << "</period>\n"
         << "    <quota>" << kCpuPeriodMicros * spec.cpu_millis / 1000 << "</quota>\n"
         << "  </cputune>\n";
+  } else if (spec.cpu_period_us != 0 || spec.cpu_quota_us > 0) {
+    xml << "  <cputune>\n"
+        << "    <period>" << (spec.cpu_period_us ? spec.cpu_period_us : kCpuPeriodMicros)
+        << "</period>\n";
+    if (spec.cpu_quota_us > 0) xml << "    <quota>" << spec.cpu_quota_us << "</quota>\n";
+    xml << "  </cputune>\n";
   }
   xml << "  <os>\n"
       << "    <type>exe</type>\n"

@@ -44,6 +44,13 @@ struct LibvirtDomainSpec {
   uint64_t memory_bytes = 0;  // 0: unlimited (the domain gets the host's memory)
   uint64_t host_memory_bytes = 0;
   uint32_t cpu_millis = 0;
+  // Docker's finer knobs, mirrored as the limits above (<memtune>, <blkiotune>, <cputune>);
+  // 0: none. Swap as ResourceLimits.memory_swap_bytes (only a positive one is written).
+  uint64_t memory_reservation_bytes = 0;
+  int64_t memory_swap_bytes = 0;
+  uint32_t blkio_weight = 0;
+  uint64_t cpu_period_us = 0;
+  int64_t cpu_quota_us = 0;
   // --network host: no <privnet/>, so the domain (and the shim's "host" namespace) is
   // libvirtd's network namespace.
   bool host_network = false;

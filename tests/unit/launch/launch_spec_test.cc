@@ -175,6 +175,25 @@ TEST(LaunchSpecTest, SysctlsAndShmSizeRoundTripAndAreAbsentByDefault) {
   EXPECT_EQ(parsed->shm_size_bytes, 128ull << 20);
 }
 
+TEST(LaunchSpecTest, OomScoreAdjRoundTripsNegativeAndIsAbsentByDefault) {
+  LaunchSpec spec;
+  spec.rootfs_dir = "/r";
+  spec.argv = {"sh"};
+  spec.exit_file = "/x";
+  EXPECT_EQ(LaunchSpecToJson(spec).find("oom_score_adj"), std::string::npos);
+  auto plain = LaunchSpecFromJson(LaunchSpecToJson(spec));
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->oom_score_adj.has_value()) << "unset: the shim's own value stays";
+  spec.oom_score_adj = -500;
+  auto parsed = LaunchSpecFromJson(LaunchSpecToJson(spec));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  ASSERT_TRUE(parsed->oom_score_adj.has_value());
+  EXPECT_EQ(*parsed->oom_score_adj, -500);
+  EXPECT_FALSE(LaunchSpecFromJson(
+                   R"({"rootfs_dir":"/r","argv":["sh"],"exit_file":"/x","oom_score_adj":"x"})")
+                   .ok());
+}
+
 TEST(ExitRecordTest, RoundTripsAndRejectsGarbage) {
   ExitRecord record{137, 9, 123456789};
   auto parsed = ExitRecordFromJson(ExitRecordToJson(record));

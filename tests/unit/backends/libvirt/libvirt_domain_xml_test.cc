@@ -89,6 +89,30 @@ TEST(LibvirtDomainXmlTest, LimitsAreMirroredAndUnlimitedMemoryIsTheHosts) {
   EXPECT_TRUE(Contains(xml, "<quota>150000</quota>")) << xml;
 }
 
+TEST(LibvirtDomainXmlTest, FinerKnobsAreMirroredOnlyWhenGiven) {
+  std::string plain = LibvirtDomainXml(Spec());
+  EXPECT_FALSE(Contains(plain, "<memtune>")) << plain;
+  EXPECT_FALSE(Contains(plain, "<blkiotune>")) << plain;
+  LibvirtDomainSpec tuned = Spec();
+  tuned.memory_bytes = 64ull << 20;
+  tuned.memory_swap_bytes = 128ll << 20;
+  tuned.memory_reservation_bytes = 32ull << 20;
+  tuned.blkio_weight = 300;
+  tuned.cpu_period_us = 50000;
+  tuned.cpu_quota_us = 25000;
+  std::string xml = LibvirtDomainXml(tuned);
+  EXPECT_TRUE(Contains(xml, "<soft_limit unit='KiB'>32768</soft_limit>")) << xml;
+  EXPECT_TRUE(Contains(xml, "<swap_hard_limit unit='KiB'>131072</swap_hard_limit>")) << xml;
+  EXPECT_TRUE(Contains(xml, "<blkiotune>\n    <weight>300</weight>")) << xml;
+  EXPECT_TRUE(Contains(xml, "<period>50000</period>")) << xml;
+  EXPECT_TRUE(Contains(xml, "<quota>25000</quota>")) << xml;
+  tuned.memory_swap_bytes = -1;  // unlimited swap: nothing for libvirt to write
+  tuned.cpu_quota_us = -1;
+  xml = LibvirtDomainXml(tuned);
+  EXPECT_FALSE(Contains(xml, "swap_hard_limit")) << xml;
+  EXPECT_FALSE(Contains(xml, "<quota>")) << xml;
+}
+
 TEST(LibvirtDomainXmlTest, PathsAreEscaped) {
   LibvirtDomainSpec spec = Spec();
   spec.rootfs_dir = "/srv/a'b&<c>";
