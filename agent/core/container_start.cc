@@ -27,7 +27,8 @@
 
 namespace boxcar {
 
-StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
+StatusOr<v1::Container> ContainerService::Start(const std::string& container,
+                                                bool output_awaits_watcher) {
   IdleGate::Busy busy(config_.idle_gate);
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
   std::unique_lock<std::mutex> lock(entry->mutex);
@@ -119,7 +120,11 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   spec.shm_size_bytes = record.spec().shm_size_bytes();
   spec.tty = record.spec().tty();
   spec.stdin_open = record.spec().stdin_open();
-  if (spec.tty || spec.stdin_open) spec.attach_socket_path = AttachSocketPath(state_dir);
+  // Output that is not kept reaches attaches over the socket (launch/stdio_frames.h).
+  if (spec.tty || spec.stdin_open || !log_bound.keeps_output) {
+    spec.attach_socket_path = AttachSocketPath(state_dir);
+  }
+  spec.output_awaits_watcher = output_awaits_watcher && !log_bound.keeps_output;
   spec.memory_limit_bytes = record.spec().limits().memory_bytes();
   spec.cpu_millis = record.spec().limits().cpu_millis();
   NetworkAttachment network;

@@ -94,14 +94,17 @@ Status OutputLogWriter::Rotate() {
   return OkStatus();
 }
 
-bool CopyToOutputLog(int from, OutputLogWriter& log, LogRecordStream stream) {
+bool CopyToOutputLog(int from, OutputLogWriter& log, LogRecordStream stream,
+                     std::string_view* copied) {
   // A pipe holds 64 KiB by default: one read takes all of it. The shims are single-threaded.
   static char chunk[64 * 1024];
+  if (copied) *copied = {};
   ssize_t n = ::read(from, chunk, sizeof chunk);
   if (n > 0) {
+    const std::string_view data(chunk, static_cast<size_t>(n));
     static bool reported = false;
-    ReportOnce(&reported,
-               log.Append(stream, std::string_view(chunk, static_cast<size_t>(n)), NowUnixNs()));
+    ReportOnce(&reported, log.Append(stream, data, NowUnixNs()));
+    if (copied) *copied = data;
     return true;
   }
   return n < 0 && (errno == EAGAIN || errno == EINTR);

@@ -44,7 +44,9 @@ class OutputLogWriter {
 
 // One read of the non-blocking `from`, appended to `log` as a record of `stream` (a log file
 // takes what it is given: no back-pressure on the payload). False once `from` is done: EOF,
-// EIO (a terminal whose last slave is closed) or another error.
-bool CopyToOutputLog(int from, OutputLogWriter& log, LogRecordStream stream);
+// EIO (a terminal whose last slave is closed) or another error. `copied`, if given, shows
+// what was read (valid until the next call; empty when nothing was).
+bool CopyToOutputLog(int from, OutputLogWriter& log, LogRecordStream stream,
+                     std::string_view* copied = nullptr);
 
 }  // namespace boxcar
