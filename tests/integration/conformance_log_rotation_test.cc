@@ -5,6 +5,7 @@
 // removes every file; the agent's defaults apply to containers that give none; and a kill -9 of the
 // agent changes none of it.
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <chrono>
@@ -12,7 +13,9 @@
 #include <thread>
 #include <vector>
 
+#include "common/unique_fd.h"
 #include "conformance_fixture.h"
+#include "launch/log_records.h"
 
 namespace boxcar::testing {
 namespace {
@@ -185,6 +188,44 @@ TEST_P(ConformanceLogRotationTest, TheNoneDriverShowsTheOutputLive) {
   uint64_t on_disk = 1;
   LogFiles(id, &on_disk);
   EXPECT_EQ(on_disk, 0u);
+  agent_.Cli({"rm", id});
+}
+
+// The output of one file of the log, its records' data joined.
+std::string OutputInLogFile(const std::string& path) {
+  std::string text;
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  LogRecord record;
+  for (off_t offset = 0; fd && ReadLogRecordAt(fd.get(), offset, &record) == LogRecordRead::kRecord;
+       offset = record.end) {
+    text += record.data;
+  }
+  return text;
+}
+
+// Rotation waits for the end of the line in progress (within 16 KiB past max-size), so every
+// kept file holds whole lines and `logs` starts at a line's start. Lines of 7 bytes do not
+// line up with the payload's 4 KiB writes: a rotation between two reads would cut lines.
+TEST_P(ConformanceLogRotationTest, EveryKeptFileHoldsWholeLines) {
+  const std::string id = RunDetached({"--log-opt", "max-size=100k", "--log-opt", "max-file=3"},
+                                     {"seq", "100000", "399999"});
+  ASSERT_EQ(agent_.Cli({"wait", id}).out, "0\n");
+  uint64_t on_disk = 0;
+  const std::vector<std::string> files = LogFiles(id, &on_disk);
+  ASSERT_EQ(files.size(), 3u);
+  EXPECT_LE(on_disk, 3 * (100u * 1024 + 16u * 1024)) << "the documented bound";
+  for (const std::string& file : files) {
+    const std::string text = OutputInLogFile(StateDir(id) + "/" + file);
+    ASSERT_FALSE(text.empty()) << file;
+    EXPECT_EQ(text.size() % 7, 0u)
+        << file << " begins or ends inside a line: " << text.substr(0, 20);
+    const long first = FirstNumber(text);
+    EXPECT_GE(first, 100000) << file << " begins inside a line: " << text.substr(0, 20);
+    ExpectConsecutiveLines(text, first, first + static_cast<long>(text.size() / 7) - 1);
+  }
+  CommandResult logs = agent_.Cli({"logs", id});
+  ASSERT_EQ(logs.exit_code, 0) << logs.err;
+  ExpectConsecutiveLines(logs.out, FirstNumber(logs.out), 399999);
   agent_.Cli({"rm", id});
 }
 
