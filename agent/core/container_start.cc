@@ -75,6 +75,10 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container,
   // (container_etc_files.h).
   const bool etc_files = config_.networks != nullptr && ImageEtcIsDirectoryOrAbsent(layer_dirs);
   if (etc_files) layer_dirs.push_back(EtcMountPointsLayer(config_.root_dir));
+  // And the init's (container_init_process.h).
+  if (record.spec().init() && ImageTopDirectoryIsDirectoryOrAbsent(layer_dirs, "sbin")) {
+    layer_dirs.push_back(InitMountPointLayer(config_.root_dir));
+  }
   ASSIGN_OR_RETURN(std::vector<LaunchMount> mounts, LaunchMountsOf(record.spec(), config_.volumes));
   const IdMapping userns = IdMappingOf(record.spec());
   ASSIGN_OR_RETURN(std::string rootfs_dir, snapshotter_->Mount(id, layer_dirs, userns));
