@@ -73,9 +73,11 @@ grpc::Status ContainersApi::Logs(grpc::ServerContext* context, const v1::LogsReq
   if (!container.ok()) return ToGrpcStatus(container.status());
   if (container->spec().log_driver() == kLogDriverNone) {
     return AgentGrpcStatus(grpc::StatusCode::FAILED_PRECONDITION,
-                           "container '" + container->name() +
-                               "' has log driver none: its output is not kept, so there are no "
-                               "logs to show (create it with --log-driver local to keep them)");
+                           "configured logging driver does not support reading: container '" +
+                               container->name() +
+                               "' has log driver none, its output is shown live to `attach` "
+                               "and `run` but not kept (create it with --log-driver local to "
+                               "keep it)");
   }
   auto sink = [writer](v1::LogStream stream, const std::string& bytes, int64_t unix_ns) {
     v1::LogChunk chunk;

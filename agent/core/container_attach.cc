@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/identifiers.h"
+#include "core/container_log_options.h"
 #include "core/container_service.h"
 #include "core/container_states.h"
 
@@ -36,7 +37,7 @@ StatusOr<v1::WaitContainerResponse> ContainerService::Attach(const std::string& 
   // Fixed before the start, so that nothing the payload writes at once is missed.
   OutputLogCursor cursor = OutputLogCursor::AtEnd(StateDir(id));
   if (start) {
-    auto started = Start(id);
+    auto started = Start(id, /*output_awaits_watcher=*/true);
     if (!started.ok()) {
       if (options.remove) (void)Remove(id, true, /*remove_volumes=*/true);
       if (failed_step) *failed_step = "start";
@@ -49,7 +50,10 @@ StatusOr<v1::WaitContainerResponse> ContainerService::Attach(const std::string& 
     record = entry->record;
   }
   std::shared_ptr<AttachConnection> connection;
-  if ((record.spec().tty() || record.spec().stdin_open()) && IsLive(record.state())) {
+  // Output that is not kept comes over this connection too (launch/stdio_frames.h).
+  const bool output_kept = record.spec().log_driver() != kLogDriverNone;
+  if ((record.spec().tty() || record.spec().stdin_open() || !output_kept) &&
+      IsLive(record.state())) {
     auto socket_fd = ConnectToAttachSocket(AttachSocketPath(StateDir(id)));
     if (socket_fd.ok()) {
       connection = std::make_shared<AttachConnection>(std::move(*socket_fd));
@@ -68,7 +72,11 @@ StatusOr<v1::WaitContainerResponse> ContainerService::Attach(const std::string& 
       connected = callbacks.output(stream, bytes, unix_ns);
       return connected;
     };
-    RETURN_IF_ERROR(FollowLogs(*entry, cursor, /*follow=*/true, sink, callbacks.cancelled));
+    if (output_kept) {
+      RETURN_IF_ERROR(FollowLogs(*entry, cursor, /*follow=*/true, sink, callbacks.cancelled));
+    } else if (connection != nullptr) {
+      RETURN_IF_ERROR(FollowLiveOutput(id, connection, sink, callbacks.cancelled));
+    }
     connected = connected && !callbacks.cancelled();
   }
   if (!connected) {

@@ -32,10 +32,15 @@ Status EnsureEtcMountPointsLayer(const std::string& root_dir) {
 }
 
 bool ImageEtcIsDirectoryOrAbsent(const std::vector<std::string>& layer_dirs) {
-  // The highest layer that names etc decides; an overlay whiteout there deletes it.
+  return ImageTopDirectoryIsDirectoryOrAbsent(layer_dirs, "etc");
+}
+
+bool ImageTopDirectoryIsDirectoryOrAbsent(const std::vector<std::string>& layer_dirs,
+                                          const std::string& name) {
+  // The highest layer that names it decides; an overlay whiteout there deletes it.
   for (auto layer = layer_dirs.rbegin(); layer != layer_dirs.rend(); ++layer) {
     struct stat st {};
-    if (::lstat((*layer + "/etc").c_str(), &st) != 0) continue;
+    if (::lstat((*layer + "/" + name).c_str(), &st) != 0) continue;
     if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0)) return true;
     return S_ISDIR(st.st_mode);
   }

@@ -1,5 +1,6 @@
 #include "core/container_init_process.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -7,7 +8,26 @@
 #include <cstring>
 #include <vector>
 
+#include "common/unique_fd.h"
+
 namespace boxcar {
+
+std::string InitMountPointLayer(const std::string& root_dir) {
+  return root_dir + "/init-mount-point";
+}
+
+Status EnsureInitMountPointLayer(const std::string& root_dir) {
+  const std::string layer = InitMountPointLayer(root_dir);
+  for (const std::string& dir : {layer, layer + "/sbin"}) {
+    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+      return ErrnoStatus("create the init's mount point layer '" + dir + "'");
+    }
+  }
+  const std::string path = layer + kInitPathInContainer;
+  UniqueFd file(::open(path.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0755));
+  if (!file) return ErrnoStatus("create the mount point '" + path + "'");
+  return OkStatus();
+}
 
 Status CheckInitBinary(const std::string& init_path, const std::string& field) {
   auto refuse = [&](const std::string& why) {

@@ -19,6 +19,16 @@ inline constexpr const char* kDefaultInitPath = "/usr/bin/tini-static";
 // not an executable regular file.
 Status CheckInitBinary(const std::string& init_path, const std::string& field);
 
+// The init's mount point, /sbin/docker-init, in a layer of its own below `root_dir` (the
+// agent's --root), laid over the image's layers of an --init container whose image has /sbin as
+// a directory or none (ImageTopDirectoryIsDirectoryOrAbsent): the bind then needs no file in
+// the container's writable layer, so `diff` and `commit` see no trace of it, as with the /etc
+// files' mount points (container_etc_files.h). Over an image whose /sbin is a symlink the
+// shim still makes the mount point where the link leads, in the writable layer.
+std::string InitMountPointLayer(const std::string& root_dir);
+// Makes it when missing (at the agent's start).
+Status EnsureInitMountPointLayer(const std::string& root_dir);
+
 // Binds `init_path` at kInitPathInContainer (read-only) and runs it with the payload's argv
 // after "--".
 void AddInitProcess(const std::string& init_path, LaunchSpec* spec);

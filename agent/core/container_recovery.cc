@@ -11,6 +11,7 @@
 #include "common/pidfd.h"
 #include "common/process_start_time.h"
 #include "core/container_etc_files.h"
+#include "core/container_init_process.h"
 #include "core/container_mounts.h"
 #include "core/container_namespace_modes.h"
 #include "core/container_service.h"
@@ -33,6 +34,7 @@ Status ContainerService::Recover() {
   RETURN_IF_ERROR(MakeDirectories(config_.root_dir + "/containers", 0700));
   (void)MarkTopDirectory(config_.root_dir + "/containers");  // see directory_tree.h
   if (config_.networks) RETURN_IF_ERROR(EnsureEtcMountPointsLayer(config_.root_dir));
+  RETURN_IF_ERROR(EnsureInitMountPointLayer(config_.root_dir));
   RETURN_IF_ERROR(cgroups_->RemoveStaleSlots(prewarm_.slot_prefix())
                       .Annotate("remove prewarmed cgroup slots of a previous agent"));
   RETURN_IF_ERROR(monitor_.Start());

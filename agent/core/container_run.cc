@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "core/container_log_options.h"
 #include "core/container_service.h"
 
 namespace boxcar {
@@ -26,7 +27,8 @@ StatusOr<v1::WaitContainerResponse> ContainerService::Run(const v1::ContainerSpe
   ASSIGN_OR_RETURN(v1::Container created, Create(spec));
   const std::string id = created.id();
   const auto created_us = since_begun_us();
-  auto started = Start(id);
+  const bool output_kept = created.spec().log_driver() != kLogDriverNone;
+  auto started = Start(id, /*output_awaits_watcher=*/!output_kept);
   if (!started.ok()) {
     if (remove) (void)Remove(id, true, /*remove_volumes=*/true);
     if (failed_step) *failed_step = "start";
@@ -39,7 +41,8 @@ StatusOr<v1::WaitContainerResponse> ContainerService::Run(const v1::ContainerSpe
       connected = callbacks.output(stream, bytes, unix_ns);
       return connected;
     };
-    RETURN_IF_ERROR(StreamLogs(id, /*follow=*/true, sink, callbacks.cancelled));
+    RETURN_IF_ERROR(output_kept ? StreamLogs(id, /*follow=*/true, sink, callbacks.cancelled)
+                                : FollowLiveOutput(id, nullptr, sink, callbacks.cancelled));
     connected = connected && !callbacks.cancelled();
   }
   if (!connected) {

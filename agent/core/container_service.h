@@ -92,7 +92,9 @@ class ContainerService {
 
   StatusOr<v1::Container> Create(const v1::ContainerSpec& spec);
   // A running container is left as it is (its record returned); a paused one is refused.
-  StatusOr<v1::Container> Start(const std::string& container);
+  // `output_awaits_watcher`: the caller attaches next; a container whose output is not kept
+  // holds it until then (LaunchSpec::output_awaits_watcher).
+  StatusOr<v1::Container> Start(const std::string& container, bool output_awaits_watcher = false);
   // `for_restart`: a Start follows, so spec.auto_remove does not remove it at this exit.
   // `timeout`: seconds between the stop signal and SIGKILL; unset, the spec's
   // stop_timeout_seconds, else 10.
@@ -371,6 +373,11 @@ class ContainerService {
   // Streams the output from `cursor` on; with `follow`, until the container has exited.
   Status FollowLogs(Entry& entry, OutputLogCursor& cursor, bool follow, const LogSink& sink,
                     const CancelCheck& cancelled);
+  // The output of a running container whose log keeps nothing, from its shim until the
+  // payload has ended (container_live_output.cc); `connection`: an attach connection to its
+  // shim, else one is made.
+  Status FollowLiveOutput(const std::string& id, std::shared_ptr<AttachConnection> connection,
+                          const LogSink& sink, const CancelCheck& cancelled);
   // The end of Run and Attach once the output has ended: Remove (with `remove`) or Wait.
   StatusOr<v1::WaitContainerResponse> EndOfRun(const std::string& id, bool remove,
                                                const CancelCheck& cancelled);

@@ -29,7 +29,8 @@
 
 namespace boxcar {
 
-StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
+StatusOr<v1::Container> ContainerService::Start(const std::string& container,
+                                                bool output_awaits_watcher) {
   IdleGate::Busy busy(config_.idle_gate);
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
   std::unique_lock<std::mutex> lock(entry->mutex);
@@ -76,6 +77,10 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   // (container_etc_files.h).
   const bool etc_files = config_.networks != nullptr && ImageEtcIsDirectoryOrAbsent(layer_dirs);
   if (etc_files) layer_dirs.push_back(EtcMountPointsLayer(config_.root_dir));
+  // And the init's (container_init_process.h).
+  if (record.spec().init() && ImageTopDirectoryIsDirectoryOrAbsent(layer_dirs, "sbin")) {
+    layer_dirs.push_back(InitMountPointLayer(config_.root_dir));
+  }
   ASSIGN_OR_RETURN(std::vector<LaunchMount> mounts, LaunchMountsOf(record.spec(), config_.volumes));
   const IdMapping userns = IdMappingOf(record.spec());
   ASSIGN_OR_RETURN(std::string rootfs_dir, snapshotter_->Mount(id, layer_dirs, userns));
@@ -121,7 +126,11 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container) {
   spec.shm_size_bytes = record.spec().shm_size_bytes();
   spec.tty = record.spec().tty();
   spec.stdin_open = record.spec().stdin_open();
-  if (spec.tty || spec.stdin_open) spec.attach_socket_path = AttachSocketPath(state_dir);
+  // Output that is not kept reaches attaches over the socket (launch/stdio_frames.h).
+  if (spec.tty || spec.stdin_open || !log_bound.keeps_output) {
+    spec.attach_socket_path = AttachSocketPath(state_dir);
+  }
+  spec.output_awaits_watcher = output_awaits_watcher && !log_bound.keeps_output;
   if (record.spec().has_oom_score_adj()) spec.oom_score_adj = record.spec().oom_score_adj();
   spec.memory_limit_bytes = record.spec().limits().memory_bytes();
   spec.cpu_millis = record.spec().limits().cpu_millis();

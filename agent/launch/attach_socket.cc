@@ -1,8 +1,8 @@
 #include "launch/attach_socket.h"
 
 #include <errno.h>
-
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -78,6 +78,39 @@ Status AttachConnection::CloseInput() { return Send(EncodeStdioFrame(StdioFrameT
 
 Status AttachConnection::Resize(uint16_t rows, uint16_t cols) {
   return Send(EncodeResizeFrame(rows, cols));
+}
+
+Status AttachConnection::WatchOutput() {
+  return Send(EncodeStdioFrame(StdioFrameType::kWatchOutput));
+}
+
+Status AttachConnection::ReadOutput(const OutputSink& sink,
+                                    const std::function<bool()>& cancelled) {
+  constexpr int kCancelCheckMs = 100;
+  StdioFrameReader frames;
+  static thread_local char chunk[64 * 1024];
+  for (;;) {
+    if (cancelled()) return Status(StatusCode::kCancelled, "the caller went away");
+    struct pollfd entry = {socket_.get(), POLLIN, 0};
+    const int ready = ::poll(&entry, 1, kCancelCheckMs);
+    if (ready < 0 && errno != EINTR) return ErrnoStatus("poll the container's attach socket");
+    if (ready <= 0) continue;
+    const ssize_t n = ::read(socket_.get(), chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoStatus("read the container's attach socket");
+    if (n == 0) return OkStatus();
+    frames.Append(chunk, static_cast<size_t>(n));
+    bool malformed = false;
+    while (auto frame = frames.Pop(&malformed)) {
+      if (frame->type != StdioFrameType::kStdout && frame->type != StdioFrameType::kStderr) {
+        continue;
+      }
+      if (!sink(frame->type, frame->payload)) {
+        return Status(StatusCode::kCancelled, "the caller went away");
+      }
+    }
+    if (malformed) return Internal("the container's shim sent a malformed output frame");
+  }
 }
 
 Status AttachConnection::Send(const std::string& frame) {

@@ -5,12 +5,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
 
 #include "common/status.h"
 #include "common/unique_fd.h"
+#include "launch/stdio_frames.h"
 
 namespace boxcar {
 
@@ -32,6 +34,14 @@ class AttachConnection {
   Status SendInput(std::string_view bytes);
   Status CloseInput();
   Status Resize(uint16_t rows, uint16_t cols);
+
+  // Asks the shim for the payload's output from now on ('w'); then ReadOutput hands it over,
+  // frame by frame, to `sink` (stream kStdout or kStderr) until the shim closes the connection
+  // (the payload has ended and its output is drained: OK) or `sink` or `cancelled` (asked
+  // every 100 ms) says stop (kCancelled). Only one thread reads.
+  Status WatchOutput();
+  using OutputSink = std::function<bool(StdioFrameType stream, const std::string& bytes)>;
+  Status ReadOutput(const OutputSink& sink, const std::function<bool()>& cancelled);
 
  private:
   Status Send(const std::string& frame);

@@ -90,7 +90,10 @@ bool HasHostNetwork(const LaunchSpec& spec) { return spec.host_network; }
 bool HasMounts(const LaunchSpec& spec) { return !spec.mounts.empty(); }
 bool HasDevices(const LaunchSpec& spec) { return !spec.devices.empty(); }
 bool HasReadOnlyRootfs(const LaunchSpec& spec) { return spec.read_only_rootfs; }
-bool HasAttach(const LaunchSpec& spec) { return spec.tty || spec.stdin_open; }
+bool HasAttach(const LaunchSpec& spec) {
+  return spec.tty || spec.stdin_open || !spec.attach_socket_path.empty();
+}
+bool AwaitsWatcher(const LaunchSpec& spec) { return spec.output_awaits_watcher; }
 bool HasTerminalInit(const LaunchSpec& spec) { return !spec.terminal_init_path.empty(); }
 bool HasOwnCapabilities(const LaunchSpec& spec) {
   return spec.kept_capabilities != kDefaultKeptCapabilities;
@@ -128,6 +131,7 @@ const SpecField<LaunchSpec> kLaunchSpecFields[] = {
     {"tty", &LaunchSpec::tty, HasAttach},
     {"stdin_open", &LaunchSpec::stdin_open, HasAttach},
     {"attach_socket_path", &LaunchSpec::attach_socket_path, HasAttach},
+    {"output_awaits_watcher", &LaunchSpec::output_awaits_watcher, AwaitsWatcher},
     {"terminal_init_path", &LaunchSpec::terminal_init_path, HasTerminalInit},
     {"kept_capabilities", &LaunchSpec::kept_capabilities, HasOwnCapabilities},
     {"confinement", SpecObjectField<LaunchSpec>{WriteConfinement, ReadConfinement}},

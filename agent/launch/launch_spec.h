@@ -119,10 +119,14 @@ struct LaunchSpec {
   std::optional<int> oom_score_adj;
   // The payload's stdio are a terminal of the container's devpts (tty), or its stdin a pipe
   // (stdin_open); either way the shim listens on attach_socket_path for input
-  // (launch/stdio_frames.h); the terminal is drained into stdout_path.
+  // (launch/stdio_frames.h); the terminal is drained into stdout_path. Without a stdout_path
+  // (--log-driver none) the shim listens there too, for attaches watching the output.
   bool tty = false;
   bool stdin_open = false;
   std::string attach_socket_path;
+  // The shim holds the output until an attach watches it (at most 5 s): set by a start for
+  // an attach of a container whose output is not kept, so none is lost before it connects.
+  bool output_awaits_watcher = false;
   // boxcar-shim, for boxcar-lxc-shim: with tty, the payload starts as its terminal init
   // (shim/terminal_init.h), liblxc giving the payload no controlling terminal of its own.
   std::string terminal_init_path;

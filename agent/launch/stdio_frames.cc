@@ -9,7 +9,10 @@ constexpr size_t kHeaderSize = 5;
 bool KnownType(char type) {
   return type == static_cast<char>(StdioFrameType::kInput) ||
          type == static_cast<char>(StdioFrameType::kEndOfInput) ||
-         type == static_cast<char>(StdioFrameType::kResize);
+         type == static_cast<char>(StdioFrameType::kResize) ||
+         type == static_cast<char>(StdioFrameType::kWatchOutput) ||
+         type == static_cast<char>(StdioFrameType::kStdout) ||
+         type == static_cast<char>(StdioFrameType::kStderr);
 }
 
 }  // namespace

@@ -5,8 +5,13 @@
 //   'e'                    end of input: the stdin pipe is closed; on a terminal the shim
 //                          types its EOF character (canonical mode only)
 //   'r' <rows:2><cols:2>   the terminal's new size (big-endian); the payload gets SIGWINCH
-// The shim sends nothing back: the payload's output goes to the container's log files, which
-// the agent follows. Closing the connection detaches; the payload runs on.
+//   'w'                    watch: send me the payload's output from now on
+// The payload's output goes to the container's log files, which the agent follows; the shim
+// sends it over a connection only once that connection asked with 'w' (a container whose log
+// driver keeps nothing, --log-driver none), as frames of the same shape:
+//   '1' <bytes>            what the payload wrote to its stdout (or its terminal)
+//   '2' <bytes>            what it wrote to its stderr
+// Closing the connection detaches; the payload runs on.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +21,14 @@
 
 namespace boxcar {
 
-enum class StdioFrameType : char { kInput = 'i', kEndOfInput = 'e', kResize = 'r' };
+enum class StdioFrameType : char {
+  kInput = 'i',
+  kEndOfInput = 'e',
+  kResize = 'r',
+  kWatchOutput = 'w',
+  kStdout = '1',
+  kStderr = '2',
+};
 
 struct StdioFrame {
   StdioFrameType type;

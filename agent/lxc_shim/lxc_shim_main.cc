@@ -252,13 +252,14 @@ int Run() {
   launch.stdin_fd = stdin_fd.get();
   launch.stdout_fd = stdout_fd.get();
   launch.stderr_fd = stderr_fd.get();
-  // With a terminal or an open stdin, as boxcar-shim (shim/stdio_relay.h). The terminal is one
+  // With a terminal, an open stdin or an output that is not kept, as boxcar-shim
+  // (shim/stdio_relay.h). The terminal is one
   // of the container's devpts, which the payload's first image, the terminal init, opens and
   // makes its controlling terminal (lxc_terminal_init.h); until then its stdio are the
   // monitor's, so what fails before goes to the output log.
   UniqueFd attach_listener, stdin_write;
   LxcTerminalInit terminal_init;
-  if (spec.tty || spec.stdin_open) {
+  if (!spec.attach_socket_path.empty()) {
     auto listener = ListenOnAttachSocket(spec.attach_socket_path);
     RefuseUnless(listener.status());
     attach_listener = std::move(*listener);
@@ -365,8 +366,12 @@ int Run() {
     // writer of the pipes.
     UniqueFd monitor_pidfd = OpenPidfd(monitor);
     if (monitor_pidfd) {
+      // Held for a watcher only once the agent has its "ok": before, it cannot attach. (A
+      // payload that ended before the monitor could be asked about it, payload 0, is drained
+      // at once: with --log-driver none its output is lost.)
       RunStdioRelay({attach_listener.get(), terminal.get(), stdin_write.get(), stdout_read.get(),
-                     stderr_read.get(), &output_log, monitor_pidfd.get()});
+                     stderr_read.get(), &output_log, monitor_pidfd.get(),
+                     spec.output_awaits_watcher && payload > 0});
     }
     if (attach_listener) ::unlink(spec.attach_socket_path.c_str());
     attach_listener.reset();

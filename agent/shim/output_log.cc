@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 #include "common/unix_time.h"
 #include "launch/output_log_files.h"
@@ -50,10 +52,36 @@ Status OutputLogWriter::Append(LogRecordStream stream, std::string_view data, in
   if (!file_ || data.empty()) return OkStatus();
   const uint64_t record_size = kLogRecordHeaderSize + data.size() + kLogRecordTrailerSize;
   if (bound_.max_size_bytes > 0 && size_ > 0 && size_ + record_size > bound_.max_size_bytes) {
+    if (!at_line_start_) {
+      // The line in progress ends in this file when its end comes within the slack: the next
+      // file then starts a line. Only this chunk is looked at (memchr), never the file.
+      const uint64_t hard_cap = bound_.max_size_bytes + kOutputLogLineEndSlack;
+      const uint64_t overhead = kLogRecordHeaderSize + kLogRecordTrailerSize;
+      const uint64_t room = size_ + overhead < hard_cap ? hard_cap - size_ - overhead : 0;
+      const size_t searched = static_cast<size_t>(std::min<uint64_t>(room, data.size()));
+      const void* newline = std::memchr(data.data(), '\n', searched);
+      if (newline == nullptr && size_ + record_size <= hard_cap) {
+        // No end yet, and room for all of it: the line goes on in this file.
+        return Write(stream, data, unix_ns);
+      }
+      if (newline != nullptr) {
+        const size_t line_end =
+            static_cast<size_t>(static_cast<const char*>(newline) - data.data()) + 1;
+        RETURN_IF_ERROR(Write(stream, data.substr(0, line_end), unix_ns));
+        data.remove_prefix(line_end);
+        if (data.empty()) return OkStatus();  // rotated at the next record
+      }
+      // Else a line longer than the slack: it is cut here, so that the bound holds.
+    }
     static bool reported = false;
     ReportOnce(&reported, Rotate());
   }
-  size_ += record_size;
+  return Write(stream, data, unix_ns);
+}
+
+Status OutputLogWriter::Write(LogRecordStream stream, std::string_view data, int64_t unix_ns) {
+  size_ += kLogRecordHeaderSize + data.size() + kLogRecordTrailerSize;
+  at_line_start_ = data.back() == '\n';
   return AppendLogRecord(file_.get(), stream, data, unix_ns);
 }
 
@@ -88,20 +116,24 @@ Status OutputLogWriter::Rotate() {
   }
   // Until the new file opens, records go on into the one just retired: kept, in order.
   size_ = 0;
+  at_line_start_ = true;
   UniqueFd next(::openat(dir_.get(), name_.c_str(), kLogFileFlags, kLogFileMode));
   if (!next) return ErrnoStatus("rotate the output log: open a new '" + name_ + "'");
   file_ = std::move(next);
   return OkStatus();
 }
 
-bool CopyToOutputLog(int from, OutputLogWriter& log, LogRecordStream stream) {
+bool CopyToOutputLog(int from, OutputLogWriter& log, LogRecordStream stream,
+                     std::string_view* copied) {
   // A pipe holds 64 KiB by default: one read takes all of it. The shims are single-threaded.
   static char chunk[64 * 1024];
+  if (copied) *copied = {};
   ssize_t n = ::read(from, chunk, sizeof chunk);
   if (n > 0) {
+    const std::string_view data(chunk, static_cast<size_t>(n));
     static bool reported = false;
-    ReportOnce(&reported,
-               log.Append(stream, std::string_view(chunk, static_cast<size_t>(n)), NowUnixNs()));
+    ReportOnce(&reported, log.Append(stream, data, NowUnixNs()));
+    if (copied) *copied = data;
     return true;
   }
   return n < 0 && (errno == EAGAIN || errno == EINTR);

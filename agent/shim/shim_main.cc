@@ -179,10 +179,10 @@ static int RunContainerShim() {
   if (!exit_reserve.ok())
     std::fprintf(stderr, "boxcar-shim: %s\n", exit_reserve.status().message().c_str());
 
-  // With a terminal or an open stdin, the agent attaches through a socket the shim listens
-  // on (shim/stdio_relay.h); the payload's stdin is then a pipe, or the terminal the child
-  // opens in the container's devpts and hands back over tty_socket.
-  const bool attachable = spec.tty || spec.stdin_open;
+  // With a terminal, an open stdin or an output that is not kept, the agent attaches through
+  // a socket the shim listens on (shim/stdio_relay.h); the payload's stdin is then a pipe, or
+  // the terminal the child opens in the container's devpts and hands back over tty_socket.
+  const bool attachable = !spec.attach_socket_path.empty();
   boxcar::UniqueFd attach_listener, stdin_write, tty_socket;
   int child_tty_socket = -1;
   int stdin_fd = -1;
@@ -368,7 +368,8 @@ static int RunContainerShim() {
   Reply("ok " + std::to_string(::getpid()) + " " + std::to_string(payload_pid));
   ::close(kControlFd);
   boxcar::RunStdioRelay({attach_listener.get(), tty_master.get(), stdin_write.get(),
-                         stdout_read.get(), stderr_read.get(), &*output_log, payload_pidfd.get()});
+                         stdout_read.get(), stderr_read.get(), &*output_log, payload_pidfd.get(),
+                         spec.output_awaits_watcher});
   if (attachable) {
     attach_listener.reset();
     ::unlink(spec.attach_socket_path.c_str());

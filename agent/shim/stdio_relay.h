@@ -4,7 +4,9 @@
 // accepts the agent's attach connections and relays their frames (launch/stdio_frames.h) into
 // the payload's terminal or stdin pipe. The output is drained whether or not anyone is
 // attached, so a payload never blocks on a full terminal, and an attach only needs to follow
-// the log. Shared by boxcar-shim and boxcar-lxc-shim.
+// the log. A container whose log keeps nothing (--log-driver none) has the socket too: an
+// attach asks for the output ('w') and the shim sends it over the connection as it reads it.
+// Shared by boxcar-shim and boxcar-lxc-shim.
 #pragma once
 
 #include <sys/types.h>
@@ -23,6 +25,9 @@ struct StdioRelayFds {
   int stderr_read = -1;     //   terminal carries all of its output
   OutputLogWriter* output_log = nullptr;  // what the pipes or the terminal carry goes here
   int payload_exited = -1;  // readable once the payload has ended (a pidfd)
+  // The output is not read until a client watches it ('w', launch/stdio_frames.h) or 5 s
+  // have passed, so that an agent starting a container for an attach misses none of it.
+  bool output_awaits_watcher = false;
 };
 
 // Returns once the payload has ended and its output is drained (EOF on the pipes, EIO on the

@@ -56,6 +56,35 @@ TEST_P(ConformanceInitTest, OrphansAreReapedWithInitOnly) {
   EXPECT_EQ(inspected.out, "true\n") << inspected.err;
 }
 
+// The init's mount point lies in a layer of the agent's below the container's writable one
+// (container_init_process.h): `diff` shows no /sbin/docker-init (nor /sbin), running or
+// stopped, and an image committed from the container has none.
+TEST_P(ConformanceInitTest, TheInitLeavesNoTraceInDiffOrCommit) {
+  ASSERT_NE(RunRm({}, {"sh", "-c", "test -e /sbin/docker-init || echo absent"}).out.find("absent"),
+            std::string::npos)
+      << "the image has no /sbin/docker-init of its own";
+  std::string id = RunDetached({"--init"}, {"sh", "-c", "echo x > /made; sleep 600"});
+  EXPECT_EQ(agent_.Cli({"exec", id, "sh", "-c", "test -f /sbin/docker-init && echo bound"}).out,
+            "bound\n");
+  CommandResult running = agent_.Cli({"diff", id});
+  ASSERT_EQ(running.exit_code, 0) << running.err;
+  EXPECT_EQ(running.out, "A /made\n");
+  ASSERT_EQ(agent_.Cli({"stop", "-t", "1", id}).exit_code, 0);
+  EXPECT_EQ(agent_.Cli({"diff", id}).out, "A /made\n");
+  CommandResult committed = agent_.Cli({"commit", id, "initless:1"});
+  ASSERT_EQ(committed.exit_code, 0) << committed.err;
+  CommandResult child =
+      agent_.Cli({"run", "--rm", "--init=false", "initless:1", "sh", "-c",
+                  "cat /made; test -e /sbin/docker-init && echo present || echo absent"});
+  EXPECT_EQ(child.out, "x\nabsent\n") << child.err;
+  // Started again, it still runs its init.
+  ASSERT_EQ(agent_.Cli({"start", id}).exit_code, 0);
+  EXPECT_EQ(agent_.Cli({"exec", id, "cat", "/proc/1/cmdline"}).out.substr(0, 17),
+            "/sbin/docker-init");
+  agent_.Cli({"rm", "-f", id});
+  agent_.Cli({"rmi", "initless:1"});
+}
+
 TEST_P(ConformanceInitTest, StopSignalReachesAShellThatIgnoresItAsPidOne) {
   std::string id = RunDetached({"--init"}, {"sh", "-c", "sleep 1000"});
   auto started = std::chrono::steady_clock::now();

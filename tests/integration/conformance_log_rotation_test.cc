@@ -1,9 +1,11 @@
 // Bounded output logs on every backend (--log-driver, --log-opt max-size / max-file): the shim
 // that writes a container's output log rotates it (launch/output_log_files.h), so what it keeps
 // on disk stays bounded; `logs` reads across the kept files in order, `logs -f` follows across
-// rotations; --log-driver none keeps nothing; `rm` removes every file; the agent's defaults
-// apply to containers that give none; and a kill -9 of the agent changes none of it.
+// rotations; --log-driver none keeps nothing but shows the output live to run and attach; `rm`
+// removes every file; the agent's defaults apply to containers that give none; and a kill -9 of the
+// agent changes none of it.
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <chrono>
@@ -11,7 +13,9 @@
 #include <thread>
 #include <vector>
 
+#include "common/unique_fd.h"
 #include "conformance_fixture.h"
+#include "launch/log_records.h"
 
 namespace boxcar::testing {
 namespace {
@@ -149,12 +153,79 @@ TEST_P(ConformanceLogRotationTest, TheNoneDriverKeepsNothingAndLogsSaysSo) {
   EXPECT_EQ(on_disk, 0u);
   CommandResult logs = agent_.Cli({"logs", id});
   EXPECT_NE(logs.exit_code, 0);
+  EXPECT_NE(logs.err.find("configured logging driver does not support reading"), std::string::npos)
+      << logs.err;
   EXPECT_NE(logs.err.find("log driver none"), std::string::npos) << logs.err;
   EXPECT_TRUE(Inspect(id).spec().log_options().empty());
-  // A run in the foreground still ends with the payload's exit code.
-  CommandResult run = RunRm({"--log-driver", "none"}, {"sh", "-c", "echo dropped; exit 3"});
+  agent_.Cli({"rm", id});
+}
+
+// As Docker's: the none driver keeps nothing, but a run in the foreground and an attach show
+// the output live (from the shim, over the attach socket), and no file is written for it.
+// (Each payload lives 0.1 s at least: on lxc, one that ends before lxc's monitor can report it
+// running loses its output with the none driver, see lxc_shim_main.cc.)
+TEST_P(ConformanceLogRotationTest, TheNoneDriverShowsTheOutputLive) {
+  CommandResult run = RunRm({"--log-driver", "none"},
+                            {"sh", "-c", "sleep 0.1; echo shown; echo to-stderr >&2; exit 3"});
   EXPECT_EQ(run.exit_code, 3) << run.err;
-  EXPECT_EQ(run.out, "");
+  EXPECT_EQ(run.out, "shown\n");
+  EXPECT_NE(run.err.find("to-stderr\n"), std::string::npos) << run.err;
+  // Much more than a pipe holds: all of it, in order.
+  CommandResult many = RunRm({"--log-driver", "none"}, {"sh", "-c", "sleep 0.1; seq 1 100000"});
+  EXPECT_EQ(many.exit_code, 0) << many.err;
+  ExpectConsecutiveLines(many.out, 1, 100000);
+  // With a terminal (run -t).
+  CommandResult tty =
+      RunRm({"--log-driver", "none", "-t"}, {"sh", "-c", "sleep 0.1; echo on-tty; exit 4"});
+  EXPECT_EQ(tty.exit_code, 4) << tty.err;
+  EXPECT_NE(tty.out.find("on-tty\r\n"), std::string::npos) << tty.out;
+  // Attached to a running container: what it writes from then on.
+  const std::string id =
+      RunDetached({"--log-driver", "none"}, {"sh", "-c", "echo early; sleep 3; echo late; exit 5"});
+  CommandResult attach = agent_.Cli({"attach", id});
+  EXPECT_EQ(attach.exit_code, 5) << attach.err;
+  EXPECT_EQ(attach.out, "late\n");
+  uint64_t on_disk = 1;
+  LogFiles(id, &on_disk);
+  EXPECT_EQ(on_disk, 0u);
+  agent_.Cli({"rm", id});
+}
+
+// The output of one file of the log, its records' data joined.
+std::string OutputInLogFile(const std::string& path) {
+  std::string text;
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  LogRecord record;
+  for (off_t offset = 0; fd && ReadLogRecordAt(fd.get(), offset, &record) == LogRecordRead::kRecord;
+       offset = record.end) {
+    text += record.data;
+  }
+  return text;
+}
+
+// Rotation waits for the end of the line in progress (within 16 KiB past max-size), so every
+// kept file holds whole lines and `logs` starts at a line's start. Lines of 7 bytes do not
+// line up with the payload's 4 KiB writes: a rotation between two reads would cut lines.
+TEST_P(ConformanceLogRotationTest, EveryKeptFileHoldsWholeLines) {
+  const std::string id = RunDetached({"--log-opt", "max-size=100k", "--log-opt", "max-file=3"},
+                                     {"seq", "100000", "399999"});
+  ASSERT_EQ(agent_.Cli({"wait", id}).out, "0\n");
+  uint64_t on_disk = 0;
+  const std::vector<std::string> files = LogFiles(id, &on_disk);
+  ASSERT_EQ(files.size(), 3u);
+  EXPECT_LE(on_disk, 3 * (100u * 1024 + 16u * 1024)) << "the documented bound";
+  for (const std::string& file : files) {
+    const std::string text = OutputInLogFile(StateDir(id) + "/" + file);
+    ASSERT_FALSE(text.empty()) << file;
+    EXPECT_EQ(text.size() % 7, 0u)
+        << file << " begins or ends inside a line: " << text.substr(0, 20);
+    const long first = FirstNumber(text);
+    EXPECT_GE(first, 100000) << file << " begins inside a line: " << text.substr(0, 20);
+    ExpectConsecutiveLines(text, first, first + static_cast<long>(text.size() / 7) - 1);
+  }
+  CommandResult logs = agent_.Cli({"logs", id});
+  ASSERT_EQ(logs.exit_code, 0) << logs.err;
+  ExpectConsecutiveLines(logs.out, FirstNumber(logs.out), 399999);
   agent_.Cli({"rm", id});
 }
 

@@ -92,6 +92,56 @@ TEST_F(OutputLogWriterTest, ARecordLargerThanTheBoundLandsWholeInAFileOfItsOwn) 
   EXPECT_EQ(Records(path_), std::vector<std::string>{big});
 }
 
+// shim/output_log.h's kOutputLogLineEndSlack, as documented.
+constexpr uint64_t kLineEndSlack = 16 * 1024;
+
+// A file past its bound that ends inside a line takes the chunk up to its first newline; the
+// rest starts the next file, at a line start.
+TEST_F(OutputLogWriterTest, RotatesAtTheEndOfTheLineInProgress) {
+  auto writer = OutputLogWriter::Open(path_, {200, 3});
+  ASSERT_TRUE(writer.ok());
+  const std::string begun(150, 'a');  // 170 bytes, inside a line
+  ASSERT_TRUE(writer->Append(LogRecordStream::kStdout, begun, 1).ok());
+  ASSERT_TRUE(writer->Append(LogRecordStream::kStdout, "tail-of-line\nnext\n", 2).ok());
+  EXPECT_EQ(Records(path_ + ".1"), (std::vector<std::string>{begun, "tail-of-line\n"}));
+  EXPECT_EQ(Records(path_), std::vector<std::string>{"next\n"});
+  EXPECT_LE(SizeOf(path_ + ".1"), 200u + kLineEndSlack);
+}
+
+// A chunk without a newline stays in the file while it fits the slack; the chunk that ends the
+// line ends the file, and the next line starts a new one.
+TEST_F(OutputLogWriterTest, ALineGoesOnInItsFileWithinTheSlack) {
+  auto writer = OutputLogWriter::Open(path_, {200, 3});
+  ASSERT_TRUE(writer.ok());
+  const std::string begun(150, 'a'), more(1000, 'b');
+  ASSERT_TRUE(writer->Append(LogRecordStream::kStdout, begun, 1).ok());
+  ASSERT_TRUE(writer->Append(LogRecordStream::kStderr, more, 2).ok());
+  EXPECT_FALSE(std::filesystem::exists(path_ + ".1"));
+  ASSERT_TRUE(writer->Append(LogRecordStream::kStdout, "c\n", 3).ok());
+  EXPECT_FALSE(std::filesystem::exists(path_ + ".1")) << "rotated when the next record comes";
+  ASSERT_TRUE(writer->Append(LogRecordStream::kStdout, "d\n", 4).ok());
+  EXPECT_EQ(Records(path_ + ".1"), (std::vector<std::string>{begun, more, "c\n"}));
+  EXPECT_EQ(Records(path_), std::vector<std::string>{"d\n"});
+}
+
+// A line longer than the slack is cut at it: no file passes max-size + slack (unless it holds
+// one record), and nothing is lost.
+TEST_F(OutputLogWriterTest, ALineLongerThanTheSlackIsCutSoTheBoundHolds) {
+  auto writer = OutputLogWriter::Open(path_, {200, 20});
+  ASSERT_TRUE(writer.ok());
+  const std::string piece(4000, 'p');  // 4020-byte records, never a newline
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(writer->Append(LogRecordStream::kStdout, piece, i).ok());
+  size_t pieces = 0;
+  for (uint32_t generation = 0; generation < 20; ++generation) {
+    const std::string file = OutputLogGenerationName(path_, generation);
+    if (!std::filesystem::exists(file)) continue;
+    EXPECT_LE(SizeOf(file), 200u + kLineEndSlack) << file;
+    pieces += Records(file).size();
+  }
+  EXPECT_EQ(pieces, 20u);
+  EXPECT_TRUE(std::filesystem::exists(path_ + ".1")) << "rotated inside the line";
+}
+
 TEST_F(OutputLogWriterTest, OneFileIsStartedAfresh) {
   auto writer = OutputLogWriter::Open(path_, {250, 1});
   ASSERT_TRUE(writer.ok());
