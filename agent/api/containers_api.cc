@@ -88,6 +88,7 @@ grpc::Status ContainersApi::Logs(grpc::ServerContext* context, const v1::LogsReq
   };
   OutputLogFilter filter;
   if (request->has_tail()) filter.tail = request->tail();
+  if (request->has_tail_bytes()) filter.tail_bytes = request->tail_bytes();
   filter.since_unix_ns = request->since_unix_ns();
   filter.until_unix_ns = request->until_unix_ns();
   return ToGrpcStatus(containers_->StreamLogs(request->container(), request->follow(), sink,

@@ -92,8 +92,8 @@ OutputLogCursor OutputLogCursor::Open(const std::string& state_dir, const Output
         if (fd) ::lseek(fd.get(), StartOfLastLines(fd.get(), *filter.tail), SEEK_SET);
       }
     }
-  } else if (filter.tail) {
-    cursor.PositionAtLastLines(*filter.tail);
+  } else if (filter.tail || filter.tail_bytes) {
+    cursor.PositionAtTail(filter.tail, filter.tail_bytes);
   } else {
     cursor.file_ = cursor.chain_.OpenOldest();
   }
@@ -110,9 +110,12 @@ OutputLogCursor OutputLogCursor::AtEnd(const std::string& state_dir) {
   return cursor;
 }
 
-// Backwards from the end, record by record and file by file, counting the pieces the filter
-// keeps.
-void OutputLogCursor::PositionAtLastLines(uint32_t lines) {
+// Backwards from the end, record by record and file by file, counting the pieces and the
+// bytes the filter keeps, until either limit is reached.
+void OutputLogCursor::PositionAtTail(std::optional<uint32_t> tail_lines,
+                                     std::optional<uint64_t> tail_bytes) {
+  uint32_t lines = tail_lines.value_or(UINT32_MAX);
+  uint64_t bytes = tail_bytes.value_or(UINT64_MAX);
   std::vector<OutputLogFile> files = chain_.OpenAllNewestFirst();
   if (files.empty()) return;
   // Where reading starts: the end of the newest file, until records are kept.
@@ -124,7 +127,7 @@ void OutputLogCursor::PositionAtLastLines(uint32_t lines) {
   size_t start_index = 0;
   off_t start_offset = newest_end;
   LogRecord record;
-  for (size_t index = 0; index < files.size() && lines > 0; ++index) {
+  for (size_t index = 0; index < files.size() && lines > 0 && bytes > 0; ++index) {
     const int fd = files[index].fd.get();
     off_t end = index == 0 ? newest_end : std::max<off_t>(::lseek(fd, 0, SEEK_END), 0);
     while (end > 0) {
@@ -138,11 +141,15 @@ void OutputLogCursor::PositionAtLastLines(uint32_t lines) {
       start_index = index;
       start_offset = record.offset;
       const uint32_t pieces = CountPieces(record.data);
-      if (pieces >= lines) {
-        skip_in_next_record_ = PastNewlines(record.data, pieces - lines);
+      if (pieces >= lines || record.data.size() >= bytes) {
+        // The later start of the two limits reached here: whichever keeps less.
+        const size_t past_lines = pieces >= lines ? PastNewlines(record.data, pieces - lines) : 0;
+        const size_t past_bytes = record.data.size() >= bytes ? record.data.size() - bytes : 0;
+        skip_in_next_record_ = std::max(past_lines, past_bytes);
         return start_at(start_index, start_offset);
       }
       lines -= pieces;
+      bytes -= record.data.size();
     }
     // This whole file is kept: the one before it may hold more.
     start_index = index;

@@ -24,6 +24,9 @@ struct OutputLogFilter {
   // Only the last `tail` lines (of both streams together; a piece without its newline at a
   // record's end counts as a line), then what follows.
   std::optional<uint32_t> tail;
+  // Only the last `tail_bytes` bytes (the first piece may begin inside a line); with `tail`,
+  // whichever keeps less.
+  std::optional<uint64_t> tail_bytes;
   // Only output read at or after / at or before these times (ns since the epoch); 0: no bound.
   int64_t since_unix_ns = 0;
   int64_t until_unix_ns = 0;
@@ -51,7 +54,7 @@ class OutputLogCursor {
 
  private:
   explicit OutputLogCursor(const std::string& state_dir);
-  void PositionAtLastLines(uint32_t lines);
+  void PositionAtTail(std::optional<uint32_t> lines, std::optional<uint64_t> bytes);
   Pass ReadRecords(const Sink& sink);
   // At the end of fd_: on into the next file once the shim has rotated fd_'s away. False
   // while there is nothing to move on to.

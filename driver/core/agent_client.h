@@ -78,8 +78,9 @@ class AgentClient {
   virtual StatusOr<v1::Container> Pause(const std::string& container) = 0;
   virtual StatusOr<v1::Container> Unpause(const std::string& container) = 0;
   virtual StatusOr<v1::ContainerStats> Stats(const std::string& container) = 0;
-  // stdout and stderr as captured, in the order the agent sends them.
-  virtual StatusOr<std::string> Logs(const std::string& container) = 0;
+  // stdout and stderr as captured, in the order the agent sends them; only the last
+  // `tail_bytes` of it (read backwards by the agent: LogsRequest.tail_bytes).
+  virtual StatusOr<std::string> Logs(const std::string& container, uint64_t tail_bytes) = 0;
   virtual StatusOr<v1::CommitContainerResponse> Commit(
       const v1::CommitContainerRequest& request) = 0;
   // Networks.AttachInterface and DetachInterface.

@@ -272,7 +272,9 @@ StatusOr<std::vector<v1::Container>> ContainerInstances::List() {
 
 StatusOr<std::string> ContainerInstances::ConsoleOutput(const std::string& instance_uuid) {
   ASSIGN_OR_RETURN(std::string name, ContainerNameFor(instance_uuid));
-  auto output = agent_->Logs(name);
+  // Only the tail Nova shows: the agent reads it backwards from the end, so a container with
+  // 100 MB of logs answers as fast as one with 100 KiB.
+  auto output = agent_->Logs(name, options_.console_max_bytes);
   if (!output.ok() && output.status().code() == StatusCode::kNotFound)
     return NotFound("instance " + instance_uuid + ": no container '" + name + "' in the agent");
   if (!output.ok()) return output.status();

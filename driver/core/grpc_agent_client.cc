@@ -369,9 +369,10 @@ StatusOr<v1::ContainerStats> GrpcAgentClient::Stats(const std::string& container
                    options_, options_.rpc_timeout);
 }
 
-StatusOr<std::string> GrpcAgentClient::Logs(const std::string& container) {
+StatusOr<std::string> GrpcAgentClient::Logs(const std::string& container, uint64_t tail_bytes) {
   v1::LogsRequest request;
   request.set_container(container);
+  request.set_tail_bytes(tail_bytes);
   auto context = Context(options_.rpc_timeout);
   auto reader = stubs_.containers.Logs(context.get(), request);
   std::string output;

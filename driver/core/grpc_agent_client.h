@@ -44,7 +44,7 @@ class GrpcAgentClient final : public AgentClient {
   StatusOr<v1::Container> Pause(const std::string& container) override;
   StatusOr<v1::Container> Unpause(const std::string& container) override;
   StatusOr<v1::ContainerStats> Stats(const std::string& container) override;
-  StatusOr<std::string> Logs(const std::string& container) override;
+  StatusOr<std::string> Logs(const std::string& container, uint64_t tail_bytes) override;
   StatusOr<v1::CommitContainerResponse> Commit(const v1::CommitContainerRequest& request) override;
   StatusOr<v1::AttachInterfaceResponse> AttachInterface(const std::string& container,
                                                         const v1::VifSpec& vif) override;

@@ -174,6 +174,46 @@ TEST_P(ContainerLogsTest, FollowAndRunStreamWhatComesAndEndAtTheExit) {
   EXPECT_EQ(big.out.substr(big.out.size() - 7), "200000\n");
 }
 
+// What the Nova driver's get_console_output asks for (LogsRequest.tail_bytes, Nova's 100 KiB):
+// of a 100 MB log, exactly the last bytes, read backwards from the end: as fast as a small log.
+TEST_P(ContainerLogsTest, TailBytesOfABigLogAreTheLastBytesAndFast) {
+  // 100,000,000 bytes of 10-byte lines, into files of 20 MiB (5 kept: all of it).
+  std::string id = RunDetached({"--log-opt", "max-size=20m", "--log-opt", "max-file=6"},
+                               {"sh", "-c", "yes 123456789 | head -c 100000000"});
+  ASSERT_EQ(agent_.Cli({"wait", id}).out, "0\n");
+  v1::LogsRequest request;
+  request.set_container(id);
+  request.set_tail_bytes(100 * 1024 + 3);
+  const auto begun = std::chrono::steady_clock::now();
+  std::string tail;
+  for (const auto& chunk : Logs(request)) tail += chunk.data;
+  const auto tail_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::steady_clock::now() - begun)
+                           .count();
+  ASSERT_EQ(tail.size(), 100u * 1024 + 3);
+  // 102403 = 10240 lines of 10 bytes and 3 more: it begins with the last 3 bytes of a line.
+  EXPECT_EQ(tail.substr(0, 13), "89\n123456789\n");
+  EXPECT_EQ(tail.substr(tail.size() - 10), "123456789\n");
+  // The whole log, for comparison: the tail costs a small part of it.
+  request.clear_tail_bytes();
+  const auto whole_begun = std::chrono::steady_clock::now();
+  size_t whole_size = 0;
+  for (const auto& chunk : Logs(request)) whole_size += chunk.data.size();
+  const auto whole_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - whole_begun)
+                            .count();
+  EXPECT_EQ(whole_size, 100000000u);
+  EXPECT_LT(tail_ms * 10, whole_ms + 10)
+      << "tail " << tail_ms << " ms, whole " << whole_ms << " ms";
+  // With tail (lines) too: whichever keeps less.
+  request.set_tail(2);
+  request.set_tail_bytes(100 * 1024);
+  std::string both;
+  for (const auto& chunk : Logs(request)) both += chunk.data;
+  EXPECT_EQ(both, "123456789\n123456789\n");
+  agent_.Cli({"rm", id});
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ContainerLogsTest, ::testing::Values("chroot", "lxc"),
                          [](const auto& info) { return info.param; });
 

@@ -177,8 +177,19 @@ TEST_F(ContainerInstancesTest, MissingInstancesAreNotFound) {
 
 TEST_F(ContainerInstancesTest, ConsoleOutputKeepsTheTail) {
   options_.console_max_bytes = 5;
-  EXPECT_CALL(agent_, Logs(kName)).WillOnce(Return(std::string("0123456789")));
+  EXPECT_CALL(agent_, Logs(kName, 5u)).WillOnce(Return(std::string("0123456789")));
   EXPECT_EQ(*Instances().ConsoleOutput(kUuid), "56789");
+}
+
+// Only Nova's 100 KiB (MAX_CONSOLE_BYTES) are asked of the agent, not a whole big log: the
+// agent reads that tail backwards (LogsRequest.tail_bytes; its 100 MB case is in
+// tests/integration/container_logs_test.cc).
+TEST_F(ContainerInstancesTest, ConsoleOutputAsksTheAgentForNovasTailOnly) {
+  const std::string tail(100 * 1024, 'x');
+  EXPECT_CALL(agent_, Logs(kName, 100u * 1024)).WillOnce(Return(tail));
+  auto output = Instances().ConsoleOutput(kUuid);
+  ASSERT_TRUE(output.ok()) << output.status().message();
+  EXPECT_EQ(output->size(), 100u * 1024);
 }
 
 TEST_F(ContainerInstancesTest, ListShowsOnlyNovasContainers) {

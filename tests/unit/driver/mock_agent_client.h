@@ -29,7 +29,7 @@ class MockAgentClient : public AgentClient {
   MOCK_METHOD(StatusOr<v1::Container>, Pause, (const std::string&), (override));
   MOCK_METHOD(StatusOr<v1::Container>, Unpause, (const std::string&), (override));
   MOCK_METHOD(StatusOr<v1::ContainerStats>, Stats, (const std::string&), (override));
-  MOCK_METHOD(StatusOr<std::string>, Logs, (const std::string&), (override));
+  MOCK_METHOD(StatusOr<std::string>, Logs, (const std::string&, uint64_t), (override));
   MOCK_METHOD(StatusOr<v1::AttachInterfaceResponse>, AttachInterface,
               (const std::string&, const v1::VifSpec&), (override));
   MOCK_METHOD(Status, DetachInterface, (const std::string&, const std::string&), (override));
