@@ -53,11 +53,13 @@ StatusOr<v1::AttachInterfaceResponse> ContainerService::AttachInterfaceLocked(En
   RETURN_IF_ERROR(
       RequireCapability(backends_, record.backend(), Capability::kNetworking, "interface")
           .status());
-  if (record.spec().network().mode() == kNetworkHost ||
-      !ContainerOfMode(record.spec().network().mode()).empty()) {
-    return FailedPrecondition("interface: container " + record.name() +
-                              " uses the host's or another container's network; it cannot "
-                              "take interfaces");
+  const std::string& mode = record.spec().network().mode();
+  if (mode == kNetworkHost || !ContainerOfMode(mode).empty()) {
+    return FailedPrecondition("interface: container " + record.name() + " uses " +
+                              (mode == kNetworkHost
+                                   ? std::string("the host's network")
+                                   : "the network of another container (" + mode + ")") +
+                              "; it cannot take interfaces");
   }
   if (record.spec().has_userns()) {
     return FailedPrecondition("interface: container " + record.name() +
