@@ -23,6 +23,32 @@ std::string FirstExisting(const std::string& dir, const std::vector<std::string>
   return "";
 }
 
+// The block I/O weight files, the scheduler's own first (CFQ's / cgroup2's), then BFQ's.
+std::vector<std::string> BlkioWeightFiles(bool v2) {
+  return v2 ? std::vector<std::string>{"io.weight", "io.bfq.weight"}
+            : std::vector<std::string>{"blkio.weight", "blkio.bfq.weight"};
+}
+
+Status NoBlkioWeight(const std::vector<std::string>& files, const std::string& dir) {
+  return FailedPrecondition(
+      "limits.blkio_weight: this host's block I/O scheduler offers no weight (no " + files[0] +
+      " or " + files[1] + " in '" + dir +
+      "'; the BFQ scheduler provides one: modprobe bfq and select it in "
+      "/sys/block/<disk>/queue/scheduler)");
+}
+
+Status NoSwappinessOnV2() {
+  return FailedPrecondition(
+      "limits.memory_swappiness: cgroup2 has no per-cgroup swappiness (memory.swappiness is "
+      "a cgroup v1 file); leave --memory-swappiness out on this host");
+}
+
+Status NoOomKillDisableOnV2() {
+  return FailedPrecondition(
+      "oom_kill_disable: cgroup2 cannot turn the OOM killer off for a cgroup (memory.oom_control "
+      "is a cgroup v1 file); leave --oom-kill-disable out on this host");
+}
+
 // Where a knob's file can be looked for before the container's cgroup exists: the agent's
 // parent (its children get the same files) when it is there, else the hierarchy's root.
 std::string ProbeDirectory(const std::string& mount, const std::string& parent) {
@@ -93,16 +119,8 @@ Status CheckTuningValues(const CgroupLimits& limits, const std::string& prefix) 
 Status CheckTuningSupported(const CgroupLayout& layout, const std::string& parent,
                             const CgroupLimits& limits) {
   const bool v2 = layout.mode == CgroupMode::kV2;
-  if (limits.memory_swappiness && v2) {
-    return FailedPrecondition(
-        "limits.memory_swappiness: cgroup2 has no per-cgroup swappiness (memory.swappiness is "
-        "a cgroup v1 file); leave --memory-swappiness out on this host");
-  }
-  if (limits.oom_kill_disable && v2) {
-    return FailedPrecondition(
-        "oom_kill_disable: cgroup2 cannot turn the OOM killer off for a cgroup (memory.oom_control "
-        "is a cgroup v1 file); leave --oom-kill-disable out on this host");
-  }
+  if (limits.memory_swappiness && v2) return NoSwappinessOnV2();
+  if (limits.oom_kill_disable && v2) return NoOomKillDisableOnV2();
   // cgroup2's root has no memory.swap.max: only a parent that exists tells. (Probed only for
   // a swap limit: nothing of this costs a container without the knobs a syscall.)
   auto memory = layout.v1_mounts.find("memory");
@@ -119,25 +137,17 @@ Status CheckTuningSupported(const CgroupLayout& layout, const std::string& paren
   }
   if (limits.blkio_weight != 0) {
     auto blkio = layout.v1_mounts.find("blkio");
+    const std::vector<std::string> files = BlkioWeightFiles(v2);
     std::string dir;
-    std::vector<std::string> files;
     if (v2) {
       dir = layout.unified_mount + "/" + parent;
-      files = {"io.weight", "io.bfq.weight"};
     } else if (blkio != layout.v1_mounts.end()) {
       dir = blkio->second + "/" + parent;
-      files = {"blkio.weight", "blkio.bfq.weight"};
     }
     // NOTE: the weight files are never on a hierarchy's root (CFTYPE_NOT_ON_ROOT), so only a
     // parent that exists can tell; before it does, the write at start says it.
     const bool can_tell = !dir.empty() && ::access(dir.c_str(), F_OK) == 0;
-    if (can_tell && FirstExisting(dir, files).empty()) {
-      return FailedPrecondition(
-          "limits.blkio_weight: this host's block I/O scheduler offers no weight (no " + files[0] +
-          " or " + files[1] + " in '" + dir +
-          "'; the BFQ scheduler provides one: modprobe bfq and select it in "
-          "/sys/block/<disk>/queue/scheduler)");
-    }
+    if (can_tell && FirstExisting(dir, files).empty()) return NoBlkioWeight(files, dir);
   }
   return OkStatus();
 }
@@ -159,35 +169,25 @@ Status WriteMemoryReservation(const std::string& dir, bool v2, uint64_t bytes) {
 }
 
 Status WriteMemorySwappiness(const std::string& dir, bool v2, uint32_t swappiness) {
-  if (v2) {
-    return FailedPrecondition("limits.memory_swappiness: cgroup2 has no per-cgroup swappiness");
-  }
+  if (v2) return NoSwappinessOnV2();
   return WriteCgroupFile(dir + "/memory.swappiness", std::to_string(swappiness))
       .Annotate("limits.memory_swappiness");
 }
 
 Status WriteOomKillDisable(const std::string& dir, bool v2) {
-  if (v2) {
-    return FailedPrecondition("oom_kill_disable: cgroup2 cannot turn the OOM killer off");
-  }
+  if (v2) return NoOomKillDisableOnV2();
   return WriteCgroupFile(dir + "/memory.oom_control", "1").Annotate("oom_kill_disable");
 }
 
 Status WriteBlkioWeight(const std::string& dir, bool v2, uint32_t weight) {
-  const std::string field = "limits.blkio_weight";
-  const std::vector<std::string> files =
-      v2 ? std::vector<std::string>{"io.weight", "io.bfq.weight"}
-         : std::vector<std::string>{"blkio.weight", "blkio.bfq.weight"};
+  const std::vector<std::string> files = BlkioWeightFiles(v2);
   const std::string file = FirstExisting(dir, files);
-  if (file.empty()) {
-    return FailedPrecondition(field + ": this host's block I/O scheduler offers no weight (no " +
-                              files[0] + " or " + files[1] + " in '" + dir + "')");
-  }
+  if (file.empty()) return NoBlkioWeight(files, dir);
   uint32_t value = weight;
   if (value == 0) value = file == "blkio.weight" ? kCfqDefaultWeight : kDefaultIoWeight;
   const std::string text =
       file == "io.weight" ? "default " + std::to_string(value) : std::to_string(value);
-  return WriteCgroupFile(dir + "/" + file, text).Annotate(field);
+  return WriteCgroupFile(dir + "/" + file, text).Annotate("limits.blkio_weight");
 }
 
 Status WriteCpuPeriodQuota(const std::string& dir, bool v2, uint64_t period_us, int64_t quota_us) {

@@ -1,13 +1,9 @@
 #include "core/container_etc_files.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
+#include <iterator>
 
-#include <cerrno>
-
-#include "common/unique_fd.h"
 #include "core/container_mounts.h"
+#include "core/mount_point_layer.h"
 #include "net/container_name_files.h"
 
 namespace boxcar {
@@ -17,34 +13,13 @@ std::string EtcMountPointsLayer(const std::string& root_dir) {
 }
 
 Status EnsureEtcMountPointsLayer(const std::string& root_dir) {
-  const std::string layer = EtcMountPointsLayer(root_dir);
-  for (const std::string& dir : {layer, layer + "/etc"}) {
-    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-      return ErrnoStatus("create the mount points' layer '" + dir + "'");
-    }
-  }
-  for (const char* name : kContainerEtcFiles) {
-    const std::string path = layer + "/etc/" + name;
-    UniqueFd file(::open(path.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644));
-    if (!file) return ErrnoStatus("create the mount point '" + path + "'");
-  }
-  return OkStatus();
+  return EnsureMountPointLayer(EtcMountPointsLayer(root_dir), "etc",
+                               {std::begin(kContainerEtcFiles), std::end(kContainerEtcFiles)}, 0644,
+                               "the mount points' layer");
 }
 
 bool ImageEtcIsDirectoryOrAbsent(const std::vector<std::string>& layer_dirs) {
   return ImageTopDirectoryIsDirectoryOrAbsent(layer_dirs, "etc");
-}
-
-bool ImageTopDirectoryIsDirectoryOrAbsent(const std::vector<std::string>& layer_dirs,
-                                          const std::string& name) {
-  // The highest layer that names it decides; an overlay whiteout there deletes it.
-  for (auto layer = layer_dirs.rbegin(); layer != layer_dirs.rend(); ++layer) {
-    struct stat st {};
-    if (::lstat((*layer + "/" + name).c_str(), &st) != 0) continue;
-    if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0)) return true;
-    return S_ISDIR(st.st_mode);
-  }
-  return true;
 }
 
 std::vector<LaunchMount> EtcFileMounts(const std::string& files_dir,

@@ -31,10 +31,6 @@ Status EnsureEtcMountPointsLayer(const std::string& root_dir);
 // a path the image controls: no file is mounted, as the agent wrote none into such an etc
 // before).
 bool ImageEtcIsDirectoryOrAbsent(const std::vector<std::string>& layer_dirs);
-// The same for any top-level directory `name` of the image ("etc", "sbin"): a mount points'
-// layer may only lie over a real directory (or none), never hide a symlink of the image.
-bool ImageTopDirectoryIsDirectoryOrAbsent(const std::vector<std::string>& layer_dirs,
-                                          const std::string& name);
 
 // The binds of the files in `files_dir` over /etc/<name>, except where `spec`'s own mounts
 // already target that path (-v /x:/etc/hosts wins, as with Docker); read-only with the

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <vector>
 
-#include "common/unique_fd.h"
+#include "core/mount_point_layer.h"
 
 namespace boxcar {
 
@@ -17,16 +17,9 @@ std::string InitMountPointLayer(const std::string& root_dir) {
 }
 
 Status EnsureInitMountPointLayer(const std::string& root_dir) {
-  const std::string layer = InitMountPointLayer(root_dir);
-  for (const std::string& dir : {layer, layer + "/sbin"}) {
-    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-      return ErrnoStatus("create the init's mount point layer '" + dir + "'");
-    }
-  }
-  const std::string path = layer + kInitPathInContainer;
-  UniqueFd file(::open(path.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0755));
-  if (!file) return ErrnoStatus("create the mount point '" + path + "'");
-  return OkStatus();
+  // kInitPathInContainer is /sbin/docker-init.
+  return EnsureMountPointLayer(InitMountPointLayer(root_dir), "sbin", {"docker-init"}, 0755,
+                               "the init's mount point layer");
 }
 
 Status CheckInitBinary(const std::string& init_path, const std::string& field) {

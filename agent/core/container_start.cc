@@ -25,6 +25,7 @@
 #include "core/container_states.h"
 #include "core/container_sysctls.h"
 #include "core/legacy_output.h"
+#include "core/mount_point_layer.h"
 #include "launch/exit_record_reserve.h"
 
 namespace boxcar {

@@ -1,0 +1,41 @@
+#include "core/mount_point_layer.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <cerrno>
+
+#include "common/unique_fd.h"
+
+namespace boxcar {
+
+Status EnsureMountPointLayer(const std::string& layer, const std::string& top_dir,
+                             const std::vector<std::string>& names, mode_t mode,
+                             const std::string& what) {
+  for (const std::string& dir : {layer, layer + "/" + top_dir}) {
+    if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+      return ErrnoStatus("create " + what + " '" + dir + "'");
+    }
+  }
+  for (const std::string& name : names) {
+    const std::string path = layer + "/" + top_dir + "/" + name;
+    UniqueFd file(::open(path.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode));
+    if (!file) return ErrnoStatus("create the mount point '" + path + "'");
+  }
+  return OkStatus();
+}
+
+bool ImageTopDirectoryIsDirectoryOrAbsent(const std::vector<std::string>& layer_dirs,
+                                          const std::string& name) {
+  // The highest layer that names it decides; an overlay whiteout there deletes it.
+  for (auto layer = layer_dirs.rbegin(); layer != layer_dirs.rend(); ++layer) {
+    struct stat st {};
+    if (::lstat((*layer + "/" + name).c_str(), &st) != 0) continue;
+    if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0)) return true;
+    return S_ISDIR(st.st_mode);
+  }
+  return true;
+}
+
+}  // namespace boxcar

@@ -1,0 +1,26 @@
+// Layers of empty mount points the agent owns (under its --root), placed over an image's
+// layers so that a bind onto a file the image lacks (/etc/hosts, /sbin/docker-init) needs no
+// file in the container's writable layer: nothing shows in `diff` or ends up in `commit`.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace boxcar {
+
+// Makes `layer`/`top_dir` and in it an empty file of `mode` for each of `names` (existing
+// ones are fine). Errors name `what` (e.g. "the init's mount point layer").
+Status EnsureMountPointLayer(const std::string& layer, const std::string& top_dir,
+                             const std::vector<std::string>& names, mode_t mode,
+                             const std::string& what);
+
+// Whether the top-level entry `name` of the image (`layer_dirs`, lowest first) is a directory
+// or absent (a layer of mount points may then supply it).
+bool ImageTopDirectoryIsDirectoryOrAbsent(const std::vector<std::string>& layer_dirs,
+                                          const std::string& name);
+
+}  // namespace boxcar
