@@ -87,5 +87,93 @@ TEST(HealthMonitorsTest, ManyLoopsEndAndAreJoined) {
   EXPECT_TRUE(WaitFor([&] { return monitors.size() == 0; }));
 }
 
+TEST(HealthMonitorsTest, AThousandLoopsShareAFewThreads) {
+  HealthMonitors monitors;
+  std::atomic<int> probes{0};
+  for (int i = 0; i < 1000; ++i) {
+    monitors.Start("d" + std::to_string(i), milliseconds(i % 50), [&](const std::atomic<bool>&) {
+      ++probes;
+      return std::optional<std::chrono::nanoseconds>(milliseconds(50));
+    });
+  }
+  EXPECT_TRUE(WaitFor([&] { return probes.load() >= 3000; }));
+  EXPECT_EQ(monitors.size(), 1000u);
+  // The scheduler and the workers the (instant) probes needed at once: a handful, not 1000.
+  EXPECT_LE(monitors.threads(), 1 + HealthMonitors::kMaxWorkers);
+  EXPECT_LT(monitors.threads(), 20u);
+  monitors.StopAll();
+  EXPECT_EQ(monitors.threads(), 0u);
+}
+
+TEST(HealthMonitorsTest, ASlowProbeDoesNotHoldTheOthersProbes) {
+  HealthMonitors monitors;
+  std::atomic<bool> slow_in_probe{false};
+  std::atomic<int> fast{0};
+  monitors.Start("slow", milliseconds(0), [&](const std::atomic<bool>& stop) {
+    slow_in_probe = true;
+    while (!stop) std::this_thread::sleep_for(milliseconds(1));
+    return std::optional<std::chrono::nanoseconds>();
+  });
+  ASSERT_TRUE(WaitFor([&] { return slow_in_probe.load(); }));
+  monitors.Start("fast", milliseconds(1), [&](const std::atomic<bool>&) {
+    ++fast;
+    return std::optional<std::chrono::nanoseconds>(milliseconds(5));
+  });
+  EXPECT_TRUE(WaitFor([&] { return fast.load() >= 10; }, milliseconds(2000)))
+      << "the fast loop probed " << fast.load() << " times beside a probe that never ends";
+  monitors.Stop("slow");
+  EXPECT_EQ(monitors.size(), 1u);
+}
+
+TEST(HealthMonitorsTest, IdleWorkersEndAndTheSchedulerStays) {
+  HealthMonitors monitors(milliseconds(50));
+  std::atomic<int> probes{0};
+  for (int i = 0; i < 4; ++i) {
+    monitors.Start("e" + std::to_string(i), milliseconds(0), [&](const std::atomic<bool>&) {
+      ++probes;
+      std::this_thread::sleep_for(milliseconds(20));  // four at once: four workers
+      return std::optional<std::chrono::nanoseconds>(std::chrono::hours(1));
+    });
+  }
+  ASSERT_TRUE(WaitFor([&] { return probes.load() == 4; }));
+  EXPECT_GE(monitors.threads(), 2u);
+  // Their next probes are an hour away: the workers end, the scheduler keeps the times.
+  EXPECT_TRUE(WaitFor([&] { return monitors.threads() == 1; }));
+  EXPECT_EQ(monitors.size(), 4u);
+  // A loop started now is probed by a new worker.
+  std::atomic<bool> probed{false};
+  monitors.Start("late", milliseconds(0), [&](const std::atomic<bool>&) {
+    probed = true;
+    return std::optional<std::chrono::nanoseconds>();
+  });
+  EXPECT_TRUE(WaitFor([&] { return probed.load(); }));
+}
+
+TEST(HealthMonitorsTest, NoLoopNoThread) {
+  HealthMonitors monitors;
+  EXPECT_EQ(monitors.threads(), 0u);
+  monitors.Stop("nothing");
+  EXPECT_EQ(monitors.threads(), 0u);
+}
+
+TEST(HealthMonitorsTest, RestartingALoopOftenLeavesNoStaleSchedule) {
+  HealthMonitors monitors;
+  std::atomic<int> probes{0};
+  for (int i = 0; i < 10000; ++i) {
+    monitors.Start("f", std::chrono::hours(1), [&](const std::atomic<bool>&) {
+      ++probes;
+      return std::optional<std::chrono::nanoseconds>();
+    });
+    if (i % 2) monitors.Stop("f");
+  }
+  EXPECT_EQ(monitors.size(), 0u);
+  monitors.Start("g", milliseconds(0), [&](const std::atomic<bool>&) {
+    ++probes;
+    return std::optional<std::chrono::nanoseconds>();
+  });
+  EXPECT_TRUE(WaitFor([&] { return probes.load() == 1; }));
+  EXPECT_EQ(monitors.waiting(), 0u) << "stopped loops' times were left in the schedule";
+}
+
 }  // namespace
 }  // namespace boxcar
