@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli/container_filters.h"  // StateName, HealthName: Docker's words
 #include "cli/json_builder.h"
 
 namespace boxcar::cli {
@@ -16,32 +17,6 @@ namespace {
 using rapidjson::Value;
 
 constexpr uint64_t kDockerDefaultShmBytes = 64ull << 20;
-
-std::string StateStatus(v1::ContainerState state) {
-  switch (state) {
-    case v1::CONTAINER_STATE_RUNNING:
-      return "running";
-    case v1::CONTAINER_STATE_PAUSED:
-      return "paused";
-    case v1::CONTAINER_STATE_EXITED:
-      return "exited";
-    default:
-      return "created";
-  }
-}
-
-std::string HealthStatusName(v1::HealthStatus status) {
-  switch (status) {
-    case v1::HEALTH_STATUS_STARTING:
-      return "starting";
-    case v1::HEALTH_STATUS_HEALTHY:
-      return "healthy";
-    case v1::HEALTH_STATUS_UNHEALTHY:
-      return "unhealthy";
-    default:
-      return "none";
-  }
-}
 
 std::string RestartPolicyName(v1::RestartPolicy::Mode mode) {
   switch (mode) {
@@ -93,7 +68,7 @@ Value PortMapOf(const google::protobuf::RepeatedPtrField<v1::PortMapping>& ports
 Value StateOf(const v1::Container& container, JsonBuilder& json) {
   const v1::ContainerState state = container.state();
   Value out = JsonBuilder::Object();
-  json.Add(out, "Status", json.Text(StateStatus(state)));
+  json.Add(out, "Status", json.Text(StateName(state)));
   json.Add(out, "Running",
            JsonBuilder::Bool(state == v1::CONTAINER_STATE_RUNNING ||
                              state == v1::CONTAINER_STATE_PAUSED));
@@ -110,7 +85,7 @@ Value StateOf(const v1::Container& container, JsonBuilder& json) {
   if (container.health().status() != v1::HEALTH_STATUS_NONE) {
     const v1::ContainerHealth& health = container.health();
     Value out_health = JsonBuilder::Object();
-    json.Add(out_health, "Status", json.Text(HealthStatusName(health.status())));
+    json.Add(out_health, "Status", json.Text(HealthName(health.status())));
     json.Add(out_health, "FailingStreak", JsonBuilder::Int(health.failing_streak()));
     Value log = JsonBuilder::Array();
     for (const auto& probe : health.log()) {
