@@ -10,6 +10,7 @@
 #include "cli/attach_command.h"
 #include "cli/container_calls.h"
 #include "cli/container_filters.h"
+#include "cli/container_inspect.h"
 #include "cli/container_spec_flags.h"
 #include "cli/for_each_name.h"
 #include "cli/human_format.h"
@@ -338,17 +339,11 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
   inspect->add_flag("--json", json_always, "Print JSON (the default)");
   auto inspect_format = std::make_shared<std::string>();
   inspect->add_option("-f,--format", *inspect_format,
-                      "A line per name from a template of its fields: '{{.pid}}', "
-                      "'{{.spec.labels.tier}}', '{{json .spec}}'");
+                      "A line per name from a template of its fields, Docker's or Boxcar's: "
+                      "'{{.State.Pid}}', '{{.NetworkSettings.IPAddress}}', "
+                      "'{{index .Config.Labels \"tier\"}}', '{{.pid}}', '{{json .spec}}'");
   inspect->callback([&, connect, inspect_names, inspect_format] {
-    action = [=] {
-      AgentConnection& agent = connect();
-      return InspectEach(agent, *inspect_names, *inspect_format, agent.containers(),
-                         &v1::Containers::Stub::Inspect,
-                         [](v1::InspectContainerRequest* request, const std::string& name) {
-                           request->set_container(name);
-                         });
-    };
+    action = [=] { return InspectContainers(connect(), *inspect_names, *inspect_format); };
   });
 
   auto logs_name = std::make_shared<std::string>();

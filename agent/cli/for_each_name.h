@@ -6,11 +6,13 @@
 
 #include <cstdio>
 #include <functional>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
 
 #include "cli/agent_connection.h"
+#include "cli/docker_view.h"
 #include "cli/json_output.h"
 #include "cli/message_template.h"
 
@@ -26,12 +28,15 @@ int ForEachPrinted(AgentConnection& agent, const std::vector<std::string>& names
 
 // `inspect`: one unary `call` per name (`name_into` puts the name in the request), the answers
 // printed as one indented JSON array (Docker's shape: `jq '.[0]'`), or with `format` (a
-// template, cli/message_template.h) one line each; each failure reported.
+// template, cli/message_template.h) one line each; each failure reported. With `docker_view_of`,
+// each answer carries Docker's keys beside its own (cli/docker_view.h).
 template <typename Stub, typename Request, typename Response>
 int InspectEach(
     AgentConnection& agent, const std::vector<std::string>& names, const std::string& format,
     Stub& stub, grpc::Status (Stub::*call)(grpc::ClientContext*, const Request&, Response*),
-    const std::type_identity_t<std::function<void(Request*, const std::string&)>>& name_into) {
+    const std::type_identity_t<std::function<void(Request*, const std::string&)>>& name_into,
+    const std::type_identity_t<std::function<DockerView(const Response&)>>& docker_view_of =
+        nullptr) {
   std::vector<std::string> answers;
   std::string template_error;
   const int exit_code = ForEachName(agent, names, [&](const std::string& name) {
@@ -42,11 +47,14 @@ int InspectEach(
     Response response;
     grpc::Status status = (stub.*call)(&context, request, &response);
     if (!status.ok()) return status;
+    std::optional<DockerView> view;
+    if (docker_view_of) view = docker_view_of(response);
+    const DockerView* docker_view = view ? &*view : nullptr;
     if (format.empty()) {
-      answers.push_back(MessageToJson(response, true));
+      answers.push_back(InspectObjectJson(response, docker_view, true));
       return status;
     }
-    StatusOr<std::string> line = RenderMessageTemplate(format, response);
+    StatusOr<std::string> line = RenderMessageTemplate(format, response, docker_view);
     if (!line.ok()) {
       template_error = line.status().message();
       return status;

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "cli/distribution_commands.h"
+#include "cli/docker_image_view.h"
 #include "cli/for_each_name.h"
 #include "cli/human_format.h"
 #include "cli/image_history_command.h"
@@ -192,7 +193,8 @@ int Inspect(AgentConnection& agent, const std::vector<std::string>& images,
             const std::string& format) {
   return InspectEach(
       agent, images, format, agent.images(), &v1::Images::Stub::Inspect,
-      [](v1::InspectImageRequest* request, const std::string& name) { request->set_image(name); });
+      [](v1::InspectImageRequest* request, const std::string& name) { request->set_image(name); },
+      DockerImageView);
 }
 
 int Tag(AgentConnection& agent, const std::string& image, const std::string& reference) {
@@ -296,8 +298,9 @@ void AddImageCommands(CLI::App& app, std::function<AgentConnection&()> connect,
   inspect->add_flag("--json", json_always, "Print JSON (the default)");
   auto inspect_format = std::make_shared<std::string>();
   inspect->add_option("-f,--format", *inspect_format,
-                      "A line per name from a template of its fields: '{{.id}}', "
-                      "'{{.references.0}}', '{{json .config}}'");
+                      "A line per name from a template of its fields, Docker's or Boxcar's: "
+                      "'{{.Id}}', '{{json .RootFS.Layers}}', '{{.references.0}}', "
+                      "'{{json .config}}'");
   inspect->callback([&, connect, inspect_names, inspect_format] {
     action = [=] { return Inspect(connect(), *inspect_names, *inspect_format); };
   });

@@ -1,6 +1,8 @@
 #include "cli/json_output.h"
 
 #include <google/protobuf/util/json_util.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <string_view>
 
@@ -14,6 +16,13 @@ std::string MessageToJson(const google::protobuf::Message& message, bool pretty)
   std::string json;
   (void)google::protobuf::util::MessageToJsonString(message, &json, options);
   return json;
+}
+
+std::string JsonQuoted(const std::string& text) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  return buffer.GetString();
 }
 
 std::string IndentedJsonArray(const std::vector<std::string>& indented_objects) {

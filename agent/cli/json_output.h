@@ -13,6 +13,9 @@ namespace boxcar::cli {
 
 std::string MessageToJson(const google::protobuf::Message& message, bool pretty);
 
+// `text` as a JSON string, quotes and escapes included.
+std::string JsonQuoted(const std::string& text);
+
 // `inspect`'s output: the indented objects (MessageToJson(..., true)) in one indented array,
 // "[]" when there are none.
 std::string IndentedJsonArray(const std::vector<std::string>& indented_objects);

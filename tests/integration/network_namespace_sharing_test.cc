@@ -47,7 +47,7 @@ TEST_F(NetworkTest, NetworkContainerHasTheOthersAddressAndEtcFiles) {
     // address goes back to the network; nobody else may find it still in use).
     EXPECT_EQ(agent_.Cli({"stop", "-t", "1", a}).exit_code, 0);
     EXPECT_EQ(HostVethsSettled(0), 0) << "the owner's veth is deleted at its exit";
-    EXPECT_EQ(agent_.Cli({"inspect", "-f", "{{.State}}", b}).out, "CONTAINER_STATE_RUNNING\n");
+    EXPECT_EQ(agent_.Cli({"inspect", "-f", "{{.state}}", b}).out, "CONTAINER_STATE_RUNNING\n");
     CommandResult left = agent_.Cli({"exec", b, "sh", "-c", "ip -o link | grep -c eth0"});
     EXPECT_EQ(left.out, "0\n") << left.err;
     agent_.Cli({"rm", "-f", b});
@@ -65,7 +65,7 @@ TEST_F(NetworkTest, AfterAnAgentRestartTheOwnersExitStillTakesItsVeth) {
   agent_.Stop(/*kill9=*/true);
   RestartAgent();
   ASSERT_FALSE(HasFatalFailure());
-  EXPECT_EQ(agent_.Cli({"inspect", "-f", "{{.State}}", b}).out, "CONTAINER_STATE_RUNNING\n");
+  EXPECT_EQ(agent_.Cli({"inspect", "-f", "{{.state}}", b}).out, "CONTAINER_STATE_RUNNING\n");
   EXPECT_EQ(agent_.Cli({"stop", "-t", "1", a}).exit_code, 0);
   EXPECT_EQ(HostVethsSettled(0), 0) << "the owner's veth is deleted at its exit";
   agent_.Cli({"rm", "-f", b});

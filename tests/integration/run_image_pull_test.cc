@@ -108,7 +108,7 @@ TEST_F(RunImagePullTest, DetachedInteractiveAndCreatePullToo) {
   ASSERT_EQ(detached.exit_code, 0) << detached.err;
   EXPECT_NE(detached.err.find(kUnableToFind), std::string::npos) << detached.err;
   EXPECT_EQ(detached.err.find(": done"), std::string::npos) << "-q: no progress: " << detached.err;
-  CommandResult inspect = agent_.Cli({"inspect", "--format", "{{.State}}", "bg"});
+  CommandResult inspect = agent_.Cli({"inspect", "--format", "{{.state}}", "bg"});
   EXPECT_EQ(inspect.out, "CONTAINER_STATE_RUNNING\n") << inspect.err;
   EXPECT_EQ(agent_.Cli({"rm", "-f", "bg"}).exit_code, 0);
   ASSERT_EQ(agent_.Cli({"image", "rm", reference}).exit_code, 0);
@@ -126,7 +126,7 @@ TEST_F(RunImagePullTest, DetachedInteractiveAndCreatePullToo) {
   CommandResult created = agent_.Cli({"create", "--name", "later", reference, "true"});
   ASSERT_EQ(created.exit_code, 0) << created.err;
   EXPECT_NE(created.err.find(kUnableToFind), std::string::npos) << created.err;
-  inspect = agent_.Cli({"inspect", "--format", "{{.State}}", "later"});
+  inspect = agent_.Cli({"inspect", "--format", "{{.state}}", "later"});
   EXPECT_EQ(inspect.out, "CONTAINER_STATE_CREATED\n") << inspect.err;
   EXPECT_EQ(agent_.Cli({"rm", "later"}).exit_code, 0);
   ExpectStoreClean();

@@ -74,7 +74,30 @@ TEST(MessageTemplateTest, MapKeysListIndexesAndJson) {
   EXPECT_NE(Rendered("{{json .}}").find("\"name\":\"web\""), std::string::npos);
 }
 
+TEST(MessageTemplateTest, RangeIndexAndFunctionsOverTheMessage) {
+  EXPECT_EQ(Rendered("{{range .argv}}<{{.}}>{{end}}"), "<sh><-c>");
+  // A map's values in the order of their keys; '$' is the whole object inside.
+  EXPECT_EQ(Rendered("{{range .spec.labels}}{{.}};{{end}}"), "short;long;web \"front\";");
+  EXPECT_EQ(Rendered("{{range .published_ports}}{{.host_port}}:{{$.name}} {{end}}"), "8080:web ");
+  EXPECT_EQ(Rendered("{{range .interfaces}}never{{end}}"), "") << "an empty list";
+  EXPECT_EQ(Rendered("{{index .spec.labels \"org.example\"}}|{{index .spec.labels \"nope\"}}|"),
+            "short||")
+      << "a missing key is the zero value, as Go's index";
+  EXPECT_EQ(Rendered("{{index .argv 1}}"), "-c");
+  EXPECT_EQ(Rendered("{{len .argv}} {{len .spec.labels}} {{len .name}}"), "2 3 3");
+  EXPECT_EQ(Rendered("{{join .argv \",\"}}"), "sh,-c");
+  EXPECT_EQ(Rendered("{{.name | upper}} {{json (index .argv 0)}} {{.spec.labels.nope | json}}"),
+            "WEB \"sh\" null");
+  EXPECT_EQ(Rendered("{{title \"web front\"}} {{lower .state}}"),
+            "Web Front container_state_running");
+}
+
 TEST(MessageTemplateTest, MistakesNameTheFieldAndWhatIsThere) {
+  EXPECT_NE(Refusal("{{index .argv 5}}").find("index out of range: 5"), std::string::npos);
+  EXPECT_NE(Refusal("{{range .pid}}{{end}}").find("cannot range over .pid"), std::string::npos);
+  EXPECT_NE(Refusal("{{nosuch .pid}}").find("'nosuch' is not a field or a function"),
+            std::string::npos);
+  EXPECT_NE(Refusal("{{json .pid .pid}}").find("json takes 1 argument, not 2"), std::string::npos);
   std::string unknown = Refusal("{{.State.Pid}}");
   EXPECT_NE(unknown.find("--format: .State is a value, it has no field 'Pid'"), std::string::npos)
       << unknown;
