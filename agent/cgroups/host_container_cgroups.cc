@@ -46,6 +46,8 @@ Status HostContainerCgroups::CheckSupported(const ContainerLimits& limits) const
   return CheckTuningSupported(layout_, parent_, limits);
 }
 
+bool HostContainerCgroups::AccountsSwap() const { return boxcar::AccountsSwap(layout_, parent_); }
+
 bool HostContainerCgroups::OomKilled(const std::string& container_id) {
   return Open(container_id).OomKilled();
 }
