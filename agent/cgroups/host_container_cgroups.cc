@@ -91,8 +91,13 @@ StatusOr<CgroupPlacement> HostContainerCgroups::AdoptSlot(const std::string& slo
   ASSIGN_OR_RETURN(
       ContainerCgroup cgroup,
       ContainerCgroup::AdoptV1Slot(layout_, parent_, slot, container_id, cgroup_limits));
-  // The payload is born inside the v1 cgroups (its parent is there) and cloned into cgroup2.
-  return PlacementOf(cgroup, /*payload_joins_v1=*/false);
+  // The payload is born inside the v1 cgroups (its parent is there) and cloned into cgroup2;
+  // a cpuset cgroup, made just now, it joins: one v1 migration instead of one per hierarchy.
+  CgroupPlacement placement = PlacementOf(cgroup, /*payload_joins_v1=*/false);
+  if (std::string cpuset = cgroup.MadeV1CpusetProcsFile(); !cpuset.empty()) {
+    placement.procs_files.push_back(cpuset);
+  }
+  return placement;
 }
 
 Status HostContainerCgroups::RemoveSlot(const std::string& slot) {

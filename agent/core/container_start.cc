@@ -166,13 +166,8 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container,
       !prepared.ok()) {
     return undo(prepared);
   }
-  // A cpuset cgroup is made with the container's (ContainerCgroup::Create), never in a slot.
-  const bool has_cpuset = !record.spec().limits().cpuset_cpus().empty() ||
-                          !record.spec().limits().cpuset_mems().empty();
   std::optional<PrewarmPool::Slot> prewarmed =
-      has_cpuset ? std::nullopt
-                 : prewarm_.TakeSlot(
-                       backend, config_.networks && config_.networks->CanClaimIdleVeth(record));
+      prewarm_.TakeSlot(backend, config_.networks && config_.networks->CanClaimIdleVeth(record));
   if (prewarmed) idle_veth = prewarmed->idle_veth;
   if (backend->capabilities().limits) {
     ContainerLimits limits{
