@@ -32,6 +32,18 @@ class ConformanceInitTest : public ConformanceTest {
     return zombies;
   }
 
+  // `diff` of the --init container `id`, which wrote /made, is "A /made" and nothing else,
+  // running and stopped; then it is committed as `image`.
+  void ExpectOnlyMadeInDiffThenCommit(const std::string& id, const std::string& image) {
+    CommandResult running = agent_.Cli({"diff", id});
+    ASSERT_EQ(running.exit_code, 0) << running.err;
+    EXPECT_EQ(running.out, "A /made\n");
+    ASSERT_EQ(agent_.Cli({"stop", "-t", "1", id}).exit_code, 0);
+    EXPECT_EQ(agent_.Cli({"diff", id}).out, "A /made\n");
+    CommandResult committed = agent_.Cli({"commit", id, image});
+    ASSERT_EQ(committed.exit_code, 0) << committed.err;
+  }
+
   // A payload that leaves a child behind (its subshell exits at once), which ends 0.1 s later;
   // PID 1 then sleeps and never waits for anyone.
   const std::vector<std::string> kLeavesAnOrphan = {"sh", "-c", "(sleep 0.1 &); exec sleep 1000"};
@@ -67,13 +79,7 @@ TEST_P(ConformanceInitTest, TheInitLeavesNoTraceInDiffOrCommit) {
   std::string id = RunDetached({"--init"}, {"sh", "-c", "echo x > /made; sleep 600"});
   EXPECT_EQ(agent_.Cli({"exec", id, "sh", "-c", "test -f /sbin/docker-init && echo bound"}).out,
             "bound\n");
-  CommandResult running = agent_.Cli({"diff", id});
-  ASSERT_EQ(running.exit_code, 0) << running.err;
-  EXPECT_EQ(running.out, "A /made\n");
-  ASSERT_EQ(agent_.Cli({"stop", "-t", "1", id}).exit_code, 0);
-  EXPECT_EQ(agent_.Cli({"diff", id}).out, "A /made\n");
-  CommandResult committed = agent_.Cli({"commit", id, "initless:1"});
-  ASSERT_EQ(committed.exit_code, 0) << committed.err;
+  ASSERT_NO_FATAL_FAILURE(ExpectOnlyMadeInDiffThenCommit(id, "initless:1"));
   CommandResult child =
       agent_.Cli({"run", "--rm", "--init=false", "initless:1", "sh", "-c",
                   "cat /made; test -e /sbin/docker-init && echo present || echo absent"});
@@ -110,13 +116,7 @@ TEST_P(ConformanceInitTest, TheInitLeavesNoTraceOverASymlinkedSbin) {
             "usr/sbin\n");
   EXPECT_EQ(agent_.Cli({"exec", id, "cat", "/proc/1/cmdline"}).out.substr(0, 17),
             "/sbin/docker-init");
-  CommandResult running = agent_.Cli({"diff", id});
-  ASSERT_EQ(running.exit_code, 0) << running.err;
-  EXPECT_EQ(running.out, "A /made\n");
-  ASSERT_EQ(agent_.Cli({"stop", "-t", "1", id}).exit_code, 0);
-  EXPECT_EQ(agent_.Cli({"diff", id}).out, "A /made\n");
-  CommandResult committed = agent_.Cli({"commit", id, "usrmerged:2"});
-  ASSERT_EQ(committed.exit_code, 0) << committed.err;
+  ASSERT_NO_FATAL_FAILURE(ExpectOnlyMadeInDiffThenCommit(id, "usrmerged:2"));
   CommandResult child = agent_.Cli(
       {"run", "--rm", "--init=false", "usrmerged:2", "sh", "-c",
        "cat /made; readlink /sbin; test -e /usr/sbin/docker-init && echo present || echo absent"});

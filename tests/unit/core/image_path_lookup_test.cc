@@ -31,6 +31,14 @@ class ImagePathLookupTest : public ::testing::Test {
     EXPECT_EQ(::mkdir(layers_.back().c_str(), 0755), 0);
     return layers_.back();
   }
+  // A new layer with /usr/sbin and /sbin -> usr/sbin, as a usr-merged image's.
+  std::string UsrMergedLayer() {
+    const std::string layer = Layer();
+    Dir(layer + "/usr");
+    Dir(layer + "/usr/sbin");
+    Link("usr/sbin", layer + "/sbin");
+    return layer;
+  }
   static void Dir(const std::string& path) { ASSERT_EQ(::mkdir(path.c_str(), 0755), 0) << path; }
   static void Link(const std::string& target, const std::string& path) {
     ASSERT_EQ(::symlink(target.c_str(), path.c_str()), 0) << path;
@@ -48,10 +56,7 @@ class ImagePathLookupTest : public ::testing::Test {
 };
 
 TEST_F(ImagePathLookupTest, FollowsSymlinksInsideTheImageOnly) {
-  const std::string base = Layer();
-  Dir(base + "/usr");
-  Dir(base + "/usr/sbin");
-  Link("usr/sbin", base + "/sbin");
+  const std::string base = UsrMergedLayer();
   EXPECT_EQ(Resolved("sbin"), "usr/sbin dir") << "a usr-merged image";
   EXPECT_EQ(Resolved("/sbin/"), "usr/sbin dir");
   EXPECT_EQ(Resolved("sbin/docker-init"), "usr/sbin/docker-init absent");
@@ -73,10 +78,7 @@ TEST_F(ImagePathLookupTest, FollowsSymlinksInsideTheImageOnly) {
 }
 
 TEST_F(ImagePathLookupTest, WhiteoutsAndOpaqueDirectoriesHideLowerLayers) {
-  const std::string base = Layer();
-  Dir(base + "/usr");
-  Dir(base + "/usr/sbin");
-  Link("usr/sbin", base + "/sbin");
+  UsrMergedLayer();
   const std::string top = Layer();
   // A whiteout (char 0:0) deletes the link: /sbin is absent.
   ASSERT_EQ(::mknod((top + "/sbin").c_str(), S_IFCHR | 0000, makedev(0, 0)), 0);
@@ -90,10 +92,7 @@ TEST_F(ImagePathLookupTest, WhiteoutsAndOpaqueDirectoriesHideLowerLayers) {
 }
 
 TEST_F(ImagePathLookupTest, TheInitsMountPointLayerFollowsAUsrMergedSbin) {
-  const std::string base = Layer();
-  Dir(base + "/usr");
-  Dir(base + "/usr/sbin");
-  Link("usr/sbin", base + "/sbin");
+  UsrMergedLayer();
   const std::string root = dir_ + "/root";
   Dir(root);
   auto layer = InitMountPointLayerOver(root, layers_);
