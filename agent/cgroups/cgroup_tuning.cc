@@ -1,7 +1,9 @@
 #include "cgroups/cgroup_tuning.h"
 
+#include <dirent.h>
 #include <unistd.h>
 
+#include <memory>
 #include <vector>
 
 #include "cgroups/cgroup_files.h"
@@ -54,6 +56,18 @@ Status NoOomKillDisableOnV2() {
 std::string ProbeDirectory(const std::string& mount, const std::string& parent) {
   const std::string dir = mount + "/" + parent;
   return ::access(dir.c_str(), F_OK) == 0 ? dir : mount;
+}
+
+// Whether the first child cgroup of `dir` that has `marker` also has `file`.
+bool AnyChildHas(const std::string& dir, const std::string& marker, const std::string& file) {
+  std::unique_ptr<DIR, int (*)(DIR*)> children(::opendir(dir.c_str()), ::closedir);
+  if (!children) return false;
+  while (const struct dirent* child = ::readdir(children.get())) {
+    if (child->d_type != DT_DIR || child->d_name[0] == '.') continue;
+    const std::string path = dir + "/" + child->d_name;
+    if (CgroupFileExists(path + "/" + marker)) return CgroupFileExists(path + "/" + file);
+  }
+  return false;
 }
 
 }  // namespace
@@ -150,6 +164,18 @@ Status CheckTuningSupported(const CgroupLayout& layout, const std::string& paren
     if (can_tell && FirstExisting(dir, files).empty()) return NoBlkioWeight(files, dir);
   }
   return OkStatus();
+}
+
+bool AccountsSwap(const CgroupLayout& layout, const std::string& parent) {
+  if (layout.mode == CgroupMode::kV2) {
+    // cgroup2's root has no memory.swap.max: a child with the memory controller must tell.
+    const std::string dir = ProbeDirectory(layout.unified_mount, parent);
+    if (dir != layout.unified_mount) return CgroupFileExists(dir + "/memory.swap.max");
+    return AnyChildHas(dir, "memory.max", "memory.swap.max");
+  }
+  auto memory = layout.v1_mounts.find("memory");
+  if (memory == layout.v1_mounts.end()) return false;
+  return CgroupFileExists(ProbeDirectory(memory->second, parent) + "/memory.memsw.limit_in_bytes");
 }
 
 Status NoSwapAccounting(const std::string& missing_file) {

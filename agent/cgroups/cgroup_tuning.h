@@ -35,6 +35,12 @@ Status CheckTuningValues(const CgroupLimits& limits, const std::string& prefix);
 Status CheckTuningSupported(const CgroupLayout& layout, const std::string& parent,
                             const CgroupLimits& limits);
 
+// Whether this host's kernel accounts swap per cgroup (v1 memory.memsw.limit_in_bytes,
+// cgroup2 memory.swap.max), as the agent's parent shows (before it exists: the memory
+// hierarchy's root on v1, a child of the root with the memory controller on cgroup2); false
+// when nothing can tell.
+bool AccountsSwap(const CgroupLayout& layout, const std::string& parent);
+
 // FAILED_PRECONDITION naming limits.memory_swap_bytes: `missing_file` (memsw or
 // memory.swap.max) says this kernel does not account swap.
 Status NoSwapAccounting(const std::string& missing_file);

@@ -231,9 +231,6 @@ StatusOr<ContainerCgroup> ContainerCgroup::AdoptV1Slot(const CgroupLayout& layou
   RETURN_IF_ERROR(ValidateCgroupLimits(limits));
   RETURN_IF_ERROR(CheckControllersPresent(layout, limits));
   RETURN_IF_ERROR(CheckTuningSupported(layout, parent, limits));
-  if (limits.HasCpuset()) {
-    return FailedPrecondition("a container given a cpuset is not started in a cgroup slot");
-  }
   ContainerCgroup from = Open(layout, parent, slot);
   ContainerCgroup to = Open(layout, parent, name);
   Status status;
@@ -247,6 +244,11 @@ StatusOr<ContainerCgroup> ContainerCgroup::AdoptV1Slot(const CgroupLayout& layou
                            to.directories_[i] + "'");
     }
   }
+  // A cpuset cgroup is the container's own, made now (the slot's helper stays in the parent's
+  // set; the payload joins it: AdoptedCpusetProcsFile). Removal takes it with the rest.
+  std::vector<std::string> cpuset_created;
+  if (status.ok() && limits.HasCpuset())
+    status = to.MakeV1Cpuset(parent, name, limits, &cpuset_created);
   if (status.ok()) status = to.ApplyLimits(limits, {});
   if (!status.ok()) return status.Annotate("adopt cgroup slot '" + parent + "/" + slot + "'");
   return to;

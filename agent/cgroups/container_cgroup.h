@@ -42,7 +42,8 @@ class ContainerCgroup {
   // Slots: v1 cgroups made before their container is known. A helper process joins a slot
   // ahead of time, so the migration (which waits for an RCU grace period on v1) happens off
   // the critical path; AdoptV1Slot then renames the slot to the container's name (v1 allows
-  // rename, cgroup2 does not), creates the cgroup2 directory on hybrid hosts and applies
+  // rename, cgroup2 does not), creates the cgroup2 directory on hybrid hosts (and the v1
+  // cpuset cgroup for `limits` with a cpuset, which the payload then joins itself) and applies
   // `limits`. Neither exists on pure v2 hosts, where CLONE_INTO_CGROUP needs no migration.
   static StatusOr<ContainerCgroup> CreateV1Slot(const CgroupLayout& layout,
                                                 const std::string& parent, const std::string& slot);
@@ -86,6 +87,12 @@ class ContainerCgroup {
   // The cgroup2 directory (v2, hybrid; also one of directories()), empty on v1: a target for
   // clone3(CLONE_INTO_CGROUP).
   const std::string& unified_directory() const { return unified_directory_; }
+  // The cgroup.procs file of the v1 cpuset cgroup this handle made (Create or AdoptV1Slot
+  // with a cpuset), or "".
+  std::string MadeV1CpusetProcsFile() const {
+    auto cpuset = v1_directories_.find("cpuset");
+    return cpuset == v1_directories_.end() ? "" : cpuset->second + "/cgroup.procs";
+  }
 
  private:
   ContainerCgroup(CgroupMode mode, std::vector<std::string> mounts,

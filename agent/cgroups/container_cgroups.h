@@ -38,6 +38,9 @@ class ContainerCgroups {
   // v1-only knobs), for Create to refuse what Start could not do; FAILED_PRECONDITION naming
   // the field.
   virtual Status CheckSupported(const ContainerLimits& limits) const { return OkStatus(); }
+  // Whether swap can be limited per container here (cgroup_tuning.h AccountsSwap): what a
+  // memory limit without a swap one defaults to depends on it.
+  virtual bool AccountsSwap() const { return false; }
   virtual bool OomKilled(const std::string& container_id) = 0;
   // Lifecycle of a live container: freezer, usage and limit changes (see ContainerCgroup).
   virtual Status Freeze(const std::string& container_id) = 0;

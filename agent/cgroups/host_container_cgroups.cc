@@ -46,6 +46,8 @@ Status HostContainerCgroups::CheckSupported(const ContainerLimits& limits) const
   return CheckTuningSupported(layout_, parent_, limits);
 }
 
+bool HostContainerCgroups::AccountsSwap() const { return boxcar::AccountsSwap(layout_, parent_); }
+
 bool HostContainerCgroups::OomKilled(const std::string& container_id) {
   return Open(container_id).OomKilled();
 }
@@ -89,8 +91,13 @@ StatusOr<CgroupPlacement> HostContainerCgroups::AdoptSlot(const std::string& slo
   ASSIGN_OR_RETURN(
       ContainerCgroup cgroup,
       ContainerCgroup::AdoptV1Slot(layout_, parent_, slot, container_id, cgroup_limits));
-  // The payload is born inside the v1 cgroups (its parent is there) and cloned into cgroup2.
-  return PlacementOf(cgroup, /*payload_joins_v1=*/false);
+  // The payload is born inside the v1 cgroups (its parent is there) and cloned into cgroup2;
+  // a cpuset cgroup, made just now, it joins: one v1 migration instead of one per hierarchy.
+  CgroupPlacement placement = PlacementOf(cgroup, /*payload_joins_v1=*/false);
+  if (std::string cpuset = cgroup.MadeV1CpusetProcsFile(); !cpuset.empty()) {
+    placement.procs_files.push_back(cpuset);
+  }
+  return placement;
 }
 
 Status HostContainerCgroups::RemoveSlot(const std::string& slot) {

@@ -15,6 +15,7 @@ class HostContainerCgroups : public ContainerCgroups {
   StatusOr<CgroupPlacement> Create(const std::string& container_id,
                                    const ContainerLimits& limits) override;
   Status CheckSupported(const ContainerLimits& limits) const override;
+  bool AccountsSwap() const override;
   bool OomKilled(const std::string& container_id) override;
   Status Destroy(const std::string& container_id) override;
   Status Freeze(const std::string& container_id) override;

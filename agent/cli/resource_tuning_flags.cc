@@ -40,7 +40,8 @@ StatusOr<uint64_t> NonNegative(const char* flag, int64_t value) {
 
 void AddSharedFlags(CLI::App* command, ResourceTuningFlags& flags) {
   command->add_option("--memory-swap", flags.memory_swap,
-                      "Memory plus swap limit, at least --memory (e.g. 128m; -1: unlimited swap)");
+                      "Memory plus swap limit, at least --memory (e.g. 128m; -1: unlimited swap; "
+                      "default with -m: twice -m; equal to -m: no swap)");
   command->add_option("--memory-reservation", flags.memory_reservation,
                       "Soft memory limit, reclaimed down to under host memory pressure (e.g. 32m)");
   command->add_option("--blkio-weight", flags.blkio_weight,

@@ -8,9 +8,17 @@
 #include <cstring>
 #include <vector>
 
+#include "core/image_path_lookup.h"
 #include "core/mount_point_layer.h"
 
 namespace boxcar {
+
+namespace {
+
+// A file name's limit (NAME_MAX) less room for nothing else: longer places fall back.
+constexpr size_t kMaxLayerNameLength = 255;
+
+}  // namespace
 
 std::string InitMountPointLayer(const std::string& root_dir) {
   return root_dir + "/init-mount-point";
@@ -20,6 +28,29 @@ Status EnsureInitMountPointLayer(const std::string& root_dir) {
   // kInitPathInContainer is /sbin/docker-init.
   return EnsureMountPointLayer(InitMountPointLayer(root_dir), "sbin", {"docker-init"}, 0755,
                                "the init's mount point layer");
+}
+
+StatusOr<std::optional<std::string>> InitMountPointLayerOver(
+    const std::string& root_dir, const std::vector<std::string>& layer_dirs) {
+  std::optional<ImagePath> sbin = LookUpImagePath(layer_dirs, "sbin");
+  if (!sbin || (sbin->exists && !sbin->is_directory) || sbin->relative_path.empty()) {
+    return std::optional<std::string>();
+  }
+  if (sbin->relative_path == "sbin")
+    return std::optional<std::string>(InitMountPointLayer(root_dir));
+  // One layer per place an image's /sbin leads to, named after it ('/' as %2F, '%' as %25).
+  std::string name;
+  for (char c : sbin->relative_path)
+    name += c == '/' ? "%2F" : c == '%' ? "%25" : std::string(1, c);
+  if (name.size() > kMaxLayerNameLength) return std::optional<std::string>();
+  const std::string parent = root_dir + "/init-mount-points";
+  if (::mkdir(parent.c_str(), 0755) != 0 && errno != EEXIST) {
+    return ErrnoStatus("create the init's mount point layers '" + parent + "'");
+  }
+  const std::string layer = parent + "/" + name;
+  RETURN_IF_ERROR(EnsureMountPointLayer(layer, sbin->relative_path, {"docker-init"}, 0755,
+                                        "the init's mount point layer"));
+  return std::optional<std::string>(layer);
 }
 
 Status CheckInitBinary(const std::string& init_path, const std::string& field) {

@@ -3,7 +3,9 @@
 // of this happens for a container without spec.init.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "launch/launch_spec.h"
@@ -20,14 +22,20 @@ inline constexpr const char* kDefaultInitPath = "/usr/bin/tini-static";
 Status CheckInitBinary(const std::string& init_path, const std::string& field);
 
 // The init's mount point, /sbin/docker-init, in a layer of its own below `root_dir` (the
-// agent's --root), laid over the image's layers of an --init container whose image has /sbin as
-// a directory or none (ImageTopDirectoryIsDirectoryOrAbsent): the bind then needs no file in
-// the container's writable layer, so `diff` and `commit` see no trace of it, as with the /etc
-// files' mount points (container_etc_files.h). Over an image whose /sbin is a symlink the
-// shim still makes the mount point where the link leads, in the writable layer.
+// agent's --root), laid over the image's layers of an --init container: the bind then needs
+// no file in the container's writable layer, so `diff` and `commit` see no trace of it, as with
+// the /etc files' mount points (container_etc_files.h).
 std::string InitMountPointLayer(const std::string& root_dir);
 // Makes it when missing (at the agent's start).
 Status EnsureInitMountPointLayer(const std::string& root_dir);
+// The layer to lay over `layer_dirs` (the image's, lowest first) for an --init container:
+// InitMountPointLayer when the image's /sbin is a directory or absent; where a symlinked /sbin
+// leads (usr-merged images: /sbin -> usr/sbin; image_path_lookup.h resolves it inside the
+// image, never out of it), a layer with that directory's mount point, under
+// <root>/init-mount-points/, made on first use. nullopt when /sbin leads to no directory of
+// the image (the shim then makes the mount point in the writable layer, as before).
+StatusOr<std::optional<std::string>> InitMountPointLayerOver(
+    const std::string& root_dir, const std::vector<std::string>& layer_dirs);
 
 // Binds `init_path` at kInitPathInContainer (read-only) and runs it with the payload's argv
 // after "--".

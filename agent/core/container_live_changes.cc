@@ -95,7 +95,9 @@ StatusOr<v1::Container> ContainerService::Update(const v1::UpdateContainerReques
   // Memory, CPU and the finer knobs checked together against what the container has.
   v1::ResourceLimits next_limits = record.spec().limits();
   CgroupLimitsUpdate update;
-  RETURN_IF_ERROR(ApplyTuningUpdate(request, &next_limits, &update));
+  const bool accounts_swap =
+      (request.has_memory_bytes() || request.has_memory_swap_bytes()) && cgroups_->AccountsSwap();
+  RETURN_IF_ERROR(ApplyTuningUpdate(request, accounts_swap, &next_limits, &update));
   if (changes_limits && IsLive(record.state())) {
     if (request.has_cpu_millis()) update.cpu_millis = request.cpu_millis();
     if (request.has_cpu_shares()) update.cpu_shares = request.cpu_shares();

@@ -62,23 +62,54 @@ CgroupLimits TuningLimitsOf(const v1::ContainerSpec& spec) {
   return limits;
 }
 
+int64_t DefaultMemorySwap(uint64_t memory_bytes, bool accounts_swap) {
+  if (memory_bytes == 0) return 0;
+  if (!accounts_swap || memory_bytes > static_cast<uint64_t>(INT64_MAX) / 2) return -1;
+  return static_cast<int64_t>(memory_bytes * 2);
+}
+
+void FillDefaultMemorySwap(bool accounts_swap, v1::ResourceLimits* limits) {
+  if (limits->memory_bytes() == 0 || limits->memory_swap_bytes() != 0) return;
+  limits->set_memory_swap_bytes(DefaultMemorySwap(limits->memory_bytes(), accounts_swap));
+}
+
 bool ChangesResourceTuning(const v1::UpdateContainerRequest& request) {
   return request.has_memory_swap_bytes() || request.has_memory_reservation_bytes() ||
          request.has_blkio_weight() || request.has_cpu_period_us() || request.has_cpu_quota_us();
 }
 
-Status ApplyTuningUpdate(const v1::UpdateContainerRequest& request, v1::ResourceLimits* limits,
-                         CgroupLimitsUpdate* update) {
+Status ApplyTuningUpdate(const v1::UpdateContainerRequest& request, bool accounts_swap,
+                         v1::ResourceLimits* limits, CgroupLimitsUpdate* update) {
   v1::ResourceLimits next = *limits;
   if (request.has_memory_bytes()) {
-    next.set_memory_bytes(request.memory_bytes());
+    const uint64_t memory = request.memory_bytes();
+    next.set_memory_bytes(memory);
+    const int64_t kept_swap = limits->memory_swap_bytes();
     // No memory limit, no swap limit (Docker's swap limit needs a memory limit).
-    if (request.memory_bytes() == 0 && !request.has_memory_swap_bytes()) {
-      next.set_memory_swap_bytes(0);
+    if (memory == 0 && !request.has_memory_swap_bytes()) next.set_memory_swap_bytes(0);
+    // Docker's update: a memory+swap limit below the new memory is replaced only when there
+    // was none; -1 stays; any other is refused.
+    if (memory != 0 && !request.has_memory_swap_bytes()) {
+      if (kept_swap == 0) next.set_memory_swap_bytes(DefaultMemorySwap(memory, accounts_swap));
+      if (kept_swap > 0 && memory > static_cast<uint64_t>(kept_swap)) {
+        return InvalidArgument(
+            "limits.memory_swap_bytes: the memory+swap limit the container "
+            "keeps (" +
+            std::to_string(kept_swap) + ") is below the new memory limit (" +
+            std::to_string(memory) + "); give --memory-swap too (at least --memory, or -1)");
+      }
     }
   }
   if (request.has_cpu_millis()) next.set_cpu_millis(request.cpu_millis());
-  if (request.has_memory_swap_bytes()) next.set_memory_swap_bytes(request.memory_swap_bytes());
+  if (request.has_memory_swap_bytes()) {
+    // 0 on the wire is "no swap on top": stored as the memory limit (-1 where swap is not
+    // accounted, so nothing can be limited), not to be taken for "none given" by a later update.
+    int64_t swap = request.memory_swap_bytes();
+    if (swap == 0 && next.memory_bytes() != 0) {
+      swap = accounts_swap ? static_cast<int64_t>(next.memory_bytes()) : -1;
+    }
+    next.set_memory_swap_bytes(swap);
+  }
   if (request.has_memory_reservation_bytes()) {
     next.set_memory_reservation_bytes(request.memory_reservation_bytes());
   }

@@ -177,6 +177,10 @@ StatusOr<v1::Container> ContainerService::Create(const v1::ContainerSpec& spec) 
   filled = spec;
   filled.set_name(record.name());
   filled.set_backend(record.backend());
+  // Docker's default swap for -m alone (twice the memory), kept for inspect and Start.
+  if (filled.limits().memory_bytes() != 0 && filled.limits().memory_swap_bytes() == 0) {
+    FillDefaultMemorySwap(cgroups_->AccountsSwap(), filled.mutable_limits());
+  }
   RETURN_IF_ERROR(ResolveSharedNamespaces(&filled));
   if (filled.hostname().empty()) filled.set_hostname(DefaultHostname(spec, record.id()));
   if (filled.user().empty()) filled.set_user(image.config().user());

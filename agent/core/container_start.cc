@@ -79,8 +79,10 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container,
   const bool etc_files = config_.networks != nullptr && ImageEtcIsDirectoryOrAbsent(layer_dirs);
   if (etc_files) layer_dirs.push_back(EtcMountPointsLayer(config_.root_dir));
   // And the init's (container_init_process.h).
-  if (record.spec().init() && ImageTopDirectoryIsDirectoryOrAbsent(layer_dirs, "sbin")) {
-    layer_dirs.push_back(InitMountPointLayer(config_.root_dir));
+  if (record.spec().init()) {
+    ASSIGN_OR_RETURN(std::optional<std::string> init_layer,
+                     InitMountPointLayerOver(config_.root_dir, layer_dirs));
+    if (init_layer) layer_dirs.push_back(*init_layer);
   }
   ASSIGN_OR_RETURN(std::vector<LaunchMount> mounts, LaunchMountsOf(record.spec(), config_.volumes));
   const IdMapping userns = IdMappingOf(record.spec());
@@ -164,13 +166,8 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container,
       !prepared.ok()) {
     return undo(prepared);
   }
-  // A cpuset cgroup is made with the container's (ContainerCgroup::Create), never in a slot.
-  const bool has_cpuset = !record.spec().limits().cpuset_cpus().empty() ||
-                          !record.spec().limits().cpuset_mems().empty();
   std::optional<PrewarmPool::Slot> prewarmed =
-      has_cpuset ? std::nullopt
-                 : prewarm_.TakeSlot(
-                       backend, config_.networks && config_.networks->CanClaimIdleVeth(record));
+      prewarm_.TakeSlot(backend, config_.networks && config_.networks->CanClaimIdleVeth(record));
   if (prewarmed) idle_veth = prewarmed->idle_veth;
   if (backend->capabilities().limits) {
     ContainerLimits limits{

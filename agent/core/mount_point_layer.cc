@@ -13,7 +13,13 @@ namespace boxcar {
 Status EnsureMountPointLayer(const std::string& layer, const std::string& top_dir,
                              const std::vector<std::string>& names, mode_t mode,
                              const std::string& what) {
-  for (const std::string& dir : {layer, layer + "/" + top_dir}) {
+  // `top_dir` may be a path ("usr/sbin"): each of its directories in turn.
+  std::vector<std::string> dirs = {layer};
+  for (size_t end = top_dir.find('/'); end != std::string::npos; end = top_dir.find('/', end + 1)) {
+    dirs.push_back(layer + "/" + top_dir.substr(0, end));
+  }
+  dirs.push_back(layer + "/" + top_dir);
+  for (const std::string& dir : dirs) {
     if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
       return ErrnoStatus("create " + what + " '" + dir + "'");
     }

@@ -12,8 +12,9 @@
 
 namespace boxcar {
 
-// Makes `layer`/`top_dir` and in it an empty file of `mode` for each of `names` (existing
-// ones are fine). Errors name `what` (e.g. "the init's mount point layer").
+// Makes `layer`/`top_dir` (a directory or a relative path of them, "usr/sbin") and in it an empty
+// file of `mode` for each of `names` (existing ones are fine). Errors name `what` (e.g. "the init's
+// mount point layer").
 Status EnsureMountPointLayer(const std::string& layer, const std::string& top_dir,
                              const std::vector<std::string>& names, mode_t mode,
                              const std::string& what);

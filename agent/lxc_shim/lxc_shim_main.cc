@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <lxc/lxccontainer.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -22,6 +23,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -88,6 +90,18 @@ std::string FirstLxcError(const std::string& log_file, size_t offset) {
     return message == std::string::npos ? line : line.substr(message + 3);
   }
   return "";
+}
+
+// Whether the monitor has written its report (it is done, or about to exit).
+bool ReportIsReady(int report_fd) {
+  struct pollfd ready = {report_fd, POLLIN, 0};
+  return ::poll(&ready, 1, 0) > 0;
+}
+
+// The monitor's report, read to its end (the monitor's exit); nullopt if it said nothing.
+std::optional<MonitorReport> ReadMonitorReport(int report_fd) {
+  auto text = ReadAll(report_fd, "the monitor report");
+  return MonitorReportFromText(text.ok() ? *text : "");
 }
 
 // What needs the image, settled from the host before anything starts: the user, the working
@@ -357,34 +371,39 @@ int Run() {
   UniqueFd terminal;
   if (spec.tty) terminal = ReceiveTerminalMaster(terminal_init.shim_end.get(), report.get());
   terminal_init.shim_end.reset();
+  // The monitor ends after the payload: then no slave of the terminal is left, and no writer
+  // of the pipes. Opened before the monitor can be reaped.
+  UniqueFd monitor_pidfd = OpenPidfd(monitor);
+  std::optional<MonitorReport> monitor_report;
+  if (payload == 0 && ReportIsReady(report.get())) {
+    // The payload came and went before the monitor could be asked; the monitor has reported
+    // (its output is all in the pipes, which it could not have outgrown and ended). Its pid
+    // comes from the report, and the "ok" goes before the output is relayed, so that it is
+    // held for the agent's watcher as a longer payload's is (--log-driver none loses nothing).
+    monitor_report = ReadMonitorReport(report.get());
+    if (monitor_report && monitor_report->started) payload = monitor_report->payload_pid;
+  }
   if (payload > 0) {
     Reply("ok " + std::to_string(::getpid()) + " " + std::to_string(payload));
     ::close(kControlFd);
   }
-  {
-    // The monitor ends after the payload: then no slave of the terminal is left, and no
-    // writer of the pipes.
-    UniqueFd monitor_pidfd = OpenPidfd(monitor);
-    if (monitor_pidfd) {
-      // Held for a watcher only once the agent has its "ok": before, it cannot attach. (A
-      // payload that ended before the monitor could be asked about it, payload 0, is drained
-      // at once: with --log-driver none its output is lost.)
-      RunStdioRelay({attach_listener.get(), terminal.get(), stdin_write.get(), stdout_read.get(),
-                     stderr_read.get(), &output_log, monitor_pidfd.get(),
-                     spec.output_awaits_watcher && payload > 0});
-    }
-    if (attach_listener) ::unlink(spec.attach_socket_path.c_str());
-    attach_listener.reset();
-    terminal.reset();
-    stdin_write.reset();
-    stdout_read.reset();
-    stderr_read.reset();
+  if (monitor_pidfd) {
+    // Held for a watcher only once the agent has its "ok": before, it cannot attach.
+    RunStdioRelay({attach_listener.get(), terminal.get(), stdin_write.get(), stdout_read.get(),
+                   stderr_read.get(), &output_log, monitor_pidfd.get(),
+                   spec.output_awaits_watcher && payload > 0});
   }
-  auto report_text = ReadAll(report.get(), "the monitor report");
+  if (attach_listener) ::unlink(spec.attach_socket_path.c_str());
+  attach_listener.reset();
+  terminal.reset();
+  stdin_write.reset();
+  stdout_read.reset();
+  stderr_read.reset();
+  monitor_pidfd.reset();
+  if (!monitor_report) monitor_report = ReadMonitorReport(report.get());
   int monitor_status = 0;
   while (::waitpid(monitor, &monitor_status, 0) < 0 && errno == EINTR) {
   }
-  auto monitor_report = MonitorReportFromText(report_text.ok() ? *report_text : "");
   if (!monitor_report) {
     // The monitor died without a word (killed): no exit record, so the agent reports 255.
     if (payload == 0) {
@@ -399,7 +418,7 @@ int Run() {
                                       " (see " + settings.log_file + ")");
   }
   if (payload == 0) {
-    // It came and went before the monitor could be asked.
+    // It came and went before the monitor could be asked, and the report came late.
     Reply("ok " + std::to_string(::getpid()) + " " + std::to_string(monitor_report->payload_pid));
     ::close(kControlFd);
   }

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 #include <tuple>
 
 #include "agent_fixture.h"
@@ -40,6 +42,31 @@ TEST_P(ConformanceCpusetTest, PayloadRunsOnlyOnTheGivenCpus) {
   std::string id = RunDetached({"--cpuset-cpus", "0"}, {"sleep", "1000"});
   EXPECT_EQ(AllowedInside(id, "self"), "Cpus_allowed_list:\t0\n") << "an exec joins the cpuset";
   EXPECT_EQ(Inspect(id).spec().limits().cpuset_cpus(), "0");
+}
+
+// On a backend that prewarms helpers in cgroup slots (v1 and hybrid hosts), a container given
+// a cpuset takes one too: the slot becomes its cgroups, its cpuset cgroup is made beside them
+// and the payload joins it (its execs too); nothing falls back.
+TEST_P(ConformanceCpusetTest, ACpusetContainerTakesAPrewarmedSlot) {
+  if (capabilities_.count("prewarm") == 0 ||
+      ::access("/sys/fs/cgroup/cpuset/cpuset.cpus", F_OK) != 0) {
+    GTEST_SKIP() << "no prewarmed cgroup slots here (a backend without prewarm, or no v1 cpuset)";
+  }
+  bool prewarmed = false;
+  for (int attempt = 0; attempt < 20 && !prewarmed; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the pool refills
+    std::string id = RunDetached({"--cpuset-cpus", "1"}, {"sleep", "1000"});
+    EXPECT_EQ(AllowedInside(id, "1"), "Cpus_allowed_list:\t1\n");
+    EXPECT_EQ(AllowedInside(id, "self"), "Cpus_allowed_list:\t1\n") << "an exec joins it";
+    // The backend has no helper of its own in the cgroups: 1 is the prewarmed one.
+    prewarmed = Inspect(id).cgroup_helper_processes() == 1;
+    agent_.Cli({"rm", "-f", id});
+  }
+  EXPECT_TRUE(prewarmed) << "no start with --cpuset-cpus took a prewarmed slot";
+  grpc::ClientContext context;
+  v1::InfoResponse info;
+  ASSERT_TRUE(agent_.system().Info(&context, {}, &info).ok());
+  EXPECT_EQ(info.prewarm_fallbacks().cgroup_slots(), 0u);
 }
 
 TEST_P(ConformanceCpusetTest, UpdateChangesTheCpusOfARunningContainer) {

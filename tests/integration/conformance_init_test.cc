@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <string>
 #include <thread>
 
@@ -29,6 +30,18 @@ class ConformanceInitTest : public ConformanceTest {
       if ((zombies > 0) == expect_some && attempt >= 5) break;
     }
     return zombies;
+  }
+
+  // `diff` of the --init container `id`, which wrote /made, is "A /made" and nothing else,
+  // running and stopped; then it is committed as `image`.
+  void ExpectOnlyMadeInDiffThenCommit(const std::string& id, const std::string& image) {
+    CommandResult running = agent_.Cli({"diff", id});
+    ASSERT_EQ(running.exit_code, 0) << running.err;
+    EXPECT_EQ(running.out, "A /made\n");
+    ASSERT_EQ(agent_.Cli({"stop", "-t", "1", id}).exit_code, 0);
+    EXPECT_EQ(agent_.Cli({"diff", id}).out, "A /made\n");
+    CommandResult committed = agent_.Cli({"commit", id, image});
+    ASSERT_EQ(committed.exit_code, 0) << committed.err;
   }
 
   // A payload that leaves a child behind (its subshell exits at once), which ends 0.1 s later;
@@ -66,13 +79,7 @@ TEST_P(ConformanceInitTest, TheInitLeavesNoTraceInDiffOrCommit) {
   std::string id = RunDetached({"--init"}, {"sh", "-c", "echo x > /made; sleep 600"});
   EXPECT_EQ(agent_.Cli({"exec", id, "sh", "-c", "test -f /sbin/docker-init && echo bound"}).out,
             "bound\n");
-  CommandResult running = agent_.Cli({"diff", id});
-  ASSERT_EQ(running.exit_code, 0) << running.err;
-  EXPECT_EQ(running.out, "A /made\n");
-  ASSERT_EQ(agent_.Cli({"stop", "-t", "1", id}).exit_code, 0);
-  EXPECT_EQ(agent_.Cli({"diff", id}).out, "A /made\n");
-  CommandResult committed = agent_.Cli({"commit", id, "initless:1"});
-  ASSERT_EQ(committed.exit_code, 0) << committed.err;
+  ASSERT_NO_FATAL_FAILURE(ExpectOnlyMadeInDiffThenCommit(id, "initless:1"));
   CommandResult child =
       agent_.Cli({"run", "--rm", "--init=false", "initless:1", "sh", "-c",
                   "cat /made; test -e /sbin/docker-init && echo present || echo absent"});
@@ -83,6 +90,40 @@ TEST_P(ConformanceInitTest, TheInitLeavesNoTraceInDiffOrCommit) {
             "/sbin/docker-init");
   agent_.Cli({"rm", "-f", id});
   agent_.Cli({"rmi", "initless:1"});
+}
+
+// The same over a usr-merged image (/sbin -> usr/sbin, made here from the busybox rootfs):
+// the mount point lies in a layer of the agent's at usr/sbin, where the image's link leads,
+// so diff and commit show nothing of it either, and /sbin stays the image's link.
+TEST_P(ConformanceInitTest, TheInitLeavesNoTraceOverASymlinkedSbin) {
+  const std::string rootfs = agent_.work_dir() + "/usrmerged";
+  const std::string tarball = agent_.work_dir() + "/usrmerged.tar";
+  const std::string make = "mkdir -p " + rootfs + " && tar -C " + rootfs + " -xf " +
+                           BOXCAR_BUSYBOX_TAR + " && rm -rf " + rootfs + "/sbin && mkdir -p " +
+                           rootfs + "/usr/sbin && ln -s usr/sbin " + rootfs + "/sbin && tar -C " +
+                           rootfs + " -cf " + tarball + " .";
+  ASSERT_EQ(std::system(make.c_str()), 0) << make;
+  CommandResult imported = agent_.Cli({"image", "import", "-q", tarball, "usrmerged:1"});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  CommandResult started =
+      agent_.Cli({"run", "-d", "--init", "usrmerged:1", "sh", "-c", "echo x > /made; sleep 600"});
+  ASSERT_EQ(started.exit_code, 0) << started.err;
+  const std::string id = started.out.substr(0, started.out.find('\n'));
+  EXPECT_EQ(agent_
+                .Cli({"exec", id, "sh", "-c",
+                      "test -f /usr/sbin/docker-init && test -L /sbin && readlink /sbin"})
+                .out,
+            "usr/sbin\n");
+  EXPECT_EQ(agent_.Cli({"exec", id, "cat", "/proc/1/cmdline"}).out.substr(0, 17),
+            "/sbin/docker-init");
+  ASSERT_NO_FATAL_FAILURE(ExpectOnlyMadeInDiffThenCommit(id, "usrmerged:2"));
+  CommandResult child = agent_.Cli(
+      {"run", "--rm", "--init=false", "usrmerged:2", "sh", "-c",
+       "cat /made; readlink /sbin; test -e /usr/sbin/docker-init && echo present || echo absent"});
+  EXPECT_EQ(child.out, "x\nusr/sbin\nabsent\n") << child.err;
+  agent_.Cli({"rm", "-f", id});
+  agent_.Cli({"rmi", "usrmerged:2"});
+  agent_.Cli({"rmi", "usrmerged:1"});
 }
 
 TEST_P(ConformanceInitTest, StopSignalReachesAShellThatIgnoresItAsPidOne) {

@@ -162,8 +162,6 @@ TEST_P(ConformanceLogRotationTest, TheNoneDriverKeepsNothingAndLogsSaysSo) {
 
 // As Docker's: the none driver keeps nothing, but a run in the foreground and an attach show
 // the output live (from the shim, over the attach socket), and no file is written for it.
-// (Each payload lives 0.1 s at least: on lxc, one that ends before lxc's monitor can report it
-// running loses its output with the none driver, see lxc_shim_main.cc.)
 TEST_P(ConformanceLogRotationTest, TheNoneDriverShowsTheOutputLive) {
   CommandResult run = RunRm({"--log-driver", "none"},
                             {"sh", "-c", "sleep 0.1; echo shown; echo to-stderr >&2; exit 3"});
@@ -189,6 +187,31 @@ TEST_P(ConformanceLogRotationTest, TheNoneDriverShowsTheOutputLive) {
   LogFiles(id, &on_disk);
   EXPECT_EQ(on_disk, 0u);
   agent_.Cli({"rm", id});
+}
+
+// A payload that ends at once (before lxc's monitor can be asked for its pid, on lxc) still
+// shows all of its output, every time: run in the foreground, and start -a.
+TEST_P(ConformanceLogRotationTest, TheNoneDriverShowsAShortPayloadsOutputEveryTime) {
+  int lost = 0;
+  for (int i = 0; i < 20; ++i) {
+    const std::string line = "hi-" + std::to_string(i);
+    CommandResult run = RunRm({"--log-driver", "none"}, {"echo", line});
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    if (run.out != line + "\n") ++lost;
+    EXPECT_EQ(run.out, line + "\n") << "run " << i << ": " << run.err;
+  }
+  for (int i = 0; i < 5; ++i) {
+    CommandResult created = agent_.Cli(
+        {"create", "--log-driver", "none", "busybox", "echo", "started-" + std::to_string(i)});
+    ASSERT_EQ(created.exit_code, 0) << created.err;
+    const std::string id = created.out.substr(0, created.out.find('\n'));
+    CommandResult started = agent_.Cli({"start", "-a", id});
+    EXPECT_EQ(started.exit_code, 0) << started.err;
+    if (started.out != "started-" + std::to_string(i) + "\n") ++lost;
+    EXPECT_EQ(started.out, "started-" + std::to_string(i) + "\n") << started.err;
+    agent_.Cli({"rm", id});
+  }
+  EXPECT_EQ(lost, 0) << "outputs lost of 25";
 }
 
 // The output of one file of the log, its records' data joined.

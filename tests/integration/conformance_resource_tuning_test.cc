@@ -87,14 +87,50 @@ TEST_P(ConformanceResourceTuningTest, MemorySwapAndReservationReachTheCgroupAndU
   EXPECT_NE(above.err.find("limits.memory_reservation_bytes"), std::string::npos) << above.err;
 }
 
-TEST_P(ConformanceResourceTuningTest, MemoryWithoutSwapFlagStillHasNoSwap) {
+// Docker: -m alone lets the container use as much swap as memory (MemorySwap = 2 x memory,
+// shown by inspect); --memory-swap equal to -m is no swap; an update of -m alone keeps the
+// memory+swap limit when it is still at least the memory, and refuses it below (as `docker
+// update`); without swap accounting -m alone still works, with swap unlimitable (-1).
+TEST_P(ConformanceResourceTuningTest, MemoryAloneGetsAsMuchSwapAsMemory) {
+  const std::string memsw_file = MemoryIsV1() ? "memory.memsw.limit_in_bytes" : "memory.swap.max";
   std::string id = RunDetached({"-m", "32m"}, {"sleep", "1000"});
-  EXPECT_EQ(CgroupValue(id, "memory", "memory.memsw.limit_in_bytes", "memory.swap.max"),
-            MemoryIsV1() ? std::to_string(32 * kMiB) : "0");
-  // Raising memory alone keeps "no swap": memsw follows.
+  const std::string swap_path = agent_.CgroupFile(id, "memory", memsw_file, memsw_file);
+  if (::access(swap_path.c_str(), F_OK) != 0) {
+    EXPECT_EQ(Inspect(id).spec().limits().memory_swap_bytes(), -1) << "no swap accounting";
+    EXPECT_EQ(CgroupValue(id, "memory", "memory.limit_in_bytes", "memory.max"),
+              std::to_string(32 * kMiB));
+    GTEST_SKIP() << "this kernel has no swap accounting (no " << swap_path << ")";
+  }
+  EXPECT_EQ(Inspect(id).spec().limits().memory_swap_bytes(), int64_t(64 * kMiB));
+  auto swap_value = [&](const std::string& container, uint64_t memory, uint64_t memory_swap) {
+    EXPECT_EQ(CgroupValue(container, "memory", "memory.limit_in_bytes", "memory.max"),
+              std::to_string(memory));
+    return CgroupValue(container, "memory", memsw_file, memsw_file) ==
+           std::to_string(MemoryIsV1() ? memory_swap : memory_swap - memory);
+  };
+  EXPECT_TRUE(swap_value(id, 32 * kMiB, 64 * kMiB))
+      << CgroupValue(id, "memory", memsw_file, memsw_file);
+  // Raising memory alone, still below memory+swap: the memory+swap limit stays (Docker's).
   ASSERT_EQ(agent_.Cli({"update", "-m", "48m", id}).exit_code, 0);
-  EXPECT_EQ(CgroupValue(id, "memory", "memory.memsw.limit_in_bytes", "memory.swap.max"),
-            MemoryIsV1() ? std::to_string(48 * kMiB) : "0");
+  EXPECT_TRUE(swap_value(id, 48 * kMiB, 64 * kMiB))
+      << CgroupValue(id, "memory", memsw_file, memsw_file);
+  // Above it: refused, naming the swap field, nothing changed.
+  CommandResult above = agent_.Cli({"update", "-m", "96m", id});
+  EXPECT_NE(above.exit_code, 0);
+  EXPECT_NE(above.err.find("limits.memory_swap_bytes"), std::string::npos) << above.err;
+  EXPECT_TRUE(swap_value(id, 48 * kMiB, 64 * kMiB));
+  EXPECT_EQ(Inspect(id).spec().limits().memory_bytes(), 48 * kMiB);
+
+  // --memory-swap equal to -m: no swap.
+  std::string none = RunDetached({"-m", "32m", "--memory-swap", "32m"}, {"sleep", "1000"});
+  EXPECT_TRUE(swap_value(none, 32 * kMiB, 32 * kMiB))
+      << CgroupValue(none, "memory", memsw_file, memsw_file);
+  // A container without a memory limit given one by update gets the default too.
+  std::string later = RunDetached({}, {"sleep", "1000"});
+  ASSERT_EQ(agent_.Cli({"update", "-m", "16m", later}).exit_code, 0);
+  EXPECT_EQ(Inspect(later).spec().limits().memory_swap_bytes(), int64_t(32 * kMiB));
+  EXPECT_TRUE(swap_value(later, 16 * kMiB, 32 * kMiB))
+      << CgroupValue(later, "memory", memsw_file, memsw_file);
 }
 
 TEST_P(ConformanceResourceTuningTest, OomScoreAdjReachesThePayloadAndItsExecs) {

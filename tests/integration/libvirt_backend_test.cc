@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -60,6 +61,11 @@ TEST_F(LibvirtBackendTest, ARunningContainerIsATransientDomainWithItsIdInTheMeta
   EXPECT_NE(xml.find("<privnet/>"), std::string::npos) << xml;
   EXPECT_NE(xml.find("<quota>50000</quota>"), std::string::npos) << xml;
   EXPECT_NE(xml.find("<memory unit='KiB'>32768</memory>"), std::string::npos) << xml;
+  // -m alone: Docker's memory+swap of twice the memory, mirrored (where swap is accounted).
+  if (::access("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes", F_OK) == 0) {
+    EXPECT_NE(xml.find("<swap_hard_limit unit='KiB'>65536</swap_hard_limit>"), std::string::npos)
+        << xml;
+  }
   EXPECT_EQ(Virsh("list --persistent --all --name"), "") << "transient: never defined";
   ASSERT_EQ(agent_.Cli({"kill", id}).exit_code, 0);
   CommandResult wait = agent_.Cli({"wait", id});

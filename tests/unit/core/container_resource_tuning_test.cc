@@ -82,37 +82,78 @@ TEST(ContainerResourceTuningTest, UpdateChecksAgainstWhatTheContainerKeeps) {
   request.set_memory_bytes(256 * kMiB);  // above the swap limit kept
   CgroupLimitsUpdate update;
   v1::ResourceLimits changed = limits;
-  ExpectInvalid(ApplyTuningUpdate(request, &changed, &update), "limits.memory_swap_bytes");
+  ExpectInvalid(ApplyTuningUpdate(request, /*accounts_swap=*/true, &changed, &update),
+                "limits.memory_swap_bytes");
   EXPECT_EQ(changed.memory_bytes(), 64 * kMiB) << "nothing changed";
 
   request.set_memory_swap_bytes(512 * kMiB);
-  ASSERT_TRUE(ApplyTuningUpdate(request, &changed, &update).ok());
+  ASSERT_TRUE(ApplyTuningUpdate(request, /*accounts_swap=*/true, &changed, &update).ok());
   EXPECT_EQ(*update.memory_bytes, 256 * kMiB);
   EXPECT_EQ(*update.memory_swap_bytes, int64_t(512 * kMiB));
 
   v1::UpdateContainerRequest swap_only;
   swap_only.set_memory_swap_bytes(-1);
   CgroupLimitsUpdate swap_update;
-  ASSERT_TRUE(ApplyTuningUpdate(swap_only, &changed, &swap_update).ok());
+  ASSERT_TRUE(ApplyTuningUpdate(swap_only, /*accounts_swap=*/true, &changed, &swap_update).ok());
   EXPECT_EQ(*swap_update.memory_bytes, 256 * kMiB) << "memory comes along, as kept";
   EXPECT_EQ(*swap_update.memory_swap_bytes, -1);
 
   v1::UpdateContainerRequest unlimited;
   unlimited.set_memory_bytes(0);
   CgroupLimitsUpdate unlimited_update;
-  ASSERT_TRUE(ApplyTuningUpdate(unlimited, &changed, &unlimited_update).ok());
+  ASSERT_TRUE(
+      ApplyTuningUpdate(unlimited, /*accounts_swap=*/true, &changed, &unlimited_update).ok());
   EXPECT_EQ(changed.memory_swap_bytes(), 0) << "no memory limit, no swap limit";
 
   v1::UpdateContainerRequest quota;
   quota.set_cpu_quota_us(30000);
   CgroupLimitsUpdate quota_update;
   changed.set_cpu_period_us(60000);
-  ASSERT_TRUE(ApplyTuningUpdate(quota, &changed, &quota_update).ok());
+  ASSERT_TRUE(ApplyTuningUpdate(quota, /*accounts_swap=*/true, &changed, &quota_update).ok());
   EXPECT_EQ(*quota_update.cpu_period_us, 60000u) << "the period kept goes along";
   EXPECT_EQ(*quota_update.cpu_quota_us, 30000);
   v1::UpdateContainerRequest cpus;
   cpus.set_cpu_millis(1000);
-  ExpectInvalid(ApplyTuningUpdate(cpus, &changed, &quota_update), "cpu_millis");
+  ExpectInvalid(ApplyTuningUpdate(cpus, /*accounts_swap=*/true, &changed, &quota_update),
+                "cpu_millis");
+}
+
+// Docker's MemorySwap default: -m alone gives as much swap as memory (twice the memory as
+// memory+swap), -1 where swap is not accounted; update follows `docker update`.
+TEST(ContainerResourceTuningTest, MemoryAloneDefaultsToTwiceTheMemoryAsDocker) {
+  EXPECT_EQ(DefaultMemorySwap(32 * kMiB, true), int64_t(64 * kMiB));
+  EXPECT_EQ(DefaultMemorySwap(32 * kMiB, false), -1);
+  EXPECT_EQ(DefaultMemorySwap(0, true), 0);
+  EXPECT_EQ(DefaultMemorySwap(UINT64_MAX / 2 + 1, true), -1) << "no overflow";
+  v1::ResourceLimits limits;
+  limits.set_memory_bytes(32 * kMiB);
+  FillDefaultMemorySwap(true, &limits);
+  EXPECT_EQ(limits.memory_swap_bytes(), int64_t(64 * kMiB));
+  limits.set_memory_swap_bytes(32 * kMiB);
+  FillDefaultMemorySwap(true, &limits);
+  EXPECT_EQ(limits.memory_swap_bytes(), int64_t(32 * kMiB)) << "a swap given stays";
+
+  // Update of memory alone: none before -> the default; -1 stays; one still above stays.
+  v1::ResourceLimits unlimited;
+  v1::UpdateContainerRequest memory;
+  memory.set_memory_bytes(16 * kMiB);
+  CgroupLimitsUpdate update;
+  ASSERT_TRUE(ApplyTuningUpdate(memory, true, &unlimited, &update).ok());
+  EXPECT_EQ(unlimited.memory_swap_bytes(), int64_t(32 * kMiB));
+  EXPECT_EQ(*update.memory_swap_bytes, int64_t(32 * kMiB));
+  ASSERT_TRUE(ApplyTuningUpdate(memory, true, &limits, &update).ok());
+  EXPECT_EQ(limits.memory_swap_bytes(), int64_t(32 * kMiB)) << "still at least memory: kept";
+  limits.set_memory_swap_bytes(-1);
+  memory.set_memory_bytes(128 * kMiB);
+  ASSERT_TRUE(ApplyTuningUpdate(memory, true, &limits, &update).ok());
+  EXPECT_EQ(limits.memory_swap_bytes(), -1);
+  // An explicit 0 is "no swap": stored as the memory limit (-1 without swap accounting).
+  v1::UpdateContainerRequest no_swap;
+  no_swap.set_memory_swap_bytes(0);
+  ASSERT_TRUE(ApplyTuningUpdate(no_swap, true, &limits, &update).ok());
+  EXPECT_EQ(limits.memory_swap_bytes(), int64_t(128 * kMiB));
+  ASSERT_TRUE(ApplyTuningUpdate(no_swap, false, &limits, &update).ok());
+  EXPECT_EQ(limits.memory_swap_bytes(), -1);
 }
 
 TEST(ContainerVolumesFromTest, ParsesModesAndCopiesBindsAndVolumesOnly) {
