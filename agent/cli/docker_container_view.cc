@@ -219,7 +219,7 @@ Value HostConfigOf(const v1::Container& container, JsonBuilder& json) {
   }());
   json.Add(out, "MemoryReservation",
            JsonBuilder::Int(static_cast<int64_t>(limits.memory_reservation_bytes())));
-  // Boxcar's 0 is "no swap beyond the memory limit": Docker's MemorySwap equal to Memory.
+  // 0 with a memory limit: a record from before Create filled in Docker's default (no swap).
   json.Add(out, "MemorySwap",
            JsonBuilder::Int(limits.memory_swap_bytes() != 0
                                 ? limits.memory_swap_bytes()

@@ -4,9 +4,9 @@
 // (Memory in bytes, NanoCpus, times in RFC 3339, null where Docker prints null) and the knobs
 // Boxcar has. `boxcar inspect` prints these keys beside the Container message's own.
 //
-// Where Boxcar differs on purpose: MemorySwap is Memory when spec.limits.memory_swap_bytes is 0
-// (Boxcar's "no swap beyond the limit"; Docker's default would be twice Memory, which Boxcar does
-// not grant), NetworkSettings.IPAddress/Gateway/MacAddress/IPPrefixLen are the container's
+// MemorySwap is spec.limits.memory_swap_bytes (Create fills in Docker's default, twice -m); a
+// record made before that default, 0 with a memory limit, had no swap: Memory. Where Boxcar
+// differs on purpose: NetworkSettings.IPAddress/Gateway/MacAddress/IPPrefixLen are the container's
 // address on whatever network it is on (Docker fills them on its default bridge only), and
 // NetworkID is the network's name (Boxcar's networks have no other id).
 #pragma once

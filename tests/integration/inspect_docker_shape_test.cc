@@ -73,6 +73,9 @@ TEST_F(InspectDockerShapeTest, DockerTemplatesAndJsonPrintWhatDockerWould) {
             "{\"org.example.role\":\"cache\",\"tier\":\"front\"}");
   EXPECT_EQ(Format("{{index .Config.Labels \"tier\"}}"), "front");
   EXPECT_EQ(Format("{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}}"), "67108864 1500000000");
+  // Docker's default swap with -m alone: as much again (-1 on a host without swap accounting).
+  const std::string swap = Format("{{.HostConfig.MemorySwap}}");
+  EXPECT_TRUE(swap == "134217728" || swap == "-1") << swap;
   EXPECT_EQ(Format("{{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy."
                    "MaximumRetryCount}}"),
             "on-failure 3");
