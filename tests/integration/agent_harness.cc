@@ -25,6 +25,7 @@
 #include <sstream>
 #include <thread>
 
+#include "build_paths.h"
 #include "cgroup_mount_points.h"
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "agent_fixture.h"
+#include "build_paths.h"
 #include "registry_harness.h"
 
 namespace boxcar::testing {

@@ -10,6 +10,7 @@
 #include <regex>
 
 #include "build_fixture.h"
+#include "build_paths.h"
 #include "common/atomic_file.h"
 
 namespace boxcar::testing {

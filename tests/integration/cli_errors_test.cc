@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "agent_fixture.h"
+#include "build_paths.h"
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
 #include "registry_harness.h"

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "agent_fixture.h"
+#include "build_paths.h"
 #include "conformance_fixture.h"
 #include "health_check_wait.h"
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "agent_fixture.h"
+#include "build_paths.h"
 #include "conformance_fixture.h"
 
 namespace boxcar::testing {

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "agent_fixture.h"
+#include "build_paths.h"
 #include "common/atomic_file.h"
 
 namespace boxcar::testing {

@@ -21,11 +21,12 @@
 #include <thread>
 
 #include "agent_harness.h"
+#include "build_paths.h"
+#include "cgroups/process_cgroups.h"
 #include "common/atomic_file.h"
 #include "common/process_start_time.h"
 #include "launch/exec_launcher.h"
 #include "launch/line_buffer.h"
-#include "cgroups/process_cgroups.h"
 
 extern char** environ;
 

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "agent_fixture.h"
+#include "build_paths.h"
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
 #include "common/sha256.h"

@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "agent_fixture.h"
+#include "build_paths.h"
 #include "common/atomic_file.h"
 #include "image_test_support.h"
 

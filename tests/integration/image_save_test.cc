@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "agent_fixture.h"
+#include "build_paths.h"
 #include "common/atomic_file.h"
 
 namespace boxcar::testing {

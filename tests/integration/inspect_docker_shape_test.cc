@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "build_paths.h"
 #include "health_check_wait.h"
 #include "network_fixture.h"
 #include "registry_harness.h"

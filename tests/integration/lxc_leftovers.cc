@@ -8,6 +8,7 @@
 #include <sstream>
 #include <vector>
 
+#include "build_paths.h"
 #include "cgroup_mount_points.h"
 
 namespace boxcar::testing {

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <string>
 
+#include "build_paths.h"
 #include "network_fixture.h"
 
 namespace boxcar::testing {

@@ -10,6 +10,8 @@
 
 #include <cerrno>
 
+#include "build_paths.h"
+
 namespace boxcar::testing {
 
 using Clock = std::chrono::steady_clock;

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "build_paths.h"
 #include "common/atomic_file.h"
 #include "common/directory_tree.h"
 #include "test_ca.h"

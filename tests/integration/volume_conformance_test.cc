@@ -12,6 +12,7 @@
 #include <string>
 
 #include "agent_fixture.h"
+#include "build_paths.h"
 #include "common/atomic_file.h"
 
 namespace boxcar::testing {

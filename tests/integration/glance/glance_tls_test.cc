@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "agent_harness.h"
+#include "build_paths.h"
 #include "glance/glance_client.h"
 #include "image_test_support.h"
 #include "openstack/keystone_auth.h"

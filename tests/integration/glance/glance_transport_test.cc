@@ -1,8 +1,7 @@
 // `pull glance://ID` and `push IMAGE glance://[NAME]` through a real agent's Distribution
 // service against a real Keystone + Glance with two tenants (tests/fixtures/openstack).
-#include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
-
+#include <gtest/gtest.h>
 #include <signal.h>
 
 #include <fstream>
@@ -10,6 +9,7 @@
 
 #include "agent_harness.h"
 #include "boxcar/v1/distribution.grpc.pb.h"
+#include "build_paths.h"
 #include "glance/glance_client.h"
 #include "image_test_support.h"
 #include "openstack/keystone_auth.h"

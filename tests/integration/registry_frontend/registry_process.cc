@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "build_paths.h"
 #include "http/http_client.h"
 #include "openstack_fixture.h"
 #include "registry/registry_token.h"
