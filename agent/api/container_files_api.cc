@@ -41,7 +41,7 @@ grpc::Status ContainersApi::Export(grpc::ServerContext*, const v1::ExportContain
                                    grpc::ServerWriter<v1::ExportChunk>* writer) {
   return ToGrpcStatus(containers_->Export(request->container(), [&](std::string_view bytes) {
     v1::ExportChunk chunk;
-    chunk.set_data(std::string(bytes));
+    chunk.set_data(bytes.data(), bytes.size());
     return writer->Write(chunk) ? OkStatus()
                                 : Status(StatusCode::kCancelled, "the client went away");
   }));

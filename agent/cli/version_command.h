@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli/agent_connection.h"
+#include "common/status.h"
 
 namespace boxcar::cli {
 

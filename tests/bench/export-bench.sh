@@ -20,7 +20,7 @@ bench_extra_cleanup() { "$boxcar" ps -a -q | xargs -r "$boxcar" rm -f >/dev/null
 start_bench_agent "$build" boxcar-export-bench
 
 fill='mkdir /data && cd /data && for i in $(seq 80); do dd if=/dev/urandom of=big$i bs=1M count=1 2>/dev/null; done
-mkdir small && dd if=/dev/urandom bs=10240 count=2000 2>/dev/null | split -b 10240 -a 3 - small/s'
+mkdir small && for i in $(seq 2000); do dd if=/dev/urandom of=small/s$i bs=10240 count=1 2>/dev/null; done'
 "$boxcar" run --name stopped busybox sh -c "$fill" >/dev/null
 "$boxcar" run -d --name running busybox sh -c "$fill; touch /ready; sleep 100000" >/dev/null
 for _ in $(seq 600); do "$boxcar" exec running test -e /ready 2>/dev/null && break; sleep 0.1; done

@@ -309,11 +309,11 @@ TEST_F(TreeTarTest, RootTarNamesMembersAsDockersExportAndSharesHardLinks) {
   });
   ASSERT_TRUE(written.ok()) << written.message();
   EXPECT_EQ(MembersOf(tar),
-            (std::vector<std::string>{"bin", "bin/busybox (5)", "bin/sh -> bin/busybox", "etc",
-                                      "etc/passwd (4)", "sbin"}));
+            (std::vector<std::string>{"bin/", "bin/busybox (5)", "bin/sh -> bin/busybox", "etc/",
+                                      "etc/passwd (4)", "sbin/"}));
   // `cp` keeps archiving every link whole: its extraction refuses hard links.
   EXPECT_EQ(MembersOf(TarOf("root/bin", "bin")),
-            (std::vector<std::string>{"bin", "bin/busybox (5)", "bin/sh (5)"}));
+            (std::vector<std::string>{"bin/", "bin/busybox (5)", "bin/sh (5)"}));
 }
 
 }  // namespace
