@@ -1,5 +1,5 @@
-// The Containers calls that read a container's processes and files: Top, Diff, StatPath and
-// the two tar streams of `boxcar cp`.
+// The Containers calls that read a container's processes and files: Top, Diff, StatPath, the
+// two tar streams of `boxcar cp` and the one of `boxcar export`.
 #include "api/containers_api.h"
 #include "api/grpc_status.h"
 
@@ -35,6 +35,16 @@ grpc::Status ContainersApi::CopyFrom(grpc::ServerContext*, const v1::CopyFromReq
         response.set_chunk(std::string(bytes));
         return writer->Write(response) ? OkStatus() : gone();
       }));
+}
+
+grpc::Status ContainersApi::Export(grpc::ServerContext*, const v1::ExportContainerRequest* request,
+                                   grpc::ServerWriter<v1::ExportChunk>* writer) {
+  return ToGrpcStatus(containers_->Export(request->container(), [&](std::string_view bytes) {
+    v1::ExportChunk chunk;
+    chunk.set_data(bytes.data(), bytes.size());
+    return writer->Write(chunk) ? OkStatus()
+                                : Status(StatusCode::kCancelled, "the client went away");
+  }));
 }
 
 grpc::Status ContainersApi::CopyTo(grpc::ServerContext*,

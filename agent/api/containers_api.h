@@ -54,6 +54,8 @@ class ContainersApi final : public v1::Containers::Service {
   grpc::Status StatPath(grpc::ServerContext*, const v1::StatPathRequest*, v1::PathStat*) override;
   grpc::Status CopyFrom(grpc::ServerContext*, const v1::CopyFromRequest*,
                         grpc::ServerWriter<v1::CopyFromResponse>*) override;
+  grpc::Status Export(grpc::ServerContext*, const v1::ExportContainerRequest*,
+                      grpc::ServerWriter<v1::ExportChunk>*) override;
   grpc::Status CopyTo(grpc::ServerContext*, grpc::ServerReader<v1::CopyToRequest>*,
                       v1::CopyToResponse*) override;
 

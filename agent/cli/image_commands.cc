@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 
+#include "cli/config_change.h"
 #include "cli/distribution_commands.h"
 #include "cli/docker_image_view.h"
 #include "cli/for_each_name.h"
@@ -30,7 +31,10 @@ struct ImportOptions {
   std::string working_dir;
   std::string user;
   std::string digest;
+  std::vector<std::string> changes;  // --change, Docker's
+  std::string message;
   bool quiet = false;
+  bool load = false;  // `load`: Docker's "Loaded image: ..." lines instead of the id
 };
 
 // Shows "importing busybox:latest  12.0 MiB / 24.0 MiB (50%)" on a terminal while the bytes
@@ -88,9 +92,17 @@ class ImportProgress {
 };
 
 int Import(AgentConnection& agent, const ImportOptions& options) {
+  const char* command = options.load ? "boxcar load" : "boxcar image import";
+  v1::CommitChanges changes;
+  for (const auto& change : options.changes) {
+    if (Status parsed = ParseConfigChange(change, &changes); !parsed.ok()) {
+      std::fprintf(stderr, "%s: %s\n", command, parsed.message().c_str());
+      return 1;
+    }
+  }
   int fd = options.file == "-" ? 0 : ::open(options.file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    std::fprintf(stderr, "boxcar: cannot open '%s': %s\n", options.file.c_str(),
+    std::fprintf(stderr, "%s: cannot open '%s': %s\n", command, options.file.c_str(),
                  std::strerror(errno));
     return 1;
   }
@@ -111,6 +123,8 @@ int Import(AgentConnection& agent, const ImportOptions& options) {
   for (const auto& entry : options.env) config->add_env(entry);
   config->set_working_dir(options.working_dir);
   config->set_user(options.user);
+  ApplyConfigChanges(changes, config);
+  header->set_message(options.message);
   ImportProgress progress(options.reference.empty() ? options.file : options.reference, total,
                           !options.quiet);
   bool open = writer->Write(request);
@@ -137,17 +151,24 @@ int Import(AgentConnection& agent, const ImportOptions& options) {
   writer->WritesDone();
   // The agent answers once it has every byte: the layers as it goes, then the image.
   v1::ImportResponse response;
-  std::string image_id;
+  v1::Image image;
   while (writer->Read(&response)) {
     if (response.has_progress()) {
       progress.Layers(response.progress().layers_done(), response.progress().layers_total());
     }
-    if (response.has_image()) image_id = response.image().id();
+    if (response.has_image()) image = response.image();
   }
   grpc::Status status = writer->Finish();
   progress.Update(sent, true);
   if (!status.ok()) return agent.Report(status);
-  std::printf("%s\n", image_id.c_str());
+  if (!options.load) {
+    std::printf("%s\n", image.id().c_str());
+  } else if (image.references().empty()) {
+    std::printf("Loaded image ID: %s\n", image.id().c_str());
+  } else {
+    for (const auto& reference : image.references())
+      std::printf("Loaded image: %s\n", reference.c_str());
+  }
   return 0;
 }
 
@@ -245,13 +266,13 @@ int Prune(AgentConnection& agent, bool all, bool json) {
 
 }  // namespace
 
-void AddImageCommands(CLI::App& app, std::function<AgentConnection&()> connect,
-                      std::function<int()>& action) {
-  CLI::App* image = app.add_subcommand("image", "Manage images")->require_subcommand(1);
-  AddImagePullPushCommands(*image, connect, action);
+namespace {
 
+using Connect = std::function<AgentConnection&()>;
+
+void AddImportCommand(CLI::App& parent, Connect connect, std::function<int()>& action) {
   auto import_options = std::make_shared<ImportOptions>();
-  CLI::App* import_command = image->add_subcommand(
+  CLI::App* import_command = parent.add_subcommand(
       "import",
       "Import a rootfs tarball (plain, gzip or zstd), an OCI layout tar or a docker-archive");
   import_command->add_option("file", import_options->file, "Tarball, or - for stdin")->required();
@@ -259,6 +280,13 @@ void AddImageCommands(CLI::App& app, std::function<AgentConnection&()> connect,
       "reference", import_options->reference,
       "name[:tag] to give the image (needed for a rootfs tarball; an OCI layout or "
       "docker-archive tar keeps its own tags unless one is given)");
+  import_command
+      ->add_option("-c,--change", import_options->changes,
+                   "Config of a rootfs tarball, as Docker's: CMD, ENTRYPOINT, ENV, WORKDIR or "
+                   "USER (repeat the flag)")
+      ->allow_extra_args(false);
+  import_command->add_option("-m,--message", import_options->message,
+                             "Comment recorded in the image history");
   import_command
       ->add_option("--cmd", import_options->cmd, "Default command (repeat for each argument)")
       ->allow_extra_args(false);
@@ -276,12 +304,28 @@ void AddImageCommands(CLI::App& app, std::function<AgentConnection&()> connect,
   import_command->callback([&, connect, import_options] {
     action = [=] { return Import(connect(), *import_options); };
   });
+}
 
+// Docker's `load`: an image archive (OCI layout or docker-archive) from stdin or -i FILE.
+void AddLoadCommand(CLI::App& parent, Connect connect, std::function<int()>& action) {
+  auto load_options = std::make_shared<ImportOptions>();
+  load_options->file = "-";
+  load_options->load = true;
+  CLI::App* load = parent.add_subcommand(
+      "load", "Load images from an OCI layout tar or a docker-archive (`image save`'s output)");
+  load->add_option("-i,--input", load_options->file, "Archive to read (default: stdin)");
+  load->add_flag("-q,--quiet", load_options->quiet, "No progress output");
+  load->callback(
+      [&, connect, load_options] { action = [=] { return Import(connect(), *load_options); }; });
+}
+
+void AddListCommand(CLI::App& parent, const std::string& name, Connect connect,
+                    std::function<int()>& action) {
   auto list_all = std::make_shared<bool>(false);
   auto list_json = std::make_shared<bool>(false);
   auto list_quiet = std::make_shared<bool>(false);
-  CLI::App* list = image->add_subcommand("ls", "List images");
-  list->alias("list");
+  CLI::App* list = parent.add_subcommand(name, "List images");
+  if (name == "ls") list->alias("list");
   list->add_flag("-a,--all", *list_all, "Also the build cache's untagged step images");
   list->add_flag("--json", *list_json, "Print JSON");
   list->add_flag("-q,--quiet", *list_quiet, "Print only ids");
@@ -290,6 +334,42 @@ void AddImageCommands(CLI::App& app, std::function<AgentConnection&()> connect,
   list->callback([&, connect, list_all, list_json, list_quiet, list_no_trunc] {
     action = [=] { return List(connect(), *list_all, *list_json, *list_quiet, *list_no_trunc); };
   });
+}
+
+void AddTagCommand(CLI::App& parent, Connect connect, std::function<int()>& action) {
+  auto tag_source = std::make_shared<std::string>();
+  auto tag_target = std::make_shared<std::string>();
+  CLI::App* tag = parent.add_subcommand("tag", "Add a reference to an image");
+  tag->add_option("image", *tag_source, "Reference, id or id prefix")->required();
+  tag->add_option("reference", *tag_target, "New name[:tag]")->required();
+  tag->callback([&, connect, tag_source, tag_target] {
+    action = [=] { return Tag(connect(), *tag_source, *tag_target); };
+  });
+}
+
+void AddRemoveCommand(CLI::App& parent, const std::string& name, Connect connect,
+                      std::function<int()>& action) {
+  auto remove_names = std::make_shared<std::vector<std::string>>();
+  auto remove_force = std::make_shared<bool>(false);
+  CLI::App* remove = parent.add_subcommand(name, "Remove images or references");
+  if (name == "rm") remove->alias("remove");
+  remove->add_option("image", *remove_names, "Reference, id or id prefix")->required();
+  remove->add_flag("-f,--force", *remove_force,
+                   "Untag even when that would delete an image containers use (it stays)");
+  remove->callback([&, connect, remove_names, remove_force] {
+    action = [=] { return Remove(connect(), *remove_names, *remove_force); };
+  });
+}
+
+}  // namespace
+
+void AddImageCommands(CLI::App& app, std::function<AgentConnection&()> connect,
+                      std::function<int()>& action) {
+  CLI::App* image = app.add_subcommand("image", "Manage images")->require_subcommand(1);
+  AddImagePullPushCommands(*image, connect, action);
+  AddImportCommand(*image, connect, action);
+  AddLoadCommand(*image, connect, action);
+  AddListCommand(*image, "ls", connect, action);
 
   auto inspect_names = std::make_shared<std::vector<std::string>>();
   CLI::App* inspect = image->add_subcommand("inspect", "Show images as JSON");
@@ -305,25 +385,8 @@ void AddImageCommands(CLI::App& app, std::function<AgentConnection&()> connect,
     action = [=] { return Inspect(connect(), *inspect_names, *inspect_format); };
   });
 
-  auto tag_source = std::make_shared<std::string>();
-  auto tag_target = std::make_shared<std::string>();
-  CLI::App* tag = image->add_subcommand("tag", "Add a reference to an image");
-  tag->add_option("image", *tag_source, "Reference, id or id prefix")->required();
-  tag->add_option("reference", *tag_target, "New name[:tag]")->required();
-  tag->callback([&, connect, tag_source, tag_target] {
-    action = [=] { return Tag(connect(), *tag_source, *tag_target); };
-  });
-
-  auto remove_names = std::make_shared<std::vector<std::string>>();
-  auto remove_force = std::make_shared<bool>(false);
-  CLI::App* remove = image->add_subcommand("rm", "Remove images or references");
-  remove->alias("remove");
-  remove->add_option("image", *remove_names, "Reference, id or id prefix")->required();
-  remove->add_flag("-f,--force", *remove_force,
-                   "Untag even when that would delete an image containers use (it stays)");
-  remove->callback([&, connect, remove_names, remove_force] {
-    action = [=] { return Remove(connect(), *remove_names, *remove_force); };
-  });
+  AddTagCommand(*image, connect, action);
+  AddRemoveCommand(*image, "rm", connect, action);
 
   auto prune_all = std::make_shared<bool>(false);
   auto prune_json = std::make_shared<bool>(false);
@@ -339,6 +402,18 @@ void AddImageCommands(CLI::App& app, std::function<AgentConnection&()> connect,
 
   AddImageSaveCommand(image, connect, action);
   AddImageHistoryCommand(image, connect, action);
+}
+
+void AddTopLevelImageCommands(CLI::App& app, std::function<AgentConnection&()> connect,
+                              std::function<int()>& action) {
+  AddImagePullPushCommands(app, connect, action);
+  AddImportCommand(app, connect, action);
+  AddLoadCommand(app, connect, action);
+  AddListCommand(app, "images", connect, action);
+  AddTagCommand(app, connect, action);
+  AddRemoveCommand(app, "rmi", connect, action);
+  AddImageSaveCommand(&app, connect, action);
+  AddImageHistoryCommand(&app, connect, action);
 }
 
 }  // namespace boxcar::cli

@@ -1,15 +1,9 @@
 #include "cli/image_save_command.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <memory>
 
-#include "cli/human_format.h"
+#include "cli/tar_output.h"
 
 namespace boxcar::cli {
 
@@ -21,17 +15,6 @@ struct SaveOptions {
   std::string format;  // empty: both layouts in one tar
   bool quiet = false;
 };
-
-bool WriteAll(int fd, const std::string& bytes) {
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<size_t>(n);
-  }
-  return true;
-}
 
 int Save(AgentConnection& agent, const SaveOptions& options) {
   v1::SaveImagesRequest request;
@@ -47,62 +30,22 @@ int Save(AgentConnection& agent, const SaveOptions& options) {
                  options.format.c_str());
     return 1;
   }
-  // A file appears complete or not at all: written beside it, then renamed.
-  std::string temp_path;
-  int fd = 1;
-  if (options.output.empty()) {
-    if (::isatty(1)) {
-      std::fprintf(stderr,
-                   "boxcar image save: refusing to write a tar to a terminal; pass -o FILE or "
-                   "redirect stdout\n");
-      return 1;
-    }
-  } else {
-    temp_path = options.output + ".partial-XXXXXX";
-    fd = ::mkstemp(temp_path.data());
-    if (fd < 0) {
-      std::fprintf(stderr, "boxcar image save: cannot create '%s': %s\n", temp_path.c_str(),
-                   std::strerror(errno));
-      return 1;
-    }
-    ::fchmod(fd, 0644);
+  auto output = TarOutput::Open("boxcar image save", options.output);
+  if (!output.ok()) {
+    std::fprintf(stderr, "%s\n", output.status().message().c_str());
+    return 1;
   }
-  auto fail = [&](const std::string& message) {
-    if (!temp_path.empty()) ::unlink(temp_path.c_str());
-    std::fprintf(stderr, "boxcar image save: %s\n", message.c_str());
+  auto fail = [&](const Status& failed) {
+    std::fprintf(stderr, "boxcar image save: %s\n", failed.message().c_str());
     return 1;
   };
 
-  const bool progress = !options.quiet && ::isatty(2);
-  auto last = std::chrono::steady_clock::now();
-  uint64_t written = 0;
+  TarProgress progress("saving", !options.quiet);
   grpc::ClientContext context;
   auto reader = agent.images().Save(&context, request);
-  v1::SaveChunk chunk;
-  while (reader->Read(&chunk)) {
-    if (!WriteAll(fd, chunk.data())) {
-      context.TryCancel();
-      reader->Finish();
-      return fail(std::string("write failed: ") + std::strerror(errno));
-    }
-    written += chunk.data().size();
-    if (progress && std::chrono::steady_clock::now() - last > std::chrono::milliseconds(100)) {
-      last = std::chrono::steady_clock::now();
-      std::fprintf(stderr, "\rsaving  %s   ", HumanBytes(written).c_str());
-    }
-  }
-  grpc::Status status = reader->Finish();
-  if (progress) std::fprintf(stderr, "\rsaving  %s   \n", HumanBytes(written).c_str());
-  if (!status.ok()) {
-    if (!temp_path.empty()) ::unlink(temp_path.c_str());
-    return agent.Report(status);
-  }
-  if (!temp_path.empty()) {
-    if (::fsync(fd) != 0 || ::close(fd) != 0) return fail("fsync failed");
-    if (::rename(temp_path.c_str(), options.output.c_str()) != 0) {
-      return fail("rename to '" + options.output + "' failed: " + std::strerror(errno));
-    }
-  }
+  grpc::Status status = ReceiveTar(context, *reader, *output, progress);
+  if (!status.ok()) return agent.Report(status);  // the temporary file goes with `output`
+  if (Status finished = output->Finish(); !finished.ok()) return fail(finished);
   return 0;
 }
 

@@ -18,6 +18,7 @@
 #include "cli/diff_command.h"
 #include "cli/distribution_commands.h"
 #include "cli/exec_command.h"
+#include "cli/export_command.h"
 #include "cli/image_commands.h"
 #include "cli/interface_commands.h"
 #include "cli/lifecycle_commands.h"
@@ -28,6 +29,7 @@
 #include "cli/terminal_session.h"
 #include "cli/top_command.h"
 #include "cli/usage_errors.h"
+#include "cli/version_command.h"
 #include "cli/volume_commands.h"
 
 int main(int argc, char** argv) {
@@ -56,6 +58,10 @@ int main(int argc, char** argv) {
   };
   const Group groups[] = {
       {{"image"}, boxcar::cli::AddImageCommands},
+      // Docker's top-level forms of the image commands (`images` is `image ls`, `rmi` is
+      // `image rm`).
+      {{"pull", "push", "import", "load", "images", "tag", "rmi", "save", "history"},
+       boxcar::cli::AddTopLevelImageCommands},
       {{"run"}, boxcar::cli::AddRunCommand},
       {{"create", "start", "stop", "restart", "rename", "kill", "wait", "rm", "ps", "inspect",
         "logs"},
@@ -64,6 +70,7 @@ int main(int argc, char** argv) {
       {{"exec"}, boxcar::cli::AddExecCommand},
       {{"attach"}, boxcar::cli::AddAttachCommand},
       {{"system", "info"}, boxcar::cli::AddSystemCommands},
+      {{"version"}, boxcar::cli::AddVersionCommand},
       {{"commit"}, boxcar::cli::AddCommitCommand},
       {{"build"}, boxcar::cli::AddBuildCommand},
       {{"login", "logout"}, boxcar::cli::AddLoginCommands},
@@ -71,6 +78,7 @@ int main(int argc, char** argv) {
       {{"interface"}, boxcar::cli::AddInterfaceCommands},
       {{"volume"}, boxcar::cli::AddVolumeCommands},
       {{"cp"}, boxcar::cli::AddCpCommand},
+      {{"export"}, boxcar::cli::AddExportCommand},
       {{"diff"}, boxcar::cli::AddDiffCommand},
       {{"top"}, boxcar::cli::AddTopCommand},
       {{"container"}, boxcar::cli::AddContainerGroupCommands},

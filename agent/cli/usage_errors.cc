@@ -10,13 +10,12 @@ namespace {
 
 constexpr int kExitUsage = 125;
 
-// Docker's top-level commands that Boxcar spells as `image ...`, and `version`.
+// Docker's top-level commands that Boxcar spells otherwise. (Its top-level image commands,
+// `images`, `rmi`, `pull`, ..., and `version` are Boxcar's too.)
 const std::map<std::string, std::string>& DockerSpellings() {
   static const auto* spellings = new std::map<std::string, std::string>{
-      {"images", "image ls"},     {"rmi", "image rm"},      {"pull", "image pull"},
-      {"push", "image push"},     {"tag", "image tag"},     {"load", "image import"},
-      {"import", "image import"}, {"save", "image save"},   {"history", "image history"},
-      {"version", "info"},        {"volumes", "volume ls"}, {"networks", "network ls"},
+      {"volumes", "volume ls"},
+      {"networks", "network ls"},
   };
   return *spellings;
 }

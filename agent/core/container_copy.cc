@@ -2,10 +2,13 @@
 // openat2(RESOLVE_IN_ROOT); a tar coming in is created below its target without following a
 // symlink (tree_tar_extractor.h).
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "common/disk_full.h"
@@ -76,7 +79,7 @@ std::pair<std::string, std::string> SplitLast(std::string path) {
 }  // namespace
 
 StatusOr<ContainerService::RootForCopy> ContainerService::OpenRootForCopy(
-    const std::string& container, const std::string& field) {
+    const std::string& container, const std::string& field, RootView view) {
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container, field));
   RootForCopy root;
   root.lock = std::unique_lock<std::mutex>(entry->mutex);
@@ -84,6 +87,25 @@ StatusOr<ContainerService::RootForCopy> ContainerService::OpenRootForCopy(
   if (entry->removed) return NotFound(field + ": '" + container + "' was removed");
   const IdMapping ids = IdMappingOf(record.spec());
   root.ids = {ids.host_uid, ids.host_gid, ids.size};
+  root.container_id = record.id();
+  root.image_id = record.image_id();
+  if (IsLive(record.state()) && view == RootView::kFilesystemOnly) {
+    // Its overlay alone (OPEN_TREE_CLONE without AT_RECURSIVE): nothing mounted below it
+    // comes along, and the clone lives while the descriptor does, whatever Stop unmounts.
+    const std::string rootfs_dir = snapshotter_->RootfsDir(record.id());
+    root.root_fd.reset(
+        ::open_tree(AT_FDCWD, rootfs_dir.c_str(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC));
+    if (!root.root_fd)
+      return ErrnoStatus("container: clone the root filesystem '" + rootfs_dir + "'");
+    struct statfs fs {};
+    if (::fstatfs(root.root_fd.get(), &fs) != 0 ||
+        static_cast<unsigned long>(fs.f_type) != OVERLAYFS_SUPER_MAGIC) {
+      return FailedPrecondition("container: the root filesystem of " + record.name() +
+                                " is not mounted (it exited meanwhile?); try again");
+    }
+    root.lock.unlock();
+    return root;
+  }
   if (IsLive(record.state())) {
     // As its processes see it, volumes and tmpfs mounts included: the payload's root.
     const std::string proc_root = "/proc/" + std::to_string(record.pid()) + "/root";
@@ -105,11 +127,18 @@ StatusOr<ContainerService::RootForCopy> ContainerService::OpenRootForCopy(
   const std::string id = record.id();
   ASSIGN_OR_RETURN(std::vector<std::string> layer_dirs, images_->LayerDirectories(record.image_id()));
   // Its /etc files as its last run had them (container_etc_files.h), once it has run.
-  const bool etc_files = config_.networks != nullptr && ImageEtcIsDirectoryOrAbsent(layer_dirs) &&
+  const bool etc_files = view == RootView::kPayloadView && config_.networks != nullptr &&
+                         ImageEtcIsDirectoryOrAbsent(layer_dirs) &&
                          ::access((StateDir(id) + "/" + kHostsFile).c_str(), F_OK) == 0;
   if (etc_files) layer_dirs.push_back(EtcMountPointsLayer(config_.root_dir));
   ASSIGN_OR_RETURN(std::string rootfs_dir, snapshotter_->Mount(id, layer_dirs, ids));
   root.release = [this, id] { WarnIfFailed(id, snapshotter_->Unmount(id)); };
+  if (view == RootView::kFilesystemOnly) {
+    root.root_fd.reset(::open(rootfs_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!root.root_fd)
+      return ErrnoStatus("container: open the root filesystem '" + rootfs_dir + "'");
+    return root;
+  }
   // With its volumes and binds, as its payload saw them; a volume removed since, or a kernel
   // that cannot attach below a detached tree, leaves the bare root filesystem.
   auto mounts = LaunchMountsOf(record.spec(), config_.volumes);

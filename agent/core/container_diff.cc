@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "core/container_service.h"
+#include "core/mount_point_layer.h"
 
 namespace boxcar {
 
@@ -16,16 +17,6 @@ namespace {
 
 bool IsWhiteout(const struct stat& st) {
   return S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0);
-}
-
-// Whether the image (layer directories, lowest first) has `path`: the highest layer that
-// names it decides (a whiteout there means deleted).
-bool ImageHas(const std::vector<std::string>& layer_dirs, const std::string& path) {
-  for (auto layer = layer_dirs.rbegin(); layer != layer_dirs.rend(); ++layer) {
-    struct stat st;
-    if (::lstat((*layer + path).c_str(), &st) == 0) return !IsWhiteout(st);
-  }
-  return false;
 }
 
 void Walk(const std::string& upper_dir, const std::string& path,
@@ -47,8 +38,8 @@ void Walk(const std::string& upper_dir, const std::string& path,
       change->set_kind(v1::PATH_CHANGE_KIND_DELETED);
       continue;
     }
-    change->set_kind(ImageHas(layer_dirs, child) ? v1::PATH_CHANGE_KIND_CHANGED
-                                                 : v1::PATH_CHANGE_KIND_ADDED);
+    change->set_kind(LayersHavePath(layer_dirs, child) ? v1::PATH_CHANGE_KIND_CHANGED
+                                                       : v1::PATH_CHANGE_KIND_ADDED);
     if (S_ISDIR(st.st_mode)) Walk(upper_dir, child, layer_dirs, diff);
   }
 }

@@ -194,6 +194,8 @@ class ContainerService {
                   const std::function<Status(const v1::PathStat&)>& stat, const TarSink& sink);
   StatusOr<uint64_t> CopyTo(const std::string& container, const std::string& path,
                             const TarSource& source);
+  // Its whole filesystem as a tar, running or not (container_export.cc; the Export RPC).
+  Status Export(const std::string& container, const TarSink& sink);
   // Networks service: puts a container on `network`, or takes it off again. A stopped one
   // without a network gets it as its spec's network (a lease now, eth0 at its next start);
   // a running one, or one already on a network, a connection beside it: a lease and the next
@@ -386,6 +388,8 @@ class ContainerService {
   struct RootForCopy {
     UniqueFd root_fd;
     HostIdShift ids;
+    std::string container_id;
+    std::string image_id;
     std::unique_lock<std::mutex> lock;  // a stopped container's, while its snapshot is mounted
     std::function<void()> release;
     RootForCopy() = default;
@@ -395,8 +399,13 @@ class ContainerService {
       if (release) release();
     }
   };
+  // kPayloadView: as its payload sees it, volumes and binds included (cp). kFilesystemOnly:
+  // its snapshot alone, image layers and changes (export): a running one's mount cloned
+  // without what is mounted below it, a stopped one's mounted without its /etc mount points.
+  enum class RootView { kPayloadView, kFilesystemOnly };
   StatusOr<RootForCopy> OpenRootForCopy(const std::string& container,
-                                        const std::string& field = "container");
+                                        const std::string& field = "container",
+                                        RootView view = RootView::kPayloadView);
 
   // The snapshot and state directory of a new container: a spare renamed, else made now.
   Status PrepareDirectories(const std::string& id, const IdMapping& ids);

@@ -6,9 +6,18 @@
 
 #include <cerrno>
 
+#include "common/directory_tree.h"
 #include "common/unique_fd.h"
 
 namespace boxcar {
+
+namespace {
+
+bool IsWhiteout(const struct stat& st) {
+  return S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0);
+}
+
+}  // namespace
 
 Status EnsureMountPointLayer(const std::string& layer, const std::string& top_dir,
                              const std::vector<std::string>& names, mode_t mode,
@@ -38,10 +47,27 @@ bool ImageTopDirectoryIsDirectoryOrAbsent(const std::vector<std::string>& layer_
   for (auto layer = layer_dirs.rbegin(); layer != layer_dirs.rend(); ++layer) {
     struct stat st {};
     if (::lstat((*layer + "/" + name).c_str(), &st) != 0) continue;
-    if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0)) return true;
+    if (IsWhiteout(st)) return true;
     return S_ISDIR(st.st_mode);
   }
   return true;
+}
+
+bool LayersHavePath(const std::vector<std::string>& layer_dirs, const std::string& path) {
+  for (auto layer = layer_dirs.rbegin(); layer != layer_dirs.rend(); ++layer) {
+    struct stat st;
+    if (::lstat((*layer + path).c_str(), &st) == 0) return !IsWhiteout(st);
+  }
+  return false;
+}
+
+std::vector<std::string> MountPointLayerFiles(const std::string& layer) {
+  std::vector<std::string> files;
+  for (const std::string& top_dir : ListDirectoryNames(layer)) {
+    for (const std::string& name : ListDirectoryNames(layer + "/" + top_dir))
+      files.push_back("/" + top_dir + "/" + name);
+  }
+  return files;
 }
 
 }  // namespace boxcar

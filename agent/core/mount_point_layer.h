@@ -24,4 +24,13 @@ Status EnsureMountPointLayer(const std::string& layer, const std::string& top_di
 bool ImageTopDirectoryIsDirectoryOrAbsent(const std::vector<std::string>& layer_dirs,
                                           const std::string& name);
 
+// Whether the tree of `layer_dirs` (lowest first: an image's layers, a container's changes
+// last) has `path` ("/etc/hosts"): the highest layer that names it decides, and an overlay
+// whiteout there means deleted.
+bool LayersHavePath(const std::vector<std::string>& layer_dirs, const std::string& path);
+
+// The mount points a layer made by EnsureMountPointLayer holds, as paths in a container
+// ("/etc/hosts"); none when it does not exist.
+std::vector<std::string> MountPointLayerFiles(const std::string& layer);
+
 }  // namespace boxcar

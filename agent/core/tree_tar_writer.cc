@@ -10,8 +10,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/unique_fd.h"
@@ -94,8 +96,11 @@ bool OnPseudoFilesystem(int fd) {
 
 class TreeTar {
  public:
-  TreeTar(archive* writer, const HostIdShift& ids, SinkBuffer* buffer)
-      : writer_(writer), ids_(ids), buffer_(buffer) {}
+  // `options` (may be null): the export's; without them every link of a file is archived whole
+  // (what `boxcar cp`'s extraction accepts).
+  TreeTar(archive* writer, const HostIdShift& ids, SinkBuffer* buffer,
+          const RootTarOptions* options = nullptr)
+      : writer_(writer), ids_(ids), buffer_(buffer), options_(options) {}
 
   // `top`: the object the caller asked for, whose contents are archived also on a pseudo
   // filesystem (`cp CONTAINER:/proc/cpuinfo` reads it); below it such directories are
@@ -112,6 +117,15 @@ class TreeTar {
     archive_entry_set_gid(entry.get(), Unshift(st.st_gid, ids_.first_gid, ids_.size));
     archive_entry_set_mtime(entry.get(), st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
     UniqueFd data;
+    if (options_ != nullptr && S_ISREG(st.st_mode) && st.st_nlink > 1) {
+      auto [first, inserted] = first_links_.try_emplace({st.st_dev, st.st_ino}, name);
+      if (!inserted) {
+        archive_entry_set_hardlink(entry.get(), first->second.c_str());
+        archive_entry_set_size(entry.get(), 0);
+        if (archive_write_header(writer_, entry.get()) < ARCHIVE_WARN) return Failed(name);
+        return OkStatus();
+      }
+    }
     if (S_ISREG(st.st_mode)) {
       // An O_PATH descriptor cannot be read: reopened through our own /proc, which names
       // exactly the inode that was looked up.
@@ -133,6 +147,31 @@ class TreeTar {
     if (!S_ISDIR(st.st_mode)) return OkStatus();
     if (!top && OnPseudoFilesystem(object_fd)) return OkStatus();
     return AddChildren(object_fd, name);
+  }
+
+  // The children of the directory `directory_fd`, named `name`/child ("" : child alone).
+  Status AddChildren(int directory_fd, const std::string& name) {
+    UniqueFd listing(::openat(directory_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!listing) return ErrnoStatus("open directory '" + name + "'");
+    std::unique_ptr<DIR, int (*)(DIR*)> dir(::fdopendir(::dup(listing.get())), ::closedir);
+    if (!dir) return ErrnoStatus("list '" + name + "'");
+    std::vector<std::string> children;
+    while (struct dirent* child = ::readdir(dir.get())) {
+      std::string child_name = child->d_name;
+      if (child_name != "." && child_name != "..") children.push_back(child_name);
+    }
+    std::sort(children.begin(), children.end());  // the same tree, the same tar
+    for (const auto& child : children) {
+      const std::string member = name.empty() ? child : name + "/" + child;
+      if (options_ != nullptr && options_->left_out.count(member)) continue;
+      UniqueFd child_fd(::openat(listing.get(), child.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
+      if (!child_fd) {
+        if (errno == ENOENT) continue;  // deleted since the listing
+        return ErrnoStatus("open '" + member + "'");
+      }
+      RETURN_IF_ERROR(Add(child_fd.get(), member));
+    }
+    return OkStatus();
   }
 
  private:
@@ -162,55 +201,49 @@ class TreeTar {
     return OkStatus();
   }
 
-  Status AddChildren(int directory_fd, const std::string& name) {
-    UniqueFd listing(::openat(directory_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!listing) return ErrnoStatus("open directory '" + name + "'");
-    std::unique_ptr<DIR, int (*)(DIR*)> dir(::fdopendir(::dup(listing.get())), ::closedir);
-    if (!dir) return ErrnoStatus("list '" + name + "'");
-    std::vector<std::string> children;
-    while (struct dirent* child = ::readdir(dir.get())) {
-      std::string child_name = child->d_name;
-      if (child_name != "." && child_name != "..") children.push_back(child_name);
-    }
-    std::sort(children.begin(), children.end());  // the same tree, the same tar
-    for (const auto& child : children) {
-      UniqueFd child_fd(
-          ::openat(listing.get(), child.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
-      if (!child_fd) {
-        if (errno == ENOENT) continue;  // deleted since the listing
-        return ErrnoStatus("open '" + name + "/" + child + "'");
-      }
-      RETURN_IF_ERROR(Add(child_fd.get(), name + "/" + child));
-    }
-    return OkStatus();
-  }
-
   archive* writer_;
   HostIdShift ids_;
   SinkBuffer* buffer_;
+  const RootTarOptions* options_;
+  std::map<std::pair<dev_t, ino_t>, std::string> first_links_;  // the member of each linked file
 };
 
-}  // namespace
-
-Status WriteTreeAsTar(int top_fd, const std::string& member_name, const HostIdShift& ids,
-                      const TarSink& sink) {
+// A tar stream to `sink` of what `add` archives, finished once it has.
+Status WriteTar(const HostIdShift& ids, const RootTarOptions* options, const TarSink& sink,
+                const std::function<Status(TreeTar&)>& add) {
   std::unique_ptr<archive, WriterDeleter> writer(archive_write_new());
   archive_write_set_format_pax_restricted(writer.get());
+  // Unblocked: each header and each file's data reach SinkBuffer as libarchive gets them,
+  // without a copy through its 10 KiB blocks (SinkBuffer gathers the pieces itself).
+  archive_write_set_bytes_per_block(writer.get(), 0);
   archive_write_set_bytes_in_last_block(writer.get(), 1);
   SinkBuffer buffer{&sink, {}, OkStatus()};
   if (archive_write_open(writer.get(), &buffer, nullptr, &SinkBuffer::Write, &SinkBuffer::Close) !=
       ARCHIVE_OK) {
     return Internal("tar: cannot start the stream");
   }
-  TreeTar tree(writer.get(), ids, &buffer);
-  Status added = tree.Add(top_fd, member_name, /*top=*/true);
-  if (!added.ok()) return added;
+  TreeTar tree(writer.get(), ids, &buffer, options);
+  RETURN_IF_ERROR(add(tree));
   if (archive_write_close(writer.get()) != ARCHIVE_OK) {
     if (!buffer.failure.ok()) return buffer.failure;
     const char* text = archive_error_string(writer.get());
     return Internal(std::string("tar: ") + (text ? text : "cannot finish the stream"));
   }
   return OkStatus();
+}
+
+}  // namespace
+
+Status WriteTreeAsTar(int top_fd, const std::string& member_name, const HostIdShift& ids,
+                      const TarSink& sink) {
+  return WriteTar(ids, nullptr, sink,
+                  [&](TreeTar& tree) { return tree.Add(top_fd, member_name, /*top=*/true); });
+}
+
+Status WriteRootAsTar(int root_fd, const HostIdShift& ids, const RootTarOptions& options,
+                      const TarSink& sink) {
+  return WriteTar(ids, &options, sink,
+                  [&](TreeTar& tree) { return tree.AddChildren(root_fd, ""); });
 }
 
 }  // namespace boxcar

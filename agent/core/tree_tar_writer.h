@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,18 @@ using TarSink = std::function<Status(std::string_view bytes)>;
 // (proc, sysfs, devpts, cgroup, ...: a running container's /proc and /sys) is archived
 // without its contents.
 Status WriteTreeAsTar(int top_fd, const std::string& member_name, const HostIdShift& ids,
+                      const TarSink& sink);
+
+// What a container's whole filesystem as a tar (`boxcar export`) leaves out or shares.
+struct RootTarOptions {
+  // Members (relative: "etc/hosts") left out, with everything below them.
+  std::set<std::string> left_out;
+};
+
+// Archives what the directory `root_fd` holds as Docker's export names it ("bin", "bin/sh":
+// no "./" and no member for the root itself). Files with more than one link are archived once,
+// later names as hard links to the first, as tar does. Otherwise as WriteTreeAsTar.
+Status WriteRootAsTar(int root_fd, const HostIdShift& ids, const RootTarOptions& options,
                       const TarSink& sink);
 
 }  // namespace boxcar

@@ -42,7 +42,8 @@ void WriteStringSet(rapidjson::Writer<rapidjson::StringBuffer>& writer, const ch
 }  // namespace
 
 std::string BuildOciConfigJson(const v1::ImageConfig& config,
-                               const std::vector<std::string>& diff_ids) {
+                               const std::vector<std::string>& diff_ids,
+                               const std::string& comment) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   writer.StartObject();
@@ -115,6 +116,10 @@ std::string BuildOciConfigJson(const v1::ImageConfig& config,
   writer.StartObject();
   writer.Key("created_by");
   writer.String("boxcar image import (rootfs tarball)");
+  if (!comment.empty()) {
+    writer.Key("comment");
+    writer.String(comment.c_str());
+  }
   writer.EndObject();
   writer.EndArray();
   writer.EndObject();

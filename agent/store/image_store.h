@@ -68,11 +68,13 @@ class ImageStore {
    private:
     friend class ImageStore;
     ImageImport(ImageStore* store, std::string reference, std::string expected_digest,
-                 v1::ImageConfig config, std::unique_ptr<BlobStore::Writer> writer)
+                v1::ImageConfig config, std::string comment,
+                std::unique_ptr<BlobStore::Writer> writer)
         : store_(store),
           reference_(std::move(reference)),
           expected_digest_(std::move(expected_digest)),
           config_(std::move(config)),
+          comment_(std::move(comment)),
           writer_(std::move(writer)) {}
     // Chooses, from head_, between reading an archive as it comes and keeping the whole
     // stream, and hands head_ over.
@@ -84,6 +86,7 @@ class ImageStore {
     std::string reference_;  // as given; validated once the format is known
     std::string expected_digest_;
     v1::ImageConfig config_;
+    std::string comment_;                        // of a rootfs tarball's history entry
     std::unique_ptr<BlobStore::Writer> writer_;  // the whole stream, until archive_ is chosen
     // Declared before archive_, whose reader thread feeds it: destroyed after.
     std::unique_ptr<EarlyLayerUnpacks> early_unpacks_;  // archive_'s layers, as they come
@@ -303,7 +306,7 @@ class ImageStore {
   // uses (and no other import in flight has pinned).
   void ReleaseArchiveBlobs(const std::vector<std::string>& digests);
   StatusOr<v1::Image> FinishImport(const ImageReference& reference, const std::string& blob_digest,
-                                   const v1::ImageConfig& config,
+                                   const v1::ImageConfig& config, const std::string& comment,
                                    LayerProgress* progress = nullptr);
   // Deletes layers no image refers to; adds the bytes freed to `*reclaimed` when given.
   Status DeleteUnusedLayers(uint64_t* reclaimed = nullptr);

@@ -38,8 +38,9 @@ StatusOr<std::unique_ptr<ImageStore::ImageImport>> ImageStore::BeginImport(
   RETURN_IF_ERROR(CheckUserSpec(header.config().user(), "header.config.user"));
   ASSIGN_OR_RETURN(auto writer, blobs_->NewWriter());
   ++imports_in_flight_;  // the ImageImport's destructor counts it out
-  return std::unique_ptr<ImageImport>(new ImageImport(
-      this, header.reference(), header.expected_digest(), header.config(), std::move(writer)));
+  return std::unique_ptr<ImageImport>(new ImageImport(this, header.reference(),
+                                                      header.expected_digest(), header.config(),
+                                                      header.message(), std::move(writer)));
 }
 
 namespace {
@@ -140,7 +141,7 @@ StatusOr<v1::Image> ImageStore::ImageImport::FinishWholeStream(LayerProgress* pr
         "header.reference: a rootfs tarball needs a reference such as busybox:latest");
   }
   ASSIGN_OR_RETURN(ImageReference reference, ParseImageReference(reference_, "header.reference"));
-  return store_->FinishImport(reference, *digest, config_, progress);
+  return store_->FinishImport(reference, *digest, config_, comment_, progress);
 }
 
 void ImageStore::ReleaseArchiveBlobs(const std::vector<std::string>& digests) {
@@ -441,7 +442,7 @@ StatusOr<v1::Image> ImageStore::StoreImage(const ArchivedImage& archived,
 StatusOr<v1::Image> ImageStore::FinishImport(const ImageReference& reference,
                                              const std::string& blob_digest,
                                              const v1::ImageConfig& config,
-                                             LayerProgress* progress) {
+                                             const std::string& comment, LayerProgress* progress) {
   // A rootfs tarball's diff id, which its generated config needs, is known only once it is
   // unpacked: unpack it here and hand the directory to StoreImage.
   ASSIGN_OR_RETURN(std::string unpack_dir, MakeUnpackDirectory());
@@ -461,9 +462,9 @@ StatusOr<v1::Image> ImageStore::FinishImport(const ImageReference& reference,
   }
   if (progress) progress->Step();
   auto blob_size = blobs_->BlobSize(blob_digest);
-  auto config_digest = blob_size.ok()
-                           ? blobs_->WriteBlob(BuildOciConfigJson(config, {unpacked->diff_id}))
-                           : StatusOr<std::string>(blob_size.status());
+  auto config_digest =
+      blob_size.ok() ? blobs_->WriteBlob(BuildOciConfigJson(config, {unpacked->diff_id}, comment))
+                     : StatusOr<std::string>(blob_size.status());
   if (!config_digest.ok()) {
     (void)RemoveTree(unpack_dir);
     DeleteUnreferencedBlobs({blob_digest});

@@ -50,11 +50,13 @@ TEST_F(CliUsageTest, HelpAndUsageErrorsEndInTheirMessageAndExitCode) {
   EXPECT_NE(image_alone.out.find("pull"), std::string::npos) << image_alone.out;
 
   // Unknown commands, with the Boxcar spelling of Docker's top-level ones.
-  CommandResult images = agent_.Cli({"images"});
-  EXPECT_EQ(images.exit_code, 125);
-  EXPECT_NE(images.err.find("unknown command 'images'; did you mean `boxcar image ls`?"),
+  CommandResult volumes = agent_.Cli({"volumes"});
+  EXPECT_EQ(volumes.exit_code, 125);
+  EXPECT_NE(volumes.err.find("unknown command 'volumes'; did you mean `boxcar volume ls`?"),
             std::string::npos)
-      << images.err;
+      << volumes.err;
+  CommandResult images = agent_.Cli({"images", "-q"});
+  EXPECT_EQ(images.exit_code, 0) << "Docker's `images` is Boxcar's too: " << images.err;
   CommandResult typo = agent_.Cli({"image", "lss"});
   EXPECT_EQ(typo.exit_code, 125);
   EXPECT_NE(typo.err.find("boxcar image: unknown command 'lss' (see `boxcar image --help`)"),

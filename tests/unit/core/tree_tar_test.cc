@@ -1,5 +1,6 @@
 // The agent's side of `boxcar cp`: a tree written as tar by descriptor and extracted below a
-// directory again, and what the extraction refuses.
+// directory again, and what the extraction refuses; and the whole root as `boxcar export`
+// writes it.
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
@@ -265,6 +266,54 @@ TEST_F(TreeTarTest, MembersAreCheckedAgainstWhatTheEarlierOnesLeave) {
   EXPECT_TRUE(S_ISDIR(st.st_mode)) << "the old link's target is untouched";
   EXPECT_EQ(Read("target/was-file/inner"), "in");
   EXPECT_EQ(Read("target/again"), "deep");
+}
+
+// "name -> hardlink target" (or "name") for each member of `tar`, in order.
+std::vector<std::string> MembersOf(const std::string& tar) {
+  std::vector<std::string> members;
+  archive* reader = archive_read_new();
+  archive_read_support_format_tar(reader);
+  archive_read_open_memory(reader, tar.data(), tar.size());
+  archive_entry* entry;
+  while (archive_read_next_header(reader, &entry) == ARCHIVE_OK) {
+    std::string member = archive_entry_pathname(entry);
+    if (archive_entry_hardlink(entry))
+      member += std::string(" -> ") + archive_entry_hardlink(entry);
+    if (archive_entry_filetype(entry) == AE_IFREG && !archive_entry_hardlink(entry))
+      member += " (" + std::to_string(archive_entry_size(entry)) + ")";
+    members.push_back(member);
+  }
+  archive_read_free(reader);
+  return members;
+}
+
+// Docker's export names members from the root down ("etc/hosts": no "./", no root member),
+// leaves the agent's mount points out when told, and stores a file's second link as a link.
+TEST_F(TreeTarTest, RootTarNamesMembersAsDockersExportAndSharesHardLinks) {
+  ::mkdir(Path("root").c_str(), 0755);
+  ::mkdir(Path("root/etc").c_str(), 0755);
+  std::ofstream(Path("root/etc/hosts")) << "";
+  std::ofstream(Path("root/etc/passwd")) << "root";
+  ::mkdir(Path("root/sbin").c_str(), 0755);
+  std::ofstream(Path("root/sbin/docker-init")) << "";
+  ::mkdir(Path("root/bin").c_str(), 0755);
+  std::ofstream(Path("root/bin/busybox")) << "12345";
+  ASSERT_EQ(::link(Path("root/bin/busybox").c_str(), Path("root/bin/sh").c_str()), 0);
+  UniqueFd root(::open(Path("root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  std::string tar;
+  RootTarOptions options;
+  options.left_out = {"etc/hosts", "sbin/docker-init"};
+  Status written = WriteRootAsTar(root.get(), {}, options, [&](std::string_view bytes) {
+    tar.append(bytes);
+    return OkStatus();
+  });
+  ASSERT_TRUE(written.ok()) << written.message();
+  EXPECT_EQ(MembersOf(tar),
+            (std::vector<std::string>{"bin/", "bin/busybox (5)", "bin/sh -> bin/busybox", "etc/",
+                                      "etc/passwd (4)", "sbin/"}));
+  // `cp` keeps archiving every link whole: its extraction refuses hard links.
+  EXPECT_EQ(MembersOf(TarOf("root/bin", "bin")),
+            (std::vector<std::string>{"bin/", "bin/busybox (5)", "bin/sh (5)"}));
 }
 
 }  // namespace
