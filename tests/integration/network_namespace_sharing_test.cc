@@ -94,7 +94,7 @@ TEST_F(NetworkTest, AChainedNetworkContainerIsFollowedToTheOwner) {
     ASSERT_EQ(agent_.Cli({"stop", "-t", "1", a}).exit_code, 0);
     EXPECT_EQ(HostVethsSettled(0), 0) << "the owner's veth is deleted at its exit";
     EXPECT_EQ(PortElementsSettled(0), 0);
-    EXPECT_EQ(agent_.Cli({"inspect", "-f", "{{.State}}", c}).out, "CONTAINER_STATE_RUNNING\n");
+    EXPECT_EQ(agent_.Cli({"inspect", "-f", "{{.state}}", c}).out, "CONTAINER_STATE_RUNNING\n");
     CommandResult left = agent_.Cli({"exec", c, "sh", "-c", "ip -o link | grep -c eth0"});
     EXPECT_EQ(left.out, "0\n") << left.err;
     // Its next start needs A running again.
