@@ -19,14 +19,21 @@ DockerContainerSources SourcesOf(AgentConnection& agent, const v1::Container& co
     v1::Image image;
     if (agent.images().Inspect(&context, request, &image).ok()) sources.image = std::move(image);
   }
+  // One List for all of a container's named volumes, and none without any.
+  bool has_named_volume = false;
+  for (const auto& mount : container.spec().mounts()) {
+    has_named_volume |= mount.type() == v1::Mount::TYPE_VOLUME && !mount.source().empty();
+  }
+  if (!has_named_volume) return sources;
+  grpc::ClientContext context;
+  v1::ListVolumesResponse volumes;
+  if (!agent.volumes().List(&context, v1::ListVolumesRequest(), &volumes).ok()) return sources;
   for (const auto& mount : container.spec().mounts()) {
     if (mount.type() != v1::Mount::TYPE_VOLUME || mount.source().empty()) continue;
-    grpc::ClientContext context;
-    v1::InspectVolumeRequest request;
-    request.set_name(mount.source());
-    v1::Volume volume;
-    if (agent.volumes().Inspect(&context, request, &volume).ok()) {
-      sources.volume_mountpoints[mount.source()] = volume.mountpoint();
+    for (const v1::Volume& volume : volumes.volumes()) {
+      if (volume.name() == mount.source()) {
+        sources.volume_mountpoints[mount.source()] = volume.mountpoint();
+      }
     }
   }
   return sources;

@@ -106,36 +106,22 @@ class Evaluation {
   }
 
  private:
-  std::string Text(const Datum& value) const {
-    switch (value.kind) {
-      case Datum::Kind::kWhole:
-        return InspectObjectJson(message_, view_, false);
-      case Datum::Kind::kMessage:
-        return MessageCursorText(value.message, false);
-      case Datum::Kind::kView:
-        return ViewGoText(*view_, value.view);
-      case Datum::Kind::kMissing:
-        return kNoValue;
-      case Datum::Kind::kText:
-        return value.text;
-      case Datum::Kind::kNumber:
-        return std::to_string(value.number);
-    }
-    return "";
-  }
+  std::string Text(const Datum& value) const { return Printed(value, false); }
+  std::string Json(const Datum& value) const { return Printed(value, true); }
 
-  std::string Json(const Datum& value) const {
+  // A datum as {{.}} prints it, or as {{json .}} does.
+  std::string Printed(const Datum& value, bool json) const {
     switch (value.kind) {
       case Datum::Kind::kWhole:
         return InspectObjectJson(message_, view_, false);
       case Datum::Kind::kMessage:
-        return MessageCursorText(value.message, true);
+        return MessageCursorText(value.message, json);
       case Datum::Kind::kView:
-        return ViewJson(*value.view.value);
+        return json ? ViewJson(*value.view.value) : ViewGoText(*view_, value.view);
       case Datum::Kind::kMissing:
-        return "null";
+        return json ? "null" : kNoValue;
       case Datum::Kind::kText:
-        return JsonQuoted(value.text);
+        return json ? JsonQuoted(value.text) : value.text;
       case Datum::Kind::kNumber:
         return std::to_string(value.number);
     }
