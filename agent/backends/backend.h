@@ -33,6 +33,9 @@ struct BackendCapabilities {
   bool terminal = false;  // a terminal or an open stdin for the payload (LaunchSpec::tty)
   // A seccomp profile of the container's own (ProcessConfinement::seccomp_profile_json).
   bool seccomp_profile = false;
+  // Every action of Docker's format in such a profile; without it (LXC's policy language) only
+  // SCMP_ACT_ALLOW, _ERRNO, _KILL, _KILL_THREAD and _TRAP, others refused at Create.
+  bool seccomp_every_action = false;
   // Namespaced sysctls (LaunchSpec::sysctls) for a container that also has a user namespace.
   bool sysctls_in_userns = false;
   // Namespaces shared with another container or the host (LaunchSpec::joined_namespaces:

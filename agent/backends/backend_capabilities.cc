@@ -16,6 +16,7 @@ std::vector<std::string> BackendCapabilities::Names() const {
   if (userns) names.push_back("userns");
   if (terminal) names.push_back("terminal");
   if (seccomp_profile) names.push_back("seccomp-profile");
+  if (seccomp_every_action) names.push_back("seccomp-every-action");
   if (sysctls_in_userns) names.push_back("sysctls-in-userns");
   if (namespace_sharing) names.push_back("namespace-sharing");
   return names;

@@ -110,4 +110,17 @@ Status ValidateSecurityOptions(const v1::ContainerSpec& spec, uint64_t kept_capa
                          "]: seccomp profile: " + error);
 }
 
+Status CheckSeccompBasicActions(const v1::ContainerSpec& spec, uint64_t kept_capabilities,
+                                int index, const std::string& field,
+                                const std::string& backend_name) {
+  const std::string outside =
+      SeccompActionOutside(spec.security_opt(index).substr(sizeof("seccomp=") - 1),
+                           kept_capabilities, SeccompBasicActions());
+  if (outside.empty()) return OkStatus();
+  return InvalidArgument(field + ": seccomp profile: " + outside + ": backend '" + backend_name +
+                         "' has only SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL, "
+                         "SCMP_ACT_KILL_THREAD and SCMP_ACT_TRAP (LXC's policy language); use "
+                         "another action or backend chroot or libvirt");
+}
+
 }  // namespace boxcar

@@ -13,12 +13,19 @@ namespace boxcar {
 // ValidateSecurityOptions has compiled it at Create). privileged: no seccomp filter.
 StatusOr<ProcessConfinement> ConfinementOf(const v1::ContainerSpec& spec);
 
-// The index of the option giving a seccomp profile of the container's own (not for the lxc
-// backend: backend capability "seccomp-profile"), or -1.
+// The index of the option giving a seccomp profile of the container's own (for a backend with
+// the capability "seccomp-profile"), or -1.
 int SeccompProfileOptionIndex(const v1::ContainerSpec& spec);
 
 // At Create: every option known, a seccomp profile compiled for the container's capabilities
 // (`kept_capabilities`), privileged not with a user namespace.
 Status ValidateSecurityOptions(const v1::ContainerSpec& spec, uint64_t kept_capabilities);
+
+// At Create, for a backend without "seccomp-every-action" (lxc): the profile at option
+// `index` uses only SeccompBasicActions() for this container, else INVALID_ARGUMENT naming
+// `field`, the place and the backend.
+Status CheckSeccompBasicActions(const v1::ContainerSpec& spec, uint64_t kept_capabilities,
+                                int index, const std::string& field,
+                                const std::string& backend_name);
 
 }  // namespace boxcar

@@ -200,9 +200,14 @@ Status ValidateContainerSpec(const v1::ContainerSpec& spec, const BackendMap& ba
                         .status());
   }
   if (int index = SeccompProfileOptionIndex(spec); index >= 0) {
-    RETURN_IF_ERROR(RequireCapability(backends, backend_name, Capability::kSeccompProfile,
-                                      "spec.security_opt[" + std::to_string(index) + "]")
-                        .status());
+    const std::string field = "spec.security_opt[" + std::to_string(index) + "]";
+    ASSIGN_OR_RETURN(Backend * backend,
+                     RequireCapability(backends, backend_name, Capability::kSeccompProfile, field));
+    if (!backend->capabilities().seccomp_every_action) {
+      ASSIGN_OR_RETURN(uint64_t kept_capabilities, KeptCapabilitiesOf(spec));
+      RETURN_IF_ERROR(
+          CheckSeccompBasicActions(spec, kept_capabilities, index, field, backend_name));
+    }
   }
   if (const std::string field = FirstSharingField(spec); !field.empty()) {
     RETURN_IF_ERROR(

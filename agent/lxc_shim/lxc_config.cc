@@ -192,20 +192,4 @@ std::vector<LxcConfigItem> LxcConfigItems(const LaunchSpec& spec,
   return items;
 }
 
-std::string LxcSeccompProfile(uint64_t kept_capabilities) {
-  std::string profile = "2\ndenylist\n[all]\n";
-  for (const DeniedSyscall& syscall : DeniedSyscalls()) {
-    if (IsDenied(syscall, kept_capabilities))
-      profile += std::string(syscall.name) + " errno " + std::to_string(EPERM) + "\n";
-  }
-  for (uint64_t flag :
-       CloneFlagsDenied(kept_capabilities) ? DeniedCloneFlags() : std::span<const uint64_t>()) {
-    std::string value = std::to_string(flag);
-    profile += "clone errno " + std::to_string(EPERM) + " [0," + value + ",SCMP_CMP_MASKED_EQ," +
-               value + "]\n";
-  }
-  profile += "clone3 errno " + std::to_string(ENOSYS) + "\n";
-  return profile;
-}
-
 }  // namespace boxcar

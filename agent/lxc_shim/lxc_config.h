@@ -1,5 +1,5 @@
 // One container's LXC configuration, as the key/value items liblxc's set_config_item takes,
-// built from its LaunchSpec; and the seccomp policy file those items name. The hardening
+// built from its LaunchSpec (the seccomp policy they name: lxc_seccomp_policy.h). The hardening
 // policy (kept capabilities, masked and read-only paths, denied system calls) comes from
 // shim/hardening.h, so containers of the lxc and chroot backends are confined alike.
 #pragma once
@@ -18,8 +18,8 @@ struct LxcContainerSettings {
   std::string rootfs_dir;       // lxc.rootfs.path (dir:); spec.rootfs_dir when empty
   std::string rootfs_mount;     // lxc.rootfs.mount: where LXC binds the rootfs before pivot_root
   std::string log_file;         // lxc.log.file
-  // lxc.seccomp.profile: a file holding LxcSeccompProfile(); empty: no filter
-  // (seccomp_unconfined).
+  // lxc.seccomp.profile: a file holding LxcSeccompProfile() or the container's own profile
+  // (LxcSeccompPolicyText()); empty: no filter (seccomp_unconfined).
   std::string seccomp_profile;
   ResolvedUser user;            // spec.user, resolved in the image's /etc/passwd and /etc/group
   std::string working_dir;      // absolute; exists in the rootfs
@@ -42,11 +42,6 @@ using LxcConfigItem = std::pair<std::string, std::string>;
 // Every item, in the order they are to be set. No lxc.cgroup.* item: see lxc_config.cc.
 std::vector<LxcConfigItem> LxcConfigItems(const LaunchSpec& spec,
                                           const LxcContainerSettings& settings);
-
-// LXC's seccomp policy (format 2) for a container keeping `kept_capabilities`: the
-// DeniedSyscalls() still denied and namespace-creating clone() fail with EPERM, clone3 with
-// ENOSYS, as the chroot shim's filter does.
-std::string LxcSeccompProfile(uint64_t kept_capabilities);
 
 // spec.env plus the defaults the chroot shim also adds: PATH, HOME (the user's) and HOSTNAME.
 std::vector<std::string> PayloadEnvironment(const LaunchSpec& spec, const ResolvedUser& user);

@@ -39,6 +39,7 @@
 #include "lxc_shim/lxc_monitor.h"
 #include "lxc_shim/lxc_mount_namespace.h"
 #include "lxc_shim/lxc_payload_watch.h"
+#include "lxc_shim/lxc_seccomp_policy.h"
 #include "lxc_shim/lxc_terminal_init.h"
 #include "lxc_shim/rootfs_lookup.h"
 #include "shim/container_init.h"
@@ -133,12 +134,22 @@ LxcContainerSettings SettleInRootfs(const LaunchSpec& spec) {
   return settings;
 }
 
-// The seccomp policy in a memfd of this process, named by its /proc path: nothing is written
-// to disk per start, and the monitor reads it while this process keeps it open.
-UniqueFd SeccompProfileMemfd(uint64_t kept_capabilities, std::string* path) {
+// The seccomp policy (the container's own profile, else the default) in a memfd of this
+// process, named by its /proc path: nothing is written to disk per start, and the monitor
+// reads it while this process keeps it open.
+UniqueFd SeccompProfileMemfd(const LaunchSpec& spec, std::string* path) {
+  std::string policy_text = LxcSeccompProfile(spec.kept_capabilities);
+  if (!spec.confinement.seccomp_profile_json.empty()) {
+    // Checked at Create, actions included (the lxc backend lacks "seccomp_every_action").
+    SeccompPolicy policy;
+    const std::string error =
+        ReadSeccompProfile(spec.confinement.seccomp_profile_json, spec.kept_capabilities, &policy);
+    if (!error.empty()) RefuseStart(kExitSetupFailed, "seccomp profile: " + error);
+    policy_text = LxcSeccompPolicyText(policy);
+  }
   UniqueFd memfd(::memfd_create("boxcar-lxc-seccomp", MFD_CLOEXEC));
   if (!memfd) RefuseStart(kExitSetupFailed, std::string("memfd_create: ") + std::strerror(errno));
-  RefuseUnless(WriteAll(memfd.get(), LxcSeccompProfile(kept_capabilities), "the seccomp profile"));
+  RefuseUnless(WriteAll(memfd.get(), policy_text, "the seccomp profile"));
   *path = "/proc/" + std::to_string(::getpid()) + "/fd/" + std::to_string(memfd.get());
   return memfd;
 }
@@ -340,12 +351,9 @@ int Run() {
   if (settings.rootfs_mount.empty()) {
     RefuseStart(kExitSetupFailed, "liblxc does not tell where it mounts the rootfs");
   }
-  // The agent refuses a profile of the container's own for this backend (no "seccomp-profile").
-  if (!spec.confinement.seccomp_profile_json.empty())
-    RefuseStart(kExitSetupFailed, "the lxc backend takes no seccomp profile of its own");
   UniqueFd seccomp_profile;
   if (!spec.confinement.seccomp_unconfined)
-    seccomp_profile = SeccompProfileMemfd(spec.kept_capabilities, &settings.seccomp_profile);
+    seccomp_profile = SeccompProfileMemfd(spec, &settings.seccomp_profile);
   launch.config = LxcConfigItems(spec, settings);
   int report_pipe[2];
   if (::pipe2(report_pipe, O_CLOEXEC) != 0) {

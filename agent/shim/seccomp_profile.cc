@@ -110,7 +110,8 @@ bool KernelAtLeast(const std::string& version) {
 
 class ProfileCompiler {
  public:
-  explicit ProfileCompiler(uint64_t kept) : kept_(kept) {}
+  // `policy`, when given, receives what the filter holds.
+  ProfileCompiler(uint64_t kept, SeccompPolicy* policy) : kept_(kept), policy_(policy) {}
 
   // The filter, or "" with `error` set.
   Filter Compile(const std::string& profile_json, std::string* error) {
@@ -134,6 +135,7 @@ class ProfileCompiler {
       Fail("defaultAction: unknown action '" + default_name + "'");
       return nullptr;
     }
+    if (policy_ != nullptr) *policy_ = {default_name, default_action_, {}};
     Filter filter(::seccomp_init(default_action_));
     if (!filter) {
       Fail("seccomp_init failed");
@@ -282,21 +284,27 @@ class ProfileCompiler {
 
   // libseccomp takes one comparison per argument in a rule: with two on the same argument, each
   // comparison becomes a rule of its own (either matching), as runc does.
-  bool AddRules(scmp_filter_ctx filter, uint32_t action, int number,
-                const std::vector<scmp_arg_cmp>& args, const std::string& where) {
+  bool AddRules(scmp_filter_ctx filter, const SeccompRule& rule, int number) {
     bool repeated_index = false;
-    for (size_t i = 0; i < args.size(); ++i) {
-      for (size_t j = i + 1; j < args.size(); ++j) repeated_index |= args[i].arg == args[j].arg;
+    for (size_t i = 0; i < rule.args.size(); ++i) {
+      for (size_t j = i + 1; j < rule.args.size(); ++j)
+        repeated_index |= rule.args[i].arg == rule.args[j].arg;
     }
-    int rc = 0;
+    std::vector<std::vector<scmp_arg_cmp>> comparisons;
     if (!repeated_index) {
-      rc = ::seccomp_rule_add_array(filter, action, number, args.size(), args.data());
+      comparisons.push_back(rule.args);
     } else {
-      for (const scmp_arg_cmp& arg : args) {
-        if ((rc = ::seccomp_rule_add_array(filter, action, number, 1, &arg)) != 0) break;
-      }
+      for (const scmp_arg_cmp& arg : rule.args) comparisons.push_back({arg});
     }
-    if (rc != 0) return Fail(where + ": libseccomp refused the rule: " + std::strerror(-rc));
+    for (const auto& args : comparisons) {
+      int rc = ::seccomp_rule_add_array(filter, rule.action, number, args.size(), args.data());
+      if (rc != 0) {
+        return Fail(rule.where + ": libseccomp refused the rule: " + std::strerror(-rc));
+      }
+      if (policy_ == nullptr) continue;
+      policy_->rules.push_back(rule);
+      policy_->rules.back().args = args;
+    }
     return true;
   }
 
@@ -320,19 +328,20 @@ class ProfileCompiler {
     }
     std::vector<scmp_arg_cmp> args;
     if (!ReadArgs(entry, where, &args)) return false;
-    std::vector<int> numbers;
-    if (!CheckNames(entry, where, &numbers)) return false;
+    std::vector<std::pair<std::string, int>> syscalls;
+    if (!CheckNames(entry, where, &syscalls)) return false;
     // libseccomp refuses a rule that repeats the default action; it changes nothing anyway.
     if (action == default_action_) return true;
-    for (int number : numbers) {
-      if (!AddRules(filter, action, number, args, where)) return false;
+    for (const auto& [name, number] : syscalls) {
+      const SeccompRule rule{where, entry["action"].GetString(), action, name, args};
+      if (!AddRules(filter, rule, number)) return false;
     }
     return true;
   }
 
   // names[] (or the older single name): each must be a system call libseccomp knows.
   bool CheckNames(const Json& entry, const std::string& where,
-                  std::vector<int>* numbers = nullptr) {
+                  std::vector<std::pair<std::string, int>>* syscalls = nullptr) {
     std::vector<std::pair<std::string, const Json*>> names;
     if (entry.HasMember("names")) {
       if (!entry["names"].IsArray()) return Fail(where + ".names: not an array");
@@ -348,12 +357,13 @@ class ProfileCompiler {
         return Fail(at + ": unknown system call" +
                     (name->IsString() ? " '" + std::string(name->GetString()) + "'" : ""));
       }
-      if (numbers != nullptr) numbers->push_back(number);
+      if (syscalls != nullptr) syscalls->push_back({name->GetString(), number});
     }
     return true;
   }
 
   uint64_t kept_;
+  SeccompPolicy* policy_;
   uint32_t default_action_ = 0;
   std::string* error_ = nullptr;
 };
@@ -361,14 +371,37 @@ class ProfileCompiler {
 }  // namespace
 
 std::string CheckSeccompProfile(const std::string& profile_json, uint64_t kept_capabilities) {
+  return ReadSeccompProfile(profile_json, kept_capabilities, nullptr);
+}
+
+std::string ReadSeccompProfile(const std::string& profile_json, uint64_t kept_capabilities,
+                               SeccompPolicy* policy) {
   std::string error;
-  Filter filter = ProfileCompiler(kept_capabilities).Compile(profile_json, &error);
+  Filter filter = ProfileCompiler(kept_capabilities, policy).Compile(profile_json, &error);
   return filter ? "" : error;
+}
+
+const std::set<std::string>& SeccompBasicActions() {
+  static const std::set<std::string> kActions = {
+      "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP"};
+  return kActions;
+}
+
+std::string SeccompActionOutside(const std::string& profile_json, uint64_t kept_capabilities,
+                                 const std::set<std::string>& actions) {
+  SeccompPolicy policy;
+  if (!ReadSeccompProfile(profile_json, kept_capabilities, &policy).empty()) return "";
+  if (!actions.count(policy.default_action_name))
+    return "defaultAction: " + policy.default_action_name;
+  for (const SeccompRule& rule : policy.rules) {
+    if (!actions.count(rule.action_name)) return rule.where + ".action: " + rule.action_name;
+  }
+  return "";
 }
 
 std::string InstallSeccompProfile(const std::string& profile_json, uint64_t kept_capabilities) {
   std::string error;
-  Filter filter = ProfileCompiler(kept_capabilities).Compile(profile_json, &error);
+  Filter filter = ProfileCompiler(kept_capabilities, nullptr).Compile(profile_json, &error);
   if (!filter) return "seccomp profile: " + error;
   if (int rc = ::seccomp_load(filter.get()); rc != 0)
     return std::string("load the seccomp profile: ") + std::strerror(-rc);

@@ -49,6 +49,7 @@ BackendCapabilities ChrootBackend::capabilities() const {
   capabilities.userns = true;
   capabilities.terminal = true;  // the shim keeps the terminal (shim/stdio_relay.h)
   capabilities.seccomp_profile = true;  // compiled by the shim (shim/seccomp_profile.h)
+  capabilities.seccomp_every_action = true;  // compiled by libseccomp in boxcar-shim
   capabilities.sysctls_in_userns = true;  // written by the payload's init, root of the userns
   capabilities.namespace_sharing = true;  // entered by the shim (shim/joined_namespaces.h)
   return capabilities;

@@ -147,6 +147,7 @@ BackendCapabilities LibvirtBackend::capabilities() const {
   // not the payload's: it is not used.
   capabilities.terminal = true;
   capabilities.seccomp_profile = true;  // boxcar-shim runs inside the domain
+  capabilities.seccomp_every_action = true;  // compiled by libseccomp in boxcar-shim
   // Not userns: the kernel refuses the payload's proc mount in a user namespace of its own
   // ("mount proc: Operation not permitted") because libvirt over-mounts parts of the domain's
   // /proc (/proc/sys read-only, /proc/meminfo through FUSE), so no proc is fully visible.

@@ -30,6 +30,9 @@ BackendCapabilities LxcBackend::capabilities() const {
   capabilities.survives_agent_restart = true;
   capabilities.userns = true;
   capabilities.terminal = true;  // the shim keeps the terminal (shim/stdio_relay.h)
+  // Said in LXC's policy language (lxc_shim/lxc_seccomp_policy.h), which lacks SCMP_ACT_LOG,
+  // _TRACE and _KILL_PROCESS: no seccomp_every_action.
+  capabilities.seccomp_profile = true;
   // NOTE: no sysctls_in_userns: boxcar-lxc-shim writes sysctls in namespaces of its own, which
   // a user-namespaced payload does not share (LXC makes its network namespace).
   // The network namespace entered by boxcar-lxc-shim, the others by liblxc

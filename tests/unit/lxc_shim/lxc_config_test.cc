@@ -206,32 +206,6 @@ TEST_F(LxcConfigTest, NoSupplementaryGroupsAndDefaultPath) {
                 "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}));
 }
 
-TEST(LxcSeccompProfileTest, SameDenylistAsTheChrootFilter) {
-  std::string profile = LxcSeccompProfile(kDefaultKeptCapabilities);
-  EXPECT_EQ(profile.rfind("2\ndenylist\n[all]\n", 0), 0u) << profile;
-  for (const DeniedSyscall& syscall : DeniedSyscalls()) {
-    EXPECT_NE(profile.find("\n" + std::string(syscall.name) + " errno 1\n"), std::string::npos)
-        << syscall.name;
-  }
-  // CLONE_NEWUSER: clone(flags & 0x10000000) fails, clone3 reports ENOSYS.
-  EXPECT_NE(profile.find("\nclone errno 1 [0,268435456,SCMP_CMP_MASKED_EQ,268435456]\n"),
-            std::string::npos);
-  EXPECT_NE(profile.find("\nclone3 errno 38\n"), std::string::npos);
-  EXPECT_EQ(std::count(profile.begin(), profile.end(), '\n'),
-            static_cast<long>(3 + DeniedSyscalls().size() + DeniedCloneFlags().size() + 1));
-}
-
-TEST(LxcSeccompProfileTest, AnAddedCapabilityLiftsItsCalls) {
-  // SYS_ADMIN: mount and new namespaces; SYS_TIME still off.
-  std::string profile =
-      LxcSeccompProfile(kDefaultKeptCapabilities | (uint64_t{1} << CAP_SYS_ADMIN));
-  EXPECT_EQ(profile.find("\nmount errno"), std::string::npos) << profile;
-  EXPECT_EQ(profile.find("\nunshare errno"), std::string::npos) << profile;
-  EXPECT_EQ(profile.find("\nclone errno"), std::string::npos) << profile;
-  EXPECT_NE(profile.find("\nsettimeofday errno 1\n"), std::string::npos) << profile;
-  EXPECT_NE(profile.find("\nkeyctl errno 1\n"), std::string::npos) << "never lifted";
-}
-
 TEST_F(LxcConfigTest, TheContainersCapabilitiesAreKept) {
   spec_.kept_capabilities = (uint64_t{1} << CAP_CHOWN) | (uint64_t{1} << CAP_SYS_ADMIN);
   EXPECT_EQ(Value("lxc.cap.keep"), "chown 21") << "names where the policy has them, else numbers";
