@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "cli/export_command.h"
 #include "cli/human_format.h"
 #include "cli/json_output.h"
 #include "cli/log_times.h"
@@ -136,11 +135,8 @@ int PruneSystem(AgentConnection& agent, const SystemPruneFlags& flags) {
 
 }  // namespace
 
-void AddContainerGroupCommands(CLI::App& app, std::function<AgentConnection&()> connect,
-                               std::function<int()>& action) {
-  CLI::App* container = app.add_subcommand("container", "Containers as a group (prune, export)")
-                            ->require_subcommand(1);
-  AddExportCommand(*container, connect, action);
+void AddContainerPruneCommand(CLI::App* container, std::function<AgentConnection&()> connect,
+                              std::function<int()>& action) {
   auto flags = std::make_shared<ContainerPruneFlags>();
   CLI::App* prune = container->add_subcommand(
       "prune", "Remove every container that is not running (created or exited)");

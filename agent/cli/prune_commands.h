@@ -10,9 +10,9 @@
 
 namespace boxcar::cli {
 
-// The `container` group (`container prune`).
-void AddContainerGroupCommands(CLI::App& app, std::function<AgentConnection&()> connect,
-                               std::function<int()>& action);
+// `prune` under `container`.
+void AddContainerPruneCommand(CLI::App* container, std::function<AgentConnection&()> connect,
+                              std::function<int()>& action);
 // `prune` under `network`.
 void AddNetworkPruneCommand(CLI::App* network, std::function<AgentConnection&()> connect,
                             std::function<int()>& action);
