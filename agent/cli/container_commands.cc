@@ -20,6 +20,7 @@
 #include "cli/run_command.h"
 #include "common/signal_names.h"
 #include "common/unix_time.h"
+#include "core/container_states.h"
 
 namespace boxcar::cli {
 
@@ -29,6 +30,9 @@ struct ListOptions {
   bool all = false;
   bool json = false;
   bool quiet = false;
+  bool no_trunc = false;
+  int last = -1;  // -n: the N last created, any state; -l is 1
+  bool latest = false;
   std::vector<std::string> filters;
   std::string format;
 };
@@ -39,22 +43,34 @@ int List(AgentConnection& agent, const ListOptions& options) {
     std::fprintf(stderr, "boxcar ps: %s\n", filter.status().message().c_str());
     return 1;
   }
+  const int last = options.latest ? 1 : options.last;
   grpc::ClientContext context;
   v1::ListContainersRequest request;
-  request.set_all(options.all || filter->NeedsAll());
+  const bool all = options.all || filter->NeedsAll() || last >= 0;
+  request.set_all(all || filter->NamesContainers());
   v1::ListContainersResponse response;
   grpc::Status status = agent.containers().List(&context, request, &response);
   if (!status.ok()) return agent.Report(status);
+  if (Status resolved = filter->Resolve(response.containers()); !resolved.ok()) {
+    std::fprintf(stderr, "boxcar ps: %s\n", resolved.message().c_str());
+    return 1;
+  }
+  // Newest first (the agent's order, as Docker's).
   google::protobuf::RepeatedPtrField<v1::Container> listed;
   for (const auto& container : response.containers()) {
-    if (filter->Matches(container)) *listed.Add() = container;
+    if (last >= 0 && listed.size() >= last) break;
+    if ((all || IsLive(container.state())) && filter->Matches(container)) {
+      *listed.Add() = container;
+    }
   }
+  const size_t id_length = options.no_trunc ? std::string::npos : 12;
   if (options.json) {
     PrintJsonArray(listed);
     return 0;
   }
   if (options.quiet) {
-    for (const auto& container : listed) std::printf("%s\n", container.id().substr(0, 12).c_str());
+    for (const auto& container : listed)
+      std::printf("%s\n", container.id().substr(0, id_length).c_str());
     return 0;
   }
   if (options.format == "json") {
@@ -106,9 +122,9 @@ int List(AgentConnection& agent, const ListOptions& options) {
   for (const auto& container : listed) {
     std::string command;
     for (const auto& arg : container.argv()) command += (command.empty() ? "" : " ") + arg;
-    if (command.size() > 24) command = command.substr(0, 21) + "...";
+    if (!options.no_trunc && command.size() > 24) command = command.substr(0, 21) + "...";
     rows.push_back(
-        {container.id().substr(0, 12), container.spec().image(), "\"" + command + "\"",
+        {container.id().substr(0, id_length), container.spec().image(), "\"" + command + "\"",
          HumanDuration(NowUnixSeconds() - container.created_unix_ns() / 1000000000) + " ago",
          StatusText(container), PortsText(container), container.backend(), container.name()});
   }
@@ -318,16 +334,22 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
   ps->add_flag("-a,--all", ps_options->all, "Include containers that are not running");
   ps->add_flag("--json", ps_options->json, "Print JSON");
   ps->add_flag("-q,--quiet", ps_options->quiet, "Print only ids");
+  ps->add_flag("--no-trunc", ps_options->no_trunc, "Whole ids and commands");
+  ps->add_option("-n,--last", ps_options->last,
+                 "Only the N last created containers, whatever their state")
+      ->check(CLI::NonNegativeNumber);
+  ps->add_flag("-l,--latest", ps_options->latest, "Only the last created container");
   ps->add_option("-f,--filter", ps_options->filters,
                  "status=created|running|paused|exited, health=starting|healthy|unhealthy|none, "
-                 "name=SUBSTRING, label=KEY[=VALUE], "
-                 "ancestor=IMAGE (repeat the flag)")
+                 "name=SUBSTRING, id=PREFIX, label=KEY[=VALUE], ancestor=IMAGE, exited=CODE, "
+                 "before=CONTAINER, since=CONTAINER, volume=NAME|PATH, network=NAME "
+                 "(repeat the flag)")
       ->allow_extra_args(false);
   ps->add_option(
       "--format", ps_options->format,
       "table, json (one object per line) or a template such as "
       "'{{.ID}}\\t{{.Names}}' (.ID .Names .Image .Command .Status .State .Backend .Ports "
-      ".Labels .CreatedAt .ExitCode)");
+      ".Labels .CreatedAt .RunningFor .ExitCode .Mounts .Networks)");
   ps->callback([&, connect, ps_options] {
     action = [=] { return List(connect(), *ps_options); };
   });

@@ -11,7 +11,8 @@ namespace boxcar::cli {
 
 namespace {
 
-constexpr const char* kFilterKeys[] = {"status", "name", "label", "ancestor", "health"};
+constexpr const char* kFilterKeys[] = {"status", "name",   "label", "ancestor", "health", "id",
+                                       "exited", "before", "since", "volume",   "network"};
 
 bool MatchesAncestor(const v1::Container& container, const std::string& ancestor) {
   const std::string& image = container.spec().image();
@@ -32,9 +33,33 @@ bool MatchesLabel(const v1::Container& container, const std::string& label) {
   return it != labels.end() && it->second == label.substr(equals + 1);
 }
 
+// Docker's volume filter: a volume's name, a bind's host path or any mount's destination.
+bool MatchesVolume(const v1::Container& container, const std::string& volume) {
+  for (const auto& mount : container.spec().mounts()) {
+    if (mount.source() == volume || mount.target() == volume) return true;
+  }
+  return false;
+}
+
+// The network of its spec (a bridge or CNI network's name, host, none) or one it joined since.
+bool MatchesNetwork(const v1::Container& container, const std::string& network) {
+  if (container.spec().network().mode() == network) return true;
+  for (const auto& vif : container.interfaces()) {
+    if (vif.network() == network) return true;
+  }
+  return false;
+}
+
 bool MatchesOne(const v1::Container& container, const std::string& key,
                 const std::string& value) {
   if (key == "status") return StateName(container.state()) == value;
+  if (key == "id") return container.id().rfind(value, 0) == 0;
+  if (key == "exited") {
+    return container.state() == v1::CONTAINER_STATE_EXITED &&
+           std::to_string(container.exit_code()) == value;
+  }
+  if (key == "volume") return MatchesVolume(container, value);
+  if (key == "network") return MatchesNetwork(container, value);
   if (key == "name") return container.name().find(value) != std::string::npos;
   if (key == "label") return MatchesLabel(container, value);
   if (key == "health") return HealthName(container.health().status()) == value;
@@ -53,6 +78,25 @@ std::string Labels(const v1::Container& container) {
   std::sort(pairs.begin(), pairs.end());
   std::string joined;
   for (const auto& pair : pairs) joined += (joined.empty() ? "" : ",") + pair;
+  return joined;
+}
+
+// Docker's MOUNTS column: each mount's volume name or host path (a tmpfs: its destination).
+std::string Mounts(const v1::Container& container) {
+  std::string joined;
+  for (const auto& mount : container.spec().mounts()) {
+    joined +=
+        (joined.empty() ? "" : ",") + (mount.source().empty() ? mount.target() : mount.source());
+  }
+  return joined;
+}
+
+// Docker's NETWORKS column: the spec's network and those joined since.
+std::string Networks(const v1::Container& container) {
+  std::string joined = container.spec().network().mode();
+  for (const auto& vif : container.interfaces()) {
+    if (!vif.network().empty()) joined += (joined.empty() ? "" : ",") + vif.network();
+  }
   return joined;
 }
 
@@ -95,7 +139,8 @@ StatusOr<ContainerFilter> ContainerFilter::Parse(const std::vector<std::string>&
     std::string value = entry.substr(equals + 1);
     if (std::find(std::begin(kFilterKeys), std::end(kFilterKeys), key) == std::end(kFilterKeys)) {
       return InvalidArgument("--filter '" + entry +
-                             "': unknown key; use status, name, label, ancestor or health");
+                             "': unknown key; use status, name, id, label, ancestor, health, "
+                             "exited, before, since, volume or network");
     }
     if (key == "health" && value != "starting" && value != "healthy" && value != "unhealthy" &&
         value != "none") {
@@ -107,21 +152,59 @@ StatusOr<ContainerFilter> ContainerFilter::Parse(const std::vector<std::string>&
       return InvalidArgument("--filter '" + entry +
                              "': status is created, running, paused or exited");
     }
+    if (key == "exited" && value.find_first_not_of("0123456789") != std::string::npos) {
+      return InvalidArgument("--filter '" + entry + "': exited is an exit code (0-255)");
+    }
     filter.values_[key].push_back(value);
   }
   return filter;
 }
 
+Status ContainerFilter::Resolve(const google::protobuf::RepeatedPtrField<v1::Container>& all) {
+  for (const char* key : {"before", "since"}) {
+    auto it = values_.find(key);
+    if (it == values_.end()) continue;
+    for (const std::string& reference : it->second) {
+      const v1::Container* found = nullptr;
+      for (const auto& container : all) {
+        if (container.name() == reference || container.id().rfind(reference, 0) == 0) {
+          found = &container;
+        }
+      }
+      if (found == nullptr) {
+        return NotFound("--filter '" + std::string(key) + "=" + reference +
+                        "': no such container (give a name or an id)");
+      }
+      created_of_[reference] = found->created_unix_ns();
+    }
+  }
+  return OkStatus();
+}
+
 bool ContainerFilter::Matches(const v1::Container& container) const {
   for (const auto& [key, values] : values_) {
     bool any = false;
-    for (const auto& value : values) any = any || MatchesOne(container, key, value);
+    for (const auto& value : values) {
+      if (key == "before" || key == "since") {
+        auto created = created_of_.find(value);
+        any = any || (created != created_of_.end() &&
+                      (key == "before" ? container.created_unix_ns() < created->second
+                                       : container.created_unix_ns() > created->second));
+        continue;
+      }
+      any = any || MatchesOne(container, key, value);
+    }
     if (!any) return false;
   }
   return true;
 }
 
+bool ContainerFilter::NamesContainers() const {
+  return values_.count("before") > 0 || values_.count("since") > 0;
+}
+
 bool ContainerFilter::NeedsAll() const {
+  if (values_.count("exited")) return true;
   auto it = values_.find("status");
   if (it == values_.end()) return false;
   return std::any_of(it->second.begin(), it->second.end(),
@@ -189,6 +272,12 @@ StatusOr<std::string> ExpandContainerTemplate(const std::string& format_template
       {".CreatedAt", "CREATED AT",
        [](const auto& c) { return std::to_string(c.created_unix_ns() / 1000000000); }},
       {".ExitCode", "EXIT CODE", [](const auto& c) { return std::to_string(c.exit_code()); }},
+      {".RunningFor", "CREATED",
+       [](const auto& c) {
+         return HumanDuration(NowUnixSeconds() - c.created_unix_ns() / 1000000000) + " ago";
+       }},
+      {".Mounts", "MOUNTS", [](const auto& c) { return Mounts(c); }},
+      {".Networks", "NETWORKS", [](const auto& c) { return Networks(c); }},
   };
   return ExpandFormatTemplate(
       format_template, [&](const std::string& field) -> StatusOr<std::string> {
@@ -199,7 +288,7 @@ StatusOr<std::string> ExpandContainerTemplate(const std::string& format_template
         return InvalidArgument(
             "--format: unknown field '" + field +
             "'; use .ID .Names .Image .Command .Status .State .Backend .Ports .Labels "
-            ".CreatedAt .ExitCode");
+            ".CreatedAt .RunningFor .ExitCode .Mounts .Networks");
       });
 }
 

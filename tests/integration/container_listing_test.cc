@@ -70,6 +70,44 @@ TEST_F(ContainerListingTest, LabelsShowInInspectAndFilterPs) {
   EXPECT_NE(bad_format.err.find("--format"), std::string::npos) << bad_format.err;
 }
 
+TEST_F(ContainerListingTest, DockersOtherPsFlagsAndFilters) {
+  ASSERT_EQ(agent_.Cli({"volume", "create", "appdata"}).exit_code, 0);
+  std::string first = RunDetached({"--name", "first", "-v", "appdata:/data"}, {"sleep", "60"});
+  CommandResult second = agent_.Cli({"run", "--name", "second", "busybox", "sh", "-c", "exit 3"});
+  ASSERT_EQ(second.exit_code, 3) << second.err;
+  std::string third = RunDetached({"--name", "third"}, {"sleep", "60"});
+  auto names = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "ps");
+    args.insert(args.end(), {"--format", "{{.Names}}"});
+    CommandResult result = agent_.Cli(args);
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return result.out;
+  };
+  EXPECT_EQ(names({"-n", "2"}), "third\nsecond\n") << "the last created, any state";
+  EXPECT_EQ(names({"-l"}), "third\n");
+  EXPECT_EQ(names({"--filter", "exited=3"}), "second\n");
+  EXPECT_EQ(names({"-a", "--filter", "exited=0"}), "");
+  EXPECT_EQ(names({"--filter", "before=third"}), "first\n") << "without -a: what runs";
+  EXPECT_EQ(names({"-a", "--filter", "before=third"}), "second\nfirst\n");
+  EXPECT_EQ(names({"-a", "--filter", "since=" + first.substr(0, 12)}), "third\nsecond\n");
+  EXPECT_EQ(names({"--filter", "volume=appdata"}), "first\n");
+  EXPECT_EQ(names({"--filter", "volume=/data"}), "first\n");
+  EXPECT_EQ(names({"--filter", "id=" + third.substr(0, 8)}), "third\n");
+  EXPECT_EQ(names({"--filter", "network=none"}), "third\nfirst\n");
+  CommandResult missing = agent_.Cli({"ps", "--filter", "since=nobody"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("--filter 'since=nobody': no such container"), std::string::npos)
+      << missing.err;
+  EXPECT_EQ(agent_.Cli({"ps", "-l", "-q", "--no-trunc"}).out, third + "\n");
+  EXPECT_EQ(agent_.Cli({"ps", "-l", "-q"}).out, third.substr(0, 12) + "\n");
+  CommandResult long_command = agent_.Cli({"ps", "-a", "--no-trunc", "--filter", "name=second"});
+  EXPECT_NE(long_command.out.find("\"sh -c exit 3\""), std::string::npos) << long_command.out;
+  EXPECT_EQ(agent_.Cli({"ps", "--filter", "name=first", "--format", "{{.Mounts}}"}).out,
+            "appdata\n");
+  ASSERT_EQ(agent_.Cli({"rm", "-f", first, "second", third}).exit_code, 0);
+  ASSERT_EQ(agent_.Cli({"volume", "rm", "appdata"}).exit_code, 0);
+}
+
 TEST_F(ContainerListingTest, RestartStopsAndStartsAgain) {
   std::string id = RunDetached({"--name", "counter"}, {"sh", "-c", "echo run; sleep 60"});
   int64_t first_start = Inspect(id).started_unix_ns();

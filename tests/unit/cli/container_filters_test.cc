@@ -41,8 +41,58 @@ TEST(ContainerFilterTest, LabelsAndAncestors) {
   EXPECT_FALSE(ContainerFilter::Parse({"ancestor=alpine"})->Matches(web));
 }
 
+TEST(ContainerFilterTest, IdsExitCodesVolumesAndNetworks) {
+  v1::Container web = Sample("web-1", v1::CONTAINER_STATE_EXITED);
+  web.set_exit_code(3);
+  auto* volume = web.mutable_spec()->add_mounts();
+  volume->set_type(v1::Mount::TYPE_VOLUME);
+  volume->set_source("appdata");
+  volume->set_target("/data");
+  web.mutable_spec()->mutable_network()->set_mode("app");
+  web.add_interfaces()->set_network("backend");
+  EXPECT_TRUE(ContainerFilter::Parse({"id=aaaa"})->Matches(web));
+  EXPECT_FALSE(ContainerFilter::Parse({"id=ab"})->Matches(web));
+  EXPECT_TRUE(ContainerFilter::Parse({"exited=3"})->Matches(web));
+  EXPECT_FALSE(ContainerFilter::Parse({"exited=0"})->Matches(web));
+  EXPECT_TRUE(ContainerFilter::Parse({"exited=0"})->NeedsAll());
+  EXPECT_TRUE(ContainerFilter::Parse({"volume=appdata"})->Matches(web));
+  EXPECT_TRUE(ContainerFilter::Parse({"volume=/data"})->Matches(web));
+  EXPECT_FALSE(ContainerFilter::Parse({"volume=other"})->Matches(web));
+  EXPECT_TRUE(ContainerFilter::Parse({"network=app"})->Matches(web));
+  EXPECT_TRUE(ContainerFilter::Parse({"network=backend"})->Matches(web));
+  EXPECT_FALSE(ContainerFilter::Parse({"network=bridge"})->Matches(web));
+  EXPECT_EQ(*FormatContainer("{{.Mounts}} {{.Networks}}", web), "appdata app,backend");
+  web.set_created_unix_ns((NowUnixSeconds() - 120) * 1000000000);
+  EXPECT_EQ(*FormatContainer("{{.RunningFor}}", web), "2 minutes ago");
+}
+
+TEST(ContainerFilterTest, BeforeAndSinceAreByCreationAgainstANamedContainer) {
+  google::protobuf::RepeatedPtrField<v1::Container> all;
+  for (int i = 0; i < 3; ++i) {
+    v1::Container* container = all.Add();
+    *container = Sample("c" + std::to_string(i), v1::CONTAINER_STATE_RUNNING);
+    container->set_id(std::string(63, 'a') + std::to_string(i));
+    container->set_created_unix_ns(1000 + i);
+  }
+  auto filter = ContainerFilter::Parse({"before=c2", "since=" + all[0].id()});
+  ASSERT_TRUE(filter.ok());
+  EXPECT_TRUE(filter->NamesContainers());
+  EXPECT_FALSE(filter->NeedsAll());
+  ASSERT_TRUE(filter->Resolve(all).ok());
+  EXPECT_FALSE(filter->Matches(all[0]));
+  EXPECT_TRUE(filter->Matches(all[1]));
+  EXPECT_FALSE(filter->Matches(all[2]));
+  auto missing = ContainerFilter::Parse({"before=nobody"});
+  Status resolved = missing->Resolve(all);
+  EXPECT_EQ(resolved.code(), StatusCode::kNotFound);
+  EXPECT_NE(resolved.message().find("--filter 'before=nobody': no such container"),
+            std::string::npos)
+      << resolved.message();
+}
+
 TEST(ContainerFilterTest, BadFiltersNameTheFlag) {
-  for (const char* bad : {"status", "color=red", "status=sleeping", "=x", "name="}) {
+  for (const char* bad :
+       {"status", "color=red", "status=sleeping", "=x", "name=", "exited=-1", "exited=x"}) {
     auto filter = ContainerFilter::Parse({bad});
     EXPECT_EQ(filter.status().code(), StatusCode::kInvalidArgument) << bad;
     EXPECT_NE(filter.status().message().find("--filter"), std::string::npos) << bad;
