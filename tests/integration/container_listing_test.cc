@@ -15,6 +15,15 @@ class ContainerListingTest : public ::testing::Test, public AgentFixture {
  protected:
   void SetUp() override { StartAgentWithBusybox({}); }
   void TearDown() override { StopAgentAndCheckLeftovers(); }
+
+  // The names `ps ARGS` lists, a line each.
+  std::string names(std::vector<std::string> args) {
+    args.insert(args.begin(), "ps");
+    args.insert(args.end(), {"--format", "{{.Names}}"});
+    CommandResult result = agent_.Cli(args);
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return result.out;
+  }
 };
 
 TEST_F(ContainerListingTest, LabelsShowInInspectAndFilterPs) {
@@ -27,13 +36,6 @@ TEST_F(ContainerListingTest, LabelsShowInInspectAndFilterPs) {
   EXPECT_NE(inspect.out.find("\"tier\": \"front\""), std::string::npos) << inspect.out;
   EXPECT_NE(inspect.out.find("\"team\": \"a\""), std::string::npos) << inspect.out;
 
-  auto names = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), "ps");
-    args.insert(args.end(), {"--format", "{{.Names}}"});
-    CommandResult result = agent_.Cli(args);
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    return result.out;
-  };
   EXPECT_EQ(names({}), "web\n") << "without -a only what runs";
   EXPECT_EQ(names({"--filter", "label=tier=back"}), "") << "db is not running";
   EXPECT_EQ(names({"-a", "--filter", "label=tier=back"}), "db\n");
@@ -76,13 +78,6 @@ TEST_F(ContainerListingTest, DockersOtherPsFlagsAndFilters) {
   CommandResult second = agent_.Cli({"run", "--name", "second", "busybox", "sh", "-c", "exit 3"});
   ASSERT_EQ(second.exit_code, 3) << second.err;
   std::string third = RunDetached({"--name", "third"}, {"sleep", "60"});
-  auto names = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), "ps");
-    args.insert(args.end(), {"--format", "{{.Names}}"});
-    CommandResult result = agent_.Cli(args);
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    return result.out;
-  };
   EXPECT_EQ(names({"-n", "2"}), "third\nsecond\n") << "the last created, any state";
   EXPECT_EQ(names({"-l"}), "third\n");
   EXPECT_EQ(names({"--filter", "exited=3"}), "second\n");
