@@ -13,6 +13,7 @@
 #include "cli/container_inspect.h"
 #include "cli/container_spec_flags.h"
 #include "cli/for_each_name.h"
+#include "cli/format_template.h"
 #include "cli/human_format.h"
 #include "cli/image_pull_policy.h"
 #include "cli/json_output.h"
@@ -79,42 +80,18 @@ int List(AgentConnection& agent, const ListOptions& options) {
       std::printf("%s\n", MessageToJson(container, false).c_str());
     return 0;
   }
-  // "table TEMPLATE": a header row, and the tab-separated columns aligned (as Docker's).
-  const bool table = options.format.rfind("table ", 0) == 0;
-  const std::string format_template = table ? options.format.substr(6) : options.format;
-  if (!format_template.empty() && format_template != "table") {
-    std::vector<std::string> lines;
-    if (table) {
-      auto header = FormatContainerHeader(format_template);
-      if (!header.ok()) {
-        std::fprintf(stderr, "boxcar ps: %s\n", header.status().message().c_str());
-        return 1;
-      }
-      lines.push_back(*header);
+  if (!options.format.empty() && options.format != "table") {
+    auto lines =
+        FormattedLines(options.format, listed.size(),
+                       [&](const std::string& format_template, int i) -> StatusOr<std::string> {
+                         return i < 0 ? FormatContainerHeader(format_template)
+                                      : FormatContainer(format_template, listed[i]);
+                       });
+    if (!lines.ok()) {
+      std::fprintf(stderr, "boxcar ps: %s\n", lines.status().message().c_str());
+      return 1;
     }
-    for (const auto& container : listed) {
-      auto line = FormatContainer(format_template, container);
-      if (!line.ok()) {
-        std::fprintf(stderr, "boxcar ps: %s\n", line.status().message().c_str());
-        return 1;
-      }
-      lines.push_back(*line);
-    }
-    if (!table) {
-      for (const auto& line : lines) std::printf("%s\n", line.c_str());
-      return 0;
-    }
-    std::vector<std::vector<std::string>> rows;
-    for (const auto& line : lines) {
-      std::vector<std::string> cells;
-      size_t begin = 0;
-      for (size_t tab; (tab = line.find('\t', begin)) != std::string::npos; begin = tab + 1) {
-        cells.push_back(line.substr(begin, tab - begin));
-      }
-      cells.push_back(line.substr(begin));
-      rows.push_back(std::move(cells));
-    }
-    PrintTable(rows);
+    for (const auto& line : *lines) std::printf("%s\n", line.c_str());
     return 0;
   }
   std::vector<std::vector<std::string>> rows = {

@@ -1,5 +1,7 @@
 #include "cli/format_template.h"
 
+#include "cli/human_format.h"
+
 namespace boxcar::cli {
 
 StatusOr<std::string> ExpandFormatTemplate(
@@ -30,6 +32,31 @@ StatusOr<std::string> ExpandFormatTemplate(
     at = close + 2;
   }
   return out;
+}
+
+StatusOr<std::vector<std::string>> FormattedLines(
+    const std::string& format, size_t count,
+    const std::function<StatusOr<std::string>(const std::string& format_template, int index)>&
+        expand) {
+  const bool table = format.rfind("table ", 0) == 0;
+  const std::string format_template = table ? format.substr(6) : format;
+  std::vector<std::string> lines;
+  for (int i = table ? -1 : 0; i < static_cast<int>(count); ++i) {
+    ASSIGN_OR_RETURN(std::string line, expand(format_template, i));
+    lines.push_back(std::move(line));
+  }
+  if (!table) return lines;
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& line : lines) {
+    std::vector<std::string> cells;
+    size_t begin = 0;
+    for (size_t tab; (tab = line.find('\t', begin)) != std::string::npos; begin = tab + 1) {
+      cells.push_back(line.substr(begin, tab - begin));
+    }
+    cells.push_back(line.substr(begin));
+    rows.push_back(std::move(cells));
+  }
+  return TableLines(rows);
 }
 
 }  // namespace boxcar::cli

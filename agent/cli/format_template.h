@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 
@@ -15,5 +16,13 @@ namespace boxcar::cli {
 StatusOr<std::string> ExpandFormatTemplate(
     const std::string& format_template,
     const std::function<StatusOr<std::string>(const std::string& field)>& value_of);
+
+// A list command's --format TEMPLATE (a line per item) or "table TEMPLATE" (a header row, then
+// the tab-separated columns aligned, as Docker's): `expand(template, i)` gives item i's line, or
+// the header with i = -1. The lines, or the first error.
+StatusOr<std::vector<std::string>> FormattedLines(
+    const std::string& format, size_t count,
+    const std::function<StatusOr<std::string>(const std::string& format_template, int index)>&
+        expand);
 
 }  // namespace boxcar::cli

@@ -75,20 +75,26 @@ std::optional<uint64_t> ParseByteSize(const std::string& text) {
   return static_cast<uint64_t>(std::llround(number * multiplier));
 }
 
-void PrintTable(const std::vector<std::vector<std::string>>& rows) {
+std::vector<std::string> TableLines(const std::vector<std::vector<std::string>>& rows) {
   std::vector<size_t> widths;
   for (const auto& row : rows) {
     widths.resize(std::max(widths.size(), row.size()));
     for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
   }
+  std::vector<std::string> lines;
   for (const auto& row : rows) {
     std::string line;
     for (size_t i = 0; i < row.size(); ++i) {
       line += row[i];
       if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 3, ' ');
     }
-    std::puts(line.c_str());
+    lines.push_back(std::move(line));
   }
+  return lines;
+}
+
+void PrintTable(const std::vector<std::vector<std::string>>& rows) {
+  for (const std::string& line : TableLines(rows)) std::puts(line.c_str());
 }
 
 int64_t NowUnixSeconds() { return static_cast<int64_t>(::time(nullptr)); }

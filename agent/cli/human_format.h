@@ -15,7 +15,9 @@ std::string HumanDuration(int64_t seconds);
 std::optional<uint64_t> ParseByteSize(const std::string& text);
 // A plain decimal count ("1000"); nullopt when empty, malformed or out of range.
 std::optional<uint64_t> ParseCount(const std::string& text);
-// Prints rows as left-aligned columns separated by three spaces.
+// Rows as left-aligned columns separated by three spaces, a line each.
+std::vector<std::string> TableLines(const std::vector<std::vector<std::string>>& rows);
+// Prints TableLines(rows).
 void PrintTable(const std::vector<std::vector<std::string>>& rows);
 // Seconds since the epoch, now.
 int64_t NowUnixSeconds();

@@ -13,14 +13,25 @@
 #include "cli/distribution_commands.h"
 #include "cli/docker_image_view.h"
 #include "cli/for_each_name.h"
+#include "cli/format_template.h"
 #include "cli/human_format.h"
 #include "cli/image_history_command.h"
+#include "cli/image_listing.h"
 #include "cli/image_save_command.h"
 #include "cli/json_output.h"
 
 namespace boxcar::cli {
 
 namespace {
+
+struct ImageListOptions {
+  bool all = false;
+  bool json = false;
+  bool quiet = false;
+  bool no_trunc = false;
+  std::vector<std::string> filters;
+  std::string format;
+};
 
 struct ImportOptions {
   std::string file;
@@ -172,41 +183,72 @@ int Import(AgentConnection& agent, const ImportOptions& options) {
   return 0;
 }
 
-int List(AgentConnection& agent, bool all, bool json, bool quiet, bool no_trunc) {
+int List(AgentConnection& agent, const ImageListOptions& options) {
+  auto filter = ImageFilter::Parse(options.filters);
+  if (!filter.ok()) {
+    std::fprintf(stderr, "boxcar images: %s\n", filter.status().message().c_str());
+    return 1;
+  }
   grpc::ClientContext context;
   v1::ListImagesRequest request;
-  request.set_all(all);
+  request.set_all(options.all);
   v1::ListImagesResponse response;
   grpc::Status status = agent.images().List(&context, request, &response);
   if (!status.ok()) return agent.Report(status);
-  if (json) {
-    PrintJsonArray(response.images());
+  if (Status resolved = filter->Resolve(response.images()); !resolved.ok()) {
+    std::fprintf(stderr, "boxcar images: %s\n", resolved.message().c_str());
+    return 1;
+  }
+  std::vector<ImageRow> rows;
+  for (const ImageRow& row : ImageRows(response.images())) {
+    if (filter->Matches(row)) rows.push_back(row);
+  }
+  // An image once, for the forms that print images rather than rows.
+  google::protobuf::RepeatedPtrField<v1::Image> images;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i == 0 || rows[i].image != rows[i - 1].image) *images.Add() = *rows[i].image;
+  }
+  if (options.json) {
+    PrintJsonArray(images);
     return 0;
   }
-  if (quiet) {
+  if (options.quiet) {
     // Short ids as Docker's (an id prefix names the image everywhere); --no-trunc: whole.
-    for (const auto& image : response.images()) {
-      std::printf("%s\n", no_trunc ? image.id().c_str() : image.id().substr(7, 12).c_str());
+    for (const auto& image : images) {
+      std::printf("%s\n", options.no_trunc ? image.id().c_str() : image.id().substr(7, 12).c_str());
     }
     return 0;
   }
-  std::vector<std::vector<std::string>> rows = {{"REFERENCE", "IMAGE ID", "CREATED", "SIZE"}};
-  for (const auto& image : response.images()) {
+  if (options.format == "json") {
+    for (const auto& image : images) std::printf("%s\n", MessageToJson(image, false).c_str());
+    return 0;
+  }
+  if (!options.format.empty() && options.format != "table") {
+    auto lines = FormattedLines(
+        options.format, rows.size(),
+        [&](const std::string& format_template, int i) -> StatusOr<std::string> {
+          return FormatImageRow(format_template, i < 0 ? nullptr : &rows[i], options.no_trunc);
+        });
+    if (!lines.ok()) {
+      std::fprintf(stderr, "boxcar images: %s\n", lines.status().message().c_str());
+      return 1;
+    }
+    for (const auto& line : *lines) std::printf("%s\n", line.c_str());
+    return 0;
+  }
+  std::vector<std::vector<std::string>> table = {{"REFERENCE", "IMAGE ID", "CREATED", "SIZE"}};
+  for (const ImageRow& row : rows) {
+    const v1::Image& image = *row.image;
     std::string age = HumanDuration(NowUnixSeconds() - image.created_unix_seconds()) + " ago";
-    std::string short_id = no_trunc ? image.id() : image.id().substr(7, 12);
+    std::string short_id = options.no_trunc ? image.id() : image.id().substr(7, 12);
     // Pulled by digest alone: listed by its repo digests, which resolve (Docker shows the name
     // with a <none> tag and the digest).
-    if (image.references().empty()) {
-      for (const auto& repo_digest : image.repo_digests())
-        rows.push_back({repo_digest, short_id, age, HumanBytes(image.size_bytes())});
-    }
-    if (image.references().empty() && image.repo_digests().empty())
-      rows.push_back({"<none>", short_id, age, HumanBytes(image.size_bytes())});
-    for (const auto& reference : image.references()) {
-      rows.push_back({reference, short_id, age, HumanBytes(image.size_bytes())});
-    }
+    std::string reference = row.repository;
+    if (row.tag != "<none>") reference += ":" + row.tag;
+    if (row.digest != "<none>") reference += "@" + row.digest;
+    table.push_back({reference, short_id, age, HumanBytes(image.size_bytes())});
   }
-  PrintTable(rows);
+  PrintTable(table);
   return 0;
 }
 
@@ -321,19 +363,22 @@ void AddLoadCommand(CLI::App& parent, Connect connect, std::function<int()>& act
 
 void AddListCommand(CLI::App& parent, const std::string& name, Connect connect,
                     std::function<int()>& action) {
-  auto list_all = std::make_shared<bool>(false);
-  auto list_json = std::make_shared<bool>(false);
-  auto list_quiet = std::make_shared<bool>(false);
+  auto options = std::make_shared<ImageListOptions>();
   CLI::App* list = parent.add_subcommand(name, "List images");
   if (name == "ls") list->alias("list");
-  list->add_flag("-a,--all", *list_all, "Also the build cache's untagged step images");
-  list->add_flag("--json", *list_json, "Print JSON");
-  list->add_flag("-q,--quiet", *list_quiet, "Print only ids");
-  auto list_no_trunc = std::make_shared<bool>(false);
-  list->add_flag("--no-trunc", *list_no_trunc, "Whole ids (sha256:...)");
-  list->callback([&, connect, list_all, list_json, list_quiet, list_no_trunc] {
-    action = [=] { return List(connect(), *list_all, *list_json, *list_quiet, *list_no_trunc); };
-  });
+  list->add_flag("-a,--all", options->all, "Also the build cache's untagged step images");
+  list->add_flag("--json", options->json, "Print JSON");
+  list->add_flag("-q,--quiet", options->quiet, "Print only ids");
+  list->add_flag("--no-trunc", options->no_trunc, "Whole ids (sha256:...)");
+  list->add_option("-f,--filter", options->filters,
+                   "dangling=true|false, reference=GLOB, label=KEY[=VALUE], before=IMAGE, "
+                   "since=IMAGE (repeat the flag)")
+      ->allow_extra_args(false);
+  list->add_option("--format", options->format,
+                   "table, json (one object per line) or a template such as "
+                   "'{{.Repository}}:{{.Tag}}' (.ID .Repository .Tag .Digest .CreatedSince "
+                   ".CreatedAt .Size)");
+  list->callback([&, connect, options] { action = [=] { return List(connect(), *options); }; });
 }
 
 void AddTagCommand(CLI::App& parent, Connect connect, std::function<int()>& action) {

@@ -323,6 +323,38 @@ TEST_F(ImageCommandsTest, ImageListInspectRemove) {
   EXPECT_EQ(entries, 0) << "the unused layer directory must go with the image";
 }
 
+TEST_F(ImageCommandsTest, ImagesFiltersAndFormatsAsDockers) {
+  ASSERT_EQ(agent_.Cli({"tag", "busybox", "team/app:1"}).exit_code, 0);
+  std::string id = RunDetached({}, {"sleep", "30"});
+  CommandResult first = agent_.Cli({"commit", id, "x:1"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  ASSERT_EQ(agent_.Cli({"exec", id, "touch", "/changed"}).exit_code, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  CommandResult second = agent_.Cli({"commit", id, "x:1"});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  const std::string dangling = agent_.Cli({"images", "-q", "--filter", "dangling=true"}).out;
+  EXPECT_EQ(dangling.size(), 13u) << "the first commit lost its tag: " << dangling;
+  EXPECT_NE(first.out.find(dangling.substr(0, 12)), std::string::npos) << first.out;
+  CommandResult named = agent_.Cli(
+      {"images", "--filter", "reference=team/*", "--format", "{{.Repository}}:{{.Tag}}"});
+  EXPECT_EQ(named.out, "team/app:1\n") << named.err;
+  CommandResult table = agent_.Cli({"images", "--filter", "reference=x", "--format",
+                                    "table {{.Repository}}\\t{{.Tag}}\\t{{.ID}}"});
+  EXPECT_EQ(table.out.rfind("REPOSITORY   TAG   IMAGE ID\nx            1     ", 0), 0u)
+      << table.out;
+  // Created times are whole seconds: the second commit is a second later than the first.
+  CommandResult since = agent_.Cli({"images", "-q", "--filter", "since=" + dangling.substr(0, 12)});
+  EXPECT_EQ(since.out, agent_.Cli({"images", "-q", "--filter", "reference=x:1"}).out);
+  CommandResult before = agent_.Cli({"images", "-q", "--filter", "before=x:1"});
+  EXPECT_EQ(std::count(before.out.begin(), before.out.end(), '\n'), 2) << before.out;
+  EXPECT_NE(before.out.find(image_id_.substr(7, 12)), std::string::npos) << before.out;
+  CommandResult bad = agent_.Cli({"images", "--filter", "dangling=maybe"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("--filter 'dangling=maybe': dangling is true or false"), std::string::npos)
+      << bad.err;
+  ASSERT_EQ(agent_.Cli({"rm", "-f", id}).exit_code, 0);
+}
+
 // Overlay mount data is limited to one page; 130 layers at the test's long --root paths need
 // about 5 KiB as absolute paths.
 TEST_F(ImageCommandsTest, ImageWith130LayersRuns) {
