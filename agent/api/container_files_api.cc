@@ -30,20 +30,23 @@ grpc::Status ContainersApi::CopyFrom(grpc::ServerContext*, const v1::CopyFromReq
         *response.mutable_stat() = stat;
         return writer->Write(response) ? OkStatus() : gone();
       },
-      [&](std::string_view bytes) {
+      [&](std::string* piece) {
         v1::CopyFromResponse response;
-        response.set_chunk(std::string(bytes));
-        return writer->Write(response) ? OkStatus() : gone();
+        response.mutable_chunk()->swap(*piece);  // and back after: tree_tar_writer.h
+        const bool wrote = writer->Write(response);
+        piece->swap(*response.mutable_chunk());
+        return wrote ? OkStatus() : gone();
       }));
 }
 
 grpc::Status ContainersApi::Export(grpc::ServerContext*, const v1::ExportContainerRequest* request,
                                    grpc::ServerWriter<v1::ExportChunk>* writer) {
-  return ToGrpcStatus(containers_->Export(request->container(), [&](std::string_view bytes) {
-    v1::ExportChunk chunk;
-    chunk.set_data(bytes.data(), bytes.size());
-    return writer->Write(chunk) ? OkStatus()
-                                : Status(StatusCode::kCancelled, "the client went away");
+  v1::ExportChunk chunk;
+  return ToGrpcStatus(containers_->Export(request->container(), [&](std::string* piece) {
+    chunk.mutable_data()->swap(*piece);  // and back after: tree_tar_writer.h
+    const bool wrote = writer->Write(chunk);
+    piece->swap(*chunk.mutable_data());
+    return wrote ? OkStatus() : Status(StatusCode::kCancelled, "the client went away");
   }));
 }
 

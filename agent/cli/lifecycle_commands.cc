@@ -98,7 +98,8 @@ int Update(AgentConnection& agent, const UpdateOptions& options) {
   }
   if (!request.has_memory_bytes() && !request.has_cpu_millis() && !request.has_pids_max() &&
       !request.has_cpu_shares() && !request.has_restart_policy() && !request.has_cpuset_cpus() &&
-      !request.has_cpuset_mems() && !ChangesTuning(request)) {
+      !request.has_cpuset_mems() && !ChangesTuning(request) &&
+      options.tuning.memory_swap.empty()) {  // `--memory-swap 0` alone: Docker's no-op
     std::fprintf(stderr,
                  "boxcar update: nothing to change; pass --memory, --memory-swap, "
                  "--memory-reservation, --cpus, --cpu-shares, --cpu-period, --cpu-quota, "

@@ -106,7 +106,9 @@ Status ApplyUpdateTuningFlags(const ResourceTuningFlags& flags,
                               v1::UpdateContainerRequest* request) {
   if (!flags.memory_swap.empty()) {
     ASSIGN_OR_RETURN(int64_t swap, ParseMemorySwap(flags.memory_swap));
-    request->set_memory_swap_bytes(swap);
+    // As `docker update`: 0 is "not set", the swap limit stays (the request's 0 would be "no
+    // swap beyond memory").
+    if (swap != 0) request->set_memory_swap_bytes(swap);
   }
   if (!flags.memory_reservation.empty()) {
     ASSIGN_OR_RETURN(uint64_t bytes, ParseReservation(flags.memory_reservation));

@@ -51,11 +51,16 @@ class TarProgress {
   std::chrono::steady_clock::time_point last_;
 };
 
+// Keeps glibc from mmapping each allocation of up to 16 MiB (a streamed message's data) and
+// from trimming its heap: see tar_output.cc.
+void KeepLargeAllocationsInTheHeap();
+
 // Every chunk's `data` of a streamed tar into `output`; the stream's status, or CANCELLED
 // with the write's failure (the call cancelled then). `output` is not finished.
 template <typename Chunk>
 grpc::Status ReceiveTar(grpc::ClientContext& context, grpc::ClientReaderInterface<Chunk>& reader,
                         TarOutput& output, TarProgress& progress) {
+  KeepLargeAllocationsInTheHeap();
   Chunk chunk;
   while (reader.Read(&chunk)) {
     if (Status wrote = output.Write(chunk.data()); !wrote.ok()) {

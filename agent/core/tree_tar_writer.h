@@ -21,8 +21,10 @@ struct HostIdShift {
   uint32_t size = 0;
 };
 
-// Receives the tar's bytes in order, in pieces of up to 256 KiB; a failure ends the walk.
-using TarSink = std::function<Status(std::string_view bytes)>;
+// Receives the tar's bytes in order, in pieces of up to 1 MiB; a failure ends the walk. The
+// sink may swap `*piece` with a string of its own (a message's field: no copy), whose memory
+// the writer then reuses for the next piece whatever it holds.
+using TarSink = std::function<Status(std::string* piece)>;
 
 // Archives the object `top_fd` (O_PATH | O_NOFOLLOW) as `member_name`, and for a directory
 // everything below it as `member_name`/... (pax format: long names, large files). Regular

@@ -133,6 +133,33 @@ TEST_P(ConformanceResourceTuningTest, MemoryAloneGetsAsMuchSwapAsMemory) {
       << CgroupValue(later, "memory", memsw_file, memsw_file);
 }
 
+// `update --memory-swap 0` is Docker's "not set": the swap limit stays as it was, alone or
+// beside a new -m (the request's own 0 would mean no swap beyond memory).
+TEST_P(ConformanceResourceTuningTest, UpdateMemorySwapZeroLeavesTheSwapLimitAsItIs) {
+  const std::string memsw_file = MemoryIsV1() ? "memory.memsw.limit_in_bytes" : "memory.swap.max";
+  std::string id = RunDetached({"-m", "32m", "--memory-swap", "64m"}, {"sleep", "1000"});
+  const std::string swap_path = agent_.CgroupFile(id, "memory", memsw_file, memsw_file);
+  if (::access(swap_path.c_str(), F_OK) != 0) {
+    GTEST_SKIP() << "this kernel has no swap accounting (no " << swap_path << ")";
+  }
+  const std::string before = CgroupValue(id, "memory", memsw_file, memsw_file);
+  EXPECT_EQ(before, std::to_string(MemoryIsV1() ? 64 * kMiB : 32 * kMiB));
+  CommandResult updated = agent_.Cli({"update", "--memory-swap", "0", id});
+  ASSERT_EQ(updated.exit_code, 0) << updated.err;
+  EXPECT_EQ(updated.out, id + "\n");
+  EXPECT_EQ(CgroupValue(id, "memory", memsw_file, memsw_file), before) << "not 'no swap'";
+  EXPECT_EQ(Inspect(id).spec().limits().memory_swap_bytes(), int64_t(64 * kMiB));
+
+  updated = agent_.Cli({"update", "-m", "48m", "--memory-swap", "0", id});
+  ASSERT_EQ(updated.exit_code, 0) << updated.err;
+  EXPECT_EQ(CgroupValue(id, "memory", "memory.limit_in_bytes", "memory.max"),
+            std::to_string(48 * kMiB));
+  EXPECT_EQ(CgroupValue(id, "memory", memsw_file, memsw_file),
+            std::to_string(MemoryIsV1() ? 64 * kMiB : 16 * kMiB))
+      << "memory+swap kept while it is at least the new memory";
+  EXPECT_EQ(Inspect(id).spec().limits().memory_swap_bytes(), int64_t(64 * kMiB));
+}
+
 TEST_P(ConformanceResourceTuningTest, OomScoreAdjReachesThePayloadAndItsExecs) {
   CommandResult once = RunRm({"--oom-score-adj", "500"}, {"cat", "/proc/self/oom_score_adj"});
   EXPECT_EQ(once.out, "500\n") << once.err;

@@ -1,7 +1,8 @@
 // `boxcar export` on every backend whose storage is the agent's snapshot: a container's
 // filesystem (image layers with its changes, deletions applied) as a tar, running and stopped,
 // without its volumes, bind mounts, tmpfs mounts or the agent's own mount points; the round
-// trip through `import -`; -o written whole or not at all; the temporary mount of a stopped
+// trip through `import -`; a scratch image's export without the agent's mount-point
+// directories; -o written whole or not at all; the temporary mount of a stopped
 // container undone when the client goes away or the agent is killed; and Docker's top-level
 // image commands giving what their `image` forms give.
 #include <fcntl.h>
@@ -113,6 +114,41 @@ TEST_P(ContainerExportTest, ExportsTheFilesystemRunningAndStoppedWithoutItsMount
   ASSERT_EQ(grouped.exit_code, 0) << grouped.err;
   EXPECT_EQ(Members(Work("grouped.tar")), Members(Work("stopped.tar")));
   ASSERT_EQ(agent_.Cli({"start", "box"}).exit_code, 0) << "its snapshot is free again";
+}
+
+// A scratch-like image of one static binary, run with --init: its export holds the binary and
+// what the container made, not the directories made for the agent's and the runtime's mounts
+// (/etc for /etc/hosts, /sbin for --init, /dev, /proc, /sys), running or stopped.
+TEST_P(ContainerExportTest, AScratchImagesExportHoldsOnlyWhatTheImageAndTheContainerMade) {
+  ASSERT_TRUE(Has("exec"));
+  ASSERT_EQ(
+      Shell("mkdir -p " + Work("one") + " && tar -xf " + BOXCAR_BUSYBOX_TAR + " -C " + Work("one") +
+            " ./bin/busybox && tar -cf " + Work("one.tar") + " -C " + Work("one/bin") + " busybox"),
+      0)
+      << ReadFile(Work("shell.log"));
+  CommandResult imported = agent_.Cli({"image", "import", "-q", Work("one.tar"), "onebinary:1"});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  CommandResult started = agent_.Cli(
+      {"run", "-d", "--name", "one", "--init", "onebinary:1", "/busybox", "sh", "-c",
+       "/busybox mkdir /made && /busybox touch /made/by-container /ready && exec /busybox "
+       "sleep 1000"});
+  ASSERT_EQ(started.exit_code, 0) << started.err;
+  bool ready = false;
+  for (int i = 0; i < 100 && !ready; ++i) {
+    ready = agent_.Cli({"exec", "one", "/busybox", "test", "-e", "/ready"}).exit_code == 0;
+    if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(agent_.Cli({"exec", "one", "/busybox", "cat", "/etc/hosts"}).exit_code, 0)
+      << "the agent's mounts are there for the payload";
+  const std::string expected = "busybox\nmade/\nmade/by-container\nready\n";
+  ASSERT_EQ(Shell("$BOXCAR export one > " + Work("one-running.tar")), 0)
+      << ReadFile(Work("shell.log"));
+  EXPECT_EQ(Members(Work("one-running.tar")), expected);
+  ASSERT_EQ(agent_.Cli({"stop", "-t", "1", "one"}).exit_code, 0);
+  ASSERT_EQ(Shell("$BOXCAR export one > " + Work("one-stopped.tar")), 0)
+      << ReadFile(Work("shell.log"));
+  EXPECT_EQ(Members(Work("one-stopped.tar")), expected);
 }
 
 TEST_P(ContainerExportTest, ExportImportRunRoundTrip) {

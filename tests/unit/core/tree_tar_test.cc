@@ -10,12 +10,14 @@
 
 #include <fstream>
 #include <sstream>
+#include <utility>
+#include <vector>
 
+#include "../tar_bytes.h"
+#include "../temp_dir.h"
 #include "common/unique_fd.h"
 #include "core/tree_tar_extractor.h"
 #include "core/tree_tar_writer.h"
-#include "../tar_bytes.h"
-#include "../temp_dir.h"
 
 namespace boxcar {
 namespace {
@@ -38,8 +40,8 @@ class TreeTarTest : public ::testing::Test {
   std::string TarOf(const std::string& name, const std::string& member) {
     UniqueFd top(::open(Path(name).c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
     std::string tar;
-    Status written = WriteTreeAsTar(top.get(), member, {}, [&](std::string_view bytes) {
-      tar.append(bytes);
+    Status written = WriteTreeAsTar(top.get(), member, {}, [&](std::string* bytes) {
+      tar.append(*bytes);
       return OkStatus();
     });
     EXPECT_TRUE(written.ok()) << written.message();
@@ -303,8 +305,8 @@ TEST_F(TreeTarTest, RootTarNamesMembersAsDockersExportAndSharesHardLinks) {
   std::string tar;
   RootTarOptions options;
   options.left_out = {"etc/hosts", "sbin/docker-init"};
-  Status written = WriteRootAsTar(root.get(), {}, options, [&](std::string_view bytes) {
-    tar.append(bytes);
+  Status written = WriteRootAsTar(root.get(), {}, options, [&](std::string* bytes) {
+    tar.append(*bytes);
     return OkStatus();
   });
   ASSERT_TRUE(written.ok()) << written.message();
@@ -314,6 +316,58 @@ TEST_F(TreeTarTest, RootTarNamesMembersAsDockersExportAndSharesHardLinks) {
   // `cp` keeps archiving every link whole: its extraction refuses hard links.
   EXPECT_EQ(MembersOf(TarOf("root/bin", "bin")),
             (std::vector<std::string>{"bin/", "bin/busybox (5)", "bin/sh (5)"}));
+}
+
+// File data is read straight into the sink's pieces: files smaller and larger than a piece,
+// and ones that straddle two, arrive whole and in order; every piece but the last is full
+// (1 MiB), and the stream is whole 512-byte blocks.
+TEST_F(TreeTarTest, FilesAcrossPiecesArriveWholeInFullPieces) {
+  ::mkdir(Path("root").c_str(), 0755);
+  std::vector<std::pair<std::string, std::string>> files;
+  uint32_t seed = 7;
+  auto content = [&](size_t size) {
+    std::string bytes(size, '\0');
+    for (char& c : bytes) c = static_cast<char>((seed = seed * 1103515245 + 12345) >> 16);
+    return bytes;
+  };
+  for (size_t size : {size_t{0}, size_t{511}, size_t{512}, size_t{(1 << 20) - 300},
+                      size_t{(3 << 20) + 7}, size_t{10 << 10}, size_t{1 << 20}}) {
+    files.emplace_back("f" + std::to_string(files.size()), content(size));
+    std::ofstream(Path("root/" + files.back().first), std::ios::binary) << files.back().second;
+  }
+  UniqueFd root(::open(Path("root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  std::string tar;
+  std::vector<size_t> pieces;
+  Status written = WriteRootAsTar(root.get(), {}, {}, [&](std::string* piece) {
+    pieces.push_back(piece->size());
+    tar += *piece;
+    piece->clear();  // what a sink may leave
+    return OkStatus();
+  });
+  ASSERT_TRUE(written.ok()) << written.message();
+  ASSERT_GE(pieces.size(), 6u);
+  for (size_t i = 0; i + 1 < pieces.size(); ++i) EXPECT_EQ(pieces[i], size_t{1} << 20) << i;
+  EXPECT_GT(pieces.back(), 0u);
+  EXPECT_EQ(tar.size() % 512, 0u);
+
+  archive* reader = archive_read_new();
+  archive_read_support_format_tar(reader);
+  archive_read_open_memory(reader, tar.data(), tar.size());
+  archive_entry* entry;
+  size_t index = 0;
+  while (archive_read_next_header(reader, &entry) == ARCHIVE_OK) {
+    ASSERT_LT(index, files.size());
+    EXPECT_EQ(archive_entry_pathname(entry), files[index].first);
+    std::string data(static_cast<size_t>(archive_entry_size(entry)), '\0');
+    if (!data.empty()) {
+      EXPECT_EQ(archive_read_data(reader, data.data(), data.size()),
+                static_cast<la_ssize_t>(data.size()));
+    }
+    EXPECT_TRUE(data == files[index].second) << files[index].first << " differs";
+    ++index;
+  }
+  archive_read_free(reader);
+  EXPECT_EQ(index, files.size());
 }
 
 }  // namespace
