@@ -127,13 +127,8 @@ StatusOr<InstanceState> ContainerInstances::Spawn(const InstanceRequest& instanc
     interfaces = std::vector<InterfacePlan>();
   }
   ASSIGN_OR_RETURN(v1::InfoResponse info, agent_->Info());
-  HostCapacity capacity;
-  capacity.cpus = info.host().cpus();
-  capacity.memory_bytes = info.host().memory_total_bytes();
-  capacity.disk_bytes = info.host().disk_total_bytes();
-  capacity.throttle_device = options_.throttle_device;
-  capacity.pids_limit = options_.pids_limit;
-  ASSIGN_OR_RETURN(v1::ResourceLimits limits, LimitsForFlavor(instance.flavor, capacity));
+  ASSIGN_OR_RETURN(v1::ResourceLimits limits,
+                   LimitsForFlavor(instance.flavor, HostCapacityFor(info, options_)));
   ASSIGN_OR_RETURN(std::vector<std::string> command, CommandFor(image));
 
   v1::ContainerSpec spec;
