@@ -67,12 +67,16 @@ std::string ContainerStateName(v1::ContainerState state) {
   }
 }
 
-StatusOr<v1::Container> ContainerInstances::Inspect(const std::string& instance_uuid) {
+StatusOr<v1::Container> InspectInstance(AgentClient* agent, const std::string& instance_uuid) {
   ASSIGN_OR_RETURN(std::string name, ContainerNameFor(instance_uuid));
-  auto container = agent_->Inspect(name);
+  auto container = agent->Inspect(name);
   if (!container.ok() && container.status().code() == StatusCode::kNotFound)
     return NotFound("instance " + instance_uuid + ": no container '" + name + "' in the agent");
   return container;
+}
+
+StatusOr<v1::Container> ContainerInstances::Inspect(const std::string& instance_uuid) {
+  return InspectInstance(agent_, instance_uuid);
 }
 
 Status ContainerInstances::RemoveWithRetry(const std::string& name) {

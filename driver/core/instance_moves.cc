@@ -1,5 +1,6 @@
 #include "core/instance_moves.h"
 
+#include "core/container_instances.h"
 #include "core/flavor_limits.h"
 #include "core/image_mapping.h"
 #include "core/instance_labels.h"
@@ -26,18 +27,10 @@ StatusOr<std::string> MigrationImageNameFor(const std::string& instance_uuid) {
   return "boxcar-migration-" + instance_uuid;
 }
 
-StatusOr<v1::Container> InstanceMoves::Inspect(const std::string& instance_uuid) {
-  ASSIGN_OR_RETURN(std::string name, ContainerNameFor(instance_uuid));
-  auto container = agent_->Inspect(name);
-  if (!container.ok() && container.status().code() == StatusCode::kNotFound)
-    return NotFound("instance " + instance_uuid + ": no container '" + name + "' in the agent");
-  return container;
-}
-
 StatusOr<InstanceMoves::InPlacePlan> InstanceMoves::PlanInPlace(const std::string& instance_uuid,
                                                                 const FlavorRequest& flavor) {
   InPlacePlan plan;
-  ASSIGN_OR_RETURN(plan.container, Inspect(instance_uuid));
+  ASSIGN_OR_RETURN(plan.container, InspectInstance(agent_, instance_uuid));
   ASSIGN_OR_RETURN(v1::InfoResponse info, agent_->Info());
   ASSIGN_OR_RETURN(plan.limits, LimitsForFlavor(flavor, HostCapacityFor(info, options_)));
   if (!SameDiskThrottles(plan.container.spec().limits(), plan.limits)) {

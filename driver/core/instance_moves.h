@@ -49,7 +49,6 @@ class InstanceMoves {
     v1::ResourceLimits limits;
   };
   StatusOr<InPlacePlan> PlanInPlace(const std::string& instance_uuid, const FlavorRequest& flavor);
-  StatusOr<v1::Container> Inspect(const std::string& instance_uuid);
 
   AgentClient* agent_;
   DriverOptions options_;

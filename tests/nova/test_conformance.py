@@ -126,13 +126,22 @@ class BoxcarDriverConformanceTest(boxcar_agent.AgentPerTestClass,
     def _agent_images(self):
         return self.agent.cli('image', 'ls').stdout
 
-    def test_migrate_disk_and_power_off(self):
-        # To another host ('dest_host' is not this one): stopped, its changes committed and
-        # uploaded to a private Glance image named after the instance, which disk_info names.
+    def _migrated_away(self, before=None):
+        """A running instance (`before` run in its container first) after the source's half
+        of a move to another host: (instance, network_info, disk_info, Glance image id)."""
         instance, network_info = self._get_running_instance(obj=True)
+        if before:
+            ran = self.agent.cli('exec', 'nova-' + instance.uuid, 'sh', '-c', before)
+            self.assertEqual(0, ran.returncode, ran.stderr)
         disk_info = self.connection.migrate_disk_and_power_off(
             self.ctxt, instance, 'dest_host', test_utils.get_test_flavor(), network_info)
         glance_id = jsonutils.loads(disk_info)[0]['glance_image_id']
+        return instance, network_info, disk_info, glance_id
+
+    def test_migrate_disk_and_power_off(self):
+        # To another host ('dest_host' is not this one): stopped, its changes committed and
+        # uploaded to a private Glance image named after the instance, which disk_info names.
+        instance, network_info, disk_info, glance_id = self._migrated_away()
         carrier = self.image_service.show(self.ctxt, glance_id)
         self.assertEqual('boxcar-migration-' + instance.uuid, carrier['name'])
         self.assertEqual('docker', carrier['container_format'])
@@ -145,10 +154,7 @@ class BoxcarDriverConformanceTest(boxcar_agent.AgentPerTestClass,
         self.assertNotIn('boxcar-migration-', self._agent_images())
 
     def test_boxcar_cold_migration_reverted_restarts_the_source_and_leaves_no_image(self):
-        instance, network_info = self._get_running_instance(obj=True)
-        disk_info = self.connection.migrate_disk_and_power_off(
-            self.ctxt, instance, 'dest_host', test_utils.get_test_flavor(), network_info)
-        glance_id = jsonutils.loads(disk_info)[0]['glance_image_id']
+        instance, network_info, disk_info, glance_id = self._migrated_away()
         self.connection.finish_revert_migration(
             self.ctxt, instance, network_info, self._migration('src', 'dest'), power_on=True)
         self.assertEqual(power_state.RUNNING, self.connection.get_info(instance).state)
@@ -157,10 +163,7 @@ class BoxcarDriverConformanceTest(boxcar_agent.AgentPerTestClass,
         self.assertNotIn('boxcar-migration-', self._agent_images())
 
     def test_boxcar_cold_migration_confirmed_removes_the_source(self):
-        instance, network_info = self._get_running_instance(obj=True)
-        disk_info = self.connection.migrate_disk_and_power_off(
-            self.ctxt, instance, 'dest_host', test_utils.get_test_flavor(), network_info)
-        glance_id = jsonutils.loads(disk_info)[0]['glance_image_id']
+        instance, network_info, disk_info, glance_id = self._migrated_away()
         self.connection.confirm_migration(self.ctxt, self._migration('src', 'dest'), instance,
                                           network_info)
         self.assertFalse(self.connection.instance_exists(instance))
@@ -180,13 +183,8 @@ class BoxcarDriverConformanceTest(boxcar_agent.AgentPerTestClass,
 
     def test_boxcar_cold_migration_carries_what_the_container_wrote(self):
         self._keep_uploaded_data()
-        instance, network_info = self._get_running_instance(obj=True)
-        written = self.agent.cli('exec', 'nova-' + instance.uuid, 'sh', '-c',
-                                 'echo moved > /written; rm /bin/true')
-        self.assertEqual(0, written.returncode, written.stderr)
-        disk_info = self.connection.migrate_disk_and_power_off(
-            self.ctxt, instance, 'dest_host', test_utils.get_test_flavor(), network_info)
-        glance_id = jsonutils.loads(disk_info)[0]['glance_image_id']
+        instance, network_info, disk_info, glance_id = self._migrated_away(
+            before='echo moved > /written; rm /bin/true')
         # One agent plays both hosts: the source's container goes first, and its committed
         # image (the same image as the destination's here: forced) after the test.
         self.agent.cli('rm', '-f', 'nova-' + instance.uuid)

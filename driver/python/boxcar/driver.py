@@ -321,7 +321,7 @@ class BoxcarDriver(driver.ComputeDriver):
         # instance before finish_revert_migration restores "the source's": both are this one
         # container, which must stay (finish_revert_migration gives it its old limits back).
         if (instance.get('task_state') == task_states.RESIZE_REVERTING and
-                self._move_stays_on_host(context, instance)):
+                self._reverting_on_this_host(context, instance)):
             LOG.info('Keeping the container: its resize on this host is being reverted',
                      instance=instance)
             return
@@ -404,8 +404,8 @@ class BoxcarDriver(driver.ComputeDriver):
                                       block_device_info=None):
         raise exception.MigrationPreCheckError(reason=_NO_LIVE_MIGRATION)
 
-    def _move_stays_on_host(self, context, instance):
-        found = moves.current_migration(context, instance)
+    def _reverting_on_this_host(self, context, instance):
+        found = moves.current_migration(context, instance, 'reverting')
         return found is not None and moves.is_same_host(found)
 
     def migrate_disk_and_power_off(self, context, instance, dest, flavor, network_info,
