@@ -57,7 +57,8 @@ class AgentClient {
 
   virtual StatusOr<v1::Image> InspectImage(const std::string& image) = 0;
   virtual StatusOr<v1::Image> TagImage(const std::string& image, const std::string& reference) = 0;
-  virtual Status RemoveImage(const std::string& image) = 0;
+  // `force`: untag even an image containers use (it stays until they are removed).
+  virtual Status RemoveImage(const std::string& image, bool force) = 0;
   virtual StatusOr<std::unique_ptr<ImageImportStream>> StartImport(
       const v1::ImportHeader& header) = 0;
   virtual StatusOr<std::unique_ptr<ImageSaveStream>> StartSave(const std::string& image,
@@ -70,6 +71,8 @@ class AgentClient {
   virtual StatusOr<v1::Container> Start(const std::string& container) = 0;
   virtual StatusOr<v1::Container> Stop(const std::string& container, uint32_t timeout_seconds) = 0;
   virtual Status Remove(const std::string& container, bool force) = 0;
+  // Containers.Update: new limits, applied at once when the container runs.
+  virtual StatusOr<v1::Container> Update(const v1::UpdateContainerRequest& request) = 0;
   virtual StatusOr<v1::Container> Inspect(const std::string& container) = 0;
   virtual StatusOr<std::vector<v1::Container>> List() = 0;
   // Containers.Events of every container, without a deadline: it lasts until cancelled or

@@ -67,12 +67,16 @@ std::string ContainerStateName(v1::ContainerState state) {
   }
 }
 
-StatusOr<v1::Container> ContainerInstances::Inspect(const std::string& instance_uuid) {
+StatusOr<v1::Container> InspectInstance(AgentClient* agent, const std::string& instance_uuid) {
   ASSIGN_OR_RETURN(std::string name, ContainerNameFor(instance_uuid));
-  auto container = agent_->Inspect(name);
+  auto container = agent->Inspect(name);
   if (!container.ok() && container.status().code() == StatusCode::kNotFound)
     return NotFound("instance " + instance_uuid + ": no container '" + name + "' in the agent");
   return container;
+}
+
+StatusOr<v1::Container> ContainerInstances::Inspect(const std::string& instance_uuid) {
+  return InspectInstance(agent_, instance_uuid);
 }
 
 Status ContainerInstances::RemoveWithRetry(const std::string& name) {
@@ -127,13 +131,8 @@ StatusOr<InstanceState> ContainerInstances::Spawn(const InstanceRequest& instanc
     interfaces = std::vector<InterfacePlan>();
   }
   ASSIGN_OR_RETURN(v1::InfoResponse info, agent_->Info());
-  HostCapacity capacity;
-  capacity.cpus = info.host().cpus();
-  capacity.memory_bytes = info.host().memory_total_bytes();
-  capacity.disk_bytes = info.host().disk_total_bytes();
-  capacity.throttle_device = options_.throttle_device;
-  capacity.pids_limit = options_.pids_limit;
-  ASSIGN_OR_RETURN(v1::ResourceLimits limits, LimitsForFlavor(instance.flavor, capacity));
+  ASSIGN_OR_RETURN(v1::ResourceLimits limits,
+                   LimitsForFlavor(instance.flavor, HostCapacityFor(info, options_)));
   ASSIGN_OR_RETURN(std::vector<std::string> command, CommandFor(image));
 
   v1::ContainerSpec spec;

@@ -98,4 +98,7 @@ class ContainerInstances {
 // "running", "paused", ...
 std::string ContainerStateName(v1::ContainerState state);
 
+// The instance's container; NOT_FOUND names the instance and the container.
+StatusOr<v1::Container> InspectInstance(AgentClient* agent, const std::string& instance_uuid);
+
 }  // namespace boxcar::nova

@@ -41,6 +41,16 @@ bool IsUnsupportedQuota(const std::string& key, std::string* why) {
 
 }  // namespace
 
+HostCapacity HostCapacityFor(const v1::InfoResponse& info, const DriverOptions& options) {
+  HostCapacity capacity;
+  capacity.cpus = info.host().cpus();
+  capacity.memory_bytes = info.host().memory_total_bytes();
+  capacity.disk_bytes = info.host().disk_total_bytes();
+  capacity.throttle_device = options.throttle_device;
+  capacity.pids_limit = options.pids_limit;
+  return capacity;
+}
+
 StatusOr<v1::ResourceLimits> LimitsForFlavor(const FlavorRequest& flavor,
                                              const HostCapacity& host) {
   v1::ResourceLimits limits;

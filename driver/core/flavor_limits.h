@@ -7,7 +7,9 @@
 #include <string>
 
 #include "boxcar/v1/containers.pb.h"
+#include "boxcar/v1/system.pb.h"
 #include "common/status.h"
+#include "core/driver_options.h"
 #include "core/nova_types.h"
 
 namespace boxcar::nova {
@@ -23,6 +25,9 @@ struct HostCapacity {
   // [boxcar] pids_limit: the pids limit of flavors without boxcar:pids_limit (0 = none).
   uint64_t pids_limit = 0;
 };
+
+// The host as System.Info reports it, with the driver's throttle device and pids limit.
+HostCapacity HostCapacityFor(const v1::InfoResponse& info, const DriverOptions& options);
 
 // The flavor extra spec that sets the most processes (and threads) of a container.
 inline constexpr char kPidsLimitSpec[] = "boxcar:pids_limit";

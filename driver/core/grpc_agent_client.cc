@@ -235,9 +235,10 @@ StatusOr<v1::Image> GrpcAgentClient::TagImage(const std::string& image,
                    options_.rpc_timeout);
 }
 
-Status GrpcAgentClient::RemoveImage(const std::string& image) {
+Status GrpcAgentClient::RemoveImage(const std::string& image, bool force) {
   v1::RemoveImageRequest request;
   request.set_image(image);
+  request.set_force(force);
   return CallUnary(&stubs_.images, &v1::Images::Stub::Remove, "Images.Remove", request, options_,
                    options_.rpc_timeout)
       .status();
@@ -327,6 +328,11 @@ Status GrpcAgentClient::Remove(const std::string& container, bool force) {
   return CallUnary(&stubs_.containers, &v1::Containers::Stub::Remove, "Containers.Remove", request,
                    options_, options_.rpc_timeout)
       .status();
+}
+
+StatusOr<v1::Container> GrpcAgentClient::Update(const v1::UpdateContainerRequest& request) {
+  return CallUnary(&stubs_.containers, &v1::Containers::Stub::Update, "Containers.Update", request,
+                   options_, options_.rpc_timeout);
 }
 
 StatusOr<v1::Container> GrpcAgentClient::Inspect(const std::string& container) {

@@ -28,7 +28,7 @@ class GrpcAgentClient final : public AgentClient {
   StatusOr<v1::InfoResponse> Info() override;
   StatusOr<v1::Image> InspectImage(const std::string& image) override;
   StatusOr<v1::Image> TagImage(const std::string& image, const std::string& reference) override;
-  Status RemoveImage(const std::string& image) override;
+  Status RemoveImage(const std::string& image, bool force) override;
   StatusOr<std::unique_ptr<ImageImportStream>> StartImport(const v1::ImportHeader& header) override;
   StatusOr<std::unique_ptr<ImageSaveStream>> StartSave(const std::string& image,
                                                        v1::ArchiveFormat format) override;
@@ -38,6 +38,7 @@ class GrpcAgentClient final : public AgentClient {
   StatusOr<v1::Container> Start(const std::string& container) override;
   StatusOr<v1::Container> Stop(const std::string& container, uint32_t timeout_seconds) override;
   Status Remove(const std::string& container, bool force) override;
+  StatusOr<v1::Container> Update(const v1::UpdateContainerRequest& request) override;
   StatusOr<v1::Container> Inspect(const std::string& container) override;
   StatusOr<std::vector<v1::Container>> List() override;
   std::unique_ptr<ContainerEventStream> OpenEvents() override;

@@ -79,7 +79,7 @@ StatusOr<std::string> InstanceImages::FinishUpload(const ImageRequest& image,
   if (content != image.properties.end() && !content->second.empty() &&
       content->second != imported->id()) {
     ASSIGN_OR_RETURN(std::string reference, CacheReferenceFor(image));
-    (void)agent_->RemoveImage(reference);
+    (void)agent_->RemoveImage(reference, /*force=*/false);
     return DataLoss("image " + image.id + ": its data is image " + imported->id() + ", not the " +
                     content->second + " its " + kBoxcarImageIdProperty + " property names");
   }

@@ -10,6 +10,7 @@
 #include "core/container_instances.h"
 #include "core/grpc_agent_client.h"
 #include "core/instance_images.h"
+#include "core/instance_moves.h"
 #include "core/lifecycle_watcher.h"
 #include "core/vif_mapping.h"
 #include "plain_data.h"
@@ -70,10 +71,12 @@ class NativeDriver {
     client_ = std::make_unique<GrpcAgentClient>(client_options_);
     images_ = std::make_unique<InstanceImages>(client_.get(), driver_options_);
     instances_ = std::make_unique<ContainerInstances>(client_.get(), driver_options_);
+    moves_ = std::make_unique<InstanceMoves>(client_.get(), driver_options_);
   }
 
   InstanceImages& images() { return *images_; }
   ContainerInstances& instances() { return *instances_; }
+  InstanceMoves& moves() { return *moves_; }
   AgentClient* client() { return client_.get(); }
   const std::string& socket_path() const { return client_options_.socket_path; }
 
@@ -83,6 +86,7 @@ class NativeDriver {
   std::unique_ptr<GrpcAgentClient> client_;
   std::unique_ptr<InstanceImages> images_;
   std::unique_ptr<ContainerInstances> instances_;
+  std::unique_ptr<InstanceMoves> moves_;
 };
 
 // nova-compute's download of a Glance image, streamed into Images.Import.
@@ -384,6 +388,39 @@ PYBIND11_MODULE(_native, m) {
                node = Unwrap(self.instances().Node());
              }
              return boxcar::nova::NodeToDict(node);
+           })
+      // Moves (resize, cold migration).
+      .def("migration_image_name",
+           [](NativeDriver&, const std::string& uuid) {
+             return Unwrap(boxcar::nova::MigrationImageNameFor(uuid));
+           })
+      .def("check_resize_in_place",
+           [](NativeDriver& self, const std::string& uuid, const py::dict& flavor) {
+             auto request = boxcar::nova::FlavorFromDict(flavor);
+             py::gil_scoped_release release;
+             boxcar::nova::Check(self.moves().CheckResizeInPlace(uuid, request));
+           })
+      .def("apply_flavor",
+           [](NativeDriver& self, const std::string& uuid, const py::dict& flavor) {
+             auto request = boxcar::nova::FlavorFromDict(flavor);
+             py::gil_scoped_release release;
+             boxcar::nova::Check(self.moves().ApplyFlavor(uuid, request));
+           })
+      .def("commit_for_migration",
+           [](NativeDriver& self, const std::string& uuid) {
+             py::gil_scoped_release release;
+             return Unwrap(self.moves().CommitForMigration(uuid));
+           })
+      .def("remove_migration_image",
+           [](NativeDriver& self, const std::string& uuid) {
+             py::gil_scoped_release release;
+             boxcar::nova::Check(self.moves().RemoveMigrationImage(uuid));
+           })
+      .def("forget_image",
+           [](NativeDriver& self, const py::dict& image) {
+             auto request = boxcar::nova::ImageFromDict(image);
+             py::gil_scoped_release release;
+             boxcar::nova::Check(self.moves().ForgetImage(request));
            })
       .def("plug_interfaces",
            [](NativeDriver& self, const std::string& uuid, const py::list& vifs) {

@@ -36,6 +36,17 @@ std::map<std::string, std::string> StringMap(const py::dict& dict, const char* k
 
 }  // namespace
 
+FlavorRequest FlavorFromDict(const py::dict& flavor) {
+  FlavorRequest request;
+  Take(flavor, "name", &request.name);
+  Take(flavor, "memory_mb", &request.memory_mb);
+  Take(flavor, "vcpus", &request.vcpus);
+  Take(flavor, "root_gb", &request.root_gb);
+  Take(flavor, "ephemeral_gb", &request.ephemeral_gb);
+  request.extra_specs = StringMap(flavor, "extra_specs");
+  return request;
+}
+
 InstanceRequest InstanceFromDict(const py::dict& dict) {
   InstanceRequest instance;
   Take(dict, "uuid", &instance.uuid);
@@ -45,15 +56,8 @@ InstanceRequest InstanceFromDict(const py::dict& dict) {
   Take(dict, "user_id", &instance.user_id);
   Take(dict, "vm_state", &instance.vm_state);
   instance.metadata = StringMap(dict, "metadata");
-  if (dict.contains("flavor") && !dict["flavor"].is_none()) {
-    py::dict flavor = dict["flavor"];
-    Take(flavor, "name", &instance.flavor.name);
-    Take(flavor, "memory_mb", &instance.flavor.memory_mb);
-    Take(flavor, "vcpus", &instance.flavor.vcpus);
-    Take(flavor, "root_gb", &instance.flavor.root_gb);
-    Take(flavor, "ephemeral_gb", &instance.flavor.ephemeral_gb);
-    instance.flavor.extra_specs = StringMap(flavor, "extra_specs");
-  }
+  if (dict.contains("flavor") && !dict["flavor"].is_none())
+    instance.flavor = FlavorFromDict(dict["flavor"]);
   if (dict.contains("vifs") && !dict["vifs"].is_none()) instance.vifs = VifsFromList(dict["vifs"]);
   // (path, bytes) pairs.
   std::vector<std::pair<std::string, std::string>> drive;

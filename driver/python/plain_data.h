@@ -9,12 +9,14 @@
 #include "core/driver_options.h"
 #include "core/grpc_agent_client.h"
 #include "core/instance_images.h"
+#include "core/instance_moves.h"
 #include "core/nova_types.h"
 #include "core/vif_mapping.h"
 
 namespace boxcar::nova {
 
 InstanceRequest InstanceFromDict(const pybind11::dict& instance);
+FlavorRequest FlavorFromDict(const pybind11::dict& flavor);
 ImageRequest ImageFromDict(const pybind11::dict& image);
 GlanceCredentials CredentialsFromDict(const pybind11::dict& credentials);
 std::vector<VifRequest> VifsFromList(const pybind11::list& vifs);

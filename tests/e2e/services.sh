@@ -71,6 +71,8 @@ periodic_fuzzy_delay = 0
 default_schedule_zone = nova
 graceful_shutdown_timeout = 5
 enabled_apis = osapi_compute
+# scenario-migrate resizes a server on its own host.
+allow_resize_to_same_host = true
 osapi_compute_listen = $CTL_IP
 osapi_compute_listen_port = $NOVA_PORT
 osapi_compute_workers = 1

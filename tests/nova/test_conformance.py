@@ -7,6 +7,8 @@ that made it. The counts are printed at the end."""
 
 import collections
 import copy
+import functools
+import json
 import sys
 import time
 
@@ -16,7 +18,9 @@ import fixtures
 from nova.compute import power_state
 from nova.compute import provider_tree
 from nova.compute import task_states
+import nova.conf
 from nova import exception
+from nova import objects
 from nova.network import model as network_model
 from nova import test
 from nova.tests.unit import utils as test_utils
@@ -24,6 +28,10 @@ from nova.tests.unit.virt import test_virt_drivers
 from nova.virt.boxcar import driver as boxcar_driver  # noqa: F401  (registers [boxcar])
 
 import boxcar_agent
+
+from oslo_serialization import jsonutils
+
+CONF = nova.conf.CONF
 
 # The image the suite boots (nova.tests.fixtures.glance image4), made a real docker image.
 SUITE_IMAGE_ID = 'cedef40a-ed67-4d10-800e-17455edce175'
@@ -104,16 +112,131 @@ class BoxcarDriverConformanceTest(boxcar_agent.AgentPerTestClass,
     def test_live_migration_force_complete(self):
         self.skipTest('live migration is not supported: the driver does not implement it')
 
-    # The suite's own versions pass on NotImplementedError only; Boxcar refuses these with
-    # the exceptions Nova turns into a clean refusal (the server keeps its state).
+    # -- moves: resize in place, cold migration (migration_tests below), live refused ----
+
+    def _memory_limit(self, instance):
+        inspected = self.agent.cli('inspect', 'nova-' + instance.uuid)
+        self.assertEqual(0, inspected.returncode, inspected.stderr)
+        return int(json.loads(inspected.stdout)[0]['spec']['limits']['memory_bytes'])
+
+    def _migration(self, source, dest):
+        return objects.Migration(context=self.ctxt, source_compute=source, dest_compute=dest,
+                                 source_node=source, dest_node=dest)
+
+    def _agent_images(self):
+        return self.agent.cli('image', 'ls').stdout
+
+    def _migrated_away(self, before=None):
+        """A running instance (`before` run in its container first) after the source's half
+        of a move to another host: (instance, network_info, disk_info, Glance image id)."""
+        instance, network_info = self._get_running_instance(obj=True)
+        if before:
+            ran = self.agent.cli('exec', 'nova-' + instance.uuid, 'sh', '-c', before)
+            self.assertEqual(0, ran.returncode, ran.stderr)
+        disk_info = self.connection.migrate_disk_and_power_off(
+            self.ctxt, instance, 'dest_host', test_utils.get_test_flavor(), network_info)
+        glance_id = jsonutils.loads(disk_info)[0]['glance_image_id']
+        return instance, network_info, disk_info, glance_id
 
     def test_migrate_disk_and_power_off(self):
+        # To another host ('dest_host' is not this one): stopped, its changes committed and
+        # uploaded to a private Glance image named after the instance, which disk_info names.
+        instance, network_info, disk_info, glance_id = self._migrated_away()
+        carrier = self.image_service.show(self.ctxt, glance_id)
+        self.assertEqual('boxcar-migration-' + instance.uuid, carrier['name'])
+        self.assertEqual('docker', carrier['container_format'])
+        self.assertNotEqual('public', carrier.get('visibility'))
+        self.assertFalse(carrier.get('is_public', False))
+        self.assertEqual(power_state.SHUTDOWN, self.connection.get_info(instance).state)
+        self.assertIn('boxcar-migration-' + instance.uuid, self._agent_images())
+        self.connection.finish_revert_migration(
+            self.ctxt, instance, network_info, self._migration('src', 'dest'), power_on=False)
+        self.assertNotIn('boxcar-migration-', self._agent_images())
+
+    def test_boxcar_cold_migration_reverted_restarts_the_source_and_leaves_no_image(self):
+        instance, network_info, disk_info, glance_id = self._migrated_away()
+        self.connection.finish_revert_migration(
+            self.ctxt, instance, network_info, self._migration('src', 'dest'), power_on=True)
+        self.assertEqual(power_state.RUNNING, self.connection.get_info(instance).state)
+        self.assertRaises(exception.ImageNotFound, self.image_service.show, self.ctxt,
+                          glance_id)
+        self.assertNotIn('boxcar-migration-', self._agent_images())
+
+    def test_boxcar_cold_migration_confirmed_removes_the_source(self):
+        instance, network_info, disk_info, glance_id = self._migrated_away()
+        self.connection.confirm_migration(self.ctxt, self._migration('src', 'dest'), instance,
+                                          network_info)
+        self.assertFalse(self.connection.instance_exists(instance))
+        self.assertRaises(exception.ImageNotFound, self.image_service.show, self.ctxt,
+                          glance_id)
+        self.assertNotIn('boxcar-migration-', self._agent_images())
+
+    def _keep_uploaded_data(self):
+        """Nova's Glance fixture drops the data of an update; a real Glance keeps it."""
+        fixture_update = self.image_service.update
+
+        def update(context, image_id, metadata, data=None, purge_props=False):
+            if data is not None:
+                self.image_service._imagedata[image_id] = data.read()
+            return fixture_update(context, image_id, metadata, purge_props=purge_props)
+        self.stub_out('nova.image.glance.API.update', functools.partial(update))
+
+    def test_boxcar_cold_migration_carries_what_the_container_wrote(self):
+        self._keep_uploaded_data()
+        instance, network_info, disk_info, glance_id = self._migrated_away(
+            before='echo moved > /written; rm /bin/true')
+        # One agent plays both hosts: the source's container goes first, and its committed
+        # image (the same image as the destination's here: forced) after the test.
+        self.agent.cli('rm', '-f', 'nova-' + instance.uuid)
+        self.addCleanup(self.agent.cli, 'image', 'rm', '-f', 'boxcar-migration-' + instance.uuid)
+        image_meta = test_utils.get_test_image_object(None, instance)
+        self.connection.finish_migration(
+            self.ctxt, self._migration('src', 'dest'), instance, disk_info, network_info,
+            image_meta, True, {}, power_on=True)
+        self.assertEqual(power_state.RUNNING, self.connection.get_info(instance).state)
+        read = self.agent.cli('exec', 'nova-' + instance.uuid, 'cat', '/written')
+        self.assertEqual('moved\n', read.stdout, read.stderr)
+        self.assertNotEqual(0, self.agent.cli('exec', 'nova-' + instance.uuid,
+                                              'test', '-e', '/bin/true').returncode)
+        # The carrier is gone from Glance, and untagged in the store (the container keeps it).
+        self.assertRaises(exception.ImageNotFound, self.image_service.show, self.ctxt,
+                          glance_id)
+        self.assertNotIn('glance/' + glance_id, self._agent_images())
+
+    def test_boxcar_resize_on_the_same_host_updates_the_limits(self):
         instance, network_info = self._get_running_instance(obj=True)
+        old_flavor = instance.flavor
+        new_flavor = test_utils.get_test_flavor(
+            options={'name': 'boxcar.small', 'memory_mb': 256, 'flavorid': 'boxcar-small'})
+        self.assertEqual(2048 * 1024 * 1024, self._memory_limit(instance))
+        disk_info = self.connection.migrate_disk_and_power_off(
+            self.ctxt, instance, CONF.my_ip, new_flavor, network_info)
+        self.assertEqual(power_state.SHUTDOWN, self.connection.get_info(instance).state)
+        same_host = self._migration('host', 'host')
+        instance.old_flavor, instance.flavor = old_flavor, new_flavor
+        image_meta = test_utils.get_test_image_object(None, instance)
+        self.connection.finish_migration(self.ctxt, same_host, instance, disk_info,
+                                         network_info, image_meta, False, {}, power_on=True)
+        self.assertEqual(power_state.RUNNING, self.connection.get_info(instance).state)
+        self.assertEqual(256 * 1024 * 1024, self._memory_limit(instance))
+        self.connection.confirm_migration(self.ctxt, same_host, instance, network_info)
+        self.assertTrue(self.connection.instance_exists(instance))
+        # Reverted: the old flavor's limits again, stopped when power_on is false.
+        instance.flavor = old_flavor
+        self.connection.finish_revert_migration(self.ctxt, instance, network_info, same_host,
+                                                power_on=False)
+        self.assertEqual(2048 * 1024 * 1024, self._memory_limit(instance))
+        self.assertNotIn('boxcar-migration-', self._agent_images())
+
+    def test_boxcar_resize_in_place_beyond_the_host_is_refused_before_the_stop(self):
+        instance, network_info = self._get_running_instance(obj=True)
+        huge = test_utils.get_test_flavor(
+            options={'name': 'boxcar.huge', 'memory_mb': 64 * 1024 * 1024, 'flavorid': 'boxcar-huge'})
         refused = self.assertRaises(
             exception.InstanceFaultRollback, self.connection.migrate_disk_and_power_off,
-            self.ctxt, instance, 'dest_host', test_utils.get_test_flavor(), network_info)
-        self.assertIsInstance(refused.inner_exception, exception.MigrationPreCheckError)
-        self.assertIn('cannot be moved', refused.inner_exception.format_message())
+            self.ctxt, instance, CONF.my_ip, huge, network_info)
+        self.assertIsInstance(refused.inner_exception, exception.ResizeError)
+        self.assertIn('memory_mb', refused.inner_exception.format_message())
         self.assertEqual(power_state.RUNNING, self.connection.get_info(instance).state)
 
     def test_trigger_crash_dump(self):

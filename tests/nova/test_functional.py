@@ -486,6 +486,53 @@ class BoxcarTwoAgentsTest(_BoxcarServersBase):
         self._delete_server(server)
         self._expect_agent_empty(self.agent2)
 
+    def _host_of(self, server):
+        return self.admin_api.get_server(server['id'])['OS-EXT-SRV-ATTR:host']
+
+    def _file_in(self, agent, server):
+        return agent.cli('exec', 'nova-' + server['id'], 'cat', '/written-before-the-move').stdout
+
+    def _no_migration_image_left(self):
+        self.assertEqual([], [image['name'] for image in self.glance.images.values()
+                              if image['name'].startswith('boxcar-migration-')])
+        for agent in (self.agent, self.agent2):
+            self.assertNotIn('boxcar-migration-', agent.cli('image', 'ls').stdout)
+
+    def test_a_cold_migration_carries_what_the_container_wrote(self):
+        server = self._boot(host='compute')
+        written = self.agent.cli('exec', 'nova-' + server['id'], 'sh', '-c',
+                                 'echo %s > /written-before-the-move' % server['id'])
+        self.assertEqual(0, written.returncode, written.stderr)
+        # To host2, reverted: back on 'compute', running, with the file; nothing on host2.
+        self.admin_api.post_server_action(server['id'], {'migrate': {'host': 'host2'}})
+        server = self._wait(server, 'VERIFY_RESIZE')
+        self.assertEqual('host2', self._host_of(server))
+        self.assertEqual('RUNNING', self._container(server, self.agent2))
+        self.assertEqual(server['id'] + '\n', self._file_in(self.agent2, server))
+        self.assertEqual('EXITED', self._container(server))
+        self.assertEqual([], [image['name'] for image in self.glance.images.values()
+                              if image['name'].startswith('boxcar-migration-')])
+        self.api.post_server_action(server['id'], {'revertResize': None})
+        server = self._wait(server, 'ACTIVE')
+        self._wait_for_migration_status(server, ['reverted'])
+        self.assertEqual('compute', self._host_of(server))
+        self.assertEqual('RUNNING', self._container(server))
+        self.assertEqual(server['id'] + '\n', self._file_in(self.agent, server))
+        self._expect_agent_empty(self.agent2)
+        self._no_migration_image_left()
+        # Again, confirmed: only host2 has it.
+        self.admin_api.post_server_action(server['id'], {'migrate': {'host': 'host2'}})
+        server = self._wait(server, 'VERIFY_RESIZE')
+        self.api.post_server_action(server['id'], {'confirmResize': None})
+        server = self._wait(server, 'ACTIVE')
+        self._wait_for_migration_status(server, ['confirmed'])
+        self.assertEqual('RUNNING', self._container(server, self.agent2))
+        self.assertEqual(server['id'] + '\n', self._file_in(self.agent2, server))
+        self._expect_agent_empty()
+        self._no_migration_image_left()
+        self._delete_server(server)
+        self._expect_agent_empty(self.agent2)
+
     def test_a_boot_on_a_host_whose_agent_is_down_moves_to_another_host(self):
         # A first server on host2 makes 'compute' the scheduler's first choice (more free
         # memory); host2 stays among the alternates.

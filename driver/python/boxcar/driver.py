@@ -24,6 +24,7 @@ from nova.virt import hardware
 from nova.virt.boxcar import _native
 from nova.virt.boxcar import conf as boxcar_conf
 from nova.virt.boxcar import image_streams
+from nova.virt.boxcar import migration as moves
 from nova.virt.boxcar import nova_data
 
 CONF = nova.conf.CONF
@@ -64,8 +65,9 @@ class BoxcarBuildAbort(exception.BuildAbortException):
         return str(self.kwargs['reason'])
 
 
-_NO_MIGRATION = ('Boxcar containers cannot be moved to another host yet: rebuild the '
-                 'server, or snapshot it and boot the snapshot where it is needed')
+_NO_LIVE_MIGRATION = ('Boxcar containers cannot be moved to another host while they run (no '
+                      'checkpoint/restore): use a cold migration (`openstack server '
+                      'migrate`), which stops the server, or a resize')
 
 
 class BoxcarDriver(driver.ComputeDriver):
@@ -273,10 +275,8 @@ class BoxcarDriver(driver.ComputeDriver):
         return image_streams.upload_image(self._image_api, context, image, self._native,
                                           self._call)
 
-    def spawn(self, context, instance, image_meta, injected_files, admin_password,
-              allocations, network_info=None, block_device_info=None, power_on=True,
-              accel_info=None):
-        image = nova_data.image_dict(image_meta, instance)
+    def _instance_request(self, instance, network_info, injected_files, admin_password):
+        """What the C++ spawn takes: the instance, its VIFs and its config drive's files."""
         request = nova_data.instance_dict(instance, network_info)
         if configdrive.required_by(instance):
             # Read-only at /config-drive in the container (cloud-init's ConfigDrive
@@ -290,6 +290,14 @@ class BoxcarDriver(driver.ComputeDriver):
             except _native.AgentError as error:
                 LOG.warning('Starting instance with loopback only: %s', error,
                             instance=instance)
+        return request
+
+    def spawn(self, context, instance, image_meta, injected_files, admin_password,
+              allocations, network_info=None, block_device_info=None, power_on=True,
+              accel_info=None):
+        image = nova_data.image_dict(image_meta, instance)
+        request = self._instance_request(instance, network_info, injected_files,
+                                         admin_password)
         try:
             image_id = self._resolve_image(context, image)
             self._call(self._native.spawn, request, image, image_id)
@@ -309,6 +317,14 @@ class BoxcarDriver(driver.ComputeDriver):
 
     def destroy(self, context, instance, network_info, block_device_info=None,
                 destroy_disks=True, destroy_secrets=True):
+        # Reverting a resize on the server's own host, Nova destroys "the destination's"
+        # instance before finish_revert_migration restores "the source's": both are this one
+        # container, which must stay (finish_revert_migration gives it its old limits back).
+        if (instance.get('task_state') == task_states.RESIZE_REVERTING and
+                self._reverting_on_this_host(context, instance)):
+            LOG.info('Keeping the container: its resize on this host is being reverted',
+                     instance=instance)
+            return
         # The container's rootfs is its disk: it goes with the container.
         try:
             self._call(self._native.destroy, instance['uuid'])
@@ -374,24 +390,131 @@ class BoxcarDriver(driver.ComputeDriver):
         # Containers have no kernel of their own to dump: a clean refusal, as libvirt's.
         raise exception.TriggerCrashDumpNotSupported()
 
-    # -- moves: refused before anything is touched; the server stays as it was -------------
+    # -- moves -----------------------------------------------------------------------------
+    # Live migration is refused before anything is touched (no CRIU here): the server stays
+    # as it was. Resize and cold migration work (docs/openstack.md, "Migration and resize").
 
     def check_can_live_migrate_destination(self, context, instance, src_compute_info,
                                            dst_compute_info, block_migration=False,
                                            disk_over_commit=False):
         # The conductor tries the next host, then gives up with the server unchanged.
-        raise exception.MigrationPreCheckError(reason=_NO_MIGRATION)
+        raise exception.MigrationPreCheckError(reason=_NO_LIVE_MIGRATION)
 
     def check_can_live_migrate_source(self, context, instance, dest_check_data,
                                       block_device_info=None):
-        raise exception.MigrationPreCheckError(reason=_NO_MIGRATION)
+        raise exception.MigrationPreCheckError(reason=_NO_LIVE_MIGRATION)
+
+    def _reverting_on_this_host(self, context, instance):
+        found = moves.current_migration(context, instance, 'reverting')
+        return found is not None and moves.is_same_host(found)
 
     def migrate_disk_and_power_off(self, context, instance, dest, flavor, network_info,
                                    block_device_info=None, timeout=0, retry_interval=0):
-        # Called on the source before the container is touched. InstanceFaultRollback puts
-        # the server back in its state, and the reason is the resize action's error.
-        raise exception.InstanceFaultRollback(
-            inner_exception=exception.MigrationPreCheckError(reason=_NO_MIGRATION))
+        uuid = instance['uuid']
+        if moves.stays_on_host(context, instance, dest, CONF.my_ip, CONF.host):
+            # Checked before the container stops: a refusal (InstanceFaultRollback) leaves
+            # the server as it was, with the reason in the resize action's event.
+            try:
+                self._call(self._native.check_resize_in_place, uuid,
+                           nova_data.flavor_dict(flavor))
+            except _native.AgentError as error:
+                raise exception.InstanceFaultRollback(
+                    inner_exception=exception.ResizeError(reason=str(error)))
+            self.power_off(instance, timeout, retry_interval)
+            return jsonutils.dumps([])
+        # To another host: the container's changes go there as an image, through a private
+        # Glance image of the instance's owner that the destination deletes once it has it.
+        was_running = self.get_info(instance).state == power_state.RUNNING
+        self.power_off(instance, timeout, retry_interval)
+        glance_id = None
+        try:
+            boxcar_image = self._instance_call(self._native.commit_for_migration, instance)
+            glance_id = moves.create_glance_image(
+                self._image_api, context, self._native.migration_image_name(uuid), instance,
+                boxcar_image)
+            self._push_image(context, instance, boxcar_image, glance_id, metadata=None)
+        except Exception as error:
+            LOG.error('Migration of the container failed, the server stays here: %s', error,
+                      instance=instance)
+            if glance_id is not None:
+                moves.delete_glance_image(self._image_api, context, glance_id, instance)
+            self._forget_migration_image(instance)
+            if was_running:
+                try:
+                    self.power_on(context, instance, network_info)
+                except Exception as start_error:
+                    LOG.error('And starting it again failed: %s', start_error,
+                              instance=instance)
+            raise exception.InstanceFaultRollback(
+                inner_exception=exception.MigrationError(reason=str(error)))
+        instance.system_metadata[moves.SYSMETA_KEY] = glance_id
+        return moves.disk_info(glance_id)
+
+    def finish_migration(self, context, migration, instance, disk_info, network_info,
+                         image_meta, resize_instance, allocations, block_device_info=None,
+                         power_on=True):
+        if moves.is_same_host(migration):
+            # instance.flavor is the new flavor now.
+            self._instance_call(self._native.apply_flavor, instance,
+                                nova_data.flavor_dict(instance.flavor))
+            if power_on:
+                self.power_on(context, instance, network_info)
+            return
+        glance_id = moves.glance_image_of(disk_info)
+        carried = None
+        try:
+            carried = nova_data.glance_image_dict(self._image_api.get(context, glance_id))
+            image_id = self._resolve_image(context, carried)
+            # The boot's image, not the carrier, names the command and the image label.
+            request = self._instance_request(instance, network_info, None, None)
+            self._call(self._native.spawn, request,
+                       nova_data.image_dict(image_meta, instance), image_id)
+            if not power_on:
+                self._call(self._native.power_off, instance['uuid'], 0)
+        except _native.AgentError as error:
+            raise BoxcarError(reason=str(error))
+        finally:
+            # In any outcome: the data is in this agent's store (or the move failed) and the
+            # Glance image has done its job.
+            if carried is not None:
+                try:
+                    self._call(self._native.forget_image, carried)
+                except _native.AgentError as error:
+                    LOG.warning('%s', error, instance=instance)
+            moves.delete_glance_image(self._image_api, context, glance_id, instance)
+            instance.system_metadata.pop(moves.SYSMETA_KEY, None)
+
+    def _forget_migration_image(self, instance):
+        try:
+            self._call(self._native.remove_migration_image, instance['uuid'])
+        except _native.AgentError as error:
+            LOG.warning('%s (remove it with `boxcar image rm`)', error, instance=instance)
+
+    def _clean_up_after_move(self, context, instance):
+        """The source's part after a move to another host was confirmed or reverted: the
+        committed image, and the Glance image should the destination not have deleted it."""
+        self._forget_migration_image(instance)
+        glance_id = instance.system_metadata.pop(moves.SYSMETA_KEY, None)
+        if glance_id:
+            moves.delete_glance_image(self._image_api, context, glance_id, instance)
+
+    def confirm_migration(self, context, migration, instance, network_info):
+        if moves.is_same_host(migration):
+            return  # one container, which has the new flavor already
+        self.destroy(context, instance, network_info)
+        self._clean_up_after_move(context, instance)
+
+    def finish_revert_migration(self, context, instance, network_info, migration,
+                                block_device_info=None, power_on=True):
+        # instance.flavor is the old flavor again. After a move to another host the old
+        # container still has it (applying it again changes nothing) and its VIFs (the agent
+        # plugs them at each start).
+        self._instance_call(self._native.apply_flavor, instance,
+                            nova_data.flavor_dict(instance.flavor))
+        if not moves.is_same_host(migration):
+            self._clean_up_after_move(context, instance)
+        if power_on:
+            self.power_on(context, instance, network_info)
 
     # -- images --------------------------------------------------------------------------
 
@@ -415,15 +538,21 @@ class BoxcarDriver(driver.ComputeDriver):
         }
         update_task_state(task_state=task_states.IMAGE_UPLOADING,
                           expected_state=task_states.IMAGE_PENDING_UPLOAD)
+        self._push_image(context, instance, boxcar_image, image_id, metadata)
+
+    def _push_image(self, context, instance, boxcar_image, image_id, metadata):
+        """Uploads agent image `boxcar_image` into Glance image `image_id`: the agent pushes
+        it, or nova-compute streams it; `metadata` (if any) is then set on the image."""
         try:
             outcome = self._call(self._native.push_snapshot, boxcar_image, image_id,
                                  self._credentials(context))
             if outcome['needs_download']:
-                LOG.info('Uploading snapshot %s through nova-compute (%s)', image_id,
+                LOG.info('Uploading image %s through nova-compute (%s)', image_id,
                          outcome['why'], instance=instance)
-                image_streams.upload_snapshot(self._image_api, context, image_id, metadata,
-                                              boxcar_image, self._native, self._call)
-            else:
+                image_streams.upload_snapshot(self._image_api, context, image_id,
+                                              metadata or {}, boxcar_image, self._native,
+                                              self._call)
+            elif metadata:
                 self._image_api.update(context, image_id, metadata, purge_props=False)
         except _native.AgentError as error:
             raise BoxcarError(reason=str(error))

@@ -20,7 +20,13 @@ def _flavor(instance):
             flavor = None
     if flavor is None:
         flavor = flavors.extract_flavor(instance)
-    extra_specs = getattr(flavor, 'extra_specs', None) or {}
+    return flavor_dict(flavor)
+
+
+def flavor_dict(flavor):
+    extra_specs = {}
+    if not hasattr(flavor, 'obj_attr_is_set') or flavor.obj_attr_is_set('extra_specs'):
+        extra_specs = getattr(flavor, 'extra_specs', None) or {}
     return {
         'name': flavor['name'] or '',
         'memory_mb': int(flavor['memory_mb'] or 0),

@@ -126,7 +126,7 @@ TEST_F(InstanceImagesTest, UploadedDataMustBeTheImageItsPropertySays) {
   image.properties["boxcar_config_digest"] = "sha256:expected";
   MockImportStream stream;
   EXPECT_CALL(stream, Finish()).WillOnce(Return(ImageWithId("sha256:other")));
-  EXPECT_CALL(agent_, RemoveImage(kReference)).WillOnce(Return(OkStatus()));
+  EXPECT_CALL(agent_, RemoveImage(kReference, false)).WillOnce(Return(OkStatus()));
   auto finished = Images().FinishUpload(image, &stream);
   EXPECT_EQ(finished.status().code(), StatusCode::kDataLoss);
   EXPECT_THAT(finished.status().message(), HasSubstr("not the sha256:expected"));

@@ -12,7 +12,7 @@ class MockAgentClient : public AgentClient {
   MOCK_METHOD(StatusOr<v1::InfoResponse>, Info, (), (override));
   MOCK_METHOD(StatusOr<v1::Image>, InspectImage, (const std::string&), (override));
   MOCK_METHOD(StatusOr<v1::Image>, TagImage, (const std::string&, const std::string&), (override));
-  MOCK_METHOD(Status, RemoveImage, (const std::string&), (override));
+  MOCK_METHOD(Status, RemoveImage, (const std::string&, bool), (override));
   MOCK_METHOD(StatusOr<std::unique_ptr<ImageImportStream>>, StartImport, (const v1::ImportHeader&),
               (override));
   MOCK_METHOD(StatusOr<std::unique_ptr<ImageSaveStream>>, StartSave,
@@ -23,6 +23,7 @@ class MockAgentClient : public AgentClient {
   MOCK_METHOD(StatusOr<v1::Container>, Start, (const std::string&), (override));
   MOCK_METHOD(StatusOr<v1::Container>, Stop, (const std::string&, uint32_t), (override));
   MOCK_METHOD(Status, Remove, (const std::string&, bool), (override));
+  MOCK_METHOD(StatusOr<v1::Container>, Update, (const v1::UpdateContainerRequest&), (override));
   MOCK_METHOD(StatusOr<v1::Container>, Inspect, (const std::string&), (override));
   MOCK_METHOD(StatusOr<std::vector<v1::Container>>, List, (), (override));
   MOCK_METHOD(std::unique_ptr<ContainerEventStream>, OpenEvents, (), (override));
