@@ -42,9 +42,7 @@ std::string HostPortText(uint32_t port) { return port == 0 ? "" : std::to_string
 
 }  // namespace
 
-// {"80/tcp": [{"HostIp": ..., "HostPort": "8080"}], "443/tcp": null}: Docker's port map (keys
-// sorted, as Go prints maps), the bindings of `ports` and the `unbound` keys with null;
-// `any_address` for an empty host_ip.
+// (cli/docker_network_settings.h)
 Value PortMapOf(const google::protobuf::RepeatedPtrField<v1::PortMapping>& ports,
                 const std::set<std::string>& unbound, const std::string& any_address,
                 JsonBuilder& json) {
@@ -272,7 +270,7 @@ Value HealthcheckOf(const v1::HealthConfig& health, JsonBuilder& json) {
 
 }  // namespace
 
-// The image's exposed ports and those published: Docker's Config.ExposedPorts keys.
+// (cli/docker_network_settings.h)
 std::set<std::string> ExposedPortsOf(const v1::Container& container,
                                      const DockerContainerSources& sources) {
   std::set<std::string> ports;

@@ -94,7 +94,7 @@ TEST(MessageTemplateTest, RangeIndexAndFunctionsOverTheMessage) {
 
 TEST(MessageTemplateTest, MistakesNameTheFieldAndWhatIsThere) {
   EXPECT_NE(Refusal("{{index .argv 5}}").find("index out of range: 5"), std::string::npos);
-  EXPECT_NE(Refusal("{{range .pid}}{{end}}").find("range can't iterate over 4242"),
+  EXPECT_NE(Refusal("{{range .name}}{{end}}").find("range can't iterate over web"),
             std::string::npos);
   EXPECT_NE(Refusal("{{nosuch .pid}}").find("function \"nosuch\" not defined"), std::string::npos);
   EXPECT_NE(Refusal("{{json .pid .pid}}").find("wrong number of args for json: want 1 got 2"),

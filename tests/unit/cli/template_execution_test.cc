@@ -65,9 +65,9 @@ TEST(TemplateExecutionTest, IfElseIfElse) {
             "ys")
       << "a struct is true, false is false";
   EXPECT_EQ(Rendered("{{if .NetworkSettings.Ports}}y{{else}}empty map{{end}}"), "empty map");
-  EXPECT_EQ(Rendered("{{if \"\"}}a{{end}}{{if 0}}b{{end}}{{if 0.0}}c{{end}}{{if nil}}d{{end}}{{if "
-                     "1}}e{{end}}"),
-            "e");
+  EXPECT_EQ(Rendered("{{if \"\"}}a{{end}}{{if 0}}b{{end}}{{if 0.0}}c{{end}}{{if "
+                     "1}}e{{end}}{{if not nil}}f{{end}}"),
+            "ef");
   EXPECT_EQ(Rendered("{{if .pid}}{{.pid}}{{end}}{{if .exit_code}}x{{end}}{{if .state}}s{{end}}"),
             "4242s")
       << "the message's fields: 0 false, an enum true unless its zero";
@@ -175,9 +175,9 @@ TEST(TemplateExecutionTest, ErrorsNamePlaceOperandAndCause) {
   EXPECT_EQ(Refusal("{{index .Args 5}}"),
             "--format: template: :1:3: executing at <index .Args 5>: error calling index: index "
             "out of range: 5 (.Args has 1)");
-  EXPECT_EQ(Refusal("{{range .State.Pid}}{{end}}"),
-            "--format: template: :1:1: executing at <.State.Pid>: range can't iterate over 4242 "
-            "(.State.Pid is int, not a list or a map)");
+  EXPECT_EQ(Refusal("{{range .State.Status}}{{end}}"),
+            "--format: template: :1:9: executing at <.State.Status>: range can't iterate over "
+            "running (.State.Status is string, not a list or a map)");
   EXPECT_EQ(Refusal("{{truncate .Name \"3\"}}"),
             "--format: template: :1:3: executing at <truncate .Name \"3\">: error calling "
             "truncate: wrong type for value; expected int; got string");
