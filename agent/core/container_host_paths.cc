@@ -33,9 +33,11 @@ StatusOr<std::vector<std::string>> ContainerService::RootfsLayerDirs(const v1::C
 
 void ContainerService::FillHostPaths(v1::Container& record) {
   const std::string state_dir = StateDir(record.id());
-  // As Docker's, each path once the file is there (the first start writes them).
-  auto existing = [](const std::string& path) {
-    return ::access(path.c_str(), F_OK) == 0 ? path : std::string();
+  // As Docker's, each path from the first start on (which writes them; a spare state
+  // directory may hold an empty output log before), once the file is there.
+  const bool started = record.started_unix_ns() != 0;
+  auto existing = [started](const std::string& path) {
+    return started && ::access(path.c_str(), F_OK) == 0 ? path : std::string();
   };
   record.set_resolv_conf_path(existing(state_dir + "/" + kResolvConfFile));
   record.set_hostname_path(existing(state_dir + "/" + kHostnameFile));
