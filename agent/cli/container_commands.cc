@@ -341,8 +341,13 @@ void AddContainerCommands(CLI::App& app, std::function<AgentConnection&()> conne
                       "A line per name from a template of its fields, Docker's or Boxcar's: "
                       "'{{.State.Pid}}', '{{.NetworkSettings.IPAddress}}', "
                       "'{{index .Config.Labels \"tier\"}}', '{{.pid}}', '{{json .spec}}'");
-  inspect->callback([&, connect, inspect_names, inspect_format] {
-    action = [=] { return InspectContainers(connect(), *inspect_names, *inspect_format); };
+  auto inspect_size = std::make_shared<bool>(false);
+  inspect->add_flag("-s,--size", *inspect_size,
+                    "Add SizeRw (its writable layer) and SizeRootFs (with its image), in bytes");
+  inspect->callback([&, connect, inspect_names, inspect_format, inspect_size] {
+    action = [=] {
+      return InspectContainers(connect(), *inspect_names, *inspect_format, *inspect_size);
+    };
   });
 
   auto logs_name = std::make_shared<std::string>();

@@ -9,7 +9,8 @@
 
 namespace boxcar::cli {
 
+// `with_size` (inspect -s): Docker's SizeRw and SizeRootFs too, from one DiskUsage call.
 int InspectContainers(AgentConnection& agent, const std::vector<std::string>& names,
-                      const std::string& format);
+                      const std::string& format, bool with_size = false);
 
 }  // namespace boxcar::cli

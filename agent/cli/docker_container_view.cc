@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/container_filters.h"  // StateName, HealthName: Docker's words
+#include "cli/docker_network_settings.h"
 #include "cli/json_builder.h"
 
 namespace boxcar::cli {
@@ -17,6 +18,8 @@ namespace {
 using rapidjson::Value;
 
 constexpr uint64_t kDockerDefaultShmBytes = 64ull << 20;
+// Docker's name of the overlay driver Boxcar's snapshots are.
+constexpr const char* kDockerStorageDriver = "overlay2";
 
 std::string RestartPolicyName(v1::RestartPolicy::Mode mode) {
   switch (mode) {
@@ -37,9 +40,9 @@ std::string PortKey(const v1::PortMapping& port) {
 
 std::string HostPortText(uint32_t port) { return port == 0 ? "" : std::to_string(port); }
 
-// {"80/tcp": [{"HostIp": ..., "HostPort": "8080"}], "443/tcp": null}: Docker's port map (keys
-// sorted, as Go prints maps), the bindings of `ports` and the `unbound` keys with null;
-// `any_address` for an empty host_ip.
+}  // namespace
+
+// (cli/docker_network_settings.h)
 Value PortMapOf(const google::protobuf::RepeatedPtrField<v1::PortMapping>& ports,
                 const std::set<std::string>& unbound, const std::string& any_address,
                 JsonBuilder& json) {
@@ -64,6 +67,8 @@ Value PortMapOf(const google::protobuf::RepeatedPtrField<v1::PortMapping>& ports
   }
   return map;
 }
+
+namespace {
 
 Value StateOf(const v1::Container& container, JsonBuilder& json) {
   const v1::ContainerState state = container.state();
@@ -263,7 +268,9 @@ Value HealthcheckOf(const v1::HealthConfig& health, JsonBuilder& json) {
   return out;
 }
 
-// The image's exposed ports and those published: Docker's Config.ExposedPorts keys.
+}  // namespace
+
+// (cli/docker_network_settings.h)
 std::set<std::string> ExposedPortsOf(const v1::Container& container,
                                      const DockerContainerSources& sources) {
   std::set<std::string> ports;
@@ -275,6 +282,8 @@ std::set<std::string> ExposedPortsOf(const v1::Container& container,
   for (const auto& port : container.spec().network().ports()) ports.insert(PortKey(port));
   return ports;
 }
+
+namespace {
 
 // Entrypoint and Cmd as Docker keeps them apart; argv is entrypoint + command (Create).
 std::pair<std::vector<std::string>, std::vector<std::string>> EntrypointAndCmdOf(
@@ -343,48 +352,23 @@ Value ConfigOf(const v1::Container& container, const DockerContainerSources& sou
   return out;
 }
 
-// Docker's names a network of a container's spec.network.mode: the network's name, "host",
-// "none"; none at all when it shares another container's.
-std::string NetworkNameOf(const v1::Container& container) {
-  if (!container.network_endpoint().network().empty())
-    return container.network_endpoint().network();
-  const std::string& mode = container.spec().network().mode();
-  if (mode.rfind("container:", 0) == 0) return "";
-  return mode;
-}
-
-Value NetworkSettingsOf(const v1::Container& container, const DockerContainerSources& sources,
-                        JsonBuilder& json) {
-  const v1::NetworkEndpoint& endpoint = container.network_endpoint();
-  const bool running = container.state() == v1::CONTAINER_STATE_RUNNING ||
-                       container.state() == v1::CONTAINER_STATE_PAUSED;
+// overlay2's keys for Boxcar's overlay snapshot: the directories Start mounts (Inspect's
+// storage); an agent from before them leaves Data null, as Docker's for a driver without any.
+Value GraphDriverOf(const v1::Container& container, JsonBuilder& json) {
+  const v1::Container::Storage& storage = container.storage();
   Value out = JsonBuilder::Object();
-  json.Add(out, "Bridge", json.Text(""));
-  json.Add(out, "SandboxID", json.Text(""));
-  json.Add(out, "SandboxKey", json.Text(""));
-  // While it runs: each published port with its bindings, exposed ones without any (null).
-  json.Add(out, "Ports",
-           running ? PortMapOf(container.published_ports(), ExposedPortsOf(container, sources),
-                               "0.0.0.0", json)
-                   : JsonBuilder::Object());
-  json.Add(out, "EndpointID", json.Text(""));
-  json.Add(out, "Gateway", json.Text(endpoint.gateway()));
-  json.Add(out, "IPAddress", json.Text(endpoint.ip()));
-  json.Add(out, "IPPrefixLen", JsonBuilder::Int(endpoint.prefix_length()));
-  json.Add(out, "MacAddress", json.Text(endpoint.mac()));
-  Value networks = JsonBuilder::Object();
-  if (const std::string name = NetworkNameOf(container); !name.empty()) {
-    Value network = JsonBuilder::Object();
-    json.Add(network, "Aliases", json.TextList(container.spec().network().aliases(), true));
-    json.Add(network, "MacAddress", json.Text(endpoint.mac()));
-    json.Add(network, "NetworkID", json.Text(name));
-    json.Add(network, "EndpointID", json.Text(""));
-    json.Add(network, "Gateway", json.Text(endpoint.gateway()));
-    json.Add(network, "IPAddress", json.Text(endpoint.ip()));
-    json.Add(network, "IPPrefixLen", JsonBuilder::Int(endpoint.prefix_length()));
-    json.Put(networks, name, std::move(network));
-  }
-  json.Add(out, "Networks", std::move(networks));
+  json.Add(out, "Data", [&] {
+    if (storage.upper_dir().empty()) return JsonBuilder::Null();
+    Value data = JsonBuilder::Object();
+    std::string lower;
+    for (const auto& dir : storage.lower_dirs()) lower += (lower.empty() ? "" : ":") + dir;
+    if (!lower.empty()) json.Add(data, "LowerDir", json.Text(lower));
+    json.Add(data, "MergedDir", json.Text(storage.merged_dir()));
+    json.Add(data, "UpperDir", json.Text(storage.upper_dir()));
+    json.Add(data, "WorkDir", json.Text(storage.work_dir()));
+    return data;
+  }());
+  json.Add(out, "Name", json.Text(kDockerStorageDriver));
   return out;
 }
 
@@ -446,14 +430,35 @@ DockerView DockerContainerView(const v1::Container& container,
   }());
   json.Add(out, "State", StateOf(container, json));
   json.Add(out, "Image", json.Text(container.image_id()));
+  json.Add(out, "ResolvConfPath", json.Text(container.resolv_conf_path()));
+  json.Add(out, "HostnamePath", json.Text(container.hostname_path()));
+  json.Add(out, "HostsPath", json.Text(container.hosts_path()));
+  json.Add(out, "LogPath", json.Text(container.log_path()));
   json.Add(out, "Name", json.Text("/" + container.name()));
   json.Add(out, "RestartCount", JsonBuilder::Int(container.restart_count()));
-  json.Add(out, "Driver", json.Text("overlay"));
+  json.Add(out, "Driver", json.Text(kDockerStorageDriver));
   json.Add(out, "Platform", json.Text("linux"));
+  // No SELinux labels; an AppArmor profile only as --security-opt apparmor=unconfined names
+  // one (Boxcar loads none).
+  json.Add(out, "MountLabel", json.Text(""));
+  json.Add(out, "ProcessLabel", json.Text(""));
+  const auto& options = container.spec().security_opt();
+  json.Add(
+      out, "AppArmorProfile",
+      json.Text(std::find(options.begin(), options.end(), "apparmor=unconfined") != options.end()
+                    ? "unconfined"
+                    : ""));
+  json.Add(out, "ExecIDs", JsonBuilder::Null());
   json.Add(out, "HostConfig", HostConfigOf(container, json));
+  json.Add(out, "GraphDriver", GraphDriverOf(container, json));
+  // Only asked for (inspect --size), as Docker's omitempty pointers.
+  if (sources.size_rw_bytes) json.Add(out, "SizeRw", JsonBuilder::Int(*sources.size_rw_bytes));
+  if (sources.size_root_fs_bytes) {
+    json.Add(out, "SizeRootFs", JsonBuilder::Int(*sources.size_root_fs_bytes));
+  }
   json.Add(out, "Mounts", MountsOf(container, sources, json));
   json.Add(out, "Config", ConfigOf(container, sources, json));
-  json.Add(out, "NetworkSettings", NetworkSettingsOf(container, sources, json));
+  json.Add(out, "NetworkSettings", DockerNetworkSettings(container, sources, json));
   view.map_paths = {".Config.Labels",
                     ".Config.ExposedPorts",
                     ".Config.Volumes",
@@ -461,8 +466,10 @@ DockerView DockerContainerView(const v1::Container& container,
                     ".HostConfig.Tmpfs",
                     ".HostConfig.Sysctls",
                     ".HostConfig.LogConfig.Config",
+                    ".GraphDriver.Data",
                     ".NetworkSettings.Ports",
-                    ".NetworkSettings.Networks"};
+                    ".NetworkSettings.Networks",
+                    ".NetworkSettings.Networks.*.DriverOpts"};
   view.list_paths = {".Args",
                      ".HostConfig.Binds",
                      ".HostConfig.VolumesFrom",
@@ -479,7 +486,12 @@ DockerView DockerContainerView(const v1::Container& container,
                      ".Config.Env",
                      ".Config.Cmd",
                      ".Config.Entrypoint",
+                     ".ExecIDs",
                      ".NetworkSettings.Networks.*.Aliases",
+                     ".NetworkSettings.Networks.*.Links",
+                     ".NetworkSettings.Networks.*.DNSNames",
+                     ".NetworkSettings.SecondaryIPAddresses",
+                     ".NetworkSettings.SecondaryIPv6Addresses",
                      ".NetworkSettings.Ports.*"};
   return view;
 }

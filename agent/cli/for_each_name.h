@@ -39,6 +39,17 @@ int InspectEach(
         nullptr) {
   std::vector<std::string> answers;
   std::string template_error;
+  // As Docker's: a template that does not parse is reported before anything is asked, and
+  // nothing is printed when one fails to execute.
+  std::optional<ParsedTemplate> parsed;
+  if (!format.empty()) {
+    StatusOr<ParsedTemplate> parsing = ParseTemplate(format);
+    if (!parsing.ok()) {
+      std::fprintf(stderr, "boxcar: %s\n", std::string(parsing.status().message()).c_str());
+      return 2;
+    }
+    parsed = std::move(*parsing);
+  }
   const int exit_code = ForEachName(agent, names, [&](const std::string& name) {
     if (!template_error.empty()) return grpc::Status::OK;  // the first one was reported
     grpc::ClientContext context;
@@ -54,19 +65,23 @@ int InspectEach(
       answers.push_back(InspectObjectJson(response, docker_view, true));
       return status;
     }
-    StatusOr<std::string> line = RenderMessageTemplate(format, response, docker_view);
+    StatusOr<std::string> line = RenderParsedTemplate(*parsed, response, docker_view);
     if (!line.ok()) {
       template_error = line.status().message();
       return status;
     }
-    std::printf("%s\n", line->c_str());
+    answers.push_back(*line);
     return status;
   });
   if (!template_error.empty()) {
     std::fprintf(stderr, "boxcar: %s\n", template_error.c_str());
     return 2;
   }
-  if (format.empty()) std::fputs(IndentedJsonArray(answers).c_str(), stdout);
+  if (format.empty()) {
+    std::fputs(IndentedJsonArray(answers).c_str(), stdout);
+  } else {
+    for (const std::string& line : answers) std::printf("%s\n", line.c_str());
+  }
   return exit_code;
 }
 

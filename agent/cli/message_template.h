@@ -11,13 +11,13 @@
 //   (`{{.interfaces.0.ip}}`); scalars as text (enums by name), messages, lists and maps as
 //   JSON; an unset message reads as its defaults; a field the message does not have is an error
 //   listing those it has.
-// Either side: `{{.}}` the whole object, `{{json .X}}` any value as JSON, `{{index .M "key"}}`
-// / `{{index .L 0}}`, `{{len .X}}`, `{{join .L ","}}`, `{{upper .X}}`, `{{lower .X}}`, `{{title
-// .X}}`, pipes
-// (`{{.X | json}}`), parentheses, `$` for the whole object inside a range, and
-// `{{range .X}}...{{end}}` over a list or a map's values (sorted by key), '.' the element.
-// A key or index that is not there prints "<no value>" (Go's); mistakes are INVALID_ARGUMENT
-// naming --format.
+// Either side, Go's text/template as Docker uses it (cli/template_tree.h for the syntax,
+// cli/template_functions.h for the functions): `{{.}}` the whole object, `$` the whole object
+// anywhere, `{{if}}`/`{{with}}`/`{{range}}` with `{{else}}`, variables, pipes, comparisons with
+// Go's truth (false, 0, "", nil, an empty list or map, a missing key are false). A key or
+// index that is not there prints "<no value>" (Go's). Mistakes are INVALID_ARGUMENT
+// "--format: template: :LINE:COLUMN: ..." naming the place and, when executing, the operand
+// ("executing at <.State.Foo>: ..."), as Go's.
 #pragma once
 
 #include <google/protobuf/message.h>
@@ -25,9 +25,15 @@
 #include <string>
 
 #include "cli/docker_view.h"
+#include "cli/template_tree.h"
 #include "common/status.h"
 
 namespace boxcar::cli {
+
+// The template parsed once (ParseTemplate), rendered over each object.
+StatusOr<std::string> RenderParsedTemplate(const ParsedTemplate& parsed,
+                                           const google::protobuf::Message& message,
+                                           const DockerView* docker_view = nullptr);
 
 StatusOr<std::string> RenderMessageTemplate(const std::string& format_template,
                                             const google::protobuf::Message& message,

@@ -451,8 +451,13 @@ std::vector<v1::Container> ContainerService::List(bool all) {
 
 StatusOr<v1::Container> ContainerService::Inspect(const std::string& container) {
   ASSIGN_OR_RETURN(EntryPtr entry, Lookup(container));
-  std::lock_guard<std::mutex> lock(entry->mutex);
-  return entry->record;
+  v1::Container record;
+  {
+    std::lock_guard<std::mutex> lock(entry->mutex);
+    record = entry->record;
+  }
+  FillHostPaths(record);
+  return record;
 }
 
 void ContainerService::Emit(v1::EventType type, const v1::Container& record) {

@@ -348,6 +348,12 @@ class ContainerService {
   Status ResolveSharedNamespaces(v1::ContainerSpec* spec);
   StatusOr<std::vector<JoinedNamespace>> JoinedNamespacesOf(const v1::Container& record);
   Status CopySharedEtcFiles(const v1::Container& record, const std::string& etc_files_dir);
+  // The layers Start mounts the snapshot over, lowest first: the image's, then the mount
+  // points of its generated /etc files (`etc_files` says whether they are there:
+  // container_etc_files.h) and of --init's binary (container_init_process.h).
+  StatusOr<std::vector<std::string>> RootfsLayerDirs(const v1::Container& record, bool* etc_files);
+  // Inspect's host paths of `record` (resolv_conf_path ... storage: containers.proto).
+  void FillHostPaths(v1::Container& record);
 
   Status ReserveNetwork(v1::Container& record, const v1::Image& image,
                         const NetworkRequestFields& fields = {});

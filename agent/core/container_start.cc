@@ -72,18 +72,8 @@ StatusOr<v1::Container> ContainerService::Start(const std::string& container,
   };
   // Before anything is mounted: the binary may have gone since Create.
   if (record.spec().init()) RETURN_IF_ERROR(CheckInitBinary(config_.init_path, "spec.init"));
-  ASSIGN_OR_RETURN(std::vector<std::string> layer_dirs,
-                   images_->LayerDirectories(record.image_id()));
-  // The mount points of its generated /etc files, as the topmost lower layer
-  // (container_etc_files.h).
-  const bool etc_files = config_.networks != nullptr && ImageEtcIsDirectoryOrAbsent(layer_dirs);
-  if (etc_files) layer_dirs.push_back(EtcMountPointsLayer(config_.root_dir));
-  // And the init's (container_init_process.h).
-  if (record.spec().init()) {
-    ASSIGN_OR_RETURN(std::optional<std::string> init_layer,
-                     InitMountPointLayerOver(config_.root_dir, layer_dirs));
-    if (init_layer) layer_dirs.push_back(*init_layer);
-  }
+  bool etc_files = false;
+  ASSIGN_OR_RETURN(std::vector<std::string> layer_dirs, RootfsLayerDirs(record, &etc_files));
   ASSIGN_OR_RETURN(std::vector<LaunchMount> mounts, LaunchMountsOf(record.spec(), config_.volumes));
   const IdMapping userns = IdMappingOf(record.spec());
   ASSIGN_OR_RETURN(std::string rootfs_dir, snapshotter_->Mount(id, layer_dirs, userns));

@@ -26,6 +26,7 @@ class OverlaySnapshotter : public Snapshotter {
                               const IdMapping& ids) override;
   std::string RootfsDir(const std::string& key) const override;
   std::string ChangesDir(const std::string& key) const override { return PartDir(key, "upper"); }
+  std::string WorkDir(const std::string& key) const override { return PartDir(key, "work"); }
   Status Unmount(const std::string& key) override;
   Status Remove(const std::string& key) override;
   std::vector<std::string> ListKeys() const override;

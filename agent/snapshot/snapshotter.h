@@ -45,6 +45,12 @@ class Snapshotter {
   virtual std::string RootfsDir(const std::string& key) const = 0;
   // The directory holding the changes of `key` (overlay's upper directory), for commit.
   virtual std::string ChangesDir(const std::string& key) const = 0;
+  // Scratch space the mount of `key` needs beside its changes (overlay's work directory), ""
+  // for snapshotters that need none.
+  virtual std::string WorkDir(const std::string& key) const {
+    (void)key;
+    return "";
+  }
   // Unmounting something not mounted is fine.
   virtual Status Unmount(const std::string& key) = 0;
   // Unmounts if needed and deletes everything of `key`; a missing key is fine.

@@ -60,9 +60,16 @@ TEST_F(InspectDockerShapeTest, DockerTemplatesAndJsonPrintWhatDockerWould) {
   EXPECT_EQ(Format("{{.Created}}"), GoTime(web.created_unix_ns()));
   EXPECT_EQ(Format("{{.State.FinishedAt}}"), "0001-01-01T00:00:00Z");
   EXPECT_EQ(Format("{{.State.Health.Status}}"), "healthy");
-  EXPECT_EQ(Format("{{.NetworkSettings.IPAddress}}"), web.network_endpoint().ip());
+  // Docker fills the top-level address on its default bridge only; tnet is user-defined.
+  EXPECT_EQ(Format("[{{.NetworkSettings.IPAddress}}][{{.NetworkSettings.Gateway}}]"
+                   "[{{.NetworkSettings.MacAddress}}][{{.NetworkSettings.IPPrefixLen}}]"),
+            "[][][][0]");
   EXPECT_EQ(Format("{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}"),
             web.network_endpoint().ip());
+  EXPECT_EQ(Format("{{with .NetworkSettings.Networks.tnet}}{{.IPAddress}}/{{.IPPrefixLen}} "
+                   "{{.Gateway}} {{.MacAddress}} {{.NetworkID}} {{json .DNSNames}}{{end}}"),
+            web.network_endpoint().ip() + "/24 10.201.0.1 " + web.network_endpoint().mac() +
+                " tnet [\"web\",\"" + web.spec().hostname() + "\"]");
   EXPECT_EQ(Format("{{json .NetworkSettings.Ports}}"),
             "{\"80/tcp\":[{\"HostIp\":\"0.0.0.0\",\"HostPort\":\"8080\"}]}");
   EXPECT_EQ(Format("{{.Config.Image}}"), "busybox");
@@ -128,8 +135,28 @@ TEST_F(InspectDockerShapeTest, DockerTemplatesAndJsonPrintWhatDockerWould) {
       << typo.err;
   CommandResult unknown_function = agent_.Cli({"inspect", "-f", "{{nosuch .Name}}", "web"});
   EXPECT_EQ(unknown_function.exit_code, 2);
-  EXPECT_NE(unknown_function.err.find("'nosuch' is not a field or a function"), std::string::npos)
+  EXPECT_NE(unknown_function.err.find("template: :1:3: function \"nosuch\" not defined"),
+            std::string::npos)
       << unknown_function.err;
+  // Go's control flow, variables and functions, over both containers; an error prints nothing.
+  EXPECT_EQ(Format("{{range $k, $v := .Config.Labels}}{{$k}}={{$v}};{{end}}"
+                   "{{if and .State.Running (gt .State.Pid 0)}} up{{else}} down{{end}}"
+                   "{{with $n := .NetworkSettings.Networks.tnet}} {{printf \"%s/%d\" $n.IPAddress "
+                   "$n.IPPrefixLen}}{{end}} {{pad (truncate .Name 3) 1 0}}"),
+            "org.example.role=cache;tier=front; up " + web.network_endpoint().ip() + "/24  /we");
+  RunDetached({"--name", "other", "--network", "none"}, {"sleep", "300"});
+  CommandResult both = agent_.Cli({"inspect", "-f", "{{.Name}}", "web", "other"});
+  EXPECT_EQ(both.out, "/web\n/other\n") << both.err;
+  CommandResult half =
+      agent_.Cli({"inspect", "-f", "{{.Name}} {{index .HostConfig.Binds 0}}", "web", "other"});
+  EXPECT_EQ(half.exit_code, 2);
+  EXPECT_EQ(half.out, "") << "nothing printed when a template fails on one of them";
+  EXPECT_NE(
+      half.err.find("boxcar: --format: template: :1:13: executing at "
+                    "<index .HostConfig.Binds 0>: error calling index: index out of range: 0"),
+      std::string::npos)
+      << half.err;
+  ASSERT_EQ(agent_.Cli({"rm", "-f", "other"}).exit_code, 0);
   ASSERT_EQ(agent_.Cli({"rm", "-f", "web"}).exit_code, 0);
   ASSERT_EQ(agent_.Cli({"volume", "rm", "data"}).exit_code, 0);
 }
