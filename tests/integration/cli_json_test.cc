@@ -130,7 +130,10 @@ TEST_F(CliJsonTest, InspectFormatPrintsALinePerName) {
   CommandResult typo = agent_.Cli({"inspect", "-f", "{{.spec.imag}}", "fmt"});
   EXPECT_EQ(typo.exit_code, 2);
   EXPECT_EQ(typo.out, "");
-  EXPECT_NE(typo.err.find("--format: .spec has no field 'imag'; it has:"), std::string::npos)
+  // Go's place of the failing action, then what is wrong and what is there.
+  EXPECT_NE(typo.err.find("--format: template: :1:3: executing at <.spec.imag>: .spec has no "
+                          "field 'imag'; it has: .image .name"),
+            std::string::npos)
       << typo.err;
 }
 

@@ -101,6 +101,12 @@ v1::Container WithoutIdentity(v1::Container container) {
   container.clear_started_unix_ns();
   // 1 when the start took a prewarmed helper, which depends on the pool, not on the path.
   container.clear_cgroup_helper_processes();
+  // Inspect's host paths name the container's own directories.
+  container.clear_resolv_conf_path();
+  container.clear_hostname_path();
+  container.clear_hosts_path();
+  container.clear_log_path();
+  container.clear_storage();
   container.mutable_spec()->clear_name();
   container.mutable_spec()->clear_hostname();
   return container;
