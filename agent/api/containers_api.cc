@@ -58,7 +58,7 @@ grpc::Status ContainersApi::List(grpc::ServerContext*, const v1::ListContainersR
 grpc::Status ContainersApi::Inspect(grpc::ServerContext*,
                                     const v1::InspectContainerRequest* request,
                                     v1::Container* response) {
-  return Reply(containers_->Inspect(request->container()), response);
+  return Reply(containers_->InspectWithHostPaths(request->container()), response);
 }
 
 grpc::Status ContainersApi::Logs(grpc::ServerContext* context, const v1::LogsRequest* request,

@@ -456,6 +456,11 @@ StatusOr<v1::Container> ContainerService::Inspect(const std::string& container) 
     std::lock_guard<std::mutex> lock(entry->mutex);
     record = entry->record;
   }
+  return record;
+}
+
+StatusOr<v1::Container> ContainerService::InspectWithHostPaths(const std::string& container) {
+  ASSIGN_OR_RETURN(v1::Container record, Inspect(container));
   FillHostPaths(record);
   return record;
 }

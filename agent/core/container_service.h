@@ -116,7 +116,11 @@ class ContainerService {
   // caller went away. Not kept across a restart of the agent.
   Status RemoveOnExit(const std::string& container);
   std::vector<v1::Container> List(bool all);
+  // The record as kept (what the agent's own calls need: log driver, ports, ...).
   StatusOr<v1::Container> Inspect(const std::string& container);
+  // The Inspect RPC's answer: the record and where its files are on the host (FillHostPaths:
+  // a layer lookup and a few stat calls, paid only when a client asks).
+  StatusOr<v1::Container> InspectWithHostPaths(const std::string& container);
   // The Prune RPC (container_prune.cc): removes the created and exited containers the request's
   // filters keep; one started meanwhile is skipped.
   v1::PruneContainersResponse Prune(const v1::PruneContainersRequest& request);

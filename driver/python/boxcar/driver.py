@@ -23,6 +23,8 @@ from nova.virt import hardware
 
 from nova.virt.boxcar import _native
 from nova.virt.boxcar import conf as boxcar_conf
+from nova.virt.boxcar.errors import BoxcarBuildAbort
+from nova.virt.boxcar.errors import BoxcarError
 from nova.virt.boxcar import image_streams
 from nova.virt.boxcar import migration as moves
 from nova.virt.boxcar import nova_data
@@ -51,26 +53,7 @@ _TRANSITIONS = {
 _EVENTS_RECONNECT_MS = 1000
 
 
-class BoxcarError(exception.NovaException):
-    """An agent call failed; the message is the agent's, naming what and why."""
-    msg_fmt = '%(reason)s'
-
-
-class BoxcarBuildAbort(exception.BuildAbortException):
-    """A build no host would do better with. str() is the reason alone: when the clean-up
-    after a failed spawn fails too, Nova aborts with BuildAbortException(reason=str(error)),
-    which then names the instance once, not twice."""
-
-    def __str__(self):
-        return str(self.kwargs['reason'])
-
-
-_NO_LIVE_MIGRATION = ('Boxcar containers cannot be moved to another host while they run (no '
-                      'checkpoint/restore): use a cold migration (`openstack server '
-                      'migrate`), which stops the server, or a resize')
-
-
-class BoxcarDriver(driver.ComputeDriver):
+class BoxcarDriver(moves.ColdMoves, driver.ComputeDriver):
     # Honest: True only for what works today.
     capabilities = dict(driver.ComputeDriver.capabilities)
     capabilities.update({
@@ -389,132 +372,6 @@ class BoxcarDriver(driver.ComputeDriver):
     def trigger_crash_dump(self, instance):
         # Containers have no kernel of their own to dump: a clean refusal, as libvirt's.
         raise exception.TriggerCrashDumpNotSupported()
-
-    # -- moves -----------------------------------------------------------------------------
-    # Live migration is refused before anything is touched (no CRIU here): the server stays
-    # as it was. Resize and cold migration work (docs/openstack.md, "Migration and resize").
-
-    def check_can_live_migrate_destination(self, context, instance, src_compute_info,
-                                           dst_compute_info, block_migration=False,
-                                           disk_over_commit=False):
-        # The conductor tries the next host, then gives up with the server unchanged.
-        raise exception.MigrationPreCheckError(reason=_NO_LIVE_MIGRATION)
-
-    def check_can_live_migrate_source(self, context, instance, dest_check_data,
-                                      block_device_info=None):
-        raise exception.MigrationPreCheckError(reason=_NO_LIVE_MIGRATION)
-
-    def _reverting_on_this_host(self, context, instance):
-        found = moves.current_migration(context, instance, 'reverting')
-        return found is not None and moves.is_same_host(found)
-
-    def migrate_disk_and_power_off(self, context, instance, dest, flavor, network_info,
-                                   block_device_info=None, timeout=0, retry_interval=0):
-        uuid = instance['uuid']
-        if moves.stays_on_host(context, instance, dest, CONF.my_ip, CONF.host):
-            # Checked before the container stops: a refusal (InstanceFaultRollback) leaves
-            # the server as it was, with the reason in the resize action's event.
-            try:
-                self._call(self._native.check_resize_in_place, uuid,
-                           nova_data.flavor_dict(flavor))
-            except _native.AgentError as error:
-                raise exception.InstanceFaultRollback(
-                    inner_exception=exception.ResizeError(reason=str(error)))
-            self.power_off(instance, timeout, retry_interval)
-            return jsonutils.dumps([])
-        # To another host: the container's changes go there as an image, through a private
-        # Glance image of the instance's owner that the destination deletes once it has it.
-        was_running = self.get_info(instance).state == power_state.RUNNING
-        self.power_off(instance, timeout, retry_interval)
-        glance_id = None
-        try:
-            boxcar_image = self._instance_call(self._native.commit_for_migration, instance)
-            glance_id = moves.create_glance_image(
-                self._image_api, context, self._native.migration_image_name(uuid), instance,
-                boxcar_image)
-            self._push_image(context, instance, boxcar_image, glance_id, metadata=None)
-        except Exception as error:
-            LOG.error('Migration of the container failed, the server stays here: %s', error,
-                      instance=instance)
-            if glance_id is not None:
-                moves.delete_glance_image(self._image_api, context, glance_id, instance)
-            self._forget_migration_image(instance)
-            if was_running:
-                try:
-                    self.power_on(context, instance, network_info)
-                except Exception as start_error:
-                    LOG.error('And starting it again failed: %s', start_error,
-                              instance=instance)
-            raise exception.InstanceFaultRollback(
-                inner_exception=exception.MigrationError(reason=str(error)))
-        instance.system_metadata[moves.SYSMETA_KEY] = glance_id
-        return moves.disk_info(glance_id)
-
-    def finish_migration(self, context, migration, instance, disk_info, network_info,
-                         image_meta, resize_instance, allocations, block_device_info=None,
-                         power_on=True):
-        if moves.is_same_host(migration):
-            # instance.flavor is the new flavor now.
-            self._instance_call(self._native.apply_flavor, instance,
-                                nova_data.flavor_dict(instance.flavor))
-            if power_on:
-                self.power_on(context, instance, network_info)
-            return
-        glance_id = moves.glance_image_of(disk_info)
-        carried = None
-        try:
-            carried = nova_data.glance_image_dict(self._image_api.get(context, glance_id))
-            image_id = self._resolve_image(context, carried)
-            # The boot's image, not the carrier, names the command and the image label.
-            request = self._instance_request(instance, network_info, None, None)
-            self._call(self._native.spawn, request,
-                       nova_data.image_dict(image_meta, instance), image_id)
-            if not power_on:
-                self._call(self._native.power_off, instance['uuid'], 0)
-        except _native.AgentError as error:
-            raise BoxcarError(reason=str(error))
-        finally:
-            # In any outcome: the data is in this agent's store (or the move failed) and the
-            # Glance image has done its job.
-            if carried is not None:
-                try:
-                    self._call(self._native.forget_image, carried)
-                except _native.AgentError as error:
-                    LOG.warning('%s', error, instance=instance)
-            moves.delete_glance_image(self._image_api, context, glance_id, instance)
-            instance.system_metadata.pop(moves.SYSMETA_KEY, None)
-
-    def _forget_migration_image(self, instance):
-        try:
-            self._call(self._native.remove_migration_image, instance['uuid'])
-        except _native.AgentError as error:
-            LOG.warning('%s (remove it with `boxcar image rm`)', error, instance=instance)
-
-    def _clean_up_after_move(self, context, instance):
-        """The source's part after a move to another host was confirmed or reverted: the
-        committed image, and the Glance image should the destination not have deleted it."""
-        self._forget_migration_image(instance)
-        glance_id = instance.system_metadata.pop(moves.SYSMETA_KEY, None)
-        if glance_id:
-            moves.delete_glance_image(self._image_api, context, glance_id, instance)
-
-    def confirm_migration(self, context, migration, instance, network_info):
-        if moves.is_same_host(migration):
-            return  # one container, which has the new flavor already
-        self.destroy(context, instance, network_info)
-        self._clean_up_after_move(context, instance)
-
-    def finish_revert_migration(self, context, instance, network_info, migration,
-                                block_device_info=None, power_on=True):
-        # instance.flavor is the old flavor again. After a move to another host the old
-        # container still has it (applying it again changes nothing) and its VIFs (the agent
-        # plugs them at each start).
-        self._instance_call(self._native.apply_flavor, instance,
-                            nova_data.flavor_dict(instance.flavor))
-        if not moves.is_same_host(migration):
-            self._clean_up_after_move(context, instance)
-        if power_on:
-            self.power_on(context, instance, network_info)
 
     # -- images --------------------------------------------------------------------------
 
